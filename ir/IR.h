@@ -1,0 +1,441 @@
+// The mommie IR: the one typed, name-resolved representation of a program
+// that every later stage reads (checker, TLA+ backend, SMT proofs, C++
+// backend). It is produced by frontend/Lower.cpp after semantic analysis.
+//
+// Conventions
+// - Parameters and `const`s are substituted at lowering: the IR holds only
+//   numbers. Principal sets have concrete sizes.
+// - Principals are global ids 0..numPrincipals-1; each principal set owns a
+//   contiguous range [first, first+size). Principal names are "R0", "R1"...
+// - Local variables (transition parameters, pattern binders, issuer binders,
+//   `let`s, quantifier / comprehension binders, function parameters, the
+//   round mailbox) live in numbered slots of one frame per transition,
+//   function, round update, invariant or property. Expr::slot indexes it.
+// - Every node carries a SourceLoc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mommie::ir {
+
+struct SourceLoc {
+  std::string file;
+  uint32_t line = 0;
+  uint32_t col = 0;
+};
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+enum class TypeKind {
+  Bool,
+  Int,       // unbounded
+  Range,     // lo..hi
+  Principal, // principalSet == -1: any principal; else a member of that set
+  Record,    // record index
+  Set,       // args[0]
+  Map,       // args[0] -> args[1]
+  Option,    // args[0]
+  Seq,       // args[0]
+  Tuple,     // args
+};
+
+struct Type;
+using TypeRef = std::shared_ptr<const Type>;
+
+struct Type {
+  TypeKind kind = TypeKind::Bool;
+  int64_t lo = 0, hi = 0; // Range
+  int principalSet = -1;  // Principal
+  int record = -1;        // Record
+  std::vector<TypeRef> args;
+};
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+enum class ExprKind {
+  IntLit,       // intVal
+  BoolLit,      // intVal (0/1)
+  PrincipalLit, // intVal = principal id
+  Me,           // the executing principal
+  NoneLit,      // option none
+  Slot,         // local slot `slot`
+  StateVar,     // role var `var` of role `role`, of ME (in transitions/rounds)
+  StateVarOf,   // role var `var` of role `role`, of principal args[0] (invariants)
+  Field,        // args[0].field `index`
+  Index,        // args[0][args[1]]: map lookup / seq index (0-based)
+  TupleGet,     // args[0].index
+  Call,         // user function `index` (Program::funs) with args
+  Builtin,      // builtin `builtin` with args
+  Unary,        // op, args[0]
+  Binary,       // op, args[0], args[1]
+  Ite,          // args[0] ? args[1] : args[2]
+  SetLit,       // {args...}
+  RangeSet,     // args[0]..args[1]
+  SetFilter,    // { slot in args[0] | args[1] }
+  SetMap,       // { args[1] : slot in args[0] | args[2] (optional, may be null) }
+  Forall,       // forall slot in args[0]: args[1]
+  Exists,       // exists slot in args[0]: args[1]
+  MapCons,      // [slot in args[0] |-> args[1]]
+  RecordCons,   // record `index`, args in field order
+  TupleCons,    // args
+  SeqCons,      // <<args>>
+  SomeCons,     // some(args[0])
+  Known,        // KNOWN pattern (Expr::pattern); binds its slots existentially
+  PrincipalSet, // the full principal set `index` (set<principal>)
+  PhaseNo,      // round programs: current phase number
+  RoundNo,      // round programs: index of the current round in the phase
+};
+
+enum class Op {
+  // unary
+  Not,
+  Neg,
+  // binary
+  Add,
+  Sub,
+  Mul,
+  Div, // floor division, as TLA+ \div
+  Mod, // as TLA+ %
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  And,
+  Or,
+  Implies,
+  In,
+  NotIn,
+  SubsetEq,
+  Union,
+  Inter,
+  Diff,
+};
+
+enum class Builtin {
+  Card,    // set -> int
+  Dom,     // map -> set
+  Len,     // seq -> int
+  Append,  // seq, elem -> seq
+  Head,    // seq -> elem
+  Tail,    // seq -> seq
+  Max,     // set<int> -> int (nonempty)
+  Min,     // set<int> -> int (nonempty)
+  Get,     // option<T> -> T (some)
+  IsSome,  // option -> bool
+  Correct, // principal set (args[0] is a PrincipalSet expr) minus Byzantine
+  Crashed, // principal -> bool
+};
+
+struct Pattern;
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+struct Expr {
+  ExprKind kind = ExprKind::IntLit;
+  TypeRef type;
+  SourceLoc loc;
+  int64_t intVal = 0;
+  Op op = Op::Add;
+  Builtin builtin = Builtin::Card;
+  int slot = -1;  // Slot, binders
+  int role = -1;  // StateVar, StateVarOf
+  int var = -1;   // StateVar, StateVarOf
+  int index = -1; // Field, TupleGet, Call, RecordCons, PrincipalSet
+  std::vector<ExprPtr> args;
+  std::shared_ptr<const Pattern> pattern; // Known
+};
+
+//===----------------------------------------------------------------------===//
+// Statement patterns
+//===----------------------------------------------------------------------===//
+
+// The issuer part of a pattern.
+struct IssuerPattern {
+  enum class Kind {
+    Any,    // _ / ANY
+    Exact,  // expr
+    Bind,   // issuer bound to slot `slot`, a member of principal set `set`
+    Quorum, // >= / == `threshold` distinct issuers of `set`; optional slot
+            // (type set<principal>) receives the issuer set
+  };
+  Kind kind = Kind::Any;
+  ExprPtr expr;      // Exact
+  int set = -1;      // Bind, Quorum
+  int slot = -1;     // Bind (principal), Quorum (set of issuers, or -1)
+  bool exact = false; // Quorum: `==` instead of `>=`
+  ExprPtr threshold; // Quorum
+};
+
+// The verifier or auditor part of a pattern.
+struct PartyPattern {
+  enum class Kind {
+    Any,       // _ / ANY (verifier), _ / NOONE (auditor): don't care
+    Contains,  // expr (a principal) must be in the statement's set
+    Universal, // auditor ANY: the statement must be auditable by everyone
+  };
+  Kind kind = Kind::Any;
+  ExprPtr expr;
+};
+
+struct FieldConstraint {
+  SourceLoc loc;
+  int field = -1;
+  Op op = Op::Eq; // a comparison
+  ExprPtr expr;
+};
+
+struct Pattern {
+  SourceLoc loc;
+  IssuerPattern issuer;
+  PartyPattern verifier;
+  PartyPattern auditor;
+  int record = -1;
+  int slot = -1; // binds the record value
+  std::vector<FieldConstraint> constraints;
+};
+
+//===----------------------------------------------------------------------===//
+// Statements (body specs and round updates)
+//===----------------------------------------------------------------------===//
+
+enum class StmtKind {
+  Assign,      // target <- value
+  Let,         // slot <- value
+  If,          // cond, thenBody, elseBody
+  Publish,     // issuer ME; verifier, auditor, value (record); progress
+  StartTimer,  // timer
+  CancelTimer, // timer
+  Skip,
+};
+
+// An lvalue: role var of ME, followed by a path of map keys / seq indices /
+// record fields / tuple components.
+struct LValueStep {
+  enum class Kind { Index, Field, TupleGet } kind = Kind::Index;
+  ExprPtr key;    // Index
+  int index = -1; // Field, TupleGet
+};
+
+struct Stmt;
+using StmtPtr = std::shared_ptr<const Stmt>;
+using Block = std::vector<StmtPtr>;
+
+struct Stmt {
+  StmtKind kind = StmtKind::Skip;
+  SourceLoc loc;
+  // Assign
+  int var = -1; // role var index
+  std::vector<LValueStep> path;
+  // Let
+  int slot = -1;
+  // Assign, Let: value; Publish: the record
+  ExprPtr value;
+  // If
+  ExprPtr cond;
+  Block thenBody, elseBody;
+  // Publish
+  ExprPtr verifier;      // principal or set<principal>
+  enum class Auditor { None, Any, Expr } auditorKind = Auditor::None;
+  ExprPtr auditor;       // Auditor::Expr: principal or set<principal>
+  std::shared_ptr<const Pattern> progress; // may be null
+  // Start/CancelTimer
+  int timer = -1;
+};
+
+//===----------------------------------------------------------------------===//
+// Declarations
+//===----------------------------------------------------------------------===//
+
+struct Param {
+  std::string name;
+  int64_t value = 0;
+  SourceLoc loc;
+};
+
+struct PrincipalSet {
+  std::string name;
+  int first = 0; // first global principal id
+  int size = 0;
+  SourceLoc loc;
+};
+
+struct FieldDecl {
+  std::string name;
+  TypeRef type;
+  SourceLoc loc;
+};
+
+struct RecordDecl {
+  std::string name;
+  std::vector<FieldDecl> fields;
+  SourceLoc loc;
+};
+
+struct SlotInfo {
+  std::string name; // as written by the user (unique within a frame after renaming)
+  TypeRef type;
+  SourceLoc loc;
+};
+
+struct Function {
+  std::string name;
+  std::vector<int> params; // slots
+  TypeRef result;
+  ExprPtr body;
+  std::vector<SlotInfo> slots;
+  SourceLoc loc;
+};
+
+struct VarDecl {
+  std::string name;
+  TypeRef type;
+  ExprPtr init;    // `= e` (may use Me), or null
+  ExprPtr initSet; // `in S`: any element, or null
+  SourceLoc loc;
+};
+
+struct TimerDecl {
+  std::string name;
+  int64_t durationMs = 0;
+  SourceLoc loc;
+};
+
+struct Transition {
+  std::string name;
+  std::vector<int> params; // slots, domains are their (finite) types
+  std::vector<Pattern> triggers;
+  int timer = -1;          // AFTER timeout(timer), or -1
+  ExprPtr guard;           // may be null
+  std::string bodyProgram; // C++ function name, or empty
+  Block body;
+  std::vector<SlotInfo> slots;
+  SourceLoc loc;
+  bool refracted() const { return !triggers.empty(); }
+};
+
+enum class ProgressKind { Timeout, WaitMessages, GoAhead, CatchUp, Sync };
+
+struct ProgressCond {
+  ProgressKind kind = ProgressKind::Timeout;
+  int64_t timeoutMs = 0; // Timeout
+  ExprPtr expr;          // GoAhead condition (over mbox slot), Sync k
+  SourceLoc loc;
+};
+
+struct SendClause {
+  ExprPtr payload;
+  ExprPtr dest; // principal or set<principal>
+  ExprPtr cond; // may be null
+  SourceLoc loc;
+};
+
+struct Round {
+  std::string name;
+  TypeRef payload;
+  std::vector<ProgressCond> progress;
+  std::vector<SendClause> sends; // evaluated in the round's frame
+  int mboxSlot = -1;             // map<principal, payload>, in update
+  Block update;
+  std::vector<SlotInfo> slots; // shared by sends, progress, update
+  SourceLoc loc;
+};
+
+struct Phase {
+  int64_t bound = 0; // phases explored by the checker / TLA+
+  std::vector<Round> rounds;
+  SourceLoc loc;
+};
+
+struct Role {
+  std::string name;
+  int principalSet = -1;
+  std::vector<VarDecl> vars;
+  std::vector<TimerDecl> timers;
+  std::vector<Transition> transitions;
+  std::optional<Phase> phase;
+  SourceLoc loc;
+};
+
+struct FaultDecl {
+  enum class Kind { Crash, Byzantine } kind = Kind::Crash;
+  int principalSet = -1;
+  int64_t max = 0;
+  SourceLoc loc;
+};
+
+// A closed state predicate (invariant / lemma / communication predicate).
+struct Predicate {
+  std::string name;
+  ExprPtr expr;
+  std::vector<SlotInfo> slots;
+  SourceLoc loc;
+  bool lemma = false;
+};
+
+struct Temporal;
+using TemporalPtr = std::shared_ptr<const Temporal>;
+
+struct Temporal {
+  enum class Kind { State, Always, Eventually, LeadsTo, And, Or, Not } kind =
+      Kind::State;
+  ExprPtr state; // State
+  std::vector<TemporalPtr> args;
+  SourceLoc loc;
+};
+
+struct Property {
+  std::string name;
+  TemporalPtr formula;
+  std::vector<SlotInfo> slots;
+  SourceLoc loc;
+};
+
+// A communication predicate: every live process's mailbox in round `round`
+// satisfies `expr` (frame: slot 0 is the mailbox; Me is the receiver).
+struct CommPredicate {
+  std::string name;
+  int round = -1;
+  ExprPtr expr;
+  std::vector<SlotInfo> slots;
+  int mboxSlot = -1;
+  SourceLoc loc;
+};
+
+enum class Fairness { None, Weak, Strong };
+
+struct Program {
+  std::string name;
+  std::string file;
+  std::vector<Param> params;
+  std::vector<Predicate> assumptions; // `assume`, over params (already checked)
+  std::vector<PrincipalSet> principalSets;
+  int numPrincipals = 0;
+  std::vector<RecordDecl> records;
+  std::vector<Function> funs;
+  std::vector<Role> roles;
+  std::vector<FaultDecl> faults;
+  std::vector<Predicate> invariants; // invariants and lemmas, in source order
+  std::vector<Property> properties;
+  std::vector<CommPredicate> commPredicates;
+  Fairness fairness = Fairness::None;
+  Predicate termination; // `terminate when`; expr null if absent
+
+  // Helpers.
+  std::string principalName(int id) const; // "R0"
+  int setOf(int principal) const;          // index of its principal set
+  bool isRoundProgram() const {
+    return roles.size() == 1 && roles[0].phase.has_value();
+  }
+};
+
+} // namespace mommie::ir

@@ -1,0 +1,34 @@
+// The `mommie` command-line tool: one register function per command group,
+// each defined in its own Cmd*.cpp, plus the helpers they share.
+#pragma once
+
+#include "ir/IR.h"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mommie::tool {
+
+// Exit codes of the command-line contract.
+enum ExitCode { Ok = 0, Violation = 1, BadInput = 2, ResourceLimit = 3 };
+
+// Adds `-D NAME=VALUE` (repeatable) to `cmd`, storing the raw strings.
+void addDefineOption(CLI::App *cmd, std::vector<std::string> &defines);
+
+// Reads, checks and lowers `path` with the given -D strings; prints the
+// diagnostics (errors and warnings) to stderr. nullopt on any error.
+std::optional<ir::Program> loadProgram(const std::string &path,
+                                       const std::vector<std::string> &defines);
+
+// Each registers its subcommands on `app`; the callback stores the command's
+// exit code in `exitCode`.
+void registerFrontendCommands(CLI::App &app, int &exitCode); // parse, ir
+void registerTlaCommand(CLI::App &app, int &exitCode);       // tla
+void registerCheckCommand(CLI::App &app, int &exitCode);     // check
+void registerProveCommand(CLI::App &app, int &exitCode);     // prove
+void registerBuildCommands(CLI::App &app, int &exitCode);    // build, sim, conform, keygen
+
+} // namespace mommie::tool
