@@ -302,6 +302,7 @@ struct VarDecl {
   ExprPtr init;    // `= e` (may use Me), or null
   ExprPtr initSet; // `in S`: any element, or null
   SourceLoc loc;
+  std::vector<SlotInfo> slots; // frame of binders used in init / initSet
 };
 
 struct TimerDecl {
