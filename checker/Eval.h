@@ -1,0 +1,66 @@
+// The expression evaluator and body interpreter of the checker: IR
+// expressions over a state and a slot frame, statement patterns against a
+// principal's known statements, body statements with sequential semantics.
+//
+// Evaluation errors (map lookup outside the domain, get(none), ...) are
+// thrown as EvalError; the explorer turns them into an error with a trace.
+#pragma once
+
+#include "checker/State.h"
+
+#include <stdexcept>
+
+namespace mommie::checker {
+
+class EvalError : public std::runtime_error {
+public:
+  EvalError(const ir::SourceLoc &loc, const std::string &msg)
+      : std::runtime_error(msg), loc(loc) {}
+  ir::SourceLoc loc;
+};
+
+// What an expression reads: the state, the executing principal (ME, -1 in
+// invariants) and the slot frame.
+struct Env {
+  const Layout &layout;
+  const State &state;
+  int me;
+  std::vector<Value> &slots;
+};
+
+Value eval(const ir::Expr &e, Env &env);
+bool evalBool(const ir::Expr &e, Env &env);
+
+// All values of a finite type; throws EvalError for unbounded types.
+std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
+                              const ir::SourceLoc &loc);
+// Whether `v` lies within the declared ranges of `t`.
+bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t);
+
+// Pattern parts against one statement (frame slots must be bound).
+bool issuerMatches(const ir::IssuerPattern &ip, const Value &stmt, Env &env);
+bool partyMatches(const ir::PartyPattern &pp, const Value &set, Env &env);
+bool constraintsHold(const ir::Pattern &pat, const Value &msg, Env &env);
+// The issuers of known statements of `env.me` carrying `msg` that satisfy
+// the quorum pattern's set and verifier / auditor parts.
+Value quorumIssuers(const ir::Pattern &pat, const Value &msg, Env &env);
+bool quorumHolds(const ir::Pattern &pat, const Value &issuers, Env &env);
+
+// A statement published by a body.
+struct Published {
+  int record;
+  Value statement;
+};
+
+// Runs `body` of role `role` at `me` on `next` (sequential semantics, reading the updated
+// vars). Publishes are collected, not applied.
+void execBlock(const ir::Block &body, const Layout &layout, State &next, int role,
+               int me, std::vector<Value> &slots, std::vector<Published> &published);
+
+// Applies collected publishes: pool and the issuer's knowledge.
+void applyPublishes(const Layout &layout, State &next, int me,
+                    const std::vector<Published> &published);
+
+std::string locString(const ir::SourceLoc &loc);
+
+} // namespace mommie::checker

@@ -1,0 +1,174 @@
+// State layout and canonical serialization.
+//
+// Byte layout: vars (values), timers (bits), fired sets (values), pools
+// (values), known (per record and principal: a bitmap over the sorted pool
+// of that record), crashed and byz (bits), phaseNo and roundNo (varints).
+#include "checker/State.h"
+
+namespace mommie::checker {
+
+Layout::Layout(const ir::Program &program) : program_(&program) {
+  int var = 0, timer = 0, fired = 0;
+  for (size_t r = 0; r < program.roles.size(); ++r) {
+    const auto &role = program.roles[r];
+    const auto &set = program.principalSets[role.principalSet];
+    varBase_.push_back(var);
+    timerBase_.push_back(timer);
+    for (int i = 0; i < set.size; ++i)
+      for (size_t v = 0; v < role.vars.size(); ++v)
+        varSlots_.push_back({int(r), set.first + i, int(v)});
+    var += set.size * int(role.vars.size());
+    timer += set.size * int(role.timers.size());
+    firedBase_.emplace_back();
+    for (const auto &t : role.transitions) {
+      if (t.refracted()) {
+        firedBase_.back().push_back(fired);
+        fired += set.size;
+      } else {
+        firedBase_.back().push_back(-1);
+      }
+    }
+  }
+  numVars_ = size_t(var);
+  numTimers_ = size_t(timer);
+  numFired_ = size_t(fired);
+  for (const auto &f : program.faults) {
+    if (f.kind == ir::FaultDecl::Kind::Crash)
+      hasCrash_ = true;
+    else
+      hasByz_ = true;
+  }
+}
+
+std::string Layout::principalName(int p) const {
+  for (const auto &s : program_->principalSets)
+    if (p >= s.first && p < s.first + s.size)
+      return s.name + std::to_string(p - s.first);
+  return "P" + std::to_string(p);
+}
+
+State Layout::emptyState() const {
+  State s;
+  s.vars.resize(numVars_);
+  s.timers.assign(numTimers_, 0);
+  s.fired.assign(numFired_, Value::emptySet());
+  s.pool.assign(size_t(numRecords()), Value::emptySet());
+  s.known.assign(size_t(numRecords()) * size_t(numPrincipals()), Value::emptySet());
+  if (hasCrash_)
+    s.crashed.assign(size_t(numPrincipals()), 0);
+  if (hasByz_)
+    s.byz.assign(size_t(numPrincipals()), 0);
+  return s;
+}
+
+static void putBits(std::string &out, const std::vector<uint8_t> &bits) {
+  uint8_t acc = 0;
+  for (size_t i = 0; i < bits.size(); ++i) {
+    if (bits[i])
+      acc |= uint8_t(1u << (i % 8));
+    if (i % 8 == 7) {
+      out.push_back(char(acc));
+      acc = 0;
+    }
+  }
+  if (bits.size() % 8)
+    out.push_back(char(acc));
+}
+
+static bool getBits(const std::string &in, size_t &pos, std::vector<uint8_t> &bits) {
+  size_t bytes = (bits.size() + 7) / 8;
+  if (pos + bytes > in.size())
+    return false;
+  for (size_t i = 0; i < bits.size(); ++i)
+    bits[i] = (uint8_t(in[pos + i / 8]) >> (i % 8)) & 1;
+  pos += bytes;
+  return true;
+}
+
+void Layout::encode(const State &s, std::string &out) const {
+  out.clear();
+  for (const auto &v : s.vars)
+    encodeValue(v, out);
+  putBits(out, s.timers);
+  for (const auto &f : s.fired)
+    encodeValue(f, out);
+  for (const auto &p : s.pool)
+    encodeValue(p, out);
+  int np = numPrincipals();
+  std::vector<uint8_t> bits;
+  for (int r = 0; r < numRecords(); ++r) {
+    const auto &pool = s.pool[r].elems;
+    if (pool.empty())
+      continue;
+    for (int p = 0; p < np; ++p) {
+      const auto &known = s.known[knownIndex(r, p)].elems;
+      bits.assign(pool.size(), 0);
+      size_t j = 0;
+      for (const auto &st : known) {
+        while (j < pool.size() && pool[j] < st)
+          ++j;
+        if (j < pool.size())
+          bits[j] = 1;
+      }
+      putBits(out, bits);
+    }
+  }
+  putBits(out, s.crashed);
+  putBits(out, s.byz);
+  putVarint(out, uint64_t(s.phaseNo));
+  putVarint(out, uint64_t(s.roundNo));
+}
+
+bool Layout::decode(const std::string &in, State &s) const {
+  s = emptyState();
+  size_t pos = 0;
+  for (auto &v : s.vars)
+    if (!decodeValue(in, pos, v))
+      return false;
+  if (!getBits(in, pos, s.timers))
+    return false;
+  for (auto &f : s.fired)
+    if (!decodeValue(in, pos, f))
+      return false;
+  for (auto &p : s.pool)
+    if (!decodeValue(in, pos, p))
+      return false;
+  int np = numPrincipals();
+  std::vector<uint8_t> bits;
+  for (int r = 0; r < numRecords(); ++r) {
+    const auto &pool = s.pool[r].elems;
+    if (pool.empty())
+      continue;
+    for (int p = 0; p < np; ++p) {
+      bits.assign(pool.size(), 0);
+      if (!getBits(in, pos, bits))
+        return false;
+      auto &known = s.known[knownIndex(r, p)].elems;
+      for (size_t j = 0; j < pool.size(); ++j)
+        if (bits[j])
+          known.push_back(pool[j]);
+    }
+  }
+  if (!getBits(in, pos, s.crashed) || !getBits(in, pos, s.byz))
+    return false;
+  uint64_t x = 0;
+  if (!getVarint(in, pos, x))
+    return false;
+  s.phaseNo = int64_t(x);
+  if (!getVarint(in, pos, x))
+    return false;
+  s.roundNo = int64_t(x);
+  return pos == in.size();
+}
+
+Value makeStatement(int issuer, Value ver, Value aud, Value msg) {
+  Value st{Value::Kind::Tuple, 0, {}};
+  st.elems.reserve(4);
+  st.elems.push_back(Value::principal(issuer));
+  st.elems.push_back(std::move(ver));
+  st.elems.push_back(std::move(aud));
+  st.elems.push_back(std::move(msg));
+  return st;
+}
+
+} // namespace mommie::checker

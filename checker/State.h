@@ -1,0 +1,97 @@
+// The global state of docs/semantics.md and its layout for one program:
+// role variables and timers per principal, refraction sets, the pool and
+// knowledge per record type, crashed / Byzantine principals, round counters.
+//
+// Statements are Tuple values <<iss, ver, aud, msg>> (ver, aud sets of
+// principals). `known` is always a subset of `pool`, so the serialized form
+// stores it as one bit per pool statement.
+#pragma once
+
+#include "checker/Value.h"
+#include "ir/IR.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mommie::checker {
+
+struct State {
+  std::vector<Value> vars;     // [role var slot], see Layout::varIndex
+  std::vector<uint8_t> timers; // see Layout::timerIndex
+  std::vector<Value> fired;    // sets of binding tuples, Layout::firedIndex
+  std::vector<Value> pool;     // per record type: set of statements
+  std::vector<Value> known;    // per record type and principal
+  std::vector<uint8_t> crashed; // per principal (empty if no crash fault)
+  std::vector<uint8_t> byz;     // per principal (empty if no Byzantine fault)
+  int64_t phaseNo = 0, roundNo = 0;
+
+  bool isCrashed(int p) const { return !crashed.empty() && crashed[p]; }
+  bool isByz(int p) const { return !byz.empty() && byz[p]; }
+  bool live(int p) const { return !isCrashed(p) && !isByz(p); }
+};
+
+enum StmtField { StmtIss = 0, StmtVer = 1, StmtAud = 2, StmtMsg = 3 };
+
+// Index arithmetic from (role, principal, item) to the flat vectors.
+class Layout {
+public:
+  explicit Layout(const ir::Program &program);
+
+  const ir::Program &program() const { return *program_; }
+  int numPrincipals() const { return program_->numPrincipals; }
+  int numRecords() const { return int(program_->records.size()); }
+
+  int varIndex(int role, int p, int var) const {
+    const auto &r = program_->roles[role];
+    int first = program_->principalSets[r.principalSet].first;
+    return varBase_[role] + (p - first) * int(r.vars.size()) + var;
+  }
+  int timerIndex(int role, int p, int timer) const {
+    const auto &r = program_->roles[role];
+    int first = program_->principalSets[r.principalSet].first;
+    return timerBase_[role] + (p - first) * int(r.timers.size()) + timer;
+  }
+  // -1 if the transition is not refracted.
+  int firedIndex(int role, int transition, int p) const {
+    int base = firedBase_[role][transition];
+    if (base < 0)
+      return -1;
+    int first = program_->principalSets[program_->roles[role].principalSet].first;
+    return base + (p - first);
+  }
+  int knownIndex(int record, int p) const {
+    return record * numPrincipals() + p;
+  }
+  bool inSet(int set, int p) const {
+    const auto &s = program_->principalSets[set];
+    return p >= s.first && p < s.first + s.size;
+  }
+  // Every (role, principal) owning a var slot, for diffs and printing.
+  struct VarSlot {
+    int role, principal, var;
+  };
+  const std::vector<VarSlot> &varSlots() const { return varSlots_; }
+  size_t numFired() const { return numFired_; }
+  bool hasCrash() const { return hasCrash_; }
+  bool hasByz() const { return hasByz_; }
+  std::string principalName(int p) const;
+  // The empty state with every vector sized (vars hold Int 0).
+  State emptyState() const;
+
+  // Canonical bytes of a state (sets already canonical).
+  void encode(const State &s, std::string &out) const;
+  bool decode(const std::string &in, State &s) const;
+
+private:
+  const ir::Program *program_;
+  std::vector<int> varBase_, timerBase_;
+  std::vector<std::vector<int>> firedBase_;
+  std::vector<VarSlot> varSlots_;
+  size_t numVars_ = 0, numTimers_ = 0, numFired_ = 0;
+  bool hasCrash_ = false, hasByz_ = false;
+};
+
+Value makeStatement(int issuer, Value ver, Value aud, Value msg);
+
+} // namespace mommie::checker

@@ -1,0 +1,626 @@
+// Initial states and event-driven actions: transitions, Deliver, Crash,
+// Byzantine publish. Round steps are in Rounds.cpp.
+#include "checker/Successors.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace mommie::checker {
+
+using K = Value::Kind;
+
+//===----------------------------------------------------------------------===//
+// Plans: which check runs at which pattern level
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+enum class CheckKind { Issuer, Verifier, Auditor, Constraint, Quorum };
+
+struct Check {
+  CheckKind kind;
+  int pattern;
+  int constraint = -1;
+};
+
+void slotsOf(const ir::Expr *e, std::vector<int> &out);
+
+void slotsOfPattern(const ir::Pattern &p, std::vector<int> &out) {
+  slotsOf(p.issuer.expr.get(), out);
+  slotsOf(p.issuer.threshold.get(), out);
+  slotsOf(p.verifier.expr.get(), out);
+  slotsOf(p.auditor.expr.get(), out);
+  for (const auto &c : p.constraints)
+    slotsOf(c.expr.get(), out);
+}
+
+void slotsOf(const ir::Expr *e, std::vector<int> &out) {
+  if (!e)
+    return;
+  if (e->kind == ir::ExprKind::Slot)
+    out.push_back(e->slot);
+  for (const auto &a : e->args)
+    slotsOf(a.get(), out);
+  if (e->pattern)
+    slotsOfPattern(*e->pattern, out);
+}
+
+void recordsInExpr(const ir::Expr *e, std::vector<bool> &out);
+
+void recordsInBlock(const ir::Block &b, std::vector<bool> &out) {
+  for (const auto &s : b) {
+    recordsInExpr(s->value.get(), out);
+    recordsInExpr(s->cond.get(), out);
+    recordsInExpr(s->verifier.get(), out);
+    recordsInExpr(s->auditor.get(), out);
+    for (const auto &st : s->path)
+      recordsInExpr(st.key.get(), out);
+    recordsInBlock(s->thenBody, out);
+    recordsInBlock(s->elseBody, out);
+  }
+}
+
+void recordsInPattern(const ir::Pattern &p, std::vector<bool> &out) {
+  if (p.record >= 0 && size_t(p.record) < out.size())
+    out[p.record] = true;
+  recordsInExpr(p.issuer.expr.get(), out);
+  recordsInExpr(p.verifier.expr.get(), out);
+  recordsInExpr(p.auditor.expr.get(), out);
+  for (const auto &c : p.constraints)
+    recordsInExpr(c.expr.get(), out);
+}
+
+void recordsInExpr(const ir::Expr *e, std::vector<bool> &out) {
+  if (!e)
+    return;
+  if (e->pattern)
+    recordsInPattern(*e->pattern, out);
+  for (const auto &a : e->args)
+    recordsInExpr(a.get(), out);
+}
+
+} // namespace
+
+struct Generator::TransPlan {
+  const ir::Transition *t = nullptr;
+  int role = -1, index = -1;
+  std::vector<std::vector<Value>> paramDomains;
+  std::vector<std::vector<Check>> checks; // [level], level i+1 after pattern i
+};
+
+Generator::Generator(const Layout &layout) : layout_(layout) {
+  const auto &prog = layout.program();
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const auto &role = prog.roles[r];
+    plans_.emplace_back();
+    for (size_t ti = 0; ti < role.transitions.size(); ++ti) {
+      const auto &t = role.transitions[ti];
+      auto plan = std::make_unique<TransPlan>();
+      plan->t = &t;
+      plan->role = int(r);
+      plan->index = int(ti);
+      for (int slot : t.params) {
+        const auto &info = t.slots.at(size_t(slot));
+        plan->paramDomains.push_back(typeDomain(layout, *info.type, info.loc));
+      }
+      // Slot levels: params 0, pattern i's binders i+1.
+      std::vector<int> level(t.slots.size(), 0);
+      size_t n = t.triggers.size();
+      for (size_t i = 0; i < n; ++i) {
+        const auto &p = t.triggers[i];
+        if (p.slot >= 0)
+          level[p.slot] = int(i + 1);
+        if (p.issuer.kind == ir::IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
+          level[p.issuer.slot] = int(i + 1);
+      }
+      auto levelOf = [&](const ir::Expr *e, int min) {
+        std::vector<int> slots;
+        slotsOf(e, slots);
+        int l = min;
+        for (int s : slots)
+          if (s >= 0 && size_t(s) < level.size())
+            l = std::max(l, level[s]);
+        return l;
+      };
+      plan->checks.resize(n + 1);
+      // Quorum checks first: they bind the issuer-set slot.
+      for (size_t i = 0; i < n; ++i) {
+        const auto &p = t.triggers[i];
+        if (p.issuer.kind != ir::IssuerPattern::Kind::Quorum)
+          continue;
+        int l = int(i + 1);
+        l = std::max(l, levelOf(p.verifier.expr.get(), l));
+        l = std::max(l, levelOf(p.auditor.expr.get(), l));
+        l = std::max(l, levelOf(p.issuer.threshold.get(), l));
+        plan->checks[l].push_back({CheckKind::Quorum, int(i)});
+        if (p.issuer.slot >= 0)
+          level[p.issuer.slot] = l;
+      }
+      for (size_t i = 0; i < n; ++i) {
+        const auto &p = t.triggers[i];
+        int l = int(i + 1);
+        if (p.issuer.kind != ir::IssuerPattern::Kind::Quorum) {
+          if (p.issuer.kind != ir::IssuerPattern::Kind::Any)
+            plan->checks[levelOf(p.issuer.expr.get(), l)].push_back(
+                {CheckKind::Issuer, int(i)});
+          if (p.verifier.kind != ir::PartyPattern::Kind::Any)
+            plan->checks[levelOf(p.verifier.expr.get(), l)].push_back(
+                {CheckKind::Verifier, int(i)});
+          if (p.auditor.kind != ir::PartyPattern::Kind::Any)
+            plan->checks[levelOf(p.auditor.expr.get(), l)].push_back(
+                {CheckKind::Auditor, int(i)});
+        }
+        for (size_t c = 0; c < p.constraints.size(); ++c)
+          plan->checks[levelOf(p.constraints[c].expr.get(), l)].push_back(
+              {CheckKind::Constraint, int(i), int(c)});
+      }
+      plans_.back().push_back(std::move(plan));
+    }
+  }
+  // Byzantine-publishable record types: those some pattern can match.
+  byzPublishable_.assign(prog.records.size(), false);
+  byzDomains_.resize(prog.records.size());
+  if (layout.hasByz()) {
+    for (const auto &role : prog.roles)
+      for (const auto &t : role.transitions) {
+        for (const auto &p : t.triggers)
+          recordsInPattern(p, byzPublishable_);
+        recordsInExpr(t.guard.get(), byzPublishable_);
+        recordsInBlock(t.body, byzPublishable_);
+      }
+    for (const auto &f : prog.funs)
+      recordsInExpr(f.body.get(), byzPublishable_);
+    for (size_t r = 0; r < prog.records.size(); ++r) {
+      if (!byzPublishable_[r])
+        continue;
+      ir::Type t;
+      t.kind = ir::TypeKind::Record;
+      t.record = int(r);
+      byzDomains_[r] = typeDomain(layout, t, prog.records[r].loc);
+    }
+  }
+}
+
+Generator::~Generator() = default;
+
+//===----------------------------------------------------------------------===//
+// Initial states
+//===----------------------------------------------------------------------===//
+
+void Generator::initialStates(const Emit &emit) const {
+  const auto &prog = layout_.program();
+  State base = layout_.emptyState();
+  // Choices per var slot, in Layout::varSlots order (which is vars order).
+  std::vector<std::vector<Value>> choices;
+  for (const auto &vs : layout_.varSlots()) {
+    const auto &decl = prog.roles[vs.role].vars[vs.var];
+    std::vector<Value> frame(decl.slots.size() + 8);
+    Env env{layout_, base, vs.principal, frame};
+    if (decl.init) {
+      choices.push_back({eval(*decl.init, env)});
+    } else if (decl.initSet) {
+      Value s = eval(*decl.initSet, env);
+      if (s.kind != K::Set || s.elems.empty())
+        throw EvalError(decl.loc, "empty or non-set initial choice for " + decl.name);
+      choices.push_back(s.elems);
+    } else {
+      choices.push_back(typeDomain(layout_, *decl.type, decl.loc));
+    }
+    for (const auto &v : choices.back())
+      if (!conformsTo(layout_, v, *decl.type))
+        throw EvalError(decl.loc, fmt::format("initial value {} of `{}` is outside "
+                                              "its declared range",
+                                              showValue(prog, v), decl.name));
+  }
+  // Byzantine subsets.
+  std::vector<std::vector<uint8_t>> byzChoices;
+  if (layout_.hasByz()) {
+    std::vector<int> cand;
+    for (const auto &f : prog.faults)
+      if (f.kind == ir::FaultDecl::Kind::Byzantine) {
+        const auto &s = prog.principalSets[f.principalSet];
+        for (int i = 0; i < s.size; ++i)
+          if (std::find(cand.begin(), cand.end(), s.first + i) == cand.end())
+            cand.push_back(s.first + i);
+      }
+    std::sort(cand.begin(), cand.end());
+    if (cand.size() > 24)
+      throw EvalError(prog.faults[0].loc, "too many Byzantine candidates");
+    for (uint64_t mask = 0; mask < (uint64_t(1) << cand.size()); ++mask) {
+      std::vector<uint8_t> byz(size_t(layout_.numPrincipals()), 0);
+      for (size_t i = 0; i < cand.size(); ++i)
+        if (mask >> i & 1)
+          byz[size_t(cand[i])] = 1;
+      bool ok = true;
+      for (const auto &f : prog.faults) {
+        if (f.kind != ir::FaultDecl::Kind::Byzantine)
+          continue;
+        const auto &s = prog.principalSets[f.principalSet];
+        int64_t n = 0;
+        for (int i = 0; i < s.size; ++i)
+          n += byz[size_t(s.first + i)];
+        ok = ok && n <= f.max;
+      }
+      if (ok)
+        byzChoices.push_back(std::move(byz));
+    }
+  } else {
+    byzChoices.push_back({});
+  }
+  Action init;
+  init.kind = Action::Kind::Init;
+  std::vector<size_t> idx(choices.size(), 0);
+  while (true) {
+    for (const auto &byz : byzChoices) {
+      State s = base;
+      for (size_t i = 0; i < choices.size(); ++i)
+        s.vars[i] = choices[i][idx[i]];
+      s.byz = byz;
+      emit(std::move(s), &init);
+    }
+    size_t i = choices.size();
+    while (i > 0) {
+      --i;
+      if (++idx[i] < choices[i].size())
+        break;
+      idx[i] = 0;
+      if (i == 0) {
+        i = size_t(-1);
+        break;
+      }
+    }
+    if (i == size_t(-1) || choices.empty())
+      return;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Transitions
+//===----------------------------------------------------------------------===//
+
+void Generator::transitionSuccessors(const State &s, int role, int p,
+                                     const TransPlan &plan, bool labels,
+                                     const Emit &emit) const {
+  const ir::Transition &t = *plan.t;
+  if (t.timer >= 0 && !s.timers[layout_.timerIndex(role, p, t.timer)])
+    return;
+  std::vector<Value> slots(t.slots.size());
+  Env env{layout_, s, p, slots};
+  size_t n = t.triggers.size();
+  std::vector<const Value *> chosen(n, nullptr);
+  std::vector<std::vector<Value>> quorumMsgs(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto &pat = t.triggers[i];
+    if (pat.issuer.kind != ir::IssuerPattern::Kind::Quorum)
+      continue;
+    const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems;
+    for (const auto &st : known)
+      quorumMsgs[i].push_back(st.elems[StmtMsg]);
+    std::sort(quorumMsgs[i].begin(), quorumMsgs[i].end());
+    quorumMsgs[i].erase(std::unique(quorumMsgs[i].begin(), quorumMsgs[i].end()),
+                        quorumMsgs[i].end());
+  }
+  int firedIdx = layout_.firedIndex(role, plan.index, p);
+  std::set<Value> seen;
+
+  auto runChecks = [&](int level) {
+    for (const auto &c : plan.checks[size_t(level)]) {
+      const auto &pat = t.triggers[size_t(c.pattern)];
+      switch (c.kind) {
+      case CheckKind::Quorum: {
+        Value iss = quorumIssuers(pat, slots[pat.slot], env);
+        if (!quorumHolds(pat, iss, env))
+          return false;
+        if (pat.issuer.slot >= 0)
+          slots[pat.issuer.slot] = std::move(iss);
+        break;
+      }
+      case CheckKind::Issuer:
+        if (!issuerMatches(pat.issuer, *chosen[c.pattern], env))
+          return false;
+        break;
+      case CheckKind::Verifier:
+        if (!partyMatches(pat.verifier, chosen[c.pattern]->elems[StmtVer], env))
+          return false;
+        break;
+      case CheckKind::Auditor:
+        if (!partyMatches(pat.auditor, chosen[c.pattern]->elems[StmtAud], env))
+          return false;
+        break;
+      case CheckKind::Constraint: {
+        ir::Pattern one;
+        one.constraints.push_back(pat.constraints[size_t(c.constraint)]);
+        if (!constraintsHold(one, slots[pat.slot], env))
+          return false;
+        break;
+      }
+      }
+    }
+    return true;
+  };
+
+  auto fire = [&]() {
+    if (t.guard && !evalBool(*t.guard, env))
+      return;
+    Value binding{K::Tuple, 0, {}};
+    if (t.refracted()) {
+      for (int slot : t.params)
+        binding.elems.push_back(slots[slot]);
+      for (const auto &pat : t.triggers) {
+        if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
+          binding.elems.push_back(slots[pat.issuer.slot]);
+        binding.elems.push_back(slots[pat.slot]);
+      }
+      if (firedIdx >= 0 && s.fired[firedIdx].contains(binding))
+        return;
+      if (!seen.insert(binding).second)
+        return;
+    }
+    State next = s;
+    if (firedIdx >= 0)
+      next.fired[firedIdx].insert(binding);
+    if (t.timer >= 0)
+      next.timers[layout_.timerIndex(role, p, t.timer)] = 0;
+    std::vector<Value> frame = slots;
+    std::vector<Published> published;
+    execBlock(t.body, layout_, next, role, p, frame, published);
+    applyPublishes(layout_, next, p, published);
+    if (!labels) {
+      emit(std::move(next), nullptr);
+      return;
+    }
+    Action a;
+    a.kind = Action::Kind::Transition;
+    a.principal = p;
+    a.role = role;
+    a.transition = plan.index;
+    for (int slot : t.params)
+      a.bindings.emplace_back(t.slots[slot].name, slots[slot]);
+    for (const auto &pat : t.triggers) {
+      if (pat.issuer.slot >= 0)
+        a.bindings.emplace_back(t.slots[pat.issuer.slot].name, slots[pat.issuer.slot]);
+      if (pat.slot >= 0)
+        a.bindings.emplace_back(t.slots[pat.slot].name, slots[pat.slot]);
+    }
+    a.published = std::move(published);
+    emit(std::move(next), &a);
+  };
+
+  std::function<void(size_t)> bindPattern = [&](size_t i) {
+    if (i == n) {
+      fire();
+      return;
+    }
+    const auto &pat = t.triggers[i];
+    if (pat.issuer.kind == ir::IssuerPattern::Kind::Quorum) {
+      for (const auto &msg : quorumMsgs[i]) {
+        if (pat.slot >= 0)
+          slots[pat.slot] = msg;
+        if (runChecks(int(i + 1)))
+          bindPattern(i + 1);
+      }
+      return;
+    }
+    const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems;
+    for (const auto &st : known) {
+      chosen[i] = &st;
+      if (pat.slot >= 0)
+        slots[pat.slot] = st.elems[StmtMsg];
+      if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
+        slots[pat.issuer.slot] = st.elems[StmtIss];
+      if (runChecks(int(i + 1)))
+        bindPattern(i + 1);
+    }
+  };
+
+  // Parameters: the cartesian product of their domains.
+  size_t np = t.params.size();
+  std::vector<size_t> idx(np, 0);
+  for (const auto &d : plan.paramDomains)
+    if (d.empty())
+      return;
+  while (true) {
+    for (size_t k = 0; k < np; ++k)
+      slots[t.params[k]] = plan.paramDomains[k][idx[k]];
+    if (runChecks(0))
+      bindPattern(0);
+    size_t k = np;
+    bool done = true;
+    while (k > 0) {
+      --k;
+      if (++idx[k] < plan.paramDomains[k].size()) {
+        done = false;
+        break;
+      }
+      idx[k] = 0;
+    }
+    if (done)
+      return;
+  }
+}
+
+void Generator::crashSuccessors(const State &s, bool labels, const Emit &emit) const {
+  const auto &prog = layout_.program();
+  for (const auto &f : prog.faults) {
+    if (f.kind != ir::FaultDecl::Kind::Crash)
+      continue;
+    const auto &set = prog.principalSets[f.principalSet];
+    int64_t n = 0;
+    for (int i = 0; i < set.size; ++i)
+      n += s.crashed[size_t(set.first + i)];
+    if (n >= f.max)
+      continue;
+    for (int i = 0; i < set.size; ++i) {
+      int p = set.first + i;
+      if (!s.live(p))
+        continue;
+      State next = s;
+      next.crashed[size_t(p)] = 1;
+      Action a;
+      a.kind = Action::Kind::Crash;
+      a.principal = p;
+      emit(std::move(next), labels ? &a : nullptr);
+    }
+  }
+}
+
+void Generator::successors(const State &s, bool labels, const Emit &emit) const {
+  const auto &prog = layout_.program();
+  if (prog.isRoundProgram()) {
+    roundSuccessors(s, labels, emit);
+    if (layout_.hasCrash())
+      crashSuccessors(s, labels, emit);
+    return;
+  }
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const auto &set = prog.principalSets[prog.roles[r].principalSet];
+    for (int i = 0; i < set.size; ++i) {
+      int p = set.first + i;
+      if (!s.live(p))
+        continue;
+      for (const auto &plan : plans_[r])
+        transitionSuccessors(s, int(r), p, *plan, labels, emit);
+    }
+  }
+  // Deliver.
+  for (int rec = 0; rec < layout_.numRecords(); ++rec) {
+    for (const auto &st : s.pool[size_t(rec)].elems) {
+      for (const auto &q : st.elems[StmtVer].elems) {
+        int qi = int(q.num);
+        if (qi < 0 || qi >= layout_.numPrincipals() || !s.live(qi))
+          continue;
+        const Value &known = s.known[layout_.knownIndex(rec, qi)];
+        if (known.contains(st))
+          continue;
+        State next = s;
+        next.known[layout_.knownIndex(rec, qi)].insert(st);
+        if (!labels) {
+          emit(std::move(next), nullptr);
+          continue;
+        }
+        Action a;
+        a.kind = Action::Kind::Deliver;
+        a.principal = qi;
+        a.record = rec;
+        a.statement = st;
+        emit(std::move(next), &a);
+      }
+    }
+  }
+  if (layout_.hasCrash())
+    crashSuccessors(s, labels, emit);
+  // Byzantine publish.
+  if (layout_.hasByz()) {
+    for (int b = 0; b < layout_.numPrincipals(); ++b) {
+      if (!s.isByz(b))
+        continue;
+      for (int q = 0; q < layout_.numPrincipals(); ++q)
+        for (size_t rec = 0; rec < byzDomains_.size(); ++rec)
+          for (const auto &x : byzDomains_[rec]) {
+            Value ver = Value::emptySet();
+            ver.elems.push_back(Value::principal(q));
+            Value st = makeStatement(b, std::move(ver), Value::emptySet(), x);
+            State next = s;
+            next.pool[rec].insert(st);
+            if (!labels) {
+              emit(std::move(next), nullptr);
+              continue;
+            }
+            Action a;
+            a.kind = Action::Kind::ByzPublish;
+            a.principal = b;
+            a.published.push_back({int(rec), st});
+            emit(std::move(next), &a);
+          }
+    }
+  }
+}
+
+bool Generator::terminated(const State &s) const {
+  const auto &prog = layout_.program();
+  if (prog.isRoundProgram())
+    return s.phaseNo >= prog.roles[0].phase->bound;
+  if (!prog.termination.expr)
+    return false;
+  std::vector<Value> slots(prog.termination.slots.size() + 8);
+  Env env{layout_, s, -1, slots};
+  return evalBool(*prog.termination.expr, env);
+}
+
+std::string Generator::violatedInvariant(const State &s) const {
+  for (const auto &inv : layout_.program().invariants) {
+    std::vector<Value> slots(inv.slots.size() + 8);
+    Env env{layout_, s, -1, slots};
+    if (!evalBool(*inv.expr, env))
+      return inv.name;
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Labels
+//===----------------------------------------------------------------------===//
+
+static std::string showStatement(const Layout &layout, const Value &st) {
+  const auto &prog = layout.program();
+  auto party = [&](const Value &set) {
+    if (set.elems.empty())
+      return std::string("NOONE");
+    if (int(set.elems.size()) == layout.numPrincipals() && set.elems.size() > 1)
+      return std::string("ANY");
+    if (set.elems.size() == 1)
+      return showValue(prog, set.elems[0]);
+    return showValue(prog, set);
+  };
+  return fmt::format("[{}, {}, {}] {}", showValue(prog, st.elems[StmtIss]),
+                     party(st.elems[StmtVer]), party(st.elems[StmtAud]),
+                     showValue(prog, st.elems[StmtMsg]));
+}
+
+std::string Action::describe(const Layout &layout) const {
+  const auto &prog = layout.program();
+  switch (kind) {
+  case Kind::Init:
+    return "initial state";
+  case Kind::Transition: {
+    std::string s = fmt::format("{} fires {}.{}", layout.principalName(principal),
+                                prog.roles[role].name,
+                                prog.roles[role].transitions[transition].name);
+    if (!bindings.empty()) {
+      s += " with ";
+      for (size_t i = 0; i < bindings.size(); ++i)
+        s += (i ? ", " : "") + bindings[i].first + " = " +
+             showValue(prog, bindings[i].second);
+    }
+    for (const auto &p : published)
+      s += "\n      publishes " + showStatement(layout, p.statement);
+    return s;
+  }
+  case Kind::Deliver:
+    return fmt::format("deliver {} to {}", showStatement(layout, statement),
+                       layout.principalName(principal));
+  case Kind::Crash:
+    return fmt::format("{} crashes", layout.principalName(principal));
+  case Kind::ByzPublish:
+    return fmt::format("Byzantine {} publishes {}", layout.principalName(principal),
+                       showStatement(layout, published.at(0).statement));
+  case Kind::RoundStep: {
+    const auto &r = prog.roles[0].phase->rounds[size_t(round)];
+    std::string s = fmt::format("round {}", r.name);
+    for (const auto &[q, mbox] : mailboxes)
+      s += fmt::format("\n      {} receives {}", layout.principalName(q),
+                       showValue(prog, mbox));
+    return s;
+  }
+  }
+  return "?";
+}
+
+std::string statementText(const Layout &layout, const Value &st) {
+  return showStatement(layout, st);
+}
+
+} // namespace mommie::checker
