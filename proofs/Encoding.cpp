@@ -1,0 +1,300 @@
+// The parts of the bounded encoding shared by round and event-driven
+// programs: fresh and initial states, fault bounds, invariants, Init and
+// Crash steps, and printing a state under a model.
+#include "proofs/Encoding.h"
+
+#include <fmt/format.h>
+
+namespace mommie::proofs {
+
+std::string StateBuilder::principalName(int p) const {
+  for (const auto &ps : prog.principalSets)
+    if (p >= ps.first && p < ps.first + ps.size)
+      return ps.name + std::to_string(p - ps.first);
+  return "principal#" + std::to_string(p);
+}
+
+bool StateBuilder::hasCrash() const {
+  for (const auto &f : prog.faults)
+    if (f.kind == ir::FaultDecl::Kind::Crash)
+      return true;
+  return false;
+}
+
+void StateBuilder::faultBounds(const std::vector<Term> &crashed,
+                               const std::vector<Term> &byz,
+                               std::vector<Term> &hyps) {
+  for (const auto &f : prog.faults) {
+    if (f.principalSet < 0 ||
+        f.principalSet >= static_cast<int>(prog.principalSets.size()))
+      continue;
+    const auto &ps = prog.principalSets[f.principalSet];
+    const auto &v = f.kind == ir::FaultDecl::Kind::Crash ? crashed : byz;
+    std::vector<Term> count;
+    for (int p = ps.first; p < ps.first + ps.size; ++p)
+      count.push_back(s.boolToInt(v[p]));
+    hyps.push_back(s.mkLe(s.mkAdd(count), s.intConst(f.max)));
+  }
+}
+
+static std::vector<bool> faultMembers(const ir::Program &prog,
+                                      ir::FaultDecl::Kind kind) {
+  std::vector<bool> in(prog.numPrincipals, false);
+  for (const auto &f : prog.faults) {
+    if (f.kind != kind || f.principalSet < 0 ||
+        f.principalSet >= static_cast<int>(prog.principalSets.size()))
+      continue;
+    const auto &ps = prog.principalSets[f.principalSet];
+    for (int p = ps.first; p < ps.first + ps.size && p < prog.numPrincipals;
+         ++p)
+      in[p] = true;
+  }
+  return in;
+}
+
+SymState StateBuilder::freshState(const std::string &tag,
+                                  std::vector<Term> &hyps) {
+  SymState st;
+  for (const auto &role : prog.roles) {
+    const auto &ps = prog.principalSets.at(role.principalSet);
+    std::vector<std::vector<SVal>> perVar;
+    for (const auto &var : role.vars) {
+      std::vector<SVal> perP;
+      for (int i = 0; i < ps.size; ++i)
+        perP.push_back(ops.fresh(*var.type,
+                                 var.name + "[" +
+                                     principalName(ps.first + i) + "]" + tag,
+                                 hyps));
+      perVar.push_back(std::move(perP));
+    }
+    st.vars.push_back(std::move(perVar));
+    std::vector<std::vector<Term>> timers;
+    for (const auto &t : role.timers) {
+      std::vector<Term> perP;
+      for (int i = 0; i < ps.size; ++i)
+        perP.push_back(s.freshBool(t.name + "_running[" +
+                                   principalName(ps.first + i) + "]" + tag));
+      timers.push_back(std::move(perP));
+    }
+    st.timers.push_back(std::move(timers));
+  }
+  auto crashable = faultMembers(prog, ir::FaultDecl::Kind::Crash);
+  auto byzable = faultMembers(prog, ir::FaultDecl::Kind::Byzantine);
+  for (int p = 0; p < prog.numPrincipals; ++p) {
+    st.crashed.push_back(crashable[p] ? s.freshBool("crashed[" +
+                                                    principalName(p) + "]" + tag)
+                                      : s.boolConst(false));
+    st.byz.push_back(byzable[p] ? s.freshBool("byz[" + principalName(p) + "]")
+                                : s.boolConst(false));
+  }
+  faultBounds(st.crashed, st.byz, hyps);
+  if (prog.isRoundProgram()) {
+    const auto &phase = *prog.roles[0].phase;
+    st.phaseNo = s.freshInt("phaseNo" + tag);
+    st.roundNo = s.freshInt("roundNo" + tag);
+    hyps.push_back(s.mkLe(s.intConst(0), st.phaseNo));
+    hyps.push_back(s.mkLe(st.phaseNo, s.intConst(phase.bound)));
+    hyps.push_back(s.mkLe(s.intConst(0), st.roundNo));
+    hyps.push_back(s.mkLt(st.roundNo,
+                          s.intConst(static_cast<int64_t>(phase.rounds.size()))));
+  }
+  return st;
+}
+
+SymState StateBuilder::initState(std::vector<Term> &hyps) {
+  SymState st;
+  SymState empty;
+  for (const auto &role : prog.roles) {
+    const auto &ps = prog.principalSets.at(role.principalSet);
+    std::vector<std::vector<SVal>> perVar;
+    for (const auto &var : role.vars) {
+      std::vector<SVal> perP;
+      for (int i = 0; i < ps.size; ++i) {
+        int p = ps.first + i;
+        Evaluator ev(ops, empty, p, var.slots.size());
+        std::string name = var.name + "[" + principalName(p) + "]@init";
+        if (var.init) {
+          perP.push_back(ops.canon(*var.type, ev.eval(*var.init)));
+        } else {
+          SVal v = ops.fresh(*var.type, name, hyps);
+          if (var.initSet)
+            hyps.push_back(ops.member(ev.eval(*var.initSet), v));
+          perP.push_back(v);
+        }
+      }
+      perVar.push_back(std::move(perP));
+    }
+    st.vars.push_back(std::move(perVar));
+    std::vector<std::vector<Term>> timers;
+    for (size_t t = 0; t < role.timers.size(); ++t)
+      timers.push_back(std::vector<Term>(ps.size, s.boolConst(false)));
+    st.timers.push_back(std::move(timers));
+  }
+  auto byzable = faultMembers(prog, ir::FaultDecl::Kind::Byzantine);
+  for (int p = 0; p < prog.numPrincipals; ++p) {
+    st.crashed.push_back(s.boolConst(false));
+    st.byz.push_back(byzable[p] ? s.freshBool("byz[" + principalName(p) + "]")
+                                : s.boolConst(false));
+  }
+  faultBounds(st.crashed, st.byz, hyps);
+  if (prog.isRoundProgram()) {
+    st.phaseNo = s.intConst(0);
+    st.roundNo = s.intConst(0);
+  }
+  return st;
+}
+
+Term StateBuilder::typeOk(const SymState &st) {
+  std::vector<Term> cs;
+  for (size_t r = 0; r < prog.roles.size(); ++r)
+    for (size_t v = 0; v < prog.roles[r].vars.size(); ++v)
+      for (const auto &val : st.vars[r][v])
+        cs.push_back(ops.typeOk(*prog.roles[r].vars[v].type, val));
+  return s.mkAnd(cs);
+}
+
+std::vector<Goal> StateBuilder::invariantGoals(const SymState &st) {
+  std::vector<Goal> goals;
+  for (const auto &inv : prog.invariants) {
+    Goal g;
+    g.invariant = inv.name;
+    g.loc = inv.loc;
+    try {
+      if (!inv.expr)
+        throw Unsupported("invariant without an expression");
+      Evaluator ev(ops, st, -1, inv.slots.size());
+      g.term = ev.evalBool(*inv.expr);
+    } catch (const std::exception &e) {
+      g.unsupported = e.what();
+    }
+    goals.push_back(std::move(g));
+  }
+  return goals;
+}
+
+std::string StateBuilder::showState(const SymState &st, const ModelEval &ev,
+                                    const char *indent) const {
+  std::string out;
+  if (st.phaseNo)
+    out += fmt::format("{}phaseNo = {}, roundNo = {}\n", indent,
+                       ev(st.phaseNo), ev(st.roundNo));
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const auto &role = prog.roles[r];
+    const auto &ps = prog.principalSets.at(role.principalSet);
+    for (int i = 0; i < ps.size; ++i) {
+      int p = ps.first + i;
+      std::string line = fmt::format("{}{}:", indent, principalName(p));
+      if (ev(st.byz[p]))
+        line += " (byzantine)";
+      if (ev(st.crashed[p]))
+        line += " (crashed)";
+      for (size_t v = 0; v < role.vars.size(); ++v)
+        line += fmt::format(" {} = {};", role.vars[v].name,
+                            showValue(prog, *role.vars[v].type,
+                                      st.vars[r][v][i], ev));
+      for (size_t t = 0; t < role.timers.size() && r < st.timers.size() &&
+                         t < st.timers[r].size();
+           ++t)
+        if (ev(st.timers[r][t][i]))
+          line += fmt::format(" timer {} running;", role.timers[t].name);
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+StepEncoding encodeInit(StateBuilder &b) {
+  StepEncoding step;
+  step.name = "init";
+  try {
+    auto st = std::make_shared<SymState>(b.initState(step.hyps));
+    step.goals = b.invariantGoals(*st);
+    step.goals.push_back({"TypeOK", {}, b.typeOk(*st), ""});
+    StateBuilder *bp = &b;
+    step.describe = [bp, st](const ModelEval &ev) {
+      return "  initial state:\n" + bp->showState(*st, ev, "    ");
+    };
+  } catch (const std::exception &e) {
+    step.unsupported = e.what();
+  }
+  return step;
+}
+
+// Hypotheses shared by every consecution step: the pre-state satisfies
+// TypeOK and every invariant and lemma that could be encoded.
+void assumeInvariantsOn(StateBuilder &b, const SymState &pre,
+                             std::vector<Term> &hyps) {
+  for (const auto &g : b.invariantGoals(pre))
+    if (g.term)
+      hyps.push_back(g.term);
+}
+
+StepEncoding encodeCrash(StateBuilder &b) {
+  StepEncoding step;
+  step.name = "crash";
+  auto &s = b.s;
+  try {
+    auto pre = std::make_shared<SymState>(b.freshState("", step.hyps));
+    assumeInvariantsOn(b, *pre, step.hyps);
+    auto post = std::make_shared<SymState>(*pre);
+    std::vector<Term> which;
+    auto victim = std::make_shared<std::vector<Term>>();
+    for (int p = 0; p < b.prog.numPrincipals; ++p) {
+      if (s.isFalse(pre->crashed[p])) {
+        // Not crashable unless declared: crashed[p] is the constant false.
+        bool crashable = false;
+        for (const auto &f : b.prog.faults)
+          if (f.kind == ir::FaultDecl::Kind::Crash && f.principalSet >= 0 &&
+              f.principalSet < static_cast<int>(b.prog.principalSets.size())) {
+            const auto &ps = b.prog.principalSets[f.principalSet];
+            crashable |= p >= ps.first && p < ps.first + ps.size;
+          }
+        if (!crashable) {
+          victim->push_back(s.boolConst(false));
+          continue;
+        }
+      }
+      Term c = s.freshBool("crashes[" + b.principalName(p) + "]");
+      victim->push_back(c);
+      step.hyps.push_back(s.mkImplies(c, b.live(*pre, p)));
+      which.push_back(s.boolToInt(c));
+      post->crashed[p] = s.mkOr(pre->crashed[p], c);
+    }
+    step.hyps.push_back(s.mkEq(s.mkAdd(which), s.intConst(1)));
+    b.faultBounds(post->crashed, post->byz, step.hyps);
+    step.goals = b.invariantGoals(*post);
+    step.goals.push_back({"TypeOK", {}, b.typeOk(*post), ""});
+    StateBuilder *bp = &b;
+    step.describe = [bp, pre, post, victim](const ModelEval &ev) {
+      std::string out = "  pre-state:\n" + bp->showState(*pre, ev, "    ");
+      for (size_t p = 0; p < victim->size(); ++p)
+        if (ev((*victim)[p]))
+          out += "  step: " + bp->principalName(static_cast<int>(p)) +
+                 " crashes\n";
+      return out + "  post-state:\n" + bp->showState(*post, ev, "    ");
+    };
+  } catch (const std::exception &e) {
+    step.unsupported = e.what();
+  }
+  return step;
+}
+
+Encoding encodeBounded(const ir::Program &program) {
+  Encoding enc;
+  enc.store = std::make_unique<TermStore>();
+  // The builder and ops must outlive the describe closures.
+  auto ops = std::make_shared<ValueOps>(*enc.store, program);
+  auto builder = std::make_shared<StateBuilder>(*ops);
+  enc.keepAlive = {ops, builder};
+  StateBuilder &b = *builder;
+  enc.steps.push_back(encodeInit(b));
+  if (program.isRoundProgram())
+    encodeRounds(b, enc);
+  else
+    encodeEvents(b, enc);
+  if (b.hasCrash())
+    enc.steps.push_back(encodeCrash(b));
+  return enc;
+}
+
+} // namespace mommie::proofs

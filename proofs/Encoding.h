@@ -1,0 +1,89 @@
+// Proof obligations of the bounded encoding. A program is encoded into
+// steps: `init` and one per action of docs/semantics.md (each round step,
+// each transition, crash, delivery, ...). A step carries the hypotheses
+// (typing of the pre-state, every invariant and lemma on the pre-state, the
+// step relation) and one goal per invariant / lemma (plus TypeOK) on the
+// post-state. A goal that fails to encode (an unsupported construct) is kept
+// with its reason, so that the prover reports it as `unknown`.
+#pragma once
+
+#include "ir/IR.h"
+#include "proofs/SymEval.h"
+#include "proofs/SymValue.h"
+#include "proofs/Term.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mommie::proofs {
+
+using ModelEval = std::function<int64_t(Term)>;
+
+struct Goal {
+  std::string invariant; // invariant / lemma name, or "TypeOK"
+  ir::SourceLoc loc;
+  Term term = nullptr;     // null when unsupported
+  std::string unsupported; // why it could not be encoded
+};
+
+struct StepEncoding {
+  std::string name; // "init", "round Exchange", "crash", "transition T"
+  ir::SourceLoc loc;
+  std::vector<Term> hyps;
+  std::vector<Goal> goals;
+  std::string unsupported; // the whole step could not be encoded
+  // Prints the pre-state, the step's choices and the post-state under a
+  // model (the counterexample to induction).
+  std::function<std::string(const ModelEval &)> describe;
+};
+
+struct Encoding {
+  std::unique_ptr<TermStore> store;
+  std::vector<StepEncoding> steps;
+  std::vector<std::shared_ptr<void>> keepAlive; // what the closures use
+};
+
+// The bounded encoding of a program (parameters already concrete).
+Encoding encodeBounded(const ir::Program &program);
+
+// Shared by the round and event-driven encoders.
+class StateBuilder {
+public:
+  StateBuilder(ValueOps &ops) : ops(ops), s(ops.s), prog(ops.prog) {}
+  ValueOps &ops;
+  TermStore &s;
+  const ir::Program &prog;
+
+  // A state of fresh variables; typing and fault-bound constraints are
+  // appended to `hyps`.
+  SymState freshState(const std::string &tag, std::vector<Term> &hyps);
+  // The fault-bound constraints of crashed / byz vectors.
+  void faultBounds(const std::vector<Term> &crashed,
+                   const std::vector<Term> &byz, std::vector<Term> &hyps);
+  // Every initial state: role vars from their initializers.
+  SymState initState(std::vector<Term> &hyps);
+  // TypeOK of the role variables of `st`.
+  Term typeOk(const SymState &st);
+  // Evaluates each invariant / lemma on `st`: (term or null, reason).
+  std::vector<Goal> invariantGoals(const SymState &st);
+  Term live(const SymState &st, int p) {
+    return s.mkAnd(s.mkNot(st.crashed[p]), s.mkNot(st.byz[p]));
+  }
+  bool hasCrash() const;
+  // Text of a state under a model.
+  std::string showState(const SymState &st, const ModelEval &ev,
+                        const char *indent) const;
+  std::string principalName(int p) const;
+};
+
+void encodeRounds(StateBuilder &b, Encoding &enc);
+void encodeEvents(StateBuilder &b, Encoding &enc);
+StepEncoding encodeInit(StateBuilder &b);
+StepEncoding encodeCrash(StateBuilder &b);
+// Adds TypeOK-independent hypotheses: every invariant and lemma on `pre`.
+void assumeInvariantsOn(StateBuilder &b, const SymState &pre,
+                        std::vector<Term> &hyps);
+
+} // namespace mommie::proofs

@@ -1,0 +1,473 @@
+// Symbolic evaluation of expressions and statements (see SymEval.h).
+#include "proofs/SymEval.h"
+
+namespace mommie::proofs {
+
+using ir::Expr;
+using ir::ExprKind;
+using ir::Op;
+using ir::Type;
+using ir::TypeKind;
+
+SVal Evaluator::principalSetOf(int set) {
+  const auto &ps = prog.principalSets.at(set);
+  SVal r;
+  r.kind = SVal::Kind::Set;
+  for (int p = ps.first; p < ps.first + ps.size; ++p) {
+    r.guards.push_back(s.boolConst(true));
+    r.items.push_back(SVal::scalar(s.intConst(p)));
+  }
+  return r;
+}
+
+SVal Evaluator::asPrincipalSet(const Expr &e) {
+  SVal v = eval(e);
+  if (v.kind == SVal::Kind::Set)
+    return v;
+  SVal r;
+  r.kind = SVal::Kind::Set;
+  r.guards.push_back(s.boolConst(true));
+  r.items.push_back(v);
+  return r;
+}
+
+SVal Evaluator::stateVarOf(int role, int var, Term principal) {
+  const auto &ro = prog.roles.at(role);
+  const auto &ps = prog.principalSets.at(ro.principalSet);
+  if (me >= 0 && role == localRole && principal->kind == TermKind::IntConst &&
+      principal->val == me)
+    return local.at(var);
+  const auto &vals = state.vars.at(role).at(var);
+  if (principal->kind == TermKind::IntConst) {
+    int64_t i = principal->val - ps.first;
+    if (i >= 0 && i < ps.size)
+      return vals[i];
+  }
+  // Symbolic principal: select among the role's principals (outside the
+  // set the value is unspecified; we pick the last one).
+  SVal r = vals.back();
+  for (int i = ps.size - 1; i-- > 0;)
+    r = ops.ite(s.mkEq(principal, s.intConst(ps.first + i)), vals[i], r);
+  return r;
+}
+
+static const Type &typeOf(const Expr &e) {
+  if (!e.type)
+    throw Unsupported("untyped expression in the IR");
+  return *e.type;
+}
+
+SVal Evaluator::eval(const Expr &e) {
+  switch (e.kind) {
+  case ExprKind::IntLit:
+    return SVal::scalar(s.intConst(e.intVal));
+  case ExprKind::BoolLit:
+    return SVal::scalar(s.boolConst(e.intVal != 0));
+  case ExprKind::PrincipalLit:
+    return SVal::scalar(s.intConst(e.intVal));
+  case ExprKind::Me:
+    if (me < 0)
+      throw Unsupported("ME outside a transition or round");
+    return SVal::scalar(s.intConst(me));
+  case ExprKind::NoneLit:
+    return ops.defaultValue(typeOf(e));
+  case ExprKind::Slot:
+    if (e.slot < 0 || e.slot >= static_cast<int>(slots.size()) ||
+        !slots[e.slot])
+      throw Unsupported("read of an unbound local slot");
+    return *slots[e.slot];
+  case ExprKind::StateVar:
+    if (me < 0)
+      throw Unsupported("role variable without a principal");
+    return stateVarOf(e.role, e.var, s.intConst(me));
+  case ExprKind::StateVarOf:
+    return stateVarOf(e.role, e.var, eval(*e.args.at(0)).t);
+  case ExprKind::Field:
+  case ExprKind::TupleGet:
+    return eval(*e.args.at(0)).elems.at(e.index);
+  case ExprKind::Index: {
+    const Type &ct = typeOf(*e.args.at(0));
+    if (ct.kind != TypeKind::Map)
+      throw Unsupported("indexing a sequence");
+    SVal m = eval(*e.args[0]);
+    return ops.lookup(m, eval(*e.args.at(1)), *ct.args.at(1));
+  }
+  case ExprKind::Call: {
+    const auto &fn = prog.funs.at(e.index);
+    Evaluator callee(ops, state, me, fn.slots.size());
+    callee.localRole = localRole;
+    callee.local = local;
+    callee.known = known;
+    for (size_t i = 0; i < fn.params.size() && i < e.args.size(); ++i)
+      callee.slots.at(fn.params[i]) = eval(*e.args[i]);
+    return callee.eval(*fn.body);
+  }
+  case ExprKind::Builtin:
+    return evalBuiltin(e);
+  case ExprKind::Unary: {
+    SVal a = eval(*e.args.at(0));
+    if (e.op == Op::Not)
+      return SVal::scalar(s.mkNot(a.t));
+    return SVal::scalar(s.mkNeg(a.t));
+  }
+  case ExprKind::Binary:
+    return evalBinary(e);
+  case ExprKind::Ite: {
+    Term c = evalBool(*e.args.at(0));
+    if (s.isTrue(c))
+      return eval(*e.args.at(1));
+    if (s.isFalse(c))
+      return eval(*e.args.at(2));
+    return ops.ite(c, eval(*e.args[1]), eval(*e.args[2]));
+  }
+  case ExprKind::SetLit: {
+    SVal r;
+    r.kind = SVal::Kind::Set;
+    for (const auto &a : e.args) {
+      r.guards.push_back(s.boolConst(true));
+      r.items.push_back(eval(*a));
+    }
+    return r;
+  }
+  case ExprKind::RangeSet: {
+    Term lo = eval(*e.args.at(0)).t, hi = eval(*e.args.at(1)).t;
+    if (lo->kind != TermKind::IntConst || hi->kind != TermKind::IntConst)
+      throw Unsupported("a range with non-constant bounds");
+    if (hi->val - lo->val > 4096)
+      throw Unsupported("range too large to expand");
+    SVal r;
+    r.kind = SVal::Kind::Set;
+    for (int64_t v = lo->val; v <= hi->val; ++v) {
+      r.guards.push_back(s.boolConst(true));
+      r.items.push_back(SVal::scalar(s.intConst(v)));
+    }
+    return r;
+  }
+  case ExprKind::SetFilter:
+  case ExprKind::SetMap:
+  case ExprKind::Forall:
+  case ExprKind::Exists:
+  case ExprKind::MapCons: {
+    SVal src = eval(*e.args.at(0));
+    if (src.kind != SVal::Kind::Set)
+      throw Unsupported("a binder over a non-set");
+    auto saved = slots.at(e.slot);
+    SVal r;
+    r.kind = e.kind == ExprKind::MapCons ? SVal::Kind::Map : SVal::Kind::Set;
+    std::vector<Term> parts;
+    for (size_t i = 0; i < src.items.size(); ++i) {
+      if (s.isFalse(src.guards[i]))
+        continue;
+      slots[e.slot] = src.items[i];
+      Term g = src.guards[i];
+      switch (e.kind) {
+      case ExprKind::SetFilter:
+        r.guards.push_back(s.mkAnd(g, evalBool(*e.args.at(1))));
+        r.items.push_back(src.items[i]);
+        break;
+      case ExprKind::SetMap: {
+        Term c = e.args.size() > 2 && e.args[2] ? evalBool(*e.args[2])
+                                                : s.boolConst(true);
+        r.guards.push_back(s.mkAnd(g, c));
+        r.items.push_back(eval(*e.args.at(1)));
+        break;
+      }
+      case ExprKind::Forall:
+        parts.push_back(s.mkImplies(g, evalBool(*e.args.at(1))));
+        break;
+      case ExprKind::Exists:
+        parts.push_back(s.mkAnd(g, evalBool(*e.args.at(1))));
+        break;
+      default: // MapCons
+        r.guards.push_back(g);
+        r.items.push_back(src.items[i]);
+        r.vals.push_back(eval(*e.args.at(1)));
+        break;
+      }
+    }
+    slots[e.slot] = saved;
+    if (e.kind == ExprKind::Forall)
+      return SVal::scalar(s.mkAnd(parts));
+    if (e.kind == ExprKind::Exists)
+      return SVal::scalar(s.mkOr(parts));
+    return r;
+  }
+  case ExprKind::RecordCons:
+  case ExprKind::TupleCons: {
+    SVal r;
+    r.kind = SVal::Kind::Tuple;
+    for (const auto &a : e.args)
+      r.elems.push_back(eval(*a));
+    return r;
+  }
+  case ExprKind::SeqCons:
+    throw Unsupported("sequences are not supported by the bounded encoding");
+  case ExprKind::SomeCons: {
+    SVal r;
+    r.kind = SVal::Kind::Option;
+    r.t = s.boolConst(true);
+    r.elems.push_back(eval(*e.args.at(0)));
+    return r;
+  }
+  case ExprKind::Known:
+    if (!known || !e.pattern)
+      throw Unsupported("KNOWN outside an event-driven transition");
+    return SVal::scalar(known(*e.pattern, slots, *this));
+  case ExprKind::PrincipalSet:
+    return principalSetOf(e.index);
+  case ExprKind::PhaseNo:
+    if (!state.phaseNo)
+      throw Unsupported("phaseNo outside a round program");
+    return SVal::scalar(state.phaseNo);
+  case ExprKind::RoundNo:
+    if (!state.roundNo)
+      throw Unsupported("roundNo outside a round program");
+    return SVal::scalar(state.roundNo);
+  }
+  throw Unsupported("unknown expression kind");
+}
+
+SVal Evaluator::evalBuiltin(const Expr &e) {
+  auto arg = [&](size_t i) { return eval(*e.args.at(i)); };
+  switch (e.builtin) {
+  case ir::Builtin::Card:
+    return SVal::scalar(ops.card(arg(0)));
+  case ir::Builtin::Dom:
+    return ops.dom(arg(0));
+  case ir::Builtin::Max:
+  case ir::Builtin::Min: {
+    SVal set = arg(0);
+    bool isMax = e.builtin == ir::Builtin::Max;
+    Term acc = s.intConst(0); // empty set: unspecified, we use 0
+    Term any = s.boolConst(false);
+    for (size_t i = 0; i < set.items.size(); ++i) {
+      Term x = set.items[i].t;
+      Term better = isMax ? s.mkLt(acc, x) : s.mkLt(x, acc);
+      acc = s.mkIte(s.mkAnd(set.guards[i], s.mkOr(s.mkNot(any), better)), x,
+                    acc);
+      any = s.mkOr(any, set.guards[i]);
+    }
+    return SVal::scalar(acc);
+  }
+  case ir::Builtin::Get:
+    return arg(0).elems.at(0);
+  case ir::Builtin::IsSome:
+    return SVal::scalar(arg(0).t);
+  case ir::Builtin::Correct: {
+    SVal set = arg(0);
+    for (size_t i = 0; i < set.items.size(); ++i) {
+      Term p = set.items[i].t;
+      if (p->kind == TermKind::IntConst &&
+          p->val < static_cast<int64_t>(state.byz.size()))
+        set.guards[i] = s.mkAnd(set.guards[i], s.mkNot(state.byz[p->val]));
+      else
+        throw Unsupported("correct() of a non-constant set");
+    }
+    return set;
+  }
+  case ir::Builtin::Crashed: {
+    Term p = arg(0).t;
+    std::vector<Term> cs;
+    for (size_t i = 0; i < state.crashed.size(); ++i)
+      cs.push_back(s.mkAnd(s.mkEq(p, s.intConst(i)), state.crashed[i]));
+    return SVal::scalar(s.mkOr(cs));
+  }
+  default:
+    throw Unsupported("sequences are not supported by the bounded encoding");
+  }
+}
+
+SVal Evaluator::evalBinary(const Expr &e) {
+  const Expr &l = *e.args.at(0), &r = *e.args.at(1);
+  switch (e.op) {
+  case Op::And: {
+    Term a = evalBool(l);
+    if (s.isFalse(a))
+      return SVal::scalar(a);
+    return SVal::scalar(s.mkAnd(a, evalBool(r)));
+  }
+  case Op::Or: {
+    Term a = evalBool(l);
+    if (s.isTrue(a))
+      return SVal::scalar(a);
+    return SVal::scalar(s.mkOr(a, evalBool(r)));
+  }
+  case Op::Implies: {
+    Term a = evalBool(l);
+    if (s.isFalse(a))
+      return SVal::scalar(s.boolConst(true));
+    return SVal::scalar(s.mkImplies(a, evalBool(r)));
+  }
+  default:
+    break;
+  }
+  SVal a = eval(l), b = eval(r);
+  auto sc = [](Term t) { return SVal::scalar(t); };
+  switch (e.op) {
+  case Op::Add:
+    return sc(s.mkAdd(a.t, b.t));
+  case Op::Sub:
+    return sc(s.mkSub(a.t, b.t));
+  case Op::Mul:
+    return sc(s.mkMul(a.t, b.t));
+  case Op::Div:
+    return sc(s.mkDiv(a.t, b.t));
+  case Op::Mod:
+    return sc(s.mkMod(a.t, b.t));
+  case Op::Eq:
+    return sc(ops.eq(a, b));
+  case Op::Ne:
+    return sc(s.mkNot(ops.eq(a, b)));
+  case Op::Lt:
+    return sc(s.mkLt(a.t, b.t));
+  case Op::Le:
+    return sc(s.mkLe(a.t, b.t));
+  case Op::Gt:
+    return sc(s.mkLt(b.t, a.t));
+  case Op::Ge:
+    return sc(s.mkLe(b.t, a.t));
+  case Op::In:
+    return sc(ops.member(b, a));
+  case Op::NotIn:
+    return sc(s.mkNot(ops.member(b, a)));
+  case Op::SubsetEq:
+    return sc(ops.subset(a, b));
+  case Op::Union:
+    return ops.setUnion(a, b);
+  case Op::Inter:
+    return ops.setInter(a, b);
+  case Op::Diff:
+    return ops.setDiff(a, b);
+  default:
+    throw Unsupported("unknown binary operator");
+  }
+}
+
+SVal Evaluator::assignPath(const SVal &cur, const Type &type,
+                           const std::vector<ir::LValueStep> &path, size_t i,
+                           const SVal &value) {
+  if (i == path.size())
+    return ops.canon(type, value);
+  const auto &step = path[i];
+  SVal r = cur;
+  switch (step.kind) {
+  case ir::LValueStep::Kind::Field: {
+    const auto &ft = *prog.records.at(type.record).fields.at(step.index).type;
+    r.elems.at(step.index) =
+        assignPath(cur.elems.at(step.index), ft, path, i + 1, value);
+    return r;
+  }
+  case ir::LValueStep::Kind::TupleGet:
+    r.elems.at(step.index) = assignPath(cur.elems.at(step.index),
+                                        *type.args.at(step.index), path,
+                                        i + 1, value);
+    return r;
+  case ir::LValueStep::Kind::Index: {
+    if (type.kind != TypeKind::Map)
+      throw Unsupported("assignment into a sequence");
+    SVal key = eval(*step.key);
+    const Type &vt = *type.args.at(1);
+    bool found = false;
+    for (size_t k = 0; k < r.items.size(); ++k) {
+      Term hit = ops.eq(r.items[k], key);
+      if (s.isFalse(hit))
+        continue;
+      found = found || s.isTrue(hit);
+      SVal nv = assignPath(cur.vals[k], vt, path, i + 1, value);
+      r.vals[k] = ops.ite(hit, nv, cur.vals[k]);
+      r.guards[k] = s.mkOr(cur.guards[k], hit);
+    }
+    if (!found) {
+      // The key may be outside the listed entries: add it in front.
+      SVal nv = assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value);
+      r.guards.insert(r.guards.begin(), s.boolConst(true));
+      r.items.insert(r.items.begin(), key);
+      r.vals.insert(r.vals.begin(), nv);
+      r = ops.canon(type, r);
+    }
+    return r;
+  }
+  }
+  return r;
+}
+
+void Evaluator::exec(const ir::Block &block, Term pc) {
+  for (const auto &st : block)
+    exec(*st, pc);
+}
+
+void Evaluator::exec(const ir::Stmt &st, Term pc) {
+  switch (st.kind) {
+  case ir::StmtKind::Assign: {
+    if (localRole < 0)
+      throw Unsupported("assignment outside a transition or round");
+    const Type &vt = *prog.roles.at(localRole).vars.at(st.var).type;
+    local.at(st.var) = assignPath(local[st.var], vt, st.path, 0, eval(*st.value));
+    return;
+  }
+  case ir::StmtKind::Let:
+    slots.at(st.slot) = eval(*st.value);
+    return;
+  case ir::StmtKind::If: {
+    Term c = evalBool(*st.cond);
+    if (s.isTrue(c)) {
+      exec(st.thenBody, pc);
+      return;
+    }
+    if (s.isFalse(c)) {
+      exec(st.elseBody, pc);
+      return;
+    }
+    auto savedLocal = local;
+    auto savedSlots = slots;
+    exec(st.thenBody, s.mkAnd(pc, c));
+    auto thenLocal = std::move(local);
+    auto thenSlots = std::move(slots);
+    local = std::move(savedLocal);
+    slots = std::move(savedSlots);
+    exec(st.elseBody, s.mkAnd(pc, s.mkNot(c)));
+    const auto &vars = prog.roles.at(localRole).vars;
+    for (size_t v = 0; v < local.size(); ++v)
+      local[v] = ops.canon(*vars[v].type, ops.ite(c, thenLocal[v], local[v]));
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (thenSlots[i] && slots[i]) {
+        if (thenSlots[i]->kind == slots[i]->kind)
+          slots[i] = ops.ite(c, *thenSlots[i], *slots[i]);
+      } else if (thenSlots[i]) {
+        slots[i] = thenSlots[i];
+      }
+    }
+    return;
+  }
+  case ir::StmtKind::Publish: {
+    Published p;
+    p.record = st.value && st.value->type ? st.value->type->record : -1;
+    p.value = eval(*st.value);
+    p.verifier = asPrincipalSet(*st.verifier);
+    p.auditor.kind = SVal::Kind::Set;
+    if (st.auditorKind == ir::Stmt::Auditor::Any) {
+      p.auditor = SVal();
+      p.auditor.kind = SVal::Kind::Set;
+      for (int q = 0; q < prog.numPrincipals; ++q) {
+        p.auditor.guards.push_back(s.boolConst(true));
+        p.auditor.items.push_back(SVal::scalar(s.intConst(q)));
+      }
+    } else if (st.auditorKind == ir::Stmt::Auditor::Expr) {
+      p.auditor = asPrincipalSet(*st.auditor);
+    }
+    p.cond = pc;
+    published.push_back(std::move(p));
+    return;
+  }
+  case ir::StmtKind::StartTimer:
+    timerStarts.push_back({st.timer, pc});
+    return;
+  case ir::StmtKind::CancelTimer:
+    timerCancels.push_back({st.timer, pc});
+    return;
+  case ir::StmtKind::Skip:
+    return;
+  }
+}
+
+} // namespace mommie::proofs

@@ -1,0 +1,82 @@
+// Symbolic evaluation of IR expressions and statements over a symbolic
+// state, for the bounded encoding: quantifiers and comprehensions over
+// finite sets are expanded, `ME` is a concrete principal, and a body or a
+// round update runs as a guarded (if-merged) symbolic execution.
+#pragma once
+
+#include "ir/IR.h"
+#include "proofs/SymValue.h"
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace mommie::proofs {
+
+// A symbolic global state.
+struct SymState {
+  // vars[role][var][principal index within the role's set]
+  std::vector<std::vector<std::vector<SVal>>> vars;
+  std::vector<Term> crashed, byz; // per global principal id
+  Term phaseNo = nullptr, roundNo = nullptr;
+  // Event-driven programs: the pool (see EventEncoding.h).
+  std::vector<std::vector<std::vector<Term>>> timers; // [role][timer][p]
+  std::vector<std::vector<std::vector<Term>>> fired;  // [role][trans][p*B+b]
+  // known[record][principal][statement index]; statements are described by
+  // the encoder (abstract statements over a finite universe).
+  std::vector<std::vector<std::vector<Term>>> known;
+};
+
+// Answers KNOWN patterns for the evaluator (event-driven programs).
+using KnownHook = std::function<Term(const ir::Pattern &,
+                                     std::vector<std::optional<SVal>> &slots,
+                                     class Evaluator &ev)>;
+
+class Evaluator {
+public:
+  Evaluator(ValueOps &ops, const SymState &state, int me, size_t numSlots)
+      : ops(ops), s(ops.s), prog(ops.prog), state(state), me(me),
+        slots(numSlots) {}
+
+  ValueOps &ops;
+  TermStore &s;
+  const ir::Program &prog;
+  const SymState &state;
+  int me; // the executing principal, or -1
+  std::vector<std::optional<SVal>> slots;
+  // While executing a body or update: ME's own role vars (role `localRole`).
+  int localRole = -1;
+  std::vector<SVal> local;
+  KnownHook known;
+  // Statements published by the body: (verifier, auditor kind, auditor,
+  // record value, record index, path condition).
+  struct Published {
+    int record;
+    SVal value;
+    SVal verifier; // a set of principals
+    SVal auditor;  // a set of principals
+    Term cond;
+  };
+  std::vector<Published> published;
+  std::vector<std::pair<int, Term>> timerStarts, timerCancels; // (timer, cond)
+
+  SVal eval(const ir::Expr &e);
+  Term evalBool(const ir::Expr &e) { return eval(e).t; }
+  // Runs `block` under path condition `pc`, updating `local` and `slots`.
+  void exec(const ir::Block &block, Term pc);
+
+  // `v` as a set of principals (a principal becomes a singleton).
+  SVal asPrincipalSet(const ir::Expr &e);
+  SVal principalSetOf(int set);
+  SVal stateVarOf(int role, int var, Term principal);
+
+private:
+  SVal evalBuiltin(const ir::Expr &e);
+  SVal evalBinary(const ir::Expr &e);
+  SVal assignPath(const SVal &cur, const ir::Type &type,
+                  const std::vector<ir::LValueStep> &path, size_t i,
+                  const SVal &value);
+  void exec(const ir::Stmt &st, Term pc);
+};
+
+} // namespace mommie::proofs

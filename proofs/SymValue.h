@@ -1,0 +1,91 @@
+// Symbolic values of IR types for the bounded encoding. A value is a tree of
+// terms shaped by its type:
+//   bool / int / range / principal -> one term (a principal is its global id)
+//   record / tuple                 -> one value per component
+//   option<T>                      -> isSome term + the payload value
+//   set<T>                         -> a guarded list: item i is a member iff
+//                                     guard i holds (items may repeat)
+//   map<K, V>                      -> a guarded list of (present, key, value);
+//                                     lookup takes the first present entry
+// A state variable of a finite type has a canonical shape (every element of
+// the finite domain once, in domain order), so that `if` branches merge
+// term-wise.
+#pragma once
+
+#include "ir/IR.h"
+#include "proofs/Term.h"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mommie::proofs {
+
+// Raised when a construct is outside what the bounded encoding supports;
+// the prover reports the obligation as `unknown` with this message.
+struct Unsupported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct SVal {
+  enum class Kind { Scalar, Tuple, Option, Set, Map } kind = Kind::Scalar;
+  Term t = nullptr;               // Scalar; Option: isSome
+  std::vector<SVal> elems;        // Tuple components; Option: {payload}
+  std::vector<Term> guards;       // Set: membership; Map: key present
+  std::vector<SVal> items;        // Set: elements; Map: keys
+  std::vector<SVal> vals;         // Map: values
+
+  static SVal scalar(Term t) {
+    SVal v;
+    v.t = t;
+    return v;
+  }
+};
+
+// Value operations; `store` owns the terms.
+class ValueOps {
+public:
+  ValueOps(TermStore &store, const ir::Program &program)
+      : s(store), prog(program) {}
+
+  TermStore &s;
+  const ir::Program &prog;
+
+  Term eq(const SVal &a, const SVal &b);
+  SVal ite(Term c, const SVal &a, const SVal &b);
+  Term member(const SVal &set, const SVal &x);
+  Term subset(const SVal &a, const SVal &b);
+  Term card(const SVal &set);
+  SVal lookup(const SVal &map, const SVal &key, const ir::Type &valType);
+  Term inDom(const SVal &map, const SVal &key);
+  SVal dom(const SVal &map);
+  SVal setUnion(const SVal &a, const SVal &b);
+  SVal setInter(const SVal &a, const SVal &b);
+  SVal setDiff(const SVal &a, const SVal &b);
+  bool identical(const SVal &a, const SVal &b) const;
+
+  // Every value of a finite type, or throws Unsupported (also when the
+  // domain is larger than `limit`).
+  std::vector<SVal> domain(const ir::Type &type, size_t limit = 4096);
+  // Some value of the type (for none payloads and empty lookups).
+  SVal defaultValue(const ir::Type &type);
+  // A value of `type` made of fresh variables named after `name`; the
+  // typing constraints (ranges, principal sets) go to `constraints`.
+  SVal fresh(const ir::Type &type, const std::string &name,
+             std::vector<Term> &constraints);
+  // Rewrites `v` into the canonical shape of `type` (when finite).
+  SVal canon(const ir::Type &type, const SVal &v);
+  // The typing constraint of `v` (ranges, principal sets), for TypeOK.
+  Term typeOk(const ir::Type &type, const SVal &v);
+
+private:
+  bool finite(const ir::Type &type);
+  std::vector<std::pair<int64_t, int64_t>> intervalOf(const ir::Type &type);
+};
+
+// Concrete values read back from a model, for counterexamples.
+std::string showValue(const ir::Program &prog, const ir::Type &type,
+                      const SVal &v,
+                      const std::function<int64_t(Term)> &evalTerm);
+
+} // namespace mommie::proofs
