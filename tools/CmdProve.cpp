@@ -4,6 +4,7 @@
 // every selected solver, 1 otherwise (or when solvers disagree), 2 on bad
 // input.
 #include "proofs/Prover.h"
+#include "proofs/QuorumLemmas.h"
 #include "tools/Commands.h"
 
 #include <fmt/format.h>
@@ -72,6 +73,7 @@ struct ProveArgs {
   std::vector<std::string> defines;
   double timeout = 0;
   bool json = false;
+  bool quorumLemmas = false;
 };
 
 int runProve(const ProveArgs &args) {
@@ -178,6 +180,31 @@ int runProve(const ProveArgs &args) {
     run["disagreements"] = report.disagreements;
     out["runs"].push_back(std::move(run));
   }
+  if (args.quorumLemmas) {
+    out["quorumLemmas"] = nlohmann::json::array();
+    if (!args.json)
+      std::cout << "quorum lemmas (parameterized, cvc5 finite sets with "
+                   "cardinality):\n";
+    for (const auto &r : proveQuorumLemmas(options.timeoutMs)) {
+      if (r.verdict == Verdict::Proved)
+        ++proved;
+      else if (r.verdict == Verdict::Counterexample)
+        ++refuted;
+      else
+        ++unknown;
+      if (r.verdict != Verdict::Proved)
+        exit = Violation;
+      out["quorumLemmas"].push_back({{"name", r.name},
+                                     {"statement", r.statement},
+                                     {"verdict", verdictName(r.verdict)},
+                                     {"seconds", r.seconds},
+                                     {"detail", r.detail}});
+      if (!args.json)
+        std::cout << fmt::format("  cvc5  {:<30} {} ({:.3f}s)  {}\n", r.name,
+                                 verdictName(r.verdict), r.seconds,
+                                 r.statement);
+    }
+  }
   out["proved"] = proved;
   out["counterexamples"] = refuted;
   out["unknown"] = unknown;
@@ -205,6 +232,8 @@ void registerProveCommand(CLI::App &app, int &exitCode) {
   cmd->add_option("--timeout", args->timeout,
                   "seconds per solver check (0: none)");
   cmd->add_flag("--json", args->json, "machine-readable output");
+  cmd->add_flag("--quorum-lemmas", args->quorumLemmas,
+                "also prove the quorum-intersection lemmas for all N, F");
   addDefineOption(cmd, args->defines);
   cmd->callback([args, &exitCode] { exitCode = runProve(*args); });
 }

@@ -2,6 +2,7 @@
 // proved by both solvers, a non-inductive one yields a counterexample to
 // induction naming the round step, and a lemma makes agreement inductive.
 #include "proofs/Prover.h"
+#include "proofs/QuorumLemmas.h"
 #include "tests/proofs/IrBuilder.h"
 
 #include <gtest/gtest.h>
@@ -184,4 +185,17 @@ TEST(ProveBounded, AgreementNeedsTheLemma) {
         << o.invariant << " / " << o.step << " " << solverName(o.solver) << "\n"
         << o.detail;
   EXPECT_TRUE(strong.allProved());
+}
+
+TEST(QuorumLemmas, ProvedForAllSizesAndControlRefuted) {
+  auto results = proveQuorumLemmas(60000, /*withControl=*/true);
+  ASSERT_EQ(results.size(), 5u);
+  for (const auto &r : results) {
+    if (r.name == "ControlTooStrong") {
+      EXPECT_EQ(r.verdict, Verdict::Counterexample) << r.detail;
+      EXPECT_NE(r.detail.find("F ="), std::string::npos);
+    } else {
+      EXPECT_EQ(r.verdict, Verdict::Proved) << r.name << " " << r.detail;
+    }
+  }
 }
