@@ -1,0 +1,349 @@
+// The actions of event-driven programs (docs/semantics.md, "Actions"):
+// one operator per transition, parameterized by the executing principal,
+// then Deliver_X per record type, Crash, ByzPublish_X and Terminated.
+//
+// A transition's operator quantifies, in order, over its parameters' finite
+// domains and over each trigger pattern's records among the statements ME
+// knows (patterns are ordered so that the expressions in their issuer,
+// verifier and auditor parts only mention variables already bound; a
+// pattern that cannot be placed so is matched on its record type alone and
+// checked once everything is bound). Field constraints, the guard and
+// refraction (`binding \notin T_fired[self]`) follow, then the body as a
+// LET-chain (TlaBody.h).
+#include "backends/tla/TlaBody.h"
+
+namespace mommie::tla {
+
+using namespace ir;
+
+std::string Emitter::unchangedExcept(const std::set<std::string> &changed) const {
+  std::vector<std::string> rest;
+  for (const auto &v : allVars)
+    if (!changed.count(v))
+      rest.push_back(v);
+  if (rest.empty())
+    return "";
+  std::string out = "UNCHANGED <<";
+  for (size_t i = 0; i < rest.size(); ++i)
+    out += (i ? ", " : "") + rest[i];
+  return out + ">>";
+}
+
+namespace {
+
+std::string joinWith(const std::vector<std::string> &parts, const char *sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+// Wraps `inner` in the quantifier lines, innermost last.
+Lines quantify(const std::vector<std::string> &quants, Lines inner) {
+  for (size_t i = quants.size(); i-- > 0;) {
+    Lines out{quants[i]};
+    for (auto &l : inner)
+      out.push_back("  " + l);
+    inner = std::move(out);
+  }
+  return inner;
+}
+
+std::string transitionOp(Emitter &em, int r, int t,
+                         std::vector<std::string> &next,
+                         std::vector<std::string> &fair) {
+  const Role &role = em.prog.roles[r];
+  const Transition &tr = role.transitions[t];
+  const std::string &name = em.actionNames[r][t];
+  const std::string &set = em.setNames[role.principalSet];
+  Frame f(em, &tr.slots, "self");
+
+  std::vector<Lines> outer;
+  if (em.hasCrash || em.hasByz)
+    outer.push_back(single(em.liveExpr("self")));
+  if (tr.timer >= 0)
+    outer.push_back(single(em.timerNames[r][tr.timer] + "[self]"));
+
+  std::vector<std::string> quants, conds;
+  std::vector<std::pair<std::string, std::string>> binderDefs;
+  std::set<int> bound;
+  for (int p : tr.params) {
+    quants.push_back("\\E " + f.slot(p) + " \\in " +
+                     em.domainOf(*tr.slots.at(p).type, tr.loc) + " :");
+    bound.insert(p);
+  }
+
+  // Order the patterns so that their part expressions only use bound slots.
+  std::vector<int> order;
+  std::vector<bool> deferred(tr.triggers.size(), false), placed(
+                                                             tr.triggers.size(),
+                                                             false);
+  auto deps = [&](const Pattern &p) {
+    std::set<int> s;
+    collectSlots(p.issuer.expr.get(), s);
+    collectSlots(p.issuer.threshold.get(), s);
+    collectSlots(p.verifier.expr.get(), s);
+    collectSlots(p.auditor.expr.get(), s);
+    s.erase(p.slot);
+    return s;
+  };
+  for (size_t n = 0; n < tr.triggers.size(); ++n) {
+    int pick = -1;
+    for (size_t i = 0; i < tr.triggers.size() && pick < 0; ++i) {
+      if (placed[i])
+        continue;
+      bool ok = true;
+      for (int s : deps(tr.triggers[i]))
+        ok = ok && bound.count(s);
+      if (ok)
+        pick = static_cast<int>(i);
+    }
+    if (pick < 0) {
+      for (size_t i = 0; i < tr.triggers.size() && pick < 0; ++i)
+        if (!placed[i])
+          pick = static_cast<int>(i);
+      deferred[pick] = true;
+    }
+    placed[pick] = true;
+    order.push_back(pick);
+    const Pattern &p = tr.triggers[pick];
+    if (p.issuer.kind == IssuerPattern::Kind::Bind)
+      bound.insert(p.issuer.slot);
+    bound.insert(p.slot);
+  }
+
+  std::set<int> quantified(tr.params.begin(), tr.params.end());
+  std::vector<std::string> deferredConds;
+  for (int i : order) {
+    const Pattern &p = tr.triggers[i];
+    std::string x = f.slot(p.slot);
+    bool issuerJoin = p.issuer.kind == IssuerPattern::Kind::Bind &&
+                      quantified.count(p.issuer.slot);
+    bool bindsIssuer =
+        p.issuer.kind == IssuerPattern::Kind::Bind && !issuerJoin;
+    bool recordJoin = quantified.count(p.slot) != 0;
+    std::string known = f.known(p.record);
+    std::string stmts = em.stmtFilter(p, f, issuerJoin);
+    std::string c = bindsIssuer ? f.slot(p.issuer.slot) : "";
+    // The membership condition and the unfiltered domain of the binders.
+    std::string member, domain;
+    if (p.issuer.kind == IssuerPattern::Kind::Quorum) {
+      std::string q = std::string(p.issuer.exact ? "ExactQuorumMsgs("
+                                                 : "QuorumMsgs(") +
+                      stmts + ", " + em.operand(p.issuer.threshold.get(), f) +
+                      ")";
+      member = x + " \\in " + q;
+      domain = deferred[i] ? "Msgs(" + known + ")" : q;
+    } else if (bindsIssuer) {
+      member = "<<" + c + ", " + x + ">> \\in IssuedMsgs(" + stmts + ")";
+      domain = deferred[i] ? "IssuedMsgs(" + known + ")"
+                           : "IssuedMsgs(" + stmts + ")";
+    } else {
+      member = x + " \\in Msgs(" + stmts + ")";
+      domain = deferred[i] ? "Msgs(" + known + ")" : "Msgs(" + stmts + ")";
+    }
+    if (bindsIssuer && !recordJoin) {
+      quants.push_back("\\E <<" + c + ", " + x + ">> \\in " + domain + " :");
+      if (deferred[i])
+        deferredConds.push_back(member);
+    } else if (bindsIssuer) {
+      quants.push_back("\\E " + c + " \\in " +
+                       em.setNames[p.issuer.set] + " :");
+      deferredConds.push_back(member);
+    } else if (!recordJoin) {
+      quants.push_back("\\E " + x + " \\in " + domain + " :");
+      if (deferred[i])
+        deferredConds.push_back(member);
+    } else {
+      deferredConds.push_back(member);
+    }
+    if (p.issuer.kind == IssuerPattern::Kind::Quorum && p.issuer.slot >= 0)
+      binderDefs.emplace_back(f.slot(p.issuer.slot),
+                              "IssuersOf(" + stmts + ", " + x + ")");
+    if (bindsIssuer)
+      quantified.insert(p.issuer.slot);
+    quantified.insert(p.slot);
+  }
+  conds.insert(conds.end(), deferredConds.begin(), deferredConds.end());
+  for (int i : order)
+    for (auto &c : em.constraints(tr.triggers[i], f))
+      conds.push_back(c);
+  if (tr.guard)
+    conds.push_back(em.expr(tr.guard.get(), f));
+
+  // Refraction: the binding tuple, parameters then pattern vars in order.
+  std::string binding;
+  if (tr.refracted()) {
+    std::vector<int> slots(tr.params.begin(), tr.params.end());
+    for (const auto &p : tr.triggers) {
+      if (p.issuer.kind == IssuerPattern::Kind::Bind)
+        slots.push_back(p.issuer.slot);
+      slots.push_back(p.slot);
+    }
+    std::vector<std::string> parts;
+    std::set<int> seen;
+    for (int s : slots)
+      if (seen.insert(s).second)
+        parts.push_back(f.slot(s));
+    binding = "<<" + joinWith(parts, ", ") + ">>";
+    conds.push_back(binding + " \\notin " + em.firedNames[r][t] + "[self]");
+  }
+
+  // The body.
+  BodyTranslator body(em, f, r);
+  if (tr.timer >= 0)
+    body.cur.timers[tr.timer] = "FALSE";
+  body.run(tr.body);
+  std::set<std::string> changed;
+  std::vector<std::string> ups = body.updates(changed);
+  if (tr.refracted()) {
+    const std::string &fired = em.firedNames[r][t];
+    ups.push_back(fired + "' = [" + fired + " EXCEPT ![self] = @ \\cup {" +
+                  binding + "}]");
+    changed.insert(fired);
+  }
+  std::string unch = em.unchangedExcept(changed);
+  if (!unch.empty())
+    ups.push_back(unch);
+  std::vector<Lines> upItems;
+  for (auto &u : ups)
+    upItems.push_back(single(u));
+  if (upItems.empty())
+    upItems.push_back(single("UNCHANGED vars"));
+  Lines effect = letBlock(body.defs, bulletList(upItems, "/\\ "));
+
+  std::vector<Lines> innerItems;
+  for (auto &c : conds)
+    innerItems.push_back(single(c));
+  innerItems.push_back(effect);
+  Lines inner = letBlock(binderDefs, bulletList(innerItems, "/\\ "));
+  if (!quants.empty() || !binderDefs.empty())
+    outer.push_back(quantify(quants, inner));
+  else
+    for (auto &item : innerItems)
+      outer.push_back(item);
+
+  std::string out = em.locComment(tr.loc);
+  out += name + "(self) ==\n";
+  for (auto &l : indent(bulletList(outer, "/\\ "), 2))
+    out += l + "\n";
+  next.push_back("\\E self \\in " + set + " : " + name + "(self)");
+  fair.push_back("\\A self \\in " + set + " : " + name + "(self)");
+  return out + "\n";
+}
+
+} // namespace
+
+std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
+  const Program &prog = em.prog;
+  std::string out;
+  if (em.hasCrash) {
+    out += "\\* A live principal crashes (at most the declared number per set).\n";
+    out += "Crash(p) ==\n";
+    std::vector<std::string> alts;
+    std::vector<std::string> sets;
+    for (const auto &fd : prog.faults) {
+      if (fd.kind != FaultDecl::Kind::Crash)
+        continue;
+      const std::string &s = em.setNames[fd.principalSet];
+      alts.push_back("p \\in " + s + " /\\ Cardinality(crashed \\cap " + s +
+                     ") < " + std::to_string(fd.max) + "  \\* " +
+                     em.loc(fd.loc));
+      sets.push_back(s);
+    }
+    std::vector<Lines> items;
+    items.push_back(single(em.liveExpr("p")));
+    if (alts.size() == 1) {
+      items.push_back(single(alts[0]));
+    } else {
+      std::vector<Lines> altItems;
+      for (auto &a : alts)
+        altItems.push_back(single(a));
+      items.push_back(bulletList(altItems, "\\/ "));
+    }
+    items.push_back(single("crashed' = crashed \\cup {p}"));
+    std::string unch = em.unchangedExcept({"crashed"});
+    if (!unch.empty())
+      items.push_back(single(unch));
+    for (auto &l : indent(bulletList(items, "/\\ "), 2))
+      out += l + "\n";
+    out += "\n";
+    next.push_back("\\E p \\in Principals : Crash(p)");
+  }
+  return out;
+}
+
+std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
+                             std::vector<std::string> &fair) {
+  const Program &prog = em.prog;
+  std::string out;
+  for (size_t r = 0; r < prog.roles.size(); ++r)
+    for (size_t t = 0; t < prog.roles[r].transitions.size(); ++t)
+      out += transitionOp(em, static_cast<int>(r), static_cast<int>(t), next,
+                          fair);
+
+  // Deliver_X: one published statement reaches one live verifier.
+  for (const auto &[rec, known] : em.knownNames) {
+    const std::string &pool = em.poolNames.at(rec);
+    std::string name = "Deliver_" + sanitizeName(prog.records[rec].name);
+    out += "\\* Delivery of a published " + prog.records[rec].name +
+           " statement to one of its verifiers (" +
+           em.loc(prog.records[rec].loc) + ").\n";
+    out += name + " ==\n";
+    out += "  \\E st \\in " + pool + " : \\E q \\in st.ver :\n";
+    std::vector<Lines> items;
+    if (em.hasCrash || em.hasByz)
+      items.push_back(single(em.liveExpr("q")));
+    items.push_back(single("st \\notin " + known + "[q]"));
+    items.push_back(
+        single(known + "' = [" + known + " EXCEPT ![q] = @ \\cup {st}]"));
+    std::string unch = em.unchangedExcept({known});
+    if (!unch.empty())
+      items.push_back(single(unch));
+    for (auto &l : indent(bulletList(items, "/\\ "), 4))
+      out += l + "\n";
+    out += "\n";
+    next.push_back(name);
+    fair.push_back(name);
+  }
+
+  out += emitCrash(em, next);
+
+  // ByzPublish_X.
+  if (em.hasByz) {
+    for (int rec : em.byzRecords) {
+      const std::string &pool = em.poolNames.at(rec);
+      std::string name = "ByzPublish_" + sanitizeName(prog.records[rec].name);
+      std::string dom =
+          em.domainOf(Type{TypeKind::Record, 0, 0, -1, rec, {}},
+                      prog.records[rec].loc);
+      out += "\\* A Byzantine principal publishes any " + prog.records[rec].name +
+             " statement it issues, to one verifier (" +
+             em.loc(prog.records[rec].loc) + ").\n";
+      out += name + " ==\n";
+      out += "  \\E b \\in byz, q \\in Principals, x \\in " + dom + " :\n";
+      std::vector<Lines> items;
+      items.push_back(single(pool + "' = " + pool +
+                             " \\cup {Stmt(b, {q}, {}, x)}"));
+      std::string unch = em.unchangedExcept({pool});
+      if (!unch.empty())
+        items.push_back(single(unch));
+      for (auto &l : indent(bulletList(items, "/\\ "), 4))
+        out += l + "\n";
+      out += "\n";
+      next.push_back(name);
+    }
+  }
+
+  // Terminated.
+  if (prog.termination.expr) {
+    Frame f(em, &prog.termination.slots, "");
+    out += em.locComment(prog.termination.loc);
+    out += "Terminated ==\n  /\\ " + em.expr(prog.termination.expr.get(), f) +
+           "\n  /\\ UNCHANGED vars\n\n";
+    next.push_back("Terminated");
+  }
+  return out;
+}
+
+} // namespace mommie::tla

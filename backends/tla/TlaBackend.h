@@ -1,0 +1,32 @@
+// The TLA+ backend: a pure function from the IR to the text of a TLA+
+// module, its TLC configuration and the standard module MommiePool that the
+// spec extends. Writing the files is the caller's business (tools/CmdTla.cpp).
+// The translation, construct by construct, is described in docs/tla.md; the
+// state space it encodes is docs/semantics.md.
+#pragma once
+
+#include "ir/Diagnostics.h"
+#include "ir/IR.h"
+
+#include <optional>
+#include <string>
+
+namespace mommie::tla {
+
+struct TlaFiles {
+  std::string moduleName; // the protocol name: files <moduleName>.tla/.cfg
+  std::string tla;        // the spec module
+  std::string cfg;        // TLC configuration
+  std::string poolTla;    // MommiePool.tla, the standard module it extends
+};
+
+// Emits the spec of `program`. Reports constructs that have no finite TLA+
+// encoding (e.g. a Byzantine-publishable record with an unbounded field) to
+// `diags` and returns nullopt. Deterministic: equal IR, equal text.
+std::optional<TlaFiles> emitTla(const ir::Program &program,
+                                DiagnosticEngine &diags);
+
+// The text of MommiePool.tla (constant).
+const std::string &mommiePoolModule();
+
+} // namespace mommie::tla

@@ -1,0 +1,581 @@
+// IR expressions and types as TLA+ text.
+//
+// Every expression prints on one line. Forms that TLA+ could parse
+// differently inside a larger expression (infix operators, IF, quantifiers,
+// DOMAIN, ranges) are parenthesized when used as operands, except inside a
+// chain of the same associative operator. Options are sequences of length
+// at most one (MommiePool's None/Some), maps and sequences are functions,
+// tuples are TLA+ tuples (components 1-based), records are records.
+#include "backends/tla/TlaEmitter.h"
+
+#include <fmt/format.h>
+
+namespace mommie::tla {
+
+using namespace ir;
+
+Frame::Frame(Emitter &e, const std::vector<SlotInfo> *s, std::string meName)
+    : em(e), scope(&e.globals), slots(s), me(std::move(meName)) {
+  if (!me.empty())
+    scope.claimExact(me);
+  if (slots)
+    for (const auto &info : *slots)
+      slotNames.push_back(scope.claim(info.name.empty() ? "v" : info.name));
+  stmtBinder = scope.claim("st");
+  stateVar = [this](int role, int var) {
+    return em.varNames[role][var] + "[" + me + "]";
+  };
+  known = [this](int record) {
+    auto it = em.knownNames.find(record);
+    if (it == em.knownNames.end())
+      return std::string("{}");
+    return it->second + "[" + me + "]";
+  };
+}
+
+std::string Frame::slot(int s) const {
+  if (s < 0 || s >= static_cast<int>(slotNames.size()))
+    return "<slot" + std::to_string(s) + ">";
+  return slotNames[s];
+}
+
+namespace {
+
+bool isAtomic(const Expr &e) {
+  switch (e.kind) {
+  case ExprKind::IntLit:
+    return e.intVal >= 0;
+  case ExprKind::Unary:
+  case ExprKind::Binary:
+  case ExprKind::Ite:
+  case ExprKind::RangeSet:
+  case ExprKind::Forall:
+  case ExprKind::Exists:
+  case ExprKind::Known:
+    return false;
+  case ExprKind::Builtin:
+    return e.builtin != Builtin::Dom && e.builtin != Builtin::Crashed &&
+           e.builtin != Builtin::Correct;
+  default:
+    return true;
+  }
+}
+
+bool isAssociative(Op op) {
+  return op == Op::And || op == Op::Or || op == Op::Add || op == Op::Mul ||
+         op == Op::Union || op == Op::Inter;
+}
+
+const char *opText(Op op) {
+  switch (op) {
+  case Op::Not: return "~";
+  case Op::Neg: return "-";
+  case Op::Add: return "+";
+  case Op::Sub: return "-";
+  case Op::Mul: return "*";
+  case Op::Div: return "\\div";
+  case Op::Mod: return "%";
+  case Op::Eq: return "=";
+  case Op::Ne: return "#";
+  case Op::Lt: return "<";
+  case Op::Le: return "<=";
+  case Op::Gt: return ">";
+  case Op::Ge: return ">=";
+  case Op::And: return "/\\";
+  case Op::Or: return "\\/";
+  case Op::Implies: return "=>";
+  case Op::In: return "\\in";
+  case Op::NotIn: return "\\notin";
+  case Op::SubsetEq: return "\\subseteq";
+  case Op::Union: return "\\cup";
+  case Op::Inter: return "\\cap";
+  case Op::Diff: return "\\";
+  }
+  return "?";
+}
+
+std::string join(const std::vector<std::string> &parts, const char *sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i)
+      out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string paren(const std::string &s) { return "(" + s + ")"; }
+
+} // namespace
+
+std::string Emitter::fieldName(int record, int field) const {
+  if (record < 0 || record >= static_cast<int>(prog.records.size()))
+    return "<field>";
+  const auto &fields = prog.records[record].fields;
+  if (field < 0 || field >= static_cast<int>(fields.size()))
+    return "<field>";
+  return sanitizeName(fields[field].name);
+}
+
+std::string Emitter::principalSetOfType(const Type &t) const {
+  if (t.principalSet >= 0 &&
+      t.principalSet < static_cast<int>(setNames.size()))
+    return setNames[t.principalSet];
+  return "Principals";
+}
+
+std::string Emitter::operand(const Expr *e, Frame &f) {
+  if (!e)
+    return "<null>";
+  std::string s = expr(e, f);
+  return isAtomic(*e) ? s : paren(s);
+}
+
+// `k + 1` for a 0-based index, folded when `k` is a literal.
+static std::string plusOne(Emitter &em, const Expr *k, Frame &f) {
+  if (k && k->kind == ExprKind::IntLit)
+    return std::to_string(k->intVal + 1);
+  return em.operand(k, f) + " + 1";
+}
+
+std::string Emitter::expr(const Expr *e, Frame &f) {
+  if (!e)
+    return "<null>";
+  auto arg = [&](size_t i) -> const Expr * {
+    return i < e->args.size() ? e->args[i].get() : nullptr;
+  };
+  auto args = [&]() {
+    std::vector<std::string> out;
+    for (const auto &a : e->args)
+      out.push_back(expr(a.get(), f));
+    return out;
+  };
+  switch (e->kind) {
+  case ExprKind::IntLit:
+    return std::to_string(e->intVal);
+  case ExprKind::BoolLit:
+    return e->intVal ? "TRUE" : "FALSE";
+  case ExprKind::PrincipalLit:
+    if (e->intVal >= 0 && e->intVal < static_cast<int64_t>(principalNames.size()))
+      return principalNames[e->intVal];
+    return "<principal>";
+  case ExprKind::Me:
+    if (f.me.empty()) {
+      error(e->loc, "ME is not defined here");
+      return "ME";
+    }
+    return f.me;
+  case ExprKind::NoneLit:
+    return "None";
+  case ExprKind::Slot:
+    return f.slot(e->slot);
+  case ExprKind::StateVar:
+    if (f.me.empty() || !f.stateVar) {
+      error(e->loc, "a role variable without a principal is not defined here");
+      return "<var>";
+    }
+    return f.stateVar(e->role, e->var);
+  case ExprKind::StateVarOf:
+    return varNames[e->role][e->var] + "[" + expr(arg(0), f) + "]";
+  case ExprKind::Field: {
+    int record = arg(0) && arg(0)->type ? arg(0)->type->record : -1;
+    return operand(arg(0), f) + "." + fieldName(record, e->index);
+  }
+  case ExprKind::Index: {
+    const Expr *base = arg(0);
+    if (base && base->kind == ExprKind::PrincipalSet) {
+      orderedSets.insert(base->index);
+      return setNames[base->index] + "_Order[" + plusOne(*this, arg(1), f) +
+             "]";
+    }
+    bool seq = base && base->type &&
+               (base->type->kind == TypeKind::Seq ||
+                base->type->kind == TypeKind::Tuple);
+    std::string key = seq ? plusOne(*this, arg(1), f) : expr(arg(1), f);
+    return operand(base, f) + "[" + key + "]";
+  }
+  case ExprKind::TupleGet:
+    return operand(arg(0), f) + "[" + std::to_string(e->index + 1) + "]";
+  case ExprKind::Call: {
+    if (e->index < 0 || e->index >= static_cast<int>(funNames.size()))
+      return "<fun>";
+    if (e->args.empty())
+      return funNames[e->index];
+    return funNames[e->index] + "(" + join(args(), ", ") + ")";
+  }
+  case ExprKind::Builtin:
+    switch (e->builtin) {
+    case Builtin::Card: return "Cardinality(" + expr(arg(0), f) + ")";
+    case Builtin::Dom: return "DOMAIN " + operand(arg(0), f);
+    case Builtin::Len: return "Len(" + expr(arg(0), f) + ")";
+    case Builtin::Append:
+      return "Append(" + expr(arg(0), f) + ", " + expr(arg(1), f) + ")";
+    case Builtin::Head: return "Head(" + expr(arg(0), f) + ")";
+    case Builtin::Tail: return "Tail(" + expr(arg(0), f) + ")";
+    case Builtin::Max: return "SetMax(" + expr(arg(0), f) + ")";
+    case Builtin::Min: return "SetMin(" + expr(arg(0), f) + ")";
+    case Builtin::Get: return "Get(" + expr(arg(0), f) + ")";
+    case Builtin::IsSome: return "IsSome(" + expr(arg(0), f) + ")";
+    case Builtin::Correct:
+      return hasByz ? operand(arg(0), f) + " \\ byz" : expr(arg(0), f);
+    case Builtin::Crashed:
+      return hasCrash ? operand(arg(0), f) + " \\in crashed" : "FALSE";
+    }
+    return "<builtin>";
+  case ExprKind::Unary:
+    if (e->op == Op::Not)
+      return "~" + operand(arg(0), f);
+    return "-" + operand(arg(0), f);
+  case ExprKind::Binary: {
+    auto side = [&](const Expr *a) {
+      if (a && a->kind == ExprKind::Binary && a->op == e->op &&
+          isAssociative(e->op))
+        return expr(a, f);
+      return operand(a, f);
+    };
+    return side(arg(0)) + " " + opText(e->op) + " " + side(arg(1));
+  }
+  case ExprKind::Ite:
+    return "IF " + expr(arg(0), f) + " THEN " + expr(arg(1), f) + " ELSE " +
+           expr(arg(2), f);
+  case ExprKind::SetLit:
+    return "{" + join(args(), ", ") + "}";
+  case ExprKind::RangeSet:
+    return operand(arg(0), f) + ".." + operand(arg(1), f);
+  case ExprKind::SetFilter:
+    return "{" + f.slot(e->slot) + " \\in " + expr(arg(0), f) + " : " +
+           expr(arg(1), f) + "}";
+  case ExprKind::SetMap: {
+    std::string dom = expr(arg(0), f);
+    if (arg(2))
+      dom = "{" + f.slot(e->slot) + " \\in " + dom + " : " + expr(arg(2), f) +
+            "}";
+    return "{" + expr(arg(1), f) + " : " + f.slot(e->slot) + " \\in " + dom +
+           "}";
+  }
+  case ExprKind::Forall:
+  case ExprKind::Exists:
+    return std::string(e->kind == ExprKind::Forall ? "\\A " : "\\E ") +
+           f.slot(e->slot) + " \\in " + expr(arg(0), f) + " : " +
+           expr(arg(1), f);
+  case ExprKind::MapCons:
+    return "[" + f.slot(e->slot) + " \\in " + expr(arg(0), f) + " |-> " +
+           expr(arg(1), f) + "]";
+  case ExprKind::RecordCons: {
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < e->args.size(); ++i)
+      parts.push_back(fieldName(e->index, static_cast<int>(i)) + " |-> " +
+                      expr(arg(i), f));
+    return "[" + join(parts, ", ") + "]";
+  }
+  case ExprKind::TupleCons:
+  case ExprKind::SeqCons:
+    return "<<" + join(args(), ", ") + ">>";
+  case ExprKind::SomeCons:
+    return "Some(" + expr(arg(0), f) + ")";
+  case ExprKind::Known:
+    if (!e->pattern)
+      return "<known>";
+    return knownExpr(*e->pattern, f);
+  case ExprKind::PrincipalSet:
+    if (e->index >= 0 && e->index < static_cast<int>(setNames.size()))
+      return setNames[e->index];
+    return "<set>";
+  case ExprKind::PhaseNo:
+    return "phaseNo";
+  case ExprKind::RoundNo:
+    return "roundNo";
+  }
+  return "<expr>";
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+std::string wrapSet(const std::string &s) {
+  // Set expressions that are not atomic when used as operands.
+  if (s.find(' ') != std::string::npos || s.find("..") != std::string::npos)
+    return "(" + s + ")";
+  return s;
+}
+
+} // namespace
+
+std::string Emitter::domainOf(const Type &t, const SourceLoc &where) {
+  switch (t.kind) {
+  case TypeKind::Bool:
+    return "BOOLEAN";
+  case TypeKind::Range:
+    return fmt::format("{}..{}", t.lo, t.hi);
+  case TypeKind::Principal:
+    return principalSetOfType(t);
+  case TypeKind::Record: {
+    if (t.record < 0 || t.record >= static_cast<int>(prog.records.size()))
+      return "{}";
+    const auto &r = prog.records[t.record];
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < r.fields.size(); ++i)
+      parts.push_back(fieldName(t.record, static_cast<int>(i)) + ": " +
+                      domainOf(*r.fields[i].type, where));
+    return "[" + join(parts, ", ") + "]";
+  }
+  case TypeKind::Option:
+    return "OptionOf(" + domainOf(*t.args.at(0), where) + ")";
+  case TypeKind::Set:
+    return "SUBSET " + wrapSet(domainOf(*t.args.at(0), where));
+  case TypeKind::Map:
+    return "Maps(" + domainOf(*t.args.at(0), where) + ", " +
+           domainOf(*t.args.at(1), where) + ")";
+  case TypeKind::Tuple: {
+    std::vector<std::string> parts;
+    for (const auto &a : t.args)
+      parts.push_back(wrapSet(domainOf(*a, where)));
+    if (parts.size() == 1)
+      return "{<<x>> : x \\in " + parts[0] + "}";
+    return "(" + join(parts, " \\X ") + ")";
+  }
+  case TypeKind::Int:
+  case TypeKind::Seq:
+    error(where, "type has no finite domain for TLA+ (use a bounded range)");
+    return "{}";
+  }
+  return "{}";
+}
+
+namespace {
+
+// The TLA+ set of all values of `t` if membership in it is decidable by TLC
+// (finite sets, Int, and records/sets/sequences/tuples of those).
+bool isFinite(const Type &t) {
+  switch (t.kind) {
+  case TypeKind::Int:
+  case TypeKind::Seq:
+    return false;
+  default:
+    for (const auto &a : t.args)
+      if (!isFinite(*a))
+        return false;
+    return true;
+  }
+}
+
+} // namespace
+
+std::string Emitter::typePred(const std::string &value, const Type &t,
+                              NameScope &scope) {
+  // Membership in a set TLC can test without enumerating an infinite set.
+  std::function<bool(const Type &)> simple = [&](const Type &ty) -> bool {
+    switch (ty.kind) {
+    case TypeKind::Bool:
+    case TypeKind::Int:
+    case TypeKind::Range:
+    case TypeKind::Principal:
+      return true;
+    case TypeKind::Record:
+      if (ty.record < 0 || ty.record >= static_cast<int>(prog.records.size()))
+        return false;
+      for (const auto &fd : prog.records[ty.record].fields)
+        if (!simple(*fd.type))
+          return false;
+      return !prog.records[ty.record].fields.empty();
+    case TypeKind::Set:
+    case TypeKind::Seq:
+      return simple(*ty.args.at(0));
+    case TypeKind::Tuple:
+      for (const auto &a : ty.args)
+        if (!simple(*a))
+          return false;
+      return ty.args.size() >= 2;
+    case TypeKind::Option:
+    case TypeKind::Map:
+      return isFinite(ty);
+    }
+    return false;
+  };
+  std::function<std::string(const Type &)> set =
+      [&](const Type &ty) -> std::string {
+    switch (ty.kind) {
+    case TypeKind::Int:
+      return "Int";
+    case TypeKind::Record: {
+      const auto &r = prog.records[ty.record];
+      std::vector<std::string> parts;
+      for (size_t i = 0; i < r.fields.size(); ++i)
+        parts.push_back(fieldName(ty.record, static_cast<int>(i)) + ": " +
+                        set(*r.fields[i].type));
+      return "[" + join(parts, ", ") + "]";
+    }
+    case TypeKind::Set:
+      return "SUBSET " + wrapSet(set(*ty.args[0]));
+    case TypeKind::Seq:
+      return "Seq(" + set(*ty.args[0]) + ")";
+    case TypeKind::Tuple: {
+      std::vector<std::string> parts;
+      for (const auto &a : ty.args)
+        parts.push_back(wrapSet(set(*a)));
+      return "(" + join(parts, " \\X ") + ")";
+    }
+    default:
+      return domainOf(ty, SourceLoc{});
+    }
+  };
+  if (simple(t))
+    return value + " \\in " + set(t);
+  switch (t.kind) {
+  case TypeKind::Option:
+    return "(" + value + " = None \\/ " +
+           typePred("Get(" + value + ")", *t.args[0], scope) + ")";
+  case TypeKind::Map: {
+    std::string k = scope.claim("k");
+    return "(\\A " + k + " \\in DOMAIN " + value + " : " +
+           typePred(k, *t.args[0], scope) + " /\\ " +
+           typePred(value + "[" + k + "]", *t.args[1], scope) + ")";
+  }
+  case TypeKind::Set: {
+    std::string v = scope.claim("v");
+    return "(\\A " + v + " \\in " + value + " : " +
+           typePred(v, *t.args[0], scope) + ")";
+  }
+  case TypeKind::Seq: {
+    std::string i = scope.claim("i");
+    return "(\\A " + i + " \\in 1..Len(" + value + ") : " +
+           typePred(value + "[" + i + "]", *t.args[0], scope) + ")";
+  }
+  case TypeKind::Tuple: {
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < t.args.size(); ++i)
+      parts.push_back(typePred(value + "[" + std::to_string(i + 1) + "]",
+                               *t.args[i], scope));
+    return "(" + join(parts, " /\\ ") + ")";
+  }
+  case TypeKind::Record: {
+    const auto &r = prog.records[t.record];
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < r.fields.size(); ++i)
+      parts.push_back(typePred(value + "." + fieldName(t.record, i),
+                               *r.fields[i].type, scope));
+    if (parts.empty())
+      return "TRUE";
+    return "(" + join(parts, " /\\ ") + ")";
+  }
+  default:
+    return "TRUE";
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+std::string Emitter::stmtFilter(const Pattern &p, Frame &f,
+                                bool bindIssuerAsExact) {
+  const std::string &st = f.stmtBinder;
+  std::vector<std::string> conds;
+  switch (p.issuer.kind) {
+  case IssuerPattern::Kind::Any:
+    break;
+  case IssuerPattern::Kind::Exact:
+    conds.push_back(st + ".iss = " + operand(p.issuer.expr.get(), f));
+    break;
+  case IssuerPattern::Kind::Bind:
+    if (bindIssuerAsExact)
+      conds.push_back(st + ".iss = " + f.slot(p.issuer.slot));
+    else if (p.issuer.set >= 0)
+      conds.push_back(st + ".iss \\in " + setNames[p.issuer.set]);
+    break;
+  case IssuerPattern::Kind::Quorum:
+    if (p.issuer.set >= 0)
+      conds.push_back(st + ".iss \\in " + setNames[p.issuer.set]);
+    break;
+  }
+  if (p.verifier.kind == PartyPattern::Kind::Contains)
+    conds.push_back(operand(p.verifier.expr.get(), f) + " \\in " + st + ".ver");
+  if (p.auditor.kind == PartyPattern::Kind::Contains)
+    conds.push_back(operand(p.auditor.expr.get(), f) + " \\in " + st + ".aud");
+  else if (p.auditor.kind == PartyPattern::Kind::Universal)
+    conds.push_back(st + ".aud = Principals");
+  std::string known = f.known(p.record);
+  if (conds.empty())
+    return known;
+  return "{" + st + " \\in " + known + " : " + join(conds, " /\\ ") + "}";
+}
+
+std::vector<std::string> Emitter::constraints(const Pattern &p, Frame &f) {
+  std::vector<std::string> out;
+  for (const auto &c : p.constraints) {
+    std::string lhs = f.slot(p.slot) + "." + fieldName(p.record, c.field);
+    out.push_back(lhs + " " + opText(c.op) + " " + operand(c.expr.get(), f));
+  }
+  return out;
+}
+
+std::string Emitter::knownExpr(const Pattern &p, Frame &f) {
+  std::string stmts = stmtFilter(p, f, false);
+  std::vector<std::string> cons = constraints(p, f);
+  std::string x = f.slot(p.slot);
+  if (p.issuer.kind == IssuerPattern::Kind::Quorum) {
+    std::string k = operand(p.issuer.threshold.get(), f);
+    std::string msgs = std::string(p.issuer.exact ? "ExactQuorumMsgs("
+                                                  : "QuorumMsgs(") +
+                       stmts + ", " + k + ")";
+    if (cons.empty() && p.issuer.slot < 0)
+      return msgs + " # {}";
+    std::string body = cons.empty() ? "TRUE" : join(cons, " /\\ ");
+    if (p.issuer.slot >= 0)
+      body = "LET " + f.slot(p.issuer.slot) + " == IssuersOf(" + stmts + ", " +
+             x + ") IN " + body;
+    return "\\E " + x + " \\in " + msgs + " : " + body;
+  }
+  if (cons.empty())
+    return stmts + " # {}";
+  if (p.issuer.kind == IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
+    return "\\E <<" + f.slot(p.issuer.slot) + ", " + x + ">> \\in IssuedMsgs(" +
+           stmts + ") : " + join(cons, " /\\ ");
+  return "\\E " + x + " \\in Msgs(" + stmts + ") : " + join(cons, " /\\ ");
+}
+
+//===----------------------------------------------------------------------===//
+// Slot and pattern collection
+//===----------------------------------------------------------------------===//
+
+static void collectPatternSlots(const Pattern &p, std::set<int> &out) {
+  collectSlots(p.issuer.expr.get(), out);
+  collectSlots(p.issuer.threshold.get(), out);
+  collectSlots(p.verifier.expr.get(), out);
+  collectSlots(p.auditor.expr.get(), out);
+  for (const auto &c : p.constraints)
+    collectSlots(c.expr.get(), out);
+}
+
+void collectSlots(const Expr *e, std::set<int> &out) {
+  if (!e)
+    return;
+  if (e->kind == ExprKind::Slot)
+    out.insert(e->slot);
+  for (const auto &a : e->args)
+    collectSlots(a.get(), out);
+  if (e->pattern)
+    collectPatternSlots(*e->pattern, out);
+}
+
+void collectKnownRecords(const Expr *e, std::set<int> &out) {
+  if (!e)
+    return;
+  if (e->kind == ExprKind::Known && e->pattern) {
+    out.insert(e->pattern->record);
+    const Pattern &p = *e->pattern;
+    collectKnownRecords(p.issuer.expr.get(), out);
+    collectKnownRecords(p.issuer.threshold.get(), out);
+    collectKnownRecords(p.verifier.expr.get(), out);
+    collectKnownRecords(p.auditor.expr.get(), out);
+    for (const auto &c : p.constraints)
+      collectKnownRecords(c.expr.get(), out);
+  }
+  for (const auto &a : e->args)
+    collectKnownRecords(a.get(), out);
+}
+
+} // namespace mommie::tla

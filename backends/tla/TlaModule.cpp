@@ -1,0 +1,550 @@
+// Module assembly: names, constants, variables, TypeOK, Init, Next, Spec,
+// invariants and properties, and the TLC configuration.
+//
+// Names are claimed in a fixed order (principal sets, principals,
+// parameters, functions, role variables, timers, refraction sets, pools,
+// actions, rounds, predicates), so that the output is deterministic and a
+// program name only gets a suffix when it collides with an earlier one or
+// with a TLA+ / MommiePool name.
+#include "backends/tla/TlaBody.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace mommie::tla {
+
+using namespace ir;
+
+Lines bulletList(const std::vector<Lines> &items, const std::string &bullet) {
+  Lines out;
+  std::string pad(bullet.size(), ' ');
+  for (const auto &item : items)
+    for (size_t i = 0; i < item.size(); ++i)
+      out.push_back((i == 0 ? bullet : pad) + item[i]);
+  return out;
+}
+
+Lines indent(const Lines &lines, size_t n) {
+  Lines out;
+  for (const auto &l : lines)
+    out.push_back(std::string(n, ' ') + l);
+  return out;
+}
+
+Lines single(std::string line) { return Lines{std::move(line)}; }
+
+void Emitter::error(const SourceLoc &l, const std::string &msg) {
+  ok = false;
+  diags.error(l, "tla: " + msg);
+}
+
+std::string Emitter::loc(const SourceLoc &l) const {
+  std::string file = l.file.empty() ? prog.file : l.file;
+  auto slash = file.find_last_of('/');
+  if (slash != std::string::npos)
+    file = file.substr(slash + 1);
+  return file + ":" + std::to_string(l.line);
+}
+
+std::string Emitter::locComment(const SourceLoc &l) const {
+  return "\\* " + loc(l) + "\n";
+}
+
+std::string Emitter::liveExpr(const std::string &p) const {
+  std::vector<std::string> parts;
+  if (hasCrash || hasByz)
+    return "Live(" + p + ")";
+  return "TRUE";
+}
+
+namespace {
+
+void collectPublishes(const Block &b, std::set<int> &out) {
+  for (const auto &s : b) {
+    if (!s)
+      continue;
+    if (s->kind == StmtKind::Publish && s->value && s->value->type)
+      out.insert(s->value->type->record);
+    collectPublishes(s->thenBody, out);
+    collectPublishes(s->elseBody, out);
+  }
+}
+
+void collectKnownInBlock(const Block &b, std::set<int> &out) {
+  for (const auto &s : b) {
+    if (!s)
+      continue;
+    collectKnownRecords(s->value.get(), out);
+    collectKnownRecords(s->cond.get(), out);
+    collectKnownRecords(s->verifier.get(), out);
+    collectKnownRecords(s->auditor.get(), out);
+    for (const auto &step : s->path)
+      collectKnownRecords(step.key.get(), out);
+    collectKnownInBlock(s->thenBody, out);
+    collectKnownInBlock(s->elseBody, out);
+  }
+}
+
+std::string joinWith(const std::vector<std::string> &parts, const char *sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+std::string opLines(const std::string &header, const std::vector<Lines> &items,
+                    const std::string &bullet = "/\\ ") {
+  std::string out = header + " ==\n";
+  if (items.empty())
+    return out + "  TRUE\n\n";
+  for (auto &l : indent(bulletList(items, bullet), 2))
+    out += l + "\n";
+  return out + "\n";
+}
+
+} // namespace
+
+Emitter::Emitter(const Program &p, DiagnosticEngine &d) : prog(p), diags(d) {
+  for (const auto &s : prog.principalSets)
+    setNames.push_back(globals.claim(s.name));
+  for (int id = 0; id < prog.numPrincipals; ++id)
+    principalNames.push_back(globals.claim(prog.principalName(id)));
+  for (const auto &s : setNames)
+    globals.claim(s + "_Order");
+  for (const auto &pa : prog.params)
+    paramNames.push_back(globals.claim(pa.name));
+  for (const auto &fn : prog.funs)
+    funNames.push_back(globals.claim(fn.name));
+  for (const auto &fd : prog.faults)
+    (fd.kind == FaultDecl::Kind::Crash ? hasCrash : hasByz) = true;
+
+  std::map<std::string, int> varCount;
+  for (const auto &r : prog.roles)
+    for (const auto &v : r.vars)
+      ++varCount[v.name];
+  for (const auto &r : prog.roles) {
+    varNames.emplace_back();
+    for (const auto &v : r.vars)
+      varNames.back().push_back(
+          globals.claim(varCount[v.name] > 1 ? r.name + "_" + v.name : v.name));
+  }
+  for (const auto &r : prog.roles) {
+    timerNames.emplace_back();
+    for (const auto &t : r.timers)
+      timerNames.back().push_back(
+          globals.claim(r.name + "_" + t.name + "_running"));
+  }
+  for (const auto &r : prog.roles) {
+    firedNames.emplace_back();
+    for (const auto &t : r.transitions)
+      firedNames.back().push_back(
+          t.refracted() ? globals.claim(r.name + "_" + t.name + "_fired") : "");
+  }
+
+  std::set<int> published, matched;
+  for (const auto &r : prog.roles)
+    for (const auto &t : r.transitions) {
+      collectPublishes(t.body, published);
+      for (const auto &pat : t.triggers) {
+        matched.insert(pat.record);
+        for (const auto &c : pat.constraints)
+          collectKnownRecords(c.expr.get(), matched);
+      }
+      collectKnownRecords(t.guard.get(), matched);
+      collectKnownInBlock(t.body, matched);
+    }
+  if (hasByz && !prog.isRoundProgram())
+    for (int rec : matched)
+      if (rec >= 0 && rec < static_cast<int>(prog.records.size())) {
+        byzRecords.insert(rec);
+        published.insert(rec);
+      }
+  for (int rec : published) {
+    if (rec < 0 || rec >= static_cast<int>(prog.records.size()))
+      continue;
+    poolNames[rec] = globals.claim("pool_" + prog.records[rec].name);
+    knownNames[rec] = globals.claim("known_" + prog.records[rec].name);
+  }
+  for (const auto &r : prog.roles) {
+    actionNames.emplace_back();
+    for (const auto &t : r.transitions)
+      actionNames.back().push_back(globals.claim(r.name + "_" + t.name));
+  }
+  for (const auto &[rec, name] : poolNames) {
+    globals.claim("Deliver_" + prog.records[rec].name);
+    if (byzRecords.count(rec))
+      globals.claim("ByzPublish_" + prog.records[rec].name);
+  }
+}
+
+namespace {
+
+std::string emitModule(Emitter &em, const std::string &moduleName) {
+  const Program &prog = em.prog;
+  bool rounds = prog.isRoundProgram();
+
+  // Variables.
+  std::vector<std::pair<std::string, std::string>> vars; // name, comment
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const Role &role = prog.roles[r];
+    for (size_t v = 0; v < role.vars.size(); ++v)
+      vars.emplace_back(em.varNames[r][v],
+                        role.name + "." + role.vars[v].name + " of each " +
+                            em.setNames[role.principalSet] + " (" +
+                            em.loc(role.vars[v].loc) + ")");
+  }
+  for (size_t r = 0; r < prog.roles.size(); ++r)
+    for (size_t t = 0; t < prog.roles[r].timers.size(); ++t)
+      vars.emplace_back(em.timerNames[r][t],
+                        "whether timer " + prog.roles[r].timers[t].name +
+                            " is running (" +
+                            em.loc(prog.roles[r].timers[t].loc) + ")");
+  for (size_t r = 0; r < prog.roles.size(); ++r)
+    for (size_t t = 0; t < prog.roles[r].transitions.size(); ++t)
+      if (!em.firedNames[r][t].empty())
+        vars.emplace_back(em.firedNames[r][t],
+                          "bindings " + prog.roles[r].name + "." +
+                              prog.roles[r].transitions[t].name +
+                              " already fired with (refraction)");
+  for (const auto &[rec, name] : em.poolNames)
+    vars.emplace_back(name, "every " + prog.records[rec].name +
+                                " statement published so far");
+  for (const auto &[rec, name] : em.knownNames)
+    vars.emplace_back(name, "the " + prog.records[rec].name +
+                                " statements each principal knows");
+  if (rounds) {
+    vars.emplace_back("phaseNo", "current phase");
+    vars.emplace_back("roundNo", "current round within the phase");
+  }
+  if (em.hasCrash)
+    vars.emplace_back("crashed", "crashed principals");
+  if (em.hasByz)
+    vars.emplace_back("byz", "Byzantine principals, fixed in Init");
+  for (auto &[n, c] : vars)
+    em.allVars.push_back(n);
+
+  // Functions, actions, predicates first: they record which principal
+  // orders are needed.
+  std::string funs;
+  for (size_t i = 0; i < prog.funs.size(); ++i) {
+    const Function &fn = prog.funs[i];
+    Frame f(em, &fn.slots, "");
+    std::vector<std::string> params;
+    for (int s : fn.params)
+      params.push_back(f.slot(s));
+    funs += em.locComment(fn.loc);
+    funs += em.funNames[i];
+    if (!params.empty())
+      funs += "(" + joinWith(params, ", ") + ")";
+    funs += " == " + em.expr(fn.body.get(), f) + "\n\n";
+  }
+
+  std::vector<std::string> next, fair;
+  std::string actions = rounds ? emitRoundActions(em, next, fair)
+                               : emitEventActions(em, next, fair);
+
+  std::string preds;
+  for (const auto &inv : prog.invariants) {
+    Frame f(em, &inv.slots, "");
+    preds += em.locComment(inv.loc);
+    em.invNames.push_back(em.globals.claim(inv.name));
+    preds += em.invNames.back() + " == " + em.expr(inv.expr.get(), f) +
+             "\n\n";
+  }
+  std::string props;
+  for (const auto &pr : prog.properties) {
+    Frame f(em, &pr.slots, "");
+    std::function<std::string(const Temporal *)> tf =
+        [&](const Temporal *t) -> std::string {
+      if (!t)
+        return "TRUE";
+      auto a = [&](size_t i) {
+        return i < t->args.size() ? tf(t->args[i].get()) : std::string("TRUE");
+      };
+      switch (t->kind) {
+      case Temporal::Kind::State:
+        return "(" + em.expr(t->state.get(), f) + ")";
+      case Temporal::Kind::Always:
+        return "[]" + a(0);
+      case Temporal::Kind::Eventually:
+        return "<>" + a(0);
+      case Temporal::Kind::LeadsTo:
+        return "(" + a(0) + " ~> " + a(1) + ")";
+      case Temporal::Kind::And:
+        return "(" + a(0) + " /\\ " + a(1) + ")";
+      case Temporal::Kind::Or:
+        return "(" + a(0) + " \\/ " + a(1) + ")";
+      case Temporal::Kind::Not:
+        return "~" + a(0);
+      }
+      return "TRUE";
+    };
+    std::string name = em.globals.claim(pr.name);
+    em.propNames.push_back(name);
+    props += em.locComment(pr.loc);
+    props += name + " == " + tf(pr.formula.get()) + "\n\n";
+  }
+
+  std::string out;
+  std::string file = prog.file;
+  out += "---- MODULE " + moduleName + " ----\n";
+  std::string base = file.substr(file.find_last_of('/') + 1);
+  out += "\\* Generated by mommie tla from " + base +
+         "; the state space is mommie's docs/semantics.md.\n";
+  out += "EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool\n\n";
+
+  if (!prog.params.empty()) {
+    out += "\\* Parameters. The spec is instantiated with these values: "
+           "regenerate it with\n\\* `mommie tla -D NAME=VALUE` to change "
+           "them.\n";
+    out += "CONSTANTS " + joinWith(em.paramNames, ", ") + "\n";
+    std::vector<std::string> eqs;
+    for (size_t i = 0; i < prog.params.size(); ++i)
+      eqs.push_back(em.paramNames[i] + " = " +
+                    std::to_string(prog.params[i].value));
+    out += "ASSUME " + joinWith(eqs, " /\\ ") + "\n\n";
+  }
+
+  out += "\\* Principals (model values, see the .cfg).\n";
+  out += "CONSTANTS " + joinWith(em.principalNames, ", ") + "\n\n";
+  std::vector<std::string> setList;
+  for (size_t i = 0; i < prog.principalSets.size(); ++i) {
+    const PrincipalSet &s = prog.principalSets[i];
+    std::vector<std::string> members;
+    for (int k = 0; k < s.size; ++k)
+      members.push_back(em.principalNames[s.first + k]);
+    out += em.setNames[i] + " == {" + joinWith(members, ", ") + "}  \\* " +
+           em.loc(s.loc) + "\n";
+    if (em.orderedSets.count(static_cast<int>(i)))
+      out += em.setNames[i] + "_Order == <<" + joinWith(members, ", ") +
+             ">>  \\* " + s.name + "[i] is " + em.setNames[i] +
+             "_Order[i + 1]\n";
+    setList.push_back(em.setNames[i]);
+  }
+  out += "Principals == " + (setList.empty() ? std::string("{}")
+                                             : joinWith(setList, " \\cup ")) +
+         "\n\n";
+  out += funs;
+
+  out += "VARIABLES\n";
+  for (size_t i = 0; i < vars.size(); ++i)
+    out += "  " + vars[i].first + (i + 1 < vars.size() ? "," : "") + "  \\* " +
+           vars[i].second + "\n";
+  if (vars.empty())
+    out += "  unused\n";
+  out += "\nvars == <<" + joinWith(em.allVars, ", ") + ">>\n\n";
+
+  if (em.hasCrash || em.hasByz) {
+    std::vector<std::string> parts;
+    if (em.hasCrash)
+      parts.push_back("p \\notin crashed");
+    if (em.hasByz)
+      parts.push_back("p \\notin byz");
+    out += "\\* A principal that has not crashed and is not Byzantine.\n";
+    out += "Live(p) == " + joinWith(parts, " /\\ ") + "\n\n";
+  }
+
+  // TypeOK.
+  {
+    NameScope scope(&em.globals);
+    std::string p = scope.claim("p");
+    std::vector<Lines> items;
+    for (size_t r = 0; r < prog.roles.size(); ++r) {
+      const Role &role = prog.roles[r];
+      const std::string &set = em.setNames[role.principalSet];
+      for (size_t v = 0; v < role.vars.size(); ++v) {
+        const std::string &name = em.varNames[r][v];
+        std::string pred = em.typePred("@@", *role.vars[v].type, scope);
+        if (pred.rfind("@@ \\in ", 0) == 0)
+          items.push_back(
+              single(name + " \\in [" + set + " -> " + pred.substr(6) + "]"));
+        else
+          items.push_back(single("\\A " + p + " \\in " + set + " : " +
+                                 em.typePred(name + "[" + p + "]",
+                                             *role.vars[v].type, scope)));
+      }
+      for (size_t t = 0; t < role.timers.size(); ++t)
+        items.push_back(
+            single(em.timerNames[r][t] + " \\in [" + set + " -> BOOLEAN]"));
+      for (size_t t = 0; t < role.transitions.size(); ++t)
+        if (!em.firedNames[r][t].empty())
+          items.push_back(single("DOMAIN " + em.firedNames[r][t] + " = " + set));
+    }
+    for (const auto &[rec, pool] : em.poolNames) {
+      std::string st = scope.claim("st");
+      Type recType{TypeKind::Record, 0, 0, -1, rec, {}};
+      items.push_back(single(
+          "\\A " + st + " \\in " + pool + " : " + st + ".iss \\in Principals /\\ " +
+          st + ".ver \\subseteq Principals /\\ " + st +
+          ".aud \\subseteq Principals /\\ " +
+          em.typePred(st + ".msg", recType, scope)));
+      const std::string &known = em.knownNames.at(rec);
+      items.push_back(single("\\A " + p + " \\in Principals : " + known + "[" +
+                             p + "] \\subseteq " + pool));
+    }
+    if (rounds) {
+      const Phase &ph = *prog.roles[0].phase;
+      items.push_back(single(fmt::format("phaseNo \\in 0..{}", ph.bound)));
+      items.push_back(
+          single(fmt::format("roundNo \\in 0..{}", ph.rounds.size() - 1)));
+    }
+    if (em.hasCrash)
+      items.push_back(single("crashed \\subseteq Principals"));
+    if (em.hasByz)
+      items.push_back(single("byz \\subseteq Principals"));
+    out += "\\* Every variable holds a value of its declared type.\n";
+    out += opLines("TypeOK", items);
+  }
+
+  // Init.
+  {
+    std::vector<Lines> items;
+    for (size_t r = 0; r < prog.roles.size(); ++r) {
+      const Role &role = prog.roles[r];
+      const std::string &set = em.setNames[role.principalSet];
+      for (size_t v = 0; v < role.vars.size(); ++v) {
+        const VarDecl &vd = role.vars[v];
+        const std::string &name = em.varNames[r][v];
+        Frame f(em, &vd.slots, "self");
+        std::set<int> dummy;
+        bool usesMe = false;
+        std::function<void(const Expr *)> scan = [&](const Expr *e) {
+          if (!e)
+            return;
+          usesMe = usesMe || e->kind == ExprKind::Me;
+          for (const auto &a : e->args)
+            scan(a.get());
+        };
+        if (vd.init) {
+          items.push_back(single(name + " = [self \\in " + set + " |-> " +
+                                 em.expr(vd.init.get(), f) + "]"));
+        } else if (vd.initSet) {
+          scan(vd.initSet.get());
+          if (usesMe)
+            items.push_back(single(name + " \\in Product(" + set +
+                                   ", [self \\in " + set + " |-> " +
+                                   em.expr(vd.initSet.get(), f) + "])"));
+          else
+            items.push_back(single(name + " \\in [" + set + " -> " +
+                                   em.expr(vd.initSet.get(), f) + "]"));
+        } else {
+          items.push_back(single(name + " \\in [" + set + " -> " +
+                                 em.domainOf(*vd.type, vd.loc) + "]"));
+        }
+      }
+      for (size_t t = 0; t < role.timers.size(); ++t)
+        items.push_back(
+            single(em.timerNames[r][t] + " = [p \\in " + set + " |-> FALSE]"));
+      for (size_t t = 0; t < role.transitions.size(); ++t)
+        if (!em.firedNames[r][t].empty())
+          items.push_back(single(em.firedNames[r][t] + " = [p \\in " + set +
+                                 " |-> {}]"));
+    }
+    for (const auto &[rec, pool] : em.poolNames)
+      items.push_back(single(pool + " = {}"));
+    for (const auto &[rec, known] : em.knownNames)
+      items.push_back(single(known + " = [p \\in Principals |-> {}]"));
+    if (rounds) {
+      items.push_back(single("phaseNo = 0"));
+      items.push_back(single("roundNo = 0"));
+    }
+    if (em.hasCrash)
+      items.push_back(single("crashed = {}"));
+    if (em.hasByz) {
+      std::vector<std::string> sets, bounds;
+      for (const auto &fd : prog.faults)
+        if (fd.kind == FaultDecl::Kind::Byzantine) {
+          const std::string &s = em.setNames[fd.principalSet];
+          sets.push_back(s);
+          bounds.push_back("Cardinality(B \\cap " + s +
+                           ") <= " + std::to_string(fd.max));
+        }
+      std::string u = sets.size() == 1 ? sets[0]
+                                       : "(" + joinWith(sets, " \\cup ") + ")";
+      items.push_back(single("byz \\in {B \\in SUBSET " + u + " : " +
+                             joinWith(bounds, " /\\ ") + "}"));
+    }
+    out += opLines("Init", items);
+  }
+
+  out += actions;
+
+  {
+    std::vector<Lines> items;
+    for (auto &n : next)
+      items.push_back(single(n));
+    out += opLines("Next", items, "\\/ ");
+  }
+
+  std::string fairKind = prog.fairness == Fairness::Strong ? "SF_vars" : "WF_vars";
+  if (prog.fairness != Fairness::None && !fair.empty()) {
+    std::vector<Lines> items;
+    for (auto &a : fair) {
+      // "\A self \in R : Op(self)" -> "\A self \in R : WF_vars(Op(self))"
+      auto colon = a.find(" : ");
+      if (a.rfind("\\A ", 0) == 0 && colon != std::string::npos)
+        items.push_back(single(a.substr(0, colon + 3) + fairKind + "(" +
+                               a.substr(colon + 3) + ")"));
+      else
+        items.push_back(single(fairKind + "(" + a + ")"));
+    }
+    out += "\\* fairness " +
+           std::string(prog.fairness == Fairness::Strong ? "strong" : "weak") +
+           ": every action except the faults.\n";
+    out += opLines("Fairness", items);
+    out += "Spec == Init /\\ [][Next]_vars /\\ Fairness\n\n";
+  } else {
+    out += "Spec == Init /\\ [][Next]_vars\n\n";
+  }
+
+  if (!preds.empty())
+    out += "\\* Invariants and lemmas (INVARIANT in the .cfg).\n\n" + preds;
+  if (!props.empty())
+    out += "\\* Properties (PROPERTY in the .cfg).\n\n" + props;
+  out += "====\n";
+  return out;
+}
+
+std::string emitCfg(Emitter &em, const std::string &moduleName) {
+  const Program &prog = em.prog;
+  std::string out = "\\* TLC configuration of " + moduleName +
+                    ".tla, generated by mommie tla.\n";
+  out += "\\* Run: java -XX:+UseParallelGC -cp tla2tools.jar tlc2.TLC "
+         "-workers 1 -config " +
+         moduleName + ".cfg " + moduleName + ".tla\n";
+  out += "CONSTANTS\n";
+  for (size_t i = 0; i < prog.params.size(); ++i)
+    out += "  " + em.paramNames[i] + " = " +
+           std::to_string(prog.params[i].value) + "\n";
+  for (const auto &p : em.principalNames)
+    out += "  " + p + " = " + p + "\n";
+  out += "SPECIFICATION Spec\n";
+  out += "\\* Deadlock is checked (TLC's default); Terminated stutters.\n";
+  out += "INVARIANT\n  TypeOK\n";
+  for (const auto &inv : em.invNames)
+    out += "  " + inv + "\n";
+  if (!em.propNames.empty()) {
+    out += "PROPERTY\n";
+    for (const auto &pr : em.propNames)
+      out += "  " + pr + "\n";
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<TlaFiles> emitTla(const Program &program,
+                                DiagnosticEngine &diags) {
+  Emitter em(program, diags);
+  TlaFiles files;
+  files.moduleName = sanitizeName(program.name);
+  files.tla = emitModule(em, files.moduleName);
+  files.cfg = emitCfg(em, files.moduleName);
+  files.poolTla = mommiePoolModule();
+  if (!em.ok)
+    return std::nullopt;
+  return files;
+}
+
+} // namespace mommie::tla
