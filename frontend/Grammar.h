@@ -438,6 +438,12 @@ struct get_info<mommie::frontend::grammar::NamedDirective<S>> {
     return p.name;
   }
 };
+template <class S, class A> struct get_info<action<S, A>> {
+  using result_type = std::string;
+  std::string operator()(action<S, A> const &p) const {
+    return what(p.subject);
+  }
+};
 template <class S>
 struct get_info<mommie::frontend::grammar::GuardDirective<S>> {
   using result_type = std::string;

@@ -67,7 +67,9 @@ auto const semi = Punct(";");
 
 auto const typeStart = Kw("bool") | Kw("int") | Kw("principal") | Kw("set") |
                        Kw("map") | Kw("option") | Kw("seq") | Punct("(") |
-                       intLit | Punct("-") | (ident >> ident);
+                       intLit | Punct("-") | (ident >> ident) |
+                       (ident >> (Punct("..") | Punct("+") | Punct("-", ">") |
+                                  Punct("*") | Punct("/") | Punct("%")));
 
 auto const ifStmt_def =
     Kw("if")[start(StmtKind::If)] > expr[setP(&Stmt::cond)] >
