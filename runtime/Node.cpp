@@ -1,0 +1,243 @@
+// The node driver (see Node.h).
+#include "runtime/Node.h"
+
+namespace mommie::rt {
+
+namespace {
+constexpr size_t StepBudget = 2048; // steps before yielding to I/O
+}
+
+Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
+    : loop_(loop), log_(log), info_(info), me_(me), pool_(info.schema.records.size()),
+      lastActivity_(EventLoop::now()) {
+  for (const auto &[rec, field] : info.fieldIndexes)
+    pool_.addFieldIndex(rec, field);
+}
+
+Node::~Node() = default;
+
+bool Node::init(std::string &error) {
+  for (const auto &r : info_.roles)
+    if (me_ >= r.first && me_ < r.first + r.size) {
+      role_ = r.make(*this);
+      break;
+    }
+  if (!role_) {
+    error = "principal " + name() + " plays no role";
+    return false;
+  }
+  deadlines_.assign(role_->numTimers(), std::nullopt);
+  timerIds_.assign(role_->numTimers(), 0);
+  idle_.assign(role_->numTransitions(), false);
+  return true;
+}
+
+bool Node::timerExpired(size_t t) const {
+  return t < deadlines_.size() && deadlines_[t] && EventLoop::now() >= *deadlines_[t];
+}
+
+bool Node::anyTimerPending() const {
+  for (const auto &d : deadlines_)
+    if (d)
+      return true;
+  return false;
+}
+
+std::vector<uint8_t> Node::encodeStatementFrame(const Statement &s) {
+  Writer w;
+  w.u8(FrameStatement);
+  s.encode(w);
+  return std::move(w.buffer());
+}
+
+void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
+  if (failed_)
+    return;
+  Reader r(data, size);
+  uint8_t type = r.u8();
+  Statement s;
+  if (type != FrameStatement || !Statement::decode(r, s) || !r.atEnd()) {
+    ++stats_.rejected;
+    log_.warn("bad_frame", {{"peer", peer >= 0 && size_t(peer) < info_.principals.size()
+                                         ? info_.principals[size_t(peer)]
+                                         : std::to_string(peer)},
+                            {"why", r.ok() ? "unexpected frame" : r.error()}});
+    return;
+  }
+  deliver(peer, std::move(s));
+}
+
+bool Node::deliver(int peer, Statement s) {
+  const Schema &sc = info_.schema;
+  std::string why;
+  bool ok = s.issuer == peer && s.verifiers.setContains(Value::principal(me_));
+  if (!ok)
+    why = s.issuer != peer ? "issuer is not the sending peer" : "not a verifier";
+  for (const auto *set : {&s.verifiers, &s.auditors})
+    for (const auto &p : set->elems())
+      if (ok && (p.asPrincipal() >= sc.numPrincipals)) {
+        ok = false;
+        why = "unknown principal";
+      }
+  if (ok) {
+    int rec = s.msg.recordIndex();
+    if (rec < 0 || size_t(rec) >= sc.records.size()) {
+      ok = false;
+      why = "unknown record type";
+    } else {
+      ok = conforms(s.msg, *TypeDesc::recordOf(rec), sc, &why);
+    }
+  }
+  if (!ok) {
+    ++stats_.rejected;
+    log_.warn("rejected", {{"why", why}});
+    return false;
+  }
+  std::string json = trace_ ? s.toJson(&sc.names) : std::string();
+  if (!pool_.insert(std::move(s)).second) {
+    ++stats_.duplicates;
+    return false;
+  }
+  ++stats_.delivered;
+  if (trace_)
+    pendingDelivered_.push_back(std::move(json));
+  std::fill(idle_.begin(), idle_.end(), false);
+  lastActivity_ = EventLoop::now();
+  kick();
+  return true;
+}
+
+void Node::kick() {
+  if (kicked_ || failed_)
+    return;
+  kicked_ = true;
+  loop_.post([this] {
+    kicked_ = false;
+    runSteps();
+  });
+}
+
+void Node::runSteps() {
+  if (failed_ || !role_)
+    return;
+  size_t n = role_->numTransitions();
+  size_t budget = StepBudget;
+  bool progress = true;
+  while (progress && budget > 0 && !failed_) {
+    progress = false;
+    for (size_t k = 0; k < n; ++k) {
+      size_t t = (rr_ + k) % n;
+      if (idle_[t])
+        continue;
+      Step step;
+      step.out.me = me_;
+      step.out.numPrincipals = info_.schema.numPrincipals;
+      bool fired = false;
+      try {
+        fired = role_->fire(t, step);
+      } catch (const EvalError &e) {
+        failStop(std::string("evaluation error in ") + role_->transitionName(t) + ": " + e.what());
+        return;
+      }
+      if (!fired) {
+        continue;
+      }
+      commit(t, step);
+      if (failed_)
+        return;
+      progress = true;
+      --budget;
+      rr_ = t + 1;
+      break;
+    }
+  }
+  if (budget == 0)
+    kick(); // more work: continue after polling I/O
+}
+
+void Node::commit(size_t t, Step &step) {
+  ++stats_.steps;
+  lastActivity_ = EventLoop::now();
+  const Names *names = &info_.schema.names;
+  std::vector<std::string> published;
+  bool fresh = false;
+  for (auto &s : step.out.published) {
+    if (trace_)
+      published.push_back(s.toJson(names));
+    Statement copy = s;
+    if (!pool_.insert(std::move(copy)).second)
+      continue;
+    fresh = true;
+    ++stats_.published;
+    if (send_) {
+      auto frame = encodeStatementFrame(s);
+      for (const auto &v : s.verifiers.elems())
+        if (v.asPrincipal() != me_)
+          send_(v.asPrincipal(), frame);
+    }
+  }
+  std::string timersJson;
+  for (const auto &[timer, start] : step.out.timerOps) {
+    size_t ti = size_t(timer);
+    if (ti >= deadlines_.size())
+      continue;
+    if (timerIds_[ti])
+      loop_.cancel(timerIds_[ti]);
+    timerIds_[ti] = 0;
+    if (start) {
+      TimePoint when = EventLoop::now() + Millis(role_->timerMs(ti));
+      deadlines_[ti] = when;
+      timerIds_[ti] = loop_.at(when, [this, ti] {
+        timerIds_[ti] = 0;
+        std::fill(idle_.begin(), idle_.end(), false);
+        kick();
+      });
+    } else {
+      deadlines_[ti].reset();
+    }
+    if (trace_) {
+      timersJson += timersJson.empty() ? "[" : ",";
+      timersJson += "[";
+      appendJsonString(timersJson, role_->timerName(ti));
+      timersJson += start ? ",\"start\"]" : ",\"stop\"]";
+    }
+  }
+  if (!timersJson.empty())
+    timersJson += "]";
+  if (step.changed || fresh || !step.out.timerOps.empty()) {
+    std::fill(idle_.begin(), idle_.end(), false);
+  } else if (!role_->refracted(t)) {
+    // A step that changed nothing would repeat forever: rest until
+    // something else happens.
+    idle_[t] = true;
+  }
+  if (log_.enabled(LogLevel::Debug))
+    log_.debug("fired", {{"transition", role_->transitionName(t)}, {"binding", step.binding}});
+  if (trace_) {
+    std::string tname = role_->transitionName(t);
+    trace_->step(name(), &tname, step.binding, pendingDelivered_, published,
+                 timersJson.empty() ? "[]" : timersJson, role_->stateJson());
+    pendingDelivered_.clear();
+  }
+}
+
+void Node::flushTrace() {
+  if (!trace_)
+    return;
+  if (!pendingDelivered_.empty()) {
+    trace_->step(name(), nullptr, "{}", pendingDelivered_, {}, "[]",
+                 role_ ? role_->stateJson() : "{}");
+    pendingDelivered_.clear();
+  }
+  trace_->flush();
+}
+
+void Node::failStop(const std::string &why) {
+  if (failed_)
+    return;
+  failed_ = true;
+  log_.error("fail_stop", {{"why", why}});
+  flushTrace();
+}
+
+} // namespace mommie::rt

@@ -1,0 +1,150 @@
+// One running principal: its role instance (generated code), its local
+// pool, its timers and its link to the network. The node takes only steps
+// the model allows (docs/semantics.md):
+//   - Deliver: a statement received from peer q is accepted only if q is its
+//     issuer (PLAINTEXT: the channel authenticates q), this principal is
+//     among its verifiers and its record conforms to the declared types;
+//     it then enters the local pool (known set).
+//   - Transition: the role's generated matcher finds an enabled binding not
+//     yet fired (refraction) and runs the body atomically on the pre-state;
+//     published statements enter the local pool and are sent to every
+//     verifier (unicast to all). An `AFTER timeout(t)` transition is enabled
+//     only once t's deadline has passed on the monotonic clock.
+// An evaluation error or a failed body-program assertion stops the node
+// (fail-stop: the node behaves as crashed from then on).
+#pragma once
+
+#include "runtime/EventLoop.h"
+#include "runtime/Log.h"
+#include "runtime/Pool.h"
+#include "runtime/Trace.h"
+#include "runtime/Types.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mommie::rt {
+
+class Node;
+
+// What one firing produced.
+struct Step {
+  std::string binding; // JSON object of the binding (params, pattern variables)
+  Outbox out;
+  bool changed = false; // the role state changed
+};
+
+// Base of the generated role classes.
+class RoleBase {
+public:
+  explicit RoleBase(Node &node) : node_(node) {}
+  virtual ~RoleBase() = default;
+  virtual const char *roleName() const = 0;
+  virtual size_t numTransitions() const = 0;
+  virtual const char *transitionName(size_t t) const = 0;
+  virtual bool refracted(size_t t) const = 0;
+  // Fires the first enabled, not yet fired binding of transition `t`;
+  // false if none. Throws EvalError on an evaluation error.
+  virtual bool fire(size_t t, Step &step) = 0;
+  virtual std::string stateJson() const = 0;
+  virtual size_t numTimers() const = 0;
+  virtual const char *timerName(size_t t) const = 0;
+  virtual int64_t timerMs(size_t t) const = 0;
+
+protected:
+  Node &node_;
+};
+
+struct RoleInfo {
+  std::string name;
+  int first = 0, size = 0; // the principal set playing it
+  std::function<std::unique_ptr<RoleBase>(Node &)> make;
+};
+
+// Everything the generated code tells the runtime about the program.
+struct ProgramInfo {
+  std::string name;
+  Schema schema;
+  std::vector<std::string> principals;
+  std::vector<RoleInfo> roles;
+  // Record types some pattern matches, with the (record, field) pairs that
+  // get an equality index.
+  std::vector<std::pair<int, int>> fieldIndexes;
+};
+
+struct NodeStats {
+  uint64_t steps = 0, delivered = 0, duplicates = 0, rejected = 0, published = 0;
+};
+
+class Node {
+public:
+  using SendFn = std::function<void(int peer, const std::vector<uint8_t> &payload)>;
+  enum FrameType : uint8_t { FrameStatement = 1 };
+
+  Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me);
+  ~Node();
+
+  bool init(std::string &error); // creates the role instance
+  void setSend(SendFn f) { send_ = std::move(f); }
+  void setTrace(TraceWriter *t) { trace_ = t; }
+
+  int me() const { return me_; }
+  const std::string &name() const { return info_.principals[size_t(me_)]; }
+  const ProgramInfo &info() const { return info_; }
+  const Schema &schema() const { return info_.schema; }
+  Pool &pool() { return pool_; }
+  const Pool &pool() const { return pool_; }
+  RoleBase *role() { return role_.get(); }
+  Logger &log() { return log_; }
+  EventLoop &loop() { return loop_; }
+  const NodeStats &stats() const { return stats_; }
+
+  // Whether timer `t` is running and its deadline has passed.
+  bool timerExpired(size_t t) const;
+  bool anyTimerPending() const;
+
+  // A frame from `peer` (already attributed by the transport).
+  void receiveFrame(int peer, const uint8_t *data, size_t size);
+  // Delivers a statement (validation as described above); true if new.
+  bool deliver(int peer, Statement s);
+  // Schedules the step loop.
+  void kick();
+  // Runs enabled transitions until none is enabled or the budget is spent.
+  void runSteps();
+  void failStop(const std::string &why);
+  bool failed() const { return failed_; }
+  TimePoint lastActivity() const { return lastActivity_; }
+  // Writes pending deliveries to the trace.
+  void flushTrace();
+
+  static std::vector<uint8_t> encodeStatementFrame(const Statement &s);
+
+private:
+  void commit(size_t t, Step &step);
+  EventLoop &loop_;
+  Logger &log_;
+  const ProgramInfo &info_;
+  int me_;
+  Pool pool_;
+  std::unique_ptr<RoleBase> role_;
+  SendFn send_;
+  TraceWriter *trace_ = nullptr;
+  std::vector<std::optional<TimePoint>> deadlines_;
+  std::vector<EventLoop::TimerId> timerIds_;
+  std::vector<bool> idle_;
+  std::vector<std::string> pendingDelivered_;
+  size_t rr_ = 0;
+  bool kicked_ = false;
+  bool failed_ = false;
+  TimePoint lastActivity_;
+  NodeStats stats_;
+};
+
+// The generated `main`: parses the node flags, loads the deploy file, opens
+// the transport and runs the node. Returns the process exit code.
+int nodeMain(int argc, char **argv, const ProgramInfo &info);
+
+} // namespace mommie::rt

@@ -1,0 +1,188 @@
+// The node binary's main (see Node.h, nodeMain):
+//   BIN --id R1 --deploy deploy.conf [--trace FILE.jsonl] [--log-level L]
+//       [--run-for MS] [--exit-when-quiescent MS]
+// On exit it prints one JSON line to stdout: the node's outcome (its final
+// state and counters). Exit 0 normally, 1 after a fail-stop, 2 on bad input.
+#include "runtime/Deploy.h"
+#include "runtime/Node.h"
+#include "runtime/Transport.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+namespace mommie::rt {
+
+namespace {
+
+volatile std::sig_atomic_t StopRequested = 0;
+void onSignal(int) { StopRequested = 1; }
+
+struct Flags {
+  std::string id, deploy, trace, logLevel = "info";
+  int64_t runForMs = -1, quiescentMs = -1;
+};
+
+bool parseInt(const char *s, int64_t &out) {
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s, &end, 10);
+  if (errno || !end || *end || v < 0)
+    return false;
+  out = v;
+  return true;
+}
+
+int usage(const char *argv0, const std::string &why) {
+  std::cerr << argv0 << ": error: " << why << "\n"
+            << "usage: " << argv0
+            << " --id PRINCIPAL --deploy deploy.conf [--trace FILE.jsonl] [--log-level "
+               "debug|info|warn|error|off] [--run-for MS] [--exit-when-quiescent MS]\n";
+  return 2;
+}
+
+} // namespace
+
+int nodeMain(int argc, char **argv, const ProgramInfo &info) {
+  Flags f;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string &out) {
+      if (i + 1 >= argc)
+        return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--id" && value(f.id)) {
+    } else if (a == "--deploy" && value(f.deploy)) {
+    } else if (a == "--trace" && value(f.trace)) {
+    } else if (a == "--log-level" && value(f.logLevel)) {
+    } else if (a == "--run-for" && value(v)) {
+      if (!parseInt(v.c_str(), f.runForMs))
+        return usage(argv[0], "bad --run-for '" + v + "'");
+    } else if (a == "--exit-when-quiescent" && value(v)) {
+      if (!parseInt(v.c_str(), f.quiescentMs))
+        return usage(argv[0], "bad --exit-when-quiescent '" + v + "'");
+    } else if (a == "--help" || a == "-h") {
+      usage(argv[0], "help requested");
+      return 0;
+    } else {
+      return usage(argv[0], "unknown or incomplete option '" + a + "'");
+    }
+  }
+  if (f.id.empty() || f.deploy.empty())
+    return usage(argv[0], "--id and --deploy are required");
+  LogLevel level;
+  if (!parseLogLevel(f.logLevel, level))
+    return usage(argv[0], "bad --log-level '" + f.logLevel + "'");
+  int me = -1;
+  for (size_t p = 0; p < info.principals.size(); ++p)
+    if (info.principals[p] == f.id)
+      me = int(p);
+  if (me < 0)
+    return usage(argv[0], "unknown principal '" + f.id + "'");
+
+  DeployConfig conf;
+  std::vector<DeployError> errors;
+  if (!loadDeployFile(f.deploy, conf, errors)) {
+    for (const auto &e : errors)
+      std::cerr << f.deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+    return 2;
+  }
+  std::vector<Endpoint> hosts(info.principals.size());
+  for (const auto &h : conf.hosts) {
+    int p = -1;
+    for (size_t q = 0; q < info.principals.size(); ++q)
+      if (info.principals[q] == h.principal)
+        p = int(q);
+    if (p < 0) {
+      std::cerr << f.deploy << ":" << h.line << ":1: error: unknown principal '" << h.principal
+                << "'\n";
+      return 2;
+    }
+    hosts[size_t(p)] = h.endpoint;
+  }
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules)
+        if (m.name != "PLAINTEXT") {
+          std::cerr << f.deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
+                    << " is not implemented by this runtime yet (only PLAINTEXT)\n";
+          return 2;
+        }
+
+  Logger log(f.id, level);
+  for (const auto &r : conf.dissemination)
+    for (const auto &m : r.modules)
+      log.warn("dissemination_fallback",
+               {{"module", m.name}, {"using", "unicast to every verifier"}});
+  EventLoop loop;
+  if (!loop.ok()) {
+    std::cerr << argv[0] << ": error: cannot create the event loop\n";
+    return 2;
+  }
+  TraceWriter trace;
+  std::string err;
+  if (!f.trace.empty() && !trace.open(f.trace, err))
+    return usage(argv[0], err);
+  Node node(loop, log, info, me);
+  if (!node.init(err))
+    return usage(argv[0], err);
+  Transport transport(loop, me, hosts, log);
+  if (!transport.listen(err)) {
+    std::cerr << argv[0] << ": error: " << err << "\n";
+    return 2;
+  }
+  transport.onFrame([&](int peer, const uint8_t *d, size_t n) { node.receiveFrame(peer, d, n); });
+  node.setSend([&](int peer, const std::vector<uint8_t> &frame) { transport.send(peer, frame); });
+  if (trace.isOpen())
+    node.setTrace(&trace);
+
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  TimePoint start = EventLoop::now();
+  log.info("started", {{"role", node.role()->roleName()}, {"program", info.name}});
+  // Housekeeping: signals, run time, quiescence.
+  std::function<void()> tick = [&] {
+    TimePoint now = EventLoop::now();
+    bool quiet = f.quiescentMs >= 0 && !node.anyTimerPending() &&
+                 now - node.lastActivity() >= Millis(f.quiescentMs);
+    if (StopRequested || node.failed() || quiet ||
+        (f.runForMs >= 0 && now - start >= Millis(f.runForMs))) {
+      loop.stop();
+      return;
+    }
+    loop.after(Millis(20), tick);
+  };
+  loop.after(Millis(20), tick);
+  node.kick();
+  loop.run();
+
+  node.flushTrace();
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start);
+  const auto &st = node.stats();
+  const auto &ts = transport.stats();
+  std::string out = "{\"node\":";
+  appendJsonString(out, f.id);
+  out += ",\"role\":";
+  appendJsonString(out, node.role()->roleName());
+  out += ",\"failed\":" + std::string(node.failed() ? "true" : "false");
+  out += ",\"elapsed_us\":" + std::to_string(elapsed.count());
+  out += ",\"steps\":" + std::to_string(st.steps);
+  out += ",\"delivered\":" + std::to_string(st.delivered);
+  out += ",\"duplicates\":" + std::to_string(st.duplicates);
+  out += ",\"rejected\":" + std::to_string(st.rejected);
+  out += ",\"published\":" + std::to_string(st.published);
+  out += ",\"frames_out\":" + std::to_string(ts.framesOut);
+  out += ",\"frames_in\":" + std::to_string(ts.framesIn);
+  out += ",\"state\":" + node.role()->stateJson() + "}\n";
+  fwrite(out.data(), 1, out.size(), stdout);
+  fflush(stdout);
+  transport.closeAll();
+  return node.failed() ? 1 : 0;
+}
+
+} // namespace mommie::rt

@@ -1,0 +1,40 @@
+// The trace recorder (`--trace FILE.jsonl`): one JSON object per local step
+// of this node, in order:
+//   {"node":"R1","seq":3,"t_us":1234,"transition":"Execute",
+//    "binding":{"order":...,"c":"C0","req":...},
+//    "delivered":[statements delivered since the previous step],
+//    "published":[statements this step published],
+//    "timers":{"started":[...],"stopped":[...]},
+//    "state":{var: value, ...}}
+// A record with "transition": null carries deliveries only (flushed at exit).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace mommie::rt {
+
+class TraceWriter {
+public:
+  TraceWriter() = default;
+  ~TraceWriter();
+  TraceWriter(const TraceWriter &) = delete;
+  TraceWriter &operator=(const TraceWriter &) = delete;
+
+  bool open(const std::string &path, std::string &error);
+  bool isOpen() const { return f_ != nullptr; }
+  // All JSON arguments are already rendered.
+  void step(const std::string &node, const std::string *transition, const std::string &bindingJson,
+            const std::vector<std::string> &delivered, const std::vector<std::string> &published,
+            const std::string &timersJson, const std::string &stateJson);
+  void flush();
+  uint64_t steps() const { return seq_; }
+
+private:
+  FILE *f_ = nullptr;
+  uint64_t seq_ = 0;
+};
+
+} // namespace mommie::rt

@@ -1,0 +1,74 @@
+// TCP transport: length-prefixed frames (u32 big-endian length, then the
+// payload; at most MaxFrame bytes) over one outbound connection per peer
+// (this node dials the peer to send to it) and the inbound connections the
+// peers dial. The first frame on a connection is a hello naming the dialling
+// principal; with the PLAINTEXT module the channel is trusted to be
+// authenticated, so frames on it are attributed to that principal.
+// Outbound connections reconnect with exponential backoff; frames queued
+// while disconnected are kept up to a byte budget (then dropped, counted).
+#pragma once
+
+#include "runtime/EventLoop.h"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mommie::rt {
+
+class Logger;
+
+struct Endpoint {
+  std::string host;
+  uint16_t port = 0;
+  bool valid() const { return port != 0; }
+};
+
+struct TransportStats {
+  uint64_t framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0;
+  uint64_t badFrames = 0, oversized = 0, dropped = 0, connects = 0, reconnects = 0;
+};
+
+class Transport {
+public:
+  static constexpr size_t MaxFrame = 1u << 20;
+  static constexpr size_t MaxQueuedBytes = 64u << 20;
+  using FrameHandler = std::function<void(int peer, const uint8_t *data, size_t size)>;
+
+  Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log);
+  ~Transport();
+
+  // Binds and listens on this node's endpoint.
+  bool listen(std::string &error);
+  void onFrame(FrameHandler h) { handler_ = std::move(h); }
+  // Queues `payload` as one frame to `peer` (connecting if needed).
+  void send(int peer, const std::vector<uint8_t> &payload);
+  void closeAll();
+  const TransportStats &stats() const { return stats_; }
+
+private:
+  struct Inbound;
+  struct Outbound;
+  void accept();
+  void readInbound(const std::shared_ptr<Inbound> &in);
+  void closeInbound(const std::shared_ptr<Inbound> &in);
+  void connect(int peer);
+  void onOutboundEvent(int peer, uint32_t events);
+  void flush(int peer);
+  void dropOutbound(int peer);
+
+  EventLoop &loop_;
+  int me_;
+  std::vector<Endpoint> hosts_;
+  Logger &log_;
+  int listenFd_ = -1;
+  FrameHandler handler_;
+  std::vector<std::shared_ptr<Inbound>> inbound_;
+  std::vector<std::unique_ptr<Outbound>> out_;
+  TransportStats stats_;
+};
+
+} // namespace mommie::rt
