@@ -1,17 +1,111 @@
-// `mommie check`: not implemented yet (see its issue).
+// `mommie check`: the explicit-state model checker (checker/) on a program.
+// Exit codes: 0 ok, 1 property violated, 2 bad input, 3 resource limit.
+#include "checker/Explorer.h"
+#include "checker/Report.h"
+#include "checker/Simulate.h"
 #include "tools/Commands.h"
 
+#include <fstream>
 #include <iostream>
 
 namespace mommie::tool {
 
+namespace {
+
+struct CheckArgs {
+  std::string file;
+  std::vector<std::string> defines;
+  int workers = 1;
+  bool json = false, noDeadlock = false, noSymmetry = false, quiet = false;
+  bool noLiveness = false;
+  uint64_t maxStates = 0, maxMemory = 0;
+  double timeLimit = 0;
+  std::string traceSvg;
+  uint64_t simulate = 0, depth = 100, seed = 1;
+};
+
+int runCheck(const CheckArgs &a) {
+  auto program = loadProgram(a.file, a.defines);
+  if (!program)
+    return BadInput;
+  checker::CheckResult result;
+  try {
+    if (a.simulate) {
+      checker::SimulateOptions so;
+      so.runs = a.simulate;
+      so.depth = a.depth;
+      so.seed = a.seed;
+      so.deadlock = !a.noDeadlock;
+      so.timeLimit = a.timeLimit;
+      result = checker::simulate(*program, so);
+    } else {
+      checker::CheckOptions o;
+      o.workers = a.workers;
+      o.deadlock = !a.noDeadlock;
+      o.symmetry = !a.noSymmetry;
+      o.maxStates = a.maxStates;
+      o.maxMemoryMB = a.maxMemory;
+      o.timeLimit = a.timeLimit;
+      o.progress = !a.quiet;
+      o.liveness = !a.noLiveness;
+      result = checker::explore(*program, o);
+    }
+  } catch (const checker::EvalError &e) {
+    std::cerr << checker::locString(e.loc) << ": error: " << e.what() << "\n";
+    return BadInput;
+  }
+  if (a.json) {
+    std::cout << checker::formatJson(*program, result).dump(2) << "\n";
+  } else {
+    std::cout << "mommie check: " << a.file << " (protocol " << program->name << ")\n";
+    if (a.simulate)
+      std::cout << "simulation: " << a.simulate << " runs of depth " << a.depth
+                << ", seed " << a.seed << "\n";
+    std::cout << checker::formatText(*program, result);
+    if (!result.message.empty() &&
+        result.verdict != checker::CheckResult::Verdict::EvalError)
+      std::cout << result.message;
+  }
+  if (!a.traceSvg.empty()) {
+    std::ofstream out(a.traceSvg);
+    if (!out) {
+      std::cerr << "mommie: error: cannot write '" << a.traceSvg << "'\n";
+      return BadInput;
+    }
+    out << checker::formatSvg(*program, result);
+  }
+  using V = checker::CheckResult::Verdict;
+  switch (result.verdict) {
+  case V::Ok:
+    return Ok;
+  case V::ResourceLimit:
+    return ResourceLimit;
+  default:
+    return Violation;
+  }
+}
+
+} // namespace
+
 void registerCheckCommand(CLI::App &app, int &exitCode) {
-  auto *cmd = app.add_subcommand("check", "check (not implemented yet)");
-  cmd->allow_extras();
-  cmd->callback([&exitCode] {
-    std::cerr << "mommie check: not implemented yet\n";
-    exitCode = BadInput;
-  });
+  auto args = std::make_shared<CheckArgs>();
+  auto *cmd = app.add_subcommand("check", "explicit-state model checking of a program");
+  cmd->add_option("file", args->file, "the .mom program")->required();
+  addDefineOption(cmd, args->defines);
+  cmd->add_option("--workers", args->workers, "worker threads")->check(CLI::Range(1, 256));
+  cmd->add_flag("--json", args->json, "machine-readable result on stdout");
+  cmd->add_flag("--no-deadlock", args->noDeadlock, "do not report deadlocks");
+  cmd->add_flag("--no-symmetry", args->noSymmetry, "disable symmetry reduction");
+  cmd->add_flag("--no-liveness", args->noLiveness, "do not check `property` items");
+  cmd->add_flag("-q,--quiet", args->quiet, "no progress line on stderr");
+  cmd->add_option("--max-states", args->maxStates, "stop after this many distinct states");
+  cmd->add_option("--max-memory", args->maxMemory, "stop above this resident size (MB)");
+  cmd->add_option("--time-limit", args->timeLimit, "stop after this many seconds");
+  cmd->add_option("--trace-svg", args->traceSvg, "write the trace as an SVG sequence chart");
+  cmd->add_option("--simulate", args->simulate, "random simulation: number of runs");
+  cmd->add_option("--depth", args->depth, "simulation: steps per run");
+  cmd->add_option("--seed", args->seed, "simulation: random seed");
+  cmd->callback([args, &exitCode] { exitCode = runCheck(*args); });
 }
 
 } // namespace mommie::tool

@@ -1,0 +1,323 @@
+// Text, JSON and SVG renderings of a check result.
+#include "checker/Report.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace mommie::checker {
+
+std::vector<VarChange> diffStates(const Layout &layout, const State &before,
+                                  const State &after) {
+  const auto &prog = layout.program();
+  std::vector<VarChange> out;
+  for (const auto &vs : layout.varSlots()) {
+    size_t i = size_t(layout.varIndex(vs.role, vs.principal, vs.var));
+    if (before.vars[i] != after.vars[i])
+      out.push_back({vs.principal, prog.roles[vs.role].vars[vs.var].name,
+                     showValue(prog, before.vars[i]), showValue(prog, after.vars[i])});
+  }
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const auto &role = prog.roles[r];
+    const auto &set = prog.principalSets[role.principalSet];
+    for (int k = 0; k < set.size; ++k)
+      for (size_t t = 0; t < role.timers.size(); ++t) {
+        size_t i = size_t(layout.timerIndex(int(r), set.first + k, int(t)));
+        if (before.timers[i] != after.timers[i])
+          out.push_back({set.first + k, "timer " + role.timers[t].name,
+                         before.timers[i] ? "running" : "stopped",
+                         after.timers[i] ? "running" : "stopped"});
+      }
+  }
+  for (size_t p = 0; p < after.crashed.size(); ++p)
+    if (before.crashed[p] != after.crashed[p])
+      out.push_back({int(p), "crashed", "false", "true"});
+  if (before.phaseNo != after.phaseNo)
+    out.push_back({-1, "phaseNo", std::to_string(before.phaseNo),
+                   std::to_string(after.phaseNo)});
+  if (before.roundNo != after.roundNo)
+    out.push_back({-1, "roundNo", std::to_string(before.roundNo),
+                   std::to_string(after.roundNo)});
+  return out;
+}
+
+static std::string ownerName(const Layout &layout, int p) {
+  return p < 0 ? std::string("global") : layout.principalName(p);
+}
+
+static std::string headline(const CheckResult &r) {
+  using V = CheckResult::Verdict;
+  switch (r.verdict) {
+  case V::Ok:
+    return "No error has been found.";
+  case V::InvariantViolated:
+    return fmt::format("Error: invariant {} is violated.", r.name);
+  case V::Deadlock:
+    return "Error: deadlock reached.";
+  case V::EvalError:
+    return fmt::format("Error: evaluation error at {}: {}", locString(r.loc), r.message);
+  case V::PropertyViolated:
+    return fmt::format("Error: temporal property {} is violated.", r.name);
+  case V::ResourceLimit:
+    return fmt::format("Search stopped: resource limit {} reached (the state space "
+                       "was not fully explored).",
+                       r.name);
+  }
+  return "";
+}
+
+std::string formatText(const ir::Program &program, const CheckResult &r) {
+  Layout layout(program);
+  std::string s;
+  s += fmt::format("symmetry: {}\n", r.symmetry);
+  s += headline(r) + "\n";
+  if (!r.trace.empty()) {
+    s += fmt::format("Counterexample ({} step{}):\n", r.trace.size() - 1,
+                     r.trace.size() == 2 ? "" : "s");
+    for (size_t i = 0; i < r.trace.size(); ++i) {
+      const auto &step = r.trace[i];
+      if (r.loopStart >= 0 && size_t(r.loopStart) == i)
+        s += "  -- the loop starts here --\n";
+      s += fmt::format("{:3}. {}\n", i, step.action.describe(layout));
+      if (i == 0) {
+        const State &st = step.state;
+        int last = -1;
+        std::string line;
+        for (const auto &vs : layout.varSlots()) {
+          if (vs.principal != last) {
+            if (!line.empty())
+              s += line + "\n";
+            line = "       " + layout.principalName(vs.principal) + ":";
+            last = vs.principal;
+          } else {
+            line += ",";
+          }
+          line += fmt::format(
+              " {} = {}", program.roles[vs.role].vars[vs.var].name,
+              showValue(program,
+                        st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))]));
+        }
+        if (!line.empty())
+          s += line + "\n";
+        if (!st.byz.empty()) {
+          std::string b;
+          for (size_t p = 0; p < st.byz.size(); ++p)
+            if (st.byz[p])
+              b += (b.empty() ? "" : ", ") + layout.principalName(int(p));
+          s += "       Byzantine: {" + b + "}\n";
+        }
+        continue;
+      }
+      for (const auto &c : diffStates(layout, r.trace[i - 1].state, step.state))
+        s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal),
+                         c.name, c.before, c.after);
+    }
+    if (r.loopStart >= 0)
+      s += fmt::format("  -- back to state {} --\n", r.loopStart);
+  }
+  double rate = r.seconds > 0 ? double(r.generated) / r.seconds : 0;
+  s += fmt::format("{} states generated, {} distinct states found, {} states left "
+                   "on queue.\n",
+                   r.generated, r.distinct, r.queueLeft);
+  s += fmt::format("distinct states: {}\n", r.distinct);
+  s += fmt::format("depth: {}\n", r.depth);
+  s += fmt::format("time: {:.2f} s ({:.0f} states/s), peak memory {:.1f} MB", r.seconds,
+                   rate, double(r.peakRssBytes) / (1 << 20));
+  if (r.distinct)
+    s += fmt::format(" ({:.0f} bytes/state)", double(r.peakRssBytes) / double(r.distinct));
+  s += "\n";
+  return s;
+}
+
+static nlohmann::json actionJson(const Layout &layout, const Action &a) {
+  const auto &prog = layout.program();
+  nlohmann::json j;
+  static const char *kinds[] = {"init", "transition", "deliver",
+                                "crash", "byzantine-publish", "round"};
+  j["kind"] = kinds[int(a.kind)];
+  j["text"] = a.describe(layout);
+  if (a.principal >= 0)
+    j["principal"] = layout.principalName(a.principal);
+  if (a.kind == Action::Kind::Transition) {
+    j["role"] = prog.roles[a.role].name;
+    j["transition"] = prog.roles[a.role].transitions[a.transition].name;
+    nlohmann::json b = nlohmann::json::object();
+    for (const auto &[name, v] : a.bindings)
+      b[name] = showValue(prog, v);
+    j["bindings"] = b;
+  }
+  if (!a.published.empty()) {
+    j["published"] = nlohmann::json::array();
+    for (const auto &p : a.published)
+      j["published"].push_back(statementText(layout, p.statement));
+  }
+  if (a.kind == Action::Kind::Deliver)
+    j["delivered"] = statementText(layout, a.statement);
+  if (a.kind == Action::Kind::RoundStep) {
+    j["round"] = prog.roles[0].phase->rounds[size_t(a.round)].name;
+    nlohmann::json m = nlohmann::json::object();
+    for (const auto &[q, mbox] : a.mailboxes)
+      m[layout.principalName(q)] = showValue(prog, mbox);
+    j["mailboxes"] = m;
+  }
+  return j;
+}
+
+nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
+  Layout layout(program);
+  nlohmann::json j;
+  j["protocol"] = program.name;
+  static const char *verdicts[] = {"ok", "invariant", "deadlock", "error", "property",
+                                   "limit"};
+  j["verdict"] = verdicts[int(r.verdict)];
+  if (!r.name.empty())
+    j["name"] = r.name;
+  if (!r.message.empty()) {
+    j["message"] = r.message;
+    j["location"] = locString(r.loc);
+  }
+  j["generated"] = r.generated;
+  j["distinct"] = r.distinct;
+  j["depth"] = r.depth;
+  j["queueLeft"] = r.queueLeft;
+  j["seconds"] = r.seconds;
+  j["statesPerSecond"] = r.seconds > 0 ? double(r.generated) / r.seconds : 0.0;
+  j["peakMemoryBytes"] = r.peakRssBytes;
+  j["symmetry"] = r.symmetry;
+  nlohmann::json trace = nlohmann::json::array();
+  for (size_t i = 0; i < r.trace.size(); ++i) {
+    nlohmann::json step = actionJson(layout, r.trace[i].action);
+    step["step"] = i;
+    nlohmann::json changes = nlohmann::json::array();
+    if (i > 0)
+      for (const auto &c : diffStates(layout, r.trace[i - 1].state, r.trace[i].state))
+        changes.push_back({{"principal", ownerName(layout, c.principal)},
+                           {"var", c.name},
+                           {"from", c.before},
+                           {"to", c.after}});
+    else
+      for (const auto &vs : layout.varSlots())
+        changes.push_back(
+            {{"principal", layout.principalName(vs.principal)},
+             {"var", program.roles[vs.role].vars[vs.var].name},
+             {"to", showValue(program, r.trace[0].state.vars[size_t(
+                                           layout.varIndex(vs.role, vs.principal, vs.var))])}});
+    step["changes"] = changes;
+    trace.push_back(step);
+  }
+  j["trace"] = trace;
+  j["steps"] = r.trace.empty() ? 0 : r.trace.size() - 1;
+  j["loopStart"] = r.loopStart;
+  return j;
+}
+
+static std::string xmlEscape(const std::string &s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+    case '<': o += "&lt;"; break;
+    case '>': o += "&gt;"; break;
+    case '&': o += "&amp;"; break;
+    case '"': o += "&quot;"; break;
+    default: o += c;
+    }
+  }
+  return o;
+}
+
+// Message sequence chart: one vertical lifeline per principal, one row per
+// step; a delivery is an arrow from the issuer's publishing step to the
+// receiver's delivery step; round steps draw one arrow per mailbox entry.
+std::string formatSvg(const ir::Program &program, const CheckResult &r) {
+  Layout layout(program);
+  int np = layout.numPrincipals();
+  const int colW = 170, rowH = 46, top = 70, left = 40;
+  int rows = int(r.trace.size());
+  int width = left * 2 + colW * std::max(np, 1) + 260;
+  int height = top + rowH * (rows + 1);
+  auto x = [&](int p) { return left + colW * p + colW / 2; };
+  auto y = [&](int step) { return top + rowH * step + rowH / 2; };
+  std::string s = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
+      "font-family=\"monospace\" font-size=\"11\">\n"
+      "<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" "
+      "refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#1f4e9c\"/>"
+      "</marker></defs>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+      width, height);
+  s += fmt::format("<text x=\"{}\" y=\"20\" font-size=\"14\">{} — {}{}</text>\n", left,
+                   xmlEscape(program.name), xmlEscape(verdictName(r.verdict)),
+                   r.name.empty() ? "" : " " + xmlEscape(r.name));
+  for (int p = 0; p < np; ++p) {
+    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" "
+                     "font-weight=\"bold\">{}</text>\n",
+                     x(p), top - 20, xmlEscape(layout.principalName(p)));
+    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#999\" "
+                     "stroke-dasharray=\"4,3\"/>\n",
+                     x(p), top - 10, height - 10);
+  }
+  std::map<Value, std::pair<int, int>> publishedAt; // statement -> (issuer, step)
+  for (int i = 0; i < rows; ++i) {
+    const Action &a = r.trace[size_t(i)].action;
+    int yy = y(i);
+    std::string label;
+    switch (a.kind) {
+    case Action::Kind::Init:
+      label = "init";
+      break;
+    case Action::Kind::Transition:
+      label = program.roles[a.role].transitions[a.transition].name;
+      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
+                       "fill=\"#2b7a3d\"/>\n",
+                       x(a.principal) - 6, yy - 6);
+      s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x(a.principal) + 10,
+                       yy - 8, xmlEscape(label));
+      break;
+    case Action::Kind::Crash:
+      s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#b00\" font-size=\"18\" "
+                       "text-anchor=\"middle\">✕</text>\n",
+                       x(a.principal), yy + 6);
+      break;
+    case Action::Kind::ByzPublish:
+      s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"#b00\"/>\n",
+                       x(a.principal), yy);
+      break;
+    case Action::Kind::Deliver: {
+      auto it = publishedAt.find(a.statement);
+      int from = int(a.statement.elems[StmtIss].num);
+      int fromStep = it != publishedAt.end() ? it->second.second : i;
+      s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#1f4e9c\" "
+                       "marker-end=\"url(#arrow)\"/>\n",
+                       x(from), y(fromStep), x(a.principal), yy);
+      const Value &msg = a.statement.elems[StmtMsg];
+      std::string name = msg.num >= 0 && size_t(msg.num) < program.records.size()
+                             ? program.records[size_t(msg.num)].name
+                             : "msg";
+      s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#1f4e9c\">{}</text>\n",
+                       (x(from) + x(a.principal)) / 2, (y(fromStep) + yy) / 2 - 4,
+                       xmlEscape(name));
+      break;
+    }
+    case Action::Kind::RoundStep:
+      for (const auto &[q, mbox] : a.mailboxes)
+        for (size_t k = 0; k + 1 < mbox.elems.size(); k += 2) {
+          int from = int(mbox.elems[k].num);
+          s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
+                           "stroke=\"#1f4e9c\" marker-end=\"url(#arrow)\"/>\n",
+                           x(from), yy - rowH / 3, x(q), yy + rowH / 3);
+        }
+      break;
+    }
+    for (const auto &p : a.published)
+      publishedAt.emplace(p.statement, std::make_pair(a.principal, i));
+    std::string text = a.describe(layout);
+    auto nl = text.find('\n');
+    if (nl != std::string::npos)
+      text = text.substr(0, nl);
+    s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#444\">{}. {}</text>\n",
+                     left + colW * np + 10, yy + 4, i, xmlEscape(text));
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+} // namespace mommie::checker
