@@ -64,32 +64,45 @@ static void runStep(const StepEncoding &step, TermStore &store,
       report.results.push_back(std::move(r));
       continue;
     }
+    // A conjunctive goal (typically an expanded forall) is checked one
+    // conjunct at a time: each query is smaller, and the first satisfiable
+    // one is the counterexample.
+    std::vector<Term> parts;
+    if (g.term->kind == TermKind::And)
+      parts = g.term->args;
+    else
+      parts = {g.term};
     auto t1 = std::chrono::steady_clock::now();
-    solver->push();
-    solver->add(store.mkNot(g.term));
-    SatResult sat = solver->check();
+    r.verdict = Verdict::Proved;
+    for (Term part : parts) {
+      solver->push();
+      solver->add(store.mkNot(part));
+      SatResult sat = solver->check();
+      if (sat == SatResult::Sat) {
+        r.verdict = Verdict::Counterexample;
+        std::unordered_map<Term, int64_t> cache;
+        SmtSolver *sp = solver.get();
+        ModelEval ev = [&](Term t) {
+          return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);
+        };
+        r.detail = step.describe ? step.describe(ev) : "";
+        // Sanity: the model must violate the goal under our own evaluator.
+        if (ev(g.term))
+          r.detail += "  (warning: the model does not violate the goal under "
+                      "mommie's evaluator)\n";
+        solver->pop();
+        break;
+      }
+      if (sat == SatResult::Unknown) {
+        r.verdict = Verdict::Unknown;
+        r.detail = solver->reasonUnknown();
+        if (r.detail.empty())
+          r.detail = "solver gave up";
+      }
+      solver->pop();
+    }
     r.seconds = since(t1) + setup;
     setup = 0;
-    if (sat == SatResult::Unsat) {
-      r.verdict = Verdict::Proved;
-    } else if (sat == SatResult::Sat) {
-      r.verdict = Verdict::Counterexample;
-      std::unordered_map<Term, int64_t> cache;
-      SmtSolver *sp = solver.get();
-      ModelEval ev = [&](Term t) {
-        return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);
-      };
-      r.detail = step.describe ? step.describe(ev) : "";
-      // Sanity: the model must violate the goal under our own evaluator.
-      if (ev(g.term))
-        r.detail += "  (warning: the model does not violate the goal under "
-                    "mommie's evaluator)\n";
-    } else {
-      r.detail = solver->reasonUnknown();
-      if (r.detail.empty())
-        r.detail = "solver gave up";
-    }
-    solver->pop();
     report.results.push_back(std::move(r));
   }
 }
