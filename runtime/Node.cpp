@@ -140,6 +140,9 @@ void Node::runSteps() {
         return;
       }
       if (!fired) {
+        // Enabledness depends only on the state, the pool, the timers and
+        // the refraction sets: it cannot change until a step changes one.
+        idle_[t] = true;
         continue;
       }
       commit(t, step);

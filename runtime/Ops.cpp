@@ -216,6 +216,13 @@ Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, si
   throw EvalError("indexed assignment on a value that is not a map or a sequence");
 }
 
+Value principalRange(int first, int size) {
+  Value::Elems ps;
+  for (int i = 0; i < size; ++i)
+    ps.push_back(P(first + i));
+  return Value::set(std::move(ps));
+}
+
 const Value::Elems &members(const Value &s) {
   expect(s, Kind::Set, "a set iteration");
   return s.elems();

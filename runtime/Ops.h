@@ -68,6 +68,9 @@ struct PathStep {
 // already be in the domain, a sequence index in range.
 Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, size_t from = 0);
 
+// The principals first..first+size-1 as a set (a principal set).
+Value principalRange(int first, int size);
+
 // Elements of a set, for loops in generated code.
 const Value::Elems &members(const Value &s);
 

@@ -1,6 +1,8 @@
 // Statements and the outbox (see Statement.h).
 #include "runtime/Statement.h"
 
+#include <algorithm>
+
 namespace mommie::rt {
 
 void Statement::encode(Writer &w) const {
@@ -55,6 +57,28 @@ std::string Statement::toJson(const Names *names) const {
   s += ",\"msg\":";
   msg.appendJson(s, names);
   s += '}';
+  return s;
+}
+
+bool sameEffects(const Outbox &a, const Outbox &b) {
+  auto keys = [](const Outbox &o) {
+    std::vector<std::string> ks;
+    for (const auto &s : o.published)
+      ks.push_back(s.key());
+    std::sort(ks.begin(), ks.end());
+    ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
+    return ks;
+  };
+  return keys(a) == keys(b) && a.timerOps == b.timerOps;
+}
+
+std::string describeEffects(const Outbox &o, const Names *names) {
+  std::string s = "[";
+  for (size_t i = 0; i < o.published.size(); ++i)
+    s += (i ? "," : "") + o.published[i].toJson(names);
+  s += "]";
+  for (const auto &[t, start] : o.timerOps)
+    s += std::string(start ? " start#" : " stop#") + std::to_string(t);
   return s;
 }
 

@@ -46,6 +46,11 @@ struct Outbox {
   }
 };
 
+// Whether two outboxes have the same published statements (as sets) and
+// the same timer operations: the body-program assertion.
+bool sameEffects(const Outbox &a, const Outbox &b);
+std::string describeEffects(const Outbox &o, const Names *names);
+
 // Principal or set of principals -> set of principals.
 Value asPrincipalSet(const Value &v);
 Value allPrincipals(int numPrincipals);

@@ -1,15 +1,254 @@
-// `mommie build`, `sim`, `conform`, `keygen`: not implemented yet (see their issues).
+// `mommie build FILE.mom --deploy deploy.conf -o BIN [--emit-cpp DIR]
+// [--body FILE.cpp] [-D NAME=VALUE]`: checks the deploy file against the
+// program, generates C++ (backends/cpp), writes it, and compiles it with
+// clang++-14 -O2 -std=c++17 against the runtime headers and the static
+// runtime library. `sim`, `conform` and `keygen` are registered but not
+// implemented yet (exit 2).
+#include "backends/cpp/CppGen.h"
+#include "ir/Diagnostics.h"
+#include "runtime/Deploy.h"
 #include "tools/Commands.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace mommie::tool {
 
+namespace fs = std::filesystem;
+
+namespace {
+
+struct BuildArgs {
+  std::string file, deploy, output, emitDir, cxx;
+  std::vector<std::string> bodies, defines;
+};
+
+std::string readFile(const std::string &path, bool &ok) {
+  std::ifstream f(path, std::ios::binary);
+  ok = bool(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The runtime headers (a directory containing runtime/Node.h) and archive:
+// $MOMMIE_RUNTIME_INCLUDE / $MOMMIE_RUNTIME_LIB, then the build tree the
+// tool was built in, then an install prefix next to the executable.
+bool locateRuntime(std::string &include, std::string &lib) {
+  const char *envInc = std::getenv("MOMMIE_RUNTIME_INCLUDE");
+  const char *envLib = std::getenv("MOMMIE_RUNTIME_LIB");
+  std::vector<std::pair<std::string, std::string>> candidates;
+  if (envInc && envLib)
+    candidates.emplace_back(envInc, envLib);
+#if defined(MOMMIE_RUNTIME_INCLUDE_DIR) && defined(MOMMIE_RUNTIME_LIB)
+  candidates.emplace_back(MOMMIE_RUNTIME_INCLUDE_DIR, MOMMIE_RUNTIME_LIB);
+#endif
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path prefix = exe.parent_path().parent_path();
+    candidates.emplace_back((prefix / "include" / "mommie").string(),
+                            (prefix / "lib" / "libmommie_runtime.a").string());
+  }
+  for (const auto &[inc, l] : candidates)
+    if (fs::exists(fs::path(inc) / "runtime" / "Node.h", ec) && fs::exists(l, ec)) {
+      include = inc;
+      lib = l;
+      return true;
+    }
+  return false;
+}
+
+int runCommand(const std::vector<std::string> &argv) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    std::vector<char *> args;
+    for (const auto &a : argv)
+      args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    std::cerr << "mommie: error: cannot run " << argv[0] << ": " << std::strerror(errno) << "\n";
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Checks the deploy file against the program; reports located diagnostics.
+bool checkDeploy(const ir::Program &program, const std::string &path, DiagnosticEngine &diags) {
+  bool ok = false;
+  std::string text = readFile(path, ok);
+  if (!ok) {
+    diags.error(ir::SourceLoc{path, 0, 0}, "cannot read deploy file");
+    return false;
+  }
+  diags.addSource(path, text);
+  rt::DeployConfig conf;
+  std::vector<rt::DeployError> errors;
+  rt::parseDeploy(text, conf, errors);
+  for (const auto &e : errors)
+    diags.error(ir::SourceLoc{path, uint32_t(e.line), uint32_t(e.col)}, e.message);
+  std::vector<std::string> names;
+  for (int p = 0; p < program.numPrincipals; ++p)
+    names.push_back(program.principalName(p));
+  auto known = [&](const std::string &n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  for (const auto &h : conf.hosts)
+    if (!known(h.principal))
+      diags.error(ir::SourceLoc{path, uint32_t(h.line), 1},
+                  "unknown principal '" + h.principal + "' in [Hosts]");
+  for (const auto &n : names)
+    if (!conf.host(n))
+      diags.warning(ir::SourceLoc{path, 1, 1}, "no host for principal " + n +
+                                                   " (its node cannot run with this file)");
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation, &conf.dissemination})
+    for (const auto &r : *rules)
+      for (const auto *pats : {&r.from, &r.to})
+        for (const auto &pat : *pats) {
+          bool any = false;
+          for (const auto &n : names)
+            any = any || rt::principalMatches(pat, n);
+          if (!any)
+            diags.error(ir::SourceLoc{path, uint32_t(r.line), 1},
+                        "principal pattern '" + pat + "' matches no principal of " + program.name);
+        }
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules)
+        if (m.name != "PLAINTEXT")
+          diags.error(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
+                      "module " + m.name + " is not implemented by the runtime yet (only PLAINTEXT)");
+  for (const auto &r : conf.dissemination)
+    for (const auto &m : r.modules)
+      diags.warning(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
+                    "dissemination module " + m.name +
+                        " is not implemented yet; nodes use unicast to every verifier");
+  return !diags.hasErrors();
+}
+
+int build(const BuildArgs &a) {
+  auto program = loadProgram(a.file, a.defines);
+  if (!program)
+    return BadInput;
+  DiagnosticEngine diags;
+  bool deployOk = checkDeploy(*program, a.deploy, diags);
+  diags.print(std::cerr);
+  if (!deployOk)
+    return BadInput;
+  cppgen::Options opts;
+  opts.sourceName = fs::path(a.file).filename().string();
+  auto gen = cppgen::generate(*program, opts);
+  for (const auto &e : gen.errors)
+    std::cerr << e << "\n";
+  if (!gen.errors.empty())
+    return BadInput;
+
+  std::error_code ec;
+  fs::path dir;
+  bool temp = a.emitDir.empty();
+  if (temp) {
+    std::string tmpl = (fs::temp_directory_path() / "mommie-build-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) {
+      std::cerr << "mommie: error: cannot create a temporary directory\n";
+      return BadInput;
+    }
+    dir = tmpl;
+  } else {
+    dir = a.emitDir;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      std::cerr << "mommie: error: cannot create '" << a.emitDir << "': " << ec.message() << "\n";
+      return BadInput;
+    }
+  }
+  std::vector<std::string> sources;
+  for (const auto &f : gen.files) {
+    fs::path p = dir / f.name;
+    std::ofstream out(p, std::ios::binary);
+    out << f.text;
+    if (!out) {
+      std::cerr << "mommie: error: cannot write '" << p.string() << "'\n";
+      return BadInput;
+    }
+    if (p.extension() == ".cpp")
+      sources.push_back(p.string());
+  }
+  if (a.output.empty()) {
+    std::cout << "mommie: wrote " << gen.files.size() << " files to " << dir.string() << "\n";
+    return Ok;
+  }
+  std::string inc, lib;
+  if (!locateRuntime(inc, lib)) {
+    std::cerr << "mommie: error: cannot find the runtime headers and libmommie_runtime.a "
+                 "(set MOMMIE_RUNTIME_INCLUDE and MOMMIE_RUNTIME_LIB)\n";
+    return BadInput;
+  }
+  for (const auto &b : a.bodies) {
+    if (!fs::exists(b, ec)) {
+      std::cerr << "mommie: error: cannot read body program file '" << b << "'\n";
+      return BadInput;
+    }
+    sources.push_back(b);
+  }
+  std::string cxx = a.cxx;
+  if (cxx.empty()) {
+#ifdef MOMMIE_CLANGXX
+    cxx = MOMMIE_CLANGXX;
+#else
+    cxx = "clang++-14";
+#endif
+  }
+  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + inc, "-I" + dir.string()};
+  cmd.insert(cmd.end(), sources.begin(), sources.end());
+  cmd.insert(cmd.end(), {lib, "-lpthread", "-o", a.output});
+  int rc = runCommand(cmd);
+  if (temp)
+    fs::remove_all(dir, ec);
+  if (rc != 0) {
+    std::cerr << "mommie: error: " << cxx << " failed (exit " << rc << ")\n";
+    return BadInput;
+  }
+  return Ok;
+}
+
+} // namespace
+
 void registerBuildCommands(CLI::App &app, int &exitCode) {
-  for (const char *name : {"build", "sim", "conform", "keygen"}) {
-    auto *cmd = app.add_subcommand(name, std::string(name) + " (not implemented yet)");
-    cmd->allow_extras();
-    cmd->callback([&exitCode, name] {
+  auto args = std::make_shared<BuildArgs>();
+  auto *cmd = app.add_subcommand("build", "generate C++ for a program and compile node binaries");
+  cmd->add_option("file", args->file, "the .mom program")->required();
+  cmd->add_option("--deploy", args->deploy, "the deployment file (deploy.conf)")->required();
+  cmd->add_option("-o,--output", args->output, "the node binary to write");
+  cmd->add_option("--emit-cpp", args->emitDir, "also write the generated C++ to this directory");
+  cmd->add_option("--body", args->bodies, "a C++ file defining body programs (repeatable)");
+  cmd->add_option("--cxx", args->cxx, "the C++ compiler (default clang++-14)");
+  addDefineOption(cmd, args->defines);
+  cmd->callback([args, &exitCode] {
+    if (args->output.empty() && args->emitDir.empty()) {
+      std::cerr << "mommie build: error: give -o BIN and/or --emit-cpp DIR\n";
+      exitCode = BadInput;
+      return;
+    }
+    exitCode = build(*args);
+  });
+
+  for (const char *name : {"sim", "conform", "keygen"}) {
+    auto *c = app.add_subcommand(name, std::string(name) + " (not implemented yet)");
+    c->allow_extras();
+    c->callback([&exitCode, name] {
       std::cerr << "mommie " << name << ": not implemented yet\n";
       exitCode = BadInput;
     });

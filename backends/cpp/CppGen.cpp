@@ -1,0 +1,465 @@
+// The C++ backend's driver: lays out the generated header and source
+// (records, role states and frames, role classes, programInfo, main).
+#include "backends/cpp/CppGenImpl.h"
+
+namespace mommie::cppgen {
+
+namespace {
+
+std::string quote(const std::string &s) {
+  std::string o = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\')
+      o += '\\';
+    o += ch;
+  }
+  return o + "\"";
+}
+
+struct RoleGen {
+  Gen &g;
+  const ir::Role &role;
+  int index;
+  std::string cls, state;
+
+  std::string frameType(const ir::Transition &t) const { return cls + "_" + cppIdent(t.name) + "_Frame"; }
+
+  Ctx ctxFor(const ir::Transition &t) const {
+    Ctx c;
+    c.role = index;
+    c.slots = &t.slots;
+    c.slotNames = frameNames(t.slots);
+    c.where = role.name + "." + t.name;
+    return c;
+  }
+
+  void header(Out &h) {
+    h.line("// Role " + role.name + ": the variables and timers of one principal.");
+    h.open("struct " + state + " {");
+    for (const auto &v : role.vars)
+      h.line("Value " + cppIdent(v.name) + ";");
+    for (const auto &t : role.timers)
+      h.line("bool timer_" + cppIdent(t.name) + " = false; // " + std::to_string(t.durationMs) + "ms");
+    h.line("bool operator==(const " + state + " &o) const;");
+    h.line("bool operator!=(const " + state + " &o) const { return !(*this == o); }");
+    h.line("std::string toJson() const;");
+    h.line("// The variables that differ from `spec`, rendered for a log line.");
+    h.line("std::string diff(const " + state + " &spec) const;");
+    h.close("};");
+    h.line("");
+    for (const auto &t : role.transitions) {
+      auto names = frameNames(t.slots);
+      h.line("// The local slots of " + role.name + "." + t.name + " (bindings, lets, binders).");
+      h.open("struct " + frameType(t) + " {");
+      for (size_t i = 0; i < t.slots.size(); ++i)
+        h.line("Value " + names[i] + ";");
+      h.close("};");
+      if (!t.bodyProgram.empty()) {
+        h.line("// Body program of " + role.name + "." + t.name + ", defined by the user; checked");
+        h.line("// against the body spec after every call.");
+        h.line("void " + cppIdent(t.bodyProgram) + "(int me, " + state + " &state, const " + frameType(t) +
+               " &frame, mommie::rt::Outbox &out);");
+      }
+      h.line("");
+    }
+  }
+
+  void stateMethods(Out &o) {
+    o.open("bool " + state + "::operator==(const " + state + " &o) const {");
+    std::string eq = "true";
+    for (const auto &v : role.vars)
+      eq += " && " + cppIdent(v.name) + " == o." + cppIdent(v.name);
+    for (const auto &t : role.timers)
+      eq += " && timer_" + cppIdent(t.name) + " == o.timer_" + cppIdent(t.name);
+    o.line("return " + eq + ";");
+    o.close();
+    o.line("");
+    o.open("std::string " + state + "::toJson() const {");
+    o.line("const rt::Names *names = &programInfo().schema.names;");
+    o.line("std::string s = \"{\";");
+    bool first = true;
+    for (const auto &v : role.vars) {
+      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; " +
+             cppIdent(v.name) + ".appendJson(s, names);");
+      first = false;
+    }
+    for (const auto &t : role.timers) {
+      o.line("s += " + quote(std::string(first ? "" : ",") + "\"timer " + t.name + "\":") + "; s += timer_" +
+             cppIdent(t.name) + " ? \"true\" : \"false\";");
+      first = false;
+    }
+    o.line("return s + \"}\";");
+    o.close();
+    o.line("");
+    o.open("std::string " + state + "::diff(const " + state + " &spec) const {");
+    o.line("const rt::Names *names = &programInfo().schema.names;");
+    o.line("std::string d;");
+    for (const auto &v : role.vars) {
+      std::string n = cppIdent(v.name);
+      o.line("if (" + n + " != spec." + n + ") d += " + quote(v.name + ": program ") + " + " + n +
+             ".toJson(names) + \", spec \" + spec." + n + ".toJson(names) + \"; \";");
+    }
+    for (const auto &t : role.timers) {
+      std::string n = "timer_" + cppIdent(t.name);
+      o.line("if (" + n + " != spec." + n + ") d += " + quote("timer " + t.name + " differs; ") + ";");
+    }
+    o.line("return d;");
+    o.close();
+    o.line("");
+  }
+
+  void varTypes(Out &o) {
+    o.open("const rt::TypeP &" + cls + "VarType(int var) {");
+    o.line("static const std::vector<rt::TypeP> types = {");
+    ++o.indent;
+    for (const auto &v : role.vars)
+      o.line(g.typeDesc(*v.type) + ", // " + v.name);
+    --o.indent;
+    o.line("};");
+    o.line("return types[size_t(var)];");
+    o.close();
+    o.line("");
+  }
+
+  void cls_(Out &o) {
+    o.line("// Role " + role.name + ", played by " + g.P.principalSets[size_t(role.principalSet)].name + ".");
+    o.open("class " + cls + " final : public rt::RoleBase {");
+    --o.indent;
+    o.line("public:");
+    ++o.indent;
+    o.open("explicit " + cls + "(rt::Node &node) : rt::RoleBase(node), me_(node.me()) {");
+    for (size_t i = 0; i < role.vars.size(); ++i) {
+      const auto &v = role.vars[i];
+      Ctx c;
+      c.role = index;
+      c.slots = &v.slots;
+      c.slotNames = frameNames(v.slots);
+      c.hasState = false;
+      c.where = role.name + "." + v.name;
+      std::string fields;
+      for (const auto &n : c.slotNames)
+        fields += " Value " + n + ";";
+      o.open("{ // " + v.name);
+      o.line("struct {" + fields + " } F;");
+      o.line("(void)F;");
+      if (v.init) {
+        o.line("st_." + cppIdent(v.name) + " = " + g.expr(*v.init, c) + ";");
+      } else if (v.initSet) {
+        o.line("// `in S`: the checker explores every element; a node takes element me % |S|.");
+        o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");
+        o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial choice for " + v.name + "\");");
+        o.line("st_." + cppIdent(v.name) + " = o::members(choices)[size_t(me_) % choices.size()];");
+      } else {
+        g.error(v.loc, "a role variable without an initial value cannot run in a node");
+      }
+      o.line("checkVar(st_." + cppIdent(v.name) + ", " + std::to_string(i) + ");");
+      o.close();
+    }
+    o.close();
+    o.line("const char *roleName() const override { return " + quote(role.name) + "; }");
+    o.line("size_t numTransitions() const override { return " + std::to_string(role.transitions.size()) + "; }");
+    o.open("const char *transitionName(size_t t) const override {");
+    o.line("static const char *const names[] = {");
+    for (const auto &t : role.transitions)
+      o.line("    " + quote(t.name) + ",");
+    o.line("    nullptr};");
+    o.line("return t < numTransitions() ? names[t] : \"?\";");
+    o.close();
+    o.open("bool refracted(size_t t) const override {");
+    std::string refr;
+    for (size_t i = 0; i < role.transitions.size(); ++i)
+      if (role.transitions[i].refracted())
+        refr += (refr.empty() ? "" : " || ") + std::string("t == ") + std::to_string(i);
+    o.line("return " + (refr.empty() ? std::string("false") : refr) + ";");
+    o.close();
+    o.open("bool fire(size_t t, rt::Step &step) override {");
+    o.open("switch (t) {");
+    for (size_t i = 0; i < role.transitions.size(); ++i)
+      o.line("case " + std::to_string(i) + ": return fire" + cppIdent(role.transitions[i].name) + "(step);");
+    o.line("default: return false;");
+    o.close();
+    o.close();
+    o.line("std::string stateJson() const override { return st_.toJson(); }");
+    o.line("size_t numTimers() const override { return " + std::to_string(role.timers.size()) + "; }");
+    o.open("const char *timerName(size_t t) const override {");
+    o.line("static const char *const names[] = {");
+    for (const auto &t : role.timers)
+      o.line("    " + quote(t.name) + ",");
+    o.line("    nullptr};");
+    o.line("return t < numTimers() ? names[t] : \"?\";");
+    o.close();
+    o.open("int64_t timerMs(size_t t) const override {");
+    o.line("static const int64_t ms[] = {");
+    for (const auto &t : role.timers)
+      o.line("    " + std::to_string(t.durationMs) + ",");
+    o.line("    0};");
+    o.line("return t < numTimers() ? ms[t] : 0;");
+    o.close();
+    o.line("const " + state + " &state() const { return st_; }");
+    o.line("");
+    --o.indent;
+    o.line("private:");
+    ++o.indent;
+    o.line("const rt::Pool &pool() const { return node_.pool(); }");
+    o.open("static void checkVar(const Value &v, int var) {");
+    o.line("std::string why;");
+    o.line("if (!rt::conforms(v, *" + cls + "VarType(var), programInfo().schema, &why))");
+    o.line("  throw rt::EvalError(\"value \" + v.toJson(&programInfo().schema.names) + \" is outside the "
+           "declared type: \" + why);");
+    o.close();
+    o.line("");
+    for (const auto &t : role.transitions)
+      transition(o, t);
+    o.line("int me_;");
+    o.line(state + " st_;");
+    for (const auto &t : role.transitions)
+      if (t.refracted())
+        o.line("std::unordered_set<Value, rt::ValueHash> fired" + cppIdent(t.name) + "_;");
+    o.close("};");
+    o.line("");
+  }
+
+  void transition(Out &o, const ir::Transition &t) {
+    Ctx c = ctxFor(t);
+    std::string name = cppIdent(t.name);
+    std::string frame = frameType(t);
+    // Binding order: parameters, then per pattern its issuer variable and
+    // its record (as the checker's refraction sets and trace labels).
+    std::vector<int> bindSlots(t.params.begin(), t.params.end());
+    std::vector<int> refrSlots(t.params.begin(), t.params.end());
+    for (const auto &p : t.triggers) {
+      if (p.issuer.slot >= 0)
+        bindSlots.push_back(p.issuer.slot);
+      if (p.issuer.kind == ir::IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
+        refrSlots.push_back(p.issuer.slot);
+      if (p.slot >= 0) {
+        bindSlots.push_back(p.slot);
+        refrSlots.push_back(p.slot);
+      }
+    }
+    o.line("// transition " + t.name + " (" + t.loc.file + ":" + std::to_string(t.loc.line) + ")");
+    o.open("bool fire" + name + "(rt::Step &step) {");
+    o.line("const " + state + " &S = st_;");
+    o.line("(void)S;");
+    o.line(frame + " F;");
+    if (t.timer >= 0) {
+      std::string tn = cppIdent(role.timers[size_t(t.timer)].name);
+      o.line("if (!S.timer_" + tn + " || !node_.timerExpired(" + std::to_string(t.timer) +
+             ")) return false; // AFTER timeout(" + role.timers[size_t(t.timer)].name + ")");
+    }
+    g.match(o, c, t.triggers, t.params,
+            [&](Out &in, const char *fail) {
+              if (t.refracted()) {
+                std::string b = "Value::tuple({";
+                for (size_t i = 0; i < refrSlots.size(); ++i)
+                  b += (i ? ", " : "") + g.slotRef(c, refrSlots[i]);
+                in.line("Value binding = " + b + "});");
+                in.line("if (fired" + name + "_.count(binding)) " + fail + " // refraction");
+              }
+              if (t.guard)
+                in.line("if (!" + g.cond(*t.guard, c) + ") " + fail + " // guard");
+              if (t.refracted())
+                in.line("fired" + name + "_.insert(std::move(binding));");
+              in.line("commit" + name + "(F, step);");
+              in.line("return true;");
+            },
+            "return false;");
+    if (!t.triggers.empty() || !t.params.empty())
+      o.line("return false;");
+    o.close();
+    // Commit: run the body (or the body program, checked against the spec).
+    o.open("void commit" + name + "(" + frame + " &F, rt::Step &step) {");
+    o.line("const rt::Names *names = &programInfo().schema.names;");
+    o.line("(void)names;");
+    o.line("step.binding = \"{\";");
+    for (size_t i = 0; i < bindSlots.size(); ++i) {
+      const auto &si = t.slots[size_t(bindSlots[i])];
+      o.line("step.binding += " + quote(std::string(i ? "," : "") + "\"" + si.name + "\":") + "; " +
+             g.slotRef(c, bindSlots[i]) + ".appendJson(step.binding, names);");
+    }
+    o.line("step.binding += \"}\";");
+    o.line(state + " pre = st_;");
+    if (t.timer >= 0) {
+      std::string tn = cppIdent(role.timers[size_t(t.timer)].name);
+      o.line("// The AFTER timer stops before the body runs.");
+      o.line("st_.timer_" + tn + " = false;");
+      o.line("step.out.stopTimer(" + std::to_string(t.timer) + ");");
+    }
+    if (t.bodyProgram.empty()) {
+      o.line("body" + name + "(st_, F, step.out);");
+    } else {
+      std::string fn = cppIdent(t.bodyProgram);
+      o.line("// Body program " + t.bodyProgram + ", then the body spec on the same pre-state.");
+      o.line(state + " spec = st_;");
+      o.line(frame + " specFrame = F;");
+      o.line("rt::Outbox specOut = step.out;");
+      o.line("body" + name + "(spec, specFrame, specOut);");
+      o.line(fn + "(me_, st_, F, step.out);");
+      o.line("std::string d = st_.diff(spec);");
+      o.line("if (!rt::sameEffects(step.out, specOut))");
+      o.line("  d += \"published: program \" + rt::describeEffects(step.out, names) + \", spec \" + "
+             "rt::describeEffects(specOut, names);");
+      o.line("if (!d.empty())");
+      o.line("  throw rt::EvalError(\"body program " + t.bodyProgram + " disagrees with the body spec of " +
+             t.name + ": \" + d);");
+    }
+    o.line("step.changed = st_ != pre;");
+    o.close();
+    o.open("void body" + name + "(" + state + " &S, " + frame + " &F, rt::Outbox &out) {");
+    o.line("(void)S; (void)F; (void)out;");
+    g.block(o, t.body, c);
+    o.close();
+    o.line("");
+  }
+};
+
+} // namespace
+
+Result generate(const ir::Program &program, const Options &options) {
+  Result res;
+  Gen g(program, res.errors);
+  const auto &P = program;
+  g.ns = cppIdent(P.name);
+  res.nameSpace = g.ns;
+  if (P.isRoundProgram()) {
+    res.errors.push_back(P.file + ": error: round programs cannot be built into nodes yet");
+    return res;
+  }
+  std::string src = options.sourceName.empty() ? P.file : options.sourceName;
+
+  Out h;
+  h.line("// Generated by mommie from " + src + ". Do not edit.");
+  h.line("// Protocol " + P.name + ": records, role states, frames and body-program declarations.");
+  h.line("#pragma once");
+  h.line("");
+  h.line("#include \"runtime/Node.h\"");
+  h.line("#include \"runtime/Ops.h\"");
+  h.line("");
+  h.line("namespace " + g.ns + " {");
+  h.line("using mommie::rt::Value;");
+  h.line("");
+  h.line("// Principals.");
+  h.open("enum Principal : int {");
+  for (int p = 0; p < P.numPrincipals; ++p)
+    h.line(cppIdent(P.principalName(p)) + " = " + std::to_string(p) + ",");
+  h.close("};");
+  h.line("");
+  h.line("// Records: runtime values with typed accessors.");
+  h.line("namespace rec {");
+  for (size_t r = 0; r < P.records.size(); ++r) {
+    const auto &rd = P.records[r];
+    h.open("struct " + cppIdent(rd.name) + " {");
+    h.line("static constexpr int kRecordIndex = " + std::to_string(r) + ";");
+    std::string params, args;
+    for (size_t f = 0; f < rd.fields.size(); ++f) {
+      params += (f ? ", " : "") + std::string("Value ") + cppIdent(rd.fields[f].name);
+      args += (f ? ", " : "") + std::string("std::move(") + cppIdent(rd.fields[f].name) + ")";
+    }
+    h.line("static Value make(" + params + ") { return Value::record(kRecordIndex, {" + args + "}); }");
+    for (size_t f = 0; f < rd.fields.size(); ++f)
+      h.line("static const Value &" + cppIdent(rd.fields[f].name) + "(const Value &r) { return r.field(" +
+             std::to_string(f) + "); }");
+    h.close("};");
+  }
+  h.line("} // namespace rec");
+  h.line("");
+
+  Out c;
+  c.line("// Generated by mommie from " + src + ". Do not edit.");
+  c.line("#include \"" + g.ns + ".h\"");
+  c.line("");
+  c.line("#include \"runtime/Types.h\"");
+  c.line("");
+  c.line("#include <unordered_set>");
+  c.line("");
+  c.line("namespace " + g.ns + " {");
+  c.line("namespace rt = mommie::rt;");
+  c.line("namespace o = mommie::rt::ops;");
+  c.line("using T = mommie::rt::TypeDesc;");
+  c.line("");
+  c.line("const rt::ProgramInfo &programInfo();");
+  c.line("");
+  // Functions.
+  for (const auto &f : P.funs) {
+    Ctx fc;
+    fc.slots = &f.slots;
+    fc.slotNames = frameNames(f.slots);
+    fc.hasState = false;
+    fc.hasPool = false;
+    fc.where = "fun " + f.name;
+    std::string params, fields;
+    for (size_t i = 0; i < f.params.size(); ++i)
+      params += (i ? ", " : "") + std::string("const Value &a") + std::to_string(i);
+    for (const auto &n : fc.slotNames)
+      fields += " Value " + n + ";";
+    c.line("// fun " + f.name);
+    c.open("[[maybe_unused]] static Value fn_" + cppIdent(f.name) + "(" + params + ") {");
+    c.line("struct {" + fields + " } F;");
+    for (size_t i = 0; i < f.params.size(); ++i)
+      c.line(g.slotRef(fc, f.params[i]) + " = a" + std::to_string(i) + ";");
+    c.line("return " + g.expr(*f.body, fc) + ";");
+    c.close();
+    c.line("");
+  }
+  std::vector<std::string> classes;
+  for (size_t r = 0; r < P.roles.size(); ++r) {
+    const auto &role = P.roles[r];
+    RoleGen rg{g, role, int(r), cppIdent(role.name), cppIdent(role.name) + "State"};
+    rg.header(h);
+    rg.stateMethods(c);
+    rg.varTypes(c);
+    rg.cls_(c);
+    classes.push_back(rg.cls);
+  }
+  h.line("// The program as the runtime sees it (schema, principals, roles).");
+  h.line("const mommie::rt::ProgramInfo &programInfo();");
+  h.line("} // namespace " + g.ns);
+
+  // programInfo.
+  c.open("const rt::ProgramInfo &programInfo() {");
+  c.open("static const rt::ProgramInfo info = [] {");
+  c.line("rt::ProgramInfo p;");
+  c.line("p.name = " + quote(P.name) + ";");
+  std::string names;
+  for (int p = 0; p < P.numPrincipals; ++p)
+    names += (p ? ", " : "") + quote(P.principalName(p));
+  c.line("p.principals = {" + names + "};");
+  c.line("p.schema.numPrincipals = " + std::to_string(P.numPrincipals) + ";");
+  for (const auto &rd : P.records) {
+    std::string fn, ft;
+    for (size_t f = 0; f < rd.fields.size(); ++f) {
+      fn += (f ? ", " : "") + quote(rd.fields[f].name);
+      ft += (f ? ", " : "") + g.typeDesc(*rd.fields[f].type);
+    }
+    c.line("p.schema.records.push_back({" + quote(rd.name) + ", {" + fn + "}, {" + ft + "}});");
+  }
+  c.line("p.schema.finish(p.principals);");
+  for (size_t r = 0; r < P.roles.size(); ++r) {
+    const auto &set = P.principalSets[size_t(P.roles[r].principalSet)];
+    c.line("p.roles.push_back({" + quote(P.roles[r].name) + ", " + std::to_string(set.first) + ", " +
+           std::to_string(set.size) + ", [](rt::Node &n) { return std::unique_ptr<rt::RoleBase>(new " +
+           classes[r] + "(n)); }});");
+  }
+  for (const auto &[rec, field] : g.fieldIndexes)
+    c.line("p.fieldIndexes.push_back({" + std::to_string(rec) + ", " + std::to_string(field) + "}); // " +
+           P.records[size_t(rec)].name + "." + P.records[size_t(rec)].fields[size_t(field)].name);
+  c.line("return p;");
+  c.close("}();");
+  c.line("return info;");
+  c.close();
+  c.line("");
+  c.line("} // namespace " + g.ns);
+  if (options.withMain) {
+    c.line("");
+    c.open("int main(int argc, char **argv) {");
+    c.line("return mommie::rt::nodeMain(argc, argv, " + g.ns + "::programInfo());");
+    c.close();
+  }
+  if (!res.errors.empty())
+    return res;
+  res.files.push_back({g.ns + ".h", h.text});
+  res.files.push_back({g.ns + ".cpp", c.text});
+  return res;
+}
+
+} // namespace mommie::cppgen

@@ -1,0 +1,90 @@
+// Internals of the C++ backend shared by its translation units: the code
+// writer and the generator state (expressions, statements, pattern matchers).
+#pragma once
+
+#include "backends/cpp/CppGen.h"
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mommie::cppgen {
+
+// Indented text.
+struct Out {
+  std::string text;
+  int indent = 0;
+  void line(const std::string &s) {
+    if (!s.empty())
+      text.append(size_t(indent) * 2, ' ');
+    text += s;
+    text += '\n';
+  }
+  void open(const std::string &s) {
+    line(s);
+    ++indent;
+  }
+  void close(const std::string &s = "}") {
+    --indent;
+    line(s);
+  }
+};
+
+// Where an expression is evaluated.
+struct Ctx {
+  int role = -1;                               // StateVar resolves against it
+  const std::vector<ir::SlotInfo> *slots = nullptr;
+  std::vector<std::string> slotNames;          // C++ member names in F
+  bool hasState = true;                        // S is in scope
+  bool hasPool = true;                         // pool() / me_ in scope
+  std::string where;                           // for error messages
+};
+
+class Gen {
+public:
+  Gen(const ir::Program &p, std::vector<std::string> &errors) : P(p), errors_(errors) {}
+
+  const ir::Program &P;
+  std::string ns;
+
+  // Expressions (CppExpr.cpp).
+  std::string expr(const ir::Expr &e, const Ctx &c);
+  std::string cond(const ir::Expr &e, const Ctx &c) { return "(" + expr(e, c) + ").asBool()"; }
+  std::string typeDesc(const ir::Type &t);
+  void collectSlots(const ir::Expr &e, std::set<int> &out) const;
+
+  // Statements.
+  void block(Out &o, const ir::Block &b, const Ctx &c);
+
+  // Pattern matching (CppMatch.cpp): nested loops over the pool indexes
+  // binding `pats` (and `params` first); `innermost` is emitted inside all
+  // loops; `fail` is what a failed check does where no loop encloses it.
+  void match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
+             const std::vector<int> &params, const std::function<void(Out &, const char *fail)> &innermost,
+             const char *failOutside);
+
+  std::string fresh(const char *prefix) { return prefix + std::to_string(counter_++); }
+  void error(const ir::SourceLoc &loc, const std::string &msg);
+  std::string slotRef(const Ctx &c, int slot);
+  std::string principalSetValue(int set);
+
+  // Field indexes the matchers use: (record, field).
+  std::set<std::pair<int, int>> fieldIndexes;
+  // Record names and principal names for comments.
+  std::string recordName(int r) const { return P.records[size_t(r)].name; }
+
+private:
+  std::string binder(const ir::Expr &e, const Ctx &c, const std::string &setExpr,
+                     const std::function<void(Out &, const std::string &)> &body,
+                     const std::string &init, const std::string &result);
+  std::string knownExpr(const ir::Pattern &pat, const Ctx &c);
+  std::vector<std::string> &errors_;
+  int counter_ = 0;
+};
+
+// Frame member names for a list of slots (unique C++ identifiers).
+std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);
+
+} // namespace mommie::cppgen

@@ -1,0 +1,232 @@
+// The C++ backend: trigger patterns compiled to nested loops over the
+// pool's indexes. Parameters are enumerated first (from their finite
+// types), then one loop per pattern:
+//   - a plain pattern iterates the statements of its record type, or, when
+//     one of its `field == e` constraints only uses variables bound by
+//     earlier loops, the statements of the per-field equality index for e;
+//   - a quorum pattern iterates the distinct record values of its type and
+//     counts the distinct issuers of each (Pool::issuersOf).
+// Every check (issuer, verifier, auditor, field constraint, quorum size)
+// is placed in the shallowest loop where all the variables it mentions are
+// bound, as the checker's successor generator does, so a mismatch prunes
+// as early as possible.
+#include "backends/cpp/CppGenImpl.h"
+
+namespace mommie::cppgen {
+
+namespace {
+
+const char *cmpOp(ir::Op op) {
+  switch (op) {
+  case ir::Op::Eq: return "eq";
+  case ir::Op::Ne: return "ne";
+  case ir::Op::Lt: return "lt";
+  case ir::Op::Le: return "le";
+  case ir::Op::Gt: return "gt";
+  case ir::Op::Ge: return "ge";
+  default: return "eq";
+  }
+}
+
+struct Check {
+  enum Kind { Issuer, Verifier, Auditor, Constraint, Quorum } kind;
+  size_t pattern;
+  size_t constraint = 0;
+};
+
+} // namespace
+
+void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
+                const std::vector<int> &params,
+                const std::function<void(Out &, const char *)> &innermost, const char *failOutside) {
+  using IK = ir::IssuerPattern::Kind;
+  using PK = ir::PartyPattern::Kind;
+  size_t n = pats.size();
+  std::map<int, size_t> level;
+  for (int s : params)
+    level[s] = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (pats[i].slot >= 0)
+      level[pats[i].slot] = i + 1;
+    if (pats[i].issuer.kind == IK::Bind && pats[i].issuer.slot >= 0)
+      level[pats[i].issuer.slot] = i + 1;
+  }
+  auto levelOf = [&](const ir::ExprPtr &e, size_t atLeast) {
+    size_t l = atLeast;
+    if (!e)
+      return l;
+    std::set<int> refs;
+    collectSlots(*e, refs);
+    for (int s : refs) {
+      auto it = level.find(s);
+      if (it != level.end())
+        l = std::max(l, it->second);
+    }
+    return l;
+  };
+  // Quorum issuer sets are bound where their quorum check runs.
+  std::vector<std::vector<Check>> checks(n + 1);
+  for (size_t i = 0; i < n; ++i) {
+    const auto &p = pats[i];
+    if (p.issuer.kind == IK::Quorum) {
+      size_t l = std::max({levelOf(p.issuer.threshold, i + 1), levelOf(p.verifier.expr, i + 1),
+                           levelOf(p.auditor.expr, i + 1)});
+      checks[l].push_back({Check::Quorum, i});
+      if (p.issuer.slot >= 0)
+        level[p.issuer.slot] = l;
+    }
+  }
+  std::vector<int> indexed(n, -1); // constraint used as the loop's index
+  for (size_t i = 0; i < n; ++i) {
+    const auto &p = pats[i];
+    bool quorum = p.issuer.kind == IK::Quorum;
+    if (!quorum) {
+      if (p.issuer.kind == IK::Exact || p.issuer.kind == IK::Bind)
+        checks[levelOf(p.issuer.expr, i + 1)].push_back({Check::Issuer, i});
+      if (p.verifier.kind != PK::Any)
+        checks[levelOf(p.verifier.expr, i + 1)].push_back({Check::Verifier, i});
+      if (p.auditor.kind != PK::Any)
+        checks[levelOf(p.auditor.expr, i + 1)].push_back({Check::Auditor, i});
+    }
+    for (size_t k = 0; k < p.constraints.size(); ++k) {
+      const auto &fc = p.constraints[k];
+      size_t l = levelOf(fc.expr, 0);
+      if (!quorum && indexed[i] < 0 && fc.op == ir::Op::Eq && l <= i) {
+        indexed[i] = int(k);
+        fieldIndexes.insert({p.record, fc.field});
+        continue; // the index lookup enforces it
+      }
+      checks[std::max(l, i + 1)].push_back({Check::Constraint, i, k});
+    }
+  }
+
+  int loops = 0;
+  auto emitChecks = [&](size_t l) {
+    for (const auto &ch : checks[l]) {
+      const auto &p = pats[ch.pattern];
+      std::string st = "st" + std::to_string(ch.pattern);
+      std::string msg = p.issuer.kind == IK::Quorum ? "m" + std::to_string(ch.pattern) : st + ".msg";
+      switch (ch.kind) {
+      case Check::Issuer:
+        if (p.issuer.kind == IK::Exact) {
+          o.line("if (" + st + ".issuer != (" + expr(*p.issuer.expr, c) + ").asPrincipal()) continue;");
+        } else {
+          const auto &set = P.principalSets[size_t(p.issuer.set)];
+          o.line("if (" + st + ".issuer < " + std::to_string(set.first) + " || " + st + ".issuer >= " +
+                 std::to_string(set.first + set.size) + ") continue; // issuer in " + set.name);
+        }
+        break;
+      case Check::Verifier:
+        o.line("if (!" + st + ".verifiers.setContains(" + expr(*p.verifier.expr, c) + ")) continue;");
+        break;
+      case Check::Auditor:
+        if (p.auditor.kind == PK::Universal)
+          o.line("if (" + st + ".auditors.size() != " + std::to_string(P.numPrincipals) +
+                 ") continue; // auditable by everyone");
+        else
+          o.line("if (!" + st + ".auditors.setContains(" + expr(*p.auditor.expr, c) + ")) continue;");
+        break;
+      case Check::Constraint: {
+        const auto &fc = p.constraints[ch.constraint];
+        o.line(std::string("if (!o::") + cmpOp(fc.op) + "(" + msg + ".field(" + std::to_string(fc.field) +
+               "), " + expr(*fc.expr, c) + ").asBool()) continue; // " +
+               P.records[size_t(p.record)].fields[size_t(fc.field)].name);
+        break;
+      }
+      case Check::Quorum: {
+        const auto &set = P.principalSets[size_t(p.issuer.set)];
+        std::string accept = "s.issuer >= " + std::to_string(set.first) + " && s.issuer < " +
+                             std::to_string(set.first + set.size);
+        if (p.verifier.kind == PK::Contains)
+          accept += " && s.verifiers.setContains(" + expr(*p.verifier.expr, c) + ")";
+        if (p.auditor.kind == PK::Contains)
+          accept += " && s.auditors.setContains(" + expr(*p.auditor.expr, c) + ")";
+        else if (p.auditor.kind == PK::Universal)
+          accept += " && s.auditors.size() == " + std::to_string(P.numPrincipals);
+        std::string iss = "iss" + std::to_string(ch.pattern);
+        o.line("const Value " + iss + " = pool().issuersOf(" + std::to_string(p.record) + ", " + msg +
+               ", [&](const rt::Statement &s) { return " + accept + "; });");
+        o.line("if (!o::" + std::string(p.issuer.exact ? "eq" : "ge") + "(o::card(" + iss + "), " +
+               expr(*p.issuer.threshold, c) + ").asBool()) continue; // quorum of " + set.name);
+        if (p.issuer.slot >= 0)
+          o.line(slotRef(c, p.issuer.slot) + " = " + iss + ";");
+        break;
+      }
+      }
+    }
+  };
+
+  for (int s : params) {
+    const ir::Type &t = *(*c.slots)[size_t(s)].type;
+    std::string v = "p" + std::to_string(s);
+    if (t.kind == ir::TypeKind::Range) {
+      o.open("for (int64_t " + v + " = " + std::to_string(t.lo) + "; " + v + " <= " + std::to_string(t.hi) +
+             "; ++" + v + ") {");
+      o.line(slotRef(c, s) + " = o::I(" + v + ");");
+    } else if (t.kind == ir::TypeKind::Bool) {
+      o.open("for (int " + v + " = 0; " + v + " < 2; ++" + v + ") {");
+      o.line(slotRef(c, s) + " = o::B(" + v + " != 0);");
+    } else if (t.kind == ir::TypeKind::Principal) {
+      int first = 0, size = P.numPrincipals;
+      if (t.principalSet >= 0) {
+        first = P.principalSets[size_t(t.principalSet)].first;
+        size = P.principalSets[size_t(t.principalSet)].size;
+      }
+      o.open("for (int " + v + " = " + std::to_string(first) + "; " + v + " < " + std::to_string(first + size) +
+             "; ++" + v + ") {");
+      o.line(slotRef(c, s) + " = o::P(" + v + ");");
+    } else {
+      error((*c.slots)[size_t(s)].loc, "a transition parameter must have a range, bool or principal type "
+                                       "to run in a node");
+      o.open("{");
+    }
+    ++loops;
+  }
+  emitChecks(0);
+  for (size_t i = 0; i < n; ++i) {
+    const auto &p = pats[i];
+    std::string idx = std::to_string(i);
+    std::string rec = std::to_string(p.record);
+    std::string recName = P.records[size_t(p.record)].name;
+    if (p.issuer.kind == IK::Quorum) {
+      o.open("for (const Value &m" + idx + " : pool().valuesOf(" + rec + ")) { // " + recName);
+      if (p.slot >= 0)
+        o.line(slotRef(c, p.slot) + " = m" + idx + ";");
+    } else {
+      std::string src = "pool().ofType(" + rec + ")";
+      // A join `field == x` in an earlier pattern, x this pattern's record:
+      // look the record value up directly.
+      std::string join;
+      for (size_t e = 0; e < i && join.empty() && p.slot >= 0; ++e)
+        for (const auto &fc : pats[e].constraints)
+          if (fc.op == ir::Op::Eq && fc.expr && fc.expr->kind == ir::ExprKind::Slot && fc.expr->slot == p.slot) {
+            std::string msg = pats[e].issuer.kind == IK::Quorum ? "m" + std::to_string(e)
+                                                                 : "st" + std::to_string(e) + ".msg";
+            join = msg + ".field(" + std::to_string(fc.field) + ")";
+            recName += " joined on " + P.records[size_t(pats[e].record)].name + "." +
+                       P.records[size_t(pats[e].record)].fields[size_t(fc.field)].name;
+            break;
+          }
+      if (!join.empty()) {
+        src = "pool().withValue(" + rec + ", " + join + ")";
+      } else if (indexed[i] >= 0) {
+        const auto &fc = p.constraints[size_t(indexed[i])];
+        src = "pool().byField(" + rec + ", " + std::to_string(fc.field) + ", " + expr(*fc.expr, c) + ")";
+        recName += " with " + P.records[size_t(p.record)].fields[size_t(fc.field)].name + " == ...";
+      }
+      o.open("for (rt::StmtId id" + idx + " : " + src + ") { // " + recName);
+      o.line("const rt::Statement &st" + idx + " = pool().at(id" + idx + ");");
+      if (p.slot >= 0)
+        o.line(slotRef(c, p.slot) + " = st" + idx + ".msg;");
+      if (p.issuer.kind == IK::Bind && p.issuer.slot >= 0)
+        o.line(slotRef(c, p.issuer.slot) + " = o::P(st" + idx + ".issuer);");
+    }
+    ++loops;
+    emitChecks(i + 1);
+  }
+  innermost(o, loops ? "continue;" : failOutside);
+  for (int i = 0; i < loops; ++i)
+    o.close();
+}
+
+} // namespace mommie::cppgen
