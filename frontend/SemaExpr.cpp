@@ -116,7 +116,8 @@ ir::ExprPtr Sema::stateVarOf(const ast::Expr &e, int role, int var, const ast::E
                                r.vars[var].name, typeStr(p->type)));
     return nullptr;
   }
-  if (p->type->principalSet >= 0 && p->type->principalSet != r.principalSet) {
+  if (r.principalSet >= 0 && p->type->principalSet >= 0 &&
+      p->type->principalSet != r.principalSet) {
     error(who.loc, fmt::format("principals of {} do not play role '{}' (it is played by "
                                "'{}')",
                                typeStr(p->type), r.name,
