@@ -358,7 +358,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
         std::string pred = em.typePred("@@", *role.vars[v].type, scope);
         if (pred.rfind("@@ \\in ", 0) == 0)
           items.push_back(
-              single(name + " \\in [" + set + " -> " + pred.substr(6) + "]"));
+              single(name + " \\in [" + set + " -> " + pred.substr(7) + "]"));
         else
           items.push_back(single("\\A " + p + " \\in " + set + " : " +
                                  em.typePred(name + "[" + p + "]",

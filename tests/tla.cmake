@@ -1,0 +1,28 @@
+# TLA+ backend tests (tests/tla/):
+# - tla.golden.<example>: the emitted .tla/.cfg of every examples/*.mom equal
+#   tests/golden/tla/<example>/ (regenerate: scripts/update-golden-tla);
+# - tla.tlc.<example>: SANY + TLC on the emitted spec, no error, and TLC's
+#   distinct-state count equals `mommie check --no-symmetry`'s;
+# - tla.bug.<variant>: TLC reports the invariant violation named in each
+#   tests/bugs/*.mom.
+# The TLC tests need TLA2TOOLS_JAR (path to tla2tools.jar) and java; without
+# it they are skipped (exit 77).
+file(GLOB tla_examples CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*.mom)
+foreach(ex ${tla_examples})
+  get_filename_component(name ${ex} NAME_WE)
+  add_test(NAME tla.golden.${name}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/golden.sh $<TARGET_FILE:mommie>
+            ${ex} ${CMAKE_CURRENT_SOURCE_DIR}/golden/tla/${name})
+  add_test(NAME tla.tlc.${name}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie> ${ex})
+  set_tests_properties(tla.tlc.${name} PROPERTIES SKIP_RETURN_CODE 77
+    TIMEOUT 2000 LABELS tlc)
+endforeach()
+file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
+foreach(bug ${tla_bugs})
+  get_filename_component(name ${bug} NAME_WE)
+  add_test(NAME tla.bug.${name}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh bug $<TARGET_FILE:mommie> ${bug})
+  set_tests_properties(tla.bug.${name} PROPERTIES SKIP_RETURN_CODE 77
+    TIMEOUT 1000 LABELS tlc)
+endforeach()
