@@ -84,6 +84,72 @@ static Value evalSet(const ir::Expr &e, Env &env) {
 
 static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &loc);
 
+// Evaluates `e` without copying when its value already exists (a slot, a
+// state variable, or a part of one); otherwise stores it in `tmp`.
+static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
+  switch (e.kind) {
+  case ExprKind::Slot:
+    if (e.slot < 0 || size_t(e.slot) >= env.slots.size())
+      fail(e.loc, "bad slot");
+    return env.slots[size_t(e.slot)];
+  case ExprKind::StateVar:
+    return env.state.vars[size_t(
+        env.layout.varIndex(e.role, requireMe(env, e.loc), e.var))];
+  case ExprKind::StateVarOf: {
+    Value t;
+    const Value &p = evalRef(*e.args[0], env, t);
+    const auto &role = env.layout.program().roles[e.role];
+    if (p.kind != K::Principal || !env.layout.inSet(role.principalSet, int(p.num)))
+      fail(e.loc, "principal " + showValue(env.layout.program(), p) +
+                      " does not play role " + role.name);
+    return env.state.vars[size_t(env.layout.varIndex(e.role, int(p.num), e.var))];
+  }
+  case ExprKind::Field:
+  case ExprKind::TupleGet: {
+    Value t;
+    const Value &r = evalRef(*e.args[0], env, t);
+    if (e.index < 0 || size_t(e.index) >= r.elems.size() ||
+        (e.kind == ExprKind::Field && r.kind != K::Record))
+      fail(e.loc, e.kind == ExprKind::Field ? "field of a non-record"
+                                            : "tuple component out of range");
+    if (&r == &t) {
+      tmp = std::move(t.elems[size_t(e.index)]);
+      return tmp;
+    }
+    return r.elems[size_t(e.index)];
+  }
+  case ExprKind::Index: {
+    if (e.args[0]->kind == ExprKind::PrincipalSet)
+      break;
+    Value t, tk;
+    const Value &base = evalRef(*e.args[0], env, t);
+    const Value &key = evalRef(*e.args[1], env, tk);
+    const Value *v = nullptr;
+    if (base.kind == K::Map) {
+      v = base.lookup(key);
+      if (!v)
+        fail(e.loc, "map lookup outside the domain: " +
+                        showValue(env.layout.program(), key));
+    } else if (base.kind == K::Seq) {
+      if (key.kind != K::Int || key.num < 0 || size_t(key.num) >= base.elems.size())
+        fail(e.loc, "sequence index out of range");
+      v = &base.elems[size_t(key.num)];
+    } else {
+      fail(e.loc, "indexing a value that is neither a map nor a sequence");
+    }
+    if (&base == &t) {
+      tmp = std::move(*const_cast<Value *>(v));
+      return tmp;
+    }
+    return *v;
+  }
+  default:
+    break;
+  }
+  tmp = eval(e, env);
+  return tmp;
+}
+
 static Value evalBinary(const ir::Expr &e, Env &env) {
   Op op = e.op;
   if (op == Op::And)
@@ -92,8 +158,9 @@ static Value evalBinary(const ir::Expr &e, Env &env) {
     return Value::boolean(evalBool(*e.args[0], env) || evalBool(*e.args[1], env));
   if (op == Op::Implies)
     return Value::boolean(!evalBool(*e.args[0], env) || evalBool(*e.args[1], env));
-  Value a = eval(*e.args[0], env);
-  Value b = eval(*e.args[1], env);
+  Value ta, tb;
+  const Value &a = evalRef(*e.args[0], env, ta);
+  const Value &b = evalRef(*e.args[1], env, tb);
   switch (op) {
   case Op::Eq:
     return Value::boolean(a == b);
@@ -164,19 +231,27 @@ static Value evalBinary(const ir::Expr &e, Env &env) {
 static Value evalBuiltin(const ir::Expr &e, Env &env) {
   using B = ir::Builtin;
   switch (e.builtin) {
-  case B::Card:
-    return Value::integer(int64_t(evalSet(*e.args[0], env).elems.size()));
+  case B::Card: {
+    Value t;
+    const Value &s = evalRef(*e.args[0], env, t);
+    if (s.kind != K::Set)
+      fail(e.loc, "expected a set");
+    return Value::integer(int64_t(s.elems.size()));
+  }
   case B::Dom: {
-    Value m = eval(*e.args[0], env);
+    Value t;
+    const Value &m = evalRef(*e.args[0], env, t);
     if (m.kind != K::Map)
       fail(e.loc, "dom of a non-map");
     Value s = Value::emptySet();
+    s.elems.reserve(m.elems.size() / 2);
     for (size_t i = 0; i < m.elems.size(); i += 2)
-      s.elems.push_back(std::move(m.elems[i]));
+      s.elems.push_back(m.elems[i]);
     return s;
   }
   case B::Len: {
-    Value s = eval(*e.args[0], env);
+    Value t;
+    const Value &s = evalRef(*e.args[0], env, t);
     return Value::integer(int64_t(s.elems.size()));
   }
   case B::Append: {
@@ -205,13 +280,16 @@ static Value evalBuiltin(const ir::Expr &e, Env &env) {
     return e.builtin == B::Max ? s.elems.back() : s.elems.front();
   }
   case B::Get: {
-    Value o = eval(*e.args[0], env);
+    Value t;
+    const Value &o = evalRef(*e.args[0], env, t);
     if (o.kind != K::Some)
       fail(e.loc, "get(none)");
-    return std::move(o.elems[0]);
+    return o.elems[0];
   }
-  case B::IsSome:
-    return Value::boolean(eval(*e.args[0], env).kind == K::Some);
+  case B::IsSome: {
+    Value t;
+    return Value::boolean(evalRef(*e.args[0], env, t).kind == K::Some);
+  }
   case B::Correct: {
     Value s = evalSet(*e.args[0], env);
     if (env.state.byz.empty())
@@ -281,20 +359,24 @@ Value eval(const ir::Expr &e, Env &env) {
                       " does not play role " + role.name);
     return env.state.vars[env.layout.varIndex(e.role, int(p.num), e.var)];
   }
-  case ExprKind::Field: {
-    Value r = eval(*e.args[0], env);
-    if (r.kind != K::Record || e.index < 0 || size_t(e.index) >= r.elems.size())
-      fail(e.loc, "field of a non-record");
-    return std::move(r.elems[e.index]);
+  case ExprKind::Field:
+  case ExprKind::TupleGet: {
+    Value t;
+    const Value &v = evalRef(e, env, t);
+    if (&v == &t)
+      return t;
+    return v;
   }
   case ExprKind::Index:
-    return evalIndex(e, env);
-  case ExprKind::TupleGet: {
-    Value t = eval(*e.args[0], env);
-    if (e.index < 0 || size_t(e.index) >= t.elems.size())
-      fail(e.loc, "tuple component out of range");
-    return std::move(t.elems[e.index]);
-  }
+    if (e.args[0]->kind == ExprKind::PrincipalSet)
+      return evalIndex(e, env);
+    {
+      Value t;
+      const Value &v = evalRef(e, env, t);
+      if (&v == &t)
+        return t;
+      return v;
+    }
   case ExprKind::Call: {
     const auto &fn = env.layout.program().funs[e.index];
     std::vector<Value> frame(fn.slots.size());
@@ -355,9 +437,12 @@ Value eval(const ir::Expr &e, Env &env) {
   }
   case ExprKind::Forall:
   case ExprKind::Exists: {
-    Value s = evalSet(*e.args[0], env);
+    Value t;
+    const Value &s = evalRef(*e.args[0], env, t);
+    if (s.kind != K::Set)
+      fail(e.loc, "expected a set");
     bool all = e.kind == ExprKind::Forall;
-    for (auto &x : s.elems) {
+    for (const auto &x : s.elems) {
       env.slots[e.slot] = x;
       if (evalBool(*e.args[1], env) != all)
         return Value::boolean(!all);

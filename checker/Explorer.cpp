@@ -138,7 +138,7 @@ private:
   void worker(int w);
   void record(Finding f);
   void progressLoop();
-  bool checkLimits();
+  bool checkLimits(bool memory = true);
   void buildTrace(CheckResult &res);
 
   Layout layout_;
@@ -176,7 +176,7 @@ void Search::record(Finding f) {
   stop_ = true;
 }
 
-bool Search::checkLimits() {
+bool Search::checkLimits(bool memory) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
                     .count();
   if (options_.maxStates && table_.size() > options_.maxStates) {
@@ -187,7 +187,7 @@ bool Search::checkLimits() {
     limitHit_ = fmt::format("--time-limit {}", options_.timeLimit);
     return true;
   }
-  if (options_.maxMemoryMB &&
+  if (options_.maxMemoryMB && memory &&
       currentRssBytes() > options_.maxMemoryMB * uint64_t(1024 * 1024)) {
     limitHit_ = fmt::format("--max-memory {}", options_.maxMemoryMB);
     return true;
@@ -200,7 +200,15 @@ void Search::worker(int w) {
   std::string bytes, canon, scratch;
   std::vector<std::pair<uint64_t, std::string>> batch;
   State s;
+  uint64_t batches = 0;
   while (!stop_.load(std::memory_order_relaxed)) {
+    if (++batches % 16 == 0 || options_.maxStates) {
+      std::lock_guard<std::mutex> lock(findingMutex_);
+      if (!stop_ && checkLimits(batches % 256 == 0)) {
+        stop_ = true;
+        return;
+      }
+    }
     // Grow the table if a batch could overfill it.
     double avg = expanded_ ? double(succCount_) / double(expanded_) : 64.0;
     size_t room = table_.capacity() * 6 / 10;
