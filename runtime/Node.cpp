@@ -219,7 +219,7 @@ void Node::commit(size_t t, Step &step) {
   if (trace_) {
     std::string tname = role_->transitionName(t);
     trace_->step(name(), &tname, step.binding, pendingDelivered_, published,
-                 timersJson.empty() ? "[]" : timersJson, role_->stateJson());
+                 timersJson.empty() ? "[]" : timersJson, role_->stateDeltaJson());
     pendingDelivered_.clear();
   }
 }
@@ -229,7 +229,7 @@ void Node::flushTrace() {
     return;
   if (!pendingDelivered_.empty()) {
     trace_->step(name(), nullptr, "{}", pendingDelivered_, {}, "[]",
-                 role_ ? role_->stateJson() : "{}");
+                 role_ ? role_->stateDeltaJson() : "{}");
     pendingDelivered_.clear();
   }
   trace_->flush();

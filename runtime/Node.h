@@ -50,6 +50,9 @@ public:
   // false if none. Throws EvalError on an evaluation error.
   virtual bool fire(size_t t, Step &step) = 0;
   virtual std::string stateJson() const = 0;
+  // The variables (and timers) whose values changed since the previous
+  // call, as a JSON object (all of them on the first call): trace records.
+  virtual std::string stateDeltaJson() = 0;
   virtual size_t numTimers() const = 0;
   virtual const char *timerName(size_t t) const = 0;
   virtual int64_t timerMs(size_t t) const = 0;

@@ -22,6 +22,26 @@ namespace mommie::rt {
 
 using StmtId = uint32_t;
 
+// Positions of an append-only index (Pool::ofType, Pool::valuesOf) that a
+// single-pattern refracted transition has consumed: their only binding
+// has fired, so the matcher skips them (and the consumed prefix entirely).
+class Consumed {
+public:
+  size_t cursor() const { return cursor_; }
+  bool test(size_t k) const { return k < bits_.size() && bits_[k]; }
+  void set(size_t k) {
+    if (k >= bits_.size())
+      bits_.resize(k + 1, false);
+    bits_[k] = true;
+    while (cursor_ < bits_.size() && bits_[cursor_])
+      ++cursor_;
+  }
+
+private:
+  std::vector<bool> bits_;
+  size_t cursor_ = 0;
+};
+
 class Pool {
 public:
   explicit Pool(size_t numRecords = 0) : types_(numRecords) {}

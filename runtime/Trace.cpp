@@ -56,7 +56,7 @@ void TraceWriter::step(const std::string &node, const std::string *transition,
   list("delivered", delivered);
   list("published", published);
   line += ",\"timers\":" + (timersJson.empty() ? std::string("{}") : timersJson);
-  line += ",\"state\":" + stateJson + "}\n";
+  line += ",\"changed\":" + stateJson + "}\n";
   fwrite(line.data(), 1, line.size(), f_);
 }
 

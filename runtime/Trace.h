@@ -5,7 +5,11 @@
 //    "delivered":[statements delivered since the previous step],
 //    "published":[statements this step published],
 //    "timers":{"started":[...],"stopped":[...]},
-//    "state":{var: value, ...}}
+//    "changed":{var: value, ...}}   (the variables and timers whose value
+//                                   changed since the previous record; all
+//                                   of them in the node's first record; a
+//                                   map that changed is given as
+//                                   {"$mapDelta":[[k,v]...],"$removed":[k...]})
 // A record with "transition": null carries deliveries only (flushed at exit).
 #pragma once
 

@@ -351,6 +351,34 @@ void Value::appendJson(std::string &out, const Names *names) const {
   }
 }
 
+void appendJsonDelta(std::string &out, const Value &before, const Value &after, const Names *names) {
+  if (!before.is(Kind::Map) || !after.is(Kind::Map)) {
+    after.appendJson(out, names);
+    return;
+  }
+  std::string changed, removed;
+  size_t i = 0, j = 0;
+  while (i < before.size() || j < after.size()) {
+    int c = i == before.size() ? 1 : j == after.size() ? -1 : before.mapKey(i).compare(after.mapKey(j));
+    if (c < 0) {
+      removed += removed.empty() ? "" : ",";
+      before.mapKey(i++).appendJson(removed, names);
+      continue;
+    }
+    if (c > 0 || before.mapValue(i) != after.mapValue(j)) {
+      changed += changed.empty() ? "[" : ",[";
+      after.mapKey(j).appendJson(changed, names);
+      changed += ',';
+      after.mapValue(j).appendJson(changed, names);
+      changed += ']';
+    }
+    if (c == 0)
+      ++i;
+    ++j;
+  }
+  out += "{\"$mapDelta\":[" + changed + "],\"$removed\":[" + removed + "]}";
+}
+
 std::string Value::toJson(const Names *names) const {
   std::string s;
   appendJson(s, names);

@@ -100,6 +100,10 @@ private:
   std::shared_ptr<const Elems> elems_;
 };
 
+// `after` as JSON relative to `before`: for two maps, only the entries
+// that changed: {"$mapDelta":[[k,v],...],"$removed":[k,...]}; else the value.
+void appendJsonDelta(std::string &out, const Value &before, const Value &after, const Names *names);
+
 struct ValueHash {
   size_t operator()(const Value &v) const { return v.hash(); }
 };

@@ -21,6 +21,7 @@ struct RoleGen {
   const ir::Role &role;
   int index;
   std::string cls, state;
+  std::vector<std::string> consumedMembers;
 
   std::string frameType(const ir::Transition &t) const { return cls + "_" + cppIdent(t.name) + "_Frame"; }
 
@@ -180,6 +181,28 @@ struct RoleGen {
     o.close();
     o.close();
     o.line("std::string stateJson() const override { return st_.toJson(); }");
+    o.open("std::string stateDeltaJson() override {");
+    o.line("const rt::Names *names = &programInfo().schema.names;");
+    o.line("std::string s = \"{\";");
+    for (const auto &v : role.vars) {
+      std::string n = cppIdent(v.name);
+      o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
+      o.line("s += s.size() > 1 ? \",\" : \"\";");
+      o.line("s += " + quote("\"" + v.name + "\":") + ";");
+      o.line("if (traced_) rt::appendJsonDelta(s, traced_->" + n + ", st_." + n + ", names);");
+      o.line("else st_." + n + ".appendJson(s, names);");
+      o.close();
+    }
+    for (const auto &t : role.timers) {
+      std::string n = "timer_" + cppIdent(t.name);
+      o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
+      o.line("s += s.size() > 1 ? \",\" : \"\";");
+      o.line("s += " + quote("\"timer " + t.name + "\":") + "; s += st_." + n + " ? \"true\" : \"false\";");
+      o.close();
+    }
+    o.line("traced_ = st_;");
+    o.line("return s + \"}\";");
+    o.close();
     o.line("size_t numTimers() const override { return " + std::to_string(role.timers.size()) + "; }");
     o.open("const char *timerName(size_t t) const override {");
     o.line("static const char *const names[] = {");
@@ -212,9 +235,12 @@ struct RoleGen {
       transition(o, t);
     o.line("int me_;");
     o.line(state + " st_;");
+    o.line("std::optional<" + state + "> traced_; // the state at the last trace record");
     for (const auto &t : role.transitions)
       if (t.refracted())
         o.line("std::unordered_set<Value, rt::ValueHash> fired" + cppIdent(t.name) + "_;");
+    for (const auto &cm : consumedMembers)
+      o.line("rt::Consumed " + cm + ";");
     o.close("};");
     o.line("");
   }
@@ -247,23 +273,38 @@ struct RoleGen {
       o.line("if (!S.timer_" + tn + " || !node_.timerExpired(" + std::to_string(t.timer) +
              ")) return false; // AFTER timeout(" + role.timers[size_t(t.timer)].name + ")");
     }
+    std::string consumed = "consumed" + name + "_";
+    bool transitionUsedConsumed = false;
     g.match(o, c, t.triggers, t.params,
             [&](Out &in, const char *fail) {
+              bool usedConsumed = g.usedConsumed; // KNOWN in the guard runs match() again
               if (t.refracted()) {
                 std::string b = "Value::tuple({";
                 for (size_t i = 0; i < refrSlots.size(); ++i)
                   b += (i ? ", " : "") + g.slotRef(c, refrSlots[i]);
                 in.line("Value binding = " + b + "});");
-                in.line("if (fired" + name + "_.count(binding)) " + fail + " // refraction");
+                if (usedConsumed) {
+                  in.open("if (fired" + name + "_.count(binding)) { // refraction");
+                  in.line(consumed + ".set(k0);");
+                  in.line(fail);
+                  in.close();
+                } else {
+                  in.line("if (fired" + name + "_.count(binding)) " + fail + " // refraction");
+                }
               }
               if (t.guard)
                 in.line("if (!" + g.cond(*t.guard, c) + ") " + fail + " // guard");
               if (t.refracted())
                 in.line("fired" + name + "_.insert(std::move(binding));");
+              if (usedConsumed)
+                in.line(consumed + ".set(k0);");
+              transitionUsedConsumed = usedConsumed;
               in.line("commit" + name + "(F, step);");
               in.line("return true;");
             },
-            "return false;");
+            "return false;", t.refracted() ? consumed : "");
+    if (transitionUsedConsumed)
+      consumedMembers.push_back(consumed);
     if (!t.triggers.empty() || !t.params.empty())
       o.line("return false;");
     o.close();
@@ -370,6 +411,7 @@ Result generate(const ir::Program &program, const Options &options) {
   c.line("");
   c.line("#include \"runtime/Types.h\"");
   c.line("");
+  c.line("#include <optional>");
   c.line("#include <unordered_set>");
   c.line("");
   c.line("namespace " + g.ns + " {");

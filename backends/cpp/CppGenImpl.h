@@ -63,13 +63,15 @@ public:
   // loops; `fail` is what a failed check does where no loop encloses it.
   void match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
              const std::vector<int> &params, const std::function<void(Out &, const char *fail)> &innermost,
-             const char *failOutside);
+             const char *failOutside, const std::string &consumed = "");
 
   std::string fresh(const char *prefix) { return prefix + std::to_string(counter_++); }
   void error(const ir::SourceLoc &loc, const std::string &msg);
   std::string slotRef(const Ctx &c, int slot);
   std::string principalSetValue(int set);
 
+  // Whether the last match() iterated with a Consumed cursor (loop index k0).
+  bool usedConsumed = false;
   // Field indexes the matchers use: (record, field).
   std::set<std::pair<int, int>> fieldIndexes;
   // Record names and principal names for comments.

@@ -38,7 +38,8 @@ struct Check {
 
 void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
                 const std::vector<int> &params,
-                const std::function<void(Out &, const char *)> &innermost, const char *failOutside) {
+                const std::function<void(Out &, const char *)> &innermost, const char *failOutside,
+                const std::string &consumed) {
   using IK = ir::IssuerPattern::Kind;
   using PK = ir::PartyPattern::Kind;
   size_t n = pats.size();
@@ -101,6 +102,7 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
   }
 
   int loops = 0;
+  bool consumedLoop = false;
   auto emitChecks = [&](size_t l) {
     for (const auto &ch : checks[l]) {
       const auto &p = pats[ch.pattern];
@@ -188,7 +190,16 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     std::string idx = std::to_string(i);
     std::string rec = std::to_string(p.record);
     std::string recName = P.records[size_t(p.record)].name;
-    if (p.issuer.kind == IK::Quorum) {
+    bool useConsumed = !consumed.empty() && i == 0 && n == 1 && params.empty();
+    if (p.issuer.kind == IK::Quorum && useConsumed) {
+      o.open("for (size_t k0 = " + consumed + ".cursor(); k0 < pool().valuesOf(" + rec + ").size(); ++k0) { // " +
+             recName);
+      o.line("if (" + consumed + ".test(k0)) continue; // its binding has fired");
+      o.line("const Value &m0 = pool().valuesOf(" + rec + ")[k0];");
+      consumedLoop = true;
+      if (p.slot >= 0)
+        o.line(slotRef(c, p.slot) + " = m" + idx + ";");
+    } else if (p.issuer.kind == IK::Quorum) {
       o.open("for (const Value &m" + idx + " : pool().valuesOf(" + rec + ")) { // " + recName);
       if (p.slot >= 0)
         o.line(slotRef(c, p.slot) + " = m" + idx + ";");
@@ -214,8 +225,16 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
         src = "pool().byField(" + rec + ", " + std::to_string(fc.field) + ", " + expr(*fc.expr, c) + ")";
         recName += " with " + P.records[size_t(p.record)].fields[size_t(fc.field)].name + " == ...";
       }
-      o.open("for (rt::StmtId id" + idx + " : " + src + ") { // " + recName);
-      o.line("const rt::Statement &st" + idx + " = pool().at(id" + idx + ");");
+      if (useConsumed && src == "pool().ofType(" + rec + ")") {
+        o.open("for (size_t k0 = " + consumed + ".cursor(); k0 < pool().ofType(" + rec + ").size(); ++k0) { // " +
+               recName);
+        o.line("if (" + consumed + ".test(k0)) continue; // its binding has fired");
+        o.line("const rt::Statement &st0 = pool().at(pool().ofType(" + rec + ")[k0]);");
+        consumedLoop = true;
+      } else {
+        o.open("for (rt::StmtId id" + idx + " : " + src + ") { // " + recName);
+        o.line("const rt::Statement &st" + idx + " = pool().at(id" + idx + ");");
+      }
       if (p.slot >= 0)
         o.line(slotRef(c, p.slot) + " = st" + idx + ".msg;");
       if (p.issuer.kind == IK::Bind && p.issuer.slot >= 0)
@@ -224,6 +243,7 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     ++loops;
     emitChecks(i + 1);
   }
+  usedConsumed = consumedLoop;
   innermost(o, loops ? "continue;" : failOutside);
   for (int i = 0; i < loops; ++i)
     o.close();

@@ -3,6 +3,7 @@
 
 #include "runtime/Types.h"
 
+#include <optional>
 #include <unordered_set>
 
 namespace PrimaryBackup {
@@ -108,6 +109,40 @@ public:
     }
   }
   std::string stateJson() const override { return st_.toJson(); }
+  std::string stateDeltaJson() override {
+    const rt::Names *names = &programInfo().schema.names;
+    std::string s = "{";
+    if (!traced_ || st_.executeSeqNo != traced_->executeSeqNo) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"executeSeqNo\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->executeSeqNo, st_.executeSeqNo, names);
+      else st_.executeSeqNo.appendJson(s, names);
+    }
+    if (!traced_ || st_.nextSeqNo != traced_->nextSeqNo) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"nextSeqNo\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->nextSeqNo, st_.nextSeqNo, names);
+      else st_.nextSeqNo.appendJson(s, names);
+    }
+    if (!traced_ || st_.log != traced_->log) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"log\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->log, st_.log, names);
+      else st_.log.appendJson(s, names);
+    }
+    if (!traced_ || st_.suspected != traced_->suspected) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"suspected\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->suspected, st_.suspected, names);
+      else st_.suspected.appendJson(s, names);
+    }
+    if (!traced_ || st_.timer_suspect != traced_->timer_suspect) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"timer suspect\":"; s += st_.timer_suspect ? "true" : "false";
+    }
+    traced_ = st_;
+    return s + "}";
+  }
   size_t numTimers() const override { return 1; }
   const char *timerName(size_t t) const override {
     static const char *const names[] = {
@@ -136,16 +171,21 @@ private:
     const ReplicaState &S = st_;
     (void)S;
     Replica_Assign_Frame F;
-    for (rt::StmtId id0 : pool().ofType(0)) { // Request
-      const rt::Statement &st0 = pool().at(id0);
+    for (size_t k0 = consumedAssign_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
+      if (consumedAssign_.test(k0)) continue; // its binding has fired
+      const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.req = st0.msg;
       F.c = o::P(st0.issuer);
       if (st0.issuer < 4 || st0.issuer >= 5) continue; // issuer in C
       if (!st0.verifiers.setContains(o::P(me_))) continue;
       Value binding = Value::tuple({F.c, F.req});
-      if (firedAssign_.count(binding)) continue; // refraction
+      if (firedAssign_.count(binding)) { // refraction
+        consumedAssign_.set(k0);
+        continue;
+      }
       if (!(o::B((o::B((o::eq(o::P(me_), o::P(0))).asBool() && (o::eq((F.req).field(0), F.c)).asBool())).asBool() && (o::lt(S.nextSeqNo, o::I(1))).asBool())).asBool()) continue; // guard
       firedAssign_.insert(std::move(binding));
+      consumedAssign_.set(k0);
       commitAssign(F, step);
       return true;
     }
@@ -177,16 +217,21 @@ private:
     const ReplicaState &S = st_;
     (void)S;
     Replica_Receive_Frame F;
-    for (rt::StmtId id0 : pool().ofType(0)) { // Request
-      const rt::Statement &st0 = pool().at(id0);
+    for (size_t k0 = consumedReceive_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
+      if (consumedReceive_.test(k0)) continue; // its binding has fired
+      const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.req = st0.msg;
       F.c = o::P(st0.issuer);
       if (st0.issuer < 4 || st0.issuer >= 5) continue; // issuer in C
       if (!st0.verifiers.setContains(o::P(me_))) continue;
       Value binding = Value::tuple({F.c, F.req});
-      if (firedReceive_.count(binding)) continue; // refraction
+      if (firedReceive_.count(binding)) { // refraction
+        consumedReceive_.set(k0);
+        continue;
+      }
       if (!(o::B((o::ne(o::P(me_), o::P(0))).asBool() && (o::eq((F.req).field(0), F.c)).asBool())).asBool()) continue; // guard
       firedReceive_.insert(std::move(binding));
+      consumedReceive_.set(k0);
       commitReceive(F, step);
       return true;
     }
@@ -269,16 +314,21 @@ private:
     (void)S;
     Replica_Suspect_Frame F;
     if (!S.timer_suspect || !node_.timerExpired(0)) return false; // AFTER timeout(suspect)
-    for (rt::StmtId id0 : pool().ofType(0)) { // Request
-      const rt::Statement &st0 = pool().at(id0);
+    for (size_t k0 = consumedSuspect_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
+      if (consumedSuspect_.test(k0)) continue; // its binding has fired
+      const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.req = st0.msg;
       F.c = o::P(st0.issuer);
       if (st0.issuer < 4 || st0.issuer >= 5) continue; // issuer in C
       if (!st0.verifiers.setContains(o::P(me_))) continue;
       Value binding = Value::tuple({F.c, F.req});
-      if (firedSuspect_.count(binding)) continue; // refraction
+      if (firedSuspect_.count(binding)) { // refraction
+        consumedSuspect_.set(k0);
+        continue;
+      }
       if (!(o::B((o::eq((F.req).field(0), F.c)).asBool() && (o::lnot([&]() -> Value { for (rt::StmtId id0 : pool().byField(1, 0, F.req)) { const rt::Statement &st0 = pool().at(id0); F.o_ = st0.msg; if (st0.issuer != (o::P(0)).asPrincipal()) continue; if (!st0.verifiers.setContains(o::P(me_))) continue; return o::B(true); } return o::B(false); }())).asBool())).asBool()) continue; // guard
       firedSuspect_.insert(std::move(binding));
+      consumedSuspect_.set(k0);
       commitSuspect(F, step);
       return true;
     }
@@ -309,10 +359,14 @@ private:
 
   int me_;
   ReplicaState st_;
+  std::optional<ReplicaState> traced_; // the state at the last trace record
   std::unordered_set<Value, rt::ValueHash> firedAssign_;
   std::unordered_set<Value, rt::ValueHash> firedReceive_;
   std::unordered_set<Value, rt::ValueHash> firedExecute_;
   std::unordered_set<Value, rt::ValueHash> firedSuspect_;
+  rt::Consumed consumedAssign_;
+  rt::Consumed consumedReceive_;
+  rt::Consumed consumedSuspect_;
 };
 
 bool ClientState::operator==(const ClientState &o) const {
@@ -389,6 +443,30 @@ public:
     }
   }
   std::string stateJson() const override { return st_.toJson(); }
+  std::string stateDeltaJson() override {
+    const rt::Names *names = &programInfo().schema.names;
+    std::string s = "{";
+    if (!traced_ || st_.next != traced_->next) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"next\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->next, st_.next, names);
+      else st_.next.appendJson(s, names);
+    }
+    if (!traced_ || st_.waiting != traced_->waiting) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"waiting\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->waiting, st_.waiting, names);
+      else st_.waiting.appendJson(s, names);
+    }
+    if (!traced_ || st_.accepted != traced_->accepted) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"accepted\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->accepted, st_.accepted, names);
+      else st_.accepted.appendJson(s, names);
+    }
+    traced_ = st_;
+    return s + "}";
+  }
   size_t numTimers() const override { return 0; }
   const char *timerName(size_t t) const override {
     static const char *const names[] = {
@@ -448,14 +526,20 @@ private:
     const ClientState &S = st_;
     (void)S;
     Client_Accept_Frame F;
-    for (const Value &m0 : pool().valuesOf(2)) { // Reply
+    for (size_t k0 = consumedAccept_.cursor(); k0 < pool().valuesOf(2).size(); ++k0) { // Reply
+      if (consumedAccept_.test(k0)) continue; // its binding has fired
+      const Value &m0 = pool().valuesOf(2)[k0];
       F.r = m0;
       const Value iss0 = pool().issuersOf(2, m0, [&](const rt::Statement &s) { return s.issuer >= 0 && s.issuer < 4 && s.verifiers.setContains(o::P(me_)); });
       if (!o::ge(o::card(iss0), o::I(3)).asBool()) continue; // quorum of R
       Value binding = Value::tuple({F.r});
-      if (firedAccept_.count(binding)) continue; // refraction
+      if (firedAccept_.count(binding)) { // refraction
+        consumedAccept_.set(k0);
+        continue;
+      }
       if (!(o::B((o::B((S.waiting).asBool() && (o::eq(((F.r).field(0)).field(0), o::P(me_))).asBool())).asBool() && (o::eq(((F.r).field(0)).field(1), S.next)).asBool())).asBool()) continue; // guard
       firedAccept_.insert(std::move(binding));
+      consumedAccept_.set(k0);
       commitAccept(F, step);
       return true;
     }
@@ -492,7 +576,9 @@ private:
 
   int me_;
   ClientState st_;
+  std::optional<ClientState> traced_; // the state at the last trace record
   std::unordered_set<Value, rt::ValueHash> firedAccept_;
+  rt::Consumed consumedAccept_;
 };
 
 const rt::ProgramInfo &programInfo() {

@@ -3,6 +3,7 @@
 
 #include "runtime/Types.h"
 
+#include <optional>
 #include <unordered_set>
 
 namespace TwoPhaseCommit {
@@ -79,6 +80,24 @@ public:
     }
   }
   std::string stateJson() const override { return st_.toJson(); }
+  std::string stateDeltaJson() override {
+    const rt::Names *names = &programInfo().schema.names;
+    std::string s = "{";
+    if (!traced_ || st_.started != traced_->started) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"started\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->started, st_.started, names);
+      else st_.started.appendJson(s, names);
+    }
+    if (!traced_ || st_.decision != traced_->decision) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"decision\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->decision, st_.decision, names);
+      else st_.decision.appendJson(s, names);
+    }
+    traced_ = st_;
+    return s + "}";
+  }
   size_t numTimers() const override { return 0; }
   const char *timerName(size_t t) const override {
     static const char *const names[] = {
@@ -133,15 +152,21 @@ private:
     const CoordinatorState &S = st_;
     (void)S;
     Coordinator_Commit_Frame F;
-    for (const Value &m0 : pool().valuesOf(1)) { // Vote
+    for (size_t k0 = consumedCommit_.cursor(); k0 < pool().valuesOf(1).size(); ++k0) { // Vote
+      if (consumedCommit_.test(k0)) continue; // its binding has fired
+      const Value &m0 = pool().valuesOf(1)[k0];
       F.v = m0;
       const Value iss0 = pool().issuersOf(1, m0, [&](const rt::Statement &s) { return s.issuer >= 1 && s.issuer < 4 && s.verifiers.setContains(o::P(me_)); });
       if (!o::eq(o::card(iss0), o::I(3)).asBool()) continue; // quorum of P
       if (!o::eq(m0.field(1), o::B(true)).asBool()) continue; // yes
       Value binding = Value::tuple({F.v});
-      if (firedCommit_.count(binding)) continue; // refraction
+      if (firedCommit_.count(binding)) { // refraction
+        consumedCommit_.set(k0);
+        continue;
+      }
       if (!(o::eq(S.decision, o::I(0))).asBool()) continue; // guard
       firedCommit_.insert(std::move(binding));
+      consumedCommit_.set(k0);
       commitCommit(F, step);
       return true;
     }
@@ -207,8 +232,10 @@ private:
 
   int me_;
   CoordinatorState st_;
+  std::optional<CoordinatorState> traced_; // the state at the last trace record
   std::unordered_set<Value, rt::ValueHash> firedCommit_;
   std::unordered_set<Value, rt::ValueHash> firedAbort_;
+  rt::Consumed consumedCommit_;
 };
 
 bool ParticipantState::operator==(const ParticipantState &o) const {
@@ -290,6 +317,30 @@ public:
     }
   }
   std::string stateJson() const override { return st_.toJson(); }
+  std::string stateDeltaJson() override {
+    const rt::Names *names = &programInfo().schema.names;
+    std::string s = "{";
+    if (!traced_ || st_.vote != traced_->vote) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"vote\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->vote, st_.vote, names);
+      else st_.vote.appendJson(s, names);
+    }
+    if (!traced_ || st_.voted != traced_->voted) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"voted\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->voted, st_.voted, names);
+      else st_.voted.appendJson(s, names);
+    }
+    if (!traced_ || st_.state != traced_->state) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"state\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->state, st_.state, names);
+      else st_.state.appendJson(s, names);
+    }
+    traced_ = st_;
+    return s + "}";
+  }
   size_t numTimers() const override { return 0; }
   const char *timerName(size_t t) const override {
     static const char *const names[] = {
@@ -316,14 +367,19 @@ private:
     const ParticipantState &S = st_;
     (void)S;
     Participant_OnPrepare_Frame F;
-    for (rt::StmtId id0 : pool().ofType(0)) { // Prepare
-      const rt::Statement &st0 = pool().at(id0);
+    for (size_t k0 = consumedOnPrepare_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Prepare
+      if (consumedOnPrepare_.test(k0)) continue; // its binding has fired
+      const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.t = st0.msg;
       if (st0.issuer != (o::P(0)).asPrincipal()) continue;
       if (!st0.verifiers.setContains(o::P(me_))) continue;
       Value binding = Value::tuple({F.t});
-      if (firedOnPrepare_.count(binding)) continue; // refraction
+      if (firedOnPrepare_.count(binding)) { // refraction
+        consumedOnPrepare_.set(k0);
+        continue;
+      }
       firedOnPrepare_.insert(std::move(binding));
+      consumedOnPrepare_.set(k0);
       commitOnPrepare(F, step);
       return true;
     }
@@ -381,15 +437,20 @@ private:
     const ParticipantState &S = st_;
     (void)S;
     Participant_Learn_Frame F;
-    for (rt::StmtId id0 : pool().ofType(2)) { // Decision
-      const rt::Statement &st0 = pool().at(id0);
+    for (size_t k0 = consumedLearn_.cursor(); k0 < pool().ofType(2).size(); ++k0) { // Decision
+      if (consumedLearn_.test(k0)) continue; // its binding has fired
+      const rt::Statement &st0 = pool().at(pool().ofType(2)[k0]);
       F.d = st0.msg;
       if (st0.issuer != (o::P(0)).asPrincipal()) continue;
       if (!st0.verifiers.setContains(o::P(me_))) continue;
       Value binding = Value::tuple({F.d});
-      if (firedLearn_.count(binding)) continue; // refraction
+      if (firedLearn_.count(binding)) { // refraction
+        consumedLearn_.set(k0);
+        continue;
+      }
       if (!(o::eq(S.state, o::I(0))).asBool()) continue; // guard
       firedLearn_.insert(std::move(binding));
+      consumedLearn_.set(k0);
       commitLearn(F, step);
       return true;
     }
@@ -416,8 +477,11 @@ private:
 
   int me_;
   ParticipantState st_;
+  std::optional<ParticipantState> traced_; // the state at the last trace record
   std::unordered_set<Value, rt::ValueHash> firedOnPrepare_;
   std::unordered_set<Value, rt::ValueHash> firedLearn_;
+  rt::Consumed consumedOnPrepare_;
+  rt::Consumed consumedLearn_;
 };
 
 const rt::ProgramInfo &programInfo() {
