@@ -227,6 +227,16 @@ std::optional<int64_t> foldInt(const ir::Expr &e) {
     if (__builtin_mul_overflow(*a, *b, &r))
       return std::nullopt;
     return r;
+  case Op::Div:
+  case Op::Mod: {
+    int64_t x = *a, y = *b;
+    if (y == 0 || (x == INT64_MIN && y == -1))
+      return std::nullopt;
+    int64_t q = x / y;
+    if (x % y != 0 && ((x < 0) != (y < 0)))
+      --q; // floor division, as TLA+ \div
+    return e.op == Op::Div ? q : x - q * y;
+  }
   default:
     return std::nullopt;
   }

@@ -280,7 +280,14 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
   case BinOp::Mod: {
     auto a = intExpr(l, ctx, opName);
     auto b = intExpr(r, ctx, opName);
-    return a && b ? lower::binary(op, a, b, intType(), e.loc) : nullptr;
+    if (!a || !b)
+      return nullptr;
+    auto x = lower::binary(op, a, b, intType(), e.loc);
+    // Parameters are numbers already: fold constant arithmetic.
+    if (a->kind == ir::ExprKind::IntLit && b->kind == ir::ExprKind::IntLit)
+      if (auto v = foldInt(*x))
+        return lower::intLit(*v, e.loc);
+    return x;
   }
   case BinOp::Lt:
   case BinOp::Le:

@@ -277,6 +277,10 @@ invariant Agreement: forall p in P, q in P:
   EXPECT_EQ(r.progress[0].kind, ir::ProgressKind::Timeout);
   EXPECT_EQ(r.progress[0].timeoutMs, 100);
   EXPECT_EQ(r.progress[2].kind, ir::ProgressKind::GoAhead);
+  // 2 * N / 3 with N = 3 is folded to the literal 2.
+  const auto &bound = r.progress[2].expr->args[1];
+  EXPECT_EQ(bound->kind, ExprKind::IntLit);
+  EXPECT_EQ(bound->intVal, 2);
   ASSERT_EQ(r.sends.size(), 1u);
   EXPECT_EQ(r.sends[0].dest->kind, ExprKind::PrincipalSet);
   EXPECT_EQ(r.slots.size(), 3u); // mbox, v, q
