@@ -148,6 +148,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   // Housekeeping: signals, run time, quiescence.
   std::function<void()> tick = [&] {
     TimePoint now = EventLoop::now();
+    trace.flush(); // traces are readable while the node runs
     bool quiet = f.quiescentMs >= 0 && !node.anyTimerPending() &&
                  now - node.lastActivity() >= Millis(f.quiescentMs);
     if (StopRequested || node.failed() || quiet ||

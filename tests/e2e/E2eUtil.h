@@ -1,0 +1,103 @@
+// Helpers for end-to-end tests: temporary directories, free loopback
+// ports, child processes with redirected output, bounded waits.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace e2e {
+
+inline std::string tempDir(const std::string &tag) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / ("mommie-" + tag + "-XXXXXX")).string();
+  return mkdtemp(tmpl.data()) ? tmpl : std::string();
+}
+
+inline std::string readFile(const std::string &path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Ports the kernel hands out for port 0 (then released).
+inline std::vector<int> freePorts(size_t n) {
+  std::vector<int> fds, ports;
+  for (size_t i = 0; i < n; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+    ports.push_back(ntohs(a.sin_port));
+    fds.push_back(fd);
+  }
+  for (int fd : fds)
+    close(fd);
+  return ports;
+}
+
+// Runs argv with stdout/stderr redirected to files; returns the pid.
+inline pid_t spawn(const std::vector<std::string> &argv, const std::string &out, const std::string &err) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::vector<char *> args;
+    for (const auto &a : argv)
+      args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits for `pid` at most `ms`; kills it (SIGKILL) on timeout. Returns the
+// exit code, or -1 if it timed out or died of a signal.
+inline int waitFor(pid_t pid, int ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid)
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+// Polls `pred` every 20ms for at most `ms`.
+template <class F> bool eventually(int ms, F pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
+
+inline int run(const std::vector<std::string> &argv, const std::string &dir, int ms) {
+  return waitFor(spawn(argv, dir + "/run.out", dir + "/run.err"), ms);
+}
+
+} // namespace e2e
