@@ -335,14 +335,18 @@ struct RoleGen {
       o.line(frame + " specFrame = F;");
       o.line("rt::Outbox specOut = step.out;");
       o.line("body" + name + "(spec, specFrame, specOut);");
-      o.line(fn + "(me_, st_, F, step.out);");
-      o.line("std::string d = st_.diff(spec);");
-      o.line("if (!rt::sameEffects(step.out, specOut))");
-      o.line("  d += \"published: program \" + rt::describeEffects(step.out, names) + \", spec \" + "
+      o.line(state + " prog = st_;");
+      o.line("rt::Outbox progOut = step.out;");
+      o.line(fn + "(me_, prog, F, progOut);");
+      o.line("std::string d = prog.diff(spec);");
+      o.line("if (!rt::sameEffects(progOut, specOut))");
+      o.line("  d += \"published: program \" + rt::describeEffects(progOut, names) + \", spec \" + "
              "rt::describeEffects(specOut, names);");
-      o.line("if (!d.empty())");
+      o.line("if (!d.empty()) // fail-stop before the step takes effect");
       o.line("  throw rt::EvalError(\"body program " + t.bodyProgram + " disagrees with the body spec of " +
              t.name + ": \" + d);");
+      o.line("st_ = std::move(prog);");
+      o.line("step.out = std::move(progOut);");
     }
     o.line("step.changed = st_ != pre;");
     o.close();
