@@ -1,0 +1,167 @@
+// The TCP transport and the node's delivery checks on loopback: frames
+// arrive attributed to the dialling principal; garbage, oversized and
+// forged frames are rejected and counted while the node keeps serving.
+#include "runtime/Node.h"
+#include "runtime/Transport.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace mommie::rt;
+
+namespace {
+
+uint16_t freePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A raw client socket that speaks the frame format by hand.
+int dial(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void sendFrame(int fd, const std::vector<uint8_t> &payload) {
+  Writer w;
+  w.u32be(uint32_t(payload.size()));
+  w.bytes(payload.data(), payload.size());
+  ASSERT_EQ(::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL), ssize_t(w.buffer().size()));
+}
+
+std::vector<uint8_t> hello(int me) {
+  Writer w;
+  w.u32be(0x4d4f4d31);
+  w.varint(uint64_t(me));
+  return w.buffer();
+}
+
+// A minimal role: no transitions.
+class Idle final : public RoleBase {
+public:
+  using RoleBase::RoleBase;
+  const char *roleName() const override { return "Idle"; }
+  size_t numTransitions() const override { return 0; }
+  const char *transitionName(size_t) const override { return "?"; }
+  bool refracted(size_t) const override { return false; }
+  bool fire(size_t, Step &) override { return false; }
+  std::string stateJson() const override { return "{}"; }
+  std::string stateDeltaJson() override { return "{}"; }
+  size_t numTimers() const override { return 0; }
+  const char *timerName(size_t) const override { return "?"; }
+  int64_t timerMs(size_t) const override { return 0; }
+};
+
+ProgramInfo info() {
+  ProgramInfo p;
+  p.name = "T";
+  p.principals = {"A", "B", "C"};
+  p.schema.numPrincipals = 3;
+  p.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 9)}});
+  p.schema.finish(p.principals);
+  p.roles.push_back({"Idle", 0, 3, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+  return p;
+}
+
+Statement msg(int issuer, int verifier, int64_t n) {
+  return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
+                   Value::record(0, {Value::integer(n)})};
+}
+
+} // namespace
+
+TEST(Transport, DeliversAndRejectsHostileInput) {
+  ProgramInfo pi = info();
+  uint16_t port = freePort();
+  std::vector<Endpoint> hosts = {{"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 1}};
+  EventLoop loop;
+  Logger log("A", LogLevel::Off);
+  Node node(loop, log, pi, 0);
+  std::string err;
+  ASSERT_TRUE(node.init(err)) << err;
+  Transport t(loop, 0, hosts, log);
+  ASSERT_TRUE(t.listen(err)) << err;
+  t.onFrame([&](int peer, const uint8_t *d, size_t n) { node.receiveFrame(peer, d, n); });
+
+  int b = dial(port);
+  ASSERT_GE(b, 0);
+  sendFrame(b, hello(1));
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 3)));   // good
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 3)));   // duplicate
+  sendFrame(b, Node::encodeStatementFrame(msg(2, 0, 4)));   // claims another issuer
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 2, 5)));   // not for us
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 42)));  // outside 0..9
+  sendFrame(b, {1, 2, 3, 4, 5});                            // garbage
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 6)));   // good again
+  loop.runUntil(EventLoop::now() + Millis(300));
+  EXPECT_EQ(node.stats().delivered, 2u);
+  EXPECT_EQ(node.stats().duplicates, 1u);
+  EXPECT_EQ(node.stats().rejected, 4u);
+  EXPECT_EQ(node.pool().size(), 2u);
+
+  // An oversized frame closes that connection only.
+  int c = dial(port);
+  ASSERT_GE(c, 0);
+  sendFrame(c, hello(2));
+  Writer big;
+  big.u32be(uint32_t(Transport::MaxFrame + 1));
+  ASSERT_GT(::send(c, big.buffer().data(), 4, MSG_NOSIGNAL), 0);
+  loop.runUntil(EventLoop::now() + Millis(200));
+  EXPECT_EQ(t.stats().oversized, 1u);
+  char byte;
+  EXPECT_EQ(::recv(c, &byte, 1, 0), 0); // closed by the node
+  // A bad hello is refused too; the node keeps serving the good peer.
+  int d = dial(port);
+  sendFrame(d, {9, 9, 9});
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 7)));
+  loop.runUntil(EventLoop::now() + Millis(200));
+  EXPECT_EQ(node.stats().delivered, 3u);
+  EXPECT_GE(t.stats().badFrames, 1u);
+  close(b);
+  close(c);
+  close(d);
+}
+
+TEST(Transport, ReconnectsAndFlushesQueuedFrames) {
+  ProgramInfo pi = info();
+  uint16_t pa = freePort(), pb = freePort();
+  std::vector<Endpoint> hosts = {{"127.0.0.1", pa}, {"127.0.0.1", pb}, {"127.0.0.1", 1}};
+  EventLoop loop;
+  Logger log("A", LogLevel::Off);
+  Transport a(loop, 0, hosts, log);
+  std::string err;
+  ASSERT_TRUE(a.listen(err)) << err;
+  // B is not listening yet: the frame is queued, A retries with backoff.
+  a.send(1, {1, 2, 3});
+  loop.runUntil(EventLoop::now() + Millis(100));
+  EXPECT_GE(a.stats().reconnects, 1u);
+  Transport b(loop, 1, hosts, log);
+  std::vector<std::pair<int, std::vector<uint8_t>>> got;
+  b.onFrame([&](int peer, const uint8_t *d, size_t n) { got.push_back({peer, std::vector<uint8_t>(d, d + n)}); });
+  ASSERT_TRUE(b.listen(err)) << err;
+  a.send(1, {4, 5});
+  loop.runUntil(EventLoop::now() + Millis(1500));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].first, 0);
+  EXPECT_EQ(got[0].second, (std::vector<uint8_t>{1, 2, 3}));
+  EXPECT_EQ(got[1].second, (std::vector<uint8_t>{4, 5}));
+}
