@@ -13,8 +13,13 @@ inline SourceLoc at(uint32_t line, uint32_t col = 1) {
   return SourceLoc{"t.mom", line, col};
 }
 
-inline TypeRef boolT() { return std::make_shared<Type>(Type{TypeKind::Bool}); }
-inline TypeRef intT() { return std::make_shared<Type>(Type{TypeKind::Int}); }
+inline TypeRef kindT(TypeKind kind) {
+  auto t = std::make_shared<Type>();
+  t->kind = kind;
+  return t;
+}
+inline TypeRef boolT() { return kindT(TypeKind::Bool); }
+inline TypeRef intT() { return kindT(TypeKind::Int); }
 inline TypeRef rangeT(int64_t lo, int64_t hi) {
   auto t = std::make_shared<Type>();
   t->kind = TypeKind::Range;
