@@ -42,7 +42,7 @@ struct ParseState {
   std::vector<size_t> lineStarts; // offsets of the first char of each line
   unsigned depth = 0;             // current nesting of guarded rules
   std::unordered_map<const ast::Expr *, unsigned> heights; // see noteHeight
-  const char *temporalAt = nullptr; // first temporal operator of the decl
+  std::vector<ast::ExprPtr> temporalNodes; // [] <> ~> of the current decl
 
   ParseState(std::string file, const char *b, const char *e);
   ast::SourceLoc locAt(const char *p) const;
@@ -325,15 +325,64 @@ constexpr GuardGen guard{};
 // Rules shared across translation units
 //===----------------------------------------------------------------------===//
 
-struct ExprId;
-struct AdditiveId;
-struct TypeId;
-struct PatternId;
-struct StmtId;
-struct BlockId;
-struct DeclId;
-struct PartyId;
-struct HeaderId;
+// Rule IDs derive from Annotate: when a rule matches, X3 calls
+// on_success with the first position after white space, which becomes the
+// `loc` of the rule's value (a node, or a struct with a `loc` member).
+template <class T> void annotate(std::shared_ptr<T> &p, const char *at) {
+  if constexpr (requires { p->loc = ast::SourceLoc{}; })
+    if (p)
+      p->loc = locAt(at);
+}
+template <class T> void annotate(T &v, const char *at) {
+  if constexpr (requires { v.loc = ast::SourceLoc{}; })
+    v.loc = locAt(at);
+}
+struct Annotate {
+  // (Ctx&&: X3 1.74 tests for on_success with the attribute and context
+  // types swapped, passing the "context" as an rvalue.)
+  template <class It, class Attr, class Ctx>
+  void on_success(It const &first, It const &, Attr &attr, Ctx &&) const {
+    annotate(attr, first);
+  }
+};
+
+// located[p]: after p matches, sets the loc of the enclosing rule's value
+// (X3 passes the rule's value as `rcontext`) to p's first token. Every
+// rule definition is wrapped in it (X3 does not call on_success with the
+// value of rules that have semantic actions).
+template <class Subject>
+struct LocatedDirective : x3::unary_parser<Subject, LocatedDirective<Subject>> {
+  using base_type = x3::unary_parser<Subject, LocatedDirective<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr LocatedDirective(Subject const &s) : base_type(s) {}
+  template <class It, class Ctx, class RCtx, class Attr>
+  bool parse(It &first, It const &last, Ctx const &ctx, RCtx &rctx,
+             Attr &attr) const {
+    x3::skip_over(first, last, ctx);
+    It start = first;
+    if (!this->subject.parse(first, last, ctx, rctx, attr))
+      return false;
+    annotate(rctx, start);
+    return true;
+  }
+};
+struct LocatedGen {
+  template <class P> constexpr auto operator[](P const &p) const {
+    return LocatedDirective<typename x3::extension::as_parser<P>::value_type>(
+        x3::as_parser(p));
+  }
+};
+constexpr LocatedGen located{};
+
+struct ExprId : Annotate {};
+struct AdditiveId : Annotate {};
+struct TypeId : Annotate {};
+struct PatternId : Annotate {};
+struct StmtId : Annotate {};
+struct BlockId : Annotate {};
+struct DeclId : Annotate {};
+struct PartyId : Annotate {};
+struct HeaderId : Annotate {};
 
 using ExprRule = x3::rule<ExprId, ast::ExprPtr>;
 using AdditiveRule = x3::rule<AdditiveId, ast::ExprPtr>;
@@ -438,9 +487,53 @@ struct get_info<mommie::frontend::grammar::NamedDirective<S>> {
     return p.name;
   }
 };
+// Names of composite parsers, for "expected ..." messages: a sequence is
+// named after its first element, an alternative after its branches.
+template <class L, class R> struct get_info<sequence<L, R>> {
+  using result_type = std::string;
+  std::string operator()(sequence<L, R> const &p) const {
+    return what(p.left);
+  }
+};
+template <class L, class R> struct get_info<alternative<L, R>> {
+  using result_type = std::string;
+  std::string operator()(alternative<L, R> const &p) const {
+    return what(p.left) + " or " + what(p.right);
+  }
+};
+template <class S> struct get_info<optional<S>> {
+  using result_type = std::string;
+  std::string operator()(optional<S> const &p) const {
+    return what(p.subject);
+  }
+};
+template <class S> struct get_info<kleene<S>> {
+  using result_type = std::string;
+  std::string operator()(kleene<S> const &p) const { return what(p.subject); }
+};
+template <class S> struct get_info<expect_directive<S>> {
+  using result_type = std::string;
+  std::string operator()(expect_directive<S> const &p) const {
+    return what(p.subject);
+  }
+};
+template <class S> struct get_info<and_predicate<S>> {
+  using result_type = std::string;
+  std::string operator()(and_predicate<S> const &p) const {
+    return what(p.subject);
+  }
+};
 template <class S, class A> struct get_info<action<S, A>> {
   using result_type = std::string;
   std::string operator()(action<S, A> const &p) const {
+    return what(p.subject);
+  }
+};
+template <class S>
+struct get_info<mommie::frontend::grammar::LocatedDirective<S>> {
+  using result_type = std::string;
+  std::string
+  operator()(mommie::frontend::grammar::LocatedDirective<S> const &p) const {
     return what(p.subject);
   }
 };

@@ -108,95 +108,119 @@ template <class T, class V> auto setTo(V T::*m, V v) {
   return [m, v](auto &c) { x3::_val(c).*m = v; };
 }
 
-x3::rule<struct TypedNameId, TypedName> const typedName = "'name: type'";
-x3::rule<struct ParamId, ParamDecl> const paramDecl = "'param'";
-x3::rule<struct AssumeId, AssumeDecl> const assumeDecl = "'assume'";
-x3::rule<struct PrincipalsId, PrincipalsDecl> const principalsDecl =
+struct TypedNameId : Annotate {};
+x3::rule<TypedNameId, TypedName> const typedName = "'name: type'";
+struct ParamId : Annotate {};
+x3::rule<ParamId, ParamDecl> const paramDecl = "'param'";
+struct AssumeId : Annotate {};
+x3::rule<AssumeId, AssumeDecl> const assumeDecl = "'assume'";
+struct PrincipalsId : Annotate {};
+x3::rule<PrincipalsId, PrincipalsDecl> const principalsDecl =
     "'principals'";
-x3::rule<struct ConstId, ConstDecl> const constDecl = "'const'";
-x3::rule<struct RecordId, RecordDecl> const recordDecl = "'record'";
-x3::rule<struct TypeAliasId, TypeAliasDecl> const typeAliasDecl = "'type'";
-x3::rule<struct FunId, FunDecl> const funDecl = "'fun'";
-x3::rule<struct RoleId, RoleDecl> const roleDecl = "'role'";
-x3::rule<struct MemberId, Member> const member =
+struct ConstId : Annotate {};
+x3::rule<ConstId, ConstDecl> const constDecl = "'const'";
+struct RecordId : Annotate {};
+x3::rule<RecordId, RecordDecl> const recordDecl = "'record'";
+struct TypeAliasId : Annotate {};
+x3::rule<TypeAliasId, TypeAliasDecl> const typeAliasDecl = "'type'";
+struct FunId : Annotate {};
+x3::rule<FunId, FunDecl> const funDecl = "'fun'";
+struct RoleId : Annotate {};
+x3::rule<RoleId, RoleDecl> const roleDecl = "'role'";
+struct MemberId : Annotate {};
+x3::rule<MemberId, Member> const member =
     "role member ('var', 'timer', 'transition' or 'phase')";
-x3::rule<struct VarId, VarDecl> const varDecl = "'var'";
-x3::rule<struct TimerId, TimerDecl> const timerDecl = "'timer'";
-x3::rule<struct TransitionId, TransitionDecl> const transitionDecl =
+struct VarId : Annotate {};
+x3::rule<VarId, VarDecl> const varDecl = "'var'";
+struct TimerId : Annotate {};
+x3::rule<TimerId, TimerDecl> const timerDecl = "'timer'";
+struct TransitionId : Annotate {};
+x3::rule<TransitionId, TransitionDecl> const transitionDecl =
     "'transition'";
-x3::rule<struct TriggerId, Trigger> const trigger = "pattern or 'AFTER'";
-x3::rule<struct PhaseId, PhaseDecl> const phaseDecl = "'phase'";
-x3::rule<struct RoundId, RoundDecl> const roundDecl = "'round'";
-x3::rule<struct ProgressId, ProgressCond> const progressCond =
+struct TriggerId : Annotate {};
+x3::rule<TriggerId, Trigger> const trigger = "pattern or 'AFTER'";
+struct PhaseId : Annotate {};
+x3::rule<PhaseId, PhaseDecl> const phaseDecl = "'phase'";
+struct RoundId : Annotate {};
+x3::rule<RoundId, RoundDecl> const roundDecl = "'round'";
+struct ProgressId : Annotate {};
+x3::rule<ProgressId, ProgressCond> const progressCond =
     "progress condition (timeout, waitMessages, goAhead, catchUp, sync)";
-x3::rule<struct SendId, SendClause> const sendClause = "'send'";
-x3::rule<struct FaultsId, FaultsDecl> const faultsDecl = "'faults'";
-x3::rule<struct InvariantId, InvariantDecl> const invariantDecl =
+struct SendId : Annotate {};
+x3::rule<SendId, SendClause> const sendClause = "'send'";
+struct FaultsId : Annotate {};
+x3::rule<FaultsId, FaultsDecl> const faultsDecl = "'faults'";
+struct InvariantId : Annotate {};
+x3::rule<InvariantId, InvariantDecl> const invariantDecl =
     "'invariant'";
-x3::rule<struct PropertyId, PropertyDecl> const propertyDecl = "'property'";
-x3::rule<struct FairnessId, FairnessDecl> const fairnessDecl = "'fairness'";
-x3::rule<struct CommunicationId, CommunicationDecl> const communicationDecl =
+struct PropertyId : Annotate {};
+x3::rule<PropertyId, PropertyDecl> const propertyDecl = "'property'";
+struct FairnessId : Annotate {};
+x3::rule<FairnessId, FairnessDecl> const fairnessDecl = "'fairness'";
+struct CommunicationId : Annotate {};
+x3::rule<CommunicationId, CommunicationDecl> const communicationDecl =
     "'communication'";
-x3::rule<struct TerminateId, TerminateDecl> const terminateDecl =
+struct TerminateId : Annotate {};
+x3::rule<TerminateId, TerminateDecl> const terminateDecl =
     "'terminate'";
 
-auto const typedName_def = ident[([](auto &c) {
+auto const typedName_def = located[ ident[([](auto &c) {
   _val(c).name = _attr(c);
   _val(c).loc = locAt(_where(c).begin());
-})] > colon > type[setF(&TypedName::type)];
+})] > colon > type[setF(&TypedName::type)]];
 
-auto const paramDecl_def = Kw("param")[setLoc] > ident[setF(&ParamDecl::name)] >
+auto const paramDecl_def = located[ Kw("param")[setLoc] > ident[setF(&ParamDecl::name)] >
                            Punct("=", "=>") > expr[setF(&ParamDecl::value)] >
-                           semi;
+                           semi];
 
-auto const assumeDecl_def =
-    Kw("assume")[setLoc] > expr[setF(&AssumeDecl::expr)] > semi;
+auto const assumeDecl_def = located[
+    Kw("assume")[setLoc] > expr[setF(&AssumeDecl::expr)] > semi];
 
-auto const principalsDecl_def =
+auto const principalsDecl_def = located[
     Kw("principals")[setLoc] > ident[setF(&PrincipalsDecl::name)] >
-    Punct("[") > expr[setF(&PrincipalsDecl::size)] > Punct("]") > semi;
+    Punct("[") > expr[setF(&PrincipalsDecl::size)] > Punct("]") > semi];
 
-auto const constDecl_def = Kw("const")[setLoc] > ident[setF(&ConstDecl::name)] >
+auto const constDecl_def = located[ Kw("const")[setLoc] > ident[setF(&ConstDecl::name)] >
                            Punct("=", "=>") > expr[setF(&ConstDecl::value)] >
-                           semi;
+                           semi];
 
-auto const recordDecl_def =
+auto const recordDecl_def = located[
     Kw("record")[setLoc] > ident[setF(&RecordDecl::name)] > Punct("{") >
     -(typedName[pushF(&RecordDecl::fields)] % Punct(",")) >> -Punct(",") >
-    named("field or '}'", Punct("}"));
+    named("field or '}'", Punct("}"))];
 
-auto const typeAliasDecl_def =
+auto const typeAliasDecl_def = located[
     Kw("type")[setLoc] > ident[setF(&TypeAliasDecl::name)] >
-    Punct("=", "=>") > type[setF(&TypeAliasDecl::type)] > semi;
+    Punct("=", "=>") > type[setF(&TypeAliasDecl::type)] > semi];
 
-auto const funDecl_def =
+auto const funDecl_def = located[
     Kw("fun")[setLoc] > ident[setF(&FunDecl::name)] > Punct("(") >
     -(typedName[pushF(&FunDecl::params)] % Punct(",")) >
     named("parameter or ')'", Punct(")")) > colon >
     type[setF(&FunDecl::result)] > Punct("=", "=>") >
-    expr[setF(&FunDecl::body)] > semi;
+    expr[setF(&FunDecl::body)] > semi];
 
-auto const varDecl_def =
+auto const varDecl_def = located[
     Kw("var")[setLoc] > ident[setF(&VarDecl::name)] > colon >
     type[setF(&VarDecl::type)] >>
     -((Punct("=", "=>") > expr[setF(&VarDecl::init)]) |
       (Kw("in") > expr[setF(&VarDecl::initSet)])) >
-    named("'=', 'in' or ';'", semi);
+    named("'=', 'in' or ';'", semi)];
 
-auto const timerDecl_def = Kw("timer")[setLoc] >
+auto const timerDecl_def = located[ Kw("timer")[setLoc] >
                            ident[setF(&TimerDecl::name)] > Punct("=", "=>") >
-                           durationLit[setF(&TimerDecl::duration)] > semi;
+                           durationLit[setF(&TimerDecl::duration)] > semi];
 
-auto const trigger_def =
+auto const trigger_def = located[
     (Kw("AFTER")[setLoc][setTo(&Trigger::kind, Trigger::Kind::Timeout)] >
      Kw("timeout") > Punct("(") > ident[setF(&Trigger::timer)] > Punct(")")) |
     pattern[([](auto &c) {
       _val(c).kind = Trigger::Kind::Pattern;
       _val(c).pattern = _attr(c);
       _val(c).loc = _attr(c)->loc;
-    })];
+    })]];
 
-auto const transitionDecl_def =
+auto const transitionDecl_def = located[
     Kw("transition")[setLoc] > ident[setF(&TransitionDecl::name)] >>
     -(Punct("(") > (typedName[pushF(&TransitionDecl::params)] % Punct(",")) >
       Punct(")")) >>
@@ -205,10 +229,10 @@ auto const transitionDecl_def =
     -(Kw("IF") > expr[setF(&TransitionDecl::guard)]) >>
     -(Kw("program") > ident[setF(&TransitionDecl::bodyProgram)]) >
     named("'@@{'", Punct("@@{")) >
-    *(!Punct("@@}") > stmt[pushF(&TransitionDecl::body)]) > Punct("@@}");
+    *(!Punct("@@}") > stmt[pushF(&TransitionDecl::body)]) > Punct("@@}")];
 
 using PKind = ProgressCond::Kind;
-auto const progressCond_def =
+auto const progressCond_def = located[
     (Kw("timeout")[setLoc][setTo(&ProgressCond::kind, PKind::Timeout)] >
      Punct("(") > durationLit[setF(&ProgressCond::timeout)] > Punct(")")) |
     Kw("waitMessages")[setLoc][setTo(&ProgressCond::kind,
@@ -217,14 +241,14 @@ auto const progressCond_def =
      Kw("when") > expr[setF(&ProgressCond::expr)]) |
     Kw("catchUp")[setLoc][setTo(&ProgressCond::kind, PKind::CatchUp)] |
     (Kw("sync")[setLoc][setTo(&ProgressCond::kind, PKind::Sync)] >
-     Punct("(") > expr[setF(&ProgressCond::expr)] > Punct(")"));
+     Punct("(") > expr[setF(&ProgressCond::expr)] > Punct(")"))];
 
-auto const sendClause_def =
+auto const sendClause_def = located[
     Kw("send")[setLoc] > expr[setF(&SendClause::payload)] > Kw("to") >
     expr[setF(&SendClause::dest)] >>
-    -(Kw("if") > expr[setF(&SendClause::cond)]) > semi;
+    -(Kw("if") > expr[setF(&SendClause::cond)]) > semi];
 
-auto const roundDecl_def =
+auto const roundDecl_def = located[
     Kw("round")[setLoc] > ident[setF(&RoundDecl::name)] > colon >
     type[setF(&RoundDecl::payload)] > Punct("{") >>
     -(Kw("progress") > (progressCond[pushF(&RoundDecl::progress)] % Punct(",")) >
@@ -232,15 +256,15 @@ auto const roundDecl_def =
     *sendClause[pushF(&RoundDecl::sends)] >>
     -(Kw("update")[setTo(&RoundDecl::hasUpdate, true)] >
       block[setF(&RoundDecl::update)]) >
-    named("'send', 'update' or '}'", Punct("}"));
+    named("'send', 'update' or '}'", Punct("}"))];
 
-auto const phaseDecl_def =
+auto const phaseDecl_def = located[
     Kw("phase")[setLoc] > Kw("bound") > expr[setF(&PhaseDecl::bound)] >
     Punct("{") > *(!Punct("}") > roundDecl[pushF(&PhaseDecl::rounds)]) >
-    Punct("}");
+    Punct("}")];
 
-auto const member_def = varDecl[setDecl] | timerDecl[setDecl] |
-                        transitionDecl[setDecl] | phaseDecl[setDecl];
+auto const member_def = located[ varDecl[setDecl] | timerDecl[setDecl] |
+                        transitionDecl[setDecl] | phaseDecl[setDecl]];
 
 auto const pushMember = [](auto &c) {
   RoleDecl &r = _val(c);
@@ -255,60 +279,60 @@ auto const pushMember = [](auto &c) {
     r.phases.push_back(std::move(*ph));
 };
 
-auto const roleDecl_def = Kw("role")[setLoc] > ident[setF(&RoleDecl::name)] >
+auto const roleDecl_def = located[ Kw("role")[setLoc] > ident[setF(&RoleDecl::name)] >
                           Kw("at") > ident[setF(&RoleDecl::set)] >
                           Punct("{") >
-                          *(!Punct("}") > member[pushMember]) > Punct("}");
+                          *(!Punct("}") > member[pushMember]) > Punct("}")];
 
 using FKind = FaultsDecl::Kind;
-auto const faultsDecl_def =
+auto const faultsDecl_def = located[
     Kw("faults")[setLoc] > ident[setF(&FaultsDecl::set)] > colon >
     named("'crash' or 'byzantine'",
           Kw("crash")[setTo(&FaultsDecl::kind, FKind::Crash)] |
               Kw("byzantine")[setTo(&FaultsDecl::kind, FKind::Byzantine)]) >
-    Punct("<=") > expr[setF(&FaultsDecl::max)] > semi;
+    Punct("<=") > expr[setF(&FaultsDecl::max)] > semi];
 
-auto const invariantDecl_def =
+auto const invariantDecl_def = located[
     (Kw("invariant")[setLoc] |
      Kw("lemma")[setLoc][setTo(&InvariantDecl::lemma, true)]) >
     ident[setF(&InvariantDecl::name)] > colon >
-    expr[setF(&InvariantDecl::expr)] > semi;
+    expr[setF(&InvariantDecl::expr)] > semi];
 
-auto const propertyDecl_def =
+auto const propertyDecl_def = located[
     Kw("property")[setLoc] > ident[setF(&PropertyDecl::name)] > colon >
     expr[([](auto &c) {
       _val(c).formula = toTemporal(_attr(c));
-      state().temporalAt = nullptr; // allowed here
+      state().temporalNodes.clear(); // allowed here
     })] >
-    semi;
+    semi];
 
 using FairKind = FairnessDecl::Kind;
-auto const fairnessDecl_def =
+auto const fairnessDecl_def = located[
     Kw("fairness")[setLoc] >
     named("'weak' or 'strong'",
           Kw("weak")[setTo(&FairnessDecl::kind, FairKind::Weak)] |
               Kw("strong")[setTo(&FairnessDecl::kind, FairKind::Strong)]) >
-    semi;
+    semi];
 
-auto const communicationDecl_def =
+auto const communicationDecl_def = located[
     Kw("communication")[setLoc] > ident[setF(&CommunicationDecl::name)] >
     colon > Kw("round") > ident[setF(&CommunicationDecl::round)] > colon >
-    expr[setF(&CommunicationDecl::expr)] > semi;
+    expr[setF(&CommunicationDecl::expr)] > semi];
 
-auto const terminateDecl_def = Kw("terminate")[setLoc] > Kw("when") >
-                               expr[setF(&TerminateDecl::expr)] > semi;
+auto const terminateDecl_def = located[ Kw("terminate")[setLoc] > Kw("when") >
+                               expr[setF(&TerminateDecl::expr)] > semi];
 
 } // namespace
 
-auto const decl_def = paramDecl[setDecl] | assumeDecl[setDecl] |
+auto const decl_def = located[ paramDecl[setDecl] | assumeDecl[setDecl] |
                       principalsDecl[setDecl] | constDecl[setDecl] |
                       recordDecl[setDecl] | typeAliasDecl[setDecl] |
                       funDecl[setDecl] | roleDecl[setDecl] |
                       faultsDecl[setDecl] | invariantDecl[setDecl] |
                       propertyDecl[setDecl] | fairnessDecl[setDecl] |
-                      communicationDecl[setDecl] | terminateDecl[setDecl];
+                      communicationDecl[setDecl] | terminateDecl[setDecl]];
 
-auto const header_def = Kw("protocol") > ident > Punct(";");
+auto const header_def = located[ Kw("protocol") > ident > Punct(";")];
 
 BOOST_SPIRIT_DEFINE(typedName, paramDecl, assumeDecl, principalsDecl,
                     constDecl, recordDecl, typeAliasDecl, funDecl, varDecl,

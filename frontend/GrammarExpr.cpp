@@ -59,9 +59,9 @@ auto const foldBin = [](auto &c) {
 // lhs OP rhs for a fixed kind / operator (attribute: rhs).
 auto binKind(ExprKind k, BinOp op = BinOp::Add) {
   return [k, op](auto &c) {
-    if (k == ExprKind::LeadsTo && !state().temporalAt)
-      state().temporalAt = _where(c).begin();
     auto e = std::make_shared<Expr>();
+    if (k == ExprKind::LeadsTo)
+      state().temporalNodes.push_back(e);
     e->kind = k;
     e->binOp = op;
     e->args = {_val(c), _attr(c)};
@@ -75,9 +75,9 @@ auto binKind(ExprKind k, BinOp op = BinOp::Add) {
 // Prefix operator (attribute: operand).
 auto prefix(ExprKind k, UnOp op = UnOp::Not) {
   return [k, op](auto &c) {
-    if (k != ExprKind::Unary && !state().temporalAt)
-      state().temporalAt = _where(c).begin();
     auto e = makeExpr(k, _where(c).begin());
+    if (k != ExprKind::Unary)
+      state().temporalNodes.push_back(e);
     e->unOp = op;
     e->args = {_attr(c)};
     _val(c) = e;
@@ -174,95 +174,114 @@ auto const mkField = [](auto &c) {
 
 // --- rules ------------------------------------------------------------------
 
-x3::rule<struct LeadsToId, ExprPtr> const leadsTo = "expression";
-x3::rule<struct ImpliesId, ExprPtr> const implies = "expression";
-x3::rule<struct OrId, ExprPtr> const orExpr = "expression";
-x3::rule<struct AndId, ExprPtr> const andExpr = "expression";
-x3::rule<struct TPrefixId, ExprPtr> const tprefix = "expression";
-x3::rule<struct CmpId, ExprPtr> const cmpExpr = "expression";
-x3::rule<struct UnionId, ExprPtr> const unionExpr = "expression";
-x3::rule<struct InterId, ExprPtr> const interExpr = "expression";
-x3::rule<struct RangeId, ExprPtr> const rangeExpr = "expression";
-x3::rule<struct MulId, ExprPtr> const mulExpr = "expression";
-x3::rule<struct UnaryId, ExprPtr> const unary = "expression";
-x3::rule<struct PostfixId, ExprPtr> const postfix = "expression";
-x3::rule<struct PrimaryId, ExprPtr> const primary = "expression";
-x3::rule<struct BracesId, ExprPtr> const braces = "expression";
-x3::rule<struct IdentExprId, ExprPtr> const identExpr = "expression";
-x3::rule<struct ExprListId, std::vector<ExprPtr>> const exprList =
+struct LeadsToId : Annotate {};
+x3::rule<LeadsToId, ExprPtr> const leadsTo = "expression";
+struct ImpliesId : Annotate {};
+x3::rule<ImpliesId, ExprPtr> const implies = "expression";
+struct OrId : Annotate {};
+x3::rule<OrId, ExprPtr> const orExpr = "expression";
+struct AndId : Annotate {};
+x3::rule<AndId, ExprPtr> const andExpr = "expression";
+struct TPrefixId : Annotate {};
+x3::rule<TPrefixId, ExprPtr> const tprefix = "expression";
+struct CmpId : Annotate {};
+x3::rule<CmpId, ExprPtr> const cmpExpr = "expression";
+struct UnionId : Annotate {};
+x3::rule<UnionId, ExprPtr> const unionExpr = "expression";
+struct InterId : Annotate {};
+x3::rule<InterId, ExprPtr> const interExpr = "expression";
+struct RangeId : Annotate {};
+x3::rule<RangeId, ExprPtr> const rangeExpr = "expression";
+struct MulId : Annotate {};
+x3::rule<MulId, ExprPtr> const mulExpr = "expression";
+struct UnaryId : Annotate {};
+x3::rule<UnaryId, ExprPtr> const unary = "expression";
+struct PostfixId : Annotate {};
+x3::rule<PostfixId, ExprPtr> const postfix = "expression";
+struct PrimaryId : Annotate {};
+x3::rule<PrimaryId, ExprPtr> const primary = "expression";
+struct BracesId : Annotate {};
+x3::rule<BracesId, ExprPtr> const braces = "expression";
+struct IdentExprId : Annotate {};
+x3::rule<IdentExprId, ExprPtr> const identExpr = "expression";
+struct ExprListId : Annotate {};
+x3::rule<ExprListId, std::vector<ExprPtr>> const exprList =
     "expression";
-x3::rule<struct BinderId, Binder> const binder = "binder 'x in S'";
-x3::rule<struct BindersId, std::vector<Binder>> const binders =
+struct BinderId : Annotate {};
+x3::rule<BinderId, Binder> const binder = "binder 'x in S'";
+struct BindersId : Annotate {};
+x3::rule<BindersId, std::vector<Binder>> const binders =
     "binder 'x in S'";
-x3::rule<struct FieldInitId, FieldInit> const fieldInit =
+struct FieldInitId : Annotate {};
+x3::rule<FieldInitId, FieldInit> const fieldInit =
     "field initializer 'name: expr'";
 
-auto const expr_def = leadsTo[setVal];
+auto const expr_def = located[ leadsTo[setVal]];
 
-auto const leadsTo_def =
-    implies[setVal] >> -(Punct("~>") > implies)[binKind(ExprKind::LeadsTo)];
+auto const leadsTo_def = located[
+    implies[setVal] >> -(Punct("~>") > implies)[binKind(ExprKind::LeadsTo)]];
 
-auto const implies_def = guard[orExpr[setVal] >>
+auto const implies_def = located[ guard[orExpr[setVal] >>
                                -(Punct("=>") > implies)[binKind(
-                                   ExprKind::Binary, BinOp::Implies)]];
+                                   ExprKind::Binary, BinOp::Implies)]]];
 
-auto const orExpr_def =
-    andExpr[setVal] >> *(ops(orOps, "'||'") > andExpr)[foldBin];
+auto const orExpr_def = located[
+    andExpr[setVal] >> *(ops(orOps, "'||'") > andExpr)[foldBin]];
 
-auto const andExpr_def =
-    tprefix[setVal] >> *(ops(andOps, "'&&'") > tprefix)[foldBin];
+auto const andExpr_def = located[
+    tprefix[setVal] >> *(ops(andOps, "'&&'") > tprefix)[foldBin]];
 
-auto const tprefix_def =
+auto const tprefix_def = located[
     guard[(Punct("[]") > tprefix)[prefix(ExprKind::Always)] |
           (Punct("<>") > tprefix)[prefix(ExprKind::Eventually)] |
-          cmpExpr[setVal]];
+          cmpExpr[setVal]]];
 
-auto const cmpExpr_def =
-    unionExpr[setVal] >> -(ops(cmpOps, "comparison") > unionExpr)[foldBin];
+auto const cmpExpr_def = located[
+    unionExpr[setVal] >> -(ops(cmpOps, "comparison") > unionExpr)[foldBin]];
 
-auto const unionExpr_def =
-    interExpr[setVal] >> *(ops(unionOps, "'union'") > interExpr)[foldBin];
+auto const unionExpr_def = located[
+    interExpr[setVal] >> *(ops(unionOps, "'union'") > interExpr)[foldBin]];
 
-auto const interExpr_def =
-    rangeExpr[setVal] >> *(ops(interOps, "'inter'") > rangeExpr)[foldBin];
+auto const interExpr_def = located[
+    rangeExpr[setVal] >> *(ops(interOps, "'inter'") > rangeExpr)[foldBin]];
 
-auto const rangeExpr_def =
-    additive[setVal] >> -(Punct("..") > additive)[binKind(ExprKind::Range)];
+auto const rangeExpr_def = located[
+    additive[setVal] >> -(Punct("..") > additive)[binKind(ExprKind::Range)]];
 
-auto const additive_def =
-    mulExpr[setVal] >> *(ops(addOps, "'+'") > mulExpr)[foldBin];
+auto const additive_def = located[
+    mulExpr[setVal] >> *(ops(addOps, "'+'") > mulExpr)[foldBin]];
 
-auto const mulExpr_def =
-    unary[setVal] >> *(ops(mulOps, "'*'") > unary)[foldBin];
+auto const mulExpr_def = located[
+    unary[setVal] >> *(ops(mulOps, "'*'") > unary)[foldBin]];
 
-auto const unary_def =
+auto const unary_def = located[
     guard[(Punct("!", "=") > unary)[prefix(ExprKind::Unary, UnOp::Not)] |
           (Punct("-", ">") > unary)[prefix(ExprKind::Unary, UnOp::Neg)] |
-          postfix[setVal]];
+          postfix[setVal]]];
 
-auto const postfix_def =
+auto const postfix_def = located[
     primary[setVal] >> *((Punct(".", ".") >> intLit)[mkTupleGet] |
                          (Punct(".", ".") > ident)[mkField] |
                          (Punct("[") > expr > Punct("]"))[binKind(
-                             ExprKind::Index)]);
+                             ExprKind::Index)])];
 
-auto const exprList_def = expr % Punct(",");
+auto const exprList_def = located[ expr % Punct(",")];
 
-auto const binder_def =
+auto const binder_def = located[
     ident[([](auto &c) {
       _val(c).name = _attr(c);
       _val(c).loc = locAt(_where(c).begin());
     })] >
-    Kw("in") > expr[([](auto &c) { _val(c).set = _attr(c); })];
+    Kw("in") > expr[([](auto &c) { _val(c).set = _attr(c); })]];
 
-auto const binders_def = binder % Punct(",");
+auto const binders_def = located[ binder % Punct(",")];
 
-auto const fieldInit_def =
+auto const fieldInit_def = located[
     ident[([](auto &c) {
       _val(c).name = _attr(c);
       _val(c).loc = locAt(_where(c).begin());
     })] >
-    Punct(":") > expr[([](auto &c) { _val(c).value = _attr(c); })];
+    Punct(":") > expr[([](auto &c) { _val(c).value = _attr(c); })]];
 
 auto const setTail = named(
     "',', '}', ':' or '|'",
@@ -271,19 +290,19 @@ auto const setTail = named(
         (Punct("|", "|-") > expr[toFilter] > Punct("}")) |
         (*(Punct(",") > expr[pushArg]) > Punct("}")));
 
-auto const braces_def =
+auto const braces_def = located[
     Punct("{")[start(ExprKind::SetLit)] >
-    named("expression or '}'", Punct("}") | (expr[pushArg] > setTail));
+    named("expression or '}'", Punct("}") | (expr[pushArg] > setTail))];
 
-auto const identExpr_def =
+auto const identExpr_def = located[
     ident[mkName] >>
     -(((&(Punct("{") >> ident >> Punct(":")) >> Punct("{"))[toRecord] >
        (fieldInit[pushField] % Punct(",")) > Punct("}")) |
       (Punct("(")[toCall] >
        named("expression or ')'", Punct(")") | (exprList[setArgs] >
-                                                 Punct(")")))));
+                                                 Punct(")")))))];
 
-auto const primary_def =
+auto const primary_def = located[
     intLit[mkInt] | Kw("true")[mkBool(true)] | Kw("false")[mkBool(false)] |
     Kw("ME")[start(ExprKind::Me)] | Kw("none")[start(ExprKind::NoneLit)] |
     (Kw("some")[start(ExprKind::Some)] > Punct("(") > expr[pushArg] >
@@ -301,7 +320,7 @@ auto const primary_def =
     (Punct("<<")[start(ExprKind::SeqLit)] >
      named("expression or '>>'",
            Punct(">>") | (exprList[setArgs] > Punct(">>")))) |
-    identExpr[setVal];
+    identExpr[setVal]];
 
 } // namespace
 

@@ -97,43 +97,45 @@ auto const startPattern = [](auto &c) {
   _val(c)->loc = locAt(_where(c).begin());
 };
 
-x3::rule<struct IssuerId, IssuerPattern> const issuer =
+struct IssuerId : Annotate {};
+x3::rule<IssuerId, IssuerPattern> const issuer =
     "issuer ('_', 'ANY', 'x in S', 'S >= k' or expression)";
-x3::rule<struct ConstraintId, FieldConstraint> const constraint =
+struct ConstraintId : Annotate {};
+x3::rule<ConstraintId, FieldConstraint> const constraint =
     "field constraint 'field == expr;'";
 
 auto const comma = &Punct(",");
 
-auto const issuer_def =
+auto const issuer_def = located[
     (Kw("_") >> comma)[issuerKind(IK::Underscore)] |
     (Kw("ANY") >> comma)[issuerKind(IK::Any)] |
     (ident >> Kw("in") >> ident >> comma)[mkBindIn] |
     (ident >> ident >> Punct("==") >> Kw("1") >> comma)[mkBindOne] |
     (ident >> ident >> quorumOp > expr)[mkQuorumBinder] |
-    (ident >> quorumOp > expr)[mkQuorum] | expr[mkIssuerExpr];
+    (ident >> quorumOp > expr)[mkQuorum] | expr[mkIssuerExpr]];
 
-auto const constraint_def =
+auto const constraint_def = located[
     ident[([](auto &c) {
       _val(c).field = _attr(c);
       _val(c).loc = locAt(_where(c).begin());
     })] >
     constraintOp[setF(&FieldConstraint::op)] >
-    expr[setF(&FieldConstraint::expr)] > Punct(";");
+    expr[setF(&FieldConstraint::expr)] > Punct(";")];
 
 } // namespace
 
-auto const party_def = Kw("_")[partyKind(PK::Underscore)] |
+auto const party_def = located[ Kw("_")[partyKind(PK::Underscore)] |
                        Kw("ANY")[partyKind(PK::Any)] |
-                       Kw("NOONE")[partyKind(PK::Noone)] | expr[mkPartyExpr];
+                       Kw("NOONE")[partyKind(PK::Noone)] | expr[mkPartyExpr]];
 
-auto const pattern_def =
+auto const pattern_def = located[
     Punct("[")[startPattern] > issuer[setP(&Pattern::issuer)] > Punct(",") >
     party[setP(&Pattern::verifier)] > Punct(",") >
     party[setP(&Pattern::auditor)] > Punct("]") >
     named("record name", ident)[setP(&Pattern::record)] >
     named("pattern variable", ident)[setP(&Pattern::binder)] >>
     -(Punct("{{") > *(!Punct("}}") > constraint[pushP(&Pattern::constraints)]) >
-      Punct("}}"));
+      Punct("}}"))];
 
 BOOST_SPIRIT_DEFINE(issuer, constraint, party, pattern)
 BOOST_SPIRIT_INSTANTIATE(PatternRule, Iterator, Context)

@@ -40,50 +40,50 @@ auto const setHasElse = [](auto &c) { _val(c)->hasElse = true; };
 
 using LK = LValueStep::Kind;
 auto const stepTuple = [](auto &c) {
-  LValueStep s;
-  s.kind = LK::TupleGet;
-  s.index = _attr(c);
-  s.loc = locAt(_where(c).begin());
-  _val(c)->path.push_back(std::move(s));
+  _val(c).kind = LK::TupleGet;
+  _val(c).index = _attr(c);
 };
 auto const stepField = [](auto &c) {
-  LValueStep s;
-  s.kind = LK::Field;
-  s.field = _attr(c);
-  s.loc = locAt(_where(c).begin());
-  _val(c)->path.push_back(std::move(s));
+  _val(c).kind = LK::Field;
+  _val(c).field = _attr(c);
 };
-auto const stepIndex = [](auto &c) {
-  LValueStep s;
-  s.kind = LK::Index;
-  s.key = _attr(c);
-  s.loc = locAt(_where(c).begin());
-  _val(c)->path.push_back(std::move(s));
-};
+auto const pushStep = [](auto &c) { _val(c)->path.push_back(_attr(c)); };
 
-x3::rule<struct IfStmtId, StmtPtr> const ifStmt = "'if'";
+struct LStepId : Annotate {};
+x3::rule<LStepId, LValueStep> const lstep = "'[', '.' or '<-'";
+auto const lstep_def = located[
+    (Punct(".", ".") >> intLit)[stepTuple] |
+    (Punct(".", ".") > ident)[stepField] |
+    (Punct("[") > expr[([](auto &c) {
+       _val(c).kind = LK::Index;
+       _val(c).key = _attr(c);
+     })] > Punct("]"))];
+
+struct IfStmtId : Annotate {};
+x3::rule<IfStmtId, StmtPtr> const ifStmt = "'if'";
 
 auto const semi = Punct(";");
 
 auto const typeStart = Kw("bool") | Kw("int") | Kw("principal") | Kw("set") |
                        Kw("map") | Kw("option") | Kw("seq") | Punct("(") |
-                       intLit | Punct("-") | (ident >> ident) |
+                       (-Punct("-") >> intLit >> Punct("..")) |
+                       (ident >> ident) |
                        (ident >> (Punct("..") | Punct("+") | Punct("-", ">") |
                                   Punct("*") | Punct("/") | Punct("%")));
 
-auto const ifStmt_def =
+auto const ifStmt_def = located[
     Kw("if")[start(StmtKind::If)] > expr[setP(&Stmt::cond)] >
     block[setP(&Stmt::thenBody)] >>
     -(Kw("else")[setHasElse] >
-      named("'{' or 'if'", ifStmt[setElseIf] | block[setP(&Stmt::elseBody)]));
+      named("'{' or 'if'", ifStmt[setElseIf] | block[setP(&Stmt::elseBody)]))];
 
 } // namespace
 
-auto const block_def = Punct("{") > *(!Punct("}") > stmt[([](auto &c) {
+auto const block_def = located[ Punct("{") > *(!Punct("}") > stmt[([](auto &c) {
                                         _val(c).push_back(_attr(c));
-                                      })]) > Punct("}");
+                                      })]) > Punct("}")];
 
-auto const stmt_def = guard[
+auto const stmt_def = located[ guard[
     (Kw("let")[start(StmtKind::Let)] > ident[setP(&Stmt::name)] >
      Punct("=", "=>") > expr[setP(&Stmt::value)] > semi) |
     ifStmt[([](auto &c) { _val(c) = _attr(c); })] |
@@ -98,13 +98,10 @@ auto const stmt_def = guard[
     (Kw("skip")[start(StmtKind::Skip)] > semi) |
     ((&typeStart >> type[startTyped]) > ident[setP(&Stmt::name)] >
      Punct("<-") > expr[setP(&Stmt::value)] > semi) |
-    (ident[startAssign] >>
-     *((Punct(".", ".") >> intLit)[stepTuple] |
-       (Punct(".", ".") > ident)[stepField] |
-       (Punct("[") > expr > Punct("]"))[stepIndex]) >
-     Punct("<-") > expr[setP(&Stmt::value)] > semi)];
+    (ident[startAssign] >> *lstep[pushStep] >
+     Punct("<-") > expr[setP(&Stmt::value)] > semi)]];
 
-BOOST_SPIRIT_DEFINE(ifStmt, block, stmt)
+BOOST_SPIRIT_DEFINE(lstep, ifStmt, block, stmt)
 BOOST_SPIRIT_INSTANTIATE(StmtRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(BlockRule, Iterator, Context)
 

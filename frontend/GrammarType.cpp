@@ -49,7 +49,7 @@ auto const rangeCont = Punct("..") | Punct("+") | Punct("-", ">") |
 
 } // namespace
 
-auto const type_def = guard[
+auto const type_def = located[ guard[
     Kw("bool")[start(TypeKind::Bool)] | Kw("int")[start(TypeKind::Int)] |
     Kw("principal")[start(TypeKind::Principal)] |
     (Kw("set")[start(TypeKind::Set)] > Punct("<") > type[pushArg] >
@@ -63,7 +63,7 @@ auto const type_def = guard[
     ((Punct("(")[start(TypeKind::Tuple)] > type[pushArg] >
       *(Punct(",") > type[pushArg]) > Punct(")"))[fixTuple]) |
     (ident >> !rangeCont)[mkNamed] |
-    (additive[startRange] > Punct("..") > additive[setHi])];
+    (additive[startRange] > Punct("..") > additive[setHi])]];
 
 BOOST_SPIRIT_DEFINE(type)
 BOOST_SPIRIT_INSTANTIATE(TypeRule, Iterator, Context)

@@ -214,7 +214,7 @@ struct Driver {
   template <class Fn> const char *guarded(const char *p, Fn fn) {
     st.depth = 0;
     st.heights.clear();
-    st.temporalAt = nullptr;
+    st.temporalNodes.clear();
     try {
       return fn(p);
     } catch (const x3::expectation_failure<Iterator> &e) {
@@ -262,9 +262,15 @@ struct Driver {
                            : "expected declaration");
           return recover(start + 1, st.begin, st.end);
         }
-        if (st.temporalAt) {
-          error(st.temporalAt,
-                "temporal operator outside a property (use 'property')");
+        if (!st.temporalNodes.empty()) {
+          ast::SourceLoc first = st.temporalNodes[0]->loc;
+          for (const ast::ExprPtr &e : st.temporalNodes)
+            if (e->loc.line < first.line ||
+                (e->loc.line == first.line && e->loc.col < first.col))
+              first = e->loc;
+          ok = false;
+          diags.error(first,
+                      "temporal operator outside a property (use 'property')");
           return q;
         }
         prog.decls.push_back(std::move(d));
