@@ -64,12 +64,12 @@ x3::rule<IfStmtId, StmtPtr> const ifStmt = "'if'";
 
 auto const semi = Punct(";");
 
+auto const rangeOp = Punct("..") | Punct("+") | Punct("-", ">") | Punct("*") |
+                     Punct("/") | Punct("%");
 auto const typeStart = Kw("bool") | Kw("int") | Kw("principal") | Kw("set") |
                        Kw("map") | Kw("option") | Kw("seq") | Punct("(") |
-                       (-Punct("-") >> intLit >> Punct("..")) |
-                       (ident >> ident) |
-                       (ident >> (Punct("..") | Punct("+") | Punct("-", ">") |
-                                  Punct("*") | Punct("/") | Punct("%")));
+                       (-Punct("-") >> intLit >> rangeOp) | (ident >> ident) |
+                       (ident >> rangeOp);
 
 auto const ifStmt_def = located[
     Kw("if")[start(StmtKind::If)] > expr[setP(&Stmt::cond)] >

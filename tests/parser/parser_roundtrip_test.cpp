@@ -476,7 +476,9 @@ TEST(ParserRoundTrip, RandomProgramsPrintParseEqual) {
       p.decls.push_back(genDecl());
     std::string text = frontend::printProgram(p);
     auto r = test::parse(text);
-    RC_ASSERT(r.program.has_value());
+    if (!r.program)
+      RC_FAIL("printed program does not parse:\n" + text + "\n" +
+              (r.errors.empty() ? "" : r.errors[0]));
     if (!frontend::astEqual(p, *r.program))
       RC_FAIL("not equal after re-parse:\n" + text + "\nreprinted:\n" +
               frontend::printProgram(*r.program));
