@@ -263,7 +263,8 @@ struct RoleGen {
         refrSlots.push_back(p.slot);
       }
     }
-    o.line("// transition " + t.name + " (" + t.loc.file + ":" + std::to_string(t.loc.line) + ")");
+    std::string file = t.loc.file.substr(t.loc.file.find_last_of('/') + 1);
+    o.line("// transition " + t.name + " (" + file + ":" + std::to_string(t.loc.line) + ")");
     o.open("bool fire" + name + "(rt::Step &step) {");
     o.line("const " + state + " &S = st_;");
     o.line("(void)S;");

@@ -50,7 +50,24 @@ void checkGolden(const std::string &example) {
     }
     std::string want = readFile(golden);
     EXPECT_FALSE(want.empty()) << "missing golden file " << golden << " (run with UPDATE_GOLDEN=1)";
-    EXPECT_EQ(r.files[i].text, want) << "generated " << r.files[i].name << " differs from " << golden;
+    if (r.files[i].text != want) {
+      // Report the first differing line, not the whole file.
+      std::istringstream a(r.files[i].text), b(want);
+      std::string la, lb;
+      int line = 0;
+      while (true) {
+        bool ga = bool(std::getline(a, la)), gb = bool(std::getline(b, lb));
+        ++line;
+        if (!ga && !gb)
+          break;
+        if (!ga || !gb || la != lb) {
+          ADD_FAILURE() << "generated " << r.files[i].name << " differs from " << golden << " at line " << line
+                        << "\n  generated: " << (ga ? la : "<end>") << "\n  golden:    " << (gb ? lb : "<end>")
+                        << "\n(rerun with UPDATE_GOLDEN=1 and review the diff)";
+          break;
+        }
+      }
+    }
   }
 }
 

@@ -75,7 +75,7 @@ public:
     { // log
       struct { Value k; } F;
       (void)F;
-      st_.log = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set0 = o::rangeSet(o::I(0), o::sub(o::I(1), o::I(1))); for (const Value &x1 : o::members(set0)) { F.k = x1; acc.emplace_back(x1, Value::none()); } return Value::map(std::move(acc)); }();
+      st_.log = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set0 = o::rangeSet(o::I(0), o::I(0)); for (const Value &x1 : o::members(set0)) { F.k = x1; acc.emplace_back(x1, Value::none()); } return Value::map(std::move(acc)); }();
       checkVar(st_.log, 2);
     }
     { // suspected
@@ -166,7 +166,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Assign (/work/main/examples/primary_backup.mom:41)
+  // transition Assign (primary_backup.mom:41)
   bool fireAssign(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -212,7 +212,7 @@ private:
     }
   }
 
-  // transition Receive (/work/main/examples/primary_backup.mom:50)
+  // transition Receive (primary_backup.mom:50)
   bool fireReceive(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -253,7 +253,7 @@ private:
     S.timer_suspect = true; out.startTimer(0);
   }
 
-  // transition Execute (/work/main/examples/primary_backup.mom:58)
+  // transition Execute (primary_backup.mom:58)
   bool fireExecute(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -308,7 +308,7 @@ private:
     S.timer_suspect = false; out.stopTimer(0);
   }
 
-  // transition Suspect (/work/main/examples/primary_backup.mom:70)
+  // transition Suspect (primary_backup.mom:70)
   bool fireSuspect(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -419,7 +419,7 @@ public:
     { // accepted
       struct { Value k; } F;
       (void)F;
-      st_.accepted = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set6 = o::rangeSet(o::I(0), o::sub(o::I(1), o::I(1))); for (const Value &x7 : o::members(set6)) { F.k = x7; acc.emplace_back(x7, Value::none()); } return Value::map(std::move(acc)); }();
+      st_.accepted = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set6 = o::rangeSet(o::I(0), o::I(0)); for (const Value &x7 : o::members(set6)) { F.k = x7; acc.emplace_back(x7, Value::none()); } return Value::map(std::move(acc)); }();
       checkVar(st_.accepted, 2);
     }
   }
@@ -488,7 +488,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Send (/work/main/examples/primary_backup.mom:85)
+  // transition Send (primary_backup.mom:85)
   bool fireSend(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
@@ -521,7 +521,7 @@ private:
     }
   }
 
-  // transition Accept (/work/main/examples/primary_backup.mom:93)
+  // transition Accept (primary_backup.mom:93)
   bool fireAccept(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;

@@ -119,7 +119,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Start (/work/main/examples/two_phase_commit.mom:26)
+  // transition Start (two_phase_commit.mom:26)
   bool fireStart(rt::Step &step) {
     const CoordinatorState &S = st_;
     (void)S;
@@ -147,7 +147,7 @@ private:
     }
   }
 
-  // transition Commit (/work/main/examples/two_phase_commit.mom:34)
+  // transition Commit (two_phase_commit.mom:34)
   bool fireCommit(rt::Step &step) {
     const CoordinatorState &S = st_;
     (void)S;
@@ -192,7 +192,7 @@ private:
     out.publishNoAuditor(o::principalRange(1, 3), Value::record(2, {(F.v).field(0), o::B(true)}));
   }
 
-  // transition Abort (/work/main/examples/two_phase_commit.mom:43)
+  // transition Abort (two_phase_commit.mom:43)
   bool fireAbort(rt::Step &step) {
     const CoordinatorState &S = st_;
     (void)S;
@@ -362,7 +362,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition OnPrepare (/work/main/examples/two_phase_commit.mom:57)
+  // transition OnPrepare (two_phase_commit.mom:57)
   bool fireOnPrepare(rt::Step &step) {
     const ParticipantState &S = st_;
     (void)S;
@@ -405,7 +405,7 @@ private:
     }
   }
 
-  // transition AbortAlone (/work/main/examples/two_phase_commit.mom:65)
+  // transition AbortAlone (two_phase_commit.mom:65)
   bool fireAbortAlone(rt::Step &step) {
     const ParticipantState &S = st_;
     (void)S;
@@ -432,7 +432,7 @@ private:
     }
   }
 
-  // transition Learn (/work/main/examples/two_phase_commit.mom:71)
+  // transition Learn (two_phase_commit.mom:71)
   bool fireLearn(rt::Step &step) {
     const ParticipantState &S = st_;
     (void)S;
