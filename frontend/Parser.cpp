@@ -281,7 +281,7 @@ struct Driver {
   }
 };
 
-// Runs fn on a thread with a 256 MiB stack (falls back to the caller's
+// Runs fn on a thread with a 64 MiB stack (falls back to the caller's
 // thread if one cannot be created).
 template <class Fn> void runWithLargeStack(Fn &fn) {
   pthread_attr_t attr;
@@ -291,7 +291,7 @@ template <class Fn> void runWithLargeStack(Fn &fn) {
     return nullptr;
   };
   if (pthread_attr_init(&attr) == 0) {
-    bool started = pthread_attr_setstacksize(&attr, size_t(256) << 20) == 0 &&
+    bool started = pthread_attr_setstacksize(&attr, size_t(64) << 20) == 0 &&
                    pthread_create(&thread, &attr, entry, &fn) == 0;
     pthread_attr_destroy(&attr);
     if (started) {
