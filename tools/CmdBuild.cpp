@@ -245,7 +245,7 @@ void registerBuildCommands(CLI::App &app, int &exitCode) {
     exitCode = build(*args);
   });
 
-  for (const char *name : {"sim", "conform", "keygen"}) {
+  for (const char *name : {"keygen"}) {
     auto *c = app.add_subcommand(name, std::string(name) + " (not implemented yet)");
     c->allow_extras();
     c->callback([&exitCode, name] {
