@@ -29,6 +29,7 @@ void registerFrontendCommands(CLI::App &app, int &exitCode); // parse, ir
 void registerTlaCommand(CLI::App &app, int &exitCode);       // tla
 void registerCheckCommand(CLI::App &app, int &exitCode);     // check
 void registerProveCommand(CLI::App &app, int &exitCode);     // prove
-void registerBuildCommands(CLI::App &app, int &exitCode);    // build, sim, conform, keygen
+void registerBuildCommands(CLI::App &app, int &exitCode);    // build, keygen
+void registerConformCommands(CLI::App &app, int &exitCode);  // conform, sim
 
 } // namespace mommie::tool

@@ -15,6 +15,7 @@ int main(int argc, char **argv) {
   mommie::tool::registerCheckCommand(app, exitCode);
   mommie::tool::registerProveCommand(app, exitCode);
   mommie::tool::registerBuildCommands(app, exitCode);
+  mommie::tool::registerConformCommands(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
