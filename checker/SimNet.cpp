@@ -277,9 +277,9 @@ void Sim::flush(int p, const State &s) {
 
 SimResult Sim::run() {
   res_.seed = c_.seed;
-  if (prog_.isRoundProgram()) {
+  if (prog_.isRoundProgram() && trace_) {
     res_.badInput = true;
-    res_.error = "mommie sim supports event-driven programs only";
+    res_.error = "--trace: round programs have no per-node traces (lock-step rounds)";
     return res_;
   }
   // The deployment must name exactly the program's principals.
@@ -474,7 +474,8 @@ SimResult Sim::run() {
         ++res_.byzantine;
         record(a.principal, &a, s, pick.next);
         break;
-      default:
+      default: // round steps
+        ++res_.transitions;
         break;
       }
       for (const auto &pb : a.published)

@@ -1,0 +1,356 @@
+// Trace conformance and simulation (docs/conform.md):
+//   - traces recorded by primary_backup node binaries on loopback (4
+//     replicas, 1 client) conform to the model, and tampered copies (a
+//     variable value, a published field, a dropped publish, a delivery of a
+//     statement nobody published) are rejected at the tampered step;
+//   - `mommie sim` with seeded loss / duplication / reordering / delay /
+//     crashes keeps every invariant and writes traces that conform; a
+//     seeded bug is caught by the simulator.
+#include "../e2e/E2eUtil.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+using nlohmann::json;
+
+namespace {
+
+const char *mommie() {
+  const char *m = std::getenv("MOMMIE");
+  return m ? m : "";
+}
+
+std::string src(const std::string &rel) { return std::string(MOMMIE_SOURCE_DIR) + "/" + rel; }
+
+// Runs argv (bounded), returns the exit code; stdout in `out`.
+int runCapture(const std::vector<std::string> &argv, const std::string &dir, std::string &out,
+               int ms = 120000) {
+  static int n = 0;
+  std::string o = dir + "/cap" + std::to_string(++n) + ".out";
+  int rc = e2e::waitFor(e2e::spawn(argv, o, o + ".err"), ms);
+  out = e2e::readFile(o) + e2e::readFile(o + ".err");
+  return rc;
+}
+
+std::vector<json> readJsonl(const std::string &path) {
+  std::vector<json> v;
+  std::istringstream in(e2e::readFile(path));
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty())
+      v.push_back(json::parse(line));
+  return v;
+}
+
+void writeJsonl(const std::string &path, const std::vector<json> &v) {
+  std::ofstream f(path);
+  for (const auto &j : v)
+    f << j.dump() << "\n";
+}
+
+const std::vector<std::string> kNodes = {"R0", "R1", "R2", "R3", "C0"};
+const int kNumReq = 100;
+
+// One loopback run of primary_backup, shared by the tests.
+struct Recorded {
+  static std::string dir;
+  static void SetUpTestSuite() {
+    ASSERT_STRNE(mommie(), "") << "MOMMIE is not set";
+    dir = e2e::tempDir("conform");
+    ASSERT_FALSE(dir.empty());
+    auto ports = e2e::freePorts(kNodes.size());
+    {
+      std::ofstream conf(dir + "/deploy.conf");
+      conf << "[Hosts]\n";
+      for (size_t i = 0; i < kNodes.size(); ++i)
+        conf << kNodes[i] << " = 127.0.0.1:" << ports[i] << "\n";
+      conf << "[Authentication]\n* -> * : PLAINTEXT\n";
+    }
+    std::string out;
+    int rc = runCapture({mommie(), "build", src("examples/primary_backup.mom"), "-D",
+                         "NumReq=" + std::to_string(kNumReq), "--deploy", dir + "/deploy.conf",
+                         "-o", dir + "/pb"},
+                        dir, out, 240000);
+    ASSERT_EQ(rc, 0) << out;
+    std::vector<pid_t> replicas;
+    for (int r = 0; r < 4; ++r)
+      replicas.push_back(e2e::spawn({dir + "/pb", "--id", kNodes[size_t(r)], "--deploy",
+                                     dir + "/deploy.conf", "--trace", dir + "/" + kNodes[size_t(r)] + ".jsonl",
+                                     "--run-for", "60000"},
+                                    dir + "/" + kNodes[size_t(r)] + ".out",
+                                    dir + "/" + kNodes[size_t(r)] + ".log"));
+    pid_t client = e2e::spawn({dir + "/pb", "--id", "C0", "--deploy", dir + "/deploy.conf",
+                               "--trace", dir + "/C0.jsonl", "--exit-when-quiescent", "1000",
+                               "--run-for", "60000"},
+                              dir + "/C0.out", dir + "/C0.log");
+    int crc = e2e::waitFor(client, 70000);
+    for (pid_t p : replicas)
+      kill(p, SIGTERM);
+    for (pid_t p : replicas)
+      EXPECT_EQ(e2e::waitFor(p, 10000), 0);
+    ASSERT_EQ(crc, 0) << e2e::readFile(dir + "/C0.log");
+  }
+  static std::vector<std::string> traceArgs(const std::string &d) {
+    std::vector<std::string> v;
+    for (const auto &n : kNodes)
+      v.push_back(d + "/" + n + ".jsonl");
+    return v;
+  }
+  // Copies the traces to a fresh directory, applying `edit` to one node's records.
+  static std::string tampered(const std::string &node,
+                              const std::function<void(std::vector<json> &)> &edit) {
+    std::string d = e2e::tempDir("tamper");
+    for (const auto &n : kNodes) {
+      auto recs = readJsonl(dir + "/" + n + ".jsonl");
+      if (n == node)
+        edit(recs);
+      writeJsonl(d + "/" + n + ".jsonl", recs);
+    }
+    return d;
+  }
+  static int conform(const std::string &d, std::string &out) {
+    std::vector<std::string> argv = {mommie(), "conform", src("examples/primary_backup.mom"),
+                                     "-D", "NumReq=" + std::to_string(kNumReq)};
+    for (const auto &t : traceArgs(d))
+      argv.push_back(t);
+    return runCapture(argv, d, out);
+  }
+};
+std::string Recorded::dir;
+
+class ConformPB : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { Recorded::SetUpTestSuite(); }
+  void SetUp() override {
+    if (Recorded::dir.empty())
+      GTEST_SKIP();
+  }
+};
+
+// The index of the first record of `recs` whose transition is `t`, from `from`.
+size_t findTransition(const std::vector<json> &recs, const std::string &t, size_t from = 0) {
+  for (size_t i = from; i < recs.size(); ++i)
+    if (recs[i]["transition"] == t)
+      return i;
+  return recs.size();
+}
+
+TEST_F(ConformPB, RecordedTracesConform) {
+  std::string out;
+  int rc = Recorded::conform(Recorded::dir, out);
+  EXPECT_EQ(rc, 0) << out;
+  // Every record of every node was replayed: 100 Send + 100 Accept for the
+  // client, and per replica 100 Execute (+ 100 Assign / Receive).
+  size_t total = 0;
+  for (const auto &n : kNodes)
+    total += readJsonl(Recorded::dir + "/" + n + ".jsonl").size();
+  EXPECT_GE(total, size_t(kNumReq) * 2 * 5);
+  EXPECT_NE(out.find("ok: " + std::to_string(total) + " steps conform"), std::string::npos) << out;
+  std::cout << out;
+}
+
+TEST_F(ConformPB, TamperedVariableIsRejectedAtThatStep) {
+  size_t at = 0;
+  std::string d = Recorded::tampered("R2", [&](std::vector<json> &recs) {
+    at = findTransition(recs, "Execute", 20);
+    ASSERT_LT(at, recs.size());
+    int v = recs[at]["changed"]["executeSeqNo"];
+    recs[at]["changed"]["executeSeqNo"] = v + 1;
+  });
+  std::string out;
+  EXPECT_EQ(Recorded::conform(d, out), 1) << out;
+  EXPECT_NE(out.find("node R2 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("variable executeSeqNo"), std::string::npos) << out;
+}
+
+TEST_F(ConformPB, TamperedPublishedFieldIsRejectedAtThatStep) {
+  size_t at = 0;
+  std::string d = Recorded::tampered("R1", [&](std::vector<json> &recs) {
+    at = findTransition(recs, "Execute", 30);
+    ASSERT_LT(at, recs.size());
+    auto &msg = recs[at]["published"][0]["msg"];
+    msg["res"] = (msg["res"].get<int>() + 1) % 4; // a wrong result, still in range
+  });
+  std::string out;
+  EXPECT_EQ(Recorded::conform(d, out), 1) << out;
+  EXPECT_NE(out.find("node R1 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("the model publishes"), std::string::npos) << out;
+}
+
+TEST_F(ConformPB, DroppedPublishIsRejectedAtThatStep) {
+  size_t at = 0;
+  std::string d = Recorded::tampered("R0", [&](std::vector<json> &recs) {
+    at = findTransition(recs, "Assign", 10);
+    ASSERT_LT(at, recs.size());
+    recs[at]["published"] = json::array();
+  });
+  std::string out;
+  EXPECT_EQ(Recorded::conform(d, out), 1) << out;
+  EXPECT_NE(out.find("node R0 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("the model publishes [R0"), std::string::npos) << out;
+}
+
+TEST_F(ConformPB, ForgedDeliveryIsRejected) {
+  size_t at = 0;
+  std::string d = Recorded::tampered("R3", [&](std::vector<json> &recs) {
+    at = findTransition(recs, "Execute", 5);
+    ASSERT_LT(at, recs.size());
+    json forged = recs[at]["published"][0]; // a Reply from R3 ...
+    forged["iss"] = "R0";                    // ... claimed to come from R0
+    forged["ver"] = json{{"$set", {"R3"}}};
+    recs[at]["delivered"].push_back(forged);
+  });
+  std::string out;
+  EXPECT_EQ(Recorded::conform(d, out), 1) << out;
+  EXPECT_NE(out.find("node R3 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("no step of any trace published"), std::string::npos) << out;
+}
+
+TEST_F(ConformPB, TransitionWithWrongBindingIsRejected) {
+  size_t at = 0;
+  std::string d = Recorded::tampered("C0", [&](std::vector<json> &recs) {
+    at = findTransition(recs, "Accept", 40);
+    ASSERT_LT(at, recs.size());
+    auto &r = recs[at]["binding"]["r"];
+    r["res"] = (r["res"].get<int>() + 1) % 4; // no quorum for that reply
+  });
+  std::string out;
+  EXPECT_EQ(Recorded::conform(d, out), 1) << out;
+  EXPECT_NE(out.find("node C0 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("Accept is not enabled"), std::string::npos) << out;
+}
+
+// ---- mommie sim ----
+
+std::string simDeploy(const std::string &dir, const std::vector<std::string> &names) {
+  std::ofstream conf(dir + "/sim.conf");
+  conf << "[Hosts]\n";
+  for (size_t i = 0; i < names.size(); ++i)
+    conf << names[i] << " = 127.0.0.1:" << 7000 + i << "\n";
+  return dir + "/sim.conf";
+}
+
+TEST(Sim, PrimaryBackupSeedsWithFaultsHoldAndConform) {
+  ASSERT_STRNE(mommie(), "");
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, kNodes);
+  size_t terminated = 0, lostSome = 0, crashedRuns = 0;
+  for (int seed = 1; seed <= 20; ++seed) {
+    std::string trace = dir + "/t" + std::to_string(seed) + ".jsonl", out;
+    int rc = runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "-D", "NumReq=3",
+                         "--deploy", conf, "--seed", std::to_string(seed), "--faults",
+                         "loss=0.05,dup=0.1,reorder,delay=1-20ms,crash=R" +
+                             std::to_string(seed % 4) + "@" + std::to_string(seed * 3) + "ms",
+                         "--steps", "3000", "--trace", trace, "--json"},
+                        dir, out);
+    ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
+    json r = json::parse(out.substr(0, out.find("\n}\n") + 2), nullptr, false);
+    ASSERT_FALSE(r.is_discarded()) << out;
+    EXPECT_EQ(r["ok"], true);
+    EXPECT_LE(r["crashed"].size(), 1u) << out;
+    crashedRuns += r["crashed"].size();
+    terminated += r["verdict"] == "terminated";
+    lostSome += r["lost"].get<int>() > 0;
+    rc = runCapture({mommie(), "conform", src("examples/primary_backup.mom"), "-D", "NumReq=3",
+                     "--invariants", trace},
+                    dir, out);
+    EXPECT_EQ(rc, 0) << "seed " << seed << ": " << out;
+  }
+  EXPECT_GT(terminated, 0u);
+  EXPECT_GT(lostSome, 0u);
+  EXPECT_GT(crashedRuns, 5u);
+}
+
+TEST(Sim, SameSeedSameRunDifferentSeedDifferentRun) {
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, kNodes);
+  std::string a, b, c;
+  auto run = [&](const char *seed, std::string &out) {
+    std::string t = dir + "/s" + seed + ".jsonl";
+    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "-D", "NumReq=2",
+                          "--deploy", conf, "--seed", seed, "--faults", "delay=1-5ms", "--trace", t},
+                         dir, out),
+              0)
+        << out;
+    out = e2e::readFile(t);
+  };
+  run("7", a);
+  std::string a2;
+  run("7", a2);
+  run("8", c);
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, a2);
+  EXPECT_NE(a, c);
+}
+
+TEST(Sim, TwoPhaseCommitSeedsConform) {
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, {"Co0", "P0", "P1", "P2"});
+  std::string ex = src("examples/two_phase_commit.mom");
+  int terminated = 0;
+  for (int seed = 1; seed <= 10; ++seed) {
+    std::string trace = dir + "/tpc" + std::to_string(seed) + ".jsonl", out;
+    int rc = runCapture({mommie(), "sim", ex, "--deploy", conf, "--seed", std::to_string(seed),
+                         "--faults", "dup=0.1,reorder,delay=1-10ms", "--steps", "2000", "--trace",
+                         trace},
+                        dir, out);
+    ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
+    terminated += out.find(": terminated after") != std::string::npos;
+    rc = runCapture({mommie(), "conform", ex, "--invariants", trace}, dir, out);
+    EXPECT_EQ(rc, 0) << "seed " << seed << ": " << out;
+    EXPECT_NE(out.find("ok: "), std::string::npos) << out;
+  }
+  EXPECT_EQ(terminated, 10);
+}
+
+TEST(Sim, PbftRoundsWithAByzantineReplicaKeepAgreement) {
+  // PBFT is a round program: lock-step rounds, no per-node trace; the
+  // simulator picks random round steps (mailboxes within the communication
+  // predicates, Byzantine payloads included) and checks the invariants.
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, {"R0", "R1", "R2", "R3"});
+  std::string ex = src("examples/pbft_normal_case.mom"), out;
+  for (int seed = 1; seed <= 10; ++seed) {
+    int rc = runCapture({mommie(), "sim", ex, "--deploy", conf, "--seed", std::to_string(seed),
+                         "--steps", "200", "--json"},
+                        dir, out);
+    ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
+    EXPECT_NE(out.find("\"ok\": true"), std::string::npos) << out;
+  }
+  EXPECT_EQ(runCapture({mommie(), "sim", ex, "--deploy", conf, "--trace", dir + "/x.jsonl"}, dir, out), 2)
+      << out;
+}
+
+TEST(Sim, SeededBugIsCaught) {
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, kNodes);
+  bool caught = false;
+  std::string out;
+  for (int seed = 1; seed <= 40 && !caught; ++seed) {
+    int rc = runCapture({mommie(), "sim", src("tests/bugs/primary_backup_bug.mom"), "--deploy",
+                         conf, "--seed", std::to_string(seed), "--steps", "2000"},
+                        dir, out);
+    ASSERT_TRUE(rc == 0 || rc == 1) << out;
+    caught = rc == 1 && out.find("invariant") != std::string::npos;
+  }
+  EXPECT_TRUE(caught) << out;
+}
+
+TEST(Sim, BadFaultsAreBadInput) {
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, kNodes);
+  std::string out;
+  for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=C0@1s", "bogus"}) {
+    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "--deploy", conf,
+                          "--faults", f},
+                         dir, out),
+              2)
+        << f << ": " << out;
+  }
+}
+
+} // namespace
