@@ -141,9 +141,10 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
         return nullptr;
       auto i = foldInt(*k);
       if (!i) {
-        error(key.loc, fmt::format("the index of principal set '{}' must be a constant",
-                                   base.name));
-        return nullptr;
+        // A computed member, e.g. P[phaseNo % N]: an evaluation error at
+        // check time (and in TLC) when the index leaves 0..size-1.
+        return lower::node(ir::ExprKind::Index, principalType(g->index),
+                           {lower::principalSet(g->index, base.loc), k}, e.loc);
       }
       auto m = memberOf(base.name, *i, e.loc);
       return m ? constExpr(*m, e.loc) : nullptr;
