@@ -74,6 +74,9 @@ bool parseFaults(const std::string &text, SimConfig &c, std::string &error) {
         error = "bad delay '" + val + "' (expected e.g. 1-20ms)";
         return false;
       }
+    } else if (key == "byz" && !val.empty()) {
+      c.byzantine.push_back(val);
+      c.byzantineGiven = true;
     } else if (key == "crash") {
       auto at = val.find('@');
       SimConfig::CrashAt cr;
@@ -331,7 +334,36 @@ SimResult Sim::run() {
     res_.error = "the program has no initial state";
     return res_;
   }
+  if (c_.byzantineGiven) {
+    std::vector<uint8_t> want(size_t(layout_.numPrincipals()), 0);
+    for (const auto &b : c_.byzantine) {
+      int p = principalByName(layout_, b);
+      if (p < 0) {
+        res_.badInput = true;
+        res_.error = "byz=" + b + ": not a principal of the program";
+        return res_;
+      }
+      want[size_t(p)] = 1;
+    }
+    std::vector<State> keep;
+    for (auto &i : inits) {
+      bool same = true;
+      for (int p = 0; p < layout_.numPrincipals(); ++p)
+        same &= i.isByz(p) == (want[size_t(p)] != 0);
+      if (same)
+        keep.push_back(std::move(i));
+    }
+    if (keep.empty()) {
+      res_.badInput = true;
+      res_.error = "no initial state has exactly the Byzantine principals given by byz=";
+      return res_;
+    }
+    inits = std::move(keep);
+  }
   State s = inits[rand(inits.size())];
+  for (int p = 0; p < layout_.numPrincipals(); ++p)
+    if (s.isByz(p))
+      res_.byzantineSet.push_back(layout_.principalName(p));
   struct Succ {
     Action a;
     State next;
@@ -514,7 +546,7 @@ json simResultJson(const SimResult &r) {
               {"seed", r.seed},       {"steps", r.steps},       {"transitions", r.transitions},
               {"deliveries", r.deliveries}, {"lost", r.lost},   {"duplicates", r.duplicates},
               {"byzantine_publishes", r.byzantine}, {"sim_time_ms", r.timeMs},
-              {"crashed", r.crashed}, {"final", r.finalVars}};
+              {"crashed", r.crashed}, {"byzantine", r.byzantineSet}, {"final", r.finalVars}};
 }
 
 std::string simResultText(const SimResult &r) {
@@ -526,6 +558,12 @@ std::string simResultText(const SimResult &r) {
   if (!r.crashed.empty()) {
     out += "  crashed:";
     for (const auto &c : r.crashed)
+      out += " " + c;
+    out += "\n";
+  }
+  if (!r.byzantineSet.empty()) {
+    out += "  Byzantine:";
+    for (const auto &c : r.byzantineSet)
       out += " " + c;
     out += "\n";
   }

@@ -35,9 +35,13 @@ struct SimConfig {
     int64_t atStep = -1; // step number
   };
   std::vector<CrashAt> crashes;
+  // byz=R3 (repeatable): start from an initial state whose Byzantine set
+  // is exactly these principals (default: any initial state, at random).
+  std::vector<std::string> byzantine;
+  bool byzantineGiven = false;
 };
 
-// `loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R0@2s` into `config`.
+// `loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R0@2s,byz=R3` into `config`.
 bool parseFaults(const std::string &text, SimConfig &config, std::string &error);
 
 struct SimResult {
@@ -48,7 +52,7 @@ struct SimResult {
   uint64_t seed = 0, steps = 0, transitions = 0, deliveries = 0, lost = 0,
            duplicates = 0, byzantine = 0;
   int64_t timeMs = 0;
-  std::vector<std::string> crashed;
+  std::vector<std::string> crashed, byzantineSet;
   std::vector<std::string> finalVars; // "R0.x = 3"
 };
 
