@@ -210,12 +210,13 @@ std::string transitionOp(Emitter &em, int r, int t,
     upItems.push_back(single(u));
   if (upItems.empty())
     upItems.push_back(single("UNCHANGED vars"));
-  Lines effect = letBlock(body.defs, bulletList(upItems, "/\\ "));
-
   std::vector<Lines> innerItems;
   for (auto &c : conds)
     innerItems.push_back(single(c));
-  innerItems.push_back(effect);
+  if (body.defs.empty())
+    innerItems.insert(innerItems.end(), upItems.begin(), upItems.end());
+  else
+    innerItems.push_back(letBlock(body.defs, bulletList(upItems, "/\\ ")));
   Lines inner = letBlock(binderDefs, bulletList(innerItems, "/\\ "));
   if (!quants.empty() || !binderDefs.empty())
     outer.push_back(quantify(quants, inner));

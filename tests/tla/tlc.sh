@@ -37,7 +37,9 @@ if grep -qiE "error|abort" sany.log; then
 fi
 
 if [ "$mode" = bug ]; then
-  inv=$(grep -oE "Invariant that must fail: [A-Za-z_0-9]+" "$file" | head -1 | awk '{print $NF}')
+  # The header comment may wrap the sentence over lines.
+  inv=$(sed -n '/^\/\//!q;p' "$file" | sed 's#^//##' | tr '\n' ' ' | tr -s ' ' |
+        grep -oE "Invariant that must fail: [A-Za-z_0-9]+" | head -1 | awk '{print $NF}')
   [ -n "$inv" ] || { echo "FAIL: no 'Invariant that must fail: X' line in $file"; exit 1; }
   # Check that invariant alone, so that the report names it.
   sed -i '/^INVARIANT/,$d' "$module.cfg"
