@@ -427,9 +427,67 @@ std::vector<Value> statements(const Layout &layout, const json &j, const char *w
   return out;
 }
 
+// For a crashed principal `p` whose trace ended early: delivers it every
+// statement of the pool addressed to it (enabled Deliver actions), then
+// searches up to three of its transitions (breadth first) for a path
+// whose last step publishes `st`, and replays that path on `s`.
+bool inferStep(const Layout &layout, const Generator &gen, State &s, int p, const Value &st) {
+  for (size_t rec = 0; rec < s.pool.size(); ++rec)
+    for (const auto &x : s.pool[rec].elems)
+      if (x.elems[StmtVer].contains(Value::principal(p)) &&
+          !s.known[size_t(layout.knownIndex(int(rec), p))].contains(x))
+        s.known[size_t(layout.knownIndex(int(rec), p))].insert(x);
+  struct Node {
+    State state;
+    std::vector<Action> path;
+  };
+  // Transitions read knowledge, not the pool: an empty pool keeps the
+  // generator from enumerating every pending delivery.
+  Node root{s, {}};
+  for (auto &pl : root.state.pool)
+    pl = Value::emptySet();
+  std::vector<Node> frontier{std::move(root)};
+  for (int depth = 0; depth < 3 && !frontier.empty(); ++depth) {
+    std::vector<Node> next;
+    std::vector<Action> found;
+    for (const auto &n : frontier) {
+      gen.successors(n.state, true, [&](State &&ns, const Action *a) {
+        if (!found.empty() || a->kind != Action::Kind::Transition || a->principal != p)
+          return;
+        bool hit = false;
+        for (const auto &pb : a->published)
+          hit |= pb.statement == st;
+        if (hit) {
+          found = n.path;
+          found.push_back(*a);
+        } else if (next.size() < 64) {
+          Node m{std::move(ns), n.path};
+          m.path.push_back(*a);
+          next.push_back(std::move(m));
+        }
+      });
+      if (!found.empty())
+        break;
+    }
+    if (!found.empty()) {
+      for (const auto &a : found) {
+        std::vector<Published> pub;
+        if (!replayTransition(layout, s, a.role, p, a.transition, a.bindings, pub).empty())
+          return false;
+      }
+      return true;
+    }
+    frontier = std::move(next);
+  }
+  return false;
+}
+
 ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
                          std::vector<NodeView> nodes, const ConformOptions &options) {
   const auto &prog = layout.program();
+  std::vector<int> crashed;
+  for (const auto &c : options.crashed)
+    crashed.push_back(principalByName(layout, c));
   ConformResult res;
   const TraceRecord *cur = nullptr;
   auto fail = [&](const std::string &msg) {
@@ -471,6 +529,31 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
       if (!pick) {
         if (!blocked)
           break;
+        // A crashed node's unrecorded step may explain a missing statement.
+        bool inferred = false;
+        for (const auto &m : nodes) {
+          if (m.next >= m.records.size() || inferred)
+            continue;
+          for (const auto &st : statements(layout, m.records[m.next]->j.value("delivered", json()),
+                                           "delivered")) {
+            int iss = int(st.elems[StmtIss].num);
+            if (s.pool[size_t(st.elems[StmtMsg].num)].contains(st) ||
+                std::find(crashed.begin(), crashed.end(), iss) == crashed.end())
+              continue;
+            bool ended = true;
+            for (const auto &o : nodes)
+              if (o.p == iss)
+                ended = o.next >= o.records.size();
+            if (!ended)
+              continue;
+            inferred = inferStep(layout, gen, s, iss, st);
+            break;
+          }
+        }
+        if (inferred) {
+          ++res.inferred;
+          continue;
+        }
         // Stuck: prefer a delivery that no remaining record publishes.
         std::vector<Value> later;
         for (const auto &m : nodes)

@@ -46,11 +46,16 @@ std::string replayDeliver(const Layout &layout, State &s, int q, const Value &st
 struct ConformOptions {
   bool invariants = false; // check every invariant after every step
   size_t maxInits = 64;    // initial states tried
+  // Principals that crashed (kill -9): their trace may lack its last steps.
+  // A delivery of a statement such a principal issued after its trace ends
+  // is explained by searching for one enabled model transition of it that
+  // publishes the statement (counted in `inferred`).
+  std::vector<std::string> crashed;
 };
 
 struct ConformResult {
   bool ok = false;
-  uint64_t records = 0, transitions = 0, deliveries = 0;
+  uint64_t records = 0, transitions = 0, deliveries = 0, inferred = 0;
   // On failure: where and what.
   std::string node, file, message;
   int64_t seq = -1;

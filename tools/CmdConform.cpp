@@ -20,6 +20,7 @@ struct ConformArgs {
   std::vector<std::string> defines;
   std::vector<std::string> traces;
   bool invariants = false;
+  std::vector<std::string> crashed;
 };
 
 int runConform(const ConformArgs &a) {
@@ -40,6 +41,11 @@ int runConform(const ConformArgs &a) {
       if (line.find_first_not_of(" \t\r") == std::string::npos)
         continue;
       auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() && in.eof()) {
+        // The last line has no newline: the writer was killed mid-write.
+        std::cerr << path << ":" << lineNo << ": note: ignoring a truncated last line\n";
+        break;
+      }
       if (j.is_discarded()) {
         std::cerr << path << ":" << lineNo << ": error: not a JSON object\n";
         return BadInput;
@@ -49,10 +55,14 @@ int runConform(const ConformArgs &a) {
   }
   checker::ConformOptions o;
   o.invariants = a.invariants;
+  o.crashed = a.crashed;
   checker::ConformResult r = checker::conformTraces(*program, records, o);
   if (r.ok) {
     std::cout << "ok: " << r.records << " steps conform (" << r.transitions << " transitions, "
-              << r.deliveries << " deliveries)\n";
+              << r.deliveries << " deliveries";
+    if (r.inferred)
+      std::cout << ", " << r.inferred << " unrecorded steps of crashed nodes inferred";
+    std::cout << ")\n";
     return Ok;
   }
   std::cout << "mommie conform: step does not conform";
@@ -123,6 +133,9 @@ void registerConformCommands(CLI::App &app, int &exitCode) {
   c->add_option("traces", ca->traces, "trace files (JSON lines)")->required();
   addDefineOption(c, ca->defines);
   c->add_flag("--invariants", ca->invariants, "also check every invariant after every step");
+  c->add_option("--crashed", ca->crashed,
+                "NODE was killed: infer model steps for its unrecorded last steps")
+      ->allow_extra_args(false);
   c->callback([ca, &exitCode] { exitCode = runConform(*ca); });
 
   auto sa = std::make_shared<SimArgs>();
