@@ -224,6 +224,57 @@ TEST_F(ConformPB, TransitionWithWrongBindingIsRejected) {
   EXPECT_NE(out.find("Accept is not enabled"), std::string::npos) << out;
 }
 
+// kill -9 of the primary mid-run (as in tests/e2e): the backups suspect it;
+// the traces conform, the primary's unrecorded last steps (its trace is
+// flushed every 20 ms) being inferred with --crashed R0.
+TEST(ConformKill, PrimaryKilledTracesConformWithCrashed) {
+  ASSERT_STRNE(mommie(), "");
+  std::string dir = e2e::tempDir("conform-kill");
+  auto ports = e2e::freePorts(kNodes.size());
+  {
+    std::ofstream conf(dir + "/deploy.conf");
+    conf << "[Hosts]\n";
+    for (size_t i = 0; i < kNodes.size(); ++i)
+      conf << kNodes[i] << " = 127.0.0.1:" << ports[i] << "\n";
+  }
+  std::string out;
+  ASSERT_EQ(runCapture({mommie(), "build", src("examples/primary_backup.mom"), "-D", "NumReq=1000",
+                        "--deploy", dir + "/deploy.conf", "-o", dir + "/pb"},
+                       dir, out, 240000),
+            0)
+      << out;
+  std::vector<pid_t> pids;
+  for (const auto &n : kNodes)
+    pids.push_back(e2e::spawn({dir + "/pb", "--id", n, "--deploy", dir + "/deploy.conf", "--trace",
+                               dir + "/" + n + ".jsonl", "--run-for", "60000"},
+                              dir + "/" + n + ".out", dir + "/" + n + ".log"));
+  auto count = [&](const std::string &n, const std::string &t) {
+    std::string s = e2e::readFile(dir + "/" + n + ".jsonl");
+    size_t k = 0;
+    for (size_t pos = 0; (pos = s.find("\"transition\":\"" + t + "\"", pos)) != std::string::npos; ++pos)
+      ++k;
+    return k;
+  };
+  ASSERT_TRUE(e2e::eventually(30000, [&] { return count("C0", "Accept") >= 50; }));
+  kill(pids[0], SIGKILL);
+  e2e::waitFor(pids[0], 5000);
+  bool suspected = e2e::eventually(20000, [&] {
+    return count("R1", "Suspect") && count("R2", "Suspect") && count("R3", "Suspect");
+  });
+  for (size_t i = 1; i < pids.size(); ++i)
+    kill(pids[i], SIGTERM);
+  for (size_t i = 1; i < pids.size(); ++i)
+    EXPECT_EQ(e2e::waitFor(pids[i], 10000), 0);
+  EXPECT_TRUE(suspected);
+  std::vector<std::string> argv = {mommie(), "conform", src("examples/primary_backup.mom"), "-D",
+                                   "NumReq=1000", "--crashed", "R0"};
+  for (const auto &n : kNodes)
+    argv.push_back(dir + "/" + n + ".jsonl");
+  EXPECT_EQ(runCapture(argv, dir, out, 300000), 0) << out;
+  EXPECT_NE(out.find("ok: "), std::string::npos) << out;
+  std::cout << out.substr(out.find("ok: ") == std::string::npos ? 0 : out.find("ok: "));
+}
+
 // ---- mommie sim ----
 
 std::string simDeploy(const std::string &dir, const std::vector<std::string> &names) {
