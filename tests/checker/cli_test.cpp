@@ -1,0 +1,70 @@
+// `mommie check` end to end: exit codes, the summary line, --json and
+// --trace-svg.
+#include "Support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+
+using namespace mommie::checker::testing;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out;
+};
+
+Run runMommie(const std::string &args) {
+  const char *bin = getenv("MOMMIE");
+  std::string cmd = std::string(bin ? bin : "mommie") + " " + args + " 2>/dev/null";
+  Run r{-1, ""};
+  FILE *f = popen(cmd.c_str(), "r");
+  if (!f)
+    return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0)
+    r.out.append(buf.data(), n);
+  int status = pclose(f);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+} // namespace
+
+TEST(Cli, ExitCodesAndSummary) {
+  if (!getenv("MOMMIE"))
+    GTEST_SKIP() << "MOMMIE not set";
+  std::string ex = sourceDir() + "/examples/two_phase_commit.mom";
+  auto ok = runMommie("check -q --no-symmetry " + ex);
+  EXPECT_EQ(ok.code, 0);
+  EXPECT_NE(ok.out.find("distinct states: 10820"), std::string::npos) << ok.out;
+  auto bug = runMommie("check -q " + sourceDir() + "/tests/bugs/two_phase_commit_bug.mom");
+  EXPECT_EQ(bug.code, 1);
+  EXPECT_NE(bug.out.find("invariant CommitValidity is violated"), std::string::npos);
+  EXPECT_EQ(runMommie("check -q /nonexistent/x.mom").code, 2);
+  EXPECT_EQ(runMommie("check -q --max-states 100 --no-symmetry " + ex).code, 3);
+}
+
+TEST(Cli, JsonAndSvg) {
+  if (!getenv("MOMMIE"))
+    GTEST_SKIP() << "MOMMIE not set";
+  std::string svg = ::testing::TempDir() + "/trace.svg";
+  auto r = runMommie("check -q --json --trace-svg " + svg + " " + sourceDir() +
+                  "/tests/bugs/two_phase_commit_bug.mom");
+  EXPECT_EQ(r.code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["verdict"], "invariant");
+  EXPECT_EQ(j["name"], "CommitValidity");
+  EXPECT_EQ(j["steps"], 5);
+  EXPECT_EQ(j["trace"][1]["kind"], "transition");
+  EXPECT_EQ(j["trace"][1]["transition"], "Start");
+  std::ifstream in(svg);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("<svg"), std::string::npos);
+  EXPECT_NE(text.find("marker-end"), std::string::npos); // delivery arrows
+}
