@@ -409,6 +409,26 @@ TEST(Sim, SeededBugIsCaught) {
   EXPECT_TRUE(caught) << out;
 }
 
+TEST(Sim, BuggyProgramsTraceDoesNotConformToTheCorrectProgram) {
+  // The seeded bug accepts on F+1 = 2 equal replies; its runs are not
+  // behaviours of the correct program (2F+1 = 3 replies).
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, kNodes);
+  std::string out, trace = dir + "/bug.jsonl";
+  ASSERT_EQ(runCapture({mommie(), "sim", src("tests/bugs/primary_backup_bug.mom"), "--deploy", conf,
+                        "--seed", "1", "--trace", trace},
+                       dir, out),
+            0)
+      << out;
+  EXPECT_EQ(runCapture({mommie(), "conform", src("tests/bugs/primary_backup_bug.mom"), trace}, dir, out), 0)
+      << out;
+  EXPECT_EQ(runCapture({mommie(), "conform", src("examples/primary_backup.mom"), trace}, dir, out), 1)
+      << out;
+  EXPECT_NE(out.find("Accept is not enabled with this binding: pattern 1 (Reply): quorum not reached"),
+            std::string::npos)
+      << out;
+}
+
 TEST(Sim, BadFaultsAreBadInput) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
