@@ -63,7 +63,7 @@ Heartbeat_Mailboxes(q) ==
 
 \* Round Heartbeat: self's variables after update (failure_detector.mom:23).
 Heartbeat_Update(self, mbox) ==
-  LET lastSeen_1 == [q \in P |-> IF q \in (DOMAIN mbox) THEN 0 ELSE IF \E s \in DOMAIN mbox : q \in mbox[s] THEN 1 + 1 ELSE SetMin({lastSeen[self][q] + 1, 1 + 1})]
+  LET lastSeen_1 == [q \in P |-> IF q \in (DOMAIN mbox) THEN 0 ELSE IF \E s \in DOMAIN mbox : q \in mbox[s] THEN 2 ELSE SetMin({lastSeen[self][q] + 1, 2})]
   IN  [lastSeen |-> lastSeen_1]
 
 \* Round Heartbeat (failure_detector.mom:23), lock step: every live process sends, receives a mailbox and updates.

@@ -11,18 +11,19 @@ ASSUME N = 3 /\ V = 2 /\ MaxPhase = 3
 CONSTANTS P0, P1, P2
 
 P == {P0, P1, P2}  \* last_voting.mom:18
+P_Order == <<P0, P1, P2>>  \* P[i] is P_Order[i + 1]
 Principals == P
 
-\* last_voting.mom:25
-coord(ph) == IF (ph % 3) = 0 THEN P0 ELSE IF (ph % 3) = 1 THEN P1 ELSE P2
+\* last_voting.mom:23
+coord(ph) == P_Order[(ph % 3) + 1]
 
 VARIABLES
-  x,  \* Process.x of each P (last_voting.mom:29)
-  ts,  \* Process.ts of each P (last_voting.mom:30)
-  vote,  \* Process.vote of each P (last_voting.mom:31)
-  commit,  \* Process.commit of each P (last_voting.mom:32)
-  ready,  \* Process.ready of each P (last_voting.mom:33)
-  decision,  \* Process.decision of each P (last_voting.mom:34)
+  x,  \* Process.x of each P (last_voting.mom:26)
+  ts,  \* Process.ts of each P (last_voting.mom:27)
+  vote,  \* Process.vote of each P (last_voting.mom:28)
+  commit,  \* Process.commit of each P (last_voting.mom:29)
+  ready,  \* Process.ready of each P (last_voting.mom:30)
+  decision,  \* Process.decision of each P (last_voting.mom:31)
   phaseNo,  \* current phase
   roundNo  \* current round within the phase
 
@@ -40,7 +41,7 @@ TypeOK ==
   /\ roundNo \in 0..3
 
 Init ==
-  /\ x \in [P -> 0..(2 - 1)]
+  /\ x \in [P -> 0..1]
   /\ ts = [self \in P |-> 0]
   /\ vote = [self \in P |-> 0]
   /\ commit = [self \in P |-> FALSE]
@@ -49,7 +50,7 @@ Init ==
   /\ phaseNo = 0
   /\ roundNo = 0
 
-\* Round Collect (last_voting.mom:37): what self sends to q, if anything.
+\* Round Collect (last_voting.mom:34): what self sends to q, if anything.
 Collect_Send(self, q) ==
   IF q = coord(phaseNo) THEN Some(<<x[self], ts[self]>>)
     ELSE None
@@ -63,7 +64,7 @@ Collect_Sent(q) ==
 Collect_Mailboxes(q) ==
   Mailboxes(Collect_Sent(q), {}, {})
 
-\* Round Collect: self's variables after update (last_voting.mom:37).
+\* Round Collect: self's variables after update (last_voting.mom:34).
 Collect_Update(self, mbox) ==
   LET maxTs == SetMax({mbox[p][2] : p \in DOMAIN mbox})
       vote_1 == SetMin({mbox[p_1][1] : p_1 \in {p_1 \in DOMAIN mbox : mbox[p_1][2] = maxTs}})
@@ -72,7 +73,7 @@ Collect_Update(self, mbox) ==
       commit_2 == IF (self = coord(phaseNo)) /\ ((2 * Cardinality(DOMAIN mbox)) > 3) THEN commit_1 ELSE commit[self]
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote_2, commit |-> commit_2, ready |-> ready[self], decision |-> decision[self]]
 
-\* Round Collect (last_voting.mom:37), lock step: every live process sends, receives a mailbox and updates.
+\* Round Collect (last_voting.mom:34), lock step: every live process sends, receives a mailbox and updates.
 Collect ==
   /\ phaseNo < 3
   /\ roundNo = 0
@@ -86,7 +87,7 @@ Collect ==
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Propose (last_voting.mom:49): what self sends to q, if anything.
+\* Round Propose (last_voting.mom:46): what self sends to q, if anything.
 Propose_Send(self, q) ==
   IF ((self = coord(phaseNo)) /\ commit[self]) /\ q \in P THEN Some(vote[self])
     ELSE None
@@ -100,7 +101,7 @@ Propose_Sent(q) ==
 Propose_Mailboxes(q) ==
   Mailboxes(Propose_Sent(q), {}, {})
 
-\* Round Propose: self's variables after update (last_voting.mom:49).
+\* Round Propose: self's variables after update (last_voting.mom:46).
 Propose_Update(self, mbox) ==
   LET x_1 == mbox[coord(phaseNo)]
       ts_1 == phaseNo + 1
@@ -108,7 +109,7 @@ Propose_Update(self, mbox) ==
       ts_2 == IF coord(phaseNo) \in (DOMAIN mbox) THEN ts_1 ELSE ts[self]
   IN  [x |-> x_2, ts |-> ts_2, vote |-> vote[self], commit |-> commit[self], ready |-> ready[self], decision |-> decision[self]]
 
-\* Round Propose (last_voting.mom:49), lock step: every live process sends, receives a mailbox and updates.
+\* Round Propose (last_voting.mom:46), lock step: every live process sends, receives a mailbox and updates.
 Propose ==
   /\ phaseNo < 3
   /\ roundNo = 1
@@ -122,7 +123,7 @@ Propose ==
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Ack (last_voting.mom:60): what self sends to q, if anything.
+\* Round Ack (last_voting.mom:57): what self sends to q, if anything.
 Ack_Send(self, q) ==
   IF (ts[self] = (phaseNo + 1)) /\ q = coord(phaseNo) THEN Some(x[self])
     ELSE None
@@ -136,13 +137,13 @@ Ack_Sent(q) ==
 Ack_Mailboxes(q) ==
   Mailboxes(Ack_Sent(q), {}, {})
 
-\* Round Ack: self's variables after update (last_voting.mom:60).
+\* Round Ack: self's variables after update (last_voting.mom:57).
 Ack_Update(self, mbox) ==
   LET ready_1 == TRUE
       ready_2 == IF (self = coord(phaseNo)) /\ ((2 * Cardinality(DOMAIN mbox)) > 3) THEN ready_1 ELSE ready[self]
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote[self], commit |-> commit[self], ready |-> ready_2, decision |-> decision[self]]
 
-\* Round Ack (last_voting.mom:60), lock step: every live process sends, receives a mailbox and updates.
+\* Round Ack (last_voting.mom:57), lock step: every live process sends, receives a mailbox and updates.
 Ack ==
   /\ phaseNo < 3
   /\ roundNo = 2
@@ -156,7 +157,7 @@ Ack ==
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Decide (last_voting.mom:70): what self sends to q, if anything.
+\* Round Decide (last_voting.mom:67): what self sends to q, if anything.
 Decide_Send(self, q) ==
   IF ((self = coord(phaseNo)) /\ ready[self]) /\ q \in P THEN Some(vote[self])
     ELSE None
@@ -170,7 +171,7 @@ Decide_Sent(q) ==
 Decide_Mailboxes(q) ==
   Mailboxes(Decide_Sent(q), {}, {})
 
-\* Round Decide: self's variables after update (last_voting.mom:70).
+\* Round Decide: self's variables after update (last_voting.mom:67).
 Decide_Update(self, mbox) ==
   LET decision_1 == Some(mbox[coord(phaseNo)])
       decision_2 == IF coord(phaseNo) \in (DOMAIN mbox) THEN decision_1 ELSE decision[self]
@@ -178,7 +179,7 @@ Decide_Update(self, mbox) ==
       ready_1 == FALSE
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote[self], commit |-> commit_1, ready |-> ready_1, decision |-> decision_2]
 
-\* Round Decide (last_voting.mom:70), lock step: every live process sends, receives a mailbox and updates.
+\* Round Decide (last_voting.mom:67), lock step: every live process sends, receives a mailbox and updates.
 Decide ==
   /\ phaseNo < 3
   /\ roundNo = 3
@@ -208,16 +209,16 @@ Spec == Init /\ [][Next]_vars
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
-\* last_voting.mom:84
+\* last_voting.mom:81
 Agreement == \A p \in P : \A q \in P : ((decision[p] # None) /\ (decision[q] # None)) => (decision[p] = decision[q])
 
-\* last_voting.mom:92
+\* last_voting.mom:89
 DecisionLocked == \A p \in P : (decision[p] # None) => (\E t \in 1..3 : ((2 * Cardinality({q \in P : ts[q] >= t})) > 3) /\ (\A q_1 \in P : (ts[q_1] >= t) => (Some(x[q_1]) = decision[p])))
 
-\* last_voting.mom:100
+\* last_voting.mom:97
 ReadyMajority == \A c \in P : ready[c] => (commit[c] /\ ((2 * Cardinality({q \in P : (ts[q] = (phaseNo + 1)) /\ (x[q] = vote[c])})) > 3))
 
-\* last_voting.mom:107
+\* last_voting.mom:104
 OneCoordinator == \A c \in P : commit[c] => (c = coord(phaseNo))
 
 ====

@@ -17,7 +17,7 @@ Principals == P
 count(m, v) == Cardinality({p \in DOMAIN m : m[p] = v})
 
 \* one_third_rule.mom:20
-minMostOften(m) == SetMin({v \in 0..(2 - 1) : \A w \in 0..(2 - 1) : count(m, v) >= count(m, w)})
+minMostOften(m) == SetMin({v \in 0..1 : \A w \in 0..1 : count(m, v) >= count(m, w)})
 
 VARIABLES
   input,  \* Process.input of each P (one_third_rule.mom:24)
@@ -37,7 +37,7 @@ TypeOK ==
   /\ roundNo \in 0..0
 
 Init ==
-  /\ input \in [P -> 0..(2 - 1)]
+  /\ input \in [P -> 0..1]
   /\ x = [self \in P |-> 0]
   /\ decision = [self \in P |-> None]
   /\ phaseNo = 0
@@ -62,11 +62,11 @@ Exchange_Update(self, mbox) ==
   LET v == minMostOften(mbox)
       x_1 == v
       decision_1 == Some(v)
-      decision_2 == IF (3 * count(mbox, v)) > (2 * 4) THEN decision_1 ELSE decision[self]
+      decision_2 == IF (3 * count(mbox, v)) > 8 THEN decision_1 ELSE decision[self]
       x_2 == input[self]
       x_3 == IF phaseNo = 0 THEN x_2 ELSE x[self]
-      x_4 == IF (3 * Cardinality(DOMAIN mbox)) > (2 * 4) THEN x_1 ELSE x_3
-      decision_3 == IF (3 * Cardinality(DOMAIN mbox)) > (2 * 4) THEN decision_2 ELSE decision[self]
+      x_4 == IF (3 * Cardinality(DOMAIN mbox)) > 8 THEN x_1 ELSE x_3
+      decision_3 == IF (3 * Cardinality(DOMAIN mbox)) > 8 THEN decision_2 ELSE decision[self]
   IN  [input |-> input[self], x |-> x_4, decision |-> decision_3]
 
 \* Round Exchange (one_third_rule.mom:29), lock step: every live process sends, receives a mailbox and updates.
@@ -99,10 +99,13 @@ Agreement == \A p \in P : \A q \in P : ((decision[p] # None) /\ (decision[q] # N
 \* one_third_rule.mom:55
 Integrity == \A p \in P : (decision[p] # None) => (\E q \in P : Some(input[q]) = decision[p])
 
-\* one_third_rule.mom:61
-EstimatesAreInputs == (phaseNo > 0) => (\A p \in P : \E q \in P : input[q] = x[p])
+\* one_third_rule.mom:62
+NoEarlyDecision == (phaseNo = 0) => (\A p \in P : decision[p] = None)
 
 \* one_third_rule.mom:66
-DecisionLocked == \A p \in P : (decision[p] # None) => ((3 * Cardinality({q \in P : Some(x[q]) = decision[p]})) > (2 * 4))
+EstimatesAreInputs == (phaseNo > 0) => (\A p \in P : \E q \in P : input[q] = x[p])
+
+\* one_third_rule.mom:71
+DecisionLocked == \A p \in P : (decision[p] # None) => ((3 * Cardinality({q \in P : Some(x[q]) = decision[p]})) > 8)
 
 ====

@@ -70,7 +70,7 @@ TypeOK ==
 Init ==
   /\ executeSeqNo = [self \in R |-> 0]
   /\ nextSeqNo = [self \in R |-> 0]
-  /\ log = [self \in R |-> [k \in 0..(1 - 1) |-> None]]
+  /\ log = [self \in R |-> [k \in 0..0 |-> None]]
   /\ suspected = [self \in R |-> FALSE]
   /\ Replica_suspect_running = [p \in R |-> FALSE]
   /\ Replica_Assign_fired = [p \in R |-> {}]
@@ -79,7 +79,7 @@ Init ==
   /\ Replica_Suspect_fired = [p \in R |-> {}]
   /\ next = [self \in C |-> 0]
   /\ waiting = [self \in C |-> FALSE]
-  /\ accepted = [self \in C |-> [k \in 0..(1 - 1) |-> None]]
+  /\ accepted = [self \in C |-> [k \in 0..0 |-> None]]
   /\ Client_Accept_fired = [p \in C |-> {}]
   /\ pool_Request = {}
   /\ pool_Order = {}
@@ -111,9 +111,9 @@ Replica_Receive(self) ==
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
        /\ (self # R0) /\ (req.client = c)
        /\ <<c, req>> \notin Replica_Receive_fired[self]
-       /\ /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = TRUE]
-          /\ Replica_Receive_fired' = [Replica_Receive_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-          /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+       /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = TRUE]
+       /\ Replica_Receive_fired' = [Replica_Receive_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
+       /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
 
 \* primary_backup.mom:58
 Replica_Execute(self) ==
@@ -233,13 +233,13 @@ Spec == Init /\ [][Next]_vars
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
 \* primary_backup.mom:106
-CorrectResult == \A c \in C : \A k \in 0..(1 - 1) : (accepted[c][k] # None) => ((Get(accepted[c][k]).res = execute(Get(accepted[c][k]).req)) /\ (Get(accepted[c][k]).req.id = k))
+CorrectResult == \A c \in C : \A k \in 0..0 : (accepted[c][k] # None) => ((Get(accepted[c][k]).res = execute(Get(accepted[c][k]).req)) /\ (Get(accepted[c][k]).req.id = k))
 
 \* primary_backup.mom:113
-SameOrder == \A p \in R : \A q \in R : \A k \in 0..(1 - 1) : ((log[p][k] # None) /\ (log[q][k] # None)) => (log[p][k] = log[q][k])
+SameOrder == \A p \in R : \A q \in R : \A k \in 0..0 : ((log[p][k] # None) /\ (log[q][k] # None)) => (log[p][k] = log[q][k])
 
 \* primary_backup.mom:119
-Durable == \A c \in C : \A k \in 0..(1 - 1) : (accepted[c][k] # None) => (Cardinality({p \in R : \E j \in 0..(1 - 1) : log[p][j] = Some(Get(accepted[c][k]).req)}) >= 3)
+Durable == \A c \in C : \A k \in 0..0 : (accepted[c][k] # None) => (Cardinality({p \in R : \E j \in 0..0 : log[p][j] = Some(Get(accepted[c][k]).req)}) >= 3)
 
 \* primary_backup.mom:126
 ExecutedPrefix == \A p \in R : executeSeqNo[p] <= nextSeqNo[R0]
