@@ -86,6 +86,13 @@ SVal Evaluator::eval(const Expr &e) {
   case ExprKind::TupleGet:
     return eval(*e.args.at(0)).elems.at(e.index);
   case ExprKind::Index: {
+    if (e.args.at(0)->kind == ExprKind::PrincipalSet) {
+      // P[i]: the i-th member (outside 0..size-1 an evaluation error, which
+      // proofs do not cover; the term is then simply first + i).
+      const auto &ps = prog.principalSets.at(e.args[0]->index);
+      return SVal::scalar(
+          s.mkAdd(s.intConst(ps.first), eval(*e.args.at(1)).t));
+    }
     const Type &ct = typeOf(*e.args.at(0));
     if (ct.kind != TypeKind::Map)
       throw Unsupported("indexing a sequence");
