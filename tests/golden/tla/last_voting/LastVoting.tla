@@ -221,4 +221,16 @@ ReadyMajority == \A c \in P : ready[c] => (commit[c] /\ ((2 * Cardinality({q \in
 \* last_voting.mom:104
 OneCoordinator == \A c \in P : commit[c] => (c = coord(phaseNo))
 
+\* last_voting.mom:111
+TsBound == \A q \in P : ts[q] <= (phaseNo + (IF roundNo >= 2 THEN 1 ELSE 0))
+
+\* last_voting.mom:115
+CommitWindow == \A c \in P : (commit[c] => (roundNo >= 1)) /\ (ready[c] => (roundNo = 3))
+
+\* last_voting.mom:120
+CurrentAdopters == \A q \in P : (ts[q] = (phaseNo + 1)) => (commit[coord(phaseNo)] /\ (x[q] = vote[coord(phaseNo)]))
+
+\* last_voting.mom:129
+VoteRespectsLocks == \A c \in P : \A v \in 0..1 : \A t \in 1..3 : (commit[c] /\ (t <= phaseNo) /\ ((2 * Cardinality({q \in P : ts[q] >= t})) > 3) /\ (\A q_1 \in P : (ts[q_1] >= t) => (x[q_1] = v))) => (vote[c] = v)
+
 ====
