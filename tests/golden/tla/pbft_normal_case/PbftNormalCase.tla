@@ -178,4 +178,10 @@ PreparedUnique == \A p \in R \ byz : \A q \in R \ byz : ((prepared[p] # None) /\
 \* pbft_normal_case.mom:91
 DecidedPrepared == \A p \in R \ byz : ((decided[p] # None) => (decided[p] = prepared[p])) /\ ((prepared[p] # None) => (prepared[p] = accepted[p]))
 
+\* pbft_normal_case.mom:101
+NothingEarly == (phaseNo = 0) => (\A p \in R \ byz : (decided[p] = None) /\ ((roundNo <= 1) => (prepared[p] = None)) /\ ((roundNo = 0) => (accepted[p] = None)))
+
+\* pbft_normal_case.mom:109
+AcceptedFromPrimary == (R0 \in (R \ byz)) => (\A p \in R \ byz : (accepted[p] # None) => (accepted[p] = Some(proposal[R0])))
+
 ====
