@@ -6,7 +6,7 @@
 #
 #   golden.sh MOMMIE FILE.mom GOLDEN_DIR
 set -uo pipefail
-mommie=$1 file=$2 golden=$3
+mommie=$(realpath "$1") file=$(realpath "$2") golden=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$mommie" tla "$file" -o "$dir" || { echo "FAIL: mommie tla exited $?"; exit 1; }

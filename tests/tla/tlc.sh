@@ -10,7 +10,7 @@
 # Exits 77 (CTest SKIP_RETURN_CODE) when TLA2TOOLS_JAR is unset. Bounded by
 # TLC_TIMEOUT seconds (default 900) for TLC and for mommie check.
 set -uo pipefail
-mode=$1 mommie=$2 file=$3
+mode=$1 mommie=$(realpath "$2") file=$(realpath "$3")
 if [ -z "${TLA2TOOLS_JAR:-}" ]; then
   echo "TLA2TOOLS_JAR is not set: skipping"
   exit 77
