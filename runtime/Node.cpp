@@ -1,6 +1,8 @@
 // The node driver (see Node.h).
 #include "runtime/Node.h"
 
+#include "runtime/Auth.h"
+
 namespace mommie::rt {
 
 namespace {
@@ -12,6 +14,14 @@ Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
       lastActivity_(EventLoop::now()) {
   for (const auto &[rec, field] : info.fieldIndexes)
     pool_.addFieldIndex(rec, field);
+  perIssuer_.assign(info.principals.size(), 0);
+}
+
+void Node::reject(Reject r, const char *why) {
+  ++stats_.rejected;
+  stats_.rejects.add(r);
+  if (log_.enabled(LogLevel::Warn) && (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
+    log_.warn("rejected", {{"why", why}, {"reason", rejectName(r)}});
 }
 
 Node::~Node() = default;
@@ -53,11 +63,21 @@ std::vector<uint8_t> Node::encodeStatementFrame(const Statement &s) {
 void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
   if (failed_)
     return;
+  Statement s;
+  if (auth_) {
+    Reject why;
+    if (!auth_->open(peer, data, size, s, why)) {
+      reject(why, "frame not authenticated");
+      return;
+    }
+    deliver(peer, std::move(s));
+    return;
+  }
   Reader r(data, size);
   uint8_t type = r.u8();
-  Statement s;
   if (type != FrameStatement || !Statement::decode(r, s) || !r.atEnd()) {
     ++stats_.rejected;
+    stats_.rejects.add(Reject::BadFrame);
     log_.warn("bad_frame", {{"peer", peer >= 0 && size_t(peer) < info_.principals.size()
                                          ? info_.principals[size_t(peer)]
                                          : std::to_string(peer)},
@@ -70,14 +90,18 @@ void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
 bool Node::deliver(int peer, Statement s) {
   const Schema &sc = info_.schema;
   std::string why;
+  Reject reason = Reject::BadRecord;
   bool ok = s.issuer == peer && s.verifiers.setContains(Value::principal(me_));
-  if (!ok)
+  if (!ok) {
     why = s.issuer != peer ? "issuer is not the sending peer" : "not a verifier";
+    reason = s.issuer != peer ? Reject::WrongIssuer : Reject::NotVerifier;
+  }
   for (const auto *set : {&s.verifiers, &s.auditors})
     for (const auto &p : set->elems())
       if (ok && (p.asPrincipal() >= sc.numPrincipals)) {
         ok = false;
         why = "unknown principal";
+        reason = Reject::UnknownPrincipal;
       }
   if (ok) {
     int rec = s.msg.recordIndex();
@@ -88,9 +112,16 @@ bool Node::deliver(int peer, Statement s) {
       ok = conforms(s.msg, *TypeDesc::recordOf(rec), sc, &why);
     }
   }
+  if (ok && size_t(s.issuer) < perIssuer_.size() && perIssuer_[size_t(s.issuer)] >= maxPerIssuer_) {
+    ok = false;
+    why = "issuer over its statement quota";
+    reason = Reject::PeerQuota;
+  }
   if (!ok) {
     ++stats_.rejected;
-    log_.warn("rejected", {{"why", why}});
+    stats_.rejects.add(reason);
+    if (log_.enabled(LogLevel::Warn) && (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
+      log_.warn("rejected", {{"why", why}, {"reason", rejectName(reason)}});
     return false;
   }
   std::string json = trace_ ? s.toJson(&sc.names) : std::string();
@@ -99,6 +130,8 @@ bool Node::deliver(int peer, Statement s) {
     return false;
   }
   ++stats_.delivered;
+  if (size_t(peer) < perIssuer_.size())
+    ++perIssuer_[size_t(peer)];
   if (trace_)
     pendingDelivered_.push_back(std::move(json));
   std::fill(idle_.begin(), idle_.end(), false);
@@ -172,7 +205,16 @@ void Node::commit(size_t t, Step &step) {
       continue;
     fresh = true;
     ++stats_.published;
-    if (send_) {
+    if (send_ && auth_) {
+      for (const auto &v : s.verifiers.elems())
+        if (v.asPrincipal() != me_) {
+          auto frame = auth_->seal(s, v.asPrincipal());
+          if (frame.empty())
+            ++stats_.unsent;
+          else
+            send_(v.asPrincipal(), frame);
+        }
+    } else if (send_) {
       auto frame = encodeStatementFrame(s);
       for (const auto &v : s.verifiers.elems())
         if (v.asPrincipal() != me_)

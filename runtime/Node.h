@@ -17,6 +17,7 @@
 #include "runtime/EventLoop.h"
 #include "runtime/Log.h"
 #include "runtime/Pool.h"
+#include "runtime/Stats.h"
 #include "runtime/Trace.h"
 #include "runtime/Types.h"
 
@@ -29,6 +30,7 @@
 namespace mommie::rt {
 
 class Node;
+class Authenticator;
 
 // What one firing produced.
 struct Step {
@@ -80,6 +82,8 @@ struct ProgramInfo {
 
 struct NodeStats {
   uint64_t steps = 0, delivered = 0, duplicates = 0, rejected = 0, published = 0;
+  RejectCounts rejects; // `rejected` by reason
+  uint64_t unsent = 0;  // frames not sent for want of a key
 };
 
 class Node {
@@ -93,6 +97,12 @@ public:
   bool init(std::string &error); // creates the role instance
   void setSend(SendFn f) { send_ = std::move(f); }
   void setTrace(TraceWriter *t) { trace_ = t; }
+  // Frames are sealed / opened by `a` (Auth.h); without one, PLAINTEXT
+  // frames of type 1 only.
+  void setAuth(Authenticator *a) { auth_ = a; }
+  // At most `n` statements of one issuer enter the pool (flood bound); the
+  // rest are rejected (peer_quota). The pool is monotone: nothing is evicted.
+  void setMaxPerIssuer(size_t n) { maxPerIssuer_ = n; }
 
   int me() const { return me_; }
   const std::string &name() const { return info_.principals[size_t(me_)]; }
@@ -127,6 +137,7 @@ public:
 
 private:
   void commit(size_t t, Step &step);
+  void reject(Reject r, const char *why);
   EventLoop &loop_;
   Logger &log_;
   const ProgramInfo &info_;
@@ -135,6 +146,9 @@ private:
   std::unique_ptr<RoleBase> role_;
   SendFn send_;
   TraceWriter *trace_ = nullptr;
+  Authenticator *auth_ = nullptr;
+  size_t maxPerIssuer_ = size_t(1) << 22;
+  std::vector<size_t> perIssuer_;
   std::vector<std::optional<TimePoint>> deadlines_;
   std::vector<EventLoop::TimerId> timerIds_;
   std::vector<bool> idle_;

@@ -1,8 +1,10 @@
 // The node binary's main (see Node.h, nodeMain):
-//   BIN --id R1 --deploy deploy.conf [--trace FILE.jsonl] [--log-level L]
-//       [--run-for MS] [--exit-when-quiescent MS]
+//   BIN --id R1 --deploy deploy.conf [--keys KEYDIR] [--trace FILE.jsonl]
+//       [--log-level L] [--run-for MS] [--exit-when-quiescent MS]
+//       [--stats FILE.json] [--max-per-peer N]
 // On exit it prints one JSON line to stdout: the node's outcome (its final
 // state and counters). Exit 0 normally, 1 after a fail-stop, 2 on bad input.
+#include "runtime/Auth.h"
 #include "runtime/Deploy.h"
 #include "runtime/Node.h"
 #include "runtime/Transport.h"
@@ -20,8 +22,8 @@ volatile std::sig_atomic_t StopRequested = 0;
 void onSignal(int) { StopRequested = 1; }
 
 struct Flags {
-  std::string id, deploy, trace, logLevel = "info";
-  int64_t runForMs = -1, quiescentMs = -1;
+  std::string id, deploy, trace, logLevel = "info", keys, stats;
+  int64_t runForMs = -1, quiescentMs = -1, maxPerPeer = -1;
 };
 
 bool parseInt(const char *s, int64_t &out) {
@@ -37,8 +39,9 @@ bool parseInt(const char *s, int64_t &out) {
 int usage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0
-            << " --id PRINCIPAL --deploy deploy.conf [--trace FILE.jsonl] [--log-level "
-               "debug|info|warn|error|off] [--run-for MS] [--exit-when-quiescent MS]\n";
+            << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--trace FILE.jsonl] "
+               "[--log-level debug|info|warn|error|off] [--run-for MS] [--exit-when-quiescent MS] "
+               "[--stats FILE.json] [--max-per-peer N]\n";
   return 2;
 }
 
@@ -58,6 +61,11 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     if (a == "--id" && value(f.id)) {
     } else if (a == "--deploy" && value(f.deploy)) {
     } else if (a == "--trace" && value(f.trace)) {
+    } else if (a == "--keys" && value(f.keys)) {
+    } else if (a == "--stats" && value(f.stats)) {
+    } else if (a == "--max-per-peer" && value(v)) {
+      if (!parseInt(v.c_str(), f.maxPerPeer) || f.maxPerPeer < 1)
+        return usage(argv[0], "bad --max-per-peer '" + v + "'");
     } else if (a == "--log-level" && value(f.logLevel)) {
     } else if (a == "--run-for" && value(v)) {
       if (!parseInt(v.c_str(), f.runForMs))
@@ -104,14 +112,37 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     }
     hosts[size_t(p)] = h.endpoint;
   }
+  bool needKeys = false;
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)
-      for (const auto &m : r.modules)
-        if (m.name != "PLAINTEXT") {
+      for (const auto &m : r.modules) {
+        const AuthModuleInfo *mi = findAuthModule(m.name);
+        if (!mi || !mi->implemented) {
           std::cerr << f.deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
-                    << " is not implemented by this runtime yet (only PLAINTEXT)\n";
+                    << " is not implemented by this runtime yet\n";
           return 2;
         }
+        needKeys = needKeys || mi->kind != AuthKind::Plaintext;
+      }
+  KeyStore keys;
+  keys.principal = f.id;
+  if (!f.keys.empty()) {
+    std::string kerr;
+    if (!KeyStore::load(f.keys, f.id, keys, kerr)) {
+      std::cerr << argv[0] << ": error: " << kerr << "\n";
+      return 2;
+    }
+  } else if (needKeys) {
+    return usage(argv[0], "the deploy file uses keyed modules: give --keys KEYDIR (mommie keygen)");
+  }
+  Authenticator auth(conf, info.principals, me, std::move(keys));
+  {
+    std::string kerr;
+    if (!auth.ready(kerr)) {
+      std::cerr << argv[0] << ": error: " << kerr << "\n";
+      return 2;
+    }
+  }
 
   Logger log(f.id, level);
   for (const auto &r : conf.dissemination)
@@ -130,6 +161,9 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   Node node(loop, log, info, me);
   if (!node.init(err))
     return usage(argv[0], err);
+  node.setAuth(&auth);
+  if (f.maxPerPeer > 0)
+    node.setMaxPerIssuer(size_t(f.maxPerPeer));
   Transport transport(loop, me, hosts, log);
   if (!transport.listen(err)) {
     std::cerr << argv[0] << ": error: " << err << "\n";
@@ -179,6 +213,28 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   out += ",\"published\":" + std::to_string(st.published);
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);
   out += ",\"frames_in\":" + std::to_string(ts.framesIn);
+  std::string statsJson = "{\"rejects\":" + st.rejects.toJson() +
+                          ",\"duplicates\":" + std::to_string(st.duplicates) +
+                          ",\"delivered\":" + std::to_string(st.delivered) +
+                          ",\"unsent\":" + std::to_string(st.unsent) +
+                          ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
+                          ",\"oversized\":" + std::to_string(ts.oversized) +
+                          ",\"dropped\":" + std::to_string(ts.dropped) +
+                          ",\"bytes_in\":" + std::to_string(ts.bytesIn) +
+                          ",\"bytes_out\":" + std::to_string(ts.bytesOut) + "}" +
+                          ",\"crypto\":{\"macs\":" + std::to_string(crypto::counters().macs) +
+                          ",\"mac_verifies\":" + std::to_string(crypto::counters().macVerifies) +
+                          ",\"signs\":" + std::to_string(crypto::counters().signs) +
+                          ",\"sig_verifies\":" + std::to_string(crypto::counters().sigVerifies) +
+                          "}}";
+  out += ",\"stats\":" + statsJson;
+  if (!f.stats.empty()) {
+    if (FILE *sf = std::fopen(f.stats.c_str(), "w")) {
+      std::fputs(statsJson.c_str(), sf);
+      std::fputs("\n", sf);
+      std::fclose(sf);
+    }
+  }
   out += ",\"state\":" + node.role()->stateJson() + "}\n";
   fwrite(out.data(), 1, out.size(), stdout);
   fflush(stdout);

@@ -1,0 +1,226 @@
+// Frame authentication (see Auth.h).
+#include "runtime/Auth.h"
+
+#include <chrono>
+
+namespace mommie::rt {
+
+namespace {
+constexpr char Domain[] = "MOMMIE-AUTH1";
+}
+
+Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
+                             KeyStore keys)
+    : conf_(conf), names_(std::move(principals)), me_(me), keys_(std::move(keys)) {
+  crypto::init();
+  hmac_.assign(names_.size(), nullptr);
+  edPub_.assign(names_.size(), nullptr);
+  for (size_t p = 0; p < names_.size(); ++p) {
+    auto h = keys_.hmac.find(names_[p]);
+    if (h != keys_.hmac.end())
+      hmac_[p] = &h->second;
+    auto e = keys_.edPublic.find(names_[p]);
+    if (e != keys_.edPublic.end())
+      edPub_[p] = &e->second;
+  }
+  lastSeq_.assign(names_.size(), 0);
+  nextSeq_ = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
+}
+
+bool Authenticator::ready(std::string &error) const {
+  auto need = [&](const AuthModuleInfo *m, int issuer, int receiver) {
+    if (!m)
+      return true;
+    if (!m->implemented) {
+      error = std::string("module ") + m->name + " is not implemented yet";
+      return false;
+    }
+    int peer = issuer == me_ ? receiver : issuer;
+    if (m->kind == AuthKind::HmacSha256 && !hmac_[size_t(peer)]) {
+      error = "no HMAC_SHA256 key shared with " + names_[size_t(peer)];
+      return false;
+    }
+    if (m->kind == AuthKind::Ed25519 && issuer == me_ && !keys_.edSecret) {
+      error = "no ED25519 secret key for " + names_[size_t(me_)];
+      return false;
+    }
+    if (m->kind == AuthKind::Ed25519 && issuer != me_ && !edPub_[size_t(issuer)]) {
+      error = "no ED25519 public key of " + names_[size_t(issuer)];
+      return false;
+    }
+    return true;
+  };
+  for (int q = 0; q < int(names_.size()); ++q) {
+    if (q == me_)
+      continue;
+    if (!need(authFor(conf_, names_[size_t(me_)], names_[size_t(q)]).module, me_, q) ||
+        !need(authFor(conf_, names_[size_t(q)], names_[size_t(me_)]).module, q, me_))
+      return false;
+    // Non-repudiation: statements audited by everyone.
+    if (!need(nonRepudiationFor(conf_, names_[size_t(me_)], names_).module, me_, q) ||
+        !need(nonRepudiationFor(conf_, names_[size_t(q)], names_).module, q, me_))
+      return false;
+  }
+  return true;
+}
+
+AuthKind Authenticator::carrier(int issuer, int receiver, const Value &auditors) {
+  std::string akey;
+  std::vector<std::string> aud;
+  for (const auto &a : auditors.elems()) {
+    int p = a.asPrincipal();
+    akey += std::to_string(p) + ",";
+    if (p >= 0 && size_t(p) < names_.size())
+      aud.push_back(names_[size_t(p)]);
+  }
+  auto key = std::make_tuple(issuer, receiver, akey);
+  auto it = cache_.find(key);
+  if (it != cache_.end())
+    return it->second;
+  Resolved r = carrierFor(conf_, names_[size_t(issuer)], names_[size_t(receiver)], aud);
+  AuthKind k = r.module ? r.module->kind : AuthKind::Plaintext;
+  if (cache_.size() < 4096)
+    cache_.emplace(key, k);
+  return k;
+}
+
+std::vector<uint8_t> Authenticator::signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
+                                                const std::string &stmt) const {
+  Writer w;
+  w.bytes(Domain, sizeof Domain - 1);
+  w.u8(uint8_t(k));
+  w.varint(uint64_t(issuer));
+  w.varint(uint64_t(receiver));
+  w.varint(seq);
+  w.bytes(stmt.data(), stmt.size());
+  return std::move(w.buffer());
+}
+
+std::vector<uint8_t> Authenticator::seal(const Statement &s, int receiver) {
+  AuthKind k = carrier(s.issuer, receiver, s.auditors);
+  uint64_t seq = nextSeq_++;
+  std::string stmt = s.key();
+  Writer w;
+  w.u8(FrameAuthStatement);
+  w.u8(uint8_t(k));
+  w.varint(seq);
+  w.bytes(stmt.data(), stmt.size());
+  if (k == AuthKind::HmacSha256) {
+    const crypto::HmacKey *key = hmac_[size_t(receiver)];
+    if (!key)
+      return {};
+    uint8_t tag[crypto::HmacBytes];
+    auto data = signedBytes(k, s.issuer, receiver, seq, stmt);
+    crypto::hmac(*key, data.data(), data.size(), tag);
+    w.bytes(tag, sizeof tag);
+  } else if (k == AuthKind::Ed25519) {
+    if (!keys_.edSecret)
+      return {};
+    uint8_t sig[crypto::EdSigBytes];
+    auto data = signedBytes(k, s.issuer, receiver, seq, stmt);
+    crypto::sign(*keys_.edSecret, data.data(), data.size(), sig);
+    w.bytes(sig, sizeof sig);
+  } else if (k != AuthKind::Plaintext) {
+    return {};
+  }
+  return std::move(w.buffer());
+}
+
+bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &out, Reject &why) {
+  if (peer < 0 || size_t(peer) >= names_.size() || peer == me_) {
+    why = Reject::UnknownPrincipal;
+    return false;
+  }
+  Reader r(data, size);
+  uint8_t type = r.u8();
+  if (type == 1) { // legacy PLAINTEXT frame
+    if (!Statement::decode(r, out) || !r.atEnd()) {
+      why = Reject::BadFrame;
+      return false;
+    }
+    if (out.issuer != peer) {
+      why = Reject::WrongIssuer;
+      return false;
+    }
+    if (carrier(out.issuer, me_, out.auditors) != AuthKind::Plaintext) {
+      why = Reject::WrongModule;
+      return false;
+    }
+    return true;
+  }
+  if (type != FrameAuthStatement) {
+    why = Reject::BadFrame;
+    return false;
+  }
+  uint8_t kind = r.u8();
+  uint64_t seq = r.varint();
+  if (!r.ok() || !Statement::decode(r, out)) {
+    why = Reject::BadFrame;
+    return false;
+  }
+  if (kind > uint8_t(AuthKind::Ed25519)) {
+    why = Reject::WrongModule;
+    return false;
+  }
+  const AuthModuleInfo &m = authModule(AuthKind(kind));
+  if (r.remaining() != m.tagBytes) {
+    why = Reject::BadFrame;
+    return false;
+  }
+  const uint8_t *tag = data + (size - m.tagBytes);
+  // Principals out of range would index the key tables below.
+  if (out.issuer < 0 || size_t(out.issuer) >= names_.size()) {
+    why = Reject::UnknownPrincipal;
+    return false;
+  }
+  if (out.issuer != peer) {
+    why = Reject::WrongIssuer;
+    return false;
+  }
+  for (const auto &a : out.auditors.elems())
+    if (a.asPrincipal() < 0 || size_t(a.asPrincipal()) >= names_.size()) {
+      why = Reject::UnknownPrincipal;
+      return false;
+    }
+  if (carrier(out.issuer, me_, out.auditors) != AuthKind(kind)) {
+    why = Reject::WrongModule;
+    return false;
+  }
+  std::string stmt;
+  if (AuthKind(kind) != AuthKind::Plaintext) {
+    stmt = out.key();
+    auto bytes = signedBytes(AuthKind(kind), out.issuer, me_, seq, stmt);
+    if (AuthKind(kind) == AuthKind::HmacSha256) {
+      const crypto::HmacKey *key = hmac_[size_t(peer)];
+      if (!key) {
+        why = Reject::NoKey;
+        return false;
+      }
+      if (!crypto::hmacVerify(*key, bytes.data(), bytes.size(), tag)) {
+        why = Reject::BadMac;
+        return false;
+      }
+    } else {
+      const crypto::EdPublic *pk = edPub_[size_t(out.issuer)];
+      if (!pk) {
+        why = Reject::NoKey;
+        return false;
+      }
+      if (!crypto::verify(*pk, bytes.data(), bytes.size(), tag)) {
+        why = Reject::BadSignature;
+        return false;
+      }
+    }
+  }
+  // Only after authentication: an attacker must not advance the counter.
+  if (seq <= lastSeq_[size_t(peer)]) {
+    why = Reject::Replay;
+    return false;
+  }
+  lastSeq_[size_t(peer)] = seq;
+  return true;
+}
+
+} // namespace mommie::rt

@@ -1,0 +1,65 @@
+// Per-node authentication of statement frames with the modules deploy.conf
+// chooses (AuthModules.h) and the keys of `--keys` (Keys.h).
+//
+//   frame  := u8 2, u8 module, varint seq, statement, tag
+//   tag    := nothing (PLAINTEXT) | 32-byte HMAC-SHA256 | 64-byte Ed25519 signature
+//   signed := "MOMMIE-AUTH1", u8 module, varint issuer, varint receiver, varint seq, statement
+//
+// The sender is the issuer (this runtime does not forward). `seq` grows
+// strictly per sender (it starts at the wall-clock time in microseconds, so
+// a restarted node continues above its previous numbers); a receiver keeps
+// the last accepted `seq` per peer and rejects anything not above it
+// (replays). The MAC uses the key shared by issuer and receiver; the
+// signature is checked with the issuer's public key and covers the
+// statement, so it is evidence any auditor can check (the receiver and seq
+// are context it may ignore). A frame whose module is not the one the
+// configuration gives this (issuer, receiver, auditors) is rejected
+// (no downgrade). Legacy frames (u8 1, statement) are accepted only where
+// the configuration says PLAINTEXT. C++17.
+#pragma once
+
+#include "runtime/AuthModules.h"
+#include "runtime/Keys.h"
+#include "runtime/Statement.h"
+#include "runtime/Stats.h"
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace mommie::rt {
+
+class Authenticator {
+public:
+  static constexpr uint8_t FrameAuthStatement = 2;
+
+  Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
+                KeyStore keys);
+  // Whether every key this node may need is present; else `error` names it.
+  bool ready(std::string &error) const;
+  // The frame carrying `s` (issued by this node) to `receiver`; empty if a
+  // key is missing.
+  std::vector<uint8_t> seal(const Statement &s, int receiver);
+  // Decodes and authenticates a frame from `peer`; on failure returns false
+  // with the reason. Does not check verifiers / record types (the node does).
+  bool open(int peer, const uint8_t *data, size_t size, Statement &out, Reject &why);
+  // The module that carries statements of `issuer` to `receiver` with
+  // auditor set `auditors` (a set of principals).
+  AuthKind carrier(int issuer, int receiver, const Value &auditors);
+
+private:
+  std::vector<uint8_t> signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
+                                   const std::string &stmt) const;
+  const DeployConfig &conf_;
+  std::vector<std::string> names_;
+  int me_;
+  KeyStore keys_;
+  std::vector<const crypto::HmacKey *> hmac_;   // per peer
+  std::vector<const crypto::EdPublic *> edPub_; // per principal
+  uint64_t nextSeq_;
+  std::vector<uint64_t> lastSeq_; // per peer, last accepted
+  std::map<std::tuple<int, int, std::string>, AuthKind> cache_;
+};
+
+} // namespace mommie::rt
