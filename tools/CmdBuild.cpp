@@ -2,11 +2,14 @@
 // [--body FILE.cpp] [-D NAME=VALUE]`: checks the deploy file against the
 // program, generates C++ (backends/cpp), writes it, and compiles it with
 // clang++-14 -O2 -std=c++17 against the runtime headers and the static
-// runtime library. `sim`, `conform` and `keygen` are registered but not
-// implemented yet (exit 2).
+// runtime library (and libsodium). `mommie keygen deploy.conf -o KEYDIR`
+// writes the keys of the deploy file's modules (runtime/Keys.h).
 #include "backends/cpp/CppGen.h"
 #include "ir/Diagnostics.h"
+#include "runtime/AuthModules.h"
 #include "runtime/Deploy.h"
+#include "runtime/Keys.h"
+#include "tools/DeployCheck.h"
 #include "tools/Commands.h"
 
 #include <cerrno>
@@ -127,10 +130,17 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
         }
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)
-      for (const auto &m : r.modules)
-        if (m.name != "PLAINTEXT")
+      for (const auto &m : r.modules) {
+        const rt::AuthModuleInfo *mi = rt::findAuthModule(m.name);
+        if (!mi)
           diags.error(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
-                      "module " + m.name + " is not implemented by the runtime yet (only PLAINTEXT)");
+                      "module " + m.name + " is not an authentication module");
+        else if (!mi->implemented)
+          diags.error(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
+                      "module " + m.name + " is not implemented yet");
+      }
+  if (!diags.hasErrors())
+    checkDeployModules(program, conf, path, diags);
   for (const auto &r : conf.dissemination)
     for (const auto &m : r.modules)
       diags.warning(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
@@ -213,7 +223,7 @@ int build(const BuildArgs &a) {
   }
   std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + inc, "-I" + dir.string()};
   cmd.insert(cmd.end(), sources.begin(), sources.end());
-  cmd.insert(cmd.end(), {lib, "-lpthread", "-o", a.output});
+  cmd.insert(cmd.end(), {lib, "-lsodium", "-lpthread", "-o", a.output});
   int rc = runCommand(cmd);
   if (temp)
     fs::remove_all(dir, ec);
@@ -221,6 +231,49 @@ int build(const BuildArgs &a) {
     std::cerr << "mommie: error: " << cxx << " failed (exit " << rc << ")\n";
     return BadInput;
   }
+  return Ok;
+}
+
+// `mommie keygen deploy.conf -o KEYDIR`: principals are the [Hosts] names.
+int keygen(const std::string &deploy, const std::string &dir) {
+  rt::DeployConfig conf;
+  std::vector<rt::DeployError> errors;
+  if (!rt::loadDeployFile(deploy, conf, errors)) {
+    for (const auto &e : errors)
+      std::cerr << deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+    return BadInput;
+  }
+  std::vector<std::string> names;
+  for (const auto &h : conf.hosts)
+    names.push_back(h.principal);
+  if (names.empty()) {
+    std::cerr << deploy << ": error: no principal in [Hosts]\n";
+    return BadInput;
+  }
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules) {
+        const rt::AuthModuleInfo *mi = rt::findAuthModule(m.name);
+        if (!mi || !mi->implemented) {
+          std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
+                    << (mi ? " is not implemented yet" : " is not an authentication module")
+                    << "\n";
+          return BadInput;
+        }
+      }
+  std::string err;
+  auto stores = rt::generateKeys(conf, names);
+  if (!rt::writeKeyDir(dir, stores, err)) {
+    std::cerr << "mommie keygen: error: " << err << "\n";
+    return BadInput;
+  }
+  size_t hmacs = 0, pairs = 0;
+  for (const auto &[p, ks] : stores) {
+    hmacs += ks.hmac.size();
+    pairs += ks.edSecret ? 1 : 0;
+  }
+  std::cout << "mommie keygen: wrote " << stores.size() << " key files to " << dir << " ("
+            << hmacs / 2 << " HMAC keys, " << pairs << " Ed25519 key pairs)\n";
   return Ok;
 }
 
@@ -245,14 +298,12 @@ void registerBuildCommands(CLI::App &app, int &exitCode) {
     exitCode = build(*args);
   });
 
-  for (const char *name : {"keygen"}) {
-    auto *c = app.add_subcommand(name, std::string(name) + " (not implemented yet)");
-    c->allow_extras();
-    c->callback([&exitCode, name] {
-      std::cerr << "mommie " << name << ": not implemented yet\n";
-      exitCode = BadInput;
-    });
-  }
+  // keygen: the keys a deploy file's modules need, one file per principal.
+  auto kargs = std::make_shared<std::pair<std::string, std::string>>();
+  auto *kc = app.add_subcommand("keygen", "generate the keys a deploy file's modules need");
+  kc->add_option("deploy", kargs->first, "the deployment file (deploy.conf)")->required();
+  kc->add_option("-o,--output", kargs->second, "the key directory to write")->required();
+  kc->callback([kargs, &exitCode] { exitCode = keygen(kargs->first, kargs->second); });
 }
 
 } // namespace mommie::tool
