@@ -1,0 +1,315 @@
+// The round-program node binary (see RoundNode.h): flags, deploy file,
+// transport, the engine's environment (timer on the epoll loop, frames to
+// peers, trace records per round) and the outcome line.
+#include "runtime/RoundNode.h"
+
+#include "runtime/Deploy.h"
+#include "runtime/EventLoop.h"
+#include "runtime/Log.h"
+#include "runtime/Trace.h"
+#include "runtime/Transport.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace mommie::rt {
+
+std::vector<uint8_t> encodeRoundFrame(uint32_t round, const Value &payload) {
+  Writer w;
+  w.u8(FrameRound);
+  w.varint(round);
+  payload.encode(w);
+  return std::move(w.buffer());
+}
+
+bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload) {
+  Reader r(data, size);
+  if (r.u8() != FrameRound)
+    return false;
+  uint64_t v = r.varint();
+  if (!r.ok() || v > UINT32_MAX)
+    return false;
+  round = uint32_t(v);
+  return Value::decode(r, payload) && r.ok() && r.atEnd();
+}
+
+namespace {
+
+volatile std::sig_atomic_t StopRequested = 0;
+void onSignal(int) { StopRequested = 1; }
+
+bool parseInt(const char *s, int64_t &out) {
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s, &end, 10);
+  if (errno || !end || *end || v < 0)
+    return false;
+  out = v;
+  return true;
+}
+
+int usage(const char *argv0, const std::string &why) {
+  std::cerr << argv0 << ": error: " << why << "\n"
+            << "usage: " << argv0
+            << " --id PRINCIPAL --deploy deploy.conf [--trace FILE.jsonl] [--log-level "
+               "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
+               "[--start-delay MS]\n";
+  return 2;
+}
+
+// The engine's surroundings on a real node.
+class NodeEnv final : public RoundEnv {
+public:
+  NodeEnv(EventLoop &loop, Transport &tr, const RoundProgramInfo &info, const std::string &id)
+      : loop_(loop), tr_(tr), info_(info), id_(id), start_(EventLoop::now()) {}
+  RoundEngine *engine = nullptr;
+  RoundProgram *program = nullptr;
+  TraceWriter *trace = nullptr;
+  Logger *log = nullptr;
+
+  int64_t nowUs() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start_).count();
+  }
+  void setTimer(int64_t deadlineUs) override {
+    if (timer_)
+      loop_.cancel(timer_);
+    timer_ = 0;
+    if (deadlineUs < 0)
+      return;
+    timer_ = loop_.at(start_ + std::chrono::microseconds(deadlineUs), [this] {
+      timer_ = 0;
+      guarded([&] { engine->onTimer(); });
+    });
+  }
+  void send(int peer, uint32_t wr, const Value &payload) override {
+    tr_.send(peer, encodeRoundFrame(wr, payload));
+  }
+  void roundDone(const RoundRecord &rec) override {
+    lastRoundUs = nowUs();
+    if (!trace)
+      return;
+    const Names *names = &info_.schema.names;
+    std::string name = program->roundName(rec.roundNo);
+    std::string binding = "{\"phaseNo\":" + std::to_string(rec.phaseNo) +
+                          ",\"roundNo\":" + std::to_string(rec.roundNo) +
+                          ",\"round\":" + std::to_string(rec.round) +
+                          ",\"timedOut\":" + (rec.timedOut ? "true" : "false") + "}";
+    std::vector<std::string> delivered, published;
+    for (const auto &[p, v] : rec.mbox) {
+      std::string s = "{\"from\":";
+      appendJsonString(s, info_.principals[size_t(p)]);
+      s += ",\"payload\":";
+      v.appendJson(s, names);
+      delivered.push_back(s + "}");
+    }
+    for (const auto &[p, v] : rec.sent) {
+      std::string s = "{\"to\":";
+      appendJsonString(s, info_.principals[size_t(p)]);
+      s += ",\"payload\":";
+      v.appendJson(s, names);
+      published.push_back(s + "}");
+    }
+    trace->step(id_, &name, binding, delivered, published, "[]", program->stateDeltaJson());
+  }
+  // Runs an engine entry point; an evaluation error is a fail-stop.
+  template <class F> void guarded(F f) {
+    if (failed)
+      return;
+    try {
+      f();
+    } catch (const EvalError &e) {
+      failed = true;
+      log->error("fail_stop", {{"why", e.what()}});
+      loop_.stop();
+    }
+  }
+  bool failed = false;
+  int64_t lastRoundUs = 0;
+
+private:
+  EventLoop &loop_;
+  Transport &tr_;
+  const RoundProgramInfo &info_;
+  std::string id_;
+  TimePoint start_;
+  EventLoop::TimerId timer_ = 0;
+};
+
+} // namespace
+
+int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
+  std::string id, deploy, tracePath, logLevel = "info";
+  int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string &out) {
+      if (i + 1 >= argc)
+        return false;
+      out = argv[++i];
+      return true;
+    };
+    auto number = [&](int64_t &out) {
+      std::string v;
+      return value(v) && parseInt(v.c_str(), out);
+    };
+    if (a == "--id" && value(id)) {
+    } else if (a == "--deploy" && value(deploy)) {
+    } else if (a == "--trace" && value(tracePath)) {
+    } else if (a == "--log-level" && value(logLevel)) {
+    } else if (a == "--run-for" && number(runForMs)) {
+    } else if (a == "--linger" && number(lingerMs)) {
+    } else if (a == "--max-pending" && number(maxPending)) {
+    } else if (a == "--start-delay" && number(startDelayMs)) {
+    } else if (a == "--help" || a == "-h") {
+      usage(argv[0], "help requested");
+      return 0;
+    } else {
+      return usage(argv[0], "unknown, incomplete or bad option '" + a + "'");
+    }
+  }
+  if (id.empty() || deploy.empty())
+    return usage(argv[0], "--id and --deploy are required");
+  LogLevel level;
+  if (!parseLogLevel(logLevel, level))
+    return usage(argv[0], "bad --log-level '" + logLevel + "'");
+  int me = -1;
+  for (size_t p = 0; p < info.principals.size(); ++p)
+    if (info.principals[p] == id)
+      me = int(p);
+  if (me < info.first || me >= info.first + info.size)
+    return usage(argv[0], "unknown principal or one that runs no round program '" + id + "'");
+
+  DeployConfig conf;
+  std::vector<DeployError> errors;
+  if (!loadDeployFile(deploy, conf, errors)) {
+    for (const auto &e : errors)
+      std::cerr << deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+    return 2;
+  }
+  std::vector<Endpoint> hosts(info.principals.size());
+  for (const auto &h : conf.hosts) {
+    int p = -1;
+    for (size_t q = 0; q < info.principals.size(); ++q)
+      if (info.principals[q] == h.principal)
+        p = int(q);
+    if (p < 0) {
+      std::cerr << deploy << ":" << h.line << ":1: error: unknown principal '" << h.principal << "'\n";
+      return 2;
+    }
+    hosts[size_t(p)] = h.endpoint;
+  }
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules)
+        if (m.name != "PLAINTEXT") {
+          std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
+                    << " is not implemented by this runtime yet (only PLAINTEXT)\n";
+          return 2;
+        }
+
+  Logger log(id, level);
+  EventLoop loop;
+  if (!loop.ok()) {
+    std::cerr << argv[0] << ": error: cannot create the event loop\n";
+    return 2;
+  }
+  TraceWriter trace;
+  std::string err;
+  if (!tracePath.empty() && !trace.open(tracePath, err))
+    return usage(argv[0], err);
+  Transport transport(loop, me, hosts, log);
+  if (!transport.listen(err)) {
+    std::cerr << argv[0] << ": error: " << err << "\n";
+    return 2;
+  }
+  std::unique_ptr<RoundProgram> program;
+  NodeEnv env(loop, transport, info, id);
+  env.log = &log;
+  try {
+    program = info.make(me);
+  } catch (const EvalError &e) {
+    log.error("fail_stop", {{"why", e.what()}});
+    return 1;
+  }
+  RoundConfig cfg;
+  cfg.me = me;
+  for (int p = info.first; p < info.first + info.size; ++p)
+    cfg.peers.push_back(p);
+  cfg.byzantine = info.byzantine;
+  cfg.maxPendingPerPeer = size_t(maxPending);
+  RoundEngine engine(*program, env, cfg);
+  env.engine = &engine;
+  env.program = program.get();
+  if (trace.isOpen())
+    env.trace = &trace;
+  uint64_t badFrames = 0;
+  transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    uint32_t round = 0;
+    Value payload;
+    if (!decodeRoundFrame(d, n, round, payload)) {
+      ++badFrames;
+      log.warn("bad_frame", {{"peer", std::to_string(peer)}});
+      return;
+    }
+    env.guarded([&] { engine.onMessage(peer, round, std::move(payload)); });
+  });
+
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  TimePoint start = EventLoop::now();
+  log.info("started", {{"role", program->roleName()}, {"program", info.name}});
+  int64_t doneAtUs = -1;
+  std::function<void()> tick = [&] {
+    TimePoint now = EventLoop::now();
+    trace.flush();
+    if (engine.done() && doneAtUs < 0)
+      doneAtUs = env.nowUs();
+    bool lingered = doneAtUs >= 0 && env.nowUs() - doneAtUs >= lingerMs * 1000;
+    if (StopRequested || env.failed || lingered || (runForMs >= 0 && now - start >= Millis(runForMs))) {
+      loop.stop();
+      return;
+    }
+    loop.after(Millis(10), tick);
+  };
+  loop.after(Millis(10), tick);
+  loop.after(Millis(startDelayMs), [&] { env.guarded([&] { engine.start(); }); });
+  loop.run();
+  trace.flush();
+
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start);
+  const auto &st = engine.stats();
+  const auto &ts = transport.stats();
+  std::string out = "{\"node\":";
+  appendJsonString(out, id);
+  out += ",\"role\":";
+  appendJsonString(out, program->roleName());
+  out += ",\"failed\":" + std::string(env.failed ? "true" : "false");
+  out += ",\"done\":" + std::string(engine.done() ? "true" : "false");
+  out += ",\"elapsed_us\":" + std::to_string(elapsed.count());
+  out += ",\"last_round_us\":" + std::to_string(env.lastRoundUs);
+  out += ",\"round\":" + std::to_string(engine.currentRound());
+  out += ",\"rounds\":" + std::to_string(st.rounds);
+  out += ",\"delivered\":" + std::to_string(st.delivered);
+  out += ",\"late\":" + std::to_string(st.late);
+  out += ",\"buffered\":" + std::to_string(st.buffered);
+  out += ",\"evicted\":" + std::to_string(st.evicted);
+  out += ",\"duplicates\":" + std::to_string(st.duplicates);
+  out += ",\"rejected\":" + std::to_string(st.rejected + badFrames);
+  out += ",\"jumps\":" + std::to_string(st.jumps);
+  out += ",\"timeouts\":" + std::to_string(st.timeouts);
+  out += ",\"max_pending\":" + std::to_string(st.maxPending);
+  out += ",\"frames_out\":" + std::to_string(ts.framesOut);
+  out += ",\"frames_in\":" + std::to_string(ts.framesIn);
+  out += ",\"bytes_out\":" + std::to_string(ts.bytesOut);
+  out += ",\"state\":" + program->stateJson() + "}\n";
+  fwrite(out.data(), 1, out.size(), stdout);
+  fflush(stdout);
+  transport.closeAll();
+  return env.failed ? 1 : 0;
+}
+
+} // namespace mommie::rt

@@ -1,0 +1,41 @@
+// The node binary of a round program: a RoundEngine over the TCP transport
+// and the epoll loop, with traces and the outcome line.
+//
+//   BIN --id P1 --deploy deploy.conf [--trace FILE.jsonl] [--log-level L]
+//       [--run-for MS] [--linger MS] [--max-pending N] [--start-delay MS]
+//
+// Round frames: u8 2, varint round (low 32 bits), value payload. The sender
+// is the peer the connection's hello names (PLAINTEXT). A payload that does
+// not decode strictly or does not have the round's type is rejected.
+// The node stops `--linger` ms (default 300) after its last phase, or at
+// --run-for. Exit 0, 1 after a fail-stop (evaluation error), 2 bad input.
+#pragma once
+
+#include "runtime/RoundEngine.h"
+#include "runtime/Types.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mommie::rt {
+
+struct RoundProgramInfo {
+  std::string name;
+  Schema schema;
+  std::vector<std::string> principals;
+  int first = 0, size = 0; // the principal set running the program
+  int byzantine = 0;       // F (the `faults ... byzantine <= F` bound)
+  std::function<std::unique_ptr<RoundProgram>(int me)> make;
+};
+
+enum : uint8_t { FrameRound = 2 };
+
+std::vector<uint8_t> encodeRoundFrame(uint32_t round, const Value &payload);
+// Strict decoding; false on anything but exactly one round frame.
+bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload);
+
+int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info);
+
+} // namespace mommie::rt
