@@ -127,7 +127,7 @@ struct Checker {
         const std::string &in = names[size_t(i)], &vn = names[size_t(v)];
         rt::Resolved r = rt::carrierFor(conf, in, vn, audNames);
         const rt::AuthModuleInfo *m = r.module;
-        std::string stmt = std::string(what) + " " + recName(rec) + " (" + where(loc) + ")";
+        std::string stmt = std::string(what) + " " + recName(rec);
         if (!m) {
           refuse(loc, "unknown", r, stmt + ": unknown module between " + in + " and " + vn);
           continue;
