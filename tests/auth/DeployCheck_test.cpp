@@ -1,0 +1,120 @@
+// `mommie build` checks the deploy file's modules against the program:
+// accepted when every published statement gets what it needs, refused with
+// an error naming the statement, its location, the principals and the
+// module otherwise. `mommie keygen` writes private key files.
+#include "../e2e/E2eUtil.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+namespace {
+
+const std::string Src = MOMMIE_SOURCE_DIR;
+
+struct BuildResult {
+  int rc;
+  std::string err;
+};
+
+BuildResult build(const std::string &program, const std::string &conf) {
+  const char *mommie = std::getenv("MOMMIE");
+  EXPECT_NE(mommie, nullptr);
+  std::string dir = e2e::tempDir("deploycheck");
+  std::ofstream(dir + "/deploy.conf") << conf;
+  int rc = e2e::run({mommie, "build", program, "--deploy", dir + "/deploy.conf", "--emit-cpp",
+                     dir + "/out"},
+                    dir, 60000);
+  BuildResult r{rc, e2e::readFile(dir + "/run.err")};
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+const std::string Audited = Src + "/tests/auth/inputs/audited.mom";
+const std::string PrimaryBackup = Src + "/examples/primary_backup.mom";
+const std::string Hosts3 = "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\n";
+const std::string Hosts5 = "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\n"
+                           "R3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
+
+} // namespace
+
+TEST(DeployCheck, AuditorAnyOverHmacIsRefused) {
+  auto r = build(Audited, Hosts3 + "[Authentication]\n* <-> * : HMAC_SHA256\n");
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_NE(r.err.find("audited.mom:17:5: error: statement Vote from R0 to R1 with auditor ANY "
+                       "needs non-repudiation"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("gives HMAC_SHA256 (repudiable: auditor NOONE only)"), std::string::npos);
+  EXPECT_NE(r.err.find("deploy.conf:6:11: note: module HMAC_SHA256 chosen here"), std::string::npos)
+      << r.err;
+  // The pattern requiring auditor ANY is refused too.
+  EXPECT_NE(r.err.find("audited.mom:22:10: error: pattern on Vote"), std::string::npos) << r.err;
+}
+
+TEST(DeployCheck, PlaintextByDefaultIsRepudiableToo) {
+  auto r = build(Audited, Hosts3);
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("no rule (PLAINTEXT by default) gives PLAINTEXT"), std::string::npos) << r.err;
+}
+
+TEST(DeployCheck, NonRepudiationRuleMakesItAccepted) {
+  auto r = build(Audited, Hosts3 + "[Authentication]\n* <-> * : HMAC_SHA256\n"
+                                   "[Non-repudiation]\nR* -> * : ED25519\n");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  auto e = build(Audited, Hosts3 + "[Authentication]\n* <-> * : ED25519\n");
+  EXPECT_EQ(e.rc, 0) << e.err;
+}
+
+TEST(DeployCheck, ForwardingNeedsAForwardableModule) {
+  auto r = build(PrimaryBackup, Hosts5 + "[Authentication]\n* <-> * : HMAC_SHA256\n"
+                                         "[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 20ms\n");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("statement Request from C0 to R0 may be forwarded"), std::string::npos)
+      << r.err;
+  auto ok = build(PrimaryBackup, Hosts5 + "[Authentication]\n* <-> * : HMAC_SHA256\n"
+                                          "C* -> R* : ED25519\n"
+                                          "[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 20ms\n");
+  EXPECT_EQ(ok.rc, 0) << ok.err;
+  EXPECT_NE(ok.err.find("warning: dissemination module OPTIMISTIC"), std::string::npos);
+}
+
+TEST(DeployCheck, HmacEverywhereIsFineForNoAuditorStatements) {
+  auto r = build(PrimaryBackup, Hosts5 + "[Authentication]\n* <-> * : HMAC_SHA256\n");
+  EXPECT_EQ(r.rc, 0) << r.err;
+}
+
+TEST(DeployCheck, UnimplementedModulesAreNamed) {
+  auto r = build(PrimaryBackup, Hosts5 + "[Non-repudiation]\nR* -> * : TTP(C0)\n");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("module TTP is not implemented yet"), std::string::npos) << r.err;
+  auto rsa = build(PrimaryBackup, Hosts5 + "[Authentication]\n* <-> * : RSA\n");
+  EXPECT_EQ(rsa.rc, 2);
+  EXPECT_NE(rsa.err.find("module RSA is not implemented yet"), std::string::npos) << rsa.err;
+}
+
+TEST(Keygen, WritesPrivateKeyFilesPerPrincipal) {
+  const char *mommie = std::getenv("MOMMIE");
+  ASSERT_NE(mommie, nullptr);
+  std::string dir = e2e::tempDir("keygen");
+  std::ofstream(dir + "/deploy.conf") << Hosts5 + "[Authentication]\nR* <-> R* : HMAC_SHA256\n"
+                                                  "C* -> R* : ED25519\n";
+  ASSERT_EQ(e2e::run({mommie, "keygen", dir + "/deploy.conf", "-o", dir + "/keys"}, dir, 30000), 0)
+      << e2e::readFile(dir + "/run.err");
+  for (const char *p : {"R0", "R1", "R2", "R3", "C0"}) {
+    struct stat st {};
+    ASSERT_EQ(stat((dir + "/keys/" + p + ".key").c_str(), &st), 0) << p;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << p;
+  }
+  std::string r0 = e2e::readFile(dir + "/keys/R0.key");
+  EXPECT_NE(r0.find("hmac R3 "), std::string::npos);
+  EXPECT_EQ(r0.find("ed25519-secret"), std::string::npos); // R0 never signs here
+  EXPECT_NE(r0.find("ed25519-public C0 "), std::string::npos);
+  EXPECT_NE(e2e::readFile(dir + "/keys/C0.key").find("ed25519-secret"), std::string::npos);
+  // A bad deploy file: located error, exit 2.
+  std::ofstream(dir + "/bad.conf") << "[Authentication]\nR* <-> : HMAC_SHA256\n";
+  EXPECT_EQ(e2e::run({mommie, "keygen", dir + "/bad.conf", "-o", dir + "/k2"}, dir, 30000), 2);
+  EXPECT_NE(e2e::readFile(dir + "/run.err").find("bad.conf:2:"), std::string::npos)
+      << e2e::readFile(dir + "/run.err");
+  std::filesystem::remove_all(dir);
+}
