@@ -170,7 +170,14 @@ std::string Gen::expr(const ir::Expr &e, const Ctx &c) {
   case K::StateVarOf: return unsupported("another principal's variable");
   case K::Field:
   case K::TupleGet: return "(" + arg(0) + ").field(" + std::to_string(e.index) + ")";
-  case K::Index: return "o::index(" + arg(0) + ", " + arg(1) + ")";
+  case K::Index:
+    if (e.args[0]->kind == K::PrincipalSet) { // P[i]: the i-th member (e.g. P[phaseNo % N])
+      const auto &set = P.principalSets[size_t(e.args[0]->index)];
+      return "[&]() -> Value { const int64_t i = (" + arg(1) + ").asInt(); if (i < 0 || i >= " +
+             std::to_string(set.size) + ") throw rt::EvalError(\"index outside principal set " + set.name +
+             "\"); return o::P(" + std::to_string(set.first) + " + i); }()";
+    }
+    return "o::index(" + arg(0) + ", " + arg(1) + ")";
   case K::Call: {
     std::string s = "fn_" + cppIdent(P.funs[size_t(e.index)].name) + "(";
     for (size_t i = 0; i < e.args.size(); ++i)
@@ -281,8 +288,8 @@ std::string Gen::expr(const ir::Expr &e, const Ctx &c) {
       return unsupported("KNOWN outside a role");
     return knownExpr(*e.pattern, c);
   case K::PrincipalSet: return principalSetValue(e.index);
-  case K::PhaseNo:
-  case K::RoundNo: return unsupported("round numbers");
+  case K::PhaseNo: return "o::I(phaseNo_)"; // round programs (CppRounds.cpp)
+  case K::RoundNo: return "o::I(roundNo_)";
   }
   return unsupported("this expression");
 }

@@ -1,6 +1,7 @@
 // The C++ backend's driver: lays out the generated header and source
 // (records, role states and frames, role classes, programInfo, main).
 #include "backends/cpp/CppGenImpl.h"
+#include "backends/cpp/CppRounds.h"
 
 namespace mommie::cppgen {
 
@@ -367,10 +368,8 @@ Result generate(const ir::Program &program, const Options &options) {
   const auto &P = program;
   g.ns = cppIdent(P.name);
   res.nameSpace = g.ns;
-  if (P.isRoundProgram()) {
-    res.errors.push_back(P.file + ": error: round programs cannot be built into nodes yet");
-    return res;
-  }
+  if (P.isRoundProgram()) // backends/cpp/CppRounds.cpp
+    return generateRounds(program, options);
   std::string src = options.sourceName.empty() ? P.file : options.sourceName;
 
   Out h;
