@@ -1,0 +1,173 @@
+// End to end on loopback: examples/one_third_rule.mom and last_voting.mom
+// built by `mommie build` and run as 3 and 5 processes over TCP. Every node
+// traces its rounds; the test reads each node's outcome line and trace and
+// asserts termination (every live node decided, within a time bound) and
+// agreement (all decided values equal, and equal to what the trace
+// recorded). One run per program kills a node with SIGKILL mid-run.
+#include "../e2e/E2eUtil.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+using nlohmann::json;
+
+namespace {
+
+struct Cluster {
+  std::string dir, bin;
+  std::vector<std::string> names;
+};
+
+// Builds `example` with N processes and MaxPhase phases.
+Cluster build(const std::string &example, int n, int maxPhase, const std::string &tag) {
+  Cluster c;
+  const char *mommie = std::getenv("MOMMIE");
+  EXPECT_NE(mommie, nullptr);
+  if (!mommie)
+    return c;
+  c.dir = e2e::tempDir("rounds-" + tag);
+  for (int i = 0; i < n; ++i)
+    c.names.push_back("P" + std::to_string(i));
+  auto ports = e2e::freePorts(size_t(n));
+  {
+    std::ofstream conf(c.dir + "/deploy.conf");
+    conf << "[Hosts]\n";
+    for (int i = 0; i < n; ++i)
+      conf << c.names[size_t(i)] << " = 127.0.0.1:" << ports[size_t(i)] << "\n";
+  }
+  c.bin = c.dir + "/node";
+  int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example, "--deploy",
+                     c.dir + "/deploy.conf", "-o", c.bin, "-D", "N=" + std::to_string(n), "-D",
+                     "MaxPhase=" + std::to_string(maxPhase), "--emit-cpp", c.dir + "/gen"},
+                    c.dir, 240000);
+  EXPECT_EQ(rc, 0) << e2e::readFile(c.dir + "/run.err");
+  if (rc != 0)
+    c.bin.clear();
+  return c;
+}
+
+// The decision a node's trace records last (null if none).
+json tracedDecision(const std::string &path) {
+  json d;
+  std::ifstream f(path);
+  std::string line;
+  while (std::getline(f, line)) {
+    json r = json::parse(line, nullptr, false);
+    if (!r.is_discarded() && r.contains("changed") && r["changed"].contains("decision"))
+      d = r["changed"]["decision"];
+  }
+  return d;
+}
+
+// Runs the cluster; kills `victim` (or nobody if empty) `killAtMs` after
+// spawning. Checks termination within `boundMs` and agreement. Returns
+// the number of nodes that decided.
+int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs, int boundMs) {
+  std::map<std::string, pid_t> pids;
+  auto t0 = std::chrono::steady_clock::now();
+  for (const auto &n : c.names)
+    pids[n] = e2e::spawn({c.bin, "--id", n, "--deploy", c.dir + "/deploy.conf", "--trace",
+                          c.dir + "/" + n + ".jsonl", "--start-delay", "300", "--linger", "300", "--run-for",
+                          std::to_string(boundMs)},
+                         c.dir + "/" + n + ".out", c.dir + "/" + n + ".log");
+  if (!victim.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(killAtMs));
+    kill(pids[victim], SIGKILL);
+    waitpid(pids[victim], nullptr, 0);
+  }
+  for (const auto &[n, p] : pids)
+    if (n != victim)
+      EXPECT_EQ(e2e::waitFor(p, boundMs + 5000), 0) << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
+  auto wallMs =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(wallMs, boundMs + 5000);
+  json agreed;
+  int decided = 0;
+  for (const auto &n : c.names) {
+    if (n == victim)
+      continue;
+    json o = json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
+    EXPECT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
+    if (o.is_discarded())
+      continue;
+    EXPECT_EQ(o["failed"], false) << n;
+    // Termination: the node ran all its phases (before --run-for) and decided.
+    EXPECT_EQ(o["done"], true) << n << " " << o.dump();
+    json d = o["state"]["decision"];
+    EXPECT_TRUE(d.is_object() && d.contains("$some")) << n << " did not decide: " << o.dump();
+    if (!d.is_object() || !d.contains("$some"))
+      continue;
+    ++decided;
+    EXPECT_EQ(tracedDecision(c.dir + "/" + n + ".jsonl"), d) << n << ": the trace disagrees";
+    if (agreed.is_null())
+      agreed = d;
+    EXPECT_EQ(d, agreed) << n << " disagrees"; // agreement
+  }
+  if (!victim.empty()) {
+    // The crash was observed: some survivor ran a round without the victim.
+    int without = 0;
+    for (const auto &n : c.names) {
+      if (n == victim)
+        continue;
+      std::ifstream f(c.dir + "/" + n + ".jsonl");
+      std::string line;
+      while (std::getline(f, line)) {
+        json r = json::parse(line, nullptr, false);
+        if (r.is_discarded() || !r.contains("delivered"))
+          continue;
+        bool has = false;
+        for (const auto &m : r["delivered"])
+          has = has || m["from"] == victim;
+        without += !has;
+      }
+    }
+    EXPECT_GT(without, 0) << "no survivor ran a round without " << victim;
+  }
+  return decided;
+}
+
+} // namespace
+
+TEST(RoundsE2E, OneThirdRule3) {
+  Cluster c = build("one_third_rule.mom", 3, 4, "otr3");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 3);
+}
+
+TEST(RoundsE2E, OneThirdRule5) {
+  Cluster c = build("one_third_rule.mom", 5, 4, "otr5");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 5);
+}
+
+TEST(RoundsE2E, OneThirdRule5WithACrash) {
+  // 4 of 5 remain: more than 2N/3, so the survivors still decide. Its
+  // rounds take microseconds, so P4 is killed before the rounds start
+  // (start delay 300 ms): the survivors run every round without it.
+  Cluster c = build("one_third_rule.mom", 5, 30, "otr5c");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "P4", 150, 15000), 4);
+}
+
+TEST(RoundsE2E, LastVoting3) {
+  Cluster c = build("last_voting.mom", 3, 3, "lv3");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 3);
+}
+
+TEST(RoundsE2E, LastVoting5) {
+  Cluster c = build("last_voting.mom", 5, 3, "lv5");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 5);
+}
+
+TEST(RoundsE2E, LastVoting5CoordinatorCrash) {
+  // P0 coordinates phase 0; it is killed during its first phase (rounds
+  // start 300 ms after spawning; Collect and Ack wait 50 ms); P1
+  // coordinates phase 1 with the 4 survivors.
+  Cluster c = build("last_voting.mom", 5, 6, "lv5c");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "P0", 320, 15000), 4);
+}
