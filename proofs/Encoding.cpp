@@ -88,6 +88,8 @@ SymState StateBuilder::freshState(const std::string &tag,
                                 : s.boolConst(false));
   }
   faultBounds(st.crashed, st.byz, hyps);
+  if (extendState)
+    extendState(st, tag, false);
   if (prog.isRoundProgram()) {
     const auto &phase = *prog.roles[0].phase;
     st.phaseNo = s.freshInt("phaseNo" + tag);
@@ -137,6 +139,8 @@ SymState StateBuilder::initState(std::vector<Term> &hyps) {
                                 : s.boolConst(false));
   }
   faultBounds(st.crashed, st.byz, hyps);
+  if (extendState)
+    extendState(st, "@init", true);
   if (prog.isRoundProgram()) {
     st.phaseNo = s.intConst(0);
     st.roundNo = s.intConst(0);
@@ -163,6 +167,7 @@ std::vector<Goal> StateBuilder::invariantGoals(const SymState &st) {
       if (!inv.expr)
         throw Unsupported("invariant without an expression");
       Evaluator ev(ops, st, -1, inv.slots.size());
+      ev.known = invariantKnown;
       g.term = ev.evalBool(*inv.expr);
     } catch (const std::exception &e) {
       g.unsupported = e.what();
@@ -203,13 +208,20 @@ std::string StateBuilder::showState(const SymState &st, const ModelEval &ev,
   return out;
 }
 
+void StateBuilder::addBuiltinGoals(const SymState &post,
+                                   std::vector<Goal> &goals) {
+  goals.push_back({"TypeOK", {}, typeOk(post), ""});
+  if (structuralOk)
+    goals.push_back({"PoolOK", {}, structuralOk(post), ""});
+}
+
 StepEncoding encodeInit(StateBuilder &b) {
   StepEncoding step;
   step.name = "init";
   try {
     auto st = std::make_shared<SymState>(b.initState(step.hyps));
     step.goals = b.invariantGoals(*st);
-    step.goals.push_back({"TypeOK", {}, b.typeOk(*st), ""});
+    b.addBuiltinGoals(*st, step.goals);
     StateBuilder *bp = &b;
     step.describe = [bp, st](const ModelEval &ev) {
       return "  initial state:\n" + bp->showState(*st, ev, "    ");
@@ -227,6 +239,8 @@ void assumeInvariantsOn(StateBuilder &b, const SymState &pre,
   for (const auto &g : b.invariantGoals(pre))
     if (g.term)
       hyps.push_back(g.term);
+  if (b.structuralOk)
+    hyps.push_back(b.structuralOk(pre));
 }
 
 StepEncoding encodeCrash(StateBuilder &b) {
@@ -263,7 +277,7 @@ StepEncoding encodeCrash(StateBuilder &b) {
     step.hyps.push_back(s.mkEq(s.mkAdd(which), s.intConst(1)));
     b.faultBounds(post->crashed, post->byz, step.hyps);
     step.goals = b.invariantGoals(*post);
-    step.goals.push_back({"TypeOK", {}, b.typeOk(*post), ""});
+    b.addBuiltinGoals(*post, step.goals);
     StateBuilder *bp = &b;
     step.describe = [bp, pre, post, victim](const ModelEval &ev) {
       std::string out = "  pre-state:\n" + bp->showState(*pre, ev, "    ");
@@ -287,6 +301,18 @@ Encoding encodeBounded(const ir::Program &program) {
   auto builder = std::make_shared<StateBuilder>(*ops);
   enc.keepAlive = {ops, builder};
   StateBuilder &b = *builder;
+  if (!program.isRoundProgram()) {
+    try {
+      prepareEvents(b);
+    } catch (const std::exception &e) {
+      // The statement universe could not be built: every step is unknown.
+      StepEncoding step;
+      step.name = "events";
+      step.unsupported = e.what();
+      enc.steps.push_back(std::move(step));
+      return enc;
+    }
+  }
   enc.steps.push_back(encodeInit(b));
   if (program.isRoundProgram())
     encodeRounds(b, enc);

@@ -72,6 +72,18 @@ public:
     return s.mkAnd(s.mkNot(st.crashed[p]), s.mkNot(st.byz[p]));
   }
   bool hasCrash() const;
+
+  // Event-driven programs (installed by prepareEvents): extends a fresh
+  // (`init` false) or initial state with pool, knowledge and refraction
+  // variables; the structural pool invariant (PoolOK, assumed and proved
+  // like TypeOK); KNOWN in invariants (membership in the pool).
+  std::function<void(SymState &, const std::string &, bool init)> extendState;
+  std::function<Term(const SymState &)> structuralOk;
+  KnownHook invariantKnown;
+  std::shared_ptr<void> eventModel;
+  // The goals every step proves about its post-state besides the
+  // invariants: TypeOK, and PoolOK for event-driven programs.
+  void addBuiltinGoals(const SymState &post, std::vector<Goal> &goals);
   // Text of a state under a model.
   std::string showState(const SymState &st, const ModelEval &ev,
                         const char *indent) const;
@@ -79,6 +91,8 @@ public:
 };
 
 void encodeRounds(StateBuilder &b, Encoding &enc);
+// Installs the event-driven hooks of `b` (before any state is built).
+void prepareEvents(StateBuilder &b);
 void encodeEvents(StateBuilder &b, Encoding &enc);
 StepEncoding encodeInit(StateBuilder &b);
 StepEncoding encodeCrash(StateBuilder &b);

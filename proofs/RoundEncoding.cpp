@@ -155,7 +155,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
     post->phaseNo = last ? s.mkAdd(pre->phaseNo, s.intConst(1)) : pre->phaseNo;
 
     step.goals = b.invariantGoals(*post);
-    step.goals.push_back({"TypeOK", {}, b.typeOk(*post), ""});
+    b.addBuiltinGoals(*post, step.goals);
     StateBuilder *bp = &b;
     ir::TypeRef payload = round.payload;
     step.describe = [bp, pre, post, info, payload, ps](const ModelEval &ev) {

@@ -22,8 +22,10 @@ struct SymState {
   // Event-driven programs: the pool (see EventEncoding.h).
   std::vector<std::vector<std::vector<Term>>> timers; // [role][timer][p]
   std::vector<std::vector<std::vector<Term>>> fired;  // [role][trans][p*B+b]
-  // known[record][principal][statement index]; statements are described by
-  // the encoder (abstract statements over a finite universe).
+  // pool[record][statement index] and known[record][principal][statement
+  // index]: statements are those of the encoder's finite universe
+  // (EventEncoding.cpp, PoolModel).
+  std::vector<std::vector<Term>> pool;
   std::vector<std::vector<std::vector<Term>>> known;
 };
 
