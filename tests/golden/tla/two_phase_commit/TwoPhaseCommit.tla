@@ -194,4 +194,7 @@ CommitValidity == ((decision[Co0] = 1) \/ (\E p \in P : state[p] = 1)) => (\A q 
 \* two_phase_commit.mom:91
 FollowsCoordinator == \A p \in P : (state[p] = 1) => (decision[Co0] = 1)
 
+\* two_phase_commit.mom:102
+AbortedReason == \A p \in P : (state[p] = 2) => ((decision[Co0] = 2) \/ (~vote[p]))
+
 ====
