@@ -241,8 +241,11 @@ void RoundEngine::onMessage(int peer, uint32_t wr, Value payload) {
     if (!started_ && slot >= 0 && slot != meSlot_) {
       // Before start: buffer as a future message of the first round(s).
       int64_t round = unwrap(wr);
-      if (round >= cur_ && prog_.payloadOk(size_t(round % int64_t(len_)), payload, nullptr))
+      if (round >= cur_ && prog_.payloadOk(size_t(round % int64_t(len_)), payload, nullptr)) {
+        maxRound_[size_t(slot)] = std::max(maxRound_[size_t(slot)], round);
         buffer(slot, round, std::move(payload));
+        next_ = std::max(next_, catchUpTo());
+      }
     }
     return;
   }

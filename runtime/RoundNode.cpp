@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sys/resource.h>
 
 namespace mommie::rt {
 
@@ -305,6 +306,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);
   out += ",\"frames_in\":" + std::to_string(ts.framesIn);
   out += ",\"bytes_out\":" + std::to_string(ts.bytesOut);
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  out += ",\"max_rss_kb\":" + std::to_string(ru.ru_maxrss);
   out += ",\"state\":" + program->stateJson() + "}\n";
   fwrite(out.data(), 1, out.size(), stdout);
   fflush(stdout);
