@@ -87,13 +87,21 @@ void RoundEngine::startRound() {
     else
       env_.send(dest, uint32_t(cur_), payload);
   }
+  progress_ = prog_.progress(r, ph);
+  if (progress_.sync > 0)
+    for (int p : cfg_.peers) {
+      bool got = p == cfg_.me;
+      for (const auto &s : sent_)
+        got = got || s.first == p;
+      if (!got)
+        env_.sendMarker(p, uint32_t(cur_));
+    }
   // RECEIVE INIT
   strict_ = false;
   timedOut_ = false;
   std::fill(has_.begin(), has_.end(), false);
   mboxCount_ = 0;
   roundStartUs_ = env_.nowUs();
-  progress_ = prog_.progress(r, ph);
   checkProgress();
   if (self && meSlot_ >= 0)
     processReceive(meSlot_, std::move(*self));
@@ -272,6 +280,26 @@ void RoundEngine::onMessage(int peer, uint32_t wr, Value payload) {
     if (progress_.sync > 0) // a later round counts for sync
       checkProgress();
   }
+  advance();
+}
+
+void RoundEngine::onMarker(int peer, uint32_t wr) {
+  int slot = slotOf(peer);
+  if (done_ || slot < 0 || slot == meSlot_) {
+    if (!done_)
+      ++stats_.rejected;
+    return;
+  }
+  int64_t round = unwrap(wr);
+  if (round <= maxRound_[size_t(slot)])
+    return;
+  maxRound_[size_t(slot)] = round;
+  if (!started_)
+    return;
+  if (round > cur_)
+    next_ = std::max(next_, catchUpTo());
+  if (progress_.sync > 0)
+    checkProgress();
   advance();
 }
 

@@ -23,6 +23,10 @@
 //     nextRound > cur and !strict; a deadline passing makes !strict and
 //     nextRound >= cur + 1. Skipped rounds (catch-up) still send and update,
 //     with the messages buffered for them (one round at a time, as Listing 1).
+//   - In a round with sync(k), peers this process sends no message to get
+//     a round marker (no payload, never in a mailbox): sync counts
+//     processes that reached the round, and a process with nothing to say
+//     must still be counted (ReSync leaves this to its transport).
 //   - A message to oneself bypasses the network (it is put into the mailbox
 //     at round start).
 //   - The engine stops after `numPhases` phases (the lock-step bound).
@@ -85,6 +89,8 @@ public:
   // a negative deadline disarms it. The environment then calls onTimer().
   virtual void setTimer(int64_t deadlineUs) = 0;
   virtual void send(int peer, uint32_t wireRound, const Value &payload) = 0;
+  // A round marker: "I am at this round", no payload (sync rounds only).
+  virtual void sendMarker(int peer, uint32_t wireRound) = 0;
   virtual void roundDone(const RoundRecord &) {}
 };
 
@@ -112,6 +118,9 @@ public:
   void start();
   // A message from `peer` (attributed by the transport) for wire round `wr`.
   void onMessage(int peer, uint32_t wr, Value payload);
+  // A round marker from `peer`: raises maxRound (sync, catch-up), never
+  // enters a mailbox.
+  void onMarker(int peer, uint32_t wr);
   // The timer fired.
   void onTimer();
 

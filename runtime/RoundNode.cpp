@@ -26,14 +26,26 @@ std::vector<uint8_t> encodeRoundFrame(uint32_t round, const Value &payload) {
   return std::move(w.buffer());
 }
 
-bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload) {
+std::vector<uint8_t> encodeRoundMarker(uint32_t round) {
+  Writer w;
+  w.u8(FrameRoundMarker);
+  w.varint(round);
+  return std::move(w.buffer());
+}
+
+bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload, bool *marker) {
   Reader r(data, size);
-  if (r.u8() != FrameRound)
+  uint8_t type = r.u8();
+  if (type != FrameRound && !(type == FrameRoundMarker && marker))
     return false;
   uint64_t v = r.varint();
   if (!r.ok() || v > UINT32_MAX)
     return false;
   round = uint32_t(v);
+  if (marker)
+    *marker = type == FrameRoundMarker;
+  if (type == FrameRoundMarker)
+    return r.atEnd();
   return Value::decode(r, payload) && r.ok() && r.atEnd();
 }
 
@@ -88,6 +100,7 @@ public:
   void send(int peer, uint32_t wr, const Value &payload) override {
     tr_.send(peer, encodeRoundFrame(wr, payload));
   }
+  void sendMarker(int peer, uint32_t wr) override { tr_.send(peer, encodeRoundMarker(wr)); }
   void roundDone(const RoundRecord &rec) override {
     lastRoundUs = nowUs();
     if (!trace)
@@ -250,12 +263,16 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
     uint32_t round = 0;
     Value payload;
-    if (!decodeRoundFrame(d, n, round, payload)) {
+    bool marker = false;
+    if (!decodeRoundFrame(d, n, round, payload, &marker)) {
       ++badFrames;
       log.warn("bad_frame", {{"peer", std::to_string(peer)}});
       return;
     }
-    env.guarded([&] { engine.onMessage(peer, round, std::move(payload)); });
+    if (marker)
+      env.guarded([&] { engine.onMarker(peer, round); });
+    else
+      env.guarded([&] { engine.onMessage(peer, round, std::move(payload)); });
   });
 
   std::signal(SIGINT, onSignal);

@@ -4,7 +4,8 @@
 //   BIN --id P1 --deploy deploy.conf [--trace FILE.jsonl] [--log-level L]
 //       [--run-for MS] [--linger MS] [--max-pending N] [--start-delay MS]
 //
-// Round frames: u8 2, varint round (low 32 bits), value payload. The sender
+// Round frames: u8 2, varint round (low 32 bits), value payload; round
+// markers (sync rounds): u8 3, varint round. The sender
 // is the peer the connection's hello names (PLAINTEXT). A payload that does
 // not decode strictly or does not have the round's type is rejected.
 // The node stops `--linger` ms (default 300) after its last phase, or at
@@ -30,11 +31,14 @@ struct RoundProgramInfo {
   std::function<std::unique_ptr<RoundProgram>(int me)> make;
 };
 
-enum : uint8_t { FrameRound = 2 };
+enum : uint8_t { FrameRound = 2, FrameRoundMarker = 3 };
 
 std::vector<uint8_t> encodeRoundFrame(uint32_t round, const Value &payload);
 // Strict decoding; false on anything but exactly one round frame.
-bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload);
+// A marker frame (u8 3, varint round) sets `marker` and leaves `payload`.
+bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload,
+                      bool *marker = nullptr);
+std::vector<uint8_t> encodeRoundMarker(uint32_t round);
 
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info);
 

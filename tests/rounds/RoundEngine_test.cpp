@@ -68,6 +68,8 @@ struct FakeEnv : RoundEnv {
   std::vector<Sent> sent;
   int64_t nowUs() override { return now; }
   void setTimer(int64_t d) override { deadline = d; }
+  std::vector<std::pair<int, uint32_t>> markers;
+  void sendMarker(int peer, uint32_t wr) override { markers.emplace_back(peer, wr); }
   void send(int peer, uint32_t wr, const Value &payload) override {
     sent.push_back({me, peer, wr, payload});
     if (net)
@@ -343,4 +345,21 @@ TEST(RoundEngine, LockStepOverAReliableNetwork) {
     }
     EXPECT_EQ(engs[p]->stats().timeouts, 0u);
   }
+}
+
+// A process with nothing to send in a sync round still tells its peers
+// it reached the round (a marker), and markers count for sync.
+TEST(RoundEngine, SyncRoundsSendMarkersAndCountThem) {
+  RoundProgress p = timeoutOnly(10, false);
+  p.sync = 1; // N = 4, F = 1: 2 processes at round >= cur
+  One o(4, 1, p);
+  o.prog.peers = {0, 1}; // sends only to self and P1
+  o.eng->start();
+  ASSERT_EQ(o.env.markers.size(), 2u);
+  EXPECT_EQ(o.env.markers[0], std::make_pair(2, 0u));
+  EXPECT_EQ(o.env.markers[1], std::make_pair(3, 0u));
+  EXPECT_EQ(o.env.deadline, -1);
+  o.eng->onMarker(2, 0);
+  EXPECT_EQ(o.env.deadline, 10'000);
+  EXPECT_EQ(o.eng->mailboxSize(), 1u); // a marker is not a message
 }
