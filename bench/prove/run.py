@@ -5,7 +5,9 @@ Usage: bench/prove/run.py [--mommie PATH] [--timeout S] [CASE ...]
 A CASE is FILE[:BOUND] (BOUND as for --bound, e.g. N=3..7). Without cases,
 the default corpus below is run (missing files are skipped with a note).
 Prints one row per (program, instance, solver): obligations, proved,
-counterexamples, unknown, total and slowest obligation time.
+counterexamples, unknown, total and slowest obligation time; with
+--per-invariant, then one row per (program, instance, invariant) with the
+time of its proof (summed over the steps) for each solver.
 """
 import argparse
 import json
@@ -17,15 +19,15 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DEFAULT_CASES = [
-    "tests/proofs/one_third.mom:N=3..7",
-    "tests/proofs/one_third_unlocked.mom:N=3..5",
     "examples/one_third_rule.mom:N=3..7",
     "examples/last_voting.mom:N=3..5",
+    "examples/pbft_normal_case.mom:F=1..2",
+    "examples/two_phase_commit.mom:N=3",
 ]
 
 
 def find_mommie():
-    for d in ("build", "build-proofs"):
+    for d in ("build", "build-prove2", "build-proofs"):
         p = os.path.join(ROOT, d, "tools", "mommie")
         if os.path.exists(p):
             return p
@@ -36,9 +38,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mommie", default=find_mommie())
     ap.add_argument("--timeout", default="60")
+    ap.add_argument("--per-invariant", action="store_true")
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
     cases = args.cases or DEFAULT_CASES
+    per_inv = []
     print(f"{'program':<28} {'instance':<10} {'solver':<6} {'oblig':>5} "
           f"{'proved':>6} {'cti':>4} {'unk':>4} {'total s':>8} {'max s':>7}")
     for case in cases:
@@ -79,8 +83,28 @@ def main():
                       f"{count('proved'):>6} "
                       f"{count('counterexample to induction'):>4} "
                       f"{count('unknown'):>4} {total:>8.3f} {slowest:>7.3f}")
+            invs = []
+            for r in run["results"]:
+                if r["invariant"] not in invs:
+                    invs.append(r["invariant"])
+            for inv in invs:
+                cell = {}
+                for solver in ("z3", "cvc5"):
+                    rs = [r for r in run["results"]
+                          if r["solver"] == solver and r["invariant"] == inv]
+                    ok = all(r["verdict"] == "proved" for r in rs)
+                    cell[solver] = (f"{sum(r['seconds'] for r in rs):.3f}"
+                                    + ("" if ok else " (not proved)"))
+                per_inv.append((name, inst, inv, cell["z3"], cell["cvc5"]))
         print(f"# {name}: exit {res.returncode}, wall {wall:.2f}s",
               file=sys.stderr)
+    if args.per_invariant:
+        print()
+        print(f"{'program':<28} {'instance':<10} {'invariant':<22} "
+              f"{'z3 s':>10} {'cvc5 s':>10}")
+        for row in per_inv:
+            print(f"{row[0]:<28} {row[1]:<10} {row[2]:<22} {row[3]:>10} "
+                  f"{row[4]:>10}")
 
 
 if __name__ == "__main__":
