@@ -220,6 +220,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
                           ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
                           ",\"oversized\":" + std::to_string(ts.oversized) +
                           ",\"dropped\":" + std::to_string(ts.dropped) +
+                          ",\"evicted\":" + std::to_string(ts.evicted) +
                           ",\"bytes_in\":" + std::to_string(ts.bytesIn) +
                           ",\"bytes_out\":" + std::to_string(ts.bytesOut) + "}" +
                           ",\"crypto\":{\"macs\":" + std::to_string(crypto::counters().macs) +

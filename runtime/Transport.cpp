@@ -109,6 +109,7 @@ void Transport::accept() {
     if (fd < 0)
       return;
     setNoDelay(fd);
+    evictOldest(-1, MaxPendingInbound - 1);
     auto in = std::make_shared<Inbound>();
     in->fd = fd;
     inbound_.push_back(in);
@@ -117,6 +118,17 @@ void Transport::accept() {
       if (auto in = weak.lock())
         readInbound(in);
     });
+  }
+}
+
+void Transport::evictOldest(int peer, size_t keep) {
+  std::vector<std::shared_ptr<Inbound>> same;
+  for (const auto &in : inbound_)
+    if (in->peer == peer)
+      same.push_back(in);
+  for (size_t i = 0; same.size() > keep + i; ++i) {
+    ++stats_.evicted;
+    closeInbound(same[i]);
   }
 }
 
@@ -169,6 +181,7 @@ void Transport::readInbound(const std::shared_ptr<Inbound> &in) {
           closeInbound(in);
           return;
         }
+        evictOldest(int(peer), MaxInboundPerPeer - 1);
         in->peer = int(peer);
         continue;
       }

@@ -30,12 +30,19 @@ struct Endpoint {
 struct TransportStats {
   uint64_t framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0;
   uint64_t badFrames = 0, oversized = 0, dropped = 0, connects = 0, reconnects = 0;
+  uint64_t evicted = 0; // inbound connections closed to respect the bounds below
 };
 
 class Transport {
 public:
   static constexpr size_t MaxFrame = 1u << 20;
   static constexpr size_t MaxQueuedBytes = 64u << 20;
+  // Memory bounds on inbound connections (each buffers at most one frame):
+  // at most MaxInboundPerPeer per principal named by a hello and
+  // MaxPendingInbound still without a hello; beyond either, the oldest
+  // such connection is closed (evicted).
+  static constexpr size_t MaxInboundPerPeer = 4;
+  static constexpr size_t MaxPendingInbound = 64;
   using FrameHandler = std::function<void(int peer, const uint8_t *data, size_t size)>;
 
   Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log);
@@ -55,6 +62,7 @@ private:
   void accept();
   void readInbound(const std::shared_ptr<Inbound> &in);
   void closeInbound(const std::shared_ptr<Inbound> &in);
+  void evictOldest(int peer, size_t keep); // peer -1: connections without a hello
   void connect(int peer);
   void onOutboundEvent(int peer, uint32_t events);
   void flush(int peer);

@@ -1,0 +1,167 @@
+// Hostile peers on loopback against a node with HMAC_SHA256 links: many
+// connections without a hello and many claiming the same principal are
+// evicted (bounded memory), forged / replayed / garbage frames are counted
+// by reason, a peer over its statement quota is cut off, and genuine frames
+// from other peers are still delivered.
+#include "runtime/Auth.h"
+#include "runtime/Node.h"
+#include "runtime/Transport.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace mommie::rt;
+
+namespace {
+
+uint16_t freePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+int dial(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void sendFrame(int fd, const std::vector<uint8_t> &payload) {
+  Writer w;
+  w.u32be(uint32_t(payload.size()));
+  w.bytes(payload.data(), payload.size());
+  ::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL);
+}
+
+std::vector<uint8_t> hello(int me) {
+  Writer w;
+  w.u32be(0x4d4f4d31);
+  w.varint(uint64_t(me));
+  return w.buffer();
+}
+
+class Idle final : public RoleBase {
+public:
+  using RoleBase::RoleBase;
+  const char *roleName() const override { return "Idle"; }
+  size_t numTransitions() const override { return 0; }
+  const char *transitionName(size_t) const override { return "?"; }
+  bool refracted(size_t) const override { return false; }
+  bool fire(size_t, Step &) override { return false; }
+  std::string stateJson() const override { return "{}"; }
+  std::string stateDeltaJson() override { return "{}"; }
+  size_t numTimers() const override { return 0; }
+  const char *timerName(size_t) const override { return "?"; }
+  int64_t timerMs(size_t) const override { return 0; }
+};
+
+Statement stmt(int issuer, int verifier, int64_t n) {
+  return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
+                   Value::record(0, {Value::integer(n)})};
+}
+
+void pump(EventLoop &loop, int ms) { loop.runUntil(EventLoop::now() + Millis(ms)); }
+
+} // namespace
+
+TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
+  const std::vector<std::string> names = {"A", "B", "C"};
+  ProgramInfo pi;
+  pi.name = "T";
+  pi.principals = names;
+  pi.schema.numPrincipals = 3;
+  pi.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
+  pi.schema.finish(pi.principals);
+  pi.roles.push_back({"Idle", 0, 3, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+
+  uint16_t port = freePort();
+  DeployConfig conf;
+  std::vector<DeployError> errors;
+  ASSERT_TRUE(parseDeploy("[Hosts]\nA = 127.0.0.1:" + std::to_string(port) +
+                              "\nB = 127.0.0.1:1\nC = 127.0.0.1:2\n[Authentication]\n"
+                              "* <-> * : HMAC_SHA256\n",
+                          conf, errors));
+  auto keys = generateKeys(conf, names);
+  Authenticator authA(conf, names, 0, keys["A"]), authB(conf, names, 1, keys["B"]),
+      authC(conf, names, 2, keys["C"]);
+  EventLoop loop;
+  Logger log("A", LogLevel::Off);
+  Node node(loop, log, pi, 0);
+  std::string err;
+  ASSERT_TRUE(node.init(err)) << err;
+  node.setAuth(&authA);
+  node.setMaxPerIssuer(50);
+  Transport t(loop, 0, {{"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 2}}, log);
+  ASSERT_TRUE(t.listen(err)) << err;
+  t.onFrame([&](int peer, const uint8_t *d, size_t n) { node.receiveFrame(peer, d, n); });
+
+  // 100 connections that never say hello, 10 that all claim to be C.
+  std::vector<int> fds;
+  for (int i = 0; i < 100; ++i)
+    fds.push_back(dial(port));
+  pump(loop, 100);
+  for (int i = 0; i < 10; ++i) {
+    int fd = dial(port);
+    sendFrame(fd, hello(2));
+    fds.push_back(fd);
+  }
+  pump(loop, 100);
+  EXPECT_GE(t.stats().evicted, 100u - Transport::MaxPendingInbound + 10 - Transport::MaxInboundPerPeer);
+
+  // B floods: 2000 genuine statements (quota 50), forged and replayed
+  // frames, and garbage.
+  int b = dial(port);
+  sendFrame(b, hello(1));
+  std::vector<uint8_t> first;
+  for (int i = 0; i < 2000; ++i) {
+    auto f = authB.seal(stmt(1, 0, i), 0);
+    if (i == 0)
+      first = f;
+    sendFrame(b, f);
+    if (i % 20 == 0) {
+      auto forged = f;
+      forged.back() ^= 0x80;
+      sendFrame(b, forged);
+      sendFrame(b, first); // replay
+      sendFrame(b, {2, 1, 0xff, 0xff});
+    }
+    if (i % 100 == 99)
+      pump(loop, 5); // one thread: keep the socket buffers draining
+  }
+  // C, honest, on a fresh connection.
+  int c = dial(port);
+  sendFrame(c, hello(2));
+  for (int i = 0; i < 5; ++i)
+    sendFrame(c, authC.seal(stmt(2, 0, i), 0));
+  for (int i = 0; i < 20 && node.stats().delivered < 55; ++i)
+    pump(loop, 50);
+  const auto &st = node.stats();
+  EXPECT_EQ(st.delivered, 55u);
+  EXPECT_EQ(st.rejects[Reject::PeerQuota], 1950u);
+  EXPECT_EQ(st.rejects[Reject::BadMac], 100u);
+  EXPECT_EQ(st.rejects[Reject::Replay], 100u);
+  EXPECT_EQ(st.rejects[Reject::BadFrame], 100u);
+  close(b);
+  close(c);
+  for (int fd : fds)
+    if (fd >= 0)
+      close(fd);
+  t.closeAll();
+}
