@@ -228,3 +228,64 @@ TEST(ProveEvents, TwoPhaseCommitBugNamesTheCommitTransition) {
                             "CommitValidity @ transition Coordinator.Commit at Co0"});
   EXPECT_FALSE(r.allProved());
 }
+
+// Byzantine publish: with a Byzantine node, a Ping(1) can enter the pool
+// (the pool lemma fails exactly in `byzantine publish Ping`); without
+// faults everything is proved.
+TEST(ProveEvents, ByzantinePublishIsAStep) {
+  auto source = [](bool byz) {
+    return std::string("protocol ByzPing;\n"
+                       "principals R[3];\n"
+                       "record Ping { v: 0..1 }\n"
+                       "role Node at R {\n"
+                       "  var got: option<0..1> = none;\n"
+                       "  transition Send IF got == none\n"
+                       "  @@{ PUBLISH [ME, R, NOONE] Ping(0); @@}\n"
+                       "  transition Recv WHEN [x in R, ME, NOONE] Ping m\n"
+                       "  @@{ got <- some(m.v); @@}\n"
+                       "}\n") +
+           (byz ? "faults R: byzantine <= 1;\n" : "") +
+           "invariant OnlyZero: forall p in correct(R): Node.got[p] != some(1);\n";
+  };
+  for (bool byz : {false, true}) {
+    ir::Program p = compileText("byz_ping.mom", source(byz));
+    // lemma NoOne: !(KNOWN [_, _, _] Ping m {{ v == 1; }})
+    auto pat = std::make_shared<Pattern>();
+    pat->record = recordIndex(p, "Ping");
+    pat->slot = 0;
+    FieldConstraint c;
+    c.field = 0;
+    c.op = Op::Eq;
+    c.expr = intLit(1);
+    pat->constraints.push_back(c);
+    auto known = std::make_shared<Expr>();
+    known->kind = ExprKind::Known;
+    known->type = ty(TypeKind::Bool);
+    known->pattern = pat;
+    auto notKnown = std::make_shared<Expr>();
+    notKnown->kind = ExprKind::Unary;
+    notKnown->op = Op::Not;
+    notKnown->type = ty(TypeKind::Bool);
+    notKnown->args = {known};
+    ir::Predicate lemma;
+    lemma.name = "NoOne";
+    lemma.lemma = true;
+    lemma.slots = {SlotInfo{"m", ty(TypeKind::Record), {}}};
+    lemma.expr = notKnown;
+    p.invariants.push_back(lemma);
+    ProveReport r = proveBounded(p, both());
+    if (byz) {
+      EXPECT_EQ(refuted(r),
+                std::set<std::string>{"NoOne @ byzantine publish Ping"});
+      for (const auto &o : r.results)
+        if (o.verdict == Verdict::Counterexample)
+          EXPECT_NE(o.detail.find("publishes [R"), std::string::npos)
+              << o.detail;
+    } else {
+      EXPECT_TRUE(r.allProved());
+      for (const auto &o : r.results)
+        EXPECT_EQ(o.verdict, Verdict::Proved)
+            << o.invariant << " / " << o.step << "\n" << o.detail;
+    }
+  }
+}
