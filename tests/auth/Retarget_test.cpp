@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 using nlohmann::json;
 
 namespace {
@@ -141,4 +143,39 @@ TEST_F(Retarget, SameClientResultsUnderFourConfigurations) {
   EXPECT_EQ(crypto(mixed, 1)["sig_verifies"], NumReq); // requests
   EXPECT_EQ(crypto(mixed, 1)["signs"], NumReq);        // replies to the client
   EXPECT_EQ(crypto(mixed, 0)["macs"], 3 * NumReq);     // R0's orders to 3 backups
+}
+
+TEST_F(Retarget, NodeRefusesToStartWithoutTheKeysItNeeds) {
+  const char *mommie = std::getenv("MOMMIE");
+  std::string run = e2e::tempDir("retarget-keys");
+  auto ports = e2e::freePorts(Names.size());
+  {
+    std::ofstream conf(run + "/deploy.conf");
+    conf << "[Hosts]\n";
+    for (size_t i = 0; i < Names.size(); ++i)
+      conf << Names[i] << " = 127.0.0.1:" << ports[i] << "\n";
+    conf << "[Authentication]\n* <-> * : HMAC_SHA256\n";
+  }
+  auto node = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = {Env::bin, "--id", "R1", "--deploy", run + "/deploy.conf",
+                                     "--run-for", "100"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return e2e::run(argv, run, 10000);
+  };
+  EXPECT_EQ(node({}), 2);
+  EXPECT_NE(e2e::readFile(run + "/run.err").find("give --keys KEYDIR"), std::string::npos);
+  ASSERT_EQ(e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"}, run, 30000), 0);
+  EXPECT_EQ(node({"--keys", run + "/keys"}), 0) << e2e::readFile(run + "/run.err");
+  chmod((run + "/keys/R1.key").c_str(), 0644);
+  EXPECT_EQ(node({"--keys", run + "/keys"}), 2);
+  EXPECT_NE(e2e::readFile(run + "/run.err").find("readable by others"), std::string::npos);
+  // Keys made for another configuration (no HMAC key with R0).
+  chmod((run + "/keys/R1.key").c_str(), 0600);
+  std::ofstream(run + "/other.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n";
+  ASSERT_EQ(e2e::run({mommie, "keygen", run + "/other.conf", "-o", run + "/k2"}, run, 30000), 0);
+  EXPECT_EQ(node({"--keys", run + "/k2"}), 2);
+  EXPECT_NE(e2e::readFile(run + "/run.err").find("no HMAC_SHA256 key shared with R0"),
+            std::string::npos)
+      << e2e::readFile(run + "/run.err");
+  std::filesystem::remove_all(run);
 }
