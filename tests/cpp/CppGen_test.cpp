@@ -106,11 +106,16 @@ TEST(CppGen, TriggersUseIndexes) {
   EXPECT_EQ(cpp.find("firedSend_"), std::string::npos);
 }
 
-TEST(CppGen, RoundProgramsAreRefused) {
+// Round programs run on the round engine (backends/cpp/CppRounds.cpp,
+// docs/rounds.md; end-to-end runs in tests/rounds/).
+TEST(CppGen, RoundProgramsRunOnTheRoundEngine) {
   auto p = compileExample("one_third_rule");
   ASSERT_TRUE(p);
   auto r = cppgen::generate(*p);
-  EXPECT_TRUE(r.files.empty());
-  ASSERT_FALSE(r.errors.empty());
-  EXPECT_NE(r.errors[0].find("round programs"), std::string::npos);
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  ASSERT_EQ(r.files.size(), 2u);
+  const std::string &cpp = r.files[1].text;
+  EXPECT_NE(cpp.find("public rt::RoundProgram"), std::string::npos);
+  EXPECT_NE(cpp.find("goAhead_Exchange"), std::string::npos);
+  EXPECT_NE(cpp.find("rt::roundNodeMain"), std::string::npos);
 }
