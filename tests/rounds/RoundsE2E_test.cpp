@@ -171,3 +171,49 @@ TEST(RoundsE2E, LastVoting5CoordinatorCrash) {
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "P0", 320, 15000), 4);
 }
+
+TEST(RoundsE2E, OneThirdRule7) {
+  Cluster c = build("one_third_rule.mom", 7, 4, "otr7");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 7);
+}
+
+TEST(RoundsE2E, LastVoting7) {
+  Cluster c = build("last_voting.mom", 7, 3, "lv7");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 7);
+}
+
+// failure_detector.mom, 5 processes, 100 ms heartbeat rounds: P4 is killed
+// after about 10 rounds; at the end every survivor suspects P4 (completeness),
+// no survivor suspects itself or another survivor (loopback loses nothing).
+TEST(RoundsE2E, FailureDetector5WithACrash) {
+  const int n = 5, h = 1;
+  Cluster c = build("failure_detector.mom", n, 25, "fd5");
+  ASSERT_FALSE(c.bin.empty());
+  std::map<std::string, pid_t> pids;
+  for (const auto &name : c.names)
+    pids[name] = e2e::spawn({c.bin, "--id", name, "--deploy", c.dir + "/deploy.conf", "--trace",
+                             c.dir + "/" + name + ".jsonl", "--start-delay", "300", "--linger", "300",
+                             "--run-for", "15000"},
+                            c.dir + "/" + name + ".out", c.dir + "/" + name + ".log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  kill(pids["P4"], SIGKILL);
+  waitpid(pids["P4"], nullptr, 0);
+  for (const auto &[name, p] : pids)
+    if (name != "P4")
+      EXPECT_EQ(e2e::waitFor(p, 20000), 0) << name;
+  for (int i = 0; i < n - 1; ++i) {
+    std::string name = c.names[size_t(i)];
+    json o = json::parse(e2e::readFile(c.dir + "/" + name + ".out"), nullptr, false);
+    ASSERT_FALSE(o.is_discarded()) << name;
+    EXPECT_EQ(o["done"], true) << o.dump();
+    std::map<std::string, int> last;
+    for (const auto &kv : o["state"]["lastSeen"]["$map"])
+      last[kv[0].get<std::string>()] = kv[1].get<int>();
+    ASSERT_EQ(last.size(), size_t(n)) << o.dump();
+    EXPECT_EQ(last["P4"], h + 1) << name << " does not suspect the crashed P4: " << o.dump();
+    for (int q = 0; q < n - 1; ++q)
+      EXPECT_LE(last[c.names[size_t(q)]], h) << name << " suspects live " << c.names[size_t(q)];
+  }
+}
