@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <random>
 #include <sys/resource.h>
 
 namespace mommie::rt {
@@ -69,7 +70,7 @@ int usage(const char *argv0, const std::string &why) {
             << "usage: " << argv0
             << " --id PRINCIPAL --deploy deploy.conf [--trace FILE.jsonl] [--log-level "
                "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
-               "[--start-delay MS]\n";
+               "[--start-delay MS] [--drop-percent P --seed S]\n";
   return 2;
 }
 
@@ -98,8 +99,15 @@ public:
     });
   }
   void send(int peer, uint32_t wr, const Value &payload) override {
+    if (dropPercent > 0 && int64_t(rng() % 100) < dropPercent) { // seeded loss (testing)
+      ++dropped;
+      return;
+    }
     tr_.send(peer, encodeRoundFrame(wr, payload));
   }
+  int64_t dropPercent = 0;
+  std::mt19937_64 rng;
+  uint64_t dropped = 0;
   void sendMarker(int peer, uint32_t wr) override { tr_.send(peer, encodeRoundMarker(wr)); }
   void roundDone(const RoundRecord &rec) override {
     lastRoundUs = nowUs();
@@ -156,7 +164,7 @@ private:
 
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, tracePath, logLevel = "info";
-  int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0;
+  int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string &out) {
@@ -177,6 +185,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--linger" && number(lingerMs)) {
     } else if (a == "--max-pending" && number(maxPending)) {
     } else if (a == "--start-delay" && number(startDelayMs)) {
+    } else if (a == "--drop-percent" && number(dropPercent) && dropPercent <= 100) {
+    } else if (a == "--seed" && number(seed)) {
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;
@@ -242,6 +252,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::unique_ptr<RoundProgram> program;
   NodeEnv env(loop, transport, info, id);
   env.log = &log;
+  env.dropPercent = dropPercent;
+  env.rng.seed(uint64_t(seed) * 1000003u + uint64_t(me));
   try {
     program = info.make(me);
   } catch (const EvalError &e) {
@@ -320,6 +332,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"jumps\":" + std::to_string(st.jumps);
   out += ",\"timeouts\":" + std::to_string(st.timeouts);
   out += ",\"max_pending\":" + std::to_string(st.maxPending);
+  out += ",\"dropped\":" + std::to_string(env.dropped);
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);
   out += ",\"frames_in\":" + std::to_string(ts.framesIn);
   out += ",\"bytes_out\":" + std::to_string(ts.bytesOut);

@@ -3,6 +3,7 @@
 //
 //   BIN --id P1 --deploy deploy.conf [--trace FILE.jsonl] [--log-level L]
 //       [--run-for MS] [--linger MS] [--max-pending N] [--start-delay MS]
+//       [--drop-percent P --seed S]   (seeded loss of outgoing messages, for tests)
 //
 // Round frames: u8 2, varint round (low 32 bits), value payload; round
 // markers (sync rounds): u8 3, varint round. The sender
