@@ -1,13 +1,26 @@
 // Frame authentication (see Auth.h).
 #include "runtime/Auth.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace mommie::rt {
 
 namespace {
 constexpr char Domain[] = "MOMMIE-AUTH1";
+
+bool parseMs(const std::string &w, int64_t &ms) {
+  size_t n = 0;
+  while (n < w.size() && n < 9 && w[n] >= '0' && w[n] <= '9')
+    ++n;
+  if (n == 0)
+    return false;
+  int64_t v = std::stoll(w.substr(0, n));
+  std::string unit = w.substr(n);
+  ms = unit == "s" ? v * 1000 : v;
+  return unit == "ms" || unit == "s";
 }
+} // namespace
 
 Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
                              KeyStore keys)
@@ -24,6 +37,27 @@ Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> 
       edPub_[p] = &e->second;
   }
   lastSeq_.assign(names_.size(), 0);
+  batch_.assign(names_.size(), BatchPolicy{});
+  for (size_t q = 0; q < names_.size(); ++q)
+    for (const auto &r : conf_.dissemination) {
+      auto has = [](const std::vector<std::string> &pats, const std::string &n) {
+        for (const auto &p : pats)
+          if (principalMatches(p, n))
+            return true;
+        return false;
+      };
+      const std::string &a = names_[size_t(me_)], &b = names_[q];
+      if (!((has(r.from, a) && has(r.to, b)) || (r.bidirectional && has(r.from, b) && has(r.to, a))))
+        continue;
+      for (const auto &m : r.modules)
+        if (m.name == "BATCH" && !m.args.empty()) {
+          BatchPolicy p;
+          p.n = size_t(std::min<long long>(std::stoll(m.args[0]), MaxBatch));
+          if (m.args.size() > 1 && !parseMs(m.args[1], p.delayMs))
+            p.delayMs = 0;
+          batch_[q] = p; // the last rule covering the pair wins
+        }
+    }
   nextSeq_ = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count());
@@ -126,6 +160,133 @@ std::vector<uint8_t> Authenticator::seal(const Statement &s, int receiver) {
     return {};
   }
   return std::move(w.buffer());
+}
+
+std::vector<uint8_t> Authenticator::sealBatch(const std::vector<Statement> &ss, int receiver) {
+  if (ss.empty())
+    return {};
+  AuthKind k = carrier(ss[0].issuer, receiver, ss[0].auditors);
+  uint64_t seq = nextSeq_++;
+  std::string body;
+  for (const auto &s : ss)
+    body += s.key();
+  Writer w;
+  w.u8(FrameAuthBatch);
+  w.u8(uint8_t(k));
+  w.varint(seq);
+  w.varint(ss.size());
+  w.bytes(body.data(), body.size());
+  std::string tagged = std::string(1, char(0xBA)) + body;
+  if (k == AuthKind::HmacSha256) {
+    const crypto::HmacKey *key = hmac_[size_t(receiver)];
+    if (!key)
+      return {};
+    uint8_t tag[crypto::HmacBytes];
+    auto data = signedBytes(k, ss[0].issuer, receiver, seq, tagged);
+    crypto::hmac(*key, data.data(), data.size(), tag);
+    w.bytes(tag, sizeof tag);
+  } else if (k == AuthKind::Ed25519) {
+    if (!keys_.edSecret)
+      return {};
+    uint8_t sig[crypto::EdSigBytes];
+    auto data = signedBytes(k, ss[0].issuer, receiver, seq, tagged);
+    crypto::sign(*keys_.edSecret, data.data(), data.size(), sig);
+    w.bytes(sig, sizeof sig);
+  } else if (k != AuthKind::Plaintext) {
+    return {};
+  }
+  return std::move(w.buffer());
+}
+
+bool Authenticator::openAny(int peer, const uint8_t *data, size_t size, std::vector<Statement> &out,
+                            Reject &why) {
+  out.clear();
+  if (openAnyImpl(peer, data, size, out, why))
+    return true;
+  out.clear(); // nothing of a rejected frame is delivered
+  return false;
+}
+
+bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
+                                std::vector<Statement> &out, Reject &why) {
+  if (size == 0 || data[0] != FrameAuthBatch) {
+    Statement s;
+    if (!open(peer, data, size, s, why))
+      return false;
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (peer < 0 || size_t(peer) >= names_.size() || peer == me_) {
+    why = Reject::UnknownPrincipal;
+    return false;
+  }
+  Reader r(data, size);
+  r.u8();
+  uint8_t kind = r.u8();
+  uint64_t seq = r.varint();
+  uint64_t n = r.varint();
+  if (!r.ok() || n == 0 || n > MaxBatch) {
+    why = Reject::BadFrame;
+    return false;
+  }
+  if (kind > uint8_t(AuthKind::Ed25519)) {
+    why = Reject::WrongModule;
+    return false;
+  }
+  const AuthModuleInfo &m = authModule(AuthKind(kind));
+  std::string body = std::string(1, char(0xBA));
+  for (uint64_t i = 0; i < n; ++i) {
+    Statement s;
+    if (!Statement::decode(r, s)) {
+      why = Reject::BadFrame;
+      return false;
+    }
+    if (s.issuer != peer) {
+      why = Reject::WrongIssuer;
+      return false;
+    }
+    for (const auto &a : s.auditors.elems())
+      if (a.asPrincipal() < 0 || size_t(a.asPrincipal()) >= names_.size()) {
+        why = Reject::UnknownPrincipal;
+        return false;
+      }
+    if (carrier(s.issuer, me_, s.auditors) != AuthKind(kind)) {
+      why = Reject::WrongModule;
+      return false;
+    }
+    body += s.key();
+    out.push_back(std::move(s));
+  }
+  if (r.remaining() != m.tagBytes) {
+    why = Reject::BadFrame;
+    out.clear();
+    return false;
+  }
+  const uint8_t *tag = data + (size - m.tagBytes);
+  if (AuthKind(kind) != AuthKind::Plaintext) {
+    auto bytes = signedBytes(AuthKind(kind), peer, me_, seq, body);
+    bool good = false;
+    if (AuthKind(kind) == AuthKind::HmacSha256) {
+      const crypto::HmacKey *key = hmac_[size_t(peer)];
+      why = key ? Reject::BadMac : Reject::NoKey;
+      good = key && crypto::hmacVerify(*key, bytes.data(), bytes.size(), tag);
+    } else {
+      const crypto::EdPublic *pk = edPub_[size_t(peer)];
+      why = pk ? Reject::BadSignature : Reject::NoKey;
+      good = pk && crypto::verify(*pk, bytes.data(), bytes.size(), tag);
+    }
+    if (!good) {
+      out.clear();
+      return false;
+    }
+  }
+  if (seq <= lastSeq_[size_t(peer)]) {
+    why = Reject::Replay;
+    out.clear();
+    return false;
+  }
+  lastSeq_[size_t(peer)] = seq;
+  return true;
 }
 
 bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &out, Reject &why) {

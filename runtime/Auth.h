@@ -4,6 +4,9 @@
 //   frame  := u8 2, u8 module, varint seq, statement, tag
 //   tag    := nothing (PLAINTEXT) | 32-byte HMAC-SHA256 | 64-byte Ed25519 signature
 //   signed := "MOMMIE-AUTH1", u8 module, varint issuer, varint receiver, varint seq, statement
+//   batch  := u8 3, u8 module, varint seq, varint n, n statements, tag    (BATCH(n, d))
+//   signed := "MOMMIE-AUTH1", u8 module, varint issuer, varint receiver, varint seq,
+//             u8 0xBA, the n statements
 //
 // The sender is the issuer (this runtime does not forward). `seq` grows
 // strictly per sender (it starts at the wall-clock time in microseconds, so
@@ -33,6 +36,13 @@ namespace mommie::rt {
 class Authenticator {
 public:
   static constexpr uint8_t FrameAuthStatement = 2;
+  static constexpr uint8_t FrameAuthBatch = 3;
+  static constexpr size_t MaxBatch = 1024;
+
+  struct BatchPolicy {
+    size_t n = 0;        // statements per frame; 0/1: no batching
+    int64_t delayMs = 0; // how long a partial batch may wait
+  };
 
   Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
                 KeyStore keys);
@@ -41,14 +51,23 @@ public:
   // The frame carrying `s` (issued by this node) to `receiver`; empty if a
   // key is missing.
   std::vector<uint8_t> seal(const Statement &s, int receiver);
+  // BATCH(n, d): statements of this node to `receiver` travel `n` per frame
+  // with one MAC / signature (all carried by the same module).
+  std::vector<uint8_t> sealBatch(const std::vector<Statement> &ss, int receiver);
+  BatchPolicy batchFor(int receiver) const { return batch_[size_t(receiver)]; }
   // Decodes and authenticates a frame from `peer`; on failure returns false
   // with the reason. Does not check verifiers / record types (the node does).
   bool open(int peer, const uint8_t *data, size_t size, Statement &out, Reject &why);
+  // Any frame (single statement or batch): the statements it carries.
+  bool openAny(int peer, const uint8_t *data, size_t size, std::vector<Statement> &out,
+               Reject &why);
   // The module that carries statements of `issuer` to `receiver` with
   // auditor set `auditors` (a set of principals).
   AuthKind carrier(int issuer, int receiver, const Value &auditors);
 
 private:
+  bool openAnyImpl(int peer, const uint8_t *data, size_t size, std::vector<Statement> &out,
+                   Reject &why);
   std::vector<uint8_t> signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
                                    const std::string &stmt) const;
   const DeployConfig &conf_;
@@ -59,6 +78,7 @@ private:
   std::vector<const crypto::EdPublic *> edPub_; // per principal
   uint64_t nextSeq_;
   std::vector<uint64_t> lastSeq_; // per peer, last accepted
+  std::vector<BatchPolicy> batch_; // per receiver
   std::map<std::tuple<int, int, std::string>, AuthKind> cache_;
 };
 

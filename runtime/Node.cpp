@@ -15,6 +15,51 @@ Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
   for (const auto &[rec, field] : info.fieldIndexes)
     pool_.addFieldIndex(rec, field);
   perIssuer_.assign(info.principals.size(), 0);
+  batch_.resize(info.principals.size());
+  batchBytes_.assign(info.principals.size(), 0);
+}
+
+void Node::queueBatch(int peer, const Statement &s) {
+  auto &q = batch_[size_t(peer)];
+  if (!q.empty() && auth_->carrier(me_, peer, q.front().auditors) !=
+                        auth_->carrier(me_, peer, s.auditors))
+    flushBatch(peer); // one module per batch frame
+  q.push_back(s);
+  batchBytes_[size_t(peer)] += s.key().size();
+  auto policy = auth_->batchFor(peer);
+  if (q.size() >= policy.n || batchBytes_[size_t(peer)] > (512u << 10)) {
+    flushBatch(peer);
+  } else if (policy.delayMs > 0 && !batchTimer_) {
+    batchTimer_ = true;
+    loop_.after(Millis(policy.delayMs), [this] {
+      batchTimer_ = false;
+      flushBatches(true);
+    });
+  }
+}
+
+void Node::flushBatch(int peer) {
+  auto &q = batch_[size_t(peer)];
+  if (q.empty())
+    return;
+  auto frame = q.size() == 1 ? auth_->seal(q.front(), peer) : auth_->sealBatch(q, peer);
+  if (frame.empty()) {
+    ++stats_.unsent;
+  } else {
+    ++stats_.batches;
+    if (send_)
+      send_(peer, frame);
+  }
+  q.clear();
+  batchBytes_[size_t(peer)] = 0;
+}
+
+void Node::flushBatches(bool delayedToo) {
+  if (!auth_)
+    return;
+  for (size_t p = 0; p < batch_.size(); ++p)
+    if (!batch_[p].empty() && (delayedToo || auth_->batchFor(int(p)).delayMs == 0))
+      flushBatch(int(p));
 }
 
 void Node::reject(Reject r, const char *why) {
@@ -66,11 +111,13 @@ void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
   Statement s;
   if (auth_) {
     Reject why;
-    if (!auth_->open(peer, data, size, s, why)) {
+    std::vector<Statement> ss;
+    if (!auth_->openAny(peer, data, size, ss, why)) {
       reject(why, "frame not authenticated");
       return;
     }
-    deliver(peer, std::move(s));
+    for (auto &st : ss)
+      deliver(peer, std::move(st));
     return;
   }
   Reader r(data, size);
@@ -187,6 +234,7 @@ void Node::runSteps() {
       break;
     }
   }
+  flushBatches(false); // BATCH without delay: what this round of steps produced
   if (budget == 0)
     kick(); // more work: continue after polling I/O
 }
@@ -207,7 +255,9 @@ void Node::commit(size_t t, Step &step) {
     ++stats_.published;
     if (send_ && auth_) {
       for (const auto &v : s.verifiers.elems())
-        if (v.asPrincipal() != me_) {
+        if (v.asPrincipal() != me_ && auth_->batchFor(v.asPrincipal()).n > 1) {
+          queueBatch(v.asPrincipal(), s);
+        } else if (v.asPrincipal() != me_) {
           auto frame = auth_->seal(s, v.asPrincipal());
           if (frame.empty())
             ++stats_.unsent;

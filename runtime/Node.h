@@ -84,6 +84,7 @@ struct NodeStats {
   uint64_t steps = 0, delivered = 0, duplicates = 0, rejected = 0, published = 0;
   RejectCounts rejects; // `rejected` by reason
   uint64_t unsent = 0;  // frames not sent for want of a key
+  uint64_t batches = 0; // batch frames sent (BATCH)
 };
 
 class Node {
@@ -138,6 +139,10 @@ public:
 private:
   void commit(size_t t, Step &step);
   void reject(Reject r, const char *why);
+  // BATCH: statements waiting for a batch frame, per receiver.
+  void queueBatch(int peer, const Statement &s);
+  void flushBatch(int peer);
+  void flushBatches(bool delayedToo);
   EventLoop &loop_;
   Logger &log_;
   const ProgramInfo &info_;
@@ -149,6 +154,9 @@ private:
   Authenticator *auth_ = nullptr;
   size_t maxPerIssuer_ = size_t(1) << 22;
   std::vector<size_t> perIssuer_;
+  std::vector<std::vector<Statement>> batch_;
+  std::vector<size_t> batchBytes_;
+  bool batchTimer_ = false;
   std::vector<std::optional<TimePoint>> deadlines_;
   std::vector<EventLoop::TimerId> timerIds_;
   std::vector<bool> idle_;

@@ -147,7 +147,8 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   Logger log(f.id, level);
   for (const auto &r : conf.dissemination)
     for (const auto &m : r.modules)
-      log.warn("dissemination_fallback",
+      if (m.name != "BATCH") // implemented (Auth.h); the others fall back
+        log.warn("dissemination_fallback",
                {{"module", m.name}, {"using", "unicast to every verifier"}});
   EventLoop loop;
   if (!loop.ok()) {
@@ -217,6 +218,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
                           ",\"duplicates\":" + std::to_string(st.duplicates) +
                           ",\"delivered\":" + std::to_string(st.delivered) +
                           ",\"unsent\":" + std::to_string(st.unsent) +
+                          ",\"batches\":" + std::to_string(st.batches) +
                           ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
                           ",\"oversized\":" + std::to_string(ts.oversized) +
                           ",\"dropped\":" + std::to_string(ts.dropped) +

@@ -256,3 +256,44 @@ TEST(Auth, NodeBoundsAFloodingPeerAndKeepsServing) {
   EXPECT_EQ(node.pool().size(), 110u);
   EXPECT_NE(st.rejects.toJson().find("\"peer_quota\":4900"), std::string::npos);
 }
+
+TEST(Auth, BatchCarriesManyStatementsUnderOneSignature) {
+  Pair p("[Authentication]\n* <-> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(64, 1ms)\n");
+  EXPECT_EQ(p.a->batchFor(1).n, 64u);
+  EXPECT_EQ(p.a->batchFor(1).delayMs, 1);
+  EXPECT_EQ(p.a->batchFor(2).n, 0u);
+  std::vector<Statement> ss;
+  for (int i = 0; i < 64; ++i)
+    ss.push_back(stmt(0, 1, i));
+  uint64_t signs = crypto::counters().signs, verifies = crypto::counters().sigVerifies;
+  auto f = p.a->sealBatch(ss, 1);
+  ASSERT_FALSE(f.empty());
+  EXPECT_EQ(f[0], Authenticator::FrameAuthBatch);
+  std::vector<Statement> out;
+  Reject why;
+  ASSERT_TRUE(p.b->openAny(0, f.data(), f.size(), out, why)) << rejectName(why);
+  EXPECT_EQ(out, ss);
+  EXPECT_EQ(crypto::counters().signs - signs, 1u);
+  EXPECT_EQ(crypto::counters().sigVerifies - verifies, 1u);
+  EXPECT_FALSE(p.b->openAny(0, f.data(), f.size(), out, why)); // replay
+  EXPECT_EQ(why, Reject::Replay);
+  EXPECT_TRUE(out.empty());
+  auto g = p.a->sealBatch(ss, 1);
+  auto forged = g;
+  forged[10] ^= 1; // inside the first statements
+  EXPECT_FALSE(p.b->openAny(0, forged.data(), forged.size(), out, why));
+  EXPECT_TRUE(out.empty());
+  forged = g;
+  forged.back() ^= 1;
+  EXPECT_FALSE(p.b->openAny(0, forged.data(), forged.size(), out, why));
+  EXPECT_EQ(why, Reject::BadSignature);
+  // A batch smuggling another issuer's statement.
+  auto mixed = ss;
+  mixed[5] = stmt(2, 1, 5);
+  auto h = p.a->sealBatch(mixed, 1);
+  EXPECT_FALSE(p.b->openAny(0, h.data(), h.size(), out, why));
+  EXPECT_EQ(why, Reject::WrongIssuer);
+  for (size_t n = 0; n < g.size(); ++n)
+    EXPECT_FALSE(p.b->openAny(0, g.data(), n, out, why)) << n;
+  EXPECT_TRUE(p.b->openAny(0, g.data(), g.size(), out, why)) << rejectName(why);
+}

@@ -3,7 +3,7 @@
 // each peer, must never crash, hang or authenticate unless it is a genuine
 // frame; and whatever decodes as a statement of R0, sealed by R0 for R1,
 // must open at R1 to the same statement exactly once (a second open is a
-// replay). Keys are generated once per process.
+// replay), also as a batch frame. Keys are generated once per process.
 #include "runtime/Auth.h"
 
 #include <cstdint>
@@ -34,7 +34,7 @@ std::vector<std::unique_ptr<Deployment>> &deployments() {
     for (const char *rules :
          {"", "[Authentication]\n* <-> * : HMAC_SHA256\n", "[Authentication]\n* <-> * : ED25519\n",
           "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n"
-          "[Non-repudiation]\nR* -> * : ED25519\n"})
+          "[Non-repudiation]\nR* -> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(8)\n"})
       v.push_back(std::make_unique<Deployment>(rules));
     return v;
   }();
@@ -47,14 +47,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (auto &d : deployments()) {
     Authenticator r1(d->conf, PNames, 1, d->keys["R1"]);
     for (int peer = -1; peer <= 3; ++peer) {
-      Statement s;
+      std::vector<Statement> ss;
       Reject why;
-      if (r1.open(peer, data, size, s, why)) {
-        // Only PLAINTEXT can accept a frame the fuzzer made up (it has no
-        // MAC to forge); a keyed module accepting one is a forgery.
-        AuthKind k = r1.carrier(s.issuer, 1, s.auditors);
-        if (k != AuthKind::Plaintext)
-          std::abort();
+      // Single and batch frames. Only PLAINTEXT can accept a frame the
+      // fuzzer made up (it has no MAC to forge); a keyed module accepting
+      // one is a forgery.
+      if (r1.openAny(peer, data, size, ss, why)) {
+        for (const auto &s : ss)
+          if (r1.carrier(s.issuer, 1, s.auditors) != AuthKind::Plaintext)
+            std::abort();
+      } else if (!ss.empty()) {
+        std::abort(); // nothing of a rejected frame is delivered
       }
     }
     // Round trip of whatever decodes as R0's statement.
@@ -76,6 +79,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (!fresh.open(0, f.data(), f.size(), back, why) || !(back == s))
         std::abort();
       if (fresh.open(0, f.data(), f.size(), back, why) || why != Reject::Replay)
+        std::abort();
+      // As a batch of three copies.
+      auto bf = r0.sealBatch({s, s, s}, 1);
+      std::vector<Statement> bs;
+      if (bf.empty() || !fresh.openAny(0, bf.data(), bf.size(), bs, why) || bs.size() != 3 ||
+          !(bs[2] == s))
         std::abort();
     }
   }
