@@ -529,26 +529,28 @@ bool partyMatches(const ir::PartyPattern &pp, const Value &set, Env &env) {
   return false;
 }
 
-bool constraintsHold(const ir::Pattern &pat, const Value &msg, Env &env) {
-  for (const auto &c : pat.constraints) {
-    if (c.field < 0 || size_t(c.field) >= msg.elems.size())
-      fail(c.loc, "bad field in constraint");
-    const Value &f = msg.elems[c.field];
-    Value v = eval(*c.expr, env);
-    int cmp = compare(f, v);
-    bool ok = false;
-    switch (c.op) {
-    case Op::Eq: ok = cmp == 0; break;
-    case Op::Ne: ok = cmp != 0; break;
-    case Op::Lt: ok = cmp < 0; break;
-    case Op::Le: ok = cmp <= 0; break;
-    case Op::Gt: ok = cmp > 0; break;
-    case Op::Ge: ok = cmp >= 0; break;
-    default: fail(c.loc, "bad constraint operator");
-    }
-    if (!ok)
-      return false;
+bool constraintHolds(const ir::FieldConstraint &c, const Value &msg, Env &env) {
+  if (c.field < 0 || size_t(c.field) >= msg.elems.size())
+    fail(c.loc, "bad field in constraint");
+  const Value &f = msg.elems[c.field];
+  Value v = eval(*c.expr, env);
+  int cmp = compare(f, v);
+  switch (c.op) {
+  case Op::Eq: return cmp == 0;
+  case Op::Ne: return cmp != 0;
+  case Op::Lt: return cmp < 0;
+  case Op::Le: return cmp <= 0;
+  case Op::Gt: return cmp > 0;
+  case Op::Ge: return cmp >= 0;
+  default: fail(c.loc, "bad constraint operator");
   }
+  return false;
+}
+
+bool constraintsHold(const ir::Pattern &pat, const Value &msg, Env &env) {
+  for (const auto &c : pat.constraints)
+    if (!constraintHolds(c, msg, env))
+      return false;
   return true;
 }
 

@@ -40,6 +40,8 @@ bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t);
 // Pattern parts against one statement (frame slots must be bound).
 bool issuerMatches(const ir::IssuerPattern &ip, const Value &stmt, Env &env);
 bool partyMatches(const ir::PartyPattern &pp, const Value &set, Env &env);
+// One field constraint of a pattern on the record value `msg`.
+bool constraintHolds(const ir::FieldConstraint &c, const Value &msg, Env &env);
 bool constraintsHold(const ir::Pattern &pat, const Value &msg, Env &env);
 // The issuers of known statements of `env.me` carrying `msg` that satisfy
 // the quorum pattern's set and verifier / auditor parts.

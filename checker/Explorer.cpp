@@ -238,31 +238,53 @@ void Search::worker(int w) {
         return;
       layout_.decode(sb, s);
       uint64_t nsucc = 0;
+      // A new distinct state: check the invariants and queue its bytes.
+      auto admit = [&](uint64_t fp, const std::string &bytes, const State &next) {
+        std::string inv;
+        try {
+          inv = gen_.violatedInvariant(next);
+        } catch (const EvalError &e) {
+          record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, uint32_t(id),
+                  true, fp});
+          return;
+        }
+        if (!inv.empty()) {
+          record({CheckResult::Verdict::InvariantViolated, inv, "", {}, uint32_t(id),
+                  true, fp});
+          return;
+        }
+        putVarint(out, id);
+        out.append(reinterpret_cast<const char *>(&fp), 8);
+        putVarint(out, bytes.size());
+        out += bytes;
+      };
+      // Without symmetry the canonical bytes of a Deliver successor are the
+      // parent's with one knowledge bit set: no state copy unless it is new.
+      DeliverEmit onDeliver = [&](int rec, int q, size_t j) {
+        ++nsucc;
+        size_t bit = layout_.knownBit(s, sb.size(), rec, q, j);
+        canon = sb;
+        canon[bit / 8] = char(uint8_t(canon[bit / 8]) | uint8_t(1u << (bit % 8)));
+        uint64_t fp = fingerprint(canon);
+        if (!table_.insert(fp))
+          return;
+        State next = s;
+        next.known[size_t(layout_.knownIndex(rec, q))].insert(
+            s.pool[size_t(rec)].elems[j]);
+        admit(fp, canon, next);
+      };
       try {
-        gen_.successors(s, false, [&](State &&next, const Action *) {
-          ++nsucc;
-          sym_.canonicalBytes(next, canon, scratch);
-          uint64_t fp = fingerprint(canon);
-          if (!table_.insert(fp))
-            return;
-          std::string inv;
-          try {
-            inv = gen_.violatedInvariant(next);
-          } catch (const EvalError &e) {
-            record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, uint32_t(id),
-                    true, fp});
-            return;
-          }
-          if (!inv.empty()) {
-            record({CheckResult::Verdict::InvariantViolated, inv, "", {}, uint32_t(id),
-                    true, fp});
-            return;
-          }
-          putVarint(out, id);
-          out.append(reinterpret_cast<const char *>(&fp), 8);
-          putVarint(out, canon.size());
-          out += canon;
-        });
+        gen_.successors(
+            s, false,
+            [&](State &&next, const Action *) {
+              ++nsucc;
+              sym_.canonicalBytes(next, canon, scratch);
+              uint64_t fp = fingerprint(canon);
+              if (!table_.insert(fp))
+                return;
+              admit(fp, canon, next);
+            },
+            sym_.active() ? nullptr : &onDeliver);
         if (nsucc == 0 && options_.deadlock && !gen_.terminated(s))
           record({CheckResult::Verdict::Deadlock, "", "", {}, uint32_t(id), false, 0});
       } catch (const EvalError &e) {

@@ -119,6 +119,32 @@ void Layout::encode(const State &s, std::string &out) const {
   putVarint(out, uint64_t(s.roundNo));
 }
 
+static size_t varintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+size_t Layout::knownBit(const State &s, size_t encodedSize, int record, int p,
+                        size_t index) const {
+  size_t np = size_t(numPrincipals());
+  size_t knownBytes = 0, before = 0;
+  for (int r = 0; r < numRecords(); ++r) {
+    size_t rowBytes = (s.pool[size_t(r)].elems.size() + 7) / 8;
+    if (r < record)
+      before += np * rowBytes;
+    else if (r == record)
+      before += size_t(p) * rowBytes;
+    knownBytes += np * rowBytes;
+  }
+  size_t tail = knownBytes + (s.crashed.size() + 7) / 8 + (s.byz.size() + 7) / 8 +
+                varintSize(uint64_t(s.phaseNo)) + varintSize(uint64_t(s.roundNo));
+  return (encodedSize - tail + before) * 8 + index;
+}
+
 bool Layout::decode(const std::string &in, State &s) const {
   s = emptyState();
   size_t pos = 0;

@@ -82,6 +82,11 @@ public:
   // Canonical bytes of a state (sets already canonical).
   void encode(const State &s, std::string &out) const;
   bool decode(const std::string &in, State &s) const;
+  // Bit position, in the encoding of `s` (`encodedSize` bytes long), of the
+  // knowledge bit of statement `index` of the pool of `record` for
+  // principal `p` (the bitmaps come last, before crashed, byz and rounds).
+  size_t knownBit(const State &s, size_t encodedSize, int record, int p,
+                  size_t index) const;
 
 private:
   const ir::Program *program_;

@@ -287,6 +287,12 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
   const ir::Transition &t = *plan.t;
   if (t.timer >= 0 && !s.timers[layout_.timerIndex(role, p, t.timer)])
     return;
+  // Every trigger pattern (quorum ones too) binds to a known statement of
+  // its record: with one of them unknown there is no binding, so skip the
+  // set-up below.
+  for (const auto &pat : t.triggers)
+    if (s.known[layout_.knownIndex(pat.record, p)].elems.empty())
+      return;
   std::vector<Value> slots(t.slots.size());
   Env env{layout_, s, p, slots};
   size_t n = t.triggers.size();
@@ -331,9 +337,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
           return false;
         break;
       case CheckKind::Constraint: {
-        ir::Pattern one;
-        one.constraints.push_back(pat.constraints[size_t(c.constraint)]);
-        if (!constraintsHold(one, slots[pat.slot], env))
+        if (!constraintHolds(pat.constraints[size_t(c.constraint)], slots[pat.slot],
+                             env))
           return false;
         break;
       }
@@ -467,7 +472,10 @@ void Generator::crashSuccessors(const State &s, bool labels, const Emit &emit) c
   }
 }
 
-void Generator::successors(const State &s, bool labels, const Emit &emit) const {
+void Generator::successors(const State &s, bool labels, const Emit &emit,
+                           const DeliverEmit *deliver) const {
+  if (labels)
+    deliver = nullptr;
   const auto &prog = layout_.program();
   if (prog.isRoundProgram()) {
     roundSuccessors(s, labels, emit);
@@ -487,7 +495,9 @@ void Generator::successors(const State &s, bool labels, const Emit &emit) const 
   }
   // Deliver.
   for (int rec = 0; rec < layout_.numRecords(); ++rec) {
-    for (const auto &st : s.pool[size_t(rec)].elems) {
+    const auto &pool = s.pool[size_t(rec)].elems;
+    for (size_t j = 0; j < pool.size(); ++j) {
+      const Value &st = pool[j];
       for (const auto &q : st.elems[StmtVer].elems) {
         int qi = int(q.num);
         if (qi < 0 || qi >= layout_.numPrincipals() || !s.live(qi))
@@ -495,6 +505,10 @@ void Generator::successors(const State &s, bool labels, const Emit &emit) const 
         const Value &known = s.known[layout_.knownIndex(rec, qi)];
         if (known.contains(st))
           continue;
+        if (deliver) {
+          (*deliver)(rec, qi, j);
+          continue;
+        }
         State next = s;
         next.known[layout_.knownIndex(rec, qi)].insert(st);
         if (!labels) {
@@ -551,8 +565,13 @@ bool Generator::terminated(const State &s) const {
 }
 
 std::string Generator::violatedInvariant(const State &s) const {
+  size_t most = 0;
+  for (const auto &inv : layout_.program().invariants)
+    most = std::max(most, inv.slots.size());
+  std::vector<Value> slots(most + 8);
   for (const auto &inv : layout_.program().invariants) {
-    std::vector<Value> slots(inv.slots.size() + 8);
+    for (auto &v : slots)
+      v = Value();
     Env env{layout_, s, -1, slots};
     if (!evalBool(*inv.expr, env))
       return inv.name;

@@ -38,6 +38,9 @@ struct Action {
 std::string statementText(const Layout &layout, const Value &statement);
 
 using Emit = std::function<void(State &&next, const Action *action)>;
+// A Deliver step reported by position instead of a built state: statement
+// `index` of the sorted pool of `record` becomes known to `receiver`.
+using DeliverEmit = std::function<void(int record, int receiver, size_t index)>;
 
 class Generator {
 public:
@@ -48,7 +51,14 @@ public:
   const Layout &layout() const { return layout_; }
   void initialStates(const Emit &emit) const;
   // Every successor of `s` (labels only when `labels`). Throws EvalError.
-  void successors(const State &s, bool labels, const Emit &emit) const;
+  void successors(const State &s, bool labels, const Emit &emit) const {
+    successors(s, labels, emit, nullptr);
+  }
+  // Same, but Deliver steps go to `deliver` (when not null and not
+  // `labels`) without copying the state; the explorer flips one bit of the
+  // parent's encoding instead.
+  void successors(const State &s, bool labels, const Emit &emit,
+                  const DeliverEmit *deliver) const;
   bool terminated(const State &s) const;
   // Name of the first violated invariant, or empty. Throws EvalError.
   std::string violatedInvariant(const State &s) const;
