@@ -258,8 +258,11 @@ TEST(ConformKill, PrimaryKilledTracesConformWithCrashed) {
   ASSERT_TRUE(e2e::eventually(30000, [&] { return count("C0", "Accept") >= 50; }));
   kill(pids[0], SIGKILL);
   e2e::waitFor(pids[0], 5000);
+  // A backup that knows a request the dead primary never ordered to it
+  // suspects; one that got the order (the primary died mid-broadcast) need
+  // not. The client is stuck either way, so at least one backup suspects.
   bool suspected = e2e::eventually(20000, [&] {
-    return count("R1", "Suspect") && count("R2", "Suspect") && count("R3", "Suspect");
+    return count("R1", "Suspect") || count("R2", "Suspect") || count("R3", "Suspect");
   });
   for (size_t i = 1; i < pids.size(); ++i)
     kill(pids[i], SIGTERM);

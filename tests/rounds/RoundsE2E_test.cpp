@@ -176,7 +176,9 @@ TEST(RoundsE2E, LastVoting5CoordinatorCrash) {
 }
 
 TEST(RoundsE2E, OneThirdRule7) {
-  Cluster c = build("one_third_rule.mom", 7, 4, "otr7");
+  // With 7 fast processes the accumulator goes ahead on 5 messages and the
+  // others' arrive late; 4 phases are often too few for a decision.
+  Cluster c = build("one_third_rule.mom", 7, 12, "otr7");
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 7);
 }
