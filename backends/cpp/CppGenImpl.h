@@ -89,4 +89,9 @@ private:
 // Frame member names for a list of slots (unique C++ identifiers).
 std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);
 
+// The header part both generators share: `enum Principal` and, in namespace
+// `rec`, one struct per record with `make` (and typed field accessors when
+// `accessors` is set).
+void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors);
+
 } // namespace mommie::cppgen
