@@ -4,6 +4,8 @@
 #include "runtime/Node.h"
 #include "runtime/Transport.h"
 
+#include "../e2e/E2eUtil.h"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -15,17 +17,7 @@ using namespace mommie::rt;
 
 namespace {
 
-uint16_t freePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+uint16_t freePort() { return uint16_t(e2e::freePorts(1)[0]); }
 
 // A raw client socket that speaks the frame format by hand.
 int dial(uint16_t port) {
