@@ -88,7 +88,10 @@ enum class ExprKind {
   TupleCons,    // args
   SeqCons,      // <<args>>
   SomeCons,     // some(args[0])
-  Known,        // KNOWN pattern (Expr::pattern); binds its slots existentially
+  Known,        // KNOWN pattern (Expr::pattern); binds its slots existentially.
+                // In a transition: some statement known to ME matches; in an
+                // invariant or lemma of an event-driven program (no ME): some
+                // statement of the pool matches (docs/semantics.md)
   PrincipalSet, // the full principal set `index` (set<principal>)
   PhaseNo,      // round programs: current phase number
   RoundNo,      // round programs: index of the current round in the phase
