@@ -2,12 +2,20 @@
 //   BIN --id R1 --deploy deploy.conf [--keys KEYDIR] [--trace FILE.jsonl]
 //       [--log-level L] [--run-for MS] [--exit-when-quiescent MS]
 //       [--stats FILE.json] [--max-per-peer N]
+//       [--requests N] [--concurrency C] [--request-transition T]
+//       [--complete-transition T] [--json]
 // On exit it prints one JSON line to stdout: the node's outcome (its final
-// state and counters). Exit 0 normally, 1 after a fail-stop, 2 on bad input.
+// state and counters). A client given a workload (--requests/--concurrency,
+// Workload.h) prints its workload line instead (completed, failed, req/s,
+// p50/p99 latency), or with --json the outcome with a "workload" member.
+// Exit 0 normally (a workload: every request completed), 1 after a
+// fail-stop or with failed requests, 2 on bad input.
 #include "runtime/Auth.h"
 #include "runtime/Deploy.h"
 #include "runtime/Node.h"
+#include "runtime/Optimistic.h"
 #include "runtime/Transport.h"
+#include "runtime/Workload.h"
 
 #include <csignal>
 #include <cstdio>
@@ -24,6 +32,8 @@ void onSignal(int) { StopRequested = 1; }
 struct Flags {
   std::string id, deploy, trace, logLevel = "info", keys, stats;
   int64_t runForMs = -1, quiescentMs = -1, maxPerPeer = -1;
+  WorkloadConfig workload;
+  bool json = false;
 };
 
 bool parseInt(const char *s, int64_t &out) {
@@ -41,13 +51,16 @@ int usage(const char *argv0, const std::string &why) {
             << "usage: " << argv0
             << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--trace FILE.jsonl] "
                "[--log-level debug|info|warn|error|off] [--run-for MS] [--exit-when-quiescent MS] "
-               "[--stats FILE.json] [--max-per-peer N]\n";
+               "[--stats FILE.json] [--max-per-peer N] [--requests N] [--concurrency C] "
+               "[--request-transition T] [--complete-transition T] [--json]\n";
   return 2;
 }
 
 } // namespace
 
 int nodeMain(int argc, char **argv, const ProgramInfo &info) {
+  if (argc > 1 && std::string(argv[1]) == "--sim")
+    return simMain(argc, argv, info);
   Flags f;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -66,6 +79,17 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     } else if (a == "--max-per-peer" && value(v)) {
       if (!parseInt(v.c_str(), f.maxPerPeer) || f.maxPerPeer < 1)
         return usage(argv[0], "bad --max-per-peer '" + v + "'");
+    } else if (a == "--requests" && value(v)) {
+      if (!parseInt(v.c_str(), f.workload.requests))
+        return usage(argv[0], "bad --requests '" + v + "'");
+    } else if (a == "--concurrency" && value(v)) {
+      if (!parseInt(v.c_str(), f.workload.concurrency) || f.workload.concurrency < 1 ||
+          f.workload.concurrency > 1000000)
+        return usage(argv[0], "bad --concurrency '" + v + "'");
+    } else if (a == "--request-transition" && value(f.workload.requestTransition)) {
+    } else if (a == "--complete-transition" && value(f.workload.completeTransition)) {
+    } else if (a == "--json") {
+      f.json = true;
     } else if (a == "--log-level" && value(f.logLevel)) {
     } else if (a == "--run-for" && value(v)) {
       if (!parseInt(v.c_str(), f.runForMs))
@@ -147,7 +171,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   Logger log(f.id, level);
   for (const auto &r : conf.dissemination)
     for (const auto &m : r.modules)
-      if (m.name != "BATCH") // implemented (Auth.h); the others fall back
+      if (m.name != "BATCH" && m.name != "OPTIMISTIC") // implemented; the others fall back
         log.warn("dissemination_fallback",
                {{"module", m.name}, {"using", "unicast to every verifier"}});
   EventLoop loop;
@@ -159,8 +183,25 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   std::string err;
   if (!f.trace.empty() && !trace.open(f.trace, err))
     return usage(argv[0], err);
-  Node node(loop, log, info, me);
+  // A workload wraps the role's generated class (Workload.h); `runInfo`
+  // outlives the node, which keeps a reference to it.
+  std::unique_ptr<Workload> workload;
+  ProgramInfo runInfo = info;
+  if (f.workload.enabled() || !f.workload.completeTransition.empty()) {
+    workload = std::make_unique<Workload>(f.workload);
+    for (auto &r : runInfo.roles)
+      if (me >= r.first && me < r.first + r.size) {
+        auto make = r.make;
+        Workload *w = workload.get();
+        r.make = [make, w](Node &n) -> std::unique_ptr<RoleBase> {
+          return std::make_unique<WorkloadRole>(n, make(n), *w);
+        };
+      }
+  }
+  Node node(loop, log, runInfo, me);
   if (!node.init(err))
+    return usage(argv[0], err);
+  if (workload && !workload->bind(*node.role(), err))
     return usage(argv[0], err);
   node.setAuth(&auth);
   if (f.maxPerPeer > 0)
@@ -186,7 +227,12 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     trace.flush(); // traces are readable while the node runs
     bool quiet = f.quiescentMs >= 0 && !node.anyTimerPending() &&
                  now - node.lastActivity() >= Millis(f.quiescentMs);
-    if (StopRequested || node.failed() || quiet ||
+    bool workloadOver = workload && (workload->done() || workload->stalled(now, 1000));
+    if (workloadOver && f.workload.requests >= 0 && !workload->done())
+      log.warn("workload_stalled", {{"why", "the program issues no more requests (a bound such as NumReq "
+                                            "below --requests?)"},
+                                    {"completed", std::to_string(workload->completed())}});
+    if (StopRequested || node.failed() || quiet || workloadOver ||
         (f.runForMs >= 0 && now - start >= Millis(f.runForMs))) {
       loop.stop();
       return;
@@ -219,6 +265,8 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
                           ",\"delivered\":" + std::to_string(st.delivered) +
                           ",\"unsent\":" + std::to_string(st.unsent) +
                           ",\"batches\":" + std::to_string(st.batches) +
+                          ",\"dissemination\":" +
+                          (node.disseminator() ? node.disseminator()->stats().toJson() : "{}") +
                           ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
                           ",\"oversized\":" + std::to_string(ts.oversized) +
                           ",\"dropped\":" + std::to_string(ts.dropped) +
@@ -238,11 +286,17 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
       std::fclose(sf);
     }
   }
+  if (workload)
+    out += ",\"workload\":" + workload->json();
   out += ",\"state\":" + node.role()->stateJson() + "}\n";
+  if (workload && !f.json)
+    out = workload->summary(f.id);
   fwrite(out.data(), 1, out.size(), stdout);
   fflush(stdout);
   transport.closeAll();
-  return node.failed() ? 1 : 0;
+  if (node.failed())
+    return 1;
+  return workload && !workload->done() && f.workload.requests >= 0 ? 1 : 0;
 }
 
 } // namespace mommie::rt

@@ -166,7 +166,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Assign (primary_backup.mom:41)
+  // transition Assign (primary_backup.mom:42)
   bool fireAssign(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -212,7 +212,7 @@ private:
     }
   }
 
-  // transition Receive (primary_backup.mom:50)
+  // transition Receive (primary_backup.mom:51)
   bool fireReceive(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -253,7 +253,7 @@ private:
     S.timer_suspect = true; out.startTimer(0);
   }
 
-  // transition Execute (primary_backup.mom:58)
+  // transition Execute (primary_backup.mom:59)
   bool fireExecute(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -308,7 +308,7 @@ private:
     S.timer_suspect = false; out.stopTimer(0);
   }
 
-  // transition Suspect (primary_backup.mom:70)
+  // transition Suspect (primary_backup.mom:71)
   bool fireSuspect(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -370,14 +370,13 @@ private:
 };
 
 bool ClientState::operator==(const ClientState &o) const {
-  return true && next == o.next && waiting == o.waiting && accepted == o.accepted;
+  return true && next == o.next && accepted == o.accepted;
 }
 
 std::string ClientState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
   s += "\"next\":"; next.appendJson(s, names);
-  s += ",\"waiting\":"; waiting.appendJson(s, names);
   s += ",\"accepted\":"; accepted.appendJson(s, names);
   return s + "}";
 }
@@ -386,7 +385,6 @@ std::string ClientState::diff(const ClientState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
   if (next != spec.next) d += "next: program " + next.toJson(names) + ", spec " + spec.next.toJson(names) + "; ";
-  if (waiting != spec.waiting) d += "waiting: program " + waiting.toJson(names) + ", spec " + spec.waiting.toJson(names) + "; ";
   if (accepted != spec.accepted) d += "accepted: program " + accepted.toJson(names) + ", spec " + spec.accepted.toJson(names) + "; ";
   return d;
 }
@@ -394,7 +392,6 @@ std::string ClientState::diff(const ClientState &spec) const {
 const rt::TypeP &ClientVarType(int var) {
   static const std::vector<rt::TypeP> types = {
     T::range(0, 1), // next
-    T::boolean(), // waiting
     T::mapOf(T::range(0, 0), T::optionOf(T::recordOf(2))), // accepted
   };
   return types[size_t(var)];
@@ -410,17 +407,11 @@ public:
       st_.next = o::I(0);
       checkVar(st_.next, 0);
     }
-    { // waiting
-      struct { } F;
-      (void)F;
-      st_.waiting = o::B(false);
-      checkVar(st_.waiting, 1);
-    }
     { // accepted
       struct { Value k; } F;
       (void)F;
       st_.accepted = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set6 = o::rangeSet(o::I(0), o::I(0)); for (const Value &x7 : o::members(set6)) { F.k = x7; acc.emplace_back(x7, Value::none()); } return Value::map(std::move(acc)); }();
-      checkVar(st_.accepted, 2);
+      checkVar(st_.accepted, 1);
     }
   }
   const char *roleName() const override { return "Client"; }
@@ -452,12 +443,6 @@ public:
       if (traced_) rt::appendJsonDelta(s, traced_->next, st_.next, names);
       else st_.next.appendJson(s, names);
     }
-    if (!traced_ || st_.waiting != traced_->waiting) {
-      s += s.size() > 1 ? "," : "";
-      s += "\"waiting\":";
-      if (traced_) rt::appendJsonDelta(s, traced_->waiting, st_.waiting, names);
-      else st_.waiting.appendJson(s, names);
-    }
     if (!traced_ || st_.accepted != traced_->accepted) {
       s += s.size() > 1 ? "," : "";
       s += "\"accepted\":";
@@ -488,14 +473,14 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Send (primary_backup.mom:85)
+  // transition Send (primary_backup.mom:87)
   bool fireSend(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
     Client_Send_Frame F;
     for (int64_t p0 = 0; p0 <= 1; ++p0) {
       F.op = o::I(p0);
-      if (!(o::B((o::lnot(S.waiting)).asBool() && (o::lt(S.next, o::I(1))).asBool())).asBool()) continue; // guard
+      if (!(o::lt(S.next, o::I(1))).asBool()) continue; // guard
       commitSend(F, step);
       return true;
     }
@@ -514,14 +499,14 @@ private:
   void bodySend(ClientState &S, Client_Send_Frame &F, rt::Outbox &out) {
     (void)S; (void)F; (void)out;
     out.publishNoAuditor(o::principalRange(0, 4), Value::record(0, {o::P(me_), S.next, F.op}));
-    { // waiting <- ...
-      Value v8 = o::B(true);
-      S.waiting = std::move(v8);
-      checkVar(S.waiting, 1);
+    { // next <- ...
+      Value v8 = o::add(S.next, o::I(1));
+      S.next = std::move(v8);
+      checkVar(S.next, 0);
     }
   }
 
-  // transition Accept (primary_backup.mom:93)
+  // transition Accept (primary_backup.mom:95)
   bool fireAccept(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
@@ -537,7 +522,7 @@ private:
         consumedAccept_.set(k0);
         continue;
       }
-      if (!(o::B((o::B((S.waiting).asBool() && (o::eq(((F.r).field(0)).field(0), o::P(me_))).asBool())).asBool() && (o::eq(((F.r).field(0)).field(1), S.next)).asBool())).asBool()) continue; // guard
+      if (!(o::B((o::B((o::eq(((F.r).field(0)).field(0), o::P(me_))).asBool() && (o::lt(((F.r).field(0)).field(1), S.next)).asBool())).asBool() && (o::eq(o::index(S.accepted, ((F.r).field(0)).field(1)), Value::none())).asBool())).asBool()) continue; // guard
       firedAccept_.insert(std::move(binding));
       consumedAccept_.set(k0);
       commitAccept(F, step);
@@ -559,18 +544,8 @@ private:
     (void)S; (void)F; (void)out;
     { // accepted <- ...
       Value v9 = Value::some(F.r);
-      S.accepted = o::assignAt(S.accepted, {o::PathStep::key_(S.next)}, std::move(v9));
-      checkVar(S.accepted, 2);
-    }
-    { // next <- ...
-      Value v10 = o::add(S.next, o::I(1));
-      S.next = std::move(v10);
-      checkVar(S.next, 0);
-    }
-    { // waiting <- ...
-      Value v11 = o::B(false);
-      S.waiting = std::move(v11);
-      checkVar(S.waiting, 1);
+      S.accepted = o::assignAt(S.accepted, {o::PathStep::key_(((F.r).field(0)).field(1))}, std::move(v9));
+      checkVar(S.accepted, 1);
     }
   }
 

@@ -84,7 +84,6 @@ struct Replica_Suspect_Frame {
 // Role Client: the variables and timers of one principal.
 struct ClientState {
   Value next;
-  Value waiting;
   Value accepted;
   bool operator==(const ClientState &o) const;
   bool operator!=(const ClientState &o) const { return !(*this == o); }

@@ -10,22 +10,21 @@ ASSUME F = 1 /\ NumReq = 1
 \* Principals (model values, see the .cfg).
 CONSTANTS R0, R1, R2, R3, C0
 
-R == {R0, R1, R2, R3}  \* primary_backup.mom:17
-C == {C0}  \* primary_backup.mom:18
+R == {R0, R1, R2, R3}  \* primary_backup.mom:18
+C == {C0}  \* primary_backup.mom:19
 Principals == R \cup C
 
-\* primary_backup.mom:31
+\* primary_backup.mom:32
 execute(r) == ((2 * r.op) + r.id) % 4
 
 VARIABLES
-  executeSeqNo,  \* Replica.executeSeqNo of each R (primary_backup.mom:34)
-  nextSeqNo,  \* Replica.nextSeqNo of each R (primary_backup.mom:35)
-  log,  \* Replica.log of each R (primary_backup.mom:36)
-  suspected,  \* Replica.suspected of each R (primary_backup.mom:37)
-  next,  \* Client.next of each C (primary_backup.mom:80)
-  waiting,  \* Client.waiting of each C (primary_backup.mom:81)
+  executeSeqNo,  \* Replica.executeSeqNo of each R (primary_backup.mom:35)
+  nextSeqNo,  \* Replica.nextSeqNo of each R (primary_backup.mom:36)
+  log,  \* Replica.log of each R (primary_backup.mom:37)
+  suspected,  \* Replica.suspected of each R (primary_backup.mom:38)
+  next,  \* Client.next of each C (primary_backup.mom:81)
   accepted,  \* Client.accepted of each C (primary_backup.mom:82)
-  Replica_suspect_running,  \* whether timer suspect is running (primary_backup.mom:38)
+  Replica_suspect_running,  \* whether timer suspect is running (primary_backup.mom:39)
   Replica_Assign_fired,  \* bindings Replica.Assign already fired with (refraction)
   Replica_Receive_fired,  \* bindings Replica.Receive already fired with (refraction)
   Replica_Execute_fired,  \* bindings Replica.Execute already fired with (refraction)
@@ -39,7 +38,7 @@ VARIABLES
   known_Reply,  \* the Reply statements each principal knows
   crashed  \* crashed principals
 
-vars == <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+vars == <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
 
 \* A principal that has not crashed and is not Byzantine.
 Live(p) == p \notin crashed
@@ -56,7 +55,6 @@ TypeOK ==
   /\ DOMAIN Replica_Execute_fired = R
   /\ DOMAIN Replica_Suspect_fired = R
   /\ next \in [C -> 0..1]
-  /\ waiting \in [C -> BOOLEAN]
   /\ accepted \in [C -> Maps(0..0, OptionOf([req: [client: C, id: 0..0, op: 0..1], res: 0..3]))]
   /\ DOMAIN Client_Accept_fired = C
   /\ \A st \in pool_Request : st.iss \in Principals /\ st.ver \subseteq Principals /\ st.aud \subseteq Principals /\ st.msg \in [client: C, id: 0..0, op: 0..1]
@@ -78,7 +76,6 @@ Init ==
   /\ Replica_Execute_fired = [p \in R |-> {}]
   /\ Replica_Suspect_fired = [p \in R |-> {}]
   /\ next = [self \in C |-> 0]
-  /\ waiting = [self \in C |-> FALSE]
   /\ accepted = [self \in C |-> [k \in 0..0 |-> None]]
   /\ Client_Accept_fired = [p \in C |-> {}]
   /\ pool_Request = {}
@@ -89,7 +86,7 @@ Init ==
   /\ known_Reply = [p \in Principals |-> {}]
   /\ crashed = {}
 
-\* primary_backup.mom:41
+\* primary_backup.mom:42
 Replica_Assign(self) ==
   /\ Live(self)
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
@@ -103,9 +100,9 @@ Replica_Assign(self) ==
               /\ pool_Order' = pool_Order_1
               /\ known_Order' = [known_Order EXCEPT ![self] = known_Order_1]
               /\ Replica_Assign_fired' = [Replica_Assign_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-              /\ UNCHANGED <<executeSeqNo, log, suspected, next, waiting, accepted, Replica_suspect_running, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Reply, known_Request, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Reply, known_Request, known_Reply, crashed>>
 
-\* primary_backup.mom:50
+\* primary_backup.mom:51
 Replica_Receive(self) ==
   /\ Live(self)
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
@@ -113,9 +110,9 @@ Replica_Receive(self) ==
        /\ <<c, req>> \notin Replica_Receive_fired[self]
        /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = TRUE]
        /\ Replica_Receive_fired' = [Replica_Receive_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-       /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+       /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
 
-\* primary_backup.mom:58
+\* primary_backup.mom:59
 Replica_Execute(self) ==
   /\ Live(self)
   /\ \E order \in Msgs({st \in known_Order[self] : st.iss = R0 /\ self \in st.ver}) :
@@ -135,9 +132,9 @@ Replica_Execute(self) ==
                 /\ pool_Reply' = pool_Reply_1
                 /\ known_Reply' = [known_Reply EXCEPT ![self] = known_Reply_1]
                 /\ Replica_Execute_fired' = [Replica_Execute_fired EXCEPT ![self] = @ \cup {<<order, c, req>>}]
-                /\ UNCHANGED <<nextSeqNo, suspected, next, waiting, accepted, Replica_Assign_fired, Replica_Receive_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, known_Request, known_Order, crashed>>
+                /\ UNCHANGED <<nextSeqNo, suspected, next, accepted, Replica_Assign_fired, Replica_Receive_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, known_Request, known_Order, crashed>>
 
-\* primary_backup.mom:70
+\* primary_backup.mom:71
 Replica_Suspect(self) ==
   /\ Live(self)
   /\ Replica_suspect_running[self]
@@ -148,71 +145,67 @@ Replica_Suspect(self) ==
           IN  /\ suspected' = [suspected EXCEPT ![self] = suspected_1]
               /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = FALSE]
               /\ Replica_Suspect_fired' = [Replica_Suspect_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, next, waiting, accepted, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, next, accepted, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
 
-\* primary_backup.mom:85
+\* primary_backup.mom:87
 Client_Send(self) ==
   /\ Live(self)
   /\ \E op \in 0..1 :
-       /\ (~waiting[self]) /\ (next[self] < 1)
+       /\ next[self] < 1
        /\ LET stmt == Stmt(self, R, {}, [client |-> self, id |-> next[self], op |-> op])
               pool_Request_1 == pool_Request \cup {stmt}
               known_Request_1 == known_Request[self] \cup {stmt}
-              waiting_1 == TRUE
-          IN  /\ waiting' = [waiting EXCEPT ![self] = waiting_1]
+              next_1 == next[self] + 1
+          IN  /\ next' = [next EXCEPT ![self] = next_1]
               /\ pool_Request' = pool_Request_1
               /\ known_Request' = [known_Request EXCEPT ![self] = known_Request_1]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
 
-\* primary_backup.mom:93
+\* primary_backup.mom:95
 Client_Accept(self) ==
   /\ Live(self)
   /\ \E r \in QuorumMsgs({st \in known_Reply[self] : st.iss \in R /\ self \in st.ver}, 3) :
-       /\ waiting[self] /\ (r.req.client = self) /\ (r.req.id = next[self])
+       /\ (r.req.client = self) /\ (r.req.id < next[self]) /\ (accepted[self][r.req.id] = None)
        /\ <<r>> \notin Client_Accept_fired[self]
-       /\ LET accepted_1 == [accepted[self] EXCEPT ![next[self]] = Some(r)]
-              next_1 == next[self] + 1
-              waiting_1 == FALSE
-          IN  /\ next' = [next EXCEPT ![self] = next_1]
-              /\ waiting' = [waiting EXCEPT ![self] = waiting_1]
-              /\ accepted' = [accepted EXCEPT ![self] = accepted_1]
+       /\ LET accepted_1 == [accepted[self] EXCEPT ![r.req.id] = Some(r)]
+          IN  /\ accepted' = [accepted EXCEPT ![self] = accepted_1]
               /\ Client_Accept_fired' = [Client_Accept_fired EXCEPT ![self] = @ \cup {<<r>>}]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
 
-\* Delivery of a published Request statement to one of its verifiers (primary_backup.mom:26).
+\* Delivery of a published Request statement to one of its verifiers (primary_backup.mom:27).
 Deliver_Request ==
   \E st \in pool_Request : \E q \in st.ver :
     /\ Live(q)
     /\ st \notin known_Request[q]
     /\ known_Request' = [known_Request EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
 
-\* Delivery of a published Order statement to one of its verifiers (primary_backup.mom:27).
+\* Delivery of a published Order statement to one of its verifiers (primary_backup.mom:28).
 Deliver_Order ==
   \E st \in pool_Order : \E q \in st.ver :
     /\ Live(q)
     /\ st \notin known_Order[q]
     /\ known_Order' = [known_Order EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Reply, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Reply, crashed>>
 
-\* Delivery of a published Reply statement to one of its verifiers (primary_backup.mom:28).
+\* Delivery of a published Reply statement to one of its verifiers (primary_backup.mom:29).
 Deliver_Reply ==
   \E st \in pool_Reply : \E q \in st.ver :
     /\ Live(q)
     /\ st \notin known_Reply[q]
     /\ known_Reply' = [known_Reply EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, crashed>>
 
 \* A live principal crashes (at most the declared number per set).
 Crash(p) ==
   /\ Live(p)
   /\ p \in R /\ Cardinality(crashed \cap R) < 1  \* primary_backup.mom:103
   /\ crashed' = crashed \cup {p}
-  /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, waiting, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply>>
+  /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply>>
 
 \* primary_backup.mom:132
 Terminated ==
-  /\ (\A c \in C : next[c] = 1) \/ ((R0 \in crashed) /\ (\A p \in R : (p = R0) \/ (p \in crashed) \/ suspected[p]))
+  /\ (\A c \in C : \A k \in 0..0 : accepted[c][k] # None) \/ ((R0 \in crashed) /\ (\A p \in R : (p = R0) \/ (p \in crashed) \/ suspected[p]))
   /\ UNCHANGED vars
 
 Next ==
