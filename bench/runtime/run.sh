@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The runtime against etcd on loopback, side by side in one run:
+# examples/primary_backup.mom (4 replicas + 1 client, PLAINTEXT, built once
+# with NumReq = REQUESTS) and a 3-member etcd cluster (bench/etcd/cluster.sh,
+# --unsafe-no-fsync) driven by bench/etcd/etcd_put.cpp (32-byte puts over
+# the v3 JSON gateway). At each concurrency C the primary-backup client runs
+# with `--requests REQUESTS --concurrency C` and the put client with C
+# connections; the two alternate (C=1: pb, etcd; C=16: pb, etcd; ...) so
+# that load from elsewhere on the machine hits both alike. With ROUNDS > 1
+# each cell is the median run (by req/s) of ROUNDS.
+#
+#   bench/runtime/run.sh [MOMMIE] [REQUESTS] [CONCURRENCIES] [ROUNDS]
+#   defaults: build/tools/mommie, 5000, "1 16 64", 1
+#
+# Prints one table (requests/s, p50 and p99 latency in ms, completed and
+# failed), then the target per concurrency (issue 6): primary-backup at
+# least etcd's requests/s and a lower p99. Every process is bounded
+# (timeout, --run-for, the cluster's lifetime) and stopped on exit.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+MOMMIE=${1:-$ROOT/build/tools/mommie}
+REQUESTS=${2:-5000}
+CONCURRENCIES=${3:-"1 16 64"}
+ROUNDS=${4:-1}
+TMP=$(mktemp -d /tmp/mommie-bench-runtime-XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
+  "$ROOT/bench/etcd/cluster.sh" stop "$TMP/etcd" 2> /dev/null || true
+  wait 2> /dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- build ---
+printf '[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n' \
+  > "$TMP/build.conf"
+timeout 600 "$MOMMIE" build "$ROOT/examples/primary_backup.mom" -D NumReq="$REQUESTS" \
+  --deploy "$TMP/build.conf" -o "$TMP/pb" > "$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 2; }
+timeout 300 "${CXX:-c++}" -O2 -std=c++17 -pthread -o "$TMP/etcd_put" "$ROOT/bench/etcd/etcd_put.cpp"
+
+freeports() { # n
+  python3 -c '
+import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))
+for s in ss: s.close()' "$1"
+}
+
+# One primary-backup run: prints the client's workload JSON.
+pb() { # concurrency run-dir
+  local c=$1 dir=$2 ports
+  mkdir -p "$dir"
+  read -r -a ports <<< "$(freeports 5)"
+  {
+    echo "[Hosts]"
+    local i=0
+    for n in R0 R1 R2 R3 C0; do echo "$n = 127.0.0.1:${ports[$i]}"; i=$((i + 1)); done
+    printf '[Authentication]\n* <-> * : PLAINTEXT\n'
+  } > "$dir/deploy.conf"
+  local reps=()
+  for r in R0 R1 R2 R3; do
+    timeout 200 "$TMP/pb" --id "$r" --deploy "$dir/deploy.conf" --log-level error --run-for 180000 \
+      > "$dir/$r.out" 2> "$dir/$r.err" &
+    reps+=($!)
+    PIDS+=($!)
+  done
+  timeout 200 "$TMP/pb" --id C0 --deploy "$dir/deploy.conf" --log-level warn --run-for 180000 \
+    --requests "$REQUESTS" --concurrency "$c" --json > "$dir/C0.out" 2> "$dir/C0.err" || true
+  kill -TERM "${reps[@]}" 2> /dev/null || true
+  wait "${reps[@]}" 2> /dev/null || true
+  PIDS=()
+  python3 -c '
+import json, sys
+try:
+    o = json.loads(open(sys.argv[1]).read())
+    print(json.dumps(o["workload"]))
+except Exception as e:
+    print(json.dumps({"completed": 0, "failed": -1, "req_per_s": 0, "p50_us": 0, "p99_us": 0, "error": str(e)}))
+' "$dir/C0.out"
+}
+
+etcd() { # concurrency
+  timeout 200 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections "$1" \
+    --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json || true
+}
+
+median() { # JSON lines on stdin -> the median by req_per_s
+  python3 -c '
+import json, sys
+rows = sorted((json.loads(l) for l in sys.stdin if l.strip()), key=lambda r: r.get("req_per_s", 0))
+print(json.dumps(rows[len(rows) // 2]))'
+}
+
+"$ROOT/bench/etcd/cluster.sh" start "$TMP/etcd" 1800 > /dev/null
+# One put run before measuring (leader elected, connections warm).
+timeout 60 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections 4 --requests 500 \
+  --max-seconds 30 > /dev/null || true
+
+: > "$TMP/results"
+for c in $CONCURRENCIES; do
+  for r in $(seq "$ROUNDS"); do
+    pb "$c" "$TMP/pb-$c-$r" >> "$TMP/pb-$c.jsonl"
+    etcd "$c" >> "$TMP/etcd-$c.jsonl"
+  done
+  echo "pb $c $(median < "$TMP/pb-$c.jsonl")" >> "$TMP/results"
+  echo "etcd $c $(median < "$TMP/etcd-$c.jsonl")" >> "$TMP/results"
+done
+
+python3 - "$TMP/results" "$REQUESTS" "$ROUNDS" "$(nproc)" <<'PY'
+import json, sys
+rows = {}
+for line in open(sys.argv[1]):
+    system, c, js = line.split(" ", 2)
+    rows[(system, int(c))] = json.loads(js)
+n, rounds, cores = sys.argv[2], sys.argv[3], sys.argv[4]
+print(f"{n} requests per run, loopback, {cores} cores, median of {rounds} run(s) per cell")
+print()
+print("| system | concurrency | req/s | p50 ms | p99 ms | completed | failed |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+names = {"pb": "primary_backup (4 replicas)", "etcd": "etcd 3.4 (3 members)"}
+cs = sorted({c for _, c in rows})
+for c in cs:
+    for s in ("pb", "etcd"):
+        r = rows.get((s, c))
+        if r is None:
+            continue
+        print(f"| {names[s]} | {c} | {r['req_per_s']:.0f} | {r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} "
+              f"| {r['completed']} | {r['failed']} |")
+print()
+for c in cs:
+    p, e = rows.get(("pb", c)), rows.get(("etcd", c))
+    if not p or not e:
+        continue
+    tput = p["req_per_s"] >= e["req_per_s"]
+    lat = p["p99_us"] < e["p99_us"]
+    print(f"concurrency {c}: req/s {p['req_per_s']:.0f} vs {e['req_per_s']:.0f} ({'met' if tput else 'NOT met'}), "
+          f"p99 {p['p99_us'] / 1000:.2f} vs {e['p99_us'] / 1000:.2f} ms ({'met' if lat else 'NOT met'})")
+PY
