@@ -37,6 +37,12 @@ Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> 
       edPub_[p] = &e->second;
   }
   lastSeq_.assign(names_.size(), 0);
+  for (size_t q = 0; q < names_.size(); ++q) {
+    const AuthModuleInfo *o = authFor(conf_, names_[size_t(me_)], names_[q]).module;
+    const AuthModuleInfo *i = authFor(conf_, names_[q], names_[size_t(me_)]).module;
+    pairOut_.push_back(o ? o->kind : AuthKind::Plaintext);
+    pairIn_.push_back(i ? i->kind : AuthKind::Plaintext);
+  }
   batch_.assign(names_.size(), BatchPolicy{});
   for (size_t q = 0; q < names_.size(); ++q)
     for (const auto &r : conf_.dissemination) {

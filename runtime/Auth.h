@@ -8,7 +8,7 @@
 //   signed := "MOMMIE-AUTH1", u8 module, varint issuer, varint receiver, varint seq,
 //             u8 0xBA, the n statements
 //
-// The sender is the issuer (this runtime does not forward). `seq` grows
+// The sender is the issuer, except for forwardable frames (below). `seq` grows
 // strictly per sender (it starts at the wall-clock time in microseconds, so
 // a restarted node continues above its previous numbers); a receiver keeps
 // the last accepted `seq` per peer and rejects anything not above it
@@ -65,7 +65,46 @@ public:
   // auditor set `auditors` (a set of principals).
   AuthKind carrier(int issuer, int receiver, const Value &auditors);
 
+  // Opaque frames (round messages and markers, AuthFrame.cpp), carried by
+  // the pair's [Authentication] module:
+  //   opaque := u8 4, u8 module, varint seq, inner frame, tag
+  //   signed := "MOMMIE-AUTH1", u8 module, varint issuer, varint receiver,
+  //             varint seq, u8 0x0F, inner frame
+  // Under PLAINTEXT the inner frame travels unchanged. sealFrame returns an
+  // empty frame if a key is missing.
+  static constexpr uint8_t FrameAuthOpaque = 4;
+  std::vector<uint8_t> sealFrame(const std::vector<uint8_t> &inner, int receiver);
+  // The inner frame of a frame from `peer` (points into `data`); an
+  // unwrapped frame is accepted only where the pair's module is PLAINTEXT.
+  bool openFrame(int peer, const uint8_t *data, size_t size, const uint8_t *&inner,
+                 size_t &innerSize, Reject &why);
+  AuthKind pairModule(int issuer, int receiver) const;
+
+  // Forwardable frames (OPTIMISTIC dissemination, AuthFrame.cpp): the tag
+  // covers the statement and its issuer only, so a verifier may relay the
+  // frame unchanged to the other verifiers; only a forwardable module
+  // (ED25519) can carry one. No sequence number: a replay is the same
+  // statement, which the pool deduplicates.
+  //   fwd    := u8 5, u8 module, u8 flags, statement, tag   (flags bit 0: please relay)
+  //   signed := "MOMMIE-AUTH1", u8 module, varint issuer, u8 0xF5, statement
+  static constexpr uint8_t FrameAuthForward = 5;
+  static constexpr uint8_t RelayFlag = 1;
+  // The module carrying `s` to every verifier but this node, if it is one
+  // forwardable module; else nullopt-like Plaintext and false.
+  bool forwardableCarrier(const Statement &s, AuthKind &k);
+  // Empty if `s` has no forwardable carrier or a key is missing.
+  std::vector<uint8_t> sealForwardable(const Statement &s, bool relay);
+  bool openForwardable(int peer, const uint8_t *data, size_t size, Statement &out, bool &relay,
+                       Reject &why);
+  const DeployConfig &config() const { return conf_; }
+  const std::vector<std::string> &names() const { return names_; }
+
 private:
+  // Appends the tag of `k` over `signedData` (issuer: this node); false if
+  // a key is missing. verifyTag checks a tag of `issuer` (a peer).
+  bool appendTag(Writer &w, AuthKind k, int receiver, const std::vector<uint8_t> &signedData);
+  bool verifyTag(AuthKind k, int issuer, const std::vector<uint8_t> &signedData,
+                 const uint8_t *tag, Reject &why) const;
   bool openAnyImpl(int peer, const uint8_t *data, size_t size, std::vector<Statement> &out,
                    Reject &why);
   std::vector<uint8_t> signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
@@ -80,6 +119,7 @@ private:
   std::vector<uint64_t> lastSeq_; // per peer, last accepted
   std::vector<BatchPolicy> batch_; // per receiver
   std::map<std::tuple<int, int, std::string>, AuthKind> cache_;
+  std::vector<AuthKind> pairOut_, pairIn_; // authFor(me, q), authFor(q, me)
 };
 
 } // namespace mommie::rt

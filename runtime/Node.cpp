@@ -2,6 +2,7 @@
 #include "runtime/Node.h"
 
 #include "runtime/Auth.h"
+#include "runtime/Optimistic.h"
 
 namespace mommie::rt {
 
@@ -71,6 +72,23 @@ void Node::reject(Reject r, const char *why) {
 
 Node::~Node() = default;
 
+void Node::setAuth(Authenticator *a) {
+  auth_ = a;
+  dis_ = a ? Disseminator::make(*this, *a) : nullptr;
+}
+
+void Node::sendTo(int peer, const Statement &s) {
+  if (auth_->batchFor(peer).n > 1) {
+    queueBatch(peer, s);
+    return;
+  }
+  auto frame = auth_->seal(s, peer);
+  if (frame.empty())
+    ++stats_.unsent;
+  else
+    send_(peer, frame);
+}
+
 bool Node::init(std::string &error) {
   for (const auto &r : info_.roles)
     if (me_ >= r.first && me_ < r.first + r.size) {
@@ -109,6 +127,10 @@ void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
   if (failed_)
     return;
   Statement s;
+  if (auth_ && dis_ && size > 0 && data[0] == Authenticator::FrameAuthForward) {
+    dis_->receive(peer, data, size); // OPTIMISTIC: relayed, signed by the issuer
+    return;
+  }
   if (auth_) {
     Reject why;
     std::vector<Statement> ss;
@@ -177,6 +199,7 @@ bool Node::deliver(int peer, Statement s) {
     return false;
   }
   ++stats_.delivered;
+  deliveredSinceStep_ = true;
   if (size_t(peer) < perIssuer_.size())
     ++perIssuer_[size_t(peer)];
   if (trace_)
@@ -245,7 +268,11 @@ void Node::commit(size_t t, Step &step) {
   const Names *names = &info_.schema.names;
   std::vector<std::string> published;
   bool fresh = false;
-  for (auto &s : step.out.published) {
+  if (step.changed && deliveredSinceStep_)
+    ++stateChanges_; // OPTIMISTIC: the publisher's progress
+  deliveredSinceStep_ = false;
+  for (size_t i = 0; i < step.out.published.size(); ++i) {
+    const Statement &s = step.out.published[i];
     if (trace_)
       published.push_back(s.toJson(names));
     Statement copy = s;
@@ -254,16 +281,15 @@ void Node::commit(size_t t, Step &step) {
     fresh = true;
     ++stats_.published;
     if (send_ && auth_) {
+      std::function<bool()> progress;
+      for (auto &[index, test] : step.out.progress)
+        if (index == i)
+          progress = test;
+      if (dis_ && dis_->publish(s, std::move(progress), stateChanges_))
+        continue; // OPTIMISTIC stages, escalating to unicast
       for (const auto &v : s.verifiers.elems())
-        if (v.asPrincipal() != me_ && auth_->batchFor(v.asPrincipal()).n > 1) {
-          queueBatch(v.asPrincipal(), s);
-        } else if (v.asPrincipal() != me_) {
-          auto frame = auth_->seal(s, v.asPrincipal());
-          if (frame.empty())
-            ++stats_.unsent;
-          else
-            send_(v.asPrincipal(), frame);
-        }
+        if (v.asPrincipal() != me_)
+          sendTo(v.asPrincipal(), s);
     } else if (send_) {
       auto frame = encodeStatementFrame(s);
       for (const auto &v : s.verifiers.elems())

@@ -31,6 +31,7 @@ namespace mommie::rt {
 
 class Node;
 class Authenticator;
+class Disseminator;
 
 // What one firing produced.
 struct Step {
@@ -99,8 +100,15 @@ public:
   void setSend(SendFn f) { send_ = std::move(f); }
   void setTrace(TraceWriter *t) { trace_ = t; }
   // Frames are sealed / opened by `a` (Auth.h); without one, PLAINTEXT
-  // frames of type 1 only.
-  void setAuth(Authenticator *a) { auth_ = a; }
+  // frames of type 1 only. OPTIMISTIC rules of its deploy file get a
+  // Disseminator (Optimistic.h).
+  void setAuth(Authenticator *a);
+  const Disseminator *disseminator() const { return dis_.get(); }
+  // Sends an already sealed frame.
+  void sendFrame(int peer, const std::vector<uint8_t> &frame) {
+    if (send_)
+      send_(peer, frame);
+  }
   // At most `n` statements of one issuer enter the pool (flood bound); the
   // rest are rejected (peer_quota). The pool is monotone: nothing is evicted.
   void setMaxPerIssuer(size_t n) { maxPerIssuer_ = n; }
@@ -137,7 +145,10 @@ public:
   static std::vector<uint8_t> encodeStatementFrame(const Statement &s);
 
 private:
+  friend class Disseminator;
   void commit(size_t t, Step &step);
+  // One statement of this node to one verifier: BATCH queue or a sealed frame.
+  void sendTo(int peer, const Statement &s);
   void reject(Reject r, const char *why);
   // BATCH: statements waiting for a batch frame, per receiver.
   void queueBatch(int peer, const Statement &s);
@@ -152,6 +163,11 @@ private:
   SendFn send_;
   TraceWriter *trace_ = nullptr;
   Authenticator *auth_ = nullptr;
+  std::unique_ptr<Disseminator> dis_;
+  // OPTIMISTIC's default progress: steps that changed the role state
+  // after a statement was delivered (not the publisher's own next publish).
+  uint64_t stateChanges_ = 0;
+  bool deliveredSinceStep_ = false;
   size_t maxPerIssuer_ = size_t(1) << 22;
   std::vector<size_t> perIssuer_;
   std::vector<std::vector<Statement>> batch_;

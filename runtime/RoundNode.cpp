@@ -3,6 +3,7 @@
 // peers, trace records per round) and the outcome line.
 #include "runtime/RoundNode.h"
 
+#include "runtime/AuthSetup.h"
 #include "runtime/Deploy.h"
 #include "runtime/EventLoop.h"
 #include "runtime/Log.h"
@@ -68,7 +69,7 @@ bool parseInt(const char *s, int64_t &out) {
 int usage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0
-            << " --id PRINCIPAL --deploy deploy.conf [--trace FILE.jsonl] [--log-level "
+            << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--stats FILE] [--trace FILE.jsonl] [--log-level "
                "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
                "[--start-delay MS] [--drop-percent P --seed S]\n";
   return 2;
@@ -103,12 +104,24 @@ public:
       ++dropped;
       return;
     }
-    tr_.send(peer, encodeRoundFrame(wr, payload));
+    out(peer, encodeRoundFrame(wr, payload));
+  }
+  // Frames leave through the deploy file's authentication module.
+  Authenticator *auth = nullptr;
+  uint64_t unsent = 0; // for want of a key
+  void out(int peer, const std::vector<uint8_t> &frame) {
+    if (!auth)
+      return tr_.send(peer, frame);
+    auto sealed = auth->sealFrame(frame, peer);
+    if (sealed.empty())
+      ++unsent;
+    else
+      tr_.send(peer, sealed);
   }
   int64_t dropPercent = 0;
   std::mt19937_64 rng;
   uint64_t dropped = 0;
-  void sendMarker(int peer, uint32_t wr) override { tr_.send(peer, encodeRoundMarker(wr)); }
+  void sendMarker(int peer, uint32_t wr) override { out(peer, encodeRoundMarker(wr)); }
   void roundDone(const RoundRecord &rec) override {
     lastRoundUs = nowUs();
     if (!trace)
@@ -163,7 +176,7 @@ private:
 } // namespace
 
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
-  std::string id, deploy, tracePath, logLevel = "info";
+  std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath;
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -180,6 +193,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     if (a == "--id" && value(id)) {
     } else if (a == "--deploy" && value(deploy)) {
     } else if (a == "--trace" && value(tracePath)) {
+    } else if (a == "--keys" && value(keysDir)) {
+    } else if (a == "--stats" && value(statsPath)) {
     } else if (a == "--log-level" && value(logLevel)) {
     } else if (a == "--run-for" && number(runForMs)) {
     } else if (a == "--linger" && number(lingerMs)) {
@@ -225,14 +240,12 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     }
     hosts[size_t(p)] = h.endpoint;
   }
-  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
-    for (const auto &r : *rules)
-      for (const auto &m : r.modules)
-        if (m.name != "PLAINTEXT") {
-          std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
-                    << " is not implemented by this runtime yet (only PLAINTEXT)\n";
-          return 2;
-        }
+  std::string authErr;
+  std::unique_ptr<Authenticator> auth = makeAuthenticator(conf, deploy, info.principals, me, keysDir, authErr);
+  if (!auth) {
+    std::cerr << argv[0] << ": error: " << authErr << "\n";
+    return 2;
+  }
 
   Logger log(id, level);
   EventLoop loop;
@@ -252,6 +265,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::unique_ptr<RoundProgram> program;
   NodeEnv env(loop, transport, info, id);
   env.log = &log;
+  env.auth = auth.get();
   env.dropPercent = dropPercent;
   env.rng.seed(uint64_t(seed) * 1000003u + uint64_t(me));
   try {
@@ -272,12 +286,21 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (trace.isOpen())
     env.trace = &trace;
   uint64_t badFrames = 0;
+  RejectCounts rejects;
   transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    Reject why;
+    if (!auth->openFrame(peer, d, n, d, n, why)) {
+      rejects.add(why);
+      if (rejects.total() <= 100)
+        log.warn("rejected", {{"peer", std::to_string(peer)}, {"reason", rejectName(why)}});
+      return;
+    }
     uint32_t round = 0;
     Value payload;
     bool marker = false;
     if (!decodeRoundFrame(d, n, round, payload, &marker)) {
       ++badFrames;
+      rejects.add(Reject::BadFrame);
       log.warn("bad_frame", {{"peer", std::to_string(peer)}});
       return;
     }
@@ -328,7 +351,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"buffered\":" + std::to_string(st.buffered);
   out += ",\"evicted\":" + std::to_string(st.evicted);
   out += ",\"duplicates\":" + std::to_string(st.duplicates);
-  out += ",\"rejected\":" + std::to_string(st.rejected + badFrames);
+  out += ",\"rejected\":" + std::to_string(st.rejected + rejects.total());
   out += ",\"jumps\":" + std::to_string(st.jumps);
   out += ",\"timeouts\":" + std::to_string(st.timeouts);
   out += ",\"max_pending\":" + std::to_string(st.maxPending);
@@ -336,6 +359,16 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);
   out += ",\"frames_in\":" + std::to_string(ts.framesIn);
   out += ",\"bytes_out\":" + std::to_string(ts.bytesOut);
+  std::string statsJson = "{\"rejects\":" + rejects.toJson() + ",\"unsent\":" +
+                          std::to_string(env.unsent) + ",\"frames_out\":" +
+                          std::to_string(ts.framesOut) + ",\"bytes_out\":" +
+                          std::to_string(ts.bytesOut) + ",\"crypto\":" + cryptoCountersJson() + "}";
+  out += ",\"stats\":" + statsJson;
+  if (!statsPath.empty())
+    if (FILE *sf = std::fopen(statsPath.c_str(), "w")) {
+      std::fputs((statsJson + "\n").c_str(), sf);
+      std::fclose(sf);
+    }
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   out += ",\"max_rss_kb\":" + std::to_string(ru.ru_maxrss);

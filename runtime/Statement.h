@@ -5,6 +5,7 @@
 
 #include "runtime/Value.h"
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,13 @@ struct Outbox {
   std::vector<Statement> published;
   // Timer operations in program order: (timer, true) = start, false = stop.
   std::vector<std::pair<int, bool>> timerOps;
+  // PROGRESS patterns: (index in `published`, the pattern's KNOWN test at
+  // the publisher), for the dissemination layer only.
+  std::vector<std::pair<size_t, std::function<bool()>>> progress;
+  void setProgress(std::function<bool()> f) {
+    if (!published.empty())
+      progress.emplace_back(published.size() - 1, std::move(f));
+  }
   int me = 0;
   int numPrincipals = 0;
   // `verifier` / `auditor`: a principal or a set of principals.
@@ -43,6 +51,7 @@ struct Outbox {
   void clear() {
     published.clear();
     timerOps.clear();
+    progress.clear();
   }
 };
 
