@@ -334,32 +334,18 @@ std::string replayDeliver(const Layout &layout, State &s, int q, const Value &st
 // Merged replay
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-struct NodeView {
-  int p = -1, role = -1;
-  std::vector<const TraceRecord *> records;
-  size_t next = 0;
-  std::map<std::string, Value> vars; // recorded view: var name / "timer t"
-};
-
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Applies a record's "changed" to the node's recorded view.
-void applyChanged(const Layout &layout, NodeView &n, const json &changed) {
+void applyChangedVars(const Layout &layout, std::map<std::string, Value> &vars, const json &changed) {
   if (!changed.is_object())
-    throw Failure("\"changed\" is not an object");
+    throw std::runtime_error("\"changed\" is not an object");
   for (const auto &[name, v] : changed.items()) {
     if (v.is_object() && v.contains("$mapDelta")) {
-      auto it = n.vars.find(name);
-      if (it == n.vars.end() || it->second.kind != K::Map)
-        throw Failure("map delta for " + name + ", which has no recorded map value");
+      auto it = vars.find(name);
+      if (it == vars.end() || it->second.kind != K::Map)
+        throw std::runtime_error("map delta for " + name + ", which has no recorded map value");
       Value &m = it->second;
       for (const auto &e : v["$mapDelta"]) {
         if (!e.is_array() || e.size() != 2)
-          throw Failure("bad map delta entry for " + name);
+          throw std::runtime_error("bad map delta entry for " + name);
         Value k = valueFromJson(layout, e[0]);
         Value val = valueFromJson(layout, e[1]);
         if (Value *slot = m.lookupMut(k)) {
@@ -386,8 +372,26 @@ void applyChanged(const Layout &layout, NodeView &n, const json &changed) {
       }
       continue;
     }
-    n.vars[name] = valueFromJson(layout, v);
+    vars[name] = valueFromJson(layout, v);
   }
+}
+
+namespace {
+
+struct NodeView {
+  int p = -1, role = -1;
+  std::vector<const TraceRecord *> records;
+  size_t next = 0;
+  std::map<std::string, Value> vars; // recorded view: var name / "timer t"
+};
+
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Applies a record's "changed" to the node's recorded view.
+void applyChanged(const Layout &layout, NodeView &n, const json &changed) {
+  applyChangedVars(layout, n.vars, changed);
 }
 
 // The recorded view against the model's state of the node.

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,12 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p,
                              std::vector<Published> &published);
 // Deliver `stmt` to `q` in place; "" or why the model does not allow it.
 std::string replayDeliver(const Layout &layout, State &s, int q, const Value &stmt);
+
+// Applies a trace record's "changed" object (values, map deltas) to a
+// node's recorded variables (name / "timer t" -> value). Throws
+// std::runtime_error on malformed input.
+void applyChangedVars(const Layout &layout, std::map<std::string, Value> &vars,
+                      const nlohmann::json &changed);
 
 struct ConformOptions {
   bool invariants = false; // check every invariant after every step

@@ -10,12 +10,16 @@ namespace mommie::rt {
 
 EventLoop::EventLoop() { epfd_ = epoll_create1(EPOLL_CLOEXEC); }
 
+EventLoop::EventLoop(Virtual) : virtual_(true), vnow_(TimePoint() + std::chrono::hours(1)) {}
+
 EventLoop::~EventLoop() {
   if (epfd_ >= 0)
     close(epfd_);
 }
 
 bool EventLoop::add(int fd, uint32_t events, FdCallback cb) {
+  if (virtual_)
+    return false;
   epoll_event ev{};
   ev.events = events;
   ev.data.fd = fd;
@@ -38,7 +42,7 @@ void EventLoop::remove(int fd) {
 }
 
 EventLoop::TimerId EventLoop::after(Millis delay, std::function<void()> cb) {
-  return at(now() + delay, std::move(cb));
+  return at(clock() + delay, std::move(cb));
 }
 
 EventLoop::TimerId EventLoop::at(TimePoint when, std::function<void()> cb) {
@@ -53,13 +57,44 @@ void EventLoop::cancel(TimerId id) { timers_.erase(id); }
 void EventLoop::post(std::function<void()> cb) { posted_.push_back(std::move(cb)); }
 
 void EventLoop::run() {
+  if (virtual_)
+    return runVirtual(TimePoint::max());
   while (!stopped_)
     runOnce(TimePoint::max());
 }
 
 void EventLoop::runUntil(TimePoint deadline) {
+  if (virtual_)
+    return runVirtual(deadline);
   while (!stopped_ && now() < deadline)
     runOnce(deadline);
+}
+
+bool EventLoop::idle() {
+  while (!heap_.empty() && !timers_.count(heap_.top().id))
+    heap_.pop();
+  return posted_.empty() && heap_.empty();
+}
+
+void EventLoop::runVirtual(TimePoint limit) {
+  while (!stopped_) {
+    while (!posted_.empty() && !stopped_) {
+      auto batch = std::move(posted_);
+      posted_.clear();
+      for (auto &cb : batch)
+        cb();
+    }
+    if (stopped_ || idle() || heap_.top().when > limit)
+      return;
+    Timer top = heap_.top();
+    heap_.pop();
+    auto it = timers_.find(top.id);
+    auto cb = std::move(it->second);
+    timers_.erase(it);
+    if (top.when > vnow_)
+      vnow_ = top.when;
+    cb();
+  }
 }
 
 void EventLoop::runOnce(TimePoint limit) {

@@ -12,7 +12,7 @@ constexpr size_t StepBudget = 2048; // steps before yielding to I/O
 
 Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
     : loop_(loop), log_(log), info_(info), me_(me), pool_(info.schema.records.size()),
-      lastActivity_(EventLoop::now()) {
+      lastActivity_(loop.clock()) {
   for (const auto &[rec, field] : info.fieldIndexes)
     pool_.addFieldIndex(rec, field);
   perIssuer_.assign(info.principals.size(), 0);
@@ -106,7 +106,7 @@ bool Node::init(std::string &error) {
 }
 
 bool Node::timerExpired(size_t t) const {
-  return t < deadlines_.size() && deadlines_[t] && EventLoop::now() >= *deadlines_[t];
+  return t < deadlines_.size() && deadlines_[t] && loop_.clock() >= *deadlines_[t];
 }
 
 bool Node::anyTimerPending() const {
@@ -205,7 +205,7 @@ bool Node::deliver(int peer, Statement s) {
   if (trace_)
     pendingDelivered_.push_back(std::move(json));
   std::fill(idle_.begin(), idle_.end(), false);
-  lastActivity_ = EventLoop::now();
+  lastActivity_ = loop_.clock();
   kick();
   return true;
 }
@@ -264,7 +264,7 @@ void Node::runSteps() {
 
 void Node::commit(size_t t, Step &step) {
   ++stats_.steps;
-  lastActivity_ = EventLoop::now();
+  lastActivity_ = loop_.clock();
   const Names *names = &info_.schema.names;
   std::vector<std::string> published;
   bool fresh = false;
@@ -306,7 +306,7 @@ void Node::commit(size_t t, Step &step) {
       loop_.cancel(timerIds_[ti]);
     timerIds_[ti] = 0;
     if (start) {
-      TimePoint when = EventLoop::now() + Millis(role_->timerMs(ti));
+      TimePoint when = loop_.clock() + Millis(role_->timerMs(ti));
       deadlines_[ti] = when;
       timerIds_[ti] = loop_.at(when, [this, ti] {
         timerIds_[ti] = 0;

@@ -187,5 +187,9 @@ private:
 // The generated `main`: parses the node flags, loads the deploy file, opens
 // the transport and runs the node. Returns the process exit code.
 int nodeMain(int argc, char **argv, const ProgramInfo &info);
+// `mommie sim`: every principal in this process over a simulated network
+// and virtual time (runtime/SimMain.cpp); nodeMain calls it when the first
+// argument is --sim.
+int simMain(int argc, char **argv, const ProgramInfo &info);
 
 } // namespace mommie::rt

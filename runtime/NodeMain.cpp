@@ -17,6 +17,8 @@
 #include "runtime/Transport.h"
 #include "runtime/Workload.h"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -253,6 +255,10 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   appendJsonString(out, node.role()->roleName());
   out += ",\"failed\":" + std::string(node.failed() ? "true" : "false");
   out += ",\"elapsed_us\":" + std::to_string(elapsed.count());
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto us = [](const timeval &tv) { return std::to_string(int64_t(tv.tv_sec) * 1000000 + tv.tv_usec); };
+  out += ",\"cpu_user_us\":" + us(ru.ru_utime) + ",\"cpu_sys_us\":" + us(ru.ru_stime);
   out += ",\"steps\":" + std::to_string(st.steps);
   out += ",\"delivered\":" + std::to_string(st.delivered);
   out += ",\"duplicates\":" + std::to_string(st.duplicates);

@@ -51,6 +51,32 @@ bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &
   return Value::decode(r, payload) && r.ok() && r.atEnd();
 }
 
+void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &program,
+                const std::string &node, const RoundRecord &rec) {
+  const Names *names = &info.schema.names;
+  std::string name = program.roundName(rec.roundNo);
+  std::string binding = "{\"phaseNo\":" + std::to_string(rec.phaseNo) +
+                        ",\"roundNo\":" + std::to_string(rec.roundNo) +
+                        ",\"round\":" + std::to_string(rec.round) +
+                        ",\"timedOut\":" + (rec.timedOut ? "true" : "false") + "}";
+  std::vector<std::string> delivered, published;
+  for (const auto &[p, v] : rec.mbox) {
+    std::string s = "{\"from\":";
+    appendJsonString(s, info.principals[size_t(p)]);
+    s += ",\"payload\":";
+    v.appendJson(s, names);
+    delivered.push_back(s + "}");
+  }
+  for (const auto &[p, v] : rec.sent) {
+    std::string s = "{\"to\":";
+    appendJsonString(s, info.principals[size_t(p)]);
+    s += ",\"payload\":";
+    v.appendJson(s, names);
+    published.push_back(s + "}");
+  }
+  trace.step(node, &name, binding, delivered, published, "[]", program.stateDeltaJson());
+}
+
 namespace {
 
 volatile std::sig_atomic_t StopRequested = 0;
@@ -126,28 +152,7 @@ public:
     lastRoundUs = nowUs();
     if (!trace)
       return;
-    const Names *names = &info_.schema.names;
-    std::string name = program->roundName(rec.roundNo);
-    std::string binding = "{\"phaseNo\":" + std::to_string(rec.phaseNo) +
-                          ",\"roundNo\":" + std::to_string(rec.roundNo) +
-                          ",\"round\":" + std::to_string(rec.round) +
-                          ",\"timedOut\":" + (rec.timedOut ? "true" : "false") + "}";
-    std::vector<std::string> delivered, published;
-    for (const auto &[p, v] : rec.mbox) {
-      std::string s = "{\"from\":";
-      appendJsonString(s, info_.principals[size_t(p)]);
-      s += ",\"payload\":";
-      v.appendJson(s, names);
-      delivered.push_back(s + "}");
-    }
-    for (const auto &[p, v] : rec.sent) {
-      std::string s = "{\"to\":";
-      appendJsonString(s, info_.principals[size_t(p)]);
-      s += ",\"payload\":";
-      v.appendJson(s, names);
-      published.push_back(s + "}");
-    }
-    trace->step(id_, &name, binding, delivered, published, "[]", program->stateDeltaJson());
+    traceRound(*trace, info_, *program, id_, rec);
   }
   // Runs an engine entry point; an evaluation error is a fail-stop.
   template <class F> void guarded(F f) {
@@ -176,6 +181,8 @@ private:
 } // namespace
 
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
+  if (argc > 1 && std::string(argv[1]) == "--sim")
+    return roundSimMain(argc, argv, info);
   std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath;
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   for (int i = 1; i < argc; ++i) {
@@ -329,7 +336,15 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     loop.after(Millis(10), tick);
   };
   loop.after(Millis(10), tick);
-  loop.after(Millis(startDelayMs), [&] { env.guarded([&] { engine.start(); }); });
+  loop.after(Millis(startDelayMs), [&] {
+    // The first trace record is the initial state (`mommie conform` checks
+    // it against the model's Init and replays the rounds from it).
+    if (env.trace) {
+      std::string binding = "{\"round\":" + std::to_string(cfg.firstRound) + "}";
+      env.trace->step(id, nullptr, binding, {}, {}, "[]", program->stateDeltaJson());
+    }
+    env.guarded([&] { engine.start(); });
+  });
   loop.run();
   trace.flush();
 

@@ -41,6 +41,17 @@ bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &
                       bool *marker = nullptr);
 std::vector<uint8_t> encodeRoundMarker(uint32_t round);
 
+class TraceWriter;
+// Writes the trace record of a finished round: binding {phaseNo, roundNo,
+// round, timedOut}, delivered = the mailbox [{from, payload}], published =
+// what was sent [{to, payload}], changed = the variables' delta.
+void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &program,
+                const std::string &node, const RoundRecord &rec);
+
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info);
+// `mommie sim`: every principal of the program in this process over a
+// simulated network and virtual time (runtime/SimMain.cpp); roundNodeMain
+// calls it when the first argument is --sim.
+int roundSimMain(int argc, char **argv, const RoundProgramInfo &info);
 
 } // namespace mommie::rt

@@ -33,9 +33,10 @@ void TraceWriter::step(const std::string &node, const std::string *transition,
   std::string line = "{\"node\":";
   appendJsonString(line, node);
   line += ",\"seq\":" + std::to_string(seq_++);
-  line += ",\"t_us\":" + std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
-                                            Clock::now() - start)
-                                            .count());
+  line += ",\"t_us\":" + std::to_string(clock_ ? clock_()
+                                                : std::chrono::duration_cast<std::chrono::microseconds>(
+                                                      Clock::now() - start)
+                                                      .count());
   line += ",\"transition\":";
   if (transition)
     appendJsonString(line, *transition);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,9 +36,13 @@ public:
             const std::string &timersJson, const std::string &stateJson);
   void flush();
   uint64_t steps() const { return seq_; }
+  // The clock of "t_us" (µs); default: the monotonic clock since the first
+  // record of the process (`mommie sim`: virtual time).
+  void setClock(std::function<int64_t()> usNow) { clock_ = std::move(usNow); }
 
 private:
   FILE *f_ = nullptr;
+  std::function<int64_t()> clock_;
   uint64_t seq_ = 0;
 };
 

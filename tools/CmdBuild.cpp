@@ -9,8 +9,9 @@
 #include "runtime/AuthModules.h"
 #include "runtime/Deploy.h"
 #include "runtime/Keys.h"
-#include "tools/DeployCheck.h"
+#include "tools/Build.h"
 #include "tools/Commands.h"
+#include "tools/DeployCheck.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -279,6 +280,64 @@ int keygen(const std::string &deploy, const std::string &dir) {
 }
 
 } // namespace
+
+bool checkDeployFile(const ir::Program &program, const std::string &path, DiagnosticEngine &diags) {
+  return checkDeploy(program, path, diags);
+}
+
+std::string compileGenerated(const std::vector<cppgen::File> &files,
+                             const std::vector<std::string> &bodies, const std::string &cxxIn,
+                             const std::string &output, std::string *runtimeId) {
+  std::string inc, lib;
+  if (!locateRuntime(inc, lib))
+    return "cannot find the runtime headers and libmommie_runtime.a (set MOMMIE_RUNTIME_INCLUDE "
+           "and MOMMIE_RUNTIME_LIB)";
+  std::error_code ec;
+  std::string cxx = cxxIn;
+  if (cxx.empty()) {
+#ifdef MOMMIE_CLANGXX
+    cxx = MOMMIE_CLANGXX;
+#else
+    cxx = "clang++-14";
+#endif
+  }
+  if (runtimeId) { // what the binary depends on besides the sources
+    auto size = fs::file_size(lib, ec);
+    auto mtime = fs::last_write_time(lib, ec).time_since_epoch().count();
+    *runtimeId = cxx + "|" + inc + "|" + lib + "|" + std::to_string(size) + "|" + std::to_string(mtime);
+    if (output.empty())
+      return {};
+  }
+  std::string tmpl = (fs::temp_directory_path() / "mommie-build-XXXXXX").string();
+  if (!mkdtemp(tmpl.data()))
+    return "cannot create a temporary directory";
+  fs::path dir = tmpl;
+  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + inc, "-I" + dir.string()};
+  for (const auto &f : files) {
+    fs::path p = dir / f.name;
+    std::ofstream out(p, std::ios::binary);
+    out << f.text;
+    if (!out) {
+      fs::remove_all(dir, ec);
+      return "cannot write '" + p.string() + "'";
+    }
+    if (p.extension() == ".cpp")
+      cmd.push_back(p.string());
+  }
+  for (const auto &b : bodies) {
+    if (!fs::exists(b, ec)) {
+      fs::remove_all(dir, ec);
+      return "cannot read body program file '" + b + "'";
+    }
+    cmd.push_back(b);
+  }
+  cmd.insert(cmd.end(), {lib, "-lsodium", "-lpthread", "-o", output});
+  int rc = runCommand(cmd);
+  fs::remove_all(dir, ec);
+  if (rc != 0)
+    return cxx + " failed (exit " + std::to_string(rc) + ")";
+  return {};
+}
 
 void registerBuildCommands(CLI::App &app, int &exitCode) {
   auto args = std::make_shared<BuildArgs>();

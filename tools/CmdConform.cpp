@@ -1,12 +1,16 @@
 // `mommie conform` (replay node traces in the checker's semantics) and
 // `mommie sim` (every node of a deployment in one process over a seeded,
-// simulated network, on the checker's semantics). See docs/conform.md.
+// simulated network: the generated code by default, tools/SimDriver.h; the
+// checker's semantics with --model). See docs/conform.md.
 // Exit codes: 0 ok, 1 a step the model does not allow / invariant violated,
 // 2 bad input.
 #include "checker/Replay.h"
+#include "checker/RoundReplay.h"
 #include "checker/SimNet.h"
 #include "runtime/Deploy.h"
 #include "tools/Commands.h"
+#include "tools/RoundConform.h"
+#include "tools/SimDriver.h"
 
 #include <fstream>
 #include <iostream>
@@ -20,7 +24,7 @@ struct ConformArgs {
   std::vector<std::string> defines;
   std::vector<std::string> traces;
   bool invariants = false;
-  std::vector<std::string> crashed;
+  std::vector<std::string> crashed, byzantine;
 };
 
 int runConform(const ConformArgs &a) {
@@ -56,7 +60,9 @@ int runConform(const ConformArgs &a) {
   checker::ConformOptions o;
   o.invariants = a.invariants;
   o.crashed = a.crashed;
-  checker::ConformResult r = checker::conformTraces(*program, records, o);
+  checker::ConformResult r = checker::isRoundProgram(*program)
+                                 ? checker::conformRoundTraces(*program, records, o)
+                                 : checker::conformTraces(*program, records, o);
   if (r.ok) {
     std::cout << "ok: " << r.records << " steps conform (" << r.transitions << " transitions, "
               << r.deliveries << " deliveries";
@@ -75,13 +81,56 @@ int runConform(const ConformArgs &a) {
 }
 
 struct SimArgs {
-  std::string file, deploy, faults, trace;
-  std::vector<std::string> defines;
+  std::string file, deploy, faults, trace, traceDir, seeds, cache, cxx;
+  std::vector<std::string> defines, bodies;
   uint64_t seed = 1, steps = 10000;
-  bool json = false;
+  int64_t runForMs = 600000;
+  bool json = false, model = false, verbose = false, noInvariants = false;
 };
 
+// `A..B` or `N` into [first, last].
+bool parseSeeds(const std::string &s, uint64_t &first, uint64_t &last) {
+  size_t dots = s.find("..");
+  std::string a = s.substr(0, dots), b = dots == std::string::npos ? a : s.substr(dots + 2);
+  auto num = [](const std::string &t, uint64_t &out) {
+    if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    out = std::stoull(t);
+    return true;
+  };
+  return num(a, first) && num(b, last) && first <= last && last - first < 1000000;
+}
+
+int runGeneratedSim(const SimArgs &a) {
+  SimDriverArgs d;
+  d.file = a.file;
+  d.deploy = a.deploy;
+  d.faults = a.faults;
+  d.traceDir = a.traceDir;
+  d.cacheDir = a.cache;
+  d.cxx = a.cxx;
+  d.defines = a.defines;
+  d.bodies = a.bodies;
+  d.firstSeed = d.lastSeed = a.seed;
+  if (!a.seeds.empty() && !parseSeeds(a.seeds, d.firstSeed, d.lastSeed)) {
+    std::cerr << "mommie sim: error: bad --seeds '" << a.seeds << "' (A..B)\n";
+    return BadInput;
+  }
+  if (!a.trace.empty()) {
+    std::cerr << "mommie sim: error: --trace FILE is for --model; the generated code writes one "
+                 "trace per node (--trace-dir DIR)\n";
+    return BadInput;
+  }
+  d.runForMs = a.runForMs;
+  d.json = a.json;
+  d.verbose = a.verbose;
+  d.invariants = !a.noInvariants;
+  return runSimDriver(d);
+}
+
 int runSim(const SimArgs &a) {
+  if (!a.model)
+    return runGeneratedSim(a);
   auto program = loadProgram(a.file, a.defines);
   if (!program)
     return BadInput;
@@ -136,17 +185,33 @@ void registerConformCommands(CLI::App &app, int &exitCode) {
   c->add_option("--crashed", ca->crashed,
                 "NODE was killed: infer model steps for its unrecorded last steps")
       ->allow_extra_args(false);
+  c->add_option("--byzantine", ca->byzantine,
+                "round programs: NODE is Byzantine (its trace, if any, is not checked)")
+      ->allow_extra_args(false);
   c->callback([ca, &exitCode] { exitCode = runConform(*ca); });
 
   auto sa = std::make_shared<SimArgs>();
-  auto *s = app.add_subcommand("sim", "run a deployment over a seeded simulated network");
+  auto *s = app.add_subcommand(
+      "sim", "run every node of a deployment in one process over a seeded simulated network");
   s->add_option("file", sa->file, "the .mom program")->required();
   s->add_option("--deploy", sa->deploy, "deploy.conf ([Hosts] names the nodes)")->required();
-  s->add_option("--seed", sa->seed, "random seed");
+  s->add_option("--seed", sa->seed, "random seed (default 1)");
+  s->add_option("--seeds", sa->seeds, "a range of seeds A..B, one run each");
   s->add_option("--faults", sa->faults,
-                "loss=P,dup=P,reorder,delay=A-Bms,crash=NODE@T (T: 2s, 150ms or a step number)");
-  s->add_option("--steps", sa->steps, "maximum number of steps (default 10000)");
-  s->add_option("--trace", sa->trace, "write the run as a trace `mommie conform` reads");
+                "loss=P,dup=P,reorder,delay=A-Bms,crash=NODE@T,byz=NODE (T: 2s, 150ms)");
+  s->add_option("--trace-dir", sa->traceDir,
+                "keep the node traces in DIR/seed-S/<node>.jsonl (default: a temporary directory)");
+  s->add_option("--run-for", sa->runForMs, "virtual time limit per run in ms (default 600000)");
+  s->add_option("--cache", sa->cache,
+                "directory of compiled sim binaries (default $MOMMIE_SIM_CACHE or ~/.cache/mommie/sim)");
+  s->add_option("--cxx", sa->cxx, "the C++ compiler (default clang++-14)");
+  s->add_option("--body", sa->bodies, "a C++ file defining body programs (repeatable)");
+  s->add_flag("--no-invariants", sa->noInvariants, "do not check invariants on the replayed states");
+  s->add_flag("-v,--verbose", sa->verbose, "one line per seed");
+  s->add_flag("--model", sa->model,
+              "simulate the checker's semantics instead of the generated code (one seed)");
+  s->add_option("--steps", sa->steps, "--model: maximum number of steps (default 10000)");
+  s->add_option("--trace", sa->trace, "--model: write the run as a trace `mommie conform` reads");
   s->add_flag("--json", sa->json, "print the outcome as JSON");
   addDefineOption(s, sa->defines);
   s->callback([sa, &exitCode] { exitCode = runSim(*sa); });
