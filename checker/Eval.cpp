@@ -554,9 +554,18 @@ bool constraintsHold(const ir::Pattern &pat, const Value &msg, Env &env) {
   return true;
 }
 
+// The statements a pattern is matched against: those ME knows, or in an
+// invariant or lemma (no ME) the whole pool.
+static const Value &visibleStatements(const ir::Pattern &pat, const Env &env) {
+  if (pat.record < 0 || pat.record >= env.layout.numRecords())
+    fail(pat.loc, "bad record in pattern");
+  if (env.me < 0)
+    return env.state.pool[size_t(pat.record)];
+  return env.state.known[env.layout.knownIndex(pat.record, env.me)];
+}
+
 Value quorumIssuers(const ir::Pattern &pat, const Value &msg, Env &env) {
-  int me = requireMe(env, pat.loc);
-  const Value &known = env.state.known[env.layout.knownIndex(pat.record, me)];
+  const Value &known = visibleStatements(pat, env);
   Value iss = Value::emptySet();
   for (const auto &st : known.elems) {
     if (st.elems[StmtMsg] != msg)
@@ -580,9 +589,8 @@ bool quorumHolds(const ir::Pattern &pat, const Value &issuers, Env &env) {
 
 // KNOWN pattern: some statement (or quorum) matches, binding the pattern's
 // slots in the current frame.
-static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &loc) {
-  int me = requireMe(env, loc);
-  const Value &known = env.state.known[env.layout.knownIndex(pat.record, me)];
+static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &) {
+  const Value &known = visibleStatements(pat, env);
   if (pat.issuer.kind == ir::IssuerPattern::Kind::Quorum) {
     const Value *prev = nullptr;
     for (const auto &st : known.elems) {

@@ -57,6 +57,9 @@ struct ExprCtx {
   Kind kind = Kind::Fun;
   int role = -1; // role of ME / of the readable vars
   int fun = -1;  // the function being checked (call graph)
+  // Invariants and lemmas: `KNOWN pattern` tests the whole pool (there is no
+  // ME); elsewhere outside transitions it is an error.
+  bool poolKnown = false;
   Frame *frame = nullptr;
   ScopeStack *scopes = nullptr;
 };
@@ -129,6 +132,8 @@ private:
   // Checks issuer / verifier / auditor / constraints (second pass).
   void checkPattern(PendingPattern &p, ExprCtx &ctx);
   std::shared_ptr<const ir::Pattern> knownPattern(const ast::Pattern &p, ExprCtx &ctx);
+  // KNOWN in an invariant or lemma: some statement of the pool matches.
+  std::shared_ptr<const ir::Pattern> poolPattern(const ast::Pattern &p, ExprCtx &ctx);
   void recordPatternUse(const ir::Pattern &p, bool countsForByzantine);
 
   // ---- SemaStmt.cpp

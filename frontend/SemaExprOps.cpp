@@ -222,13 +222,19 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
     return lower::node(ir::ExprKind::SeqCons, t, args, loc);
   }
   case ExprKind::Known: {
-    if (ctx.kind != ExprCtx::Kind::Transition) {
-      error(loc, "KNOWN is only allowed in transitions (the local pool of ME)");
+    if (ctx.kind != ExprCtx::Kind::Transition && !ctx.poolKnown) {
+      error(loc, "KNOWN is only allowed in transitions (the local pool of ME) and in "
+                 "invariants and lemmas (the whole pool)");
+      return nullptr;
+    }
+    if (ctx.poolKnown && phaseRole_ >= 0) {
+      error(loc, "KNOWN in an invariant needs an event-driven program (a round program "
+                 "has no pool)");
       return nullptr;
     }
     if (!e.pattern)
       return nullptr;
-    auto p = knownPattern(*e.pattern, ctx);
+    auto p = ctx.poolKnown ? poolPattern(*e.pattern, ctx) : knownPattern(*e.pattern, ctx);
     if (!p)
       return nullptr;
     auto x = std::make_shared<ir::Expr>();

@@ -1,8 +1,8 @@
 // Sema: statement patterns `[issuer, verifier, auditor] Record x {{ ... }}`
-// of triggers, KNOWN and PROGRESS. Patterns are checked in two passes so
-// that joins work in either order: first every binder of every pattern of a
-// transition is declared, then the parts and field constraints are checked
-// with all of them in scope.
+// of triggers, KNOWN (in transitions, invariants and lemmas) and PROGRESS.
+// Patterns are checked in two passes so that joins work in either order:
+// first every binder of every pattern of a transition is declared, then the
+// parts and field constraints are checked with all of them in scope.
 #include "frontend/Lower.h"
 #include "frontend/Sema.h"
 #include "frontend/Types.h"
@@ -198,6 +198,32 @@ std::shared_ptr<const ir::Pattern> Sema::knownPattern(const ast::Pattern &a, Exp
   recordPatternUse(p.ir, true);
   patternUses_.back().role = ctx.role;
   patternUses_.back().transition = -1;
+  return std::make_shared<ir::Pattern>(std::move(p.ir));
+}
+
+// KNOWN in an invariant or lemma tests the whole pool. It does not count as
+// a pattern a Byzantine principal's statements can match (docs/semantics.md,
+// action 5: only transitions' patterns do), so it leaves the state space
+// unchanged.
+std::shared_ptr<const ir::Pattern> Sema::poolPattern(const ast::Pattern &a, ExprCtx &ctx) {
+  PendingPattern p;
+  p.ast = &a;
+  ctx.scopes->push();
+  declarePattern(p, ctx, LocalKind::PatternRecord, false);
+  checkPattern(p, ctx);
+  ctx.scopes->pop();
+  if (!p.ok)
+    return nullptr;
+  bool byzIssuable = false;
+  for (const auto &f : out_.faults)
+    byzIssuable = byzIssuable || f.kind == ir::FaultDecl::Kind::Byzantine;
+  bool matched = false;
+  for (const auto &u : patternUses_)
+    matched = matched || u.record == p.ir.record;
+  if (!published_.count(p.ir.record) && !(byzIssuable && matched))
+    warning(a.loc, fmt::format("no role publishes '{}' and no Byzantine principal can issue "
+                               "it: this KNOWN is always false",
+                               out_.records[p.ir.record].name));
   return std::make_shared<ir::Pattern>(std::move(p.ir));
 }
 

@@ -97,6 +97,7 @@ void Sema::checkInvariants() {
     ScopeStack scopes;
     ExprCtx ctx;
     ctx.kind = ExprCtx::Kind::Invariant;
+    ctx.poolKnown = true;
     ctx.frame = &frame;
     ctx.scopes = &scopes;
     ir::Predicate p;

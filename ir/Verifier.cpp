@@ -7,7 +7,8 @@
 // carries a type; arities of expression kinds, builtins and calls match;
 // principal literals are valid ids; guards, conditions and predicates are
 // boolean; a published value is a record; round constructs appear only in
-// round programs. It does not re-run type inference: it checks the shape
+// round programs; KNOWN appears only in transitions and in the invariants
+// and lemmas of event-driven programs (where it tests the pool). It does not re-run type inference: it checks the shape
 // the later stages rely on. Each problem is one message, prefixed by the
 // source location and the path of the enclosing declaration.
 #include "ir/Verifier.h"
@@ -61,6 +62,7 @@ private:
   const std::vector<SlotInfo> *frame_ = nullptr;
   int role_ = -1;
   bool inRound_ = false; // inside a round (sends, progress, update)
+  bool poolKnown_ = false; // an invariant or lemma: KNOWN tests the pool
 };
 
 const char *kindName(ExprKind k) {
@@ -334,6 +336,9 @@ void Verifier::exprNode(const Expr &e) {
     break;
   case ExprKind::Known:
     arity(0);
+    if (inRound_ || (role_ < 0 && !poolKnown_))
+      error(loc, "KNOWN outside a transition, invariant or lemma of an "
+                 "event-driven program");
     if (!e.pattern)
       error(loc, "KNOWN without a pattern");
     else
@@ -646,8 +651,10 @@ std::vector<std::string> Verifier::run() {
   };
   for (const auto &a : p_.assumptions)
     predicate(a, "assume " + a.name);
+  poolKnown_ = !p_.isRoundProgram();
   for (const auto &inv : p_.invariants)
     predicate(inv, (inv.lemma ? "lemma " : "invariant ") + inv.name);
+  poolKnown_ = false;
   if (p_.termination.expr)
     predicate(p_.termination, "terminate");
 

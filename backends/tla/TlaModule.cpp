@@ -247,6 +247,12 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   std::string preds;
   for (const auto &inv : prog.invariants) {
     Frame f(em, &inv.slots, "");
+    // KNOWN in an invariant or lemma tests the whole pool (a record type
+    // nobody can publish has no pool: the empty set).
+    f.known = [&em](int record) {
+      auto it = em.poolNames.find(record);
+      return it == em.poolNames.end() ? std::string("{}") : it->second;
+    };
     preds += em.locComment(inv.loc);
     em.invNames.push_back(em.globals.claim(inv.name));
     preds += em.invNames.back() + " == " + em.expr(inv.expr.get(), f) +

@@ -206,6 +206,52 @@ TEST(Lowering, InvariantsReadVarsOfPrincipals) {
   EXPECT_EQ(c->builtin, ir::Builtin::Correct);
 }
 
+// KNOWN in an invariant: the pattern's binders live in the invariant's
+// frame, joins with an enclosing quantifier lower to slots, and the IR
+// verifier accepts it there but not in a property.
+TEST(Lowering, KnownInInvariantTestsThePool) {
+  const char *src = R"(protocol K;
+principals R[3];
+record Ping { v: 0..1 }
+role Node at R {
+  var sent: bool = false;
+  transition Send IF !sent
+  @@{ PUBLISH [ME, R, NOONE] Ping(1); sent <- true; @@}
+}
+lemma Sent: forall p in R: (KNOWN [p, _, _] Ping m {{ v == 1; }}) => Node.sent[p];
+)";
+  auto p = compileText(src);
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->invariants.size(), 1u);
+  const auto &inv = p->invariants[0];
+  EXPECT_TRUE(inv.lemma);
+  ASSERT_EQ(inv.slots.size(), 2u); // p, m
+  EXPECT_EQ(inv.slots[1].name, "m");
+  const auto &implies = inv.expr->args[1];
+  ASSERT_EQ(implies->kind, ExprKind::Binary);
+  const auto &known = implies->args[0];
+  ASSERT_EQ(known->kind, ExprKind::Known);
+  EXPECT_EQ(known->pattern->slot, 1);
+  EXPECT_EQ(known->pattern->issuer.kind, ir::IssuerPattern::Kind::Exact);
+  EXPECT_EQ(known->pattern->issuer.expr->kind, ExprKind::Slot);
+  EXPECT_EQ(known->pattern->issuer.expr->slot, 0);
+  EXPECT_TRUE(ir::verifyProgram(*p).empty());
+  // The same test in a property's state formula is not pool-level IR.
+  ir::Program bad = *p;
+  auto state = std::make_shared<ir::Temporal>();
+  state->state = known;
+  ir::Property prop;
+  prop.name = "P";
+  prop.slots = inv.slots;
+  prop.formula = state;
+  bad.properties.push_back(prop);
+  auto problems = ir::verifyProgram(bad);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("KNOWN outside a transition, invariant or lemma"),
+            std::string::npos)
+      << problems[0];
+}
+
 TEST(Lowering, DefinesSubstituteParametersAndPrincipalIds) {
   auto p = compileText(kPaper, {{"F", 2}});
   ASSERT_TRUE(p);

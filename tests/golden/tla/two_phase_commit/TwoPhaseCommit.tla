@@ -194,7 +194,19 @@ CommitValidity == ((decision[Co0] = 1) \/ (\E p \in P : state[p] = 1)) => (\A q 
 \* two_phase_commit.mom:91
 FollowsCoordinator == \A p \in P : (state[p] = 1) => (decision[Co0] = 1)
 
-\* two_phase_commit.mom:102
+\* two_phase_commit.mom:99
 AbortedReason == \A p \in P : (state[p] = 2) => ((decision[Co0] = 2) \/ (~vote[p]))
+
+\* two_phase_commit.mom:107
+VotesAreHonest == \A p \in P : (\E v \in Msgs({st \in pool_Vote : st.iss = p}) : v.yes = TRUE) => vote[p]
+
+\* two_phase_commit.mom:110
+VoteMeansVoted == \A p \in P : ({st \in pool_Vote : st.iss = p} # {}) => voted[p]
+
+\* two_phase_commit.mom:112
+CommitDecision == (\E d \in Msgs({st \in pool_Decision : st.iss = Co0}) : d.commit = TRUE) => (decision[Co0] = 1)
+
+\* two_phase_commit.mom:115
+AbortDecision == (\E d \in Msgs({st \in pool_Decision : st.iss = Co0}) : d.commit = FALSE) => (decision[Co0] = 2)
 
 ====
