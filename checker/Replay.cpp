@@ -656,8 +656,10 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         return fail(diff);
       if (options.invariants) {
         std::string inv = gen.violatedInvariant(s);
-        if (!inv.empty())
+        if (!inv.empty()) {
+          res.invariant = inv;
           return fail("invariant " + inv + " is violated after this step");
+        }
       }
       ++n.next;
       ++res.records;
@@ -729,7 +731,10 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
       ConformResult r = replayFrom(layout, gen, init, nodes, options);
       if (r.ok)
         return r;
-      if (!have || r.records > res.records)
+      // A run that conforms up to an invariant violation is the verdict;
+      // otherwise the mismatch that got furthest.
+      if (!have || (!r.invariant.empty() && res.invariant.empty()) ||
+          (r.invariant.empty() == res.invariant.empty() && r.records > res.records))
         res = r;
       have = true;
     }

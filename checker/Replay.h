@@ -65,6 +65,7 @@ struct ConformResult {
   uint64_t records = 0, transitions = 0, deliveries = 0, inferred = 0;
   // On failure: where and what.
   std::string node, file, message;
+  std::string invariant; // set if the failure is this invariant's violation
   int64_t seq = -1;
   size_t line = 0;
 };

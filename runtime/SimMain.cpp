@@ -161,6 +161,61 @@ std::string runLoop(EventLoop &loop, const SimFlags &f) {
   return loop.idle() ? "quiescent" : "time limit";
 }
 
+// A Byzantine node's program: the generated program, except that in every
+// round it also sends to each peer its program sends nothing to a payload
+// of the round's type it has seen (sent or received) earlier, so it speaks
+// in every round; SimRoundEnv::send then equivocates per receiver.
+class ByzantineProgram final : public RoundProgram {
+public:
+  ByzantineProgram(std::unique_ptr<RoundProgram> inner, SimNetwork &net, int me, std::vector<int> peers)
+      : inner_(std::move(inner)), net_(net), me_(me), peers_(std::move(peers)) {}
+  const char *roleName() const override { return inner_->roleName(); }
+  size_t numRounds() const override { return inner_->numRounds(); }
+  int64_t numPhases() const override { return inner_->numPhases(); }
+  const char *roundName(size_t r) const override { return inner_->roundName(r); }
+  RoundProgress progress(size_t r, int64_t ph) override { return inner_->progress(r, ph); }
+  void send(size_t r, int64_t ph, std::vector<std::pair<int, Value>> &out) override {
+    inner_->send(r, ph, out);
+    for (const auto &[q, v] : out)
+      remember(v);
+    std::vector<Value> fit;
+    for (const auto &v : seen_)
+      if (inner_->payloadOk(r, v, nullptr))
+        fit.push_back(v);
+    if (fit.empty())
+      return;
+    for (int q : peers_) {
+      bool has = q == me_;
+      for (const auto &o : out)
+        has = has || o.first == q;
+      if (!has)
+        out.emplace_back(q, fit[size_t(net_.next() % fit.size())]);
+    }
+  }
+  bool goAhead(size_t r, int64_t ph, const Value &mbox) override { return inner_->goAhead(r, ph, mbox); }
+  void update(size_t r, int64_t ph, const Value &mbox) override {
+    for (size_t i = 0; i < mbox.size(); ++i)
+      remember(mbox.mapValue(i));
+    inner_->update(r, ph, mbox);
+  }
+  bool payloadOk(size_t r, const Value &payload, std::string *why) const override {
+    return inner_->payloadOk(r, payload, why);
+  }
+  std::string stateJson() const override { return inner_->stateJson(); }
+  std::string stateDeltaJson() override { return inner_->stateDeltaJson(); }
+
+private:
+  void remember(const Value &v) {
+    if (seen_.size() < 64 && std::find(seen_.begin(), seen_.end(), v) == seen_.end())
+      seen_.push_back(v);
+  }
+  std::unique_ptr<RoundProgram> inner_;
+  SimNetwork &net_;
+  int me_;
+  std::vector<int> peers_;
+  std::vector<Value> seen_;
+};
+
 // The engine's surroundings in the simulator (cf. NodeEnv in RoundNode.cpp).
 class SimRoundEnv final : public RoundEnv {
 public:
@@ -364,8 +419,16 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
   for (int p : nodes) {
     const std::string &name = info.principals[size_t(p)];
     logs[size_t(p)] = std::make_unique<Logger>(name, level);
+    bool byz = std::find(faults.byzantine.begin(), faults.byzantine.end(), p) != faults.byzantine.end();
     try {
       programs[size_t(p)] = info.make(p);
+      if (byz) {
+        std::vector<int> peers;
+        for (int q = info.first; q < info.first + info.size; ++q)
+          peers.push_back(q);
+        programs[size_t(p)] =
+            std::make_unique<ByzantineProgram>(std::move(programs[size_t(p)]), net, p, std::move(peers));
+      }
     } catch (const EvalError &e) {
       std::cerr << argv[0] << ": error: " << name << ": " << e.what() << "\n";
       return 1;
@@ -375,7 +438,7 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
     env->log = logs[size_t(p)].get();
     env->info = &info;
     env->program = programs[size_t(p)].get();
-    env->byzantine = std::find(faults.byzantine.begin(), faults.byzantine.end(), p) != faults.byzantine.end();
+    env->byzantine = byz;
     RoundConfig cfg;
     cfg.me = p;
     for (int q = info.first; q < info.first + info.size; ++q)

@@ -211,8 +211,10 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
       s = std::move(next);
       if (o.invariants) {
         std::string bad = gen.violatedInvariant(s);
-        if (!bad.empty())
+        if (!bad.empty()) {
+          res.invariant = bad;
           return fail(fmt::format("invariant {} violated after round {}", bad, k));
+        }
       }
     }
   } catch (const checker::EvalError &e) {
@@ -271,6 +273,14 @@ ConformResult conformRoundTraces(const ir::Program &program, const std::vector<T
       return failAt(fmt::format("record out of sequence (expected seq {})", expect));
     it->records.push_back(&r);
   }
+  // A correct principal without records (crashed before its first round
+  // ended, or not deployed) may still have sent in round 0.
+  for (int p = set.first; p < set.first + set.size; ++p)
+    if (!byz[size_t(p)] &&
+        std::none_of(nodes.begin(), nodes.end(), [&](const auto &n) { return n.p == p; })) {
+      nodes.emplace_back();
+      nodes.back().p = p;
+    }
   std::sort(nodes.begin(), nodes.end(), [](const auto &a, const auto &b) { return a.p < b.p; });
   try {
     checker::Generator gen(layout);
@@ -288,7 +298,8 @@ ConformResult conformRoundTraces(const ir::Program &program, const std::vector<T
       ConformResult r = replayRounds(layout, gen, init, nodes, options);
       if (r.ok)
         return r;
-      if (!have || r.records > res.records)
+      if (!have || (!r.invariant.empty() && res.invariant.empty()) ||
+          (r.invariant.empty() == res.invariant.empty() && r.records > res.records))
         res = r;
       have = true;
     }

@@ -240,7 +240,9 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
       where = ": node " + r.conform.node + " step " + std::to_string(r.conform.seq);
     if (!r.conform.file.empty())
       where += " (" + r.conform.file + ":" + std::to_string(r.conform.line) + ")";
-    r.why = "step does not conform" + where + "\n  " + r.conform.message + "\n  after " +
+    r.why = (r.conform.invariant.empty() ? "step does not conform"
+                                         : "invariant " + r.conform.invariant + " violated") +
+            where + "\n  " + r.conform.message + "\n  after " +
             std::to_string(r.conform.records) + " conforming steps";
     return r;
   }
