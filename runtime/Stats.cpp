@@ -16,6 +16,7 @@ const char *rejectName(Reject r) {
   case Reject::BadRecord: return "bad_record";
   case Reject::NoKey: return "no_key";
   case Reject::PeerQuota: return "peer_quota";
+  case Reject::BadDigest: return "bad_digest";
   case Reject::Count: break;
   }
   return "?";

@@ -20,6 +20,7 @@ enum class Reject : uint8_t {
   BadRecord,        // unknown record type or fields not of the declared types
   NoKey,            // no key for this peer in --keys
   PeerQuota,        // the issuer already has the maximum of statements in the pool
+  BadDigest,        // DIGEST: fetched bytes do not hash to a requested digest, or unrequested
   Count
 };
 
