@@ -5,7 +5,6 @@
 // Exit codes: 0 ok, 1 a step the model does not allow / invariant violated,
 // 2 bad input.
 #include "checker/Replay.h"
-#include "checker/RoundReplay.h"
 #include "checker/SimNet.h"
 #include "runtime/Deploy.h"
 #include "tools/Commands.h"
@@ -60,9 +59,15 @@ int runConform(const ConformArgs &a) {
   checker::ConformOptions o;
   o.invariants = a.invariants;
   o.crashed = a.crashed;
-  checker::ConformResult r = checker::isRoundProgram(*program)
-                                 ? checker::conformRoundTraces(*program, records, o)
-                                 : checker::conformTraces(*program, records, o);
+  checker::ConformResult r;
+  if (program->isRoundProgram()) {
+    RoundConformOptions ro;
+    ro.invariants = a.invariants;
+    ro.byzantine = a.byzantine;
+    r = conformRoundTraces(*program, records, ro);
+  } else {
+    r = checker::conformTraces(*program, records, o);
+  }
   if (r.ok) {
     std::cout << "ok: " << r.records << " steps conform (" << r.transitions << " transitions, "
               << r.deliveries << " deliveries";
