@@ -11,6 +11,7 @@
 // Exit 0 normally (a workload: every request completed), 1 after a
 // fail-stop or with failed requests, 2 on bad input.
 #include "runtime/Auth.h"
+#include "runtime/Digest.h"
 #include "runtime/Deploy.h"
 #include "runtime/Node.h"
 #include "runtime/Optimistic.h"
@@ -273,6 +274,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
                           ",\"batches\":" + std::to_string(st.batches) +
                           ",\"dissemination\":" +
                           (node.disseminator() ? node.disseminator()->stats().toJson() : "{}") +
+                          ",\"digest\":" + (node.digests() ? node.digests()->statsJson() : "{}") +
                           ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
                           ",\"oversized\":" + std::to_string(ts.oversized) +
                           ",\"dropped\":" + std::to_string(ts.dropped) +

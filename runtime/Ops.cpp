@@ -179,39 +179,26 @@ Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, si
   if (from == path.size())
     return v;
   const PathStep &step = path[from];
+  // One element is replaced in a copy (O(size), no re-sorting: map keys
+  // and their order are unchanged).
   if (step.kind == PathStep::Field) {
     if (!root.is(Kind::Record) && !root.is(Kind::Tuple))
       throw EvalError("field assignment on a value that is not a record or tuple");
-    Value::Elems es = root.elems();
-    if (step.index >= es.size())
+    if (step.index >= root.elems().size())
       throw EvalError("field index out of range");
-    es[step.index] = assignAt(es[step.index], path, std::move(v), from + 1);
-    return root.is(Kind::Record) ? Value::record(root.recordIndex(), std::move(es))
-                                 : Value::tuple(std::move(es));
+    return root.withElem(step.index, assignAt(root.elems()[step.index], path, std::move(v), from + 1));
   }
   if (root.is(Kind::Map)) {
-    std::vector<std::pair<Value, Value>> entries;
-    bool found = false;
-    for (size_t i = 0; i < root.size(); ++i) {
-      if (root.mapKey(i) == step.key) {
-        found = true;
-        entries.emplace_back(root.mapKey(i),
-                             assignAt(root.mapValue(i), path, v, from + 1));
-      } else {
-        entries.emplace_back(root.mapKey(i), root.mapValue(i));
-      }
-    }
-    if (!found)
+    size_t i = root.mapIndex(step.key);
+    if (i >= root.size())
       throw EvalError("map assignment outside the domain: " + step.key.toJson());
-    return Value::map(std::move(entries));
+    return root.withElem(2 * i + 1, assignAt(root.mapValue(i), path, std::move(v), from + 1));
   }
   if (root.is(Kind::Seq)) {
     int64_t i = step.key.asInt();
     if (i < 0 || uint64_t(i) >= root.size())
       throw EvalError("sequence index out of range in assignment");
-    Value::Elems es = root.elems();
-    es[size_t(i)] = assignAt(es[size_t(i)], path, std::move(v), from + 1);
-    return Value::seq(std::move(es));
+    return root.withElem(size_t(i), assignAt(root.elems()[size_t(i)], path, std::move(v), from + 1));
   }
   throw EvalError("indexed assignment on a value that is not a map or a sequence");
 }

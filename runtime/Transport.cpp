@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace mommie::rt {
@@ -46,7 +47,9 @@ struct Transport::Outbound {
   int backoffMs = 20;
   std::deque<std::vector<uint8_t>> queue; // whole frames (length prefix included)
   size_t queuedBytes = 0;
-  size_t offset = 0; // bytes of queue.front() already written
+  size_t offset = 0;     // bytes of queue.front() already written
+  bool armedOut = false; // EPOLLOUT registered (connecting, or the socket was full)
+  bool dirty = false;    // frames queued since the last flush
 };
 
 Transport::Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log)
@@ -57,6 +60,10 @@ Transport::Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logge
 Transport::~Transport() { closeAll(); }
 
 void Transport::closeAll() {
+  // Best effort: what is queued on a connected socket goes out first.
+  for (size_t p = 0; p < out_.size(); ++p)
+    if (out_[p] && out_[p]->connected && out_[p]->fd >= 0 && !out_[p]->queue.empty())
+      flush(int(p));
   for (auto &in : inbound_)
     if (in->fd >= 0) {
       loop_.remove(in->fd);
@@ -219,7 +226,26 @@ void Transport::send(int peer, const std::vector<uint8_t> &payload) {
   if (o.fd < 0 && !o.retryScheduled)
     connect(peer);
   else if (o.connected)
-    flush(peer);
+    scheduleFlush(peer);
+}
+
+// Frames sent during one turn of the event loop leave together: one
+// sendmsg per peer after the turn's callbacks (a step publishing to four
+// peers, or a burst of steps, costs one system call per peer).
+void Transport::scheduleFlush(int peer) {
+  out_[size_t(peer)]->dirty = true;
+  if (flushPosted_)
+    return;
+  flushPosted_ = true;
+  loop_.post([this] {
+    flushPosted_ = false;
+    for (size_t p = 0; p < out_.size(); ++p)
+      if (out_[p] && out_[p]->dirty) {
+        out_[p]->dirty = false;
+        if (out_[p]->connected && !out_[p]->armedOut)
+          flush(int(p));
+      }
+  });
 }
 
 void Transport::connect(int peer) {
@@ -239,6 +265,7 @@ void Transport::connect(int peer) {
     dropOutbound(peer);
     return;
   }
+  o.armedOut = true;
   loop_.add(fd, EPOLLOUT | EPOLLRDHUP, [this, peer](uint32_t ev) { onOutboundEvent(peer, ev); });
 }
 
@@ -276,30 +303,55 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
 
 void Transport::flush(int peer) {
   Outbound &o = *out_[size_t(peer)];
+  constexpr size_t MaxIov = 64;
   while (!o.queue.empty()) {
-    auto &front = o.queue.front();
-    ssize_t n = ::send(o.fd, front.data() + o.offset, front.size() - o.offset, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) {
-        loop_.modify(o.fd, EPOLLOUT | EPOLLRDHUP);
+    iovec iov[MaxIov];
+    size_t n = 0;
+    for (auto it = o.queue.begin(); it != o.queue.end() && n < MaxIov; ++it, ++n) {
+      size_t skip = n == 0 ? o.offset : 0;
+      iov[n].iov_base = it->data() + skip;
+      iov[n].iov_len = it->size() - skip;
+    }
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n;
+    ssize_t w = ::sendmsg(o.fd, &msg, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN) {
+        if (!o.armedOut) {
+          o.armedOut = true;
+          loop_.modify(o.fd, EPOLLOUT | EPOLLRDHUP);
+        }
         return;
       }
       dropOutbound(peer);
       return;
     }
-    stats_.bytesOut += uint64_t(n);
-    o.offset += size_t(n);
-    if (o.offset == front.size()) {
-      o.queuedBytes -= front.size();
+    stats_.bytesOut += uint64_t(w);
+    size_t left = size_t(w);
+    while (left > 0) {
+      size_t rest = o.queue.front().size() - o.offset;
+      if (left < rest) {
+        o.offset += left;
+        break;
+      }
+      left -= rest;
+      o.queuedBytes -= o.queue.front().size();
       o.queue.pop_front();
       o.offset = 0;
     }
   }
-  loop_.modify(o.fd, EPOLLRDHUP);
+  if (o.armedOut) {
+    o.armedOut = false;
+    loop_.modify(o.fd, EPOLLRDHUP);
+  }
 }
 
 void Transport::dropOutbound(int peer) {
   Outbound &o = *out_[size_t(peer)];
+  o.armedOut = false;
   if (o.fd >= 0) {
     loop_.remove(o.fd);
     close(o.fd);

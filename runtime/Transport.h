@@ -6,6 +6,8 @@
 // authenticated, so frames on it are attributed to that principal.
 // Outbound connections reconnect with exponential backoff; frames queued
 // while disconnected are kept up to a byte budget (then dropped, counted).
+// Frames queued during one turn of the event loop are written together
+// after it (one sendmsg per peer).
 #pragma once
 
 #include "runtime/EventLoop.h"
@@ -66,6 +68,7 @@ private:
   void connect(int peer);
   void onOutboundEvent(int peer, uint32_t events);
   void flush(int peer);
+  void scheduleFlush(int peer);
   void dropOutbound(int peer);
 
   EventLoop &loop_;
@@ -76,6 +79,7 @@ private:
   FrameHandler handler_;
   std::vector<std::shared_ptr<Inbound>> inbound_;
   std::vector<std::unique_ptr<Outbound>> out_;
+  bool flushPosted_ = false;
   TransportStats stats_;
 };
 

@@ -124,11 +124,14 @@ bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::stri
   case K::Map:
     if (!v.is(Kind::Map))
       return fail(why, "expected a map");
-    for (size_t i = 0; i < v.size(); ++i)
-      if (!conforms(v.mapKey(i), *t.args[0], schema, why) ||
-          !conforms(v.mapValue(i), *t.args[1], schema, why))
+  {
+    const auto &e = v.elems();
+    const TypeDesc &kt = *t.args[0], &vt = *t.args[1];
+    for (size_t i = 0; i + 1 < e.size(); i += 2)
+      if (!conforms(e[i], kt, schema, why) || !conforms(e[i + 1], vt, schema, why))
         return false;
     return true;
+  }
   case K::Option:
     if (!v.is(Kind::Option))
       return fail(why, "expected an option");

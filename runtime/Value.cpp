@@ -98,6 +98,11 @@ const Value &Value::field(size_t i) const {
 }
 
 const Value *Value::mapFind(const Value &key) const {
+  size_t i = mapIndex(key);
+  return i < size() ? &elems()[2 * i + 1] : nullptr;
+}
+
+size_t Value::mapIndex(const Value &key) const {
   if (kind_ != Kind::Map)
     kindError(Kind::Map, kind_);
   const auto &e = elems();
@@ -106,13 +111,25 @@ const Value *Value::mapFind(const Value &key) const {
     size_t mid = (lo + hi) / 2;
     int c = e[2 * mid].compare(key);
     if (c == 0)
-      return &e[2 * mid + 1];
+      return mid;
     if (c < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return nullptr;
+  return e.size() / 2;
+}
+
+Value Value::withElem(size_t i, Value v) const {
+  const auto &e = elems();
+  if (i >= e.size())
+    throw EvalError("element index out of range");
+  Elems copy;
+  copy.reserve(e.size());
+  copy.insert(copy.end(), e.begin(), e.begin() + long(i));
+  copy.push_back(std::move(v));
+  copy.insert(copy.end(), e.begin() + long(i) + 1, e.end());
+  return Value(kind_, i_, std::move(copy));
 }
 
 bool Value::setContains(const Value &v) const {

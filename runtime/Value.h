@@ -74,6 +74,13 @@ public:
   const Value &mapKey(size_t i) const { return elems()[2 * i]; }
   const Value &mapValue(size_t i) const { return elems()[2 * i + 1]; }
   const Value *mapFind(const Value &key) const;
+  // Index of `key` among the map's keys, or size() (binary search).
+  size_t mapIndex(const Value &key) const;
+  // A copy with element `i` of elems() replaced (record field, tuple
+  // component, sequence element; maps: element 2k+1 is the value of key
+  // k). O(size) copy, keeps the kind, no re-sorting: the callers keep sets
+  // and map keys as they are.
+  Value withElem(size_t i, Value v) const;
   bool setContains(const Value &v) const;
 
   int compare(const Value &o) const;

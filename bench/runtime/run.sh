@@ -13,7 +13,8 @@
 #   defaults: build/tools/mommie, 5000, "1 16 64", 1
 #
 # Prints one table (requests/s, p50 and p99 latency in ms, completed and
-# failed), then the target per concurrency (issue 6): primary-backup at
+# failed, CPU time per request: primary_backup all five nodes, etcd its
+# three members, not the put client), then the target per concurrency (issue 6): primary-backup at
 # least etcd's requests/s and a lower p99. Every process is bounded
 # (timeout, --run-for, the cluster's lifetime) and stopped on exit.
 set -euo pipefail
@@ -75,16 +76,41 @@ pb() { # concurrency run-dir
   python3 -c '
 import json, sys
 try:
-    o = json.loads(open(sys.argv[1]).read())
-    print(json.dumps(o["workload"]))
+    o = json.loads(open(sys.argv[1] + "/C0.out").read())
+    w = o["workload"]
+    cpu = 0
+    for n in ["R0", "R1", "R2", "R3", "C0"]:
+        x = o if n == "C0" else json.loads(open(sys.argv[1] + "/" + n + ".out").read())
+        cpu += x["cpu_user_us"] + x["cpu_sys_us"]
+    w["cpu_us_per_req"] = cpu / max(w["completed"], 1)
+    print(json.dumps(w))
 except Exception as e:
     print(json.dumps({"completed": 0, "failed": -1, "req_per_s": 0, "p50_us": 0, "p99_us": 0, "error": str(e)}))
-' "$dir/C0.out"
+' "$dir"
+}
+
+# CPU time (user + system, µs) of the etcd members so far, from /proc.
+etcdcpu() {
+  local total=0 child
+  for w in $(cat "$TMP/etcd/pids"); do
+    for child in $(cat "/proc/$w/task/$w/children" 2> /dev/null); do
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$child/stat")))
+    done
+  done
+  echo $((total * 1000000 / $(getconf CLK_TCK)))
 }
 
 etcd() { # concurrency
+  local before after
+  before=$(etcdcpu)
   timeout 200 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections "$1" \
-    --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json || true
+    --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json > "$TMP/put.json" || true
+  after=$(etcdcpu)
+  python3 -c '
+import json, sys
+w = json.loads(open(sys.argv[1]).read())
+w["cpu_us_per_req"] = (int(sys.argv[3]) - int(sys.argv[2])) / max(w["completed"], 1)
+print(json.dumps(w))' "$TMP/put.json" "$before" "$after"
 }
 
 median() { # JSON lines on stdin -> the median by req_per_s
@@ -118,8 +144,8 @@ for line in open(sys.argv[1]):
 n, rounds, cores = sys.argv[2], sys.argv[3], sys.argv[4]
 print(f"{n} requests per run, loopback, {cores} cores, median of {rounds} run(s) per cell")
 print()
-print("| system | concurrency | req/s | p50 ms | p99 ms | completed | failed |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| system | concurrency | req/s | p50 ms | p99 ms | completed | failed | server CPU µs/req |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 names = {"pb": "primary_backup (4 replicas)", "etcd": "etcd 3.4 (3 members)"}
 cs = sorted({c for _, c in rows})
 for c in cs:
@@ -128,7 +154,7 @@ for c in cs:
         if r is None:
             continue
         print(f"| {names[s]} | {c} | {r['req_per_s']:.0f} | {r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} "
-              f"| {r['completed']} | {r['failed']} |")
+              f"| {r['completed']} | {r['failed']} | {r.get('cpu_us_per_req', 0):.0f} |")
 print()
 for c in cs:
     p, e = rows.get(("pb", c)), rows.get(("etcd", c))
