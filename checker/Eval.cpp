@@ -95,6 +95,8 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
   case ExprKind::StateVar:
     return env.state.vars[size_t(
         env.layout.varIndex(e.role, requireMe(env, e.loc), e.var))];
+  case ExprKind::PrincipalSet:
+    return env.layout.principalSetValue(e.index);
   case ExprKind::StateVarOf: {
     Value t;
     const Value &p = evalRef(*e.args[0], env, t);

@@ -1,13 +1,16 @@
 // The breadth-first explorer (see Explorer.h for the algorithm).
 #include "checker/Explorer.h"
 
+#include "checker/Compact.h"
 #include "checker/FingerprintSet.h"
 #include "checker/LevelQueue.h"
 #include "checker/Liveness.h"
 #include "checker/Symmetry.h"
+#include "checker/TraceStore.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -16,6 +19,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace mommie::checker {
 
@@ -75,18 +79,16 @@ static uint64_t peakRssBytes() {
   return currentRssBytes();
 }
 
-bool replayTrace(const Generator &gen, const Symmetry &sym,
+bool replayTrace(const Generator &gen, const FingerprintOf &fpOf,
                  const std::vector<uint64_t> &fps, std::vector<TraceStep> &out) {
   out.clear();
   if (fps.empty())
     return false;
-  std::string bytes, scratch;
   bool found = false;
   gen.initialStates([&](State &&s, const Action *a) {
     if (found)
       return;
-    sym.canonicalBytes(s, bytes, scratch);
-    if (fingerprint(bytes) == fps[0]) {
+    if (fpOf(s) == fps[0]) {
       out.push_back({*a, std::move(s)});
       found = true;
     }
@@ -99,8 +101,7 @@ bool replayTrace(const Generator &gen, const Symmetry &sym,
     gen.successors(cur, true, [&](State &&s, const Action *a) {
       if (found)
         return;
-      sym.canonicalBytes(s, bytes, scratch);
-      if (fingerprint(bytes) == fps[k]) {
+      if (fpOf(s) == fps[k]) {
         out.push_back({*a, std::move(s)});
         found = true;
       }
@@ -113,23 +114,101 @@ bool replayTrace(const Generator &gen, const Symmetry &sym,
 
 namespace {
 
-constexpr uint32_t NoParent = UINT32_MAX;
+constexpr uint64_t NoParent = TraceStore::NoParent;
 
 // Where the search stopped on a finding.
 struct Finding {
   CheckResult::Verdict verdict = CheckResult::Verdict::Ok;
   std::string name, message;
   ir::SourceLoc loc;
-  uint32_t stateId = NoParent; // the last state with an id
-  bool extra = false;          // plus one state without an id
+  uint64_t stateId = NoParent; // the last state with a trace record
+  bool extra = false;          // plus one state without a record
   uint64_t extraFp = 0;
+};
+
+using Level = std::vector<std::unique_ptr<LevelQueue>>;
+
+// The words one transition at one principal depends on (Compact::
+// transitionKey) and a salt naming the (role, principal, plan).
+struct TransKey {
+  bool ok = false;
+  uint64_t salt = 0;
+  std::vector<std::pair<size_t, uint32_t>> words;
+};
+
+// Successors of transitions by the key of the words they depend on, as
+// operation lists (see Search::worker). Sharded; stops growing at its
+// memory budget (a miss only costs running the transition).
+class TransCache {
+public:
+  explicit TransCache(size_t budget) : budget_(budget) {}
+  bool lookup(uint64_t key, std::vector<uint32_t> &ops) {
+    Shard &sh = shards_[key % Shards];
+    std::lock_guard<std::mutex> lock(sh.mutex);
+    auto it = sh.map.find(key);
+    if (it == sh.map.end())
+      return false;
+    ops = it->second;
+    return true;
+  }
+  void store(uint64_t key, const std::vector<uint32_t> &ops) {
+    size_t cost = 64 + ops.capacity() * sizeof(uint32_t);
+    if (bytes_.load(std::memory_order_relaxed) + cost > budget_)
+      return;
+    Shard &sh = shards_[key % Shards];
+    std::lock_guard<std::mutex> lock(sh.mutex);
+    if (sh.map.emplace(key, ops).second)
+      bytes_.fetch_add(cost, std::memory_order_relaxed);
+  }
+
+private:
+  static constexpr size_t Shards = 16;
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<uint64_t, std::vector<uint32_t>> map;
+  };
+  Shard shards_[Shards];
+  size_t budget_;
+  std::atomic<size_t> bytes_{0};
 };
 
 class Search {
 public:
   Search(const ir::Program &program, const CheckOptions &options)
       : layout_(program), gen_(layout_), sym_(layout_, options.symmetry),
-        options_(options) {}
+        options_(options), compact_(layout_, interner_), trace_(options.workers) {
+    queueBudget_ = options.maxMemoryMB
+                       ? std::max<size_t>(size_t(options.maxMemoryMB) << 14, 1 << 16)
+                       : size_t(8) << 20;
+    const auto &prog = layout_.program();
+    transKeys_.resize(prog.roles.size());
+    for (size_t r = 0; r < prog.roles.size(); ++r) {
+      const auto &set = prog.principalSets[prog.roles[r].principalSet];
+      transKeys_[r].resize(size_t(layout_.numPrincipals()));
+      for (int i = 0; i < set.size; ++i) {
+        int p = set.first + i;
+        auto &keys = transKeys_[r][size_t(p)];
+        keys.resize(prog.roles[r].transitions.size());
+        for (size_t ti = 0; ti < keys.size(); ++ti) {
+          keys[ti].ok = compact_.transitionKey(int(r), int(ti), p, keys[ti].words);
+          keys[ti].salt =
+              mum(mum(mum(r + 1, 0x9E3779B97F4A7C15ull) ^ uint64_t(p + 1),
+                      0xD6E8FEB86659FD93ull) ^
+                      uint64_t(ti + 1),
+                  0xA0761D6478BD642Full);
+        }
+      }
+    }
+    invCache_ = !layout_.program().invariants.empty() &&
+                compact_.invariantWords(invWords_) && invWords_.size() < compact_.words();
+    if (invCache_) {
+      size_t n = size_t(1) << 19;
+      invOk_.reset(new std::atomic<uint64_t>[n]);
+      for (size_t i = 0; i < n; ++i)
+        invOk_[i].store(0, std::memory_order_relaxed);
+      invMask_ = n - 1;
+    }
+  }
 
   CheckResult run();
 
@@ -140,18 +219,37 @@ private:
   void progressLoop();
   bool checkLimits(bool memory = true);
   void buildTrace(CheckResult &res);
+  uint64_t fingerprintOf(const State &s);
+  uint64_t invariantKey(const uint32_t *words) const {
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i : invWords_)
+      h = mum(h ^ words[i], 0xff51afd7ed558ccdull);
+    h = mum(h, 0xc4ceb9fe1a85ec53ull);
+    return h ? h : 1;
+  }
 
   Layout layout_;
   Generator gen_;
   Symmetry sym_;
   CheckOptions options_;
+  Interner interner_;
+  Compact compact_;
+  TraceStore trace_;
+  size_t queueBudget_;
+  std::vector<std::vector<std::vector<TransKey>>> transKeys_; // [role][p][plan]
+  TransCache transCache_{size_t(64) << 20};
+  // Invariant verdict cache: keys of invariant-visible words that passed
+  // (direct-mapped, lossy: a miss only costs an evaluation).
+  std::vector<size_t> invWords_;
+  bool invCache_ = false;
+  std::unique_ptr<std::atomic<uint64_t>[]> invOk_;
+  size_t invMask_ = 0;
 
   FingerprintSet table_;
-  std::vector<uint64_t> fps_;
-  std::vector<uint32_t> parents_;
-  LevelQueue *cur_ = nullptr;
+  Level *cur_ = nullptr;
+  size_t curIndex_ = 0;
   std::mutex curMutex_;
-  std::vector<std::string> outs_; // per worker: next-level records
+  Level outs_; // per worker: the next level's records
   std::shared_mutex growMutex_;
   std::atomic<uint64_t> generated_{0}, succCount_{0}, expanded_{0};
   std::atomic<bool> stop_{false};
@@ -166,6 +264,19 @@ private:
   std::condition_variable progressCv_;
   bool done_ = false;
 };
+
+// Fingerprint of a state as the search computes it: of the canonical bytes
+// under symmetry, else of the compact words.
+uint64_t Search::fingerprintOf(const State &s) {
+  if (sym_.active()) {
+    std::string canon, scratch;
+    sym_.canonicalBytes(s, canon, scratch);
+    return fingerprint(canon);
+  }
+  std::vector<uint32_t> w(compact_.words());
+  compact_.encode(s, w.data());
+  return hashWords(w.data(), w.size());
+}
 
 void Search::record(Finding f) {
   std::lock_guard<std::mutex> lock(findingMutex_);
@@ -195,12 +306,24 @@ bool Search::checkLimits(bool memory) {
   return false;
 }
 
+// Effects of one successor of a cached transition, as operations on the
+// parent's words: Set (word = a), Mask (word = word & ~a | b), Add (word =
+// the set `word` with element id a).
+enum : uint32_t { OpSet = 0, OpMask = 1, OpAdd = 2 };
+
 void Search::worker(int w) {
-  std::string &out = outs_[size_t(w)];
+  LevelQueue &out = *outs_[size_t(w)];
+  const size_t W = compact_.words();
+  const size_t rowBytes = W * sizeof(uint32_t);
+  const auto &prog = layout_.program();
   std::string bytes, canon, scratch;
-  std::vector<std::pair<uint64_t, std::string>> batch;
-  State s;
+  std::vector<uint64_t> batchIds;
+  std::vector<uint32_t> batch, prev(W), succ(W), enc(W), invPrev(W), ops;
+  bool havePrev = false, haveInvPrev = false;
+  State s, invState;
   uint64_t batches = 0;
+  const bool fast = !sym_.active() && !prog.isRoundProgram();
+  std::unordered_map<uint32_t, std::vector<int>> verifiersOf; // statement id
   while (!stop_.load(std::memory_order_relaxed)) {
     if (++batches % 16 == 0 || options_.maxStates) {
       std::lock_guard<std::mutex> lock(findingMutex_);
@@ -211,85 +334,253 @@ void Search::worker(int w) {
     }
     // Grow the table if a batch could overfill it.
     double avg = expanded_ ? double(succCount_) / double(expanded_) : 64.0;
-    size_t room = table_.capacity() * 6 / 10;
+    size_t room = table_.capacity() / 4 * 3;
     while (table_.size() + 4096 + size_t(avg * 64) * size_t(options_.workers) >= room) {
       std::unique_lock<std::shared_mutex> lock(growMutex_);
       if (table_.size() + 4096 + size_t(avg * 64) * size_t(options_.workers) >=
-          table_.capacity() * 6 / 10)
+          table_.capacity() / 4 * 3)
         table_.grow();
-      room = table_.capacity() * 6 / 10;
+      room = table_.capacity() / 4 * 3;
     }
     size_t want = size_t(double(room - table_.size()) / (avg + 1.0) /
                          double(options_.workers) / 2.0);
     want = std::max<size_t>(1, std::min<size_t>(want, 256));
+    batchIds.clear();
     batch.clear();
     {
       std::lock_guard<std::mutex> lock(curMutex_);
       uint64_t id;
-      while (batch.size() < want && cur_->pop(id, bytes))
-        batch.emplace_back(id, bytes);
-      queueSize_ = cur_->size();
+      while (batchIds.size() < want && curIndex_ < cur_->size()) {
+        if (!(*cur_)[curIndex_]->pop(id, bytes)) {
+          ++curIndex_;
+          continue;
+        }
+        if (bytes.size() != rowBytes)
+          continue;
+        batchIds.push_back(id);
+        size_t at = batch.size();
+        batch.resize(at + W);
+        std::memcpy(batch.data() + at, bytes.data(), rowBytes);
+      }
+      if (queueSize_ >= batchIds.size())
+        queueSize_ -= batchIds.size();
     }
-    if (batch.empty())
+    if (batchIds.empty())
       return;
     std::shared_lock<std::shared_mutex> lock(growMutex_);
-    for (auto &[id, sb] : batch) {
+    for (size_t b = 0; b < batchIds.size(); ++b) {
       if (stop_.load(std::memory_order_relaxed))
         return;
-      layout_.decode(sb, s);
+      uint64_t id = batchIds[b];
+      const uint32_t *parent = batch.data() + b * W;
+      // The parent as a State, decoded only when something needs it.
+      bool decoded = false;
+      auto parentState = [&]() -> State & {
+        if (!decoded) {
+          compact_.decode(parent, s, havePrev ? prev.data() : nullptr);
+          std::memcpy(prev.data(), parent, rowBytes);
+          havePrev = decoded = true;
+        }
+        return s;
+      };
+      // A successor's State from its words (incrementally, for invariants).
+      auto stateOf = [&](const uint32_t *words) -> const State & {
+        compact_.decode(words, invState, haveInvPrev ? invPrev.data() : nullptr);
+        std::memcpy(invPrev.data(), words, rowBytes);
+        haveInvPrev = true;
+        return invState;
+      };
       uint64_t nsucc = 0;
-      // A new distinct state: check the invariants and queue its bytes.
-      auto admit = [&](uint64_t fp, const std::string &bytes, const State &next) {
+      // A new distinct state: record it and queue it.
+      auto enqueue = [&](uint64_t fp, const uint32_t *words) {
+        uint64_t tid = trace_.append(w, id, fp);
+        out.push(tid, words, rowBytes);
+      };
+      // Checks the invariants on a new state, unless a state with the same
+      // invariant-visible words passed them already.
+      uint64_t invKey = 0;
+      auto invariantsCached = [&](const uint32_t *words) {
+        if (!invCache_)
+          return false;
+        invKey = invariantKey(words);
+        return invOk_[invKey & invMask_].load(std::memory_order_relaxed) == invKey;
+      };
+      auto invariantsHold = [&](uint64_t fp, const State &next) {
         std::string inv;
         try {
           inv = gen_.violatedInvariant(next);
         } catch (const EvalError &e) {
-          record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, uint32_t(id),
-                  true, fp});
-          return;
+          record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, true, fp});
+          return false;
         }
         if (!inv.empty()) {
-          record({CheckResult::Verdict::InvariantViolated, inv, "", {}, uint32_t(id),
-                  true, fp});
-          return;
+          record({CheckResult::Verdict::InvariantViolated, inv, "", {}, id, true, fp});
+          return false;
         }
-        putVarint(out, id);
-        out.append(reinterpret_cast<const char *>(&fp), 8);
-        putVarint(out, bytes.size());
-        out += bytes;
+        if (invCache_)
+          invOk_[invKey & invMask_].store(invKey, std::memory_order_relaxed);
+        return true;
       };
-      // Without symmetry the canonical bytes of a Deliver successor are the
-      // parent's with one knowledge bit set: no state copy unless it is new.
-      DeliverEmit onDeliver = [&](int rec, int q, size_t j) {
-        ++nsucc;
-        size_t bit = layout_.knownBit(s, sb.size(), rec, q, j);
-        canon = sb;
-        canon[bit / 8] = char(uint8_t(canon[bit / 8]) | uint8_t(1u << (bit % 8)));
-        uint64_t fp = fingerprint(canon);
+      // A successor given by its words.
+      auto admitWords = [&](const uint32_t *words) {
+        uint64_t fp = hashWords(words, W);
         if (!table_.insert(fp))
           return;
-        State next = s;
-        next.known[size_t(layout_.knownIndex(rec, q))].insert(
-            s.pool[size_t(rec)].elems[j]);
-        admit(fp, canon, next);
+        if (invariantsCached(words) || invariantsHold(fp, stateOf(words)))
+          enqueue(fp, words);
+      };
+      // Built successors (crash, Byzantine, rounds, and all under symmetry).
+      Emit onState = [&](State &&next, const Action *) {
+        ++nsucc;
+        uint64_t fp;
+        if (sym_.active()) {
+          size_t perm = sym_.canonicalPerm(next, canon, scratch);
+          fp = fingerprint(canon);
+          if (!table_.insert(fp))
+            return;
+          compact_.encode(sym_.permuted(next, perm), enc.data());
+        } else {
+          compact_.encode(next, enc.data());
+          fp = hashWords(enc.data(), W);
+          if (!table_.insert(fp))
+            return;
+        }
+        if (invariantsCached(enc.data()) || invariantsHold(fp, next))
+          enqueue(fp, enc.data());
+      };
+      // Applies one successor's operations (ops[from, to)) to the parent.
+      auto applyOps = [&](size_t from, size_t to) {
+        std::memcpy(succ.data(), parent, rowBytes);
+        for (size_t k = from; k + 4 <= to; k += 4) {
+          uint32_t op = ops[k], word = ops[k + 1], a = ops[k + 2], bb = ops[k + 3];
+          if (op == OpSet)
+            succ[word] = a;
+          else if (op == OpMask)
+            succ[word] = (succ[word] & ~a) | bb;
+          else
+            succ[word] = interner_.add(succ[word], a);
+        }
+      };
+      // A transition ran on the parent in place: its effect as operations.
+      FireEmit onFire = [&](State &m, const FireEffect &e) {
+        size_t start = ops.size();
+        ops.push_back(0); // operation count, patched below
+        for (size_t vi : *e.changedVars)
+          ops.insert(ops.end(), {OpSet, uint32_t(compact_.varWord(vi)),
+                                 interner_.intern(m.vars[vi]), 0});
+        size_t nt = prog.roles[size_t(e.role)].timers.size();
+        for (size_t k = 0; k < nt; ++k) {
+          size_t ti = size_t(layout_.timerIndex(e.role, e.principal, int(k)));
+          uint32_t word = uint32_t(compact_.timerWord(ti)), mask = compact_.timerMask(ti);
+          ops.insert(ops.end(), {OpMask, word, mask, m.timers[ti] ? mask : 0u});
+        }
+        if (e.firedIndex >= 0) {
+          size_t fw = compact_.firedWord(size_t(e.firedIndex));
+          ops.insert(ops.end(), {OpSet, uint32_t(fw),
+                                 interner_.add(parent[fw], interner_.intern(*e.binding)),
+                                 0});
+        }
+        for (const auto &pub : *e.published) {
+          uint32_t sid = interner_.intern(pub.statement);
+          ops.insert(ops.end(), {OpAdd, uint32_t(compact_.poolWord(pub.record)), sid, 0});
+          ops.insert(ops.end(), {OpAdd,
+                                 uint32_t(compact_.knownWord(pub.record, e.principal)),
+                                 sid, 0});
+        }
+        ops[start] = uint32_t((ops.size() - start - 1) / 4);
+      };
+      // Runs the successors recorded in ops (count-prefixed groups).
+      auto runOps = [&]() {
+        size_t k = 0;
+        while (k < ops.size()) {
+          size_t n = ops[k];
+          ++nsucc;
+          applyOps(k + 1, k + 1 + 4 * n);
+          admitWords(succ.data());
+          if (stop_.load(std::memory_order_relaxed))
+            return;
+          k += 1 + 4 * n;
+        }
+      };
+      // Transition (role, principal, plan): from the cache of successors
+      // keyed by the words it depends on, else by running it.
+      auto transition = [&](int r, int p, int ti) {
+        const TransKey &tk = transKeys_[size_t(r)][size_t(p)][size_t(ti)];
+        uint64_t key = 0;
+        ops.clear();
+        if (tk.ok) {
+          key = tk.salt;
+          for (const auto &[word, mask] : tk.words)
+            key = mum(key ^ (parent[word] & mask), 0xff51afd7ed558ccdull);
+          key = mum(key, 0xc4ceb9fe1a85ec53ull) | 1;
+          if (transCache_.lookup(key, ops)) {
+            runOps();
+            return;
+          }
+        }
+        try {
+          gen_.transitionInPlace(parentState(), r, p, ti, onFire);
+        } catch (const EvalError &) {
+          runOps(); // the successors before the error come first, as before
+          throw;
+        }
+        if (tk.ok)
+          transCache_.store(key, ops);
+        runOps();
+      };
+      // Deliver: one knowledge set of the parent grows by one statement.
+      auto deliverAll = [&] {
+        for (int rec = 0; rec < layout_.numRecords(); ++rec) {
+          const auto &sids = interner_.elemIds(parent[compact_.poolWord(rec)]);
+          for (uint32_t sid : sids) {
+            auto it = verifiersOf.find(sid);
+            if (it == verifiersOf.end()) {
+              Value tmp;
+              std::vector<int> ver;
+              for (const auto &q : interner_.value(sid, tmp).elems[StmtVer].elems)
+                ver.push_back(int(q.num));
+              it = verifiersOf.emplace(sid, std::move(ver)).first;
+            }
+            for (int q : it->second) {
+              if (q < 0 || q >= layout_.numPrincipals() || !compact_.live(parent, q))
+                continue;
+              size_t kw = compact_.knownWord(rec, q);
+              const auto &kids = interner_.elemIds(parent[kw]);
+              if (std::find(kids.begin(), kids.end(), sid) != kids.end())
+                continue;
+              ++nsucc;
+              std::memcpy(succ.data(), parent, rowBytes);
+              succ[kw] = interner_.add(succ[kw], sid);
+              admitWords(succ.data());
+            }
+          }
+        }
       };
       try {
-        gen_.successors(
-            s, false,
-            [&](State &&next, const Action *) {
-              ++nsucc;
-              sym_.canonicalBytes(next, canon, scratch);
-              uint64_t fp = fingerprint(canon);
-              if (!table_.insert(fp))
-                return;
-              admit(fp, canon, next);
-            },
-            sym_.active() ? nullptr : &onDeliver);
-        if (nsucc == 0 && options_.deadlock && !gen_.terminated(s))
-          record({CheckResult::Verdict::Deadlock, "", "", {}, uint32_t(id), false, 0});
+        if (fast) {
+          // The order of Generator::successors: transitions per role,
+          // principal and plan, Deliver, Crash, Byzantine publish.
+          for (size_t r = 0; r < prog.roles.size(); ++r) {
+            const auto &set = prog.principalSets[prog.roles[r].principalSet];
+            for (int i = 0; i < set.size; ++i) {
+              int p = set.first + i;
+              if (!compact_.live(parent, p))
+                continue;
+              for (size_t ti = 0; ti < prog.roles[r].transitions.size(); ++ti)
+                transition(int(r), p, int(ti));
+            }
+          }
+          deliverAll();
+          if (layout_.hasCrash() || layout_.hasByz())
+            gen_.faultSuccessors(parentState(), onState);
+        } else {
+          gen_.successors(parentState(), false, onState);
+        }
+        if (nsucc == 0 && options_.deadlock && !gen_.terminated(parentState()))
+          record({CheckResult::Verdict::Deadlock, "", "", {}, id, false, 0});
       } catch (const EvalError &e) {
-        record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, uint32_t(id),
-                false, 0});
+        record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, false, 0});
+        havePrev = false;
       }
       generated_ += nsucc;
       succCount_ += nsucc;
@@ -299,7 +590,9 @@ void Search::worker(int w) {
 }
 
 void Search::expandLevel() {
-  outs_.assign(size_t(options_.workers), std::string());
+  outs_.clear();
+  for (int w = 0; w < options_.workers; ++w)
+    outs_.push_back(std::make_unique<LevelQueue>(queueBudget_));
   if (options_.workers <= 1) {
     worker(0);
   } else {
@@ -329,6 +622,13 @@ void Search::progressLoop() {
   }
 }
 
+static uint64_t levelSize(const Level &level) {
+  uint64_t n = 0;
+  for (const auto &q : level)
+    n += q->size();
+  return n;
+}
+
 CheckResult Search::run() {
   start_ = std::chrono::steady_clock::now();
   CheckResult res;
@@ -347,23 +647,29 @@ CheckResult Search::run() {
     }
   };
 
-  size_t budget = options_.maxMemoryMB ? size_t(options_.maxMemoryMB) << 18
-                                       : size_t(1) << 30;
-  auto level = std::make_unique<LevelQueue>(budget);
+  Level level;
+  level.push_back(std::make_unique<LevelQueue>(queueBudget_));
+  const size_t W = compact_.words();
+  std::vector<uint32_t> words(W);
   std::string canon, scratch;
   try {
     gen_.initialStates([&](State &&s, const Action *) {
       if (haveFinding_)
         return;
       ++generated_;
-      sym_.canonicalBytes(s, canon, scratch);
-      uint64_t fp = fingerprint(canon);
+      uint64_t fp;
+      if (sym_.active()) {
+        size_t perm = sym_.canonicalPerm(s, canon, scratch);
+        fp = fingerprint(canon);
+        compact_.encode(sym_.permuted(s, perm), words.data());
+      } else {
+        compact_.encode(s, words.data());
+        fp = hashWords(words.data(), W);
+      }
       if (!table_.insert(fp))
         return;
-      uint32_t id = uint32_t(fps_.size());
-      fps_.push_back(fp);
-      parents_.push_back(NoParent);
-      level->push(id, canon);
+      uint64_t id = trace_.append(0, NoParent, fp);
+      level[0]->push(id, words.data(), W * sizeof(uint32_t));
       try {
         std::string inv = gen_.violatedInvariant(s);
         if (!inv.empty())
@@ -375,45 +681,24 @@ CheckResult Search::run() {
   } catch (const EvalError &e) {
     record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, NoParent, false, 0});
   }
-  depth_ = fps_.empty() ? 0 : 1;
-  while (!stop_ && level->size() > 0) {
+  depth_ = table_.size() == 0 ? 0 : 1;
+  while (!stop_ && levelSize(level) > 0) {
     if (checkLimits()) {
       stop_ = true;
       break;
     }
-    cur_ = level.get();
-    queueSize_ = level->size();
+    cur_ = &level;
+    curIndex_ = 0;
+    queueSize_ = levelSize(level);
     expandLevel();
     if (stop_)
       break;
-    auto next = std::make_unique<LevelQueue>(budget);
-    for (auto &out : outs_) {
-      size_t pos = 0;
-      std::string bytes;
-      while (pos < out.size()) {
-        uint64_t parent = 0, len = 0, fp = 0;
-        getVarint(out, pos, parent);
-        std::memcpy(&fp, out.data() + pos, 8);
-        pos += 8;
-        getVarint(out, pos, len);
-        bytes.assign(out, pos, len);
-        pos += len;
-        uint32_t id = uint32_t(fps_.size());
-        fps_.push_back(fp);
-        parents_.push_back(uint32_t(parent));
-        next->push(id, bytes);
-      }
-      std::string().swap(out);
-    }
-    if (next->size() > 0)
+    if (levelSize(outs_) > 0)
       ++depth_;
-    level = std::move(next);
-    if (fps_.size() >= NoParent - 1) {
-      limitHit_ = "state ids exhausted (4G states)";
-      stop_ = true;
-    }
+    level = std::move(outs_);
+    outs_.clear();
   }
-  res.queueLeft = level->size();
+  res.queueLeft = levelSize(level) + levelSize(outs_);
   res.generated = generated_;
   res.distinct = table_.size();
   res.depth = depth_;
@@ -438,13 +723,19 @@ void Search::buildTrace(CheckResult &res) {
   std::vector<uint64_t> chain;
   if (finding_.extra)
     chain.push_back(finding_.extraFp);
-  for (uint32_t id = finding_.stateId; id != NoParent; id = parents_[id])
-    chain.push_back(fps_[id]);
+  for (uint64_t id = finding_.stateId; id != NoParent;) {
+    uint64_t parent = NoParent, fp = 0;
+    if (!trace_.read(id, parent, fp))
+      return;
+    chain.push_back(fp);
+    id = parent;
+  }
   std::reverse(chain.begin(), chain.end());
   if (chain.empty())
     return;
   try {
-    replayTrace(gen_, sym_, chain, res.trace);
+    replayTrace(gen_, [this](const State &s) { return fingerprintOf(s); }, chain,
+                res.trace);
   } catch (const EvalError &) {
     // The trace ends where the error was raised; keep what was rebuilt.
   }

@@ -1,20 +1,25 @@
 // Exhaustive breadth-first exploration with invariant checking, deadlock
 // detection, resource limits and shortest counterexample traces.
 //
-// Algorithm: level-synchronous BFS. Each distinct state (its canonical bytes,
-// after symmetry reduction) is fingerprinted with a 64-bit hash and entered
-// in a lock-free open-addressing set; the state itself only lives in the
-// queue of the level being expanded. Per distinct state the explorer keeps
-// its fingerprint and its parent's id (12 bytes) besides the set slot; a
-// trace is rebuilt by re-running the successor function from an initial
-// state along the chain of fingerprints, so the path printed is a shortest
-// one. Workers take batches of the current level; the next level is merged
-// in worker order, so counts do not depend on the number of workers.
+// Algorithm: level-synchronous BFS over compact states (checker/Compact.h:
+// one interned value id per slot). Each distinct state's 64-bit
+// fingerprint is entered in a lock-free open-addressing set, the only
+// per-state structure in memory. The states of a level live in per-worker
+// queues that spill to temporary files; every distinct state also gets a
+// (parent record, fingerprint) record in a per-worker temporary file,
+// read back only to rebuild a counterexample: the chain of fingerprints
+// is replayed with the successor function from an initial state, so the
+// path printed is a shortest one. Successors are computed on the parent's
+// words: Deliver adds one statement id to a knowledge set, and a
+// transition at a principal is run once per distinct value of the words it
+// depends on, its effects cached as word operations. Workers take batches
+// of the current level; counts do not depend on the number of workers.
 #pragma once
 
 #include "checker/Successors.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,9 +72,11 @@ CheckResult explore(const ir::Program &program, const CheckOptions &options);
 uint64_t fingerprint(const std::string &bytes);
 uint64_t currentRssBytes();
 
-// Rebuilds concrete states along canonical fingerprints `fps` (the first is
-// an initial state). Returns false if the chain cannot be followed.
-bool replayTrace(const Generator &gen, const class Symmetry &sym,
+// Rebuilds concrete states along fingerprints `fps` (the first is an
+// initial state), `fpOf` giving a state's fingerprint as the search
+// computed it. Returns false if the chain cannot be followed.
+using FingerprintOf = std::function<uint64_t(const State &)>;
+bool replayTrace(const Generator &gen, const FingerprintOf &fpOf,
                  const std::vector<uint64_t> &fps, std::vector<TraceStep> &out);
 
 } // namespace mommie::checker

@@ -29,6 +29,12 @@ Layout::Layout(const ir::Program &program) : program_(&program) {
       }
     }
   }
+  for (const auto &ps : program.principalSets) {
+    Value v = Value::emptySet();
+    for (int i = 0; i < ps.size; ++i)
+      v.elems.push_back(Value::principal(ps.first + i));
+    setValues_.push_back(std::move(v));
+  }
   numVars_ = size_t(var);
   numTimers_ = size_t(timer);
   numFired_ = size_t(fired);

@@ -76,6 +76,8 @@ public:
   bool hasCrash() const { return hasCrash_; }
   bool hasByz() const { return hasByz_; }
   std::string principalName(int p) const;
+  // The set of the members of principal set `set`.
+  const Value &principalSetValue(int set) const { return setValues_[size_t(set)]; }
   // The empty state with every vector sized (vars hold Int 0).
   State emptyState() const;
 
@@ -93,6 +95,7 @@ private:
   std::vector<int> varBase_, timerBase_;
   std::vector<std::vector<int>> firedBase_;
   std::vector<VarSlot> varSlots_;
+  std::vector<Value> setValues_;
   size_t numVars_ = 0, numTimers_ = 0, numFired_ = 0;
   bool hasCrash_ = false, hasByz_ = false;
 };

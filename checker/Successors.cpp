@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <set>
 
 namespace mommie::checker {
@@ -89,6 +90,7 @@ struct Generator::TransPlan {
   int role = -1, index = -1;
   std::vector<std::vector<Value>> paramDomains;
   std::vector<std::vector<Check>> checks; // [level], level i+1 after pattern i
+  bool guardEarly = false; // the guard reads no pattern binding
 };
 
 Generator::Generator(const Layout &layout) : layout_(layout) {
@@ -157,6 +159,7 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
           plan->checks[levelOf(p.constraints[c].expr.get(), l)].push_back(
               {CheckKind::Constraint, int(i), int(c)});
       }
+      plan->guardEarly = t.guard && !t.triggers.empty() && levelOf(t.guard.get(), 0) == 0;
       plans_.back().push_back(std::move(plan));
     }
   }
@@ -281,9 +284,42 @@ void Generator::initialStates(const Emit &emit) const {
 // Transitions
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+// Buffers of one transitionSuccessors call, reused by the next call on the
+// same thread (one set per nesting depth).
+struct TransScratch {
+  std::vector<Value> slots, savedVars, frame;
+  std::vector<const Value *> chosen;
+  std::vector<std::vector<Value>> quorumMsgs;
+  std::set<Value> seen;
+  std::vector<uint8_t> savedTimers;
+  std::vector<size_t> changed, idx;
+  std::vector<Published> published;
+};
+
+thread_local std::vector<std::unique_ptr<TransScratch>> scratchPool;
+thread_local size_t scratchDepth = 0;
+
+struct ScratchLease {
+  TransScratch &scratch;
+  static TransScratch &acquire() {
+    if (scratchPool.size() <= scratchDepth)
+      scratchPool.push_back(std::make_unique<TransScratch>());
+    return *scratchPool[scratchDepth++];
+  }
+  ScratchLease() : scratch(acquire()) {}
+  ~ScratchLease() { --scratchDepth; }
+  ScratchLease(const ScratchLease &) = delete;
+  ScratchLease &operator=(const ScratchLease &) = delete;
+};
+
+} // namespace
+
 void Generator::transitionSuccessors(const State &s, int role, int p,
                                      const TransPlan &plan, bool labels,
-                                     const Emit &emit) const {
+                                     const Emit &emit, State *inPlace,
+                                     const FireEmit *fireEmit) const {
   const ir::Transition &t = *plan.t;
   if (t.timer >= 0 && !s.timers[layout_.timerIndex(role, p, t.timer)])
     return;
@@ -293,15 +329,22 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
   for (const auto &pat : t.triggers)
     if (s.known[layout_.knownIndex(pat.record, p)].elems.empty())
       return;
-  std::vector<Value> slots(t.slots.size());
+  ScratchLease lease;
+  TransScratch &sc = lease.scratch;
+  std::vector<Value> &slots = sc.slots;
+  slots.assign(t.slots.size(), Value());
   Env env{layout_, s, p, slots};
   size_t n = t.triggers.size();
-  std::vector<const Value *> chosen(n, nullptr);
-  std::vector<std::vector<Value>> quorumMsgs(n);
+  std::vector<const Value *> &chosen = sc.chosen;
+  chosen.assign(n, nullptr);
+  std::vector<std::vector<Value>> &quorumMsgs = sc.quorumMsgs;
+  if (quorumMsgs.size() < n)
+    quorumMsgs.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const auto &pat = t.triggers[i];
     if (pat.issuer.kind != ir::IssuerPattern::Kind::Quorum)
       continue;
+    quorumMsgs[i].clear();
     const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems;
     for (const auto &st : known)
       quorumMsgs[i].push_back(st.elems[StmtMsg]);
@@ -310,7 +353,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
                         quorumMsgs[i].end());
   }
   int firedIdx = layout_.firedIndex(role, plan.index, p);
-  std::set<Value> seen;
+  std::set<Value> &seen = sc.seen;
+  seen.clear();
 
   auto runChecks = [&](int level) {
     for (const auto &c : plan.checks[size_t(level)]) {
@@ -347,6 +391,54 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
     return true;
   };
 
+  // Fast path: run the body on the parent itself, report, undo.
+  const auto &roleDecl = layout_.program().roles[size_t(role)];
+  size_t varBase = roleDecl.vars.empty() ? 0 : size_t(layout_.varIndex(role, p, 0));
+  size_t numVars = roleDecl.vars.size();
+  size_t timerBase =
+      roleDecl.timers.empty() ? 0 : size_t(layout_.timerIndex(role, p, 0));
+  size_t numTimers = roleDecl.timers.size();
+  std::vector<Value> &savedVars = sc.savedVars;
+  std::vector<uint8_t> &savedTimers = sc.savedTimers;
+  std::vector<size_t> &changed = sc.changed;
+  std::vector<Value> &fastFrame = sc.frame;
+  std::vector<Published> &fastPublished = sc.published;
+  auto fireInPlace = [&](State &m, int firedIndex, const Value &binding) {
+    savedVars.assign(m.vars.begin() + long(varBase),
+                     m.vars.begin() + long(varBase + numVars));
+    savedTimers.assign(m.timers.begin() + long(timerBase),
+                       m.timers.begin() + long(timerBase + numTimers));
+    struct Undo {
+      State &m;
+      std::vector<Value> &vars;
+      std::vector<uint8_t> &timers;
+      size_t varBase, timerBase;
+      ~Undo() {
+        for (size_t k = 0; k < vars.size(); ++k)
+          std::swap(m.vars[varBase + k], vars[k]);
+        for (size_t k = 0; k < timers.size(); ++k)
+          m.timers[timerBase + k] = timers[k];
+      }
+    } undo{m, savedVars, savedTimers, varBase, timerBase};
+    if (t.timer >= 0)
+      m.timers[layout_.timerIndex(role, p, t.timer)] = 0;
+    fastFrame = slots;
+    fastPublished.clear();
+    execBlock(t.body, layout_, m, role, p, fastFrame, fastPublished);
+    changed.clear();
+    for (size_t k = 0; k < numVars; ++k)
+      if (m.vars[varBase + k] != savedVars[k])
+        changed.push_back(varBase + k);
+    FireEffect effect;
+    effect.role = role;
+    effect.principal = p;
+    effect.firedIndex = firedIndex;
+    effect.binding = firedIndex >= 0 ? &binding : nullptr;
+    effect.changedVars = &changed;
+    effect.published = &fastPublished;
+    (*fireEmit)(m, effect);
+  };
+
   auto fire = [&]() {
     if (t.guard && !evalBool(*t.guard, env))
       return;
@@ -363,6 +455,10 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
         return;
       if (!seen.insert(binding).second)
         return;
+    }
+    if (fireEmit) {
+      fireInPlace(*inPlace, firedIdx, binding);
+      return;
     }
     State next = s;
     if (firedIdx >= 0)
@@ -394,7 +490,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
     emit(std::move(next), &a);
   };
 
-  std::function<void(size_t)> bindPattern = [&](size_t i) {
+  auto bindPattern = [&](auto &self, size_t i) -> void {
     if (i == n) {
       fire();
       return;
@@ -405,7 +501,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
         if (pat.slot >= 0)
           slots[pat.slot] = msg;
         if (runChecks(int(i + 1)))
-          bindPattern(i + 1);
+          self(self, i + 1);
       }
       return;
     }
@@ -417,21 +513,34 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
         slots[pat.issuer.slot] = st.elems[StmtIss];
       if (runChecks(int(i + 1)))
-        bindPattern(i + 1);
+        self(self, i + 1);
+    }
+  };
+  // A guard that reads no pattern binding rejects before the joins; if it
+  // raises an error here, it is left to fire() (where the old order raises
+  // it only when some binding exists).
+  auto guardMayHold = [&]() {
+    if (!plan.guardEarly)
+      return true;
+    try {
+      return evalBool(*t.guard, env);
+    } catch (const EvalError &) {
+      return true;
     }
   };
 
   // Parameters: the cartesian product of their domains.
   size_t np = t.params.size();
-  std::vector<size_t> idx(np, 0);
+  std::vector<size_t> &idx = sc.idx;
+  idx.assign(np, 0);
   for (const auto &d : plan.paramDomains)
     if (d.empty())
       return;
   while (true) {
     for (size_t k = 0; k < np; ++k)
       slots[t.params[k]] = plan.paramDomains[k][idx[k]];
-    if (runChecks(0))
-      bindPattern(0);
+    if (runChecks(0) && guardMayHold())
+      bindPattern(bindPattern, 0);
     size_t k = np;
     bool done = true;
     while (k > 0) {
@@ -493,7 +602,40 @@ void Generator::successors(const State &s, bool labels, const Emit &emit,
         transitionSuccessors(s, int(r), p, *plan, labels, emit);
     }
   }
-  // Deliver.
+  deliverSuccessors(s, labels, emit, deliver);
+  if (layout_.hasCrash())
+    crashSuccessors(s, labels, emit);
+  if (layout_.hasByz())
+    byzSuccessors(s, labels, emit);
+}
+
+void Generator::successorsInPlace(State &s, const Emit &emit,
+                                  const std::function<void()> &deliverAll,
+                                  const FireEmit &fire) const {
+  const auto &prog = layout_.program();
+  if (prog.isRoundProgram()) {
+    successors(s, false, emit, nullptr);
+    return;
+  }
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const auto &set = prog.principalSets[prog.roles[r].principalSet];
+    for (int i = 0; i < set.size; ++i) {
+      int p = set.first + i;
+      if (!s.live(p))
+        continue;
+      for (const auto &plan : plans_[r])
+        transitionSuccessors(s, int(r), p, *plan, false, emit, &s, &fire);
+    }
+  }
+  deliverAll();
+  if (layout_.hasCrash())
+    crashSuccessors(s, false, emit);
+  if (layout_.hasByz())
+    byzSuccessors(s, false, emit);
+}
+
+void Generator::deliverSuccessors(const State &s, bool labels, const Emit &emit,
+                                  const DeliverEmit *deliver) const {
   for (int rec = 0; rec < layout_.numRecords(); ++rec) {
     const auto &pool = s.pool[size_t(rec)].elems;
     for (size_t j = 0; j < pool.size(); ++j) {
@@ -524,32 +666,30 @@ void Generator::successors(const State &s, bool labels, const Emit &emit,
       }
     }
   }
-  if (layout_.hasCrash())
-    crashSuccessors(s, labels, emit);
-  // Byzantine publish.
-  if (layout_.hasByz()) {
-    for (int b = 0; b < layout_.numPrincipals(); ++b) {
-      if (!s.isByz(b))
-        continue;
-      for (int q = 0; q < layout_.numPrincipals(); ++q)
-        for (size_t rec = 0; rec < byzDomains_.size(); ++rec)
-          for (const auto &x : byzDomains_[rec]) {
-            Value ver = Value::emptySet();
-            ver.elems.push_back(Value::principal(q));
-            Value st = makeStatement(b, std::move(ver), Value::emptySet(), x);
-            State next = s;
-            next.pool[rec].insert(st);
-            if (!labels) {
-              emit(std::move(next), nullptr);
-              continue;
-            }
-            Action a;
-            a.kind = Action::Kind::ByzPublish;
-            a.principal = b;
-            a.published.push_back({int(rec), st});
-            emit(std::move(next), &a);
+}
+
+void Generator::byzSuccessors(const State &s, bool labels, const Emit &emit) const {
+  for (int b = 0; b < layout_.numPrincipals(); ++b) {
+    if (!s.isByz(b))
+      continue;
+    for (int q = 0; q < layout_.numPrincipals(); ++q)
+      for (size_t rec = 0; rec < byzDomains_.size(); ++rec)
+        for (const auto &x : byzDomains_[rec]) {
+          Value ver = Value::emptySet();
+          ver.elems.push_back(Value::principal(q));
+          Value st = makeStatement(b, std::move(ver), Value::emptySet(), x);
+          State next = s;
+          next.pool[rec].insert(st);
+          if (!labels) {
+            emit(std::move(next), nullptr);
+            continue;
           }
-    }
+          Action a;
+          a.kind = Action::Kind::ByzPublish;
+          a.principal = b;
+          a.published.push_back({int(rec), st});
+          emit(std::move(next), &a);
+        }
   }
 }
 

@@ -42,6 +42,19 @@ using Emit = std::function<void(State &&next, const Action *action)>;
 // `index` of the sorted pool of `record` becomes known to `receiver`.
 using DeliverEmit = std::function<void(int record, int receiver, size_t index)>;
 
+// What a transition did to the parent it ran on in place (explorer fast
+// path): its variable and timer updates are applied to the state passed
+// along; refraction and publishes are not.
+struct FireEffect {
+  int role = -1, principal = -1;
+  int firedIndex = -1;                           // -1: not refracted
+  const Value *binding = nullptr;                // refraction tuple
+  const std::vector<size_t> *changedVars = nullptr; // var indices that changed
+  const std::vector<Published> *published = nullptr;
+};
+// `s` holds the updates until the callback returns; they are undone then.
+using FireEmit = std::function<void(State &s, const FireEffect &effect)>;
+
 class Generator {
 public:
   // Throws EvalError when the program cannot be explored (unbounded domain).
@@ -59,6 +72,27 @@ public:
   // parent's encoding instead.
   void successors(const State &s, bool labels, const Emit &emit,
                   const DeliverEmit *deliver) const;
+  // Explorer fast path for event-driven programs (without labels): each
+  // transition runs on `s` itself and reports its effect to `fire` (and is
+  // undone), `deliverAll` is called where the Deliver steps come (the
+  // caller enumerates them, as deliverSuccessors does), Crash and Byzantine
+  // steps go to `emit` as built states. Round programs: all to `emit`.
+  void successorsInPlace(State &s, const Emit &emit,
+                         const std::function<void()> &deliverAll,
+                         const FireEmit &fire) const;
+  // One transition of the fast path: plan `ti` of `role` at live principal
+  // `p` (what successorsInPlace runs for each), and the Crash / Byzantine
+  // steps that follow the Deliver steps there.
+  void transitionInPlace(State &s, int role, int p, int ti, const FireEmit &fire) const {
+    transitionSuccessors(s, role, p, *plans_[size_t(role)][size_t(ti)], false, nullEmit_,
+                         &s, &fire);
+  }
+  void faultSuccessors(const State &s, const Emit &emit) const {
+    if (layout_.hasCrash())
+      crashSuccessors(s, false, emit);
+    if (layout_.hasByz())
+      byzSuccessors(s, false, emit);
+  }
   bool terminated(const State &s) const;
   // Name of the first violated invariant, or empty. Throws EvalError.
   std::string violatedInvariant(const State &s) const;
@@ -66,7 +100,11 @@ public:
 private:
   struct TransPlan;
   void transitionSuccessors(const State &s, int role, int p, const TransPlan &plan,
-                            bool labels, const Emit &emit) const;
+                            bool labels, const Emit &emit, State *inPlace = nullptr,
+                            const FireEmit *fire = nullptr) const;
+  void deliverSuccessors(const State &s, bool labels, const Emit &emit,
+                         const DeliverEmit *deliver) const;
+  void byzSuccessors(const State &s, bool labels, const Emit &emit) const;
   void roundSuccessors(const State &s, bool labels, const Emit &emit) const;
   void crashSuccessors(const State &s, bool labels, const Emit &emit) const;
 
@@ -74,6 +112,7 @@ private:
   std::vector<std::vector<std::unique_ptr<TransPlan>>> plans_; // [role][transition]
   std::vector<std::vector<Value>> byzDomains_; // per record; empty: not publishable
   std::vector<bool> byzPublishable_;
+  Emit nullEmit_ = [](State &&, const Action *) {};
 };
 
 } // namespace mommie::checker

@@ -303,14 +303,18 @@ State Symmetry::apply(const State &s, const std::vector<int> &perm) const {
   return t;
 }
 
-void Symmetry::canonicalBytes(const State &s, std::string &out,
+size_t Symmetry::canonicalPerm(const State &s, std::string &out,
                               std::string &scratch) const {
   layout_.encode(s, out);
+  size_t best = 0;
   for (size_t i = 1; i < perms_.size(); ++i) {
     layout_.encode(apply(s, perms_[i]), scratch);
-    if (scratch < out)
+    if (scratch < out) {
       out.swap(scratch);
+      best = i;
+    }
   }
+  return best;
 }
 
 } // namespace mommie::checker

@@ -25,7 +25,15 @@ public:
   // The sets reduced, e.g. "R (4 principals)", and why others are not.
   const std::string &description() const { return description_; }
   // Canonical bytes of `s` (the least over the group).
-  void canonicalBytes(const State &s, std::string &out, std::string &scratch) const;
+  void canonicalBytes(const State &s, std::string &out, std::string &scratch) const {
+    canonicalPerm(s, out, scratch);
+  }
+  // Same, returning the index of the permutation that gives them.
+  size_t canonicalPerm(const State &s, std::string &out, std::string &scratch) const;
+  // `s` under permutation `perm` of the group (0: the identity).
+  State permuted(const State &s, size_t perm) const {
+    return perm ? apply(s, perms_[perm]) : s;
+  }
   // The permuted state.
   State apply(const State &s, const std::vector<int> &perm) const;
   // Sets whose members are interchangeable (before the group size cap).

@@ -1,56 +1,100 @@
 #!/usr/bin/env bash
-# Checker benchmark (not a test): runs `mommie check --no-symmetry` with one
-# worker on programs with large parameters and prints distinct states,
-# states/s and peak bytes per distinct state; with TLA2TOOLS_JAR set, also
-# emits the TLA+ spec (`mommie tla`) and runs TLC (-workers 1,
-# -XX:+UseParallelGC) on it, printing TLC's counts and the speed ratio.
+# Checker benchmark (not a test).
 #
-# usage: bench/checker/run.sh [MOMMIE_BINARY]   (TIME_LIMIT=S per run, default 120)
+# Part 1, with TLA2TOOLS_JAR set: for each spec below, emits the TLA+ module
+# (`mommie tla`), runs TLC on it (-workers 1, default JVM flags plus
+# -XX:+UseParallelGC) and `mommie check --no-symmetry --workers 1` on the
+# same program and parameters, checks that the distinct state counts are
+# equal, and prints each one's distinct states per second of wall time
+# (process start to exit, JVM start-up included for TLC) and the ratio.
+#
+# Part 2: one mommie-only run of at least 10 million distinct states, with
+# its peak resident memory (from /usr/bin/time -v) and bytes per distinct
+# state.
+#
+# usage: bench/checker/run.sh [MOMMIE_BINARY]
+#   TLA2TOOLS_JAR=path/to/tla2tools.jar   enables part 1 (the jar is never committed)
+#   TIME_LIMIT=S                          per run (default 600)
+#   SKIP_BIG=1                            skips part 2
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 MOMMIE="${1:-$ROOT/build/tools/mommie}"
-LIMIT="${TIME_LIMIT:-120}"
+LIMIT="${TIME_LIMIT:-600}"
 OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
 
-# program | -D parameters
+# program | -D parameters (TLC runs 10-60 s on each on an idle core)
 CASES=(
-  "examples/two_phase_commit.mom|-D N=5"
-  "examples/one_third_rule.mom|-D MaxPhase=3"
+  "examples/two_phase_commit.mom|-D N=4"
+  "examples/primary_backup.mom|-D NumReq=2"
   "examples/failure_detector.mom|"
-  "examples/primary_backup.mom|"
 )
+# The mommie-only memory run (>= 10M distinct states).
+BIG="examples/two_phase_commit.mom|-D N=5"
 
-printf "%-28s %-14s %12s %12s %10s %12s %12s %8s\n" program params distinct \
-  states/s B/state tlc-distinct tlc-states/s ratio
-for c in "${CASES[@]}"; do
-  file="${c%%|*}"; params="${c#*|}"
-  name="$(basename "$file" .mom)"
-  json="$OUT/$name.json"
-  timeout $((LIMIT + 30)) "$MOMMIE" check "$ROOT/$file" $params --no-symmetry \
-    --workers 1 --json -q --time-limit "$LIMIT" > "$json" 2>/dev/null
-  read -r distinct rate bps < <(python3 - "$json" <<'PY'
-import json, sys
+now() { date +%s.%N; }
+
+# Runs mommie; prints "distinct wall_seconds peak_rss_bytes verdict".
+run_mommie() {
+  local file="$1" params="$2" json="$OUT/mommie.json" timing="$OUT/time.txt"
+  local start end
+  start=$(now)
+  /usr/bin/time -v -o "$timing" timeout "$LIMIT" "$MOMMIE" check "$ROOT/$file" $params \
+    --no-symmetry --workers 1 --json -q > "$json" 2>/dev/null
+  end=$(now)
+  python3 - "$json" "$timing" "$start" "$end" <<'PY'
+import json, re, sys
 j = json.load(open(sys.argv[1]))
-d = j["distinct"]; s = max(j["seconds"], 1e-9)
-print(d, int(d / s), int(j["peakMemoryBytes"] / max(d, 1)))
+rss = 0
+for line in open(sys.argv[2]):
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", line)
+    if m:
+        rss = int(m.group(1)) * 1024
+print(j["distinct"], float(sys.argv[4]) - float(sys.argv[3]), rss, j["verdict"])
 PY
-)
-  tlcDistinct="-"; tlcRate="-"; ratio="-"
-  if [ -n "${TLA2TOOLS_JAR:-}" ]; then
+}
+
+if [ -n "${TLA2TOOLS_JAR:-}" ]; then
+  echo "== mommie check vs TLC (1 worker each, distinct states per second of wall time)"
+  printf "%-18s %-12s %11s %11s %6s %9s %12s %9s %12s %7s\n" program params \
+    distinct tlc-distinct equal mommie-s mommie-st/s tlc-s tlc-st/s ratio
+  for c in "${CASES[@]}"; do
+    file="${c%%|*}"; params="${c#*|}"
+    name="$(basename "$file" .mom)"
+    read -r distinct msecs _ verdict < <(run_mommie "$file" "$params")
     dir="$OUT/tla_$name"
     "$MOMMIE" tla "$ROOT/$file" $params -o "$dir" >/dev/null 2>&1
     spec="$(ls "$dir"/*.tla | grep -v MommiePool | head -1)"
-    start=$(date +%s.%N)
-    (cd "$dir" && timeout $((LIMIT * 4)) java -XX:+UseParallelGC -cp "$TLA2TOOLS_JAR" \
+    start=$(now)
+    (cd "$dir" && timeout "$LIMIT" java -XX:+UseParallelGC -cp "$TLA2TOOLS_JAR" \
       tlc2.TLC -workers 1 -deadlock "$(basename "$spec")" > tlc.out 2>&1)
-    end=$(date +%s.%N)
+    end=$(now)
     tlcDistinct="$(grep -o '[0-9,]* distinct states found' "$dir/tlc.out" | tail -1 | tr -d ',' | cut -d' ' -f1)"
-    if [ -n "$tlcDistinct" ]; then
-      tlcRate="$(python3 -c "print(int($tlcDistinct / max($end - $start, 1e-9)))")"
-      ratio="$(python3 -c "print(round($rate / max($tlcRate, 1), 1))")"
-    fi
-  fi
-  printf "%-28s %-14s %12s %12s %10s %12s %12s %8s\n" "$name" "${params:--}" \
-    "$distinct" "$rate" "$bps" "${tlcDistinct:--}" "$tlcRate" "$ratio"
-done
-rm -rf "$OUT"
+    python3 - "$name" "${params:--}" "$distinct" "${tlcDistinct:-0}" "$msecs" "$start" "$end" "$verdict" <<'PY'
+import sys
+name, params, d, t, ms, s, e, verdict = sys.argv[1:]
+d, t, ms = int(d), int(t), float(ms)
+ts = float(e) - float(s)
+mr, tr = d / max(ms, 1e-9), t / max(ts, 1e-9)
+eq = "yes" if d == t and d > 0 else "NO"
+print(f"{name:<18} {params:<12} {d:>11} {t:>11} {eq:>6} {ms:>9.2f} {mr:>12,.0f} {ts:>9.2f} {tr:>12,.0f} {mr / max(tr, 1e-9):>6.1f}x"
+      + ("" if verdict == "ok" else f"  (mommie verdict: {verdict})"))
+PY
+  done
+else
+  echo "(TLA2TOOLS_JAR not set: skipping the comparison with TLC)"
+fi
+
+if [ -z "${SKIP_BIG:-}" ]; then
+  echo
+  echo "== mommie memory on a large run (1 worker, --no-symmetry)"
+  file="${BIG%%|*}"; params="${BIG#*|}"
+  read -r distinct secs rss verdict < <(run_mommie "$file" "$params")
+  python3 - "$(basename "$file" .mom)" "$params" "$distinct" "$secs" "$rss" "$verdict" <<'PY'
+import sys
+name, params, d, s, rss, verdict = sys.argv[1:]
+d, s, rss = int(d), float(s), int(rss)
+print(f"{name} {params}: {d:,} distinct states in {s:.1f} s ({d / max(s, 1e-9):,.0f}/s), "
+      f"verdict {verdict}, peak RSS {rss / 2**20:.1f} MiB = {rss / max(d, 1):.1f} bytes/state")
+PY
+fi
