@@ -14,6 +14,8 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <set>
+#include <sys/stat.h>
 
 using nlohmann::json;
 
@@ -278,7 +280,7 @@ TEST(ConformKill, PrimaryKilledTracesConformWithCrashed) {
   std::cout << out.substr(out.find("ok: ") == std::string::npos ? 0 : out.find("ok: "));
 }
 
-// ---- mommie sim ----
+// ---- mommie sim --model (the checker's semantics) ----
 
 std::string simDeploy(const std::string &dir, const std::vector<std::string> &names) {
   std::ofstream conf(dir + "/sim.conf");
@@ -288,14 +290,14 @@ std::string simDeploy(const std::string &dir, const std::vector<std::string> &na
   return dir + "/sim.conf";
 }
 
-TEST(Sim, PrimaryBackupSeedsWithFaultsHoldAndConform) {
+TEST(SimModel, PrimaryBackupSeedsWithFaultsHoldAndConform) {
   ASSERT_STRNE(mommie(), "");
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   size_t terminated = 0, lostSome = 0, crashedRuns = 0;
   for (int seed = 1; seed <= 100; ++seed) {
     std::string trace = dir + "/t" + std::to_string(seed) + ".jsonl", out;
-    int rc = runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "-D", "NumReq=3",
+    int rc = runCapture({mommie(), "sim", "--model", src("examples/primary_backup.mom"), "-D", "NumReq=3",
                          "--deploy", conf, "--seed", std::to_string(seed), "--faults",
                          "loss=0.05,dup=0.1,reorder,delay=1-20ms,crash=R" +
                              std::to_string(seed % 4) + "@" + std::to_string(seed * 3) + "ms",
@@ -319,13 +321,13 @@ TEST(Sim, PrimaryBackupSeedsWithFaultsHoldAndConform) {
   EXPECT_GT(crashedRuns, 25u);
 }
 
-TEST(Sim, SameSeedSameRunDifferentSeedDifferentRun) {
+TEST(SimModel, SameSeedSameRunDifferentSeedDifferentRun) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   std::string a, b, c;
   auto run = [&](const char *seed, std::string &out) {
     std::string t = dir + "/s" + seed + ".jsonl";
-    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "-D", "NumReq=2",
+    EXPECT_EQ(runCapture({mommie(), "sim", "--model", src("examples/primary_backup.mom"), "-D", "NumReq=2",
                           "--deploy", conf, "--seed", seed, "--faults", "delay=1-5ms", "--trace", t},
                          dir, out),
               0)
@@ -341,14 +343,14 @@ TEST(Sim, SameSeedSameRunDifferentSeedDifferentRun) {
   EXPECT_NE(a, c);
 }
 
-TEST(Sim, TwoPhaseCommitSeedsConform) {
+TEST(SimModel, TwoPhaseCommitSeedsConform) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, {"Co0", "P0", "P1", "P2"});
   std::string ex = src("examples/two_phase_commit.mom");
   int terminated = 0, stuck = 0;
   for (int seed = 1; seed <= 100; ++seed) {
     std::string trace = dir + "/tpc" + std::to_string(seed) + ".jsonl", out;
-    int rc = runCapture({mommie(), "sim", ex, "--deploy", conf, "--seed", std::to_string(seed),
+    int rc = runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--seed", std::to_string(seed),
                          "--faults", seed % 2 ? "dup=0.1,reorder,delay=1-10ms" : "loss=0.1,dup=0.1,delay=1-10ms",
                          "--steps", "2000", "--trace", trace},
                         dir, out);
@@ -363,7 +365,7 @@ TEST(Sim, TwoPhaseCommitSeedsConform) {
   EXPECT_EQ(terminated + stuck, 100);
 }
 
-TEST(Sim, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
+TEST(SimModel, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
   // PBFT is a round program: lock-step rounds, no per-node trace; the
   // simulator picks random round steps (mailboxes within the communication
   // predicates, Byzantine payloads included) and checks the invariants.
@@ -374,7 +376,7 @@ TEST(Sim, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
   std::string bug = src("tests/bugs/pbft_normal_case_bug.mom");
   int caught = 0;
   for (int seed = 1; seed <= 60; ++seed) {
-    int rc = runCapture({mommie(), "sim", ex, "--deploy", conf, "--seed", std::to_string(seed),
+    int rc = runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--seed", std::to_string(seed),
                          "--faults", "byz=R0", "--json"},
                         dir, out);
     ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
@@ -383,7 +385,7 @@ TEST(Sim, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
     EXPECT_EQ(r["byzantine"], json::array({"R0"}));
     EXPECT_EQ(r["verdict"], "terminated");
     // The seeded bug (F+1 quorums) splits the correct replicas for some seeds.
-    rc = runCapture({mommie(), "sim", bug, "--deploy", conf, "--seed", std::to_string(seed),
+    rc = runCapture({mommie(), "sim", "--model", bug, "--deploy", conf, "--seed", std::to_string(seed),
                      "--faults", "byz=R0"},
                     dir, out);
     ASSERT_TRUE(rc == 0 || rc == 1) << out;
@@ -393,17 +395,17 @@ TEST(Sim, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
     }
   }
   EXPECT_GT(caught, 0);
-  EXPECT_EQ(runCapture({mommie(), "sim", ex, "--deploy", conf, "--trace", dir + "/x.jsonl"}, dir, out), 2)
+  EXPECT_EQ(runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--trace", dir + "/x.jsonl"}, dir, out), 2)
       << out;
 }
 
-TEST(Sim, SeededBugIsCaught) {
+TEST(SimModel, SeededBugIsCaught) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   bool caught = false;
   std::string out;
   for (int seed = 1; seed <= 40 && !caught; ++seed) {
-    int rc = runCapture({mommie(), "sim", src("tests/bugs/primary_backup_bug.mom"), "--deploy",
+    int rc = runCapture({mommie(), "sim", "--model", src("tests/bugs/primary_backup_bug.mom"), "--deploy",
                          conf, "--seed", std::to_string(seed), "--steps", "2000"},
                         dir, out);
     ASSERT_TRUE(rc == 0 || rc == 1) << out;
@@ -412,13 +414,13 @@ TEST(Sim, SeededBugIsCaught) {
   EXPECT_TRUE(caught) << out;
 }
 
-TEST(Sim, BuggyProgramsTraceDoesNotConformToTheCorrectProgram) {
+TEST(SimModel, BuggyProgramsTraceDoesNotConformToTheCorrectProgram) {
   // The seeded bug accepts on F+1 = 2 equal replies; its runs are not
   // behaviours of the correct program (2F+1 = 3 replies).
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   std::string out, trace = dir + "/bug.jsonl";
-  ASSERT_EQ(runCapture({mommie(), "sim", src("tests/bugs/primary_backup_bug.mom"), "--deploy", conf,
+  ASSERT_EQ(runCapture({mommie(), "sim", "--model", src("tests/bugs/primary_backup_bug.mom"), "--deploy", conf,
                         "--seed", "1", "--trace", trace},
                        dir, out),
             0)
@@ -432,17 +434,207 @@ TEST(Sim, BuggyProgramsTraceDoesNotConformToTheCorrectProgram) {
       << out;
 }
 
-TEST(Sim, BadFaultsAreBadInput) {
+TEST(SimModel, BadFaultsAreBadInput) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   std::string out;
   for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=C0@1s", "bogus", "byz=R0"}) {
-    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "--deploy", conf,
+    EXPECT_EQ(runCapture({mommie(), "sim", "--model", src("examples/primary_backup.mom"), "--deploy", conf,
                           "--faults", f},
                          dir, out),
               2)
         << f << ": " << out;
   }
+}
+
+// ---- mommie sim: the generated code in one process ----
+//
+// One compile per program (the binary is cached in the test's directory),
+// then 100 seeds in one invocation with loss, duplication, reordering,
+// delay and a crash: every node trace conforms and every invariant holds
+// on the replayed states.
+
+const char *kFaults = "loss=0.1,dup=0.05,reorder,delay=1-20ms";
+
+struct SimCode : ::testing::Test {
+  static std::string dir, cache;
+  static void SetUpTestSuite() {
+    dir = e2e::tempDir("simcode");
+    cache = dir + "/cache";
+  }
+  // `mommie sim --json` over `seeds`; the summary object (null if none).
+  static json sim(const std::string &program, const std::string &conf, const std::string &seeds,
+                  const std::string &faults, int &rc, std::string &out,
+                  const std::vector<std::string> &extra = {}) {
+    std::vector<std::string> argv = {mommie(), "sim", src(program), "--deploy", conf, "--seeds", seeds,
+                                     "--faults", faults, "--cache", cache, "--json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    rc = runCapture(argv, dir, out, 600000);
+    size_t end = out.rfind("\n}");
+    json j = json::parse(out.substr(0, end == std::string::npos ? 0 : end + 2), nullptr, false);
+    return j.is_discarded() ? json() : j;
+  }
+  static std::string conf(const std::vector<std::string> &names) {
+    std::string d = dir + "/" + names[0] + std::to_string(names.size());
+    mkdir(d.c_str(), 0700);
+    return simDeploy(d, names);
+  }
+  // The common checks of a passing 100-seed run.
+  static void expectAllConform(const json &j, const std::string &out, bool crash = true) {
+    ASSERT_TRUE(j.is_object()) << out;
+    EXPECT_EQ(j["ok"], true) << out;
+    EXPECT_EQ(j["seeds"], 100) << out;
+    EXPECT_EQ(j["runs"].size(), 100u);
+    EXPECT_GT(j["records"].get<int>(), 100) << out;
+    EXPECT_GT(j["lost"].get<int>(), 0) << out;
+    EXPECT_GT(j["duplicated"].get<int>(), 0) << out;
+    if (crash)
+      EXPECT_EQ(j["runs_with_crash"], 100) << out;
+    for (const auto &r : j["runs"])
+      EXPECT_EQ(r["ok"], true) << r.dump();
+  }
+};
+std::string SimCode::dir, SimCode::cache;
+
+TEST_F(SimCode, PrimaryBackup100SeedsConformWithCrashedPrimary) {
+  int rc = 0;
+  std::string out;
+  json j = sim("examples/primary_backup.mom", conf(kNodes), "1..100",
+               std::string(kFaults) + ",crash=R0@15ms", rc, out, {"-D", "NumReq=5"});
+  EXPECT_EQ(rc, 0) << out;
+  expectAllConform(j, out);
+  EXPECT_EQ(j["compiled"], true);
+  // Some backup suspects the crashed primary in some run: its Suspect step
+  // was replayed and conformed.
+  bool suspected = false;
+  for (const auto &r : j["runs"])
+    for (const auto &n : r["outcome"]["nodes"])
+      suspected = suspected || n["state"]["suspected"] == true;
+  EXPECT_TRUE(suspected);
+  // The second invocation reuses the binary.
+  j = sim("examples/primary_backup.mom", conf(kNodes), "7", kFaults, rc, out, {"-D", "NumReq=5"});
+  EXPECT_EQ(rc, 0) << out;
+  ASSERT_TRUE(j.is_object()) << out;
+  EXPECT_EQ(j["compiled"], false) << out;
+}
+
+TEST_F(SimCode, TwoPhaseCommit100SeedsConformWithCrashedParticipant) {
+  int rc = 0;
+  std::string out;
+  json j = sim("examples/two_phase_commit.mom", conf({"Co0", "P0", "P1", "P2"}), "1..100",
+               std::string(kFaults) + ",crash=P1@10ms", rc, out);
+  EXPECT_EQ(rc, 0) << out;
+  expectAllConform(j, out);
+}
+
+TEST_F(SimCode, Pbft100SeedsWithAnEquivocatingByzantineReplicaKeepAgreement) {
+  int rc = 0;
+  std::string out;
+  std::string c = conf({"R0", "R1", "R2", "R3"});
+  json j = sim("examples/pbft_normal_case.mom", c, "1..100",
+               std::string(kFaults) + ",byz=R0,crash=R2@60ms", rc, out);
+  EXPECT_EQ(rc, 0) << out;
+  expectAllConform(j, out);
+  EXPECT_GT(j["equivocations"].get<int>(), 50) << out;
+  for (const auto &r : j["runs"]) {
+    EXPECT_EQ(r["outcome"]["byzantine"], json::array({"R0"}));
+    // The correct replicas that decided agree (also checked by the replay).
+    std::set<std::string> decided;
+    for (const auto &n : r["outcome"]["nodes"])
+      if (n["byzantine"] == false && n["state"]["decided"].contains("$some"))
+        decided.insert(n["state"]["decided"].dump());
+    EXPECT_LE(decided.size(), 1u) << r.dump();
+  }
+}
+
+TEST_F(SimCode, RoundPrograms100SeedsConform) {
+  std::string c = conf({"P0", "P1", "P2"});
+  for (const char *ex : {"examples/one_third_rule.mom", "examples/last_voting.mom"}) {
+    int rc = 0;
+    std::string out;
+    json j = sim(ex, c, "1..100", std::string(kFaults) + ",crash=P1@30ms", rc, out, {"-D", "N=3"});
+    EXPECT_EQ(rc, 0) << ex << ": " << out;
+    expectAllConform(j, out);
+  }
+}
+
+TEST_F(SimCode, SeededBugsAreReported) {
+  int rc = 0;
+  std::string out;
+  // F+1 quorums: the equivocating primary splits the correct replicas.
+  sim("tests/bugs/pbft_normal_case_bug.mom", conf({"R0", "R1", "R2", "R3"}), "1..100", "byz=R0", rc, out);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("invariant Agreement violated after round"), std::string::npos) << out;
+  EXPECT_NE(out.find("reproduce: "), std::string::npos) << out;
+  // The coordinator commits on the first yes vote.
+  sim("tests/bugs/two_phase_commit_bug.mom", conf({"Co0", "P0", "P1", "P2"}), "1..100",
+      "loss=0.2,reorder,delay=1-60ms", rc, out);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("invariant CommitValidity violated: node Co0"), std::string::npos) << out;
+}
+
+TEST_F(SimCode, SameSeedSameTracesAndTamperedTracesDoNotConform) {
+  std::string c = conf({"R0", "R1", "R2", "R3"});
+  auto run = [&](const std::string &seed, const std::string &tdir) {
+    std::string out;
+    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/pbft_normal_case.mom"), "--deploy", c, "--seed",
+                          seed, "--faults", std::string(kFaults) + ",byz=R3", "--cache", cache,
+                          "--trace-dir", tdir},
+                         dir, out, 300000),
+              0)
+        << out;
+    std::string all;
+    for (const char *n : {"R0", "R1", "R2"})
+      all += e2e::readFile(tdir + "/seed-" + seed + "/" + n + ".jsonl");
+    EXPECT_EQ(e2e::readFile(tdir + "/seed-" + seed + "/R3.jsonl"), ""); // Byzantine: no trace
+    return all;
+  };
+  std::string a = run("5", dir + "/ta"), b = run("5", dir + "/tb"), d = run("6", dir + "/tc");
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, d);
+  // mommie conform replays the round traces; a forged mailbox entry is caught.
+  std::string t = dir + "/ta/seed-5/";
+  std::string out;
+  std::vector<std::string> argv = {mommie(), "conform", src("examples/pbft_normal_case.mom"),
+                                   "--invariants", "--byzantine", "R3", t + "R0.jsonl", t + "R1.jsonl",
+                                   t + "R2.jsonl"};
+  EXPECT_EQ(runCapture(argv, dir, out), 0) << out;
+  auto recs = readJsonl(t + "R1.jsonl");
+  ASSERT_GE(recs.size(), 2u);
+  // A correct sender's payload in a record after the first (whose initial
+  // state is already pinned by the earlier records), changed.
+  size_t at = 1, k = 0;
+  for (; at < recs.size(); ++at) {
+    auto &d = recs[at]["delivered"];
+    for (k = 0; k < d.size() && d[k]["from"] == "R3"; ++k) {
+    }
+    if (k < d.size())
+      break;
+  }
+  ASSERT_LT(at, recs.size());
+  auto &entry = recs[at]["delivered"][k];
+  entry["payload"] = 1 - entry["payload"].get<int>();
+  writeJsonl(t + "R1.jsonl", recs);
+  EXPECT_EQ(runCapture(argv, dir, out), 1) << out;
+  EXPECT_NE(out.find("node R1 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("mailbox holds"), std::string::npos) << out;
+}
+
+TEST_F(SimCode, BadInputIsExit2) {
+  std::string c = conf(kNodes), out;
+  for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=X9@1s", "bogus", "byz=R0"}) {
+    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "--deploy", c, "--faults", f,
+                          "--cache", cache},
+                         dir, out, 300000),
+              2)
+        << f << ": " << out;
+  }
+  EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "--deploy", c, "--seeds", "5..1",
+                        "--cache", cache},
+                       dir, out),
+            2)
+      << out;
 }
 
 } // namespace
