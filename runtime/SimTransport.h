@@ -11,8 +11,8 @@
 //     receiver channel is FIFO (as a TCP connection);
 //   - crash=NODE@T: at virtual time T the node stops (no step, no receive,
 //     frames in flight to it are dropped);
-//   - byz=NODE: the node is Byzantine (round programs: it equivocates, see
-//     mutatePayload).
+//   - byz=NODE: the node is Byzantine (round programs: it speaks in every
+//     round and equivocates, SimMain.cpp with payloadVariants).
 // Same program, same seed, same faults: the same run, byte for byte.
 #pragma once
 
