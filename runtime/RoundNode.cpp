@@ -153,6 +153,9 @@ public:
     if (!trace)
       return;
     traceRound(*trace, info_, *program, id_, rec);
+    // Flushed per round: a node killed with SIGKILL loses at most the round
+    // it was in (whose messages `mommie conform` still computes).
+    trace->flush();
   }
   // Runs an engine entry point; an evaluation error is a fail-stop.
   template <class F> void guarded(F f) {
@@ -336,15 +339,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     loop.after(Millis(10), tick);
   };
   loop.after(Millis(10), tick);
-  loop.after(Millis(startDelayMs), [&] {
-    // The first trace record is the initial state (`mommie conform` checks
-    // it against the model's Init and replays the rounds from it).
-    if (env.trace) {
-      std::string binding = "{\"round\":" + std::to_string(cfg.firstRound) + "}";
-      env.trace->step(id, nullptr, binding, {}, {}, "[]", program->stateDeltaJson());
-    }
-    env.guarded([&] { engine.start(); });
-  });
+  loop.after(Millis(startDelayMs), [&] { env.guarded([&] { engine.start(); }); });
   loop.run();
   trace.flush();
 
