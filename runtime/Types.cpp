@@ -10,7 +10,58 @@ bool fail(std::string *why, const std::string &msg) {
     *why = msg;
   return false;
 }
+// Large containers (role variables are checked after every step): the
+// last one that conformed to a type, per type. An element with the same
+// representation as the element at the same position there conforms too
+// (values are immutable), so a map updated in one entry per step costs a
+// shallow pass instead of a deep one. The memo keeps its values alive, so
+// a representation cannot be reused by another value.
+constexpr size_t MemoMinElems = 32;
+struct Memo {
+  TypeDesc type; // a copy: compared structurally, not by address
+  Value last;
+};
+thread_local std::vector<Memo> memos;
+
+bool sameType(const TypeDesc &a, const TypeDesc &b) {
+  if (&a == &b)
+    return true;
+  if (a.k != b.k || a.lo != b.lo || a.hi != b.hi || a.first != b.first || a.count != b.count ||
+      a.record != b.record || a.args.size() != b.args.size())
+    return false;
+  for (size_t i = 0; i < a.args.size(); ++i)
+    if (!sameType(*a.args[i], *b.args[i]))
+      return false;
+  return true;
+}
+
+Memo *findMemo(const TypeDesc &t) {
+  for (auto &m : memos)
+    if (sameType(m.type, t))
+      return &m;
+  return nullptr;
+}
+
 } // namespace
+
+// Whether the elements of `v` (a set, sequence or map) conform: `elem(i,
+// e)` checks element i. Uses and updates the memo for large containers.
+template <class F> static bool conformsElems(const Value &v, const TypeDesc &t, F elem) {
+  const auto &e = v.elems();
+  Memo *m = e.size() >= MemoMinElems ? findMemo(t) : nullptr;
+  const Value::Elems *prev = m && m->last.kind() == v.kind() ? &m->last.elems() : nullptr;
+  for (size_t i = 0; i < e.size(); ++i)
+    if (!(prev && i < prev->size() && e[i].sameRep((*prev)[i])) && !elem(i, e[i]))
+      return false;
+  if (e.size() >= MemoMinElems) {
+    if (!m && memos.size() < 64) {
+      memos.push_back({t, v});
+    } else if (m) {
+      m->last = v;
+    }
+  }
+  return true;
+}
 
 TypeP TypeDesc::boolean() { return make(TypeDesc{}); }
 TypeP TypeDesc::integer() {
@@ -107,31 +158,24 @@ bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::stri
     if (t.record < 0 || size_t(t.record) >= schema.records.size())
       return fail(why, "unknown record type");
     const auto &rs = schema.records[size_t(t.record)];
-    if (v.size() != rs.fieldTypes.size())
+    const auto &fs = v.elems();
+    if (fs.size() != rs.fieldTypes.size())
       return fail(why, "wrong number of fields in " + rs.name);
-    for (size_t i = 0; i < v.size(); ++i)
-      if (!conforms(v.elems()[i], *rs.fieldTypes[i], schema, why))
+    for (size_t i = 0; i < fs.size(); ++i)
+      if (!conforms(fs[i], *rs.fieldTypes[i], schema, why))
         return fail(why, "in field " + rs.fieldNames[i]);
     return true;
   }
   case K::Set:
     if (!v.is(Kind::Set))
       return fail(why, "expected a set");
-    for (const auto &e : v.elems())
-      if (!conforms(e, *t.args[0], schema, why))
-        return false;
-    return true;
+    return conformsElems(v, t, [&](size_t, const Value &e) { return conforms(e, *t.args[0], schema, why); });
   case K::Map:
     if (!v.is(Kind::Map))
       return fail(why, "expected a map");
-  {
-    const auto &e = v.elems();
-    const TypeDesc &kt = *t.args[0], &vt = *t.args[1];
-    for (size_t i = 0; i + 1 < e.size(); i += 2)
-      if (!conforms(e[i], kt, schema, why) || !conforms(e[i + 1], vt, schema, why))
-        return false;
-    return true;
-  }
+    return conformsElems(v, t, [&](size_t i, const Value &e) {
+      return conforms(e, *t.args[i % 2], schema, why); // keys, values interleaved
+    });
   case K::Option:
     if (!v.is(Kind::Option))
       return fail(why, "expected an option");
@@ -139,10 +183,7 @@ bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::stri
   case K::Seq:
     if (!v.is(Kind::Seq))
       return fail(why, "expected a sequence");
-    for (const auto &e : v.elems())
-      if (!conforms(e, *t.args[0], schema, why))
-        return false;
-    return true;
+    return conformsElems(v, t, [&](size_t, const Value &e) { return conforms(e, *t.args[0], schema, why); });
   case K::Tuple:
     if (!v.is(Kind::Tuple) || v.size() != t.args.size())
       return fail(why, "expected a tuple of " + std::to_string(t.args.size()));

@@ -81,6 +81,9 @@ public:
   // k). O(size) copy, keeps the kind, no re-sorting: the callers keep sets
   // and map keys as they are.
   Value withElem(size_t i, Value v) const;
+  // The same representation (kind, scalar, shared element vector): then
+  // the same value, found without looking at the elements.
+  bool sameRep(const Value &o) const { return kind_ == o.kind_ && i_ == o.i_ && elems_ == o.elems_; }
   bool setContains(const Value &v) const;
 
   int compare(const Value &o) const;
