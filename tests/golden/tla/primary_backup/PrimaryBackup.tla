@@ -237,4 +237,22 @@ Durable == \A c \in C : \A k \in 0..0 : (accepted[c][k] # None) => (Cardinality(
 \* primary_backup.mom:126
 ExecutedPrefix == \A p \in R : executeSeqNo[p] <= nextSeqNo[R0]
 
+\* primary_backup.mom:141
+OrdersNumbered == \A k \in 0..0 : (\E o \in Msgs({st \in pool_Order : st.iss = R0}) : o.seqNo = k) => (k < nextSeqNo[R0])
+
+\* primary_backup.mom:144
+OneOrderPerNumber == \A k \in 0..0 : \A c \in C : \A i \in 0..0 : \A o \in 0..1 : (\E x \in Msgs({st \in pool_Order : st.iss = R0}) : x.seqNo = k /\ x.m = [client |-> c, id |-> i, op |-> o]) => (~(\E y \in Msgs({st \in pool_Order : st.iss = R0}) : y.seqNo = k /\ y.m # [client |-> c, id |-> i, op |-> o]))
+
+\* primary_backup.mom:148
+LogFromOrders == \A p \in R : \A k \in 0..0 : (log[p][k] # None) => (\E o \in Msgs({st \in pool_Order : st.iss = R0}) : o.seqNo = k /\ o.m = Get(log[p][k]))
+
+\* primary_backup.mom:152
+LogPrefix == \A p \in R : \A k \in 0..0 : (k >= executeSeqNo[p]) => (log[p][k] = None)
+
+\* primary_backup.mom:155
+RepliesCorrect == ~(\E r \in Msgs(pool_Reply) : r.res # execute(r.req))
+
+\* primary_backup.mom:156
+RepliesLogged == \A p \in R : \A c \in C : \A i \in 0..0 : \A o \in 0..1 : (\E r \in Msgs({st \in pool_Reply : st.iss = p}) : r.req = [client |-> c, id |-> i, op |-> o]) => (\E j \in 0..0 : log[p][j] = Some([client |-> c, id |-> i, op |-> o]))
+
 ====
