@@ -23,6 +23,9 @@ DEFAULT_CASES = [
     "examples/last_voting.mom:N=3..5",
     "examples/pbft_normal_case.mom:F=1..2",
     "examples/two_phase_commit.mom:N=3",
+    "examples/two_phase_commit.mom:N=4..6",
+    "examples/primary_backup.mom:NumReq=1..2",
+    "examples/primary_backup.mom:F=2",
 ]
 
 
