@@ -2,8 +2,10 @@
 """Times `mommie prove` per program, instance and solver.
 
 Usage: bench/prove/run.py [--mommie PATH] [--timeout S] [CASE ...]
-A CASE is FILE[:BOUND] (BOUND as for --bound, e.g. N=3..7). Without cases,
-the default corpus below is run (missing files are skipped with a note).
+A CASE is FILE[:BOUND] (BOUND as for --bound, e.g. N=3..7), or FILE:param
+for the parameterized encoding (--parameterized, all sizes; z3 then answers
+unknown). Without cases, the default corpus below is run (missing files are
+skipped with a note); --parameterized runs PARAM_CASES instead.
 Prints one row per (program, instance, solver): obligations, proved,
 counterexamples, unknown, total and slowest obligation time; with
 --per-invariant, then one row per (program, instance, invariant) with the
@@ -28,6 +30,11 @@ DEFAULT_CASES = [
     "examples/primary_backup.mom:F=2",
 ]
 
+PARAM_CASES = [
+    "examples/one_third_rule.mom:param",
+    "examples/pbft_normal_case.mom:param",
+]
+
 
 def find_mommie():
     for d in ("build", "build-prove2", "build-proofs"):
@@ -42,9 +49,10 @@ def main():
     ap.add_argument("--mommie", default=find_mommie())
     ap.add_argument("--timeout", default="60")
     ap.add_argument("--per-invariant", action="store_true")
+    ap.add_argument("--parameterized", action="store_true")
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
-    cases = args.cases or DEFAULT_CASES
+    cases = args.cases or (PARAM_CASES if args.parameterized else DEFAULT_CASES)
     per_inv = []
     print(f"{'program':<28} {'instance':<10} {'solver':<6} {'oblig':>5} "
           f"{'proved':>6} {'cti':>4} {'unk':>4} {'total s':>8} {'max s':>7}")
@@ -56,7 +64,9 @@ def main():
             continue
         cmd = [args.mommie, "prove", full, "--solver", "both", "--json",
                "--timeout", args.timeout]
-        if bound:
+        if bound == "param":
+            cmd += ["--parameterized"]
+        elif bound:
             cmd += ["--bound", bound]
         t0 = time.time()
         try:
@@ -75,6 +85,14 @@ def main():
         name = os.path.basename(path)
         for run in report["runs"]:
             inst = ",".join(f"{k}={v}" for k, v in run["instance"].items()) or "-"
+            if run.get("encoding") == "parameterized":
+                inst = "all sizes"
+                for n in run.get("notes", []):
+                    print(f"# {os.path.basename(path)}: {n}")
+                for r in run["results"]:
+                    if r["solver"] == "cvc5":
+                        print(f"#   {r['invariant']:<22} {r['step']:<22} "
+                              f"{r['verdict']:<28} {r['seconds']:8.3f}")
             for solver in ("z3", "cvc5"):
                 rs = [r for r in run["results"] if r["solver"] == solver]
                 if not rs:
