@@ -132,8 +132,9 @@ private:
   // Checks issuer / verifier / auditor / constraints (second pass).
   void checkPattern(PendingPattern &p, ExprCtx &ctx);
   std::shared_ptr<const ir::Pattern> knownPattern(const ast::Pattern &p, ExprCtx &ctx);
-  // KNOWN in an invariant or lemma: some statement of the pool matches.
-  std::shared_ptr<const ir::Pattern> poolPattern(const ast::Pattern &p, ExprCtx &ctx);
+  // KNOWN in an invariant or lemma (ctx.poolKnown) tests the pool: warns if
+  // no statement can ever match.
+  void warnNeverInPool(const ir::Pattern &p);
   void recordPatternUse(const ir::Pattern &p, bool countsForByzantine);
 
   // ---- SemaStmt.cpp

@@ -234,7 +234,7 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
     }
     if (!e.pattern)
       return nullptr;
-    auto p = ctx.poolKnown ? poolPattern(*e.pattern, ctx) : knownPattern(*e.pattern, ctx);
+    auto p = knownPattern(*e.pattern, ctx);
     if (!p)
       return nullptr;
     auto x = std::make_shared<ir::Expr>();

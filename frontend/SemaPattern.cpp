@@ -195,36 +195,31 @@ std::shared_ptr<const ir::Pattern> Sema::knownPattern(const ast::Pattern &a, Exp
   ctx.scopes->pop();
   if (!p.ok)
     return nullptr;
-  recordPatternUse(p.ir, true);
-  patternUses_.back().role = ctx.role;
-  patternUses_.back().transition = -1;
+  if (ctx.poolKnown) {
+    warnNeverInPool(p.ir);
+  } else {
+    recordPatternUse(p.ir, true);
+    patternUses_.back().role = ctx.role;
+    patternUses_.back().transition = -1;
+  }
   return std::make_shared<ir::Pattern>(std::move(p.ir));
 }
 
 // KNOWN in an invariant or lemma tests the whole pool. It does not count as
 // a pattern a Byzantine principal's statements can match (docs/semantics.md,
 // action 5: only transitions' patterns do), so it leaves the state space
-// unchanged.
-std::shared_ptr<const ir::Pattern> Sema::poolPattern(const ast::Pattern &a, ExprCtx &ctx) {
-  PendingPattern p;
-  p.ast = &a;
-  ctx.scopes->push();
-  declarePattern(p, ctx, LocalKind::PatternRecord, false);
-  checkPattern(p, ctx);
-  ctx.scopes->pop();
-  if (!p.ok)
-    return nullptr;
+// unchanged; a record nobody can publish makes it constantly false.
+void Sema::warnNeverInPool(const ir::Pattern &p) {
   bool byzIssuable = false;
   for (const auto &f : out_.faults)
     byzIssuable = byzIssuable || f.kind == ir::FaultDecl::Kind::Byzantine;
   bool matched = false;
   for (const auto &u : patternUses_)
-    matched = matched || u.record == p.ir.record;
-  if (!published_.count(p.ir.record) && !(byzIssuable && matched))
-    warning(a.loc, fmt::format("no role publishes '{}' and no Byzantine principal can issue "
+    matched = matched || u.record == p.record;
+  if (!published_.count(p.record) && !(byzIssuable && matched))
+    warning(p.loc, fmt::format("no role publishes '{}' and no Byzantine principal can issue "
                                "it: this KNOWN is always false",
-                               out_.records[p.ir.record].name));
-  return std::make_shared<ir::Pattern>(std::move(p.ir));
+                               out_.records[p.record].name));
 }
 
 } // namespace mommie::frontend
