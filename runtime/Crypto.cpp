@@ -59,6 +59,12 @@ bool verify(const EdPublic &pk, const uint8_t *data, size_t n, const uint8_t sig
   return crypto_sign_verify_detached(sig, data, n, pk.data()) == 0;
 }
 
+Sha256 sha256(const uint8_t *data, size_t n) {
+  Sha256 out;
+  crypto_hash_sha256(out.data(), data, n);
+  return out;
+}
+
 std::string toHex(const uint8_t *p, size_t n) {
   static const char *digits = "0123456789abcdef";
   std::string s;

@@ -36,6 +36,11 @@ bool hmacVerify(const HmacKey &key, const uint8_t *data, size_t n, const uint8_t
 void sign(const EdSecret &sk, const uint8_t *data, size_t n, uint8_t out[EdSigBytes]);
 bool verify(const EdPublic &pk, const uint8_t *data, size_t n, const uint8_t sig[EdSigBytes]);
 
+constexpr size_t Sha256Bytes = 32;
+using Sha256 = std::array<uint8_t, Sha256Bytes>;
+// SHA-256 (crypto_hash_sha256): DIGEST references (Digest.h).
+Sha256 sha256(const uint8_t *data, size_t n);
+
 std::string toHex(const uint8_t *p, size_t n);
 // Parses exactly `n` bytes of hex; false on any other input.
 bool fromHex(const std::string &hex, uint8_t *out, size_t n);

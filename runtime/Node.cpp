@@ -2,6 +2,7 @@
 #include "runtime/Node.h"
 
 #include "runtime/Auth.h"
+#include "runtime/Digest.h"
 #include "runtime/Optimistic.h"
 
 namespace mommie::rt {
@@ -48,8 +49,10 @@ void Node::flushBatch(int peer) {
     ++stats_.unsent;
   } else {
     ++stats_.batches;
-    if (send_)
-      send_(peer, frame);
+    std::vector<const Statement *> ss;
+    for (const auto &s : q)
+      ss.push_back(&s);
+    sendSealed(peer, std::move(frame), ss);
   }
   q.clear();
   batchBytes_[size_t(peer)] = 0;
@@ -75,6 +78,30 @@ Node::~Node() = default;
 void Node::setAuth(Authenticator *a) {
   auth_ = a;
   dis_ = a ? Disseminator::make(*this, *a) : nullptr;
+  digest_.reset();
+  if (a && DigestLink::anyDigest(a->config(), info_.principals, me_))
+    digest_ = std::make_unique<DigestLink>(
+        a->config(), info_.principals, me_,
+        [this](int peer, const std::vector<uint8_t> &f) {
+          if (send_)
+            send_(peer, f);
+        },
+        [this](int peer, const uint8_t *d, size_t n) { openFrame(peer, d, n); },
+        [this](Reject r, const char *why) { reject(r, why); });
+}
+
+void Node::sendSealed(int peer, std::vector<uint8_t> frame,
+                      const std::vector<const Statement *> &ss) {
+  if (!send_)
+    return;
+  if (digest_)
+    frame = digest_->compress(peer, std::move(frame), ss);
+  send_(peer, frame);
+}
+
+void Node::rememberRefs(const Statement &s) {
+  if (digest_)
+    digest_->remember(s.msg);
 }
 
 void Node::sendTo(int peer, const Statement &s) {
@@ -86,7 +113,7 @@ void Node::sendTo(int peer, const Statement &s) {
   if (frame.empty())
     ++stats_.unsent;
   else
-    send_(peer, frame);
+    sendSealed(peer, std::move(frame), {&s});
 }
 
 bool Node::init(std::string &error) {
@@ -124,6 +151,14 @@ std::vector<uint8_t> Node::encodeStatementFrame(const Statement &s) {
 }
 
 void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
+  if (failed_)
+    return;
+  if (digest_ && digest_->intercept(peer, data, size))
+    return; // DIGEST: spliced and opened, held for a fetch, or a fetch / answer
+  openFrame(peer, data, size);
+}
+
+void Node::openFrame(int peer, const uint8_t *data, size_t size) {
   if (failed_)
     return;
   Statement s;
@@ -194,6 +229,8 @@ bool Node::deliver(int peer, Statement s) {
     return false;
   }
   std::string json = trace_ ? s.toJson(&sc.names) : std::string();
+  if (digest_)
+    rememberRefs(s);
   if (!pool_.insert(std::move(s)).second) {
     ++stats_.duplicates;
     return false;
@@ -278,6 +315,7 @@ void Node::commit(size_t t, Step &step) {
     Statement copy = s;
     if (!pool_.insert(std::move(copy)).second)
       continue;
+    rememberRefs(s);
     fresh = true;
     ++stats_.published;
     if (send_ && auth_) {

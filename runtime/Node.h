@@ -32,6 +32,7 @@ namespace mommie::rt {
 class Node;
 class Authenticator;
 class Disseminator;
+class DigestLink;
 
 // What one firing produced.
 struct Step {
@@ -104,6 +105,8 @@ public:
   // Disseminator (Optimistic.h).
   void setAuth(Authenticator *a);
   const Disseminator *disseminator() const { return dis_.get(); }
+  // DIGEST references (Digest.h); null when no rule involves this node.
+  const DigestLink *digests() const { return digest_.get(); }
   // Sends an already sealed frame.
   void sendFrame(int peer, const std::vector<uint8_t> &frame) {
     if (send_)
@@ -150,6 +153,10 @@ private:
   // One statement of this node to one verifier: BATCH queue or a sealed frame.
   void sendTo(int peer, const Statement &s);
   void reject(Reject r, const char *why);
+  // Opens an authenticated (or plain) frame after DIGEST splicing.
+  void openFrame(int peer, const uint8_t *data, size_t size);
+  void sendSealed(int peer, std::vector<uint8_t> frame, const std::vector<const Statement *> &ss);
+  void rememberRefs(const Statement &s);
   // BATCH: statements waiting for a batch frame, per receiver.
   void queueBatch(int peer, const Statement &s);
   void flushBatch(int peer);
@@ -164,6 +171,7 @@ private:
   TraceWriter *trace_ = nullptr;
   Authenticator *auth_ = nullptr;
   std::unique_ptr<Disseminator> dis_;
+  std::unique_ptr<DigestLink> digest_;
   // OPTIMISTIC's default progress: steps that changed the role state
   // after a statement was delivered (not the publisher's own next publish).
   uint64_t stateChanges_ = 0;

@@ -144,7 +144,8 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
     checkDeployModules(program, conf, path, diags);
   for (const auto &r : conf.dissemination)
     for (const auto &m : r.modules)
-      if (m.name != "BATCH" && m.name != "OPTIMISTIC") // implemented by the runtime
+      if (m.name != "BATCH" && m.name != "OPTIMISTIC" && m.name != "DIGEST" &&
+          m.name != "NEST") // implemented by the runtime
         diags.warning(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
                     "dissemination module " + m.name +
                         " is not implemented yet; nodes use unicast to every verifier");

@@ -77,13 +77,17 @@ TEST(DeployCheck, ForwardingNeedsAForwardableModule) {
                                           "[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 20ms\n");
   EXPECT_EQ(ok.rc, 0) << ok.err;
   // OPTIMISTIC is implemented (runtime/Optimistic.h): no fallback warning;
-  // DIGEST is not and still warns.
+  // DIGEST (runtime/Digest.h) neither; CONTEXT is not implemented and warns.
   EXPECT_EQ(ok.err.find("warning: dissemination module OPTIMISTIC"), std::string::npos) << ok.err;
   auto digest = build(PrimaryBackup, Hosts5 + "[Dissemination]\nR* -> * : DIGEST\n");
   EXPECT_EQ(digest.rc, 0) << digest.err;
-  EXPECT_NE(digest.err.find("warning: dissemination module DIGEST is not implemented yet"),
-            std::string::npos)
+  EXPECT_EQ(digest.err.find("warning: dissemination module DIGEST"), std::string::npos)
       << digest.err;
+  auto context = build(PrimaryBackup, Hosts5 + "[Dissemination]\nR* -> * : CONTEXT\n");
+  EXPECT_EQ(context.rc, 0) << context.err;
+  EXPECT_NE(context.err.find("warning: dissemination module CONTEXT is not implemented yet"),
+            std::string::npos)
+      << context.err;
 }
 
 TEST(DeployCheck, HmacEverywhereIsFineForNoAuditorStatements) {
