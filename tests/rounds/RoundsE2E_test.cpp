@@ -16,8 +16,9 @@ using nlohmann::json;
 namespace {
 
 struct Cluster {
-  std::string dir, bin;
+  std::string dir, bin, example;
   std::vector<std::string> names;
+  int maxPhase = 0;
 };
 
 // Builds `example` with N processes and MaxPhase phases.
@@ -28,6 +29,8 @@ Cluster build(const std::string &example, int n, int maxPhase, const std::string
   if (!mommie)
     return c;
   c.dir = e2e::tempDir("rounds-" + tag);
+  c.example = example;
+  c.maxPhase = maxPhase;
   for (int i = 0; i < n; ++i)
     c.names.push_back("P" + std::to_string(i));
   auto ports = e2e::freePorts(size_t(n));
@@ -46,6 +49,21 @@ Cluster build(const std::string &example, int n, int maxPhase, const std::string
   if (rc != 0)
     c.bin.clear();
   return c;
+}
+
+// `mommie conform` on the cluster's traces (every node's, a killed node's
+// too: its trace stops where it was killed). Returns the exit code; the
+// output is in dir/run.out.
+int conform(const Cluster &c, const std::vector<std::string> &traces = {}) {
+  std::vector<std::string> argv = {std::getenv("MOMMIE"), "conform",
+                                   std::string(MOMMIE_SOURCE_DIR) + "/examples/" + c.example, "-D",
+                                   "N=" + std::to_string(c.names.size()), "-D",
+                                   "MaxPhase=" + std::to_string(c.maxPhase)};
+  if (traces.empty())
+    for (const auto &n : c.names)
+      argv.push_back(c.dir + "/" + n + ".jsonl");
+  argv.insert(argv.end(), traces.begin(), traces.end());
+  return e2e::run(argv, c.dir, 120000);
 }
 
 // The decision a node's trace records last (null if none).
@@ -128,6 +146,9 @@ int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs, int b
     }
     EXPECT_GT(without, 0) << "no survivor ran a round without " << victim;
   }
+  // Every run's traces are a behaviour of the lock-step model.
+  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out") << e2e::readFile(c.dir + "/run.err");
+  EXPECT_NE(e2e::readFile(c.dir + "/run.out").find("ok: "), std::string::npos);
   return decided;
 }
 
@@ -240,4 +261,32 @@ TEST(RoundsE2E, AgreementUnderSeededLoss) {
     EXPECT_GT(decided, 0) << example << ": nobody decided in any run";
     std::cerr << example << ": " << decided << " of 15 node-runs decided under 30% loss\n";
   }
+}
+
+// A tampered trace is caught at the tampered round: P1's estimate after
+// some round is changed to a value the model does not compute.
+TEST(RoundsE2E, ConformRejectsTamperedTrace) {
+  Cluster c = build("last_voting.mom", 3, 3, "tamper");
+  ASSERT_FALSE(c.bin.empty());
+  EXPECT_EQ(runAndCheck(c, "", 0, 10000), 3);
+  std::ifstream in(c.dir + "/P1.jsonl");
+  std::ofstream out(c.dir + "/P1.tampered.jsonl");
+  std::string line;
+  int64_t tamperedSeq = -1;
+  while (std::getline(in, line)) {
+    json r = json::parse(line);
+    // The first round after the first that changes x: record the other
+    // value instead (the mailbox it recorded determines x).
+    if (tamperedSeq < 0 && r["seq"].get<int64_t>() > 0 && r["changed"].contains("x")) {
+      r["changed"]["x"] = 1 - r["changed"]["x"].get<int>();
+      tamperedSeq = r["seq"].get<int64_t>();
+    }
+    out << r.dump() << "\n";
+  }
+  out.close();
+  ASSERT_GE(tamperedSeq, 0) << "P1 never changed x";
+  EXPECT_EQ(conform(c, {c.dir + "/P0.jsonl", c.dir + "/P1.tampered.jsonl", c.dir + "/P2.jsonl"}), 1);
+  std::string o = e2e::readFile(c.dir + "/run.out");
+  EXPECT_NE(o.find("node P1 step " + std::to_string(tamperedSeq)), std::string::npos) << o;
+  EXPECT_NE(o.find("variable x"), std::string::npos) << o;
 }
