@@ -3,8 +3,15 @@
 // each peer, must never crash, hang or authenticate unless it is a genuine
 // frame; and whatever decodes as a statement of R0, sealed by R0 for R1,
 // must open at R1 to the same statement exactly once (a second open is a
-// replay), also as a batch frame. Keys are generated once per process.
+// replay), also as a batch frame. Round (opaque, type 4) and forwardable
+// (type 5) frames: a made-up one never authenticates under a keyed module,
+// a sealed one opens to the same bytes / statement. DIGEST frames (6, 7, 8,
+// runtime/Digest.h) fed to a receiver never crash; a frame it opens
+// (spliced) is only ever one the fuzzer could have sent unreferenced, and a
+// DIGEST-compressed sealed frame splices back to exactly the sealed frame.
+// Keys are generated once per process.
 #include "runtime/Auth.h"
+#include "runtime/Digest.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -34,7 +41,8 @@ std::vector<std::unique_ptr<Deployment>> &deployments() {
     for (const char *rules :
          {"", "[Authentication]\n* <-> * : HMAC_SHA256\n", "[Authentication]\n* <-> * : ED25519\n",
           "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n"
-          "[Non-repudiation]\nR* -> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(8)\n"})
+          "[Non-repudiation]\nR* -> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(8)\n",
+          "[Authentication]\n* <-> * : ED25519\n[Dissemination]\n* -> * : DIGEST\n"})
       v.push_back(std::make_unique<Deployment>(rules));
     return v;
   }();
@@ -60,7 +68,59 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         std::abort(); // nothing of a rejected frame is delivered
       }
     }
-    // Round trip of whatever decodes as R0's statement.
+    // Opaque round frames (type 4) and forwardable frames (type 5).
+    for (int peer = -1; peer <= 3; ++peer) {
+      const uint8_t *inner = nullptr;
+      size_t innerSize = 0;
+      Reject why;
+      if (r1.openFrame(peer, data, size, inner, innerSize, why)) {
+        if (r1.pairModule(peer, 1) != AuthKind::Plaintext)
+          std::abort(); // a made-up frame authenticated by a keyed module
+        if (inner < data || inner + innerSize > data + size)
+          std::abort();
+      }
+      Statement fs;
+      bool relay = false;
+      if (r1.openForwardable(peer, data, size, fs, relay, why))
+        std::abort(); // only ED25519 carries forwardable frames: a forgery
+    }
+    // DIGEST frames at a receiver: held, fetched, answered, never crash.
+    {
+      size_t opened = 0;
+      DigestLink link(
+          d->conf, PNames, 1, [](int, const std::vector<uint8_t> &f) {
+            if (f.empty())
+              std::abort();
+          },
+          [&](int, const uint8_t *, size_t n) {
+            if (n > (size_t(1) << 20) + size)
+              std::abort();
+            ++opened;
+          },
+          [](Reject, const char *) {});
+      for (int peer = 0; peer < 3; ++peer)
+        if (peer != 1) {
+          link.intercept(peer, data, size);
+          link.intercept(peer, data, size);
+        }
+      (void)opened;
+    }
+    // Round trip of an opaque frame and of whatever decodes as R0's statement.
+    {
+      Authenticator r0(d->conf, PNames, 0, d->keys["R0"]);
+      Authenticator fresh(d->conf, PNames, 1, d->keys["R1"]);
+      std::vector<uint8_t> innerFrame(data, data + size);
+      auto f = r0.sealFrame(innerFrame, 1);
+      const uint8_t *inner = nullptr;
+      size_t innerSize = 0;
+      Reject why;
+      // Round frames are never empty and never start with the opaque type
+      // (under PLAINTEXT they travel unwrapped).
+      bool roundLike = size > 0 && data[0] != Authenticator::FrameAuthOpaque;
+      if (roundLike && !f.empty() && (!fresh.openFrame(0, f.data(), f.size(), inner, innerSize, why) ||
+                         std::vector<uint8_t>(inner, inner + innerSize) != innerFrame))
+        std::abort();
+    }
     Reader rd(data, size);
     Statement s;
     if (Statement::decode(rd, s) && s.issuer == 0) {
@@ -80,6 +140,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         std::abort();
       if (fresh.open(0, f.data(), f.size(), back, why) || why != Reject::Replay)
         std::abort();
+      // DIGEST: compressed and spliced back to exactly the sealed frame.
+      {
+        std::vector<std::vector<uint8_t>> got;
+        DigestLink a(d->conf, PNames, 0, [](int, const std::vector<uint8_t> &) {},
+                     [](int, const uint8_t *, size_t) {}, [](Reject, const char *) {});
+        DigestLink b(d->conf, PNames, 1, [](int, const std::vector<uint8_t> &) {},
+                     [&](int, const uint8_t *p, size_t n) { got.emplace_back(p, p + n); },
+                     [](Reject, const char *) { std::abort(); });
+        b.remember(s.msg);
+        auto c = a.compress(1, f, {&s});
+        if (c != f) {
+          if (!b.intercept(0, c.data(), c.size()) || got.size() != 1 || got[0] != f)
+            std::abort();
+        }
+      }
       // As a batch of three copies.
       auto bf = r0.sealBatch({s, s, s}, 1);
       std::vector<Statement> bs;
