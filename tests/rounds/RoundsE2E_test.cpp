@@ -246,6 +246,7 @@ TEST(RoundsE2E, FailureDetector5WithACrash) {
     for (int q = 0; q < n - 1; ++q)
       EXPECT_LE(last[c.names[size_t(q)]], h) << name << " suspects live " << c.names[size_t(q)];
   }
+  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out") << e2e::readFile(c.dir + "/run.err");
 }
 
 // Seeded loss (30% of the messages dropped at the sender): safety holds
