@@ -107,13 +107,17 @@ namespace {
 // that could read more than the walk can tell.
 struct DepWalk {
   const Layout &layout;
-  std::function<void(size_t)> word;
-  std::function<void()> bits, rounds;
-  std::function<size_t(int)> poolWord;
+  std::set<size_t> &words;
+  size_t bitsLo, bitsHi, roundLo, roundHi;  // crashed / Byzantine bits, counters
+  std::function<size_t(int)> statementsWord; // what KNOWN reads of a record
+  int role = -1, me = -1;                    // a transition's role and principal
   std::set<int> funs;
   bool ok = true;
-  int role = -1, me = -1; // a transition's role and principal, or -1
-  std::function<size_t(int)> knownWord;
+
+  void range(size_t lo, size_t hi) {
+    for (size_t w = lo; w < hi; ++w)
+      words.insert(w);
+  }
 
   void block(const ir::Block &b) {
     for (const auto &sp : b) {
@@ -142,7 +146,7 @@ struct DepWalk {
       }
       size_t nv = prog.roles.at(size_t(role)).vars.size();
       for (size_t v = 0; v < nv; ++v)
-        word(size_t(layout.varIndex(role, me, int(v))));
+        words.insert(size_t(layout.varIndex(role, me, int(v))));
       break;
     }
     case ir::ExprKind::Me:
@@ -155,7 +159,7 @@ struct DepWalk {
       const auto &role = prog.roles.at(size_t(e->role));
       const auto &set = prog.principalSets.at(size_t(role.principalSet));
       for (int i = 0; i < set.size; ++i)
-        word(size_t(layout.varIndex(e->role, set.first + i, e->var)));
+        words.insert(size_t(layout.varIndex(e->role, set.first + i, e->var)));
       break;
     }
     case ir::ExprKind::Known:
@@ -164,15 +168,15 @@ struct DepWalk {
         ok = false;
         return;
       }
-      word(me >= 0 ? knownWord(e->pattern->record) : poolWord(e->pattern->record));
+      words.insert(statementsWord(e->pattern->record));
       break;
     case ir::ExprKind::Builtin:
       if (e->builtin == ir::Builtin::Correct || e->builtin == ir::Builtin::Crashed)
-        bits();
+        range(bitsLo, bitsHi);
       break;
     case ir::ExprKind::PhaseNo:
     case ir::ExprKind::RoundNo:
-      rounds();
+      range(roundLo, roundHi);
       break;
     case ir::ExprKind::Call:
       if (e->index < 0 || size_t(e->index) >= prog.funs.size()) {
@@ -228,23 +232,8 @@ struct DepWalk {
 
 bool Compact::invariantWords(std::vector<size_t> &out) const {
   std::set<size_t> words;
-  DepWalk walk{layout_,
-               [&](size_t w) { words.insert(w); },
-               [&] {
-                 for (size_t w = bitsBase_; w < roundBase_; ++w)
-                   words.insert(w);
-               },
-               [&] {
-                 for (size_t w = roundBase_; w < words_; ++w)
-                   words.insert(w);
-               },
-               [&](int rec) { return poolWord(rec); },
-               {},
-               true,
-               -1,
-               -1,
-               {}};
-  walk.knownWord = [&](int rec) { return poolWord(rec); };
+  DepWalk walk{layout_, words, bitsBase_, roundBase_, roundBase_, words_,
+               [&](int rec) { return poolWord(rec); }, -1, -1, {}};
   for (const auto &inv : layout_.program().invariants)
     walk.expr(inv.expr.get());
   out.assign(words.begin(), words.end());
@@ -258,26 +247,8 @@ bool Compact::transitionKey(int role, int ti, int p,
   const auto &t = r.transitions.at(size_t(ti));
   std::set<size_t> words;
   std::map<size_t, uint32_t> masks;
-  auto allBits = [&] {
-    for (size_t w = bitsBase_; w < roundBase_; ++w)
-      masks[w] = ~0u;
-  };
-  DepWalk walk{layout_,
-               [&](size_t w) { words.insert(w); },
-               allBits,
-               [&] {
-                 for (size_t w = roundBase_; w < words_; ++w)
-                   words.insert(w);
-               },
-               [&](int rec) { return poolWord(rec); },
-               {},
-               true,
-               -1,
-               -1,
-               {}};
-  walk.role = role;
-  walk.me = p;
-  walk.knownWord = [&](int rec) { return knownWord(rec, p); };
+  DepWalk walk{layout_, words, bitsBase_, roundBase_, roundBase_, words_,
+               [&](int rec) { return knownWord(rec, p); }, role, p, {}};
   // What every firing reads or writes: ME's variables, timers and
   // refraction set, and ME's knowledge of each trigger's record.
   for (size_t v = 0; v < r.vars.size(); ++v)

@@ -53,6 +53,10 @@ public:
   // of them. False if that cannot be bounded.
   bool transitionKey(int role, int ti, int p,
                      std::vector<std::pair<size_t, uint32_t>> &out) const;
+  bool crashed(const uint32_t *w, int p) const {
+    return crash_ && getBit(w, numTimers_ + size_t(p));
+  }
+  void setCrashed(uint32_t *w, int p) const { setBit(w, numTimers_ + size_t(p), true); }
   bool live(const uint32_t *w, int p) const {
     size_t bit = numTimers_ + size_t(p);
     if (crash_ && getBit(w, bit))

@@ -556,6 +556,28 @@ void Search::worker(int w) {
           }
         }
       };
+      // Crash steps on the words, in the order of Generator::crashSuccessors.
+      auto crashAll = [&] {
+        for (const auto &f : prog.faults) {
+          if (f.kind != ir::FaultDecl::Kind::Crash)
+            continue;
+          const auto &set = prog.principalSets[f.principalSet];
+          int64_t n = 0;
+          for (int i = 0; i < set.size; ++i)
+            n += compact_.crashed(parent, set.first + i);
+          if (n >= f.max)
+            continue;
+          for (int i = 0; i < set.size; ++i) {
+            int p = set.first + i;
+            if (!compact_.live(parent, p))
+              continue;
+            ++nsucc;
+            std::memcpy(succ.data(), parent, rowBytes);
+            compact_.setCrashed(succ.data(), p);
+            admitWords(succ.data());
+          }
+        }
+      };
       try {
         if (fast) {
           // The order of Generator::successors: transitions per role,
@@ -571,8 +593,10 @@ void Search::worker(int w) {
             }
           }
           deliverAll();
-          if (layout_.hasCrash() || layout_.hasByz())
-            gen_.faultSuccessors(parentState(), onState);
+          if (layout_.hasCrash())
+            crashAll();
+          if (layout_.hasByz())
+            gen_.byzantineSuccessors(parentState(), onState);
         } else {
           gen_.successors(parentState(), false, onState);
         }

@@ -609,31 +609,6 @@ void Generator::successors(const State &s, bool labels, const Emit &emit,
     byzSuccessors(s, labels, emit);
 }
 
-void Generator::successorsInPlace(State &s, const Emit &emit,
-                                  const std::function<void()> &deliverAll,
-                                  const FireEmit &fire) const {
-  const auto &prog = layout_.program();
-  if (prog.isRoundProgram()) {
-    successors(s, false, emit, nullptr);
-    return;
-  }
-  for (size_t r = 0; r < prog.roles.size(); ++r) {
-    const auto &set = prog.principalSets[prog.roles[r].principalSet];
-    for (int i = 0; i < set.size; ++i) {
-      int p = set.first + i;
-      if (!s.live(p))
-        continue;
-      for (const auto &plan : plans_[r])
-        transitionSuccessors(s, int(r), p, *plan, false, emit, &s, &fire);
-    }
-  }
-  deliverAll();
-  if (layout_.hasCrash())
-    crashSuccessors(s, false, emit);
-  if (layout_.hasByz())
-    byzSuccessors(s, false, emit);
-}
-
 void Generator::deliverSuccessors(const State &s, bool labels, const Emit &emit,
                                   const DeliverEmit *deliver) const {
   for (int rec = 0; rec < layout_.numRecords(); ++rec) {

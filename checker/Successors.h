@@ -72,17 +72,10 @@ public:
   // parent's encoding instead.
   void successors(const State &s, bool labels, const Emit &emit,
                   const DeliverEmit *deliver) const;
-  // Explorer fast path for event-driven programs (without labels): each
-  // transition runs on `s` itself and reports its effect to `fire` (and is
-  // undone), `deliverAll` is called where the Deliver steps come (the
-  // caller enumerates them, as deliverSuccessors does), Crash and Byzantine
-  // steps go to `emit` as built states. Round programs: all to `emit`.
-  void successorsInPlace(State &s, const Emit &emit,
-                         const std::function<void()> &deliverAll,
-                         const FireEmit &fire) const;
-  // One transition of the fast path: plan `ti` of `role` at live principal
-  // `p` (what successorsInPlace runs for each), and the Crash / Byzantine
-  // steps that follow the Deliver steps there.
+  // Explorer fast path (event-driven programs, no labels): plan `ti` of
+  // `role` at live principal `p` runs on `s` itself and reports each
+  // successor's effect to `fire` (its updates are undone afterwards); and
+  // the Crash / Byzantine steps, which come after the Deliver steps.
   void transitionInPlace(State &s, int role, int p, int ti, const FireEmit &fire) const {
     transitionSuccessors(s, role, p, *plans_[size_t(role)][size_t(ti)], false, nullEmit_,
                          &s, &fire);
@@ -90,6 +83,9 @@ public:
   void faultSuccessors(const State &s, const Emit &emit) const {
     if (layout_.hasCrash())
       crashSuccessors(s, false, emit);
+    byzantineSuccessors(s, emit);
+  }
+  void byzantineSuccessors(const State &s, const Emit &emit) const {
     if (layout_.hasByz())
       byzSuccessors(s, false, emit);
   }

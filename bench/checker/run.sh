@@ -6,7 +6,9 @@
 # -XX:+UseParallelGC) and `mommie check --no-symmetry --workers 1` on the
 # same program and parameters, checks that the distinct state counts are
 # equal, and prints each one's distinct states per second of wall time
-# (process start to exit, JVM start-up included for TLC) and the ratio.
+# (process start to exit, JVM start-up included for TLC) and the ratio,
+# then the CPU seconds (user + system) of each and the ratio per CPU second,
+# which a loaded machine distorts less.
 #
 # Part 2: one mommie-only run of at least 10 million distinct states, with
 # its peak resident memory (from /usr/bin/time -v) and bytes per distinct
@@ -14,20 +16,19 @@
 #
 # usage: bench/checker/run.sh [MOMMIE_BINARY]
 #   TLA2TOOLS_JAR=path/to/tla2tools.jar   enables part 1 (the jar is never committed)
-#   TIME_LIMIT=S                          per run (default 600)
+#   TIME_LIMIT=S                          per run (default 900)
 #   SKIP_BIG=1                            skips part 2
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 MOMMIE="${1:-$ROOT/build/tools/mommie}"
-LIMIT="${TIME_LIMIT:-600}"
+LIMIT="${TIME_LIMIT:-900}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
 # program | -D parameters (TLC runs 10-60 s on each on an idle core)
 CASES=(
   "examples/two_phase_commit.mom|-D N=4"
-  "examples/primary_backup.mom|-D NumReq=2"
-  "examples/failure_detector.mom|"
+  "examples/primary_backup.mom|"
 )
 # The mommie-only memory run (>= 10M distinct states).
 BIG="examples/two_phase_commit.mom|-D N=5"
@@ -50,7 +51,12 @@ for line in open(sys.argv[2]):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", line)
     if m:
         rss = int(m.group(1)) * 1024
-print(j["distinct"], float(sys.argv[4]) - float(sys.argv[3]), rss, j["verdict"])
+cpu = 0.0
+for line in open(sys.argv[2]):
+    m = re.search(r"(User|System) time \(seconds\): ([0-9.]+)", line)
+    if m:
+        cpu += float(m.group(2))
+print(j["distinct"], float(sys.argv[4]) - float(sys.argv[3]), rss, j["verdict"], cpu)
 PY
 }
 
@@ -61,23 +67,27 @@ if [ -n "${TLA2TOOLS_JAR:-}" ]; then
   for c in "${CASES[@]}"; do
     file="${c%%|*}"; params="${c#*|}"
     name="$(basename "$file" .mom)"
-    read -r distinct msecs _ verdict < <(run_mommie "$file" "$params")
+    read -r distinct msecs _ verdict mcpu < <(run_mommie "$file" "$params")
     dir="$OUT/tla_$name"
     "$MOMMIE" tla "$ROOT/$file" $params -o "$dir" >/dev/null 2>&1
     spec="$(ls "$dir"/*.tla | grep -v MommiePool | head -1)"
     start=$(now)
-    (cd "$dir" && timeout "$LIMIT" java -XX:+UseParallelGC -cp "$TLA2TOOLS_JAR" \
-      tlc2.TLC -workers 1 -deadlock "$(basename "$spec")" > tlc.out 2>&1)
+    (cd "$dir" && /usr/bin/time -v -o tlc.time timeout "$LIMIT" java -XX:+UseParallelGC \
+      -cp "$TLA2TOOLS_JAR" tlc2.TLC -workers 1 -deadlock "$(basename "$spec")" > tlc.out 2>&1)
+    tcpu="$(python3 -c '
+import re, sys
+print(sum(float(m.group(2)) for m in re.finditer(r"(User|System) time \(seconds\): ([0-9.]+)", open(sys.argv[1]).read())))' "$dir/tlc.time")"
     end=$(now)
     tlcDistinct="$(grep -o '[0-9,]* distinct states found' "$dir/tlc.out" | tail -1 | tr -d ',' | cut -d' ' -f1)"
-    python3 - "$name" "${params:--}" "$distinct" "${tlcDistinct:-0}" "$msecs" "$start" "$end" "$verdict" <<'PY'
+    python3 - "$name" "${params:--}" "$distinct" "${tlcDistinct:-0}" "$msecs" "$start" "$end" "$verdict" "$mcpu" "$tcpu" <<'PY'
 import sys
-name, params, d, t, ms, s, e, verdict = sys.argv[1:]
-d, t, ms = int(d), int(t), float(ms)
+name, params, d, t, ms, s, e, verdict, mc, tc = sys.argv[1:]
+d, t, ms, mc, tc = int(d), int(t), float(ms), float(mc), float(tc)
 ts = float(e) - float(s)
 mr, tr = d / max(ms, 1e-9), t / max(ts, 1e-9)
 eq = "yes" if d == t and d > 0 else "NO"
 print(f"{name:<18} {params:<12} {d:>11} {t:>11} {eq:>6} {ms:>9.2f} {mr:>12,.0f} {ts:>9.2f} {tr:>12,.0f} {mr / max(tr, 1e-9):>6.1f}x"
+      + f"   (cpu s: mommie {mc:.2f}, tlc {tc:.2f}; per cpu s {(d / max(mc, 1e-9)) / max(t / max(tc, 1e-9), 1e-9):.1f}x)"
       + ("" if verdict == "ok" else f"  (mommie verdict: {verdict})"))
 PY
   done
@@ -89,7 +99,7 @@ if [ -z "${SKIP_BIG:-}" ]; then
   echo
   echo "== mommie memory on a large run (1 worker, --no-symmetry)"
   file="${BIG%%|*}"; params="${BIG#*|}"
-  read -r distinct secs rss verdict < <(run_mommie "$file" "$params")
+  read -r distinct secs rss verdict _ < <(run_mommie "$file" "$params")
   python3 - "$(basename "$file" .mom)" "$params" "$distinct" "$secs" "$rss" "$verdict" <<'PY'
 import sys
 name, params, d, s, rss, verdict = sys.argv[1:]
