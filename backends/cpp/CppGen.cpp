@@ -3,6 +3,8 @@
 #include "backends/cpp/CppGenImpl.h"
 #include "backends/cpp/CppRounds.h"
 
+#include <algorithm>
+
 namespace mommie::cppgen {
 
 namespace {
@@ -280,6 +282,7 @@ struct RoleGen {
     g.match(o, c, t.triggers, t.params,
             [&](Out &in, const char *fail) {
               bool usedConsumed = g.usedConsumed; // KNOWN in the guard runs match() again
+              std::vector<bool> hoisted = g.guardHoisted;
               if (t.refracted()) {
                 std::string b = "Value::tuple({";
                 for (size_t i = 0; i < refrSlots.size(); ++i)
@@ -294,8 +297,15 @@ struct RoleGen {
                   in.line("if (fired" + name + "_.count(binding)) " + fail + " // refraction");
                 }
               }
-              if (t.guard)
+              if (t.guard && std::find(hoisted.begin(), hoisted.end(), true) == hoisted.end()) {
                 in.line("if (!" + g.cond(*t.guard, c) + ") " + fail + " // guard");
+              } else if (t.guard) {
+                // The rest of the guard, left to right (match() tested the others).
+                std::vector<const ir::Expr *> conj = guardConjuncts(*t.guard);
+                for (size_t k = 0; k < conj.size(); ++k)
+                  if (!hoisted[k])
+                    in.line("if (!" + g.cond(*conj[k], c) + ") " + fail + " // guard");
+              }
               if (t.refracted())
                 in.line("fired" + name + "_.insert(std::move(binding));");
               if (usedConsumed)
@@ -304,7 +314,7 @@ struct RoleGen {
               in.line("commit" + name + "(F, step);");
               in.line("return true;");
             },
-            "return false;", t.refracted() ? consumed : "");
+            "return false;", t.refracted() ? consumed : "", t.guard.get());
     if (transitionUsedConsumed)
       consumedMembers.push_back(consumed);
     if (!t.triggers.empty() || !t.params.empty())

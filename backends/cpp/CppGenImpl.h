@@ -61,9 +61,13 @@ public:
   // Pattern matching (CppMatch.cpp): nested loops over the pool indexes
   // binding `pats` (and `params` first); `innermost` is emitted inside all
   // loops; `fail` is what a failed check does where no loop encloses it.
+  // `guard` (a transition guard, may be null): its conjuncts that cannot
+  // fail at evaluation and do not need every loop's variables are tested
+  // at the shallowest loop (or before all loops) where their variables are
+  // bound; guardHoisted tells `innermost` which ones were placed.
   void match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
              const std::vector<int> &params, const std::function<void(Out &, const char *fail)> &innermost,
-             const char *failOutside, const std::string &consumed = "");
+             const char *failOutside, const std::string &consumed = "", const ir::Expr *guard = nullptr);
 
   std::string fresh(const char *prefix) { return prefix + std::to_string(counter_++); }
   void error(const ir::SourceLoc &loc, const std::string &msg);
@@ -72,6 +76,9 @@ public:
 
   // Whether the last match() iterated with a Consumed cursor (loop index k0).
   bool usedConsumed = false;
+  // Per conjunct of the last match()'s guard (guardConjuncts order): whether
+  // match() tested it outside the innermost loop.
+  std::vector<bool> guardHoisted;
   // Field indexes the matchers use: (record, field).
   std::set<std::pair<int, int>> fieldIndexes;
   // Record names and principal names for comments.
@@ -85,6 +92,10 @@ private:
   std::vector<std::string> &errors_;
   int counter_ = 0;
 };
+
+// The conjuncts of `e` (its `&&` operands, left to right; `e` itself if it
+// is no conjunction).
+std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e);
 
 // Frame member names for a list of slots (unique C++ identifiers).
 std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);

@@ -9,7 +9,11 @@
 // Every check (issuer, verifier, auditor, field constraint, quorum size)
 // is placed in the shallowest loop where all the variables it mentions are
 // bound, as the checker's successor generator does, so a mismatch prunes
-// as early as possible.
+// as early as possible. So is every conjunct of the transition's guard
+// that cannot fail at evaluation (no division, lookup, overflow, ...) and
+// does not need the innermost loop's variables (a conjunct using none, such
+// as `ME == PRIMARY`, is tested before all loops): the guard is pure, so
+// only the evaluation order changes, and the same bindings fire.
 #include "backends/cpp/CppGenImpl.h"
 
 namespace mommie::cppgen {
@@ -29,17 +33,89 @@ const char *cmpOp(ir::Op op) {
 }
 
 struct Check {
-  enum Kind { Issuer, Verifier, Auditor, Constraint, Quorum } kind;
+  enum Kind { Issuer, Verifier, Auditor, Constraint, Quorum, Guard } kind;
   size_t pattern;
-  size_t constraint = 0;
+  size_t constraint = 0; // Constraint: its index; Guard: the conjunct's
 };
 
+// Whether evaluating `e` can never raise an EvalError (well-typed `e`):
+// no arithmetic, lookup, partial builtin, call or KNOWN.
+bool cannotFail(const ir::Expr &e) {
+  using K = ir::ExprKind;
+  switch (e.kind) {
+  case K::IntLit:
+  case K::BoolLit:
+  case K::PrincipalLit:
+  case K::Me:
+  case K::NoneLit:
+  case K::Slot:
+  case K::StateVar:
+  case K::PrincipalSet:
+  case K::Field:
+  case K::TupleGet:
+  case K::Ite:
+  case K::SetLit:
+  case K::TupleCons:
+  case K::SomeCons:
+    break;
+  case K::Unary:
+    if (e.op != ir::Op::Not)
+      return false;
+    break;
+  case K::Binary:
+    switch (e.op) {
+    case ir::Op::Eq:
+    case ir::Op::Ne:
+    case ir::Op::Lt:
+    case ir::Op::Le:
+    case ir::Op::Gt:
+    case ir::Op::Ge:
+    case ir::Op::And:
+    case ir::Op::Or:
+    case ir::Op::Implies:
+    case ir::Op::In:
+    case ir::Op::NotIn:
+    case ir::Op::SubsetEq:
+      break;
+    default:
+      return false;
+    }
+    break;
+  case K::Builtin:
+    if (e.builtin != ir::Builtin::Card && e.builtin != ir::Builtin::Dom && e.builtin != ir::Builtin::Len &&
+        e.builtin != ir::Builtin::IsSome)
+      return false;
+    break;
+  default:
+    return false;
+  }
+  for (const auto &a : e.args)
+    if (!a || !cannotFail(*a))
+      return false;
+  return true;
+}
+
+void addConjuncts(const ir::Expr &e, std::vector<const ir::Expr *> &out) {
+  if (e.kind == ir::ExprKind::Binary && e.op == ir::Op::And && e.args.size() == 2 && e.args[0] && e.args[1]) {
+    addConjuncts(*e.args[0], out);
+    addConjuncts(*e.args[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+
 } // namespace
+
+std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e) {
+  std::vector<const ir::Expr *> out;
+  addConjuncts(e, out);
+  return out;
+}
 
 void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
                 const std::vector<int> &params,
                 const std::function<void(Out &, const char *)> &innermost, const char *failOutside,
-                const std::string &consumed) {
+                const std::string &consumed, const ir::Expr *guard) {
   using IK = ir::IssuerPattern::Kind;
   using PK = ir::PartyPattern::Kind;
   size_t n = pats.size();
@@ -52,6 +128,15 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     if (pats[i].issuer.kind == IK::Bind && pats[i].issuer.slot >= 0)
       level[pats[i].issuer.slot] = i + 1;
   }
+  // Whether `e` mentions a slot the loops bind.
+  auto usesBound = [&](const ir::Expr &e) {
+    std::set<int> refs;
+    collectSlots(e, refs);
+    for (int s : refs)
+      if (level.count(s))
+        return true;
+    return false;
+  };
   auto levelOf = [&](const ir::ExprPtr &e, size_t atLeast) {
     size_t l = atLeast;
     if (!e)
@@ -101,10 +186,47 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     }
   }
 
+  // Guard conjuncts that can move out of the innermost loop (the deepest
+  // level is n; the ones that stay are tested by `innermost`).
+  std::vector<const ir::Expr *> conj;
+  std::vector<bool> hoisted;
+  std::vector<const ir::Expr *> beforeLoops;
+  if (guard && (n > 0 || !params.empty())) {
+    conj = guardConjuncts(*guard);
+    hoisted.assign(conj.size(), false);
+    for (size_t k = 0; k < conj.size(); ++k) {
+      if (!cannotFail(*conj[k]))
+        continue;
+      if (!usesBound(*conj[k])) {
+        beforeLoops.push_back(conj[k]);
+        hoisted[k] = true;
+        continue;
+      }
+      size_t l = 0;
+      std::set<int> refs;
+      collectSlots(*conj[k], refs);
+      for (int s : refs) {
+        auto it = level.find(s);
+        if (it != level.end())
+          l = std::max(l, it->second);
+      }
+      if (l < n) {
+        checks[l].push_back({Check::Guard, 0, k});
+        hoisted[k] = true;
+      }
+    }
+  }
+  for (const ir::Expr *e : beforeLoops)
+    o.line("if (!" + cond(*e, c) + ") " + failOutside + " // guard conjunct without pattern variables");
+
   int loops = 0;
   bool consumedLoop = false;
   auto emitChecks = [&](size_t l) {
     for (const auto &ch : checks[l]) {
+      if (ch.kind == Check::Guard) {
+        o.line("if (!" + cond(*conj[ch.constraint], c) + ") continue; // guard conjunct");
+        continue;
+      }
       const auto &p = pats[ch.pattern];
       std::string st = "st" + std::to_string(ch.pattern);
       std::string msg = p.issuer.kind == IK::Quorum ? "m" + std::to_string(ch.pattern) : st + ".msg";
@@ -135,6 +257,8 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
                P.records[size_t(p.record)].fields[size_t(fc.field)].name);
         break;
       }
+      case Check::Guard:
+        break;
       case Check::Quorum: {
         const auto &set = P.principalSets[size_t(p.issuer.set)];
         std::string accept = "s.issuer >= " + std::to_string(set.first) + " && s.issuer < " +
@@ -244,6 +368,7 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     emitChecks(i + 1);
   }
   usedConsumed = consumedLoop;
+  guardHoisted = hoisted;
   innermost(o, loops ? "continue;" : failOutside);
   for (int i = 0; i < loops; ++i)
     o.close();

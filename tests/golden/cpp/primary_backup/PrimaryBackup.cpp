@@ -171,6 +171,8 @@ private:
     const ReplicaState &S = st_;
     (void)S;
     Replica_Assign_Frame F;
+    if (!(o::eq(o::P(me_), o::P(0))).asBool()) return false; // guard conjunct without pattern variables
+    if (!(o::lt(S.nextSeqNo, o::I(1))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedAssign_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
       if (consumedAssign_.test(k0)) continue; // its binding has fired
       const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
@@ -183,7 +185,7 @@ private:
         consumedAssign_.set(k0);
         continue;
       }
-      if (!(o::B((o::B((o::eq(o::P(me_), o::P(0))).asBool() && (o::eq((F.req).field(0), F.c)).asBool())).asBool() && (o::lt(S.nextSeqNo, o::I(1))).asBool())).asBool()) continue; // guard
+      if (!(o::eq((F.req).field(0), F.c)).asBool()) continue; // guard
       firedAssign_.insert(std::move(binding));
       consumedAssign_.set(k0);
       commitAssign(F, step);
@@ -217,6 +219,7 @@ private:
     const ReplicaState &S = st_;
     (void)S;
     Replica_Receive_Frame F;
+    if (!(o::ne(o::P(me_), o::P(0))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedReceive_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
       if (consumedReceive_.test(k0)) continue; // its binding has fired
       const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
@@ -229,7 +232,7 @@ private:
         consumedReceive_.set(k0);
         continue;
       }
-      if (!(o::B((o::ne(o::P(me_), o::P(0))).asBool() && (o::eq((F.req).field(0), F.c)).asBool())).asBool()) continue; // guard
+      if (!(o::eq((F.req).field(0), F.c)).asBool()) continue; // guard
       firedReceive_.insert(std::move(binding));
       consumedReceive_.set(k0);
       commitReceive(F, step);
@@ -478,9 +481,9 @@ private:
     const ClientState &S = st_;
     (void)S;
     Client_Send_Frame F;
+    if (!(o::lt(S.next, o::I(1))).asBool()) return false; // guard conjunct without pattern variables
     for (int64_t p0 = 0; p0 <= 1; ++p0) {
       F.op = o::I(p0);
-      if (!(o::lt(S.next, o::I(1))).asBool()) continue; // guard
       commitSend(F, step);
       return true;
     }

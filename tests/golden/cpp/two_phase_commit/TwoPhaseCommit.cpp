@@ -152,6 +152,7 @@ private:
     const CoordinatorState &S = st_;
     (void)S;
     Coordinator_Commit_Frame F;
+    if (!(o::eq(S.decision, o::I(0))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedCommit_.cursor(); k0 < pool().valuesOf(1).size(); ++k0) { // Vote
       if (consumedCommit_.test(k0)) continue; // its binding has fired
       const Value &m0 = pool().valuesOf(1)[k0];
@@ -164,7 +165,6 @@ private:
         consumedCommit_.set(k0);
         continue;
       }
-      if (!(o::eq(S.decision, o::I(0))).asBool()) continue; // guard
       firedCommit_.insert(std::move(binding));
       consumedCommit_.set(k0);
       commitCommit(F, step);
@@ -197,13 +197,13 @@ private:
     const CoordinatorState &S = st_;
     (void)S;
     Coordinator_Abort_Frame F;
+    if (!(o::eq(S.decision, o::I(0))).asBool()) return false; // guard conjunct without pattern variables
     for (rt::StmtId id0 : pool().byField(1, 1, o::B(false))) { // Vote with yes == ...
       const rt::Statement &st0 = pool().at(id0);
       F.v = st0.msg;
       if (!st0.verifiers.setContains(o::P(me_))) continue;
       Value binding = Value::tuple({F.v});
       if (firedAbort_.count(binding)) continue; // refraction
-      if (!(o::eq(S.decision, o::I(0))).asBool()) continue; // guard
       firedAbort_.insert(std::move(binding));
       commitAbort(F, step);
       return true;
@@ -437,6 +437,7 @@ private:
     const ParticipantState &S = st_;
     (void)S;
     Participant_Learn_Frame F;
+    if (!(o::eq(S.state, o::I(0))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedLearn_.cursor(); k0 < pool().ofType(2).size(); ++k0) { // Decision
       if (consumedLearn_.test(k0)) continue; // its binding has fired
       const rt::Statement &st0 = pool().at(pool().ofType(2)[k0]);
@@ -448,7 +449,6 @@ private:
         consumedLearn_.set(k0);
         continue;
       }
-      if (!(o::eq(S.state, o::I(0))).asBool()) continue; // guard
       firedLearn_.insert(std::move(binding));
       consumedLearn_.set(k0);
       commitLearn(F, step);
