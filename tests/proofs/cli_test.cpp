@@ -1,5 +1,7 @@
 // `mommie prove` end to end on the .mom programs of tests/proofs: exit
 // codes, verdict lines and the step named by a counterexample to induction.
+#include "CliRun.h"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -9,32 +11,9 @@
 
 namespace {
 
-struct CliRun {
-  int exit = -1;
-  std::string out;
-};
-
-CliRun mommie(const std::string &args) {
-  const char *bin = std::getenv("MOMMIE");
-  CliRun r;
-  if (!bin)
-    return r;
-  std::string cmd = "timeout 300 " + std::string(bin) + " " + args + " 2>&1";
-  FILE *f = popen(cmd.c_str(), "r");
-  if (!f)
-    return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0)
-    r.out.append(buf.data(), n);
-  int status = pclose(f);
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string src(const std::string &rel) {
-  return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
-}
+using proofs_test::CliRun;
+using proofs_test::mommie;
+using proofs_test::src;
 
 } // namespace
 

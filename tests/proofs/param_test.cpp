@@ -3,6 +3,8 @@
 // one-third rule are proved for all N (relative to the program's lemmas);
 // the variant without its lemma gets a counterexample to induction naming
 // the round; Z3 is honestly `unknown`.
+#include "CliRun.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,32 +15,10 @@
 
 namespace {
 
-struct CliRun {
-  int exit = -1;
-  std::string out;
-};
+using proofs_test::CliRun;
+using proofs_test::src;
 
-CliRun run(const std::string &args) {
-  const char *bin = std::getenv("MOMMIE");
-  CliRun r;
-  if (!bin)
-    return r;
-  std::string cmd = "timeout 600 " + std::string(bin) + " " + args + " 2>&1";
-  FILE *f = popen(cmd.c_str(), "r");
-  if (!f)
-    return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0)
-    r.out.append(buf.data(), n);
-  int status = pclose(f);
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string src(const std::string &rel) {
-  return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
-}
+CliRun run(const std::string &args) { return proofs_test::mommie(args, 600); }
 
 // verdict of (invariant, step) in a --json run, or "" if absent.
 std::string verdictOf(const nlohmann::json &j, const std::string &inv,
