@@ -411,28 +411,7 @@ Result generate(const ir::Program &program, const Options &options) {
   c.line("");
   c.line("const rt::ProgramInfo &programInfo();");
   c.line("");
-  // Functions.
-  for (const auto &f : P.funs) {
-    Ctx fc;
-    fc.slots = &f.slots;
-    fc.slotNames = frameNames(f.slots);
-    fc.hasState = false;
-    fc.hasPool = false;
-    fc.where = "fun " + f.name;
-    std::string params, fields;
-    for (size_t i = 0; i < f.params.size(); ++i)
-      params += (i ? ", " : "") + std::string("const Value &a") + std::to_string(i);
-    for (const auto &n : fc.slotNames)
-      fields += " Value " + n + ";";
-    c.line("// fun " + f.name);
-    c.open("[[maybe_unused]] static Value fn_" + cppIdent(f.name) + "(" + params + ") {");
-    c.line("struct {" + fields + " } F;");
-    for (size_t i = 0; i < f.params.size(); ++i)
-      c.line(g.slotRef(fc, f.params[i]) + " = a" + std::to_string(i) + ";");
-    c.line("return " + g.expr(*f.body, fc) + ";");
-    c.close();
-    c.line("");
-  }
+  emitFunctions(c, g, P);
   std::vector<std::string> classes;
   for (size_t r = 0; r < P.roles.size(); ++r) {
     const auto &role = P.roles[r];
@@ -492,6 +471,31 @@ Result generate(const ir::Program &program, const Options &options) {
   res.files.push_back({g.ns + ".h", h.text});
   res.files.push_back({g.ns + ".cpp", c.text});
   return res;
+}
+
+// One static C++ function per program `fun`, over its own frame.
+void emitFunctions(Out &c, Gen &g, const ir::Program &program) {
+  for (const auto &f : program.funs) {
+    Ctx fc;
+    fc.slots = &f.slots;
+    fc.slotNames = frameNames(f.slots);
+    fc.hasState = false;
+    fc.hasPool = false;
+    fc.where = "fun " + f.name;
+    std::string params, fields;
+    for (size_t i = 0; i < f.params.size(); ++i)
+      params += (i ? ", " : "") + std::string("const Value &a") + std::to_string(i);
+    for (const auto &n : fc.slotNames)
+      fields += " Value " + n + ";";
+    c.line("// fun " + f.name);
+    c.open("[[maybe_unused]] static Value fn_" + cppIdent(f.name) + "(" + params + ") {");
+    c.line("struct {" + fields + " } F;");
+    for (size_t i = 0; i < f.params.size(); ++i)
+      c.line(g.slotRef(fc, f.params[i]) + " = a" + std::to_string(i) + ";");
+    c.line("return " + g.expr(*f.body, fc) + ";");
+    c.close();
+    c.line("");
+  }
 }
 
 void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors) {

@@ -105,4 +105,8 @@ std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);
 // `accessors` is set).
 void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors);
 
+// The source part both generators share: `static Value fn_<name>(...)` for
+// every `fun` of the program.
+void emitFunctions(Out &c, Gen &g, const ir::Program &program);
+
 } // namespace mommie::cppgen

@@ -344,27 +344,7 @@ Result generateRounds(const ir::Program &program, const Options &options) {
   c.line("");
   c.line("const rt::RoundProgramInfo &programInfo();");
   c.line("");
-  for (const auto &f : P.funs) {
-    Ctx fc;
-    fc.slots = &f.slots;
-    fc.slotNames = frameNames(f.slots);
-    fc.hasState = false;
-    fc.hasPool = false;
-    fc.where = "fun " + f.name;
-    std::string params, fields;
-    for (size_t i = 0; i < f.params.size(); ++i)
-      params += (i ? ", " : "") + std::string("const Value &a") + std::to_string(i);
-    for (const auto &n : fc.slotNames)
-      fields += " Value " + n + ";";
-    c.line("// fun " + f.name);
-    c.open("[[maybe_unused]] static Value fn_" + cppIdent(f.name) + "(" + params + ") {");
-    c.line("struct {" + fields + " } F;");
-    for (size_t i = 0; i < f.params.size(); ++i)
-      c.line(g.slotRef(fc, f.params[i]) + " = a" + std::to_string(i) + ";");
-    c.line("return " + g.expr(*f.body, fc) + ";");
-    c.close();
-    c.line("");
-  }
+  emitFunctions(c, g, P);
   RoundsGen rg{g, P, role, phase, cppIdent(role.name), cppIdent(role.name) + "State"};
   rg.header(h);
   rg.stateMethods(c);
