@@ -213,6 +213,26 @@ bool Authenticator::openAny(int peer, const uint8_t *data, size_t size, std::vec
   return false;
 }
 
+// Whether statement `s`, received from `peer` in a frame of module `kind`,
+// may be accepted: `peer` issued it, its auditors are principals, and the
+// configuration carries it here by exactly that module (no downgrade).
+bool Authenticator::admits(int peer, const Statement &s, AuthKind kind, Reject &why) {
+  if (s.issuer != peer) {
+    why = Reject::WrongIssuer;
+    return false;
+  }
+  for (const auto &a : s.auditors.elems())
+    if (a.asPrincipal() < 0 || size_t(a.asPrincipal()) >= names_.size()) {
+      why = Reject::UnknownPrincipal;
+      return false;
+    }
+  if (carrier(s.issuer, me_, s.auditors) != kind) {
+    why = Reject::WrongModule;
+    return false;
+  }
+  return true;
+}
+
 bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
                                 std::vector<Statement> &out, Reject &why) {
   if (size == 0 || data[0] != FrameAuthBatch) {
@@ -247,19 +267,8 @@ bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
       why = Reject::BadFrame;
       return false;
     }
-    if (s.issuer != peer) {
-      why = Reject::WrongIssuer;
+    if (!admits(peer, s, AuthKind(kind), why))
       return false;
-    }
-    for (const auto &a : s.auditors.elems())
-      if (a.asPrincipal() < 0 || size_t(a.asPrincipal()) >= names_.size()) {
-        why = Reject::UnknownPrincipal;
-        return false;
-      }
-    if (carrier(s.issuer, me_, s.auditors) != AuthKind(kind)) {
-      why = Reject::WrongModule;
-      return false;
-    }
     body += s.key();
     out.push_back(std::move(s));
   }
@@ -342,19 +351,8 @@ bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &
     why = Reject::UnknownPrincipal;
     return false;
   }
-  if (out.issuer != peer) {
-    why = Reject::WrongIssuer;
+  if (!admits(peer, out, AuthKind(kind), why))
     return false;
-  }
-  for (const auto &a : out.auditors.elems())
-    if (a.asPrincipal() < 0 || size_t(a.asPrincipal()) >= names_.size()) {
-      why = Reject::UnknownPrincipal;
-      return false;
-    }
-  if (carrier(out.issuer, me_, out.auditors) != AuthKind(kind)) {
-    why = Reject::WrongModule;
-    return false;
-  }
   std::string stmt;
   if (AuthKind(kind) != AuthKind::Plaintext) {
     stmt = out.key();

@@ -107,6 +107,7 @@ private:
                  const uint8_t *tag, Reject &why) const;
   bool openAnyImpl(int peer, const uint8_t *data, size_t size, std::vector<Statement> &out,
                    Reject &why);
+  bool admits(int peer, const Statement &s, AuthKind kind, Reject &why);
   std::vector<uint8_t> signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
                                    const std::string &stmt) const;
   const DeployConfig &conf_;
