@@ -6,6 +6,8 @@
 #include "runtime/Auth.h"
 #include "runtime/Node.h"
 
+#include "../runtime/RuntimeTestUtil.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -197,20 +199,7 @@ TEST(Auth, GarbageAndTruncationNeverAuthenticate) {
 
 namespace {
 
-class Idle final : public RoleBase {
-public:
-  using RoleBase::RoleBase;
-  const char *roleName() const override { return "Idle"; }
-  size_t numTransitions() const override { return 0; }
-  const char *transitionName(size_t) const override { return "?"; }
-  bool refracted(size_t) const override { return false; }
-  bool fire(size_t, Step &) override { return false; }
-  std::string stateJson() const override { return "{}"; }
-  std::string stateDeltaJson() override { return "{}"; }
-  size_t numTimers() const override { return 0; }
-  const char *timerName(size_t) const override { return "?"; }
-  int64_t timerMs(size_t) const override { return 0; }
-};
+using rt_test::Idle;
 
 ProgramInfo info() {
   ProgramInfo p;

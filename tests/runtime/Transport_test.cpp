@@ -6,6 +6,8 @@
 
 #include "../e2e/E2eUtil.h"
 
+#include "RuntimeTestUtil.h"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -19,19 +21,7 @@ namespace {
 
 uint16_t freePort() { return uint16_t(e2e::freePorts(1)[0]); }
 
-// A raw client socket that speaks the frame format by hand.
-int dial(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
+using rt_test::dial;
 
 void sendFrame(int fd, const std::vector<uint8_t> &payload) {
   Writer w;
@@ -48,20 +38,7 @@ std::vector<uint8_t> hello(int me) {
 }
 
 // A minimal role: no transitions.
-class Idle final : public RoleBase {
-public:
-  using RoleBase::RoleBase;
-  const char *roleName() const override { return "Idle"; }
-  size_t numTransitions() const override { return 0; }
-  const char *transitionName(size_t) const override { return "?"; }
-  bool refracted(size_t) const override { return false; }
-  bool fire(size_t, Step &) override { return false; }
-  std::string stateJson() const override { return "{}"; }
-  std::string stateDeltaJson() override { return "{}"; }
-  size_t numTimers() const override { return 0; }
-  const char *timerName(size_t) const override { return "?"; }
-  int64_t timerMs(size_t) const override { return 0; }
-};
+using rt_test::Idle;
 
 ProgramInfo info() {
   ProgramInfo p;
