@@ -11,6 +11,7 @@
 // Exit 0 normally (a workload: every request completed), 1 after a
 // fail-stop or with failed requests, 2 on bad input.
 #include "runtime/Auth.h"
+#include "runtime/AuthSetup.h"
 #include "runtime/Digest.h"
 #include "runtime/Deploy.h"
 #include "runtime/Node.h"
@@ -139,36 +140,12 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     }
     hosts[size_t(p)] = h.endpoint;
   }
-  bool needKeys = false;
-  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
-    for (const auto &r : *rules)
-      for (const auto &m : r.modules) {
-        const AuthModuleInfo *mi = findAuthModule(m.name);
-        if (!mi || !mi->implemented) {
-          std::cerr << f.deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
-                    << " is not implemented by this runtime yet\n";
-          return 2;
-        }
-        needKeys = needKeys || mi->kind != AuthKind::Plaintext;
-      }
-  KeyStore keys;
-  keys.principal = f.id;
-  if (!f.keys.empty()) {
-    std::string kerr;
-    if (!KeyStore::load(f.keys, f.id, keys, kerr)) {
-      std::cerr << argv[0] << ": error: " << kerr << "\n";
-      return 2;
-    }
-  } else if (needKeys) {
-    return usage(argv[0], "the deploy file uses keyed modules: give --keys KEYDIR (mommie keygen)");
-  }
-  Authenticator auth(conf, info.principals, me, std::move(keys));
-  {
-    std::string kerr;
-    if (!auth.ready(kerr)) {
-      std::cerr << argv[0] << ": error: " << kerr << "\n";
-      return 2;
-    }
+  std::string authErr;
+  std::unique_ptr<Authenticator> auth =
+      makeAuthenticator(conf, f.deploy, info.principals, me, f.keys, authErr);
+  if (!auth) {
+    std::cerr << argv[0] << ": error: " << authErr << "\n";
+    return 2;
   }
 
   Logger log(f.id, level);
@@ -206,7 +183,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     return usage(argv[0], err);
   if (workload && !workload->bind(*node.role(), err))
     return usage(argv[0], err);
-  node.setAuth(&auth);
+  node.setAuth(auth.get());
   if (f.maxPerPeer > 0)
     node.setMaxPerIssuer(size_t(f.maxPerPeer));
   Transport transport(loop, me, hosts, log);
