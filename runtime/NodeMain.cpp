@@ -15,6 +15,7 @@
 #include "runtime/Digest.h"
 #include "runtime/Deploy.h"
 #include "runtime/Node.h"
+#include "runtime/NodeCommon.h"
 #include "runtime/Optimistic.h"
 #include "runtime/Transport.h"
 #include "runtime/Workload.h"
@@ -30,9 +31,6 @@ namespace mommie::rt {
 
 namespace {
 
-volatile std::sig_atomic_t StopRequested = 0;
-void onSignal(int) { StopRequested = 1; }
-
 struct Flags {
   std::string id, deploy, trace, logLevel = "info", keys, stats;
   int64_t runForMs = -1, quiescentMs = -1, maxPerPeer = -1;
@@ -40,15 +38,6 @@ struct Flags {
   bool json = false;
 };
 
-bool parseInt(const char *s, int64_t &out) {
-  char *end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(s, &end, 10);
-  if (errno || !end || *end || v < 0)
-    return false;
-  out = v;
-  return true;
-}
 
 int usage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
@@ -81,13 +70,13 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     } else if (a == "--keys" && value(f.keys)) {
     } else if (a == "--stats" && value(f.stats)) {
     } else if (a == "--max-per-peer" && value(v)) {
-      if (!parseInt(v.c_str(), f.maxPerPeer) || f.maxPerPeer < 1)
+      if (!parseCount(v.c_str(), f.maxPerPeer) || f.maxPerPeer < 1)
         return usage(argv[0], "bad --max-per-peer '" + v + "'");
     } else if (a == "--requests" && value(v)) {
-      if (!parseInt(v.c_str(), f.workload.requests))
+      if (!parseCount(v.c_str(), f.workload.requests))
         return usage(argv[0], "bad --requests '" + v + "'");
     } else if (a == "--concurrency" && value(v)) {
-      if (!parseInt(v.c_str(), f.workload.concurrency) || f.workload.concurrency < 1 ||
+      if (!parseCount(v.c_str(), f.workload.concurrency) || f.workload.concurrency < 1 ||
           f.workload.concurrency > 1000000)
         return usage(argv[0], "bad --concurrency '" + v + "'");
     } else if (a == "--request-transition" && value(f.workload.requestTransition)) {
@@ -96,10 +85,10 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
       f.json = true;
     } else if (a == "--log-level" && value(f.logLevel)) {
     } else if (a == "--run-for" && value(v)) {
-      if (!parseInt(v.c_str(), f.runForMs))
+      if (!parseCount(v.c_str(), f.runForMs))
         return usage(argv[0], "bad --run-for '" + v + "'");
     } else if (a == "--exit-when-quiescent" && value(v)) {
-      if (!parseInt(v.c_str(), f.quiescentMs))
+      if (!parseCount(v.c_str(), f.quiescentMs))
         return usage(argv[0], "bad --exit-when-quiescent '" + v + "'");
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
@@ -196,8 +185,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   if (trace.isOpen())
     node.setTrace(&trace);
 
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
+  installStopSignals();
   std::signal(SIGPIPE, SIG_IGN);
   TimePoint start = EventLoop::now();
   log.info("started", {{"role", node.role()->roleName()}, {"program", info.name}});
@@ -212,7 +200,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
       log.warn("workload_stalled", {{"why", "the program issues no more requests (a bound such as NumReq "
                                             "below --requests?)"},
                                     {"completed", std::to_string(workload->completed())}});
-    if (StopRequested || node.failed() || quiet || workloadOver ||
+    if (stopRequested() || node.failed() || quiet || workloadOver ||
         (f.runForMs >= 0 && now - start >= Millis(f.runForMs))) {
       loop.stop();
       return;

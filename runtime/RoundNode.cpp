@@ -7,6 +7,7 @@
 #include "runtime/Deploy.h"
 #include "runtime/EventLoop.h"
 #include "runtime/Log.h"
+#include "runtime/NodeCommon.h"
 #include "runtime/Trace.h"
 #include "runtime/Transport.h"
 
@@ -78,19 +79,6 @@ void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &
 }
 
 namespace {
-
-volatile std::sig_atomic_t StopRequested = 0;
-void onSignal(int) { StopRequested = 1; }
-
-bool parseInt(const char *s, int64_t &out) {
-  char *end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(s, &end, 10);
-  if (errno || !end || *end || v < 0)
-    return false;
-  out = v;
-  return true;
-}
 
 int usage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
@@ -198,7 +186,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     };
     auto number = [&](int64_t &out) {
       std::string v;
-      return value(v) && parseInt(v.c_str(), out);
+      return value(v) && parseCount(v.c_str(), out);
     };
     if (a == "--id" && value(id)) {
     } else if (a == "--deploy" && value(deploy)) {
@@ -320,8 +308,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       env.guarded([&] { engine.onMessage(peer, round, std::move(payload)); });
   });
 
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
+  installStopSignals();
   std::signal(SIGPIPE, SIG_IGN);
   TimePoint start = EventLoop::now();
   log.info("started", {{"role", program->roleName()}, {"program", info.name}});
@@ -332,7 +319,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     if (engine.done() && doneAtUs < 0)
       doneAtUs = env.nowUs();
     bool lingered = doneAtUs >= 0 && env.nowUs() - doneAtUs >= lingerMs * 1000;
-    if (StopRequested || env.failed || lingered || (runForMs >= 0 && now - start >= Millis(runForMs))) {
+    if (stopRequested() || env.failed || lingered || (runForMs >= 0 && now - start >= Millis(runForMs))) {
       loop.stop();
       return;
     }
