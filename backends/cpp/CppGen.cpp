@@ -132,33 +132,7 @@ struct RoleGen {
     o.line("public:");
     ++o.indent;
     o.open("explicit " + cls + "(rt::Node &node) : rt::RoleBase(node), me_(node.me()) {");
-    for (size_t i = 0; i < role.vars.size(); ++i) {
-      const auto &v = role.vars[i];
-      Ctx c;
-      c.role = index;
-      c.slots = &v.slots;
-      c.slotNames = frameNames(v.slots);
-      c.hasState = false;
-      c.where = role.name + "." + v.name;
-      std::string fields;
-      for (const auto &n : c.slotNames)
-        fields += " Value " + n + ";";
-      o.open("{ // " + v.name);
-      o.line("struct {" + fields + " } F;");
-      o.line("(void)F;");
-      if (v.init) {
-        o.line("st_." + cppIdent(v.name) + " = " + g.expr(*v.init, c) + ";");
-      } else if (v.initSet) {
-        o.line("// `in S`: the checker explores every element; a node takes element me % |S|.");
-        o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");
-        o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial choice for " + v.name + "\");");
-        o.line("st_." + cppIdent(v.name) + " = o::members(choices)[size_t(me_) % choices.size()];");
-      } else {
-        g.error(v.loc, "a role variable without an initial value cannot run in a node");
-      }
-      o.line("checkVar(st_." + cppIdent(v.name) + ", " + std::to_string(i) + ");");
-      o.close();
-    }
+    emitVarInits(o, g, role, index);
     o.close();
     o.line("const char *roleName() const override { return " + quote(role.name) + "; }");
     o.line("size_t numTransitions() const override { return " + std::to_string(role.transitions.size()) + "; }");
@@ -471,6 +445,38 @@ Result generate(const ir::Program &program, const Options &options) {
   res.files.push_back({g.ns + ".h", h.text});
   res.files.push_back({g.ns + ".cpp", c.text});
   return res;
+}
+
+// The statements that give each role variable its initial value (one
+// block per variable, over the variable's own frame), then check its type.
+void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex) {
+  for (size_t i = 0; i < role.vars.size(); ++i) {
+    const auto &v = role.vars[i];
+    Ctx c;
+    c.role = roleIndex;
+    c.slots = &v.slots;
+    c.slotNames = frameNames(v.slots);
+    c.hasState = false;
+    c.where = role.name + "." + v.name;
+    std::string fields;
+    for (const auto &n : c.slotNames)
+      fields += " Value " + n + ";";
+    o.open("{ // " + v.name);
+    o.line("struct {" + fields + " } F;");
+    o.line("(void)F;");
+    if (v.init) {
+      o.line("st_." + cppIdent(v.name) + " = " + g.expr(*v.init, c) + ";");
+    } else if (v.initSet) {
+      o.line("// `in S`: the checker explores every element; a node takes element me % |S|.");
+      o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");
+      o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial choice for " + v.name + "\");");
+      o.line("st_." + cppIdent(v.name) + " = o::members(choices)[size_t(me_) % choices.size()];");
+    } else {
+      g.error(v.loc, "a role variable without an initial value cannot run in a node");
+    }
+    o.line("checkVar(st_." + cppIdent(v.name) + ", " + std::to_string(i) + ");");
+    o.close();
+  }
 }
 
 // One static C++ function per program `fun`, over its own frame.

@@ -109,4 +109,7 @@ void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors
 // every `fun` of the program.
 void emitFunctions(Out &c, Gen &g, const ir::Program &program);
 
+// The initialization of a role's variables, in the generated constructor.
+void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex);
+
 } // namespace mommie::cppgen

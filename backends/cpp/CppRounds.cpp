@@ -97,33 +97,7 @@ struct RoundsGen {
 
   void ctor(Out &o) {
     o.open("explicit " + cls + "(int me) : me_(me) {");
-    for (size_t i = 0; i < role.vars.size(); ++i) {
-      const auto &v = role.vars[i];
-      Ctx c;
-      c.role = 0;
-      c.slots = &v.slots;
-      c.slotNames = frameNames(v.slots);
-      c.hasState = false;
-      c.where = role.name + "." + v.name;
-      std::string fields;
-      for (const auto &n : c.slotNames)
-        fields += " Value " + n + ";";
-      o.open("{ // " + v.name);
-      o.line("struct {" + fields + " } F;");
-      o.line("(void)F;");
-      if (v.init) {
-        o.line("st_." + cppIdent(v.name) + " = " + g.expr(*v.init, c) + ";");
-      } else if (v.initSet) {
-        o.line("// `in S`: the checker explores every element; a node takes element me % |S|.");
-        o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");
-        o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial choice for " + v.name + "\");");
-        o.line("st_." + cppIdent(v.name) + " = o::members(choices)[size_t(me_) % choices.size()];");
-      } else {
-        g.error(v.loc, "a role variable without an initial value cannot run in a node");
-      }
-      o.line("checkVar(st_." + cppIdent(v.name) + ", " + std::to_string(i) + ");");
-      o.close();
-    }
+    emitVarInits(o, g, role, 0);
     o.close();
   }
 
