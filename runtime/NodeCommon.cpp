@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <iostream>
 
 namespace mommie::rt {
 
@@ -19,6 +20,29 @@ bool parseCount(const char *s, int64_t &out) {
   if (errno || !end || *end || v < 0)
     return false;
   out = v;
+  return true;
+}
+
+bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &principals,
+                    DeployConfig &conf, std::vector<Endpoint> &hosts) {
+  std::vector<DeployError> errors;
+  if (!loadDeployFile(path, conf, errors)) {
+    for (const auto &e : errors)
+      std::cerr << path << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+    return false;
+  }
+  hosts.assign(principals.size(), Endpoint{});
+  for (const auto &h : conf.hosts) {
+    int p = -1;
+    for (size_t q = 0; q < principals.size(); ++q)
+      if (principals[q] == h.principal)
+        p = int(q);
+    if (p < 0) {
+      std::cerr << path << ":" << h.line << ":1: error: unknown principal '" << h.principal << "'\n";
+      return false;
+    }
+    hosts[size_t(p)] = h.endpoint;
+  }
   return true;
 }
 

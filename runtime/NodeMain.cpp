@@ -110,25 +110,9 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     return usage(argv[0], "unknown principal '" + f.id + "'");
 
   DeployConfig conf;
-  std::vector<DeployError> errors;
-  if (!loadDeployFile(f.deploy, conf, errors)) {
-    for (const auto &e : errors)
-      std::cerr << f.deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+  std::vector<Endpoint> hosts;
+  if (!loadNodeDeploy(f.deploy, info.principals, conf, hosts))
     return 2;
-  }
-  std::vector<Endpoint> hosts(info.principals.size());
-  for (const auto &h : conf.hosts) {
-    int p = -1;
-    for (size_t q = 0; q < info.principals.size(); ++q)
-      if (info.principals[q] == h.principal)
-        p = int(q);
-    if (p < 0) {
-      std::cerr << f.deploy << ":" << h.line << ":1: error: unknown principal '" << h.principal
-                << "'\n";
-      return 2;
-    }
-    hosts[size_t(p)] = h.endpoint;
-  }
   std::string authErr;
   std::unique_ptr<Authenticator> auth =
       makeAuthenticator(conf, f.deploy, info.principals, me, f.keys, authErr);

@@ -220,24 +220,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     return usage(argv[0], "unknown principal or one that runs no round program '" + id + "'");
 
   DeployConfig conf;
-  std::vector<DeployError> errors;
-  if (!loadDeployFile(deploy, conf, errors)) {
-    for (const auto &e : errors)
-      std::cerr << deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+  std::vector<Endpoint> hosts;
+  if (!loadNodeDeploy(deploy, info.principals, conf, hosts))
     return 2;
-  }
-  std::vector<Endpoint> hosts(info.principals.size());
-  for (const auto &h : conf.hosts) {
-    int p = -1;
-    for (size_t q = 0; q < info.principals.size(); ++q)
-      if (info.principals[q] == h.principal)
-        p = int(q);
-    if (p < 0) {
-      std::cerr << deploy << ":" << h.line << ":1: error: unknown principal '" << h.principal << "'\n";
-      return 2;
-    }
-    hosts[size_t(p)] = h.endpoint;
-  }
   std::string authErr;
   std::unique_ptr<Authenticator> auth = makeAuthenticator(conf, deploy, info.principals, me, keysDir, authErr);
   if (!auth) {
