@@ -152,10 +152,18 @@ int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs, int b
   return decided;
 }
 
+// Phases for the runs that assert every node decides. A phase decides when
+// its coordinator (or, for OneThirdRule, every process) hears a majority
+// before its 50 ms timeouts expire; on a loaded CI machine a node may be
+// descheduled for longer than that or start late, so a single phase can
+// fail. Later phases decide the same value (agreement), so more phases make
+// termination robust without weakening what is checked.
+constexpr int LivePhases = 8;
+
 } // namespace
 
 TEST(RoundsE2E, OneThirdRule3) {
-  Cluster c = build("one_third_rule.mom", 3, 4, "otr3");
+  Cluster c = build("one_third_rule.mom", 3, LivePhases, "otr3");
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 3);
 }
@@ -180,13 +188,13 @@ TEST(RoundsE2E, OneThirdRule5WithACrash) {
 }
 
 TEST(RoundsE2E, LastVoting3) {
-  Cluster c = build("last_voting.mom", 3, 3, "lv3");
+  Cluster c = build("last_voting.mom", 3, LivePhases, "lv3");
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 3);
 }
 
 TEST(RoundsE2E, LastVoting5) {
-  Cluster c = build("last_voting.mom", 5, 3, "lv5");
+  Cluster c = build("last_voting.mom", 5, LivePhases, "lv5");
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 5);
 }
@@ -209,7 +217,7 @@ TEST(RoundsE2E, OneThirdRule7) {
 }
 
 TEST(RoundsE2E, LastVoting7) {
-  Cluster c = build("last_voting.mom", 7, 3, "lv7");
+  Cluster c = build("last_voting.mom", 7, LivePhases, "lv7");
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 7);
 }
@@ -267,7 +275,7 @@ TEST(RoundsE2E, AgreementUnderSeededLoss) {
 // A tampered trace is caught at the tampered round: P1's estimate after
 // some round is changed to a value the model does not compute.
 TEST(RoundsE2E, ConformRejectsTamperedTrace) {
-  Cluster c = build("last_voting.mom", 3, 3, "tamper");
+  Cluster c = build("last_voting.mom", 3, LivePhases, "tamper");
   ASSERT_FALSE(c.bin.empty());
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 3);
   std::ifstream in(c.dir + "/P1.jsonl");
