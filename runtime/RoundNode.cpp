@@ -4,6 +4,7 @@
 #include "runtime/RoundNode.h"
 
 #include "runtime/AuthSetup.h"
+#include "runtime/KvReplica.h"
 #include "runtime/Deploy.h"
 #include "runtime/EventLoop.h"
 #include "runtime/Log.h"
@@ -174,6 +175,12 @@ private:
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (argc > 1 && std::string(argv[1]) == "--sim")
     return roundSimMain(argc, argv, info);
+  // The replicated KV store on this program and its load generator
+  // (runtime/KvReplica.h).
+  if (argc > 1 && std::string(argv[1]) == "--kv")
+    return kvNodeMain(argc, argv, info);
+  if (argc > 1 && std::string(argv[1]) == "--kv-load")
+    return kvLoadMain(argc, argv);
   std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath;
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   for (int i = 1; i < argc; ++i) {
