@@ -1,0 +1,246 @@
+// The KV store's load generator: `BIN --kv-load ...` (any round node
+// binary; see KvNode.cpp for the client protocol).
+//
+//   BIN --kv-load --servers 127.0.0.1:7000,127.0.0.1:7001 [--requests N]
+//       [--concurrency C] [--value-size B] [--key-space K] [--client-id X]
+//       [--max-seconds S] [--json]
+//
+// One connection, to the first server that accepts it; at most C puts
+// outstanding (keys "k<seq mod K>", values of B bytes) until N completed
+// or S seconds passed. A put completes with its reply (its batch was
+// applied by that replica). If the connection fails, the next server is
+// tried and every outstanding put is sent again (replicas apply a
+// (client, seq) once). Prints one line: completed, failed, seconds, req/s,
+// MB/s (value bytes, 10^6), p50/p99 latency; with --json one JSON object.
+// Exit 0 if all N completed, 1 otherwise, 2 on bad flags.
+#include "runtime/KvReplica.h"
+
+#include "runtime/NodeCommon.h"
+#include "runtime/Wire.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace mommie::rt {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+int loadUsage(const char *argv0, const std::string &why) {
+  std::cerr << argv0 << ": error: " << why << "\n"
+            << "usage: " << argv0
+            << " --kv-load --servers HOST:PORT[,HOST:PORT...] [--requests N] [--concurrency C] "
+               "[--value-size B] [--key-space K] [--client-id X] [--max-seconds S] [--json]\n";
+  return 2;
+}
+
+int dial(const std::pair<std::string, int> &ep) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(ep.second));
+  if (inet_pton(AF_INET, ep.first.c_str(), &a.sin_addr) != 1 ||
+      ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+} // namespace
+
+int kvLoadMain(int argc, char **argv) {
+  std::vector<std::pair<std::string, int>> servers;
+  int64_t requests = 1000, concurrency = 64, valueSize = 1024, keySpace = 1000, clientId = 1,
+          maxSeconds = 60;
+  bool json = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto number = [&](int64_t &out) { return i + 1 < argc && parseCount(argv[++i], out); };
+    if (a == "--kv-load") {
+    } else if (a == "--servers" && i + 1 < argc) {
+      std::string list = argv[++i];
+      size_t at = 0;
+      while (at <= list.size()) {
+        size_t comma = list.find(',', at);
+        std::string ep = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        size_t colon = ep.rfind(':');
+        int64_t port = 0;
+        if (colon == std::string::npos || !parseCount(ep.c_str() + colon + 1, port) || port <= 0 || port > 65535)
+          return loadUsage(argv[0], "bad server '" + ep + "'");
+        servers.emplace_back(ep.substr(0, colon), int(port));
+        if (comma == std::string::npos)
+          break;
+        at = comma + 1;
+      }
+    } else if (a == "--requests" && number(requests)) {
+    } else if (a == "--concurrency" && number(concurrency) && concurrency > 0) {
+    } else if (a == "--value-size" && number(valueSize) && valueSize <= (512 << 10)) {
+    } else if (a == "--key-space" && number(keySpace) && keySpace > 0) {
+    } else if (a == "--client-id" && number(clientId)) {
+    } else if (a == "--max-seconds" && number(maxSeconds)) {
+    } else if (a == "--json") {
+      json = true;
+    } else {
+      return loadUsage(argv[0], "unknown, incomplete or bad option '" + a + "'");
+    }
+  }
+  if (servers.empty())
+    return loadUsage(argv[0], "--servers is required");
+
+  auto t0 = SteadyClock::now();
+  auto deadline = t0 + std::chrono::seconds(maxSeconds);
+  std::map<uint64_t, SteadyClock::time_point> outstanding; // seq -> first send
+  std::vector<double> latMs;
+  latMs.reserve(size_t(requests));
+  uint64_t nextSeq = 0, completed = 0, resent = 0, failovers = 0;
+  std::string value(size_t(valueSize), 'v');
+  for (int64_t i = 0; i < valueSize; ++i)
+    value[size_t(i)] = char('a' + (i * 7 + clientId) % 26);
+  size_t server = 0;
+  int fd = -1;
+  std::string out, in;
+
+  auto frame = [&](uint64_t seq) {
+    Writer w;
+    w.u8(1);
+    w.varint(uint64_t(clientId));
+    w.varint(seq);
+    w.str("k" + std::to_string(seq % uint64_t(keySpace)));
+    w.str(value);
+    Writer f;
+    f.u32be(uint32_t(w.buffer().size()));
+    f.bytes(w.buffer().data(), w.buffer().size());
+    out.append(f.buffer().begin(), f.buffer().end());
+  };
+  auto connectSome = [&]() {
+    // Tries every server once, from the current one, then backs off.
+    for (size_t k = 0; k < servers.size() && fd < 0; ++k) {
+      fd = dial(servers[server]);
+      if (fd < 0)
+        server = (server + 1) % servers.size();
+    }
+    if (fd < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return;
+    }
+    out.clear();
+    in.clear();
+    for (const auto &[seq, t] : outstanding) { // the new server gets them all
+      frame(seq);
+      ++resent;
+    }
+  };
+  auto fail = [&]() {
+    ::close(fd);
+    fd = -1;
+    server = (server + 1) % servers.size();
+    ++failovers;
+  };
+
+  while (int64_t(completed) < requests && SteadyClock::now() < deadline) {
+    if (fd < 0) {
+      connectSome();
+      continue;
+    }
+    while (int64_t(outstanding.size()) < concurrency && int64_t(nextSeq) < requests) {
+      outstanding[nextSeq] = SteadyClock::now();
+      frame(nextSeq++);
+    }
+    pollfd p{fd, short(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
+    int rc = ::poll(&p, 1, 100);
+    if (rc < 0 && errno != EINTR)
+      break;
+    if (rc <= 0)
+      continue;
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+      fail();
+      continue;
+    }
+    if ((p.revents & POLLOUT) && !out.empty()) {
+      ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0)
+        out.erase(0, size_t(n));
+      else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        fail();
+        continue;
+      }
+    }
+    if (p.revents & POLLIN) {
+      char buf[65536];
+      ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        fail();
+        continue;
+      }
+      if (n > 0)
+        in.append(buf, size_t(n));
+      size_t at = 0;
+      while (in.size() - at >= 4) {
+        Reader h(reinterpret_cast<const uint8_t *>(in.data() + at), 4);
+        uint32_t len = h.u32be();
+        if (in.size() - at - 4 < len)
+          break;
+        Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), len);
+        at += 4 + len;
+        uint8_t type = r.u8();
+        uint64_t client = r.varint(), seq = r.varint();
+        r.varint(); // slot
+        if (!r.ok() || type != 2 || client != uint64_t(clientId))
+          continue;
+        auto it = outstanding.find(seq);
+        if (it == outstanding.end()) // a reply to a resent put
+          continue;
+        latMs.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - it->second).count());
+        outstanding.erase(it);
+        ++completed;
+      }
+      in.erase(0, at);
+    }
+  }
+  if (fd >= 0)
+    ::close(fd);
+  double secs = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  std::sort(latMs.begin(), latMs.end());
+  auto pct = [&](double q) { return latMs.empty() ? 0.0 : latMs[std::min(latMs.size() - 1, size_t(q * latMs.size()))]; };
+  uint64_t failed = uint64_t(requests) - completed;
+  double reqs = secs > 0 ? completed / secs : 0, mbs = secs > 0 ? completed * double(valueSize) / secs / 1e6 : 0;
+  char line[512];
+  if (json)
+    std::snprintf(line, sizeof line,
+                  "{\"completed\":%llu,\"failed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,\"mb_per_s\":%.2f,"
+                  "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"concurrency\":%lld,\"value_size\":%lld,\"resent\":%llu,"
+                  "\"failovers\":%llu}\n",
+                  (unsigned long long)completed, (unsigned long long)failed, secs, reqs, mbs, pct(0.5), pct(0.99),
+                  (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
+                  (unsigned long long)failovers);
+  else
+    std::snprintf(line, sizeof line,
+                  "kv-load: %llu completed, %llu failed in %.3f s: %.1f req/s, %.2f MB/s, latency p50 %.3f ms, "
+                  "p99 %.3f ms (concurrency %lld, %lld-byte values, %llu resent, %llu failovers)\n",
+                  (unsigned long long)completed, (unsigned long long)failed, secs, reqs, mbs, pct(0.5), pct(0.99),
+                  (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
+                  (unsigned long long)failovers);
+  std::fputs(line, stdout);
+  std::fflush(stdout);
+  return failed == 0 ? 0 : 1;
+}
+
+} // namespace mommie::rt
