@@ -676,6 +676,24 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
 
 } // namespace
 
+ConformResult bestReplay(const std::vector<State> &inits,
+                         const std::function<ConformResult(const State &)> &replay,
+                         const std::string &noInit) {
+  ConformResult best;
+  best.message = noInit;
+  bool have = false;
+  for (const auto &init : inits) {
+    ConformResult r = replay(init);
+    if (r.ok)
+      return r;
+    if (!have || (!r.invariant.empty() && best.invariant.empty()) ||
+        (r.invariant.empty() == best.invariant.empty() && r.records > best.records))
+      best = r;
+    have = true;
+  }
+  return best;
+}
+
 ConformResult conformTraces(const ir::Program &program, const std::vector<TraceRecord> &records,
                             const ConformOptions &options) {
   ConformResult res;
@@ -726,20 +744,9 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
       if (inits.size() < options.maxInits)
         inits.push_back(std::move(s));
     });
-    bool have = false;
-    for (const auto &init : inits) {
-      ConformResult r = replayFrom(layout, gen, init, nodes, options);
-      if (r.ok)
-        return r;
-      // A run that conforms up to an invariant violation is the verdict;
-      // otherwise the mismatch that got furthest.
-      if (!have || (!r.invariant.empty() && res.invariant.empty()) ||
-          (r.invariant.empty() == res.invariant.empty() && r.records > res.records))
-        res = r;
-      have = true;
-    }
-    if (!have)
-      res.message = "the program has no initial state";
+    return bestReplay(
+        inits, [&](const State &init) { return replayFrom(layout, gen, init, nodes, options); },
+        "the program has no initial state");
   } catch (const EvalError &e) {
     res.ok = false;
     res.message = std::string("cannot replay this program: ") + e.what();

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -76,6 +77,14 @@ struct TraceRecord {
   size_t line = 0;
   nlohmann::json j;
 };
+
+// Runs `replay` from each of `inits` and returns the first run that
+// conforms; otherwise the most telling failure: an invariant violation
+// over a mismatch, then the run that conformed furthest. `noInit` is the
+// message when `inits` is empty.
+ConformResult bestReplay(const std::vector<State> &inits,
+                         const std::function<ConformResult(const State &)> &replay,
+                         const std::string &noInit);
 
 // Replays the records (any order across nodes; each node's records in
 // file order) from the first Init state under which they all conform (or

@@ -293,20 +293,10 @@ ConformResult conformRoundTraces(const ir::Program &program, const std::vector<T
           return;
       inits.push_back(std::move(s));
     });
-    bool have = false;
-    for (const auto &init : inits) {
-      ConformResult r = replayRounds(layout, gen, init, nodes, options);
-      if (r.ok)
-        return r;
-      if (!have || (!r.invariant.empty() && res.invariant.empty()) ||
-          (r.invariant.empty() == res.invariant.empty() && r.records > res.records))
-        res = r;
-      have = true;
-    }
-    if (!have)
-      res.message = options.byzantine.empty()
-                        ? "the program has no initial state"
-                        : "the program has no initial state with exactly these Byzantine principals";
+    return checker::bestReplay(
+        inits, [&](const State &init) { return replayRounds(layout, gen, init, nodes, options); },
+        options.byzantine.empty() ? "the program has no initial state"
+                                  : "the program has no initial state with exactly these Byzantine principals");
   } catch (const checker::EvalError &e) {
     res.ok = false;
     res.message = std::string("cannot replay this program: ") + e.what();
