@@ -13,32 +13,6 @@ using namespace ast;
 
 namespace {
 
-const char *binOpText(BinOp op) {
-  switch (op) {
-  case BinOp::Implies: return "=>";
-  case BinOp::Or: return "||";
-  case BinOp::And: return "&&";
-  case BinOp::Eq: return "==";
-  case BinOp::Ne: return "!=";
-  case BinOp::Lt: return "<";
-  case BinOp::Le: return "<=";
-  case BinOp::Gt: return ">";
-  case BinOp::Ge: return ">=";
-  case BinOp::In: return "in";
-  case BinOp::NotIn: return "notin";
-  case BinOp::SubsetEq: return "subseteq";
-  case BinOp::Union: return "union";
-  case BinOp::Diff: return "\\";
-  case BinOp::Inter: return "inter";
-  case BinOp::Add: return "+";
-  case BinOp::Sub: return "-";
-  case BinOp::Mul: return "*";
-  case BinOp::Div: return "/";
-  case BinOp::Mod: return "%";
-  }
-  return "?";
-}
-
 int binPrec(BinOp op) {
   switch (op) {
   case BinOp::Implies: return 2;
@@ -450,6 +424,32 @@ std::string printProgram(const Program &p) {
   for (const Decl &d : p.decls)
     pr.decl(d);
   return pr.out;
+}
+
+const char *binOpText(BinOp op) {
+  switch (op) {
+  case BinOp::Implies: return "=>";
+  case BinOp::Or: return "||";
+  case BinOp::And: return "&&";
+  case BinOp::Eq: return "==";
+  case BinOp::Ne: return "!=";
+  case BinOp::Lt: return "<";
+  case BinOp::Le: return "<=";
+  case BinOp::Gt: return ">";
+  case BinOp::Ge: return ">=";
+  case BinOp::In: return "in";
+  case BinOp::NotIn: return "notin";
+  case BinOp::SubsetEq: return "subseteq";
+  case BinOp::Union: return "union";
+  case BinOp::Diff: return "\\";
+  case BinOp::Inter: return "inter";
+  case BinOp::Add: return "+";
+  case BinOp::Sub: return "-";
+  case BinOp::Mul: return "*";
+  case BinOp::Div: return "/";
+  case BinOp::Mod: return "%";
+  }
+  return "?";
 }
 
 } // namespace mommie::frontend

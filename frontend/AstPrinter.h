@@ -16,6 +16,8 @@ std::string printExpr(const ast::Expr &e);
 std::string printType(const ast::Type &t);
 std::string printPattern(const ast::Pattern &p);
 std::string printTemporal(const ast::Temporal &t);
+// The source spelling of a binary operator ("=>", "subseteq", ...).
+const char *binOpText(ast::BinOp op);
 
 // Structural equality ignoring every `loc`.
 bool astEqual(const ast::Program &a, const ast::Program &b);

@@ -1,5 +1,6 @@
 // Sema: the expression dispatcher, operators, conditionals, literals, sets,
 // comprehensions and quantifiers.
+#include "frontend/AstPrinter.h"
 #include "frontend/Lower.h"
 #include "frontend/Sema.h"
 #include "frontend/Types.h"
@@ -12,32 +13,6 @@ using ast::BinOp;
 using ast::ExprKind;
 using ir::TypeKind;
 using ir::TypeRef;
-
-static const char *binOpName(BinOp op) {
-  switch (op) {
-  case BinOp::Implies: return "=>";
-  case BinOp::Or: return "||";
-  case BinOp::And: return "&&";
-  case BinOp::Eq: return "==";
-  case BinOp::Ne: return "!=";
-  case BinOp::Lt: return "<";
-  case BinOp::Le: return "<=";
-  case BinOp::Gt: return ">";
-  case BinOp::Ge: return ">=";
-  case BinOp::In: return "in";
-  case BinOp::NotIn: return "notin";
-  case BinOp::SubsetEq: return "subseteq";
-  case BinOp::Union: return "union";
-  case BinOp::Diff: return "\\";
-  case BinOp::Inter: return "inter";
-  case BinOp::Add: return "+";
-  case BinOp::Sub: return "-";
-  case BinOp::Mul: return "*";
-  case BinOp::Div: return "/";
-  case BinOp::Mod: return "%";
-  }
-  return "?";
-}
 
 // Literals whose type comes from the context (`none`, `{}`, `<<>>`).
 static bool needsContext(const ast::Expr &e) {
@@ -270,7 +245,7 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
     return nullptr;
   const ast::Expr &l = *e.args[0], &r = *e.args[1];
   ir::Op op = lower::binOp((int)e.binOp);
-  std::string opName = fmt::format("operand of '{}'", binOpName(e.binOp));
+  std::string opName = fmt::format("operand of '{}'", binOpText(e.binOp));
   switch (e.binOp) {
   case BinOp::And:
   case BinOp::Or:
@@ -327,7 +302,7 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
     auto s = expr(r, ctx);
     if (s && s->type->kind != TypeKind::Set) {
       error(r.loc, fmt::format("right operand of '{}' must be a set, not {}",
-                               binOpName(e.binOp), typeStr(s->type)));
+                               binOpText(e.binOp), typeStr(s->type)));
       s = nullptr;
     }
     auto a = expr(l, ctx, s ? s->type->args[0] : nullptr);
@@ -356,13 +331,13 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
       return nullptr;
     if (a->type->kind != TypeKind::Set || b->type->kind != TypeKind::Set) {
       error(e.loc, fmt::format("operands of '{}' must be sets, not {} and {}",
-                               binOpName(e.binOp), typeStr(a->type), typeStr(b->type)));
+                               binOpText(e.binOp), typeStr(a->type), typeStr(b->type)));
       return nullptr;
     }
     auto j = joinTypes(a->type, b->type);
     if (!j) {
       error(e.loc, fmt::format("operands of '{}' have incompatible types {} and {}",
-                               binOpName(e.binOp), typeStr(a->type), typeStr(b->type)));
+                               binOpText(e.binOp), typeStr(a->type), typeStr(b->type)));
       return nullptr;
     }
     return lower::binary(op, a, b, e.binOp == BinOp::SubsetEq ? boolType() : j, e.loc);
