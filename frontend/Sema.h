@@ -112,6 +112,12 @@ private:
   ir::ExprPtr builtinCall(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
   ir::ExprPtr recordCons(const ast::Expr &e, ExprCtx &ctx, int record);
   ir::ExprPtr setExpr(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
+  // The elements of a set or sequence literal, each checked against `want`
+  // (or, with `contextFromEarlier` and no `want`, against the join of the
+  // earlier ones), and their joined type. False after an error.
+  bool literalElements(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &want,
+                       bool contextFromEarlier, const char *what, std::vector<ir::ExprPtr> &args,
+                       ir::TypeRef &joined);
   ir::ExprPtr binderExpr(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
   ir::ExprPtr stateVarOf(const ast::Expr &e, int role, int var, const ast::Expr &who,
                          ExprCtx &ctx);

@@ -172,24 +172,8 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
   case ExprKind::SeqLit: {
     TypeRef elem = elemOf(expected, TypeKind::Seq);
     std::vector<ir::ExprPtr> args;
-    bool ok = true;
-    TypeRef joined = nullptr;
-    for (const auto &a : e.args) {
-      auto x = a ? expr(*a, ctx, elem) : nullptr;
-      ok = ok && x;
-      if (x) {
-        auto j = joined ? joinTypes(joined, x->type) : x->type;
-        if (!j) {
-          error(a->loc, fmt::format("sequence element of type {} does not match {}",
-                                    typeStr(x->type), typeStr(joined)));
-          ok = false;
-        } else {
-          joined = j;
-        }
-      }
-      args.push_back(x);
-    }
-    if (!ok)
+    TypeRef joined;
+    if (!literalElements(e, ctx, elem, /*contextFromEarlier=*/false, "sequence", args, joined))
       return nullptr;
     TypeRef t = joined ? seqType(joined) : (expected && expected->kind == TypeKind::Seq
                                                 ? expected
@@ -346,6 +330,28 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
   return nullptr;
 }
 
+bool Sema::literalElements(const ast::Expr &e, ExprCtx &ctx, const TypeRef &want,
+                           bool contextFromEarlier, const char *what, std::vector<ir::ExprPtr> &args,
+                           TypeRef &joined) {
+  bool ok = true;
+  for (const auto &a : e.args) {
+    auto x = a ? expr(*a, ctx, want || !contextFromEarlier ? want : joined) : nullptr;
+    ok = ok && x;
+    if (x) {
+      auto j = joined ? joinTypes(joined, x->type) : x->type;
+      if (!j) {
+        error(a->loc, fmt::format("{} element of type {} does not match {}", what,
+                                  typeStr(x->type), typeStr(joined)));
+        ok = false;
+      } else {
+        joined = j;
+      }
+    }
+    args.push_back(x);
+  }
+  return ok;
+}
+
 ir::ExprPtr Sema::setExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expected) {
   if (e.kind == ExprKind::Range) {
     if (e.args.size() != 2 || !e.args[0] || !e.args[1])
@@ -361,23 +367,7 @@ ir::ExprPtr Sema::setExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expec
   TypeRef want = elemOf(expected, TypeKind::Set);
   std::vector<ir::ExprPtr> args;
   TypeRef joined;
-  bool ok = true;
-  for (const auto &a : e.args) {
-    auto x = a ? expr(*a, ctx, want ? want : joined) : nullptr;
-    ok = ok && x;
-    if (x) {
-      auto j = joined ? joinTypes(joined, x->type) : x->type;
-      if (!j) {
-        error(a->loc, fmt::format("set element of type {} does not match {}",
-                                  typeStr(x->type), typeStr(joined)));
-        ok = false;
-      } else {
-        joined = j;
-      }
-    }
-    args.push_back(x);
-  }
-  if (!ok)
+  if (!literalElements(e, ctx, want, /*contextFromEarlier=*/true, "set", args, joined))
     return nullptr;
   TypeRef t = joined ? setType(joined) : (want ? expected : setType(intType()));
   return lower::node(ir::ExprKind::SetLit, t, args, e.loc);
