@@ -61,6 +61,23 @@ protected:
     argv.insert(argv.end(), extra.begin(), extra.end());
     return e2e::spawn(argv, run_ + "/" + id + ".out", run_ + "/" + id + ".log");
   }
+  // A fresh deploy file and the 4 replicas, each bounded to 120 s.
+  std::vector<pid_t> startReplicas() {
+    writeDeploy();
+    std::vector<pid_t> replicas;
+    for (int r = 0; r < 4; ++r)
+      replicas.push_back(start(names_[size_t(r)], {"--run-for", "120000"}));
+    return replicas;
+  }
+  // SIGTERM to each, then a bounded wait for each; their exit codes.
+  static std::vector<int> stop(const std::vector<pid_t> &pids) {
+    for (pid_t p : pids)
+      kill(p, SIGTERM);
+    std::vector<int> codes;
+    for (pid_t p : pids)
+      codes.push_back(e2e::waitFor(p, 10000));
+    return codes;
+  }
   json outcome(const std::string &id) {
     std::string s = e2e::readFile(run_ + "/" + id + ".out");
     return json::parse(s, nullptr, false);
@@ -91,10 +108,7 @@ protected:
 TEST_F(PrimaryBackupE2E, ThousandRequestsCompleteWithQuorumReplies) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
-  writeDeploy();
-  std::vector<pid_t> replicas;
-  for (int r = 0; r < 4; ++r)
-    replicas.push_back(start(names_[size_t(r)], {"--run-for", "120000"}));
+  std::vector<pid_t> replicas = startReplicas();
   pid_t client = start("C0", {"--requests", "1000", "--concurrency", "16", "--json", "--run-for", "120000"});
   int rc = e2e::waitFor(client, 130000);
   // The client stops at its last quorum; a fourth replica may still be
@@ -105,10 +119,8 @@ TEST_F(PrimaryBackupE2E, ThousandRequestsCompleteWithQuorumReplies) {
         return false;
     return true;
   });
-  for (pid_t p : replicas)
-    kill(p, SIGTERM);
-  for (pid_t p : replicas)
-    EXPECT_EQ(e2e::waitFor(p, 10000), 0);
+  for (int code : stop(replicas))
+    EXPECT_EQ(code, 0);
   ASSERT_EQ(rc, 0) << e2e::readFile(run_ + "/C0.log");
   json c = outcome("C0");
   ASSERT_FALSE(c.is_discarded()) << e2e::readFile(run_ + "/C0.out");
@@ -157,10 +169,7 @@ TEST_F(PrimaryBackupE2E, ThousandRequestsCompleteWithQuorumReplies) {
 TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
-  writeDeploy();
-  std::vector<pid_t> replicas;
-  for (int r = 0; r < 4; ++r)
-    replicas.push_back(start(names_[size_t(r)], {"--run-for", "120000"}));
+  std::vector<pid_t> replicas = startReplicas();
   // One request outstanding at a time. Replica.Execute cancels the single
   // suspect timer, so a backup that executes an old order after receiving
   // the next request never suspects (a liveness weakness of the example,
@@ -180,12 +189,9 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
     return n;
   };
   bool suspected = e2e::eventually(20000, [&] { return suspecting() >= 2; });
-  kill(client, SIGTERM);
-  for (int r = 1; r < 4; ++r)
-    kill(replicas[size_t(r)], SIGTERM);
-  EXPECT_EQ(e2e::waitFor(client, 10000), 1); // stopped with requests left: they failed
-  for (int r = 1; r < 4; ++r)
-    EXPECT_EQ(e2e::waitFor(replicas[size_t(r)], 10000), 0);
+  EXPECT_EQ(stop({client})[0], 1); // stopped with requests left: they failed
+  for (int code : stop({replicas.begin() + 1, replicas.end()}))
+    EXPECT_EQ(code, 0);
   EXPECT_TRUE(suspected);
   int suspectedInState = 0;
   for (int r = 1; r < 4; ++r) {
@@ -210,17 +216,11 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
 TEST_F(PrimaryBackupE2E, OutcomeLineAtConcurrencyOne) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
-  writeDeploy();
-  std::vector<pid_t> replicas;
-  for (int r = 0; r < 4; ++r)
-    replicas.push_back(start(names_[size_t(r)], {"--run-for", "120000"}));
+  std::vector<pid_t> replicas = startReplicas();
   pid_t client = start("C0", {"--requests", "1000", "--request-transition", "Send", "--complete-transition",
                               "Accept", "--run-for", "120000"});
   int rc = e2e::waitFor(client, 130000);
-  for (pid_t p : replicas)
-    kill(p, SIGTERM);
-  for (pid_t p : replicas)
-    e2e::waitFor(p, 10000);
+  stop(replicas);
   ASSERT_EQ(rc, 0) << e2e::readFile(run_ + "/C0.log");
   std::string line = e2e::readFile(run_ + "/C0.out");
   EXPECT_EQ(line.rfind("C0: 1000 completed, 0 failed in ", 0), 0u) << line;
@@ -235,16 +235,10 @@ TEST_F(PrimaryBackupE2E, OutcomeLineAtConcurrencyOne) {
 TEST_F(PrimaryBackupE2E, RequestsBeyondTheProgramsBoundFail) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
-  writeDeploy();
-  std::vector<pid_t> replicas;
-  for (int r = 0; r < 4; ++r)
-    replicas.push_back(start(names_[size_t(r)], {"--run-for", "120000"}));
+  std::vector<pid_t> replicas = startReplicas();
   pid_t client = start("C0", {"--requests", "1100", "--concurrency", "64", "--json", "--run-for", "120000"});
   int rc = e2e::waitFor(client, 130000);
-  for (pid_t p : replicas)
-    kill(p, SIGTERM);
-  for (pid_t p : replicas)
-    e2e::waitFor(p, 10000);
+  stop(replicas);
   EXPECT_EQ(rc, 1) << e2e::readFile(run_ + "/C0.log");
   json c = outcome("C0");
   ASSERT_FALSE(c.is_discarded()) << e2e::readFile(run_ + "/C0.out");
