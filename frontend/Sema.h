@@ -124,6 +124,9 @@ private:
   // Declares a binder `x in S` in a new scope; returns the lowered set.
   ir::ExprPtr openBinder(const ast::Binder &b, ExprCtx &ctx, int &slot);
   void closeScope(ExprCtx &ctx, bool warn);
+  // Declares `mbox: map<principal, payload>` in the current scope of
+  // `ctx` (rounds and communication predicates); returns its slot.
+  int declareMailbox(ExprCtx &ctx, const ir::TypeRef &payload, const ir::SourceLoc &loc);
   std::optional<std::pair<int, int>> findRoleVar(const std::string &name,
                                                   const ir::SourceLoc &loc, bool report);
 

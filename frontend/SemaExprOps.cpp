@@ -399,6 +399,18 @@ ir::ExprPtr Sema::openBinder(const ast::Binder &b, ExprCtx &ctx, int &slot) {
   return set;
 }
 
+int Sema::declareMailbox(ExprCtx &ctx, const TypeRef &payload, const ir::SourceLoc &loc) {
+  Local mbox;
+  mbox.name = "mbox";
+  mbox.type = mapType(principalType(-1), payload);
+  mbox.loc = loc;
+  mbox.kind = LocalKind::Mailbox;
+  mbox.warnUnused = false;
+  mbox.slot = ctx.frame->addSlot("mbox", mbox.type, loc);
+  ctx.scopes->declare(mbox);
+  return mbox.slot;
+}
+
 void Sema::closeScope(ExprCtx &ctx, bool warn) {
   std::vector<Local> unused;
   ctx.scopes->pop(warn ? &unused : nullptr);

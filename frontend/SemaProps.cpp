@@ -200,19 +200,12 @@ void Sema::checkCommunication() {
     ctx.frame = &frame;
     ctx.scopes = &scopes;
     scopes.push();
-    Local mbox;
-    mbox.name = "mbox";
-    mbox.type = mapType(principalType(-1), round.payload);
-    mbox.loc = c->loc;
-    mbox.kind = LocalKind::Mailbox;
-    mbox.warnUnused = false;
-    mbox.slot = frame.addSlot("mbox", mbox.type, c->loc);
-    scopes.declare(mbox);
+    int mboxSlot = declareMailbox(ctx, round.payload, c->loc);
     ir::CommPredicate cp;
     cp.name = c->name;
     cp.round = it->second;
     cp.loc = c->loc;
-    cp.mboxSlot = mbox.slot;
+    cp.mboxSlot = mboxSlot;
     if (c->expr)
       cp.expr = boolExpr(*c->expr, ctx, "a communication predicate");
     cp.slots = frame.take();

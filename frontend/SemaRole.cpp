@@ -240,15 +240,7 @@ void Sema::checkRound(const ast::RoundDecl &r, int role, ir::Round &out) {
   ctx.frame = &frame;
   ctx.scopes = &scopes;
   scopes.push();
-  Local mbox;
-  mbox.name = "mbox";
-  mbox.type = mapType(principalType(-1), out.payload);
-  mbox.loc = r.loc;
-  mbox.kind = LocalKind::Mailbox;
-  mbox.warnUnused = false;
-  mbox.slot = frame.addSlot("mbox", mbox.type, r.loc);
-  out.mboxSlot = mbox.slot;
-  scopes.declare(mbox);
+  out.mboxSlot = declareMailbox(ctx, out.payload, r.loc);
   for (const auto &pc : r.progress) {
     ir::ProgressCond c;
     c.loc = pc.loc;
