@@ -3,11 +3,11 @@
 //
 //   BIN --kv-load --servers 127.0.0.1:7000,127.0.0.1:7001 [--requests N]
 //       [--concurrency C] [--value-size B] [--key-space K] [--client-id X]
-//       [--max-seconds S] [--json]
+//       [--max-seconds S] [--rate R] [--json]
 //
 // One connection, to the first server that accepts it; at most C puts
 // outstanding (keys "k<seq mod K>", values of B bytes) until N completed
-// or S seconds passed. A put completes with its reply (its batch was
+// or S seconds passed (--rate R: at most R puts issued per second). A put completes with its reply (its batch was
 // applied by that replica). If the connection fails, the next server is
 // tried and every outstanding put is sent again (replicas apply a
 // (client, seq) once). Prints one line: completed, failed, seconds, req/s,
@@ -43,7 +43,7 @@ int loadUsage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0
             << " --kv-load --servers HOST:PORT[,HOST:PORT...] [--requests N] [--concurrency C] "
-               "[--value-size B] [--key-space K] [--client-id X] [--max-seconds S] [--json]\n";
+               "[--value-size B] [--key-space K] [--client-id X] [--max-seconds S] [--rate R] [--json]\n";
   return 2;
 }
 
@@ -69,7 +69,7 @@ int dial(const std::pair<std::string, int> &ep) {
 int kvLoadMain(int argc, char **argv) {
   std::vector<std::pair<std::string, int>> servers;
   int64_t requests = 1000, concurrency = 64, valueSize = 1024, keySpace = 1000, clientId = 1,
-          maxSeconds = 60;
+          maxSeconds = 60, rate = 0;
   bool json = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -96,6 +96,7 @@ int kvLoadMain(int argc, char **argv) {
     } else if (a == "--key-space" && number(keySpace) && keySpace > 0) {
     } else if (a == "--client-id" && number(clientId)) {
     } else if (a == "--max-seconds" && number(maxSeconds)) {
+    } else if (a == "--rate" && number(rate)) {
     } else if (a == "--json") {
       json = true;
     } else {
@@ -160,12 +161,14 @@ int kvLoadMain(int argc, char **argv) {
       connectSome();
       continue;
     }
-    while (int64_t(outstanding.size()) < concurrency && int64_t(nextSeq) < requests) {
+    double allowed = rate > 0 ? std::chrono::duration<double>(SteadyClock::now() - t0).count() * double(rate) + 1
+                              : double(requests);
+    while (int64_t(outstanding.size()) < concurrency && int64_t(nextSeq) < requests && double(nextSeq) < allowed) {
       outstanding[nextSeq] = SteadyClock::now();
       frame(nextSeq++);
     }
     pollfd p{fd, short(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
-    int rc = ::poll(&p, 1, 100);
+    int rc = ::poll(&p, 1, rate > 0 ? 2 : 100);
     if (rc < 0 && errno != EINTR)
       break;
     if (rc <= 0)

@@ -348,6 +348,9 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("learned", st.learned);
   field("fetches", st.fetches);
   field("requeued", st.requeued);
+  field("forwarded", st.forwarded);
+  field("forwarded_in", st.forwardedIn);
+  field("forward_timeouts", st.forwardTimeouts);
   field("pending_requests", kv.pendingRequests());
   field("rounds", st.rounds);
   field("timeouts", st.timeouts);

@@ -159,9 +159,34 @@ int KvReplica::slotIndex(int peer) const {
   return -1;
 }
 
-void KvReplica::submit(KvRequest r) {
+bool KvReplica::isApplied(const KvRequest &r) const {
+  auto ids = appliedIds_.find(r.client);
+  return ids != appliedIds_.end() && ids->second.count(r.seq);
+}
+
+// Queues a request here, or forwards it to the leader (see KvReplica.h).
+void KvReplica::route(KvRequest r, bool front) {
+  if (isApplied(r))
+    return;
+  if (leader_ >= 0 && leader_ != cfg_.me) {
+    std::vector<KvRequest> one{r};
+    std::vector<uint8_t> enc = encodeBatch(one);
+    std::vector<uint8_t> frame{FrameKvForward};
+    frame.insert(frame.end(), enc.begin(), enc.end());
+    send_(leader_, frame);
+    ++stats_.forwarded;
+    forwarded_.emplace_back(EventLoop::now(), std::move(r));
+    return;
+  }
   pendingBytes_ += r.key.size() + r.value.size();
-  pending_.push_back(std::move(r));
+  if (front)
+    pending_.push_front(std::move(r));
+  else
+    pending_.push_back(std::move(r));
+}
+
+void KvReplica::submit(KvRequest r) {
+  route(std::move(r), false);
   progress();
 }
 
@@ -397,6 +422,34 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
       decide(it->second, int64_t(v), false);
     return;
   }
+  case FrameKvForward: {
+    std::vector<KvRequest> reqs;
+    std::string rest(reinterpret_cast<const char *>(data) + 1, size - 1);
+    if (!decodeBatch(rest, reqs)) {
+      ++stats_.badFrames;
+      return;
+    }
+    for (auto &q : reqs)
+      if (!isApplied(q)) {
+        ++stats_.forwardedIn;
+        pendingBytes_ += q.key.size() + q.value.size();
+        pending_.push_back(std::move(q));
+      }
+    return;
+  }
+  case FrameKvAsk: {
+    if (!r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    auto o = old_.find(s);
+    if (o != old_.end())
+      return sendDecided(peer, s, o->second.first);
+    auto it = slots_.find(s);
+    if (it != slots_.end() && it->second.decided >= 0)
+      sendDecided(peer, s, it->second.decided);
+    return;
+  }
   case FrameKvFetch: {
     uint64_t proposer = r.varint();
     if (!r.ok() || !r.atEnd() || proposer > INT32_MAX) {
@@ -452,14 +505,15 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
   auto m = mine_.find(s);
   if (m != mine_.end()) {
     if (v != cfg_.me) {
+      leader_ = int(v);
       for (auto it = m->second.rbegin(); it != m->second.rend(); ++it) {
         ++stats_.requeued;
-        pendingBytes_ += it->key.size() + it->value.size();
-        pending_.push_front(std::move(*it));
+        route(std::move(*it), true);
       }
     }
     mine_.erase(m);
   }
+  leader_ = int(v);
   old_[s] = {v, batch};
   while (old_.size() > KeepApplied)
     old_.erase(old_.begin());
@@ -476,6 +530,20 @@ void KvReplica::progress() {
     again = false;
     while (!failed_) {
       auto it = slots_.find(applied_);
+      if (it != slots_.end() && it->second.decided < 0 && it->second.engine && it->second.engine->done()) {
+        // Out of phases without a decision: ask the peers.
+        auto f = fetchedAt_.find(applied_);
+        TimePoint now = EventLoop::now();
+        if (f == fetchedAt_.end() || now - f->second >= FetchRetry) {
+          fetchedAt_[applied_] = now;
+          Writer w;
+          w.u8(FrameKvAsk);
+          w.varint(applied_);
+          for (int p : cfg_.peers)
+            if (p != cfg_.me)
+              send_(p, w.buffer());
+        }
+      }
       if (it == slots_.end() || it->second.decided < 0)
         break;
       int64_t v = it->second.decided;
@@ -523,7 +591,23 @@ void KvReplica::progress() {
   inProgress_ = false;
 }
 
-void KvReplica::tick() { progress(); }
+void KvReplica::tick() {
+  // Forwarded requests the leader did not get applied in time: propose
+  // them here (the leader may have crashed).
+  TimePoint now = EventLoop::now();
+  auto limit = std::chrono::milliseconds(cfg_.forwardTimeoutMs);
+  while (!forwarded_.empty() && (now - forwarded_.front().first >= limit || isApplied(forwarded_.front().second))) {
+    KvRequest r = std::move(forwarded_.front().second);
+    forwarded_.pop_front();
+    if (isApplied(r))
+      continue;
+    ++stats_.forwardTimeouts;
+    if (leader_ != cfg_.me) // it did not deliver: stop forwarding to it
+      leader_ = -1;
+    route(std::move(r), false);
+  }
+  progress();
+}
 
 std::string KvReplica::logDigest() const { return toHex(logHash_.data(), logHash_.size()); }
 

@@ -16,6 +16,8 @@
 //   batch  := u8 22, varint slot, varint proposer, 32-byte sha256, bytes
 //   decided:= u8 23, varint slot, varint value    (a learner's answer)
 //   fetch  := u8 24, varint slot, varint proposer (asks for a batch)
+//   ask    := u8 25, varint slot                  (asks for a decision)
+//   forward:= u8 26, batch                        (client requests for the leader)
 //
 // A batch is accepted only if its bytes hash to the digest it carries, and
 // only one per (slot, proposer); (slot, proposer) identifies it exactly for
@@ -31,10 +33,20 @@
 // decides (its `decision` is some(v) after a round), the slot's engine is
 // stopped (it sends nothing more); a peer still running that slot gets a
 // `decided` answer to its round messages (agreement makes that safe:
-// every decision of a slot is the same value). Decided slots are applied
+// every decision of a slot is the same value); a process whose engine ran
+// all its phases without deciding asks its peers (`ask`). Decided slots are applied
 // in slot order; a decided batch that has not arrived is fetched from the
 // peers. Requests of this process's batch that lost its slot go back to
 // the front of its queue; a request (client, seq) is applied at most once.
+//
+// The leader. Whoever coordinates a slot's deciding phase decides the
+// smallest proposer id it heard from (LastVoting's min over the estimates),
+// so with P0 up its batches win every slot and others' batches only go
+// back to their queues. A replica therefore forwards its clients' requests
+// to the proposer of the last slot it applied (when that is not itself);
+// requests forwarded more than `forwardTimeoutMs` ago and still not applied
+// (the leader crashed) are proposed by the replica itself. Replies always
+// come from the replica the client sent the request to.
 #pragma once
 
 #include "runtime/EventLoop.h"
@@ -57,7 +69,15 @@ namespace mommie::rt {
 class Logger;
 class TraceWriter;
 
-enum : uint8_t { FrameKvRound = 20, FrameKvMarker = 21, FrameKvBatch = 22, FrameKvDecided = 23, FrameKvFetch = 24 };
+enum : uint8_t {
+  FrameKvRound = 20,
+  FrameKvMarker = 21,
+  FrameKvBatch = 22,
+  FrameKvDecided = 23,
+  FrameKvFetch = 24,
+  FrameKvAsk = 25,
+  FrameKvForward = 26
+};
 
 struct KvRequest {
   uint64_t client = 0, seq = 0;
@@ -73,6 +93,7 @@ struct KvConfig {
   size_t batchBytes = 32 * 1024;
   size_t maxPendingPerPeer = 64;     // each engine's future-round buffer
   size_t maxFuture = 4096;           // frames of slots beyond the window
+  int64_t forwardTimeoutMs = 500;
   std::string traceDir;              // per-slot traces DIR/<node>.slot<s>.jsonl
   uint64_t traceSlots = 0;           // ... for slots < traceSlots
 };
@@ -81,7 +102,7 @@ struct KvStats {
   uint64_t slotsStarted = 0, slotsApplied = 0, decidedHere = 0, learned = 0, requestsApplied = 0,
            duplicatesSkipped = 0, bytesApplied = 0, batchesApplied = 0, emptyBatches = 0, fetches = 0,
            badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
-           jumps = 0, requeued = 0;
+           jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0;
 };
 
 class KvReplica {
@@ -140,6 +161,8 @@ private:
   void handle(int peer, const uint8_t *data, size_t size, bool replay);
   void sendDecided(int peer, uint64_t s, int64_t v);
   void sendBatch(int peer, uint64_t s, int proposer, const std::string &bytes);
+  void route(KvRequest r, bool front);
+  bool isApplied(const KvRequest &r) const;
   void bufferFuture(int peer, const uint8_t *data, size_t size);
   void replayFuture();
   int slotIndex(int peer) const;
@@ -159,6 +182,8 @@ private:
   std::map<uint64_t, std::pair<int64_t, std::string>> old_; // applied: value, batch (bounded)
   std::map<uint64_t, std::vector<KvRequest>> mine_;         // my proposals not yet applied
   std::deque<KvRequest> pending_;
+  std::deque<std::pair<TimePoint, KvRequest>> forwarded_;
+  int leader_ = -1; // the proposer of the last slot applied
   size_t pendingBytes_ = 0;
   std::deque<std::pair<int, std::vector<uint8_t>>> future_;
   size_t futureBytes_ = 0;
