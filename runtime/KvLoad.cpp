@@ -4,6 +4,7 @@
 //   BIN --kv-load --servers 127.0.0.1:7000,127.0.0.1:7001 [--requests N]
 //       [--concurrency C] [--value-size B] [--key-space K] [--client-id X]
 //       [--max-seconds S] [--rate R] [--json]
+//   BIN --kv-load --sync --servers ... [--max-seconds S] [--json]
 //
 // One connection, to the first server that accepts it; at most C puts
 // outstanding (keys "k<seq mod K>", values of B bytes) until N completed
@@ -12,6 +13,9 @@
 // tried and every outstanding put is sent again (replicas apply a
 // (client, seq) once). Prints one line: completed, failed, seconds, req/s,
 // MB/s (value bytes, 10^6), p50/p99 latency; with --json one JSON object.
+// --sync waits (at most S seconds) until every server that answers reports
+// the same applied slots and log digest twice in a row (exit 0, else 1):
+// replicas other than the client's may apply the last slots a bit later.
 // Exit 0 if all N completed, 1 otherwise, 2 on bad flags.
 #include "runtime/KvReplica.h"
 
@@ -43,7 +47,7 @@ int loadUsage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0
             << " --kv-load --servers HOST:PORT[,HOST:PORT...] [--requests N] [--concurrency C] "
-               "[--value-size B] [--key-space K] [--client-id X] [--max-seconds S] [--rate R] [--json]\n";
+               "[--value-size B] [--key-space K] [--client-id X] [--max-seconds S] [--rate R] [--json] [--sync]\n";
   return 2;
 }
 
@@ -64,13 +68,89 @@ int dial(const std::pair<std::string, int> &ep) {
   return fd;
 }
 
+// One status request (see KvNode.cpp): false if the server does not answer.
+bool status(const std::pair<std::string, int> &ep, uint64_t &applied, std::string &digest) {
+  int fd = dial(ep);
+  if (fd < 0)
+    return false;
+  timeval tv{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const uint8_t req[5] = {0, 0, 0, 1, 3};
+  std::string in;
+  bool ok = ::send(fd, req, sizeof req, MSG_NOSIGNAL) == ssize_t(sizeof req);
+  while (ok) {
+    char buf[256];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    in.append(buf, size_t(n));
+    if (in.size() < 4)
+      continue;
+    Reader h(reinterpret_cast<const uint8_t *>(in.data()), 4);
+    uint32_t len = h.u32be();
+    if (in.size() - 4 < len)
+      continue;
+    Reader r(reinterpret_cast<const uint8_t *>(in.data() + 4), len);
+    ok = r.u8() == 4;
+    applied = r.varint();
+    digest = r.str(128);
+    ok = ok && r.ok() && r.atEnd();
+    break;
+  }
+  ::close(fd);
+  return ok;
+}
+
+// --sync: waits until every server that answers reports the same applied
+// slots and log digest twice in a row, 100 ms apart.
+int syncMain(const std::vector<std::pair<std::string, int>> &servers, int64_t maxSeconds, bool json) {
+  auto deadline = SteadyClock::now() + std::chrono::seconds(maxSeconds);
+  std::string last;
+  for (;;) {
+    std::string seen;
+    bool same = true;
+    int answered = 0;
+    uint64_t applied0 = 0;
+    std::string digest0;
+    for (const auto &ep : servers) {
+      uint64_t applied = 0;
+      std::string digest;
+      if (!status(ep, applied, digest))
+        continue;
+      if (answered++ == 0) {
+        applied0 = applied;
+        digest0 = digest;
+      }
+      same = same && applied == applied0 && digest == digest0;
+      seen += ep.first + ":" + std::to_string(ep.second) + " " + std::to_string(applied) + " " + digest + "\n";
+    }
+    if (answered > 0 && same && seen == last) {
+      if (json)
+        std::printf("{\"synced\":true,\"servers\":%d,\"applied\":%llu,\"log_digest\":\"%s\"}\n", answered,
+                    (unsigned long long)applied0, digest0.c_str());
+      else
+        std::printf("kv-sync: %d servers at %llu applied slots, log %s\n", answered, (unsigned long long)applied0,
+                    digest0.c_str());
+      return 0;
+    }
+    last = seen;
+    if (SteadyClock::now() >= deadline) {
+      std::printf(json ? "{\"synced\":false}\n" : "kv-sync: the servers did not agree in time:\n%s", seen.c_str());
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 } // namespace
 
 int kvLoadMain(int argc, char **argv) {
   std::vector<std::pair<std::string, int>> servers;
   int64_t requests = 1000, concurrency = 64, valueSize = 1024, keySpace = 1000, clientId = 1,
           maxSeconds = 60, rate = 0;
-  bool json = false;
+  bool json = false, sync = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto number = [&](int64_t &out) { return i + 1 < argc && parseCount(argv[++i], out); };
@@ -99,12 +179,16 @@ int kvLoadMain(int argc, char **argv) {
     } else if (a == "--rate" && number(rate)) {
     } else if (a == "--json") {
       json = true;
+    } else if (a == "--sync") {
+      sync = true;
     } else {
       return loadUsage(argv[0], "unknown, incomplete or bad option '" + a + "'");
     }
   }
   if (servers.empty())
     return loadUsage(argv[0], "--servers is required");
+  if (sync)
+    return syncMain(servers, maxSeconds, json);
 
   auto t0 = SteadyClock::now();
   auto deadline = t0 + std::chrono::seconds(maxSeconds);

@@ -10,6 +10,7 @@
 // Client protocol (frames: u32 big-endian length, body):
 //   request := u8 1, varint client, varint seq, str key, str value  (a put)
 //   reply   := u8 2, varint client, varint seq, varint slot
+//   status  := u8 3   ->   u8 4, varint applied slots, str log digest (hex)
 // A reply is sent once the request's batch is applied (in slot order) by
 // this replica, to the connection that sent it. On SIGTERM/SIGINT or at
 // --run-for the replica prints one JSON line: applied slots and requests,
@@ -77,6 +78,14 @@ public:
     loop_.add(lfd_, EPOLLIN, [this](uint32_t) { accept(); });
     return true;
   }
+  // A status request: the applied slots and the log digest.
+  void status(int fd) {
+    Writer w;
+    w.u8(4);
+    w.varint(kv_ ? kv_->applied() : 0);
+    w.str(kv_ ? kv_->logDigest() : "");
+    queue(fd, w);
+  }
   // A request applied: reply if it came through this replica.
   void applied(uint64_t client, uint64_t seq, uint64_t slot) {
     auto it = waiting_.find({client, seq});
@@ -92,11 +101,17 @@ public:
     w.varint(client);
     w.varint(seq);
     w.varint(slot);
+    ++replies;
+    queue(fd, w);
+  }
+  void queue(int fd, const Writer &w) {
+    auto c = conns_.find(fd);
+    if (c == conns_.end())
+      return;
     Writer f;
     f.u32be(uint32_t(w.buffer().size()));
     f.bytes(w.buffer().data(), w.buffer().size());
     c->second.out.append(f.buffer().begin(), f.buffer().end());
-    ++replies;
     if (c->second.out.size() > MaxClientOut)
       return close(fd);
     write(fd);
@@ -158,6 +173,13 @@ private:
       Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), len);
       KvRequest q;
       uint8_t op = r.u8();
+      if (op == 3 && len == 1) { // status
+        at += 4 + len;
+        status(fd);
+        if (conns_.find(fd) == conns_.end())
+          return;
+        continue;
+      }
       q.client = r.varint();
       q.seq = r.varint();
       q.key = r.str(MaxClientFrame);

@@ -522,6 +522,19 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
   ++stats_.slotsApplied;
 }
 
+// Sends `frame` to every peer, at most once per FetchRetry for slot s.
+bool KvReplica::askPeers(uint64_t s, const std::vector<uint8_t> &frame) {
+  auto f = fetchedAt_.find(s);
+  TimePoint now = EventLoop::now();
+  if (f != fetchedAt_.end() && now - f->second < FetchRetry)
+    return false;
+  fetchedAt_[s] = now;
+  for (int p : cfg_.peers)
+    if (p != cfg_.me)
+      send_(p, frame);
+  return true;
+}
+
 void KvReplica::progress() {
   if (inProgress_) // re-entered (an apply callback submitting): the outer call continues
     return;
@@ -532,36 +545,22 @@ void KvReplica::progress() {
       auto it = slots_.find(applied_);
       if (it != slots_.end() && it->second.decided < 0 && it->second.engine && it->second.engine->done()) {
         // Out of phases without a decision: ask the peers.
-        auto f = fetchedAt_.find(applied_);
-        TimePoint now = EventLoop::now();
-        if (f == fetchedAt_.end() || now - f->second >= FetchRetry) {
-          fetchedAt_[applied_] = now;
-          Writer w;
-          w.u8(FrameKvAsk);
-          w.varint(applied_);
-          for (int p : cfg_.peers)
-            if (p != cfg_.me)
-              send_(p, w.buffer());
-        }
+        Writer w;
+        w.u8(FrameKvAsk);
+        w.varint(applied_);
+        askPeers(applied_, w.buffer());
       }
       if (it == slots_.end() || it->second.decided < 0)
         break;
       int64_t v = it->second.decided;
       auto b = batches_.find({applied_, int(v)});
       if (b == batches_.end()) {
-        auto f = fetchedAt_.find(applied_);
-        TimePoint now = EventLoop::now();
-        if (f == fetchedAt_.end() || now - f->second >= FetchRetry) {
-          fetchedAt_[applied_] = now;
+        Writer w;
+        w.u8(FrameKvFetch);
+        w.varint(applied_);
+        w.varint(uint64_t(v));
+        if (askPeers(applied_, w.buffer()))
           ++stats_.fetches;
-          Writer w;
-          w.u8(FrameKvFetch);
-          w.varint(applied_);
-          w.varint(uint64_t(v));
-          for (int p : cfg_.peers)
-            if (p != cfg_.me)
-              send_(p, w.buffer());
-        }
         break;
       }
       std::string batch = std::move(b->second);

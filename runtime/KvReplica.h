@@ -156,6 +156,7 @@ private:
   void stopEngine(Slot &sl);
   void decide(Slot &sl, int64_t v, bool here);
   void progress();
+  bool askPeers(uint64_t s, const std::vector<uint8_t> &frame);
   void applySlot(uint64_t s, int64_t v, const std::string &batch);
   void storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes);
   void handle(int peer, const uint8_t *data, size_t size, bool replay);

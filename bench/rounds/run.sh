@@ -97,6 +97,8 @@ for ep in sys.argv[1].split(","):
 PY
   timeout 100 "$bin" --kv-load --servers "$servers" --requests "$REQUESTS" --concurrency "$CONC" \
     --value-size "$VALUE" --max-seconds 60 --json > "$dir/load.json" 2> "$dir/load.err" || true
+  # Replicas other than the client's may apply the last slots a bit later.
+  timeout 30 "$bin" --kv-load --sync --servers "$servers" --max-seconds 20 > "$dir/sync.out" 2>&1 || true
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
   wait "${PIDS[@]}" 2> /dev/null || true
   PIDS=()
