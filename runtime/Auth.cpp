@@ -24,8 +24,11 @@ bool parseMs(const std::string &w, int64_t &ms) {
 
 Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
                              KeyStore keys)
-    : conf_(conf), names_(std::move(principals)), me_(me), keys_(std::move(keys)) {
+    : conf_(conf), names_(std::move(principals)), numProgram_(int(names_.size())), me_(me),
+      keys_(std::move(keys)) {
   crypto::init();
+  for (auto &z : ttpPrincipals(conf_, names_))
+    names_.push_back(std::move(z));
   hmac_.assign(names_.size(), nullptr);
   edPub_.assign(names_.size(), nullptr);
   for (size_t p = 0; p < names_.size(); ++p) {
@@ -70,7 +73,8 @@ Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> 
 }
 
 bool Authenticator::ready(std::string &error) const {
-  auto need = [&](const AuthModuleInfo *m, int issuer, int receiver) {
+  auto need = [&](const Resolved &res, int issuer, int receiver) {
+    const AuthModuleInfo *m = res.module;
     if (!m)
       return true;
     if (!m->implemented) {
@@ -90,23 +94,48 @@ bool Authenticator::ready(std::string &error) const {
       error = "no ED25519 public key of " + names_[size_t(issuer)];
       return false;
     }
+    if (m->kind == AuthKind::Ttp) {
+      std::string z = res.spec && !res.spec->args.empty() ? res.spec->args[0] : "";
+      auto at = std::find(names_.begin() + numProgram_, names_.end(), z);
+      if (at == names_.end()) {
+        error = "TTP(" + z + ") names no trusted third party of the deployment";
+        return false;
+      }
+      size_t zi = size_t(at - names_.begin());
+      if (issuer == me_ && !hmac_[zi]) {
+        error = "no HMAC_SHA256 key shared with the TTP " + z;
+        return false;
+      }
+      if (issuer != me_ && !edPub_[zi]) {
+        error = "no ED25519 public key of the TTP " + z;
+        return false;
+      }
+    }
     return true;
   };
-  for (int q = 0; q < int(names_.size()); ++q) {
+  if (isTtp()) {
+    if (!keys_.edSecret) {
+      error = "no ED25519 secret key for the TTP " + names_[size_t(me_)];
+      return false;
+    }
+    return true;
+  }
+  std::vector<std::string> program(names_.begin(), names_.begin() + numProgram_);
+  for (int q = 0; q < numProgram_; ++q) {
     if (q == me_)
       continue;
-    if (!need(authFor(conf_, names_[size_t(me_)], names_[size_t(q)]).module, me_, q) ||
-        !need(authFor(conf_, names_[size_t(q)], names_[size_t(me_)]).module, q, me_))
+    if (!need(authFor(conf_, names_[size_t(me_)], names_[size_t(q)]), me_, q) ||
+        !need(authFor(conf_, names_[size_t(q)], names_[size_t(me_)]), q, me_))
       return false;
     // Non-repudiation: statements audited by everyone.
-    if (!need(nonRepudiationFor(conf_, names_[size_t(me_)], names_).module, me_, q) ||
-        !need(nonRepudiationFor(conf_, names_[size_t(q)], names_).module, q, me_))
+    if (!need(nonRepudiationFor(conf_, names_[size_t(me_)], program), me_, q) ||
+        !need(nonRepudiationFor(conf_, names_[size_t(q)], program), q, me_))
       return false;
   }
   return true;
 }
 
-AuthKind Authenticator::carrier(int issuer, int receiver, const Value &auditors) {
+std::pair<AuthKind, int> Authenticator::resolve(int issuer, int receiver, const Value &auditors) {
   std::string akey;
   std::vector<std::string> aud;
   for (const auto &a : auditors.elems()) {
@@ -120,10 +149,24 @@ AuthKind Authenticator::carrier(int issuer, int receiver, const Value &auditors)
   if (it != cache_.end())
     return it->second;
   Resolved r = carrierFor(conf_, names_[size_t(issuer)], names_[size_t(receiver)], aud);
-  AuthKind k = r.module ? r.module->kind : AuthKind::Plaintext;
+  std::pair<AuthKind, int> k{r.module ? r.module->kind : AuthKind::Plaintext, -1};
+  if (k.first == AuthKind::Ttp && r.spec && !r.spec->args.empty()) {
+    auto at = std::find(names_.begin() + numProgram_, names_.end(), r.spec->args[0]);
+    if (at != names_.end())
+      k.second = int(at - names_.begin());
+  }
   if (cache_.size() < 4096)
     cache_.emplace(key, k);
   return k;
+}
+
+AuthKind Authenticator::carrier(int issuer, int receiver, const Value &auditors) {
+  return resolve(issuer, receiver, auditors).first;
+}
+
+int Authenticator::ttpFor(int issuer, int receiver, const Value &auditors) {
+  auto k = resolve(issuer, receiver, auditors);
+  return k.first == AuthKind::Ttp ? k.second : -1;
 }
 
 std::vector<uint8_t> Authenticator::signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,

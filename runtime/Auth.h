@@ -44,6 +44,8 @@ public:
     int64_t delayMs = 0; // how long a partial batch may wait
   };
 
+  // `principals`: the program's; the TTP principals of `conf` follow them
+  // (`me` may be one: the TTP node).
   Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
                 KeyStore keys);
   // Whether every key this node may need is present; else `error` names it.
@@ -96,8 +98,36 @@ public:
   std::vector<uint8_t> sealForwardable(const Statement &s, bool relay);
   bool openForwardable(int peer, const uint8_t *data, size_t size, Statement &out, bool &relay,
                        Reject &why);
+  // TTP(z) (AuthTtp.cpp, the relay in Ttp.h): the issuer sends its
+  // statement to z with a MAC of their pairwise key; z checks it and
+  // relays one countersigned frame to the verifiers the configuration
+  // gives TTP(z). Anyone may forward a countersigned frame; a replay of
+  // one is the same statement, deduplicated by the pool.
+  //   ttpreq := u8 9, u8 4, varint seq, statement, 32-byte HMAC(k_issuer,z)
+  //   signed := "MOMMIE-AUTH1", u8 4, varint issuer, varint z, varint seq, u8 0x79, statement
+  //   cosig  := u8 10, u8 4, varint z, statement, 64-byte Ed25519 signature of z
+  //   signed := "MOMMIE-AUTH1", u8 4, varint z, varint issuer, u8 0x7A, statement
+  static constexpr uint8_t FrameTtpRequest = 9;
+  static constexpr uint8_t FrameTtpCountersigned = 10;
+  // z (an index >= numProgram()) if TTP(z) carries statements of `issuer`
+  // to `receiver` with these auditors; else -1.
+  int ttpFor(int issuer, int receiver, const Value &auditors);
+  // Empty if the key shared with z is missing.
+  std::vector<uint8_t> sealTtpRequest(const Statement &s, int z);
+  // At z: authenticates a request from `peer` and returns the verifiers to
+  // relay to (those TTP(z) carries the statement to; none: wrong_module).
+  bool openTtpRequest(int peer, const uint8_t *data, size_t size, Statement &out,
+                      std::vector<int> &relayTo, Reject &why);
+  // At z: the countersigned frame (empty without z's secret key).
+  std::vector<uint8_t> sealCountersigned(const Statement &s);
+  // At a verifier: a countersigned frame from any peer (z or a forwarder).
+  bool openCountersigned(int peer, const uint8_t *data, size_t size, Statement &out, Reject &why);
+
   const DeployConfig &config() const { return conf_; }
+  // The program's principals, then the TTP principals (ttpPrincipals).
   const std::vector<std::string> &names() const { return names_; }
+  int numProgram() const { return numProgram_; }
+  bool isTtp() const { return me_ >= numProgram_; }
 
 private:
   // Appends the tag of `k` over `signedData` (issuer: this node); false if
@@ -110,8 +140,10 @@ private:
   bool admits(int peer, const Statement &s, AuthKind kind, Reject &why);
   std::vector<uint8_t> signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
                                    const std::string &stmt) const;
+  std::pair<AuthKind, int> resolve(int issuer, int receiver, const Value &auditors);
   const DeployConfig &conf_;
   std::vector<std::string> names_;
+  int numProgram_;
   int me_;
   KeyStore keys_;
   std::vector<const crypto::HmacKey *> hmac_;   // per peer
@@ -119,7 +151,7 @@ private:
   uint64_t nextSeq_;
   std::vector<uint64_t> lastSeq_; // per peer, last accepted
   std::vector<BatchPolicy> batch_; // per receiver
-  std::map<std::tuple<int, int, std::string>, AuthKind> cache_;
+  std::map<std::tuple<int, int, std::string>, std::pair<AuthKind, int>> cache_; // kind, TTP z
   std::vector<AuthKind> pairOut_, pairIn_; // authFor(me, q), authFor(q, me)
 };
 

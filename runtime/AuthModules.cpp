@@ -1,6 +1,8 @@
 // The module table and rule resolution (see AuthModules.h).
 #include "runtime/AuthModules.h"
 
+#include <algorithm>
+
 namespace mommie::rt {
 
 namespace {
@@ -11,7 +13,7 @@ const AuthModuleInfo kModules[] = {
     {"HMAC_SHA256", AuthKind::HmacSha256, true, true, false, false, 32},
     {"ED25519", AuthKind::Ed25519, true, true, true, true, 64},
     {"RSA", AuthKind::Rsa, false, true, true, true, 0},
-    {"TTP", AuthKind::Ttp, false, true, true, true, 0},
+    {"TTP", AuthKind::Ttp, true, true, true, true, 64},
 };
 
 bool anyMatches(const std::vector<std::string> &pats, const std::string &name) {
@@ -74,6 +76,20 @@ Resolved nonRepudiationFor(const DeployConfig &c, const std::string &issuer,
       return fromRule(*it, true);
   }
   return Resolved{};
+}
+
+std::vector<std::string> ttpPrincipals(const DeployConfig &c,
+                                       const std::vector<std::string> &programPrincipals) {
+  std::vector<std::string> out;
+  for (const auto *rules : {&c.authentication, &c.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules)
+        if (m.name == "TTP" && m.args.size() == 1 &&
+            std::find(out.begin(), out.end(), m.args[0]) == out.end() &&
+            std::find(programPrincipals.begin(), programPrincipals.end(), m.args[0]) ==
+                programPrincipals.end())
+          out.push_back(m.args[0]);
+  return out;
 }
 
 Resolved carrierFor(const DeployConfig &c, const std::string &issuer, const std::string &verifier,

@@ -7,7 +7,7 @@
 //   HMAC_SHA256  yes            NOONE     no           32 B MAC yes
 //   ED25519      yes            ANY       yes          64 B sig yes
 //   RSA          yes            ANY       yes          -        no
-//   TTP(z)       yes            ANY       yes          -        no
+//   TTP(z)       yes            ANY       yes          64 B sig yes (z countersigns; Ttp.h)
 //
 // Rule resolution: within a section the LAST rule whose patterns match the
 // pair wins (so `* <-> * : HMAC_SHA256` followed by `C* -> R* : ED25519`
@@ -57,6 +57,11 @@ Resolved authFor(const DeployConfig &c, const std::string &issuer, const std::st
 // of `auditors` (module null if no rule covers them all).
 Resolved nonRepudiationFor(const DeployConfig &c, const std::string &issuer,
                            const std::vector<std::string> &auditors);
+// The trusted third parties z named by TTP(z) modules that are not program
+// principals, in order of first mention. A deployment numbers them after
+// the program's principals (N, N+1, ...) for hosts, keys and transport.
+std::vector<std::string> ttpPrincipals(const DeployConfig &c,
+                                       const std::vector<std::string> &programPrincipals);
 // The module that carries a statement of `issuer` to `verifier` with the
 // given auditors (empty = NOONE): the rules above combined.
 Resolved carrierFor(const DeployConfig &c, const std::string &issuer, const std::string &verifier,

@@ -21,7 +21,14 @@ std::unique_ptr<Authenticator> makeAuthenticator(const DeployConfig &conf,
         needKeys = needKeys || mi->kind != AuthKind::Plaintext;
       }
   KeyStore keys;
-  keys.principal = principals[size_t(me)];
+  std::vector<std::string> names = principals; // then the TTP principals
+  for (const auto &z : ttpPrincipals(conf, principals))
+    names.push_back(z);
+  if (me < 0 || size_t(me) >= names.size()) {
+    error = "no principal number " + std::to_string(me);
+    return nullptr;
+  }
+  keys.principal = names[size_t(me)];
   if (!keysDir.empty()) {
     if (!KeyStore::load(keysDir, keys.principal, keys, error))
       return nullptr;

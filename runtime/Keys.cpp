@@ -148,6 +148,34 @@ std::map<std::string, KeyStore> generateKeys(const DeployConfig &conf,
       pub[a] = pk;
     }
   }
+  // TTP(z): an HMAC key between z and every principal issuing over the
+  // rule, and z's Ed25519 key pair (its countersignatures).
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules) {
+        if (m.name != "TTP" || m.args.size() != 1 || !out.count(m.args[0]))
+          continue;
+        const std::string &z = m.args[0];
+        if (!pub.count(z)) {
+          crypto::EdPublic pk;
+          crypto::EdSecret sk;
+          crypto::newEdKeyPair(pk, sk);
+          out[z].edSecret = sk;
+          pub[z] = pk;
+        }
+        for (const auto &a : principals) {
+          bool issues = false;
+          for (const auto &pat : r.from)
+            issues = issues || principalMatches(pat, a);
+          for (const auto &pat : r.to)
+            issues = issues || (r.bidirectional && principalMatches(pat, a));
+          if (a == z || !issues || out[a].hmac.count(z))
+            continue;
+          crypto::HmacKey k = crypto::newHmacKey();
+          out[a].hmac[z] = k;
+          out[z].hmac[a] = k;
+        }
+      }
   for (auto &[p, ks] : out)
     ks.edPublic = pub;
   return out;

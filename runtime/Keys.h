@@ -36,7 +36,9 @@ struct KeyStore {
 
 // Generates the keys `conf` needs for `principals`: a pairwise HMAC key for
 // every pair some HMAC_SHA256 rule covers, an Ed25519 key pair for every
-// principal that issues over some ED25519 rule (of either section).
+// principal that issues over some ED25519 rule (of either section); for a
+// TTP(z) rule (z in `principals`, from [Hosts]), an HMAC key between z and
+// every principal issuing over it and an Ed25519 key pair for z.
 std::map<std::string, KeyStore> generateKeys(const DeployConfig &conf,
                                              const std::vector<std::string> &principals);
 // Writes KEYDIR/<p>.key for each store (creating KEYDIR, mode 0700; files

@@ -5,6 +5,8 @@
 #include "runtime/Digest.h"
 #include "runtime/Optimistic.h"
 
+#include <algorithm>
+
 namespace mommie::rt {
 
 namespace {
@@ -166,6 +168,16 @@ void Node::openFrame(int peer, const uint8_t *data, size_t size) {
     dis_->receive(peer, data, size); // OPTIMISTIC: relayed, signed by the issuer
     return;
   }
+  if (auth_ && size > 0 && data[0] == Authenticator::FrameTtpCountersigned) {
+    Reject why;
+    if (!auth_->openCountersigned(peer, data, size, s, why)) {
+      reject(why, "countersigned frame not authenticated");
+      return;
+    }
+    int issuer = s.issuer;
+    deliver(issuer, std::move(s)); // countersigned by z: evidence of the issuer's statement
+    return;
+  }
   if (auth_) {
     Reject why;
     std::vector<Statement> ss;
@@ -325,9 +337,25 @@ void Node::commit(size_t t, Step &step) {
           progress = test;
       if (dis_ && dis_->publish(s, std::move(progress), stateChanges_))
         continue; // OPTIMISTIC stages, escalating to unicast
-      for (const auto &v : s.verifiers.elems())
-        if (v.asPrincipal() != me_)
+      // TTP(z): one request to each z that carries the statement to some
+      // verifier; z countersigns it once and relays it to them.
+      std::vector<int> ttps;
+      for (const auto &v : s.verifiers.elems()) {
+        if (v.asPrincipal() == me_)
+          continue;
+        int z = auth_->ttpFor(me_, v.asPrincipal(), s.auditors);
+        if (z < 0)
           sendTo(v.asPrincipal(), s);
+        else if (std::find(ttps.begin(), ttps.end(), z) == ttps.end())
+          ttps.push_back(z);
+      }
+      for (int z : ttps) {
+        auto frame = auth_->sealTtpRequest(s, z);
+        if (frame.empty())
+          ++stats_.unsent;
+        else
+          send_(z, frame);
+      }
     } else if (send_) {
       auto frame = encodeStatementFrame(s);
       for (const auto &v : s.verifiers.elems())

@@ -1,6 +1,8 @@
 // Shared node start-up helpers (see NodeCommon.h).
 #include "runtime/NodeCommon.h"
 
+#include "runtime/AuthModules.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -31,11 +33,15 @@ bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &pri
       std::cerr << path << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
     return false;
   }
-  hosts.assign(principals.size(), Endpoint{});
+  // TTP(z) principals are numbered after the program's (AuthModules.h).
+  std::vector<std::string> names = principals;
+  for (const auto &z : ttpPrincipals(conf, principals))
+    names.push_back(z);
+  hosts.assign(names.size(), Endpoint{});
   for (const auto &h : conf.hosts) {
     int p = -1;
-    for (size_t q = 0; q < principals.size(); ++q)
-      if (principals[q] == h.principal)
+    for (size_t q = 0; q < names.size(); ++q)
+      if (names[q] == h.principal)
         p = int(q);
     if (p < 0) {
       std::cerr << path << ":" << h.line << ":1: error: unknown principal '" << h.principal << "'\n";

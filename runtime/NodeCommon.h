@@ -16,7 +16,8 @@ namespace mommie::rt {
 bool parseCount(const char *s, int64_t &out);
 
 // Reads the deploy file and the address of every principal in [Hosts]
-// (indexed like `principals`); on error prints located diagnostics on
+// (indexed like `principals`, then the TTP(z) principals of the file:
+// ttpPrincipals in AuthModules.h); on error prints located diagnostics on
 // stderr and returns false.
 bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &principals,
                     DeployConfig &conf, std::vector<Endpoint> &hosts);

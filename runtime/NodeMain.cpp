@@ -4,7 +4,8 @@
 //       [--stats FILE.json] [--max-per-peer N]
 //       [--requests N] [--concurrency C] [--request-transition T]
 //       [--complete-transition T] [--json]
-// On exit it prints one JSON line to stdout: the node's outcome (its final
+// `--id z` for a TTP(z) principal of the deploy file runs the trusted
+// third party instead (Ttp.h). On exit it prints one JSON line to stdout: the node's outcome (its final
 // state and counters). A client given a workload (--requests/--concurrency,
 // Workload.h) prints its workload line instead (completed, failed, req/s,
 // p50/p99 latency), or with --json the outcome with a "workload" member.
@@ -18,9 +19,12 @@
 #include "runtime/NodeCommon.h"
 #include "runtime/Optimistic.h"
 #include "runtime/Transport.h"
+#include "runtime/Ttp.h"
 #include "runtime/Workload.h"
 
 #include <sys/resource.h>
+
+#include <algorithm>
 
 #include <csignal>
 #include <cstdio>
@@ -106,11 +110,20 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   for (size_t p = 0; p < info.principals.size(); ++p)
     if (info.principals[p] == f.id)
       me = int(p);
-  if (me < 0)
-    return usage(argv[0], "unknown principal '" + f.id + "'");
-
   DeployConfig conf;
   std::vector<Endpoint> hosts;
+  if (me < 0) {
+    // Not a principal of the program: the trusted third party of TTP(z)?
+    if (!loadNodeDeploy(f.deploy, info.principals, conf, hosts))
+      return 2;
+    auto ttps = ttpPrincipals(conf, info.principals);
+    if (std::find(ttps.begin(), ttps.end(), f.id) == ttps.end())
+      return usage(argv[0], "unknown principal '" + f.id + "'");
+    TtpNodeOptions o;
+    o.id = f.id, o.deployPath = f.deploy, o.keysDir = f.keys, o.statsPath = f.stats;
+    o.level = level, o.runForMs = f.runForMs, o.quiescentMs = f.quiescentMs;
+    return ttpNodeMain(argv[0], o, conf, info.principals, hosts);
+  }
   if (!loadNodeDeploy(f.deploy, info.principals, conf, hosts))
     return 2;
   std::string authErr;

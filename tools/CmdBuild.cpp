@@ -110,8 +110,23 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
   auto known = [&](const std::string &n) {
     return std::find(names.begin(), names.end(), n) != names.end();
   };
+  // TTP(z): z is a separate principal (a node role of its own), numbered
+  // after the program's.
+  std::vector<std::string> ttps = rt::ttpPrincipals(conf, names);
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules)
+        if (m.name == "TTP" && m.args.size() == 1) {
+          ir::SourceLoc at{path, uint32_t(m.line), uint32_t(m.col)};
+          if (known(m.args[0]))
+            diags.error(at, "TTP(" + m.args[0] + "): the trusted third party must not be a principal of " +
+                                program.name + " (it runs as a node role of its own)");
+          else if (!conf.host(m.args[0]))
+            diags.warning(at, "no host for the trusted third party " + m.args[0] +
+                                  " (statements it carries cannot be sent with this file)");
+        }
   for (const auto &h : conf.hosts)
-    if (!known(h.principal))
+    if (!known(h.principal) && std::find(ttps.begin(), ttps.end(), h.principal) == ttps.end())
       diags.error(ir::SourceLoc{path, uint32_t(h.line), 1},
                   "unknown principal '" + h.principal + "' in [Hosts]");
   for (const auto &n : names)

@@ -95,10 +95,33 @@ TEST(DeployCheck, HmacEverywhereIsFineForNoAuditorStatements) {
   EXPECT_EQ(r.rc, 0) << r.err;
 }
 
+TEST(DeployCheck, TtpIsNonRepudiable) {
+  // The audited Vote is accepted under TTP(T0) (z countersigns it; any
+  // auditor checks z's signature) and still refused under HMAC.
+  const std::string hosts = Hosts3 + "T0 = 127.0.0.1:9\n";
+  auto r = build(Audited, hosts + "[Authentication]\n* <-> * : HMAC_SHA256\n"
+                                  "[Non-repudiation]\nR* -> * : TTP(T0)\n");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.err.find("error"), std::string::npos) << r.err;
+  auto auth = build(Audited, hosts + "[Authentication]\n* <-> * : TTP(T0)\n");
+  EXPECT_EQ(auth.rc, 0) << auth.err;
+  auto hmac = build(Audited, Hosts3 + "[Authentication]\n* <-> * : HMAC_SHA256\n");
+  EXPECT_EQ(hmac.rc, 2);
+  EXPECT_NE(hmac.err.find("needs non-repudiation"), std::string::npos) << hmac.err;
+  // A TTP without a host is only a warning; a TTP that is a principal of
+  // the program is refused.
+  auto nohost = build(Audited, Hosts3 + "[Non-repudiation]\nR* -> * : TTP(T9)\n");
+  EXPECT_EQ(nohost.rc, 0) << nohost.err;
+  EXPECT_NE(nohost.err.find("warning: no host for the trusted third party T9"), std::string::npos)
+      << nohost.err;
+  auto own = build(PrimaryBackup, Hosts5 + "[Non-repudiation]\nR* -> * : TTP(C0)\n");
+  EXPECT_EQ(own.rc, 2);
+  EXPECT_NE(own.err.find("TTP(C0): the trusted third party must not be a principal of"),
+            std::string::npos)
+      << own.err;
+}
+
 TEST(DeployCheck, UnimplementedModulesAreNamed) {
-  auto r = build(PrimaryBackup, Hosts5 + "[Non-repudiation]\nR* -> * : TTP(C0)\n");
-  EXPECT_EQ(r.rc, 2);
-  EXPECT_NE(r.err.find("module TTP is not implemented yet"), std::string::npos) << r.err;
   auto rsa = build(PrimaryBackup, Hosts5 + "[Authentication]\n* <-> * : RSA\n");
   EXPECT_EQ(rsa.rc, 2);
   EXPECT_NE(rsa.err.find("module RSA is not implemented yet"), std::string::npos) << rsa.err;
