@@ -20,6 +20,7 @@
 #include "runtime/Node.h"
 #include "runtime/RoundNode.h"
 #include "runtime/SimTransport.h"
+#include "runtime/Ttp.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -93,7 +94,10 @@ int setUp(int argc, char **argv, const std::vector<std::string> &principals, Sim
     return 2;
   }
   std::vector<bool> hosted(principals.size(), false);
+  auto ttps = ttpPrincipals(conf, principals);
   for (const auto &h : conf.hosts) {
+    if (std::find(ttps.begin(), ttps.end(), h.principal) != ttps.end())
+      continue; // a TTP(z): simulated whether hosted or not
     size_t p = 0;
     while (p < principals.size() && principals[p] != h.principal)
       ++p;
@@ -307,11 +311,30 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
   std::vector<std::string> names;
   for (int p : nodes)
     names.push_back(info.principals[size_t(p)]);
+  // TTP(z): each z is simulated too, numbered after the program's principals.
+  auto ttps = ttpPrincipals(conf, info.principals);
+  for (const auto &z : ttps)
+    names.push_back(z);
   auto keys = generateKeys(conf, names);
 
   EventLoop loop{EventLoop::Virtual{}};
-  SimNetwork net(loop, info.principals.size(), faults, f.seed);
   size_t np = info.principals.size();
+  SimNetwork net(loop, np + ttps.size(), faults, f.seed);
+  Logger ttpLog("TTP", level);
+  std::vector<std::unique_ptr<Authenticator>> ttpAuths;
+  std::vector<std::unique_ptr<TtpRelay>> relays;
+  for (size_t i = 0; i < ttps.size(); ++i) {
+    int z = int(np + i);
+    ttpAuths.push_back(std::make_unique<Authenticator>(conf, info.principals, z, keys[ttps[i]]));
+    std::string err;
+    if (!ttpAuths.back()->ready(err))
+      return simUsage(argv[0], err);
+    relays.push_back(std::make_unique<TtpRelay>(
+        *ttpAuths.back(), ttpLog,
+        [&net, z](int peer, const std::vector<uint8_t> &frame) { net.send(z, peer, frame); }));
+    TtpRelay *relay = relays.back().get();
+    net.attach(z, [relay](int from, const uint8_t *d, size_t n) { relay->receive(from, d, n); });
+  }
   std::vector<std::unique_ptr<Logger>> logs(np);
   std::vector<std::unique_ptr<TraceWriter>> traces(np);
   std::vector<std::unique_ptr<Authenticator>> auths(np);
@@ -375,7 +398,17 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
            ",\"published\":" + std::to_string(st.published);
     out += ",\"state\":" + node.role()->stateJson() + "}";
   }
-  out += "]}\n";
+  out += "]";
+  if (!relays.empty()) {
+    out += ",\"ttps\":[";
+    for (size_t i = 0; i < relays.size(); ++i) {
+      out += i ? ",{\"node\":" : "{\"node\":";
+      appendJsonString(out, ttps[i]);
+      out += ",\"stats\":" + relays[i]->statsJson() + "}";
+    }
+    out += "]";
+  }
+  out += "}\n";
   fwrite(out.data(), 1, out.size(), stdout);
   fflush(stdout);
   return failed ? 1 : 0;

@@ -97,22 +97,37 @@ void checkRun(const TtpRun &r, const std::string &tag) {
 
 } // namespace
 
-TEST(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
-  const char *mommie = std::getenv("MOMMIE");
-  ASSERT_NE(mommie, nullptr);
-  Dir = e2e::tempDir("retarget-ttp");
-  // The build-time check accepts TTP(T0) (T0 is a host, not a principal).
-  std::ofstream(Dir + "/build.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
-                                        "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
-                                        "T0 = 127.0.0.1:6\n"
-                                     << TtpRules;
-  int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
-                     "-D", "NumReq=" + std::to_string(NumReq), "--deploy", Dir + "/build.conf", "-o",
-                     Dir + "/pb"},
-                    Dir, 240000);
-  ASSERT_EQ(rc, 0) << e2e::readFile(Dir + "/run.err");
-  Bin = Dir + "/pb";
+class RetargetTtp : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    const char *mommie = std::getenv("MOMMIE");
+    ASSERT_NE(mommie, nullptr);
+    Dir = e2e::tempDir("retarget-ttp");
+    // The build-time check accepts TTP(T0) (T0 is a host, not a principal).
+    std::ofstream(Dir + "/build.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
+                                          "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
+                                          "T0 = 127.0.0.1:6\n"
+                                       << TtpRules;
+    int rc = e2e::run({mommie, "build",
+                       std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom", "-D",
+                       "NumReq=" + std::to_string(NumReq), "--deploy", Dir + "/build.conf", "-o",
+                       Dir + "/pb"},
+                      Dir, 240000);
+    ASSERT_EQ(rc, 0) << e2e::readFile(Dir + "/run.err");
+    Bin = Dir + "/pb";
+  }
+  static void TearDownTestSuite() {
+    if (!Dir.empty())
+      std::filesystem::remove_all(Dir);
+  }
+  void SetUp() override {
+    if (Bin.empty())
+      GTEST_SKIP() << "build failed";
+  }
+};
 
+TEST_F(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
+  const char *mommie = std::getenv("MOMMIE");
   TtpRun plain = runWith("plain", "[Authentication]\n* <-> * : PLAINTEXT\n", false);
   TtpRun ttp = runWith("ttp", TtpRules, true);
   checkRun(plain, "plain");
@@ -156,5 +171,37 @@ TEST(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
       << e2e::readFile(ttp.dir + "/run.out") << e2e::readFile(ttp.dir + "/run.err");
   for (const auto *r : {&plain, &ttp})
     std::filesystem::remove_all(r->dir);
-  std::filesystem::remove_all(Dir);
+}
+
+// `BIN --sim` simulates T0 too: same client state, T0 countersigns every
+// Order and Reply once.
+TEST_F(RetargetTtp, SimulatorRunsTheTrustedThirdParty) {
+  std::string run = e2e::tempDir("retarget-ttp-sim");
+  std::ofstream(run + "/deploy.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
+                                         "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
+                                         "T0 = 127.0.0.1:6\n"
+                                      << TtpRules;
+  int rc = e2e::run({Bin, "--sim", "--deploy", run + "/deploy.conf", "--seed", "7"}, run, 120000);
+  ASSERT_EQ(rc, 0) << e2e::readFile(run + "/run.err");
+  json out = json::parse(e2e::readFile(run + "/run.out"), nullptr, false);
+  ASSERT_FALSE(out.is_discarded()) << e2e::readFile(run + "/run.out");
+  json client;
+  for (const auto &n : out["nodes"]) {
+    EXPECT_EQ(n["rejected"], 0) << n["node"];
+    if (n["node"] == "C0")
+      client = n;
+  }
+  ASSERT_TRUE(client.is_object());
+  EXPECT_EQ(client["state"]["next"], NumReq);
+  EXPECT_EQ(client["state"]["accepted"]["$map"].size(), size_t(NumReq));
+  for (const auto &kv : client["state"]["accepted"]["$map"]) {
+    const auto &reply = kv[1]["$some"];
+    int id = reply["req"]["id"], op = reply["req"]["op"];
+    EXPECT_EQ(reply["res"].get<int>(), (2 * op + id) % 4) << "request " << id;
+  }
+  ASSERT_EQ(out["ttps"].size(), 1u) << out;
+  EXPECT_EQ(out["ttps"][0]["node"], "T0");
+  EXPECT_EQ(out["ttps"][0]["stats"]["countersigned"], 5 * NumReq);
+  EXPECT_EQ(out["ttps"][0]["stats"]["rejected"], 0);
+  std::filesystem::remove_all(run);
 }
