@@ -5,7 +5,8 @@
 # Per configuration: requests/s, frames and bytes on the wire per request
 # (all nodes), MAC operations (computed + verified) and signature
 # operations (made + verified) per request, and whether the client got
-# every result right. Then the crypto ceiling of this machine from
+# every result right (the TTP row counts the T0 process too: its requests
+# in, countersigned frames out, one signature per statement). Then the crypto ceiling of this machine from
 # `openssl speed` (HMAC-SHA256 on 256-byte messages, Ed25519).
 #
 #   bench/modules/run.sh [MOMMIE] [NUMREQ] [WINDOW]
@@ -33,10 +34,16 @@ run() { # name rules
   {
     echo "[Hosts]"
     for i in "${!NAMES[@]}"; do echo "${NAMES[$i]} = 127.0.0.1:$((port + i))"; done
+    if [[ $rules == *'TTP(T0)'* ]]; then echo "T0 = 127.0.0.1:$((port + 5))"; fi
     printf '%b' "$rules"
   } > "$dir/deploy.conf"
   "$MOMMIE" keygen "$dir/deploy.conf" -o "$dir/keys" > /dev/null
   local pids=()
+  if [[ $rules == *'TTP(T0)'* ]]; then # the trusted third party, counted with the nodes
+    timeout 300 "$TMP/pb" --id T0 --deploy "$dir/deploy.conf" --keys "$dir/keys" --log-level error \
+      --exit-when-quiescent 2000 --run-for 240000 > "$dir/T0.out" 2> "$dir/T0.err" &
+    pids+=($!)
+  fi
   for r in R0 R1 R2 R3; do
     timeout 300 "$TMP/pb" --id "$r" --deploy "$dir/deploy.conf" --keys "$dir/keys" --log-level error \
       --exit-when-quiescent 1500 --run-for 240000 > "$dir/$r.out" 2> "$dir/$r.err" &
@@ -49,7 +56,9 @@ run() { # name rules
   python3 - "$name" "$NUMREQ" "$dir" <<'PY' | tee -a "$TMP/table"
 import json, sys
 name, n, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-o = {p: json.loads(open(f"{d}/{p}.out").read()) for p in ["R0", "R1", "R2", "R3", "C0"]}
+import os
+o = {p: json.loads(open(f"{d}/{p}.out").read()) for p in ["R0", "R1", "R2", "R3", "C0", "T0"]
+     if p != "T0" or os.path.exists(f"{d}/T0.out")}
 c = o["C0"]
 # The client stops 300 ms (+ one 20 ms tick) after its last activity.
 active = max(c["elapsed_us"] / 1e6 - 0.31, 1e-3)
@@ -75,6 +84,7 @@ run ed25519 '[Authentication]\n* <-> * : ED25519\n'
 run hmac+batch64 '[Authentication]\n* <-> * : HMAC_SHA256\n[Dissemination]\n* -> * : BATCH(64, 1ms)\n'
 run ed25519+batch64 '[Authentication]\n* <-> * : ED25519\n[Dissemination]\n* -> * : BATCH(64, 1ms)\n'
 run paper-mixed '[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 500ms; OPTIMISTIC(QUORUM) 500ms\nR* -> * : BATCH(64, 1ms)\n'
+run hmac+ttp-replicas '[Authentication]\n* <-> * : HMAC_SHA256\nR* -> * : TTP(T0)\n[Non-repudiation]\nR* -> * : TTP(T0)\n'
 run ed25519+optimistic '[Authentication]\n* <-> * : ED25519\n[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 500ms; OPTIMISTIC(QUORUM) 500ms\n'
 
 echo
