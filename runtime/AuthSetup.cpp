@@ -8,6 +8,23 @@ std::unique_ptr<Authenticator> makeAuthenticator(const DeployConfig &conf,
                                                  const std::vector<std::string> &principals,
                                                  int me, const std::string &keysDir,
                                                  std::string &error) {
+  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
+    for (const auto &r : *rules)
+      for (const auto &m : r.modules)
+        if (m.name == "TTP") {
+          error = deployPath + ":" + std::to_string(m.line) + ":" + std::to_string(m.col) +
+                  ": module TTP carries statements only; this node's messages cannot go "
+                  "through a trusted third party";
+          return nullptr;
+        }
+  return makeStatementAuthenticator(conf, deployPath, principals, me, keysDir, error);
+}
+
+std::unique_ptr<Authenticator> makeStatementAuthenticator(const DeployConfig &conf,
+                                                          const std::string &deployPath,
+                                                          const std::vector<std::string> &principals,
+                                                          int me, const std::string &keysDir,
+                                                          std::string &error) {
   bool needKeys = false;
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)

@@ -128,7 +128,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     return 2;
   std::string authErr;
   std::unique_ptr<Authenticator> auth =
-      makeAuthenticator(conf, f.deploy, info.principals, me, f.keys, authErr);
+      makeStatementAuthenticator(conf, f.deploy, info.principals, me, f.keys, authErr);
   if (!auth) {
     std::cerr << argv[0] << ": error: " << authErr << "\n";
     return 2;

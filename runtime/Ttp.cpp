@@ -68,7 +68,7 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &
     return 2;
   }
   std::string err;
-  auto auth = makeAuthenticator(conf, o.deployPath, programPrincipals, me, o.keysDir, err);
+  auto auth = makeStatementAuthenticator(conf, o.deployPath, programPrincipals, me, o.keysDir, err);
   if (!auth) {
     std::cerr << argv0 << ": error: " << err << "\n";
     return 2;

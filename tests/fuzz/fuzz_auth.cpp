@@ -9,7 +9,10 @@
 // runtime/Digest.h) fed to a receiver never crash; a frame it opens
 // (spliced) is only ever one the fuzzer could have sent unreferenced, and a
 // DIGEST-compressed sealed frame splices back to exactly the sealed frame.
-// Keys are generated once per process.
+// TTP(z) (types 9, 10): a made-up request never passes z's MAC check, a
+// made-up countersigned frame never verifies; R0's statement sealed for T0
+// is countersigned and opens at every verifier it is relayed to, and a
+// replayed request is rejected. Keys are generated once per process.
 #include "runtime/Auth.h"
 #include "runtime/Digest.h"
 
@@ -31,7 +34,10 @@ struct Deployment {
     if (!parseDeploy("[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nC0 = 127.0.0.1:3\n" + rules,
                      conf, errors))
       std::abort();
-    keys = generateKeys(conf, PNames);
+    std::vector<std::string> names = PNames; // then the TTP principals
+    for (const auto &z : ttpPrincipals(conf, PNames))
+      names.push_back(z);
+    keys = generateKeys(conf, names);
   }
 };
 
@@ -42,7 +48,9 @@ std::vector<std::unique_ptr<Deployment>> &deployments() {
          {"", "[Authentication]\n* <-> * : HMAC_SHA256\n", "[Authentication]\n* <-> * : ED25519\n",
           "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n"
           "[Non-repudiation]\nR* -> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(8)\n",
-          "[Authentication]\n* <-> * : ED25519\n[Dissemination]\n* -> * : DIGEST\n"})
+          "[Authentication]\n* <-> * : ED25519\n[Dissemination]\n* -> * : DIGEST\n",
+          "[Authentication]\n* <-> * : HMAC_SHA256\nR* -> * : TTP(T0)\n"
+          "[Non-repudiation]\nC* -> * : TTP(T0)\n"})
       v.push_back(std::make_unique<Deployment>(rules));
     return v;
   }();
@@ -83,6 +91,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       bool relay = false;
       if (r1.openForwardable(peer, data, size, fs, relay, why))
         std::abort(); // only ED25519 carries forwardable frames: a forgery
+    }
+    // TTP frames: nothing made up authenticates, at z or at a verifier.
+    {
+      bool hasTtp = !ttpPrincipals(d->conf, PNames).empty();
+      std::unique_ptr<Authenticator> t0;
+      if (hasTtp)
+        t0 = std::make_unique<Authenticator>(d->conf, PNames, 3, d->keys["T0"]);
+      for (int peer = -1; peer <= 4; ++peer) {
+        Statement ts;
+        std::vector<int> to;
+        Reject why;
+        if (r1.openCountersigned(peer, data, size, ts, why))
+          std::abort(); // a forged countersignature
+        if (t0 && t0->openTtpRequest(peer, data, size, ts, to, why))
+          std::abort(); // a forged request MAC
+        if (r1.openTtpRequest(peer, data, size, ts, to, why))
+          std::abort(); // only z opens requests
+      }
     }
     // DIGEST frames at a receiver: held, fetched, answered, never crash.
     {
@@ -131,9 +157,39 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         continue;
       Authenticator r0(d->conf, PNames, 0, d->keys["R0"]);
       Authenticator fresh(d->conf, PNames, 1, d->keys["R1"]);
+      // TTP(z): R0's request to z, countersigned once, opens at every
+      // verifier it is relayed to; the same request again is a replay.
+      int z = -1;
+      bool principals = true;
+      for (const auto &v : s.verifiers.elems()) {
+        principals = principals && v.asPrincipal() >= 0 && v.asPrincipal() < 3;
+        if (principals && v.asPrincipal() != 0 && z < 0)
+          z = r0.ttpFor(0, v.asPrincipal(), s.auditors);
+      }
+      for (const auto &a : s.auditors.elems())
+        principals = principals && a.asPrincipal() >= 0;
+      if (z >= 0 && principals) {
+        Authenticator t0(d->conf, PNames, z, d->keys["T0"]);
+        auto req = r0.sealTtpRequest(s, z);
+        Statement at;
+        std::vector<int> to;
+        Reject why;
+        if (req.empty() || !t0.openTtpRequest(0, req.data(), req.size(), at, to, why) ||
+            !(at == s) || to.empty())
+          std::abort();
+        auto cs = t0.sealCountersigned(at);
+        for (int v : to) {
+          Authenticator rv(d->conf, PNames, v, d->keys[PNames[size_t(v)]]);
+          Statement back;
+          if (!rv.openCountersigned(z, cs.data(), cs.size(), back, why) || !(back == s))
+            std::abort();
+        }
+        if (t0.openTtpRequest(0, req.data(), req.size(), at, to, why) || why != Reject::Replay)
+          std::abort();
+      }
       auto f = r0.seal(s, 1);
       if (f.empty())
-        continue; // R0 has no key for this carrier
+        continue; // R0 has no key for this carrier (or it goes through a TTP)
       Statement back;
       Reject why;
       if (!fresh.open(0, f.data(), f.size(), back, why) || !(back == s))
