@@ -8,11 +8,19 @@
 // the model (`mommie conform`), and the crypto counters are TTP's: each
 // replica MACs one request to T0 per statement and signs nothing, T0
 // verifies each request's MAC and signs each statement once, and every
-// verifier checks T0's signature once per statement it receives.
+// verifier checks T0's signature once per statement it receives. Also:
+// hostile frames sent to T0 and R1 on the wire are rejected and counted in
+// --stats while the cluster serves every request; `BIN --sim` simulates T0.
+#include "runtime/Auth.h"
+
 #include "../e2e/E2eUtil.h"
+#include "../runtime/RuntimeTestUtil.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 using nlohmann::json;
 
@@ -31,8 +39,13 @@ struct TtpRun {
   std::vector<json> replicas;
 };
 
+// Called once the servers run, before the client starts: dir, ports
+// (R0..R3, C0, T0).
+using Hook = std::function<void(const std::string &, const std::vector<int> &)>;
+
 // Runs the four replicas, the client and (if `withTtp`) T0 under `rules`.
-TtpRun runWith(const std::string &tag, const std::string &rules, bool withTtp) {
+TtpRun runWith(const std::string &tag, const std::string &rules, bool withTtp,
+               const Hook &beforeClient = nullptr) {
   TtpRun out;
   const char *mommie = std::getenv("MOMMIE");
   out.dir = e2e::tempDir("retarget-ttp-" + tag);
@@ -62,6 +75,8 @@ TtpRun runWith(const std::string &tag, const std::string &rules, bool withTtp) {
   std::vector<pid_t> pids;
   for (int r = 0; r < 4; ++r)
     pids.push_back(start(Names[size_t(r)], {"--run-for", "60000", "--exit-when-quiescent", "2500"}));
+  if (beforeClient)
+    beforeClient(out.dir, ports);
   pid_t client = start("C0", {"--exit-when-quiescent", "1500", "--run-for", "60000"});
   EXPECT_EQ(e2e::waitFor(client, 70000), 0) << e2e::readFile(out.dir + "/C0.log");
   for (pid_t p : pids)
@@ -93,6 +108,38 @@ void checkRun(const TtpRun &r, const std::string &tag) {
     EXPECT_EQ(rep["rejected"], 0) << tag << " " << rep["node"];
   }
   EXPECT_EQ(r.client["rejected"], 0) << tag;
+}
+
+// A connection to `port` (retried while the node starts) that says it is
+// principal `as`; -1 if none within 5 s.
+int connectAs(int port, int as) {
+  for (int i = 0; i < 250; ++i) {
+    int fd = rt_test::dial(uint16_t(port));
+    if (fd >= 0) {
+      mommie::rt::Writer h;
+      h.u32be(0x4d4f4d31);
+      h.varint(uint64_t(as));
+      auto sendFrame = [fd](const std::vector<uint8_t> &payload) {
+        mommie::rt::Writer w;
+        w.u32be(uint32_t(payload.size()));
+        w.bytes(payload.data(), payload.size());
+        ::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL);
+      };
+      sendFrame(h.buffer());
+      return fd;
+    }
+    usleep(20000);
+  }
+  return -1;
+}
+
+void sendFrames(int fd, const std::vector<std::vector<uint8_t>> &frames) {
+  for (const auto &f : frames) {
+    mommie::rt::Writer w;
+    w.u32be(uint32_t(f.size()));
+    w.bytes(f.data(), f.size());
+    ::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL);
+  }
 }
 
 } // namespace
@@ -171,6 +218,68 @@ TEST_F(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
       << e2e::readFile(ttp.dir + "/run.out") << e2e::readFile(ttp.dir + "/run.err");
   for (const auto *r : {&plain, &ttp})
     std::filesystem::remove_all(r->dir);
+}
+
+// Hostile frames on the wire while the cluster runs: to T0, a request with
+// a forged MAC (a key that is not R0's), a request of R1's statement on
+// R0's connection, garbage; to R1, a countersignature by an impostor key
+// and a countersigned statement deploy.conf gives HMAC (C0's). All are
+// rejected and counted in --stats by reason, and the cluster still serves
+// every request right.
+TEST_F(RetargetTtp, HostileFramesAreCountedAndTheClusterKeepsServing) {
+  using namespace mommie::rt;
+  auto inject = [](const std::string &dir, const std::vector<int> &ports) {
+    DeployConfig conf;
+    std::vector<DeployError> errors;
+    ASSERT_TRUE(loadDeployFile(dir + "/deploy.conf", conf, errors));
+    const std::vector<std::string> names = {"R0", "R1", "R2", "R3", "C0"};
+    std::string err;
+    KeyStore r1;
+    ASSERT_TRUE(KeyStore::load(dir + "/keys", "R1", r1, err)) << err;
+    KeyStore forged = r1;
+    forged.principal = "R0";
+    forged.hmac["T0"] = crypto::newHmacKey();
+    KeyStore impostor;
+    impostor.principal = "T0";
+    crypto::EdPublic pk;
+    crypto::EdSecret sk;
+    crypto::newEdKeyPair(pk, sk);
+    impostor.edSecret = sk;
+    Authenticator fakeR0(conf, names, 0, forged), realR1(conf, names, 1, r1),
+        fakeT0(conf, names, 5, impostor);
+    auto stmt = [](int issuer, int verifier) {
+      return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
+                       Value::record(0, {Value::integer(1)})};
+    };
+    int t0 = connectAs(ports[5], 0), atR1 = connectAs(ports[1], 0);
+    ASSERT_GE(t0, 0);
+    ASSERT_GE(atR1, 0);
+    sendFrames(t0, {fakeR0.sealTtpRequest(stmt(0, 1), 5), realR1.sealTtpRequest(stmt(1, 2), 5),
+                    {9, 4, 0xff}});
+    sendFrames(atR1, {fakeT0.sealCountersigned(stmt(0, 1)), fakeT0.sealCountersigned(stmt(4, 1))});
+    usleep(300000); // let them be read before the connections close
+    close(t0);
+    close(atR1);
+  };
+  TtpRun r = runWith("hostile", TtpRules, true, inject);
+  ASSERT_FALSE(r.client.is_discarded());
+  EXPECT_EQ(r.client["state"]["next"], NumReq);
+  EXPECT_EQ(r.client["state"]["accepted"]["$map"].size(), size_t(NumReq));
+  EXPECT_EQ(r.client["rejected"], 0);
+  ASSERT_FALSE(r.ttp.is_discarded());
+  const json &zr = r.ttp["stats"]["rejects"];
+  EXPECT_EQ(zr["bad_mac"], 1) << zr;
+  EXPECT_EQ(zr["wrong_issuer"], 1) << zr;
+  EXPECT_EQ(zr["bad_frame"], 1) << zr;
+  EXPECT_EQ(r.ttp["rejected"], 3);
+  EXPECT_EQ(r.ttp["stats"]["ttp"]["countersigned"], 5 * NumReq); // nothing forged was signed
+  ASSERT_FALSE(r.replicas[1].is_discarded());
+  const json &rr = r.replicas[1]["stats"]["rejects"];
+  EXPECT_EQ(rr["bad_signature"], 1) << rr;
+  EXPECT_EQ(rr["wrong_module"], 1) << rr;
+  EXPECT_EQ(r.replicas[1]["rejected"], 2);
+  EXPECT_EQ(json::parse(e2e::readFile(r.dir + "/R1.stats"), nullptr, false)["rejects"], rr);
+  std::filesystem::remove_all(r.dir);
 }
 
 // `BIN --sim` simulates T0 too: same client state, T0 countersigns every
