@@ -20,11 +20,10 @@ std::unique_ptr<Authenticator> makeAuthenticator(const DeployConfig &conf,
   return makeStatementAuthenticator(conf, deployPath, principals, me, keysDir, error);
 }
 
-std::unique_ptr<Authenticator> makeStatementAuthenticator(const DeployConfig &conf,
-                                                          const std::string &deployPath,
-                                                          const std::vector<std::string> &principals,
-                                                          int me, const std::string &keysDir,
-                                                          std::string &error) {
+std::unique_ptr<Authenticator>
+makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPath,
+                           const std::vector<std::string> &principals, int me,
+                           const std::string &keysDir, std::string &error) {
   bool needKeys = false;
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)

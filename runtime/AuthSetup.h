@@ -23,11 +23,10 @@ std::unique_ptr<Authenticator> makeAuthenticator(const DeployConfig &conf,
 // The same for statement nodes (NodeMain.cpp) and the TTP node (Ttp.h),
 // which also accept TTP(z); makeAuthenticator (round and KV nodes, whose
 // frames are not statements) refuses it.
-std::unique_ptr<Authenticator> makeStatementAuthenticator(const DeployConfig &conf,
-                                                          const std::string &deployPath,
-                                                          const std::vector<std::string> &principals,
-                                                          int me, const std::string &keysDir,
-                                                          std::string &error);
+std::unique_ptr<Authenticator>
+makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPath,
+                           const std::vector<std::string> &principals, int me,
+                           const std::string &keysDir, std::string &error);
 
 // {"macs":N,"mac_verifies":N,"signs":N,"sig_verifies":N}
 std::string cryptoCountersJson();

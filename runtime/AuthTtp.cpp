@@ -9,7 +9,8 @@ namespace {
 constexpr char Domain[] = "MOMMIE-AUTH1";
 constexpr uint8_t RequestTag = 0x79, CountersignTag = 0x7A;
 
-std::vector<uint8_t> requestSigned(int issuer, int z, uint64_t seq, const std::string &stmt) {
+std::vector<uint8_t> requestSigned(int issuer, int z, uint64_t seq,
+                                   const std::string &stmt) {
   Writer w;
   w.bytes(Domain, sizeof Domain - 1);
   w.u8(uint8_t(AuthKind::Ttp));
@@ -21,7 +22,8 @@ std::vector<uint8_t> requestSigned(int issuer, int z, uint64_t seq, const std::s
   return std::move(w.buffer());
 }
 
-std::vector<uint8_t> countersignSigned(int z, int issuer, const std::string &stmt) {
+std::vector<uint8_t> countersignSigned(int z, int issuer,
+                                       const std::string &stmt) {
   Writer w;
   w.bytes(Domain, sizeof Domain - 1);
   w.u8(uint8_t(AuthKind::Ttp));
@@ -34,7 +36,8 @@ std::vector<uint8_t> countersignSigned(int z, int issuer, const std::string &stm
 } // namespace
 
 std::vector<uint8_t> Authenticator::sealTtpRequest(const Statement &s, int z) {
-  if (z < numProgram_ || size_t(z) >= names_.size() || !hmac_[size_t(z)] || s.issuer != me_)
+  if (z < numProgram_ || size_t(z) >= names_.size() || !hmac_[size_t(z)] ||
+      s.issuer != me_)
     return {};
   uint64_t seq = nextSeq_++;
   std::string stmt = s.key();
@@ -50,8 +53,9 @@ std::vector<uint8_t> Authenticator::sealTtpRequest(const Statement &s, int z) {
   return std::move(w.buffer());
 }
 
-bool Authenticator::openTtpRequest(int peer, const uint8_t *data, size_t size, Statement &out,
-                                   std::vector<int> &relayTo, Reject &why) {
+bool Authenticator::openTtpRequest(int peer, const uint8_t *data, size_t size,
+                                   Statement &out, std::vector<int> &relayTo,
+                                   Reject &why) {
   relayTo.clear();
   if (!isTtp() || peer < 0 || peer >= numProgram_) {
     why = Reject::UnknownPrincipal;
@@ -81,7 +85,8 @@ bool Authenticator::openTtpRequest(int peer, const uint8_t *data, size_t size, S
         return false;
       }
   for (const auto &v : out.verifiers.elems())
-    if (v.asPrincipal() != peer && ttpFor(peer, v.asPrincipal(), out.auditors) == me_)
+    if (v.asPrincipal() != peer &&
+        ttpFor(peer, v.asPrincipal(), out.auditors) == me_)
       relayTo.push_back(v.asPrincipal());
   if (relayTo.empty()) {
     why = Reject::WrongModule; // this TTP carries the statement to no verifier
@@ -94,7 +99,8 @@ bool Authenticator::openTtpRequest(int peer, const uint8_t *data, size_t size, S
     return false;
   }
   auto bytes = requestSigned(peer, me_, seq, out.key());
-  if (!crypto::hmacVerify(*key, bytes.data(), bytes.size(), data + (size - crypto::HmacBytes))) {
+  if (!crypto::hmacVerify(*key, bytes.data(), bytes.size(),
+                          data + (size - crypto::HmacBytes))) {
     why = Reject::BadMac;
     relayTo.clear();
     return false;
@@ -125,7 +131,8 @@ std::vector<uint8_t> Authenticator::sealCountersigned(const Statement &s) {
   return std::move(w.buffer());
 }
 
-bool Authenticator::openCountersigned(int peer, const uint8_t *data, size_t size, Statement &out,
+bool Authenticator::openCountersigned(int peer, const uint8_t *data,
+                                      size_t size, Statement &out,
                                       Reject &why) {
   if (peer < 0 || size_t(peer) >= names_.size() || peer == me_) {
     why = Reject::UnknownPrincipal;
@@ -167,7 +174,8 @@ bool Authenticator::openCountersigned(int peer, const uint8_t *data, size_t size
     return false;
   }
   auto bytes = countersignSigned(int(z), out.issuer, out.key());
-  if (!crypto::verify(*pk, bytes.data(), bytes.size(), data + (size - crypto::EdSigBytes))) {
+  if (!crypto::verify(*pk, bytes.data(), bytes.size(),
+                      data + (size - crypto::EdSigBytes))) {
     why = Reject::BadSignature;
     return false;
   }

@@ -14,9 +14,10 @@
 //
 // Principal patterns: a name (R0), a prefix wildcard (R*), `*`, or a comma
 // list of those. `#` and `//` start comments. Errors carry line and column;
-// the parser never throws. The runtime currently implements only PLAINTEXT
-// authentication and unicast-to-all dissemination; the other modules are
-// parsed and validated here and refused at run time by the node.
+// the parser never throws. What the runtime implements of each module is
+// declared in AuthModules.h (authentication, non-repudiation, TTP(z)) and
+// docs/deploy.md (dissemination); a TTP(z) argument names a principal that
+// only deploy.conf knows (ttpPrincipals).
 #pragma once
 
 #include "runtime/Transport.h"

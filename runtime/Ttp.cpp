@@ -18,8 +18,10 @@ TtpRelay::TtpRelay(Authenticator &auth, Logger &log, Send send)
 void TtpRelay::reject(Reject r) {
   ++stats_.rejected;
   stats_.rejects.add(r);
-  if (log_.enabled(LogLevel::Warn) && (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
-    log_.warn("rejected", {{"why", "TTP request not accepted"}, {"reason", rejectName(r)}});
+  if (log_.enabled(LogLevel::Warn) &&
+      (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
+    log_.warn("rejected",
+              {{"why", "TTP request not accepted"}, {"reason", rejectName(r)}});
 }
 
 void TtpRelay::receive(int peer, const uint8_t *data, size_t size) {
@@ -53,7 +55,8 @@ std::string TtpRelay::statsJson() const {
          ",\"rejects\":" + stats_.rejects.toJson() + "}";
 }
 
-int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &conf,
+int ttpNodeMain(const char *argv0, const TtpNodeOptions &o,
+                const DeployConfig &conf,
                 const std::vector<std::string> &programPrincipals,
                 const std::vector<Endpoint> &hosts) {
   std::vector<std::string> names = programPrincipals;
@@ -64,11 +67,13 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &
     if (names[i] == o.id)
       me = int(i);
   if (me < 0) {
-    std::cerr << argv0 << ": error: '" << o.id << "' is no TTP(z) of " << o.deployPath << "\n";
+    std::cerr << argv0 << ": error: '" << o.id << "' is no TTP(z) of "
+              << o.deployPath << "\n";
     return 2;
   }
   std::string err;
-  auto auth = makeStatementAuthenticator(conf, o.deployPath, programPrincipals, me, o.keysDir, err);
+  auto auth = makeStatementAuthenticator(conf, o.deployPath, programPrincipals,
+                                         me, o.keysDir, err);
   if (!auth) {
     std::cerr << argv0 << ": error: " << err << "\n";
     return 2;
@@ -97,7 +102,8 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &
   log.info("started", {{"role", "TTP"}});
   std::function<void()> tick = [&] {
     TimePoint now = EventLoop::now();
-    if (stopRequested() || (o.quiescentMs >= 0 && now - last >= Millis(o.quiescentMs)) ||
+    if (stopRequested() ||
+        (o.quiescentMs >= 0 && now - last >= Millis(o.quiescentMs)) ||
         (o.runForMs >= 0 && now - start >= Millis(o.runForMs))) {
       loop.stop();
       return;
@@ -108,15 +114,16 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &
   loop.run();
 
   const auto &ts = transport.stats();
-  std::string stats = "{\"ttp\":" + relay.statsJson() + ",\"rejects\":" +
-                      relay.stats().rejects.toJson() +
-                      ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
-                      ",\"oversized\":" + std::to_string(ts.oversized) +
-                      ",\"dropped\":" + std::to_string(ts.dropped) +
-                      ",\"evicted\":" + std::to_string(ts.evicted) +
-                      ",\"bytes_in\":" + std::to_string(ts.bytesIn) +
-                      ",\"bytes_out\":" + std::to_string(ts.bytesOut) + "}" +
-                      ",\"crypto\":" + cryptoCountersJson() + "}";
+  std::string stats =
+      "{\"ttp\":" + relay.statsJson() +
+      ",\"rejects\":" + relay.stats().rejects.toJson() +
+      ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
+      ",\"oversized\":" + std::to_string(ts.oversized) +
+      ",\"dropped\":" + std::to_string(ts.dropped) +
+      ",\"evicted\":" + std::to_string(ts.evicted) +
+      ",\"bytes_in\":" + std::to_string(ts.bytesIn) +
+      ",\"bytes_out\":" + std::to_string(ts.bytesOut) + "}" +
+      ",\"crypto\":" + cryptoCountersJson() + "}";
   if (!o.statsPath.empty())
     if (FILE *sf = std::fopen(o.statsPath.c_str(), "w")) {
       std::fputs((stats + "\n").c_str(), sf);
@@ -127,7 +134,8 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &
   out += ",\"role\":\"TTP\",\"failed\":false,\"rejected\":" +
          std::to_string(relay.stats().rejected) +
          ",\"frames_out\":" + std::to_string(ts.framesOut) +
-         ",\"frames_in\":" + std::to_string(ts.framesIn) + ",\"stats\":" + stats + "}\n";
+         ",\"frames_in\":" + std::to_string(ts.framesIn) +
+         ",\"stats\":" + stats + "}\n";
   fwrite(out.data(), 1, out.size(), stdout);
   fflush(stdout);
   transport.closeAll();

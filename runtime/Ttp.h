@@ -53,7 +53,8 @@ struct TtpNodeOptions {
 
 // The TTP node's main loop; prints its outcome line (counters) on stdout.
 // Exit 0, or 2 on bad input (keys, address).
-int ttpNodeMain(const char *argv0, const TtpNodeOptions &o, const DeployConfig &conf,
+int ttpNodeMain(const char *argv0, const TtpNodeOptions &o,
+                const DeployConfig &conf,
                 const std::vector<std::string> &programPrincipals,
                 const std::vector<Endpoint> &hosts);
 

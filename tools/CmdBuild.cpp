@@ -119,7 +119,8 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
         if (m.name == "TTP" && m.args.size() == 1) {
           ir::SourceLoc at{path, uint32_t(m.line), uint32_t(m.col)};
           if (known(m.args[0]))
-            diags.error(at, "TTP(" + m.args[0] + "): the trusted third party must not be a principal of " +
+            diags.error(at, "TTP(" + m.args[0] +
+                                "): the trusted third party must not be a principal of " +
                                 program.name + " (it runs as a node role of its own)");
           else if (!conf.host(m.args[0]))
             diags.warning(at, "no host for the trusted third party " + m.args[0] +
@@ -276,6 +277,12 @@ int keygen(const std::string &deploy, const std::string &dir) {
           std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
                     << (mi ? " is not implemented yet" : " is not an authentication module")
                     << "\n";
+          return BadInput;
+        }
+        if (mi->kind == rt::AuthKind::Ttp && !m.args.empty() && !conf.host(m.args[0])) {
+          std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: TTP(" << m.args[0]
+                    << "): the trusted third party needs a host in [Hosts] (its keys are made "
+                       "for the [Hosts] names)\n";
           return BadInput;
         }
       }

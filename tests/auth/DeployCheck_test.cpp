@@ -152,3 +152,27 @@ TEST(Keygen, WritesPrivateKeyFilesPerPrincipal) {
       << e2e::readFile(dir + "/run.err");
   std::filesystem::remove_all(dir);
 }
+
+TEST(Keygen, MakesTheTrustedThirdPartysKeys) {
+  const char *mommie = std::getenv("MOMMIE");
+  ASSERT_NE(mommie, nullptr);
+  std::string dir = e2e::tempDir("keygen-ttp");
+  std::ofstream(dir + "/deploy.conf") << Hosts3 << "T0 = 127.0.0.1:9\n"
+                                      << "[Non-repudiation]\nR* -> * : TTP(T0)\n";
+  ASSERT_EQ(e2e::run({mommie, "keygen", dir + "/deploy.conf", "-o", dir + "/keys"}, dir, 30000), 0)
+      << e2e::readFile(dir + "/run.err");
+  std::string t0 = e2e::readFile(dir + "/keys/T0.key"), r2 = e2e::readFile(dir + "/keys/R2.key");
+  EXPECT_NE(t0.find("ed25519-secret "), std::string::npos) << t0;
+  for (const char *issuer : {"hmac R0 ", "hmac R1 ", "hmac R2 "})
+    EXPECT_NE(t0.find(issuer), std::string::npos) << t0;
+  EXPECT_NE(r2.find("hmac T0 "), std::string::npos) << r2;
+  EXPECT_NE(r2.find("ed25519-public T0 "), std::string::npos) << r2;
+  EXPECT_EQ(r2.find("ed25519-secret"), std::string::npos) << r2; // only z signs
+  // z without a host: no keys can be made for it.
+  std::ofstream(dir + "/nohost.conf") << Hosts3 << "[Non-repudiation]\nR* -> * : TTP(T0)\n";
+  EXPECT_EQ(e2e::run({mommie, "keygen", dir + "/nohost.conf", "-o", dir + "/k2"}, dir, 30000), 2);
+  EXPECT_NE(e2e::readFile(dir + "/run.err").find("TTP(T0): the trusted third party needs a host"),
+            std::string::npos)
+      << e2e::readFile(dir + "/run.err");
+  std::filesystem::remove_all(dir);
+}

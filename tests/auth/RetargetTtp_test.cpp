@@ -28,8 +28,9 @@ namespace {
 
 constexpr int NumReq = 60;
 const std::vector<std::string> Names = {"R0", "R1", "R2", "R3", "C0"};
-const std::string TtpRules = "[Authentication]\n* <-> * : HMAC_SHA256\nR* -> * : TTP(T0)\n"
-                             "[Non-repudiation]\nR* -> * : TTP(T0)\n";
+const std::string TtpRules =
+    "[Authentication]\n* <-> * : HMAC_SHA256\nR* -> * : TTP(T0)\n"
+    "[Non-repudiation]\nR* -> * : TTP(T0)\n";
 
 std::string Dir, Bin;
 
@@ -59,36 +60,52 @@ TtpRun runWith(const std::string &tag, const std::string &rules, bool withTtp,
       conf << "T0 = 127.0.0.1:" << ports.back() << "\n";
     conf << rules;
   }
-  int krc = e2e::run({mommie, "keygen", out.dir + "/deploy.conf", "-o", out.dir + "/keys"},
-                     out.dir, 30000);
+  int krc = e2e::run(
+      {mommie, "keygen", out.dir + "/deploy.conf", "-o", out.dir + "/keys"},
+      out.dir, 30000);
   EXPECT_EQ(krc, 0) << e2e::readFile(out.dir + "/run.err");
   auto start = [&](const std::string &id, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {Bin, "--id", id, "--deploy", out.dir + "/deploy.conf",
-                                     "--keys", out.dir + "/keys", "--stats",
+    std::vector<std::string> argv = {Bin,
+                                     "--id",
+                                     id,
+                                     "--deploy",
+                                     out.dir + "/deploy.conf",
+                                     "--keys",
+                                     out.dir + "/keys",
+                                     "--stats",
                                      out.dir + "/" + id + ".stats"};
     if (id != "T0")
       argv.insert(argv.end(), {"--trace", out.dir + "/" + id + ".jsonl"});
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return e2e::spawn(argv, out.dir + "/" + id + ".out", out.dir + "/" + id + ".log");
+    return e2e::spawn(argv, out.dir + "/" + id + ".out",
+                      out.dir + "/" + id + ".log");
   };
-  pid_t ttp = withTtp ? start("T0", {"--run-for", "60000", "--exit-when-quiescent", "4000"}) : 0;
+  pid_t ttp =
+      withTtp
+          ? start("T0", {"--run-for", "60000", "--exit-when-quiescent", "4000"})
+          : 0;
   std::vector<pid_t> pids;
   for (int r = 0; r < 4; ++r)
-    pids.push_back(start(Names[size_t(r)], {"--run-for", "60000", "--exit-when-quiescent", "2500"}));
+    pids.push_back(start(Names[size_t(r)], {"--run-for", "60000",
+                                            "--exit-when-quiescent", "2500"}));
   if (beforeClient)
     beforeClient(out.dir, ports);
-  pid_t client = start("C0", {"--exit-when-quiescent", "1500", "--run-for", "60000"});
-  EXPECT_EQ(e2e::waitFor(client, 70000), 0) << e2e::readFile(out.dir + "/C0.log");
+  pid_t client =
+      start("C0", {"--exit-when-quiescent", "1500", "--run-for", "60000"});
+  EXPECT_EQ(e2e::waitFor(client, 70000), 0)
+      << e2e::readFile(out.dir + "/C0.log");
   for (pid_t p : pids)
     EXPECT_EQ(e2e::waitFor(p, 70000), 0);
   if (withTtp) {
-    EXPECT_EQ(e2e::waitFor(ttp, 70000), 0) << e2e::readFile(out.dir + "/T0.log");
+    EXPECT_EQ(e2e::waitFor(ttp, 70000), 0)
+        << e2e::readFile(out.dir + "/T0.log");
     out.ttp = json::parse(e2e::readFile(out.dir + "/T0.out"), nullptr, false);
   }
   out.client = json::parse(e2e::readFile(out.dir + "/C0.out"), nullptr, false);
   for (int r = 0; r < 4; ++r)
     out.replicas.push_back(
-        json::parse(e2e::readFile(out.dir + "/" + Names[size_t(r)] + ".out"), nullptr, false));
+        json::parse(e2e::readFile(out.dir + "/" + Names[size_t(r)] + ".out"),
+                    nullptr, false));
   return out;
 }
 
@@ -101,7 +118,8 @@ void checkRun(const TtpRun &r, const std::string &tag) {
   for (const auto &kv : acc) {
     const auto &reply = kv[1]["$some"];
     int id = reply["req"]["id"], op = reply["req"]["op"];
-    EXPECT_EQ(reply["res"].get<int>(), (2 * op + id) % 4) << tag << " request " << id;
+    EXPECT_EQ(reply["res"].get<int>(), (2 * op + id) % 4)
+        << tag << " request " << id;
   }
   for (const auto &rep : r.replicas) {
     ASSERT_FALSE(rep.is_discarded()) << tag;
@@ -151,15 +169,17 @@ protected:
     ASSERT_NE(mommie, nullptr);
     Dir = e2e::tempDir("retarget-ttp");
     // The build-time check accepts TTP(T0) (T0 is a host, not a principal).
-    std::ofstream(Dir + "/build.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
-                                          "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
-                                          "T0 = 127.0.0.1:6\n"
-                                       << TtpRules;
-    int rc = e2e::run({mommie, "build",
-                       std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom", "-D",
-                       "NumReq=" + std::to_string(NumReq), "--deploy", Dir + "/build.conf", "-o",
-                       Dir + "/pb"},
-                      Dir, 240000);
+    std::ofstream(Dir + "/build.conf")
+        << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
+           "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
+           "T0 = 127.0.0.1:6\n"
+        << TtpRules;
+    int rc = e2e::run(
+        {mommie, "build",
+         std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom", "-D",
+         "NumReq=" + std::to_string(NumReq), "--deploy", Dir + "/build.conf",
+         "-o", Dir + "/pb"},
+        Dir, 240000);
     ASSERT_EQ(rc, 0) << e2e::readFile(Dir + "/run.err");
     Bin = Dir + "/pb";
   }
@@ -175,7 +195,8 @@ protected:
 
 TEST_F(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
   const char *mommie = std::getenv("MOMMIE");
-  TtpRun plain = runWith("plain", "[Authentication]\n* <-> * : PLAINTEXT\n", false);
+  TtpRun plain =
+      runWith("plain", "[Authentication]\n* <-> * : PLAINTEXT\n", false);
   TtpRun ttp = runWith("ttp", TtpRules, true);
   checkRun(plain, "plain");
   checkRun(ttp, "ttp");
@@ -185,7 +206,8 @@ TEST_F(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
   EXPECT_EQ(ttp.ttp["role"], "TTP");
   EXPECT_EQ(ttp.ttp["rejected"], 0);
   // --stats writes the same object as the outcome line.
-  EXPECT_EQ(json::parse(e2e::readFile(ttp.dir + "/T0.stats"), nullptr, false), ttp.ttp["stats"]);
+  EXPECT_EQ(json::parse(e2e::readFile(ttp.dir + "/T0.stats"), nullptr, false),
+            ttp.ttp["stats"]);
   const json &z = ttp.ttp["stats"]["ttp"], &zc = ttp.ttp["stats"]["crypto"];
   // Statements through T0: one Order per request (R0 -> R1..R3) and one
   // Reply per request from each replica.
@@ -193,29 +215,35 @@ TEST_F(RetargetTtp, SameClientResultsAsPlaintextAndConformingTraces) {
   EXPECT_EQ(z["relayed"], 3 * NumReq + 4 * NumReq) << z;
   EXPECT_EQ(zc["signs"], z["countersigned"]) << zc; // once per statement
   EXPECT_EQ(zc["mac_verifies"], z["countersigned"]) << zc;
-  auto crypto = [&](int i) { return ttp.replicas[size_t(i)]["stats"]["crypto"]; };
+  auto crypto = [&](int i) {
+    return ttp.replicas[size_t(i)]["stats"]["crypto"];
+  };
   int relayedChecked = 0;
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(crypto(i)["signs"], 0) << i;            // only z signs
+    EXPECT_EQ(crypto(i)["signs"], 0) << i;             // only z signs
     EXPECT_EQ(crypto(i)["mac_verifies"], NumReq) << i; // requests, HMAC from C0
     relayedChecked += crypto(i)["sig_verifies"].get<int>();
   }
-  EXPECT_EQ(crypto(0)["macs"], 2 * NumReq); // an Order and a Reply request to T0
-  EXPECT_EQ(crypto(1)["macs"], NumReq);     // a Reply request to T0
+  EXPECT_EQ(crypto(0)["macs"],
+            2 * NumReq);                // an Order and a Reply request to T0
+  EXPECT_EQ(crypto(1)["macs"], NumReq); // a Reply request to T0
   EXPECT_EQ(crypto(1)["sig_verifies"], NumReq); // Orders countersigned by T0
   const json &cc = ttp.client["stats"]["crypto"];
-  EXPECT_EQ(cc["macs"], 4 * NumReq);            // requests to the four replicas
-  EXPECT_EQ(cc["sig_verifies"], 4 * NumReq);    // replies countersigned by T0
-  EXPECT_EQ(relayedChecked + cc["sig_verifies"].get<int>(), z["relayed"].get<int>());
+  EXPECT_EQ(cc["macs"], 4 * NumReq);         // requests to the four replicas
+  EXPECT_EQ(cc["sig_verifies"], 4 * NumReq); // replies countersigned by T0
+  EXPECT_EQ(relayedChecked + cc["sig_verifies"].get<int>(),
+            z["relayed"].get<int>());
 
   // The traces are behaviours of the model.
   std::vector<std::string> argv = {mommie, "conform",
-                                   std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
+                                   std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/primary_backup.mom",
                                    "-D", "NumReq=" + std::to_string(NumReq)};
   for (const auto &n : Names)
     argv.push_back(ttp.dir + "/" + n + ".jsonl");
   EXPECT_EQ(e2e::run(argv, ttp.dir, 300000), 0)
-      << e2e::readFile(ttp.dir + "/run.out") << e2e::readFile(ttp.dir + "/run.err");
+      << e2e::readFile(ttp.dir + "/run.out")
+      << e2e::readFile(ttp.dir + "/run.err");
   for (const auto *r : {&plain, &ttp})
     std::filesystem::remove_all(r->dir);
 }
@@ -248,15 +276,17 @@ TEST_F(RetargetTtp, HostileFramesAreCountedAndTheClusterKeepsServing) {
     Authenticator fakeR0(conf, names, 0, forged), realR1(conf, names, 1, r1),
         fakeT0(conf, names, 5, impostor);
     auto stmt = [](int issuer, int verifier) {
-      return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
-                       Value::record(0, {Value::integer(1)})};
+      return Statement{issuer, Value::set({Value::principal(verifier)}),
+                       Value::set({}), Value::record(0, {Value::integer(1)})};
     };
     int t0 = connectAs(ports[5], 0), atR1 = connectAs(ports[1], 0);
     ASSERT_GE(t0, 0);
     ASSERT_GE(atR1, 0);
-    sendFrames(t0, {fakeR0.sealTtpRequest(stmt(0, 1), 5), realR1.sealTtpRequest(stmt(1, 2), 5),
+    sendFrames(t0, {fakeR0.sealTtpRequest(stmt(0, 1), 5),
+                    realR1.sealTtpRequest(stmt(1, 2), 5),
                     {9, 4, 0xff}});
-    sendFrames(atR1, {fakeT0.sealCountersigned(stmt(0, 1)), fakeT0.sealCountersigned(stmt(4, 1))});
+    sendFrames(atR1, {fakeT0.sealCountersigned(stmt(0, 1)),
+                      fakeT0.sealCountersigned(stmt(4, 1))});
     usleep(300000); // let them be read before the connections close
     close(t0);
     close(atR1);
@@ -272,13 +302,16 @@ TEST_F(RetargetTtp, HostileFramesAreCountedAndTheClusterKeepsServing) {
   EXPECT_EQ(zr["wrong_issuer"], 1) << zr;
   EXPECT_EQ(zr["bad_frame"], 1) << zr;
   EXPECT_EQ(r.ttp["rejected"], 3);
-  EXPECT_EQ(r.ttp["stats"]["ttp"]["countersigned"], 5 * NumReq); // nothing forged was signed
+  EXPECT_EQ(r.ttp["stats"]["ttp"]["countersigned"],
+            5 * NumReq); // nothing forged was signed
   ASSERT_FALSE(r.replicas[1].is_discarded());
   const json &rr = r.replicas[1]["stats"]["rejects"];
   EXPECT_EQ(rr["bad_signature"], 1) << rr;
   EXPECT_EQ(rr["wrong_module"], 1) << rr;
   EXPECT_EQ(r.replicas[1]["rejected"], 2);
-  EXPECT_EQ(json::parse(e2e::readFile(r.dir + "/R1.stats"), nullptr, false)["rejects"], rr);
+  EXPECT_EQ(json::parse(e2e::readFile(r.dir + "/R1.stats"), nullptr,
+                        false)["rejects"],
+            rr);
   std::filesystem::remove_all(r.dir);
 }
 
@@ -286,11 +319,14 @@ TEST_F(RetargetTtp, HostileFramesAreCountedAndTheClusterKeepsServing) {
 // Order and Reply once.
 TEST_F(RetargetTtp, SimulatorRunsTheTrustedThirdParty) {
   std::string run = e2e::tempDir("retarget-ttp-sim");
-  std::ofstream(run + "/deploy.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
-                                         "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
-                                         "T0 = 127.0.0.1:6\n"
-                                      << TtpRules;
-  int rc = e2e::run({Bin, "--sim", "--deploy", run + "/deploy.conf", "--seed", "7"}, run, 120000);
+  std::ofstream(run + "/deploy.conf")
+      << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
+         "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n"
+         "T0 = 127.0.0.1:6\n"
+      << TtpRules;
+  int rc =
+      e2e::run({Bin, "--sim", "--deploy", run + "/deploy.conf", "--seed", "7"},
+               run, 120000);
   ASSERT_EQ(rc, 0) << e2e::readFile(run + "/run.err");
   json out = json::parse(e2e::readFile(run + "/run.out"), nullptr, false);
   ASSERT_FALSE(out.is_discarded()) << e2e::readFile(run + "/run.out");
