@@ -5,7 +5,7 @@
 //
 //   BIN --kv --id P0 --deploy deploy.conf --client-port PORT [--keys DIR]
 //       [--window 20] [--batch-bytes 32768] [--max-pending 64] [--max-future 4096]
-//       [--trace-dir DIR --trace-slots K] [--run-for MS] [--log-level L]
+//       [--trace-dir DIR --trace-slots K --trace-every K] [--run-for MS] [--log-level L]
 //
 // Client protocol (frames: u32 big-endian length, body):
 //   request := u8 1, varint client, varint seq, str key, str value  (a put)
@@ -48,7 +48,7 @@ int usage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0
             << " --kv --id PRINCIPAL --deploy deploy.conf --client-port PORT [--keys KEYDIR] [--window N] "
-               "[--batch-bytes B] [--max-pending N] [--max-future N] [--trace-dir DIR --trace-slots K] "
+               "[--batch-bytes B] [--max-pending N] [--max-future N] [--trace-dir DIR --trace-slots K --trace-every K] "
                "[--run-for MS] [--log-level L]\n";
   return 2;
 }
@@ -228,7 +228,7 @@ private:
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, logLevel = "warn", keysDir, traceDir;
   int64_t clientPort = -1, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
-          traceSlots = 0, runForMs = -1;
+          traceSlots = 0, traceEvery = 0, runForMs = -1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string &out) {
@@ -253,6 +253,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--max-pending" && number(maxPending)) {
     } else if (a == "--max-future" && number(maxFuture)) {
     } else if (a == "--trace-slots" && number(traceSlots)) {
+    } else if (a == "--trace-every" && number(traceEvery)) {
     } else if (a == "--run-for" && number(runForMs)) {
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
@@ -314,6 +315,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   cfg.maxFuture = size_t(maxFuture);
   cfg.traceDir = traceDir;
   cfg.traceSlots = uint64_t(traceSlots);
+  cfg.traceEvery = uint64_t(traceEvery);
   uint64_t unsent = 0;
   KvReplica kv(
       info, loop, cfg,

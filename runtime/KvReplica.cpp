@@ -230,7 +230,7 @@ void KvReplica::startSlot(uint64_t s) {
   sl.s = s;
   sl.env = std::make_unique<SlotEnv>(*this, s);
   sl.env->slot = &sl;
-  if (s < cfg_.traceSlots && !cfg_.traceDir.empty()) {
+  if ((s < cfg_.traceSlots || (cfg_.traceEvery > 0 && s % cfg_.traceEvery == 0)) && !cfg_.traceDir.empty()) {
     sl.trace = std::make_unique<TraceWriter>();
     std::string err;
     if (!sl.trace->open(cfg_.traceDir + "/" + cfg_.node + ".slot" + std::to_string(s) + ".jsonl", err)) {

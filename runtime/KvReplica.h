@@ -96,6 +96,7 @@ struct KvConfig {
   int64_t forwardTimeoutMs = 500;
   std::string traceDir;              // per-slot traces DIR/<node>.slot<s>.jsonl
   uint64_t traceSlots = 0;           // ... for slots < traceSlots
+  uint64_t traceEvery = 0;           // ... and slots s with s % traceEvery == 0
 };
 
 struct KvStats {
