@@ -159,9 +159,19 @@ int KvReplica::slotIndex(int peer) const {
   return -1;
 }
 
+// Clients number their requests 0, 1, 2, ...: the set stays small.
+bool KvReplica::Applied::insert(uint64_t seq) {
+  if (has(seq))
+    return false;
+  above.insert(seq);
+  while (above.erase(below))
+    ++below;
+  return true;
+}
+
 bool KvReplica::isApplied(const KvRequest &r) const {
   auto ids = appliedIds_.find(r.client);
-  return ids != appliedIds_.end() && ids->second.count(r.seq);
+  return ids != appliedIds_.end() && ids->second.has(r.seq);
 }
 
 // Queues a request here, or forwards it to the leader (see KvReplica.h).
@@ -203,8 +213,7 @@ void KvReplica::startSlot(uint64_t s) {
   size_t bytes = 0;
   while (!pending_.empty()) {
     KvRequest &q = pending_.front();
-    auto ids = appliedIds_.find(q.client);
-    if (ids != appliedIds_.end() && ids->second.count(q.seq)) { // applied meanwhile
+    if (isApplied(q)) { // applied meanwhile
       pendingBytes_ -= q.key.size() + q.value.size();
       pending_.pop_front();
       continue;
@@ -492,7 +501,7 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
   if (reqs.empty())
     ++stats_.emptyBatches;
   for (auto &q : reqs) {
-    if (!appliedIds_[q.client].insert(q.seq).second) {
+    if (!appliedIds_[q.client].insert(q.seq)) {
       ++stats_.duplicatesSkipped;
       continue;
     }

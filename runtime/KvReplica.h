@@ -190,7 +190,14 @@ private:
   std::deque<std::pair<int, std::vector<uint8_t>>> future_;
   size_t futureBytes_ = 0;
   std::map<uint64_t, TimePoint> fetchedAt_;
-  std::unordered_map<uint64_t, std::unordered_set<uint64_t>> appliedIds_;
+  // Applied request ids per client: every seq below `below`, and `above`.
+  struct Applied {
+    uint64_t below = 0;
+    std::unordered_set<uint64_t> above;
+    bool has(uint64_t seq) const { return seq < below || above.count(seq); }
+    bool insert(uint64_t seq);
+  };
+  std::unordered_map<uint64_t, Applied> appliedIds_;
   std::map<std::string, std::string> kv_;
   std::array<uint8_t, 32> logHash_{};
   KvStats stats_;
