@@ -118,7 +118,10 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
       for (const auto &m : r.modules)
         if (m.name == "TTP" && m.args.size() == 1) {
           ir::SourceLoc at{path, uint32_t(m.line), uint32_t(m.col)};
-          if (known(m.args[0]))
+          if (program.isRoundProgram())
+            diags.error(at, "module TTP carries statements only; the round messages of " +
+                                program.name + " cannot go through a trusted third party");
+          else if (known(m.args[0]))
             diags.error(at, "TTP(" + m.args[0] +
                                 "): the trusted third party must not be a principal of " +
                                 program.name + " (it runs as a node role of its own)");

@@ -114,6 +114,12 @@ TEST(DeployCheck, TtpIsNonRepudiable) {
   EXPECT_EQ(nohost.rc, 0) << nohost.err;
   EXPECT_NE(nohost.err.find("warning: no host for the trusted third party T9"), std::string::npos)
       << nohost.err;
+  auto rounds = build(Src + "/examples/pbft_normal_case.mom",
+                     "[Hosts]\nR0 = 127.0.0.1:1\nT0 = 127.0.0.1:9\n[Authentication]\n"
+                     "* <-> * : TTP(T0)\n");
+  EXPECT_EQ(rounds.rc, 2);
+  EXPECT_NE(rounds.err.find("module TTP carries statements only"), std::string::npos)
+      << rounds.err;
   auto own = build(PrimaryBackup, Hosts5 + "[Non-repudiation]\nR* -> * : TTP(C0)\n");
   EXPECT_EQ(own.rc, 2);
   EXPECT_NE(own.err.find("TTP(C0): the trusted third party must not be a principal of"),

@@ -169,5 +169,11 @@ TEST(RetargetRounds, RoundNodeRefusesKeyedModulesWithoutKeysAndUnimplementedModu
   EXPECT_EQ(e2e::run({bin, "--id", "R1", "--deploy", rsa, "--run-for", "100"}, run, 10000), 2);
   EXPECT_NE(e2e::readFile(run + "/run.err").find("module RSA is not implemented"), std::string::npos)
       << e2e::readFile(run + "/run.err");
+  // Round messages are not statements: no trusted third party carries them.
+  std::string ttp = writeConf(run, "[Authentication]\n* <-> * : TTP(T0)\n");
+  EXPECT_EQ(e2e::run({bin, "--id", "R1", "--deploy", ttp, "--run-for", "100"}, run, 10000), 2);
+  EXPECT_NE(e2e::readFile(run + "/run.err").find("module TTP carries statements only"),
+            std::string::npos)
+      << e2e::readFile(run + "/run.err");
   std::filesystem::remove_all(run);
 }
