@@ -303,7 +303,8 @@ bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
     return false;
   }
   const AuthModuleInfo &m = authModule(AuthKind(kind));
-  std::string body = std::string(1, char(0xBA));
+  // As for a single statement: the tag covers the statements' bytes as sent.
+  const uint8_t *bodyBegin = data + (size - r.remaining());
   for (uint64_t i = 0; i < n; ++i) {
     Statement s;
     if (!Statement::decode(r, s)) {
@@ -312,9 +313,11 @@ bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
     }
     if (!admits(peer, s, AuthKind(kind), why))
       return false;
-    body += s.key();
     out.push_back(std::move(s));
   }
+  std::string body = std::string(1, char(0xBA)) +
+                     std::string(reinterpret_cast<const char *>(bodyBegin),
+                                 size_t(data + (size - r.remaining()) - bodyBegin));
   if (r.remaining() != m.tagBytes) {
     why = Reject::BadFrame;
     out.clear();
@@ -375,10 +378,15 @@ bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &
   }
   uint8_t kind = r.u8();
   uint64_t seq = r.varint();
+  // The MAC or signature covers the statement's bytes as sent (the
+  // sender's Statement::key()); authenticating them as received spares
+  // re-encoding the decoded statement.
+  const uint8_t *stmtBegin = data + (size - r.remaining());
   if (!r.ok() || !Statement::decode(r, out)) {
     why = Reject::BadFrame;
     return false;
   }
+  const uint8_t *stmtEnd = data + (size - r.remaining());
   if (kind > uint8_t(AuthKind::Ed25519)) {
     why = Reject::WrongModule;
     return false;
@@ -396,9 +404,8 @@ bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &
   }
   if (!admits(peer, out, AuthKind(kind), why))
     return false;
-  std::string stmt;
   if (AuthKind(kind) != AuthKind::Plaintext) {
-    stmt = out.key();
+    std::string stmt(reinterpret_cast<const char *>(stmtBegin), size_t(stmtEnd - stmtBegin));
     auto bytes = signedBytes(AuthKind(kind), out.issuer, me_, seq, stmt);
     if (AuthKind(kind) == AuthKind::HmacSha256) {
       const crypto::HmacKey *key = hmac_[size_t(peer)];
