@@ -1,7 +1,11 @@
-// libsodium wrappers (see Crypto.h).
+// libsodium wrappers (see Crypto.h); HMAC-SHA256 on OpenSSL's SHA-256,
+// which uses the CPU's SHA extensions where libsodium's is portable C.
 #include "runtime/Crypto.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
+
+#include <cstdlib>
 
 namespace mommie::rt::crypto {
 
@@ -33,30 +37,65 @@ void newEdKeyPair(EdPublic &pk, EdSecret &sk) {
 
 namespace {
 
-// The HMAC state after absorbing a key's inner and outer pads, cached per
-// thread by key (a node uses a handful of keys; keys are random, so two of
-// their bytes spread them over the slots; a collision only recomputes).
-// Saves two of the five or so SHA-256 compressions of a short MAC.
-const crypto_auth_hmacsha256_state &keyedState(const HmacKey &key) {
-  struct Slot {
-    bool used = false;
-    HmacKey key{};
-    crypto_auth_hmacsha256_state st{};
-  };
-  thread_local std::array<Slot, 64> cache;
-  Slot &s = cache[(size_t(key[0]) | size_t(key[1]) << 8) % cache.size()];
-  if (!s.used || s.key != key) {
-    s.used = true;
-    s.key = key;
-    crypto_auth_hmacsha256_init(&s.st, key.data(), key.size());
+// SHA-256 contexts that have absorbed a key's inner and outer pads (RFC
+// 2104), cached per thread by key: a node uses a handful of keys, so each
+// MAC costs the message's compressions plus two, not four more for the
+// pads. Keys are random: two of their bytes spread them over the slots; a
+// collision only recomputes.
+struct PadState {
+  bool used = false;
+  HmacKey key{};
+  EVP_MD_CTX *inner = nullptr, *outer = nullptr;
+};
+
+EVP_MD_CTX *newCtx() {
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  if (!c)
+    std::abort(); // out of memory
+  return c;
+}
+
+struct PadCache {
+  std::array<PadState, 64> slots;
+  EVP_MD_CTX *work = newCtx();
+  ~PadCache() {
+    for (auto &s : slots) {
+      EVP_MD_CTX_free(s.inner);
+      EVP_MD_CTX_free(s.outer);
+    }
+    EVP_MD_CTX_free(work);
   }
-  return s.st;
+};
+
+void absorbPad(EVP_MD_CTX *ctx, const HmacKey &key, uint8_t pad) {
+  uint8_t block[64];
+  for (size_t i = 0; i < sizeof block; ++i)
+    block[i] = uint8_t((i < key.size() ? key[i] : 0) ^ pad);
+  if (EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx, block, sizeof block) != 1)
+    std::abort(); // SHA-256 is built into every libcrypto
+  sodium_memzero(block, sizeof block);
 }
 
 void hmacInto(const HmacKey &key, const uint8_t *data, size_t n, uint8_t out[HmacBytes]) {
-  crypto_auth_hmacsha256_state st = keyedState(key);
-  crypto_auth_hmacsha256_update(&st, data, n);
-  crypto_auth_hmacsha256_final(&st, out);
+  thread_local PadCache cache;
+  PadState &s = cache.slots[(size_t(key[0]) | size_t(key[1]) << 8) % cache.slots.size()];
+  if (!s.used || s.key != key) {
+    if (!s.inner) {
+      s.inner = newCtx();
+      s.outer = newCtx();
+    }
+    absorbPad(s.inner, key, 0x36);
+    absorbPad(s.outer, key, 0x5c);
+    s.key = key;
+    s.used = true;
+  }
+  uint8_t innerHash[HmacBytes];
+  unsigned len = 0;
+  EVP_MD_CTX *w = cache.work;
+  if (EVP_MD_CTX_copy_ex(w, s.inner) != 1 || EVP_DigestUpdate(w, data, n) != 1 ||
+      EVP_DigestFinal_ex(w, innerHash, &len) != 1 || EVP_MD_CTX_copy_ex(w, s.outer) != 1 ||
+      EVP_DigestUpdate(w, innerHash, sizeof innerHash) != 1 || EVP_DigestFinal_ex(w, out, &len) != 1)
+    std::abort();
 }
 
 } // namespace

@@ -2,7 +2,7 @@
 // [--body FILE.cpp] [-D NAME=VALUE]`: checks the deploy file against the
 // program, generates C++ (backends/cpp), writes it, and compiles it with
 // clang++-14 -O2 -std=c++17 against the runtime headers and the static
-// runtime library (and libsodium). `mommie keygen deploy.conf -o KEYDIR`
+// runtime library (and libsodium, libcrypto). `mommie keygen deploy.conf -o KEYDIR`
 // writes the keys of the deploy file's modules (runtime/Keys.h).
 #include "backends/cpp/CppGen.h"
 #include "ir/Diagnostics.h"
@@ -245,7 +245,7 @@ int build(const BuildArgs &a) {
   }
   std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + inc, "-I" + dir.string()};
   cmd.insert(cmd.end(), sources.begin(), sources.end());
-  cmd.insert(cmd.end(), {lib, "-lsodium", "-lpthread", "-o", a.output});
+  cmd.insert(cmd.end(), {lib, "-lsodium", "-lcrypto", "-lpthread", "-o", a.output});
   int rc = runCommand(cmd);
   if (temp)
     fs::remove_all(dir, ec);
@@ -357,7 +357,7 @@ std::string compileGenerated(const std::vector<cppgen::File> &files,
     }
     cmd.push_back(b);
   }
-  cmd.insert(cmd.end(), {lib, "-lsodium", "-lpthread", "-o", output});
+  cmd.insert(cmd.end(), {lib, "-lsodium", "-lcrypto", "-lpthread", "-o", output});
   int rc = runCommand(cmd);
   fs::remove_all(dir, ec);
   if (rc != 0)
