@@ -11,6 +11,7 @@
 #include "runtime/NodeCommon.h"
 #include "runtime/Trace.h"
 #include "runtime/Transport.h"
+#include "runtime/UdpTransport.h"
 
 #include <cerrno>
 #include <csignal>
@@ -86,15 +87,16 @@ int usage(const char *argv0, const std::string &why) {
             << "usage: " << argv0
             << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--stats FILE] [--trace FILE.jsonl] [--log-level "
                "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
-               "[--start-delay MS] [--drop-percent P --seed S]\n";
+               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp]\n";
   return 2;
 }
 
 // The engine's surroundings on a real node.
 class NodeEnv final : public RoundEnv {
 public:
-  NodeEnv(EventLoop &loop, Transport &tr, const RoundProgramInfo &info, const std::string &id)
-      : loop_(loop), tr_(tr), info_(info), id_(id), start_(EventLoop::now()) {}
+  using SendFn = std::function<void(int peer, const std::vector<uint8_t> &frame)>;
+  NodeEnv(EventLoop &loop, SendFn send, const RoundProgramInfo &info, const std::string &id)
+      : loop_(loop), send_(std::move(send)), info_(info), id_(id), start_(EventLoop::now()) {}
   RoundEngine *engine = nullptr;
   RoundProgram *program = nullptr;
   TraceWriter *trace = nullptr;
@@ -126,12 +128,12 @@ public:
   uint64_t unsent = 0; // for want of a key
   void out(int peer, const std::vector<uint8_t> &frame) {
     if (!auth)
-      return tr_.send(peer, frame);
+      return send_(peer, frame);
     auto sealed = auth->sealFrame(frame, peer);
     if (sealed.empty())
       ++unsent;
     else
-      tr_.send(peer, sealed);
+      send_(peer, sealed);
   }
   int64_t dropPercent = 0;
   std::mt19937_64 rng;
@@ -163,7 +165,7 @@ public:
 
 private:
   EventLoop &loop_;
-  Transport &tr_;
+  SendFn send_;
   const RoundProgramInfo &info_;
   std::string id_;
   TimePoint start_;
@@ -181,7 +183,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     return kvNodeMain(argc, argv, info);
   if (argc > 1 && std::string(argv[1]) == "--kv-load")
     return kvLoadMain(argc, argv);
-  std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath;
+  std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath, transportName = "tcp";
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -207,6 +209,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--start-delay" && number(startDelayMs)) {
     } else if (a == "--drop-percent" && number(dropPercent) && dropPercent <= 100) {
     } else if (a == "--seed" && number(seed)) {
+    } else if (a == "--transport" && value(transportName) && (transportName == "tcp" || transportName == "udp")) {
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;
@@ -247,13 +250,23 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string err;
   if (!tracePath.empty() && !trace.open(tracePath, err))
     return usage(argv[0], err);
-  Transport transport(loop, me, hosts, log);
-  if (!transport.listen(err)) {
+  // TCP (default) or UDP (--transport udp): both attribute a frame to a
+  // principal and hand it to the same handler.
+  std::unique_ptr<Transport> tcp;
+  std::unique_ptr<UdpTransport> udp;
+  if (transportName == "udp")
+    udp = std::make_unique<UdpTransport>(loop, me, hosts, log);
+  else
+    tcp = std::make_unique<Transport>(loop, me, hosts, log);
+  if (!(udp ? udp->listen(err) : tcp->listen(err))) {
     std::cerr << argv[0] << ": error: " << err << "\n";
     return 2;
   }
   std::unique_ptr<RoundProgram> program;
-  NodeEnv env(loop, transport, info, id);
+  NodeEnv env(
+      loop,
+      [&](int peer, const std::vector<uint8_t> &frame) { udp ? udp->send(peer, frame) : tcp->send(peer, frame); },
+      info, id);
   env.log = &log;
   env.auth = auth.get();
   env.dropPercent = dropPercent;
@@ -277,7 +290,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     env.trace = &trace;
   uint64_t badFrames = 0;
   RejectCounts rejects;
-  transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
+  auto onFrame = [&](int peer, const uint8_t *d, size_t n) {
     Reject why;
     if (!auth->openFrame(peer, d, n, d, n, why)) {
       rejects.add(why);
@@ -298,7 +311,11 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       env.guarded([&] { engine.onMarker(peer, round); });
     else
       env.guarded([&] { engine.onMessage(peer, round, std::move(payload)); });
-  });
+  };
+  if (udp)
+    udp->onFrame(onFrame);
+  else
+    tcp->onFrame(onFrame);
 
   installStopSignals();
   std::signal(SIGPIPE, SIG_IGN);
@@ -324,7 +341,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
 
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start);
   const auto &st = engine.stats();
-  const auto &ts = transport.stats();
+  const auto &ts = udp ? udp->stats() : tcp->stats();
   std::string out = "{\"node\":";
   appendJsonString(out, id);
   out += ",\"role\":";
@@ -348,6 +365,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);
   out += ",\"frames_in\":" + std::to_string(ts.framesIn);
   out += ",\"bytes_out\":" + std::to_string(ts.bytesOut);
+  // Frames the transport dropped before authentication: oversized, or (UDP)
+  // datagrams from an address that is no principal's endpoint.
+  out += ",\"bad_frames_in\":" + std::to_string(ts.badFrames);
   std::string statsJson = "{\"rejects\":" + rejects.toJson() + ",\"unsent\":" +
                           std::to_string(env.unsent) + ",\"frames_out\":" +
                           std::to_string(ts.framesOut) + ",\"bytes_out\":" +
@@ -364,7 +384,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"state\":" + program->stateJson() + "}\n";
   fwrite(out.data(), 1, out.size(), stdout);
   fflush(stdout);
-  transport.closeAll();
+  if (tcp)
+    tcp->closeAll();
   return env.failed ? 1 : 0;
 }
 

@@ -25,14 +25,15 @@ void setNoDelay(int fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
-bool resolve(const Endpoint &e, sockaddr_in &addr) {
+} // namespace
+
+bool resolveEndpoint(const Endpoint &e, sockaddr_in &addr) {
   std::memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
   addr.sin_port = htons(e.port);
   std::string host = e.host == "localhost" ? "127.0.0.1" : e.host;
   return inet_pton(AF_INET, host.c_str(), &addr.sin_addr) == 1;
 }
-} // namespace
 
 struct Transport::Inbound {
   int fd = -1;
@@ -90,7 +91,7 @@ bool Transport::listen(std::string &error) {
     return false;
   }
   sockaddr_in addr;
-  if (!resolve(hosts_[size_t(me_)], addr)) {
+  if (!resolveEndpoint(hosts_[size_t(me_)], addr)) {
     error = "bad host address '" + hosts_[size_t(me_)].host + "'";
     return false;
   }
@@ -251,7 +252,7 @@ void Transport::scheduleFlush(int peer) {
 void Transport::connect(int peer) {
   Outbound &o = *out_[size_t(peer)];
   sockaddr_in addr;
-  if (!resolve(hosts_[size_t(peer)], addr))
+  if (!resolveEndpoint(hosts_[size_t(peer)], addr))
     return;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+struct sockaddr_in;
+
 namespace mommie::rt {
 
 class Logger;
@@ -28,6 +30,10 @@ struct Endpoint {
   uint16_t port = 0;
   bool valid() const { return port != 0; }
 };
+
+// The IPv4 address of an endpoint ("localhost" or dotted quad); false if
+// it has none.
+bool resolveEndpoint(const Endpoint &e, sockaddr_in &addr);
 
 struct TransportStats {
   uint64_t framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0;
