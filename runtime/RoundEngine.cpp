@@ -71,8 +71,8 @@ Value RoundEngine::mailbox() const {
 void RoundEngine::startRound() {
   if (cur_ >= limit_) {
     done_ = true;
+    deadlineUs_ = resendAtUs_ = armedUs_ = Never;
     env_.setTimer(-1);
-    deadlineUs_ = Never;
     return;
   }
   size_t r = size_t(cur_ % int64_t(len_));
@@ -89,14 +89,9 @@ void RoundEngine::startRound() {
   }
   progress_ = prog_.progress(r, ph);
   if (progress_.sync > 0)
-    for (int p : cfg_.peers) {
-      bool got = p == cfg_.me;
-      for (const auto &s : sent_)
-        got = got || s.first == p;
-      if (!got)
-        env_.sendMarker(p, uint32_t(cur_));
-    }
+    sendMarkers();
   // RECEIVE INIT
+  resendAtUs_ = Never;
   strict_ = false;
   timedOut_ = false;
   std::fill(has_.begin(), has_.end(), false);
@@ -192,15 +187,47 @@ void RoundEngine::checkProgress() {
         ++seen;
     if (seen >= p.sync + cfg_.byzantine) {
       strict_ = false;
+      resendAtUs_ = Never;
     } else {
       deadline = Never;
       strict_ = true;
+      if (cfg_.resendUs > 0 && resendAtUs_ == Never)
+        resendAtUs_ = env_.nowUs() + cfg_.resendUs;
     }
   }
-  if (deadline != deadlineUs_) {
-    deadlineUs_ = deadline;
-    env_.setTimer(deadline == Never ? -1 : deadline);
+  deadlineUs_ = deadline;
+  armTimer();
+}
+
+void RoundEngine::armTimer() {
+  int64_t t = std::min(deadlineUs_, resendAtUs_);
+  if (t == armedUs_)
+    return;
+  armedUs_ = t;
+  env_.setTimer(t == Never ? -1 : t);
+}
+
+size_t RoundEngine::sendMarkers() {
+  size_t n = 0;
+  for (int p : cfg_.peers) {
+    bool got = p == cfg_.me;
+    for (const auto &s : sent_)
+      got = got || s.first == p;
+    if (!got) {
+      env_.sendMarker(p, uint32_t(cur_));
+      ++n;
+    }
   }
+  return n;
+}
+
+void RoundEngine::resend() {
+  for (const auto &[dest, payload] : sent_)
+    if (dest != cfg_.me) {
+      env_.send(dest, uint32_t(cur_), payload);
+      ++stats_.resends;
+    }
+  stats_.resends += sendMarkers();
 }
 
 void RoundEngine::processReceive(int slot, Value payload) {
@@ -304,8 +331,18 @@ void RoundEngine::onMarker(int peer, uint32_t wr) {
 }
 
 void RoundEngine::onTimer() {
-  if (done_ || !started_ || deadlineUs_ == Never || env_.nowUs() < deadlineUs_)
+  armedUs_ = Never; // the environment's timer is spent
+  if (done_ || !started_)
     return;
+  int64_t now = env_.nowUs();
+  if (resendAtUs_ != Never && now >= resendAtUs_) {
+    resend();
+    resendAtUs_ = now + cfg_.resendUs;
+  }
+  if (deadlineUs_ == Never || now < deadlineUs_) {
+    armTimer();
+    return;
+  }
   ++stats_.timeouts;
   timedOut_ = true;
   strict_ = false;

@@ -27,6 +27,11 @@
 //     a round marker (no payload, never in a mailbox): sync counts
 //     processes that reached the round, and a process with nothing to say
 //     must still be counted (ReSync leaves this to its transport).
+//   - While a sync(k) round waits (fewer than F + k processes seen), the
+//     engine resends the round's messages and markers to every peer every
+//     `resendUs` (ReSync's answer to lossy links such as UDP: a peer that
+//     missed them could not count this process); a receiver keeps the
+//     first copy (duplicates). Nothing is resent once the round is left.
 //   - A message to oneself bypasses the network (it is put into the mailbox
 //     at round start).
 //   - The engine stops after `numPhases` phases (the lock-step bound).
@@ -100,11 +105,12 @@ struct RoundConfig {
   int byzantine = 0;      // F
   size_t maxPendingPerPeer = 64;
   int64_t firstRound = 0;
+  int64_t resendUs = 0; // sync rounds: resend interval while waiting; 0: never
 };
 
 struct RoundStats {
   uint64_t rounds = 0, delivered = 0, late = 0, buffered = 0, evicted = 0, duplicates = 0,
-           rejected = 0, jumps = 0, timeouts = 0;
+           rejected = 0, jumps = 0, timeouts = 0, resends = 0;
   size_t maxPending = 0; // the most messages ever buffered at once
 };
 
@@ -151,6 +157,12 @@ private:
   void buffer(int slot, int64_t round, Value payload);
   Value mailbox() const;
   bool canLeave() const { return next_ > cur_ && !strict_; }
+  // Arms the environment's timer at the earlier of the round's deadline and
+  // the next resend.
+  void armTimer();
+  // Round markers to the peers that get no message this round; how many.
+  size_t sendMarkers();
+  void resend();
 
   RoundProgram &prog_;
   RoundEnv &env_;
@@ -161,7 +173,7 @@ private:
   std::vector<int> slotOfPrincipal_;
   int64_t cur_ = 0, next_ = 0;
   bool strict_ = false, started_ = false, done_ = false, advancing_ = false, timedOut_ = false;
-  int64_t roundStartUs_ = 0, deadlineUs_ = Never;
+  int64_t roundStartUs_ = 0, deadlineUs_ = Never, resendAtUs_ = Never, armedUs_ = Never;
   RoundProgress progress_;
   std::vector<bool> has_;
   std::vector<Value> mbox_;

@@ -87,7 +87,7 @@ int usage(const char *argv0, const std::string &why) {
             << "usage: " << argv0
             << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--stats FILE] [--trace FILE.jsonl] [--log-level "
                "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
-               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp]\n";
+               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp] [--resend-ms MS]\n";
   return 2;
 }
 
@@ -185,6 +185,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     return kvLoadMain(argc, argv);
   std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath, transportName = "tcp";
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
+  int64_t resendMs = -1; // default: 10 over UDP, none over TCP
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string &out) {
@@ -210,6 +211,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--drop-percent" && number(dropPercent) && dropPercent <= 100) {
     } else if (a == "--seed" && number(seed)) {
     } else if (a == "--transport" && value(transportName) && (transportName == "tcp" || transportName == "udp")) {
+    } else if (a == "--resend-ms" && number(resendMs)) {
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;
@@ -283,6 +285,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     cfg.peers.push_back(p);
   cfg.byzantine = info.byzantine;
   cfg.maxPendingPerPeer = size_t(maxPending);
+  // sync rounds resend while they wait: by default over UDP, which may
+  // lose datagrams; TCP loses nothing while a peer is up.
+  cfg.resendUs = 1000 * (resendMs >= 0 ? resendMs : transportName == "udp" ? 10 : 0);
   RoundEngine engine(*program, env, cfg);
   env.engine = &engine;
   env.program = program.get();
@@ -360,6 +365,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   out += ",\"rejected\":" + std::to_string(st.rejected + rejects.total());
   out += ",\"jumps\":" + std::to_string(st.jumps);
   out += ",\"timeouts\":" + std::to_string(st.timeouts);
+  out += ",\"resends\":" + std::to_string(st.resends);
   out += ",\"max_pending\":" + std::to_string(st.maxPending);
   out += ",\"dropped\":" + std::to_string(env.dropped);
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);

@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <tuple>
 
 using namespace mommie::rt;
 
@@ -362,4 +363,102 @@ TEST(RoundEngine, SyncRoundsSendMarkersAndCountThem) {
   o.eng->onMarker(2, 0);
   EXPECT_EQ(o.env.deadline, 10'000);
   EXPECT_EQ(o.eng->mailboxSize(), 1u); // a marker is not a message
+}
+
+// While a sync round waits, its messages are resent every resendUs; once
+// the round is left, nothing of it is resent.
+TEST(RoundEngine, SyncResendsWhileWaitingAndNotAfter) {
+  RoundProgress p = timeoutOnly(10, false);
+  p.sync = 2; // N = 4, F = 1: 3 processes (self included) at round >= cur
+  One o(4, 1, p);
+  RoundConfig cfg = config(0, 4, 1);
+  cfg.resendUs = 4'000;
+  o.eng = std::make_unique<RoundEngine>(o.prog, o.env, cfg);
+  o.eng->start();
+  auto sentFor = [&](uint32_t round) {
+    size_t k = 0;
+    for (const auto &s : o.env.sent)
+      k += s.round == round;
+    return k;
+  };
+  EXPECT_EQ(sentFor(0), 3u);
+  EXPECT_EQ(o.env.deadline, 4'000); // the resend, not a round deadline
+  o.timeout();
+  EXPECT_EQ(sentFor(0), 6u);
+  EXPECT_EQ(o.eng->stats().resends, 3u);
+  EXPECT_EQ(o.env.deadline, 8'000);
+  o.timeout();
+  EXPECT_EQ(sentFor(0), 9u);
+  EXPECT_EQ(o.eng->currentRound(), 0);
+  o.eng->onMessage(1, 0, Value::integer(0));
+  o.eng->onMessage(2, 0, Value::integer(0)); // synchronized: the timeout is back
+  EXPECT_EQ(o.env.deadline, 10'000);
+  o.timeout();
+  ASSERT_EQ(o.eng->currentRound(), 1);
+  for (int i = 0; i < 3; ++i) {
+    o.eng->onMessage(3, 0, Value::integer(0)); // late copies change nothing
+    o.timeout();                                // round 1 waits and resends
+  }
+  EXPECT_EQ(sentFor(0), 9u);
+  EXPECT_EQ(sentFor(1), 12u);
+}
+
+// Over links that lose the first two copies of every message, sync rounds
+// still proceed in lock step thanks to the resends (every mailbox full).
+TEST(RoundEngine, SyncResendsMakeLossyLinksProgress) {
+  const int n = 4;
+  std::deque<Sent> net;
+  std::vector<std::unique_ptr<FakeProgram>> progs;
+  std::vector<std::unique_ptr<FakeEnv>> envs;
+  std::vector<std::unique_ptr<RoundEngine>> engs;
+  for (int p = 0; p < n; ++p) {
+    progs.push_back(std::make_unique<FakeProgram>());
+    RoundProgress pr;
+    pr.sync = 3; // F = 1: all four at the round
+    progs[p]->prog = pr;
+    progs[p]->goAheadAt = n;
+    progs[p]->phases = 20;
+    for (int q = 0; q < n; ++q)
+      progs[p]->peers.push_back(q);
+    envs.push_back(std::make_unique<FakeEnv>());
+    envs[p]->me = p;
+    envs[p]->net = &net;
+    RoundConfig cfg = config(p, n, 1);
+    cfg.resendUs = 1'000;
+    engs.push_back(std::make_unique<RoundEngine>(*progs[p], *envs[p], cfg));
+  }
+  for (auto &e : engs)
+    e->start();
+  std::map<std::tuple<int, int, uint32_t>, int> copies;
+  int64_t now = 0;
+  for (int steps = 0; steps < 100000; ++steps) {
+    if (net.empty()) {
+      // Nothing in flight: time passes to the earliest armed timer.
+      int64_t next = INT64_MAX;
+      for (auto &e : envs)
+        if (e->deadline >= 0)
+          next = std::min(next, e->deadline);
+      if (next == INT64_MAX)
+        break;
+      now = std::max(now, next);
+      for (int p = 0; p < n; ++p) {
+        envs[p]->now = now;
+        if (envs[p]->deadline >= 0 && envs[p]->deadline <= now)
+          engs[p]->onTimer();
+      }
+      continue;
+    }
+    Sent s = net.front();
+    net.pop_front();
+    if (++copies[{s.from, s.to, s.round}] <= 2)
+      continue; // lost
+    engs[size_t(s.to)]->onMessage(s.from, s.round, s.payload);
+  }
+  for (int p = 0; p < n; ++p) {
+    EXPECT_TRUE(engs[p]->done());
+    ASSERT_EQ(progs[p]->updates.size(), 20u);
+    for (const auto &u : progs[p]->updates)
+      EXPECT_EQ(u.mbox.size(), size_t(n)) << "P" << p << " round " << u.round;
+    EXPECT_GT(engs[p]->stats().resends, 0u);
+  }
 }

@@ -18,11 +18,13 @@ using nlohmann::json;
 struct Cluster {
   std::string dir, bin, example;
   std::vector<std::string> names;
-  int maxPhase = 0;
+  std::vector<std::string> defines; // -D NAME=VALUE, for build and conform
 };
 
-// Builds `example` with N processes and MaxPhase phases.
-inline Cluster build(const std::string &example, int n, int maxPhase, const std::string &tag) {
+// Builds `example` for the principals `names` (one node each, on free
+// loopback ports) with the parameter `defines`.
+inline Cluster buildNamed(const std::string &example, const std::vector<std::string> &names,
+                          const std::vector<std::string> &defines, const std::string &tag) {
   Cluster c;
   const char *mommie = std::getenv("MOMMIE");
   EXPECT_NE(mommie, nullptr);
@@ -30,25 +32,33 @@ inline Cluster build(const std::string &example, int n, int maxPhase, const std:
     return c;
   c.dir = e2e::tempDir("rounds-" + tag);
   c.example = example;
-  c.maxPhase = maxPhase;
-  for (int i = 0; i < n; ++i)
-    c.names.push_back("P" + std::to_string(i));
-  auto ports = e2e::freePorts(size_t(n));
+  c.names = names;
+  c.defines = defines;
+  auto ports = e2e::freePorts(names.size());
   {
     std::ofstream conf(c.dir + "/deploy.conf");
     conf << "[Hosts]\n";
-    for (int i = 0; i < n; ++i)
-      conf << c.names[size_t(i)] << " = 127.0.0.1:" << ports[size_t(i)] << "\n";
+    for (size_t i = 0; i < names.size(); ++i)
+      conf << names[i] << " = 127.0.0.1:" << ports[i] << "\n";
   }
   c.bin = c.dir + "/node";
-  int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example, "--deploy",
-                     c.dir + "/deploy.conf", "-o", c.bin, "-D", "N=" + std::to_string(n), "-D",
-                     "MaxPhase=" + std::to_string(maxPhase), "--emit-cpp", c.dir + "/gen"},
-                    c.dir, 240000);
+  std::vector<std::string> argv = {mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example,
+                                   "--deploy", c.dir + "/deploy.conf", "-o", c.bin, "--emit-cpp", c.dir + "/gen"};
+  for (const auto &d : defines)
+    argv.insert(argv.end(), {"-D", d});
+  int rc = e2e::run(argv, c.dir, 240000);
   EXPECT_EQ(rc, 0) << e2e::readFile(c.dir + "/run.err");
   if (rc != 0)
     c.bin.clear();
   return c;
+}
+
+// Builds `example` with N processes P0..P{N-1} and MaxPhase phases.
+inline Cluster build(const std::string &example, int n, int maxPhase, const std::string &tag) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i)
+    names.push_back("P" + std::to_string(i));
+  return buildNamed(example, names, {"N=" + std::to_string(n), "MaxPhase=" + std::to_string(maxPhase)}, tag);
 }
 
 // `mommie conform` on the cluster's traces (every node's, a killed node's
@@ -56,9 +66,9 @@ inline Cluster build(const std::string &example, int n, int maxPhase, const std:
 // output is in dir/run.out.
 inline int conform(const Cluster &c, const std::vector<std::string> &traces = {}) {
   std::vector<std::string> argv = {std::getenv("MOMMIE"), "conform",
-                                   std::string(MOMMIE_SOURCE_DIR) + "/examples/" + c.example, "-D",
-                                   "N=" + std::to_string(c.names.size()), "-D",
-                                   "MaxPhase=" + std::to_string(c.maxPhase)};
+                                   std::string(MOMMIE_SOURCE_DIR) + "/examples/" + c.example};
+  for (const auto &d : c.defines)
+    argv.insert(argv.end(), {"-D", d});
   if (traces.empty())
     for (const auto &n : c.names)
       argv.push_back(c.dir + "/" + n + ".jsonl");

@@ -94,3 +94,26 @@ TEST(RoundsUdp, DatagramsFromStrangersAreDroppedAndCounted) {
   EXPECT_LE(o["bad_frames_in"].get<int>(), 2000) << o.dump();
   EXPECT_EQ(o["rejected"], 0) << "a stranger's datagram reached the authenticator: " << o.dump();
 }
+
+// pbft_normal_case.mom (4 replicas, F = 1): its Prepare and Commit rounds
+// wait with sync(F+1) until 3 replicas reached them. With 30% of the
+// datagrams dropped at the sender, only the resends of a waiting sync round
+// (every 10 ms over UDP) let the replicas pass those rounds: each replica
+// runs to the end, the waiting ones resent, whoever decides decides the
+// primary's value, and the traces conform.
+TEST(RoundsUdp, PbftSyncRoundsResendOverLossyLinks) {
+  Cluster c = buildNamed("pbft_normal_case.mom", {"R0", "R1", "R2", "R3"}, {"F=1"}, "udp-pbft");
+  ASSERT_FALSE(c.bin.empty());
+  uint64_t resends = 0;
+  for (int seed = 1; seed <= 2; ++seed) {
+    runAndCheck(c, "", 0, 15000, 30, seed, /*needDecision=*/false, Udp);
+    for (const auto &n : c.names) {
+      json o = json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
+      ASSERT_FALSE(o.is_discarded()) << n;
+      resends += o["resends"].get<uint64_t>();
+      const json &d = o["state"]["decided"];
+      EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}})) << n << " " << o.dump();
+    }
+  }
+  EXPECT_GT(resends, 0u) << "no sync round ever waited under 30% loss";
+}
