@@ -87,8 +87,15 @@ int usage(const char *argv0, const std::string &why) {
             << "usage: " << argv0
             << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--stats FILE] [--trace FILE.jsonl] [--log-level "
                "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
-               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp] [--resend-ms MS]\n";
+               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp] [--resend-ms MS] [--delay MIN-MAX]\n";
   return 2;
+}
+
+// `--delay MIN-MAX` in milliseconds (MIN <= MAX <= 60000), or `--delay D`.
+bool parseDelay(const std::string &s, int64_t &lo, int64_t &hi) {
+  auto dash = s.find('-');
+  std::string a = s.substr(0, dash), b = dash == std::string::npos ? a : s.substr(dash + 1);
+  return parseCount(a.c_str(), lo) && parseCount(b.c_str(), hi) && lo <= hi && hi <= 60000;
 }
 
 // The engine's surroundings on a real node.
@@ -121,7 +128,16 @@ public:
       ++dropped;
       return;
     }
-    out(peer, encodeRoundFrame(wr, payload));
+    outDelayed(peer, encodeRoundFrame(wr, payload));
+  }
+  // Seeded delay (testing): each round message and marker leaves after a
+  // uniform delay in [delayMinMs, delayMaxMs] (so they may also reorder).
+  int64_t delayMinMs = 0, delayMaxMs = 0;
+  void outDelayed(int peer, std::vector<uint8_t> frame) {
+    if (delayMaxMs <= 0)
+      return out(peer, frame);
+    int64_t d = delayMinMs + int64_t(rng() % uint64_t(delayMaxMs - delayMinMs + 1));
+    loop_.after(Millis(d), [this, peer, f = std::move(frame)] { out(peer, f); });
   }
   // Frames leave through the deploy file's authentication module.
   Authenticator *auth = nullptr;
@@ -138,7 +154,7 @@ public:
   int64_t dropPercent = 0;
   std::mt19937_64 rng;
   uint64_t dropped = 0;
-  void sendMarker(int peer, uint32_t wr) override { out(peer, encodeRoundMarker(wr)); }
+  void sendMarker(int peer, uint32_t wr) override { outDelayed(peer, encodeRoundMarker(wr)); }
   void roundDone(const RoundRecord &rec) override {
     lastRoundUs = nowUs();
     if (!trace)
@@ -186,6 +202,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath, transportName = "tcp";
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   int64_t resendMs = -1; // default: 10 over UDP, none over TCP
+  std::string delaySpec;
+  int64_t delayMinMs = 0, delayMaxMs = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string &out) {
@@ -212,6 +230,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--seed" && number(seed)) {
     } else if (a == "--transport" && value(transportName) && (transportName == "tcp" || transportName == "udp")) {
     } else if (a == "--resend-ms" && number(resendMs)) {
+    } else if (a == "--delay" && value(delaySpec) && parseDelay(delaySpec, delayMinMs, delayMaxMs)) {
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;
@@ -272,6 +291,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   env.log = &log;
   env.auth = auth.get();
   env.dropPercent = dropPercent;
+  env.delayMinMs = delayMinMs;
+  env.delayMaxMs = delayMaxMs;
   env.rng.seed(uint64_t(seed) * 1000003u + uint64_t(me));
   try {
     program = info.make(me);

@@ -117,3 +117,27 @@ TEST(RoundsUdp, PbftSyncRoundsResendOverLossyLinks) {
   }
   EXPECT_GT(resends, 0u) << "no sync round ever waited under 30% loss";
 }
+
+// Seeded delay (0-30 ms per message, so messages also reorder) and 10%
+// loss, over UDP and over TCP: safety whatever the schedule; the nodes
+// finish their phases and their traces conform. With delays beyond the
+// 50 ms round timeouts' margin no decision is required.
+TEST(RoundsUdp, AgreementUnderSeededDelayAndLoss) {
+  Cluster c = build("last_voting.mom", 5, LivePhases, "udp-delay");
+  ASSERT_FALSE(c.bin.empty());
+  for (const char *transport : {"udp", "tcp"})
+    runAndCheck(c, "", 0, 15000, 10, 3, /*needDecision=*/false, {"--transport", transport, "--delay", "0-30"});
+}
+
+TEST(RoundsUdp, BadTransportFlagsExitTwo) {
+  Cluster c = build("last_voting.mom", 3, 2, "udp-flags");
+  ASSERT_FALSE(c.bin.empty());
+  for (const std::vector<std::string> &bad :
+       {std::vector<std::string>{"--transport", "sctp"}, {"--delay", "30-10"}, {"--delay", "x"},
+        {"--delay", "0-99999"}, {"--resend-ms", "-1"}}) {
+    std::vector<std::string> argv = {c.bin, "--id", "P0", "--deploy", c.dir + "/deploy.conf"};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    EXPECT_EQ(e2e::run(argv, c.dir, 10000), 2) << bad[0] << " " << bad[1];
+    EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("error:"), std::string::npos);
+  }
+}
