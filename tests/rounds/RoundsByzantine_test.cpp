@@ -1,7 +1,8 @@
 // A Byzantine far-future flood on loopback: examples/pbft_normal_case.mom
-// (4 replicas, F = 1). R0..R2 run the generated node; a flooder plays R3
-// (PLAINTEXT: it only has to say hello as R3) and sends, for 1.5 s, rounds
-// far in the future plus conflicting values for the real rounds. The
+// with F = 1 (4 replicas) and F = 2 (7 replicas). R0..R{2F} run the
+// generated node; flooders play the last F replicas (PLAINTEXT: they only
+// have to say hello as them) and send, for 1.5 s, rounds far in the future
+// plus conflicting values for the real rounds. The
 // honest replicas must not decide anything but the primary's value, must
 // not catch up to the flooder's rounds (F + 1-th highest), and their
 // buffers and resident memory must stay bounded.
@@ -78,13 +79,16 @@ uint64_t flood(int port, int me, std::atomic<bool> &stop) {
   return sent;
 }
 
-} // namespace
-
-TEST(RoundsByzantine, FarFutureFloodIsBoundedAndHarmless) {
+// pbft_normal_case with F Byzantine replicas: 3F+1 replicas, R0..R{2F}
+// honest, the last F flooders (each flooding every honest replica).
+void floodRun(int f) {
   const char *mommie = std::getenv("MOMMIE");
   ASSERT_NE(mommie, nullptr);
-  std::string dir = e2e::tempDir("rounds-byz");
-  std::vector<std::string> names = {"R0", "R1", "R2", "R3"};
+  const int n = 3 * f + 1, honest = 2 * f + 1;
+  std::string dir = e2e::tempDir("rounds-byz" + std::to_string(f));
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i)
+    names.push_back("R" + std::to_string(i));
   auto ports = e2e::freePorts(names.size());
   {
     std::ofstream conf(dir + "/deploy.conf");
@@ -93,50 +97,67 @@ TEST(RoundsByzantine, FarFutureFloodIsBoundedAndHarmless) {
       conf << names[i] << " = 127.0.0.1:" << ports[i] << "\n";
   }
   int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/pbft_normal_case.mom",
-                     "--deploy", dir + "/deploy.conf", "-o", dir + "/node"},
+                     "--deploy", dir + "/deploy.conf", "-o", dir + "/node", "-D", "F=" + std::to_string(f)},
                     dir, 240000);
   ASSERT_EQ(rc, 0) << e2e::readFile(dir + "/run.err");
   const int cap = 32;
   std::vector<pid_t> pids;
-  for (size_t i = 0; i < 3; ++i)
-    pids.push_back(e2e::spawn({dir + "/node", "--id", names[i], "--deploy", dir + "/deploy.conf", "--trace",
-                               dir + "/" + names[i] + ".jsonl", "--start-delay", "700", "--linger", "1500",
+  for (int i = 0; i < honest; ++i)
+    pids.push_back(e2e::spawn({dir + "/node", "--id", names[size_t(i)], "--deploy", dir + "/deploy.conf", "--trace",
+                               dir + "/" + names[size_t(i)] + ".jsonl", "--start-delay", "700", "--linger", "1500",
                                "--max-pending", std::to_string(cap), "--run-for", "20000"},
-                              dir + "/" + names[i] + ".out", dir + "/" + names[i] + ".log"));
+                              dir + "/" + names[size_t(i)] + ".out", dir + "/" + names[size_t(i)] + ".log"));
   std::atomic<bool> stop{false};
-  std::vector<uint64_t> sent(3, 0);
+  std::vector<std::atomic<uint64_t>> sent(static_cast<size_t>(honest));
   std::vector<std::thread> floods;
-  for (size_t i = 0; i < 3; ++i)
-    floods.emplace_back([&, i] { sent[i] = flood(ports[i], 3, stop); });
+  for (int i = 0; i < honest; ++i)
+    for (int b = honest; b < n; ++b)
+      floods.emplace_back([&, i, b] { sent[size_t(i)] += flood(ports[size_t(i)], b, stop); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   stop = true;
   for (auto &t : floods)
     t.join();
-  for (size_t i = 0; i < 3; ++i)
-    EXPECT_EQ(e2e::waitFor(pids[i], 25000), 0) << names[i] << ": " << e2e::readFile(dir + "/" + names[i] + ".log");
-  for (size_t i = 0; i < 3; ++i) {
-    json o = json::parse(e2e::readFile(dir + "/" + names[i] + ".out"), nullptr, false);
-    ASSERT_FALSE(o.is_discarded()) << names[i];
-    EXPECT_GT(sent[i], 10000u) << "the flood did not get through to " << names[i];
+  for (int i = 0; i < honest; ++i)
+    EXPECT_EQ(e2e::waitFor(pids[size_t(i)], 25000), 0)
+        << names[size_t(i)] << ": " << e2e::readFile(dir + "/" + names[size_t(i)] + ".log");
+  for (int i = 0; i < honest; ++i) {
+    const std::string &name = names[size_t(i)];
+    json o = json::parse(e2e::readFile(dir + "/" + name + ".out"), nullptr, false);
+    ASSERT_FALSE(o.is_discarded()) << name;
+    EXPECT_GT(sent[size_t(i)].load(), 10000u) << "the flood did not get through to " << name;
     EXPECT_EQ(o["failed"], false);
     EXPECT_EQ(o["done"], true) << o.dump();
-    // No catch-up to the flooder's rounds: a phase of 3 rounds.
+    // No catch-up to the flooders' rounds (the F + 1-th highest): a phase
+    // of 3 rounds.
     EXPECT_EQ(o["round"], 3) << o.dump();
-    EXPECT_LE(o["max_pending"].get<int>(), cap * 4) << o.dump();
+    EXPECT_LE(o["max_pending"].get<int>(), cap * n) << o.dump();
     EXPECT_GT(o["evicted"].get<uint64_t>(), 1000u) << o.dump();
     EXPECT_LT(o["max_rss_kb"].get<int>(), 64 * 1024) << o.dump();
     // Safety: a replica that decides, decides the primary's proposal (R0
-    // takes element 0 of 0..1), whatever R3 sends. Deciding is not
-    // required: the flood saturates the honest replicas' event loops, so
-    // their 50 ms timeouts may expire before the honest messages arrive
+    // takes element 0 of 0..1), whatever the flooders send. Deciding is
+    // not required: the flood saturates the honest replicas' event loops,
+    // so their 50 ms timeouts may expire before the honest messages arrive
     // (lock step allows those losses; see docs/rounds.md).
     json d = o["state"]["decided"];
-    EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}})) << names[i] << " " << o.dump();
+    EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}})) << name << " " << o.dump();
   }
-  // The honest replicas' traces conform to the lock-step model with R3
-  // Byzantine (whatever it got into their mailboxes is a Byzantine value).
-  rc = e2e::run({mommie, "conform", std::string(MOMMIE_SOURCE_DIR) + "/examples/pbft_normal_case.mom",
-                 "--byzantine", "R3", dir + "/R0.jsonl", dir + "/R1.jsonl", dir + "/R2.jsonl"},
-                dir, 120000);
+  // The honest replicas' traces conform to the lock-step model with the
+  // flooders Byzantine (whatever they got into mailboxes is a Byzantine
+  // value).
+  std::vector<std::string> argv = {mommie, "conform", std::string(MOMMIE_SOURCE_DIR) + "/examples/pbft_normal_case.mom",
+                                   "-D", "F=" + std::to_string(f)};
+  for (int i = 0; i < honest; ++i)
+    argv.push_back(dir + "/" + names[size_t(i)] + ".jsonl");
+  for (int b = honest; b < n; ++b)
+    argv.insert(argv.end(), {"--byzantine", names[size_t(b)]});
+  rc = e2e::run(argv, dir, 120000);
   EXPECT_EQ(rc, 0) << e2e::readFile(dir + "/run.out") << e2e::readFile(dir + "/run.err");
 }
+
+} // namespace
+
+TEST(RoundsByzantine, FarFutureFloodIsBoundedAndHarmless) { floodRun(1); }
+
+// F = 2: 7 replicas, two of them flooding with far-future rounds and
+// conflicting values; the Byzantine catch-up rule ignores the 2 highest.
+TEST(RoundsByzantine, TwoFloodersOfSevenAreBoundedAndHarmless) { floodRun(2); }
