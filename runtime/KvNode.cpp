@@ -267,25 +267,14 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   LogLevel level;
   if (!parseLogLevel(logLevel, level))
     return usage(argv[0], "bad --log-level '" + logLevel + "'");
-  int me = -1;
-  for (size_t p = 0; p < info.principals.size(); ++p)
-    if (info.principals[p] == id)
-      me = int(p);
-  if (me < info.first || me >= info.first + info.size)
-    return usage(argv[0], "unknown principal or one that runs no round program '" + id + "'");
   if (info.size > 64)
     return usage(argv[0], "the KV store runs at most 64 replicas");
-
-  DeployConfig conf;
+  int me = -1;
   std::vector<Endpoint> hosts;
-  if (!loadNodeDeploy(deploy, info.principals, conf, hosts))
-    return 2;
+  std::unique_ptr<Authenticator> auth;
+  if (int rc = openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
+    return rc;
   std::string err;
-  std::unique_ptr<Authenticator> auth = makeAuthenticator(conf, deploy, info.principals, me, keysDir, err);
-  if (!auth) {
-    std::cerr << argv[0] << ": error: " << err << "\n";
-    return 2;
-  }
   Logger log(id, level);
   EventLoop loop;
   if (!loop.ok()) {

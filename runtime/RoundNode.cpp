@@ -190,6 +190,29 @@ private:
 
 } // namespace
 
+int openRoundNode(const char *argv0, const RoundProgramInfo &info, const std::string &id,
+                  const std::string &deploy, const std::string &keysDir, int &me, std::vector<Endpoint> &hosts,
+                  std::unique_ptr<Authenticator> &auth) {
+  me = -1;
+  for (size_t p = 0; p < info.principals.size(); ++p)
+    if (info.principals[p] == id)
+      me = int(p);
+  if (me < info.first || me >= info.first + info.size) {
+    std::cerr << argv0 << ": error: unknown principal or one that runs no round program '" << id << "'\n";
+    return 2;
+  }
+  DeployConfig conf;
+  if (!loadNodeDeploy(deploy, info.principals, conf, hosts))
+    return 2;
+  std::string err;
+  auth = makeAuthenticator(conf, deploy, info.principals, me, keysDir, err);
+  if (!auth) {
+    std::cerr << argv0 << ": error: " << err << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (argc > 1 && std::string(argv[1]) == "--sim")
     return roundSimMain(argc, argv, info);
@@ -244,22 +267,10 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (!parseLogLevel(logLevel, level))
     return usage(argv[0], "bad --log-level '" + logLevel + "'");
   int me = -1;
-  for (size_t p = 0; p < info.principals.size(); ++p)
-    if (info.principals[p] == id)
-      me = int(p);
-  if (me < info.first || me >= info.first + info.size)
-    return usage(argv[0], "unknown principal or one that runs no round program '" + id + "'");
-
-  DeployConfig conf;
   std::vector<Endpoint> hosts;
-  if (!loadNodeDeploy(deploy, info.principals, conf, hosts))
-    return 2;
-  std::string authErr;
-  std::unique_ptr<Authenticator> auth = makeAuthenticator(conf, deploy, info.principals, me, keysDir, authErr);
-  if (!auth) {
-    std::cerr << argv[0] << ": error: " << authErr << "\n";
-    return 2;
-  }
+  std::unique_ptr<Authenticator> auth;
+  if (int rc = openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
+    return rc;
 
   Logger log(id, level);
   EventLoop loop;

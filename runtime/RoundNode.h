@@ -1,13 +1,15 @@
-// The node binary of a round program: a RoundEngine over the TCP transport
-// and the epoll loop, with traces and the outcome line.
+// The node binary of a round program: a RoundEngine over the TCP or UDP
+// transport and the epoll loop, with traces and the outcome line.
 //
 //   BIN --id P1 --deploy deploy.conf [--trace FILE.jsonl] [--log-level L]
 //       [--run-for MS] [--linger MS] [--max-pending N] [--start-delay MS]
-//       [--drop-percent P --seed S]   (seeded loss of outgoing messages, for tests)
+//       [--drop-percent P --seed S] [--delay MIN-MAX]  (seeded faults, for tests)
+//       [--transport tcp|udp] [--resend-ms MS]
 //
 // Round frames: u8 2, varint round (low 32 bits), value payload; round
-// markers (sync rounds): u8 3, varint round. The sender
-// is the peer the connection's hello names (PLAINTEXT). A payload that does
+// markers (sync rounds): u8 3, varint round. The sender is the peer the
+// connection's hello names, or (UDP) whose endpoint the datagram comes from
+// (trusted with PLAINTEXT; the other modules authenticate every frame). A payload that does
 // not decode strictly or does not have the round's type is rejected.
 // The node stops `--linger` ms (default 300) after its last phase, or at
 // --run-for. Exit 0, 1 after a fail-stop (evaluation error), 2 bad input.
@@ -49,6 +51,16 @@ void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &
                 const std::string &node, const RoundRecord &rec);
 
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info);
+
+class Authenticator;
+struct Endpoint;
+// What a round node and a KV replica (KvNode.cpp) set up alike: `me`, the
+// principal named `id`, which must run the round program; the deploy
+// file's hosts; the authenticator of its modules (keys from `keysDir`).
+// Returns 0, or 2 after printing the error.
+int openRoundNode(const char *argv0, const RoundProgramInfo &info, const std::string &id,
+                  const std::string &deploy, const std::string &keysDir, int &me, std::vector<Endpoint> &hosts,
+                  std::unique_ptr<Authenticator> &auth);
 // `mommie sim`: every principal of the program in this process over a
 // simulated network and virtual time (runtime/SimMain.cpp); roundNodeMain
 // calls it when the first argument is --sim.
