@@ -188,7 +188,9 @@ bool Ctx::disjoint(const Term &a, const Term &b) {
 
 Term Ctx::freshSet(const std::string &name) {
   Term s = slv.mkConst(pset, fmt::format("{}!{}", name, fresh_++));
-  hyps.push_back(subset(s, all));
+  // Not subset(): it folds `X subset All` to true, which holds only for
+  // terms built from All; a fresh set must be tied to All explicitly.
+  hyps.push_back(slv.mkTerm(Kind::SET_SUBSET, {s, all}));
   return s;
 }
 
