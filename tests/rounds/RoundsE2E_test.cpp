@@ -80,39 +80,73 @@ TEST(RoundsE2E, LastVoting7) {
   EXPECT_EQ(runAndCheck(c, "", 0, 10000), 7);
 }
 
-// failure_detector.mom, 5 processes, 100 ms heartbeat rounds: P4 is killed
-// after about 10 rounds; at the end every survivor suspects P4 (completeness),
-// no survivor suspects itself or another survivor (loopback loses nothing).
-TEST(RoundsE2E, FailureDetector5WithACrash) {
-  const int n = 5, h = 1;
-  Cluster c = build("failure_detector.mom", n, 25, "fd5");
+namespace {
+
+// failure_detector.mom with n processes and 100 ms heartbeat rounds: the
+// last process is killed after about 10 rounds; at the end every survivor
+// suspects it (completeness), and no survivor suspects itself or another
+// survivor (loopback loses nothing). `nodeFlags` picks the transport.
+void failureDetectorWithACrash(int n, const std::vector<std::string> &nodeFlags,
+                               const std::string &tag) {
+  const int h = 1;
+  Cluster c = build("failure_detector.mom", n, 25, tag);
   ASSERT_FALSE(c.bin.empty());
+  const std::string victim = c.names.back();
   std::map<std::string, pid_t> pids;
-  for (const auto &name : c.names)
-    pids[name] = e2e::spawn({c.bin, "--id", name, "--deploy", c.dir + "/deploy.conf", "--trace",
-                             c.dir + "/" + name + ".jsonl", "--start-delay", "300", "--linger", "300",
-                             "--run-for", "15000"},
-                            c.dir + "/" + name + ".out", c.dir + "/" + name + ".log");
+  for (const auto &name : c.names) {
+    std::vector<std::string> argv = {c.bin,
+                                     "--id",
+                                     name,
+                                     "--deploy",
+                                     c.dir + "/deploy.conf",
+                                     "--trace",
+                                     c.dir + "/" + name + ".jsonl",
+                                     "--start-delay",
+                                     "300",
+                                     "--linger",
+                                     "300",
+                                     "--run-for",
+                                     "15000"};
+    argv.insert(argv.end(), nodeFlags.begin(), nodeFlags.end());
+    pids[name] = e2e::spawn(argv, c.dir + "/" + name + ".out",
+                            c.dir + "/" + name + ".log");
+  }
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));
-  kill(pids["P4"], SIGKILL);
-  waitpid(pids["P4"], nullptr, 0);
+  kill(pids[victim], SIGKILL);
+  waitpid(pids[victim], nullptr, 0);
   for (const auto &[name, p] : pids)
-    if (name != "P4")
+    if (name != victim)
       EXPECT_EQ(e2e::waitFor(p, 20000), 0) << name;
   for (int i = 0; i < n - 1; ++i) {
     std::string name = c.names[size_t(i)];
-    json o = json::parse(e2e::readFile(c.dir + "/" + name + ".out"), nullptr, false);
+    json o =
+        json::parse(e2e::readFile(c.dir + "/" + name + ".out"), nullptr, false);
     ASSERT_FALSE(o.is_discarded()) << name;
     EXPECT_EQ(o["done"], true) << o.dump();
     std::map<std::string, int> last;
     for (const auto &kv : o["state"]["lastSeen"]["$map"])
       last[kv[0].get<std::string>()] = kv[1].get<int>();
     ASSERT_EQ(last.size(), size_t(n)) << o.dump();
-    EXPECT_EQ(last["P4"], h + 1) << name << " does not suspect the crashed P4: " << o.dump();
+    EXPECT_EQ(last[victim], h + 1) << name << " does not suspect the crashed "
+                                   << victim << ": " << o.dump();
     for (int q = 0; q < n - 1; ++q)
-      EXPECT_LE(last[c.names[size_t(q)]], h) << name << " suspects live " << c.names[size_t(q)];
+      EXPECT_LE(last[c.names[size_t(q)]], h)
+          << name << " suspects live " << c.names[size_t(q)];
   }
-  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out") << e2e::readFile(c.dir + "/run.err");
+  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out")
+                           << e2e::readFile(c.dir + "/run.err");
+}
+
+} // namespace
+
+TEST(RoundsE2E, FailureDetector3WithACrash) {
+  failureDetectorWithACrash(3, {}, "fd3");
+}
+TEST(RoundsE2E, FailureDetector5WithACrash) {
+  failureDetectorWithACrash(5, {}, "fd5");
+}
+TEST(RoundsE2E, FailureDetector7WithACrashOverUdp) {
+  failureDetectorWithACrash(7, {"--transport", "udp"}, "fd7u");
 }
 
 // Seeded loss (30% of the messages dropped at the sender): safety holds
@@ -126,7 +160,8 @@ TEST(RoundsE2E, AgreementUnderSeededLoss) {
     for (int seed = 1; seed <= 3; ++seed)
       decided += runAndCheck(c, "", 0, 10000, 30, seed, /*needDecision=*/false);
     EXPECT_GT(decided, 0) << example << ": nobody decided in any run";
-    std::cerr << example << ": " << decided << " of 15 node-runs decided under 30% loss\n";
+    std::cerr << example << ": " << decided
+              << " of 15 node-runs decided under 30% loss\n";
   }
 }
 
@@ -144,7 +179,8 @@ TEST(RoundsE2E, ConformRejectsTamperedTrace) {
     json r = json::parse(line);
     // The first round after the first that changes x: record the other
     // value instead (the mailbox it recorded determines x).
-    if (tamperedSeq < 0 && r["seq"].get<int64_t>() > 0 && r["changed"].contains("x")) {
+    if (tamperedSeq < 0 && r["seq"].get<int64_t>() > 0 &&
+        r["changed"].contains("x")) {
       r["changed"]["x"] = 1 - r["changed"]["x"].get<int>();
       tamperedSeq = r["seq"].get<int64_t>();
     }
@@ -152,8 +188,12 @@ TEST(RoundsE2E, ConformRejectsTamperedTrace) {
   }
   out.close();
   ASSERT_GE(tamperedSeq, 0) << "P1 never changed x";
-  EXPECT_EQ(conform(c, {c.dir + "/P0.jsonl", c.dir + "/P1.tampered.jsonl", c.dir + "/P2.jsonl"}), 1);
+  EXPECT_EQ(conform(c, {c.dir + "/P0.jsonl", c.dir + "/P1.tampered.jsonl",
+                        c.dir + "/P2.jsonl"}),
+            1);
   std::string o = e2e::readFile(c.dir + "/run.out");
-  EXPECT_NE(o.find("node P1 step " + std::to_string(tamperedSeq)), std::string::npos) << o;
+  EXPECT_NE(o.find("node P1 step " + std::to_string(tamperedSeq)),
+            std::string::npos)
+      << o;
   EXPECT_NE(o.find("variable x"), std::string::npos) << o;
 }
