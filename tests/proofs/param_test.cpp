@@ -47,6 +47,21 @@ TEST(ProveParameterized, OneThirdRuleAgreementAndIntegrityForAllN) {
   EXPECT_EQ(r.exit, 0) << r.out;
 }
 
+// Mailboxes are fresh sets that must lie inside the principal set; once
+// they were not, and cvc5 found a spurious model (a mailbox of strangers)
+// that left this lemma `unknown`.
+TEST(ProveParameterized, OneThirdRuleEstimatesAreInputsForAllN) {
+  CliRun r = run("prove " + src("examples/one_third_rule.mom") +
+                 " --parameterized --solver cvc5 --json --timeout 300"
+                 " --invariant EstimatesAreInputs");
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  for (const char *step : {"init", "round Exchange"})
+    EXPECT_EQ(verdictOf(j, "EstimatesAreInputs", step), "proved")
+        << step << "\n" << r.out;
+  EXPECT_EQ(r.exit, 0) << r.out;
+}
+
 TEST(ProveParameterized, MissingLemmaGivesCounterexampleNamingTheRound) {
   CliRun r = run("prove " + src("tests/proofs/one_third_unlocked.mom") +
                  " --parameterized --solver cvc5 --timeout 10");
