@@ -19,6 +19,7 @@
 //          still proves it, but sat is only a candidate (the bounded encoding
 //          is then asked for a real counterexample at that size)
 #include "proofs/ParamEval.h"
+#include "proofs/ParamVenn.h"
 #include "proofs/Prover.h"
 
 #include <fmt/format.h>
@@ -46,6 +47,25 @@ void assignedVars(const ir::Block &b, std::set<int> &out) {
       out.insert(st->var);
     assignedVars(st->thenBody, out);
     assignedVars(st->elseBody, out);
+  }
+}
+
+void stateVarsRead(const ir::Expr &e, std::set<int> &out) {
+  if (e.kind == ir::ExprKind::StateVar)
+    out.insert(e.var);
+  for (const auto &a : e.args)
+    if (a)
+      stateVarsRead(*a, out);
+}
+
+// The role variables whose value an assignment to `var` in `b` can copy
+// (`x <- input` makes `input` a source of `x`).
+void flowSources(const ir::Block &b, int var, std::set<int> &out) {
+  for (const auto &st : b) {
+    if (st->kind == ir::StmtKind::Assign && st->var == var && st->value)
+      stateVarsRead(*st->value, out);
+    flowSources(st->thenBody, var, out);
+    flowSources(st->elseBody, var, out);
   }
 }
 
@@ -80,6 +100,7 @@ public:
   std::map<int, std::vector<Term>> postCells;
   std::set<int> assigned;
   std::vector<DomVal> payloadDom;
+  bool narrowWitnesses = false;
 
   Term live(const PState &st, const Term &e) {
     return c.mkAnd({c.member(e, c.all), c.mkNot(c.member(e, st.crashed)),
@@ -322,14 +343,26 @@ public:
     postCells[var] = cells;
     for (size_t g = 0; g < grounds.size(); ++g)
       defineAt(g, var, cells);
-    // Witnesses: an element of a pre cell missing from a post cell, and one
-    // that newly holds the value.
+    // Witnesses, each with its own mailbox. Narrow: an element that held
+    // the value, in the variable or in one the update copies into it, and
+    // no longer does. Wide: an element of any pre cell missing from a post
+    // cell, and one that newly holds the value.
+    std::set<int> sources{var};
+    flowSources(phase.rounds[roundIndex].update, var, sources);
+    const auto &dom = c.varDomains[var];
     for (size_t d = 0; d < cells.size(); ++d) {
       std::vector<Term> regions;
-      for (const auto &pc : pre.cells)
-        for (const auto &y : pc)
-          regions.push_back(c.minus(y, cells[d]));
-      regions.push_back(c.minus(cells[d], pre.cells[var][d]));
+      if (narrowWitnesses) {
+        for (int y : sources)
+          for (size_t e = 0; e < pre.cells[y].size(); ++e)
+            if (c.varDomains[y][e].text == dom[d].text)
+              regions.push_back(c.minus(pre.cells[y][e], cells[d]));
+      } else {
+        for (const auto &pc : pre.cells)
+          for (const auto &y : pc)
+            regions.push_back(c.minus(y, cells[d]));
+        regions.push_back(c.minus(cells[d], pre.cells[var][d]));
+      }
       for (const auto &r : regions) {
         Term w = c.freshElem("w");
         c.named.push_back({w, "w"});
@@ -602,6 +635,11 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
                             const std::map<std::string, int64_t> &defines,
                             const Lowerer &lower) {
   auto t0 = std::chrono::steady_clock::now();
+  // Pass 1 tries the Venn reduction with few witnesses (cheap); pass 2
+  // with all of them, then cvc5's set solver.
+  bool vennDone = false;
+  std::string vennReason;
+  for (int pass = 1; pass <= 2; ++pass)
   for (const char *logic : {"QF_UFLIAFS", "QF_UFNIAFS"}) {
     cvc5::Solver slv;
     slv.setOption("produce-models", "true");
@@ -626,6 +664,7 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
       }
     }
     Query q(slv, base, shape);
+    q.narrowWitnesses = pass == 1;
     try {
       if (step.kind == 0)
         q.initState();
@@ -648,6 +687,37 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
     }
     if (q.c.nonLinear && std::string(logic) == "QF_UFLIAFS")
       continue;
+    // First the Venn reduction to integer arithmetic, with the requested
+    // solver; only cvc5 then has the set solver to fall back on.
+    if (!vennDone) {
+      std::vector<Term> formulas = q.c.hyps;
+      formulas.push_back(q.c.mkNot(q.goal));
+      VennResult v = decideByVenn(q.c, {q.pre.byz, q.pre.crashed}, formulas,
+                                  r.solver, options.timeoutMs);
+      if (v.result == SatResult::Unsat) {
+        r.verdict = Verdict::Proved;
+        r.detail = fmt::format("(Venn reduction: {} region counts)", v.regions);
+        if (!q.dropped.empty())
+          r.detail += " (without the hypotheses " +
+                      fmt::format("{}", fmt::join(q.dropped, "; ")) + ")";
+        r.seconds = since(t0);
+        return r;
+      }
+      vennReason = v.result == SatResult::Unknown
+                       ? "on the Venn reduction: " + v.reason
+                       : v.reason;
+      if (pass == 1) {
+        // Without post cells the wide query is the same one.
+        vennDone = q.postCells.empty();
+        break;
+      }
+    }
+    if (r.solver == SolverKind::Z3) {
+      r.verdict = Verdict::Unknown;
+      r.detail = "z3 " + vennReason + " (z3 has no set solver to fall back on)";
+      r.seconds = since(t0);
+      return r;
+    }
     try {
       bool dump = std::getenv("MOMMIE_PARAM_DUMP") != nullptr;
       for (const auto &h : q.c.hyps)
@@ -839,9 +909,6 @@ ProveReport proveParameterized(const ir::Program &base,
         if (!unsupported.empty()) {
           r.detail = "construct not supported by the parameterized encoding: " +
                      unsupported;
-        } else if (kind == SolverKind::Z3) {
-          r.detail = "z3 has no theory of finite sets with cardinality; the "
-                     "parameterized encoding needs cvc5";
         } else {
           int inv = gi + 1 == goals.size() ? -1 : static_cast<int>(gi);
           r = checkParam(base, shape, step, inv, r, options, defines, lower);

@@ -120,6 +120,7 @@ Term Ctx::mkIte(const Term &c, const Term &a, const Term &b) {
     hyps.push_back(mkImplies(c, mkEq(s, a)));
     hyps.push_back(mkImplies(mkNot(c), mkEq(s, b)));
     setIte_[key] = s;
+    iteDefs[s] = {c, a, b};
     return s;
   }
   return mk(Kind::ITE, {c, a, b});

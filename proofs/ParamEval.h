@@ -15,8 +15,8 @@
 #include "ir/IR.h"
 #include "proofs/ParamShape.h"
 
+#include <array>
 #include <cvc5/cvc5.h>
-
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -102,6 +102,13 @@ public:
   // belongs to (cells of one partition are disjoint).
   std::unordered_map<Term, Term> complement;
   std::unordered_map<Term, std::pair<int, size_t>> cellOf;
+  // Sets defined by cases (mkIte): s -> {condition, then, else}.
+  std::unordered_map<Term, std::array<Term, 3>> iteDefs;
+  // The cells of partition `id` (a cellOf value), and whether they cover All.
+  const std::vector<Term> &partitionCells(int id) const {
+    return partitionCells_.at(id);
+  }
+  bool partitionCovers(int id) const { return covered_.count(id) != 0; }
 
   // Terms.
   Term mk(Kind k, const std::vector<Term> &args);
