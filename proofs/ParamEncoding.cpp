@@ -2,7 +2,8 @@
 // "The parameterized encoding"). One cvc5 query per (step, invariant):
 //
 //   pre:   cells of every role variable partition All (TypeOK), |Byz| and
-//          |Crashed| within the fault bounds, roundNo = i, phaseNo >= 0,
+//          |Crashed| within the fault bounds, roundNo = i,
+//          0 <= phaseNo < the phase bound (round steps),
 //          every invariant and lemma (quantifiers over principals become
 //          set constraints: exact)
 //   goal:  the invariant on the post-state, universal quantifiers skolemized
@@ -382,6 +383,10 @@ public:
       throw NotSupported("a round without a payload type");
     freshPre();
     c.hyps.push_back(c.mkEq(pre.roundNo, c.mkInt(index)));
+    // Rounds run only in the phases the program has (docs/semantics.md);
+    // the phase bound is concrete, like every parameter that does not
+    // size a principal set.
+    c.hyps.push_back(c.mk(Kind::LT, {pre.phaseNo, c.mkInt(phase.bound)}));
     assignedVars(round.update, assigned);
     if (pre.byz != c.emptySet)
       payloadDom = c.domainOf(*round.payload);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 #include <numeric>
 
 namespace mommie::proofs::param {
@@ -32,6 +33,8 @@ public:
   TermStore ts;
   std::vector<LTerm> out; // the arithmetic query
   bool exact = true;
+  std::string firstInexact; // why atoms are inexact, each reason once
+  std::set<std::string> inexact;
   size_t regionVars = 0;
 
   void build(const std::vector<Term> &formulas) {
@@ -40,6 +43,7 @@ public:
     makeGroups();
     makeRegions();
     makeElements();
+    singletons();
     for (const auto &f : formulas)
       out.push_back(boolOf(f));
   }
@@ -146,8 +150,29 @@ private:
       }
       return;
     }
+    // A singleton {e} is a core set of one element (exact, see singletons).
+    if (t.getKind() == Kind::SET_SINGLETON &&
+        t[0].getKind() == Kind::CONSTANT && !coreIndex.count(t))
+      coreIndex.emplace(t, coreIndex.size());
     for (size_t i = 0; i < t.getNumChildren(); ++i)
       scan(t[i]);
+  }
+
+  // A singleton core set holds exactly its element.
+  void singletons() {
+    for (const auto &[set, k] : coreIndex) {
+      if (set.getKind() != Kind::SET_SINGLETON)
+        continue;
+      size_t e = elementIndex.at(set[0]);
+      std::vector<LTerm> in;
+      for (size_t r = 0; r < regions.size(); ++r)
+        if (regions[r].bits[k])
+          in.push_back(coreCount[r]);
+      out.push_back(ts.mkEq(ts.mkAdd(in), ts.intConst(1)));
+      out.push_back(locs[e].bits[k]);
+      for (size_t f = 0; f < elements.size(); ++f)
+        out.push_back(ts.mkImplies(locs[f].bits[k], eqElem(f, e)));
+    }
   }
 
   void link(const Term &t, std::unordered_set<Term> &seen) {
@@ -270,6 +295,14 @@ private:
     return ts.mkAnd(parts);
   }
 
+  // The index of a named element; other principal terms are not covered.
+  size_t elem(const Term &t) const {
+    auto it = elementIndex.find(t);
+    if (it == elementIndex.end())
+      throw Unsupported{"a principal term " + t.toString()};
+    return it->second;
+  }
+
   LTerm eqElem(size_t a, size_t b) {
     if (a == b)
       return ts.boolConst(true);
@@ -370,7 +403,7 @@ private:
     for (size_t i : acc) {
       int gi = static_cast<int>(groupOf[i].first);
       if (g >= 0 && gi != g)
-        throw Unsupported{"two groups"};
+        throw Unsupported{"a set term over two groups"};
       g = gi;
     }
     return g;
@@ -397,7 +430,7 @@ private:
         return ts.boolConst(regions[r].bits[it->second]);
       auto [gi, bit] = groupOf.at(groupSetIndex.at(t));
       if (static_cast<int>(gi) != g)
-        throw Unsupported{"two groups"};
+        throw Unsupported{"a set term over two groups"};
       return ts.boolConst((s >> bit) & 1);
     }
     switch (k) {
@@ -411,8 +444,12 @@ private:
     case Kind::SET_MINUS:
       return ts.mkAnd(memRegion(t[0], r, g, s),
                       ts.mkNot(memRegion(t[1], r, g, s)));
-    case Kind::SET_SINGLETON:
-      throw Unsupported{"a singleton set in a cardinality or inclusion"};
+    case Kind::SET_SINGLETON: {
+      auto it = coreIndex.find(t);
+      if (it == coreIndex.end())
+        throw Unsupported{"a singleton of a principal term"};
+      return ts.boolConst(regions[r].bits[it->second]);
+    }
     default:
       throw Unsupported{"set term " + t.toString()};
     }
@@ -444,7 +481,7 @@ private:
   LTerm subsetOf(const Term &a, const Term &b, bool both) {
     int ga = groupOfTerm(a), gb = groupOfTerm(b);
     if (ga >= 0 && gb >= 0 && ga != gb)
-      throw Unsupported{"two groups"};
+      throw Unsupported{"a set term over two groups"};
     int g = std::max(ga, gb);
     std::vector<LTerm> parts;
     eachRegion(g, [&](size_t r, int gi, size_t s, LTerm n) {
@@ -508,7 +545,7 @@ private:
     case Kind::SET_MINUS:
       return ts.mkAnd(memElem(e, t[0]), ts.mkNot(memElem(e, t[1])));
     case Kind::SET_SINGLETON:
-      return eqElem(e, elementIndex.at(t[0]));
+      return eqElem(e, elem(t[0]));
     default:
       throw Unsupported{"set term " + t.toString()};
     }
@@ -516,7 +553,9 @@ private:
 
   // A set atom that cannot be translated exactly: a fresh variable, which
   // any model of the set query can match.
-  LTerm opaque(bool isBool) {
+  LTerm opaque(bool isBool, const Unsupported &why) {
+    if (inexact.insert(why.why).second)
+      firstInexact += (firstInexact.empty() ? "" : "; ") + why.why;
     exact = false;
     LTerm v = fresh(isBool, isBool ? "atom" : "card");
     if (!isBool)
@@ -581,16 +620,16 @@ private:
       if (isSet(t[0])) {
         try {
           return subsetOf(t[0], t[1], true);
-        } catch (const Unsupported &) {
+        } catch (const Unsupported &u) {
           if (!bare(t[0]) || !bare(t[1]))
-            return opaque(true);
-          LTerm a = opaque(true);
+            return opaque(true, u);
+          LTerm a = opaque(true, Unsupported{"equal sets of two groups"});
           out.push_back(ts.mkImplies(a, marginalEq(t[0], t[1])));
           return a;
         }
       }
       if (isElem(t[0]))
-        return eqElem(elementIndex.at(t[0]), elementIndex.at(t[1]));
+        return eqElem(elem(t[0]), elem(t[1]));
       if (t[0].getSort().isBoolean())
         return ts.mkEq(boolOf(t[0]), boolOf(t[1]));
       return ts.mkEq(intOf(t[0]), intOf(t[1]));
@@ -609,12 +648,12 @@ private:
     case Kind::GT:
       return ts.mkLt(intOf(t[1]), intOf(t[0]));
     case Kind::SET_MEMBER:
-      return memElem(elementIndex.at(t[0]), t[1]);
+      return memElem(elem(t[0]), t[1]);
     case Kind::SET_SUBSET:
       try {
         return subsetOf(t[0], t[1], false);
-      } catch (const Unsupported &) {
-        return opaque(true);
+      } catch (const Unsupported &u) {
+        return opaque(true, u);
       }
     default:
       throw Unsupported{"formula " + t.toString()};
@@ -652,8 +691,8 @@ private:
     case Kind::SET_CARD:
       try {
         return cardOf(t[0]);
-      } catch (const Unsupported &) {
-        return opaque(false);
+      } catch (const Unsupported &u) {
+        return opaque(false, u);
       }
     default:
       throw Unsupported{"integer term " + t.toString()};
@@ -673,6 +712,9 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
   } catch (const Unsupported &u) {
     res.reason = "the Venn reduction does not cover it: " + u.why;
     return res;
+  } catch (const std::exception &e) { // a term kind not foreseen
+    res.reason = std::string("the Venn reduction failed: ") + e.what();
+    return res;
   }
   res.regions = v.regionVars;
   res.exact = v.exact;
@@ -684,7 +726,8 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
     res.reason = slv->reasonUnknown();
   else if (res.result == SatResult::Sat)
     res.reason = v.exact ? "the Venn reduction is satisfiable"
-                         : "the Venn reduction (inexact) is satisfiable";
+                         : "the Venn reduction (inexact: " + v.firstInexact +
+                               ") is satisfiable";
   return res;
 }
 
