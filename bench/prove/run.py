@@ -3,8 +3,8 @@
 
 Usage: bench/prove/run.py [--mommie PATH] [--timeout S] [CASE ...]
 A CASE is FILE[:BOUND] (BOUND as for --bound, e.g. N=3..7), or FILE:param
-for the parameterized encoding (--parameterized, all sizes; z3 then answers
-unknown). Without cases, the default corpus below is run (missing files are
+for the parameterized encoding (--parameterized, all sizes; both solvers
+decide its Venn reduction, cvc5 also its set solver). Without cases, the default corpus below is run (missing files are
 skipped with a note); --parameterized runs PARAM_CASES instead.
 Prints one row per (program, instance, solver): obligations, proved,
 counterexamples, unknown, total and slowest obligation time; with
