@@ -10,6 +10,10 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <utility>
+#include <vector>
 #include <string>
 
 namespace {
@@ -127,4 +131,50 @@ TEST(ProveParameterized, DecidingOnAThirdIsNeverProved) {
       refuted += res["verdict"] == "counterexample to induction";
     }
   EXPECT_EQ(refuted, 1u) << r.out;
+}
+
+// The Venn reduction against the model checker: the one-third rule with
+// its decision threshold `3 * count > 2 * N` replaced by `A * count > B * N`.
+// Whenever every obligation is proved for all N, the checker must find no
+// violation at N = 3, 4, 5; and the thresholds that let two processes decide
+// differently (the checker finds it) must not be proved.
+TEST(ProveParameterized, VennProofsAgreeWithTheChecker) {
+  std::ifstream in(src("examples/one_third_rule.mom"));
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  const std::string rule = "if 3 * count(mbox, v) > 2 * N {";
+  ASSERT_NE(text.find(rule), std::string::npos);
+  char dir[] = "/tmp/mommie-venn-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  int proved = 0, refuted = 0;
+  for (auto [a, b] : std::vector<std::pair<int, int>>{
+           {3, 2}, {4, 3}, {1, 1}, {3, 1}, {1, 0}}) {
+    std::string variant = text;
+    variant.replace(variant.find(rule), rule.size(),
+                    "if " + std::to_string(a) + " * count(mbox, v) > " +
+                        std::to_string(b) + " * N {");
+    std::string file = std::string(dir) + "/v" + std::to_string(a) +
+                       std::to_string(b) + ".mom";
+    std::ofstream(file) << variant;
+    CliRun p = run("prove " + file + " --parameterized --solver z3 --timeout 10");
+    bool clean = true;
+    for (int n : {3, 4, 5}) {
+      CliRun c = proofs_test::mommie("check " + file + " -D N=" +
+                                     std::to_string(n), 120);
+      ASSERT_NE(c.exit, 2) << c.out;
+      clean &= c.exit == 0;
+    }
+    if (p.exit == 0) {
+      ++proved;
+      EXPECT_TRUE(clean) << a << "*count > " << b << "*N proved for all N "
+                         << "but the checker finds a violation";
+    }
+    if (!clean) {
+      ++refuted;
+      EXPECT_NE(p.exit, 0) << a << "*count > " << b << "*N";
+    }
+  }
+  // The sweep is not vacuous: both outcomes occur.
+  EXPECT_GE(proved, 2);
+  EXPECT_GE(refuted, 2);
 }
