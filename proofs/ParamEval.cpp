@@ -267,8 +267,9 @@ Term Ctx::simp(const Term &t) {
 namespace {
 
 // The condition of some ite under `f` that mentions `e`.
-std::optional<Term> splitCondition(const Term &f, const Term &e,
-                                   const std::function<bool(const Term &)> &has) {
+std::optional<Term>
+splitCondition(const Term &f, const Term &e,
+               const std::function<bool(const Term &)> &has) {
   if (f.getKind() == Kind::ITE && has(f[0]))
     return f[0];
   for (size_t i = 0; i < f.getNumChildren(); ++i)
@@ -341,7 +342,8 @@ Term Ctx::lift(const Term &f, const Term &e) {
     Term f1 = simp(f.substitute(*g, tt)), f2 = simp(f.substitute(*g, ff));
     return mkIte(*g, lift(f1, e), lift(f2, e));
   }
-  auto cond = splitCondition(f, e, [&](const Term &t) { return contains(t, e); });
+  auto cond =
+      splitCondition(f, e, [&](const Term &t) { return contains(t, e); });
   // e in a cell of a covering partition: split over every cell at once.
   if (cond && cond->getKind() == Kind::SET_MEMBER && (*cond)[0] == e) {
     auto it = cellOf.find((*cond)[1]);
@@ -362,7 +364,8 @@ Term Ctx::lift(const Term &f, const Term &e) {
   }
   if (!cond)
     throw NotSupported("a condition over principals is not expressible with "
-                       "sets (" + f.toString().substr(0, 120) + ")");
+                       "sets (" +
+                       f.toString().substr(0, 120) + ")");
   Term c = lift(*cond, e);
   Term f1 = simp(f.substitute(*cond, tt)), f2 = simp(f.substitute(*cond, ff));
   return unite(inter(c, lift(f1, e)), minus(lift(f2, e), c));
@@ -393,8 +396,9 @@ std::vector<DomVal> Ctx::domainOf(const ir::Type &type) {
   }
   case ir::TypeKind::Tuple:
   case ir::TypeKind::Record: {
-    const ir::RecordDecl *rec =
-        type.kind == ir::TypeKind::Record ? &prog.records.at(type.record) : nullptr;
+    const ir::RecordDecl *rec = type.kind == ir::TypeKind::Record
+                                    ? &prog.records.at(type.record)
+                                    : nullptr;
     std::vector<ir::TypeRef> comps;
     if (rec)
       for (const auto &f : rec->fields)
@@ -423,7 +427,8 @@ std::vector<DomVal> Ctx::domainOf(const ir::Type &type) {
       std::string text = rec ? rec->name + "{" : "(";
       for (size_t i = 0; i < a.second.size(); ++i)
         text += (i ? ", " : "") +
-                (rec ? rec->fields[i].name + ": " : std::string()) + a.second[i];
+                (rec ? rec->fields[i].name + ": " : std::string()) +
+                a.second[i];
       out.push_back({v, text + (rec ? "}" : ")")});
     }
     return out;
@@ -613,6 +618,34 @@ Term Ctx::affine(const Affine &a) {
   return parts.size() == 1 ? parts[0] : mk(Kind::ADD, parts);
 }
 
+Term Ctx::indexedElem(const Term &i) {
+  if (!isBinderFree(i))
+    throw NotSupported("a principal index that depends on a bound principal");
+  for (const auto &[j, e] : indexed_)
+    if (j == i)
+      return e;
+  Term e = freshElem("P[" + i.toString() + "]");
+  named.push_back({e, "P[" + i.toString() + "]"});
+  Term inRange = mkAnd({mk(Kind::GEQ, {i, mkInt(0)}), mk(Kind::LT, {i, size})});
+  hyps.push_back(member(e, all));
+  inAll.insert(e);
+  for (const auto &[j, f] : indexed_) {
+    hyps.push_back(mkImplies(mkEq(i, j), mkEq(e, f)));
+    hyps.push_back(
+        mkImplies(mkAnd({inRange, mk(Kind::GEQ, {j, mkInt(0)}),
+                         mk(Kind::LT, {j, size}), mkNot(mkEq(i, j))}),
+                  mkNot(mkEq(e, f))));
+  }
+  for (size_t k = 0; k < constElems.size(); ++k) {
+    Term ki = mkInt(static_cast<int64_t>(k));
+    hyps.push_back(mkImplies(mkEq(i, ki), mkEq(e, constElems[k])));
+    hyps.push_back(mkImplies(mkAnd({inRange, mkNot(mkEq(i, ki))}),
+                             mkNot(mkEq(e, constElems[k]))));
+  }
+  indexed_.push_back({i, e});
+  return e;
+}
+
 Term Ctx::elemOf(int principal) {
   int k = principal - set.first;
   if (k < 0 || k >= set.size)
@@ -625,6 +658,14 @@ Term Ctx::elemOf(int principal) {
     inAll.insert(e);
     for (const auto &o : constElems)
       hyps.push_back(mkNot(mkEq(e, o)));
+    for (const auto &[j, f] : indexed_) {
+      Term ji = mkInt(i);
+      hyps.push_back(mkImplies(mkEq(j, ji), mkEq(f, e)));
+      hyps.push_back(
+          mkImplies(mkAnd({mk(Kind::GEQ, {j, mkInt(0)}),
+                           mk(Kind::LT, {j, size}), mkNot(mkEq(j, ji))}),
+                    mkNot(mkEq(f, e))));
+    }
     constElems.push_back(e);
     named.push_back({e, name});
   }
@@ -645,8 +686,9 @@ std::string Ctx::valueText(const ir::Type &type, const PV &v,
       return "none";
     return "some(" + valueText(*type.args.at(0), v.sub[0], value) + ")";
   case PV::K::Tuple: {
-    const ir::RecordDecl *rec =
-        type.kind == ir::TypeKind::Record ? &prog.records.at(type.record) : nullptr;
+    const ir::RecordDecl *rec = type.kind == ir::TypeKind::Record
+                                    ? &prog.records.at(type.record)
+                                    : nullptr;
     std::string out = rec ? rec->name + "{" : "(";
     for (size_t i = 0; i < v.sub.size(); ++i)
       out += (i ? ", " : "") +

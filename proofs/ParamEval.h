@@ -119,11 +119,15 @@ public:
   Term mkImplies(const Term &a, const Term &b) { return mkOr({mkNot(a), b}); }
   Term mkIte(const Term &c, const Term &a, const Term &b);
   Term mkEq(const Term &a, const Term &b);
-  Term member(const Term &e, const Term &s) { return mk(Kind::SET_MEMBER, {e, s}); }
+  Term member(const Term &e, const Term &s) {
+    return mk(Kind::SET_MEMBER, {e, s});
+  }
   Term inter(const Term &a, const Term &b);
   Term unite(const Term &a, const Term &b);
   Term minus(const Term &a, const Term &b);
-  Term subset(const Term &a, const Term &b) { return mk(Kind::SET_SUBSET, {a, b}); }
+  Term subset(const Term &a, const Term &b) {
+    return mk(Kind::SET_SUBSET, {a, b});
+  }
   Term card(const Term &s) { return mk(Kind::SET_CARD, {s}); }
   Term isEmpty(const Term &s) { return mkEq(s, emptySet); }
   Term freshSet(const std::string &name);
@@ -149,6 +153,9 @@ public:
   std::vector<Term> freshCells(int var, const std::string &tag, bool cover);
   Term affine(const Affine &a);
   Term elemOf(int principal); // the element of a constant principal
+  // The element P[i] for a symbolic index `i` (binder-free): in All, equal
+  // to P[j] exactly when i = j (within 0..|All|-1), P[k] when i = k.
+  Term indexedElem(const Term &i);
   std::string valueText(const ir::Type &type, const PV &v,
                         const std::function<Term(const Term &)> &value);
 
@@ -158,6 +165,7 @@ private:
   int partitions_ = 0;
   std::unordered_map<std::string, Term> setIte_;
   std::unordered_map<int, std::vector<Term>> partitionCells_;
+  std::vector<std::pair<Term, Term>> indexed_; // (index, element)
   std::unordered_set<int> covered_;
   std::optional<Term> groundSplit(const Term &f, const Term &e);
   std::unordered_map<std::string, bool> containsMemo_;

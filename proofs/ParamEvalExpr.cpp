@@ -98,6 +98,15 @@ PV Ev::eval(const ir::Expr &e) {
     return eval(*e.args[0]).sub.at(e.index);
   case EK::Index: {
     PV m = eval(*e.args[0]);
+    if (m.k == PV::K::PSet && m.t == c.all &&
+        e.args[0]->kind == EK::PrincipalSet) {
+      // P[i]: the i-th principal of the role's set, i possibly symbolic
+      // (a rotating coordinator, P[phaseNo % N]).
+      PV i = eval(*e.args[1]);
+      if (i.t.isIntegerValue())
+        return PV::of(PV::K::Elem, c.elemOf(c.set.first + i.t.getInt64Value()));
+      return PV::of(PV::K::Elem, c.indexedElem(i.t));
+    }
     if (m.k != PV::K::Mbox)
       throw NotSupported(where(e) + ": map lookup outside the mailbox");
     PV key = eval(*e.args[1]);
@@ -306,7 +315,7 @@ PV Ev::binary(const ir::Expr &e) {
   case O::Inter:
   case O::Diff: {
     if (a.k == PV::K::PSet) {
-      Term r = e.op == O::Union ? c.unite(a.t, b.t)
+      Term r = e.op == O::Union   ? c.unite(a.t, b.t)
                : e.op == O::Inter ? c.inter(a.t, b.t)
                                   : c.minus(a.t, b.t);
       return PV::of(PV::K::PSet, r);
@@ -412,10 +421,9 @@ Term Ev::evalGoal(const ir::Expr &e, bool positive) {
       (e.kind == EK::Exists && !positive)) {
     PV dom = eval(*e.args[0]);
     if (dom.k == PV::K::PSet) {
-      std::string name =
-          frame && e.slot < static_cast<int>(frame->size())
-              ? (*frame)[e.slot].name
-              : std::string("q");
+      std::string name = frame && e.slot < static_cast<int>(frame->size())
+                             ? (*frame)[e.slot].name
+                             : std::string("q");
       Term k = c.freshElem(name);
       c.hyps.push_back(c.member(k, dom.t));
       c.inAll.insert(k);
@@ -437,11 +445,11 @@ Term Ev::evalGoal(const ir::Expr &e, bool positive) {
     return c.mkNot(evalGoal(*e.args[0], !positive));
   if (e.kind == EK::Binary) {
     if (e.op == ir::Op::And)
-      return c.mkAnd({evalGoal(*e.args[0], positive),
-                      evalGoal(*e.args[1], positive)});
+      return c.mkAnd(
+          {evalGoal(*e.args[0], positive), evalGoal(*e.args[1], positive)});
     if (e.op == ir::Op::Or)
-      return c.mkOr({evalGoal(*e.args[0], positive),
-                     evalGoal(*e.args[1], positive)});
+      return c.mkOr(
+          {evalGoal(*e.args[0], positive), evalGoal(*e.args[1], positive)});
     if (e.op == ir::Op::Implies)
       return c.mkImplies(evalGoal(*e.args[0], !positive),
                          evalGoal(*e.args[1], positive));

@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <set>
 #include <numeric>
+#include <set>
 
 namespace mommie::proofs::param {
 
@@ -56,8 +56,8 @@ private:
   std::unordered_map<int, size_t> partitionIndex;
   std::vector<Term> groupSets; // candidates, in order of discovery
   std::unordered_map<Term, size_t> groupSetIndex;
-  std::vector<size_t> parent; // union-find over groupSets
-  std::vector<std::vector<size_t>> groups; // group -> groupSets indices
+  std::vector<size_t> parent;                     // union-find over groupSets
+  std::vector<std::vector<size_t>> groups;        // group -> groupSets indices
   std::vector<std::pair<size_t, size_t>> groupOf; // groupSet -> (group, bit)
   std::vector<Term> elements;
   std::unordered_map<Term, size_t> elementIndex;
@@ -70,13 +70,14 @@ private:
     std::vector<bool> bits;
   };
   std::vector<Region> regions;
-  std::vector<LTerm> coreCount;                     // [region]
-  std::vector<std::vector<std::vector<LTerm>>> groupCount; // [group][region][combo]
+  std::vector<LTerm> coreCount; // [region]
+  std::vector<std::vector<std::vector<LTerm>>>
+      groupCount; // [group][region][combo]
 
   struct Loc {
     LTerm inAll;
-    std::vector<LTerm> choice; // per partition: Int
-    std::vector<LTerm> bits;   // per core bit
+    std::vector<LTerm> choice;                 // per partition: Int
+    std::vector<LTerm> bits;                   // per core bit
     std::vector<std::vector<LTerm>> groupBits; // per group, per member
   };
   std::vector<Loc> locs; // per element
@@ -180,11 +181,10 @@ private:
       return;
     Kind k = t.getKind();
     bool setAtom = k == Kind::SET_CARD || k == Kind::SET_MEMBER ||
-                   k == Kind::SET_SUBSET ||
-                   (k == Kind::EQUAL && isSet(t[0]));
+                   k == Kind::SET_SUBSET || (k == Kind::EQUAL && isSet(t[0]));
     // Two bare candidates compared (mailbox congruence) stay apart.
-    bool pair = (k == Kind::EQUAL || k == Kind::SET_SUBSET) && bare(t[0]) &&
-                bare(t[1]);
+    bool pair =
+        (k == Kind::EQUAL || k == Kind::SET_SUBSET) && bare(t[0]) && bare(t[1]);
     if (setAtom && !pair) {
       std::vector<size_t> acc;
       for (size_t i = 0; i < t.getNumChildren(); ++i)
@@ -220,7 +220,8 @@ private:
         throw Unsupported{"a group of more than 8 sets"};
     }
     if (elements.size() > MaxElements)
-      throw Unsupported{"more than 40 named principals"};
+      throw Unsupported{fmt::format("{} named principals (at most {})",
+                                    elements.size(), MaxElements)};
   }
 
   LTerm fresh(bool isBool, const std::string &hint) {
@@ -280,8 +281,8 @@ private:
     const Loc &l = locs[e];
     std::vector<LTerm> parts{l.inAll};
     for (size_t p = 0; p < partitions.size(); ++p)
-      parts.push_back(ts.mkEq(
-          l.choice[p], ts.intConst(static_cast<int64_t>(regions[r].choice[p]))));
+      parts.push_back(ts.mkEq(l.choice[p], ts.intConst(static_cast<int64_t>(
+                                               regions[r].choice[p]))));
     for (size_t b = 0; b < l.bits.size(); ++b)
       parts.push_back(regions[r].bits[b] ? l.bits[b] : ts.mkNot(l.bits[b]));
     return ts.mkAnd(parts);
@@ -319,9 +320,9 @@ private:
         LTerm ch = fresh(false, "ch");
         int64_t n = static_cast<int64_t>(c.partitionCells(p).size()) +
                     (c.partitionCovers(p) ? 0 : 1);
-        out.push_back(ts.mkImplies(
-            l.inAll, ts.mkAnd(ts.mkLe(ts.intConst(0), ch),
-                              ts.mkLt(ch, ts.intConst(n)))));
+        out.push_back(
+            ts.mkImplies(l.inAll, ts.mkAnd(ts.mkLe(ts.intConst(0), ch),
+                                           ts.mkLt(ch, ts.intConst(n)))));
         out.push_back(
             ts.mkImplies(ts.mkNot(l.inAll), ts.mkEq(ch, ts.intConst(-1))));
         l.choice.push_back(ch);
@@ -362,8 +363,8 @@ private:
       for (size_t b = 0; b < elements.size(); ++b)
         for (size_t d = 0; d < elements.size(); ++d)
           if (a != b && b != d && a != d && a < d)
-            out.push_back(ts.mkImplies(
-                ts.mkAnd(eqElem(a, b), eqElem(b, d)), eqElem(a, d)));
+            out.push_back(ts.mkImplies(ts.mkAnd(eqElem(a, b), eqElem(b, d)),
+                                       eqElem(a, d)));
     // A region holds at least its distinct named elements.
     std::vector<LTerm> rep;
     for (size_t e = 0; e < elements.size(); ++e) {
@@ -486,7 +487,8 @@ private:
     std::vector<LTerm> parts;
     eachRegion(g, [&](size_t r, int gi, size_t s, LTerm n) {
       LTerm ma = memRegion(a, r, gi, s), mb = memRegion(b, r, gi, s);
-      LTerm diff = both ? ts.mkNot(ts.mkEq(ma, mb)) : ts.mkAnd(ma, ts.mkNot(mb));
+      LTerm diff =
+          both ? ts.mkNot(ts.mkEq(ma, mb)) : ts.mkAnd(ma, ts.mkNot(mb));
       parts.push_back(ts.mkImplies(diff, ts.mkEq(n, ts.intConst(0))));
     });
     return ts.mkAnd(parts);

@@ -80,11 +80,13 @@ TEST(ProveParameterized, Z3WithoutTheLemmaIsUnknownNotProved) {
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(verdictOf(j, "Agreement", "init"), "proved") << r.out;
   EXPECT_EQ(verdictOf(j, "Agreement", "round Exchange"), "unknown") << r.out;
-  for (const auto &res : j["runs"][0]["results"])
-    if (res["verdict"] != "proved")
+  for (const auto &res : j["runs"][0]["results"]) {
+    if (res["verdict"] != "proved") {
       EXPECT_NE(res["detail"].get<std::string>().find("Venn reduction"),
                 std::string::npos)
           << res.dump();
+    }
+  }
 }
 
 // F sizes R (3F+1) and bounds the Byzantine set: both become symbolic.
@@ -177,4 +179,32 @@ TEST(ProveParameterized, VennProofsAgreeWithTheChecker) {
   // The sweep is not vacuous: both outcomes occur.
   EXPECT_GE(proved, 2);
   EXPECT_GE(refuted, 2);
+}
+
+// last_voting's coordinator is P[phaseNo % N], a symbolic index: the
+// element it names is in P, equal to another indexed principal exactly when
+// the indices are equal. Agreement is proved for all N in every step; what
+// is not proved says why (the Venn reduction's limits), and nothing is
+// refuted.
+TEST(ProveParameterized, LastVotingAgreementForAllN) {
+  CliRun r = run("prove " + src("examples/last_voting.mom") +
+                 " --parameterized --solver z3 --json --timeout 60");
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["runs"][0]["notes"][0], "symbolic: N (|P| = N); concrete: "
+                                      "MaxPhase = 3, V = 2");
+  size_t proved = 0;
+  for (const auto &res : j["runs"][0]["results"]) {
+    EXPECT_NE(res["verdict"], "counterexample to induction") << res.dump();
+    if (res["verdict"] == "proved")
+      ++proved;
+    else
+      EXPECT_NE(res["detail"].get<std::string>().find("Venn reduction"),
+                std::string::npos)
+          << res.dump();
+  }
+  EXPECT_GE(proved, 42u) << r.out;
+  for (const char *step : {"init", "round Collect", "round Propose",
+                           "round Ack", "round Decide"})
+    EXPECT_EQ(verdictOf(j, "Agreement", step), "proved") << step;
 }
