@@ -33,6 +33,7 @@ DEFAULT_CASES = [
 PARAM_CASES = [
     "examples/one_third_rule.mom:param",
     "examples/pbft_normal_case.mom:param",
+    "examples/last_voting.mom:param",
 ]
 
 

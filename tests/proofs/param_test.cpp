@@ -183,9 +183,9 @@ TEST(ProveParameterized, VennProofsAgreeWithTheChecker) {
 
 // last_voting's coordinator is P[phaseNo % N], a symbolic index: the
 // element it names is in P, equal to another indexed principal exactly when
-// the indices are equal. Agreement is proved for all N in every step; what
-// is not proved says why (the Venn reduction's limits), and nothing is
-// refuted.
+// the indices are equal. Agreement is inductive (relative to its lemmas)
+// for all N in every step; what is not proved says why (the Venn
+// reduction's limits), and nothing is refuted.
 TEST(ProveParameterized, LastVotingAgreementForAllN) {
   CliRun r = run("prove " + src("examples/last_voting.mom") +
                  " --parameterized --solver z3 --json --timeout 60");
