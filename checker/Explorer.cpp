@@ -269,9 +269,9 @@ private:
 // under symmetry, else of the compact words.
 uint64_t Search::fingerprintOf(const State &s) {
   if (sym_.active()) {
-    std::string canon, scratch;
-    sym_.canonicalBytes(s, canon, scratch);
-    return fingerprint(canon);
+    Symmetry::Scratch w;
+    sym_.canonical(s, w);
+    return fingerprint(w.bytes);
   }
   std::vector<uint32_t> w(compact_.words());
   compact_.encode(s, w.data());
@@ -316,7 +316,8 @@ void Search::worker(int w) {
   const size_t W = compact_.words();
   const size_t rowBytes = W * sizeof(uint32_t);
   const auto &prog = layout_.program();
-  std::string bytes, canon, scratch;
+  std::string bytes;
+  Symmetry::Scratch canon;
   std::vector<uint64_t> batchIds;
   std::vector<uint32_t> batch, prev(W), succ(W), enc(W), invPrev(W), ops;
   bool havePrev = false, haveInvPrev = false;
@@ -434,11 +435,11 @@ void Search::worker(int w) {
         ++nsucc;
         uint64_t fp;
         if (sym_.active()) {
-          size_t perm = sym_.canonicalPerm(next, canon, scratch);
-          fp = fingerprint(canon);
+          const State &rep = sym_.canonical(next, canon);
+          fp = fingerprint(canon.bytes);
           if (!table_.insert(fp))
             return;
-          compact_.encode(sym_.permuted(next, perm), enc.data());
+          compact_.encode(rep, enc.data());
         } else {
           compact_.encode(next, enc.data());
           fp = hashWords(enc.data(), W);
@@ -675,7 +676,7 @@ CheckResult Search::run() {
   level.push_back(std::make_unique<LevelQueue>(queueBudget_));
   const size_t W = compact_.words();
   std::vector<uint32_t> words(W);
-  std::string canon, scratch;
+  Symmetry::Scratch canon;
   try {
     gen_.initialStates([&](State &&s, const Action *) {
       if (haveFinding_)
@@ -683,9 +684,9 @@ CheckResult Search::run() {
       ++generated_;
       uint64_t fp;
       if (sym_.active()) {
-        size_t perm = sym_.canonicalPerm(s, canon, scratch);
-        fp = fingerprint(canon);
-        compact_.encode(sym_.permuted(s, perm), words.data());
+        const State &rep = sym_.canonical(s, canon);
+        fp = fingerprint(canon.bytes);
+        compact_.encode(rep, words.data());
       } else {
         compact_.encode(s, words.data());
         fp = hashWords(words.data(), W);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace mommie::checker {
 
@@ -21,8 +22,8 @@ struct Analyzer {
         return;
       sym[size_t(s)] = false;
       if (reasons)
-        reasons->push_back(fmt::format("{}: {} at line {}", prog.principalSets[s].name,
-                                       why, loc.line));
+        reasons->push_back(fmt::format(
+            "{}: {} at line {}", prog.principalSets[s].name, why, loc.line));
     };
     if (set >= 0) {
       mark(set);
@@ -178,11 +179,6 @@ std::vector<bool> Symmetry::symmetricSets(const ir::Program &program,
 }
 
 Symmetry::Symmetry(const Layout &layout, bool enable) : layout_(layout) {
-  int np = layout.numPrincipals();
-  std::vector<int> id(static_cast<size_t>(np));
-  for (int i = 0; i < np; ++i)
-    id[size_t(i)] = i;
-  perms_.push_back(id);
   if (!enable) {
     description_ = "off (--no-symmetry)";
     return;
@@ -191,7 +187,8 @@ Symmetry::Symmetry(const Layout &layout, bool enable) : layout_(layout) {
   std::vector<std::string> reasons;
   auto sym = symmetricSets(prog, &reasons);
   std::vector<std::string> used;
-  const size_t cap = 5040;
+  const size_t cap = 5040; // the group's order, as with a full search
+  size_t order = 1;
   for (size_t s = 0; s < sym.size(); ++s) {
     if (!sym[s])
       continue;
@@ -199,33 +196,124 @@ Symmetry::Symmetry(const Layout &layout, bool enable) : layout_(layout) {
     size_t fact = 1;
     for (int i = 2; i <= ps.size; ++i)
       fact *= size_t(i);
-    if (perms_.size() * fact > cap) {
+    if (order * fact > cap) {
       reasons.push_back(fmt::format("{}: group too large", ps.name));
       continue;
     }
-    std::vector<std::vector<int>> next;
-    std::vector<int> members(size_t(ps.size));
-    for (int i = 0; i < ps.size; ++i)
-      members[size_t(i)] = ps.first + i;
-    for (const auto &base : perms_) {
-      std::vector<int> m = members;
-      do {
-        std::vector<int> p = base;
-        for (int i = 0; i < ps.size; ++i)
-          p[size_t(ps.first + i)] = m[size_t(i)];
-        next.push_back(std::move(p));
-      } while (std::next_permutation(m.begin(), m.end()));
-    }
-    perms_ = std::move(next);
+    order *= fact;
+    sets_.push_back({ps.first, ps.size});
     used.push_back(fmt::format("{} ({} principals)", ps.name, ps.size));
   }
   if (used.empty()) {
     description_ = "off (no interchangeable principal set)";
-  } else {
-    description_ = "on over ";
-    for (size_t i = 0; i < used.size(); ++i)
-      description_ += (i ? ", " : "") + used[i];
+    return;
   }
+  description_ = "on over ";
+  for (size_t i = 0; i < used.size(); ++i)
+    description_ += (i ? ", " : "") + used[i];
+  owned_.resize(size_t(layout.numPrincipals()));
+  for (const auto &vs : layout.varSlots())
+    owned_[size_t(vs.principal)].vars.push_back(
+        layout.varIndex(vs.role, vs.principal, vs.var));
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const auto &role = prog.roles[r];
+    const auto &set = prog.principalSets[role.principalSet];
+    for (int p = set.first; p < set.first + set.size; ++p) {
+      for (size_t tm = 0; tm < role.timers.size(); ++tm)
+        owned_[size_t(p)].timers.push_back(
+            layout.timerIndex(int(r), p, int(tm)));
+      for (size_t tr = 0; tr < role.transitions.size(); ++tr)
+        if (int f = layout.firedIndex(int(r), int(tr), p); f >= 0)
+          owned_[size_t(p)].fired.push_back(f);
+    }
+  }
+}
+
+namespace {
+
+bool hasPrincipal(const Value &v) {
+  if (v.kind == Value::Kind::Principal)
+    return true;
+  for (const auto &e : v.elems)
+    if (hasPrincipal(e))
+      return true;
+  return false;
+}
+
+} // namespace
+
+uint64_t Symmetry::keyOf(const State &s, int p, std::string &buf) const {
+  buf.clear();
+  const Owned &o = owned_[size_t(p)];
+  for (int i : o.vars) {
+    const Value &v = s.vars[size_t(i)];
+    if (hasPrincipal(v)) // renaming changes the value, not its shape
+      buf.push_back('\xff');
+    else
+      encodeValue(v, buf);
+  }
+  for (int i : o.timers)
+    buf.push_back(char(s.timers[size_t(i)]));
+  for (int i : o.fired)
+    buf += std::to_string(s.fired[size_t(i)].elems.size()) + ',';
+  for (int r = 0; r < layout_.numRecords(); ++r)
+    if (!s.pool[size_t(r)].elems.empty())
+      buf += std::to_string(
+                 s.known[size_t(layout_.knownIndex(r, p))].elems.size()) +
+             ',';
+  buf.push_back(char(s.isCrashed(p)));
+  buf.push_back(char(s.isByz(p)));
+  return std::hash<std::string>{}(buf);
+}
+
+// Every permutation from tie group `tie` on, each tried as in canonical().
+void Symmetry::orders(const State &s, Scratch &w, size_t tie) const {
+  if (tie == w.ties.size()) {
+    w.cand = apply(s, w.perm);
+    layout_.encode(w.cand, w.trial);
+    if (w.bytes.empty() || w.trial < w.bytes) {
+      w.bytes.swap(w.trial);
+      std::swap(w.best, w.cand);
+    }
+    return;
+  }
+  auto &[members, slots] = w.ties[tie];
+  std::sort(members.begin(), members.end());
+  do {
+    for (size_t i = 0; i < members.size(); ++i)
+      w.perm[size_t(members[i])] = slots[i];
+    orders(s, w, tie + 1);
+  } while (std::next_permutation(members.begin(), members.end()));
+}
+
+const State &Symmetry::canonical(const State &s, Scratch &w) const {
+  int np = layout_.numPrincipals();
+  w.perm.resize(size_t(np));
+  for (int i = 0; i < np; ++i)
+    w.perm[size_t(i)] = i;
+  w.ties.clear();
+  for (const auto &[first, size] : sets_) {
+    w.keyed.clear();
+    for (int p = first; p < first + size; ++p)
+      w.keyed.push_back({keyOf(s, p, w.key), p});
+    std::sort(w.keyed.begin(), w.keyed.end());
+    for (size_t i = 0; i < w.keyed.size();) {
+      size_t j = i;
+      std::vector<int> members, slots;
+      for (; j < w.keyed.size() && w.keyed[j].first == w.keyed[i].first; ++j) {
+        members.push_back(w.keyed[j].second);
+        slots.push_back(first + int(j));
+      }
+      if (members.size() == 1)
+        w.perm[size_t(members[0])] = slots[0];
+      else
+        w.ties.push_back({std::move(members), std::move(slots)});
+      i = j;
+    }
+  }
+  w.bytes.clear();
+  orders(s, w, 0);
+  return w.best;
 }
 
 Value renameValue(const Value &v, const std::vector<int> &perm) {
@@ -269,8 +357,11 @@ State Symmetry::apply(const State &s, const std::vector<int> &perm) const {
   const auto &prog = layout_.program();
   State t = s;
   for (const auto &vs : layout_.varSlots())
-    t.vars[size_t(layout_.varIndex(vs.role, perm[size_t(vs.principal)], vs.var))] =
-        renameValue(s.vars[size_t(layout_.varIndex(vs.role, vs.principal, vs.var))], perm);
+    t.vars[size_t(
+        layout_.varIndex(vs.role, perm[size_t(vs.principal)], vs.var))] =
+        renameValue(
+            s.vars[size_t(layout_.varIndex(vs.role, vs.principal, vs.var))],
+            perm);
   for (size_t r = 0; r < prog.roles.size(); ++r) {
     const auto &role = prog.roles[r];
     const auto &set = prog.principalSets[role.principalSet];
@@ -301,20 +392,6 @@ State Symmetry::apply(const State &s, const std::vector<int> &perm) const {
   for (size_t p = 0; p < s.byz.size(); ++p)
     t.byz[size_t(perm[p])] = s.byz[p];
   return t;
-}
-
-size_t Symmetry::canonicalPerm(const State &s, std::string &out,
-                              std::string &scratch) const {
-  layout_.encode(s, out);
-  size_t best = 0;
-  for (size_t i = 1; i < perms_.size(); ++i) {
-    layout_.encode(apply(s, perms_[i]), scratch);
-    if (scratch < out) {
-      out.swap(scratch);
-      best = i;
-    }
-  }
-  return best;
 }
 
 } // namespace mommie::checker

@@ -21,29 +21,44 @@ public:
   // `enable` false: the identity (no reduction).
   Symmetry(const Layout &layout, bool enable);
 
-  bool active() const { return perms_.size() > 1; }
+  bool active() const { return !sets_.empty(); }
   // The sets reduced, e.g. "R (4 principals)", and why others are not.
   const std::string &description() const { return description_; }
-  // Canonical bytes of `s` (the least over the group).
-  void canonicalBytes(const State &s, std::string &out, std::string &scratch) const {
-    canonicalPerm(s, out, scratch);
-  }
-  // Same, returning the index of the permutation that gives them.
-  size_t canonicalPerm(const State &s, std::string &out, std::string &scratch) const;
-  // `s` under permutation `perm` of the group (0: the identity).
-  State permuted(const State &s, size_t perm) const {
-    return perm ? apply(s, perms_[perm]) : s;
-  }
-  // The permuted state.
+
+  // Per-thread buffers of canonical().
+  struct Scratch {
+    std::string bytes, trial, key;
+    State best, cand;
+    std::vector<int> perm;
+    std::vector<std::pair<uint64_t, int>> keyed;
+    std::vector<std::pair<std::vector<int>, std::vector<int>>> ties;
+  };
+  // The representative of `s`'s orbit, its canonical bytes in `w.bytes`.
+  // Each reduced set's members are sorted by a key that renaming cannot
+  // change (the member's own principal-free variables, timers, fault bits,
+  // and the sizes of its refraction and knowledge sets); among the
+  // permutations that respect that order (all orders of members with equal
+  // keys), the one whose image has the least bytes wins. For a state
+  // sigma(s) of the same orbit the admissible permutations are those of `s`
+  // composed with sigma's inverse, so both give the same images and the
+  // same representative.
+  const State &canonical(const State &s, Scratch &w) const;
+  // The permuted state (t[perm[p]] = s[p], principals renamed).
   State apply(const State &s, const std::vector<int> &perm) const;
   // Sets whose members are interchangeable (before the group size cap).
   static std::vector<bool> symmetricSets(const ir::Program &program,
                                          std::vector<std::string> *reasons);
 
 private:
+  struct Owned { // what a principal owns in a State
+    std::vector<int> vars, timers, fired;
+  };
   const Layout &layout_;
-  std::vector<std::vector<int>> perms_; // all group elements, identity first
+  std::vector<std::pair<int, int>> sets_; // reduced sets: (first, size)
+  std::vector<Owned> owned_;              // per principal
   std::string description_;
+  uint64_t keyOf(const State &s, int p, std::string &buf) const;
+  void orders(const State &s, Scratch &w, size_t tie) const;
 };
 
 Value renameValue(const Value &v, const std::vector<int> &perm);

@@ -2,13 +2,18 @@
 // count equals a naive reference explorer's (a plain BFS over a std::set of
 // encoded states); symmetry reduction never increases the count and finds
 // the same violations, with a shortest trace of the same length; two
-// workers give the same count as one.
+// workers give the same count as one. Under symmetry the count is exactly
+// the number of orbits of the naive explorer's states (each orbit named by
+// its least encoding over every permutation), and every state of an orbit
+// has the same canonical representative.
 #include "Support.h"
 
 #include "checker/Successors.h"
+#include "checker/Symmetry.h"
 
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
@@ -25,6 +30,7 @@ struct Naive {
   bool tooBig = false;
   uint64_t distinct = 0;
   int64_t firstViolationDepth = -1; // in steps
+  std::vector<State> states;
 };
 
 Naive naiveExplore(const mommie::ir::Program &p) {
@@ -40,6 +46,7 @@ Naive naiveExplore(const mommie::ir::Program &p) {
       return;
     if (n.firstViolationDepth < 0 && !gen.violatedInvariant(s).empty())
       n.firstViolationDepth = depth;
+    n.states.push_back(s);
     queue.emplace_back(std::move(s), depth);
   };
   gen.initialStates([&](State &&s, const Action *) { visit(std::move(s), 0); });
@@ -116,6 +123,38 @@ RC_GTEST_PROP(RandomPrograms, MatchesNaiveExplorer, ()) {
     RC_ASSERT(sym.distinct <= full.distinct);
     auto two = run(*p, false, 2, false);
     RC_ASSERT(two.distinct == full.distinct);
+    Layout layout(*p);
+    Symmetry symmetry(layout, true);
+    if (symmetry.active()) {
+      // Random programs have one principal set, R.
+      std::vector<std::vector<int>> perms;
+      std::vector<int> perm(size_t(p->numPrincipals));
+      for (size_t i = 0; i < perm.size(); ++i)
+        perm[i] = int(i);
+      do
+        perms.push_back(perm);
+      while (std::next_permutation(perm.begin(), perm.end()));
+      std::set<std::string> orbits;
+      Symmetry::Scratch w, v;
+      std::string bytes;
+      for (const State &st : naive.states) {
+        std::string least;
+        for (const auto &pi : perms) {
+          layout.encode(symmetry.apply(st, pi), bytes);
+          if (least.empty() || bytes < least)
+            least = bytes;
+        }
+        orbits.insert(least);
+        symmetry.canonical(st, w);
+        for (const auto &pi : perms) {
+          symmetry.canonical(symmetry.apply(st, pi), v);
+          RC_ASSERT(v.bytes == w.bytes);
+        }
+      }
+      RC_ASSERT(sym.distinct == orbits.size());
+    } else {
+      RC_ASSERT(sym.distinct == full.distinct);
+    }
   } else {
     RC_ASSERT(full.verdict == CheckResult::Verdict::InvariantViolated);
     RC_ASSERT(int64_t(full.trace.size()) - 1 == naive.firstViolationDepth);
