@@ -5,8 +5,7 @@
 // no principal of the set is ordered (`<` on principals, `min` / `max` of
 // principal sets). Then every permutation of its members maps reachable
 // states to reachable states with the same invariant verdicts, and the
-// explorer keeps one representative per orbit: the state whose canonical
-// bytes are lexicographically least over all permutations of the group.
+// explorer keeps one representative per orbit (see canonical()).
 #pragma once
 
 #include "checker/State.h"
