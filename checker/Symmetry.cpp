@@ -269,11 +269,18 @@ uint64_t Symmetry::keyOf(const State &s, int p, std::string &buf) const {
 // Every permutation from tie group `tie` on, each tried as in canonical().
 void Symmetry::orders(const State &s, Scratch &w, size_t tie) const {
   if (tie == w.ties.size()) {
-    w.cand = apply(s, w.perm);
-    layout_.encode(w.cand, w.trial);
+    bool identity = true;
+    for (size_t i = 0; i < w.perm.size() && identity; ++i)
+      identity = w.perm[i] == int(i);
+    if (identity) // `s` itself: no copy
+      layout_.encode(s, w.trial);
+    else
+      layout_.encode(w.cand = apply(s, w.perm), w.trial);
     if (w.bytes.empty() || w.trial < w.bytes) {
       w.bytes.swap(w.trial);
-      std::swap(w.best, w.cand);
+      w.identity = identity;
+      if (!identity)
+        std::swap(w.best, w.cand);
     }
     return;
   }
@@ -313,7 +320,7 @@ const State &Symmetry::canonical(const State &s, Scratch &w) const {
   }
   w.bytes.clear();
   orders(s, w, 0);
-  return w.best;
+  return w.identity ? s : w.best;
 }
 
 Value renameValue(const Value &v, const std::vector<int> &perm) {
@@ -355,7 +362,18 @@ Value renameValue(const Value &v, const std::vector<int> &perm) {
 
 State Symmetry::apply(const State &s, const std::vector<int> &perm) const {
   const auto &prog = layout_.program();
-  State t = s;
+  // Every var and refraction slot and every non-empty record's pool and
+  // knowledge are written below: copy only the rest.
+  State t;
+  t.vars.resize(s.vars.size());
+  t.timers = s.timers;
+  t.fired.resize(s.fired.size());
+  t.pool.resize(s.pool.size());
+  t.known.resize(s.known.size());
+  t.crashed.resize(s.crashed.size());
+  t.byz.resize(s.byz.size());
+  t.phaseNo = s.phaseNo;
+  t.roundNo = s.roundNo;
   for (const auto &vs : layout_.varSlots())
     t.vars[size_t(
         layout_.varIndex(vs.role, perm[size_t(vs.principal)], vs.var))] =
@@ -380,8 +398,13 @@ State Symmetry::apply(const State &s, const std::vector<int> &perm) const {
     }
   }
   for (size_t rec = 0; rec < s.pool.size(); ++rec) {
-    if (s.pool[rec].elems.empty())
+    if (s.pool[rec].elems.empty()) {
+      t.pool[rec] = s.pool[rec];
+      for (int p = 0; p < layout_.numPrincipals(); ++p)
+        t.known[size_t(layout_.knownIndex(int(rec), p))] =
+            s.known[size_t(layout_.knownIndex(int(rec), p))];
       continue;
+    }
     t.pool[rec] = renameValue(s.pool[rec], perm);
     for (int p = 0; p < layout_.numPrincipals(); ++p)
       t.known[size_t(layout_.knownIndex(int(rec), perm[size_t(p)]))] =

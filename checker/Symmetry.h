@@ -28,11 +28,13 @@ public:
   struct Scratch {
     std::string bytes, trial, key;
     State best, cand;
+    bool identity = false; // `s` itself is the representative
     std::vector<int> perm;
     std::vector<std::pair<uint64_t, int>> keyed;
     std::vector<std::pair<std::vector<int>, std::vector<int>>> ties;
   };
-  // The representative of `s`'s orbit, its canonical bytes in `w.bytes`.
+  // The representative of `s`'s orbit (`s` itself or `w.best`), its
+  // canonical bytes in `w.bytes`.
   // Each reduced set's members are sorted by a key that renaming cannot
   // change (the member's own principal-free variables, timers, fault bits,
   // and the sizes of its refraction and knowledge sets); among the
