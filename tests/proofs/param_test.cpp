@@ -32,19 +32,35 @@ std::string verdictOf(const nlohmann::json &j, const std::string &inv,
   return "";
 }
 
+// The JSON of a `prove --parameterized --json` run whose first report
+// carries `note` (the symbolic and concrete parameters), or null (the
+// failure recorded) if the output is not that.
+nlohmann::json paramJson(const std::string &args, const std::string &note,
+                         int *exit = nullptr) {
+  CliRun r = run("prove " + args + " --parameterized --json");
+  if (exit)
+    *exit = r.exit;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || j["runs"][0]["notes"][0] != note) {
+    ADD_FAILURE() << r.out;
+    return nullptr;
+  }
+  return j;
+}
+
 } // namespace
 
 // The bar: every invariant and lemma of the one-third rule,
 // Agreement and Integrity included, proved for all N by both solvers (the
 // Venn reduction to integer arithmetic; docs/prove.md).
 TEST(ProveParameterized, OneThirdRuleEverythingForAllNByBothSolvers) {
-  CliRun r = run("prove " + src("examples/one_third_rule.mom") +
-                 " --parameterized --solver both --json --timeout 300");
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  ASSERT_FALSE(j.is_discarded()) << r.out;
+  int exit = -1;
+  auto j = paramJson(src("examples/one_third_rule.mom") +
+                         " --solver both --timeout 300",
+                     "symbolic: N (|P| = N); concrete: MaxPhase = 3, V = 2",
+                     &exit);
+  ASSERT_FALSE(j.is_null());
   EXPECT_EQ(j["runs"][0]["encoding"], "parameterized");
-  EXPECT_EQ(j["runs"][0]["notes"][0], "symbolic: N (|P| = N); concrete: "
-                                      "MaxPhase = 3, V = 2");
   size_t n = 0;
   for (const auto &res : j["runs"][0]["results"]) {
     EXPECT_EQ(res["verdict"], "proved") << res.dump();
@@ -54,7 +70,7 @@ TEST(ProveParameterized, OneThirdRuleEverythingForAllNByBothSolvers) {
   EXPECT_EQ(n, 24u);
   for (const char *inv : {"Agreement", "Integrity", "DecisionLocked"})
     EXPECT_EQ(verdictOf(j, inv, "round Exchange"), "proved") << inv;
-  EXPECT_EQ(r.exit, 0) << r.out;
+  EXPECT_EQ(exit, 0);
 }
 
 TEST(ProveParameterized, MissingLemmaGivesCounterexampleNamingTheRound) {
@@ -92,12 +108,11 @@ TEST(ProveParameterized, Z3WithoutTheLemmaIsUnknownNotProved) {
 // F sizes R (3F+1) and bounds the Byzantine set: both become symbolic.
 // Every invariant and lemma, in every round, for all F, by both solvers.
 TEST(ProveParameterized, PbftEverythingForAllF) {
-  CliRun r = run("prove " + src("examples/pbft_normal_case.mom") +
-                 " --parameterized --solver both --json --timeout 300");
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  ASSERT_FALSE(j.is_discarded()) << r.out;
-  EXPECT_EQ(j["runs"][0]["notes"][0], "symbolic: F (|R| = 3*F + 1); "
-                                      "concrete: none");
+  int exit = -1;
+  auto j = paramJson(src("examples/pbft_normal_case.mom") +
+                         " --solver both --timeout 300",
+                     "symbolic: F (|R| = 3*F + 1); concrete: none", &exit);
+  ASSERT_FALSE(j.is_null());
   size_t n = 0;
   for (const auto &res : j["runs"][0]["results"]) {
     EXPECT_EQ(res["verdict"], "proved") << res.dump();
@@ -108,7 +123,7 @@ TEST(ProveParameterized, PbftEverythingForAllF) {
   for (const char *step :
        {"init", "round PrePrepare", "round Prepare", "round Commit"})
     EXPECT_EQ(verdictOf(j, "Agreement", step), "proved") << step;
-  EXPECT_EQ(r.exit, 0) << r.out;
+  EXPECT_EQ(exit, 0);
 }
 
 TEST(ProveParameterized, InvariantFilterNeedsParameterized) {
@@ -187,12 +202,10 @@ TEST(ProveParameterized, VennProofsAgreeWithTheChecker) {
 // for all N in every step; what is not proved says why (the Venn
 // reduction's limits), and nothing is refuted.
 TEST(ProveParameterized, LastVotingAgreementForAllN) {
-  CliRun r = run("prove " + src("examples/last_voting.mom") +
-                 " --parameterized --solver z3 --json --timeout 60");
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  ASSERT_FALSE(j.is_discarded()) << r.out;
-  EXPECT_EQ(j["runs"][0]["notes"][0], "symbolic: N (|P| = N); concrete: "
-                                      "MaxPhase = 3, V = 2");
+  auto j = paramJson(src("examples/last_voting.mom") +
+                         " --solver z3 --timeout 60",
+                     "symbolic: N (|P| = N); concrete: MaxPhase = 3, V = 2");
+  ASSERT_FALSE(j.is_null());
   size_t proved = 0;
   for (const auto &res : j["runs"][0]["results"]) {
     EXPECT_NE(res["verdict"], "counterexample to induction") << res.dump();
@@ -203,7 +216,7 @@ TEST(ProveParameterized, LastVotingAgreementForAllN) {
                 std::string::npos)
           << res.dump();
   }
-  EXPECT_GE(proved, 42u) << r.out;
+  EXPECT_GE(proved, 42u);
   for (const char *step : {"init", "round Collect", "round Propose",
                            "round Ack", "round Decide"})
     EXPECT_EQ(verdictOf(j, "Agreement", step), "proved") << step;
