@@ -255,12 +255,10 @@ uint64_t Symmetry::keyOf(const State &s, int p, std::string &buf) const {
   for (int i : o.timers)
     buf.push_back(char(s.timers[size_t(i)]));
   for (int i : o.fired)
-    buf += std::to_string(s.fired[size_t(i)].elems.size()) + ',';
+    putVarint(buf, s.fired[size_t(i)].elems.size());
   for (int r = 0; r < layout_.numRecords(); ++r)
     if (!s.pool[size_t(r)].elems.empty())
-      buf += std::to_string(
-                 s.known[size_t(layout_.knownIndex(r, p))].elems.size()) +
-             ',';
+      putVarint(buf, s.known[size_t(layout_.knownIndex(r, p))].elems.size());
   buf.push_back(char(s.isCrashed(p)));
   buf.push_back(char(s.isByz(p)));
   return std::hash<std::string>{}(buf);

@@ -711,11 +711,11 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
       vennReason = v.result == SatResult::Unknown
                        ? "on the Venn reduction: " + v.reason
                        : v.reason;
-      if (pass == 1) {
-        // Without post cells the wide query is the same one.
-        vennDone = q.postCells.empty();
+      // Without post cells the wide query is this one: go on to the set
+      // solver now rather than build it again.
+      vennDone = q.postCells.empty();
+      if (pass == 1 && !vennDone)
         break;
-      }
     }
     if (r.solver == SolverKind::Z3) {
       r.verdict = Verdict::Unknown;

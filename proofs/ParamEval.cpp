@@ -618,6 +618,21 @@ Term Ctx::affine(const Affine &a) {
   return parts.size() == 1 ? parts[0] : mk(Kind::ADD, parts);
 }
 
+// P[i] and P[j] (indices i, j) are one principal exactly when i = j, as
+// long as both indices lie in 0..|All|-1 (a constant index names a
+// principal the query already has).
+void Ctx::sameIffSameIndex(const Term &i, const Term &e, const Term &j,
+                           const Term &f) {
+  auto inRange = [&](const Term &k) {
+    if (k.isIntegerValue())
+      return tt;
+    return mkAnd({mk(Kind::GEQ, {k, mkInt(0)}), mk(Kind::LT, {k, size})});
+  };
+  hyps.push_back(mkImplies(mkEq(i, j), mkEq(e, f)));
+  hyps.push_back(mkImplies(mkAnd({inRange(i), inRange(j), mkNot(mkEq(i, j))}),
+                           mkNot(mkEq(e, f))));
+}
+
 Term Ctx::indexedElem(const Term &i) {
   if (!isBinderFree(i))
     throw NotSupported("a principal index that depends on a bound principal");
@@ -626,22 +641,12 @@ Term Ctx::indexedElem(const Term &i) {
       return e;
   Term e = freshElem("P[" + i.toString() + "]");
   named.push_back({e, "P[" + i.toString() + "]"});
-  Term inRange = mkAnd({mk(Kind::GEQ, {i, mkInt(0)}), mk(Kind::LT, {i, size})});
   hyps.push_back(member(e, all));
   inAll.insert(e);
-  for (const auto &[j, f] : indexed_) {
-    hyps.push_back(mkImplies(mkEq(i, j), mkEq(e, f)));
-    hyps.push_back(
-        mkImplies(mkAnd({inRange, mk(Kind::GEQ, {j, mkInt(0)}),
-                         mk(Kind::LT, {j, size}), mkNot(mkEq(i, j))}),
-                  mkNot(mkEq(e, f))));
-  }
-  for (size_t k = 0; k < constElems.size(); ++k) {
-    Term ki = mkInt(static_cast<int64_t>(k));
-    hyps.push_back(mkImplies(mkEq(i, ki), mkEq(e, constElems[k])));
-    hyps.push_back(mkImplies(mkAnd({inRange, mkNot(mkEq(i, ki))}),
-                             mkNot(mkEq(e, constElems[k]))));
-  }
+  for (const auto &[j, f] : indexed_)
+    sameIffSameIndex(i, e, j, f);
+  for (size_t k = 0; k < constElems.size(); ++k)
+    sameIffSameIndex(i, e, mkInt(static_cast<int64_t>(k)), constElems[k]);
   indexed_.push_back({i, e});
   return e;
 }
@@ -658,14 +663,8 @@ Term Ctx::elemOf(int principal) {
     inAll.insert(e);
     for (const auto &o : constElems)
       hyps.push_back(mkNot(mkEq(e, o)));
-    for (const auto &[j, f] : indexed_) {
-      Term ji = mkInt(i);
-      hyps.push_back(mkImplies(mkEq(j, ji), mkEq(f, e)));
-      hyps.push_back(
-          mkImplies(mkAnd({mk(Kind::GEQ, {j, mkInt(0)}),
-                           mk(Kind::LT, {j, size}), mkNot(mkEq(j, ji))}),
-                    mkNot(mkEq(f, e))));
-    }
+    for (const auto &[j, f] : indexed_)
+      sameIffSameIndex(j, f, mkInt(i), e);
     constElems.push_back(e);
     named.push_back({e, name});
   }

@@ -166,6 +166,8 @@ private:
   std::unordered_map<std::string, Term> setIte_;
   std::unordered_map<int, std::vector<Term>> partitionCells_;
   std::vector<std::pair<Term, Term>> indexed_; // (index, element)
+  void sameIffSameIndex(const Term &i, const Term &e, const Term &j,
+                        const Term &f);
   std::unordered_set<int> covered_;
   std::optional<Term> groundSplit(const Term &f, const Term &e);
   std::unordered_map<std::string, bool> containsMemo_;

@@ -32,8 +32,7 @@ public:
 
   TermStore ts;
   std::vector<LTerm> out; // the arithmetic query
-  bool exact = true;
-  std::string firstInexact; // why atoms are inexact, each reason once
+  std::string inexactWhy; // why atoms are inexact, each reason once
   std::set<std::string> inexact;
   size_t regionVars = 0;
 
@@ -410,50 +409,57 @@ private:
     return g;
   }
 
-  // Whether the elements of core region r (and group combo s of group g)
-  // are in the set term `t`.
-  LTerm memRegion(const Term &t, size_t r, int g, size_t s) {
-    Kind k = t.getKind();
-    if (t == c.all)
-      return ts.boolConst(true);
-    if (k == Kind::SET_EMPTY)
-      return ts.boolConst(false);
-    if (k == Kind::CONSTANT) {
+  // Membership in a set term, from membership in its leaves (All, the base
+  // sets, singletons), which `leaf` answers; sets defined by cases
+  // (Ctx::iteDefs) are unfolded.
+  template <class Leaf> LTerm membership(const Term &t, const Leaf &leaf) {
+    auto in = [&](const Term &u) { return membership(u, leaf); };
+    if (t.getKind() == Kind::CONSTANT)
       if (auto it = c.iteDefs.find(t); it != c.iteDefs.end())
-        return ts.mkIte(boolOf(it->second[0]),
-                        memRegion(it->second[1], r, g, s),
-                        memRegion(it->second[2], r, g, s));
-      if (auto it = c.cellOf.find(t); it != c.cellOf.end())
-        return ts.boolConst(
-            regions[r].choice[partitionIndex.at(it->second.first)] ==
-            it->second.second);
-      if (auto it = coreIndex.find(t); it != coreIndex.end())
-        return ts.boolConst(regions[r].bits[it->second]);
-      auto [gi, bit] = groupOf.at(groupSetIndex.at(t));
-      if (static_cast<int>(gi) != g)
-        throw Unsupported{"a set term over two groups"};
-      return ts.boolConst((s >> bit) & 1);
-    }
-    switch (k) {
+        return ts.mkIte(boolOf(it->second[0]), in(it->second[1]),
+                        in(it->second[2]));
+    switch (t.getKind()) {
+    case Kind::SET_EMPTY:
+      return ts.boolConst(false);
     case Kind::ITE:
-      return ts.mkIte(boolOf(t[0]), memRegion(t[1], r, g, s),
-                      memRegion(t[2], r, g, s));
+      return ts.mkIte(boolOf(t[0]), in(t[1]), in(t[2]));
     case Kind::SET_UNION:
-      return ts.mkOr(memRegion(t[0], r, g, s), memRegion(t[1], r, g, s));
+      return ts.mkOr(in(t[0]), in(t[1]));
     case Kind::SET_INTER:
-      return ts.mkAnd(memRegion(t[0], r, g, s), memRegion(t[1], r, g, s));
+      return ts.mkAnd(in(t[0]), in(t[1]));
     case Kind::SET_MINUS:
-      return ts.mkAnd(memRegion(t[0], r, g, s),
-                      ts.mkNot(memRegion(t[1], r, g, s)));
-    case Kind::SET_SINGLETON: {
-      auto it = coreIndex.find(t);
-      if (it == coreIndex.end())
-        throw Unsupported{"a singleton of a principal term"};
-      return ts.boolConst(regions[r].bits[it->second]);
-    }
+      return ts.mkAnd(in(t[0]), ts.mkNot(in(t[1])));
+    case Kind::CONSTANT:
+    case Kind::SET_SINGLETON:
+      return leaf(t);
     default:
       throw Unsupported{"set term " + t.toString()};
     }
+  }
+
+  // Whether the elements of core region r (and group combo s of group g)
+  // are in the set term `t`.
+  LTerm memRegion(const Term &t, size_t r, int g, size_t s) {
+    return membership(t, [&](const Term &u) {
+      if (u == c.all)
+        return ts.boolConst(true);
+      if (u.getKind() == Kind::SET_SINGLETON) {
+        auto it = coreIndex.find(u);
+        if (it == coreIndex.end())
+          throw Unsupported{"a singleton of a principal term"};
+        return ts.boolConst(regions[r].bits[it->second]);
+      }
+      if (auto it = c.cellOf.find(u); it != c.cellOf.end())
+        return ts.boolConst(
+            regions[r].choice[partitionIndex.at(it->second.first)] ==
+            it->second.second);
+      if (auto it = coreIndex.find(u); it != coreIndex.end())
+        return ts.boolConst(regions[r].bits[it->second]);
+      auto [gi, bit] = groupOf.at(groupSetIndex.at(u));
+      if (static_cast<int>(gi) != g)
+        throw Unsupported{"a set term over two groups"};
+      return ts.boolConst((s >> bit) & 1);
+    });
   }
 
   // Sum over the regions of a set term (its cardinality), or a conjunction
@@ -518,47 +524,28 @@ private:
   // Whether element e is in the set term `t`.
   LTerm memElem(size_t e, const Term &t) {
     const Loc &l = locs[e];
-    Kind k = t.getKind();
-    if (t == c.all)
-      return l.inAll;
-    if (k == Kind::SET_EMPTY)
-      return ts.boolConst(false);
-    if (k == Kind::CONSTANT) {
-      if (auto it = c.iteDefs.find(t); it != c.iteDefs.end())
-        return ts.mkIte(boolOf(it->second[0]), memElem(e, it->second[1]),
-                        memElem(e, it->second[2]));
-      if (auto it = c.cellOf.find(t); it != c.cellOf.end())
+    return membership(t, [&](const Term &u) {
+      if (u == c.all)
+        return l.inAll;
+      if (u.getKind() == Kind::SET_SINGLETON)
+        return eqElem(e, elem(u[0]));
+      if (auto it = c.cellOf.find(u); it != c.cellOf.end())
         return ts.mkAnd(
             l.inAll,
             ts.mkEq(l.choice[partitionIndex.at(it->second.first)],
                     ts.intConst(static_cast<int64_t>(it->second.second))));
-      if (auto it = coreIndex.find(t); it != coreIndex.end())
+      if (auto it = coreIndex.find(u); it != coreIndex.end())
         return l.bits[it->second];
-      auto [g, bit] = groupOf.at(groupSetIndex.at(t));
+      auto [g, bit] = groupOf.at(groupSetIndex.at(u));
       return l.groupBits[g][bit];
-    }
-    switch (k) {
-    case Kind::ITE:
-      return ts.mkIte(boolOf(t[0]), memElem(e, t[1]), memElem(e, t[2]));
-    case Kind::SET_UNION:
-      return ts.mkOr(memElem(e, t[0]), memElem(e, t[1]));
-    case Kind::SET_INTER:
-      return ts.mkAnd(memElem(e, t[0]), memElem(e, t[1]));
-    case Kind::SET_MINUS:
-      return ts.mkAnd(memElem(e, t[0]), ts.mkNot(memElem(e, t[1])));
-    case Kind::SET_SINGLETON:
-      return eqElem(e, elem(t[0]));
-    default:
-      throw Unsupported{"set term " + t.toString()};
-    }
+    });
   }
 
   // A set atom that cannot be translated exactly: a fresh variable, which
   // any model of the set query can match.
   LTerm opaque(bool isBool, const Unsupported &why) {
     if (inexact.insert(why.why).second)
-      firstInexact += (firstInexact.empty() ? "" : "; ") + why.why;
-    exact = false;
+      inexactWhy += (inexactWhy.empty() ? "" : "; ") + why.why;
     LTerm v = fresh(isBool, isBool ? "atom" : "card");
     if (!isBool)
       out.push_back(ts.mkLe(ts.intConst(0), v));
@@ -719,7 +706,6 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
     return res;
   }
   res.regions = v.regionVars;
-  res.exact = v.exact;
   auto slv = makeSolver(solver, v.ts, timeoutMs);
   for (LTerm f : v.out)
     slv->add(f);
@@ -727,9 +713,10 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
   if (res.result == SatResult::Unknown)
     res.reason = slv->reasonUnknown();
   else if (res.result == SatResult::Sat)
-    res.reason = v.exact ? "the Venn reduction is satisfiable"
-                         : "the Venn reduction (inexact: " + v.firstInexact +
-                               ") is satisfiable";
+    res.reason = v.inexact.empty()
+                     ? "the Venn reduction is satisfiable"
+                     : "the Venn reduction (inexact: " + v.inexactWhy +
+                           ") is satisfiable";
   return res;
 }
 

@@ -37,7 +37,6 @@ struct VennResult {
   SatResult result = SatResult::Unknown;
   std::string reason; // why not unsat
   size_t regions = 0; // count variables of the arithmetic query
-  bool exact = true;  // every set atom translated exactly
 };
 
 // Decides the conjunction of `formulas` (terms of `c`), where `core` lists
