@@ -4,7 +4,10 @@
 # - tla.tlc.<example>: SANY + TLC on the emitted spec, no error, and TLC's
 #   distinct-state count equals `mommie check --no-symmetry`'s;
 # - tla.bug.<variant>: TLC reports the invariant violation named in each
-#   tests/bugs/*.mom.
+#   tests/bugs/*.mom;
+# - tla.distributed.two_phase_commit: TLC's distributed mode (a TLCServer and
+#   two TLCWorkers on 127.0.0.1) on the emitted spec, distinct-state count
+#   equal to `mommie check --no-symmetry`'s (docs/tla.md, "Beyond one machine").
 # The TLC tests need TLA2TOOLS_JAR (path to tla2tools.jar) and java; without
 # it they are skipped (exit 77).
 file(GLOB tla_examples CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*.mom)
@@ -26,3 +29,8 @@ foreach(bug ${tla_bugs})
   set_tests_properties(tla.bug.${name} PROPERTIES SKIP_RETURN_CODE 77
     TIMEOUT 1000 LABELS tlc)
 endforeach()
+add_test(NAME tla.distributed.two_phase_commit
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_distributed.sh $<TARGET_FILE:mommie>
+          ${PROJECT_SOURCE_DIR}/examples/two_phase_commit.mom)
+set_tests_properties(tla.distributed.two_phase_commit PROPERTIES SKIP_RETURN_CODE 77
+  TIMEOUT 900 LABELS tlc)
