@@ -255,6 +255,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--trace-slots" && number(traceSlots)) {
     } else if (a == "--trace-every" && number(traceEvery)) {
     } else if (a == "--run-for" && number(runForMs)) {
+    } else if (printBuildInfo(a, info.name, info.params, info.principals)) {
+      return 0;
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;

@@ -245,6 +245,8 @@ void KvReplica::startSlot(uint64_t s) {
     if (!sl.trace->open(cfg_.traceDir + "/" + cfg_.node + ".slot" + std::to_string(s) + ".jsonl", err)) {
       log_.warn("trace", {{"why", err}});
       sl.trace.reset();
+    } else {
+      sl.trace->setHeader(traceHeaderJson(info_.name, info_.params));
     }
   }
   guarded([&] {

@@ -14,6 +14,7 @@
 // (fail-stop: the node behaves as crashed from then on).
 #pragma once
 
+#include "runtime/BuildInfo.h"
 #include "runtime/EventLoop.h"
 #include "runtime/Log.h"
 #include "runtime/Pool.h"
@@ -80,6 +81,7 @@ struct ProgramInfo {
   // Record types some pattern matches, with the (record, field) pairs that
   // get an equality index.
   std::vector<std::pair<int, int>> fieldIndexes;
+  ParamValues params; // the parameters it was built with (BuildInfo.h)
 };
 
 struct NodeStats {

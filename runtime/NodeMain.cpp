@@ -4,6 +4,8 @@
 //       [--stats FILE.json] [--max-per-peer N]
 //       [--requests N] [--concurrency C] [--request-transition T]
 //       [--complete-transition T] [--json]
+//   BIN --version | --info   (the protocol, mommie version and parameter
+//                             values it was built with: BuildInfo.h)
 // `--id z` for a TTP(z) principal of the deploy file runs the trusted
 // third party instead (Ttp.h). On exit it prints one JSON line to stdout: the node's outcome (its final
 // state and counters). A client given a workload (--requests/--concurrency,
@@ -49,7 +51,8 @@ int usage(const char *argv0, const std::string &why) {
             << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--trace FILE.jsonl] "
                "[--log-level debug|info|warn|error|off] [--run-for MS] [--exit-when-quiescent MS] "
                "[--stats FILE.json] [--max-per-peer N] [--requests N] [--concurrency C] "
-               "[--request-transition T] [--complete-transition T] [--json]\n";
+               "[--request-transition T] [--complete-transition T] [--json]\n"
+            << "       " << argv0 << " --version | --info\n";
   return 2;
 }
 
@@ -94,6 +97,8 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     } else if (a == "--exit-when-quiescent" && value(v)) {
       if (!parseCount(v.c_str(), f.quiescentMs))
         return usage(argv[0], "bad --exit-when-quiescent '" + v + "'");
+    } else if (printBuildInfo(a, info.name, info.params, info.principals)) {
+      return 0;
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;
@@ -149,6 +154,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   std::string err;
   if (!f.trace.empty() && !trace.open(f.trace, err))
     return usage(argv[0], err);
+  trace.setHeader(traceHeaderJson(info.name, info.params));
   // A workload wraps the role's generated class (Workload.h); `runInfo`
   // outlives the node, which keeps a reference to it.
   std::unique_ptr<Workload> workload;

@@ -87,7 +87,8 @@ int usage(const char *argv0, const std::string &why) {
             << "usage: " << argv0
             << " --id PRINCIPAL --deploy deploy.conf [--keys KEYDIR] [--stats FILE] [--trace FILE.jsonl] [--log-level "
                "debug|info|warn|error|off] [--run-for MS] [--linger MS] [--max-pending N] "
-               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp] [--resend-ms MS] [--delay MIN-MAX]\n";
+               "[--start-delay MS] [--drop-percent P --seed S] [--transport tcp|udp] [--resend-ms MS] [--delay MIN-MAX]\n"
+            << "       " << argv0 << " --version | --info\n";
   return 2;
 }
 
@@ -254,6 +255,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     } else if (a == "--transport" && value(transportName) && (transportName == "tcp" || transportName == "udp")) {
     } else if (a == "--resend-ms" && number(resendMs)) {
     } else if (a == "--delay" && value(delaySpec) && parseDelay(delaySpec, delayMinMs, delayMaxMs)) {
+    } else if (printBuildInfo(a, info.name, info.params, info.principals)) {
+      return 0;
     } else if (a == "--help" || a == "-h") {
       usage(argv[0], "help requested");
       return 0;
@@ -282,6 +285,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string err;
   if (!tracePath.empty() && !trace.open(tracePath, err))
     return usage(argv[0], err);
+  trace.setHeader(traceHeaderJson(info.name, info.params));
   // TCP (default) or UDP (--transport udp): both attribute a frame to a
   // principal and hand it to the same handler.
   std::unique_ptr<Transport> tcp;

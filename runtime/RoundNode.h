@@ -5,6 +5,7 @@
 //       [--run-for MS] [--linger MS] [--max-pending N] [--start-delay MS]
 //       [--drop-percent P --seed S] [--delay MIN-MAX]  (seeded faults, for tests)
 //       [--transport tcp|udp] [--resend-ms MS]
+//   BIN --version | --info     (how it was built: BuildInfo.h)
 //
 // Round frames: u8 2, varint round (low 32 bits), value payload; round
 // markers (sync rounds): u8 3, varint round. The sender is the peer the
@@ -15,6 +16,7 @@
 // --run-for. Exit 0, 1 after a fail-stop (evaluation error), 2 bad input.
 #pragma once
 
+#include "runtime/BuildInfo.h"
 #include "runtime/RoundEngine.h"
 #include "runtime/Types.h"
 
@@ -32,6 +34,7 @@ struct RoundProgramInfo {
   int first = 0, size = 0; // the principal set running the program
   int byzantine = 0;       // F (the `faults ... byzantine <= F` bound)
   std::function<std::unique_ptr<RoundProgram>(int me)> make;
+  ParamValues params; // the parameters it was built with (BuildInfo.h)
 };
 
 enum : uint8_t { FrameRound = 2, FrameRoundMarker = 3 };

@@ -357,6 +357,7 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
       if (!traces[size_t(p)]->open(f.traceDir + "/" + name + ".jsonl", err))
         return simUsage(argv[0], err);
       traces[size_t(p)]->setClock([&net] { return net.nowUs(); });
+      traces[size_t(p)]->setHeader(traceHeaderJson(info.name, info.params));
       node->setTrace(traces[size_t(p)].get());
     }
     Node *raw = node.get();
@@ -485,6 +486,7 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
       if (!traces[size_t(p)]->open(f.traceDir + "/" + name + ".jsonl", err))
         return simUsage(argv[0], err);
       traces[size_t(p)]->setClock([&net] { return net.nowUs(); });
+      traces[size_t(p)]->setHeader(traceHeaderJson(info.name, info.params));
       env->trace = traces[size_t(p)].get();
     }
     SimRoundEnv *e = env.get();

@@ -32,7 +32,9 @@ void TraceWriter::step(const std::string &node, const std::string *transition,
   static const TimePoint start = Clock::now();
   std::string line = "{\"node\":";
   appendJsonString(line, node);
-  line += ",\"seq\":" + std::to_string(seq_++);
+  line += ",\"seq\":" + std::to_string(seq_);
+  if (seq_++ == 0 && !header_.empty())
+    line += "," + header_;
   line += ",\"t_us\":" + std::to_string(clock_ ? clock_()
                                                 : std::chrono::duration_cast<std::chrono::microseconds>(
                                                       Clock::now() - start)

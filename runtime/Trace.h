@@ -11,12 +11,15 @@
 //                                   map that changed is given as
 //                                   {"$mapDelta":[[k,v]...],"$removed":[k...]})
 // A record with "transition": null carries deliveries only (flushed at exit).
+// The first record also carries how the binary was built (BuildInfo.h),
+// after "seq": "protocol":"PrimaryBackup","mommie":"0.1","params":{"F":1,...}.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mommie::rt {
@@ -35,6 +38,9 @@ public:
             const std::vector<std::string> &delivered, const std::vector<std::string> &published,
             const std::string &timersJson, const std::string &stateJson);
   void flush();
+  // Members (rendered JSON, no braces) added to the first record only:
+  // traceHeaderJson() of BuildInfo.h.
+  void setHeader(std::string members) { header_ = std::move(members); }
   uint64_t steps() const { return seq_; }
   // The clock of "t_us" (µs); default: the monotonic clock since the first
   // record of the process (`mommie sim`: virtual time).
@@ -43,6 +49,7 @@ public:
 private:
   FILE *f_ = nullptr;
   std::function<int64_t()> clock_;
+  std::string header_;
   uint64_t seq_ = 0;
 };
 

@@ -3,13 +3,15 @@
 // simulated network: the generated code by default, tools/SimDriver.h; the
 // checker's semantics with --model). See docs/conform.md.
 // Exit codes: 0 ok, 1 a step the model does not allow / invariant violated,
-// 2 bad input.
+// 2 bad input (also traces recorded with other parameter values than the
+// -D given, tools/TraceFiles.h).
 #include "checker/Replay.h"
 #include "checker/SimNet.h"
 #include "runtime/Deploy.h"
 #include "tools/Commands.h"
 #include "tools/RoundConform.h"
 #include "tools/SimDriver.h"
+#include "tools/TraceFiles.h"
 
 #include <fstream>
 #include <iostream>
@@ -27,35 +29,18 @@ struct ConformArgs {
 };
 
 int runConform(const ConformArgs &a) {
-  auto program = loadProgram(a.file, a.defines);
-  if (!program)
-    return BadInput;
   std::vector<checker::TraceRecord> records;
   for (const auto &path : a.traces) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::cerr << "mommie conform: error: cannot read " << path << "\n";
+    std::string error;
+    if (!readTraceFile(path, records, std::cerr, error)) {
+      std::cerr << "mommie conform: error: " << error << "\n";
       return BadInput;
     }
-    std::string line;
-    size_t lineNo = 0;
-    while (std::getline(in, line)) {
-      ++lineNo;
-      if (line.find_first_not_of(" \t\r") == std::string::npos)
-        continue;
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() && in.eof()) {
-        // The last line has no newline: the writer was killed mid-write.
-        std::cerr << path << ":" << lineNo << ": note: ignoring a truncated last line\n";
-        break;
-      }
-      if (j.is_discarded()) {
-        std::cerr << path << ":" << lineNo << ": error: not a JSON object\n";
-        return BadInput;
-      }
-      records.push_back({path, lineNo, std::move(j)});
-    }
   }
+  // The model is instantiated with the parameters the traces were recorded with.
+  auto program = loadProgramForTraces(a.file, a.defines, records);
+  if (!program)
+    return BadInput;
   checker::ConformOptions o;
   o.invariants = a.invariants;
   o.crashed = a.crashed;

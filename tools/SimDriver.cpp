@@ -5,6 +5,7 @@
 #include "tools/Build.h"
 #include "tools/Commands.h"
 #include "tools/RoundConform.h"
+#include "tools/TraceFiles.h"
 
 #include <nlohmann/json.hpp>
 
@@ -207,22 +208,9 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
       files.push_back(e.path());
   std::sort(files.begin(), files.end());
   std::vector<checker::TraceRecord> records;
-  for (const auto &f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::string line;
-    size_t lineNo = 0;
-    while (std::getline(in, line)) {
-      ++lineNo;
-      if (line.empty())
-        continue;
-      auto j = json::parse(line, nullptr, false);
-      if (j.is_discarded()) {
-        r.why = f.string() + ":" + std::to_string(lineNo) + ": not a JSON object";
-        return r;
-      }
-      records.push_back({f.string(), lineNo, std::move(j)});
-    }
-  }
+  for (const auto &f : files)
+    if (!readTraceFile(f.string(), records, std::cerr, r.why))
+      return r;
   if (program.isRoundProgram()) {
     RoundConformOptions o;
     o.invariants = a.invariants;

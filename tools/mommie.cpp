@@ -1,5 +1,6 @@
 // mommie: one protocol source, three outputs (TLA+, checked models, binaries).
 // The command-line contract is in docs/cli.md.
+#include "runtime/Version.h"
 #include "tools/Commands.h"
 
 #include <exception>
@@ -8,7 +9,7 @@
 int main(int argc, char **argv) {
   CLI::App app{"mommie: a verification-first toolchain for distributed protocols"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "mommie 0.1");
+  app.set_version_flag("--version", std::string("mommie ") + mommie::kVersion);
   int exitCode = mommie::tool::Ok;
   mommie::tool::registerFrontendCommands(app, exitCode);
   mommie::tool::registerTlaCommand(app, exitCode);

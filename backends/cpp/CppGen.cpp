@@ -410,6 +410,7 @@ Result generate(const ir::Program &program, const Options &options) {
     names += (p ? ", " : "") + quote(P.principalName(p));
   c.line("p.principals = {" + names + "};");
   c.line("p.schema.numPrincipals = " + std::to_string(P.numPrincipals) + ";");
+  emitParams(c, P);
   for (const auto &rd : P.records) {
     std::string fn, ft;
     for (size_t f = 0; f < rd.fields.size(); ++f) {
@@ -502,6 +503,13 @@ void emitFunctions(Out &c, Gen &g, const ir::Program &program) {
     c.close();
     c.line("");
   }
+}
+
+void emitParams(Out &c, const ir::Program &program) {
+  std::string values;
+  for (const auto &p : program.params)
+    values += (values.empty() ? "{" : ", {") + quote(p.name) + ", " + std::to_string(p.value) + "}";
+  c.line("p.params = {" + values + "};");
 }
 
 void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors) {

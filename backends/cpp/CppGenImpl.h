@@ -105,6 +105,11 @@ std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);
 // `accessors` is set).
 void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors);
 
+// The line of programInfo() both generators share: the parameter values
+// the program was compiled with (`p.params = {{"F", 1}, ...};`), printed by
+// the binary's --version / --info and recorded in its traces.
+void emitParams(Out &c, const ir::Program &program);
+
 // The source part both generators share: `static Value fn_<name>(...)` for
 // every `fun` of the program.
 void emitFunctions(Out &c, Gen &g, const ir::Program &program);

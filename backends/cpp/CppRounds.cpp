@@ -340,6 +340,7 @@ Result generateRounds(const ir::Program &program, const Options &options) {
     names += (p ? ", " : "") + quote(P.principalName(p));
   c.line("p.principals = {" + names + "};");
   c.line("p.schema.numPrincipals = " + std::to_string(P.numPrincipals) + ";");
+  emitParams(c, P);
   for (const auto &rd : P.records) {
     std::string fn, ft;
     for (size_t f = 0; f < rd.fields.size(); ++f) {

@@ -6,7 +6,7 @@
 //   - `mommie sim` with seeded loss / duplication / reordering / delay /
 //     crashes keeps every invariant and writes traces that conform; a
 //     seeded bug is caught by the simulator.
-#include "../e2e/E2eUtil.h"
+#include "ConformUtil.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -21,38 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-const char *mommie() {
-  const char *m = std::getenv("MOMMIE");
-  return m ? m : "";
-}
-
-std::string src(const std::string &rel) { return std::string(MOMMIE_SOURCE_DIR) + "/" + rel; }
-
-// Runs argv (bounded), returns the exit code; stdout in `out`.
-int runCapture(const std::vector<std::string> &argv, const std::string &dir, std::string &out,
-               int ms = 120000) {
-  static int n = 0;
-  std::string o = dir + "/cap" + std::to_string(++n) + ".out";
-  int rc = e2e::waitFor(e2e::spawn(argv, o, o + ".err"), ms);
-  out = e2e::readFile(o) + e2e::readFile(o + ".err");
-  return rc;
-}
-
-std::vector<json> readJsonl(const std::string &path) {
-  std::vector<json> v;
-  std::istringstream in(e2e::readFile(path));
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty())
-      v.push_back(json::parse(line));
-  return v;
-}
-
-void writeJsonl(const std::string &path, const std::vector<json> &v) {
-  std::ofstream f(path);
-  for (const auto &j : v)
-    f << j.dump() << "\n";
-}
+using namespace conform;
 
 const std::vector<std::string> kNodes = {"R0", "R1", "R2", "R3", "C0"};
 const int kNumReq = 100;
@@ -288,14 +257,6 @@ TEST(ConformKill, PrimaryKilledTracesConformWithCrashed) {
 }
 
 // ---- mommie sim --model (the checker's semantics) ----
-
-std::string simDeploy(const std::string &dir, const std::vector<std::string> &names) {
-  std::ofstream conf(dir + "/sim.conf");
-  conf << "[Hosts]\n";
-  for (size_t i = 0; i < names.size(); ++i)
-    conf << names[i] << " = 127.0.0.1:" << 7000 + i << "\n";
-  return dir + "/sim.conf";
-}
 
 TEST(SimModel, PrimaryBackupSeedsWithFaultsHoldAndConform) {
   ASSERT_STRNE(mommie(), "");

@@ -565,6 +565,7 @@ const rt::ProgramInfo &programInfo() {
     p.name = "PrimaryBackup";
     p.principals = {"R0", "R1", "R2", "R3", "C0"};
     p.schema.numPrincipals = 5;
+    p.params = {{"F", 1}, {"NumReq", 1}};
     p.schema.records.push_back({"Request", {"client", "id", "op"}, {T::principal(4, 1), T::range(0, 0), T::range(0, 1)}});
     p.schema.records.push_back({"Order", {"m", "seqNo"}, {T::recordOf(0), T::range(0, 0)}});
     p.schema.records.push_back({"Reply", {"req", "res"}, {T::recordOf(0), T::range(0, 3)}});

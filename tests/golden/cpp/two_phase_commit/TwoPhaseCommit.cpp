@@ -490,6 +490,7 @@ const rt::ProgramInfo &programInfo() {
     p.name = "TwoPhaseCommit";
     p.principals = {"Co0", "P0", "P1", "P2"};
     p.schema.numPrincipals = 4;
+    p.params = {{"N", 3}};
     p.schema.records.push_back({"Prepare", {"tx"}, {T::range(0, 0)}});
     p.schema.records.push_back({"Vote", {"tx", "yes"}, {T::range(0, 0), T::boolean()}});
     p.schema.records.push_back({"Decision", {"tx", "commit"}, {T::range(0, 0), T::boolean()}});
