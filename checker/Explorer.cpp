@@ -315,6 +315,7 @@ void Search::worker(int w) {
   LevelQueue &out = *outs_[size_t(w)];
   const size_t W = compact_.words();
   const size_t rowBytes = W * sizeof(uint32_t);
+  const bool constrained = gen_.hasConstraints();
   const auto &prog = layout_.program();
   std::string bytes;
   Symmetry::Scratch canon;
@@ -422,9 +423,30 @@ void Search::worker(int w) {
           invOk_[invKey & invMask_].store(invKey, std::memory_order_relaxed);
         return true;
       };
+      // A new state outside the model's constraints (TLC's CONSTRAINT): its
+      // invariants are checked, but it is neither counted nor expanded. A
+      // state already in the table passed the constraints when it was added.
+      auto outsideConstraints = [&](uint64_t fp, const uint32_t *words, auto &&stateFn) {
+        if (table_.contains(fp))
+          return false;
+        const State &st = stateFn();
+        try {
+          if (gen_.withinConstraints(st))
+            return false;
+        } catch (const EvalError &e) {
+          record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, true, fp});
+          return true;
+        }
+        if (!invariantsCached(words))
+          invariantsHold(fp, st);
+        return true;
+      };
       // A successor given by its words.
       auto admitWords = [&](const uint32_t *words) {
         uint64_t fp = hashWords(words, W);
+        if (constrained &&
+            outsideConstraints(fp, words, [&]() -> const State & { return stateOf(words); }))
+          return;
         if (!table_.insert(fp))
           return;
         if (invariantsCached(words) || invariantsHold(fp, stateOf(words)))
@@ -437,15 +459,18 @@ void Search::worker(int w) {
         if (sym_.active()) {
           const State &rep = sym_.canonical(next, canon);
           fp = fingerprint(canon.bytes);
-          if (!table_.insert(fp))
+          if (table_.contains(fp))
             return;
           compact_.encode(rep, enc.data());
         } else {
           compact_.encode(next, enc.data());
           fp = hashWords(enc.data(), W);
-          if (!table_.insert(fp))
-            return;
         }
+        if (constrained &&
+            outsideConstraints(fp, enc.data(), [&]() -> const State & { return next; }))
+          return;
+        if (!table_.insert(fp))
+          return;
         if (invariantsCached(enc.data()) || invariantsHold(fp, next))
           enqueue(fp, enc.data());
       };
@@ -691,10 +716,19 @@ CheckResult Search::run() {
         compact_.encode(s, words.data());
         fp = hashWords(words.data(), W);
       }
-      if (!table_.insert(fp))
+      // An initial state outside the constraints is checked, not counted.
+      bool outside = false;
+      try {
+        outside = !table_.contains(fp) && !gen_.withinConstraints(s);
+      } catch (const EvalError &e) {
+        record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, NoParent, false, 0});
+        return;
+      }
+      if (!outside && !table_.insert(fp))
         return;
       uint64_t id = trace_.append(0, NoParent, fp);
-      level[0]->push(id, words.data(), W * sizeof(uint32_t));
+      if (!outside)
+        level[0]->push(id, words.data(), W * sizeof(uint32_t));
       try {
         std::string inv = gen_.violatedInvariant(s);
         if (!inv.empty())

@@ -81,6 +81,9 @@ private:
 bool Checker::build(CheckResult &res) {
   std::unordered_map<std::string, uint32_t> index;
   std::deque<uint32_t> queue;
+  // States outside the model's constraints are not part of the graph (as in
+  // the safety search, they are never expanded); edges into them are dropped.
+  auto within = [&](const State &s) { return gen_.withinConstraints(s); };
   auto intern = [&](State &&s) {
     std::string b;
     layout_.encode(s, b);
@@ -93,7 +96,8 @@ bool Checker::build(CheckResult &res) {
     return it->second;
   };
   gen_.initialStates([&](State &&s, const Action *) {
-    graph_.inits.push_back(intern(std::move(s)));
+    if (within(s))
+      graph_.inits.push_back(intern(std::move(s)));
   });
   uint64_t limit = options_.maxStates ? options_.maxStates : 2'000'000;
   while (!queue.empty()) {
@@ -102,6 +106,8 @@ bool Checker::build(CheckResult &res) {
     State s = stateOf(i);
     std::vector<Edge> edges;
     gen_.successors(s, true, [&](State &&next, const Action *a) {
+      if (!within(next))
+        return;
       std::string key = instanceKey(*a);
       auto [it, isNew] = instIds_.emplace(key, uint32_t(instIds_.size()));
       if (isNew)

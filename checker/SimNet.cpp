@@ -394,6 +394,8 @@ SimResult Sim::run() {
     std::string inv = gen_.violatedInvariant(s);
     if (!inv.empty())
       return finish(false, "invariant " + inv + " violated in the initial state");
+    if (!gen_.withinConstraints(s))
+      return finish(true, "initial state outside the model's constraints");
     for (res_.steps = 0; res_.steps < c_.maxSteps;) {
       // Scheduled crashes.
       for (size_t k = 0; k < crashP.size(); ++k) {
@@ -518,6 +520,8 @@ SimResult Sim::run() {
         return finish(false, "invariant " + inv + " violated");
       if (gen_.terminated(s)) // the model may stutter from here on
         return finish(true, "terminated");
+      if (!gen_.withinConstraints(s)) // not expanded, as in the checker
+        return finish(true, "outside the model's constraints");
     }
     return finish(true, "step limit");
   } catch (const EvalError &e) {

@@ -43,7 +43,9 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
           res.trace = walk;
           break;
         }
-        if (d >= options.depth)
+        // A state outside the model's constraints ends the walk, as in
+        // exhaustive search it is not expanded.
+        if (d >= options.depth || !gen.withinConstraints(walk.back().state))
           break;
         succ.clear();
         gen.successors(walk.back().state, true, [&](State &&s, const Action *a) {

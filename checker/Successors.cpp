@@ -679,19 +679,24 @@ bool Generator::terminated(const State &s) const {
   return evalBool(*prog.termination.expr, env);
 }
 
-std::string Generator::violatedInvariant(const State &s) const {
+std::string Generator::firstFalse(const std::vector<ir::Predicate> &preds,
+                                  const State &s) const {
   size_t most = 0;
-  for (const auto &inv : layout_.program().invariants)
-    most = std::max(most, inv.slots.size());
+  for (const auto &pred : preds)
+    most = std::max(most, pred.slots.size());
   std::vector<Value> slots(most + 8);
-  for (const auto &inv : layout_.program().invariants) {
+  for (const auto &pred : preds) {
     for (auto &v : slots)
       v = Value();
     Env env{layout_, s, -1, slots};
-    if (!evalBool(*inv.expr, env))
-      return inv.name;
+    if (!evalBool(*pred.expr, env))
+      return pred.name;
   }
   return {};
+}
+
+std::string Generator::violatedInvariant(const State &s) const {
+  return firstFalse(layout_.program().invariants, s);
 }
 
 //===----------------------------------------------------------------------===//

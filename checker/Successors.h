@@ -92,8 +92,17 @@ public:
   bool terminated(const State &s) const;
   // Name of the first violated invariant, or empty. Throws EvalError.
   std::string violatedInvariant(const State &s) const;
+  // Whether `s` satisfies every `constraint` (TLC's CONSTRAINT): a state that
+  // does not is checked against the invariants but neither counted nor
+  // expanded. Throws EvalError.
+  bool withinConstraints(const State &s) const {
+    return firstFalse(layout_.program().constraints, s).empty();
+  }
+  bool hasConstraints() const { return !layout_.program().constraints.empty(); }
 
 private:
+  // Name of the first predicate of `preds` that is false in `s`, or empty.
+  std::string firstFalse(const std::vector<ir::Predicate> &preds, const State &s) const;
   struct TransPlan;
   void transitionSuccessors(const State &s, int role, int p, const TransPlan &plan,
                             bool labels, const Emit &emit, State *inPlace = nullptr,

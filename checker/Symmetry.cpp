@@ -1,6 +1,8 @@
 // Symmetric-set analysis and orbit canonicalization (see Symmetry.h).
 #include "checker/Symmetry.h"
 
+#include "ir/Symmetric.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,204 +10,26 @@
 
 namespace mommie::checker {
 
-namespace {
-
-// Marks sets that an expression can distinguish members of.
-struct Analyzer {
-  const ir::Program &prog;
-  std::vector<bool> &sym;
-  std::vector<std::string> *reasons;
-
-  void breakSet(int set, const ir::SourceLoc &loc, const std::string &why) {
-    auto mark = [&](int s) {
-      if (s < 0 || size_t(s) >= sym.size() || !sym[size_t(s)])
-        return;
-      sym[size_t(s)] = false;
-      if (reasons)
-        reasons->push_back(fmt::format(
-            "{}: {} at line {}", prog.principalSets[s].name, why, loc.line));
-    };
-    if (set >= 0) {
-      mark(set);
-    } else {
-      for (size_t s = 0; s < sym.size(); ++s)
-        mark(int(s));
-    }
-  }
-
-  int setOfPrincipal(int64_t p) {
-    for (size_t s = 0; s < prog.principalSets.size(); ++s) {
-      const auto &ps = prog.principalSets[s];
-      if (p >= ps.first && p < ps.first + ps.size)
-        return int(s);
-    }
-    return -1;
-  }
-
-  // The principal set a type's principals come from (-1: any, -2: none).
-  int principalSetIn(const ir::Type *t) {
-    if (!t)
-      return -2;
-    if (t->kind == ir::TypeKind::Principal)
-      return t->principalSet;
-    for (const auto &a : t->args) {
-      int s = principalSetIn(a.get());
-      if (s != -2)
-        return s;
-    }
-    return -2;
-  }
-
-  void expr(const ir::Expr *e) {
-    if (!e)
-      return;
-    switch (e->kind) {
-    case ir::ExprKind::PrincipalLit:
-      breakSet(setOfPrincipal(e->intVal), e->loc, "a member is named");
-      break;
-    case ir::ExprKind::Index:
-      if (!e->args.empty() && e->args[0]->kind == ir::ExprKind::PrincipalSet)
-        breakSet(e->args[0]->index, e->loc, "a member is selected by index");
-      break;
-    case ir::ExprKind::Binary:
-      if (e->op == ir::Op::Lt || e->op == ir::Op::Le || e->op == ir::Op::Gt ||
-          e->op == ir::Op::Ge) {
-        int s = principalSetIn(e->args[0]->type.get());
-        if (s != -2)
-          breakSet(s, e->loc, "principals are ordered");
-      }
-      break;
-    case ir::ExprKind::Builtin:
-      if (e->builtin == ir::Builtin::Max || e->builtin == ir::Builtin::Min) {
-        int s = principalSetIn(e->args[0]->type.get());
-        if (s != -2)
-          breakSet(s, e->loc, "principals are ordered");
-      }
-      break;
-    default:
-      break;
-    }
-    for (const auto &a : e->args)
-      expr(a.get());
-    if (e->pattern)
-      pattern(*e->pattern);
-  }
-
-  void pattern(const ir::Pattern &p) {
-    expr(p.issuer.expr.get());
-    expr(p.issuer.threshold.get());
-    expr(p.verifier.expr.get());
-    expr(p.auditor.expr.get());
-    for (const auto &c : p.constraints) {
-      expr(c.expr.get());
-      if (c.op != ir::Op::Eq && c.op != ir::Op::Ne) {
-        int s = principalSetIn(c.expr ? c.expr->type.get() : nullptr);
-        if (s != -2)
-          breakSet(s, c.loc, "principals are ordered");
-      }
-    }
-  }
-
-  void block(const ir::Block &b) {
-    for (const auto &s : b) {
-      expr(s->value.get());
-      expr(s->cond.get());
-      expr(s->verifier.get());
-      expr(s->auditor.get());
-      for (const auto &st : s->path)
-        expr(st.key.get());
-      if (s->progress)
-        pattern(*s->progress);
-      block(s->thenBody);
-      block(s->elseBody);
-    }
-  }
-
-  void temporal(const ir::Temporal *t) {
-    if (!t)
-      return;
-    expr(t->state.get());
-    for (const auto &a : t->args)
-      temporal(a.get());
-  }
-
-  void program() {
-    for (const auto &f : prog.funs)
-      expr(f.body.get());
-    for (const auto &r : prog.roles) {
-      for (const auto &v : r.vars) {
-        expr(v.init.get());
-        expr(v.initSet.get());
-      }
-      for (const auto &t : r.transitions) {
-        for (const auto &p : t.triggers)
-          pattern(p);
-        expr(t.guard.get());
-        block(t.body);
-      }
-      if (r.phase)
-        for (const auto &rd : r.phase->rounds) {
-          for (const auto &pc : rd.progress)
-            expr(pc.expr.get());
-          for (const auto &s : rd.sends) {
-            expr(s.payload.get());
-            expr(s.dest.get());
-            expr(s.cond.get());
-          }
-          block(rd.update);
-        }
-    }
-    for (const auto &i : prog.invariants)
-      expr(i.expr.get());
-    for (const auto &p : prog.properties)
-      temporal(p.formula.get());
-    for (const auto &c : prog.commPredicates)
-      expr(c.expr.get());
-    expr(prog.termination.expr.get());
-  }
-};
-
-} // namespace
-
-std::vector<bool> Symmetry::symmetricSets(const ir::Program &program,
-                                          std::vector<std::string> *reasons) {
-  std::vector<bool> sym(program.principalSets.size(), true);
-  for (size_t s = 0; s < sym.size(); ++s)
-    if (program.principalSets[s].size < 2)
-      sym[s] = false;
-  Analyzer a{program, sym, reasons};
-  a.program();
-  return sym;
-}
-
 Symmetry::Symmetry(const Layout &layout, bool enable) : layout_(layout) {
   if (!enable) {
     description_ = "off (--no-symmetry)";
     return;
   }
   const auto &prog = layout.program();
-  std::vector<std::string> reasons;
-  auto sym = symmetricSets(prog, &reasons);
+  auto [sym, reasons] = ir::symmetricSets(prog);
   std::vector<std::string> used;
-  const size_t cap = 5040; // the group's order, as with a full search
-  size_t order = 1;
   for (size_t s = 0; s < sym.size(); ++s) {
     if (!sym[s])
       continue;
     const auto &ps = prog.principalSets[s];
-    size_t fact = 1;
-    for (int i = 2; i <= ps.size; ++i)
-      fact *= size_t(i);
-    if (order * fact > cap) {
-      reasons.push_back(fmt::format("{}: group too large", ps.name));
-      continue;
-    }
-    order *= fact;
     sets_.push_back({ps.first, ps.size});
     used.push_back(fmt::format("{} ({} principals)", ps.name, ps.size));
   }
   if (used.empty()) {
-    description_ = "off (no interchangeable principal set)";
+    description_ = "off (no interchangeable principal set";
+    for (size_t i = 0; i < reasons.size(); ++i)
+      description_ += (i ? "; " : ": ") + reasons[i];
+    description_ += ")";
     return;
   }
   description_ = "on over ";

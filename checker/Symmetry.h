@@ -46,9 +46,6 @@ public:
   const State &canonical(const State &s, Scratch &w) const;
   // The permuted state (t[perm[p]] = s[p], principals renamed).
   State apply(const State &s, const std::vector<int> &perm) const;
-  // Sets whose members are interchangeable (before the group size cap).
-  static std::vector<bool> symmetricSets(const ir::Program &program,
-                                         std::vector<std::string> *reasons);
 
 private:
   struct Owned { // what a principal owns in a State

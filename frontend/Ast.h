@@ -436,6 +436,12 @@ struct InvariantDecl { // invariant Name: expr;   lemma Name: expr;
   SourceLoc loc;
 };
 
+struct ConstraintDecl { // constraint expr;   constraint Name: expr;
+  std::string name;      // empty when unnamed
+  ExprPtr expr;
+  SourceLoc loc;
+};
+
 struct PropertyDecl { // property Name: temporal;
   std::string name;
   TemporalPtr formula;
@@ -462,7 +468,7 @@ struct TerminateDecl { // terminate when expr;
 using Decl =
     std::variant<ParamDecl, AssumeDecl, PrincipalsDecl, ConstDecl, RecordDecl,
                  TypeAliasDecl, FunDecl, RoleDecl, FaultsDecl, InvariantDecl,
-                 PropertyDecl, FairnessDecl, CommunicationDecl, TerminateDecl>;
+                 ConstraintDecl, PropertyDecl, FairnessDecl, CommunicationDecl, TerminateDecl>;
 
 struct Program {
   std::string name; // protocol Name;

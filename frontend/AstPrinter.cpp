@@ -398,6 +398,9 @@ struct Printer {
     else if (auto *inv = std::get_if<InvariantDecl>(&d))
       line(std::string(inv->lemma ? "lemma " : "invariant ") + inv->name +
            ": " + sub(inv->expr, 0) + ";");
+    else if (auto *co = std::get_if<ConstraintDecl>(&d))
+      line("constraint " + (co->name.empty() ? "" : co->name + ": ") +
+           sub(co->expr, 0) + ";");
     else if (auto *pr = std::get_if<PropertyDecl>(&d))
       line("property " + pr->name + ": " + temporal(*pr->formula, 0) + ";");
     else if (auto *fr = std::get_if<FairnessDecl>(&d))

@@ -186,6 +186,9 @@ struct DeclEq {
   bool operator()(const InvariantDecl &a, const InvariantDecl &b) const {
     return a.name == b.name && a.lemma == b.lemma && eqEP(a.expr, b.expr);
   }
+  bool operator()(const ConstraintDecl &a, const ConstraintDecl &b) const {
+    return a.name == b.name && eqEP(a.expr, b.expr);
+  }
   bool operator()(const PropertyDecl &a, const PropertyDecl &b) const {
     return a.name == b.name && eqTmP(a.formula, b.formula);
   }

@@ -153,6 +153,8 @@ x3::rule<FaultsId, FaultsDecl> const faultsDecl = "'faults'";
 struct InvariantId : Annotate {};
 x3::rule<InvariantId, InvariantDecl> const invariantDecl =
     "'invariant'";
+struct ConstraintId : Annotate {};
+x3::rule<ConstraintId, ConstraintDecl> const constraintDecl = "'constraint'";
 struct PropertyId : Annotate {};
 x3::rule<PropertyId, PropertyDecl> const propertyDecl = "'property'";
 struct FairnessId : Annotate {};
@@ -298,6 +300,12 @@ auto const invariantDecl_def = located[
     ident[setF(&InvariantDecl::name)] > colon >
     expr[setF(&InvariantDecl::expr)] > semi];
 
+// `constraint Name: e;` or `constraint e;` (the name is optional).
+auto const constraintDecl_def = located[
+    Kw("constraint")[setLoc] >
+    -x3::omit[(ident >> colon)[setF(&ConstraintDecl::name)]] >
+    expr[setF(&ConstraintDecl::expr)] > semi];
+
 auto const propertyDecl_def = located[
     Kw("property")[setLoc] > ident[setF(&PropertyDecl::name)] > colon >
     expr[([](auto &c) {
@@ -329,7 +337,7 @@ auto const decl_def = located[ paramDecl[setDecl] | assumeDecl[setDecl] |
                       recordDecl[setDecl] | typeAliasDecl[setDecl] |
                       funDecl[setDecl] | roleDecl[setDecl] |
                       faultsDecl[setDecl] | invariantDecl[setDecl] |
-                      propertyDecl[setDecl] | fairnessDecl[setDecl] |
+                      constraintDecl[setDecl] | propertyDecl[setDecl] | fairnessDecl[setDecl] |
                       communicationDecl[setDecl] | terminateDecl[setDecl]];
 
 auto const header_def = located[ Kw("protocol") > ident > Punct(";")];
@@ -338,7 +346,8 @@ BOOST_SPIRIT_DEFINE(typedName, paramDecl, assumeDecl, principalsDecl,
                     constDecl, recordDecl, typeAliasDecl, funDecl, varDecl,
                     timerDecl, trigger, transitionDecl, progressCond,
                     sendClause, roundDecl, phaseDecl, member, roleDecl,
-                    faultsDecl, invariantDecl, propertyDecl, fairnessDecl,
+                    faultsDecl, invariantDecl, constraintDecl, propertyDecl,
+                    fairnessDecl,
                     communicationDecl, terminateDecl, decl, header)
 BOOST_SPIRIT_INSTANTIATE(DeclRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(HeaderRule, Iterator, Context)

@@ -64,6 +64,7 @@ static const char *const Keywords[] = {
     "exists",   "start",     "cancel",   "skip",        "true",
     "false",    "none",      "some",     "faults",      "crash",
     "byzantine", "invariant", "lemma",   "property",    "fairness",
+    "constraint",
     "weak",     "strong",    "terminate", "communication", "phase",
     "bound",    "round",     "progress", "waitMessages", "goAhead",
     "when",     "catchUp",   "sync",     "send",        "to",
@@ -128,7 +129,7 @@ const char *const TopKeywords[] = {
     "protocol",  "param",    "assume",   "principals", "const",
     "record",    "type",     "fun",      "role",       "faults",
     "invariant", "lemma",    "property", "fairness",   "communication",
-    "terminate"};
+    "terminate", "constraint"};
 
 bool startsWithKeyword(const char *p, const char *end, const char *kw) {
   size_t n = std::strlen(kw);

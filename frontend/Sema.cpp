@@ -2,6 +2,7 @@
 // sets, and the order in which the declaration checkers run.
 #include "frontend/Sema.h"
 
+#include "frontend/AstPrinter.h"
 #include "frontend/Lower.h"
 #include "frontend/Types.h"
 
@@ -75,6 +76,12 @@ void Sema::collectGlobals() {
       auto [it, ins] = propertyNames_.emplace(p->name, p->loc);
       if (!ins)
         redefinition(p->name, p->loc, it->second);
+    } else if (auto *p = std::get_if<ast::ConstraintDecl>(&d)) {
+      if (p->name.empty())
+        continue;
+      auto [it, ins] = propertyNames_.emplace(p->name, p->loc);
+      if (!ins)
+        redefinition(p->name, p->loc, it->second);
     } else if (auto *p = std::get_if<ast::PropertyDecl>(&d)) {
       auto [it, ins] = propertyNames_.emplace(p->name, p->loc);
       if (!ins)
@@ -94,15 +101,28 @@ void Sema::collectGlobals() {
   aliasTypes_.assign(aliases_.size(), nullptr);
 }
 
+// A -D for a name that is not a parameter: the error suggests the closest
+// parameter and lists them all.
 void Sema::checkDefines() {
+  std::vector<std::string> known;
+  for (const auto *p : params_)
+    known.push_back(p->name);
   for (const auto &[name, value] : options_.defines) {
     const Global *g = global(name);
-    if (!g || g->kind != GlobalKind::Param) {
-      ir::SourceLoc loc;
-      loc.file = ast_.file;
-      error(loc, fmt::format("-D {}={}: '{}' is not a parameter of protocol '{}'", name,
-                             value, name, ast_.name));
-    }
+    if (g && g->kind == GlobalKind::Param)
+      continue;
+    ir::SourceLoc loc;
+    loc.file = ast_.file;
+    std::string msg = fmt::format("-D {}={}: '{}' is not a parameter of protocol '{}'", name,
+                                  value, name, ast_.name);
+    std::string close = closestName(name, known);
+    if (!close.empty())
+      msg += fmt::format("; did you mean '{}'?", close);
+    if (known.empty())
+      msg += " (it has no parameters)";
+    else
+      msg += fmt::format(" (its parameters: {})", fmt::join(known, ", "));
+    error(loc, msg);
   }
 }
 
@@ -128,7 +148,13 @@ void Sema::checkAssumptions() {
       std::string values;
       for (size_t i = 0; i < params_.size(); ++i)
         values += fmt::format("{}{} = {}", i ? ", " : "", params_[i]->name, paramValues_[i]);
-      error(a->loc, fmt::format("assumption does not hold ({})", values));
+      error(a->loc, fmt::format("assumption 'assume {}' does not hold ({})",
+                                printExpr(*a->expr), values));
+      for (size_t i = 0; i < params_.size(); ++i)
+        if (options_.defines.count(params_[i]->name))
+          note(params_[i]->loc, fmt::format("-D {}={} overrides the declared value {}",
+                                            params_[i]->name, paramValues_[i],
+                                            printExpr(*params_[i]->value)));
       continue;
     }
     if (diags_.errorCount() != before)
@@ -174,6 +200,7 @@ std::optional<ir::Program> Sema::run() {
   checkRoles();
   checkFaults();
   checkInvariants();
+  checkConstraints();
   checkProperties();
   checkCommunication();
   checkMisc();

@@ -164,7 +164,10 @@ private:
   // ---- SemaProps.cpp
   void checkFuns();
   void checkFaults();
+  ir::Predicate statePredicate(const std::string &name, const ir::SourceLoc &loc,
+                               const ast::ExprPtr &e, const std::string &what);
   void checkInvariants();
+  void checkConstraints();
   void checkProperties();
   void checkCommunication();
   void checkMisc(); // fairness, terminate

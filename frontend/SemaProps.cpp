@@ -91,23 +91,42 @@ void Sema::checkFaults() {
   }
 }
 
+// A closed state predicate with an invariant's scope: every principal's
+// variables and, in event-driven programs, KNOWN over the pool.
+ir::Predicate Sema::statePredicate(const std::string &name, const ir::SourceLoc &loc,
+                                   const ast::ExprPtr &e, const std::string &what) {
+  Frame frame;
+  ScopeStack scopes;
+  ExprCtx ctx;
+  ctx.kind = ExprCtx::Kind::Invariant;
+  ctx.poolKnown = true;
+  ctx.frame = &frame;
+  ctx.scopes = &scopes;
+  ir::Predicate p;
+  p.name = name;
+  p.loc = loc;
+  if (e)
+    p.expr = boolExpr(*e, ctx, what);
+  p.slots = frame.take();
+  return p;
+}
+
 void Sema::checkInvariants() {
   for (const auto *inv : ast_.all<ast::InvariantDecl>()) {
-    Frame frame;
-    ScopeStack scopes;
-    ExprCtx ctx;
-    ctx.kind = ExprCtx::Kind::Invariant;
-    ctx.poolKnown = true;
-    ctx.frame = &frame;
-    ctx.scopes = &scopes;
-    ir::Predicate p;
-    p.name = inv->name;
-    p.loc = inv->loc;
+    auto p = statePredicate(inv->name, inv->loc, inv->expr,
+                            inv->lemma ? "a lemma" : "an invariant");
     p.lemma = inv->lemma;
-    if (inv->expr)
-      p.expr = boolExpr(*inv->expr, ctx, inv->lemma ? "a lemma" : "an invariant");
-    p.slots = frame.take();
     out_.invariants.push_back(std::move(p));
+  }
+}
+
+// Model constraints are state predicates like invariants. Unnamed ones are
+// numbered in source order: Constraint1, Constraint2, ...
+void Sema::checkConstraints() {
+  int unnamed = 0;
+  for (const auto *c : ast_.all<ast::ConstraintDecl>()) {
+    std::string name = c->name.empty() ? fmt::format("Constraint{}", ++unnamed) : c->name;
+    out_.constraints.push_back(statePredicate(name, c->loc, c->expr, "a constraint"));
   }
 }
 

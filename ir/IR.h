@@ -429,6 +429,10 @@ struct Program {
   std::vector<Role> roles;
   std::vector<FaultDecl> faults;
   std::vector<Predicate> invariants; // invariants and lemmas, in source order
+  // `constraint` declarations (TLC's CONSTRAINT): a state that violates one
+  // is checked against the invariants but neither counted nor expanded
+  // (docs/semantics.md, "Model constraints").
+  std::vector<Predicate> constraints;
   std::vector<Property> properties;
   std::vector<CommPredicate> commPredicates;
   Fairness fairness = Fairness::None;

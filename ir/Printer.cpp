@@ -705,6 +705,11 @@ std::string Printer::program() {
   for (const auto &inv : p_.invariants)
     predicate(inv.lemma ? "lemma" : "invariant", inv);
 
+  if (!p_.constraints.empty())
+    line(0, "");
+  for (const auto &c : p_.constraints)
+    predicate("constraint", c);
+
   if (!p_.properties.empty())
     line(0, "");
   for (const auto &prop : p_.properties) {

@@ -654,6 +654,8 @@ std::vector<std::string> Verifier::run() {
   poolKnown_ = !p_.isRoundProgram();
   for (const auto &inv : p_.invariants)
     predicate(inv, (inv.lemma ? "lemma " : "invariant ") + inv.name);
+  for (const auto &c : p_.constraints)
+    predicate(c, "constraint " + c.name);
   poolKnown_ = false;
   if (p_.termination.expr)
     predicate(p_.termination, "terminate");

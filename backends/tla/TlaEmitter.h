@@ -97,7 +97,8 @@ public:
   // Whole-program pieces (TlaModule.cpp, TlaActions.cpp, TlaRounds.cpp).
   std::string liveExpr(const std::string &p) const;
   std::vector<std::string> allVars; // `vars`, in order
-  std::vector<std::string> invNames, propNames;
+  std::vector<std::string> invNames, constraintNames, propNames;
+  std::string symmetryName; // the SYMMETRY operator, or empty
   std::string unchangedExcept(const std::set<std::string> &changed) const;
 };
 

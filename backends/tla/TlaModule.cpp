@@ -8,6 +8,8 @@
 // with a TLA+ / MommiePool name.
 #include "backends/tla/TlaBody.h"
 
+#include "ir/Symmetric.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -101,6 +103,36 @@ std::string opLines(const std::string &header, const std::vector<Lines> &items,
   for (auto &l : indent(bulletList(items, bullet), 2))
     out += l + "\n";
   return out + "\n";
+}
+
+// The symmetry group `mommie check` reduces by (ir/Symmetric.h), as TLC's
+// SYMMETRY: the permutations of each reduced set, combined (`@@`) so that the
+// group is their product and TLC counts the same orbits. Empty when no set is
+// reduced.
+std::string symmetryDefinition(Emitter &em) {
+  auto reduced = ir::symmetricSets(em.prog).reduced;
+  std::vector<std::string> sets, perms, binders;
+  for (size_t i = 0; i < reduced.size(); ++i)
+    if (reduced[i]) {
+      sets.push_back(em.setNames[i]);
+      perms.push_back("Permutations(" + em.setNames[i] + ")");
+      binders.push_back(em.globals.claim("sigma_" + em.setNames[i]));
+    }
+  if (perms.empty())
+    return {};
+  em.symmetryName = em.globals.claim("Symmetry");
+  std::string out =
+      "\\* The members of " + joinWith(sets, ", ") +
+      " are interchangeable: mommie check reduces by this\n"
+      "\\* group, TLC by SYMMETRY in the .cfg. TLC's liveness checking is unsound\n"
+      "\\* under symmetry: the .cfg leaves SYMMETRY out when there are properties.\n";
+  if (perms.size() == 1)
+    return out + em.symmetryName + " == " + perms[0] + "\n\n";
+  std::vector<std::string> ranges;
+  for (size_t i = 0; i < perms.size(); ++i)
+    ranges.push_back(binders[i] + " \\in " + perms[i]);
+  return out + em.symmetryName + " ==\n  {" + joinWith(binders, " @@ ") + " :\n     " +
+         joinWith(ranges, ",\n     ") + "}\n\n";
 }
 
 } // namespace
@@ -244,20 +276,26 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   std::string actions = rounds ? emitRoundActions(em, next, fair)
                                : emitEventActions(em, next, fair);
 
-  std::string preds;
-  for (const auto &inv : prog.invariants) {
-    Frame f(em, &inv.slots, "");
-    // KNOWN in an invariant or lemma tests the whole pool (a record type
-    // nobody can publish has no pool: the empty set).
+  // A state predicate as an operator definition; its name is claimed and
+  // appended to `names`. KNOWN in an invariant, lemma or constraint tests
+  // the whole pool (a record type nobody can publish has no pool: {}).
+  auto statePredicate = [&em](const Predicate &pred, std::vector<std::string> &names) {
+    Frame f(em, &pred.slots, "");
     f.known = [&em](int record) {
       auto it = em.poolNames.find(record);
       return it == em.poolNames.end() ? std::string("{}") : it->second;
     };
-    preds += em.locComment(inv.loc);
-    em.invNames.push_back(em.globals.claim(inv.name));
-    preds += em.invNames.back() + " == " + em.expr(inv.expr.get(), f) +
-             "\n\n";
-  }
+    names.push_back(em.globals.claim(pred.name));
+    return em.locComment(pred.loc) + names.back() + " == " +
+           em.expr(pred.expr.get(), f) + "\n\n";
+  };
+  std::string preds;
+  for (const auto &inv : prog.invariants)
+    preds += statePredicate(inv, em.invNames);
+  std::string constraints;
+  for (const auto &c : prog.constraints)
+    constraints += statePredicate(c, em.constraintNames);
+  std::string symmetry = symmetryDefinition(em);
   std::string props;
   for (const auto &pr : prog.properties) {
     Frame f(em, &pr.slots, "");
@@ -331,6 +369,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   out += "Principals == " + (setList.empty() ? std::string("{}")
                                              : joinWith(setList, " \\cup ")) +
          "\n\n";
+  out += symmetry;
   out += funs;
 
   out += "VARIABLES\n";
@@ -506,6 +545,10 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
 
   if (!preds.empty())
     out += "\\* Invariants and lemmas (INVARIANT in the .cfg).\n\n" + preds;
+  if (!constraints.empty())
+    out += "\\* Model constraints (CONSTRAINT in the .cfg): a state that violates one\n"
+           "\\* is checked against the invariants but neither counted nor expanded.\n\n" +
+           constraints;
   if (!props.empty())
     out += "\\* Properties (PROPERTY in the .cfg).\n\n" + props;
   out += "====\n";
@@ -530,6 +573,18 @@ std::string emitCfg(Emitter &em, const std::string &moduleName) {
   out += "INVARIANT\n  TypeOK\n";
   for (const auto &inv : em.invNames)
     out += "  " + inv + "\n";
+  if (!em.symmetryName.empty()) {
+    if (em.propNames.empty())
+      out += "SYMMETRY " + em.symmetryName + "\n";
+    else
+      out += "\\* SYMMETRY " + em.symmetryName +
+             "  (left out: TLC's liveness checking is unsound under symmetry)\n";
+  }
+  if (!em.constraintNames.empty()) {
+    out += "CONSTRAINT\n";
+    for (const auto &c : em.constraintNames)
+      out += "  " + c + "\n";
+  }
   if (!em.propNames.empty()) {
     out += "PROPERTY\n";
     for (const auto &pr : em.propNames)

@@ -2,6 +2,8 @@
 // state count derived on paper from docs/semantics.md.
 #include "Support.h"
 
+#include "checker/Simulate.h"
+
 using namespace mommie::checker;
 using namespace mommie::checker::testing;
 
@@ -140,4 +142,79 @@ role Ro at R {
   auto r = run(*p, false, 1, false);
   EXPECT_EQ(r.verdict, CheckResult::Verdict::EvalError);
   EXPECT_EQ(r.trace.size(), 2u); // the error is raised expanding i = 1
+}
+
+// Model constraints (docs/semantics.md): unbounded counters bounded by a
+// constraint. States with a counter at 3 are generated, checked against the
+// invariants, and neither counted nor expanded: 3 * 3 states, as TLC counts
+// with CONSTRAINT. No deadlock: (2, 2) has successors, all outside.
+static const char *ConstrainedCounters = R"(
+protocol Counters;
+principals R[2];
+role Ro at R {
+  var x: int = 0;
+  transition Inc @@{ x <- x + 1; @@}
+}
+constraint forall p in R: x[p] <= 2;
+)";
+
+TEST(Semantics, ConstraintBoundsTheSearch) {
+  auto p = compileSource(ConstrainedCounters);
+  ASSERT_TRUE(p);
+  auto r = run(*p, false, 1, true);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::Ok);
+  EXPECT_EQ(r.distinct, 9u);
+  auto two = run(*p, false, 2, true);
+  EXPECT_EQ(two.distinct, 9u);
+  auto s = run(*p, true, 1, true);
+  EXPECT_EQ(s.verdict, CheckResult::Verdict::Ok);
+  EXPECT_EQ(s.distinct, 6u);
+}
+
+// A state outside the constraints is still checked: x = 3 violates the
+// invariant after 3 steps.
+TEST(Semantics, ConstraintStatesAreChecked) {
+  std::string src = std::string(ConstrainedCounters) + "invariant Small: forall p in R: x[p] <= 2;\n";
+  auto p = compileSource(src);
+  ASSERT_TRUE(p);
+  auto r = run(*p);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::InvariantViolated);
+  EXPECT_EQ(r.name, "Small");
+  EXPECT_EQ(r.trace.size(), 4u); // initial state + 3 steps
+}
+
+// Initial states outside the constraints are checked, not counted.
+TEST(Semantics, ConstraintOnInitialStates) {
+  auto p = compileSource(R"(
+protocol Init;
+principals R[1];
+role Ro at R {
+  var x: 0..5 in 0..5;
+}
+constraint forall p in R: x[p] <= 2;
+invariant NotFive: forall p in R: x[p] != 5;
+)");
+  ASSERT_TRUE(p);
+  auto r = run(*p, false, 1, false);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::InvariantViolated);
+  EXPECT_EQ(r.trace.size(), 1u);
+}
+
+// Random walks end at the first state outside the constraints, after
+// checking it: with `x <= 3` as invariant no walk finds a violation, with
+// `x <= 2` one does.
+TEST(Semantics, ConstraintEndsSimulatedWalks) {
+  SimulateOptions o;
+  o.runs = 50;
+  o.depth = 100;
+  auto ok = compileSource(std::string(ConstrainedCounters) +
+                          "invariant Le3: forall p in R: x[p] <= 3;\n");
+  ASSERT_TRUE(ok);
+  auto r = simulate(*ok, o);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::Ok);
+  EXPECT_LE(r.depth, 6u); // at most 2 + 2 steps inside, one step out
+  auto bad = compileSource(std::string(ConstrainedCounters) +
+                           "invariant Le2: forall p in R: x[p] <= 2;\n");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(simulate(*bad, o).verdict, CheckResult::Verdict::InvariantViolated);
 }

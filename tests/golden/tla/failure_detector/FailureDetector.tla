@@ -13,6 +13,11 @@ CONSTANTS P0, P1, P2
 P == {P0, P1, P2}  \* failure_detector.mom:14
 Principals == P
 
+\* The members of P are interchangeable: mommie check reduces by this
+\* group, TLC by SYMMETRY in the .cfg. TLC's liveness checking is unsound
+\* under symmetry: the .cfg leaves SYMMETRY out when there are properties.
+Symmetry == Permutations(P)
+
 \* failure_detector.mom:17
 suspects(last) == {q \in P : last[q] > 1}
 

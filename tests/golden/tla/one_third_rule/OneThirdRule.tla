@@ -13,6 +13,11 @@ CONSTANTS P0, P1, P2, P3
 P == {P0, P1, P2, P3}  \* one_third_rule.mom:12
 Principals == P
 
+\* The members of P are interchangeable: mommie check reduces by this
+\* group, TLC by SYMMETRY in the .cfg. TLC's liveness checking is unsound
+\* under symmetry: the .cfg leaves SYMMETRY out when there are properties.
+Symmetry == Permutations(P)
+
 \* one_third_rule.mom:17
 count(m, v) == Cardinality({p \in DOMAIN m : m[p] = v})
 

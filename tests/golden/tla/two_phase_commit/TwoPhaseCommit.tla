@@ -14,6 +14,11 @@ Co == {Co0}  \* two_phase_commit.mom:10
 P == {P0, P1, P2}  \* two_phase_commit.mom:11
 Principals == Co \cup P
 
+\* The members of P are interchangeable: mommie check reduces by this
+\* group, TLC by SYMMETRY in the .cfg. TLC's liveness checking is unsound
+\* under symmetry: the .cfg leaves SYMMETRY out when there are properties.
+Symmetry == Permutations(P)
+
 VARIABLES
   started,  \* Coordinator.started of each Co (two_phase_commit.mom:23)
   decision,  \* Coordinator.decision of each Co (two_phase_commit.mom:24)
