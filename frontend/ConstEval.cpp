@@ -1,6 +1,10 @@
 // Constant evaluation of AST expressions (see ConstEval.h).
 #include "frontend/ConstEval.h"
 
+#include "frontend/Lower.h"
+#include "ir/Arith.h"
+#include "frontend/Types.h"
+
 #include <fmt/format.h>
 
 namespace mommie::frontend {
@@ -149,8 +153,7 @@ std::optional<ConstValue> ConstEval::binary(const ast::Expr &e) {
     error(e.loc, "operands must be integers in this constant expression");
     return std::nullopt;
   }
-  int64_t x = a->value, y = b->value, r = 0;
-  bool overflow = false;
+  int64_t x = a->value, y = b->value;
   switch (e.binOp) {
   case BinOp::Lt:
     return mkBool(x < y);
@@ -161,40 +164,25 @@ std::optional<ConstValue> ConstEval::binary(const ast::Expr &e) {
   case BinOp::Ge:
     return mkBool(x >= y);
   case BinOp::Add:
-    overflow = __builtin_add_overflow(x, y, &r);
-    break;
   case BinOp::Sub:
-    overflow = __builtin_sub_overflow(x, y, &r);
-    break;
   case BinOp::Mul:
-    overflow = __builtin_mul_overflow(x, y, &r);
-    break;
   case BinOp::Div:
-  case BinOp::Mod:
-    if (y == 0) {
+  case BinOp::Mod: {
+    if ((e.binOp == BinOp::Div || e.binOp == BinOp::Mod) && y == 0) {
       error(e.loc, "division by zero in constant expression");
       return std::nullopt;
     }
-    if (x == INT64_MIN && y == -1) {
-      overflow = true;
-      break;
+    auto r = ir::arith(lower::binOp(int(e.binOp)), x, y);
+    if (!r) {
+      error(e.loc, "integer overflow in constant expression");
+      return std::nullopt;
     }
-    // Floor division and TLA+ modulus, as in docs/semantics.md.
-    r = x / y;
-    if ((x % y != 0) && ((x < 0) != (y < 0)))
-      --r;
-    if (e.binOp == BinOp::Mod)
-      r = x - r * y;
-    break;
+    return mkInt(*r);
+  }
   default:
     error(e.loc, "expression is not a constant");
     return std::nullopt;
   }
-  if (overflow) {
-    error(e.loc, "integer overflow in constant expression");
-    return std::nullopt;
-  }
-  return mkInt(r);
 }
 
 std::optional<int64_t> foldInt(const ir::Expr &e) {
@@ -213,33 +201,63 @@ std::optional<int64_t> foldInt(const ir::Expr &e) {
   auto a = foldInt(*e.args[0]), b = foldInt(*e.args[1]);
   if (!a || !b)
     return std::nullopt;
-  int64_t r = 0;
-  switch (e.op) {
-  case Op::Add:
-    if (__builtin_add_overflow(*a, *b, &r))
-      return std::nullopt;
-    return r;
-  case Op::Sub:
-    if (__builtin_sub_overflow(*a, *b, &r))
-      return std::nullopt;
-    return r;
-  case Op::Mul:
-    if (__builtin_mul_overflow(*a, *b, &r))
-      return std::nullopt;
-    return r;
-  case Op::Div:
-  case Op::Mod: {
-    int64_t x = *a, y = *b;
-    if (y == 0 || (x == INT64_MIN && y == -1))
-      return std::nullopt;
-    int64_t q = x / y;
-    if (x % y != 0 && ((x < 0) != (y < 0)))
-      --q; // floor division, as TLA+ \div
-    return e.op == Op::Div ? q : x - q * y;
+  return ir::arith(e.op, *a, *b);
+}
+
+ir::ExprPtr ConstEval::symbolic(const ast::Expr &e, const SymNameFn &names) {
+  auto arg = [&](size_t i) -> ir::ExprPtr {
+    return i < e.args.size() && e.args[i] ? symbolic(*e.args[i], names) : nullptr;
+  };
+  switch (e.kind) {
+  case ExprKind::IntLit:
+    return lower::intLit(e.intVal, e.loc);
+  case ExprKind::BoolLit:
+    return lower::boolLit(e.boolVal, e.loc);
+  case ExprKind::Name:
+    return names(e.name, e.loc);
+  case ExprKind::Unary: {
+    auto a = arg(0);
+    if (!a)
+      return nullptr;
+    bool isNot = e.unOp == ast::UnOp::Not;
+    return lower::unary(isNot ? ir::Op::Not : ir::Op::Neg, a, isNot ? boolType() : intType(),
+                        e.loc);
+  }
+  case ExprKind::Binary: {
+    auto a = arg(0), b = arg(1);
+    if (!a || !b)
+      return nullptr;
+    bool arith = e.binOp == BinOp::Add || e.binOp == BinOp::Sub || e.binOp == BinOp::Mul ||
+                 e.binOp == BinOp::Div || e.binOp == BinOp::Mod;
+    return lower::binary(lower::binOp(int(e.binOp)), a, b, arith ? intType() : boolType(),
+                         e.loc);
+  }
+  case ExprKind::Ite: {
+    auto c = arg(0), t = arg(1), f = arg(2);
+    if (!c || !t || !f)
+      return nullptr;
+    return lower::node(ir::ExprKind::Ite, t->type, {c, t, f}, e.loc);
+  }
+  case ExprKind::Index: {
+    auto set = arg(0), i = arg(1);
+    if (!set || !i || set->kind != ir::ExprKind::PrincipalSet)
+      return nullptr;
+    return lower::node(ir::ExprKind::Index, principalType(set->index), {set, i}, e.loc);
   }
   default:
-    return std::nullopt;
+    return nullptr;
   }
+}
+
+bool usesParams(const ir::ExprPtr &e) {
+  if (!e)
+    return false;
+  if (e->kind == ir::ExprKind::Param || e->kind == ir::ExprKind::ConstRef)
+    return true;
+  for (const auto &a : e->args)
+    if (usesParams(a))
+      return true;
+  return false;
 }
 
 } // namespace mommie::frontend

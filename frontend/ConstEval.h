@@ -41,6 +41,14 @@ public:
   // Evaluates and requires an integer; `what` names the context in errors.
   std::optional<int64_t> evalInt(const ast::Expr &e, const std::string &what);
 
+  // The symbolic form of a constant expression, as IR (docs: ir/IR.h): its
+  // names resolved by `names` to Param, ConstRef or PrincipalSet nodes, and
+  // `S[i]` as Index(PrincipalSet, i). Reports nothing; null where a part
+  // is not a constant (eval() reports those). Call it on an expression
+  // eval() accepted.
+  using SymNameFn = std::function<ir::ExprPtr(const std::string &, const ir::SourceLoc &)>;
+  static ir::ExprPtr symbolic(const ast::Expr &e, const SymNameFn &names);
+
 private:
   std::optional<ConstValue> binary(const ast::Expr &e);
   void error(const ir::SourceLoc &loc, std::string msg) { diags_.error(loc, std::move(msg)); }
@@ -54,5 +62,8 @@ private:
 // The integer value of a lowered expression built only from literals and
 // arithmetic, or nullopt.
 std::optional<int64_t> foldInt(const ir::Expr &e);
+
+// Whether a symbolic expression reads a parameter or a named constant.
+bool usesParams(const ir::ExprPtr &e);
 
 } // namespace mommie::frontend

@@ -5,6 +5,7 @@
 
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
+#include "ir/Verifier.h"
 
 #include <fmt/format.h>
 
@@ -26,6 +27,8 @@ std::optional<ir::Program> compile(const std::string &file, const std::string &s
     Sema sema(*ast, options, diags);
     auto program = sema.run();
     if (!program || diags.errorCount() != before)
+      return std::nullopt;
+    if (!ir::verifyAfterPass(*program, "lowering", diags))
       return std::nullopt;
     return program;
   } catch (const std::exception &e) {

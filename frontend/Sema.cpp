@@ -186,12 +186,21 @@ std::optional<ir::Program> Sema::run() {
     p.name = params_[i]->name;
     p.value = v.value_or(0);
     p.loc = params_[i]->loc;
+    if (params_[i]->value)
+      p.def = symbolicConst(*params_[i]->value);
     out_.params.push_back(p);
   }
   checkDefines();
   finishPrincipals();
-  for (size_t i = 0; i < consts_.size(); ++i)
+  for (size_t i = 0; i < consts_.size(); ++i) {
     constValue((int)i);
+    ir::ConstDecl c;
+    c.name = consts_[i]->name;
+    c.loc = consts_[i]->loc;
+    if (consts_[i]->value)
+      c.expr = symbolicConst(*consts_[i]->value);
+    out_.consts.push_back(std::move(c));
+  }
   for (size_t i = 0; i < aliases_.size(); ++i)
     aliasType((int)i, aliases_[i]->loc);
   resolveRecords();

@@ -95,7 +95,15 @@ private:
   ir::TypeRef aliasType(int index, const ir::SourceLoc &use);
   void resolveRecords();
   std::string typeStr(const ir::TypeRef &t) const;
-  ir::ExprPtr constExpr(const ConstValue &v, const ir::SourceLoc &loc);
+  // A folded constant as a literal; `sym` is its symbolic form (ir/IR.h),
+  // kept when it reads parameters.
+  ir::ExprPtr constExpr(const ConstValue &v, const ir::SourceLoc &loc, ir::ExprPtr sym = nullptr);
+  // The symbolic form of a constant expression (ConstEval::symbolic), and
+  // the same only when it reads a parameter or named constant (else null).
+  ir::ExprPtr symbolicConst(const ast::Expr &e);
+  ir::ExprPtr symIfParams(const ast::Expr &e);
+  // The Param or ConstRef node for a global parameter or constant name.
+  ir::ExprPtr symName(const std::string &name, const ir::SourceLoc &loc);
 
   // ---- SemaExpr.cpp / SemaExprOps.cpp: expressions
   ir::ExprPtr expr(const ast::Expr &e, ExprCtx &ctx, ir::TypeRef expected = nullptr);

@@ -85,7 +85,7 @@ ir::ExprPtr Sema::nameExpr(const ast::Expr &e, ExprCtx &ctx) {
   case GlobalKind::Param:
   case GlobalKind::Const: {
     auto v = constOf(n, e.loc);
-    return v ? constExpr(*v, e.loc) : nullptr;
+    return v ? constExpr(*v, e.loc, symName(n, e.loc)) : nullptr;
   }
   case GlobalKind::PrincipalSet:
     return lower::principalSet(g->index, e.loc);
@@ -147,7 +147,11 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
                            {lower::principalSet(g->index, base.loc), k}, e.loc);
       }
       auto m = memberOf(base.name, *i, e.loc);
-      return m ? constExpr(*m, e.loc) : nullptr;
+      ir::ExprPtr sym;
+      if (k->sym)
+        sym = lower::node(ir::ExprKind::Index, principalType(g->index),
+                          {lower::principalSet(g->index, base.loc), k->sym}, e.loc);
+      return m ? constExpr(*m, e.loc, sym) : nullptr;
     }
     bool ownVar = ctx.role >= 0 && roleInfo_[ctx.role].vars.count(base.name) &&
                   (ctx.kind == ExprCtx::Kind::Transition || ctx.kind == ExprCtx::Kind::Round);

@@ -248,10 +248,17 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
     if (!a || !b)
       return nullptr;
     auto x = lower::binary(op, a, b, intType(), e.loc);
-    // Parameters are numbers already: fold constant arithmetic.
+    // Parameters are numbers already: fold constant arithmetic, keeping the
+    // symbolic form when an operand has one.
     if (a->kind == ir::ExprKind::IntLit && b->kind == ir::ExprKind::IntLit)
-      if (auto v = foldInt(*x))
-        return lower::intLit(*v, e.loc);
+      if (auto v = foldInt(*x)) {
+        if (!a->sym && !b->sym)
+          return lower::intLit(*v, e.loc);
+        auto lit = std::make_shared<ir::Expr>(*lower::intLit(*v, e.loc));
+        lit->sym = lower::binary(op, a->sym ? a->sym : a, b->sym ? b->sym : b, intType(),
+                                 e.loc);
+        return lit;
+      }
     return x;
   }
   case BinOp::Lt:
@@ -361,7 +368,7 @@ ir::ExprPtr Sema::setExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expec
     if (!a || !b)
       return nullptr;
     auto lo = foldInt(*a), hi = foldInt(*b);
-    TypeRef elem = lo && hi && *lo <= *hi ? rangeType(*lo, *hi) : intType();
+    TypeRef elem = lo && hi && *lo <= *hi ? rangeType(*lo, *hi, a->sym, b->sym) : intType();
     return lower::node(ir::ExprKind::RangeSet, setType(elem), {a, b}, e.loc);
   }
   TypeRef want = elemOf(expected, TypeKind::Set);

@@ -87,6 +87,7 @@ void Sema::checkFaults() {
       warning(f->max->loc, fmt::format("fault bound {} exceeds the size {} of '{}'", *m,
                                        out_.principalSets[g->index].size, f->set));
     fd.max = *m;
+    fd.symMax = symIfParams(*f->max);
     out_.faults.push_back(fd);
   }
 }

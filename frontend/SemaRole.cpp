@@ -212,6 +212,8 @@ void Sema::checkPhase(const ast::PhaseDecl &p, int role) {
     if (b && *b < 1)
       error(p.bound->loc, fmt::format("the phase bound must be at least 1, not {}", *b));
     ph.bound = b.value_or(1);
+    if (b)
+      ph.symBound = symIfParams(*p.bound);
   }
   if (p.rounds.empty())
     error(p.loc, "a phase needs at least one round");

@@ -149,6 +149,8 @@ bool Sema::principalSetReady(int index) {
   auto &ps = out_.principalSets[index];
   ps.first = nextPrincipal_;
   ps.size = ok ? (int)*size : 1;
+  if (ok)
+    ps.symSize = symIfParams(*s->size);
   nextPrincipal_ += ps.size;
   setState_[index] = ok ? 2 : 3;
   return true; // a failed size was reported; continue with size 1
@@ -218,7 +220,7 @@ ir::TypeRef Sema::resolveType(const ast::Type &t) {
       error(t.loc, fmt::format("empty range type {}..{}", *lo, *hi));
       return nullptr;
     }
-    return rangeType(*lo, *hi);
+    return rangeType(*lo, *hi, symIfParams(*t.lo), symIfParams(*t.hi));
   }
   case TK::Set: {
     auto a = arg(0);
@@ -308,16 +310,57 @@ std::string Sema::typeStr(const ir::TypeRef &t) const {
   return t ? "'" + typeName(*t, out_.records, out_.principalSets) + "'" : "'?'";
 }
 
-ir::ExprPtr Sema::constExpr(const ConstValue &v, const ir::SourceLoc &loc) {
+ir::ExprPtr Sema::constExpr(const ConstValue &v, const ir::SourceLoc &loc, ir::ExprPtr sym) {
+  ir::ExprPtr lit;
   switch (v.kind) {
   case K::Int:
-    return lower::intLit(v.value, loc);
+    lit = lower::intLit(v.value, loc);
+    break;
   case K::Bool:
-    return lower::boolLit(v.value != 0, loc);
+    lit = lower::boolLit(v.value != 0, loc);
+    break;
   case K::Principal:
-    return lower::principalLit((int)v.value, v.set, loc);
+    lit = lower::principalLit((int)v.value, v.set, loc);
+    break;
   }
-  return nullptr;
+  if (!lit || !sym)
+    return lit;
+  auto withSym = std::make_shared<ir::Expr>(*lit);
+  withSym->sym = std::move(sym);
+  return withSym;
+}
+
+ir::ExprPtr Sema::symName(const std::string &name, const ir::SourceLoc &loc) {
+  const Global *g = global(name);
+  if (!g)
+    return nullptr;
+  switch (g->kind) {
+  case GlobalKind::Param:
+    return lower::node(ir::ExprKind::Param, intType(), {}, loc, -1, g->index);
+  case GlobalKind::Const: {
+    auto v = constValue(g->index);
+    if (!v)
+      return nullptr;
+    ir::TypeRef t = v->kind == K::Int    ? intType()
+                    : v->kind == K::Bool ? boolType()
+                                         : principalType(v->set);
+    return lower::node(ir::ExprKind::ConstRef, t, {}, loc, -1, g->index);
+  }
+  case GlobalKind::PrincipalSet:
+    return lower::principalSet(g->index, loc);
+  default:
+    return nullptr;
+  }
+}
+
+ir::ExprPtr Sema::symbolicConst(const ast::Expr &e) {
+  return ConstEval::symbolic(
+      e, [this](const std::string &n, const ir::SourceLoc &l) { return symName(n, l); });
+}
+
+ir::ExprPtr Sema::symIfParams(const ast::Expr &e) {
+  auto s = symbolicConst(e);
+  return usesParams(s) ? s : nullptr;
 }
 
 } // namespace mommie::frontend

@@ -23,12 +23,25 @@ TypeRef intType() {
   static TypeRef t = make(TypeKind::Int);
   return t;
 }
-TypeRef rangeType(int64_t lo, int64_t hi) {
+TypeRef rangeType(int64_t lo, int64_t hi, ir::ExprPtr symLo, ir::ExprPtr symHi) {
   auto t = std::make_shared<Type>();
   t->kind = TypeKind::Range;
   t->lo = lo;
   t->hi = hi;
+  // Both bounds symbolic, or neither.
+  if (symLo || symHi) {
+    t->symLo = symLo ? symLo : symbolicInt(lo);
+    t->symHi = symHi ? symHi : symbolicInt(hi);
+  }
   return t;
+}
+
+ir::ExprPtr symbolicInt(int64_t v) {
+  auto e = std::make_shared<ir::Expr>();
+  e->kind = ir::ExprKind::IntLit;
+  e->type = intType();
+  e->intVal = v;
+  return e;
 }
 TypeRef principalType(int set) {
   auto t = std::make_shared<Type>();

@@ -16,7 +16,12 @@ namespace mommie::frontend {
 
 ir::TypeRef boolType();
 ir::TypeRef intType();
-ir::TypeRef rangeType(int64_t lo, int64_t hi);
+// A range type; symLo/symHi are its bounds over parameters (ir/IR.h), when
+// either reads one (the other then becomes a literal).
+ir::TypeRef rangeType(int64_t lo, int64_t hi, ir::ExprPtr symLo = nullptr,
+                      ir::ExprPtr symHi = nullptr);
+// An int literal without a source location, for symbolic forms.
+ir::ExprPtr symbolicInt(int64_t v);
 ir::TypeRef principalType(int set = -1);
 ir::TypeRef recordType(int record);
 ir::TypeRef setType(ir::TypeRef elem);

@@ -3,8 +3,15 @@
 // backend). It is produced by frontend/Lower.cpp after semantic analysis.
 //
 // Conventions
-// - Parameters and `const`s are substituted at lowering: the IR holds only
-//   numbers. Principal sets have concrete sizes.
+// - A program is an instance: the front end evaluates parameters and `const`s
+//   at the values it was given (-D or the defaults), so evaluated positions
+//   hold numbers and principal sets have concrete sizes. Where a number,
+//   boolean or principal came from parameters, the node keeps its symbolic
+//   form too (Expr::sym, Type::symLo/symHi, PrincipalSet::symSize,
+//   Phase::symBound, FaultDecl::symMax, Param::def, Program::consts): an
+//   expression over Param and ConstRef leaves. ir::instantiate (ir/Instantiate.h)
+//   turns a program into the instance for other parameter values; the TLA+
+//   backend and the prover read the symbolic forms.
 // - Principals are global ids 0..numPrincipals-1; each principal set owns a
 //   contiguous range [first, first+size). Principal names are "R0", "R1"...
 // - Local variables (transition parameters, pattern binders, issuer binders,
@@ -48,9 +55,13 @@ enum class TypeKind {
 struct Type;
 using TypeRef = std::shared_ptr<const Type>;
 
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
 struct Type {
   TypeKind kind = TypeKind::Bool;
   int64_t lo = 0, hi = 0; // Range
+  ExprPtr symLo, symHi;   // Range: the bounds over parameters, when they use any
   int principalSet = -1;  // Principal
   int record = -1;        // Record
   std::vector<TypeRef> args;
@@ -95,6 +106,9 @@ enum class ExprKind {
   PrincipalSet, // the full principal set `index` (set<principal>)
   PhaseNo,      // round programs: current phase number
   RoundNo,      // round programs: index of the current round in the phase
+  // Symbolic forms only (never evaluated by the checker or generated code):
+  Param,    // parameter `index` (Program::params)
+  ConstRef, // named constant `index` (Program::consts)
 };
 
 enum class Op {
@@ -140,8 +154,6 @@ enum class Builtin {
 };
 
 struct Pattern;
-struct Expr;
-using ExprPtr = std::shared_ptr<const Expr>;
 
 struct Expr {
   ExprKind kind = ExprKind::IntLit;
@@ -156,6 +168,10 @@ struct Expr {
   int index = -1; // Field, TupleGet, Call, RecordCons, PrincipalSet
   std::vector<ExprPtr> args;
   std::shared_ptr<const Pattern> pattern; // Known
+  // IntLit, BoolLit, PrincipalLit: the same value over parameters and named
+  // constants, when it was computed from them (`NumReq - 1`, `Q`, `R[0]` as
+  // Index(PrincipalSet, 0)); null for a plain literal.
+  ExprPtr sym;
 };
 
 //===----------------------------------------------------------------------===//
@@ -262,6 +278,15 @@ struct Stmt {
 struct Param {
   std::string name;
   int64_t value = 0;
+  ExprPtr def; // the declared default, over earlier parameters (may be a literal)
+  SourceLoc loc;
+};
+
+// A named constant (`const Q = 2*F + 1;`): its value over parameters and
+// earlier constants (an int, bool or principal expression).
+struct ConstDecl {
+  std::string name;
+  ExprPtr expr;
   SourceLoc loc;
 };
 
@@ -269,6 +294,7 @@ struct PrincipalSet {
   std::string name;
   int first = 0; // first global principal id
   int size = 0;
+  ExprPtr symSize; // the size over parameters, when it uses any
   SourceLoc loc;
 };
 
@@ -356,6 +382,7 @@ struct Round {
 
 struct Phase {
   int64_t bound = 0; // phases explored by the checker / TLA+
+  ExprPtr symBound;  // the bound over parameters, when it uses any
   std::vector<Round> rounds;
   SourceLoc loc;
 };
@@ -374,6 +401,7 @@ struct FaultDecl {
   enum class Kind { Crash, Byzantine } kind = Kind::Crash;
   int principalSet = -1;
   int64_t max = 0;
+  ExprPtr symMax; // the bound over parameters, when it uses any
   SourceLoc loc;
 };
 
@@ -421,6 +449,7 @@ struct Program {
   std::string name;
   std::string file;
   std::vector<Param> params;
+  std::vector<ConstDecl> consts;      // `const`s, in declaration order
   std::vector<Predicate> assumptions; // `assume`, over params (already checked)
   std::vector<PrincipalSet> principalSets;
   int numPrincipals = 0;

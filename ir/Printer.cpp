@@ -107,10 +107,10 @@ public:
 
   std::string program();
   std::string type(const TypeRef &t) const;
+  std::string expr(const ExprPtr &e, int ctx = PrecBinder) const;
 
 private:
   // Expressions.
-  std::string expr(const ExprPtr &e, int ctx = PrecBinder) const;
   std::string exprBody(const Expr &e, int &prec) const;
   std::string list(const std::vector<ExprPtr> &args, size_t from = 0) const;
   std::string slotName(int slot) const;
@@ -156,7 +156,11 @@ std::string Printer::type(const TypeRef &t) const {
   switch (t->kind) {
   case TypeKind::Bool: return "bool";
   case TypeKind::Int: return "int";
-  case TypeKind::Range: return fmt::format("{}..{}", t->lo, t->hi);
+  case TypeKind::Range:
+    if (t->symLo && t->symHi)
+      return fmt::format("({}..{} as {}..{})", t->lo, t->hi, expr(t->symLo, PrecAdd),
+                         expr(t->symHi, PrecAdd));
+    return fmt::format("{}..{}", t->lo, t->hi);
   case TypeKind::Principal:
     return t->principalSet < 0 ? "principal" : setName(t->principalSet);
   case TypeKind::Record: return recordName(t->record);
@@ -222,6 +226,12 @@ std::string Printer::list(const std::vector<ExprPtr> &args, size_t from) const {
 std::string Printer::expr(const ExprPtr &e, int ctx) const {
   if (!e)
     return "<null>";
+  if (e->sym) { // a value computed from parameters: `(3 as 2 * F + 1)`
+    Expr lit = *e;
+    lit.sym = nullptr;
+    return "(" + expr(std::make_shared<const Expr>(lit), PrecAtom) + " as " + expr(e->sym) +
+           ")";
+  }
   int prec = PrecAtom;
   std::string s = exprBody(*e, prec);
   return prec < ctx ? "(" + s + ")" : s;
@@ -335,6 +345,12 @@ std::string Printer::exprBody(const Expr &e, int &prec) const {
   case ExprKind::PrincipalSet: return setName(e.index);
   case ExprKind::PhaseNo: return "phaseNo";
   case ExprKind::RoundNo: return "roundNo";
+  case ExprKind::Param:
+    return e.index >= 0 && size_t(e.index) < p_.params.size() ? p_.params[e.index].name
+                                                               : "<bad param>";
+  case ExprKind::ConstRef:
+    return e.index >= 0 && size_t(e.index) < p_.consts.size() ? p_.consts[e.index].name
+                                                              : "<bad const>";
   }
   return "<bad expr>";
 }
@@ -591,7 +607,9 @@ void Printer::round(const Round &rd) {
 }
 
 void Printer::phase(const Phase &ph) {
-  line(1, fmt::format("phase bound {} {{", ph.bound) + locText(ph.loc));
+  std::string bound = ph.symBound ? fmt::format("{} as {}", ph.bound, expr(ph.symBound))
+                                  : std::to_string(ph.bound);
+  line(1, fmt::format("phase bound {} {{", bound) + locText(ph.loc));
   for (const auto &rd : ph.rounds)
     round(rd);
   line(1, "}");
@@ -640,9 +658,14 @@ std::string Printer::program() {
   line(0, fmt::format("// {} principals", p_.numPrincipals));
   if (!p_.params.empty() || !p_.assumptions.empty())
     line(0, "");
-  for (const auto &prm : p_.params)
-    line(0, fmt::format("param {} = {}", prm.name, prm.value) +
-                locText(prm.loc));
+  for (const auto &prm : p_.params) {
+    // The default, when it is not just this value (a -D, or an expression).
+    bool plain = !prm.def || (prm.def->kind == ExprKind::IntLit && prm.def->intVal == prm.value);
+    std::string def = plain ? "" : " (default " + expr(prm.def) + ")";
+    line(0, fmt::format("param {} = {}{}", prm.name, prm.value, def) + locText(prm.loc));
+  }
+  for (const auto &c : p_.consts)
+    line(0, fmt::format("const {} = {}", c.name, expr(c.expr)) + locText(c.loc));
   for (const auto &a : p_.assumptions)
     predicate("assume", a);
 
@@ -657,8 +680,9 @@ std::string Printer::program() {
                                     s.first + s.size - 1,
                                     p_.principalName(s.first),
                                     p_.principalName(s.first + s.size - 1));
-    line(0, fmt::format("principals {}[{}] {}", s.name, s.size, members) +
-                locText(s.loc));
+    std::string size = s.symSize ? fmt::format("{} as {}", s.size, expr(s.symSize))
+                                 : std::to_string(s.size);
+    line(0, fmt::format("principals {}[{}] {}", s.name, size, members) + locText(s.loc));
   }
 
   for (const auto &rec : p_.records) {
@@ -697,7 +721,8 @@ std::string Printer::program() {
   for (const auto &f : p_.faults)
     line(0, fmt::format("faults {}: {} <= {}", setName(f.principalSet),
                         f.kind == FaultDecl::Kind::Crash ? "crash" : "byzantine",
-                        f.max) +
+                        f.symMax ? fmt::format("{} as {}", f.max, expr(f.symMax))
+                                 : std::to_string(f.max)) +
                 locText(f.loc));
 
   if (!p_.invariants.empty())
@@ -760,6 +785,10 @@ std::string printProgram(const Program &program) {
 
 std::string printType(const Program &program, const Type &type) {
   return Printer(program).type(std::make_shared<const Type>(type));
+}
+
+std::string printExpr(const Program &program, const ExprPtr &e) {
+  return Printer(program).expr(e, 0);
 }
 
 } // namespace mommie::ir

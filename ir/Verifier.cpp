@@ -13,7 +13,13 @@
 // source location and the path of the enclosing declaration.
 #include "ir/Verifier.h"
 
+#include "ir/Diagnostics.h"
+#include "ir/Instantiate.h"
+
 #include <fmt/format.h>
+
+#include <cstdlib>
+#include <functional>
 
 namespace mommie::ir {
 
@@ -45,6 +51,10 @@ private:
   void type(const TypeRef &t, const SourceLoc &loc, const std::string &what);
   void frameTypes(const std::vector<SlotInfo> &slots);
   void slot(int s, const SourceLoc &loc, const char *what);
+  // A symbolic form: built of constants, parameters, named constants and
+  // arithmetic only, and equal to `value`, the number it stands for.
+  void symbolic(const ExprPtr &sym, int64_t value, const SourceLoc &loc,
+                const std::string &what);
   void expr(const ExprPtr &e, const SourceLoc &parentLoc, const char *what);
   void exprNode(const Expr &e);
   void boolExpr(const ExprPtr &e, const SourceLoc &loc, const char *what);
@@ -98,6 +108,8 @@ const char *kindName(ExprKind k) {
   case ExprKind::PrincipalSet: return "PrincipalSet";
   case ExprKind::PhaseNo: return "PhaseNo";
   case ExprKind::RoundNo: return "RoundNo";
+  case ExprKind::Param: return "Param";
+  case ExprKind::ConstRef: return "ConstRef";
   }
   return "<bad kind>";
 }
@@ -128,6 +140,12 @@ void Verifier::type(const TypeRef &t, const SourceLoc &loc,
   case TypeKind::Range:
     if (t->lo > t->hi)
       error(loc, fmt::format("{}: empty range type {}..{}", what, t->lo, t->hi));
+    if (bool(t->symLo) != bool(t->symHi))
+      error(loc, what + ": a range type with one symbolic bound");
+    if (t->symLo && t->symHi) {
+      symbolic(t->symLo, t->lo, loc, what + " (lower bound)");
+      symbolic(t->symHi, t->hi, loc, what + " (upper bound)");
+    }
     break;
   case TypeKind::Principal:
     if (t->principalSet != -1 && !validSet(t->principalSet))
@@ -160,6 +178,41 @@ void Verifier::frameTypes(const std::vector<SlotInfo> &slots) {
   for (size_t i = 0; i < slots.size(); ++i)
     type(slots[i].type, slots[i].loc,
          fmt::format("slot {} '{}'", i, slots[i].name));
+}
+
+void Verifier::symbolic(const ExprPtr &sym, int64_t value, const SourceLoc &loc,
+                        const std::string &what) {
+  std::function<bool(const Expr &)> closed = [&](const Expr &e) {
+    switch (e.kind) {
+    case ExprKind::Param:
+      return e.index >= 0 && size_t(e.index) < p_.params.size();
+    case ExprKind::ConstRef:
+      return e.index >= 0 && size_t(e.index) < p_.consts.size();
+    case ExprKind::IntLit:
+    case ExprKind::BoolLit:
+    case ExprKind::PrincipalLit:
+    case ExprKind::PrincipalSet:
+    case ExprKind::Unary:
+    case ExprKind::Binary:
+    case ExprKind::Ite:
+    case ExprKind::Index:
+      break;
+    default:
+      return false;
+    }
+    for (const auto &a : e.args)
+      if (!a || !closed(*a))
+        return false;
+    return true;
+  };
+  if (!sym || !closed(*sym)) {
+    error(loc, what + ": symbolic form is not a constant expression");
+    return;
+  }
+  auto v = evalSymbolic(p_, sym);
+  if (!v || *v != value)
+    error(loc, fmt::format("{}: symbolic form evaluates to {}, not {}", what,
+                           v ? std::to_string(*v) : std::string("nothing"), value));
 }
 
 void Verifier::slot(int s, const SourceLoc &loc, const char *what) {
@@ -355,6 +408,17 @@ void Verifier::exprNode(const Expr &e) {
     if (!p_.isRoundProgram())
       error(loc, std::string(kind) + " used in a program without rounds");
     break;
+  case ExprKind::Param:
+  case ExprKind::ConstRef:
+    error(loc, std::string(kind) + " outside a symbolic form");
+    break;
+  }
+  if (e.sym) {
+    if (e.kind != ExprKind::IntLit && e.kind != ExprKind::BoolLit &&
+        e.kind != ExprKind::PrincipalLit)
+      error(loc, std::string(kind) + " expression has a symbolic form");
+    else
+      symbolic(e.sym, e.intVal, loc, "literal");
   }
   for (size_t i = 0; i < e.args.size(); ++i) {
     if (!e.args[i]) {
@@ -639,7 +703,15 @@ std::vector<std::string> Verifier::run() {
                                f.principalSet));
     if (f.max < 0)
       error(f.loc, "negative fault bound");
+    if (f.symMax)
+      symbolic(f.symMax, f.max, f.loc, "fault bound");
   }
+  for (const auto &s : p_.principalSets)
+    if (s.symSize)
+      symbolic(s.symSize, s.size, s.loc, "size of principal set " + s.name);
+  for (const auto &r : p_.roles)
+    if (r.phase && r.phase->symBound)
+      symbolic(r.phase->symBound, r.phase->bound, r.phase->loc, "phase bound");
 
   auto predicate = [&](const Predicate &pred, const std::string &what) {
     context_ = what;
@@ -718,6 +790,26 @@ std::vector<std::string> Verifier::run() {
 
 std::vector<std::string> verifyProgram(const Program &program) {
   return Verifier(program).run();
+}
+
+bool verifyAfterPasses() {
+#ifndef NDEBUG
+  return true;
+#else
+  const char *env = std::getenv("MOMMIE_VERIFY_IR");
+  return env && *env && std::string(env) != "0";
+#endif
+}
+
+bool verifyAfterPass(const Program &program, const char *pass, DiagnosticEngine &diags) {
+  if (!verifyAfterPasses())
+    return true;
+  auto problems = verifyProgram(program);
+  SourceLoc loc;
+  loc.file = program.file;
+  for (const auto &p : problems)
+    diags.error(loc, fmt::format("internal error: the IR after {} is malformed: {}", pass, p));
+  return problems.empty();
 }
 
 } // namespace mommie::ir

@@ -315,9 +315,10 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
     for (int rec : em.byzRecords) {
       const std::string &pool = em.poolNames.at(rec);
       std::string name = "ByzPublish_" + sanitizeName(prog.records[rec].name);
-      std::string dom =
-          em.domainOf(Type{TypeKind::Record, 0, 0, -1, rec, {}},
-                      prog.records[rec].loc);
+      Type recordType;
+      recordType.kind = TypeKind::Record;
+      recordType.record = rec;
+      std::string dom = em.domainOf(recordType, prog.records[rec].loc);
       out += "\\* A Byzantine principal publishes any " + prog.records[rec].name +
              " statement it issues, to one verifier (" +
              em.loc(prog.records[rec].loc) + ").\n";

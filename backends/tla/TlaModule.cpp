@@ -418,7 +418,9 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     }
     for (const auto &[rec, pool] : em.poolNames) {
       std::string st = scope.claim("st");
-      Type recType{TypeKind::Record, 0, 0, -1, rec, {}};
+      Type recType;
+      recType.kind = TypeKind::Record;
+      recType.record = rec;
       items.push_back(single(
           "\\A " + st + " \\in " + pool + " : " + st + ".iss \\in Principals /\\ " +
           st + ".ver \\subseteq Principals /\\ " + st +

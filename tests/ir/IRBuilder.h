@@ -116,9 +116,9 @@ inline Program samplePrimaryBackup() {
   Program p;
   p.name = "PrimaryBackup";
   p.file = "t.mom";
-  p.params.push_back({"F", 1, at(2)});
-  p.principalSets.push_back({"R", 0, 4, at(3)});
-  p.principalSets.push_back({"C", 4, 1, at(4)});
+  p.params.push_back({"F", 1, nullptr, at(2)});
+  p.principalSets.push_back({"R", 0, 4, nullptr, at(3)});
+  p.principalSets.push_back({"C", 4, 1, nullptr, at(4)});
   p.numPrincipals = 5;
 
   RecordDecl request{"Request", {}, at(5)};
@@ -212,7 +212,7 @@ inline Program samplePrimaryBackup() {
   replica.transitions.push_back(t);
   p.roles.push_back(replica);
 
-  p.faults.push_back({FaultDecl::Kind::Crash, 0, 1, at(20)});
+  p.faults.push_back({FaultDecl::Kind::Crash, 0, 1, nullptr, at(20)});
 
   // invariant SeqBounded: forall r in R: Replica.executeSeqNo[r] <= 2;
   Predicate inv;

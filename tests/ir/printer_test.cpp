@@ -264,7 +264,7 @@ TEST(Printer, RoundProgram) {
   Program p;
   p.name = "Rounds";
   p.file = "r.mom";
-  p.principalSets.push_back({"P", 0, 3, at(2)});
+  p.principalSets.push_back({"P", 0, 3, nullptr, at(2)});
   p.numPrincipals = 3;
   Role proc;
   proc.name = "Process";

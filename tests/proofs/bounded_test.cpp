@@ -17,7 +17,7 @@ Program baseProgram(int n) {
   Program p;
   p.name = "Hand";
   p.file = "hand.mom";
-  p.principalSets.push_back({"P", 0, n, {}});
+  p.principalSets.push_back({"P", 0, n, nullptr, {}});
   p.numPrincipals = n;
   return p;
 }

@@ -72,7 +72,7 @@ Program toyProgram() {
   Program p;
   p.name = "Toy";
   p.file = "toy.mom";
-  p.principalSets.push_back({"R", 0, 2, {"toy.mom", 2, 1}});
+  p.principalSets.push_back({"R", 0, 2, nullptr, {"toy.mom", 2, 1}});
   p.numPrincipals = 2;
   Role role;
   role.name = "Node";
@@ -197,7 +197,7 @@ TEST(TlaBackend, UnboundedByzantineRecordIsAnError) {
   recType->kind = TypeKind::Record;
   recType->record = 0;
   p.roles[0].transitions[0].slots.push_back({"b", recType, {}});
-  p.faults.push_back({FaultDecl::Kind::Byzantine, 0, 1, {"toy.mom", 8, 1}});
+  p.faults.push_back({FaultDecl::Kind::Byzantine, 0, 1, nullptr, {"toy.mom", 8, 1}});
   DiagnosticEngine diags;
   auto files = tla::emitTla(p, diags);
   EXPECT_FALSE(files);
