@@ -34,3 +34,22 @@ add_test(NAME tla.distributed.two_phase_commit
           ${PROJECT_SOURCE_DIR}/examples/two_phase_commit.mom)
 set_tests_properties(tla.distributed.two_phase_commit PROPERTIES SKIP_RETURN_CODE 77
   TIMEOUT 900 LABELS tlc)
+
+# Every parameter of every example, moved to a value TLC checks in seconds.
+# primary_backup's NumReq has no such value (NumReq = 2 has 1.6e8 states).
+set(tla_param_edits
+  "failure_detector N 2" "failure_detector H 2" "failure_detector MaxPhase 3"
+  "last_voting N 2" "last_voting V 1" "last_voting MaxPhase 2"
+  "one_third_rule N 3" "one_third_rule V 1" "one_third_rule MaxPhase 2"
+  "pbft_normal_case F 0" "primary_backup F 0" "two_phase_commit N 2")
+foreach(edit ${tla_param_edits})
+  separate_arguments(parts UNIX_COMMAND "${edit}")
+  list(GET parts 0 ex)
+  list(GET parts 1 param)
+  list(GET parts 2 value)
+  add_test(NAME tla.params.${ex}.${param}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
+            ${PROJECT_SOURCE_DIR}/examples/${ex}.mom ${param} ${value})
+  set_tests_properties(tla.params.${ex}.${param} PROPERTIES SKIP_RETURN_CODE 77
+    TIMEOUT 1000 LABELS tlc)
+endforeach()

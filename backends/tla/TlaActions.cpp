@@ -248,7 +248,7 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
         continue;
       const std::string &s = em.setNames[fd.principalSet];
       alts.push_back("p \\in " + s + " /\\ Cardinality(crashed \\cap " + s +
-                     ") < " + std::to_string(fd.max) + "  \\* " +
+                     ") < " + em.symbolic(fd.symMax, fd.max) + "  \\* " +
                      em.loc(fd.loc));
       sets.push_back(s);
     }

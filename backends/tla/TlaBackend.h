@@ -16,7 +16,9 @@ namespace mommie::tla {
 struct TlaFiles {
   std::string moduleName; // the protocol name: files <moduleName>.tla/.cfg
   std::string tla;        // the spec module
-  std::string cfg;        // TLC configuration
+  std::string cfg;        // TLC configuration: the parameters, editable
+  std::string mcTla;      // MC.tla: the instance, principals as model values
+  std::string mcCfg;      // MC.cfg: its configuration, with SYMMETRY
   std::string poolTla;    // MommiePool.tla, the standard module it extends
 };
 

@@ -57,7 +57,12 @@ public:
   NameScope globals;
   bool ok = true;
 
-  std::vector<std::string> setNames, principalNames, paramNames, funNames;
+  // Principal set S: its name, `S_Member(i)` (member i), `S_Size`, and
+  // `S_At(i)` (member i, checked to exist: dynamic indices). Principals
+  // are <<"S", i>> in the protocol module and model values (principalNames)
+  // in MC.tla, which overrides S_Member.
+  std::vector<std::string> setNames, memberNames, sizeNames, atNames;
+  std::vector<std::string> principalNames, paramNames, constNames, funNames;
   std::vector<std::vector<std::string>> varNames, timerNames, firedNames,
       actionNames;
   std::vector<std::vector<std::vector<std::string>>> funParamNames;
@@ -65,6 +70,13 @@ public:
   std::set<int> byzRecords;                         // Byzantine-publishable
   std::vector<std::string> roundNames;
   std::set<int> orderedSets; // principal sets indexed dynamically (R[i])
+
+  // A number the front end computed from parameters, as written: its
+  // symbolic form (ir/IR.h) when it has one, else the number.
+  // As an operand (parenthesized unless atomic), or not.
+  std::string symbolic(const ir::ExprPtr &sym, int64_t value, bool asOperand = true);
+  // Member `offset` of principal set `set`.
+  std::string member(int set, int64_t offset) const;
   bool hasCrash = false, hasByz = false;
 
   void error(const ir::SourceLoc &loc, const std::string &msg);

@@ -42,6 +42,8 @@ std::string Frame::slot(int s) const {
 namespace {
 
 bool isAtomic(const Expr &e) {
+  if (e.sym) // printed as its symbolic form
+    return isAtomic(*e.sym);
   switch (e.kind) {
   case ExprKind::IntLit:
     return e.intVal >= 0;
@@ -117,6 +119,17 @@ std::string Emitter::fieldName(int record, int field) const {
   return sanitizeName(fields[field].name);
 }
 
+std::string Emitter::symbolic(const ExprPtr &sym, int64_t value, bool asOperand) {
+  if (!sym)
+    return std::to_string(value);
+  Frame f(*this, nullptr, "");
+  return asOperand ? operand(sym.get(), f) : expr(sym.get(), f);
+}
+
+std::string Emitter::member(int set, int64_t offset) const {
+  return memberNames[size_t(set)] + "(" + std::to_string(offset) + ")";
+}
+
 std::string Emitter::principalSetOfType(const Type &t) const {
   if (t.principalSet >= 0 &&
       t.principalSet < static_cast<int>(setNames.size()))
@@ -150,15 +163,25 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
       out.push_back(expr(a.get(), f));
     return out;
   };
+  if (e->sym) // a value computed from parameters, as written
+    return expr(e->sym.get(), f);
   switch (e->kind) {
   case ExprKind::IntLit:
     return std::to_string(e->intVal);
   case ExprKind::BoolLit:
     return e->intVal ? "TRUE" : "FALSE";
-  case ExprKind::PrincipalLit:
-    if (e->intVal >= 0 && e->intVal < static_cast<int64_t>(principalNames.size()))
-      return principalNames[e->intVal];
-    return "<principal>";
+  case ExprKind::PrincipalLit: {
+    int set = prog.setOf(static_cast<int>(e->intVal));
+    if (set < 0)
+      return "<principal>";
+    return member(set, e->intVal - prog.principalSets[size_t(set)].first);
+  }
+  case ExprKind::Param:
+    return e->index >= 0 && size_t(e->index) < paramNames.size() ? paramNames[e->index]
+                                                                  : "<param>";
+  case ExprKind::ConstRef:
+    return e->index >= 0 && size_t(e->index) < constNames.size() ? constNames[e->index]
+                                                                 : "<const>";
   case ExprKind::Me:
     if (f.me.empty()) {
       error(e->loc, "ME is not defined here");
@@ -184,9 +207,15 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
   case ExprKind::Index: {
     const Expr *base = arg(0);
     if (base && base->kind == ExprKind::PrincipalSet) {
+      // A member by index: a constant one (R[0], R[F]) always exists; a
+      // computed one (P[ph % N]) is checked, as the checker does.
+      const Expr *k = arg(1);
+      bool constant = k && (k->kind == ExprKind::IntLit || k->kind == ExprKind::Param ||
+                            k->kind == ExprKind::ConstRef || k->sym);
+      if (constant)
+        return memberNames[base->index] + "(" + expr(k, f) + ")";
       orderedSets.insert(base->index);
-      return setNames[base->index] + "_Order[" + plusOne(*this, arg(1), f) +
-             "]";
+      return atNames[base->index] + "(" + expr(k, f) + ")";
     }
     bool seq = base && base->type &&
                (base->type->kind == TypeKind::Seq ||
@@ -309,7 +338,7 @@ std::string Emitter::domainOf(const Type &t, const SourceLoc &where) {
   case TypeKind::Bool:
     return "BOOLEAN";
   case TypeKind::Range:
-    return fmt::format("{}..{}", t.lo, t.hi);
+    return symbolic(t.symLo, t.lo) + ".." + symbolic(t.symHi, t.hi);
   case TypeKind::Principal:
     return principalSetOfType(t);
   case TypeKind::Record: {

@@ -105,6 +105,62 @@ std::string opLines(const std::string &header, const std::vector<Lines> &items,
   return out + "\n";
 }
 
+// Parameters (CONSTANTS, assigned in the .cfg), the program's assumptions,
+// named constants and principal sets, all as written over the parameters.
+std::string emitParameters(Emitter &em) {
+  const Program &prog = em.prog;
+  std::string out;
+  if (!prog.params.empty()) {
+    out += "\\* Parameters: assigned in the .cfg; any values the assumptions allow.\n";
+    out += "CONSTANTS\n";
+    for (size_t i = 0; i < prog.params.size(); ++i)
+      out += "  \\* @type: Int;\n  " + em.paramNames[i] +
+             (i + 1 < prog.params.size() ? "," : "") + "  \\* " + em.loc(prog.params[i].loc) +
+             "\n";
+    std::vector<std::string> ints;
+    for (const auto &n : em.paramNames)
+      ints.push_back(n + " \\in Int");
+    out += "ASSUME " + joinWith(ints, " /\\ ") + "\n";
+    for (const auto &a : prog.assumptions) {
+      Frame f(em, &a.slots, "");
+      out += "ASSUME " + em.expr(a.expr.get(), f) + "  \\* " + em.loc(a.loc) + "\n";
+    }
+    out += "\n";
+  }
+  // Members first: a named constant may be one (PRIMARY == R_Member(0)).
+  out += "\\* Principals: member i of set S is S_Member(i), a pair <<\"S\", i>> here and a\n"
+         "\\* model value in MC.tla (which overrides S_Member).\n";
+  for (size_t i = 0; i < prog.principalSets.size(); ++i)
+    out += em.memberNames[i] + "(i) == <<\"" + prog.principalSets[i].name + "\", i>>\n";
+  out += "\n";
+  if (!prog.consts.empty()) {
+    for (size_t i = 0; i < prog.consts.size(); ++i) {
+      Frame f(em, nullptr, "");
+      out += em.constNames[i] + " == " + em.expr(prog.consts[i].expr.get(), f) + "  \\* " +
+             em.loc(prog.consts[i].loc) + "\n";
+    }
+    out += "\n";
+  }
+  std::vector<std::string> setList;
+  for (size_t i = 0; i < prog.principalSets.size(); ++i) {
+    const PrincipalSet &s = prog.principalSets[i];
+    out += em.sizeNames[i] + " == " + em.symbolic(s.symSize, s.size, false) + "  \\* " +
+           em.loc(s.loc) + "\n";
+    out += em.setNames[i] + " == {" + em.memberNames[i] + "(i) : i \\in 0.." + em.sizeNames[i] +
+           " - 1}\n";
+    if (em.orderedSets.count(static_cast<int>(i)))
+      out += em.atNames[i] + "(i) ==  \\* " + s.name +
+             "[i] for a computed i: an error unless 0 <= i < " + em.sizeNames[i] + "\n  IF i \\in 0.." +
+             em.sizeNames[i] + " - 1 THEN " + em.memberNames[i] + "(i) ELSE Assert(FALSE, \"" +
+             s.name + "[i]: index out of range\")\n";
+    setList.push_back(em.setNames[i]);
+  }
+  out += "Principals == " + (setList.empty() ? std::string("{}")
+                                             : joinWith(setList, " \\cup ")) +
+         "\n\n";
+  return out;
+}
+
 // The symmetry group `mommie check` reduces by (ir/Symmetric.h), as TLC's
 // SYMMETRY: the permutations of each reduced set, combined (`@@`) so that the
 // group is their product and TLC counts the same orbits. Empty when no set is
@@ -140,12 +196,19 @@ std::string symmetryDefinition(Emitter &em) {
 Emitter::Emitter(const Program &p, DiagnosticEngine &d) : prog(p), diags(d) {
   for (const auto &s : prog.principalSets)
     setNames.push_back(globals.claim(s.name));
+  // Model values of MC.tla: reserved so that no definition takes them.
   for (int id = 0; id < prog.numPrincipals; ++id)
     principalNames.push_back(globals.claim(prog.principalName(id)));
-  for (const auto &s : setNames)
-    globals.claim(s + "_Order");
+  for (const auto &s : setNames) {
+    memberNames.push_back(globals.claim(s + "_Member"));
+    sizeNames.push_back(globals.claim(s + "_Size"));
+    atNames.push_back(globals.claim(s + "_At"));
+    globals.claim("MC_" + s + "_Member");
+  }
   for (const auto &pa : prog.params)
     paramNames.push_back(globals.claim(pa.name));
+  for (const auto &c : prog.consts)
+    constNames.push_back(globals.claim(c.name));
   for (const auto &fn : prog.funs)
     funNames.push_back(globals.claim(fn.name));
   for (const auto &fd : prog.faults)
@@ -338,37 +401,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
          "; the state space is mommie's docs/semantics.md.\n";
   out += "EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool\n\n";
 
-  if (!prog.params.empty()) {
-    out += "\\* Parameters. The spec is instantiated with these values: "
-           "regenerate it with\n\\* `mommie tla -D NAME=VALUE` to change "
-           "them.\n";
-    out += "CONSTANTS " + joinWith(em.paramNames, ", ") + "\n";
-    std::vector<std::string> eqs;
-    for (size_t i = 0; i < prog.params.size(); ++i)
-      eqs.push_back(em.paramNames[i] + " = " +
-                    std::to_string(prog.params[i].value));
-    out += "ASSUME " + joinWith(eqs, " /\\ ") + "\n\n";
-  }
-
-  out += "\\* Principals (model values, see the .cfg).\n";
-  out += "CONSTANTS " + joinWith(em.principalNames, ", ") + "\n\n";
-  std::vector<std::string> setList;
-  for (size_t i = 0; i < prog.principalSets.size(); ++i) {
-    const PrincipalSet &s = prog.principalSets[i];
-    std::vector<std::string> members;
-    for (int k = 0; k < s.size; ++k)
-      members.push_back(em.principalNames[s.first + k]);
-    out += em.setNames[i] + " == {" + joinWith(members, ", ") + "}  \\* " +
-           em.loc(s.loc) + "\n";
-    if (em.orderedSets.count(static_cast<int>(i)))
-      out += em.setNames[i] + "_Order == <<" + joinWith(members, ", ") +
-             ">>  \\* " + s.name + "[i] is " + em.setNames[i] +
-             "_Order[i + 1]\n";
-    setList.push_back(em.setNames[i]);
-  }
-  out += "Principals == " + (setList.empty() ? std::string("{}")
-                                             : joinWith(setList, " \\cup ")) +
-         "\n\n";
+  out += emitParameters(em);
   out += symmetry;
   out += funs;
 
@@ -432,7 +465,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     }
     if (rounds) {
       const Phase &ph = *prog.roles[0].phase;
-      items.push_back(single(fmt::format("phaseNo \\in 0..{}", ph.bound)));
+      items.push_back(single("phaseNo \\in 0.." + em.symbolic(ph.symBound, ph.bound)));
       items.push_back(
           single(fmt::format("roundNo \\in 0..{}", ph.rounds.size() - 1)));
     }
@@ -505,7 +538,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
           const std::string &s = em.setNames[fd.principalSet];
           sets.push_back(s);
           bounds.push_back("Cardinality(B \\cap " + s +
-                           ") <= " + std::to_string(fd.max));
+                           ") <= " + em.symbolic(fd.symMax, fd.max));
         }
       std::string u = sets.size() == 1 ? sets[0]
                                        : "(" + joinWith(sets, " \\cup ") + ")";
@@ -557,25 +590,37 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   return out;
 }
 
-std::string emitCfg(Emitter &em, const std::string &moduleName) {
+// A TLC configuration. The protocol module's own (`mc` false) assigns the
+// parameters only: they may be edited to any values the ASSUMEs allow.
+// MC.cfg checks the same instance with the principals as model values, and
+// so with SYMMETRY where mommie check reduces.
+std::string emitCfg(Emitter &em, const std::string &moduleName, bool mc) {
   const Program &prog = em.prog;
-  std::string out = "\\* TLC configuration of " + moduleName +
-                    ".tla, generated by mommie tla.\n";
-  out += "\\* Run: java -XX:+UseParallelGC -cp tla2tools.jar tlc2.TLC "
-         "-workers 1 -config " +
-         moduleName + ".cfg " + moduleName + ".tla\n";
+  std::string module = mc ? std::string("MC") : moduleName;
+  std::string out = "\\* TLC configuration of " + module + ".tla, generated by mommie tla.\n";
+  if (mc)
+    out += "\\* The instance mommie check explores by default, its principals as model\n"
+           "\\* values. To check other sizes, edit " + moduleName + ".cfg or regenerate with -D.\n";
+  else
+    out += "\\* Edit the parameters freely (the ASSUMEs say what is legal). Principals are\n"
+           "\\* pairs <<\"S\", i>> here, which TLC cannot permute: MC.cfg has SYMMETRY.\n";
+  out += "\\* Run: java -XX:+UseParallelGC -cp tla2tools.jar tlc2.TLC -workers 1 -config " +
+         module + ".cfg " + module + ".tla\n";
   out += "CONSTANTS\n";
   for (size_t i = 0; i < prog.params.size(); ++i)
-    out += "  " + em.paramNames[i] + " = " +
-           std::to_string(prog.params[i].value) + "\n";
-  for (const auto &p : em.principalNames)
-    out += "  " + p + " = " + p + "\n";
+    out += "  " + em.paramNames[i] + " = " + std::to_string(prog.params[i].value) + "\n";
+  if (mc) {
+    for (const auto &p : em.principalNames)
+      out += "  " + p + " = " + p + "\n";
+    for (const auto &m : em.memberNames)
+      out += "  " + m + " <- MC_" + m + "\n";
+  }
   out += "SPECIFICATION Spec\n";
   out += "\\* Deadlock is checked (TLC's default); Terminated stutters.\n";
   out += "INVARIANT\n  TypeOK\n";
   for (const auto &inv : em.invNames)
     out += "  " + inv + "\n";
-  if (!em.symmetryName.empty()) {
+  if (mc && !em.symmetryName.empty()) {
     if (em.propNames.empty())
       out += "SYMMETRY " + em.symmetryName + "\n";
     else
@@ -595,6 +640,33 @@ std::string emitCfg(Emitter &em, const std::string &moduleName) {
   return out;
 }
 
+// MC.tla: the protocol module at the instance's sizes, with TLC model values
+// for the principals (MC.cfg overrides each S_Member by MC_S_Member).
+std::string emitMc(Emitter &em, const std::string &moduleName) {
+  const Program &prog = em.prog;
+  std::string out = "---- MODULE MC ----\n";
+  out += "\\* The model of " + moduleName +
+         ".tla that mommie check explores by default, its principals\n"
+         "\\* as TLC model values (needed for SYMMETRY). Generated by mommie tla.\n";
+  out += "EXTENDS " + moduleName + ", TLC\n\n";
+  out += "CONSTANTS " + joinWith(em.principalNames, ", ") + "\n\n";
+  std::vector<std::string> sizes;
+  for (size_t i = 0; i < prog.principalSets.size(); ++i) {
+    const PrincipalSet &s = prog.principalSets[i];
+    std::vector<std::string> members;
+    for (int k = 0; k < s.size; ++k)
+      members.push_back(em.principalNames[size_t(s.first + k)]);
+    out += "MC_" + em.memberNames[i] + "(i) == <<" + joinWith(members, ", ") + ">>[i + 1]\n";
+    sizes.push_back(em.sizeNames[i] + " = " + std::to_string(s.size));
+  }
+  out += "\n\\* The model values above fix the sizes: regenerate with mommie tla -D to\n"
+         "\\* change them, or check other sizes with " + moduleName + ".cfg.\n";
+  if (!sizes.empty())
+    out += "ASSUME " + joinWith(sizes, " /\\ ") + "\n";
+  out += "====\n";
+  return out;
+}
+
 } // namespace
 
 std::optional<TlaFiles> emitTla(const Program &program,
@@ -603,7 +675,9 @@ std::optional<TlaFiles> emitTla(const Program &program,
   TlaFiles files;
   files.moduleName = sanitizeName(program.name);
   files.tla = emitModule(em, files.moduleName);
-  files.cfg = emitCfg(em, files.moduleName);
+  files.cfg = emitCfg(em, files.moduleName, false);
+  files.mcTla = emitMc(em, files.moduleName);
+  files.mcCfg = emitCfg(em, files.moduleName, true);
   files.poolTla = mommiePoolModule();
   if (!em.ok)
     return std::nullopt;

@@ -176,7 +176,7 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
       std::string q = sc.claim("q"), m = sc.claim("m"), p = sc.claim("p"),
                   nx = sc.claim("next");
       std::vector<Lines> items;
-      items.push_back(single(fmt::format("phaseNo < {}", phase.bound)));
+      items.push_back(single("phaseNo < " + em.symbolic(phase.symBound, phase.bound)));
       items.push_back(single(fmt::format("roundNo = {}", i)));
       std::vector<Lines> assigns;
       for (size_t v = 0; v < role.vars.size(); ++v) {
@@ -224,7 +224,7 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
 
   out += emitCrash(em, next);
 
-  std::string term = fmt::format("phaseNo = {}", phase.bound);
+  std::string term = "phaseNo = " + em.symbolic(phase.symBound, phase.bound);
   if (prog.termination.expr) {
     Frame f(em, &prog.termination.slots, "");
     term = "(" + term + " \\/ " + em.expr(prog.termination.expr.get(), f) + ")";

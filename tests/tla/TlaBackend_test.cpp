@@ -167,11 +167,16 @@ TEST(TlaBackend, SequentialBodyBecomesLetChain) {
       << t;
   EXPECT_TRUE(contains(t, "x' = [x EXCEPT ![self] = x_3]")) << t;
   EXPECT_TRUE(contains(t, "\\E self \\in R : Node_Step(self)")) << t;
-  EXPECT_TRUE(contains(t, "Small == x[R0] <= 3")) << t;
+  EXPECT_TRUE(contains(t, "Small == x[R_Member(0)] <= 3")) << t;
   EXPECT_TRUE(contains(t, "x \\in [R -> 0..3]")) << t;
   EXPECT_TRUE(contains(files->cfg, "INVARIANT\n  TypeOK\n  Small\n"))
       << files->cfg;
-  EXPECT_TRUE(contains(files->cfg, "R0 = R0")) << files->cfg;
+  // Principals are pairs in the protocol module, model values in MC.
+  EXPECT_TRUE(contains(t, "R_Member(i) == <<\"R\", i>>")) << t;
+  EXPECT_FALSE(contains(files->cfg, "R0 = R0")) << files->cfg;
+  EXPECT_TRUE(contains(files->mcCfg, "R0 = R0")) << files->mcCfg;
+  EXPECT_TRUE(contains(files->mcCfg, "R_Member <- MC_R_Member")) << files->mcCfg;
+  EXPECT_TRUE(contains(files->mcTla, "MC_R_Member(i) == <<R0, R1>>[i + 1]")) << files->mcTla;
 }
 
 TEST(TlaBackend, OutputIsDeterministic) {

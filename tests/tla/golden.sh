@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Golden test of the TLA+ backend: `mommie tla FILE -o tmp` must produce
-# exactly GOLDEN_DIR/<Module>.tla, GOLDEN_DIR/<Module>.cfg and
+# exactly GOLDEN_DIR/<Module>.tla, GOLDEN_DIR/<Module>.cfg, GOLDEN_DIR/MC.tla,
+# GOLDEN_DIR/MC.cfg and
 # GOLDEN_DIR/../MommiePool.tla. With UPDATE_GOLDEN=1 it rewrites them
 # instead (review the diff).
 #
@@ -35,8 +36,8 @@ if ! diff -u "$golden/../MommiePool.tla" "$dir/MommiePool.tla.out"; then
   status=1
 fi
 n=$(ls "$golden" 2>/dev/null | wc -l)
-if [ "$n" -ne 2 ]; then
-  echo "FAIL: $golden should hold exactly the .tla and the .cfg"
+if [ "$n" -ne 4 ]; then
+  echo "FAIL: $golden should hold exactly <Module>.tla/.cfg and MC.tla/.cfg"
   status=1
 fi
 [ $status -eq 0 ] && echo "ok: $(basename "$file") matches $golden"

@@ -2,11 +2,11 @@
 # Runs SANY and TLC on the spec `mommie tla` emits for one program.
 #
 #   tlc.sh ok  MOMMIE FILE.mom   # TLC finds no error, and its distinct-state
-#                                # count equals `mommie check`'s: with the
-#                                # cfg as emitted (SYMMETRY where mommie
-#                                # reduces) against mommie's default, and,
-#                                # when the cfg has SYMMETRY, without it
-#                                # against `--no-symmetry`
+#                                # count equals `mommie check`'s: on
+#                                # <Module>.cfg (principals as pairs, no
+#                                # symmetry) against `--no-symmetry`, and on
+#                                # MC.cfg (model values, SYMMETRY where mommie
+#                                # reduces) against mommie's default
 #   tlc.sh bug MOMMIE FILE.mom   # TLC reports the invariant named in the
 #                                # file's "Invariant that must fail: X" line
 #
@@ -27,7 +27,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 "$mommie" tla "$file" -o "$dir" || { echo "FAIL: mommie tla exited $?"; exit 1; }
-cfg=$(ls "$dir"/*.cfg)
+cfg=$(ls "$dir"/*.cfg | grep -v '/MC.cfg$')
 module=$(basename "$cfg" .cfg)
 cd "$dir"
 
@@ -49,10 +49,10 @@ if [ "$mode" = bug ]; then
   printf 'INVARIANT\n  %s\n' "$inv" >> "$module.cfg"
 fi
 
-# One TLC run on $module.cfg; sets tlc (distinct states) and rc.
+# One TLC run of $1.tla with $1.cfg; sets tlc (distinct states) and rc.
 run_tlc() {
   timeout "$limit" java -XX:+UseParallelGC -cp "$TLA2TOOLS_JAR" tlc2.TLC \
-    -workers 1 -config "$module.cfg" "$module.tla" > tlc.log 2>&1
+    -workers 1 -config "$1.cfg" "$1.tla" > tlc.log 2>&1
   rc=$?
   if [ $rc -eq 124 ]; then
     tail -5 tlc.log
@@ -63,7 +63,7 @@ run_tlc() {
 }
 
 if [ "$mode" = bug ]; then
-  run_tlc
+  run_tlc "$module"
   if grep -q "Invariant $inv is violated" tlc.log; then
     echo "ok: TLC reports: Invariant $inv is violated"
     exit 0
@@ -73,12 +73,14 @@ if [ "$mode" = bug ]; then
   exit 1
 fi
 
-# TLC's count on the current cfg equals mommie check's with flags "$@".
+# TLC's count on module $1 equals mommie check's with the flags after it.
 compare() {
-  run_tlc
+  local m=$1
+  shift
+  run_tlc "$m"
   if [ $rc -ne 0 ] || ! grep -q "No error has been found" tlc.log; then
     tail -60 tlc.log
-    echo "FAIL: TLC exited $rc"
+    echo "FAIL: TLC exited $rc on $m.cfg"
     exit 1
   fi
   timeout "$limit" "$mommie" check "$file" "$@" > check.log 2>&1
@@ -90,14 +92,11 @@ compare() {
     exit 1
   fi
   if [ "$mc" != "$tlc" ]; then
-    echo "FAIL: TLC found $tlc distinct states, mommie check $* $mc"
+    echo "FAIL: TLC on $m.cfg found $tlc distinct states, mommie check $* $mc"
     exit 1
   fi
-  echo "ok: TLC and mommie check $* agree: $tlc distinct states"
+  echo "ok: TLC on $m.cfg and mommie check $* agree: $tlc distinct states"
 }
 
-if grep -q "^SYMMETRY" "$module.cfg"; then
-  compare
-  sed -i '/^SYMMETRY/d' "$module.cfg"
-fi
-compare --no-symmetry
+compare "$module" --no-symmetry
+compare MC
