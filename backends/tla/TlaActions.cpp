@@ -16,17 +16,14 @@ namespace mommie::tla {
 
 using namespace ir;
 
-std::string Emitter::unchangedExcept(const std::set<std::string> &changed) const {
+Lines Emitter::unchangedExcept(const std::set<std::string> &changed) const {
   std::vector<std::string> rest;
   for (const auto &v : allVars)
     if (!changed.count(v))
       rest.push_back(v);
   if (rest.empty())
-    return "";
-  std::string out = "UNCHANGED <<";
-  for (size_t i = 0; i < rest.size(); ++i)
-    out += (i ? ", " : "") + rest[i];
-  return out + ">>";
+    return {};
+  return wrappedList("UNCHANGED <<", rest, ">>");
 }
 
 namespace {
@@ -202,12 +199,11 @@ std::string transitionOp(Emitter &em, int r, int t,
                   binding + "}]");
     changed.insert(fired);
   }
-  std::string unch = em.unchangedExcept(changed);
-  if (!unch.empty())
-    ups.push_back(unch);
   std::vector<Lines> upItems;
   for (auto &u : ups)
     upItems.push_back(single(u));
+  if (Lines unch = em.unchangedExcept(changed); !unch.empty())
+    upItems.push_back(unch);
   if (upItems.empty())
     upItems.push_back(single("UNCHANGED vars"));
   std::vector<Lines> innerItems;
@@ -263,9 +259,8 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
       items.push_back(bulletList(altItems, "\\/ "));
     }
     items.push_back(single("crashed' = crashed \\cup {p}"));
-    std::string unch = em.unchangedExcept({"crashed"});
-    if (!unch.empty())
-      items.push_back(single(unch));
+    if (Lines unch = em.unchangedExcept({"crashed"}); !unch.empty())
+      items.push_back(unch);
     for (auto &l : indent(bulletList(items, "/\\ "), 2))
       out += l + "\n";
     out += "\n";
@@ -298,9 +293,8 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
     items.push_back(single("st \\notin " + known + "[q]"));
     items.push_back(
         single(known + "' = [" + known + " EXCEPT ![q] = @ \\cup {st}]"));
-    std::string unch = em.unchangedExcept({known});
-    if (!unch.empty())
-      items.push_back(single(unch));
+    if (Lines unch = em.unchangedExcept({known}); !unch.empty())
+      items.push_back(unch);
     for (auto &l : indent(bulletList(items, "/\\ "), 4))
       out += l + "\n";
     out += "\n";
@@ -327,9 +321,8 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
       std::vector<Lines> items;
       items.push_back(single(pool + "' = " + pool +
                              " \\cup {Stmt(b, {q}, {}, x)}"));
-      std::string unch = em.unchangedExcept({pool});
-      if (!unch.empty())
-        items.push_back(single(unch));
+      if (Lines unch = em.unchangedExcept({pool}); !unch.empty())
+        items.push_back(unch);
       for (auto &l : indent(bulletList(items, "/\\ "), 4))
         out += l + "\n";
       out += "\n";

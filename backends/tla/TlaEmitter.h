@@ -25,6 +25,10 @@ using Lines = std::vector<std::string>;
 Lines bulletList(const std::vector<Lines> &items, const std::string &bullet);
 Lines indent(const Lines &lines, size_t n);
 Lines single(std::string line);
+// `open` + items joined by ", " + `close`, wrapped at about 80 columns; the
+// continuation lines are indented to the first item.
+Lines wrappedList(const std::string &open, const std::vector<std::string> &items,
+                  const std::string &close);
 
 class Emitter;
 
@@ -95,6 +99,15 @@ public:
   std::string typePred(const std::string &value, const ir::Type &t,
                        NameScope &scope);
   std::string principalSetOfType(const ir::Type &t) const;
+  // The Apalache type of values of `t` (for `\* @type:` annotations):
+  // principals are <<Str, Int>>, options sequences, maps functions.
+  std::string apalacheType(const ir::Type &t) const;
+  // The Apalache type of a statement of record type `record`.
+  std::string statementType(int record) const;
+  // Apalache type aliases (`$name`): one per record, one per statement
+  // type, and `principal`; claimed in the constructor.
+  std::vector<std::string> recordAliases, statementAliases;
+  std::string typedefsName; // the operator whose comment defines them
 
   // Patterns (TlaPatterns.cpp).
   // The set of known statements matching the statement-level parts of `p`
@@ -111,7 +124,8 @@ public:
   std::vector<std::string> allVars; // `vars`, in order
   std::vector<std::string> invNames, constraintNames, propNames;
   std::string symmetryName; // the SYMMETRY operator, or empty
-  std::string unchangedExcept(const std::set<std::string> &changed) const;
+  // UNCHANGED of every variable not in `changed` (wrapped), or nothing.
+  Lines unchangedExcept(const std::set<std::string> &changed) const;
 };
 
 // Slots used by an expression (free or bound), for dependency ordering.

@@ -126,6 +126,43 @@ std::string Emitter::symbolic(const ExprPtr &sym, int64_t value, bool asOperand)
   return asOperand ? operand(sym.get(), f) : expr(sym.get(), f);
 }
 
+std::string Emitter::apalacheType(const Type &t) const {
+  auto fn = [](const std::string &s) { // a function type as an operand
+    return s.find("->") != std::string::npos ? "(" + s + ")" : s;
+  };
+  switch (t.kind) {
+  case TypeKind::Bool:
+    return "Bool";
+  case TypeKind::Int:
+  case TypeKind::Range:
+    return "Int";
+  case TypeKind::Principal:
+    return "$principal";
+  case TypeKind::Record:
+    if (t.record < 0 || t.record >= static_cast<int>(recordAliases.size()))
+      return "{}";
+    return "$" + recordAliases[size_t(t.record)];
+  case TypeKind::Set:
+    return "Set(" + apalacheType(*t.args.at(0)) + ")";
+  case TypeKind::Option:
+  case TypeKind::Seq:
+    return "Seq(" + apalacheType(*t.args.at(0)) + ")";
+  case TypeKind::Map:
+    return fn(apalacheType(*t.args.at(0))) + " -> " + fn(apalacheType(*t.args.at(1)));
+  case TypeKind::Tuple: {
+    std::vector<std::string> parts;
+    for (const auto &a : t.args)
+      parts.push_back(apalacheType(*a));
+    return "<<" + join(parts, ", ") + ">>";
+  }
+  }
+  return "?";
+}
+
+std::string Emitter::statementType(int record) const {
+  return "$" + statementAliases.at(size_t(record));
+}
+
 std::string Emitter::member(int set, int64_t offset) const {
   return memberNames[size_t(set)] + "(" + std::to_string(offset) + ")";
 }

@@ -36,6 +36,26 @@ Lines indent(const Lines &lines, size_t n) {
 
 Lines single(std::string line) { return Lines{std::move(line)}; }
 
+Lines wrappedList(const std::string &open, const std::vector<std::string> &items,
+                  const std::string &close) {
+  const size_t width = 80;
+  Lines out{open};
+  const std::string pad(open.size(), ' ');
+  bool lineEmpty = true; // no item on the current line yet
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i] + (i + 1 < items.size() ? "," : close);
+    if (!lineEmpty && out.back().size() + 1 + item.size() > width) {
+      out.push_back(pad);
+      lineEmpty = true;
+    }
+    out.back() += (lineEmpty ? "" : " ") + item;
+    lineEmpty = false;
+  }
+  if (items.empty())
+    out.back() += close;
+  return out;
+}
+
 void Emitter::error(const SourceLoc &l, const std::string &msg) {
   ok = false;
   diags.error(l, "tla: " + msg);
@@ -103,6 +123,25 @@ std::string opLines(const std::string &header, const std::vector<Lines> &items,
   for (auto &l : indent(bulletList(items, bullet), 2))
     out += l + "\n";
   return out + "\n";
+}
+
+// Apalache type aliases for the `\\* @type:` annotations of the variables.
+std::string typedefs(Emitter &em) {
+  const Program &prog = em.prog;
+  std::string out = "\\* Apalache type aliases, for the @type annotations of the variables.\n";
+  out += "\\* @typeAlias: principal = <<Str, Int>>;\n";
+  for (size_t r = 0; r < prog.records.size(); ++r) {
+    std::vector<std::string> fields;
+    for (size_t i = 0; i < prog.records[r].fields.size(); ++i)
+      fields.push_back(em.fieldName(int(r), int(i)) + ": " +
+                       em.apalacheType(*prog.records[r].fields[i].type));
+    out += "\\* @typeAlias: " + em.recordAliases[r] + " = { " + joinWith(fields, ", ") + " };\n";
+  }
+  for (size_t r = 0; r < prog.records.size(); ++r)
+    out += "\\* @typeAlias: " + em.statementAliases[r] +
+           " = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $" +
+           em.recordAliases[r] + " };\n";
+  return out + em.typedefsName + " == TRUE\n\n";
 }
 
 // Parameters (CONSTANTS, assigned in the .cfg), the program's assumptions,
@@ -207,6 +246,17 @@ Emitter::Emitter(const Program &p, DiagnosticEngine &d) : prog(p), diags(d) {
   }
   for (const auto &pa : prog.params)
     paramNames.push_back(globals.claim(pa.name));
+  // Apalache aliases live in their own namespace: unique among themselves.
+  NameScope aliases;
+  aliases.claim("principal");
+  for (const auto &r : prog.records) {
+    std::string n = r.name;
+    n[0] = char(std::tolower((unsigned char)n[0]));
+    recordAliases.push_back(aliases.claim(n));
+  }
+  for (const auto &r : prog.records)
+    statementAliases.push_back(aliases.claim("stmt" + r.name));
+  typedefsName = globals.claim(sanitizeName(prog.name) + "_typedefs");
   for (const auto &c : prog.consts)
     constNames.push_back(globals.claim(c.name));
   for (const auto &fn : prog.funs)
@@ -279,45 +329,68 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   const Program &prog = em.prog;
   bool rounds = prog.isRoundProgram();
 
-  // Variables.
-  std::vector<std::pair<std::string, std::string>> vars; // name, comment
+  // Variables, with their comments and Apalache types.
+  struct Var {
+    std::string name, comment, type;
+  };
+  std::vector<Var> vars;
+  const std::string principal = "$principal";
+  auto perPrincipal = [&](const std::string &t) {
+    return principal + " -> " + (t.find("->") != std::string::npos ? "(" + t + ")" : t);
+  };
   for (size_t r = 0; r < prog.roles.size(); ++r) {
     const Role &role = prog.roles[r];
     for (size_t v = 0; v < role.vars.size(); ++v)
-      vars.emplace_back(em.varNames[r][v],
-                        role.name + "." + role.vars[v].name + " of each " +
-                            em.setNames[role.principalSet] + " (" +
-                            em.loc(role.vars[v].loc) + ")");
+      vars.push_back({em.varNames[r][v],
+                      role.name + "." + role.vars[v].name + " of each " +
+                          em.setNames[role.principalSet] + " (" + em.loc(role.vars[v].loc) + ")",
+                      perPrincipal(em.apalacheType(*role.vars[v].type))});
   }
   for (size_t r = 0; r < prog.roles.size(); ++r)
     for (size_t t = 0; t < prog.roles[r].timers.size(); ++t)
-      vars.emplace_back(em.timerNames[r][t],
-                        "whether timer " + prog.roles[r].timers[t].name +
-                            " is running (" +
-                            em.loc(prog.roles[r].timers[t].loc) + ")");
+      vars.push_back({em.timerNames[r][t],
+                      "whether timer " + prog.roles[r].timers[t].name + " is running (" +
+                          em.loc(prog.roles[r].timers[t].loc) + ")",
+                      perPrincipal("Bool")});
   for (size_t r = 0; r < prog.roles.size(); ++r)
-    for (size_t t = 0; t < prog.roles[r].transitions.size(); ++t)
-      if (!em.firedNames[r][t].empty())
-        vars.emplace_back(em.firedNames[r][t],
-                          "bindings " + prog.roles[r].name + "." +
-                              prog.roles[r].transitions[t].name +
-                              " already fired with (refraction)");
+    for (size_t t = 0; t < prog.roles[r].transitions.size(); ++t) {
+      if (em.firedNames[r][t].empty())
+        continue;
+      // The binding tuple: parameters, then each trigger's issuer and record
+      // variables (TlaActions.cpp).
+      const Transition &tr = prog.roles[r].transitions[t];
+      std::vector<int> slots(tr.params.begin(), tr.params.end());
+      for (const auto &p : tr.triggers) {
+        if (p.issuer.kind == IssuerPattern::Kind::Bind)
+          slots.push_back(p.issuer.slot);
+        slots.push_back(p.slot);
+      }
+      std::vector<std::string> parts;
+      std::set<int> seen;
+      for (int sl : slots)
+        if (seen.insert(sl).second && sl >= 0 && size_t(sl) < tr.slots.size())
+          parts.push_back(em.apalacheType(*tr.slots[size_t(sl)].type));
+      vars.push_back({em.firedNames[r][t],
+                      "bindings " + prog.roles[r].name + "." + tr.name +
+                          " already fired with (refraction)",
+                      perPrincipal("Set(<<" + joinWith(parts, ", ") + ">>)")});
+    }
   for (const auto &[rec, name] : em.poolNames)
-    vars.emplace_back(name, "every " + prog.records[rec].name +
-                                " statement published so far");
+    vars.push_back({name, "every " + prog.records[rec].name + " statement published so far",
+                    "Set(" + em.statementType(rec) + ")"});
   for (const auto &[rec, name] : em.knownNames)
-    vars.emplace_back(name, "the " + prog.records[rec].name +
-                                " statements each principal knows");
+    vars.push_back({name, "the " + prog.records[rec].name + " statements each principal knows",
+                    perPrincipal("Set(" + em.statementType(rec) + ")")});
   if (rounds) {
-    vars.emplace_back("phaseNo", "current phase");
-    vars.emplace_back("roundNo", "current round within the phase");
+    vars.push_back({"phaseNo", "current phase", "Int"});
+    vars.push_back({"roundNo", "current round within the phase", "Int"});
   }
   if (em.hasCrash)
-    vars.emplace_back("crashed", "crashed principals");
+    vars.push_back({"crashed", "crashed principals", "Set(" + principal + ")"});
   if (em.hasByz)
-    vars.emplace_back("byz", "Byzantine principals, fixed in Init");
-  for (auto &[n, c] : vars)
-    em.allVars.push_back(n);
+    vars.push_back({"byz", "Byzantine principals, fixed in Init", "Set(" + principal + ")"});
+  for (const auto &v : vars)
+    em.allVars.push_back(v.name);
 
   // Functions, actions, predicates first: they record which principal
   // orders are needed.
@@ -403,15 +476,19 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
 
   out += emitParameters(em);
   out += symmetry;
+  out += typedefs(em);
   out += funs;
 
   out += "VARIABLES\n";
   for (size_t i = 0; i < vars.size(); ++i)
-    out += "  " + vars[i].first + (i + 1 < vars.size() ? "," : "") + "  \\* " +
-           vars[i].second + "\n";
+    out += "  \\* @type: " + vars[i].type + ";\n  " + vars[i].name +
+           (i + 1 < vars.size() ? "," : "") + "  \\* " + vars[i].comment + "\n";
   if (vars.empty())
     out += "  unused\n";
-  out += "\nvars == <<" + joinWith(em.allVars, ", ") + ">>\n\n";
+  out += "\n";
+  for (const auto &l : wrappedList("vars == <<", em.allVars, ">>"))
+    out += l + "\n";
+  out += "\n";
 
   if (em.hasCrash || em.hasByz) {
     std::vector<std::string> parts;
@@ -454,11 +531,11 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       Type recType;
       recType.kind = TypeKind::Record;
       recType.record = rec;
-      items.push_back(single(
-          "\\A " + st + " \\in " + pool + " : " + st + ".iss \\in Principals /\\ " +
-          st + ".ver \\subseteq Principals /\\ " + st +
-          ".aud \\subseteq Principals /\\ " +
-          em.typePred(st + ".msg", recType, scope)));
+      items.push_back(Lines{"\\A " + st + " \\in " + pool + " :",
+                            "     /\\ " + st + ".iss \\in Principals",
+                            "     /\\ " + st + ".ver \\subseteq Principals",
+                            "     /\\ " + st + ".aud \\subseteq Principals",
+                            "     /\\ " + em.typePred(st + ".msg", recType, scope)});
       const std::string &known = em.knownNames.at(rec);
       items.push_back(single("\\A " + p + " \\in Principals : " + known + "[" +
                              p + "] \\subseteq " + pool));

@@ -207,9 +207,8 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
       std::set<std::string> changed{"phaseNo", "roundNo"};
       for (auto &x : em.varNames[0])
         changed.insert(x);
-      std::string unch = em.unchangedExcept(changed);
-      if (!unch.empty())
-        items.push_back(single(unch));
+      if (Lines unch = em.unchangedExcept(changed); !unch.empty())
+        items.push_back(unch);
       out += "\\* Round " + rd.name + " (" + em.loc(rd.loc) +
              "), lock step: every live process sends, receives a mailbox "
              "and updates.\n";

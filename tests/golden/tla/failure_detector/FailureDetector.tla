@@ -25,13 +25,21 @@ Principals == P
 \* under symmetry: the .cfg leaves SYMMETRY out when there are properties.
 Symmetry == Permutations(P)
 
+\* Apalache type aliases, for the @type annotations of the variables.
+\* @typeAlias: principal = <<Str, Int>>;
+FailureDetector_typedefs == TRUE
+
 \* failure_detector.mom:17
 suspects(last) == {q \in P : last[q] > H}
 
 VARIABLES
+  \* @type: $principal -> ($principal -> Int);
   lastSeen,  \* Process.lastSeen of each P (failure_detector.mom:20)
+  \* @type: Int;
   phaseNo,  \* current phase
+  \* @type: Int;
   roundNo,  \* current round within the phase
+  \* @type: Set($principal);
   crashed  \* crashed principals
 
 vars == <<lastSeen, phaseNo, roundNo, crashed>>

@@ -22,17 +22,29 @@ P_At(i) ==  \* P[i] for a computed i: an error unless 0 <= i < P_Size
   IF i \in 0..P_Size - 1 THEN P_Member(i) ELSE Assert(FALSE, "P[i]: index out of range")
 Principals == P
 
+\* Apalache type aliases, for the @type annotations of the variables.
+\* @typeAlias: principal = <<Str, Int>>;
+LastVoting_typedefs == TRUE
+
 \* last_voting.mom:23
 coord(ph) == P_At(ph % N)
 
 VARIABLES
+  \* @type: $principal -> Int;
   x,  \* Process.x of each P (last_voting.mom:26)
+  \* @type: $principal -> Int;
   ts,  \* Process.ts of each P (last_voting.mom:27)
+  \* @type: $principal -> Int;
   vote,  \* Process.vote of each P (last_voting.mom:28)
+  \* @type: $principal -> Bool;
   commit,  \* Process.commit of each P (last_voting.mom:29)
+  \* @type: $principal -> Bool;
   ready,  \* Process.ready of each P (last_voting.mom:30)
+  \* @type: $principal -> Seq(Int);
   decision,  \* Process.decision of each P (last_voting.mom:31)
+  \* @type: Int;
   phaseNo,  \* current phase
+  \* @type: Int;
   roundNo  \* current round within the phase
 
 vars == <<x, ts, vote, commit, ready, decision, phaseNo, roundNo>>

@@ -25,6 +25,10 @@ Principals == P
 \* under symmetry: the .cfg leaves SYMMETRY out when there are properties.
 Symmetry == Permutations(P)
 
+\* Apalache type aliases, for the @type annotations of the variables.
+\* @typeAlias: principal = <<Str, Int>>;
+OneThirdRule_typedefs == TRUE
+
 \* one_third_rule.mom:17
 count(m, v) == Cardinality({p \in DOMAIN m : m[p] = v})
 
@@ -32,10 +36,15 @@ count(m, v) == Cardinality({p \in DOMAIN m : m[p] = v})
 minMostOften(m) == SetMin({v \in 0..(V - 1) : \A w \in 0..(V - 1) : count(m, v) >= count(m, w)})
 
 VARIABLES
+  \* @type: $principal -> Int;
   input,  \* Process.input of each P (one_third_rule.mom:24)
+  \* @type: $principal -> Int;
   x,  \* Process.x of each P (one_third_rule.mom:25)
+  \* @type: $principal -> Seq(Int);
   decision,  \* Process.decision of each P (one_third_rule.mom:26)
+  \* @type: Int;
   phaseNo,  \* current phase
+  \* @type: Int;
   roundNo  \* current round within the phase
 
 vars == <<input, x, decision, phaseNo, roundNo>>

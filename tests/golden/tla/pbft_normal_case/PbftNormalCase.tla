@@ -19,16 +19,27 @@ R_Size == (3 * F) + 1  \* pbft_normal_case.mom:20
 R == {R_Member(i) : i \in 0..R_Size - 1}
 Principals == R
 
+\* Apalache type aliases, for the @type annotations of the variables.
+\* @typeAlias: principal = <<Str, Int>>;
+PbftNormalCase_typedefs == TRUE
+
 \* pbft_normal_case.mom:27
 count(m, v) == Cardinality({p \in DOMAIN m : m[p] = v})
 
 VARIABLES
+  \* @type: $principal -> Int;
   proposal,  \* Replica.proposal of each R (pbft_normal_case.mom:31)
+  \* @type: $principal -> Seq(Int);
   accepted,  \* Replica.accepted of each R (pbft_normal_case.mom:32)
+  \* @type: $principal -> Seq(Int);
   prepared,  \* Replica.prepared of each R (pbft_normal_case.mom:33)
+  \* @type: $principal -> Seq(Int);
   decided,  \* Replica.decided of each R (pbft_normal_case.mom:34)
+  \* @type: Int;
   phaseNo,  \* current phase
+  \* @type: Int;
   roundNo,  \* current round within the phase
+  \* @type: Set($principal);
   byz  \* Byzantine principals, fixed in Init
 
 vars == <<proposal, accepted, prepared, decided, phaseNo, roundNo, byz>>

@@ -24,31 +24,64 @@ C_Size == 1  \* primary_backup.mom:19
 C == {C_Member(i) : i \in 0..C_Size - 1}
 Principals == R \cup C
 
+\* Apalache type aliases, for the @type annotations of the variables.
+\* @typeAlias: principal = <<Str, Int>>;
+\* @typeAlias: request = { client: $principal, id: Int, op: Int };
+\* @typeAlias: order = { m: $request, seqNo: Int };
+\* @typeAlias: reply = { req: $request, res: Int };
+\* @typeAlias: stmtRequest = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $request };
+\* @typeAlias: stmtOrder = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $order };
+\* @typeAlias: stmtReply = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $reply };
+PrimaryBackup_typedefs == TRUE
+
 \* primary_backup.mom:32
 execute(r) == ((2 * r.op) + r.id) % 4
 
 VARIABLES
+  \* @type: $principal -> Int;
   executeSeqNo,  \* Replica.executeSeqNo of each R (primary_backup.mom:35)
+  \* @type: $principal -> Int;
   nextSeqNo,  \* Replica.nextSeqNo of each R (primary_backup.mom:36)
+  \* @type: $principal -> (Int -> Seq($request));
   log,  \* Replica.log of each R (primary_backup.mom:37)
+  \* @type: $principal -> Bool;
   suspected,  \* Replica.suspected of each R (primary_backup.mom:38)
+  \* @type: $principal -> Int;
   next,  \* Client.next of each C (primary_backup.mom:81)
+  \* @type: $principal -> (Int -> Seq($reply));
   accepted,  \* Client.accepted of each C (primary_backup.mom:82)
+  \* @type: $principal -> Bool;
   Replica_suspect_running,  \* whether timer suspect is running (primary_backup.mom:39)
+  \* @type: $principal -> Set(<<$principal, $request>>);
   Replica_Assign_fired,  \* bindings Replica.Assign already fired with (refraction)
+  \* @type: $principal -> Set(<<$principal, $request>>);
   Replica_Receive_fired,  \* bindings Replica.Receive already fired with (refraction)
+  \* @type: $principal -> Set(<<$order, $principal, $request>>);
   Replica_Execute_fired,  \* bindings Replica.Execute already fired with (refraction)
+  \* @type: $principal -> Set(<<$principal, $request>>);
   Replica_Suspect_fired,  \* bindings Replica.Suspect already fired with (refraction)
+  \* @type: $principal -> Set(<<$reply>>);
   Client_Accept_fired,  \* bindings Client.Accept already fired with (refraction)
+  \* @type: Set($stmtRequest);
   pool_Request,  \* every Request statement published so far
+  \* @type: Set($stmtOrder);
   pool_Order,  \* every Order statement published so far
+  \* @type: Set($stmtReply);
   pool_Reply,  \* every Reply statement published so far
+  \* @type: $principal -> Set($stmtRequest);
   known_Request,  \* the Request statements each principal knows
+  \* @type: $principal -> Set($stmtOrder);
   known_Order,  \* the Order statements each principal knows
+  \* @type: $principal -> Set($stmtReply);
   known_Reply,  \* the Reply statements each principal knows
+  \* @type: Set($principal);
   crashed  \* crashed principals
 
-vars == <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+vars == <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
+          Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired,
+          Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired,
+          pool_Request, pool_Order, pool_Reply, known_Request, known_Order,
+          known_Reply, crashed>>
 
 \* A principal that has not crashed and is not Byzantine.
 Live(p) == p \notin crashed
@@ -67,11 +100,23 @@ TypeOK ==
   /\ next \in [C -> 0..NumReq]
   /\ accepted \in [C -> Maps(0..(NumReq - 1), OptionOf([req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3]))]
   /\ DOMAIN Client_Accept_fired = C
-  /\ \A st \in pool_Request : st.iss \in Principals /\ st.ver \subseteq Principals /\ st.aud \subseteq Principals /\ st.msg \in [client: C, id: 0..(NumReq - 1), op: 0..1]
+  /\ \A st \in pool_Request :
+          /\ st.iss \in Principals
+          /\ st.ver \subseteq Principals
+          /\ st.aud \subseteq Principals
+          /\ st.msg \in [client: C, id: 0..(NumReq - 1), op: 0..1]
   /\ \A p \in Principals : known_Request[p] \subseteq pool_Request
-  /\ \A st_1 \in pool_Order : st_1.iss \in Principals /\ st_1.ver \subseteq Principals /\ st_1.aud \subseteq Principals /\ st_1.msg \in [m: [client: C, id: 0..(NumReq - 1), op: 0..1], seqNo: 0..(NumReq - 1)]
+  /\ \A st_1 \in pool_Order :
+          /\ st_1.iss \in Principals
+          /\ st_1.ver \subseteq Principals
+          /\ st_1.aud \subseteq Principals
+          /\ st_1.msg \in [m: [client: C, id: 0..(NumReq - 1), op: 0..1], seqNo: 0..(NumReq - 1)]
   /\ \A p \in Principals : known_Order[p] \subseteq pool_Order
-  /\ \A st_2 \in pool_Reply : st_2.iss \in Principals /\ st_2.ver \subseteq Principals /\ st_2.aud \subseteq Principals /\ st_2.msg \in [req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3]
+  /\ \A st_2 \in pool_Reply :
+          /\ st_2.iss \in Principals
+          /\ st_2.ver \subseteq Principals
+          /\ st_2.aud \subseteq Principals
+          /\ st_2.msg \in [req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3]
   /\ \A p \in Principals : known_Reply[p] \subseteq pool_Reply
   /\ crashed \subseteq Principals
 
@@ -110,7 +155,10 @@ Replica_Assign(self) ==
               /\ pool_Order' = pool_Order_1
               /\ known_Order' = [known_Order EXCEPT ![self] = known_Order_1]
               /\ Replica_Assign_fired' = [Replica_Assign_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-              /\ UNCHANGED <<executeSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Reply, known_Request, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, log, suspected, next, accepted,
+                             Replica_suspect_running, Replica_Receive_fired,
+                             Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired,
+                             pool_Request, pool_Reply, known_Request, known_Reply, crashed>>
 
 \* primary_backup.mom:51
 Replica_Receive(self) ==
@@ -120,7 +168,10 @@ Replica_Receive(self) ==
        /\ <<c, req>> \notin Replica_Receive_fired[self]
        /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = TRUE]
        /\ Replica_Receive_fired' = [Replica_Receive_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-       /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+       /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
+                      Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                      Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
+                      known_Request, known_Order, known_Reply, crashed>>
 
 \* primary_backup.mom:59
 Replica_Execute(self) ==
@@ -142,7 +193,9 @@ Replica_Execute(self) ==
                 /\ pool_Reply' = pool_Reply_1
                 /\ known_Reply' = [known_Reply EXCEPT ![self] = known_Reply_1]
                 /\ Replica_Execute_fired' = [Replica_Execute_fired EXCEPT ![self] = @ \cup {<<order, c, req>>}]
-                /\ UNCHANGED <<nextSeqNo, suspected, next, accepted, Replica_Assign_fired, Replica_Receive_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, known_Request, known_Order, crashed>>
+                /\ UNCHANGED <<nextSeqNo, suspected, next, accepted, Replica_Assign_fired,
+                               Replica_Receive_fired, Replica_Suspect_fired, Client_Accept_fired,
+                               pool_Request, pool_Order, known_Request, known_Order, crashed>>
 
 \* primary_backup.mom:71
 Replica_Suspect(self) ==
@@ -155,7 +208,10 @@ Replica_Suspect(self) ==
           IN  /\ suspected' = [suspected EXCEPT ![self] = suspected_1]
               /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = FALSE]
               /\ Replica_Suspect_fired' = [Replica_Suspect_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, next, accepted, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, next, accepted, Replica_Assign_fired,
+                             Replica_Receive_fired, Replica_Execute_fired, Client_Accept_fired,
+                             pool_Request, pool_Order, pool_Reply, known_Request, known_Order,
+                             known_Reply, crashed>>
 
 \* primary_backup.mom:87
 Client_Send(self) ==
@@ -169,7 +225,11 @@ Client_Send(self) ==
           IN  /\ next' = [next EXCEPT ![self] = next_1]
               /\ pool_Request' = pool_Request_1
               /\ known_Request' = [known_Request EXCEPT ![self] = known_Request_1]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, accepted,
+                             Replica_suspect_running, Replica_Assign_fired,
+                             Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                             Client_Accept_fired, pool_Order, pool_Reply, known_Order,
+                             known_Reply, crashed>>
 
 \* primary_backup.mom:95
 Client_Accept(self) ==
@@ -180,7 +240,11 @@ Client_Accept(self) ==
        /\ LET accepted_1 == [accepted[self] EXCEPT ![r.req.id] = Some(r)]
           IN  /\ accepted' = [accepted EXCEPT ![self] = accepted_1]
               /\ Client_Accept_fired' = [Client_Accept_fired EXCEPT ![self] = @ \cup {<<r>>}]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next,
+                             Replica_suspect_running, Replica_Assign_fired,
+                             Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                             pool_Request, pool_Order, pool_Reply, known_Request, known_Order,
+                             known_Reply, crashed>>
 
 \* Delivery of a published Request statement to one of its verifiers (primary_backup.mom:27).
 Deliver_Request ==
@@ -188,7 +252,11 @@ Deliver_Request ==
     /\ Live(q)
     /\ st \notin known_Request[q]
     /\ known_Request' = [known_Request EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
+                   Replica_suspect_running, Replica_Assign_fired,
+                   Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                   Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
+                   known_Order, known_Reply, crashed>>
 
 \* Delivery of a published Order statement to one of its verifiers (primary_backup.mom:28).
 Deliver_Order ==
@@ -196,7 +264,11 @@ Deliver_Order ==
     /\ Live(q)
     /\ st \notin known_Order[q]
     /\ known_Order' = [known_Order EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Reply, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
+                   Replica_suspect_running, Replica_Assign_fired,
+                   Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                   Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
+                   known_Request, known_Reply, crashed>>
 
 \* Delivery of a published Reply statement to one of its verifiers (primary_backup.mom:29).
 Deliver_Reply ==
@@ -204,14 +276,22 @@ Deliver_Reply ==
     /\ Live(q)
     /\ st \notin known_Reply[q]
     /\ known_Reply' = [known_Reply EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
+                   Replica_suspect_running, Replica_Assign_fired,
+                   Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                   Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
+                   known_Request, known_Order, crashed>>
 
 \* A live principal crashes (at most the declared number per set).
 Crash(p) ==
   /\ Live(p)
   /\ p \in R /\ Cardinality(crashed \cap R) < F  \* primary_backup.mom:103
   /\ crashed' = crashed \cup {p}
-  /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted, Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired, pool_Request, pool_Order, pool_Reply, known_Request, known_Order, known_Reply>>
+  /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
+                 Replica_suspect_running, Replica_Assign_fired,
+                 Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+                 Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
+                 known_Request, known_Order, known_Reply>>
 
 \* primary_backup.mom:132
 Terminated ==

@@ -29,24 +29,52 @@ Principals == Co \cup P
 \* under symmetry: the .cfg leaves SYMMETRY out when there are properties.
 Symmetry == Permutations(P)
 
+\* Apalache type aliases, for the @type annotations of the variables.
+\* @typeAlias: principal = <<Str, Int>>;
+\* @typeAlias: prepare = { tx: Int };
+\* @typeAlias: vote = { tx: Int, yes: Bool };
+\* @typeAlias: decision = { tx: Int, commit: Bool };
+\* @typeAlias: stmtPrepare = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $prepare };
+\* @typeAlias: stmtVote = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $vote };
+\* @typeAlias: stmtDecision = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $decision };
+TwoPhaseCommit_typedefs == TRUE
+
 VARIABLES
+  \* @type: $principal -> Bool;
   started,  \* Coordinator.started of each Co (two_phase_commit.mom:23)
+  \* @type: $principal -> Int;
   decision,  \* Coordinator.decision of each Co (two_phase_commit.mom:24)
+  \* @type: $principal -> Bool;
   vote,  \* Participant.vote of each P (two_phase_commit.mom:53)
+  \* @type: $principal -> Bool;
   voted,  \* Participant.voted of each P (two_phase_commit.mom:54)
+  \* @type: $principal -> Int;
   state,  \* Participant.state of each P (two_phase_commit.mom:55)
+  \* @type: $principal -> Set(<<$vote>>);
   Coordinator_Commit_fired,  \* bindings Coordinator.Commit already fired with (refraction)
+  \* @type: $principal -> Set(<<$vote>>);
   Coordinator_Abort_fired,  \* bindings Coordinator.Abort already fired with (refraction)
+  \* @type: $principal -> Set(<<$prepare>>);
   Participant_OnPrepare_fired,  \* bindings Participant.OnPrepare already fired with (refraction)
+  \* @type: $principal -> Set(<<$decision>>);
   Participant_Learn_fired,  \* bindings Participant.Learn already fired with (refraction)
+  \* @type: Set($stmtPrepare);
   pool_Prepare,  \* every Prepare statement published so far
+  \* @type: Set($stmtVote);
   pool_Vote,  \* every Vote statement published so far
+  \* @type: Set($stmtDecision);
   pool_Decision,  \* every Decision statement published so far
+  \* @type: $principal -> Set($stmtPrepare);
   known_Prepare,  \* the Prepare statements each principal knows
+  \* @type: $principal -> Set($stmtVote);
   known_Vote,  \* the Vote statements each principal knows
+  \* @type: $principal -> Set($stmtDecision);
   known_Decision  \* the Decision statements each principal knows
 
-vars == <<started, decision, vote, voted, state, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision, known_Prepare, known_Vote, known_Decision>>
+vars == <<started, decision, vote, voted, state, Coordinator_Commit_fired,
+          Coordinator_Abort_fired, Participant_OnPrepare_fired,
+          Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision,
+          known_Prepare, known_Vote, known_Decision>>
 
 \* Every variable holds a value of its declared type.
 TypeOK ==
@@ -59,11 +87,23 @@ TypeOK ==
   /\ state \in [P -> 0..2]
   /\ DOMAIN Participant_OnPrepare_fired = P
   /\ DOMAIN Participant_Learn_fired = P
-  /\ \A st \in pool_Prepare : st.iss \in Principals /\ st.ver \subseteq Principals /\ st.aud \subseteq Principals /\ st.msg \in [tx: 0..0]
+  /\ \A st \in pool_Prepare :
+          /\ st.iss \in Principals
+          /\ st.ver \subseteq Principals
+          /\ st.aud \subseteq Principals
+          /\ st.msg \in [tx: 0..0]
   /\ \A p \in Principals : known_Prepare[p] \subseteq pool_Prepare
-  /\ \A st_1 \in pool_Vote : st_1.iss \in Principals /\ st_1.ver \subseteq Principals /\ st_1.aud \subseteq Principals /\ st_1.msg \in [tx: 0..0, yes: BOOLEAN]
+  /\ \A st_1 \in pool_Vote :
+          /\ st_1.iss \in Principals
+          /\ st_1.ver \subseteq Principals
+          /\ st_1.aud \subseteq Principals
+          /\ st_1.msg \in [tx: 0..0, yes: BOOLEAN]
   /\ \A p \in Principals : known_Vote[p] \subseteq pool_Vote
-  /\ \A st_2 \in pool_Decision : st_2.iss \in Principals /\ st_2.ver \subseteq Principals /\ st_2.aud \subseteq Principals /\ st_2.msg \in [tx: 0..0, commit: BOOLEAN]
+  /\ \A st_2 \in pool_Decision :
+          /\ st_2.iss \in Principals
+          /\ st_2.ver \subseteq Principals
+          /\ st_2.aud \subseteq Principals
+          /\ st_2.msg \in [tx: 0..0, commit: BOOLEAN]
   /\ \A p \in Principals : known_Decision[p] \subseteq pool_Decision
 
 Init ==
@@ -93,7 +133,10 @@ Coordinator_Start(self) ==
      IN  /\ started' = [started EXCEPT ![self] = started_1]
          /\ pool_Prepare' = pool_Prepare_1
          /\ known_Prepare' = [known_Prepare EXCEPT ![self] = known_Prepare_1]
-         /\ UNCHANGED <<decision, vote, voted, state, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Vote, pool_Decision, known_Vote, known_Decision>>
+         /\ UNCHANGED <<decision, vote, voted, state, Coordinator_Commit_fired,
+                        Coordinator_Abort_fired, Participant_OnPrepare_fired,
+                        Participant_Learn_fired, pool_Vote, pool_Decision, known_Vote,
+                        known_Decision>>
 
 \* two_phase_commit.mom:34
 Coordinator_Commit(self) ==
@@ -109,7 +152,9 @@ Coordinator_Commit(self) ==
               /\ pool_Decision' = pool_Decision_1
               /\ known_Decision' = [known_Decision EXCEPT ![self] = known_Decision_1]
               /\ Coordinator_Commit_fired' = [Coordinator_Commit_fired EXCEPT ![self] = @ \cup {<<v>>}]
-              /\ UNCHANGED <<started, vote, voted, state, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, known_Prepare, known_Vote>>
+              /\ UNCHANGED <<started, vote, voted, state, Coordinator_Abort_fired,
+                             Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare,
+                             pool_Vote, known_Prepare, known_Vote>>
 
 \* two_phase_commit.mom:43
 Coordinator_Abort(self) ==
@@ -125,7 +170,9 @@ Coordinator_Abort(self) ==
               /\ pool_Decision' = pool_Decision_1
               /\ known_Decision' = [known_Decision EXCEPT ![self] = known_Decision_1]
               /\ Coordinator_Abort_fired' = [Coordinator_Abort_fired EXCEPT ![self] = @ \cup {<<v>>}]
-              /\ UNCHANGED <<started, vote, voted, state, Coordinator_Commit_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, known_Prepare, known_Vote>>
+              /\ UNCHANGED <<started, vote, voted, state, Coordinator_Commit_fired,
+                             Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare,
+                             pool_Vote, known_Prepare, known_Vote>>
 
 \* two_phase_commit.mom:57
 Participant_OnPrepare(self) ==
@@ -139,14 +186,19 @@ Participant_OnPrepare(self) ==
               /\ pool_Vote' = pool_Vote_1
               /\ known_Vote' = [known_Vote EXCEPT ![self] = known_Vote_1]
               /\ Participant_OnPrepare_fired' = [Participant_OnPrepare_fired EXCEPT ![self] = @ \cup {<<t>>}]
-              /\ UNCHANGED <<started, decision, vote, state, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_Learn_fired, pool_Prepare, pool_Decision, known_Prepare, known_Decision>>
+              /\ UNCHANGED <<started, decision, vote, state, Coordinator_Commit_fired,
+                             Coordinator_Abort_fired, Participant_Learn_fired, pool_Prepare,
+                             pool_Decision, known_Prepare, known_Decision>>
 
 \* two_phase_commit.mom:65
 Participant_AbortAlone(self) ==
   /\ voted[self] /\ (~vote[self]) /\ (state[self] = WORKING)
   /\ LET state_1 == ABORTED
      IN  /\ state' = [state EXCEPT ![self] = state_1]
-         /\ UNCHANGED <<started, decision, vote, voted, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision, known_Prepare, known_Vote, known_Decision>>
+         /\ UNCHANGED <<started, decision, vote, voted, Coordinator_Commit_fired,
+                        Coordinator_Abort_fired, Participant_OnPrepare_fired,
+                        Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision,
+                        known_Prepare, known_Vote, known_Decision>>
 
 \* two_phase_commit.mom:71
 Participant_Learn(self) ==
@@ -156,28 +208,40 @@ Participant_Learn(self) ==
        /\ LET state_1 == IF d.commit THEN COMMITTED ELSE ABORTED
           IN  /\ state' = [state EXCEPT ![self] = state_1]
               /\ Participant_Learn_fired' = [Participant_Learn_fired EXCEPT ![self] = @ \cup {<<d>>}]
-              /\ UNCHANGED <<started, decision, vote, voted, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, pool_Prepare, pool_Vote, pool_Decision, known_Prepare, known_Vote, known_Decision>>
+              /\ UNCHANGED <<started, decision, vote, voted, Coordinator_Commit_fired,
+                             Coordinator_Abort_fired, Participant_OnPrepare_fired, pool_Prepare,
+                             pool_Vote, pool_Decision, known_Prepare, known_Vote,
+                             known_Decision>>
 
 \* Delivery of a published Prepare statement to one of its verifiers (two_phase_commit.mom:18).
 Deliver_Prepare ==
   \E st \in pool_Prepare : \E q \in st.ver :
     /\ st \notin known_Prepare[q]
     /\ known_Prepare' = [known_Prepare EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<started, decision, vote, voted, state, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision, known_Vote, known_Decision>>
+    /\ UNCHANGED <<started, decision, vote, voted, state, Coordinator_Commit_fired,
+                   Coordinator_Abort_fired, Participant_OnPrepare_fired,
+                   Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision,
+                   known_Vote, known_Decision>>
 
 \* Delivery of a published Vote statement to one of its verifiers (two_phase_commit.mom:19).
 Deliver_Vote ==
   \E st \in pool_Vote : \E q \in st.ver :
     /\ st \notin known_Vote[q]
     /\ known_Vote' = [known_Vote EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<started, decision, vote, voted, state, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision, known_Prepare, known_Decision>>
+    /\ UNCHANGED <<started, decision, vote, voted, state, Coordinator_Commit_fired,
+                   Coordinator_Abort_fired, Participant_OnPrepare_fired,
+                   Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision,
+                   known_Prepare, known_Decision>>
 
 \* Delivery of a published Decision statement to one of its verifiers (two_phase_commit.mom:20).
 Deliver_Decision ==
   \E st \in pool_Decision : \E q \in st.ver :
     /\ st \notin known_Decision[q]
     /\ known_Decision' = [known_Decision EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<started, decision, vote, voted, state, Coordinator_Commit_fired, Coordinator_Abort_fired, Participant_OnPrepare_fired, Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision, known_Prepare, known_Vote>>
+    /\ UNCHANGED <<started, decision, vote, voted, state, Coordinator_Commit_fired,
+                   Coordinator_Abort_fired, Participant_OnPrepare_fired,
+                   Participant_Learn_fired, pool_Prepare, pool_Vote, pool_Decision,
+                   known_Prepare, known_Vote>>
 
 \* two_phase_commit.mom:95
 Terminated ==
