@@ -21,6 +21,19 @@ foreach(ex ${tla_examples})
   set_tests_properties(tla.tlc.${name} PROPERTIES SKIP_RETURN_CODE 77
     TIMEOUT 2000 LABELS tlc)
 endforeach()
+# Programs that exercise one TLA+ construct against TLC (tests/tla/programs):
+# bounded_counters has model constraints on unbounded counters.
+add_test(NAME tla.tlc.bounded_counters
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters.mom)
+add_test(NAME tla.bug.bounded_counters_bug
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh bug $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters_bug.mom)
+add_test(NAME tla.params.bounded_counters.MaxCount
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters.mom MaxCount 3)
+set_tests_properties(tla.tlc.bounded_counters tla.bug.bounded_counters_bug
+  tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})
   get_filename_component(name ${bug} NAME_WE)
