@@ -236,6 +236,13 @@ void Sim::record(int p, const Action *a, const State &before, const State &after
   json j;
   j["node"] = layout_.principalName(p);
   j["seq"] = n.seq;
+  if (n.seq == 0) { // the parameters travel with the trace (docs/conform.md)
+    j["protocol"] = prog_.name;
+    json params = json::object();
+    for (const auto &prm : prog_.params)
+      params[prm.name] = prm.value;
+    j["params"] = params;
+  }
   j["t_us"] = now_ * 1000;
   json binding = json::object(), published = json::array(), delivered = json::array(),
        timers = json::array();
