@@ -192,6 +192,17 @@ bool parseModules(Section sec, LineScanner &sc, std::vector<ModuleSpec> &out) {
   return true;
 }
 
+// Whether two endpoints are the same socket address ("localhost" is
+// 127.0.0.1, host names compare case-insensitively).
+bool sameAddress(const Endpoint &a, const Endpoint &b) {
+  auto norm = [](std::string h) {
+    for (auto &c : h)
+      c = char(std::tolower((unsigned char)c));
+    return h == "localhost" ? std::string("127.0.0.1") : h;
+  };
+  return a.port == b.port && norm(a.host) == norm(b.host);
+}
+
 bool parseHost(LineScanner &sc, DeployConfig &out) {
   HostEntry h;
   h.line = sc.line;
@@ -208,6 +219,7 @@ bool parseHost(LineScanner &sc, DeployConfig &out) {
     return false;
   }
   sc.skipWs();
+  int addrCol = sc.col();
   size_t b = sc.i;
   while (sc.i < sc.s.size() && sc.s[sc.i] != ':' && !std::isspace((unsigned char)sc.s[sc.i]))
     ++sc.i;
@@ -233,11 +245,21 @@ bool parseHost(LineScanner &sc, DeployConfig &out) {
     sc.error("unexpected text after the address");
     return false;
   }
-  for (const auto &o : out.hosts)
+  for (const auto &o : out.hosts) {
     if (o.principal == h.principal) {
       sc.errorAt(nameCol, "duplicate host for " + h.principal + " (first on line " + std::to_string(o.line) + ")");
       return false;
     }
+    // Each node listens on its address: two principals cannot share one.
+    // (The entry is kept, so that no "no host for R1" follows the error.)
+    if (sameAddress(o.endpoint, h.endpoint)) {
+      sc.errorAt(addrCol, "address " + h.endpoint.host + ":" + std::to_string(h.endpoint.port) +
+                              " of " + h.principal + " is already " + o.principal +
+                              "'s (line " + std::to_string(o.line) + ")");
+      out.hosts.push_back(std::move(h));
+      return false;
+    }
+  }
   out.hosts.push_back(std::move(h));
   return true;
 }

@@ -68,8 +68,10 @@ bool KeyStore::parse(const std::string &text, KeyStore &out, std::string &error)
   return true;
 }
 
-bool KeyStore::load(const std::string &dir, const std::string &principal, KeyStore &out,
+bool KeyStore::load(const std::string &dir, const std::string &principalName, KeyStore &out,
                     std::string &error) {
+  // A copy: callers may pass out.principal itself, which parse() overwrites.
+  const std::string principal = principalName;
   std::string path = dir + "/" + principal + ".key";
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -88,8 +90,13 @@ bool KeyStore::load(const std::string &dir, const std::string &principal, KeySto
   while ((r = read(fd, buf, sizeof buf)) > 0 && text.size() < (1u << 20))
     text.append(buf, size_t(r));
   close(fd);
+  out.principal.clear(); // the file must say whose keys it holds
   if (!parse(text, out, error)) {
     error = path + ": " + error;
+    return false;
+  }
+  if (out.principal.empty()) {
+    error = path + ": no 'principal' line";
     return false;
   }
   if (out.principal != principal) {

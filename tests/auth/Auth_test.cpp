@@ -4,6 +4,7 @@
 // are rejected with their reason; a node bounds what one issuer may add to
 // its pool and keeps serving under a flood.
 #include "runtime/Auth.h"
+#include "runtime/AuthSetup.h"
 #include "runtime/Node.h"
 
 #include "../runtime/RuntimeTestUtil.h"
@@ -12,6 +13,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <sys/stat.h>
 
@@ -113,6 +115,36 @@ TEST(Keys, GenerateSerializeParseAndLoad) {
   chmod((dir + "/k/R0.key").c_str(), 0644);
   EXPECT_FALSE(KeyStore::load(dir + "/k", "R0", loaded, err));
   EXPECT_NE(err.find("readable by others"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// A node started with another principal's key file refuses to start: R0
+// given R1's keys (copied over R0.key) must not run with them. The node's
+// own set-up path (makeStatementAuthenticator) passes its principal, and
+// the loader compares it with the file's.
+TEST(Keys, AnotherPrincipalsKeyFileIsRefused) {
+  DeployConfig c = parse(Hosts + "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* -> R* : ED25519\n");
+  auto keys = generateKeys(c, PNames);
+  std::string err;
+  std::string dir = (std::filesystem::temp_directory_path() / "mommie-keys-XXXXXX").string();
+  ASSERT_TRUE(mkdtemp(dir.data()));
+  ASSERT_TRUE(writeKeyDir(dir + "/k", keys, err)) << err;
+  auto r0 = makeStatementAuthenticator(c, "deploy.conf", PNames, 0, dir + "/k", err);
+  EXPECT_TRUE(r0) << err;
+  std::filesystem::copy_file(dir + "/k/R1.key", dir + "/k/R0.key",
+                             std::filesystem::copy_options::overwrite_existing);
+  chmod((dir + "/k/R0.key").c_str(), 0600);
+  err.clear();
+  EXPECT_FALSE(makeStatementAuthenticator(c, "deploy.conf", PNames, 0, dir + "/k", err));
+  EXPECT_NE(err.find("keys of R1, not R0"), std::string::npos) << err;
+  // A file that does not say whose keys it holds is refused too.
+  {
+    std::ofstream(dir + "/k/R0.key") << "hmac R1 " << std::string(64, '0') << "\n";
+  }
+  chmod((dir + "/k/R0.key").c_str(), 0600);
+  KeyStore loaded;
+  EXPECT_FALSE(KeyStore::load(dir + "/k", "R0", loaded, err));
+  EXPECT_NE(err.find("no 'principal' line"), std::string::npos) << err;
   std::filesystem::remove_all(dir);
 }
 

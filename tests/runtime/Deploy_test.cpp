@@ -54,6 +54,10 @@ TEST(Deploy, LocatedErrors) {
       {"[Hosts]\nR0 = 127.0.0.1:99999\n", 2, 16, "bad port"},
       {"[Hosts]\nR0 127.0.0.1:7100\n", 2, 4, "expected '='"},
       {"[Hosts]\nR0 = 1.2.3.4:1\nR0 = 1.2.3.4:2\n", 3, 1, "duplicate host"},
+      // Two principals cannot listen on one address (build and keygen parse
+      // the deploy file with this function).
+      {"[Hosts]\nR0 = 127.0.0.1:7100\nR1 = 127.0.0.1:7100\n", 3, 6, "is already R0's"},
+      {"[Hosts]\nR0 = localhost:7100\nR1 = 127.0.0.1:7100\n", 3, 6, "is already R0's"},
       {"R0 = 1.2.3.4:1\n", 1, 1, "section header"},
       {"[Bogus]\n", 1, 2, "unknown section"},
       {"[Authentication]\nR* => R* : HMAC_SHA256\n", 2, 4, "expected '->'"},
