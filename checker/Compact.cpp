@@ -1,6 +1,8 @@
 // Compact states: word layout, encoding by interning, incremental decoding.
 #include "checker/Compact.h"
 
+#include "ir/Walk.h"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -120,18 +122,13 @@ struct DepWalk {
   }
 
   void block(const ir::Block &b) {
-    for (const auto &sp : b) {
-      if (!sp || !ok)
-        return;
-      expr(sp->value.get());
-      expr(sp->cond.get());
-      expr(sp->verifier.get());
-      expr(sp->auditor.get());
-      for (const auto &st : sp->path)
-        expr(st.key.get());
-      block(sp->thenBody);
-      block(sp->elseBody);
-    }
+    ir::forEachStmt(b, [&](const ir::Stmt &s) {
+      ir::forEachStmtExpr(s, [&](const ir::Expr &x) { expr(&x); }, ir::StmtExprs::Evaluated);
+    });
+  }
+
+  void pattern(const ir::Pattern &p) {
+    ir::forEachPatternExpr(p, [&](const ir::Expr &x) { expr(&x); });
   }
 
   void expr(const ir::Expr *e) {
@@ -214,17 +211,7 @@ struct DepWalk {
       ok = false; // an expression kind this walk does not know
       return;
     }
-    for (const auto &a : e->args)
-      expr(a.get());
-    if (e->pattern) {
-      const auto &p = *e->pattern;
-      expr(p.issuer.expr.get());
-      expr(p.issuer.threshold.get());
-      expr(p.verifier.expr.get());
-      expr(p.auditor.expr.get());
-      for (const auto &c : p.constraints)
-        expr(c.expr.get());
-    }
+    ir::forEachChild(*e, [&](const ir::Expr &c) { expr(&c); });
   }
 };
 
@@ -264,12 +251,7 @@ bool Compact::transitionKey(int role, int ti, int p,
     if (pat.record < 0 || pat.record >= layout_.numRecords())
       return false;
     words.insert(knownWord(pat.record, p));
-    walk.expr(pat.issuer.expr.get());
-    walk.expr(pat.issuer.threshold.get());
-    walk.expr(pat.verifier.expr.get());
-    walk.expr(pat.auditor.expr.get());
-    for (const auto &c : pat.constraints)
-      walk.expr(c.expr.get());
+    walk.pattern(pat);
   }
   walk.expr(t.guard.get());
   walk.block(t.body);

@@ -486,6 +486,9 @@ Value eval(const ir::Expr &e, Env &env) {
     return Value::integer(env.state.phaseNo);
   case ExprKind::RoundNo:
     return Value::integer(env.state.roundNo);
+  case ExprKind::Param:
+  case ExprKind::ConstRef: // symbolic forms only (ir/ExprKinds.def)
+    fail(e.loc, "internal error: a symbolic form evaluated");
   }
   fail(e.loc, "unknown expression kind");
 }

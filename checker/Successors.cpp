@@ -2,6 +2,8 @@
 // Byzantine publish. Round steps are in Rounds.cpp.
 #include "checker/Successors.h"
 
+#include "ir/Walk.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,60 +29,40 @@ struct Check {
   int constraint = -1;
 };
 
-void slotsOf(const ir::Expr *e, std::vector<int> &out);
-
-void slotsOfPattern(const ir::Pattern &p, std::vector<int> &out) {
-  slotsOf(p.issuer.expr.get(), out);
-  slotsOf(p.issuer.threshold.get(), out);
-  slotsOf(p.verifier.expr.get(), out);
-  slotsOf(p.auditor.expr.get(), out);
-  for (const auto &c : p.constraints)
-    slotsOf(c.expr.get(), out);
-}
-
+// The slots `e` reads, in walk order.
 void slotsOf(const ir::Expr *e, std::vector<int> &out) {
   if (!e)
     return;
-  if (e->kind == ir::ExprKind::Slot)
-    out.push_back(e->slot);
-  for (const auto &a : e->args)
-    slotsOf(a.get(), out);
-  if (e->pattern)
-    slotsOfPattern(*e->pattern, out);
+  ir::walkExpr(*e, [&](const ir::Expr &x) {
+    if (x.kind == ir::ExprKind::Slot)
+      out.push_back(x.slot);
+  });
 }
 
-void recordsInExpr(const ir::Expr *e, std::vector<bool> &out);
+void markRecord(int record, std::vector<bool> &out) {
+  if (record >= 0 && size_t(record) < out.size())
+    out[size_t(record)] = true;
+}
+
+// Marks the record of every KNOWN pattern in `e`.
+void recordsInExpr(const ir::Expr &e, std::vector<bool> &out) {
+  ir::walkExpr(e, [&](const ir::Expr &x) {
+    if (x.pattern)
+      markRecord(x.pattern->record, out);
+  });
+}
+
+// Marks the record of `p` and of every KNOWN pattern in its parts.
+void recordsInPattern(const ir::Pattern &p, std::vector<bool> &out) {
+  markRecord(p.record, out);
+  ir::forEachPatternExpr(p, [&](const ir::Expr &x) { recordsInExpr(x, out); });
+}
 
 void recordsInBlock(const ir::Block &b, std::vector<bool> &out) {
-  for (const auto &s : b) {
-    recordsInExpr(s->value.get(), out);
-    recordsInExpr(s->cond.get(), out);
-    recordsInExpr(s->verifier.get(), out);
-    recordsInExpr(s->auditor.get(), out);
-    for (const auto &st : s->path)
-      recordsInExpr(st.key.get(), out);
-    recordsInBlock(s->thenBody, out);
-    recordsInBlock(s->elseBody, out);
-  }
-}
-
-void recordsInPattern(const ir::Pattern &p, std::vector<bool> &out) {
-  if (p.record >= 0 && size_t(p.record) < out.size())
-    out[p.record] = true;
-  recordsInExpr(p.issuer.expr.get(), out);
-  recordsInExpr(p.verifier.expr.get(), out);
-  recordsInExpr(p.auditor.expr.get(), out);
-  for (const auto &c : p.constraints)
-    recordsInExpr(c.expr.get(), out);
-}
-
-void recordsInExpr(const ir::Expr *e, std::vector<bool> &out) {
-  if (!e)
-    return;
-  if (e->pattern)
-    recordsInPattern(*e->pattern, out);
-  for (const auto &a : e->args)
-    recordsInExpr(a.get(), out);
+  ir::forEachStmt(b, [&](const ir::Stmt &s) {
+    ir::forEachStmtExpr(s, [&](const ir::Expr &x) { recordsInExpr(x, out); },
+                        ir::StmtExprs::Evaluated);
+  });
 }
 
 } // namespace
@@ -171,11 +153,13 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
       for (const auto &t : role.transitions) {
         for (const auto &p : t.triggers)
           recordsInPattern(p, byzPublishable_);
-        recordsInExpr(t.guard.get(), byzPublishable_);
+        if (t.guard)
+          recordsInExpr(*t.guard, byzPublishable_);
         recordsInBlock(t.body, byzPublishable_);
       }
     for (const auto &f : prog.funs)
-      recordsInExpr(f.body.get(), byzPublishable_);
+      if (f.body)
+        recordsInExpr(*f.body, byzPublishable_);
     for (size_t r = 0; r < prog.records.size(); ++r) {
       if (!byzPublishable_[r])
         continue;

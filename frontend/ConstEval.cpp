@@ -3,6 +3,7 @@
 
 #include "frontend/Lower.h"
 #include "ir/Arith.h"
+#include "ir/Walk.h"
 #include "frontend/Types.h"
 
 #include <fmt/format.h>
@@ -250,14 +251,9 @@ ir::ExprPtr ConstEval::symbolic(const ast::Expr &e, const SymNameFn &names) {
 }
 
 bool usesParams(const ir::ExprPtr &e) {
-  if (!e)
-    return false;
-  if (e->kind == ir::ExprKind::Param || e->kind == ir::ExprKind::ConstRef)
-    return true;
-  for (const auto &a : e->args)
-    if (usesParams(a))
-      return true;
-  return false;
+  return e && ir::anyExpr(*e, [](const ir::Expr &x) {
+           return x.kind == ir::ExprKind::Param || x.kind == ir::ExprKind::ConstRef;
+         });
 }
 
 } // namespace mommie::frontend

@@ -316,37 +316,22 @@ ir::ExprPtr Sema::recordCons(const ast::Expr &e, ExprCtx &ctx, int record) {
 }
 
 ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expected) {
-  struct Info {
-    const char *name;
-    ir::Builtin b;
-    size_t arity;
-  };
-  static const Info table[] = {
-      {"card", ir::Builtin::Card, 1},     {"dom", ir::Builtin::Dom, 1},
-      {"len", ir::Builtin::Len, 1},       {"append", ir::Builtin::Append, 2},
-      {"head", ir::Builtin::Head, 1},     {"tail", ir::Builtin::Tail, 1},
-      {"max", ir::Builtin::Max, 1},       {"min", ir::Builtin::Min, 1},
-      {"get", ir::Builtin::Get, 1},       {"isSome", ir::Builtin::IsSome, 1},
-      {"correct", ir::Builtin::Correct, 1}, {"crashed", ir::Builtin::Crashed, 1},
-  };
-  const Info *info = nullptr;
-  for (const auto &i : table)
-    if (e.name == i.name)
-      info = &i;
-  if (!info) {
+  auto named = ir::builtinNamed(e.name); // the builtins: ir/ExprKinds.def
+  if (!named) {
     error(e.loc, fmt::format("unknown function '{}'", e.name));
     return nullptr;
   }
-  if (e.args.size() != info->arity) {
-    error(e.loc, fmt::format("'{}' takes {} argument{}, {} given", e.name, info->arity,
-                             info->arity == 1 ? "" : "s", e.args.size()));
+  auto b = *named;
+  size_t arity = ir::builtinInfo(b).arity;
+  if (e.args.size() != arity) {
+    error(e.loc, fmt::format("'{}' takes {} argument{}, {} given", e.name, arity,
+                             arity == 1 ? "" : "s", e.args.size()));
     return nullptr;
   }
   for (const auto &a : e.args)
     if (!a)
       return nullptr;
   const ast::Expr &a0 = *e.args[0];
-  auto b = info->b;
   if (b == ir::Builtin::Correct || b == ir::Builtin::Crashed) {
     if (!invariantCtx(ctx)) {
       error(e.loc, fmt::format("'{}' may only be used in invariants and properties", e.name));

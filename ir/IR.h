@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mommie::ir {
@@ -71,44 +72,10 @@ struct Type {
 // Expressions
 //===----------------------------------------------------------------------===//
 
+// The kinds, their operand counts and fields: ir/ExprKinds.def.
 enum class ExprKind {
-  IntLit,       // intVal
-  BoolLit,      // intVal (0/1)
-  PrincipalLit, // intVal = principal id
-  Me,           // the executing principal
-  NoneLit,      // option none
-  Slot,         // local slot `slot`
-  StateVar,     // role var `var` of role `role`, of ME (in transitions/rounds)
-  StateVarOf,   // role var `var` of role `role`, of principal args[0] (invariants)
-  Field,        // args[0].field `index`
-  Index,        // args[0][args[1]]: map lookup / seq index (0-based)
-  TupleGet,     // args[0].index
-  Call,         // user function `index` (Program::funs) with args
-  Builtin,      // builtin `builtin` with args
-  Unary,        // op, args[0]
-  Binary,       // op, args[0], args[1]
-  Ite,          // args[0] ? args[1] : args[2]
-  SetLit,       // {args...}
-  RangeSet,     // args[0]..args[1]
-  SetFilter,    // { slot in args[0] | args[1] }
-  SetMap,       // { args[1] : slot in args[0] | args[2] (optional, may be null) }
-  Forall,       // forall slot in args[0]: args[1]
-  Exists,       // exists slot in args[0]: args[1]
-  MapCons,      // [slot in args[0] |-> args[1]]
-  RecordCons,   // record `index`, args in field order
-  TupleCons,    // args
-  SeqCons,      // <<args>>
-  SomeCons,     // some(args[0])
-  Known,        // KNOWN pattern (Expr::pattern); binds its slots existentially.
-                // In a transition: some statement known to ME matches; in an
-                // invariant or lemma of an event-driven program (no ME): some
-                // statement of the pool matches (docs/semantics.md)
-  PrincipalSet, // the full principal set `index` (set<principal>)
-  PhaseNo,      // round programs: current phase number
-  RoundNo,      // round programs: index of the current round in the phase
-  // Symbolic forms only (never evaluated by the checker or generated code):
-  Param,    // parameter `index` (Program::params)
-  ConstRef, // named constant `index` (Program::consts)
+#define MOMMIE_EXPR_KIND(Name, MinArgs, MaxArgs, Fields, Description) Name,
+#include "ir/ExprKinds.def"
 };
 
 enum class Op {
@@ -138,20 +105,49 @@ enum class Op {
   Diff,
 };
 
+// The builtins, their spellings and arities: ir/ExprKinds.def.
 enum class Builtin {
-  Card,    // set -> int
-  Dom,     // map -> set
-  Len,     // seq -> int
-  Append,  // seq, elem -> seq
-  Head,    // seq -> elem
-  Tail,    // seq -> seq
-  Max,     // set<int> -> int (nonempty)
-  Min,     // set<int> -> int (nonempty)
-  Get,     // option<T> -> T (some)
-  IsSome,  // option -> bool
-  Correct, // principal set (args[0] is a PrincipalSet expr) minus Byzantine
-  Crashed, // principal -> bool
+#define MOMMIE_BUILTIN(Name, Spelling, Arity, Description) Name,
+#include "ir/ExprKinds.def"
 };
+
+// The scalar fields of an Expr a kind uses (ExprKinds.def's Fields column).
+namespace ExprField {
+enum : unsigned {
+  None = 0,
+  IntVal = 1u << 0,
+  Op = 1u << 1,
+  Builtin = 1u << 2,
+  Slot = 1u << 3,
+  Role = 1u << 4,
+  Var = 1u << 5,
+  Index = 1u << 6,
+  Pattern = 1u << 7,
+  Sym = 1u << 8,
+};
+} // namespace ExprField
+
+inline constexpr int kVariadic = -1;      // ExprKindInfo::maxArgs: no upper bound
+inline constexpr int kByDeclaration = -1; // ExprKindInfo::minArgs: the callee's, record's or builtin's
+
+struct ExprKindInfo {
+  const char *name;        // "IntLit"
+  int minArgs, maxArgs;    // bounds on Expr::args.size()
+  unsigned fields;         // ExprField bits
+  const char *description;
+};
+const ExprKindInfo &exprKindInfo(ExprKind k);
+inline const char *exprKindName(ExprKind k) { return exprKindInfo(k).name; }
+
+struct BuiltinInfo {
+  const char *name;     // "IsSome"
+  const char *spelling; // "isSome"
+  size_t arity;
+  const char *description;
+};
+const BuiltinInfo &builtinInfo(Builtin b);
+// The builtin spelled `spelling` in the source language, if any.
+std::optional<Builtin> builtinNamed(std::string_view spelling);
 
 struct Pattern;
 

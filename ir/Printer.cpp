@@ -79,24 +79,6 @@ int opPrec(Op op) {
   return PrecAtom;
 }
 
-const char *builtinName(Builtin b) {
-  switch (b) {
-  case Builtin::Card: return "card";
-  case Builtin::Dom: return "dom";
-  case Builtin::Len: return "len";
-  case Builtin::Append: return "append";
-  case Builtin::Head: return "head";
-  case Builtin::Tail: return "tail";
-  case Builtin::Max: return "max";
-  case Builtin::Min: return "min";
-  case Builtin::Get: return "get";
-  case Builtin::IsSome: return "isSome";
-  case Builtin::Correct: return "correct";
-  case Builtin::Crashed: return "crashed";
-  }
-  return "<builtin>";
-}
-
 std::string locText(const SourceLoc &loc) {
   return fmt::format("  // {}:{}:{}", loc.file, loc.line, loc.col);
 }
@@ -285,7 +267,7 @@ std::string Printer::exprBody(const Expr &e, int &prec) const {
   }
   case ExprKind::Builtin:
     prec = PrecPostfix;
-    return std::string(builtinName(e.builtin)) + "(" + list(e.args) + ")";
+    return std::string(builtinInfo(e.builtin).spelling) + "(" + list(e.args) + ")";
   case ExprKind::Unary:
     prec = PrecUnary;
     return opText(e.op) + arg(0, PrecUnary);

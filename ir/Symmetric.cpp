@@ -1,6 +1,8 @@
 // The symmetric-set analysis (see Symmetric.h).
 #include "ir/Symmetric.h"
 
+#include "ir/Walk.h"
+
 #include <fmt/format.h>
 
 namespace mommie::ir {
@@ -53,69 +55,62 @@ struct Analyzer {
     return -2;
   }
 
-  void expr(const Expr *e) {
-    if (!e)
-      return;
-    switch (e->kind) {
+  // The rules for one node (its children are walked by expr()).
+  void node(const Expr &e) {
+    switch (e.kind) {
     case ExprKind::PrincipalLit:
-      breakSet(setOfPrincipal(e->intVal), e->loc, "a member is named");
+      breakSet(setOfPrincipal(e.intVal), e.loc, "a member is named");
       break;
     case ExprKind::Index:
-      if (!e->args.empty() && e->args[0]->kind == ExprKind::PrincipalSet)
-        breakSet(e->args[0]->index, e->loc, "a member is selected by index");
+      if (!e.args.empty() && e.args[0]->kind == ExprKind::PrincipalSet)
+        breakSet(e.args[0]->index, e.loc, "a member is selected by index");
       break;
     case ExprKind::Binary:
-      if (e->op == Op::Lt || e->op == Op::Le || e->op == Op::Gt ||
-          e->op == Op::Ge) {
-        int s = principalSetIn(e->args[0]->type.get());
-        if (s != -2)
-          breakSet(s, e->loc, "principals are ordered");
-      }
+      if (e.op == Op::Lt || e.op == Op::Le || e.op == Op::Gt || e.op == Op::Ge)
+        ordered(e.args[0]->type.get(), e.loc);
       break;
     case ExprKind::Builtin:
-      if (e->builtin == Builtin::Max || e->builtin == Builtin::Min) {
-        int s = principalSetIn(e->args[0]->type.get());
-        if (s != -2)
-          breakSet(s, e->loc, "principals are ordered");
-      }
+      if (e.builtin == Builtin::Max || e.builtin == Builtin::Min)
+        ordered(e.args[0]->type.get(), e.loc);
+      break;
+    case ExprKind::Known:
+      if (e.pattern)
+        patternRules(*e.pattern);
       break;
     default:
       break;
     }
-    for (const auto &a : e->args)
-      expr(a.get());
-    if (e->pattern)
-      pattern(*e->pattern);
+  }
+
+  void ordered(const Type *t, const SourceLoc &loc) {
+    int s = principalSetIn(t);
+    if (s != -2)
+      breakSet(s, loc, "principals are ordered");
+  }
+
+  // A field constraint other than == / != orders its field's values.
+  void patternRules(const Pattern &p) {
+    for (const auto &c : p.constraints)
+      if (c.op != Op::Eq && c.op != Op::Ne)
+        ordered(c.expr ? c.expr->type.get() : nullptr, c.loc);
+  }
+
+  void expr(const Expr *e) {
+    if (e)
+      walkExpr(*e, [&](const Expr &x) { node(x); });
   }
 
   void pattern(const Pattern &p) {
-    expr(p.issuer.expr.get());
-    expr(p.issuer.threshold.get());
-    expr(p.verifier.expr.get());
-    expr(p.auditor.expr.get());
-    for (const auto &c : p.constraints) {
-      expr(c.expr.get());
-      if (c.op != Op::Eq && c.op != Op::Ne) {
-        int s = principalSetIn(c.expr ? c.expr->type.get() : nullptr);
-        if (s != -2)
-          breakSet(s, c.loc, "principals are ordered");
-      }
-    }
+    patternRules(p);
+    forEachPatternExpr(p, [&](const Expr &x) { expr(&x); });
   }
 
   void block(const Block &b) {
-    for (const auto &s : b) {
-      expr(s->value.get());
-      expr(s->cond.get());
-      expr(s->verifier.get());
-      expr(s->auditor.get());
-      for (const auto &st : s->path)
-        expr(st.key.get());
-      if (s->progress)
-        pattern(*s->progress);
-      block(s->thenBody);
-      block(s->elseBody);
-    }
+    forEachStmt(b, [&](const Stmt &s) {
+      forEachStmtExpr(s, [&](const Expr &x) { expr(&x); }, StmtExprs::Evaluated);
+      if (s.progress)
+        pattern(*s.progress);
+    });
   }
 
   void temporal(const Temporal *t) {
@@ -126,6 +121,8 @@ struct Analyzer {
       temporal(a.get());
   }
 
+  // Every evaluated expression and pattern except the assumptions (over
+  // parameters only, they say nothing about states).
   void program() {
     for (const auto &f : prog.funs)
       expr(f.body.get());

@@ -15,6 +15,7 @@
 
 #include "ir/Diagnostics.h"
 #include "ir/Instantiate.h"
+#include "ir/Walk.h"
 
 #include <fmt/format.h>
 
@@ -75,52 +76,10 @@ private:
   bool poolKnown_ = false; // an invariant or lemma: KNOWN tests the pool
 };
 
-const char *kindName(ExprKind k) {
-  switch (k) {
-  case ExprKind::IntLit: return "IntLit";
-  case ExprKind::BoolLit: return "BoolLit";
-  case ExprKind::PrincipalLit: return "PrincipalLit";
-  case ExprKind::Me: return "Me";
-  case ExprKind::NoneLit: return "NoneLit";
-  case ExprKind::Slot: return "Slot";
-  case ExprKind::StateVar: return "StateVar";
-  case ExprKind::StateVarOf: return "StateVarOf";
-  case ExprKind::Field: return "Field";
-  case ExprKind::Index: return "Index";
-  case ExprKind::TupleGet: return "TupleGet";
-  case ExprKind::Call: return "Call";
-  case ExprKind::Builtin: return "Builtin";
-  case ExprKind::Unary: return "Unary";
-  case ExprKind::Binary: return "Binary";
-  case ExprKind::Ite: return "Ite";
-  case ExprKind::SetLit: return "SetLit";
-  case ExprKind::RangeSet: return "RangeSet";
-  case ExprKind::SetFilter: return "SetFilter";
-  case ExprKind::SetMap: return "SetMap";
-  case ExprKind::Forall: return "Forall";
-  case ExprKind::Exists: return "Exists";
-  case ExprKind::MapCons: return "MapCons";
-  case ExprKind::RecordCons: return "RecordCons";
-  case ExprKind::TupleCons: return "TupleCons";
-  case ExprKind::SeqCons: return "SeqCons";
-  case ExprKind::SomeCons: return "SomeCons";
-  case ExprKind::Known: return "Known";
-  case ExprKind::PrincipalSet: return "PrincipalSet";
-  case ExprKind::PhaseNo: return "PhaseNo";
-  case ExprKind::RoundNo: return "RoundNo";
-  case ExprKind::Param: return "Param";
-  case ExprKind::ConstRef: return "ConstRef";
-  }
-  return "<bad kind>";
-}
-
 bool isComparison(Op op) {
   return op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le ||
          op == Op::Gt || op == Op::Ge;
 }
-
-// Expected argument count of a builtin (Append takes two, the rest one).
-size_t builtinArity(Builtin b) { return b == Builtin::Append ? 2 : 1; }
 
 void Verifier::type(const TypeRef &t, const SourceLoc &loc,
                     const std::string &what) {
@@ -182,12 +141,16 @@ void Verifier::frameTypes(const std::vector<SlotInfo> &slots) {
 
 void Verifier::symbolic(const ExprPtr &sym, int64_t value, const SourceLoc &loc,
                         const std::string &what) {
-  std::function<bool(const Expr &)> closed = [&](const Expr &e) {
+  // A node that may not appear in a symbolic form (or a malformed one).
+  auto foreign = [&](const Expr &e) {
+    for (const auto &a : e.args)
+      if (!a)
+        return true;
     switch (e.kind) {
     case ExprKind::Param:
-      return e.index >= 0 && size_t(e.index) < p_.params.size();
+      return e.index < 0 || size_t(e.index) >= p_.params.size();
     case ExprKind::ConstRef:
-      return e.index >= 0 && size_t(e.index) < p_.consts.size();
+      return e.index < 0 || size_t(e.index) >= p_.consts.size();
     case ExprKind::IntLit:
     case ExprKind::BoolLit:
     case ExprKind::PrincipalLit:
@@ -196,16 +159,12 @@ void Verifier::symbolic(const ExprPtr &sym, int64_t value, const SourceLoc &loc,
     case ExprKind::Binary:
     case ExprKind::Ite:
     case ExprKind::Index:
-      break;
-    default:
       return false;
+    default:
+      return true;
     }
-    for (const auto &a : e.args)
-      if (!a || !closed(*a))
-        return false;
-    return true;
   };
-  if (!sym || !closed(*sym)) {
+  if (!sym || anyExpr(*sym, foreign)) {
     error(loc, what + ": symbolic form is not a constant expression");
     return;
   }
@@ -239,7 +198,8 @@ void Verifier::boolExpr(const ExprPtr &e, const SourceLoc &loc,
 
 void Verifier::exprNode(const Expr &e) {
   const SourceLoc &loc = e.loc;
-  const char *kind = kindName(e.kind);
+  const ExprKindInfo &info = exprKindInfo(e.kind);
+  const char *kind = info.name;
   if (!e.type)
     error(loc, fmt::format("{} expression has no type", kind));
   else
@@ -252,6 +212,22 @@ void Verifier::exprNode(const Expr &e) {
                            n, e.args.size()));
     return false;
   };
+  // The operand count ExprKinds.def gives the kind (kinds whose count is a
+  // declaration's are checked by their rule below).
+  bool arityOk = true;
+  if (info.minArgs != kByDeclaration) {
+    size_t n = e.args.size(), lo = size_t(info.minArgs);
+    if (info.minArgs == info.maxArgs) {
+      arityOk = arity(lo);
+    } else if (n < lo || (info.maxArgs != kVariadic && n > size_t(info.maxArgs))) {
+      arityOk = false;
+      std::string want = info.maxArgs == kVariadic ? fmt::format("at least {}", lo)
+                         : size_t(info.maxArgs) == lo + 1
+                             ? fmt::format("{} or {}", lo, info.maxArgs)
+                             : fmt::format("{} to {}", lo, info.maxArgs);
+      error(loc, fmt::format("{} expression expects {} operands, has {}", kind, want, n));
+    }
+  }
   auto argType = [&](size_t i) -> const Type * {
     return i < e.args.size() && e.args[i] ? e.args[i]->type.get() : nullptr;
   };
@@ -261,26 +237,26 @@ void Verifier::exprNode(const Expr &e) {
   case ExprKind::IntLit:
   case ExprKind::BoolLit:
   case ExprKind::NoneLit:
-    arity(0);
+  case ExprKind::SetLit:
+  case ExprKind::TupleCons:
+  case ExprKind::SeqCons:
+  case ExprKind::RangeSet:
+  case ExprKind::SomeCons:
     break;
   case ExprKind::PrincipalLit:
-    arity(0);
     if (e.intVal < 0 || e.intVal >= p_.numPrincipals)
       error(loc, fmt::format("principal id {} out of range (program has {})",
                              e.intVal, p_.numPrincipals));
     break;
   case ExprKind::Me:
-    arity(0);
     if (role_ < 0)
       error(loc, "ME used outside a role");
     break;
   case ExprKind::Slot:
-    arity(0);
     slot(e.slot, loc, "Slot");
     break;
   case ExprKind::StateVar:
   case ExprKind::StateVarOf:
-    arity(e.kind == ExprKind::StateVar ? 0 : 1);
     if (e.role < 0 || e.role >= static_cast<int>(p_.roles.size())) {
       error(loc, fmt::format("{}: role {} out of range", kind, e.role));
       break;
@@ -294,7 +270,7 @@ void Verifier::exprNode(const Expr &e) {
                              p_.roles[e.role].name));
     break;
   case ExprKind::Field:
-    if (!arity(1))
+    if (!arityOk)
       break;
     if (const Type *t = argType(0)) {
       if (t->kind != TypeKind::Record || !validRecord(t->record))
@@ -306,7 +282,7 @@ void Verifier::exprNode(const Expr &e) {
     }
     break;
   case ExprKind::Index:
-    if (!arity(2))
+    if (!arityOk)
       break;
     if (const Type *t = argType(0))
       if (t->kind != TypeKind::Map && t->kind != TypeKind::Seq &&
@@ -314,7 +290,7 @@ void Verifier::exprNode(const Expr &e) {
         error(loc, "Index applied to a value that is neither map nor seq");
     break;
   case ExprKind::TupleGet:
-    if (!arity(1))
+    if (!arityOk)
       break;
     if (const Type *t = argType(0)) {
       if (t->kind != TypeKind::Tuple)
@@ -334,44 +310,29 @@ void Verifier::exprNode(const Expr &e) {
                              p_.funs[e.index].params.size()));
     break;
   case ExprKind::Builtin:
-    arity(builtinArity(e.builtin));
+    arity(builtinInfo(e.builtin).arity);
     if (e.builtin == Builtin::Correct && !e.args.empty() && e.args[0] &&
         e.args[0]->kind != ExprKind::PrincipalSet)
       error(loc, "correct() takes a principal set name");
     break;
   case ExprKind::Unary:
-    arity(1);
     if (e.op != Op::Not && e.op != Op::Neg)
       error(loc, "Unary expression with a binary operator");
     break;
   case ExprKind::Binary:
-    arity(2);
     if (e.op == Op::Not || e.op == Op::Neg)
       error(loc, "Binary expression with a unary operator");
     break;
   case ExprKind::Ite:
-    if (arity(3) && e.args[0] && e.args[0]->type &&
+    if (arityOk && e.args[0] && e.args[0]->type &&
         e.args[0]->type->kind != TypeKind::Bool)
       error(loc, "if-then-else condition is not boolean");
-    break;
-  case ExprKind::SetLit:
-  case ExprKind::TupleCons:
-  case ExprKind::SeqCons:
-    break;
-  case ExprKind::RangeSet:
-    arity(2);
     break;
   case ExprKind::SetFilter:
   case ExprKind::Forall:
   case ExprKind::Exists:
   case ExprKind::MapCons:
-    arity(2);
-    binder();
-    break;
   case ExprKind::SetMap:
-    if (e.args.size() != 2 && e.args.size() != 3)
-      error(loc, fmt::format("SetMap expression expects 2 or 3 operands, has {}",
-                             e.args.size()));
     binder();
     break;
   case ExprKind::RecordCons:
@@ -384,11 +345,7 @@ void Verifier::exprNode(const Expr &e) {
                              p_.records[e.index].name, e.args.size(),
                              p_.records[e.index].fields.size()));
     break;
-  case ExprKind::SomeCons:
-    arity(1);
-    break;
   case ExprKind::Known:
-    arity(0);
     if (inRound_ || (role_ < 0 && !poolKnown_))
       error(loc, "KNOWN outside a transition, invariant or lemma of an "
                  "event-driven program");
@@ -398,13 +355,11 @@ void Verifier::exprNode(const Expr &e) {
       pattern(*e.pattern);
     break;
   case ExprKind::PrincipalSet:
-    arity(0);
     if (!validSet(e.index))
       error(loc, fmt::format("principal set {} out of range", e.index));
     break;
   case ExprKind::PhaseNo:
   case ExprKind::RoundNo:
-    arity(0);
     if (!p_.isRoundProgram())
       error(loc, std::string(kind) + " used in a program without rounds");
     break;
@@ -414,8 +369,7 @@ void Verifier::exprNode(const Expr &e) {
     break;
   }
   if (e.sym) {
-    if (e.kind != ExprKind::IntLit && e.kind != ExprKind::BoolLit &&
-        e.kind != ExprKind::PrincipalLit)
+    if (!(info.fields & ExprField::Sym))
       error(loc, std::string(kind) + " expression has a symbolic form");
     else
       symbolic(e.sym, e.intVal, loc, "literal");

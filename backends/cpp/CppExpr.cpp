@@ -5,6 +5,7 @@
 // comprehensions, map constructors) become immediately invoked lambdas that
 // assign the binder's frame slot.
 #include "backends/cpp/CppGenImpl.h"
+#include "ir/Walk.h"
 
 #include <cctype>
 #include <unordered_set>
@@ -98,20 +99,10 @@ std::string Gen::typeDesc(const ir::Type &t) {
 }
 
 void Gen::collectSlots(const ir::Expr &e, std::set<int> &out) const {
-  if (e.kind == ir::ExprKind::Slot)
-    out.insert(e.slot);
-  for (const auto &a : e.args)
-    if (a)
-      collectSlots(*a, out);
-  if (e.pattern) {
-    const auto &p = *e.pattern;
-    for (const ir::ExprPtr *x : {&p.issuer.expr, &p.issuer.threshold, &p.verifier.expr, &p.auditor.expr})
-      if (*x)
-        collectSlots(**x, out);
-    for (const auto &fc : p.constraints)
-      if (fc.expr)
-        collectSlots(*fc.expr, out);
-  }
+  ir::walkExpr(e, [&](const ir::Expr &x) {
+    if (x.kind == ir::ExprKind::Slot)
+      out.insert(x.slot);
+  });
 }
 
 // Joins generated lines into one, dropping `//` comments.
@@ -290,6 +281,9 @@ std::string Gen::expr(const ir::Expr &e, const Ctx &c) {
   case K::PrincipalSet: return principalSetValue(e.index);
   case K::PhaseNo: return "o::I(phaseNo_)"; // round programs (CppRounds.cpp)
   case K::RoundNo: return "o::I(roundNo_)";
+  case K::Param:
+  case K::ConstRef: // symbolic forms only (ir/ExprKinds.def): an instance has numbers
+    return unsupported("internal error: a symbolic form");
   }
   return unsupported("this expression");
 }

@@ -7,6 +7,7 @@
 // at most one (MommiePool's None/Some), maps and sequences are functions,
 // tuples are TLA+ tuples (components 1-based), records are records.
 #include "backends/tla/TlaEmitter.h"
+#include "ir/Walk.h"
 
 #include <fmt/format.h>
 
@@ -607,41 +608,22 @@ std::string Emitter::knownExpr(const Pattern &p, Frame &f) {
 // Slot and pattern collection
 //===----------------------------------------------------------------------===//
 
-static void collectPatternSlots(const Pattern &p, std::set<int> &out) {
-  collectSlots(p.issuer.expr.get(), out);
-  collectSlots(p.issuer.threshold.get(), out);
-  collectSlots(p.verifier.expr.get(), out);
-  collectSlots(p.auditor.expr.get(), out);
-  for (const auto &c : p.constraints)
-    collectSlots(c.expr.get(), out);
-}
-
 void collectSlots(const Expr *e, std::set<int> &out) {
   if (!e)
     return;
-  if (e->kind == ExprKind::Slot)
-    out.insert(e->slot);
-  for (const auto &a : e->args)
-    collectSlots(a.get(), out);
-  if (e->pattern)
-    collectPatternSlots(*e->pattern, out);
+  walkExpr(*e, [&](const Expr &x) {
+    if (x.kind == ExprKind::Slot)
+      out.insert(x.slot);
+  });
 }
 
 void collectKnownRecords(const Expr *e, std::set<int> &out) {
   if (!e)
     return;
-  if (e->kind == ExprKind::Known && e->pattern) {
-    out.insert(e->pattern->record);
-    const Pattern &p = *e->pattern;
-    collectKnownRecords(p.issuer.expr.get(), out);
-    collectKnownRecords(p.issuer.threshold.get(), out);
-    collectKnownRecords(p.verifier.expr.get(), out);
-    collectKnownRecords(p.auditor.expr.get(), out);
-    for (const auto &c : p.constraints)
-      collectKnownRecords(c.expr.get(), out);
-  }
-  for (const auto &a : e->args)
-    collectKnownRecords(a.get(), out);
+  walkExpr(*e, [&](const Expr &x) {
+    if (x.kind == ExprKind::Known && x.pattern)
+      out.insert(x.pattern->record);
+  });
 }
 
 } // namespace mommie::tla

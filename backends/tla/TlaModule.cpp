@@ -9,6 +9,7 @@
 #include "backends/tla/TlaBody.h"
 
 #include "ir/Symmetric.h"
+#include "ir/Walk.h"
 
 #include <fmt/format.h>
 
@@ -83,29 +84,17 @@ std::string Emitter::liveExpr(const std::string &p) const {
 namespace {
 
 void collectPublishes(const Block &b, std::set<int> &out) {
-  for (const auto &s : b) {
-    if (!s)
-      continue;
-    if (s->kind == StmtKind::Publish && s->value && s->value->type)
-      out.insert(s->value->type->record);
-    collectPublishes(s->thenBody, out);
-    collectPublishes(s->elseBody, out);
-  }
+  forEachStmt(b, [&](const Stmt &s) {
+    if (s.kind == StmtKind::Publish && s.value && s.value->type)
+      out.insert(s.value->type->record);
+  });
 }
 
 void collectKnownInBlock(const Block &b, std::set<int> &out) {
-  for (const auto &s : b) {
-    if (!s)
-      continue;
-    collectKnownRecords(s->value.get(), out);
-    collectKnownRecords(s->cond.get(), out);
-    collectKnownRecords(s->verifier.get(), out);
-    collectKnownRecords(s->auditor.get(), out);
-    for (const auto &step : s->path)
-      collectKnownRecords(step.key.get(), out);
-    collectKnownInBlock(s->thenBody, out);
-    collectKnownInBlock(s->elseBody, out);
-  }
+  forEachStmt(b, [&](const Stmt &s) {
+    forEachStmtExpr(s, [&](const Expr &x) { collectKnownRecords(&x, out); },
+                    StmtExprs::Evaluated);
+  });
 }
 
 std::string joinWith(const std::vector<std::string> &parts, const char *sep) {
@@ -564,20 +553,12 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
         const VarDecl &vd = role.vars[v];
         const std::string &name = em.varNames[r][v];
         Frame f(em, &vd.slots, "self");
-        std::set<int> dummy;
         bool usesMe = false;
-        std::function<void(const Expr *)> scan = [&](const Expr *e) {
-          if (!e)
-            return;
-          usesMe = usesMe || e->kind == ExprKind::Me;
-          for (const auto &a : e->args)
-            scan(a.get());
-        };
         if (vd.init) {
           items.push_back(single(name + " = [self \\in " + set + " |-> " +
                                  em.expr(vd.init.get(), f) + "]"));
         } else if (vd.initSet) {
-          scan(vd.initSet.get());
+          usesMe = anyExpr(*vd.initSet, [](const Expr &x) { return x.kind == ExprKind::Me; });
           if (usesMe)
             items.push_back(single(name + " \\in Product(" + set +
                                    ", [self \\in " + set + " |-> " +
