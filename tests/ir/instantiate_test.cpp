@@ -2,6 +2,7 @@
 // and every parameter moved away from its default, the program compiled at
 // the defaults and instantiated at the new values prints exactly as the
 // program compiled with -D at those values (or both refuse them).
+#include "Corpus.h"
 #include "frontend/Frontend.h"
 #include "ir/Instantiate.h"
 #include "ir/Printer.h"
@@ -26,15 +27,7 @@ std::optional<ir::Program> compile(const std::string &path,
   return mommie::frontend::compileFile(path, o, diags);
 }
 
-std::vector<std::string> programs() {
-  std::vector<std::string> out;
-  for (const char *dir : {"examples", "tests/bugs"})
-    for (const auto &e : fs::directory_iterator(fs::path(MOMMIE_SOURCE_DIR) / dir))
-      if (e.path().extension() == ".mom")
-        out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> programs() { return ir::testing::corpusPaths(); }
 
 class Instantiate : public ::testing::TestWithParam<std::string> {};
 
