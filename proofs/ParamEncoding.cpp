@@ -19,6 +19,7 @@
 //          "pre cell minus post cell"; such a query is *incomplete*: unsat
 //          still proves it, but sat is only a candidate (the bounded encoding
 //          is then asked for a real counterexample at that size)
+#include "ir/Instantiate.h"
 #include "proofs/ParamEval.h"
 #include "proofs/ParamVenn.h"
 #include "proofs/Prover.h"
@@ -73,8 +74,9 @@ void flowSources(const ir::Block &b, int var, std::set<int> &out) {
 // One (step, goal) query.
 class Query {
 public:
-  Query(cvc5::Solver &slv, const ir::Program &prog, const ParamShape &shape)
-      : c(slv, prog, shape), prog(prog), role(prog.roles[0]),
+  Query(cvc5::Solver &slv, const ir::Program &prog,
+        const SymbolicParams &symParams)
+      : c(slv, prog, symParams), prog(prog), role(prog.roles[0]),
         phase(*role.phase) {}
 
   Ctx c;
@@ -116,7 +118,7 @@ public:
       if (prog.faults[i].kind == k) {
         if (prog.faults[i].principalSet != role.principalSet)
           throw NotSupported("a fault declaration for another principal set");
-        bound = c.affine(c.shape.faultMax.at(i));
+        bound = c.affine(c.symParams.faultMax.at(i));
         return true;
       }
     return false;
@@ -383,10 +385,9 @@ public:
       throw NotSupported("a round without a payload type");
     freshPre();
     c.hyps.push_back(c.mkEq(pre.roundNo, c.mkInt(index)));
-    // Rounds run only in the phases the program has (docs/semantics.md);
-    // the phase bound is concrete, like every parameter that does not
-    // size a principal set.
-    c.hyps.push_back(c.mk(Kind::LT, {pre.phaseNo, c.mkInt(phase.bound)}));
+    // Rounds run only in the phases the program has (docs/semantics.md).
+    c.hyps.push_back(
+        c.mk(Kind::LT, {pre.phaseNo, c.affine(c.symParams.phaseBound)}));
     assignedVars(round.update, assigned);
     if (pre.byz != c.emptySet)
       payloadDom = c.domainOf(*round.payload);
@@ -460,7 +461,8 @@ public:
     std::string out;
     std::vector<std::string> ps;
     for (size_t i = 0; i < c.params.size(); ++i)
-      ps.push_back(c.shape.symbolic[i] + " = " + val(c.params[i]).toString());
+      ps.push_back(c.symParams.symbolic[i] + " = " +
+                   val(c.params[i]).toString());
     out += "  instance: " + fmt::format("{}", fmt::join(ps, ", ")) + " (" +
            c.set.name + " has " + val(c.size).toString() + " principals)\n";
     std::vector<Term> elems;
@@ -613,12 +615,15 @@ struct StepSpec {
 
 namespace {
 
-// The bounded encoding at one size, for a real counterexample to induction.
+// The bounded encoding at one size (the instance of `base` at `values`), for
+// a real counterexample to induction.
 std::optional<ObligationResult>
-boundedCti(const std::map<std::string, int64_t> &values, const Lowerer &lower,
+boundedCti(const ir::Program &base,
+           const std::map<std::string, int64_t> &values,
            const std::string &invariant, const std::string &step,
            unsigned timeoutMs) {
-  auto prog = lower(values);
+  DiagnosticEngine diags; // an instance that violates an `assume` is skipped
+  auto prog = ir::instantiate(base, values, diags);
   if (!prog)
     return std::nullopt;
   ProveOptions o;
@@ -632,13 +637,20 @@ boundedCti(const std::map<std::string, int64_t> &values, const Lowerer &lower,
   return std::nullopt;
 }
 
+// "N=4": the symbolic parameters' values at an instance.
+std::string instanceLabel(const SymbolicParams &sp,
+                          const std::map<std::string, int64_t> &values) {
+  std::vector<std::string> desc;
+  for (const auto &name : sp.symbolic)
+    desc.push_back(name + "=" + std::to_string(values.at(name)));
+  return fmt::format("{}", fmt::join(desc, ", "));
+}
+
 } // namespace
 
-ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
+ObligationResult checkParam(const ir::Program &base, const SymbolicParams &sp,
                             const StepSpec &step, int inv, ObligationResult r,
-                            const ProveOptions &options,
-                            const std::map<std::string, int64_t> &defines,
-                            const Lowerer &lower) {
+                            const ProveOptions &options) {
   auto t0 = std::chrono::steady_clock::now();
   // Pass 1 tries the Venn reduction with few witnesses (cheap); pass 2
   // with all of them, then cvc5's set solver.
@@ -668,7 +680,7 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
         start = comma + 1;
       }
     }
-    Query q(slv, base, shape);
+    Query q(slv, base, sp);
     q.narrowWitnesses = pass == 1;
     try {
       if (step.kind == 0)
@@ -762,18 +774,14 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
           // Incomplete query: look for a real counterexample to induction
           // with the bounded encoding, at the model's size, then the base.
           std::vector<std::map<std::string, int64_t>> points;
-          std::map<std::string, int64_t> at = shape.concrete;
-          for (size_t i = 0; i < q.c.params.size(); ++i)
-            at[shape.symbolic[i]] = slv.getValue(q.c.params[i]).getInt64Value();
+          std::vector<int64_t> at;
+          for (const auto &p : q.c.params)
+            at.push_back(slv.getValue(p).getInt64Value());
           int64_t n = slv.getValue(q.c.size).getInt64Value();
           std::string size = fmt::format("{}", n);
           if (n <= 8)
-            points.push_back(at);
-          std::map<std::string, int64_t> b = shape.concrete;
-          for (size_t i = 0; i < shape.symbolic.size(); ++i)
-            b[shape.symbolic[i]] = shape.base[i];
-          points.push_back(b);
-          (void)defines;
+            points.push_back(sp.valuesAt(at));
+          points.push_back(sp.valuesAt(sp.base));
           r.verdict = Verdict::Unknown;
           // cvc5 1.0.3 answers sat with inconsistent models on some set
           // queries, and a query with post cells is incomplete: a
@@ -786,12 +794,8 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
                              "principals only at witness elements");
           std::string tried;
           for (const auto &pt : points) {
-            std::vector<std::string> desc;
-            for (size_t i = 0; i < shape.symbolic.size(); ++i)
-              desc.push_back(shape.symbolic[i] + "=" +
-                             std::to_string(pt.at(shape.symbolic[i])));
-            std::string label = fmt::format("{}", fmt::join(desc, ", "));
-            if (auto cti = boundedCti(pt, lower, r.invariant, r.step,
+            std::string label = instanceLabel(sp, pt);
+            if (auto cti = boundedCti(base, pt, r.invariant, r.step,
                                       options.timeoutMs)) {
               r.verdict = Verdict::Counterexample;
               r.detail = "  (found by the bounded encoding at " + label +
@@ -810,15 +814,9 @@ ObligationResult checkParam(const ir::Program &base, const ParamShape &shape,
           r.detail = "cvc5: " + res.toString();
           // A timeout may hide a real counterexample: ask the bounded
           // encoding at the base instance.
-          std::map<std::string, int64_t> b = shape.concrete;
-          std::vector<std::string> desc;
-          for (size_t i = 0; i < shape.symbolic.size(); ++i) {
-            b[shape.symbolic[i]] = shape.base[i];
-            desc.push_back(shape.symbolic[i] + "=" +
-                           std::to_string(shape.base[i]));
-          }
-          std::string label = fmt::format("{}", fmt::join(desc, ", "));
-          if (auto cti = boundedCti(b, lower, r.invariant, r.step,
+          std::map<std::string, int64_t> b = sp.valuesAt(sp.base);
+          std::string label = instanceLabel(sp, b);
+          if (auto cti = boundedCti(base, b, r.invariant, r.step,
                                     options.timeoutMs)) {
             r.verdict = Verdict::Counterexample;
             r.detail = "  (parameterized query: " + res.toString() +
@@ -857,32 +855,28 @@ using param::StepSpec;
 using param::since;
 
 ProveReport proveParameterized(const ir::Program &base,
-                               const std::map<std::string, int64_t> &defines,
-                               const Lowerer &lower,
                                const ProveOptions &options) {
   ProveReport report;
   auto t0 = std::chrono::steady_clock::now();
-  ParamShape shape;
+  SymbolicParams sp;
   std::string unsupported;
   if (!base.isRoundProgram())
     unsupported = "the parameterized encoding covers round programs only";
   else {
-    shape = findParamShape(base, defines, lower);
-    unsupported = shape.unsupported;
-    if (unsupported.empty() && shape.setSizes.size() != 1)
+    sp = readSymbolicParams(base);
+    unsupported = sp.unsupported;
+    if (unsupported.empty() && sp.setSizes.size() != 1)
       unsupported = "more than one principal set";
   }
   report.encodeSeconds = since(t0);
   if (unsupported.empty()) {
-    std::vector<std::string> sym, conc;
-    for (size_t i = 0; i < shape.symbolic.size(); ++i)
-      sym.push_back(shape.symbolic[i]);
-    for (const auto &[n, v] : shape.concrete)
+    std::vector<std::string> conc;
+    for (const auto &[n, v] : sp.concrete)
       conc.push_back(n + " = " + std::to_string(v));
     const auto &ps = base.principalSets.at(base.roles[0].principalSet);
     report.notes.push_back(fmt::format(
-        "symbolic: {} (|{}| = {}); concrete: {}", fmt::join(sym, ", "),
-        ps.name, shape.setSizes.at(base.roles[0].principalSet).text(sym),
+        "symbolic: {} (|{}| = {}); concrete: {}", fmt::join(sp.symbolic, ", "),
+        ps.name, sp.setSizes.at(base.roles[0].principalSet).text(sp.symbolic),
         conc.empty() ? std::string("none") : fmt::format("{}", fmt::join(conc, ", "))));
   }
   std::vector<StepSpec> steps;
@@ -916,7 +910,7 @@ ProveReport proveParameterized(const ir::Program &base,
                      unsupported;
         } else {
           int inv = gi + 1 == goals.size() ? -1 : static_cast<int>(gi);
-          r = checkParam(base, shape, step, inv, r, options, defines, lower);
+          r = checkParam(base, sp, step, inv, r, options);
         }
         report.results.push_back(std::move(r));
       }

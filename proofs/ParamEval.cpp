@@ -5,8 +5,9 @@
 
 namespace mommie::proofs::param {
 
-Ctx::Ctx(cvc5::Solver &slv, const ir::Program &prog, const ParamShape &shape)
-    : slv(slv), prog(prog), shape(shape), role(prog.roles.at(0)),
+Ctx::Ctx(cvc5::Solver &slv, const ir::Program &prog,
+         const SymbolicParams &symParams)
+    : slv(slv), prog(prog), symParams(symParams), role(prog.roles.at(0)),
       set(prog.principalSets.at(prog.roles.at(0).principalSet)) {
   proc = slv.mkUninterpretedSort("Proc");
   pset = slv.mkSetSort(proc);
@@ -14,11 +15,11 @@ Ctx::Ctx(cvc5::Solver &slv, const ir::Program &prog, const ParamShape &shape)
   tt = slv.mkTrue();
   ff = slv.mkFalse();
   all = slv.mkConst(pset, "All");
-  for (const auto &name : shape.symbolic) {
+  for (const auto &name : symParams.symbolic) {
     params.push_back(slv.mkConst(slv.getIntegerSort(), name));
     hyps.push_back(mk(Kind::GEQ, {params.back(), mkInt(0)}));
   }
-  size = affine(shape.setSizes.at(role.principalSet));
+  size = affine(symParams.setSizes.at(role.principalSet));
   hyps.push_back(mkEq(card(all), size));
   hyps.push_back(mk(Kind::GEQ, {size, mkInt(1)}));
   for (const auto &v : role.vars)
@@ -377,6 +378,7 @@ std::vector<DomVal> Ctx::domainOf(const ir::Type &type) {
   case ir::TypeKind::Bool:
     return {{PV::scalar(ff), "false"}, {PV::scalar(tt), "true"}};
   case ir::TypeKind::Range:
+    requireConcrete(type);
     if (type.hi - type.lo >= 256)
       throw NotSupported("a range of more than 256 values");
     for (int64_t v = type.lo; v <= type.hi; ++v)
@@ -446,6 +448,7 @@ PV Ctx::defaultValue(const ir::Type &type) {
   case ir::TypeKind::Int:
     return PV::scalar(mkInt(0));
   case ir::TypeKind::Range:
+    requireConcrete(type);
     return PV::scalar(mkInt(type.lo));
   case ir::TypeKind::Option: {
     PV v = PV::of(PV::K::Opt, ff);
@@ -549,6 +552,7 @@ Term Ctx::eq(const PV &a, const PV &b) {
 Term Ctx::typeOk(const ir::Type &type, const PV &v) {
   switch (type.kind) {
   case ir::TypeKind::Range:
+    requireConcrete(type);
     return mkAnd({mk(Kind::LEQ, {mkInt(type.lo), v.t}),
                   mk(Kind::LEQ, {v.t, mkInt(type.hi)})});
   case ir::TypeKind::Option:
@@ -616,6 +620,47 @@ Term Ctx::affine(const Affine &a) {
     else if (a.coef[i] != 0)
       parts.push_back(mk(Kind::MULT, {mkInt(a.coef[i]), params.at(i)}));
   return parts.size() == 1 ? parts[0] : mk(Kind::ADD, parts);
+}
+
+namespace {
+
+// The affine form of a literal that depends on the symbolic parameters; null
+// for one that does not.
+const AffineOrWhy *literalOf(const SymbolicParams &sp, const ir::Expr &e) {
+  auto it = sp.literals.find(&e);
+  if (it == sp.literals.end())
+    return nullptr;
+  if (!it->second.affine)
+    throw NotSupported(it->second.why);
+  return &it->second;
+}
+
+} // namespace
+
+Term Ctx::intLit(const ir::Expr &e) {
+  if (const AffineOrWhy *a = literalOf(symParams, e))
+    return affine(*a->affine);
+  return mkInt(e.intVal);
+}
+
+Term Ctx::principalLit(const ir::Expr &e) {
+  const AffineOrWhy *a = literalOf(symParams, e);
+  if (!a)
+    return elemOf(static_cast<int>(e.intVal));
+  if (a->affine->constant())
+    return elemOf(set.first + static_cast<int>(a->affine->c0));
+  return indexedElem(affine(*a->affine));
+}
+
+Term Ctx::boolLit(const ir::Expr &e) {
+  literalOf(symParams, e); // none is supported
+  return e.intVal ? tt : ff;
+}
+
+void Ctx::requireConcrete(const ir::Type &type) {
+  if (symParams.symbolicRange(type))
+    throw NotSupported("a range type whose bounds depend on the symbolic "
+                       "parameters");
 }
 
 // P[i] and P[j] (indices i, j) are one principal exactly when i = j, as

@@ -13,7 +13,7 @@
 #pragma once
 
 #include "ir/IR.h"
-#include "proofs/ParamShape.h"
+#include "proofs/SymbolicParams.h"
 
 #include <array>
 #include <cvc5/cvc5.h>
@@ -74,16 +74,17 @@ struct PState {
 
 class Ctx {
 public:
-  Ctx(cvc5::Solver &slv, const ir::Program &prog, const ParamShape &shape);
+  Ctx(cvc5::Solver &slv, const ir::Program &prog,
+      const SymbolicParams &symParams);
 
   cvc5::Solver &slv;
   const ir::Program &prog;
-  const ParamShape &shape;
+  const SymbolicParams &symParams;
   const ir::Role &role;
   const ir::PrincipalSet &set;
   cvc5::Sort proc, pset;
   Term all, size, emptySet, tt, ff;
-  std::vector<Term> params; // symbolic parameters, as shape.symbolic
+  std::vector<Term> params; // as symParams.symbolic
   std::vector<Term> hyps;   // to assert (grows while encoding)
   std::vector<std::vector<DomVal>> varDomains; // per role var
   // Mailboxes: the set of senders and the payload of a sender.
@@ -152,6 +153,14 @@ public:
   // Fresh cells partitioning All (disjoint, covering).
   std::vector<Term> freshCells(int var, const std::string &tag, bool cover);
   Term affine(const Affine &a);
+  // A literal of the program: its value over the symbolic parameters when
+  // it depends on them (throws NotSupported when that is not affine).
+  Term intLit(const ir::Expr &e);
+  Term principalLit(const ir::Expr &e);
+  Term boolLit(const ir::Expr &e);
+  // Throws NotSupported for a range type whose bounds depend on the
+  // symbolic parameters.
+  void requireConcrete(const ir::Type &type);
   Term elemOf(int principal); // the element of a constant principal
   // The element P[i] for a symbolic index `i` (binder-free): in All, equal
   // to P[j] exactly when i = j (within 0..|All|-1), P[k] when i = k.

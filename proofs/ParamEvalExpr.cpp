@@ -55,16 +55,12 @@ Term Ev::in(const PV &x, const PV &s) {
 PV Ev::eval(const ir::Expr &e) {
   using EK = ir::ExprKind;
   switch (e.kind) {
-  case EK::IntLit: {
-    auto it = c.shape.literals.find(&e);
-    if (it != c.shape.literals.end())
-      return PV::scalar(c.affine(it->second));
-    return PV::scalar(c.mkInt(e.intVal));
-  }
+  case EK::IntLit:
+    return PV::scalar(c.intLit(e));
   case EK::BoolLit:
-    return PV::scalar(e.intVal ? c.tt : c.ff);
+    return PV::scalar(c.boolLit(e));
   case EK::PrincipalLit:
-    return PV::of(PV::K::Elem, c.elemOf(static_cast<int>(e.intVal)));
+    return PV::of(PV::K::Elem, c.principalLit(e));
   case EK::Me:
     if (me.isNull())
       throw NotSupported(where(e) + ": ME outside a principal's frame");
@@ -196,6 +192,9 @@ PV Ev::eval(const ir::Expr &e) {
     throw NotSupported(where(e) + ": sequences");
   case EK::Known:
     throw NotSupported(where(e) + ": KNOWN");
+  case EK::Param:
+  case EK::ConstRef: // only in symbolic forms, read by SymbolicParams
+    throw NotSupported(where(e) + ": a symbolic form");
   }
   throw NotSupported(where(e) + ": unknown expression");
 }

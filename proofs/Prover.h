@@ -4,7 +4,6 @@
 #pragma once
 
 #include "ir/IR.h"
-#include "proofs/ParamShape.h"
 #include "proofs/Solver.h"
 
 #include <map>
@@ -49,14 +48,13 @@ ProveReport proveBounded(const ir::Program &program,
                          const ProveOptions &options);
 
 // The parameterized encoding (round programs; cvc5's finite sets with
-// cardinality): every principal-set size and the parameters it depends on
-// are symbolic. `base` is the program lowered with `defines`; `lower`
-// lowers other instances (to recover the parameters, and to look for real
-// counterexamples when a parameterized query is incomplete). Z3 gets
-// `unknown` for every obligation.
-ProveReport proveParameterized(const ir::Program &base,
-                               const std::map<std::string, int64_t> &defines,
-                               const Lowerer &lower,
+// cardinality, or its Venn reduction decided by the selected solver): the
+// parameters that size the principal set or bound a fault are symbolic,
+// read from the program's symbolic forms (proofs/SymbolicParams.h); the
+// others keep `program`'s values. When a query is incomplete, real
+// counterexamples are looked for in instances of `program`
+// (ir::instantiate) with the bounded encoding.
+ProveReport proveParameterized(const ir::Program &program,
                                const ProveOptions &options);
 
 } // namespace mommie::proofs

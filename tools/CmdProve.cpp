@@ -1,13 +1,12 @@
 // `mommie prove FILE.mom [--solver z3|cvc5|both] [--bound N=3..7] [-D ...]
 // [--timeout S] [--json] [--parameterized]`: inductive invariant checking
 // with Z3 / cvc5 (the bounded encoding of proofs/, or with --parameterized
-// the encoding with symbolic principal-set sizes, cvc5 only). Exit 0 when
+// the encoding with symbolic principal-set sizes). Exit 0 when
 // every obligation is proved by every selected solver, 1 otherwise (or when
 // solvers disagree), 2 on bad input.
 #include "proofs/Prover.h"
 #include "proofs/QuorumLemmas.h"
 #include "tools/Commands.h"
-#include "frontend/Frontend.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -80,21 +79,6 @@ struct ProveArgs {
   std::vector<std::string> only;
 };
 
-// Lowers `file` with parameter overrides, silently (an instance the front end
-// rejects, e.g. by an `assume`, is simply not available).
-proofs::Lowerer silentLowerer(const std::string &file) {
-  return [file](const std::map<std::string, int64_t> &values)
-             -> std::optional<ir::Program> {
-    frontend::Options o;
-    o.defines = values;
-    DiagnosticEngine diags;
-    auto prog = frontend::compileFile(file, o, diags);
-    if (!prog || diags.hasErrors())
-      return std::nullopt;
-    return prog;
-  };
-}
-
 int runProve(const ProveArgs &args) {
   using namespace proofs;
   ProveOptions options;
@@ -154,18 +138,9 @@ int runProve(const ProveArgs &args) {
     auto program = loadProgram(args.file, defines);
     if (!program)
       return BadInput;
-    std::map<std::string, int64_t> defineValues;
-    for (const auto &d : defines) {
-      auto eq = d.find('=');
-      int64_t v = 0;
-      if (eq != std::string::npos && parseInt(d.substr(eq + 1), v))
-        defineValues[d.substr(0, eq)] = v;
-    }
-    ProveReport report =
-        args.parameterized
-            ? proveParameterized(*program, defineValues,
-                                 silentLowerer(args.file), options)
-            : proveBounded(*program, options);
+    ProveReport report = args.parameterized
+                             ? proveParameterized(*program, options)
+                             : proveBounded(*program, options);
     if (!report.allProved())
       exit = Violation;
     nlohmann::json run;
