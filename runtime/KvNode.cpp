@@ -324,10 +324,11 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     Reject why;
     if (!auth->openFrame(peer, d, n, d, n, why)) {
       rejects.add(why);
-      return;
+      return false;
     }
     if (!kv.onFrame(peer, d, n))
       rejects.add(Reject::BadFrame);
+    return true; // authenticated as the peer's
   });
 
   installStopSignals();

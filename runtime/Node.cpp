@@ -185,6 +185,7 @@ void Node::openFrame(int peer, const uint8_t *data, size_t size) {
       reject(why, "frame not authenticated");
       return;
     }
+    ++stats_.authenticated;
     for (auto &st : ss)
       deliver(peer, std::move(st));
     return;
@@ -200,6 +201,7 @@ void Node::openFrame(int peer, const uint8_t *data, size_t size) {
                             {"why", r.ok() ? "unexpected frame" : r.error()}});
     return;
   }
+  ++stats_.authenticated; // PLAINTEXT: the channel is trusted
   deliver(peer, std::move(s));
 }
 

@@ -89,6 +89,10 @@ struct NodeStats {
   RejectCounts rejects; // `rejected` by reason
   uint64_t unsent = 0;  // frames not sent for want of a key
   uint64_t batches = 0; // batch frames sent (BATCH)
+  // Frames that authenticated as the sending peer's own (its MAC or
+  // signature; any well-formed frame under PLAINTEXT): these prove the
+  // connection they came on (Transport.h).
+  uint64_t authenticated = 0;
 };
 
 class Node {

@@ -183,7 +183,11 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     std::cerr << argv[0] << ": error: " << err << "\n";
     return 2;
   }
-  transport.onFrame([&](int peer, const uint8_t *d, size_t n) { node.receiveFrame(peer, d, n); });
+  transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    uint64_t before = node.stats().authenticated;
+    node.receiveFrame(peer, d, n);
+    return node.stats().authenticated > before;
+  });
   node.setSend([&](int peer, const std::vector<uint8_t> &frame) { transport.send(peer, frame); });
   if (trace.isOpen())
     node.setTrace(&trace);
@@ -243,12 +247,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
                           ",\"dissemination\":" +
                           (node.disseminator() ? node.disseminator()->stats().toJson() : "{}") +
                           ",\"digest\":" + (node.digests() ? node.digests()->statsJson() : "{}") +
-                          ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
-                          ",\"oversized\":" + std::to_string(ts.oversized) +
-                          ",\"dropped\":" + std::to_string(ts.dropped) +
-                          ",\"evicted\":" + std::to_string(ts.evicted) +
-                          ",\"bytes_in\":" + std::to_string(ts.bytesIn) +
-                          ",\"bytes_out\":" + std::to_string(ts.bytesOut) + "}" +
+                          ",\"transport\":" + transportStatsJson(ts) +
                           ",\"crypto\":{\"macs\":" + std::to_string(crypto::counters().macs) +
                           ",\"mac_verifies\":" + std::to_string(crypto::counters().macVerifies) +
                           ",\"signs\":" + std::to_string(crypto::counters().signs) +

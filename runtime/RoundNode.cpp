@@ -337,7 +337,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       rejects.add(why);
       if (rejects.total() <= 100)
         log.warn("rejected", {{"peer", std::to_string(peer)}, {"reason", rejectName(why)}});
-      return;
+      return false;
     }
     uint32_t round = 0;
     Value payload;
@@ -346,12 +346,13 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       ++badFrames;
       rejects.add(Reject::BadFrame);
       log.warn("bad_frame", {{"peer", std::to_string(peer)}});
-      return;
+      return true; // authenticated, if malformed: the peer's own
     }
     if (marker)
       env.guarded([&] { engine.onMarker(peer, round); });
     else
       env.guarded([&] { engine.onMessage(peer, round, std::move(payload)); });
+    return true;
   };
   if (udp)
     udp->onFrame(onFrame);

@@ -27,6 +27,16 @@ void setNoDelay(int fd) {
 }
 } // namespace
 
+std::string transportStatsJson(const TransportStats &s) {
+  return "{\"bad_frames\":" + std::to_string(s.badFrames) +
+         ",\"oversized\":" + std::to_string(s.oversized) +
+         ",\"dropped\":" + std::to_string(s.dropped) +
+         ",\"evicted\":" + std::to_string(s.evicted) +
+         ",\"refused\":" + std::to_string(s.refused) +
+         ",\"bytes_in\":" + std::to_string(s.bytesIn) +
+         ",\"bytes_out\":" + std::to_string(s.bytesOut) + "}";
+}
+
 bool resolveEndpoint(const Endpoint &e, sockaddr_in &addr) {
   std::memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
@@ -37,7 +47,8 @@ bool resolveEndpoint(const Endpoint &e, sockaddr_in &addr) {
 
 struct Transport::Inbound {
   int fd = -1;
-  int peer = -1; // set by the hello
+  int peer = -1;       // set by the hello
+  bool proven = false; // a frame on it authenticated as `peer`'s
   std::vector<uint8_t> buf;
 };
 
@@ -140,6 +151,22 @@ void Transport::evictOldest(int peer, size_t keep) {
   }
 }
 
+bool Transport::admitHello(int peer) {
+  std::vector<std::shared_ptr<Inbound>> same; // oldest first
+  for (const auto &in : inbound_)
+    if (in->peer == peer)
+      same.push_back(in);
+  if (same.size() < MaxInboundPerPeer)
+    return true;
+  for (const auto &in : same)
+    if (!in->proven) {
+      ++stats_.evicted;
+      closeInbound(in);
+      return true;
+    }
+  return false;
+}
+
 void Transport::closeInbound(const std::shared_ptr<Inbound> &in) {
   if (in->fd >= 0) {
     loop_.remove(in->fd);
@@ -189,13 +216,19 @@ void Transport::readInbound(const std::shared_ptr<Inbound> &in) {
           closeInbound(in);
           return;
         }
-        evictOldest(int(peer), MaxInboundPerPeer - 1);
+        if (!admitHello(int(peer))) {
+          ++stats_.refused;
+          if (stats_.refused <= 100 || stats_.refused % 10000 == 0)
+            log_.warn("hello_refused", {{"peer", std::to_string(peer)}});
+          closeInbound(in);
+          return;
+        }
         in->peer = int(peer);
         continue;
       }
       ++stats_.framesIn;
-      if (handler_)
-        handler_(in->peer, payload, len);
+      if (handler_ && handler_(in->peer, payload, len))
+        in->proven = true;
       if (in->fd < 0)
         return;
     }

@@ -3,7 +3,11 @@
 // (this node dials the peer to send to it) and the inbound connections the
 // peers dial. The first frame on a connection is a hello naming the dialling
 // principal; with the PLAINTEXT module the channel is trusted to be
-// authenticated, so frames on it are attributed to that principal.
+// authenticated, so frames on it are attributed to that principal. A hello
+// proves nothing: an inbound connection is *proven* once the frame handler
+// reports that a frame on it authenticated (the MAC or signature of the
+// named principal checked). A hello never evicts a proven connection, so a
+// dialler without the keys cannot cut a principal off (docs/deploy.md).
 // Outbound connections reconnect with exponential backoff; frames queued
 // while disconnected are kept up to a byte budget (then dropped, counted).
 // Frames queued during one turn of the event loop are written together
@@ -39,7 +43,12 @@ struct TransportStats {
   uint64_t framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0;
   uint64_t badFrames = 0, oversized = 0, dropped = 0, connects = 0, reconnects = 0;
   uint64_t evicted = 0; // inbound connections closed to respect the bounds below
+  uint64_t refused = 0; // hellos refused: their principal's connections are all proven
 };
+
+// {"bad_frames":N,"oversized":N,"dropped":N,"evicted":N,"refused":N,
+//  "bytes_in":N,"bytes_out":N}
+std::string transportStatsJson(const TransportStats &s);
 
 class Transport {
 public:
@@ -47,11 +56,15 @@ public:
   static constexpr size_t MaxQueuedBytes = 64u << 20;
   // Memory bounds on inbound connections (each buffers at most one frame):
   // at most MaxInboundPerPeer per principal named by a hello and
-  // MaxPendingInbound still without a hello; beyond either, the oldest
-  // such connection is closed (evicted).
+  // MaxPendingInbound still without a hello. Beyond the first, the oldest
+  // connection of that principal that is not proven is closed (evicted); if
+  // all are proven, the new connection is refused. Beyond the second, the
+  // oldest connection without a hello is evicted.
   static constexpr size_t MaxInboundPerPeer = 4;
   static constexpr size_t MaxPendingInbound = 64;
-  using FrameHandler = std::function<void(int peer, const uint8_t *data, size_t size)>;
+  // Handles one frame from `peer`; returns whether it authenticated as
+  // that peer's (which proves the connection it came on).
+  using FrameHandler = std::function<bool(int peer, const uint8_t *data, size_t size)>;
 
   Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log);
   ~Transport();
@@ -71,6 +84,9 @@ private:
   void readInbound(const std::shared_ptr<Inbound> &in);
   void closeInbound(const std::shared_ptr<Inbound> &in);
   void evictOldest(int peer, size_t keep); // peer -1: connections without a hello
+  // Makes room for a new connection of `peer`: false if every one it has
+  // is proven and there are MaxInboundPerPeer of them.
+  bool admitHello(int peer);
   void connect(int peer);
   void onOutboundEvent(int peer, uint32_t events);
   void flush(int peer);

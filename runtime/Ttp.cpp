@@ -95,7 +95,9 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o,
   });
   transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
     last = EventLoop::now();
+    uint64_t before = relay.stats().countersigned;
     relay.receive(peer, d, n);
+    return relay.stats().countersigned > before; // the issuer's MAC checked
   });
   installStopSignals();
   std::signal(SIGPIPE, SIG_IGN);
@@ -117,12 +119,7 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o,
   std::string stats =
       "{\"ttp\":" + relay.statsJson() +
       ",\"rejects\":" + relay.stats().rejects.toJson() +
-      ",\"transport\":{\"bad_frames\":" + std::to_string(ts.badFrames) +
-      ",\"oversized\":" + std::to_string(ts.oversized) +
-      ",\"dropped\":" + std::to_string(ts.dropped) +
-      ",\"evicted\":" + std::to_string(ts.evicted) +
-      ",\"bytes_in\":" + std::to_string(ts.bytesIn) +
-      ",\"bytes_out\":" + std::to_string(ts.bytesOut) + "}" +
+      ",\"transport\":" + transportStatsJson(ts) +
       ",\"crypto\":" + cryptoCountersJson() + "}";
   if (!o.statsPath.empty())
     if (FILE *sf = std::fopen(o.statsPath.c_str(), "w")) {

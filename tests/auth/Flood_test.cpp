@@ -80,7 +80,10 @@ TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
   node.setMaxPerIssuer(50);
   Transport t(loop, 0, {{"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 2}}, log);
   ASSERT_TRUE(t.listen(err)) << err;
-  t.onFrame([&](int peer, const uint8_t *d, size_t n) { node.receiveFrame(peer, d, n); });
+  t.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    node.receiveFrame(peer, d, n);
+    return true;
+  });
 
   // 100 connections that never say hello, 10 that all claim to be C.
   std::vector<int> fds;
@@ -134,4 +137,67 @@ TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
     if (fd >= 0)
       close(fd);
   t.closeAll();
+}
+
+// The spoofed-hello attack (issue 15): a dialler without keys sends hellos
+// naming B to A, again and again, while B sends authenticated statements
+// over its own connection. B's connection is proven by its first MAC, so
+// no hello evicts it: every statement B sends arrives, B never has to
+// reconnect, and the spoofed connections are evicted or refused (counted).
+TEST(Flood, SpoofedHellosNeverEvictAProvenConnection) {
+  const std::vector<std::string> names = {"A", "B"};
+  ProgramInfo pi;
+  pi.name = "T";
+  pi.principals = names;
+  pi.schema.numPrincipals = 2;
+  pi.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
+  pi.schema.finish(pi.principals);
+  pi.roles.push_back({"Idle", 0, 2, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+
+  auto ports = e2e::freePorts(2);
+  std::string hosts = "[Hosts]\nA = 127.0.0.1:" + std::to_string(ports[0]) +
+                      "\nB = 127.0.0.1:" + std::to_string(ports[1]) + "\n";
+  DeployConfig conf;
+  std::vector<DeployError> errors;
+  ASSERT_TRUE(parseDeploy(hosts + "[Authentication]\n* <-> * : HMAC_SHA256\n", conf, errors));
+  auto keys = generateKeys(conf, names);
+  Authenticator authA(conf, names, 0, keys["A"]), authB(conf, names, 1, keys["B"]);
+  std::vector<Endpoint> endpoints = {{"127.0.0.1", uint16_t(ports[0])},
+                                     {"127.0.0.1", uint16_t(ports[1])}};
+  EventLoop loop;
+  Logger log("A", LogLevel::Off);
+  Node node(loop, log, pi, 0);
+  std::string err;
+  ASSERT_TRUE(node.init(err)) << err;
+  node.setAuth(&authA);
+  Transport ta(loop, 0, endpoints, log), tb(loop, 1, endpoints, log);
+  ASSERT_TRUE(ta.listen(err)) << err;
+  ta.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    uint64_t before = node.stats().authenticated;
+    node.receiveFrame(peer, d, n);
+    return node.stats().authenticated > before;
+  });
+
+  const int rounds = 50, perRound = 20;
+  std::vector<int> spoofed;
+  for (int r = 0; r < rounds; ++r) {
+    for (int i = 0; i < perRound; ++i)
+      tb.send(0, authB.seal(stmt(1, 0, r * perRound + i), 0));
+    pump(loop, 5);
+    for (int k = 0; k < 3; ++k) { // spoofed hellos naming B
+      int fd = dial(ports[0]);
+      sendFrame(fd, hello(1));
+      spoofed.push_back(fd);
+    }
+    pump(loop, 5);
+  }
+  for (int i = 0; i < 40 && node.stats().delivered < uint64_t(rounds * perRound); ++i)
+    pump(loop, 50);
+  EXPECT_EQ(node.stats().delivered, uint64_t(rounds * perRound));
+  EXPECT_EQ(tb.stats().reconnects, 0u); // B's connection was never cut
+  EXPECT_GE(ta.stats().evicted + ta.stats().refused, uint64_t(rounds * 3 - 3));
+  for (int fd : spoofed)
+    close(fd);
+  ta.closeAll();
+  tb.closeAll();
 }

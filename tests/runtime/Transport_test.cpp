@@ -69,7 +69,10 @@ TEST(Transport, DeliversAndRejectsHostileInput) {
   ASSERT_TRUE(node.init(err)) << err;
   Transport t(loop, 0, hosts, log);
   ASSERT_TRUE(t.listen(err)) << err;
-  t.onFrame([&](int peer, const uint8_t *d, size_t n) { node.receiveFrame(peer, d, n); });
+  t.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    node.receiveFrame(peer, d, n);
+    return true;
+  });
 
   int b = dial(port);
   ASSERT_GE(b, 0);
@@ -125,7 +128,10 @@ TEST(Transport, ReconnectsAndFlushesQueuedFrames) {
   EXPECT_GE(a.stats().reconnects, 1u);
   Transport b(loop, 1, hosts, log);
   std::vector<std::pair<int, std::vector<uint8_t>>> got;
-  b.onFrame([&](int peer, const uint8_t *d, size_t n) { got.push_back({peer, std::vector<uint8_t>(d, d + n)}); });
+  b.onFrame([&](int peer, const uint8_t *d, size_t n) {
+    got.push_back({peer, std::vector<uint8_t>(d, d + n)});
+    return true;
+  });
   ASSERT_TRUE(b.listen(err)) << err;
   a.send(1, {4, 5});
   loop.runUntil(EventLoop::now() + Millis(1500));
