@@ -230,6 +230,10 @@ SVal Evaluator::eval(const Expr &e) {
     if (!state.roundNo)
       throw Unsupported("roundNo outside a round program");
     return SVal::scalar(state.roundNo);
+  case ExprKind::Param:
+  case ExprKind::ConstRef:
+    // Symbolic forms are read by SymbolicParams, never evaluated here.
+    throw Unsupported("internal error: a symbolic form in an evaluated position");
   }
   throw Unsupported("unknown expression kind");
 }
