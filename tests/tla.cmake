@@ -31,7 +31,7 @@ add_test(NAME tla.bug.bounded_counters_bug
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters_bug.mom)
 add_test(NAME tla.params.bounded_counters.MaxCount
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
-          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters.mom MaxCount 3)
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters.mom MaxCount=3)
 set_tests_properties(tla.tlc.bounded_counters tla.bug.bounded_counters_bug
   tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
@@ -48,21 +48,21 @@ add_test(NAME tla.distributed.two_phase_commit
 set_tests_properties(tla.distributed.two_phase_commit PROPERTIES SKIP_RETURN_CODE 77
   TIMEOUT 900 LABELS tlc)
 
-# Every parameter of every example, moved to a value TLC checks in seconds.
-# primary_backup's NumReq has no such value (NumReq = 2 has 1.6e8 states).
+# Every parameter of every example, moved to a value TLC checks in seconds
+# (primary_backup's NumReq together with F = 0: NumReq = 2 alone has 1.6e8
+# states). Each entry: example, test name, then the PARAM=VALUE edits.
 set(tla_param_edits
-  "failure_detector N 2" "failure_detector H 2" "failure_detector MaxPhase 3"
-  "last_voting N 2" "last_voting V 1" "last_voting MaxPhase 2"
-  "one_third_rule N 3" "one_third_rule V 1" "one_third_rule MaxPhase 2"
-  "pbft_normal_case F 0" "primary_backup F 0" "two_phase_commit N 2")
+  "failure_detector N N=2" "failure_detector H H=2" "failure_detector MaxPhase MaxPhase=3"
+  "last_voting N N=2" "last_voting V V=1" "last_voting MaxPhase MaxPhase=2"
+  "one_third_rule N N=3" "one_third_rule V V=1" "one_third_rule MaxPhase MaxPhase=2"
+  "pbft_normal_case F F=0" "primary_backup F F=0" "primary_backup NumReq F=0 NumReq=3"
+  "two_phase_commit N N=2")
 foreach(edit ${tla_param_edits})
   separate_arguments(parts UNIX_COMMAND "${edit}")
-  list(GET parts 0 ex)
-  list(GET parts 1 param)
-  list(GET parts 2 value)
-  add_test(NAME tla.params.${ex}.${param}
+  list(POP_FRONT parts ex name)
+  add_test(NAME tla.params.${ex}.${name}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
-            ${PROJECT_SOURCE_DIR}/examples/${ex}.mom ${param} ${value})
-  set_tests_properties(tla.params.${ex}.${param} PROPERTIES SKIP_RETURN_CODE 77
+            ${PROJECT_SOURCE_DIR}/examples/${ex}.mom ${parts})
+  set_tests_properties(tla.params.${ex}.${name} PROPERTIES SKIP_RETURN_CODE 77
     TIMEOUT 1000 LABELS tlc)
 endforeach()
