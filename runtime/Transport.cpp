@@ -33,6 +33,7 @@ std::string transportStatsJson(const TransportStats &s) {
          ",\"dropped\":" + std::to_string(s.dropped) +
          ",\"evicted\":" + std::to_string(s.evicted) +
          ",\"refused\":" + std::to_string(s.refused) +
+         ",\"reconnects\":" + std::to_string(s.reconnects) +
          ",\"bytes_in\":" + std::to_string(s.bytesIn) +
          ",\"bytes_out\":" + std::to_string(s.bytesOut) + "}";
 }

@@ -47,7 +47,7 @@ struct TransportStats {
 };
 
 // {"bad_frames":N,"oversized":N,"dropped":N,"evicted":N,"refused":N,
-//  "bytes_in":N,"bytes_out":N}
+//  "reconnects":N,"bytes_in":N,"bytes_out":N}
 std::string transportStatsJson(const TransportStats &s);
 
 class Transport {

@@ -95,7 +95,7 @@ compare() {
     echo "FAIL: TLC on $m.cfg found $tlc distinct states, mommie check $* $mc"
     exit 1
   fi
-  echo "ok: TLC on $m.cfg and mommie check $* agree: $tlc distinct states"
+  echo "ok: TLC on $m.cfg and mommie check${*:+ $*} agree: $tlc distinct states"
 }
 
 compare "$module" --no-symmetry
