@@ -32,7 +32,11 @@ add_test(NAME tla.bug.bounded_counters_bug
 add_test(NAME tla.params.bounded_counters.MaxCount
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bounded_counters.mom MaxCount=3)
-set_tests_properties(tla.tlc.bounded_counters tla.bug.bounded_counters_bug
+# guard_or has guards with `||` and `exists` that TLC must short-circuit.
+add_test(NAME tla.tlc.guard_or
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/guard_or.mom)
+set_tests_properties(tla.tlc.guard_or tla.tlc.bounded_counters tla.bug.bounded_counters_bug
   tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})

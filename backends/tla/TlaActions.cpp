@@ -11,6 +11,7 @@
 // refraction (`binding \notin T_fired[self]`) follow, then the body as a
 // LET-chain (TlaBody.h).
 #include "backends/tla/TlaBody.h"
+#include "ir/Walk.h"
 
 namespace mommie::tla {
 
@@ -33,6 +34,19 @@ std::string joinWith(const std::vector<std::string> &parts, const char *sep) {
   for (size_t i = 0; i < parts.size(); ++i)
     out += (i ? sep : "") + parts[i];
   return out;
+}
+
+// A guard as TLC must evaluate it: left to right with short circuits, as
+// the checker does. As a conjunct of an action, TLC splits a disjunction
+// (or an implication, or an existential) into branches and evaluates every
+// one, so `j = 0 \/ m[j - 1]` fails on m[-1]; inside IF it is a value.
+std::string stateLevel(Emitter &em, const Expr &guard, Frame &f) {
+  bool branches = ir::anyExpr(guard, [](const Expr &e) {
+    return e.kind == ExprKind::Exists ||
+           (e.kind == ExprKind::Binary && (e.op == Op::Or || e.op == Op::Implies));
+  });
+  std::string text = em.expr(&guard, f);
+  return branches ? "IF " + text + " THEN TRUE ELSE FALSE" : text;
 }
 
 // Wraps `inner` in the quantifier lines, innermost last.
@@ -166,7 +180,7 @@ std::string transitionOp(Emitter &em, int r, int t,
     for (auto &c : em.constraints(tr.triggers[i], f))
       conds.push_back(c);
   if (tr.guard)
-    conds.push_back(em.expr(tr.guard.get(), f));
+    conds.push_back(stateLevel(em, *tr.guard, f));
 
   // Refraction: the binding tuple, parameters then pattern vars in order.
   std::string binding;
