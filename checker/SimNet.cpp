@@ -525,8 +525,9 @@ SimResult Sim::run() {
       inv = gen_.violatedInvariant(s);
       if (!inv.empty())
         return finish(false, "invariant " + inv + " violated");
-      if (gen_.terminated(s)) // the model may stutter from here on
-        return finish(true, "terminated");
+      // `terminate when` means the model *may* stop here (the checker and
+      // TLC read it so): the run goes on while something is enabled, and is
+      // "terminated" when nothing is and the predicate holds (above).
       if (!gen_.withinConstraints(s)) // not expanded, as in the checker
         return finish(true, "outside the model's constraints");
     }

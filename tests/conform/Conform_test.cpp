@@ -333,6 +333,25 @@ TEST(SimModel, TwoPhaseCommitSeedsConform) {
   EXPECT_EQ(terminated + stuck, 100);
 }
 
+// `terminate when` says the model *may* stop (issue 16): with `terminate
+// when true` the simulated run still goes on while a transition is enabled,
+// and finds the violation three steps in (it used to stop after one step
+// and check nothing).
+TEST(SimModel, TerminateWhenMeansMayStop) {
+  std::string dir = e2e::tempDir("sim");
+  std::string conf = simDeploy(dir, {"P0"});
+  std::string prog = dir + "/count.mom";
+  std::ofstream(prog) << "protocol Count;\nprincipals P[1];\n"
+                         "role Counter at P {\n  var x: 0..5 = 0;\n"
+                         "  transition Inc IF x < 5 @@{ x <- x + 1; @@}\n}\n"
+                         "terminate when true;\n"
+                         "invariant Small: forall p in P: Counter.x[p] < 3;\n";
+  std::string out;
+  int rc = runCapture({mommie(), "sim", "--model", prog, "--deploy", conf, "--seed", "1"}, dir, out);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("invariant Small violated"), std::string::npos) << out;
+}
+
 TEST(SimModel, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
   // PBFT is a round program: lock-step rounds, no per-node trace; the
   // simulator picks random round steps (mailboxes within the communication
