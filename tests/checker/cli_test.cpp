@@ -18,9 +18,12 @@ struct Run {
   std::string out;
 };
 
-Run runMommie(const std::string &args) {
+// Runs mommie with `args`; its standard output, and its standard error too
+// when `withStderr`.
+Run runMommie(const std::string &args, bool withStderr = false) {
   const char *bin = getenv("MOMMIE");
-  std::string cmd = std::string(bin ? bin : "mommie") + " " + args + " 2>/dev/null";
+  std::string cmd =
+      std::string(bin ? bin : "mommie") + " " + args + (withStderr ? " 2>&1" : " 2>/dev/null");
   Run r{-1, ""};
   FILE *f = popen(cmd.c_str(), "r");
   if (!f)
@@ -67,4 +70,30 @@ TEST(Cli, JsonAndSvg) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("<svg"), std::string::npos);
   EXPECT_NE(text.find("marker-end"), std::string::npos); // delivery arrows
+}
+
+// `help` and `version` are commands; a misspelt command or option gets the
+// closest known one (issue 21, in part).
+TEST(Cli, HelpVersionAndDidYouMean) {
+  if (!getenv("MOMMIE"))
+    GTEST_SKIP() << "MOMMIE not set";
+  auto version = runMommie("version");
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.out.rfind("mommie ", 0), 0u) << version.out;
+  auto help = runMommie("help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("Exit codes"), std::string::npos) << help.out;
+  auto helpCheck = runMommie("help check");
+  EXPECT_EQ(helpCheck.code, 0);
+  EXPECT_NE(helpCheck.out.find("--workers"), std::string::npos) << helpCheck.out;
+  auto typo = runMommie("chek x.mom", true);
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.out.find("unknown command 'chek'; did you mean 'check'?"), std::string::npos)
+      << typo.out;
+  std::string ex = sourceDir() + "/examples/two_phase_commit.mom";
+  auto flag = runMommie("check " + ex + " --worker 2", true);
+  EXPECT_EQ(flag.code, 2);
+  EXPECT_NE(flag.out.find("unexpected argument '--worker'; did you mean '--workers'?"),
+            std::string::npos)
+      << flag.out;
 }
