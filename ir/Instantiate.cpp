@@ -28,10 +28,9 @@ public:
         consts_(p.consts.size()), constState_(p.consts.size(), 0) {}
 
   std::optional<SymVal> eval(const ExprPtr &e) {
-    if (!e || ++depth_ > 200) {
-      --depth_;
+    if (!e || depth_ >= 200) // absent, or nested beyond any real program
       return std::nullopt;
-    }
+    ++depth_;
     auto v = evalNode(*e);
     --depth_;
     return v;
