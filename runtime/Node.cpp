@@ -152,6 +152,20 @@ std::vector<uint8_t> Node::encodeStatementFrame(const Statement &s) {
   return std::move(w.buffer());
 }
 
+size_t Node::initialChoice(size_t n, size_t var) const {
+  if (n == 0)
+    return 0;
+  if (!seeded_)
+    return size_t(me_) % n;
+  // splitmix64 of (seed, principal, variable)
+  uint64_t z = choiceSeed_ ^ (uint64_t(me_ + 1) * 0x9E3779B97F4A7C15ull) ^
+               (uint64_t(var + 1) * 0xD6E8FEB86659FD93ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return size_t(z % n);
+}
+
 void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
   if (failed_)
     return;

@@ -123,6 +123,16 @@ public:
   void setMaxPerIssuer(size_t n) { maxPerIssuer_ = n; }
 
   int me() const { return me_; }
+  // The element a `var x in S` initialisation takes, of `n` choices, for
+  // role variable `var`: element me % n, unless a choice seed was set
+  // (`BIN --sim --seed S`, hence `mommie sim --seeds`), which draws it from
+  // the seed, so that seeds sample the program's initial choices. Any
+  // element is a behaviour of the model. Set the seed before init().
+  size_t initialChoice(size_t n, size_t var) const;
+  void setChoiceSeed(uint64_t seed) {
+    choiceSeed_ = seed;
+    seeded_ = true;
+  }
   const std::string &name() const { return info_.principals[size_t(me_)]; }
   const ProgramInfo &info() const { return info_; }
   const Schema &schema() const { return info_.schema; }
@@ -171,6 +181,8 @@ private:
   Logger &log_;
   const ProgramInfo &info_;
   int me_;
+  uint64_t choiceSeed_ = 0;
+  bool seeded_ = false;
   Pool pool_;
   std::unique_ptr<RoleBase> role_;
   SendFn send_;

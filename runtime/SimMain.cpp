@@ -345,6 +345,7 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
     logs[size_t(p)] = std::make_unique<Logger>(name, level);
     auto &node = ns[size_t(p)];
     node = std::make_unique<Node>(loop, *logs[size_t(p)], info, p);
+    node->setChoiceSeed(f.seed); // seeds sample the initial choices
     std::string err;
     if (!node->init(err))
       return simUsage(argv[0], err);

@@ -468,10 +468,15 @@ void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex) {
     if (v.init) {
       o.line("st_." + cppIdent(v.name) + " = " + g.expr(*v.init, c) + ";");
     } else if (v.initSet) {
-      o.line("// `in S`: the checker explores every element; a node takes element me % |S|.");
+      // An event-driven node takes the element Node::initialChoice picks
+      // (seeded under --sim); a round process takes element me % |S|.
+      std::string pick = g.P.isRoundProgram()
+                             ? std::string("size_t(me_) % choices.size()")
+                             : "node_.initialChoice(choices.size(), " + std::to_string(i) + ")";
+      o.line("// `in S`: the checker explores every element; a node takes one of them.");
       o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");
       o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial choice for " + v.name + "\");");
-      o.line("st_." + cppIdent(v.name) + " = o::members(choices)[size_t(me_) % choices.size()];");
+      o.line("st_." + cppIdent(v.name) + " = o::members(choices)[" + pick + "];");
     } else {
       g.error(v.loc, "a role variable without an initial value cannot run in a node");
     }

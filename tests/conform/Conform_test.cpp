@@ -514,6 +514,26 @@ TEST_F(SimCode, TwoPhaseCommit100SeedsConformWithCrashedParticipant) {
   expectAllConform(j, out);
 }
 
+// Seeds sample the program's initial choices (issue 16): each participant's
+// `vote in {true, false}` is drawn from the seed, so over 60 seeds without
+// faults the coordinator both commits (all three vote yes: 1 in 8) and
+// aborts (every seed aborted before, since every node took element me % 2
+// of its choices).
+TEST_F(SimCode, SeedsSampleInitialChoices) {
+  int rc = 0;
+  std::string out;
+  json j = sim("examples/two_phase_commit.mom", conf({"Co0", "P0", "P1", "P2"}), "1..60", "", rc, out);
+  EXPECT_EQ(rc, 0) << out;
+  ASSERT_TRUE(j.is_object()) << out;
+  std::set<int> decisions;
+  for (const auto &r : j["runs"])
+    for (const auto &n : r["outcome"]["nodes"])
+      if (n["node"] == "Co0")
+        decisions.insert(n["state"]["decision"].get<int>());
+  EXPECT_TRUE(decisions.count(1)) << "no run committed: " << out;
+  EXPECT_TRUE(decisions.count(2)) << "no run aborted: " << out;
+}
+
 TEST_F(SimCode, Pbft100SeedsWithAnEquivocatingByzantineReplicaKeepAgreement) {
   int rc = 0;
   std::string out;

@@ -276,10 +276,10 @@ public:
     { // vote
       struct { } F;
       (void)F;
-      // `in S`: the checker explores every element; a node takes element me % |S|.
+      // `in S`: the checker explores every element; a node takes one of them.
       const Value choices = Value::set({o::B(true), o::B(false)});
       if (choices.size() == 0) throw rt::EvalError("empty initial choice for vote");
-      st_.vote = o::members(choices)[size_t(me_) % choices.size()];
+      st_.vote = o::members(choices)[node_.initialChoice(choices.size(), 0)];
       checkVar(st_.vote, 0);
     }
     { // voted
