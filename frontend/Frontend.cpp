@@ -9,6 +9,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -43,9 +46,14 @@ std::optional<ir::Program> compileFile(const std::string &path, const Options &o
                                        DiagnosticEngine &diags) {
   ir::SourceLoc loc;
   loc.file = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diags.error(loc, "is a directory, not a .mom program");
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.error(loc, "cannot open file");
+    diags.error(loc, std::string("cannot open file: ") + std::strerror(errno));
     return std::nullopt;
   }
   std::ostringstream ss;

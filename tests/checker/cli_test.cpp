@@ -97,3 +97,17 @@ TEST(Cli, HelpVersionAndDidYouMean) {
             std::string::npos)
       << flag.out;
 }
+
+// A directory or a missing file is reported as such, not parsed (issue 21).
+TEST(Cli, DirectoriesAndMissingFilesAreReportedAsSuch) {
+  if (!getenv("MOMMIE"))
+    GTEST_SKIP() << "MOMMIE not set";
+  auto dir = runMommie("check " + sourceDir() + "/examples", true);
+  EXPECT_EQ(dir.code, 2);
+  EXPECT_NE(dir.out.find("is a directory, not a .mom program"), std::string::npos) << dir.out;
+  EXPECT_EQ(dir.out.find("expected 'protocol'"), std::string::npos) << dir.out;
+  auto missing = runMommie("parse /nonexistent/x.mom", true);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.out.find("cannot open file: No such file or directory"), std::string::npos)
+      << missing.out;
+}
