@@ -200,6 +200,50 @@ bool prescan(ParseState &st, DiagnosticEngine &diags) {
   return true;
 }
 
+// A likely fix for the token at `at`, appended to the error "expected
+// `which`": `=` where `<-` (an assignment) or `==` (a comparison ending an
+// expression, a TLA+ habit) is meant, a keyword in the wrong case (`when`),
+// a misspelt keyword (`ANDWHN`).
+std::string hintAt(const char *at, const char *end, const std::string &which) {
+  at = skipSpace(at, end);
+  if (at == end)
+    return "";
+  if (*at == '=' && (end - at < 2 || (at[1] != '=' && at[1] != '>'))) {
+    if (which.find("'<-'") != std::string::npos)
+      return "; an assignment is written 'x <- e'";
+    bool afterExpr = which == "'@@{'" || which.find("';'") != std::string::npos ||
+                     which.find("')'") != std::string::npos;
+    return afterExpr ? "; did you mean '=='?" : "";
+  }
+  const char *q = at;
+  while (q != end && grammar::isIdentChar(*q))
+    ++q;
+  std::string word(at, q);
+  if (word.empty() || !grammar::isIdentStart(word[0]))
+    return "";
+  if (grammar::isKeyword(word)) { // `if` / `when` where `IF` / `WHEN` fits
+    std::string upper = word;
+    for (auto &c : upper)
+      c = char(std::toupper((unsigned char)c));
+    return upper != word && grammar::isKeyword(upper)
+               ? "; keywords are case-sensitive: did you mean '" + upper + "'?"
+               : "";
+  }
+  std::vector<std::string> keywords(std::begin(grammar::Keywords), std::end(grammar::Keywords));
+  for (const auto &k : keywords)
+    if (k.size() == word.size() &&
+        std::equal(k.begin(), k.end(), word.begin(), [](char a, char b) {
+          return std::tolower((unsigned char)a) == std::tolower((unsigned char)b);
+        }))
+      return "; keywords are case-sensitive: did you mean '" + k + "'?";
+  if (word.size() >= 4) {
+    std::string close = closestName(word, keywords);
+    if (!close.empty())
+      return "; did you mean '" + close + "'?";
+  }
+  return "";
+}
+
 struct Driver {
   ParseState &st;
   DiagnosticEngine &diags;
@@ -219,7 +263,7 @@ struct Driver {
     try {
       return fn(p);
     } catch (const x3::expectation_failure<Iterator> &e) {
-      error(e.where(), "expected " + e.which());
+      error(e.where(), "expected " + e.which() + hintAt(e.where(), st.end, e.which()));
       return recover(std::max(e.where(), p + 1), st.begin, st.end);
     } catch (const grammar::SyntaxError &e) {
       ok = false;
