@@ -104,6 +104,8 @@ private:
   ir::ExprPtr symIfParams(const ast::Expr &e);
   // The Param or ConstRef node for a global parameter or constant name.
   ir::ExprPtr symName(const std::string &name, const ir::SourceLoc &loc);
+  // The names of the program's records, for did-you-mean suggestions.
+  std::vector<std::string> recordNames() const;
 
   // ---- SemaExpr.cpp / SemaExprOps.cpp: expressions
   ir::ExprPtr expr(const ast::Expr &e, ExprCtx &ctx, ir::TypeRef expected = nullptr);
@@ -205,6 +207,9 @@ private:
 
   // Per-kind AST tables (indices of Global::index).
   std::vector<const ast::ParamDecl *> params_;
+  // Pattern variables whose record is unknown (already reported): a field
+  // of one is not reported again (no cascade).
+  std::set<std::pair<const Frame *, int>> unknownRecordSlots_;
   std::vector<const ast::ConstDecl *> consts_;
   std::vector<const ast::PrincipalsDecl *> sets_;
   std::vector<const ast::RecordDecl *> records_;

@@ -219,6 +219,8 @@ ir::ExprPtr Sema::fieldExpr(const ast::Expr &e, ExprCtx &ctx) {
   auto b = expr(base, ctx);
   if (!b)
     return nullptr;
+  if (b->kind == ir::ExprKind::Slot && unknownRecordSlots_.count({ctx.frame, b->slot}))
+    return nullptr; // its unknown record was reported
   if (b->type->kind != TypeKind::Record) {
     error(e.loc, fmt::format("'.{}' needs a record, not {}", e.name, typeStr(b->type)));
     return nullptr;

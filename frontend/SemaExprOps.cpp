@@ -124,7 +124,11 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
   case ExprKind::RecordNamed: {
     const Global *g = global(e.name);
     if (!g || g->kind != GlobalKind::Record) {
-      error(loc, fmt::format("unknown record '{}'", e.name));
+      std::string msg = fmt::format("unknown record '{}'", e.name);
+      std::string close = closestName(e.name, recordNames());
+      if (!close.empty())
+        msg += fmt::format("; did you mean '{}'?", close);
+      error(loc, msg);
       return nullptr;
     }
     return recordCons(e, ctx, g->index);

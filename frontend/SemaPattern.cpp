@@ -28,7 +28,11 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
   p.ir.loc = a.loc;
   const Global *g = global(a.record);
   if (!g || g->kind != GlobalKind::Record) {
-    error(a.loc, fmt::format("unknown record '{}' in pattern", a.record));
+    std::string msg = fmt::format("unknown record '{}' in pattern", a.record);
+    std::string close = closestName(a.record, recordNames());
+    if (!close.empty())
+      msg += fmt::format("; did you mean '{}'?", close);
+    error(a.loc, msg);
     p.ok = false;
   } else {
     p.ir.record = g->index;
@@ -67,6 +71,8 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
   l.warnUnused = warn;
   l.slot = ctx.frame->addSlot(a.binder, l.type, a.loc);
   p.ir.slot = l.slot;
+  if (p.ir.record < 0)
+    unknownRecordSlots_.insert({ctx.frame, l.slot});
   declareLocal(*this, *ctx.scopes, l, diags_);
 }
 

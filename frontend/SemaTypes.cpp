@@ -353,6 +353,13 @@ ir::ExprPtr Sema::symName(const std::string &name, const ir::SourceLoc &loc) {
   }
 }
 
+std::vector<std::string> Sema::recordNames() const {
+  std::vector<std::string> names;
+  for (const auto &r : out_.records)
+    names.push_back(r.name);
+  return names;
+}
+
 ir::ExprPtr Sema::symbolicConst(const ast::Expr &e) {
   return ConstEval::symbolic(
       e, [this](const std::string &n, const ir::SourceLoc &l) { return symName(n, l); });
