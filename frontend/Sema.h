@@ -106,6 +106,7 @@ private:
   ir::ExprPtr symName(const std::string &name, const ir::SourceLoc &loc);
   // The names of the program's records, for did-you-mean suggestions.
   std::vector<std::string> recordNames() const;
+  std::string didYouMean(const std::string &name, ExprCtx &ctx);
 
   // ---- SemaExpr.cpp / SemaExprOps.cpp: expressions
   ir::ExprPtr expr(const ast::Expr &e, ExprCtx &ctx, ir::TypeRef expected = nullptr);

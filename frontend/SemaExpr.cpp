@@ -78,7 +78,7 @@ ir::ExprPtr Sema::nameExpr(const ast::Expr &e, ExprCtx &ctx) {
                                  out_.roles[rv->first].name));
       return nullptr;
     }
-    error(e.loc, fmt::format("use of undeclared identifier '{}'", n));
+    error(e.loc, fmt::format("use of undeclared identifier '{}'", n) + didYouMean(n, ctx));
     return nullptr;
   }
   switch (g->kind) {
@@ -103,6 +103,22 @@ ir::ExprPtr Sema::nameExpr(const ast::Expr &e, ExprCtx &ctx) {
     return nullptr;
   }
   return nullptr;
+}
+
+// "; did you mean 'x'?" for the visible name closest to `name`: locals in
+// scope, the role's own variables where they can be read, and globals.
+std::string Sema::didYouMean(const std::string &name, ExprCtx &ctx) {
+  std::vector<std::string> names;
+  if (ctx.scopes)
+    for (const Local *l : ctx.scopes->all())
+      names.push_back(l->name);
+  if (ctx.role >= 0)
+    for (const auto &v : out_.roles[size_t(ctx.role)].vars)
+      names.push_back(v.name);
+  for (const auto &[n, g] : globals_)
+    names.push_back(n);
+  std::string close = closestName(name, names);
+  return close.empty() ? "" : fmt::format("; did you mean '{}'?", close);
 }
 
 ir::ExprPtr Sema::stateVarOf(const ast::Expr &e, int role, int var, const ast::Expr &who,
