@@ -68,7 +68,9 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
   l.type = p.ir.record >= 0 ? recordType(p.ir.record) : intType();
   l.loc = a.loc;
   l.kind = recordKind;
-  l.warnUnused = warn;
+  // Field constraints read the variable's fields (`Order order {{ m == req; }}`,
+  // the MOMMIE paper's Execute): it is used even if the body never names it.
+  l.warnUnused = warn && a.constraints.empty();
   l.slot = ctx.frame->addSlot(a.binder, l.type, a.loc);
   p.ir.slot = l.slot;
   if (p.ir.record < 0)
