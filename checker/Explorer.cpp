@@ -456,20 +456,23 @@ void Search::worker(int w) {
       Emit onState = [&](State &&next, const Action *) {
         ++nsucc;
         uint64_t fp;
+        // One table lookup per successor without constraints, as before them;
+        // with them, a new state is inserted only once it is known inside.
         if (sym_.active()) {
           const State &rep = sym_.canonical(next, canon);
           fp = fingerprint(canon.bytes);
-          if (table_.contains(fp))
-            return;
+          if (constrained ? table_.contains(fp) : !table_.insert(fp))
+            return; // seen: no need to encode it
           compact_.encode(rep, enc.data());
         } else {
           compact_.encode(next, enc.data());
           fp = hashWords(enc.data(), W);
+          if (!constrained && !table_.insert(fp))
+            return;
         }
         if (constrained &&
-            outsideConstraints(fp, enc.data(), [&]() -> const State & { return next; }))
-          return;
-        if (!table_.insert(fp))
+            (outsideConstraints(fp, enc.data(), [&]() -> const State & { return next; }) ||
+             !table_.insert(fp)))
           return;
         if (invariantsCached(enc.data()) || invariantsHold(fp, next))
           enqueue(fp, enc.data());

@@ -5,6 +5,7 @@
 #include "frontend/AstPrinter.h"
 #include "frontend/Lower.h"
 #include "frontend/Types.h"
+#include "ir/Instantiate.h"
 
 #include <fmt/format.h>
 
@@ -113,16 +114,8 @@ void Sema::checkDefines() {
       continue;
     ir::SourceLoc loc;
     loc.file = ast_.file;
-    std::string msg = fmt::format("-D {}={}: '{}' is not a parameter of protocol '{}'", name,
-                                  value, name, ast_.name);
-    std::string close = closestName(name, known);
-    if (!close.empty())
-      msg += fmt::format("; did you mean '{}'?", close);
-    if (known.empty())
-      msg += " (it has no parameters)";
-    else
-      msg += fmt::format(" (its parameters: {})", fmt::join(known, ", "));
-    error(loc, msg);
+    error(loc, fmt::format("-D {}={}: ", name, value) +
+                   ir::unknownParameterMessage(name, ast_.name, known));
   }
 }
 

@@ -257,6 +257,16 @@ std::string paramList(const Program &p, const std::vector<int64_t> &values) {
 
 } // namespace
 
+std::string unknownParameterMessage(const std::string &name, const std::string &protocol,
+                                    const std::vector<std::string> &known) {
+  std::string msg = fmt::format("'{}' is not a parameter of protocol '{}'", name, protocol);
+  std::string close = closestName(name, known);
+  if (!close.empty())
+    msg += fmt::format("; did you mean '{}'?", close);
+  return msg + (known.empty() ? std::string(" (it has no parameters)")
+                              : fmt::format(" (its parameters: {})", fmt::join(known, ", ")));
+}
+
 std::optional<int64_t> evalSymbolic(const Program &program, const ExprPtr &e) {
   std::vector<int64_t> params;
   for (const auto &p : program.params)
@@ -288,13 +298,7 @@ std::optional<Program> instantiate(const Program &program,
       found |= p.name == name;
     if (found)
       continue;
-    std::string msg = fmt::format("'{}' is not a parameter of protocol '{}'", name, program.name);
-    std::string close = closestName(name, known);
-    if (!close.empty())
-      msg += fmt::format("; did you mean '{}'?", close);
-    msg += known.empty() ? std::string(" (it has no parameters)")
-                         : fmt::format(" (its parameters: {})", fmt::join(known, ", "));
-    diags.error(top, msg);
+    diags.error(top, unknownParameterMessage(name, program.name, known));
   }
   if (diags.errorCount() != before)
     return std::nullopt;

@@ -31,6 +31,12 @@ std::optional<Program> instantiate(const Program &program,
                                    const std::map<std::string, int64_t> &values,
                                    DiagnosticEngine &diags);
 
+// "'X' is not a parameter of protocol 'P'; did you mean 'Y'? (its
+// parameters: A, B)": the error for a value given to an unknown parameter
+// (-D, instantiate), `known` being the program's parameters.
+std::string unknownParameterMessage(const std::string &name, const std::string &protocol,
+                                    const std::vector<std::string> &known);
+
 // The value of a symbolic expression (Param, ConstRef, literals, arithmetic,
 // comparisons, logic, `S[i]`) at `program`'s own parameter values: an
 // integer, a boolean (0/1) or a principal's global id. nullopt when it is

@@ -8,6 +8,9 @@
 # - tla.distributed.two_phase_commit: TLC's distributed mode (a TLCServer and
 #   two TLCWorkers on 127.0.0.1) on the emitted spec, distinct-state count
 #   equal to `mommie check --no-symmetry`'s (docs/tla.md, "Beyond one machine").
+# The TLC tests run one at a time (RESOURCE_LOCK tlc): run side by side,
+# SANY now and then read a spec truncated ("Lexical error ... <EOF>"),
+# though each test has its own directory.
 # The TLC tests need TLA2TOOLS_JAR (path to tla2tools.jar) and java; without
 # it they are skipped (exit 77).
 file(GLOB tla_examples CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*.mom)
@@ -19,7 +22,7 @@ foreach(ex ${tla_examples})
   add_test(NAME tla.tlc.${name}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie> ${ex})
   set_tests_properties(tla.tlc.${name} PROPERTIES SKIP_RETURN_CODE 77
-    TIMEOUT 2000 LABELS tlc)
+    TIMEOUT 2000 LABELS tlc RESOURCE_LOCK tlc)
 endforeach()
 # Programs that exercise one TLA+ construct against TLC (tests/tla/programs):
 # bounded_counters has model constraints on unbounded counters.
@@ -37,20 +40,20 @@ add_test(NAME tla.tlc.guard_or
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/guard_or.mom)
 set_tests_properties(tla.tlc.guard_or tla.tlc.bounded_counters tla.bug.bounded_counters_bug
-  tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc)
+  tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})
   get_filename_component(name ${bug} NAME_WE)
   add_test(NAME tla.bug.${name}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh bug $<TARGET_FILE:mommie> ${bug})
   set_tests_properties(tla.bug.${name} PROPERTIES SKIP_RETURN_CODE 77
-    TIMEOUT 1000 LABELS tlc)
+    TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 endforeach()
 add_test(NAME tla.distributed.two_phase_commit
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_distributed.sh $<TARGET_FILE:mommie>
           ${PROJECT_SOURCE_DIR}/examples/two_phase_commit.mom)
 set_tests_properties(tla.distributed.two_phase_commit PROPERTIES SKIP_RETURN_CODE 77
-  TIMEOUT 900 LABELS tlc)
+  TIMEOUT 900 LABELS tlc RESOURCE_LOCK tlc)
 
 # Every parameter of every example, moved to a value TLC checks in seconds
 # (primary_backup's NumReq together with F = 0: NumReq = 2 alone has 1.6e8
@@ -68,5 +71,5 @@ foreach(edit ${tla_param_edits})
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
             ${PROJECT_SOURCE_DIR}/examples/${ex}.mom ${parts})
   set_tests_properties(tla.params.${ex}.${name} PROPERTIES SKIP_RETURN_CODE 77
-    TIMEOUT 1000 LABELS tlc)
+    TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 endforeach()

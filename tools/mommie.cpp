@@ -4,6 +4,8 @@
 #include "runtime/Version.h"
 #include "tools/Commands.h"
 
+#include <fmt/format.h>
+
 #include <exception>
 #include <iostream>
 
@@ -16,13 +18,6 @@ std::vector<std::string> commandNames(CLI::App &app) {
   return names;
 }
 
-std::string joined(const std::vector<std::string> &v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i)
-    out += (i ? ", " : "") + v[i];
-  return out;
-}
-
 // `mommie chek`: an unknown command, with the closest known one.
 int unknownCommand(CLI::App &app, const std::string &word) {
   auto names = commandNames(app);
@@ -30,7 +25,7 @@ int unknownCommand(CLI::App &app, const std::string &word) {
   std::string close = mommie::closestName(word, names);
   if (!close.empty())
     msg += "; did you mean '" + close + "'?";
-  std::cerr << msg << " (commands: " << joined(names) << ", help, version)\n";
+  std::cerr << fmt::format("{} (commands: {}, help, version)\n", msg, fmt::join(names, ", "));
   return mommie::tool::BadInput;
 }
 

@@ -27,6 +27,21 @@ Lines Emitter::unchangedExcept(const std::set<std::string> &changed) const {
   return wrappedList("UNCHANGED <<", rest, ">>");
 }
 
+std::vector<int> bindingSlots(const Transition &tr) {
+  std::vector<int> slots(tr.params.begin(), tr.params.end());
+  for (const auto &p : tr.triggers) {
+    if (p.issuer.kind == IssuerPattern::Kind::Bind)
+      slots.push_back(p.issuer.slot);
+    slots.push_back(p.slot);
+  }
+  std::vector<int> out;
+  std::set<int> seen;
+  for (int s : slots)
+    if (seen.insert(s).second)
+      out.push_back(s);
+  return out;
+}
+
 namespace {
 
 std::string joinWith(const std::vector<std::string> &parts, const char *sep) {
@@ -185,17 +200,9 @@ std::string transitionOp(Emitter &em, int r, int t,
   // Refraction: the binding tuple, parameters then pattern vars in order.
   std::string binding;
   if (tr.refracted()) {
-    std::vector<int> slots(tr.params.begin(), tr.params.end());
-    for (const auto &p : tr.triggers) {
-      if (p.issuer.kind == IssuerPattern::Kind::Bind)
-        slots.push_back(p.issuer.slot);
-      slots.push_back(p.slot);
-    }
     std::vector<std::string> parts;
-    std::set<int> seen;
-    for (int s : slots)
-      if (seen.insert(s).second)
-        parts.push_back(f.slot(s));
+    for (int s : bindingSlots(tr))
+      parts.push_back(f.slot(s));
     binding = "<<" + joinWith(parts, ", ") + ">>";
     conds.push_back(binding + " \\notin " + em.firedNames[r][t] + "[self]");
   }

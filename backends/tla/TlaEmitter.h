@@ -128,6 +128,10 @@ public:
   Lines unchangedExcept(const std::set<std::string> &changed) const;
 };
 
+// The slots of a refracted transition's binding tuple, in order: its
+// parameters, then each trigger's issuer variable (a Bind issuer) and
+// record variable, each slot once.
+std::vector<int> bindingSlots(const ir::Transition &tr);
 // Slots used by an expression (free or bound), for dependency ordering.
 void collectSlots(const ir::Expr *e, std::set<int> &out);
 // Record types matched by KNOWN patterns inside `e`.

@@ -345,19 +345,10 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     for (size_t t = 0; t < prog.roles[r].transitions.size(); ++t) {
       if (em.firedNames[r][t].empty())
         continue;
-      // The binding tuple: parameters, then each trigger's issuer and record
-      // variables (TlaActions.cpp).
       const Transition &tr = prog.roles[r].transitions[t];
-      std::vector<int> slots(tr.params.begin(), tr.params.end());
-      for (const auto &p : tr.triggers) {
-        if (p.issuer.kind == IssuerPattern::Kind::Bind)
-          slots.push_back(p.issuer.slot);
-        slots.push_back(p.slot);
-      }
       std::vector<std::string> parts;
-      std::set<int> seen;
-      for (int sl : slots)
-        if (seen.insert(sl).second && sl >= 0 && size_t(sl) < tr.slots.size())
+      for (int sl : bindingSlots(tr))
+        if (sl >= 0 && size_t(sl) < tr.slots.size())
           parts.push_back(em.apalacheType(*tr.slots[size_t(sl)].type));
       vars.push_back({em.firedNames[r][t],
                       "bindings " + prog.roles[r].name + "." + tr.name +

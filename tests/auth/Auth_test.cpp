@@ -233,18 +233,7 @@ TEST(Auth, GarbageAndTruncationNeverAuthenticate) {
 
 namespace {
 
-using rt_test::Idle;
-
-ProgramInfo info() {
-  ProgramInfo p;
-  p.name = "T";
-  p.principals = PNames;
-  p.schema.numPrincipals = 3;
-  p.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
-  p.schema.finish(p.principals);
-  p.roles.push_back({"Idle", 0, 3, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
-  return p;
-}
+ProgramInfo info() { return rt_test::idleProgram(PNames); }
 
 } // namespace
 

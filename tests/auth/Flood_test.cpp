@@ -40,8 +40,6 @@ std::vector<uint8_t> hello(int me) {
   return w.buffer();
 }
 
-using rt_test::Idle;
-
 Statement stmt(int issuer, int verifier, int64_t n) {
   return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
                    Value::record(0, {Value::integer(n)})};
@@ -53,13 +51,7 @@ void pump(EventLoop &loop, int ms) { loop.runUntil(EventLoop::now() + Millis(ms)
 
 TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
   const std::vector<std::string> names = {"A", "B", "C"};
-  ProgramInfo pi;
-  pi.name = "T";
-  pi.principals = names;
-  pi.schema.numPrincipals = 3;
-  pi.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
-  pi.schema.finish(pi.principals);
-  pi.roles.push_back({"Idle", 0, 3, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+  ProgramInfo pi = rt_test::idleProgram(names);
 
   uint16_t port = freePort();
   DeployConfig conf;
@@ -146,13 +138,7 @@ TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
 // reconnect, and the spoofed connections are evicted or refused (counted).
 TEST(Flood, SpoofedHellosNeverEvictAProvenConnection) {
   const std::vector<std::string> names = {"A", "B"};
-  ProgramInfo pi;
-  pi.name = "T";
-  pi.principals = names;
-  pi.schema.numPrincipals = 2;
-  pi.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
-  pi.schema.finish(pi.principals);
-  pi.roles.push_back({"Idle", 0, 2, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+  ProgramInfo pi = rt_test::idleProgram(names);
 
   auto ports = e2e::freePorts(2);
   std::string hosts = "[Hosts]\nA = 127.0.0.1:" + std::to_string(ports[0]) +

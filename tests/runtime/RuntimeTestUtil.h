@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <netinet/in.h>
 #include <string>
+#include <vector>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,6 +29,21 @@ public:
   const char *timerName(size_t) const override { return "?"; }
   int64_t timerMs(size_t) const override { return 0; }
 };
+
+// A program whose principals `names` all play Idle, with one record type
+// Msg { n: 0..2^20 }: for tests of what a node receives.
+inline mommie::rt::ProgramInfo idleProgram(const std::vector<std::string> &names) {
+  using namespace mommie::rt;
+  ProgramInfo p;
+  p.name = "T";
+  p.principals = names;
+  p.schema.numPrincipals = int(names.size());
+  p.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
+  p.schema.finish(p.principals);
+  p.roles.push_back({"Idle", 0, int(names.size()),
+                     [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+  return p;
+}
 
 // A TCP connection to 127.0.0.1:port, or -1.
 inline int dial(uint16_t port) {

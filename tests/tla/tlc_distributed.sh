@@ -11,15 +11,9 @@
 # The RMI registry port is TLC_DIST_PORT if set, else a free one picked in
 # 20000-59999 (TLC's default, 10997, may be in use by another run).
 set -uo pipefail
+source "$(dirname "$0")/tlc_lib.sh"
 mommie=$(realpath "$1") file=$(realpath "$2")
-if [ -z "${TLA2TOOLS_JAR:-}" ]; then
-  echo "TLA2TOOLS_JAR is not set: skipping"
-  exit 77
-fi
-if [ ! -f "$TLA2TOOLS_JAR" ]; then
-  echo "FAIL: TLA2TOOLS_JAR=$TLA2TOOLS_JAR does not exist"
-  exit 1
-fi
+require_tlc_jar
 jar=$(realpath "$TLA2TOOLS_JAR")
 limit=${TLC_TIMEOUT:-300}
 dir=$(mktemp -d)
