@@ -728,11 +728,11 @@ std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
   return out;
 }
 
-bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t) {
+bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t, bool modelRanges) {
   using TK = ir::TypeKind;
   switch (t.kind) {
   case TK::Range:
-    return v.kind == K::Int && v.num >= t.lo && v.num <= t.hi;
+    return v.kind == K::Int && ((t.model && !modelRanges) || (v.num >= t.lo && v.num <= t.hi));
   case TK::Principal:
     return v.kind == K::Principal &&
            (t.principalSet < 0 || layout.inSet(t.principalSet, int(v.num)));
@@ -741,32 +741,50 @@ bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t) {
       return false;
     const auto &rec = layout.program().records[t.record];
     for (size_t i = 0; i < rec.fields.size() && i < v.elems.size(); ++i)
-      if (!conformsTo(layout, v.elems[i], *rec.fields[i].type))
+      if (!conformsTo(layout, v.elems[i], *rec.fields[i].type, modelRanges))
         return false;
     return true;
   }
   case TK::Tuple:
     for (size_t i = 0; i < t.args.size() && i < v.elems.size(); ++i)
-      if (!conformsTo(layout, v.elems[i], *t.args[i]))
+      if (!conformsTo(layout, v.elems[i], *t.args[i], modelRanges))
         return false;
     return true;
   case TK::Option:
-    return v.kind != K::Some || conformsTo(layout, v.elems[0], *t.args[0]);
+    return v.kind != K::Some || conformsTo(layout, v.elems[0], *t.args[0], modelRanges);
   case TK::Set:
   case TK::Seq:
     for (const auto &e : v.elems)
-      if (!conformsTo(layout, e, *t.args[0]))
+      if (!conformsTo(layout, e, *t.args[0], modelRanges))
         return false;
     return true;
   case TK::Map:
     for (size_t i = 0; i + 1 < v.elems.size(); i += 2)
-      if (!conformsTo(layout, v.elems[i], *t.args[0]) ||
-          !conformsTo(layout, v.elems[i + 1], *t.args[1]))
+      if (!conformsTo(layout, v.elems[i], *t.args[0], modelRanges) ||
+          !conformsTo(layout, v.elems[i + 1], *t.args[1], modelRanges))
         return false;
     return true;
   default:
     return true;
   }
+}
+
+bool withinModelRanges(const Layout &layout, const State &s) {
+  for (int v : layout.modelVars()) {
+    const auto &slot = layout.varSlots()[size_t(v)];
+    const auto &decl = layout.program().roles[size_t(slot.role)].vars[size_t(slot.var)];
+    if (!conformsTo(layout, s.vars[size_t(v)], *decl.type))
+      return false;
+  }
+  for (int r : layout.modelRecords()) {
+    ir::Type rec;
+    rec.kind = ir::TypeKind::Record;
+    rec.record = r;
+    for (const Value &st : s.pool[size_t(r)].elems)
+      if (!conformsTo(layout, st.elems[StmtMsg], rec))
+        return false;
+  }
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -811,7 +829,7 @@ static void execAssign(const ir::Stmt &s, const Layout &layout, State &next,
     }
   }
   *target = std::move(value);
-  if (!conformsTo(layout, root, *decl.type))
+  if (!conformsTo(layout, root, *decl.type, /*modelRanges=*/false))
     fail(s.loc, fmt::format("value {} of `{}` at {} is outside its declared range",
                             showValue(layout.program(), root), decl.name,
                             layout.principalName(me)));

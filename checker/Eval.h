@@ -35,7 +35,15 @@ bool evalBool(const ir::Expr &e, Env &env);
 std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
                               const ir::SourceLoc &loc);
 // Whether `v` lies within the declared ranges of `t`.
-bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t);
+// Whether `v` is a value of `t`. With `modelRanges` false an `int model
+// lo..hi` admits every integer: a value outside lo..hi is a value of the
+// protocol that only puts the state outside the model (withinModelRanges).
+bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t,
+                bool modelRanges = true);
+// Whether every variable and published record of `s` keeps its `int model`
+// values in their ranges; a state that does not is outside the model, as if
+// a `constraint` failed.
+bool withinModelRanges(const Layout &layout, const State &s);
 
 // Pattern parts against one statement (frame slots must be bound).
 bool issuerMatches(const ir::IssuerPattern &ip, const Value &stmt, Env &env);

@@ -226,7 +226,7 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
     if (auto e = bind(slot); !e.empty())
       return e;
     const auto &info = t.slots[size_t(slot)];
-    if (!conformsTo(layout, slots[size_t(slot)], *info.type))
+    if (!conformsTo(layout, slots[size_t(slot)], *info.type, /*modelRanges=*/false))
       return "parameter " + info.name + " = " + showValue(prog, slots[size_t(slot)]) +
              " is outside its type";
   }

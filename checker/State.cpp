@@ -38,6 +38,18 @@ Layout::Layout(const ir::Program &program) : program_(&program) {
   numVars_ = size_t(var);
   numTimers_ = size_t(timer);
   numFired_ = size_t(fired);
+  for (size_t i = 0; i < varSlots_.size(); ++i) {
+    const VarSlot &v = varSlots_[i];
+    if (program.hasModelRange(*program.roles[size_t(v.role)].vars[size_t(v.var)].type))
+      modelVars_.push_back(varIndex(v.role, v.principal, v.var));
+  }
+  for (size_t r = 0; r < program.records.size(); ++r) {
+    ir::Type rec;
+    rec.kind = ir::TypeKind::Record;
+    rec.record = int(r);
+    if (program.hasModelRange(rec))
+      modelRecords_.push_back(int(r));
+  }
   for (const auto &f : program.faults) {
     if (f.kind == ir::FaultDecl::Kind::Crash)
       hasCrash_ = true;

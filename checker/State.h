@@ -75,6 +75,11 @@ public:
   size_t numFired() const { return numFired_; }
   bool hasCrash() const { return hasCrash_; }
   bool hasByz() const { return hasByz_; }
+  // The var slots and record types whose values may hold an `int model
+  // lo..hi` (withinModelRanges, checker/Eval.h).
+  const std::vector<int> &modelVars() const { return modelVars_; }
+  const std::vector<int> &modelRecords() const { return modelRecords_; }
+  bool hasModelRanges() const { return !modelVars_.empty() || !modelRecords_.empty(); }
   std::string principalName(int p) const;
   // The set of the members of principal set `set`.
   const Value &principalSetValue(int set) const { return setValues_[size_t(set)]; }
@@ -96,6 +101,7 @@ private:
   std::vector<std::vector<int>> firedBase_;
   std::vector<VarSlot> varSlots_;
   std::vector<Value> setValues_;
+  std::vector<int> modelVars_, modelRecords_;
   size_t numVars_ = 0, numTimers_ = 0, numFired_ = 0;
   bool hasCrash_ = false, hasByz_ = false;
 };

@@ -197,7 +197,7 @@ void Generator::initialStates(const Emit &emit) const {
       choices.push_back(typeDomain(layout_, *decl.type, decl.loc));
     }
     for (const auto &v : choices.back())
-      if (!conformsTo(layout_, v, *decl.type))
+      if (!conformsTo(layout_, v, *decl.type, /*modelRanges=*/false))
         throw EvalError(decl.loc, fmt::format("initial value {} of `{}` is outside "
                                               "its declared range",
                                               showValue(prog, v), decl.name));

@@ -92,13 +92,16 @@ public:
   bool terminated(const State &s) const;
   // Name of the first violated invariant, or empty. Throws EvalError.
   std::string violatedInvariant(const State &s) const;
-  // Whether `s` satisfies every `constraint` (TLC's CONSTRAINT): a state that
-  // does not is checked against the invariants but neither counted nor
-  // expanded. Throws EvalError.
+  // Whether `s` satisfies every `constraint` (TLC's CONSTRAINT) and keeps
+  // its `int model` values in range: a state that does not is checked
+  // against the invariants but neither counted nor expanded. Throws
+  // EvalError.
   bool withinConstraints(const State &s) const {
-    return firstFalse(layout_.program().constraints, s).empty();
+    return withinModelRanges(layout_, s) && firstFalse(layout_.program().constraints, s).empty();
   }
-  bool hasConstraints() const { return !layout_.program().constraints.empty(); }
+  bool hasConstraints() const {
+    return !layout_.program().constraints.empty() || layout_.hasModelRanges();
+  }
 
 private:
   // Name of the first predicate of `preds` that is false in `s`, or empty.

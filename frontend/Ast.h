@@ -63,6 +63,7 @@ struct Type {
   SourceLoc loc;
   std::string name;          // Named
   ExprPtr lo, hi;            // Range
+  bool model = false;        // Range: `int model lo..hi`
   std::vector<TypePtr> args; // Set, Map, Option, Seq, Tuple
 };
 

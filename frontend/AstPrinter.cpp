@@ -176,7 +176,8 @@ std::string type(const Type &t) {
   case TypeKind::Int: return "int";
   case TypeKind::Principal: return "principal";
   case TypeKind::Named: return t.name;
-  case TypeKind::Range: return sub(t.lo, 10) + ".." + sub(t.hi, 10);
+  case TypeKind::Range:
+    return (t.model ? "int model " : "") + sub(t.lo, 10) + ".." + sub(t.hi, 10);
   case TypeKind::Set: return "set<" + type(*t.args[0]) + ">";
   case TypeKind::Map:
     return "map<" + type(*t.args[0]) + ", " + type(*t.args[1]) + ">";

@@ -36,7 +36,7 @@ bool eqPP(const PatternPtr &a, const PatternPtr &b) {
 }
 
 bool eqT(const Type &a, const Type &b) {
-  return a.kind == b.kind && a.name == b.name && eqEP(a.lo, b.lo) &&
+  return a.kind == b.kind && a.name == b.name && a.model == b.model && eqEP(a.lo, b.lo) &&
          eqEP(a.hi, b.hi) && eqVec(a.args, b.args, eqTP);
 }
 

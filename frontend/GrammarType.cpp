@@ -1,4 +1,4 @@
-// The type grammar (X3): bool, int, principal, set<T>, map<K, V>,
+// The type grammar (X3): bool, int, `int model lo..hi`, principal, set<T>, map<K, V>,
 // option<T>, seq<T>, (T1, T2, ...), a name, or a range lo..hi whose bounds
 // are additive expressions. A name followed by a token that continues an
 // expression (`..`, `+`, `[`, ...) starts a range, so `N-1..N` parses.
@@ -36,6 +36,12 @@ auto const startRange = [](auto &c) {
   t->loc = t->lo->loc;
   _val(c) = t;
 };
+// `int model lo..hi`: the range the model explores of an unbounded int.
+auto const setModelLo = [](auto &c) {
+  _val(c)->kind = TypeKind::Range;
+  _val(c)->model = true;
+  _val(c)->lo = _attr(c);
+};
 auto const setHi = [](auto &c) { _val(c)->hi = _attr(c); };
 // `(T)` is T; `(T1, T2, ...)` a tuple.
 auto const fixTuple = [](auto &c) {
@@ -50,7 +56,8 @@ auto const rangeCont = Punct("..") | Punct("+") | Punct("-", ">") |
 } // namespace
 
 auto const type_def = located[ guard[
-    Kw("bool")[start(TypeKind::Bool)] | Kw("int")[start(TypeKind::Int)] |
+    Kw("bool")[start(TypeKind::Bool)] | (Kw("int")[start(TypeKind::Int)] >>
+     -(Kw("model") > additive[setModelLo] > Punct("..") > additive[setHi])) |
     Kw("principal")[start(TypeKind::Principal)] |
     (Kw("set")[start(TypeKind::Set)] > Punct("<") > type[pushArg] >
      Punct(">")) |

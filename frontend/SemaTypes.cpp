@@ -220,7 +220,7 @@ ir::TypeRef Sema::resolveType(const ast::Type &t) {
       error(t.loc, fmt::format("empty range type {}..{}", *lo, *hi));
       return nullptr;
     }
-    return rangeType(*lo, *hi, symIfParams(*t.lo), symIfParams(*t.hi));
+    return rangeType(*lo, *hi, symIfParams(*t.lo), symIfParams(*t.hi), t.model);
   }
   case TK::Set: {
     auto a = arg(0);

@@ -23,11 +23,13 @@ TypeRef intType() {
   static TypeRef t = make(TypeKind::Int);
   return t;
 }
-TypeRef rangeType(int64_t lo, int64_t hi, ir::ExprPtr symLo, ir::ExprPtr symHi) {
+TypeRef rangeType(int64_t lo, int64_t hi, ir::ExprPtr symLo, ir::ExprPtr symHi,
+                  bool model) {
   auto t = std::make_shared<Type>();
   t->kind = TypeKind::Range;
   t->lo = lo;
   t->hi = hi;
+  t->model = model;
   // Both bounds symbolic, or neither.
   if (symLo || symHi) {
     t->symLo = symLo ? symLo : symbolicInt(lo);
@@ -96,7 +98,7 @@ bool sameType(const Type &a, const Type &b) {
     return false;
   switch (a.kind) {
   case TypeKind::Range:
-    return a.lo == b.lo && a.hi == b.hi;
+    return a.lo == b.lo && a.hi == b.hi && a.model == b.model;
   case TypeKind::Principal:
     return a.principalSet == b.principalSet;
   case TypeKind::Record:
@@ -136,7 +138,8 @@ TypeRef joinTypes(const TypeRef &a, const TypeRef &b) {
   if (!a || !b)
     return nullptr;
   if (a->kind == TypeKind::Range && b->kind == TypeKind::Range)
-    return rangeType(std::min(a->lo, b->lo), std::max(a->hi, b->hi));
+    return rangeType(std::min(a->lo, b->lo), std::max(a->hi, b->hi), nullptr, nullptr,
+                     a->model || b->model);
   if (isIntLike(*a) && isIntLike(*b))
     return intType();
   if (a->kind != b->kind)
@@ -220,7 +223,7 @@ std::string typeName(const Type &t, const std::vector<ir::RecordDecl> &records,
   case TypeKind::Int:
     return "int";
   case TypeKind::Range:
-    return fmt::format("{}..{}", t.lo, t.hi);
+    return fmt::format("{}{}..{}", t.model ? "int model " : "", t.lo, t.hi);
   case TypeKind::Principal:
     if (t.principalSet >= 0 && t.principalSet < (int)sets.size())
       return sets[t.principalSet].name;

@@ -19,7 +19,7 @@ ir::TypeRef intType();
 // A range type; symLo/symHi are its bounds over parameters (ir/IR.h), when
 // either reads one (the other then becomes a literal).
 ir::TypeRef rangeType(int64_t lo, int64_t hi, ir::ExprPtr symLo = nullptr,
-                      ir::ExprPtr symHi = nullptr);
+                      ir::ExprPtr symHi = nullptr, bool model = false);
 // An int literal without a source location, for symbolic forms.
 ir::ExprPtr symbolicInt(int64_t v);
 ir::TypeRef principalType(int set = -1);

@@ -69,7 +69,7 @@ bool equal(const Type &a, const Type &b) {
   if (a.kind != b.kind)
     return false;
   if (a.kind == TypeKind::Range &&
-      (a.lo != b.lo || a.hi != b.hi || !equal(a.symLo, b.symLo) || !equal(a.symHi, b.symHi)))
+      (a.model != b.model || a.lo != b.lo || a.hi != b.hi || !equal(a.symLo, b.symLo) || !equal(a.symHi, b.symHi)))
     return false;
   if (a.kind == TypeKind::Principal && a.principalSet != b.principalSet)
     return false;
@@ -81,6 +81,7 @@ bool equal(const Type &a, const Type &b) {
 size_t hash(const Type &t) {
   size_t h = hashOf(int(t.kind));
   if (t.kind == TypeKind::Range) {
+    mix(h, hashOf(t.model));
     mix(h, hashOf(t.lo));
     mix(h, hashOf(t.hi));
     if (t.symLo)

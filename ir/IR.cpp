@@ -55,6 +55,39 @@ int Program::setOf(int principal) const {
   return -1;
 }
 
+static bool hasModelRange(const Program &p, const Type &t, int depth) {
+  if (t.kind == TypeKind::Range)
+    return t.model;
+  if (depth > 32) // records nest by reference, never cyclically
+    return false;
+  if (t.kind == TypeKind::Record) {
+    if (t.record < 0 || size_t(t.record) >= p.records.size())
+      return false;
+    for (const auto &f : p.records[size_t(t.record)].fields)
+      if (f.type && hasModelRange(p, *f.type, depth + 1))
+        return true;
+    return false;
+  }
+  for (const auto &a : t.args)
+    if (a && hasModelRange(p, *a, depth + 1))
+      return true;
+  return false;
+}
+
+bool Program::hasModelRange(const Type &t) const { return mommie::ir::hasModelRange(*this, t, 0); }
+
+bool Program::hasModelRanges() const {
+  for (const auto &role : roles)
+    for (const auto &v : role.vars)
+      if (hasModelRange(*v.type))
+        return true;
+  for (const auto &rec : records)
+    for (const auto &f : rec.fields)
+      if (f.type && hasModelRange(*f.type))
+        return true;
+  return false;
+}
+
 std::string Program::principalName(int id) const {
   int set = setOf(id);
   if (set < 0)

@@ -63,6 +63,11 @@ struct Type {
   TypeKind kind = TypeKind::Bool;
   int64_t lo = 0, hi = 0; // Range
   ExprPtr symLo, symHi;   // Range: the bounds over parameters, when they use any
+  // Range: `int model lo..hi`, an unbounded integer of the protocol that the
+  // checker, the TLA+ spec and the prover explore only over lo..hi (a value
+  // outside puts the state outside the model, as a failed `constraint`
+  // does); compiled code holds any 64-bit integer.
+  bool model = false;
   int principalSet = -1;  // Principal
   int record = -1;        // Record
   std::vector<TypeRef> args;
@@ -466,6 +471,11 @@ struct Program {
   // Helpers.
   std::string principalName(int id) const; // "R0"
   int setOf(int principal) const;          // index of its principal set
+  // Whether a value of `t` may hold an `int model lo..hi` (directly, in a
+  // component, or in a field of a record it carries).
+  bool hasModelRange(const Type &t) const;
+  // Whether a role variable or a record holds an `int model lo..hi`.
+  bool hasModelRanges() const;
   bool isRoundProgram() const {
     return roles.size() == 1 && roles[0].phase.has_value();
   }

@@ -138,11 +138,13 @@ std::string Printer::type(const TypeRef &t) const {
   switch (t->kind) {
   case TypeKind::Bool: return "bool";
   case TypeKind::Int: return "int";
-  case TypeKind::Range:
+  case TypeKind::Range: {
+    const char *model = t->model ? "int model " : "";
     if (t->symLo && t->symHi)
-      return fmt::format("({}..{} as {}..{})", t->lo, t->hi, expr(t->symLo, PrecAdd),
+      return fmt::format("{}({}..{} as {}..{})", model, t->lo, t->hi, expr(t->symLo, PrecAdd),
                          expr(t->symHi, PrecAdd));
-    return fmt::format("{}..{}", t->lo, t->hi);
+    return fmt::format("{}{}..{}", model, t->lo, t->hi);
+  }
   case TypeKind::Principal:
     return t->principalSet < 0 ? "principal" : setName(t->principalSet);
   case TypeKind::Record: return recordName(t->record);

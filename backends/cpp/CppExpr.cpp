@@ -76,6 +76,8 @@ std::string Gen::typeDesc(const ir::Type &t) {
   case ir::TypeKind::Bool: return "T::boolean()";
   case ir::TypeKind::Int: return "T::integer()";
   case ir::TypeKind::Range:
+    if (t.model) // the model's range; a node holds any integer
+      return "T::integer()";
     return "T::range(" + std::to_string(t.lo) + ", " + std::to_string(t.hi) + ")";
   case ir::TypeKind::Principal:
     if (t.principalSet < 0)

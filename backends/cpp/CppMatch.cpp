@@ -285,7 +285,12 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
   for (int s : params) {
     const ir::Type &t = *(*c.slots)[size_t(s)].type;
     std::string v = "p" + std::to_string(s);
-    if (t.kind == ir::TypeKind::Range) {
+    if (t.kind == ir::TypeKind::Range && t.model) {
+      error((*c.slots)[size_t(s)].loc, "a transition parameter of type `int model " +
+                                           std::to_string(t.lo) + ".." + std::to_string(t.hi) +
+                                           "` has no bound in a node; give it a range type");
+      o.open("{");
+    } else if (t.kind == ir::TypeKind::Range) {
       o.open("for (int64_t " + v + " = " + std::to_string(t.lo) + "; " + v + " <= " + std::to_string(t.hi) +
              "; ++" + v + ") {");
       o.line(slotRef(c, s) + " = o::I(" + v + ");");

@@ -95,6 +95,9 @@ public:
   // The finite set of values of `t` (params, Byzantine payloads), or
   // nullopt-like empty string with an error if `t` is unbounded.
   std::string domainOf(const ir::Type &t, const ir::SourceLoc &where);
+  // While set, domainOf and typePred take `int model lo..hi` as Int (the
+  // protocol's type, for TypeOK); else as lo..hi (the model, ModelRanges).
+  bool modelRangesAsInt = false;
   // A state predicate saying `value` has type `t` (TypeOK).
   std::string typePred(const std::string &value, const ir::Type &t,
                        NameScope &scope);

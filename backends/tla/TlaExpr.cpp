@@ -376,6 +376,8 @@ std::string Emitter::domainOf(const Type &t, const SourceLoc &where) {
   case TypeKind::Bool:
     return "BOOLEAN";
   case TypeKind::Range:
+    if (t.model && modelRangesAsInt)
+      return "Int";
     return symbolic(t.symLo, t.lo) + ".." + symbolic(t.symHi, t.hi);
   case TypeKind::Principal:
     return principalSetOfType(t);
@@ -416,14 +418,16 @@ namespace {
 
 // The TLA+ set of all values of `t` if membership in it is decidable by TLC
 // (finite sets, Int, and records/sets/sequences/tuples of those).
-bool isFinite(const Type &t) {
+bool isFinite(const Type &t, bool modelRangesAsInt) {
   switch (t.kind) {
   case TypeKind::Int:
   case TypeKind::Seq:
     return false;
+  case TypeKind::Range:
+    return !(t.model && modelRangesAsInt);
   default:
     for (const auto &a : t.args)
-      if (!isFinite(*a))
+      if (!isFinite(*a, modelRangesAsInt))
         return false;
     return true;
   }
@@ -458,7 +462,7 @@ std::string Emitter::typePred(const std::string &value, const Type &t,
       return ty.args.size() >= 2;
     case TypeKind::Option:
     case TypeKind::Map:
-      return isFinite(ty);
+      return isFinite(ty, modelRangesAsInt);
     }
     return false;
   };

@@ -480,8 +480,12 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     out += "Live(p) == " + joinWith(parts, " /\\ ") + "\n\n";
   }
 
-  // TypeOK.
-  {
+  // TypeOK, and ModelRanges: the `int model lo..hi` values in their ranges
+  // (Int in TypeOK), a CONSTRAINT.
+  for (bool model : {false, true}) {
+    if (model && !prog.hasModelRanges())
+      break;
+    em.modelRangesAsInt = !model;
     NameScope scope(&em.globals);
     std::string p = scope.claim("p");
     std::vector<Lines> items;
@@ -489,6 +493,8 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       const Role &role = prog.roles[r];
       const std::string &set = em.setNames[role.principalSet];
       for (size_t v = 0; v < role.vars.size(); ++v) {
+        if (model && !prog.hasModelRange(*role.vars[v].type))
+          continue;
         const std::string &name = em.varNames[r][v];
         std::string pred = em.typePred("@@", *role.vars[v].type, scope);
         if (pred.rfind("@@ \\in ", 0) == 0)
@@ -499,10 +505,10 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
                                  em.typePred(name + "[" + p + "]",
                                              *role.vars[v].type, scope)));
       }
-      for (size_t t = 0; t < role.timers.size(); ++t)
+      for (size_t t = 0; t < role.timers.size() && !model; ++t)
         items.push_back(
             single(em.timerNames[r][t] + " \\in [" + set + " -> BOOLEAN]"));
-      for (size_t t = 0; t < role.transitions.size(); ++t)
+      for (size_t t = 0; t < role.transitions.size() && !model; ++t)
         if (!em.firedNames[r][t].empty())
           items.push_back(single("DOMAIN " + em.firedNames[r][t] + " = " + set));
     }
@@ -511,6 +517,12 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       Type recType;
       recType.kind = TypeKind::Record;
       recType.record = rec;
+      if (model) {
+        if (prog.hasModelRange(recType))
+          items.push_back(Lines{"\\A " + st + " \\in " + pool + " :",
+                                "     " + em.typePred(st + ".msg", recType, scope)});
+        continue;
+      }
       items.push_back(Lines{"\\A " + st + " \\in " + pool + " :",
                             "     /\\ " + st + ".iss \\in Principals",
                             "     /\\ " + st + ".ver \\subseteq Principals",
@@ -519,6 +531,13 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       const std::string &known = em.knownNames.at(rec);
       items.push_back(single("\\A " + p + " \\in Principals : " + known + "[" +
                              p + "] \\subseteq " + pool));
+    }
+    if (model) {
+      em.modelRangesAsInt = false;
+      constraints += "\\* The model's ranges of the `int model lo..hi` values.\n";
+      em.constraintNames.push_back(em.globals.claim("ModelRanges"));
+      constraints += opLines(em.constraintNames.back(), items);
+      break;
     }
     if (rounds) {
       const Phase &ph = *prog.roles[0].phase;
@@ -533,6 +552,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     out += "\\* Every variable holds a value of its declared type.\n";
     out += opLines("TypeOK", items);
   }
+  em.modelRangesAsInt = false;
 
   // Init.
   {

@@ -116,6 +116,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, Manifest, ::testing::ValuesIn(loadManifest()),
                            std::string n = info.param.file;
                            n = n.substr(n.rfind('/') + 1);
                            n = n.substr(0, n.find('.'));
+                           for (const auto &[param, value] : info.param.params) // -D, in the name
+                             n += "_" + param + std::to_string(value);
                            return n;
                          });
 

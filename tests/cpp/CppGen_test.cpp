@@ -119,3 +119,35 @@ TEST(CppGen, RoundProgramsRunOnTheRoundEngine) {
   EXPECT_NE(cpp.find("goAhead_Exchange"), std::string::npos);
   EXPECT_NE(cpp.find("rt::roundNodeMain"), std::string::npos);
 }
+
+// `int model lo..hi` is the protocol's int: a node holds any 64-bit value,
+// so the generated code has no trace of the model's bound (issue 15).
+TEST(CppGen, ModelRangesLeaveNoBoundInNodes) {
+  DiagnosticEngine diags;
+  frontend::Options seven;
+  seven.defines["NumReq"] = 7;
+  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/tests/tla/programs/pb_model_ranges.mom",
+                                 seven, diags);
+  ASSERT_TRUE(p);
+  auto r = cppgen::generate(*p);
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  const std::string &cpp = findFile(r, ".cpp");
+  EXPECT_NE(cpp.find("T::integer(), // nextSeqNo"), std::string::npos);
+  EXPECT_EQ(cpp.find("T::range(0, 7)"), std::string::npos);
+  EXPECT_EQ(cpp.find("T::range(0, 6)"), std::string::npos);
+  EXPECT_EQ(cpp.find("o::I(7)"), std::string::npos);
+  EXPECT_EQ(cpp.find("o::I(6)"), std::string::npos);
+
+  // A node cannot enumerate a parameter that has only a model range.
+  auto q = frontend::compile("param.mom", R"(protocol P;
+principals R[1];
+role A at R {
+  var x: int = 0;
+  transition Set(k: int model 0..3) @@{ x <- k; @@}
+}
+)", frontend::Options{}, diags);
+  ASSERT_TRUE(q);
+  auto rq = cppgen::generate(*q);
+  ASSERT_EQ(rq.errors.size(), 1u);
+  EXPECT_NE(rq.errors[0].find("has no bound in a node"), std::string::npos) << rq.errors[0];
+}
