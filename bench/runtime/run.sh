@@ -2,12 +2,17 @@
 # The runtime against etcd on loopback, side by side in one run:
 # examples/primary_backup.mom (4 replicas + 1 client, PLAINTEXT, built once
 # with NumReq = REQUESTS) and a 3-member etcd cluster (bench/etcd/cluster.sh,
-# --unsafe-no-fsync) driven by bench/etcd/etcd_put.cpp (32-byte puts over
-# the v3 JSON gateway). At each concurrency C the primary-backup client runs
-# with `--requests REQUESTS --concurrency C` and the put client with C
-# connections; the two alternate (C=1: pb, etcd; C=16: pb, etcd; ...) so
-# that load from elsewhere on the machine hits both alike. With ROUNDS > 1
-# each cell is the median run (by req/s) of ROUNDS.
+# --unsafe-no-fsync) driven over gRPC by bench/etcd/etcd_grpc_put.cpp
+# (32-byte puts, as etcd's `benchmark put`). At each concurrency C the
+# primary-backup client runs with `--requests REQUESTS --concurrency C` and
+# the put client with C clients (one put outstanding each) multiplexed over
+# min(C, ETCD_CONNECTIONS) gRPC connections (default 4, spread over the
+# members; fewer connections batch better); the two alternate (C=1: pb,
+# etcd; C=16: pb, etcd; ...) so that load from elsewhere on the machine hits
+# both alike. With ROUNDS > 1 each cell is the median run (by req/s) of
+# ROUNDS. The put client is built by bench/etcd/build_client.sh (Debian
+# libgrpc++-dev, protobuf-compiler-grpc, golang-etcd-server-dev), or taken
+# from $ETCD_PUT or the build tree of MOMMIE.
 #
 #   bench/runtime/run.sh [MOMMIE] [REQUESTS] [CONCURRENCIES] [ROUNDS]
 #   defaults: build/tools/mommie, 5000, "1 16 64", 1
@@ -23,6 +28,7 @@ MOMMIE=${1:-$ROOT/build/tools/mommie}
 REQUESTS=${2:-5000}
 CONCURRENCIES=${3:-"1 16 64"}
 ROUNDS=${4:-1}
+ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-4}
 TMP=$(mktemp -d /tmp/mommie-bench-runtime-XXXXXX)
 PIDS=()
 cleanup() {
@@ -39,7 +45,7 @@ printf '[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\nR3 = 127.
   > "$TMP/build.conf"
 timeout 600 "$MOMMIE" build "$ROOT/examples/primary_backup.mom" -D NumReq="$REQUESTS" \
   --deploy "$TMP/build.conf" -o "$TMP/pb" > "$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 2; }
-timeout 300 "${CXX:-c++}" -O2 -std=c++17 -pthread -o "$TMP/etcd_put" "$ROOT/bench/etcd/etcd_put.cpp"
+PUT=$("$ROOT/bench/etcd/build_client.sh" "$TMP/etcd-client" "$(dirname "$(dirname "$MOMMIE")")")
 
 freeports() { # n
   python3 -c '
@@ -103,7 +109,8 @@ etcdcpu() {
 etcd() { # concurrency
   local before after
   before=$(etcdcpu)
-  timeout 200 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections "$1" \
+  local conns=$(($1 < ETCD_CONNECTIONS ? $1 : ETCD_CONNECTIONS))
+  timeout 200 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients "$1" --connections "$conns" \
     --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json > "$TMP/put.json" || true
   after=$(etcdcpu)
   python3 -c '
@@ -122,7 +129,7 @@ print(json.dumps(rows[len(rows) // 2]))'
 
 "$ROOT/bench/etcd/cluster.sh" start "$TMP/etcd" 1800 > /dev/null
 # One put run before measuring (leader elected, connections warm).
-timeout 60 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections 4 --requests 500 \
+timeout 60 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections 4 --requests 500 \
   --max-seconds 30 > /dev/null || true
 
 : > "$TMP/results"
@@ -146,7 +153,7 @@ print(f"{n} requests per run, loopback, {cores} cores, median of {rounds} run(s)
 print()
 print("| system | concurrency | req/s | p50 ms | p99 ms | completed | failed | server CPU µs/req |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
-names = {"pb": "primary_backup (4 replicas)", "etcd": "etcd 3.4 (3 members)"}
+names = {"pb": "primary_backup (4 replicas)", "etcd": "etcd 3.4 (3 members, gRPC)"}
 cs = sorted({c for _, c in rows})
 for c in cs:
     for s in ("pb", "etcd"):
