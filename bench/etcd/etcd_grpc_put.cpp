@@ -3,11 +3,13 @@
 // `benchmark` tool, so this plays the role of its `benchmark put`:
 //
 //   etcd_grpc_put --endpoints 127.0.0.1:2379,127.0.0.1:2479 [--connections C]
-//                 [--clients K] [--threads T] [--requests N] [--value-size B]
-//                 [--key-space K] [--max-seconds S] [--json]
+//                 [--clients K] [--threads T] [--target-leader] [--requests N]
+//                 [--value-size B] [--key-space K] [--max-seconds S] [--json]
 //
 // C gRPC channels (one HTTP/2 connection each, spread round-robin over the
-// endpoints, as etcd's benchmark dials its --conns) carry K clients (default
+// endpoints, as etcd's benchmark dials its --conns; with --target-leader,
+// as its flag of that name, all to the member that Maintenance.Status names
+// leader, which spares the followers' forwarding) carry K clients (default
 // K = C; client k uses channel k mod C), and every client keeps one
 // KV.Put outstanding (key "k<n mod K>", a value of B bytes) until N puts
 // were issued in all or S seconds passed. The calls are asynchronous, on T
@@ -47,6 +49,7 @@ struct Options {
   int valueSize = 32;
   long keySpace = 100000;
   double maxSeconds = 60;
+  bool targetLeader = false;
   bool json = false;
 };
 
@@ -81,7 +84,9 @@ bool issue(Client &c, Budget &b) {
   long n = b.issued.fetch_add(1);
   if (n >= b.requests || Clock::now() >= b.deadline)
     return false;
-  c.request.set_key("k" + std::to_string(n % b.keySpace));
+  char key[24];
+  int len = std::snprintf(key, sizeof key, "k%ld", n % b.keySpace);
+  c.request.set_key(key, size_t(len));
   c.context = std::make_unique<grpc::ClientContext>();
   c.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   c.issuedAt = Clock::now();
@@ -116,10 +121,26 @@ std::shared_ptr<grpc::Channel> dial(const std::string &endpoint) {
   return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
 }
 
+// The endpoint of the raft leader (asked of each endpoint in turn); empty
+// if none answers within 5 s.
+std::string findLeader(const std::vector<std::string> &endpoints) {
+  for (const auto &ep : endpoints) {
+    auto stub = etcdserverpb::Maintenance::NewStub(dial(ep));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    etcdserverpb::StatusResponse status;
+    if (stub->Status(&context, etcdserverpb::StatusRequest(), &status).ok() && status.leader() != 0 &&
+        status.leader() == status.header().member_id())
+      return ep;
+  }
+  return "";
+}
+
 void usage(const char *argv0) {
   std::fprintf(stderr,
                "usage: %s --endpoints HOST:PORT[,HOST:PORT...] [--connections C] [--clients K] "
-               "[--threads T] [--requests N] [--value-size B] [--key-space K] [--max-seconds S] [--json]\n",
+               "[--threads T] [--target-leader] [--requests N] [--value-size B] [--key-space K] [--max-seconds S] "
+               "[--json]\n",
                argv0);
 }
 
@@ -143,8 +164,8 @@ bool parseEndpoints(const std::string &s, std::vector<std::string> &out) {
 bool parse(int argc, char **argv, Options &o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--json") {
-      o.json = true;
+    if (a == "--json" || a == "--target-leader") {
+      (a == "--json" ? o.json : o.targetLeader) = true;
       continue;
     }
     if (i + 1 >= argc)
@@ -195,6 +216,14 @@ int main(int argc, char **argv) {
   if (!parse(argc, argv, o)) {
     usage(argv[0]);
     return 2;
+  }
+  if (o.targetLeader) {
+    std::string leader = findLeader(o.endpoints);
+    if (leader.empty()) {
+      std::fprintf(stderr, "etcd_grpc_put: no endpoint reports itself leader\n");
+      return 2;
+    }
+    o.endpoints = {leader};
   }
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<etcdserverpb::KV::Stub>> stubs;

@@ -11,7 +11,8 @@
 #   (c) a 3-member etcd cluster (bench/etcd/cluster.sh, --unsafe-no-fsync)
 #       doing the same puts (count, value size, concurrency) over gRPC with
 #       bench/etcd/etcd_grpc_put.cpp (CONCURRENCY clients on
-#       min(CONCURRENCY, ETCD_CONNECTIONS) connections, default 4; built by
+#       min(CONCURRENCY, ETCD_CONNECTIONS) connections to the leader,
+#       default 1, as bench/runtime/run.sh; built by
 #       bench/etcd/build_client.sh, or $ETCD_PUT).
 #
 #   bench/rounds/run.sh [MOMMIE] [REQUESTS] [VALUE_SIZE] [CONCURRENCY]
@@ -26,7 +27,7 @@ REQUESTS=${2:-20000}
 VALUE=${3:-4096}
 CONC=${4:-256}
 TIMEOUTS=${TIMEOUTS:-"1 2 5 10 20"}
-ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-4}
+ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-1}
 TMP=$(mktemp -d /tmp/mommie-bench-kv-XXXXXX)
 PIDS=()
 cleanup() {
@@ -149,7 +150,7 @@ if "$ROOT/bench/etcd/cluster.sh" start "$TMP/etcd" 300 > /dev/null; then
   timeout 60 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients 16 --connections 4 --requests 500 \
     --value-size "$VALUE" > /dev/null 2>&1 || true # warm-up
   timeout 100 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients "$CONC" \
-    --connections "$((CONC < ETCD_CONNECTIONS ? CONC : ETCD_CONNECTIONS))" \
+    --connections "$((CONC < ETCD_CONNECTIONS ? CONC : ETCD_CONNECTIONS))" --target-leader \
     --requests "$REQUESTS" --value-size "$VALUE" --key-space 1000 --max-seconds 60 --json > "$TMP/etcd.json" || true
   "$ROOT/bench/etcd/cluster.sh" stop "$TMP/etcd"
 else

@@ -6,13 +6,14 @@
 # (32-byte puts, as etcd's `benchmark put`). At each concurrency C the
 # primary-backup client runs with `--requests REQUESTS --concurrency C` and
 # the put client with C clients (one put outstanding each) multiplexed over
-# min(C, ETCD_CONNECTIONS) gRPC connections (default 4, spread over the
-# members; fewer connections batch better); the two alternate (C=1: pb,
-# etcd; C=16: pb, etcd; ...) so that load from elsewhere on the machine hits
-# both alike. With ROUNDS > 1 each cell is the median run (by req/s) of
-# ROUNDS. The put client is built by bench/etcd/build_client.sh (Debian
-# libgrpc++-dev, protobuf-compiler-grpc, golang-etcd-server-dev), or taken
-# from $ETCD_PUT or the build tree of MOMMIE.
+# min(C, ETCD_CONNECTIONS) gRPC connections to the leader (`--target-leader`;
+# default 1 connection: on 2 cores this gave etcd its best req/s, see
+# results.md); the two alternate (C=1: pb, etcd; C=16: pb, etcd; ...) so
+# that load from elsewhere on the machine hits both alike. With ROUNDS > 1
+# each cell is the median run (by req/s) of ROUNDS. The put client is built
+# by bench/etcd/build_client.sh (Debian libgrpc++-dev, protobuf-compiler,
+# protobuf-compiler-grpc, golang-etcd-server-dev), or taken from $ETCD_PUT
+# or from MOMMIE's build tree (bench/etcd/etcd_grpc_put).
 #
 #   bench/runtime/run.sh [MOMMIE] [REQUESTS] [CONCURRENCIES] [ROUNDS]
 #   defaults: build/tools/mommie, 5000, "1 16 64", 1
@@ -28,7 +29,7 @@ MOMMIE=${1:-$ROOT/build/tools/mommie}
 REQUESTS=${2:-5000}
 CONCURRENCIES=${3:-"1 16 64"}
 ROUNDS=${4:-1}
-ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-4}
+ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-1}
 TMP=$(mktemp -d /tmp/mommie-bench-runtime-XXXXXX)
 PIDS=()
 cleanup() {
@@ -111,7 +112,7 @@ etcd() { # concurrency
   before=$(etcdcpu)
   local conns=$(($1 < ETCD_CONNECTIONS ? $1 : ETCD_CONNECTIONS))
   timeout 200 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients "$1" --connections "$conns" \
-    --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json > "$TMP/put.json" || true
+    --target-leader --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json > "$TMP/put.json" || true
   after=$(etcdcpu)
   python3 -c '
 import json, sys
