@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The runtime against etcd on loopback, side by side in one run:
-# examples/primary_backup.mom (4 replicas + 1 client, PLAINTEXT, built once
-# with NumReq = REQUESTS) and a 3-member etcd cluster (bench/etcd/cluster.sh,
+# examples/primary_backup.mom (4 replicas + 1 client, PLAINTEXT, built once,
+# with -D NumReq=REQUESTS while the program has that parameter) and a 3-member etcd cluster (bench/etcd/cluster.sh,
 # --unsafe-no-fsync) driven over gRPC by bench/etcd/etcd_grpc_put.cpp
 # (32-byte puts, as etcd's `benchmark put`). At each concurrency C the
 # primary-backup client runs with `--requests REQUESTS --concurrency C` and
@@ -42,32 +42,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build ---
-printf '[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n' \
-  > "$TMP/build.conf"
-timeout 600 "$MOMMIE" build "$ROOT/examples/primary_backup.mom" -D NumReq="$REQUESTS" \
-  --deploy "$TMP/build.conf" -o "$TMP/pb" > "$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 2; }
+# shellcheck source=bench/runtime/pb.sh
+. "$ROOT/bench/runtime/pb.sh"
+buildPb "$MOMMIE" "$ROOT/examples/primary_backup.mom" "$REQUESTS" "$TMP"
 PUT=$("$ROOT/bench/etcd/build_client.sh" "$TMP/etcd-client" "$(dirname "$(dirname "$MOMMIE")")")
-
-freeports() { # n
-  python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()' "$1"
-}
 
 # One primary-backup run: prints the client's workload JSON.
 pb() { # concurrency run-dir
-  local c=$1 dir=$2 ports
+  local c=$1 dir=$2
   mkdir -p "$dir"
-  read -r -a ports <<< "$(freeports 5)"
-  {
-    echo "[Hosts]"
-    local i=0
-    for n in R0 R1 R2 R3 C0; do echo "$n = 127.0.0.1:${ports[$i]}"; i=$((i + 1)); done
-    printf '[Authentication]\n* <-> * : PLAINTEXT\n'
-  } > "$dir/deploy.conf"
+  writeDeploy "$dir/deploy.conf"
   local reps=()
   for r in R0 R1 R2 R3; do
     timeout 200 "$TMP/pb" --id "$r" --deploy "$dir/deploy.conf" --log-level error --run-for 180000 \

@@ -42,33 +42,16 @@ for n in "$REQUESTS" "$CONCURRENCY" "$WINDOW" "$LIMIT"; do
 done
 
 # --- build ---
-defines=()
-if grep -Eq '^[[:space:]]*param[[:space:]]+NumReq\b' "$SRC"; then
-  defines=(-D "NumReq=$REQUESTS")
-fi
-printf '[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n' \
-  > "$TMP/build.conf"
-timeout 600 "$MOMMIE" build "$SRC" "${defines[@]}" --deploy "$TMP/build.conf" -o "$TMP/pb" \
-  > "$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 2; }
+# shellcheck source=bench/runtime/pb.sh
+. "$ROOT/bench/runtime/pb.sh"
+buildPb "$MOMMIE" "$SRC" "$REQUESTS" "$TMP"
 if ! "$TMP/pb" --help 2>&1 | grep -q -- '--progress-every'; then
   echo "soak.sh: the node binary has no --progress-every flag (runtime/Workload must print one JSON" \
     "progress line per N completed requests); nothing to measure" >&2
   exit 2
 fi
 
-# --- deploy: five free loopback ports ---
-read -r -a ports <<< "$(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(5)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()')"
-{
-  echo "[Hosts]"
-  i=0
-  for n in R0 R1 R2 R3 C0; do echo "$n = 127.0.0.1:${ports[$i]}"; i=$((i + 1)); done
-  printf '[Authentication]\n* <-> * : PLAINTEXT\n'
-} > "$TMP/deploy.conf"
+writeDeploy "$TMP/deploy.conf"
 
 # --- run ---
 runFor=$((LIMIT * 1000))
@@ -106,7 +89,7 @@ PY
 }
 
 echo "primary_backup soak: $REQUESTS requests, concurrency $CONCURRENCY, windows of $WINDOW," \
-  "${defines[*]:-no -D}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "${PB_DEFINES[*]:-no -D}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "RSS before the run (MB, R0..R3): $(rss | awk '{for (i = 1; i <= NF; i++) printf "%.1f ", $i / 1024}')"
 echo
 echo "| window | completed | seconds | req/s | p50 ms | p99 ms | RSS R0 MB | RSS R1 MB | RSS R2 MB | RSS R3 MB |"
