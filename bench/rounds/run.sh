@@ -9,8 +9,11 @@
 #       style: every round lasts its timeout), a sweep of timeouts; the best
 #       one that applies every request, against (a)'s 3-replica row;
 #   (c) a 3-member etcd cluster (bench/etcd/cluster.sh, --unsafe-no-fsync)
-#       doing the same puts (count, value size, concurrency) with
-#       bench/etcd/etcd_put.cpp.
+#       doing the same puts (count, value size, concurrency) over gRPC with
+#       bench/etcd/etcd_grpc_put.cpp (CONCURRENCY clients on
+#       min(CONCURRENCY, ETCD_CONNECTIONS) connections to the leader,
+#       default 1, as bench/runtime/run.sh; built by
+#       bench/etcd/build_client.sh, or $ETCD_PUT).
 #
 #   bench/rounds/run.sh [MOMMIE] [REQUESTS] [VALUE_SIZE] [CONCURRENCY]
 #
@@ -24,6 +27,7 @@ REQUESTS=${2:-20000}
 VALUE=${3:-4096}
 CONC=${4:-256}
 TIMEOUTS=${TIMEOUTS:-"1 2 5 10 20"}
+ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-1}
 TMP=$(mktemp -d /tmp/mommie-bench-kv-XXXXXX)
 PIDS=()
 cleanup() {
@@ -128,7 +132,7 @@ PY
 echo "building..." >&2
 for n in 3 5 7; do build message "$n"; done
 for t in $TIMEOUTS; do build "timeout$t" 3; done
-timeout 300 "${CXX:-c++}" -O2 -std=c++17 -pthread -o "$TMP/etcd_put" "$ROOT/bench/etcd/etcd_put.cpp"
+PUT=$("$ROOT/bench/etcd/build_client.sh" "$TMP/etcd-client" "$(dirname "$(dirname "$MOMMIE")")")
 
 : > "$TMP/results"
 for n in 3 5 7; do
@@ -143,9 +147,10 @@ done
 echo "etcd ..." >&2
 echo '{}' > "$TMP/etcd.json"
 if "$ROOT/bench/etcd/cluster.sh" start "$TMP/etcd" 300 > /dev/null; then
-  timeout 60 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections 16 --requests 500 \
+  timeout 60 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients 16 --connections 4 --requests 500 \
     --value-size "$VALUE" > /dev/null 2>&1 || true # warm-up
-  timeout 100 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections "$CONC" \
+  timeout 100 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients "$CONC" \
+    --connections "$((CONC < ETCD_CONNECTIONS ? CONC : ETCD_CONNECTIONS))" --target-leader \
     --requests "$REQUESTS" --value-size "$VALUE" --key-space 1000 --max-seconds 60 --json > "$TMP/etcd.json" || true
   "$ROOT/bench/etcd/cluster.sh" stop "$TMP/etcd"
 else

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # The runtime against etcd on loopback, side by side in one run:
-# examples/primary_backup.mom (4 replicas + 1 client, PLAINTEXT, built once
-# with NumReq = REQUESTS) and a 3-member etcd cluster (bench/etcd/cluster.sh,
-# --unsafe-no-fsync) driven by bench/etcd/etcd_put.cpp (32-byte puts over
-# the v3 JSON gateway). At each concurrency C the primary-backup client runs
-# with `--requests REQUESTS --concurrency C` and the put client with C
-# connections; the two alternate (C=1: pb, etcd; C=16: pb, etcd; ...) so
+# examples/primary_backup.mom (4 replicas + 1 client, PLAINTEXT, built once,
+# with -D NumReq=REQUESTS while the program has that parameter) and a 3-member etcd cluster (bench/etcd/cluster.sh,
+# --unsafe-no-fsync) driven over gRPC by bench/etcd/etcd_grpc_put.cpp
+# (32-byte puts, as etcd's `benchmark put`). At each concurrency C the
+# primary-backup client runs with `--requests REQUESTS --concurrency C` and
+# the put client with C clients (one put outstanding each) multiplexed over
+# min(C, ETCD_CONNECTIONS) gRPC connections to the leader (`--target-leader`;
+# default 1 connection: on 2 cores this gave etcd its best req/s, see
+# results.md); the two alternate (C=1: pb, etcd; C=16: pb, etcd; ...) so
 # that load from elsewhere on the machine hits both alike. With ROUNDS > 1
-# each cell is the median run (by req/s) of ROUNDS.
+# each cell is the median run (by req/s) of ROUNDS. The put client is built
+# by bench/etcd/build_client.sh (Debian libgrpc++-dev, protobuf-compiler,
+# protobuf-compiler-grpc, golang-etcd-server-dev), or taken from $ETCD_PUT
+# or from MOMMIE's build tree (bench/etcd/etcd_grpc_put).
 #
 #   bench/runtime/run.sh [MOMMIE] [REQUESTS] [CONCURRENCIES] [ROUNDS]
 #   defaults: build/tools/mommie, 5000, "1 16 64", 1
@@ -23,6 +29,7 @@ MOMMIE=${1:-$ROOT/build/tools/mommie}
 REQUESTS=${2:-5000}
 CONCURRENCIES=${3:-"1 16 64"}
 ROUNDS=${4:-1}
+ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-1}
 TMP=$(mktemp -d /tmp/mommie-bench-runtime-XXXXXX)
 PIDS=()
 cleanup() {
@@ -35,32 +42,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build ---
-printf '[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n' \
-  > "$TMP/build.conf"
-timeout 600 "$MOMMIE" build "$ROOT/examples/primary_backup.mom" -D NumReq="$REQUESTS" \
-  --deploy "$TMP/build.conf" -o "$TMP/pb" > "$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 2; }
-timeout 300 "${CXX:-c++}" -O2 -std=c++17 -pthread -o "$TMP/etcd_put" "$ROOT/bench/etcd/etcd_put.cpp"
-
-freeports() { # n
-  python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()' "$1"
-}
+# shellcheck source=bench/runtime/pb.sh
+. "$ROOT/bench/runtime/pb.sh"
+buildPb "$MOMMIE" "$ROOT/examples/primary_backup.mom" "$REQUESTS" "$TMP"
+PUT=$("$ROOT/bench/etcd/build_client.sh" "$TMP/etcd-client" "$(dirname "$(dirname "$MOMMIE")")")
 
 # One primary-backup run: prints the client's workload JSON.
 pb() { # concurrency run-dir
-  local c=$1 dir=$2 ports
+  local c=$1 dir=$2
   mkdir -p "$dir"
-  read -r -a ports <<< "$(freeports 5)"
-  {
-    echo "[Hosts]"
-    local i=0
-    for n in R0 R1 R2 R3 C0; do echo "$n = 127.0.0.1:${ports[$i]}"; i=$((i + 1)); done
-    printf '[Authentication]\n* <-> * : PLAINTEXT\n'
-  } > "$dir/deploy.conf"
+  writeDeploy "$dir/deploy.conf"
   local reps=()
   for r in R0 R1 R2 R3; do
     timeout 200 "$TMP/pb" --id "$r" --deploy "$dir/deploy.conf" --log-level error --run-for 180000 \
@@ -103,8 +94,9 @@ etcdcpu() {
 etcd() { # concurrency
   local before after
   before=$(etcdcpu)
-  timeout 200 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections "$1" \
-    --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json > "$TMP/put.json" || true
+  local conns=$(($1 < ETCD_CONNECTIONS ? $1 : ETCD_CONNECTIONS))
+  timeout 200 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --clients "$1" --connections "$conns" \
+    --target-leader --requests "$REQUESTS" --value-size 32 --max-seconds 150 --json > "$TMP/put.json" || true
   after=$(etcdcpu)
   python3 -c '
 import json, sys
@@ -122,7 +114,7 @@ print(json.dumps(rows[len(rows) // 2]))'
 
 "$ROOT/bench/etcd/cluster.sh" start "$TMP/etcd" 1800 > /dev/null
 # One put run before measuring (leader elected, connections warm).
-timeout 60 "$TMP/etcd_put" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections 4 --requests 500 \
+timeout 60 "$PUT" --endpoints "$(cat "$TMP/etcd/endpoints")" --connections 4 --requests 500 \
   --max-seconds 30 > /dev/null || true
 
 : > "$TMP/results"
@@ -146,7 +138,7 @@ print(f"{n} requests per run, loopback, {cores} cores, median of {rounds} run(s)
 print()
 print("| system | concurrency | req/s | p50 ms | p99 ms | completed | failed | server CPU µs/req |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
-names = {"pb": "primary_backup (4 replicas)", "etcd": "etcd 3.4 (3 members)"}
+names = {"pb": "primary_backup (4 replicas)", "etcd": "etcd 3.4 (3 members, gRPC)"}
 cs = sorted({c for _, c in rows})
 for c in cs:
     for s in ("pb", "etcd"):

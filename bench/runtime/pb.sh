@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Sourced by bench/runtime/run.sh and soak.sh: building
+# examples/primary_backup.mom for 4 replicas + 1 client and writing its
+# loopback deploy file.
+
+PB_NODES=(R0 R1 R2 R3 C0)
+
+# freePorts N: N free loopback ports, space-separated (bound to port 0,
+# then released).
+freePorts() {
+  python3 -c '
+import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))
+for s in ss: s.close()' "$1"
+}
+
+# buildPb MOMMIE SRC REQUESTS DIR: builds SRC into DIR/pb (log DIR/build.log,
+# printed on failure: exit 2), with -D NumReq=REQUESTS if SRC declares
+# `param NumReq`, as is otherwise; PB_DEFINES holds the -D flags used.
+buildPb() {
+  local mommie=$1 src=$2 requests=$3 dir=$4
+  PB_DEFINES=()
+  if grep -Eq '^[[:space:]]*param[[:space:]]+NumReq\b' "$src"; then
+    PB_DEFINES=(-D "NumReq=$requests")
+  fi
+  local i=1
+  {
+    echo "[Hosts]"
+    for n in "${PB_NODES[@]}"; do echo "$n = 127.0.0.1:$i" && i=$((i + 1)); done
+  } > "$dir/build.conf"
+  timeout 600 "$mommie" build "$src" "${PB_DEFINES[@]}" --deploy "$dir/build.conf" -o "$dir/pb" \
+    > "$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 2; }
+}
+
+# writeDeploy FILE: a PLAINTEXT deploy file for R0..R3 and C0 on free
+# loopback ports.
+writeDeploy() {
+  local ports i=0
+  read -r -a ports <<< "$(freePorts "${#PB_NODES[@]}")"
+  {
+    echo "[Hosts]"
+    for n in "${PB_NODES[@]}"; do echo "$n = 127.0.0.1:${ports[$i]}" && i=$((i + 1)); done
+    printf '[Authentication]\n* <-> * : PLAINTEXT\n'
+  } > "$1"
+}
