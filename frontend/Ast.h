@@ -353,6 +353,7 @@ struct VarDecl {
   ExprPtr init;    // `= e`, or null
   ExprPtr initSet; // `in S`, or null (at most one of init/initSet is set)
   SourceLoc loc;
+  bool ghost = false; // `ghost var`
 };
 
 struct TimerDecl { // timer suspect = 50ms;

@@ -354,7 +354,7 @@ struct Printer {
     line("role " + r.name + " at " + r.set + " {");
     ++indent;
     for (const VarDecl &v : r.vars)
-      line("var " + v.name + ": " + type(*v.type) +
+      line((v.ghost ? "ghost var " : "var ") + v.name + ": " + type(*v.type) +
            (v.init ? " = " + sub(v.init, 0)
                    : v.initSet ? " in " + sub(v.initSet, 0) : "") +
            ";");

@@ -202,8 +202,12 @@ auto const funDecl_def = located[
     type[setF(&FunDecl::result)] > Punct("=", "=>") >
     expr[setF(&FunDecl::body)] > semi];
 
+auto const setGhost = [](auto &c) {
+  x3::_val(c).loc = locAt(x3::_where(c).begin());
+  x3::_val(c).ghost = true;
+};
 auto const varDecl_def = located[
-    Kw("var")[setLoc] > ident[setF(&VarDecl::name)] > colon >
+    ((Kw("ghost")[setGhost] > Kw("var")) | Kw("var")[setLoc]) > ident[setF(&VarDecl::name)] > colon >
     type[setF(&VarDecl::type)] >>
     -((Punct("=", "=>") > expr[setF(&VarDecl::init)]) |
       (Kw("in") > expr[setF(&VarDecl::initSet)])) >

@@ -200,6 +200,7 @@ std::optional<ir::Program> Sema::run() {
   checkAssumptions();
   checkFuns();
   checkRoles();
+  checkGhosts();
   checkFaults();
   checkInvariants();
   checkConstraints();

@@ -166,6 +166,7 @@ private:
 
   // ---- SemaRole.cpp
   void checkRoles();
+  void checkGhosts(); // SemaGhost.cpp
   void checkRole(const ast::RoleDecl &r, int index);
   void checkVar(const ast::VarDecl &v, int role);
   void checkTransition(const ast::TransitionDecl &t, int role);

@@ -43,6 +43,7 @@ void Sema::checkRoles() {
       ir::VarDecl vd;
       vd.name = v.name;
       vd.loc = v.loc;
+      vd.ghost = v.ghost;
       vd.type = v.type ? resolveType(*v.type) : nullptr;
       if (!vd.type)
         vd.type = intType();

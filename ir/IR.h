@@ -270,6 +270,10 @@ struct Stmt {
   std::shared_ptr<const Pattern> progress; // may be null
   // Start/CancelTimer
   int timer = -1;
+  // Only ghost state depends on this statement: an assignment to a ghost
+  // variable, a let read only by ghost statements' values, or an `if` whose
+  // branches are all ghost (frontend/SemaGhost.cpp). Compiled code skips it.
+  bool ghost = false;
 };
 
 //===----------------------------------------------------------------------===//
@@ -333,6 +337,10 @@ struct VarDecl {
   ExprPtr initSet; // `in S`: any element, or null
   SourceLoc loc;
   std::vector<SlotInfo> slots; // frame of binders used in init / initSet
+  // `ghost var`: a history variable for invariants and proofs. Checked and
+  // proved like any variable; nothing but ghost state depends on it
+  // (Stmt::ghost), so compiled nodes leave it out.
+  bool ghost = false;
 };
 
 struct TimerDecl {

@@ -471,15 +471,17 @@ void Printer::block(int indent, const Block &b) {
 }
 
 void Printer::stmt(int indent, const Stmt &s) {
+  // Statements only ghost state depends on (compiled nodes skip them).
+  const std::string ghost = s.ghost ? "ghost " : "";
   switch (s.kind) {
   case StmtKind::Assign:
-    line(indent, lvalue(s) + " <- " + expr(s.value) + ";");
+    line(indent, ghost + lvalue(s) + " <- " + expr(s.value) + ";");
     return;
   case StmtKind::Let:
-    line(indent, "let " + slotName(s.slot) + " = " + expr(s.value) + ";");
+    line(indent, ghost + "let " + slotName(s.slot) + " = " + expr(s.value) + ";");
     return;
   case StmtKind::If:
-    line(indent, "if " + expr(s.cond) + " {");
+    line(indent, ghost + "if " + expr(s.cond) + " {");
     block(indent + 1, s.thenBody);
     if (!s.elseBody.empty()) {
       line(indent, "} else {");
@@ -606,7 +608,7 @@ void Printer::role(int index) {
               locText(r.loc));
   for (const auto &v : r.vars) {
     frame_ = &v.slots;
-    std::string s = "var " + v.name + ": " + type(v.type);
+    std::string s = (v.ghost ? "ghost var " : "var ") + v.name + ": " + type(v.type);
     if (v.init)
       s += " = " + expr(v.init);
     if (v.initSet)

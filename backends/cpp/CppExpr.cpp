@@ -301,6 +301,8 @@ std::string Gen::knownExpr(const ir::Pattern &pat, const Ctx &c) {
 void Gen::block(Out &o, const ir::Block &b, const Ctx &c) {
   for (const auto &sp : b) {
     const ir::Stmt &s = *sp;
+    if (s.ghost)
+      continue; // only ghost state depends on it; a node has none
     switch (s.kind) {
     case ir::StmtKind::Assign: {
       const auto &var = P.roles[size_t(c.role)].vars[size_t(s.var)];

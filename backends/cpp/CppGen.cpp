@@ -40,7 +40,7 @@ struct RoleGen {
   void header(Out &h) {
     h.line("// Role " + role.name + ": the variables and timers of one principal.");
     h.open("struct " + state + " {");
-    for (const auto &v : role.vars)
+    for (const auto &v : nodeVars(role))
       h.line("Value " + cppIdent(v.name) + ";");
     for (const auto &t : role.timers)
       h.line("bool timer_" + cppIdent(t.name) + " = false; // " + std::to_string(t.durationMs) + "ms");
@@ -71,7 +71,7 @@ struct RoleGen {
   void stateMethods(Out &o) {
     o.open("bool " + state + "::operator==(const " + state + " &o) const {");
     std::string eq = "true";
-    for (const auto &v : role.vars)
+    for (const auto &v : nodeVars(role))
       eq += " && " + cppIdent(v.name) + " == o." + cppIdent(v.name);
     for (const auto &t : role.timers)
       eq += " && timer_" + cppIdent(t.name) + " == o.timer_" + cppIdent(t.name);
@@ -82,7 +82,7 @@ struct RoleGen {
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string s = \"{\";");
     bool first = true;
-    for (const auto &v : role.vars) {
+    for (const auto &v : nodeVars(role)) {
       o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; " +
              cppIdent(v.name) + ".appendJson(s, names);");
       first = false;
@@ -98,7 +98,7 @@ struct RoleGen {
     o.open("std::string " + state + "::diff(const " + state + " &spec) const {");
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string d;");
-    for (const auto &v : role.vars) {
+    for (const auto &v : nodeVars(role)) {
       std::string n = cppIdent(v.name);
       o.line("if (" + n + " != spec." + n + ") d += " + quote(v.name + ": program ") + " + " + n +
              ".toJson(names) + \", spec \" + spec." + n + ".toJson(names) + \"; \";");
@@ -161,7 +161,7 @@ struct RoleGen {
     o.open("std::string stateDeltaJson() override {");
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string s = \"{\";");
-    for (const auto &v : role.vars) {
+    for (const auto &v : nodeVars(role)) {
       std::string n = cppIdent(v.name);
       o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
       o.line("s += s.size() > 1 ? \",\" : \"\";");
@@ -448,11 +448,21 @@ Result generate(const ir::Program &program, const Options &options) {
   return res;
 }
 
+std::vector<ir::VarDecl> nodeVars(const ir::Role &role) {
+  std::vector<ir::VarDecl> vars;
+  for (const auto &v : role.vars)
+    if (!v.ghost)
+      vars.push_back(v);
+  return vars;
+}
+
 // The statements that give each role variable its initial value (one
 // block per variable, over the variable's own frame), then check its type.
 void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex) {
   for (size_t i = 0; i < role.vars.size(); ++i) {
     const auto &v = role.vars[i];
+    if (v.ghost)
+      continue;
     Ctx c;
     c.role = roleIndex;
     c.slots = &v.slots;

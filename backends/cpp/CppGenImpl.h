@@ -116,5 +116,8 @@ void emitFunctions(Out &c, Gen &g, const ir::Program &program);
 
 // The initialization of a role's variables, in the generated constructor.
 void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex);
+// The variables a node holds: all but the ghost ones (frontend/SemaGhost.cpp).
+// Generated code still numbers variables as the IR does (checkVar, VarType).
+std::vector<ir::VarDecl> nodeVars(const ir::Role &role);
 
 } // namespace mommie::cppgen

@@ -44,7 +44,7 @@ struct RoundsGen {
   void header(Out &h) {
     h.line("// Role " + role.name + ": the variables of one process.");
     h.open("struct " + state + " {");
-    for (const auto &v : role.vars)
+    for (const auto &v : nodeVars(role))
       h.line("Value " + cppIdent(v.name) + ";");
     h.line("bool operator==(const " + state + " &o) const;");
     h.line("bool operator!=(const " + state + " &o) const { return !(*this == o); }");
@@ -56,7 +56,7 @@ struct RoundsGen {
   void stateMethods(Out &o) {
     o.open("bool " + state + "::operator==(const " + state + " &o) const {");
     std::string eq = "true";
-    for (const auto &v : role.vars)
+    for (const auto &v : nodeVars(role))
       eq += " && " + cppIdent(v.name) + " == o." + cppIdent(v.name);
     o.line("return " + eq + ";");
     o.close();
@@ -65,7 +65,7 @@ struct RoundsGen {
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string s = \"{\";");
     bool first = true;
-    for (const auto &v : role.vars) {
+    for (const auto &v : nodeVars(role)) {
       o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; " + cppIdent(v.name) +
              ".appendJson(s, names);");
       first = false;
@@ -240,7 +240,7 @@ struct RoundsGen {
     o.open("std::string stateDeltaJson() override {");
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string s = \"{\";");
-    for (const auto &v : role.vars) {
+    for (const auto &v : nodeVars(role)) {
       std::string n = cppIdent(v.name);
       o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
       o.line("s += s.size() > 1 ? \",\" : \"\";");

@@ -151,3 +151,20 @@ role A at R {
   ASSERT_EQ(rq.errors.size(), 1u);
   EXPECT_NE(rq.errors[0].find("has no bound in a node"), std::string::npos) << rq.errors[0];
 }
+
+// A node holds no ghost variable and runs no ghost statement (SemaGhost.cpp).
+TEST(CppGen, GhostStateIsLeftOutOfNodes) {
+  DiagnosticEngine diags;
+  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/tests/sema/warnings/ghost_history.mom",
+                                 frontend::Options{}, diags);
+  ASSERT_TRUE(p);
+  auto r = cppgen::generate(*p);
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  const std::string &h = findFile(r, ".h");
+  const std::string &cpp = findFile(r, ".cpp");
+  EXPECT_NE(h.find("Value count;"), std::string::npos);
+  EXPECT_EQ(h.find("seen"), std::string::npos);
+  EXPECT_NE(cpp.find("S.count"), std::string::npos);
+  EXPECT_EQ(cpp.find("S.seen"), std::string::npos);
+  EXPECT_EQ(cpp.find("st_.seen"), std::string::npos);
+}
