@@ -16,7 +16,9 @@
 // types). Steps: one per (transition, principal), one Deliver per record
 // type, one ByzPublish per record type, and Crash (Encoding.cpp). A step
 // that publishes checks that every published statement is in the universe
-// (goal PoolUniverse), so that a too small universe cannot hide behaviours;
+// (goal PoolUniverse), so that a too small universe cannot hide behaviours
+// (a published record outside its `int model` ranges is not missing from
+// the universe: it takes the step outside the model, a hypothesis);
 // PoolOK (known statements are in the pool and known to no Byzantine
 // principal, a statement in the pool is known to its issuer unless the
 // issuer is Byzantine) is assumed in every pre-state and proved like TypeOK.
@@ -656,8 +658,11 @@ StepEncoding encodeTransition(StateBuilder &b,
       }
       inUniverse.push_back(s.mkImplies(pub.cond, s.mkOr(matches)));
     }
+    StepRanges ranges;
+    ranges.addEvaluator(ops, ev, s.boolConst(true));
+    b.assumeWithinModel(*post, ranges, step.hyps);
     step.goals = b.invariantGoals(*post);
-    b.addBuiltinGoals(*post, step.goals);
+    b.addBuiltinGoals(*post, step.goals, &ranges);
     if (!ev.published.empty())
       step.goals.push_back({"PoolUniverse", t.loc, s.mkAnd(inUniverse), ""});
     StateBuilder *bp = &b;

@@ -136,6 +136,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
 
     // Updates.
     auto post = std::make_shared<SymState>(*pre);
+    StepRanges ranges;
     for (int j = 0; j < n; ++j) {
       int q = ps.first + j;
       Evaluator ev(ops, *pre, q, round.slots.size());
@@ -146,6 +147,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
         ev.slots.at(round.mboxSlot) = info->mbox[j];
       ev.exec(round.update, s.boolConst(true));
       Term lq = b.live(*pre, q);
+      ranges.addEvaluator(ops, ev, lq);
       for (size_t v = 0; v < role.vars.size(); ++v)
         post->vars[0][v][j] = ops.canon(
             *role.vars[v].type, ops.ite(lq, ev.local[v], pre->vars[0][v][j]));
@@ -154,8 +156,9 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
     post->roundNo = s.intConst(last ? 0 : index + 1);
     post->phaseNo = last ? s.mkAdd(pre->phaseNo, s.intConst(1)) : pre->phaseNo;
 
+    b.assumeWithinModel(*post, ranges, step.hyps);
     step.goals = b.invariantGoals(*post);
-    b.addBuiltinGoals(*post, step.goals);
+    b.addBuiltinGoals(*post, step.goals, &ranges);
     StateBuilder *bp = &b;
     ir::TypeRef payload = round.payload;
     step.describe = [bp, pre, post, info, payload, ps](const ModelEval &ev) {

@@ -354,9 +354,29 @@ SVal Evaluator::evalBinary(const Expr &e) {
   }
 }
 
+// The type of the part of a `type` value that `path` names.
+const Type &Evaluator::partType(const Type &type,
+                                const std::vector<ir::LValueStep> &path) {
+  const Type *t = &type;
+  for (const auto &step : path) {
+    switch (step.kind) {
+    case ir::LValueStep::Kind::Field:
+      t = prog.records.at(t->record).fields.at(step.index).type.get();
+      break;
+    case ir::LValueStep::Kind::TupleGet:
+      t = t->args.at(step.index).get();
+      break;
+    case ir::LValueStep::Kind::Index:
+      t = t->args.at(t->kind == TypeKind::Map ? 1 : 0).get();
+      break;
+    }
+  }
+  return *t;
+}
+
 SVal Evaluator::assignPath(const SVal &cur, const Type &type,
                            const std::vector<ir::LValueStep> &path, size_t i,
-                           const SVal &value) {
+                           const SVal &value, Term pc) {
   if (i == path.size())
     return ops.canon(type, value);
   const auto &step = path[i];
@@ -365,13 +385,13 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
   case ir::LValueStep::Kind::Field: {
     const auto &ft = *prog.records.at(type.record).fields.at(step.index).type;
     r.elems.at(step.index) =
-        assignPath(cur.elems.at(step.index), ft, path, i + 1, value);
+        assignPath(cur.elems.at(step.index), ft, path, i + 1, value, pc);
     return r;
   }
   case ir::LValueStep::Kind::TupleGet:
     r.elems.at(step.index) = assignPath(cur.elems.at(step.index),
                                         *type.args.at(step.index), path,
-                                        i + 1, value);
+                                        i + 1, value, pc);
     return r;
   case ir::LValueStep::Kind::Index: {
     if (type.kind != TypeKind::Map)
@@ -384,13 +404,15 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
       if (s.isFalse(hit))
         continue;
       found = found || s.isTrue(hit);
-      SVal nv = assignPath(cur.vals[k], vt, path, i + 1, value);
+      SVal nv = assignPath(cur.vals[k], vt, path, i + 1, value, pc);
       r.vals[k] = ops.ite(hit, nv, cur.vals[k]);
       r.guards[k] = s.mkOr(cur.guards[k], hit);
     }
     if (!found) {
       // The key may be outside the listed entries: add it in front.
-      SVal nv = assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value);
+      stored.push_back({type.args.at(0).get(), key, pc});
+      SVal nv =
+          assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value, pc);
       r.guards.insert(r.guards.begin(), s.boolConst(true));
       r.items.insert(r.items.begin(), key);
       r.vals.insert(r.vals.begin(), nv);
@@ -413,7 +435,9 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
     if (localRole < 0)
       throw Unsupported("assignment outside a transition or round");
     const Type &vt = *prog.roles.at(localRole).vars.at(st.var).type;
-    local.at(st.var) = assignPath(local[st.var], vt, st.path, 0, eval(*st.value));
+    SVal value = eval(*st.value);
+    stored.push_back({&partType(vt, st.path), value, pc});
+    local.at(st.var) = assignPath(local[st.var], vt, st.path, 0, value, pc);
     return;
   }
   case ir::StmtKind::Let:

@@ -61,6 +61,16 @@ public:
   };
   std::vector<Published> published;
   std::vector<std::pair<int, Term>> timerStarts, timerCancels; // (timer, cond)
+  // Every value an assignment stored (a whole value, or a new map key),
+  // under its path condition, as it was before canonicalisation dropped
+  // the elements outside a finite type: a step assumes the model ranges of
+  // these values and proves their declared ranges (StepRanges).
+  struct Stored {
+    const ir::Type *type;
+    SVal value;
+    Term cond;
+  };
+  std::vector<Stored> stored;
 
   SVal eval(const ir::Expr &e);
   Term evalBool(const ir::Expr &e) { return eval(e).t; }
@@ -75,9 +85,11 @@ public:
 private:
   SVal evalBuiltin(const ir::Expr &e);
   SVal evalBinary(const ir::Expr &e);
+  const ir::Type &partType(const ir::Type &type,
+                           const std::vector<ir::LValueStep> &path);
   SVal assignPath(const SVal &cur, const ir::Type &type,
                   const std::vector<ir::LValueStep> &path, size_t i,
-                  const SVal &value);
+                  const SVal &value, Term pc);
   void exec(const ir::Stmt &st, Term pc);
 };
 

@@ -443,12 +443,16 @@ SVal ValueOps::canon(const Type &t, const SVal &v) {
   }
 }
 
-Term ValueOps::typeOk(const Type &t, const SVal &v) {
+Term ValueOps::typeOk(const Type &t, const SVal &v, Ranges which) {
+  if (which == Ranges::Model && !prog.hasModelRange(t))
+    return s.boolConst(true);
   switch (t.kind) {
   case TypeKind::Bool:
   case TypeKind::Int:
     return s.boolConst(true);
   case TypeKind::Range:
+    if (which != Ranges::All && t.model != (which == Ranges::Model))
+      return s.boolConst(true);
     return s.mkAnd(s.mkLe(s.intConst(t.lo), v.t), s.mkLe(v.t, s.intConst(t.hi)));
   case TypeKind::Principal: {
     auto [lo, hi] = principalRange(prog, t);
@@ -458,29 +462,30 @@ Term ValueOps::typeOk(const Type &t, const SVal &v) {
     std::vector<Term> cs;
     const auto &rec = prog.records.at(t.record);
     for (size_t i = 0; i < rec.fields.size(); ++i)
-      cs.push_back(typeOk(*rec.fields[i].type, v.elems.at(i)));
+      cs.push_back(typeOk(*rec.fields[i].type, v.elems.at(i), which));
     return s.mkAnd(cs);
   }
   case TypeKind::Tuple: {
     std::vector<Term> cs;
     for (size_t i = 0; i < t.args.size(); ++i)
-      cs.push_back(typeOk(*t.args[i], v.elems.at(i)));
+      cs.push_back(typeOk(*t.args[i], v.elems.at(i), which));
     return s.mkAnd(cs);
   }
   case TypeKind::Option:
-    return s.mkImplies(v.t, typeOk(*t.args[0], v.elems.at(0)));
+    return s.mkImplies(v.t, typeOk(*t.args[0], v.elems.at(0), which));
   case TypeKind::Set: {
     std::vector<Term> cs;
     for (size_t i = 0; i < v.items.size(); ++i)
-      cs.push_back(s.mkImplies(v.guards[i], typeOk(*t.args[0], v.items[i])));
+      cs.push_back(
+          s.mkImplies(v.guards[i], typeOk(*t.args[0], v.items[i], which)));
     return s.mkAnd(cs);
   }
   case TypeKind::Map: {
     std::vector<Term> cs;
     for (size_t i = 0; i < v.items.size(); ++i)
       cs.push_back(s.mkImplies(v.guards[i],
-                               s.mkAnd(typeOk(*t.args[0], v.items[i]),
-                                       typeOk(*t.args[1], v.vals[i]))));
+                               s.mkAnd(typeOk(*t.args[0], v.items[i], which),
+                                       typeOk(*t.args[1], v.vals[i], which))));
     return s.mkAnd(cs);
   }
   case TypeKind::Seq:

@@ -7,6 +7,7 @@
 #include "frontend/Frontend.h"
 #include "proofs/Prover.h"
 #include "tests/e2e/E2eUtil.h"
+#include "tests/proofs/ProveTestUtil.h"
 
 #include <gtest/gtest.h>
 
@@ -17,18 +18,14 @@
 #include <set>
 
 using namespace mommie;
+using proofs_test::bothSolvers;
+using proofs_test::compileText;
+using proofs_test::refuted;
 
 namespace {
 
 std::string src(const std::string &rel) {
   return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
-}
-
-ir::Program compileText(const std::string &name, const std::string &text) {
-  DiagnosticEngine diags;
-  auto p = frontend::compile(name, text, {}, diags);
-  EXPECT_TRUE(p.has_value()) << name;
-  return p ? *p : ir::Program{};
 }
 
 bool mentionsKnown(const ir::Expr *e) {
@@ -40,21 +37,6 @@ bool mentionsKnown(const ir::Expr *e) {
     if (mentionsKnown(a.get()))
       return true;
   return false;
-}
-
-proofs::ProveOptions bothSolvers() {
-  proofs::ProveOptions o;
-  o.solvers = {proofs::SolverKind::Z3, proofs::SolverKind::Cvc5};
-  o.timeoutMs = 60000;
-  return o;
-}
-
-std::set<std::string> refuted(const proofs::ProveReport &r) {
-  std::set<std::string> out;
-  for (const auto &o : r.results)
-    if (o.verdict == proofs::Verdict::Counterexample)
-      out.insert(o.invariant + " @ " + o.step);
-  return out;
 }
 
 // Runs `mommie ARGS...` in a fresh directory; exit code and stdout+stderr.
