@@ -118,7 +118,7 @@ SymState StateBuilder::initState(std::vector<Term> &hyps,
         std::string name = var.name + "[" + principalName(p) + "]@init";
         if (var.init) {
           SVal v = ev.eval(*var.init);
-          ranges.addValue(ops, *var.type, v, s.boolConst(true));
+          ranges.addValue(ops, var.name, *var.type, v, s.boolConst(true));
           perP.push_back(ops.canon(*var.type, v));
         } else {
           SVal v = ops.fresh(*var.type, name, hyps);
@@ -160,17 +160,30 @@ Term StateBuilder::typeOk(const SymState &st, Ranges which) {
   return s.mkAnd(cs);
 }
 
-void StepRanges::addValue(ValueOps &ops, const ir::Type &type, const SVal &v,
-                          Term cond) {
+void StepRanges::addValue(ValueOps &ops, const std::string &what,
+                          const ir::Type &type, const SVal &v, Term cond) {
   auto &s = ops.s;
   model.push_back(s.mkImplies(cond, ops.typeOk(type, v, Ranges::Model)));
-  declared.push_back(s.mkImplies(cond, ops.typeOk(type, v, Ranges::Declared)));
+  Term ok = s.mkImplies(cond, ops.typeOk(type, v, Ranges::Declared));
+  declared.push_back(ok);
+  if (!s.isTrue(ok))
+    checked.push_back({what, &type, v, ok});
+}
+
+std::string StepRanges::show(const ir::Program &prog,
+                             const ModelEval &ev) const {
+  std::string out;
+  for (const auto &c : checked)
+    if (!ev(c.ok))
+      out += fmt::format("  stored: {} = {}, outside its declared type\n",
+                         c.what, showValue(prog, *c.type, c.value, ev));
+  return out;
 }
 
 void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
   auto &s = ops.s;
   for (const auto &st : ev.stored)
-    addValue(ops, *st.type, st.value, s.mkAnd(cond, st.cond));
+    addValue(ops, st.what, *st.type, st.value, s.mkAnd(cond, st.cond));
   // A published record outside the model leaves the model (the pool of the
   // post-state holds it); its declared ranges are PoolUniverse's concern.
   for (const auto &pub : ev.published) {
@@ -260,14 +273,15 @@ StepEncoding encodeInit(StateBuilder &b) {
   StepEncoding step;
   step.name = "init";
   try {
-    StepRanges ranges;
-    auto st = std::make_shared<SymState>(b.initState(step.hyps, ranges));
-    b.assumeWithinModel(*st, ranges, step.hyps);
+    auto ranges = std::make_shared<StepRanges>();
+    auto st = std::make_shared<SymState>(b.initState(step.hyps, *ranges));
+    b.assumeWithinModel(*st, *ranges, step.hyps);
     step.goals = b.invariantGoals(*st);
-    b.addBuiltinGoals(*st, step.goals, &ranges);
+    b.addBuiltinGoals(*st, step.goals, ranges.get());
     StateBuilder *bp = &b;
-    step.describe = [bp, st](const ModelEval &ev) {
-      return "  initial state:\n" + bp->showState(*st, ev, "    ");
+    step.describe = [bp, st, ranges](const ModelEval &ev) {
+      return "  initial state:\n" + bp->showState(*st, ev, "    ") +
+             ranges->show(bp->prog, ev);
     };
   } catch (const std::exception &e) {
     step.unsupported = e.what();

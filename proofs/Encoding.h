@@ -54,9 +54,22 @@ struct Encoding {
 // a set element or map key outside its type unseen).
 struct StepRanges {
   std::vector<Term> model, declared;
-  void addValue(ValueOps &ops, const ir::Type &type, const SVal &v, Term cond);
+  // The stored values that a declared range may not admit, for
+  // counterexamples (the post-state shows them canonicalised).
+  struct Checked {
+    std::string what;
+    const ir::Type *type;
+    SVal value;
+    Term ok;
+  };
+  std::vector<Checked> checked;
+  void addValue(ValueOps &ops, const std::string &what, const ir::Type &type,
+                const SVal &v, Term cond);
   // Everything `ev` stored and published, under `cond` (e.g. liveness).
   void addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond);
+  // The stored values outside their declared type under a model, one line
+  // each ("  stored: seen = {0, 1, 2}, outside its declared type").
+  std::string show(const ir::Program &prog, const ModelEval &ev) const;
 };
 
 // The bounded encoding of a program (parameters already concrete).

@@ -658,19 +658,19 @@ StepEncoding encodeTransition(StateBuilder &b,
       }
       inUniverse.push_back(s.mkImplies(pub.cond, s.mkOr(matches)));
     }
-    StepRanges ranges;
-    ranges.addEvaluator(ops, ev, s.boolConst(true));
-    b.assumeWithinModel(*post, ranges, step.hyps);
+    auto ranges = std::make_shared<StepRanges>();
+    ranges->addEvaluator(ops, ev, s.boolConst(true));
+    b.assumeWithinModel(*post, *ranges, step.hyps);
     step.goals = b.invariantGoals(*post);
-    b.addBuiltinGoals(*post, step.goals, &ranges);
+    b.addBuiltinGoals(*post, step.goals, ranges.get());
     if (!ev.published.empty())
       step.goals.push_back({"PoolUniverse", t.loc, s.mkAnd(inUniverse), ""});
     StateBuilder *bp = &b;
     auto published = std::make_shared<std::vector<Evaluator::Published>>(
         ev.published);
     std::string who = b.principalName(p), tname = role.name + "." + t.name;
-    step.describe = [bp, mp, pre, post, bindingParts, published, who,
-                     tname](const ModelEval &e) {
+    step.describe = [bp, mp, pre, post, bindingParts, published, who, tname,
+                     ranges](const ModelEval &e) {
       std::string out = "  pre-state:\n" + bp->showState(*pre, e, "    ") +
                         showPool(*bp, *mp, *pre, e, "    ");
       out += fmt::format("  step: {} fires {}", who, tname);
@@ -682,7 +682,7 @@ StepEncoding encodeTransition(StateBuilder &b,
       }
       out += "\n  post-state:\n" + bp->showState(*post, e, "    ") +
              showPool(*bp, *mp, *post, e, "    ");
-      return out;
+      return out + ranges->show(bp->prog, e);
     };
   } catch (const std::exception &e) {
     step.unsupported = e.what();

@@ -410,7 +410,10 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
     }
     if (!found) {
       // The key may be outside the listed entries: add it in front.
-      stored.push_back({type.args.at(0).get(), key, pc});
+      stored.push_back({type.args.at(0).get(), key, pc,
+                        "a key of " + prog.roles.at(localRole)
+                                          .vars.at(assigning)
+                                          .name});
       SVal nv =
           assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value, pc);
       r.guards.insert(r.guards.begin(), s.boolConst(true));
@@ -434,10 +437,11 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
   case ir::StmtKind::Assign: {
     if (localRole < 0)
       throw Unsupported("assignment outside a transition or round");
-    const Type &vt = *prog.roles.at(localRole).vars.at(st.var).type;
     SVal value = eval(*st.value);
-    stored.push_back({&partType(vt, st.path), value, pc});
-    local.at(st.var) = assignPath(local[st.var], vt, st.path, 0, value, pc);
+    const auto &var = prog.roles.at(localRole).vars.at(st.var);
+    stored.push_back({&partType(*var.type, st.path), value, pc, var.name});
+    assigning = st.var;
+    local.at(st.var) = assignPath(local[st.var], *var.type, st.path, 0, value, pc);
     return;
   }
   case ir::StmtKind::Let:

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mommie::proofs {
@@ -69,6 +70,7 @@ public:
     const ir::Type *type;
     SVal value;
     Term cond;
+    std::string what; // "seen", "a key of log"
   };
   std::vector<Stored> stored;
 
@@ -83,6 +85,7 @@ public:
   SVal stateVarOf(int role, int var, Term principal);
 
 private:
+  int assigning = -1; // the role variable an assignment is storing into
   SVal evalBuiltin(const ir::Expr &e);
   SVal evalBinary(const ir::Expr &e);
   const ir::Type &partType(const ir::Type &type,
