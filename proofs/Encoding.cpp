@@ -162,11 +162,15 @@ Term StateBuilder::typeOk(const SymState &st, Ranges which) {
 
 void StepRanges::addValue(ValueOps &ops, const std::string &what,
                           const ir::Type &type, const SVal &v, Term cond) {
-  auto &s = ops.s;
-  model.push_back(s.mkImplies(cond, ops.typeOk(type, v, Ranges::Model)));
-  Term ok = s.mkImplies(cond, ops.typeOk(type, v, Ranges::Declared));
+  model.push_back(ops.s.mkImplies(cond, ops.s.mkNot(ops.dropsModel(type, v))));
+  addDeclared(ops, what, type, v, cond);
+}
+
+void StepRanges::addDeclared(ValueOps &ops, const std::string &what,
+                             const ir::Type &type, const SVal &v, Term cond) {
+  Term ok = ops.s.mkImplies(cond, ops.typeOk(type, v, Ranges::Declared));
   declared.push_back(ok);
-  if (!s.isTrue(ok))
+  if (!ops.s.isTrue(ok))
     checked.push_back({what, &type, v, ok});
 }
 
@@ -183,7 +187,9 @@ std::string StepRanges::show(const ir::Program &prog,
 void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
   auto &s = ops.s;
   for (const auto &st : ev.stored)
-    addValue(ops, st.what, *st.type, st.value, s.mkAnd(cond, st.cond));
+    addDeclared(ops, st.what, *st.type, st.value, s.mkAnd(cond, st.cond));
+  for (Term out : ev.outside)
+    model.push_back(s.mkImplies(cond, s.mkNot(out)));
   // A published record outside the model leaves the model (the pool of the
   // post-state holds it); its declared ranges are PoolUniverse's concern.
   for (const auto &pub : ev.published) {

@@ -46,12 +46,14 @@ struct Encoding {
 };
 
 // What a step stored and published beyond its canonical post-state
-// (Evaluator::stored, Evaluator::published), as typing constraints: the
-// model ranges (`int model lo..hi`) are hypotheses of the step, since a step
-// that leaves them is outside the model and so outside the proof, as a
-// state outside the model is not expanded by `mommie check` and TLC; the
-// declared ranges belong to TypeOK (canonicalisation would otherwise drop
-// a set element or map key outside its type unseen).
+// (Evaluator::stored, outside, published), as typing constraints: the model
+// ranges (`int model lo..hi`) of the values the post-state holds, set
+// elements and map keys that canonicalisation dropped included, and of the
+// published records are hypotheses of the step, since a step that leaves
+// them is outside the model and so outside the proof, as a state outside
+// the model is not expanded by `mommie check` and TLC; the declared ranges
+// of every stored value belong to TypeOK (canonicalisation would otherwise
+// drop a set element or map key outside its type unseen).
 struct StepRanges {
   std::vector<Term> model, declared;
   // The stored values that a declared range may not admit, for
@@ -63,10 +65,14 @@ struct StepRanges {
     Term ok;
   };
   std::vector<Checked> checked;
+  // A value stored whole into a variable (an initial value).
   void addValue(ValueOps &ops, const std::string &what, const ir::Type &type,
                 const SVal &v, Term cond);
   // Everything `ev` stored and published, under `cond` (e.g. liveness).
   void addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond);
+  // The declared ranges of one stored value.
+  void addDeclared(ValueOps &ops, const std::string &what,
+                   const ir::Type &type, const SVal &v, Term cond);
   // The stored values outside their declared type under a model, one line
   // each ("  stored: seen = {0, 1, 2}, outside its declared type").
   std::string show(const ir::Program &prog, const ModelEval &ev) const;

@@ -414,6 +414,9 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
                         "a key of " + prog.roles.at(localRole)
                                           .vars.at(assigning)
                                           .name});
+      outside.at(assigning) =
+          s.mkOr(outside[assigning],
+                 s.mkNot(ops.typeOk(*type.args.at(0), key, Ranges::Model)));
       SVal nv =
           assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value, pc);
       r.guards.insert(r.guards.begin(), s.boolConst(true));
@@ -425,6 +428,11 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
   }
   }
   return r;
+}
+
+void Evaluator::sizeOutside() {
+  if (outside.size() < local.size())
+    outside.resize(local.size(), s.boolConst(false));
 }
 
 void Evaluator::exec(const ir::Block &block, Term pc) {
@@ -439,7 +447,14 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
       throw Unsupported("assignment outside a transition or round");
     SVal value = eval(*st.value);
     const auto &var = prog.roles.at(localRole).vars.at(st.var);
-    stored.push_back({&partType(*var.type, st.path), value, pc, var.name});
+    const Type &part = partType(*var.type, st.path);
+    stored.push_back({&part, value, pc, var.name});
+    // A part stored over a dropped one may not undo it: over-approximated
+    // (a set stored into a map entry and then overwritten).
+    sizeOutside();
+    Term drops = ops.dropsModel(part, value);
+    outside[st.var] =
+        st.path.empty() ? drops : s.mkOr(outside[st.var], drops);
     assigning = st.var;
     local.at(st.var) = assignPath(local[st.var], *var.type, st.path, 0, value, pc);
     return;
@@ -457,17 +472,23 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
       exec(st.elseBody, pc);
       return;
     }
+    sizeOutside();
     auto savedLocal = local;
+    auto savedOutside = outside;
     auto savedSlots = slots;
     exec(st.thenBody, s.mkAnd(pc, c));
     auto thenLocal = std::move(local);
+    auto thenOutside = std::move(outside);
     auto thenSlots = std::move(slots);
     local = std::move(savedLocal);
+    outside = std::move(savedOutside);
     slots = std::move(savedSlots);
     exec(st.elseBody, s.mkAnd(pc, s.mkNot(c)));
     const auto &vars = prog.roles.at(localRole).vars;
-    for (size_t v = 0; v < local.size(); ++v)
+    for (size_t v = 0; v < local.size(); ++v) {
       local[v] = ops.canon(*vars[v].type, ops.ite(c, thenLocal[v], local[v]));
+      outside[v] = s.mkIte(c, thenOutside[v], outside[v]);
+    }
     for (size_t i = 0; i < slots.size(); ++i) {
       if (thenSlots[i] && slots[i]) {
         if (thenSlots[i]->kind == slots[i]->kind)

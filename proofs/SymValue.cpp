@@ -443,6 +443,44 @@ SVal ValueOps::canon(const Type &t, const SVal &v) {
   }
 }
 
+Term ValueOps::dropsModel(const Type &t, const SVal &v) {
+  if (!prog.hasModelRange(t))
+    return s.boolConst(false);
+  std::vector<Term> cs;
+  switch (t.kind) {
+  case TypeKind::Record: {
+    const auto &rec = prog.records.at(t.record);
+    for (size_t i = 0; i < rec.fields.size(); ++i)
+      cs.push_back(dropsModel(*rec.fields[i].type, v.elems.at(i)));
+    return s.mkOr(cs);
+  }
+  case TypeKind::Tuple:
+    for (size_t i = 0; i < t.args.size(); ++i)
+      cs.push_back(dropsModel(*t.args[i], v.elems.at(i)));
+    return s.mkOr(cs);
+  case TypeKind::Option:
+    return s.mkAnd(v.t, dropsModel(*t.args[0], v.elems.at(0)));
+  case TypeKind::Set:
+    if (!finite(*t.args[0]))
+      return s.boolConst(false); // canon keeps such a set as it is
+    for (size_t i = 0; i < v.items.size(); ++i)
+      cs.push_back(s.mkAnd(v.guards[i], s.mkNot(typeOk(*t.args[0], v.items[i],
+                                                       Ranges::Model))));
+    return s.mkOr(cs);
+  case TypeKind::Map:
+    if (!finite(*t.args[0]))
+      return s.boolConst(false);
+    for (size_t i = 0; i < v.items.size(); ++i)
+      cs.push_back(s.mkAnd(
+          v.guards[i],
+          s.mkOr(s.mkNot(typeOk(*t.args[0], v.items[i], Ranges::Model)),
+                 dropsModel(*t.args[1], v.vals[i]))));
+    return s.mkOr(cs);
+  default:
+    return s.boolConst(false); // a scalar is kept as it is
+  }
+}
+
 Term ValueOps::typeOk(const Type &t, const SVal &v, Ranges which) {
   if (which == Ranges::Model && !prog.hasModelRange(t))
     return s.boolConst(true);

@@ -80,6 +80,10 @@ public:
              std::vector<Term> &constraints);
   // Rewrites `v` into the canonical shape of `type` (when finite).
   SVal canon(const ir::Type &type, const SVal &v);
+  // Whether canon(type, v) drops a set element or map key of `v` because
+  // it is outside an `int model` range (then `v` is outside the model,
+  // which its canonical shape no longer shows).
+  Term dropsModel(const ir::Type &type, const SVal &v);
   // The typing constraint of `v` (ranges, principal sets), for TypeOK;
   // `which` selects the declared ranges, the model ranges or both.
   Term typeOk(const ir::Type &type, const SVal &v, Ranges which = Ranges::All);

@@ -120,6 +120,38 @@ TEST(ModelRanges, DeclaredOverflowIsTypeOkCounterexampleModelOverflowIsNot) {
   EXPECT_TRUE(hasModelNote(m));
 }
 
+// Only the values a step leaves in its post-state count, as for the
+// checker: a counter that passes its model range and wraps around in the
+// same body, or a set that briefly holds an out-of-model element, are
+// within the model, and their steps are not hidden from the proof.
+TEST(ModelRanges, WhatTheBodyOverwritesDoesNotLeaveTheModel) {
+  ir::Program p = compileText("wrap.mom", R"(protocol Wrap;
+principals P[1];
+role Counter at P {
+  var c: int model 0..1 = 0;
+  var started: bool = false;
+  var seen: set<int model 0..1> = {0};
+  transition Tick
+  @@{
+    c <- c + 1;
+    if c > 1 { c <- 0; }
+    started <- true;
+  @@}
+  transition Fill
+  @@{
+    seen <- seen union {7};
+    seen <- {};
+  @@}
+}
+invariant NoWrap: forall p in P: Counter.started[p] => Counter.c[p] == 1;
+invariant HasZero: forall p in P: 0 in Counter.seen[p];
+)");
+  proofs::ProveReport r = proofs::proveBounded(p, bothSolvers());
+  EXPECT_EQ(refuted(r), (std::set<std::string>{"NoWrap @ transition Counter.Tick at P0",
+                                               "HasZero @ transition Counter.Fill at P0"}));
+  EXPECT_TRUE(r.disagreements.empty());
+}
+
 // Round programs, in the bounded and the parameterized encoding: TypeOK of a
 // counter that passes its declared range is refuted (never proved), of one
 // that passes its model range proved.
