@@ -433,6 +433,27 @@ SimResult Sim::run() {
       gen_.successors(s, true, [&](State &&n, const Action *a) {
         succ.push_back({*a, std::move(n)});
       });
+      // A step outside the model's constraints (a failed `constraint`, a
+      // value beyond an `int model` range) is checked against the
+      // invariants, as the checker does, and not taken: the run goes on with
+      // the other steps, and ends when every enabled step leaves the model.
+      if (gen_.hasConstraints()) {
+        size_t before = succ.size();
+        for (size_t i = 0; i < succ.size();) {
+          if (gen_.withinConstraints(succ[i].next)) {
+            ++i;
+            continue;
+          }
+          inv = gen_.violatedInvariant(succ[i].next);
+          if (!inv.empty()) {
+            s = std::move(succ[i].next);
+            return finish(false, "invariant " + inv + " violated (outside the model's constraints)");
+          }
+          succ.erase(succ.begin() + long(i));
+        }
+        if (succ.empty() && before > 0) // the model ends here
+          return finish(true, gen_.terminated(s) ? "terminated" : "outside the model's constraints");
+      }
       // Network and clock filter; groups by (kind, principal).
       std::map<std::pair<int, int>, std::vector<size_t>> groups;
       int64_t wake = INT64_MAX;
@@ -528,8 +549,6 @@ SimResult Sim::run() {
       // `terminate when` means the model *may* stop here (the checker and
       // TLC read it so): the run goes on while something is enabled, and is
       // "terminated" when nothing is and the predicate holds (above).
-      if (!gen_.withinConstraints(s)) // not expanded, as in the checker
-        return finish(true, "outside the model's constraints");
     }
     return finish(true, "step limit");
   } catch (const EvalError &e) {

@@ -74,7 +74,7 @@ struct SimArgs {
   std::string file, deploy, faults, trace, traceDir, seeds, cache, cxx;
   std::vector<std::string> defines, bodies;
   uint64_t seed = 1, steps = 10000;
-  int64_t runForMs = 600000;
+  int64_t runForMs = 600000, requests = 10;
   bool json = false, model = false, verbose = false, noInvariants = false;
 };
 
@@ -112,6 +112,7 @@ int runGeneratedSim(const SimArgs &a) {
     return BadInput;
   }
   d.runForMs = a.runForMs;
+  d.requests = a.requests;
   d.json = a.json;
   d.verbose = a.verbose;
   d.invariants = !a.noInvariants;
@@ -192,6 +193,10 @@ void registerConformCommands(CLI::App &app, int &exitCode) {
   s->add_option("--trace-dir", sa->traceDir,
                 "keep the node traces in DIR/seed-S/<node>.jsonl (default: a temporary directory)");
   s->add_option("--run-for", sa->runForMs, "virtual time limit per run in ms (default 600000)");
+  s->add_option("--requests", sa->requests,
+                "requests each client issues: its request transition fires that many times "
+                "(docs/runtime.md, Client workloads; default 10)")
+      ->check(CLI::Range(int64_t(0), int64_t(1) << 40));
   s->add_option("--cache", sa->cache,
                 "directory of compiled sim binaries (default $MOMMIE_SIM_CACHE or ~/.cache/mommie/sim)");
   s->add_option("--cxx", sa->cxx, "the C++ compiler (default clang++-14)");

@@ -177,6 +177,8 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
   // node's binary has no bound of its own.
   if (program.isRoundProgram())
     argv.insert(argv.end(), {"--phases", std::to_string(program.roles[0].phase->bound)});
+  else // a client's request transition issues as many requests as it is let
+    argv.insert(argv.end(), {"--requests", std::to_string(a.requests)});
   std::string out = (dir / "outcome.json").string(), err = (dir / "log.jsonl").string();
   int rc = runBounded(argv, out, err, a.wallMs);
   std::string text = slurp(out), errText = slurp(err);

@@ -19,6 +19,7 @@ struct SimDriverArgs {
   uint64_t firstSeed = 1, lastSeed = 1;
   int64_t runForMs = 600000; // virtual time per run
   int64_t wallMs = 120000;   // wall-clock bound per run
+  int64_t requests = 10;     // statement programs: requests each client issues
   bool json = false, verbose = false, invariants = true;
 };
 

@@ -191,10 +191,12 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     }
     bool quiet = f.quiescentMs >= 0 && !node.anyTimerPending() &&
                  now - node.lastActivity() >= Millis(f.quiescentMs);
-    bool workloadOver = workload && (workload->done() || workload->stalled(now, 1000));
+    // A finished workload ends the run, unless --exit-when-quiescent says
+    // when to stop (the dissemination layer may still be at work).
+    bool workloadOver = workload && (workload->stalled(now, 1000) || (workload->done() && f.quiescentMs < 0));
     if (workloadOver && f.workload.requests >= 0 && !workload->done())
-      log.warn("workload_stalled", {{"why", "the program issues no more requests (a bound such as NumReq "
-                                            "below --requests?)"},
+      log.warn("workload_stalled", {{"why", "the program issues no more requests (a guard or bound "
+                                            "of the request transition below --requests?)"},
                                     {"completed", std::to_string(workload->completed())}});
     if (stopRequested() || node.failed() || quiet || workloadOver ||
         (f.runForMs >= 0 && now - start >= Millis(f.runForMs))) {

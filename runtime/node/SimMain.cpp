@@ -5,6 +5,7 @@
 #include "runtime/auth/Ttp.h"
 #include "runtime/node/Node.h"
 #include "runtime/node/SimSetup.h"
+#include "runtime/node/Workload.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -54,15 +55,41 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
   std::vector<std::unique_ptr<TraceWriter>> traces(np);
   std::vector<std::unique_ptr<Authenticator>> auths(np);
   std::vector<std::unique_ptr<Node>> ns(np);
+  // --requests N: every client (a node whose role has a request transition,
+  // Workload.h) issues N requests, any number outstanding.
+  std::vector<std::unique_ptr<Workload>> workloads(np);
+  std::vector<std::unique_ptr<ProgramInfo>> infos(np);
   std::vector<int> crashed;
   for (int p : nodes) {
     const std::string &name = info.principals[size_t(p)];
     logs[size_t(p)] = std::make_unique<Logger>(name, level);
     auto &node = ns[size_t(p)];
-    node = std::make_unique<Node>(loop, *logs[size_t(p)], info, p);
+    if (f.requests >= 0) {
+      WorkloadConfig wc;
+      wc.requests = f.requests;
+      wc.concurrency = std::max<int64_t>(1, f.requests);
+      auto w = std::make_unique<Workload>(wc);
+      Node probe(loop, *logs[size_t(p)], info, p);
+      std::string why;
+      if (probe.init(why) && w->bind(*probe.role(), why)) {
+        infos[size_t(p)] = std::make_unique<ProgramInfo>(info);
+        for (auto &r : infos[size_t(p)]->roles)
+          if (p >= r.first && p < r.first + r.size) {
+            auto make = r.make;
+            Workload *raw = w.get();
+            r.make = [make, raw](Node &n) -> std::unique_ptr<RoleBase> {
+              return std::make_unique<WorkloadRole>(n, make(n), *raw);
+            };
+          }
+        workloads[size_t(p)] = std::move(w);
+      }
+    }
+    node = std::make_unique<Node>(loop, *logs[size_t(p)], infos[size_t(p)] ? *infos[size_t(p)] : info, p);
     node->setChoiceSeed(f.seed); // seeds sample the initial choices
     std::string err;
     if (!node->init(err))
+      return simUsage(argv[0], err);
+    if (workloads[size_t(p)] && !workloads[size_t(p)]->bind(*node->role(), err))
       return simUsage(argv[0], err);
     auths[size_t(p)] = std::make_unique<Authenticator>(conf, info.principals, p, keys[name]);
     if (!auths[size_t(p)]->ready(err))

@@ -34,6 +34,7 @@ struct SimFlags {
   uint64_t seed = 1;
   int64_t runForMs = 600000;
   int64_t phases = 0; // round programs: stop after this many phases; 0: never
+  int64_t requests = -1; // statement programs: each client's requests (-1: unbounded)
 };
 
 // Prints the error and the usage line; returns 2.

@@ -55,8 +55,8 @@ struct Recorded {
                                     dir + "/" + kNodes[size_t(r)] + ".out",
                                     dir + "/" + kNodes[size_t(r)] + ".log"));
     pid_t client = e2e::spawn({dir + "/pb", "--id", "C0", "--deploy", dir + "/deploy.conf",
-                               "--trace", dir + "/C0.jsonl", "--exit-when-quiescent", "1000",
-                               "--run-for", "60000"},
+                               "--trace", dir + "/C0.jsonl", "--requests", std::to_string(kNumReq),
+                               "--concurrency", std::to_string(kNumReq), "--run-for", "60000"},
                               dir + "/C0.out", dir + "/C0.log");
     int crc = e2e::waitFor(client, 70000);
     for (pid_t p : replicas)

@@ -36,7 +36,8 @@ struct Params : ::testing::Test {
               0)
         << out;
     mkdir((dir + "/t").c_str(), 0700);
-    ASSERT_EQ(runCapture({dir + "/pb", "--sim", "--deploy", conf, "--seed", "1", "--trace-dir", dir + "/t"},
+    ASSERT_EQ(runCapture({dir + "/pb", "--sim", "--deploy", conf, "--seed", "1", "--requests", "3", "--trace-dir",
+                          dir + "/t"},
                          dir, out),
               0)
         << out;
@@ -122,9 +123,18 @@ TEST_F(Params, ConformTakesTheParametersFromTheTraces) {
 }
 
 TEST_F(Params, ConformRefusesAnotherDefineInOneLine) {
-  EXPECT_EQ(refusal(dir + "/t", {"-D", "NumReq=2"}),
+  EXPECT_EQ(refusal(dir + "/t", {"-D", "F=2"}),
             "mommie conform: error: trace " + trace(dir + "/t", "R0") +
-                " was recorded with NumReq = 3, but -D NumReq = 2 was given\n");
+                " was recorded with F = 1, but -D F = 2 was given\n");
+}
+
+// NumReq only bounds the model (request ids are `int model` ranges): the
+// nodes' code is the same at every NumReq, so a -D over the recorded value
+// is taken, and the traces replay in the larger model.
+TEST_F(Params, ConformTakesAnotherValueOfAModelBound) {
+  std::string out;
+  EXPECT_EQ(conformIn(dir + "/t", {"-D", "NumReq=5"}, out), 0) << out;
+  EXPECT_NE(out.find("ok: "), std::string::npos) << out;
 }
 
 TEST_F(Params, ConformRefusesTracesThatDisagree) {
@@ -147,8 +157,11 @@ TEST_F(Params, TracesWithoutParametersBehaveAsBefore) {
   });
   std::string out;
   EXPECT_EQ(conformIn(d, {"-D", "NumReq=3"}, out), 0) << out;
-  // Without -D the model's NumReq = 1 does not allow the client's second request.
-  EXPECT_EQ(conformIn(d, {}, out), 1) << out;
+  // Without -D the program's values are taken: NumReq only bounds the model
+  // (the replay checks no model range), F = 1 is the traces' F.
+  EXPECT_EQ(conformIn(d, {}, out), 0) << out;
+  // With another F the traces name principals the model does not have.
+  EXPECT_NE(conformIn(d, {"-D", "F=0"}, out), 0) << out;
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using namespace mommie;
@@ -167,4 +168,46 @@ TEST(CppGen, GhostStateIsLeftOutOfNodes) {
   EXPECT_NE(cpp.find("S.count"), std::string::npos);
   EXPECT_EQ(cpp.find("S.seen"), std::string::npos);
   EXPECT_EQ(cpp.find("st_.seen"), std::string::npos);
+}
+
+// No example's node code depends on a model bound (issue 15): generated at
+// the default and at a larger NumReq / MaxPhase, every example's C++ is the
+// same but for the parameter values it reports (--version). The nodes of
+// primary_backup serve past NumReq and those of last_voting run past
+// MaxPhase (tests/e2e/PrimaryBackup_test.cpp, tests/rounds/RoundsE2E_test.cpp).
+TEST(CppGen, NoExampleDependsOnAModelBound) {
+  auto code = [](const std::string &example, const std::map<std::string, int64_t> &defines) {
+    DiagnosticEngine diags;
+    frontend::Options o;
+    o.defines = defines;
+    auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example + ".mom", o, diags);
+    EXPECT_TRUE(p) << example;
+    if (!p)
+      return std::string();
+    auto r = cppgen::generate(*p);
+    EXPECT_TRUE(r.errors.empty()) << example;
+    std::string out;
+    for (const auto &f : r.files) {
+      std::istringstream in(f.text);
+      for (std::string line; std::getline(in, line);)
+        if (line.find("p.params = ") == std::string::npos)
+          out += line + "\n";
+    }
+    return out;
+  };
+  int compared = 0;
+  for (const char *example : {"primary_backup", "two_phase_commit", "pbft_normal_case", "last_voting",
+                              "one_third_rule", "failure_detector"}) {
+    DiagnosticEngine diags;
+    auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example + ".mom",
+                                   frontend::Options{}, diags);
+    ASSERT_TRUE(p) << example;
+    for (const auto &param : p->params) {
+      if (param.name != "NumReq" && param.name != "MaxPhase")
+        continue;
+      EXPECT_EQ(code(example, {}), code(example, {{param.name, param.value + 4}})) << example << " " << param.name;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 4); // primary_backup's NumReq, the three round programs' MaxPhase
 }

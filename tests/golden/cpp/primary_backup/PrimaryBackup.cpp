@@ -21,7 +21,7 @@ const rt::ProgramInfo &programInfo();
 }
 
 bool ReplicaState::operator==(const ReplicaState &o) const {
-  return true && executeSeqNo == o.executeSeqNo && nextSeqNo == o.nextSeqNo && log == o.log && suspected == o.suspected && timer_suspect == o.timer_suspect;
+  return true && executeSeqNo == o.executeSeqNo && nextSeqNo == o.nextSeqNo && assigned == o.assigned && executed == o.executed && suspected == o.suspected && timer_suspect == o.timer_suspect;
 }
 
 std::string ReplicaState::toJson() const {
@@ -29,7 +29,8 @@ std::string ReplicaState::toJson() const {
   std::string s = "{";
   s += "\"executeSeqNo\":"; executeSeqNo.appendJson(s, names);
   s += ",\"nextSeqNo\":"; nextSeqNo.appendJson(s, names);
-  s += ",\"log\":"; log.appendJson(s, names);
+  s += ",\"assigned\":"; assigned.appendJson(s, names);
+  s += ",\"executed\":"; executed.appendJson(s, names);
   s += ",\"suspected\":"; suspected.appendJson(s, names);
   s += ",\"timer suspect\":"; s += timer_suspect ? "true" : "false";
   return s + "}";
@@ -40,7 +41,8 @@ std::string ReplicaState::diff(const ReplicaState &spec) const {
   std::string d;
   if (executeSeqNo != spec.executeSeqNo) d += "executeSeqNo: program " + executeSeqNo.toJson(names) + ", spec " + spec.executeSeqNo.toJson(names) + "; ";
   if (nextSeqNo != spec.nextSeqNo) d += "nextSeqNo: program " + nextSeqNo.toJson(names) + ", spec " + spec.nextSeqNo.toJson(names) + "; ";
-  if (log != spec.log) d += "log: program " + log.toJson(names) + ", spec " + spec.log.toJson(names) + "; ";
+  if (assigned != spec.assigned) d += "assigned: program " + assigned.toJson(names) + ", spec " + spec.assigned.toJson(names) + "; ";
+  if (executed != spec.executed) d += "executed: program " + executed.toJson(names) + ", spec " + spec.executed.toJson(names) + "; ";
   if (suspected != spec.suspected) d += "suspected: program " + suspected.toJson(names) + ", spec " + spec.suspected.toJson(names) + "; ";
   if (timer_suspect != spec.timer_suspect) d += "timer suspect differs; ";
   return d;
@@ -48,9 +50,11 @@ std::string ReplicaState::diff(const ReplicaState &spec) const {
 
 const rt::TypeP &ReplicaVarType(int var) {
   static const std::vector<rt::TypeP> types = {
-    T::range(0, 1), // executeSeqNo
-    T::range(0, 1), // nextSeqNo
-    T::mapOf(T::range(0, 0), T::optionOf(T::recordOf(0))), // log
+    T::integer(), // executeSeqNo
+    T::integer(), // nextSeqNo
+    T::mapOf(T::principal(4, 1), T::integer()), // assigned
+    T::mapOf(T::principal(4, 1), T::integer()), // executed
+    T::setOf(T::tupleOf({T::integer(), T::recordOf(0)})), // log
     T::boolean(), // suspected
   };
   return types[size_t(var)];
@@ -72,17 +76,23 @@ public:
       st_.nextSeqNo = o::I(0);
       checkVar(st_.nextSeqNo, 1);
     }
-    { // log
-      struct { Value k; } F;
+    { // assigned
+      struct { Value c; } F;
       (void)F;
-      st_.log = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set0 = o::rangeSet(o::I(0), o::I(0)); for (const Value &x1 : o::members(set0)) { F.k = x1; acc.emplace_back(x1, Value::none()); } return Value::map(std::move(acc)); }();
-      checkVar(st_.log, 2);
+      st_.assigned = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set0 = o::principalRange(4, 1); for (const Value &x1 : o::members(set0)) { F.c = x1; acc.emplace_back(x1, o::I(0)); } return Value::map(std::move(acc)); }();
+      checkVar(st_.assigned, 2);
+    }
+    { // executed
+      struct { Value c; } F;
+      (void)F;
+      st_.executed = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set2 = o::principalRange(4, 1); for (const Value &x3 : o::members(set2)) { F.c = x3; acc.emplace_back(x3, o::I(0)); } return Value::map(std::move(acc)); }();
+      checkVar(st_.executed, 3);
     }
     { // suspected
       struct { } F;
       (void)F;
       st_.suspected = o::B(false);
-      checkVar(st_.suspected, 3);
+      checkVar(st_.suspected, 5);
     }
   }
   const char *roleName() const override { return "Replica"; }
@@ -124,11 +134,17 @@ public:
       if (traced_) rt::appendJsonDelta(s, traced_->nextSeqNo, st_.nextSeqNo, names);
       else st_.nextSeqNo.appendJson(s, names);
     }
-    if (!traced_ || st_.log != traced_->log) {
+    if (!traced_ || st_.assigned != traced_->assigned) {
       s += s.size() > 1 ? "," : "";
-      s += "\"log\":";
-      if (traced_) rt::appendJsonDelta(s, traced_->log, st_.log, names);
-      else st_.log.appendJson(s, names);
+      s += "\"assigned\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->assigned, st_.assigned, names);
+      else st_.assigned.appendJson(s, names);
+    }
+    if (!traced_ || st_.executed != traced_->executed) {
+      s += s.size() > 1 ? "," : "";
+      s += "\"executed\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->executed, st_.executed, names);
+      else st_.executed.appendJson(s, names);
     }
     if (!traced_ || st_.suspected != traced_->suspected) {
       s += s.size() > 1 ? "," : "";
@@ -166,13 +182,12 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Assign (primary_backup.mom:42)
+  // transition Assign (primary_backup.mom:50)
   bool fireAssign(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
     Replica_Assign_Frame F;
     if (!(o::eq(o::P(me_), o::P(0))).asBool()) return false; // guard conjunct without pattern variables
-    if (!(o::lt(S.nextSeqNo, o::I(1))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedAssign_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
       if (consumedAssign_.test(k0)) continue; // its binding has fired
       const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
@@ -186,6 +201,7 @@ private:
         continue;
       }
       if (!(o::eq((F.req).field(0), F.c)).asBool()) continue; // guard
+      if (!(o::eq((F.req).field(1), o::index(S.assigned, F.c))).asBool()) continue; // guard
       firedAssign_.insert(std::move(binding));
       consumedAssign_.set(k0);
       commitAssign(F, step);
@@ -208,13 +224,18 @@ private:
     (void)S; (void)F; (void)out;
     out.publishNoAuditor(o::principalRange(0, 4), Value::record(1, {F.req, S.nextSeqNo}));
     { // nextSeqNo <- ...
-      Value v2 = o::add(S.nextSeqNo, o::I(1));
-      S.nextSeqNo = std::move(v2);
+      Value v4 = o::add(S.nextSeqNo, o::I(1));
+      S.nextSeqNo = std::move(v4);
       checkVar(S.nextSeqNo, 1);
+    }
+    { // assigned <- ...
+      Value v5 = o::add(o::index(S.assigned, F.c), o::I(1));
+      S.assigned = o::assignAt(S.assigned, {o::PathStep::key_(F.c)}, std::move(v5));
+      checkVar(S.assigned, 2);
     }
   }
 
-  // transition Receive (primary_backup.mom:51)
+  // transition Receive (primary_backup.mom:60)
   bool fireReceive(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -256,7 +277,7 @@ private:
     S.timer_suspect = true; out.startTimer(0);
   }
 
-  // transition Execute (primary_backup.mom:59)
+  // transition Execute (primary_backup.mom:68)
   bool fireExecute(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -298,20 +319,20 @@ private:
     (void)S; (void)F; (void)out;
     F.res = fn_execute(F.req);
     out.publishNoAuditor(F.c, Value::record(2, {F.req, F.res}));
-    { // log <- ...
-      Value v3 = Value::some(F.req);
-      S.log = o::assignAt(S.log, {o::PathStep::key_(S.executeSeqNo)}, std::move(v3));
-      checkVar(S.log, 2);
-    }
     { // executeSeqNo <- ...
-      Value v4 = o::add(S.executeSeqNo, o::I(1));
-      S.executeSeqNo = std::move(v4);
+      Value v6 = o::add(S.executeSeqNo, o::I(1));
+      S.executeSeqNo = std::move(v6);
       checkVar(S.executeSeqNo, 0);
+    }
+    { // executed <- ...
+      Value v7 = o::add(o::index(S.executed, F.c), o::I(1));
+      S.executed = o::assignAt(S.executed, {o::PathStep::key_(F.c)}, std::move(v7));
+      checkVar(S.executed, 3);
     }
     S.timer_suspect = false; out.stopTimer(0);
   }
 
-  // transition Suspect (primary_backup.mom:71)
+  // transition Suspect (primary_backup.mom:81)
   bool fireSuspect(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -354,9 +375,9 @@ private:
   void bodySuspect(ReplicaState &S, Replica_Suspect_Frame &F, rt::Outbox &out) {
     (void)S; (void)F; (void)out;
     { // suspected <- ...
-      Value v5 = o::B(true);
-      S.suspected = std::move(v5);
-      checkVar(S.suspected, 3);
+      Value v8 = o::B(true);
+      S.suspected = std::move(v8);
+      checkVar(S.suspected, 5);
     }
   }
 
@@ -373,14 +394,14 @@ private:
 };
 
 bool ClientState::operator==(const ClientState &o) const {
-  return true && next == o.next && accepted == o.accepted;
+  return true && next == o.next && outstanding == o.outstanding;
 }
 
 std::string ClientState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
   s += "\"next\":"; next.appendJson(s, names);
-  s += ",\"accepted\":"; accepted.appendJson(s, names);
+  s += ",\"outstanding\":"; outstanding.appendJson(s, names);
   return s + "}";
 }
 
@@ -388,14 +409,15 @@ std::string ClientState::diff(const ClientState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
   if (next != spec.next) d += "next: program " + next.toJson(names) + ", spec " + spec.next.toJson(names) + "; ";
-  if (accepted != spec.accepted) d += "accepted: program " + accepted.toJson(names) + ", spec " + spec.accepted.toJson(names) + "; ";
+  if (outstanding != spec.outstanding) d += "outstanding: program " + outstanding.toJson(names) + ", spec " + spec.outstanding.toJson(names) + "; ";
   return d;
 }
 
 const rt::TypeP &ClientVarType(int var) {
   static const std::vector<rt::TypeP> types = {
-    T::range(0, 1), // next
-    T::mapOf(T::range(0, 0), T::optionOf(T::recordOf(2))), // accepted
+    T::integer(), // next
+    T::setOf(T::integer()), // outstanding
+    T::setOf(T::recordOf(2)), // accepted
   };
   return types[size_t(var)];
 }
@@ -410,11 +432,11 @@ public:
       st_.next = o::I(0);
       checkVar(st_.next, 0);
     }
-    { // accepted
-      struct { Value k; } F;
+    { // outstanding
+      struct { } F;
       (void)F;
-      st_.accepted = [&]() -> Value { std::vector<std::pair<Value, Value>> acc; const Value set6 = o::rangeSet(o::I(0), o::I(0)); for (const Value &x7 : o::members(set6)) { F.k = x7; acc.emplace_back(x7, Value::none()); } return Value::map(std::move(acc)); }();
-      checkVar(st_.accepted, 1);
+      st_.outstanding = Value::set({});
+      checkVar(st_.outstanding, 1);
     }
   }
   const char *roleName() const override { return "Client"; }
@@ -446,11 +468,11 @@ public:
       if (traced_) rt::appendJsonDelta(s, traced_->next, st_.next, names);
       else st_.next.appendJson(s, names);
     }
-    if (!traced_ || st_.accepted != traced_->accepted) {
+    if (!traced_ || st_.outstanding != traced_->outstanding) {
       s += s.size() > 1 ? "," : "";
-      s += "\"accepted\":";
-      if (traced_) rt::appendJsonDelta(s, traced_->accepted, st_.accepted, names);
-      else st_.accepted.appendJson(s, names);
+      s += "\"outstanding\":";
+      if (traced_) rt::appendJsonDelta(s, traced_->outstanding, st_.outstanding, names);
+      else st_.outstanding.appendJson(s, names);
     }
     traced_ = st_;
     return s + "}";
@@ -476,12 +498,11 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Send (primary_backup.mom:87)
+  // transition Send (primary_backup.mom:98)
   bool fireSend(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
     Client_Send_Frame F;
-    if (!(o::lt(S.next, o::I(1))).asBool()) return false; // guard conjunct without pattern variables
     for (int64_t p0 = 0; p0 <= 1; ++p0) {
       F.op = o::I(p0);
       commitSend(F, step);
@@ -502,14 +523,19 @@ private:
   void bodySend(ClientState &S, Client_Send_Frame &F, rt::Outbox &out) {
     (void)S; (void)F; (void)out;
     out.publishNoAuditor(o::principalRange(0, 4), Value::record(0, {o::P(me_), S.next, F.op}));
+    { // outstanding <- ...
+      Value v9 = o::setUnion(S.outstanding, Value::set({S.next}));
+      S.outstanding = std::move(v9);
+      checkVar(S.outstanding, 1);
+    }
     { // next <- ...
-      Value v8 = o::add(S.next, o::I(1));
-      S.next = std::move(v8);
+      Value v10 = o::add(S.next, o::I(1));
+      S.next = std::move(v10);
       checkVar(S.next, 0);
     }
   }
 
-  // transition Accept (primary_backup.mom:95)
+  // transition Accept (primary_backup.mom:106)
   bool fireAccept(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
@@ -525,7 +551,7 @@ private:
         consumedAccept_.set(k0);
         continue;
       }
-      if (!(o::B((o::B((o::eq(((F.r).field(0)).field(0), o::P(me_))).asBool() && (o::lt(((F.r).field(0)).field(1), S.next)).asBool())).asBool() && (o::eq(o::index(S.accepted, ((F.r).field(0)).field(1)), Value::none())).asBool())).asBool()) continue; // guard
+      if (!(o::B((o::eq(((F.r).field(0)).field(0), o::P(me_))).asBool() && (o::in(((F.r).field(0)).field(1), S.outstanding)).asBool())).asBool()) continue; // guard
       firedAccept_.insert(std::move(binding));
       consumedAccept_.set(k0);
       commitAccept(F, step);
@@ -545,10 +571,10 @@ private:
   }
   void bodyAccept(ClientState &S, Client_Accept_Frame &F, rt::Outbox &out) {
     (void)S; (void)F; (void)out;
-    { // accepted <- ...
-      Value v9 = Value::some(F.r);
-      S.accepted = o::assignAt(S.accepted, {o::PathStep::key_(((F.r).field(0)).field(1))}, std::move(v9));
-      checkVar(S.accepted, 1);
+    { // outstanding <- ...
+      Value v11 = o::setDiff(S.outstanding, Value::set({((F.r).field(0)).field(1)}));
+      S.outstanding = std::move(v11);
+      checkVar(S.outstanding, 1);
     }
   }
 
@@ -566,8 +592,8 @@ const rt::ProgramInfo &programInfo() {
     p.principals = {"R0", "R1", "R2", "R3", "C0"};
     p.schema.numPrincipals = 5;
     p.params = {{"F", 1}, {"NumReq", 1}};
-    p.schema.records.push_back({"Request", {"client", "id", "op"}, {T::principal(4, 1), T::range(0, 0), T::range(0, 1)}});
-    p.schema.records.push_back({"Order", {"m", "seqNo"}, {T::recordOf(0), T::range(0, 0)}});
+    p.schema.records.push_back({"Request", {"client", "id", "op"}, {T::principal(4, 1), T::integer(), T::range(0, 1)}});
+    p.schema.records.push_back({"Order", {"m", "seqNo"}, {T::recordOf(0), T::integer()}});
     p.schema.records.push_back({"Reply", {"req", "res"}, {T::recordOf(0), T::range(0, 3)}});
     p.schema.finish(p.principals);
     p.roles.push_back({"Replica", 0, 4, [](rt::Node &n) { return std::unique_ptr<rt::RoleBase>(new Replica(n)); }});

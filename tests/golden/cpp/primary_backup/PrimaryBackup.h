@@ -44,7 +44,8 @@ struct Reply {
 struct ReplicaState {
   Value executeSeqNo;
   Value nextSeqNo;
-  Value log;
+  Value assigned;
+  Value executed;
   Value suspected;
   bool timer_suspect = false; // 50ms
   bool operator==(const ReplicaState &o) const;
@@ -84,7 +85,7 @@ struct Replica_Suspect_Frame {
 // Role Client: the variables and timers of one principal.
 struct ClientState {
   Value next;
-  Value accepted;
+  Value outstanding;
   bool operator==(const ClientState &o) const;
   bool operator!=(const ClientState &o) const { return !(*this == o); }
   std::string toJson() const;

@@ -52,7 +52,7 @@ vars == <<x, ts, vote, commit, ready, decision, phaseNo, roundNo>>
 \* Every variable holds a value of its declared type.
 TypeOK ==
   /\ x \in [P -> 0..(V - 1)]
-  /\ ts \in [P -> 0..MaxPhase]
+  /\ ts \in [P -> Int]
   /\ vote \in [P -> 0..(V - 1)]
   /\ commit \in [P -> BOOLEAN]
   /\ ready \in [P -> BOOLEAN]
@@ -252,5 +252,12 @@ CurrentAdopters == \A q \in P : (ts[q] = (phaseNo + 1)) => (commit[coord(phaseNo
 
 \* last_voting.mom:129
 VoteRespectsLocks == \A c \in P : \A v \in 0..(V - 1) : \A t \in 1..MaxPhase : (commit[c] /\ (t <= phaseNo) /\ ((2 * Cardinality({q \in P : ts[q] >= t})) > N) /\ (\A q_1 \in P : (ts[q_1] >= t) => (x[q_1] = v))) => (vote[c] = v)
+
+\* Model constraints (CONSTRAINT in the .cfg): a state that violates one
+\* is checked against the invariants but neither counted nor expanded.
+
+\* The model's ranges of the `int model lo..hi` values.
+ModelRanges ==
+  /\ ts \in [P -> 0..MaxPhase]
 
 ====

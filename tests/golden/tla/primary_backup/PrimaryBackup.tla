@@ -5,9 +5,9 @@ EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool
 \* Parameters: assigned in the .cfg; any values the assumptions allow.
 CONSTANTS
   \* @type: Int;
-  F,  \* primary_backup.mom:15
+  F,  \* primary_backup.mom:20
   \* @type: Int;
-  NumReq  \* primary_backup.mom:16
+  NumReq  \* primary_backup.mom:21
 ASSUME F \in Int /\ NumReq \in Int
 
 \* Principals: member i of set S is S_Member(i), a pair <<"S", i>> here and a
@@ -15,12 +15,12 @@ ASSUME F \in Int /\ NumReq \in Int
 R_Member(i) == <<"R", i>>
 C_Member(i) == <<"C", i>>
 
-PRIMARY == R_Member(0)  \* primary_backup.mom:20
-Q == (2 * F) + 1  \* primary_backup.mom:21
+PRIMARY == R_Member(0)  \* primary_backup.mom:25
+Q == (2 * F) + 1  \* primary_backup.mom:26
 
-R_Size == (3 * F) + 1  \* primary_backup.mom:18
+R_Size == (3 * F) + 1  \* primary_backup.mom:23
 R == {R_Member(i) : i \in 0..R_Size - 1}
-C_Size == 1  \* primary_backup.mom:19
+C_Size == 1  \* primary_backup.mom:24
 C == {C_Member(i) : i \in 0..C_Size - 1}
 Principals == R \cup C
 
@@ -34,24 +34,30 @@ Principals == R \cup C
 \* @typeAlias: stmtReply = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $reply };
 PrimaryBackup_typedefs == TRUE
 
-\* primary_backup.mom:32
+\* primary_backup.mom:38
 execute(r) == ((2 * r.op) + r.id) % 4
 
 VARIABLES
   \* @type: $principal -> Int;
-  executeSeqNo,  \* Replica.executeSeqNo of each R (primary_backup.mom:35)
+  executeSeqNo,  \* Replica.executeSeqNo of each R (primary_backup.mom:41)
   \* @type: $principal -> Int;
-  nextSeqNo,  \* Replica.nextSeqNo of each R (primary_backup.mom:36)
-  \* @type: $principal -> (Int -> Seq($request));
-  log,  \* Replica.log of each R (primary_backup.mom:37)
+  nextSeqNo,  \* Replica.nextSeqNo of each R (primary_backup.mom:42)
+  \* @type: $principal -> ($principal -> Int);
+  assigned,  \* Replica.assigned of each R (primary_backup.mom:43)
+  \* @type: $principal -> ($principal -> Int);
+  executed,  \* Replica.executed of each R (primary_backup.mom:44)
+  \* @type: $principal -> Set(<<Int, $request>>);
+  log,  \* Replica.log of each R (primary_backup.mom:45)
   \* @type: $principal -> Bool;
-  suspected,  \* Replica.suspected of each R (primary_backup.mom:38)
+  suspected,  \* Replica.suspected of each R (primary_backup.mom:46)
   \* @type: $principal -> Int;
-  next,  \* Client.next of each C (primary_backup.mom:81)
-  \* @type: $principal -> (Int -> Seq($reply));
-  accepted,  \* Client.accepted of each C (primary_backup.mom:82)
+  next,  \* Client.next of each C (primary_backup.mom:91)
+  \* @type: $principal -> Set(Int);
+  outstanding,  \* Client.outstanding of each C (primary_backup.mom:92)
+  \* @type: $principal -> Set($reply);
+  accepted,  \* Client.accepted of each C (primary_backup.mom:93)
   \* @type: $principal -> Bool;
-  Replica_suspect_running,  \* whether timer suspect is running (primary_backup.mom:39)
+  Replica_suspect_running,  \* whether timer suspect is running (primary_backup.mom:47)
   \* @type: $principal -> Set(<<$principal, $request>>);
   Replica_Assign_fired,  \* bindings Replica.Assign already fired with (refraction)
   \* @type: $principal -> Set(<<$principal, $request>>);
@@ -77,53 +83,58 @@ VARIABLES
   \* @type: Set($principal);
   crashed  \* crashed principals
 
-vars == <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
-          Replica_suspect_running, Replica_Assign_fired, Replica_Receive_fired,
-          Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired,
-          pool_Request, pool_Order, pool_Reply, known_Request, known_Order,
-          known_Reply, crashed>>
+vars == <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
+          outstanding, accepted, Replica_suspect_running, Replica_Assign_fired,
+          Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
+          Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
+          known_Request, known_Order, known_Reply, crashed>>
 
 \* A principal that has not crashed and is not Byzantine.
 Live(p) == p \notin crashed
 
 \* Every variable holds a value of its declared type.
 TypeOK ==
-  /\ executeSeqNo \in [R -> 0..NumReq]
-  /\ nextSeqNo \in [R -> 0..NumReq]
-  /\ log \in [R -> Maps(0..(NumReq - 1), OptionOf([client: C, id: 0..(NumReq - 1), op: 0..1]))]
+  /\ executeSeqNo \in [R -> Int]
+  /\ nextSeqNo \in [R -> Int]
+  /\ \A p \in R : (\A k_1 \in DOMAIN assigned[p] : k_1 \in C /\ assigned[p][k_1] \in Int)
+  /\ \A p \in R : (\A k_3 \in DOMAIN executed[p] : k_3 \in C /\ executed[p][k_3] \in Int)
+  /\ log \in [R -> SUBSET ((Int \X ([client: C, id: Int, op: 0..1])))]
   /\ suspected \in [R -> BOOLEAN]
   /\ Replica_suspect_running \in [R -> BOOLEAN]
   /\ DOMAIN Replica_Assign_fired = R
   /\ DOMAIN Replica_Receive_fired = R
   /\ DOMAIN Replica_Execute_fired = R
   /\ DOMAIN Replica_Suspect_fired = R
-  /\ next \in [C -> 0..NumReq]
-  /\ accepted \in [C -> Maps(0..(NumReq - 1), OptionOf([req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3]))]
+  /\ next \in [C -> Int]
+  /\ outstanding \in [C -> SUBSET Int]
+  /\ accepted \in [C -> SUBSET ([req: [client: C, id: Int, op: 0..1], res: 0..3])]
   /\ DOMAIN Client_Accept_fired = C
   /\ \A st \in pool_Request :
           /\ st.iss \in Principals
           /\ st.ver \subseteq Principals
           /\ st.aud \subseteq Principals
-          /\ st.msg \in [client: C, id: 0..(NumReq - 1), op: 0..1]
+          /\ st.msg \in [client: C, id: Int, op: 0..1]
   /\ \A p \in Principals : known_Request[p] \subseteq pool_Request
   /\ \A st_1 \in pool_Order :
           /\ st_1.iss \in Principals
           /\ st_1.ver \subseteq Principals
           /\ st_1.aud \subseteq Principals
-          /\ st_1.msg \in [m: [client: C, id: 0..(NumReq - 1), op: 0..1], seqNo: 0..(NumReq - 1)]
+          /\ st_1.msg \in [m: [client: C, id: Int, op: 0..1], seqNo: Int]
   /\ \A p \in Principals : known_Order[p] \subseteq pool_Order
   /\ \A st_2 \in pool_Reply :
           /\ st_2.iss \in Principals
           /\ st_2.ver \subseteq Principals
           /\ st_2.aud \subseteq Principals
-          /\ st_2.msg \in [req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3]
+          /\ st_2.msg \in [req: [client: C, id: Int, op: 0..1], res: 0..3]
   /\ \A p \in Principals : known_Reply[p] \subseteq pool_Reply
   /\ crashed \subseteq Principals
 
 Init ==
   /\ executeSeqNo = [self \in R |-> 0]
   /\ nextSeqNo = [self \in R |-> 0]
-  /\ log = [self \in R |-> [k \in 0..(NumReq - 1) |-> None]]
+  /\ assigned = [self \in R |-> [c \in C |-> 0]]
+  /\ executed = [self \in R |-> [c \in C |-> 0]]
+  /\ log = [self \in R |-> {}]
   /\ suspected = [self \in R |-> FALSE]
   /\ Replica_suspect_running = [p \in R |-> FALSE]
   /\ Replica_Assign_fired = [p \in R |-> {}]
@@ -131,7 +142,8 @@ Init ==
   /\ Replica_Execute_fired = [p \in R |-> {}]
   /\ Replica_Suspect_fired = [p \in R |-> {}]
   /\ next = [self \in C |-> 0]
-  /\ accepted = [self \in C |-> [k \in 0..(NumReq - 1) |-> None]]
+  /\ outstanding = [self \in C |-> {}]
+  /\ accepted = [self \in C |-> {}]
   /\ Client_Accept_fired = [p \in C |-> {}]
   /\ pool_Request = {}
   /\ pool_Order = {}
@@ -141,26 +153,28 @@ Init ==
   /\ known_Reply = [p \in Principals |-> {}]
   /\ crashed = {}
 
-\* primary_backup.mom:42
+\* primary_backup.mom:50
 Replica_Assign(self) ==
   /\ Live(self)
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
-       /\ (self = PRIMARY) /\ (req.client = c) /\ (nextSeqNo[self] < NumReq)
+       /\ (self = PRIMARY) /\ (req.client = c) /\ (req.id = assigned[self][c])
        /\ <<c, req>> \notin Replica_Assign_fired[self]
        /\ LET stmt == Stmt(self, R, {}, [m |-> req, seqNo |-> nextSeqNo[self]])
               pool_Order_1 == pool_Order \cup {stmt}
               known_Order_1 == known_Order[self] \cup {stmt}
               nextSeqNo_1 == nextSeqNo[self] + 1
+              assigned_1 == [assigned[self] EXCEPT ![c] = assigned[self][c] + 1]
           IN  /\ nextSeqNo' = [nextSeqNo EXCEPT ![self] = nextSeqNo_1]
+              /\ assigned' = [assigned EXCEPT ![self] = assigned_1]
               /\ pool_Order' = pool_Order_1
               /\ known_Order' = [known_Order EXCEPT ![self] = known_Order_1]
               /\ Replica_Assign_fired' = [Replica_Assign_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-              /\ UNCHANGED <<executeSeqNo, log, suspected, next, accepted,
+              /\ UNCHANGED <<executeSeqNo, executed, log, suspected, next, outstanding, accepted,
                              Replica_suspect_running, Replica_Receive_fired,
                              Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired,
                              pool_Request, pool_Reply, known_Request, known_Reply, crashed>>
 
-\* primary_backup.mom:51
+\* primary_backup.mom:60
 Replica_Receive(self) ==
   /\ Live(self)
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
@@ -168,12 +182,13 @@ Replica_Receive(self) ==
        /\ <<c, req>> \notin Replica_Receive_fired[self]
        /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = TRUE]
        /\ Replica_Receive_fired' = [Replica_Receive_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-       /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
-                      Replica_Assign_fired, Replica_Execute_fired, Replica_Suspect_fired,
-                      Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
-                      known_Request, known_Order, known_Reply, crashed>>
+       /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
+                      outstanding, accepted, Replica_Assign_fired, Replica_Execute_fired,
+                      Replica_Suspect_fired, Client_Accept_fired, pool_Request,
+                      pool_Order, pool_Reply, known_Request, known_Order, known_Reply,
+                      crashed>>
 
-\* primary_backup.mom:59
+\* primary_backup.mom:68
 Replica_Execute(self) ==
   /\ Live(self)
   /\ \E order \in Msgs({st \in known_Order[self] : st.iss = PRIMARY /\ self \in st.ver}) :
@@ -185,19 +200,22 @@ Replica_Execute(self) ==
                 stmt == Stmt(self, {c}, {}, [req |-> req, res |-> res])
                 pool_Reply_1 == pool_Reply \cup {stmt}
                 known_Reply_1 == known_Reply[self] \cup {stmt}
-                log_1 == [log[self] EXCEPT ![executeSeqNo[self]] = Some(req)]
+                log_1 == log[self] \cup {<<executeSeqNo[self], req>>}
                 executeSeqNo_1 == executeSeqNo[self] + 1
+                executed_1 == [executed[self] EXCEPT ![c] = executed[self][c] + 1]
             IN  /\ executeSeqNo' = [executeSeqNo EXCEPT ![self] = executeSeqNo_1]
+                /\ executed' = [executed EXCEPT ![self] = executed_1]
                 /\ log' = [log EXCEPT ![self] = log_1]
                 /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = FALSE]
                 /\ pool_Reply' = pool_Reply_1
                 /\ known_Reply' = [known_Reply EXCEPT ![self] = known_Reply_1]
                 /\ Replica_Execute_fired' = [Replica_Execute_fired EXCEPT ![self] = @ \cup {<<order, c, req>>}]
-                /\ UNCHANGED <<nextSeqNo, suspected, next, accepted, Replica_Assign_fired,
-                               Replica_Receive_fired, Replica_Suspect_fired, Client_Accept_fired,
-                               pool_Request, pool_Order, known_Request, known_Order, crashed>>
+                /\ UNCHANGED <<nextSeqNo, assigned, suspected, next, outstanding, accepted,
+                               Replica_Assign_fired, Replica_Receive_fired, Replica_Suspect_fired,
+                               Client_Accept_fired, pool_Request, pool_Order, known_Request,
+                               known_Order, crashed>>
 
-\* primary_backup.mom:71
+\* primary_backup.mom:81
 Replica_Suspect(self) ==
   /\ Live(self)
   /\ Replica_suspect_running[self]
@@ -208,94 +226,98 @@ Replica_Suspect(self) ==
           IN  /\ suspected' = [suspected EXCEPT ![self] = suspected_1]
               /\ Replica_suspect_running' = [Replica_suspect_running EXCEPT ![self] = FALSE]
               /\ Replica_Suspect_fired' = [Replica_Suspect_fired EXCEPT ![self] = @ \cup {<<c, req>>}]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, next, accepted, Replica_Assign_fired,
-                             Replica_Receive_fired, Replica_Execute_fired, Client_Accept_fired,
-                             pool_Request, pool_Order, pool_Reply, known_Request, known_Order,
-                             known_Reply, crashed>>
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, next, outstanding,
+                             accepted, Replica_Assign_fired, Replica_Receive_fired,
+                             Replica_Execute_fired, Client_Accept_fired, pool_Request,
+                             pool_Order, pool_Reply, known_Request, known_Order, known_Reply,
+                             crashed>>
 
-\* primary_backup.mom:87
+\* primary_backup.mom:98
 Client_Send(self) ==
   /\ Live(self)
   /\ \E op \in 0..1 :
-       /\ next[self] < NumReq
        /\ LET stmt == Stmt(self, R, {}, [client |-> self, id |-> next[self], op |-> op])
               pool_Request_1 == pool_Request \cup {stmt}
               known_Request_1 == known_Request[self] \cup {stmt}
+              outstanding_1 == outstanding[self] \cup {next[self]}
               next_1 == next[self] + 1
           IN  /\ next' = [next EXCEPT ![self] = next_1]
+              /\ outstanding' = [outstanding EXCEPT ![self] = outstanding_1]
               /\ pool_Request' = pool_Request_1
               /\ known_Request' = [known_Request EXCEPT ![self] = known_Request_1]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, accepted,
-                             Replica_suspect_running, Replica_Assign_fired,
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected,
+                             accepted, Replica_suspect_running, Replica_Assign_fired,
                              Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
                              Client_Accept_fired, pool_Order, pool_Reply, known_Order,
                              known_Reply, crashed>>
 
-\* primary_backup.mom:95
+\* primary_backup.mom:106
 Client_Accept(self) ==
   /\ Live(self)
   /\ \E r \in QuorumMsgs({st \in known_Reply[self] : st.iss \in R /\ self \in st.ver}, Q) :
-       /\ (r.req.client = self) /\ (r.req.id < next[self]) /\ (accepted[self][r.req.id] = None)
+       /\ (r.req.client = self) /\ (r.req.id \in outstanding[self])
        /\ <<r>> \notin Client_Accept_fired[self]
-       /\ LET accepted_1 == [accepted[self] EXCEPT ![r.req.id] = Some(r)]
-          IN  /\ accepted' = [accepted EXCEPT ![self] = accepted_1]
+       /\ LET outstanding_1 == outstanding[self] \ {r.req.id}
+              accepted_1 == accepted[self] \cup {r}
+          IN  /\ outstanding' = [outstanding EXCEPT ![self] = outstanding_1]
+              /\ accepted' = [accepted EXCEPT ![self] = accepted_1]
               /\ Client_Accept_fired' = [Client_Accept_fired EXCEPT ![self] = @ \cup {<<r>>}]
-              /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next,
+              /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
                              Replica_suspect_running, Replica_Assign_fired,
                              Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
                              pool_Request, pool_Order, pool_Reply, known_Request, known_Order,
                              known_Reply, crashed>>
 
-\* Delivery of a published Request statement to one of its verifiers (primary_backup.mom:27).
+\* Delivery of a published Request statement to one of its verifiers (primary_backup.mom:33).
 Deliver_Request ==
   \E st \in pool_Request : \E q \in st.ver :
     /\ Live(q)
     /\ st \notin known_Request[q]
     /\ known_Request' = [known_Request EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
-                   Replica_suspect_running, Replica_Assign_fired,
-                   Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
-                   Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
-                   known_Order, known_Reply, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
+                   outstanding, accepted, Replica_suspect_running,
+                   Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired,
+                   Replica_Suspect_fired, Client_Accept_fired, pool_Request,
+                   pool_Order, pool_Reply, known_Order, known_Reply, crashed>>
 
-\* Delivery of a published Order statement to one of its verifiers (primary_backup.mom:28).
+\* Delivery of a published Order statement to one of its verifiers (primary_backup.mom:34).
 Deliver_Order ==
   \E st \in pool_Order : \E q \in st.ver :
     /\ Live(q)
     /\ st \notin known_Order[q]
     /\ known_Order' = [known_Order EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
-                   Replica_suspect_running, Replica_Assign_fired,
-                   Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
-                   Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
-                   known_Request, known_Reply, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
+                   outstanding, accepted, Replica_suspect_running,
+                   Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired,
+                   Replica_Suspect_fired, Client_Accept_fired, pool_Request,
+                   pool_Order, pool_Reply, known_Request, known_Reply, crashed>>
 
-\* Delivery of a published Reply statement to one of its verifiers (primary_backup.mom:29).
+\* Delivery of a published Reply statement to one of its verifiers (primary_backup.mom:35).
 Deliver_Reply ==
   \E st \in pool_Reply : \E q \in st.ver :
     /\ Live(q)
     /\ st \notin known_Reply[q]
     /\ known_Reply' = [known_Reply EXCEPT ![q] = @ \cup {st}]
-    /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
-                   Replica_suspect_running, Replica_Assign_fired,
-                   Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
-                   Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
-                   known_Request, known_Order, crashed>>
+    /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
+                   outstanding, accepted, Replica_suspect_running,
+                   Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired,
+                   Replica_Suspect_fired, Client_Accept_fired, pool_Request,
+                   pool_Order, pool_Reply, known_Request, known_Order, crashed>>
 
 \* A live principal crashes (at most the declared number per set).
 Crash(p) ==
   /\ Live(p)
-  /\ p \in R /\ Cardinality(crashed \cap R) < F  \* primary_backup.mom:103
+  /\ p \in R /\ Cardinality(crashed \cap R) < F  \* primary_backup.mom:115
   /\ crashed' = crashed \cup {p}
-  /\ UNCHANGED <<executeSeqNo, nextSeqNo, log, suspected, next, accepted,
-                 Replica_suspect_running, Replica_Assign_fired,
-                 Replica_Receive_fired, Replica_Execute_fired, Replica_Suspect_fired,
-                 Client_Accept_fired, pool_Request, pool_Order, pool_Reply,
-                 known_Request, known_Order, known_Reply>>
+  /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
+                 outstanding, accepted, Replica_suspect_running,
+                 Replica_Assign_fired, Replica_Receive_fired, Replica_Execute_fired,
+                 Replica_Suspect_fired, Client_Accept_fired, pool_Request,
+                 pool_Order, pool_Reply, known_Request, known_Order, known_Reply>>
 
-\* primary_backup.mom:132
+\* primary_backup.mom:139
 Terminated ==
-  /\ (\A c \in C : \A k \in 0..(NumReq - 1) : accepted[c][k] # None) \/ ((PRIMARY \in crashed) /\ (\A p \in R : (p = PRIMARY) \/ (p \in crashed) \/ suspected[p]))
+  /\ (\A c \in C : (next[c] = NumReq) /\ (outstanding[c] = {})) \/ ((PRIMARY \in crashed) /\ (\A p \in R : (p = PRIMARY) \/ (p \in crashed) \/ suspected[p]))
   /\ UNCHANGED vars
 
 Next ==
@@ -315,34 +337,54 @@ Spec == Init /\ [][Next]_vars
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
-\* primary_backup.mom:106
-CorrectResult == \A c \in C : \A k \in 0..(NumReq - 1) : (accepted[c][k] # None) => ((Get(accepted[c][k]).res = execute(Get(accepted[c][k]).req)) /\ (Get(accepted[c][k]).req.id = k))
+\* primary_backup.mom:118
+CorrectResult == \A c \in C : \A r \in accepted[c] : (r.res = execute(r.req)) /\ (r.req.client = c)
 
-\* primary_backup.mom:113
-SameOrder == \A p \in R : \A q \in R : \A k \in 0..(NumReq - 1) : ((log[p][k] # None) /\ (log[q][k] # None)) => (log[p][k] = log[q][k])
+\* primary_backup.mom:123
+SameOrder == \A p \in R : \A q \in R : \A e \in log[p] : \A f \in log[q] : (e[1] = f[1]) => (e[2] = f[2])
 
-\* primary_backup.mom:119
-Durable == \A c \in C : \A k \in 0..(NumReq - 1) : (accepted[c][k] # None) => (Cardinality({p \in R : \E j \in 0..(NumReq - 1) : log[p][j] = Some(Get(accepted[c][k]).req)}) >= Q)
+\* primary_backup.mom:128
+Durable == \A c \in C : \A r \in accepted[c] : Cardinality({p \in R : \E e \in log[p] : e[2] = r.req}) >= Q
 
-\* primary_backup.mom:126
+\* primary_backup.mom:133
 ExecutedPrefix == \A p \in R : executeSeqNo[p] <= nextSeqNo[PRIMARY]
 
-\* primary_backup.mom:141
+\* primary_backup.mom:150
 OrdersNumbered == \A k \in 0..(NumReq - 1) : (\E o \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : o.seqNo = k) => (k < nextSeqNo[PRIMARY])
 
-\* primary_backup.mom:144
+\* primary_backup.mom:153
 OneOrderPerNumber == \A k \in 0..(NumReq - 1) : \A c \in C : \A i \in 0..(NumReq - 1) : \A o \in 0..1 : (\E x \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : x.seqNo = k /\ x.m = [client |-> c, id |-> i, op |-> o]) => (~(\E y \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : y.seqNo = k /\ y.m # [client |-> c, id |-> i, op |-> o]))
 
-\* primary_backup.mom:148
-LogFromOrders == \A p \in R : \A k \in 0..(NumReq - 1) : (log[p][k] # None) => (\E o \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : o.seqNo = k /\ o.m = Get(log[p][k]))
+\* primary_backup.mom:157
+LogFromOrders == \A p \in R : \A e \in log[p] : \E o \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : o.seqNo = e[1] /\ o.m = e[2]
 
-\* primary_backup.mom:152
-LogPrefix == \A p \in R : \A k \in 0..(NumReq - 1) : (k >= executeSeqNo[p]) => (log[p][k] = None)
+\* primary_backup.mom:160
+LogPrefix == \A p \in R : \A e \in log[p] : e[1] < executeSeqNo[p]
 
-\* primary_backup.mom:155
+\* primary_backup.mom:162
 RepliesCorrect == ~(\E r \in Msgs(pool_Reply) : r.res # execute(r.req))
 
-\* primary_backup.mom:156
-RepliesLogged == \A p \in R : \A c \in C : \A i \in 0..(NumReq - 1) : \A o \in 0..1 : (\E r \in Msgs({st \in pool_Reply : st.iss = p}) : r.req = [client |-> c, id |-> i, op |-> o]) => (\E j \in 0..(NumReq - 1) : log[p][j] = Some([client |-> c, id |-> i, op |-> o]))
+\* primary_backup.mom:163
+RepliesLogged == \A p \in R : \A c \in C : \A i \in 0..(NumReq - 1) : \A o \in 0..1 : (\E r \in Msgs({st \in pool_Reply : st.iss = p}) : r.req = [client |-> c, id |-> i, op |-> o]) => (\E e \in log[p] : e[2] = [client |-> c, id |-> i, op |-> o])
+
+\* Model constraints (CONSTRAINT in the .cfg): a state that violates one
+\* is checked against the invariants but neither counted nor expanded.
+
+\* The model's ranges of the `int model lo..hi` values.
+ModelRanges ==
+  /\ executeSeqNo \in [R -> 0..NumReq]
+  /\ nextSeqNo \in [R -> 0..NumReq]
+  /\ assigned \in [R -> Maps(C, 0..NumReq)]
+  /\ executed \in [R -> Maps(C, 0..NumReq)]
+  /\ log \in [R -> SUBSET (((0..(NumReq - 1)) \X ([client: C, id: 0..(NumReq - 1), op: 0..1])))]
+  /\ next \in [C -> 0..NumReq]
+  /\ outstanding \in [C -> SUBSET (0..(NumReq - 1))]
+  /\ accepted \in [C -> SUBSET ([req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3])]
+  /\ \A st \in pool_Request :
+          st.msg \in [client: C, id: 0..(NumReq - 1), op: 0..1]
+  /\ \A st_1 \in pool_Order :
+          st_1.msg \in [m: [client: C, id: 0..(NumReq - 1), op: 0..1], seqNo: 0..(NumReq - 1)]
+  /\ \A st_2 \in pool_Reply :
+          st_2.msg \in [req: [client: C, id: 0..(NumReq - 1), op: 0..1], res: 0..3]
 
 ====
