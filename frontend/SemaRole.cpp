@@ -1,5 +1,6 @@
 // Sema: roles — variables and their initial values, timers, transitions
-// (parameters, triggers, guard, body spec), phases and rounds.
+// (parameters, triggers, guard, body spec), phases and rounds (retire
+// clauses: SemaRetire.cpp).
 #include "frontend/Lower.h"
 #include "frontend/Sema.h"
 #include "frontend/Types.h"
@@ -100,6 +101,13 @@ void Sema::checkRole(const ast::RoleDecl &r, int index) {
     checkTransition(r.transitions[k], index);
   }
   curTransition_ = -1;
+  if (!r.retires.empty() && !r.phases.empty())
+    error(r.retires[0].loc, fmt::format("role '{}' has a phase: rounds have no pool, there is "
+                                        "nothing to retire",
+                                        r.name));
+  else
+    for (const auto &rt : r.retires)
+      checkRetire(rt, index);
   if (!r.phases.empty())
     checkPhase(r.phases[0], index);
 }
