@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ir/IR.h"
+#include "runtime/wire/ClosestName.h" // closestName, for "did you mean" (shared with the runtime)
 
 #include <map>
 #include <ostream>
@@ -50,10 +51,5 @@ private:
   unsigned errors_ = 0, warnings_ = 0, errorLimit_ = 50;
 };
 
-// The candidate closest to `name` by edit distance (insertions, deletions,
-// substitutions, adjacent swaps), if it is close enough to be a likely typo
-// (at most a third of the name's length, at least one edit); else empty.
-// For "did you mean ...?" suggestions.
-std::string closestName(const std::string &name, const std::vector<std::string> &candidates);
 
 } // namespace mommie

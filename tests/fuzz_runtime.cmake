@@ -1,10 +1,11 @@
-# The runtime's tests link the runtime library only (the runtime includes
-# no compiler header, so its tests need none of the compiler layers the
-# generic rule in CMakeLists.txt links), and, with MOMMIE_FUZZ=ON and clang,
+# The runtime's tests link the runtime layers only (and the KV store, whose
+# flags join the node flag table; the runtime includes no compiler header,
+# so its tests need none of the compiler layers the generic rule in
+# CMakeLists.txt links), and, with MOMMIE_FUZZ=ON and clang,
 # the libFuzzer target for frame / statement decoding.
 if(TARGET test_runtime)
   set_property(TARGET test_runtime PROPERTY LINK_LIBRARIES
-    mommie_runtime GTest::gtest GTest::gtest_main)
+    mommie_app_kv mommie_runtime GTest::gtest GTest::gtest_main)
 endif()
 if(TARGET test_cpp)
   target_link_libraries(test_cpp PRIVATE mommie_runtime)
@@ -16,3 +17,6 @@ if(MOMMIE_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   target_link_options(fuzz_frame PRIVATE -fsanitize=fuzzer,address,undefined)
   add_test(NAME fuzz_frame_bounded COMMAND fuzz_frame -max_total_time=20 -max_len=4096)
 endif()
+
+# The runtime's layers include only the layers they link (tests/runtime/layers.sh).
+add_test(NAME runtime.layers COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/runtime/layers.sh ${PROJECT_SOURCE_DIR})

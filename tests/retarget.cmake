@@ -3,7 +3,7 @@
 # `mommie keygen` and node processes on loopback (each bounds its waits).
 if(TARGET test_auth)
   target_link_libraries(test_auth PRIVATE mommie_runtime)
-  add_dependencies(test_auth mommie mommie_runtime)
+  add_dependencies(test_auth mommie)
 endif()
 
 # libFuzzer target for frame decoding + authentication (MOMMIE_FUZZ=ON, clang).

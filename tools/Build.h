@@ -13,13 +13,15 @@ namespace mommie::tool {
 // Checks a deploy file against the program (located diagnostics in `diags`).
 bool checkDeployFile(const ir::Program &program, const std::string &path, DiagnosticEngine &diags);
 
-// Compiles generated files (and body program files) with the runtime into
-// `output` (clang++-14 -O2 -std=c++17 unless `cxx`). Returns "" or the
+// Compiles generated files (and body program files) with the runtime layer
+// archives (and those of the applications `apps`, `mommie build --app`)
+// into `output` (clang++-14 -O2 -std=c++17 unless `cxx`). Returns "" or the
 // error. `runtimeId`, if given, receives a string naming the compiler and
-// the runtime archive (path, size, mtime), for caches; with an empty
-// `output` nothing is compiled.
+// the archives (path, size, mtime), for caches; with an empty `output`
+// nothing is compiled.
 std::string compileGenerated(const std::vector<cppgen::File> &files,
                              const std::vector<std::string> &bodies, const std::string &cxx,
-                             const std::string &output, std::string *runtimeId = nullptr);
+                             const std::string &output, std::string *runtimeId = nullptr,
+                             const std::vector<std::string> &apps = {});
 
 } // namespace mommie::tool

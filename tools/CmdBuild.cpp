@@ -3,12 +3,12 @@
 // program, generates C++ (backends/cpp), writes it, and compiles it with
 // clang++-14 -O2 -std=c++17 against the runtime headers and the static
 // runtime library (and libsodium, libcrypto). `mommie keygen deploy.conf -o KEYDIR`
-// writes the keys of the deploy file's modules (runtime/Keys.h).
+// writes the keys of the deploy file's modules (runtime/auth/Keys.h).
 #include "backends/cpp/CppGen.h"
 #include "ir/Diagnostics.h"
-#include "runtime/AuthModules.h"
-#include "runtime/Deploy.h"
-#include "runtime/Keys.h"
+#include "runtime/auth/AuthModules.h"
+#include "runtime/auth/Deploy.h"
+#include "runtime/auth/Keys.h"
 #include "tools/Build.h"
 #include "tools/Commands.h"
 #include "tools/DeployCheck.h"
@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@ namespace {
 
 struct BuildArgs {
   std::string file, deploy, output, emitDir, cxx;
-  std::vector<std::string> bodies, defines;
+  std::vector<std::string> bodies, defines, apps;
 };
 
 std::string readFile(const std::string &path, bool &ok) {
@@ -42,32 +43,117 @@ std::string readFile(const std::string &path, bool &ok) {
   return ss.str();
 }
 
-// The runtime headers (a directory containing runtime/Node.h) and archive:
-// $MOMMIE_RUNTIME_INCLUDE / $MOMMIE_RUNTIME_LIB, then the build tree the
-// tool was built in, then an install prefix next to the executable.
-bool locateRuntime(std::string &include, std::string &lib) {
+// What a node binary is compiled against: the headers' root (a directory
+// containing runtime/node/Node.h) and the archives in link order: the
+// applications' (`--app NAME`), then the runtime layers' from the top down
+// (runtime/CMakeLists.txt, MOMMIE_RUNTIME_LAYERS).
+struct RuntimeLocation {
+  std::string include;
+  std::vector<std::string> archives;
+};
+
+std::vector<std::string> splitColons(const std::string &s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ':');)
+    if (!item.empty())
+      out.push_back(item);
+  return out;
+}
+
+// Where one candidate installation keeps the runtime and the applications.
+struct RuntimeCandidate {
+  std::string include;
+  std::vector<std::string> layers;
+  std::map<std::string, std::string> apps; // name -> archive
+};
+
+// `NAME=PATH:...`
+std::map<std::string, std::string> parseApps(const std::string &list) {
+  std::map<std::string, std::string> out;
+  for (const auto &e : splitColons(list))
+    if (size_t eq = e.find('='); eq != std::string::npos)
+      out[e.substr(0, eq)] = e.substr(eq + 1);
+  return out;
+}
+
+std::vector<RuntimeCandidate> runtimeCandidates() {
+  std::vector<RuntimeCandidate> out;
+  std::string builtApps;
+#ifdef MOMMIE_APP_LIBS
+  builtApps = MOMMIE_APP_LIBS;
+#endif
   const char *envInc = std::getenv("MOMMIE_RUNTIME_INCLUDE");
   const char *envLib = std::getenv("MOMMIE_RUNTIME_LIB");
-  std::vector<std::pair<std::string, std::string>> candidates;
+  const char *envApps = std::getenv("MOMMIE_APP_LIBS");
   if (envInc && envLib)
-    candidates.emplace_back(envInc, envLib);
-#if defined(MOMMIE_RUNTIME_INCLUDE_DIR) && defined(MOMMIE_RUNTIME_LIB)
-  candidates.emplace_back(MOMMIE_RUNTIME_INCLUDE_DIR, MOMMIE_RUNTIME_LIB);
-#endif
+    out.push_back({envInc, splitColons(envLib), parseApps(envApps ? envApps : builtApps)});
+#if defined(MOMMIE_RUNTIME_INCLUDE_DIR) && defined(MOMMIE_RUNTIME_LIBS)
+  RuntimeCandidate built{MOMMIE_RUNTIME_INCLUDE_DIR, splitColons(MOMMIE_RUNTIME_LIBS),
+                         parseApps(builtApps)};
+  out.push_back(built);
+  // An install prefix next to the executable: include/mommie, and the
+  // archives under the build tree's file names in lib/.
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path prefix = exe.parent_path().parent_path();
-    candidates.emplace_back((prefix / "include" / "mommie").string(),
-                            (prefix / "lib" / "libmommie_runtime.a").string());
+    fs::path lib = exe.parent_path().parent_path() / "lib";
+    RuntimeCandidate installed{(exe.parent_path().parent_path() / "include" / "mommie").string(),
+                               {}, {}};
+    for (const auto &l : built.layers)
+      installed.layers.push_back((lib / fs::path(l).filename()).string());
+    for (const auto &[name, a] : built.apps)
+      installed.apps[name] = (lib / fs::path(a).filename()).string();
+    out.push_back(installed);
   }
-  for (const auto &[inc, l] : candidates)
-    if (fs::exists(fs::path(inc) / "runtime" / "Node.h", ec) && fs::exists(l, ec)) {
-      include = inc;
-      lib = l;
+#endif
+  return out;
+}
+
+// $MOMMIE_RUNTIME_INCLUDE / $MOMMIE_RUNTIME_LIB (':'-separated archives,
+// top layer first) with $MOMMIE_APP_LIBS (`kv=PATH:...`), then the build
+// tree the tool was built in, then an install prefix next to the
+// executable: the first whose files exist.
+bool locateRuntime(const std::vector<std::string> &apps, RuntimeLocation &rt, std::string &error) {
+  for (const auto &c : runtimeCandidates()) {
+    std::error_code ec;
+    bool present = !c.layers.empty() && fs::exists(fs::path(c.include) / "runtime" / "node" / "Node.h", ec);
+    std::vector<std::string> archives;
+    for (const auto &app : apps) {
+      auto it = c.apps.find(app);
+      if (it == c.apps.end()) {
+        std::string known;
+        for (const auto &[name, a] : c.apps)
+          known += (known.empty() ? "" : ", ") + name;
+        error = "unknown application '" + app + "' (known: " + (known.empty() ? "none" : known) + ")";
+        return false;
+      }
+      archives.push_back(it->second);
+    }
+    archives.insert(archives.end(), c.layers.begin(), c.layers.end());
+    for (const auto &a : archives)
+      present = present && fs::exists(a, ec);
+    if (present) {
+      rt = {c.include, archives};
       return true;
     }
+  }
+  error = "cannot find the runtime headers and archives (set MOMMIE_RUNTIME_INCLUDE and "
+          "MOMMIE_RUNTIME_LIB)";
   return false;
+}
+
+// The generated files plus, per application of `--app NAME`, the source
+// whose static initialiser registers its mains (apps/NAME/App.h).
+std::vector<cppgen::File> withApps(const std::vector<cppgen::File> &files,
+                                   const std::vector<std::string> &apps) {
+  std::vector<cppgen::File> out = files;
+  for (const auto &app : apps)
+    out.push_back({"app_" + app + ".cpp",
+                   "// `mommie build --app " + app + "`: registers the application's mains.\n"
+                   "#include \"apps/" + app + "/App.h\"\n\n"
+                   "static const bool registered = mommie::apps::" + app + "::registerApp();\n"});
+  return out;
 }
 
 int runCommand(const std::vector<std::string> &argv) {
@@ -188,69 +274,32 @@ int build(const BuildArgs &a) {
   if (!gen.errors.empty())
     return BadInput;
 
-  std::error_code ec;
-  fs::path dir;
-  bool temp = a.emitDir.empty();
-  if (temp) {
-    std::string tmpl = (fs::temp_directory_path() / "mommie-build-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) {
-      std::cerr << "mommie: error: cannot create a temporary directory\n";
-      return BadInput;
-    }
-    dir = tmpl;
-  } else {
-    dir = a.emitDir;
+  if (!a.emitDir.empty()) {
+    std::error_code ec;
+    fs::path dir = a.emitDir;
     fs::create_directories(dir, ec);
     if (ec) {
       std::cerr << "mommie: error: cannot create '" << a.emitDir << "': " << ec.message() << "\n";
       return BadInput;
     }
-  }
-  std::vector<std::string> sources;
-  for (const auto &f : gen.files) {
-    fs::path p = dir / f.name;
-    std::ofstream out(p, std::ios::binary);
-    out << f.text;
-    if (!out) {
-      std::cerr << "mommie: error: cannot write '" << p.string() << "'\n";
-      return BadInput;
+    for (const auto &f : withApps(gen.files, a.apps)) {
+      fs::path p = dir / f.name;
+      std::ofstream out(p, std::ios::binary);
+      out << f.text;
+      if (!out) {
+        std::cerr << "mommie: error: cannot write '" << p.string() << "'\n";
+        return BadInput;
+      }
     }
-    if (p.extension() == ".cpp")
-      sources.push_back(p.string());
-  }
-  if (a.output.empty()) {
-    std::cout << "mommie: wrote " << gen.files.size() << " files to " << dir.string() << "\n";
-    return Ok;
-  }
-  std::string inc, lib;
-  if (!locateRuntime(inc, lib)) {
-    std::cerr << "mommie: error: cannot find the runtime headers and libmommie_runtime.a "
-                 "(set MOMMIE_RUNTIME_INCLUDE and MOMMIE_RUNTIME_LIB)\n";
-    return BadInput;
-  }
-  for (const auto &b : a.bodies) {
-    if (!fs::exists(b, ec)) {
-      std::cerr << "mommie: error: cannot read body program file '" << b << "'\n";
-      return BadInput;
+    if (a.output.empty()) {
+      std::cout << "mommie: wrote " << gen.files.size() + a.apps.size() << " files to " << dir.string()
+                << "\n";
+      return Ok;
     }
-    sources.push_back(b);
   }
-  std::string cxx = a.cxx;
-  if (cxx.empty()) {
-#ifdef MOMMIE_CLANGXX
-    cxx = MOMMIE_CLANGXX;
-#else
-    cxx = "clang++-14";
-#endif
-  }
-  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + inc, "-I" + dir.string()};
-  cmd.insert(cmd.end(), sources.begin(), sources.end());
-  cmd.insert(cmd.end(), {lib, "-lsodium", "-lcrypto", "-lpthread", "-o", a.output});
-  int rc = runCommand(cmd);
-  if (temp)
-    fs::remove_all(dir, ec);
-  if (rc != 0) {
-    std::cerr << "mommie: error: " << cxx << " failed (exit " << rc << ")\n";
+  std::string err = compileGenerated(gen.files, a.bodies, a.cxx, a.output, nullptr, a.apps);
+  if (!err.empty()) {
+    std::cerr << "mommie: error: " << err << "\n";
     return BadInput;
   }
   return Ok;
@@ -311,13 +360,14 @@ bool checkDeployFile(const ir::Program &program, const std::string &path, Diagno
   return checkDeploy(program, path, diags);
 }
 
-std::string compileGenerated(const std::vector<cppgen::File> &files,
+std::string compileGenerated(const std::vector<cppgen::File> &generated,
                              const std::vector<std::string> &bodies, const std::string &cxxIn,
-                             const std::string &output, std::string *runtimeId) {
-  std::string inc, lib;
-  if (!locateRuntime(inc, lib))
-    return "cannot find the runtime headers and libmommie_runtime.a (set MOMMIE_RUNTIME_INCLUDE "
-           "and MOMMIE_RUNTIME_LIB)";
+                             const std::string &output, std::string *runtimeId,
+                             const std::vector<std::string> &apps) {
+  RuntimeLocation rt;
+  std::string error;
+  if (!locateRuntime(apps, rt, error))
+    return error;
   std::error_code ec;
   std::string cxx = cxxIn;
   if (cxx.empty()) {
@@ -328,9 +378,12 @@ std::string compileGenerated(const std::vector<cppgen::File> &files,
 #endif
   }
   if (runtimeId) { // what the binary depends on besides the sources
-    auto size = fs::file_size(lib, ec);
-    auto mtime = fs::last_write_time(lib, ec).time_since_epoch().count();
-    *runtimeId = cxx + "|" + inc + "|" + lib + "|" + std::to_string(size) + "|" + std::to_string(mtime);
+    *runtimeId = cxx + "|" + rt.include;
+    for (const auto &lib : rt.archives) {
+      auto size = fs::file_size(lib, ec);
+      auto mtime = fs::last_write_time(lib, ec).time_since_epoch().count();
+      *runtimeId += "|" + lib + "|" + std::to_string(size) + "|" + std::to_string(mtime);
+    }
     if (output.empty())
       return {};
   }
@@ -338,8 +391,8 @@ std::string compileGenerated(const std::vector<cppgen::File> &files,
   if (!mkdtemp(tmpl.data()))
     return "cannot create a temporary directory";
   fs::path dir = tmpl;
-  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + inc, "-I" + dir.string()};
-  for (const auto &f : files) {
+  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + rt.include, "-I" + dir.string()};
+  for (const auto &f : withApps(generated, apps)) {
     fs::path p = dir / f.name;
     std::ofstream out(p, std::ios::binary);
     out << f.text;
@@ -357,7 +410,8 @@ std::string compileGenerated(const std::vector<cppgen::File> &files,
     }
     cmd.push_back(b);
   }
-  cmd.insert(cmd.end(), {lib, "-lsodium", "-lcrypto", "-lpthread", "-o", output});
+  cmd.insert(cmd.end(), rt.archives.begin(), rt.archives.end());
+  cmd.insert(cmd.end(), {"-lsodium", "-lcrypto", "-lpthread", "-o", output});
   int rc = runCommand(cmd);
   fs::remove_all(dir, ec);
   if (rc != 0)
@@ -374,6 +428,8 @@ void registerBuildCommands(CLI::App &app, int &exitCode) {
   cmd->add_option("--emit-cpp", args->emitDir, "also write the generated C++ to this directory");
   cmd->add_option("--body", args->bodies, "a C++ file defining body programs (repeatable)");
   cmd->add_option("--cxx", args->cxx, "the C++ compiler (default clang++-14)");
+  cmd->add_option("--app", args->apps,
+                  "link an application built on the program (apps/NAME: kv) (repeatable)");
   addDefineOption(cmd, args->defines);
   cmd->callback([args, &exitCode] {
     if (args->output.empty() && args->emitDir.empty()) {

@@ -7,7 +7,7 @@
 // -D given, tools/TraceFiles.h).
 #include "checker/Replay.h"
 #include "checker/SimNet.h"
-#include "runtime/Deploy.h"
+#include "runtime/auth/Deploy.h"
 #include "tools/Commands.h"
 #include "tools/RoundConform.h"
 #include "tools/SimDriver.h"

@@ -1,7 +1,7 @@
 // Deployment module check (see DeployCheck.h).
 #include "tools/DeployCheck.h"
 
-#include "runtime/AuthModules.h"
+#include "runtime/auth/AuthModules.h"
 
 #include <algorithm>
 #include <set>

@@ -2,7 +2,7 @@
 // modules against what the program needs (docs/deploy.md):
 //   - every PUBLISH [ME, verifier, auditor]: for each issuer of the role's
 //     principal set and each possible verifier, the module carrying it
-//     (runtime/AuthModules.h) must be implemented and authenticated, and if
+//     (runtime/auth/AuthModules.h) must be implemented and authenticated, and if
 //     the auditor is not NOONE it must let those auditors verify it
 //     (HMAC_SHA256 and PLAINTEXT: NOONE only);
 //   - every pattern requiring an auditor (`[_, _, ANY]`, `[_, _, p]`): the
@@ -18,7 +18,7 @@
 
 #include "ir/Diagnostics.h"
 #include "ir/IR.h"
-#include "runtime/Deploy.h"
+#include "runtime/auth/Deploy.h"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // Trace conformance of round programs (docs/conform.md): the per-round
-// records of the round nodes (runtime/RoundNode.h, traceRound) replayed in
+// records of the round nodes (runtime/rounds/RoundNode.h, traceRound) replayed in
 // the lock-step semantics of docs/semantics.md, round after round:
 //   - every correct node's record of global round k names round k (its
 //     phase and round in the phase) and the round's name;

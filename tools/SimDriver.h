@@ -2,7 +2,7 @@
 // of the program, compiles it once into a binary cached by a hash of the
 // generated sources, the body programs, the compiler and the runtime
 // archive, runs it with `--sim` (every node in one process over a seeded
-// simulated network and virtual time, runtime/SimMain.cpp) for each seed,
+// simulated network and virtual time, runtime/node/SimMain.cpp) for each seed,
 // and checks each run's node traces with the conformance checker, with
 // every invariant checked on the replayed states.
 #pragma once

@@ -1,7 +1,7 @@
 // Reading node traces for `mommie conform` and `mommie sim`: JSON-lines
 // files into checker::TraceRecords, and the parameter values the traces
 // were recorded with (the "params" member of a node's first record,
-// runtime/BuildInfo.h), with which the model is instantiated
+// runtime/wire/BuildInfo.h), with which the model is instantiated
 // (docs/conform.md).
 #pragma once
 

@@ -1,7 +1,7 @@
 // mommie: one protocol source, three outputs (TLA+, checked models, binaries).
 // The command-line contract is in docs/cli.md.
 #include "ir/Diagnostics.h"
-#include "runtime/Version.h"
+#include "runtime/wire/Version.h"
 #include "tools/Commands.h"
 
 #include <fmt/format.h>

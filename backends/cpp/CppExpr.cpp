@@ -349,7 +349,7 @@ void Gen::block(Out &o, const ir::Block &b, const Ctx &c) {
       else
         o.line("out.publish(" + ver + ", " + expr(*s.auditor, c) + ", " + msg + ");");
       if (s.progress && c.hasPool) // PROGRESS: tested later by the dissemination layer,
-        // on copies of the state and bindings the PUBLISH saw (runtime/Optimistic.h)
+        // on copies of the state and bindings the PUBLISH saw (runtime/dissem/Optimistic.h)
         o.line("out.setProgress([=]() mutable -> bool { return " + knownExpr(*s.progress, c) + ".asBool(); });");
       break;
     }

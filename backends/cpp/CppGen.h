@@ -1,5 +1,5 @@
 // The C++ backend: a pure function from the IR to in-memory C++17 sources
-// that, compiled against runtime/ and linked with libmommie_runtime.a, make
+// that, compiled against runtime/ and linked with its layer archives, make
 // one node binary for every principal of the program (`mommie build`).
 //
 // Generated code (namespace = the protocol name):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The replicated KV store on examples/last_voting.mom (runtime/KvReplica.h:
+# The replicated KV store on examples/last_voting.mom (apps/kv/KvReplica.h:
 # multi-Paxos, one LastVoting instance per slot, window of 20, batches of at
 # most 32 KB) on loopback, all in one bounded run:
 #   (a) throughput (MB/s of values) and latency with 3, 5 and 7 replicas,
@@ -65,7 +65,7 @@ build() { # variant n -> $TMP/<variant>-<n>
     echo "[Hosts]"
     for ((i = 0; i < n; i++)); do echo "P$i = 127.0.0.1:$((30000 + i))"; done
   } > "$TMP/build-$n.conf"
-  timeout 300 "$MOMMIE" build "$TMP/$v.mom" --deploy "$TMP/build-$n.conf" -o "$TMP/$v-$n" -D N="$n" -D V="$n" \
+  timeout 300 "$MOMMIE" build "$TMP/$v.mom" --deploy "$TMP/build-$n.conf" -o "$TMP/$v-$n" --app kv -D N="$n" -D V="$n" \
     -D MaxPhase=100 > "$TMP/build-$v-$n.log" 2>&1 || { cat "$TMP/build-$v-$n.log" >&2; exit 2; }
 }
 

@@ -1,8 +1,8 @@
 // Opaque authenticated frames (round messages): sealed by the pair's
 // [Authentication] module, opened only with the right key, in order, and
 // never downgraded to an unwrapped frame where the pair is keyed.
-#include "runtime/Auth.h"
-#include "runtime/RoundNode.h"
+#include "runtime/auth/Auth.h"
+#include "runtime/rounds/RoundNode.h"
 
 #include <gtest/gtest.h>
 

@@ -3,9 +3,9 @@
 // MACs and signatures, replays, another issuer's statements and downgrades
 // are rejected with their reason; a node bounds what one issuer may add to
 // its pool and keeps serving under a flood.
-#include "runtime/Auth.h"
-#include "runtime/AuthSetup.h"
-#include "runtime/Node.h"
+#include "runtime/auth/Auth.h"
+#include "runtime/auth/AuthSetup.h"
+#include "runtime/node/Node.h"
 
 #include "../runtime/RuntimeTestUtil.h"
 

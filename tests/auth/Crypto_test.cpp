@@ -1,8 +1,8 @@
-// runtime/Crypto: HMAC-SHA256 against RFC 4231 test case 2 and against
+// runtime/auth/Crypto: HMAC-SHA256 against RFC 4231 test case 2 and against
 // libsodium's one-shot HMAC for keys that share a slot of the per-thread
 // key-state cache (so a cached state is never used for another key), and
 // verification that rejects a flipped bit.
-#include "runtime/Crypto.h"
+#include "runtime/auth/Crypto.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>

@@ -76,8 +76,8 @@ TEST(DeployCheck, ForwardingNeedsAForwardableModule) {
                                           "C* -> R* : ED25519\n"
                                           "[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 20ms\n");
   EXPECT_EQ(ok.rc, 0) << ok.err;
-  // OPTIMISTIC is implemented (runtime/Optimistic.h): no fallback warning;
-  // DIGEST (runtime/Digest.h) neither; CONTEXT is not implemented and warns.
+  // OPTIMISTIC is implemented (runtime/dissem/Optimistic.h): no fallback warning;
+  // DIGEST (runtime/dissem/Digest.h) neither; CONTEXT is not implemented and warns.
   EXPECT_EQ(ok.err.find("warning: dissemination module OPTIMISTIC"), std::string::npos) << ok.err;
   auto digest = build(PrimaryBackup, Hosts5 + "[Dissemination]\nR* -> * : DIGEST\n");
   EXPECT_EQ(digest.rc, 0) << digest.err;

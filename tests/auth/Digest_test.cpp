@@ -1,12 +1,12 @@
-// DIGEST references (runtime/Digest.h), unit level: a referenced record is
+// DIGEST references (runtime/dissem/Digest.h), unit level: a referenced record is
 // cut out of the frame and replaced by its SHA-256; a receiver that knows
 // it splices it back, one that does not fetches it from the sender and
 // gets exactly the sealed frame; forged answers are rejected (bad_digest);
 // frames of a peer stay in order behind a held one; NEST sends nothing cut.
 #include "../e2e/E2eUtil.h"
-#include "runtime/Deploy.h"
-#include "runtime/Digest.h"
-#include "runtime/Node.h"
+#include "runtime/auth/Deploy.h"
+#include "runtime/dissem/Digest.h"
+#include "runtime/node/Node.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -3,9 +3,9 @@
 // evicted (bounded memory), forged / replayed / garbage frames are counted
 // by reason, a peer over its statement quota is cut off, and genuine frames
 // from other peers are still delivered.
-#include "runtime/Auth.h"
-#include "runtime/Node.h"
-#include "runtime/Transport.h"
+#include "runtime/auth/Auth.h"
+#include "runtime/net/Transport.h"
+#include "runtime/node/Node.h"
 
 #include "../e2e/E2eUtil.h"
 

@@ -1,4 +1,4 @@
-// OPTIMISTIC dissemination with escalation (runtime/Optimistic.h) on
+// OPTIMISTIC dissemination with escalation (runtime/dissem/Optimistic.h) on
 // loopback, with examples/primary_backup.mom and two variants whose client
 // PUBLISH names a PROGRESS pattern (one that holds once a quorum of replies
 // is known, one that never holds):

@@ -11,7 +11,7 @@
 // verifier checks T0's signature once per statement it receives. Also:
 // hostile frames sent to T0 and R1 on the wire are rejected and counted in
 // --stats while the cluster serves every request; `BIN --sim` simulates T0.
-#include "runtime/Auth.h"
+#include "runtime/auth/Auth.h"
 
 #include "../e2e/E2eUtil.h"
 #include "../runtime/RuntimeTestUtil.h"

@@ -4,8 +4,8 @@
 // a countersignature by a key other than z's, a TTP frame where deploy.conf
 // gives another module. Each is rejected with its reason and counted, and
 // the relay keeps serving.
-#include "runtime/Auth.h"
-#include "runtime/Ttp.h"
+#include "runtime/auth/Auth.h"
+#include "runtime/auth/Ttp.h"
 
 #include <gtest/gtest.h>
 

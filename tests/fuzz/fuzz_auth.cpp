@@ -6,15 +6,15 @@
 // replay), also as a batch frame. Round (opaque, type 4) and forwardable
 // (type 5) frames: a made-up one never authenticates under a keyed module,
 // a sealed one opens to the same bytes / statement. DIGEST frames (6, 7, 8,
-// runtime/Digest.h) fed to a receiver never crash; a frame it opens
+// runtime/dissem/Digest.h) fed to a receiver never crash; a frame it opens
 // (spliced) is only ever one the fuzzer could have sent unreferenced, and a
 // DIGEST-compressed sealed frame splices back to exactly the sealed frame.
 // TTP(z) (types 9, 10): a made-up request never passes z's MAC check, a
 // made-up countersigned frame never verifies; R0's statement sealed for T0
 // is countersigned and opens at every verifier it is relayed to, and a
 // replayed request is rejected. Keys are generated once per process.
-#include "runtime/Auth.h"
-#include "runtime/Digest.h"
+#include "runtime/auth/Auth.h"
+#include "runtime/dissem/Digest.h"
 
 #include <cstdint>
 #include <cstdlib>

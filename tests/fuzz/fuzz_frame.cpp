@@ -1,8 +1,8 @@
 // libFuzzer target: decoding of frames, statements and values must never
 // crash, hang or read out of bounds, and whatever decodes re-encodes
 // canonically to the same bytes.
-#include "runtime/Statement.h"
-#include "runtime/Value.h"
+#include "runtime/pool/Statement.h"
+#include "runtime/wire/Value.h"
 
 #include <cstdint>
 #include <cstdlib>

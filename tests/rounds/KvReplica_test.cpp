@@ -1,12 +1,12 @@
-// Unit tests of the KV store's driver (runtime/KvReplica.h) with a toy
+// Unit tests of the KV store's driver (apps/kv/KvReplica.h) with a toy
 // round program: the batch codec, the decision parser, a slot applied from
 // a peer's batch and a learned decision (digest checked: a forged batch is
 // not applied, the replica fetches instead), and random frames (no crash,
 // bounded buffers).
-#include "runtime/Crypto.h"
-#include "runtime/KvReplica.h"
-#include "runtime/Log.h"
-#include "runtime/Wire.h"
+#include "apps/kv/KvReplica.h"
+#include "runtime/auth/Crypto.h"
+#include "runtime/net/Log.h"
+#include "runtime/wire/Wire.h"
 
 #include <gtest/gtest.h>
 

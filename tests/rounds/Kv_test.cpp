@@ -1,4 +1,4 @@
-// End to end: the replicated KV store (runtime/KvReplica.h) on
+// End to end: the replicated KV store (apps/kv/KvReplica.h) on
 // examples/last_voting.mom, built by `mommie build` (-D V=N: the value
 // decided names the proposer of the slot's batch) and run as 3 replicas
 // over TCP on loopback with the load generator (`--kv-load`). Asserts that
@@ -51,7 +51,7 @@ Store build(int n, const std::string &tag) {
   }
   s.bin = s.dir + "/node";
   int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/last_voting.mom", "--deploy",
-                     s.dir + "/deploy.conf", "-o", s.bin, "-D", "N=" + std::to_string(n), "-D",
+                     s.dir + "/deploy.conf", "-o", s.bin, "--app", "kv", "-D", "N=" + std::to_string(n), "-D",
                      "V=" + std::to_string(n), "-D", "MaxPhase=" + std::to_string(MaxPhase)},
                     s.dir, 240000);
   EXPECT_EQ(rc, 0) << e2e::readFile(s.dir + "/run.err");
@@ -167,6 +167,14 @@ TEST(Kv, BadFlagsExit2) {
                      20000),
             2);
   EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--servers", "nohost"}, s.dir, 20000), 2);
+  EXPECT_EQ(e2e::run({s.bin, "--kv", "--id", "P0", "--windw", "3"}, s.dir, 20000), 2);
+  EXPECT_NE(e2e::readFile(s.dir + "/run.err").find("did you mean '--window'?"), std::string::npos);
+  // `--app kv` adds the KV store's modes and flags to the binary's help.
+  ASSERT_EQ(e2e::run({s.bin, "--help"}, s.dir, 20000), 0);
+  std::string help = e2e::readFile(s.dir + "/run.out");
+  for (const char *f : {"  --kv ", "  --kv-load ", "  --client-port PORT ", "  --servers LIST ", "  --linger MS ",
+                        "  --faults F "})
+    EXPECT_NE(help.find(f), std::string::npos) << f << "\n" << help;
 }
 
 TEST(Kv, ThreeReplicasSameLogAndConformingSlots) {

@@ -2,7 +2,7 @@
 // and clock (late discard, buffering, benign and Byzantine catch-up,
 // eviction under a far-future flood, sync, wrap-around, self bypass,
 // lock-step runs of several engines over a fake network).
-#include "runtime/RoundEngine.h"
+#include "runtime/rounds/RoundEngine.h"
 
 #include <gtest/gtest.h>
 

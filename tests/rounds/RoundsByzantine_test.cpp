@@ -7,8 +7,8 @@
 // not catch up to the flooder's rounds (F + 1-th highest), and their
 // buffers and resident memory must stay bounded.
 #include "../e2e/E2eUtil.h"
-#include "runtime/RoundNode.h"
-#include "runtime/Wire.h"
+#include "runtime/rounds/RoundNode.h"
+#include "runtime/wire/Wire.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // The deploy.conf parser: the DESIGN.md and paper syntax, located errors.
-#include "runtime/Deploy.h"
+#include "runtime/auth/Deploy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The pool: dedup, per-type and per-field indexes, quorum counting of
 // distinct issuers per record value.
-#include "runtime/Pool.h"
+#include "runtime/pool/Pool.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // for speaking the frame format by hand.
 #pragma once
 
-#include "runtime/Node.h"
+#include "runtime/node/Node.h"
 
 #include <arpa/inet.h>
 #include <cstdint>

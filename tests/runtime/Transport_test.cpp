@@ -1,8 +1,8 @@
 // The TCP transport and the node's delivery checks on loopback: frames
 // arrive attributed to the dialling principal; garbage, oversized and
 // forged frames are rejected and counted while the node keeps serving.
-#include "runtime/Node.h"
-#include "runtime/Transport.h"
+#include "runtime/net/Transport.h"
+#include "runtime/node/Node.h"
 
 #include "../e2e/E2eUtil.h"
 

@@ -1,8 +1,8 @@
 // Runtime values: canonical order, encoding round trips, strict decoding
 // (truncated, oversized, non-canonical and random garbage never crash).
-#include "runtime/Ops.h"
-#include "runtime/Statement.h"
-#include "runtime/Value.h"
+#include "runtime/pool/Statement.h"
+#include "runtime/wire/Ops.h"
+#include "runtime/wire/Value.h"
 
 #include <gtest/gtest.h>
 

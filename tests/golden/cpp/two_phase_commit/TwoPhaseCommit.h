@@ -2,8 +2,8 @@
 // Protocol TwoPhaseCommit: records, role states, frames and body-program declarations.
 #pragma once
 
-#include "runtime/Node.h"
-#include "runtime/Ops.h"
+#include "runtime/node/Node.h"
+#include "runtime/wire/Ops.h"
 
 namespace TwoPhaseCommit {
 using mommie::rt::Value;

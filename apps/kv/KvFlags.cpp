@@ -1,0 +1,45 @@
+// The KV store's rows of the node flag table (runtime/node/Flags.h): the
+// modes `--kv` and `--kv-load` of a round program's binary and the flags of
+// each, added when the application registers (App.cpp).
+#include "apps/kv/KvFlags.h"
+
+#include "runtime/node/Flags.h"
+
+namespace mommie::apps::kv {
+
+void addKvFlags() {
+  using rt::FlagSpec;
+  rt::addFlagMain("kv", "--kv --id PRINCIPAL --deploy deploy.conf --client-port PORT [flags]   "
+                        "(a KV store replica, apps/kv)");
+  rt::addFlagMain("kv-load", "--kv-load --servers HOST:PORT[,HOST:PORT...] [flags]   (the KV load "
+                             "generator)");
+  // clang-format off
+  rt::addFlags({
+    {"--kv", "", "round", "as the first argument: run a replica of the KV store on this program (the kv flags)", true},
+    {"--kv-load", "", "round", "as the first argument: run the KV store's load generator (the kv-load flags)", true},
+    {"--client-port", "PORT", "kv", "the port clients connect to (required)"},
+    {"--log-level", "LEVEL", "kv", "the least level logged: debug, info, warn, error or off (default warn)"},
+    {"--window", "N", "kv", "log slots decided concurrently (default 20)"},
+    {"--batch-bytes", "B", "kv", "bytes of requests per slot's batch (default 32768)"},
+    {"--max-pending", "N", "kv", "frames of future rounds buffered per peer and slot (default 64)"},
+    {"--max-future", "N", "kv", "frames of slots beyond the window buffered (default 4096)"},
+    {"--trace-dir", "DIR", "kv", "write the traces of some slots to DIR (with --trace-slots)"},
+    {"--trace-slots", "K", "kv", "trace the first K slots"},
+    {"--trace-every", "K", "kv", "and then every K-th slot"},
+    {"--servers", "LIST", "kv-load", "the replicas' client endpoints, HOST:PORT,... (required)"},
+    {"--requests", "N", "kv-load", "puts to complete (default 1000)"},
+    {"--concurrency", "C", "kv-load", "puts outstanding at once (default 64)"},
+    {"--value-size", "B", "kv-load", "bytes per value (default 1024)"},
+    {"--key-space", "K", "kv-load", "distinct keys (default 1000)"},
+    {"--client-id", "X", "kv-load", "this client's id (default 1)"},
+    {"--max-seconds", "S", "kv-load", "give up after S seconds (default 60)"},
+    {"--rate", "R", "kv-load", "issue at most R puts per second (default 0: unbounded)"},
+    {"--json", "", "kv-load", "print one JSON object"},
+    {"--sync", "", "kv-load", "wait until every replica reports the same applied log"},
+  });
+  // clang-format on
+  rt::acceptFlags("kv", {"--help", "--version", "--info", "--id", "--deploy", "--keys", "--run-for"});
+  rt::acceptFlags("kv-load", {"--help"});
+}
+
+} // namespace mommie::apps::kv

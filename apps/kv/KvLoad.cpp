@@ -1,0 +1,320 @@
+// The KV store's load generator: `BIN --kv-load ...` (any round node
+// binary; see KvNode.cpp for the client protocol).
+//
+//   BIN --kv-load --servers 127.0.0.1:7000,127.0.0.1:7001 [flags]
+//   BIN --kv-load --sync --servers ... [--max-seconds S] [--json]
+// (main "kv-load" of the flag table: KvFlags.cpp, `BIN --kv-load --help`)
+//
+// One connection, to the first server that accepts it; at most C puts
+// outstanding (keys "k<seq mod K>", values of B bytes) until N completed
+// or S seconds passed (--rate R: at most R puts issued per second). A put completes with its reply (its batch was
+// applied by that replica). If the connection fails, the next server is
+// tried and every outstanding put is sent again (replicas apply a
+// (client, seq) once). Prints one line: completed, failed, seconds, req/s,
+// MB/s (value bytes, 10^6), p50/p99 latency; with --json one JSON object.
+// --sync waits (at most S seconds) until every server that answers reports
+// the same applied slots and log digest twice in a row (exit 0, else 1):
+// replicas other than the client's may apply the last slots a bit later.
+// Exit 0 if all N completed, 1 otherwise, 2 on bad flags.
+#include "apps/kv/KvReplica.h"
+
+#include "runtime/node/Flags.h"
+#include "runtime/node/NodeCommon.h"
+#include "runtime/wire/Wire.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace mommie::rt {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+int loadUsage(const char *argv0, const std::string &why) { return flagError(argv0, "kv-load", why); }
+
+int dial(const std::pair<std::string, int> &ep) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(ep.second));
+  if (inet_pton(AF_INET, ep.first.c_str(), &a.sin_addr) != 1 ||
+      ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+// One status request (see KvNode.cpp): false if the server does not answer.
+bool status(const std::pair<std::string, int> &ep, uint64_t &applied, std::string &digest) {
+  int fd = dial(ep);
+  if (fd < 0)
+    return false;
+  timeval tv{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const uint8_t req[5] = {0, 0, 0, 1, 3};
+  std::string in;
+  bool ok = ::send(fd, req, sizeof req, MSG_NOSIGNAL) == ssize_t(sizeof req);
+  while (ok) {
+    char buf[256];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    in.append(buf, size_t(n));
+    if (in.size() < 4)
+      continue;
+    Reader h(reinterpret_cast<const uint8_t *>(in.data()), 4);
+    uint32_t len = h.u32be();
+    if (in.size() - 4 < len)
+      continue;
+    Reader r(reinterpret_cast<const uint8_t *>(in.data() + 4), len);
+    ok = r.u8() == 4;
+    applied = r.varint();
+    digest = r.str(128);
+    ok = ok && r.ok() && r.atEnd();
+    break;
+  }
+  ::close(fd);
+  return ok;
+}
+
+// --sync: waits until every server that answers reports the same applied
+// slots and log digest twice in a row, 100 ms apart.
+int syncMain(const std::vector<std::pair<std::string, int>> &servers, int64_t maxSeconds, bool json) {
+  auto deadline = SteadyClock::now() + std::chrono::seconds(maxSeconds);
+  std::string last;
+  for (;;) {
+    std::string seen;
+    bool same = true;
+    int answered = 0;
+    uint64_t applied0 = 0;
+    std::string digest0;
+    for (const auto &ep : servers) {
+      uint64_t applied = 0;
+      std::string digest;
+      if (!status(ep, applied, digest))
+        continue;
+      if (answered++ == 0) {
+        applied0 = applied;
+        digest0 = digest;
+      }
+      same = same && applied == applied0 && digest == digest0;
+      seen += ep.first + ":" + std::to_string(ep.second) + " " + std::to_string(applied) + " " + digest + "\n";
+    }
+    if (answered > 0 && same && seen == last) {
+      if (json)
+        std::printf("{\"synced\":true,\"servers\":%d,\"applied\":%llu,\"log_digest\":\"%s\"}\n", answered,
+                    (unsigned long long)applied0, digest0.c_str());
+      else
+        std::printf("kv-sync: %d servers at %llu applied slots, log %s\n", answered, (unsigned long long)applied0,
+                    digest0.c_str());
+      return 0;
+    }
+    last = seen;
+    if (SteadyClock::now() >= deadline) {
+      std::printf(json ? "{\"synced\":false}\n" : "kv-sync: the servers did not agree in time:\n%s", seen.c_str());
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+} // namespace
+
+int kvLoadMain(int argc, char **argv) {
+  std::vector<std::pair<std::string, int>> servers;
+  int64_t requests = 1000, concurrency = 64, valueSize = 1024, keySpace = 1000, clientId = 1,
+          maxSeconds = 60, rate = 0;
+  bool json = false, sync = false;
+  FlagValues v;
+  if (int rc = readFlags("kv-load", argc, argv, 2, {"kv-load"}, v); rc >= 0)
+    return rc;
+  std::string err;
+  if (v.has("--servers")) {
+    std::string list = v.str("--servers");
+    size_t at = 0;
+    while (at <= list.size()) {
+      size_t comma = list.find(',', at);
+      std::string ep = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+      size_t colon = ep.rfind(':');
+      int64_t port = 0;
+      if (colon == std::string::npos || !parseCount(ep.c_str() + colon + 1, port) || port <= 0 || port > 65535)
+        return loadUsage(argv[0], "bad server '" + ep + "'");
+      servers.emplace_back(ep.substr(0, colon), int(port));
+      if (comma == std::string::npos)
+        break;
+      at = comma + 1;
+    }
+  }
+  json = v.has("--json");
+  sync = v.has("--sync");
+  if (!v.count("--requests", requests, err) || !v.count("--concurrency", concurrency, err, 1) ||
+      !v.count("--value-size", valueSize, err, 0, 512 << 10) || !v.count("--key-space", keySpace, err, 1) ||
+      !v.count("--client-id", clientId, err) || !v.count("--max-seconds", maxSeconds, err) ||
+      !v.count("--rate", rate, err))
+    return loadUsage(argv[0], err);
+  if (servers.empty())
+    return loadUsage(argv[0], "--servers is required");
+  if (sync)
+    return syncMain(servers, maxSeconds, json);
+
+  auto t0 = SteadyClock::now();
+  auto deadline = t0 + std::chrono::seconds(maxSeconds);
+  std::map<uint64_t, SteadyClock::time_point> outstanding; // seq -> first send
+  std::vector<double> latMs;
+  latMs.reserve(size_t(requests));
+  uint64_t nextSeq = 0, completed = 0, resent = 0, failovers = 0;
+  std::string value(size_t(valueSize), 'v');
+  for (int64_t i = 0; i < valueSize; ++i)
+    value[size_t(i)] = char('a' + (i * 7 + clientId) % 26);
+  size_t server = 0;
+  int fd = -1;
+  std::string out, in;
+
+  auto frame = [&](uint64_t seq) {
+    Writer w;
+    w.u8(1);
+    w.varint(uint64_t(clientId));
+    w.varint(seq);
+    w.str("k" + std::to_string(seq % uint64_t(keySpace)));
+    w.str(value);
+    Writer f;
+    f.u32be(uint32_t(w.buffer().size()));
+    f.bytes(w.buffer().data(), w.buffer().size());
+    out.append(f.buffer().begin(), f.buffer().end());
+  };
+  auto connectSome = [&]() {
+    // Tries every server once, from the current one, then backs off.
+    for (size_t k = 0; k < servers.size() && fd < 0; ++k) {
+      fd = dial(servers[server]);
+      if (fd < 0)
+        server = (server + 1) % servers.size();
+    }
+    if (fd < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return;
+    }
+    out.clear();
+    in.clear();
+    for (const auto &[seq, t] : outstanding) { // the new server gets them all
+      frame(seq);
+      ++resent;
+    }
+  };
+  auto fail = [&]() {
+    ::close(fd);
+    fd = -1;
+    server = (server + 1) % servers.size();
+    ++failovers;
+  };
+
+  while (int64_t(completed) < requests && SteadyClock::now() < deadline) {
+    if (fd < 0) {
+      connectSome();
+      continue;
+    }
+    double allowed = rate > 0 ? std::chrono::duration<double>(SteadyClock::now() - t0).count() * double(rate) + 1
+                              : double(requests);
+    while (int64_t(outstanding.size()) < concurrency && int64_t(nextSeq) < requests && double(nextSeq) < allowed) {
+      outstanding[nextSeq] = SteadyClock::now();
+      frame(nextSeq++);
+    }
+    pollfd p{fd, short(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
+    int rc = ::poll(&p, 1, rate > 0 ? 2 : 100);
+    if (rc < 0 && errno != EINTR)
+      break;
+    if (rc <= 0)
+      continue;
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+      fail();
+      continue;
+    }
+    if ((p.revents & POLLOUT) && !out.empty()) {
+      ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0)
+        out.erase(0, size_t(n));
+      else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        fail();
+        continue;
+      }
+    }
+    if (p.revents & POLLIN) {
+      char buf[65536];
+      ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        fail();
+        continue;
+      }
+      if (n > 0)
+        in.append(buf, size_t(n));
+      size_t at = 0;
+      while (in.size() - at >= 4) {
+        Reader h(reinterpret_cast<const uint8_t *>(in.data() + at), 4);
+        uint32_t len = h.u32be();
+        if (in.size() - at - 4 < len)
+          break;
+        Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), len);
+        at += 4 + len;
+        uint8_t type = r.u8();
+        uint64_t client = r.varint(), seq = r.varint();
+        r.varint(); // slot
+        if (!r.ok() || type != 2 || client != uint64_t(clientId))
+          continue;
+        auto it = outstanding.find(seq);
+        if (it == outstanding.end()) // a reply to a resent put
+          continue;
+        latMs.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - it->second).count());
+        outstanding.erase(it);
+        ++completed;
+      }
+      in.erase(0, at);
+    }
+  }
+  if (fd >= 0)
+    ::close(fd);
+  double secs = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  std::sort(latMs.begin(), latMs.end());
+  auto pct = [&](double q) { return latMs.empty() ? 0.0 : latMs[std::min(latMs.size() - 1, size_t(q * latMs.size()))]; };
+  uint64_t failed = uint64_t(requests) - completed;
+  double reqs = secs > 0 ? completed / secs : 0, mbs = secs > 0 ? completed * double(valueSize) / secs / 1e6 : 0;
+  char line[512];
+  if (json)
+    std::snprintf(line, sizeof line,
+                  "{\"completed\":%llu,\"failed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,\"mb_per_s\":%.2f,"
+                  "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"concurrency\":%lld,\"value_size\":%lld,\"resent\":%llu,"
+                  "\"failovers\":%llu}\n",
+                  (unsigned long long)completed, (unsigned long long)failed, secs, reqs, mbs, pct(0.5), pct(0.99),
+                  (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
+                  (unsigned long long)failovers);
+  else
+    std::snprintf(line, sizeof line,
+                  "kv-load: %llu completed, %llu failed in %.3f s: %.1f req/s, %.2f MB/s, latency p50 %.3f ms, "
+                  "p99 %.3f ms (concurrency %lld, %lld-byte values, %llu resent, %llu failovers)\n",
+                  (unsigned long long)completed, (unsigned long long)failed, secs, reqs, mbs, pct(0.5), pct(0.99),
+                  (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
+                  (unsigned long long)failovers);
+  std::fputs(line, stdout);
+  std::fflush(stdout);
+  return failed == 0 ? 0 : 1;
+}
+
+} // namespace mommie::rt

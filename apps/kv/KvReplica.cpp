@@ -1,0 +1,634 @@
+// The multi-instance driver of the replicated KV store (see KvReplica.h):
+// one RoundEngine per log slot, a sliding window, batches, in-order apply.
+#include "apps/kv/KvReplica.h"
+
+#include "runtime/auth/Crypto.h"
+#include "runtime/net/Log.h"
+#include "runtime/net/Trace.h"
+#include "runtime/wire/Wire.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mommie::rt {
+
+using crypto::Sha256;
+using crypto::sha256;
+using crypto::toHex;
+
+namespace {
+constexpr size_t MaxFutureBytes = 64u << 20;
+constexpr size_t KeepApplied = 256; // applied slots kept to answer laggards
+constexpr auto FetchRetry = std::chrono::milliseconds(50);
+} // namespace
+
+// The environment of one slot's engine: frames tagged with the slot, its
+// own timer on the loop, per-slot traces, decision detection.
+struct KvReplica::SlotEnv final : RoundEnv {
+  KvReplica &kv;
+  uint64_t s;
+  Slot *slot = nullptr;
+  EventLoop::TimerId timer = 0;
+  SlotEnv(KvReplica &k, uint64_t slotNo) : kv(k), s(slotNo) {}
+  ~SlotEnv() override {
+    if (timer)
+      kv.loop_.cancel(timer);
+  }
+  int64_t nowUs() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - kv.start_).count();
+  }
+  void setTimer(int64_t deadlineUs) override {
+    if (timer)
+      kv.loop_.cancel(timer);
+    timer = 0;
+    if (deadlineUs < 0 || slot->decided >= 0)
+      return;
+    uint64_t slotNo = s;
+    KvReplica *k = &kv;
+    timer = kv.loop_.at(kv.start_ + std::chrono::microseconds(deadlineUs), [k, slotNo] {
+      auto it = k->slots_.find(slotNo);
+      if (it == k->slots_.end() || !it->second.engine)
+        return;
+      it->second.env->timer = 0;
+      k->guarded([&] { it->second.engine->onTimer(); });
+      k->progress();
+    });
+  }
+  void send(int peer, uint32_t wr, const Value &payload) override {
+    if (slot->decided >= 0) // stopped: the program decided
+      return;
+    Writer w;
+    w.u8(FrameKvRound);
+    w.varint(s);
+    w.varint(wr);
+    payload.encode(w);
+    kv.send_(peer, w.buffer());
+  }
+  void sendMarker(int peer, uint32_t wr) override {
+    if (slot->decided >= 0)
+      return;
+    Writer w;
+    w.u8(FrameKvMarker);
+    w.varint(s);
+    w.varint(wr);
+    kv.send_(peer, w.buffer());
+  }
+  void roundDone(const RoundRecord &rec) override {
+    // After the decision the engine may still run rounds in the same call
+    // (sending nothing); they are not part of the slot's run.
+    if (slot->decided >= 0)
+      return;
+    ++kv.stats_.rounds;
+    if (rec.timedOut)
+      ++kv.stats_.timeouts;
+    if (slot->trace) {
+      traceRound(*slot->trace, kv.info_, *slot->prog, kv.cfg_.node, rec);
+      slot->trace->flush();
+    }
+    int64_t v = decisionOf(slot->prog->stateJson());
+    if (v >= 0)
+      kv.decide(*slot, v, true);
+  }
+};
+
+KvReplica::KvReplica(const RoundProgramInfo &info, EventLoop &loop, KvConfig cfg, SendFn send,
+                     AppliedFn applied, Logger &log)
+    : info_(info), loop_(loop), cfg_(std::move(cfg)), send_(std::move(send)), appliedFn_(std::move(applied)),
+      log_(log), start_(EventLoop::now()) {}
+
+KvReplica::~KvReplica() = default;
+
+template <class F> void KvReplica::guarded(F f) {
+  if (failed_)
+    return;
+  try {
+    f();
+  } catch (const EvalError &e) {
+    failed_ = true;
+    failure_ = e.what();
+    log_.error("fail_stop", {{"why", e.what()}});
+  }
+}
+
+int64_t KvReplica::decisionOf(const std::string &json) {
+  static const char key[] = "\"decision\":{\"$some\":";
+  size_t at = json.find(key);
+  if (at == std::string::npos)
+    return -1;
+  size_t i = at + sizeof(key) - 1;
+  int64_t v = 0;
+  bool digits = false;
+  while (i < json.size() && json[i] >= '0' && json[i] <= '9' && v < (int64_t(1) << 40)) {
+    v = v * 10 + (json[i++] - '0');
+    digits = true;
+  }
+  return digits ? v : -1;
+}
+
+std::vector<uint8_t> KvReplica::encodeBatch(const std::vector<KvRequest> &reqs) {
+  Writer w;
+  w.varint(reqs.size());
+  for (const auto &r : reqs) {
+    w.varint(r.client);
+    w.varint(r.seq);
+    w.str(r.key);
+    w.str(r.value);
+  }
+  return std::move(w.buffer());
+}
+
+bool KvReplica::decodeBatch(const std::string &bytes, std::vector<KvRequest> &out) {
+  Reader r(bytes);
+  size_t n = r.length(1u << 20, 4);
+  out.clear();
+  for (size_t i = 0; i < n && r.ok(); ++i) {
+    KvRequest q;
+    q.client = r.varint();
+    q.seq = r.varint();
+    q.key = r.str(1u << 20);
+    q.value = r.str(1u << 20);
+    out.push_back(std::move(q));
+  }
+  return r.ok() && r.atEnd();
+}
+
+int KvReplica::slotIndex(int peer) const {
+  for (size_t i = 0; i < cfg_.peers.size(); ++i)
+    if (cfg_.peers[i] == peer)
+      return int(i);
+  return -1;
+}
+
+// Clients number their requests 0, 1, 2, ...: the set stays small.
+bool KvReplica::Applied::insert(uint64_t seq) {
+  if (has(seq))
+    return false;
+  above.insert(seq);
+  while (above.erase(below))
+    ++below;
+  return true;
+}
+
+bool KvReplica::isApplied(const KvRequest &r) const {
+  auto ids = appliedIds_.find(r.client);
+  return ids != appliedIds_.end() && ids->second.has(r.seq);
+}
+
+// Queues a request here, or forwards it to the leader (see KvReplica.h).
+void KvReplica::route(KvRequest r, bool front) {
+  if (isApplied(r))
+    return;
+  if (leader_ >= 0 && leader_ != cfg_.me) {
+    std::vector<KvRequest> one{r};
+    std::vector<uint8_t> enc = encodeBatch(one);
+    std::vector<uint8_t> frame{FrameKvForward};
+    frame.insert(frame.end(), enc.begin(), enc.end());
+    send_(leader_, frame);
+    ++stats_.forwarded;
+    forwarded_.emplace_back(EventLoop::now(), std::move(r));
+    return;
+  }
+  pendingBytes_ += r.key.size() + r.value.size();
+  if (front)
+    pending_.push_front(std::move(r));
+  else
+    pending_.push_back(std::move(r));
+}
+
+void KvReplica::submit(KvRequest r) {
+  route(std::move(r), false);
+  progress();
+}
+
+void KvReplica::startUpTo(uint64_t s) {
+  while (started_ <= s && started_ < applied_ + cfg_.window && !failed_)
+    startSlot(started_++);
+}
+
+void KvReplica::startSlot(uint64_t s) {
+  ++stats_.slotsStarted;
+  // This process's proposal for slot s: pending requests up to batchBytes
+  // (at least one), sent to every peer before the slot's round messages.
+  std::vector<KvRequest> reqs;
+  size_t bytes = 0;
+  while (!pending_.empty()) {
+    KvRequest &q = pending_.front();
+    if (isApplied(q)) { // applied meanwhile
+      pendingBytes_ -= q.key.size() + q.value.size();
+      pending_.pop_front();
+      continue;
+    }
+    size_t sz = q.key.size() + q.value.size() + 16;
+    if (!reqs.empty() && bytes + sz > cfg_.batchBytes)
+      break;
+    bytes += sz;
+    pendingBytes_ -= q.key.size() + q.value.size();
+    reqs.push_back(std::move(q));
+    pending_.pop_front();
+  }
+  std::vector<uint8_t> enc = encodeBatch(reqs);
+  std::string batch(enc.begin(), enc.end());
+  for (int p : cfg_.peers)
+    if (p != cfg_.me)
+      sendBatch(p, s, cfg_.me, batch);
+  batches_[{s, cfg_.me}] = std::move(batch);
+  if (!reqs.empty())
+    mine_[s] = std::move(reqs);
+
+  Slot &sl = slots_[s];
+  sl.s = s;
+  sl.env = std::make_unique<SlotEnv>(*this, s);
+  sl.env->slot = &sl;
+  if ((s < cfg_.traceSlots || (cfg_.traceEvery > 0 && s % cfg_.traceEvery == 0)) && !cfg_.traceDir.empty()) {
+    sl.trace = std::make_unique<TraceWriter>();
+    std::string err;
+    if (!sl.trace->open(cfg_.traceDir + "/" + cfg_.node + ".slot" + std::to_string(s) + ".jsonl", err)) {
+      log_.warn("trace", {{"why", err}});
+      sl.trace.reset();
+    } else {
+      sl.trace->setHeader(traceHeaderJson(info_.name, info_.params));
+    }
+  }
+  guarded([&] {
+    sl.prog = info_.make(cfg_.me);
+    RoundConfig rc;
+    rc.me = cfg_.me;
+    rc.peers = cfg_.peers;
+    rc.byzantine = cfg_.byzantine;
+    rc.maxPendingPerPeer = cfg_.maxPendingPerPeer;
+    sl.engine = std::make_unique<RoundEngine>(*sl.prog, *sl.env, rc);
+    sl.engine->start();
+  });
+}
+
+void KvReplica::stopEngine(Slot &sl) {
+  if (!sl.engine)
+    return;
+  const RoundStats &st = sl.engine->stats();
+  stats_.jumps += st.jumps;
+  if (sl.env->timer)
+    loop_.cancel(sl.env->timer);
+  sl.env->timer = 0;
+  // The engine may be on the call stack (decide() from roundDone): free it
+  // from the loop.
+  auto *engine = sl.engine.release();
+  auto *prog = sl.prog.release();
+  loop_.post([engine, prog] {
+    delete engine;
+    delete prog;
+  });
+}
+
+void KvReplica::decide(Slot &sl, int64_t v, bool here) {
+  if (sl.decided >= 0)
+    return;
+  sl.decided = v;
+  if (here)
+    ++stats_.decidedHere;
+  else
+    ++stats_.learned;
+  stopEngine(sl);
+}
+
+void KvReplica::sendDecided(int peer, uint64_t s, int64_t v) {
+  Writer w;
+  w.u8(FrameKvDecided);
+  w.varint(s);
+  w.varint(uint64_t(v));
+  send_(peer, w.buffer());
+}
+
+void KvReplica::sendBatch(int peer, uint64_t s, int proposer, const std::string &bytes) {
+  Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  Writer w;
+  w.u8(FrameKvBatch);
+  w.varint(s);
+  w.varint(uint64_t(proposer));
+  w.bytes(d.data(), d.size());
+  w.bytes(bytes.data(), bytes.size());
+  send_(peer, w.buffer());
+}
+
+void KvReplica::storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes) {
+  Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  if (std::memcmp(d.data(), digest, d.size()) != 0) {
+    ++stats_.badFrames;
+    return;
+  }
+  batches_.emplace(std::make_pair(s, proposer), std::move(bytes)); // the first one stays
+}
+
+void KvReplica::bufferFuture(int peer, const uint8_t *data, size_t size) {
+  if (future_.size() >= cfg_.maxFuture || futureBytes_ + size > MaxFutureBytes) {
+    ++stats_.futureDropped;
+    return;
+  }
+  future_.emplace_back(peer, std::vector<uint8_t>(data, data + size));
+  futureBytes_ += size;
+  ++stats_.futureBuffered;
+  stats_.maxFuture = std::max<uint64_t>(stats_.maxFuture, future_.size());
+}
+
+void KvReplica::replayFuture() {
+  if (future_.empty())
+    return;
+  std::deque<std::pair<int, std::vector<uint8_t>>> q;
+  q.swap(future_);
+  futureBytes_ = 0;
+  for (auto &[peer, f] : q)
+    handle(peer, f.data(), f.size(), true);
+}
+
+bool KvReplica::onFrame(int peer, const uint8_t *data, size_t size) {
+  if (slotIndex(peer) < 0 || peer == cfg_.me || size == 0) {
+    ++stats_.badFrames;
+    return false;
+  }
+  uint64_t before = stats_.badFrames;
+  handle(peer, data, size, false);
+  progress();
+  return stats_.badFrames == before;
+}
+
+void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) {
+  Reader r(data, size);
+  uint8_t type = r.u8();
+  uint64_t s = r.varint();
+  if (!r.ok()) {
+    ++stats_.badFrames;
+    return;
+  }
+  bool beyond = s >= applied_ + cfg_.window;
+  switch (type) {
+  case FrameKvRound:
+  case FrameKvMarker: {
+    uint64_t wr = r.varint();
+    Value payload;
+    bool isRound = type == FrameKvRound;
+    if (!r.ok() || wr > UINT32_MAX || (isRound && !(Value::decode(r, payload) && r.ok())) || !r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    if (s < applied_) { // applied here: tell the laggard
+      auto it = old_.find(s);
+      if (it != old_.end())
+        sendDecided(peer, s, it->second.first);
+      return;
+    }
+    if (beyond)
+      return bufferFuture(peer, data, size);
+    startUpTo(s);
+    auto it = slots_.find(s);
+    if (it == slots_.end())
+      return;
+    Slot &sl = it->second;
+    if (sl.decided >= 0) {
+      uint64_t bit = uint64_t(1) << (slotIndex(peer) & 63);
+      if (!(sl.told & bit)) {
+        sl.told |= bit;
+        sendDecided(peer, s, sl.decided);
+      }
+      return;
+    }
+    if (!sl.engine)
+      return;
+    guarded([&] {
+      if (isRound)
+        sl.engine->onMessage(peer, uint32_t(wr), std::move(payload));
+      else
+        sl.engine->onMarker(peer, uint32_t(wr));
+    });
+    return;
+  }
+  case FrameKvBatch: {
+    uint64_t proposer = r.varint();
+    uint8_t digest[32];
+    if (!r.ok() || slotIndex(int(proposer)) < 0 || proposer > INT32_MAX || !r.raw(digest, 32)) {
+      ++stats_.badFrames;
+      return;
+    }
+    if (s < applied_)
+      return;
+    if (beyond)
+      return bufferFuture(peer, data, size);
+    std::string bytes(reinterpret_cast<const char *>(data) + (size - r.remaining()), r.remaining());
+    storeBatch(s, int(proposer), digest, std::move(bytes));
+    if (int(proposer) == peer) // the proposer itself started the slot
+      startUpTo(s);
+    return;
+  }
+  case FrameKvDecided: {
+    uint64_t v = r.varint();
+    if (!r.ok() || !r.atEnd() || v > INT32_MAX) {
+      ++stats_.badFrames;
+      return;
+    }
+    if (s < applied_)
+      return;
+    if (beyond)
+      return bufferFuture(peer, data, size);
+    startUpTo(s);
+    auto it = slots_.find(s);
+    if (it != slots_.end())
+      decide(it->second, int64_t(v), false);
+    return;
+  }
+  case FrameKvForward: {
+    std::vector<KvRequest> reqs;
+    std::string rest(reinterpret_cast<const char *>(data) + 1, size - 1);
+    if (!decodeBatch(rest, reqs)) {
+      ++stats_.badFrames;
+      return;
+    }
+    for (auto &q : reqs)
+      if (!isApplied(q)) {
+        ++stats_.forwardedIn;
+        pendingBytes_ += q.key.size() + q.value.size();
+        pending_.push_back(std::move(q));
+      }
+    return;
+  }
+  case FrameKvAsk: {
+    if (!r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    auto o = old_.find(s);
+    if (o != old_.end())
+      return sendDecided(peer, s, o->second.first);
+    auto it = slots_.find(s);
+    if (it != slots_.end() && it->second.decided >= 0)
+      sendDecided(peer, s, it->second.decided);
+    return;
+  }
+  case FrameKvFetch: {
+    uint64_t proposer = r.varint();
+    if (!r.ok() || !r.atEnd() || proposer > INT32_MAX) {
+      ++stats_.badFrames;
+      return;
+    }
+    auto b = batches_.find({s, int(proposer)});
+    if (b != batches_.end())
+      return sendBatch(peer, s, int(proposer), b->second);
+    auto o = old_.find(s);
+    if (o != old_.end() && o->second.first == int64_t(proposer))
+      sendBatch(peer, s, int(proposer), o->second.second);
+    return;
+  }
+  default:
+    ++stats_.badFrames;
+    (void)replay;
+    return;
+  }
+}
+
+void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
+  std::vector<KvRequest> reqs;
+  if (!decodeBatch(batch, reqs)) {
+    // Only its proposer's digest-checked bytes get here: a proposer bug.
+    failed_ = true;
+    failure_ = "slot " + std::to_string(s) + ": the decided batch does not decode";
+    log_.error("fail_stop", {{"why", failure_}});
+    return;
+  }
+  Sha256 bd = sha256(reinterpret_cast<const uint8_t *>(batch.data()), batch.size());
+  Writer w;
+  w.bytes(logHash_.data(), logHash_.size());
+  w.varint(s);
+  w.varint(uint64_t(v));
+  w.bytes(bd.data(), bd.size());
+  Sha256 h = sha256(w.buffer().data(), w.buffer().size());
+  std::copy(h.begin(), h.end(), logHash_.begin());
+  ++stats_.batchesApplied;
+  if (reqs.empty())
+    ++stats_.emptyBatches;
+  for (auto &q : reqs) {
+    if (!appliedIds_[q.client].insert(q.seq)) {
+      ++stats_.duplicatesSkipped;
+      continue;
+    }
+    ++stats_.requestsApplied;
+    stats_.bytesApplied += q.value.size();
+    kv_[q.key] = q.value;
+    appliedFn_(q.client, q.seq, s);
+  }
+  // My proposal lost the slot: its requests go back to the front.
+  auto m = mine_.find(s);
+  if (m != mine_.end()) {
+    if (v != cfg_.me) {
+      leader_ = int(v);
+      for (auto it = m->second.rbegin(); it != m->second.rend(); ++it) {
+        ++stats_.requeued;
+        route(std::move(*it), true);
+      }
+    }
+    mine_.erase(m);
+  }
+  leader_ = int(v);
+  old_[s] = {v, batch};
+  while (old_.size() > KeepApplied)
+    old_.erase(old_.begin());
+  batches_.erase(batches_.lower_bound({s, INT32_MIN}), batches_.lower_bound({s + 1, INT32_MIN}));
+  fetchedAt_.erase(s);
+  ++stats_.slotsApplied;
+}
+
+// Sends `frame` to every peer, at most once per FetchRetry for slot s.
+bool KvReplica::askPeers(uint64_t s, const std::vector<uint8_t> &frame) {
+  auto f = fetchedAt_.find(s);
+  TimePoint now = EventLoop::now();
+  if (f != fetchedAt_.end() && now - f->second < FetchRetry)
+    return false;
+  fetchedAt_[s] = now;
+  for (int p : cfg_.peers)
+    if (p != cfg_.me)
+      send_(p, frame);
+  return true;
+}
+
+void KvReplica::progress() {
+  if (inProgress_) // re-entered (an apply callback submitting): the outer call continues
+    return;
+  inProgress_ = true;
+  for (bool again = true; again && !failed_;) {
+    again = false;
+    while (!failed_) {
+      auto it = slots_.find(applied_);
+      if (it != slots_.end() && it->second.decided < 0 && it->second.engine && it->second.engine->done()) {
+        // Out of phases without a decision: ask the peers.
+        Writer w;
+        w.u8(FrameKvAsk);
+        w.varint(applied_);
+        askPeers(applied_, w.buffer());
+      }
+      if (it == slots_.end() || it->second.decided < 0)
+        break;
+      int64_t v = it->second.decided;
+      auto b = batches_.find({applied_, int(v)});
+      if (b == batches_.end()) {
+        Writer w;
+        w.u8(FrameKvFetch);
+        w.varint(applied_);
+        w.varint(uint64_t(v));
+        if (askPeers(applied_, w.buffer()))
+          ++stats_.fetches;
+        break;
+      }
+      std::string batch = std::move(b->second);
+      uint64_t s = applied_;
+      slots_.erase(it); // engine already handed to the loop (stopEngine)
+      applySlot(s, v, batch);
+      ++applied_;
+      again = true;
+    }
+    // New slots for pending requests, within the window.
+    while (!failed_ && !pending_.empty() && started_ < applied_ + cfg_.window) {
+      startSlot(started_++);
+      again = true;
+    }
+    if (again && !future_.empty()) {
+      size_t before = future_.size();
+      replayFuture();
+      again = future_.size() != before || again;
+    }
+    if (!again)
+      break;
+    // One more pass only if something can move.
+    auto it = slots_.find(applied_);
+    again = (it != slots_.end() && it->second.decided >= 0) ||
+            (!pending_.empty() && started_ < applied_ + cfg_.window);
+  }
+  inProgress_ = false;
+}
+
+void KvReplica::tick() {
+  // Forwarded requests the leader did not get applied in time: propose
+  // them here (the leader may have crashed).
+  TimePoint now = EventLoop::now();
+  auto limit = std::chrono::milliseconds(cfg_.forwardTimeoutMs);
+  while (!forwarded_.empty() && (now - forwarded_.front().first >= limit || isApplied(forwarded_.front().second))) {
+    KvRequest r = std::move(forwarded_.front().second);
+    forwarded_.pop_front();
+    if (isApplied(r))
+      continue;
+    ++stats_.forwardTimeouts;
+    if (leader_ != cfg_.me) // it did not deliver: stop forwarding to it
+      leader_ = -1;
+    route(std::move(r), false);
+  }
+  progress();
+}
+
+std::string KvReplica::logDigest() const { return toHex(logHash_.data(), logHash_.size()); }
+
+std::string KvReplica::stateDigest() const {
+  Writer w;
+  for (const auto &[k, v] : kv_) {
+    w.str(k);
+    w.str(v);
+  }
+  Sha256 h = sha256(w.buffer().data(), w.buffer().size());
+  return toHex(h.data(), h.size());
+}
+
+} // namespace mommie::rt

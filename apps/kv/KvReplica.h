@@ -1,0 +1,209 @@
+// A replicated key-value store on a consensus round program (multi-Paxos
+// over examples/last_voting.mom, as in ReSync's evaluation): one instance of
+// the generated round program, on its own RoundEngine, per log slot, at
+// most `window` (20) slots in flight, batches of client requests (at most
+// `batchBytes`, 32 KB) as the values decided.
+//
+// What a slot decides. The program's `Value` (0..V-1, built with V = N)
+// names a proposer: the generated code starts process i with x = i (the
+// `in` choice me % V), so the value decided in slot s, v, means "the batch
+// P_v proposed for slot s". A process proposes exactly one batch per slot
+// (possibly empty) and sends it to every peer before any round message of
+// that slot (frames to one peer travel in order on one connection):
+//
+//   round  := u8 20, varint slot, varint round (low 32 bits), value payload
+//   marker := u8 21, varint slot, varint round
+//   batch  := u8 22, varint slot, varint proposer, 32-byte sha256, bytes
+//   decided:= u8 23, varint slot, varint value    (a learner's answer)
+//   fetch  := u8 24, varint slot, varint proposer (asks for a batch)
+//   ask    := u8 25, varint slot                  (asks for a decision)
+//   forward:= u8 26, batch                        (client requests for the leader)
+//
+// A batch is accepted only if its bytes hash to the digest it carries, and
+// only one per (slot, proposer); (slot, proposer) identifies it exactly for
+// an honest (benign) proposer. The consensus logic is the generated
+// program's, unchanged; the driver only reads its `decision` variable.
+//
+// The driver. Slots [applied, started) are active. A slot is started when
+// this process has pending requests and room in the window, or when a
+// peer's frame for it arrives (a process that started slot s started every
+// slot before it). Frames for slots beyond the window are buffered (at
+// most `maxFuture` frames / 64 MB, then dropped: a lost message, which the
+// rounds tolerate) and replayed when the window moves. Once the program
+// decides (its `decision` is some(v) after a round), the slot's engine is
+// stopped (it sends nothing more); a peer still running that slot gets a
+// `decided` answer to its round messages (agreement makes that safe:
+// every decision of a slot is the same value); a process whose engine ran
+// all its phases without deciding asks its peers (`ask`). Decided slots are applied
+// in slot order; a decided batch that has not arrived is fetched from the
+// peers. Requests of this process's batch that lost its slot go back to
+// the front of its queue; a request (client, seq) is applied at most once.
+//
+// The leader. Whoever coordinates a slot's deciding phase decides the
+// smallest proposer id it heard from (LastVoting's min over the estimates),
+// so with P0 up its batches win every slot and others' batches only go
+// back to their queues. A replica therefore forwards its clients' requests
+// to the proposer of the last slot it applied (when that is not itself);
+// requests forwarded more than `forwardTimeoutMs` ago and still not applied
+// (the leader crashed) are proposed by the replica itself. Replies always
+// come from the replica the client sent the request to.
+#pragma once
+
+#include "runtime/net/EventLoop.h"
+#include "runtime/rounds/RoundNode.h"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace mommie::rt {
+
+class Logger;
+class TraceWriter;
+
+enum : uint8_t {
+  FrameKvRound = 20,
+  FrameKvMarker = 21,
+  FrameKvBatch = 22,
+  FrameKvDecided = 23,
+  FrameKvFetch = 24,
+  FrameKvAsk = 25,
+  FrameKvForward = 26
+};
+
+struct KvRequest {
+  uint64_t client = 0, seq = 0;
+  std::string key, value;
+};
+
+struct KvConfig {
+  std::string node;        // this principal's name (traces)
+  int me = 0;
+  std::vector<int> peers;  // the principals running the program (me included)
+  int byzantine = 0;
+  size_t window = 20;
+  size_t batchBytes = 32 * 1024;
+  size_t maxPendingPerPeer = 64;     // each engine's future-round buffer
+  size_t maxFuture = 4096;           // frames of slots beyond the window
+  int64_t forwardTimeoutMs = 500;
+  std::string traceDir;              // per-slot traces DIR/<node>.slot<s>.jsonl
+  uint64_t traceSlots = 0;           // ... for slots < traceSlots
+  uint64_t traceEvery = 0;           // ... and slots s with s % traceEvery == 0
+};
+
+struct KvStats {
+  uint64_t slotsStarted = 0, slotsApplied = 0, decidedHere = 0, learned = 0, requestsApplied = 0,
+           duplicatesSkipped = 0, bytesApplied = 0, batchesApplied = 0, emptyBatches = 0, fetches = 0,
+           badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
+           jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0;
+};
+
+class KvReplica {
+public:
+  using SendFn = std::function<void(int peer, const std::vector<uint8_t> &frame)>;
+  // Called for every request applied (in log order), with its slot.
+  using AppliedFn = std::function<void(uint64_t client, uint64_t seq, uint64_t slot)>;
+
+  KvReplica(const RoundProgramInfo &info, EventLoop &loop, KvConfig cfg, SendFn send, AppliedFn applied,
+            Logger &log);
+  ~KvReplica();
+
+  // A client request received by this replica (queued for its next batch).
+  void submit(KvRequest r);
+  // A replica frame (types 20-24) from `peer`; false if it does not decode.
+  bool onFrame(int peer, const uint8_t *data, size_t size);
+  // Periodic work (fetch retries); call every few ms.
+  void tick();
+
+  bool failed() const { return failed_; }
+  const std::string &failure() const { return failure_; }
+  const KvStats &stats() const { return stats_; }
+  uint64_t applied() const { return applied_; }
+  uint64_t started() const { return started_; }
+  size_t pendingRequests() const { return pending_.size(); }
+  // sha256 chain over (slot, proposer, sha256(batch)) of the applied log.
+  std::string logDigest() const;
+  // sha256 over the sorted key/value state.
+  std::string stateDigest() const;
+  size_t keys() const { return kv_.size(); }
+
+  // The `decision` of a program's stateJson(): v for some(v), -1 for none.
+  static int64_t decisionOf(const std::string &stateJson);
+  static std::vector<uint8_t> encodeBatch(const std::vector<KvRequest> &reqs);
+  static bool decodeBatch(const std::string &bytes, std::vector<KvRequest> &out);
+
+private:
+  struct SlotEnv;
+  struct Slot {
+    uint64_t s = 0;
+    std::unique_ptr<RoundProgram> prog;
+    std::unique_ptr<SlotEnv> env;
+    std::unique_ptr<RoundEngine> engine;
+    std::unique_ptr<TraceWriter> trace;
+    int64_t decided = -1;
+    uint64_t told = 0; // peers already answered with `decided`
+  };
+  template <class F> void guarded(F f);
+  void startUpTo(uint64_t s);
+  void startSlot(uint64_t s);
+  void stopEngine(Slot &sl);
+  void decide(Slot &sl, int64_t v, bool here);
+  void progress();
+  bool askPeers(uint64_t s, const std::vector<uint8_t> &frame);
+  void applySlot(uint64_t s, int64_t v, const std::string &batch);
+  void storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes);
+  void handle(int peer, const uint8_t *data, size_t size, bool replay);
+  void sendDecided(int peer, uint64_t s, int64_t v);
+  void sendBatch(int peer, uint64_t s, int proposer, const std::string &bytes);
+  void route(KvRequest r, bool front);
+  bool isApplied(const KvRequest &r) const;
+  void bufferFuture(int peer, const uint8_t *data, size_t size);
+  void replayFuture();
+  int slotIndex(int peer) const;
+
+  const RoundProgramInfo &info_;
+  EventLoop &loop_;
+  KvConfig cfg_;
+  SendFn send_;
+  AppliedFn appliedFn_;
+  Logger &log_;
+  TimePoint start_;
+  bool failed_ = false, inProgress_ = false;
+  std::string failure_;
+  uint64_t applied_ = 0, started_ = 0;
+  std::map<uint64_t, Slot> slots_;
+  std::map<std::pair<uint64_t, int>, std::string> batches_;
+  std::map<uint64_t, std::pair<int64_t, std::string>> old_; // applied: value, batch (bounded)
+  std::map<uint64_t, std::vector<KvRequest>> mine_;         // my proposals not yet applied
+  std::deque<KvRequest> pending_;
+  std::deque<std::pair<TimePoint, KvRequest>> forwarded_;
+  int leader_ = -1; // the proposer of the last slot applied
+  size_t pendingBytes_ = 0;
+  std::deque<std::pair<int, std::vector<uint8_t>>> future_;
+  size_t futureBytes_ = 0;
+  std::map<uint64_t, TimePoint> fetchedAt_;
+  // Applied request ids per client: every seq below `below`, and `above`.
+  struct Applied {
+    uint64_t below = 0;
+    std::unordered_set<uint64_t> above;
+    bool has(uint64_t seq) const { return seq < below || above.count(seq); }
+    bool insert(uint64_t seq);
+  };
+  std::unordered_map<uint64_t, Applied> appliedIds_;
+  std::map<std::string, std::string> kv_;
+  std::array<uint8_t, 32> logHash_{};
+  KvStats stats_;
+};
+
+int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info);
+int kvLoadMain(int argc, char **argv);
+
+} // namespace mommie::rt

@@ -1,0 +1,218 @@
+// Value operations with the model's semantics (see Ops.h).
+#include "runtime/wire/Ops.h"
+
+#include <algorithm>
+
+namespace mommie::rt::ops {
+
+namespace {
+void expect(const Value &v, Kind k, const char *what) {
+  if (v.kind() != k)
+    throw EvalError(std::string("operand of ") + what + " has the wrong kind");
+}
+} // namespace
+
+Value add(const Value &a, const Value &b) {
+  int64_t r;
+  if (__builtin_add_overflow(a.asInt(), b.asInt(), &r))
+    throw EvalError("integer overflow in +");
+  return I(r);
+}
+Value sub(const Value &a, const Value &b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a.asInt(), b.asInt(), &r))
+    throw EvalError("integer overflow in -");
+  return I(r);
+}
+Value mul(const Value &a, const Value &b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a.asInt(), b.asInt(), &r))
+    throw EvalError("integer overflow in *");
+  return I(r);
+}
+Value div(const Value &a, const Value &b) {
+  int64_t x = a.asInt(), y = b.asInt();
+  if (y == 0)
+    throw EvalError("division by zero");
+  if (x == INT64_MIN && y == -1)
+    throw EvalError("integer overflow in /");
+  int64_t q = x / y;
+  if ((x % y != 0) && ((x < 0) != (y < 0)))
+    --q; // floor, as TLA+ \div
+  return I(q);
+}
+Value mod(const Value &a, const Value &b) {
+  int64_t x = a.asInt(), y = b.asInt();
+  if (y <= 0)
+    throw EvalError("modulus must be positive");
+  int64_t r = x % y;
+  if (r < 0)
+    r += y;
+  return I(r);
+}
+Value neg(const Value &a) {
+  if (a.asInt() == INT64_MIN)
+    throw EvalError("integer overflow in unary -");
+  return I(-a.asInt());
+}
+Value lt(const Value &a, const Value &b) { return B(a.asInt() < b.asInt()); }
+Value le(const Value &a, const Value &b) { return B(a.asInt() <= b.asInt()); }
+Value gt(const Value &a, const Value &b) { return B(a.asInt() > b.asInt()); }
+Value ge(const Value &a, const Value &b) { return B(a.asInt() >= b.asInt()); }
+
+Value in(const Value &x, const Value &s) { return B(s.setContains(x)); }
+
+Value subsetEq(const Value &a, const Value &b) {
+  expect(a, Kind::Set, "subseteq");
+  expect(b, Kind::Set, "subseteq");
+  const auto &x = a.elems(), &y = b.elems();
+  return B(std::includes(y.begin(), y.end(), x.begin(), x.end()));
+}
+
+Value setUnion(const Value &a, const Value &b) {
+  expect(a, Kind::Set, "union");
+  expect(b, Kind::Set, "union");
+  Value::Elems out;
+  std::set_union(a.elems().begin(), a.elems().end(), b.elems().begin(), b.elems().end(),
+                 std::back_inserter(out));
+  return Value::set(std::move(out));
+}
+Value setInter(const Value &a, const Value &b) {
+  expect(a, Kind::Set, "inter");
+  expect(b, Kind::Set, "inter");
+  Value::Elems out;
+  std::set_intersection(a.elems().begin(), a.elems().end(), b.elems().begin(),
+                        b.elems().end(), std::back_inserter(out));
+  return Value::set(std::move(out));
+}
+Value setDiff(const Value &a, const Value &b) {
+  expect(a, Kind::Set, "\\");
+  expect(b, Kind::Set, "\\");
+  Value::Elems out;
+  std::set_difference(a.elems().begin(), a.elems().end(), b.elems().begin(),
+                      b.elems().end(), std::back_inserter(out));
+  return Value::set(std::move(out));
+}
+
+Value rangeSet(int64_t lo, int64_t hi) {
+  if (hi >= lo && uint64_t(hi) - uint64_t(lo) > (1u << 24))
+    throw EvalError("integer range too large to enumerate");
+  Value::Elems out;
+  for (int64_t i = lo; i <= hi; ++i)
+    out.push_back(I(i));
+  return Value::set(std::move(out));
+}
+Value rangeSet(const Value &lo, const Value &hi) { return rangeSet(lo.asInt(), hi.asInt()); }
+
+Value card(const Value &s) {
+  expect(s, Kind::Set, "card");
+  return I(int64_t(s.size()));
+}
+Value dom(const Value &m) {
+  expect(m, Kind::Map, "dom");
+  Value::Elems keys;
+  for (size_t i = 0; i < m.size(); ++i)
+    keys.push_back(m.mapKey(i));
+  return Value::set(std::move(keys));
+}
+Value len(const Value &s) {
+  expect(s, Kind::Seq, "len");
+  return I(int64_t(s.size()));
+}
+Value append(const Value &s, const Value &e) {
+  expect(s, Kind::Seq, "append");
+  Value::Elems out = s.elems();
+  out.push_back(e);
+  return Value::seq(std::move(out));
+}
+Value head(const Value &s) {
+  expect(s, Kind::Seq, "head");
+  if (s.size() == 0)
+    throw EvalError("head of an empty sequence");
+  return s.elems()[0];
+}
+Value tail(const Value &s) {
+  expect(s, Kind::Seq, "tail");
+  if (s.size() == 0)
+    throw EvalError("tail of an empty sequence");
+  return Value::seq(Value::Elems(s.elems().begin() + 1, s.elems().end()));
+}
+Value maxOf(const Value &s) {
+  expect(s, Kind::Set, "max");
+  if (s.size() == 0)
+    throw EvalError("max of an empty set");
+  return s.elems().back();
+}
+Value minOf(const Value &s) {
+  expect(s, Kind::Set, "min");
+  if (s.size() == 0)
+    throw EvalError("min of an empty set");
+  return s.elems().front();
+}
+Value get(const Value &o) {
+  expect(o, Kind::Option, "get");
+  if (o.size() == 0)
+    throw EvalError("get(none)");
+  return o.elems()[0];
+}
+Value isSome(const Value &o) {
+  expect(o, Kind::Option, "isSome");
+  return B(o.size() == 1);
+}
+
+Value index(const Value &c, const Value &k) {
+  if (c.is(Kind::Map)) {
+    if (const Value *v = c.mapFind(k))
+      return *v;
+    throw EvalError("map lookup outside the domain: " + k.toJson());
+  }
+  if (c.is(Kind::Seq)) {
+    int64_t i = k.asInt();
+    if (i < 0 || uint64_t(i) >= c.size())
+      throw EvalError("sequence index out of range");
+    return c.elems()[size_t(i)];
+  }
+  throw EvalError("indexing a value that is not a map or a sequence");
+}
+
+Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, size_t from) {
+  if (from == path.size())
+    return v;
+  const PathStep &step = path[from];
+  // One element is replaced in a copy (O(size), no re-sorting: map keys
+  // and their order are unchanged).
+  if (step.kind == PathStep::Field) {
+    if (!root.is(Kind::Record) && !root.is(Kind::Tuple))
+      throw EvalError("field assignment on a value that is not a record or tuple");
+    if (step.index >= root.elems().size())
+      throw EvalError("field index out of range");
+    return root.withElem(step.index, assignAt(root.elems()[step.index], path, std::move(v), from + 1));
+  }
+  if (root.is(Kind::Map)) {
+    size_t i = root.mapIndex(step.key);
+    if (i >= root.size())
+      throw EvalError("map assignment outside the domain: " + step.key.toJson());
+    return root.withElem(2 * i + 1, assignAt(root.mapValue(i), path, std::move(v), from + 1));
+  }
+  if (root.is(Kind::Seq)) {
+    int64_t i = step.key.asInt();
+    if (i < 0 || uint64_t(i) >= root.size())
+      throw EvalError("sequence index out of range in assignment");
+    return root.withElem(size_t(i), assignAt(root.elems()[size_t(i)], path, std::move(v), from + 1));
+  }
+  throw EvalError("indexed assignment on a value that is not a map or a sequence");
+}
+
+Value principalRange(int first, int size) {
+  Value::Elems ps;
+  for (int i = 0; i < size; ++i)
+    ps.push_back(P(first + i));
+  return Value::set(std::move(ps));
+}
+
+const Value::Elems &members(const Value &s) {
+  expect(s, Kind::Set, "a set iteration");
+  return s.elems();
+}
+
+} // namespace mommie::rt::ops
