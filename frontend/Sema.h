@@ -64,6 +64,16 @@ struct ExprCtx {
   bool retire = false;
   Frame *frame = nullptr;
   ScopeStack *scopes = nullptr;
+
+  // A context of `kind` for ME of `role`, binding in `frame` and `scopes`.
+  static ExprCtx inRole(Kind kind, int role, Frame &frame, ScopeStack &scopes) {
+    ExprCtx c;
+    c.kind = kind;
+    c.role = role;
+    c.frame = &frame;
+    c.scopes = &scopes;
+    return c;
+  }
 };
 
 class Sema {

@@ -27,12 +27,8 @@ void Sema::checkRetire(const ast::RetireDecl &r, int role) {
   out.loc = r.loc;
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::Transition;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::Transition, role, frame, scopes);
   ctx.retire = true;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
   scopes.push();
   PendingPattern p;
   p.ast = r.pattern.get();

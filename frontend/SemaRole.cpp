@@ -120,11 +120,7 @@ void Sema::checkVar(const ast::VarDecl &v, int role) {
     return; // a duplicate, already reported
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::VarInit;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::VarInit, role, frame, scopes);
   if (v.init) {
     vd.init = exprOfType(*v.init, ctx, vd.type,
                          fmt::format("the initial value of '{}'", v.name));
@@ -145,11 +141,7 @@ void Sema::checkTransition(const ast::TransitionDecl &t, int role) {
   tr.bodyProgram = t.bodyProgram;
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::Transition;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::Transition, role, frame, scopes);
   scopes.push();
   for (const auto &p : t.params) {
     ir::TypeRef type = p.type ? resolveType(*p.type) : nullptr;
@@ -245,11 +237,7 @@ void Sema::checkRound(const ast::RoundDecl &r, int role, ir::Round &out) {
                                       r.name, typeStr(out.payload)));
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::Round;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::Round, role, frame, scopes);
   scopes.push();
   out.mboxSlot = declareMailbox(ctx, out.payload, r.loc);
   for (const auto &pc : r.progress) {

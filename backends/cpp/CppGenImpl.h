@@ -96,6 +96,9 @@ private:
   int counter_ = 0;
 };
 
+// The runtime ops function of a comparison (`o::lt`, ...): "lt".
+const char *cmpOp(ir::Op op);
+
 // The conjuncts of `e` (its `&&` operands, left to right; `e` itself if it
 // is no conjunction).
 std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e);

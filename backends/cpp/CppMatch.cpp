@@ -20,8 +20,6 @@
 
 namespace mommie::cppgen {
 
-namespace {
-
 const char *cmpOp(ir::Op op) {
   switch (op) {
   case ir::Op::Eq: return "eq";
@@ -33,6 +31,8 @@ const char *cmpOp(ir::Op op) {
   default: return "eq";
   }
 }
+
+namespace {
 
 struct Check {
   enum Kind { Issuer, Verifier, Auditor, Constraint, Quorum, Guard } kind;

@@ -31,17 +31,6 @@ namespace mommie::cppgen {
 
 namespace {
 
-const char *cmpName(ir::Op op) {
-  switch (op) {
-  case ir::Op::Ne: return "ne";
-  case ir::Op::Lt: return "lt";
-  case ir::Op::Le: return "le";
-  case ir::Op::Gt: return "gt";
-  case ir::Op::Ge: return "ge";
-  default: return "eq";
-  }
-}
-
 // Whether `e` is the same principal wherever the role evaluates it: no
 // variable, slot or pool read.
 bool constantPrincipal(const ir::ExprPtr &e) {
@@ -145,7 +134,7 @@ void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex, cons
     if (p.issuer.kind == IK::Bind && p.issuer.slot >= 0)
       o.line(g.slotRef(c, p.issuer.slot) + " = o::P(issuer);");
     for (const auto &fc : p.constraints)
-      o.line(std::string("if (!o::") + cmpName(fc.op) + "(msg.field(" + std::to_string(fc.field) + "), " +
+      o.line(std::string("if (!o::") + cmpOp(fc.op) + "(msg.field(" + std::to_string(fc.field) + "), " +
              g.expr(*fc.expr, c) + ").asBool()) return false; // " +
              g.P.records[size_t(p.record)].fields[size_t(fc.field)].name);
     o.line("return " + (rt.cond ? g.cond(*rt.cond, c) : std::string("true")) + ";");

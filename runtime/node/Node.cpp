@@ -21,6 +21,7 @@ Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
     pool_.addFieldIndex(rec, field);
   perIssuer_.assign(info.principals.size(), 0);
   sweepAt_.assign(info.schema.records.size(), MinSweep);
+  stepsSinceSweep_.assign(info.schema.records.size(), 0);
 }
 
 void Node::reject(Reject r, const char *why) {
@@ -407,8 +408,15 @@ void Node::collect() {
   std::vector<StmtId> gone;
   try {
     for (size_t rec = 0; rec < sweepAt_.size(); ++rec) {
-      if (pool_.sizeOf(int(rec)) < sweepAt_[rec] || !role_->retiresRecord(int(rec)))
+      if (!role_->retiresRecord(int(rec)))
         continue;
+      // A pass once the type grew by half, or once as many steps ran (a
+      // step may retire what is there: a replica catching up on a backlog).
+      ++stepsSinceSweep_[rec];
+      size_t n = pool_.sizeOf(int(rec));
+      if (n < sweepAt_[rec] && stepsSinceSweep_[rec] < std::max(n / 2, MinSweep))
+        continue;
+      stepsSinceSweep_[rec] = 0;
       gone.clear();
       for (StmtId id : pool_.ofType(int(rec)))
         if (id != kDeadStmt && role_->retired(pool_.at(id)))

@@ -204,8 +204,9 @@ private:
 
   void commit(size_t t, Step &step);
   // Removes retired statements of the record types the role retires, a
-  // type at a time once its count grew by half since its last pass, and
-  // the refraction entries that can no longer matter.
+  // type at a time once its count grew by half since its last pass or
+  // half its count of steps ran since (at least 64), and the refraction
+  // entries that can no longer matter.
   void collect();
   // One statement of this node to one verifier: a module's (BATCH) or a
   // sealed frame.
@@ -231,7 +232,8 @@ private:
   bool deliveredSinceStep_ = false;
   size_t maxPerIssuer_ = size_t(1) << 22;
   std::vector<size_t> perIssuer_;
-  std::vector<size_t> sweepAt_; // per record type: pool count of its next pass
+  std::vector<size_t> sweepAt_;         // per record type: pool count of its next pass
+  std::vector<size_t> stepsSinceSweep_; // per record type: steps since its last pass
   std::vector<std::optional<TimePoint>> deadlines_;
   std::vector<EventLoop::TimerId> timerIds_;
   std::vector<bool> idle_;
