@@ -103,7 +103,8 @@ SymState StateBuilder::freshState(const std::string &tag,
   return st;
 }
 
-SymState StateBuilder::initState(std::vector<Term> &hyps) {
+SymState StateBuilder::initState(std::vector<Term> &hyps,
+                                 StepRanges &ranges) {
   SymState st;
   SymState empty;
   for (const auto &role : prog.roles) {
@@ -116,7 +117,9 @@ SymState StateBuilder::initState(std::vector<Term> &hyps) {
         Evaluator ev(ops, empty, p, var.slots.size());
         std::string name = var.name + "[" + principalName(p) + "]@init";
         if (var.init) {
-          perP.push_back(ops.canon(*var.type, ev.eval(*var.init)));
+          SVal v = ev.eval(*var.init);
+          ranges.addValue(ops, var.name, *var.type, v, s.boolConst(true));
+          perP.push_back(ops.canon(*var.type, v));
         } else {
           SVal v = ops.fresh(*var.type, name, hyps);
           if (var.initSet)
@@ -148,13 +151,66 @@ SymState StateBuilder::initState(std::vector<Term> &hyps) {
   return st;
 }
 
-Term StateBuilder::typeOk(const SymState &st) {
+Term StateBuilder::typeOk(const SymState &st, Ranges which) {
   std::vector<Term> cs;
   for (size_t r = 0; r < prog.roles.size(); ++r)
     for (size_t v = 0; v < prog.roles[r].vars.size(); ++v)
       for (const auto &val : st.vars[r][v])
-        cs.push_back(ops.typeOk(*prog.roles[r].vars[v].type, val));
+        cs.push_back(ops.typeOk(*prog.roles[r].vars[v].type, val, which));
   return s.mkAnd(cs);
+}
+
+void StepRanges::addValue(ValueOps &ops, const std::string &what,
+                          const ir::Type &type, const SVal &v, Term cond) {
+  model.push_back(ops.s.mkImplies(cond, ops.s.mkNot(ops.dropsModel(type, v))));
+  addDeclared(ops, what, type, v, cond);
+}
+
+void StepRanges::addDeclared(ValueOps &ops, const std::string &what,
+                             const ir::Type &type, const SVal &v, Term cond) {
+  Term ok = ops.s.mkImplies(cond, ops.typeOk(type, v, Ranges::Declared));
+  declared.push_back(ok);
+  if (!ops.s.isTrue(ok))
+    checked.push_back({what, &type, v, ok});
+}
+
+std::string StepRanges::show(const ir::Program &prog,
+                             const ModelEval &ev) const {
+  std::string out;
+  for (const auto &c : checked)
+    if (!ev(c.ok))
+      out += fmt::format("  stored: {} = {}, outside its declared type\n",
+                         c.what, showValue(prog, *c.type, c.value, ev));
+  return out;
+}
+
+void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
+  auto &s = ops.s;
+  for (const auto &st : ev.stored)
+    addDeclared(ops, st.what, *st.type, st.value, s.mkAnd(cond, st.cond));
+  for (Term out : ev.outside)
+    model.push_back(s.mkImplies(cond, s.mkNot(out)));
+  // A published record outside the model leaves the model (the pool of the
+  // post-state holds it); its declared ranges are PoolUniverse's concern.
+  for (const auto &pub : ev.published) {
+    if (pub.record < 0)
+      continue;
+    ir::Type rec;
+    rec.kind = ir::TypeKind::Record;
+    rec.record = pub.record;
+    model.push_back(s.mkImplies(s.mkAnd(cond, pub.cond),
+                                ops.typeOk(rec, pub.value, Ranges::Model)));
+  }
+}
+
+void StateBuilder::assumeWithinModel(const SymState &post,
+                                     const StepRanges &ranges,
+                                     std::vector<Term> &hyps) {
+  if (!prog.hasModelRanges())
+    return;
+  hyps.push_back(typeOk(post, Ranges::Model));
+  for (Term t : ranges.model)
+    hyps.push_back(t);
 }
 
 std::vector<Goal> StateBuilder::invariantGoals(const SymState &st) {
@@ -209,8 +265,12 @@ std::string StateBuilder::showState(const SymState &st, const ModelEval &ev,
 }
 
 void StateBuilder::addBuiltinGoals(const SymState &post,
-                                   std::vector<Goal> &goals) {
-  goals.push_back({"TypeOK", {}, typeOk(post), ""});
+                                   std::vector<Goal> &goals,
+                                   const StepRanges *ranges) {
+  std::vector<Term> ok{typeOk(post, Ranges::Declared)};
+  if (ranges)
+    ok.insert(ok.end(), ranges->declared.begin(), ranges->declared.end());
+  goals.push_back({"TypeOK", {}, s.mkAnd(ok), ""});
   if (structuralOk)
     goals.push_back({"PoolOK", {}, structuralOk(post), ""});
 }
@@ -219,12 +279,15 @@ StepEncoding encodeInit(StateBuilder &b) {
   StepEncoding step;
   step.name = "init";
   try {
-    auto st = std::make_shared<SymState>(b.initState(step.hyps));
+    auto ranges = std::make_shared<StepRanges>();
+    auto st = std::make_shared<SymState>(b.initState(step.hyps, *ranges));
+    b.assumeWithinModel(*st, *ranges, step.hyps);
     step.goals = b.invariantGoals(*st);
-    b.addBuiltinGoals(*st, step.goals);
+    b.addBuiltinGoals(*st, step.goals, ranges.get());
     StateBuilder *bp = &b;
-    step.describe = [bp, st](const ModelEval &ev) {
-      return "  initial state:\n" + bp->showState(*st, ev, "    ");
+    step.describe = [bp, st, ranges](const ModelEval &ev) {
+      return "  initial state:\n" + bp->showState(*st, ev, "    ") +
+             ranges->show(bp->prog, ev);
     };
   } catch (const std::exception &e) {
     step.unsupported = e.what();

@@ -45,6 +45,39 @@ struct Encoding {
   std::vector<std::shared_ptr<void>> keepAlive; // what the closures use
 };
 
+// What a step stored and published beyond its canonical post-state
+// (Evaluator::stored, outside, published), as typing constraints: the model
+// ranges (`int model lo..hi`) of the values the post-state holds, set
+// elements and map keys that canonicalisation dropped included, and of the
+// published records are hypotheses of the step, since a step that leaves
+// them is outside the model and so outside the proof, as a state outside
+// the model is not expanded by `mommie check` and TLC; the declared ranges
+// of every stored value belong to TypeOK (canonicalisation would otherwise
+// drop a set element or map key outside its type unseen).
+struct StepRanges {
+  std::vector<Term> model, declared;
+  // The stored values that a declared range may not admit, for
+  // counterexamples (the post-state shows them canonicalised).
+  struct Checked {
+    std::string what;
+    const ir::Type *type;
+    SVal value;
+    Term ok;
+  };
+  std::vector<Checked> checked;
+  // A value stored whole into a variable (an initial value).
+  void addValue(ValueOps &ops, const std::string &what, const ir::Type &type,
+                const SVal &v, Term cond);
+  // Everything `ev` stored and published, under `cond` (e.g. liveness).
+  void addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond);
+  // The declared ranges of one stored value.
+  void addDeclared(ValueOps &ops, const std::string &what,
+                   const ir::Type &type, const SVal &v, Term cond);
+  // The stored values outside their declared type under a model, one line
+  // each ("  stored: seen = {0, 1, 2}, outside its declared type").
+  std::string show(const ir::Program &prog, const ModelEval &ev) const;
+};
+
 // The bounded encoding of a program (parameters already concrete).
 Encoding encodeBounded(const ir::Program &program);
 
@@ -62,10 +95,17 @@ public:
   // The fault-bound constraints of crashed / byz vectors.
   void faultBounds(const std::vector<Term> &crashed,
                    const std::vector<Term> &byz, std::vector<Term> &hyps);
-  // Every initial state: role vars from their initializers.
-  SymState initState(std::vector<Term> &hyps);
-  // TypeOK of the role variables of `st`.
-  Term typeOk(const SymState &st);
+  // Every initial state: role vars from their initializers (whose values
+  // go to `ranges`).
+  SymState initState(std::vector<Term> &hyps, StepRanges &ranges);
+  // The typing constraint of the role variables of `st` (`which` ranges).
+  Term typeOk(const SymState &st, Ranges which = Ranges::All);
+  // The hypothesis that a step stays within the model: the post-state's
+  // role variables and everything in `ranges` keep their model ranges.
+  // (The pre-state is within the model by freshState's typing, the pool by
+  // its universe.)
+  void assumeWithinModel(const SymState &post, const StepRanges &ranges,
+                         std::vector<Term> &hyps);
   // Evaluates each invariant / lemma on `st`: (term or null, reason).
   std::vector<Goal> invariantGoals(const SymState &st);
   Term live(const SymState &st, int p) {
@@ -82,8 +122,11 @@ public:
   KnownHook invariantKnown;
   std::shared_ptr<void> eventModel;
   // The goals every step proves about its post-state besides the
-  // invariants: TypeOK, and PoolOK for event-driven programs.
-  void addBuiltinGoals(const SymState &post, std::vector<Goal> &goals);
+  // invariants: TypeOK (the declared ranges of the post-state and of what
+  // the step stored: `ranges`), and PoolOK for event-driven programs. The
+  // model ranges are hypotheses (assumeWithinModel), not goals.
+  void addBuiltinGoals(const SymState &post, std::vector<Goal> &goals,
+                       const StepRanges *ranges = nullptr);
   // Text of a state under a model.
   std::string showState(const SymState &st, const ModelEval &ev,
                         const char *indent) const;

@@ -16,7 +16,9 @@
 // types). Steps: one per (transition, principal), one Deliver per record
 // type, one ByzPublish per record type, and Crash (Encoding.cpp). A step
 // that publishes checks that every published statement is in the universe
-// (goal PoolUniverse), so that a too small universe cannot hide behaviours;
+// (goal PoolUniverse), so that a too small universe cannot hide behaviours
+// (a published record outside its `int model` ranges is not missing from
+// the universe: it takes the step outside the model, a hypothesis);
 // PoolOK (known statements are in the pool and known to no Byzantine
 // principal, a statement in the pool is known to its issuer unless the
 // issuer is Byzantine) is assumed in every pre-state and proved like TypeOK.
@@ -656,16 +658,19 @@ StepEncoding encodeTransition(StateBuilder &b,
       }
       inUniverse.push_back(s.mkImplies(pub.cond, s.mkOr(matches)));
     }
+    auto ranges = std::make_shared<StepRanges>();
+    ranges->addEvaluator(ops, ev, s.boolConst(true));
+    b.assumeWithinModel(*post, *ranges, step.hyps);
     step.goals = b.invariantGoals(*post);
-    b.addBuiltinGoals(*post, step.goals);
+    b.addBuiltinGoals(*post, step.goals, ranges.get());
     if (!ev.published.empty())
       step.goals.push_back({"PoolUniverse", t.loc, s.mkAnd(inUniverse), ""});
     StateBuilder *bp = &b;
     auto published = std::make_shared<std::vector<Evaluator::Published>>(
         ev.published);
     std::string who = b.principalName(p), tname = role.name + "." + t.name;
-    step.describe = [bp, mp, pre, post, bindingParts, published, who,
-                     tname](const ModelEval &e) {
+    step.describe = [bp, mp, pre, post, bindingParts, published, who, tname,
+                     ranges](const ModelEval &e) {
       std::string out = "  pre-state:\n" + bp->showState(*pre, e, "    ") +
                         showPool(*bp, *mp, *pre, e, "    ");
       out += fmt::format("  step: {} fires {}", who, tname);
@@ -677,7 +682,7 @@ StepEncoding encodeTransition(StateBuilder &b,
       }
       out += "\n  post-state:\n" + bp->showState(*post, e, "    ") +
              showPool(*bp, *mp, *post, e, "    ");
-      return out;
+      return out + ranges->show(bp->prog, e);
     };
   } catch (const std::exception &e) {
     step.unsupported = e.what();

@@ -879,6 +879,8 @@ ProveReport proveParameterized(const ir::Program &base,
         ps.name, sp.setSizes.at(base.roles[0].principalSet).text(sp.symbolic),
         conc.empty() ? std::string("none") : fmt::format("{}", fmt::join(conc, ", "))));
   }
+  if (std::string note = modelRangesNote(base); !note.empty())
+    report.notes.push_back(note);
   std::vector<StepSpec> steps;
   steps.push_back({"init", base.roles.empty() ? ir::SourceLoc{} : base.roles[0].loc, 0, -1});
   if (base.isRoundProgram()) {

@@ -147,6 +147,8 @@ public:
   PV defaultValue(const ir::Type &type);
   PV ite(const Term &c, const PV &a, const PV &b);
   Term eq(const PV &a, const PV &b);
+  // The declared ranges of `v` (an `int model` range holds by the
+  // hypothesis that a step stays within the model: true).
   Term typeOk(const ir::Type &type, const PV &v);
   // The value of var `var` at `elem` given its cells.
   PV decode(const Term &elem, int var, const std::vector<Term> &cells);

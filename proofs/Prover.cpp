@@ -5,6 +5,9 @@
 #include "proofs/Prover.h"
 #include "proofs/Encoding.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -107,9 +110,44 @@ static void runStep(const StepEncoding &step, TermStore &store,
   }
 }
 
+// The `int model` ranges that a value of `t` holds outside records.
+static void modelRangesOf(const ir::Type &t, std::vector<std::string> &out) {
+  if (t.kind == ir::TypeKind::Range && t.model) {
+    std::string r = std::to_string(t.lo) + ".." + std::to_string(t.hi);
+    if (std::find(out.begin(), out.end(), r) == out.end())
+      out.push_back(r);
+  }
+  for (const auto &a : t.args)
+    if (a)
+      modelRangesOf(*a, out);
+}
+
+std::string modelRangesNote(const ir::Program &program) {
+  std::vector<std::string> where;
+  auto add = [&](const std::string &name, const ir::Type &t) {
+    std::vector<std::string> ranges;
+    modelRangesOf(t, ranges);
+    if (!ranges.empty())
+      where.push_back(name + " " + fmt::format("{}", fmt::join(ranges, ", ")));
+  };
+  for (const auto &role : program.roles)
+    for (const auto &v : role.vars)
+      add(role.name + "." + v.name, *v.type);
+  for (const auto &rec : program.records)
+    for (const auto &f : rec.fields)
+      add(rec.name + "." + f.name, *f.type);
+  if (where.empty())
+    return "";
+  return fmt::format("model ranges: {} (a step that leaves one is outside the "
+                     "model, as in check and TLC, and outside the proof)",
+                     fmt::join(where, "; "));
+}
+
 ProveReport proveBounded(const ir::Program &program,
                          const ProveOptions &options) {
   ProveReport report;
+  if (std::string note = modelRangesNote(program); !note.empty())
+    report.notes.push_back(note);
   auto t0 = std::chrono::steady_clock::now();
   Encoding enc = encodeBounded(program);
   report.encodeSeconds = since(t0);

@@ -43,6 +43,12 @@ struct ProveReport {
   bool allProved() const;
 };
 
+// The report's note on the `int model lo..hi` ranges of `program` (empty
+// when it has none): where they occur, and that a step leaving one is
+// outside the model, so outside the proof, as `mommie check` and TLC do not
+// expand a state outside the model.
+std::string modelRangesNote(const ir::Program &program);
+
 // The bounded encoding, checked with every solver of `options`.
 ProveReport proveBounded(const ir::Program &program,
                          const ProveOptions &options);

@@ -354,9 +354,29 @@ SVal Evaluator::evalBinary(const Expr &e) {
   }
 }
 
+// The type of the part of a `type` value that `path` names.
+const Type &Evaluator::partType(const Type &type,
+                                const std::vector<ir::LValueStep> &path) {
+  const Type *t = &type;
+  for (const auto &step : path) {
+    switch (step.kind) {
+    case ir::LValueStep::Kind::Field:
+      t = prog.records.at(t->record).fields.at(step.index).type.get();
+      break;
+    case ir::LValueStep::Kind::TupleGet:
+      t = t->args.at(step.index).get();
+      break;
+    case ir::LValueStep::Kind::Index:
+      t = t->args.at(t->kind == TypeKind::Map ? 1 : 0).get();
+      break;
+    }
+  }
+  return *t;
+}
+
 SVal Evaluator::assignPath(const SVal &cur, const Type &type,
                            const std::vector<ir::LValueStep> &path, size_t i,
-                           const SVal &value) {
+                           const SVal &value, Term pc) {
   if (i == path.size())
     return ops.canon(type, value);
   const auto &step = path[i];
@@ -365,13 +385,13 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
   case ir::LValueStep::Kind::Field: {
     const auto &ft = *prog.records.at(type.record).fields.at(step.index).type;
     r.elems.at(step.index) =
-        assignPath(cur.elems.at(step.index), ft, path, i + 1, value);
+        assignPath(cur.elems.at(step.index), ft, path, i + 1, value, pc);
     return r;
   }
   case ir::LValueStep::Kind::TupleGet:
     r.elems.at(step.index) = assignPath(cur.elems.at(step.index),
                                         *type.args.at(step.index), path,
-                                        i + 1, value);
+                                        i + 1, value, pc);
     return r;
   case ir::LValueStep::Kind::Index: {
     if (type.kind != TypeKind::Map)
@@ -384,13 +404,21 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
       if (s.isFalse(hit))
         continue;
       found = found || s.isTrue(hit);
-      SVal nv = assignPath(cur.vals[k], vt, path, i + 1, value);
+      SVal nv = assignPath(cur.vals[k], vt, path, i + 1, value, pc);
       r.vals[k] = ops.ite(hit, nv, cur.vals[k]);
       r.guards[k] = s.mkOr(cur.guards[k], hit);
     }
     if (!found) {
       // The key may be outside the listed entries: add it in front.
-      SVal nv = assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value);
+      stored.push_back({type.args.at(0).get(), key, pc,
+                        "a key of " + prog.roles.at(localRole)
+                                          .vars.at(assigning)
+                                          .name});
+      outside.at(assigning) =
+          s.mkOr(outside[assigning],
+                 s.mkNot(ops.typeOk(*type.args.at(0), key, Ranges::Model)));
+      SVal nv =
+          assignPath(ops.lookup(cur, key, vt), vt, path, i + 1, value, pc);
       r.guards.insert(r.guards.begin(), s.boolConst(true));
       r.items.insert(r.items.begin(), key);
       r.vals.insert(r.vals.begin(), nv);
@@ -400,6 +428,11 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
   }
   }
   return r;
+}
+
+void Evaluator::sizeOutside() {
+  if (outside.size() < local.size())
+    outside.resize(local.size(), s.boolConst(false));
 }
 
 void Evaluator::exec(const ir::Block &block, Term pc) {
@@ -412,8 +445,18 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
   case ir::StmtKind::Assign: {
     if (localRole < 0)
       throw Unsupported("assignment outside a transition or round");
-    const Type &vt = *prog.roles.at(localRole).vars.at(st.var).type;
-    local.at(st.var) = assignPath(local[st.var], vt, st.path, 0, eval(*st.value));
+    SVal value = eval(*st.value);
+    const auto &var = prog.roles.at(localRole).vars.at(st.var);
+    const Type &part = partType(*var.type, st.path);
+    stored.push_back({&part, value, pc, var.name});
+    // A part stored over a dropped one may not undo it: over-approximated
+    // (a set stored into a map entry and then overwritten).
+    sizeOutside();
+    Term drops = ops.dropsModel(part, value);
+    outside[st.var] =
+        st.path.empty() ? drops : s.mkOr(outside[st.var], drops);
+    assigning = st.var;
+    local.at(st.var) = assignPath(local[st.var], *var.type, st.path, 0, value, pc);
     return;
   }
   case ir::StmtKind::Let:
@@ -429,17 +472,23 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
       exec(st.elseBody, pc);
       return;
     }
+    sizeOutside();
     auto savedLocal = local;
+    auto savedOutside = outside;
     auto savedSlots = slots;
     exec(st.thenBody, s.mkAnd(pc, c));
     auto thenLocal = std::move(local);
+    auto thenOutside = std::move(outside);
     auto thenSlots = std::move(slots);
     local = std::move(savedLocal);
+    outside = std::move(savedOutside);
     slots = std::move(savedSlots);
     exec(st.elseBody, s.mkAnd(pc, s.mkNot(c)));
     const auto &vars = prog.roles.at(localRole).vars;
-    for (size_t v = 0; v < local.size(); ++v)
+    for (size_t v = 0; v < local.size(); ++v) {
       local[v] = ops.canon(*vars[v].type, ops.ite(c, thenLocal[v], local[v]));
+      outside[v] = s.mkIte(c, thenOutside[v], outside[v]);
+    }
     for (size_t i = 0; i < slots.size(); ++i) {
       if (thenSlots[i] && slots[i]) {
         if (thenSlots[i]->kind == slots[i]->kind)

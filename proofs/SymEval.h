@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mommie::proofs {
@@ -61,6 +62,23 @@ public:
   };
   std::vector<Published> published;
   std::vector<std::pair<int, Term>> timerStarts, timerCancels; // (timer, cond)
+  // Every value an assignment stored (a whole value, or a new map key),
+  // under its path condition, as it was before canonicalisation dropped
+  // the elements outside a finite type: a step proves their declared
+  // ranges (TypeOK, StepRanges), as the checker checks every assignment.
+  struct Stored {
+    const ir::Type *type;
+    SVal value;
+    Term cond;
+    std::string what; // "seen", "a key of log"
+  };
+  std::vector<Stored> stored;
+  // Per variable of `local`: the value the body left there holds a set
+  // element or map key outside its model range, which the canonical
+  // `local` dropped (ValueOps::dropsModel); the post-state is then outside
+  // the model. Only what the variable holds at the end counts, as for the
+  // checker: an assignment of the whole variable starts afresh.
+  std::vector<Term> outside;
 
   SVal eval(const ir::Expr &e);
   Term evalBool(const ir::Expr &e) { return eval(e).t; }
@@ -73,11 +91,15 @@ public:
   SVal stateVarOf(int role, int var, Term principal);
 
 private:
+  int assigning = -1; // the role variable an assignment is storing into
+  void sizeOutside();
   SVal evalBuiltin(const ir::Expr &e);
   SVal evalBinary(const ir::Expr &e);
+  const ir::Type &partType(const ir::Type &type,
+                           const std::vector<ir::LValueStep> &path);
   SVal assignPath(const SVal &cur, const ir::Type &type,
                   const std::vector<ir::LValueStep> &path, size_t i,
-                  const SVal &value);
+                  const SVal &value, Term pc);
   void exec(const ir::Stmt &st, Term pc);
 };
 

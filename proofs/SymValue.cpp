@@ -443,12 +443,54 @@ SVal ValueOps::canon(const Type &t, const SVal &v) {
   }
 }
 
-Term ValueOps::typeOk(const Type &t, const SVal &v) {
+Term ValueOps::dropsModel(const Type &t, const SVal &v) {
+  if (!prog.hasModelRange(t))
+    return s.boolConst(false);
+  std::vector<Term> cs;
+  switch (t.kind) {
+  case TypeKind::Record: {
+    const auto &rec = prog.records.at(t.record);
+    for (size_t i = 0; i < rec.fields.size(); ++i)
+      cs.push_back(dropsModel(*rec.fields[i].type, v.elems.at(i)));
+    return s.mkOr(cs);
+  }
+  case TypeKind::Tuple:
+    for (size_t i = 0; i < t.args.size(); ++i)
+      cs.push_back(dropsModel(*t.args[i], v.elems.at(i)));
+    return s.mkOr(cs);
+  case TypeKind::Option:
+    return s.mkAnd(v.t, dropsModel(*t.args[0], v.elems.at(0)));
+  case TypeKind::Set:
+    if (!finite(*t.args[0]))
+      return s.boolConst(false); // canon keeps such a set as it is
+    for (size_t i = 0; i < v.items.size(); ++i)
+      cs.push_back(s.mkAnd(v.guards[i], s.mkNot(typeOk(*t.args[0], v.items[i],
+                                                       Ranges::Model))));
+    return s.mkOr(cs);
+  case TypeKind::Map:
+    if (!finite(*t.args[0]))
+      return s.boolConst(false);
+    for (size_t i = 0; i < v.items.size(); ++i)
+      cs.push_back(s.mkAnd(
+          v.guards[i],
+          s.mkOr(s.mkNot(typeOk(*t.args[0], v.items[i], Ranges::Model)),
+                 dropsModel(*t.args[1], v.vals[i]))));
+    return s.mkOr(cs);
+  default:
+    return s.boolConst(false); // a scalar is kept as it is
+  }
+}
+
+Term ValueOps::typeOk(const Type &t, const SVal &v, Ranges which) {
+  if (which == Ranges::Model && !prog.hasModelRange(t))
+    return s.boolConst(true);
   switch (t.kind) {
   case TypeKind::Bool:
   case TypeKind::Int:
     return s.boolConst(true);
   case TypeKind::Range:
+    if (which != Ranges::All && t.model != (which == Ranges::Model))
+      return s.boolConst(true);
     return s.mkAnd(s.mkLe(s.intConst(t.lo), v.t), s.mkLe(v.t, s.intConst(t.hi)));
   case TypeKind::Principal: {
     auto [lo, hi] = principalRange(prog, t);
@@ -458,29 +500,30 @@ Term ValueOps::typeOk(const Type &t, const SVal &v) {
     std::vector<Term> cs;
     const auto &rec = prog.records.at(t.record);
     for (size_t i = 0; i < rec.fields.size(); ++i)
-      cs.push_back(typeOk(*rec.fields[i].type, v.elems.at(i)));
+      cs.push_back(typeOk(*rec.fields[i].type, v.elems.at(i), which));
     return s.mkAnd(cs);
   }
   case TypeKind::Tuple: {
     std::vector<Term> cs;
     for (size_t i = 0; i < t.args.size(); ++i)
-      cs.push_back(typeOk(*t.args[i], v.elems.at(i)));
+      cs.push_back(typeOk(*t.args[i], v.elems.at(i), which));
     return s.mkAnd(cs);
   }
   case TypeKind::Option:
-    return s.mkImplies(v.t, typeOk(*t.args[0], v.elems.at(0)));
+    return s.mkImplies(v.t, typeOk(*t.args[0], v.elems.at(0), which));
   case TypeKind::Set: {
     std::vector<Term> cs;
     for (size_t i = 0; i < v.items.size(); ++i)
-      cs.push_back(s.mkImplies(v.guards[i], typeOk(*t.args[0], v.items[i])));
+      cs.push_back(
+          s.mkImplies(v.guards[i], typeOk(*t.args[0], v.items[i], which)));
     return s.mkAnd(cs);
   }
   case TypeKind::Map: {
     std::vector<Term> cs;
     for (size_t i = 0; i < v.items.size(); ++i)
       cs.push_back(s.mkImplies(v.guards[i],
-                               s.mkAnd(typeOk(*t.args[0], v.items[i]),
-                                       typeOk(*t.args[1], v.vals[i]))));
+                               s.mkAnd(typeOk(*t.args[0], v.items[i], which),
+                                       typeOk(*t.args[1], v.vals[i], which))));
     return s.mkAnd(cs);
   }
   case TypeKind::Seq:

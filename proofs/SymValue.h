@@ -42,6 +42,11 @@ struct SVal {
   }
 };
 
+// Which ranges a typing constraint states: the declared ones (`lo..hi`,
+// principal sets), the model ranges (`int model lo..hi`: a value outside
+// puts the state outside the model, docs/prove.md), or both.
+enum class Ranges { Declared, Model, All };
+
 // Value operations; `store` owns the terms.
 class ValueOps {
 public:
@@ -75,8 +80,13 @@ public:
              std::vector<Term> &constraints);
   // Rewrites `v` into the canonical shape of `type` (when finite).
   SVal canon(const ir::Type &type, const SVal &v);
-  // The typing constraint of `v` (ranges, principal sets), for TypeOK.
-  Term typeOk(const ir::Type &type, const SVal &v);
+  // Whether canon(type, v) drops a set element or map key of `v` because
+  // it is outside an `int model` range (then `v` is outside the model,
+  // which its canonical shape no longer shows).
+  Term dropsModel(const ir::Type &type, const SVal &v);
+  // The typing constraint of `v` (ranges, principal sets), for TypeOK;
+  // `which` selects the declared ranges, the model ranges or both.
+  Term typeOk(const ir::Type &type, const SVal &v, Ranges which = Ranges::All);
 
 private:
   bool finite(const ir::Type &type);

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,9 +20,10 @@ enum ExitCode { Ok = 0, Violation = 1, BadInput = 2, ResourceLimit = 3 };
 void addDefineOption(CLI::App *cmd, std::vector<std::string> &defines);
 
 // Reads, checks and lowers `path` with the given -D strings; prints the
-// diagnostics (errors and warnings) to stderr. nullopt on any error.
+// diagnostics (errors and warnings) to `diagnostics`. nullopt on any error.
 std::optional<ir::Program> loadProgram(const std::string &path,
-                                       const std::vector<std::string> &defines);
+                                       const std::vector<std::string> &defines,
+                                       std::ostream &diagnostics = std::cerr);
 
 // Each registers its subcommands on `app`; the callback stores the command's
 // exit code in `exitCode`.

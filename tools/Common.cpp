@@ -13,7 +13,8 @@ void addDefineOption(CLI::App *cmd, std::vector<std::string> &defines) {
 }
 
 std::optional<ir::Program> loadProgram(const std::string &path,
-                                       const std::vector<std::string> &defines) {
+                                       const std::vector<std::string> &defines,
+                                       std::ostream &diagnostics) {
   DiagnosticEngine diags;
   frontend::Options options;
   for (const auto &d : defines) {
@@ -24,14 +25,14 @@ std::optional<ir::Program> loadProgram(const std::string &path,
     auto [ptr, ec] = first ? std::from_chars(first, last, value)
                            : std::from_chars_result{nullptr, std::errc::invalid_argument};
     if (eq == 0 || eq == std::string::npos || ec != std::errc() || ptr != last) {
-      std::cerr << "mommie: error: bad -D '" << d
+      diagnostics << "mommie: error: bad -D '" << d
                 << "': expected NAME=INTEGER\n";
       return std::nullopt;
     }
     options.defines[d.substr(0, eq)] = value;
   }
   auto program = frontend::compileFile(path, options, diags);
-  diags.print(std::cerr);
+  diags.print(diagnostics);
   if (!program || diags.hasErrors())
     return std::nullopt;
   return program;

@@ -173,6 +173,10 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
                                    "--trace-dir", dir.string(), "--run-for", std::to_string(a.runForMs)};
   if (!a.faults.empty())
     argv.insert(argv.end(), {"--faults", a.faults});
+  // The traces are replayed in the model, which runs `phase bound` phases; a
+  // node's binary has no bound of its own.
+  if (program.isRoundProgram())
+    argv.insert(argv.end(), {"--phases", std::to_string(program.roles[0].phase->bound)});
   std::string out = (dir / "outcome.json").string(), err = (dir / "log.jsonl").string();
   int rc = runBounded(argv, out, err, a.wallMs);
   std::string text = slurp(out), errText = slurp(err);

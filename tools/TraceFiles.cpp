@@ -1,12 +1,14 @@
 // Node trace files and their recorded parameters (see TraceFiles.h).
 #include "tools/TraceFiles.h"
 
+#include "backends/cpp/CppGen.h"
 #include "tools/Commands.h"
 
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 namespace mommie::tool {
 
@@ -56,9 +58,41 @@ bool definedOnCommandLine(const std::vector<std::string> &defines, const std::st
                      [&](const std::string &d) { return d.substr(0, d.find('=')) == name; });
 }
 
+// The node code generated for `file` at `defines`, without the parameter
+// values it reports (`--version`); empty if it does not compile.
+std::string nodeCode(const std::string &file, const std::vector<std::string> &defines) {
+  std::ostringstream quiet;
+  auto program = loadProgram(file, defines, quiet);
+  if (!program)
+    return "";
+  cppgen::Result r = cppgen::generate(*program);
+  if (!r.errors.empty())
+    return "";
+  std::string code;
+  for (const auto &f : r.files) {
+    std::istringstream in(f.text);
+    for (std::string line; std::getline(in, line);)
+      if (line.find("p.params = ") == std::string::npos)
+        code += line + "\n";
+  }
+  return code;
+}
+
+// Whether the nodes' code is the same at NAME = `recorded` as at `defines`:
+// then NAME bounds the model only (a phase bound, an `int model` range), and
+// a trace recorded at one value is a run of the nodes at the other.
+bool modelOnly(const std::string &file, const std::vector<std::string> &defines,
+               const std::string &name, int64_t recorded) {
+  std::vector<std::string> at = defines;
+  at.push_back(name + "=" + std::to_string(recorded));
+  std::string mine = nodeCode(file, defines);
+  return !mine.empty() && mine == nodeCode(file, at);
+}
+
 // Compares the recorded values with `program`'s (compiled with `defines`):
 // "" and, in `overrides`, NAME=VALUE for each value that is not the
-// program's yet; or the conflict.
+// program's yet; or the conflict. A value given with -D wins over a
+// recorded one the nodes' code does not depend on (modelOnly).
 std::string reconcile(const ir::Program &program, const std::string &file,
                       const std::vector<std::string> &defines, const RecordedParams &recorded,
                       std::vector<std::string> &overrides) {
@@ -70,8 +104,11 @@ std::string reconcile(const ir::Program &program, const std::string &file,
       return was + ", but " + file + " declares no parameter " + name;
     if (p->value == r.value)
       continue;
-    if (definedOnCommandLine(defines, name))
+    if (definedOnCommandLine(defines, name)) {
+      if (modelOnly(file, defines, name, r.value))
+        continue;
       return was + ", but -D " + assignment(name, p->value) + " was given";
+    }
     overrides.push_back(name + "=" + std::to_string(r.value));
   }
   return "";

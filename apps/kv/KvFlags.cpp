@@ -22,6 +22,7 @@ void addKvFlags() {
     {"--window", "N", "kv", "log slots decided concurrently (default 20)"},
     {"--batch-bytes", "B", "kv", "bytes of requests per slot's batch (default 32768)"},
     {"--max-pending", "N", "kv", "frames of future rounds buffered per peer and slot (default 64)"},
+    {"--slot-phases", "N", "kv", "phases a slot runs without a decision before it asks its peers (default 40)"},
     {"--max-future", "N", "kv", "frames of slots beyond the window buffered (default 4096)"},
     {"--trace-dir", "DIR", "kv", "write the traces of some slots to DIR (with --trace-slots)"},
     {"--trace-slots", "K", "kv", "trace the first K slots"},

@@ -220,7 +220,7 @@ private:
 
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, logLevel = "warn", keysDir, traceDir;
-  int64_t clientPort = -1, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
+  int64_t clientPort = -1, slotPhases = 40, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
           traceSlots = 0, traceEvery = 0, runForMs = -1;
   FlagValues v;
   BuildFacts build{info.name, info.params, info.principals};
@@ -235,7 +235,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (!v.count("--client-port", clientPort, err, 1, 65535) || !v.count("--window", window, err, 1, 100000) ||
       !v.count("--batch-bytes", batchBytes, err, 1, 512 << 10) || !v.count("--max-pending", maxPending, err) ||
       !v.count("--max-future", maxFuture, err) || !v.count("--trace-slots", traceSlots, err) ||
-      !v.count("--trace-every", traceEvery, err) || !v.count("--run-for", runForMs, err))
+      !v.count("--trace-every", traceEvery, err) || !v.count("--run-for", runForMs, err) ||
+      !v.count("--slot-phases", slotPhases, err, 1))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty() || clientPort < 0)
     return usage(argv[0], "--id, --deploy and --client-port are required");
@@ -274,6 +275,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     cfg.peers.push_back(p);
   cfg.byzantine = info.byzantine;
   cfg.window = size_t(window);
+  cfg.slotPhases = slotPhases;
   cfg.batchBytes = size_t(batchBytes);
   cfg.maxPendingPerPeer = size_t(maxPending);
   cfg.maxFuture = size_t(maxFuture);

@@ -256,6 +256,7 @@ void KvReplica::startSlot(uint64_t s) {
     rc.peers = cfg_.peers;
     rc.byzantine = cfg_.byzantine;
     rc.maxPendingPerPeer = cfg_.maxPendingPerPeer;
+    rc.phases = cfg_.slotPhases;
     sl.engine = std::make_unique<RoundEngine>(*sl.prog, *sl.env, rc);
     sl.engine->start();
   });

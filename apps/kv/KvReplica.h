@@ -92,6 +92,7 @@ struct KvConfig {
   size_t window = 20;
   size_t batchBytes = 32 * 1024;
   size_t maxPendingPerPeer = 64;     // each engine's future-round buffer
+  int64_t slotPhases = 40;           // phases a slot runs before it asks its peers
   size_t maxFuture = 4096;           // frames of slots beyond the window
   int64_t forwardTimeoutMs = 500;
   std::string traceDir;              // per-slot traces DIR/<node>.slot<s>.jsonl

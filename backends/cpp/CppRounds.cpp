@@ -200,7 +200,6 @@ struct RoundsGen {
     ctor(o);
     o.line("const char *roleName() const override { return " + quote(role.name) + "; }");
     o.line("size_t numRounds() const override { return " + std::to_string(phase.rounds.size()) + "; }");
-    o.line("int64_t numPhases() const override { return " + std::to_string(phase.bound) + "; }");
     o.open("const char *roundName(size_t r) const override {");
     o.line("static const char *const names[] = {");
     for (const auto &r : phase.rounds)

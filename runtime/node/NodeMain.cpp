@@ -63,6 +63,7 @@ int readFlags(int argc, char **argv, const ProgramInfo &info, Flags &f) {
   if (!v.count("--max-per-peer", f.maxPerPeer, err, 1) ||
       !v.count("--requests", f.workload.requests, err) ||
       !v.count("--concurrency", f.workload.concurrency, err, 1, 1000000) ||
+      !v.count("--progress-every", f.workload.progressEvery, err, 1) ||
       !v.count("--run-for", f.runForMs, err) ||
       !v.count("--exit-when-quiescent", f.quiescentMs, err) ||
       !v.count("--stats-every", f.statsEvery, err, 0, 86400))

@@ -23,7 +23,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
   f.traceDir = v.str("--trace-dir");
   f.faults = v.str("--faults");
   f.logLevel = v.str("--log-level", f.logLevel);
-  if (!v.u64("--seed", f.seed, err) || !v.count("--run-for", f.runForMs, err, 0, (int64_t(1) << 40) - 1))
+  if (!v.u64("--seed", f.seed, err) || !v.count("--run-for", f.runForMs, err, 0, (int64_t(1) << 40) - 1) ||
+      !v.count("--phases", f.phases, err))
     return simUsage(argv[0], err);
   if (f.deploy.empty())
     return simUsage(argv[0], "--deploy is required");

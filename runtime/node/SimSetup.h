@@ -33,6 +33,7 @@ struct SimFlags {
   std::string deploy, traceDir, faults, logLevel = "error";
   uint64_t seed = 1;
   int64_t runForMs = 600000;
+  int64_t phases = 0; // round programs: stop after this many phases; 0: never
 };
 
 // Prints the error and the usage line; returns 2.

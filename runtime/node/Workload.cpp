@@ -84,21 +84,46 @@ void Workload::fired(size_t t, const Step &step, const Names *names) {
     ++completed_;
     last_ = now;
     lastFired_ = now;
+    if (cfg_.progressEvery > 0 && completed_ % uint64_t(cfg_.progressEvery) == 0)
+      progress(now);
   }
+}
+
+namespace {
+
+// The p-quantile (0..1) of `v` (nearest rank), 0 when empty.
+double percentile(std::vector<double> v, double p) {
+  if (v.empty())
+    return 0;
+  size_t k = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + long(k), v.end());
+  return v[k];
+}
+
+} // namespace
+
+// One line per --progress-every completions, for long runs (bench/runtime/
+// soak.sh): the totals so far, and the rate and latencies of this window.
+void Workload::progress(TimePoint now) {
+  TimePoint t0 = windowStart_ == 0 ? first_ : windowT0_;
+  std::vector<double> window(latencyUs_.begin() + long(windowStart_), latencyUs_.end());
+  double ws = std::chrono::duration<double>(now - t0).count();
+  std::printf("{\"progress\":{\"completed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,"
+              "\"p50_us\":%.1f,\"p99_us\":%.1f}}\n",
+              static_cast<unsigned long long>(completed_),
+              std::chrono::duration<double>(now - first_).count(),
+              ws > 0 ? double(window.size()) / ws : 0.0, percentile(window, 0.5),
+              percentile(window, 0.99));
+  std::fflush(stdout);
+  windowStart_ = latencyUs_.size();
+  windowT0_ = now;
 }
 
 double Workload::seconds() const {
   return completed_ ? std::chrono::duration<double>(last_ - first_).count() : 0.0;
 }
 
-double Workload::percentileUs(double p) const {
-  if (latencyUs_.empty())
-    return 0;
-  std::vector<double> v = latencyUs_;
-  size_t k = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
-  std::nth_element(v.begin(), v.begin() + long(k), v.end());
-  return v[k];
-}
+double Workload::percentileUs(double p) const { return percentile(latencyUs_, p); }
 
 std::string Workload::summary(const std::string &node) const {
   uint64_t wanted = cfg_.requests >= 0 ? uint64_t(cfg_.requests) : issued_;

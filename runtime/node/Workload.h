@@ -30,6 +30,7 @@ namespace mommie::rt {
 struct WorkloadConfig {
   int64_t requests = -1;   // -1: as many as the program issues
   int64_t concurrency = 1; // requests outstanding at once
+  int64_t progressEvery = 0; // > 0: a progress line on stdout per that many completions
   std::string requestTransition, completeTransition; // empty: the defaults above
   bool enabled() const { return requests >= 0 || concurrency != 1 || !requestTransition.empty(); }
 };
@@ -77,6 +78,10 @@ private:
   std::vector<double> latencyUs_;
   TimePoint first_{}, last_{}, lastFired_{};
   bool refusedByProgram_ = false;
+  // --progress-every: where the current window starts.
+  size_t windowStart_ = 0;
+  TimePoint windowT0_{};
+  void progress(TimePoint now);
 };
 
 // The generated role with the workload's gate on its request transition.

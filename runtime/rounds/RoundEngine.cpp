@@ -53,8 +53,8 @@ void RoundEngine::start() {
   if (started_)
     return;
   started_ = true;
-  int64_t phases = prog_.numPhases();
-  limit_ = phases >= Never / int64_t(len_) ? Never : phases * int64_t(len_);
+  int64_t phases = cfg_.phases > 0 ? cfg_.phases : prog_.numPhases();
+  limit_ = phases <= 0 || phases >= Never / int64_t(len_) ? Never : phases * int64_t(len_);
   startRound();
   advance();
 }

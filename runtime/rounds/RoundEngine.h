@@ -34,7 +34,8 @@
 //     first copy (duplicates). Nothing is resent once the round is left.
 //   - A message to oneself bypasses the network (it is put into the mailbox
 //     at round start).
-//   - The engine stops after `numPhases` phases (the lock-step bound).
+//   - The engine stops after RoundConfig::phases phases (--phases; by
+//     default it runs until stopped).
 #pragma once
 
 #include "runtime/wire/Value.h"
@@ -61,7 +62,9 @@ public:
   virtual ~RoundProgram() = default;
   virtual const char *roleName() const = 0;
   virtual size_t numRounds() const = 0;
-  virtual int64_t numPhases() const = 0;
+  // The phases to run when RoundConfig::phases is 0; 0: no end. Generated
+  // programs keep the default: `phase bound B` bounds the model, not a node.
+  virtual int64_t numPhases() const { return 0; }
   virtual const char *roundName(size_t r) const = 0;
   // Progress conditions of round r at round start (evaluates sync's k).
   virtual RoundProgress progress(size_t r, int64_t phaseNo) = 0;
@@ -106,6 +109,7 @@ struct RoundConfig {
   size_t maxPendingPerPeer = 64;
   int64_t firstRound = 0;
   int64_t resendUs = 0; // sync rounds: resend interval while waiting; 0: never
+  int64_t phases = 0;   // stop after this many phases; 0: RoundProgram::numPhases()
 };
 
 struct RoundStats {

@@ -229,7 +229,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath, transportName = "tcp";
   int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
   int64_t resendMs = -1; // default: 10 over UDP, none over TCP
-  int64_t delayMinMs = 0, delayMaxMs = 0, statsEvery = 0;
+  int64_t delayMinMs = 0, delayMaxMs = 0, statsEvery = 0, phases = 0;
   FlagValues v;
   std::vector<std::string> helpMains = {"round", "sim"};
   for (const auto &[flag, main] : roundApps())
@@ -252,7 +252,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (!v.count("--run-for", runForMs, err) || !v.count("--linger", lingerMs, err) ||
       !v.count("--max-pending", maxPending, err) || !v.count("--start-delay", startDelayMs, err) ||
       !v.count("--drop-percent", dropPercent, err, 0, 100) || !v.count("--seed", seed, err) ||
-      !v.count("--resend-ms", resendMs, err) || !v.count("--stats-every", statsEvery, err, 0, 86400))
+      !v.count("--resend-ms", resendMs, err) || !v.count("--stats-every", statsEvery, err, 0, 86400) ||
+      !v.count("--phases", phases, err))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty())
     return usage(argv[0], "--id and --deploy are required");
@@ -312,6 +313,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     cfg.peers.push_back(p);
   cfg.byzantine = info.byzantine;
   cfg.maxPendingPerPeer = size_t(maxPending);
+  cfg.phases = phases;
   // sync rounds resend while they wait: by default over UDP, which may
   // lose datagrams; TCP loses nothing while a peer is up.
   cfg.resendUs = 1000 * (resendMs >= 0 ? resendMs : transportName == "udp" ? 10 : 0);

@@ -24,7 +24,6 @@ public:
       : inner_(std::move(inner)), net_(net), me_(me), peers_(std::move(peers)) {}
   const char *roleName() const override { return inner_->roleName(); }
   size_t numRounds() const override { return inner_->numRounds(); }
-  int64_t numPhases() const override { return inner_->numPhases(); }
   const char *roundName(size_t r) const override { return inner_->roundName(r); }
   RoundProgress progress(size_t r, int64_t ph) override { return inner_->progress(r, ph); }
   void send(size_t r, int64_t ph, std::vector<std::pair<int, Value>> &out) override {
@@ -210,6 +209,7 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
     for (int q = info.first; q < info.first + info.size; ++q)
       cfg.peers.push_back(q);
     cfg.byzantine = info.byzantine;
+    cfg.phases = f.phases;
     engines[size_t(p)] = std::make_unique<RoundEngine>(*programs[size_t(p)], *env, cfg);
     env->engine = engines[size_t(p)].get();
     if (!f.traceDir.empty() && !env->byzantine) {

@@ -63,7 +63,7 @@ std::vector<json> runOnce(const std::string &bin, const std::string &tag, const 
   for (const auto &n : Names)
     pids.push_back(e2e::spawn({bin, "--id", n, "--deploy", conf, "--keys", run + "/keys", "--stats",
                                run + "/" + n + ".stats", "--start-delay", "500", "--linger", "400",
-                               "--run-for", "20000"},
+                               "--phases", "1", "--run-for", "20000"},
                               run + "/" + n + ".out", run + "/" + n + ".log"));
   std::vector<json> out;
   for (size_t i = 0; i < Names.size(); ++i) {

@@ -9,6 +9,7 @@
 #include "frontend/Frontend.h"
 #include "proofs/Prover.h"
 #include "tests/proofs/IrBuilder.h"
+#include "tests/proofs/ProveTestUtil.h"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,9 @@
 using namespace mommie;
 using namespace mommie::proofs;
 using namespace mommie::proofs::test;
+using proofs_test::bothSolvers;
+using proofs_test::compileText;
+using proofs_test::refuted;
 
 namespace {
 
@@ -27,13 +31,6 @@ std::string readFile(const std::string &path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-ir::Program compileText(const std::string &name, const std::string &text) {
-  DiagnosticEngine diags;
-  auto p = frontend::compile(name, text, {}, diags);
-  EXPECT_TRUE(p.has_value()) << name;
-  return p ? *p : ir::Program{};
 }
 
 int findIndex(const std::vector<std::string> &names, const std::string &n) {
@@ -140,21 +137,6 @@ void addPoolLemmas(ir::Program &p) {
   }
 }
 
-ProveOptions both() {
-  ProveOptions o;
-  o.solvers = {SolverKind::Z3, SolverKind::Cvc5};
-  o.timeoutMs = 60000;
-  return o;
-}
-
-std::set<std::string> refuted(const ProveReport &r) {
-  std::set<std::string> out;
-  for (const auto &o : r.results)
-    if (o.verdict == Verdict::Counterexample)
-      out.insert(o.invariant + " @ " + o.step);
-  return out;
-}
-
 std::string src(const std::string &rel) {
   return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
 }
@@ -173,7 +155,7 @@ TEST(ProveEvents, TwoPhaseCommitNeedsPoolLemmas) {
       kept.push_back(inv);
   ASSERT_EQ(kept.size() + poolLemmas.size(), p.invariants.size());
   p.invariants = kept;
-  ProveReport r = proveBounded(p, both());
+  ProveReport r = proveBounded(p, bothSolvers());
   std::set<std::string> steps;
   for (const auto &o : r.results) {
     steps.insert(o.step);
@@ -212,7 +194,7 @@ TEST(ProveEvents, TwoPhaseCommitProvedWithPoolLemmas) {
   ir::Program p = compileText(
       "two_phase_commit.mom", readFile(src("examples/two_phase_commit.mom")));
   addPoolLemmas(p);
-  ProveReport r = proveBounded(p, both());
+  ProveReport r = proveBounded(p, bothSolvers());
   for (const auto &o : r.results)
     EXPECT_EQ(o.verdict, Verdict::Proved)
         << o.invariant << " / " << o.step << " / " << solverName(o.solver)
@@ -233,7 +215,7 @@ TEST(ProveEvents, TwoPhaseCommitBugNamesTheCommitTransition) {
     bug += "\n" + ex.substr(at);
   ir::Program p = compileText("two_phase_commit_bug.mom", bug);
   addPoolLemmas(p);
-  ProveReport r = proveBounded(p, both());
+  ProveReport r = proveBounded(p, bothSolvers());
   EXPECT_EQ(refuted(r), std::set<std::string>{
                             "CommitValidity @ transition Coordinator.Commit at Co0"});
   EXPECT_FALSE(r.allProved());
@@ -283,7 +265,7 @@ TEST(ProveEvents, ByzantinePublishIsAStep) {
     lemma.slots = {SlotInfo{"m", ty(TypeKind::Record), {}}};
     lemma.expr = notKnown;
     p.invariants.push_back(lemma);
-    ProveReport r = proveBounded(p, both());
+    ProveReport r = proveBounded(p, bothSolvers());
     if (byz) {
       EXPECT_EQ(refuted(r),
                 std::set<std::string>{"NoOne @ byzantine publish Ping"});

@@ -7,6 +7,8 @@
 #include "frontend/Frontend.h"
 #include "proofs/Prover.h"
 #include "tests/e2e/E2eUtil.h"
+#include "tests/proofs/CliRun.h"
+#include "tests/proofs/ProveTestUtil.h"
 
 #include <gtest/gtest.h>
 
@@ -17,19 +19,12 @@
 #include <set>
 
 using namespace mommie;
+using proofs_test::bothSolvers;
+using proofs_test::compileText;
+using proofs_test::refuted;
+using proofs_test::src;
 
 namespace {
-
-std::string src(const std::string &rel) {
-  return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
-}
-
-ir::Program compileText(const std::string &name, const std::string &text) {
-  DiagnosticEngine diags;
-  auto p = frontend::compile(name, text, {}, diags);
-  EXPECT_TRUE(p.has_value()) << name;
-  return p ? *p : ir::Program{};
-}
 
 bool mentionsKnown(const ir::Expr *e) {
   if (!e)
@@ -40,21 +35,6 @@ bool mentionsKnown(const ir::Expr *e) {
     if (mentionsKnown(a.get()))
       return true;
   return false;
-}
-
-proofs::ProveOptions bothSolvers() {
-  proofs::ProveOptions o;
-  o.solvers = {proofs::SolverKind::Z3, proofs::SolverKind::Cvc5};
-  o.timeoutMs = 60000;
-  return o;
-}
-
-std::set<std::string> refuted(const proofs::ProveReport &r) {
-  std::set<std::string> out;
-  for (const auto &o : r.results)
-    if (o.verdict == proofs::Verdict::Counterexample)
-      out.insert(o.invariant + " @ " + o.step);
-  return out;
 }
 
 // Runs `mommie ARGS...` in a fresh directory; exit code and stdout+stderr.
@@ -291,18 +271,11 @@ TEST(PoolLemmas, PrimaryBackupProvedAndQuorumBugRefutedInAccept) {
   for (const auto &inv : p.invariants)
     withKnown += mentionsKnown(inv.expr.get()) ? 1 : 0;
   EXPECT_GE(withKnown, 4u);
-  proofs::ProveReport ok = proofs::proveBounded(p, bothSolvers());
-  for (const auto &o : ok.results)
-    EXPECT_EQ(o.verdict, proofs::Verdict::Proved)
-        << o.invariant << " / " << o.step << "\n" << o.detail;
-  EXPECT_TRUE(ok.allProved());
+  proofs_test::expectAllProved(proofs::proveBounded(p, bothSolvers()));
 
   ir::Program bug = compileText("primary_backup_bug.mom",
                                 e2e::readFile(src("tests/proofs/primary_backup_bug.mom")));
-  proofs::ProveReport r = proofs::proveBounded(bug, bothSolvers());
-  EXPECT_EQ(refuted(r), std::set<std::string>{"Durable @ transition Client.Accept at C0"});
-  for (const auto &o : r.results)
-    if (o.verdict == proofs::Verdict::Counterexample)
-      EXPECT_NE(o.detail.find("step: C0 fires Client.Accept"), std::string::npos) << o.detail;
-  EXPECT_TRUE(r.disagreements.empty());
+  proofs_test::expectOnlyRefuted(proofs::proveBounded(bug, bothSolvers()),
+                                 "Durable @ transition Client.Accept at C0",
+                                 "step: C0 fires Client.Accept");
 }

@@ -105,7 +105,7 @@ void floodRun(int f) {
   for (int i = 0; i < honest; ++i)
     pids.push_back(e2e::spawn({dir + "/node", "--id", names[size_t(i)], "--deploy", dir + "/deploy.conf", "--trace",
                                dir + "/" + names[size_t(i)] + ".jsonl", "--start-delay", "700", "--linger", "1500",
-                               "--max-pending", std::to_string(cap), "--run-for", "20000"},
+                               "--max-pending", std::to_string(cap), "--phases", "1", "--run-for", "20000"},
                               dir + "/" + names[size_t(i)] + ".out", dir + "/" + names[size_t(i)] + ".log"));
   std::atomic<bool> stop{false};
   std::vector<std::atomic<uint64_t>> sent(static_cast<size_t>(honest));

@@ -61,6 +61,16 @@ inline Cluster build(const std::string &example, int n, int maxPhase, const std:
   return buildNamed(example, names, {"N=" + std::to_string(n), "MaxPhase=" + std::to_string(maxPhase)}, tag);
 }
 
+// `--phases K` for the cluster's nodes: the MaxPhase it was built (and is
+// conformed) with. `phase bound` bounds the model only; a node runs the
+// phases it is told to (runtime/rounds/RoundEngine.h).
+inline std::vector<std::string> phaseFlags(const Cluster &c) {
+  for (const auto &d : c.defines)
+    if (d.rfind("MaxPhase=", 0) == 0)
+      return {"--phases", d.substr(9)};
+  return {};
+}
+
 // `mommie conform` on the cluster's traces (every node's, a killed node's
 // too: its trace stops where it was killed). Returns the exit code; the
 // output is in dir/run.out.
@@ -102,6 +112,8 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
                                      "--run-for", std::to_string(boundMs), "--drop-percent",
                                      std::to_string(dropPercent), "--seed", std::to_string(seed)};
     argv.insert(argv.end(), nodeFlags.begin(), nodeFlags.end());
+    for (const auto &f : phaseFlags(c))
+      argv.push_back(f);
     pids[n] = e2e::spawn(argv, c.dir + "/" + n + ".out", c.dir + "/" + n + ".log");
   }
   if (!victim.empty()) {

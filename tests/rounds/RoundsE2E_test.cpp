@@ -108,6 +108,8 @@ void failureDetectorWithACrash(int n, const std::vector<std::string> &nodeFlags,
                                      "--run-for",
                                      "15000"};
     argv.insert(argv.end(), nodeFlags.begin(), nodeFlags.end());
+    for (const auto &f : phaseFlags(c))
+      argv.push_back(f);
     pids[name] = e2e::spawn(argv, c.dir + "/" + name + ".out",
                             c.dir + "/" + name + ".log");
   }
@@ -196,4 +198,23 @@ TEST(RoundsE2E, ConformRejectsTamperedTrace) {
             std::string::npos)
       << o;
   EXPECT_NE(o.find("variable x"), std::string::npos) << o;
+}
+
+// `phase bound MaxPhase` bounds the model, not a node (issue 15): a binary
+// built at the default MaxPhase = 3 runs the 12 phases it is told to, and
+// its traces conform to the model at MaxPhase = 12 (`ts` is an `int model`).
+TEST(RoundsE2E, NodesRunPastTheModelsPhaseBound) {
+  Cluster c = buildNamed("last_voting.mom", {"P0", "P1", "P2"}, {"N=3"}, "lv-past");
+  ASSERT_FALSE(c.bin.empty());
+  c.defines.push_back("MaxPhase=12"); // the nodes' --phases and conform's model
+  EXPECT_EQ(runAndCheck(c, "", 0, 15000), 3);
+  int64_t lastPhase = -1;
+  std::ifstream trace(c.dir + "/P0.jsonl");
+  for (std::string line; std::getline(trace, line);) {
+    json r = json::parse(line, nullptr, false);
+    if (!r.is_discarded() && r.contains("binding") && r["binding"].contains("phaseNo"))
+      lastPhase = std::max(lastPhase, r["binding"]["phaseNo"].get<int64_t>());
+  }
+  EXPECT_EQ(lastPhase, 11);
+  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out");
 }

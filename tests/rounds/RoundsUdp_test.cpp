@@ -105,8 +105,10 @@ TEST(RoundsUdp, PbftSyncRoundsResendOverLossyLinks) {
   Cluster c = buildNamed("pbft_normal_case.mom", {"R0", "R1", "R2", "R3"}, {"F=1"}, "udp-pbft");
   ASSERT_FALSE(c.bin.empty());
   uint64_t resends = 0;
+  std::vector<std::string> flags = Udp;
+  flags.insert(flags.end(), {"--phases", "1"}); // the protocol is one phase (`phase bound 1`)
   for (int seed = 1; seed <= 2; ++seed) {
-    runAndCheck(c, "", 0, 15000, 30, seed, /*needDecision=*/false, Udp);
+    runAndCheck(c, "", 0, 15000, 30, seed, /*needDecision=*/false, flags);
     for (const auto &n : c.names) {
       json o = json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
       ASSERT_FALSE(o.is_discarded()) << n;
