@@ -30,28 +30,38 @@ protected:
   };
 
   // Runs the cluster for `requests` requests; each node's counters at exit.
-  // A `late` replica starts only once the client is done: the others form
-  // its quorums, and it executes the whole backlog then.
+  // A `late` replica is stopped (SIGSTOP) from its start until the client
+  // is done: the others form the quorums, the kernel holds what is sent to
+  // it, and it executes the whole backlog once it continues.
   std::map<std::string, NodeStats> serve(int requests, const std::string &late = "") {
     std::string run = e2e::tempDir("run");
     e2e::writeDeploy(run + "/deploy.conf", Names, "[Authentication]\n* -> * : PLAINTEXT\n");
     auto start = [&](const std::string &id, std::vector<std::string> extra) {
       std::vector<std::string> argv = {bin_, "--id", id, "--deploy", run + "/deploy.conf", "--stats",
-                                       run + "/" + id + ".stats.json", "--log-level", "warn"};
+                                       run + "/" + id + ".stats.json"};
       argv.insert(argv.end(), extra.begin(), extra.end());
       return e2e::spawn(argv, run + "/" + id + ".out", run + "/" + id + ".log");
     };
     std::vector<pid_t> pids;
     std::vector<std::string> replica = {"--exit-when-quiescent", "5000", "--run-for", "200000"};
-    for (int r = 0; r < 3; ++r)
-      if (Names[size_t(r)] != late)
-        pids.push_back(start(Names[size_t(r)], replica));
+    pid_t stopped = 0;
+    // Each replica listens before anything is sent to it (a late one is then
+    // stopped: the kernel accepts and buffers for it).
+    for (int r = 0; r < 3; ++r) {
+      const std::string &id = Names[size_t(r)];
+      pids.push_back(start(id, replica));
+      EXPECT_TRUE(e2e::eventually(20000, [&] {
+        return e2e::readFile(run + "/" + id + ".log").find("\"started\"") != std::string::npos;
+      }));
+      if (id == late)
+        kill(stopped = pids.back(), SIGSTOP);
+    }
     pid_t client = start("C0", {"--requests", std::to_string(requests), "--concurrency", "16", "--json",
                                 "--run-for", "200000"});
     int rc = e2e::waitFor(client, 210000);
     EXPECT_EQ(rc, 0) << e2e::readFile(run + "/C0.log");
-    if (!late.empty())
-      pids.push_back(start(late, replica));
+    if (stopped)
+      kill(stopped, SIGCONT);
     for (pid_t p : pids)
       EXPECT_EQ(e2e::waitFor(p, 30000), 0);
     std::map<std::string, NodeStats> out;
@@ -100,9 +110,10 @@ TEST_F(RetireE2E, PoolStaysBoundedAsRequestsGrow) {
   }
 }
 
-// A replica that joins after the client is done receives every request and
-// order at once, holds them, and shrinks again as it executes them: passes
-// also follow steps, not only growth.
+// A replica that was stopped while the others served the client receives
+// every request and order at once when it continues, holds them, and
+// shrinks again as it executes them: passes also follow steps, not only
+// growth.
 TEST_F(RetireE2E, LateReplicaShrinksAsItCatchesUp) {
   if (bin_.empty() || HasFatalFailure())
     GTEST_SKIP();
