@@ -5,6 +5,7 @@
 #include "checker/FingerprintSet.h"
 #include "checker/LevelQueue.h"
 #include "checker/Liveness.h"
+#include "checker/Retire.h"
 #include "checker/Symmetry.h"
 #include "checker/TraceStore.h"
 
@@ -176,7 +177,8 @@ class Search {
 public:
   Search(const ir::Program &program, const CheckOptions &options)
       : layout_(program), gen_(layout_), sym_(layout_, options.symmetry),
-        options_(options), compact_(layout_, interner_), trace_(options.workers) {
+        options_(options), compact_(layout_, interner_), trace_(options.workers),
+        retire_(gen_) {
     queueBudget_ = options.maxMemoryMB
                        ? std::max<size_t>(size_t(options.maxMemoryMB) << 14, 1 << 16)
                        : size_t(8) << 20;
@@ -199,6 +201,16 @@ public:
         }
       }
     }
+    // The knowledge words a retire clause reads: a state whose words are
+    // all empty retires nothing and skips the check.
+    if (options.retireCheck && retire_.active())
+      for (size_t r = 0; r < prog.roles.size(); ++r) {
+        const auto &set = prog.principalSets[prog.roles[r].principalSet];
+        for (int rec = 0; rec < layout_.numRecords(); ++rec)
+          if (retire_.retires(int(r), rec))
+            for (int i = 0; i < set.size; ++i)
+              retireWords_.push_back(compact_.knownWord(rec, set.first + i));
+      }
     invCache_ = !layout_.program().invariants.empty() &&
                 compact_.invariantWords(invWords_) && invWords_.size() < compact_.words();
     if (invCache_) {
@@ -236,6 +248,8 @@ private:
   Compact compact_;
   TraceStore trace_;
   size_t queueBudget_;
+  RetireCheck retire_;
+  std::vector<size_t> retireWords_; // knowledge words retire clauses read
   std::vector<std::vector<std::vector<TransKey>>> transKeys_; // [role][p][plan]
   TransCache transCache_{size_t(64) << 20};
   // Invariant verdict cache: keys of invariant-visible words that passed
@@ -631,6 +645,14 @@ void Search::worker(int w) {
         }
         if (nsucc == 0 && options_.deadlock && !gen_.terminated(parentState()))
           record({CheckResult::Verdict::Deadlock, "", "", {}, id, false, 0});
+        // Collecting what the state retires commutes with every step.
+        bool mayRetire = false;
+        for (size_t word : retireWords_)
+          mayRetire = mayRetire || !interner_.elemIds(parent[word]).empty();
+        if (mayRetire)
+          if (auto f = retire_.check(parentState()))
+            record({CheckResult::Verdict::InvariantViolated, f->name, f->message, f->loc, id,
+                    false, 0});
       } catch (const EvalError &e) {
         record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, false, 0});
         havePrev = false;

@@ -1,5 +1,6 @@
 // Exhaustive breadth-first exploration with invariant checking, deadlock
-// detection, resource limits and shortest counterexample traces.
+// detection, the retire check (checker/Retire.h), resource limits and
+// shortest counterexample traces.
 //
 // Algorithm: level-synchronous BFS over compact states (checker/Compact.h:
 // one interned value id per slot). Each distinct state's 64-bit
@@ -34,6 +35,9 @@ struct CheckOptions {
   double timeLimit = 0;     // seconds, 0: unlimited
   bool progress = true;     // progress line on stderr every 2 s
   bool liveness = true;     // check `property` items
+  // With retire clauses: at every state that retires a statement, check that
+  // collecting commutes with every step (checker/Retire.h).
+  bool retireCheck = true;
 };
 
 struct TraceStep {

@@ -51,6 +51,10 @@ static std::string headline(const CheckResult &r) {
   case V::Ok:
     return "No error has been found.";
   case V::InvariantViolated:
+    if (r.name.rfind("Retire(", 0) == 0)
+      return fmt::format("Error: retire clause {} is unsound: collecting what it retires "
+                         "changes behaviour.",
+                         r.name);
     return fmt::format("Error: invariant {} is violated.", r.name);
   case V::Deadlock:
     return "Error: deadlock reached.";

@@ -1,6 +1,8 @@
 // Random walks (see Simulate.h). Deterministic for a given seed.
 #include "checker/Simulate.h"
 
+#include "checker/Retire.h"
+
 #include <chrono>
 #include <random>
 
@@ -9,6 +11,7 @@ namespace mommie::checker {
 CheckResult simulate(const ir::Program &program, const SimulateOptions &options) {
   Layout layout(program);
   Generator gen(layout);
+  RetireCheck retire(gen);
   CheckResult res;
   res.symmetry = "off (simulation)";
   auto start = std::chrono::steady_clock::now();
@@ -47,6 +50,15 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
         // exhaustive search it is not expanded.
         if (d >= options.depth || !gen.withinConstraints(walk.back().state))
           break;
+        if (options.retireCheck && retire.active())
+          if (auto f = retire.check(walk.back().state)) {
+            res.verdict = CheckResult::Verdict::InvariantViolated;
+            res.name = f->name;
+            res.message = f->message;
+            res.loc = f->loc;
+            res.trace = walk;
+            break;
+          }
         succ.clear();
         gen.successors(walk.back().state, true, [&](State &&s, const Action *a) {
           succ.push_back({*a, std::move(s)});

@@ -1,6 +1,6 @@
 // Random simulation for state spaces too big to exhaust: `runs` random
 // walks of at most `depth` steps from random initial states, checking
-// invariants, evaluation errors and deadlocks along the way.
+// invariants, evaluation errors, deadlocks and retire clauses along the way.
 #pragma once
 
 #include "checker/Explorer.h"
@@ -13,6 +13,7 @@ struct SimulateOptions {
   uint64_t seed = 1;
   bool deadlock = true;
   double timeLimit = 0;
+  bool retireCheck = true; // CheckOptions::retireCheck, at every state of a walk
 };
 
 CheckResult simulate(const ir::Program &program, const SimulateOptions &options);

@@ -380,6 +380,15 @@ struct TransitionDecl {
   SourceLoc loc;
 };
 
+// retire PATTERN [IF cond];  a statement of ME's pool that matches the
+// pattern and satisfies cond may be collected (docs/language.md,
+// "Retiring statements").
+struct RetireDecl {
+  PatternPtr pattern;
+  ExprPtr cond; // IF expr, or null
+  SourceLoc loc;
+};
+
 struct ProgressCond {
   enum class Kind { Timeout, WaitMessages, GoAhead, CatchUp, Sync };
   Kind kind = Kind::Timeout;
@@ -420,6 +429,7 @@ struct RoleDecl { // role Replica at R { ... }
   std::vector<VarDecl> vars;
   std::vector<TimerDecl> timers;
   std::vector<TransitionDecl> transitions;
+  std::vector<RetireDecl> retires;
   std::vector<PhaseDecl> phases; // language: at most one (Sema checks)
   SourceLoc loc;
 };

@@ -362,6 +362,8 @@ struct Printer {
       line("timer " + t.name + " = " + duration(t.duration) + ";");
     for (const TransitionDecl &t : r.transitions)
       transition(t);
+    for (const RetireDecl &rt : r.retires)
+      line("retire " + pattern(*rt.pattern) + (rt.cond ? " IF " + sub(rt.cond, 0) : "") + ";");
     for (const PhaseDecl &ph : r.phases) {
       line("phase bound " + sub(ph.bound, 1) + " {");
       ++indent;

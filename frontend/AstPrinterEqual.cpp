@@ -148,10 +148,13 @@ bool eqRole(const RoleDecl &a, const RoleDecl &b) {
   auto eqPhase = [](const PhaseDecl &x, const PhaseDecl &y) {
     return eqEP(x.bound, y.bound) && eqVec(x.rounds, y.rounds, eqRound);
   };
+  auto eqRetire = [](const RetireDecl &x, const RetireDecl &y) {
+    return eqPP(x.pattern, y.pattern) && eqEP(x.cond, y.cond);
+  };
   return a.name == b.name && a.set == b.set && eqVec(a.vars, b.vars, eqVar) &&
          eqVec(a.timers, b.timers, eqTimer) &&
          eqVec(a.transitions, b.transitions, eqTransition) &&
-         eqVec(a.phases, b.phases, eqPhase);
+         eqVec(a.retires, b.retires, eqRetire) && eqVec(a.phases, b.phases, eqPhase);
 }
 
 struct DeclEq {

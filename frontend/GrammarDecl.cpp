@@ -99,7 +99,7 @@ TemporalPtr toTemporal(const ExprPtr &e) {
 
 namespace {
 
-using Member = std::variant<VarDecl, TimerDecl, TransitionDecl, PhaseDecl>;
+using Member = std::variant<VarDecl, TimerDecl, TransitionDecl, RetireDecl, PhaseDecl>;
 
 auto const semi = Punct(";");
 auto const colon = Punct(":");
@@ -129,7 +129,7 @@ struct RoleId : Annotate {};
 x3::rule<RoleId, RoleDecl> const roleDecl = "'role'";
 struct MemberId : Annotate {};
 x3::rule<MemberId, Member> const member =
-    "role member ('var', 'timer', 'transition' or 'phase')";
+    "role member ('var', 'timer', 'transition', 'retire' or 'phase')";
 struct VarId : Annotate {};
 x3::rule<VarId, VarDecl> const varDecl = "'var'";
 struct TimerId : Annotate {};
@@ -137,6 +137,8 @@ x3::rule<TimerId, TimerDecl> const timerDecl = "'timer'";
 struct TransitionId : Annotate {};
 x3::rule<TransitionId, TransitionDecl> const transitionDecl =
     "'transition'";
+struct RetireId : Annotate {};
+x3::rule<RetireId, RetireDecl> const retireDecl = "'retire'";
 struct TriggerId : Annotate {};
 x3::rule<TriggerId, Trigger> const trigger = "pattern or 'AFTER'";
 struct PhaseId : Annotate {};
@@ -237,6 +239,11 @@ auto const transitionDecl_def = located[
     named("'@@{'", Punct("@@{")) >
     *(!Punct("@@}") > stmt[pushF(&TransitionDecl::body)]) > Punct("@@}")];
 
+// `retire` is not reserved (like `ghost`): it starts a role member only.
+auto const retireDecl_def = located[
+    Kw("retire")[setLoc] > pattern[setF(&RetireDecl::pattern)] >>
+    -(Kw("IF") > expr[setF(&RetireDecl::cond)]) > named("'IF' or ';'", semi)];
+
 using PKind = ProgressCond::Kind;
 auto const progressCond_def = located[
     (Kw("timeout")[setLoc][setTo(&ProgressCond::kind, PKind::Timeout)] >
@@ -270,7 +277,7 @@ auto const phaseDecl_def = located[
     Punct("}")];
 
 auto const member_def = located[ varDecl[setDecl] | timerDecl[setDecl] |
-                        transitionDecl[setDecl] | phaseDecl[setDecl]];
+                        transitionDecl[setDecl] | retireDecl[setDecl] | phaseDecl[setDecl]];
 
 auto const pushMember = [](auto &c) {
   RoleDecl &r = _val(c);
@@ -281,6 +288,8 @@ auto const pushMember = [](auto &c) {
     r.timers.push_back(std::move(*t));
   else if (auto *tr = std::get_if<TransitionDecl>(&m))
     r.transitions.push_back(std::move(*tr));
+  else if (auto *rt = std::get_if<RetireDecl>(&m))
+    r.retires.push_back(std::move(*rt));
   else if (auto *ph = std::get_if<PhaseDecl>(&m))
     r.phases.push_back(std::move(*ph));
 };
@@ -348,7 +357,7 @@ auto const header_def = located[ Kw("protocol") > ident > Punct(";")];
 
 BOOST_SPIRIT_DEFINE(typedName, paramDecl, assumeDecl, principalsDecl,
                     constDecl, recordDecl, typeAliasDecl, funDecl, varDecl,
-                    timerDecl, trigger, transitionDecl, progressCond,
+                    timerDecl, trigger, transitionDecl, retireDecl, progressCond,
                     sendClause, roundDecl, phaseDecl, member, roleDecl,
                     faultsDecl, invariantDecl, constraintDecl, propertyDecl,
                     fairnessDecl,

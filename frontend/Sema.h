@@ -16,7 +16,7 @@
 // reported an error, so that one run reports as many independent errors as
 // possible. The files: Sema.cpp (driver, globals), SemaTypes.cpp (types,
 // constants), SemaExpr*.cpp (expressions), SemaPattern.cpp, SemaStmt.cpp,
-// SemaRole.cpp, SemaProps.cpp, SemaChecks.cpp; IR node construction helpers
+// SemaRole.cpp, SemaRetire.cpp, SemaGhost.cpp, SemaProps.cpp, SemaChecks.cpp; IR node construction helpers
 // are in Lower.h.
 #pragma once
 
@@ -60,8 +60,20 @@ struct ExprCtx {
   // Invariants and lemmas: `KNOWN pattern` tests the whole pool (there is no
   // ME); elsewhere outside transitions it is an error.
   bool poolKnown = false;
+  // A retire clause (Kind::Transition otherwise): no KNOWN.
+  bool retire = false;
   Frame *frame = nullptr;
   ScopeStack *scopes = nullptr;
+
+  // A context of `kind` for ME of `role`, binding in `frame` and `scopes`.
+  static ExprCtx inRole(Kind kind, int role, Frame &frame, ScopeStack &scopes) {
+    ExprCtx c;
+    c.kind = kind;
+    c.role = role;
+    c.frame = &frame;
+    c.scopes = &scopes;
+    return c;
+  }
 };
 
 class Sema {
@@ -170,6 +182,7 @@ private:
   void checkRole(const ast::RoleDecl &r, int index);
   void checkVar(const ast::VarDecl &v, int role);
   void checkTransition(const ast::TransitionDecl &t, int role);
+  void checkRetire(const ast::RetireDecl &r, int role); // SemaRetire.cpp
   void checkPhase(const ast::PhaseDecl &p, int role);
   void checkRound(const ast::RoundDecl &r, int role, ir::Round &out);
 

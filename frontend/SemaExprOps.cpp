@@ -185,6 +185,11 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
     return lower::node(ir::ExprKind::SeqCons, t, args, loc);
   }
   case ExprKind::Known: {
+    if (ctx.retire) {
+      error(loc, "KNOWN is not allowed in a retire condition: whether a statement is retired "
+                 "depends only on the statement and the role's variables");
+      return nullptr;
+    }
     if (ctx.kind != ExprCtx::Kind::Transition && !ctx.poolKnown) {
       error(loc, "KNOWN is only allowed in transitions (the local pool of ME) and in "
                  "invariants and lemmas (the whole pool)");

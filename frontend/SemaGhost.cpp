@@ -1,7 +1,7 @@
 // Ghost variables (`ghost var`): history state for invariants and proofs.
 // The rule: nothing but ghost state depends on a ghost variable. Triggers,
-// guards, PUBLISH, timers, round sends and progress conditions never read
-// one; a non-ghost variable is never assigned a value that reads one, nor
+// guards, retire clauses, PUBLISH, timers, round sends and progress
+// conditions never read one; a non-ghost variable is never assigned a value that reads one, nor
 // under a condition that reads one. A `let` whose value reads ghost state
 // is ghost itself (its uses are checked the same way). So the checker, TLC
 // and the prover keep ghost variables like any other, while compiled nodes
@@ -142,6 +142,11 @@ void Sema::checkGhosts() {
         flow.forbid(p, "a trigger pattern");
       flow.forbid(t.guard, "a guard");
       t.body = flow.mark(t.body, false);
+    }
+    for (const auto &rt : role.retires) {
+      GhostFlow flow(role, rt.slots.size(), diags_);
+      flow.forbid(rt.pattern, "a retire pattern");
+      flow.forbid(rt.cond, "a retire condition");
     }
     if (role.phase) {
       for (auto &r : role.phase->rounds) {

@@ -1,5 +1,6 @@
 // Sema: roles — variables and their initial values, timers, transitions
-// (parameters, triggers, guard, body spec), phases and rounds.
+// (parameters, triggers, guard, body spec), phases and rounds (retire
+// clauses: SemaRetire.cpp).
 #include "frontend/Lower.h"
 #include "frontend/Sema.h"
 #include "frontend/Types.h"
@@ -100,6 +101,13 @@ void Sema::checkRole(const ast::RoleDecl &r, int index) {
     checkTransition(r.transitions[k], index);
   }
   curTransition_ = -1;
+  if (!r.retires.empty() && !r.phases.empty())
+    error(r.retires[0].loc, fmt::format("role '{}' has a phase: rounds have no pool, there is "
+                                        "nothing to retire",
+                                        r.name));
+  else
+    for (const auto &rt : r.retires)
+      checkRetire(rt, index);
   if (!r.phases.empty())
     checkPhase(r.phases[0], index);
 }
@@ -112,11 +120,7 @@ void Sema::checkVar(const ast::VarDecl &v, int role) {
     return; // a duplicate, already reported
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::VarInit;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::VarInit, role, frame, scopes);
   if (v.init) {
     vd.init = exprOfType(*v.init, ctx, vd.type,
                          fmt::format("the initial value of '{}'", v.name));
@@ -137,11 +141,7 @@ void Sema::checkTransition(const ast::TransitionDecl &t, int role) {
   tr.bodyProgram = t.bodyProgram;
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::Transition;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::Transition, role, frame, scopes);
   scopes.push();
   for (const auto &p : t.params) {
     ir::TypeRef type = p.type ? resolveType(*p.type) : nullptr;
@@ -237,11 +237,7 @@ void Sema::checkRound(const ast::RoundDecl &r, int role, ir::Round &out) {
                                       r.name, typeStr(out.payload)));
   Frame frame;
   ScopeStack scopes;
-  ExprCtx ctx;
-  ctx.kind = ExprCtx::Kind::Round;
-  ctx.role = role;
-  ctx.frame = &frame;
-  ctx.scopes = &scopes;
+  ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::Round, role, frame, scopes);
   scopes.push();
   out.mboxSlot = declareMailbox(ctx, out.payload, r.loc);
   for (const auto &pc : r.progress) {

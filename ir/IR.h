@@ -362,6 +362,21 @@ struct Transition {
   bool refracted() const { return !triggers.empty(); }
 };
 
+// `retire PATTERN [IF cond];`: at a principal ME of the role, a statement
+// of ME's pool that matches `pattern` (binding its slots, as a trigger
+// pattern does) and satisfies `cond` (may be null: true) in ME's current
+// state is retired: a node may drop it and refuse it if delivered again.
+// It does not change the model's semantics; `mommie check` verifies that
+// collecting never changes behaviour (docs/semantics.md, "Retiring
+// statements"). The issuer is never a quorum; `cond` reads no KNOWN and no
+// ghost variable.
+struct Retire {
+  Pattern pattern;
+  ExprPtr cond;
+  std::vector<SlotInfo> slots;
+  SourceLoc loc;
+};
+
 enum class ProgressKind { Timeout, WaitMessages, GoAhead, CatchUp, Sync };
 
 struct ProgressCond {
@@ -402,6 +417,7 @@ struct Role {
   std::vector<VarDecl> vars;
   std::vector<TimerDecl> timers;
   std::vector<Transition> transitions;
+  std::vector<Retire> retires;
   std::optional<Phase> phase;
   SourceLoc loc;
 };

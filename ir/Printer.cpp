@@ -622,6 +622,13 @@ void Printer::role(int index) {
                 locText(t.loc));
   for (const auto &t : r.transitions)
     transition(r, t);
+  for (const auto &rt : r.retires) {
+    frame_ = &rt.slots;
+    line(1, "retire " + pattern(rt.pattern) + (rt.cond ? " IF " + expr(rt.cond) : "") +
+                locText(rt.loc));
+    frameLine(2, rt.slots);
+    frame_ = nullptr;
+  }
   if (r.phase)
     phase(*r.phase);
   line(0, "}");

@@ -138,6 +138,11 @@ void Rewriter::program(Program &p) {
       t.body = block(t.body);
       slots(t.slots);
     }
+    for (auto &rt : role.retires) {
+      rt.pattern = pattern(rt.pattern);
+      rt.cond = expr(rt.cond);
+      slots(rt.slots);
+    }
     if (role.phase)
       for (auto &rd : role.phase->rounds) {
         rd.payload = type(rd.payload);

@@ -137,6 +137,11 @@ struct Analyzer {
         expr(t.guard.get());
         block(t.body);
       }
+      // The checker tests retire clauses on the representatives of states.
+      for (const auto &rt : r.retires) {
+        pattern(rt.pattern);
+        expr(rt.cond.get());
+      }
       if (r.phase)
         for (const auto &rd : r.phase->rounds) {
           for (const auto &pc : rd.progress)

@@ -8,7 +8,8 @@
 // principal literals are valid ids; guards, conditions and predicates are
 // boolean; a published value is a record; round constructs appear only in
 // round programs; KNOWN appears only in transitions and in the invariants
-// and lemmas of event-driven programs (where it tests the pool). It does not re-run type inference: it checks the shape
+// and lemmas of event-driven programs (where it tests the pool), never in a
+// retire clause, whose issuer is never a quorum. It does not re-run type inference: it checks the shape
 // the later stages rely on. Each problem is one message, prefixed by the
 // source location and the path of the enclosing declaration.
 #include "ir/Verifier.h"
@@ -74,6 +75,7 @@ private:
   int role_ = -1;
   bool inRound_ = false; // inside a round (sends, progress, update)
   bool poolKnown_ = false; // an invariant or lemma: KNOWN tests the pool
+  bool inRetire_ = false;  // a retire clause: no KNOWN
 };
 
 bool isComparison(Op op) {
@@ -349,6 +351,8 @@ void Verifier::exprNode(const Expr &e) {
     if (inRound_ || (role_ < 0 && !poolKnown_))
       error(loc, "KNOWN outside a transition, invariant or lemma of an "
                  "event-driven program");
+    if (inRetire_)
+      error(loc, "KNOWN in a retire clause");
     if (!e.pattern)
       error(loc, "KNOWN without a pattern");
     else
@@ -591,6 +595,22 @@ void Verifier::role(int index) {
     block(t.body, t.loc);
     frame_ = nullptr;
   }
+  for (size_t i = 0; i < r.retires.size(); ++i) {
+    const Retire &rt = r.retires[i];
+    context_ = fmt::format("role {}: retire {}", r.name, i);
+    frame_ = &rt.slots;
+    inRetire_ = true;
+    frameTypes(rt.slots);
+    pattern(rt.pattern);
+    if (rt.pattern.issuer.kind == IssuerPattern::Kind::Quorum)
+      error(rt.loc, "a retire clause with a quorum issuer");
+    if (rt.cond)
+      boolExpr(rt.cond, rt.loc, "retire condition");
+    inRetire_ = false;
+    frame_ = nullptr;
+  }
+  if (r.phase && !r.retires.empty())
+    error(r.retires[0].loc, "a role with a phase cannot retire statements");
   if (r.phase) {
     context_ = "role " + r.name + ": phase";
     if (p_.roles.size() != 1)

@@ -17,7 +17,7 @@ struct CheckArgs {
   std::vector<std::string> defines;
   int workers = 1;
   bool json = false, noDeadlock = false, noSymmetry = false, quiet = false;
-  bool noLiveness = false;
+  bool noLiveness = false, noRetireCheck = false;
   uint64_t maxStates = 0, maxMemory = 0;
   double timeLimit = 0;
   std::string traceSvg;
@@ -37,6 +37,7 @@ int runCheck(const CheckArgs &a) {
       so.seed = a.seed;
       so.deadlock = !a.noDeadlock;
       so.timeLimit = a.timeLimit;
+      so.retireCheck = !a.noRetireCheck;
       result = checker::simulate(*program, so);
     } else {
       checker::CheckOptions o;
@@ -48,6 +49,7 @@ int runCheck(const CheckArgs &a) {
       o.timeLimit = a.timeLimit;
       o.progress = !a.quiet;
       o.liveness = !a.noLiveness;
+      o.retireCheck = !a.noRetireCheck;
       result = checker::explore(*program, o);
     }
   } catch (const checker::EvalError &e) {
@@ -97,6 +99,8 @@ void registerCheckCommand(CLI::App &app, int &exitCode) {
   cmd->add_flag("--no-deadlock", args->noDeadlock, "do not report deadlocks");
   cmd->add_flag("--no-symmetry", args->noSymmetry, "disable symmetry reduction");
   cmd->add_flag("--no-liveness", args->noLiveness, "do not check `property` items");
+  cmd->add_flag("--no-retire-check", args->noRetireCheck,
+                "do not check that collecting retired statements never changes behaviour");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress line on stderr");
   cmd->add_option("--max-states", args->maxStates, "stop after this many distinct states");
   cmd->add_option("--max-memory", args->maxMemory, "stop above this resident size (MB)");

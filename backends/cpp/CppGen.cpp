@@ -24,7 +24,12 @@ struct RoleGen {
   const ir::Role &role;
   int index;
   std::string cls, state;
-  std::vector<std::string> consumedMembers;
+  struct ConsumedMember {
+    std::string name;
+    int record;
+    bool values; // over valuesOf (a quorum pattern), else ofType
+  };
+  std::vector<ConsumedMember> consumedMembers;
 
   std::string frameType(const ir::Transition &t) const { return cls + "_" + cppIdent(t.name) + "_Frame"; }
 
@@ -126,13 +131,28 @@ struct RoleGen {
   }
 
   void cls_(Out &o) {
+    g.retired = retiredRecords(role);
+    // The constructor's variable initializations, then the transitions
+    // (the order of their fresh names), before the constructor is written:
+    // the transitions tell which Consumed bitmaps the pool must remap when
+    // it compacts a list.
+    Out inits, transitions;
+    inits.indent = o.indent + 2;
+    emitVarInits(inits, g, role, index);
+    transitions.indent = o.indent + 1;
+    for (const auto &t : role.transitions)
+      transition(transitions, t);
     o.line("// Role " + role.name + ", played by " + g.P.principalSets[size_t(role.principalSet)].name + ".");
     o.open("class " + cls + " final : public rt::RoleBase {");
     --o.indent;
     o.line("public:");
     ++o.indent;
     o.open("explicit " + cls + "(rt::Node &node) : rt::RoleBase(node), me_(node.me()) {");
-    emitVarInits(o, g, role, index);
+    o.text += inits.text;
+    for (const auto &cm : consumedMembers)
+      if (g.retired.count(cm.record))
+        o.line("node.pool().attach(" + cm.name + ", " + std::to_string(cm.record) + ", rt::Pool::Index::" +
+               (cm.values ? "Values" : "OfType") + ");");
     o.close();
     o.line("const char *roleName() const override { return " + quote(role.name) + "; }");
     o.line("size_t numTransitions() const override { return " + std::to_string(role.transitions.size()) + "; }");
@@ -208,8 +228,15 @@ struct RoleGen {
            "declared type: \" + why);");
     o.close();
     o.line("");
+    o.text += transitions.text;
+    emitRetireMembers(o, g, role, index, state);
+    std::string sizes;
     for (const auto &t : role.transitions)
-      transition(o, t);
+      if (t.refracted())
+        sizes += (sizes.empty() ? "" : " + ") + std::string("fired") + cppIdent(t.name) + "_.size()";
+    if (!sizes.empty())
+      o.line("size_t firedBindings() const override { return " + sizes + "; }");
+    g.retired.clear();
     o.line("int me_;");
     o.line(state + " st_;");
     o.line("std::optional<" + state + "> traced_; // the state at the last trace record");
@@ -217,7 +244,7 @@ struct RoleGen {
       if (t.refracted())
         o.line("std::unordered_set<Value, rt::ValueHash> fired" + cppIdent(t.name) + "_;");
     for (const auto &cm : consumedMembers)
-      o.line("rt::Consumed " + cm + ";");
+      o.line("rt::Consumed " + cm.name + ";");
     o.close("};");
     o.line("");
   }
@@ -229,16 +256,12 @@ struct RoleGen {
     // Binding order: parameters, then per pattern its issuer variable and
     // its record (as the checker's refraction sets and trace labels).
     std::vector<int> bindSlots(t.params.begin(), t.params.end());
-    std::vector<int> refrSlots(t.params.begin(), t.params.end());
+    std::vector<int> refrSlots = refractionSlots(t);
     for (const auto &p : t.triggers) {
       if (p.issuer.slot >= 0)
         bindSlots.push_back(p.issuer.slot);
-      if (p.issuer.kind == ir::IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
-        refrSlots.push_back(p.issuer.slot);
-      if (p.slot >= 0) {
+      if (p.slot >= 0)
         bindSlots.push_back(p.slot);
-        refrSlots.push_back(p.slot);
-      }
     }
     std::string file = t.loc.file.substr(t.loc.file.find_last_of('/') + 1);
     o.line("// transition " + t.name + " (" + file + ":" + std::to_string(t.loc.line) + ")");
@@ -290,7 +313,8 @@ struct RoleGen {
             },
             "return false;", t.refracted() ? consumed : "", t.guard.get());
     if (transitionUsedConsumed)
-      consumedMembers.push_back(consumed);
+      consumedMembers.push_back(
+          {consumed, t.triggers[0].record, t.triggers[0].issuer.kind == ir::IssuerPattern::Kind::Quorum});
     if (!t.triggers.empty() || !t.params.empty())
       o.line("return false;");
     o.close();

@@ -81,6 +81,9 @@ public:
   std::vector<bool> guardHoisted;
   // Field indexes the matchers use: (record, field).
   std::set<std::pair<int, int>> fieldIndexes;
+  // The record types the role being generated retires: its matchers skip
+  // retired statements (retiredRec<r>) and the tombstones of removed ones.
+  std::set<int> retired;
   // Record names and principal names for comments.
   std::string recordName(int r) const { return P.records[size_t(r)].name; }
 
@@ -92,6 +95,9 @@ private:
   std::vector<std::string> &errors_;
   int counter_ = 0;
 };
+
+// The runtime ops function of a comparison (`o::lt`, ...): "lt".
+const char *cmpOp(ir::Op op);
 
 // The conjuncts of `e` (its `&&` operands, left to right; `e` itself if it
 // is no conjunction).
@@ -116,6 +122,26 @@ void emitFunctions(Out &c, Gen &g, const ir::Program &program);
 
 // The initialization of a role's variables, in the generated constructor.
 void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex);
+// Retire clauses (CppRetire.cpp). Whether clause `rt` matches every
+// statement trigger pattern `trigger` accepts (same record; issuer,
+// verifier and auditor parts at least as wide), so that once it holds for
+// a record value no statement carrying it can match the trigger again;
+// issuerFromBinding: the clause reads its issuer, the trigger's binding
+// supplies it.
+struct RetireCover {
+  bool ok = false;
+  bool issuerFromBinding = false;
+};
+RetireCover retireCover(const ir::Retire &rt, const ir::Pattern &trigger);
+// The slots of a refracted transition's binding tuple, in order: the
+// parameters, then per trigger its issuer binder and its record.
+std::vector<int> refractionSlots(const ir::Transition &t);
+std::set<int> retiredRecords(const ir::Role &role);
+// The role class members for its retire clauses: retireValue<k>,
+// retireStmt<k>, retiredRec<r>, the RoleBase overrides retiresRecord,
+// retired and collectRefraction. Nothing when the role retires nothing.
+void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex, const std::string &state);
+
 // The variables a node holds: all but the ghost ones (frontend/SemaGhost.cpp).
 // Generated code still numbers variables as the IR does (checkVar, VarType).
 std::vector<ir::VarDecl> nodeVars(const ir::Role &role);

@@ -13,12 +13,12 @@
 // that cannot fail at evaluation (no division, lookup, overflow, ...) and
 // does not need the innermost loop's variables (a conjunct using none, such
 // as `ME == PRIMARY`, is tested before all loops): the guard is pure, so
-// only the evaluation order changes, and the same bindings fire.
+// only the evaluation order changes, and the same bindings fire. Statements
+// of a record type the role retires are skipped when retired (as if the
+// node had collected them already) and when collected (tombstones).
 #include "backends/cpp/CppGenImpl.h"
 
 namespace mommie::cppgen {
-
-namespace {
 
 const char *cmpOp(ir::Op op) {
   switch (op) {
@@ -31,6 +31,8 @@ const char *cmpOp(ir::Op op) {
   default: return "eq";
   }
 }
+
+namespace {
 
 struct Check {
   enum Kind { Issuer, Verifier, Auditor, Constraint, Quorum, Guard } kind;
@@ -269,6 +271,8 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
           accept += " && s.auditors.setContains(" + expr(*p.auditor.expr, c) + ")";
         else if (p.auditor.kind == PK::Universal)
           accept += " && s.auditors.size() == " + std::to_string(P.numPrincipals);
+        if (retired.count(p.record))
+          accept += " && !retiredRec" + std::to_string(p.record) + "(s)";
         std::string iss = "iss" + std::to_string(ch.pattern);
         o.line("const Value " + iss + " = pool().issuersOf(" + std::to_string(p.record) + ", " + msg +
                ", [&](const rt::Statement &s) { return " + accept + "; });");
@@ -320,12 +324,23 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     std::string rec = std::to_string(p.record);
     std::string recName = P.records[size_t(p.record)].name;
     bool useConsumed = !consumed.empty() && i == 0 && n == 1 && params.empty();
+    // Removed statements leave tombstones in ofType / valuesOf (Pool.h).
+    bool collected = retired.count(p.record) != 0;
     if (p.issuer.kind == IK::Quorum && useConsumed) {
       o.open("for (size_t k0 = " + consumed + ".cursor(); k0 < pool().valuesOf(" + rec + ").size(); ++k0) { // " +
              recName);
       o.line("if (" + consumed + ".test(k0)) continue; // its binding has fired");
+      if (collected)
+        o.line("if (!pool().valueLive(" + rec + ", k0)) continue; // collected");
       o.line("const Value &m0 = pool().valuesOf(" + rec + ")[k0];");
       consumedLoop = true;
+      if (p.slot >= 0)
+        o.line(slotRef(c, p.slot) + " = m" + idx + ";");
+    } else if (p.issuer.kind == IK::Quorum && collected) {
+      o.open("for (size_t k" + idx + " = 0; k" + idx + " < pool().valuesOf(" + rec + ").size(); ++k" + idx +
+             ") { // " + recName);
+      o.line("if (!pool().valueLive(" + rec + ", k" + idx + ")) continue; // collected");
+      o.line("const Value &m" + idx + " = pool().valuesOf(" + rec + ")[k" + idx + "];");
       if (p.slot >= 0)
         o.line(slotRef(c, p.slot) + " = m" + idx + ";");
     } else if (p.issuer.kind == IK::Quorum) {
@@ -358,10 +373,14 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
         o.open("for (size_t k0 = " + consumed + ".cursor(); k0 < pool().ofType(" + rec + ").size(); ++k0) { // " +
                recName);
         o.line("if (" + consumed + ".test(k0)) continue; // its binding has fired");
+        if (collected)
+          o.line("if (pool().ofType(" + rec + ")[k0] == rt::kDeadStmt) continue; // collected");
         o.line("const rt::Statement &st0 = pool().at(pool().ofType(" + rec + ")[k0]);");
         consumedLoop = true;
       } else {
         o.open("for (rt::StmtId id" + idx + " : " + src + ") { // " + recName);
+        if (collected && src == "pool().ofType(" + rec + ")")
+          o.line("if (id" + idx + " == rt::kDeadStmt) continue; // collected");
         o.line("const rt::Statement &st" + idx + " = pool().at(id" + idx + ");");
       }
       if (p.slot >= 0)
@@ -371,6 +390,9 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     }
     ++loops;
     emitChecks(i + 1);
+    // A retired statement is invisible, as if collected already.
+    if (collected && p.issuer.kind != IK::Quorum)
+      o.line("if (retiredRec" + rec + "(st" + idx + ")) continue; // retired");
   }
   usedConsumed = consumedLoop;
   guardHoisted = hoisted;

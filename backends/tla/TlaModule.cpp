@@ -189,6 +189,19 @@ std::string emitParameters(Emitter &em) {
   return out;
 }
 
+// Retire clauses name statements a compiled node may collect; they do not
+// change the behaviours (`mommie check` verifies that collecting commutes
+// with every action), so the spec only names them in a comment.
+static std::string retireComments(const Program &prog, const Emitter &em) {
+  std::string out;
+  for (const auto &r : prog.roles)
+    for (const auto &rt : r.retires)
+      out += "\\* retire clause of role " + r.name + " (" + em.loc(rt.loc) + "): a node may collect " +
+             prog.records[size_t(rt.pattern.record)].name +
+             " statements; no effect on this spec.\n";
+  return out.empty() ? out : out + "\n";
+}
+
 // The symmetry group `mommie check` reduces by (ir/Symmetric.h), as TLC's
 // SYMMETRY: the permutations of each reduced set, combined (`@@`) so that the
 // group is their product and TLC counts the same orbits. Empty when no set is
@@ -618,6 +631,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   }
 
   out += actions;
+  out += retireComments(prog, em);
 
   {
     std::vector<Lines> items;

@@ -11,6 +11,7 @@ namespace mommie::rt {
 
 namespace {
 constexpr size_t StepBudget = 2048; // steps before yielding to I/O
+constexpr size_t MinSweep = 64;     // statements of a type before its first collection pass
 }
 
 Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
@@ -19,6 +20,8 @@ Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
   for (const auto &[rec, field] : info.fieldIndexes)
     pool_.addFieldIndex(rec, field);
   perIssuer_.assign(info.principals.size(), 0);
+  sweepAt_.assign(info.schema.records.size(), MinSweep);
+  stepsSinceSweep_.assign(info.schema.records.size(), 0);
 }
 
 void Node::reject(Reject r, const char *why) {
@@ -211,6 +214,17 @@ bool Node::deliver(int peer, Statement s) {
   }
   std::string json = trace_ ? s.toJson(&sc.names) : std::string();
   remember(s);
+  bool retired = false;
+  try {
+    retired = role_ && role_->retired(s);
+  } catch (const EvalError &e) {
+    failStop(std::string("evaluation error in a retire clause: ") + e.what());
+    return false;
+  }
+  if (retired) { // late or repeated: the model's delivery of a hidden statement
+    ++stats_.retiredRefused;
+    return false;
+  }
   if (!pool_.insert(std::move(s)).second) {
     ++stats_.duplicates;
     return false;
@@ -293,8 +307,15 @@ void Node::commit(size_t t, Step &step) {
     const Statement &s = step.out.published[i];
     if (trace_)
       published.push_back(s.toJson(names));
-    Statement copy = s;
-    if (!pool_.insert(std::move(copy)).second)
+    // A statement the new state retires is sent, not kept.
+    bool retired = false;
+    try {
+      retired = role_->retired(s);
+    } catch (const EvalError &e) {
+      failStop(std::string("evaluation error in a retire clause: ") + e.what());
+      return;
+    }
+    if (retired ? pool_.contains(s) : !pool_.insert(Statement(s)).second)
       continue;
     remember(s);
     fresh = true;
@@ -370,6 +391,7 @@ void Node::commit(size_t t, Step &step) {
     // something else happens.
     idle_[t] = true;
   }
+  collect();
   if (log_.enabled(LogLevel::Debug))
     log_.debug("fired", {{"transition", role_->transitionName(t)}, {"binding", step.binding}});
   if (trace_) {
@@ -377,6 +399,40 @@ void Node::commit(size_t t, Step &step) {
     trace_->step(name(), &tname, step.binding, pendingDelivered_, published,
                  timersJson.empty() ? "[]" : timersJson, role_->stateDeltaJson());
     pendingDelivered_.clear();
+  }
+}
+
+void Node::collect() {
+  if (failed_)
+    return;
+  std::vector<StmtId> gone;
+  try {
+    for (size_t rec = 0; rec < sweepAt_.size(); ++rec) {
+      if (!role_->retiresRecord(int(rec)))
+        continue;
+      // A pass once the type grew by half, or once as many steps ran (a
+      // step may retire what is there: a replica catching up on a backlog).
+      ++stepsSinceSweep_[rec];
+      size_t n = pool_.sizeOf(int(rec));
+      if (n < sweepAt_[rec] && stepsSinceSweep_[rec] < std::max(n / 2, MinSweep))
+        continue;
+      stepsSinceSweep_[rec] = 0;
+      gone.clear();
+      for (StmtId id : pool_.ofType(int(rec)))
+        if (id != kDeadStmt && role_->retired(pool_.at(id)))
+          gone.push_back(id);
+      for (StmtId id : gone) {
+        int issuer = pool_.at(id).issuer;
+        if (issuer != me_ && size_t(issuer) < perIssuer_.size() && perIssuer_[size_t(issuer)] > 0)
+          --perIssuer_[size_t(issuer)];
+        pool_.remove(id);
+      }
+      size_t left = pool_.sizeOf(int(rec));
+      sweepAt_[rec] = std::max(left + left / 2, left + MinSweep);
+    }
+    role_->collectRefraction();
+  } catch (const EvalError &e) {
+    failStop(std::string("evaluation error in a retire clause: ") + e.what());
   }
 }
 

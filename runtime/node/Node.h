@@ -4,12 +4,16 @@
 //   - Deliver: a statement received from peer q is accepted only if q is its
 //     issuer (PLAINTEXT: the channel authenticates q), this principal is
 //     among its verifiers and its record conforms to the declared types;
-//     it then enters the local pool (known set).
+//     it then enters the local pool (known set), unless the role retires it
+//     (a stutter: the model's delivery of a statement it hides).
 //   - Transition: the role's generated matcher finds an enabled binding not
 //     yet fired (refraction) and runs the body atomically on the pre-state;
 //     published statements enter the local pool and are sent to every
 //     verifier (unicast to all). An `AFTER timeout(t)` transition is enabled
 //     only once t's deadline has passed on the monotonic clock.
+//   - Collect: statements the role's retire clauses retire leave the pool
+//     (collect(); `mommie check` verified that this never changes what the
+//     node can do).
 // An evaluation error or a failed body-program assertion stops the node
 // (fail-stop: the node behaves as crashed from then on).
 #pragma once
@@ -62,6 +66,24 @@ public:
   virtual size_t numTimers() const = 0;
   virtual const char *timerName(size_t t) const = 0;
   virtual int64_t timerMs(size_t t) const = 0;
+  // Retire clauses (docs/runtime.md, "Collecting statements"): whether the
+  // role retires statements of `record`, and whether `s` is retired in the
+  // current state (matchers never see a retired statement, the node
+  // refuses one delivered and removes them from its pool). Throws
+  // EvalError.
+  virtual bool retiresRecord(int record) const {
+    (void)record;
+    return false;
+  }
+  virtual bool retired(const Statement &s) const {
+    (void)s;
+    return false;
+  }
+  // Drops the refraction entries no statement can ever match again
+  // (amortized: a pass once a set grew by half). Throws EvalError.
+  virtual void collectRefraction() {}
+  // Bindings held in the refraction sets.
+  virtual size_t firedBindings() const { return 0; }
 
 protected:
   Node &node_;
@@ -94,6 +116,8 @@ struct NodeStats {
   // signature; any well-formed frame under PLAINTEXT): these prove the
   // connection they came on (Transport.h).
   uint64_t authenticated = 0;
+  // Retire clauses: deliveries refused because the statement is retired.
+  uint64_t retiredRefused = 0;
 };
 
 class Node final : public DisseminationHost {
@@ -121,8 +145,9 @@ public:
     if (send_)
       send_(peer, frame);
   }
-  // At most `n` statements of one issuer enter the pool (flood bound); the
-  // rest are rejected (peer_quota). The pool is monotone: nothing is evicted.
+  // At most `n` statements of one issuer are in the pool at once (flood
+  // bound); the rest are rejected (peer_quota). Only retire clauses take
+  // statements out of the pool (collect()).
   void setMaxPerIssuer(size_t n) { maxPerIssuer_ = n; }
 
   int me() const override { return me_; }
@@ -178,6 +203,11 @@ private:
   void countBatch() override { ++stats_.batches; }
 
   void commit(size_t t, Step &step);
+  // Removes retired statements of the record types the role retires, a
+  // type at a time once its count grew by half since its last pass or
+  // half its count of steps ran since (at least 64), and the refraction
+  // entries that can no longer matter.
+  void collect();
   // One statement of this node to one verifier: a module's (BATCH) or a
   // sealed frame.
   void sendTo(int peer, const Statement &s);
@@ -202,6 +232,8 @@ private:
   bool deliveredSinceStep_ = false;
   size_t maxPerIssuer_ = size_t(1) << 22;
   std::vector<size_t> perIssuer_;
+  std::vector<size_t> sweepAt_;         // per record type: pool count of its next pass
+  std::vector<size_t> stepsSinceSweep_; // per record type: steps since its last pass
   std::vector<std::optional<TimePoint>> deadlines_;
   std::vector<EventLoop::TimerId> timerIds_;
   std::vector<bool> idle_;

@@ -180,6 +180,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
       const auto &st = node.stats();
       const auto &ts = transport.stats();
       log.logCounts(LogLevel::Info, "stats", {{"pool", node.pool().size()},
+                     {"collected", node.pool().removed()},
                      {"steps", st.steps},
                      {"delivered", st.delivered},
                      {"published", st.published},
@@ -233,6 +234,10 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   std::string statsJson = "{\"rejects\":" + st.rejects.toJson() +
                           ",\"duplicates\":" + std::to_string(st.duplicates) +
                           ",\"delivered\":" + std::to_string(st.delivered) +
+                          ",\"pool_statements\":" + std::to_string(node.pool().size()) +
+                          ",\"pool_collected\":" + std::to_string(node.pool().removed()) +
+                          ",\"retired_refused\":" + std::to_string(st.retiredRefused) +
+                          ",\"fired_bindings\":" + std::to_string(node.role()->firedBindings()) +
                           ",\"unsent\":" + std::to_string(st.unsent) +
                           ",\"batches\":" + std::to_string(st.batches) +
                           ",\"dissemination\":" +

@@ -139,7 +139,9 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
     out += ",\"steps\":" + std::to_string(st.steps) + ",\"delivered\":" + std::to_string(st.delivered) +
            ",\"duplicates\":" + std::to_string(st.duplicates) +
            ",\"rejected\":" + std::to_string(st.rejected) +
-           ",\"published\":" + std::to_string(st.published);
+           ",\"published\":" + std::to_string(st.published) +
+           ",\"pool_statements\":" + std::to_string(node.pool().size()) +
+           ",\"pool_collected\":" + std::to_string(node.pool().removed());
     out += ",\"state\":" + node.role()->stateJson() + "}";
   }
   out += "]";

@@ -99,6 +99,10 @@ public:
   size_t numTimers() const override { return inner_->numTimers(); }
   const char *timerName(size_t t) const override { return inner_->timerName(t); }
   int64_t timerMs(size_t t) const override { return inner_->timerMs(t); }
+  bool retiresRecord(int record) const override { return inner_->retiresRecord(record); }
+  bool retired(const Statement &s) const override { return inner_->retired(s); }
+  void collectRefraction() override { inner_->collectRefraction(); }
+  size_t firedBindings() const override { return inner_->firedBindings(); }
 
 private:
   std::unique_ptr<RoleBase> inner_;

@@ -107,6 +107,42 @@ TEST(CppGen, TriggersUseIndexes) {
   EXPECT_EQ(cpp.find("firedSend_"), std::string::npos);
 }
 
+// Retire clauses (backends/cpp/CppRetire.cpp): matchers skip retired and
+// collected statements of the record types the role retires, Consumed
+// bitmaps are attached for remapping, and a fired binding is dropped when a
+// clause covers one of its trigger records; a program without retire
+// clauses has none of it.
+TEST(CppGen, RetireClausesHideAndCollect) {
+  DiagnosticEngine diags;
+  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/tests/retire/retire_ok.mom", {}, diags);
+  ASSERT_TRUE(p);
+  auto r = cppgen::generate(*p);
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  const std::string &cpp = findFile(r, ".cpp");
+  // Records: 0 Request, 1 Order, 2 Reply.
+  EXPECT_NE(cpp.find("if (retiredRec1(st0)) continue; // retired"), std::string::npos); // Execute's Order
+  EXPECT_NE(cpp.find("if (retiredRec0(st1)) continue; // retired"), std::string::npos); // its Request
+  EXPECT_NE(cpp.find("if (pool().ofType(0)[k0] == rt::kDeadStmt) continue;"), std::string::npos);
+  EXPECT_NE(cpp.find("node.pool().attach(consumedAssign_, 0, rt::Pool::Index::OfType);"), std::string::npos);
+  EXPECT_NE(cpp.find("if (!pool().valueLive(2, k0)) continue;"), std::string::npos); // Accept's quorum
+  EXPECT_NE(cpp.find("&& !retiredRec2(s); });"), std::string::npos);               // its issuers
+  // Execute's binding <<o, c, req>>: either trigger's clause may drop it, the
+  // Request one with the binding's issuer.
+  EXPECT_NE(cpp.find("bool firedGoneExecute(const Value &b) const { return retireValue0(b.field(0), -1) || "
+                     "retireValue1(b.field(2), b.field(1).asPrincipal()); }"),
+            std::string::npos);
+  EXPECT_NE(cpp.find("bool firedGoneAccept(const Value &b) const { return retireValue0(b.field(0), -1); }"),
+            std::string::npos);
+  EXPECT_NE(cpp.find("bool retiresRecord(int record) const override"), std::string::npos);
+
+  auto pb = compileExample("primary_backup");
+  ASSERT_TRUE(pb);
+  auto pbr = cppgen::generate(*pb);
+  const std::string &plain = findFile(pbr, ".cpp");
+  for (const char *absent : {"retired", "kDeadStmt", "valueLive", "attach(", "collectRefraction"})
+    EXPECT_EQ(plain.find(absent), std::string::npos) << absent;
+}
+
 // Round programs run on the round engine (backends/cpp/CppRounds.cpp,
 // docs/rounds.md; end-to-end runs in tests/rounds/).
 TEST(CppGen, RoundProgramsRunOnTheRoundEngine) {

@@ -100,4 +100,38 @@ inline int run(const std::vector<std::string> &argv, const std::string &dir, int
   return waitFor(spawn(argv, dir + "/run.out", dir + "/run.err"), ms);
 }
 
+// Writes `path`: a [Hosts] section giving `names` fresh loopback ports,
+// then `rest` (e.g. an [Authentication] section).
+inline void writeDeploy(const std::string &path, const std::vector<std::string> &names,
+                        const std::string &rest = "") {
+  auto ports = freePorts(names.size());
+  std::ofstream conf(path);
+  conf << "[Hosts]\n";
+  for (size_t i = 0; i < names.size(); ++i)
+    conf << names[i] << " = 127.0.0.1:" << ports[i] << "\n";
+  conf << rest;
+}
+
+// `mommie build` (the tool in $MOMMIE) of `program` (a path below the
+// source tree) for principals `names`, into a fresh directory; the node
+// binary's path, or empty with `error` set.
+inline std::string buildNode(const std::string &tag, const std::string &program,
+                             const std::vector<std::string> &names, std::string &error) {
+  const char *mommie = std::getenv("MOMMIE");
+  std::string dir = tempDir(tag);
+  if (!mommie || dir.empty()) {
+    error = mommie ? "no temporary directory" : "MOMMIE is not set";
+    return "";
+  }
+  writeDeploy(dir + "/build.conf", names);
+  std::string bin = dir + "/node";
+  if (run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/" + program, "--deploy", dir + "/build.conf",
+           "-o", bin},
+          dir, 240000) != 0) {
+    error = readFile(dir + "/run.err");
+    return "";
+  }
+  return bin;
+}
+
 } // namespace e2e

@@ -228,3 +228,38 @@ TEST(Verifier, NullNodes) {
   EXPECT_TRUE(reports(p, "null statement"));
   EXPECT_TRUE(reports(p, "missing expression (function body)"));
 }
+
+// A retire clause: its own frame, a pattern like a trigger's, a boolean
+// condition; no quorum issuer, no KNOWN, none in a round program.
+TEST(Verifier, RetireClauses) {
+  Program p = samplePrimaryBackup();
+  Retire rt;
+  rt.loc = at(30);
+  rt.pattern = execute(p).triggers[0];
+  rt.pattern.constraints.clear();
+  rt.slots = execute(p).slots;
+  rt.cond = cmp(Op::Lt, field(slotRef(rt.pattern.slot, recordT(rt.pattern.record)), 1, intT()),
+                stateVar(0, 0, intT()));
+  p.roles[0].retires.push_back(rt);
+  auto msgs = verifyProgram(p);
+  EXPECT_TRUE(msgs.empty()) << joined(msgs);
+
+  Program q = p;
+  q.roles[0].retires[0].cond = intLit(1);
+  EXPECT_TRUE(reports(q, "retire condition is not boolean")) << joined(verifyProgram(q));
+  q = p;
+  q.roles[0].retires[0].slots.clear();
+  EXPECT_TRUE(reports(q, "out of range (frame has 0 slots)")) << joined(verifyProgram(q));
+  q = p;
+  auto known = mk(ExprKind::Known, boolT(), {});
+  known->pattern = std::make_shared<Pattern>(q.roles[0].retires[0].pattern);
+  q.roles[0].retires[0].cond = known;
+  EXPECT_TRUE(reports(q, "KNOWN in a retire clause")) << joined(verifyProgram(q));
+  q = p;
+  auto &is = q.roles[0].retires[0].pattern.issuer;
+  is.kind = IssuerPattern::Kind::Quorum;
+  is.set = 0;
+  is.slot = -1;
+  is.threshold = intLit(2);
+  EXPECT_TRUE(reports(q, "a retire clause with a quorum issuer")) << joined(verifyProgram(q));
+}

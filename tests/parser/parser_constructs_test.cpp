@@ -120,6 +120,27 @@ TEST(ParserDecls, TimeoutTrigger) {
   EXPECT_EQ(known.pattern->constraints[0].field, "m");
 }
 
+TEST(ParserDecls, RetireClauses) {
+  Program p = parseOk(R"(role X at R {
+  var executeSeqNo: int = 0;
+  retire [PRIMARY, ME, NOONE] Order o {{ seqNo < executeSeqNo; }};
+  transition T @@{ skip; @@}
+  retire [c in C, ME, NOONE] Request req IF req.id < done[c];
+})");
+  const auto &r = std::get<RoleDecl>(p.decls[0]);
+  ASSERT_EQ(r.retires.size(), 2u);
+  EXPECT_EQ(r.transitions.size(), 1u);
+  EXPECT_EQ(r.retires[0].pattern->record, "Order");
+  EXPECT_EQ(r.retires[0].pattern->constraints.size(), 1u);
+  EXPECT_FALSE(r.retires[0].cond);
+  EXPECT_EQ(r.retires[1].pattern->issuer.kind, IssuerPattern::Kind::BindIn);
+  ASSERT_TRUE(r.retires[1].cond);
+  EXPECT_EQ(r.retires[1].cond->binOp, BinOp::Lt);
+  EXPECT_EQ(r.retires[1].loc.line, 6u);
+  // `retire` is not reserved: it stays a name elsewhere.
+  parseOk("fun retire(x: int): int = x;");
+}
+
 TEST(ParserDecls, IssuerForms) {
   Program p = parseOk(R"(role X at R {
   transition T

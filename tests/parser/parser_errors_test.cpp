@@ -57,7 +57,7 @@ TEST(ParserErrors, BadRoleMemberAndStatement) {
   auto e = errorsOf("protocol P;\nrole X at R {\n  vars x: int;\n}\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0], "t.mom:3:3: error: expected role member ('var', 'timer', "
-                  "'transition' or 'phase'); did you mean 'var'?");
+                  "'transition', 'retire' or 'phase'); did you mean 'var'?");
   auto e2 = errorsOf("protocol P;\nrole X at R {\n  transition T @@{ 3 <- x; @@}\n}\n");
   ASSERT_EQ(e2.size(), 1u);
   EXPECT_EQ(e2[0], "t.mom:3:20: error: expected statement");

@@ -381,6 +381,7 @@ private:
     }
   }
 
+  size_t firedBindings() const override { return firedAssign_.size() + firedReceive_.size() + firedExecute_.size() + firedSuspect_.size(); }
   int me_;
   ReplicaState st_;
   std::optional<ReplicaState> traced_; // the state at the last trace record
@@ -578,6 +579,7 @@ private:
     }
   }
 
+  size_t firedBindings() const override { return firedAccept_.size(); }
   int me_;
   ClientState st_;
   std::optional<ClientState> traced_; // the state at the last trace record

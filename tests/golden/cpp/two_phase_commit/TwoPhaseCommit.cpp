@@ -230,6 +230,7 @@ private:
     out.publishNoAuditor(o::principalRange(1, 3), Value::record(2, {(F.v).field(0), o::B(false)}));
   }
 
+  size_t firedBindings() const override { return firedCommit_.size() + firedAbort_.size(); }
   int me_;
   CoordinatorState st_;
   std::optional<CoordinatorState> traced_; // the state at the last trace record
@@ -475,6 +476,7 @@ private:
     }
   }
 
+  size_t firedBindings() const override { return firedOnPrepare_.size() + firedLearn_.size(); }
   int me_;
   ParticipantState st_;
   std::optional<ParticipantState> traced_; // the state at the last trace record
