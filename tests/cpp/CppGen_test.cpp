@@ -135,10 +135,17 @@ TEST(CppGen, RetireClausesHideAndCollect) {
             std::string::npos);
   EXPECT_NE(cpp.find("bool retiresRecord(int record) const override"), std::string::npos);
 
+  // primary_backup retires its executed Orders and Requests and the Replies
+  // of accepted requests; two_phase_commit retires nothing and pays nothing.
   auto pb = compileExample("primary_backup");
   ASSERT_TRUE(pb);
-  auto pbr = cppgen::generate(*pb);
-  const std::string &plain = findFile(pbr, ".cpp");
+  const std::string &pbCpp = findFile(cppgen::generate(*pb), ".cpp");
+  for (const char *present : {"retiredRec0", "retiredRec1", "retiredRec2"})
+    EXPECT_NE(pbCpp.find(present), std::string::npos) << present;
+  auto tpc = compileExample("two_phase_commit");
+  ASSERT_TRUE(tpc);
+  auto tpcr = cppgen::generate(*tpc);
+  const std::string &plain = findFile(tpcr, ".cpp");
   for (const char *absent : {"retired", "kDeadStmt", "valueLive", "attach(", "collectRefraction"})
     EXPECT_EQ(plain.find(absent), std::string::npos) << absent;
 }

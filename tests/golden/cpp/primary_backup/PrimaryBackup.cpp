@@ -94,6 +94,9 @@ public:
       st_.suspected = o::B(false);
       checkVar(st_.suspected, 5);
     }
+    node.pool().attach(consumedAssign_, 0, rt::Pool::Index::OfType);
+    node.pool().attach(consumedReceive_, 0, rt::Pool::Index::OfType);
+    node.pool().attach(consumedSuspect_, 0, rt::Pool::Index::OfType);
   }
   const char *roleName() const override { return "Replica"; }
   size_t numTransitions() const override { return 4; }
@@ -182,7 +185,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Assign (primary_backup.mom:50)
+  // transition Assign (primary_backup.mom:56)
   bool fireAssign(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -190,11 +193,13 @@ private:
     if (!(o::eq(o::P(me_), o::P(0))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedAssign_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
       if (consumedAssign_.test(k0)) continue; // its binding has fired
+      if (pool().ofType(0)[k0] == rt::kDeadStmt) continue; // collected
       const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.req = st0.msg;
       F.c = o::P(st0.issuer);
       if (st0.issuer < 4 || st0.issuer >= 5) continue; // issuer in C
       if (!st0.verifiers.setContains(o::P(me_))) continue;
+      if (retiredRec0(st0)) continue; // retired
       Value binding = Value::tuple({F.c, F.req});
       if (firedAssign_.count(binding)) { // refraction
         consumedAssign_.set(k0);
@@ -235,7 +240,7 @@ private:
     }
   }
 
-  // transition Receive (primary_backup.mom:60)
+  // transition Receive (primary_backup.mom:67)
   bool fireReceive(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -243,17 +248,20 @@ private:
     if (!(o::ne(o::P(me_), o::P(0))).asBool()) return false; // guard conjunct without pattern variables
     for (size_t k0 = consumedReceive_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
       if (consumedReceive_.test(k0)) continue; // its binding has fired
+      if (pool().ofType(0)[k0] == rt::kDeadStmt) continue; // collected
       const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.req = st0.msg;
       F.c = o::P(st0.issuer);
       if (st0.issuer < 4 || st0.issuer >= 5) continue; // issuer in C
       if (!st0.verifiers.setContains(o::P(me_))) continue;
+      if (retiredRec0(st0)) continue; // retired
       Value binding = Value::tuple({F.c, F.req});
       if (firedReceive_.count(binding)) { // refraction
         consumedReceive_.set(k0);
         continue;
       }
       if (!(o::eq((F.req).field(0), F.c)).asBool()) continue; // guard
+      if (!(o::ge((F.req).field(1), o::index(S.executed, F.c))).asBool()) continue; // guard
       firedReceive_.insert(std::move(binding));
       consumedReceive_.set(k0);
       commitReceive(F, step);
@@ -277,7 +285,7 @@ private:
     S.timer_suspect = true; out.startTimer(0);
   }
 
-  // transition Execute (primary_backup.mom:68)
+  // transition Execute (primary_backup.mom:75)
   bool fireExecute(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -287,6 +295,7 @@ private:
       F.order = st0.msg;
       if (st0.issuer != (o::P(0)).asPrincipal()) continue;
       if (!st0.verifiers.setContains(o::P(me_))) continue;
+      if (retiredRec1(st0)) continue; // retired
       for (rt::StmtId id1 : pool().withValue(0, st0.msg.field(0))) { // Request joined on Order.m
         const rt::Statement &st1 = pool().at(id1);
         F.req = st1.msg;
@@ -294,6 +303,7 @@ private:
         if (!o::eq(st0.msg.field(0), F.req).asBool()) continue; // m
         if (st1.issuer < 4 || st1.issuer >= 5) continue; // issuer in C
         if (!st1.verifiers.setContains(o::P(me_))) continue;
+        if (retiredRec0(st1)) continue; // retired
         Value binding = Value::tuple({F.order, F.c, F.req});
         if (firedExecute_.count(binding)) continue; // refraction
         firedExecute_.insert(std::move(binding));
@@ -332,7 +342,7 @@ private:
     S.timer_suspect = false; out.stopTimer(0);
   }
 
-  // transition Suspect (primary_backup.mom:81)
+  // transition Suspect (primary_backup.mom:88)
   bool fireSuspect(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -340,17 +350,19 @@ private:
     if (!S.timer_suspect || !node_.timerExpired(0)) return false; // AFTER timeout(suspect)
     for (size_t k0 = consumedSuspect_.cursor(); k0 < pool().ofType(0).size(); ++k0) { // Request
       if (consumedSuspect_.test(k0)) continue; // its binding has fired
+      if (pool().ofType(0)[k0] == rt::kDeadStmt) continue; // collected
       const rt::Statement &st0 = pool().at(pool().ofType(0)[k0]);
       F.req = st0.msg;
       F.c = o::P(st0.issuer);
       if (st0.issuer < 4 || st0.issuer >= 5) continue; // issuer in C
       if (!st0.verifiers.setContains(o::P(me_))) continue;
+      if (retiredRec0(st0)) continue; // retired
       Value binding = Value::tuple({F.c, F.req});
       if (firedSuspect_.count(binding)) { // refraction
         consumedSuspect_.set(k0);
         continue;
       }
-      if (!(o::B((o::eq((F.req).field(0), F.c)).asBool() && (o::lnot([&]() -> Value { for (rt::StmtId id0 : pool().byField(1, 0, F.req)) { const rt::Statement &st0 = pool().at(id0); F.o_ = st0.msg; if (st0.issuer != (o::P(0)).asPrincipal()) continue; if (!st0.verifiers.setContains(o::P(me_))) continue; return o::B(true); } return o::B(false); }())).asBool())).asBool()) continue; // guard
+      if (!(o::B((o::eq((F.req).field(0), F.c)).asBool() && (o::lnot([&]() -> Value { for (rt::StmtId id0 : pool().byField(1, 0, F.req)) { const rt::Statement &st0 = pool().at(id0); F.o_ = st0.msg; if (st0.issuer != (o::P(0)).asPrincipal()) continue; if (!st0.verifiers.setContains(o::P(me_))) continue; if (retiredRec1(st0)) continue; return o::B(true); } return o::B(false); }())).asBool())).asBool()) continue; // guard
       firedSuspect_.insert(std::move(binding));
       consumedSuspect_.set(k0);
       commitSuspect(F, step);
@@ -381,6 +393,94 @@ private:
     }
   }
 
+  // retire clause 0 (primary_backup.mom:52): Order statements
+  bool retireValue0(const Value &msg, int issuer) const {
+    const ReplicaState &S = st_;
+    (void)S; (void)issuer;
+    struct { Value o_; } F;
+    F.o_ = msg;
+    if (!o::lt(msg.field(1), S.executeSeqNo).asBool()) return false; // seqNo
+    return true;
+  }
+  bool retireStmt0(const rt::Statement &st) const {
+    const ReplicaState &S = st_;
+    (void)S;
+    struct { Value o_; } F;
+    (void)F;
+    if (st.issuer != (o::P(0)).asPrincipal()) return false;
+    if (!st.verifiers.setContains(o::P(me_))) return false;
+    return retireValue0(st.msg, st.issuer);
+  }
+  // retire clause 1 (primary_backup.mom:53): Request statements
+  bool retireValue1(const Value &msg, int issuer) const {
+    const ReplicaState &S = st_;
+    (void)S; (void)issuer;
+    struct { Value c; Value req; } F;
+    F.req = msg;
+    F.c = o::P(issuer);
+    return (o::lt((F.req).field(1), o::index(S.executed, F.c))).asBool();
+  }
+  bool retireStmt1(const rt::Statement &st) const {
+    const ReplicaState &S = st_;
+    (void)S;
+    struct { Value c; Value req; } F;
+    (void)F;
+    if (st.issuer < 4 || st.issuer >= 5) return false; // issuer in C
+    if (!st.verifiers.setContains(o::P(me_))) return false;
+    return retireValue1(st.msg, st.issuer);
+  }
+  bool retiredRec0(const rt::Statement &st) const { return retireStmt1(st); } // Request
+  bool retiredRec1(const rt::Statement &st) const { return retireStmt0(st); } // Order
+  bool retiresRecord(int record) const override { return record == 0 || record == 1; }
+  bool retired(const rt::Statement &st) const override {
+    switch (st.msg.recordIndex()) {
+      case 0: return retiredRec0(st);
+      case 1: return retiredRec1(st);
+      default: return false;
+    }
+  }
+  // A fired binding of Assign whose trigger record is retired for every statement
+  // the trigger accepts can never be matched again.
+  bool firedGoneAssign(const Value &b) const { return retireValue1(b.field(1), b.field(0).asPrincipal()); }
+  size_t sweepAssign_ = 64;
+  // A fired binding of Receive whose trigger record is retired for every statement
+  // the trigger accepts can never be matched again.
+  bool firedGoneReceive(const Value &b) const { return retireValue1(b.field(1), b.field(0).asPrincipal()); }
+  size_t sweepReceive_ = 64;
+  // A fired binding of Execute whose trigger record is retired for every statement
+  // the trigger accepts can never be matched again.
+  bool firedGoneExecute(const Value &b) const { return retireValue0(b.field(0), -1) || retireValue1(b.field(2), b.field(1).asPrincipal()); }
+  size_t sweepExecute_ = 64;
+  // A fired binding of Suspect whose trigger record is retired for every statement
+  // the trigger accepts can never be matched again.
+  bool firedGoneSuspect(const Value &b) const { return retireValue1(b.field(1), b.field(0).asPrincipal()); }
+  size_t sweepSuspect_ = 64;
+  void collectRefraction() override {
+    if (firedAssign_.size() >= sweepAssign_) {
+      for (auto it = firedAssign_.begin(); it != firedAssign_.end();) {
+        if (firedGoneAssign(*it)) it = firedAssign_.erase(it); else ++it;
+      }
+      sweepAssign_ = firedAssign_.size() + (firedAssign_.size() / 2 > 64 ? firedAssign_.size() / 2 : 64);
+    }
+    if (firedReceive_.size() >= sweepReceive_) {
+      for (auto it = firedReceive_.begin(); it != firedReceive_.end();) {
+        if (firedGoneReceive(*it)) it = firedReceive_.erase(it); else ++it;
+      }
+      sweepReceive_ = firedReceive_.size() + (firedReceive_.size() / 2 > 64 ? firedReceive_.size() / 2 : 64);
+    }
+    if (firedExecute_.size() >= sweepExecute_) {
+      for (auto it = firedExecute_.begin(); it != firedExecute_.end();) {
+        if (firedGoneExecute(*it)) it = firedExecute_.erase(it); else ++it;
+      }
+      sweepExecute_ = firedExecute_.size() + (firedExecute_.size() / 2 > 64 ? firedExecute_.size() / 2 : 64);
+    }
+    if (firedSuspect_.size() >= sweepSuspect_) {
+      for (auto it = firedSuspect_.begin(); it != firedSuspect_.end();) {
+        if (firedGoneSuspect(*it)) it = firedSuspect_.erase(it); else ++it;
+      }
+      sweepSuspect_ = firedSuspect_.size() + (firedSuspect_.size() / 2 > 64 ? firedSuspect_.size() / 2 : 64);
+    }
+  }
   size_t firedBindings() const override { return firedAssign_.size() + firedReceive_.size() + firedExecute_.size() + firedSuspect_.size(); }
   int me_;
   ReplicaState st_;
@@ -439,6 +539,7 @@ public:
       st_.outstanding = Value::set({});
       checkVar(st_.outstanding, 1);
     }
+    node.pool().attach(consumedAccept_, 2, rt::Pool::Index::Values);
   }
   const char *roleName() const override { return "Client"; }
   size_t numTransitions() const override { return 2; }
@@ -499,7 +600,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Send (primary_backup.mom:98)
+  // transition Send (primary_backup.mom:108)
   bool fireSend(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
@@ -536,16 +637,17 @@ private:
     }
   }
 
-  // transition Accept (primary_backup.mom:106)
+  // transition Accept (primary_backup.mom:116)
   bool fireAccept(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
     Client_Accept_Frame F;
     for (size_t k0 = consumedAccept_.cursor(); k0 < pool().valuesOf(2).size(); ++k0) { // Reply
       if (consumedAccept_.test(k0)) continue; // its binding has fired
+      if (!pool().valueLive(2, k0)) continue; // collected
       const Value &m0 = pool().valuesOf(2)[k0];
       F.r = m0;
-      const Value iss0 = pool().issuersOf(2, m0, [&](const rt::Statement &s) { return s.issuer >= 0 && s.issuer < 4 && s.verifiers.setContains(o::P(me_)); });
+      const Value iss0 = pool().issuersOf(2, m0, [&](const rt::Statement &s) { return s.issuer >= 0 && s.issuer < 4 && s.verifiers.setContains(o::P(me_)) && !retiredRec2(s); });
       if (!o::ge(o::card(iss0), o::I(3)).asBool()) continue; // quorum of R
       Value binding = Value::tuple({F.r});
       if (firedAccept_.count(binding)) { // refraction
@@ -579,6 +681,42 @@ private:
     }
   }
 
+  // retire clause 0 (primary_backup.mom:103): Reply statements
+  bool retireValue0(const Value &msg, int issuer) const {
+    const ClientState &S = st_;
+    (void)S; (void)issuer;
+    struct { Value r; } F;
+    F.r = msg;
+    return (o::B((o::lt(((F.r).field(0)).field(1), S.next)).asBool() && (o::lnot(o::in(((F.r).field(0)).field(1), S.outstanding))).asBool())).asBool();
+  }
+  bool retireStmt0(const rt::Statement &st) const {
+    const ClientState &S = st_;
+    (void)S;
+    struct { Value r; } F;
+    (void)F;
+    if (!st.verifiers.setContains(o::P(me_))) return false;
+    return retireValue0(st.msg, st.issuer);
+  }
+  bool retiredRec2(const rt::Statement &st) const { return retireStmt0(st); } // Reply
+  bool retiresRecord(int record) const override { return record == 2; }
+  bool retired(const rt::Statement &st) const override {
+    switch (st.msg.recordIndex()) {
+      case 2: return retiredRec2(st);
+      default: return false;
+    }
+  }
+  // A fired binding of Accept whose trigger record is retired for every statement
+  // the trigger accepts can never be matched again.
+  bool firedGoneAccept(const Value &b) const { return retireValue0(b.field(0), -1); }
+  size_t sweepAccept_ = 64;
+  void collectRefraction() override {
+    if (firedAccept_.size() >= sweepAccept_) {
+      for (auto it = firedAccept_.begin(); it != firedAccept_.end();) {
+        if (firedGoneAccept(*it)) it = firedAccept_.erase(it); else ++it;
+      }
+      sweepAccept_ = firedAccept_.size() + (firedAccept_.size() / 2 > 64 ? firedAccept_.size() / 2 : 64);
+    }
+  }
   size_t firedBindings() const override { return firedAccept_.size(); }
   int me_;
   ClientState st_;
