@@ -185,7 +185,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Assign (primary_backup.mom:56)
+  // transition Assign (primary_backup.mom:58)
   bool fireAssign(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -240,7 +240,7 @@ private:
     }
   }
 
-  // transition Receive (primary_backup.mom:67)
+  // transition Receive (primary_backup.mom:69)
   bool fireReceive(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -285,7 +285,7 @@ private:
     S.timer_suspect = true; out.startTimer(0);
   }
 
-  // transition Execute (primary_backup.mom:75)
+  // transition Execute (primary_backup.mom:77)
   bool fireExecute(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -342,7 +342,7 @@ private:
     S.timer_suspect = false; out.stopTimer(0);
   }
 
-  // transition Suspect (primary_backup.mom:88)
+  // transition Suspect (primary_backup.mom:90)
   bool fireSuspect(rt::Step &step) {
     const ReplicaState &S = st_;
     (void)S;
@@ -393,7 +393,7 @@ private:
     }
   }
 
-  // retire clause 0 (primary_backup.mom:52): Order statements
+  // retire clause 0 (primary_backup.mom:53): Order statements
   bool retireValue0(const Value &msg, int issuer) const {
     const ReplicaState &S = st_;
     (void)S; (void)issuer;
@@ -411,7 +411,7 @@ private:
     if (!st.verifiers.setContains(o::P(me_))) return false;
     return retireValue0(st.msg, st.issuer);
   }
-  // retire clause 1 (primary_backup.mom:53): Request statements
+  // retire clause 1 (primary_backup.mom:54): Request statements
   bool retireValue1(const Value &msg, int issuer) const {
     const ReplicaState &S = st_;
     (void)S; (void)issuer;
@@ -429,13 +429,31 @@ private:
     if (!st.verifiers.setContains(o::P(me_))) return false;
     return retireValue1(st.msg, st.issuer);
   }
+  // retire clause 2 (primary_backup.mom:55): Reply statements
+  bool retireValue2(const Value &msg, int issuer) const {
+    const ReplicaState &S = st_;
+    (void)S; (void)issuer;
+    struct { Value r; } F;
+    F.r = msg;
+    return true;
+  }
+  bool retireStmt2(const rt::Statement &st) const {
+    const ReplicaState &S = st_;
+    (void)S;
+    struct { Value r; } F;
+    (void)F;
+    if (st.issuer != (o::P(me_)).asPrincipal()) return false;
+    return retireValue2(st.msg, st.issuer);
+  }
   bool retiredRec0(const rt::Statement &st) const { return retireStmt1(st); } // Request
   bool retiredRec1(const rt::Statement &st) const { return retireStmt0(st); } // Order
-  bool retiresRecord(int record) const override { return record == 0 || record == 1; }
+  bool retiredRec2(const rt::Statement &st) const { return retireStmt2(st); } // Reply
+  bool retiresRecord(int record) const override { return record == 0 || record == 1 || record == 2; }
   bool retired(const rt::Statement &st) const override {
     switch (st.msg.recordIndex()) {
       case 0: return retiredRec0(st);
       case 1: return retiredRec1(st);
+      case 2: return retiredRec2(st);
       default: return false;
     }
   }
@@ -600,7 +618,7 @@ private:
       throw rt::EvalError("value " + v.toJson(&programInfo().schema.names) + " is outside the declared type: " + why);
   }
 
-  // transition Send (primary_backup.mom:108)
+  // transition Send (primary_backup.mom:112)
   bool fireSend(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
@@ -637,7 +655,7 @@ private:
     }
   }
 
-  // transition Accept (primary_backup.mom:116)
+  // transition Accept (primary_backup.mom:120)
   bool fireAccept(rt::Step &step) {
     const ClientState &S = st_;
     (void)S;
@@ -681,7 +699,7 @@ private:
     }
   }
 
-  // retire clause 0 (primary_backup.mom:103): Reply statements
+  // retire clause 0 (primary_backup.mom:106): Reply statements
   bool retireValue0(const Value &msg, int issuer) const {
     const ClientState &S = st_;
     (void)S; (void)issuer;
@@ -697,10 +715,28 @@ private:
     if (!st.verifiers.setContains(o::P(me_))) return false;
     return retireValue0(st.msg, st.issuer);
   }
+  // retire clause 1 (primary_backup.mom:107): Request statements
+  bool retireValue1(const Value &msg, int issuer) const {
+    const ClientState &S = st_;
+    (void)S; (void)issuer;
+    struct { Value q; } F;
+    F.q = msg;
+    return (o::B((o::lt((F.q).field(1), S.next)).asBool() && (o::lnot(o::in((F.q).field(1), S.outstanding))).asBool())).asBool();
+  }
+  bool retireStmt1(const rt::Statement &st) const {
+    const ClientState &S = st_;
+    (void)S;
+    struct { Value q; } F;
+    (void)F;
+    if (st.issuer != (o::P(me_)).asPrincipal()) return false;
+    return retireValue1(st.msg, st.issuer);
+  }
+  bool retiredRec0(const rt::Statement &st) const { return retireStmt1(st); } // Request
   bool retiredRec2(const rt::Statement &st) const { return retireStmt0(st); } // Reply
-  bool retiresRecord(int record) const override { return record == 2; }
+  bool retiresRecord(int record) const override { return record == 0 || record == 2; }
   bool retired(const rt::Statement &st) const override {
     switch (st.msg.recordIndex()) {
+      case 0: return retiredRec0(st);
       case 2: return retiredRec2(st);
       default: return false;
     }

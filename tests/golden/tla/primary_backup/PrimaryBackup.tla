@@ -51,11 +51,11 @@ VARIABLES
   \* @type: $principal -> Bool;
   suspected,  \* Replica.suspected of each R (primary_backup.mom:46)
   \* @type: $principal -> Int;
-  next,  \* Client.next of each C (primary_backup.mom:98)
+  next,  \* Client.next of each C (primary_backup.mom:100)
   \* @type: $principal -> Set(Int);
-  outstanding,  \* Client.outstanding of each C (primary_backup.mom:99)
+  outstanding,  \* Client.outstanding of each C (primary_backup.mom:101)
   \* @type: $principal -> Set($reply);
-  accepted,  \* Client.accepted of each C (primary_backup.mom:100)
+  accepted,  \* Client.accepted of each C (primary_backup.mom:102)
   \* @type: $principal -> Bool;
   Replica_suspect_running,  \* whether timer suspect is running (primary_backup.mom:47)
   \* @type: $principal -> Set(<<$principal, $request>>);
@@ -153,7 +153,7 @@ Init ==
   /\ known_Reply = [p \in Principals |-> {}]
   /\ crashed = {}
 
-\* primary_backup.mom:56
+\* primary_backup.mom:58
 Replica_Assign(self) ==
   /\ Live(self)
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
@@ -174,7 +174,7 @@ Replica_Assign(self) ==
                              Replica_Execute_fired, Replica_Suspect_fired, Client_Accept_fired,
                              pool_Request, pool_Reply, known_Request, known_Reply, crashed>>
 
-\* primary_backup.mom:67
+\* primary_backup.mom:69
 Replica_Receive(self) ==
   /\ Live(self)
   /\ \E <<c, req>> \in IssuedMsgs({st \in known_Request[self] : st.iss \in C /\ self \in st.ver}) :
@@ -188,7 +188,7 @@ Replica_Receive(self) ==
                       pool_Order, pool_Reply, known_Request, known_Order, known_Reply,
                       crashed>>
 
-\* primary_backup.mom:75
+\* primary_backup.mom:77
 Replica_Execute(self) ==
   /\ Live(self)
   /\ \E order \in Msgs({st \in known_Order[self] : st.iss = PRIMARY /\ self \in st.ver}) :
@@ -215,7 +215,7 @@ Replica_Execute(self) ==
                                Client_Accept_fired, pool_Request, pool_Order, known_Request,
                                known_Order, crashed>>
 
-\* primary_backup.mom:88
+\* primary_backup.mom:90
 Replica_Suspect(self) ==
   /\ Live(self)
   /\ Replica_suspect_running[self]
@@ -232,7 +232,7 @@ Replica_Suspect(self) ==
                              pool_Order, pool_Reply, known_Request, known_Order, known_Reply,
                              crashed>>
 
-\* primary_backup.mom:108
+\* primary_backup.mom:112
 Client_Send(self) ==
   /\ Live(self)
   /\ \E op \in 0..1 :
@@ -251,7 +251,7 @@ Client_Send(self) ==
                              Client_Accept_fired, pool_Order, pool_Reply, known_Order,
                              known_Reply, crashed>>
 
-\* primary_backup.mom:116
+\* primary_backup.mom:120
 Client_Accept(self) ==
   /\ Live(self)
   /\ \E r \in QuorumMsgs({st \in known_Reply[self] : st.iss \in R /\ self \in st.ver}, Q) :
@@ -307,7 +307,7 @@ Deliver_Reply ==
 \* A live principal crashes (at most the declared number per set).
 Crash(p) ==
   /\ Live(p)
-  /\ p \in R /\ Cardinality(crashed \cap R) < F  \* primary_backup.mom:125
+  /\ p \in R /\ Cardinality(crashed \cap R) < F  \* primary_backup.mom:129
   /\ crashed' = crashed \cup {p}
   /\ UNCHANGED <<executeSeqNo, nextSeqNo, assigned, executed, log, suspected, next,
                  outstanding, accepted, Replica_suspect_running,
@@ -315,14 +315,16 @@ Crash(p) ==
                  Replica_Suspect_fired, Client_Accept_fired, pool_Request,
                  pool_Order, pool_Reply, known_Request, known_Order, known_Reply>>
 
-\* primary_backup.mom:149
+\* primary_backup.mom:153
 Terminated ==
   /\ (\A c \in C : (next[c] = NumReq) /\ (outstanding[c] = {})) \/ ((PRIMARY \in crashed) /\ (\A p \in R : (p = PRIMARY) \/ (p \in crashed) \/ suspected[p]))
   /\ UNCHANGED vars
 
-\* retire clause of role Replica (primary_backup.mom:52): a node may collect Order statements; no effect on this spec.
-\* retire clause of role Replica (primary_backup.mom:53): a node may collect Request statements; no effect on this spec.
-\* retire clause of role Client (primary_backup.mom:103): a node may collect Reply statements; no effect on this spec.
+\* retire clause of role Replica (primary_backup.mom:53): a node may collect Order statements; no effect on this spec.
+\* retire clause of role Replica (primary_backup.mom:54): a node may collect Request statements; no effect on this spec.
+\* retire clause of role Replica (primary_backup.mom:55): a node may collect Reply statements; no effect on this spec.
+\* retire clause of role Client (primary_backup.mom:106): a node may collect Reply statements; no effect on this spec.
+\* retire clause of role Client (primary_backup.mom:107): a node may collect Request statements; no effect on this spec.
 
 Next ==
   \/ \E self \in R : Replica_Assign(self)
@@ -341,34 +343,34 @@ Spec == Init /\ [][Next]_vars
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
-\* primary_backup.mom:128
+\* primary_backup.mom:132
 CorrectResult == \A c \in C : \A r \in accepted[c] : (r.res = execute(r.req)) /\ (r.req.client = c)
 
-\* primary_backup.mom:133
+\* primary_backup.mom:137
 SameOrder == \A p \in R : \A q \in R : \A e \in log[p] : \A f \in log[q] : (e[1] = f[1]) => (e[2] = f[2])
 
-\* primary_backup.mom:138
+\* primary_backup.mom:142
 Durable == \A c \in C : \A r \in accepted[c] : Cardinality({p \in R : \E e \in log[p] : e[2] = r.req}) >= Q
 
-\* primary_backup.mom:143
+\* primary_backup.mom:147
 ExecutedPrefix == \A p \in R : executeSeqNo[p] <= nextSeqNo[PRIMARY]
 
-\* primary_backup.mom:160
+\* primary_backup.mom:164
 OrdersNumbered == \A k \in 0..(NumReq - 1) : (\E o \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : o.seqNo = k) => (k < nextSeqNo[PRIMARY])
 
-\* primary_backup.mom:163
+\* primary_backup.mom:167
 OneOrderPerNumber == \A k \in 0..(NumReq - 1) : \A c \in C : \A i \in 0..(NumReq - 1) : \A o \in 0..1 : (\E x \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : x.seqNo = k /\ x.m = [client |-> c, id |-> i, op |-> o]) => (~(\E y \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : y.seqNo = k /\ y.m # [client |-> c, id |-> i, op |-> o]))
 
-\* primary_backup.mom:167
+\* primary_backup.mom:171
 LogFromOrders == \A p \in R : \A e \in log[p] : \E o \in Msgs({st \in pool_Order : st.iss = PRIMARY}) : o.seqNo = e[1] /\ o.m = e[2]
 
-\* primary_backup.mom:170
+\* primary_backup.mom:174
 LogPrefix == \A p \in R : \A e \in log[p] : e[1] < executeSeqNo[p]
 
-\* primary_backup.mom:172
+\* primary_backup.mom:176
 RepliesCorrect == ~(\E r \in Msgs(pool_Reply) : r.res # execute(r.req))
 
-\* primary_backup.mom:173
+\* primary_backup.mom:177
 RepliesLogged == \A p \in R : \A c \in C : \A i \in 0..(NumReq - 1) : \A o \in 0..1 : (\E r \in Msgs({st \in pool_Reply : st.iss = p}) : r.req = [client |-> c, id |-> i, op |-> o]) => (\E e \in log[p] : e[2] = [client |-> c, id |-> i, op |-> o])
 
 \* Model constraints (CONSTRAINT in the .cfg): a state that violates one
