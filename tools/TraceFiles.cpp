@@ -60,22 +60,12 @@ bool definedOnCommandLine(const std::vector<std::string> &defines, const std::st
 
 // The node code generated for `file` at `defines`, without the parameter
 // values it reports (`--version`); empty if it does not compile.
-std::string nodeCode(const std::string &file, const std::vector<std::string> &defines) {
+std::string nodeCodeAt(const std::string &file, const std::vector<std::string> &defines) {
   std::ostringstream quiet;
   auto program = loadProgram(file, defines, quiet);
   if (!program)
     return "";
-  cppgen::Result r = cppgen::generate(*program);
-  if (!r.errors.empty())
-    return "";
-  std::string code;
-  for (const auto &f : r.files) {
-    std::istringstream in(f.text);
-    for (std::string line; std::getline(in, line);)
-      if (line.find("p.params = ") == std::string::npos)
-        code += line + "\n";
-  }
-  return code;
+  return cppgen::nodeCode(cppgen::generate(*program));
 }
 
 // Whether the nodes' code is the same at NAME = `recorded` as at `defines`:
@@ -85,8 +75,8 @@ bool modelOnly(const std::string &file, const std::vector<std::string> &defines,
                const std::string &name, int64_t recorded) {
   std::vector<std::string> at = defines;
   at.push_back(name + "=" + std::to_string(recorded));
-  std::string mine = nodeCode(file, defines);
-  return !mine.empty() && mine == nodeCode(file, at);
+  std::string mine = nodeCodeAt(file, defines);
+  return !mine.empty() && mine == nodeCodeAt(file, at);
 }
 
 // Compares the recorded values with `program`'s (compiled with `defines`):

@@ -3,6 +3,7 @@
 #include "backends/cpp/CppGenImpl.h"
 #include "backends/cpp/CppRounds.h"
 
+#include <sstream>
 #include <algorithm>
 
 namespace mommie::cppgen {
@@ -369,6 +370,19 @@ struct RoleGen {
 };
 
 } // namespace
+
+std::string nodeCode(const Result &r) {
+  if (!r.errors.empty())
+    return "";
+  std::string code;
+  for (const auto &f : r.files) {
+    std::istringstream in(f.text);
+    for (std::string line; std::getline(in, line);)
+      if (line.find("p.params = ") == std::string::npos)
+        code += line + "\n";
+  }
+  return code;
+}
 
 Result generate(const ir::Program &program, const Options &options) {
   Result res;

@@ -43,6 +43,11 @@ struct Result {
 
 Result generate(const ir::Program &program, const Options &options = {});
 
+// The generated files without the parameter values they report (`--version`,
+// the `p.params = ...` line): two programs with the same node code, whose
+// nodes behave alike whatever their parameters say. Empty if `r` has errors.
+std::string nodeCode(const Result &r);
+
 // A C++ identifier for a program name (keywords get a trailing '_').
 std::string cppIdent(const std::string &name);
 

@@ -134,14 +134,7 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   ProgramInfo runInfo = info;
   if (f.workload.enabled() || !f.workload.completeTransition.empty()) {
     workload = std::make_unique<Workload>(f.workload);
-    for (auto &r : runInfo.roles)
-      if (me >= r.first && me < r.first + r.size) {
-        auto make = r.make;
-        Workload *w = workload.get();
-        r.make = [make, w](Node &n) -> std::unique_ptr<RoleBase> {
-          return std::make_unique<WorkloadRole>(n, make(n), *w);
-        };
-      }
+    runInfo = withWorkload(info, me, *workload);
   }
   Node node(loop, log, runInfo, me);
   if (!node.init(err))

@@ -72,15 +72,7 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
       Node probe(loop, *logs[size_t(p)], info, p);
       std::string why;
       if (probe.init(why) && w->bind(*probe.role(), why)) {
-        infos[size_t(p)] = std::make_unique<ProgramInfo>(info);
-        for (auto &r : infos[size_t(p)]->roles)
-          if (p >= r.first && p < r.first + r.size) {
-            auto make = r.make;
-            Workload *raw = w.get();
-            r.make = [make, raw](Node &n) -> std::unique_ptr<RoleBase> {
-              return std::make_unique<WorkloadRole>(n, make(n), *raw);
-            };
-          }
+        infos[size_t(p)] = std::make_unique<ProgramInfo>(withWorkload(info, p, *w));
         workloads[size_t(p)] = std::move(w);
       }
     }

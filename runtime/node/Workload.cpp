@@ -149,6 +149,19 @@ std::string Workload::json() const {
          ",\"p50_us\":" + fixed(percentileUs(0.5), 1) + ",\"p99_us\":" + fixed(percentileUs(0.99), 1) + "}";
 }
 
+ProgramInfo withWorkload(const ProgramInfo &info, int me, Workload &w) {
+  ProgramInfo out = info;
+  for (auto &r : out.roles)
+    if (me >= r.first && me < r.first + r.size) {
+      auto make = r.make;
+      Workload *raw = &w;
+      r.make = [make, raw](Node &n) -> std::unique_ptr<RoleBase> {
+        return std::make_unique<WorkloadRole>(n, make(n), *raw);
+      };
+    }
+  return out;
+}
+
 bool WorkloadRole::fire(size_t t, Step &step) {
   bool isRequest = t == w_.requestTransition();
   if (isRequest && !w_.mayIssue())

@@ -109,4 +109,8 @@ private:
   Workload &w_;
 };
 
+// `info` with the role principal `me` plays wrapped in a WorkloadRole over
+// `w` (the node keeps a reference to the ProgramInfo: keep it alive).
+ProgramInfo withWorkload(const ProgramInfo &info, int me, Workload &w);
+
 } // namespace mommie::rt
