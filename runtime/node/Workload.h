@@ -8,9 +8,9 @@
 // generated role and lets the request transition fire only while fewer
 // than N requests were issued and fewer than C are outstanding (issued, not
 // completed): a closed loop. This only withholds firings the program
-// allows, so every run is still a behaviour of the model; the program's
-// own bounds (e.g. NumReq) still apply, and a request the program refuses
-// to issue is never sent.
+// allows, so every run is still a behaviour of the program; its guards
+// still apply (a request the program refuses to issue is never sent), a
+// model bound (an `int model` range) does not.
 //
 // Latency of a request: from the firing of the request transition to the
 // firing of the completion transition whose binding contains the record
