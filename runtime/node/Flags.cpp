@@ -48,7 +48,7 @@ struct Registry {
     {"--linger", "MS", "round", "stay MS ms after the last phase to answer late peers (default 300)"},
     {"--max-pending", "N", "round", "frames of future rounds buffered per peer (default 64)"},
     {"--start-delay", "MS", "round", "wait MS ms before the first round"},
-    {"--drop-percent", "P", "round", "fault injection: drop P% of the round messages sent (with --seed)"},
+    {"--drop-percent", "P", "round", "fault injection: drop P% of the round messages and markers sent (with --seed)"},
     {"--delay", "MIN-MAX", "round", "fault injection: hold each message sent for MIN..MAX ms (or D), seeded"},
     {"--seed", "S", "round", "the seed of --drop-percent and --delay (default 1)"},
     {"--seed", "S", "sim", "the seed of the simulated network and of initial choices (default 1)"},

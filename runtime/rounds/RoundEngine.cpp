@@ -24,6 +24,7 @@ RoundEngine::RoundEngine(RoundProgram &program, RoundEnv &env, RoundConfig confi
   if (meSlot_ >= 0)
     maxRound_[size_t(meSlot_)] = cfg_.firstRound;
   pending_.assign(n, {});
+  answeredUs_.assign(n, -1);
   cur_ = next_ = cfg_.firstRound;
 }
 
@@ -230,6 +231,18 @@ void RoundEngine::resend() {
   stats_.resends += sendMarkers();
 }
 
+void RoundEngine::answerLate(int slot) {
+  if (cfg_.resendUs <= 0 || slot < 0 || slot == meSlot_)
+    return;
+  int64_t now = env_.nowUs();
+  int64_t &last = answeredUs_[size_t(slot)];
+  if (last >= 0 && now - last < cfg_.resendUs)
+    return;
+  last = lastLateReplyUs_ = now;
+  env_.sendMarker(cfg_.peers[size_t(slot)], uint32_t(cur_));
+  ++stats_.resends;
+}
+
 void RoundEngine::processReceive(int slot, Value payload) {
   if (has_[size_t(slot)]) {
     ++stats_.duplicates;
@@ -282,6 +295,8 @@ void RoundEngine::onMessage(int peer, uint32_t wr, Value payload) {
         next_ = std::max(next_, catchUpTo());
       }
     }
+    if (done_ && slot != meSlot_ && unwrap(wr) < cur_)
+      answerLate(slot);
     return;
   }
   if (slot < 0 || slot == meSlot_) {
@@ -291,6 +306,7 @@ void RoundEngine::onMessage(int peer, uint32_t wr, Value payload) {
   int64_t round = unwrap(wr);
   if (round < cur_) {
     ++stats_.late;
+    answerLate(slot);
     return;
   }
   if (!prog_.payloadOk(size_t(round % int64_t(len_)), payload, nullptr)) {
@@ -315,9 +331,13 @@ void RoundEngine::onMarker(int peer, uint32_t wr) {
   if (done_ || slot < 0 || slot == meSlot_) {
     if (!done_)
       ++stats_.rejected;
+    else if (slot >= 0 && slot != meSlot_ && unwrap(wr) < cur_)
+      answerLate(slot);
     return;
   }
   int64_t round = unwrap(wr);
+  if (started_ && round < cur_)
+    answerLate(slot);
   if (round <= maxRound_[size_t(slot)])
     return;
   maxRound_[size_t(slot)] = round;

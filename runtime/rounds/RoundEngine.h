@@ -31,7 +31,14 @@
 //     engine resends the round's messages and markers to every peer every
 //     `resendUs` (ReSync's answer to lossy links such as UDP: a peer that
 //     missed them could not count this process); a receiver keeps the
-//     first copy (duplicates). Nothing is resent once the round is left.
+//     first copy (duplicates). Nothing is resent once the round is left;
+//     instead, with resends on, a message or marker of an earlier round
+//     (a peer still waiting there, e.g. for this process's lost message)
+//     is answered with a marker of the current round, at most once per
+//     `resendUs` per peer, also after the last phase. The peer counts this
+//     process for sync and may catch up; without the answer a peer that
+//     lost its round's messages would wait for processes that had moved on
+//     (or stopped) for good.
 //   - A message to oneself bypasses the network (it is put into the mailbox
 //     at round start).
 //   - The engine stops after RoundConfig::phases phases (--phases; by
@@ -135,6 +142,8 @@ public:
   void onTimer();
 
   bool done() const { return done_; }
+  // When a late peer was last answered (see above); -1: never.
+  int64_t lastLateReplyUs() const { return lastLateReplyUs_; }
   int64_t currentRound() const { return cur_; }
   int64_t nextRound() const { return next_; }
   int64_t phaseNo() const { return cur_ / int64_t(len_); }
@@ -167,6 +176,8 @@ private:
   // Round markers to the peers that get no message this round; how many.
   size_t sendMarkers();
   void resend();
+  // Answers a peer heard from at an earlier round (see above).
+  void answerLate(int slot);
 
   RoundProgram &prog_;
   RoundEnv &env_;
@@ -183,6 +194,8 @@ private:
   std::vector<Value> mbox_;
   size_t mboxCount_ = 0;
   std::vector<int64_t> maxRound_;
+  std::vector<int64_t> answeredUs_; // per slot: when answerLate last sent
+  int64_t lastLateReplyUs_ = -1;
   std::vector<std::vector<Pending>> pending_;
   size_t pendingTotal_ = 0;
   std::vector<std::pair<int, Value>> sent_;

@@ -116,12 +116,17 @@ public:
       guarded([&] { engine->onTimer(); });
     });
   }
-  void send(int peer, uint32_t wr, const Value &payload) override {
-    if (dropPercent > 0 && int64_t(rng() % 100) < dropPercent) { // seeded loss (testing)
+  // Seeded loss (testing): of round messages and markers alike.
+  bool dropNext() {
+    if (dropPercent > 0 && int64_t(rng() % 100) < dropPercent) {
       ++dropped;
-      return;
+      return true;
     }
-    outDelayed(peer, encodeRoundFrame(wr, payload));
+    return false;
+  }
+  void send(int peer, uint32_t wr, const Value &payload) override {
+    if (!dropNext())
+      outDelayed(peer, encodeRoundFrame(wr, payload));
   }
   // Seeded delay (testing): each round message and marker leaves after a
   // uniform delay in [delayMinMs, delayMaxMs] (so they may also reorder).
@@ -147,7 +152,10 @@ public:
   int64_t dropPercent = 0;
   std::mt19937_64 rng;
   uint64_t dropped = 0;
-  void sendMarker(int peer, uint32_t wr) override { outDelayed(peer, encodeRoundMarker(wr)); }
+  void sendMarker(int peer, uint32_t wr) override {
+    if (!dropNext())
+      outDelayed(peer, encodeRoundMarker(wr));
+  }
   void roundDone(const RoundRecord &rec) override {
     lastRoundUs = nowUs();
     if (!trace)
@@ -382,7 +390,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     }
     if (engine.done() && doneAtUs < 0)
       doneAtUs = env.nowUs();
-    bool lingered = doneAtUs >= 0 && env.nowUs() - doneAtUs >= lingerMs * 1000;
+    // Lingering restarts while late peers are answered (RoundEngine.h).
+    int64_t quietSinceUs = std::max(doneAtUs, engine.lastLateReplyUs());
+    bool lingered = doneAtUs >= 0 && env.nowUs() - quietSinceUs >= lingerMs * 1000;
     if (stopRequested() || env.failed || lingered || (runForMs >= 0 && now - start >= Millis(runForMs))) {
       loop.stop();
       return;

@@ -10,8 +10,8 @@
 // connection's hello names, or (UDP) whose endpoint the datagram comes from
 // (trusted with PLAINTEXT; the other modules authenticate every frame). A payload that does
 // not decode strictly or does not have the round's type is rejected.
-// The node stops `--linger` ms (default 300) after its last phase, or at
-// --run-for. Exit 0, 1 after a fail-stop (evaluation error), 2 bad input.
+// The node stops `--linger` ms (default 300) after its last phase and its
+// last answer to a late peer (RoundEngine.h), or at --run-for. Exit 0, 1 after a fail-stop (evaluation error), 2 bad input.
 #pragma once
 
 #include "runtime/rounds/RoundEngine.h"

@@ -403,6 +403,52 @@ TEST(RoundEngine, SyncResendsWhileWaitingAndNotAfter) {
   EXPECT_EQ(sentFor(1), 12u);
 }
 
+// A process that moved on (here: finished its phases) answers a message of
+// an earlier round with a marker of its round, at most once per resend
+// interval per peer; a waiting peer that gets F + 1 such answers catches up
+// and finishes instead of waiting for processes that are gone.
+TEST(RoundEngine, FinishedEnginesAnswerALatePeerWhichCatchesUp) {
+  RoundProgress p = timeoutOnly(10, false);
+  p.sync = 2; // N = 4, F = 1
+  One o(4, 1, p);
+  o.prog.phases = 1;
+  RoundConfig cfg = config(0, 4, 1);
+  cfg.resendUs = 4'000;
+  o.eng = std::make_unique<RoundEngine>(o.prog, o.env, cfg);
+  o.eng->start();
+  o.eng->onMessage(1, 0, Value::integer(0));
+  o.eng->onMessage(2, 0, Value::integer(0));
+  o.timeout();
+  ASSERT_TRUE(o.eng->done());
+  EXPECT_EQ(o.eng->lastLateReplyUs(), -1);
+  o.env.markers.clear();
+  o.eng->onMessage(3, 0, Value::integer(0)); // P3 still waits in round 0
+  o.eng->onMarker(3, 0);                     // within the interval: no second answer
+  ASSERT_EQ(o.env.markers.size(), 1u);
+  EXPECT_EQ(o.env.markers[0], std::make_pair(3, uint32_t(1)));
+  EXPECT_EQ(o.eng->lastLateReplyUs(), o.env.now);
+  o.env.now += 4'000;
+  o.eng->onMarker(3, 0);
+  EXPECT_EQ(o.env.markers.size(), 2u);
+  o.eng->onMessage(1, 1, Value::integer(1)); // not late: no answer
+  EXPECT_EQ(o.env.markers.size(), 2u);
+
+  // P3's side: no message of round 0 arrives, then two answers at round 1.
+  One w(4, 1, p);
+  w.prog.phases = 1;
+  RoundConfig wcfg = config(3, 4, 1);
+  wcfg.resendUs = 4'000;
+  w.eng = std::make_unique<RoundEngine>(w.prog, w.env, wcfg);
+  w.eng->start();
+  w.timeout(); // a resend; sync still waits
+  EXPECT_EQ(w.eng->currentRound(), 0);
+  w.eng->onMarker(0, 1);
+  EXPECT_FALSE(w.eng->done()) << "one answer could be a Byzantine process's";
+  w.eng->onMarker(1, 1);
+  EXPECT_TRUE(w.eng->done());
+  EXPECT_EQ(w.eng->stats().jumps, 0u); // left round 0 for round 1, the end
+}
+
 // Over links that lose the first two copies of every message, sync rounds
 // still proceed in lock step thanks to the resends (every mailbox full).
 TEST(RoundEngine, SyncResendsMakeLossyLinksProgress) {
