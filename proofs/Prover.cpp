@@ -83,7 +83,7 @@ static void runStep(const StepEncoding &step, TermStore &store,
       SatResult sat = solver->check();
       if (sat == SatResult::Sat) {
         r.verdict = Verdict::Counterexample;
-        std::unordered_map<Term, int64_t> cache;
+        TermValues cache;
         SmtSolver *sp = solver.get();
         ModelEval ev = [&](Term t) {
           return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);

@@ -180,7 +180,11 @@ int runProve(const ProveArgs &args) {
       std::cout << fmt::format("  {:<5} {:<24} {:<22} {} ({:.3f}s)\n",
                                solverName(r.solver), r.invariant, r.step,
                                verdictName(r.verdict), r.seconds);
-      if (r.verdict == Verdict::Counterexample)
+      if (r.verdict == Verdict::Counterexample && r.invariant == "ArithOK")
+        std::cout << fmt::format("step '{}' may overflow or divide by a divisor that is not "
+                                 "positive (ArithOK): counterexample to induction\n{}",
+                                 r.step, r.detail);
+      else if (r.verdict == Verdict::Counterexample)
         std::cout << fmt::format("{}invariant {} is not inductive: "
                                  "counterexample to induction in step '{}'\n{}",
                                  locText(r.loc), r.invariant, r.step,

@@ -58,3 +58,37 @@ TEST(ProveCli, JsonReportsEveryObligation) {
   EXPECT_NE(r.out.find("\"verdict\": \"proved\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"step\": \"round Exchange\""), std::string::npos);
 }
+
+// One arithmetic (docs/semantics.md, "Integers"): an overflow and a divisor
+// that is not positive are evaluation errors for the checker and
+// obligations (ArithOK) for the prover, which used to prove every
+// invariant of these programs.
+TEST(ProveCli, OverflowIsRefutedAsTheCheckerReportsIt) {
+  CliRun check = mommie("check " + src("tests/proofs/overflow.mom"));
+  EXPECT_EQ(check.exit, 1) << check.out;
+  EXPECT_NE(check.out.find("overflow.mom:16:14: integer overflow in +"), std::string::npos)
+      << check.out;
+  CliRun prove = mommie("prove " + src("tests/proofs/overflow.mom") + " --solver both");
+  EXPECT_EQ(prove.exit, 1) << prove.out;
+  EXPECT_NE(prove.out.find("step 'transition Counter.Inc at P0' may overflow"), std::string::npos)
+      << prove.out;
+  EXPECT_NE(prove.out.find("evaluation error: " + src("tests/proofs/overflow.mom") +
+                           ":16:14: integer overflow in +"),
+            std::string::npos)
+      << prove.out;
+  EXPECT_EQ(prove.out.find("does not violate the goal"), std::string::npos) << prove.out;
+  EXPECT_EQ(prove.out.find("solvers disagree"), std::string::npos) << prove.out;
+}
+
+TEST(ProveCli, NegativeDivisorIsRefutedAsTheCheckerReportsIt) {
+  std::string file = src("tests/tla/programs/divide_by_negative.mom");
+  CliRun check = mommie("check " + file);
+  EXPECT_EQ(check.exit, 1) << check.out;
+  EXPECT_NE(check.out.find("division by a divisor that is not positive"), std::string::npos)
+      << check.out;
+  CliRun prove = mommie("prove " + file + " --solver both");
+  EXPECT_EQ(prove.exit, 1) << prove.out;
+  EXPECT_NE(prove.out.find("ArithOK"), std::string::npos) << prove.out;
+  EXPECT_NE(prove.out.find("division by a divisor that is not positive"), std::string::npos)
+      << prove.out;
+}
