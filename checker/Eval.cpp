@@ -384,8 +384,11 @@ Value eval(const ir::Expr &e, Env &env) {
   }
   case ExprKind::RangeSet: {
     int64_t lo = evalInt(*e.args[0], env), hi = evalInt(*e.args[1], env);
-    if (hi - lo > 10'000'000)
-      fail(e.loc, "range set too large");
+    if (hi > lo && uint64_t(hi) - uint64_t(lo) >= kMaxRangeSet)
+      throw EvalError(e.loc,
+                      fmt::format("a range set of more than {} values ({}..{})", kMaxRangeSet,
+                                  lo, hi),
+                      /*limit=*/true);
     Value s = Value::emptySet();
     for (int64_t i = lo; i <= hi; ++i)
       s.elems.push_back(Value::integer(i));

@@ -76,8 +76,10 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
   s += fmt::format("symmetry: {}\n", r.symmetry);
   s += headline(r) + "\n";
   if (!r.trace.empty()) {
-    s += fmt::format("Counterexample ({} step{}):\n", r.trace.size() - 1,
-                     r.trace.size() == 2 ? "" : "s");
+    s += fmt::format("{} ({} step{}):\n",
+                     r.verdict == CheckResult::Verdict::ResourceLimit ? "Trace to the limit"
+                                                                     : "Counterexample",
+                     r.trace.size() - 1, r.trace.size() == 2 ? "" : "s");
     for (size_t i = 0; i < r.trace.size(); ++i) {
       const auto &step = r.trace[i];
       if (r.loopStart >= 0 && size_t(r.loopStart) == i)
