@@ -165,6 +165,12 @@ static nlohmann::json actionJson(const Layout &layout, const Action &a) {
     for (const auto &[q, mbox] : a.mailboxes)
       m[layout.principalName(q)] = showValue(prog, mbox);
     j["mailboxes"] = m;
+    if (!a.crashing.empty()) {
+      nlohmann::json c = nlohmann::json::array();
+      for (int p : a.crashing)
+        c.push_back(layout.principalName(p));
+      j["crashing"] = c;
+    }
   }
   return j;
 }

@@ -68,6 +68,7 @@ set_tests_properties(tla.distributed.two_phase_commit PROPERTIES SKIP_RETURN_COD
 # states). Each entry: example, test name, then the PARAM=VALUE edits.
 set(tla_param_edits
   "failure_detector N N=2" "failure_detector H H=2" "failure_detector MaxPhase MaxPhase=3"
+  "flood_min N N=4" "flood_min F F=2" "flood_min V V=3"
   "last_voting N N=2" "last_voting V V=1" "last_voting MaxPhase MaxPhase=2"
   "one_third_rule N N=3" "one_third_rule V V=1" "one_third_rule MaxPhase MaxPhase=2"
   "pbft_normal_case F F=0" "primary_backup F F=0" "primary_backup NumReq F=0 NumReq=3"

@@ -286,7 +286,7 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
     case Builtin::Correct:
       return hasByz ? operand(arg(0), f) + " \\ byz" : expr(arg(0), f);
     case Builtin::Crashed:
-      return hasCrash ? operand(arg(0), f) + " \\in crashed" : "FALSE";
+      return hasCrash ? operand(arg(0), f) + " \\in " + f.crashedSet : "FALSE";
     }
     return "<builtin>";
   case ExprKind::Unary:

@@ -92,3 +92,19 @@ TEST(ProveCli, NegativeDivisorIsRefutedAsTheCheckerReportsIt) {
   EXPECT_NE(prove.out.find("division by a divisor that is not positive"), std::string::npos)
       << prove.out;
 }
+
+// A crash in the middle of a broadcast (docs/semantics.md, round programs):
+// deciding FloodMin one round early is refuted by a process that crashes
+// during the round and reaches only some processes; without crashes during
+// a step the synchronous predicate would deliver every message and the
+// step would look safe.
+TEST(ProveCli, CrashDuringARoundRefutesEarlyFloodMinDecision) {
+  CliRun r = mommie("prove " + src("tests/bugs/flood_min_bug.mom") + " --solver both");
+  EXPECT_EQ(r.exit, 1) << r.out;
+  EXPECT_NE(r.out.find("invariant Agreement is not inductive: counterexample to induction in "
+                       "step 'round Flood'"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("crashes during the round"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("solvers disagree"), std::string::npos) << r.out;
+}
