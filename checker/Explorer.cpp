@@ -760,11 +760,19 @@ CheckResult Search::run() {
   const size_t W = compact_.words();
   std::vector<uint32_t> words(W);
   Symmetry::Scratch canon;
+  // Thrown out of the enumeration of initial states once a limit stops the
+  // search: there may be far more initial states than the limits allow.
+  struct Stopped {};
   try {
     gen_.initialStates([&](State &&s, const Action *) {
       if (haveFinding_ || stop_)
-        return;
-      ++generated_;
+        throw Stopped{};
+      // A clock read per state (one may take long to canonicalise), the
+      // resident size every 1024.
+      if (checkLimits(++generated_ % 1024 == 0)) {
+        stop_ = true;
+        throw Stopped{};
+      }
       uint64_t fp;
       if (sym_.active()) {
         const State &rep = sym_.canonical(s, canon);
@@ -797,6 +805,7 @@ CheckResult Search::run() {
     });
   } catch (const EvalError &e) {
     record(evalFinding(e, NoParent, false, 0));
+  } catch (const Stopped &) {
   }
   depth_ = table_.size() == 0 ? 0 : 1;
   while (!stop_ && levelSize(level) > 0) {
