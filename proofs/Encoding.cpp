@@ -202,6 +202,8 @@ void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
     addDeclared(ops, st.what, *st.type, st.value, s.mkAnd(cond, st.cond));
   for (Term out : ev.outside)
     model.push_back(s.mkImplies(cond, s.mkNot(out)));
+  for (Term beyond : ev.beyondSeqBound)
+    model.push_back(s.mkImplies(cond, s.mkNot(beyond)));
   addArith(ops, ev, cond);
   // A published record outside the model leaves the model (the pool of the
   // post-state holds it); its declared ranges are PoolUniverse's concern.
@@ -219,10 +221,9 @@ void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
 void StateBuilder::assumeWithinModel(const SymState &post,
                                      const StepRanges &ranges,
                                      std::vector<Term> &hyps) {
-  if (!prog.hasModelRanges())
-    return;
-  hyps.push_back(typeOk(post, Ranges::Model));
-  for (Term t : ranges.model)
+  if (prog.hasModelRanges())
+    hyps.push_back(typeOk(post, Ranges::Model));
+  for (Term t : ranges.model) // model ranges, and sequences within the bound
     hyps.push_back(t);
 }
 
@@ -371,11 +372,12 @@ StepEncoding encodeCrash(StateBuilder &b) {
   return step;
 }
 
-Encoding encodeBounded(const ir::Program &program) {
+Encoding encodeBounded(const ir::Program &program, size_t seqBound) {
   Encoding enc;
   enc.store = std::make_unique<TermStore>();
   // The builder and ops must outlive the describe closures.
   auto ops = std::make_shared<ValueOps>(*enc.store, program);
+  ops->seqBound = seqBound;
   auto builder = std::make_shared<StateBuilder>(*ops);
   enc.keepAlive = {ops, builder};
   StateBuilder &b = *builder;

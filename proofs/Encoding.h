@@ -87,7 +87,8 @@ struct StepRanges {
 };
 
 // The bounded encoding of a program (parameters already concrete).
-Encoding encodeBounded(const ir::Program &program);
+// Sequences hold at most `seqBound` elements (ValueOps::seqBound).
+Encoding encodeBounded(const ir::Program &program, size_t seqBound = 4);
 
 // Shared by the round and event-driven encoders.
 class StateBuilder {

@@ -132,8 +132,10 @@ SVal Evaluator::eval(const Expr &e) {
           s.mkAdd(s.intConst(ps.first), eval(*e.args.at(1)).t));
     }
     const Type &ct = typeOf(*e.args.at(0));
+    if (ct.kind == TypeKind::Seq)
+      return ops.at(*ct.args.at(0), eval(*e.args[0]), eval(*e.args.at(1)).t);
     if (ct.kind != TypeKind::Map)
-      throw Unsupported("indexing a sequence");
+      throw Unsupported("indexing a tuple by a computed index");
     SVal m = eval(*e.args[0]);
     return ops.lookup(m, eval(*e.args.at(1)), *ct.args.at(1));
   }
@@ -148,6 +150,8 @@ SVal Evaluator::eval(const Expr &e) {
       callee.slots.at(fn.params[i]) = eval(*e.args[i]);
     SVal r = callee.eval(*fn.body);
     arith.insert(arith.end(), callee.arith.begin(), callee.arith.end());
+    beyondSeqBound.insert(beyondSeqBound.end(), callee.beyondSeqBound.begin(),
+                          callee.beyondSeqBound.end());
     return r;
   }
   case ExprKind::Builtin:
@@ -259,8 +263,12 @@ SVal Evaluator::eval(const Expr &e) {
       r.elems.push_back(eval(*a));
     return r;
   }
-  case ExprKind::SeqCons:
-    throw Unsupported("sequences are not supported by the bounded encoding");
+  case ExprKind::SeqCons: {
+    std::vector<SVal> elems;
+    for (const auto &a : e.args)
+      elems.push_back(eval(*a));
+    return ops.seqOf(*typeOf(e).args.at(0), elems);
+  }
   case ExprKind::SomeCons: {
     SVal r;
     r.kind = SVal::Kind::Option;
@@ -335,8 +343,21 @@ SVal Evaluator::evalBuiltin(const Expr &e) {
       cs.push_back(s.mkAnd(s.mkEq(p, s.intConst(i)), state.crashed[i]));
     return SVal::scalar(s.mkOr(cs));
   }
+  case ir::Builtin::Len:
+    return SVal::scalar(arg(0).t);
+  case ir::Builtin::Append: {
+    Term beyond = nullptr;
+    SVal r = ops.append(*typeOf(e).args.at(0), arg(0), arg(1), beyond);
+    if (!s.isFalse(beyond))
+      beyondSeqBound.push_back(s.mkAnd(cond_, beyond));
+    return r;
+  }
+  case ir::Builtin::Head:
+    return ops.head(arg(0));
+  case ir::Builtin::Tail:
+    return ops.tail(*typeOf(e).args.at(0), arg(0));
   default:
-    throw Unsupported("sequences are not supported by the bounded encoding");
+    throw Unsupported("a builtin the bounded encoding does not know");
   }
 }
 

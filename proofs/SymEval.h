@@ -89,6 +89,9 @@ public:
     std::string what; // "file:line:col: integer overflow in +"
   };
   std::vector<Arith> arith;
+  // The conditions under which an `append` made a sequence longer than
+  // ValueOps::seqBound: the step is then outside the proof.
+  std::vector<Term> beyondSeqBound;
 
   SVal eval(const ir::Expr &e);
   Term evalBool(const ir::Expr &e) { return eval(e).t; }
