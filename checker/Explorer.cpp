@@ -8,6 +8,7 @@
 #include "checker/Retire.h"
 #include "checker/Symmetry.h"
 #include "checker/TraceStore.h"
+#include "ir/Resources.h"
 
 #include <fmt/format.h>
 
@@ -73,20 +74,13 @@ uint64_t fingerprint(const std::string &bytes) {
   return mum(h, 0xeb44accab455d165ull) ^ (h >> 29);
 }
 
-uint64_t currentRssBytes() {
-  std::ifstream f("/proc/self/statm");
-  uint64_t size = 0, rss = 0;
-  f >> size >> rss;
-  return rss * 4096;
-}
-
 static uint64_t peakRssBytes() {
   std::ifstream f("/proc/self/status");
   std::string line;
   while (std::getline(f, line))
     if (line.rfind("VmHWM:", 0) == 0)
       return std::stoull(line.substr(6)) * 1024;
-  return currentRssBytes();
+  return residentBytes();
 }
 
 bool replayTrace(const Generator &gen, const FingerprintOf &fpOf,
@@ -344,7 +338,7 @@ bool Search::checkLimits(bool memory) {
     return true;
   }
   if (options_.maxMemoryMB && memory &&
-      currentRssBytes() > options_.maxMemoryMB * uint64_t(1024 * 1024)) {
+      residentBytes() > options_.maxMemoryMB * uint64_t(1024 * 1024)) {
     limitHit_ = fmt::format("--max-memory {}", options_.maxMemoryMB);
     return true;
   }
@@ -724,7 +718,7 @@ void Search::progressLoop() {
                              "{}, {:.0f} states/s, {} MB\n",
                              gen, table_.size(), queueSize_.load(), depth_,
                              double(gen - lastGen) / (dt > 0 ? dt : 1),
-                             currentRssBytes() >> 20);
+                             residentBytes() >> 20);
     lastGen = gen;
     last = now;
   }

@@ -79,7 +79,6 @@ CheckResult explore(const ir::Program &program, const CheckOptions &options);
 
 // 64-bit fingerprint of canonical state bytes.
 uint64_t fingerprint(const std::string &bytes);
-uint64_t currentRssBytes();
 
 // Rebuilds concrete states along fingerprints `fps` (the first is an
 // initial state), `fpOf` giving a state's fingerprint as the search

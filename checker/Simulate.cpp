@@ -2,6 +2,7 @@
 #include "checker/Simulate.h"
 
 #include "checker/Retire.h"
+#include "ir/Resources.h"
 
 #include <chrono>
 #include <random>
@@ -82,7 +83,7 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
   }
   res.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  res.peakRssBytes = currentRssBytes();
+  res.peakRssBytes = residentBytes();
   return res;
 }
 
