@@ -1,4 +1,5 @@
 // The cvc5 back end (cvc5 1.0 C++ API): TermStore terms -> cvc5::Term.
+#include "proofs/Limits.h"
 #include "proofs/Solver.h"
 
 #include <cvc5/cvc5.h>
@@ -11,11 +12,10 @@ namespace {
 
 class Cvc5Solver : public SmtSolver {
 public:
-  Cvc5Solver(const TermStore &store, unsigned timeoutMs) {
+  Cvc5Solver(const TermStore &store, unsigned timeoutMs)
+      : timeoutMs_(timeoutMs) {
     slv_.setOption("incremental", "true");
     slv_.setOption("produce-models", "true");
-    if (timeoutMs)
-      slv_.setOption("tlimit-per", std::to_string(timeoutMs));
     slv_.setLogic(store.nonLinear() ? "QF_NIA" : "QF_LIA");
   }
 
@@ -25,7 +25,7 @@ public:
 
   SatResult check() override {
     try {
-      cvc5::Result r = slv_.checkSat();
+      cvc5::Result r = checkSatWithin(slv_, timeoutMs_);
       sat_ = r.isSat();
       if (r.isSat())
         return SatResult::Sat;
@@ -63,6 +63,7 @@ private:
     auto it = cache_.find(t);
     if (it != cache_.end())
       return it->second;
+    pollLimits();
     std::vector<cvc5::Term> args;
     for (Term a : t->args)
       args.push_back(tr(a));
@@ -125,6 +126,7 @@ private:
     return e;
   }
 
+  unsigned timeoutMs_;
   cvc5::Solver slv_;
   std::unordered_map<Term, cvc5::Term> cache_;
   std::string reason_;
@@ -132,6 +134,18 @@ private:
 };
 
 } // namespace
+
+cvc5::Result checkSatWithin(cvc5::Solver &slv, unsigned timeoutMs) {
+  checkLimits();
+  // cvc5 1.0 has no memory option: its memory is checked before and after
+  // the call, and the call is bounded by the time left.
+  if (unsigned ms = solverTimeoutMs(timeoutMs))
+    slv.setOption("tlimit-per", std::to_string(ms));
+  cvc5::Result r = slv.checkSat();
+  if (r.isUnknown())
+    checkLimits(); // stopped on the time left: the budget's reason
+  return r;
+}
 
 std::unique_ptr<SmtSolver> makeCvc5(const TermStore &store,
                                     unsigned timeoutMs) {

@@ -20,6 +20,7 @@
 //          still proves it, but sat is only a candidate (the bounded encoding
 //          is then asked for a real counterexample at that size)
 #include "ir/Instantiate.h"
+#include "proofs/Isolate.h"
 #include "proofs/ParamEval.h"
 #include "proofs/ParamVenn.h"
 #include "proofs/Prover.h"
@@ -622,6 +623,7 @@ boundedCti(const ir::Program &base,
            const std::map<std::string, int64_t> &values,
            const std::string &invariant, const std::string &step,
            unsigned timeoutMs) {
+  Budget::Stage stage("the bounded counterexample search");
   DiagnosticEngine diags; // an instance that violates an `assume` is skipped
   auto prog = ir::instantiate(base, values, diags);
   if (!prog)
@@ -630,6 +632,9 @@ boundedCti(const ir::Program &base,
   o.solvers = {SolverKind::Cvc5};
   o.timeoutMs = timeoutMs;
   ProveReport r = proveBounded(*prog, o);
+  // Its obligations stop at this obligation's deadline, as unknown: the
+  // limit is this obligation's.
+  checkLimits();
   for (auto &res : r.results)
     if (res.invariant == invariant && res.step == step &&
         res.verdict == Verdict::Counterexample)
@@ -660,8 +665,6 @@ ObligationResult checkParam(const ir::Program &base, const SymbolicParams &sp,
   for (const char *logic : {"QF_UFLIAFS", "QF_UFNIAFS"}) {
     cvc5::Solver slv;
     slv.setOption("produce-models", "true");
-    if (options.timeoutMs)
-      slv.setOption("tlimit-per", std::to_string(options.timeoutMs));
     slv.setLogic(logic);
     // Extra cvc5 options for experiments: MOMMIE_CVC5_OPTIONS="k=v,k=v".
     if (const char *extra = std::getenv("MOMMIE_CVC5_OPTIONS")) {
@@ -682,6 +685,7 @@ ObligationResult checkParam(const ir::Program &base, const SymbolicParams &sp,
     }
     Query q(slv, base, sp);
     q.narrowWitnesses = pass == 1;
+    Budget::Stage encoding("the parameterized encoding");
     try {
       if (step.kind == 0)
         q.initState();
@@ -756,7 +760,14 @@ ObligationResult checkParam(const ir::Program &base, const SymbolicParams &sp,
       r.detail.clear();
       for (const auto &part : parts) {
         slv.assertFormula(q.c.mkNot(part));
-        cvc5::Result res = slv.checkSat();
+        cvc5::Result res = [&] {
+          // Three quarters of the time left, so that on a timeout the
+          // bounded encoding can still look for a counterexample.
+          Budget::Stage stage("cvc5's set solver");
+          unsigned left = solverTimeoutMs(0);
+          return checkSatWithin(slv, left ? std::max(1u, left / 4 * 3)
+                                          : options.timeoutMs);
+        }();
         if (res.isUnsat())
           continue;
         bool consistent = true;
@@ -874,13 +885,14 @@ ProveReport proveParameterized(const ir::Program &base,
     for (const auto &[n, v] : sp.concrete)
       conc.push_back(n + " = " + std::to_string(v));
     const auto &ps = base.principalSets.at(base.roles[0].principalSet);
-    report.notes.push_back(fmt::format(
+    report.addNote(fmt::format(
         "symbolic: {} (|{}| = {}); concrete: {}", fmt::join(sp.symbolic, ", "),
         ps.name, sp.setSizes.at(base.roles[0].principalSet).text(sp.symbolic),
-        conc.empty() ? std::string("none") : fmt::format("{}", fmt::join(conc, ", "))));
+        conc.empty() ? std::string("none") : fmt::format("{}", fmt::join(conc, ", "))),
+        options);
   }
   if (std::string note = modelRangesNote(base); !note.empty())
-    report.notes.push_back(note);
+    report.addNote(note, options);
   std::vector<StepSpec> steps;
   steps.push_back({"init", base.roles.empty() ? ir::SourceLoc{} : base.roles[0].loc, 0, -1});
   if (base.isRoundProgram()) {
@@ -912,9 +924,11 @@ ProveReport proveParameterized(const ir::Program &base,
                      unsupported;
         } else {
           int inv = gi + 1 == goals.size() ? -1 : static_cast<int>(gi);
-          r = checkParam(base, sp, step, inv, r, options);
+          runIsolated(options.limits(),
+                      [&] { return checkParam(base, sp, step, inv, r, options); },
+                      r);
         }
-        report.results.push_back(std::move(r));
+        report.add(std::move(r), options);
       }
   return report;
 }

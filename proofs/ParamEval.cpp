@@ -1,5 +1,6 @@
 // Symbolic evaluation for the parameterized encoding (see ParamEval.h).
 #include "proofs/ParamEval.h"
+#include "proofs/Limits.h"
 
 #include <fmt/format.h>
 
@@ -27,6 +28,7 @@ Ctx::Ctx(cvc5::Solver &slv, const ir::Program &prog,
 }
 
 Term Ctx::mk(Kind k, const std::vector<Term> &args) {
+  pollLimits();
   switch (k) {
   case Kind::GEQ:
   case Kind::LEQ:

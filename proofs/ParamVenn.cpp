@@ -1,5 +1,6 @@
 // The Venn reduction of a parameterized query (see ParamVenn.h).
 #include "proofs/ParamVenn.h"
+#include "proofs/Limits.h"
 
 #include <fmt/format.h>
 
@@ -695,6 +696,7 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
                         const std::vector<Term> &formulas, SolverKind solver,
                         unsigned timeoutMs) {
   VennResult res;
+  Budget::Stage building("the Venn reduction");
   Venn v(c, core);
   try {
     v.build(formulas);
@@ -706,6 +708,8 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
     return res;
   }
   res.regions = v.regionVars;
+  Budget::Stage solving(solver == SolverKind::Z3 ? "z3 on the Venn reduction"
+                                                 : "cvc5 on the Venn reduction");
   auto slv = makeSolver(solver, v.ts, timeoutMs);
   for (LTerm f : v.out)
     slv->add(f);

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace mommie::proofs {
 
@@ -24,6 +25,25 @@ const char *verdictName(Verdict v) {
     return "unknown";
   }
   return "unknown";
+}
+
+bool ProveReport::limitReached() const {
+  for (const auto &r : results)
+    if (r.limit)
+      return true;
+  return false;
+}
+
+void ProveReport::addNote(std::string note, const ProveOptions &options) {
+  notes.push_back(std::move(note));
+  if (options.onNote)
+    options.onNote(notes.back());
+}
+
+void ProveReport::add(ObligationResult result, const ProveOptions &options) {
+  results.push_back(std::move(result));
+  if (options.onResult)
+    options.onResult(results.back());
 }
 
 bool ProveReport::allProved() const {
@@ -40,74 +60,100 @@ static double since(std::chrono::steady_clock::time_point t0) {
       .count();
 }
 
+// Checks one goal (conjunct by conjunct) with `solver`, which holds the
+// step's hypotheses.
+static void checkGoal(const StepEncoding &step, const Goal &g, TermStore &store,
+                      SmtSolver &solver, ObligationResult &r) {
+  // A conjunctive goal (typically an expanded forall) is checked one
+  // conjunct at a time: each query is smaller, and the first satisfiable
+  // one is the counterexample.
+  std::vector<Term> parts;
+  if (g.term->kind == TermKind::And)
+    parts = g.term->args;
+  else
+    parts = {g.term};
+  r.verdict = Verdict::Proved;
+  for (Term part : parts) {
+    solver.push();
+    solver.add(store.mkNot(part));
+    SatResult sat = solver.check();
+    if (sat == SatResult::Sat) {
+      r.verdict = Verdict::Counterexample;
+      TermValues cache;
+      SmtSolver *sp = &solver;
+      ModelEval ev = [&](Term t) {
+        return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);
+      };
+      r.detail = step.describe ? step.describe(ev) : "";
+      // Sanity: the model must violate the goal under our own evaluator.
+      if (ev(g.term))
+        r.detail += "  (warning: the model does not violate the goal under "
+                    "mommie's evaluator)\n";
+      solver.pop();
+      break;
+    }
+    if (sat == SatResult::Unknown) {
+      r.verdict = Verdict::Unknown;
+      r.detail = solver.reasonUnknown();
+      if (r.detail.empty())
+        r.detail = "solver gave up";
+    }
+    solver.pop();
+  }
+}
+
 static void runStep(const StepEncoding &step, TermStore &store,
-                    SolverKind kind, unsigned timeoutMs, ProveReport &report) {
-  auto unknownAll = [&](const std::string &why) {
-    for (const auto &g : step.goals)
-      report.results.push_back(
-          {g.invariant, step.name, g.loc, kind, Verdict::Unknown, 0, why});
+                    SolverKind kind, const ProveOptions &options,
+                    ProveReport &report) {
+  auto unknownAll = [&](const std::string &why, bool limit = false) {
+    for (const auto &g : step.goals) {
+      ObligationResult r{g.invariant, step.name, g.loc, kind,
+                         Verdict::Unknown, 0, why};
+      r.limit = limit;
+      report.add(std::move(r), options);
+    }
   };
   if (!step.unsupported.empty()) {
     if (step.goals.empty())
-      report.results.push_back({"*", step.name, step.loc, kind,
-                                Verdict::Unknown, 0,
-                                "unsupported: " + step.unsupported});
+      report.add({"*", step.name, step.loc, kind, Verdict::Unknown, 0,
+                  "unsupported: " + step.unsupported},
+                 options);
     unknownAll("unsupported: " + step.unsupported);
     return;
   }
-  auto solver = makeSolver(kind, store, timeoutMs);
-  auto t0 = std::chrono::steady_clock::now();
-  for (Term h : step.hyps)
-    solver->add(h);
-  double setup = since(t0);
+  // The step's hypotheses are asserted once, within the budget of its first
+  // goal (and charged to it); a solver that reached a limit is dropped and
+  // built again for the next goal.
+  std::unique_ptr<SmtSolver> solver;
   for (const auto &g : step.goals) {
     ObligationResult r{g.invariant, step.name, g.loc, kind, Verdict::Unknown,
                        0, ""};
     if (!g.term) {
       r.detail = "unsupported: " + g.unsupported;
-      report.results.push_back(std::move(r));
+      report.add(std::move(r), options);
       continue;
     }
-    // A conjunctive goal (typically an expanded forall) is checked one
-    // conjunct at a time: each query is smaller, and the first satisfiable
-    // one is the counterexample.
-    std::vector<Term> parts;
-    if (g.term->kind == TermKind::And)
-      parts = g.term->args;
-    else
-      parts = {g.term};
-    auto t1 = std::chrono::steady_clock::now();
-    r.verdict = Verdict::Proved;
-    for (Term part : parts) {
-      solver->push();
-      solver->add(store.mkNot(part));
-      SatResult sat = solver->check();
-      if (sat == SatResult::Sat) {
-        r.verdict = Verdict::Counterexample;
-        TermValues cache;
-        SmtSolver *sp = solver.get();
-        ModelEval ev = [&](Term t) {
-          return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);
-        };
-        r.detail = step.describe ? step.describe(ev) : "";
-        // Sanity: the model must violate the goal under our own evaluator.
-        if (ev(g.term))
-          r.detail += "  (warning: the model does not violate the goal under "
-                      "mommie's evaluator)\n";
-        solver->pop();
-        break;
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      Budget budget(options.limits());
+      if (!solver) {
+        Budget::Stage stage(kind == SolverKind::Z3
+                                ? "z3 (asserting the step's hypotheses)"
+                                : "cvc5 (asserting the step's hypotheses)");
+        solver = makeSolver(kind, store, options.timeoutMs);
+        for (Term h : step.hyps)
+          solver->add(h);
       }
-      if (sat == SatResult::Unknown) {
-        r.verdict = Verdict::Unknown;
-        r.detail = solver->reasonUnknown();
-        if (r.detail.empty())
-          r.detail = "solver gave up";
-      }
-      solver->pop();
+      Budget::Stage stage(kind == SolverKind::Z3 ? "z3" : "cvc5");
+      checkGoal(step, g, store, *solver, r);
+    } catch (const LimitReached &e) {
+      solver.reset();
+      r.verdict = Verdict::Unknown;
+      r.detail = e.reason;
+      r.limit = true;
     }
-    r.seconds = since(t1) + setup;
-    setup = 0;
-    report.results.push_back(std::move(r));
+    r.seconds = since(t0);
+    report.add(std::move(r), options);
   }
 }
 
@@ -173,18 +219,32 @@ ProveReport proveBounded(const ir::Program &program,
                          const ProveOptions &options) {
   ProveReport report;
   if (std::string note = modelRangesNote(program); !note.empty())
-    report.notes.push_back(note);
+    report.addNote(note, options);
   if (usesSequences(program))
-    report.notes.push_back(fmt::format(
-        "sequences: at most {} elements (--seq-bound); a step that makes one longer is "
-        "outside the proof",
-        options.seqBound));
+    report.addNote(fmt::format("sequences: at most {} elements (--seq-bound); a "
+                               "step that makes one longer is outside the proof",
+                               options.seqBound),
+                   options);
   auto t0 = std::chrono::steady_clock::now();
-  Encoding enc = encodeBounded(program, options.seqBound);
+  // The encoding of every step at once: one budget, as one obligation's.
+  std::optional<Encoding> enc;
+  try {
+    Budget budget(options.limits());
+    Budget::Stage stage("the bounded encoding");
+    enc.emplace(encodeBounded(program, options.seqBound));
+  } catch (const LimitReached &e) {
+    for (SolverKind kind : options.solvers) {
+      ObligationResult r{"*", "encoding", ir::SourceLoc{}, kind,
+                         Verdict::Unknown, since(t0), e.reason};
+      r.limit = true;
+      report.add(std::move(r), options);
+    }
+    return report;
+  }
   report.encodeSeconds = since(t0);
-  for (const auto &step : enc.steps)
+  for (const auto &step : enc->steps)
     for (SolverKind kind : options.solvers)
-      runStep(step, *enc.store, kind, options.timeoutMs, report);
+      runStep(step, *enc->store, kind, options, report);
   // Disagreements: one solver proved what another refuted.
   std::map<std::pair<std::string, std::string>,
            std::vector<const ObligationResult *>>

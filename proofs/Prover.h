@@ -4,8 +4,10 @@
 #pragma once
 
 #include "ir/IR.h"
+#include "proofs/Limits.h"
 #include "proofs/Solver.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,15 +26,24 @@ struct ObligationResult {
   Verdict verdict = Verdict::Unknown;
   double seconds = 0;
   std::string detail; // the counterexample, or why unknown
+  // Unknown because the obligation reached --timeout or --max-memory.
+  bool limit = false;
 };
 
 struct ProveOptions {
   std::vector<SolverKind> solvers{SolverKind::Z3};
-  unsigned timeoutMs = 0; // per check; 0 = none
+  unsigned timeoutMs = 0; // per obligation, every stage of it; 0 = none
+  uint64_t maxMemoryMb = 0; // resident memory; 0 = none
   size_t seqBound = 4;    // the longest sequence of the bounded encoding
   // Parameterized encoding: only these invariants (and TypeOK if named);
   // empty = all.
   std::vector<std::string> only;
+  // Called with each note and each result as soon as it is known (the
+  // report collects them too), so that a long run shows its progress.
+  std::function<void(const std::string &)> onNote;
+  std::function<void(const ObligationResult &)> onResult;
+
+  Limits limits() const { return {timeoutMs, maxMemoryMb}; }
 };
 
 struct ProveReport {
@@ -42,6 +53,11 @@ struct ProveReport {
   double encodeSeconds = 0;
   std::vector<std::string> notes; // e.g. which parameters were symbolic
   bool allProved() const;
+  // Some result is unknown because of a limit.
+  bool limitReached() const;
+  // Collect a note / a result and pass it to `options`' observer.
+  void addNote(std::string note, const ProveOptions &options);
+  void add(ObligationResult result, const ProveOptions &options);
 };
 
 // The report's note on the `int model lo..hi` ranges of `program` (empty

@@ -8,6 +8,11 @@
 #include <memory>
 #include <string>
 
+namespace cvc5 {
+class Result;
+class Solver;
+} // namespace cvc5
+
 namespace mommie::proofs {
 
 enum class SolverKind { Z3, Cvc5 };
@@ -29,8 +34,14 @@ public:
   virtual int64_t value(Term var) = 0;
 };
 
-// A solver for formulas over `store`; `timeoutMs` per check (0: none).
+// A solver for formulas over `store`; `timeoutMs` per check (0: none),
+// shortened to what is left of the obligation's budget (proofs/Limits.h);
+// check() throws LimitReached when the budget is spent.
 std::unique_ptr<SmtSolver> makeSolver(SolverKind kind, const TermStore &store,
                                       unsigned timeoutMs);
+
+// `slv.checkSat()` within `timeoutMs` (0: none) and the current budget:
+// throws LimitReached when the budget is spent, before or after the call.
+cvc5::Result checkSatWithin(cvc5::Solver &slv, unsigned timeoutMs);
 
 } // namespace mommie::proofs

@@ -1,5 +1,6 @@
 // The hash-consed term DAG with constant folding (see Term.h).
 #include "proofs/Term.h"
+#include "proofs/Limits.h"
 
 #include <algorithm>
 #include <set>
@@ -29,6 +30,7 @@ Term TermStore::make(TermKind kind, bool isBool, int64_t val, std::string name,
   auto it = table_.find(key);
   if (it != table_.end())
     return it->second;
+  pollLimits(); // every new term: the encodings' and the Venn reduction's
   auto node = std::make_unique<TermNode>();
   node->kind = kind;
   node->isBool = isBool;

@@ -1,4 +1,5 @@
 // The Z3 back end (z3++ API): TermStore terms -> z3::expr.
+#include "proofs/Limits.h"
 #include "proofs/Solver.h"
 
 #include <z3++.h>
@@ -12,19 +13,30 @@ namespace {
 class Z3Solver : public SmtSolver {
 public:
   Z3Solver(const TermStore &store, unsigned timeoutMs)
-      : store_(store), solver_(makeZ3Solver(ctx_, store)) {
-    if (timeoutMs) {
-      z3::params p(ctx_);
-      p.set("timeout", timeoutMs);
-      solver_.set(p);
-    }
-  }
+      : store_(store), timeoutMs_(timeoutMs),
+        solver_(makeZ3Solver(ctx_, store)) {}
 
   void push() override { solver_.push(); }
   void pop() override { solver_.pop(); }
-  void add(Term t) override { solver_.add(tr(t)); }
+  void add(Term t) override {
+    try {
+      solver_.add(tr(t));
+    } catch (const z3::exception &e) {
+      limitOf(e);
+      throw;
+    }
+  }
 
   SatResult check() override {
+    checkLimits();
+    // The time left of the obligation's budget, and its memory limit
+    // (global in Z3: the allocations of every context together).
+    z3::set_param("memory_max_size", std::to_string(solverMemoryMb()).c_str());
+    if (unsigned ms = solverTimeoutMs(timeoutMs_)) {
+      z3::params p(ctx_);
+      p.set("timeout", ms);
+      solver_.set(p);
+    }
     try {
       switch (solver_.check()) {
       case z3::sat:
@@ -34,9 +46,11 @@ public:
         return SatResult::Unsat;
       default:
         reason_ = solver_.reason_unknown();
+        checkLimits(); // stopped on the time left: the budget's reason
         return SatResult::Unknown;
       }
     } catch (const z3::exception &e) {
+      limitOf(e);
       reason_ = e.msg();
       return SatResult::Unknown;
     }
@@ -60,6 +74,13 @@ public:
   }
 
 private:
+  // Z3 past memory_max_size: the budget's memory limit.
+  static void limitOf(const z3::exception &e) {
+    if (std::string(e.msg()).find("out of memory") != std::string::npos)
+      if (Budget *b = Budget::current())
+        b->memoryReached();
+  }
+
   static z3::solver makeZ3Solver(z3::context &ctx, const TermStore &store) {
     return z3::solver(ctx, store.nonLinear() ? "QF_NIA" : "QF_LIA");
   }
@@ -68,6 +89,7 @@ private:
     auto it = cache_.find(t);
     if (it != cache_.end())
       return it->second;
+    pollLimits();
     z3::expr_vector args(ctx_);
     for (Term a : t->args)
       args.push_back(tr(a));
@@ -130,6 +152,7 @@ private:
   }
 
   const TermStore &store_;
+  unsigned timeoutMs_;
   z3::context ctx_;
   z3::solver solver_;
   std::unique_ptr<z3::model> model_;

@@ -87,22 +87,6 @@ int runCheck(const CheckArgs &a) {
   }
 }
 
-// A resource limit: a positive number. 0 is refused rather than read as
-// "no limit", which omitting the flag says.
-CLI::Validator positiveLimit() {
-  return CLI::Validator(
-      [](std::string &v) -> std::string {
-        try {
-          if (std::stod(v) > 0)
-            return {};
-        } catch (const std::exception &) {
-          return "'" + v + "' is not a number";
-        }
-        return "must be above 0 (omit the flag for no limit)";
-      },
-      "POSITIVE");
-}
-
 } // namespace
 
 void registerCheckCommand(CLI::App &app, int &exitCode) {

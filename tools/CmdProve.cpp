@@ -1,9 +1,11 @@
 // `mommie prove FILE.mom [--solver z3|cvc5|both] [--bound N=3..7] [-D ...]
-// [--timeout S] [--json] [--parameterized]`: inductive invariant checking
-// with Z3 / cvc5 (the bounded encoding of proofs/, or with --parameterized
-// the encoding with symbolic principal-set sizes). Exit 0 when
-// every obligation is proved by every selected solver, 1 otherwise (or when
-// solvers disagree), 2 on bad input.
+// [--timeout S] [--max-memory MB] [--json] [--parameterized]`: inductive
+// invariant checking with Z3 / cvc5 (the bounded encoding of proofs/, or
+// with --parameterized the encoding with symbolic principal-set sizes).
+// Results are printed as they come. Exit 0 when every obligation is proved
+// by every selected solver, 1 otherwise (or when solvers disagree), 3 when
+// the only obligations not proved reached --timeout or --max-memory, 2 on
+// bad input.
 #include "proofs/Prover.h"
 #include "proofs/QuorumLemmas.h"
 #include "tools/Commands.h"
@@ -67,12 +69,34 @@ std::string locText(const ir::SourceLoc &loc) {
   return fmt::format("{}:{}:{}: ", loc.file, loc.line, loc.col);
 }
 
+// One result line (and its counterexample or reason), flushed at once so
+// that a run that is stopped still shows what it proved.
+void printResult(const proofs::ObligationResult &r) {
+  using proofs::Verdict;
+  std::cout << fmt::format("  {:<5} {:<24} {:<22} {} ({:.3f}s)\n",
+                           proofs::solverName(r.solver), r.invariant, r.step,
+                           proofs::verdictName(r.verdict), r.seconds);
+  if (r.verdict == Verdict::Counterexample && r.invariant == "ArithOK")
+    std::cout << fmt::format("step '{}' may overflow or divide by a divisor "
+                             "that is not positive (ArithOK): counterexample "
+                             "to induction\n{}",
+                             r.step, r.detail);
+  else if (r.verdict == Verdict::Counterexample)
+    std::cout << fmt::format("{}invariant {} is not inductive: "
+                             "counterexample to induction in step '{}'\n{}",
+                             locText(r.loc), r.invariant, r.step, r.detail);
+  else if (r.verdict == Verdict::Unknown)
+    std::cout << "        reason: " << r.detail << "\n";
+  std::cout << std::flush;
+}
+
 struct ProveArgs {
   std::string file;
   std::string solver = "z3";
   std::vector<std::string> bounds;
   std::vector<std::string> defines;
   double timeout = 0;
+  uint64_t maxMemory = 0; // MB; 0: not given (half of physical memory)
   size_t seqBound = 4;
   bool json = false;
   bool quorumLemmas = false;
@@ -100,6 +124,13 @@ int runProve(const ProveArgs &args) {
   }
   options.timeoutMs = static_cast<unsigned>(args.timeout * 1000);
   options.seqBound = args.seqBound;
+  options.maxMemoryMb = args.maxMemory ? args.maxMemory : defaultMaxMemoryMb();
+  if (!args.json) {
+    options.onNote = [](const std::string &n) {
+      std::cout << "  " << n << std::endl;
+    };
+    options.onResult = printResult;
+  }
   options.only = args.only;
   if (!args.only.empty() && !args.parameterized) {
     std::cerr << "mommie: error: --invariant needs --parameterized\n";
@@ -128,7 +159,7 @@ int runProve(const ProveArgs &args) {
   nlohmann::json out;
   out["file"] = args.file;
   out["runs"] = nlohmann::json::array();
-  int exit = Ok;
+  bool notProved = false, limited = false;
   size_t proved = 0, refuted = 0, unknown = 0;
   for (const auto &inst : instances) {
     std::vector<std::string> defines = args.defines;
@@ -140,11 +171,18 @@ int runProve(const ProveArgs &args) {
     auto program = loadProgram(args.file, defines);
     if (!program)
       return BadInput;
+    if (!args.json)
+      std::cout << fmt::format("{}{}: {} encoding", program->name,
+                               label.empty() ? "" : " (" + label + ")",
+                               args.parameterized ? "parameterized" : "bounded")
+                << std::endl;
     ProveReport report = args.parameterized
                              ? proveParameterized(*program, options)
                              : proveBounded(*program, options);
-    if (!report.allProved())
-      exit = Violation;
+    limited |= report.limitReached();
+    for (const auto &r : report.results)
+      notProved |= r.verdict != Verdict::Proved && !r.limit;
+    notProved |= !report.disagreements.empty() || report.results.empty();
     nlohmann::json run;
     run["instance"] = nlohmann::json::object();
     for (const auto &[name, v] : inst)
@@ -152,13 +190,6 @@ int runProve(const ProveArgs &args) {
     run["results"] = nlohmann::json::array();
     run["encoding"] = args.parameterized ? "parameterized" : "bounded";
     run["notes"] = report.notes;
-    if (!args.json) {
-      std::cout << fmt::format("{}{}: {} encoding\n", program->name,
-                               label.empty() ? "" : " (" + label + ")",
-                               args.parameterized ? "parameterized" : "bounded");
-      for (const auto &n : report.notes)
-        std::cout << "  " << n << "\n";
-    }
     for (const auto &r : report.results) {
       switch (r.verdict) {
       case Verdict::Proved:
@@ -176,23 +207,8 @@ int runProve(const ProveArgs &args) {
                                 {"solver", solverName(r.solver)},
                                 {"verdict", verdictName(r.verdict)},
                                 {"seconds", r.seconds},
+                                {"limit", r.limit},
                                 {"detail", r.detail}});
-      if (args.json)
-        continue;
-      std::cout << fmt::format("  {:<5} {:<24} {:<22} {} ({:.3f}s)\n",
-                               solverName(r.solver), r.invariant, r.step,
-                               verdictName(r.verdict), r.seconds);
-      if (r.verdict == Verdict::Counterexample && r.invariant == "ArithOK")
-        std::cout << fmt::format("step '{}' may overflow or divide by a divisor that is not "
-                                 "positive (ArithOK): counterexample to induction\n{}",
-                                 r.step, r.detail);
-      else if (r.verdict == Verdict::Counterexample)
-        std::cout << fmt::format("{}invariant {} is not inductive: "
-                                 "counterexample to induction in step '{}'\n{}",
-                                 locText(r.loc), r.invariant, r.step,
-                                 r.detail);
-      else if (r.verdict == Verdict::Unknown)
-        std::cout << "        reason: " << r.detail << "\n";
     }
     for (const auto &d : report.disagreements) {
       if (!args.json)
@@ -214,7 +230,7 @@ int runProve(const ProveArgs &args) {
       else
         ++unknown;
       if (r.verdict != Verdict::Proved)
-        exit = Violation;
+        notProved = true;
       out["quorumLemmas"].push_back({{"name", r.name},
                                      {"statement", r.statement},
                                      {"verdict", verdictName(r.verdict)},
@@ -226,6 +242,7 @@ int runProve(const ProveArgs &args) {
                                  r.statement);
     }
   }
+  int exit = notProved ? Violation : limited ? ResourceLimit : Ok;
   out["proved"] = proved;
   out["counterexamples"] = refuted;
   out["unknown"] = unknown;
@@ -251,7 +268,11 @@ void registerProveCommand(CLI::App &app, int &exitCode) {
                   "check for these parameter values: NAME=LO..HI, NAME=A,B,C")
       ->allow_extra_args(false);
   cmd->add_option("--timeout", args->timeout,
-                  "seconds per solver check (0: none)");
+                  "seconds per obligation, every stage of it (0: none)");
+  cmd->add_option("--max-memory", args->maxMemory,
+                  "resident memory limit in MB (at least 1; default: half of "
+                  "physical memory)")
+      ->check(positiveLimit("the default, half of physical memory"));
   cmd->add_option("--seq-bound", args->seqBound,
                   "the longest sequence the bounded encoding holds (default 4): a step that "
                   "makes one longer is outside the proof")

@@ -19,6 +19,11 @@ enum ExitCode { Ok = 0, Violation = 1, BadInput = 2, ResourceLimit = 3 };
 // Adds `-D NAME=VALUE` (repeatable) to `cmd`, storing the raw strings.
 void addDefineOption(CLI::App *cmd, std::vector<std::string> &defines);
 
+// The validator of a resource limit (check's --max-states, --max-memory,
+// --time-limit; prove's --max-memory): a positive number. 0 is refused
+// rather than read as "no limit": omitting the flag says `whenOmitted`.
+CLI::Validator positiveLimit(const std::string &whenOmitted = "no limit");
+
 // Reads, checks and lowers `path` with the given -D strings; prints the
 // diagnostics (errors and warnings) to `diagnostics`. nullopt on any error.
 std::optional<ir::Program> loadProgram(const std::string &path,

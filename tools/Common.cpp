@@ -38,4 +38,18 @@ std::optional<ir::Program> loadProgram(const std::string &path,
   return program;
 }
 
+CLI::Validator positiveLimit(const std::string &whenOmitted) {
+  return CLI::Validator(
+      [whenOmitted](std::string &v) -> std::string {
+        try {
+          if (std::stod(v) > 0)
+            return {};
+        } catch (const std::exception &) {
+          return "'" + v + "' is not a number";
+        }
+        return "must be above 0 (omit the flag for " + whenOmitted + ")";
+      },
+      "POSITIVE");
+}
+
 } // namespace mommie::tool
