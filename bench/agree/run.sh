@@ -19,7 +19,9 @@ seed=${3:-$(date +%s)}
 ninja -C "$build" mommie mommie_agree > /dev/null
 dir=/tmp/agree-long-$seed
 mkdir -p "$dir"
-echo "mommie_agree: seed $seed, $minutes min, TLC ${TLA2TOOLS_JAR:+on}${TLA2TOOLS_JAR:-off (TLA2TOOLS_JAR unset)}, in $dir"
+tlc="off (TLA2TOOLS_JAR unset)"
+[ -n "${TLA2TOOLS_JAR:-}" ] && tlc="on ($TLA2TOOLS_JAR)"
+echo "mommie_agree: seed $seed, $minutes min, TLC $tlc, in $dir"
 set +e
 "$build/tests/mommie_agree" --mommie "$build/tools/mommie" --seed "$seed" \
   --time-limit $((minutes * 60)) --sim-every "${SIM_EVERY:-8}" --dir "$dir"
