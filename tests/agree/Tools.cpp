@@ -9,6 +9,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -31,6 +32,10 @@ Run runBounded(const std::vector<std::string> &argv, const std::string &dir, int
   pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0); // its own group: a timeout kills what it started too
+    // No file past 256 MB: a node that fires forever writes its trace
+    // without end (Generated::quiescent).
+    rlimit fsize{256u << 20, 256u << 20};
+    setrlimit(RLIMIT_FSIZE, &fsize);
     if (chdir(dir.c_str()) != 0)
       _exit(127);
     int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

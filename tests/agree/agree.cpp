@@ -238,7 +238,7 @@ private:
     Run r = runBounded({o_.mommie, "sim", file_, "--deploy", conf, "--seeds", "1..3", "--cache",
                         o_.dir + "/sim-cache", "--run-for", "2000", "--requests", "2",
                         "--trace-dir", work + "/traces"},
-                       work, 300000);
+                       work, 150000);
     return r;
   }
 
