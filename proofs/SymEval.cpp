@@ -95,6 +95,48 @@ SVal Evaluator::arithmetic(const Expr &e, Term a, Term b) {
   return SVal::scalar(r);
 }
 
+// `exists` stops at its first witness and `forall` at its first
+// counterexample, in the order of the set, as the checker (and TLC, and a
+// node) evaluates them: the body of an element is evaluated only when no
+// element before it decides. So an ArithOK entry of element i's body holds
+// under the further condition that no earlier element decides. `decides`
+// pairs an element's index in `set.items` with its deciding condition;
+// `bodyArith` gives the range of `arith` its body added. The order is the
+// values' (integers, principals, booleans), else the order of the items,
+// which is the values' when they are constants in order (ranges).
+void Evaluator::shortCircuit(const SVal &set, const ir::Type &elem,
+                             const std::vector<std::pair<size_t, Term>> &decides,
+                             const std::vector<std::pair<size_t, size_t>> &bodyArith) {
+  bool ordered = elem.kind == TypeKind::Int || elem.kind == TypeKind::Range ||
+                 elem.kind == TypeKind::Principal;
+  auto before = [&](const SVal &x, const SVal &y, bool indexBefore) {
+    if (ordered)
+      return s.mkLt(x.t, y.t);
+    if (elem.kind == TypeKind::Bool)
+      return s.mkAnd(s.mkNot(x.t), y.t);
+    return s.boolConst(indexBefore);
+  };
+  for (size_t k = 0; k < decides.size(); ++k) {
+    if (bodyArith[k].first == bodyArith[k].second)
+      continue;
+    size_t i = decides[k].first;
+    std::vector<Term> earlier;
+    for (size_t l = 0; l < decides.size(); ++l) {
+      size_t j = decides[l].first;
+      if (l == k)
+        continue;
+      Term b = before(set.items[j], set.items[i], j < i);
+      if (!s.isFalse(b))
+        earlier.push_back(s.mkAnd(decides[l].second, b));
+    }
+    if (earlier.empty())
+      continue;
+    Term reached = s.mkNot(s.mkOr(earlier));
+    for (size_t a = bodyArith[k].first; a < bodyArith[k].second; ++a)
+      arith[a].cond = s.mkAnd(arith[a].cond, reached);
+  }
+}
+
 SVal Evaluator::eval(const Expr &e) {
   switch (e.kind) {
   case ExprKind::IntLit:
@@ -216,12 +258,19 @@ SVal Evaluator::eval(const Expr &e) {
     SVal r;
     r.kind = e.kind == ExprKind::MapCons ? SVal::Kind::Map : SVal::Kind::Set;
     std::vector<Term> parts;
+    bool quantifier = e.kind == ExprKind::Forall || e.kind == ExprKind::Exists;
+    // Per element of a quantifier: whether it decides the result (a witness
+    // of `exists`, a counterexample of `forall`), and the ArithOK entries
+    // its body added (see below).
+    std::vector<std::pair<size_t, Term>> decides;
+    std::vector<std::pair<size_t, size_t>> bodyArith;
     for (size_t i = 0; i < src.items.size(); ++i) {
       if (s.isFalse(src.guards[i]))
         continue;
       slots[e.slot] = src.items[i];
       Term g = src.guards[i];
       Under member(*this, g);
+      size_t arithBefore = arith.size();
       switch (e.kind) {
       case ExprKind::SetFilter:
         r.guards.push_back(s.mkAnd(g, evalBool(*e.args.at(1))));
@@ -235,19 +284,29 @@ SVal Evaluator::eval(const Expr &e) {
         r.items.push_back(eval(*e.args.at(1)));
         break;
       }
-      case ExprKind::Forall:
-        parts.push_back(s.mkImplies(g, evalBool(*e.args.at(1))));
+      case ExprKind::Forall: {
+        Term body = evalBool(*e.args.at(1));
+        parts.push_back(s.mkImplies(g, body));
+        decides.emplace_back(i, s.mkAnd(g, s.mkNot(body)));
         break;
-      case ExprKind::Exists:
-        parts.push_back(s.mkAnd(g, evalBool(*e.args.at(1))));
+      }
+      case ExprKind::Exists: {
+        Term body = evalBool(*e.args.at(1));
+        parts.push_back(s.mkAnd(g, body));
+        decides.emplace_back(i, parts.back());
         break;
+      }
       default: // MapCons
         r.guards.push_back(g);
         r.items.push_back(src.items[i]);
         r.vals.push_back(eval(*e.args.at(1)));
         break;
       }
+      if (quantifier)
+        bodyArith.emplace_back(arithBefore, arith.size());
     }
+    if (quantifier)
+      shortCircuit(src, *typeOf(*e.args.at(0)).args.at(0), decides, bodyArith);
     slots[e.slot] = saved;
     if (e.kind == ExprKind::Forall)
       return SVal::scalar(s.mkAnd(parts));

@@ -109,6 +109,9 @@ private:
   Term cond_;
   struct Under;
   SVal arithmetic(const ir::Expr &e, Term a, Term b);
+  void shortCircuit(const SVal &set, const ir::Type &elem,
+                    const std::vector<std::pair<size_t, Term>> &decides,
+                    const std::vector<std::pair<size_t, size_t>> &bodyArith);
   int assigning = -1; // the role variable an assignment is storing into
   void sizeOutside();
   SVal evalBuiltin(const ir::Expr &e);

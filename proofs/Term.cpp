@@ -214,9 +214,13 @@ Term TermStore::mkAdd(std::vector<Term> args) {
   int64_t k = 0;
   // Constants are summed while the sum fits in 64 bits; one that would
   // overflow it stays a term (the solvers' integers are unbounded).
+  // (__builtin_add_overflow stores the wrapped sum even when it overflows.)
   auto addConst = [&](Term c) {
-    if (__builtin_add_overflow(k, c->val, &k))
+    int64_t sum = 0;
+    if (__builtin_add_overflow(k, c->val, &sum))
       out.push_back(c);
+    else
+      k = sum;
   };
   for (Term a : args) {
     if (a->kind == TermKind::IntConst) {
@@ -272,8 +276,13 @@ Term TermStore::mkMul(Term a, Term b) {
 int64_t smtDiv(int64_t a, int64_t b) {
   if (b == 0)
     return 0;
-  int64_t r = smtMod(a, b);
-  return (a - r) / b;
+  // SMT-LIB's div: a == b * q + r with 0 <= r < |b|. From the truncating
+  // quotient, without forming a - r (which overflows for a near INT64_MIN;
+  // the callers exclude INT64_MIN / -1).
+  int64_t q = a / b;
+  if (a % b < 0)
+    q += b > 0 ? -1 : 1;
+  return q;
 }
 
 int64_t smtMod(int64_t a, int64_t b) {

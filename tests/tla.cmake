@@ -39,6 +39,11 @@ add_test(NAME tla.params.bounded_counters.MaxCount
 add_test(NAME tla.tlc.guard_or
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/guard_or.mom)
+# bound_names has role variables named like the variables the emitted
+# actions bind (x, q, b, st, p; found by tests/agree).
+add_test(NAME tla.tlc.bound_names
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/bound_names.mom)
 # divide_by_negative: TLC stops on MommiePool's Div as mommie check does.
 add_test(NAME tla.error.divide_by_negative
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh error $<TARGET_FILE:mommie>
@@ -47,7 +52,7 @@ add_test(NAME tla.error.divide_by_negative
 add_test(NAME tla.params.pb_model_ranges.NumReq
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/pb_model_ranges.mom F=0 NumReq=3)
-set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.error.divide_by_negative tla.tlc.bounded_counters tla.bug.bounded_counters_bug
+set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.tlc.bound_names tla.error.divide_by_negative tla.tlc.bounded_counters tla.bug.bounded_counters_bug
   tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})

@@ -78,9 +78,9 @@ struct RoleGen {
     o.open("bool " + state + "::operator==(const " + state + " &o) const {");
     std::string eq = "true";
     for (const auto &v : nodeVars(role))
-      eq += " && " + cppIdent(v.name) + " == o." + cppIdent(v.name);
+      eq += " && this->" + cppIdent(v.name) + " == o." + cppIdent(v.name);
     for (const auto &t : role.timers)
-      eq += " && timer_" + cppIdent(t.name) + " == o.timer_" + cppIdent(t.name);
+      eq += " && this->timer_" + cppIdent(t.name) + " == o.timer_" + cppIdent(t.name);
     o.line("return " + eq + ";");
     o.close();
     o.line("");
@@ -89,12 +89,12 @@ struct RoleGen {
     o.line("std::string s = \"{\";");
     bool first = true;
     for (const auto &v : nodeVars(role)) {
-      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; " +
+      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; this->" +
              cppIdent(v.name) + ".appendJson(s, names);");
       first = false;
     }
     for (const auto &t : role.timers) {
-      o.line("s += " + quote(std::string(first ? "" : ",") + "\"timer " + t.name + "\":") + "; s += timer_" +
+      o.line("s += " + quote(std::string(first ? "" : ",") + "\"timer " + t.name + "\":") + "; s += this->timer_" +
              cppIdent(t.name) + " ? \"true\" : \"false\";");
       first = false;
     }
@@ -106,12 +106,12 @@ struct RoleGen {
     o.line("std::string d;");
     for (const auto &v : nodeVars(role)) {
       std::string n = cppIdent(v.name);
-      o.line("if (" + n + " != spec." + n + ") d += " + quote(v.name + ": program ") + " + " + n +
-             ".toJson(names) + \", spec \" + spec." + n + ".toJson(names) + \"; \";");
+      o.line("if (this->" + n + " != spec." + n + ") d += " + quote(v.name + ": program ") +
+             " + this->" + n + ".toJson(names) + \", spec \" + spec." + n + ".toJson(names) + \"; \";");
     }
     for (const auto &t : role.timers) {
       std::string n = "timer_" + cppIdent(t.name);
-      o.line("if (" + n + " != spec." + n + ") d += " + quote("timer " + t.name + " differs; ") + ";");
+      o.line("if (this->" + n + " != spec." + n + ") d += " + quote("timer " + t.name + " differs; ") + ";");
     }
     o.line("return d;");
     o.close();

@@ -57,7 +57,7 @@ struct RoundsGen {
     o.open("bool " + state + "::operator==(const " + state + " &o) const {");
     std::string eq = "true";
     for (const auto &v : nodeVars(role))
-      eq += " && " + cppIdent(v.name) + " == o." + cppIdent(v.name);
+      eq += " && this->" + cppIdent(v.name) + " == o." + cppIdent(v.name);
     o.line("return " + eq + ";");
     o.close();
     o.line("");
@@ -66,8 +66,8 @@ struct RoundsGen {
     o.line("std::string s = \"{\";");
     bool first = true;
     for (const auto &v : nodeVars(role)) {
-      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; " + cppIdent(v.name) +
-             ".appendJson(s, names);");
+      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; this->" +
+             cppIdent(v.name) + ".appendJson(s, names);");
       first = false;
     }
     o.line("return s + \"}\";");

@@ -256,21 +256,24 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
   const Program &prog = em.prog;
   std::string out;
   if (em.hasCrash) {
+    // Bound names are fresh: a role variable may be called `p`.
+    NameScope scope(&em.globals);
+    std::string p = scope.claim("p");
     out += "\\* A live principal crashes (at most the declared number per set).\n";
-    out += "Crash(p) ==\n";
+    out += "Crash(" + p + ") ==\n";
     std::vector<std::string> alts;
     std::vector<std::string> sets;
     for (const auto &fd : prog.faults) {
       if (fd.kind != FaultDecl::Kind::Crash)
         continue;
       const std::string &s = em.setNames[fd.principalSet];
-      alts.push_back("p \\in " + s + " /\\ Cardinality(crashed \\cap " + s +
+      alts.push_back(p + " \\in " + s + " /\\ Cardinality(crashed \\cap " + s +
                      ") < " + em.symbolic(fd.symMax, fd.max) + "  \\* " +
                      em.loc(fd.loc));
       sets.push_back(s);
     }
     std::vector<Lines> items;
-    items.push_back(single(em.liveExpr("p")));
+    items.push_back(single(em.liveExpr(p)));
     if (alts.size() == 1) {
       items.push_back(single(alts[0]));
     } else {
@@ -279,13 +282,13 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
         altItems.push_back(single(a));
       items.push_back(bulletList(altItems, "\\/ "));
     }
-    items.push_back(single("crashed' = crashed \\cup {p}"));
+    items.push_back(single("crashed' = crashed \\cup {" + p + "}"));
     if (Lines unch = em.unchangedExcept({"crashed"}); !unch.empty())
       items.push_back(unch);
     for (auto &l : indent(bulletList(items, "/\\ "), 2))
       out += l + "\n";
     out += "\n";
-    next.push_back("\\E p \\in Principals : Crash(p)");
+    next.push_back("\\E " + p + " \\in Principals : Crash(" + p + ")");
   }
   return out;
 }
@@ -303,17 +306,19 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
   for (const auto &[rec, known] : em.knownNames) {
     const std::string &pool = em.poolNames.at(rec);
     std::string name = "Deliver_" + sanitizeName(prog.records[rec].name);
+    NameScope scope(&em.globals);
+    std::string st = scope.claim("st"), q = scope.claim("q");
     out += "\\* Delivery of a published " + prog.records[rec].name +
            " statement to one of its verifiers (" +
            em.loc(prog.records[rec].loc) + ").\n";
     out += name + " ==\n";
-    out += "  \\E st \\in " + pool + " : \\E q \\in st.ver :\n";
+    out += "  \\E " + st + " \\in " + pool + " : \\E " + q + " \\in " + st + ".ver :\n";
     std::vector<Lines> items;
     if (em.hasCrash || em.hasByz)
-      items.push_back(single(em.liveExpr("q")));
-    items.push_back(single("st \\notin " + known + "[q]"));
-    items.push_back(
-        single(known + "' = [" + known + " EXCEPT ![q] = @ \\cup {st}]"));
+      items.push_back(single(em.liveExpr(q)));
+    items.push_back(single(st + " \\notin " + known + "[" + q + "]"));
+    items.push_back(single(known + "' = [" + known + " EXCEPT ![" + q + "] = @ \\cup {" + st +
+                           "}]"));
     if (Lines unch = em.unchangedExcept({known}); !unch.empty())
       items.push_back(unch);
     for (auto &l : indent(bulletList(items, "/\\ "), 4))
@@ -337,11 +342,14 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
       out += "\\* A Byzantine principal publishes any " + prog.records[rec].name +
              " statement it issues, to one verifier (" +
              em.loc(prog.records[rec].loc) + ").\n";
+      NameScope scope(&em.globals);
+      std::string b = scope.claim("b"), q = scope.claim("q"), x = scope.claim("x");
       out += name + " ==\n";
-      out += "  \\E b \\in byz, q \\in Principals, x \\in " + dom + " :\n";
+      out += "  \\E " + b + " \\in byz, " + q + " \\in Principals, " + x + " \\in " + dom +
+             " :\n";
       std::vector<Lines> items;
-      items.push_back(single(pool + "' = " + pool +
-                             " \\cup {Stmt(b, {q}, {}, x)}"));
+      items.push_back(single(pool + "' = " + pool + " \\cup {Stmt(" + b + ", {" + q + "}, {}, " +
+                             x + ")}"));
       if (Lines unch = em.unchangedExcept({pool}); !unch.empty())
         items.push_back(unch);
       for (auto &l : indent(bulletList(items, "/\\ "), 4))

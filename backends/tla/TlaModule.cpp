@@ -485,13 +485,16 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   out += "\n";
 
   if (em.hasCrash || em.hasByz) {
+    // Bound names are fresh: a role variable may be called `p`.
+    NameScope scope(&em.globals);
+    std::string p = scope.claim("p");
     std::vector<std::string> parts;
     if (em.hasCrash)
-      parts.push_back("p \\notin crashed");
+      parts.push_back(p + " \\notin crashed");
     if (em.hasByz)
-      parts.push_back("p \\notin byz");
+      parts.push_back(p + " \\notin byz");
     out += "\\* A principal that has not crashed and is not Byzantine.\n";
-    out += "Live(p) == " + joinWith(parts, " /\\ ") + "\n\n";
+    out += "Live(" + p + ") == " + joinWith(parts, " /\\ ") + "\n\n";
   }
 
   // TypeOK, and ModelRanges: the `int model lo..hi` values in their ranges
@@ -570,6 +573,8 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
 
   // Init.
   {
+    NameScope scope(&em.globals);
+    std::string p = scope.claim("p"), bset = scope.claim("B");
     std::vector<Lines> items;
     for (size_t r = 0; r < prog.roles.size(); ++r) {
       const Role &role = prog.roles[r];
@@ -598,16 +603,16 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       }
       for (size_t t = 0; t < role.timers.size(); ++t)
         items.push_back(
-            single(em.timerNames[r][t] + " = [p \\in " + set + " |-> FALSE]"));
+            single(em.timerNames[r][t] + " = [" + p + " \\in " + set + " |-> FALSE]"));
       for (size_t t = 0; t < role.transitions.size(); ++t)
         if (!em.firedNames[r][t].empty())
-          items.push_back(single(em.firedNames[r][t] + " = [p \\in " + set +
+          items.push_back(single(em.firedNames[r][t] + " = [" + p + " \\in " + set +
                                  " |-> {}]"));
     }
     for (const auto &[rec, pool] : em.poolNames)
       items.push_back(single(pool + " = {}"));
     for (const auto &[rec, known] : em.knownNames)
-      items.push_back(single(known + " = [p \\in Principals |-> {}]"));
+      items.push_back(single(known + " = [" + p + " \\in Principals |-> {}]"));
     if (rounds) {
       items.push_back(single("phaseNo = 0"));
       items.push_back(single("roundNo = 0"));
@@ -620,12 +625,12 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
         if (fd.kind == FaultDecl::Kind::Byzantine) {
           const std::string &s = em.setNames[fd.principalSet];
           sets.push_back(s);
-          bounds.push_back("Cardinality(B \\cap " + s +
+          bounds.push_back("Cardinality(" + bset + " \\cap " + s +
                            ") <= " + em.symbolic(fd.symMax, fd.max));
         }
       std::string u = sets.size() == 1 ? sets[0]
                                        : "(" + joinWith(sets, " \\cup ") + ")";
-      items.push_back(single("byz \\in {B \\in SUBSET " + u + " : " +
+      items.push_back(single("byz \\in {" + bset + " \\in SUBSET " + u + " : " +
                              joinWith(bounds, " /\\ ") + "}"));
     }
     out += opLines("Init", items);

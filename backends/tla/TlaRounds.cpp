@@ -49,7 +49,9 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
   if (em.hasCrash || em.hasByz) {
     live = em.globals.claim("LiveProcs");
     out += "\\* The processes that take part in the next round.\n";
-    out += live + " == {p \\in " + set + " : Live(p)}\n\n";
+    NameScope scope(&em.globals);
+    std::string p = scope.claim("p");
+    out += live + " == {" + p + " \\in " + set + " : Live(" + p + ")}\n\n";
   }
   // The crash sets of a step (without a crash fault: only {}).
   std::string crashSets;

@@ -506,6 +506,19 @@ TEST_F(SimCode, PrimaryBackup100SeedsConformWithCrashedPrimary) {
   EXPECT_EQ(j["compiled"], false) << out;
 }
 
+// Role variables named like the generated state methods' locals (s, o, d,
+// names, spec) compile and conform (found by the agreement fuzzer).
+TEST_F(SimCode, RoleVariablesNamedLikeTheGeneratedLocals) {
+  int rc = 0;
+  std::string out;
+  json j = sim("tests/conform/local_names.mom", conf({"R0", "R1"}), "1..5", kFaults, rc, out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(j["ok"], true) << out;
+  j = sim("tests/conform/local_names_rounds.mom", conf({"P0", "P1"}), "1..5", kFaults, rc, out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(j["ok"], true) << out;
+}
+
 TEST_F(SimCode, TwoPhaseCommit100SeedsConformWithCrashedParticipant) {
   int rc = 0;
   std::string out;

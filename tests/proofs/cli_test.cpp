@@ -80,6 +80,32 @@ TEST(ProveCli, OverflowIsRefutedAsTheCheckerReportsIt) {
   EXPECT_EQ(prove.out.find("solvers disagree"), std::string::npos) << prove.out;
 }
 
+// Constant operands: the term store folded `(-2) + INT64_MIN` to -2, so
+// ArithOK was proved (found by the agreement fuzzer, tests/agree).
+TEST(ProveCli, ConstantOverflowIsRefutedAsTheCheckerReportsIt) {
+  std::string file = src("tests/proofs/add_fold.mom");
+  CliRun check = mommie("check " + file);
+  EXPECT_EQ(check.exit, 1) << check.out;
+  EXPECT_NE(check.out.find("add_fold.mom:10:34: integer overflow in +"), std::string::npos)
+      << check.out;
+  CliRun prove = mommie("prove " + file + " --solver both");
+  EXPECT_EQ(prove.exit, 1) << prove.out;
+  EXPECT_NE(prove.out.find("evaluation error: " + file + ":10:34: integer overflow in +"),
+            std::string::npos)
+      << prove.out;
+}
+
+// An `exists` past its first witness (a `forall` past its first
+// counterexample) is not evaluated: no ArithOK obligation there (found by
+// the agreement fuzzer, tests/agree).
+TEST(ProveCli, QuantifierBodiesPastTheFirstWitnessAreNotEvaluated) {
+  std::string file = src("tests/proofs/quantifier_short_circuit.mom");
+  CliRun check = mommie("check " + file);
+  EXPECT_EQ(check.exit, 0) << check.out;
+  CliRun prove = mommie("prove " + file + " --solver both");
+  EXPECT_EQ(prove.exit, 0) << prove.out;
+}
+
 TEST(ProveCli, NegativeDivisorIsRefutedAsTheCheckerReportsIt) {
   std::string file = src("tests/tla/programs/divide_by_negative.mom");
   CliRun check = mommie("check " + file);

@@ -21,30 +21,30 @@ const rt::ProgramInfo &programInfo();
 }
 
 bool ReplicaState::operator==(const ReplicaState &o) const {
-  return true && executeSeqNo == o.executeSeqNo && nextSeqNo == o.nextSeqNo && assigned == o.assigned && executed == o.executed && suspected == o.suspected && timer_suspect == o.timer_suspect;
+  return true && this->executeSeqNo == o.executeSeqNo && this->nextSeqNo == o.nextSeqNo && this->assigned == o.assigned && this->executed == o.executed && this->suspected == o.suspected && this->timer_suspect == o.timer_suspect;
 }
 
 std::string ReplicaState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
-  s += "\"executeSeqNo\":"; executeSeqNo.appendJson(s, names);
-  s += ",\"nextSeqNo\":"; nextSeqNo.appendJson(s, names);
-  s += ",\"assigned\":"; assigned.appendJson(s, names);
-  s += ",\"executed\":"; executed.appendJson(s, names);
-  s += ",\"suspected\":"; suspected.appendJson(s, names);
-  s += ",\"timer suspect\":"; s += timer_suspect ? "true" : "false";
+  s += "\"executeSeqNo\":"; this->executeSeqNo.appendJson(s, names);
+  s += ",\"nextSeqNo\":"; this->nextSeqNo.appendJson(s, names);
+  s += ",\"assigned\":"; this->assigned.appendJson(s, names);
+  s += ",\"executed\":"; this->executed.appendJson(s, names);
+  s += ",\"suspected\":"; this->suspected.appendJson(s, names);
+  s += ",\"timer suspect\":"; s += this->timer_suspect ? "true" : "false";
   return s + "}";
 }
 
 std::string ReplicaState::diff(const ReplicaState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
-  if (executeSeqNo != spec.executeSeqNo) d += "executeSeqNo: program " + executeSeqNo.toJson(names) + ", spec " + spec.executeSeqNo.toJson(names) + "; ";
-  if (nextSeqNo != spec.nextSeqNo) d += "nextSeqNo: program " + nextSeqNo.toJson(names) + ", spec " + spec.nextSeqNo.toJson(names) + "; ";
-  if (assigned != spec.assigned) d += "assigned: program " + assigned.toJson(names) + ", spec " + spec.assigned.toJson(names) + "; ";
-  if (executed != spec.executed) d += "executed: program " + executed.toJson(names) + ", spec " + spec.executed.toJson(names) + "; ";
-  if (suspected != spec.suspected) d += "suspected: program " + suspected.toJson(names) + ", spec " + spec.suspected.toJson(names) + "; ";
-  if (timer_suspect != spec.timer_suspect) d += "timer suspect differs; ";
+  if (this->executeSeqNo != spec.executeSeqNo) d += "executeSeqNo: program " + this->executeSeqNo.toJson(names) + ", spec " + spec.executeSeqNo.toJson(names) + "; ";
+  if (this->nextSeqNo != spec.nextSeqNo) d += "nextSeqNo: program " + this->nextSeqNo.toJson(names) + ", spec " + spec.nextSeqNo.toJson(names) + "; ";
+  if (this->assigned != spec.assigned) d += "assigned: program " + this->assigned.toJson(names) + ", spec " + spec.assigned.toJson(names) + "; ";
+  if (this->executed != spec.executed) d += "executed: program " + this->executed.toJson(names) + ", spec " + spec.executed.toJson(names) + "; ";
+  if (this->suspected != spec.suspected) d += "suspected: program " + this->suspected.toJson(names) + ", spec " + spec.suspected.toJson(names) + "; ";
+  if (this->timer_suspect != spec.timer_suspect) d += "timer suspect differs; ";
   return d;
 }
 
@@ -513,22 +513,22 @@ private:
 };
 
 bool ClientState::operator==(const ClientState &o) const {
-  return true && next == o.next && outstanding == o.outstanding;
+  return true && this->next == o.next && this->outstanding == o.outstanding;
 }
 
 std::string ClientState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
-  s += "\"next\":"; next.appendJson(s, names);
-  s += ",\"outstanding\":"; outstanding.appendJson(s, names);
+  s += "\"next\":"; this->next.appendJson(s, names);
+  s += ",\"outstanding\":"; this->outstanding.appendJson(s, names);
   return s + "}";
 }
 
 std::string ClientState::diff(const ClientState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
-  if (next != spec.next) d += "next: program " + next.toJson(names) + ", spec " + spec.next.toJson(names) + "; ";
-  if (outstanding != spec.outstanding) d += "outstanding: program " + outstanding.toJson(names) + ", spec " + spec.outstanding.toJson(names) + "; ";
+  if (this->next != spec.next) d += "next: program " + this->next.toJson(names) + ", spec " + spec.next.toJson(names) + "; ";
+  if (this->outstanding != spec.outstanding) d += "outstanding: program " + this->outstanding.toJson(names) + ", spec " + spec.outstanding.toJson(names) + "; ";
   return d;
 }
 

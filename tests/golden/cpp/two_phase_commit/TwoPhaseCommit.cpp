@@ -14,22 +14,22 @@ using T = mommie::rt::TypeDesc;
 const rt::ProgramInfo &programInfo();
 
 bool CoordinatorState::operator==(const CoordinatorState &o) const {
-  return true && started == o.started && decision == o.decision;
+  return true && this->started == o.started && this->decision == o.decision;
 }
 
 std::string CoordinatorState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
-  s += "\"started\":"; started.appendJson(s, names);
-  s += ",\"decision\":"; decision.appendJson(s, names);
+  s += "\"started\":"; this->started.appendJson(s, names);
+  s += ",\"decision\":"; this->decision.appendJson(s, names);
   return s + "}";
 }
 
 std::string CoordinatorState::diff(const CoordinatorState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
-  if (started != spec.started) d += "started: program " + started.toJson(names) + ", spec " + spec.started.toJson(names) + "; ";
-  if (decision != spec.decision) d += "decision: program " + decision.toJson(names) + ", spec " + spec.decision.toJson(names) + "; ";
+  if (this->started != spec.started) d += "started: program " + this->started.toJson(names) + ", spec " + spec.started.toJson(names) + "; ";
+  if (this->decision != spec.decision) d += "decision: program " + this->decision.toJson(names) + ", spec " + spec.decision.toJson(names) + "; ";
   return d;
 }
 
@@ -240,24 +240,24 @@ private:
 };
 
 bool ParticipantState::operator==(const ParticipantState &o) const {
-  return true && vote == o.vote && voted == o.voted && state == o.state;
+  return true && this->vote == o.vote && this->voted == o.voted && this->state == o.state;
 }
 
 std::string ParticipantState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
-  s += "\"vote\":"; vote.appendJson(s, names);
-  s += ",\"voted\":"; voted.appendJson(s, names);
-  s += ",\"state\":"; state.appendJson(s, names);
+  s += "\"vote\":"; this->vote.appendJson(s, names);
+  s += ",\"voted\":"; this->voted.appendJson(s, names);
+  s += ",\"state\":"; this->state.appendJson(s, names);
   return s + "}";
 }
 
 std::string ParticipantState::diff(const ParticipantState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
-  if (vote != spec.vote) d += "vote: program " + vote.toJson(names) + ", spec " + spec.vote.toJson(names) + "; ";
-  if (voted != spec.voted) d += "voted: program " + voted.toJson(names) + ", spec " + spec.voted.toJson(names) + "; ";
-  if (state != spec.state) d += "state: program " + state.toJson(names) + ", spec " + spec.state.toJson(names) + "; ";
+  if (this->vote != spec.vote) d += "vote: program " + this->vote.toJson(names) + ", spec " + spec.vote.toJson(names) + "; ";
+  if (this->voted != spec.voted) d += "voted: program " + this->voted.toJson(names) + ", spec " + spec.voted.toJson(names) + "; ";
+  if (this->state != spec.state) d += "state: program " + this->state.toJson(names) + ", spec " + spec.state.toJson(names) + "; ";
   return d;
 }
 
