@@ -112,8 +112,10 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
         return l;
       };
       plan->checks.resize(n + 1);
-      // Quorum checks first: they bind the issuer-set slot (a statement
-      // set: its record slot, collected once its constraints can run).
+      // Quorum checks first: they bind the issuer-set slot. A statement
+      // set binds its record slot once its constraints can run, after the
+      // other checks of that level (none reads it).
+      std::vector<std::pair<int, int>> setChecks; // (level, pattern)
       for (size_t i = 0; i < n; ++i) {
         const auto &p = t.triggers[i];
         if (p.issuer.kind != ir::IssuerPattern::Kind::Quorum)
@@ -122,14 +124,16 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
         l = std::max(l, levelOf(p.verifier.expr.get(), l));
         l = std::max(l, levelOf(p.auditor.expr.get(), l));
         l = std::max(l, levelOf(p.issuer.threshold.get(), l));
-        if (p.statementSet)
+        if (p.statementSet) {
           for (const auto &c : p.constraints)
             l = std::max(l, levelOf(c.expr.get(), l));
+          setChecks.push_back({l, int(i)});
+          level[p.slot] = l;
+          continue;
+        }
         plan->checks[l].push_back({CheckKind::Quorum, int(i)});
         if (p.issuer.slot >= 0)
           level[p.issuer.slot] = l;
-        if (p.statementSet)
-          level[p.slot] = l;
       }
       for (size_t i = 0; i < n; ++i) {
         const auto &p = t.triggers[i];
@@ -149,6 +153,8 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
           plan->checks[levelOf(p.constraints[c].expr.get(), l)].push_back(
               {CheckKind::Constraint, int(i), int(c)});
       }
+      for (auto [l, i] : setChecks)
+        plan->checks[size_t(l)].push_back({CheckKind::Quorum, i});
       plan->guardEarly = t.guard && !t.triggers.empty() && levelOf(t.guard.get(), 0) == 0;
       plans_.back().push_back(std::move(plan));
     }

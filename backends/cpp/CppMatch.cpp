@@ -162,18 +162,22 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
   };
   // Quorum issuer sets are bound where their quorum check runs.
   std::vector<std::vector<Check>> checks(n + 1);
+  std::vector<std::pair<size_t, size_t>> setChecks; // (level, pattern) of statement sets
   for (size_t i = 0; i < n; ++i) {
     const auto &p = pats[i];
     if (p.issuer.kind == IK::Quorum) {
       size_t l = std::max({levelOf(p.issuer.threshold, i + 1), levelOf(p.verifier.expr, i + 1),
                            levelOf(p.auditor.expr, i + 1)});
-      for (size_t k = 0; k < p.constraints.size() && p.statementSet; ++k)
-        l = std::max(l, levelOf(p.constraints[k].expr, i + 1));
+      if (p.statementSet) {
+        for (const auto &fc : p.constraints)
+          l = std::max(l, levelOf(fc.expr, i + 1));
+        setChecks.push_back({l, i});
+        level[p.slot] = l;
+        continue;
+      }
       checks[l].push_back({Check::Quorum, i});
       if (p.issuer.slot >= 0)
         level[p.issuer.slot] = l;
-      if (p.statementSet)
-        level[p.slot] = l;
     }
   }
   std::vector<int> indexed(n, -1); // constraint used as the loop's index
@@ -199,6 +203,10 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
       checks[std::max(l, i + 1)].push_back({Check::Constraint, i, k});
     }
   }
+  // A statement set is collected after the cheaper checks of its level
+  // (none of them reads it), before the guard conjuncts that may.
+  for (auto [l, i] : setChecks)
+    checks[l].push_back({Check::Quorum, i});
 
   // Guard conjuncts that can move out of the innermost loop (the deepest
   // level is n; the ones that stay are tested by `innermost`).
@@ -374,9 +382,11 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
       // A join `field == x` in an earlier pattern, x this pattern's record:
       // look the record value up directly.
       std::string join;
+      // (A statement set's constraints filter its statements: no join.)
       for (size_t e = 0; e < i && join.empty() && p.slot >= 0; ++e)
         for (const auto &fc : pats[e].constraints)
-          if (fc.op == ir::Op::Eq && fc.expr && fc.expr->kind == ir::ExprKind::Slot && fc.expr->slot == p.slot) {
+          if (!pats[e].statementSet && fc.op == ir::Op::Eq && fc.expr &&
+              fc.expr->kind == ir::ExprKind::Slot && fc.expr->slot == p.slot) {
             std::string msg = pats[e].issuer.kind == IK::Quorum ? "m" + std::to_string(e)
                                                                  : "st" + std::to_string(e) + ".msg";
             join = msg + ".field(" + std::to_string(fc.field) + ")";
