@@ -114,19 +114,15 @@ void Sema::rejectStatementSet(const ast::Pattern &a, const char *where) {
 // Only the guard and the body of a transition read a statement set: the
 // patterns (its own and the others) are matched before it is collected.
 void Sema::statementSetsUnread(const std::vector<PendingPattern> &patterns) {
-  for (const auto &set : patterns) {
-    if (!set.ok || !set.ir.statementSet)
-      continue;
-    for (const auto &p : patterns)
-      ir::forEachPatternExpr(p.ir, [&](const ir::Expr &e) {
-        ir::walkExpr(e, [&](const ir::Expr &x) {
-          if (x.kind == ir::ExprKind::Slot && x.slot == set.ir.slot)
-            error(x.loc, fmt::format("the statement set '{}' cannot be read in a pattern; use "
-                                     "it in the guard or the body",
-                                     set.ast->binder));
-        });
-      });
-  }
+  std::vector<ir::Pattern> pats;
+  for (const auto &p : patterns)
+    pats.push_back(p.ir);
+  for (const auto &set : patterns)
+    if (set.ok && set.ir.statementSet)
+      if (const ir::Expr *x = ir::slotReadInPatterns(pats, set.ir.slot))
+        error(x->loc, fmt::format("the statement set '{}' cannot be read in a pattern; use it "
+                                  "in the guard or the body",
+                                  set.ast->binder));
 }
 
 // A principal-valued part of a pattern.

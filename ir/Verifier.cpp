@@ -463,17 +463,10 @@ void Verifier::statementSet(const Pattern &pat) {
 // Only the guard and the body read a statement set: no pattern part or
 // field constraint of the transition does.
 void Verifier::statementSetsUnread(const Transition &t) {
-  for (const auto &set : t.triggers) {
-    if (!set.statementSet)
-      continue;
-    for (const auto &pat : t.triggers)
-      forEachPatternExpr(pat, [&](const Expr &e) {
-        if (anyExpr(e, [&](const Expr &x) {
-              return x.kind == ExprKind::Slot && x.slot == set.slot;
-            }))
-          error(e.loc, "a pattern reads the statement set of another pattern");
-      });
-  }
+  for (const auto &set : t.triggers)
+    if (set.statementSet)
+      if (const Expr *x = slotReadInPatterns(t.triggers, set.slot))
+        error(x->loc, "a pattern reads a statement set");
 }
 
 void Verifier::timer(int t, const SourceLoc &loc) {
