@@ -1,6 +1,8 @@
 // Expression evaluation, pattern parts, type domains and body execution.
 #include "checker/Eval.h"
 
+#include "ir/Arith.h"
+
 #include <fmt/format.h>
 
 namespace mommie::checker {
@@ -19,14 +21,6 @@ std::string locString(const ir::SourceLoc &loc) {
   throw EvalError(loc, msg);
 }
 
-static int64_t floorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    --q;
-  return q;
-}
-
-static int64_t floorMod(int64_t a, int64_t b) { return a - floorDiv(a, b) * b; }
 
 static Value principalSetValue(const Layout &layout, int set) {
   const auto &s = layout.program().principalSets[set];
@@ -203,31 +197,10 @@ static Value evalBinary(const ir::Expr &e, Env &env) {
   }
   if (a.kind != K::Int || b.kind != K::Int)
     fail(e.loc, "arithmetic needs integers");
-  int64_t x = a.num, y = b.num, r = 0;
-  switch (op) {
-  case Op::Add:
-    if (__builtin_add_overflow(x, y, &r))
-      fail(e.loc, "integer overflow");
-    return Value::integer(r);
-  case Op::Sub:
-    if (__builtin_sub_overflow(x, y, &r))
-      fail(e.loc, "integer overflow");
-    return Value::integer(r);
-  case Op::Mul:
-    if (__builtin_mul_overflow(x, y, &r))
-      fail(e.loc, "integer overflow");
-    return Value::integer(r);
-  case Op::Div:
-    if (y == 0)
-      fail(e.loc, "division by zero");
-    return Value::integer(floorDiv(x, y));
-  case Op::Mod:
-    if (y <= 0)
-      fail(e.loc, "modulus by a non-positive number");
-    return Value::integer(floorMod(x, y));
-  default:
-    fail(e.loc, "unknown binary operator");
-  }
+  int64_t r = 0;
+  if (const char *msg = ir::arithError(op, a.num, b.num, r))
+    fail(e.loc, msg);
+  return Value::integer(r);
 }
 
 static Value evalBuiltin(const ir::Expr &e, Env &env) {
@@ -393,8 +366,10 @@ Value eval(const ir::Expr &e, Env &env) {
     if (e.op == Op::Not)
       return Value::boolean(!evalBool(*e.args[0], env));
     {
-      int64_t v = evalInt(*e.args[0], env);
-      return Value::integer(-v);
+      int64_t r = 0;
+      if (const char *msg = ir::arithError(Op::Neg, evalInt(*e.args[0], env), 0, r))
+        fail(e.loc, msg);
+      return Value::integer(r);
     }
   case ExprKind::Binary:
     return evalBinary(e, env);
@@ -409,8 +384,11 @@ Value eval(const ir::Expr &e, Env &env) {
   }
   case ExprKind::RangeSet: {
     int64_t lo = evalInt(*e.args[0], env), hi = evalInt(*e.args[1], env);
-    if (hi - lo > 10'000'000)
-      fail(e.loc, "range set too large");
+    if (hi > lo && uint64_t(hi) - uint64_t(lo) >= kMaxRangeSet)
+      throw EvalError(e.loc,
+                      fmt::format("a range set of more than {} values ({}..{})", kMaxRangeSet,
+                                  lo, hi),
+                      /*limit=*/true);
     Value s = Value::emptySet();
     for (int64_t i = lo; i <= hi; ++i)
       s.elems.push_back(Value::integer(i));

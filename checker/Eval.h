@@ -12,11 +12,18 @@
 
 namespace mommie::checker {
 
+// The largest range set `lo..hi` the checker expands.
+inline constexpr uint64_t kMaxRangeSet = 10'000'000;
+
 class EvalError : public std::runtime_error {
 public:
-  EvalError(const ir::SourceLoc &loc, const std::string &msg)
-      : std::runtime_error(msg), loc(loc) {}
+  EvalError(const ir::SourceLoc &loc, const std::string &msg, bool limit = false)
+      : std::runtime_error(msg), loc(loc), limit(limit) {}
   ir::SourceLoc loc;
+  // An implementation limit of the checker met while evaluating (a range
+  // set too large to expand), not an error of the program: the search
+  // stops with a resource limit (exit 3) that names it.
+  bool limit;
 };
 
 // What an expression reads: the state, the executing principal (ME, -1 in

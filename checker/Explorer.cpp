@@ -42,6 +42,15 @@ const char *verdictName(CheckResult::Verdict v) {
   return "?";
 }
 
+void setEvalError(CheckResult &r, const EvalError &e) {
+  r.verdict = e.limit ? CheckResult::Verdict::ResourceLimit : CheckResult::Verdict::EvalError;
+  if (e.limit)
+    r.name = fmt::format("{} at {}:{}:{}", e.what(), e.loc.file, e.loc.line, e.loc.col);
+  else
+    r.message = e.what();
+  r.loc = e.loc;
+}
+
 static inline uint64_t mum(uint64_t a, uint64_t b) {
   __uint128_t r = __uint128_t(a) * b;
   return uint64_t(r) ^ uint64_t(r >> 64);
@@ -126,6 +135,15 @@ struct Finding {
   bool extra = false;          // plus one state without a record
   uint64_t extraFp = 0;
 };
+
+// The finding of an evaluation error after state `stateId` (plus one
+// state `extraFp` when `extra`): an error of the program, or an
+// implementation limit met while evaluating, named with its place.
+Finding evalFinding(const EvalError &e, uint64_t stateId, bool extra, uint64_t extraFp) {
+  CheckResult r;
+  setEvalError(r, e);
+  return {r.verdict, r.name, r.message, r.loc, stateId, extra, extraFp};
+}
 
 using Level = std::vector<std::unique_ptr<LevelQueue>>;
 
@@ -230,6 +248,11 @@ private:
   void record(Finding f);
   void progressLoop();
   bool checkLimits(bool memory = true);
+  // Counts a new distinct state (just inserted into the table) against
+  // --max-states: false, and the search stops, for each one past the limit,
+  // which is then neither checked, queued nor counted. A search therefore
+  // stops with exactly --max-states distinct states.
+  bool admit();
   void buildTrace(CheckResult &res);
   uint64_t fingerprintOf(const State &s);
   uint64_t invariantKey(const uint32_t *words) const {
@@ -267,6 +290,8 @@ private:
   std::shared_mutex growMutex_;
   std::atomic<uint64_t> generated_{0}, succCount_{0}, expanded_{0};
   std::atomic<bool> stop_{false};
+  // New distinct states counted against --max-states (admit).
+  std::atomic<uint64_t> admitted_{0};
   std::mutex findingMutex_;
   Finding finding_;
   bool haveFinding_ = false;
@@ -292,6 +317,16 @@ uint64_t Search::fingerprintOf(const State &s) {
   return hashWords(w.data(), w.size());
 }
 
+bool Search::admit() {
+  if (!options_.maxStates || admitted_.fetch_add(1) < options_.maxStates)
+    return true;
+  std::lock_guard<std::mutex> lock(findingMutex_);
+  if (limitHit_.empty())
+    limitHit_ = fmt::format("--max-states {}", options_.maxStates);
+  stop_ = true;
+  return false;
+}
+
 void Search::record(Finding f) {
   std::lock_guard<std::mutex> lock(findingMutex_);
   if (!haveFinding_) {
@@ -304,10 +339,6 @@ void Search::record(Finding f) {
 bool Search::checkLimits(bool memory) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
                     .count();
-  if (options_.maxStates && table_.size() > options_.maxStates) {
-    limitHit_ = fmt::format("--max-states {}", options_.maxStates);
-    return true;
-  }
   if (options_.timeLimit > 0 && secs > options_.timeLimit) {
     limitHit_ = fmt::format("--time-limit {}", options_.timeLimit);
     return true;
@@ -341,7 +372,7 @@ void Search::worker(int w) {
   const bool fast = !sym_.active() && !prog.isRoundProgram();
   std::unordered_map<uint32_t, std::vector<int>> verifiersOf; // statement id
   while (!stop_.load(std::memory_order_relaxed)) {
-    if (++batches % 16 == 0 || options_.maxStates) {
+    if (++batches % 16 == 0) {
       std::lock_guard<std::mutex> lock(findingMutex_);
       if (!stop_ && checkLimits(batches % 256 == 0)) {
         stop_ = true;
@@ -426,7 +457,7 @@ void Search::worker(int w) {
         try {
           inv = gen_.violatedInvariant(next);
         } catch (const EvalError &e) {
-          record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, true, fp});
+          record(evalFinding(e, id, true, fp));
           return false;
         }
         if (!inv.empty()) {
@@ -448,7 +479,7 @@ void Search::worker(int w) {
           if (gen_.withinConstraints(st))
             return false;
         } catch (const EvalError &e) {
-          record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, true, fp});
+          record(evalFinding(e, id, true, fp));
           return true;
         }
         if (!invariantsCached(words))
@@ -461,7 +492,7 @@ void Search::worker(int w) {
         if (constrained &&
             outsideConstraints(fp, words, [&]() -> const State & { return stateOf(words); }))
           return;
-        if (!table_.insert(fp))
+        if (!table_.insert(fp) || !admit())
           return;
         if (invariantsCached(words) || invariantsHold(fp, stateOf(words)))
           enqueue(fp, words);
@@ -487,6 +518,8 @@ void Search::worker(int w) {
         if (constrained &&
             (outsideConstraints(fp, enc.data(), [&]() -> const State & { return next; }) ||
              !table_.insert(fp)))
+          return;
+        if (!admit())
           return;
         if (invariantsCached(enc.data()) || invariantsHold(fp, next))
           enqueue(fp, enc.data());
@@ -654,7 +687,7 @@ void Search::worker(int w) {
             record({CheckResult::Verdict::InvariantViolated, f->name, f->message, f->loc, id,
                     false, 0});
       } catch (const EvalError &e) {
-        record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, false, 0});
+        record(evalFinding(e, id, false, 0));
         havePrev = false;
       }
       generated_ += nsucc;
@@ -727,11 +760,19 @@ CheckResult Search::run() {
   const size_t W = compact_.words();
   std::vector<uint32_t> words(W);
   Symmetry::Scratch canon;
+  // Thrown out of the enumeration of initial states once a limit stops the
+  // search: there may be far more initial states than the limits allow.
+  struct Stopped {};
   try {
     gen_.initialStates([&](State &&s, const Action *) {
-      if (haveFinding_)
-        return;
-      ++generated_;
+      if (haveFinding_ || stop_)
+        throw Stopped{};
+      // A clock read per state (one may take long to canonicalise), the
+      // resident size every 1024.
+      if (checkLimits(++generated_ % 1024 == 0)) {
+        stop_ = true;
+        throw Stopped{};
+      }
       uint64_t fp;
       if (sym_.active()) {
         const State &rep = sym_.canonical(s, canon);
@@ -746,10 +787,10 @@ CheckResult Search::run() {
       try {
         outside = !table_.contains(fp) && !gen_.withinConstraints(s);
       } catch (const EvalError &e) {
-        record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, NoParent, false, 0});
+        record(evalFinding(e, NoParent, false, 0));
         return;
       }
-      if (!outside && !table_.insert(fp))
+      if (!outside && (!table_.insert(fp) || !admit()))
         return;
       uint64_t id = trace_.append(0, NoParent, fp);
       if (!outside)
@@ -759,11 +800,12 @@ CheckResult Search::run() {
         if (!inv.empty())
           record({CheckResult::Verdict::InvariantViolated, inv, "", {}, id, false, 0});
       } catch (const EvalError &e) {
-        record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, id, false, 0});
+        record(evalFinding(e, id, false, 0));
       }
     });
   } catch (const EvalError &e) {
-    record({CheckResult::Verdict::EvalError, "", e.what(), e.loc, NoParent, false, 0});
+    record(evalFinding(e, NoParent, false, 0));
+  } catch (const Stopped &) {
   }
   depth_ = table_.size() == 0 ? 0 : 1;
   while (!stop_ && levelSize(level) > 0) {
@@ -784,7 +826,9 @@ CheckResult Search::run() {
   }
   res.queueLeft = levelSize(level) + levelSize(outs_);
   res.generated = generated_;
-  res.distinct = table_.size();
+  // A state refused by admit() may sit in the table, uncounted.
+  res.distinct = options_.maxStates ? std::min<uint64_t>(table_.size(), options_.maxStates)
+                                    : table_.size();
   res.depth = depth_;
   if (haveFinding_) {
     res.verdict = finding_.verdict;

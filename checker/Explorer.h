@@ -68,6 +68,11 @@ struct CheckResult {
 
 const char *verdictName(CheckResult::Verdict v);
 
+// The verdict, name, message and place of an evaluation error: an error of
+// the program (EvalError), or an implementation limit met while evaluating
+// (ResourceLimit, named "what at file:line:col"; EvalError::limit).
+void setEvalError(CheckResult &r, const EvalError &e);
+
 // Explores `program`. Throws EvalError only for setup errors (unbounded
 // domains): the caller reports them as bad input.
 CheckResult explore(const ir::Program &program, const CheckOptions &options);

@@ -511,9 +511,7 @@ CheckResult checkProperties(const ir::Program &program, const CheckOptions &opti
     return c.run();
   } catch (const EvalError &e) {
     CheckResult r;
-    r.verdict = CheckResult::Verdict::EvalError;
-    r.message = e.what();
-    r.loc = e.loc;
+    setEvalError(r, e);
     return r;
   }
 }

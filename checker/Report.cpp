@@ -76,8 +76,10 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
   s += fmt::format("symmetry: {}\n", r.symmetry);
   s += headline(r) + "\n";
   if (!r.trace.empty()) {
-    s += fmt::format("Counterexample ({} step{}):\n", r.trace.size() - 1,
-                     r.trace.size() == 2 ? "" : "s");
+    s += fmt::format("{} ({} step{}):\n",
+                     r.verdict == CheckResult::Verdict::ResourceLimit ? "Trace to the limit"
+                                                                     : "Counterexample",
+                     r.trace.size() - 1, r.trace.size() == 2 ? "" : "s");
     for (size_t i = 0; i < r.trace.size(); ++i) {
       const auto &step = r.trace[i];
       if (r.loopStart >= 0 && size_t(r.loopStart) == i)
@@ -163,6 +165,12 @@ static nlohmann::json actionJson(const Layout &layout, const Action &a) {
     for (const auto &[q, mbox] : a.mailboxes)
       m[layout.principalName(q)] = showValue(prog, mbox);
     j["mailboxes"] = m;
+    if (!a.crashing.empty()) {
+      nlohmann::json c = nlohmann::json::array();
+      for (int p : a.crashing)
+        c.push_back(layout.principalName(p));
+      j["crashing"] = c;
+    }
   }
   return j;
 }

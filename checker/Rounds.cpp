@@ -1,17 +1,21 @@
 // Lock-step round steps (docs/semantics.md, round programs; ReSync Fig. 8).
 //
-// Every live process computes what it sends to each destination; every live
-// receiver gets any mailbox built from a subset of the senders (live senders
-// contribute what they sent, Byzantine senders any payload) that satisfies
-// the round's communication predicates and, with `waitMessages`, its goAhead
-// condition; all live processes update at once. Since an update only writes
-// the receiver's own variables, the distinct outcomes are computed per
-// receiver and then combined, so mailboxes with the same effect are explored
-// once.
+// A set C of live processes may crash during the step, within the crash
+// bounds. Every live process (C included: a crash in the middle of a
+// broadcast) computes what it sends to each destination; every live
+// receiver outside C gets any mailbox built from a subset of the senders
+// (live senders contribute what they sent, Byzantine senders any payload)
+// that satisfies the round's communication predicates, evaluated with C
+// crashed (`crashed(p)` there: p has crashed by the end of the round), and,
+// with `waitMessages`, its goAhead condition; the receivers update at once
+// and C joins the crashed. Since an update only writes the receiver's own
+// variables, the distinct outcomes are computed per receiver and then
+// combined, so mailboxes with the same effect are explored once.
 #include "checker/Successors.h"
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -82,12 +86,15 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
     std::vector<Value> vars;
     Value mbox;
   };
+  size_t nvars = role.vars.size();
+  // The step in which the processes of `crashing` crash; `after` is the
+  // state with them crashed, which communication predicates read.
+  auto stepWith = [&](const std::vector<int> &crashing, const State &after) {
   std::vector<int> receivers;
   std::vector<std::vector<Outcome>> outcomes;
-  size_t nvars = role.vars.size();
   for (int i = 0; i < set.size; ++i) {
     int q = set.first + i;
-    if (!s.live(q))
+    if (!after.live(q))
       continue;
     // Options per sender: index 0 = absent.
     std::vector<int> senders;
@@ -118,7 +125,7 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
         std::vector<Value> slots(cp.slots.size() + 1);
         if (cp.mboxSlot >= 0)
           slots[size_t(cp.mboxSlot)] = mbox;
-        Env env{layout_, s, q, slots};
+        Env env{layout_, after, q, slots};
         if (!evalBool(*cp.expr, env)) {
           ok = false;
           break;
@@ -167,7 +174,7 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
       outcomes.back().push_back({vars, mbox});
   }
 
-  State base = s;
+  State base = after;
   base.roundNo = s.roundNo + 1;
   if (base.roundNo >= int64_t(phase.rounds.size())) {
     base.roundNo = 0;
@@ -185,6 +192,7 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
       Action a;
       a.kind = Action::Kind::RoundStep;
       a.round = ri;
+      a.crashing = crashing;
       for (size_t k = 0; k < receivers.size(); ++k)
         a.mailboxes.emplace_back(receivers[k], outcomes[k][idx[k]].mbox);
       emit(std::move(next), &a);
@@ -204,6 +212,54 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
     if (done)
       return;
   }
+};
+
+  // Every admissible crash set, smallest first: the live processes of the
+  // role that may still crash within every `crash` bound over them.
+  std::vector<int> candidates;
+  std::vector<std::pair<const ir::FaultDecl *, int64_t>> room; // bound, crashed so far
+  for (const auto &f : prog.faults) {
+    if (f.kind != ir::FaultDecl::Kind::Crash)
+      continue;
+    const auto &fs = prog.principalSets[f.principalSet];
+    int64_t n = 0;
+    for (int i = 0; i < fs.size; ++i)
+      n += s.isCrashed(fs.first + i);
+    room.emplace_back(&f, n);
+  }
+  for (int i = 0; i < set.size; ++i) {
+    int p = set.first + i;
+    bool mayCrash = false;
+    for (const auto &[f, n] : room) {
+      const auto &fs = prog.principalSets[f->principalSet];
+      mayCrash = mayCrash || (p >= fs.first && p < fs.first + fs.size && n < f->max);
+    }
+    if (s.live(p) && mayCrash)
+      candidates.push_back(p);
+  }
+  std::vector<int> crashing;
+  std::function<void(size_t)> choose = [&](size_t from) {
+    State after = s;
+    for (int p : crashing)
+      after.crashed[size_t(p)] = 1;
+    stepWith(crashing, after);
+    for (size_t k = from; k < candidates.size(); ++k) {
+      crashing.push_back(candidates[k]);
+      bool within = true;
+      for (const auto &[f, n] : room) {
+        const auto &fs = prog.principalSets[f->principalSet];
+        int64_t more = 0;
+        for (int p : crashing)
+          more += p >= fs.first && p < fs.first + fs.size;
+        within = within && n + more <= f->max;
+      }
+      if (within)
+        choose(k + 1);
+      crashing.pop_back();
+    }
+  };
+  choose(0);
 }
+
 
 } // namespace mommie::checker

@@ -21,9 +21,7 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
     gen.initialStates(
         [&](State &&s, const Action *a) { inits.push_back({*a, std::move(s)}); });
   } catch (const EvalError &e) {
-    res.verdict = CheckResult::Verdict::EvalError;
-    res.message = e.what();
-    res.loc = e.loc;
+    setEvalError(res, e);
     return res;
   }
   if (inits.empty())
@@ -75,9 +73,7 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
             std::move(succ[std::uniform_int_distribution<size_t>(0, succ.size() - 1)(rng)]));
       }
     } catch (const EvalError &e) {
-      res.verdict = CheckResult::Verdict::EvalError;
-      res.message = e.what();
-      res.loc = e.loc;
+      setEvalError(res, e);
       res.trace = walk;
     }
     res.depth = std::max<uint64_t>(res.depth, walk.size());

@@ -751,6 +751,10 @@ std::string Action::describe(const Layout &layout) const {
   case Kind::RoundStep: {
     const auto &r = prog.roles[0].phase->rounds[size_t(round)];
     std::string s = fmt::format("round {}", r.name);
+    for (size_t k = 0; k < crashing.size(); ++k)
+      s += fmt::format("{}{}", k ? ", " : " (", layout.principalName(crashing[k]));
+    if (!crashing.empty())
+      s += crashing.size() == 1 ? " crashes during it)" : " crash during it)";
     for (const auto &[q, mbox] : mailboxes)
       s += fmt::format("\n      {} receives {}", layout.principalName(q),
                        showValue(prog, mbox));

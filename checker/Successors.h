@@ -30,6 +30,7 @@ struct Action {
   int record = -1;                  // deliver
   Value statement;                  // deliver
   std::vector<std::pair<int, Value>> mailboxes; // round step: receiver, mbox
+  std::vector<int> crashing; // round step: the processes that crash during it
 
   std::string describe(const Layout &layout) const;
 };

@@ -74,11 +74,12 @@ std::optional<ConstValue> ConstEval::eval(const ast::Expr &e) {
       error(e.loc, "operand of unary '-' must be an integer");
       return std::nullopt;
     }
-    if (v->value == INT64_MIN) {
-      error(e.loc, "integer overflow in constant expression");
+    int64_t r = 0;
+    if (const char *msg = ir::arithError(ir::Op::Neg, v->value, 0, r)) {
+      error(e.loc, fmt::format("{} in constant expression", msg));
       return std::nullopt;
     }
-    return mkInt(-v->value);
+    return mkInt(r);
   }
   case ExprKind::Binary:
     return binary(e);
@@ -169,16 +170,12 @@ std::optional<ConstValue> ConstEval::binary(const ast::Expr &e) {
   case BinOp::Mul:
   case BinOp::Div:
   case BinOp::Mod: {
-    if ((e.binOp == BinOp::Div || e.binOp == BinOp::Mod) && y == 0) {
-      error(e.loc, "division by zero in constant expression");
+    int64_t r = 0;
+    if (const char *msg = ir::arithError(lower::binOp(int(e.binOp)), x, y, r)) {
+      error(e.loc, fmt::format("{} in constant expression", msg));
       return std::nullopt;
     }
-    auto r = ir::arith(lower::binOp(int(e.binOp)), x, y);
-    if (!r) {
-      error(e.loc, "integer overflow in constant expression");
-      return std::nullopt;
-    }
-    return mkInt(*r);
+    return mkInt(r);
   }
   default:
     error(e.loc, "expression is not a constant");
@@ -193,9 +190,7 @@ std::optional<int64_t> foldInt(const ir::Expr &e) {
     return e.intVal;
   if (e.kind == ExprKind::Unary && e.op == Op::Neg && e.args.size() == 1) {
     auto v = foldInt(*e.args[0]);
-    if (v && *v != INT64_MIN)
-      return -*v;
-    return std::nullopt;
+    return v ? ir::arith(Op::Neg, *v, 0) : std::nullopt;
   }
   if (e.kind != ExprKind::Binary || e.args.size() != 2)
     return std::nullopt;

@@ -351,8 +351,12 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
       return nullptr;
   const ast::Expr &a0 = *e.args[0];
   if (b == ir::Builtin::Correct || b == ir::Builtin::Crashed) {
-    if (!invariantCtx(ctx)) {
-      error(e.loc, fmt::format("'{}' may only be used in invariants and properties", e.name));
+    // In a communication predicate, crashed(p) says whether p has crashed
+    // by the end of the round (docs/semantics.md, round programs).
+    if (!invariantCtx(ctx) && ctx.kind != ExprCtx::Kind::Comm) {
+      error(e.loc, fmt::format("'{}' may only be used in invariants, properties and "
+                               "communication predicates",
+                               e.name));
       return nullptr;
     }
     if (b == ir::Builtin::Correct) {

@@ -119,6 +119,7 @@ SymState StateBuilder::initState(std::vector<Term> &hyps,
         if (var.init) {
           SVal v = ev.eval(*var.init);
           ranges.addValue(ops, var.name, *var.type, v, s.boolConst(true));
+          ranges.addArith(ops, ev, s.boolConst(true));
           perP.push_back(ops.canon(*var.type, v));
         } else {
           SVal v = ops.fresh(*var.type, name, hyps);
@@ -181,7 +182,18 @@ std::string StepRanges::show(const ir::Program &prog,
     if (!ev(c.ok))
       out += fmt::format("  stored: {} = {}, outside its declared type\n",
                          c.what, showValue(prog, *c.type, c.value, ev));
+  for (const auto &[what, ok] : arithChecked)
+    if (!ev(ok))
+      out += fmt::format("  evaluation error: {}\n", what);
   return out;
+}
+
+void StepRanges::addArith(ValueOps &ops, const Evaluator &ev, Term cond) {
+  for (const auto &a : ev.arith) {
+    Term ok = ops.s.mkImplies(ops.s.mkAnd(cond, a.cond), a.ok);
+    arith.push_back(ok);
+    arithChecked.push_back({a.what, ok});
+  }
 }
 
 void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
@@ -190,6 +202,9 @@ void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
     addDeclared(ops, st.what, *st.type, st.value, s.mkAnd(cond, st.cond));
   for (Term out : ev.outside)
     model.push_back(s.mkImplies(cond, s.mkNot(out)));
+  for (Term beyond : ev.beyondSeqBound)
+    model.push_back(s.mkImplies(cond, s.mkNot(beyond)));
+  addArith(ops, ev, cond);
   // A published record outside the model leaves the model (the pool of the
   // post-state holds it); its declared ranges are PoolUniverse's concern.
   for (const auto &pub : ev.published) {
@@ -206,10 +221,9 @@ void StepRanges::addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond) {
 void StateBuilder::assumeWithinModel(const SymState &post,
                                      const StepRanges &ranges,
                                      std::vector<Term> &hyps) {
-  if (!prog.hasModelRanges())
-    return;
-  hyps.push_back(typeOk(post, Ranges::Model));
-  for (Term t : ranges.model)
+  if (prog.hasModelRanges())
+    hyps.push_back(typeOk(post, Ranges::Model));
+  for (Term t : ranges.model) // model ranges, and sequences within the bound
     hyps.push_back(t);
 }
 
@@ -271,6 +285,8 @@ void StateBuilder::addBuiltinGoals(const SymState &post,
   if (ranges)
     ok.insert(ok.end(), ranges->declared.begin(), ranges->declared.end());
   goals.push_back({"TypeOK", {}, s.mkAnd(ok), ""});
+  if (ranges && !ranges->arith.empty())
+    goals.push_back({"ArithOK", {}, s.mkAnd(ranges->arith), ""});
   if (structuralOk)
     goals.push_back({"PoolOK", {}, structuralOk(post), ""});
 }
@@ -356,11 +372,12 @@ StepEncoding encodeCrash(StateBuilder &b) {
   return step;
 }
 
-Encoding encodeBounded(const ir::Program &program) {
+Encoding encodeBounded(const ir::Program &program, size_t seqBound) {
   Encoding enc;
   enc.store = std::make_unique<TermStore>();
   // The builder and ops must outlive the describe closures.
   auto ops = std::make_shared<ValueOps>(*enc.store, program);
+  ops->seqBound = seqBound;
   auto builder = std::make_shared<StateBuilder>(*ops);
   enc.keepAlive = {ops, builder};
   StateBuilder &b = *builder;

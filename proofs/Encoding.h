@@ -56,6 +56,10 @@ struct Encoding {
 // drop a set element or map key outside its type unseen).
 struct StepRanges {
   std::vector<Term> model, declared;
+  // The domain of every arithmetic operation the step evaluated
+  // (Evaluator::arith): the goal ArithOK.
+  std::vector<Term> arith;
+  std::vector<std::pair<std::string, Term>> arithChecked; // for counterexamples
   // The stored values that a declared range may not admit, for
   // counterexamples (the post-state shows them canonicalised).
   struct Checked {
@@ -68,18 +72,23 @@ struct StepRanges {
   // A value stored whole into a variable (an initial value).
   void addValue(ValueOps &ops, const std::string &what, const ir::Type &type,
                 const SVal &v, Term cond);
-  // Everything `ev` stored and published, under `cond` (e.g. liveness).
+  // The arithmetic `ev` evaluated, under `cond`.
+  void addArith(ValueOps &ops, const Evaluator &ev, Term cond);
+  // Everything `ev` stored and published, and its arithmetic, under `cond`
+  // (e.g. liveness).
   void addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond);
   // The declared ranges of one stored value.
   void addDeclared(ValueOps &ops, const std::string &what,
                    const ir::Type &type, const SVal &v, Term cond);
   // The stored values outside their declared type under a model, one line
-  // each ("  stored: seen = {0, 1, 2}, outside its declared type").
+  // each ("  stored: seen = {0, 1, 2}, outside its declared type"), and the
+  // evaluation errors ("  evaluation error: f.mom:3:7: integer overflow in +").
   std::string show(const ir::Program &prog, const ModelEval &ev) const;
 };
 
 // The bounded encoding of a program (parameters already concrete).
-Encoding encodeBounded(const ir::Program &program);
+// Sequences hold at most `seqBound` elements (ValueOps::seqBound).
+Encoding encodeBounded(const ir::Program &program, size_t seqBound = 4);
 
 // Shared by the round and event-driven encoders.
 class StateBuilder {
@@ -123,8 +132,10 @@ public:
   std::shared_ptr<void> eventModel;
   // The goals every step proves about its post-state besides the
   // invariants: TypeOK (the declared ranges of the post-state and of what
-  // the step stored: `ranges`), and PoolOK for event-driven programs. The
-  // model ranges are hypotheses (assumeWithinModel), not goals.
+  // the step stored: `ranges`), ArithOK (no arithmetic of the step
+  // overflowed or divided by a divisor that is not positive: `ranges`), and
+  // PoolOK for event-driven programs. The model ranges are hypotheses
+  // (assumeWithinModel), not goals.
   void addBuiltinGoals(const SymState &post, std::vector<Goal> &goals,
                        const StepRanges *ranges = nullptr);
   // Text of a state under a model.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 
 namespace mommie::proofs {
@@ -83,7 +84,7 @@ static void runStep(const StepEncoding &step, TermStore &store,
       SatResult sat = solver->check();
       if (sat == SatResult::Sat) {
         r.verdict = Verdict::Counterexample;
-        std::unordered_map<Term, int64_t> cache;
+        TermValues cache;
         SmtSolver *sp = solver.get();
         ModelEval ev = [&](Term t) {
           return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);
@@ -143,13 +144,43 @@ std::string modelRangesNote(const ir::Program &program) {
                      fmt::join(where, "; "));
 }
 
+// Whether a role variable or a record field has a sequence type.
+static bool usesSequences(const ir::Program &program) {
+  std::function<bool(const ir::Type &)> seq = [&](const ir::Type &t) {
+    if (t.kind == ir::TypeKind::Seq)
+      return true;
+    if (t.kind == ir::TypeKind::Record)
+      for (const auto &f : program.records.at(t.record).fields)
+        if (f.type && seq(*f.type))
+          return true;
+    for (const auto &a : t.args)
+      if (a && seq(*a))
+        return true;
+    return false;
+  };
+  for (const auto &role : program.roles)
+    for (const auto &v : role.vars)
+      if (v.type && seq(*v.type))
+        return true;
+  for (const auto &rec : program.records)
+    for (const auto &f : rec.fields)
+      if (f.type && seq(*f.type))
+        return true;
+  return false;
+}
+
 ProveReport proveBounded(const ir::Program &program,
                          const ProveOptions &options) {
   ProveReport report;
   if (std::string note = modelRangesNote(program); !note.empty())
     report.notes.push_back(note);
+  if (usesSequences(program))
+    report.notes.push_back(fmt::format(
+        "sequences: at most {} elements (--seq-bound); a step that makes one longer is "
+        "outside the proof",
+        options.seqBound));
   auto t0 = std::chrono::steady_clock::now();
-  Encoding enc = encodeBounded(program);
+  Encoding enc = encodeBounded(program, options.seqBound);
   report.encodeSeconds = since(t0);
   for (const auto &step : enc.steps)
     for (SolverKind kind : options.solvers)

@@ -29,6 +29,7 @@ struct ObligationResult {
 struct ProveOptions {
   std::vector<SolverKind> solvers{SolverKind::Z3};
   unsigned timeoutMs = 0; // per check; 0 = none
+  size_t seqBound = 4;    // the longest sequence of the bounded encoding
   // Parameterized encoding: only these invariants (and TypeOK if named);
   // empty = all.
   std::vector<std::string> only;

@@ -8,11 +8,18 @@
 //         recv[q][p] => byz[p] \/ (live p /\ p sent to q); the payload is
 //         msg(p, q) for a live p, any value of the payload type for a
 //         Byzantine p
-//   comm: every live q's mailbox satisfies the round's communication
-//         predicates, and its goAhead condition if the round waitMessages
-//   post: every live q runs update on its own pre-state and mailbox; other
-//         principals keep their state; roundNo advances (wrapping to 0 and
-//         incrementing phaseNo after the last round)
+//   crash: crashing[p] is a free Boolean for each crashable p: p, live,
+//         crashes during the step (it sends, but neither receives nor
+//         updates); `after` is the pre-state with those crashed, within the
+//         crash bounds
+//   comm: every q live in `after` has a mailbox that satisfies the round's
+//         communication predicates (evaluated on `after`, so crashed(p)
+//         there is "crashed by the end of the round"), and its goAhead
+//         condition if the round waitMessages
+//   post: every q live in `after` runs update on its own pre-state and
+//         mailbox; other principals keep their state; crashed is after's;
+//         roundNo advances (wrapping to 0 and incrementing phaseNo after the
+//         last round)
 #include "proofs/Encoding.h"
 
 #include <fmt/format.h>
@@ -78,6 +85,20 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       }
     }
 
+    // Crashes during the step.
+    auto after = std::make_shared<SymState>(*pre);
+    auto crashing = std::make_shared<std::vector<Term>>(size_t(n), s.boolConst(false));
+    for (int i = 0; i < n; ++i) {
+      int p = ps.first + i;
+      if (s.isFalse(pre->crashed[p]))
+        continue; // not crashable: crashed[p] is the constant false
+      Term c = s.freshBool("crashing[" + b.principalName(p) + "]");
+      (*crashing)[size_t(i)] = c;
+      step.hyps.push_back(s.mkImplies(c, b.live(*pre, p)));
+      after->crashed[p] = s.mkOr(pre->crashed[p], c);
+    }
+    b.faultBounds(after->crashed, after->byz, step.hyps);
+
     // Mailboxes.
     auto info = std::make_shared<RoundInfo>();
     for (int j = 0; j < n; ++j) {
@@ -109,7 +130,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       wait |= pc.kind == ir::ProgressKind::WaitMessages;
     for (int j = 0; j < n; ++j) {
       int q = ps.first + j;
-      Term lq = b.live(*pre, q);
+      Term lq = b.live(*after, q);
       auto localOf = [&](Evaluator &ev) {
         ev.localRole = 0;
         for (size_t v = 0; v < role.vars.size(); ++v)
@@ -118,7 +139,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       for (const auto &cp : prog.commPredicates) {
         if (cp.round != index || !cp.expr)
           continue;
-        Evaluator ev(ops, *pre, q, std::max<size_t>(cp.slots.size(), 1));
+        Evaluator ev(ops, *after, q, std::max<size_t>(cp.slots.size(), 1));
         localOf(ev);
         ev.slots.at(cp.mboxSlot >= 0 ? cp.mboxSlot : 0) = info->mbox[j];
         step.hyps.push_back(s.mkImplies(lq, ev.evalBool(*cp.expr)));
@@ -135,7 +156,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
     }
 
     // Updates.
-    auto post = std::make_shared<SymState>(*pre);
+    auto post = std::make_shared<SymState>(*after);
     auto ranges = std::make_shared<StepRanges>();
     for (int j = 0; j < n; ++j) {
       int q = ps.first + j;
@@ -146,7 +167,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       if (round.mboxSlot >= 0)
         ev.slots.at(round.mboxSlot) = info->mbox[j];
       ev.exec(round.update, s.boolConst(true));
-      Term lq = b.live(*pre, q);
+      Term lq = b.live(*after, q);
       ranges->addEvaluator(ops, ev, lq);
       for (size_t v = 0; v < role.vars.size(); ++v)
         post->vars[0][v][j] = ops.canon(
@@ -161,9 +182,12 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
     b.addBuiltinGoals(*post, step.goals, ranges.get());
     StateBuilder *bp = &b;
     ir::TypeRef payload = round.payload;
-    step.describe = [bp, pre, post, info, payload, ps,
+    step.describe = [bp, pre, post, info, payload, ps, crashing,
                      ranges](const ModelEval &ev) {
       std::string out = "  pre-state:\n" + bp->showState(*pre, ev, "    ");
+      for (int j = 0; j < ps.size; ++j)
+        if (ev((*crashing)[size_t(j)]))
+          out += "  " + bp->principalName(ps.first + j) + " crashes during the round\n";
       out += "  mailboxes:\n";
       auto mapType = std::make_shared<ir::Type>();
       mapType->kind = ir::TypeKind::Map;
@@ -172,7 +196,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       mapType->args = {pt, payload};
       for (int j = 0; j < ps.size; ++j) {
         int q = ps.first + j;
-        if (ev(pre->crashed[q]) || ev(pre->byz[q]))
+        if (ev(post->crashed[q]) || ev(pre->byz[q]))
           continue;
         out += fmt::format("    {} receives {}\n", bp->principalName(q),
                            showValue(bp->prog, *mapType, info->mbox[j], ev));

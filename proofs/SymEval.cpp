@@ -1,6 +1,10 @@
 // Symbolic evaluation of expressions and statements (see SymEval.h).
 #include "proofs/SymEval.h"
 
+#include "runtime/wire/Arith.h"
+
+#include <fmt/format.h>
+
 namespace mommie::proofs {
 
 using ir::Expr;
@@ -57,6 +61,40 @@ static const Type &typeOf(const Expr &e) {
   return *e.type;
 }
 
+// Evaluates a scope under `cond_ && c` (`exec` replaces it with a
+// statement's path condition, which already includes the enclosing ones).
+struct Evaluator::Under {
+  Evaluator &ev;
+  Term saved;
+  Under(Evaluator &ev, Term c, bool replace = false) : ev(ev), saved(ev.cond_) {
+    ev.cond_ = replace ? c : ev.s.mkAnd(saved, c);
+  }
+  ~Under() { ev.cond_ = saved; }
+};
+
+SVal Evaluator::arithmetic(const Expr &e, Term a, Term b) {
+  using rt::arith::Op;
+  auto within = [&](Term r) {
+    return s.mkAnd(s.mkLe(s.intConst(rt::arith::kMin), r), s.mkLe(r, s.intConst(rt::arith::kMax)));
+  };
+  Term r, ok;
+  Op op;
+  switch (e.op) {
+  case ir::Op::Add: op = Op::Add; r = s.mkAdd(a, b); ok = within(r); break;
+  case ir::Op::Sub: op = Op::Sub; r = s.mkSub(a, b); ok = within(r); break;
+  case ir::Op::Mul: op = Op::Mul; r = s.mkMul(a, b); ok = within(r); break;
+  case ir::Op::Neg: op = Op::Neg; r = s.mkNeg(a); ok = within(r); break;
+  case ir::Op::Div: op = Op::Div; r = s.mkDiv(a, b); ok = s.mkLt(s.intConst(0), b); break;
+  case ir::Op::Mod: op = Op::Mod; r = s.mkMod(a, b); ok = s.mkLt(s.intConst(0), b); break;
+  default: throw Unsupported("an arithmetic operator the encoding does not know");
+  }
+  if (!s.isTrue(ok))
+    arith.push_back({cond_, ok,
+                     fmt::format("{}:{}:{}: {}", e.loc.file, e.loc.line, e.loc.col,
+                                 rt::arith::errorMessage(op))});
+  return SVal::scalar(r);
+}
+
 SVal Evaluator::eval(const Expr &e) {
   switch (e.kind) {
   case ExprKind::IntLit:
@@ -94,8 +132,10 @@ SVal Evaluator::eval(const Expr &e) {
           s.mkAdd(s.intConst(ps.first), eval(*e.args.at(1)).t));
     }
     const Type &ct = typeOf(*e.args.at(0));
+    if (ct.kind == TypeKind::Seq)
+      return ops.at(*ct.args.at(0), eval(*e.args[0]), eval(*e.args.at(1)).t);
     if (ct.kind != TypeKind::Map)
-      throw Unsupported("indexing a sequence");
+      throw Unsupported("indexing a tuple by a computed index");
     SVal m = eval(*e.args[0]);
     return ops.lookup(m, eval(*e.args.at(1)), *ct.args.at(1));
   }
@@ -105,9 +145,14 @@ SVal Evaluator::eval(const Expr &e) {
     callee.localRole = localRole;
     callee.local = local;
     callee.known = known;
+    callee.cond_ = cond_;
     for (size_t i = 0; i < fn.params.size() && i < e.args.size(); ++i)
       callee.slots.at(fn.params[i]) = eval(*e.args[i]);
-    return callee.eval(*fn.body);
+    SVal r = callee.eval(*fn.body);
+    arith.insert(arith.end(), callee.arith.begin(), callee.arith.end());
+    beyondSeqBound.insert(beyondSeqBound.end(), callee.beyondSeqBound.begin(),
+                          callee.beyondSeqBound.end());
+    return r;
   }
   case ExprKind::Builtin:
     return evalBuiltin(e);
@@ -115,7 +160,7 @@ SVal Evaluator::eval(const Expr &e) {
     SVal a = eval(*e.args.at(0));
     if (e.op == Op::Not)
       return SVal::scalar(s.mkNot(a.t));
-    return SVal::scalar(s.mkNeg(a.t));
+    return arithmetic(e, a.t, nullptr);
   }
   case ExprKind::Binary:
     return evalBinary(e);
@@ -125,7 +170,16 @@ SVal Evaluator::eval(const Expr &e) {
       return eval(*e.args.at(1));
     if (s.isFalse(c))
       return eval(*e.args.at(2));
-    return ops.ite(c, eval(*e.args[1]), eval(*e.args[2]));
+    SVal t, f;
+    {
+      Under then(*this, c);
+      t = eval(*e.args[1]);
+    }
+    {
+      Under otherwise(*this, s.mkNot(c));
+      f = eval(*e.args[2]);
+    }
+    return ops.ite(c, t, f);
   }
   case ExprKind::SetLit: {
     SVal r;
@@ -167,6 +221,7 @@ SVal Evaluator::eval(const Expr &e) {
         continue;
       slots[e.slot] = src.items[i];
       Term g = src.guards[i];
+      Under member(*this, g);
       switch (e.kind) {
       case ExprKind::SetFilter:
         r.guards.push_back(s.mkAnd(g, evalBool(*e.args.at(1))));
@@ -176,6 +231,7 @@ SVal Evaluator::eval(const Expr &e) {
         Term c = e.args.size() > 2 && e.args[2] ? evalBool(*e.args[2])
                                                 : s.boolConst(true);
         r.guards.push_back(s.mkAnd(g, c));
+        Under selected(*this, c);
         r.items.push_back(eval(*e.args.at(1)));
         break;
       }
@@ -207,8 +263,12 @@ SVal Evaluator::eval(const Expr &e) {
       r.elems.push_back(eval(*a));
     return r;
   }
-  case ExprKind::SeqCons:
-    throw Unsupported("sequences are not supported by the bounded encoding");
+  case ExprKind::SeqCons: {
+    std::vector<SVal> elems;
+    for (const auto &a : e.args)
+      elems.push_back(eval(*a));
+    return ops.seqOf(*typeOf(e).args.at(0), elems);
+  }
   case ExprKind::SomeCons: {
     SVal r;
     r.kind = SVal::Kind::Option;
@@ -283,8 +343,21 @@ SVal Evaluator::evalBuiltin(const Expr &e) {
       cs.push_back(s.mkAnd(s.mkEq(p, s.intConst(i)), state.crashed[i]));
     return SVal::scalar(s.mkOr(cs));
   }
+  case ir::Builtin::Len:
+    return SVal::scalar(arg(0).t);
+  case ir::Builtin::Append: {
+    Term beyond = nullptr;
+    SVal r = ops.append(*typeOf(e).args.at(0), arg(0), arg(1), beyond);
+    if (!s.isFalse(beyond))
+      beyondSeqBound.push_back(s.mkAnd(cond_, beyond));
+    return r;
+  }
+  case ir::Builtin::Head:
+    return ops.head(arg(0));
+  case ir::Builtin::Tail:
+    return ops.tail(*typeOf(e).args.at(0), arg(0));
   default:
-    throw Unsupported("sequences are not supported by the bounded encoding");
+    throw Unsupported("a builtin the bounded encoding does not know");
   }
 }
 
@@ -295,18 +368,21 @@ SVal Evaluator::evalBinary(const Expr &e) {
     Term a = evalBool(l);
     if (s.isFalse(a))
       return SVal::scalar(a);
+    Under when(*this, a);
     return SVal::scalar(s.mkAnd(a, evalBool(r)));
   }
   case Op::Or: {
     Term a = evalBool(l);
     if (s.isTrue(a))
       return SVal::scalar(a);
+    Under unless(*this, s.mkNot(a));
     return SVal::scalar(s.mkOr(a, evalBool(r)));
   }
   case Op::Implies: {
     Term a = evalBool(l);
     if (s.isFalse(a))
       return SVal::scalar(s.boolConst(true));
+    Under when(*this, a);
     return SVal::scalar(s.mkImplies(a, evalBool(r)));
   }
   default:
@@ -316,15 +392,11 @@ SVal Evaluator::evalBinary(const Expr &e) {
   auto sc = [](Term t) { return SVal::scalar(t); };
   switch (e.op) {
   case Op::Add:
-    return sc(s.mkAdd(a.t, b.t));
   case Op::Sub:
-    return sc(s.mkSub(a.t, b.t));
   case Op::Mul:
-    return sc(s.mkMul(a.t, b.t));
   case Op::Div:
-    return sc(s.mkDiv(a.t, b.t));
   case Op::Mod:
-    return sc(s.mkMod(a.t, b.t));
+    return arithmetic(e, a.t, b.t);
   case Op::Eq:
     return sc(ops.eq(a, b));
   case Op::Ne:
@@ -441,6 +513,7 @@ void Evaluator::exec(const ir::Block &block, Term pc) {
 }
 
 void Evaluator::exec(const ir::Stmt &st, Term pc) {
+  Under path(*this, pc, /*replace=*/true);
   switch (st.kind) {
   case ir::StmtKind::Assign: {
     if (localRole < 0)

@@ -39,7 +39,7 @@ class Evaluator {
 public:
   Evaluator(ValueOps &ops, const SymState &state, int me, size_t numSlots)
       : ops(ops), s(ops.s), prog(ops.prog), state(state), me(me),
-        slots(numSlots) {}
+        slots(numSlots), cond_(s.boolConst(true)) {}
 
   ValueOps &ops;
   TermStore &s;
@@ -79,6 +79,19 @@ public:
   // the model. Only what the variable holds at the end counts, as for the
   // checker: an assignment of the whole variable starts afresh.
   std::vector<Term> outside;
+  // Every arithmetic operation evaluated, with the condition under which
+  // it was (path conditions of statements, `&&`/`||`/`=>`/`if` operands,
+  // binder membership) and its domain: no overflow, a positive divisor
+  // (runtime/wire/Arith.h). A step proves each (ArithOK, docs/prove.md).
+  struct Arith {
+    Term cond;
+    Term ok;
+    std::string what; // "file:line:col: integer overflow in +"
+  };
+  std::vector<Arith> arith;
+  // The conditions under which an `append` made a sequence longer than
+  // ValueOps::seqBound: the step is then outside the proof.
+  std::vector<Term> beyondSeqBound;
 
   SVal eval(const ir::Expr &e);
   Term evalBool(const ir::Expr &e) { return eval(e).t; }
@@ -91,6 +104,11 @@ public:
   SVal stateVarOf(int role, int var, Term principal);
 
 private:
+  // The condition under which the expression being evaluated is (see
+  // `arith`); Under conjoins to it for a scope.
+  Term cond_;
+  struct Under;
+  SVal arithmetic(const ir::Expr &e, Term a, Term b);
   int assigning = -1; // the role variable an assignment is storing into
   void sizeOutside();
   SVal evalBuiltin(const ir::Expr &e);

@@ -30,6 +30,12 @@ Term ValueOps::eq(const SVal &a, const SVal &b) {
                    s.mkImplies(a.t, eq(a.elems[0], b.elems[0])));
   case SVal::Kind::Set:
     return s.mkAnd(subset(a, b), subset(b, a));
+  case SVal::Kind::Seq: {
+    std::vector<Term> cs{s.mkEq(a.t, b.t)};
+    for (size_t i = 0; i < a.items.size() && i < b.items.size(); ++i)
+      cs.push_back(s.mkImplies(s.mkLt(s.intConst(int64_t(i)), a.t), eq(a.items[i], b.items[i])));
+    return s.mkAnd(cs);
+  }
   case SVal::Kind::Map: {
     std::vector<Term> cs;
     auto covered = [&](const SVal &x, const SVal &y) {
@@ -100,6 +106,11 @@ SVal ValueOps::ite(Term c, const SVal &a, const SVal &b) {
   case SVal::Kind::Option:
     r.t = s.mkIte(c, a.t, b.t);
     r.elems.push_back(ite(c, a.elems[0], b.elems[0]));
+    return r;
+  case SVal::Kind::Seq: // both hold seqBound positions
+    r.t = s.mkIte(c, a.t, b.t);
+    for (size_t i = 0; i < a.items.size(); ++i)
+      r.items.push_back(ite(c, a.items[i], b.items.at(i)));
     return r;
   case SVal::Kind::Set:
   case SVal::Kind::Map: {
@@ -340,7 +351,7 @@ SVal ValueOps::defaultValue(const Type &t) {
     v.kind = SVal::Kind::Map;
     return v;
   case TypeKind::Seq:
-    throw Unsupported("sequences are not supported by the bounded encoding");
+    return seqOf(*t.args[0], {});
   }
   return v;
 }
@@ -395,8 +406,15 @@ SVal ValueOps::fresh(const Type &t, const std::string &name,
     }
     return v;
   }
-  case TypeKind::Seq:
-    throw Unsupported("sequences are not supported by the bounded encoding");
+  case TypeKind::Seq: {
+    v.kind = SVal::Kind::Seq;
+    v.t = s.freshInt(name + ".len");
+    constraints.push_back(s.mkAnd(s.mkLe(s.intConst(0), v.t),
+                                  s.mkLe(v.t, s.intConst(int64_t(seqBound)))));
+    for (size_t i = 0; i < seqBound; ++i)
+      v.items.push_back(fresh(*t.args[0], name + "<" + std::to_string(i) + ">", constraints));
+    return v;
+  }
   }
   return v;
 }
@@ -438,9 +456,62 @@ SVal ValueOps::canon(const Type &t, const SVal &v) {
       r.items.push_back(d);
     }
     return r;
+  case TypeKind::Seq: {
+    // The positions past the length hold the default, so that equal
+    // sequences are equal term-wise.
+    r.t = v.t;
+    SVal unused = defaultValue(*t.args[0]);
+    for (size_t i = 0; i < v.items.size(); ++i)
+      r.items.push_back(ite(s.mkLt(s.intConst(int64_t(i)), v.t), canon(*t.args[0], v.items[i]),
+                            unused));
+    return r;
+  }
   default:
     return v;
   }
+}
+
+SVal ValueOps::seqOf(const Type &elem, const std::vector<SVal> &elems) {
+  if (elems.size() > seqBound)
+    throw Unsupported("a sequence literal of " + std::to_string(elems.size()) +
+                      " elements, longer than --seq-bound " + std::to_string(seqBound));
+  SVal v;
+  v.kind = SVal::Kind::Seq;
+  v.t = s.intConst(int64_t(elems.size()));
+  v.items = elems;
+  while (v.items.size() < seqBound)
+    v.items.push_back(defaultValue(elem));
+  return v;
+}
+
+SVal ValueOps::append(const Type &elem, const SVal &seq, const SVal &x, Term &beyond) {
+  (void)elem;
+  SVal r;
+  r.kind = SVal::Kind::Seq;
+  beyond = s.mkLe(s.intConst(int64_t(seqBound)), seq.t);
+  r.t = s.mkIte(beyond, seq.t, s.mkAdd(seq.t, s.intConst(1)));
+  for (size_t i = 0; i < seq.items.size(); ++i)
+    r.items.push_back(ite(s.mkEq(seq.t, s.intConst(int64_t(i))), x, seq.items[i]));
+  return r;
+}
+
+SVal ValueOps::head(const SVal &seq) { return seq.items.at(0); }
+
+SVal ValueOps::tail(const Type &elem, const SVal &seq) {
+  SVal r;
+  r.kind = SVal::Kind::Seq;
+  r.t = s.mkIte(s.mkLt(s.intConst(0), seq.t), s.mkSub(seq.t, s.intConst(1)), s.intConst(0));
+  for (size_t i = 1; i < seq.items.size(); ++i)
+    r.items.push_back(seq.items[i]);
+  r.items.push_back(defaultValue(elem));
+  return r;
+}
+
+SVal ValueOps::at(const Type &elem, const SVal &seq, Term index) {
+  SVal r = defaultValue(elem);
+  for (size_t i = seq.items.size(); i-- > 0;)
+    r = ite(s.mkEq(index, s.intConst(int64_t(i))), seq.items[i], r);
+  return r;
 }
 
 Term ValueOps::dropsModel(const Type &t, const SVal &v) {
@@ -526,8 +597,15 @@ Term ValueOps::typeOk(const Type &t, const SVal &v, Ranges which) {
                                        typeOk(*t.args[1], v.vals[i], which))));
     return s.mkAnd(cs);
   }
-  case TypeKind::Seq:
-    return s.boolConst(true);
+  case TypeKind::Seq: {
+    std::vector<Term> cs;
+    if (which != Ranges::Model)
+      cs.push_back(s.mkAnd(s.mkLe(s.intConst(0), v.t), s.mkLe(v.t, s.intConst(int64_t(seqBound)))));
+    for (size_t i = 0; i < v.items.size(); ++i)
+      cs.push_back(s.mkImplies(s.mkLt(s.intConst(int64_t(i)), v.t),
+                               typeOk(*t.args[0], v.items[i], which)));
+    return s.mkAnd(cs);
+  }
   }
   return s.boolConst(true);
 }
@@ -594,8 +672,13 @@ std::string showValue(const ir::Program &prog, const Type &t, const SVal &v,
     }
     return out + "]";
   }
-  case TypeKind::Seq:
-    return "<seq>";
+  case TypeKind::Seq: {
+    std::string out = "<<";
+    int64_t len = ev(v.t);
+    for (int64_t i = 0; i < len && size_t(i) < v.items.size(); ++i)
+      out += (i ? ", " : "") + showValue(prog, *t.args[0], v.items[size_t(i)], ev);
+    return out + ">>";
+  }
   }
   return "?";
 }

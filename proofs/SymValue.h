@@ -7,6 +7,9 @@
 //                                     guard i holds (items may repeat)
 //   map<K, V>                      -> a guarded list of (present, key, value);
 //                                     lookup takes the first present entry
+//   seq<T>                         -> its length term + seqBound element
+//                                     values (positions 0..seqBound-1, those
+//                                     at and past the length unused)
 // A state variable of a finite type has a canonical shape (every element of
 // the finite domain once, in domain order), so that `if` branches merge
 // term-wise.
@@ -28,11 +31,11 @@ struct Unsupported : std::runtime_error {
 };
 
 struct SVal {
-  enum class Kind { Scalar, Tuple, Option, Set, Map } kind = Kind::Scalar;
-  Term t = nullptr;               // Scalar; Option: isSome
+  enum class Kind { Scalar, Tuple, Option, Set, Map, Seq } kind = Kind::Scalar;
+  Term t = nullptr;               // Scalar; Option: isSome; Seq: length
   std::vector<SVal> elems;        // Tuple components; Option: {payload}
   std::vector<Term> guards;       // Set: membership; Map: key present
-  std::vector<SVal> items;        // Set: elements; Map: keys
+  std::vector<SVal> items;        // Set: elements; Map: keys; Seq: positions
   std::vector<SVal> vals;         // Map: values
 
   static SVal scalar(Term t) {
@@ -55,6 +58,9 @@ public:
 
   TermStore &s;
   const ir::Program &prog;
+  // The longest sequence the encoding holds (`prove --seq-bound`): a step
+  // that makes one longer is outside the proof (docs/prove.md).
+  size_t seqBound = 4;
 
   Term eq(const SVal &a, const SVal &b);
   SVal ite(Term c, const SVal &a, const SVal &b);
@@ -87,6 +93,17 @@ public:
   // The typing constraint of `v` (ranges, principal sets), for TypeOK;
   // `which` selects the declared ranges, the model ranges or both.
   Term typeOk(const ir::Type &type, const SVal &v, Ranges which = Ranges::All);
+
+  // Sequences (`elem` the element type). A literal of more than seqBound
+  // elements throws Unsupported; append past the bound sets `beyond` to
+  // the condition under which it happens (the step is then outside the
+  // proof); head, s[i] outside the sequence are unspecified, as every
+  // evaluation error.
+  SVal seqOf(const ir::Type &elem, const std::vector<SVal> &elems);
+  SVal append(const ir::Type &elem, const SVal &seq, const SVal &x, Term &beyond);
+  SVal head(const SVal &seq);
+  SVal tail(const ir::Type &elem, const SVal &seq);
+  SVal at(const ir::Type &elem, const SVal &seq, Term index);
 
 private:
   bool finite(const ir::Type &type);

@@ -210,15 +210,21 @@ Term TermStore::mkLt(Term a, Term b) {
 Term TermStore::mkAdd(std::vector<Term> args) {
   std::vector<Term> out;
   int64_t k = 0;
+  // Constants are summed while the sum fits in 64 bits; one that would
+  // overflow it stays a term (the solvers' integers are unbounded).
+  auto addConst = [&](Term c) {
+    if (__builtin_add_overflow(k, c->val, &k))
+      out.push_back(c);
+  };
   for (Term a : args) {
     if (a->kind == TermKind::IntConst) {
-      k += a->val;
+      addConst(a);
       continue;
     }
     if (a->kind == TermKind::Add) {
       for (Term b : a->args) {
         if (b->kind == TermKind::IntConst)
-          k += b->val;
+          addConst(b);
         else
           out.push_back(b);
       }
@@ -234,8 +240,9 @@ Term TermStore::mkAdd(std::vector<Term> args) {
 }
 
 Term TermStore::mkSub(Term a, Term b) {
-  if (isConst(a) && isConst(b))
-    return intConst(a->val - b->val);
+  int64_t r = 0;
+  if (isConst(a) && isConst(b) && !__builtin_sub_overflow(a->val, b->val, &r))
+    return intConst(r);
   if (b->kind == TermKind::IntConst && b->val == 0)
     return a;
   if (a == b)
@@ -244,8 +251,9 @@ Term TermStore::mkSub(Term a, Term b) {
 }
 
 Term TermStore::mkMul(Term a, Term b) {
-  if (isConst(a) && isConst(b))
-    return intConst(a->val * b->val);
+  int64_t r = 0;
+  if (isConst(a) && isConst(b) && !__builtin_mul_overflow(a->val, b->val, &r))
+    return intConst(r);
   if (isConst(b))
     std::swap(a, b);
   if (isConst(a)) {
@@ -275,7 +283,7 @@ int64_t smtMod(int64_t a, int64_t b) {
 }
 
 Term TermStore::mkDiv(Term a, Term b) {
-  if (isConst(a) && isConst(b) && b->val != 0)
+  if (isConst(a) && isConst(b) && b->val != 0 && !(a->val == INT64_MIN && b->val == -1))
     return intConst(smtDiv(a->val, b->val));
   if (isConst(b) && b->val == 1)
     return a;
@@ -293,20 +301,32 @@ Term TermStore::mkMod(Term a, Term b) {
 }
 
 Term TermStore::mkNeg(Term a) {
-  if (isConst(a))
+  if (isConst(a) && a->val != INT64_MIN)
     return intConst(-a->val);
   if (a->kind == TermKind::Neg)
     return a->args[0];
   return make(TermKind::Neg, false, 0, "", {a});
 }
 
-int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue,
-                 std::unordered_map<Term, int64_t> &cache) {
+namespace {
+
+using Wide = __int128;
+
+// smtDiv / smtMod in 128 bits.
+Wide wideMod(Wide a, Wide b) {
+  if (b == 0)
+    return a;
+  Wide m = b < 0 ? -b : b, r = a % m;
+  return r < 0 ? r + m : r;
+}
+Wide wideDiv(Wide a, Wide b) { return b == 0 ? 0 : (a - wideMod(a, b)) / b; }
+
+Wide evalWide(Term t, const std::function<int64_t(Term)> &varValue, TermValues &cache) {
   auto it = cache.find(t);
   if (it != cache.end())
     return it->second;
-  auto arg = [&](size_t i) { return evalTerm(t->args[i], varValue, cache); };
-  int64_t v = 0;
+  auto arg = [&](size_t i) { return evalWide(t->args[i], varValue, cache); };
+  Wide v = 0;
   switch (t->kind) {
   case TermKind::BoolConst:
   case TermKind::IntConst:
@@ -352,10 +372,10 @@ int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue,
     v = arg(0) * arg(1);
     break;
   case TermKind::Div:
-    v = smtDiv(arg(0), arg(1));
+    v = wideDiv(arg(0), arg(1));
     break;
   case TermKind::Mod:
-    v = smtMod(arg(0), arg(1));
+    v = wideMod(arg(0), arg(1));
     break;
   case TermKind::Neg:
     v = -arg(0);
@@ -363,6 +383,12 @@ int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue,
   }
   cache.emplace(t, v);
   return v;
+}
+
+} // namespace
+
+int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue, TermValues &cache) {
+  return static_cast<int64_t>(evalWide(t, varValue, cache));
 }
 
 } // namespace mommie::proofs

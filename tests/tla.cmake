@@ -39,15 +39,19 @@ add_test(NAME tla.params.bounded_counters.MaxCount
 add_test(NAME tla.tlc.guard_or
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/guard_or.mom)
-# pb_model_ranges has `int model` ranges (a CONSTRAINT ModelRanges).
+# divide_by_negative: TLC stops on MommiePool's Div as mommie check does.
+add_test(NAME tla.error.divide_by_negative
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh error $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/divide_by_negative.mom)
 # statement_sets binds every vote of an ask with `Vote* vs` (LET, SetQuorum).
 add_test(NAME tla.tlc.statement_sets
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/statement_sets.mom)
+# pb_model_ranges has `int model` ranges (a CONSTRAINT ModelRanges).
 add_test(NAME tla.params.pb_model_ranges.NumReq
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/pb_model_ranges.mom F=0 NumReq=3)
-set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.tlc.statement_sets tla.tlc.bounded_counters tla.bug.bounded_counters_bug
+set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.error.divide_by_negative tla.tlc.statement_sets tla.tlc.bounded_counters tla.bug.bounded_counters_bug
   tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})
@@ -68,6 +72,7 @@ set_tests_properties(tla.distributed.two_phase_commit PROPERTIES SKIP_RETURN_COD
 # states). Each entry: example, test name, then the PARAM=VALUE edits.
 set(tla_param_edits
   "failure_detector N N=2" "failure_detector H H=2" "failure_detector MaxPhase MaxPhase=3"
+  "flood_min N N=4" "flood_min F F=2" "flood_min V V=3"
   "last_voting N N=2" "last_voting V V=1" "last_voting MaxPhase MaxPhase=2"
   "one_third_rule N N=3" "one_third_rule V V=1" "one_third_rule MaxPhase MaxPhase=2"
   "pbft_normal_case F F=0" "primary_backup F F=0" "primary_backup NumReq F=0 NumReq=3"

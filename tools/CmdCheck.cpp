@@ -87,6 +87,22 @@ int runCheck(const CheckArgs &a) {
   }
 }
 
+// A resource limit: a positive number. 0 is refused rather than read as
+// "no limit", which omitting the flag says.
+CLI::Validator positiveLimit() {
+  return CLI::Validator(
+      [](std::string &v) -> std::string {
+        try {
+          if (std::stod(v) > 0)
+            return {};
+        } catch (const std::exception &) {
+          return "'" + v + "' is not a number";
+        }
+        return "must be above 0 (omit the flag for no limit)";
+      },
+      "POSITIVE");
+}
+
 } // namespace
 
 void registerCheckCommand(CLI::App &app, int &exitCode) {
@@ -102,9 +118,16 @@ void registerCheckCommand(CLI::App &app, int &exitCode) {
   cmd->add_flag("--no-retire-check", args->noRetireCheck,
                 "do not check that collecting retired statements never changes behaviour");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress line on stderr");
-  cmd->add_option("--max-states", args->maxStates, "stop after this many distinct states");
-  cmd->add_option("--max-memory", args->maxMemory, "stop above this resident size (MB)");
-  cmd->add_option("--time-limit", args->timeLimit, "stop after this many seconds");
+  // A limit of 0 would read as "no limit"; omitting the flag says that.
+  cmd->add_option("--max-states", args->maxStates,
+                  "stop at exactly this many distinct states (at least 1; default: none)")
+      ->check(positiveLimit());
+  cmd->add_option("--max-memory", args->maxMemory,
+                  "stop above this resident size (MB, at least 1; default: none)")
+      ->check(positiveLimit());
+  cmd->add_option("--time-limit", args->timeLimit,
+                  "stop after this many seconds (above 0; default: none)")
+      ->check(positiveLimit());
   cmd->add_option("--trace-svg", args->traceSvg, "write the trace as an SVG sequence chart");
   cmd->add_option("--simulate", args->simulate, "random simulation: number of runs");
   cmd->add_option("--depth", args->depth, "simulation: steps per run");

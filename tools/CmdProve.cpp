@@ -73,6 +73,7 @@ struct ProveArgs {
   std::vector<std::string> bounds;
   std::vector<std::string> defines;
   double timeout = 0;
+  size_t seqBound = 4;
   bool json = false;
   bool quorumLemmas = false;
   bool parameterized = false;
@@ -98,6 +99,7 @@ int runProve(const ProveArgs &args) {
     return BadInput;
   }
   options.timeoutMs = static_cast<unsigned>(args.timeout * 1000);
+  options.seqBound = args.seqBound;
   options.only = args.only;
   if (!args.only.empty() && !args.parameterized) {
     std::cerr << "mommie: error: --invariant needs --parameterized\n";
@@ -180,7 +182,11 @@ int runProve(const ProveArgs &args) {
       std::cout << fmt::format("  {:<5} {:<24} {:<22} {} ({:.3f}s)\n",
                                solverName(r.solver), r.invariant, r.step,
                                verdictName(r.verdict), r.seconds);
-      if (r.verdict == Verdict::Counterexample)
+      if (r.verdict == Verdict::Counterexample && r.invariant == "ArithOK")
+        std::cout << fmt::format("step '{}' may overflow or divide by a divisor that is not "
+                                 "positive (ArithOK): counterexample to induction\n{}",
+                                 r.step, r.detail);
+      else if (r.verdict == Verdict::Counterexample)
         std::cout << fmt::format("{}invariant {} is not inductive: "
                                  "counterexample to induction in step '{}'\n{}",
                                  locText(r.loc), r.invariant, r.step,
@@ -246,6 +252,10 @@ void registerProveCommand(CLI::App &app, int &exitCode) {
       ->allow_extra_args(false);
   cmd->add_option("--timeout", args->timeout,
                   "seconds per solver check (0: none)");
+  cmd->add_option("--seq-bound", args->seqBound,
+                  "the longest sequence the bounded encoding holds (default 4): a step that "
+                  "makes one longer is outside the proof")
+      ->check(CLI::Range(size_t(1), size_t(64)));
   cmd->add_flag("--json", args->json, "machine-readable output");
   cmd->add_flag("--quorum-lemmas", args->quorumLemmas,
                 "also prove the quorum-intersection lemmas for all N, F");

@@ -121,7 +121,15 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
       for (const auto &n : nodes)
         if (size_t(k) <= n.records.size())
           sent[n.p] = sendsOf(layout, s, round, n.p);
-      State next = s;
+      // A process without a record of round k has crashed by its end (before
+      // or during it): the communication predicates read that
+      // (docs/semantics.md), and so do the invariants from then on.
+      State atEnd = s;
+      if (!atEnd.crashed.empty())
+        for (const auto &n : nodes)
+          if (size_t(k) >= n.records.size())
+            atEnd.crashed[size_t(n.p)] = 1;
+      State next = atEnd;
       for (auto &n : nodes) {
         if (size_t(k) >= n.records.size())
           continue; // crashed: its state stays
@@ -171,7 +179,7 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
           std::vector<Value> slots(cp.slots.size() + 1);
           if (cp.mboxSlot >= 0)
             slots[size_t(cp.mboxSlot)] = mv;
-          Env env{layout, s, n.p, slots};
+          Env env{layout, atEnd, n.p, slots};
           if (!checker::evalBool(*cp.expr, env))
             return fail("communication predicate " + cp.name + " is false on the mailbox");
         }

@@ -262,6 +262,37 @@ std::string seedLine(uint64_t seed, const SeedResult &r, bool rounds) {
   return s.str();
 }
 
+// In a round program every live process takes every lock step, so a
+// process that stops is a behaviour of the model only if a crash fault
+// covers it: `crash=NODE` outside the declared crash faults would replay
+// as a process frozen in its state, which invariants may read. The error,
+// or "" when every crash of `faults` (the --faults text) is covered.
+std::string crashOutsideFaultModel(const ir::Program &program, const std::string &faults) {
+  if (!program.isRoundProgram())
+    return "";
+  std::stringstream in(faults);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.rfind("crash=", 0) != 0)
+      continue;
+    std::string node = item.substr(6, item.find('@') == std::string::npos ? std::string::npos
+                                                                          : item.find('@') - 6);
+    bool covered = false;
+    for (const auto &f : program.faults) {
+      if (f.kind != ir::FaultDecl::Kind::Crash || f.max < 1)
+        continue;
+      const auto &set = program.principalSets[size_t(f.principalSet)];
+      for (int i = 0; i < set.size; ++i)
+        covered = covered || program.principalName(set.first + i) == node;
+    }
+    if (!covered)
+      return "--faults " + item + ": " + program.name + " declares no crash fault over " + node +
+             ", and in a round program a process that stops leaves the lock-step model (declare "
+             "`faults SET: crash <= k;`, docs/semantics.md)";
+  }
+  return "";
+}
+
 } // namespace
 
 int runSimDriver(const SimDriverArgs &a) {
@@ -274,6 +305,10 @@ int runSimDriver(const SimDriverArgs &a) {
     diags.print(std::cerr);
     if (!ok)
       return BadInput;
+  }
+  if (std::string why = crashOutsideFaultModel(*program, a.faults); !why.empty()) {
+    std::cerr << "mommie sim: error: " << why << "\n";
+    return BadInput;
   }
   std::string error;
   bool compiled = false;

@@ -250,7 +250,7 @@ void KvReplica::startSlot(uint64_t s) {
     }
   }
   guarded([&] {
-    sl.prog = info_.make(cfg_.me);
+    sl.prog = info_.make(cfg_.me, std::nullopt);
     RoundConfig rc;
     rc.me = cfg_.me;
     rc.peers = cfg_.peers;

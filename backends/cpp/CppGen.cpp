@@ -516,10 +516,11 @@ void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex) {
     if (v.init) {
       o.line("st_." + cppIdent(v.name) + " = " + g.expr(*v.init, c) + ";");
     } else if (v.initSet) {
-      // An event-driven node takes the element Node::initialChoice picks
-      // (seeded under --sim); a round process takes element me % |S|.
+      // The element rt::initialChoice picks (seeded under --sim), through
+      // the node of an event-driven role, the choice seed of a round process.
       std::string pick = g.P.isRoundProgram()
-                             ? std::string("size_t(me_) % choices.size()")
+                             ? "rt::initialChoice(choices.size(), int(me_), " + std::to_string(i) +
+                                   ", choiceSeed_)"
                              : "node_.initialChoice(choices.size(), " + std::to_string(i) + ")";
       o.line("// `in S`: the checker explores every element; a node takes one of them.");
       o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");

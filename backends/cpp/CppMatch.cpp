@@ -108,6 +108,17 @@ void addConjuncts(const ir::Expr &e, std::vector<const ir::Expr *> &out) {
   }
 }
 
+// Opens a loop binding `v` to each of the `n` values first, first + 1, ...,
+// starting at the offset Node::parameterStart draws (0 unless seeded), so
+// that a seeded simulation samples the value a transition fires with.
+void loopFrom(Out &o, const std::string &v, const std::string &first, uint64_t n) {
+  std::string k = "k" + v, at = "at" + v, ns = std::to_string(n);
+  o.open("for (uint64_t " + k + " = 0, " + at + " = node_.parameterStart(" + ns + "); " + k +
+         " < " + ns + "; ++" + k + ") {");
+  o.line("const int64_t " + v + " = " + first + " + int64_t((" + k + " + " + at + ") % " + ns +
+         ");");
+}
+
 } // namespace
 
 std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e) {
@@ -321,11 +332,10 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
                                            "` has no bound in a node; give it a range type");
       o.open("{");
     } else if (t.kind == ir::TypeKind::Range) {
-      o.open("for (int64_t " + v + " = " + std::to_string(t.lo) + "; " + v + " <= " + std::to_string(t.hi) +
-             "; ++" + v + ") {");
+      loopFrom(o, v, std::to_string(t.lo), uint64_t(t.hi - t.lo + 1));
       o.line(slotRef(c, s) + " = o::I(" + v + ");");
     } else if (t.kind == ir::TypeKind::Bool) {
-      o.open("for (int " + v + " = 0; " + v + " < 2; ++" + v + ") {");
+      loopFrom(o, v, "0", 2);
       o.line(slotRef(c, s) + " = o::B(" + v + " != 0);");
     } else if (t.kind == ir::TypeKind::Principal) {
       int first = 0, size = P.numPrincipals;
@@ -333,8 +343,7 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
         first = P.principalSets[size_t(t.principalSet)].first;
         size = P.principalSets[size_t(t.principalSet)].size;
       }
-      o.open("for (int " + v + " = " + std::to_string(first) + "; " + v + " < " + std::to_string(first + size) +
-             "; ++" + v + ") {");
+      loopFrom(o, v, std::to_string(first), uint64_t(size));
       o.line(slotRef(c, s) + " = o::P(" + v + ");");
     } else {
       error((*c.slots)[size_t(s)].loc, "a transition parameter must have a range, bool or principal type "

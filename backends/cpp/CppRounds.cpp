@@ -96,7 +96,7 @@ struct RoundsGen {
   }
 
   void ctor(Out &o) {
-    o.open("explicit " + cls + "(int me) : me_(me) {");
+    o.open(cls + "(int me, std::optional<uint64_t> choiceSeed) : me_(me), choiceSeed_(choiceSeed) {");
     emitVarInits(o, g, role, 0);
     o.close();
   }
@@ -266,6 +266,7 @@ struct RoundsGen {
     for (size_t i = 0; i < phase.rounds.size(); ++i)
       round(o, i, phase.rounds[i]);
     o.line("int me_;");
+    o.line("std::optional<uint64_t> choiceSeed_; // of `var x in S` (rt::initialChoice)");
     o.line(state + " st_;");
     o.line("std::optional<" + state + "> traced_; // the state at the last trace record");
     o.close("};");
@@ -295,6 +296,7 @@ Result generateRounds(const ir::Program &program, const Options &options) {
   h.line("#pragma once");
   h.line("");
   h.line("#include \"runtime/rounds/RoundNode.h\"");
+  h.line("#include \"runtime/wire/Choice.h\"");
   h.line("#include \"runtime/wire/Ops.h\"");
   h.line("");
   h.line("namespace " + g.ns + " {");
@@ -352,7 +354,9 @@ Result generateRounds(const ir::Program &program, const Options &options) {
   c.line("p.first = " + std::to_string(set.first) + ";");
   c.line("p.size = " + std::to_string(set.size) + ";");
   c.line("p.byzantine = " + std::to_string(byz) + ";");
-  c.line("p.make = [](int me) { return std::unique_ptr<rt::RoundProgram>(new " + rg.cls + "(me)); };");
+  c.line("p.make = [](int me, std::optional<uint64_t> choiceSeed) {");
+  c.line("  return std::unique_ptr<rt::RoundProgram>(new " + rg.cls + "(me, choiceSeed));");
+  c.line("};");
   c.line("return p;");
   c.close("}();");
   c.line("return info;");

@@ -10,7 +10,7 @@ const std::string &mommiePoolModule() {
 (* Standard operators of the specs emitted by `mommie tla` (docs/tla.md).  *)
 (* Written next to every spec; do not edit: mommie regenerates it.         *)
 (***************************************************************************)
-EXTENDS Naturals, FiniteSets, Sequences
+EXTENDS Integers, FiniteSets, Sequences, TLC
 
 (* option<T>: none is the empty sequence, some(x) the one-element one.     *)
 None == <<>>
@@ -21,6 +21,15 @@ OptionOf(S) == {None} \cup {Some(x) : x \in S}
 
 (* map<K, V> values are functions; Maps(K, V) is every map with keys in K. *)
 Maps(K, V) == UNION {[D -> V] : D \in SUBSET K}
+
+(* `/` and `%` (docs/semantics.md, "Integers"): floor division and its    *)
+(* remainder for a positive divisor; any other divisor is an evaluation    *)
+(* error, as in the checker and in nodes. (A positive literal divisor is  *)
+(* emitted as \div and % directly.)                                       *)
+Div(a, b) == IF b > 0 THEN a \div b
+             ELSE Assert(FALSE, "division by a divisor that is not positive")
+Mod(a, b) == IF b > 0 THEN a % b
+             ELSE Assert(FALSE, "modulus by a divisor that is not positive")
 
 (* The largest / smallest element of a nonempty set of integers.           *)
 SetMax(S) == CHOOSE x \in S : \A y \in S : y <= x

@@ -47,6 +47,9 @@ struct Frame {
   // The statements of record type `record` known to ME right now.
   std::function<std::string(int record)> known;
   std::string stmtBinder; // bound name for statements in filters
+  // How the crashed set prints in `crashed(p)`: a communication predicate
+  // reads the processes crashed by the end of the round (a parameter).
+  std::string crashedSet = "crashed";
 
   std::string slot(int s) const;
   std::string fresh(const std::string &base) { return scope.claim(base); }

@@ -286,7 +286,7 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
     case Builtin::Correct:
       return hasByz ? operand(arg(0), f) + " \\ byz" : expr(arg(0), f);
     case Builtin::Crashed:
-      return hasCrash ? operand(arg(0), f) + " \\in crashed" : "FALSE";
+      return hasCrash ? operand(arg(0), f) + " \\in " + f.crashedSet : "FALSE";
     }
     return "<builtin>";
   case ExprKind::Unary:
@@ -294,6 +294,10 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
       return "~" + operand(arg(0), f);
     return "-" + operand(arg(0), f);
   case ExprKind::Binary: {
+    if ((e->op == Op::Div || e->op == Op::Mod) &&
+        !(arg(1) && arg(1)->kind == ExprKind::IntLit && arg(1)->intVal > 0))
+      return std::string(e->op == Op::Div ? "Div(" : "Mod(") + expr(arg(0), f) + ", " +
+             expr(arg(1), f) + ")";
     auto side = [&](const Expr *a) {
       if (a && a->kind == ExprKind::Binary && a->op == e->op &&
           isAssociative(e->op))

@@ -8,6 +8,7 @@
 // with a TLA+ / MommiePool name.
 #include "backends/tla/TlaBody.h"
 
+#include "ir/Rewrite.h"
 #include "ir/Symmetric.h"
 #include "ir/Walk.h"
 
@@ -750,10 +751,27 @@ std::string emitMc(Emitter &em, const std::string &moduleName) {
   return out;
 }
 
+// TLC computes with 32-bit integers and stops at a literal or a result
+// outside them; the spec still means the program (docs/tla.md, "Integers").
+void warnBeyondTlcIntegers(const Program &program, DiagnosticEngine &diags) {
+  const Expr *first = nullptr;
+  ir::forEachExpr(program, [&](const Expr &e) {
+    if (!first && e.kind == ExprKind::IntLit && !e.sym &&
+        (e.intVal > INT32_MAX || e.intVal < INT32_MIN))
+      first = &e;
+  });
+  if (first)
+    diags.warning(first->loc,
+                  fmt::format("the literal {} is outside TLC's integers (-2^31 .. 2^31-1): "
+                              "TLC stops on it; the checker and the prover use 64 bits",
+                              first->intVal));
+}
+
 } // namespace
 
 std::optional<TlaFiles> emitTla(const Program &program,
                                 DiagnosticEngine &diags) {
+  warnBeyondTlcIntegers(program, diags);
   Emitter em(program, diags);
   TlaFiles files;
   files.moduleName = sanitizeName(program.name);

@@ -28,7 +28,7 @@ const std::set<std::string> &reserved() {
       // MommiePool.
       "MommiePool", "None", "Some", "IsSome", "Get", "OptionOf", "Maps",
       "SetMax", "SetMin", "Stmt", "Msgs", "IssuedMsgs", "IssuersOf",
-      "QuorumMsgs", "ExactQuorumMsgs", "Product", "Mailboxes",
+      "QuorumMsgs", "ExactQuorumMsgs", "Product", "Mailboxes", "Div", "Mod",
       // Fixed names of every emitted spec.
       "self", "vars", "Init", "Next", "Spec", "TypeOK", "Fairness", "Live",
       "Principals", "Terminated", "phaseNo", "roundNo", "crashed", "byz",

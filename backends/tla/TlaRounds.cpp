@@ -9,10 +9,14 @@
 //                      senders, filtered by the round's communication
 //                      predicates and, with waitMessages, its goAhead,
 //   R_Update(self, mbox) the record of self's role vars after `update`,
-// and the step R itself: every live process picks one of its possible
-// updated states (a Product over the live processes), all at once, and the
-// round counter advances. Choosing among updated states rather than
-// mailboxes gives the same successors with fewer duplicates.
+// and the step R itself: a set C of live processes may crash during it
+// (CrashSets: within the crash bounds; they send, but receive and update
+// nothing), every other live process picks one of its possible updated
+// states (a Product over them), all at once, and the round counter
+// advances. Choosing among updated states rather than mailboxes gives the
+// same successors with fewer duplicates. Communication predicates and
+// mailboxes take the crashed set at the end of the round (`crashed \cup C`)
+// as a parameter, which `crashed(p)` in a predicate reads.
 #include "backends/tla/TlaBody.h"
 
 #include <fmt/format.h>
@@ -46,6 +50,25 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
     live = em.globals.claim("LiveProcs");
     out += "\\* The processes that take part in the next round.\n";
     out += live + " == {p \\in " + set + " : Live(p)}\n\n";
+  }
+  // The crash sets of a step (without a crash fault: only {}).
+  std::string crashSets;
+  if (em.hasCrash) {
+    crashSets = em.globals.claim("CrashSets");
+    std::vector<std::string> bounds, mayCrash;
+    for (const auto &fd : prog.faults) {
+      if (fd.kind != FaultDecl::Kind::Crash)
+        continue;
+      const std::string &s = em.setNames[fd.principalSet];
+      mayCrash.push_back(s);
+      bounds.push_back("Cardinality((crashed \\cup C) \\cap " + s + ") <= " +
+                       em.symbolic(fd.symMax, fd.max));
+    }
+    out += "\\* The sets of processes that may crash during a round: live, within every\n"
+           "\\* crash bound.\n";
+    std::string crashable = mayCrash.size() == 1 ? mayCrash[0] : "(" + joinWith(mayCrash, " \\cup ") + ")";
+    out += crashSets + " ==\n  {C \\in SUBSET (" + live + " \\cap " + crashable + ") :\n     " +
+           joinWith(bounds, " /\\ ") + "}\n\n";
   }
   std::string byzSenders = "{}";
   if (em.hasByz) {
@@ -107,11 +130,16 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
         continue;
       Frame f(em, &cp.slots, "self");
       std::string cpName = em.globals.claim(cp.name);
+      std::string params = "self, " + f.slot(cp.mboxSlot);
+      if (em.hasCrash) {
+        f.crashedSet = f.fresh("crashedAfter");
+        params += ", " + f.crashedSet;
+      }
       out += em.locComment(cp.loc);
-      out += cpName + "(self, " + f.slot(cp.mboxSlot) + ") == " +
-             em.expr(cp.expr.get(), f) + "\n\n";
+      out += cpName + "(" + params + ") == " + em.expr(cp.expr.get(), f) + "\n\n";
       filters.push_back(cpName);
     }
+    std::string goAheadFilter;
     bool wait = false;
     const ProgressCond *goAhead = nullptr;
     for (const auto &pc : rd.progress) {
@@ -126,30 +154,31 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
              em.loc(goAhead->loc) + ").\n";
       out += gaName + "(self, " + f.slot(rd.mboxSlot) + ") == " +
              em.expr(goAhead->expr.get(), f) + "\n\n";
-      filters.push_back(gaName);
+      goAheadFilter = gaName;
     }
 
-    // R_Mailboxes(q).
+    // R_Mailboxes(q) (R_Mailboxes(q, crashedAfter) with crash faults).
     {
       NameScope sc(&em.globals);
       std::string q = sc.claim("q"), m = sc.claim("m");
+      std::string after = em.hasCrash ? sc.claim("crashedAfter") : "";
       std::string dom = "{}";
       if (em.hasByz && rd.payload)
         dom = em.domainOf(*rd.payload, rd.loc);
       std::string boxes =
           "Mailboxes(" + sentOp + "(" + q + "), " + byzSenders + ", " + dom + ")";
       out += "\\* The mailboxes " + q + " may receive in round " + rd.name +
-             ".\n";
-      out += boxOp + "(" + q + ") ==\n  ";
-      if (filters.empty()) {
+             (em.hasCrash ? ", " + after + " being crashed at its end" : "") + ".\n";
+      out += boxOp + "(" + q + (em.hasCrash ? ", " + after : "") + ") ==\n  ";
+      std::vector<std::string> conds;
+      for (auto &fl : filters)
+        conds.push_back(fl + "(" + q + ", " + m + (em.hasCrash ? ", " + after : "") + ")");
+      if (!goAheadFilter.empty())
+        conds.push_back(goAheadFilter + "(" + q + ", " + m + ")");
+      if (conds.empty())
         out += boxes + "\n\n";
-      } else {
-        std::vector<std::string> conds;
-        for (auto &fl : filters)
-          conds.push_back(fl + "(" + q + ", " + m + ")");
-        out += "{" + m + " \\in " + boxes + " :\n     " +
-               joinWith(conds, " /\\ ") + "}\n\n";
-      }
+      else
+        out += "{" + m + " \\in " + boxes + " :\n     " + joinWith(conds, " /\\ ") + "}\n\n";
     }
 
     // R_Update(self, mbox).
@@ -174,7 +203,7 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
     {
       NameScope sc(&em.globals);
       std::string q = sc.claim("q"), m = sc.claim("m"), p = sc.claim("p"),
-                  nx = sc.claim("next");
+                  nx = sc.claim("next"), c = sc.claim("C");
       std::vector<Lines> items;
       items.push_back(single("phaseNo < " + em.symbolic(phase.symBound, phase.bound)));
       items.push_back(single(fmt::format("roundNo = {}", i)));
@@ -188,10 +217,17 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
       }
       if (assigns.empty())
         assigns.push_back(single("TRUE"));
-      Lines choose{"\\E " + nx + " \\in Product(" + live + ", [" + q + " \\in " +
-                   live + " |-> {" + updOp + "(" + q + ", " + m + ") : " + m +
-                   " \\in " + boxOp + "(" + q + ")}]) :"};
-      for (auto &l : indent(bulletList(assigns, "/\\ "), 2))
+      if (em.hasCrash)
+        assigns.push_back(single("crashed' = crashed \\cup " + c));
+      std::string receivers = em.hasCrash ? "(" + live + " \\ " + c + ")" : live;
+      std::string boxes = boxOp + "(" + q + (em.hasCrash ? ", crashed \\cup " + c : "") + ")";
+      Lines choose;
+      if (em.hasCrash)
+        choose.push_back("\\E " + c + " \\in " + crashSets + " :");
+      choose.push_back((em.hasCrash ? "  " : "") + std::string("\\E ") + nx + " \\in Product(" +
+                       receivers + ", [" + q + " \\in " + receivers + " |-> {" + updOp + "(" + q +
+                       ", " + m + ") : " + m + " \\in " + boxes + "}]) :");
+      for (auto &l : indent(bulletList(assigns, "/\\ "), em.hasCrash ? 4 : 2))
         choose.push_back(l);
       items.push_back(choose);
       if (nRounds == 1) {
@@ -205,13 +241,15 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
             nRounds - 1)));
       }
       std::set<std::string> changed{"phaseNo", "roundNo"};
+      if (em.hasCrash)
+        changed.insert("crashed");
       for (auto &x : em.varNames[0])
         changed.insert(x);
       if (Lines unch = em.unchangedExcept(changed); !unch.empty())
         items.push_back(unch);
       out += "\\* Round " + rd.name + " (" + em.loc(rd.loc) +
              "), lock step: every live process sends, receives a mailbox "
-             "and updates.\n";
+             "and updates" + (em.hasCrash ? ", but those of C crash during it" : "") + ".\n";
       out += name + " ==\n";
       for (auto &l : indent(bulletList(items, "/\\ "), 2))
         out += l + "\n";

@@ -4,6 +4,7 @@
 #include "runtime/auth/Auth.h"
 #include "runtime/dissem/Digest.h"
 #include "runtime/dissem/Optimistic.h"
+#include "runtime/wire/Choice.h"
 
 #include <algorithm>
 
@@ -109,17 +110,14 @@ std::vector<uint8_t> Node::encodeStatementFrame(const Statement &s) {
 }
 
 size_t Node::initialChoice(size_t n, size_t var) const {
-  if (n == 0)
+  return rt::initialChoice(n, me_, var, seeded_ ? std::optional(choiceSeed_) : std::nullopt);
+}
+
+size_t Node::parameterStart(size_t n) {
+  if (n == 0 || !seeded_)
     return 0;
-  if (!seeded_)
-    return size_t(me_) % n;
-  // splitmix64 of (seed, principal, variable)
-  uint64_t z = choiceSeed_ ^ (uint64_t(me_ + 1) * 0x9E3779B97F4A7C15ull) ^
-               (uint64_t(var + 1) * 0xD6E8FEB86659FD93ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return size_t(z % n);
+  choiceState_ += 0x9E3779B97F4A7C15ull;
+  return size_t(splitmix(choiceState_) % n);
 }
 
 void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {

@@ -152,13 +152,20 @@ public:
 
   int me() const override { return me_; }
   // The element a `var x in S` initialisation takes, of `n` choices, for
-  // role variable `var`: element me % n, unless a choice seed was set
-  // (`BIN --sim --seed S`, hence `mommie sim --seeds`), which draws it from
-  // the seed, so that seeds sample the program's initial choices. Any
-  // element is a behaviour of the model. Set the seed before init().
+  // role variable `var` (rt::initialChoice): element me % n, unless a
+  // choice seed was set (`BIN --sim --seed S`, hence `mommie sim --seeds`),
+  // which draws it from the seed, so that seeds sample the program's
+  // initial choices. Set the seed before init().
   size_t initialChoice(size_t n, size_t var) const;
+  // Where a transition's loop over a parameter's `n` values starts: 0
+  // unless a choice seed was set, when each call draws the next start from
+  // the seed's sequence, so that seeds sample the values a transition fires
+  // with (the loop still tries every value; the first enabled one from the
+  // start fires, and any enabled one is a behaviour of the model).
+  size_t parameterStart(size_t n);
   void setChoiceSeed(uint64_t seed) {
     choiceSeed_ = seed;
+    choiceState_ = seed ^ (uint64_t(me_ + 1) * 0xA0761D6478BD642Full);
     seeded_ = true;
   }
   const std::string &name() const { return info_.principals[size_t(me_)]; }
@@ -217,6 +224,7 @@ private:
   const ProgramInfo &info_;
   int me_;
   uint64_t choiceSeed_ = 0;
+  uint64_t choiceState_ = 0; // parameterStart's splitmix64 sequence
   bool seeded_ = false;
   Pool pool_;
   std::unique_ptr<RoleBase> role_;

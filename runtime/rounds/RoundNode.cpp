@@ -310,7 +310,7 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   env.delayMaxMs = delayMaxMs;
   env.rng.seed(uint64_t(seed) * 1000003u + uint64_t(me));
   try {
-    program = info.make(me);
+    program = info.make(me, std::nullopt);
   } catch (const EvalError &e) {
     log.error("fail_stop", {{"why", e.what()}});
     return 1;

@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ struct RoundProgramInfo {
   std::vector<std::string> principals;
   int first = 0, size = 0; // the principal set running the program
   int byzantine = 0;       // F (the `faults ... byzantine <= F` bound)
-  std::function<std::unique_ptr<RoundProgram>(int me)> make;
+  // A process of principal `me`; with a choice seed (`mommie sim`), its
+  // `var x in S` initialisations are drawn from it (rt::initialChoice).
+  std::function<std::unique_ptr<RoundProgram>(int me, std::optional<uint64_t> choiceSeed)> make;
   ParamValues params; // the parameters it was built with (BuildInfo.h)
 };
 

@@ -186,7 +186,7 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
     logs[size_t(p)] = std::make_unique<Logger>(name, level);
     bool byz = std::find(faults.byzantine.begin(), faults.byzantine.end(), p) != faults.byzantine.end();
     try {
-      programs[size_t(p)] = info.make(p);
+      programs[size_t(p)] = info.make(p, f.seed);
       if (byz) {
         std::vector<int> peers;
         for (int q = info.first; q < info.first + info.size; ++q)

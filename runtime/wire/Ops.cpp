@@ -1,6 +1,8 @@
 // Value operations with the model's semantics (see Ops.h).
 #include "runtime/wire/Ops.h"
 
+#include "runtime/wire/Arith.h"
+
 #include <algorithm>
 
 namespace mommie::rt::ops {
@@ -12,49 +14,21 @@ void expect(const Value &v, Kind k, const char *what) {
 }
 } // namespace
 
-Value add(const Value &a, const Value &b) {
-  int64_t r;
-  if (__builtin_add_overflow(a.asInt(), b.asInt(), &r))
-    throw EvalError("integer overflow in +");
+namespace {
+Value arithmetic(arith::Op op, int64_t x, int64_t y) {
+  int64_t r = 0;
+  if (const char *msg = arith::apply(op, x, y, r))
+    throw EvalError(msg);
   return I(r);
 }
-Value sub(const Value &a, const Value &b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a.asInt(), b.asInt(), &r))
-    throw EvalError("integer overflow in -");
-  return I(r);
-}
-Value mul(const Value &a, const Value &b) {
-  int64_t r;
-  if (__builtin_mul_overflow(a.asInt(), b.asInt(), &r))
-    throw EvalError("integer overflow in *");
-  return I(r);
-}
-Value div(const Value &a, const Value &b) {
-  int64_t x = a.asInt(), y = b.asInt();
-  if (y == 0)
-    throw EvalError("division by zero");
-  if (x == INT64_MIN && y == -1)
-    throw EvalError("integer overflow in /");
-  int64_t q = x / y;
-  if ((x % y != 0) && ((x < 0) != (y < 0)))
-    --q; // floor, as TLA+ \div
-  return I(q);
-}
-Value mod(const Value &a, const Value &b) {
-  int64_t x = a.asInt(), y = b.asInt();
-  if (y <= 0)
-    throw EvalError("modulus must be positive");
-  int64_t r = x % y;
-  if (r < 0)
-    r += y;
-  return I(r);
-}
-Value neg(const Value &a) {
-  if (a.asInt() == INT64_MIN)
-    throw EvalError("integer overflow in unary -");
-  return I(-a.asInt());
-}
+} // namespace
+
+Value add(const Value &a, const Value &b) { return arithmetic(arith::Op::Add, a.asInt(), b.asInt()); }
+Value sub(const Value &a, const Value &b) { return arithmetic(arith::Op::Sub, a.asInt(), b.asInt()); }
+Value mul(const Value &a, const Value &b) { return arithmetic(arith::Op::Mul, a.asInt(), b.asInt()); }
+Value div(const Value &a, const Value &b) { return arithmetic(arith::Op::Div, a.asInt(), b.asInt()); }
+Value mod(const Value &a, const Value &b) { return arithmetic(arith::Op::Mod, a.asInt(), b.asInt()); }
+Value neg(const Value &a) { return arithmetic(arith::Op::Neg, a.asInt(), 0); }
 Value lt(const Value &a, const Value &b) { return B(a.asInt() < b.asInt()); }
 Value le(const Value &a, const Value &b) { return B(a.asInt() <= b.asInt()); }
 Value gt(const Value &a, const Value &b) { return B(a.asInt() > b.asInt()); }

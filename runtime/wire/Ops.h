@@ -1,5 +1,5 @@
 // The operations generated code applies to values: arithmetic with the
-// model's semantics (floor division, TLA+ modulo, overflow is an error),
+// model's semantics (runtime/wire/Arith.h: overflow and a divisor <= 0 are errors),
 // comparisons, set / map / sequence / option builtins, and copy-on-write
 // updates of a role variable along an lvalue path. Every partial operation
 // throws EvalError outside its domain, exactly where the checker reports an

@@ -2,6 +2,7 @@
 // --trace-svg.
 #include "Support.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -110,4 +111,50 @@ TEST(Cli, DirectoriesAndMissingFilesAreReportedAsSuch) {
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.out.find("cannot open file: No such file or directory"), std::string::npos)
       << missing.out;
+}
+
+// --max-states N stops with exactly N distinct states, whatever the number
+// of workers, on event-driven (packed fast path and built states under
+// symmetry) and round programs (it used to overshoot by a batch: 1,152 for
+// 100); a limit of 0 is refused rather than read as "no limit".
+TEST(Cli, MaxStatesStopsAtExactlyTheLimit) {
+  if (!getenv("MOMMIE"))
+    GTEST_SKIP() << "MOMMIE not set";
+  for (const char *ex : {"two_phase_commit", "pbft_normal_case"})
+    for (const char *flags : {"--workers 1 --no-symmetry", "--workers 2 --no-symmetry", "--workers 2"})
+      for (int limit : {1, 100, 777}) {
+        auto r = runMommie(fmt::format("check -q {} --max-states {} {}/examples/{}.mom", flags,
+                                       limit, sourceDir(), ex));
+        SCOPED_TRACE(fmt::format("{} {} --max-states {}", ex, flags, limit));
+        EXPECT_EQ(r.code, 3) << r.out;
+        EXPECT_NE(r.out.find(fmt::format("distinct states: {}\n", limit)), std::string::npos)
+            << r.out;
+        EXPECT_NE(r.out.find(fmt::format("resource limit --max-states {} reached", limit)),
+                  std::string::npos)
+            << r.out;
+      }
+  std::string ex = sourceDir() + "/examples/two_phase_commit.mom";
+  for (const char *flag : {"--max-states 0", "--max-memory 0", "--time-limit 0"}) {
+    auto r = runMommie(fmt::format("check -q {} {}", flag, ex), /*withStderr=*/true);
+    EXPECT_EQ(r.code, 2) << flag;
+    EXPECT_NE(r.out.find("must be above 0 (omit the flag for no limit)"), std::string::npos)
+        << r.out;
+  }
+}
+
+// An implementation limit met while evaluating is a resource limit (exit
+// 3) that names it and its place, not an evaluation error (exit 1).
+TEST(Cli, ImplementationLimitsAreResourceLimits) {
+  if (!getenv("MOMMIE"))
+    GTEST_SKIP() << "MOMMIE not set";
+  std::string file = sourceDir() + "/tests/checker/range_limit.mom";
+  auto r = runMommie("check -q " + file);
+  EXPECT_EQ(r.code, 3) << r.out;
+  EXPECT_NE(r.out.find("resource limit a range set of more than 10000000 values "
+                       "(0..1000000000) at " + file + ":14:22 reached"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Trace to the limit (0 steps)"), std::string::npos) << r.out;
+  auto sim = runMommie("check -q --simulate 2 --depth 5 " + file);
+  EXPECT_EQ(sim.code, 3) << sim.out;
 }

@@ -45,7 +45,7 @@ RoundProgramInfo toyInfo() {
   info.principals = {"P0", "P1", "P2"};
   info.first = 0;
   info.size = 3;
-  info.make = [](int) { return std::unique_ptr<RoundProgram>(new ToyProgram()); };
+  info.make = [](int, std::optional<uint64_t>) { return std::unique_ptr<RoundProgram>(new ToyProgram()); };
   return info;
 }
 

@@ -9,6 +9,9 @@
 #                                # reduces) against mommie's default
 #   tlc.sh bug MOMMIE FILE.mom   # TLC reports the invariant named in the
 #                                # file's "Invariant that must fail: X" line
+#   tlc.sh error MOMMIE FILE.mom # TLC and `mommie check` both stop on the
+#                                # evaluation error of the file's "Evaluation
+#                                # error: MESSAGE" line, after as many steps
 #
 # Exits 77 (CTest SKIP_RETURN_CODE) when TLA2TOOLS_JAR is unset. Bounded by
 # TLC_TIMEOUT seconds (default 900) for TLC and for mommie check.
@@ -50,6 +53,25 @@ if [ "$mode" = bug ]; then
   tail -30 tlc.log
   echo "FAIL: TLC did not report a violation of $inv"
   exit 1
+fi
+
+if [ "$mode" = error ]; then
+  msg=$(sed -n '/^\/\//!q;p' "$file" | sed 's#^//##' | tr '\n' ' ' | tr -s ' ' |
+        grep -oE "Evaluation error: [^.]+" | head -1 | sed 's/^Evaluation error: //; s/ *$//')
+  [ -n "$msg" ] || { echo "FAIL: no 'Evaluation error: MESSAGE.' line in $file"; exit 1; }
+  run_tlc "$module"
+  grep -qF "$msg" tlc.log || { tail -40 tlc.log; echo "FAIL: TLC did not report '$msg'"; exit 1; }
+  # TLC prints the behaviour up to the failing step: states 1..k+1.
+  tlc_states=$(grep -cE '^State [0-9]+:' tlc.log)
+  timeout "$limit" "$mommie" check "$file" --no-symmetry > check.log 2>&1
+  grep -qF "$msg" check.log || { cat check.log; echo "FAIL: mommie check did not report '$msg'"; exit 1; }
+  steps=$(grep -oE 'Counterexample \(([0-9]+) steps?\)' check.log | grep -oE '[0-9]+' | head -1)
+  if [ "$tlc_states" != "$((steps + 1))" ]; then
+    echo "FAIL: TLC's trace has $tlc_states states, mommie check's $steps steps"
+    exit 1
+  fi
+  echo "ok: TLC and mommie check stop on '$msg' after $steps steps"
+  exit 0
 fi
 
 # TLC's count on module $1 equals mommie check's with the flags after it.

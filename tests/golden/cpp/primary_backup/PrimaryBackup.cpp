@@ -623,7 +623,8 @@ private:
     const ClientState &S = st_;
     (void)S;
     Client_Send_Frame F;
-    for (int64_t p0 = 0; p0 <= 1; ++p0) {
+    for (uint64_t kp0 = 0, atp0 = node_.parameterStart(2); kp0 < 2; ++kp0) {
+      const int64_t p0 = 0 + int64_t((kp0 + atp0) % 2);
       F.op = o::I(p0);
       commitSend(F, step);
       return true;

@@ -63,6 +63,12 @@ Init ==
 \* The processes that take part in the next round.
 LiveProcs == {p \in P : Live(p)}
 
+\* The sets of processes that may crash during a round: live, within every
+\* crash bound.
+CrashSets ==
+  {C \in SUBSET (LiveProcs \cap P) :
+     Cardinality((crashed \cup C) \cap P) <= 1}
+
 \* Round Heartbeat (failure_detector.mom:23): what self sends to q_1, if anything.
 Heartbeat_Send(self, q_1) ==
   IF q_1 \in P THEN Some(suspects(lastSeen[self]))
@@ -74,27 +80,28 @@ Heartbeat_Sent(q) ==
   IN [p \in S |-> Get(Heartbeat_Send(p, q))]
 
 \* failure_detector.mom:38
-SelfDelivery(self, mbox) == self \in (DOMAIN mbox)
+SelfDelivery(self, mbox, crashedAfter) == self \in (DOMAIN mbox)
 
-\* The mailboxes q may receive in round Heartbeat.
-Heartbeat_Mailboxes(q) ==
+\* The mailboxes q may receive in round Heartbeat, crashedAfter being crashed at its end.
+Heartbeat_Mailboxes(q, crashedAfter) ==
   {m \in Mailboxes(Heartbeat_Sent(q), {}, {}) :
-     SelfDelivery(q, m)}
+     SelfDelivery(q, m, crashedAfter)}
 
 \* Round Heartbeat: self's variables after update (failure_detector.mom:23).
 Heartbeat_Update(self, mbox) ==
   LET lastSeen_1 == [q \in P |-> IF q \in (DOMAIN mbox) THEN 0 ELSE IF \E s \in DOMAIN mbox : q \in mbox[s] THEN H + 1 ELSE SetMin({lastSeen[self][q] + 1, H + 1})]
   IN  [lastSeen |-> lastSeen_1]
 
-\* Round Heartbeat (failure_detector.mom:23), lock step: every live process sends, receives a mailbox and updates.
+\* Round Heartbeat (failure_detector.mom:23), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Heartbeat ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 0
-  /\ \E next \in Product(LiveProcs, [q \in LiveProcs |-> {Heartbeat_Update(q, m) : m \in Heartbeat_Mailboxes(q)}]) :
-       /\ lastSeen' = [p \in P |-> IF p \in DOMAIN next THEN next[p].lastSeen ELSE lastSeen[p]]
+  /\ \E C \in CrashSets :
+       \E next \in Product((LiveProcs \ C), [q \in (LiveProcs \ C) |-> {Heartbeat_Update(q, m) : m \in Heartbeat_Mailboxes(q, crashed \cup C)}]) :
+         /\ lastSeen' = [p \in P |-> IF p \in DOMAIN next THEN next[p].lastSeen ELSE lastSeen[p]]
+         /\ crashed' = crashed \cup C
   /\ roundNo' = 0
   /\ phaseNo' = phaseNo + 1
-  /\ UNCHANGED <<crashed>>
 
 \* A live principal crashes (at most the declared number per set).
 Crash(p) ==
