@@ -154,7 +154,8 @@ private:
     const LeaderState &S = st_;
     (void)S;
     Leader_StartBallot_Frame F;
-    for (int64_t p0 = 1; p0 <= 2; ++p0) {
+    for (uint64_t kp0 = 0, atp0 = node_.parameterStart(2); kp0 < 2; ++kp0) {
+      const int64_t p0 = 1 + int64_t((kp0 + atp0) % 2);
       F.b = o::I(p0);
       if (!(o::B((o::eq([&]() -> Value { const int64_t i = (o::mod(o::sub(F.b, o::I(1)), o::I(2))).asInt(); if (i < 0 || i >= 2) throw rt::EvalError("index outside principal set L"); return o::P(0 + i); }(), o::P(me_))).asBool() && (o::gt(F.b, S.ballot)).asBool())).asBool()) continue; // guard
       commitStartBallot(F, step);
