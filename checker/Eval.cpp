@@ -547,21 +547,40 @@ static const Value &visibleStatements(const ir::Pattern &pat, const Env &env) {
   return env.state.known[env.layout.knownIndex(pat.record, env.me)];
 }
 
-Value quorumIssuers(const ir::Pattern &pat, const Value &msg, Env &env) {
+// Calls fn(statement) for each visible statement a quorum pattern counts:
+// its issuer in the quorum's set, its verifier and auditor parts matching.
+template <class F> static void forEachQuorumStatement(const ir::Pattern &pat, Env &env, F &&fn) {
   const Value &known = visibleStatements(pat, env);
-  Value iss = Value::emptySet();
   for (const auto &st : known.elems) {
-    if (st.elems[StmtMsg] != msg)
-      continue;
     int p = int(st.elems[StmtIss].num);
     if (pat.issuer.set >= 0 && !env.layout.inSet(pat.issuer.set, p))
       continue;
     if (!partyMatches(pat.verifier, st.elems[StmtVer], env) ||
         !partyMatches(pat.auditor, st.elems[StmtAud], env))
       continue;
-    iss.insert(st.elems[StmtIss]);
+    fn(st);
   }
+}
+
+Value quorumIssuers(const ir::Pattern &pat, const Value &msg, Env &env) {
+  Value iss = Value::emptySet();
+  forEachQuorumStatement(pat, env, [&](const Value &st) {
+    if (st.elems[StmtMsg] == msg)
+      iss.insert(st.elems[StmtIss]);
+  });
   return iss;
+}
+
+Value statementSet(const ir::Pattern &pat, Env &env, Value &issuers) {
+  Value pairs = Value::emptySet();
+  issuers = Value::emptySet();
+  forEachQuorumStatement(pat, env, [&](const Value &st) {
+    if (!constraintsHold(pat, st.elems[StmtMsg], env))
+      return;
+    pairs.insert(Value{K::Tuple, 0, {st.elems[StmtIss], st.elems[StmtMsg]}});
+    issuers.insert(st.elems[StmtIss]);
+  });
+  return pairs;
 }
 
 bool quorumHolds(const ir::Pattern &pat, const Value &issuers, Env &env) {

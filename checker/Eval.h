@@ -62,6 +62,10 @@ bool constraintsHold(const ir::Pattern &pat, const Value &msg, Env &env);
 // the quorum pattern's set and verifier / auditor parts.
 Value quorumIssuers(const ir::Pattern &pat, const Value &msg, Env &env);
 bool quorumHolds(const ir::Pattern &pat, const Value &issuers, Env &env);
+// A statement-set pattern (`Record* x`): the (issuer, record) pairs of the
+// statements the quorum counts whose records satisfy the field
+// constraints; `issuers` receives their issuers.
+Value statementSet(const ir::Pattern &pat, Env &env, Value &issuers);
 
 // A statement published by a body.
 struct Published {

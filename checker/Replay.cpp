@@ -253,7 +253,19 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
       continue;
     if (pat.slot < 0)
       return fmt::format("pattern {} has no record variable", i + 1);
-    Value iss = quorumIssuers(pat, slots[size_t(pat.slot)], env);
+    Value iss;
+    if (pat.statementSet) {
+      // The node fires with every matching statement it knows: the same
+      // pool here.
+      Value all = statementSet(pat, env, iss);
+      if (all != slots[size_t(pat.slot)])
+        return fmt::format("pattern {} ({}): the statement set {} is not every matching "
+                           "known statement {}",
+                           i + 1, prog.records[size_t(pat.record)].name,
+                           showValue(prog, slots[size_t(pat.slot)]), showValue(prog, all));
+    } else {
+      iss = quorumIssuers(pat, slots[size_t(pat.slot)], env);
+    }
     if (!quorumHolds(pat, iss, env))
       return fmt::format("pattern {} ({}): quorum not reached, known issuers {}", i + 1,
                          prog.records[size_t(pat.record)].name, showValue(prog, iss));
@@ -285,7 +297,8 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
   }
   for (size_t i = 0; i < t.triggers.size(); ++i) {
     const auto &pat = t.triggers[i];
-    if (pat.slot >= 0 && !constraintsHold(pat, slots[size_t(pat.slot)], env))
+    if (pat.slot >= 0 && !pat.statementSet &&
+        !constraintsHold(pat, slots[size_t(pat.slot)], env))
       return fmt::format("pattern {} ({}): a field constraint fails", i + 1,
                          prog.records[size_t(pat.record)].name);
   }
@@ -295,13 +308,8 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
   int firedIdx = layout.firedIndex(role, ti, p);
   Value key{K::Tuple, 0, {}};
   if (t.refracted()) {
-    for (int slot : t.params)
+    for (int slot : t.refractionSlots())
       key.elems.push_back(slots[size_t(slot)]);
-    for (const auto &pat : t.triggers) {
-      if (pat.issuer.kind == IK::Bind && pat.issuer.slot >= 0)
-        key.elems.push_back(slots[size_t(pat.issuer.slot)]);
-      key.elems.push_back(slots[size_t(pat.slot)]);
-    }
     if (firedIdx >= 0 && s.fired[size_t(firedIdx)].contains(key))
       return "binding already fired (refraction)";
   }

@@ -72,6 +72,7 @@ struct Generator::TransPlan {
   int role = -1, index = -1;
   std::vector<std::vector<Value>> paramDomains;
   std::vector<std::vector<Check>> checks; // [level], level i+1 after pattern i
+  std::vector<int> refraction;            // Transition::refractionSlots
   bool guardEarly = false; // the guard reads no pattern binding
 };
 
@@ -86,6 +87,7 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
       plan->t = &t;
       plan->role = int(r);
       plan->index = int(ti);
+      plan->refraction = t.refractionSlots();
       for (int slot : t.params) {
         const auto &info = t.slots.at(size_t(slot));
         plan->paramDomains.push_back(typeDomain(layout, *info.type, info.loc));
@@ -110,7 +112,10 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
         return l;
       };
       plan->checks.resize(n + 1);
-      // Quorum checks first: they bind the issuer-set slot.
+      // Quorum checks first: they bind the issuer-set slot. A statement
+      // set binds its record slot once its constraints can run, after the
+      // other checks of that level (none reads it).
+      std::vector<std::pair<int, int>> setChecks; // (level, pattern)
       for (size_t i = 0; i < n; ++i) {
         const auto &p = t.triggers[i];
         if (p.issuer.kind != ir::IssuerPattern::Kind::Quorum)
@@ -119,6 +124,13 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
         l = std::max(l, levelOf(p.verifier.expr.get(), l));
         l = std::max(l, levelOf(p.auditor.expr.get(), l));
         l = std::max(l, levelOf(p.issuer.threshold.get(), l));
+        if (p.statementSet) {
+          for (const auto &c : p.constraints)
+            l = std::max(l, levelOf(c.expr.get(), l));
+          setChecks.push_back({l, int(i)});
+          level[p.slot] = l;
+          continue;
+        }
         plan->checks[l].push_back({CheckKind::Quorum, int(i)});
         if (p.issuer.slot >= 0)
           level[p.issuer.slot] = l;
@@ -137,10 +149,12 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
             plan->checks[levelOf(p.auditor.expr.get(), l)].push_back(
                 {CheckKind::Auditor, int(i)});
         }
-        for (size_t c = 0; c < p.constraints.size(); ++c)
+        for (size_t c = 0; c < p.constraints.size() && !p.statementSet; ++c)
           plan->checks[levelOf(p.constraints[c].expr.get(), l)].push_back(
               {CheckKind::Constraint, int(i), int(c)});
       }
+      for (auto [l, i] : setChecks)
+        plan->checks[size_t(l)].push_back({CheckKind::Quorum, i});
       plan->guardEarly = t.guard && !t.triggers.empty() && levelOf(t.guard.get(), 0) == 0;
       plans_.back().push_back(std::move(plan));
     }
@@ -326,7 +340,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
     quorumMsgs.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const auto &pat = t.triggers[i];
-    if (pat.issuer.kind != ir::IssuerPattern::Kind::Quorum)
+    if (pat.issuer.kind != ir::IssuerPattern::Kind::Quorum || pat.statementSet)
       continue;
     quorumMsgs[i].clear();
     const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems;
@@ -345,7 +359,11 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       const auto &pat = t.triggers[size_t(c.pattern)];
       switch (c.kind) {
       case CheckKind::Quorum: {
-        Value iss = quorumIssuers(pat, slots[pat.slot], env);
+        Value iss;
+        if (pat.statementSet)
+          slots[pat.slot] = statementSet(pat, env, iss);
+        else
+          iss = quorumIssuers(pat, slots[pat.slot], env);
         if (!quorumHolds(pat, iss, env))
           return false;
         if (pat.issuer.slot >= 0)
@@ -428,13 +446,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       return;
     Value binding{K::Tuple, 0, {}};
     if (t.refracted()) {
-      for (int slot : t.params)
+      for (int slot : plan.refraction)
         binding.elems.push_back(slots[slot]);
-      for (const auto &pat : t.triggers) {
-        if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
-          binding.elems.push_back(slots[pat.issuer.slot]);
-        binding.elems.push_back(slots[pat.slot]);
-      }
       if (firedIdx >= 0 && s.fired[firedIdx].contains(binding))
         return;
       if (!seen.insert(binding).second)
@@ -480,6 +493,11 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       return;
     }
     const auto &pat = t.triggers[i];
+    if (pat.statementSet) { // one binding: every matching statement
+      if (runChecks(int(i + 1)))
+        self(self, i + 1);
+      return;
+    }
     if (pat.issuer.kind == ir::IssuerPattern::Kind::Quorum) {
       for (const auto &msg : quorumMsgs[i]) {
         if (pat.slot >= 0)

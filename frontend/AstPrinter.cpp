@@ -159,7 +159,8 @@ std::string issuer(const IssuerPattern &i) {
 
 std::string pattern(const Pattern &p) {
   std::string out = "[" + issuer(p.issuer) + ", " + party(p.verifier) + ", " +
-                    party(p.auditor) + "] " + p.record + " " + p.binder;
+                    party(p.auditor) + "] " + p.record +
+                    (p.statementSet ? "* " : " ") + p.binder;
   if (!p.constraints.empty()) {
     out += " {{";
     for (const FieldConstraint &c : p.constraints)

@@ -74,6 +74,7 @@ bool eqPat(const Pattern &a, const Pattern &b) {
   };
   return eqParty(a.verifier, b.verifier) && eqParty(a.auditor, b.auditor) &&
          a.record == b.record && a.binder == b.binder &&
+         a.statementSet == b.statementSet &&
          eqVec(a.constraints, b.constraints, eqC);
 }
 

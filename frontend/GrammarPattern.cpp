@@ -1,5 +1,6 @@
 // The statement-pattern grammar (X3):
 //   [issuer, verifier, auditor] Record binder {{ field op expr; ... }}
+//   [issuer, verifier, auditor] Record* binder {{ ... }}   (a statement set)
 // Issuer forms are tried from the most specific: `_`, `ANY`, `x in S`,
 // `x S == 1` (the paper's spelling), `x S >= k`, `S >= k` / `S == k`, and
 // finally any expression. Each specific form is a short sequence of tokens
@@ -133,6 +134,7 @@ auto const pattern_def = located[
     party[setP(&Pattern::verifier)] > Punct(",") >
     party[setP(&Pattern::auditor)] > Punct("]") >
     named("record name", ident)[setP(&Pattern::record)] >
+    -Punct("*")[([](auto &c) { _val(c)->statementSet = true; })] >
     named("pattern variable", ident)[setP(&Pattern::binder)] >>
     -(Punct("{{") > *(!Punct("}}") > constraint[pushP(&Pattern::constraints)]) >
       Punct("}}"))];

@@ -164,6 +164,9 @@ private:
   // Checks issuer / verifier / auditor / constraints (second pass).
   void checkPattern(PendingPattern &p, ExprCtx &ctx);
   std::shared_ptr<const ir::Pattern> knownPattern(const ast::Pattern &p, ExprCtx &ctx);
+  bool statementSetOk(const ast::Pattern &a);
+  void rejectStatementSet(const ast::Pattern &a, const char *where);
+  void statementSetsUnread(const std::vector<PendingPattern> &patterns);
   // KNOWN in an invariant or lemma (ctx.poolKnown) tests the pool: warns if
   // no statement can ever match.
   void warnNeverInPool(const ir::Pattern &p);

@@ -6,6 +6,7 @@
 #include "frontend/Lower.h"
 #include "frontend/Sema.h"
 #include "frontend/Types.h"
+#include "ir/Walk.h"
 
 #include <fmt/format.h>
 
@@ -49,7 +50,7 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
     p.ir.issuer.kind =
         is.kind == IK::Quorum ? ir::IssuerPattern::Kind::Quorum : ir::IssuerPattern::Kind::Bind;
     p.ir.issuer.exact = is.exact;
-    if (!is.binder.empty()) {
+    if (!is.binder.empty() && !a.statementSet) {
       ir::TypeRef t = is.kind == IK::Quorum ? setType(principalType(-1))
                                             : principalType(p.ir.issuer.set);
       Local l;
@@ -66,6 +67,13 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
   Local l;
   l.name = a.binder;
   l.type = p.ir.record >= 0 ? recordType(p.ir.record) : intType();
+  if (a.statementSet) {
+    // The set's type even when the form is wrong, so that uses in the body
+    // are not reported twice.
+    p.ir.statementSet = true;
+    l.type = setType(tupleType({principalType(p.ir.issuer.set), l.type}));
+    p.ok = p.ok && statementSetOk(a);
+  }
   l.loc = a.loc;
   l.kind = recordKind;
   // Field constraints read the variable's fields (`Order order {{ m == req; }}`,
@@ -76,6 +84,45 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
   if (p.ir.record < 0)
     unknownRecordSlots_.insert({ctx.frame, l.slot});
   declareLocal(*this, *ctx.scopes, l, diags_);
+}
+
+// `[S >= k, V, A] Record* x`: a quorum issuer without an issuer-set
+// binder (the issuers are `{e.0 : e in x}`).
+bool Sema::statementSetOk(const ast::Pattern &a) {
+  if (a.issuer.kind != IK::Quorum) {
+    error(a.loc, fmt::format("a statement set '{}* {}' needs a quorum issuer ('S >= k')",
+                             a.record, a.binder));
+    return false;
+  }
+  if (!a.issuer.binder.empty()) {
+    error(a.issuer.loc,
+          fmt::format("a statement set binds no issuer set: write '{{e.0 : e in {}}}' "
+                      "for the issuers",
+                      a.binder));
+    return false;
+  }
+  return true;
+}
+
+void Sema::rejectStatementSet(const ast::Pattern &a, const char *where) {
+  if (a.statementSet)
+    error(a.loc, fmt::format("{} cannot bind a statement set ('{}* {}'): only a transition's "
+                             "trigger can",
+                             where, a.record, a.binder));
+}
+
+// Only the guard and the body of a transition read a statement set: the
+// patterns (its own and the others) are matched before it is collected.
+void Sema::statementSetsUnread(const std::vector<PendingPattern> &patterns) {
+  std::vector<ir::Pattern> pats;
+  for (const auto &p : patterns)
+    pats.push_back(p.ir);
+  for (const auto &set : patterns)
+    if (set.ok && set.ir.statementSet)
+      if (const ir::Expr *x = ir::slotReadInPatterns(pats, set.ir.slot))
+        error(x->loc, fmt::format("the statement set '{}' cannot be read in a pattern; use it "
+                                  "in the guard or the body",
+                                  set.ast->binder));
 }
 
 // A principal-valued part of a pattern.
@@ -195,6 +242,9 @@ void Sema::recordPatternUse(const ir::Pattern &p, bool countsForByzantine) {
 }
 
 std::shared_ptr<const ir::Pattern> Sema::knownPattern(const ast::Pattern &a, ExprCtx &ctx) {
+  rejectStatementSet(a, "KNOWN");
+  if (a.statementSet)
+    return nullptr;
   PendingPattern p;
   p.ast = &a;
   ctx.scopes->push();

@@ -17,6 +17,10 @@ namespace mommie::frontend {
 void Sema::checkRetire(const ast::RetireDecl &r, int role) {
   if (!r.pattern)
     return;
+  if (r.pattern->statementSet) {
+    rejectStatementSet(*r.pattern, "a retire clause");
+    return;
+  }
   if (r.pattern->issuer.kind == ast::IssuerPattern::Kind::Quorum) {
     error(r.pattern->issuer.loc,
           "a retire clause cannot use a quorum issuer: a node retires single statements "

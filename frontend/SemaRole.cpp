@@ -195,6 +195,7 @@ void Sema::checkTransition(const ast::TransitionDecl &t, int role) {
       tr.triggers.push_back(p.ir);
     }
   }
+  statementSetsUnread(patterns);
   if (t.guard)
     tr.guard = boolExpr(*t.guard, ctx, "the guard of a transition");
   scopes.push();

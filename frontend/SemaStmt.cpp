@@ -229,6 +229,8 @@ ir::StmtPtr Sema::publishStmt(const ast::Stmt &s, ExprCtx &ctx) {
     published_.insert(g->index);
   }
   if (s.progress) {
+    rejectStatementSet(*s.progress, "PROGRESS");
+    ok = ok && !s.progress->statementSet;
     PendingPattern p;
     p.ast = s.progress.get();
     ctx.scopes->push();

@@ -99,7 +99,8 @@ size_t hash(const Type &t) {
 }
 
 bool equal(const Pattern &a, const Pattern &b) {
-  if (a.record != b.record || a.slot != b.slot || !equalIssuer(a.issuer, b.issuer) ||
+  if (a.record != b.record || a.slot != b.slot || a.statementSet != b.statementSet ||
+      !equalIssuer(a.issuer, b.issuer) ||
       !equalParty(a.verifier, b.verifier) || !equalParty(a.auditor, b.auditor) ||
       a.constraints.size() != b.constraints.size())
     return false;
@@ -117,6 +118,7 @@ size_t hash(const Pattern &p) {
   mix(h, hashOf(int(p.issuer.kind)));
   mix(h, hashOf(int(p.verifier.kind)));
   mix(h, hashOf(int(p.auditor.kind)));
+  mix(h, hashOf(p.statementSet));
   for (const auto &c : p.constraints) {
     mix(h, hashOf(c.field));
     mix(h, hashOf(int(c.op)));

@@ -46,6 +46,17 @@ std::optional<Builtin> builtinNamed(std::string_view spelling) {
   return std::nullopt;
 }
 
+std::vector<int> Transition::refractionSlots() const {
+  std::vector<int> out(params.begin(), params.end());
+  for (const auto &p : triggers) {
+    if (p.issuer.kind == IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
+      out.push_back(p.issuer.slot);
+    if (p.slot >= 0 && !p.statementSet)
+      out.push_back(p.slot);
+  }
+  return out;
+}
+
 int Program::setOf(int principal) const {
   for (size_t i = 0; i < principalSets.size(); ++i) {
     const auto &s = principalSets[i];

@@ -221,6 +221,13 @@ struct Pattern {
   PartyPattern auditor;
   int record = -1;
   int slot = -1; // binds the record value
+  // `[S >= k, V, A] Record* x` (a quorum issuer only): `slot` binds the set
+  // of (issuer, record) pairs of every known statement matching the
+  // pattern, of type set<(S, Record)>; the field constraints filter those
+  // statements, and the quorum counts their distinct issuers. Only the
+  // guard and the body read `slot`; refraction leaves it out of the binding
+  // (refractionSlots).
+  bool statementSet = false;
   std::vector<FieldConstraint> constraints;
 };
 
@@ -360,6 +367,10 @@ struct Transition {
   std::vector<SlotInfo> slots;
   SourceLoc loc;
   bool refracted() const { return !triggers.empty(); }
+  // The slots of a refraction binding, in order: the parameters, then per
+  // pattern its issuer binder (`x in S`) and its record variable (not a
+  // statement set, nor a quorum's issuer set: they grow with the pool).
+  std::vector<int> refractionSlots() const;
 };
 
 // `retire PATTERN [IF cond];`: at a principal ME of the role, a statement

@@ -363,8 +363,8 @@ std::string Printer::pattern(const Pattern &pat) const {
     return "<bad party>";
   };
   std::string s = "[" + issuer + ", " + party(pat.verifier) + ", " +
-                  party(pat.auditor) + "] " + recordName(pat.record) + " " +
-                  slotName(pat.slot);
+                  party(pat.auditor) + "] " + recordName(pat.record) +
+                  (pat.statementSet ? "* " : " ") + slotName(pat.slot);
   if (!pat.constraints.empty()) {
     Type recType;
     recType.kind = TypeKind::Record;

@@ -61,6 +61,8 @@ private:
   void exprNode(const Expr &e);
   void boolExpr(const ExprPtr &e, const SourceLoc &loc, const char *what);
   void pattern(const Pattern &pat);
+  void statementSet(const Pattern &pat);
+  void statementSetsUnread(const Transition &t);
   void block(const Block &b, const SourceLoc &loc);
   void stmt(const Stmt &s);
   void lvalue(const Stmt &s);
@@ -357,6 +359,8 @@ void Verifier::exprNode(const Expr &e) {
       error(loc, "KNOWN without a pattern");
     else
       pattern(*e.pattern);
+    if (e.pattern && e.pattern->statementSet)
+      error(loc, "KNOWN of a statement set");
     break;
   case ExprKind::PrincipalSet:
     if (!validSet(e.index))
@@ -419,6 +423,8 @@ void Verifier::pattern(const Pattern &pat) {
     if (pp.kind == PartyPattern::Kind::Contains)
       expr(pp.expr, loc, what);
   };
+  if (pat.statementSet)
+    statementSet(pat);
   party(pat.verifier, "pattern verifier");
   party(pat.auditor, "pattern auditor");
   if (pat.verifier.kind == PartyPattern::Kind::Universal)
@@ -433,6 +439,34 @@ void Verifier::pattern(const Pattern &pat) {
       error(c.loc, "field constraint operator is not a comparison");
     expr(c.expr, c.loc, "field constraint");
   }
+}
+
+// `[S >= k, ...] Record* x`: a quorum whose binder has type set<(S, Record)>.
+void Verifier::statementSet(const Pattern &pat) {
+  const SourceLoc &loc = pat.loc;
+  if (pat.issuer.kind != IssuerPattern::Kind::Quorum || pat.issuer.slot != -1)
+    error(loc, "a statement set without a quorum issuer, or with an issuer-set binder");
+  if (!validSlot(pat.slot))
+    return;
+  const TypeRef &t = (*frame_)[size_t(pat.slot)].type;
+  bool ok = t && t->kind == TypeKind::Set && t->args.size() == 1 && t->args[0] &&
+            t->args[0]->kind == TypeKind::Tuple && t->args[0]->args.size() == 2;
+  if (ok) {
+    const Type &iss = *t->args[0]->args[0], &rec = *t->args[0]->args[1];
+    ok = iss.kind == TypeKind::Principal && iss.principalSet == pat.issuer.set &&
+         rec.kind == TypeKind::Record && rec.record == pat.record;
+  }
+  if (!ok)
+    error(loc, "statement set binder is not a set of (issuer, record) pairs of the pattern");
+}
+
+// Only the guard and the body read a statement set: no pattern part or
+// field constraint of the transition does.
+void Verifier::statementSetsUnread(const Transition &t) {
+  for (const auto &set : t.triggers)
+    if (set.statementSet)
+      if (const Expr *x = slotReadInPatterns(t.triggers, set.slot))
+        error(x->loc, "a pattern reads a statement set");
 }
 
 void Verifier::timer(int t, const SourceLoc &loc) {
@@ -517,6 +551,8 @@ void Verifier::stmt(const Stmt &s) {
       expr(s.auditor, s.loc, "publish auditor");
     if (s.progress)
       pattern(*s.progress);
+    if (s.progress && s.progress->statementSet)
+      error(s.loc, "PROGRESS of a statement set");
     break;
   case StmtKind::StartTimer:
   case StmtKind::CancelTimer:
@@ -588,6 +624,7 @@ void Verifier::role(int index) {
       slot(prm, t.loc, "transition parameter");
     for (const auto &pat : t.triggers)
       pattern(pat);
+    statementSetsUnread(t);
     if (t.timer != -1)
       timer(t.timer, t.loc);
     if (t.guard)

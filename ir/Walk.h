@@ -8,6 +8,7 @@
 //                             return false to skip a node's children
 //   anyExpr(e, pred)          whether some node of `e` satisfies pred
 //   forEachPatternExpr(p, fn) a pattern's expressions
+//   slotReadInPatterns(ps, s) the first read of slot s in patterns ps
 //   forEachStmt(b, fn)        a block's statements, nested bodies included
 //   forEachStmtExpr(s, fn)    a statement's own expressions
 //
@@ -65,6 +66,23 @@ template <class P> bool anyExpr(const Expr &e, P &&pred) {
     found = found || pred(x);
     return !found;
   });
+  return found;
+}
+
+// The first Slot node reading `slot` among the expressions of `pats`
+// (parts and field constraints), or null: whether a pattern reads a
+// statement set (Pattern::statementSet), which only the guard and the body
+// may.
+inline const Expr *slotReadInPatterns(const std::vector<Pattern> &pats, int slot) {
+  const Expr *found = nullptr;
+  for (const auto &p : pats)
+    forEachPatternExpr(p, [&](const Expr &e) {
+      walkExpr(e, [&](const Expr &x) {
+        if (!found && x.kind == ExprKind::Slot && x.slot == slot)
+          found = &x;
+        return !found;
+      });
+    });
   return found;
 }
 

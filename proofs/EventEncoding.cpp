@@ -275,20 +275,8 @@ EventModel buildModel(StateBuilder &b) {
       Binding bd;
       if (t.refracted()) {
         std::vector<ir::TypeRef> parts;
-        for (int slot : t.params)
+        for (int slot : t.refractionSlots())
           parts.push_back(t.slots.at(slot).type);
-        for (const auto &p : t.triggers) {
-          if (p.issuer.kind == IK::Bind && p.issuer.slot >= 0) {
-            auto pt = std::make_shared<ir::Type>();
-            pt->kind = ir::TypeKind::Principal;
-            pt->principalSet = p.issuer.set;
-            parts.push_back(pt);
-          }
-          auto rt = std::make_shared<ir::Type>();
-          rt->kind = ir::TypeKind::Record;
-          rt->record = p.record;
-          parts.push_back(rt);
-        }
         ir::Type tuple;
         tuple.kind = ir::TypeKind::Tuple;
         tuple.args = parts;
@@ -403,27 +391,64 @@ visible(const EventModel &m, const SymState &st, int record, int me) {
   return out;
 }
 
-// Issuers of `set` with a visible statement carrying `msg` whose verifier
-// and auditor parts match: the guarded issuer set of a quorum pattern.
-SVal quorumIssuers(StateBuilder &b, const EventModel &m, Evaluator &ev,
-                   const Pattern &pat, const SVal &msg, int me) {
+// The visible statements a quorum pattern counts (issuer in its set,
+// verifier and auditor parts matching), each with the term that says so.
+std::vector<std::pair<const Statement *, Term>>
+quorumStatements(StateBuilder &b, const EventModel &m, Evaluator &ev,
+                 const Pattern &pat, int me) {
+  const auto &ps = b.prog.principalSets.at(pat.issuer.set);
+  std::vector<std::pair<const Statement *, Term>> out;
+  for (auto [st, present] : visible(m, ev.state, pat.record, me))
+    if (st->iss >= ps.first && st->iss < ps.first + ps.size)
+      out.push_back({st, b.s.mkAnd({present, partyMatch(b, ev, pat.verifier, st->ver),
+                                    partyMatch(b, ev, pat.auditor, st->aud)})});
+  return out;
+}
+
+// The guarded issuer set of those counted statements for which `cond`
+// holds: a quorum's issuers.
+template <class F>
+SVal quorumIssuersWhere(StateBuilder &b, const EventModel &m, Evaluator &ev,
+                        const Pattern &pat, int me, F &&cond) {
   auto &s = b.s;
   SVal r;
   r.kind = SVal::Kind::Set;
   const auto &ps = b.prog.principalSets.at(pat.issuer.set);
   std::vector<std::vector<Term>> has(ps.size);
-  for (auto [st, present] : visible(m, ev.state, pat.record, me)) {
-    if (st->iss < ps.first || st->iss >= ps.first + ps.size)
-      continue;
-    has[st->iss - ps.first].push_back(
-        s.mkAnd({present, b.ops.eq(st->msg, msg),
-                 partyMatch(b, ev, pat.verifier, st->ver),
-                 partyMatch(b, ev, pat.auditor, st->aud)}));
-  }
+  for (auto [st, counted] : quorumStatements(b, m, ev, pat, me))
+    has[st->iss - ps.first].push_back(s.mkAnd(counted, cond(*st)));
   for (int i = 0; i < ps.size; ++i) {
     r.guards.push_back(s.mkOr(has[i]));
     r.items.push_back(SVal::scalar(s.intConst(ps.first + i)));
   }
+  return r;
+}
+
+// Issuers of `set` with a visible statement carrying `msg` whose verifier
+// and auditor parts match: the guarded issuer set of a quorum pattern.
+SVal quorumIssuers(StateBuilder &b, const EventModel &m, Evaluator &ev,
+                   const Pattern &pat, const SVal &msg, int me) {
+  return quorumIssuersWhere(b, m, ev, pat, me, [&](const Statement &st) {
+    return b.ops.eq(st.msg, msg);
+  });
+}
+
+// A statement set `[S >= k, ...] R* x` at `me`: the guarded set of the
+// (issuer, record) pairs of the counted statements whose records meet the
+// field constraints; `issuers` receives their guarded issuer set.
+SVal statementSet(StateBuilder &b, const EventModel &m, Evaluator &ev,
+                  const Pattern &pat, int me, SVal &issuers) {
+  auto meets = [&](const Statement &st) { return constraintsHold(b, ev, pat, st.msg); };
+  SVal r;
+  r.kind = SVal::Kind::Set;
+  for (auto [st, counted] : quorumStatements(b, m, ev, pat, me)) {
+    SVal pair;
+    pair.kind = SVal::Kind::Tuple;
+    pair.elems = {SVal::scalar(b.s.intConst(st->iss)), st->msg};
+    r.guards.push_back(b.s.mkAnd(counted, meets(*st)));
+    r.items.push_back(std::move(pair));
+  }
+  issuers = quorumIssuersWhere(b, m, ev, pat, me, meets);
   return r;
 }
 
@@ -544,30 +569,32 @@ StepEncoding encodeTransition(StateBuilder &b,
       bindingParts->push_back({name, type, v});
       return v;
     };
-    for (int slot : t.params)
-      binding.push_back(bindFresh(slot, t.slots.at(slot).type));
-    for (const auto &pat : t.triggers) {
-      if (pat.issuer.kind == IK::Bind && pat.issuer.slot >= 0) {
-        auto pt = std::make_shared<ir::Type>();
-        pt->kind = ir::TypeKind::Principal;
-        pt->principalSet = pat.issuer.set;
-        binding.push_back(bindFresh(pat.issuer.slot, pt));
-      }
-      auto rt = std::make_shared<ir::Type>();
-      rt->kind = ir::TypeKind::Record;
-      rt->record = pat.record;
+    for (const auto &pat : t.triggers)
       if (pat.slot < 0)
         throw Unsupported("a pattern without a record variable");
-      binding.push_back(bindFresh(pat.slot, rt));
-    }
-    // Quorum issuer sets are functions of the record.
+    for (int slot : t.refractionSlots())
+      binding.push_back(bindFresh(slot, t.slots.at(slot).type));
+    // Quorum issuer sets are functions of the record; statement sets of
+    // the pool and the other bindings.
     for (const auto &pat : t.triggers)
       if (pat.issuer.kind == IK::Quorum && pat.issuer.slot >= 0)
         ev.slots.at(pat.issuer.slot) =
             quorumIssuers(b, m, ev, pat, *ev.slots.at(pat.slot), p);
+    std::vector<SVal> setIssuers(t.triggers.size());
+    for (size_t k = 0; k < t.triggers.size(); ++k)
+      if (t.triggers[k].statementSet) {
+        int slot = t.triggers[k].slot;
+        ev.slots.at(slot) = statementSet(b, m, ev, t.triggers[k], p, setIssuers[k]);
+        bindingParts->push_back({t.slots.at(slot).name, t.slots.at(slot).type, *ev.slots.at(slot)});
+      }
     // Every trigger matches a statement `p` knows.
-    for (const auto &pat : t.triggers) {
+    for (size_t k = 0; k < t.triggers.size(); ++k) {
+      const auto &pat = t.triggers[k];
       const SVal &x = *ev.slots.at(pat.slot);
+      if (pat.statementSet) {
+        step.hyps.push_back(quorumHolds(b, ev, pat, setIssuers[k]));
+        continue;
+      }
       if (pat.issuer.kind == IK::Quorum) {
         SVal iss = quorumIssuers(b, m, ev, pat, x, p);
         std::vector<Term> some;

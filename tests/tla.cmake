@@ -48,11 +48,15 @@ add_test(NAME tla.tlc.bound_names
 add_test(NAME tla.error.divide_by_negative
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh error $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/divide_by_negative.mom)
+# statement_sets binds every vote of an ask with `Vote* vs` (LET, SetQuorum).
+add_test(NAME tla.tlc.statement_sets
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/statement_sets.mom)
 # pb_model_ranges has `int model` ranges (a CONSTRAINT ModelRanges).
 add_test(NAME tla.params.pb_model_ranges.NumReq
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/pb_model_ranges.mom F=0 NumReq=3)
-set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.tlc.bound_names tla.error.divide_by_negative tla.tlc.bounded_counters tla.bug.bounded_counters_bug
+set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.tlc.bound_names tla.error.divide_by_negative tla.tlc.statement_sets tla.tlc.bounded_counters tla.bug.bounded_counters_bug
   tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})

@@ -257,7 +257,7 @@ struct RoleGen {
     // Binding order: parameters, then per pattern its issuer variable and
     // its record (as the checker's refraction sets and trace labels).
     std::vector<int> bindSlots(t.params.begin(), t.params.end());
-    std::vector<int> refrSlots = refractionSlots(t);
+    std::vector<int> refrSlots = t.refractionSlots();
     for (const auto &p : t.triggers) {
       if (p.issuer.slot >= 0)
         bindSlots.push_back(p.issuer.slot);

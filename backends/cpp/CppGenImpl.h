@@ -69,6 +69,8 @@ public:
              const std::vector<int> &params, const std::function<void(Out &, const char *fail)> &innermost,
              const char *failOutside, const std::string &consumed = "", const ir::Expr *guard = nullptr);
 
+  // Field constraint k of `p` on the record `msg`, as a C++ bool.
+  std::string constraintTest(const ir::Pattern &p, size_t k, const std::string &msg, const Ctx &c);
   std::string fresh(const char *prefix) { return prefix + std::to_string(counter_++); }
   void error(const ir::SourceLoc &loc, const std::string &msg);
   std::string slotRef(const Ctx &c, int slot);
@@ -133,9 +135,6 @@ struct RetireCover {
   bool issuerFromBinding = false;
 };
 RetireCover retireCover(const ir::Retire &rt, const ir::Pattern &trigger);
-// The slots of a refracted transition's binding tuple, in order: the
-// parameters, then per trigger its issuer binder and its record.
-std::vector<int> refractionSlots(const ir::Transition &t);
 std::set<int> retiredRecords(const ir::Role &role);
 // The role class members for its retire clauses: retireValue<k>,
 // retireStmt<k>, retiredRec<r>, the RoleBase overrides retiresRecord,

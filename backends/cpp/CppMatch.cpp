@@ -5,7 +5,9 @@
 //     one of its `field == e` constraints only uses variables bound by
 //     earlier loops, the statements of the per-field equality index for e;
 //   - a quorum pattern iterates the distinct record values of its type and
-//     counts the distinct issuers of each (Pool::issuersOf).
+//     counts the distinct issuers of each (Pool::issuersOf);
+//   - a statement set runs once: its quorum check collects every matching
+//     statement (Pool::statementsOf) and counts their issuers.
 // Every check (issuer, verifier, auditor, field constraint, quorum size)
 // is placed in the shallowest loop where all the variables it mentions are
 // bound, as the checker's successor generator does, so a mismatch prunes
@@ -125,6 +127,12 @@ std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e) {
   return out;
 }
 
+std::string Gen::constraintTest(const ir::Pattern &p, size_t k, const std::string &msg, const Ctx &c) {
+  const auto &fc = p.constraints[k];
+  return std::string("o::") + cmpOp(fc.op) + "(" + msg + ".field(" + std::to_string(fc.field) + "), " +
+         expr(*fc.expr, c) + ").asBool()";
+}
+
 void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
                 const std::vector<int> &params,
                 const std::function<void(Out &, const char *)> &innermost, const char *failOutside,
@@ -165,11 +173,19 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
   };
   // Quorum issuer sets are bound where their quorum check runs.
   std::vector<std::vector<Check>> checks(n + 1);
+  std::vector<std::pair<size_t, size_t>> setChecks; // (level, pattern) of statement sets
   for (size_t i = 0; i < n; ++i) {
     const auto &p = pats[i];
     if (p.issuer.kind == IK::Quorum) {
       size_t l = std::max({levelOf(p.issuer.threshold, i + 1), levelOf(p.verifier.expr, i + 1),
                            levelOf(p.auditor.expr, i + 1)});
+      if (p.statementSet) {
+        for (const auto &fc : p.constraints)
+          l = std::max(l, levelOf(fc.expr, i + 1));
+        setChecks.push_back({l, i});
+        level[p.slot] = l;
+        continue;
+      }
       checks[l].push_back({Check::Quorum, i});
       if (p.issuer.slot >= 0)
         level[p.issuer.slot] = l;
@@ -187,7 +203,7 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
       if (p.auditor.kind != PK::Any)
         checks[levelOf(p.auditor.expr, i + 1)].push_back({Check::Auditor, i});
     }
-    for (size_t k = 0; k < p.constraints.size(); ++k) {
+    for (size_t k = 0; k < p.constraints.size() && !p.statementSet; ++k) {
       const auto &fc = p.constraints[k];
       size_t l = levelOf(fc.expr, 0);
       if (!quorum && indexed[i] < 0 && fc.op == ir::Op::Eq && l <= i) {
@@ -198,6 +214,10 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
       checks[std::max(l, i + 1)].push_back({Check::Constraint, i, k});
     }
   }
+  // A statement set is collected after the cheaper checks of its level
+  // (none of them reads it), before the guard conjuncts that may.
+  for (auto [l, i] : setChecks)
+    checks[l].push_back({Check::Quorum, i});
 
   // Guard conjuncts that can move out of the innermost loop (the deepest
   // level is n; the ones that stay are tested by `innermost`).
@@ -263,13 +283,10 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
         else
           o.line("if (!" + st + ".auditors.setContains(" + expr(*p.auditor.expr, c) + ")) continue;");
         break;
-      case Check::Constraint: {
-        const auto &fc = p.constraints[ch.constraint];
-        o.line(std::string("if (!o::") + cmpOp(fc.op) + "(" + msg + ".field(" + std::to_string(fc.field) +
-               "), " + expr(*fc.expr, c) + ").asBool()) continue; // " +
-               P.records[size_t(p.record)].fields[size_t(fc.field)].name);
+      case Check::Constraint:
+        o.line("if (!" + constraintTest(p, ch.constraint, msg, c) + ") continue; // " +
+               P.records[size_t(p.record)].fields[size_t(p.constraints[ch.constraint].field)].name);
         break;
-      }
       case Check::Guard:
         break;
       case Check::Quorum: {
@@ -285,8 +302,17 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
         if (retired.count(p.record))
           accept += " && !retiredRec" + std::to_string(p.record) + "(s)";
         std::string iss = "iss" + std::to_string(ch.pattern);
-        o.line("const Value " + iss + " = pool().issuersOf(" + std::to_string(p.record) + ", " + msg +
-               ", [&](const rt::Statement &s) { return " + accept + "; });");
+        if (p.statementSet) {
+          // Every matching statement whose record meets the constraints.
+          for (size_t k = 0; k < p.constraints.size(); ++k)
+            accept += " && " + constraintTest(p, k, "s.msg", c);
+          o.line("Value " + iss + ";");
+          o.line(slotRef(c, p.slot) + " = pool().statementsOf(" + std::to_string(p.record) +
+                 ", [&](const rt::Statement &s) { return " + accept + "; }, " + iss + ");");
+        } else {
+          o.line("const Value " + iss + " = pool().issuersOf(" + std::to_string(p.record) + ", " + msg +
+                 ", [&](const rt::Statement &s) { return " + accept + "; });");
+        }
         o.line("if (!o::" + std::string(p.issuer.exact ? "eq" : "ge") + "(o::card(" + iss + "), " +
                expr(*p.issuer.threshold, c) + ").asBool()) continue; // quorum of " + set.name);
         if (p.issuer.slot >= 0)
@@ -332,10 +358,14 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
     std::string idx = std::to_string(i);
     std::string rec = std::to_string(p.record);
     std::string recName = P.records[size_t(p.record)].name;
-    bool useConsumed = !consumed.empty() && i == 0 && n == 1 && params.empty();
+    bool useConsumed = !consumed.empty() && i == 0 && n == 1 && params.empty() && !p.statementSet;
     // Removed statements leave tombstones in ofType / valuesOf (Pool.h).
     bool collected = retired.count(p.record) != 0;
-    if (p.issuer.kind == IK::Quorum && useConsumed) {
+    if (p.statementSet) {
+      // One binding: the quorum check (at its level) collects the set.
+      o.open("for (int k" + idx + " = 0; k" + idx + " < 1; ++k" + idx + ") { // every " + recName +
+             " statement (statement set)");
+    } else if (p.issuer.kind == IK::Quorum && useConsumed) {
       o.open("for (size_t k0 = " + consumed + ".cursor(); k0 < pool().valuesOf(" + rec + ").size(); ++k0) { // " +
              recName);
       o.line("if (" + consumed + ".test(k0)) continue; // its binding has fired");
@@ -361,9 +391,11 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
       // A join `field == x` in an earlier pattern, x this pattern's record:
       // look the record value up directly.
       std::string join;
+      // (A statement set's constraints filter its statements: no join.)
       for (size_t e = 0; e < i && join.empty() && p.slot >= 0; ++e)
         for (const auto &fc : pats[e].constraints)
-          if (fc.op == ir::Op::Eq && fc.expr && fc.expr->kind == ir::ExprKind::Slot && fc.expr->slot == p.slot) {
+          if (!pats[e].statementSet && fc.op == ir::Op::Eq && fc.expr &&
+              fc.expr->kind == ir::ExprKind::Slot && fc.expr->slot == p.slot) {
             std::string msg = pats[e].issuer.kind == IK::Quorum ? "m" + std::to_string(e)
                                                                  : "st" + std::to_string(e) + ".msg";
             join = msg + ".field(" + std::to_string(fc.field) + ")";

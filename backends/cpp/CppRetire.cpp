@@ -87,17 +87,6 @@ RetireCover retireCover(const ir::Retire &rt, const ir::Pattern &trigger) {
   return no;
 }
 
-std::vector<int> refractionSlots(const ir::Transition &t) {
-  std::vector<int> slots(t.params.begin(), t.params.end());
-  for (const auto &p : t.triggers) {
-    if (p.issuer.kind == ir::IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
-      slots.push_back(p.issuer.slot);
-    if (p.slot >= 0)
-      slots.push_back(p.slot);
-  }
-  return slots;
-}
-
 std::set<int> retiredRecords(const ir::Role &role) {
   std::set<int> out;
   for (const auto &rt : role.retires)
@@ -186,7 +175,7 @@ void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex, cons
   for (const auto &t : role.transitions) {
     if (!t.refracted())
       continue;
-    std::vector<int> slots = refractionSlots(t);
+    std::vector<int> slots = t.refractionSlots();
     auto position = [&](int slot) {
       for (size_t i = 0; i < slots.size(); ++i)
         if (slots[i] == slot)
@@ -195,7 +184,7 @@ void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex, cons
     };
     std::vector<std::string> tests;
     for (const auto &trig : t.triggers)
-      for (size_t k = 0; k < role.retires.size(); ++k) {
+      for (size_t k = 0; k < role.retires.size() && !trig.statementSet; ++k) {
         RetireCover cov = retireCover(role.retires[k], trig);
         if (!cov.ok)
           continue;

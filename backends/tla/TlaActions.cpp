@@ -28,12 +28,7 @@ Lines Emitter::unchangedExcept(const std::set<std::string> &changed) const {
 }
 
 std::vector<int> bindingSlots(const Transition &tr) {
-  std::vector<int> slots(tr.params.begin(), tr.params.end());
-  for (const auto &p : tr.triggers) {
-    if (p.issuer.kind == IssuerPattern::Kind::Bind)
-      slots.push_back(p.issuer.slot);
-    slots.push_back(p.slot);
-  }
+  std::vector<int> slots = tr.refractionSlots();
   std::vector<int> out;
   std::set<int> seen;
   for (int s : slots)
@@ -143,6 +138,14 @@ std::string transitionOp(Emitter &em, int r, int t,
   for (int i : order) {
     const Pattern &p = tr.triggers[i];
     std::string x = f.slot(p.slot);
+    if (p.statementSet) {
+      // Every matching statement, as (issuer, record) pairs; no quantifier.
+      binderDefs.emplace_back(x, "IssuedMsgs(" + em.stmtFilter(p, f, false, true) + ")");
+      deferredConds.push_back(std::string(p.issuer.exact ? "ExactSetQuorum(" : "SetQuorum(") +
+                              x + ", " + em.operand(p.issuer.threshold.get(), f) + ")");
+      quantified.insert(p.slot);
+      continue;
+    }
     bool issuerJoin = p.issuer.kind == IssuerPattern::Kind::Bind &&
                       quantified.count(p.issuer.slot);
     bool bindsIssuer =
@@ -192,7 +195,8 @@ std::string transitionOp(Emitter &em, int r, int t,
   }
   conds.insert(conds.end(), deferredConds.begin(), deferredConds.end());
   for (int i : order)
-    for (auto &c : em.constraints(tr.triggers[i], f))
+    for (auto &c : tr.triggers[i].statementSet ? std::vector<std::string>()
+                                               : em.constraints(tr.triggers[i], f))
       conds.push_back(c);
   if (tr.guard)
     conds.push_back(stateLevel(em, *tr.guard, f));

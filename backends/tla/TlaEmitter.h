@@ -117,13 +117,16 @@ public:
 
   // Patterns (TlaPatterns.cpp).
   // The set of known statements matching the statement-level parts of `p`
-  // (issuer, verifier, auditor).
+  // (issuer, verifier, auditor), and with `withConstraints` its field
+  // constraints on each statement's record (a statement set).
   std::string stmtFilter(const ir::Pattern &p, Frame &f,
-                         bool bindIssuerAsExact);
+                         bool bindIssuerAsExact, bool withConstraints = false);
   // KNOWN p, as a boolean expression.
   std::string knownExpr(const ir::Pattern &p, Frame &f);
-  // The conjuncts of p's field constraints.
-  std::vector<std::string> constraints(const ir::Pattern &p, Frame &f);
+  // The conjuncts of p's field constraints on `subject` (by default the
+  // pattern's record variable).
+  std::vector<std::string> constraints(const ir::Pattern &p, Frame &f,
+                                       const std::string &subject = "");
 
   // Whole-program pieces (TlaModule.cpp, TlaActions.cpp, TlaRounds.cpp).
   std::string liveExpr(const std::string &p) const;
@@ -134,9 +137,8 @@ public:
   Lines unchangedExcept(const std::set<std::string> &changed) const;
 };
 
-// The slots of a refracted transition's binding tuple, in order: its
-// parameters, then each trigger's issuer variable (a Bind issuer) and
-// record variable, each slot once.
+// The slots of a refracted transition's binding tuple, in order
+// (ir::Transition::refractionSlots), each slot once.
 std::vector<int> bindingSlots(const ir::Transition &tr);
 // Slots used by an expression (free or bound), for dependency ordering.
 void collectSlots(const ir::Expr *e, std::set<int> &out);

@@ -546,7 +546,7 @@ std::string Emitter::typePred(const std::string &value, const Type &t,
 //===----------------------------------------------------------------------===//
 
 std::string Emitter::stmtFilter(const Pattern &p, Frame &f,
-                                bool bindIssuerAsExact) {
+                                bool bindIssuerAsExact, bool withConstraints) {
   const std::string &st = f.stmtBinder;
   std::vector<std::string> conds;
   switch (p.issuer.kind) {
@@ -572,16 +572,21 @@ std::string Emitter::stmtFilter(const Pattern &p, Frame &f,
     conds.push_back(operand(p.auditor.expr.get(), f) + " \\in " + st + ".aud");
   else if (p.auditor.kind == PartyPattern::Kind::Universal)
     conds.push_back(st + ".aud = Principals");
+  if (withConstraints)
+    for (auto &c : constraints(p, f, st + ".msg"))
+      conds.push_back(c);
   std::string known = f.known(p.record);
   if (conds.empty())
     return known;
   return "{" + st + " \\in " + known + " : " + join(conds, " /\\ ") + "}";
 }
 
-std::vector<std::string> Emitter::constraints(const Pattern &p, Frame &f) {
+std::vector<std::string> Emitter::constraints(const Pattern &p, Frame &f,
+                                              const std::string &subject) {
   std::vector<std::string> out;
   for (const auto &c : p.constraints) {
-    std::string lhs = f.slot(p.slot) + "." + fieldName(p.record, c.field);
+    std::string lhs =
+        (subject.empty() ? f.slot(p.slot) : subject) + "." + fieldName(p.record, c.field);
     out.push_back(lhs + " " + opText(c.op) + " " + operand(c.expr.get(), f));
   }
   return out;

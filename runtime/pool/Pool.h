@@ -107,6 +107,22 @@ public:
     return Value::set(std::move(iss));
   }
 
+  // The (issuer, record) pairs of the statements of `record` accepted by
+  // `accept`, and in `issuers` their distinct issuers (statement-set
+  // patterns `[S >= k, ...] Record* x`).
+  template <class F> Value statementsOf(int record, F accept, Value &issuers) const {
+    Value::Elems pairs, iss;
+    for (StmtId id : ofType(record)) {
+      if (id == kDeadStmt || !accept(stmts_[id]))
+        continue;
+      const Statement &s = stmts_[id];
+      pairs.push_back(Value::tuple({Value::principal(s.issuer), s.msg}));
+      iss.push_back(Value::principal(s.issuer));
+    }
+    issuers = Value::set(std::move(iss));
+    return Value::set(std::move(pairs));
+  }
+
 private:
   struct SameValue {
     std::vector<StmtId> ids;

@@ -127,6 +127,47 @@ role Collector at C {
   EXPECT_EQ(r.distinct, 10u);
 }
 
+// A statement set binds every matching statement, whatever its value, and
+// fires once per binding of the other variables (here none): the two
+// voters vote differently, so a plain quorum `[V >= 2, ME, NOONE] Vote v`
+// never fires (9 states), while `Vote* vs` fires once, after both
+// deliveries, with both votes.
+TEST(Semantics, StatementSetOnceWithEveryVote) {
+  const char *source = R"(
+protocol S;
+principals V[2];
+principals C[1];
+record Vote { x: 0..1 }
+role Voter at V {
+  var voted: bool = false;
+  transition Cast IF !voted
+  @@{ PUBLISH [ME, C, NOONE] Vote(if ME == V[0] then 0 else 1); voted <- true; @@}
+}
+role Collector at C {
+  var fired: 0..3 = 0;
+  var seen: set<0..1> = {};
+  transition Decide WHEN [V >= 2, ME, NOONE] PATTERN
+  @@{ fired <- fired + 1; SEEN @@}
+}
+invariant Once: forall c in C: Collector.fired[c] <= 1;
+invariant BothVotes: forall c in C: Collector.fired[c] == 1 => Collector.seen[c] == {0, 1};
+)";
+  auto with = [&](const std::string &pattern, const std::string &seen) {
+    std::string text = source;
+    text.replace(text.find("PATTERN"), 7, pattern);
+    text.replace(text.find("SEEN"), 4, seen);
+    return text;
+  };
+  auto set = compileSource(with("Vote* vs", "seen <- { e.1.x : e in vs };"));
+  ASSERT_TRUE(set);
+  auto r = run(*set, false, 1, false);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::Ok);
+  EXPECT_EQ(r.distinct, 10u);
+  auto quorum = compileSource(with("Vote v", "seen <- {v.x};"));
+  ASSERT_TRUE(quorum);
+  EXPECT_EQ(run(*quorum, false, 1, false).distinct, 9u);
+}
+
 // Evaluation error: map lookup outside the domain is reported with a trace.
 TEST(Semantics, EvaluationError) {
   auto p = compileSource(R"(

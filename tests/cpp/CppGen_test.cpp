@@ -84,6 +84,7 @@ const std::string &findFile(const cppgen::Result &r, const std::string &ext) {
 
 TEST(CppGolden, PrimaryBackup) { checkGolden("primary_backup"); }
 TEST(CppGolden, TwoPhaseCommit) { checkGolden("two_phase_commit"); }
+TEST(CppGolden, Paxos) { checkGolden("paxos"); } // a statement set (Propose)
 
 TEST(CppGen, TriggersUseIndexes) {
   auto p = compileExample("primary_backup");
@@ -233,7 +234,7 @@ TEST(CppGen, NoExampleDependsOnAModelBound) {
   };
   int compared = 0;
   for (const char *example : {"primary_backup", "two_phase_commit", "pbft_normal_case", "last_voting",
-                              "one_third_rule", "failure_detector"}) {
+                              "one_third_rule", "failure_detector", "paxos"}) {
     DiagnosticEngine diags;
     auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example + ".mom",
                                    frontend::Options{}, diags);

@@ -191,6 +191,15 @@ TEST(Verifier, QuorumAndIssuerBinders) {
       << joined(verifyProgram(p));
 }
 
+TEST(Verifier, StatementSets) {
+  Program p = samplePrimaryBackup();
+  auto &trig = execute(p).triggers[1];
+  trig.statementSet = true; // a Bind issuer, a record-typed binder
+  EXPECT_TRUE(reports(p, "a statement set without a quorum issuer"));
+  EXPECT_TRUE(reports(p, "statement set binder is not a set of (issuer, record) pairs"))
+      << joined(verifyProgram(p));
+}
+
 TEST(Verifier, BadTypes) {
   Program p = samplePrimaryBackup();
   p.roles[0].vars[0].type = rangeT(3, 1);

@@ -150,6 +150,7 @@ TEST(ParserDecls, IssuerForms) {
     ANDWHEN [R == 4, ME, p] D d
     ANDWHEN [S2 R == 2, ME, NOONE] E e
     ANDWHEN [R[0], ME, NOONE] G g
+    ANDWHEN [R >= 2, ME, NOONE] H* hs {{ x == 1; }}
     @@{ skip; @@}
 })");
   const auto &tr = std::get<RoleDecl>(p.decls[0]).transitions[0].triggers;
@@ -180,6 +181,14 @@ TEST(ParserDecls, IssuerForms) {
   EXPECT_TRUE(tr[4].pattern->issuer.exact);
   EXPECT_EQ(tr[5].pattern->issuer.kind, K::Expr);
   EXPECT_EQ(tr[5].pattern->issuer.expr->kind, ExprKind::Index);
+  for (size_t i = 0; i < 6; ++i)
+    EXPECT_FALSE(tr[i].pattern->statementSet) << i;
+  // A statement set: `Record* x`.
+  EXPECT_EQ(tr[6].pattern->issuer.kind, K::Quorum);
+  EXPECT_TRUE(tr[6].pattern->statementSet);
+  EXPECT_EQ(tr[6].pattern->record, "H");
+  EXPECT_EQ(tr[6].pattern->binder, "hs");
+  EXPECT_EQ(tr[6].pattern->constraints.size(), 1u);
 }
 
 TEST(ParserStmts, AllStatementForms) {

@@ -127,6 +127,29 @@ TEST(ProveCorpus, PbftNormalCaseProved) {
   EXPECT_NE(r.out.find("Validity"), std::string::npos) << r.out;
 }
 
+// Event-driven Paxos with a statement-set quorum (phase 1b -> 2a): the
+// bounded encoding proves agreement with the example's lemmas.
+TEST(ProveCorpus, PaxosProved) {
+  CliRun r = mommie("prove " + src("examples/paxos.mom") + " --solver both");
+  expectAllProved(r);
+  EXPECT_NE(r.out.find("ProposalsSafe            transition Leader.Propose"), std::string::npos)
+      << r.out;
+}
+
+// Paxos's leader that ignores its promises' votes: with the lemmas, only
+// ProposalsSafe fails, where the bug is, with the statement set printed.
+TEST(ProveCorpus, PaxosBugRefutedInPropose) {
+  std::string path = withExampleLemmas("paxos");
+  CliRun r = mommie("prove " + path + " --solver both");
+  EXPECT_EQ(r.exit, 1) << r.out;
+  std::set<std::string> got = refuted(r.out);
+  EXPECT_FALSE(got.empty()) << r.out;
+  for (const auto &g : got)
+    EXPECT_EQ(g.rfind("ProposalsSafe @ transition Leader.Propose at ", 0), 0u) << g;
+  EXPECT_NE(r.out.find("ps = {("), std::string::npos) << r.out;
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
 // The bug variants as they are (no lemmas): the invariant the bug breaks is
 // not inductive, in the round that makes the bad decision.
 TEST(ProveCorpus, BugVariantsWithoutLemmasAreRefuted) {

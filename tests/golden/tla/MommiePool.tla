@@ -43,6 +43,12 @@ IssuersOf(S, m) == {s.iss : s \in {t \in S : t.msg = m}}
 QuorumMsgs(S, k) == {m \in Msgs(S) : Cardinality(IssuersOf(S, m)) >= k}
 ExactQuorumMsgs(S, k) == {m \in Msgs(S) : Cardinality(IssuersOf(S, m)) = k}
 
+(* Statement sets `[X >= k, ...] R* x`: x is IssuedMsgs(S) for S filtered  *)
+(* by the field constraints too; its distinct issuers number at least      *)
+(* (exactly) k.                                                            *)
+SetQuorum(P, k) == Cardinality({e[1] : e \in P}) >= k
+ExactSetQuorum(P, k) == Cardinality({e[1] : e \in P}) = k
+
 (* Product(D, S): every function f with DOMAIN f = D and f[d] \in S[d].     *)
 RECURSIVE Product(_, _)
 Product(D, S) ==
