@@ -116,11 +116,13 @@ TEST_F(ConformPB, RecordedTracesConform) {
   int rc = Recorded::conform(Recorded::dir, out);
   EXPECT_EQ(rc, 0) << out;
   // Every record of every node was replayed: 100 Send + 100 Accept for the
-  // client, and per replica 100 Execute (+ 100 Assign / Receive).
+  // client, 100 Execute per replica and 100 Assign at the primary, plus a
+  // backup's Receive for each request it had not executed yet when the
+  // request arrived (Receive is guarded, so their number varies by run).
   size_t total = 0;
   for (const auto &n : kNodes)
     total += readJsonl(Recorded::dir + "/" + n + ".jsonl").size();
-  EXPECT_GE(total, size_t(kNumReq) * 2 * 5);
+  EXPECT_GE(total, size_t(kNumReq) * (2 + 4 + 1));
   EXPECT_NE(out.find("ok: " + std::to_string(total) + " steps conform"), std::string::npos) << out;
   std::cout << out;
 }

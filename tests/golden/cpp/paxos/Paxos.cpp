@@ -14,26 +14,26 @@ using T = mommie::rt::TypeDesc;
 const rt::ProgramInfo &programInfo();
 
 bool LeaderState::operator==(const LeaderState &o) const {
-  return true && input == o.input && ballot == o.ballot && proposed == o.proposed && decided == o.decided;
+  return true && this->input == o.input && this->ballot == o.ballot && this->proposed == o.proposed && this->decided == o.decided;
 }
 
 std::string LeaderState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
-  s += "\"input\":"; input.appendJson(s, names);
-  s += ",\"ballot\":"; ballot.appendJson(s, names);
-  s += ",\"proposed\":"; proposed.appendJson(s, names);
-  s += ",\"decided\":"; decided.appendJson(s, names);
+  s += "\"input\":"; this->input.appendJson(s, names);
+  s += ",\"ballot\":"; this->ballot.appendJson(s, names);
+  s += ",\"proposed\":"; this->proposed.appendJson(s, names);
+  s += ",\"decided\":"; this->decided.appendJson(s, names);
   return s + "}";
 }
 
 std::string LeaderState::diff(const LeaderState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
-  if (input != spec.input) d += "input: program " + input.toJson(names) + ", spec " + spec.input.toJson(names) + "; ";
-  if (ballot != spec.ballot) d += "ballot: program " + ballot.toJson(names) + ", spec " + spec.ballot.toJson(names) + "; ";
-  if (proposed != spec.proposed) d += "proposed: program " + proposed.toJson(names) + ", spec " + spec.proposed.toJson(names) + "; ";
-  if (decided != spec.decided) d += "decided: program " + decided.toJson(names) + ", spec " + spec.decided.toJson(names) + "; ";
+  if (this->input != spec.input) d += "input: program " + this->input.toJson(names) + ", spec " + spec.input.toJson(names) + "; ";
+  if (this->ballot != spec.ballot) d += "ballot: program " + this->ballot.toJson(names) + ", spec " + spec.ballot.toJson(names) + "; ";
+  if (this->proposed != spec.proposed) d += "proposed: program " + this->proposed.toJson(names) + ", spec " + spec.proposed.toJson(names) + "; ";
+  if (this->decided != spec.decided) d += "decided: program " + this->decided.toJson(names) + ", spec " + spec.decided.toJson(names) + "; ";
   return d;
 }
 
@@ -283,24 +283,24 @@ private:
 };
 
 bool AcceptorState::operator==(const AcceptorState &o) const {
-  return true && maxBal == o.maxBal && vbal == o.vbal && vval == o.vval;
+  return true && this->maxBal == o.maxBal && this->vbal == o.vbal && this->vval == o.vval;
 }
 
 std::string AcceptorState::toJson() const {
   const rt::Names *names = &programInfo().schema.names;
   std::string s = "{";
-  s += "\"maxBal\":"; maxBal.appendJson(s, names);
-  s += ",\"vbal\":"; vbal.appendJson(s, names);
-  s += ",\"vval\":"; vval.appendJson(s, names);
+  s += "\"maxBal\":"; this->maxBal.appendJson(s, names);
+  s += ",\"vbal\":"; this->vbal.appendJson(s, names);
+  s += ",\"vval\":"; this->vval.appendJson(s, names);
   return s + "}";
 }
 
 std::string AcceptorState::diff(const AcceptorState &spec) const {
   const rt::Names *names = &programInfo().schema.names;
   std::string d;
-  if (maxBal != spec.maxBal) d += "maxBal: program " + maxBal.toJson(names) + ", spec " + spec.maxBal.toJson(names) + "; ";
-  if (vbal != spec.vbal) d += "vbal: program " + vbal.toJson(names) + ", spec " + spec.vbal.toJson(names) + "; ";
-  if (vval != spec.vval) d += "vval: program " + vval.toJson(names) + ", spec " + spec.vval.toJson(names) + "; ";
+  if (this->maxBal != spec.maxBal) d += "maxBal: program " + this->maxBal.toJson(names) + ", spec " + spec.maxBal.toJson(names) + "; ";
+  if (this->vbal != spec.vbal) d += "vbal: program " + this->vbal.toJson(names) + ", spec " + spec.vbal.toJson(names) + "; ";
+  if (this->vval != spec.vval) d += "vval: program " + this->vval.toJson(names) + ", spec " + spec.vval.toJson(names) + "; ";
   return d;
 }
 
