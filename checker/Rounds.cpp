@@ -90,129 +90,129 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
   // The step in which the processes of `crashing` crash; `after` is the
   // state with them crashed, which communication predicates read.
   auto stepWith = [&](const std::vector<int> &crashing, const State &after) {
-  std::vector<int> receivers;
-  std::vector<std::vector<Outcome>> outcomes;
-  for (int i = 0; i < set.size; ++i) {
-    int q = set.first + i;
-    if (!after.live(q))
-      continue;
-    // Options per sender: index 0 = absent.
-    std::vector<int> senders;
-    std::vector<std::vector<Value>> options;
-    for (int j = 0; j < set.size; ++j) {
-      int snd = set.first + j;
-      if (s.isByz(snd)) {
-        senders.push_back(snd);
-        options.push_back(byzPayloads);
-      } else if (s.live(snd) && msgs[size_t(snd)][size_t(q)]) {
-        senders.push_back(snd);
-        options.push_back({*msgs[size_t(snd)][size_t(q)]});
-      }
-    }
-    std::map<std::vector<Value>, Value> seen;
-    std::vector<size_t> idx(senders.size(), 0); // 0 absent, k: options[k-1]
-    while (true) {
-      Value mbox{K::Map, 0, {}};
-      for (size_t k = 0; k < senders.size(); ++k)
-        if (idx[k]) {
-          mbox.elems.push_back(Value::principal(senders[k]));
-          mbox.elems.push_back(options[k][idx[k] - 1]);
-        }
-      bool ok = true;
-      for (const auto &cp : prog.commPredicates) {
-        if (cp.round != ri)
-          continue;
-        std::vector<Value> slots(cp.slots.size() + 1);
-        if (cp.mboxSlot >= 0)
-          slots[size_t(cp.mboxSlot)] = mbox;
-        Env env{layout_, after, q, slots};
-        if (!evalBool(*cp.expr, env)) {
-          ok = false;
-          break;
+    std::vector<int> receivers;
+    std::vector<std::vector<Outcome>> outcomes;
+    for (int i = 0; i < set.size; ++i) {
+      int q = set.first + i;
+      if (!after.live(q))
+        continue;
+      // Options per sender: index 0 = absent.
+      std::vector<int> senders;
+      std::vector<std::vector<Value>> options;
+      for (int j = 0; j < set.size; ++j) {
+        int snd = set.first + j;
+        if (s.isByz(snd)) {
+          senders.push_back(snd);
+          options.push_back(byzPayloads);
+        } else if (s.live(snd) && msgs[size_t(snd)][size_t(q)]) {
+          senders.push_back(snd);
+          options.push_back({*msgs[size_t(snd)][size_t(q)]});
         }
       }
-      std::vector<Value> slots(round.slots.size());
-      if (round.mboxSlot >= 0)
-        slots[size_t(round.mboxSlot)] = mbox;
-      if (ok && waitMessages) {
-        Env env{layout_, s, q, slots};
-        for (const auto &pc : round.progress)
-          if (pc.kind == ir::ProgressKind::GoAhead && pc.expr && !evalBool(*pc.expr, env)) {
+      std::map<std::vector<Value>, Value> seen;
+      std::vector<size_t> idx(senders.size(), 0); // 0 absent, k: options[k-1]
+      while (true) {
+        Value mbox{K::Map, 0, {}};
+        for (size_t k = 0; k < senders.size(); ++k)
+          if (idx[k]) {
+            mbox.elems.push_back(Value::principal(senders[k]));
+            mbox.elems.push_back(options[k][idx[k] - 1]);
+          }
+        bool ok = true;
+        for (const auto &cp : prog.commPredicates) {
+          if (cp.round != ri)
+            continue;
+          std::vector<Value> slots(cp.slots.size() + 1);
+          if (cp.mboxSlot >= 0)
+            slots[size_t(cp.mboxSlot)] = mbox;
+          Env env{layout_, after, q, slots};
+          if (!evalBool(*cp.expr, env)) {
             ok = false;
             break;
           }
+        }
+        std::vector<Value> slots(round.slots.size());
+        if (round.mboxSlot >= 0)
+          slots[size_t(round.mboxSlot)] = mbox;
+        if (ok && waitMessages) {
+          Env env{layout_, s, q, slots};
+          for (const auto &pc : round.progress)
+            if (pc.kind == ir::ProgressKind::GoAhead && pc.expr && !evalBool(*pc.expr, env)) {
+              ok = false;
+              break;
+            }
+        }
+        if (ok) {
+          State scratch = s;
+          std::vector<Published> published;
+          execBlock(round.update, layout_, scratch, 0, q, slots, published);
+          if (!published.empty())
+            throw EvalError(round.loc, "PUBLISH in a round update");
+          std::vector<Value> vars(nvars);
+          for (size_t v = 0; v < nvars; ++v)
+            vars[v] = std::move(scratch.vars[size_t(layout_.varIndex(0, q, int(v)))]);
+          seen.emplace(std::move(vars), std::move(mbox));
+        }
+        size_t k = senders.size();
+        bool done = true;
+        while (k > 0) {
+          --k;
+          if (++idx[k] <= options[k].size()) {
+            done = false;
+            break;
+          }
+          idx[k] = 0;
+        }
+        if (done)
+          break;
       }
-      if (ok) {
-        State scratch = s;
-        std::vector<Published> published;
-        execBlock(round.update, layout_, scratch, 0, q, slots, published);
-        if (!published.empty())
-          throw EvalError(round.loc, "PUBLISH in a round update");
-        std::vector<Value> vars(nvars);
+      if (seen.empty())
+        return; // some receiver has no admissible mailbox: the step is disabled
+      receivers.push_back(q);
+      outcomes.emplace_back();
+      for (auto &[vars, mbox] : seen)
+        outcomes.back().push_back({vars, mbox});
+    }
+
+    State base = after;
+    base.roundNo = s.roundNo + 1;
+    if (base.roundNo >= int64_t(phase.rounds.size())) {
+      base.roundNo = 0;
+      base.phaseNo = s.phaseNo + 1;
+    }
+    std::vector<size_t> idx(receivers.size(), 0);
+    while (true) {
+      State next = base;
+      for (size_t k = 0; k < receivers.size(); ++k) {
+        const auto &o = outcomes[k][idx[k]];
         for (size_t v = 0; v < nvars; ++v)
-          vars[v] = std::move(scratch.vars[size_t(layout_.varIndex(0, q, int(v)))]);
-        seen.emplace(std::move(vars), std::move(mbox));
+          next.vars[size_t(layout_.varIndex(0, receivers[k], int(v)))] = o.vars[v];
       }
-      size_t k = senders.size();
+      if (labels) {
+        Action a;
+        a.kind = Action::Kind::RoundStep;
+        a.round = ri;
+        a.crashing = crashing;
+        for (size_t k = 0; k < receivers.size(); ++k)
+          a.mailboxes.emplace_back(receivers[k], outcomes[k][idx[k]].mbox);
+        emit(std::move(next), &a);
+      } else {
+        emit(std::move(next), nullptr);
+      }
+      size_t k = receivers.size();
       bool done = true;
       while (k > 0) {
         --k;
-        if (++idx[k] <= options[k].size()) {
+        if (++idx[k] < outcomes[k].size()) {
           done = false;
           break;
         }
         idx[k] = 0;
       }
       if (done)
-        break;
+        return;
     }
-    if (seen.empty())
-      return; // some receiver has no admissible mailbox: the step is disabled
-    receivers.push_back(q);
-    outcomes.emplace_back();
-    for (auto &[vars, mbox] : seen)
-      outcomes.back().push_back({vars, mbox});
-  }
-
-  State base = after;
-  base.roundNo = s.roundNo + 1;
-  if (base.roundNo >= int64_t(phase.rounds.size())) {
-    base.roundNo = 0;
-    base.phaseNo = s.phaseNo + 1;
-  }
-  std::vector<size_t> idx(receivers.size(), 0);
-  while (true) {
-    State next = base;
-    for (size_t k = 0; k < receivers.size(); ++k) {
-      const auto &o = outcomes[k][idx[k]];
-      for (size_t v = 0; v < nvars; ++v)
-        next.vars[size_t(layout_.varIndex(0, receivers[k], int(v)))] = o.vars[v];
-    }
-    if (labels) {
-      Action a;
-      a.kind = Action::Kind::RoundStep;
-      a.round = ri;
-      a.crashing = crashing;
-      for (size_t k = 0; k < receivers.size(); ++k)
-        a.mailboxes.emplace_back(receivers[k], outcomes[k][idx[k]].mbox);
-      emit(std::move(next), &a);
-    } else {
-      emit(std::move(next), nullptr);
-    }
-    size_t k = receivers.size();
-    bool done = true;
-    while (k > 0) {
-      --k;
-      if (++idx[k] < outcomes[k].size()) {
-        done = false;
-        break;
-      }
-      idx[k] = 0;
-    }
-    if (done)
-      return;
-  }
-};
+  };
 
   // Every admissible crash set, smallest first: the live processes of the
   // role that may still crash within every `crash` bound over them.
