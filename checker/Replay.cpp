@@ -747,13 +747,46 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
   }
   res.node.clear();
   std::sort(nodes.begin(), nodes.end(), [](const auto &a, const auto &b) { return a.p < b.p; });
+  // A node's first record may carry its initial state ("init"): then only
+  // the initial states that agree with it are tried (the product of every
+  // node's `var x in S` choices easily exceeds maxInits).
+  std::vector<NodeView> initViews;
+  for (const auto &n : nodes) {
+    const json &first = n.records.front()->j;
+    if (!first.contains("init"))
+      continue;
+    NodeView v;
+    v.p = n.p;
+    v.role = n.role;
+    try {
+      applyChangedVars(layout, v.vars, first["init"]);
+    } catch (const std::exception &e) {
+      res.file = n.records.front()->file;
+      res.line = n.records.front()->line;
+      res.message = std::string("bad \"init\": ") + e.what();
+      return res;
+    }
+    initViews.push_back(std::move(v));
+  }
   std::vector<State> inits;
+  std::string initMismatch;
   try {
     Generator gen(layout);
     gen.initialStates([&](State &&s, const Action *) {
+      for (const auto &v : initViews)
+        if (std::string why = compareView(layout, s, v); !why.empty()) {
+          if (initMismatch.empty())
+            initMismatch = "node " + layout.program().principalName(v.p) +
+                           "'s recorded initial state is not one of the model's: " + why;
+          return;
+        }
       if (inits.size() < options.maxInits)
         inits.push_back(std::move(s));
     });
+    if (inits.empty() && !initMismatch.empty()) {
+      res.message = initMismatch;
+      return res;
+    }
     return bestReplay(
         inits, [&](const State &init) { return replayFrom(layout, gen, init, nodes, options); },
         "the program has no initial state");

@@ -73,7 +73,7 @@ int runConform(const ConformArgs &a) {
 struct SimArgs {
   std::string file, deploy, faults, trace, traceDir, seeds, cache, cxx;
   std::vector<std::string> defines, bodies;
-  uint64_t seed = 1, steps = 10000;
+  uint64_t seed = 1, steps = 0; // 0: the default of --model or of the generated code
   int64_t runForMs = 600000, requests = 10;
   bool json = false, model = false, verbose = false, noInvariants = false;
 };
@@ -113,6 +113,8 @@ int runGeneratedSim(const SimArgs &a) {
   }
   d.runForMs = a.runForMs;
   d.requests = a.requests;
+  if (a.steps)
+    d.maxSteps = a.steps;
   d.json = a.json;
   d.verbose = a.verbose;
   d.invariants = !a.noInvariants;
@@ -136,7 +138,7 @@ int runSim(const SimArgs &a) {
   }
   checker::SimConfig sc;
   sc.seed = a.seed;
-  sc.maxSteps = a.steps;
+  sc.maxSteps = a.steps ? a.steps : 10000;
   for (const auto &h : conf.hosts)
     sc.nodes.push_back(h.principal);
   std::string err;
@@ -205,7 +207,11 @@ void registerConformCommands(CLI::App &app, int &exitCode) {
   s->add_flag("-v,--verbose", sa->verbose, "one line per seed");
   s->add_flag("--model", sa->model,
               "simulate the checker's semantics instead of the generated code (one seed)");
-  s->add_option("--steps", sa->steps, "--model: maximum number of steps (default 10000)");
+  s->add_option("--steps", sa->steps,
+                "maximum number of steps per run (default 10000 with --model; the generated code: "
+                "1000000 steps of all nodes, or node rounds; a run that reaches it ends with verdict "
+                "\"step limit\")")
+      ->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
   s->add_option("--trace", sa->trace, "--model: write the run as a trace `mommie conform` reads");
   s->add_flag("--json", sa->json, "print the outcome as JSON");
   addDefineOption(s, sa->defines);

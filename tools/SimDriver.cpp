@@ -170,7 +170,8 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
     if (e.path().extension() == ".jsonl")
       fs::remove(e.path(), ec);
   std::vector<std::string> argv = {bin, "--sim", "--deploy", a.deploy, "--seed", std::to_string(seed),
-                                   "--trace-dir", dir.string(), "--run-for", std::to_string(a.runForMs)};
+                                   "--trace-dir", dir.string(), "--run-for", std::to_string(a.runForMs),
+                                   "--max-steps", std::to_string(a.maxSteps)};
   if (!a.faults.empty())
     argv.insert(argv.end(), {"--faults", a.faults});
   // The traces are replayed in the model, which runs `phase bound` phases; a

@@ -12,7 +12,10 @@
 //                                   {"$mapDelta":[[k,v]...],"$removed":[k...]})
 // A record with "transition": null carries deliveries only (flushed at exit).
 // The first record also carries how the binary was built (BuildInfo.h),
-// after "seq": "protocol":"PrimaryBackup","mommie":"0.1","params":{"F":1,...}.
+// after "seq": "protocol":"PrimaryBackup","mommie":"0.1","params":{"F":1,...},
+// and the node's initial state, "init":{var: value, ...} (every variable
+// and timer): the values of its `var x in S` choices, which the
+// conformance check starts the replay from.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +44,7 @@ public:
   // Members (rendered JSON, no braces) added to the first record only:
   // traceHeaderJson() of BuildInfo.h.
   void setHeader(std::string members) { header_ = std::move(members); }
+  void addHeader(const std::string &members) { header_ += (header_.empty() ? "" : ",") + members; }
   uint64_t steps() const { return seq_; }
   // The clock of "t_us" (µs); default: the monotonic clock since the first
   // record of the process (`mommie sim`: virtual time).

@@ -53,6 +53,7 @@ struct Registry {
     {"--seed", "S", "round", "the seed of --drop-percent and --delay (default 1)"},
     {"--seed", "S", "sim", "the seed of the simulated network and of initial choices (default 1)"},
     {"--faults", "F", "sim", "the simulated faults: loss, duplication, delay, crash, byz (docs/conform.md)"},
+    {"--max-steps", "N", "sim", "stop after N steps of all nodes, round programs: N node rounds (default 1000000; verdict \"step limit\")"},
   };
   // clang-format on
 };

@@ -239,6 +239,12 @@ bool Node::deliver(int peer, Statement s) {
   return true;
 }
 
+void Node::setTrace(TraceWriter *t) {
+  trace_ = t;
+  if (trace_ && role_)
+    trace_->addHeader("\"init\":" + role_->stateJson());
+}
+
 void Node::kick() {
   if (kicked_ || failed_)
     return;
@@ -255,7 +261,7 @@ void Node::runSteps() {
   size_t n = role_->numTransitions();
   size_t budget = StepBudget;
   bool progress = true;
-  while (progress && budget > 0 && !failed_) {
+  while (progress && budget > 0 && !failed_ && !loop_.stopped()) {
     progress = false;
     for (size_t k = 0; k < n; ++k) {
       size_t t = (rr_ + k) % n;
@@ -294,6 +300,8 @@ void Node::runSteps() {
 
 void Node::commit(size_t t, Step &step) {
   ++stats_.steps;
+  if (stepHook_)
+    stepHook_();
   lastActivity_ = loop_.clock();
   const Names *names = &info_.schema.names;
   std::vector<std::string> published;

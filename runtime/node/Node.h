@@ -130,7 +130,11 @@ public:
 
   bool init(std::string &error); // creates the role instance
   void setSend(SendFn f) { send_ = std::move(f); }
-  void setTrace(TraceWriter *t) { trace_ = t; }
+  // Records the node's initial state in the trace's first record: call
+  // after init().
+  void setTrace(TraceWriter *t);
+  // Called after every committed step (the simulator's step limit).
+  void setStepHook(std::function<void()> f) { stepHook_ = std::move(f); }
   // Frames are sealed / opened by `a` (Auth.h); without one, PLAINTEXT
   // frames of type 1 only. Its deploy file's [Dissemination] rules give
   // the node its modules (dissem/Dissemination.h).
@@ -250,6 +254,7 @@ private:
   bool kicked_ = false;
   bool failed_ = false;
   TimePoint lastActivity_;
+  std::function<void()> stepHook_;
   NodeStats stats_;
 };
 

@@ -99,6 +99,9 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
     node->setSend([&net, p](int peer, const std::vector<uint8_t> &frame) { net.send(p, peer, frame); });
     net.attach(p, [raw](int from, const uint8_t *d, size_t n) { raw->receiveFrame(from, d, n); });
   }
+  SimStepLimit limit(loop, f.maxSteps);
+  for (int p : nodes)
+    ns[size_t(p)]->setStepHook([&limit] { limit.step(); });
   TimePoint start = loop.clock();
   for (const auto &c : faults.crashes)
     loop.at(start + std::chrono::microseconds(c.atUs), [&, c] {
@@ -109,7 +112,7 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
     });
   for (int p : nodes)
     ns[size_t(p)]->kick();
-  std::string verdict = simRunLoop(loop, f);
+  std::string verdict = simRunLoop(loop, f, limit);
 
   bool failed = false;
   std::string out = "{\"seed\":" + std::to_string(f.seed) + ",\"verdict\":\"" + verdict +

@@ -24,7 +24,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
   f.faults = v.str("--faults");
   f.logLevel = v.str("--log-level", f.logLevel);
   if (!v.u64("--seed", f.seed, err) || !v.count("--run-for", f.runForMs, err, 0, (int64_t(1) << 40) - 1) ||
-      !v.count("--phases", f.phases, err) || !v.count("--requests", f.requests, err, -1))
+      !v.count("--phases", f.phases, err) || !v.count("--requests", f.requests, err, -1) ||
+      !v.count("--max-steps", f.maxSteps, err, 1))
     return simUsage(argv[0], err);
   if (f.deploy.empty())
     return simUsage(argv[0], "--deploy is required");
@@ -103,8 +104,10 @@ std::string simNamesJson(const std::vector<std::string> &principals, const std::
   return out + "]";
 }
 
-std::string simRunLoop(EventLoop &loop, const SimFlags &f) {
+std::string simRunLoop(EventLoop &loop, const SimFlags &f, const SimStepLimit &limit) {
   loop.runUntil(loop.clock() + Millis(f.runForMs));
+  if (limit.hit())
+    return "step limit";
   return loop.idle() ? "quiescent" : "time limit";
 }
 

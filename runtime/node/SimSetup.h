@@ -35,6 +35,27 @@ struct SimFlags {
   int64_t runForMs = 600000;
   int64_t phases = 0; // round programs: stop after this many phases; 0: never
   int64_t requests = -1; // statement programs: each client's requests (-1: unbounded)
+  int64_t maxSteps = 1000000; // steps of all nodes (round programs: node rounds)
+};
+
+// Counts the steps of a simulated run and stops its loop at SimFlags::maxSteps:
+// a node that fires forever in zero virtual time would otherwise never let
+// the virtual clock reach --run-for.
+class SimStepLimit {
+public:
+  SimStepLimit(EventLoop &loop, int64_t max) : loop_(loop), max_(uint64_t(max)) {}
+  void step() {
+    if (++steps_ >= max_ && !hit_) {
+      hit_ = true;
+      loop_.stop();
+    }
+  }
+  bool hit() const { return hit_; }
+
+private:
+  EventLoop &loop_;
+  uint64_t max_, steps_ = 0;
+  bool hit_ = false;
 };
 
 // Prints the error and the usage line; returns 2.
@@ -47,7 +68,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
 std::string simNetJson(const SimNetwork &net);
 // The names of principals `ps` as a JSON array.
 std::string simNamesJson(const std::vector<std::string> &principals, const std::vector<int> &ps);
-// Runs the loop to quiescence or the virtual time limit; the verdict.
-std::string simRunLoop(EventLoop &loop, const SimFlags &f);
+// Runs the loop to quiescence, the virtual time limit or the step limit;
+// the verdict.
+std::string simRunLoop(EventLoop &loop, const SimFlags &f, const SimStepLimit &limit);
 
 } // namespace mommie::rt

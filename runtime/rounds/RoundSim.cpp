@@ -76,6 +76,7 @@ public:
   RoundProgram *program = nullptr;
   TraceWriter *trace = nullptr;
   Logger *log = nullptr;
+  SimStepLimit *stepLimit = nullptr; // counts this node's rounds
   const RoundProgramInfo *info = nullptr;
   bool byzantine = false, crashed = false, failed = false;
   uint64_t equivocations = 0;
@@ -117,6 +118,8 @@ public:
   }
   void sendMarker(int peer, uint32_t wr) override { net_.send(me_, peer, encodeRoundMarker(wr)); }
   void roundDone(const RoundRecord &rec) override {
+    if (stepLimit)
+      stepLimit->step();
     if (trace && !byzantine)
       traceRound(*trace, *info, *program, info->principals[size_t(me_)], rec);
   }
@@ -235,6 +238,9 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
         e->guarded([&] { eng->onMessage(from, round, std::move(payload)); });
     });
   }
+  SimStepLimit limit(loop, f.maxSteps);
+  for (int p : nodes)
+    envs[size_t(p)]->stepLimit = &limit;
   TimePoint start = loop.clock();
   for (const auto &c : faults.crashes)
     if (envs[size_t(c.node)])
@@ -249,7 +255,7 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
     RoundEngine *eng = engines[size_t(p)].get();
     loop.post([e, eng] { e->guarded([&] { eng->start(); }); });
   }
-  std::string verdict = simRunLoop(loop, f);
+  std::string verdict = simRunLoop(loop, f, limit);
 
   bool failed = false;
   uint64_t equivocations = 0;

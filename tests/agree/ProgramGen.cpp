@@ -40,17 +40,23 @@ public:
     s += g_.chance(50) ? "  var s: bool in {true, false};\n" : "  var s: bool = false;\n";
     if (arith)
       s += "  var y: int = " + (out_.edges ? g_.literal(true) : "0") + ";\n";
+    // A sequence (a log of x's values), read by guards and invariants.
+    seq_ = g_.chance(25);
+    if (seq_)
+      s += "  var l: seq<0..MAX> = <<>>;\n";
     s += "  timer t = 10ms;\n";
     std::string body;
     int picked = 0;
     // Half the programs leave out the transitions that may fire forever
     // (below), so that mommie sim's runs of them end.
     calm_ = g_.chance(50);
-    for (int i = 0; i < 12; ++i)
-      if (g_.chance((i == 11 && !arith) || (calm_ && (i == 4 || i == 5 || i == 9 || i == 11))
+    for (int i = 0; i < 14; ++i)
+      if (g_.chance((i == 11 && !arith) || (i == 13 && !seq_) ||
+                            (calm_ && (i == 4 || i == 5 || i == 9 || i == 11))
                         ? 0
                     : i == 0 ? 80
                     : i == 4 ? 55
+                    : i == 13 ? 70
                              : 35)) {
         body += transition(i, arith);
         ++picked;
@@ -58,9 +64,9 @@ public:
     if (picked == 0)
       body += transition(0, arith);
     // Arm restarts its timer while !s, Set and Ar may fire forever, and
-    // Reset undoes Inc and Or.
+    // Reset undoes Inc, Or and Gather.
     out_.quiescent = !picks_.count(5) && !picks_.count(9) && !picks_.count(11) &&
-                     !(picks_.count(4) && (picks_.count(0) || picks_.count(7)));
+                     !(picks_.count(4) && (picks_.count(0) || picks_.count(7) || picks_.count(12)));
     s += body + "}\n";
     if (n_ >= 2 && patterns_ && g_.chance(20)) {
       s += "faults R: byzantine <= 1;\n";
@@ -101,6 +107,8 @@ private:
     if (arith)
       sc.ints.push_back("y");
     sc.bools = {"s"};
+    if (seq_)
+      sc.ints.push_back("len(l)");
     sc.edges = out_.edges;
     return sc;
   }
@@ -168,6 +176,20 @@ private:
       patterns_ = true;
       return "  transition Echo WHEN [q in R, ME, _] M mm IF q != ME @@{ PUBLISH [ME, q, NOONE] "
              "M(mm.v); @@}\n";
+    case 12: {
+      // A statement set: every M from a quorum of issuers, values that may
+      // differ, bound as a set of (issuer, statement) pairs.
+      patterns_ = true;
+      std::string c = g_.chance(50) ? " {{ v >= " + str(g_.between(0, k_)) + "; }}" : "";
+      std::string use = g_.chance(50) ? "max({ e.1.v : e in ms })" : "card(ms)";
+      return "  transition Gather WHEN [R >= " + str(g_.between(1, n_)) + ", ME, NOONE] M* ms" + c +
+             " IF !s @@{ let top = " + use + "; x <- if top <= MAX then top else MAX; s <- true; @@}\n";
+    }
+    case 13: {
+      // Appends to the log, at most two entries.
+      std::string g = g_.chance(50) ? " && (len(l) == 0 || head(l) <= x)" : "";
+      return "  transition Log IF len(l) < 2" + g + " @@{ l <- append(l, x); @@}\n";
+    }
     default: {
       // Integer arithmetic: y from the role's variables.
       Scope ar = localScope(false);
@@ -197,13 +219,16 @@ private:
       s += "invariant Pool: forall p in R: (KNOWN [p, _, _] M mm {{ v == 0; }}) => s[p];\n";
     if (g_.chance(25))
       s += "invariant Sum: forall p in R, q in R: x[p] + x[q] <= 2 * MAX;\n";
+    if (seq_ && g_.chance(50))
+      s += g_.chance(50) ? "invariant LogShort: forall p in R: len(l[p]) <= 1;\n"
+                         : "invariant LogBelow: forall p in R: len(l[p]) > 0 => l[p][0] <= x[p];\n";
     return s;
   }
 
   ExprGen &g_;
   Generated &out_;
   int n_ = 1, k_ = 0, m_ = 1;
-  bool publishes_ = false, patterns_ = false, calm_ = false;
+  bool publishes_ = false, patterns_ = false, calm_ = false, seq_ = false;
   std::set<int> picks_;
 };
 
@@ -228,6 +253,9 @@ public:
       out_.byzantine = true;
     } else if (g_.chance(25)) {
       s += "faults P: crash <= 1;\n";
+      // Messages from every process that has not crashed by the round's end.
+      if (g_.chance(50))
+        s += "communication Live: round A: forall q in P: !crashed(q) => q in dom(mbox);\n";
     }
     if (g_.chance(30))
       s += "communication Some: round A: card(dom(mbox)) >= 1;\n";

@@ -1,8 +1,9 @@
 // Random well-typed mommie programs for the agreement fuzzer (tests/agree):
 // event-driven programs (guards with || => exists, quorum patterns,
-// PUBLISH/WHEN, joins, timers, `var x in S`, KNOWN, crash and Byzantine
-// faults, `terminate when`, integer arithmetic) and round programs (`phase
-// bound`, one or two rounds, mailbox reductions, crash and Byzantine
+// statement sets, PUBLISH/WHEN, joins, sequences, timers, `var x in S`,
+// KNOWN, crash and Byzantine faults, `terminate when`, integer arithmetic)
+// and round programs (`phase bound`, one or two rounds, mailbox reductions,
+// crash faults with `crashed()` in a communication predicate, Byzantine
 // faults), with invariants that sometimes fail. Programs stay small: a few
 // principals, ranges of two or three values.
 #pragma once
@@ -22,9 +23,9 @@ struct Generated {
   bool rounds = false;
   bool byzantine = false;
   // No transition without a pattern can fire forever: a node reaches a
-  // state where nothing is enabled, so `mommie sim` runs end (a node fires
-  // an enabled guard-only transition at once, again and again, in zero
-  // virtual time, and --run-for never comes).
+  // state where nothing is enabled (else it fires an enabled guard-only
+  // transition at once, again and again, in zero virtual time, and only
+  // `mommie sim --steps` ends its runs).
   bool quiescent = true;
 };
 

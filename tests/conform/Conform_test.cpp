@@ -478,8 +478,9 @@ struct SimCode : ::testing::Test {
     EXPECT_GT(j["records"].get<int>(), 100) << out;
     EXPECT_GT(j["lost"].get<int>(), 0) << out;
     EXPECT_GT(j["duplicated"].get<int>(), 0) << out;
-    if (crash)
+    if (crash) {
       EXPECT_EQ(j["runs_with_crash"], 100) << out;
+    }
     for (const auto &r : j["runs"])
       EXPECT_EQ(r["ok"], true) << r.dump();
   }
@@ -519,6 +520,40 @@ TEST_F(SimCode, RoleVariablesNamedLikeTheGeneratedLocals) {
   j = sim("tests/conform/local_names_rounds.mom", conf({"P0", "P1"}), "1..5", kFaults, rc, out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(j["ok"], true) << out;
+}
+
+// A node that fires forever in zero virtual time: each run stops at the
+// step limit instead of running until the wall-clock bound kills it (and
+// its traces fill the disk), and the steps it took conform.
+TEST_F(SimCode, ANodeFiringForeverStopsAtTheStepLimit) {
+  int rc = 0;
+  std::string out;
+  json j = sim("tests/conform/fire_forever.mom", conf({"P0"}), "1..3", "loss=0", rc, out,
+               {"--steps", "5000"});
+  EXPECT_EQ(rc, 0) << out;
+  ASSERT_TRUE(j.is_object()) << out;
+  EXPECT_EQ(j["ok"], true) << out;
+  EXPECT_EQ(j["verdicts"]["step limit"], 3) << out;
+  for (const auto &r : j["runs"]) {
+    EXPECT_EQ(r["outcome"]["nodes"][0]["steps"], 5000) << r.dump();
+    EXPECT_EQ(r["outcome"]["nodes"][0]["state"]["x"], 5000) << r.dump();
+  }
+  EXPECT_EQ(j["records"], 3 * 5000) << out;
+}
+
+// The replay starts from each node's recorded initial state, not from the
+// first 64 of the model's 216 initial states.
+TEST_F(SimCode, ManyInitialChoicesConform) {
+  int rc = 0;
+  std::string out;
+  json j = sim("tests/conform/many_choices.mom", conf({"R0", "R1", "R2"}), "1..30", "loss=0", rc, out);
+  EXPECT_EQ(rc, 0) << out;
+  ASSERT_TRUE(j.is_object()) << out;
+  EXPECT_EQ(j["ok"], true) << out;
+  std::set<int> sums; // the runs start in different states
+  for (const auto &r : j["runs"])
+    sums.insert(r["conform"]["records"].get<int>());
+  EXPECT_GT(sums.size(), 2u) << out;
 }
 
 TEST_F(SimCode, TwoPhaseCommit100SeedsConformWithCrashedParticipant) {

@@ -110,9 +110,31 @@ TEST_F(Params, EveryTraceCarriesTheParametersInItsFirstRecord) {
     EXPECT_EQ(recs[0]["protocol"], "PrimaryBackup") << n;
     EXPECT_EQ(recs[0]["params"], json({{"F", 1}, {"NumReq", 3}})) << n;
     EXPECT_TRUE(recs[0]["mommie"].is_string()) << n;
-    for (size_t i = 1; i < recs.size(); ++i)
+    // ... and the node's initial state, every variable and timer.
+    ASSERT_TRUE(recs[0]["init"].is_object()) << n;
+    if (n == "C0") {
+      EXPECT_EQ(recs[0]["init"]["next"], 0) << recs[0].dump();
+    } else {
+      EXPECT_EQ(recs[0]["init"]["executeSeqNo"], 0) << recs[0].dump();
+      EXPECT_EQ(recs[0]["init"]["timer suspect"], false) << recs[0].dump();
+    }
+    for (size_t i = 1; i < recs.size(); ++i) {
       EXPECT_FALSE(recs[i].contains("params")) << n << " record " << i;
+      EXPECT_FALSE(recs[i].contains("init")) << n << " record " << i;
+    }
   }
+}
+
+// A recorded initial state the model cannot start in is refused before any
+// step is replayed, naming the node and the variable.
+TEST_F(Params, ConformRefusesAnInitialStateTheModelHasNot) {
+  std::string d = copyTraces("badinit", "R2", [](json &r) { r["init"]["executeSeqNo"] = 2; });
+  std::string out;
+  EXPECT_EQ(conformIn(d, {}, out), 1) << out;
+  EXPECT_NE(out.find("node R2's recorded initial state is not one of the model's: variable "
+                     "executeSeqNo: trace has 2, the model has 0"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(Params, ConformTakesTheParametersFromTheTraces) {
