@@ -10,6 +10,9 @@
 
 namespace mommie::tool {
 
+// Where `mommie build` finds the runtime (docs/build.md), or why it cannot.
+std::string runtimeLocation();
+
 // Checks a deploy file against the program (located diagnostics in `diags`).
 bool checkDeployFile(const ir::Program &program, const std::string &path, DiagnosticEngine &diags);
 

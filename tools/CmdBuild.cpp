@@ -91,9 +91,10 @@ std::vector<RuntimeCandidate> runtimeCandidates() {
 #if defined(MOMMIE_RUNTIME_INCLUDE_DIR) && defined(MOMMIE_RUNTIME_LIBS)
   RuntimeCandidate built{MOMMIE_RUNTIME_INCLUDE_DIR, splitColons(MOMMIE_RUNTIME_LIBS),
                          parseApps(builtApps)};
-  out.push_back(built);
-  // An install prefix next to the executable: include/mommie, and the
-  // archives under the build tree's file names in lib/.
+  // An install prefix next to the executable (`cmake --install`):
+  // include/mommie, and the archives under the build tree's file names in
+  // lib/. An installed tool uses it even while its build tree exists; in
+  // the build tree (build/tools/mommie) there is no build/include/mommie.
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
@@ -106,14 +107,15 @@ std::vector<RuntimeCandidate> runtimeCandidates() {
       installed.apps[name] = (lib / fs::path(a).filename()).string();
     out.push_back(installed);
   }
+  out.push_back(built);
 #endif
   return out;
 }
 
 // $MOMMIE_RUNTIME_INCLUDE / $MOMMIE_RUNTIME_LIB (':'-separated archives,
-// top layer first) with $MOMMIE_APP_LIBS (`kv=PATH:...`), then the build
-// tree the tool was built in, then an install prefix next to the
-// executable: the first whose files exist.
+// top layer first) with $MOMMIE_APP_LIBS (`kv=PATH:...`), then an install
+// prefix next to the executable, then the build tree the tool was built
+// in: the first whose files exist.
 bool locateRuntime(const std::vector<std::string> &apps, RuntimeLocation &rt, std::string &error) {
   for (const auto &c : runtimeCandidates()) {
     std::error_code ec;
@@ -355,6 +357,15 @@ int keygen(const std::string &deploy, const std::string &dir) {
 }
 
 } // namespace
+
+std::string runtimeLocation() {
+  RuntimeLocation rt;
+  std::string error;
+  if (!locateRuntime({}, rt, error))
+    return error;
+  return "headers " + rt.include + "; " + std::to_string(rt.archives.size()) +
+         " archives, the top layer " + rt.archives.front();
+}
 
 bool checkDeployFile(const ir::Program &program, const std::string &path, DiagnosticEngine &diags) {
   return checkDeploy(program, path, diags);

@@ -38,5 +38,11 @@ void registerCheckCommand(CLI::App &app, int &exitCode);     // check
 void registerProveCommand(CLI::App &app, int &exitCode);     // prove
 void registerBuildCommands(CLI::App &app, int &exitCode);    // build, keygen
 void registerConformCommands(CLI::App &app, int &exitCode);  // conform, sim
+void registerMetaCommands(CLI::App &app, int &exitCode);     // completion, manpage
+
+// "mommie 0.1 (commit 0123abcd4567, Release build)": `--version`.
+std::string versionLine();
+// The version line and where `mommie build` finds the runtime: `version`.
+std::string versionText();
 
 } // namespace mommie::tool

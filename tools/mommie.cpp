@@ -1,7 +1,6 @@
 // mommie: one protocol source, three outputs (TLA+, checked models, binaries).
 // The command-line contract is in docs/cli.md.
 #include "ir/Diagnostics.h"
-#include "runtime/wire/Version.h"
 #include "tools/Commands.h"
 
 #include <fmt/format.h>
@@ -58,8 +57,7 @@ int unexpectedArguments(CLI::App &app, const std::vector<std::string> &extras) {
 int main(int argc, char **argv) {
   CLI::App app{"mommie: a verification-first toolchain for distributed protocols"};
   app.require_subcommand(1);
-  const std::string version = std::string("mommie ") + mommie::kVersion;
-  app.set_version_flag("--version", version);
+  app.set_version_flag("--version", mommie::tool::versionLine());
   app.footer("Also: mommie help [COMMAND], mommie version.\n"
              "Exit codes: 0 ok, 1 property violated / not proved, 2 bad input or usage, "
              "3 resource limit.");
@@ -70,12 +68,13 @@ int main(int argc, char **argv) {
   mommie::tool::registerProveCommand(app, exitCode);
   mommie::tool::registerBuildCommands(app, exitCode);
   mommie::tool::registerConformCommands(app, exitCode);
+  mommie::tool::registerMetaCommands(app, exitCode);
 
   // `help`, `version` and unknown commands, before CLI11 sees them.
   if (argc >= 2 && argv[1][0] != '-') {
     std::string word = argv[1];
     if (word == "version") {
-      std::cout << version << "\n";
+      std::cout << mommie::tool::versionText();
       return mommie::tool::Ok;
     }
     if (word == "help") {
