@@ -238,7 +238,15 @@ std::vector<Goal> StateBuilder::invariantGoals(const SymState &st) {
         throw Unsupported("invariant without an expression");
       Evaluator ev(ops, st, -1, inv.slots.size());
       ev.known = invariantKnown;
-      g.term = ev.evalBool(*inv.expr);
+      Term holds = ev.evalBool(*inv.expr);
+      // The checker stops with an evaluation error where an invariant's
+      // arithmetic is undefined: the goal is that it is defined and true
+      // (and so is the hypothesis on a pre-state).
+      std::vector<Term> defined;
+      for (const auto &a : ev.arith)
+        defined.push_back(s.mkImplies(a.cond, a.ok));
+      defined.push_back(holds);
+      g.term = s.mkAnd(defined);
     } catch (const std::exception &e) {
       g.unsupported = e.what();
     }

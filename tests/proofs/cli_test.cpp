@@ -119,6 +119,20 @@ TEST(ProveCli, NegativeDivisorIsRefutedAsTheCheckerReportsIt) {
       << prove.out;
 }
 
+// An invariant must be defined where it is evaluated: 4 / c with c = 0 in
+// the initial state is the checker's evaluation error and prove's
+// counterexample, never "proved".
+TEST(ProveCli, InvariantWithUndefinedArithmeticIsNotProved) {
+  std::string file = src("tests/proofs/invariant_divides_by_zero.mom");
+  CliRun check = mommie("check " + file);
+  EXPECT_EQ(check.exit, 1) << check.out;
+  EXPECT_NE(check.out.find("division by a divisor that is not positive"), std::string::npos) << check.out;
+  CliRun prove = mommie("prove " + file + " --solver both");
+  EXPECT_EQ(prove.exit, 1) << prove.out;
+  EXPECT_NE(prove.out.find("Quotient                 init                   counterexample"), std::string::npos)
+      << prove.out;
+}
+
 // A crash in the middle of a broadcast (docs/semantics.md, round programs):
 // deciding FloodMin one round early is refuted by a process that crashes
 // during the round and reaches only some processes; without crashes during
