@@ -12,6 +12,8 @@
 // tried and every outstanding put is sent again (replicas apply a
 // (client, seq) once). Prints one line: completed, failed, seconds, req/s,
 // MB/s (value bytes, 10^6), p50/p99 latency; with --json one JSON object.
+// An error reply "busy" resends the put 20 ms later; any other error (a
+// value too large for --batch-bytes) fails it, and the reason is printed.
 // --sync waits (at most S seconds) until every server that answers reports
 // the same applied slots and log digest twice in a row (exit 0, else 1):
 // replicas other than the client's may apply the last slots a bit later.
@@ -28,6 +30,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <iostream>
 #include <map>
 #include <netinet/in.h>
@@ -182,7 +185,9 @@ int kvLoadMain(int argc, char **argv) {
   std::map<uint64_t, SteadyClock::time_point> outstanding; // seq -> first send
   std::vector<double> latMs;
   latMs.reserve(size_t(requests));
-  uint64_t nextSeq = 0, completed = 0, resent = 0, failovers = 0;
+  uint64_t nextSeq = 0, completed = 0, resent = 0, failovers = 0, busy = 0, refused = 0;
+  std::string lastError;
+  std::deque<std::pair<SteadyClock::time_point, uint64_t>> retry; // busy: resend at
   std::string value(size_t(valueSize), 'v');
   for (int64_t i = 0; i < valueSize; ++i)
     value[size_t(i)] = char('a' + (i * 7 + clientId) % 26);
@@ -227,10 +232,15 @@ int kvLoadMain(int argc, char **argv) {
     ++failovers;
   };
 
-  while (int64_t(completed) < requests && SteadyClock::now() < deadline) {
+  while (int64_t(completed + refused) < requests && SteadyClock::now() < deadline) {
     if (fd < 0) {
       connectSome();
       continue;
+    }
+    while (!retry.empty() && retry.front().first <= SteadyClock::now()) {
+      if (outstanding.count(retry.front().second))
+        frame(retry.front().second);
+      retry.pop_front();
     }
     double allowed = rate > 0 ? std::chrono::duration<double>(SteadyClock::now() - t0).count() * double(rate) + 1
                               : double(requests);
@@ -276,6 +286,21 @@ int kvLoadMain(int argc, char **argv) {
         at += 4 + len;
         uint8_t type = r.u8();
         uint64_t client = r.varint(), seq = r.varint();
+        if (type == 5) { // error: too large is final, busy is retried
+          uint8_t code = r.u8();
+          std::string why = r.str(4096);
+          if (!r.ok() || client != uint64_t(clientId) || !outstanding.count(seq))
+            continue;
+          if (code == 2) {
+            ++busy;
+            retry.emplace_back(SteadyClock::now() + std::chrono::milliseconds(20), seq);
+          } else {
+            ++refused;
+            lastError = why;
+            outstanding.erase(seq);
+          }
+          continue;
+        }
         r.varint(); // slot
         if (!r.ok() || type != 2 || client != uint64_t(clientId))
           continue;
@@ -301,10 +326,10 @@ int kvLoadMain(int argc, char **argv) {
     std::snprintf(line, sizeof line,
                   "{\"completed\":%llu,\"failed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,\"mb_per_s\":%.2f,"
                   "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"concurrency\":%lld,\"value_size\":%lld,\"resent\":%llu,"
-                  "\"failovers\":%llu}\n",
+                  "\"failovers\":%llu,\"busy\":%llu,\"refused\":%llu}\n",
                   (unsigned long long)completed, (unsigned long long)failed, secs, reqs, mbs, pct(0.5), pct(0.99),
                   (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
-                  (unsigned long long)failovers);
+                  (unsigned long long)failovers, (unsigned long long)busy, (unsigned long long)refused);
   else
     std::snprintf(line, sizeof line,
                   "kv-load: %llu completed, %llu failed in %.3f s: %.1f req/s, %.2f MB/s, latency p50 %.3f ms, "
@@ -313,6 +338,8 @@ int kvLoadMain(int argc, char **argv) {
                   (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
                   (unsigned long long)failovers);
   std::fputs(line, stdout);
+  if (refused > 0) // the replicas' reason, once
+    std::fprintf(stderr, "kv-load: %llu requests refused: %s\n", (unsigned long long)refused, lastError.c_str());
   std::fflush(stdout);
   return failed == 0 ? 0 : 1;
 }

@@ -10,10 +10,29 @@
 //   request := u8 1, varint client, varint seq, str key, str value  (a put)
 //   reply   := u8 2, varint client, varint seq, varint slot
 //   status  := u8 3   ->   u8 4, varint applied slots, str log digest (hex)
+//   error   := u8 5, varint client, varint seq, u8 code, str message
 // A reply is sent once the request's batch is applied (in slot order) by
 // this replica, to the connection that sent it. On SIGTERM/SIGINT or at
 // --run-for the replica prints one JSON line: applied slots and requests,
 // the digests of its log and state, and the engine counters.
+//
+// Limits of the client port (ClientLimits; each refusal is an error frame,
+// never silence, and is counted in the outcome line):
+//   - a request whose key and value exceed --batch-bytes (what one slot's
+//     batch carries, at most 512 KiB, so a batch always fits a replica
+//     frame) is refused with code 1 (too large); a frame announcing more
+//     than that is answered as soon as its ids arrive and its body is
+//     skipped, never buffered, so the connection stays usable;
+//   - requests accepted and not yet applied hold at most --max-client-bytes
+//     over all connections: beyond, code 2 (busy; retry later);
+//   - a connection with --max-outstanding requests unanswered, or whose
+//     replies it does not read pile up past 4 MiB, is not read until that
+//     drains (TCP back-pressure);
+//   - at most --max-clients connections: one more is told code 4 and
+//     closed; when accept() runs out of descriptors the port stops
+//     accepting for 100 ms instead of spinning;
+//   - a frame begun and not completed within --client-timeout ms closes
+//     the connection (code 3).
 #include "apps/kv/KvReplica.h"
 
 #include "runtime/auth/AuthSetup.h"
@@ -41,15 +60,29 @@ namespace mommie::rt {
 
 namespace {
 
-constexpr size_t MaxClientFrame = 1u << 20;
-constexpr size_t MaxClientOut = 64u << 20;
-
 int usage(const char *argv0, const std::string &why) { return flagError(argv0, "kv", why); }
+
+enum ClientError : uint8_t { TooLarge = 1, Busy = 2, BadRequest = 3, TooManyConnections = 4 };
+
+struct ClientLimits {
+  size_t maxRequestBytes = 32 * 1024; // key + value + 16: --batch-bytes
+  size_t maxPendingBytes = 64u << 20; // accepted, not yet applied, all connections
+  size_t maxOutstanding = 1024;       // per connection
+  size_t maxOutBytes = 4u << 20;      // unread replies before reading stops
+  size_t maxClients = 1000;
+  int64_t frameTimeoutMs = 10000;
+};
+
+struct ClientCounts {
+  uint64_t requests = 0, replies = 0, badRequests = 0, tooLarge = 0, busy = 0, refusedConnections = 0,
+           acceptPauses = 0, timeouts = 0, throttled = 0;
+  size_t maxPendingBytes = 0; // high-water mark of the requests held
+};
 
 // The clients' side: a listening socket and one buffer pair per connection.
 class ClientServer {
 public:
-  ClientServer(EventLoop &loop, KvReplica *&kv) : loop_(loop), kv_(kv) {}
+  ClientServer(EventLoop &loop, KvReplica *&kv, ClientLimits limits) : loop_(loop), kv_(kv), lim_(limits) {}
   ~ClientServer() {
     for (auto &[fd, c] : conns_)
       ::close(fd);
@@ -71,65 +104,148 @@ public:
     loop_.add(lfd_, EPOLLIN, [this](uint32_t) { accept(); });
     return true;
   }
-  // A status request: the applied slots and the log digest.
-  void status(int fd) {
-    Writer w;
-    w.u8(4);
-    w.varint(kv_ ? kv_->applied() : 0);
-    w.str(kv_ ? kv_->logDigest() : "");
-    queue(fd, w);
-  }
   // A request applied: reply if it came through this replica.
   void applied(uint64_t client, uint64_t seq, uint64_t slot) {
     auto it = waiting_.find({client, seq});
     if (it == waiting_.end())
       return;
-    int fd = it->second;
+    Waiter wt = it->second;
     waiting_.erase(it);
-    auto c = conns_.find(fd);
+    pendingBytes_ -= wt.bytes;
+    auto c = conns_.find(wt.fd);
     if (c == conns_.end())
       return;
+    bool full = c->second.outstanding-- >= lim_.maxOutstanding;
     Writer w;
     w.u8(2);
     w.varint(client);
     w.varint(seq);
     w.varint(slot);
-    ++replies;
-    queue(fd, w);
-  }
-  void queue(int fd, const Writer &w) {
-    auto c = conns_.find(fd);
-    if (c == conns_.end())
+    ++counts.replies;
+    queue(wt.fd, w, true);
+    // Room again: the requests already read and held back go on.
+    if (full && !c->second.parsing && !c->second.in.empty() && !parse(wt.fd))
       return;
-    Writer f;
-    f.u32be(uint32_t(w.buffer().size()));
-    f.bytes(w.buffer().data(), w.buffer().size());
-    c->second.out.append(f.buffer().begin(), f.buffer().end());
-    if (c->second.out.size() > MaxClientOut)
-      return close(fd);
-    write(fd);
+    write(wt.fd);
   }
-  uint64_t requests = 0, replies = 0, badRequests = 0;
+  // Closes the connections whose current frame has been arriving for too
+  // long (call every few ms).
+  void tick() {
+    TimePoint now = EventLoop::now();
+    std::vector<int> slow;
+    for (const auto &[fd, c] : conns_)
+      if ((!c.in.empty() || c.skip > 0) && c.outstanding < lim_.maxOutstanding &&
+          now - c.frameStart > Millis(lim_.frameTimeoutMs))
+        slow.push_back(fd); // (a connection at its limit waits for us)
+    for (int fd : slow) {
+      ++counts.timeouts;
+      refuse(fd, 0, 0, BadRequest,
+             "a frame was not completed within " + std::to_string(lim_.frameTimeoutMs) + " ms", true);
+      flushAndClose(fd);
+    }
+  }
+  ClientCounts counts;
 
 private:
   struct Conn {
     std::string in, out;
+    size_t outstanding = 0; // requests without a reply yet
+    size_t skip = 0;        // bytes of a refused frame still to discard
+    TimePoint frameStart;   // when the frame being received began
+    bool reading = true;
+    bool parsing = false; // in parse(): a reply applied meanwhile must not re-enter it
   };
+  struct Waiter {
+    int fd;
+    size_t bytes;
+  };
+  static std::vector<uint8_t> framed(const Writer &w) {
+    Writer f;
+    f.u32be(uint32_t(w.buffer().size()));
+    f.bytes(w.buffer().data(), w.buffer().size());
+    return f.buffer();
+  }
+  static Writer errorFrame(uint64_t client, uint64_t seq, ClientError code, const std::string &why) {
+    Writer w;
+    w.u8(5);
+    w.varint(client);
+    w.varint(seq);
+    w.u8(code);
+    w.str(why);
+    return w;
+  }
+  // Appends a frame to the connection's output; sends it unless `later`
+  // (parse(): event() sends once the input is handled).
+  void queue(int fd, const Writer &w, bool later = false) {
+    auto c = conns_.find(fd);
+    if (c == conns_.end())
+      return;
+    auto f = framed(w);
+    c->second.out.append(f.begin(), f.end());
+    if (!later)
+      write(fd);
+  }
+  void refuse(int fd, uint64_t client, uint64_t seq, ClientError code, const std::string &why, bool later = true) {
+    queue(fd, errorFrame(client, seq, code, why), later);
+  }
   void accept() {
     for (;;) {
       int fd = ::accept4(lfd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd < 0)
+      if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          // Out of descriptors: the connection stays queued and the socket
+          // readable; stop polling it for a while instead of spinning.
+          ++counts.acceptPauses;
+          loop_.modify(lfd_, 0);
+          loop_.after(Millis(100), [this] { loop_.modify(lfd_, EPOLLIN); });
+        }
         return;
+      }
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      if (conns_.size() >= lim_.maxClients) {
+        ++counts.refusedConnections;
+        auto f = framed(errorFrame(0, 0, TooManyConnections,
+                                   "too many client connections (at most " + std::to_string(lim_.maxClients) + ")"));
+        (void)!::send(fd, f.data(), f.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::close(fd);
+        continue;
+      }
       conns_[fd] = Conn{};
       loop_.add(fd, EPOLLIN, [this, fd](uint32_t ev) { event(fd, ev); });
     }
   }
   void close(int fd) {
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+      if (it->second.fd == fd) {
+        pendingBytes_ -= it->second.bytes;
+        it = waiting_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     loop_.remove(fd);
     ::close(fd);
     conns_.erase(fd);
+  }
+  // Sends what is queued (an error frame) without waiting, then closes.
+  void flushAndClose(int fd) {
+    auto c = conns_.find(fd);
+    if (c != conns_.end() && !c->second.out.empty())
+      (void)!::send(fd, c->second.out.data(), c->second.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    close(fd);
+  }
+  // Reads from a connection only while it is within its limits.
+  void updateInterest(int fd) {
+    auto c = conns_.find(fd);
+    if (c == conns_.end())
+      return;
+    Conn &cn = c->second;
+    bool read = cn.outstanding < lim_.maxOutstanding && cn.out.size() < lim_.maxOutBytes;
+    if (cn.reading && !read)
+      ++counts.throttled;
+    cn.reading = read;
+    loop_.modify(fd, (read ? uint32_t(EPOLLIN) : 0u) | (cn.out.empty() ? 0u : uint32_t(EPOLLOUT)));
   }
   void event(int fd, uint32_t ev) {
     auto c = conns_.find(fd);
@@ -137,59 +253,129 @@ private:
       return;
     if (ev & EPOLLOUT)
       write(fd);
-    if (!(ev & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+    if (!(ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) || conns_.find(fd) == conns_.end())
       return;
+    Conn &cn = c->second;
     char buf[65536];
-    for (;;) {
+    for (int reads = 0; reads < 16 && cn.outstanding < lim_.maxOutstanding; ++reads) {
       ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n > 0) {
-        c->second.in.append(buf, size_t(n));
-        if (size_t(n) < sizeof buf)
-          break;
-        continue;
-      }
       if (n < 0 && (errno == EAGAIN || errno == EINTR))
         break;
-      return close(fd);
+      if (n <= 0)
+        return close(fd);
+      const char *d = buf;
+      size_t len = size_t(n);
+      if (cn.skip > 0) { // the rest of a refused frame: discarded
+        size_t k = std::min(cn.skip, len);
+        cn.skip -= k;
+        d += k;
+        len -= k;
+        if (cn.skip == 0)
+          cn.frameStart = EventLoop::now();
+      }
+      if (cn.in.empty() && len > 0)
+        cn.frameStart = EventLoop::now();
+      cn.in.append(d, len);
+      if (!parse(fd))
+        return;
+      if (size_t(n) < sizeof buf)
+        break;
     }
-    std::string &in = c->second.in;
+    write(fd); // the replies and errors parse() queued; updates the interest
+  }
+  // Handles the complete frames of the connection's input; false if the
+  // connection was closed.
+  bool parse(int fd) {
+    Conn &cn = conns_.at(fd);
+    cn.parsing = true;
+    bool open = parseFrames(fd, cn);
+    if (open)
+      cn.parsing = false;
+    return open;
+  }
+  bool parseFrames(int fd, Conn &cn) {
+    std::string &in = cn.in;
     size_t at = 0;
-    while (in.size() - at >= 4) {
+    // A frame may carry the ids, the 16 bytes of framing counted per
+    // request in a batch and the key and value.
+    const size_t maxFrame = lim_.maxRequestBytes + 64;
+    while (cn.skip == 0 && in.size() - at >= 4 && cn.outstanding < lim_.maxOutstanding) {
       Reader hdr(reinterpret_cast<const uint8_t *>(in.data() + at), 4);
       uint32_t len = hdr.u32be();
-      if (len > MaxClientFrame) {
-        ++badRequests;
-        return close(fd);
+      if (len > maxFrame) {
+        // Too large: answered once its ids are in, its body never buffered.
+        if (in.size() - at - 4 < std::min<size_t>(len, 21))
+          break;
+        Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), std::min<size_t>(len, in.size() - at - 4));
+        r.u8();
+        uint64_t client = r.varint(), seq = r.varint();
+        ++counts.tooLarge;
+        refuse(fd, client, seq, TooLarge,
+               "request of " + std::to_string(len) + " bytes; at most " + std::to_string(lim_.maxRequestBytes) +
+                   " of key and value (--batch-bytes)");
+        size_t have = std::min<size_t>(len, in.size() - at - 4);
+        cn.skip = len - have;
+        at += 4 + have;
+        continue;
       }
       if (in.size() - at - 4 < len)
         break;
       Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), len);
-      KvRequest q;
+      at += 4 + len;
       uint8_t op = r.u8();
       if (op == 3 && len == 1) { // status
-        at += 4 + len;
         status(fd);
-        if (conns_.find(fd) == conns_.end())
-          return;
         continue;
       }
+      KvRequest q;
       q.client = r.varint();
       q.seq = r.varint();
-      q.key = r.str(MaxClientFrame);
-      q.value = r.str(MaxClientFrame);
-      at += 4 + len;
+      q.key = r.str(lim_.maxRequestBytes);
+      q.value = r.str(lim_.maxRequestBytes);
       if (op != 1 || !r.ok() || !r.atEnd()) {
-        ++badRequests;
+        ++counts.badRequests;
+        refuse(fd, q.client, q.seq, BadRequest, "not a request: expected u8 1, client, seq, key, value");
         continue;
       }
-      ++requests;
-      waiting_[{q.client, q.seq}] = fd;
+      size_t bytes = q.key.size() + q.value.size() + 16;
+      if (bytes > lim_.maxRequestBytes) {
+        ++counts.tooLarge;
+        refuse(fd, q.client, q.seq, TooLarge,
+               "key and value of " + std::to_string(bytes - 16) + " bytes; at most " +
+                   std::to_string(lim_.maxRequestBytes - 16) + " (--batch-bytes)");
+        continue;
+      }
+      if (pendingBytes_ + bytes > lim_.maxPendingBytes) {
+        ++counts.busy;
+        refuse(fd, q.client, q.seq, Busy, "the replica holds too many requests not yet applied; retry later");
+        continue;
+      }
+      ++counts.requests;
+      auto [it, fresh] = waiting_.try_emplace({q.client, q.seq}, Waiter{fd, bytes});
+      if (fresh) {
+        pendingBytes_ += bytes;
+        counts.maxPendingBytes = std::max(counts.maxPendingBytes, pendingBytes_);
+        ++cn.outstanding;
+      }
       if (kv_)
         kv_->submit(std::move(q));
       if (conns_.find(fd) == conns_.end()) // closed while applying
-        return;
+        return false;
     }
     in.erase(0, at);
+    if (!in.empty() && at > 0)
+      cn.frameStart = EventLoop::now();
+    if (cn.outstanding >= lim_.maxOutstanding)
+      cn.frameStart = EventLoop::now(); // held back by us, not slow
+    return true;
+  }
+  // A status request: the applied slots and the log digest.
+  void status(int fd) {
+    Writer w;
+    w.u8(4);
+    w.varint(kv_ ? kv_->applied() : 0);
+    w.str(kv_ ? kv_->logDigest() : "");
+    queue(fd, w, true);
   }
   void write(int fd) {
     auto c = conns_.find(fd);
@@ -206,14 +392,16 @@ private:
         break;
       return close(fd);
     }
-    loop_.modify(fd, out.empty() ? EPOLLIN : (EPOLLIN | EPOLLOUT));
+    updateInterest(fd);
   }
 
   EventLoop &loop_;
   KvReplica *&kv_;
+  ClientLimits lim_;
   int lfd_ = -1;
+  size_t pendingBytes_ = 0;
   std::map<int, Conn> conns_;
-  std::map<std::pair<uint64_t, uint64_t>, int> waiting_;
+  std::map<std::pair<uint64_t, uint64_t>, Waiter> waiting_;
 };
 
 } // namespace
@@ -221,7 +409,8 @@ private:
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, logLevel = "warn", keysDir, traceDir;
   int64_t clientPort = -1, slotPhases = 40, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
-          traceSlots = 0, traceEvery = 0, runForMs = -1;
+          traceSlots = 0, traceEvery = 0, runForMs = -1, maxClientMb = 64, maxOutstanding = 1024, maxClients = 1000,
+          clientTimeoutMs = 10000;
   FlagValues v;
   BuildFacts build{info.name, info.params, info.principals};
   if (int rc = readFlags("kv", argc, argv, 2, {"kv"}, v, &build); rc >= 0)
@@ -236,7 +425,9 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       !v.count("--batch-bytes", batchBytes, err, 1, 512 << 10) || !v.count("--max-pending", maxPending, err) ||
       !v.count("--max-future", maxFuture, err) || !v.count("--trace-slots", traceSlots, err) ||
       !v.count("--trace-every", traceEvery, err) || !v.count("--run-for", runForMs, err) ||
-      !v.count("--slot-phases", slotPhases, err, 1))
+      !v.count("--slot-phases", slotPhases, err, 1) || !v.count("--max-client-mb", maxClientMb, err, 1, 1 << 20) ||
+      !v.count("--max-outstanding", maxOutstanding, err, 1) || !v.count("--max-clients", maxClients, err, 1) ||
+      !v.count("--client-timeout", clientTimeoutMs, err, 1))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty() || clientPort < 0)
     return usage(argv[0], "--id, --deploy and --client-port are required");
@@ -263,7 +454,13 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     return 2;
   }
   KvReplica *kvp = nullptr;
-  ClientServer clients(loop, kvp);
+  ClientLimits limits;
+  limits.maxRequestBytes = size_t(batchBytes);
+  limits.maxPendingBytes = size_t(maxClientMb) << 20;
+  limits.maxOutstanding = size_t(maxOutstanding);
+  limits.maxClients = size_t(maxClients);
+  limits.frameTimeoutMs = clientTimeoutMs;
+  ClientServer clients(loop, kvp, limits);
   if (!clients.listen(uint16_t(clientPort), err)) {
     std::cerr << argv[0] << ": error: " << err << "\n";
     return 2;
@@ -312,6 +509,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   log.info("started", {{"program", info.name}, {"mode", "kv"}});
   std::function<void()> tick = [&] {
     kv.tick();
+    clients.tick();
     if (stopRequested() || kv.failed() || (runForMs >= 0 && EventLoop::now() - start >= Millis(runForMs))) {
       loop.stop();
       return;
@@ -350,8 +548,17 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("future_dropped", st.futureDropped);
   field("max_future", st.maxFuture);
   field("bad_frames", st.badFrames + rejects.total());
-  field("client_requests", clients.requests);
-  field("client_replies", clients.replies);
+  const ClientCounts &cc = clients.counts;
+  field("client_requests", cc.requests);
+  field("client_replies", cc.replies);
+  field("client_bad_requests", cc.badRequests);
+  field("client_too_large", cc.tooLarge);
+  field("client_busy", cc.busy);
+  field("client_throttled", cc.throttled);
+  field("client_timeouts", cc.timeouts);
+  field("client_refused_connections", cc.refusedConnections);
+  field("client_accept_pauses", cc.acceptPauses);
+  field("client_max_pending_bytes", cc.maxPendingBytes);
   field("keys", kv.keys());
   field("unsent", unsent);
   field("frames_out", ts.framesOut);

@@ -15,7 +15,10 @@
 
 #include <arpa/inet.h>
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
+#include <poll.h>
+#include <thread>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <map>
@@ -60,14 +63,17 @@ Store build(int n, const std::string &tag) {
   return s;
 }
 
-std::map<std::string, pid_t> startReplicas(const Store &s, int traceSlots, int traceEvery = 0) {
+std::map<std::string, pid_t> startReplicas(const Store &s, int traceSlots, int traceEvery = 0,
+                                           const std::vector<std::string> &extra = {}) {
   std::map<std::string, pid_t> pids;
-  for (size_t i = 0; i < s.names.size(); ++i)
-    pids[s.names[i]] = e2e::spawn({s.bin, "--kv", "--id", s.names[i], "--deploy", s.dir + "/deploy.conf",
-                                   "--client-port", std::to_string(s.clientPorts[i]), "--trace-dir", s.dir,
-                                   "--trace-slots", std::to_string(traceSlots), "--trace-every",
-                                   std::to_string(traceEvery), "--run-for", "240000"},
-                                  s.dir + "/" + s.names[i] + ".out", s.dir + "/" + s.names[i] + ".log");
+  for (size_t i = 0; i < s.names.size(); ++i) {
+    std::vector<std::string> argv = {s.bin, "--kv", "--id", s.names[i], "--deploy", s.dir + "/deploy.conf",
+                                     "--client-port", std::to_string(s.clientPorts[i]), "--trace-dir", s.dir,
+                                     "--trace-slots", std::to_string(traceSlots), "--trace-every",
+                                     std::to_string(traceEvery), "--run-for", "240000"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    pids[s.names[i]] = e2e::spawn(argv, s.dir + "/" + s.names[i] + ".out", s.dir + "/" + s.names[i] + ".log");
+  }
   return pids;
 }
 
@@ -249,4 +255,256 @@ TEST(Kv, CoordinatorKilledMidRun) {
   for (uint64_t slot : check)
     EXPECT_EQ(conformSlot(s, int(slot)), 0) << "slot " << slot << ": " << e2e::readFile(s.dir + "/run.out")
                                              << e2e::readFile(s.dir + "/run.err");
+}
+
+// ---- The client port's limits (issue 17's attacks) ----
+
+namespace {
+
+int dialClient(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  timeval tv{10, 0}; // every read below is bounded
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+void appendVarint(std::string &s, uint64_t v) {
+  while (v >= 0x80) {
+    s += char(uint8_t(v) | 0x80);
+    v >>= 7;
+  }
+  s += char(v);
+}
+
+// A put frame's body: u8 1, client, seq, key, value.
+std::string putBody(uint64_t client, uint64_t seq, const std::string &key, size_t valueSize) {
+  std::string b(1, char(1));
+  appendVarint(b, client);
+  appendVarint(b, seq);
+  appendVarint(b, key.size());
+  b += key;
+  appendVarint(b, valueSize);
+  b += std::string(valueSize, 'x');
+  return b;
+}
+
+std::string frameOf(const std::string &body) {
+  uint32_t n = htonl(uint32_t(body.size()));
+  return std::string(reinterpret_cast<const char *>(&n), 4) + body;
+}
+
+bool sendAll(int fd, const std::string &s) {
+  size_t at = 0;
+  while (at < s.size()) {
+    ssize_t n = send(fd, s.data() + at, s.size() - at, MSG_NOSIGNAL);
+    if (n <= 0)
+      return false;
+    at += size_t(n);
+  }
+  return true;
+}
+
+struct Frame {
+  uint8_t type = 0;
+  uint64_t client = 0, seq = 0;
+  uint8_t code = 0; // errors
+  bool ok = false;  // false: EOF or timeout
+};
+
+uint64_t readVarint(const std::string &b, size_t &at) {
+  uint64_t v = 0;
+  for (int shift = 0; at < b.size() && shift < 64; shift += 7) {
+    uint8_t c = uint8_t(b[at++]);
+    v |= uint64_t(c & 0x7f) << shift;
+    if (!(c & 0x80))
+      break;
+  }
+  return v;
+}
+
+// Reads one reply or error frame (bounded by the socket's 10 s timeout).
+Frame readFrame(int fd) {
+  Frame f;
+  auto readN = [&](std::string &out, size_t n) {
+    out.resize(n);
+    size_t at = 0;
+    while (at < n) {
+      ssize_t k = recv(fd, &out[at], n - at, 0);
+      if (k <= 0)
+        return false;
+      at += size_t(k);
+    }
+    return true;
+  };
+  std::string hdr, body;
+  if (!readN(hdr, 4))
+    return f;
+  uint32_t len = (uint32_t(uint8_t(hdr[0])) << 24) | (uint32_t(uint8_t(hdr[1])) << 16) |
+                 (uint32_t(uint8_t(hdr[2])) << 8) | uint32_t(uint8_t(hdr[3]));
+  if (len == 0 || len > (1u << 20) || !readN(body, len))
+    return f;
+  size_t at = 1;
+  f.type = uint8_t(body[0]);
+  f.client = readVarint(body, at);
+  f.seq = readVarint(body, at);
+  if (f.type == 5 && at < body.size())
+    f.code = uint8_t(body[at]);
+  f.ok = true;
+  return f;
+}
+
+} // namespace
+
+// Every limit of the client port answers with an error frame and leaves
+// the store serving: a 1 MiB put (it used to halt the store: its batch
+// exceeded the replica frame limit and was dropped), a request just over
+// --batch-bytes, frames half sent and left, connections beyond
+// --max-clients, and a client that sends without reading its replies.
+TEST(Kv, ClientPortLimitsAnswerWithErrors) {
+  Store s = build(3, "limits");
+  ASSERT_FALSE(s.bin.empty());
+  auto pids = startReplicas(s, 0, 0,
+                            {"--max-clients", "20", "--client-timeout", "500", "--max-outstanding", "64"});
+  ASSERT_TRUE(listening(s));
+  int port = s.clientPorts[1];
+
+  // A put of 1,048,560 bytes: "too large", its ids echoed; the body is
+  // skipped and the same connection then gets a normal put applied.
+  int fd = dialClient(port);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(sendAll(fd, frameOf(putBody(7, 1, "big", 1048560))));
+  Frame f = readFrame(fd);
+  ASSERT_TRUE(f.ok);
+  EXPECT_EQ(f.type, 5);
+  EXPECT_EQ(f.code, 1);
+  EXPECT_EQ(f.client, 7u);
+  EXPECT_EQ(f.seq, 1u);
+  // At the edge: key and value of --batch-bytes - 16 bytes fit, one more
+  // does not.
+  ASSERT_TRUE(sendAll(fd, frameOf(putBody(7, 2, "k", 32768 - 16 - 1))));
+  f = readFrame(fd);
+  EXPECT_TRUE(f.ok && f.type == 2 && f.seq == 2) << int(f.type) << " " << int(f.code);
+  ASSERT_TRUE(sendAll(fd, frameOf(putBody(7, 3, "k", 32768 - 16))));
+  f = readFrame(fd);
+  EXPECT_TRUE(f.ok && f.type == 5 && f.code == 1 && f.seq == 3) << int(f.type) << " " << int(f.code);
+  close(fd);
+
+  // Ten frames half sent: each connection is told and closed after the
+  // --client-timeout.
+  std::vector<int> half;
+  for (int i = 0; i < 10; ++i) {
+    int h = dialClient(port);
+    ASSERT_GE(h, 0);
+    std::string fr = frameOf(putBody(8, uint64_t(i), "h", 20000));
+    ASSERT_TRUE(sendAll(h, fr.substr(0, 1000)));
+    half.push_back(h);
+  }
+  for (int h : half) {
+    Frame e = readFrame(h);
+    EXPECT_TRUE(e.ok && e.type == 5 && e.code == 3) << int(e.type) << " " << int(e.code);
+    char c;
+    EXPECT_EQ(recv(h, &c, 1, 0), 0); // then closed
+    close(h);
+  }
+
+  // 25 connections: five are refused with "too many connections".
+  std::vector<int> many;
+  int refused = 0;
+  for (int i = 0; i < 25; ++i) {
+    int m = dialClient(port);
+    ASSERT_GE(m, 0);
+    many.push_back(m);
+  }
+  for (int m : many) {
+    pollfd p{m, POLLIN, 0};
+    if (poll(&p, 1, 300) > 0) {
+      Frame e = readFrame(m);
+      refused += e.ok && e.type == 5 && e.code == 4;
+    }
+  }
+  EXPECT_EQ(refused, 5);
+  for (int m : many)
+    close(m);
+
+  // A client that sends 3,000 puts of 8 KiB as fast as it can and reads
+  // nothing: the replica holds at most 64 of its requests at a time
+  // (--max-outstanding) and stops reading it meanwhile (TCP back-pressure)
+  // instead of queueing whatever arrives.
+  int greedy = dialClient(port);
+  ASSERT_GE(greedy, 0);
+  fcntl(greedy, F_SETFL, O_NONBLOCK);
+  std::string burst;
+  for (uint64_t i = 0; i < 3000; ++i)
+    burst += frameOf(putBody(9, i, "g" + std::to_string(i % 50), 8192));
+  size_t sent = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (sent < burst.size() && std::chrono::steady_clock::now() < until) {
+    ssize_t n = send(greedy, burst.data() + sent, burst.size() - sent, MSG_NOSIGNAL);
+    if (n > 0)
+      sent += size_t(n);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(sent, 64u * 8192) << "the client could not even send its first 64 requests";
+  close(greedy);
+
+  // The store still serves, and every replica applied the same log.
+  json load = runLoad(s, 300, {}, 120000);
+  EXPECT_EQ(load["completed"], 300) << load.dump();
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0);
+  for (const auto &[n, p] : pids)
+    kill(p, SIGTERM);
+  for (const auto &[n, p] : pids) {
+    EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n;
+    json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
+    ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
+    if (n != "P1")
+      continue;
+    EXPECT_EQ(o["client_too_large"], 2) << o.dump();
+    EXPECT_EQ(o["client_timeouts"], 10) << o.dump();
+    EXPECT_EQ(o["client_refused_connections"], 5) << o.dump();
+    EXPECT_GE(o["client_throttled"].get<int>(), 1) << o.dump();
+    // One connection at a time held requests: at most 64 puts of ~8 KiB.
+    EXPECT_LE(o["client_max_pending_bytes"].get<int64_t>(), 64 * (8192 + 16 + 4)) << o.dump();
+  }
+}
+
+// Out of file descriptors (ulimit -n 40, 60 idle clients): the replica
+// pauses accepting instead of spinning on a readable listening socket (it
+// used to burn 88 % of a core serving nothing).
+TEST(Kv, OutOfDescriptorsDoesNotSpin) {
+  Store s = build(3, "nofile");
+  ASSERT_FALSE(s.bin.empty());
+  pid_t p0 = e2e::spawn({"/bin/bash", "-c",
+                         "ulimit -n 40 && exec \"$0\" --kv --id P0 --deploy \"$1\" --client-port \"$2\" --run-for 4000",
+                         s.bin, s.dir + "/deploy.conf", std::to_string(s.clientPorts[0])},
+                        s.dir + "/P0.out", s.dir + "/P0.log");
+  ASSERT_TRUE(e2e::eventually(30000, [&] {
+    int fd = dialClient(s.clientPorts[0]);
+    if (fd >= 0)
+      close(fd);
+    return fd >= 0;
+  }));
+  std::vector<int> idle;
+  for (int i = 0; i < 60; ++i) {
+    int fd = dialClient(s.clientPorts[0]); // queued by the kernel even when not accepted
+    if (fd >= 0)
+      idle.push_back(fd);
+  }
+  EXPECT_EQ(e2e::waitFor(p0, 30000), 0) << e2e::readFile(s.dir + "/P0.log");
+  for (int fd : idle)
+    close(fd);
+  json o = json::parse(e2e::readFile(s.dir + "/P0.out"), nullptr, false);
+  ASSERT_FALSE(o.is_discarded()) << e2e::readFile(s.dir + "/P0.log");
+  EXPECT_GE(o["client_accept_pauses"].get<int>(), 1) << o.dump();
+  // Four seconds, most of them with connections it cannot accept.
+  EXPECT_LT(o["cpu_us"].get<int64_t>(), 1500000) << o.dump();
 }
