@@ -2,6 +2,7 @@
 // Byzantine publish. Round steps are in Rounds.cpp.
 #include "checker/Successors.h"
 
+#include "ir/MatchPlan.h"
 #include "ir/Walk.h"
 
 #include <fmt/format.h>
@@ -16,28 +17,10 @@ namespace mommie::checker {
 using K = Value::Kind;
 
 //===----------------------------------------------------------------------===//
-// Plans: which check runs at which pattern level
+// Plans (ir/MatchPlan.h) and the records a Byzantine principal may publish
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-enum class CheckKind { Issuer, Verifier, Auditor, Constraint, Quorum };
-
-struct Check {
-  CheckKind kind;
-  int pattern;
-  int constraint = -1;
-};
-
-// The slots `e` reads, in walk order.
-void slotsOf(const ir::Expr *e, std::vector<int> &out) {
-  if (!e)
-    return;
-  ir::walkExpr(*e, [&](const ir::Expr &x) {
-    if (x.kind == ir::ExprKind::Slot)
-      out.push_back(x.slot);
-  });
-}
 
 void markRecord(int record, std::vector<bool> &out) {
   if (record >= 0 && size_t(record) < out.size())
@@ -71,9 +54,11 @@ struct Generator::TransPlan {
   const ir::Transition *t = nullptr;
   int role = -1, index = -1;
   std::vector<std::vector<Value>> paramDomains;
-  std::vector<std::vector<Check>> checks; // [level], level i+1 after pattern i
-  std::vector<int> refraction;            // Transition::refractionSlots
-  bool guardEarly = false; // the guard reads no pattern binding
+  ir::MatchPlan match;
+  std::vector<int> refraction; // Transition::refractionSlots
+  // The guard conjuncts tested when firing, and those tested before the
+  // parameters are bound.
+  std::vector<const ir::Expr *> guardWhenFiring, guardBeforeLoops;
 };
 
 Generator::Generator(const Layout &layout) : layout_(layout) {
@@ -92,70 +77,17 @@ Generator::Generator(const Layout &layout) : layout_(layout) {
         const auto &info = t.slots.at(size_t(slot));
         plan->paramDomains.push_back(typeDomain(layout, *info.type, info.loc));
       }
-      // Slot levels: params 0, pattern i's binders i+1.
-      std::vector<int> level(t.slots.size(), 0);
-      size_t n = t.triggers.size();
-      for (size_t i = 0; i < n; ++i) {
-        const auto &p = t.triggers[i];
-        if (p.slot >= 0)
-          level[p.slot] = int(i + 1);
-        if (p.issuer.kind == ir::IssuerPattern::Kind::Bind && p.issuer.slot >= 0)
-          level[p.issuer.slot] = int(i + 1);
+      // Evaluation errors are part of the reference semantics: a moved
+      // guard conjunct must not hide one.
+      ir::MatchPlanOptions options;
+      options.keepGuardErrors = true;
+      plan->match = ir::planMatch(t, options);
+      for (size_t k = 0; k < plan->match.guard.size(); ++k) {
+        if (plan->match.testedWhenFiring(k))
+          plan->guardWhenFiring.push_back(plan->match.guard[k]);
+        else if (plan->match.guardLevel[k] == ir::MatchPlan::kBeforeLoops)
+          plan->guardBeforeLoops.push_back(plan->match.guard[k]);
       }
-      auto levelOf = [&](const ir::Expr *e, int min) {
-        std::vector<int> slots;
-        slotsOf(e, slots);
-        int l = min;
-        for (int s : slots)
-          if (s >= 0 && size_t(s) < level.size())
-            l = std::max(l, level[s]);
-        return l;
-      };
-      plan->checks.resize(n + 1);
-      // Quorum checks first: they bind the issuer-set slot. A statement
-      // set binds its record slot once its constraints can run, after the
-      // other checks of that level (none reads it).
-      std::vector<std::pair<int, int>> setChecks; // (level, pattern)
-      for (size_t i = 0; i < n; ++i) {
-        const auto &p = t.triggers[i];
-        if (p.issuer.kind != ir::IssuerPattern::Kind::Quorum)
-          continue;
-        int l = int(i + 1);
-        l = std::max(l, levelOf(p.verifier.expr.get(), l));
-        l = std::max(l, levelOf(p.auditor.expr.get(), l));
-        l = std::max(l, levelOf(p.issuer.threshold.get(), l));
-        if (p.statementSet) {
-          for (const auto &c : p.constraints)
-            l = std::max(l, levelOf(c.expr.get(), l));
-          setChecks.push_back({l, int(i)});
-          level[p.slot] = l;
-          continue;
-        }
-        plan->checks[l].push_back({CheckKind::Quorum, int(i)});
-        if (p.issuer.slot >= 0)
-          level[p.issuer.slot] = l;
-      }
-      for (size_t i = 0; i < n; ++i) {
-        const auto &p = t.triggers[i];
-        int l = int(i + 1);
-        if (p.issuer.kind != ir::IssuerPattern::Kind::Quorum) {
-          if (p.issuer.kind != ir::IssuerPattern::Kind::Any)
-            plan->checks[levelOf(p.issuer.expr.get(), l)].push_back(
-                {CheckKind::Issuer, int(i)});
-          if (p.verifier.kind != ir::PartyPattern::Kind::Any)
-            plan->checks[levelOf(p.verifier.expr.get(), l)].push_back(
-                {CheckKind::Verifier, int(i)});
-          if (p.auditor.kind != ir::PartyPattern::Kind::Any)
-            plan->checks[levelOf(p.auditor.expr.get(), l)].push_back(
-                {CheckKind::Auditor, int(i)});
-        }
-        for (size_t c = 0; c < p.constraints.size() && !p.statementSet; ++c)
-          plan->checks[levelOf(p.constraints[c].expr.get(), l)].push_back(
-              {CheckKind::Constraint, int(i), int(c)});
-      }
-      for (auto [l, i] : setChecks)
-        plan->checks[size_t(l)].push_back({CheckKind::Quorum, i});
-      plan->guardEarly = t.guard && !t.triggers.empty() && levelOf(t.guard.get(), 0) == 0;
       plans_.back().push_back(std::move(plan));
     }
   }
@@ -354,10 +286,18 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
   std::set<Value> &seen = sc.seen;
   seen.clear();
 
+  using CheckKind = ir::MatchCheck::Kind;
   auto runChecks = [&](int level) {
-    for (const auto &c : plan.checks[size_t(level)]) {
+    for (const auto &c : plan.match.checks[size_t(level)]) {
+      if (c.kind == CheckKind::Guard) {
+        if (!evalBool(*plan.match.guard[size_t(c.index)], env))
+          return false;
+        continue;
+      }
       const auto &pat = t.triggers[size_t(c.pattern)];
       switch (c.kind) {
+      case CheckKind::Guard:
+        break;
       case CheckKind::Quorum: {
         Value iss;
         if (pat.statementSet)
@@ -383,7 +323,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
           return false;
         break;
       case CheckKind::Constraint: {
-        if (!constraintHolds(pat.constraints[size_t(c.constraint)], slots[pat.slot],
+        if (!constraintHolds(pat.constraints[size_t(c.index)], slots[pat.slot],
                              env))
           return false;
         break;
@@ -442,8 +382,9 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
   };
 
   auto fire = [&]() {
-    if (t.guard && !evalBool(*t.guard, env))
-      return;
+    for (const ir::Expr *g : plan.guardWhenFiring)
+      if (!evalBool(*g, env))
+        return;
     Value binding{K::Tuple, 0, {}};
     if (t.refracted()) {
       for (int slot : plan.refraction)
@@ -518,18 +459,25 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
         self(self, i + 1);
     }
   };
-  // A guard that reads no pattern binding rejects before the joins; if it
+  // A guard that reads no pattern binding rejects before the joins (its
+  // conjuncts that cannot fail ran with the level-0 checks already); if it
   // raises an error here, it is left to fire() (where the old order raises
   // it only when some binding exists).
   auto guardMayHold = [&]() {
-    if (!plan.guardEarly)
+    if (!plan.match.guardEarly)
       return true;
     try {
-      return evalBool(*t.guard, env);
+      for (const ir::Expr *g : plan.guardWhenFiring)
+        if (!evalBool(*g, env))
+          return false;
+      return true;
     } catch (const EvalError &) {
       return true;
     }
   };
+  for (const ir::Expr *g : plan.guardBeforeLoops)
+    if (!evalBool(*g, env))
+      return;
 
   // Parameters: the cartesian product of their domains.
   size_t np = t.params.size();

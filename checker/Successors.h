@@ -4,10 +4,13 @@
 //
 // Binding enumeration: parameters range over their type domains, then the
 // trigger patterns are bound one after the other to the statements (or, for
-// a quorum pattern, the distinct records) the principal knows. Each check
-// (issuer, verifier, auditor, field constraint, quorum count) runs at the
-// first pattern level where every slot it reads is bound, so joins prune
-// early and pattern order does not matter.
+// a quorum pattern, the distinct records) the principal knows, following
+// the transition's match plan (ir/MatchPlan.h, which the C++ backend's
+// matchers follow too): each check (issuer, verifier, auditor, field
+// constraint, quorum count, and each guard conjunct that cannot fail and
+// follows none that can) runs at the first pattern level where every slot
+// it reads is bound, so joins prune early and pattern order does not
+// matter.
 #pragma once
 
 #include "checker/Eval.h"

@@ -293,8 +293,10 @@ std::string Gen::expr(const ir::Expr &e, const Ctx &c) {
 std::string Gen::knownExpr(const ir::Pattern &pat, const Ctx &c) {
   Out o;
   o.indent = 0;
-  match(o, c, {pat}, {}, [](Out &in, const char *) { in.line("return o::B(true);"); },
-        "return o::B(false);");
+  std::vector<ir::Pattern> pats;
+  pats.push_back(pat);
+  match(o, c, pats, {}, ir::planMatch(pats, {}, nullptr),
+        [](Out &in, const char *) { in.line("return o::B(true);"); }, "return o::B(false);");
   return "[&]() -> Value { " + collapse(o.text) + "return o::B(false); }()";
 }
 

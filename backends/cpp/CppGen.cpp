@@ -277,10 +277,13 @@ struct RoleGen {
     }
     std::string consumed = "consumed" + name + "_";
     bool transitionUsedConsumed = false;
-    g.match(o, c, t.triggers, t.params,
+    ir::MatchPlan plan = ir::planMatch(t);
+    bool guardMoved = false; // some conjunct tested before the innermost loop
+    for (size_t k = 0; k < plan.guard.size(); ++k)
+      guardMoved = guardMoved || !plan.testedWhenFiring(k);
+    g.match(o, c, t.triggers, t.params, plan,
             [&](Out &in, const char *fail) {
               bool usedConsumed = g.usedConsumed; // KNOWN in the guard runs match() again
-              std::vector<bool> hoisted = g.guardHoisted;
               if (t.refracted()) {
                 std::string b = "Value::tuple({";
                 for (size_t i = 0; i < refrSlots.size(); ++i)
@@ -295,14 +298,13 @@ struct RoleGen {
                   in.line("if (fired" + name + "_.count(binding)) " + fail + " // refraction");
                 }
               }
-              if (t.guard && std::find(hoisted.begin(), hoisted.end(), true) == hoisted.end()) {
+              if (t.guard && !guardMoved) {
                 in.line("if (!" + g.cond(*t.guard, c) + ") " + fail + " // guard");
               } else if (t.guard) {
                 // The rest of the guard, left to right (match() tested the others).
-                std::vector<const ir::Expr *> conj = guardConjuncts(*t.guard);
-                for (size_t k = 0; k < conj.size(); ++k)
-                  if (!hoisted[k])
-                    in.line("if (!" + g.cond(*conj[k], c) + ") " + fail + " // guard");
+                for (size_t k = 0; k < plan.guard.size(); ++k)
+                  if (plan.testedWhenFiring(k))
+                    in.line("if (!" + g.cond(*plan.guard[k], c) + ") " + fail + " // guard");
               }
               if (t.refracted())
                 in.line("fired" + name + "_.insert(std::move(binding));");
@@ -312,7 +314,7 @@ struct RoleGen {
               in.line("commit" + name + "(F, step);");
               in.line("return true;");
             },
-            "return false;", t.refracted() ? consumed : "", t.guard.get());
+            "return false;", t.refracted() ? consumed : "");
     if (transitionUsedConsumed)
       consumedMembers.push_back(
           {consumed, t.triggers[0].record, t.triggers[0].issuer.kind == ir::IssuerPattern::Kind::Quorum});

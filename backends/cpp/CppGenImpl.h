@@ -3,6 +3,7 @@
 #pragma once
 
 #include "backends/cpp/CppGen.h"
+#include "ir/MatchPlan.h"
 
 #include <functional>
 #include <map>
@@ -59,15 +60,14 @@ public:
   void block(Out &o, const ir::Block &b, const Ctx &c);
 
   // Pattern matching (CppMatch.cpp): nested loops over the pool indexes
-  // binding `pats` (and `params` first); `innermost` is emitted inside all
-  // loops; `fail` is what a failed check does where no loop encloses it.
-  // `guard` (a transition guard, may be null): its conjuncts that cannot
-  // fail at evaluation and do not need every loop's variables are tested
-  // at the shallowest loop (or before all loops) where their variables are
-  // bound; guardHoisted tells `innermost` which ones were placed.
+  // binding `pats` (and `params` first) as `plan` (ir::planMatch of them)
+  // says; `innermost` is emitted inside all loops and tests the guard
+  // conjuncts the plan leaves to firing; `fail` is what a failed check does
+  // where no loop encloses it.
   void match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
-             const std::vector<int> &params, const std::function<void(Out &, const char *fail)> &innermost,
-             const char *failOutside, const std::string &consumed = "", const ir::Expr *guard = nullptr);
+             const std::vector<int> &params, const ir::MatchPlan &plan,
+             const std::function<void(Out &, const char *fail)> &innermost, const char *failOutside,
+             const std::string &consumed = "");
 
   // Field constraint k of `p` on the record `msg`, as a C++ bool.
   std::string constraintTest(const ir::Pattern &p, size_t k, const std::string &msg, const Ctx &c);
@@ -78,9 +78,6 @@ public:
 
   // Whether the last match() iterated with a Consumed cursor (loop index k0).
   bool usedConsumed = false;
-  // Per conjunct of the last match()'s guard (guardConjuncts order): whether
-  // match() tested it outside the innermost loop.
-  std::vector<bool> guardHoisted;
   // Field indexes the matchers use: (record, field).
   std::set<std::pair<int, int>> fieldIndexes;
   // The record types the role being generated retires: its matchers skip
@@ -100,10 +97,6 @@ private:
 
 // The runtime ops function of a comparison (`o::lt`, ...): "lt".
 const char *cmpOp(ir::Op op);
-
-// The conjuncts of `e` (its `&&` operands, left to right; `e` itself if it
-// is no conjunction).
-std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e);
 
 // Frame member names for a list of slots (unique C++ identifiers).
 std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);

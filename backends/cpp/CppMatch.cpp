@@ -1,23 +1,25 @@
 // The C++ backend: trigger patterns compiled to nested loops over the
-// pool's indexes. Parameters are enumerated first (from their finite
-// types), then one loop per pattern:
-//   - a plain pattern iterates the statements of its record type, or, when
-//     one of its `field == e` constraints only uses variables bound by
+// pool's indexes, following a match plan (ir/MatchPlan.h, which the
+// checker's successor generator follows too). Parameters are enumerated
+// first (from their finite types), then one loop per pattern:
+//   - a plain pattern iterates the statements of its record type, or the
+//     record value an earlier pattern's `field == x` names (a join), or,
+//     when one of its `field == e` constraints only uses variables bound by
 //     earlier loops, the statements of the per-field equality index for e;
 //   - a quorum pattern iterates the distinct record values of its type and
 //     counts the distinct issuers of each (Pool::issuersOf);
 //   - a statement set runs once: its quorum check collects every matching
 //     statement (Pool::statementsOf) and counts their issuers.
 // Every check (issuer, verifier, auditor, field constraint, quorum size)
-// is placed in the shallowest loop where all the variables it mentions are
-// bound, as the checker's successor generator does, so a mismatch prunes
-// as early as possible. So is every conjunct of the transition's guard
-// that cannot fail at evaluation (no division, lookup, overflow, ...) and
-// does not need the innermost loop's variables (a conjunct using none, such
-// as `ME == PRIMARY`, is tested before all loops): the guard is pure, so
-// only the evaluation order changes, and the same bindings fire. Statements
-// of a record type the role retires are skipped when retired (as if the
-// node had collected them already) and when collected (tombstones).
+// is emitted in the loop of the plan's level, the shallowest where all the
+// variables it mentions are bound, so a mismatch prunes as early as
+// possible. So is every conjunct of the transition's guard that cannot
+// fail at evaluation (no division, lookup, overflow, ...) and does not need
+// the innermost loop's variables (a conjunct using none, such as
+// `ME == PRIMARY`, is tested before all loops): the guard is pure, so only
+// the evaluation order changes, and the same bindings fire. Statements of a
+// record type the role retires are skipped when retired (as if the node had
+// collected them already) and when collected (tombstones).
 #include "backends/cpp/CppGenImpl.h"
 
 namespace mommie::cppgen {
@@ -36,78 +38,6 @@ const char *cmpOp(ir::Op op) {
 
 namespace {
 
-struct Check {
-  enum Kind { Issuer, Verifier, Auditor, Constraint, Quorum, Guard } kind;
-  size_t pattern;
-  size_t constraint = 0; // Constraint: its index; Guard: the conjunct's
-};
-
-// Whether evaluating `e` can never raise an EvalError (well-typed `e`):
-// no arithmetic, lookup, partial builtin, call or KNOWN.
-bool cannotFail(const ir::Expr &e) {
-  using K = ir::ExprKind;
-  switch (e.kind) {
-  case K::IntLit:
-  case K::BoolLit:
-  case K::PrincipalLit:
-  case K::Me:
-  case K::NoneLit:
-  case K::Slot:
-  case K::StateVar:
-  case K::PrincipalSet:
-  case K::Field:
-  case K::TupleGet:
-  case K::Ite:
-  case K::SetLit:
-  case K::TupleCons:
-  case K::SomeCons:
-    break;
-  case K::Unary:
-    if (e.op != ir::Op::Not)
-      return false;
-    break;
-  case K::Binary:
-    switch (e.op) {
-    case ir::Op::Eq:
-    case ir::Op::Ne:
-    case ir::Op::Lt:
-    case ir::Op::Le:
-    case ir::Op::Gt:
-    case ir::Op::Ge:
-    case ir::Op::And:
-    case ir::Op::Or:
-    case ir::Op::Implies:
-    case ir::Op::In:
-    case ir::Op::NotIn:
-    case ir::Op::SubsetEq:
-      break;
-    default:
-      return false;
-    }
-    break;
-  case K::Builtin:
-    if (e.builtin != ir::Builtin::Card && e.builtin != ir::Builtin::Dom && e.builtin != ir::Builtin::Len &&
-        e.builtin != ir::Builtin::IsSome)
-      return false;
-    break;
-  default:
-    return false;
-  }
-  for (const auto &a : e.args)
-    if (!a || !cannotFail(*a))
-      return false;
-  return true;
-}
-
-void addConjuncts(const ir::Expr &e, std::vector<const ir::Expr *> &out) {
-  if (e.kind == ir::ExprKind::Binary && e.op == ir::Op::And && e.args.size() == 2 && e.args[0] && e.args[1]) {
-    addConjuncts(*e.args[0], out);
-    addConjuncts(*e.args[1], out);
-  } else {
-    out.push_back(&e);
-  }
-}
-
 // Opens a loop binding `v` to each of the `n` values first, first + 1, ...,
 // starting at the offset Node::parameterStart draws (0 unless seeded), so
 // that a seeded simulation samples the value a transition fires with.
@@ -121,12 +51,6 @@ void loopFrom(Out &o, const std::string &v, const std::string &first, uint64_t n
 
 } // namespace
 
-std::vector<const ir::Expr *> guardConjuncts(const ir::Expr &e) {
-  std::vector<const ir::Expr *> out;
-  addConjuncts(e, out);
-  return out;
-}
-
 std::string Gen::constraintTest(const ir::Pattern &p, size_t k, const std::string &msg, const Ctx &c) {
   const auto &fc = p.constraints[k];
   return std::string("o::") + cmpOp(fc.op) + "(" + msg + ".field(" + std::to_string(fc.field) + "), " +
@@ -134,137 +58,36 @@ std::string Gen::constraintTest(const ir::Pattern &p, size_t k, const std::strin
 }
 
 void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
-                const std::vector<int> &params,
+                const std::vector<int> &params, const ir::MatchPlan &plan,
                 const std::function<void(Out &, const char *)> &innermost, const char *failOutside,
-                const std::string &consumed, const ir::Expr *guard) {
+                const std::string &consumed) {
   using IK = ir::IssuerPattern::Kind;
   using PK = ir::PartyPattern::Kind;
+  using CK = ir::MatchCheck::Kind;
   size_t n = pats.size();
-  std::map<int, size_t> level;
-  for (int s : params)
-    level[s] = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (pats[i].slot >= 0)
-      level[pats[i].slot] = i + 1;
-    if (pats[i].issuer.kind == IK::Bind && pats[i].issuer.slot >= 0)
-      level[pats[i].issuer.slot] = i + 1;
-  }
-  // Whether `e` mentions a slot the loops bind.
-  auto usesBound = [&](const ir::Expr &e) {
-    std::set<int> refs;
-    collectSlots(e, refs);
-    for (int s : refs)
-      if (level.count(s))
-        return true;
-    return false;
-  };
-  auto levelOf = [&](const ir::ExprPtr &e, size_t atLeast) {
-    size_t l = atLeast;
-    if (!e)
-      return l;
-    std::set<int> refs;
-    collectSlots(*e, refs);
-    for (int s : refs) {
-      auto it = level.find(s);
-      if (it != level.end())
-        l = std::max(l, it->second);
-    }
-    return l;
-  };
-  // Quorum issuer sets are bound where their quorum check runs.
-  std::vector<std::vector<Check>> checks(n + 1);
-  std::vector<std::pair<size_t, size_t>> setChecks; // (level, pattern) of statement sets
-  for (size_t i = 0; i < n; ++i) {
-    const auto &p = pats[i];
-    if (p.issuer.kind == IK::Quorum) {
-      size_t l = std::max({levelOf(p.issuer.threshold, i + 1), levelOf(p.verifier.expr, i + 1),
-                           levelOf(p.auditor.expr, i + 1)});
-      if (p.statementSet) {
-        for (const auto &fc : p.constraints)
-          l = std::max(l, levelOf(fc.expr, i + 1));
-        setChecks.push_back({l, i});
-        level[p.slot] = l;
-        continue;
-      }
-      checks[l].push_back({Check::Quorum, i});
-      if (p.issuer.slot >= 0)
-        level[p.issuer.slot] = l;
-    }
-  }
-  std::vector<int> indexed(n, -1); // constraint used as the loop's index
-  for (size_t i = 0; i < n; ++i) {
-    const auto &p = pats[i];
-    bool quorum = p.issuer.kind == IK::Quorum;
-    if (!quorum) {
-      if (p.issuer.kind == IK::Exact || p.issuer.kind == IK::Bind)
-        checks[levelOf(p.issuer.expr, i + 1)].push_back({Check::Issuer, i});
-      if (p.verifier.kind != PK::Any)
-        checks[levelOf(p.verifier.expr, i + 1)].push_back({Check::Verifier, i});
-      if (p.auditor.kind != PK::Any)
-        checks[levelOf(p.auditor.expr, i + 1)].push_back({Check::Auditor, i});
-    }
-    for (size_t k = 0; k < p.constraints.size() && !p.statementSet; ++k) {
-      const auto &fc = p.constraints[k];
-      size_t l = levelOf(fc.expr, 0);
-      if (!quorum && indexed[i] < 0 && fc.op == ir::Op::Eq && l <= i) {
-        indexed[i] = int(k);
-        fieldIndexes.insert({p.record, fc.field});
-        continue; // the index lookup enforces it
-      }
-      checks[std::max(l, i + 1)].push_back({Check::Constraint, i, k});
-    }
-  }
-  // A statement set is collected after the cheaper checks of its level
-  // (none of them reads it), before the guard conjuncts that may.
-  for (auto [l, i] : setChecks)
-    checks[l].push_back({Check::Quorum, i});
-
-  // Guard conjuncts that can move out of the innermost loop (the deepest
-  // level is n; the ones that stay are tested by `innermost`).
-  std::vector<const ir::Expr *> conj;
-  std::vector<bool> hoisted;
-  std::vector<const ir::Expr *> beforeLoops;
-  if (guard && (n > 0 || !params.empty())) {
-    conj = guardConjuncts(*guard);
-    hoisted.assign(conj.size(), false);
-    for (size_t k = 0; k < conj.size(); ++k) {
-      if (!cannotFail(*conj[k]))
-        continue;
-      if (!usesBound(*conj[k])) {
-        beforeLoops.push_back(conj[k]);
-        hoisted[k] = true;
-        continue;
-      }
-      size_t l = 0;
-      std::set<int> refs;
-      collectSlots(*conj[k], refs);
-      for (int s : refs) {
-        auto it = level.find(s);
-        if (it != level.end())
-          l = std::max(l, it->second);
-      }
-      if (l < n) {
-        checks[l].push_back({Check::Guard, 0, k});
-        hoisted[k] = true;
-      }
-    }
-  }
-  for (const ir::Expr *e : beforeLoops)
-    o.line("if (!" + cond(*e, c) + ") " + failOutside + " // guard conjunct without pattern variables");
+  for (size_t i = 0; i < n; ++i)
+    if (plan.access[i].index >= 0)
+      fieldIndexes.insert({pats[i].record, pats[i].constraints[size_t(plan.access[i].index)].field});
+  for (size_t k = 0; k < plan.guard.size(); ++k)
+    if (plan.guardLevel[k] == ir::MatchPlan::kBeforeLoops)
+      o.line("if (!" + cond(*plan.guard[k], c) + ") " + failOutside +
+             " // guard conjunct without pattern variables");
 
   int loops = 0;
   bool consumedLoop = false;
   auto emitChecks = [&](size_t l) {
-    for (const auto &ch : checks[l]) {
-      if (ch.kind == Check::Guard) {
-        o.line("if (!" + cond(*conj[ch.constraint], c) + ") continue; // guard conjunct");
+    for (const auto &ch : plan.checks[l]) {
+      if (ch.kind == CK::Guard) {
+        o.line("if (!" + cond(*plan.guard[size_t(ch.index)], c) + ") continue; // guard conjunct");
         continue;
       }
-      const auto &p = pats[ch.pattern];
+      if (plan.constraintIsIndex(ch))
+        continue; // the index lookup enforces it
+      const auto &p = pats[size_t(ch.pattern)];
       std::string st = "st" + std::to_string(ch.pattern);
       std::string msg = p.issuer.kind == IK::Quorum ? "m" + std::to_string(ch.pattern) : st + ".msg";
       switch (ch.kind) {
-      case Check::Issuer:
+      case CK::Issuer:
         if (p.issuer.kind == IK::Exact) {
           o.line("if (" + st + ".issuer != (" + expr(*p.issuer.expr, c) + ").asPrincipal()) continue;");
         } else {
@@ -273,23 +96,23 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
                  std::to_string(set.first + set.size) + ") continue; // issuer in " + set.name);
         }
         break;
-      case Check::Verifier:
+      case CK::Verifier:
         o.line("if (!" + st + ".verifiers.setContains(" + expr(*p.verifier.expr, c) + ")) continue;");
         break;
-      case Check::Auditor:
+      case CK::Auditor:
         if (p.auditor.kind == PK::Universal)
           o.line("if (" + st + ".auditors.size() != " + std::to_string(P.numPrincipals) +
                  ") continue; // auditable by everyone");
         else
           o.line("if (!" + st + ".auditors.setContains(" + expr(*p.auditor.expr, c) + ")) continue;");
         break;
-      case Check::Constraint:
-        o.line("if (!" + constraintTest(p, ch.constraint, msg, c) + ") continue; // " +
-               P.records[size_t(p.record)].fields[size_t(p.constraints[ch.constraint].field)].name);
+      case CK::Constraint:
+        o.line("if (!" + constraintTest(p, size_t(ch.index), msg, c) + ") continue; // " +
+               P.records[size_t(p.record)].fields[size_t(p.constraints[size_t(ch.index)].field)].name);
         break;
-      case Check::Guard:
+      case CK::Guard:
         break;
-      case Check::Quorum: {
+      case CK::Quorum: {
         const auto &set = P.principalSets[size_t(p.issuer.set)];
         std::string accept = "s.issuer >= " + std::to_string(set.first) + " && s.issuer < " +
                              std::to_string(set.first + set.size);
@@ -388,25 +211,18 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
         o.line(slotRef(c, p.slot) + " = m" + idx + ";");
     } else {
       std::string src = "pool().ofType(" + rec + ")";
-      // A join `field == x` in an earlier pattern, x this pattern's record:
-      // look the record value up directly.
-      std::string join;
-      // (A statement set's constraints filter its statements: no join.)
-      for (size_t e = 0; e < i && join.empty() && p.slot >= 0; ++e)
-        for (const auto &fc : pats[e].constraints)
-          if (!pats[e].statementSet && fc.op == ir::Op::Eq && fc.expr &&
-              fc.expr->kind == ir::ExprKind::Slot && fc.expr->slot == p.slot) {
-            std::string msg = pats[e].issuer.kind == IK::Quorum ? "m" + std::to_string(e)
-                                                                 : "st" + std::to_string(e) + ".msg";
-            join = msg + ".field(" + std::to_string(fc.field) + ")";
-            recName += " joined on " + P.records[size_t(pats[e].record)].name + "." +
-                       P.records[size_t(pats[e].record)].fields[size_t(fc.field)].name;
-            break;
-          }
-      if (!join.empty()) {
-        src = "pool().withValue(" + rec + ", " + join + ")";
-      } else if (indexed[i] >= 0) {
-        const auto &fc = p.constraints[size_t(indexed[i])];
+      const ir::PatternAccess &access = plan.access[i];
+      if (access.joinPattern >= 0) {
+        // The record value an earlier pattern's `field == x` names.
+        size_t e = size_t(access.joinPattern);
+        const auto &fc = pats[e].constraints[size_t(access.joinConstraint)];
+        std::string msg = pats[e].issuer.kind == IK::Quorum ? "m" + std::to_string(e)
+                                                             : "st" + std::to_string(e) + ".msg";
+        src = "pool().withValue(" + rec + ", " + msg + ".field(" + std::to_string(fc.field) + "))";
+        recName += " joined on " + P.records[size_t(pats[e].record)].name + "." +
+                   P.records[size_t(pats[e].record)].fields[size_t(fc.field)].name;
+      } else if (access.index >= 0) {
+        const auto &fc = p.constraints[size_t(access.index)];
         src = "pool().byField(" + rec + ", " + std::to_string(fc.field) + ", " + expr(*fc.expr, c) + ")";
         recName += " with " + P.records[size_t(p.record)].fields[size_t(fc.field)].name + " == ...";
       }
@@ -436,7 +252,6 @@ void Gen::match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
       o.line("if (retiredRec" + rec + "(st" + idx + ")) continue; // retired");
   }
   usedConsumed = consumedLoop;
-  guardHoisted = hoisted;
   innermost(o, loops ? "continue;" : failOutside);
   for (int i = 0; i < loops; ++i)
     o.close();

@@ -108,6 +108,36 @@ TEST(CppGen, TriggersUseIndexes) {
   EXPECT_EQ(cpp.find("firedSend_"), std::string::npos);
 }
 
+// A pattern looked up by a join (`m == q` names Req q) still tests its own
+// `sn == next`, which it would read an index for without the join (the
+// matcher used to drop that test).
+TEST(CppGen, JoinedPatternTestsItsOwnEqualities) {
+  DiagnosticEngine diags;
+  auto p = frontend::compile("join.mom", R"(protocol J;
+principals R[2];
+record Req { n: 1..3, sn: 0..3 }
+record Order { m: Req, seqNo: 0..3 }
+role Node at R {
+  var next: 0..3 = 0;
+  transition Take
+    WHEN [ME, _, NOONE] Order o {{ m == q; seqNo == next; }}
+    ANDWHEN [c in R, ME, NOONE] Req q {{ sn == next; }}
+  @@{ next <- next + 1; PUBLISH [ME, c, NOONE] Order(q, next); @@}
+  transition Ask @@{ PUBLISH [ME, ME, NOONE] Req(1, 0); @@}
+}
+)",
+                             {}, diags);
+  ASSERT_TRUE(p);
+  auto r = cppgen::generate(*p);
+  ASSERT_TRUE(r.errors.empty());
+  const std::string &cpp = findFile(r, ".cpp");
+  EXPECT_NE(cpp.find("pool().byField(1, 1, S.next)"), std::string::npos); // Order.seqNo
+  EXPECT_NE(cpp.find("pool().withValue(0, st0.msg.field(0))"), std::string::npos);
+  EXPECT_NE(cpp.find("if (!o::eq(st1.msg.field(1), S.next).asBool()) continue; // sn"),
+            std::string::npos);
+  EXPECT_EQ(cpp.find("p.fieldIndexes.push_back({0, 1})"), std::string::npos); // no Req.sn index
+}
+
 // Retire clauses (backends/cpp/CppRetire.cpp): matchers skip retired and
 // collected statements of the record types the role retires, Consumed
 // bitmaps are attached for remapping, and a fired binding is dropped when a
