@@ -16,6 +16,12 @@ if(MOMMIE_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   target_compile_options(fuzz_frame PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_options(fuzz_frame PRIVATE -fsanitize=fuzzer,address,undefined)
   add_test(NAME fuzz_frame_bounded COMMAND fuzz_frame -max_total_time=20 -max_len=4096)
+  # The KV store's batch and client-request decoders.
+  add_executable(fuzz_kv ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_kv.cpp)
+  target_link_libraries(fuzz_kv PRIVATE mommie_app_kv mommie_runtime)
+  target_compile_options(fuzz_kv PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_kv PRIVATE -fsanitize=fuzzer,address,undefined)
+  add_test(NAME fuzz_kv_bounded COMMAND fuzz_kv -max_total_time=20 -max_len=4096)
 endif()
 
 # The runtime's layers include only the layers they link (tests/runtime/layers.sh).

@@ -36,7 +36,7 @@ void addKvFlags() {
     {"--concurrency", "C", "kv-load", "puts outstanding at once (default 64)"},
     {"--value-size", "B", "kv-load", "bytes per value (default 1024)"},
     {"--key-space", "K", "kv-load", "distinct keys (default 1000)"},
-    {"--client-id", "X", "kv-load", "this client's id (default 1)"},
+    {"--get-percent", "P", "kv-load", "make P% of the requests gets, the others puts (default 0)"},
     {"--max-seconds", "S", "kv-load", "give up after S seconds (default 60)"},
     {"--rate", "R", "kv-load", "issue at most R puts per second (default 0: unbounded)"},
     {"--json", "", "kv-load", "print one JSON object"},

@@ -5,12 +5,14 @@
 //   BIN --kv-load --sync --servers ... [--max-seconds S] [--json]
 // (main "kv-load" of the flag table: KvFlags.cpp, `BIN --kv-load --help`)
 //
-// One connection, to the first server that accepts it; at most C puts
-// outstanding (keys "k<seq mod K>", values of B bytes) until N completed
-// or S seconds passed (--rate R: at most R puts issued per second). A put completes with its reply (its batch was
-// applied by that replica). If the connection fails, the next server is
-// tried and every outstanding put is sent again (replicas apply a
-// (client, seq) once). Prints one line: completed, failed, seconds, req/s,
+// One connection, to the first server that accepts it, and one session
+// the cluster assigns (a register with a random nonce); at most C requests
+// outstanding (puts, or --get-percent P% gets; keys "k<seq mod K>",
+// values of B bytes) until N completed or S seconds passed (--rate R: at
+// most R issued per second). A request completes with its reply (applied
+// by that replica). If the connection fails, the next server is tried and
+// every outstanding request is sent again in the same session (the
+// cluster applies each once and answers a retry with its first reply). Prints one line: completed, failed, seconds, req/s,
 // MB/s (value bytes, 10^6), p50/p99 latency; with --json one JSON object.
 // An error reply "busy" resends the put 20 ms later; any other error (a
 // value too large for --batch-bytes) fails it, and the reason is printed.
@@ -33,6 +35,7 @@
 #include <deque>
 #include <iostream>
 #include <map>
+#include <random>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -145,8 +148,8 @@ int syncMain(const std::vector<std::pair<std::string, int>> &servers, int64_t ma
 
 int kvLoadMain(int argc, char **argv) {
   std::vector<std::pair<std::string, int>> servers;
-  int64_t requests = 1000, concurrency = 64, valueSize = 1024, keySpace = 1000, clientId = 1,
-          maxSeconds = 60, rate = 0;
+  int64_t requests = 1000, concurrency = 64, valueSize = 1024, keySpace = 1000, getPercent = 0, maxSeconds = 60,
+          rate = 0;
   bool json = false, sync = false;
   FlagValues v;
   if (int rc = readFlags("kv-load", argc, argv, 2, {"kv-load"}, v); rc >= 0)
@@ -172,7 +175,7 @@ int kvLoadMain(int argc, char **argv) {
   sync = v.has("--sync");
   if (!v.count("--requests", requests, err) || !v.count("--concurrency", concurrency, err, 1) ||
       !v.count("--value-size", valueSize, err, 0, 512 << 10) || !v.count("--key-space", keySpace, err, 1) ||
-      !v.count("--client-id", clientId, err) || !v.count("--max-seconds", maxSeconds, err) ||
+      !v.count("--get-percent", getPercent, err, 0, 100) || !v.count("--max-seconds", maxSeconds, err) ||
       !v.count("--rate", rate, err))
     return loadUsage(argv[0], err);
   if (servers.empty())
@@ -185,27 +188,45 @@ int kvLoadMain(int argc, char **argv) {
   std::map<uint64_t, SteadyClock::time_point> outstanding; // seq -> first send
   std::vector<double> latMs;
   latMs.reserve(size_t(requests));
-  uint64_t nextSeq = 0, completed = 0, resent = 0, failovers = 0, busy = 0, refused = 0;
+  uint64_t nextSeq = 0, completed = 0, resent = 0, failovers = 0, busy = 0, refused = 0, reads = 0, notFound = 0;
   std::string lastError;
   std::deque<std::pair<SteadyClock::time_point, uint64_t>> retry; // busy: resend at
+  // The session the cluster assigns (0: none yet); asked for with a nonce.
+  uint64_t session = 0;
+  const uint64_t nonce = uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                         (uint64_t(::getpid()) << 32);
+  std::mt19937_64 pick(nonce);
+  std::map<uint64_t, bool> isGet; // seq -> a get (else a put)
   std::string value(size_t(valueSize), 'v');
   for (int64_t i = 0; i < valueSize; ++i)
-    value[size_t(i)] = char('a' + (i * 7 + clientId) % 26);
+    value[size_t(i)] = char('a' + (i * 7 + int64_t(nonce % 26)) % 26);
   size_t server = 0;
   int fd = -1;
   std::string out, in;
 
-  auto frame = [&](uint64_t seq) {
-    Writer w;
-    w.u8(1);
-    w.varint(uint64_t(clientId));
-    w.varint(seq);
-    w.str("k" + std::to_string(seq % uint64_t(keySpace)));
-    w.str(value);
+  auto send = [&](const Writer &w) {
     Writer f;
     f.u32be(uint32_t(w.buffer().size()));
     f.bytes(w.buffer().data(), w.buffer().size());
     out.append(f.buffer().begin(), f.buffer().end());
+  };
+  auto frame = [&](uint64_t seq) {
+    Writer w;
+    w.u8(12);
+    w.varint(session);
+    w.varint(seq);
+    w.varint(outstanding.empty() ? nextSeq : outstanding.begin()->first); // every seq below was answered
+    w.u8(uint8_t(isGet[seq] ? KvOp::Get : KvOp::Put));
+    w.str("k" + std::to_string(seq % uint64_t(keySpace)));
+    w.str(isGet[seq] ? std::string() : value);
+    w.str("");
+    send(w);
+  };
+  auto registerSession = [&]() {
+    Writer w;
+    w.u8(10);
+    w.varint(nonce);
+    send(w);
   };
   auto connectSome = [&]() {
     // Tries every server once, from the current one, then backs off.
@@ -220,6 +241,10 @@ int kvLoadMain(int argc, char **argv) {
     }
     out.clear();
     in.clear();
+    if (session == 0) {
+      registerSession();
+      return;
+    }
     for (const auto &[seq, t] : outstanding) { // the new server gets them all
       frame(seq);
       ++resent;
@@ -237,16 +262,19 @@ int kvLoadMain(int argc, char **argv) {
       connectSome();
       continue;
     }
-    while (!retry.empty() && retry.front().first <= SteadyClock::now()) {
-      if (outstanding.count(retry.front().second))
-        frame(retry.front().second);
-      retry.pop_front();
-    }
-    double allowed = rate > 0 ? std::chrono::duration<double>(SteadyClock::now() - t0).count() * double(rate) + 1
-                              : double(requests);
-    while (int64_t(outstanding.size()) < concurrency && int64_t(nextSeq) < requests && double(nextSeq) < allowed) {
-      outstanding[nextSeq] = SteadyClock::now();
-      frame(nextSeq++);
+    if (session != 0) {
+      while (!retry.empty() && retry.front().first <= SteadyClock::now()) {
+        if (outstanding.count(retry.front().second))
+          frame(retry.front().second);
+        retry.pop_front();
+      }
+      double allowed = rate > 0 ? std::chrono::duration<double>(SteadyClock::now() - t0).count() * double(rate) + 1
+                                : double(requests);
+      while (int64_t(outstanding.size()) < concurrency && int64_t(nextSeq) < requests && double(nextSeq) < allowed) {
+        isGet[nextSeq] = int64_t(pick() % 100) < getPercent;
+        outstanding[nextSeq] = SteadyClock::now();
+        frame(nextSeq++);
+      }
     }
     pollfd p{fd, short(POLLIN | (out.empty() ? 0 : POLLOUT)), 0};
     int rc = ::poll(&p, 1, rate > 0 ? 2 : 100);
@@ -285,11 +313,20 @@ int kvLoadMain(int argc, char **argv) {
         Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), len);
         at += 4 + len;
         uint8_t type = r.u8();
-        uint64_t client = r.varint(), seq = r.varint();
+        if (type == 11) { // registered
+          uint64_t n = r.varint(), s = r.varint();
+          if (r.ok() && n == nonce && session == 0) {
+            session = s;
+            for (const auto &[seq, t] : outstanding)
+              frame(seq);
+          }
+          continue;
+        }
+        uint64_t ses = r.varint(), seq = r.varint();
         if (type == 5) { // error: too large is final, busy is retried
           uint8_t code = r.u8();
           std::string why = r.str(4096);
-          if (!r.ok() || client != uint64_t(clientId) || !outstanding.count(seq))
+          if (!r.ok() || ses != session || !outstanding.count(seq))
             continue;
           if (code == 2) {
             ++busy;
@@ -301,12 +338,25 @@ int kvLoadMain(int argc, char **argv) {
           }
           continue;
         }
+        uint8_t result = r.u8();
         r.varint(); // slot
-        if (!r.ok() || type != 2 || client != uint64_t(clientId))
+        r.str(size_t(1) << 20); // a get's value
+        if (!r.ok() || type != 13 || ses != session)
           continue;
         auto it = outstanding.find(seq);
-        if (it == outstanding.end()) // a reply to a resent put
+        if (it == outstanding.end()) // a reply to a resent request
           continue;
+        if (result > uint8_t(KvResult::NotFound)) { // unknown session, stale: not ours to retry
+          ++refused;
+          lastError = "result " + std::to_string(result);
+          outstanding.erase(it);
+          continue;
+        }
+        if (isGet[seq]) {
+          ++reads;
+          notFound += result == uint8_t(KvResult::NotFound);
+        }
+        isGet.erase(seq);
         latMs.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - it->second).count());
         outstanding.erase(it);
         ++completed;
@@ -320,16 +370,19 @@ int kvLoadMain(int argc, char **argv) {
   std::sort(latMs.begin(), latMs.end());
   auto pct = [&](double q) { return latMs.empty() ? 0.0 : latMs[std::min(latMs.size() - 1, size_t(q * latMs.size()))]; };
   uint64_t failed = uint64_t(requests) - completed;
-  double reqs = secs > 0 ? completed / secs : 0, mbs = secs > 0 ? completed * double(valueSize) / secs / 1e6 : 0;
+  double reqs = secs > 0 ? completed / secs : 0,
+         mbs = secs > 0 ? double(completed - reads) * double(valueSize) / secs / 1e6 : 0; // put values
   char line[512];
   if (json)
     std::snprintf(line, sizeof line,
                   "{\"completed\":%llu,\"failed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,\"mb_per_s\":%.2f,"
                   "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"concurrency\":%lld,\"value_size\":%lld,\"resent\":%llu,"
-                  "\"failovers\":%llu,\"busy\":%llu,\"refused\":%llu}\n",
+                  "\"failovers\":%llu,\"busy\":%llu,\"refused\":%llu,\"session\":%llu,\"reads\":%llu,"
+                  "\"not_found\":%llu}\n",
                   (unsigned long long)completed, (unsigned long long)failed, secs, reqs, mbs, pct(0.5), pct(0.99),
                   (long long)concurrency, (long long)valueSize, (unsigned long long)resent,
-                  (unsigned long long)failovers, (unsigned long long)busy, (unsigned long long)refused);
+                  (unsigned long long)failovers, (unsigned long long)busy, (unsigned long long)refused,
+                  (unsigned long long)session, (unsigned long long)reads, (unsigned long long)notFound);
   else
     std::snprintf(line, sizeof line,
                   "kv-load: %llu completed, %llu failed in %.3f s: %.1f req/s, %.2f MB/s, latency p50 %.3f ms, "

@@ -6,13 +6,22 @@
 //   BIN --kv --id P0 --deploy deploy.conf --client-port PORT [flags]
 //       (main "kv" of the flag table: KvFlags.cpp, `BIN --kv --help`)
 //
-// Client protocol (frames: u32 big-endian length, body):
-//   request := u8 1, varint client, varint seq, str key, str value  (a put)
-//   reply   := u8 2, varint client, varint seq, varint slot
-//   status  := u8 3   ->   u8 4, varint applied slots, str log digest (hex)
-//   error   := u8 5, varint client, varint seq, u8 code, str message
-// A reply is sent once the request's batch is applied (in slot order) by
-// this replica, to the connection that sent it. On SIGTERM/SIGINT or at
+// Client protocol (frames: u32 big-endian length, body; docs/rounds.md):
+//   register := u8 10, varint nonce  ->  u8 11, varint nonce, varint session
+//   request  := u8 12, varint session, varint seq, varint ack, u8 op,
+//               str key, str value, str expected
+//               (op: 1 put, 2 get, 3 del, 4 cas; | 0x80: cas expects the
+//               key absent; ack: every seq below it was answered)
+//   reply    := u8 13, varint session, varint seq, u8 result, varint slot,
+//               str value   (result: 0 ok, 1 not found, 2 cas mismatch (the
+//               current value), 3 unknown session, 4 stale)
+//   status   := u8 3   ->   u8 4, varint applied slots, str log digest (hex)
+//   error    := u8 5, varint session, varint seq, u8 code, str message
+// Every request goes through the log (reads too: linearizable). Sessions
+// are assigned by the log (KvReplica.h, KvOp): a retried request, to any
+// replica, is applied once and answered with its original reply. A reply
+// is sent once the request is applied (in slot order) by this replica, to
+// the connection that sent it. On SIGTERM/SIGINT or at
 // --run-for the replica prints one JSON line: applied slots and requests,
 // the digests of its log and state, and the engine counters.
 //
@@ -64,6 +73,7 @@ int usage(const char *argv0, const std::string &why) { return flagError(argv0, "
 
 enum ClientError : uint8_t { TooLarge = 1, Busy = 2, BadRequest = 3, TooManyConnections = 4 };
 
+
 struct ClientLimits {
   size_t maxRequestBytes = 32 * 1024; // key + value + 16: --batch-bytes
   size_t maxPendingBytes = 64u << 20; // accepted, not yet applied, all connections
@@ -105,8 +115,8 @@ public:
     return true;
   }
   // A request applied: reply if it came through this replica.
-  void applied(uint64_t client, uint64_t seq, uint64_t slot) {
-    auto it = waiting_.find({client, seq});
+  void applied(const KvRequest &q, const KvReply &rep) {
+    auto it = waiting_.find({q.session, q.seq});
     if (it == waiting_.end())
       return;
     Waiter wt = it->second;
@@ -117,10 +127,18 @@ public:
       return;
     bool full = c->second.outstanding-- >= lim_.maxOutstanding;
     Writer w;
-    w.u8(2);
-    w.varint(client);
-    w.varint(seq);
-    w.varint(slot);
+    if (q.op == KvOp::Register) {
+      w.u8(11);
+      w.varint(q.seq);
+      w.varint(rep.session);
+    } else {
+      w.u8(13);
+      w.varint(q.session);
+      w.varint(q.seq);
+      w.u8(uint8_t(rep.result));
+      w.varint(rep.slot);
+      w.str(rep.value);
+    }
     ++counts.replies;
     queue(wt.fd, w, true);
     // Room again: the requests already read and held back go on.
@@ -307,8 +325,11 @@ private:
         if (in.size() - at - 4 < std::min<size_t>(len, 21))
           break;
         Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), std::min<size_t>(len, in.size() - at - 4));
-        r.u8();
-        uint64_t client = r.varint(), seq = r.varint();
+        uint64_t client = 0, seq = 0;
+        if (r.u8() == 10)
+          seq = r.varint(); // a register: its nonce
+        else
+          client = r.varint(), seq = r.varint();
         ++counts.tooLarge;
         refuse(fd, client, seq, TooLarge,
                "request of " + std::to_string(len) + " bytes; at most " + std::to_string(lim_.maxRequestBytes) +
@@ -328,30 +349,28 @@ private:
         continue;
       }
       KvRequest q;
-      q.client = r.varint();
-      q.seq = r.varint();
-      q.key = r.str(lim_.maxRequestBytes);
-      q.value = r.str(lim_.maxRequestBytes);
-      if (op != 1 || !r.ok() || !r.atEnd()) {
+      if (!decodeClientRequest(op, r, lim_.maxRequestBytes, q)) {
         ++counts.badRequests;
-        refuse(fd, q.client, q.seq, BadRequest, "not a request: expected u8 1, client, seq, key, value");
+        refuse(fd, q.session, q.seq, BadRequest,
+               "not a request: register (u8 10, nonce) or operation (u8 12, session, seq, ack, op, key, value, "
+               "expected)");
         continue;
       }
-      size_t bytes = q.key.size() + q.value.size() + 16;
+      size_t bytes = q.bytes() + 16;
       if (bytes > lim_.maxRequestBytes) {
         ++counts.tooLarge;
-        refuse(fd, q.client, q.seq, TooLarge,
-               "key and value of " + std::to_string(bytes - 16) + " bytes; at most " +
+        refuse(fd, q.session, q.seq, TooLarge,
+               "key and values of " + std::to_string(bytes - 16) + " bytes; at most " +
                    std::to_string(lim_.maxRequestBytes - 16) + " (--batch-bytes)");
         continue;
       }
       if (pendingBytes_ + bytes > lim_.maxPendingBytes) {
         ++counts.busy;
-        refuse(fd, q.client, q.seq, Busy, "the replica holds too many requests not yet applied; retry later");
+        refuse(fd, q.session, q.seq, Busy, "the replica holds too many requests not yet applied; retry later");
         continue;
       }
       ++counts.requests;
-      auto [it, fresh] = waiting_.try_emplace({q.client, q.seq}, Waiter{fd, bytes});
+      auto [it, fresh] = waiting_.try_emplace({q.session, q.seq}, Waiter{fd, bytes});
       if (fresh) {
         pendingBytes_ += bytes;
         counts.maxPendingBytes = std::max(counts.maxPendingBytes, pendingBytes_);
@@ -489,7 +508,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
         else
           transport.send(peer, sealed);
       },
-      [&](uint64_t client, uint64_t seq, uint64_t slot) { clients.applied(client, seq, slot); }, log);
+      [&](const KvRequest &q, const KvReply &rep) { clients.applied(q, rep); }, log);
   kvp = &kv;
   RejectCounts rejects;
   transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
@@ -560,6 +579,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("client_accept_pauses", cc.acceptPauses);
   field("client_max_pending_bytes", cc.maxPendingBytes);
   field("keys", kv.keys());
+  field("sessions", kv.sessions());
   field("unsent", unsent);
   field("frames_out", ts.framesOut);
   field("bytes_out", ts.bytesOut);

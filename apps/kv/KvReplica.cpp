@@ -129,10 +129,13 @@ std::vector<uint8_t> KvReplica::encodeBatch(const std::vector<KvRequest> &reqs) 
   Writer w;
   w.varint(reqs.size());
   for (const auto &r : reqs) {
-    w.varint(r.client);
+    w.u8(uint8_t(r.op) | (r.expectAbsent ? 0x80 : 0));
+    w.varint(r.session);
     w.varint(r.seq);
+    w.varint(r.ackBelow);
     w.str(r.key);
     w.str(r.value);
+    w.str(r.expected);
   }
   return std::move(w.buffer());
 }
@@ -143,13 +146,45 @@ bool KvReplica::decodeBatch(const std::string &bytes, std::vector<KvRequest> &ou
   out.clear();
   for (size_t i = 0; i < n && r.ok(); ++i) {
     KvRequest q;
-    q.client = r.varint();
+    uint8_t op = r.u8();
+    if ((op & 0x7f) > uint8_t(KvOp::Cas))
+      return false;
+    q.op = KvOp(op & 0x7f);
+    q.expectAbsent = (op & 0x80) != 0;
+    q.session = r.varint();
     q.seq = r.varint();
+    q.ackBelow = r.varint();
     q.key = r.str(1u << 20);
     q.value = r.str(1u << 20);
+    q.expected = r.str(1u << 20);
     out.push_back(std::move(q));
   }
   return r.ok() && r.atEnd();
+}
+
+// A client frame's body after its type byte: register (10) or an
+// operation (12). False if it does not decode.
+bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q) {
+  if (type == 10) {
+    q.op = KvOp::Register;
+    q.seq = r.varint(); // the nonce
+    return r.ok() && r.atEnd();
+  }
+  if (type != 12)
+    return false;
+  q.session = r.varint();
+  q.seq = r.varint();
+  q.ackBelow = r.varint();
+  uint8_t op = r.u8();
+  q.expectAbsent = (op & 0x80) != 0;
+  op &= 0x7f;
+  if (op < uint8_t(KvOp::Put) || op > uint8_t(KvOp::Cas))
+    return false;
+  q.op = KvOp(op);
+  q.key = r.str(maxBytes);
+  q.value = r.str(maxBytes);
+  q.expected = r.str(maxBytes);
+  return r.ok() && r.atEnd() && q.session != 0;
 }
 
 int KvReplica::slotIndex(int peer) const {
@@ -159,25 +194,105 @@ int KvReplica::slotIndex(int peer) const {
   return -1;
 }
 
-// Clients number their requests 0, 1, 2, ...: the set stays small.
-bool KvReplica::Applied::insert(uint64_t seq) {
-  if (has(seq))
-    return false;
-  above.insert(seq);
-  while (above.erase(below))
-    ++below;
-  return true;
+const KvReply *KvReplica::answered(const KvRequest &r, KvReply &scratch) const {
+  if (r.op == KvOp::Register)
+    return nullptr; // a nonce is not remembered: each register is applied
+  auto s = sessions_.find(r.session);
+  if (s == sessions_.end())
+    return nullptr; // unknown here: the log decides (it may be registered meanwhile)
+  if (r.seq < s->second.ackBelow) {
+    scratch = KvReply{KvResult::Stale, 0, 0, {}};
+    return &scratch;
+  }
+  auto it = s->second.replies.find(r.seq);
+  return it == s->second.replies.end() ? nullptr : &it->second;
 }
 
-bool KvReplica::isApplied(const KvRequest &r) const {
-  auto ids = appliedIds_.find(r.client);
-  return ids != appliedIds_.end() && ids->second.has(r.seq);
+// The state machine: one request, in log order, the same on every replica.
+KvReply KvReplica::applyRequest(const KvRequest &q, uint64_t slot) {
+  KvReply rep;
+  rep.slot = slot;
+  if (q.op == KvOp::Register) {
+    rep.session = nextSession_++;
+    sessions_[rep.session].lastSlot = slot;
+    if (sessions_.size() > MaxSessions) { // forget the least recently used
+      auto lru = sessions_.begin();
+      for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+        if (it->second.lastSlot < lru->second.lastSlot)
+          lru = it;
+      sessions_.erase(lru);
+    }
+    ++stats_.requestsApplied;
+    return rep;
+  }
+  auto s = sessions_.find(q.session);
+  if (s == sessions_.end()) {
+    rep.result = KvResult::UnknownSession;
+    return rep;
+  }
+  Session &ses = s->second;
+  ses.lastSlot = slot;
+  if (q.ackBelow > ses.ackBelow) {
+    ses.ackBelow = q.ackBelow;
+    ses.replies.erase(ses.replies.begin(), ses.replies.lower_bound(ses.ackBelow));
+  }
+  if (q.seq < ses.ackBelow) {
+    rep.result = KvResult::Stale;
+    return rep;
+  }
+  if (auto it = ses.replies.find(q.seq); it != ses.replies.end()) {
+    ++stats_.duplicatesSkipped; // a retry: its original reply
+    return it->second;
+  }
+  ++stats_.requestsApplied;
+  switch (q.op) {
+  case KvOp::Put:
+    stats_.bytesApplied += q.value.size();
+    kv_[q.key] = q.value;
+    break;
+  case KvOp::Get: {
+    auto it = kv_.find(q.key);
+    if (it == kv_.end())
+      rep.result = KvResult::NotFound;
+    else
+      rep.value = it->second;
+    break;
+  }
+  case KvOp::Del:
+    if (!kv_.erase(q.key))
+      rep.result = KvResult::NotFound;
+    break;
+  case KvOp::Cas: {
+    auto it = kv_.find(q.key);
+    bool match = q.expectAbsent ? it == kv_.end() : (it != kv_.end() && it->second == q.expected);
+    if (match) {
+      stats_.bytesApplied += q.value.size();
+      kv_[q.key] = q.value;
+    } else {
+      rep.result = KvResult::CasMismatch;
+      if (it != kv_.end())
+        rep.value = it->second;
+    }
+    break;
+  }
+  case KvOp::Register:
+    break;
+  }
+  ses.replies[q.seq] = rep;
+  if (ses.replies.size() > MaxRepliesPerSession) {
+    ses.ackBelow = ses.replies.begin()->first + 1;
+    ses.replies.erase(ses.replies.begin());
+  }
+  return rep;
 }
 
 // Queues a request here, or forwards it to the leader (see KvReplica.h).
 void KvReplica::route(KvRequest r, bool front) {
-  if (isApplied(r))
+  KvReply scratch;
+  if (const KvReply *rep = answered(r, scratch)) {
+    appliedFn_(r, *rep);
     return;
+  }
   if (leader_ >= 0 && leader_ != cfg_.me) {
     std::vector<KvRequest> one{r};
     std::vector<uint8_t> enc = encodeBatch(one);
@@ -188,7 +303,7 @@ void KvReplica::route(KvRequest r, bool front) {
     forwarded_.emplace_back(EventLoop::now(), std::move(r));
     return;
   }
-  pendingBytes_ += r.key.size() + r.value.size();
+  pendingBytes_ += r.bytes();
   if (front)
     pending_.push_front(std::move(r));
   else
@@ -213,16 +328,17 @@ void KvReplica::startSlot(uint64_t s) {
   size_t bytes = 0;
   while (!pending_.empty()) {
     KvRequest &q = pending_.front();
-    if (isApplied(q)) { // applied meanwhile
-      pendingBytes_ -= q.key.size() + q.value.size();
+    KvReply scratch;
+    if (answered(q, scratch)) { // applied meanwhile (and answered then)
+      pendingBytes_ -= q.bytes();
       pending_.pop_front();
       continue;
     }
-    size_t sz = q.key.size() + q.value.size() + 16;
+    size_t sz = q.bytes() + 16;
     if (!reqs.empty() && bytes + sz > cfg_.batchBytes)
       break;
     bytes += sz;
-    pendingBytes_ -= q.key.size() + q.value.size();
+    pendingBytes_ -= q.bytes();
     reqs.push_back(std::move(q));
     pending_.pop_front();
   }
@@ -441,10 +557,11 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
       ++stats_.badFrames;
       return;
     }
+    KvReply scratch;
     for (auto &q : reqs)
-      if (!isApplied(q)) {
+      if (!answered(q, scratch)) { // (the forwarder answers its client)
         ++stats_.forwardedIn;
-        pendingBytes_ += q.key.size() + q.value.size();
+        pendingBytes_ += q.bytes();
         pending_.push_back(std::move(q));
       }
     return;
@@ -503,16 +620,8 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
   ++stats_.batchesApplied;
   if (reqs.empty())
     ++stats_.emptyBatches;
-  for (auto &q : reqs) {
-    if (!appliedIds_[q.client].insert(q.seq)) {
-      ++stats_.duplicatesSkipped;
-      continue;
-    }
-    ++stats_.requestsApplied;
-    stats_.bytesApplied += q.value.size();
-    kv_[q.key] = q.value;
-    appliedFn_(q.client, q.seq, s);
-  }
+  for (auto &q : reqs)
+    appliedFn_(q, applyRequest(q, s));
   // My proposal lost the slot: its requests go back to the front.
   auto m = mine_.find(s);
   if (m != mine_.end()) {
@@ -607,10 +716,12 @@ void KvReplica::tick() {
   // them here (the leader may have crashed).
   TimePoint now = EventLoop::now();
   auto limit = std::chrono::milliseconds(cfg_.forwardTimeoutMs);
-  while (!forwarded_.empty() && (now - forwarded_.front().first >= limit || isApplied(forwarded_.front().second))) {
+  KvReply scratch;
+  while (!forwarded_.empty() &&
+         (now - forwarded_.front().first >= limit || answered(forwarded_.front().second, scratch))) {
     KvRequest r = std::move(forwarded_.front().second);
     forwarded_.pop_front();
-    if (isApplied(r))
+    if (answered(r, scratch))
       continue;
     ++stats_.forwardTimeouts;
     if (leader_ != cfg_.me) // it did not deliver: stop forwarding to it
@@ -627,6 +738,14 @@ std::string KvReplica::stateDigest() const {
   for (const auto &[k, v] : kv_) {
     w.str(k);
     w.str(v);
+  }
+  // The sessions too: every replica assigns the same ids and keeps the
+  // same replies.
+  w.varint(nextSession_);
+  for (const auto &[id, s] : sessions_) {
+    w.varint(id);
+    w.varint(s.ackBelow);
+    w.varint(s.replies.size());
   }
   Sha256 h = sha256(w.buffer().data(), w.buffer().size());
   return toHex(h.data(), h.size());

@@ -37,7 +37,7 @@
 // all its phases without deciding asks its peers (`ask`). Decided slots are applied
 // in slot order; a decided batch that has not arrived is fetched from the
 // peers. Requests of this process's batch that lost its slot go back to
-// the front of its queue; a request (client, seq) is applied at most once.
+// the front of its queue; a request (session, seq) is applied at most once.
 //
 // The leader. Whoever coordinates a slot's deciding phase decides the
 // smallest proposer id it heard from (LastVoting's min over the estimates),
@@ -51,6 +51,7 @@
 
 #include "runtime/net/EventLoop.h"
 #include "runtime/rounds/RoundNode.h"
+#include "runtime/wire/Wire.h"
 
 #include <array>
 #include <cstdint>
@@ -79,9 +80,34 @@ enum : uint8_t {
   FrameKvForward = 26
 };
 
+// The operations of the store, applied in log order by every replica
+// (KvReplica::applyRequest). Clients work in sessions that the log
+// assigns (Register), and number their requests in a session 0, 1, ...;
+// a session keeps the reply of each request the client may still retry,
+// so a retried request gets its original reply from any replica and is
+// applied once (exactly-once), as in Raft's client sessions.
+enum class KvOp : uint8_t { Register = 0, Put = 1, Get = 2, Del = 3, Cas = 4 };
+
 struct KvRequest {
-  uint64_t client = 0, seq = 0;
+  KvOp op = KvOp::Put;
+  uint64_t session = 0; // Register: 0
+  uint64_t seq = 0;     // Register: the client's nonce, naming its reply
+  // Every request of the session numbered below was answered: the session
+  // may forget their replies.
+  uint64_t ackBelow = 0;
   std::string key, value;
+  std::string expected; // Cas: the value the key must hold...
+  bool expectAbsent = false; // ... or that it must be absent
+  size_t bytes() const { return key.size() + value.size() + expected.size(); }
+};
+
+enum class KvResult : uint8_t { Ok = 0, NotFound = 1, CasMismatch = 2, UnknownSession = 3, Stale = 4 };
+
+struct KvReply {
+  KvResult result = KvResult::Ok;
+  uint64_t slot = 0;    // the slot the request was applied in
+  uint64_t session = 0; // Register: the session assigned
+  std::string value;    // Get: the value; Cas mismatch: the current value
 };
 
 struct KvConfig {
@@ -110,8 +136,9 @@ struct KvStats {
 class KvReplica {
 public:
   using SendFn = std::function<void(int peer, const std::vector<uint8_t> &frame)>;
-  // Called for every request applied (in log order), with its slot.
-  using AppliedFn = std::function<void(uint64_t client, uint64_t seq, uint64_t slot)>;
+  // Called for every request applied (in log order), and for a retried
+  // request with the reply it got when applied.
+  using AppliedFn = std::function<void(const KvRequest &, const KvReply &)>;
 
   KvReplica(const RoundProgramInfo &info, EventLoop &loop, KvConfig cfg, SendFn send, AppliedFn applied,
             Logger &log);
@@ -132,9 +159,16 @@ public:
   size_t pendingRequests() const { return pending_.size(); }
   // sha256 chain over (slot, proposer, sha256(batch)) of the applied log.
   std::string logDigest() const;
-  // sha256 over the sorted key/value state.
+  // sha256 over the sorted key/value state and the sessions.
   std::string stateDigest() const;
   size_t keys() const { return kv_.size(); }
+  size_t sessions() const { return sessions_.size(); }
+
+  // Sessions kept (the least recently used beyond it is forgotten: its
+  // client gets UnknownSession and registers again) and replies kept per
+  // session (a client with more requests unanswered loses the oldest).
+  static constexpr size_t MaxSessions = 1u << 16;
+  static constexpr size_t MaxRepliesPerSession = 4096;
 
   // The `decision` of a program's stateJson(): v for some(v), -1 for none.
   static int64_t decisionOf(const std::string &stateJson);
@@ -165,7 +199,10 @@ private:
   void sendDecided(int peer, uint64_t s, int64_t v);
   void sendBatch(int peer, uint64_t s, int proposer, const std::string &bytes);
   void route(KvRequest r, bool front);
-  bool isApplied(const KvRequest &r) const;
+  // The reply of `r` if the state already has it (a retry of a request
+  // applied, or one too old): then it is answered without the log.
+  const KvReply *answered(const KvRequest &r, KvReply &scratch) const;
+  KvReply applyRequest(const KvRequest &q, uint64_t slot);
   void bufferFuture(int peer, const uint8_t *data, size_t size);
   void replayFuture();
   int slotIndex(int peer) const;
@@ -191,18 +228,22 @@ private:
   std::deque<std::pair<int, std::vector<uint8_t>>> future_;
   size_t futureBytes_ = 0;
   std::map<uint64_t, TimePoint> fetchedAt_;
-  // Applied request ids per client: every seq below `below`, and `above`.
-  struct Applied {
-    uint64_t below = 0;
-    std::unordered_set<uint64_t> above;
-    bool has(uint64_t seq) const { return seq < below || above.count(seq); }
-    bool insert(uint64_t seq);
+  struct Session {
+    uint64_t ackBelow = 0;
+    uint64_t lastSlot = 0; // of its last request (least recently used)
+    std::map<uint64_t, KvReply> replies;
   };
-  std::unordered_map<uint64_t, Applied> appliedIds_;
+  std::map<uint64_t, Session> sessions_;
+  uint64_t nextSession_ = 1;
   std::map<std::string, std::string> kv_;
   std::array<uint8_t, 32> logHash_{};
   KvStats stats_;
 };
+
+// A client frame's body after its type byte (KvNode.cpp): register (10)
+// or an operation (12), keys and values of at most `maxBytes`. False if it
+// does not decode.
+bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q);
 
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info);
 int kvLoadMain(int argc, char **argv);

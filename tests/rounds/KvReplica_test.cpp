@@ -54,7 +54,8 @@ struct Harness {
   EventLoop loop;
   Logger log{"P0", LogLevel::Off};
   std::vector<std::pair<int, std::vector<uint8_t>>> sent;
-  std::vector<std::pair<uint64_t, uint64_t>> applied;
+  std::vector<std::pair<uint64_t, uint64_t>> applied; // (session, seq)
+  std::vector<KvReply> replies;
   std::unique_ptr<KvReplica> kv;
   explicit Harness(size_t maxFuture = 4096) {
     KvConfig cfg;
@@ -64,7 +65,11 @@ struct Harness {
     cfg.maxFuture = maxFuture;
     kv = std::make_unique<KvReplica>(
         info, loop, cfg, [this](int peer, const std::vector<uint8_t> &f) { sent.emplace_back(peer, f); },
-        [this](uint64_t c, uint64_t s, uint64_t) { applied.emplace_back(c, s); }, log);
+        [this](const KvRequest &q, const KvReply &r) {
+          applied.emplace_back(q.session, q.seq);
+          replies.push_back(r);
+        },
+        log);
   }
 };
 
@@ -89,23 +94,61 @@ std::vector<uint8_t> decidedFrame(uint64_t slot, int64_t v) {
   return w.buffer();
 }
 
-std::vector<KvRequest> requests(uint64_t client, uint64_t from, uint64_t n) {
+KvRequest op(KvOp o, uint64_t session, uint64_t seq, std::string key, std::string value = "",
+             std::string expected = "") {
+  KvRequest q;
+  q.op = o;
+  q.session = session;
+  q.seq = seq;
+  q.key = std::move(key);
+  q.value = std::move(value);
+  q.expected = std::move(expected);
+  return q;
+}
+
+KvRequest registration(uint64_t nonce) {
+  KvRequest q;
+  q.op = KvOp::Register;
+  q.seq = nonce;
+  return q;
+}
+
+// Puts seq from .. from + n - 1 of `session`.
+std::vector<KvRequest> requests(uint64_t session, uint64_t from, uint64_t n) {
   std::vector<KvRequest> r;
   for (uint64_t i = from; i < from + n; ++i)
-    r.push_back({client, i, "k" + std::to_string(i % 3), "value" + std::to_string(i)});
+    r.push_back(op(KvOp::Put, session, i, "k" + std::to_string(i % 3), "value" + std::to_string(i)));
   return r;
+}
+
+// Applies `batch` as slot `slot`, proposed by P1 and decided.
+void applyAsSlot(Harness &h, uint64_t slot, const std::vector<KvRequest> &batch) {
+  auto enc = KvReplica::encodeBatch(batch);
+  auto b = batchFrame(slot, 1, enc);
+  auto d = decidedFrame(slot, 1);
+  h.kv->onFrame(1, b.data(), b.size());
+  h.kv->onFrame(2, d.data(), d.size());
+  h.loop.runUntil(EventLoop::now() + std::chrono::milliseconds(2));
 }
 
 } // namespace
 
 TEST(KvReplica, BatchCodecRoundTripsAndRejectsTruncation) {
   auto reqs = requests(7, 0, 5);
+  reqs.push_back(registration(99));
+  reqs.push_back(op(KvOp::Cas, 7, 5, "k", "new", "old"));
+  reqs.back().expectAbsent = true;
   auto enc = KvReplica::encodeBatch(reqs);
   std::vector<KvRequest> back;
   ASSERT_TRUE(KvReplica::decodeBatch(std::string(enc.begin(), enc.end()), back));
-  ASSERT_EQ(back.size(), 5u);
+  ASSERT_EQ(back.size(), 7u);
   EXPECT_EQ(back[3].seq, 3u);
   EXPECT_EQ(back[3].value, "value3");
+  EXPECT_EQ(back[5].op, KvOp::Register);
+  EXPECT_EQ(back[5].seq, 99u);
+  EXPECT_EQ(back[6].op, KvOp::Cas);
+  EXPECT_EQ(back[6].expected, "old");
+  EXPECT_TRUE(back[6].expectAbsent);
   EXPECT_FALSE(KvReplica::decodeBatch(std::string(enc.begin(), enc.end() - 1), back));
   EXPECT_FALSE(KvReplica::decodeBatch(std::string(enc.begin(), enc.end()) + "x", back));
 }
@@ -118,7 +161,9 @@ TEST(KvReplica, DecisionOfState) {
 
 TEST(KvReplica, AppliesALearnedDecisionWithItsBatch) {
   Harness h;
-  auto enc = KvReplica::encodeBatch(requests(9, 0, 4));
+  auto batch = requests(1, 0, 4);
+  batch.insert(batch.begin(), registration(5)); // session 1, then its puts
+  auto enc = KvReplica::encodeBatch(batch);
   // P1 proposes its batch for slot 0 (this starts the slot here: P0's own,
   // empty, batch goes to the peers), then P2 says slot 0 decided P1.
   EXPECT_TRUE(h.kv->onFrame(1, batchFrame(0, 1, enc).data(), batchFrame(0, 1, enc).size()));
@@ -126,22 +171,77 @@ TEST(KvReplica, AppliesALearnedDecisionWithItsBatch) {
   EXPECT_TRUE(h.kv->onFrame(2, decidedFrame(0, 1).data(), decidedFrame(0, 1).size()));
   h.loop.runUntil(EventLoop::now() + std::chrono::milliseconds(5)); // frees the stopped engine
   EXPECT_EQ(h.kv->applied(), 1u);
-  EXPECT_EQ(h.kv->stats().requestsApplied, 4u);
+  EXPECT_EQ(h.kv->stats().requestsApplied, 5u);
   EXPECT_EQ(h.kv->keys(), 3u);
-  ASSERT_EQ(h.applied.size(), 4u);
-  EXPECT_EQ(h.applied[2], std::make_pair(uint64_t(9), uint64_t(2)));
-  // The same requests again in a later slot are not applied twice.
-  auto enc2 = KvReplica::encodeBatch(requests(9, 2, 4)); // seqs 2..5: 2, 3 seen
+  EXPECT_EQ(h.kv->sessions(), 1u);
+  ASSERT_EQ(h.applied.size(), 5u);
+  EXPECT_EQ(h.replies[0].session, 1u); // the registration's
+  EXPECT_EQ(h.applied[3], std::make_pair(uint64_t(1), uint64_t(2)));
+  // The same requests again in a later slot are not applied twice: the
+  // retries of seqs 2 and 3 get their original replies (slot 0).
+  auto enc2 = KvReplica::encodeBatch(requests(1, 2, 4)); // seqs 2..5: 2, 3 seen
   h.kv->onFrame(1, batchFrame(1, 1, enc2).data(), batchFrame(1, 1, enc2).size());
   h.kv->onFrame(2, decidedFrame(1, 1).data(), decidedFrame(1, 1).size());
   EXPECT_EQ(h.kv->applied(), 2u);
-  EXPECT_EQ(h.kv->stats().requestsApplied, 6u);
+  EXPECT_EQ(h.kv->stats().requestsApplied, 7u);
   EXPECT_EQ(h.kv->stats().duplicatesSkipped, 2u);
+  ASSERT_EQ(h.replies.size(), 9u);
+  EXPECT_EQ(h.replies[5].slot, 0u);
+  EXPECT_EQ(h.replies[7].slot, 1u);
+}
+
+// The state machine: sessions from the log, get / del / cas, a retry
+// answered with its original reply (through the log, and at once once
+// applied here), stale and unknown sessions.
+TEST(KvReplica, SessionsAndOperations) {
+  Harness h;
+  applyAsSlot(h, 0, {registration(1), registration(2)});
+  ASSERT_EQ(h.replies.size(), 2u);
+  uint64_t s = h.replies[0].session, t = h.replies[1].session;
+  EXPECT_NE(s, t);
+  applyAsSlot(h, 1,
+              {op(KvOp::Put, s, 0, "a", "1"), op(KvOp::Get, s, 1, "a"), op(KvOp::Cas, s, 2, "a", "2", "9"),
+               op(KvOp::Cas, s, 3, "a", "2", "1"), op(KvOp::Get, t, 0, "a"), op(KvOp::Del, s, 4, "a"),
+               op(KvOp::Get, s, 5, "a"), op(KvOp::Del, s, 6, "a"), op(KvOp::Put, 77, 0, "b", "x")});
+  ASSERT_EQ(h.replies.size(), 11u);
+  auto res = [&](size_t i) { return h.replies[i].result; };
+  EXPECT_EQ(res(2), KvResult::Ok);
+  EXPECT_EQ(res(3), KvResult::Ok);
+  EXPECT_EQ(h.replies[3].value, "1");
+  EXPECT_EQ(res(4), KvResult::CasMismatch);
+  EXPECT_EQ(h.replies[4].value, "1"); // the current value
+  EXPECT_EQ(res(5), KvResult::Ok);
+  EXPECT_EQ(h.replies[6].value, "2"); // t reads s's cas
+  EXPECT_EQ(res(7), KvResult::Ok);
+  EXPECT_EQ(res(8), KvResult::NotFound);
+  EXPECT_EQ(res(9), KvResult::NotFound);
+  EXPECT_EQ(res(10), KvResult::UnknownSession);
+  EXPECT_EQ(h.kv->keys(), 0u);
+  // A retry of seq 1 (a get) submitted here: answered at once from the
+  // session, the original value, without a new slot.
+  uint64_t started = h.kv->started();
+  h.kv->submit(op(KvOp::Get, s, 1, "a"));
+  ASSERT_EQ(h.replies.size(), 12u);
+  EXPECT_EQ(h.replies[11].value, "1");
+  EXPECT_EQ(h.replies[11].slot, 1u);
+  EXPECT_EQ(h.kv->started(), started);
+  // The client acknowledges every seq below 7: the replies go, and an old
+  // seq is stale.
+  applyAsSlot(h, 2, {[&] {
+                auto q = op(KvOp::Put, s, 7, "c", "3");
+                q.ackBelow = 7;
+                return q;
+              }()});
+  h.kv->submit(op(KvOp::Get, s, 1, "a"));
+  ASSERT_EQ(h.replies.size(), 14u);
+  EXPECT_EQ(h.replies[13].result, KvResult::Stale);
 }
 
 TEST(KvReplica, ForgedBatchIsNotAppliedAndIsFetched) {
   Harness h;
-  auto enc = KvReplica::encodeBatch(requests(9, 0, 2));
+  auto batch = requests(1, 0, 2);
+  batch.insert(batch.begin(), registration(3));
+  auto enc = KvReplica::encodeBatch(batch);
   auto forged = batchFrame(0, 1, enc, /*forge=*/true);
   EXPECT_FALSE(h.kv->onFrame(1, forged.data(), forged.size()));
   h.kv->onFrame(2, decidedFrame(0, 1).data(), decidedFrame(0, 1).size());
@@ -154,7 +254,7 @@ TEST(KvReplica, ForgedBatchIsNotAppliedAndIsFetched) {
   // The genuine batch (a peer's answer) completes the slot.
   h.kv->onFrame(2, batchFrame(0, 1, enc).data(), batchFrame(0, 1, enc).size());
   EXPECT_EQ(h.kv->applied(), 1u);
-  EXPECT_EQ(h.kv->stats().requestsApplied, 2u);
+  EXPECT_EQ(h.kv->stats().requestsApplied, 3u);
 }
 
 TEST(KvReplica, RandomFramesNeitherCrashNorGrowBuffers) {
