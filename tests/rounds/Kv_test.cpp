@@ -9,6 +9,7 @@
 // by SIGKILL mid-run (the phase-0 coordinator P0: the client fails over).
 // No timing assertions; every wait is bounded.
 #include "../e2e/E2eUtil.h"
+#include "../e2e/KvProtocol.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -262,6 +263,9 @@ TEST(Kv, CoordinatorKilledMidRun) {
 
 namespace {
 
+using kvproto::frameOf;
+using kvproto::readVarint;
+
 int dialClient(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -277,37 +281,13 @@ int dialClient(int port) {
   return fd;
 }
 
-void appendVarint(std::string &s, uint64_t v) {
-  while (v >= 0x80) {
-    s += char(uint8_t(v) | 0x80);
-    v >>= 7;
-  }
-  s += char(v);
-}
-
-// An operation's frame body: u8 12, session, seq, ack 0, op, key, value,
-// expected.
 std::string opBody(uint8_t op, uint64_t session, uint64_t seq, const std::string &key, const std::string &value,
                    const std::string &expected = "") {
-  std::string b(1, char(12));
-  appendVarint(b, session);
-  appendVarint(b, seq);
-  appendVarint(b, 0);
-  b += char(op);
-  for (const std::string *s : {&key, &value, &expected}) {
-    appendVarint(b, s->size());
-    b += *s;
-  }
-  return b;
+  return kvproto::opBody(op, session, seq, 0, key, value, expected);
 }
 
 std::string putBody(uint64_t session, uint64_t seq, const std::string &key, size_t valueSize) {
   return opBody(1, session, seq, key, std::string(valueSize, 'x'));
-}
-
-std::string frameOf(const std::string &body) {
-  uint32_t n = htonl(uint32_t(body.size()));
-  return std::string(reinterpret_cast<const char *>(&n), 4) + body;
 }
 
 bool sendAll(int fd, const std::string &s) {
@@ -331,17 +311,6 @@ struct Frame {
   std::string value;
   bool ok = false; // false: EOF or timeout
 };
-
-uint64_t readVarint(const std::string &b, size_t &at) {
-  uint64_t v = 0;
-  for (int shift = 0; at < b.size() && shift < 64; shift += 7) {
-    uint8_t c = uint8_t(b[at++]);
-    v |= uint64_t(c & 0x7f) << shift;
-    if (!(c & 0x80))
-      break;
-  }
-  return v;
-}
 
 // Reads one reply or error frame (bounded by the socket's 10 s timeout).
 Frame readFrame(int fd) {
@@ -381,9 +350,7 @@ Frame readFrame(int fd) {
 
 // Registers a session on `fd`; 0 if no answer.
 uint64_t registerSession(int fd, uint64_t nonce) {
-  std::string b(1, char(10));
-  appendVarint(b, nonce);
-  if (!sendAll(fd, frameOf(b)))
+  if (!sendAll(fd, frameOf(kvproto::registerBody(nonce))))
     return 0;
   Frame f = readFrame(fd);
   return f.ok && f.type == 11 && f.client == nonce ? f.seq : 0;

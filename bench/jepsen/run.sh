@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The long Jepsen-style run of the KV store (docs/jepsen.md): RUNS seeded
+# runs of SECONDS each, 8 clients on 8 keys, nemesis pauses and a kill;
+# every history checked for linearizability. Prints one line per run and
+# the summary (count, seeds, violations).
+#
+# usage: bench/jepsen/run.sh [BUILD_DIR]   (RUNS=100 SECONDS_PER_RUN=20 SEED=1 DIR=...)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+exec "$BUILD/tests/mommie_jepsen" --mommie "$BUILD/tools/mommie" --seed "${SEED:-1}" --runs "${RUNS:-100}" \
+  --seconds "${SECONDS_PER_RUN:-20}" --clients 8 --keys 8 --nemesis pause,kill --dir "${DIR:-/tmp/mommie-jepsen}"
