@@ -161,14 +161,21 @@ struct SeedResult {
   checker::ConformResult conform;
 };
 
-SeedResult runSeed(const ir::Program &program, const std::string &bin, const SimDriverArgs &a,
-                   uint64_t seed, const fs::path &dir) {
-  SeedResult r;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  for (const auto &e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".jsonl")
-      fs::remove(e.path(), ec);
+// `s` as one shell word: as is when it needs no quoting.
+std::string shellQuote(const std::string &s) {
+  bool plain = !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                                 "_./:=,@%+-") == std::string::npos;
+  if (plain)
+    return s;
+  std::string q = "'";
+  for (char c : s)
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// The sim binary's command line for one seed, its traces in `dir`.
+std::vector<std::string> seedArgv(const ir::Program &program, const std::string &bin, const SimDriverArgs &a,
+                                  uint64_t seed, const fs::path &dir) {
   std::vector<std::string> argv = {bin, "--sim", "--deploy", a.deploy, "--seed", std::to_string(seed),
                                    "--trace-dir", dir.string(), "--run-for", std::to_string(a.runForMs),
                                    "--max-steps", std::to_string(a.maxSteps)};
@@ -180,6 +187,18 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
     argv.insert(argv.end(), {"--phases", std::to_string(program.roles[0].phase->bound)});
   else // a client's request transition issues as many requests as it is let
     argv.insert(argv.end(), {"--requests", std::to_string(a.requests)});
+  return argv;
+}
+
+SeedResult runSeed(const ir::Program &program, const std::string &bin, const SimDriverArgs &a,
+                   uint64_t seed, const fs::path &dir) {
+  SeedResult r;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  for (const auto &e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".jsonl")
+      fs::remove(e.path(), ec);
+  std::vector<std::string> argv = seedArgv(program, bin, a, seed, dir);
   std::string out = (dir / "outcome.json").string(), err = (dir / "log.jsonl").string();
   int rc = runBounded(argv, out, err, a.wallMs);
   std::string text = slurp(out), errText = slurp(err);
@@ -345,6 +364,7 @@ int runSimDriver(const SimDriverArgs &a) {
   json runs = json::array();
   int rc = Ok;
   std::string failure;
+  fs::path keep; // the failing seed's directory
   for (uint64_t seed = a.firstSeed; seed <= a.lastSeed; ++seed) {
     fs::path dir = work / ("seed-" + std::to_string(seed));
     SeedResult r = runSeed(*program, bin, a, seed, dir);
@@ -362,9 +382,25 @@ int runSimDriver(const SimDriverArgs &a) {
       runs.push_back(std::move(j));
     }
     if (!r.ok) {
-      failure = "mommie sim: seed " + std::to_string(seed) + ": " + r.why + "\n  reproduce: " + bin +
-                " --sim --deploy " + a.deploy + " --seed " + std::to_string(seed) +
-                (a.faults.empty() ? "" : " --faults " + a.faults) + " --trace-dir DIR\n";
+      // The failing run's traces stay (also in a temporary directory), and
+      // the reproduce line is the exact command that wrote them.
+      std::string repro;
+      for (const auto &arg : seedArgv(*program, bin, a, seed, dir))
+        repro += (repro.empty() ? "" : " ") + shellQuote(arg);
+      std::string defines;
+      for (const auto &d : a.defines)
+        defines += " -D " + shellQuote(d);
+      for (const auto &c : r.outcome.value("crashed", json::array()))
+        if (c.is_string())
+          defines += " --crashed " + shellQuote(c.get<std::string>());
+      if (rounds)
+        for (const auto &b : r.outcome.value("byzantine", json::array()))
+          if (b.is_string())
+            defines += " --byzantine " + shellQuote(b.get<std::string>());
+      failure = "mommie sim: seed " + std::to_string(seed) + ": " + r.why + "\n  traces: " + dir.string() +
+                " (kept)\n  reproduce: " + repro + "\n  check again: mommie conform " + shellQuote(a.file) +
+                defines + " --invariants " + (dir / "*.jsonl").string() + "\n";
+      keep = dir;
       rc = Violation;
       if (!r.outcome.is_null() && !a.json)
         std::cout << seedLine(seed, r, rounds) << "\n";
@@ -383,8 +419,13 @@ int runSimDriver(const SimDriverArgs &a) {
     if (!a.json && (a.verbose || a.firstSeed == a.lastSeed))
       std::cout << seedLine(seed, r, rounds) << "\n";
   }
-  if (temp)
+  if (temp && keep.empty()) {
     fs::remove_all(work, ec);
+  } else if (temp) { // only the failing seed's traces stay
+    for (const auto &e : fs::directory_iterator(work, ec))
+      if (e.path() != keep)
+        fs::remove_all(e.path(), ec);
+  }
   if (rc == BadInput)
     return rc;
   std::string binNote = std::string(compiled ? "compiled " : "cached ") + bin;

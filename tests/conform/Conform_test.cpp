@@ -687,6 +687,31 @@ TEST_F(SimCode, SeededBugsAreReported) {
       "loss=0.2,reorder,delay=1-60ms", rc, out);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("invariant CommitValidity violated: node Co0"), std::string::npos) << out;
+  // The failing run's traces are kept (they were in a temporary directory),
+  // and the two printed commands work: re-checking the traces finds the
+  // same violation; the reproduce line writes the same traces again.
+  auto lineAfter = [&](const std::string &label) {
+    size_t at = out.find(label);
+    if (at == std::string::npos)
+      return std::string();
+    at += label.size();
+    return out.substr(at, out.find('\n', at) - at);
+  };
+  std::string kept = lineAfter("  traces: "), check = lineAfter("  check again: "),
+              repro = lineAfter("  reproduce: ");
+  ASSERT_NE(kept.find(" (kept)"), std::string::npos) << out;
+  kept = kept.substr(0, kept.find(" (kept)"));
+  EXPECT_TRUE(std::filesystem::exists(kept + "/Co0.jsonl")) << kept;
+  std::string before = e2e::readFile(kept + "/Co0.jsonl");
+  std::string again;
+  EXPECT_EQ(runCapture({"/bin/bash", "-c", "exec " + std::string(mommie()) + check.substr(check.find(' '))}, dir,
+                       again),
+            1)
+      << check << "\n" << again;
+  EXPECT_NE(again.find("CommitValidity"), std::string::npos) << again;
+  EXPECT_EQ(runCapture({"/bin/bash", "-c", repro}, dir, again), 0) << repro << "\n" << again;
+  EXPECT_EQ(e2e::readFile(kept + "/Co0.jsonl"), before) << "the reproduce line wrote other traces";
+  std::filesystem::remove_all(std::filesystem::path(kept).parent_path());
 }
 
 TEST_F(SimCode, SameSeedSameTracesAndTamperedTracesDoNotConform) {
