@@ -9,7 +9,9 @@ endif()
 add_executable(mommie_jepsen ${CMAKE_CURRENT_SOURCE_DIR}/jepsen/jepsen.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/jepsen/History.cpp)
 target_compile_definitions(mommie_jepsen PRIVATE MOMMIE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(mommie_jepsen PRIVATE nlohmann_json::nlohmann_json Threads::Threads)
+target_include_directories(mommie_jepsen PRIVATE ${PROJECT_SOURCE_DIR})
+target_link_libraries(mommie_jepsen PRIVATE mommie_app_kv mommie_runtime nlohmann_json::nlohmann_json
+  Threads::Threads)
 add_dependencies(mommie_jepsen mommie)
 # One seeded 8-second run with pauses and a kill; the long runs are
 # bench/jepsen/run.sh.

@@ -13,10 +13,14 @@ void addKvFlags() {
                         "(a KV store replica, apps/kv)");
   rt::addFlagMain("kv-load", "--kv-load --servers HOST:PORT[,HOST:PORT...] [flags]   (the KV load "
                              "generator)");
+  rt::addFlagMain("kv-client", "--kv-client --servers HOST:PORT[,...] [--json] [--timeout MS] get KEY | put KEY "
+                               "VALUE | del KEY | cas KEY EXPECTED VALUE | cas-absent KEY VALUE | status   (the KV "
+                               "command-line client)");
   // clang-format off
   rt::addFlags({
     {"--kv", "", "round", "as the first argument: run a replica of the KV store on this program (the kv flags)", true},
     {"--kv-load", "", "round", "as the first argument: run the KV store's load generator (the kv-load flags)", true},
+    {"--kv-client", "", "round", "as the first argument: one operation of the KV store's command-line client (the kv-client flags)", true},
     {"--client-port", "PORT", "kv", "the port clients connect to (required)"},
     {"--log-level", "LEVEL", "kv", "the least level logged: debug, info, warn, error or off (default warn)"},
     {"--window", "N", "kv", "log slots decided concurrently (default 20)"},
@@ -31,7 +35,8 @@ void addKvFlags() {
     {"--trace-dir", "DIR", "kv", "write the traces of some slots to DIR (with --trace-slots)"},
     {"--trace-slots", "K", "kv", "trace the first K slots"},
     {"--trace-every", "K", "kv", "and then every K-th slot"},
-    {"--servers", "LIST", "kv-load", "the replicas' client endpoints, HOST:PORT,... (required)"},
+    {"--servers", "LIST", "kv-load kv-client", "the replicas' client endpoints, HOST:PORT,... (required)"},
+    {"--timeout", "MS", "kv-client", "wait at most MS ms for each replica's answer (default 2000)"},
     {"--requests", "N", "kv-load", "puts to complete (default 1000)"},
     {"--concurrency", "C", "kv-load", "puts outstanding at once (default 64)"},
     {"--value-size", "B", "kv-load", "bytes per value (default 1024)"},
@@ -39,12 +44,13 @@ void addKvFlags() {
     {"--get-percent", "P", "kv-load", "make P% of the requests gets, the others puts (default 0)"},
     {"--max-seconds", "S", "kv-load", "give up after S seconds (default 60)"},
     {"--rate", "R", "kv-load", "issue at most R puts per second (default 0: unbounded)"},
-    {"--json", "", "kv-load", "print one JSON object"},
+    {"--json", "", "kv-load kv-client", "print one JSON object"},
     {"--sync", "", "kv-load", "wait until every replica reports the same applied log"},
   });
   // clang-format on
   rt::acceptFlags("kv", {"--help", "--version", "--info", "--id", "--deploy", "--keys", "--run-for"});
   rt::acceptFlags("kv-load", {"--help"});
+  rt::acceptFlags("kv-client", {"--help"});
 }
 
 } // namespace mommie::apps::kv

@@ -20,6 +20,7 @@
 // the same applied slots and log digest twice in a row (exit 0, else 1):
 // replicas other than the client's may apply the last slots a bit later.
 // Exit 0 if all N completed, 1 otherwise, 2 on bad flags.
+#include "apps/kv/KvClient.h"
 #include "apps/kv/KvReplica.h"
 
 #include "runtime/node/Flags.h"
@@ -51,58 +52,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 int loadUsage(const char *argv0, const std::string &why) { return flagError(argv0, "kv-load", why); }
 
-int dial(const std::pair<std::string, int> &ep) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -1;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(uint16_t(ep.second));
-  if (inet_pton(AF_INET, ep.first.c_str(), &a.sin_addr) != 1 ||
-      ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-// One status request (see KvNode.cpp): false if the server does not answer.
-bool status(const std::pair<std::string, int> &ep, uint64_t &applied, std::string &digest) {
-  int fd = dial(ep);
-  if (fd < 0)
-    return false;
-  timeval tv{2, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  const uint8_t req[5] = {0, 0, 0, 1, 3};
-  std::string in;
-  bool ok = ::send(fd, req, sizeof req, MSG_NOSIGNAL) == ssize_t(sizeof req);
-  while (ok) {
-    char buf[256];
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    in.append(buf, size_t(n));
-    if (in.size() < 4)
-      continue;
-    Reader h(reinterpret_cast<const uint8_t *>(in.data()), 4);
-    uint32_t len = h.u32be();
-    if (in.size() - 4 < len)
-      continue;
-    Reader r(reinterpret_cast<const uint8_t *>(in.data() + 4), len);
-    ok = r.u8() == 4;
-    applied = r.varint();
-    digest = r.str(128);
-    ok = ok && r.ok() && r.atEnd();
-    break;
-  }
-  ::close(fd);
-  return ok;
-}
-
 // --sync: waits until every server that answers reports the same applied
 // slots and log digest twice in a row, 100 ms apart.
 int syncMain(const std::vector<std::pair<std::string, int>> &servers, int64_t maxSeconds, bool json) {
@@ -117,7 +66,7 @@ int syncMain(const std::vector<std::pair<std::string, int>> &servers, int64_t ma
     for (const auto &ep : servers) {
       uint64_t applied = 0;
       std::string digest;
-      if (!status(ep, applied, digest))
+      if (!KvClient::status(ep, applied, digest))
         continue;
       if (answered++ == 0) {
         applied0 = applied;
@@ -155,22 +104,8 @@ int kvLoadMain(int argc, char **argv) {
   if (int rc = readFlags("kv-load", argc, argv, 2, {"kv-load"}, v); rc >= 0)
     return rc;
   std::string err;
-  if (v.has("--servers")) {
-    std::string list = v.str("--servers");
-    size_t at = 0;
-    while (at <= list.size()) {
-      size_t comma = list.find(',', at);
-      std::string ep = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-      size_t colon = ep.rfind(':');
-      int64_t port = 0;
-      if (colon == std::string::npos || !parseCount(ep.c_str() + colon + 1, port) || port <= 0 || port > 65535)
-        return loadUsage(argv[0], "bad server '" + ep + "'");
-      servers.emplace_back(ep.substr(0, colon), int(port));
-      if (comma == std::string::npos)
-        break;
-      at = comma + 1;
-    }
-  }
+  if (v.has("--servers") && !KvClient::parseServers(v.str("--servers"), servers, err))
+    return loadUsage(argv[0], err);
   json = v.has("--json");
   sync = v.has("--sync");
   if (!v.count("--requests", requests, err) || !v.count("--concurrency", concurrency, err, 1) ||
@@ -231,7 +166,7 @@ int kvLoadMain(int argc, char **argv) {
   auto connectSome = [&]() {
     // Tries every server once, from the current one, then backs off.
     for (size_t k = 0; k < servers.size() && fd < 0; ++k) {
-      fd = dial(servers[server]);
+      fd = KvClient::dial(servers[server], 0);
       if (fd < 0)
         server = (server + 1) % servers.size();
     }

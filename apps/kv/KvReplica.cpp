@@ -195,8 +195,13 @@ int KvReplica::slotIndex(int peer) const {
 }
 
 const KvReply *KvReplica::answered(const KvRequest &r, KvReply &scratch) const {
-  if (r.op == KvOp::Register)
-    return nullptr; // a nonce is not remembered: each register is applied
+  if (r.op == KvOp::Register) {
+    auto it = registered_.find(r.seq);
+    if (it == registered_.end())
+      return nullptr;
+    scratch = KvReply{KvResult::Ok, sessions_.at(it->second).lastSlot, it->second, {}};
+    return &scratch;
+  }
   auto s = sessions_.find(r.session);
   if (s == sessions_.end())
     return nullptr; // unknown here: the log decides (it may be registered meanwhile)
@@ -213,13 +218,22 @@ KvReply KvReplica::applyRequest(const KvRequest &q, uint64_t slot) {
   KvReply rep;
   rep.slot = slot;
   if (q.op == KvOp::Register) {
+    if (auto it = registered_.find(q.seq); it != registered_.end()) { // a retry
+      ++stats_.duplicatesSkipped;
+      rep.session = it->second;
+      return rep;
+    }
     rep.session = nextSession_++;
-    sessions_[rep.session].lastSlot = slot;
+    Session &ses = sessions_[rep.session];
+    ses.lastSlot = slot;
+    ses.nonce = q.seq;
+    registered_[q.seq] = rep.session;
     if (sessions_.size() > MaxSessions) { // forget the least recently used
       auto lru = sessions_.begin();
       for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
         if (it->second.lastSlot < lru->second.lastSlot)
           lru = it;
+      registered_.erase(lru->second.nonce);
       sessions_.erase(lru);
     }
     ++stats_.requestsApplied;

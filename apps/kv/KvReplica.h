@@ -82,7 +82,8 @@ enum : uint8_t {
 
 // The operations of the store, applied in log order by every replica
 // (KvReplica::applyRequest). Clients work in sessions that the log
-// assigns (Register), and number their requests in a session 0, 1, ...;
+// assigns (Register, named by a nonce: a register retried gets the same
+// session), and number their requests in a session 0, 1, ...;
 // a session keeps the reply of each request the client may still retry,
 // so a retried request gets its original reply from any replica and is
 // applied once (exactly-once), as in Raft's client sessions.
@@ -229,11 +230,15 @@ private:
   size_t futureBytes_ = 0;
   std::map<uint64_t, TimePoint> fetchedAt_;
   struct Session {
+    uint64_t nonce = 0;    // of its registration
     uint64_t ackBelow = 0;
     uint64_t lastSlot = 0; // of its last request (least recently used)
     std::map<uint64_t, KvReply> replies;
   };
   std::map<uint64_t, Session> sessions_;
+  // Registrations by nonce: a register retried (by its client, or by the
+  // replica that forwarded it) gets the same session.
+  std::unordered_map<uint64_t, uint64_t> registered_;
   uint64_t nextSession_ = 1;
   std::map<std::string, std::string> kv_;
   std::array<uint8_t, 32> logHash_{};
@@ -247,5 +252,6 @@ bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q)
 
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info);
 int kvLoadMain(int argc, char **argv);
+int kvClientMain(int argc, char **argv);
 
 } // namespace mommie::rt

@@ -20,7 +20,7 @@
 #include "History.h"
 
 #include "../e2e/E2eUtil.h"
-#include "../e2e/KvProtocol.h"
+#include "apps/kv/KvClient.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -51,8 +51,7 @@ using Clock = std::chrono::steady_clock;
 using e2e::freePorts;
 using e2e::spawn;
 using e2e::waitFor;
-using kvproto::readStr;
-using kvproto::readVarint;
+using mommie::rt::KvClient;
 
 namespace {
 
@@ -67,69 +66,6 @@ const int kReplicas = 3;
 
 // ---- The client protocol (apps/kv/KvNode.cpp, docs/rounds.md) ----
 
-class Connection {
-public:
-  ~Connection() { close(); }
-  bool open(int port, int timeoutMs) {
-    close();
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(uint16_t(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{timeoutMs / 1000, (timeoutMs % 1000) * 1000};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-      close();
-      return false;
-    }
-    return true;
-  }
-  void close() {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = -1;
-  }
-  bool isOpen() const { return fd_ >= 0; }
-  bool send(const std::string &body) {
-    std::string f = kvproto::frameOf(body);
-    size_t at = 0;
-    while (at < f.size()) {
-      ssize_t k = ::send(fd_, f.data() + at, f.size() - at, MSG_NOSIGNAL);
-      if (k <= 0)
-        return false;
-      at += size_t(k);
-    }
-    return true;
-  }
-  // One frame's body; false on timeout or a closed connection.
-  bool receive(std::string &body) {
-    std::string hdr;
-    if (!readN(hdr, 4))
-      return false;
-    uint32_t len = (uint32_t(uint8_t(hdr[0])) << 24) | (uint32_t(uint8_t(hdr[1])) << 16) |
-                   (uint32_t(uint8_t(hdr[2])) << 8) | uint32_t(uint8_t(hdr[3]));
-    return len > 0 && len <= (1u << 20) && readN(body, len);
-  }
-
-private:
-  bool readN(std::string &out, size_t n) {
-    out.resize(n);
-    size_t at = 0;
-    while (at < n) {
-      ssize_t k = recv(fd_, &out[at], n - at, 0);
-      if (k <= 0)
-        return false;
-      at += size_t(k);
-    }
-    return true;
-  }
-  int fd_ = -1;
-};
-
 struct Shared {
   std::mutex mu;
   std::vector<Op> history;
@@ -142,109 +78,69 @@ struct Shared {
   }
 };
 
-// A client: one session, one operation at a time.
+// A client: one session of the client library (apps/kv/KvClient.h), one
+// operation at a time, each recorded.
 class Client {
 public:
-  Client(Shared &sh, int process, uint64_t seed, int keys) : sh_(sh), p_(process), rng_(seed), keys_(keys) {
-    server_ = int(rng_() % sh_.clientPorts.size());
+  Client(Shared &sh, int process, uint64_t seed)
+      : sh_(sh), p_(process), kv_(endpoints(sh.clientPorts), 1000, seed * 1000003 + uint64_t(process) + 1) {}
+
+  bool start(std::chrono::milliseconds patience) {
+    std::string err;
+    return kv_.open(err, patience);
   }
 
-  // Registers a session (retrying at the next replica); false by `until`.
-  bool start(Clock::time_point until) {
-    uint64_t nonce = rng_();
-    while (Clock::now() < until) {
-      if (!conn_.isOpen() && !conn_.open(sh_.clientPorts[size_t(server_)], 1000)) {
-        rotate();
-        continue;
-      }
-      std::string r;
-      if (conn_.send(kvproto::registerBody(nonce)) && conn_.receive(r) && uint8_t(r[0]) == 11) {
-        size_t at = 1;
-        if (readVarint(r, at) == nonce) {
-          session_ = readVarint(r, at);
-          return true;
-        }
-      }
-      rotate();
-    }
-    return false;
-  }
-
-  // One operation: op 2 get, 1 put, 4 cas.
-  void run(uint8_t opCode, const std::string &key, const std::string &value, const std::string &expected) {
+  void run(Op::Kind kind, const std::string &key, const std::string &value, const std::string &expected) {
     Op op;
     op.process = p_;
     op.key = key;
-    op.kind = opCode == 2 ? Op::Kind::Get : opCode == 1 ? Op::Kind::Put : Op::Kind::Cas;
+    op.kind = kind;
     op.value = value;
     op.expected = expected;
-    uint64_t seq = seq_++;
-    // ack = seq: every earlier request is answered or abandoned.
-    std::string b = kvproto::opBody(opCode, session_, seq, seq, key, value, expected);
-    if (!conn_.isOpen() && !conn_.open(sh_.clientPorts[size_t(server_)], 1000)) {
-      rotate();
-      return; // not sent: no operation
-    }
     op.invokeNs = sh_.now();
-    std::string r;
-    bool sent = conn_.send(b);
-    while (sent && conn_.receive(r)) {
-      size_t at = 1;
-      uint8_t type = uint8_t(r[0]);
-      uint64_t ses = readVarint(r, at), s = readVarint(r, at);
-      if (ses != session_ || s != seq)
-        continue; // (a reply to an abandoned request)
-      if (type == 5) // refused (busy, too large): it did not happen
-        return;
-      if (type != 13)
-        break;
-      uint8_t result = uint8_t(r[at++]);
-      readVarint(r, at); // slot
-      std::string v = readStr(r, at);
-      op.returnNs = sh_.now();
-      switch (result) {
-      case 0:
-        op.result = Op::Result::Ok;
-        if (op.kind == Op::Kind::Get)
-          op.read = v;
-        break;
-      case 1:
-        op.result = Op::Result::NotFound;
-        break;
-      case 2: // the store answers the value held; empty: absent (our values never are)
-        op.result = Op::Result::CasFail;
-        if (!v.empty())
-          op.read = v;
-        break;
-      default: // unknown session or stale: the harness's mistake
-        std::cerr << "jepsen: p" << p_ << ": unexpected result " << int(result) << "\n";
-        return;
-      }
-      sh_.record(op);
+    KvClient::Result r = kind == Op::Kind::Get   ? kv_.get(key)
+                         : kind == Op::Kind::Put ? kv_.put(key, value)
+                                                 : kv_.cas(key, expected, value);
+    switch (r.status) {
+    case KvClient::Status::Refused: // busy, too large: it did not happen
+      if (r.error.find("session") != std::string::npos || r.error.find("stale") != std::string::npos)
+        std::cerr << "jepsen: p" << p_ << ": " << r.error << "\n"; // the harness's mistake
       return;
+    case KvClient::Status::Indeterminate: // it may or may not take effect
+      op.result = Op::Result::Info;
+      op.returnNs = -1;
+      break;
+    case KvClient::Status::Ok:
+      op.result = Op::Result::Ok;
+      if (kind == Op::Kind::Get)
+        op.read = r.value;
+      break;
+    case KvClient::Status::NotFound:
+      op.result = Op::Result::NotFound;
+      break;
+    case KvClient::Status::CasMismatch:
+      op.result = Op::Result::CasFail;
+      if (!r.absent)
+        op.read = r.value;
+      break;
     }
-    // No answer: it may or may not take effect.
-    op.result = Op::Result::Info;
-    op.returnNs = -1;
+    if (op.result != Op::Result::Info)
+      op.returnNs = sh_.now();
     sh_.record(op);
-    conn_.close();
-    rotate();
   }
 
   int process() const { return p_; }
 
 private:
-  void rotate() {
-    conn_.close();
-    server_ = (server_ + 1) % int(sh_.clientPorts.size());
+  static std::vector<KvClient::Endpoint> endpoints(const std::vector<int> &ports) {
+    std::vector<KvClient::Endpoint> out;
+    for (int p : ports)
+      out.emplace_back("127.0.0.1", p);
+    return out;
   }
   Shared &sh_;
   int p_;
-  std::mt19937_64 rng_;
-  int keys_;
-  Connection conn_;
-  int server_ = 0;
-  uint64_t session_ = 0, seq_ = 0;
+  KvClient kv_;
 };
 
 struct RunResult {
@@ -288,8 +184,8 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
   // Every client registers its session before the clock starts.
   std::vector<std::unique_ptr<Client>> clients;
   for (int c = 0; c < o.clients; ++c) {
-    clients.push_back(std::make_unique<Client>(sh, c, seed * 1000 + uint64_t(c), o.keys));
-    if (!clients.back()->start(Clock::now() + std::chrono::seconds(30))) {
+    clients.push_back(std::make_unique<Client>(sh, c, seed));
+    if (!clients.back()->start(std::chrono::seconds(30))) {
       res.why = "client " + std::to_string(c) + " could not register a session";
       stopAll();
       return res;
@@ -309,14 +205,14 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
         std::string key = "k" + std::to_string(rng() % uint64_t(o.keys));
         int pick = int(rng() % 100);
         if (pick < 50) {
-          c->run(2, key, "", "");
+          c->run(Op::Kind::Get, key, "", "");
         } else if (pick < 85 || seen.empty()) {
           std::string v = "p" + std::to_string(c->process()) + "-" + std::to_string(n++);
           seen.push_back(v);
-          c->run(1, key, v, "");
+          c->run(Op::Kind::Put, key, v, "");
         } else {
           std::string v = "p" + std::to_string(c->process()) + "-" + std::to_string(n++);
-          c->run(4, key, v, seen[rng() % seen.size()]);
+          c->run(Op::Kind::Cas, key, v, seen[rng() % seen.size()]);
           seen.push_back(v);
         }
       }
@@ -357,10 +253,10 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
     t.join();
   // Healed: one more read of every key, by a fresh client (retried until
   // answered, bounded).
-  Client finalReader(sh, o.clients, seed * 1000 + 999, o.keys);
-  if (finalReader.start(Clock::now() + std::chrono::seconds(30)))
+  Client finalReader(sh, o.clients, seed);
+  if (finalReader.start(std::chrono::seconds(30)))
     for (int k = 0; k < o.keys; ++k)
-      finalReader.run(2, "k" + std::to_string(k), "", "");
+      finalReader.run(Op::Kind::Get, "k" + std::to_string(k), "", "");
   stopAll();
   {
     std::ofstream h(dir / "history.jsonl");

@@ -195,10 +195,14 @@ TEST(KvReplica, AppliesALearnedDecisionWithItsBatch) {
 // applied here), stale and unknown sessions.
 TEST(KvReplica, SessionsAndOperations) {
   Harness h;
-  applyAsSlot(h, 0, {registration(1), registration(2)});
-  ASSERT_EQ(h.replies.size(), 2u);
+  applyAsSlot(h, 0, {registration(1), registration(2), registration(1)});
+  ASSERT_EQ(h.replies.size(), 3u);
   uint64_t s = h.replies[0].session, t = h.replies[1].session;
   EXPECT_NE(s, t);
+  EXPECT_EQ(h.replies[2].session, s); // a retried registration: the same session
+  EXPECT_EQ(h.kv->sessions(), 2u);
+  h.replies.pop_back();
+  h.applied.pop_back();
   applyAsSlot(h, 1,
               {op(KvOp::Put, s, 0, "a", "1"), op(KvOp::Get, s, 1, "a"), op(KvOp::Cas, s, 2, "a", "2", "9"),
                op(KvOp::Cas, s, 3, "a", "2", "1"), op(KvOp::Get, t, 0, "a"), op(KvOp::Del, s, 4, "a"),

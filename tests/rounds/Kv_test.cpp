@@ -650,3 +650,56 @@ TEST(Kv, ForgedDecidedFramesAreRejectedUnderHmac) {
     EXPECT_EQ(o["state_digest"], outs[0]["state_digest"]) << o["node"];
   }
 }
+
+// The command-line client (apps/kv/KvClientMain.cpp, on the client library
+// KvClient.h): each operation, its output and exit code, JSON, status of
+// every replica, and bad usage.
+TEST(Kv, CommandLineClient) {
+  Store s = build(3, "cli");
+  ASSERT_FALSE(s.bin.empty());
+  auto pids = startReplicas(s, 0);
+  ASSERT_TRUE(listening(s));
+  auto cli = [&](std::vector<std::string> args, std::string &out) {
+    std::vector<std::string> argv = {s.bin, "--kv-client", "--servers", servers(s)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    int rc = e2e::run(argv, s.dir, 30000);
+    out = e2e::readFile(s.dir + "/run.out") + e2e::readFile(s.dir + "/run.err");
+    return rc;
+  };
+  std::string out;
+  EXPECT_EQ(cli({"put", "color", "blue"}, out), 0) << out;
+  EXPECT_EQ(out, "ok\n");
+  EXPECT_EQ(cli({"get", "color"}, out), 0) << out;
+  EXPECT_EQ(out, "blue\n");
+  EXPECT_EQ(cli({"cas", "color", "red", "green"}, out), 1) << out;
+  EXPECT_EQ(out, "cas mismatch: held blue\n");
+  EXPECT_EQ(cli({"cas", "color", "blue", "green"}, out), 0) << out;
+  EXPECT_EQ(cli({"cas-absent", "color", "x"}, out), 1) << out;
+  EXPECT_EQ(cli({"cas-absent", "shape", "round"}, out), 0) << out;
+  EXPECT_EQ(cli({"--json", "get", "color"}, out), 0) << out;
+  json j = json::parse(out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << out;
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["value"], "green");
+  EXPECT_GT(j["session"].get<int>(), 0);
+  EXPECT_EQ(cli({"del", "color"}, out), 0) << out;
+  EXPECT_EQ(cli({"get", "color"}, out), 1) << out;
+  EXPECT_EQ(out, "not found\n");
+  EXPECT_EQ(cli({"get", "shape"}, out), 0) << out;
+  EXPECT_EQ(out, "round\n");
+  EXPECT_EQ(cli({"--json", "status"}, out), 0) << out;
+  j = json::parse(out, nullptr, false);
+  ASSERT_TRUE(j.is_array()) << out;
+  EXPECT_EQ(j.size(), 3u);
+  EXPECT_GT(j[0]["applied"].get<int>(), 0);
+  // Bad usage: exit 2 with a message.
+  EXPECT_EQ(cli({"put", "k"}, out), 2);
+  EXPECT_NE(out.find("'put' takes 2 operand(s)"), std::string::npos) << out;
+  EXPECT_EQ(cli({"frobnicate"}, out), 2);
+  EXPECT_EQ(e2e::run({s.bin, "--kv-client", "--servers", "localhost:1", "get", "k"}, s.dir, 30000), 2);
+  // Every replica applied the same: the 10 operations above (reads and
+  // refused cas too go through the log), plus one session per invocation.
+  auto outs = stopAndCompare(s, pids, "", 10);
+  ASSERT_EQ(outs.size(), 3u);
+  EXPECT_EQ(outs[0]["keys"], 1);
+}
