@@ -1,7 +1,7 @@
 // Expression evaluation, pattern parts, type domains and body execution.
 #include "checker/Eval.h"
 
-#include "ir/Arith.h"
+#include "runtime/wire/Ops.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,8 @@ namespace mommie::checker {
 
 using ir::ExprKind;
 using ir::Op;
-using K = Value::Kind;
+using K = Kind;
+namespace ops = rt::ops;
 
 std::string locString(const ir::SourceLoc &loc) {
   if (loc.file.empty() && loc.line == 0)
@@ -21,30 +22,30 @@ std::string locString(const ir::SourceLoc &loc) {
   throw EvalError(loc, msg);
 }
 
-
-static Value principalSetValue(const Layout &layout, int set) {
-  const auto &s = layout.program().principalSets[set];
-  Value r = Value::emptySet();
-  for (int i = 0; i < s.size; ++i)
-    r.elems.push_back(Value::principal(s.first + i));
-  return r;
+// Applies an operator of the semantics core (runtime/wire/Ops.h): its
+// evaluation error becomes the checker's, at `loc`, with the operand it
+// names rendered in the language's syntax. The one place where the
+// runtime's errors are mapped.
+template <class F>
+static auto core(const ir::SourceLoc &loc, const Env &env, F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const rt::EvalError &err) {
+    if (err.hasOperand)
+      fail(loc, err.message + ": " + showValue(env.layout.program(), err.operand));
+    fail(loc, err.message);
+  }
 }
 
 static Value allPrincipals(const Layout &layout) {
-  Value r = Value::emptySet();
-  for (int i = 0; i < layout.numPrincipals(); ++i)
-    r.elems.push_back(Value::principal(i));
-  return r;
+  return ops::principalRange(0, layout.numPrincipals());
 }
 
 // A principal or a set of principals, as a set.
 static Value asPrincipalSet(Value v, const ir::SourceLoc &loc) {
-  if (v.kind == K::Principal) {
-    Value s = Value::emptySet();
-    s.elems.push_back(std::move(v));
-    return s;
-  }
-  if (v.kind != K::Set)
+  if (v.is(K::Principal))
+    return Value::sortedSet({std::move(v)});
+  if (!v.is(K::Set))
     fail(loc, "expected a principal or a set of principals");
   return v;
 }
@@ -57,21 +58,21 @@ static int requireMe(const Env &env, const ir::SourceLoc &loc) {
 
 bool evalBool(const ir::Expr &e, Env &env) {
   Value v = eval(e, env);
-  if (v.kind != K::Bool)
+  if (!v.is(K::Bool))
     fail(e.loc, "expected a boolean");
-  return v.num != 0;
+  return v.scalar() != 0;
 }
 
 static int64_t evalInt(const ir::Expr &e, Env &env) {
   Value v = eval(e, env);
-  if (v.kind != K::Int)
+  if (!v.is(K::Int))
     fail(e.loc, "expected an integer");
-  return v.num;
+  return v.scalar();
 }
 
 static Value evalSet(const ir::Expr &e, Env &env) {
   Value v = eval(e, env);
-  if (v.kind != K::Set)
+  if (!v.is(K::Set))
     fail(e.loc, "expected a set");
   return v;
 }
@@ -95,24 +96,25 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
     Value t;
     const Value &p = evalRef(*e.args[0], env, t);
     const auto &role = env.layout.program().roles[e.role];
-    if (p.kind != K::Principal || !env.layout.inSet(role.principalSet, int(p.num)))
+    if (!p.is(K::Principal) || !env.layout.inSet(role.principalSet, int(p.scalar())))
       fail(e.loc, "principal " + showValue(env.layout.program(), p) +
                       " does not play role " + role.name);
-    return env.state.vars[size_t(env.layout.varIndex(e.role, int(p.num), e.var))];
+    return env.state.vars[size_t(env.layout.varIndex(e.role, int(p.scalar()), e.var))];
   }
   case ExprKind::Field:
   case ExprKind::TupleGet: {
     Value t;
     const Value &r = evalRef(*e.args[0], env, t);
-    if (e.index < 0 || size_t(e.index) >= r.elems.size() ||
-        (e.kind == ExprKind::Field && r.kind != K::Record))
+    if (e.index < 0 || (e.kind == ExprKind::Field && !r.is(K::Record)))
       fail(e.loc, e.kind == ExprKind::Field ? "field of a non-record"
                                             : "tuple component out of range");
+    const Value &f =
+        core(e.loc, env, [&]() -> const Value & { return r.field(size_t(e.index)); });
     if (&r == &t) {
-      tmp = std::move(t.elems[size_t(e.index)]);
+      tmp = f; // t's elements may be shared: copied, not moved
       return tmp;
     }
-    return r.elems[size_t(e.index)];
+    return f;
   }
   case ExprKind::Index: {
     if (e.args[0]->kind == ExprKind::PrincipalSet)
@@ -120,24 +122,13 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
     Value t, tk;
     const Value &base = evalRef(*e.args[0], env, t);
     const Value &key = evalRef(*e.args[1], env, tk);
-    const Value *v = nullptr;
-    if (base.kind == K::Map) {
-      v = base.lookup(key);
-      if (!v)
-        fail(e.loc, "map lookup outside the domain: " +
-                        showValue(env.layout.program(), key));
-    } else if (base.kind == K::Seq) {
-      if (key.kind != K::Int || key.num < 0 || size_t(key.num) >= base.elems.size())
-        fail(e.loc, "sequence index out of range");
-      v = &base.elems[size_t(key.num)];
-    } else {
-      fail(e.loc, "indexing a value that is neither a map nor a sequence");
-    }
+    const Value &v =
+        core(e.loc, env, [&]() -> const Value & { return ops::indexRef(base, key); });
     if (&base == &t) {
-      tmp = std::move(*const_cast<Value *>(v));
+      tmp = v; // t's elements may be shared: copied, not moved
       return tmp;
     }
-    return *v;
+    return v;
   }
   default:
     break;
@@ -157,128 +148,71 @@ static Value evalBinary(const ir::Expr &e, Env &env) {
   Value ta, tb;
   const Value &a = evalRef(*e.args[0], env, ta);
   const Value &b = evalRef(*e.args[1], env, tb);
-  switch (op) {
-  case Op::Eq:
-    return Value::boolean(a == b);
-  case Op::Ne:
-    return Value::boolean(a != b);
-  case Op::Lt:
-    return Value::boolean(compare(a, b) < 0);
-  case Op::Le:
-    return Value::boolean(compare(a, b) <= 0);
-  case Op::Gt:
-    return Value::boolean(compare(a, b) > 0);
-  case Op::Ge:
-    return Value::boolean(compare(a, b) >= 0);
-  case Op::In:
-  case Op::NotIn: {
-    bool in = false;
-    if (b.kind == K::Set)
-      in = b.contains(a);
-    else if (b.kind == K::Map)
-      in = b.lookup(a) != nullptr;
-    else
-      fail(e.loc, "`in` needs a set");
-    return Value::boolean(op == Op::In ? in : !in);
-  }
-  case Op::SubsetEq:
-    if (a.kind != K::Set || b.kind != K::Set)
-      fail(e.loc, "`subseteq` needs sets");
-    return Value::boolean(setSubsetEq(a, b));
-  case Op::Union:
-  case Op::Inter:
-  case Op::Diff:
-    if (a.kind != K::Set || b.kind != K::Set)
-      fail(e.loc, "set operation needs sets");
-    return op == Op::Union ? setUnion(a, b)
-                           : op == Op::Inter ? setInter(a, b) : setDiff(a, b);
-  default:
-    break;
-  }
-  if (a.kind != K::Int || b.kind != K::Int)
-    fail(e.loc, "arithmetic needs integers");
-  int64_t r = 0;
-  if (const char *msg = ir::arithError(op, a.num, b.num, r))
-    fail(e.loc, msg);
-  return Value::integer(r);
+  return core(e.loc, env, [&] {
+    switch (op) {
+    case Op::Eq: return ops::eq(a, b);
+    case Op::Ne: return ops::ne(a, b);
+    case Op::Lt: return ops::lt(a, b);
+    case Op::Le: return ops::le(a, b);
+    case Op::Gt: return ops::gt(a, b);
+    case Op::Ge: return ops::ge(a, b);
+    case Op::In: return ops::in(a, b);
+    case Op::NotIn: return ops::notIn(a, b);
+    case Op::SubsetEq: return ops::subsetEq(a, b);
+    case Op::Union: return ops::setUnion(a, b);
+    case Op::Inter: return ops::setInter(a, b);
+    case Op::Diff: return ops::setDiff(a, b);
+    case Op::Add: return ops::add(a, b);
+    case Op::Sub: return ops::sub(a, b);
+    case Op::Mul: return ops::mul(a, b);
+    case Op::Div: return ops::div(a, b);
+    case Op::Mod: return ops::mod(a, b);
+    default: throw rt::EvalError("unknown binary operator");
+    }
+  });
 }
 
 static Value evalBuiltin(const ir::Expr &e, Env &env) {
   using B = ir::Builtin;
+  if (e.builtin != B::Correct && e.builtin != B::Crashed) {
+    Value t;
+    const Value &x = evalRef(*e.args[0], env, t);
+    if (e.builtin == B::Append) {
+      Value y = eval(*e.args[1], env);
+      return core(e.loc, env, [&] { return ops::append(x, y); });
+    }
+    return core(e.loc, env, [&] {
+      switch (e.builtin) {
+      case B::Card: return ops::card(x);
+      case B::Dom: return ops::dom(x);
+      case B::Len: return ops::len(x);
+      case B::Head: return ops::head(x);
+      case B::Tail: return ops::tail(x);
+      case B::Max: return ops::maxOf(x);
+      case B::Min: return ops::minOf(x);
+      case B::Get: return ops::get(x);
+      case B::IsSome: return ops::isSome(x);
+      default: throw rt::EvalError("unknown builtin");
+      }
+    });
+  }
   switch (e.builtin) {
-  case B::Card: {
-    Value t;
-    const Value &s = evalRef(*e.args[0], env, t);
-    if (s.kind != K::Set)
-      fail(e.loc, "expected a set");
-    return Value::integer(int64_t(s.elems.size()));
-  }
-  case B::Dom: {
-    Value t;
-    const Value &m = evalRef(*e.args[0], env, t);
-    if (m.kind != K::Map)
-      fail(e.loc, "dom of a non-map");
-    Value s = Value::emptySet();
-    s.elems.reserve(m.elems.size() / 2);
-    for (size_t i = 0; i < m.elems.size(); i += 2)
-      s.elems.push_back(m.elems[i]);
-    return s;
-  }
-  case B::Len: {
-    Value t;
-    const Value &s = evalRef(*e.args[0], env, t);
-    return Value::integer(int64_t(s.elems.size()));
-  }
-  case B::Append: {
-    Value s = eval(*e.args[0], env);
-    s.elems.push_back(eval(*e.args[1], env));
-    return s;
-  }
-  case B::Head: {
-    Value s = eval(*e.args[0], env);
-    if (s.elems.empty())
-      fail(e.loc, "head of an empty sequence");
-    return std::move(s.elems[0]);
-  }
-  case B::Tail: {
-    Value s = eval(*e.args[0], env);
-    if (s.elems.empty())
-      fail(e.loc, "tail of an empty sequence");
-    s.elems.erase(s.elems.begin());
-    return s;
-  }
-  case B::Max:
-  case B::Min: {
-    Value s = evalSet(*e.args[0], env);
-    if (s.elems.empty())
-      fail(e.loc, e.builtin == B::Max ? "max of an empty set" : "min of an empty set");
-    return e.builtin == B::Max ? s.elems.back() : s.elems.front();
-  }
-  case B::Get: {
-    Value t;
-    const Value &o = evalRef(*e.args[0], env, t);
-    if (o.kind != K::Some)
-      fail(e.loc, "get(none)");
-    return o.elems[0];
-  }
-  case B::IsSome: {
-    Value t;
-    return Value::boolean(evalRef(*e.args[0], env, t).kind == K::Some);
-  }
   case B::Correct: {
     Value s = evalSet(*e.args[0], env);
     if (env.state.byz.empty())
       return s;
-    Value r = Value::emptySet();
-    for (auto &p : s.elems)
-      if (!env.state.isByz(int(p.num)))
-        r.elems.push_back(std::move(p));
-    return r;
+    Value::Elems r;
+    for (const auto &p : s.elems())
+      if (!env.state.isByz(int(p.scalar())))
+        r.push_back(p);
+    return Value::sortedSet(std::move(r));
   }
   case B::Crashed: {
     Value p = eval(*e.args[0], env);
-    return Value::boolean(env.state.isCrashed(int(p.num)));
+    return Value::boolean(env.state.isCrashed(int(p.scalar())));
   }
+  default:
+    break;
   }
   fail(e.loc, "unknown builtin");
 }
@@ -293,19 +227,7 @@ static Value evalIndex(const ir::Expr &e, Env &env) {
   }
   Value base = eval(*e.args[0], env);
   Value key = eval(*e.args[1], env);
-  if (base.kind == K::Map) {
-    Value *v = base.lookupMut(key);
-    if (!v)
-      fail(e.loc, "map lookup outside the domain: " +
-                      showValue(env.layout.program(), key));
-    return std::move(*v);
-  }
-  if (base.kind == K::Seq) {
-    if (key.kind != K::Int || key.num < 0 || size_t(key.num) >= base.elems.size())
-      fail(e.loc, "sequence index out of range");
-    return std::move(base.elems[size_t(key.num)]);
-  }
-  fail(e.loc, "indexing a value that is neither a map nor a sequence");
+  return core(e.loc, env, [&] { return ops::index(base, key); });
 }
 
 Value eval(const ir::Expr &e, Env &env) {
@@ -329,10 +251,10 @@ Value eval(const ir::Expr &e, Env &env) {
   case ExprKind::StateVarOf: {
     Value p = eval(*e.args[0], env);
     const auto &role = env.layout.program().roles[e.role];
-    if (p.kind != K::Principal || !env.layout.inSet(role.principalSet, int(p.num)))
+    if (!p.is(K::Principal) || !env.layout.inSet(role.principalSet, int(p.scalar())))
       fail(e.loc, "principal " + showValue(env.layout.program(), p) +
                       " does not play role " + role.name);
-    return env.state.vars[env.layout.varIndex(e.role, int(p.num), e.var)];
+    return env.state.vars[env.layout.varIndex(e.role, int(p.scalar()), e.var)];
   }
   case ExprKind::Field:
   case ExprKind::TupleGet: {
@@ -366,21 +288,19 @@ Value eval(const ir::Expr &e, Env &env) {
     if (e.op == Op::Not)
       return Value::boolean(!evalBool(*e.args[0], env));
     {
-      int64_t r = 0;
-      if (const char *msg = ir::arithError(Op::Neg, evalInt(*e.args[0], env), 0, r))
-        fail(e.loc, msg);
-      return Value::integer(r);
+      Value x = Value::integer(evalInt(*e.args[0], env));
+      return core(e.loc, env, [&] { return ops::neg(x); });
     }
   case ExprKind::Binary:
     return evalBinary(e, env);
   case ExprKind::Ite:
     return evalBool(*e.args[0], env) ? eval(*e.args[1], env) : eval(*e.args[2], env);
   case ExprKind::SetLit: {
-    std::vector<Value> es;
+    Value::Elems es;
     es.reserve(e.args.size());
     for (const auto &a : e.args)
       es.push_back(eval(*a, env));
-    return Value::setOf(std::move(es));
+    return Value::set(std::move(es));
   }
   case ExprKind::RangeSet: {
     int64_t lo = evalInt(*e.args[0], env), hi = evalInt(*e.args[1], env);
@@ -389,40 +309,37 @@ Value eval(const ir::Expr &e, Env &env) {
                       fmt::format("a range set of more than {} values ({}..{})", kMaxRangeSet,
                                   lo, hi),
                       /*limit=*/true);
-    Value s = Value::emptySet();
-    for (int64_t i = lo; i <= hi; ++i)
-      s.elems.push_back(Value::integer(i));
-    return s;
+    return core(e.loc, env, [&] { return ops::rangeSet(lo, hi); });
   }
   case ExprKind::SetFilter: {
     Value s = evalSet(*e.args[0], env);
-    Value r = Value::emptySet();
-    for (auto &x : s.elems) {
+    Value::Elems r;
+    for (const auto &x : s.elems()) {
       env.slots[e.slot] = x;
       if (evalBool(*e.args[1], env))
-        r.elems.push_back(std::move(x));
+        r.push_back(x);
     }
-    return r;
+    return Value::sortedSet(std::move(r));
   }
   case ExprKind::SetMap: {
     Value s = evalSet(*e.args[0], env);
-    std::vector<Value> out;
-    for (auto &x : s.elems) {
+    Value::Elems out;
+    for (const auto &x : s.elems()) {
       env.slots[e.slot] = x;
       if (e.args.size() > 2 && e.args[2] && !evalBool(*e.args[2], env))
         continue;
       out.push_back(eval(*e.args[1], env));
     }
-    return Value::setOf(std::move(out));
+    return Value::set(std::move(out));
   }
   case ExprKind::Forall:
   case ExprKind::Exists: {
     Value t;
     const Value &s = evalRef(*e.args[0], env, t);
-    if (s.kind != K::Set)
+    if (!s.is(K::Set))
       fail(e.loc, "expected a set");
     bool all = e.kind == ExprKind::Forall;
-    for (const auto &x : s.elems) {
+    for (const auto &x : s.elems()) {
       env.slots[e.slot] = x;
       if (evalBool(*e.args[1], env) != all)
         return Value::boolean(!all);
@@ -431,35 +348,33 @@ Value eval(const ir::Expr &e, Env &env) {
   }
   case ExprKind::MapCons: {
     Value s = evalSet(*e.args[0], env);
-    Value m{K::Map, 0, {}};
-    m.elems.reserve(s.elems.size() * 2);
-    for (auto &x : s.elems) {
+    Value::Elems m;
+    m.reserve(s.size() * 2);
+    for (const auto &x : s.elems()) {
       env.slots[e.slot] = x;
       Value v = eval(*e.args[1], env);
-      m.elems.push_back(std::move(x));
-      m.elems.push_back(std::move(v));
+      m.push_back(x);
+      m.push_back(std::move(v));
     }
-    return m;
+    return Value::sortedMap(std::move(m)); // keys in the set's order
   }
   case ExprKind::RecordCons:
   case ExprKind::TupleCons:
   case ExprKind::SeqCons: {
-    Value r{e.kind == ExprKind::RecordCons  ? K::Record
-            : e.kind == ExprKind::TupleCons ? K::Tuple
-                                            : K::Seq,
-            e.kind == ExprKind::RecordCons ? e.index : 0,
-            {}};
-    r.elems.reserve(e.args.size());
+    Value::Elems r;
+    r.reserve(e.args.size());
     for (const auto &a : e.args)
-      r.elems.push_back(eval(*a, env));
-    return r;
+      r.push_back(eval(*a, env));
+    if (e.kind == ExprKind::RecordCons)
+      return Value::record(e.index, std::move(r));
+    return e.kind == ExprKind::TupleCons ? Value::tuple(std::move(r)) : Value::seq(std::move(r));
   }
   case ExprKind::SomeCons:
     return Value::some(eval(*e.args[0], env));
   case ExprKind::Known:
     return Value::boolean(knownMatch(*e.pattern, env, e.loc));
   case ExprKind::PrincipalSet:
-    return principalSetValue(env.layout, e.index);
+    return env.layout.principalSetValue(e.index);
   case ExprKind::PhaseNo:
     return Value::integer(env.state.phaseNo);
   case ExprKind::RoundNo:
@@ -477,18 +392,18 @@ Value eval(const ir::Expr &e, Env &env) {
 
 bool issuerMatches(const ir::IssuerPattern &ip, const Value &stmt, Env &env) {
   using IK = ir::IssuerPattern::Kind;
-  const Value &iss = stmt.elems[StmtIss];
+  const Value &iss = stmt.elems()[StmtIss];
   switch (ip.kind) {
   case IK::Any:
     return true;
   case IK::Exact: {
     Value v = eval(*ip.expr, env);
-    if (v.kind == K::Set)
-      return v.contains(iss);
+    if (v.is(K::Set))
+      return v.setContains(iss);
     return v == iss;
   }
   case IK::Bind:
-    return ip.set < 0 || env.layout.inSet(ip.set, int(iss.num));
+    return ip.set < 0 || env.layout.inSet(ip.set, int(iss.scalar()));
   case IK::Quorum:
     return true;
   }
@@ -502,22 +417,22 @@ bool partyMatches(const ir::PartyPattern &pp, const Value &set, Env &env) {
     return true;
   case PK::Contains: {
     Value v = eval(*pp.expr, env);
-    if (v.kind == K::Set)
-      return setSubsetEq(v, set);
-    return set.contains(v);
+    if (v.is(K::Set))
+      return ops::subsetEq(v, set).isTrue();
+    return set.setContains(v);
   }
   case PK::Universal:
-    return int(set.elems.size()) == env.layout.numPrincipals();
+    return int(set.size()) == env.layout.numPrincipals();
   }
   return false;
 }
 
 bool constraintHolds(const ir::FieldConstraint &c, const Value &msg, Env &env) {
-  if (c.field < 0 || size_t(c.field) >= msg.elems.size())
+  if (c.field < 0 || size_t(c.field) >= msg.elems().size())
     fail(c.loc, "bad field in constraint");
-  const Value &f = msg.elems[c.field];
+  const Value &f = msg.elems()[size_t(c.field)];
   Value v = eval(*c.expr, env);
-  int cmp = compare(f, v);
+  int cmp = f.compare(v);
   switch (c.op) {
   case Op::Eq: return cmp == 0;
   case Op::Ne: return cmp != 0;
@@ -551,12 +466,13 @@ static const Value &visibleStatements(const ir::Pattern &pat, const Env &env) {
 // its issuer in the quorum's set, its verifier and auditor parts matching.
 template <class F> static void forEachQuorumStatement(const ir::Pattern &pat, Env &env, F &&fn) {
   const Value &known = visibleStatements(pat, env);
-  for (const auto &st : known.elems) {
-    int p = int(st.elems[StmtIss].num);
+  for (const auto &st : known.elems()) {
+    const auto &f = st.elems();
+    int p = int(f[StmtIss].scalar());
     if (pat.issuer.set >= 0 && !env.layout.inSet(pat.issuer.set, p))
       continue;
-    if (!partyMatches(pat.verifier, st.elems[StmtVer], env) ||
-        !partyMatches(pat.auditor, st.elems[StmtAud], env))
+    if (!partyMatches(pat.verifier, f[StmtVer], env) ||
+        !partyMatches(pat.auditor, f[StmtAud], env))
       continue;
     fn(st);
   }
@@ -565,8 +481,8 @@ template <class F> static void forEachQuorumStatement(const ir::Pattern &pat, En
 Value quorumIssuers(const ir::Pattern &pat, const Value &msg, Env &env) {
   Value iss = Value::emptySet();
   forEachQuorumStatement(pat, env, [&](const Value &st) {
-    if (st.elems[StmtMsg] == msg)
-      iss.insert(st.elems[StmtIss]);
+    if (st.elems()[StmtMsg] == msg)
+      iss.setInsert(st.elems()[StmtIss]);
   });
   return iss;
 }
@@ -575,17 +491,18 @@ Value statementSet(const ir::Pattern &pat, Env &env, Value &issuers) {
   Value pairs = Value::emptySet();
   issuers = Value::emptySet();
   forEachQuorumStatement(pat, env, [&](const Value &st) {
-    if (!constraintsHold(pat, st.elems[StmtMsg], env))
+    const auto &f = st.elems();
+    if (!constraintsHold(pat, f[StmtMsg], env))
       return;
-    pairs.insert(Value{K::Tuple, 0, {st.elems[StmtIss], st.elems[StmtMsg]}});
-    issuers.insert(st.elems[StmtIss]);
+    pairs.setInsert(Value::tuple({f[StmtIss], f[StmtMsg]}));
+    issuers.setInsert(f[StmtIss]);
   });
   return pairs;
 }
 
 bool quorumHolds(const ir::Pattern &pat, const Value &issuers, Env &env) {
   int64_t k = evalInt(*pat.issuer.threshold, env);
-  int64_t n = int64_t(issuers.elems.size());
+  int64_t n = int64_t(issuers.size());
   return pat.issuer.exact ? n == k : n >= k;
 }
 
@@ -595,8 +512,8 @@ static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &) 
   const Value &known = visibleStatements(pat, env);
   if (pat.issuer.kind == ir::IssuerPattern::Kind::Quorum) {
     const Value *prev = nullptr;
-    for (const auto &st : known.elems) {
-      const Value &msg = st.elems[StmtMsg];
+    for (const auto &st : known.elems()) {
+      const Value &msg = st.elems()[StmtMsg];
       if (prev && *prev == msg)
         continue;
       prev = &msg;
@@ -612,15 +529,14 @@ static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &) 
     }
     return false;
   }
-  for (const auto &st : known.elems) {
+  for (const auto &st : known.elems()) {
+    const auto &f = st.elems();
     if (pat.slot >= 0)
-      env.slots[pat.slot] = st.elems[StmtMsg];
+      env.slots[pat.slot] = f[StmtMsg];
     if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
-      env.slots[pat.issuer.slot] = st.elems[StmtIss];
-    if (issuerMatches(pat.issuer, st, env) &&
-        partyMatches(pat.verifier, st.elems[StmtVer], env) &&
-        partyMatches(pat.auditor, st.elems[StmtAud], env) &&
-        constraintsHold(pat, st.elems[StmtMsg], env))
+      env.slots[pat.issuer.slot] = f[StmtIss];
+    if (issuerMatches(pat.issuer, st, env) && partyMatches(pat.verifier, f[StmtVer], env) &&
+        partyMatches(pat.auditor, f[StmtAud], env) && constraintsHold(pat, f[StmtMsg], env))
       return true;
   }
   return false;
@@ -630,7 +546,9 @@ static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &) 
 // Type domains and ranges
 //===----------------------------------------------------------------------===//
 
-static void product(const std::vector<std::vector<Value>> &doms, K kind, int64_t num,
+// Every combination of one value per domain, as records of index `record`
+// (tuples if -1).
+static void product(const std::vector<std::vector<Value>> &doms, int record,
                     std::vector<Value> &out, const ir::SourceLoc &loc) {
   size_t total = 1;
   for (const auto &d : doms) {
@@ -640,10 +558,11 @@ static void product(const std::vector<std::vector<Value>> &doms, K kind, int64_t
   }
   std::vector<size_t> idx(doms.size(), 0);
   for (size_t n = 0; n < total; ++n) {
-    Value v{kind, num, {}};
+    Value::Elems v;
+    v.reserve(doms.size());
     for (size_t i = 0; i < doms.size(); ++i)
-      v.elems.push_back(doms[i][idx[i]]);
-    out.push_back(std::move(v));
+      v.push_back(doms[i][idx[i]]);
+    out.push_back(record >= 0 ? Value::record(record, std::move(v)) : Value::tuple(std::move(v)));
     for (size_t i = doms.size(); i-- > 0;) {
       if (++idx[i] < doms[i].size())
         break;
@@ -667,21 +586,21 @@ std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
     return out;
   case TK::Principal:
     if (t.principalSet >= 0)
-      return principalSetValue(layout, t.principalSet).elems;
-    return allPrincipals(layout).elems;
+      return layout.principalSetValue(t.principalSet).elems();
+    return allPrincipals(layout).elems();
   case TK::Record: {
     const auto &rec = layout.program().records[t.record];
     std::vector<std::vector<Value>> doms;
     for (const auto &f : rec.fields)
       doms.push_back(typeDomain(layout, *f.type, loc));
-    product(doms, K::Record, t.record, out, loc);
+    product(doms, t.record, out, loc);
     return out;
   }
   case TK::Tuple: {
     std::vector<std::vector<Value>> doms;
     for (const auto &a : t.args)
       doms.push_back(typeDomain(layout, *a, loc));
-    product(doms, K::Tuple, 0, out, loc);
+    product(doms, -1, out, loc);
     return out;
   }
   case TK::Option:
@@ -694,11 +613,11 @@ std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
     if (elems.size() > 20)
       fail(loc, "powerset domain too large to enumerate");
     for (uint64_t mask = 0; mask < (uint64_t(1) << elems.size()); ++mask) {
-      Value s = Value::emptySet();
+      Value::Elems s;
       for (size_t i = 0; i < elems.size(); ++i)
         if (mask >> i & 1)
-          s.elems.push_back(elems[i]);
-      out.push_back(std::move(s));
+          s.push_back(elems[i]);
+      out.push_back(Value::set(std::move(s))); // sorted: a domain of sets is not
     }
     return out;
   }
@@ -707,14 +626,13 @@ std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
     auto vals = typeDomain(layout, *t.args[1], loc);
     std::vector<std::vector<Value>> doms(keys.size(), vals);
     std::vector<Value> tuples;
-    product(doms, K::Tuple, 0, tuples, loc);
+    product(doms, -1, tuples, loc);
     for (auto &tu : tuples) {
-      Value m{K::Map, 0, {}};
-      for (size_t i = 0; i < keys.size(); ++i) {
-        m.elems.push_back(keys[i]);
-        m.elems.push_back(std::move(tu.elems[i]));
-      }
-      out.push_back(std::move(m));
+      std::vector<std::pair<Value, Value>> m;
+      m.reserve(keys.size());
+      for (size_t i = 0; i < keys.size(); ++i)
+        m.emplace_back(keys[i], tu.elems()[i]);
+      out.push_back(Value::map(std::move(m)));
     }
     return out;
   }
@@ -729,36 +647,37 @@ bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t, bool mo
   using TK = ir::TypeKind;
   switch (t.kind) {
   case TK::Range:
-    return v.kind == K::Int && ((t.model && !modelRanges) || (v.num >= t.lo && v.num <= t.hi));
+    return v.is(K::Int) &&
+           ((t.model && !modelRanges) || (v.scalar() >= t.lo && v.scalar() <= t.hi));
   case TK::Principal:
-    return v.kind == K::Principal &&
-           (t.principalSet < 0 || layout.inSet(t.principalSet, int(v.num)));
+    return v.is(K::Principal) &&
+           (t.principalSet < 0 || layout.inSet(t.principalSet, int(v.scalar())));
   case TK::Record: {
-    if (v.kind != K::Record)
+    if (!v.is(K::Record))
       return false;
     const auto &rec = layout.program().records[t.record];
-    for (size_t i = 0; i < rec.fields.size() && i < v.elems.size(); ++i)
-      if (!conformsTo(layout, v.elems[i], *rec.fields[i].type, modelRanges))
+    for (size_t i = 0; i < rec.fields.size() && i < v.elems().size(); ++i)
+      if (!conformsTo(layout, v.elems()[i], *rec.fields[i].type, modelRanges))
         return false;
     return true;
   }
   case TK::Tuple:
-    for (size_t i = 0; i < t.args.size() && i < v.elems.size(); ++i)
-      if (!conformsTo(layout, v.elems[i], *t.args[i], modelRanges))
+    for (size_t i = 0; i < t.args.size() && i < v.elems().size(); ++i)
+      if (!conformsTo(layout, v.elems()[i], *t.args[i], modelRanges))
         return false;
     return true;
   case TK::Option:
-    return v.kind != K::Some || conformsTo(layout, v.elems[0], *t.args[0], modelRanges);
+    return !v.isSome() || conformsTo(layout, v.elems()[0], *t.args[0], modelRanges);
   case TK::Set:
   case TK::Seq:
-    for (const auto &e : v.elems)
+    for (const auto &e : v.elems())
       if (!conformsTo(layout, e, *t.args[0], modelRanges))
         return false;
     return true;
   case TK::Map:
-    for (size_t i = 0; i + 1 < v.elems.size(); i += 2)
-      if (!conformsTo(layout, v.elems[i], *t.args[0], modelRanges) ||
-          !conformsTo(layout, v.elems[i + 1], *t.args[1], modelRanges))
+    for (size_t i = 0; i + 1 < v.elems().size(); i += 2)
+      if (!conformsTo(layout, v.elems()[i], *t.args[0], modelRanges) ||
+          !conformsTo(layout, v.elems()[i + 1], *t.args[1], modelRanges))
         return false;
     return true;
   default:
@@ -777,8 +696,8 @@ bool withinModelRanges(const Layout &layout, const State &s) {
     ir::Type rec;
     rec.kind = ir::TypeKind::Record;
     rec.record = r;
-    for (const Value &st : s.pool[size_t(r)].elems)
-      if (!conformsTo(layout, st.elems[StmtMsg], rec))
+    for (const Value &st : s.pool[size_t(r)].elems())
+      if (!conformsTo(layout, st.elems()[StmtMsg], rec))
         return false;
   }
   return true;
@@ -792,40 +711,22 @@ static void execAssign(const ir::Stmt &s, const Layout &layout, State &next,
                        int role, int me, std::vector<Value> &slots) {
   Env env{layout, next, me, slots};
   Value value = eval(*s.value, env);
-  std::vector<Value> keys;
-  for (const auto &step : s.path)
-    keys.push_back(step.kind == ir::LValueStep::Kind::Index ? eval(*step.key, env)
-                                                             : Value());
+  std::vector<ops::PathStep> path;
+  path.reserve(s.path.size());
+  for (const auto &step : s.path) {
+    if (step.kind == ir::LValueStep::Kind::Index)
+      path.push_back(ops::PathStep::key_(eval(*step.key, env)));
+    else if (step.index < 0)
+      fail(s.loc, "bad field or component in assignment");
+    else
+      path.push_back(ops::PathStep::field_(size_t(step.index)));
+  }
   int roleIdx = role;
   if (roleIdx < 0 || size_t(s.var) >= layout.program().roles[roleIdx].vars.size())
     fail(s.loc, "assignment to an unknown variable");
   const auto &decl = layout.program().roles[roleIdx].vars[s.var];
   Value &root = next.vars[layout.varIndex(roleIdx, me, s.var)];
-  Value *target = &root;
-  for (size_t i = 0; i < s.path.size(); ++i) {
-    const auto &step = s.path[i];
-    if (step.kind == ir::LValueStep::Kind::Index) {
-      if (target->kind == K::Map) {
-        Value *v = target->lookupMut(keys[i]);
-        if (!v)
-          fail(s.loc, "map update outside the domain: " +
-                          showValue(layout.program(), keys[i]));
-        target = v;
-      } else if (target->kind == K::Seq) {
-        if (keys[i].kind != K::Int || keys[i].num < 0 ||
-            size_t(keys[i].num) >= target->elems.size())
-          fail(s.loc, "sequence index out of range");
-        target = &target->elems[size_t(keys[i].num)];
-      } else {
-        fail(s.loc, "indexing a value that is neither a map nor a sequence");
-      }
-    } else {
-      if (step.index < 0 || size_t(step.index) >= target->elems.size())
-        fail(s.loc, "bad field or component in assignment");
-      target = &target->elems[step.index];
-    }
-  }
-  *target = std::move(value);
+  core(s.loc, env, [&] { ops::assignInPlace(root, path.data(), path.size(), std::move(value)); });
   if (!conformsTo(layout, root, *decl.type, /*modelRanges=*/false))
     fail(s.loc, fmt::format("value {} of `{}` at {} is outside its declared range",
                             showValue(layout.program(), root), decl.name,
@@ -852,7 +753,7 @@ void execBlock(const ir::Block &body, const Layout &layout, State &next, int rol
       break;
     case ir::StmtKind::Publish: {
       Value msg = eval(*s.value, env);
-      if (msg.kind != K::Record)
+      if (!msg.is(K::Record))
         fail(s.loc, "PUBLISH of a non-record");
       Value ver = asPrincipalSet(eval(*s.verifier, env), s.loc);
       Value aud = Value::emptySet();
@@ -860,7 +761,7 @@ void execBlock(const ir::Block &body, const Layout &layout, State &next, int rol
         aud = allPrincipals(layout);
       else if (s.auditorKind == ir::Stmt::Auditor::Expr)
         aud = asPrincipalSet(eval(*s.auditor, env), s.loc);
-      int rec = int(msg.num);
+      int rec = int(msg.scalar());
       published.push_back(
           {rec, makeStatement(me, std::move(ver), std::move(aud), std::move(msg))});
       break;
@@ -882,8 +783,8 @@ void execBlock(const ir::Block &body, const Layout &layout, State &next, int rol
 void applyPublishes(const Layout &layout, State &next, int me,
                     const std::vector<Published> &published) {
   for (const auto &p : published) {
-    next.pool[p.record].insert(p.statement);
-    next.known[layout.knownIndex(p.record, me)].insert(p.statement);
+    next.pool[p.record].setInsert(p.statement);
+    next.known[layout.knownIndex(p.record, me)].setInsert(p.statement);
   }
 }
 

@@ -607,8 +607,8 @@ void Search::worker(int w) {
             if (it == verifiersOf.end()) {
               Value tmp;
               std::vector<int> ver;
-              for (const auto &q : interner_.value(sid, tmp).elems[StmtVer].elems)
-                ver.push_back(int(q.num));
+              for (const auto &q : interner_.value(sid, tmp).elems()[StmtVer].elems())
+                ver.push_back(int(q.scalar()));
               it = verifiersOf.emplace(sid, std::move(ver)).first;
             }
             for (int q : it->second) {

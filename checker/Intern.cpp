@@ -6,7 +6,7 @@
 
 namespace mommie::checker {
 
-using K = Value::Kind;
+using K = Kind;
 
 const std::vector<uint32_t> Interner::noElems_;
 
@@ -16,29 +16,36 @@ static inline uint64_t mix(uint64_t a, uint64_t b) {
 }
 
 uint64_t hashValue(const Value &v) {
-  uint64_t h = mix(uint64_t(v.kind) << 56 ^ v.elems.size(), uint64_t(v.num));
-  for (const auto &e : v.elems)
+  const auto &es = v.elems();
+  uint64_t h = mix(uint64_t(v.kind()) << 56 ^ es.size(), uint64_t(v.scalar()));
+  for (const auto &e : es)
     h = mix(h, hashValue(e));
   return h;
 }
 
 // Scalars with a small payload live in the id: bit 31 set, kind in bits
-// 28-30, payload (two's complement for integers) in bits 0-27.
+// 28-30, payload (two's complement for integers) in bits 0-27. `none` is
+// the option with payload 0.
 static constexpr int64_t InlineMin = -(int64_t(1) << 27), InlineMax = (int64_t(1) << 27) - 1;
+static_assert(uint32_t(K::Option) < 8, "a scalar's kind fits in three bits");
 
 static bool inlineId(const Value &v, uint32_t &id) {
-  switch (v.kind) {
+  switch (v.kind()) {
   case K::Int:
   case K::Bool:
   case K::Principal:
-  case K::None:
-    if (v.num < InlineMin || v.num > InlineMax)
-      return false;
-    id = Interner::InlineBit | uint32_t(v.kind) << 28 | (uint32_t(v.num) & 0x0FFFFFFFu);
-    return true;
+    break;
+  case K::Option:
+    if (v.isNone())
+      break;
+    return false;
   default:
     return false;
   }
+  if (v.scalar() < InlineMin || v.scalar() > InlineMax)
+    return false;
+  id = Interner::InlineBit | uint32_t(v.kind()) << 28 | (uint32_t(v.scalar()) & 0x0FFFFFFFu);
+  return true;
 }
 
 Interner::Interner()
@@ -85,9 +92,9 @@ uint32_t Interner::intern(const Value &v) {
   }
   // Element ids first (outside the shard lock: elements may hash to it).
   std::vector<uint32_t> elems;
-  if (v.kind == K::Set) {
-    elems.reserve(v.elems.size());
-    for (const auto &e : v.elems)
+  if (v.is(K::Set)) {
+    elems.reserve(v.size());
+    for (const auto &e : v.elems())
       elems.push_back(intern(e));
   }
   std::lock_guard<std::mutex> lock(shard.mutex);
@@ -105,12 +112,15 @@ uint32_t Interner::intern(const Value &v) {
 const Value &Interner::value(uint32_t id, Value &tmp) const {
   if (!(id & InlineBit))
     return entry(id).value;
-  tmp.kind = K((id >> 28) & 7);
   int64_t payload = int64_t(id & 0x0FFFFFFFu);
   if (payload & (int64_t(1) << 27))
     payload -= int64_t(1) << 28;
-  tmp.num = payload;
-  tmp.elems.clear();
+  switch (K((id >> 28) & 7)) {
+  case K::Bool: tmp = Value::boolean(payload != 0); break;
+  case K::Principal: tmp = Value::principal(payload); break;
+  case K::Option: tmp = Value::none(); break;
+  default: tmp = Value::integer(payload); break;
+  }
   return tmp;
 }
 
@@ -119,10 +129,7 @@ void Interner::assign(uint32_t id, Value &out) const {
     value(id, out);
     return;
   }
-  const Value &v = entry(id).value;
-  out.kind = v.kind;
-  out.num = v.num;
-  out.elems = v.elems;
+  out = entry(id).value; // shares its elements
 }
 
 const std::vector<uint32_t> &Interner::elemIds(uint32_t id) const {
@@ -142,9 +149,9 @@ uint32_t Interner::add(uint32_t setId, uint32_t elem) {
   }
   Value tmp, s;
   assign(setId, s);
-  if (s.kind != K::Set)
+  if (!s.is(K::Set))
     throw std::runtime_error("interner: add to a non-set");
-  s.insert(value(elem, tmp));
+  s.setInsert(value(elem, tmp)); // copies on write: the entry keeps its set
   uint32_t id = intern(s);
   std::lock_guard<std::mutex> lock(shard.mutex);
   shard.result.emplace(key, id);

@@ -68,6 +68,16 @@ bool LevelQueue::fill(size_t need) {
   return rbuf_.size() >= need;
 }
 
+// Reads the varint at `pos` of `buf` (the wire format's, runtime/wire/Wire.h).
+static bool getVarint(const std::string &buf, size_t &pos, uint64_t &v) {
+  if (pos > buf.size())
+    return false;
+  rt::Reader r(reinterpret_cast<const uint8_t *>(buf.data()) + pos, buf.size() - pos);
+  v = r.varint();
+  pos = buf.size() - r.remaining();
+  return r.ok();
+}
+
 bool LevelQueue::pop(uint64_t &id, std::string &bytes) {
   if (!reading_) {
     reading_ = true;

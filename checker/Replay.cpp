@@ -9,7 +9,7 @@
 
 namespace mommie::checker {
 
-using K = Value::Kind;
+using K = Kind;
 using nlohmann::json;
 
 int principalByName(const Layout &layout, const std::string &name) {
@@ -55,13 +55,13 @@ Value fromJson(const Layout &layout, const json &j, int depth) {
   }
   if (!j.is_object())
     bad("not a value", j);
-  auto list = [&](const char *key, K kind) {
+  auto list = [&](const char *key) {
     const json &a = j.at(key);
     if (!a.is_array())
       bad(std::string(key) + " needs an array", j);
-    Value v{kind, 0, {}};
+    Value::Elems v;
     for (const auto &e : a)
-      v.elems.push_back(fromJson(layout, e, depth + 1));
+      v.push_back(fromJson(layout, e, depth + 1));
     return v;
   };
   if (j.contains("$record")) {
@@ -75,26 +75,24 @@ Value fromJson(const Layout &layout, const json &j, int depth) {
       const auto &fields = prog.records[r].fields;
       if (j.size() != fields.size() + 1)
         bad("record " + name + " has the wrong fields", j);
-      Value v{K::Record, int64_t(r), {}};
+      Value::Elems v;
       for (const auto &f : fields) {
         if (!j.contains(f.name))
           bad("record " + name + " lacks field " + f.name, j);
-        v.elems.push_back(fromJson(layout, j[f.name], depth + 1));
+        v.push_back(fromJson(layout, j[f.name], depth + 1));
       }
-      return v;
+      return Value::record(int(r), std::move(v));
     }
     bad("unknown record type", j);
   }
   if (j.size() != 1)
     bad("not a value", j);
-  if (j.contains("$set")) {
-    Value v = list("$set", K::Set);
-    return Value::setOf(std::move(v.elems));
-  }
+  if (j.contains("$set"))
+    return Value::set(list("$set"));
   if (j.contains("$seq"))
-    return list("$seq", K::Seq);
+    return Value::seq(list("$seq"));
   if (j.contains("$tuple"))
-    return list("$tuple", K::Tuple);
+    return Value::tuple(list("$tuple"));
   if (j.contains("$some"))
     return Value::some(fromJson(layout, j["$some"], depth + 1));
   if (j.contains("$none"))
@@ -111,14 +109,14 @@ Value fromJson(const Layout &layout, const json &j, int depth) {
     }
     std::sort(kv.begin(), kv.end(),
               [](const auto &a, const auto &b) { return a.first < b.first; });
-    Value v{K::Map, 0, {}};
+    Value::Elems v;
     for (size_t i = 0; i < kv.size(); ++i) {
       if (i && kv[i].first == kv[i - 1].first)
         bad("duplicate map key", j);
-      v.elems.push_back(std::move(kv[i].first));
-      v.elems.push_back(std::move(kv[i].second));
+      v.push_back(std::move(kv[i].first));
+      v.push_back(std::move(kv[i].second));
     }
-    return v;
+    return Value::sortedMap(std::move(v));
   }
   bad("not a value", j);
 }
@@ -128,45 +126,7 @@ Value fromJson(const Layout &layout, const json &j, int depth) {
 Value valueFromJson(const Layout &layout, const json &j) { return fromJson(layout, j, 0); }
 
 json valueToJson(const Layout &layout, const Value &v) {
-  auto arr = [&](const std::vector<Value> &es) {
-    json a = json::array();
-    for (const auto &e : es)
-      a.push_back(valueToJson(layout, e));
-    return a;
-  };
-  switch (v.kind) {
-  case K::Int:
-    return v.num;
-  case K::Bool:
-    return v.num != 0;
-  case K::Principal:
-    return layout.principalName(int(v.num));
-  case K::None:
-    return json{{"$none", true}};
-  case K::Some:
-    return json{{"$some", valueToJson(layout, v.elems[0])}};
-  case K::Record: {
-    const auto &rec = layout.program().records.at(size_t(v.num));
-    json o = json::object();
-    o["$record"] = rec.name;
-    for (size_t i = 0; i < rec.fields.size() && i < v.elems.size(); ++i)
-      o[rec.fields[i].name] = valueToJson(layout, v.elems[i]);
-    return o;
-  }
-  case K::Tuple:
-    return json{{"$tuple", arr(v.elems)}};
-  case K::Seq:
-    return json{{"$seq", arr(v.elems)}};
-  case K::Set:
-    return json{{"$set", arr(v.elems)}};
-  case K::Map: {
-    json a = json::array();
-    for (size_t i = 0; i + 1 < v.elems.size(); i += 2)
-      a.push_back(json::array({valueToJson(layout, v.elems[i]), valueToJson(layout, v.elems[i + 1])}));
-    return json{{"$map", a}};
-  }
-  }
-  return nullptr;
+  return json::parse(v.toJson(&layout.names())); // the runtime's rendering
 }
 
 Value statementFromJson(const Layout &layout, const json &j) {
@@ -177,17 +137,17 @@ Value statementFromJson(const Layout &layout, const json &j) {
   Value ver = valueFromJson(layout, j["ver"]);
   Value aud = valueFromJson(layout, j["aud"]);
   Value msg = valueFromJson(layout, j["msg"]);
-  if (iss.kind != K::Principal || ver.kind != K::Set || aud.kind != K::Set ||
-      msg.kind != K::Record)
+  if (!iss.is(K::Principal) || !ver.is(K::Set) || !aud.is(K::Set) ||
+      !msg.is(K::Record))
     bad("malformed statement", j);
-  return makeStatement(int(iss.num), std::move(ver), std::move(aud), std::move(msg));
+  return makeStatement(int(iss.scalar()), std::move(ver), std::move(aud), std::move(msg));
 }
 
 json statementToJson(const Layout &layout, const Value &st) {
-  return json{{"iss", valueToJson(layout, st.elems[StmtIss])},
-              {"ver", valueToJson(layout, st.elems[StmtVer])},
-              {"aud", valueToJson(layout, st.elems[StmtAud])},
-              {"msg", valueToJson(layout, st.elems[StmtMsg])}};
+  return json{{"iss", valueToJson(layout, st.elems()[StmtIss])},
+              {"ver", valueToJson(layout, st.elems()[StmtVer])},
+              {"aud", valueToJson(layout, st.elems()[StmtAud])},
+              {"msg", valueToJson(layout, st.elems()[StmtMsg])}};
 }
 
 //===----------------------------------------------------------------------===//
@@ -276,17 +236,17 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
     const auto &pat = t.triggers[i];
     if (pat.issuer.kind == IK::Quorum)
       continue;
-    const auto &known = s.known[size_t(layout.knownIndex(pat.record, p))].elems;
+    const auto &known = s.known[size_t(layout.knownIndex(pat.record, p))].elems();
     bool found = false;
     for (const auto &st : known) {
-      if (pat.slot >= 0 && st.elems[StmtMsg] != slots[size_t(pat.slot)])
+      if (pat.slot >= 0 && st.elems()[StmtMsg] != slots[size_t(pat.slot)])
         continue;
       if (pat.issuer.kind == IK::Bind && pat.issuer.slot >= 0 &&
-          st.elems[StmtIss] != slots[size_t(pat.issuer.slot)])
+          st.elems()[StmtIss] != slots[size_t(pat.issuer.slot)])
         continue;
       if (issuerMatches(pat.issuer, st, env) &&
-          partyMatches(pat.verifier, st.elems[StmtVer], env) &&
-          partyMatches(pat.auditor, st.elems[StmtAud], env)) {
+          partyMatches(pat.verifier, st.elems()[StmtVer], env) &&
+          partyMatches(pat.auditor, st.elems()[StmtAud], env)) {
         found = true;
         break;
       }
@@ -306,16 +266,17 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
     return "guard is false";
 
   int firedIdx = layout.firedIndex(role, ti, p);
-  Value key{K::Tuple, 0, {}};
+  Value::Elems parts;
   if (t.refracted()) {
     for (int slot : t.refractionSlots())
-      key.elems.push_back(slots[size_t(slot)]);
-    if (firedIdx >= 0 && s.fired[size_t(firedIdx)].contains(key))
-      return "binding already fired (refraction)";
+      parts.push_back(slots[size_t(slot)]);
   }
+  Value key = Value::tuple(std::move(parts));
+  if (t.refracted() && firedIdx >= 0 && s.fired[size_t(firedIdx)].setContains(key))
+    return "binding already fired (refraction)";
   // Fire, in place.
   if (firedIdx >= 0)
-    s.fired[size_t(firedIdx)].insert(key);
+    s.fired[size_t(firedIdx)].setInsert(key);
   if (t.timer >= 0)
     s.timers[size_t(layout.timerIndex(role, p, t.timer))] = 0;
   std::vector<Value> frame = slots;
@@ -326,14 +287,14 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
 }
 
 std::string replayDeliver(const Layout &layout, State &s, int q, const Value &st) {
-  int rec = int(st.elems[StmtMsg].num);
-  if (!s.pool[size_t(rec)].contains(st))
+  int rec = int(st.elems()[StmtMsg].scalar());
+  if (!s.pool[size_t(rec)].setContains(st))
     return "delivered statement was never published";
-  if (!st.elems[StmtVer].contains(Value::principal(q)))
+  if (!st.elems()[StmtVer].setContains(Value::principal(q)))
     return "receiver is not a verifier of the statement";
   if (!s.live(q))
     return "receiver is not live";
-  if (!s.known[size_t(layout.knownIndex(rec, q))].insert(st))
+  if (!s.known[size_t(layout.knownIndex(rec, q))].setInsert(st))
     return "statement already known (duplicate delivery)";
   return {};
 }
@@ -348,7 +309,7 @@ void applyChangedVars(const Layout &layout, std::map<std::string, Value> &vars, 
   for (const auto &[name, v] : changed.items()) {
     if (v.is_object() && v.contains("$mapDelta")) {
       auto it = vars.find(name);
-      if (it == vars.end() || it->second.kind != K::Map)
+      if (it == vars.end() || !it->second.is(K::Map))
         throw std::runtime_error("map delta for " + name + ", which has no recorded map value");
       Value &m = it->second;
       for (const auto &e : v["$mapDelta"]) {
@@ -356,26 +317,18 @@ void applyChangedVars(const Layout &layout, std::map<std::string, Value> &vars, 
           throw std::runtime_error("bad map delta entry for " + name);
         Value k = valueFromJson(layout, e[0]);
         Value val = valueFromJson(layout, e[1]);
-        if (Value *slot = m.lookupMut(k)) {
-          *slot = std::move(val);
-        } else {
-          Value nm = m;
-          nm.elems.push_back(std::move(k));
-          nm.elems.push_back(std::move(val));
-          canonicalize(nm); // maps: resorted by key
-          m = std::move(nm);
-        }
+        m.mapPut(std::move(k), std::move(val));
       }
       if (v.contains("$removed")) {
         for (const auto &k : v["$removed"]) {
           Value kv = valueFromJson(layout, k);
-          Value nm{K::Map, 0, {}};
-          for (size_t i = 0; i + 1 < m.elems.size(); i += 2)
-            if (m.elems[i] != kv) {
-              nm.elems.push_back(m.elems[i]);
-              nm.elems.push_back(m.elems[i + 1]);
+          Value::Elems nm;
+          for (size_t i = 0; i + 1 < m.elems().size(); i += 2)
+            if (m.elems()[i] != kv) {
+              nm.push_back(m.elems()[i]);
+              nm.push_back(m.elems()[i + 1]);
             }
-          m = std::move(nm);
+          m = Value::sortedMap(std::move(nm));
         }
       }
       continue;
@@ -447,10 +400,10 @@ std::vector<Value> statements(const Layout &layout, const json &j, const char *w
 // whose last step publishes `st`, and replays that path on `s`.
 bool inferStep(const Layout &layout, const Generator &gen, State &s, int p, const Value &st) {
   for (size_t rec = 0; rec < s.pool.size(); ++rec)
-    for (const auto &x : s.pool[rec].elems)
-      if (x.elems[StmtVer].contains(Value::principal(p)) &&
-          !s.known[size_t(layout.knownIndex(int(rec), p))].contains(x))
-        s.known[size_t(layout.knownIndex(int(rec), p))].insert(x);
+    for (const auto &x : s.pool[rec].elems())
+      if (x.elems()[StmtVer].setContains(Value::principal(p)) &&
+          !s.known[size_t(layout.knownIndex(int(rec), p))].setContains(x))
+        s.known[size_t(layout.knownIndex(int(rec), p))].setInsert(x);
   struct Node {
     State state;
     std::vector<Action> path;
@@ -531,7 +484,7 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         std::vector<Value> d = statements(layout, r->j.value("delivered", json()), "delivered");
         bool ready = true;
         for (const auto &st : d)
-          ready &= s.pool[size_t(st.elems[StmtMsg].num)].contains(st);
+          ready &= s.pool[size_t(st.elems()[StmtMsg].scalar())].setContains(st);
         if (ready) {
           pick = &n;
           delivered = std::move(d);
@@ -550,8 +503,8 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
             continue;
           for (const auto &st : statements(layout, m.records[m.next]->j.value("delivered", json()),
                                            "delivered")) {
-            int iss = int(st.elems[StmtIss].num);
-            if (s.pool[size_t(st.elems[StmtMsg].num)].contains(st) ||
+            int iss = int(st.elems()[StmtIss].scalar());
+            if (s.pool[size_t(st.elems()[StmtMsg].scalar())].setContains(st) ||
                 std::find(crashed.begin(), crashed.end(), iss) == crashed.end())
               continue;
             bool ended = true;
@@ -580,7 +533,7 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
             continue;
           cur = m.records[m.next];
           for (const auto &st : statements(layout, cur->j.value("delivered", json()), "delivered"))
-            if (!s.pool[size_t(st.elems[StmtMsg].num)].contains(st) &&
+            if (!s.pool[size_t(st.elems()[StmtMsg].scalar())].setContains(st) &&
                 !std::binary_search(later.begin(), later.end(), st))
               return fail("delivers " + statementText(layout, st) +
                           ", which no step of any trace published");
@@ -605,9 +558,9 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         if (!s.isByz(n.p))
           return fail("Byzantine publish by a principal that is not Byzantine");
         for (const auto &st : statements(layout, j.value("published", json()), "published")) {
-          if (int(st.elems[StmtIss].num) != n.p)
+          if (int(st.elems()[StmtIss].scalar()) != n.p)
             return fail("Byzantine publish of a statement issued by another principal");
-          s.pool[size_t(st.elems[StmtMsg].num)].insert(st);
+          s.pool[size_t(st.elems()[StmtMsg].scalar())].setInsert(st);
         }
         ++n.next;
         ++res.records;

@@ -295,14 +295,14 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
       break;
     case Action::Kind::Deliver: {
       auto it = publishedAt.find(a.statement);
-      int from = int(a.statement.elems[StmtIss].num);
+      int from = int(a.statement.elems()[StmtIss].scalar());
       int fromStep = it != publishedAt.end() ? it->second.second : i;
       s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#1f4e9c\" "
                        "marker-end=\"url(#arrow)\"/>\n",
                        x(from), y(fromStep), x(a.principal), yy);
-      const Value &msg = a.statement.elems[StmtMsg];
-      std::string name = msg.num >= 0 && size_t(msg.num) < program.records.size()
-                             ? program.records[size_t(msg.num)].name
+      const Value &msg = a.statement.elems()[StmtMsg];
+      std::string name = msg.scalar() >= 0 && size_t(msg.scalar()) < program.records.size()
+                             ? program.records[size_t(msg.scalar())].name
                              : "msg";
       s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#1f4e9c\">{}</text>\n",
                        (x(from) + x(a.principal)) / 2, (y(fromStep) + yy) / 2 - 4,
@@ -311,8 +311,8 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
     }
     case Action::Kind::RoundStep:
       for (const auto &[q, mbox] : a.mailboxes)
-        for (size_t k = 0; k + 1 < mbox.elems.size(); k += 2) {
-          int from = int(mbox.elems[k].num);
+        for (size_t k = 0; k + 1 < mbox.elems().size(); k += 2) {
+          int from = int(mbox.elems()[k].scalar());
           s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
                            "stroke=\"#1f4e9c\" marker-end=\"url(#arrow)\"/>\n",
                            x(from), yy - rowH / 3, x(q), yy + rowH / 3);

@@ -32,13 +32,13 @@ bool RetireCheck::retiredBy(const ir::Retire &rt, int p, const Value &statement,
   Env env{layout_, s, p, slots};
   const ir::Pattern &pat = rt.pattern;
   if (pat.slot >= 0)
-    slots[size_t(pat.slot)] = statement.elems[StmtMsg];
+    slots[size_t(pat.slot)] = statement.elems()[StmtMsg];
   if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
-    slots[size_t(pat.issuer.slot)] = statement.elems[StmtIss];
+    slots[size_t(pat.issuer.slot)] = statement.elems()[StmtIss];
   if (!issuerMatches(pat.issuer, statement, env) ||
-      !partyMatches(pat.verifier, statement.elems[StmtVer], env) ||
-      !partyMatches(pat.auditor, statement.elems[StmtAud], env) ||
-      !constraintsHold(pat, statement.elems[StmtMsg], env))
+      !partyMatches(pat.verifier, statement.elems()[StmtVer], env) ||
+      !partyMatches(pat.auditor, statement.elems()[StmtAud], env) ||
+      !constraintsHold(pat, statement.elems()[StmtMsg], env))
     return false;
   return !rt.cond || evalBool(*rt.cond, env);
 }
@@ -58,7 +58,7 @@ std::vector<RetiredStatement> RetireCheck::retired(const State &s) const {
       for (int rec = 0; rec < layout_.numRecords(); ++rec) {
         if (!retiredRecords_[r][size_t(rec)])
           continue;
-        for (const auto &st : s.known[size_t(layout_.knownIndex(rec, p))].elems)
+        for (const auto &st : s.known[size_t(layout_.knownIndex(rec, p))].elems())
           for (size_t c = 0; c < role.retires.size(); ++c)
             if (role.retires[c].pattern.record == rec &&
                 retiredBy(role.retires[c], p, st, s)) {
@@ -79,10 +79,7 @@ State RetireCheck::hide(const State &s) const {
 
 void RetireCheck::hideIn(State &s, const RetiredStatement *only) const {
   auto drop = [&](const RetiredStatement &x) {
-    auto &elems = s.known[size_t(layout_.knownIndex(x.record, x.principal))].elems;
-    auto it = std::lower_bound(elems.begin(), elems.end(), x.statement);
-    if (it != elems.end() && *it == x.statement)
-      elems.erase(it);
+    s.known[size_t(layout_.knownIndex(x.record, x.principal))].setErase(x.statement);
   };
   if (!only) {
     for (const auto &x : retired(s))
@@ -91,7 +88,7 @@ void RetireCheck::hideIn(State &s, const RetiredStatement *only) const {
   }
   const auto &known = s.known[size_t(layout_.knownIndex(only->record, only->principal))];
   const auto &rt = layout_.program().roles[size_t(only->role)].retires[size_t(only->clause)];
-  if (known.contains(only->statement) && retiredBy(rt, only->principal, only->statement, s))
+  if (known.setContains(only->statement) && retiredBy(rt, only->principal, only->statement, s))
     drop(*only);
 }
 
@@ -141,14 +138,14 @@ static std::string knowledgeDiff(const Layout &layout, const State &model, const
     for (int p = 0; p < layout.numPrincipals(); ++p) {
       const auto &a = model.known[size_t(layout.knownIndex(rec, p))];
       const auto &b = node.known[size_t(layout.knownIndex(rec, p))];
-      for (const auto &x : a.elems)
-        if (!b.contains(x))
+      for (const auto &x : a.elems())
+        if (!b.setContains(x))
           return fmt::format("afterwards {} knows {} in the model but not at the node (the "
                              "statement is no longer retired: a retire condition must stay true "
                              "once it holds)",
                              layout.principalName(p), statementText(layout, x));
-      for (const auto &x : b.elems)
-        if (!a.contains(x))
+      for (const auto &x : b.elems())
+        if (!a.setContains(x))
           return fmt::format("afterwards {} knows {} at the node but not in the model",
                              layout.principalName(p), statementText(layout, x));
     }

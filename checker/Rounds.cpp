@@ -21,7 +21,7 @@
 
 namespace mommie::checker {
 
-using K = Value::Kind;
+using K = Kind;
 
 void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) const {
   const auto &prog = layout_.program();
@@ -51,9 +51,9 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
       Value payload;
       bool havePayload = false;
       auto deliver = [&](const Value &q) {
-        if (q.kind != K::Principal || q.num < 0 || q.num >= np)
+        if (!q.is(K::Principal) || q.scalar() < 0 || q.scalar() >= np)
           throw EvalError(send.loc, "bad send destination");
-        auto &slot = msgs[size_t(p)][size_t(q.num)];
+        auto &slot = msgs[size_t(p)][size_t(q.scalar())];
         if (slot)
           return; // the first applicable send wins
         if (!havePayload) {
@@ -62,8 +62,8 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
         }
         slot = payload;
       };
-      if (dest.kind == K::Set)
-        for (const auto &q : dest.elems)
+      if (dest.is(K::Set))
+        for (const auto &q : dest.elems())
           deliver(q);
       else
         deliver(dest);
@@ -112,12 +112,13 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
       std::map<std::vector<Value>, Value> seen;
       std::vector<size_t> idx(senders.size(), 0); // 0 absent, k: options[k-1]
       while (true) {
-        Value mbox{K::Map, 0, {}};
+        Value::Elems entries; // senders in increasing order
         for (size_t k = 0; k < senders.size(); ++k)
           if (idx[k]) {
-            mbox.elems.push_back(Value::principal(senders[k]));
-            mbox.elems.push_back(options[k][idx[k] - 1]);
+            entries.push_back(Value::principal(senders[k]));
+            entries.push_back(options[k][idx[k] - 1]);
           }
+        Value mbox = Value::sortedMap(std::move(entries));
         bool ok = true;
         for (const auto &cp : prog.commPredicates) {
           if (cp.round != ri)

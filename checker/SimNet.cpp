@@ -149,9 +149,9 @@ private:
 };
 
 void Sim::noticePublished(const Value &st) {
-  int iss = int(st.elems[StmtIss].num);
-  for (const auto &q : st.elems[StmtVer].elems) {
-    int qi = int(q.num);
+  int iss = int(st.elems()[StmtIss].scalar());
+  for (const auto &q : st.elems()[StmtVer].elems()) {
+    int qi = int(q.scalar());
     if (qi == iss)
       continue;
     auto key = std::make_pair(st, qi);
@@ -471,11 +471,11 @@ SimResult Sim::run() {
         for (const auto &[k, pd] : pending_) {
           if (pd.lost)
             continue;
-          int rec = int(k.first.elems[StmtMsg].num);
-          if (s.known[size_t(layout_.knownIndex(rec, k.second))].contains(k.first) ||
+          int rec = int(k.first.elems()[StmtMsg].scalar());
+          if (s.known[size_t(layout_.knownIndex(rec, k.second))].setContains(k.first) ||
               !s.live(k.second))
             continue;
-          auto ch = std::make_pair(int(k.first.elems[StmtIss].num), k.second);
+          auto ch = std::make_pair(int(k.first.elems()[StmtIss].scalar()), k.second);
           auto it = oldest.find(ch);
           if (it == oldest.end() || pd.order < it->second)
             oldest[ch] = pd.order;
@@ -487,7 +487,7 @@ SimResult Sim::run() {
           for (size_t i : idx) {
             const Action &a = succ[i].a;
             auto it = pending_.find({a.statement, a.principal});
-            auto ch = std::make_pair(int(a.statement.elems[StmtIss].num), a.principal);
+            auto ch = std::make_pair(int(a.statement.elems()[StmtIss].scalar()), a.principal);
             if (it == pending_.end() || oldest[ch] == it->second.order)
               keep.push_back(i);
           }

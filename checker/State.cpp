@@ -3,7 +3,11 @@
 // Byte layout: vars (values), timers (bits), fired sets (values), pools
 // (values), known (per record and principal: a bitmap over the sorted pool
 // of that record), crashed and byz (bits), phaseNo and roundNo (varints).
+// Values and varints are in the wire encoding of runtime/wire (Value.h,
+// Wire.h), the one canonical encoding of values.
 #include "checker/State.h"
+
+#include "runtime/wire/Ops.h"
 
 namespace mommie::checker {
 
@@ -29,11 +33,15 @@ Layout::Layout(const ir::Program &program) : program_(&program) {
       }
     }
   }
-  for (const auto &ps : program.principalSets) {
-    Value v = Value::emptySet();
-    for (int i = 0; i < ps.size; ++i)
-      v.elems.push_back(Value::principal(ps.first + i));
-    setValues_.push_back(std::move(v));
+  for (const auto &ps : program.principalSets)
+    setValues_.push_back(rt::ops::principalRange(ps.first, ps.size));
+  for (int p = 0; p < program.numPrincipals; ++p)
+    names_.principals.push_back(principalName(p));
+  for (const auto &rec : program.records) {
+    names_.records.push_back(rec.name);
+    names_.fields.emplace_back();
+    for (const auto &f : rec.fields)
+      names_.fields.back().push_back(f.name);
   }
   numVars_ = size_t(var);
   numTimers_ = size_t(timer);
@@ -79,47 +87,51 @@ State Layout::emptyState() const {
   return s;
 }
 
-static void putBits(std::string &out, const std::vector<uint8_t> &bits) {
+static void putBits(rt::Writer &out, const std::vector<uint8_t> &bits) {
   uint8_t acc = 0;
   for (size_t i = 0; i < bits.size(); ++i) {
     if (bits[i])
       acc |= uint8_t(1u << (i % 8));
     if (i % 8 == 7) {
-      out.push_back(char(acc));
+      out.u8(acc);
       acc = 0;
     }
   }
   if (bits.size() % 8)
-    out.push_back(char(acc));
+    out.u8(acc);
 }
 
-static bool getBits(const std::string &in, size_t &pos, std::vector<uint8_t> &bits) {
+static bool getBits(rt::Reader &in, std::vector<uint8_t> &bits) {
   size_t bytes = (bits.size() + 7) / 8;
-  if (pos + bytes > in.size())
+  if (in.remaining() < bytes)
     return false;
-  for (size_t i = 0; i < bits.size(); ++i)
-    bits[i] = (uint8_t(in[pos + i / 8]) >> (i % 8)) & 1;
-  pos += bytes;
-  return true;
+  uint8_t b = 0;
+  for (size_t i = 0; i < bits.size(); ++i) {
+    if (i % 8 == 0)
+      b = in.u8();
+    bits[i] = (b >> (i % 8)) & 1;
+  }
+  return in.ok();
 }
 
-void Layout::encode(const State &s, std::string &out) const {
-  out.clear();
+void Layout::encode(const State &s, std::string &bytes) const {
+  thread_local rt::Writer out; // keeps its buffer between calls
+  out.buffer().clear();
   for (const auto &v : s.vars)
-    encodeValue(v, out);
+    v.encode(out);
   putBits(out, s.timers);
   for (const auto &f : s.fired)
-    encodeValue(f, out);
+    f.encode(out);
   for (const auto &p : s.pool)
-    encodeValue(p, out);
+    p.encode(out);
   int np = numPrincipals();
   std::vector<uint8_t> bits;
   for (int r = 0; r < numRecords(); ++r) {
-    const auto &pool = s.pool[r].elems;
+    const auto &pool = s.pool[r].elems();
     if (pool.empty())
       continue;
     for (int p = 0; p < np; ++p) {
-      const auto &known = s.known[knownIndex(r, p)].elems;
+      const auto &known = s.known[knownIndex(r, p)].elems();
       bits.assign(pool.size(), 0);
       size_t j = 0;
       for (const auto &st : known) {
@@ -133,8 +145,9 @@ void Layout::encode(const State &s, std::string &out) const {
   }
   putBits(out, s.crashed);
   putBits(out, s.byz);
-  putVarint(out, uint64_t(s.phaseNo));
-  putVarint(out, uint64_t(s.roundNo));
+  out.varint(uint64_t(s.phaseNo));
+  out.varint(uint64_t(s.roundNo));
+  bytes.assign(out.buffer().begin(), out.buffer().end());
 }
 
 static size_t varintSize(uint64_t v) {
@@ -151,7 +164,7 @@ size_t Layout::knownBit(const State &s, size_t encodedSize, int record, int p,
   size_t np = size_t(numPrincipals());
   size_t knownBytes = 0, before = 0;
   for (int r = 0; r < numRecords(); ++r) {
-    size_t rowBytes = (s.pool[size_t(r)].elems.size() + 7) / 8;
+    size_t rowBytes = (s.pool[size_t(r)].elems().size() + 7) / 8;
     if (r < record)
       before += np * rowBytes;
     else if (r == record)
@@ -163,56 +176,46 @@ size_t Layout::knownBit(const State &s, size_t encodedSize, int record, int p,
   return (encodedSize - tail + before) * 8 + index;
 }
 
-bool Layout::decode(const std::string &in, State &s) const {
+bool Layout::decode(const std::string &bytes, State &s) const {
   s = emptyState();
-  size_t pos = 0;
+  rt::Reader in(bytes);
   for (auto &v : s.vars)
-    if (!decodeValue(in, pos, v))
+    if (!Value::decode(in, v))
       return false;
-  if (!getBits(in, pos, s.timers))
+  if (!getBits(in, s.timers))
     return false;
   for (auto &f : s.fired)
-    if (!decodeValue(in, pos, f))
+    if (!Value::decode(in, f))
       return false;
   for (auto &p : s.pool)
-    if (!decodeValue(in, pos, p))
+    if (!Value::decode(in, p))
       return false;
   int np = numPrincipals();
   std::vector<uint8_t> bits;
   for (int r = 0; r < numRecords(); ++r) {
-    const auto &pool = s.pool[r].elems;
+    const auto &pool = s.pool[r].elems();
     if (pool.empty())
       continue;
     for (int p = 0; p < np; ++p) {
       bits.assign(pool.size(), 0);
-      if (!getBits(in, pos, bits))
+      if (!getBits(in, bits))
         return false;
-      auto &known = s.known[knownIndex(r, p)].elems;
+      Value::Elems known;
       for (size_t j = 0; j < pool.size(); ++j)
         if (bits[j])
           known.push_back(pool[j]);
+      s.known[knownIndex(r, p)] = Value::sortedSet(std::move(known));
     }
   }
-  if (!getBits(in, pos, s.crashed) || !getBits(in, pos, s.byz))
+  if (!getBits(in, s.crashed) || !getBits(in, s.byz))
     return false;
-  uint64_t x = 0;
-  if (!getVarint(in, pos, x))
-    return false;
-  s.phaseNo = int64_t(x);
-  if (!getVarint(in, pos, x))
-    return false;
-  s.roundNo = int64_t(x);
-  return pos == in.size();
+  s.phaseNo = int64_t(in.varint());
+  s.roundNo = int64_t(in.varint());
+  return in.ok() && in.atEnd();
 }
 
 Value makeStatement(int issuer, Value ver, Value aud, Value msg) {
-  Value st{Value::Kind::Tuple, 0, {}};
-  st.elems.reserve(4);
-  st.elems.push_back(Value::principal(issuer));
-  st.elems.push_back(std::move(ver));
-  st.elems.push_back(std::move(aud));
-  st.elems.push_back(std::move(msg));
-  return st;
+  return Value::tuple({Value::principal(issuer), std::move(ver), std::move(aud), std::move(msg)});
 }
 
 } // namespace mommie::checker

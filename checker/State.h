@@ -81,9 +81,12 @@ public:
   const std::vector<int> &modelRecords() const { return modelRecords_; }
   bool hasModelRanges() const { return !modelVars_.empty() || !modelRecords_.empty(); }
   std::string principalName(int p) const;
+  // Principal, record and field names, for rendering values as JSON
+  // (rt::Value::toJson, the runtime's rendering).
+  const rt::Names &names() const { return names_; }
   // The set of the members of principal set `set`.
   const Value &principalSetValue(int set) const { return setValues_[size_t(set)]; }
-  // The empty state with every vector sized (vars hold Int 0).
+  // The empty state with every vector sized (vars hold `false`, the default value).
   State emptyState() const;
 
   // Canonical bytes of a state (sets already canonical).
@@ -101,6 +104,7 @@ private:
   std::vector<std::vector<int>> firedBase_;
   std::vector<VarSlot> varSlots_;
   std::vector<Value> setValues_;
+  rt::Names names_;
   std::vector<int> modelVars_, modelRecords_;
   size_t numVars_ = 0, numTimers_ = 0, numFired_ = 0;
   bool hasCrash_ = false, hasByz_ = false;

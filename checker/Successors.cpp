@@ -14,7 +14,7 @@
 
 namespace mommie::checker {
 
-using K = Value::Kind;
+using K = Kind;
 
 //===----------------------------------------------------------------------===//
 // Plans (ir/MatchPlan.h) and the records a Byzantine principal may publish
@@ -136,9 +136,9 @@ void Generator::initialStates(const Emit &emit) const {
       choices.push_back({eval(*decl.init, env)});
     } else if (decl.initSet) {
       Value s = eval(*decl.initSet, env);
-      if (s.kind != K::Set || s.elems.empty())
+      if (!s.is(K::Set) || s.elems().empty())
         throw EvalError(decl.loc, "empty or non-set initial choice for " + decl.name);
-      choices.push_back(s.elems);
+      choices.push_back(s.elems());
     } else {
       choices.push_back(typeDomain(layout_, *decl.type, decl.loc));
     }
@@ -257,7 +257,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
   // its record: with one of them unknown there is no binding, so skip the
   // set-up below.
   for (const auto &pat : t.triggers)
-    if (s.known[layout_.knownIndex(pat.record, p)].elems.empty())
+    if (s.known[layout_.knownIndex(pat.record, p)].elems().empty())
       return;
   ScratchLease lease;
   TransScratch &sc = lease.scratch;
@@ -275,9 +275,9 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
     if (pat.issuer.kind != ir::IssuerPattern::Kind::Quorum || pat.statementSet)
       continue;
     quorumMsgs[i].clear();
-    const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems;
+    const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems();
     for (const auto &st : known)
-      quorumMsgs[i].push_back(st.elems[StmtMsg]);
+      quorumMsgs[i].push_back(st.elems()[StmtMsg]);
     std::sort(quorumMsgs[i].begin(), quorumMsgs[i].end());
     quorumMsgs[i].erase(std::unique(quorumMsgs[i].begin(), quorumMsgs[i].end()),
                         quorumMsgs[i].end());
@@ -315,11 +315,11 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
           return false;
         break;
       case CheckKind::Verifier:
-        if (!partyMatches(pat.verifier, chosen[c.pattern]->elems[StmtVer], env))
+        if (!partyMatches(pat.verifier, chosen[c.pattern]->elems()[StmtVer], env))
           return false;
         break;
       case CheckKind::Auditor:
-        if (!partyMatches(pat.auditor, chosen[c.pattern]->elems[StmtAud], env))
+        if (!partyMatches(pat.auditor, chosen[c.pattern]->elems()[StmtAud], env))
           return false;
         break;
       case CheckKind::Constraint: {
@@ -385,11 +385,14 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
     for (const ir::Expr *g : plan.guardWhenFiring)
       if (!evalBool(*g, env))
         return;
-    Value binding{K::Tuple, 0, {}};
+    Value binding = Value::tuple({});
     if (t.refracted()) {
+      Value::Elems parts;
+      parts.reserve(plan.refraction.size());
       for (int slot : plan.refraction)
-        binding.elems.push_back(slots[slot]);
-      if (firedIdx >= 0 && s.fired[firedIdx].contains(binding))
+        parts.push_back(slots[slot]);
+      binding = Value::tuple(std::move(parts));
+      if (firedIdx >= 0 && s.fired[firedIdx].setContains(binding))
         return;
       if (!seen.insert(binding).second)
         return;
@@ -400,7 +403,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
     }
     State next = s;
     if (firedIdx >= 0)
-      next.fired[firedIdx].insert(binding);
+      next.fired[firedIdx].setInsert(binding);
     if (t.timer >= 0)
       next.timers[layout_.timerIndex(role, p, t.timer)] = 0;
     std::vector<Value> frame = slots;
@@ -448,13 +451,13 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       }
       return;
     }
-    const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems;
+    const auto &known = s.known[layout_.knownIndex(pat.record, p)].elems();
     for (const auto &st : known) {
       chosen[i] = &st;
       if (pat.slot >= 0)
-        slots[pat.slot] = st.elems[StmtMsg];
+        slots[pat.slot] = st.elems()[StmtMsg];
       if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
-        slots[pat.issuer.slot] = st.elems[StmtIss];
+        slots[pat.issuer.slot] = st.elems()[StmtIss];
       if (runChecks(int(i + 1)))
         self(self, i + 1);
     }
@@ -562,22 +565,22 @@ void Generator::successors(const State &s, bool labels, const Emit &emit,
 void Generator::deliverSuccessors(const State &s, bool labels, const Emit &emit,
                                   const DeliverEmit *deliver) const {
   for (int rec = 0; rec < layout_.numRecords(); ++rec) {
-    const auto &pool = s.pool[size_t(rec)].elems;
+    const auto &pool = s.pool[size_t(rec)].elems();
     for (size_t j = 0; j < pool.size(); ++j) {
       const Value &st = pool[j];
-      for (const auto &q : st.elems[StmtVer].elems) {
-        int qi = int(q.num);
+      for (const auto &q : st.elems()[StmtVer].elems()) {
+        int qi = int(q.scalar());
         if (qi < 0 || qi >= layout_.numPrincipals() || !s.live(qi))
           continue;
         const Value &known = s.known[layout_.knownIndex(rec, qi)];
-        if (known.contains(st))
+        if (known.setContains(st))
           continue;
         if (deliver) {
           (*deliver)(rec, qi, j);
           continue;
         }
         State next = s;
-        next.known[layout_.knownIndex(rec, qi)].insert(st);
+        next.known[layout_.knownIndex(rec, qi)].setInsert(st);
         if (!labels) {
           emit(std::move(next), nullptr);
           continue;
@@ -600,11 +603,10 @@ void Generator::byzSuccessors(const State &s, bool labels, const Emit &emit) con
     for (int q = 0; q < layout_.numPrincipals(); ++q)
       for (size_t rec = 0; rec < byzDomains_.size(); ++rec)
         for (const auto &x : byzDomains_[rec]) {
-          Value ver = Value::emptySet();
-          ver.elems.push_back(Value::principal(q));
-          Value st = makeStatement(b, std::move(ver), Value::emptySet(), x);
+          Value st = makeStatement(b, Value::sortedSet({Value::principal(q)}),
+                                   Value::emptySet(), x);
           State next = s;
-          next.pool[rec].insert(st);
+          next.pool[rec].setInsert(st);
           if (!labels) {
             emit(std::move(next), nullptr);
             continue;
@@ -656,17 +658,17 @@ std::string Generator::violatedInvariant(const State &s) const {
 static std::string showStatement(const Layout &layout, const Value &st) {
   const auto &prog = layout.program();
   auto party = [&](const Value &set) {
-    if (set.elems.empty())
+    if (set.elems().empty())
       return std::string("NOONE");
-    if (int(set.elems.size()) == layout.numPrincipals() && set.elems.size() > 1)
+    if (int(set.elems().size()) == layout.numPrincipals() && set.elems().size() > 1)
       return std::string("ANY");
-    if (set.elems.size() == 1)
-      return showValue(prog, set.elems[0]);
+    if (set.elems().size() == 1)
+      return showValue(prog, set.elems()[0]);
     return showValue(prog, set);
   };
-  return fmt::format("[{}, {}, {}] {}", showValue(prog, st.elems[StmtIss]),
-                     party(st.elems[StmtVer]), party(st.elems[StmtAud]),
-                     showValue(prog, st.elems[StmtMsg]));
+  return fmt::format("[{}, {}, {}] {}", showValue(prog, st.elems()[StmtIss]),
+                     party(st.elems()[StmtVer]), party(st.elems()[StmtAud]),
+                     showValue(prog, st.elems()[StmtMsg]));
 }
 
 std::string Action::describe(const Layout &layout) const {

@@ -56,33 +56,42 @@ Symmetry::Symmetry(const Layout &layout, bool enable) : layout_(layout) {
 namespace {
 
 bool hasPrincipal(const Value &v) {
-  if (v.kind == Value::Kind::Principal)
+  if (v.is(Kind::Principal))
     return true;
-  for (const auto &e : v.elems)
+  for (const auto &e : v.elems())
     if (hasPrincipal(e))
       return true;
   return false;
 }
 
+void putSize(std::string &buf, size_t n) {
+  uint32_t x = uint32_t(n);
+  buf.append(reinterpret_cast<const char *>(&x), sizeof x);
+}
+
 } // namespace
 
 uint64_t Symmetry::keyOf(const State &s, int p, std::string &buf) const {
+  thread_local rt::Writer w;
   buf.clear();
   const Owned &o = owned_[size_t(p)];
   for (int i : o.vars) {
     const Value &v = s.vars[size_t(i)];
-    if (hasPrincipal(v)) // renaming changes the value, not its shape
+    if (hasPrincipal(v)) { // renaming changes the value, not its shape
       buf.push_back('\xff');
-    else
-      encodeValue(v, buf);
+      continue;
+    }
+    w.buffer().clear();
+    v.encode(w);
+    buf.append(w.buffer().begin(), w.buffer().end());
   }
   for (int i : o.timers)
     buf.push_back(char(s.timers[size_t(i)]));
   for (int i : o.fired)
-    putVarint(buf, s.fired[size_t(i)].elems.size());
+    putSize(buf, s.fired[size_t(i)].size());
   for (int r = 0; r < layout_.numRecords(); ++r)
-    if (!s.pool[size_t(r)].elems.empty())
-      putVarint(buf, s.known[size_t(layout_.knownIndex(r, p))].elems.size());
+    if (!s.pool[size_t(r)].elems().empty())
+      putSize(buf, s.known[size_t(layout_.knownIndex(r, p))].size());
   buf.push_back(char(s.isCrashed(p)));
   buf.push_back(char(s.isByz(p)));
   return std::hash<std::string>{}(buf);
@@ -146,38 +155,42 @@ const State &Symmetry::canonical(const State &s, Scratch &w) const {
 }
 
 Value renameValue(const Value &v, const std::vector<int> &perm) {
-  Value r{v.kind, v.num, {}};
-  if (v.kind == Value::Kind::Principal) {
-    if (v.num >= 0 && size_t(v.num) < perm.size())
-      r.num = perm[size_t(v.num)];
-    return r;
+  if (v.is(Kind::Principal)) {
+    int64_t p = v.scalar();
+    return p >= 0 && size_t(p) < perm.size() ? Value::principal(perm[size_t(p)]) : v;
   }
-  r.elems.reserve(v.elems.size());
-  for (const auto &e : v.elems)
-    r.elems.push_back(renameValue(e, perm));
-  if (v.kind == Value::Kind::Set || v.kind == Value::Kind::Map) {
-    // Children are canonical; only this level needs re-sorting.
-    Value shallow{v.kind, 0, {}};
-    shallow.elems = std::move(r.elems);
-    if (v.kind == Value::Kind::Set) {
-      std::sort(shallow.elems.begin(), shallow.elems.end());
-    } else {
-      size_t n = shallow.elems.size() / 2;
-      std::vector<size_t> idx(n);
-      for (size_t i = 0; i < n; ++i)
-        idx[i] = i;
-      std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
-        return shallow.elems[2 * a] < shallow.elems[2 * b];
-      });
-      std::vector<Value> out;
-      out.reserve(shallow.elems.size());
-      for (size_t i : idx) {
-        out.push_back(std::move(shallow.elems[2 * i]));
-        out.push_back(std::move(shallow.elems[2 * i + 1]));
-      }
-      shallow.elems = std::move(out);
+  const auto &from = v.elems();
+  if (from.empty())
+    return v;
+  Value r = v; // shares v's elements until one of them changes
+  Value::Elems *changed = nullptr;
+  for (size_t i = 0; i < from.size(); ++i) {
+    Value e = renameValue(from[i], perm);
+    if (e.sameRep(from[i]))
+      continue;
+    if (!changed)
+      changed = &r.mutableElems(); // a copy: `v` keeps its vector
+    (*changed)[i] = std::move(e);
+  }
+  if (!changed)
+    return v;
+  auto &es = *changed;
+  // Children are canonical; only this level needs re-sorting.
+  if (v.is(Kind::Set)) {
+    std::sort(es.begin(), es.end());
+  } else if (v.is(Kind::Map)) {
+    size_t n = es.size() / 2;
+    std::vector<size_t> idx(n);
+    for (size_t i = 0; i < n; ++i)
+      idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return es[2 * a] < es[2 * b]; });
+    Value::Elems out;
+    out.reserve(es.size());
+    for (size_t i : idx) {
+      out.push_back(std::move(es[2 * i]));
+      out.push_back(std::move(es[2 * i + 1]));
     }
-    return shallow;
+    es = std::move(out);
   }
   return r;
 }
@@ -220,7 +233,7 @@ State Symmetry::apply(const State &s, const std::vector<int> &perm) const {
     }
   }
   for (size_t rec = 0; rec < s.pool.size(); ++rec) {
-    if (s.pool[rec].elems.empty()) {
+    if (s.pool[rec].elems().empty()) {
       t.pool[rec] = s.pool[rec];
       for (int p = 0; p < layout_.numPrincipals(); ++p)
         t.known[size_t(layout_.knownIndex(int(rec), p))] =

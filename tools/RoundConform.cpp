@@ -15,7 +15,7 @@ using checker::State;
 using checker::TraceRecord;
 using checker::Value;
 using json = nlohmann::json;
-using K = Value::Kind;
+using K = checker::Kind;
 
 namespace {
 
@@ -41,14 +41,14 @@ std::map<int, Value> sendsOf(const Layout &layout, const State &s, const ir::Rou
     Value dest = checker::eval(*send.dest, env);
     std::optional<Value> payload;
     auto add = [&](const Value &q) {
-      if (q.kind != K::Principal || out.count(int(q.num)))
+      if (!q.is(K::Principal) || out.count(int(q.scalar())))
         return;
       if (!payload)
         payload = checker::eval(*send.payload, env);
-      out.emplace(int(q.num), *payload);
+      out.emplace(int(q.scalar()), *payload);
     };
-    if (dest.kind == K::Set)
-      for (const auto &q : dest.elems)
+    if (dest.is(K::Set))
+      for (const auto &q : dest.elems())
         add(q);
     else
       add(dest);
@@ -147,7 +147,7 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
           return fail("sent " + showMap(prog, layout, published, " <- ") + ", the model sends " +
                       showMap(prog, layout, sent[n.p], " <- "));
         auto mbox = entries(layout, j, "delivered", "from");
-        Value mv{K::Map, 0, {}};
+        Value::Elems mvEntries; // by sender, in increasing order (`mbox` is ordered)
         for (const auto &[q, v] : mbox) {
           if (q < set.first || q >= set.first + set.size)
             return fail("mailbox holds a message from " + layout.principalName(q) +
@@ -169,10 +169,11 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
               return fail("mailbox holds " + checker::showValue(prog, v) + " from " +
                           layout.principalName(q) + ", which sends " + checker::showValue(prog, *want));
           }
-          mv.elems.push_back(Value::principal(q));
-          mv.elems.push_back(v);
+          mvEntries.push_back(Value::principal(q));
+          mvEntries.push_back(v);
           ++res.deliveries;
         }
+        Value mv = Value::sortedMap(std::move(mvEntries));
         for (const auto &cp : prog.commPredicates) {
           if (cp.round != int(s.roundNo))
             continue;

@@ -49,7 +49,7 @@ Value setUnion(const Value &a, const Value &b) {
   Value::Elems out;
   std::set_union(a.elems().begin(), a.elems().end(), b.elems().begin(), b.elems().end(),
                  std::back_inserter(out));
-  return Value::set(std::move(out));
+  return Value::sortedSet(std::move(out));
 }
 Value setInter(const Value &a, const Value &b) {
   expect(a, Kind::Set, "inter");
@@ -57,7 +57,7 @@ Value setInter(const Value &a, const Value &b) {
   Value::Elems out;
   std::set_intersection(a.elems().begin(), a.elems().end(), b.elems().begin(),
                         b.elems().end(), std::back_inserter(out));
-  return Value::set(std::move(out));
+  return Value::sortedSet(std::move(out));
 }
 Value setDiff(const Value &a, const Value &b) {
   expect(a, Kind::Set, "\\");
@@ -65,16 +65,18 @@ Value setDiff(const Value &a, const Value &b) {
   Value::Elems out;
   std::set_difference(a.elems().begin(), a.elems().end(), b.elems().begin(),
                       b.elems().end(), std::back_inserter(out));
-  return Value::set(std::move(out));
+  return Value::sortedSet(std::move(out));
 }
 
 Value rangeSet(int64_t lo, int64_t hi) {
   if (hi >= lo && uint64_t(hi) - uint64_t(lo) > (1u << 24))
     throw EvalError("integer range too large to enumerate");
   Value::Elems out;
+  if (hi >= lo)
+    out.reserve(size_t(uint64_t(hi) - uint64_t(lo) + 1));
   for (int64_t i = lo; i <= hi; ++i)
     out.push_back(I(i));
-  return Value::set(std::move(out));
+  return Value::sortedSet(std::move(out));
 }
 Value rangeSet(const Value &lo, const Value &hi) { return rangeSet(lo.asInt(), hi.asInt()); }
 
@@ -85,9 +87,10 @@ Value card(const Value &s) {
 Value dom(const Value &m) {
   expect(m, Kind::Map, "dom");
   Value::Elems keys;
+  keys.reserve(m.size());
   for (size_t i = 0; i < m.size(); ++i)
     keys.push_back(m.mapKey(i));
-  return Value::set(std::move(keys));
+  return Value::sortedSet(std::move(keys));
 }
 Value len(const Value &s) {
   expect(s, Kind::Seq, "len");
@@ -95,7 +98,9 @@ Value len(const Value &s) {
 }
 Value append(const Value &s, const Value &e) {
   expect(s, Kind::Seq, "append");
-  Value::Elems out = s.elems();
+  Value::Elems out;
+  out.reserve(s.size() + 1);
+  out = s.elems();
   out.push_back(e);
   return Value::seq(std::move(out));
 }
@@ -134,11 +139,11 @@ Value isSome(const Value &o) {
   return B(o.size() == 1);
 }
 
-Value index(const Value &c, const Value &k) {
+const Value &indexRef(const Value &c, const Value &k) {
   if (c.is(Kind::Map)) {
     if (const Value *v = c.mapFind(k))
       return *v;
-    throw EvalError("map lookup outside the domain: " + k.toJson());
+    throw EvalError("map lookup outside the domain", k);
   }
   if (c.is(Kind::Seq)) {
     int64_t i = k.asInt();
@@ -149,39 +154,50 @@ Value index(const Value &c, const Value &k) {
   throw EvalError("indexing a value that is not a map or a sequence");
 }
 
+void assignInPlace(Value &root, const PathStep *path, size_t n, Value v) {
+  Value *target = &root;
+  // Copy on write along the path: a vector shared with another value is
+  // cloned (one level, O(size)), an unshared one is updated in place. No
+  // re-sorting: map keys and their order are unchanged.
+  for (size_t i = 0; i < n; ++i) {
+    const PathStep &step = path[i];
+    if (step.kind == PathStep::Field) {
+      if (!target->is(Kind::Record) && !target->is(Kind::Tuple))
+        throw EvalError("field assignment on a value that is not a record or tuple");
+      if (step.index >= target->elems().size())
+        throw EvalError("field index out of range");
+      target = &target->mutableElems()[step.index];
+    } else if (target->is(Kind::Map)) {
+      Value *slot = target->mapFindMut(step.key);
+      if (!slot)
+        throw EvalError("map update outside the domain", step.key);
+      target = slot;
+    } else if (target->is(Kind::Seq)) {
+      int64_t j = step.key.asInt();
+      if (j < 0 || uint64_t(j) >= target->size())
+        throw EvalError("sequence index out of range in assignment");
+      target = &target->mutableElems()[size_t(j)];
+    } else {
+      throw EvalError("indexed assignment on a value that is not a map or a sequence");
+    }
+  }
+  *target = std::move(v);
+}
+
 Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, size_t from) {
-  if (from == path.size())
-    return v;
-  const PathStep &step = path[from];
-  // One element is replaced in a copy (O(size), no re-sorting: map keys
-  // and their order are unchanged).
-  if (step.kind == PathStep::Field) {
-    if (!root.is(Kind::Record) && !root.is(Kind::Tuple))
-      throw EvalError("field assignment on a value that is not a record or tuple");
-    if (step.index >= root.elems().size())
-      throw EvalError("field index out of range");
-    return root.withElem(step.index, assignAt(root.elems()[step.index], path, std::move(v), from + 1));
-  }
-  if (root.is(Kind::Map)) {
-    size_t i = root.mapIndex(step.key);
-    if (i >= root.size())
-      throw EvalError("map assignment outside the domain: " + step.key.toJson());
-    return root.withElem(2 * i + 1, assignAt(root.mapValue(i), path, std::move(v), from + 1));
-  }
-  if (root.is(Kind::Seq)) {
-    int64_t i = step.key.asInt();
-    if (i < 0 || uint64_t(i) >= root.size())
-      throw EvalError("sequence index out of range in assignment");
-    return root.withElem(size_t(i), assignAt(root.elems()[size_t(i)], path, std::move(v), from + 1));
-  }
-  throw EvalError("indexed assignment on a value that is not a map or a sequence");
+  Value r = root;
+  if (from < path.size())
+    assignInPlace(r, path.data() + from, path.size() - from, std::move(v));
+  else
+    r = std::move(v);
+  return r;
 }
 
 Value principalRange(int first, int size) {
   Value::Elems ps;
   for (int i = 0; i < size; ++i)
     ps.push_back(P(first + i));
-  return Value::set(std::move(ps));
+  return Value::sortedSet(std::move(ps));
 }
 
 const Value::Elems &members(const Value &s) {

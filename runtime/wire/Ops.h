@@ -3,7 +3,8 @@
 // comparisons, set / map / sequence / option builtins, and copy-on-write
 // updates of a role variable along an lvalue path. Every partial operation
 // throws EvalError outside its domain, exactly where the checker reports an
-// evaluation error.
+// evaluation error: they are the checker's operators too (checker/Eval.cpp
+// calls them), so each operator and its domain errors are written once.
 #pragma once
 
 #include "runtime/wire/Value.h"
@@ -51,8 +52,10 @@ Value minOf(const Value &s);
 Value get(const Value &o);
 Value isSome(const Value &o);
 
-// m[k] on maps, s[i] on sequences (0-based).
-Value index(const Value &c, const Value &k);
+// m[k] on maps, s[i] on sequences (0-based); indexRef without a copy (a
+// reference into `c`).
+const Value &indexRef(const Value &c, const Value &k);
+inline Value index(const Value &c, const Value &k) { return indexRef(c, k); }
 inline Value fieldOf(const Value &r, size_t i) { return r.field(i); }
 
 // One step of an lvalue path.
@@ -64,8 +67,11 @@ struct PathStep {
   static PathStep field_(size_t i) { return PathStep{Field, Value(), i}; }
 };
 
-// Returns `root` with the element at `path` replaced by `v`. A map key must
-// already be in the domain, a sequence index in range.
+// Replaces the element of `root` at `path` (n steps) by `v`, copying on
+// write. A map key must already be in the domain, a sequence index in
+// range.
+void assignInPlace(Value &root, const PathStep *path, size_t n, Value v);
+// `root` with the element at path[from..] replaced by `v`.
 Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, size_t from = 0);
 
 // The principals first..first+size-1 as a set (a principal set).

@@ -3,14 +3,13 @@
 #include "runtime/wire/Value.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace mommie::rt {
 
+const Value::Elems Value::emptyElems_;
+
 namespace {
-const Value::Elems &emptyElems() {
-  static const Value::Elems e;
-  return e;
-}
 const char *kindName(Kind k) {
   switch (k) {
   case Kind::Bool: return "bool";
@@ -34,7 +33,7 @@ constexpr size_t MaxElems = 1u << 20;
 
 Value::Value(Kind k, int64_t i, Elems elems) : kind_(k), i_(i) {
   if (!elems.empty())
-    elems_ = std::make_shared<const Elems>(std::move(elems));
+    elems_ = std::make_shared<Elems>(std::move(elems));
 }
 
 Value Value::some(Value v) { return Value(Kind::Option, 1, Elems{std::move(v)}); }
@@ -83,13 +82,6 @@ int Value::recordIndex() const {
   return int(i_);
 }
 
-const Value::Elems &Value::elems() const { return elems_ ? *elems_ : emptyElems(); }
-
-size_t Value::size() const {
-  size_t n = elems().size();
-  return kind_ == Kind::Map ? n / 2 : n;
-}
-
 const Value &Value::field(size_t i) const {
   const auto &e = elems();
   if (i >= e.size())
@@ -120,16 +112,70 @@ size_t Value::mapIndex(const Value &key) const {
   return e.size() / 2;
 }
 
-Value Value::withElem(size_t i, Value v) const {
+Value::Elems &Value::mutableElems() {
+  if (!elems_) {
+    elems_ = std::make_shared<Elems>();
+  } else if (elems_.use_count() != 1) {
+    elems_ = std::make_shared<Elems>(*elems_);
+  } else {
+    // The last other owner may have dropped its reference in another
+    // thread: its release decrement and this fence order its reads before
+    // our writes.
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  return *elems_;
+}
+
+bool Value::setInsert(Value v) {
+  if (kind_ != Kind::Set)
+    kindError(Kind::Set, kind_);
   const auto &e = elems();
-  if (i >= e.size())
-    throw EvalError("element index out of range");
-  Elems copy;
-  copy.reserve(e.size());
-  copy.insert(copy.end(), e.begin(), e.begin() + long(i));
-  copy.push_back(std::move(v));
-  copy.insert(copy.end(), e.begin() + long(i) + 1, e.end());
-  return Value(kind_, i_, std::move(copy));
+  auto it = std::lower_bound(e.begin(), e.end(), v);
+  if (it != e.end() && *it == v)
+    return false;
+  size_t at = size_t(it - e.begin());
+  auto &m = mutableElems();
+  m.insert(m.begin() + long(at), std::move(v));
+  return true;
+}
+
+bool Value::setErase(const Value &v) {
+  if (kind_ != Kind::Set)
+    kindError(Kind::Set, kind_);
+  const auto &e = elems();
+  auto it = std::lower_bound(e.begin(), e.end(), v);
+  if (it == e.end() || *it != v)
+    return false;
+  size_t at = size_t(it - e.begin());
+  auto &m = mutableElems();
+  m.erase(m.begin() + long(at));
+  return true;
+}
+
+Value *Value::mapFindMut(const Value &key) {
+  size_t i = mapIndex(key);
+  if (i >= size())
+    return nullptr;
+  return &mutableElems()[2 * i + 1];
+}
+
+void Value::mapPut(Value key, Value value) {
+  size_t i = mapIndex(key);
+  if (i < size()) {
+    mutableElems()[2 * i + 1] = std::move(value);
+    return;
+  }
+  const auto &e = elems();
+  size_t at = 0, hi = e.size() / 2;
+  while (at < hi) { // the first key greater than `key`
+    size_t mid = (at + hi) / 2;
+    if (e[2 * mid] < key)
+      at = mid + 1;
+    else
+      hi = mid;
+  }
+  auto &m = mutableElems();
+  m.insert(m.begin() + long(2 * at), {std::move(key), std::move(value)});
 }
 
 bool Value::setContains(const Value &v) const {

@@ -1,10 +1,16 @@
 // Dynamic values of statements and role state: bools, integers, principals,
-// options, records, tuples, sequences, sets and maps. Values are immutable
-// and share their element vectors; sets and maps are kept sorted (canonical),
-// so equality, ordering, hashing and the wire encoding are structural and
-// deterministic. Evaluation errors of the model (a lookup outside a map's
-// domain, get(none), ...) throw EvalError: the node driver turns it into a
-// fail-stop. C++17 (generated code includes it).
+// options, records, tuples, sequences, sets and maps. This is the one value
+// type of mommie: generated nodes and the checker (checker/Value.h) both use
+// it, with the operators of runtime/wire/Ops.h.
+//
+// Values share their element vectors: a copy costs a reference count, and
+// a value is mutated in place only through mutableElems() (copy on write:
+// the vector is cloned first when another value shares it). Sets and maps
+// are kept sorted (canonical), so equality, the total order, hashing and
+// the wire encoding are structural and deterministic. Evaluation errors of
+// the model (a lookup outside a map's domain, get(none), ...) throw
+// EvalError: the node driver turns it into a fail-stop, the checker into an
+// evaluation error with a trace. C++17 (generated code includes it).
 #pragma once
 
 #include "runtime/wire/Wire.h"
@@ -17,11 +23,6 @@
 #include <vector>
 
 namespace mommie::rt {
-
-class EvalError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
 
 enum class Kind : uint8_t {
   Bool = 1,
@@ -60,15 +61,27 @@ public:
   // Sorts by key; a later duplicate key replaces an earlier one.
   static Value map(std::vector<std::pair<Value, Value>> entries);
 
+  // Already canonical: `elems` strictly increasing (a set), or interleaved
+  // keys and values with strictly increasing keys (a map). Not checked.
+  static Value sortedSet(Elems elems) { return Value(Kind::Set, 0, std::move(elems)); }
+  static Value sortedMap(Elems interleaved) { return Value(Kind::Map, 0, std::move(interleaved)); }
+  static Value emptySet() { return Value(Kind::Set, 0); }
+
   Kind kind() const { return kind_; }
   bool is(Kind k) const { return kind_ == k; }
   bool asBool() const;
   int64_t asInt() const;
   int asPrincipal() const;
   int recordIndex() const;
+  // The scalar, unchecked: an integer, a bool (0 / 1), a principal, a
+  // record index, an option's element count (0 / 1).
+  int64_t scalar() const { return i_; }
+  bool isTrue() const { return kind_ == Kind::Bool && i_ != 0; }
+  bool isNone() const { return kind_ == Kind::Option && i_ == 0; }
+  bool isSome() const { return kind_ == Kind::Option && i_ != 0; }
   // Elements of an option/record/tuple/seq/set (maps: interleaved).
-  const Elems &elems() const;
-  size_t size() const; // element count (maps: number of entries)
+  const Elems &elems() const { return elems_ ? *elems_ : emptyElems_; }
+  size_t size() const { return kind_ == Kind::Map ? elems().size() / 2 : elems().size(); }
   const Value &field(size_t i) const;
   // Maps.
   const Value &mapKey(size_t i) const { return elems()[2 * i]; }
@@ -76,15 +89,24 @@ public:
   const Value *mapFind(const Value &key) const;
   // Index of `key` among the map's keys, or size() (binary search).
   size_t mapIndex(const Value &key) const;
-  // A copy with element `i` of elems() replaced (record field, tuple
-  // component, sequence element; maps: element 2k+1 is the value of key
-  // k). O(size) copy, keeps the kind, no re-sorting: the callers keep sets
-  // and map keys as they are.
-  Value withElem(size_t i, Value v) const;
   // The same representation (kind, scalar, shared element vector): then
   // the same value, found without looking at the elements.
   bool sameRep(const Value &o) const { return kind_ == o.kind_ && i_ == o.i_ && elems_ == o.elems_; }
   bool setContains(const Value &v) const;
+
+  // Copy-on-write updates. mutableElems() is elems() for writing; it
+  // clones the vector when another value shares it. The caller keeps the
+  // value canonical (no new or re-ordered map keys, no unsorted sets) and
+  // an option's element count.
+  Elems &mutableElems();
+  // Adds `v` to a set, in order; false if it was there.
+  bool setInsert(Value v);
+  // Removes `v` from a set; false if it was not there.
+  bool setErase(const Value &v);
+  // The value of `key` in a map, for writing; null outside the domain.
+  Value *mapFindMut(const Value &key);
+  // Sets the value of `key` in a map, adding the key if it is new.
+  void mapPut(Value key, Value value);
 
   int compare(const Value &o) const;
   bool operator==(const Value &o) const { return compare(o) == 0; }
@@ -105,9 +127,25 @@ public:
 private:
   Value(Kind k, int64_t i) : kind_(k), i_(i) {}
   Value(Kind k, int64_t i, Elems elems);
+  static const Elems emptyElems_;
   Kind kind_ = Kind::Bool;
   int64_t i_ = 0;
-  std::shared_ptr<const Elems> elems_;
+  std::shared_ptr<Elems> elems_; // null: no elements
+};
+
+// An evaluation error of the model. `operand`, when set, is the value the
+// message is about (a key outside a map's domain): what() renders it as
+// JSON, the checker in the language's syntax.
+class EvalError : public std::runtime_error {
+public:
+  explicit EvalError(const std::string &message)
+      : std::runtime_error(message), message(message) {}
+  EvalError(const std::string &message, Value operand)
+      : std::runtime_error(message + ": " + operand.toJson()), message(message),
+        operand(std::move(operand)), hasOperand(true) {}
+  std::string message; // without the operand
+  Value operand;
+  bool hasOperand = false;
 };
 
 // `after` as JSON relative to `before`: for two maps, only the entries

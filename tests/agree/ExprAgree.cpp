@@ -38,7 +38,7 @@ void checkerSide(const ir::Program &p, const ir::Function &f, int64_t a, int64_t
   slots[size_t(f.params[2])] = checker::Value::boolean(c);
   checker::Env env{layout, *init, -1, slots};
   try {
-    out.checker = checker::eval(*f.body, env).num;
+    out.checker = checker::eval(*f.body, env).scalar();
   } catch (const checker::EvalError &e) {
     out.checkerError = e.what();
   }

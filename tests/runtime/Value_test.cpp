@@ -89,6 +89,55 @@ TEST(Value, RandomValuesRoundTrip) {
   }
 }
 
+// Copy on write: a copy shares its elements until one side mutates, and
+// the mutation never shows through the other copy.
+TEST(Value, CopyOnWrite) {
+  Value a = Value::set({Value::integer(1), Value::integer(3)});
+  Value b = a;
+  EXPECT_TRUE(a.sameRep(b));
+  EXPECT_TRUE(b.setInsert(Value::integer(2)));
+  EXPECT_FALSE(b.setInsert(Value::integer(2)));
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_EQ(b, Value::set({Value::integer(1), Value::integer(2), Value::integer(3)}));
+  const Value::Elems *before = &b.elems();
+  EXPECT_TRUE(b.setErase(Value::integer(1))); // unshared now: in place
+  EXPECT_EQ(&b.elems(), before);
+  EXPECT_FALSE(b.setErase(Value::integer(1)));
+  EXPECT_EQ(b, Value::set({Value::integer(2), Value::integer(3)}));
+
+  Value m = Value::map({{Value::integer(1), Value::boolean(false)}});
+  Value m2 = m;
+  m2.mapPut(Value::integer(0), Value::boolean(true));
+  *m2.mapFindMut(Value::integer(1)) = Value::boolean(true);
+  EXPECT_EQ(m2.encoded(), Value::map({{Value::integer(0), Value::boolean(true)},
+                                      {Value::integer(1), Value::boolean(true)}})
+                              .encoded());
+  EXPECT_EQ(m, Value::map({{Value::integer(1), Value::boolean(false)}}));
+  EXPECT_EQ(m2.mapFindMut(Value::integer(5)), nullptr);
+
+  // A nested update along a path clones only the shared levels.
+  Value r = sample(), orig = r;
+  ops::PathStep path[] = {ops::PathStep::field_(2), ops::PathStep::key_(Value::integer(2))};
+  ops::assignInPlace(r, path, 2, Value::some(Value::integer(9)));
+  EXPECT_EQ(orig, sample());
+  EXPECT_EQ(ops::index(r.field(2), Value::integer(2)), Value::some(Value::integer(9)));
+  EXPECT_TRUE(r.field(0).sameRep(orig.field(0))); // untouched fields stay shared
+  EXPECT_EQ(ops::assignAt(orig, {path[0], path[1]}, Value::some(Value::integer(9))), r);
+  try {
+    ops::assignInPlace(r, path + 1, 1, Value::none()); // a record is no map
+    ADD_FAILURE();
+  } catch (const EvalError &) {
+  }
+  try {
+    ops::index(Value::map({}), Value::principal(3));
+    ADD_FAILURE();
+  } catch (const EvalError &e) {
+    EXPECT_TRUE(e.hasOperand);
+    EXPECT_EQ(e.message, "map lookup outside the domain");
+    EXPECT_EQ(e.operand, Value::principal(3));
+  }
+}
+
 TEST(Value, TruncatedInputFailsCleanly) {
   std::string enc = sample().encoded();
   for (size_t n = 0; n < enc.size(); ++n) {
