@@ -1,6 +1,8 @@
 // The simulated network of `mommie sim` (see SimNet.h).
 #include "checker/SimNet.h"
 
+#include "runtime/wire/FaultSpec.h"
+
 #include "checker/Replay.h"
 
 #include <fmt/format.h>
@@ -18,81 +20,29 @@ using nlohmann::json;
 // --faults
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-bool parseProb(const std::string &s, double &out) {
-  try {
-    size_t n = 0;
-    out = std::stod(s, &n);
-    return n == s.size() && out >= 0 && out <= 1;
-  } catch (...) {
-    return false;
-  }
-}
-
-// "20", "20ms", "2s" -> ms; `unitless` tells whether no unit was given.
-bool parseMs(std::string s, int64_t &out, bool *unitless = nullptr) {
-  int64_t mult = 1;
-  bool none = false;
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, "ms") == 0) {
-    s.resize(s.size() - 2);
-  } else if (s.size() > 1 && s.back() == 's') {
-    s.pop_back();
-    mult = 1000;
-  } else {
-    none = true;
-  }
-  if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  out = std::stoll(s) * mult;
-  if (unitless)
-    *unitless = none;
-  return true;
-}
-
-} // namespace
-
+// The one fault-spec parser (runtime/wire/FaultSpec.h), its nodes the
+// deployment's principals; the model works in milliseconds and reads a
+// crash time without a unit as a step number.
 bool parseFaults(const std::string &text, SimConfig &c, std::string &error) {
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty())
-      continue;
-    auto eq = item.find('=');
-    std::string key = item.substr(0, eq);
-    std::string val = eq == std::string::npos ? "" : item.substr(eq + 1);
-    if (key == "reorder" && eq == std::string::npos) {
-      c.reorder = true;
-    } else if (key == "loss" && parseProb(val, c.loss)) {
-    } else if (key == "dup" && parseProb(val, c.dup)) {
-    } else if (key == "delay") {
-      auto dash = val.find('-');
-      std::string a = val.substr(0, dash), b = dash == std::string::npos ? val : val.substr(dash + 1);
-      if (dash != std::string::npos && a.find_first_not_of("0123456789") == std::string::npos)
-        a += "ms"; // 1-20ms: the unit is written once
-      if (!parseMs(a, c.delayMinMs) || !parseMs(b, c.delayMaxMs) || c.delayMinMs > c.delayMaxMs) {
-        error = "bad delay '" + val + "' (expected e.g. 1-20ms)";
-        return false;
-      }
-    } else if (key == "byz" && !val.empty()) {
-      c.byzantine.push_back(val);
-      c.byzantineGiven = true;
-    } else if (key == "crash") {
-      auto at = val.find('@');
-      SimConfig::CrashAt cr;
-      cr.node = val.substr(0, at);
-      bool unitless = false;
-      int64_t t = 0;
-      if (at == std::string::npos || cr.node.empty() || !parseMs(val.substr(at + 1), t, &unitless)) {
-        error = "bad crash '" + val + "' (expected NODE@2s, NODE@150ms or NODE@STEP)";
-        return false;
-      }
-      (unitless ? cr.atStep : cr.atMs) = t;
-      c.crashes.push_back(cr);
-    } else {
-      error = "unknown or malformed fault '" + item + "'";
-      return false;
-    }
+  rt::SimFaults f;
+  if (!rt::parseSimFaults(text, c.nodes, f, error))
+    return false;
+  c.loss = f.loss;
+  c.dup = f.dup;
+  c.reorder = f.reorder;
+  if (f.delayGiven) {
+    c.delayMinMs = f.delayMinUs / 1000;
+    c.delayMaxMs = f.delayMaxUs / 1000;
+  }
+  for (const auto &cr : f.crashes) {
+    SimConfig::CrashAt at;
+    at.node = c.nodes[size_t(cr.node)];
+    (cr.unitless ? at.atStep : at.atMs) = cr.atUs / 1000;
+    c.crashes.push_back(at);
+  }
+  for (int p : f.byzantine) {
+    c.byzantine.push_back(c.nodes[size_t(p)]);
+    c.byzantineGiven = true;
   }
   return true;
 }

@@ -41,7 +41,8 @@ struct SimConfig {
   bool byzantineGiven = false;
 };
 
-// `loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R0@2s,byz=R3` into `config`.
+// `loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R0@2s,byz=R3` into `config`
+// (runtime/wire/FaultSpec.h; config.nodes names the principals first).
 bool parseFaults(const std::string &text, SimConfig &config, std::string &error);
 
 struct SimResult {

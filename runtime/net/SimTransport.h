@@ -17,6 +17,7 @@
 #pragma once
 
 #include "runtime/net/EventLoop.h"
+#include "runtime/wire/FaultSpec.h"
 #include "runtime/wire/Value.h"
 
 #include <cstdint>
@@ -26,23 +27,6 @@
 #include <vector>
 
 namespace mommie::rt {
-
-struct SimFaults {
-  double loss = 0, dup = 0;
-  bool reorder = false;
-  int64_t delayMinUs = 1000, delayMaxUs = 1000;
-  struct Crash {
-    int node = -1;
-    int64_t atUs = 0;
-  };
-  std::vector<Crash> crashes;
-  std::vector<int> byzantine;
-};
-
-// `loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R0@2s,byz=R3` (times: `us`,
-// `ms` or `s`; a bare number is ms). False with `error` on bad input.
-bool parseSimFaults(const std::string &text, const std::vector<std::string> &principals,
-                    SimFaults &out, std::string &error);
 
 struct SimNetStats {
   uint64_t sent = 0, delivered = 0, lost = 0, duplicated = 0, toCrashed = 0;
