@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 #include <random>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 namespace mommie::rt {
@@ -155,6 +156,8 @@ bool KvClient::open(std::string &error, std::chrono::milliseconds patience) {
     error = "no replica registered a session (last tried " + servers_[server_].first + ":" +
             std::to_string(servers_[server_].second) + ")";
     rotate();
+    if (server_ == 0) // every replica tried once: wait before the next round
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   } while (std::chrono::steady_clock::now() < until);
   return false;
 }
