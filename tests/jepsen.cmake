@@ -13,11 +13,11 @@ target_include_directories(mommie_jepsen PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(mommie_jepsen PRIVATE mommie_app_kv mommie_runtime nlohmann_json::nlohmann_json
   Threads::Threads)
 add_dependencies(mommie_jepsen mommie)
-# One seeded 8-second run with pauses and a kill; the long runs are
+# One seeded 8-second run with pauses, a kill and 10 % link loss; the long runs are
 # bench/jepsen/run.sh.
 add_test(NAME jepsen.short
   COMMAND mommie_jepsen --mommie $<TARGET_FILE:mommie> --seed 1 --runs 1 --seconds 8 --clients 4 --keys 4
-          --nemesis pause,kill --dir ${CMAKE_CURRENT_BINARY_DIR}/jepsen-short)
+          --nemesis pause,kill --loss 10 --dir ${CMAKE_CURRENT_BINARY_DIR}/jepsen-short)
 set_tests_properties(jepsen.short PROPERTIES TIMEOUT 900 LABELS e2e)
 # The checker on recorded histories: one that loses an acknowledged write
 # (exit 1), one that is linearizable only with the operations reordered

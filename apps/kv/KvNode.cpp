@@ -60,6 +60,7 @@
 #include <iostream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <random>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -429,7 +430,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, logLevel = "warn", keysDir, traceDir;
   int64_t clientPort = -1, slotPhases = 40, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
           traceSlots = 0, traceEvery = 0, runForMs = -1, maxClientMb = 64, maxOutstanding = 1024, maxClients = 1000,
-          clientTimeoutMs = 10000;
+          clientTimeoutMs = 10000, dropPercent = 0, seed = 1;
   FlagValues v;
   BuildFacts build{info.name, info.params, info.principals};
   if (int rc = readFlags("kv", argc, argv, 2, {"kv"}, v, &build); rc >= 0)
@@ -446,7 +447,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       !v.count("--trace-every", traceEvery, err) || !v.count("--run-for", runForMs, err) ||
       !v.count("--slot-phases", slotPhases, err, 1) || !v.count("--max-client-mb", maxClientMb, err, 1, 1 << 20) ||
       !v.count("--max-outstanding", maxOutstanding, err, 1) || !v.count("--max-clients", maxClients, err, 1) ||
-      !v.count("--client-timeout", clientTimeoutMs, err, 1))
+      !v.count("--client-timeout", clientTimeoutMs, err, 1) || !v.count("--drop-percent", dropPercent, err, 0, 100) ||
+      !v.count("--seed", seed, err))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty() || clientPort < 0)
     return usage(argv[0], "--id, --deploy and --client-port are required");
@@ -498,10 +500,18 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   cfg.traceDir = traceDir;
   cfg.traceSlots = uint64_t(traceSlots);
   cfg.traceEvery = uint64_t(traceEvery);
-  uint64_t unsent = 0;
+  uint64_t unsent = 0, dropped = 0;
+  std::mt19937_64 lossRng(uint64_t(seed) * 1000003u + uint64_t(me));
   KvReplica kv(
       info, loop, cfg,
       [&](int peer, const std::vector<uint8_t> &frame) {
+        // Seeded loss (--drop-percent, testing): a replica frame dropped as
+        // the network would drop it; the slots' timeouts, fetches and asks
+        // recover.
+        if (dropPercent > 0 && int64_t(lossRng() % 100) < dropPercent) {
+          ++dropped;
+          return;
+        }
         auto sealed = auth->sealFrame(frame, peer);
         if (sealed.empty())
           ++unsent;
@@ -581,6 +591,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("keys", kv.keys());
   field("sessions", kv.sessions());
   field("unsent", unsent);
+  field("dropped", dropped);
   field("frames_out", ts.framesOut);
   field("bytes_out", ts.bytesOut);
   out += ",\"log_digest\":\"" + kv.logDigest() + "\",\"state_digest\":\"" + kv.stateDigest() + "\"";

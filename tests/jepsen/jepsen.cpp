@@ -3,14 +3,15 @@
 // three replicas on loopback, runs C client threads (each a session of its
 // own, one operation at a time: get, put or cas on K keys, recording every
 // invocation and completion), and a nemesis that pauses replicas (SIGSTOP /
-// SIGCONT) and kills one (SIGKILL). After the run it heals, reads every key
+// SIGCONT) and kills one (SIGKILL), and with --loss P every replica drops P%
+// of the frames it sends to its peers (seeded). After the run it heals, reads every key
 // once more, and checks the history for linearizability (History.h). An
 // operation that times out or loses its connection is recorded as "info":
 // it may or may not have taken effect.
 //
 //   mommie_jepsen --mommie PATH [--seed S] [--runs N] [--seconds T]
 //                 [--clients C] [--keys K] [--nemesis pause,kill|none]
-//                 [--dir DIR] [--keep]
+//                 [--loss P] [--dir DIR] [--keep]
 //   mommie_jepsen --check HISTORY.jsonl     (checks a recorded history)
 //
 // Prints one line per run (seed, operations, infos, nemesis events,
@@ -58,7 +59,7 @@ namespace {
 struct Options {
   std::string mommie, dir = "/tmp/mommie-jepsen";
   uint64_t seed = 1, runs = 1;
-  int seconds = 20, clients = 8, keys = 8;
+  int seconds = 20, clients = 8, keys = 8, loss = 0;
   bool pause = true, kill = true, keep = false;
 };
 
@@ -167,7 +168,8 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
     std::string id = "P" + std::to_string(i);
     pids[size_t(i)] = spawn({bin, "--kv", "--id", id, "--deploy", (dir / "deploy.conf").string(), "--client-port",
                              std::to_string(ports[size_t(kReplicas + i)]), "--run-for",
-                             std::to_string((o.seconds + 90) * 1000)},
+                             std::to_string((o.seconds + 90) * 1000), "--drop-percent", std::to_string(o.loss),
+                             "--seed", std::to_string(seed)},
                             (dir / (id + ".out")).string(), (dir / (id + ".log")).string());
   }
   auto stopAll = [&] {
@@ -301,7 +303,7 @@ int checkFile(const std::string &path) {
 int usage(const std::string &why) {
   std::cerr << "mommie_jepsen: error: " << why
             << "\nusage: mommie_jepsen --mommie PATH [--seed S] [--runs N] [--seconds T] [--clients C] [--keys K]\n"
-               "       [--nemesis pause,kill|none] [--dir DIR] [--keep]\n"
+               "       [--nemesis pause,kill|none] [--loss P] [--dir DIR] [--keep]\n"
                "       mommie_jepsen --check HISTORY.jsonl\n";
   return 2;
 }
@@ -333,6 +335,8 @@ int main(int argc, char **argv) {
         o.clients = std::stoi(val());
       else if (a == "--keys")
         o.keys = std::stoi(val());
+      else if (a == "--loss")
+        o.loss = std::stoi(val());
       else if (a == "--dir")
         o.dir = val();
       else if (a == "--keep")
@@ -352,8 +356,8 @@ int main(int argc, char **argv) {
   if (o.mommie.empty())
     return usage("--mommie is required");
   if (o.seconds < 1 || o.seconds > 3600 || o.clients < 1 || o.clients > 256 || o.keys < 1 || o.keys > 1000 ||
-      o.runs < 1 || o.runs > 10000)
-    return usage("--seconds 1..3600, --clients 1..256, --keys 1..1000, --runs 1..10000");
+      o.runs < 1 || o.runs > 10000 || o.loss < 0 || o.loss > 50)
+    return usage("--seconds 1..3600, --clients 1..256, --keys 1..1000, --runs 1..10000, --loss 0..50");
   signal(SIGPIPE, SIG_IGN);
   fs::create_directories(o.dir);
   // The store: last_voting.mom with the KV application, built once.
@@ -411,7 +415,8 @@ int main(int argc, char **argv) {
   std::cout << "jepsen: " << o.runs << " runs (seeds " << o.seed << ".." << o.seed + o.runs - 1 << "), "
             << o.clients << " clients, " << o.keys << " keys, " << o.seconds << " s each, nemesis "
             << (o.pause ? "pause" : "") << (o.pause && o.kill ? "+" : "") << (o.kill ? "kill" : "")
-            << (!o.pause && !o.kill ? "none" : "") << ": " << linearizable << " linearizable, " << violations
+            << (!o.pause && !o.kill ? "none" : "") << ", " << o.loss << "% link loss: " << linearizable
+            << " linearizable, " << violations
             << " not, " << unknown << " unknown; " << ops << " operations, " << infos << " indeterminate; " << secs
             << " s\n";
   if (!bad.empty()) {
