@@ -876,12 +876,18 @@ CheckResult explore(const ir::Program &program, const CheckOptions &options) {
   }
   if (res.verdict == CheckResult::Verdict::Ok && opts.liveness &&
       !program.properties.empty()) {
+    auto t0 = std::chrono::steady_clock::now();
     CheckResult live = checkProperties(program, opts);
+    // The summary counts both searches: their time and the peak memory.
+    res.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res.peakRssBytes = std::max(res.peakRssBytes, peakRssBytes());
     if (live.verdict != CheckResult::Verdict::Ok) {
       live.generated = res.generated;
       live.distinct = res.distinct;
       live.depth = res.depth;
       live.symmetry = res.symmetry;
+      live.seconds = res.seconds;
+      live.peakRssBytes = res.peakRssBytes;
       return live;
     }
   }
