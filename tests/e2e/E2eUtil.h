@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -31,23 +32,34 @@ inline std::string readFile(const std::string &path) {
   return ss.str();
 }
 
-// Ports the kernel hands out for port 0 (then released).
+// `n` distinct ports free for listening on loopback (then released). They
+// are taken below the kernel's ephemeral range (32768..60999 by default),
+// from a start that differs per process: a port the kernel handed out for
+// port 0 is in that range, where every outgoing connection of the nodes
+// under test (and of tests running in parallel) also takes its source
+// port, so a listener started a moment later found it in use now and then.
 inline std::vector<int> freePorts(size_t n) {
-  std::vector<int> fds, ports;
-  for (size_t i = 0; i < n; ++i) {
+  static uint32_t next = 10000 + uint32_t(getpid() * 7919u + uint32_t(time(nullptr))) % 22000;
+  std::vector<int> ports;
+  for (int tries = 0; ports.size() < n && tries < 22000; ++tries) {
+    int port = int(next);
+    next = next + 1 >= 32000 ? 10000 : next + 1;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    ports.push_back(ntohs(a.sin_port));
-    fds.push_back(fd);
+    a.sin_port = htons(uint16_t(port));
+    bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+    if (fd >= 0)
+      close(fd);
+    // The UDP port too: some nodes use it (round transport over UDP).
+    int ufd = socket(AF_INET, SOCK_DGRAM, 0);
+    ok = ok && ufd >= 0 && bind(ufd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+    if (ufd >= 0)
+      close(ufd);
+    if (ok)
+      ports.push_back(port);
   }
-  for (int fd : fds)
-    close(fd);
   return ports;
 }
 
