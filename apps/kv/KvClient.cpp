@@ -137,12 +137,13 @@ bool KvClient::open(std::string &error, std::chrono::milliseconds patience) {
     return false;
   }
   auto until = std::chrono::steady_clock::now() + patience;
-  Writer w;
-  w.u8(10);
-  w.varint(nonce_);
+  KvRequest reg;
+  reg.op = KvOp::Register;
+  reg.seq = nonce_;
+  const std::vector<uint8_t> body = encodeClientRequest(reg);
   do {
     std::string r;
-    if (connect() && sendFrame(fd_, w.buffer())) {
+    if (connect() && sendFrame(fd_, body)) {
       while (receiveFrame(fd_, r)) {
         Reader rd(r);
         if (rd.u8() != 11 || rd.varint() != nonce_)
@@ -163,29 +164,28 @@ bool KvClient::open(std::string &error, std::chrono::milliseconds patience) {
 }
 
 KvClient::Result KvClient::put(const std::string &key, const std::string &value) {
-  return request(uint8_t(KvOp::Put), key, value, "", false);
+  return request(KvOp::Put, key, value, "", false);
 }
-KvClient::Result KvClient::get(const std::string &key) { return request(uint8_t(KvOp::Get), key, "", "", false); }
-KvClient::Result KvClient::del(const std::string &key) { return request(uint8_t(KvOp::Del), key, "", "", false); }
+KvClient::Result KvClient::get(const std::string &key) { return request(KvOp::Get, key, "", "", false); }
+KvClient::Result KvClient::del(const std::string &key) { return request(KvOp::Del, key, "", "", false); }
 KvClient::Result KvClient::cas(const std::string &key, const std::string &expected, const std::string &value,
                                bool expectAbsent) {
-  return request(uint8_t(KvOp::Cas), key, value, expected, expectAbsent);
+  return request(KvOp::Cas, key, value, expected, expectAbsent);
 }
 
-KvClient::Result KvClient::request(uint8_t op, const std::string &key, const std::string &value,
+KvClient::Result KvClient::request(KvOp op, const std::string &key, const std::string &value,
                                    const std::string &expected, bool expectAbsent) {
-  uint64_t seq = seq_++;
-  Writer w;
-  w.u8(12);
-  w.varint(session_);
-  w.varint(seq);
-  w.varint(seq); // every earlier request was answered, or given up
-  w.u8(uint8_t(op | (expectAbsent ? 0x80 : 0)));
-  w.str(key);
-  w.str(value);
-  w.str(expected);
-  last_.assign(w.buffer().begin(), w.buffer().end());
-  return send(last_, seq);
+  KvRequest q;
+  q.op = op;
+  q.session = session_;
+  q.seq = seq_++;
+  q.ackBelow = q.seq; // every earlier request was answered, or given up
+  q.key = key;
+  q.value = value;
+  q.expected = expected;
+  q.expectAbsent = expectAbsent;
+  last_ = encodeClientRequest(q);
+  return send(last_, q.seq);
 }
 
 KvClient::Result KvClient::retry() {
@@ -198,7 +198,7 @@ KvClient::Result KvClient::retry() {
   return send(last_, seq_ - 1);
 }
 
-KvClient::Result KvClient::send(const std::string &body, uint64_t seq) {
+KvClient::Result KvClient::send(const std::vector<uint8_t> &body, uint64_t seq) {
   Result res;
   if (!connect()) {
     res.error = "cannot connect to " + servers_[server_].first + ":" + std::to_string(servers_[server_].second);
@@ -206,7 +206,7 @@ KvClient::Result KvClient::send(const std::string &body, uint64_t seq) {
     return res; // Indeterminate: nothing was sent, but the caller cannot tell a retry apart
   }
   std::string r;
-  if (sendFrame(fd_, std::vector<uint8_t>(body.begin(), body.end()))) {
+  if (sendFrame(fd_, body)) {
     while (receiveFrame(fd_, r)) {
       Reader rd(r);
       uint8_t type = rd.u8();

@@ -22,6 +22,8 @@
 
 namespace mommie::rt {
 
+enum class KvOp : uint8_t;
+
 class KvClient {
 public:
   using Endpoint = std::pair<std::string, int>; // IPv4 address, port
@@ -72,9 +74,9 @@ public:
   static int dial(const Endpoint &server, int timeoutMs);
 
 private:
-  Result request(uint8_t op, const std::string &key, const std::string &value, const std::string &expected,
+  Result request(KvOp op, const std::string &key, const std::string &value, const std::string &expected,
                  bool expectAbsent);
-  Result send(const std::string &body, uint64_t seq);
+  Result send(const std::vector<uint8_t> &body, uint64_t seq);
   bool connect();
   void rotate();
 
@@ -84,7 +86,7 @@ private:
   int fd_ = -1;
   size_t server_ = 0;
   uint64_t session_ = 0, seq_ = 0;
-  std::string last_; // the last request's body, for retry()
+  std::vector<uint8_t> last_; // the last request's body, for retry()
 };
 
 } // namespace mommie::rt

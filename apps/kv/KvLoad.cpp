@@ -139,29 +139,29 @@ int kvLoadMain(int argc, char **argv) {
   int fd = -1;
   std::string out, in;
 
-  auto send = [&](const Writer &w) {
+  auto send = [&](const KvRequest &q) {
+    std::vector<uint8_t> body = encodeClientRequest(q);
     Writer f;
-    f.u32be(uint32_t(w.buffer().size()));
-    f.bytes(w.buffer().data(), w.buffer().size());
+    f.u32be(uint32_t(body.size()));
+    f.bytes(body.data(), body.size());
     out.append(f.buffer().begin(), f.buffer().end());
   };
   auto frame = [&](uint64_t seq) {
-    Writer w;
-    w.u8(12);
-    w.varint(session);
-    w.varint(seq);
-    w.varint(outstanding.empty() ? nextSeq : outstanding.begin()->first); // every seq below was answered
-    w.u8(uint8_t(isGet[seq] ? KvOp::Get : KvOp::Put));
-    w.str("k" + std::to_string(seq % uint64_t(keySpace)));
-    w.str(isGet[seq] ? std::string() : value);
-    w.str("");
-    send(w);
+    KvRequest q;
+    q.op = isGet[seq] ? KvOp::Get : KvOp::Put;
+    q.session = session;
+    q.seq = seq;
+    q.ackBelow = outstanding.empty() ? nextSeq : outstanding.begin()->first; // every seq below was answered
+    q.key = "k" + std::to_string(seq % uint64_t(keySpace));
+    if (!isGet[seq])
+      q.value = value;
+    send(q);
   };
   auto registerSession = [&]() {
-    Writer w;
-    w.u8(10);
-    w.varint(nonce);
-    send(w);
+    KvRequest q;
+    q.op = KvOp::Register;
+    q.seq = nonce;
+    send(q);
   };
   auto connectSome = [&]() {
     // Tries every server once, from the current one, then backs off.

@@ -162,8 +162,24 @@ bool KvReplica::decodeBatch(const std::string &bytes, std::vector<KvRequest> &ou
   return r.ok() && r.atEnd();
 }
 
-// A client frame's body after its type byte: register (10) or an
-// operation (12). False if it does not decode.
+std::vector<uint8_t> encodeClientRequest(const KvRequest &q) {
+  Writer w;
+  if (q.op == KvOp::Register) {
+    w.u8(10);
+    w.varint(q.seq); // the nonce
+    return std::move(w.buffer());
+  }
+  w.u8(12);
+  w.varint(q.session);
+  w.varint(q.seq);
+  w.varint(q.ackBelow);
+  w.u8(uint8_t(q.op) | (q.expectAbsent ? 0x80 : 0));
+  w.str(q.key);
+  w.str(q.value);
+  w.str(q.expected);
+  return std::move(w.buffer());
+}
+
 bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q) {
   if (type == 10) {
     q.op = KvOp::Register;

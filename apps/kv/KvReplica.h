@@ -245,9 +245,11 @@ private:
   KvStats stats_;
 };
 
-// A client frame's body after its type byte (KvNode.cpp): register (10)
-// or an operation (12), keys and values of at most `maxBytes`. False if it
-// does not decode.
+// A client frame's body (KvNode.cpp): register (u8 10, nonce) or an
+// operation (u8 12, session, seq, ack, op, key, value, expected). The
+// decoder reads what follows the type byte, keys and values of at most
+// `maxBytes`; false if it does not decode.
+std::vector<uint8_t> encodeClientRequest(const KvRequest &q);
 bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q);
 
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info);

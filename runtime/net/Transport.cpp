@@ -57,6 +57,13 @@ struct Transport::Outbound {
   bool dirty = false;    // frames queued since the last flush
 };
 
+std::vector<uint8_t> Transport::helloPayload(int me) {
+  Writer w;
+  w.u32be(HelloMagic);
+  w.varint(uint64_t(me));
+  return std::move(w.buffer());
+}
+
 Transport::Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log)
     : loop_(loop), me_(me), hosts_(std::move(hosts)), log_(log) {
   out_.resize(hosts_.size());
@@ -327,13 +334,11 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
     o.backoffMs = 20;
     // The hello goes first; a partially written frame is resent whole.
     o.offset = 0;
+    std::vector<uint8_t> payload = helloPayload(me_);
     Writer hello;
-    hello.u32be(0);
-    hello.u32be(HelloMagic);
-    hello.varint(uint64_t(me_));
+    hello.u32be(uint32_t(payload.size()));
+    hello.bytes(payload.data(), payload.size());
     auto &b = hello.buffer();
-    uint32_t n = uint32_t(b.size() - 4);
-    b[0] = uint8_t(n >> 24), b[1] = uint8_t(n >> 16), b[2] = uint8_t(n >> 8), b[3] = uint8_t(n);
     o.queuedBytes += b.size();
     o.queue.push_front(std::move(b));
     log_.debug("connected", {{"peer", peerName(peer)}, {"address", hosts_[size_t(peer)].str()}});

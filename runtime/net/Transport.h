@@ -51,6 +51,8 @@ public:
   // oldest connection without a hello is evicted.
   static constexpr size_t MaxInboundPerPeer = 4;
   static constexpr size_t MaxPendingInbound = 64;
+  // The hello a dialler sends first, naming itself (the frame's payload).
+  static std::vector<uint8_t> helloPayload(int me);
   // Handles one frame from `peer`; returns whether it authenticated as
   // that peer's (which proves the connection it came on).
   using FrameHandler = std::function<bool(int peer, const uint8_t *data, size_t size)>;

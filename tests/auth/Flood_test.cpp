@@ -33,12 +33,7 @@ void sendFrame(int fd, const std::vector<uint8_t> &payload) {
   ::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL);
 }
 
-std::vector<uint8_t> hello(int me) {
-  Writer w;
-  w.u32be(0x4d4f4d31);
-  w.varint(uint64_t(me));
-  return w.buffer();
-}
+std::vector<uint8_t> hello(int me) { return Transport::helloPayload(me); }
 
 Statement stmt(int issuer, int verifier, int64_t n) {
   return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),

@@ -12,6 +12,7 @@
 // hostile frames sent to T0 and R1 on the wire are rejected and counted in
 // --stats while the cluster serves every request; `BIN --sim` simulates T0.
 #include "runtime/auth/Auth.h"
+#include "runtime/net/Transport.h"
 
 #include "../e2e/E2eUtil.h"
 #include "../e2e/PbResults.h"
@@ -128,16 +129,13 @@ int connectAs(int port, int as) {
   for (int i = 0; i < 250; ++i) {
     int fd = rt_test::dial(uint16_t(port));
     if (fd >= 0) {
-      mommie::rt::Writer h;
-      h.u32be(0x4d4f4d31);
-      h.varint(uint64_t(as));
       auto sendFrame = [fd](const std::vector<uint8_t> &payload) {
         mommie::rt::Writer w;
         w.u32be(uint32_t(payload.size()));
         w.bytes(payload.data(), payload.size());
         ::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL);
       };
-      sendFrame(h.buffer());
+      sendFrame(mommie::rt::Transport::helloPayload(as));
       return fd;
     }
     usleep(20000);

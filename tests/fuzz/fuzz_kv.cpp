@@ -1,7 +1,8 @@
 // libFuzzer target: the KV store's decoders (apps/kv): a batch of
 // requests (replica frames, forwarded requests) and a client request must
-// never crash, hang or read out of bounds; what decodes re-encodes and
-// decodes to the same requests.
+// never crash, hang or read out of bounds; what decodes re-encodes (the
+// batch encoder, the client library's request encoder) and decodes to the
+// same requests.
 #include "apps/kv/KvReplica.h"
 #include "runtime/wire/Wire.h"
 
@@ -33,8 +34,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 0) {
     Reader r(data + 1, size - 1);
     KvRequest q;
-    if (decodeClientRequest(data[0], r, 4096, q) && q.bytes() > 3 * 4096)
-      std::abort();
+    if (decodeClientRequest(data[0], r, 4096, q)) {
+      if (q.bytes() > 3 * 4096)
+        std::abort();
+      // The client library's encoder writes what the replica decodes.
+      auto enc = encodeClientRequest(q);
+      Reader again(enc.data() + 1, enc.size() - 1);
+      KvRequest back;
+      if (!decodeClientRequest(enc[0], again, 4096, back) || !same(q, back))
+        std::abort();
+    }
   }
   return 0;
 }

@@ -9,7 +9,9 @@
 // by SIGKILL mid-run (the phase-0 coordinator P0: the client fails over).
 // No timing assertions; every wait is bounded.
 #include "../e2e/E2eUtil.h"
-#include "../e2e/KvProtocol.h"
+#include "apps/kv/KvReplica.h"
+#include "runtime/net/Transport.h"
+#include "runtime/wire/Wire.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -272,8 +274,18 @@ TEST(Kv, CoordinatorKilledMidRun) {
 
 namespace {
 
-using kvproto::frameOf;
-using kvproto::readVarint;
+using mommie::rt::KvOp;
+using mommie::rt::KvRequest;
+using mommie::rt::Reader;
+using mommie::rt::Writer;
+
+// A frame: u32 big-endian length, then the body.
+std::string frameOf(const std::vector<uint8_t> &body) {
+  Writer f;
+  f.u32be(uint32_t(body.size()));
+  f.bytes(body.data(), body.size());
+  return std::string(f.buffer().begin(), f.buffer().end());
+}
 
 int dialClient(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -290,12 +302,20 @@ int dialClient(int port) {
   return fd;
 }
 
-std::string opBody(uint8_t op, uint64_t session, uint64_t seq, const std::string &key, const std::string &value,
-                   const std::string &expected = "") {
-  return kvproto::opBody(op, session, seq, 0, key, value, expected);
+// An operation's body (the client library's encoder, apps/kv), ack 0.
+std::vector<uint8_t> opBody(uint8_t op, uint64_t session, uint64_t seq, const std::string &key,
+                            const std::string &value, const std::string &expected = "") {
+  KvRequest q;
+  q.op = KvOp(op);
+  q.session = session;
+  q.seq = seq;
+  q.key = key;
+  q.value = value;
+  q.expected = expected;
+  return mommie::rt::encodeClientRequest(q);
 }
 
-std::string putBody(uint64_t session, uint64_t seq, const std::string &key, size_t valueSize) {
+std::vector<uint8_t> putBody(uint64_t session, uint64_t seq, const std::string &key, size_t valueSize) {
   return opBody(1, session, seq, key, std::string(valueSize, 'x'));
 }
 
@@ -338,28 +358,29 @@ Frame readFrame(int fd) {
   std::string hdr, body;
   if (!readN(hdr, 4))
     return f;
-  uint32_t len = (uint32_t(uint8_t(hdr[0])) << 24) | (uint32_t(uint8_t(hdr[1])) << 16) |
-                 (uint32_t(uint8_t(hdr[2])) << 8) | uint32_t(uint8_t(hdr[3]));
+  uint32_t len = Reader(reinterpret_cast<const uint8_t *>(hdr.data()), 4).u32be();
   if (len == 0 || len > (1u << 20) || !readN(body, len))
     return f;
-  size_t at = 1;
-  f.type = uint8_t(body[0]);
-  f.client = readVarint(body, at);
-  f.seq = readVarint(body, at);
-  if ((f.type == 5 || f.type == 13) && at < body.size())
-    f.code = uint8_t(body[at++]);
+  Reader r(body);
+  f.type = r.u8();
+  f.client = r.varint();
+  f.seq = r.varint();
+  if (f.type == 5 || f.type == 13)
+    f.code = r.u8();
   if (f.type == 13) {
-    f.slot = readVarint(body, at);
-    uint64_t n = readVarint(body, at);
-    f.value = body.substr(at, size_t(n));
+    f.slot = r.varint();
+    f.value = r.str(1u << 20);
   }
-  f.ok = true;
+  f.ok = r.ok();
   return f;
 }
 
 // Registers a session on `fd`; 0 if no answer.
 uint64_t registerSession(int fd, uint64_t nonce) {
-  if (!sendAll(fd, frameOf(kvproto::registerBody(nonce))))
+  KvRequest reg;
+  reg.op = KvOp::Register;
+  reg.seq = nonce;
+  if (!sendAll(fd, frameOf(mommie::rt::encodeClientRequest(reg))))
     return 0;
   Frame f = readFrame(fd);
   return f.ok && f.type == 11 && f.client == nonce ? f.seq : 0;
@@ -614,16 +635,13 @@ TEST(Kv, ForgedDecidedFramesAreRejectedUnderHmac) {
   a.sin_port = htons(uint16_t(s.peerPorts[0]));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
-  std::string hello;
-  for (uint32_t m = htonl(0x4d4f4d31), k = 0; k < 4; ++k)
-    hello += reinterpret_cast<const char *>(&m)[k];
-  kvproto::appendVarint(hello, 1);
-  std::string attack = kvproto::frameOf(hello);
+  std::string attack = frameOf(mommie::rt::Transport::helloPayload(1));
   for (uint64_t slot = 0; slot < 40; ++slot) {
-    std::string decided(1, char(23));
-    kvproto::appendVarint(decided, slot);
-    kvproto::appendVarint(decided, 2);
-    attack += kvproto::frameOf(decided);
+    Writer decided;
+    decided.u8(mommie::rt::FrameKvDecided);
+    decided.varint(slot);
+    decided.varint(2);
+    attack += frameOf(decided.buffer());
   }
   ASSERT_EQ(send(fd, attack.data(), attack.size(), MSG_NOSIGNAL), ssize_t(attack.size()));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -7,6 +7,7 @@
 // not catch up to the flooder's rounds (F + 1-th highest), and their
 // buffers and resident memory must stay bounded.
 #include "../e2e/E2eUtil.h"
+#include "runtime/net/Transport.h"
 #include "runtime/rounds/RoundNode.h"
 #include "runtime/wire/Wire.h"
 
@@ -54,8 +55,8 @@ uint64_t flood(int port, int me, std::atomic<bool> &stop) {
   if (fd < 0)
     return 0;
   mommie::rt::Writer hello;
-  hello.u32be(0x4d4f4d31);
-  hello.varint(uint64_t(me));
+  auto payload = mommie::rt::Transport::helloPayload(me);
+  hello.bytes(payload.data(), payload.size());
   mommie::rt::Writer w;
   frame(w, hello.buffer());
   uint64_t sent = 0;

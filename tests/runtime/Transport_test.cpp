@@ -30,12 +30,7 @@ void sendFrame(int fd, const std::vector<uint8_t> &payload) {
   ASSERT_EQ(::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL), ssize_t(w.buffer().size()));
 }
 
-std::vector<uint8_t> hello(int me) {
-  Writer w;
-  w.u32be(0x4d4f4d31);
-  w.varint(uint64_t(me));
-  return w.buffer();
-}
+std::vector<uint8_t> hello(int me) { return Transport::helloPayload(me); }
 
 // A minimal role: no transitions.
 using rt_test::Idle;
