@@ -120,7 +120,7 @@ for i in range(n):
     except Exception:
         pass
 same = len(reps) == n and len({(r["log_digest"], r["state_digest"]) for r in reps}) == 1
-ok = load.get("completed") == req and same and all(r["requests_applied"] == req for r in reps)
+ok = load.get("completed") == req and same and all(r["requests_applied"] == req + r.get("sessions", 0) for r in reps)
 slots = max((r["applied_slots"] for r in reps), default=0)
 batch = (reps[0]["bytes_applied"] / max(1, reps[0]["applied_slots"] - reps[0]["empty_batches"])) if reps else 0
 load.update(ok=ok, same_log=same, slots=slots, batch_kb=batch / 1024,
