@@ -629,7 +629,7 @@ void Search::worker(int w) {
       // Crash steps on the words, in the order of Generator::crashSuccessors.
       auto crashAll = [&] {
         for (const auto &f : prog.faults) {
-          if (f.kind != ir::FaultDecl::Kind::Crash)
+          if (!f.crashes())
             continue;
           const auto &set = prog.principalSets[f.principalSet];
           int64_t n = 0;
@@ -651,7 +651,7 @@ void Search::worker(int w) {
       try {
         if (fast) {
           // The order of Generator::successors: transitions per role,
-          // principal and plan, Deliver, Crash, Byzantine publish.
+          // principal and plan, Deliver, Crash, Recover, Byzantine publish.
           for (size_t r = 0; r < prog.roles.size(); ++r) {
             const auto &set = prog.principalSets[prog.roles[r].principalSet];
             for (int i = 0; i < set.size; ++i) {
@@ -665,6 +665,7 @@ void Search::worker(int w) {
           deliverAll();
           if (layout_.hasCrash())
             crashAll();
+          gen_.recoveries(parentState(), onState);
           if (layout_.hasByz())
             gen_.byzantineSuccessors(parentState(), onState);
         } else {

@@ -37,6 +37,8 @@ std::string instanceKey(const Action &a) {
     return fmt::format("R{}", a.round);
   case Action::Kind::Crash:
     return "C";
+  case Action::Kind::Recover:
+    return "V";
   case Action::Kind::ByzPublish:
     return "B";
   case Action::Kind::Init:

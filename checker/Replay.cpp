@@ -19,14 +19,6 @@ int principalByName(const Layout &layout, const std::string &name) {
   return -1;
 }
 
-int roleOf(const Layout &layout, int p) {
-  const auto &prog = layout.program();
-  for (size_t r = 0; r < prog.roles.size(); ++r)
-    if (layout.inSet(prog.roles[r].principalSet, p))
-      return int(r);
-  return -1;
-}
-
 //===----------------------------------------------------------------------===//
 // JSON values
 //===----------------------------------------------------------------------===//
@@ -688,7 +680,7 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
       nodes.emplace_back();
       n = &nodes.back();
       n->p = p;
-      n->role = roleOf(layout, p);
+      n->role = layout.roleOf(p);
       if (n->role < 0)
         return failAt("node " + name + " has no role");
     }

@@ -20,8 +20,6 @@ namespace mommie::checker {
 
 // Principal id of a name such as "R1", or -1.
 int principalByName(const Layout &layout, const std::string &name);
-// Role whose principal set holds `p`, or -1.
-int roleOf(const Layout &layout, int p);
 
 // The trace encoding of values: principals as names, {"$record":..},
 // {"$set":[..]}, {"$map":[[k,v]..]}, {"$seq":..}, {"$tuple":..},

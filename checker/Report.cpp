@@ -31,7 +31,8 @@ std::vector<VarChange> diffStates(const Layout &layout, const State &before,
   }
   for (size_t p = 0; p < after.crashed.size(); ++p)
     if (before.crashed[p] != after.crashed[p])
-      out.push_back({int(p), "crashed", "false", "true"});
+      out.push_back({int(p), "crashed", before.crashed[p] ? "true" : "false",
+                     after.crashed[p] ? "true" : "false"});
   if (before.phaseNo != after.phaseNo)
     out.push_back({-1, "phaseNo", std::to_string(before.phaseNo),
                    std::to_string(after.phaseNo)});
@@ -138,8 +139,9 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
 static nlohmann::json actionJson(const Layout &layout, const Action &a) {
   const auto &prog = layout.program();
   nlohmann::json j;
-  static const char *kinds[] = {"init", "transition", "deliver",
-                                "crash", "byzantine-publish", "round"};
+  static const char *kinds[] = {"init",    "transition",        "deliver", "crash",
+                                "recover", "byzantine-publish", "round"};
+  static_assert(std::size(kinds) == size_t(Action::Kind::RoundStep) + 1);
   j["kind"] = kinds[int(a.kind)];
   j["text"] = a.describe(layout);
   if (a.principal >= 0)
@@ -287,6 +289,11 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
     case Action::Kind::Crash:
       s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#b00\" font-size=\"18\" "
                        "text-anchor=\"middle\">✕</text>\n",
+                       x(a.principal), yy + 6);
+      break;
+    case Action::Kind::Recover:
+      s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#2b7a3d\" font-size=\"18\" "
+                       "text-anchor=\"middle\">↻</text>\n",
                        x(a.principal), yy + 6);
       break;
     case Action::Kind::ByzPublish:

@@ -220,7 +220,7 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
   std::vector<int> candidates;
   std::vector<std::pair<const ir::FaultDecl *, int64_t>> room; // bound, crashed so far
   for (const auto &f : prog.faults) {
-    if (f.kind != ir::FaultDecl::Kind::Crash)
+    if (!f.crashes())
       continue;
     const auto &fs = prog.principalSets[f.principalSet];
     int64_t n = 0;

@@ -127,7 +127,8 @@ bool Sim::eligible(const Action &a, int64_t &readyAt) const {
   readyAt = INT64_MAX;
   switch (a.kind) {
   case Action::Kind::Crash:
-    return false; // only scheduled crashes
+  case Action::Kind::Recover:
+    return false; // only scheduled crashes; a crashed node stays down
   case Action::Kind::Deliver: {
     auto it = pending_.find({a.statement, a.principal});
     if (it == pending_.end()) // published outside a step we saw: deliver freely
@@ -162,7 +163,7 @@ bool Sim::eligible(const Action &a, int64_t &readyAt) const {
 
 json Sim::varsJson(int p, const State &s, const State *before) {
   json ch = json::object();
-  int role = roleOf(layout_, p);
+  int role = layout_.roleOf(p);
   if (role < 0)
     return ch;
   const auto &ro = prog_.roles[size_t(role)];
@@ -212,7 +213,7 @@ void Sim::record(int p, const Action *a, const State &before, const State &after
   for (const auto &st : n.delivered)
     delivered.push_back(statementToJson(layout_, st));
   n.delivered.clear();
-  int role = roleOf(layout_, p);
+  int role = layout_.roleOf(p);
   if (role >= 0 && !byz) {
     const auto &ro = prog_.roles[size_t(role)];
     for (size_t t = 0; t < ro.timers.size(); ++t) {
@@ -264,7 +265,7 @@ SimResult Sim::run() {
     int p = principalByName(layout_, cr.node);
     bool declared = false;
     for (const auto &f : prog_.faults)
-      declared |= f.kind == ir::FaultDecl::Kind::Crash && p >= 0 && layout_.inSet(f.principalSet, p);
+      declared |= f.crashes() && p >= 0 && layout_.inSet(f.principalSet, p);
     if (!declared) {
       res_.badInput = true;
       res_.error = "crash of " + cr.node + ": the program declares no crash fault for it";
@@ -334,7 +335,7 @@ SimResult Sim::run() {
       flush(p, s);
       if (s.isCrashed(p))
         res_.crashed.push_back(layout_.principalName(p));
-      int role = roleOf(layout_, p);
+      int role = layout_.roleOf(p);
       if (role < 0 || s.isByz(p))
         continue;
       const auto &ro = prog_.roles[size_t(role)];
@@ -368,7 +369,7 @@ SimResult Sim::run() {
         s.crashed[size_t(p)] = 1; // the checker's Crash action (bound checked below)
         int64_t n = 0;
         for (const auto &f : prog_.faults)
-          if (f.kind == ir::FaultDecl::Kind::Crash && layout_.inSet(f.principalSet, p)) {
+          if (f.crashes() && layout_.inSet(f.principalSet, p)) {
             const auto &set = prog_.principalSets[size_t(f.principalSet)];
             n = 0;
             for (int i = 0; i < set.size; ++i)

@@ -59,10 +59,11 @@ Layout::Layout(const ir::Program &program) : program_(&program) {
       modelRecords_.push_back(int(r));
   }
   for (const auto &f : program.faults) {
-    if (f.kind == ir::FaultDecl::Kind::Crash)
+    if (f.crashes())
       hasCrash_ = true;
     else
       hasByz_ = true;
+    hasRecover_ = hasRecover_ || f.kind == ir::FaultDecl::Kind::Recover;
   }
 }
 

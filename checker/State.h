@@ -67,13 +67,21 @@ public:
     const auto &s = program_->principalSets[set];
     return p >= s.first && p < s.first + s.size;
   }
+  // The role whose principal set holds `p`, or -1.
+  int roleOf(int p) const {
+    for (size_t r = 0; r < program_->roles.size(); ++r)
+      if (inSet(program_->roles[r].principalSet, p))
+        return int(r);
+    return -1;
+  }
   // Every (role, principal) owning a var slot, for diffs and printing.
   struct VarSlot {
     int role, principal, var;
   };
   const std::vector<VarSlot> &varSlots() const { return varSlots_; }
   size_t numFired() const { return numFired_; }
-  bool hasCrash() const { return hasCrash_; }
+  bool hasCrash() const { return hasCrash_; }     // a crash or recover fault
+  bool hasRecover() const { return hasRecover_; } // a recover fault
   bool hasByz() const { return hasByz_; }
   // The var slots and record types whose values may hold an `int model
   // lo..hi` (withinModelRanges, checker/Eval.h).
@@ -107,7 +115,7 @@ private:
   rt::Names names_;
   std::vector<int> modelVars_, modelRecords_;
   size_t numVars_ = 0, numTimers_ = 0, numFired_ = 0;
-  bool hasCrash_ = false, hasByz_ = false;
+  bool hasCrash_ = false, hasRecover_ = false, hasByz_ = false;
 };
 
 Value makeStatement(int issuer, Value ver, Value aud, Value msg);

@@ -123,31 +123,37 @@ Generator::~Generator() = default;
 // Initial states
 //===----------------------------------------------------------------------===//
 
+std::vector<Value> Generator::initialValues(const State &s, int role, int p, int var) const {
+  const auto &prog = layout_.program();
+  const auto &decl = prog.roles[size_t(role)].vars[size_t(var)];
+  std::vector<Value> frame(decl.slots.size() + 8);
+  Env env{layout_, s, p, frame};
+  std::vector<Value> choices;
+  if (decl.init) {
+    choices.push_back(eval(*decl.init, env));
+  } else if (decl.initSet) {
+    Value set = eval(*decl.initSet, env);
+    if (!set.is(K::Set) || set.elems().empty())
+      throw EvalError(decl.loc, "empty or non-set initial choice for " + decl.name);
+    choices = set.elems();
+  } else {
+    choices = typeDomain(layout_, *decl.type, decl.loc);
+  }
+  for (const auto &v : choices)
+    if (!conformsTo(layout_, v, *decl.type, /*modelRanges=*/false))
+      throw EvalError(decl.loc, fmt::format("initial value {} of `{}` is outside "
+                                            "its declared range",
+                                            showValue(prog, v), decl.name));
+  return choices;
+}
+
 void Generator::initialStates(const Emit &emit) const {
   const auto &prog = layout_.program();
   State base = layout_.emptyState();
   // Choices per var slot, in Layout::varSlots order (which is vars order).
   std::vector<std::vector<Value>> choices;
-  for (const auto &vs : layout_.varSlots()) {
-    const auto &decl = prog.roles[vs.role].vars[vs.var];
-    std::vector<Value> frame(decl.slots.size() + 8);
-    Env env{layout_, base, vs.principal, frame};
-    if (decl.init) {
-      choices.push_back({eval(*decl.init, env)});
-    } else if (decl.initSet) {
-      Value s = eval(*decl.initSet, env);
-      if (!s.is(K::Set) || s.elems().empty())
-        throw EvalError(decl.loc, "empty or non-set initial choice for " + decl.name);
-      choices.push_back(s.elems());
-    } else {
-      choices.push_back(typeDomain(layout_, *decl.type, decl.loc));
-    }
-    for (const auto &v : choices.back())
-      if (!conformsTo(layout_, v, *decl.type, /*modelRanges=*/false))
-        throw EvalError(decl.loc, fmt::format("initial value {} of `{}` is outside "
-                                              "its declared range",
-                                              showValue(prog, v), decl.name));
-  }
+  for (const auto &vs : layout_.varSlots())
+    choices.push_back(initialValues(base, vs.role, vs.principal, vs.var));
   // Byzantine subsets.
   std::vector<std::vector<uint8_t>> byzChoices;
   if (layout_.hasByz()) {
@@ -512,7 +518,7 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
 void Generator::crashSuccessors(const State &s, bool labels, const Emit &emit) const {
   const auto &prog = layout_.program();
   for (const auto &f : prog.faults) {
-    if (f.kind != ir::FaultDecl::Kind::Crash)
+    if (!f.crashes())
       continue;
     const auto &set = prog.principalSets[f.principalSet];
     int64_t n = 0;
@@ -534,6 +540,60 @@ void Generator::crashSuccessors(const State &s, bool labels, const Emit &emit) c
   }
 }
 
+// docs/semantics.md, Recover: `p` leaves `crashed`, keeps its durable and
+// ghost variables and the pools, takes initial values for its other
+// variables (one successor per combination of `in S` choices), and loses its
+// timers, refraction sets and knowledge.
+void Generator::recoverSuccessors(const State &s, bool labels, const Emit &emit) const {
+  const auto &prog = layout_.program();
+  for (const auto &f : prog.faults) {
+    if (f.kind != ir::FaultDecl::Kind::Recover)
+      continue;
+    const auto &set = prog.principalSets[size_t(f.principalSet)];
+    for (int i = 0; i < set.size; ++i) {
+      int p = set.first + i;
+      if (!s.isCrashed(p))
+        continue;
+      State base = s;
+      base.crashed[size_t(p)] = 0;
+      for (int rec = 0; rec < layout_.numRecords(); ++rec)
+        base.known[size_t(layout_.knownIndex(rec, p))] = Value::emptySet();
+      std::vector<int> slots;                  // reset var slots of p
+      std::vector<std::vector<Value>> choices; // their initial values
+      int role = layout_.roleOf(p);
+      if (role >= 0) {
+        const auto &ro = prog.roles[size_t(role)];
+        for (size_t t = 0; t < ro.timers.size(); ++t)
+          base.timers[size_t(layout_.timerIndex(role, p, int(t)))] = 0;
+        for (size_t t = 0; t < ro.transitions.size(); ++t)
+          if (int fi = layout_.firedIndex(role, int(t), p); fi >= 0)
+            base.fired[size_t(fi)] = Value::emptySet();
+        for (size_t v = 0; v < ro.vars.size(); ++v) {
+          if (ro.vars[v].durable || ro.vars[v].ghost)
+            continue;
+          slots.push_back(layout_.varIndex(role, p, int(v)));
+          choices.push_back(initialValues(s, role, p, int(v)));
+        }
+      }
+      Action a;
+      a.kind = Action::Kind::Recover;
+      a.principal = p;
+      std::vector<size_t> idx(slots.size(), 0);
+      while (true) {
+        State next = base;
+        for (size_t k = 0; k < slots.size(); ++k)
+          next.vars[size_t(slots[k])] = choices[k][idx[k]];
+        emit(std::move(next), labels ? &a : nullptr);
+        size_t k = slots.size();
+        while (k > 0 && ++idx[k - 1] == choices[k - 1].size())
+          idx[--k] = 0;
+        if (k == 0)
+          break;
+      }
+    }
+  }
+}
+
 void Generator::successors(const State &s, bool labels, const Emit &emit,
                            const DeliverEmit *deliver) const {
   if (labels)
@@ -543,6 +603,8 @@ void Generator::successors(const State &s, bool labels, const Emit &emit,
     roundSuccessors(s, labels, emit);
     if (layout_.hasCrash())
       crashSuccessors(s, labels, emit);
+    if (layout_.hasRecover())
+      recoverSuccessors(s, labels, emit);
     return;
   }
   for (size_t r = 0; r < prog.roles.size(); ++r) {
@@ -558,6 +620,8 @@ void Generator::successors(const State &s, bool labels, const Emit &emit,
   deliverSuccessors(s, labels, emit, deliver);
   if (layout_.hasCrash())
     crashSuccessors(s, labels, emit);
+  if (layout_.hasRecover())
+    recoverSuccessors(s, labels, emit);
   if (layout_.hasByz())
     byzSuccessors(s, labels, emit);
 }
@@ -695,6 +759,9 @@ std::string Action::describe(const Layout &layout) const {
                        layout.principalName(principal));
   case Kind::Crash:
     return fmt::format("{} crashes", layout.principalName(principal));
+  case Kind::Recover:
+    return fmt::format("{} restarts (durable variables kept, the rest reset)",
+                       layout.principalName(principal));
   case Kind::ByzPublish:
     return fmt::format("Byzantine {} publishes {}", layout.principalName(principal),
                        showStatement(layout, published.at(0).statement));

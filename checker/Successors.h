@@ -24,9 +24,9 @@ namespace mommie::checker {
 
 // What happened in one step, for traces.
 struct Action {
-  enum class Kind { Init, Transition, Deliver, Crash, ByzPublish, RoundStep };
+  enum class Kind { Init, Transition, Deliver, Crash, Recover, ByzPublish, RoundStep };
   Kind kind = Kind::Init;
-  int principal = -1; // actor (transition, crash, Byzantine), receiver (deliver)
+  int principal = -1; // actor (transition, crash, recover, Byzantine), receiver (deliver)
   int role = -1, transition = -1, round = -1;
   std::vector<std::pair<std::string, Value>> bindings;
   std::vector<Published> published; // transition publishes, Byzantine publish
@@ -87,7 +87,12 @@ public:
   void faultSuccessors(const State &s, const Emit &emit) const {
     if (layout_.hasCrash())
       crashSuccessors(s, false, emit);
+    recoveries(s, emit);
     byzantineSuccessors(s, emit);
+  }
+  void recoveries(const State &s, const Emit &emit) const {
+    if (layout_.hasRecover())
+      recoverSuccessors(s, false, emit);
   }
   void byzantineSuccessors(const State &s, const Emit &emit) const {
     if (layout_.hasByz())
@@ -119,6 +124,9 @@ private:
   void byzSuccessors(const State &s, bool labels, const Emit &emit) const;
   void roundSuccessors(const State &s, bool labels, const Emit &emit) const;
   void crashSuccessors(const State &s, bool labels, const Emit &emit) const;
+  void recoverSuccessors(const State &s, bool labels, const Emit &emit) const;
+  // The initial values of var `var` of `role` at `p` (evaluated on `s`).
+  std::vector<Value> initialValues(const State &s, int role, int p, int var) const;
 
   const Layout &layout_;
   std::vector<std::vector<std::unique_ptr<TransPlan>>> plans_; // [role][transition]

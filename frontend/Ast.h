@@ -354,7 +354,8 @@ struct VarDecl {
   ExprPtr init;    // `= e`, or null
   ExprPtr initSet; // `in S`, or null (at most one of init/initSet is set)
   SourceLoc loc;
-  bool ghost = false; // `ghost var`
+  bool ghost = false;   // `ghost var`
+  bool durable = false; // `durable var`
 };
 
 struct TimerDecl { // timer suspect = 50ms;
@@ -435,8 +436,8 @@ struct RoleDecl { // role Replica at R { ... }
   SourceLoc loc;
 };
 
-struct FaultsDecl { // faults R: crash <= F;
-  enum class Kind { Crash, Byzantine } kind = Kind::Crash;
+struct FaultsDecl { // faults R: crash <= F;   (or recover, byzantine)
+  enum class Kind { Crash, Recover, Byzantine } kind = Kind::Crash;
   std::string set;
   ExprPtr max;
   SourceLoc loc;

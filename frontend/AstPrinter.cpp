@@ -355,7 +355,7 @@ struct Printer {
     line("role " + r.name + " at " + r.set + " {");
     ++indent;
     for (const VarDecl &v : r.vars)
-      line((v.ghost ? "ghost var " : "var ") + v.name + ": " + type(*v.type) +
+      line((v.ghost ? "ghost var " : v.durable ? "durable var " : "var ") + v.name + ": " + type(*v.type) +
            (v.init ? " = " + sub(v.init, 0)
                    : v.initSet ? " in " + sub(v.initSet, 0) : "") +
            ";");
@@ -397,7 +397,9 @@ struct Printer {
       role(*ro);
     else if (auto *fa = std::get_if<FaultsDecl>(&d))
       line("faults " + fa->set + ": " +
-           (fa->kind == FaultsDecl::Kind::Crash ? "crash" : "byzantine") +
+           (fa->kind == FaultsDecl::Kind::Crash     ? "crash"
+            : fa->kind == FaultsDecl::Kind::Recover ? "recover"
+                                                    : "byzantine") +
            " <= " + sub(fa->max, 0) + ";");
     else if (auto *inv = std::get_if<InvariantDecl>(&d))
       line(std::string(inv->lemma ? "lemma " : "invariant ") + inv->name +

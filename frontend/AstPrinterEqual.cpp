@@ -140,7 +140,8 @@ bool eqRound(const RoundDecl &a, const RoundDecl &b) {
 
 bool eqRole(const RoleDecl &a, const RoleDecl &b) {
   auto eqVar = [](const VarDecl &x, const VarDecl &y) {
-    return x.name == y.name && x.ghost == y.ghost && eqTP(x.type, y.type) &&
+    return x.name == y.name && x.ghost == y.ghost && x.durable == y.durable &&
+           eqTP(x.type, y.type) &&
            eqEP(x.init, y.init) && eqEP(x.initSet, y.initSet);
   };
   auto eqTimer = [](const TimerDecl &x, const TimerDecl &y) {

@@ -208,8 +208,13 @@ auto const setGhost = [](auto &c) {
   x3::_val(c).loc = locAt(x3::_where(c).begin());
   x3::_val(c).ghost = true;
 };
+auto const setDurable = [](auto &c) {
+  x3::_val(c).loc = locAt(x3::_where(c).begin());
+  x3::_val(c).durable = true;
+};
 auto const varDecl_def = located[
-    ((Kw("ghost")[setGhost] > Kw("var")) | Kw("var")[setLoc]) > ident[setF(&VarDecl::name)] > colon >
+    ((Kw("ghost")[setGhost] > Kw("var")) | (Kw("durable")[setDurable] > Kw("var")) |
+     Kw("var")[setLoc]) > ident[setF(&VarDecl::name)] > colon >
     type[setF(&VarDecl::type)] >>
     -((Punct("=", "=>") > expr[setF(&VarDecl::init)]) |
       (Kw("in") > expr[setF(&VarDecl::initSet)])) >
@@ -302,8 +307,9 @@ auto const roleDecl_def = located[ Kw("role")[setLoc] > ident[setF(&RoleDecl::na
 using FKind = FaultsDecl::Kind;
 auto const faultsDecl_def = located[
     Kw("faults")[setLoc] > ident[setF(&FaultsDecl::set)] > colon >
-    named("'crash' or 'byzantine'",
+    named("'crash', 'recover' or 'byzantine'",
           Kw("crash")[setTo(&FaultsDecl::kind, FKind::Crash)] |
+              Kw("recover")[setTo(&FaultsDecl::kind, FKind::Recover)] |
               Kw("byzantine")[setTo(&FaultsDecl::kind, FKind::Byzantine)]) >
     Punct("<=") > expr[setF(&FaultsDecl::max)] > semi];
 

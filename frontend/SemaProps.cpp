@@ -72,8 +72,17 @@ void Sema::checkFaults() {
       continue;
     }
     ir::FaultDecl fd;
-    fd.kind = f->kind == ast::FaultsDecl::Kind::Crash ? ir::FaultDecl::Kind::Crash
-                                                       : ir::FaultDecl::Kind::Byzantine;
+    switch (f->kind) {
+    case ast::FaultsDecl::Kind::Crash:
+      fd.kind = ir::FaultDecl::Kind::Crash;
+      break;
+    case ast::FaultsDecl::Kind::Recover:
+      fd.kind = ir::FaultDecl::Kind::Recover;
+      break;
+    case ast::FaultsDecl::Kind::Byzantine:
+      fd.kind = ir::FaultDecl::Kind::Byzantine;
+      break;
+    }
     fd.principalSet = g->index;
     fd.loc = f->loc;
     auto m = f->max ? evalIntConst(*f->max, "the fault bound") : std::nullopt;

@@ -45,6 +45,7 @@ void Sema::checkRoles() {
       vd.name = v.name;
       vd.loc = v.loc;
       vd.ghost = v.ghost;
+      vd.durable = v.durable;
       vd.type = v.type ? resolveType(*v.type) : nullptr;
       if (!vd.type)
         vd.type = intType();

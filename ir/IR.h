@@ -348,6 +348,10 @@ struct VarDecl {
   // proved like any variable; nothing but ghost state depends on it
   // (Stmt::ghost), so compiled nodes leave it out.
   bool ghost = false;
+  // `durable var`: kept across a restart (a `recover` fault); every other
+  // non-ghost variable is reset to its initial value (docs/semantics.md,
+  // "Crash and recovery").
+  bool durable = false;
 };
 
 struct TimerDecl {
@@ -434,7 +438,11 @@ struct Role {
 };
 
 struct FaultDecl {
-  enum class Kind { Crash, Byzantine } kind = Kind::Crash;
+  // Crash: a member stops for good. Recover: a member stops and may restart
+  // with its durable variables (at most `max` down at once). Byzantine.
+  enum class Kind { Crash, Recover, Byzantine } kind = Kind::Crash;
+  // Whether members may crash (crash-stop or crash-recovery).
+  bool crashes() const { return kind != Kind::Byzantine; }
   int principalSet = -1;
   int64_t max = 0;
   ExprPtr symMax; // the bound over parameters, when it uses any

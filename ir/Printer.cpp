@@ -608,7 +608,8 @@ void Printer::role(int index) {
               locText(r.loc));
   for (const auto &v : r.vars) {
     frame_ = &v.slots;
-    std::string s = (v.ghost ? "ghost var " : "var ") + v.name + ": " + type(v.type);
+    std::string s =
+        (v.ghost ? "ghost var " : v.durable ? "durable var " : "var ") + v.name + ": " + type(v.type);
     if (v.init)
       s += " = " + expr(v.init);
     if (v.initSet)
@@ -713,7 +714,9 @@ std::string Printer::program() {
     line(0, "");
   for (const auto &f : p_.faults)
     line(0, fmt::format("faults {}: {} <= {}", setName(f.principalSet),
-                        f.kind == FaultDecl::Kind::Crash ? "crash" : "byzantine",
+                        f.kind == FaultDecl::Kind::Crash     ? "crash"
+                        : f.kind == FaultDecl::Kind::Recover ? "recover"
+                                                             : "byzantine",
                         f.symMax ? fmt::format("{} as {}", f.max, expr(f.symMax))
                                  : std::to_string(f.max)) +
                 locText(f.loc));

@@ -186,9 +186,14 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
   // One request outstanding at a time. Replica.Execute cancels the single
   // suspect timer, so a backup that executes an old order after receiving
   // the next request never suspects (a liveness weakness of the example,
-  // examples/README.md); with concurrency 1 the backups of the last completed
-  // request's quorum (at least 2 of the 3) have no old order left and must
-  // suspect.
+  // examples/README.md). With concurrency 1, at least one backup must
+  // suspect: if the primary's Order for the last request reached every
+  // backup, all three reply, the client sends the next request, which no one
+  // orders, and all three suspect; otherwise a backup the Order missed holds
+  // the request unordered and suspects. Only one is guaranteed: a primary
+  // killed between sending its Order to two backups and to the third leaves
+  // those two with nothing pending (and the client one reply short of its
+  // quorum), which CI saw.
   pid_t client = start("C0", {"--requests", "1000", "--concurrency", "1", "--json", "--run-for", "120000"});
   // Let some requests complete, then kill the primary.
   bool progressed = e2e::eventually(60000, [&] { return countTransitions("C0", "Accept") >= 50; });
@@ -201,7 +206,7 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
       n += countTransitions(names_[size_t(r)], "Suspect") > 0;
     return n;
   };
-  bool suspected = e2e::eventually(20000, [&] { return suspecting() >= 2; });
+  bool suspected = e2e::eventually(20000, [&] { return suspecting() >= 1; });
   EXPECT_EQ(stop({client})[0], 1); // stopped with requests left: they failed
   for (int code : stop({replicas.begin() + 1, replicas.end()}))
     EXPECT_EQ(code, 0);
@@ -214,7 +219,7 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
     EXPECT_EQ(s, countTransitions(names_[size_t(r)], "Suspect") > 0) << names_[size_t(r)];
     suspectedInState += s;
   }
-  EXPECT_GE(suspectedInState, 2);
+  EXPECT_GE(suspectedInState, 1);
   json c = outcome("C0");
   ASSERT_FALSE(c.is_discarded());
   // Stuck: no view change in this protocol.
