@@ -2,7 +2,8 @@
 # flags join the node flag table; the runtime includes no compiler header,
 # so its tests need none of the compiler layers the generic rule in
 # CMakeLists.txt links), and, with MOMMIE_FUZZ=ON and clang,
-# the libFuzzer target for frame / statement decoding.
+# the libFuzzer targets for frame / statement decoding, the KV store's
+# decoders and the durable-state log.
 if(TARGET test_runtime)
   set_property(TARGET test_runtime PROPERTY LINK_LIBRARIES
     mommie_app_kv mommie_runtime GTest::gtest GTest::gtest_main)
@@ -22,6 +23,12 @@ if(MOMMIE_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   target_compile_options(fuzz_kv PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_options(fuzz_kv PRIVATE -fsanitize=fuzzer,address,undefined)
   add_test(NAME fuzz_kv_bounded COMMAND fuzz_kv -max_total_time=20 -max_len=4096)
+  # A node's durable state read back from disk: the log scan and the record decoder.
+  add_executable(fuzz_wal ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_wal.cpp)
+  target_link_libraries(fuzz_wal PRIVATE mommie_runtime)
+  target_compile_options(fuzz_wal PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_wal PRIVATE -fsanitize=fuzzer,address,undefined)
+  add_test(NAME fuzz_wal_bounded COMMAND fuzz_wal -max_total_time=20 -max_len=4096)
 endif()
 
 # The runtime's layers include only the layers they link (tests/runtime/layers.sh).

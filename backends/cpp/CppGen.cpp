@@ -179,6 +179,7 @@ struct RoleGen {
     o.close();
     o.close();
     o.line("std::string stateJson() const override { return st_.toJson(); }");
+    emitDurableMembers(o, role, cls);
     o.open("std::string stateDeltaJson() override {");
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string s = \"{\";");
@@ -486,6 +487,34 @@ Result generate(const ir::Program &program, const Options &options) {
   res.files.push_back({g.ns + ".h", h.text});
   res.files.push_back({g.ns + ".cpp", c.text});
   return res;
+}
+
+void emitDurableMembers(Out &o, const ir::Role &role, const std::string &cls) {
+  std::vector<size_t> durable;
+  for (size_t i = 0; i < role.vars.size(); ++i)
+    if (role.vars[i].durable)
+      durable.push_back(i);
+  if (durable.empty())
+    return;
+  std::string n = std::to_string(durable.size()), elems, indices;
+  for (size_t k = 0; k < durable.size(); ++k) {
+    elems += (k ? ", st_." : "st_.") + cppIdent(role.vars[durable[k]].name);
+    indices += (k ? ", " : "") + std::to_string(durable[k]);
+  }
+  o.line("bool hasDurable() const override { return true; }");
+  o.line("Value durableState() const override { return Value::tuple({" + elems + "}); }");
+  o.open("bool restoreDurable(const Value &v, std::string *why) override {");
+  o.open("if (!v.is(rt::Kind::Tuple) || v.elems().size() != " + n + ") {");
+  o.line("if (why) *why = " + quote("not the " + n + " durable variables of " + role.name) + ";");
+  o.line("return false;");
+  o.close();
+  o.line("static const int vars[] = {" + indices + "};");
+  o.line("for (size_t i = 0; i < " + n + "; ++i)");
+  o.line("  if (!rt::conforms(v.elems()[i], *" + cls + "VarType(vars[i]), programInfo().schema, why)) return false;");
+  for (size_t k = 0; k < durable.size(); ++k)
+    o.line("st_." + cppIdent(role.vars[durable[k]].name) + " = v.elems()[" + std::to_string(k) + "];");
+  o.line("return true;");
+  o.close();
 }
 
 std::vector<ir::VarDecl> nodeVars(const ir::Role &role) {

@@ -134,6 +134,12 @@ std::set<int> retiredRecords(const ir::Role &role);
 // retired and collectRefraction. Nothing when the role retires nothing.
 void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex, const std::string &state);
 
+// The members that give the runtime a role's durable variables
+// (docs/runtime.md, "Durable state"): hasDurable, durableState (their
+// values as one tuple, in declaration order) and restoreDurable (type
+// checked). Nothing when the role has none (the base class's defaults).
+void emitDurableMembers(Out &o, const ir::Role &role, const std::string &cls);
+
 // The variables a node holds: all but the ghost ones (frontend/SemaGhost.cpp).
 // Generated code still numbers variables as the IR does (checkVar, VarType).
 std::vector<ir::VarDecl> nodeVars(const ir::Role &role);

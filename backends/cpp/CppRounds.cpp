@@ -236,6 +236,7 @@ struct RoundsGen {
     o.line("return r < numRounds() && rt::conforms(v, *" + cls + "PayloadType(r), programInfo().schema, why);");
     o.close();
     o.line("std::string stateJson() const override { return st_.toJson(); }");
+    emitDurableMembers(o, role, cls);
     o.open("std::string stateDeltaJson() override {");
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string s = \"{\";");

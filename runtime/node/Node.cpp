@@ -298,11 +298,30 @@ void Node::runSteps() {
     kick(); // more work: continue after polling I/O
 }
 
+void Node::setDurable(DurableLog *log) {
+  durable_ = log;
+  if (durable_ && role_)
+    persisted_ = role_->durableState();
+}
+
 void Node::commit(size_t t, Step &step) {
   ++stats_.steps;
   if (stepHook_)
     stepHook_();
   lastActivity_ = loop_.clock();
+  // The durable variables reach the disk before the step's statements,
+  // which may depend on them, leave.
+  if (durable_ && step.changed) {
+    Value st = role_->durableState();
+    if (st != persisted_) {
+      std::string err;
+      if (!durable_->append(encodeDurableRecord(0, st), err)) {
+        failStop("cannot keep the durable variables: " + err);
+        return;
+      }
+      persisted_ = std::move(st);
+    }
+  }
   const Names *names = &info_.schema.names;
   std::vector<std::string> published;
   bool fresh = false;

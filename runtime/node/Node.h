@@ -23,6 +23,7 @@
 #include "runtime/net/Log.h"
 #include "runtime/net/Trace.h"
 #include "runtime/pool/Pool.h"
+#include "runtime/store/DurableLog.h"
 #include "runtime/wire/BuildInfo.h"
 #include "runtime/wire/Stats.h"
 #include "runtime/wire/Types.h"
@@ -48,7 +49,7 @@ struct Step {
 };
 
 // Base of the generated role classes.
-class RoleBase {
+class RoleBase : public DurableVars {
 public:
   explicit RoleBase(Node &node) : node_(node) {}
   virtual ~RoleBase() = default;
@@ -153,6 +154,10 @@ public:
   // bound); the rest are rejected (peer_quota). Only retire clauses take
   // statements out of the pool (collect()).
   void setMaxPerIssuer(size_t n) { maxPerIssuer_ = n; }
+  // The role's durable variables are appended to `log` after every step
+  // that changed them, before the step's statements are sent (a write
+  // error is a fail-stop). Call after init() and the restore.
+  void setDurable(DurableLog *log);
 
   int me() const override { return me_; }
   // The element a `var x in S` initialisation takes, of `n` choices, for
@@ -243,6 +248,8 @@ private:
   uint64_t stateChanges_ = 0;
   bool deliveredSinceStep_ = false;
   size_t maxPerIssuer_ = size_t(1) << 22;
+  DurableLog *durable_ = nullptr;
+  Value persisted_; // the durable state last written
   std::vector<size_t> perIssuer_;
   std::vector<size_t> sweepAt_;         // per record type: pool count of its next pass
   std::vector<size_t> stepsSinceSweep_; // per record type: steps since its last pass

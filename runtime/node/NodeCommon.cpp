@@ -2,6 +2,8 @@
 #include "runtime/node/NodeCommon.h"
 
 #include "runtime/auth/AuthModules.h"
+#include "runtime/net/Log.h"
+#include "runtime/node/Flags.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -44,6 +46,55 @@ bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &pri
     hosts[size_t(p)] = h.endpoint;
   }
   return true;
+}
+
+int openDurable(const char *argv0, const FlagValues &flags, const std::string &protocol,
+                const std::string &id, DurableVars &vars, DurableLog &log, int64_t &round,
+                Logger &logger) {
+  auto fail = [&](const std::string &why) {
+    std::cerr << argv0 << ": error: " << why << "\n";
+    return 2;
+  };
+  if (!flags.has("--data-dir")) {
+    if (flags.has("--fresh") || flags.has("--fsync"))
+      return fail("--fresh and --fsync need --data-dir");
+    if (vars.hasDurable())
+      logger.warn("not_durable",
+                  {{"why", "no --data-dir: the durable variables are not kept, and a restart of "
+                           "this node starts from the initial state (outside the model)"}});
+    return -1;
+  }
+  DurableOptions o;
+  o.dir = flags.str("--data-dir");
+  o.protocol = protocol;
+  o.principal = id;
+  o.fresh = flags.has("--fresh");
+  std::string sync = flags.str("--fsync", "on");
+  if (sync != "on" && sync != "off")
+    return fail("bad --fsync '" + sync + "' (on or off)");
+  o.fsync = sync == "on";
+  std::string err;
+  if (!log.open(o, err))
+    return fail(err);
+  if (!vars.hasDurable())
+    logger.warn("not_durable", {{"why", "the program has no durable variables: --data-dir keeps nothing"}});
+  if (const auto &rec = log.recovered()) {
+    Value st;
+    std::string why = "not a durable-state record";
+    if (!decodeDurableRecord(*rec, round, st) || !vars.restoreDurable(st, &why))
+      return fail("the data directory " + o.dir + " holds a state this build cannot restore (" + why +
+                  "); was it written by another version of the protocol?");
+    logger.info("recovered", {{"dir", o.dir},
+                              {"round", std::to_string(round)},
+                              {"records", std::to_string(log.stats().recoveredRecords)},
+                              {"truncated_bytes", std::to_string(log.stats().truncatedBytes)},
+                              {"fsync", sync}});
+    return -1;
+  }
+  if (vars.hasDurable() && !log.append(encodeDurableRecord(round, vars.durableState()), err))
+    return fail(err);
+  logger.info("durable", {{"dir", o.dir}, {"fresh", "true"}, {"fsync", sync}});
+  return -1;
 }
 
 } // namespace mommie::rt

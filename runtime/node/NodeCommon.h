@@ -6,6 +6,7 @@
 #include "runtime/auth/Deploy.h"
 #include "runtime/net/Endpoint.h"
 #include "runtime/net/Stop.h"
+#include "runtime/store/DurableLog.h"
 
 #include <cstdint>
 #include <string>
@@ -22,5 +23,17 @@ bool parseCount(const char *s, int64_t &out);
 // stderr and returns false.
 bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &principals,
                     DeployConfig &conf, std::vector<Endpoint> &hosts);
+
+class FlagValues;
+class Logger;
+// --data-dir DIR, --fresh, --fsync (docs/runtime.md, "Durable state"):
+// opens `log` on DIR for principal `id` of `protocol` and restores `vars`
+// from its last record (`round`: where a round program resumes); with no
+// record, writes the initial durable state as the first one. Without
+// --data-dir, warns if `vars` has durable variables (they are not kept).
+// Returns -1 to go on, else 2 after printing the error on stderr.
+int openDurable(const char *argv0, const FlagValues &flags, const std::string &protocol,
+                const std::string &id, DurableVars &vars, DurableLog &log, int64_t &round,
+                Logger &logger);
 
 } // namespace mommie::rt

@@ -40,13 +40,14 @@ struct Flags {
   int64_t runForMs = -1, quiescentMs = -1, maxPerPeer = -1, statsEvery = 0;
   WorkloadConfig workload;
   bool json = false;
+  FlagValues values; // all of them (--data-dir: openDurable)
 };
 
 int usage(const char *argv0, const std::string &why) { return flagError(argv0, "node", why); }
 
 // The flags of table Flags.h for main "node"; -1 to go on, else the exit code.
 int readFlags(int argc, char **argv, const ProgramInfo &info, Flags &f) {
-  FlagValues v;
+  FlagValues &v = f.values;
   BuildFacts build{info.name, info.params, info.principals};
   if (int rc = readFlags("node", argc, argv, 1, {"node", "sim"}, v, &build); rc >= 0)
     return rc;
@@ -141,6 +142,14 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     return usage(argv[0], err);
   if (workload && !workload->bind(*node.role(), err))
     return usage(argv[0], err);
+  // Durable state (--data-dir): restored before the node takes a step.
+  DurableLog durable;
+  int64_t resumeRound = 0; // round programs only
+  if (int rc = openDurable(argv[0], f.values, info.name, f.id, *node.role(), durable, resumeRound, log);
+      rc >= 0)
+    return rc;
+  if (durable.isOpen() && node.role()->hasDurable())
+    node.setDurable(&durable);
   node.setAuth(auth.get());
   if (f.maxPerPeer > 0)
     node.setMaxPerIssuer(size_t(f.maxPerPeer));

@@ -103,6 +103,11 @@ public:
   bool retired(const Statement &s) const override { return inner_->retired(s); }
   void collectRefraction() override { inner_->collectRefraction(); }
   size_t firedBindings() const override { return inner_->firedBindings(); }
+  bool hasDurable() const override { return inner_->hasDurable(); }
+  Value durableState() const override { return inner_->durableState(); }
+  bool restoreDurable(const Value &v, std::string *why) override {
+    return inner_->restoreDurable(v, why);
+  }
 
 private:
   std::unique_ptr<RoleBase> inner_;

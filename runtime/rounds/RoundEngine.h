@@ -45,6 +45,7 @@
 //     default it runs until stopped).
 #pragma once
 
+#include "runtime/store/DurableLog.h"
 #include "runtime/wire/Value.h"
 
 #include <cstdint>
@@ -64,7 +65,7 @@ struct RoundProgress {
 
 // A round program as the engine drives it (generated code implements it).
 // `r` is the index of the round in the phase.
-class RoundProgram {
+class RoundProgram : public DurableVars {
 public:
   virtual ~RoundProgram() = default;
   virtual const char *roleName() const = 0;

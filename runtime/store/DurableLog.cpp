@@ -1,0 +1,305 @@
+#include "runtime/store/DurableLog.h"
+
+#include "runtime/wire/Wire.h"
+
+#include <boost/crc.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace mommie::rt {
+
+namespace {
+
+constexpr const char *IdentityMagic = "mommie durable state v1";
+constexpr uint32_t MaxRecord = uint32_t(64) << 20; // a state beyond 64 MiB is refused
+
+uint32_t crc32(const char *data, size_t n) {
+  boost::crc_32_type crc;
+  crc.process_bytes(data, n);
+  return crc.checksum();
+}
+
+void putU32(std::string &out, uint32_t v) {
+  for (int i = 0; i < 4; ++i)
+    out.push_back(char((v >> (8 * i)) & 0xff));
+}
+
+uint32_t getU32(const char *p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= uint32_t(uint8_t(p[i])) << (8 * i);
+  return v;
+}
+
+std::string sysError(const std::string &what, const std::string &path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+bool writeAll(int fd, const std::string &data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    off += size_t(n);
+  }
+  return true;
+}
+
+bool syncDir(const std::string &dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string identityText(const DurableOptions &o) {
+  return std::string(IdentityMagic) + "\nprotocol " + o.protocol + "\nprincipal " + o.principal +
+         "\n";
+}
+
+std::string record(const std::string &payload) {
+  std::string r;
+  r.reserve(payload.size() + 8);
+  putU32(r, uint32_t(payload.size()));
+  putU32(r, crc32(payload.data(), payload.size()));
+  r += payload;
+  return r;
+}
+
+} // namespace
+
+WalScan scanWal(const std::string &data) {
+  WalScan s;
+  size_t off = 0;
+  while (data.size() - off >= 8) {
+    uint32_t len = getU32(data.data() + off), crc = getU32(data.data() + off + 4);
+    if (len > MaxRecord || data.size() - off - 8 < len)
+      break; // a record cut short: the tail of a write the crash interrupted
+    if (crc32(data.data() + off + 8, len) != crc) {
+      // The last record, torn; or whole records follow a bad one: not a
+      // torn write but a damaged disk or file, where cutting it off would
+      // drop acknowledged state.
+      if (data.size() - off - 8 != len)
+        s.corruptAt = off;
+      break;
+    }
+    s.last = data.substr(off + 8, len);
+    ++s.records;
+    off += 8 + size_t(len);
+  }
+  s.validBytes = off;
+  return s;
+}
+
+std::string walRecord(const std::string &payload) { return record(payload); }
+
+DurableLog::~DurableLog() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+bool DurableLog::open(const DurableOptions &options, std::string &error) {
+  opts_ = options;
+  const std::string &dir = opts_.dir;
+  if (dir.empty()) {
+    error = "no data directory";
+    return false;
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) {
+      error = sysError("cannot read the data directory", dir);
+      return false;
+    }
+    if (!opts_.fresh) {
+      error = "the data directory " + dir +
+              " does not exist; a node that has run before must restart with its data directory "
+              "(its durable variables); give --fresh for a first start, or to join with no state";
+      return false;
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0) {
+      error = sysError("cannot create the data directory", dir);
+      return false;
+    }
+  } else if (!S_ISDIR(st.st_mode)) {
+    error = "the data directory " + dir + " is not a directory";
+    return false;
+  }
+  const std::string idPath = dir + "/identity", walPath = dir + "/wal";
+  std::ifstream idIn(idPath, std::ios::binary);
+  if (idIn) {
+    std::stringstream ss;
+    ss << idIn.rdbuf();
+    std::string have = ss.str(), want = identityText(opts_);
+    if (have != want) {
+      std::string first = have.substr(0, have.find('\n'));
+      error = first != IdentityMagic
+                  ? "the data directory " + dir + " holds no mommie durable state (" + idPath +
+                        " is not ours)"
+                  : "the data directory " + dir + " holds the durable state of another node: " +
+                        idPath + " says '" + have.substr(have.find('\n') + 1) +
+                        "', this node is protocol " + opts_.protocol + ", principal " +
+                        opts_.principal;
+      if (error.back() == '\n')
+        error.pop_back();
+      return false;
+    }
+  } else {
+    if (!opts_.fresh) {
+      error = "the data directory " + dir +
+              " holds no durable state; a node that has run before must restart with its data "
+              "directory (its durable variables); give --fresh for a first start, or to join with "
+              "no state";
+      return false;
+    }
+    // A fresh directory: any old log is not this node's state.
+    ::unlink(walPath.c_str());
+    std::string tmp = idPath + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || !writeAll(fd, identityText(opts_)) || ::fsync(fd) != 0) {
+      error = sysError("cannot write", tmp);
+      if (fd >= 0)
+        ::close(fd);
+      return false;
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), idPath.c_str()) != 0) {
+      error = sysError("cannot rename over", idPath);
+      return false;
+    }
+  }
+  fd_ = ::open(walPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    error = sysError("cannot open the write-ahead log", walPath);
+    return false;
+  }
+  // Read every record; keep the last valid one, cut off a torn tail.
+  std::string data;
+  {
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = ::read(fd_, buf, sizeof buf)) != 0) {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0) {
+        error = sysError("cannot read the write-ahead log", walPath);
+        return false;
+      }
+      data.append(buf, size_t(n));
+    }
+  }
+  WalScan scan = scanWal(data);
+  if (scan.corruptAt) {
+    error = "the write-ahead log " + walPath + " is corrupt at byte " +
+            std::to_string(*scan.corruptAt) +
+            " (a record fails its checksum and whole records follow it); restore the directory "
+            "from a copy, or start afresh (--fresh on an emptied directory)";
+    return false;
+  }
+  recovered_ = std::move(scan.last);
+  stats_.recoveredRecords = scan.records;
+  size_t off = scan.validBytes;
+  if (off < data.size()) {
+    stats_.truncatedBytes = data.size() - off;
+    if (::ftruncate(fd_, off_t(off)) != 0 || ::fsync(fd_) != 0) {
+      error = sysError("cannot cut the torn tail of", walPath);
+      return false;
+    }
+  }
+  if (::lseek(fd_, off_t(off), SEEK_SET) < 0) {
+    error = sysError("cannot seek in", walPath);
+    return false;
+  }
+  size_ = off;
+  if (opts_.fresh || !idIn)
+    syncDir(dir);
+  return true;
+}
+
+bool DurableLog::append(const std::string &payload, std::string &error) {
+  if (fd_ < 0) {
+    error = "the durable log is not open";
+    return false;
+  }
+  if (payload.size() > MaxRecord) {
+    error = "a durable state of " + std::to_string(payload.size()) + " bytes exceeds the " +
+            std::to_string(MaxRecord) + "-byte limit of a record";
+    return false;
+  }
+  if (size_ > opts_.compactBytes)
+    return compact(payload, error);
+  std::string r = record(payload);
+  if (!writeAll(fd_, r)) {
+    error = sysError("cannot write the write-ahead log in", opts_.dir);
+    return false;
+  }
+  size_ += r.size();
+  ++stats_.records;
+  stats_.bytes += r.size();
+  if (opts_.fsync) {
+    if (::fdatasync(fd_) != 0) {
+      error = sysError("cannot sync the write-ahead log in", opts_.dir);
+      return false;
+    }
+    ++stats_.syncs;
+  }
+  return true;
+}
+
+bool DurableLog::compact(const std::string &payload, std::string &error) {
+  const std::string walPath = opts_.dir + "/wal", tmp = walPath + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  std::string r = record(payload);
+  if (fd < 0 || !writeAll(fd, r) || (opts_.fsync && ::fsync(fd) != 0)) {
+    error = sysError("cannot write the snapshot", tmp);
+    if (fd >= 0)
+      ::close(fd);
+    return false;
+  }
+  if (::rename(tmp.c_str(), walPath.c_str()) != 0) {
+    error = sysError("cannot rename the snapshot over", walPath);
+    ::close(fd);
+    return false;
+  }
+  if (opts_.fsync && !syncDir(opts_.dir)) {
+    error = sysError("cannot sync the data directory", opts_.dir);
+    ::close(fd);
+    return false;
+  }
+  ::close(fd_);
+  fd_ = fd;
+  size_ = r.size();
+  ++stats_.records;
+  ++stats_.compactions;
+  stats_.bytes += r.size();
+  if (opts_.fsync)
+    ++stats_.syncs;
+  return true;
+}
+
+std::string encodeDurableRecord(int64_t round, const Value &state) {
+  Writer w;
+  w.svarint(round);
+  state.encode(w);
+  return w.toString();
+}
+
+bool decodeDurableRecord(const std::string &payload, int64_t &round, Value &state) {
+  Reader r(payload);
+  round = r.svarint();
+  return r.ok() && Value::decode(r, state) && r.ok() && r.atEnd() && round >= 0;
+}
+
+} // namespace mommie::rt

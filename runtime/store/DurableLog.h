@@ -1,0 +1,120 @@
+// A node's durable state on disk (docs/runtime.md, "Durable state"): the
+// values of its `durable var`s, which the model keeps across a restart
+// (a `recover` fault, docs/semantics.md), in a directory of its own:
+//
+//   DIR/identity   what the state belongs to: "mommie durable state v1",
+//                  then "protocol NAME", "principal NAME" lines; a node
+//                  refuses a directory written by another principal or
+//                  protocol.
+//   DIR/wal        the write-ahead log: records, each
+//                    u32 LE length, u32 LE CRC-32 of the payload, payload
+//                  where a payload is the whole durable state after a step
+//                  (the caller's encoding). The last record that is whole
+//                  and whose checksum holds is the state; a torn or corrupt
+//                  tail (a crash during a write) is cut off on open.
+//
+// append() returns once the record is on disk (fdatasync), unless fsync is
+// off (benchmarks: then a machine crash, unlike a process crash, may lose
+// the last records). Since a record is a whole state, a snapshot is the
+// last record alone: when the log outgrows `compactBytes`, it is rewritten
+// as that one record (to DIR/wal.tmp, synced, renamed over DIR/wal, and the
+// directory synced).
+//
+// A directory without an identity holds no state. Opening one needs
+// `fresh` (the node's first start, or an operator's decision that it joins
+// with no state); otherwise open() refuses it, so that a node that ran
+// before and lost its directory (or was started with the wrong one) does
+// not restart with its durable variables at their initial values, which
+// the model does not allow. C++17.
+#pragma once
+
+#include "runtime/wire/Value.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mommie::rt {
+
+// What generated code implements for a role with `durable var`s (both the
+// statement node's RoleBase and the round engine's RoundProgram): whether
+// the role has any; their values as one tuple, in declaration order; and
+// setting them from such a tuple (false with `why` unless it is one of
+// values of their types).
+class DurableVars {
+public:
+  virtual ~DurableVars() = default;
+  virtual bool hasDurable() const { return false; }
+  virtual Value durableState() const { return Value::tuple({}); }
+  virtual bool restoreDurable(const Value &v, std::string *why) {
+    if (why)
+      *why = "the role has no durable variables";
+    return false;
+  }
+};
+
+struct DurableOptions {
+  std::string dir;
+  std::string protocol, principal; // the identity
+  bool fsync = true;
+  bool fresh = false;
+  size_t compactBytes = size_t(4) << 20;
+};
+
+struct DurableStats {
+  uint64_t records = 0, bytes = 0, syncs = 0, compactions = 0;
+  uint64_t recoveredRecords = 0, truncatedBytes = 0; // on open
+};
+
+class DurableLog {
+public:
+  DurableLog() = default;
+  ~DurableLog();
+  DurableLog(const DurableLog &) = delete;
+  DurableLog &operator=(const DurableLog &) = delete;
+
+  // Opens (or, with `fresh` and no identity, creates) the directory. False
+  // with `error` (a sentence naming the directory) otherwise.
+  bool open(const DurableOptions &options, std::string &error);
+  bool isOpen() const { return fd_ >= 0; }
+  // The payload of the last valid record found by open(), if any.
+  const std::optional<std::string> &recovered() const { return recovered_; }
+  // Appends `payload` as one record; durable on return (fsync on). False
+  // with `error` on an I/O error: the caller must not let anything that
+  // depends on the state leave the node.
+  bool append(const std::string &payload, std::string &error);
+  const DurableStats &stats() const { return stats_; }
+  const DurableOptions &options() const { return opts_; }
+
+private:
+  bool compact(const std::string &payload, std::string &error);
+
+  DurableOptions opts_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::optional<std::string> recovered_;
+  DurableStats stats_;
+};
+
+// The records of a write-ahead log's bytes: the last valid payload, how
+// many, and the length of the valid prefix (what follows is a torn tail,
+// cut off on open); `corruptAt` when a record fails its checksum and whole
+// records follow it (open() refuses the directory then).
+struct WalScan {
+  std::optional<std::string> last;
+  uint64_t records = 0;
+  size_t validBytes = 0;
+  std::optional<size_t> corruptAt;
+};
+WalScan scanWal(const std::string &data);
+// One record's bytes (length, checksum, payload).
+std::string walRecord(const std::string &payload);
+
+// The payload a node writes: the round to resume at (round programs; 0 for
+// statement programs) and its durable variables (RoundProgram /
+// RoleBase::durableState), wire-encoded. Decoding is strict.
+std::string encodeDurableRecord(int64_t round, const Value &state);
+bool decodeDurableRecord(const std::string &payload, int64_t &round, Value &state);
+
+} // namespace mommie::rt
