@@ -56,7 +56,21 @@ add_test(NAME tla.tlc.statement_sets
 add_test(NAME tla.params.pb_model_ranges.NumReq
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc_params.sh $<TARGET_FILE:mommie>
           ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/pb_model_ranges.mom F=0 NumReq=3)
-set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.tlc.bound_names tla.error.divide_by_negative tla.tlc.statement_sets tla.tlc.bounded_counters tla.bug.bounded_counters_bug
+# recover_event has a recover fault: Recover(self) keeps the durable and ghost
+# variables and resets the rest (an `in S` choice, a timer, a refraction set,
+# the knowledge); recover_event_bug's volatile epoch is announced twice.
+add_test(NAME tla.tlc.recover_event
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/recover_event.mom)
+add_test(NAME tla.bug.recover_event_bug
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh bug $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/recover_event_bug.mom)
+# recover_sets: recover faults on three sets, one Recover branch each.
+add_test(NAME tla.tlc.recover_sets
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tla/tlc.sh ok $<TARGET_FILE:mommie>
+          ${CMAKE_CURRENT_SOURCE_DIR}/tla/programs/recover_sets.mom)
+set_tests_properties(tla.params.pb_model_ranges.NumReq tla.tlc.guard_or tla.tlc.recover_event tla.bug.recover_event_bug
+  tla.tlc.recover_sets tla.tlc.bound_names tla.error.divide_by_negative tla.tlc.statement_sets tla.tlc.bounded_counters tla.bug.bounded_counters_bug
   tla.params.bounded_counters.MaxCount PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1000 LABELS tlc RESOURCE_LOCK tlc)
 file(GLOB tla_bugs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/bugs/*.mom)
 foreach(bug ${tla_bugs})

@@ -1,6 +1,7 @@
 // The actions of event-driven programs (docs/semantics.md, "Actions"):
 // one operator per transition, parameterized by the executing principal,
-// then Deliver_X per record type, Crash, ByzPublish_X and Terminated.
+// then Deliver_X per record type, Crash, Recover, ByzPublish_X and
+// Terminated.
 //
 // A transition's operator quantifies, in order, over its parameters' finite
 // domains and over each trigger pattern's records among the statements ME
@@ -263,12 +264,14 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
     // Bound names are fresh: a role variable may be called `p`.
     NameScope scope(&em.globals);
     std::string p = scope.claim("p");
-    out += "\\* A live principal crashes (at most the declared number per set).\n";
+    out += em.hasRecover
+               ? "\\* A live principal crashes (at most the declared number per set down at once).\n"
+               : "\\* A live principal crashes (at most the declared number per set).\n";
     out += "Crash(" + p + ") ==\n";
     std::vector<std::string> alts;
     std::vector<std::string> sets;
     for (const auto &fd : prog.faults) {
-      if (fd.kind != FaultDecl::Kind::Crash)
+      if (!fd.crashes())
         continue;
       const std::string &s = em.setNames[fd.principalSet];
       alts.push_back(p + " \\in " + s + " /\\ Cardinality(crashed \\cap " + s +
@@ -294,6 +297,84 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
     out += "\n";
     next.push_back("\\E " + p + " \\in Principals : Crash(" + p + ")");
   }
+  return out;
+}
+
+namespace {
+
+// The branch of Recover(self) for the members of principal set `set`: the
+// variables of the role at `set` (the first one, as the checker's
+// Layout::roleOf) reset except ![self], the knowledge of self emptied.
+Lines recoverBranch(Emitter &em, const FaultDecl &fd) {
+  const Program &prog = em.prog;
+  const std::string &set = em.setNames[fd.principalSet];
+  std::vector<Lines> items;
+  std::set<std::string> changed{"crashed"};
+  items.push_back(single("self \\in " + set + "  \\* " + em.loc(fd.loc)));
+  items.push_back(single("crashed' = crashed \\ {self}"));
+  auto reset = [&](const std::string &name, const std::string &value) {
+    changed.insert(name);
+    return name + "' = [" + name + " EXCEPT ![self] = " + value + "]";
+  };
+  for (size_t r = 0; r < prog.roles.size(); ++r) {
+    const Role &role = prog.roles[r];
+    if (role.principalSet != fd.principalSet)
+      continue;
+    for (size_t v = 0; v < role.vars.size(); ++v) {
+      const VarDecl &vd = role.vars[v];
+      if (vd.durable || vd.ghost)
+        continue; // kept
+      const std::string &name = em.varNames[r][v];
+      Frame f(em, &vd.slots, "self");
+      if (vd.init) {
+        items.push_back(single(reset(name, em.expr(vd.init.get(), f))));
+        continue;
+      }
+      // Any initial value: one successor per choice, as in Init.
+      std::string choices = vd.initSet ? em.expr(vd.initSet.get(), f)
+                                       : em.domainOf(*vd.type, vd.loc);
+      std::string x = f.fresh("v");
+      items.push_back(single("\\E " + x + " \\in " + choices + " : " + reset(name, x)));
+    }
+    for (const auto &timer : em.timerNames[r])
+      items.push_back(single(reset(timer, "FALSE")));
+    for (const auto &fired : em.firedNames[r])
+      if (!fired.empty())
+        items.push_back(single(reset(fired, "{}")));
+    break;
+  }
+  for (const auto &[rec, known] : em.knownNames)
+    items.push_back(single(reset(known, "{}")));
+  if (Lines unch = em.unchangedExcept(changed); !unch.empty())
+    items.push_back(unch);
+  return bulletList(items, "/\\ ");
+}
+
+} // namespace
+
+std::string emitRecover(Emitter &em, std::vector<std::string> &next) {
+  if (!em.hasRecover)
+    return {};
+  std::vector<Lines> branches;
+  for (const auto &fd : em.prog.faults)
+    if (fd.kind == FaultDecl::Kind::Recover)
+      branches.push_back(recoverBranch(em, fd));
+  std::string out =
+      "\\* A crashed principal restarts (a recover fault). It keeps its durable and\n"
+      "\\* ghost variables, takes an initial value for every other variable of its\n"
+      "\\* role (each choice a successor, as in Init), stops its timers, and forgets\n"
+      "\\* its refraction sets and what it knew; the pools stay.\n";
+  out += "Recover(self) ==\n";
+  // One recover set: its branch's conjuncts are the operator's.
+  Lines body = bulletList({single("self \\in crashed")}, "/\\ ");
+  Lines rest = branches.size() == 1 ? branches[0] : bulletList(branches, "\\/ ");
+  if (branches.size() > 1)
+    rest = bulletList({rest}, "/\\ ");
+  body.insert(body.end(), rest.begin(), rest.end());
+  for (auto &l : indent(body, 2))
+    out += l + "\n";
+  out += "\n";
+  next.push_back("\\E self \\in Principals : Recover(self)");
   return out;
 }
 
@@ -333,6 +414,7 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
   }
 
   out += emitCrash(em, next);
+  out += emitRecover(em, next);
 
   // ByzPublish_X.
   if (em.hasByz) {

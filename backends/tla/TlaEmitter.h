@@ -84,7 +84,9 @@ public:
   std::string symbolic(const ir::ExprPtr &sym, int64_t value, bool asOperand = true);
   // Member `offset` of principal set `set`.
   std::string member(int set, int64_t offset) const;
-  bool hasCrash = false, hasByz = false;
+  // hasCrash: a crash or recover fault (the `crashed` variable); hasRecover:
+  // a recover fault (the Recover action).
+  bool hasCrash = false, hasRecover = false, hasByz = false;
 
   void error(const ir::SourceLoc &loc, const std::string &msg);
   std::string loc(const ir::SourceLoc &l) const; // "file:line"
@@ -148,8 +150,9 @@ void collectKnownRecords(const ir::Expr *e, std::set<int> &out);
 // Sections of the module (each returns text, ends with a blank line).
 std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
                              std::vector<std::string> &fair);
-// Crash(p), shared by both kinds of programs.
+// Crash(p) and Recover(self), shared by both kinds of programs.
 std::string emitCrash(Emitter &em, std::vector<std::string> &next);
+std::string emitRecover(Emitter &em, std::vector<std::string> &next);
 std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
                              std::vector<std::string> &fair);
 

@@ -264,8 +264,10 @@ Emitter::Emitter(const Program &p, DiagnosticEngine &d) : prog(p), diags(d) {
     constNames.push_back(globals.claim(c.name));
   for (const auto &fn : prog.funs)
     funNames.push_back(globals.claim(fn.name));
-  for (const auto &fd : prog.faults)
-    (fd.kind == FaultDecl::Kind::Crash ? hasCrash : hasByz) = true;
+  for (const auto &fd : prog.faults) {
+    (fd.crashes() ? hasCrash : hasByz) = true;
+    hasRecover = hasRecover || fd.kind == FaultDecl::Kind::Recover;
+  }
 
   std::map<std::string, int> varCount;
   for (const auto &r : prog.roles)

@@ -32,7 +32,7 @@ const std::set<std::string> &reserved() {
       // Fixed names of every emitted spec.
       "self", "vars", "Init", "Next", "Spec", "TypeOK", "Fairness", "Live",
       "Principals", "Terminated", "phaseNo", "roundNo", "crashed", "byz",
-      "Crash"};
+      "Crash", "Recover"};
   return names;
 }
 

@@ -59,7 +59,7 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
     crashSets = em.globals.claim("CrashSets");
     std::vector<std::string> bounds, mayCrash;
     for (const auto &fd : prog.faults) {
-      if (fd.kind != FaultDecl::Kind::Crash)
+      if (!fd.crashes())
         continue;
       const std::string &s = em.setNames[fd.principalSet];
       mayCrash.push_back(s);
@@ -262,6 +262,7 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
   }
 
   out += emitCrash(em, next);
+  out += emitRecover(em, next); // between rounds: phaseNo, roundNo unchanged
 
   std::string term = "phaseNo = " + em.symbolic(phase.symBound, phase.bound);
   if (prog.termination.expr) {

@@ -288,6 +288,62 @@ terminate when forall c in C: Client.got[c] != none;
     EXPECT_TRUE(contains(log, "rc=0") && !contains(log, "rror")) << log;
 }
 
+// Recover(self) for the recover set only (C merely crashes): the role's
+// vars reset EXCEPT ![self], refraction and knowledge emptied; never in
+// Fairness. (tests/tla/programs/recover_*.mom run it through TLC.)
+TEST(TlaBackend, RecoverResetsAllButDurableVars) {
+  const std::string src = R"(protocol Rec;
+principals R[2];
+principals C[1];
+record Req { op: 0..1 }
+role Client at C {
+  durable var sent: bool = false;
+  var v: 0..1 in {0, 1};
+  timer t = 10ms;
+  transition Send
+    IF !sent
+  @@{
+    sent <- true;
+    start t;
+    PUBLISH [ME, R, NOONE] Req(v);
+  @@}
+}
+role Server at R {
+  var n: 0..2 = 0;
+  transition Handle
+    WHEN [_, ME, NOONE] Req r
+    IF n < 2 && r.op >= 0
+  @@{
+    n <- n + 1;
+  @@}
+}
+faults R: recover <= 1;
+faults C: crash <= 1;
+fairness weak;
+)";
+  DiagnosticEngine diags;
+  auto prog = frontend::compile("rec.mom", src, {}, diags);
+  ASSERT_TRUE(prog) << "front end rejected the test program";
+  auto files = tla::emitTla(*prog, diags);
+  ASSERT_TRUE(files);
+  const std::string &t = files->tla;
+  EXPECT_FALSE(contains(t, "byz")) << t;
+  EXPECT_TRUE(contains(t, "Recover(self) ==\n  /\\ self \\in crashed\n"
+                          "  /\\ self \\in R  \\* rec.mom:26\n"
+                          "  /\\ crashed' = crashed \\ {self}\n"
+                          "  /\\ n' = [n EXCEPT ![self] = 0]\n"
+                          "  /\\ Server_Handle_fired' = [Server_Handle_fired EXCEPT ![self] = {}]\n"
+                          "  /\\ known_Req' = [known_Req EXCEPT ![self] = {}]\n"))
+      << t;
+  EXPECT_TRUE(contains(t, "\\E self \\in Principals : Recover(self)")) << t;
+  EXPECT_FALSE(contains(t, "WF_vars(Recover")) << t;
+  EXPECT_FALSE(contains(t, "self \\in C  \\*")) << t; // C only crashes
+  std::string log = sany(*files, "rec");
+  if (!log.empty()) {
+    EXPECT_TRUE(contains(log, "rc=0") && !contains(log, "rror")) << log;
+  }
+}
+
 TEST(TlaBackend, SanyAcceptsTheHandBuiltSpec) {
   if (!std::getenv("TLA2TOOLS_JAR"))
     GTEST_SKIP() << "TLA2TOOLS_JAR is not set";

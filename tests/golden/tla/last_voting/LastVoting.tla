@@ -5,18 +5,18 @@ EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool
 \* Parameters: assigned in the .cfg; any values the assumptions allow.
 CONSTANTS
   \* @type: Int;
-  N,  \* last_voting.mom:14
+  N,  \* last_voting.mom:21
   \* @type: Int;
-  V,  \* last_voting.mom:15
+  V,  \* last_voting.mom:22
   \* @type: Int;
-  MaxPhase  \* last_voting.mom:16
+  MaxPhase  \* last_voting.mom:23
 ASSUME N \in Int /\ V \in Int /\ MaxPhase \in Int
 
 \* Principals: member i of set S is S_Member(i), a pair <<"S", i>> here and a
 \* model value in MC.tla (which overrides S_Member).
 P_Member(i) == <<"P", i>>
 
-P_Size == N  \* last_voting.mom:18
+P_Size == N  \* last_voting.mom:25
 P == {P_Member(i) : i \in 0..P_Size - 1}
 P_At(i) ==  \* P[i] for a computed i: an error unless 0 <= i < P_Size
   IF i \in 0..P_Size - 1 THEN P_Member(i) ELSE Assert(FALSE, "P[i]: index out of range")
@@ -26,28 +26,33 @@ Principals == P
 \* @typeAlias: principal = <<Str, Int>>;
 LastVoting_typedefs == TRUE
 
-\* last_voting.mom:23
+\* last_voting.mom:30
 coord(ph) == P_At(ph % N)
 
 VARIABLES
   \* @type: $principal -> Int;
-  x,  \* Process.x of each P (last_voting.mom:26)
+  x,  \* Process.x of each P (last_voting.mom:33)
   \* @type: $principal -> Int;
-  ts,  \* Process.ts of each P (last_voting.mom:27)
+  ts,  \* Process.ts of each P (last_voting.mom:34)
   \* @type: $principal -> Int;
-  vote,  \* Process.vote of each P (last_voting.mom:28)
+  vote,  \* Process.vote of each P (last_voting.mom:35)
   \* @type: $principal -> Bool;
-  commit,  \* Process.commit of each P (last_voting.mom:29)
+  commit,  \* Process.commit of each P (last_voting.mom:36)
   \* @type: $principal -> Bool;
-  ready,  \* Process.ready of each P (last_voting.mom:30)
+  ready,  \* Process.ready of each P (last_voting.mom:37)
   \* @type: $principal -> Seq(Int);
-  decision,  \* Process.decision of each P (last_voting.mom:31)
+  decision,  \* Process.decision of each P (last_voting.mom:38)
   \* @type: Int;
   phaseNo,  \* current phase
   \* @type: Int;
-  roundNo  \* current round within the phase
+  roundNo,  \* current round within the phase
+  \* @type: Set($principal);
+  crashed  \* crashed principals
 
-vars == <<x, ts, vote, commit, ready, decision, phaseNo, roundNo>>
+vars == <<x, ts, vote, commit, ready, decision, phaseNo, roundNo, crashed>>
+
+\* A principal that has not crashed and is not Byzantine.
+Live(p) == p \notin crashed
 
 \* Every variable holds a value of its declared type.
 TypeOK ==
@@ -59,6 +64,7 @@ TypeOK ==
   /\ decision \in [P -> OptionOf(0..(V - 1))]
   /\ phaseNo \in 0..MaxPhase
   /\ roundNo \in 0..3
+  /\ crashed \subseteq Principals
 
 Init ==
   /\ x \in [P -> 0..(V - 1)]
@@ -69,22 +75,32 @@ Init ==
   /\ decision = [self \in P |-> None]
   /\ phaseNo = 0
   /\ roundNo = 0
+  /\ crashed = {}
 
-\* Round Collect (last_voting.mom:34): what self sends to q, if anything.
+\* The processes that take part in the next round.
+LiveProcs == {p \in P : Live(p)}
+
+\* The sets of processes that may crash during a round: live, within every
+\* crash bound.
+CrashSets ==
+  {C \in SUBSET (LiveProcs \cap P) :
+     Cardinality((crashed \cup C) \cap P) <= N}
+
+\* Round Collect (last_voting.mom:41): what self sends to q, if anything.
 Collect_Send(self, q) ==
   IF q = coord(phaseNo) THEN Some(<<x[self], ts[self]>>)
     ELSE None
 
 \* The messages live processes send to q in round Collect.
 Collect_Sent(q) ==
-  LET S == {p \in P : IsSome(Collect_Send(p, q))}
+  LET S == {p \in LiveProcs : IsSome(Collect_Send(p, q))}
   IN [p \in S |-> Get(Collect_Send(p, q))]
 
-\* The mailboxes q may receive in round Collect.
-Collect_Mailboxes(q) ==
+\* The mailboxes q may receive in round Collect, crashedAfter being crashed at its end.
+Collect_Mailboxes(q, crashedAfter) ==
   Mailboxes(Collect_Sent(q), {}, {})
 
-\* Round Collect: self's variables after update (last_voting.mom:34).
+\* Round Collect: self's variables after update (last_voting.mom:41).
 Collect_Update(self, mbox) ==
   LET maxTs == SetMax({mbox[p][2] : p \in DOMAIN mbox})
       vote_1 == SetMin({mbox[p_1][1] : p_1 \in {p_1 \in DOMAIN mbox : mbox[p_1][2] = maxTs}})
@@ -93,35 +109,37 @@ Collect_Update(self, mbox) ==
       commit_2 == IF (self = coord(phaseNo)) /\ ((2 * Cardinality(DOMAIN mbox)) > N) THEN commit_1 ELSE commit[self]
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote_2, commit |-> commit_2, ready |-> ready[self], decision |-> decision[self]]
 
-\* Round Collect (last_voting.mom:34), lock step: every live process sends, receives a mailbox and updates.
+\* Round Collect (last_voting.mom:41), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Collect ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 0
-  /\ \E next \in Product(P, [q \in P |-> {Collect_Update(q, m) : m \in Collect_Mailboxes(q)}]) :
-       /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
-       /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
-       /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
-       /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
-       /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
-       /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+  /\ \E C \in CrashSets :
+       \E next \in Product((LiveProcs \ C), [q \in (LiveProcs \ C) |-> {Collect_Update(q, m) : m \in Collect_Mailboxes(q, crashed \cup C)}]) :
+         /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
+         /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
+         /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
+         /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
+         /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
+         /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+         /\ crashed' = crashed \cup C
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Propose (last_voting.mom:46): what self sends to q, if anything.
+\* Round Propose (last_voting.mom:53): what self sends to q, if anything.
 Propose_Send(self, q) ==
   IF ((self = coord(phaseNo)) /\ commit[self]) /\ q \in P THEN Some(vote[self])
     ELSE None
 
 \* The messages live processes send to q in round Propose.
 Propose_Sent(q) ==
-  LET S == {p \in P : IsSome(Propose_Send(p, q))}
+  LET S == {p \in LiveProcs : IsSome(Propose_Send(p, q))}
   IN [p \in S |-> Get(Propose_Send(p, q))]
 
-\* The mailboxes q may receive in round Propose.
-Propose_Mailboxes(q) ==
+\* The mailboxes q may receive in round Propose, crashedAfter being crashed at its end.
+Propose_Mailboxes(q, crashedAfter) ==
   Mailboxes(Propose_Sent(q), {}, {})
 
-\* Round Propose: self's variables after update (last_voting.mom:46).
+\* Round Propose: self's variables after update (last_voting.mom:53).
 Propose_Update(self, mbox) ==
   LET x_1 == mbox[coord(phaseNo)]
       ts_1 == phaseNo + 1
@@ -129,69 +147,73 @@ Propose_Update(self, mbox) ==
       ts_2 == IF coord(phaseNo) \in (DOMAIN mbox) THEN ts_1 ELSE ts[self]
   IN  [x |-> x_2, ts |-> ts_2, vote |-> vote[self], commit |-> commit[self], ready |-> ready[self], decision |-> decision[self]]
 
-\* Round Propose (last_voting.mom:46), lock step: every live process sends, receives a mailbox and updates.
+\* Round Propose (last_voting.mom:53), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Propose ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 1
-  /\ \E next \in Product(P, [q \in P |-> {Propose_Update(q, m) : m \in Propose_Mailboxes(q)}]) :
-       /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
-       /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
-       /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
-       /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
-       /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
-       /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+  /\ \E C \in CrashSets :
+       \E next \in Product((LiveProcs \ C), [q \in (LiveProcs \ C) |-> {Propose_Update(q, m) : m \in Propose_Mailboxes(q, crashed \cup C)}]) :
+         /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
+         /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
+         /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
+         /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
+         /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
+         /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+         /\ crashed' = crashed \cup C
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Ack (last_voting.mom:57): what self sends to q, if anything.
+\* Round Ack (last_voting.mom:64): what self sends to q, if anything.
 Ack_Send(self, q) ==
   IF (ts[self] = (phaseNo + 1)) /\ q = coord(phaseNo) THEN Some(x[self])
     ELSE None
 
 \* The messages live processes send to q in round Ack.
 Ack_Sent(q) ==
-  LET S == {p \in P : IsSome(Ack_Send(p, q))}
+  LET S == {p \in LiveProcs : IsSome(Ack_Send(p, q))}
   IN [p \in S |-> Get(Ack_Send(p, q))]
 
-\* The mailboxes q may receive in round Ack.
-Ack_Mailboxes(q) ==
+\* The mailboxes q may receive in round Ack, crashedAfter being crashed at its end.
+Ack_Mailboxes(q, crashedAfter) ==
   Mailboxes(Ack_Sent(q), {}, {})
 
-\* Round Ack: self's variables after update (last_voting.mom:57).
+\* Round Ack: self's variables after update (last_voting.mom:64).
 Ack_Update(self, mbox) ==
   LET ready_1 == TRUE
-      ready_2 == IF (self = coord(phaseNo)) /\ ((2 * Cardinality(DOMAIN mbox)) > N) THEN ready_1 ELSE ready[self]
+      ready_2 == IF (self = coord(phaseNo)) /\ commit[self] /\ ((2 * Cardinality(DOMAIN mbox)) > N) THEN ready_1 ELSE ready[self]
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote[self], commit |-> commit[self], ready |-> ready_2, decision |-> decision[self]]
 
-\* Round Ack (last_voting.mom:57), lock step: every live process sends, receives a mailbox and updates.
+\* Round Ack (last_voting.mom:64), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Ack ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 2
-  /\ \E next \in Product(P, [q \in P |-> {Ack_Update(q, m) : m \in Ack_Mailboxes(q)}]) :
-       /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
-       /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
-       /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
-       /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
-       /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
-       /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+  /\ \E C \in CrashSets :
+       \E next \in Product((LiveProcs \ C), [q \in (LiveProcs \ C) |-> {Ack_Update(q, m) : m \in Ack_Mailboxes(q, crashed \cup C)}]) :
+         /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
+         /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
+         /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
+         /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
+         /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
+         /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+         /\ crashed' = crashed \cup C
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Decide (last_voting.mom:67): what self sends to q, if anything.
+\* Round Decide (last_voting.mom:76): what self sends to q, if anything.
 Decide_Send(self, q) ==
   IF ((self = coord(phaseNo)) /\ ready[self]) /\ q \in P THEN Some(vote[self])
     ELSE None
 
 \* The messages live processes send to q in round Decide.
 Decide_Sent(q) ==
-  LET S == {p \in P : IsSome(Decide_Send(p, q))}
+  LET S == {p \in LiveProcs : IsSome(Decide_Send(p, q))}
   IN [p \in S |-> Get(Decide_Send(p, q))]
 
-\* The mailboxes q may receive in round Decide.
-Decide_Mailboxes(q) ==
+\* The mailboxes q may receive in round Decide, crashedAfter being crashed at its end.
+Decide_Mailboxes(q, crashedAfter) ==
   Mailboxes(Decide_Sent(q), {}, {})
 
-\* Round Decide: self's variables after update (last_voting.mom:67).
+\* Round Decide: self's variables after update (last_voting.mom:76).
 Decide_Update(self, mbox) ==
   LET decision_1 == Some(mbox[coord(phaseNo)])
       decision_2 == IF coord(phaseNo) \in (DOMAIN mbox) THEN decision_1 ELSE decision[self]
@@ -199,19 +221,41 @@ Decide_Update(self, mbox) ==
       ready_1 == FALSE
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote[self], commit |-> commit_1, ready |-> ready_1, decision |-> decision_2]
 
-\* Round Decide (last_voting.mom:67), lock step: every live process sends, receives a mailbox and updates.
+\* Round Decide (last_voting.mom:76), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Decide ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 3
-  /\ \E next \in Product(P, [q \in P |-> {Decide_Update(q, m) : m \in Decide_Mailboxes(q)}]) :
-       /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
-       /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
-       /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
-       /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
-       /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
-       /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+  /\ \E C \in CrashSets :
+       \E next \in Product((LiveProcs \ C), [q \in (LiveProcs \ C) |-> {Decide_Update(q, m) : m \in Decide_Mailboxes(q, crashed \cup C)}]) :
+         /\ x' = [p \in P |-> IF p \in DOMAIN next THEN next[p].x ELSE x[p]]
+         /\ ts' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ts ELSE ts[p]]
+         /\ vote' = [p \in P |-> IF p \in DOMAIN next THEN next[p].vote ELSE vote[p]]
+         /\ commit' = [p \in P |-> IF p \in DOMAIN next THEN next[p].commit ELSE commit[p]]
+         /\ ready' = [p \in P |-> IF p \in DOMAIN next THEN next[p].ready ELSE ready[p]]
+         /\ decision' = [p \in P |-> IF p \in DOMAIN next THEN next[p].decision ELSE decision[p]]
+         /\ crashed' = crashed \cup C
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
+
+\* A live principal crashes (at most the declared number per set down at once).
+Crash(p) ==
+  /\ Live(p)
+  /\ p \in P /\ Cardinality(crashed \cap P) < N  \* last_voting.mom:92
+  /\ crashed' = crashed \cup {p}
+  /\ UNCHANGED <<x, ts, vote, commit, ready, decision, phaseNo, roundNo>>
+
+\* A crashed principal restarts (a recover fault). It keeps its durable and
+\* ghost variables, takes an initial value for every other variable of its
+\* role (each choice a successor, as in Init), stops its timers, and forgets
+\* its refraction sets and what it knew; the pools stay.
+Recover(self) ==
+  /\ self \in crashed
+  /\ self \in P  \* last_voting.mom:92
+  /\ crashed' = crashed \ {self}
+  /\ vote' = [vote EXCEPT ![self] = 0]
+  /\ commit' = [commit EXCEPT ![self] = FALSE]
+  /\ ready' = [ready EXCEPT ![self] = FALSE]
+  /\ UNCHANGED <<x, ts, decision, phaseNo, roundNo>>
 
 \* After the last phase the system stutters (not a deadlock).
 Terminated ==
@@ -223,35 +267,37 @@ Next ==
   \/ Propose
   \/ Ack
   \/ Decide
+  \/ \E p \in Principals : Crash(p)
+  \/ \E self \in Principals : Recover(self)
   \/ Terminated
 
 Spec == Init /\ [][Next]_vars
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
-\* last_voting.mom:81
+\* last_voting.mom:94
 Agreement == \A p \in P : \A q \in P : ((decision[p] # None) /\ (decision[q] # None)) => (decision[p] = decision[q])
 
-\* last_voting.mom:89
+\* last_voting.mom:102
 DecisionLocked == \A p \in P : (decision[p] # None) => (\E t \in 1..MaxPhase : ((2 * Cardinality({q \in P : ts[q] >= t})) > N) /\ (\A q_1 \in P : (ts[q_1] >= t) => (Some(x[q_1]) = decision[p])))
 
-\* last_voting.mom:97
-ReadyMajority == \A c \in P : ready[c] => (commit[c] /\ ((2 * Cardinality({q \in P : (ts[q] = (phaseNo + 1)) /\ (x[q] = vote[c])})) > N))
+\* last_voting.mom:112
+ReadyMajority == \A c \in P : (ready[c] /\ (~(c \in crashed))) => (commit[c] /\ ((2 * Cardinality({q \in P : (ts[q] = (phaseNo + 1)) /\ (x[q] = vote[c])})) > N))
 
-\* last_voting.mom:104
-OneCoordinator == \A c \in P : commit[c] => (c = coord(phaseNo))
+\* last_voting.mom:119
+OneCoordinator == \A c \in P : (commit[c] /\ (~(c \in crashed))) => (c = coord(phaseNo))
 
-\* last_voting.mom:111
+\* last_voting.mom:126
 TsBound == \A q \in P : ts[q] <= (phaseNo + (IF roundNo >= 2 THEN 1 ELSE 0))
 
-\* last_voting.mom:115
-CommitWindow == \A c \in P : (commit[c] => (roundNo >= 1)) /\ (ready[c] => (roundNo = 3))
+\* last_voting.mom:130
+CommitWindow == \A c \in P : (~(c \in crashed)) => ((commit[c] => (roundNo >= 1)) /\ (ready[c] => (roundNo = 3)))
 
-\* last_voting.mom:120
-CurrentAdopters == \A q \in P : (ts[q] = (phaseNo + 1)) => (commit[coord(phaseNo)] /\ (x[q] = vote[coord(phaseNo)]))
+\* last_voting.mom:136
+CurrentAdopters == \A q \in P : ((ts[q] = (phaseNo + 1)) /\ commit[coord(phaseNo)] /\ (~(coord(phaseNo) \in crashed))) => (x[q] = vote[coord(phaseNo)])
 
-\* last_voting.mom:129
-VoteRespectsLocks == \A c \in P : \A v \in 0..(V - 1) : \A t \in 1..MaxPhase : (commit[c] /\ (t <= phaseNo) /\ ((2 * Cardinality({q \in P : ts[q] >= t})) > N) /\ (\A q_1 \in P : (ts[q_1] >= t) => (x[q_1] = v))) => (vote[c] = v)
+\* last_voting.mom:145
+VoteRespectsLocks == \A c \in P : \A v \in 0..(V - 1) : \A t \in 1..MaxPhase : (commit[c] /\ (~(c \in crashed)) /\ (t <= phaseNo) /\ ((2 * Cardinality({q \in P : ts[q] >= t})) > N) /\ (\A q_1 \in P : (ts[q_1] >= t) => (x[q_1] = v))) => (vote[c] = v)
 
 \* Model constraints (CONSTRAINT in the .cfg): a state that violates one
 \* is checked against the invariants but neither counted nor expanded.
