@@ -48,7 +48,8 @@ void addKvFlags() {
     {"--sync", "", "kv-load", "wait until every replica reports the same applied log"},
   });
   // clang-format on
-  rt::acceptFlags("kv", {"--help", "--version", "--info", "--id", "--deploy", "--keys", "--run-for"});
+  rt::acceptFlags("kv", {"--help", "--version", "--info", "--id", "--deploy", "--keys", "--run-for", "--data-dir",
+                         "--fresh", "--fsync"});
   rt::acceptFlags("kv-load", {"--help"});
   rt::acceptFlags("kv-client", {"--help"});
 }

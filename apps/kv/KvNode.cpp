@@ -462,6 +462,20 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::unique_ptr<Authenticator> auth;
   if (int rc = openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
     return rc;
+  // Durability (--data-dir): refused before the replica listens.
+  DurableOptions durableOpts;
+  DurableLog durable;
+  if (!readDurableFlags(v, durableOpts, err))
+    return usage(argv[0], err);
+  if (!durableOpts.dir.empty()) {
+    durableOpts.protocol = info.name + " (kv)";
+    durableOpts.principal = id;
+    durableOpts.wholeState = false;
+    if (!durable.open(durableOpts, err)) {
+      std::cerr << argv[0] << ": error: " << err << "\n";
+      return 2;
+    }
+  }
   Logger log(id, level);
   EventLoop loop;
   if (!loop.ok()) {
@@ -520,6 +534,29 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       },
       [&](const KvRequest &q, const KvReply &rep) { clients.applied(q, rep); }, log);
   kvp = &kv;
+  if (durable.isOpen()) {
+    kv.setDurable(&durable);
+    if (!kv.recover(err)) {
+      std::cerr << argv[0] << ": error: the data directory " << durableOpts.dir << ": " << err << "\n";
+      return 2;
+    }
+    // Group commit: what the frames about to leave depend on is on disk.
+    transport.setBeforeWrite([&] {
+      std::string why;
+      if (durable.sync(why))
+        return true;
+      log.error("fail_stop", {{"why", "the durable log: " + why}});
+      loop.stop();
+      return false;
+    });
+    log.info("recovered", {{"dir", durableOpts.dir},
+                           {"applied", std::to_string(kv.applied())},
+                           {"records", std::to_string(durable.stats().recoveredRecords)},
+                           {"fsync", durableOpts.fsync ? "on" : "off"}});
+  } else {
+    log.warn("not_durable", {{"why", "no --data-dir: a restarted replica starts empty, which is safe only "
+                                     "while a majority keeps running"}});
+  }
   RejectCounts rejects;
   transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
     Reject why;

@@ -20,6 +20,25 @@ namespace {
 constexpr size_t MaxFutureBytes = 64u << 20;
 constexpr size_t KeepApplied = 256; // applied slots kept to answer laggards
 constexpr auto FetchRetry = std::chrono::milliseconds(50);
+
+// Durability. The records of the durable log (runtime/store/DurableLog.h,
+// not whole-state), each written before what depends on it leaves:
+//   acceptor := u8 1, varint slot, svarint round, value   a slot's program
+//                 state (its durable variables) after a round, and the
+//                 round to resume at: before the next round's messages;
+//   applied  := u8 2, varint slot, varint value, str batch   a decided
+//                 slot, synced before its requests are answered;
+//   batch    := u8 3, varint slot, str batch   this replica's proposal for
+//                 a slot, before it is sent (a restarted proposer proposes
+//                 the same batch again: peers keep the first per (slot,
+//                 proposer));
+//   snapshot := u8 4, the applied state (KvReplica::snapshot): the first
+//                 record of a compacted log.
+// recover() replays them in order: the snapshot, the applied slots after
+// it; acceptor states and batches of slots not applied wait for their
+// slot to start again.
+enum : uint8_t { RecAcceptor = 1, RecApplied = 2, RecBatch = 3, RecSnapshot = 4 };
+constexpr size_t MaxSnapshotString = 64u << 20;
 } // namespace
 
 // The environment of one slot's engine: frames tagged with the slot, its
@@ -84,6 +103,20 @@ struct KvReplica::SlotEnv final : RoundEnv {
     if (slot->trace) {
       traceRound(*slot->trace, kv.info_, *slot->prog, kv.cfg_.node, rec);
       slot->trace->flush();
+    }
+    // The program's durable state, before the next round's messages.
+    if (kv.durable_ && slot->prog->hasDurable()) {
+      Value st = slot->prog->durableState();
+      if (!slot->persisted || st != *slot->persisted) {
+        Writer w;
+        w.u8(RecAcceptor);
+        w.varint(s);
+        w.svarint(rec.round + 1);
+        st.encode(w);
+        kv.writeRecord(w.buffer());
+        slot->persisted = std::move(st);
+        slot->persistedRound = rec.round + 1;
+      }
     }
     int64_t v = decisionOf(slot->prog->stateJson());
     if (v >= 0)
@@ -355,6 +388,13 @@ void KvReplica::startSlot(uint64_t s) {
   // This process's proposal for slot s: pending requests up to batchBytes
   // (at least one), sent to every peer before the slot's round messages.
   std::vector<KvRequest> reqs;
+  std::string batch;
+  if (auto saved = savedBatch_.find(s); saved != savedBatch_.end()) {
+    // Proposed before a restart: the same batch again (its clients retry
+    // their requests anyway).
+    batch = std::move(saved->second);
+    savedBatch_.erase(saved);
+  } else {
   size_t bytes = 0;
   while (!pending_.empty()) {
     KvRequest &q = pending_.front();
@@ -373,7 +413,15 @@ void KvReplica::startSlot(uint64_t s) {
     pending_.pop_front();
   }
   std::vector<uint8_t> enc = encodeBatch(reqs);
-  std::string batch(enc.begin(), enc.end());
+  batch.assign(enc.begin(), enc.end());
+  if (durable_) {
+    Writer w;
+    w.u8(RecBatch);
+    w.varint(s);
+    w.str(batch);
+    writeRecord(w.buffer());
+  }
+  }
   for (int p : cfg_.peers)
     if (p != cfg_.me)
       sendBatch(p, s, cfg_.me, batch);
@@ -403,6 +451,15 @@ void KvReplica::startSlot(uint64_t s) {
     rc.byzantine = cfg_.byzantine;
     rc.maxPendingPerPeer = cfg_.maxPendingPerPeer;
     rc.phases = cfg_.slotPhases;
+    if (auto saved = savedAcceptor_.find(s); saved != savedAcceptor_.end()) {
+      std::string why;
+      if (!sl.prog->restoreDurable(saved->second.second, &why))
+        throw EvalError("slot " + std::to_string(s) + ": its durable state does not restore: " + why);
+      rc.firstRound = saved->second.first;
+      sl.persisted = std::move(saved->second.second);
+      sl.persistedRound = saved->second.first;
+      savedAcceptor_.erase(saved);
+    }
     sl.engine = std::make_unique<RoundEngine>(*sl.prog, *sl.env, rc);
     sl.engine->start();
   });
@@ -630,7 +687,7 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
   }
 }
 
-void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
+void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch, bool live) {
   std::vector<KvRequest> reqs;
   if (!decodeBatch(batch, reqs)) {
     // Only its proposer's digest-checked bytes get here: a proposer bug.
@@ -638,6 +695,16 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
     failure_ = "slot " + std::to_string(s) + ": the decided batch does not decode";
     log_.error("fail_stop", {{"why", failure_}});
     return;
+  }
+  if (live && durable_) { // on disk before any of its requests is answered
+    Writer rec;
+    rec.u8(RecApplied);
+    rec.varint(s);
+    rec.varint(uint64_t(v));
+    rec.str(batch);
+    writeRecord(rec.buffer());
+    if (!syncDurable())
+      return;
   }
   Sha256 bd = sha256(reinterpret_cast<const uint8_t *>(batch.data()), batch.size());
   Writer w;
@@ -650,11 +717,14 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch) {
   ++stats_.batchesApplied;
   if (reqs.empty())
     ++stats_.emptyBatches;
-  for (auto &q : reqs)
-    appliedFn_(q, applyRequest(q, s));
+  for (auto &q : reqs) {
+    KvReply rep = applyRequest(q, s);
+    if (live)
+      appliedFn_(q, rep);
+  }
   // My proposal lost the slot: its requests go back to the front.
   auto m = mine_.find(s);
-  if (m != mine_.end()) {
+  if (live && m != mine_.end()) {
     if (v != cfg_.me) {
       leader_ = int(v);
       for (auto it = m->second.rbegin(); it != m->second.rend(); ++it) {
@@ -738,6 +808,8 @@ void KvReplica::progress() {
     again = (it != slots_.end() && it->second.decided >= 0) ||
             (!pending_.empty() && started_ < applied_ + cfg_.window);
   }
+  if (durable_ && !failed_ && durable_->size() > cfg_.snapshotBytes)
+    compactDurable();
   inProgress_ = false;
 }
 
@@ -759,6 +831,198 @@ void KvReplica::tick() {
     route(std::move(r), false);
   }
   progress();
+}
+
+//===----------------------------------------------------------------------===//
+// Durability
+//===----------------------------------------------------------------------===//
+
+void KvReplica::fail(const std::string &why) {
+  if (failed_)
+    return;
+  failed_ = true;
+  failure_ = why;
+  log_.error("fail_stop", {{"why", why}});
+}
+
+void KvReplica::writeRecord(const std::vector<uint8_t> &rec) {
+  std::string err;
+  if (durable_ && !failed_ && !durable_->write(std::string(rec.begin(), rec.end()), err))
+    fail("the durable log: " + err);
+}
+
+bool KvReplica::syncDurable() {
+  std::string err;
+  if (failed_)
+    return false;
+  if (durable_ && !durable_->sync(err)) {
+    fail("the durable log: " + err);
+    return false;
+  }
+  return true;
+}
+
+std::string KvReplica::snapshot() const {
+  Writer w;
+  w.u8(RecSnapshot);
+  w.varint(applied_);
+  w.bytes(logHash_.data(), logHash_.size());
+  w.varint(nextSession_);
+  w.svarint(leader_);
+  w.varint(kv_.size());
+  for (const auto &[k, v] : kv_) {
+    w.str(k);
+    w.str(v);
+  }
+  w.varint(sessions_.size());
+  for (const auto &[id, ses] : sessions_) {
+    w.varint(id);
+    w.varint(ses.nonce);
+    w.varint(ses.ackBelow);
+    w.varint(ses.lastSlot);
+    w.varint(ses.replies.size());
+    for (const auto &[seq, rep] : ses.replies) {
+      w.varint(seq);
+      w.u8(uint8_t(rep.result));
+      w.varint(rep.slot);
+      w.varint(rep.session);
+      w.str(rep.value);
+    }
+  }
+  return w.toString();
+}
+
+bool KvReplica::loadSnapshot(Reader &r) {
+  applied_ = r.varint();
+  if (!r.raw(logHash_.data(), logHash_.size()))
+    return false;
+  nextSession_ = r.varint();
+  leader_ = int(r.svarint());
+  kv_.clear();
+  sessions_.clear();
+  registered_.clear();
+  size_t keys = r.length(SIZE_MAX, 2);
+  for (size_t i = 0; i < keys && r.ok(); ++i) {
+    std::string k = r.str(MaxSnapshotString);
+    kv_[std::move(k)] = r.str(MaxSnapshotString);
+  }
+  size_t sessions = r.length(MaxSessions, 5);
+  for (size_t i = 0; i < sessions && r.ok(); ++i) {
+    uint64_t id = r.varint();
+    Session &ses = sessions_[id];
+    ses.nonce = r.varint();
+    ses.ackBelow = r.varint();
+    ses.lastSlot = r.varint();
+    registered_[ses.nonce] = id;
+    size_t replies = r.length(MaxRepliesPerSession, 5);
+    for (size_t j = 0; j < replies && r.ok(); ++j) {
+      uint64_t seq = r.varint();
+      KvReply rep;
+      uint8_t result = r.u8();
+      if (result > uint8_t(KvResult::Stale))
+        r.fail("bad reply result");
+      rep.result = KvResult(result);
+      rep.slot = r.varint();
+      rep.session = r.varint();
+      rep.value = r.str(MaxSnapshotString);
+      ses.replies[seq] = std::move(rep);
+    }
+  }
+  return r.ok() && leader_ >= -1 && leader_ <= INT32_MAX;
+}
+
+// The log rewritten as a snapshot and what slots not applied yet need:
+// this replica's batches and its programs' durable states.
+void KvReplica::compactDurable() {
+  std::vector<std::string> recs{snapshot()};
+  auto batchRecord = [&](uint64_t s, const std::string &b) {
+    Writer w;
+    w.u8(RecBatch);
+    w.varint(s);
+    w.str(b);
+    recs.push_back(w.toString());
+  };
+  auto acceptorRecord = [&](uint64_t s, int64_t round, const Value &st) {
+    Writer w;
+    w.u8(RecAcceptor);
+    w.varint(s);
+    w.svarint(round);
+    st.encode(w);
+    recs.push_back(w.toString());
+  };
+  for (const auto &[key, b] : batches_)
+    if (key.second == cfg_.me && key.first >= applied_)
+      batchRecord(key.first, b);
+  for (const auto &[s, b] : savedBatch_)
+    batchRecord(s, b);
+  for (const auto &[s, sl] : slots_)
+    if (sl.persisted)
+      acceptorRecord(s, sl.persistedRound, *sl.persisted);
+  for (const auto &[s, saved] : savedAcceptor_)
+    acceptorRecord(s, saved.first, saved.second);
+  std::string err;
+  if (!durable_->rewrite(recs, err))
+    return fail("the durable log: " + err);
+  ++stats_.snapshots;
+}
+
+bool KvReplica::recover(std::string &error) {
+  if (!durable_)
+    return true;
+  size_t n = 0;
+  for (const auto &rec : durable_->recoveredAll()) {
+    ++n;
+    Reader r(rec);
+    uint8_t type = r.u8();
+    bool ok = r.ok();
+    switch (ok ? type : 0) {
+    case RecSnapshot:
+      ok = loadSnapshot(r);
+      old_.clear();
+      break;
+    case RecApplied: {
+      uint64_t s = r.varint();
+      uint64_t v = r.varint();
+      std::string batch = r.str(MaxSnapshotString);
+      ok = r.ok() && v <= INT32_MAX && slotIndex(int(v)) >= 0 && s <= applied_;
+      if (ok && s == applied_) {
+        applySlot(s, int64_t(v), batch, /*live=*/false);
+        ok = !failed_;
+        ++applied_;
+      }
+      break;
+    }
+    case RecAcceptor: {
+      uint64_t s = r.varint();
+      int64_t round = r.svarint();
+      Value st;
+      ok = r.ok() && round >= 0 && Value::decode(r, st);
+      if (ok)
+        savedAcceptor_[s] = {round, std::move(st)};
+      break;
+    }
+    case RecBatch: {
+      uint64_t s = r.varint();
+      std::string batch = r.str(MaxSnapshotString);
+      ok = r.ok();
+      if (ok)
+        savedBatch_[s] = std::move(batch);
+      break;
+    }
+    default:
+      ok = false;
+    }
+    if (!ok || !r.ok() || !r.atEnd()) {
+      error = "record " + std::to_string(n) + " of the durable log does not decode (" +
+              (failed_ ? failure_ : std::string(r.ok() ? "unexpected content" : r.error())) + ")";
+      return false;
+    }
+  }
+  savedAcceptor_.erase(savedAcceptor_.begin(), savedAcceptor_.lower_bound(applied_));
+  savedBatch_.erase(savedBatch_.begin(), savedBatch_.lower_bound(applied_));
+  started_ = applied_;
+  stats_.recoveredSlots = applied_;
+  return true;
 }
 
 std::string KvReplica::logDigest() const { return toHex(logHash_.data(), logHash_.size()); }

@@ -51,6 +51,7 @@
 
 #include "runtime/net/EventLoop.h"
 #include "runtime/rounds/RoundNode.h"
+#include "runtime/store/DurableLog.h"
 #include "runtime/wire/Wire.h"
 
 #include <array>
@@ -59,6 +60,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -125,13 +127,15 @@ struct KvConfig {
   std::string traceDir;              // per-slot traces DIR/<node>.slot<s>.jsonl
   uint64_t traceSlots = 0;           // ... for slots < traceSlots
   uint64_t traceEvery = 0;           // ... and slots s with s % traceEvery == 0
+  uint64_t snapshotBytes = uint64_t(64) << 20; // compact the durable log past this size
 };
 
 struct KvStats {
   uint64_t slotsStarted = 0, slotsApplied = 0, decidedHere = 0, learned = 0, requestsApplied = 0,
            duplicatesSkipped = 0, bytesApplied = 0, batchesApplied = 0, emptyBatches = 0, fetches = 0,
            badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
-           jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0;
+           jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0,
+           recoveredSlots = 0, snapshots = 0;
 };
 
 class KvReplica {
@@ -151,6 +155,14 @@ public:
   bool onFrame(int peer, const uint8_t *data, size_t size);
   // Periodic work (fetch retries); call every few ms.
   void tick();
+  // Durability (--data-dir; docs/kv.md, "Durability"): the replica writes
+  // to `log` (opened with wholeState = false) what it must not forget
+  // across a restart, and recover() rebuilds its state from the records
+  // open() found. The owner syncs the log before any frame leaves
+  // (Transport::setBeforeWrite); the replica syncs it itself before it
+  // answers clients. Call both before the first frame or request.
+  void setDurable(DurableLog *log) { durable_ = log; }
+  bool recover(std::string &error);
 
   bool failed() const { return failed_; }
   const std::string &failure() const { return failure_; }
@@ -186,7 +198,16 @@ private:
     std::unique_ptr<TraceWriter> trace;
     int64_t decided = -1;
     uint64_t told = 0; // peers already answered with `decided`
+    std::optional<Value> persisted; // the program's durable state last written
+    int64_t persistedRound = 0;      // ... and the round to resume at
   };
+  // The durable log's records (KvReplica.cpp, "Durability").
+  void writeRecord(const std::vector<uint8_t> &rec);
+  bool syncDurable();
+  std::string snapshot() const;
+  bool loadSnapshot(Reader &r);
+  void compactDurable();
+  void fail(const std::string &why);
   template <class F> void guarded(F f);
   void startUpTo(uint64_t s);
   void startSlot(uint64_t s);
@@ -194,7 +215,9 @@ private:
   void decide(Slot &sl, int64_t v, bool here);
   void progress();
   bool askPeers(uint64_t s, const std::vector<uint8_t> &frame);
-  void applySlot(uint64_t s, int64_t v, const std::string &batch);
+  // `live`: decided now (logged, answered, my lost proposals requeued);
+  // otherwise replayed from the durable log by recover().
+  void applySlot(uint64_t s, int64_t v, const std::string &batch, bool live = true);
   void storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes);
   void handle(int peer, const uint8_t *data, size_t size, bool replay);
   void sendDecided(int peer, uint64_t s, int64_t v);
@@ -243,6 +266,11 @@ private:
   std::map<std::string, std::string> kv_;
   std::array<uint8_t, 32> logHash_{};
   KvStats stats_;
+  DurableLog *durable_ = nullptr;
+  // What recover() found for slots not applied yet: the program's durable
+  // state (round to resume at, value) and this replica's own batch.
+  std::map<uint64_t, std::pair<int64_t, Value>> savedAcceptor_;
+  std::map<uint64_t, std::string> savedBatch_;
 };
 
 // A client frame's body (KvNode.cpp): register (u8 10, nonce) or an

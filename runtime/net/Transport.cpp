@@ -352,6 +352,8 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
 
 void Transport::flush(int peer) {
   Outbound &o = *out_[size_t(peer)];
+  if (beforeWrite_ && !o.queue.empty() && !beforeWrite_())
+    return;
   constexpr size_t MaxIov = 64;
   while (!o.queue.empty()) {
     iovec iov[MaxIov];

@@ -66,6 +66,11 @@ public:
   // Queues `payload` as one frame to `peer` (connecting if needed).
   void send(int peer, const std::vector<uint8_t> &payload);
   void closeAll();
+  // Called before queued frames are written to a socket; false holds them.
+  // Group commit (docs/runtime.md, "Durable state"): the durable records
+  // the frames depend on are synced here, once for every frame queued
+  // since the last write.
+  void setBeforeWrite(std::function<bool()> f) { beforeWrite_ = std::move(f); }
   const TransportStats &stats() const { return stats_; }
   // The principals' names, indexed like the hosts, for logs ("R1", not 1).
   void setPeerNames(std::vector<std::string> names) { names_ = std::move(names); }
@@ -101,6 +106,7 @@ private:
   std::vector<std::shared_ptr<Inbound>> inbound_;
   std::vector<std::unique_ptr<Outbound>> out_;
   bool flushPosted_ = false;
+  std::function<bool()> beforeWrite_;
   TransportStats stats_;
 };
 

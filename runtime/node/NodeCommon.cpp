@@ -48,6 +48,22 @@ bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &pri
   return true;
 }
 
+bool readDurableFlags(const FlagValues &flags, DurableOptions &o, std::string &error) {
+  o.dir = flags.str("--data-dir");
+  o.fresh = flags.has("--fresh");
+  std::string sync = flags.str("--fsync", "on");
+  if (sync != "on" && sync != "off") {
+    error = "bad --fsync '" + sync + "' (on or off)";
+    return false;
+  }
+  o.fsync = sync == "on";
+  if (o.dir.empty() && (flags.has("--fresh") || flags.has("--fsync"))) {
+    error = "--fresh and --fsync need --data-dir";
+    return false;
+  }
+  return true;
+}
+
 int openDurable(const char *argv0, const FlagValues &flags, const std::string &protocol,
                 const std::string &id, DurableVars &vars, DurableLog &log, int64_t &round,
                 Logger &logger) {
@@ -55,25 +71,20 @@ int openDurable(const char *argv0, const FlagValues &flags, const std::string &p
     std::cerr << argv0 << ": error: " << why << "\n";
     return 2;
   };
-  if (!flags.has("--data-dir")) {
-    if (flags.has("--fresh") || flags.has("--fsync"))
-      return fail("--fresh and --fsync need --data-dir");
+  DurableOptions o;
+  std::string err;
+  if (!readDurableFlags(flags, o, err))
+    return fail(err);
+  if (o.dir.empty()) {
     if (vars.hasDurable())
       logger.warn("not_durable",
                   {{"why", "no --data-dir: the durable variables are not kept, and a restart of "
                            "this node starts from the initial state (outside the model)"}});
     return -1;
   }
-  DurableOptions o;
-  o.dir = flags.str("--data-dir");
   o.protocol = protocol;
   o.principal = id;
-  o.fresh = flags.has("--fresh");
-  std::string sync = flags.str("--fsync", "on");
-  if (sync != "on" && sync != "off")
-    return fail("bad --fsync '" + sync + "' (on or off)");
-  o.fsync = sync == "on";
-  std::string err;
+  std::string sync = o.fsync ? "on" : "off";
   if (!log.open(o, err))
     return fail(err);
   if (!vars.hasDurable())

@@ -26,6 +26,9 @@ bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &pri
 
 class FlagValues;
 class Logger;
+// --data-dir DIR, --fresh and --fsync on|off into `o` (o.dir stays empty
+// without --data-dir); false with `error` on a bad value or combination.
+bool readDurableFlags(const FlagValues &flags, DurableOptions &o, std::string &error);
 // --data-dir DIR, --fresh, --fsync (docs/runtime.md, "Durable state"):
 // opens `log` on DIR for principal `id` of `protocol` and restores `vars`
 // from its last record (`round`: where a round program resumes); with no

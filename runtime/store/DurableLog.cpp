@@ -80,7 +80,7 @@ std::string record(const std::string &payload) {
 
 } // namespace
 
-WalScan scanWal(const std::string &data) {
+WalScan scanWal(const std::string &data, bool keepAll) {
   WalScan s;
   size_t off = 0;
   while (data.size() - off >= 8) {
@@ -96,6 +96,8 @@ WalScan scanWal(const std::string &data) {
       break;
     }
     s.last = data.substr(off + 8, len);
+    if (keepAll)
+      s.all.push_back(*s.last);
     ++s.records;
     off += 8 + size_t(len);
   }
@@ -200,7 +202,7 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
       data.append(buf, size_t(n));
     }
   }
-  WalScan scan = scanWal(data);
+  WalScan scan = scanWal(data, !opts_.wholeState);
   if (scan.corruptAt) {
     error = "the write-ahead log " + walPath + " is corrupt at byte " +
             std::to_string(*scan.corruptAt) +
@@ -209,6 +211,7 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
     return false;
   }
   recovered_ = std::move(scan.last);
+  all_ = std::move(scan.all);
   stats_.recoveredRecords = scan.records;
   size_t off = scan.validBytes;
   if (off < data.size()) {
@@ -229,17 +232,21 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
 }
 
 bool DurableLog::append(const std::string &payload, std::string &error) {
+  if (opts_.wholeState && size_ > opts_.compactBytes)
+    return rewrite({payload}, error);
+  return write(payload, error) && sync(error);
+}
+
+bool DurableLog::write(const std::string &payload, std::string &error) {
   if (fd_ < 0) {
     error = "the durable log is not open";
     return false;
   }
   if (payload.size() > MaxRecord) {
-    error = "a durable state of " + std::to_string(payload.size()) + " bytes exceeds the " +
-            std::to_string(MaxRecord) + "-byte limit of a record";
+    error = "a durable record of " + std::to_string(payload.size()) + " bytes exceeds the " +
+            std::to_string(MaxRecord) + "-byte limit";
     return false;
   }
-  if (size_ > opts_.compactBytes)
-    return compact(payload, error);
   std::string r = record(payload);
   if (!writeAll(fd_, r)) {
     error = sysError("cannot write the write-ahead log in", opts_.dir);
@@ -248,6 +255,13 @@ bool DurableLog::append(const std::string &payload, std::string &error) {
   size_ += r.size();
   ++stats_.records;
   stats_.bytes += r.size();
+  dirty_ = true;
+  return true;
+}
+
+bool DurableLog::sync(std::string &error) {
+  if (!dirty_)
+    return true;
   if (opts_.fsync) {
     if (::fdatasync(fd_) != 0) {
       error = sysError("cannot sync the write-ahead log in", opts_.dir);
@@ -255,14 +269,27 @@ bool DurableLog::append(const std::string &payload, std::string &error) {
     }
     ++stats_.syncs;
   }
+  dirty_ = false;
   return true;
 }
 
-bool DurableLog::compact(const std::string &payload, std::string &error) {
+bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &error) {
+  if (fd_ < 0) {
+    error = "the durable log is not open";
+    return false;
+  }
   const std::string walPath = opts_.dir + "/wal", tmp = walPath + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  std::string r = record(payload);
-  if (fd < 0 || !writeAll(fd, r) || (opts_.fsync && ::fsync(fd) != 0)) {
+  std::string data;
+  for (const auto &p : payloads) {
+    if (p.size() > MaxRecord) {
+      error = "a durable record of " + std::to_string(p.size()) + " bytes exceeds the " +
+              std::to_string(MaxRecord) + "-byte limit";
+      return false;
+    }
+    data += record(p);
+  }
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || !writeAll(fd, data) || (opts_.fsync && ::fsync(fd) != 0)) {
     error = sysError("cannot write the snapshot", tmp);
     if (fd >= 0)
       ::close(fd);
@@ -280,10 +307,11 @@ bool DurableLog::compact(const std::string &payload, std::string &error) {
   }
   ::close(fd_);
   fd_ = fd;
-  size_ = r.size();
-  ++stats_.records;
+  size_ = data.size();
+  dirty_ = false;
+  stats_.records += payloads.size();
   ++stats_.compactions;
-  stats_.bytes += r.size();
+  stats_.bytes += data.size();
   if (opts_.fsync)
     ++stats_.syncs;
   return true;

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mommie::rt {
 
@@ -59,6 +60,11 @@ struct DurableOptions {
   std::string protocol, principal; // the identity
   bool fsync = true;
   bool fresh = false;
+  // Whole-state records (a node's durable variables): the last one is the
+  // state, and the log is compacted to it past `compactBytes`. Otherwise
+  // (an application's log of deltas, apps/kv) every record counts: open()
+  // keeps them all (recoveredAll) and the owner compacts with rewrite().
+  bool wholeState = true;
   size_t compactBytes = size_t(4) << 20;
 };
 
@@ -80,20 +86,33 @@ public:
   bool isOpen() const { return fd_ >= 0; }
   // The payload of the last valid record found by open(), if any.
   const std::optional<std::string> &recovered() const { return recovered_; }
+  // Every valid record found by open(), in order (not wholeState only).
+  const std::vector<std::string> &recoveredAll() const { return all_; }
   // Appends `payload` as one record; durable on return (fsync on). False
   // with `error` on an I/O error: the caller must not let anything that
   // depends on the state leave the node.
   bool append(const std::string &payload, std::string &error);
+  // Group commit: write() appends a record without syncing; sync() makes
+  // every record written so far durable (one fdatasync, none if nothing
+  // was written since the last). What depends on a written record must not
+  // leave the node before sync() returns true.
+  bool write(const std::string &payload, std::string &error);
+  bool sync(std::string &error);
+  bool dirty() const { return dirty_; }
+  // Replaces the whole log by `payloads` (a snapshot and what follows it):
+  // written to wal.tmp, synced, renamed over wal, the directory synced.
+  bool rewrite(const std::vector<std::string> &payloads, std::string &error);
+  uint64_t size() const { return size_; }
   const DurableStats &stats() const { return stats_; }
   const DurableOptions &options() const { return opts_; }
 
 private:
-  bool compact(const std::string &payload, std::string &error);
-
   DurableOptions opts_;
   int fd_ = -1;
   uint64_t size_ = 0;
+  bool dirty_ = false;
   std::optional<std::string> recovered_;
+  std::vector<std::string> all_;
   DurableStats stats_;
 };
 
@@ -103,11 +122,12 @@ private:
 // records follow it (open() refuses the directory then).
 struct WalScan {
   std::optional<std::string> last;
+  std::vector<std::string> all; // every valid payload (keepAll only)
   uint64_t records = 0;
   size_t validBytes = 0;
   std::optional<size_t> corruptAt;
 };
-WalScan scanWal(const std::string &data);
+WalScan scanWal(const std::string &data, bool keepAll = false);
 // One record's bytes (length, checksum, payload).
 std::string walRecord(const std::string &payload);
 
