@@ -1,6 +1,6 @@
 // The parts of the bounded encoding shared by round and event-driven
-// programs: fresh and initial states, fault bounds, invariants, Init and
-// Crash steps, and printing a state under a model.
+// programs: fresh and initial states, fault bounds, invariants, Init, Crash
+// and Recover steps, and printing a state under a model.
 #include "proofs/Encoding.h"
 
 #include <fmt/format.h>
@@ -16,7 +16,14 @@ std::string StateBuilder::principalName(int p) const {
 
 bool StateBuilder::hasCrash() const {
   for (const auto &f : prog.faults)
-    if (f.kind == ir::FaultDecl::Kind::Crash)
+    if (f.crashes())
+      return true;
+  return false;
+}
+
+bool StateBuilder::hasRecover() const {
+  for (const auto &f : prog.faults)
+    if (f.kind == ir::FaultDecl::Kind::Recover)
       return true;
   return false;
 }
@@ -29,7 +36,7 @@ void StateBuilder::faultBounds(const std::vector<Term> &crashed,
         f.principalSet >= static_cast<int>(prog.principalSets.size()))
       continue;
     const auto &ps = prog.principalSets[f.principalSet];
-    const auto &v = f.kind == ir::FaultDecl::Kind::Crash ? crashed : byz;
+    const auto &v = f.crashes() ? crashed : byz;
     std::vector<Term> count;
     for (int p = ps.first; p < ps.first + ps.size; ++p)
       count.push_back(s.boolToInt(v[p]));
@@ -37,11 +44,21 @@ void StateBuilder::faultBounds(const std::vector<Term> &crashed,
   }
 }
 
-static std::vector<bool> faultMembers(const ir::Program &prog,
-                                      ir::FaultDecl::Kind kind) {
+static bool crashFault(const ir::FaultDecl &f) { return f.crashes(); }
+static bool recoverFault(const ir::FaultDecl &f) {
+  return f.kind == ir::FaultDecl::Kind::Recover;
+}
+static bool byzantineFault(const ir::FaultDecl &f) {
+  return f.kind == ir::FaultDecl::Kind::Byzantine;
+}
+
+// The principals that a fault declaration selected by `which` covers.
+static std::vector<bool>
+faultMembers(const ir::Program &prog,
+             const std::function<bool(const ir::FaultDecl &)> &which) {
   std::vector<bool> in(prog.numPrincipals, false);
   for (const auto &f : prog.faults) {
-    if (f.kind != kind || f.principalSet < 0 ||
+    if (!which(f) || f.principalSet < 0 ||
         f.principalSet >= static_cast<int>(prog.principalSets.size()))
       continue;
     const auto &ps = prog.principalSets[f.principalSet];
@@ -78,8 +95,8 @@ SymState StateBuilder::freshState(const std::string &tag,
     }
     st.timers.push_back(std::move(timers));
   }
-  auto crashable = faultMembers(prog, ir::FaultDecl::Kind::Crash);
-  auto byzable = faultMembers(prog, ir::FaultDecl::Kind::Byzantine);
+  auto crashable = faultMembers(prog, crashFault);
+  auto byzable = faultMembers(prog, byzantineFault);
   for (int p = 0; p < prog.numPrincipals; ++p) {
     st.crashed.push_back(crashable[p] ? s.freshBool("crashed[" +
                                                     principalName(p) + "]" + tag)
@@ -103,31 +120,35 @@ SymState StateBuilder::freshState(const std::string &tag,
   return st;
 }
 
+SVal StateBuilder::initialValue(const ir::VarDecl &var, int p,
+                                const std::string &tag, Term cond,
+                                std::vector<Term> &hyps, StepRanges &ranges) {
+  SymState empty;
+  Evaluator ev(ops, empty, p, var.slots.size());
+  if (var.init) {
+    SVal v = ev.eval(*var.init);
+    ranges.addValue(ops, var.name, *var.type, v, cond);
+    ranges.addArith(ops, ev, cond);
+    return ops.canon(*var.type, v);
+  }
+  SVal v = ops.fresh(*var.type, var.name + "[" + principalName(p) + "]" + tag,
+                     hyps);
+  if (var.initSet)
+    hyps.push_back(ops.member(ev.eval(*var.initSet), v));
+  return v;
+}
+
 SymState StateBuilder::initState(std::vector<Term> &hyps,
                                  StepRanges &ranges) {
   SymState st;
-  SymState empty;
   for (const auto &role : prog.roles) {
     const auto &ps = prog.principalSets.at(role.principalSet);
     std::vector<std::vector<SVal>> perVar;
     for (const auto &var : role.vars) {
       std::vector<SVal> perP;
-      for (int i = 0; i < ps.size; ++i) {
-        int p = ps.first + i;
-        Evaluator ev(ops, empty, p, var.slots.size());
-        std::string name = var.name + "[" + principalName(p) + "]@init";
-        if (var.init) {
-          SVal v = ev.eval(*var.init);
-          ranges.addValue(ops, var.name, *var.type, v, s.boolConst(true));
-          ranges.addArith(ops, ev, s.boolConst(true));
-          perP.push_back(ops.canon(*var.type, v));
-        } else {
-          SVal v = ops.fresh(*var.type, name, hyps);
-          if (var.initSet)
-            hyps.push_back(ops.member(ev.eval(*var.initSet), v));
-          perP.push_back(v);
-        }
-      }
+      for (int i = 0; i < ps.size; ++i)
+        perP.push_back(initialValue(var, ps.first + i, "@init",
+                                    s.boolConst(true), hyps, ranges));
       perVar.push_back(std::move(perP));
     }
     st.vars.push_back(std::move(perVar));
@@ -136,7 +157,7 @@ SymState StateBuilder::initState(std::vector<Term> &hyps,
       timers.push_back(std::vector<Term>(ps.size, s.boolConst(false)));
     st.timers.push_back(std::move(timers));
   }
-  auto byzable = faultMembers(prog, ir::FaultDecl::Kind::Byzantine);
+  auto byzable = faultMembers(prog, byzantineFault);
   for (int p = 0; p < prog.numPrincipals; ++p) {
     st.crashed.push_back(s.boolConst(false));
     st.byz.push_back(byzable[p] ? s.freshBool("byz[" + principalName(p) + "]")
@@ -340,17 +361,11 @@ StepEncoding encodeCrash(StateBuilder &b) {
     auto post = std::make_shared<SymState>(*pre);
     std::vector<Term> which;
     auto victim = std::make_shared<std::vector<Term>>();
+    auto crashable = faultMembers(b.prog, crashFault);
     for (int p = 0; p < b.prog.numPrincipals; ++p) {
       if (s.isFalse(pre->crashed[p])) {
         // Not crashable unless declared: crashed[p] is the constant false.
-        bool crashable = false;
-        for (const auto &f : b.prog.faults)
-          if (f.kind == ir::FaultDecl::Kind::Crash && f.principalSet >= 0 &&
-              f.principalSet < static_cast<int>(b.prog.principalSets.size())) {
-            const auto &ps = b.prog.principalSets[f.principalSet];
-            crashable |= p >= ps.first && p < ps.first + ps.size;
-          }
-        if (!crashable) {
+        if (!crashable[p]) {
           victim->push_back(s.boolConst(false));
           continue;
         }
@@ -373,6 +388,83 @@ StepEncoding encodeCrash(StateBuilder &b) {
           out += "  step: " + bp->principalName(static_cast<int>(p)) +
                  " crashes\n";
       return out + "  post-state:\n" + bp->showState(*post, ev, "    ");
+    };
+  } catch (const std::exception &e) {
+    step.unsupported = e.what();
+  }
+  return step;
+}
+
+StepEncoding encodeRecover(StateBuilder &b) {
+  StepEncoding step;
+  step.name = "recover";
+  auto &s = b.s;
+  auto &ops = b.ops;
+  const auto &prog = b.prog;
+  try {
+    auto pre = std::make_shared<SymState>(b.freshState("", step.hyps));
+    assumeInvariantsOn(b, *pre, step.hyps);
+    auto post = std::make_shared<SymState>(*pre);
+    auto ranges = std::make_shared<StepRanges>();
+    auto recoverable = faultMembers(prog, recoverFault);
+    auto restarts = std::make_shared<std::vector<Term>>(
+        size_t(prog.numPrincipals), s.boolConst(false));
+    std::vector<Term> which;
+    for (int p = 0; p < prog.numPrincipals; ++p) {
+      if (!recoverable[p] || s.isFalse(pre->crashed[p]))
+        continue;
+      Term r = s.freshBool("restarts[" + b.principalName(p) + "]");
+      (*restarts)[size_t(p)] = r;
+      step.hyps.push_back(s.mkImplies(r, pre->crashed[p]));
+      which.push_back(s.boolToInt(r));
+      post->crashed[p] = s.mkAnd(pre->crashed[p], s.mkNot(r));
+    }
+    step.hyps.push_back(s.mkEq(s.mkAdd(which), s.intConst(1)));
+    // The restarted principal keeps its durable and ghost variables and
+    // takes an initial value for the others (docs/semantics.md, Recover);
+    // its timers stop, its refraction sets and knowledge become empty.
+    for (size_t r = 0; r < prog.roles.size(); ++r) {
+      const auto &role = prog.roles[r];
+      const auto &ps = prog.principalSets.at(role.principalSet);
+      for (int i = 0; i < ps.size; ++i) {
+        Term restart = (*restarts)[size_t(ps.first + i)];
+        if (s.isFalse(restart))
+          continue;
+        for (size_t v = 0; v < role.vars.size(); ++v) {
+          const auto &var = role.vars[v];
+          if (var.durable || var.ghost)
+            continue;
+          SVal init = b.initialValue(var, ps.first + i, "@restart", restart,
+                                     step.hyps, *ranges);
+          post->vars[r][v][i] = ops.canon(
+              *var.type, ops.ite(restart, init, pre->vars[r][v][i]));
+        }
+        if (r < post->timers.size())
+          for (auto &timer : post->timers[r])
+            timer[i] = s.mkAnd(timer[i], s.mkNot(restart));
+        if (r < post->fired.size())
+          for (auto &fired : post->fired[r]) {
+            size_t dom = fired.size() / size_t(ps.size);
+            for (size_t d = 0; d < dom; ++d)
+              fired[i * dom + d] = s.mkAnd(fired[i * dom + d], s.mkNot(restart));
+          }
+        for (auto &known : post->known)
+          for (Term &k : known[ps.first + i])
+            k = s.mkAnd(k, s.mkNot(restart));
+      }
+    }
+    b.assumeWithinModel(*post, *ranges, step.hyps);
+    step.goals = b.invariantGoals(*post);
+    b.addBuiltinGoals(*post, step.goals, ranges.get());
+    StateBuilder *bp = &b;
+    step.describe = [bp, pre, post, restarts, ranges](const ModelEval &ev) {
+      std::string out = "  pre-state:\n" + bp->showState(*pre, ev, "    ");
+      for (size_t p = 0; p < restarts->size(); ++p)
+        if (ev((*restarts)[p]))
+          out += "  step: " + bp->principalName(static_cast<int>(p)) +
+                 " restarts\n";
+      return out + "  post-state:\n" + bp->showState(*post, ev, "    ") +
+             ranges->show(bp->prog, ev);
     };
   } catch (const std::exception &e) {
     step.unsupported = e.what();
@@ -408,6 +500,8 @@ Encoding encodeBounded(const ir::Program &program, size_t seqBound) {
     encodeEvents(b, enc);
   if (b.hasCrash())
     enc.steps.push_back(encodeCrash(b));
+  if (b.hasRecover())
+    enc.steps.push_back(encodeRecover(b));
   return enc;
 }
 

@@ -29,7 +29,7 @@ struct Goal {
 };
 
 struct StepEncoding {
-  std::string name; // "init", "round Exchange", "crash", "transition T"
+  std::string name; // "init", "round Exchange", "crash", "recover", "transition T"
   ir::SourceLoc loc;
   std::vector<Term> hyps;
   std::vector<Goal> goals;
@@ -107,6 +107,11 @@ public:
   // Every initial state: role vars from their initializers (whose values
   // go to `ranges`).
   SymState initState(std::vector<Term> &hyps, StepRanges &ranges);
+  // An initial value of `var` at principal `p` as in Init: its `= e` value
+  // (whose ranges and arithmetic go to `ranges` under `cond`), or a fresh
+  // value (named with `tag`) within its `in S` set.
+  SVal initialValue(const ir::VarDecl &var, int p, const std::string &tag,
+                    Term cond, std::vector<Term> &hyps, StepRanges &ranges);
   // The typing constraint of the role variables of `st` (`which` ranges).
   Term typeOk(const SymState &st, Ranges which = Ranges::All);
   // The hypothesis that a step stays within the model: the post-state's
@@ -120,7 +125,9 @@ public:
   Term live(const SymState &st, int p) {
     return s.mkAnd(s.mkNot(st.crashed[p]), s.mkNot(st.byz[p]));
   }
+  // A crash or recover fault / a recover fault is declared.
   bool hasCrash() const;
+  bool hasRecover() const;
 
   // Event-driven programs (installed by prepareEvents): extends a fresh
   // (`init` false) or initial state with pool, knowledge and refraction
@@ -150,6 +157,10 @@ void prepareEvents(StateBuilder &b);
 void encodeEvents(StateBuilder &b, Encoding &enc);
 StepEncoding encodeInit(StateBuilder &b);
 StepEncoding encodeCrash(StateBuilder &b);
+// A crashed principal of a recover fault restarts (docs/semantics.md,
+// Recover): durable and ghost variables kept, the others initial, timers,
+// refraction and knowledge emptied, pools unchanged.
+StepEncoding encodeRecover(StateBuilder &b);
 // Adds TypeOK-independent hypotheses: every invariant and lemma on `pre`.
 void assumeInvariantsOn(StateBuilder &b, const SymState &pre,
                         std::vector<Term> &hyps);

@@ -14,14 +14,14 @@
 // false otherwise. Refraction keeps one Bool per principal and per binding
 // of the binding domain (the product of the parameter and pattern variable
 // types). Steps: one per (transition, principal), one Deliver per record
-// type, one ByzPublish per record type, and Crash (Encoding.cpp). A step
+// type, one ByzPublish per record type, Crash and Recover (Encoding.cpp). A step
 // that publishes checks that every published statement is in the universe
 // (goal PoolUniverse), so that a too small universe cannot hide behaviours
 // (a published record outside its `int model` ranges is not missing from
 // the universe: it takes the step outside the model, a hypothesis);
 // PoolOK (known statements are in the pool and known to no Byzantine
 // principal, a statement in the pool is known to its issuer unless the
-// issuer is Byzantine) is assumed in every pre-state and proved like TypeOK.
+// issuer is Byzantine or may restart) is assumed in every pre-state and proved like TypeOK.
 #include "proofs/Encoding.h"
 
 #include <fmt/format.h>
@@ -856,7 +856,20 @@ void prepareEvents(StateBuilder &b) {
       }
     }
   };
-  b.structuralOk = [bp, mp](const SymState &st) {
+  // A restarted principal forgets what it published (its knowledge is
+  // emptied, docs/semantics.md, Recover): its statements in the pool are
+  // known to it only if a recover fault cannot cover it.
+  auto recoverable = std::make_shared<std::vector<bool>>(
+      size_t(b.prog.numPrincipals), false);
+  for (const auto &f : b.prog.faults)
+    if (f.kind == ir::FaultDecl::Kind::Recover && f.principalSet >= 0 &&
+        f.principalSet < static_cast<int>(b.prog.principalSets.size())) {
+      const auto &ps = b.prog.principalSets[f.principalSet];
+      for (int p = ps.first; p < ps.first + ps.size && p < b.prog.numPrincipals;
+           ++p)
+        (*recoverable)[size_t(p)] = true;
+    }
+  b.structuralOk = [bp, mp, recoverable](const SymState &st) {
     auto &s = bp->s;
     std::vector<Term> cs;
     for (size_t r = 0; r < mp->stmts.size(); ++r)
@@ -869,8 +882,9 @@ void prepareEvents(StateBuilder &b) {
           cs.push_back(s.mkImplies(kn, st.pool[r][k]));
           cs.push_back(s.mkImplies(kn, s.mkNot(st.byz[q])));
         }
-        cs.push_back(s.mkImplies(
-            st.pool[r][k], s.mkOr(st.byz[stm.iss], st.known[r][stm.iss][k])));
+        if (!(*recoverable)[size_t(stm.iss)])
+          cs.push_back(s.mkImplies(st.pool[r][k], s.mkOr(st.byz[stm.iss],
+                                                         st.known[r][stm.iss][k])));
       }
     return s.mkAnd(cs);
   };

@@ -89,7 +89,8 @@ public:
   std::vector<std::string> dropped; // hypotheses that could not be encoded
   Term goal;
   Term crashedNew; // crash step: the principal that crashes
-  enum class StepKind { Init, Round, Crash } kind = StepKind::Init;
+  Term restarted;  // recover step: the principal that restarts
+  enum class StepKind { Init, Round, Crash, Recover } kind = StepKind::Init;
   int roundIndex = -1;
 
   // Ground elements of a round step.
@@ -114,9 +115,12 @@ public:
     return c.minus(c.minus(c.all, st.crashed), st.byz);
   }
 
+  // The first fault of kind `k` (Crash: a crash or recover fault) and its
+  // bound.
   bool hasFault(ir::FaultDecl::Kind k, Term &bound) {
     for (size_t i = 0; i < prog.faults.size(); ++i)
-      if (prog.faults[i].kind == k) {
+      if (k == ir::FaultDecl::Kind::Crash ? prog.faults[i].crashes()
+                                          : prog.faults[i].kind == k) {
         if (prog.faults[i].principalSet != role.principalSet)
           throw NotSupported("a fault declaration for another principal set");
         bound = c.affine(c.symParams.faultMax.at(i));
@@ -417,6 +421,67 @@ public:
     c.hyps.push_back(c.mk(Kind::LEQ, {c.card(post.crashed), bound}));
   }
 
+  // A crashed principal restarts (docs/semantics.md, Recover): it keeps its
+  // durable and ghost variables and takes an initial value, as in Init, for
+  // the others; phaseNo and roundNo do not change.
+  void recoverStep() {
+    kind = StepKind::Recover;
+    freshPre();
+    post = pre;
+    restarted = c.freshElem("restarting");
+    c.named.push_back({restarted, "restarting"});
+    c.inAll.insert(restarted);
+    c.hyps.push_back(c.member(restarted, c.all));
+    c.hyps.push_back(c.member(restarted, pre.crashed));
+    Term single = c.mk(Kind::SET_SINGLETON, {restarted});
+    post.crashed = c.minus(pre.crashed, single);
+    PState none;
+    none.byz = none.crashed = c.emptySet;
+    for (size_t v = 0; v < role.vars.size(); ++v) {
+      const auto &var = role.vars[v];
+      if (var.durable || var.ghost)
+        continue;
+      const auto &dom = c.varDomains[v];
+      // isInit[d]: the restarted principal's new value is dom[d].
+      std::vector<Term> isInit;
+      Ev ev(c, none, restarted, std::max<size_t>(var.slots.size(), 1));
+      if (var.init) {
+        PV val = ev.eval(*var.init);
+        for (const auto &d : dom)
+          isInit.push_back(c.eq(val, d.v));
+      } else {
+        Term k = c.slv.mkConst(c.slv.getIntegerSort(),
+                               fmt::format("{}@restart", var.name));
+        c.hyps.push_back(c.mk(Kind::GEQ, {k, c.mkInt(0)}));
+        c.hyps.push_back(
+            c.mk(Kind::LT, {k, c.mkInt(static_cast<int64_t>(dom.size()))}));
+        PV set;
+        if (var.initSet) {
+          set = ev.eval(*var.initSet);
+          if (set.k != PV::K::VSet)
+            throw NotSupported("an initial set that is not a set of values");
+        }
+        PV def = c.defaultValue(*var.type);
+        for (size_t d = 0; d < dom.size(); ++d) {
+          Term chosen = c.mkEq(k, c.mkInt(static_cast<int64_t>(d)));
+          Term ok = c.eq(def, dom[d].v);
+          if (var.initSet) {
+            std::vector<Term> alts;
+            for (const auto &[g, item] : set.items)
+              alts.push_back(c.mkAnd({g, c.eq(item, dom[d].v)}));
+            ok = c.mkOr(alts);
+          }
+          c.hyps.push_back(c.mkImplies(chosen, ok));
+          isInit.push_back(chosen);
+        }
+      }
+      for (size_t d = 0; d < dom.size(); ++d)
+        post.cells[v][d] =
+            c.mkIte(isInit[d], c.unite(pre.cells[v][d], single),
+                    c.minus(pre.cells[v][d], single));
+    }
+  }
+
   // TypeOK of the post-state: every written variable within its type.
   Term typeOkGoal() {
     std::vector<Term> parts;
@@ -426,6 +491,18 @@ public:
         continue;
       if (kind == StepKind::Crash)
         continue;
+      if (kind == StepKind::Recover) {
+        // Only the restarted principal's value changes: an initial value
+        // within the type is in exactly one cell (the post cells are
+        // disjoint by construction).
+        if (role.vars[v].durable || role.vars[v].ghost)
+          continue;
+        std::vector<Term> one;
+        for (const auto &cell : st.cells[v])
+          one.push_back(c.member(restarted, cell));
+        parts.push_back(c.mkOr(one));
+        continue;
+      }
       Term e = c.freshElem("p");
       c.named.push_back({e, "p"});
       c.hyps.push_back(c.member(e, c.all));
@@ -530,6 +607,9 @@ public:
     out += "  pre-state:\n" + showState(pre, "    ");
     if (kind == StepKind::Crash)
       return out + "  step: " + nm(crashedNew) + " crashes\n";
+    if (kind == StepKind::Recover)
+      return out + "  step: " + nm(restarted) + " restarts\n" +
+             "  post-state:\n" + showState(post, "    ");
     out += "  mailboxes:\n";
     if (std::getenv("MOMMIE_PARAM_DUMP"))
       for (size_t g = 0; g < grounds.size(); ++g)
@@ -610,7 +690,7 @@ public:
 struct StepSpec {
   std::string name;
   ir::SourceLoc loc;
-  int kind; // 0 init, 1 round, 2 crash
+  int kind; // 0 init, 1 round, 2 crash, 3 recover
   int index;
 };
 
@@ -691,8 +771,10 @@ ObligationResult checkParam(const ir::Program &base, const SymbolicParams &sp,
         q.initState();
       else if (step.kind == 1)
         q.roundStep(step.index);
-      else
+      else if (step.kind == 2)
         q.crashStep();
+      else
+        q.recoverStep();
       q.buildGoal(inv);
     } catch (const NotSupported &e) {
       r.verdict = Verdict::Unknown;
@@ -901,8 +983,13 @@ ProveReport proveParameterized(const ir::Program &base,
       steps.push_back({"round " + ph.rounds[i].name, ph.rounds[i].loc, 1,
                        static_cast<int>(i)});
     for (const auto &f : base.faults)
-      if (f.kind == ir::FaultDecl::Kind::Crash) {
+      if (f.crashes()) {
         steps.push_back({"crash", f.loc, 2, -1});
+        break;
+      }
+    for (const auto &f : base.faults)
+      if (f.kind == ir::FaultDecl::Kind::Recover) {
+        steps.push_back({"recover", f.loc, 3, -1});
         break;
       }
   }

@@ -46,12 +46,16 @@ std::set<std::string> refuted(const std::string &out) {
   return r;
 }
 
-// The bug variant with every `lemma` of the correct example that it lacks
-// appended (a lemma declaration starts a line with `lemma NAME` and ends
-// with the first line that ends in `;`). Returns the path of the result.
-std::string withExampleLemmas(const std::string &name) {
+// The bug variant tests/bugs/NAME_bug.mom with every `lemma` of the correct
+// example (examples/EXAMPLE.mom, by default NAME's) that it lacks appended
+// (a lemma declaration starts a line with `lemma NAME` and ends with the
+// first line that ends in `;`). Returns the path of the result.
+std::string withExampleLemmas(const std::string &name,
+                              std::string example = "") {
+  if (example.empty())
+    example = name;
   std::string bug = readFile(src("tests/bugs/" + name + "_bug.mom"));
-  std::string ex = readFile(src("examples/" + name + ".mom"));
+  std::string ex = readFile(src("examples/" + example + ".mom"));
   std::regex lemmaStart("^lemma\\s+(\\w+)");
   std::set<std::string> have;
   {
@@ -83,7 +87,7 @@ std::string withExampleLemmas(const std::string &name) {
       ++added;
     }
   }
-  EXPECT_GT(added, 0u) << "no lemma of examples/" << name << ".mom found";
+  EXPECT_GT(added, 0u) << "no lemma of examples/" << example << ".mom found";
   auto dir = std::filesystem::temp_directory_path() /
              ("mommie_prove_corpus_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -114,10 +118,11 @@ TEST(ProveCorpus, LastVotingProved) {
   CliRun r = mommie("prove " + src("examples/last_voting.mom") +
                     " --solver both --bound N=3,4");
   expectAllProved(r);
-  // Every round of the phase is a step of its own.
-  for (const char *round : {"round Collect", "round Propose", "round Ack",
-                            "round Decide"})
-    EXPECT_NE(r.out.find(round), std::string::npos) << round;
+  // Every round of the phase is a step of its own, and so are the crash and
+  // the restart of a process (`faults P: recover <= N`).
+  for (const char *step : {"round Collect", "round Propose", "round Ack",
+                           "round Decide", " crash ", " recover "})
+    EXPECT_NE(r.out.find(step), std::string::npos) << step;
 }
 
 TEST(ProveCorpus, PbftNormalCaseProved) {
@@ -206,4 +211,31 @@ TEST(ProveCorpus, BugVariantsWithLemmasNameTheOffendingStep) {
   }
   std::filesystem::remove_all(
       std::filesystem::path(withExampleLemmas("one_third_rule")).parent_path());
+}
+
+// LastVoting under crash-recovery, with what a restart keeps changed: the
+// estimate volatile (a decided value is forgotten), or the coordinator's
+// commit durable (a restarted coordinator decides its reset vote). With the
+// example's lemmas every round, crash and init obligation is proved, and
+// what fails is at the recover step, with the restarted process printed.
+TEST(ProveCorpus, LastVotingRecoverBugsRefutedAtRecover) {
+  struct Case {
+    const char *name;
+    std::set<std::string> expected;
+  };
+  for (const Case &c :
+       {Case{"last_voting_volatile_vote",
+             {"DecisionLocked @ recover", "ReadyMajority @ recover",
+              "CurrentAdopters @ recover", "VoteRespectsLocks @ recover"}},
+        Case{"last_voting_durable_commit",
+             {"OneCoordinator @ recover", "CommitWindow @ recover",
+              "CurrentAdopters @ recover", "VoteRespectsLocks @ recover"}}}) {
+    std::string path = withExampleLemmas(c.name, "last_voting");
+    CliRun r = mommie("prove " + path + " --solver both");
+    EXPECT_EQ(r.exit, 1) << c.name << "\n" << r.out;
+    EXPECT_EQ(refuted(r.out), c.expected) << c.name << "\n" << r.out;
+    EXPECT_NE(r.out.find(" restarts\n"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("solvers disagree"), std::string::npos) << r.out;
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+  }
 }
