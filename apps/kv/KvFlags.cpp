@@ -32,6 +32,7 @@ void addKvFlags() {
     {"--max-pending", "N", "kv", "frames of future rounds buffered per peer and slot (default 64)"},
     {"--slot-phases", "N", "kv", "phases a slot runs without a decision before it asks its peers (default 40)"},
     {"--max-future", "N", "kv", "frames of slots beyond the window buffered (default 4096)"},
+    {"--snapshot-mb", "M", "kv", "with --data-dir: replace the durable log by a snapshot once it exceeds M MiB (default 64)"},
     {"--trace-dir", "DIR", "kv", "write the traces of some slots to DIR (with --trace-slots)"},
     {"--trace-slots", "K", "kv", "trace the first K slots"},
     {"--trace-every", "K", "kv", "and then every K-th slot"},

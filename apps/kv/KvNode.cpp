@@ -430,7 +430,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, logLevel = "warn", keysDir, traceDir;
   int64_t clientPort = -1, slotPhases = 40, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
           traceSlots = 0, traceEvery = 0, runForMs = -1, maxClientMb = 64, maxOutstanding = 1024, maxClients = 1000,
-          clientTimeoutMs = 10000, dropPercent = 0, seed = 1;
+          clientTimeoutMs = 10000, dropPercent = 0, seed = 1, snapshotMb = 64;
   FlagValues v;
   BuildFacts build{info.name, info.params, info.principals};
   if (int rc = readFlags("kv", argc, argv, 2, {"kv"}, v, &build); rc >= 0)
@@ -448,7 +448,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       !v.count("--slot-phases", slotPhases, err, 1) || !v.count("--max-client-mb", maxClientMb, err, 1, 1 << 20) ||
       !v.count("--max-outstanding", maxOutstanding, err, 1) || !v.count("--max-clients", maxClients, err, 1) ||
       !v.count("--client-timeout", clientTimeoutMs, err, 1) || !v.count("--drop-percent", dropPercent, err, 0, 100) ||
-      !v.count("--seed", seed, err))
+      !v.count("--seed", seed, err) || !v.count("--snapshot-mb", snapshotMb, err, 1, 1 << 20))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty() || clientPort < 0)
     return usage(argv[0], "--id, --deploy and --client-port are required");
@@ -514,6 +514,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   cfg.traceDir = traceDir;
   cfg.traceSlots = uint64_t(traceSlots);
   cfg.traceEvery = uint64_t(traceEvery);
+  cfg.snapshotBytes = uint64_t(snapshotMb) << 20;
   uint64_t unsent = 0, dropped = 0;
   std::mt19937_64 lossRng(uint64_t(seed) * 1000003u + uint64_t(me));
   KvReplica kv(
@@ -551,6 +552,7 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     });
     log.info("recovered", {{"dir", durableOpts.dir},
                            {"applied", std::to_string(kv.applied())},
+                           {"snapshots", std::to_string(kv.stats().snapshotsReplayed)},
                            {"records", std::to_string(durable.stats().recoveredRecords)},
                            {"fsync", durableOpts.fsync ? "on" : "off"}});
   } else {
@@ -610,6 +612,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("rounds", st.rounds);
   field("timeouts", st.timeouts);
   field("jumps", st.jumps);
+  field("recovered_slots", st.recoveredSlots);
+  field("snapshots", st.snapshots);
   field("future_buffered", st.futureBuffered);
   field("future_dropped", st.futureDropped);
   field("max_future", st.maxFuture);

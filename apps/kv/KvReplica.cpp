@@ -395,32 +395,32 @@ void KvReplica::startSlot(uint64_t s) {
     batch = std::move(saved->second);
     savedBatch_.erase(saved);
   } else {
-  size_t bytes = 0;
-  while (!pending_.empty()) {
-    KvRequest &q = pending_.front();
-    KvReply scratch;
-    if (answered(q, scratch)) { // applied meanwhile (and answered then)
+    size_t bytes = 0;
+    while (!pending_.empty()) {
+      KvRequest &q = pending_.front();
+      KvReply scratch;
+      if (answered(q, scratch)) { // applied meanwhile (and answered then)
+        pendingBytes_ -= q.bytes();
+        pending_.pop_front();
+        continue;
+      }
+      size_t sz = q.bytes() + 16;
+      if (!reqs.empty() && bytes + sz > cfg_.batchBytes)
+        break;
+      bytes += sz;
       pendingBytes_ -= q.bytes();
+      reqs.push_back(std::move(q));
       pending_.pop_front();
-      continue;
     }
-    size_t sz = q.bytes() + 16;
-    if (!reqs.empty() && bytes + sz > cfg_.batchBytes)
-      break;
-    bytes += sz;
-    pendingBytes_ -= q.bytes();
-    reqs.push_back(std::move(q));
-    pending_.pop_front();
-  }
-  std::vector<uint8_t> enc = encodeBatch(reqs);
-  batch.assign(enc.begin(), enc.end());
-  if (durable_) {
-    Writer w;
-    w.u8(RecBatch);
-    w.varint(s);
-    w.str(batch);
-    writeRecord(w.buffer());
-  }
+    std::vector<uint8_t> enc = encodeBatch(reqs);
+    batch.assign(enc.begin(), enc.end());
+    if (durable_) {
+      Writer w;
+      w.u8(RecBatch);
+      w.varint(s);
+      w.str(batch);
+      writeRecord(w.buffer());
+    }
   }
   for (int p : cfg_.peers)
     if (p != cfg_.me)
@@ -979,6 +979,7 @@ bool KvReplica::recover(std::string &error) {
     case RecSnapshot:
       ok = loadSnapshot(r);
       old_.clear();
+      ++stats_.snapshotsReplayed;
       break;
     case RecApplied: {
       uint64_t s = r.varint();

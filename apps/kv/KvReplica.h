@@ -135,7 +135,7 @@ struct KvStats {
            duplicatesSkipped = 0, bytesApplied = 0, batchesApplied = 0, emptyBatches = 0, fetches = 0,
            badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
            jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0,
-           recoveredSlots = 0, snapshots = 0;
+           recoveredSlots = 0, snapshots = 0, snapshotsReplayed = 0;
 };
 
 class KvReplica {
@@ -155,7 +155,7 @@ public:
   bool onFrame(int peer, const uint8_t *data, size_t size);
   // Periodic work (fetch retries); call every few ms.
   void tick();
-  // Durability (--data-dir; docs/kv.md, "Durability"): the replica writes
+  // Durability (--data-dir; docs/rounds.md, "Replicated KV store"): the replica writes
   // to `log` (opened with wholeState = false) what it must not forget
   // across a restart, and recover() rebuilds its state from the records
   // open() found. The owner syncs the log before any frame leaves

@@ -202,9 +202,10 @@ TEST(ProveParameterized, VennProofsAgreeWithTheChecker) {
 // element it names is in P, equal to another indexed principal exactly when
 // the indices are equal. Agreement is inductive (relative to its lemmas)
 // for all N in every step; what is not proved says why (the Venn
-// reduction's limits), and nothing is refuted.
+// reduction's limits), and nothing is refuted. (The example without its
+// recover fault: tests/proofs/last_voting_no_faults.mom says why.)
 TEST(ProveParameterized, LastVotingAgreementForAllN) {
-  auto j = paramJson(src("examples/last_voting.mom") +
+  auto j = paramJson(src("tests/proofs/last_voting_no_faults.mom") +
                          " --solver z3 --timeout 60",
                      "symbolic: N (|P| = N); concrete: MaxPhase = 3, V = 2");
   ASSERT_FALSE(j.is_null());
