@@ -22,7 +22,7 @@ v=$("$m" --version) || fail "--version"
 echo "$v"
 [[ "$v" =~ ^mommie\ [0-9.]+\ \(commit\ (unknown|[0-9a-f]+(-dirty)?),\ [A-Za-z]+\ build\)$ ]] ||
   fail "version line '$v'"
-"$m" version | grep -q "^runtime: headers $prefix/include/mommie; 7 archives, the top layer $prefix/lib/" ||
+"$m" version | grep -q "^runtime: headers $prefix/include/mommie; 8 archives, the top layer $prefix/lib/" ||
   { "$m" version; fail "the installed tool does not use the installed runtime"; }
 
 # A node binary from the installed runtime only.

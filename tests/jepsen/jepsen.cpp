@@ -3,14 +3,17 @@
 // three replicas on loopback, runs C client threads (each a session of its
 // own, one operation at a time: get, put or cas on K keys, recording every
 // invocation and completion), and a nemesis that pauses replicas (SIGSTOP /
-// SIGCONT) and kills one (SIGKILL), and with --loss P every replica drops P%
-// of the frames it sends to its peers (seeded). After the run it heals, reads every key
+// SIGCONT), kills one for good (SIGKILL), and kills and restarts replicas
+// on their data directories (restart: one replica, the leader P0, or a
+// majority at once; every replica then runs with --data-dir), and with
+// --loss P every replica drops P% of the frames it sends to its peers
+// (seeded). After the run it heals, reads every key
 // once more, and checks the history for linearizability (History.h). An
 // operation that times out or loses its connection is recorded as "info":
 // it may or may not have taken effect.
 //
 //   mommie_jepsen --mommie PATH [--seed S] [--runs N] [--seconds T]
-//                 [--clients C] [--keys K] [--nemesis pause,kill|none]
+//                 [--clients C] [--keys K] [--nemesis pause,kill,restart|none]
 //                 [--loss P] [--dir DIR] [--keep]
 //   mommie_jepsen --check HISTORY.jsonl     (checks a recorded history)
 //
@@ -60,10 +63,19 @@ struct Options {
   std::string mommie, dir = "/tmp/mommie-jepsen";
   uint64_t seed = 1, runs = 1;
   int seconds = 20, clients = 8, keys = 8, loss = 0;
-  bool pause = true, kill = true, keep = false;
+  bool pause = true, kill = true, restart = false, keep = false;
 };
 
 const int kReplicas = 3;
+
+// "pause+kill+restart", "none", ...
+std::string nemesisName(const Options &o) {
+  std::string s;
+  for (auto [on, name] : {std::pair{o.pause, "pause"}, {o.kill, "kill"}, {o.restart, "restart"}})
+    if (on)
+      s += (s.empty() ? "" : "+") + std::string(name);
+  return s.empty() ? "none" : s;
+}
 
 // ---- The client protocol (apps/kv/KvNode.cpp, docs/rounds.md) ----
 
@@ -163,14 +175,29 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
   }
   Shared sh;
   std::vector<pid_t> pids(kReplicas);
+  std::vector<int> lives(kReplicas, 0);
+  // Replica i's next life: the first with --fresh on an empty data
+  // directory (restart nemesis), later ones on the directory as it was
+  // left. Each life has its own outcome and log files.
+  auto startReplica = [&](int i) {
+    std::string id = "P" + std::to_string(i);
+    std::vector<std::string> argv = {bin, "--kv", "--id", id, "--deploy", (dir / "deploy.conf").string(),
+                                     "--client-port", std::to_string(ports[size_t(kReplicas + i)]), "--run-for",
+                                     std::to_string((o.seconds + 90) * 1000), "--drop-percent",
+                                     std::to_string(o.loss), "--seed", std::to_string(seed + uint64_t(lives[size_t(i)])),
+                                     "--log-level", "info"};
+    if (o.restart) {
+      argv.insert(argv.end(), {"--data-dir", (dir / (id + ".data")).string()});
+      if (lives[size_t(i)] == 0)
+        argv.push_back("--fresh");
+    }
+    std::string life = lives[size_t(i)] == 0 ? "" : "." + std::to_string(lives[size_t(i)]);
+    ++lives[size_t(i)];
+    pids[size_t(i)] = spawn(argv, (dir / (id + life + ".out")).string(), (dir / (id + life + ".log")).string());
+  };
   for (int i = 0; i < kReplicas; ++i) {
     sh.clientPorts.push_back(ports[size_t(kReplicas + i)]);
-    std::string id = "P" + std::to_string(i);
-    pids[size_t(i)] = spawn({bin, "--kv", "--id", id, "--deploy", (dir / "deploy.conf").string(), "--client-port",
-                             std::to_string(ports[size_t(kReplicas + i)]), "--run-for",
-                             std::to_string((o.seconds + 90) * 1000), "--drop-percent", std::to_string(o.loss),
-                             "--seed", std::to_string(seed)},
-                            (dir / (id + ".out")).string(), (dir / (id + ".log")).string());
+    startReplica(i);
   }
   auto stopAll = [&] {
     for (pid_t p : pids)
@@ -234,9 +261,38 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
       break;
     int r = int(nrng() % kReplicas);
     bool killNow = o.kill && !std::count(dead.begin(), dead.end(), true) && nrng() % 4 == 0;
+    bool restartNow = o.restart && !killNow && nrng() % 3 == 0;
     if (dead[size_t(r)])
       continue;
-    if (killNow) {
+    if (restartNow) {
+      // Kill -9 and restart on the data directories: one replica, the
+      // leader (P0: its batches win while it is up), or a majority.
+      std::vector<int> victims;
+      switch (nrng() % 3) {
+      case 0:
+        victims = {r};
+        break;
+      case 1:
+        victims = {0};
+        break;
+      default:
+        victims = {r, (r + 1) % kReplicas};
+      }
+      for (int v : victims)
+        if (!dead[size_t(v)] && pids[size_t(v)] > 0) {
+          kill(pids[size_t(v)], SIGCONT);
+          kill(pids[size_t(v)], SIGKILL);
+          waitpid(pids[size_t(v)], nullptr, 0);
+          pids[size_t(v)] = -1;
+          event("kill", v);
+        }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200 + nrng() % 800));
+      for (int v : victims)
+        if (!dead[size_t(v)] && pids[size_t(v)] < 0) {
+          startReplica(v);
+          event("restart", v);
+        }
+    } else if (killNow) {
       kill(pids[size_t(r)], SIGKILL);
       waitpid(pids[size_t(r)], nullptr, 0);
       pids[size_t(r)] = -1;
@@ -303,7 +359,7 @@ int checkFile(const std::string &path) {
 int usage(const std::string &why) {
   std::cerr << "mommie_jepsen: error: " << why
             << "\nusage: mommie_jepsen --mommie PATH [--seed S] [--runs N] [--seconds T] [--clients C] [--keys K]\n"
-               "       [--nemesis pause,kill|none] [--loss P] [--dir DIR] [--keep]\n"
+               "       [--nemesis pause,kill,restart|none] [--loss P] [--dir DIR] [--keep]\n"
                "       mommie_jepsen --check HISTORY.jsonl\n";
   return 2;
 }
@@ -345,8 +401,9 @@ int main(int argc, char **argv) {
         std::string n = val();
         o.pause = n.find("pause") != std::string::npos;
         o.kill = n.find("kill") != std::string::npos;
-        if (n != "none" && !o.pause && !o.kill)
-          throw std::runtime_error("bad --nemesis '" + n + "' (pause, kill, both or none)");
+        o.restart = n.find("restart") != std::string::npos;
+        if (n != "none" && !o.pause && !o.kill && !o.restart)
+          throw std::runtime_error("bad --nemesis '" + n + "' (pause, kill, restart, any of them, or none)");
       } else
         throw std::runtime_error("unknown argument '" + a + "'");
     }
@@ -414,8 +471,7 @@ int main(int argc, char **argv) {
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   std::cout << "jepsen: " << o.runs << " runs (seeds " << o.seed << ".." << o.seed + o.runs - 1 << "), "
             << o.clients << " clients, " << o.keys << " keys, " << o.seconds << " s each, nemesis "
-            << (o.pause ? "pause" : "") << (o.pause && o.kill ? "+" : "") << (o.kill ? "kill" : "")
-            << (!o.pause && !o.kill ? "none" : "") << ", " << o.loss << "% link loss: " << linearizable
+            << nemesisName(o) << ", " << o.loss << "% link loss: " << linearizable
             << " linearizable, " << violations
             << " not, " << unknown << " unknown; " << ops << " operations, " << infos << " indeterminate; " << secs
             << " s\n";

@@ -69,7 +69,7 @@ TEST(ParserErrors, BadRoleMemberAndStatement) {
 TEST(ParserErrors, FaultsKind) {
   auto e = errorsOf("protocol P;\nfaults R: omission <= 1;\n");
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0], "t.mom:2:11: error: expected 'crash' or 'byzantine'");
+  EXPECT_EQ(e[0], "t.mom:2:11: error: expected 'crash', 'recover' or 'byzantine'");
 }
 
 TEST(ParserErrors, TemporalOutsideProperty) {

@@ -4,8 +4,8 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn keyword momDecl protocol param assume principals const record type fun role at var ghost model
-syn keyword momDecl timer transition program faults crash byzantine invariant lemma property
+syn keyword momDecl protocol param assume principals const record type fun role at var ghost durable model
+syn keyword momDecl timer transition program faults crash recover byzantine invariant lemma property
 syn keyword momDecl fairness weak strong constraint terminate communication phase bound round retire
 syn keyword momTrigger WHEN ANDWHEN IF AFTER PUBLISH PROGRESS KNOWN
 syn keyword momControl let if then else in notin subseteq union inter forall exists start cancel skip

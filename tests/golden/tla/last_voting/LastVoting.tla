@@ -5,18 +5,18 @@ EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool
 \* Parameters: assigned in the .cfg; any values the assumptions allow.
 CONSTANTS
   \* @type: Int;
-  N,  \* last_voting.mom:21
+  N,  \* last_voting.mom:23
   \* @type: Int;
-  V,  \* last_voting.mom:22
+  V,  \* last_voting.mom:24
   \* @type: Int;
-  MaxPhase  \* last_voting.mom:23
+  MaxPhase  \* last_voting.mom:25
 ASSUME N \in Int /\ V \in Int /\ MaxPhase \in Int
 
 \* Principals: member i of set S is S_Member(i), a pair <<"S", i>> here and a
 \* model value in MC.tla (which overrides S_Member).
 P_Member(i) == <<"P", i>>
 
-P_Size == N  \* last_voting.mom:25
+P_Size == N  \* last_voting.mom:27
 P == {P_Member(i) : i \in 0..P_Size - 1}
 P_At(i) ==  \* P[i] for a computed i: an error unless 0 <= i < P_Size
   IF i \in 0..P_Size - 1 THEN P_Member(i) ELSE Assert(FALSE, "P[i]: index out of range")
@@ -26,22 +26,22 @@ Principals == P
 \* @typeAlias: principal = <<Str, Int>>;
 LastVoting_typedefs == TRUE
 
-\* last_voting.mom:30
+\* last_voting.mom:32
 coord(ph) == P_At(ph % N)
 
 VARIABLES
   \* @type: $principal -> Int;
-  x,  \* Process.x of each P (last_voting.mom:33)
+  x,  \* Process.x of each P (last_voting.mom:35)
   \* @type: $principal -> Int;
-  ts,  \* Process.ts of each P (last_voting.mom:34)
+  ts,  \* Process.ts of each P (last_voting.mom:36)
   \* @type: $principal -> Int;
-  vote,  \* Process.vote of each P (last_voting.mom:35)
+  vote,  \* Process.vote of each P (last_voting.mom:37)
   \* @type: $principal -> Bool;
-  commit,  \* Process.commit of each P (last_voting.mom:36)
+  commit,  \* Process.commit of each P (last_voting.mom:38)
   \* @type: $principal -> Bool;
-  ready,  \* Process.ready of each P (last_voting.mom:37)
+  ready,  \* Process.ready of each P (last_voting.mom:39)
   \* @type: $principal -> Seq(Int);
-  decision,  \* Process.decision of each P (last_voting.mom:38)
+  decision,  \* Process.decision of each P (last_voting.mom:40)
   \* @type: Int;
   phaseNo,  \* current phase
   \* @type: Int;
@@ -86,7 +86,7 @@ CrashSets ==
   {C \in SUBSET (LiveProcs \cap P) :
      Cardinality((crashed \cup C) \cap P) <= N}
 
-\* Round Collect (last_voting.mom:41): what self sends to q, if anything.
+\* Round Collect (last_voting.mom:43): what self sends to q, if anything.
 Collect_Send(self, q) ==
   IF q = coord(phaseNo) THEN Some(<<x[self], ts[self]>>)
     ELSE None
@@ -100,7 +100,7 @@ Collect_Sent(q) ==
 Collect_Mailboxes(q, crashedAfter) ==
   Mailboxes(Collect_Sent(q), {}, {})
 
-\* Round Collect: self's variables after update (last_voting.mom:41).
+\* Round Collect: self's variables after update (last_voting.mom:43).
 Collect_Update(self, mbox) ==
   LET maxTs == SetMax({mbox[p][2] : p \in DOMAIN mbox})
       vote_1 == SetMin({mbox[p_1][1] : p_1 \in {p_1 \in DOMAIN mbox : mbox[p_1][2] = maxTs}})
@@ -109,7 +109,7 @@ Collect_Update(self, mbox) ==
       commit_2 == IF (self = coord(phaseNo)) /\ ((2 * Cardinality(DOMAIN mbox)) > N) THEN commit_1 ELSE commit[self]
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote_2, commit |-> commit_2, ready |-> ready[self], decision |-> decision[self]]
 
-\* Round Collect (last_voting.mom:41), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
+\* Round Collect (last_voting.mom:43), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Collect ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 0
@@ -125,7 +125,7 @@ Collect ==
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Propose (last_voting.mom:53): what self sends to q, if anything.
+\* Round Propose (last_voting.mom:55): what self sends to q, if anything.
 Propose_Send(self, q) ==
   IF ((self = coord(phaseNo)) /\ commit[self]) /\ q \in P THEN Some(vote[self])
     ELSE None
@@ -139,7 +139,7 @@ Propose_Sent(q) ==
 Propose_Mailboxes(q, crashedAfter) ==
   Mailboxes(Propose_Sent(q), {}, {})
 
-\* Round Propose: self's variables after update (last_voting.mom:53).
+\* Round Propose: self's variables after update (last_voting.mom:55).
 Propose_Update(self, mbox) ==
   LET x_1 == mbox[coord(phaseNo)]
       ts_1 == phaseNo + 1
@@ -147,7 +147,7 @@ Propose_Update(self, mbox) ==
       ts_2 == IF coord(phaseNo) \in (DOMAIN mbox) THEN ts_1 ELSE ts[self]
   IN  [x |-> x_2, ts |-> ts_2, vote |-> vote[self], commit |-> commit[self], ready |-> ready[self], decision |-> decision[self]]
 
-\* Round Propose (last_voting.mom:53), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
+\* Round Propose (last_voting.mom:55), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Propose ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 1
@@ -163,7 +163,7 @@ Propose ==
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Ack (last_voting.mom:64): what self sends to q, if anything.
+\* Round Ack (last_voting.mom:66): what self sends to q, if anything.
 Ack_Send(self, q) ==
   IF (ts[self] = (phaseNo + 1)) /\ q = coord(phaseNo) THEN Some(x[self])
     ELSE None
@@ -177,13 +177,13 @@ Ack_Sent(q) ==
 Ack_Mailboxes(q, crashedAfter) ==
   Mailboxes(Ack_Sent(q), {}, {})
 
-\* Round Ack: self's variables after update (last_voting.mom:64).
+\* Round Ack: self's variables after update (last_voting.mom:66).
 Ack_Update(self, mbox) ==
   LET ready_1 == TRUE
       ready_2 == IF (self = coord(phaseNo)) /\ commit[self] /\ ((2 * Cardinality(DOMAIN mbox)) > N) THEN ready_1 ELSE ready[self]
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote[self], commit |-> commit[self], ready |-> ready_2, decision |-> decision[self]]
 
-\* Round Ack (last_voting.mom:64), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
+\* Round Ack (last_voting.mom:66), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Ack ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 2
@@ -199,7 +199,7 @@ Ack ==
   /\ roundNo' = IF roundNo = 3 THEN 0 ELSE roundNo + 1
   /\ phaseNo' = IF roundNo = 3 THEN phaseNo + 1 ELSE phaseNo
 
-\* Round Decide (last_voting.mom:76): what self sends to q, if anything.
+\* Round Decide (last_voting.mom:78): what self sends to q, if anything.
 Decide_Send(self, q) ==
   IF ((self = coord(phaseNo)) /\ ready[self]) /\ q \in P THEN Some(vote[self])
     ELSE None
@@ -213,7 +213,7 @@ Decide_Sent(q) ==
 Decide_Mailboxes(q, crashedAfter) ==
   Mailboxes(Decide_Sent(q), {}, {})
 
-\* Round Decide: self's variables after update (last_voting.mom:76).
+\* Round Decide: self's variables after update (last_voting.mom:78).
 Decide_Update(self, mbox) ==
   LET decision_1 == Some(mbox[coord(phaseNo)])
       decision_2 == IF coord(phaseNo) \in (DOMAIN mbox) THEN decision_1 ELSE decision[self]
@@ -221,7 +221,7 @@ Decide_Update(self, mbox) ==
       ready_1 == FALSE
   IN  [x |-> x[self], ts |-> ts[self], vote |-> vote[self], commit |-> commit_1, ready |-> ready_1, decision |-> decision_2]
 
-\* Round Decide (last_voting.mom:76), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
+\* Round Decide (last_voting.mom:78), lock step: every live process sends, receives a mailbox and updates, but those of C crash during it.
 Decide ==
   /\ phaseNo < MaxPhase
   /\ roundNo = 3
@@ -240,7 +240,7 @@ Decide ==
 \* A live principal crashes (at most the declared number per set down at once).
 Crash(p) ==
   /\ Live(p)
-  /\ p \in P /\ Cardinality(crashed \cap P) < N  \* last_voting.mom:92
+  /\ p \in P /\ Cardinality(crashed \cap P) < N  \* last_voting.mom:94
   /\ crashed' = crashed \cup {p}
   /\ UNCHANGED <<x, ts, vote, commit, ready, decision, phaseNo, roundNo>>
 
@@ -250,7 +250,7 @@ Crash(p) ==
 \* its refraction sets and what it knew; the pools stay.
 Recover(self) ==
   /\ self \in crashed
-  /\ self \in P  \* last_voting.mom:92
+  /\ self \in P  \* last_voting.mom:94
   /\ crashed' = crashed \ {self}
   /\ vote' = [vote EXCEPT ![self] = 0]
   /\ commit' = [commit EXCEPT ![self] = FALSE]
@@ -275,28 +275,28 @@ Spec == Init /\ [][Next]_vars
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
-\* last_voting.mom:94
+\* last_voting.mom:96
 Agreement == \A p \in P : \A q \in P : ((decision[p] # None) /\ (decision[q] # None)) => (decision[p] = decision[q])
 
-\* last_voting.mom:102
+\* last_voting.mom:104
 DecisionLocked == \A p \in P : (decision[p] # None) => (\E t \in 1..MaxPhase : ((2 * Cardinality({q \in P : ts[q] >= t})) > N) /\ (\A q_1 \in P : (ts[q_1] >= t) => (Some(x[q_1]) = decision[p])))
 
-\* last_voting.mom:112
+\* last_voting.mom:114
 ReadyMajority == \A c \in P : (ready[c] /\ (~(c \in crashed))) => (commit[c] /\ ((2 * Cardinality({q \in P : (ts[q] = (phaseNo + 1)) /\ (x[q] = vote[c])})) > N))
 
-\* last_voting.mom:119
+\* last_voting.mom:121
 OneCoordinator == \A c \in P : (commit[c] /\ (~(c \in crashed))) => (c = coord(phaseNo))
 
-\* last_voting.mom:126
+\* last_voting.mom:128
 TsBound == \A q \in P : ts[q] <= (phaseNo + (IF roundNo >= 2 THEN 1 ELSE 0))
 
-\* last_voting.mom:130
+\* last_voting.mom:132
 CommitWindow == \A c \in P : (~(c \in crashed)) => ((commit[c] => (roundNo >= 1)) /\ (ready[c] => (roundNo = 3)))
 
-\* last_voting.mom:136
+\* last_voting.mom:138
 CurrentAdopters == \A q \in P : ((ts[q] = (phaseNo + 1)) /\ commit[coord(phaseNo)] /\ (~(coord(phaseNo) \in crashed))) => (x[q] = vote[coord(phaseNo)])
 
-\* last_voting.mom:145
+\* last_voting.mom:147
 VoteRespectsLocks == \A c \in P : \A v \in 0..(V - 1) : \A t \in 1..MaxPhase : (commit[c] /\ (~(c \in crashed)) /\ (t <= phaseNo) /\ ((2 * Cardinality({q \in P : ts[q] >= t})) > N) /\ (\A q_1 \in P : (ts[q_1] >= t) => (x[q_1] = v))) => (vote[c] = v)
 
 \* Model constraints (CONSTRAINT in the .cfg): a state that violates one
