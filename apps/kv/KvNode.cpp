@@ -614,6 +614,9 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("jumps", st.jumps);
   field("recovered_slots", st.recoveredSlots);
   field("snapshots", st.snapshots);
+  field("snapshot_offers", st.offers);
+  field("snapshots_sent", st.snapshotsSent);
+  field("snapshots_installed", st.snapshotsInstalled);
   field("future_buffered", st.futureBuffered);
   field("future_dropped", st.futureDropped);
   field("max_future", st.maxFuture);

@@ -20,6 +20,15 @@ namespace {
 constexpr size_t MaxFutureBytes = 64u << 20;
 constexpr size_t KeepApplied = 256; // applied slots kept to answer laggards
 constexpr auto FetchRetry = std::chrono::milliseconds(50);
+// State transfer: offers and snapshots to one peer at most this often; a
+// transfer not complete in TransferTimeout may be replaced; a snapshot
+// beyond MaxTransferBytes is not sent (the transport queues at most 64 MiB
+// per peer).
+constexpr auto OfferEvery = std::chrono::milliseconds(200);
+constexpr auto SnapshotEvery = std::chrono::seconds(1);
+constexpr auto TransferTimeout = std::chrono::seconds(5);
+constexpr size_t MaxTransferBytes = 48u << 20;
+constexpr size_t SnapshotChunk = 256u << 10;
 
 // Durability. The records of the durable log (runtime/store/DurableLog.h,
 // not whole-state), each written before what depends on it leaves:
@@ -523,6 +532,12 @@ void KvReplica::storeBatch(uint64_t s, int proposer, const uint8_t *digest, std:
 }
 
 void KvReplica::bufferFuture(int peer, const uint8_t *data, size_t size) {
+  // A peer is at least a window ahead: ask about the first slot not
+  // applied here (answered with its decision, or a snapshot offer).
+  Writer ask;
+  ask.u8(FrameKvAsk);
+  ask.varint(applied_);
+  askPeers(applied_, ask.buffer());
   if (future_.size() >= cfg_.maxFuture || futureBytes_ + size > MaxFutureBytes) {
     ++stats_.futureDropped;
     return;
@@ -577,6 +592,8 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
       auto it = old_.find(s);
       if (it != old_.end())
         sendDecided(peer, s, it->second.first);
+      else
+        offerSnapshot(peer); // too old to answer slot by slot
       return;
     }
     if (beyond)
@@ -661,6 +678,8 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
     auto o = old_.find(s);
     if (o != old_.end())
       return sendDecided(peer, s, o->second.first);
+    if (s < applied_)
+      return offerSnapshot(peer);
     auto it = slots_.find(s);
     if (it != slots_.end() && it->second.decided >= 0)
       sendDecided(peer, s, it->second.decided);
@@ -678,6 +697,51 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
     auto o = old_.find(s);
     if (o != old_.end() && o->second.first == int64_t(proposer))
       sendBatch(peer, s, int(proposer), o->second.second);
+    else if (o == old_.end() && s < applied_)
+      offerSnapshot(peer);
+    return;
+  }
+  case FrameKvOffer: { // `s` is the peer's applied count
+    if (!r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    if (s <= applied_ || (transfer_ && EventLoop::now() - transfer_->started < TransferTimeout))
+      return;
+    transfer_ = Transfer{peer, s, {}, EventLoop::now()};
+    Writer w;
+    w.u8(FrameKvSnapshotAsk);
+    w.varint(s);
+    send_(peer, w.buffer());
+    return;
+  }
+  case FrameKvSnapshotAsk: {
+    if (!r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    if (s <= applied_)
+      sendSnapshot(peer);
+    return;
+  }
+  case FrameKvSnapshot: {
+    uint64_t offset = r.varint(), total = r.varint();
+    if (!r.ok() || total > MaxTransferBytes || offset > total || r.remaining() > total - offset) {
+      ++stats_.badFrames;
+      return;
+    }
+    if (!transfer_ || transfer_->peer != peer || s <= applied_)
+      return; // not asked for, or overtaken by the log
+    if (offset == 0 && transfer_->applied != s) // a newer snapshot than offered
+      transfer_->applied = s;
+    if (transfer_->applied != s || offset != transfer_->bytes.size())
+      return; // a chunk of another snapshot, or one lost before it
+    transfer_->bytes.append(reinterpret_cast<const char *>(data) + (size - r.remaining()), r.remaining());
+    if (transfer_->bytes.size() == total) {
+      std::string snap = std::move(transfer_->bytes);
+      transfer_.reset();
+      installSnapshot(snap);
+    }
     return;
   }
   default:
@@ -1024,6 +1088,98 @@ bool KvReplica::recover(std::string &error) {
   started_ = applied_;
   stats_.recoveredSlots = applied_;
   return true;
+}
+
+//===----------------------------------------------------------------------===//
+// State transfer
+//===----------------------------------------------------------------------===//
+
+void KvReplica::offerSnapshot(int peer) {
+  TimePoint now = EventLoop::now();
+  auto it = offeredAt_.find(peer);
+  if (it != offeredAt_.end() && now - it->second < OfferEvery)
+    return;
+  offeredAt_[peer] = now;
+  ++stats_.offers;
+  Writer w;
+  w.u8(FrameKvOffer);
+  w.varint(applied_);
+  send_(peer, w.buffer());
+}
+
+void KvReplica::sendSnapshot(int peer) {
+  TimePoint now = EventLoop::now();
+  auto it = snapshotSentAt_.find(peer);
+  if (it != snapshotSentAt_.end() && now - it->second < SnapshotEvery)
+    return;
+  snapshotSentAt_[peer] = now;
+  std::string snap = snapshot();
+  if (snap.size() > MaxTransferBytes) {
+    log_.warn("snapshot_too_large", {{"peer", std::to_string(peer)}, {"bytes", std::to_string(snap.size())}});
+    return;
+  }
+  ++stats_.snapshotsSent;
+  for (size_t off = 0; off == 0 || off < snap.size(); off += SnapshotChunk) {
+    size_t n = std::min(SnapshotChunk, snap.size() - off);
+    Writer w;
+    w.u8(FrameKvSnapshot);
+    w.varint(applied_);
+    w.varint(off);
+    w.varint(snap.size());
+    w.bytes(snap.data() + off, n);
+    send_(peer, w.buffer());
+  }
+}
+
+// A peer's snapshot at applied slot A > applied_: the state after slots
+// below A, which every correct replica reaches alike. Slots below A are
+// dropped here (my lost proposals' requests go back to the queue, where
+// those already applied are answered); the durable log is compacted to it.
+void KvReplica::installSnapshot(const std::string &snap) {
+  auto keepKv = kv_;
+  auto keepSessions = sessions_;
+  auto keepRegistered = registered_;
+  uint64_t keepApplied = applied_, keepNext = nextSession_;
+  auto keepHash = logHash_;
+  int keepLeader = leader_;
+  Reader r(snap);
+  bool ok = r.u8() == RecSnapshot && loadSnapshot(r) && r.atEnd() && applied_ > keepApplied;
+  if (!ok) {
+    ++stats_.badFrames;
+    kv_ = std::move(keepKv);
+    sessions_ = std::move(keepSessions);
+    registered_ = std::move(keepRegistered);
+    applied_ = keepApplied;
+    nextSession_ = keepNext;
+    logHash_ = keepHash;
+    leader_ = keepLeader;
+    return;
+  }
+  for (auto it = slots_.begin(); it != slots_.end() && it->first < applied_;) {
+    stopEngine(it->second);
+    it = slots_.erase(it);
+  }
+  batches_.erase(batches_.begin(), batches_.lower_bound({applied_, INT32_MIN}));
+  savedAcceptor_.erase(savedAcceptor_.begin(), savedAcceptor_.lower_bound(applied_));
+  savedBatch_.erase(savedBatch_.begin(), savedBatch_.lower_bound(applied_));
+  fetchedAt_.erase(fetchedAt_.begin(), fetchedAt_.lower_bound(applied_));
+  old_.clear();
+  std::vector<KvRequest> requeue;
+  for (auto it = mine_.begin(); it != mine_.end() && it->first < applied_;) {
+    for (auto &q : it->second)
+      requeue.push_back(std::move(q));
+    it = mine_.erase(it);
+  }
+  for (auto &q : requeue)
+    route(std::move(q), false);
+  started_ = std::max(started_, applied_);
+  ++stats_.snapshotsInstalled;
+  log_.info("snapshot_installed", {{"applied", std::to_string(applied_)},
+                                   {"from", std::to_string(keepApplied)},
+                                   {"bytes", std::to_string(snap.size())}});
+  if (durable_)
+    compactDurable();
+  progress();
 }
 
 std::string KvReplica::logDigest() const { return toHex(logHash_.data(), logHash_.size()); }

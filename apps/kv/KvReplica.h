@@ -18,6 +18,12 @@
 //   fetch  := u8 24, varint slot, varint proposer (asks for a batch)
 //   ask    := u8 25, varint slot                  (asks for a decision)
 //   forward:= u8 26, batch                        (client requests for the leader)
+//   offer  := u8 27, varint applied   (state transfer: "the slot you asked
+//             about is older than the applied slots I keep; I have applied
+//             every slot below `applied`")
+//   snapask:= u8 28, varint applied   (asks for a snapshot at least that far)
+//   snapshot:= u8 29, varint applied, varint offset, varint total, bytes
+//             (one chunk of at most 256 KiB of a snapshot of the store)
 //
 // A batch is accepted only if its bytes hash to the digest it carries, and
 // only one per (slot, proposer); (slot, proposer) identifies it exactly for
@@ -79,7 +85,10 @@ enum : uint8_t {
   FrameKvDecided = 23,
   FrameKvFetch = 24,
   FrameKvAsk = 25,
-  FrameKvForward = 26
+  FrameKvForward = 26,
+  FrameKvOffer = 27,
+  FrameKvSnapshotAsk = 28,
+  FrameKvSnapshot = 29
 };
 
 // The operations of the store, applied in log order by every replica
@@ -135,7 +144,8 @@ struct KvStats {
            duplicatesSkipped = 0, bytesApplied = 0, batchesApplied = 0, emptyBatches = 0, fetches = 0,
            badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
            jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0,
-           recoveredSlots = 0, snapshots = 0, snapshotsReplayed = 0;
+           recoveredSlots = 0, snapshots = 0, snapshotsReplayed = 0, snapshotsSent = 0, snapshotsInstalled = 0,
+           offers = 0;
 };
 
 class KvReplica {
@@ -208,6 +218,10 @@ private:
   bool loadSnapshot(Reader &r);
   void compactDurable();
   void fail(const std::string &why);
+  // State transfer (a replica behind by more than KeepApplied slots).
+  void offerSnapshot(int peer);
+  void sendSnapshot(int peer);
+  void installSnapshot(const std::string &snap);
   template <class F> void guarded(F f);
   void startUpTo(uint64_t s);
   void startSlot(uint64_t s);
@@ -271,6 +285,16 @@ private:
   // state (round to resume at, value) and this replica's own batch.
   std::map<uint64_t, std::pair<int64_t, Value>> savedAcceptor_;
   std::map<uint64_t, std::string> savedBatch_;
+  // State transfer: when each peer was last offered / sent a snapshot, and
+  // the one being received (from `peer`, at `applied`).
+  std::map<int, TimePoint> offeredAt_, snapshotSentAt_;
+  struct Transfer {
+    int peer = -1;
+    uint64_t applied = 0;
+    std::string bytes;
+    TimePoint started;
+  };
+  std::optional<Transfer> transfer_;
 };
 
 // A client frame's body (KvNode.cpp): register (u8 10, nonce) or an

@@ -805,3 +805,57 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
     EXPECT_LT(std::filesystem::file_size(data(n) + "/wal"), uint64_t(3) << 20) << n;
   }
 }
+
+// State transfer: P2 is killed, the two others apply far more than the 256
+// slots they keep to answer a laggard slot by slot (and send it more than
+// the 64 MiB a transport queues for a peer that is down: 64 KiB values),
+// and P2 restarts on its data directory: it catches up from a peer's
+// snapshot (offer, ask, chunks), and all three end with the same log and
+// state.
+TEST(Kv, LaggingReplicaCatchesUpBySnapshot) {
+  Store s = build(3, "transfer");
+  ASSERT_FALSE(s.bin.empty());
+  auto replica = [&](size_t i, bool fresh, const std::string &life) {
+    std::vector<std::string> argv = {s.bin, "--kv", "--id", s.names[i], "--deploy", s.dir + "/deploy.conf",
+                                     "--client-port", std::to_string(s.clientPorts[i]), "--run-for", "240000",
+                                     "--log-level", "info", "--data-dir", s.dir + "/" + s.names[i] + ".data",
+                                     "--batch-bytes", "262144", "--fsync", "off"};
+    if (fresh)
+      argv.push_back("--fresh");
+    return e2e::spawn(argv, s.dir + "/" + s.names[i] + life + ".out", s.dir + "/" + s.names[i] + life + ".log");
+  };
+  std::map<std::string, pid_t> pids;
+  for (size_t i = 0; i < s.names.size(); ++i)
+    pids[s.names[i]] = replica(i, true, "");
+  ASSERT_TRUE(listening(s));
+  json first = runLoad(s, 200, {}, 60000);
+  EXPECT_EQ(first["completed"], 200);
+  kill(pids["P2"], SIGKILL);
+  waitpid(pids["P2"], nullptr, 0);
+  // The load generator fails over from P2 to the others.
+  json load = runLoad(s, 1600, {"--value-size", "65536"}, 90000);
+  EXPECT_EQ(load["completed"], 1600) << load.dump();
+  pids["P2"] = replica(2, false, ".2");
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0)
+      << e2e::readFile(s.dir + "/run.out") << e2e::readFile(s.dir + "/P2.2.log");
+  std::vector<json> outs;
+  for (auto &[n, p] : pids) {
+    kill(p, SIGTERM);
+    EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n;
+    std::string life = n == "P2" ? ".2" : "";
+    json o = json::parse(e2e::readFile(s.dir + "/" + n + life + ".out"), nullptr, false);
+    ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + life + ".log");
+    EXPECT_EQ(o["failed"], false) << o.dump();
+    outs.push_back(o);
+  }
+  for (const auto &o : outs) {
+    EXPECT_EQ(o["log_digest"], outs[0]["log_digest"]) << o["node"];
+    EXPECT_EQ(o["state_digest"], outs[0]["state_digest"]) << o["node"];
+    EXPECT_EQ(o["applied_slots"], outs[0]["applied_slots"]) << o["node"];
+  }
+  json p2 = outs[2];
+  EXPECT_EQ(p2["node"], "P2");
+  EXPECT_GE(p2["snapshots_installed"].get<int>(), 1) << p2.dump();
+  EXPECT_GT(outs[0]["applied_slots"].get<uint64_t>(), p2["recovered_slots"].get<uint64_t>() + 256) << p2.dump();
+  EXPECT_GE(outs[0]["snapshots_sent"].get<int>() + outs[1]["snapshots_sent"].get<int>(), 1);
+}
