@@ -52,7 +52,7 @@ struct Recorded {
     for (int r = 0; r < 4; ++r)
       replicas.push_back(e2e::spawn({dir + "/pb", "--id", kNodes[size_t(r)], "--deploy",
                                      dir + "/deploy.conf", "--trace", dir + "/" + kNodes[size_t(r)] + ".jsonl",
-                                     "--run-for", "60000", "--exit-when-quiescent", "2000"},
+                                     "--run-for", "60000", "--exit-when-quiescent", "6000"},
                                     dir + "/" + kNodes[size_t(r)] + ".out",
                                     dir + "/" + kNodes[size_t(r)] + ".log"));
     pid_t client = e2e::spawn({dir + "/pb", "--id", "C0", "--deploy", dir + "/deploy.conf",
@@ -65,6 +65,10 @@ struct Recorded {
     // before it comes to rest, so every replica's trace is complete (the
     // tests tamper with the 30th Execute of a given replica). It used to be
     // stopped right away, and its trace then had one record now and then.
+    // Quiescence is counted from the node's start too: 6 s, so that a
+    // replica whose peers and client start late on a loaded machine (CI
+    // saw one come to rest after 2 s with its initial record only) waits
+    // for them.
     for (pid_t p : replicas)
       EXPECT_EQ(e2e::waitFor(p, 30000), 0);
     ASSERT_EQ(crc, 0) << e2e::readFile(dir + "/C0.log");
