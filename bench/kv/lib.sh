@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions shared by the KV store benchmarks (bench/rounds/run.sh,
 # bench/kv/run.sh); sourced, not run. The caller sets ROOT (the source
 # tree), MOMMIE (the compiler), TMP (a scratch directory it removes) and

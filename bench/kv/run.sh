@@ -41,6 +41,7 @@ SIZES=${SIZES:-"3 5"}
 FSYNCS=${FSYNCS:-"on off"}
 ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-16}
 LOAD_SECONDS=90
+# shellcheck disable=SC2034 # read by lib.sh: a replica outlives both loads and syncs
 KV_REPLICA_SECONDS=$((3 * LOAD_SECONDS + 60))
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mommie-bench-kv-XXXXXX")
 PIDS=()
@@ -52,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$ROOT/bench/kv/lib.sh"
 
 echo "building..." >&2
