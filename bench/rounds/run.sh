@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck source=../kv/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../kv/lib.sh
 . "$ROOT/bench/kv/lib.sh"
 SRC=$ROOT/examples/last_voting.mom
 kv_message_variant "$SRC" "$TMP/message.mom"
