@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# A 3-member etcd cluster on loopback for the benchmarks (Debian's
+# An etcd cluster (3 members unless ETCD_MEMBERS says otherwise) on loopback for the benchmarks (Debian's
 # etcd-server, /usr/bin/etcd 3.4), in a directory of its own, with a
 # bounded lifetime: every member runs under `timeout LIFETIME`.
 #
 #   bench/etcd/cluster.sh start DIR [LIFETIME_SECONDS]   # default 600
-#       starts the members (data in DIR/m1..m3, logs DIR/m*.log), waits
+#       starts the members (data in DIR/m1..mN, logs DIR/m*.log), waits
 #       (at most 30 s) until every member is healthy, writes the client
-#       endpoints to DIR/endpoints (host:port,host:port,host:port) and
-#       prints them; exit 1 if the cluster did not come up (then stopped)
+#       endpoints to DIR/endpoints (host:port,host:port,...) and prints
+#       them; exit 1 if the cluster did not come up (then stopped)
 #   bench/etcd/cluster.sh stop DIR
 #       stops the members (SIGTERM, then SIGKILL after 5 s) and removes
 #       their data directories
 #
-# Members use --unsafe-no-fsync (the node binaries do not fsync either),
-# ports the kernel hands out for port 0, and log at error level.
-# ETCD / ETCDCTL override the binaries.
+# Members use ports the kernel hands out for port 0 and log at error
+# level. The environment (read by `start`):
+#   ETCD_MEMBERS=N     members (default 3; 1 to 9)
+#   ETCD_FSYNC=off|on  off (default): --unsafe-no-fsync (the node binaries
+#                      do not fsync either); on: etcd's default, its WAL
+#                      and backend fsynced before a write is acknowledged
+#   ETCD / ETCDCTL     the binaries (default /usr/bin/etcd, /usr/bin/etcdctl)
 set -euo pipefail
 ETCD=${ETCD:-/usr/bin/etcd}
 ETCDCTL=${ETCDCTL:-/usr/bin/etcdctl}
+MEMBERS=${ETCD_MEMBERS:-3}
+FSYNC=${ETCD_FSYNC:-off}
 
 stop() {
   local dir=$1
@@ -33,33 +39,40 @@ stop() {
   done
   for p in $pids; do kill -KILL "$p" 2> /dev/null || true; done
   rm -f "$dir/pids"
-  rm -rf "$dir/m1" "$dir/m2" "$dir/m3"
+  rm -rf "$dir"/m[0-9]
 }
 
 start() {
   local dir=$1 lifetime=${2:-600}
+  [[ $MEMBERS =~ ^[1-9]$ ]] || { echo "cluster.sh: ETCD_MEMBERS must be 1 to 9, not '$MEMBERS'" >&2; exit 2; }
+  local nofsync=()
+  case $FSYNC in
+  off) nofsync=(--unsafe-no-fsync) ;;
+  on) ;;
+  *) echo "cluster.sh: ETCD_FSYNC must be on or off, not '$FSYNC'" >&2; exit 2 ;;
+  esac
   mkdir -p "$dir"
   [ -x "$ETCD" ] || { echo "cluster.sh: $ETCD not found (Debian package etcd-server)" >&2; exit 2; }
-  # Six free loopback ports (bound to port 0, then released).
+  # Two free loopback ports per member (bound to port 0, then released).
   read -r -a ports <<< "$(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(6)]
+import socket, sys
+ss = [socket.socket() for _ in range(2 * int(sys.argv[1]))]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()')"
+for s in ss: s.close()' "$MEMBERS")"
   local cluster="" endpoints=""
-  for i in 1 2 3; do
+  for ((i = 1; i <= MEMBERS; i++)); do
     cluster+="${cluster:+,}m$i=http://127.0.0.1:${ports[$((2 * i - 1))]}"
     endpoints+="${endpoints:+,}127.0.0.1:${ports[$((2 * i - 2))]}"
   done
   : > "$dir/pids"
-  for i in 1 2 3; do
+  for ((i = 1; i <= MEMBERS; i++)); do
     local cport=${ports[$((2 * i - 2))]} pport=${ports[$((2 * i - 1))]}
     timeout -s KILL "$lifetime" "$ETCD" --name "m$i" --data-dir "$dir/m$i" \
       --listen-client-urls "http://127.0.0.1:$cport" --advertise-client-urls "http://127.0.0.1:$cport" \
       --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport" \
       --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "bench-$$" \
-      --unsafe-no-fsync --logger zap --log-level error > "$dir/m$i.log" 2>&1 &
+      ${nofsync[@]+"${nofsync[@]}"} --logger zap --log-level error > "$dir/m$i.log" 2>&1 &
     echo $! >> "$dir/pids"
   done
   echo "$endpoints" > "$dir/endpoints"

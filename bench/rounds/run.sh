@@ -39,99 +39,32 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source-path=SCRIPTDIR source=../kv/lib.sh
+. "$ROOT/bench/kv/lib.sh"
 SRC=$ROOT/examples/last_voting.mom
-MA='progress timeout(50ms), catchUp, goAhead when ME != coord(phaseNo) || 2 * card(dom(mbox)) > N;'
-sed -e "/round Collect/,/send/ s/progress timeout(50ms), catchUp;/$MA/" \
-  -e "/round Ack/,/send/ s/progress timeout(50ms), catchUp;/$MA/" "$SRC" > "$TMP/message.mom"
-[ "$(grep -c goAhead "$TMP/message.mom")" = 4 ] || { echo "error: variant rewrite failed" >&2; exit 2; }
+kv_message_variant "$SRC" "$TMP/message.mom"
 for t in $TIMEOUTS; do
   sed -e "s/progress timeout(50ms), catchUp, goAhead when coord(phaseNo) in dom(mbox);/progress timeout(${t}ms);/" \
     -e "s/progress timeout(50ms), catchUp;/progress timeout(${t}ms);/" "$SRC" > "$TMP/timeout$t.mom"
   [ "$(grep -c "progress timeout(${t}ms);" "$TMP/timeout$t.mom")" = 4 ] || { echo "error: rewrite failed" >&2; exit 2; }
 done
 
-freeports() { # n
-  python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()' "$1"
-}
-
-build() { # variant n -> $TMP/<variant>-<n>
-  local v=$1 n=$2
-  {
-    echo "[Hosts]"
-    for ((i = 0; i < n; i++)); do echo "P$i = 127.0.0.1:$((30000 + i))"; done
-  } > "$TMP/build-$n.conf"
-  timeout 300 "$MOMMIE" build "$TMP/$v.mom" --deploy "$TMP/build-$n.conf" -o "$TMP/$v-$n" --app kv -D N="$n" -D V="$n" \
-    -D MaxPhase=100 > "$TMP/build-$v-$n.log" 2>&1 || { cat "$TMP/build-$v-$n.log" >&2; exit 2; }
-}
-
 # One KV run: n replicas of binary $TMP/<variant>-<n>; prints one JSON line
 # (the load generator's outcome plus agreement and batch figures).
 kvrun() { # variant n
-  local v=$1 n=$2 bin=$TMP/$1-$2 dir=$TMP/run-$1-$2 ports servers=""
-  mkdir -p "$dir"
-  read -r -a ports <<< "$(freeports $((2 * n)))"
-  {
-    echo "[Hosts]"
-    for ((i = 0; i < n; i++)); do echo "P$i = 127.0.0.1:${ports[$i]}"; done
-  } > "$dir/deploy.conf"
-  PIDS=()
-  for ((i = 0; i < n; i++)); do
-    timeout 200 "$bin" --kv --id "P$i" --deploy "$dir/deploy.conf" --client-port "${ports[$((n + i))]}" \
-      --run-for 150000 --log-level error > "$dir/P$i.out" 2> "$dir/P$i.log" &
-    PIDS+=($!)
-    servers+="${servers:+,}127.0.0.1:${ports[$((n + i))]}"
-  done
-  # Wait (at most 10 s) until every replica takes clients.
-  python3 - "$servers" << 'PY'
-import socket, sys, time
-deadline = time.time() + 10
-for ep in sys.argv[1].split(","):
-    h, p = ep.split(":")
-    while time.time() < deadline:
-        try:
-            socket.create_connection((h, int(p)), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-PY
-  timeout 100 "$bin" --kv-load --servers "$servers" --requests "$REQUESTS" --concurrency "$CONC" \
+  local bin=$TMP/$1-$2 dir=$TMP/run-$1-$2
+  kv_start "$bin" "$dir" "$2"
+  timeout 100 "$bin" --kv-load --servers "$KV_SERVERS" --requests "$REQUESTS" --concurrency "$CONC" \
     --value-size "$VALUE" --max-seconds 60 --json > "$dir/load.json" 2> "$dir/load.err" || true
   # Replicas other than the client's may apply the last slots a bit later.
-  timeout 30 "$bin" --kv-load --sync --servers "$servers" --max-seconds 20 > "$dir/sync.out" 2>&1 || true
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
-  wait "${PIDS[@]}" 2> /dev/null || true
-  PIDS=()
-  python3 - "$dir" "$n" "$REQUESTS" << 'PY'
-import json, sys
-d, n, req = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-try:
-    load = json.load(open(f"{d}/load.json"))
-except Exception:
-    load = {"completed": 0, "mb_per_s": 0, "req_per_s": 0, "p50_ms": 0, "p99_ms": 0}
-reps = []
-for i in range(n):
-    try:
-        reps.append(json.loads(open(f"{d}/P{i}.out").read()))
-    except Exception:
-        pass
-same = len(reps) == n and len({(r["log_digest"], r["state_digest"]) for r in reps}) == 1
-ok = load.get("completed") == req and same and all(r["requests_applied"] == req + r.get("sessions", 0) for r in reps)
-slots = max((r["applied_slots"] for r in reps), default=0)
-batch = (reps[0]["bytes_applied"] / max(1, reps[0]["applied_slots"] - reps[0]["empty_batches"])) if reps else 0
-load.update(ok=ok, same_log=same, slots=slots, batch_kb=batch / 1024,
-            timeouts=sum(r["timeouts"] for r in reps))
-print(json.dumps(load))
-PY
+  kv_sync "$bin" "$dir"
+  kv_stop
+  kv_outcome "$dir" "$2" "$REQUESTS" "$dir/load.json"
 }
 
 echo "building..." >&2
-for n in 3 5 7; do build message "$n"; done
-for t in $TIMEOUTS; do build "timeout$t" 3; done
+for n in 3 5 7; do kv_build message "$n"; done
+for t in $TIMEOUTS; do kv_build "timeout$t" 3; done
 PUT=$("$ROOT/bench/etcd/build_client.sh" "$TMP/etcd-client" "$(dirname "$(dirname "$MOMMIE")")")
 
 : > "$TMP/results"
