@@ -22,6 +22,15 @@ void replaceAll(std::string &s, const std::string &from, const std::string &to) 
     s.replace(pos, from.size(), to);
 }
 
+// Crash-recovery on principal set `set` of program text `s`: a recover
+// fault, and each of the role's variables durable or not, by a coin each.
+template <class Gen> void addRecover(Gen &g, std::string &s, const std::string &set) {
+  s += "faults " + set + ": recover <= 1;\n";
+  for (const char *v : {"x", "s", "y", "l", "d", "c"})
+    if (g.chance(50))
+      replaceAll(s, std::string("  var ") + v + ":", std::string("  durable var ") + v + ":");
+}
+
 class EventProgram {
 public:
   EventProgram(ExprGen &g, Generated &out) : g_(g), out_(out) {}
@@ -73,6 +82,8 @@ public:
       out_.byzantine = true;
     } else if (g_.chance(25)) {
       s += "faults R: crash <= 1;\n";
+    } else if (g_.chance(20)) {
+      addRecover(g_, s, "R");
     }
     s += invariants(arith);
     if (calm_ || g_.chance(50)) {
@@ -256,6 +267,8 @@ public:
       // Messages from every process that has not crashed by the round's end.
       if (g_.chance(50))
         s += "communication Live: round A: forall q in P: !crashed(q) => q in dom(mbox);\n";
+    } else if (g_.chance(20)) {
+      addRecover(g_, s, "P");
     }
     if (g_.chance(30))
       s += "communication Some: round A: card(dom(mbox)) >= 1;\n";
