@@ -760,16 +760,6 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch, bool 
     log_.error("fail_stop", {{"why", failure_}});
     return;
   }
-  if (live && durable_) { // on disk before any of its requests is answered
-    Writer rec;
-    rec.u8(RecApplied);
-    rec.varint(s);
-    rec.varint(uint64_t(v));
-    rec.str(batch);
-    writeRecord(rec.buffer());
-    if (!syncDurable())
-      return;
-  }
   Sha256 bd = sha256(reinterpret_cast<const uint8_t *>(batch.data()), batch.size());
   Writer w;
   w.bytes(logHash_.data(), logHash_.size());
@@ -826,31 +816,47 @@ void KvReplica::progress() {
   inProgress_ = true;
   for (bool again = true; again && !failed_;) {
     again = false;
-    while (!failed_) {
-      auto it = slots_.find(applied_);
+    // The slots ready to apply, in order (decided, their batch here).
+    // Group commit: their records reach the disk in one sync before any of
+    // their requests is answered.
+    std::vector<std::pair<int64_t, std::string>> ready;
+    for (uint64_t s = applied_; !failed_; ++s) {
+      auto it = slots_.find(s);
       if (it != slots_.end() && it->second.decided < 0 && it->second.engine && it->second.engine->done()) {
         // Out of phases without a decision: ask the peers.
         Writer w;
         w.u8(FrameKvAsk);
-        w.varint(applied_);
-        askPeers(applied_, w.buffer());
+        w.varint(s);
+        askPeers(s, w.buffer());
       }
       if (it == slots_.end() || it->second.decided < 0)
         break;
       int64_t v = it->second.decided;
-      auto b = batches_.find({applied_, int(v)});
+      auto b = batches_.find({s, int(v)});
       if (b == batches_.end()) {
         Writer w;
         w.u8(FrameKvFetch);
-        w.varint(applied_);
+        w.varint(s);
         w.varint(uint64_t(v));
-        if (askPeers(applied_, w.buffer()))
+        if (askPeers(s, w.buffer()))
           ++stats_.fetches;
         break;
       }
-      std::string batch = std::move(b->second);
+      ready.emplace_back(v, std::move(b->second));
+      if (durable_) {
+        Writer rec;
+        rec.u8(RecApplied);
+        rec.varint(s);
+        rec.varint(uint64_t(v));
+        rec.str(ready.back().second);
+        writeRecord(rec.buffer());
+      }
+    }
+    if (!ready.empty() && !syncDurable())
+      break;
+    for (auto &[v, batch] : ready) {
       uint64_t s = applied_;
-      slots_.erase(it); // engine already handed to the loop (stopEngine)
+      slots_.erase(s); // engine already handed to the loop (stopEngine)
       applySlot(s, v, batch);
       ++applied_;
       again = true;

@@ -229,8 +229,8 @@ private:
   void decide(Slot &sl, int64_t v, bool here);
   void progress();
   bool askPeers(uint64_t s, const std::vector<uint8_t> &frame);
-  // `live`: decided now (logged, answered, my lost proposals requeued);
-  // otherwise replayed from the durable log by recover().
+  // `live`: decided now (answered, my lost proposals requeued; progress()
+  // logged it); otherwise replayed from the durable log by recover().
   void applySlot(uint64_t s, int64_t v, const std::string &batch, bool live = true);
   void storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes);
   void handle(int peer, const uint8_t *data, size_t size, bool replay);
