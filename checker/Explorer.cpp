@@ -665,7 +665,13 @@ void Search::worker(int w) {
           deliverAll();
           if (layout_.hasCrash())
             crashAll();
-          gen_.recoveries(parentState(), onState);
+          if (layout_.hasRecover()) {
+            bool anyCrashed = false;
+            for (int p = 0; p < layout_.numPrincipals() && !anyCrashed; ++p)
+              anyCrashed = compact_.crashed(parent, p);
+            if (anyCrashed) // on the built state, as Byzantine steps
+              gen_.recoveries(parentState(), onState);
+          }
           if (layout_.hasByz())
             gen_.byzantineSuccessors(parentState(), onState);
         } else {
