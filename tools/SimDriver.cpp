@@ -284,7 +284,7 @@ std::string seedLine(uint64_t seed, const SeedResult &r, bool rounds) {
 
 // In a round program every live process takes every lock step, so a
 // process that stops is a behaviour of the model only if a crash fault
-// covers it: `crash=NODE` outside the declared crash faults would replay
+// (or recover) fault covers it: `crash=NODE` outside them would replay
 // as a process frozen in its state, which invariants may read. The error,
 // or "" when every crash of `faults` (the --faults text) is covered.
 std::string crashOutsideFaultModel(const ir::Program &program, const std::string &faults) {
@@ -299,7 +299,7 @@ std::string crashOutsideFaultModel(const ir::Program &program, const std::string
                                                                           : item.find('@') - 6);
     bool covered = false;
     for (const auto &f : program.faults) {
-      if (f.kind != ir::FaultDecl::Kind::Crash || f.max < 1)
+      if (!f.crashes() || f.max < 1)
         continue;
       const auto &set = program.principalSets[size_t(f.principalSet)];
       for (int i = 0; i < set.size; ++i)
@@ -308,7 +308,7 @@ std::string crashOutsideFaultModel(const ir::Program &program, const std::string
     if (!covered)
       return "--faults " + item + ": " + program.name + " declares no crash fault over " + node +
              ", and in a round program a process that stops leaves the lock-step model (declare "
-             "`faults SET: crash <= k;`, docs/semantics.md)";
+             "`faults SET: crash <= k;` or `recover <= k`, docs/semantics.md)";
   }
   return "";
 }
