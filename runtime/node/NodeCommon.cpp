@@ -88,7 +88,7 @@ int openDurable(const char *argv0, const FlagValues &flags, const std::string &p
   if (!log.open(o, err))
     return fail(err);
   if (!vars.hasDurable())
-    logger.warn("not_durable", {{"why", "the program has no durable variables: --data-dir keeps nothing"}});
+    logger.warn("nothing_durable", {{"why", "the program has no durable variables: --data-dir keeps nothing"}});
   if (const auto &rec = log.recovered()) {
     Value st;
     std::string why = "not a durable-state record";
