@@ -85,8 +85,11 @@ WalScan scanWal(const std::string &data, bool keepAll) {
   size_t off = 0;
   while (data.size() - off >= 8) {
     uint32_t len = getU32(data.data() + off), crc = getU32(data.data() + off + 4);
-    if (len > MaxRecord || data.size() - off - 8 < len)
-      break; // a record cut short: the tail of a write the crash interrupted
+    // A record cut short: the tail of a write the crash interrupted. No
+    // record is empty, so a run of zeros (what a machine crash may leave
+    // after the synced prefix) is a torn tail too, not empty records.
+    if (len == 0 || len > MaxRecord || data.size() - off - 8 < len)
+      break;
     if (crc32(data.data() + off + 8, len) != crc) {
       // The last record, torn; or whole records follow a bad one: not a
       // torn write but a damaged disk or file, where cutting it off would
@@ -242,9 +245,9 @@ bool DurableLog::write(const std::string &payload, std::string &error) {
     error = "the durable log is not open";
     return false;
   }
-  if (payload.size() > MaxRecord) {
-    error = "a durable record of " + std::to_string(payload.size()) + " bytes exceeds the " +
-            std::to_string(MaxRecord) + "-byte limit";
+  if (payload.empty() || payload.size() > MaxRecord) {
+    error = "a durable record of " + std::to_string(payload.size()) + " bytes (1 to " +
+            std::to_string(MaxRecord) + " allowed)";
     return false;
   }
   std::string r = record(payload);
@@ -281,9 +284,9 @@ bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &
   const std::string walPath = opts_.dir + "/wal", tmp = walPath + ".tmp";
   std::string data;
   for (const auto &p : payloads) {
-    if (p.size() > MaxRecord) {
-      error = "a durable record of " + std::to_string(p.size()) + " bytes exceeds the " +
-              std::to_string(MaxRecord) + "-byte limit";
+    if (p.empty() || p.size() > MaxRecord) {
+      error = "a durable record of " + std::to_string(p.size()) + " bytes (1 to " +
+              std::to_string(MaxRecord) + " allowed)";
       return false;
     }
     data += record(p);

@@ -8,10 +8,12 @@
 //                  protocol.
 //   DIR/wal        the write-ahead log: records, each
 //                    u32 LE length, u32 LE CRC-32 of the payload, payload
-//                  where a payload is the whole durable state after a step
-//                  (the caller's encoding). The last record that is whole
-//                  and whose checksum holds is the state; a torn or corrupt
-//                  tail (a crash during a write) is cut off on open.
+//                  where a payload (never empty) is the whole durable state
+//                  after a step (the caller's encoding). The last record
+//                  that is whole and whose checksum holds is the state; a
+//                  torn or corrupt tail (a crash during a write, or zeros a
+//                  machine crash left after the synced prefix) is cut off on
+//                  open.
 //
 // append() returns once the record is on disk (fdatasync), unless fsync is
 // off (benchmarks: then a machine crash, unlike a process crash, may lose

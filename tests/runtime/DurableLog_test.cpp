@@ -133,6 +133,24 @@ TEST_F(DurableLogTest, TornTailIsCutAndAppendsFollowTheValidPrefix) {
   EXPECT_EQ(log.stats().recoveredRecords, 3u);
 }
 
+// A machine crash may leave zeros after the synced prefix (blocks
+// allocated, data not written): a torn tail, not empty records.
+TEST_F(DurableLogTest, ZerosAfterTheRecordsAreATornTail) {
+  std::string err;
+  {
+    DurableLog log;
+    ASSERT_TRUE(log.open(options(true), err)) << err;
+    ASSERT_TRUE(log.append("kept", err));
+    EXPECT_FALSE(log.append("", err)) << "no record is empty";
+  }
+  writeWal(readWal() + std::string(4096, '\0'));
+  DurableLog log;
+  ASSERT_TRUE(log.open(options(false), err)) << err;
+  ASSERT_TRUE(log.recovered());
+  EXPECT_EQ(*log.recovered(), "kept");
+  EXPECT_EQ(log.stats().truncatedBytes, 4096u);
+}
+
 TEST_F(DurableLogTest, DamageBeforeWholeRecordsIsRefused) {
   std::string err;
   {
