@@ -350,7 +350,7 @@ struct VarDecl {
   bool ghost = false;
   // `durable var`: kept across a restart (a `recover` fault); every other
   // non-ghost variable is reset to its initial value (docs/semantics.md,
-  // "Crash and recovery").
+  // Actions, "Recover").
   bool durable = false;
 };
 
