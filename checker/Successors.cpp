@@ -123,6 +123,26 @@ Generator::~Generator() = default;
 // Initial states
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+// Calls `f` with every combination of one choice per list (indices, the
+// last list varying fastest); once, with no indices, when there are no
+// lists. Every list is non-empty.
+template <class F>
+void forEachChoice(const std::vector<std::vector<Value>> &choices, F f) {
+  std::vector<size_t> idx(choices.size(), 0);
+  while (true) {
+    f(idx);
+    size_t k = choices.size();
+    while (k > 0 && ++idx[k - 1] == choices[k - 1].size())
+      idx[--k] = 0;
+    if (k == 0)
+      return;
+  }
+}
+
+} // namespace
+
 std::vector<Value> Generator::initialValues(const State &s, int role, int p, int var) const {
   const auto &prog = layout_.program();
   const auto &decl = prog.roles[size_t(role)].vars[size_t(var)];
@@ -191,8 +211,7 @@ void Generator::initialStates(const Emit &emit) const {
   }
   Action init;
   init.kind = Action::Kind::Init;
-  std::vector<size_t> idx(choices.size(), 0);
-  while (true) {
+  forEachChoice(choices, [&](const std::vector<size_t> &idx) {
     for (const auto &byz : byzChoices) {
       State s = base;
       for (size_t i = 0; i < choices.size(); ++i)
@@ -200,20 +219,7 @@ void Generator::initialStates(const Emit &emit) const {
       s.byz = byz;
       emit(std::move(s), &init);
     }
-    size_t i = choices.size();
-    while (i > 0) {
-      --i;
-      if (++idx[i] < choices[i].size())
-        break;
-      idx[i] = 0;
-      if (i == 0) {
-        i = size_t(-1);
-        break;
-      }
-    }
-    if (i == size_t(-1) || choices.empty())
-      return;
-  }
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -578,18 +584,12 @@ void Generator::recoverSuccessors(const State &s, bool labels, const Emit &emit)
       Action a;
       a.kind = Action::Kind::Recover;
       a.principal = p;
-      std::vector<size_t> idx(slots.size(), 0);
-      while (true) {
+      forEachChoice(choices, [&](const std::vector<size_t> &idx) {
         State next = base;
         for (size_t k = 0; k < slots.size(); ++k)
           next.vars[size_t(slots[k])] = choices[k][idx[k]];
         emit(std::move(next), labels ? &a : nullptr);
-        size_t k = slots.size();
-        while (k > 0 && ++idx[k - 1] == choices[k - 1].size())
-          idx[--k] = 0;
-        if (k == 0)
-          break;
-      }
+      });
     }
   }
 }

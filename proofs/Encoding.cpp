@@ -52,8 +52,7 @@ static bool byzantineFault(const ir::FaultDecl &f) {
   return f.kind == ir::FaultDecl::Kind::Byzantine;
 }
 
-// The principals that a fault declaration selected by `which` covers.
-static std::vector<bool>
+std::vector<bool>
 faultMembers(const ir::Program &prog,
              const std::function<bool(const ir::FaultDecl &)> &which) {
   std::vector<bool> in(prog.numPrincipals, false);

@@ -157,6 +157,10 @@ void prepareEvents(StateBuilder &b);
 void encodeEvents(StateBuilder &b, Encoding &enc);
 StepEncoding encodeInit(StateBuilder &b);
 StepEncoding encodeCrash(StateBuilder &b);
+// The principals that a fault declaration selected by `which` covers.
+std::vector<bool>
+faultMembers(const ir::Program &prog,
+             const std::function<bool(const ir::FaultDecl &)> &which);
 // A crashed principal of a recover fault restarts (docs/semantics.md,
 // Recover): durable and ghost variables kept, the others initial, timers,
 // refraction and knowledge emptied, pools unchanged.

@@ -860,15 +860,9 @@ void prepareEvents(StateBuilder &b) {
   // emptied, docs/semantics.md, Recover): its statements in the pool are
   // known to it only if a recover fault cannot cover it.
   auto recoverable = std::make_shared<std::vector<bool>>(
-      size_t(b.prog.numPrincipals), false);
-  for (const auto &f : b.prog.faults)
-    if (f.kind == ir::FaultDecl::Kind::Recover && f.principalSet >= 0 &&
-        f.principalSet < static_cast<int>(b.prog.principalSets.size())) {
-      const auto &ps = b.prog.principalSets[f.principalSet];
-      for (int p = ps.first; p < ps.first + ps.size && p < b.prog.numPrincipals;
-           ++p)
-        (*recoverable)[size_t(p)] = true;
-    }
+      faultMembers(b.prog, [](const ir::FaultDecl &f) {
+        return f.kind == ir::FaultDecl::Kind::Recover;
+      }));
   b.structuralOk = [bp, mp, recoverable](const SymState &st) {
     auto &s = bp->s;
     std::vector<Term> cs;

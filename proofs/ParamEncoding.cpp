@@ -163,6 +163,16 @@ public:
     }
   }
 
+  // Whether `value` is an element of `set`, an `in S` initial set.
+  Term inInitialSet(const PV &set, const PV &value) {
+    if (set.k != PV::K::VSet)
+      throw NotSupported("an initial set that is not a set of values");
+    std::vector<Term> alts;
+    for (const auto &[g, item] : set.items)
+      alts.push_back(c.mkAnd({g, c.eq(item, value)}));
+    return c.mkOr(alts);
+  }
+
   void initState() {
     PState none;
     none.byz = none.crashed = c.emptySet;
@@ -182,18 +192,8 @@ public:
           Term b = c.binder();
           Ev ev(c, none, b, std::max<size_t>(var.slots.size(), 1));
           PV s = ev.eval(*var.initSet);
-          for (size_t d = 0; d < dom.size(); ++d) {
-            Term ok;
-            if (s.k == PV::K::VSet) {
-              std::vector<Term> alts;
-              for (const auto &[g, item] : s.items)
-                alts.push_back(c.mkAnd({g, c.eq(item, dom[d].v)}));
-              ok = c.mkOr(alts);
-            } else {
-              throw NotSupported("an initial set that is not a set of values");
-            }
-            c.hyps.push_back(c.subset(cells[d], c.lift(ok, b)));
-          }
+          for (size_t d = 0; d < dom.size(); ++d)
+            c.hyps.push_back(c.subset(cells[d], c.lift(inInitialSet(s, dom[d].v), b)));
         } else {
           PV def = c.defaultValue(*var.type);
           for (size_t d = 0; d < dom.size(); ++d)
@@ -455,22 +455,11 @@ public:
         c.hyps.push_back(c.mk(Kind::GEQ, {k, c.mkInt(0)}));
         c.hyps.push_back(
             c.mk(Kind::LT, {k, c.mkInt(static_cast<int64_t>(dom.size()))}));
-        PV set;
-        if (var.initSet) {
-          set = ev.eval(*var.initSet);
-          if (set.k != PV::K::VSet)
-            throw NotSupported("an initial set that is not a set of values");
-        }
+        PV set = var.initSet ? ev.eval(*var.initSet) : PV();
         PV def = c.defaultValue(*var.type);
         for (size_t d = 0; d < dom.size(); ++d) {
           Term chosen = c.mkEq(k, c.mkInt(static_cast<int64_t>(d)));
-          Term ok = c.eq(def, dom[d].v);
-          if (var.initSet) {
-            std::vector<Term> alts;
-            for (const auto &[g, item] : set.items)
-              alts.push_back(c.mkAnd({g, c.eq(item, dom[d].v)}));
-            ok = c.mkOr(alts);
-          }
+          Term ok = var.initSet ? inInitialSet(set, dom[d].v) : c.eq(def, dom[d].v);
           c.hyps.push_back(c.mkImplies(chosen, ok));
           isInit.push_back(chosen);
         }

@@ -48,6 +48,32 @@ constexpr size_t SnapshotChunk = 256u << 10;
 // slot to start again.
 enum : uint8_t { RecAcceptor = 1, RecApplied = 2, RecBatch = 3, RecSnapshot = 4 };
 constexpr size_t MaxSnapshotString = 64u << 20;
+
+std::string acceptorRecord(uint64_t s, int64_t round, const Value &st) {
+  Writer w;
+  w.u8(RecAcceptor);
+  w.varint(s);
+  w.svarint(round);
+  st.encode(w);
+  return w.toString();
+}
+
+std::string appliedRecord(uint64_t s, int64_t v, const std::string &batch) {
+  Writer w;
+  w.u8(RecApplied);
+  w.varint(s);
+  w.varint(uint64_t(v));
+  w.str(batch);
+  return w.toString();
+}
+
+std::string batchRecord(uint64_t s, const std::string &batch) {
+  Writer w;
+  w.u8(RecBatch);
+  w.varint(s);
+  w.str(batch);
+  return w.toString();
+}
 } // namespace
 
 // The environment of one slot's engine: frames tagged with the slot, its
@@ -117,12 +143,7 @@ struct KvReplica::SlotEnv final : RoundEnv {
     if (kv.durable_ && slot->prog->hasDurable()) {
       Value st = slot->prog->durableState();
       if (!slot->persisted || st != *slot->persisted) {
-        Writer w;
-        w.u8(RecAcceptor);
-        w.varint(s);
-        w.svarint(rec.round + 1);
-        st.encode(w);
-        kv.writeRecord(w.buffer());
+        kv.writeRecord(acceptorRecord(s, rec.round + 1, st));
         slot->persisted = std::move(st);
         slot->persistedRound = rec.round + 1;
       }
@@ -423,13 +444,8 @@ void KvReplica::startSlot(uint64_t s) {
     }
     std::vector<uint8_t> enc = encodeBatch(reqs);
     batch.assign(enc.begin(), enc.end());
-    if (durable_) {
-      Writer w;
-      w.u8(RecBatch);
-      w.varint(s);
-      w.str(batch);
-      writeRecord(w.buffer());
-    }
+    if (durable_)
+      writeRecord(batchRecord(s, batch));
   }
   for (int p : cfg_.peers)
     if (p != cfg_.me)
@@ -843,14 +859,8 @@ void KvReplica::progress() {
         break;
       }
       ready.emplace_back(v, std::move(b->second));
-      if (durable_) {
-        Writer rec;
-        rec.u8(RecApplied);
-        rec.varint(s);
-        rec.varint(uint64_t(v));
-        rec.str(ready.back().second);
-        writeRecord(rec.buffer());
-      }
+      if (durable_)
+        writeRecord(appliedRecord(s, v, ready.back().second));
     }
     if (!ready.empty() && !syncDurable())
       break;
@@ -915,9 +925,9 @@ void KvReplica::fail(const std::string &why) {
   log_.error("fail_stop", {{"why", why}});
 }
 
-void KvReplica::writeRecord(const std::vector<uint8_t> &rec) {
+void KvReplica::writeRecord(const std::string &rec) {
   std::string err;
-  if (durable_ && !failed_ && !durable_->write(std::string(rec.begin(), rec.end()), err))
+  if (durable_ && !failed_ && !durable_->write(rec, err))
     fail("the durable log: " + err);
 }
 
@@ -962,28 +972,28 @@ std::string KvReplica::snapshot() const {
   return w.toString();
 }
 
-bool KvReplica::loadSnapshot(Reader &r) {
-  applied_ = r.varint();
-  if (!r.raw(logHash_.data(), logHash_.size()))
+// All or nothing: the state changes only if the rest of `r` is exactly a
+// snapshot and it is at least `atLeast` slots far.
+bool KvReplica::loadSnapshot(Reader &r, uint64_t atLeast) {
+  uint64_t applied = r.varint();
+  std::array<uint8_t, 32> hash{};
+  if (!r.raw(hash.data(), hash.size()))
     return false;
-  nextSession_ = r.varint();
-  leader_ = int(r.svarint());
-  kv_.clear();
-  sessions_.clear();
-  registered_.clear();
+  uint64_t nextSession = r.varint();
+  int64_t leader = r.svarint();
+  std::map<std::string, std::string> kv;
+  std::map<uint64_t, Session> sessions;
   size_t keys = r.length(SIZE_MAX, 2);
   for (size_t i = 0; i < keys && r.ok(); ++i) {
     std::string k = r.str(MaxSnapshotString);
-    kv_[std::move(k)] = r.str(MaxSnapshotString);
+    kv[std::move(k)] = r.str(MaxSnapshotString);
   }
-  size_t sessions = r.length(MaxSessions, 5);
-  for (size_t i = 0; i < sessions && r.ok(); ++i) {
-    uint64_t id = r.varint();
-    Session &ses = sessions_[id];
+  size_t count = r.length(MaxSessions, 5);
+  for (size_t i = 0; i < count && r.ok(); ++i) {
+    Session &ses = sessions[r.varint()];
     ses.nonce = r.varint();
     ses.ackBelow = r.varint();
     ses.lastSlot = r.varint();
-    registered_[ses.nonce] = id;
     size_t replies = r.length(MaxRepliesPerSession, 5);
     for (size_t j = 0; j < replies && r.ok(); ++j) {
       uint64_t seq = r.varint();
@@ -998,38 +1008,34 @@ bool KvReplica::loadSnapshot(Reader &r) {
       ses.replies[seq] = std::move(rep);
     }
   }
-  return r.ok() && leader_ >= -1 && leader_ <= INT32_MAX;
+  if (!r.ok() || !r.atEnd() || leader < -1 || leader > INT32_MAX || applied < atLeast)
+    return false;
+  applied_ = applied;
+  logHash_ = hash;
+  nextSession_ = nextSession;
+  leader_ = int(leader);
+  kv_ = std::move(kv);
+  sessions_ = std::move(sessions);
+  registered_.clear(); // a registration is named by its session's nonce
+  for (const auto &[id, ses] : sessions_)
+    registered_[ses.nonce] = id;
+  return true;
 }
 
 // The log rewritten as a snapshot and what slots not applied yet need:
 // this replica's batches and its programs' durable states.
 void KvReplica::compactDurable() {
   std::vector<std::string> recs{snapshot()};
-  auto batchRecord = [&](uint64_t s, const std::string &b) {
-    Writer w;
-    w.u8(RecBatch);
-    w.varint(s);
-    w.str(b);
-    recs.push_back(w.toString());
-  };
-  auto acceptorRecord = [&](uint64_t s, int64_t round, const Value &st) {
-    Writer w;
-    w.u8(RecAcceptor);
-    w.varint(s);
-    w.svarint(round);
-    st.encode(w);
-    recs.push_back(w.toString());
-  };
   for (const auto &[key, b] : batches_)
     if (key.second == cfg_.me && key.first >= applied_)
-      batchRecord(key.first, b);
+      recs.push_back(batchRecord(key.first, b));
   for (const auto &[s, b] : savedBatch_)
-    batchRecord(s, b);
+    recs.push_back(batchRecord(s, b));
   for (const auto &[s, sl] : slots_)
     if (sl.persisted)
-      acceptorRecord(s, sl.persistedRound, *sl.persisted);
+      recs.push_back(acceptorRecord(s, sl.persistedRound, *sl.persisted));
   for (const auto &[s, saved] : savedAcceptor_)
-    acceptorRecord(s, saved.first, saved.second);
+    recs.push_back(acceptorRecord(s, saved.first, saved.second));
   std::string err;
   if (!durable_->rewrite(recs, err))
     return fail("the durable log: " + err);
@@ -1047,7 +1053,7 @@ bool KvReplica::recover(std::string &error) {
     bool ok = r.ok();
     switch (ok ? type : 0) {
     case RecSnapshot:
-      ok = loadSnapshot(r);
+      ok = loadSnapshot(r, 0);
       old_.clear();
       ++stats_.snapshotsReplayed;
       break;
@@ -1142,23 +1148,10 @@ void KvReplica::sendSnapshot(int peer) {
 // dropped here (my lost proposals' requests go back to the queue, where
 // those already applied are answered); the durable log is compacted to it.
 void KvReplica::installSnapshot(const std::string &snap) {
-  auto keepKv = kv_;
-  auto keepSessions = sessions_;
-  auto keepRegistered = registered_;
-  uint64_t keepApplied = applied_, keepNext = nextSession_;
-  auto keepHash = logHash_;
-  int keepLeader = leader_;
+  uint64_t from = applied_;
   Reader r(snap);
-  bool ok = r.u8() == RecSnapshot && loadSnapshot(r) && r.atEnd() && applied_ > keepApplied;
-  if (!ok) {
+  if (r.u8() != RecSnapshot || !loadSnapshot(r, applied_ + 1)) {
     ++stats_.badFrames;
-    kv_ = std::move(keepKv);
-    sessions_ = std::move(keepSessions);
-    registered_ = std::move(keepRegistered);
-    applied_ = keepApplied;
-    nextSession_ = keepNext;
-    logHash_ = keepHash;
-    leader_ = keepLeader;
     return;
   }
   for (auto it = slots_.begin(); it != slots_.end() && it->first < applied_;) {
@@ -1181,7 +1174,7 @@ void KvReplica::installSnapshot(const std::string &snap) {
   started_ = std::max(started_, applied_);
   ++stats_.snapshotsInstalled;
   log_.info("snapshot_installed", {{"applied", std::to_string(applied_)},
-                                   {"from", std::to_string(keepApplied)},
+                                   {"from", std::to_string(from)},
                                    {"bytes", std::to_string(snap.size())}});
   if (durable_)
     compactDurable();

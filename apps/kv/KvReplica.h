@@ -212,10 +212,10 @@ private:
     int64_t persistedRound = 0;      // ... and the round to resume at
   };
   // The durable log's records (KvReplica.cpp, "Durability").
-  void writeRecord(const std::vector<uint8_t> &rec);
+  void writeRecord(const std::string &rec);
   bool syncDurable();
   std::string snapshot() const;
-  bool loadSnapshot(Reader &r);
+  bool loadSnapshot(Reader &r, uint64_t atLeast);
   void compactDurable();
   void fail(const std::string &why);
   // State transfer (a replica behind by more than KeepApplied slots).

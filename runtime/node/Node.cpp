@@ -299,9 +299,7 @@ void Node::runSteps() {
 }
 
 void Node::setDurable(DurableLog *log) {
-  durable_ = log;
-  if (durable_ && role_)
-    persisted_ = role_->durableState();
+  durable_ = log && role_ ? std::make_unique<DurableWriter>(*log, *role_) : nullptr;
 }
 
 void Node::commit(size_t t, Step &step) {
@@ -311,16 +309,10 @@ void Node::commit(size_t t, Step &step) {
   lastActivity_ = loop_.clock();
   // The durable variables reach the disk before the step's statements,
   // which may depend on them, leave.
-  if (durable_ && step.changed) {
-    Value st = role_->durableState();
-    if (st != persisted_) {
-      std::string err;
-      if (!durable_->append(encodeDurableRecord(0, st), err)) {
-        failStop("cannot keep the durable variables: " + err);
-        return;
-      }
-      persisted_ = std::move(st);
-    }
+  std::string err;
+  if (durable_ && step.changed && !durable_->save(0, err)) {
+    failStop("cannot keep the durable variables: " + err);
+    return;
   }
   const Names *names = &info_.schema.names;
   std::vector<std::string> published;

@@ -248,8 +248,7 @@ private:
   uint64_t stateChanges_ = 0;
   bool deliveredSinceStep_ = false;
   size_t maxPerIssuer_ = size_t(1) << 22;
-  DurableLog *durable_ = nullptr;
-  Value persisted_; // the durable state last written
+  std::unique_ptr<DurableWriter> durable_;
   std::vector<size_t> perIssuer_;
   std::vector<size_t> sweepAt_;         // per record type: pool count of its next pass
   std::vector<size_t> stepsSinceSweep_; // per record type: steps since its last pass

@@ -161,8 +161,9 @@ public:
     // The durable variables reach the disk before the next round's
     // messages, which may depend on them, leave (the engine sends them when
     // this returns). A write error is a fail-stop.
-    if (durable)
-      persist(rec.round + 1);
+    std::string err;
+    if (durable && !durable->save(rec.round + 1, err))
+      throw EvalError("cannot keep the durable variables: " + err);
     if (!trace)
       return;
     traceRound(*trace, info_, *program, id_, rec);
@@ -170,19 +171,7 @@ public:
     // it was in (whose messages `mommie conform` still computes).
     trace->flush();
   }
-  // Appends the durable state (to resume at `round`) if it changed since
-  // the last record. Throws EvalError when it cannot be written.
-  void persist(int64_t round) {
-    Value st = program->durableState();
-    if (persisted && st == *persisted)
-      return;
-    std::string err;
-    if (!durable->append(encodeDurableRecord(round, st), err))
-      throw EvalError("cannot keep the durable variables: " + err);
-    persisted = std::move(st);
-  }
-  DurableLog *durable = nullptr;
-  std::optional<Value> persisted; // the last state written
+  std::unique_ptr<DurableWriter> durable; // --data-dir, a program with durable variables
   // Runs an engine entry point; an evaluation error is a fail-stop.
   template <class F> void guarded(F f) {
     if (failed)
@@ -340,10 +329,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   DurableLog durable;
   if (int rc = openDurable(argv[0], v, info.name, id, *program, durable, cfg.firstRound, log); rc >= 0)
     return rc;
-  if (durable.isOpen() && program->hasDurable()) {
-    env.durable = &durable;
-    env.persisted = program->durableState();
-  }
+  if (durable.isOpen() && program->hasDurable())
+    env.durable = std::make_unique<DurableWriter>(durable, *program);
   for (int p = info.first; p < info.first + info.size; ++p)
     cfg.peers.push_back(p);
   cfg.byzantine = info.byzantine;

@@ -320,6 +320,16 @@ bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &
   return true;
 }
 
+bool DurableWriter::save(int64_t round, std::string &error) {
+  Value st = vars_.durableState();
+  if (st == last_)
+    return true;
+  if (!log_.append(encodeDurableRecord(round, st), error))
+    return false;
+  last_ = std::move(st);
+  return true;
+}
+
 std::string encodeDurableRecord(int64_t round, const Value &state) {
   Writer w;
   w.svarint(round);

@@ -133,6 +133,23 @@ WalScan scanWal(const std::string &data, bool keepAll = false);
 // One record's bytes (length, checksum, payload).
 std::string walRecord(const std::string &payload);
 
+// A node's durable variables as its log holds them: save() appends a
+// record only when they changed since the last one (the state at
+// construction counts as written).
+class DurableWriter {
+public:
+  DurableWriter(DurableLog &log, const DurableVars &vars)
+      : log_(log), vars_(vars), last_(vars.durableState()) {}
+  // Appends the state (a round program resumes at `round`) if it changed;
+  // durable on return. False with `error` when it cannot be written.
+  bool save(int64_t round, std::string &error);
+
+private:
+  DurableLog &log_;
+  const DurableVars &vars_;
+  Value last_;
+};
+
 // The payload a node writes: the round to resume at (round programs; 0 for
 // statement programs) and its durable variables (RoundProgram /
 // RoleBase::durableState), wire-encoded. Decoding is strict.
