@@ -20,6 +20,8 @@
 #                      and backend fsynced before a write is acknowledged
 #   ETCD / ETCDCTL     the binaries (default /usr/bin/etcd, /usr/bin/etcdctl)
 set -euo pipefail
+# shellcheck source=bench/common.sh
+. "$(cd "$(dirname "$0")/.." && pwd)/common.sh"
 ETCD=${ETCD:-/usr/bin/etcd}
 ETCDCTL=${ETCDCTL:-/usr/bin/etcdctl}
 MEMBERS=${ETCD_MEMBERS:-3}
@@ -53,13 +55,8 @@ start() {
   esac
   mkdir -p "$dir"
   [ -x "$ETCD" ] || { echo "cluster.sh: $ETCD not found (Debian package etcd-server)" >&2; exit 2; }
-  # Two free loopback ports per member (bound to port 0, then released).
-  read -r -a ports <<< "$(python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(2 * int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()' "$MEMBERS")"
+  # Two free loopback ports per member.
+  read -r -a ports <<< "$(bench_freeports $((2 * MEMBERS)))"
   local cluster="" endpoints=""
   for ((i = 1; i <= MEMBERS; i++)); do
     cluster+="${cluster:+,}m$i=http://127.0.0.1:${ports[$((2 * i - 1))]}"

@@ -2,7 +2,9 @@
 # Shell functions shared by the KV store benchmarks (bench/rounds/run.sh,
 # bench/kv/run.sh); sourced, not run. The caller sets ROOT (the source
 # tree), MOMMIE (the compiler), TMP (a scratch directory it removes) and
-# PIDS (an array; kv_stop ends and clears it, its cleanup trap should too).
+# PIDS (an array; kv_stop ends and clears it, its cleanup trap should too:
+# bench/common.sh's bench_scratch sets both up; lib.sh uses its
+# bench_freeports).
 #
 #   kv_message_variant SRC OUT   the "message accumulator" variant of
 #       examples/last_voting.mom: Collect and Ack also go ahead once the
@@ -31,15 +33,6 @@ kv_message_variant() { # src out
   [ "$(grep -c goAhead "$2")" = 4 ] || { echo "error: variant rewrite failed" >&2; exit 2; }
 }
 
-kv_freeports() { # n
-  python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()' "$1"
-}
-
 kv_build() { # variant n
   local v=$1 n=$2
   {
@@ -54,7 +47,7 @@ kv_start() { # bin dir n [flag...]
   local bin=$1 dir=$2 n=$3 ports
   shift 3
   mkdir -p "$dir"
-  read -r -a ports <<< "$(kv_freeports $((2 * n)))"
+  read -r -a ports <<< "$(bench_freeports $((2 * n)))"
   {
     echo "[Hosts]"
     for ((i = 0; i < n; i++)); do echo "P$i = 127.0.0.1:${ports[$i]}"; done

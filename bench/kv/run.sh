@@ -43,16 +43,9 @@ ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-16}
 LOAD_SECONDS=90
 # shellcheck disable=SC2034 # read by lib.sh: a replica outlives both loads and syncs
 KV_REPLICA_SECONDS=$((3 * LOAD_SECONDS + 60))
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mommie-bench-kv-XXXXXX")
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
-  "$ROOT/bench/etcd/cluster.sh" stop "$TMP/etcd" 2> /dev/null || true
-  wait 2> /dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
+bench_scratch mommie-bench-kv
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$ROOT/bench/kv/lib.sh"
 

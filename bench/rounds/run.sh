@@ -28,16 +28,9 @@ VALUE=${3:-4096}
 CONC=${4:-256}
 TIMEOUTS=${TIMEOUTS:-"1 2 5 10 20"}
 ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-1}
-TMP=$(mktemp -d /tmp/mommie-bench-kv-XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
-  "$ROOT/bench/etcd/cluster.sh" stop "$TMP/etcd" 2> /dev/null || true
-  wait 2> /dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
+bench_scratch mommie-bench-kv
 
 # shellcheck source-path=SCRIPTDIR source=../kv/lib.sh
 . "$ROOT/bench/kv/lib.sh"

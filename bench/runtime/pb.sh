@@ -5,16 +5,11 @@
 
 PB_NODES=(R0 R1 R2 R3 C0)
 
-# freePorts N: N free loopback ports, space-separated (bound to port 0,
-# then released).
-freePorts() {
-  python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()' "$1"
-}
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
+
+# freePorts N: N free loopback ports (bench/common.sh).
+freePorts() { bench_freeports "$1"; }
 
 # buildPb MOMMIE SRC REQUESTS DIR: builds SRC into DIR/pb (log DIR/build.log,
 # printed on failure: exit 2) at the program's own parameters: NumReq only

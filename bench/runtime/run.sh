@@ -30,16 +30,9 @@ REQUESTS=${2:-5000}
 CONCURRENCIES=${3:-"1 16 64"}
 ROUNDS=${4:-1}
 ETCD_CONNECTIONS=${ETCD_CONNECTIONS:-1}
-TMP=$(mktemp -d /tmp/mommie-bench-runtime-XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
-  "$ROOT/bench/etcd/cluster.sh" stop "$TMP/etcd" 2> /dev/null || true
-  wait 2> /dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
+bench_scratch mommie-bench-runtime
 
 # --- build ---
 # shellcheck source=bench/runtime/pb.sh
