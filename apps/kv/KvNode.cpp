@@ -17,11 +17,12 @@
 //               current value), 3 unknown session, 4 stale)
 //   status   := u8 3   ->   u8 4, varint applied slots, str log digest (hex)
 //   error    := u8 5, varint session, varint seq, u8 code, str message
-// Every request goes through the log (reads too: linearizable). Sessions
-// are assigned by the log (KvReplica.h, KvOp): a retried request, to any
-// replica, is applied once and answered with its original reply. A reply
-// is sent once the request is applied (in slot order) by this replica, to
-// the connection that sent it. On SIGTERM/SIGINT or at
+// Every update goes through the log; a get is answered by the replica it
+// reaches through a read index (KvReplica.h), so every operation is
+// linearizable. Sessions are assigned by the log (KvReplica.h, KvOp): a
+// retried update, to any replica, is applied once and answered with its
+// original reply. A reply is sent once the request is applied (in slot
+// order) or read by this replica, to the connection that sent it. On SIGTERM/SIGINT or at
 // --run-for the replica prints one JSON line: applied slots and requests,
 // the digests of its log and state, and the engine counters.
 //
@@ -601,6 +602,9 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("bytes_applied", st.bytesApplied);
   field("empty_batches", st.emptyBatches);
   field("duplicates_skipped", st.duplicatesSkipped);
+  field("reads_served", st.readsServed);
+  field("read_rounds", st.readRounds);
+  field("read_retries", st.readRetries);
   field("decided_here", st.decidedHere);
   field("learned", st.learned);
   field("fetches", st.fetches);

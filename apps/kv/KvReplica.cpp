@@ -29,6 +29,9 @@ constexpr auto SnapshotEvery = std::chrono::seconds(1);
 constexpr auto TransferTimeout = std::chrono::seconds(5);
 constexpr size_t MaxTransferBytes = 48u << 20;
 constexpr size_t SnapshotChunk = 256u << 10;
+// A read round's ask is sent again to the peers that have not answered
+// after ReadRetry (frames may be lost).
+constexpr auto ReadRetry = std::chrono::milliseconds(50);
 
 // Durability. The records of the durable log (runtime/store/DurableLog.h,
 // not whole-state), each written before what depends on it leaves:
@@ -404,8 +407,73 @@ void KvReplica::route(KvRequest r, bool front) {
 }
 
 void KvReplica::submit(KvRequest r) {
+  if (r.op == KvOp::Get) {
+    reads_.push_back(std::move(r));
+    if (!reading_)
+      startReadRound();
+    return;
+  }
   route(std::move(r), false);
   progress();
+}
+
+//===----------------------------------------------------------------------===//
+// Reads (the read index, KvReplica.h)
+//===----------------------------------------------------------------------===//
+
+void KvReplica::startReadRound() {
+  if (reads_.empty() || failed_)
+    return;
+  ReadRound rr;
+  rr.id = nextReadId_++;
+  rr.index = startedHere();
+  rr.heard = {cfg_.me};
+  rr.asked = EventLoop::now();
+  rr.gets = std::move(reads_);
+  reads_.clear();
+  ++stats_.readRounds;
+  reading_ = std::move(rr);
+  Writer w;
+  w.u8(FrameKvReadAsk);
+  w.varint(reading_->id);
+  for (int p : cfg_.peers)
+    if (p != cfg_.me)
+      send_(p, w.buffer());
+  onReadIndex(cfg_.me, reading_->id, reading_->index); // a cluster of one
+}
+
+void KvReplica::onReadIndex(int peer, uint64_t id, uint64_t started) {
+  if (!reading_ || reading_->id != id)
+    return; // an answer to an earlier round (already complete) or a retry's duplicate
+  ReadRound &rr = *reading_;
+  if (std::find(rr.heard.begin(), rr.heard.end(), peer) == rr.heard.end())
+    rr.heard.push_back(peer);
+  rr.index = std::max(rr.index, started);
+  if (rr.heard.size() * 2 <= cfg_.peers.size())
+    return;
+  readable_.push_back(std::move(rr));
+  reading_.reset();
+  serveReads();
+  startReadRound();
+}
+
+// Answers the gets of the read rounds whose index the applied log reached.
+void KvReplica::serveReads() {
+  while (!readable_.empty() && readable_.front().index <= applied_ && !failed_) {
+    ReadRound rr = std::move(readable_.front());
+    readable_.pop_front();
+    for (const KvRequest &q : rr.gets) {
+      KvReply rep;
+      rep.slot = applied_;
+      auto it = kv_.find(q.key);
+      if (it == kv_.end())
+        rep.result = KvResult::NotFound;
+      else
+        rep.value = it->second;
+      ++stats_.readsServed;
+      appliedFn_(q, rep);
+    }
+  }
 }
 
 void KvReplica::startUpTo(uint64_t s) {
@@ -760,6 +828,26 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
     }
     return;
   }
+  case FrameKvReadAsk: { // `s` is the round's id
+    if (!r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    Writer w;
+    w.u8(FrameKvReadIndex);
+    w.varint(s);
+    w.varint(startedHere());
+    send_(peer, w.buffer());
+    return;
+  }
+  case FrameKvReadIndex: {
+    uint64_t started = r.varint();
+    if (!r.ok() || !r.atEnd()) {
+      ++stats_.badFrames;
+      return;
+    }
+    return onReadIndex(peer, s, started);
+  }
   default:
     ++stats_.badFrames;
     (void)replay;
@@ -871,6 +959,8 @@ void KvReplica::progress() {
       ++applied_;
       again = true;
     }
+    if (!ready.empty())
+      serveReads();
     // New slots for pending requests, within the window.
     while (!failed_ && !pending_.empty() && started_ < applied_ + cfg_.window) {
       startSlot(started_++);
@@ -909,6 +999,16 @@ void KvReplica::tick() {
     if (leader_ != cfg_.me) // it did not deliver: stop forwarding to it
       leader_ = -1;
     route(std::move(r), false);
+  }
+  if (reading_ && now - reading_->asked >= ReadRetry) {
+    reading_->asked = now;
+    ++stats_.readRetries;
+    Writer w;
+    w.u8(FrameKvReadAsk);
+    w.varint(reading_->id);
+    for (int p : cfg_.peers)
+      if (std::find(reading_->heard.begin(), reading_->heard.end(), p) == reading_->heard.end())
+        send_(p, w.buffer());
   }
   progress();
 }
@@ -1095,6 +1195,13 @@ bool KvReplica::recover(std::string &error) {
       return false;
     }
   }
+  // Every slot this replica took part in has a durable record (its batch
+  // or its acceptor state, written before its first message of the slot):
+  // its read index answers stay above them.
+  if (!savedAcceptor_.empty())
+    startedBefore_ = std::max(startedBefore_, savedAcceptor_.rbegin()->first + 1);
+  if (!savedBatch_.empty())
+    startedBefore_ = std::max(startedBefore_, savedBatch_.rbegin()->first + 1);
   savedAcceptor_.erase(savedAcceptor_.begin(), savedAcceptor_.lower_bound(applied_));
   savedBatch_.erase(savedBatch_.begin(), savedBatch_.lower_bound(applied_));
   started_ = applied_;

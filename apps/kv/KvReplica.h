@@ -24,6 +24,10 @@
 //   snapask:= u8 28, varint applied   (asks for a snapshot at least that far)
 //   snapshot:= u8 29, varint applied, varint offset, varint total, bytes
 //             (one chunk of at most 256 KiB of a snapshot of the store)
+//   readask := u8 30, varint id                   (read index: "which slots
+//             have you started?")
+//   readindex:= u8 31, varint id, varint started  (the answer: every slot
+//             this replica took part in is below `started`)
 //
 // A batch is accepted only if its bytes hash to the digest it carries, and
 // only one per (slot, proposer); (slot, proposer) identifies it exactly for
@@ -53,6 +57,20 @@
 // requests forwarded more than `forwardTimeoutMs` ago and still not applied
 // (the leader crashed) are proposed by the replica itself. Replies always
 // come from the replica the client sent the request to.
+//
+// Reads (gets) do not go through the log; they use a read index, as Raft's
+// ReadIndex does, but with no leader: the replica a get reaches asks every
+// peer which slots it has started, and once a majority (itself included)
+// has answered, it waits until it has applied every slot below the largest
+// answer, then reads its own state. That is linearizable: a write
+// acknowledged before the get was invoked was decided in some slot s, so
+// a majority took part in slot s (LastVoting decides on a majority's acks),
+// that majority meets the one answering, and the answer is above s; a
+// write another read already saw was decided too, the same argument. The
+// gets that arrive while a read round is out wait for the next one (one
+// round at a time, every get in it). A replica's "started" survives a
+// restart (the slots of its durable records), so the argument holds under
+// crash-recovery with --fsync on. As the log, it assumes benign replicas.
 #pragma once
 
 #include "runtime/net/EventLoop.h"
@@ -60,6 +78,7 @@
 #include "runtime/store/DurableLog.h"
 #include "runtime/wire/Wire.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -88,7 +107,9 @@ enum : uint8_t {
   FrameKvForward = 26,
   FrameKvOffer = 27,
   FrameKvSnapshotAsk = 28,
-  FrameKvSnapshot = 29
+  FrameKvSnapshot = 29,
+  FrameKvReadAsk = 30,
+  FrameKvReadIndex = 31
 };
 
 // The operations of the store, applied in log order by every replica
@@ -145,7 +166,7 @@ struct KvStats {
            badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
            jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0,
            recoveredSlots = 0, snapshots = 0, snapshotsReplayed = 0, snapshotsSent = 0, snapshotsInstalled = 0,
-           offers = 0;
+           offers = 0, readRounds = 0, readsServed = 0, readRetries = 0;
 };
 
 class KvReplica {
@@ -159,7 +180,8 @@ public:
             Logger &log);
   ~KvReplica();
 
-  // A client request received by this replica (queued for its next batch).
+  // A client request received by this replica (queued for its next batch;
+  // a get waits for the next read round).
   void submit(KvRequest r);
   // A replica frame (types 20-24) from `peer`; false if it does not decode.
   bool onFrame(int peer, const uint8_t *data, size_t size);
@@ -242,6 +264,11 @@ private:
   const KvReply *answered(const KvRequest &r, KvReply &scratch) const;
   KvReply applyRequest(const KvRequest &q, uint64_t slot);
   void bufferFuture(int peer, const uint8_t *data, size_t size);
+  // Reads (the read index, above).
+  uint64_t startedHere() const { return std::max({started_, applied_, startedBefore_}); }
+  void startReadRound();
+  void onReadIndex(int peer, uint64_t id, uint64_t started);
+  void serveReads();
   void replayFuture();
   int slotIndex(int peer) const;
 
@@ -295,6 +322,20 @@ private:
     TimePoint started;
   };
   std::optional<Transfer> transfer_;
+  // Reads: the gets waiting for a read round, the round out (asked at
+  // `asked`, answered by `heard`, the largest answer `index`), and the
+  // rounds answered, waiting until applied_ reaches their index.
+  struct ReadRound {
+    uint64_t id = 0, index = 0;
+    std::vector<int> heard;
+    TimePoint asked;
+    std::vector<KvRequest> gets;
+  };
+  std::vector<KvRequest> reads_;
+  std::optional<ReadRound> reading_;
+  std::deque<ReadRound> readable_;
+  uint64_t nextReadId_ = 1;
+  uint64_t startedBefore_ = 0; // slots of the durable records recover() found
 };
 
 // A client frame's body (KvNode.cpp): register (u8 10, nonce) or an

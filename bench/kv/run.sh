@@ -11,9 +11,9 @@
 #         etcd: CONC clients on min(CONC, ETCD_CONNECTIONS) connections to
 #         the leader, after a warm-up of 500 puts)
 #   gets: then READS gets of those keys, all present, CONC outstanding
-#         (KV: --kv-load --get-percent 100, every get through the log;
-#         etcd: --get-percent 100, Range requests with its default
-#         linearizable consistency)
+#         (KV: --kv-load --get-percent 100, linearizable gets through
+#         its read index; etcd: --get-percent 100, Range requests with its
+#         default linearizable consistency, a ReadIndex at the leader)
 # RUNS times over, the configurations interleaved; the table keeps each
 # configuration's best run (highest req/s) and gives KV/etcd ratios of it.
 #
@@ -21,7 +21,9 @@
 #
 # Defaults: build/tools/mommie, 20000 puts (80 MB), 3 runs. Environment:
 # VALUE (4096), CONC (256), KEYS (1000), READS (REQUESTS), SIZES ("3 5"),
-# FSYNCS ("on off"), ETCD_CONNECTIONS (16), ETCD_PUT (the client binary).
+# FSYNCS ("on off"), ETCD_CONNECTIONS (16), ETCD_PUT (the client binary),
+# KV_FLAGS (more replica flags, e.g. "--window 40"; say them with the results),
+# SYSTEMS ("kv etcd"; one of them for a quick look, no ratios then).
 # A KV run counts only if every request completed, every get found its key
 # and all replicas report the same log and state digests with every request
 # applied; an etcd run if every request returned OK and found its key. Data
@@ -61,7 +63,8 @@ ETCD_LOAD=(--clients "$CONC" --connections "$ETCD_CONNS" --target-leader --value
 # One KV cluster life: prints "put JSON" and "get JSON" lines.
 kvrun() { # n fsync
   local n=$1 bin=$TMP/message-$1 dir=$TMP/kv
-  kv_start "$bin" "$dir" "$n" --data-dir "$dir/@ID" --fresh --fsync "$2"
+  # shellcheck disable=SC2086 # KV_FLAGS is a list of flags
+  kv_start "$bin" "$dir" "$n" --data-dir "$dir/@ID" --fresh --fsync "$2" ${KV_FLAGS:-}
   timeout $((LOAD_SECONDS + 30)) "$bin" --kv-load --servers "$KV_SERVERS" --requests "$REQUESTS" "${KV_LOAD[@]}" \
     > "$dir/put.json" 2> "$dir/put.err" || true
   kv_sync "$bin" "$dir"
@@ -69,8 +72,8 @@ kvrun() { # n fsync
     "${KV_LOAD[@]}" > "$dir/get.json" 2> "$dir/get.err" || true
   kv_sync "$bin" "$dir"
   kv_stop
-  echo "put $(kv_outcome "$dir" "$n" $((REQUESTS + READS)) "$dir/put.json")"
-  echo "get $(kv_outcome "$dir" "$n" $((REQUESTS + READS)) "$dir/get.json")"
+  echo "put $(kv_outcome "$dir" "$n" "$REQUESTS" "$dir/put.json")"
+  echo "get $(kv_outcome "$dir" "$n" "$REQUESTS" "$dir/get.json")"
   rm -rf "$dir"
 }
 
@@ -99,7 +102,7 @@ etcdrun() { # n fsync
 for ((run = 1; run <= RUNS; run++)); do
   for f in $FSYNCS; do
     for n in $SIZES; do
-      for sys in kv etcd; do
+      for sys in ${SYSTEMS:-kv etcd}; do
         echo "run $run: $sys, $n replicas, fsync $f ..." >&2
         "${sys}run" "$n" "$f" > "$TMP/run.out" # not in a pipeline: PIDS stays ours
         sed "s/^/$sys $n $f /" "$TMP/run.out" >> "$TMP/results"
@@ -112,7 +115,7 @@ cat << EOF
 Commands (\`BIN\` is the KV binary \`mommie build\` makes of the message accumulator variant of
 examples/last_voting.mom with \`--app kv -D N=n -D V=n -D MaxPhase=100\`; \`FSYNC\` is on or off):
 
-    BIN --kv --id Pi --deploy deploy.conf --client-port PORT --data-dir DIR/Pi --fresh --fsync FSYNC   # each replica
+    BIN --kv --id Pi --deploy deploy.conf --client-port PORT --data-dir DIR/Pi --fresh --fsync FSYNC ${KV_FLAGS:-}  # each replica
     BIN --kv-load --servers S --requests $REQUESTS ${KV_LOAD[*]}
     BIN --kv-load --servers S --requests $READS --get-percent 100 ${KV_LOAD[*]}
     ETCD_MEMBERS=n ETCD_FSYNC=FSYNC bench/etcd/cluster.sh start DIR   # FSYNC off: --unsafe-no-fsync

@@ -221,11 +221,12 @@ TEST(KvReplica, SessionsAndOperations) {
   EXPECT_EQ(res(9), KvResult::NotFound);
   EXPECT_EQ(res(10), KvResult::UnknownSession);
   EXPECT_EQ(h.kv->keys(), 0u);
-  // A retry of seq 1 (a get) submitted here: answered at once from the
-  // session, the original value, without a new slot.
+  // A retry of seq 2 (a cas) submitted here: answered at once from the
+  // session, its original reply, without a new slot.
   uint64_t started = h.kv->started();
-  h.kv->submit(op(KvOp::Get, s, 1, "a"));
+  h.kv->submit(op(KvOp::Cas, s, 2, "a", "2", "9"));
   ASSERT_EQ(h.replies.size(), 12u);
+  EXPECT_EQ(h.replies[11].result, KvResult::CasMismatch);
   EXPECT_EQ(h.replies[11].value, "1");
   EXPECT_EQ(h.replies[11].slot, 1u);
   EXPECT_EQ(h.kv->started(), started);
@@ -236,9 +237,102 @@ TEST(KvReplica, SessionsAndOperations) {
                 q.ackBelow = 7;
                 return q;
               }()});
-  h.kv->submit(op(KvOp::Get, s, 1, "a"));
+  h.kv->submit(op(KvOp::Cas, s, 2, "a", "2", "9"));
   ASSERT_EQ(h.replies.size(), 14u);
   EXPECT_EQ(h.replies[13].result, KvResult::Stale);
+}
+
+namespace {
+std::vector<uint8_t> readIndexFrame(uint64_t id, uint64_t started) {
+  Writer w;
+  w.u8(FrameKvReadIndex);
+  w.varint(id);
+  w.varint(started);
+  return w.buffer();
+}
+
+// The read asks P0 sent since `from`: (peer, round id).
+std::vector<std::pair<int, uint64_t>> readAsks(const Harness &h, size_t from = 0) {
+  std::vector<std::pair<int, uint64_t>> asks;
+  for (size_t i = from; i < h.sent.size(); ++i)
+    if (h.sent[i].second[0] == FrameKvReadAsk) {
+      Reader r(h.sent[i].second.data() + 1, h.sent[i].second.size() - 1);
+      asks.emplace_back(h.sent[i].first, r.varint());
+    }
+  return asks;
+}
+} // namespace
+
+// Gets use a read index (KvReplica.h): answered only once a majority told
+// which slots it started and every slot below the largest answer is
+// applied here; a get that arrives while a round is out waits for the
+// next round; asks are sent again to the silent peers; a replica answers
+// others' asks with the slots it started.
+TEST(KvReplica, GetsWaitForAMajoritysReadIndex) {
+  Harness h;
+  applyAsSlot(h, 0, {registration(1)});
+  uint64_t s = h.replies.at(0).session;
+  applyAsSlot(h, 1, {op(KvOp::Put, s, 0, "a", "1")});
+  ASSERT_EQ(h.replies.size(), 2u);
+  size_t mark = h.sent.size();
+  h.kv->submit(op(KvOp::Get, s, 1, "a"));
+  auto asks = readAsks(h, mark);
+  ASSERT_EQ(asks.size(), 2u); // to P1 and P2
+  uint64_t id1 = asks[0].second;
+  EXPECT_EQ(h.replies.size(), 2u); // only P0 has answered: not a majority
+  h.kv->submit(op(KvOp::Get, s, 2, "a")); // waits for the next round
+  EXPECT_EQ(readAsks(h, mark).size(), 2u);
+  // P1 has started slots 0..3: the first get waits for slots 2 and 3.
+  EXPECT_TRUE(h.kv->onFrame(1, readIndexFrame(id1, 4).data(), readIndexFrame(id1, 4).size()));
+  EXPECT_EQ(h.replies.size(), 2u);
+  EXPECT_EQ(h.kv->stats().readRounds, 2u); // the second get's round is out
+  auto asks2 = readAsks(h, mark + 2);
+  ASSERT_EQ(asks2.size(), 2u);
+  uint64_t id2 = asks2[0].second;
+  EXPECT_NE(id1, id2);
+  applyAsSlot(h, 2, {op(KvOp::Put, s, 3, "a", "2")});
+  EXPECT_EQ(h.replies.size(), 3u); // the put's reply; the get still waits for slot 3
+  applyAsSlot(h, 3, {});
+  ASSERT_EQ(h.replies.size(), 4u);
+  EXPECT_EQ(h.applied.back(), std::make_pair(s, uint64_t(1)));
+  EXPECT_EQ(h.replies.back().result, KvResult::Ok);
+  EXPECT_EQ(h.replies.back().value, "2");
+  // A late or repeated answer to round 1 changes nothing; P2 answers round 2
+  // (it started nothing beyond what is applied here): the second get.
+  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id1, 9).data(), readIndexFrame(id1, 9).size()));
+  EXPECT_EQ(h.replies.size(), 4u);
+  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id2, 1).data(), readIndexFrame(id2, 1).size()));
+  ASSERT_EQ(h.replies.size(), 5u);
+  EXPECT_EQ(h.applied.back(), std::make_pair(s, uint64_t(2)));
+  EXPECT_EQ(h.replies.back().value, "2");
+  EXPECT_EQ(h.kv->stats().readsServed, 2u);
+  // A get of an absent key; its round's asks are resent to the silent peers.
+  mark = h.sent.size();
+  h.kv->submit(op(KvOp::Get, s, 4, "zz"));
+  ASSERT_EQ(readAsks(h, mark).size(), 2u);
+  uint64_t id3 = readAsks(h, mark)[0].second;
+  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id3, 0).data(), readIndexFrame(id3, 0).size()));
+  ASSERT_EQ(h.replies.size(), 6u);
+  EXPECT_EQ(h.replies.back().result, KvResult::NotFound);
+  h.kv->submit(op(KvOp::Get, s, 5, "a"));
+  mark = h.sent.size();
+  h.loop.runUntil(EventLoop::now() + std::chrono::milliseconds(60));
+  h.kv->tick();
+  EXPECT_EQ(readAsks(h, mark).size(), 2u); // neither P1 nor P2 answered: both asked again
+  EXPECT_GE(h.kv->stats().readRetries, 1u);
+  // P0 answers a peer's ask with the slots it started; a malformed answer
+  // is a bad frame.
+  mark = h.sent.size();
+  Writer ask;
+  ask.u8(FrameKvReadAsk);
+  ask.varint(77);
+  EXPECT_TRUE(h.kv->onFrame(1, ask.buffer().data(), ask.buffer().size()));
+  ASSERT_EQ(h.sent.size(), mark + 1);
+  EXPECT_EQ(h.sent.back().first, 1);
+  EXPECT_EQ(h.sent.back().second, readIndexFrame(77, h.kv->started()));
+  auto bad = readIndexFrame(1, 1);
+  bad.push_back(0);
+  EXPECT_FALSE(h.kv->onFrame(1, bad.data(), bad.size()));
 }
 
 TEST(KvReplica, ForgedBatchIsNotAppliedAndIsFetched) {
