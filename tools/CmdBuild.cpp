@@ -422,7 +422,7 @@ std::string compileGenerated(const std::vector<cppgen::File> &generated,
     cmd.push_back(b);
   }
   cmd.insert(cmd.end(), rt.archives.begin(), rt.archives.end());
-  cmd.insert(cmd.end(), {"-lsodium", "-lcrypto", "-lpthread", "-o", output});
+  cmd.insert(cmd.end(), {"-lsodium", "-lcrypto", "-lz", "-lpthread", "-o", output});
   int rc = runCommand(cmd);
   fs::remove_all(dir, ec);
   if (rc != 0)

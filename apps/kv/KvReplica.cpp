@@ -77,6 +77,19 @@ std::string batchRecord(uint64_t s, const std::string &batch) {
   w.str(batch);
   return w.toString();
 }
+
+// A batch frame (KvReplica.h): built, and its bytes hashed, once for all
+// the peers it goes to.
+std::vector<uint8_t> batchFrame(uint64_t s, int proposer, const std::string &bytes) {
+  Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  Writer w;
+  w.u8(FrameKvBatch);
+  w.varint(s);
+  w.varint(uint64_t(proposer));
+  w.bytes(d.data(), d.size());
+  w.bytes(bytes.data(), bytes.size());
+  return w.buffer();
+}
 } // namespace
 
 // The environment of one slot's engine: frames tagged with the slot, its
@@ -515,9 +528,10 @@ void KvReplica::startSlot(uint64_t s) {
     if (durable_)
       writeRecord(batchRecord(s, batch));
   }
+  std::vector<uint8_t> frame = batchFrame(s, cfg_.me, batch);
   for (int p : cfg_.peers)
     if (p != cfg_.me)
-      sendBatch(p, s, cfg_.me, batch);
+      send_(p, frame);
   batches_[{s, cfg_.me}] = std::move(batch);
   if (!reqs.empty())
     mine_[s] = std::move(reqs);
@@ -595,16 +609,6 @@ void KvReplica::sendDecided(int peer, uint64_t s, int64_t v) {
   send_(peer, w.buffer());
 }
 
-void KvReplica::sendBatch(int peer, uint64_t s, int proposer, const std::string &bytes) {
-  Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
-  Writer w;
-  w.u8(FrameKvBatch);
-  w.varint(s);
-  w.varint(uint64_t(proposer));
-  w.bytes(d.data(), d.size());
-  w.bytes(bytes.data(), bytes.size());
-  send_(peer, w.buffer());
-}
 
 void KvReplica::storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes) {
   Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
@@ -777,10 +781,10 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
     }
     auto b = batches_.find({s, int(proposer)});
     if (b != batches_.end())
-      return sendBatch(peer, s, int(proposer), b->second);
+      return send_(peer, batchFrame(s, int(proposer), b->second));
     auto o = old_.find(s);
     if (o != old_.end() && o->second.first == int64_t(proposer))
-      sendBatch(peer, s, int(proposer), o->second.second);
+      send_(peer, batchFrame(s, int(proposer), o->second.second));
     else if (o == old_.end() && s < applied_)
       offerSnapshot(peer);
     return;

@@ -257,7 +257,6 @@ private:
   void storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes);
   void handle(int peer, const uint8_t *data, size_t size, bool replay);
   void sendDecided(int peer, uint64_t s, int64_t v);
-  void sendBatch(int peer, uint64_t s, int proposer, const std::string &bytes);
   void route(KvRequest r, bool front);
   // The reply of `r` if the state already has it (a retry of a request
   // applied, or one too old): then it is answered without the log.

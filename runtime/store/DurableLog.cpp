@@ -2,8 +2,7 @@
 
 #include "runtime/wire/Wire.h"
 
-#include <boost/crc.hpp>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
+#include <zlib.h>
 
 namespace mommie::rt {
 
@@ -20,10 +20,17 @@ namespace {
 constexpr const char *IdentityMagic = "mommie durable state v1";
 constexpr uint32_t MaxRecord = uint32_t(64) << 20; // a state beyond 64 MiB is refused
 
+// CRC-32 (ISO-HDLC, as gzip and zip), zlib's: several GB/s, where a
+// byte-at-a-time table cost a fifth of a loaded KV leader's CPU.
 uint32_t crc32(const char *data, size_t n) {
-  boost::crc_32_type crc;
-  crc.process_bytes(data, n);
-  return crc.checksum();
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    uInt chunk = uInt(std::min<size_t>(n, 1u << 30));
+    crc = ::crc32(crc, reinterpret_cast<const Bytef *>(data), chunk);
+    data += chunk;
+    n -= chunk;
+  }
+  return uint32_t(crc);
 }
 
 void putU32(std::string &out, uint32_t v) {
