@@ -924,9 +924,12 @@ void KvReplica::progress() {
   inProgress_ = true;
   for (bool again = true; again && !failed_;) {
     again = false;
-    // The slots ready to apply, in order (decided, their batch here).
-    // Group commit: their records reach the disk in one sync before any of
-    // their requests is answered.
+    // The slots ready to apply, in order (decided, their batch here). Their
+    // records are written here and synced with the next frames; a client
+    // may be answered before: the decision is durable already (the
+    // majority whose acks decided it synced their votes first, and the
+    // batch's proposer its batch), so a replica that restarts without the
+    // record decides the slot again, the same way (docs/rounds.md).
     std::vector<std::pair<int64_t, std::string>> ready;
     for (uint64_t s = applied_; !failed_; ++s) {
       auto it = slots_.find(s);
@@ -954,8 +957,6 @@ void KvReplica::progress() {
       if (durable_)
         writeRecord(appliedRecord(s, v, ready.back().second));
     }
-    if (!ready.empty() && !syncDurable())
-      break;
     for (auto &[v, batch] : ready) {
       uint64_t s = applied_;
       slots_.erase(s); // engine already handed to the loop (stopEngine)
@@ -1033,17 +1034,6 @@ void KvReplica::writeRecord(const std::string &rec) {
   std::string err;
   if (durable_ && !failed_ && !durable_->write(rec, err))
     fail("the durable log: " + err);
-}
-
-bool KvReplica::syncDurable() {
-  std::string err;
-  if (failed_)
-    return false;
-  if (durable_ && !durable_->sync(err)) {
-    fail("the durable log: " + err);
-    return false;
-  }
-  return true;
 }
 
 std::string KvReplica::snapshot() const {

@@ -190,9 +190,10 @@ public:
   // Durability (--data-dir; docs/rounds.md, "Replicated KV store"): the replica writes
   // to `log` (opened with wholeState = false) what it must not forget
   // across a restart, and recover() rebuilds its state from the records
-  // open() found. The owner syncs the log before any frame leaves
-  // (Transport::setBeforeWrite); the replica syncs it itself before it
-  // answers clients. Call both before the first frame or request.
+  // open() found. The owner holds every frame until the records written
+  // before it are synced (Transport::setDurableBarrier); client replies
+  // need no sync (progress() says why). Call both before the first frame
+  // or request.
   void setDurable(DurableLog *log) { durable_ = log; }
   bool recover(std::string &error);
 
@@ -235,7 +236,6 @@ private:
   };
   // The durable log's records (KvReplica.cpp, "Durability").
   void writeRecord(const std::string &rec);
-  bool syncDurable();
   std::string snapshot() const;
   bool loadSnapshot(Reader &r, uint64_t atLeast);
   void compactDurable();

@@ -51,6 +51,7 @@ struct Transport::Outbound {
   bool retryScheduled = false;
   int backoffMs = 20;
   std::deque<std::vector<uint8_t>> queue; // whole frames (length prefix included)
+  std::deque<uint64_t> stamps;            // each frame's durable barrier (setDurableBarrier)
   size_t queuedBytes = 0;
   size_t offset = 0;     // bytes of queue.front() already written
   bool armedOut = false; // EPOLLOUT registered (connecting, or the socket was full)
@@ -273,6 +274,7 @@ void Transport::send(int peer, const std::vector<uint8_t> &payload) {
   w.bytes(payload.data(), payload.size());
   o.queuedBytes += w.buffer().size();
   o.queue.push_back(std::move(w.buffer()));
+  o.stamps.push_back(stamp_ ? stamp_() : 0);
   ++stats_.framesOut;
   if (o.fd < 0 && !o.retryScheduled)
     connect(peer);
@@ -341,6 +343,7 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
     auto &b = hello.buffer();
     o.queuedBytes += b.size();
     o.queue.push_front(std::move(b));
+    o.stamps.push_front(0); // depends on nothing
     log_.debug("connected", {{"peer", peerName(peer)}, {"address", hosts_[size_t(peer)].str()}});
   }
   if (events & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
@@ -350,15 +353,29 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
   flush(peer);
 }
 
+void Transport::durableAdvanced() {
+  for (size_t p = 0; p < out_.size(); ++p)
+    if (out_[p] && out_[p]->connected && !out_[p]->armedOut && !out_[p]->queue.empty())
+      flush(int(p));
+}
+
 void Transport::flush(int peer) {
   Outbound &o = *out_[size_t(peer)];
   if (beforeWrite_ && !o.queue.empty() && !beforeWrite_())
     return;
+  // The frames whose durable records are on disk (all of them without a
+  // barrier): a prefix of the queue, since stamps only grow.
+  size_t ready = o.queue.size();
+  if (durable_ && !o.stamps.empty() && o.stamps.back() > durable_()) {
+    uint64_t d = durable_();
+    ready = size_t(std::upper_bound(o.stamps.begin(), o.stamps.end(), d) - o.stamps.begin());
+    needDurable_();
+  }
   constexpr size_t MaxIov = 64;
-  while (!o.queue.empty()) {
+  while (ready > 0) {
     iovec iov[MaxIov];
     size_t n = 0;
-    for (auto it = o.queue.begin(); it != o.queue.end() && n < MaxIov; ++it, ++n) {
+    for (auto it = o.queue.begin(); n < ready && n < MaxIov; ++it, ++n) {
       size_t skip = n == 0 ? o.offset : 0;
       iov[n].iov_base = it->data() + skip;
       iov[n].iov_len = it->size() - skip;
@@ -391,7 +408,9 @@ void Transport::flush(int peer) {
       left -= rest;
       o.queuedBytes -= o.queue.front().size();
       o.queue.pop_front();
+      o.stamps.pop_front();
       o.offset = 0;
+      --ready;
     }
   }
   if (o.armedOut) {
@@ -417,6 +436,7 @@ void Transport::dropOutbound(int peer) {
     if (r.u32be() == HelloMagic && o.queue.front().size() < 16) {
       o.queuedBytes -= o.queue.front().size();
       o.queue.pop_front();
+      o.stamps.pop_front();
     }
   }
   o.connected = false;

@@ -71,6 +71,18 @@ public:
   // the frames depend on are synced here, once for every frame queued
   // since the last write.
   void setBeforeWrite(std::function<bool()> f) { beforeWrite_ = std::move(f); }
+  // The same, without holding up the event loop: every frame is stamped
+  // with stamp() when sent (the durable records written so far) and is
+  // written only once durable() has reached its stamp; when a frame is
+  // held, need() is called (start a sync), and the owner calls
+  // durableAdvanced() when durable() has grown. Frames leave in order.
+  void setDurableBarrier(std::function<uint64_t()> stamp, std::function<uint64_t()> durable,
+                         std::function<void()> need) {
+    stamp_ = std::move(stamp);
+    durable_ = std::move(durable);
+    needDurable_ = std::move(need);
+  }
+  void durableAdvanced();
   const TransportStats &stats() const { return stats_; }
   // The principals' names, indexed like the hosts, for logs ("R1", not 1).
   void setPeerNames(std::vector<std::string> names) { names_ = std::move(names); }
@@ -107,6 +119,8 @@ private:
   std::vector<std::unique_ptr<Outbound>> out_;
   bool flushPosted_ = false;
   std::function<bool()> beforeWrite_;
+  std::function<uint64_t()> stamp_, durable_;
+  std::function<void()> needDurable_;
   TransportStats stats_;
 };
 

@@ -118,8 +118,87 @@ WalScan scanWal(const std::string &data, bool keepAll) {
 std::string walRecord(const std::string &payload) { return record(payload); }
 
 DurableLog::~DurableLog() {
+  if (helper_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    helper_.join();
+  }
   if (fd_ >= 0)
     ::close(fd_);
+}
+
+void DurableLog::startBackground(std::function<void()> wake) {
+  if (helper_.joinable())
+    return;
+  wake_ = std::move(wake);
+  helper_ = std::thread([this] { backgroundLoop(); });
+}
+
+void DurableLog::backgroundLoop() {
+  std::unique_lock<std::mutex> lk(mu_);
+  for (;;) {
+    cv_.wait(lk, [&] { return stop_ || requested_ > done_; });
+    if (stop_)
+      return;
+    uint64_t target = requested_;
+    int fd = requestFd_;
+    lk.unlock();
+    bool ok = ::fdatasync(fd) == 0;
+    int err = errno;
+    lk.lock();
+    inFlight_ = false;
+    if (ok) {
+      done_ = target;
+      ++helperSyncs_;
+    } else {
+      helperFailed_ = true;
+      helperErrno_ = err;
+      done_ = requested_; // nothing more is asked of a failed log
+    }
+    cv_.notify_all();
+    lk.unlock();
+    wake_();
+    lk.lock();
+  }
+}
+
+void DurableLog::requestSync() {
+  if (!opts_.fsync || written_ == synced_ || fd_ < 0 || !helper_.joinable())
+    return;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (inFlight_ || helperFailed_ || requested_ >= written_)
+      return;
+    inFlight_ = true;
+    requested_ = written_;
+    requestFd_ = fd_;
+  }
+  cv_.notify_all();
+}
+
+bool DurableLog::finishSync(std::string &error) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (helperFailed_) {
+    errno = helperErrno_;
+    error = sysError("cannot sync the write-ahead log in", opts_.dir);
+    return false;
+  }
+  stats_.syncs += helperSyncs_;
+  helperSyncs_ = 0;
+  synced_ = std::max(synced_, done_);
+  if (synced_ == written_)
+    dirty_ = false;
+  return true;
+}
+
+void DurableLog::waitIdle() {
+  if (!helper_.joinable())
+    return;
+  std::unique_lock<std::mutex> lk(mu_);
+  cv_.wait(lk, [&] { return !inFlight_; });
 }
 
 bool DurableLog::open(const DurableOptions &options, std::string &error) {
@@ -265,13 +344,18 @@ bool DurableLog::write(const std::string &payload, std::string &error) {
   size_ += r.size();
   ++stats_.records;
   stats_.bytes += r.size();
-  dirty_ = true;
+  ++written_;
+  if (opts_.fsync)
+    dirty_ = true;
+  else
+    synced_ = written_;
   return true;
 }
 
 bool DurableLog::sync(std::string &error) {
   if (!dirty_)
     return true;
+  waitIdle();
   if (opts_.fsync) {
     if (::fdatasync(fd_) != 0) {
       error = sysError("cannot sync the write-ahead log in", opts_.dir);
@@ -280,6 +364,7 @@ bool DurableLog::sync(std::string &error) {
     ++stats_.syncs;
   }
   dirty_ = false;
+  synced_ = written_;
   return true;
 }
 
@@ -288,6 +373,7 @@ bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &
     error = "the durable log is not open";
     return false;
   }
+  waitIdle(); // the helper is not syncing the descriptor replaced below
   const std::string walPath = opts_.dir + "/wal", tmp = walPath + ".tmp";
   std::string data;
   for (const auto &p : payloads) {
@@ -319,6 +405,8 @@ bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &
   fd_ = fd;
   size_ = data.size();
   dirty_ = false;
+  written_ += payloads.size();
+  synced_ = written_;
   stats_.records += payloads.size();
   ++stats_.compactions;
   stats_.bytes += data.size();

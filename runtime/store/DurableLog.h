@@ -32,10 +32,14 @@
 
 #include "runtime/wire/Value.h"
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace mommie::rt {
@@ -101,6 +105,22 @@ public:
   bool write(const std::string &payload, std::string &error);
   bool sync(std::string &error);
   bool dirty() const { return dirty_; }
+  // Group commit off the owner's thread (the KV replica: its event loop
+  // goes on reading and computing while the disk syncs). written() counts
+  // the records written since open (it never decreases; a rewrite's count
+  // too) and synced() those known to be durable (all of them with fsync
+  // off). After startBackground(wake), requestSync() asks a helper thread
+  // to make every record written so far durable (one fdatasync; nothing
+  // when one is in flight: ask again once it completes); the helper calls
+  // wake() from its own thread when it is done, and the owner then calls
+  // finishSync() on its thread, which advances synced() or returns false
+  // with `error` (then nothing that depends on the records may leave).
+  // sync() and rewrite() wait for a sync in flight first.
+  uint64_t written() const { return written_; }
+  uint64_t synced() const { return synced_; }
+  void startBackground(std::function<void()> wake);
+  void requestSync();
+  bool finishSync(std::string &error);
   // Replaces the whole log by `payloads` (a snapshot and what follows it):
   // written to wal.tmp, synced, renamed over wal, the directory synced.
   bool rewrite(const std::vector<std::string> &payloads, std::string &error);
@@ -116,6 +136,18 @@ private:
   std::optional<std::string> recovered_;
   std::vector<std::string> all_;
   DurableStats stats_;
+  uint64_t written_ = 0, synced_ = 0;
+  // The background sync: the helper's request (target, fd) and result,
+  // under mu_.
+  void backgroundLoop();
+  void waitIdle();
+  std::thread helper_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::function<void()> wake_;
+  bool stop_ = false, inFlight_ = false, helperFailed_ = false;
+  int requestFd_ = -1, helperErrno_ = 0;
+  uint64_t requested_ = 0, done_ = 0, helperSyncs_ = 0;
 };
 
 // The records of a write-ahead log's bytes: the last valid payload, how

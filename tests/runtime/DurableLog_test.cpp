@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -184,6 +186,75 @@ TEST_F(DurableLogTest, CompactionKeepsTheLastRecordOnly) {
   DurableLog log;
   ASSERT_TRUE(log.open(options(false), err)) << err;
   EXPECT_EQ(*log.recovered(), "state number 999");
+}
+
+// Group commit off the owner's thread: written() counts records, a
+// requested sync runs on the helper and wakes the owner, finishSync()
+// advances synced(); one request covers every record written before it
+// and none after; a rewrite waits for the
+// helper and leaves everything synced; the records survive a reopen.
+TEST_F(DurableLogTest, BackgroundSyncAdvancesWhatIsDurable) {
+  std::string err;
+  {
+    DurableLog log;
+    DurableOptions o = options(true);
+    o.wholeState = false;
+    ASSERT_TRUE(log.open(o, err)) << err;
+    std::mutex mu;
+    std::condition_variable cv;
+    int wakes = 0;
+    log.startBackground([&] {
+      std::lock_guard<std::mutex> lk(mu);
+      ++wakes;
+      cv.notify_all();
+    });
+    auto waitWake = [&](int n) {
+      std::unique_lock<std::mutex> lk(mu);
+      return cv.wait_for(lk, std::chrono::seconds(10), [&] { return wakes >= n; });
+    };
+    for (int i = 0; i < 3; ++i)
+      ASSERT_TRUE(log.write("r" + std::to_string(i), err)) << err;
+    EXPECT_EQ(log.written(), 3u);
+    EXPECT_EQ(log.synced(), 0u);
+    log.requestSync();
+    ASSERT_TRUE(log.write("r3", err)) << err; // after the request: not covered by it
+    ASSERT_TRUE(waitWake(1));
+    ASSERT_TRUE(log.finishSync(err)) << err;
+    EXPECT_EQ(log.synced(), 3u);
+    EXPECT_TRUE(log.dirty());
+    log.requestSync();
+    ASSERT_TRUE(waitWake(2));
+    ASSERT_TRUE(log.finishSync(err)) << err;
+    EXPECT_EQ(log.synced(), 4u);
+    EXPECT_FALSE(log.dirty());
+    EXPECT_EQ(log.stats().syncs, 2u);
+    ASSERT_TRUE(log.write("r4", err)) << err;
+    log.requestSync();
+    ASSERT_TRUE(log.rewrite({"snap", "r5"}, err)) << err; // waits for the helper
+    EXPECT_EQ(log.written(), 7u);
+    EXPECT_EQ(log.synced(), 7u);
+    ASSERT_TRUE(waitWake(3));
+    ASSERT_TRUE(log.finishSync(err)) << err;
+    EXPECT_EQ(log.synced(), 7u);
+  }
+  DurableLog again;
+  DurableOptions o = options(false);
+  o.wholeState = false;
+  ASSERT_TRUE(again.open(o, err)) << err;
+  EXPECT_EQ(again.recoveredAll(), (std::vector<std::string>{"snap", "r5"}));
+}
+
+// With fsync off every record counts as durable once written.
+TEST_F(DurableLogTest, WithoutFsyncWrittenIsSynced) {
+  std::string err;
+  DurableLog log;
+  DurableOptions o = options(true);
+  o.fsync = false;
+  ASSERT_TRUE(log.open(o, err)) << err;
+  ASSERT_TRUE(log.write("a", err)) << err;
+  ASSERT_TRUE(log.write("b", err)) << err;
+  EXPECT_EQ(log.synced(), 2u);
+  EXPECT_FALSE(log.dirty());
 }
 
 TEST(DurableRecord, RoundTripsAndRejectsGarbage) {

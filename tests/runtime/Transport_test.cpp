@@ -135,3 +135,44 @@ TEST(Transport, ReconnectsAndFlushesQueuedFrames) {
   EXPECT_EQ(got[0].second, (std::vector<uint8_t>{1, 2, 3}));
   EXPECT_EQ(got[1].second, (std::vector<uint8_t>{4, 5}));
 }
+
+// Durable barriers (group commit off the loop): a frame sent after a record
+// was written waits until that record is durable, asking for a sync; frames
+// keep their order; durableAdvanced() releases what became durable.
+TEST(Transport, FramesWaitForTheirDurableBarrier) {
+  uint16_t pa = freePort(), pb = freePort();
+  std::vector<Endpoint> hosts = {{"127.0.0.1", pa}, {"127.0.0.1", pb}, {"127.0.0.1", 1}};
+  EventLoop loop;
+  Logger log("A", LogLevel::Off);
+  Transport a(loop, 0, hosts, log), b(loop, 1, hosts, log);
+  std::string err;
+  ASSERT_TRUE(a.listen(err)) << err;
+  ASSERT_TRUE(b.listen(err)) << err;
+  std::vector<std::vector<uint8_t>> got;
+  b.onFrame([&](int, const uint8_t *d, size_t n) {
+    got.emplace_back(d, d + n);
+    return true;
+  });
+  uint64_t written = 0, durable = 0;
+  int needs = 0;
+  a.setDurableBarrier([&] { return written; }, [&] { return durable; }, [&] { ++needs; });
+  a.send(1, {1}); // depends on nothing written
+  written = 2;
+  a.send(1, {2}); // needs records 1 and 2
+  written = 3;
+  a.send(1, {3}); // and 3
+  loop.runUntil(EventLoop::now() + Millis(300));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], (std::vector<uint8_t>{1}));
+  EXPECT_GE(needs, 1);
+  durable = 2;
+  a.durableAdvanced();
+  loop.runUntil(EventLoop::now() + Millis(200));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1], (std::vector<uint8_t>{2}));
+  durable = 3;
+  a.durableAdvanced();
+  loop.runUntil(EventLoop::now() + Millis(200));
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[2], (std::vector<uint8_t>{3}));
+}
