@@ -57,6 +57,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <iostream>
 #include <netinet/in.h>
@@ -528,6 +529,12 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   cfg.snapshotBytes = uint64_t(snapshotMb) << 20;
   uint64_t unsent = 0, dropped = 0;
   std::mt19937_64 lossRng(uint64_t(seed) * 1000003u + uint64_t(me));
+  struct HeldReply {
+    uint64_t stamp;
+    KvRequest q;
+    KvReply rep;
+  };
+  std::deque<HeldReply> heldReplies; // in order of their stamps
   KvReplica kv(
       info, loop, cfg,
       [&](int peer, const std::vector<uint8_t> &frame) {
@@ -544,7 +551,18 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
         else
           transport.send(peer, sealed);
       },
-      [&](const KvRequest &q, const KvReply &rep) { clients.applied(q, rep); }, log);
+      [&](const KvRequest &q, const KvReply &rep) {
+        // A reply leaves once the records written before it are durable,
+        // as a peer frame does (below): the slot's decision may rest on
+        // this replica's own vote (a coordinator counts its own ack).
+        if (durable.isOpen() && durable.synced() < durable.written()) {
+          heldReplies.push_back({durable.written(), q, rep});
+          durable.requestSync();
+        } else {
+          clients.applied(q, rep);
+        }
+      },
+      log);
   kvp = &kv;
   if (durable.isOpen()) {
     kv.setDurable(&durable);
@@ -554,8 +572,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     }
     // Group commit off the loop: a frame leaves once the records written
     // before it are on disk (Transport::setDurableBarrier); the loop goes
-    // on while the log's helper thread syncs. Client replies need no sync
-    // of their own (docs/rounds.md, "Durability").
+    // on while the log's helper thread syncs; client replies wait the
+    // same way (docs/rounds.md, "Durability").
     if (syncWake.fd < 0) {
       std::cerr << argv[0] << ": error: eventfd: " << std::strerror(errno) << "\n";
       return 2;
@@ -575,6 +593,13 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
         return;
       }
       transport.durableAdvanced();
+      while (!heldReplies.empty() && heldReplies.front().stamp <= durable.synced()) {
+        HeldReply h = std::move(heldReplies.front());
+        heldReplies.pop_front();
+        clients.applied(h.q, h.rep);
+      }
+      if (!heldReplies.empty())
+        durable.requestSync();
     });
     transport.setDurableBarrier([&] { return durable.written(); }, [&] { return durable.synced(); },
                                 [&] { durable.requestSync(); });

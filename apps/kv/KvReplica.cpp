@@ -925,11 +925,9 @@ void KvReplica::progress() {
   for (bool again = true; again && !failed_;) {
     again = false;
     // The slots ready to apply, in order (decided, their batch here). Their
-    // records are written here and synced with the next frames; a client
-    // may be answered before: the decision is durable already (the
-    // majority whose acks decided it synced their votes first, and the
-    // batch's proposer its batch), so a replica that restarts without the
-    // record decides the slot again, the same way (docs/rounds.md).
+    // records are written here and synced, with whatever came before, by
+    // the owner's group commit before any reply or frame that follows
+    // leaves (docs/rounds.md, "Durability").
     std::vector<std::pair<int64_t, std::string>> ready;
     for (uint64_t s = applied_; !failed_; ++s) {
       auto it = slots_.find(s);

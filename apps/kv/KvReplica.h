@@ -190,10 +190,10 @@ public:
   // Durability (--data-dir; docs/rounds.md, "Replicated KV store"): the replica writes
   // to `log` (opened with wholeState = false) what it must not forget
   // across a restart, and recover() rebuilds its state from the records
-  // open() found. The owner holds every frame until the records written
-  // before it are synced (Transport::setDurableBarrier); client replies
-  // need no sync (progress() says why). Call both before the first frame
-  // or request.
+  // open() found. The owner holds every frame and every client reply
+  // until the records written before it are synced (KvNode.cpp,
+  // Transport::setDurableBarrier). Call both before the first frame or
+  // request.
   void setDurable(DurableLog *log) { durable_ = log; }
   bool recover(std::string &error);
 

@@ -774,8 +774,16 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
   EXPECT_NE(e2e::readFile(s.dir + "/run.err").find("--fresh"), std::string::npos);
   pids = start(false);
   ASSERT_TRUE(listening(s));
+  // (The client port listens before the log is replayed: wait, bounded,
+  // for each replica's `recovered` line.)
   for (const auto &n : s.names) {
-    std::string log = e2e::readFile(s.dir + "/" + n + ".log");
+    std::string log;
+    for (int tries = 0; tries < 200; ++tries) {
+      log = e2e::readFile(s.dir + "/" + n + ".log");
+      if (log.find("\"event\":\"recovered\"") != std::string::npos)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     EXPECT_NE(log.find("\"event\":\"recovered\""), std::string::npos) << n << ": " << log;
   }
   for (int k = 0; k < 20; ++k) {
