@@ -182,10 +182,13 @@ SymmetricSets symmetricSets(const Program &program, size_t maxGroupOrder) {
     if (!sym[s])
       continue;
     const auto &ps = program.principalSets[s];
+    // |S|!, saturated past maxGroupOrder (100000! wrapped around to 0 and
+    // let a 100,000-member set be reduced, whose canonical form enumerated
+    // its orderings for ever).
     size_t fact = 1;
-    for (int i = 2; i <= ps.size; ++i)
+    for (int i = 2; i <= ps.size && fact <= maxGroupOrder; ++i)
       fact *= size_t(i);
-    if (order * fact > maxGroupOrder) {
+    if (fact > maxGroupOrder || order * fact > maxGroupOrder) {
       out.reasons.push_back(fmt::format("{}: group too large", ps.name));
       continue;
     }

@@ -45,6 +45,26 @@ terminate when forall p in R: x[p] == 2;
   EXPECT_NE(r.symmetry.find("on"), std::string::npos);
 }
 
+// A set whose group order overflows 64 bits (100000!) is too large to
+// reduce, like one of 8 members; it used to wrap around to 0, be reduced,
+// and its first state's canonical form enumerated its orderings for ever
+// (`check -D N=100000 --max-states 10000` never stopped).
+TEST(Semantics, HugeSymmetricSetIsNotReduced) {
+  for (int n : {8, 64, 100000}) {
+    auto p = compileSource("protocol Big;\nprincipals R[" + std::to_string(n) + R"(];
+role Ro at R {
+  var x: 0..1 = 0;
+}
+terminate when true;
+)");
+    ASSERT_TRUE(p);
+    auto r = run(*p, true);
+    EXPECT_EQ(r.verdict, CheckResult::Verdict::Ok) << n;
+    EXPECT_EQ(r.distinct, 1u) << n;
+    EXPECT_NE(r.symmetry.find("group too large"), std::string::npos) << n << ": " << r.symmetry;
+  }
+}
+
 // One sender, one receiver: init; Send(v) for v in 0..1 (2); Deliver (2);
 // Recv fires once per binding (2). 7 states.
 TEST(Semantics, PublishDeliverRefraction) {
