@@ -15,7 +15,8 @@ std::vector<VarChange> diffStates(const Layout &layout, const State &before,
     size_t i = size_t(layout.varIndex(vs.role, vs.principal, vs.var));
     if (before.vars[i] != after.vars[i])
       out.push_back({vs.principal, prog.roles[vs.role].vars[vs.var].name,
-                     showValue(prog, before.vars[i]), showValue(prog, after.vars[i])});
+                     layout.show(before.vars[i], vs.role, vs.var),
+                     layout.show(after.vars[i], vs.role, vs.var)});
   }
   for (size_t r = 0; r < prog.roles.size(); ++r) {
     const auto &role = prog.roles[r];
@@ -101,8 +102,8 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
           }
           line += fmt::format(
               " {} = {}", program.roles[vs.role].vars[vs.var].name,
-              showValue(program,
-                        st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))]));
+              layout.show(st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
+                          vs.role, vs.var));
         }
         if (!line.empty())
           s += line + "\n";
@@ -151,7 +152,7 @@ static nlohmann::json actionJson(const Layout &layout, const Action &a) {
     j["transition"] = prog.roles[a.role].transitions[a.transition].name;
     nlohmann::json b = nlohmann::json::object();
     for (const auto &[name, v] : a.bindings)
-      b[name] = showValue(prog, v);
+      b[name] = layout.show(v);
     j["bindings"] = b;
   }
   if (!a.published.empty()) {
@@ -165,7 +166,7 @@ static nlohmann::json actionJson(const Layout &layout, const Action &a) {
     j["round"] = prog.roles[0].phase->rounds[size_t(a.round)].name;
     nlohmann::json m = nlohmann::json::object();
     for (const auto &[q, mbox] : a.mailboxes)
-      m[layout.principalName(q)] = showValue(prog, mbox);
+      m[layout.principalName(q)] = layout.show(mbox);
     j["mailboxes"] = m;
     if (!a.crashing.empty()) {
       nlohmann::json c = nlohmann::json::array();
@@ -214,8 +215,9 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
         changes.push_back(
             {{"principal", layout.principalName(vs.principal)},
              {"var", program.roles[vs.role].vars[vs.var].name},
-             {"to", showValue(program, r.trace[0].state.vars[size_t(
-                                           layout.varIndex(vs.role, vs.principal, vs.var))])}});
+             {"to", layout.show(r.trace[0].state.vars[size_t(
+                                    layout.varIndex(vs.role, vs.principal, vs.var))],
+                                vs.role, vs.var)}});
     step["changes"] = changes;
     trace.push_back(step);
   }
