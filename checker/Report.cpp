@@ -72,6 +72,26 @@ static std::string headline(const CheckResult &r) {
   return "";
 }
 
+std::string formatStepHeader(const Layout &layout, size_t index, const Action &action) {
+  return fmt::format("{:3}. {}\n", index, action.describe(layout));
+}
+
+std::string formatInitialVars(const std::string &principal,
+                              const std::vector<std::pair<std::string, std::string>> &vars) {
+  std::string line = "       " + principal + ":";
+  for (size_t i = 0; i < vars.size(); ++i)
+    line += fmt::format("{} {} = {}", i ? "," : "", vars[i].first, vars[i].second);
+  return line + "\n";
+}
+
+std::string formatChanges(const Layout &layout, const std::vector<VarChange> &changes) {
+  std::string s;
+  for (const auto &c : changes)
+    s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal), c.name, c.before,
+                     c.after);
+  return s;
+}
+
 std::string formatText(const ir::Program &program, const CheckResult &r) {
   Layout layout(program);
   std::string s;
@@ -86,27 +106,20 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
       const auto &step = r.trace[i];
       if (r.loopStart >= 0 && size_t(r.loopStart) == i)
         s += "  -- the loop starts here --\n";
-      s += fmt::format("{:3}. {}\n", i, step.action.describe(layout));
+      s += formatStepHeader(layout, i, step.action);
       if (i == 0) {
         const State &st = step.state;
-        int last = -1;
-        std::string line;
-        for (const auto &vs : layout.varSlots()) {
-          if (vs.principal != last) {
-            if (!line.empty())
-              s += line + "\n";
-            line = "       " + layout.principalName(vs.principal) + ":";
-            last = vs.principal;
-          } else {
-            line += ",";
+        std::vector<std::pair<std::string, std::string>> vars;
+        for (size_t k = 0; k < layout.varSlots().size(); ++k) {
+          const auto &vs = layout.varSlots()[k];
+          vars.emplace_back(program.roles[vs.role].vars[vs.var].name,
+                            layout.show(st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
+                                        vs.role, vs.var));
+          if (k + 1 == layout.varSlots().size() || layout.varSlots()[k + 1].principal != vs.principal) {
+            s += formatInitialVars(layout.principalName(vs.principal), vars);
+            vars.clear();
           }
-          line += fmt::format(
-              " {} = {}", program.roles[vs.role].vars[vs.var].name,
-              layout.show(st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
-                          vs.role, vs.var));
         }
-        if (!line.empty())
-          s += line + "\n";
         if (!st.byz.empty()) {
           std::string b;
           for (size_t p = 0; p < st.byz.size(); ++p)
@@ -116,9 +129,7 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
         }
         continue;
       }
-      for (const auto &c : diffStates(layout, r.trace[i - 1].state, step.state))
-        s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal),
-                         c.name, c.before, c.after);
+      s += formatChanges(layout, diffStates(layout, r.trace[i - 1].state, step.state));
     }
     if (r.loopStart >= 0)
       s += fmt::format("  -- back to state {} --\n", r.loopStart);

@@ -22,6 +22,16 @@ std::vector<VarChange> diffStates(const Layout &layout, const State &before,
                                   const State &after);
 
 std::string formatText(const ir::Program &program, const CheckResult &result);
+
+// Pieces of the text trace, shared with `mommie trace` (node traces printed
+// as the checker prints a counterexample): "  3. P0 fires Node.Go ..." with
+// its published statements; one principal's initial variables ("       P0:
+// x = 0, y = {}", values already shown); one line per change ("       P0.x:
+// 0 -> 1").
+std::string formatStepHeader(const Layout &layout, size_t index, const Action &action);
+std::string formatInitialVars(const std::string &principal,
+                              const std::vector<std::pair<std::string, std::string>> &vars);
+std::string formatChanges(const Layout &layout, const std::vector<VarChange> &changes);
 nlohmann::json formatJson(const ir::Program &program, const CheckResult &result);
 std::string formatSvg(const ir::Program &program, const CheckResult &result);
 

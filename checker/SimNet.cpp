@@ -227,6 +227,8 @@ void Sim::record(int p, const Action *a, const State &before, const State &after
   j["published"] = published;
   j["timers"] = timers;
   j["changed"] = byz ? json::object() : varsJson(p, after, n.seq == 0 ? nullptr : &before);
+  if (n.seq == 0 && !byz) // the node's initial state, as node binaries record it
+    j["init"] = varsJson(p, before, nullptr);
   ++n.seq;
   *trace_ << j.dump() << "\n";
 }
