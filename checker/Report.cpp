@@ -1,6 +1,8 @@
 // Text, JSON and SVG renderings of a check result.
 #include "checker/Report.h"
 
+#include "checker/Retire.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -148,6 +150,32 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
   return s;
 }
 
+const char *verdictCode(CheckResult::Verdict v) {
+  static const char *codes[] = {"ok", "invariant", "deadlock", "error", "property", "limit"};
+  static_assert(std::size(codes) == size_t(CheckResult::Verdict::ResourceLimit) + 1);
+  return codes[int(v)];
+}
+
+std::optional<ir::SourceLoc> violationLoc(const ir::Program &program, const CheckResult &r) {
+  using V = CheckResult::Verdict;
+  if (r.verdict == V::EvalError)
+    return r.loc;
+  if (r.verdict == V::PropertyViolated)
+    for (const auto &prop : program.properties)
+      if (prop.name == r.name)
+        return prop.loc;
+  if (r.verdict != V::InvariantViolated)
+    return std::nullopt;
+  for (const auto &inv : program.invariants)
+    if (inv.name == r.name)
+      return inv.loc;
+  for (const auto &role : program.roles) // "Retire(Role:line)"
+    for (const auto &rt : role.retires)
+      if (r.name == retireClauseName(role, rt))
+        return rt.loc;
+  return std::nullopt;
+}
+
 static nlohmann::json actionJson(const Layout &layout, const Action &a) {
   const auto &prog = layout.program();
   nlohmann::json j;
@@ -193,15 +221,13 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
   Layout layout(program);
   nlohmann::json j;
   j["protocol"] = program.name;
-  static const char *verdicts[] = {"ok", "invariant", "deadlock", "error", "property",
-                                   "limit"};
-  j["verdict"] = verdicts[int(r.verdict)];
+  j["verdict"] = verdictCode(r.verdict);
   if (!r.name.empty())
     j["name"] = r.name;
-  if (!r.message.empty()) {
+  if (!r.message.empty())
     j["message"] = r.message;
-    j["location"] = locString(r.loc);
-  }
+  if (auto loc = violationLoc(program, r))
+    j["location"] = locString(*loc);
   j["generated"] = r.generated;
   j["distinct"] = r.distinct;
   j["depth"] = r.depth;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace mommie::checker {
@@ -22,6 +23,15 @@ std::vector<VarChange> diffStates(const Layout &layout, const State &before,
                                   const State &after);
 
 std::string formatText(const ir::Program &program, const CheckResult &result);
+
+// The verdict as --json and ITF traces give it: "ok", "invariant",
+// "deadlock", "error", "property", "limit".
+const char *verdictCode(CheckResult::Verdict v);
+
+// Where the violation is: the place of an evaluation error, or where the
+// violated invariant, lemma, property or retire clause is declared; null
+// for a deadlock, a resource limit or no violation.
+std::optional<ir::SourceLoc> violationLoc(const ir::Program &program, const CheckResult &result);
 
 // Pieces of the text trace, shared with `mommie trace` (node traces printed
 // as the checker prints a counterexample): "  3. P0 fires Node.Go ..." with
