@@ -13,7 +13,8 @@
 // statements already published, the one with the least `t_us` (then the
 // first node). When no node is ready (a statement no trace publishes), the
 // least `t_us` goes first anyway. A node whose seq starts again at 0 (a
-// second trace of a restarted node) restarts.
+// second trace of a restarted node) restarts. Round programs: one step per
+// global round (phase, round), every node's mailbox and changes in it.
 #include "checker/Replay.h"
 #include "checker/Report.h"
 #include "tools/Commands.h"
@@ -40,11 +41,14 @@ struct BadRecord : std::runtime_error {
       : std::runtime_error(r.file + ":" + std::to_string(r.line) + ": " + what) {}
 };
 
-// One record with its statements decoded.
+// One record with its statements decoded (event-driven programs), or its
+// round and mailbox (round programs).
 struct Record {
   const TraceRecord *r = nullptr;
   int64_t seq = 0, time = 0;
   std::vector<Value> delivered, published;
+  int64_t phase = 0, round = 0;
+  Value mbox; // map<principal, payload>
 };
 
 struct NodeQueue {
@@ -66,6 +70,8 @@ public:
 
 private:
   std::vector<Value> statements(const TraceRecord &r, const char *key) const;
+  void readRound(Record &rec) const;
+  void printRounds();
   NodeQueue *pickNext();
   void emit(NodeQueue &n);
   void step(const Action &a, const std::vector<VarChange> &changes);
@@ -117,14 +123,87 @@ void TracePrinter::add(const TraceRecord &r) {
   rec.seq = r.j["seq"].get<int64_t>();
   rec.time = r.j.contains("t_us") && r.j["t_us"].is_number_integer() ? r.j["t_us"].get<int64_t>() : 0;
   try {
-    rec.delivered = statements(r, "delivered");
-    rec.published = statements(r, "published");
+    if (prog_.isRoundProgram()) {
+      readRound(rec);
+    } else {
+      rec.delivered = statements(r, "delivered");
+      rec.published = statements(r, "published");
+    }
   } catch (const BadRecord &) {
     throw;
   } catch (const std::exception &e) {
     throw BadRecord(r, e.what());
   }
   n->records.push_back(std::move(rec));
+}
+
+// A round record: "binding" {phaseNo, roundNo, ...}, "delivered" the
+// mailbox [{from, payload}] (runtime/rounds/RoundNode.cpp, traceRound).
+void TracePrinter::readRound(Record &rec) const {
+  const json &j = rec.r->j;
+  const json &b = j.contains("binding") ? j["binding"] : json();
+  if (!b.is_object() || !b.contains("phaseNo") || !b["phaseNo"].is_number_integer() ||
+      !b.contains("roundNo") || !b["roundNo"].is_number_integer())
+    throw BadRecord(*rec.r, "a round record needs \"binding\": {\"phaseNo\": .., \"roundNo\": ..}");
+  rec.phase = b["phaseNo"].get<int64_t>();
+  rec.round = b["roundNo"].get<int64_t>();
+  if (rec.round < 0 || size_t(rec.round) >= prog_.roles[0].phase->rounds.size())
+    throw BadRecord(*rec.r, fmt::format("the program has no round {}", rec.round));
+  std::vector<std::pair<Value, Value>> entries;
+  const json &d = j.contains("delivered") ? j["delivered"] : json::array();
+  if (!d.is_array())
+    throw BadRecord(*rec.r, "\"delivered\" is not an array");
+  for (const auto &e : d) {
+    if (!e.is_object() || !e.contains("from") || !e.contains("payload"))
+      throw BadRecord(*rec.r, "a mailbox entry needs \"from\" and \"payload\"");
+    entries.emplace_back(checker::valueFromJson(layout_, e["from"]),
+                         checker::valueFromJson(layout_, e["payload"]));
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+  Value::Elems kv;
+  for (auto &[k, v] : entries) {
+    kv.push_back(std::move(k));
+    kv.push_back(std::move(v));
+  }
+  rec.mbox = Value::sortedMap(std::move(kv));
+}
+
+// Round programs: one step per global round (phase, round), as the
+// checker's lock-step semantics has it: every node's mailbox, the changes
+// of every node that recorded the round, then the round counters.
+void TracePrinter::printRounds() {
+  std::set<std::pair<int64_t, int64_t>> keys;
+  for (const auto &n : nodes_)
+    for (const auto &rec : n.records)
+      keys.insert({rec.phase, rec.round});
+  int64_t rounds = int64_t(prog_.roles[0].phase->rounds.size());
+  int64_t phaseNo = 0, roundNo = 0;
+  for (const auto &[phase, round] : keys) {
+    Action a;
+    a.kind = Action::Kind::RoundStep;
+    a.round = int(round);
+    std::vector<VarChange> changes;
+    for (auto &n : nodes_)
+      for (; n.next < n.records.size() && n.records[n.next].phase == phase &&
+             n.records[n.next].round == round;
+           ++n.next) {
+        a.mailboxes.emplace_back(n.p, n.records[n.next].mbox);
+        for (auto &c : apply(n, *n.records[n.next].r, "changed"))
+          changes.push_back(std::move(c));
+      }
+    int64_t nextPhase = round + 1 < rounds ? phase : phase + 1;
+    int64_t nextRound = round + 1 < rounds ? round + 1 : 0;
+    if (nextPhase != phaseNo)
+      changes.push_back({-1, "phaseNo", std::to_string(phaseNo), std::to_string(nextPhase)});
+    if (nextRound != roundNo)
+      changes.push_back({-1, "roundNo", std::to_string(roundNo), std::to_string(nextRound)});
+    phaseNo = nextPhase;
+    roundNo = nextRound;
+    step(a, changes);
+  }
+  for (const auto &n : nodes_)
+    if (n.next < n.records.size())
+      throw BadRecord(*n.records[n.next].r, "a round record out of order (phase and round go back)");
 }
 
 NodeQueue *TracePrinter::pickNext() {
@@ -275,6 +354,10 @@ std::string TracePrinter::print() {
         vars.emplace_back(it->first, layout_.show(it->second, n.role, int(v)));
     init += checker::formatInitialVars(layout_.principalName(n.p), vars);
   }
+  if (prog_.isRoundProgram()) {
+    printRounds();
+    return init + out_;
+  }
   while (NodeQueue *n = pickNext()) {
     try {
       emit(*n);
@@ -299,12 +382,6 @@ int runTrace(const TraceArgs &a) {
   auto program = loadProgramForTraces(a.file, a.defines, records, "trace");
   if (!program)
     return BadInput;
-  if (program->isRoundProgram()) {
-    std::cerr << "mommie trace: error: " << a.file
-              << " is a round program; mommie trace prints event-driven traces only "
-                 "(mommie conform replays round traces)\n";
-    return BadInput;
-  }
   Layout layout(*program);
   TracePrinter printer(layout);
   std::string text;
