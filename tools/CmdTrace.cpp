@@ -104,7 +104,7 @@ std::vector<Value> TracePrinter::statements(const TraceRecord &r, const char *ke
 
 void TracePrinter::add(const TraceRecord &r) {
   if (!r.j.is_object() || !r.j.contains("node") || !r.j["node"].is_string())
-    throw BadRecord(r, "record without a \"node\"");
+    throw BadRecord(r, "record without a \"node\" (not a node trace?)");
   std::string name = r.j["node"].get<std::string>();
   int p = checker::principalByName(layout_, name);
   if (p < 0 || layout_.roleOf(p) < 0)
@@ -409,7 +409,8 @@ void registerTraceCommand(CLI::App &app, int &exitCode) {
       "trace", "print node traces (JSON lines) as the checker prints a counterexample");
   cmd->add_option("file", args->file, "the .mom program the traces were recorded from")->required();
   cmd->add_option("traces", args->traces,
-                  "trace files: a node's --trace, mommie sim's --trace or --trace-dir")
+                  "trace files (JSON lines): nodes' --trace, mommie sim's --trace or the "
+                  "<node>.jsonl files of its --trace-dir")
       ->required();
   addDefineOption(cmd, args->defines);
   cmd->footer("Example:\n  mommie trace examples/primary_backup.mom R0.jsonl R1.jsonl C0.jsonl");
