@@ -179,7 +179,7 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
       return e;
     const auto &info = t.slots[size_t(slot)];
     if (!conformsTo(layout, slots[size_t(slot)], *info.type, /*modelRanges=*/false))
-      return "parameter " + info.name + " = " + showValue(prog, slots[size_t(slot)]) +
+      return "parameter " + info.name + " = " + layout.show(slots[size_t(slot)]) +
              " is outside its type";
   }
   for (const auto &pat : t.triggers) {
@@ -214,13 +214,13 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
         return fmt::format("pattern {} ({}): the statement set {} is not every matching "
                            "known statement {}",
                            i + 1, prog.records[size_t(pat.record)].name,
-                           showValue(prog, slots[size_t(pat.slot)]), showValue(prog, all));
+                           layout.show(slots[size_t(pat.slot)]), layout.show(all));
     } else {
       iss = quorumIssuers(pat, slots[size_t(pat.slot)], env);
     }
     if (!quorumHolds(pat, iss, env))
       return fmt::format("pattern {} ({}): quorum not reached, known issuers {}", i + 1,
-                         prog.records[size_t(pat.record)].name, showValue(prog, iss));
+                         prog.records[size_t(pat.record)].name, layout.show(iss));
     if (pat.issuer.slot >= 0)
       slots[size_t(pat.issuer.slot)] = std::move(iss);
   }
@@ -359,8 +359,9 @@ std::string compareView(const Layout &layout, const State &s, const NodeView &n)
     if (it == n.vars.end())
       return "variable " + ro.vars[v].name + " was never recorded";
     if (it->second != model)
-      return "variable " + ro.vars[v].name + ": trace has " + showValue(prog, it->second) +
-             ", the model has " + showValue(prog, model);
+      return "variable " + ro.vars[v].name + ": trace has " +
+             layout.show(it->second, n.role, int(v)) + ", the model has " +
+             layout.show(model, n.role, int(v));
   }
   for (size_t t = 0; t < ro.timers.size(); ++t) {
     bool model = s.timers[size_t(layout.timerIndex(n.role, n.p, int(t)))] != 0;
@@ -369,7 +370,7 @@ std::string compareView(const Layout &layout, const State &s, const NodeView &n)
     if (it == n.vars.end())
       return key + " was never recorded";
     if (it->second != Value::boolean(model))
-      return key + ": trace has " + showValue(prog, it->second) + ", the model has " +
+      return key + ": trace has " + layout.show(it->second) + ", the model has " +
              (model ? "running" : "stopped");
   }
   return {};

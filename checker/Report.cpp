@@ -1,6 +1,8 @@
 // Text, JSON and SVG renderings of a check result.
 #include "checker/Report.h"
 
+#include "checker/Retire.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -15,7 +17,8 @@ std::vector<VarChange> diffStates(const Layout &layout, const State &before,
     size_t i = size_t(layout.varIndex(vs.role, vs.principal, vs.var));
     if (before.vars[i] != after.vars[i])
       out.push_back({vs.principal, prog.roles[vs.role].vars[vs.var].name,
-                     showValue(prog, before.vars[i]), showValue(prog, after.vars[i])});
+                     layout.show(before.vars[i], vs.role, vs.var),
+                     layout.show(after.vars[i], vs.role, vs.var)});
   }
   for (size_t r = 0; r < prog.roles.size(); ++r) {
     const auto &role = prog.roles[r];
@@ -71,6 +74,26 @@ static std::string headline(const CheckResult &r) {
   return "";
 }
 
+std::string formatStepHeader(const Layout &layout, size_t index, const Action &action) {
+  return fmt::format("{:3}. {}\n", index, action.describe(layout));
+}
+
+std::string formatInitialVars(const std::string &principal,
+                              const std::vector<std::pair<std::string, std::string>> &vars) {
+  std::string line = "       " + principal + ":";
+  for (size_t i = 0; i < vars.size(); ++i)
+    line += fmt::format("{} {} = {}", i ? "," : "", vars[i].first, vars[i].second);
+  return line + "\n";
+}
+
+std::string formatChanges(const Layout &layout, const std::vector<VarChange> &changes) {
+  std::string s;
+  for (const auto &c : changes)
+    s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal), c.name, c.before,
+                     c.after);
+  return s;
+}
+
 std::string formatText(const ir::Program &program, const CheckResult &r) {
   Layout layout(program);
   std::string s;
@@ -85,27 +108,20 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
       const auto &step = r.trace[i];
       if (r.loopStart >= 0 && size_t(r.loopStart) == i)
         s += "  -- the loop starts here --\n";
-      s += fmt::format("{:3}. {}\n", i, step.action.describe(layout));
+      s += formatStepHeader(layout, i, step.action);
       if (i == 0) {
         const State &st = step.state;
-        int last = -1;
-        std::string line;
-        for (const auto &vs : layout.varSlots()) {
-          if (vs.principal != last) {
-            if (!line.empty())
-              s += line + "\n";
-            line = "       " + layout.principalName(vs.principal) + ":";
-            last = vs.principal;
-          } else {
-            line += ",";
+        std::vector<std::pair<std::string, std::string>> vars;
+        for (size_t k = 0; k < layout.varSlots().size(); ++k) {
+          const auto &vs = layout.varSlots()[k];
+          vars.emplace_back(program.roles[vs.role].vars[vs.var].name,
+                            layout.show(st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
+                                        vs.role, vs.var));
+          if (k + 1 == layout.varSlots().size() || layout.varSlots()[k + 1].principal != vs.principal) {
+            s += formatInitialVars(layout.principalName(vs.principal), vars);
+            vars.clear();
           }
-          line += fmt::format(
-              " {} = {}", program.roles[vs.role].vars[vs.var].name,
-              showValue(program,
-                        st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))]));
         }
-        if (!line.empty())
-          s += line + "\n";
         if (!st.byz.empty()) {
           std::string b;
           for (size_t p = 0; p < st.byz.size(); ++p)
@@ -115,9 +131,7 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
         }
         continue;
       }
-      for (const auto &c : diffStates(layout, r.trace[i - 1].state, step.state))
-        s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal),
-                         c.name, c.before, c.after);
+      s += formatChanges(layout, diffStates(layout, r.trace[i - 1].state, step.state));
     }
     if (r.loopStart >= 0)
       s += fmt::format("  -- back to state {} --\n", r.loopStart);
@@ -136,6 +150,32 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
   return s;
 }
 
+const char *verdictCode(CheckResult::Verdict v) {
+  static const char *codes[] = {"ok", "invariant", "deadlock", "error", "property", "limit"};
+  static_assert(std::size(codes) == size_t(CheckResult::Verdict::ResourceLimit) + 1);
+  return codes[int(v)];
+}
+
+std::optional<ir::SourceLoc> violationLoc(const ir::Program &program, const CheckResult &r) {
+  using V = CheckResult::Verdict;
+  if (r.verdict == V::EvalError)
+    return r.loc;
+  if (r.verdict == V::PropertyViolated)
+    for (const auto &prop : program.properties)
+      if (prop.name == r.name)
+        return prop.loc;
+  if (r.verdict != V::InvariantViolated)
+    return std::nullopt;
+  for (const auto &inv : program.invariants)
+    if (inv.name == r.name)
+      return inv.loc;
+  for (const auto &role : program.roles) // "Retire(Role:line)"
+    for (const auto &rt : role.retires)
+      if (r.name == retireClauseName(role, rt))
+        return rt.loc;
+  return std::nullopt;
+}
+
 static nlohmann::json actionJson(const Layout &layout, const Action &a) {
   const auto &prog = layout.program();
   nlohmann::json j;
@@ -151,7 +191,7 @@ static nlohmann::json actionJson(const Layout &layout, const Action &a) {
     j["transition"] = prog.roles[a.role].transitions[a.transition].name;
     nlohmann::json b = nlohmann::json::object();
     for (const auto &[name, v] : a.bindings)
-      b[name] = showValue(prog, v);
+      b[name] = layout.show(v);
     j["bindings"] = b;
   }
   if (!a.published.empty()) {
@@ -165,7 +205,7 @@ static nlohmann::json actionJson(const Layout &layout, const Action &a) {
     j["round"] = prog.roles[0].phase->rounds[size_t(a.round)].name;
     nlohmann::json m = nlohmann::json::object();
     for (const auto &[q, mbox] : a.mailboxes)
-      m[layout.principalName(q)] = showValue(prog, mbox);
+      m[layout.principalName(q)] = layout.show(mbox);
     j["mailboxes"] = m;
     if (!a.crashing.empty()) {
       nlohmann::json c = nlohmann::json::array();
@@ -181,15 +221,13 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
   Layout layout(program);
   nlohmann::json j;
   j["protocol"] = program.name;
-  static const char *verdicts[] = {"ok", "invariant", "deadlock", "error", "property",
-                                   "limit"};
-  j["verdict"] = verdicts[int(r.verdict)];
+  j["verdict"] = verdictCode(r.verdict);
   if (!r.name.empty())
     j["name"] = r.name;
-  if (!r.message.empty()) {
+  if (!r.message.empty())
     j["message"] = r.message;
-    j["location"] = locString(r.loc);
-  }
+  if (auto loc = violationLoc(program, r))
+    j["location"] = locString(*loc);
   j["generated"] = r.generated;
   j["distinct"] = r.distinct;
   j["depth"] = r.depth;
@@ -214,8 +252,9 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
         changes.push_back(
             {{"principal", layout.principalName(vs.principal)},
              {"var", program.roles[vs.role].vars[vs.var].name},
-             {"to", showValue(program, r.trace[0].state.vars[size_t(
-                                           layout.varIndex(vs.role, vs.principal, vs.var))])}});
+             {"to", layout.show(r.trace[0].state.vars[size_t(
+                                    layout.varIndex(vs.role, vs.principal, vs.var))],
+                                vs.role, vs.var)}});
     step["changes"] = changes;
     trace.push_back(step);
   }

@@ -19,9 +19,13 @@ RetireCheck::RetireCheck(const Generator &gen) : gen_(gen), layout_(gen.layout()
       }
 }
 
+std::string retireClauseName(const ir::Role &role, const ir::Retire &clause) {
+  return fmt::format("Retire({}:{})", role.name, clause.loc.line);
+}
+
 std::string RetireCheck::clauseName(int role, int clause) const {
   const auto &r = layout_.program().roles[size_t(role)];
-  return fmt::format("Retire({}:{})", r.name, r.retires[size_t(clause)].loc.line);
+  return retireClauseName(r, r.retires[size_t(clause)]);
 }
 
 // The pattern matches `statement` with ME = p (binding its slots) and the

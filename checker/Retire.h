@@ -26,6 +26,9 @@
 
 namespace mommie::checker {
 
+// "Retire(Replica:14)": a retire clause of `role`, as a verdict name.
+std::string retireClauseName(const ir::Role &role, const ir::Retire &clause);
+
 // One retired statement: known to `principal`, retired by clause `clause`
 // of role `role`.
 struct RetiredStatement {

@@ -227,6 +227,8 @@ void Sim::record(int p, const Action *a, const State &before, const State &after
   j["published"] = published;
   j["timers"] = timers;
   j["changed"] = byz ? json::object() : varsJson(p, after, n.seq == 0 ? nullptr : &before);
+  if (n.seq == 0 && !byz) // the node's initial state, as node binaries record it
+    j["init"] = varsJson(p, before, nullptr);
   ++n.seq;
   *trace_ << j.dump() << "\n";
 }
@@ -340,7 +342,7 @@ SimResult Sim::run() {
         continue;
       const auto &ro = prog_.roles[size_t(role)];
       for (size_t v = 0; v < ro.vars.size(); ++v) {
-        std::string val = showValue(prog_, s.vars[size_t(layout_.varIndex(role, p, int(v)))]);
+        std::string val = layout_.show(s.vars[size_t(layout_.varIndex(role, p, int(v)))], role, int(v));
         if (val.size() > 200)
           val = val.substr(0, 197) + "...";
         res_.finalVars.push_back(layout_.principalName(p) + "." + ro.vars[v].name + " = " + val);

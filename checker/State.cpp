@@ -11,7 +11,7 @@
 
 namespace mommie::checker {
 
-Layout::Layout(const ir::Program &program) : program_(&program) {
+Layout::Layout(const ir::Program &program) : program_(&program), constantNames_(program) {
   int var = 0, timer = 0, fired = 0;
   for (size_t r = 0; r < program.roles.size(); ++r) {
     const auto &role = program.roles[r];

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "checker/Value.h"
+#include "ir/ConstantNames.h"
 #include "ir/IR.h"
 
 #include <cstdint>
@@ -89,6 +90,13 @@ public:
   const std::vector<int> &modelRecords() const { return modelRecords_; }
   bool hasModelRanges() const { return !modelVars_.empty() || !modelRecords_.empty(); }
   std::string principalName(int p) const;
+  // A value as traces and diagnostics show it: in the language's syntax,
+  // with the integers that hold named constants shown by name
+  // (ir/ConstantNames.h); `role` and `var` name the variable holding `v`.
+  std::string show(const Value &v, int role = -1, int var = -1) const {
+    return showValue(*program_, v, constantNames_, role, var);
+  }
+  const ir::ConstantNames &constantNames() const { return constantNames_; }
   // Principal, record and field names, for rendering values as JSON
   // (rt::Value::toJson, the runtime's rendering).
   const rt::Names &names() const { return names_; }
@@ -113,6 +121,7 @@ private:
   std::vector<VarSlot> varSlots_;
   std::vector<Value> setValues_;
   rt::Names names_;
+  ir::ConstantNames constantNames_;
   std::vector<int> modelVars_, modelRecords_;
   size_t numVars_ = 0, numTimers_ = 0, numFired_ = 0;
   bool hasCrash_ = false, hasRecover_ = false, hasByz_ = false;

@@ -720,19 +720,18 @@ std::string Generator::violatedInvariant(const State &s) const {
 //===----------------------------------------------------------------------===//
 
 static std::string showStatement(const Layout &layout, const Value &st) {
-  const auto &prog = layout.program();
   auto party = [&](const Value &set) {
     if (set.elems().empty())
       return std::string("NOONE");
     if (int(set.elems().size()) == layout.numPrincipals() && set.elems().size() > 1)
       return std::string("ANY");
     if (set.elems().size() == 1)
-      return showValue(prog, set.elems()[0]);
-    return showValue(prog, set);
+      return layout.show(set.elems()[0]);
+    return layout.show(set);
   };
-  return fmt::format("[{}, {}, {}] {}", showValue(prog, st.elems()[StmtIss]),
+  return fmt::format("[{}, {}, {}] {}", layout.show(st.elems()[StmtIss]),
                      party(st.elems()[StmtVer]), party(st.elems()[StmtAud]),
-                     showValue(prog, st.elems()[StmtMsg]));
+                     layout.show(st.elems()[StmtMsg]));
 }
 
 std::string Action::describe(const Layout &layout) const {
@@ -747,8 +746,7 @@ std::string Action::describe(const Layout &layout) const {
     if (!bindings.empty()) {
       s += " with ";
       for (size_t i = 0; i < bindings.size(); ++i)
-        s += (i ? ", " : "") + bindings[i].first + " = " +
-             showValue(prog, bindings[i].second);
+        s += (i ? ", " : "") + bindings[i].first + " = " + layout.show(bindings[i].second);
     }
     for (const auto &p : published)
       s += "\n      publishes " + showStatement(layout, p.statement);
@@ -773,8 +771,7 @@ std::string Action::describe(const Layout &layout) const {
     if (!crashing.empty())
       s += crashing.size() == 1 ? " crashes during it)" : " crash during it)";
     for (const auto &[q, mbox] : mailboxes)
-      s += fmt::format("\n      {} receives {}", layout.principalName(q),
-                       showValue(prog, mbox));
+      s += fmt::format("\n      {} receives {}", layout.principalName(q), layout.show(mbox));
     return s;
   }
   }

@@ -16,7 +16,8 @@
 
 namespace mommie::ir {
 struct Program;
-}
+class ConstantNames;
+} // namespace mommie::ir
 
 namespace mommie::checker {
 
@@ -25,5 +26,10 @@ using rt::Kind;
 
 // Human-readable rendering in the language's syntax (records by name).
 std::string showValue(const ir::Program &program, const Value &v);
+// The same, with the integers of record fields and (when `role` and `var`
+// are given) of that role variable shown as the named constants they hold
+// (ir/ConstantNames.h): `Decision{tx: 0, outcome: COMMITTED}`.
+std::string showValue(const ir::Program &program, const Value &v, const ir::ConstantNames &names,
+                      int role = -1, int var = -1);
 
 } // namespace mommie::checker

@@ -293,8 +293,8 @@ std::string StateBuilder::showState(const SymState &st, const ModelEval &ev,
         line += " (crashed)";
       for (size_t v = 0; v < role.vars.size(); ++v)
         line += fmt::format(" {} = {};", role.vars[v].name,
-                            showValue(prog, *role.vars[v].type,
-                                      st.vars[r][v][i], ev));
+                            showValue(prog, *role.vars[v].type, st.vars[r][v][i], ev,
+                                      &names, int(r), int(v)));
       for (size_t t = 0; t < role.timers.size() && r < st.timers.size() &&
                          t < st.timers[r].size();
            ++t)

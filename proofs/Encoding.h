@@ -93,10 +93,12 @@ Encoding encodeBounded(const ir::Program &program, size_t seqBound = 4);
 // Shared by the round and event-driven encoders.
 class StateBuilder {
 public:
-  StateBuilder(ValueOps &ops) : ops(ops), s(ops.s), prog(ops.prog) {}
+  StateBuilder(ValueOps &ops) : ops(ops), s(ops.s), prog(ops.prog), names(ops.prog) {}
   ValueOps &ops;
   TermStore &s;
   const ir::Program &prog;
+  // Counterexamples show named constants by name (ir/ConstantNames.h).
+  const ir::ConstantNames names;
 
   // A state of fresh variables; typing and fault-bound constraints are
   // appended to `hyps`.

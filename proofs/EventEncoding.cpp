@@ -165,8 +165,7 @@ std::string stmtText(const StateBuilder &b, const Statement &st, int record) {
   rt.record = record;
   return fmt::format("[{}, {}, {}] {}", b.principalName(st.iss), names(st.ver),
                      names(st.aud),
-                     showValue(b.prog, rt, st.msg,
-                               [](Term t) { return t->val; }));
+                     showValue(b.prog, rt, st.msg, [](Term t) { return t->val; }, &b.names));
 }
 
 EventModel buildModel(StateBuilder &b) {
@@ -704,7 +703,7 @@ StepEncoding encodeTransition(StateBuilder &b,
       bool first = true;
       for (const auto &[name, type, v] : *bindingParts) {
         out += fmt::format("{} {} = {}", first ? " with" : ",", name,
-                           showValue(bp->prog, *type, v, e));
+                           showValue(bp->prog, *type, v, e, &bp->names));
         first = false;
       }
       out += "\n  post-state:\n" + bp->showState(*post, e, "    ") +

@@ -199,7 +199,7 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
         if (ev(post->crashed[q]) || ev(pre->byz[q]))
           continue;
         out += fmt::format("    {} receives {}\n", bp->principalName(q),
-                           showValue(bp->prog, *mapType, info->mbox[j], ev));
+                           showValue(bp->prog, *mapType, info->mbox[j], ev, &bp->names));
       }
       return out + "  post-state:\n" + bp->showState(*post, ev, "    ") +
              ranges->show(bp->prog, ev);

@@ -617,41 +617,54 @@ static std::string principalName(const ir::Program &prog, int64_t id) {
   return "principal#" + std::to_string(id);
 }
 
-std::string showValue(const ir::Program &prog, const Type &t, const SVal &v,
-                      const std::function<int64_t(Term)> &ev) {
+namespace {
+
+// The name of an integer, if it is a named constant of its place.
+using NameOf = std::function<const std::string *(int64_t)>;
+
+std::string show(const ir::Program &prog, const Type &t, const SVal &v,
+                 const std::function<int64_t(Term)> &ev, const ir::ConstantNames *names,
+                 const NameOf &nameOf = nullptr) {
   switch (t.kind) {
   case TypeKind::Bool:
     return ev(v.t) ? "true" : "false";
   case TypeKind::Int:
-  case TypeKind::Range:
-    return std::to_string(ev(v.t));
+  case TypeKind::Range: {
+    int64_t x = ev(v.t);
+    const std::string *name = nameOf ? nameOf(x) : nullptr;
+    return name ? *name : std::to_string(x);
+  }
   case TypeKind::Principal:
     return principalName(prog, ev(v.t));
   case TypeKind::Record: {
     const auto &rec = prog.records.at(t.record);
     std::string out = rec.name + "{";
-    for (size_t i = 0; i < rec.fields.size(); ++i)
+    for (size_t i = 0; i < rec.fields.size(); ++i) {
+      NameOf field;
+      if (names)
+        field = [&, i](int64_t x) { return names->ofField(t.record, int(i), x); };
       out += (i ? ", " : "") + rec.fields[i].name + ": " +
-             showValue(prog, *rec.fields[i].type, v.elems.at(i), ev);
+             show(prog, *rec.fields[i].type, v.elems.at(i), ev, names, field);
+    }
     return out + "}";
   }
   case TypeKind::Tuple: {
     std::string out = "(";
     for (size_t i = 0; i < t.args.size(); ++i)
-      out += (i ? ", " : "") + showValue(prog, *t.args[i], v.elems.at(i), ev);
+      out += (i ? ", " : "") + show(prog, *t.args[i], v.elems.at(i), ev, names);
     return out + ")";
   }
   case TypeKind::Option:
     if (!ev(v.t))
       return "none";
-    return "some(" + showValue(prog, *t.args[0], v.elems.at(0), ev) + ")";
+    return "some(" + show(prog, *t.args[0], v.elems.at(0), ev, names) + ")";
   case TypeKind::Set: {
     std::set<std::string> seen;
     std::string out = "{";
     for (size_t i = 0; i < v.items.size(); ++i) {
       if (!ev(v.guards[i]))
         continue;
-      std::string x = showValue(prog, *t.args[0], v.items[i], ev);
+      std::string x = show(prog, *t.args[0], v.items[i], ev, names);
       if (!seen.insert(x).second)
         continue;
       out += (seen.size() > 1 ? ", " : "") + x;
@@ -664,11 +677,11 @@ std::string showValue(const ir::Program &prog, const Type &t, const SVal &v,
     for (size_t i = 0; i < v.items.size(); ++i) {
       if (!ev(v.guards[i]))
         continue;
-      std::string k = showValue(prog, *t.args[0], v.items[i], ev);
+      std::string k = show(prog, *t.args[0], v.items[i], ev, names);
       if (!seen.insert(k).second)
         continue;
       out += (seen.size() > 1 ? ", " : "") + k + " |-> " +
-             showValue(prog, *t.args[1], v.vals[i], ev);
+             show(prog, *t.args[1], v.vals[i], ev, names);
     }
     return out + "]";
   }
@@ -676,11 +689,22 @@ std::string showValue(const ir::Program &prog, const Type &t, const SVal &v,
     std::string out = "<<";
     int64_t len = ev(v.t);
     for (int64_t i = 0; i < len && size_t(i) < v.items.size(); ++i)
-      out += (i ? ", " : "") + showValue(prog, *t.args[0], v.items[size_t(i)], ev);
+      out += (i ? ", " : "") + show(prog, *t.args[0], v.items[size_t(i)], ev, names);
     return out + ">>";
   }
   }
   return "?";
+}
+
+} // namespace
+
+std::string showValue(const ir::Program &prog, const Type &t, const SVal &v,
+                      const std::function<int64_t(Term)> &ev, const ir::ConstantNames *names,
+                      int role, int var) {
+  NameOf nameOf;
+  if (names && role >= 0)
+    nameOf = [&](int64_t x) { return names->ofVar(role, var, x); };
+  return show(prog, t, v, ev, names, nameOf);
 }
 
 } // namespace mommie::proofs

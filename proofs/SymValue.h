@@ -15,9 +15,11 @@
 // term-wise.
 #pragma once
 
+#include "ir/ConstantNames.h"
 #include "ir/IR.h"
 #include "proofs/Term.h"
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -110,9 +112,13 @@ private:
   std::vector<std::pair<int64_t, int64_t>> intervalOf(const ir::Type &type);
 };
 
-// Concrete values read back from a model, for counterexamples.
+// Concrete values read back from a model, for counterexamples. With
+// `names`, record fields and (given `role` and `var`) the role variable
+// `v` is the value of show the named constants they hold by name
+// (ir/ConstantNames.h).
 std::string showValue(const ir::Program &prog, const ir::Type &type,
                       const SVal &v,
-                      const std::function<int64_t(Term)> &evalTerm);
+                      const std::function<int64_t(Term)> &evalTerm,
+                      const ir::ConstantNames *names = nullptr, int role = -1, int var = -1);
 
 } // namespace mommie::proofs

@@ -4,6 +4,7 @@
 #include "checker/Report.h"
 #include "checker/Simulate.h"
 #include "tools/Commands.h"
+#include "tools/ItfTrace.h"
 
 #include <fstream>
 #include <iostream>
@@ -20,7 +21,7 @@ struct CheckArgs {
   bool noLiveness = false, noRetireCheck = false;
   uint64_t maxStates = 0, maxMemory = 0;
   double timeLimit = 0;
-  std::string traceSvg;
+  std::string traceSvg, itf;
   uint64_t simulate = 0, depth = 100, seed = 1;
 };
 
@@ -68,14 +69,16 @@ int runCheck(const CheckArgs &a) {
         result.verdict != checker::CheckResult::Verdict::EvalError)
       std::cout << result.message;
   }
-  if (!a.traceSvg.empty()) {
-    std::ofstream out(a.traceSvg);
-    if (!out) {
-      std::cerr << "mommie: error: cannot write '" << a.traceSvg << "'\n";
-      return BadInput;
-    }
-    out << checker::formatSvg(*program, result);
-  }
+  auto write = [](const std::string &path, const std::string &text) {
+    std::ofstream out(path);
+    if (!(out << text))
+      std::cerr << "mommie: error: cannot write '" << path << "'\n";
+    return bool(out);
+  };
+  if (!a.traceSvg.empty() && !write(a.traceSvg, checker::formatSvg(*program, result)))
+    return BadInput;
+  if (!a.itf.empty() && !write(a.itf, itfTrace(*program, result, a.file).dump(2) + "\n"))
+    return BadInput;
   using V = checker::CheckResult::Verdict;
   switch (result.verdict) {
   case V::Ok:
@@ -113,6 +116,8 @@ void registerCheckCommand(CLI::App &app, int &exitCode) {
                   "stop after this many seconds (above 0; default: none)")
       ->check(positiveLimit());
   cmd->add_option("--trace-svg", args->traceSvg, "write the trace as an SVG sequence chart");
+  cmd->add_option("--itf", args->itf,
+                  "write the trace as ITF (Apalache/Quint JSON) in the TLA+ spec's variables");
   cmd->add_option("--simulate", args->simulate, "random simulation: number of runs");
   cmd->add_option("--depth", args->depth, "simulation: steps per run");
   cmd->add_option("--seed", args->seed, "simulation: random seed");

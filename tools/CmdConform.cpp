@@ -30,13 +30,8 @@ struct ConformArgs {
 
 int runConform(const ConformArgs &a) {
   std::vector<checker::TraceRecord> records;
-  for (const auto &path : a.traces) {
-    std::string error;
-    if (!readTraceFile(path, records, std::cerr, error)) {
-      std::cerr << "mommie conform: error: " << error << "\n";
-      return BadInput;
-    }
-  }
+  if (!readTraceFiles(a.traces, records, "conform"))
+    return BadInput;
   // The model is instantiated with the parameters the traces were recorded with.
   auto program = loadProgramForTraces(a.file, a.defines, records);
   if (!program)

@@ -56,13 +56,13 @@ std::map<int, Value> sendsOf(const Layout &layout, const State &s, const ir::Rou
   return out;
 }
 
-std::string showMap(const ir::Program &prog, const Layout &layout, const std::map<int, Value> &m,
+std::string showMap(const Layout &layout, const std::map<int, Value> &m,
                     const char *arrow) {
   std::string out = "{";
   for (const auto &[q, v] : m) {
     if (out.size() > 1)
       out += ", ";
-    out += layout.principalName(q) + arrow + checker::showValue(prog, v);
+    out += layout.principalName(q) + arrow + layout.show(v);
   }
   return out + "}";
 }
@@ -144,8 +144,8 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
           return fail("round " + round.name + " recorded as " + j.value("transition", json()).dump());
         auto published = entries(layout, j, "published", "to");
         if (published != sent[n.p])
-          return fail("sent " + showMap(prog, layout, published, " <- ") + ", the model sends " +
-                      showMap(prog, layout, sent[n.p], " <- "));
+          return fail("sent " + showMap(layout, published, " <- ") + ", the model sends " +
+                      showMap(layout, sent[n.p], " <- "));
         auto mbox = entries(layout, j, "delivered", "from");
         Value::Elems mvEntries; // by sender, in increasing order (`mbox` is ordered)
         for (const auto &[q, v] : mbox) {
@@ -154,7 +154,7 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
                         ", which runs no round program");
           if (s.isByz(q)) {
             if (!checker::conformsTo(layout, v, *round.payload))
-              return fail("mailbox holds " + checker::showValue(prog, v) + " from Byzantine " +
+              return fail("mailbox holds " + layout.show(v) + " from Byzantine " +
                           layout.principalName(q) + ", not of the payload type");
           } else {
             auto it = sent.find(q);
@@ -162,12 +162,12 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
             if (it != sent.end() && it->second.count(n.p))
               want = &it->second.at(n.p);
             if (!want)
-              return fail("mailbox holds " + checker::showValue(prog, v) + " from " +
+              return fail("mailbox holds " + layout.show(v) + " from " +
                           layout.principalName(q) + ", which sends nothing to " +
                           layout.principalName(n.p) + " in this round");
             if (*want != v)
-              return fail("mailbox holds " + checker::showValue(prog, v) + " from " +
-                          layout.principalName(q) + ", which sends " + checker::showValue(prog, *want));
+              return fail("mailbox holds " + layout.show(v) + " from " +
+                          layout.principalName(q) + ", which sends " + layout.show(*want));
           }
           mvEntries.push_back(Value::principal(q));
           mvEntries.push_back(v);
@@ -206,8 +206,8 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
             return fail("variable " + role.vars[v].name + " was never recorded");
           if (it->second != scratch.vars[at])
             return fail("variable " + role.vars[v].name + ": trace has " +
-                        checker::showValue(prog, it->second) + ", the model has " +
-                        checker::showValue(prog, scratch.vars[at]));
+                        layout.show(it->second, 0, int(v)) + ", the model has " +
+                        layout.show(scratch.vars[at], 0, int(v)));
           next.vars[at] = std::move(scratch.vars[at]);
         }
         ++res.records;

@@ -134,12 +134,25 @@ bool readTraceFile(const std::string &path, std::vector<checker::TraceRecord> &r
   return true;
 }
 
+bool readTraceFiles(const std::vector<std::string> &paths,
+                    std::vector<checker::TraceRecord> &records, const std::string &command) {
+  for (const auto &path : paths) {
+    std::string error;
+    if (!readTraceFile(path, records, std::cerr, error)) {
+      std::cerr << "mommie " << command << ": error: " << error << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<ir::Program> loadProgramForTraces(const std::string &file,
                                                 const std::vector<std::string> &defines,
-                                                const std::vector<checker::TraceRecord> &records) {
+                                                const std::vector<checker::TraceRecord> &records,
+                                                const std::string &command) {
   RecordedParams recorded;
   if (std::string why = recordedParams(records, recorded); !why.empty()) {
-    std::cerr << "mommie conform: error: " << why << "\n";
+    std::cerr << "mommie " << command << ": error: " << why << "\n";
     return std::nullopt;
   }
   auto program = loadProgram(file, defines);
@@ -147,7 +160,7 @@ std::optional<ir::Program> loadProgramForTraces(const std::string &file,
     return program;
   std::vector<std::string> overrides;
   if (std::string why = reconcile(*program, file, defines, recorded, overrides); !why.empty()) {
-    std::cerr << "mommie conform: error: " << why << "\n";
+    std::cerr << "mommie " << command << ": error: " << why << "\n";
     return std::nullopt;
   }
   if (overrides.empty())

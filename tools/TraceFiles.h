@@ -20,15 +20,21 @@ namespace mommie::tool {
 bool readTraceFile(const std::string &path, std::vector<checker::TraceRecord> &records,
                    std::ostream &notes, std::string &error);
 
+// readTraceFile on each of `paths`, in order; false after printing
+// "mommie `command`: error: ..." on stderr for the first that fails.
+bool readTraceFiles(const std::vector<std::string> &paths,
+                    std::vector<checker::TraceRecord> &records, const std::string &command);
+
 // Loads `file` for replaying `records`, with the -D `defines` and the
 // parameter values the traces were recorded with. On a conflict it prints
-// one line on stderr and returns nullopt: two traces disagree on a
+// one line on stderr ("mommie `command`: error: ...") and returns nullopt: two traces disagree on a
 // parameter, a recorded parameter is not declared by the program, or a -D
 // gives another value than the traces (a -D equal to the recorded value
 // only confirms it). Traces without parameters (older ones) leave the
 // program as the -D give it.
 std::optional<ir::Program> loadProgramForTraces(const std::string &file,
                                                 const std::vector<std::string> &defines,
-                                                const std::vector<checker::TraceRecord> &records);
+                                                const std::vector<checker::TraceRecord> &records,
+                                                const std::string &command = "conform");
 
 } // namespace mommie::tool

@@ -68,6 +68,7 @@ int main(int argc, char **argv) {
   mommie::tool::registerProveCommand(app, exitCode);
   mommie::tool::registerBuildCommands(app, exitCode);
   mommie::tool::registerConformCommands(app, exitCode);
+  mommie::tool::registerTraceCommand(app, exitCode);
   mommie::tool::registerMetaCommands(app, exitCode);
 
   // `help`, `version` and unknown commands, before CLI11 sees them.

@@ -8,8 +8,10 @@
 #include "ir/Diagnostics.h"
 #include "ir/IR.h"
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mommie::tla {
 
@@ -27,6 +29,21 @@ struct TlaFiles {
 // `diags` and returns nullopt. Deterministic: equal IR, equal text.
 std::optional<TlaFiles> emitTla(const ir::Program &program,
                                 DiagnosticEngine &diags);
+
+// The names the spec of `program` gives its state variables (the same as
+// emitTla's), for traces written in the spec's terms (ITF, `mommie check
+// --itf`). Indexed like the IR: vars[role][var], timers[role][timer],
+// fired[role][transition] ("" when not refracted); pools and knowledge
+// sets only of the records the spec keeps (published or Byzantine).
+struct StateNames {
+  std::vector<std::string> principalSets; // principal set i's name
+  std::vector<std::vector<std::string>> fields; // fields[record][field]
+  std::vector<std::vector<std::string>> vars, timers, fired;
+  std::map<int, std::string> pools, known; // by record
+  bool crashed = false, byz = false;        // the `crashed` / `byz` sets
+  std::vector<std::string> all;             // every variable, in `vars` order
+};
+StateNames stateNames(const ir::Program &program);
 
 // The text of MommiePool.tla (constant).
 const std::string &mommiePoolModule();

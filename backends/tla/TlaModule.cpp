@@ -792,4 +792,41 @@ std::optional<TlaFiles> emitTla(const Program &program,
   return files;
 }
 
+StateNames stateNames(const Program &program) {
+  DiagnosticEngine quiet;
+  Emitter em(program, quiet);
+  StateNames n;
+  n.principalSets = em.setNames;
+  for (size_t r = 0; r < program.records.size(); ++r) {
+    n.fields.emplace_back();
+    for (size_t f = 0; f < program.records[r].fields.size(); ++f)
+      n.fields.back().push_back(em.fieldName(int(r), int(f)));
+  }
+  n.vars = em.varNames;
+  n.timers = em.timerNames;
+  n.fired = em.firedNames;
+  n.pools = em.poolNames;
+  n.known = em.knownNames;
+  n.crashed = em.hasCrash;
+  n.byz = em.hasByz;
+  // The order of emitModule's VARIABLES.
+  for (const auto *names : {&n.vars, &n.timers, &n.fired})
+    for (const auto &role : *names)
+      for (const auto &name : role)
+        if (!name.empty())
+          n.all.push_back(name);
+  for (const auto *names : {&n.pools, &n.known})
+    for (const auto &[rec, name] : *names)
+      n.all.push_back(name);
+  if (program.isRoundProgram()) {
+    n.all.push_back("phaseNo");
+    n.all.push_back("roundNo");
+  }
+  if (n.crashed)
+    n.all.push_back("crashed");
+  if (n.byz)
+    n.all.push_back("byz");
+  return n;
+}
+
 } // namespace mommie::tla

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -352,4 +353,35 @@ TEST(TlaBackend, SanyAcceptsTheHandBuiltSpec) {
   ASSERT_TRUE(files);
   std::string log = sany(*files, "toy");
   EXPECT_TRUE(contains(log, "rc=0") && !contains(log, "rror")) << log;
+}
+
+// stateNames (the names ITF traces use) lists the emitted module's
+// variables in the order of its `vars == <<...>>`, for every example.
+TEST(TlaBackend, StateNamesAreTheEmittedVariables) {
+  int checked = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(std::string(MOMMIE_SOURCE_DIR) + "/examples")) {
+    if (entry.path().extension() != ".mom")
+      continue;
+    DiagnosticEngine diags;
+    auto p = frontend::compileFile(entry.path().string(), {}, diags);
+    ASSERT_TRUE(p) << entry.path();
+    auto files = tla::emitTla(*p, diags);
+    ASSERT_TRUE(files) << entry.path();
+    size_t at = files->tla.find("\nvars == <<");
+    ASSERT_NE(at, std::string::npos) << entry.path();
+    std::string list = files->tla.substr(at + 11, files->tla.find(">>", at) - at - 11);
+    std::vector<std::string> emitted;
+    std::string name;
+    for (char c : list + ",") {
+      if (c == ',') {
+        emitted.push_back(name);
+        name.clear();
+      } else if (!std::isspace(static_cast<unsigned char>(c))) {
+        name += c;
+      }
+    }
+    EXPECT_EQ(tla::stateNames(*p).all, emitted) << entry.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
 }
