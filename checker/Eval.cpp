@@ -7,6 +7,15 @@
 
 namespace mommie::checker {
 
+std::atomic<bool> evalInterrupt{false};
+
+namespace {
+inline void pollInterrupt() {
+  if (evalInterrupt.load(std::memory_order_relaxed))
+    throw EvalInterrupted{};
+}
+} // namespace
+
 using ir::ExprKind;
 using ir::Op;
 using K = Kind;
@@ -315,6 +324,7 @@ Value eval(const ir::Expr &e, Env &env) {
     Value s = evalSet(*e.args[0], env);
     Value::Elems r;
     for (const auto &x : s.elems()) {
+      pollInterrupt();
       env.slots[e.slot] = x;
       if (evalBool(*e.args[1], env))
         r.push_back(x);
@@ -325,6 +335,7 @@ Value eval(const ir::Expr &e, Env &env) {
     Value s = evalSet(*e.args[0], env);
     Value::Elems out;
     for (const auto &x : s.elems()) {
+      pollInterrupt();
       env.slots[e.slot] = x;
       if (e.args.size() > 2 && e.args[2] && !evalBool(*e.args[2], env))
         continue;
@@ -340,6 +351,7 @@ Value eval(const ir::Expr &e, Env &env) {
       fail(e.loc, "expected a set");
     bool all = e.kind == ExprKind::Forall;
     for (const auto &x : s.elems()) {
+      pollInterrupt();
       env.slots[e.slot] = x;
       if (evalBool(*e.args[1], env) != all)
         return Value::boolean(!all);
@@ -351,6 +363,7 @@ Value eval(const ir::Expr &e, Env &env) {
     Value::Elems m;
     m.reserve(s.size() * 2);
     for (const auto &x : s.elems()) {
+      pollInterrupt();
       env.slots[e.slot] = x;
       Value v = eval(*e.args[1], env);
       m.push_back(x);

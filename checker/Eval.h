@@ -8,6 +8,7 @@
 
 #include "checker/State.h"
 
+#include <atomic>
 #include <stdexcept>
 
 namespace mommie::checker {
@@ -34,6 +35,14 @@ struct Env {
   int me;
   std::vector<Value> &slots;
 };
+
+// A search whose resource limit passed sets evalInterrupt; the loops of
+// eval() (quantifiers, set and map comprehensions) then throw
+// EvalInterrupted, so that a limit holds inside one long evaluation too (an
+// invariant quantifying twice over 100,000 principals takes hours). Not an
+// EvalError: nothing but the search catches it.
+struct EvalInterrupted {};
+extern std::atomic<bool> evalInterrupt;
 
 Value eval(const ir::Expr &e, Env &env);
 bool evalBool(const ir::Expr &e, Env &env);

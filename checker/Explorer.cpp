@@ -239,6 +239,7 @@ public:
 private:
   void expandLevel();
   void worker(int w);
+  void expandShare(int w); // worker() without its catch
   void record(Finding f);
   void progressLoop();
   bool checkLimits(bool memory = true);
@@ -289,6 +290,7 @@ private:
   std::mutex findingMutex_;
   Finding finding_;
   bool haveFinding_ = false;
+  std::mutex limitMutex_; // guards limitHit_ (the first limit met wins)
   std::string limitHit_;
   uint64_t depth_ = 0;
   std::chrono::steady_clock::time_point start_;
@@ -315,8 +317,11 @@ bool Search::admit() {
   if (!options_.maxStates || admitted_.fetch_add(1) < options_.maxStates)
     return true;
   std::lock_guard<std::mutex> lock(findingMutex_);
-  if (limitHit_.empty())
-    limitHit_ = fmt::format("--max-states {}", options_.maxStates);
+  {
+    std::lock_guard<std::mutex> lock(limitMutex_);
+    if (limitHit_.empty())
+      limitHit_ = fmt::format("--max-states {}", options_.maxStates);
+  }
   stop_ = true;
   return false;
 }
@@ -333,16 +338,18 @@ void Search::record(Finding f) {
 bool Search::checkLimits(bool memory) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
                     .count();
-  if (options_.timeLimit > 0 && secs > options_.timeLimit) {
-    limitHit_ = fmt::format("--time-limit {}", options_.timeLimit);
-    return true;
-  }
-  if (options_.maxMemoryMB && memory &&
-      residentBytes() > options_.maxMemoryMB * uint64_t(1024 * 1024)) {
-    limitHit_ = fmt::format("--max-memory {}", options_.maxMemoryMB);
-    return true;
-  }
-  return false;
+  std::string hit;
+  if (options_.timeLimit > 0 && secs > options_.timeLimit)
+    hit = fmt::format("--time-limit {}", options_.timeLimit);
+  else if (options_.maxMemoryMB && memory &&
+           residentBytes() > options_.maxMemoryMB * uint64_t(1024 * 1024))
+    hit = fmt::format("--max-memory {}", options_.maxMemoryMB);
+  if (hit.empty())
+    return false;
+  std::lock_guard<std::mutex> lock(limitMutex_); // workers and the watchdog
+  if (limitHit_.empty())
+    limitHit_ = std::move(hit);
+  return true;
 }
 
 // Effects of one successor of a cached transition, as operations on the
@@ -351,6 +358,14 @@ bool Search::checkLimits(bool memory) {
 enum : uint32_t { OpSet = 0, OpMask = 1, OpAdd = 2 };
 
 void Search::worker(int w) {
+  try {
+    expandShare(w);
+  } catch (const EvalInterrupted &) { // the watchdog stopped the search
+    stop_ = true;
+  }
+}
+
+void Search::expandShare(int w) {
   LevelQueue &out = *outs_[size_t(w)];
   const size_t W = compact_.words();
   const size_t rowBytes = W * sizeof(uint32_t);
@@ -713,12 +728,21 @@ void Search::expandLevel() {
   }
 }
 
+// Progress lines every 2 s (--progress), and the watchdog of --time-limit
+// and --max-memory: past one, the search stops and an evaluation under way
+// is interrupted (evalInterrupt), however long it would take.
 void Search::progressLoop() {
   std::unique_lock<std::mutex> lock(progressMutex_);
   uint64_t lastGen = 0;
   auto last = std::chrono::steady_clock::now();
-  while (!progressCv_.wait_for(lock, std::chrono::seconds(2), [this] { return done_; })) {
+  while (!progressCv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return done_; })) {
+    if ((options_.timeLimit > 0 || options_.maxMemoryMB) && !stop_ && checkLimits()) {
+      stop_ = true;
+      evalInterrupt = true;
+    }
     auto now = std::chrono::steady_clock::now();
+    if (!options_.progress || now - last < std::chrono::seconds(2))
+      continue;
     double dt = std::chrono::duration<double>(now - last).count();
     uint64_t gen = generated_;
     std::cerr << fmt::format("progress: {} generated, {} distinct, {} queued, depth "
@@ -742,8 +766,9 @@ CheckResult Search::run() {
   start_ = std::chrono::steady_clock::now();
   CheckResult res;
   res.symmetry = sym_.description();
+  evalInterrupt = false;
   std::thread progress;
-  if (options_.progress)
+  if (options_.progress || options_.timeLimit > 0 || options_.maxMemoryMB)
     progress = std::thread([this] { progressLoop(); });
   auto finish = [&] {
     if (progress.joinable()) {
@@ -754,6 +779,7 @@ CheckResult Search::run() {
       progressCv_.notify_all();
       progress.join();
     }
+    evalInterrupt = false;
   };
 
   Level level;
@@ -807,6 +833,7 @@ CheckResult Search::run() {
   } catch (const EvalError &e) {
     record(evalFinding(e, NoParent, false, 0));
   } catch (const Stopped &) {
+  } catch (const EvalInterrupted &) { // the watchdog stopped the search
   }
   depth_ = table_.size() == 0 ? 0 : 1;
   while (!stop_ && levelSize(level) > 0) {
@@ -825,6 +852,7 @@ CheckResult Search::run() {
     level = std::move(outs_);
     outs_.clear();
   }
+  finish(); // no interruption from here: the trace below evaluates
   res.queueLeft = levelSize(level) + levelSize(outs_);
   res.generated = generated_;
   // A state refused by admit() may sit in the table, uncounted.
@@ -841,7 +869,6 @@ CheckResult Search::run() {
     res.verdict = CheckResult::Verdict::ResourceLimit;
     res.name = limitHit_;
   }
-  finish();
   res.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   res.peakRssBytes = peakRssBytes();
