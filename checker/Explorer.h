@@ -64,6 +64,9 @@ struct CheckResult {
   std::string symmetry; // description
   std::vector<TraceStep> trace;
   int loopStart = -1; // liveness lasso: index in `trace` the last state loops to
+  // The lasso's loop is its last state repeating (stuttering): no step that
+  // fairness requires is enabled there.
+  bool stutters = false;
 };
 
 const char *verdictName(CheckResult::Verdict v);

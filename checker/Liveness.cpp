@@ -66,6 +66,7 @@ private:
   std::vector<uint32_t> pathWithin(uint32_t from, const std::function<bool(uint32_t)> &goal,
                                    const std::function<bool(uint32_t)> &inside);
   void toTrace(const std::vector<uint32_t> &path, int loopStart, CheckResult &res);
+  bool stutter_ = false; // the last fairLasso's loop is a stutter
   State stateOf(uint32_t i) {
     State s;
     layout_.decode(graph_.bytes[i], s);
@@ -316,6 +317,7 @@ bool Checker::fairLasso(const std::vector<bool> &allowed, const std::vector<bool
                         const std::vector<bool> *accept, std::vector<uint32_t> &path,
                         int &loopStart) {
   size_t n = graph_.bytes.size();
+  stutter_ = false;
   // Region reachable from the start states through allowed states.
   std::vector<bool> reach(n, false);
   std::deque<uint32_t> q;
@@ -345,6 +347,7 @@ bool Checker::fairLasso(const std::vector<bool> &allowed, const std::vector<bool
     if (!fairEnabled) {
       target = s;
       cycle = {s};
+      stutter_ = true;
     }
   }
   if (target < 0)
@@ -417,6 +420,7 @@ void Checker::toTrace(const std::vector<uint32_t> &path, int loopStart, CheckRes
       break;
   }
   res.loopStart = loopStart;
+  res.stutters = stutter_;
 }
 
 bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,

@@ -106,7 +106,7 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
                      r.trace.size() - 1, r.trace.size() == 2 ? "" : "s");
     for (size_t i = 0; i < r.trace.size(); ++i) {
       const auto &step = r.trace[i];
-      if (r.loopStart >= 0 && size_t(r.loopStart) == i)
+      if (r.loopStart >= 0 && size_t(r.loopStart) == i && !r.stutters)
         s += "  -- the loop starts here --\n";
       s += formatStepHeader(layout, i, step.action);
       if (i == 0) {
@@ -133,7 +133,11 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
       }
       s += formatChanges(layout, diffStates(layout, r.trace[i - 1].state, step.state));
     }
-    if (r.loopStart >= 0)
+    if (r.stutters)
+      s += fmt::format("  -- stuttering: state {} repeats for ever (no step that fairness requires is "
+                       "enabled; add fairness to rule this out) --\n",
+                       r.loopStart);
+    else if (r.loopStart >= 0)
       s += fmt::format("  -- back to state {} --\n", r.loopStart);
   }
   double rate = r.seconds > 0 ? double(r.generated) / r.seconds : 0;
@@ -261,6 +265,7 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
   j["trace"] = trace;
   j["steps"] = r.trace.empty() ? 0 : r.trace.size() - 1;
   j["loopStart"] = r.loopStart;
+  j["stutters"] = r.stutters;
   return j;
 }
 

@@ -4,6 +4,8 @@
 // property failed).
 #include "Support.h"
 
+#include "checker/Report.h"
+
 using namespace mommie::checker;
 using namespace mommie::checker::testing;
 
@@ -31,6 +33,13 @@ TEST(Liveness, WithoutFairnessTheLassoStutters) {
   ASSERT_FALSE(r.trace.empty());
   EXPECT_GE(r.loopStart, 0);
   EXPECT_LT(size_t(r.loopStart), r.trace.size());
+  // The loop is the last state repeating, and the report says so.
+  EXPECT_TRUE(r.stutters);
+  EXPECT_EQ(size_t(r.loopStart), r.trace.size() - 1);
+  std::string text = formatText(*p, r);
+  EXPECT_NE(text.find("-- stuttering: state " + std::to_string(r.loopStart) + " repeats for ever"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("back to state"), std::string::npos) << text;
   // The statistics cover the searches that ran.
   EXPECT_EQ(r.distinct, 16u);
   EXPECT_GT(r.seconds, 0.0);
@@ -57,4 +66,30 @@ TEST(Liveness, FairnessDoesNotHideARealViolation) {
   auto r = run(*p, false, 1, /*deadlock=*/false);
   EXPECT_EQ(r.verdict, CheckResult::Verdict::PropertyViolated);
   EXPECT_GE(r.loopStart, 0);
+}
+
+// A fair loop that is not a stutter: Toggle is always enabled and taken,
+// and `done` never becomes true. The report shows the loop's steps and
+// the state it goes back to.
+TEST(Liveness, AFairLoopIsShownAsALoop) {
+  auto p = compileSource(R"(
+protocol Toggle;
+principals P[1];
+role R at P {
+  var x: 0..1 = 0;
+  var done: bool = false;
+  transition Flip @@{ x <- 1 - x; @@}
+}
+property Done: <>(forall p in P: R.done[p]);
+fairness weak;
+)");
+  ASSERT_TRUE(p);
+  auto r = run(*p, false, 1, /*deadlock=*/false);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::PropertyViolated);
+  EXPECT_FALSE(r.stutters);
+  ASSERT_GE(r.loopStart, 0);
+  std::string text = formatText(*p, r);
+  EXPECT_NE(text.find("-- the loop starts here --"), std::string::npos) << text;
+  EXPECT_NE(text.find("-- back to state " + std::to_string(r.loopStart) + " --"), std::string::npos) << text;
+  EXPECT_EQ(text.find("stuttering"), std::string::npos) << text;
 }
