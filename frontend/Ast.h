@@ -216,6 +216,7 @@ struct Pattern {
   PartyPattern auditor;
   std::string record; // record name
   std::string binder; // variable bound to the matched record value
+  SourceLoc recordLoc, binderLoc; // of the two names (diagnostics)
   bool statementSet = false; // `Record* x`: x binds every matching statement
   std::vector<FieldConstraint> constraints; // empty if no `{{ }}`
 };

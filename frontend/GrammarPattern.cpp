@@ -133,9 +133,15 @@ auto const pattern_def = located[
     Punct("[")[startPattern] > issuer[setP(&Pattern::issuer)] > Punct(",") >
     party[setP(&Pattern::verifier)] > Punct(",") >
     party[setP(&Pattern::auditor)] > Punct("]") >
-    named("record name", ident)[setP(&Pattern::record)] >
+    named("record name", x3::raw[ident][([](auto &c) {
+      _val(c)->record.assign(_attr(c).begin(), _attr(c).end());
+      _val(c)->recordLoc = locAt(&*_attr(c).begin());
+    })]) >
     -Punct("*")[([](auto &c) { _val(c)->statementSet = true; })] >
-    named("pattern variable", ident)[setP(&Pattern::binder)] >>
+    named("pattern variable", x3::raw[ident][([](auto &c) {
+      _val(c)->binder.assign(_attr(c).begin(), _attr(c).end());
+      _val(c)->binderLoc = locAt(&*_attr(c).begin());
+    })]) >>
     -(Punct("{{") > *(!Punct("}}") > constraint[pushP(&Pattern::constraints)]) >
       Punct("}}"))];
 

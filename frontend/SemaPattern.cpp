@@ -33,7 +33,7 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
     std::string close = closestName(a.record, recordNames());
     if (!close.empty())
       msg += fmt::format("; did you mean '{}'?", close);
-    error(a.loc, msg);
+    error(a.recordLoc, msg);
     p.ok = false;
   } else {
     p.ir.record = g->index;
@@ -74,7 +74,7 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
     l.type = setType(tupleType({principalType(p.ir.issuer.set), l.type}));
     p.ok = p.ok && statementSetOk(a);
   }
-  l.loc = a.loc;
+  l.loc = a.binderLoc;
   l.kind = recordKind;
   // Field constraints read the variable's fields (`Order order {{ m == req; }}`,
   // the MOMMIE paper's Execute): it is used even if the body never names it.
