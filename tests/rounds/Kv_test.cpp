@@ -672,8 +672,9 @@ TEST(Kv, ForgedDecidedFramesAreRejectedUnderHmac) {
     json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
     ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
     EXPECT_EQ(o["requests_applied"], 400 + o["sessions"].get<int>()) << n << " " << o.dump();
-    if (n == "P0")
+    if (n == "P0") {
       EXPECT_GE(o["bad_frames"].get<int>(), 1) << "the forged frames were not counted: " << o.dump();
+    }
     outs.push_back(o);
   }
   for (const auto &o : outs) {

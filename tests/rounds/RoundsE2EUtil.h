@@ -122,8 +122,9 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
     waitpid(pids[victim], nullptr, 0);
   }
   for (const auto &[n, p] : pids)
-    if (n != victim)
+    if (n != victim) {
       EXPECT_EQ(e2e::waitFor(p, boundMs + 5000), 0) << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
+    }
   auto wallMs =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(wallMs, boundMs + 5000);
@@ -140,8 +141,9 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
     // Termination: the node ran all its phases (before --run-for) and decided.
     EXPECT_EQ(o["done"], true) << n << " " << o.dump();
     json d = o["state"]["decision"];
-    if (needDecision)
+    if (needDecision) {
       EXPECT_TRUE(d.is_object() && d.contains("$some")) << n << " did not decide: " << o.dump();
+    }
     if (!d.is_object() || !d.contains("$some"))
       continue;
     ++decided;
