@@ -136,7 +136,7 @@ auto const pattern_def = located[
     named("record name", ident)[setP(&Pattern::record)] >
     -Punct("*")[([](auto &c) { _val(c)->statementSet = true; })] >
     named("pattern variable", ident)[setP(&Pattern::binder)] >>
-    -(Punct("{{") > *(!Punct("}}") > constraint[pushP(&Pattern::constraints)]) >
+    -(Punct("{{") > *((!Punct("}}")) > constraint[pushP(&Pattern::constraints)]) >
       Punct("}}"))];
 
 BOOST_SPIRIT_DEFINE(issuer, constraint, party, pattern)

@@ -79,7 +79,7 @@ auto const ifStmt_def = located[
 
 } // namespace
 
-auto const block_def = located[ Punct("{") > *(!Punct("}") > stmt[([](auto &c) {
+auto const block_def = located[ Punct("{") > *((!Punct("}")) > stmt[([](auto &c) {
                                         _val(c).push_back(_attr(c));
                                       })]) > Punct("}")];
 
