@@ -125,8 +125,11 @@ int conformSlot(const Store &s, int slot) {
 
 std::string servers(const Store &s) {
   std::string list;
-  for (int p : s.clientPorts)
-    list += (list.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(p);
+  for (int p : s.clientPorts) {
+    list += list.empty() ? "" : ",";
+    list += "127.0.0.1:";
+    list += std::to_string(p);
+  }
   return list;
 }
 

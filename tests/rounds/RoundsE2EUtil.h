@@ -56,8 +56,11 @@ inline Cluster buildNamed(const std::string &example, const std::vector<std::str
 // Builds `example` with N processes P0..P{N-1} and MaxPhase phases.
 inline Cluster build(const std::string &example, int n, int maxPhase, const std::string &tag) {
   std::vector<std::string> names;
-  for (int i = 0; i < n; ++i)
-    names.push_back("P" + std::to_string(i));
+  for (int i = 0; i < n; ++i) {
+    std::string name = "P"; // appended, not "P" + ...: GCC 12 -Wrestrict false positive (GCC bug 105329)
+    name += std::to_string(i);
+    names.push_back(name);
+  }
   return buildNamed(example, names, {"N=" + std::to_string(n), "MaxPhase=" + std::to_string(maxPhase)}, tag);
 }
 
