@@ -112,8 +112,8 @@ auto const issuer_def = located[
     (Kw("ANY") >> comma)[issuerKind(IK::Any)] |
     (ident >> Kw("in") >> ident >> comma)[mkBindIn] |
     (ident >> ident >> Punct("==") >> Kw("1") >> comma)[mkBindOne] |
-    (ident >> ident >> quorumOp > expr)[mkQuorumBinder] |
-    (ident >> quorumOp > expr)[mkQuorum] | expr[mkIssuerExpr]];
+    ((ident >> ident >> quorumOp) > expr)[mkQuorumBinder] |
+    ((ident >> quorumOp) > expr)[mkQuorum] | expr[mkIssuerExpr]];
 
 auto const constraint_def = located[
     ident[([](auto &c) {
