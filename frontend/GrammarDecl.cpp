@@ -242,7 +242,7 @@ auto const transitionDecl_def = located[
     -(Kw("IF") > expr[setF(&TransitionDecl::guard)]) >>
     -(Kw("program") > ident[setF(&TransitionDecl::bodyProgram)]) >
     named("'@@{'", Punct("@@{")) >
-    *(!Punct("@@}") > stmt[pushF(&TransitionDecl::body)]) > Punct("@@}")];
+    *((!Punct("@@}")) > stmt[pushF(&TransitionDecl::body)]) > Punct("@@}")];
 
 // `retire` is not reserved (like `ghost`): it starts a role member only.
 auto const retireDecl_def = located[
@@ -278,7 +278,7 @@ auto const roundDecl_def = located[
 
 auto const phaseDecl_def = located[
     Kw("phase")[setLoc] > Kw("bound") > expr[setF(&PhaseDecl::bound)] >
-    Punct("{") > *(!Punct("}") > roundDecl[pushF(&PhaseDecl::rounds)]) >
+    Punct("{") > *((!Punct("}")) > roundDecl[pushF(&PhaseDecl::rounds)]) >
     Punct("}")];
 
 auto const member_def = located[ varDecl[setDecl] | timerDecl[setDecl] |
@@ -302,7 +302,7 @@ auto const pushMember = [](auto &c) {
 auto const roleDecl_def = located[ Kw("role")[setLoc] > ident[setF(&RoleDecl::name)] >
                           Kw("at") > ident[setF(&RoleDecl::set)] >
                           Punct("{") >
-                          *(!Punct("}") > member[pushMember]) > Punct("}")];
+                          *((!Punct("}")) > member[pushMember]) > Punct("}")];
 
 using FKind = FaultsDecl::Kind;
 auto const faultsDecl_def = located[

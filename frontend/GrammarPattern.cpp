@@ -112,8 +112,8 @@ auto const issuer_def = located[
     (Kw("ANY") >> comma)[issuerKind(IK::Any)] |
     (ident >> Kw("in") >> ident >> comma)[mkBindIn] |
     (ident >> ident >> Punct("==") >> Kw("1") >> comma)[mkBindOne] |
-    (ident >> ident >> quorumOp > expr)[mkQuorumBinder] |
-    (ident >> quorumOp > expr)[mkQuorum] | expr[mkIssuerExpr]];
+    ((ident >> ident >> quorumOp) > expr)[mkQuorumBinder] |
+    ((ident >> quorumOp) > expr)[mkQuorum] | expr[mkIssuerExpr]];
 
 auto const constraint_def = located[
     ident[([](auto &c) {
@@ -142,7 +142,7 @@ auto const pattern_def = located[
       _val(c)->binder.assign(_attr(c).begin(), _attr(c).end());
       _val(c)->binderLoc = locAt(&*_attr(c).begin());
     })]) >>
-    -(Punct("{{") > *(!Punct("}}") > constraint[pushP(&Pattern::constraints)]) >
+    -(Punct("{{") > *((!Punct("}}")) > constraint[pushP(&Pattern::constraints)]) >
       Punct("}}"))];
 
 BOOST_SPIRIT_DEFINE(issuer, constraint, party, pattern)

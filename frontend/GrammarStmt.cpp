@@ -79,7 +79,7 @@ auto const ifStmt_def = located[
 
 } // namespace
 
-auto const block_def = located[ Punct("{") > *(!Punct("}") > stmt[([](auto &c) {
+auto const block_def = located[ Punct("{") > *((!Punct("}")) > stmt[([](auto &c) {
                                         _val(c).push_back(_attr(c));
                                       })]) > Punct("}")];
 
@@ -98,7 +98,7 @@ auto const stmt_def = located[ guard[
     (Kw("skip")[start(StmtKind::Skip)] > semi) |
     ((&typeStart >> type[startTyped]) > ident[setP(&Stmt::name)] >
      Punct("<-") > expr[setP(&Stmt::value)] > semi) |
-    (ident[startAssign] >> *lstep[pushStep] >
+    ((ident[startAssign] >> *lstep[pushStep]) >
      Punct("<-") > expr[setP(&Stmt::value)] > semi)]];
 
 BOOST_SPIRIT_DEFINE(lstep, ifStmt, block, stmt)

@@ -312,11 +312,19 @@ void StateBuilder::addBuiltinGoals(const SymState &post,
   std::vector<Term> ok{typeOk(post, Ranges::Declared)};
   if (ranges)
     ok.insert(ok.end(), ranges->declared.begin(), ranges->declared.end());
-  goals.push_back({"TypeOK", {}, s.mkAnd(ok), ""});
+  // A named goal without a location (built member by member: GCC 12 warns
+  // that the braced temporary's empty SourceLoc may be used uninitialized).
+  auto add = [&goals](const char *name, Term term) {
+    Goal g;
+    g.invariant = name;
+    g.term = term;
+    goals.push_back(std::move(g));
+  };
+  add("TypeOK", s.mkAnd(ok));
   if (ranges && !ranges->arith.empty())
-    goals.push_back({"ArithOK", {}, s.mkAnd(ranges->arith), ""});
+    add("ArithOK", s.mkAnd(ranges->arith));
   if (structuralOk)
-    goals.push_back({"PoolOK", {}, structuralOk(post), ""});
+    add("PoolOK", structuralOk(post));
 }
 
 StepEncoding encodeInit(StateBuilder &b) {

@@ -474,7 +474,7 @@ PV Ctx::defaultValue(const ir::Type &type) {
   case ir::TypeKind::Set:
     if (type.args.at(0)->kind == ir::TypeKind::Principal)
       return PV::of(PV::K::PSet, emptySet);
-    return PV{PV::K::VSet};
+    return PV::of(PV::K::VSet, Term());
   default:
     throw NotSupported("values of a sequence or map type");
   }

@@ -90,7 +90,8 @@ int kvClientMain(int argc, char **argv) {
       std::string ep = servers[i].first + ":" + std::to_string(servers[i].second);
       rc = ok ? rc : 3;
       if (json) {
-        out += (i ? "," : "") + std::string("{\"server\":");
+        out += i ? "," : "";
+        out += "{\"server\":";
         appendJsonString(out, ep);
         out += ok ? ",\"applied\":" + std::to_string(applied) + ",\"log_digest\":\"" + digest + "\"}"
                   : std::string(",\"error\":\"no answer\"}");

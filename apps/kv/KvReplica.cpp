@@ -405,7 +405,9 @@ void KvReplica::route(KvRequest r, bool front) {
   if (leader_ >= 0 && leader_ != cfg_.me) {
     std::vector<KvRequest> one{r};
     std::vector<uint8_t> enc = encodeBatch(one);
-    std::vector<uint8_t> frame{FrameKvForward};
+    std::vector<uint8_t> frame;
+    frame.reserve(1 + enc.size());
+    frame.push_back(FrameKvForward);
     frame.insert(frame.end(), enc.begin(), enc.end());
     send_(leader_, frame);
     ++stats_.forwarded;

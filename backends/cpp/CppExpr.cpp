@@ -45,8 +45,10 @@ std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots) {
   std::set<std::string> used;
   for (size_t i = 0; i < slots.size(); ++i) {
     std::string n = cppIdent(slots[i].name);
-    if (used.count(n))
-      n += "_" + std::to_string(i);
+    if (used.count(n)) {
+      n += '_';
+      n += std::to_string(i);
+    }
     used.insert(n);
     names.push_back(n);
   }

@@ -430,7 +430,7 @@ Result generate(const ir::Program &program, const Options &options) {
   std::vector<std::string> classes;
   for (size_t r = 0; r < P.roles.size(); ++r) {
     const auto &role = P.roles[r];
-    RoleGen rg{g, role, int(r), cppIdent(role.name), cppIdent(role.name) + "State"};
+    RoleGen rg{g, role, int(r), cppIdent(role.name), cppIdent(role.name) + "State", {}};
     rg.header(h);
     rg.stateMethods(c);
     rg.varTypes(c);

@@ -52,7 +52,12 @@ public:
 
   // Expressions (CppExpr.cpp).
   std::string expr(const ir::Expr &e, const Ctx &c);
-  std::string cond(const ir::Expr &e, const Ctx &c) { return "(" + expr(e, c) + ").asBool()"; }
+  std::string cond(const ir::Expr &e, const Ctx &c) {
+    std::string s = "("; // appended, not "(" + expr(...): GCC 12 -Wrestrict false positive (GCC bug 105329)
+    s += expr(e, c);
+    s += ").asBool()";
+    return s;
+  }
   std::string typeDesc(const ir::Type &t);
   void collectSlots(const ir::Expr &e, std::set<int> &out) const;
 

@@ -347,7 +347,8 @@ Result generateRounds(const ir::Program &program, const Options &options) {
     std::string fn, ft;
     for (size_t f = 0; f < rd.fields.size(); ++f) {
       fn += (f ? ", " : "") + quote(rd.fields[f].name);
-      ft += (f ? ", " : "") + g.typeDesc(*rd.fields[f].type);
+      ft += f ? ", " : "";
+      ft += g.typeDesc(*rd.fields[f].type);
     }
     c.line("p.schema.records.push_back({" + quote(rd.name) + ", {" + fn + "}, {" + ft + "}});");
   }

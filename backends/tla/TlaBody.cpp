@@ -70,7 +70,8 @@ std::string lvaluePath(Emitter &em, Frame &f, const Type *type,
     }
     case LValueStep::Kind::Field: {
       int record = type ? type->record : -1;
-      out += "." + em.fieldName(record, step.index);
+      out += '.';
+      out += em.fieldName(record, step.index);
       if (record >= 0 && record < static_cast<int>(em.prog.records.size()) &&
           step.index >= 0 &&
           step.index < static_cast<int>(em.prog.records[record].fields.size()))
@@ -80,7 +81,9 @@ std::string lvaluePath(Emitter &em, Frame &f, const Type *type,
       break;
     }
     case LValueStep::Kind::TupleGet:
-      out += "[" + std::to_string(step.index + 1) + "]";
+      out += '[';
+      out += std::to_string(step.index + 1);
+      out += ']';
       if (type && step.index >= 0 &&
           step.index < static_cast<int>(type->args.size()))
         type = type->args[step.index].get();
@@ -96,7 +99,10 @@ std::string lvaluePath(Emitter &em, Frame &f, const Type *type,
 std::string asSet(Emitter &em, Frame &f, const Expr *e) {
   if (e && e->type && e->type->kind == TypeKind::Set)
     return em.expr(e, f);
-  return "{" + em.expr(e, f) + "}";
+  std::string set = "{"; // appended: GCC 12 -Wrestrict false positive on "{" + ... (GCC bug 105329)
+  set += em.expr(e, f);
+  set += '}';
+  return set;
 }
 
 } // namespace

@@ -315,9 +315,9 @@ bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
       return false;
     out.push_back(std::move(s));
   }
-  std::string body = std::string(1, char(0xBA)) +
-                     std::string(reinterpret_cast<const char *>(bodyBegin),
-                                 size_t(data + (size - r.remaining()) - bodyBegin));
+  std::string body(1, char(0xBA));
+  body.append(reinterpret_cast<const char *>(bodyBegin),
+              size_t(data + (size - r.remaining()) - bodyBegin));
   if (r.remaining() != m.tagBytes) {
     why = Reject::BadFrame;
     out.clear();

@@ -74,8 +74,10 @@ bool sameEffects(const Outbox &a, const Outbox &b) {
 
 std::string describeEffects(const Outbox &o, const Names *names) {
   std::string s = "[";
-  for (size_t i = 0; i < o.published.size(); ++i)
-    s += (i ? "," : "") + o.published[i].toJson(names);
+  for (size_t i = 0; i < o.published.size(); ++i) {
+    s += i ? "," : "";
+    s += o.published[i].toJson(names);
+  }
   s += "]";
   for (const auto &[t, start] : o.timerOps)
     s += std::string(start ? " start#" : " stop#") + std::to_string(t);

@@ -71,8 +71,9 @@ std::vector<json> runOnce(const std::string &bin, const std::string &tag, const 
                                                 << e2e::readFile(run + "/" + Names[i] + ".log");
     json o = json::parse(e2e::readFile(run + "/" + Names[i] + ".out"), nullptr, false);
     json st = json::parse(e2e::readFile(run + "/" + Names[i] + ".stats"), nullptr, false);
-    if (!o.is_discarded())
+    if (!o.is_discarded()) {
       EXPECT_EQ(st, o["stats"]) << tag << " " << Names[i] << ": --stats and the outcome line differ";
+    }
     out.push_back(o);
   }
   std::filesystem::remove_all(run);
@@ -125,8 +126,9 @@ bool checkRun(const std::vector<json> &rs, Kind kind, const std::string &tag) {
         EXPECT_EQ(macs, out) << who << " " << c;
         EXPECT_EQ(signs, 0) << who << " " << c;
         EXPECT_EQ(macv + sigv, in) << who << " " << c;
-        if (d == json({{"$some", 0}}))
+        if (d == json({{"$some", 0}})) {
           EXPECT_GE(sigv, 1) << who << " decided without the primary's signed pre-prepare";
+        }
       }
       break;
     }

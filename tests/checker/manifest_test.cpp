@@ -63,10 +63,12 @@ TEST_P(Manifest, PinnedCountAndVerdict) {
   ASSERT_TRUE(p);
   auto r = run(*p, false, 1);
   EXPECT_EQ(verdictKey(r.verdict), e.verdict) << r.message;
-  if (e.distinct)
+  if (e.distinct) {
     EXPECT_EQ(r.distinct, e.distinct);
-  if (!e.invariant.empty())
+  }
+  if (!e.invariant.empty()) {
     EXPECT_EQ(r.name, e.invariant);
+  }
   if (e.traceSteps >= 0) {
     ASSERT_FALSE(r.trace.empty());
     EXPECT_EQ(int64_t(r.trace.size()) - 1, e.traceSteps);
@@ -107,8 +109,9 @@ TEST_P(Manifest, SymmetrySameVerdict) {
   EXPECT_EQ(full.verdict, sym.verdict);
   EXPECT_EQ(full.name, sym.name);
   EXPECT_LE(sym.distinct, full.distinct);
-  if (full.verdict != CheckResult::Verdict::Ok)
+  if (full.verdict != CheckResult::Verdict::Ok) {
     EXPECT_EQ(full.trace.size(), sym.trace.size()); // still a shortest trace
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Manifest, ::testing::ValuesIn(loadManifest()),

@@ -35,8 +35,9 @@ TEST(PaxosE2E, LeadersDecideOneValue) {
   ASSERT_TRUE(l1["decided"].contains("$some")) << "the leader of the highest ballot decides: " << l1.dump();
   int v = l1["decided"]["$some"].get<int>();
   EXPECT_TRUE(v == 0 || v == 1) << v;
-  if (l0["decided"].contains("$some"))
+  if (l0["decided"].contains("$some")) {
     EXPECT_EQ(l0["decided"]["$some"], v) << "agreement";
+  }
   for (size_t i = 2; i < names.size(); ++i)
     EXPECT_EQ(out[i]["state"]["maxBal"], 2) << names[i];
   // The runs replay in the model: each Propose's statement set `ps` is every

@@ -241,8 +241,15 @@ TEST(Walk, ForEachChildReachesEveryPatternPart) {
   p->verifier.expr = leaf(3);
   p->auditor.kind = ir::PartyPattern::Kind::Contains;
   p->auditor.expr = leaf(4);
-  p->constraints.push_back({{}, 0, ir::Op::Eq, leaf(5)});
-  p->constraints.push_back({{}, 1, ir::Op::Lt, leaf(6)});
+  auto constrain = [&p](int field, ir::Op op, ir::ExprPtr e) {
+    ir::FieldConstraint c; // member by member: GCC 12 warns on a braced temporary's SourceLoc
+    c.field = field;
+    c.op = op;
+    c.expr = std::move(e);
+    p->constraints.push_back(std::move(c));
+  };
+  constrain(0, ir::Op::Eq, leaf(5));
+  constrain(1, ir::Op::Lt, leaf(6));
   Expr known;
   known.kind = ExprKind::Known;
   known.pattern = p;

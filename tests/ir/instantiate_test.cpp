@@ -52,8 +52,9 @@ TEST_P(Instantiate, EqualsTheFrontEndAtOtherValues) {
       ++compared;
     }
   }
-  if (!base->params.empty())
+  if (!base->params.empty()) {
     EXPECT_GT(compared, 0) << "no legal value away from the defaults";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Instantiate, ::testing::ValuesIn(programs()),

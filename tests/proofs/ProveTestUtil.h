@@ -53,8 +53,9 @@ inline void expectOnlyRefuted(const mommie::proofs::ProveReport &r,
                               const std::string &step) {
   EXPECT_EQ(refuted(r), std::set<std::string>{obligation});
   for (const auto &o : r.results)
-    if (o.verdict == mommie::proofs::Verdict::Counterexample)
+    if (o.verdict == mommie::proofs::Verdict::Counterexample) {
       EXPECT_NE(o.detail.find(step), std::string::npos) << o.detail;
+    }
   EXPECT_TRUE(r.disagreements.empty());
 }
 

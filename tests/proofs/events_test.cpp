@@ -163,8 +163,9 @@ TEST(ProveEvents, TwoPhaseCommitNeedsPoolLemmas) {
                                            << ": " << o.detail;
     // The structural obligations hold without any lemma.
     if (o.invariant == "PoolOK" || o.invariant == "TypeOK" ||
-        o.invariant == "PoolUniverse")
+        o.invariant == "PoolUniverse") {
       EXPECT_EQ(o.verdict, Verdict::Proved) << o.invariant << " / " << o.step;
+    }
   }
   for (const char *s :
        {"init", "transition Coordinator.Start at Co0",
@@ -270,9 +271,10 @@ TEST(ProveEvents, ByzantinePublishIsAStep) {
       EXPECT_EQ(refuted(r),
                 std::set<std::string>{"NoOne @ byzantine publish Ping"});
       for (const auto &o : r.results)
-        if (o.verdict == Verdict::Counterexample)
+        if (o.verdict == Verdict::Counterexample) {
           EXPECT_NE(o.detail.find("publishes [R"), std::string::npos)
               << o.detail;
+        }
     } else {
       EXPECT_TRUE(r.allProved());
       for (const auto &o : r.results)

@@ -108,10 +108,11 @@ TEST(ModelRanges, DeclaredOverflowIsTypeOkCounterexampleModelOverflowIsNot) {
   EXPECT_TRUE(bad.count("TypeOK @ transition Counter.Add at P0")) << d.results.size();
   EXPECT_TRUE(bad.count("TypeOK @ transition Counter.Bump at P0"));
   for (const auto &o : d.results)
-    if (o.invariant == "TypeOK" && o.step == "transition Counter.Add at P0")
+    if (o.invariant == "TypeOK" && o.step == "transition Counter.Add at P0") {
       EXPECT_NE(o.detail.find("stored: seen = {0, 1, 2}, outside its declared type"),
                 std::string::npos)
           << o.detail;
+    }
   EXPECT_FALSE(hasModelNote(d));
 
   ir::Program model = compileText("model.mom", counters("int model 0..1"));
@@ -163,8 +164,9 @@ TEST(ModelRanges, RoundCounterInBothEncodings) {
     proofs::ProveReport d = prove(declared, bothSolvers());
     EXPECT_TRUE(refuted(d).count("TypeOK @ round Tick")) << "parameterized=" << param;
     for (const auto &o : d.results)
-      if (o.invariant == "TypeOK" && o.step == "round Tick")
+      if (o.invariant == "TypeOK" && o.step == "round Tick") {
         EXPECT_NE(o.verdict, proofs::Verdict::Proved) << "parameterized=" << param;
+      }
     proofs::ProveReport m = prove(model, bothSolvers());
     expectAllProved(m, param ? "parameterized" : "bounded");
     EXPECT_TRUE(hasModelNote(m));

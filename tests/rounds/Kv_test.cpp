@@ -125,8 +125,11 @@ int conformSlot(const Store &s, int slot) {
 
 std::string servers(const Store &s) {
   std::string list;
-  for (int p : s.clientPorts)
-    list += (list.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(p);
+  for (int p : s.clientPorts) {
+    list += list.empty() ? "" : ",";
+    list += "127.0.0.1:";
+    list += std::to_string(p);
+  }
   return list;
 }
 
@@ -672,8 +675,9 @@ TEST(Kv, ForgedDecidedFramesAreRejectedUnderHmac) {
     json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
     ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
     EXPECT_EQ(o["requests_applied"], 400 + o["sessions"].get<int>()) << n << " " << o.dump();
-    if (n == "P0")
+    if (n == "P0") {
       EXPECT_GE(o["bad_frames"].get<int>(), 1) << "the forged frames were not counted: " << o.dump();
+    }
     outs.push_back(o);
   }
   for (const auto &o : outs) {

@@ -56,8 +56,11 @@ inline Cluster buildNamed(const std::string &example, const std::vector<std::str
 // Builds `example` with N processes P0..P{N-1} and MaxPhase phases.
 inline Cluster build(const std::string &example, int n, int maxPhase, const std::string &tag) {
   std::vector<std::string> names;
-  for (int i = 0; i < n; ++i)
-    names.push_back("P" + std::to_string(i));
+  for (int i = 0; i < n; ++i) {
+    std::string name = "P"; // appended, not "P" + ...: GCC 12 -Wrestrict false positive (GCC bug 105329)
+    name += std::to_string(i);
+    names.push_back(name);
+  }
   return buildNamed(example, names, {"N=" + std::to_string(n), "MaxPhase=" + std::to_string(maxPhase)}, tag);
 }
 
@@ -122,8 +125,9 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
     waitpid(pids[victim], nullptr, 0);
   }
   for (const auto &[n, p] : pids)
-    if (n != victim)
+    if (n != victim) {
       EXPECT_EQ(e2e::waitFor(p, boundMs + 5000), 0) << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
+    }
   auto wallMs =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(wallMs, boundMs + 5000);
@@ -140,8 +144,9 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
     // Termination: the node ran all its phases (before --run-for) and decided.
     EXPECT_EQ(o["done"], true) << n << " " << o.dump();
     json d = o["state"]["decision"];
-    if (needDecision)
+    if (needDecision) {
       EXPECT_TRUE(d.is_object() && d.contains("$some")) << n << " did not decide: " << o.dump();
+    }
     if (!d.is_object() || !d.contains("$some"))
       continue;
     ++decided;

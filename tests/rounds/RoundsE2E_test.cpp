@@ -117,8 +117,9 @@ void failureDetectorWithACrash(int n, const std::vector<std::string> &nodeFlags,
   kill(pids[victim], SIGKILL);
   waitpid(pids[victim], nullptr, 0);
   for (const auto &[name, p] : pids)
-    if (name != victim)
+    if (name != victim) {
       EXPECT_EQ(e2e::waitFor(p, 20000), 0) << name;
+    }
   for (int i = 0; i < n - 1; ++i) {
     std::string name = c.names[size_t(i)];
     json o =

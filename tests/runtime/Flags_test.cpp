@@ -70,10 +70,11 @@ TEST(Flags, HelpListsEveryFlagOfItsMains) {
   for (const auto &main : flagMains()) {
     std::string help = flagsHelp("BIN", {main});
     for (const auto &f : rows)
-      if (acceptedBy(f, main))
+      if (acceptedBy(f, main)) {
         EXPECT_NE(help.find("  " + f.name + (f.arg.empty() ? "" : " " + f.arg)), std::string::npos)
             << main << " " << f.name << "\n"
             << help;
+      }
   }
 }
 

@@ -109,10 +109,12 @@ void runFile(const std::string &path, bool mustFail) {
     EXPECT_TRUE(program.has_value()) << path << " must compile:\n" << all.str();
   }
   EXPECT_EQ(join(errors), join(exp.errors)) << path << "\n" << all.str();
-  if (exp.checkWarnings || !mustFail)
+  if (exp.checkWarnings || !mustFail) {
     EXPECT_EQ(join(warnings), join(exp.warnings)) << path << "\n" << all.str();
-  if (exp.checkNotes)
+  }
+  if (exp.checkNotes) {
     EXPECT_EQ(join(notes), join(exp.notes)) << path << "\n" << all.str();
+  }
 }
 
 std::string testName(const testing::TestParamInfo<std::string> &info) {

@@ -72,8 +72,9 @@ std::optional<int64_t> smt(proofs::SolverKind kind, ir::Op op, int64_t x, int64_
                               : std::vector<ir::ExprPtr>{slot(0), slot(1)};
   e->type = slot(0)->type;
   proofs::Term r = ev.eval(*e).t;
-  if (!constants)
+  if (!constants) {
     EXPECT_EQ(ev.arith.size(), 1u); // every operation over variables has a domain
+  }
   proofs::Term result = store.intVar("r");
   auto solver = proofs::makeSolver(kind, store, 0);
   solver->add(store.mkEq(vx, store.intConst(x)));

@@ -285,8 +285,9 @@ terminate when forall c in C: Client.got[c] != none;
       << t;
   EXPECT_TRUE(contains(t, "Live(p) == p \\notin crashed")) << t;
   std::string log = sany(*files, "mini");
-  if (!log.empty())
+  if (!log.empty()) {
     EXPECT_TRUE(contains(log, "rc=0") && !contains(log, "rror")) << log;
+  }
 }
 
 // Recover(self) for the recover set only (C merely crashes): the role's
