@@ -330,15 +330,16 @@ Emitter::Emitter(const Program &p, DiagnosticEngine &d) : prog(p), diags(d) {
 
 namespace {
 
-std::string emitModule(Emitter &em, const std::string &moduleName) {
+// The module's variables in VARIABLES order, with their comments and
+// Apalache types (emitModule; stateNames gives ITF traces the same names).
+struct StateVar {
+  std::string name, comment, type;
+};
+
+std::vector<StateVar> stateVariables(Emitter &em) {
   const Program &prog = em.prog;
   bool rounds = prog.isRoundProgram();
-
-  // Variables, with their comments and Apalache types.
-  struct Var {
-    std::string name, comment, type;
-  };
-  std::vector<Var> vars;
+  std::vector<StateVar> vars;
   const std::string principal = "$principal";
   auto perPrincipal = [&](const std::string &t) {
     return principal + " -> " + (t.find("->") != std::string::npos ? "(" + t + ")" : t);
@@ -385,6 +386,13 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     vars.push_back({"crashed", "crashed principals", "Set(" + principal + ")"});
   if (em.hasByz)
     vars.push_back({"byz", "Byzantine principals, fixed in Init", "Set(" + principal + ")"});
+  return vars;
+}
+
+std::string emitModule(Emitter &em, const std::string &moduleName) {
+  const Program &prog = em.prog;
+  bool rounds = prog.isRoundProgram();
+  std::vector<StateVar> vars = stateVariables(em);
   for (const auto &v : vars)
     em.allVars.push_back(v.name);
 
@@ -809,23 +817,8 @@ StateNames stateNames(const Program &program) {
   n.known = em.knownNames;
   n.crashed = em.hasCrash;
   n.byz = em.hasByz;
-  // The order of emitModule's VARIABLES.
-  for (const auto *names : {&n.vars, &n.timers, &n.fired})
-    for (const auto &role : *names)
-      for (const auto &name : role)
-        if (!name.empty())
-          n.all.push_back(name);
-  for (const auto *names : {&n.pools, &n.known})
-    for (const auto &[rec, name] : *names)
-      n.all.push_back(name);
-  if (program.isRoundProgram()) {
-    n.all.push_back("phaseNo");
-    n.all.push_back("roundNo");
-  }
-  if (n.crashed)
-    n.all.push_back("crashed");
-  if (n.byz)
-    n.all.push_back("byz");
+  for (const StateVar &v : stateVariables(em)) // the order of emitModule's VARIABLES
+    n.all.push_back(v.name);
   return n;
 }
 
