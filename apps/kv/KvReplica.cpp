@@ -1273,6 +1273,7 @@ void KvReplica::installSnapshot(const std::string &snap) {
   for (auto &q : requeue)
     route(std::move(q), false);
   started_ = std::max(started_, applied_);
+  serveReads(); // the gets whose index the snapshot reached
   ++stats_.snapshotsInstalled;
   log_.info("snapshot_installed", {{"applied", std::to_string(applied_)},
                                    {"from", std::to_string(from)},
