@@ -44,7 +44,8 @@ Compact::Compact(const Layout &layout, Interner &interner)
   poolBase_ = firedBase_ + numFired_;
   knownBase_ = poolBase_ + size_t(layout.numRecords());
   bitsBase_ = knownBase_ + numKnown_;
-  size_t bits = numTimers_ + (crash_ ? numPrincipals_ : 0) + (byz_ ? numPrincipals_ : 0);
+  size_t bits =
+      numTimers_ + (crash_ ? numPrincipals_ : 0) + (byz_ ? numPrincipals_ : 0);
   roundBase_ = bitsBase_ + (bits + 31) / 32;
   words_ = roundBase_ + 4;
 }
@@ -99,8 +100,10 @@ void Compact::decode(const uint32_t *in, State &s, const uint32_t *prev) const {
   if (byz_)
     for (size_t p = 0; p < numPrincipals_; ++p, ++bit)
       s.byz[p] = getBit(in, bit);
-  s.phaseNo = int64_t(uint64_t(in[roundBase_]) | uint64_t(in[roundBase_ + 1]) << 32);
-  s.roundNo = int64_t(uint64_t(in[roundBase_ + 2]) | uint64_t(in[roundBase_ + 3]) << 32);
+  s.phaseNo =
+      int64_t(uint64_t(in[roundBase_]) | uint64_t(in[roundBase_ + 1]) << 32);
+  s.roundNo = int64_t(uint64_t(in[roundBase_ + 2]) |
+                      uint64_t(in[roundBase_ + 3]) << 32);
 }
 
 namespace {
@@ -110,9 +113,9 @@ namespace {
 struct DepWalk {
   const Layout &layout;
   std::set<size_t> &words;
-  size_t bitsLo, bitsHi, roundLo, roundHi;  // crashed / Byzantine bits, counters
+  size_t bitsLo, bitsHi, roundLo, roundHi; // crashed / Byzantine bits, counters
   std::function<size_t(int)> statementsWord; // what KNOWN reads of a record
-  int role = -1, me = -1;                    // a transition's role and principal
+  int role = -1, me = -1; // a transition's role and principal
   std::set<int> funs;
   bool ok = true;
 
@@ -123,7 +126,8 @@ struct DepWalk {
 
   void block(const ir::Block &b) {
     ir::forEachStmt(b, [&](const ir::Stmt &s) {
-      ir::forEachStmtExpr(s, [&](const ir::Expr &x) { expr(&x); }, ir::StmtExprs::Evaluated);
+      ir::forEachStmtExpr(
+          s, [&](const ir::Expr &x) { expr(&x); }, ir::StmtExprs::Evaluated);
     });
   }
 
@@ -168,7 +172,8 @@ struct DepWalk {
       words.insert(statementsWord(e->pattern->record));
       break;
     case ir::ExprKind::Builtin:
-      if (e->builtin == ir::Builtin::Correct || e->builtin == ir::Builtin::Crashed)
+      if (e->builtin == ir::Builtin::Correct ||
+          e->builtin == ir::Builtin::Crashed)
         range(bitsLo, bitsHi);
       break;
     case ir::ExprKind::PhaseNo:
@@ -219,23 +224,40 @@ struct DepWalk {
 
 bool Compact::invariantWords(std::vector<size_t> &out) const {
   std::set<size_t> words;
-  DepWalk walk{layout_, words, bitsBase_, roundBase_, roundBase_, words_,
-               [&](int rec) { return poolWord(rec); }, -1, -1, {}};
+  DepWalk walk{layout_,
+               words,
+               bitsBase_,
+               roundBase_,
+               roundBase_,
+               words_,
+               [&](int rec) { return poolWord(rec); },
+               -1,
+               -1,
+               {}};
   for (const auto &inv : layout_.program().invariants)
     walk.expr(inv.expr.get());
   out.assign(words.begin(), words.end());
   return walk.ok;
 }
 
-bool Compact::transitionKey(int role, int ti, int p,
-                            std::vector<std::pair<size_t, uint32_t>> &out) const {
+bool Compact::transitionKey(
+    int role, int ti, int p,
+    std::vector<std::pair<size_t, uint32_t>> &out) const {
   const auto &prog = layout_.program();
   const auto &r = prog.roles.at(size_t(role));
   const auto &t = r.transitions.at(size_t(ti));
   std::set<size_t> words;
   std::map<size_t, uint32_t> masks;
-  DepWalk walk{layout_, words, bitsBase_, roundBase_, roundBase_, words_,
-               [&](int rec) { return knownWord(rec, p); }, role, p, {}};
+  DepWalk walk{layout_,
+               words,
+               bitsBase_,
+               roundBase_,
+               roundBase_,
+               words_,
+               [&](int rec) { return knownWord(rec, p); },
+               role,
+               p,
+               {}};
   // What every firing reads or writes: ME's variables, timers and
   // refraction set, and ME's knowledge of each trigger's record.
   for (size_t v = 0; v < r.vars.size(); ++v)

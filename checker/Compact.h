@@ -29,8 +29,12 @@ public:
     return knownBase_ + size_t(layout_.knownIndex(record, p));
   }
   // The word and mask of timer bit `timerIndex`.
-  size_t timerWord(size_t timerIndex) const { return bitsBase_ + timerIndex / 32; }
-  uint32_t timerMask(size_t timerIndex) const { return 1u << (timerIndex % 32); }
+  size_t timerWord(size_t timerIndex) const {
+    return bitsBase_ + timerIndex / 32;
+  }
+  uint32_t timerMask(size_t timerIndex) const {
+    return 1u << (timerIndex % 32);
+  }
   // Timer bit `timerIndex` of `w` set to `on`.
   void setTimer(uint32_t *w, size_t timerIndex, bool on) const {
     setBit(w, timerIndex, on);
@@ -56,7 +60,9 @@ public:
   bool crashed(const uint32_t *w, int p) const {
     return crash_ && getBit(w, numTimers_ + size_t(p));
   }
-  void setCrashed(uint32_t *w, int p) const { setBit(w, numTimers_ + size_t(p), true); }
+  void setCrashed(uint32_t *w, int p) const {
+    setBit(w, numTimers_ + size_t(p), true);
+  }
   bool live(const uint32_t *w, int p) const {
     size_t bit = numTimers_ + size_t(p);
     if (crash_ && getBit(w, bit))

@@ -27,7 +27,8 @@ std::string locString(const ir::SourceLoc &loc) {
   return fmt::format("{}:{}:{}", loc.file, loc.line, loc.col);
 }
 
-[[noreturn]] static void fail(const ir::SourceLoc &loc, const std::string &msg) {
+[[noreturn]] static void fail(const ir::SourceLoc &loc,
+                              const std::string &msg) {
   throw EvalError(loc, msg);
 }
 
@@ -36,12 +37,14 @@ std::string locString(const ir::SourceLoc &loc) {
 // names rendered in the language's syntax. The one place where the
 // runtime's errors are mapped.
 template <class F>
-static auto core(const ir::SourceLoc &loc, const Env &env, F &&f) -> decltype(f()) {
+static auto core(const ir::SourceLoc &loc, const Env &env, F &&f)
+    -> decltype(f()) {
   try {
     return f();
   } catch (const rt::EvalError &err) {
     if (err.hasOperand)
-      fail(loc, err.message + ": " + showValue(env.layout.program(), err.operand));
+      fail(loc,
+           err.message + ": " + showValue(env.layout.program(), err.operand));
     fail(loc, err.message);
   }
 }
@@ -86,7 +89,8 @@ static Value evalSet(const ir::Expr &e, Env &env) {
   return v;
 }
 
-static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &loc);
+static bool knownMatch(const ir::Pattern &pat, Env &env,
+                       const ir::SourceLoc &loc);
 
 // Evaluates `e` without copying when its value already exists (a slot, a
 // state variable, or a part of one); otherwise stores it in `tmp`.
@@ -105,10 +109,12 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
     Value t;
     const Value &p = evalRef(*e.args[0], env, t);
     const auto &role = env.layout.program().roles[e.role];
-    if (!p.is(K::Principal) || !env.layout.inSet(role.principalSet, int(p.scalar())))
+    if (!p.is(K::Principal) ||
+        !env.layout.inSet(role.principalSet, int(p.scalar())))
       fail(e.loc, "principal " + showValue(env.layout.program(), p) +
                       " does not play role " + role.name);
-    return env.state.vars[size_t(env.layout.varIndex(e.role, int(p.scalar()), e.var))];
+    return env.state
+        .vars[size_t(env.layout.varIndex(e.role, int(p.scalar()), e.var))];
   }
   case ExprKind::Field:
   case ExprKind::TupleGet: {
@@ -117,8 +123,9 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
     if (e.index < 0 || (e.kind == ExprKind::Field && !r.is(K::Record)))
       fail(e.loc, e.kind == ExprKind::Field ? "field of a non-record"
                                             : "tuple component out of range");
-    const Value &f =
-        core(e.loc, env, [&]() -> const Value & { return r.field(size_t(e.index)); });
+    const Value &f = core(e.loc, env, [&]() -> const Value & {
+      return r.field(size_t(e.index));
+    });
     if (&r == &t) {
       tmp = f; // t's elements may be shared: copied, not moved
       return tmp;
@@ -131,8 +138,9 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
     Value t, tk;
     const Value &base = evalRef(*e.args[0], env, t);
     const Value &key = evalRef(*e.args[1], env, tk);
-    const Value &v =
-        core(e.loc, env, [&]() -> const Value & { return ops::indexRef(base, key); });
+    const Value &v = core(e.loc, env, [&]() -> const Value & {
+      return ops::indexRef(base, key);
+    });
     if (&base == &t) {
       tmp = v; // t's elements may be shared: copied, not moved
       return tmp;
@@ -149,34 +157,55 @@ static const Value &evalRef(const ir::Expr &e, Env &env, Value &tmp) {
 static Value evalBinary(const ir::Expr &e, Env &env) {
   Op op = e.op;
   if (op == Op::And)
-    return Value::boolean(evalBool(*e.args[0], env) && evalBool(*e.args[1], env));
+    return Value::boolean(evalBool(*e.args[0], env) &&
+                          evalBool(*e.args[1], env));
   if (op == Op::Or)
-    return Value::boolean(evalBool(*e.args[0], env) || evalBool(*e.args[1], env));
+    return Value::boolean(evalBool(*e.args[0], env) ||
+                          evalBool(*e.args[1], env));
   if (op == Op::Implies)
-    return Value::boolean(!evalBool(*e.args[0], env) || evalBool(*e.args[1], env));
+    return Value::boolean(!evalBool(*e.args[0], env) ||
+                          evalBool(*e.args[1], env));
   Value ta, tb;
   const Value &a = evalRef(*e.args[0], env, ta);
   const Value &b = evalRef(*e.args[1], env, tb);
   return core(e.loc, env, [&] {
     switch (op) {
-    case Op::Eq: return ops::eq(a, b);
-    case Op::Ne: return ops::ne(a, b);
-    case Op::Lt: return ops::lt(a, b);
-    case Op::Le: return ops::le(a, b);
-    case Op::Gt: return ops::gt(a, b);
-    case Op::Ge: return ops::ge(a, b);
-    case Op::In: return ops::in(a, b);
-    case Op::NotIn: return ops::notIn(a, b);
-    case Op::SubsetEq: return ops::subsetEq(a, b);
-    case Op::Union: return ops::setUnion(a, b);
-    case Op::Inter: return ops::setInter(a, b);
-    case Op::Diff: return ops::setDiff(a, b);
-    case Op::Add: return ops::add(a, b);
-    case Op::Sub: return ops::sub(a, b);
-    case Op::Mul: return ops::mul(a, b);
-    case Op::Div: return ops::div(a, b);
-    case Op::Mod: return ops::mod(a, b);
-    default: throw rt::EvalError("unknown binary operator");
+    case Op::Eq:
+      return ops::eq(a, b);
+    case Op::Ne:
+      return ops::ne(a, b);
+    case Op::Lt:
+      return ops::lt(a, b);
+    case Op::Le:
+      return ops::le(a, b);
+    case Op::Gt:
+      return ops::gt(a, b);
+    case Op::Ge:
+      return ops::ge(a, b);
+    case Op::In:
+      return ops::in(a, b);
+    case Op::NotIn:
+      return ops::notIn(a, b);
+    case Op::SubsetEq:
+      return ops::subsetEq(a, b);
+    case Op::Union:
+      return ops::setUnion(a, b);
+    case Op::Inter:
+      return ops::setInter(a, b);
+    case Op::Diff:
+      return ops::setDiff(a, b);
+    case Op::Add:
+      return ops::add(a, b);
+    case Op::Sub:
+      return ops::sub(a, b);
+    case Op::Mul:
+      return ops::mul(a, b);
+    case Op::Div:
+      return ops::div(a, b);
+    case Op::Mod:
+      return ops::mod(a, b);
+    default:
+      throw rt::EvalError("unknown binary operator");
     }
   });
 }
@@ -192,16 +221,26 @@ static Value evalBuiltin(const ir::Expr &e, Env &env) {
     }
     return core(e.loc, env, [&] {
       switch (e.builtin) {
-      case B::Card: return ops::card(x);
-      case B::Dom: return ops::dom(x);
-      case B::Len: return ops::len(x);
-      case B::Head: return ops::head(x);
-      case B::Tail: return ops::tail(x);
-      case B::Max: return ops::maxOf(x);
-      case B::Min: return ops::minOf(x);
-      case B::Get: return ops::get(x);
-      case B::IsSome: return ops::isSome(x);
-      default: throw rt::EvalError("unknown builtin");
+      case B::Card:
+        return ops::card(x);
+      case B::Dom:
+        return ops::dom(x);
+      case B::Len:
+        return ops::len(x);
+      case B::Head:
+        return ops::head(x);
+      case B::Tail:
+        return ops::tail(x);
+      case B::Max:
+        return ops::maxOf(x);
+      case B::Min:
+        return ops::minOf(x);
+      case B::Get:
+        return ops::get(x);
+      case B::IsSome:
+        return ops::isSome(x);
+      default:
+        throw rt::EvalError("unknown builtin");
       }
     });
   }
@@ -231,7 +270,8 @@ static Value evalIndex(const ir::Expr &e, Env &env) {
     const auto &set = env.layout.program().principalSets[e.args[0]->index];
     int64_t i = evalInt(*e.args[1], env);
     if (i < 0 || i >= set.size)
-      fail(e.loc, fmt::format("index {} outside principal set {}", i, set.name));
+      fail(e.loc,
+           fmt::format("index {} outside principal set {}", i, set.name));
     return Value::principal(set.first + i);
   }
   Value base = eval(*e.args[0], env);
@@ -256,11 +296,13 @@ Value eval(const ir::Expr &e, Env &env) {
       fail(e.loc, "bad slot");
     return env.slots[e.slot];
   case ExprKind::StateVar:
-    return env.state.vars[env.layout.varIndex(e.role, requireMe(env, e.loc), e.var)];
+    return env.state
+        .vars[env.layout.varIndex(e.role, requireMe(env, e.loc), e.var)];
   case ExprKind::StateVarOf: {
     Value p = eval(*e.args[0], env);
     const auto &role = env.layout.program().roles[e.role];
-    if (!p.is(K::Principal) || !env.layout.inSet(role.principalSet, int(p.scalar())))
+    if (!p.is(K::Principal) ||
+        !env.layout.inSet(role.principalSet, int(p.scalar())))
       fail(e.loc, "principal " + showValue(env.layout.program(), p) +
                       " does not play role " + role.name);
     return env.state.vars[env.layout.varIndex(e.role, int(p.scalar()), e.var)];
@@ -303,7 +345,8 @@ Value eval(const ir::Expr &e, Env &env) {
   case ExprKind::Binary:
     return evalBinary(e, env);
   case ExprKind::Ite:
-    return evalBool(*e.args[0], env) ? eval(*e.args[1], env) : eval(*e.args[2], env);
+    return evalBool(*e.args[0], env) ? eval(*e.args[1], env)
+                                     : eval(*e.args[2], env);
   case ExprKind::SetLit: {
     Value::Elems es;
     es.reserve(e.args.size());
@@ -315,8 +358,8 @@ Value eval(const ir::Expr &e, Env &env) {
     int64_t lo = evalInt(*e.args[0], env), hi = evalInt(*e.args[1], env);
     if (hi > lo && uint64_t(hi) - uint64_t(lo) >= kMaxRangeSet)
       throw EvalError(e.loc,
-                      fmt::format("a range set of more than {} values ({}..{})", kMaxRangeSet,
-                                  lo, hi),
+                      fmt::format("a range set of more than {} values ({}..{})",
+                                  kMaxRangeSet, lo, hi),
                       /*limit=*/true);
     return core(e.loc, env, [&] { return ops::rangeSet(lo, hi); });
   }
@@ -380,7 +423,8 @@ Value eval(const ir::Expr &e, Env &env) {
       r.push_back(eval(*a, env));
     if (e.kind == ExprKind::RecordCons)
       return Value::record(e.index, std::move(r));
-    return e.kind == ExprKind::TupleCons ? Value::tuple(std::move(r)) : Value::seq(std::move(r));
+    return e.kind == ExprKind::TupleCons ? Value::tuple(std::move(r))
+                                         : Value::seq(std::move(r));
   }
   case ExprKind::SomeCons:
     return Value::some(eval(*e.args[0], env));
@@ -447,13 +491,20 @@ bool constraintHolds(const ir::FieldConstraint &c, const Value &msg, Env &env) {
   Value v = eval(*c.expr, env);
   int cmp = f.compare(v);
   switch (c.op) {
-  case Op::Eq: return cmp == 0;
-  case Op::Ne: return cmp != 0;
-  case Op::Lt: return cmp < 0;
-  case Op::Le: return cmp <= 0;
-  case Op::Gt: return cmp > 0;
-  case Op::Ge: return cmp >= 0;
-  default: fail(c.loc, "bad constraint operator");
+  case Op::Eq:
+    return cmp == 0;
+  case Op::Ne:
+    return cmp != 0;
+  case Op::Lt:
+    return cmp < 0;
+  case Op::Le:
+    return cmp <= 0;
+  case Op::Gt:
+    return cmp > 0;
+  case Op::Ge:
+    return cmp >= 0;
+  default:
+    fail(c.loc, "bad constraint operator");
   }
   return false;
 }
@@ -477,7 +528,8 @@ static const Value &visibleStatements(const ir::Pattern &pat, const Env &env) {
 
 // Calls fn(statement) for each visible statement a quorum pattern counts:
 // its issuer in the quorum's set, its verifier and auditor parts matching.
-template <class F> static void forEachQuorumStatement(const ir::Pattern &pat, Env &env, F &&fn) {
+template <class F>
+static void forEachQuorumStatement(const ir::Pattern &pat, Env &env, F &&fn) {
   const Value &known = visibleStatements(pat, env);
   for (const auto &st : known.elems()) {
     const auto &f = st.elems();
@@ -521,7 +573,8 @@ bool quorumHolds(const ir::Pattern &pat, const Value &issuers, Env &env) {
 
 // KNOWN pattern: some statement (or quorum) matches, binding the pattern's
 // slots in the current frame.
-static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &) {
+static bool knownMatch(const ir::Pattern &pat, Env &env,
+                       const ir::SourceLoc &) {
   const Value &known = visibleStatements(pat, env);
   if (pat.issuer.kind == ir::IssuerPattern::Kind::Quorum) {
     const Value *prev = nullptr;
@@ -546,10 +599,13 @@ static bool knownMatch(const ir::Pattern &pat, Env &env, const ir::SourceLoc &) 
     const auto &f = st.elems();
     if (pat.slot >= 0)
       env.slots[pat.slot] = f[StmtMsg];
-    if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
+    if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind &&
+        pat.issuer.slot >= 0)
       env.slots[pat.issuer.slot] = f[StmtIss];
-    if (issuerMatches(pat.issuer, st, env) && partyMatches(pat.verifier, f[StmtVer], env) &&
-        partyMatches(pat.auditor, f[StmtAud], env) && constraintsHold(pat, f[StmtMsg], env))
+    if (issuerMatches(pat.issuer, st, env) &&
+        partyMatches(pat.verifier, f[StmtVer], env) &&
+        partyMatches(pat.auditor, f[StmtAud], env) &&
+        constraintsHold(pat, f[StmtMsg], env))
       return true;
   }
   return false;
@@ -575,7 +631,8 @@ static void product(const std::vector<std::vector<Value>> &doms, int record,
     v.reserve(doms.size());
     for (size_t i = 0; i < doms.size(); ++i)
       v.push_back(doms[i][idx[i]]);
-    out.push_back(record >= 0 ? Value::record(record, std::move(v)) : Value::tuple(std::move(v)));
+    out.push_back(record >= 0 ? Value::record(record, std::move(v))
+                              : Value::tuple(std::move(v)));
     for (size_t i = doms.size(); i-- > 0;) {
       if (++idx[i] < doms[i].size())
         break;
@@ -630,7 +687,8 @@ std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
       for (size_t i = 0; i < elems.size(); ++i)
         if (mask >> i & 1)
           s.push_back(elems[i]);
-      out.push_back(Value::set(std::move(s))); // sorted: a domain of sets is not
+      out.push_back(
+          Value::set(std::move(s))); // sorted: a domain of sets is not
     }
     return out;
   }
@@ -656,15 +714,17 @@ std::vector<Value> typeDomain(const Layout &layout, const ir::Type &t,
   return out;
 }
 
-bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t, bool modelRanges) {
+bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t,
+                bool modelRanges) {
   using TK = ir::TypeKind;
   switch (t.kind) {
   case TK::Range:
-    return v.is(K::Int) &&
-           ((t.model && !modelRanges) || (v.scalar() >= t.lo && v.scalar() <= t.hi));
+    return v.is(K::Int) && ((t.model && !modelRanges) ||
+                            (v.scalar() >= t.lo && v.scalar() <= t.hi));
   case TK::Principal:
     return v.is(K::Principal) &&
-           (t.principalSet < 0 || layout.inSet(t.principalSet, int(v.scalar())));
+           (t.principalSet < 0 ||
+            layout.inSet(t.principalSet, int(v.scalar())));
   case TK::Record: {
     if (!v.is(K::Record))
       return false;
@@ -680,7 +740,8 @@ bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t, bool mo
         return false;
     return true;
   case TK::Option:
-    return !v.isSome() || conformsTo(layout, v.elems()[0], *t.args[0], modelRanges);
+    return !v.isSome() ||
+           conformsTo(layout, v.elems()[0], *t.args[0], modelRanges);
   case TK::Set:
   case TK::Seq:
     for (const auto &e : v.elems())
@@ -701,7 +762,8 @@ bool conformsTo(const Layout &layout, const Value &v, const ir::Type &t, bool mo
 bool withinModelRanges(const Layout &layout, const State &s) {
   for (int v : layout.modelVars()) {
     const auto &slot = layout.varSlots()[size_t(v)];
-    const auto &decl = layout.program().roles[size_t(slot.role)].vars[size_t(slot.var)];
+    const auto &decl =
+        layout.program().roles[size_t(slot.role)].vars[size_t(slot.var)];
     if (!conformsTo(layout, s.vars[size_t(v)], *decl.type))
       return false;
   }
@@ -735,19 +797,24 @@ static void execAssign(const ir::Stmt &s, const Layout &layout, State &next,
       path.push_back(ops::PathStep::field_(size_t(step.index)));
   }
   int roleIdx = role;
-  if (roleIdx < 0 || size_t(s.var) >= layout.program().roles[roleIdx].vars.size())
+  if (roleIdx < 0 ||
+      size_t(s.var) >= layout.program().roles[roleIdx].vars.size())
     fail(s.loc, "assignment to an unknown variable");
   const auto &decl = layout.program().roles[roleIdx].vars[s.var];
   Value &root = next.vars[layout.varIndex(roleIdx, me, s.var)];
-  core(s.loc, env, [&] { ops::assignInPlace(root, path.data(), path.size(), std::move(value)); });
+  core(s.loc, env, [&] {
+    ops::assignInPlace(root, path.data(), path.size(), std::move(value));
+  });
   if (!conformsTo(layout, root, *decl.type, /*modelRanges=*/false))
-    fail(s.loc, fmt::format("value {} of `{}` at {} is outside its declared range",
-                            showValue(layout.program(), root), decl.name,
-                            layout.principalName(me)));
+    fail(s.loc,
+         fmt::format("value {} of `{}` at {} is outside its declared range",
+                     showValue(layout.program(), root), decl.name,
+                     layout.principalName(me)));
 }
 
-void execBlock(const ir::Block &body, const Layout &layout, State &next, int role,
-               int me, std::vector<Value> &slots, std::vector<Published> &published) {
+void execBlock(const ir::Block &body, const Layout &layout, State &next,
+               int role, int me, std::vector<Value> &slots,
+               std::vector<Published> &published) {
   for (const auto &sp : body) {
     const ir::Stmt &s = *sp;
     Env env{layout, next, me, slots};
@@ -775,8 +842,8 @@ void execBlock(const ir::Block &body, const Layout &layout, State &next, int rol
       else if (s.auditorKind == ir::Stmt::Auditor::Expr)
         aud = asPrincipalSet(eval(*s.auditor, env), s.loc);
       int rec = int(msg.scalar());
-      published.push_back(
-          {rec, makeStatement(me, std::move(ver), std::move(aud), std::move(msg))});
+      published.push_back({rec, makeStatement(me, std::move(ver),
+                                              std::move(aud), std::move(msg))});
       break;
     }
     case ir::StmtKind::StartTimer:

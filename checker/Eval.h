@@ -18,7 +18,8 @@ inline constexpr uint64_t kMaxRangeSet = 10'000'000;
 
 class EvalError : public std::runtime_error {
 public:
-  EvalError(const ir::SourceLoc &loc, const std::string &msg, bool limit = false)
+  EvalError(const ir::SourceLoc &loc, const std::string &msg,
+            bool limit = false)
       : std::runtime_error(msg), loc(loc), limit(limit) {}
   ir::SourceLoc loc;
   // An implementation limit of the checker met while evaluating (a range
@@ -82,10 +83,11 @@ struct Published {
   Value statement;
 };
 
-// Runs `body` of role `role` at `me` on `next` (sequential semantics, reading the updated
-// vars). Publishes are collected, not applied.
-void execBlock(const ir::Block &body, const Layout &layout, State &next, int role,
-               int me, std::vector<Value> &slots, std::vector<Published> &published);
+// Runs `body` of role `role` at `me` on `next` (sequential semantics, reading
+// the updated vars). Publishes are collected, not applied.
+void execBlock(const ir::Block &body, const Layout &layout, State &next,
+               int role, int me, std::vector<Value> &slots,
+               std::vector<Published> &published);
 
 // Applies collected publishes: pool and the issuer's knowledge.
 void applyPublishes(const Layout &layout, State &next, int me,

@@ -44,9 +44,11 @@ const char *verdictName(CheckResult::Verdict v) {
 }
 
 void setEvalError(CheckResult &r, const EvalError &e) {
-  r.verdict = e.limit ? CheckResult::Verdict::ResourceLimit : CheckResult::Verdict::EvalError;
+  r.verdict = e.limit ? CheckResult::Verdict::ResourceLimit
+                      : CheckResult::Verdict::EvalError;
   if (e.limit)
-    r.name = fmt::format("{} at {}:{}:{}", e.what(), e.loc.file, e.loc.line, e.loc.col);
+    r.name = fmt::format("{} at {}:{}:{}", e.what(), e.loc.file, e.loc.line,
+                         e.loc.col);
   else
     r.message = e.what();
   r.loc = e.loc;
@@ -84,7 +86,8 @@ static uint64_t peakRssBytes() {
 }
 
 bool replayTrace(const Generator &gen, const FingerprintOf &fpOf,
-                 const std::vector<uint64_t> &fps, std::vector<TraceStep> &out) {
+                 const std::vector<uint64_t> &fps,
+                 std::vector<TraceStep> &out) {
   out.clear();
   if (fps.empty())
     return false;
@@ -133,7 +136,8 @@ struct Finding {
 // The finding of an evaluation error after state `stateId` (plus one
 // state `extraFp` when `extra`): an error of the program, or an
 // implementation limit met while evaluating, named with its place.
-Finding evalFinding(const EvalError &e, uint64_t stateId, bool extra, uint64_t extraFp) {
+Finding evalFinding(const EvalError &e, uint64_t stateId, bool extra,
+                    uint64_t extraFp) {
   CheckResult r;
   setEvalError(r, e);
   return {r.verdict, r.name, r.message, r.loc, stateId, extra, extraFp};
@@ -189,11 +193,12 @@ class Search {
 public:
   Search(const ir::Program &program, const CheckOptions &options)
       : layout_(program), gen_(layout_), sym_(layout_, options.symmetry),
-        options_(options), compact_(layout_, interner_), trace_(options.workers),
-        retire_(gen_) {
-    queueBudget_ = options.maxMemoryMB
-                       ? std::max<size_t>(size_t(options.maxMemoryMB) << 14, 1 << 16)
-                       : size_t(8) << 20;
+        options_(options), compact_(layout_, interner_),
+        trace_(options.workers), retire_(gen_) {
+    queueBudget_ =
+        options.maxMemoryMB
+            ? std::max<size_t>(size_t(options.maxMemoryMB) << 14, 1 << 16)
+            : size_t(8) << 20;
     const auto &prog = layout_.program();
     transKeys_.resize(prog.roles.size());
     for (size_t r = 0; r < prog.roles.size(); ++r) {
@@ -204,7 +209,8 @@ public:
         auto &keys = transKeys_[r][size_t(p)];
         keys.resize(prog.roles[r].transitions.size());
         for (size_t ti = 0; ti < keys.size(); ++ti) {
-          keys[ti].ok = compact_.transitionKey(int(r), int(ti), p, keys[ti].words);
+          keys[ti].ok =
+              compact_.transitionKey(int(r), int(ti), p, keys[ti].words);
           keys[ti].salt =
               mum(mum(mum(r + 1, 0x9E3779B97F4A7C15ull) ^ uint64_t(p + 1),
                       0xD6E8FEB86659FD93ull) ^
@@ -224,7 +230,8 @@ public:
               retireWords_.push_back(compact_.knownWord(rec, set.first + i));
       }
     invCache_ = !layout_.program().invariants.empty() &&
-                compact_.invariantWords(invWords_) && invWords_.size() < compact_.words();
+                compact_.invariantWords(invWords_) &&
+                invWords_.size() < compact_.words();
     if (invCache_) {
       size_t n = size_t(1) << 19;
       invOk_.reset(new std::atomic<uint64_t>[n]);
@@ -336,8 +343,9 @@ void Search::record(Finding f) {
 }
 
 bool Search::checkLimits(bool memory) {
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-                    .count();
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+          .count();
   std::string hit;
   if (options_.timeLimit > 0 && secs > options_.timeLimit)
     hit = fmt::format("--time-limit {}", options_.timeLimit);
@@ -391,7 +399,8 @@ void Search::expandShare(int w) {
     // Grow the table if a batch could overfill it.
     double avg = expanded_ ? double(succCount_) / double(expanded_) : 64.0;
     size_t room = table_.capacity() / 4 * 3;
-    while (table_.size() + 4096 + size_t(avg * 64) * size_t(options_.workers) >= room) {
+    while (table_.size() + 4096 + size_t(avg * 64) * size_t(options_.workers) >=
+           room) {
       std::unique_lock<std::shared_mutex> lock(growMutex_);
       if (table_.size() + 4096 + size_t(avg * 64) * size_t(options_.workers) >=
           table_.capacity() / 4 * 3)
@@ -441,7 +450,8 @@ void Search::expandShare(int w) {
       };
       // A successor's State from its words (incrementally, for invariants).
       auto stateOf = [&](const uint32_t *words) -> const State & {
-        compact_.decode(words, invState, haveInvPrev ? invPrev.data() : nullptr);
+        compact_.decode(words, invState,
+                        haveInvPrev ? invPrev.data() : nullptr);
         std::memcpy(invPrev.data(), words, rowBytes);
         haveInvPrev = true;
         return invState;
@@ -459,7 +469,8 @@ void Search::expandShare(int w) {
         if (!invCache_)
           return false;
         invKey = invariantKey(words);
-        return invOk_[invKey & invMask_].load(std::memory_order_relaxed) == invKey;
+        return invOk_[invKey & invMask_].load(std::memory_order_relaxed) ==
+               invKey;
       };
       auto invariantsHold = [&](uint64_t fp, const State &next) {
         std::string inv;
@@ -470,7 +481,13 @@ void Search::expandShare(int w) {
           return false;
         }
         if (!inv.empty()) {
-          record({CheckResult::Verdict::InvariantViolated, inv, "", {}, id, true, fp});
+          record({CheckResult::Verdict::InvariantViolated,
+                  inv,
+                  "",
+                  {},
+                  id,
+                  true,
+                  fp});
           return false;
         }
         if (invCache_)
@@ -480,7 +497,8 @@ void Search::expandShare(int w) {
       // A new state outside the model's constraints (TLC's CONSTRAINT): its
       // invariants are checked, but it is neither counted nor expanded. A
       // state already in the table passed the constraints when it was added.
-      auto outsideConstraints = [&](uint64_t fp, const uint32_t *words, auto &&stateFn) {
+      auto outsideConstraints = [&](uint64_t fp, const uint32_t *words,
+                                    auto &&stateFn) {
         if (table_.contains(fp))
           return false;
         const State &st = stateFn();
@@ -499,7 +517,8 @@ void Search::expandShare(int w) {
       auto admitWords = [&](const uint32_t *words) {
         uint64_t fp = hashWords(words, W);
         if (constrained &&
-            outsideConstraints(fp, words, [&]() -> const State & { return stateOf(words); }))
+            outsideConstraints(
+                fp, words, [&]() -> const State & { return stateOf(words); }))
           return;
         if (!table_.insert(fp) || !admit())
           return;
@@ -525,7 +544,8 @@ void Search::expandShare(int w) {
             return;
         }
         if (constrained &&
-            (outsideConstraints(fp, enc.data(), [&]() -> const State & { return next; }) ||
+            (outsideConstraints(fp, enc.data(),
+                                [&]() -> const State & { return next; }) ||
              !table_.insert(fp)))
           return;
         if (!admit())
@@ -537,7 +557,8 @@ void Search::expandShare(int w) {
       auto applyOps = [&](size_t from, size_t to) {
         std::memcpy(succ.data(), parent, rowBytes);
         for (size_t k = from; k + 4 <= to; k += 4) {
-          uint32_t op = ops[k], word = ops[k + 1], a = ops[k + 2], bb = ops[k + 3];
+          uint32_t op = ops[k], word = ops[k + 1], a = ops[k + 2],
+                   bb = ops[k + 3];
           if (op == OpSet)
             succ[word] = a;
           else if (op == OpMask)
@@ -556,21 +577,25 @@ void Search::expandShare(int w) {
         size_t nt = prog.roles[size_t(e.role)].timers.size();
         for (size_t k = 0; k < nt; ++k) {
           size_t ti = size_t(layout_.timerIndex(e.role, e.principal, int(k)));
-          uint32_t word = uint32_t(compact_.timerWord(ti)), mask = compact_.timerMask(ti);
+          uint32_t word = uint32_t(compact_.timerWord(ti)),
+                   mask = compact_.timerMask(ti);
           ops.insert(ops.end(), {OpMask, word, mask, m.timers[ti] ? mask : 0u});
         }
         if (e.firedIndex >= 0) {
           size_t fw = compact_.firedWord(size_t(e.firedIndex));
-          ops.insert(ops.end(), {OpSet, uint32_t(fw),
-                                 interner_.add(parent[fw], interner_.intern(*e.binding)),
-                                 0});
+          ops.insert(ops.end(),
+                     {OpSet, uint32_t(fw),
+                      interner_.add(parent[fw], interner_.intern(*e.binding)),
+                      0});
         }
         for (const auto &pub : *e.published) {
           uint32_t sid = interner_.intern(pub.statement);
-          ops.insert(ops.end(), {OpAdd, uint32_t(compact_.poolWord(pub.record)), sid, 0});
-          ops.insert(ops.end(), {OpAdd,
-                                 uint32_t(compact_.knownWord(pub.record, e.principal)),
-                                 sid, 0});
+          ops.insert(ops.end(),
+                     {OpAdd, uint32_t(compact_.poolWord(pub.record)), sid, 0});
+          ops.insert(ops.end(),
+                     {OpAdd,
+                      uint32_t(compact_.knownWord(pub.record, e.principal)),
+                      sid, 0});
         }
         ops[start] = uint32_t((ops.size() - start - 1) / 4);
       };
@@ -622,12 +647,14 @@ void Search::expandShare(int w) {
             if (it == verifiersOf.end()) {
               Value tmp;
               std::vector<int> ver;
-              for (const auto &q : interner_.value(sid, tmp).elems()[StmtVer].elems())
+              for (const auto &q :
+                   interner_.value(sid, tmp).elems()[StmtVer].elems())
                 ver.push_back(int(q.scalar()));
               it = verifiersOf.emplace(sid, std::move(ver)).first;
             }
             for (int q : it->second) {
-              if (q < 0 || q >= layout_.numPrincipals() || !compact_.live(parent, q))
+              if (q < 0 || q >= layout_.numPrincipals() ||
+                  !compact_.live(parent, q))
                 continue;
               size_t kw = compact_.knownWord(rec, q);
               const auto &kids = interner_.elemIds(parent[kw]);
@@ -700,8 +727,8 @@ void Search::expandShare(int w) {
           mayRetire = mayRetire || !interner_.elemIds(parent[word]).empty();
         if (mayRetire)
           if (auto f = retire_.check(parentState()))
-            record({CheckResult::Verdict::InvariantViolated, f->name, f->message, f->loc, id,
-                    false, 0});
+            record({CheckResult::Verdict::InvariantViolated, f->name,
+                    f->message, f->loc, id, false, 0});
       } catch (const EvalError &e) {
         record(evalFinding(e, id, false, 0));
         havePrev = false;
@@ -735,8 +762,10 @@ void Search::progressLoop() {
   std::unique_lock<std::mutex> lock(progressMutex_);
   uint64_t lastGen = 0;
   auto last = std::chrono::steady_clock::now();
-  while (!progressCv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return done_; })) {
-    if ((options_.timeLimit > 0 || options_.maxMemoryMB) && !stop_ && checkLimits()) {
+  while (!progressCv_.wait_for(lock, std::chrono::milliseconds(100),
+                               [this] { return done_; })) {
+    if ((options_.timeLimit > 0 || options_.maxMemoryMB) && !stop_ &&
+        checkLimits()) {
       stop_ = true;
       evalInterrupt = true;
     }
@@ -745,11 +774,11 @@ void Search::progressLoop() {
       continue;
     double dt = std::chrono::duration<double>(now - last).count();
     uint64_t gen = generated_;
-    std::cerr << fmt::format("progress: {} generated, {} distinct, {} queued, depth "
-                             "{}, {:.0f} states/s, {} MB\n",
-                             gen, table_.size(), queueSize_.load(), depth_,
-                             double(gen - lastGen) / (dt > 0 ? dt : 1),
-                             residentBytes() >> 20);
+    std::cerr << fmt::format(
+        "progress: {} generated, {} distinct, {} queued, depth "
+        "{}, {:.0f} states/s, {} MB\n",
+        gen, table_.size(), queueSize_.load(), depth_,
+        double(gen - lastGen) / (dt > 0 ? dt : 1), residentBytes() >> 20);
     lastGen = gen;
     last = now;
   }
@@ -825,7 +854,13 @@ CheckResult Search::run() {
       try {
         std::string inv = gen_.violatedInvariant(s);
         if (!inv.empty())
-          record({CheckResult::Verdict::InvariantViolated, inv, "", {}, id, false, 0});
+          record({CheckResult::Verdict::InvariantViolated,
+                  inv,
+                  "",
+                  {},
+                  id,
+                  false,
+                  0});
       } catch (const EvalError &e) {
         record(evalFinding(e, id, false, 0));
       }
@@ -856,8 +891,9 @@ CheckResult Search::run() {
   res.queueLeft = levelSize(level) + levelSize(outs_);
   res.generated = generated_;
   // A state refused by admit() may sit in the table, uncounted.
-  res.distinct = options_.maxStates ? std::min<uint64_t>(table_.size(), options_.maxStates)
-                                    : table_.size();
+  res.distinct = options_.maxStates
+                     ? std::min<uint64_t>(table_.size(), options_.maxStates)
+                     : table_.size();
   res.depth = depth_;
   if (haveFinding_) {
     res.verdict = finding_.verdict;
@@ -870,7 +906,8 @@ CheckResult Search::run() {
     res.name = limitHit_;
   }
   res.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+          .count();
   res.peakRssBytes = peakRssBytes();
   return res;
 }
@@ -890,8 +927,9 @@ void Search::buildTrace(CheckResult &res) {
   if (chain.empty())
     return;
   try {
-    replayTrace(gen_, [this](const State &s) { return fingerprintOf(s); }, chain,
-                res.trace);
+    replayTrace(
+        gen_, [this](const State &s) { return fingerprintOf(s); }, chain,
+        res.trace);
   } catch (const EvalError &) {
     // The trace ends where the error was raised; keep what was rebuilt.
   }
@@ -913,7 +951,9 @@ CheckResult explore(const ir::Program &program, const CheckOptions &options) {
     auto t0 = std::chrono::steady_clock::now();
     CheckResult live = checkProperties(program, opts);
     // The summary counts both searches: their time and the peak memory.
-    res.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res.seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     res.peakRssBytes = std::max(res.peakRssBytes, peakRssBytes());
     if (live.verdict != CheckResult::Verdict::Ok) {
       live.generated = res.generated;

@@ -63,7 +63,8 @@ struct CheckResult {
   uint64_t peakRssBytes = 0;
   std::string symmetry; // description
   std::vector<TraceStep> trace;
-  int loopStart = -1; // liveness lasso: index in `trace` the last state loops to
+  int loopStart =
+      -1; // liveness lasso: index in `trace` the last state loops to
   // The lasso's loop is its last state repeating (stuttering): no step that
   // fairness requires is enabled there.
   bool stutters = false;

@@ -19,7 +19,9 @@ namespace mommie::checker {
 
 class FingerprintSet {
 public:
-  explicit FingerprintSet(size_t capacityLog2 = 16) { slots_ = allocate(capacityLog2); }
+  explicit FingerprintSet(size_t capacityLog2 = 16) {
+    slots_ = allocate(capacityLog2);
+  }
   ~FingerprintSet() { release(slots_, capacity()); }
   FingerprintSet(const FingerprintSet &) = delete;
   FingerprintSet &operator=(const FingerprintSet &) = delete;
@@ -34,7 +36,8 @@ public:
       if (cur == fp)
         return false;
       if (cur == 0) {
-        if (slots_[i].compare_exchange_strong(cur, fp, std::memory_order_relaxed)) {
+        if (slots_[i].compare_exchange_strong(cur, fp,
+                                              std::memory_order_relaxed)) {
           count_.fetch_add(1, std::memory_order_relaxed);
           return true;
         }
@@ -77,15 +80,17 @@ public:
       for (size_t i = base; i < end; ++i)
         if (uint64_t fp = old[i].load(std::memory_order_relaxed))
           place(fp);
-      ::madvise(static_cast<void *>(old + base), (end - base) * sizeof(uint64_t),
-                MADV_DONTNEED);
+      ::madvise(static_cast<void *>(old + base),
+                (end - base) * sizeof(uint64_t), MADV_DONTNEED);
     }
     release(old, oldCap);
     count_.store(n, std::memory_order_relaxed);
   }
 
 private:
-  size_t home(uint64_t fp) const { return size_t(fp * 0x9E3779B97F4A7C15ull >> shift_); }
+  size_t home(uint64_t fp) const {
+    return size_t(fp * 0x9E3779B97F4A7C15ull >> shift_);
+  }
   // Insertion of a fingerprint known to be absent (growth).
   void place(uint64_t fp) {
     size_t i = home(fp);

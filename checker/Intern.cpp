@@ -11,7 +11,8 @@ using K = Kind;
 const std::vector<uint32_t> Interner::noElems_;
 
 static inline uint64_t mix(uint64_t a, uint64_t b) {
-  __uint128_t r = __uint128_t(a ^ 0x9E3779B97F4A7C15ull) * (b ^ 0xD6E8FEB86659FD93ull);
+  __uint128_t r =
+      __uint128_t(a ^ 0x9E3779B97F4A7C15ull) * (b ^ 0xD6E8FEB86659FD93ull);
   return uint64_t(r) ^ uint64_t(r >> 64);
 }
 
@@ -26,7 +27,8 @@ uint64_t hashValue(const Value &v) {
 // Scalars with a small payload live in the id: bit 31 set, kind in bits
 // 28-30, payload (two's complement for integers) in bits 0-27. `none` is
 // the option with payload 0.
-static constexpr int64_t InlineMin = -(int64_t(1) << 27), InlineMax = (int64_t(1) << 27) - 1;
+static constexpr int64_t InlineMin = -(int64_t(1) << 27),
+                         InlineMax = (int64_t(1) << 27) - 1;
 static_assert(uint32_t(K::Option) < 8, "a scalar's kind fits in three bits");
 
 static bool inlineId(const Value &v, uint32_t &id) {
@@ -44,7 +46,8 @@ static bool inlineId(const Value &v, uint32_t &id) {
   }
   if (v.scalar() < InlineMin || v.scalar() > InlineMax)
     return false;
-  id = Interner::InlineBit | uint32_t(v.kind()) << 28 | (uint32_t(v.scalar()) & 0x0FFFFFFFu);
+  id = Interner::InlineBit | uint32_t(v.kind()) << 28 |
+       (uint32_t(v.scalar()) & 0x0FFFFFFFu);
   return true;
 }
 
@@ -116,10 +119,18 @@ const Value &Interner::value(uint32_t id, Value &tmp) const {
   if (payload & (int64_t(1) << 27))
     payload -= int64_t(1) << 28;
   switch (K((id >> 28) & 7)) {
-  case K::Bool: tmp = Value::boolean(payload != 0); break;
-  case K::Principal: tmp = Value::principal(payload); break;
-  case K::Option: tmp = Value::none(); break;
-  default: tmp = Value::integer(payload); break;
+  case K::Bool:
+    tmp = Value::boolean(payload != 0);
+    break;
+  case K::Principal:
+    tmp = Value::principal(payload);
+    break;
+  case K::Option:
+    tmp = Value::none();
+    break;
+  default:
+    tmp = Value::integer(payload);
+    break;
   }
   return tmp;
 }

@@ -58,7 +58,8 @@ private:
   static constexpr size_t Shards = 64;
 
   const Entry &entry(uint32_t id) const {
-    return chunks_[id >> ChunkBits].load(std::memory_order_acquire)[id & (ChunkSize - 1)];
+    return chunks_[id >> ChunkBits].load(
+        std::memory_order_acquire)[id & (ChunkSize - 1)];
   }
   Entry &newEntry(uint32_t &id);
 

@@ -72,7 +72,8 @@ bool LevelQueue::fill(size_t need) {
 static bool getVarint(const std::string &buf, size_t &pos, uint64_t &v) {
   if (pos > buf.size())
     return false;
-  rt::Reader r(reinterpret_cast<const uint8_t *>(buf.data()) + pos, buf.size() - pos);
+  rt::Reader r(reinterpret_cast<const uint8_t *>(buf.data()) + pos,
+               buf.size() - pos);
   v = r.varint();
   pos = buf.size() - r.remaining();
   return r.ok();

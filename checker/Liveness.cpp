@@ -57,15 +57,19 @@ public:
 private:
   bool build(CheckResult &res);
   bool pred(const ir::Property &prop, const ir::Expr &e, uint32_t s);
-  bool checkFormula(const ir::Property &prop, const ir::Temporal &f, CheckResult &res);
-  bool fairLasso(const std::vector<bool> &allowed, const std::vector<bool> &start,
+  bool checkFormula(const ir::Property &prop, const ir::Temporal &f,
+                    CheckResult &res);
+  bool fairLasso(const std::vector<bool> &allowed,
+                 const std::vector<bool> &start,
                  const std::vector<bool> *accept, std::vector<uint32_t> &path,
                  int &loopStart);
   bool fairScc(std::vector<uint32_t> comp, const std::vector<bool> &allowed,
                const std::vector<bool> *accept, std::vector<uint32_t> &cycle);
-  std::vector<uint32_t> pathWithin(uint32_t from, const std::function<bool(uint32_t)> &goal,
+  std::vector<uint32_t> pathWithin(uint32_t from,
+                                   const std::function<bool(uint32_t)> &goal,
                                    const std::function<bool(uint32_t)> &inside);
-  void toTrace(const std::vector<uint32_t> &path, int loopStart, CheckResult &res);
+  void toTrace(const std::vector<uint32_t> &path, int loopStart,
+               CheckResult &res);
   bool stutter_ = false; // the last fairLasso's loop is a stutter
   State stateOf(uint32_t i) {
     State s;
@@ -161,7 +165,8 @@ Checker::pathWithin(uint32_t from, const std::function<bool(uint32_t)> &goal,
 }
 
 // Tarjan's SCCs of the subgraph induced by `in` (iterative).
-std::vector<std::vector<uint32_t>> sccs(const Graph &g, const std::vector<bool> &in) {
+std::vector<std::vector<uint32_t>> sccs(const Graph &g,
+                                        const std::vector<bool> &in) {
   size_t n = g.bytes.size();
   std::vector<int64_t> idx(n, -1), low(n, 0);
   std::vector<bool> onStack(n, false);
@@ -213,8 +218,10 @@ std::vector<std::vector<uint32_t>> sccs(const Graph &g, const std::vector<bool> 
 
 // Finds a fair cycle inside `comp` (restricted to `allowed`); fills `cycle`
 // with a closed walk starting and ending at its first state.
-bool Checker::fairScc(std::vector<uint32_t> comp, const std::vector<bool> &allowed,
-                      const std::vector<bool> *accept, std::vector<uint32_t> &cycle) {
+bool Checker::fairScc(std::vector<uint32_t> comp,
+                      const std::vector<bool> &allowed,
+                      const std::vector<bool> *accept,
+                      std::vector<uint32_t> &cycle) {
   size_t n = graph_.bytes.size();
   std::vector<bool> inC(n, false);
   for (uint32_t s : comp)
@@ -263,7 +270,8 @@ bool Checker::fairScc(std::vector<uint32_t> comp, const std::vector<bool> &allow
   }
   uint32_t entry = comp[0];
   if (accept) {
-    auto it = std::find_if(comp.begin(), comp.end(), [&](uint32_t s) { return (*accept)[s]; });
+    auto it = std::find_if(comp.begin(), comp.end(),
+                           [&](uint32_t s) { return (*accept)[s]; });
     if (it == comp.end())
       return false;
     entry = *it;
@@ -306,16 +314,18 @@ bool Checker::fairScc(std::vector<uint32_t> comp, const std::vector<bool> &allow
       }
   }
   if (cur != entry) {
-    auto back = pathWithin(cur, [&](uint32_t s) { return s == entry; }, inside);
+    auto back = pathWithin(
+        cur, [&](uint32_t s) { return s == entry; }, inside);
     for (size_t k = 1; k < back.size(); ++k)
       cycle.push_back(back[k]);
   }
   return true;
 }
 
-bool Checker::fairLasso(const std::vector<bool> &allowed, const std::vector<bool> &start,
-                        const std::vector<bool> *accept, std::vector<uint32_t> &path,
-                        int &loopStart) {
+bool Checker::fairLasso(const std::vector<bool> &allowed,
+                        const std::vector<bool> &start,
+                        const std::vector<bool> *accept,
+                        std::vector<uint32_t> &path, int &loopStart) {
   size_t n = graph_.bytes.size();
   stutter_ = false;
   // Region reachable from the start states through allowed states.
@@ -363,15 +373,17 @@ bool Checker::fairLasso(const std::vector<bool> &allowed, const std::vector<bool
   for (uint32_t s = 0; s < n; ++s) {
     if (!start[s] || !reach[s])
       continue;
-    auto tail = pathWithin(s, [&](uint32_t x) { return x == uint32_t(target); },
-                           [&](uint32_t x) { return bool(allowed[x]); });
+    auto tail = pathWithin(
+        s, [&](uint32_t x) { return x == uint32_t(target); },
+        [&](uint32_t x) { return bool(allowed[x]); });
     if (tail.empty() && s != uint32_t(target))
       continue;
     if (tail.empty())
       tail = {s};
     std::vector<uint32_t> head;
     for (uint32_t i : graph_.inits) {
-      auto h = pathWithin(i, [&](uint32_t x) { return x == s; }, [](uint32_t) { return true; });
+      auto h = pathWithin(
+          i, [&](uint32_t x) { return x == s; }, [](uint32_t) { return true; });
       if (h.empty() && i == s)
         h = {s};
       if (!h.empty() && (head.empty() || h.size() < head.size()))
@@ -395,7 +407,8 @@ bool Checker::fairLasso(const std::vector<bool> &allowed, const std::vector<bool
   return true;
 }
 
-void Checker::toTrace(const std::vector<uint32_t> &path, int loopStart, CheckResult &res) {
+void Checker::toTrace(const std::vector<uint32_t> &path, int loopStart,
+                      CheckResult &res) {
   res.trace.clear();
   std::string b;
   for (size_t k = 0; k < path.size(); ++k) {
@@ -442,7 +455,9 @@ bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,
     initSet[i] = true;
   std::vector<uint32_t> path;
   int loop = -1;
-  auto isState = [](const ir::TemporalPtr &t) { return t && t->kind == TK::State; };
+  auto isState = [](const ir::TemporalPtr &t) {
+    return t && t->kind == TK::State;
+  };
   bool violated = false;
   if (f.kind == TK::And) {
     for (const auto &a : f.args)
@@ -455,8 +470,9 @@ bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,
     for (uint32_t s = 0; s < n; ++s)
       if (!p[s]) {
         for (uint32_t i : graph_.inits) {
-          auto h = pathWithin(i, [&](uint32_t x) { return x == s; },
-                              [](uint32_t) { return true; });
+          auto h = pathWithin(
+              i, [&](uint32_t x) { return x == s; },
+              [](uint32_t) { return true; });
           if (h.empty() && i == s)
             h = {s};
           if (!h.empty() && (path.empty() || h.size() < path.size()))
@@ -471,7 +487,8 @@ bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,
     for (uint32_t s = 0; s < n; ++s)
       start[s] = initSet[s] && notP[s];
     violated = fairLasso(notP, start, nullptr, path, loop);
-  } else if (f.kind == TK::LeadsTo && isState(f.args[0]) && isState(f.args[1])) {
+  } else if (f.kind == TK::LeadsTo && isState(f.args[0]) &&
+             isState(f.args[1])) {
     auto p = eval(*f.args[0]);
     auto notQ = negate(eval(*f.args[1]));
     std::vector<bool> start(n);
@@ -487,8 +504,8 @@ bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,
     auto notP = negate(eval(*f.args[0]->args[0]));
     violated = fairLasso(all, all, &notP, path, loop);
   } else {
-    res.message += fmt::format("property {}: unsupported temporal form, not checked\n",
-                               prop.name);
+    res.message += fmt::format(
+        "property {}: unsupported temporal form, not checked\n", prop.name);
     return true;
   }
   if (!violated)
@@ -511,7 +528,8 @@ CheckResult Checker::run() {
 
 } // namespace
 
-CheckResult checkProperties(const ir::Program &program, const CheckOptions &options) {
+CheckResult checkProperties(const ir::Program &program,
+                            const CheckOptions &options) {
   Checker c(program, options);
   try {
     return c.run();

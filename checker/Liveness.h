@@ -14,6 +14,7 @@
 
 namespace mommie::checker {
 
-CheckResult checkProperties(const ir::Program &program, const CheckOptions &options);
+CheckResult checkProperties(const ir::Program &program,
+                            const CheckOptions &options);
 
 } // namespace mommie::checker

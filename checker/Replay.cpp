@@ -97,7 +97,8 @@ Value fromJson(const Layout &layout, const json &j, int depth) {
     for (const auto &e : a) {
       if (!e.is_array() || e.size() != 2)
         bad("map entry needs [key, value]", e);
-      kv.emplace_back(fromJson(layout, e[0], depth + 1), fromJson(layout, e[1], depth + 1));
+      kv.emplace_back(fromJson(layout, e[0], depth + 1),
+                      fromJson(layout, e[1], depth + 1));
     }
     std::sort(kv.begin(), kv.end(),
               [](const auto &a, const auto &b) { return a.first < b.first; });
@@ -115,15 +116,17 @@ Value fromJson(const Layout &layout, const json &j, int depth) {
 
 } // namespace
 
-Value valueFromJson(const Layout &layout, const json &j) { return fromJson(layout, j, 0); }
+Value valueFromJson(const Layout &layout, const json &j) {
+  return fromJson(layout, j, 0);
+}
 
 json valueToJson(const Layout &layout, const Value &v) {
   return json::parse(v.toJson(&layout.names())); // the runtime's rendering
 }
 
 Value statementFromJson(const Layout &layout, const json &j) {
-  if (!j.is_object() || !j.contains("iss") || !j.contains("ver") || !j.contains("aud") ||
-      !j.contains("msg") || j.size() != 4)
+  if (!j.is_object() || !j.contains("iss") || !j.contains("ver") ||
+      !j.contains("aud") || !j.contains("msg") || j.size() != 4)
     bad("not a statement", j);
   Value iss = valueFromJson(layout, j["iss"]);
   Value ver = valueFromJson(layout, j["ver"]);
@@ -132,7 +135,8 @@ Value statementFromJson(const Layout &layout, const json &j) {
   if (!iss.is(K::Principal) || !ver.is(K::Set) || !aud.is(K::Set) ||
       !msg.is(K::Record))
     bad("malformed statement", j);
-  return makeStatement(int(iss.scalar()), std::move(ver), std::move(aud), std::move(msg));
+  return makeStatement(int(iss.scalar()), std::move(ver), std::move(aud),
+                       std::move(msg));
 }
 
 json statementToJson(const Layout &layout, const Value &st) {
@@ -146,9 +150,10 @@ json statementToJson(const Layout &layout, const Value &st) {
 // One transition, one delivery
 //===----------------------------------------------------------------------===//
 
-std::string replayTransition(const Layout &layout, State &s, int role, int p, int ti,
-                             const std::vector<std::pair<std::string, Value>> &binding,
-                             std::vector<Published> &published) {
+std::string
+replayTransition(const Layout &layout, State &s, int role, int p, int ti,
+                 const std::vector<std::pair<std::string, Value>> &binding,
+                 std::vector<Published> &published) {
   const auto &prog = layout.program();
   const ir::Role &ro = prog.roles.at(size_t(role));
   const ir::Transition &t = ro.transitions.at(size_t(ti));
@@ -178,9 +183,10 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
     if (auto e = bind(slot); !e.empty())
       return e;
     const auto &info = t.slots[size_t(slot)];
-    if (!conformsTo(layout, slots[size_t(slot)], *info.type, /*modelRanges=*/false))
-      return "parameter " + info.name + " = " + layout.show(slots[size_t(slot)]) +
-             " is outside its type";
+    if (!conformsTo(layout, slots[size_t(slot)], *info.type,
+                    /*modelRanges=*/false))
+      return "parameter " + info.name + " = " +
+             layout.show(slots[size_t(slot)]) + " is outside its type";
   }
   for (const auto &pat : t.triggers) {
     if (auto e = bind(pat.slot); !e.empty())
@@ -211,16 +217,18 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
       // pool here.
       Value all = statementSet(pat, env, iss);
       if (all != slots[size_t(pat.slot)])
-        return fmt::format("pattern {} ({}): the statement set {} is not every matching "
-                           "known statement {}",
-                           i + 1, prog.records[size_t(pat.record)].name,
-                           layout.show(slots[size_t(pat.slot)]), layout.show(all));
+        return fmt::format(
+            "pattern {} ({}): the statement set {} is not every matching "
+            "known statement {}",
+            i + 1, prog.records[size_t(pat.record)].name,
+            layout.show(slots[size_t(pat.slot)]), layout.show(all));
     } else {
       iss = quorumIssuers(pat, slots[size_t(pat.slot)], env);
     }
     if (!quorumHolds(pat, iss, env))
-      return fmt::format("pattern {} ({}): quorum not reached, known issuers {}", i + 1,
-                         prog.records[size_t(pat.record)].name, layout.show(iss));
+      return fmt::format(
+          "pattern {} ({}): quorum not reached, known issuers {}", i + 1,
+          prog.records[size_t(pat.record)].name, layout.show(iss));
     if (pat.issuer.slot >= 0)
       slots[size_t(pat.issuer.slot)] = std::move(iss);
   }
@@ -228,7 +236,8 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
     const auto &pat = t.triggers[i];
     if (pat.issuer.kind == IK::Quorum)
       continue;
-    const auto &known = s.known[size_t(layout.knownIndex(pat.record, p))].elems();
+    const auto &known =
+        s.known[size_t(layout.knownIndex(pat.record, p))].elems();
     bool found = false;
     for (const auto &st : known) {
       if (pat.slot >= 0 && st.elems()[StmtMsg] != slots[size_t(pat.slot)])
@@ -264,7 +273,8 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
       parts.push_back(slots[size_t(slot)]);
   }
   Value key = Value::tuple(std::move(parts));
-  if (t.refracted() && firedIdx >= 0 && s.fired[size_t(firedIdx)].setContains(key))
+  if (t.refracted() && firedIdx >= 0 &&
+      s.fired[size_t(firedIdx)].setContains(key))
     return "binding already fired (refraction)";
   // Fire, in place.
   if (firedIdx >= 0)
@@ -278,7 +288,8 @@ std::string replayTransition(const Layout &layout, State &s, int role, int p, in
   return {};
 }
 
-std::string replayDeliver(const Layout &layout, State &s, int q, const Value &st) {
+std::string replayDeliver(const Layout &layout, State &s, int q,
+                          const Value &st) {
   int rec = int(st.elems()[StmtMsg].scalar());
   if (!s.pool[size_t(rec)].setContains(st))
     return "delivered statement was never published";
@@ -295,14 +306,16 @@ std::string replayDeliver(const Layout &layout, State &s, int q, const Value &st
 // Merged replay
 //===----------------------------------------------------------------------===//
 
-void applyChangedVars(const Layout &layout, std::map<std::string, Value> &vars, const json &changed) {
+void applyChangedVars(const Layout &layout, std::map<std::string, Value> &vars,
+                      const json &changed) {
   if (!changed.is_object())
     throw std::runtime_error("\"changed\" is not an object");
   for (const auto &[name, v] : changed.items()) {
     if (v.is_object() && v.contains("$mapDelta")) {
       auto it = vars.find(name);
       if (it == vars.end() || !it->second.is(K::Map))
-        throw std::runtime_error("map delta for " + name + ", which has no recorded map value");
+        throw std::runtime_error("map delta for " + name +
+                                 ", which has no recorded map value");
       Value &m = it->second;
       for (const auto &e : v["$mapDelta"]) {
         if (!e.is_array() || e.size() != 2)
@@ -348,7 +361,8 @@ void applyChanged(const Layout &layout, NodeView &n, const json &changed) {
 }
 
 // The recorded view against the model's state of the node.
-std::string compareView(const Layout &layout, const State &s, const NodeView &n) {
+std::string compareView(const Layout &layout, const State &s,
+                        const NodeView &n) {
   const auto &prog = layout.program();
   const auto &ro = prog.roles[size_t(n.role)];
   for (size_t v = 0; v < ro.vars.size(); ++v) {
@@ -370,13 +384,14 @@ std::string compareView(const Layout &layout, const State &s, const NodeView &n)
     if (it == n.vars.end())
       return key + " was never recorded";
     if (it->second != Value::boolean(model))
-      return key + ": trace has " + layout.show(it->second) + ", the model has " +
-             (model ? "running" : "stopped");
+      return key + ": trace has " + layout.show(it->second) +
+             ", the model has " + (model ? "running" : "stopped");
   }
   return {};
 }
 
-std::vector<Value> statements(const Layout &layout, const json &j, const char *what) {
+std::vector<Value> statements(const Layout &layout, const json &j,
+                              const char *what) {
   std::vector<Value> out;
   if (j.is_null())
     return out;
@@ -391,7 +406,8 @@ std::vector<Value> statements(const Layout &layout, const json &j, const char *w
 // statement of the pool addressed to it (enabled Deliver actions), then
 // searches up to three of its transitions (breadth first) for a path
 // whose last step publishes `st`, and replays that path on `s`.
-bool inferStep(const Layout &layout, const Generator &gen, State &s, int p, const Value &st) {
+bool inferStep(const Layout &layout, const Generator &gen, State &s, int p,
+               const Value &st) {
   for (size_t rec = 0; rec < s.pool.size(); ++rec)
     for (const auto &x : s.pool[rec].elems())
       if (x.elems()[StmtVer].setContains(Value::principal(p)) &&
@@ -412,7 +428,8 @@ bool inferStep(const Layout &layout, const Generator &gen, State &s, int p, cons
     std::vector<Action> found;
     for (const auto &n : frontier) {
       gen.successors(n.state, true, [&](State &&ns, const Action *a) {
-        if (!found.empty() || a->kind != Action::Kind::Transition || a->principal != p)
+        if (!found.empty() || a->kind != Action::Kind::Transition ||
+            a->principal != p)
           return;
         bool hit = false;
         for (const auto &pb : a->published)
@@ -432,7 +449,9 @@ bool inferStep(const Layout &layout, const Generator &gen, State &s, int p, cons
     if (!found.empty()) {
       for (const auto &a : found) {
         std::vector<Published> pub;
-        if (!replayTransition(layout, s, a.role, p, a.transition, a.bindings, pub).empty())
+        if (!replayTransition(layout, s, a.role, p, a.transition, a.bindings,
+                              pub)
+                 .empty())
           return false;
       }
       return true;
@@ -443,7 +462,8 @@ bool inferStep(const Layout &layout, const Generator &gen, State &s, int p, cons
 }
 
 ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
-                         std::vector<NodeView> nodes, const ConformOptions &options) {
+                         std::vector<NodeView> nodes,
+                         const ConformOptions &options) {
   const auto &prog = layout.program();
   std::vector<int> crashed;
   for (const auto &c : options.crashed)
@@ -474,7 +494,8 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
           continue;
         const TraceRecord *r = n.records[n.next];
         cur = r;
-        std::vector<Value> d = statements(layout, r->j.value("delivered", json()), "delivered");
+        std::vector<Value> d =
+            statements(layout, r->j.value("delivered", json()), "delivered");
         bool ready = true;
         for (const auto &st : d)
           ready &= s.pool[size_t(st.elems()[StmtMsg].scalar())].setContains(st);
@@ -494,8 +515,9 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         for (const auto &m : nodes) {
           if (m.next >= m.records.size() || inferred)
             continue;
-          for (const auto &st : statements(layout, m.records[m.next]->j.value("delivered", json()),
-                                           "delivered")) {
+          for (const auto &st : statements(
+                   layout, m.records[m.next]->j.value("delivered", json()),
+                   "delivered")) {
             int iss = int(st.elems()[StmtIss].scalar());
             if (s.pool[size_t(st.elems()[StmtMsg].scalar())].setContains(st) ||
                 std::find(crashed.begin(), crashed.end(), iss) == crashed.end())
@@ -518,14 +540,17 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         std::vector<Value> later;
         for (const auto &m : nodes)
           for (size_t k = m.next; k < m.records.size(); ++k)
-            for (auto &st : statements(layout, m.records[k]->j.value("published", json()), "published"))
+            for (auto &st :
+                 statements(layout, m.records[k]->j.value("published", json()),
+                            "published"))
               later.push_back(std::move(st));
         std::sort(later.begin(), later.end());
         for (const auto &m : nodes) {
           if (m.next >= m.records.size())
             continue;
           cur = m.records[m.next];
-          for (const auto &st : statements(layout, cur->j.value("delivered", json()), "delivered"))
+          for (const auto &st : statements(
+                   layout, cur->j.value("delivered", json()), "delivered"))
             if (!s.pool[size_t(st.elems()[StmtMsg].scalar())].setContains(st) &&
                 !std::binary_search(later.begin(), later.end(), st))
               return fail("delivers " + statementText(layout, st) +
@@ -550,9 +575,11 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         // ByzPublish: a Byzantine principal adds statements it issues.
         if (!s.isByz(n.p))
           return fail("Byzantine publish by a principal that is not Byzantine");
-        for (const auto &st : statements(layout, j.value("published", json()), "published")) {
+        for (const auto &st :
+             statements(layout, j.value("published", json()), "published")) {
           if (int(st.elems()[StmtIss].scalar()) != n.p)
-            return fail("Byzantine publish of a statement issued by another principal");
+            return fail(
+                "Byzantine publish of a statement issued by another principal");
           s.pool[size_t(st.elems()[StmtMsg].scalar())].setInsert(st);
         }
         ++n.next;
@@ -579,7 +606,8 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
         }
         std::string why;
         try {
-          why = replayTransition(layout, s, n.role, n.p, ti, binding, published);
+          why =
+              replayTransition(layout, s, n.role, n.p, ti, binding, published);
         } catch (const EvalError &e) {
           return fail(name + ": evaluation error in the model: " + e.what());
         }
@@ -591,7 +619,8 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
       std::vector<Value> want;
       for (const auto &pb : published)
         want.push_back(pb.statement);
-      std::vector<Value> got = statements(layout, j.value("published", json()), "published");
+      std::vector<Value> got =
+          statements(layout, j.value("published", json()), "published");
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
       if (want != got) {
@@ -632,9 +661,10 @@ ConformResult replayFrom(const Layout &layout, const Generator &gen, State s,
 
 } // namespace
 
-ConformResult bestReplay(const std::vector<State> &inits,
-                         const std::function<ConformResult(const State &)> &replay,
-                         const std::string &noInit) {
+ConformResult
+bestReplay(const std::vector<State> &inits,
+           const std::function<ConformResult(const State &)> &replay,
+           const std::string &noInit) {
   ConformResult best;
   best.message = noInit;
   bool have = false;
@@ -643,14 +673,16 @@ ConformResult bestReplay(const std::vector<State> &inits,
     if (r.ok)
       return r;
     if (!have || (!r.invariant.empty() && best.invariant.empty()) ||
-        (r.invariant.empty() == best.invariant.empty() && r.records > best.records))
+        (r.invariant.empty() == best.invariant.empty() &&
+         r.records > best.records))
       best = r;
     have = true;
   }
   return best;
 }
 
-ConformResult conformTraces(const ir::Program &program, const std::vector<TraceRecord> &records,
+ConformResult conformTraces(const ir::Program &program,
+                            const std::vector<TraceRecord> &records,
                             const ConformOptions &options) {
   ConformResult res;
   if (program.isRoundProgram()) {
@@ -688,11 +720,13 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
     int64_t expect = int64_t(n->records.size());
     if (!r.j.contains("seq") || !r.j["seq"].is_number_integer() ||
         r.j["seq"].get<int64_t>() != expect)
-      return failAt(fmt::format("record out of sequence (expected seq {})", expect));
+      return failAt(
+          fmt::format("record out of sequence (expected seq {})", expect));
     n->records.push_back(&r);
   }
   res.node.clear();
-  std::sort(nodes.begin(), nodes.end(), [](const auto &a, const auto &b) { return a.p < b.p; });
+  std::sort(nodes.begin(), nodes.end(),
+            [](const auto &a, const auto &b) { return a.p < b.p; });
   // A node's first record may carry its initial state ("init"): then only
   // the initial states that agree with it are tried (the product of every
   // node's `var x in S` choices easily exceeds maxInits).
@@ -722,8 +756,9 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
       for (const auto &v : initViews)
         if (std::string why = compareView(layout, s, v); !why.empty()) {
           if (initMismatch.empty())
-            initMismatch = "node " + layout.program().principalName(v.p) +
-                           "'s recorded initial state is not one of the model's: " + why;
+            initMismatch =
+                "node " + layout.program().principalName(v.p) +
+                "'s recorded initial state is not one of the model's: " + why;
           return;
         }
       if (inits.size() < options.maxInits)
@@ -734,7 +769,10 @@ ConformResult conformTraces(const ir::Program &program, const std::vector<TraceR
       return res;
     }
     return bestReplay(
-        inits, [&](const State &init) { return replayFrom(layout, gen, init, nodes, options); },
+        inits,
+        [&](const State &init) {
+          return replayFrom(layout, gen, init, nodes, options);
+        },
         "the program has no initial state");
   } catch (const EvalError &e) {
     res.ok = false;

@@ -36,12 +36,14 @@ nlohmann::json statementToJson(const Layout &layout, const Value &stmt);
 // quorum, constraints, guard, refraction). Returns "" and fills `published`
 // on success; otherwise the reason, with `s` unchanged. Throws EvalError
 // from the body.
-std::string replayTransition(const Layout &layout, State &s, int role, int p,
-                             int transition,
-                             const std::vector<std::pair<std::string, Value>> &binding,
-                             std::vector<Published> &published);
+std::string
+replayTransition(const Layout &layout, State &s, int role, int p,
+                 int transition,
+                 const std::vector<std::pair<std::string, Value>> &binding,
+                 std::vector<Published> &published);
 // Deliver `stmt` to `q` in place; "" or why the model does not allow it.
-std::string replayDeliver(const Layout &layout, State &s, int q, const Value &stmt);
+std::string replayDeliver(const Layout &layout, State &s, int q,
+                          const Value &stmt);
 
 // Applies a trace record's "changed" object (values, map deltas) to a
 // node's recorded variables (name / "timer t" -> value). Throws
@@ -80,14 +82,16 @@ struct TraceRecord {
 // conforms; otherwise the most telling failure: an invariant violation
 // over a mismatch, then the run that conformed furthest. `noInit` is the
 // message when `inits` is empty.
-ConformResult bestReplay(const std::vector<State> &inits,
-                         const std::function<ConformResult(const State &)> &replay,
-                         const std::string &noInit);
+ConformResult
+bestReplay(const std::vector<State> &inits,
+           const std::function<ConformResult(const State &)> &replay,
+           const std::string &noInit);
 
 // Replays the records (any order across nodes; each node's records in
 // file order) from the first Init state under which they all conform (or
 // reports the failure that got furthest). Throws nothing.
-ConformResult conformTraces(const ir::Program &program, const std::vector<TraceRecord> &records,
+ConformResult conformTraces(const ir::Program &program,
+                            const std::vector<TraceRecord> &records,
                             const ConformOptions &options);
 
 } // namespace mommie::checker

@@ -56,41 +56,48 @@ static std::string headline(const CheckResult &r) {
     return "No error has been found.";
   case V::InvariantViolated:
     if (r.name.rfind("Retire(", 0) == 0)
-      return fmt::format("Error: retire clause {} is unsound: collecting what it retires "
-                         "changes behaviour.",
-                         r.name);
+      return fmt::format(
+          "Error: retire clause {} is unsound: collecting what it retires "
+          "changes behaviour.",
+          r.name);
     return fmt::format("Error: invariant {} is violated.", r.name);
   case V::Deadlock:
     return "Error: deadlock reached.";
   case V::EvalError:
-    return fmt::format("Error: evaluation error at {}: {}", locString(r.loc), r.message);
+    return fmt::format("Error: evaluation error at {}: {}", locString(r.loc),
+                       r.message);
   case V::PropertyViolated:
     return fmt::format("Error: temporal property {} is violated.", r.name);
   case V::ResourceLimit:
-    return fmt::format("Search stopped: resource limit {} reached (the state space "
-                       "was not fully explored).",
-                       r.name);
+    return fmt::format(
+        "Search stopped: resource limit {} reached (the state space "
+        "was not fully explored).",
+        r.name);
   }
   return "";
 }
 
-std::string formatStepHeader(const Layout &layout, size_t index, const Action &action) {
+std::string formatStepHeader(const Layout &layout, size_t index,
+                             const Action &action) {
   return fmt::format("{:3}. {}\n", index, action.describe(layout));
 }
 
-std::string formatInitialVars(const std::string &principal,
-                              const std::vector<std::pair<std::string, std::string>> &vars) {
+std::string formatInitialVars(
+    const std::string &principal,
+    const std::vector<std::pair<std::string, std::string>> &vars) {
   std::string line = "       " + principal + ":";
   for (size_t i = 0; i < vars.size(); ++i)
-    line += fmt::format("{} {} = {}", i ? "," : "", vars[i].first, vars[i].second);
+    line +=
+        fmt::format("{} {} = {}", i ? "," : "", vars[i].first, vars[i].second);
   return line + "\n";
 }
 
-std::string formatChanges(const Layout &layout, const std::vector<VarChange> &changes) {
+std::string formatChanges(const Layout &layout,
+                          const std::vector<VarChange> &changes) {
   std::string s;
   for (const auto &c : changes)
-    s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal), c.name, c.before,
-                     c.after);
+    s += fmt::format("       {}.{}: {} -> {}\n", ownerName(layout, c.principal),
+                     c.name, c.before, c.after);
   return s;
 }
 
@@ -101,8 +108,9 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
   s += headline(r) + "\n";
   if (!r.trace.empty()) {
     s += fmt::format("{} ({} step{}):\n",
-                     r.verdict == CheckResult::Verdict::ResourceLimit ? "Trace to the limit"
-                                                                     : "Counterexample",
+                     r.verdict == CheckResult::Verdict::ResourceLimit
+                         ? "Trace to the limit"
+                         : "Counterexample",
                      r.trace.size() - 1, r.trace.size() == 2 ? "" : "s");
     for (size_t i = 0; i < r.trace.size(); ++i) {
       const auto &step = r.trace[i];
@@ -115,9 +123,11 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
         for (size_t k = 0; k < layout.varSlots().size(); ++k) {
           const auto &vs = layout.varSlots()[k];
           vars.emplace_back(program.roles[vs.role].vars[vs.var].name,
-                            layout.show(st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
+                            layout.show(st.vars[size_t(layout.varIndex(
+                                            vs.role, vs.principal, vs.var))],
                                         vs.role, vs.var));
-          if (k + 1 == layout.varSlots().size() || layout.varSlots()[k + 1].principal != vs.principal) {
+          if (k + 1 == layout.varSlots().size() ||
+              layout.varSlots()[k + 1].principal != vs.principal) {
             s += formatInitialVars(layout.principalName(vs.principal), vars);
             vars.clear();
           }
@@ -131,36 +141,43 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
         }
         continue;
       }
-      s += formatChanges(layout, diffStates(layout, r.trace[i - 1].state, step.state));
+      s += formatChanges(layout,
+                         diffStates(layout, r.trace[i - 1].state, step.state));
     }
     if (r.stutters)
-      s += fmt::format("  -- stuttering: state {} repeats for ever (no step that fairness requires is "
+      s += fmt::format("  -- stuttering: state {} repeats for ever (no step "
+                       "that fairness requires is "
                        "enabled; add fairness to rule this out) --\n",
                        r.loopStart);
     else if (r.loopStart >= 0)
       s += fmt::format("  -- back to state {} --\n", r.loopStart);
   }
   double rate = r.seconds > 0 ? double(r.generated) / r.seconds : 0;
-  s += fmt::format("{} states generated, {} distinct states found, {} states left "
-                   "on queue.\n",
-                   r.generated, r.distinct, r.queueLeft);
+  s += fmt::format(
+      "{} states generated, {} distinct states found, {} states left "
+      "on queue.\n",
+      r.generated, r.distinct, r.queueLeft);
   s += fmt::format("distinct states: {}\n", r.distinct);
   s += fmt::format("depth: {}\n", r.depth);
-  s += fmt::format("time: {:.2f} s ({:.0f} states/s), peak memory {:.1f} MB", r.seconds,
-                   rate, double(r.peakRssBytes) / (1 << 20));
+  s += fmt::format("time: {:.2f} s ({:.0f} states/s), peak memory {:.1f} MB",
+                   r.seconds, rate, double(r.peakRssBytes) / (1 << 20));
   if (r.distinct)
-    s += fmt::format(" ({:.0f} bytes/state)", double(r.peakRssBytes) / double(r.distinct));
+    s += fmt::format(" ({:.0f} bytes/state)",
+                     double(r.peakRssBytes) / double(r.distinct));
   s += "\n";
   return s;
 }
 
 const char *verdictCode(CheckResult::Verdict v) {
-  static const char *codes[] = {"ok", "invariant", "deadlock", "error", "property", "limit"};
-  static_assert(std::size(codes) == size_t(CheckResult::Verdict::ResourceLimit) + 1);
+  static const char *codes[] = {"ok",    "invariant", "deadlock",
+                                "error", "property",  "limit"};
+  static_assert(std::size(codes) ==
+                size_t(CheckResult::Verdict::ResourceLimit) + 1);
   return codes[int(v)];
 }
 
-std::optional<ir::SourceLoc> violationLoc(const ir::Program &program, const CheckResult &r) {
+std::optional<ir::SourceLoc> violationLoc(const ir::Program &program,
+                                          const CheckResult &r) {
   using V = CheckResult::Verdict;
   if (r.verdict == V::EvalError)
     return r.loc;
@@ -183,8 +200,9 @@ std::optional<ir::SourceLoc> violationLoc(const ir::Program &program, const Chec
 static nlohmann::json actionJson(const Layout &layout, const Action &a) {
   const auto &prog = layout.program();
   nlohmann::json j;
-  static const char *kinds[] = {"init",    "transition",        "deliver", "crash",
-                                "recover", "byzantine-publish", "round"};
+  static const char *kinds[] = {"init",  "transition", "deliver",
+                                "crash", "recover",    "byzantine-publish",
+                                "round"};
   static_assert(std::size(kinds) == size_t(Action::Kind::RoundStep) + 1);
   j["kind"] = kinds[int(a.kind)];
   j["text"] = a.describe(layout);
@@ -246,7 +264,8 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
     step["step"] = i;
     nlohmann::json changes = nlohmann::json::array();
     if (i > 0)
-      for (const auto &c : diffStates(layout, r.trace[i - 1].state, r.trace[i].state))
+      for (const auto &c :
+           diffStates(layout, r.trace[i - 1].state, r.trace[i].state))
         changes.push_back({{"principal", ownerName(layout, c.principal)},
                            {"var", c.name},
                            {"from", c.before},
@@ -256,8 +275,8 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
         changes.push_back(
             {{"principal", layout.principalName(vs.principal)},
              {"var", program.roles[vs.role].vars[vs.var].name},
-             {"to", layout.show(r.trace[0].state.vars[size_t(
-                                    layout.varIndex(vs.role, vs.principal, vs.var))],
+             {"to", layout.show(r.trace[0].state.vars[size_t(layout.varIndex(
+                                    vs.role, vs.principal, vs.var))],
                                 vs.role, vs.var)}});
     step["changes"] = changes;
     trace.push_back(step);
@@ -273,11 +292,20 @@ static std::string xmlEscape(const std::string &s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-    case '<': o += "&lt;"; break;
-    case '>': o += "&gt;"; break;
-    case '&': o += "&amp;"; break;
-    case '"': o += "&quot;"; break;
-    default: o += c;
+    case '<':
+      o += "&lt;";
+      break;
+    case '>':
+      o += "&gt;";
+      break;
+    case '&':
+      o += "&amp;";
+      break;
+    case '"':
+      o += "&quot;";
+      break;
+    default:
+      o += c;
     }
   }
   return o;
@@ -298,22 +326,29 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
       "font-family=\"monospace\" font-size=\"11\">\n"
-      "<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" "
-      "refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#1f4e9c\"/>"
-      "</marker></defs>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+      "<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" "
+      "refX=\"9\" "
+      "refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" "
+      "fill=\"#1f4e9c\"/>"
+      "</marker></defs>\n<rect width=\"100%\" height=\"100%\" "
+      "fill=\"white\"/>\n",
       width, height);
-  s += fmt::format("<text x=\"{}\" y=\"20\" font-size=\"14\">{} — {}{}</text>\n", left,
-                   xmlEscape(program.name), xmlEscape(verdictName(r.verdict)),
-                   r.name.empty() ? "" : " " + xmlEscape(r.name));
+  s += fmt::format(
+      "<text x=\"{}\" y=\"20\" font-size=\"14\">{} — {}{}</text>\n", left,
+      xmlEscape(program.name), xmlEscape(verdictName(r.verdict)),
+      r.name.empty() ? "" : " " + xmlEscape(r.name));
   for (int p = 0; p < np; ++p) {
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" "
-                     "font-weight=\"bold\">{}</text>\n",
-                     x(p), top - 20, xmlEscape(layout.principalName(p)));
-    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#999\" "
-                     "stroke-dasharray=\"4,3\"/>\n",
-                     x(p), top - 10, height - 10);
+    s += fmt::format(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" "
+        "font-weight=\"bold\">{}</text>\n",
+        x(p), top - 20, xmlEscape(layout.principalName(p)));
+    s += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#999\" "
+        "stroke-dasharray=\"4,3\"/>\n",
+        x(p), top - 10, height - 10);
   }
-  std::map<Value, std::pair<int, int>> publishedAt; // statement -> (issuer, step)
+  std::map<Value, std::pair<int, int>>
+      publishedAt; // statement -> (issuer, step)
   for (int i = 0; i < rows; ++i) {
     const Action &a = r.trace[size_t(i)].action;
     int yy = y(i);
@@ -327,8 +362,8 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
                        "fill=\"#2b7a3d\"/>\n",
                        x(a.principal) - 6, yy - 6);
-      s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", x(a.principal) + 10,
-                       yy - 8, xmlEscape(label));
+      s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n",
+                       x(a.principal) + 10, yy - 8, xmlEscape(label));
       break;
     case Action::Kind::Crash:
       s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#b00\" font-size=\"18\" "
@@ -336,9 +371,10 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
                        x(a.principal), yy + 6);
       break;
     case Action::Kind::Recover:
-      s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#2b7a3d\" font-size=\"18\" "
-                       "text-anchor=\"middle\">↻</text>\n",
-                       x(a.principal), yy + 6);
+      s += fmt::format(
+          "<text x=\"{}\" y=\"{}\" fill=\"#2b7a3d\" font-size=\"18\" "
+          "text-anchor=\"middle\">↻</text>\n",
+          x(a.principal), yy + 6);
       break;
     case Action::Kind::ByzPublish:
       s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"#b00\"/>\n",
@@ -348,16 +384,18 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
       auto it = publishedAt.find(a.statement);
       int from = int(a.statement.elems()[StmtIss].scalar());
       int fromStep = it != publishedAt.end() ? it->second.second : i;
-      s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#1f4e9c\" "
-                       "marker-end=\"url(#arrow)\"/>\n",
-                       x(from), y(fromStep), x(a.principal), yy);
+      s += fmt::format(
+          "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#1f4e9c\" "
+          "marker-end=\"url(#arrow)\"/>\n",
+          x(from), y(fromStep), x(a.principal), yy);
       const Value &msg = a.statement.elems()[StmtMsg];
-      std::string name = msg.scalar() >= 0 && size_t(msg.scalar()) < program.records.size()
-                             ? program.records[size_t(msg.scalar())].name
-                             : "msg";
+      std::string name =
+          msg.scalar() >= 0 && size_t(msg.scalar()) < program.records.size()
+              ? program.records[size_t(msg.scalar())].name
+              : "msg";
       s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#1f4e9c\">{}</text>\n",
-                       (x(from) + x(a.principal)) / 2, (y(fromStep) + yy) / 2 - 4,
-                       xmlEscape(name));
+                       (x(from) + x(a.principal)) / 2,
+                       (y(fromStep) + yy) / 2 - 4, xmlEscape(name));
       break;
     }
     case Action::Kind::RoundStep:

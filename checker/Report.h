@@ -31,18 +31,23 @@ const char *verdictCode(CheckResult::Verdict v);
 // Where the violation is: the place of an evaluation error, or where the
 // violated invariant, lemma, property or retire clause is declared; null
 // for a deadlock, a resource limit or no violation.
-std::optional<ir::SourceLoc> violationLoc(const ir::Program &program, const CheckResult &result);
+std::optional<ir::SourceLoc> violationLoc(const ir::Program &program,
+                                          const CheckResult &result);
 
 // Pieces of the text trace, shared with `mommie trace` (node traces printed
 // as the checker prints a counterexample): "  3. P0 fires Node.Go ..." with
 // its published statements; one principal's initial variables ("       P0:
 // x = 0, y = {}", values already shown); one line per change ("       P0.x:
 // 0 -> 1").
-std::string formatStepHeader(const Layout &layout, size_t index, const Action &action);
-std::string formatInitialVars(const std::string &principal,
-                              const std::vector<std::pair<std::string, std::string>> &vars);
-std::string formatChanges(const Layout &layout, const std::vector<VarChange> &changes);
-nlohmann::json formatJson(const ir::Program &program, const CheckResult &result);
+std::string formatStepHeader(const Layout &layout, size_t index,
+                             const Action &action);
+std::string
+formatInitialVars(const std::string &principal,
+                  const std::vector<std::pair<std::string, std::string>> &vars);
+std::string formatChanges(const Layout &layout,
+                          const std::vector<VarChange> &changes);
+nlohmann::json formatJson(const ir::Program &program,
+                          const CheckResult &result);
 std::string formatSvg(const ir::Program &program, const CheckResult &result);
 
 } // namespace mommie::checker

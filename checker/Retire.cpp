@@ -8,9 +8,11 @@
 
 namespace mommie::checker {
 
-RetireCheck::RetireCheck(const Generator &gen) : gen_(gen), layout_(gen.layout()) {
+RetireCheck::RetireCheck(const Generator &gen)
+    : gen_(gen), layout_(gen.layout()) {
   const auto &prog = layout_.program();
-  retiredRecords_.assign(prog.roles.size(), std::vector<bool>(prog.records.size(), false));
+  retiredRecords_.assign(prog.roles.size(),
+                         std::vector<bool>(prog.records.size(), false));
   for (size_t r = 0; r < prog.roles.size(); ++r)
     for (const auto &rt : prog.roles[r].retires)
       if (rt.pattern.record >= 0) {
@@ -62,7 +64,8 @@ std::vector<RetiredStatement> RetireCheck::retired(const State &s) const {
       for (int rec = 0; rec < layout_.numRecords(); ++rec) {
         if (!retiredRecords_[r][size_t(rec)])
           continue;
-        for (const auto &st : s.known[size_t(layout_.knownIndex(rec, p))].elems())
+        for (const auto &st :
+             s.known[size_t(layout_.knownIndex(rec, p))].elems())
           for (size_t c = 0; c < role.retires.size(); ++c)
             if (role.retires[c].pattern.record == rec &&
                 retiredBy(role.retires[c], p, st, s)) {
@@ -83,20 +86,25 @@ State RetireCheck::hide(const State &s) const {
 
 void RetireCheck::hideIn(State &s, const RetiredStatement *only) const {
   auto drop = [&](const RetiredStatement &x) {
-    s.known[size_t(layout_.knownIndex(x.record, x.principal))].setErase(x.statement);
+    s.known[size_t(layout_.knownIndex(x.record, x.principal))].setErase(
+        x.statement);
   };
   if (!only) {
     for (const auto &x : retired(s))
       drop(x);
     return;
   }
-  const auto &known = s.known[size_t(layout_.knownIndex(only->record, only->principal))];
-  const auto &rt = layout_.program().roles[size_t(only->role)].retires[size_t(only->clause)];
-  if (known.setContains(only->statement) && retiredBy(rt, only->principal, only->statement, s))
+  const auto &known =
+      s.known[size_t(layout_.knownIndex(only->record, only->principal))];
+  const auto &rt =
+      layout_.program().roles[size_t(only->role)].retires[size_t(only->clause)];
+  if (known.setContains(only->statement) &&
+      retiredBy(rt, only->principal, only->statement, s))
     drop(*only);
 }
 
-std::vector<std::string> RetireCheck::images(const State &s, const RetiredStatement *only,
+std::vector<std::string> RetireCheck::images(const State &s,
+                                             const RetiredStatement *only,
                                              const std::string &self) const {
   std::vector<std::string> out;
   std::string bytes;
@@ -111,7 +119,8 @@ std::vector<std::string> RetireCheck::images(const State &s, const RetiredStatem
   return out;
 }
 
-std::string RetireCheck::differs(const State &s, const RetiredStatement *only) const {
+std::string RetireCheck::differs(const State &s,
+                                 const RetiredStatement *only) const {
   State h = s;
   hideIn(h, only);
   std::string self;
@@ -120,8 +129,9 @@ std::string RetireCheck::differs(const State &s, const RetiredStatement *only) c
   try {
     collected = images(h, only, self);
   } catch (const EvalError &e) {
-    return fmt::format("once it is collected, computing the next steps fails at {}: {}",
-                       locString(e.loc), e.what());
+    return fmt::format(
+        "once it is collected, computing the next steps fails at {}: {}",
+        locString(e.loc), e.what());
   }
   if (model == collected)
     return "";
@@ -137,28 +147,34 @@ struct Step {
 
 // What differs between two states' knowledge, as "X is known to P in the
 // model but not at the node".
-static std::string knowledgeDiff(const Layout &layout, const State &model, const State &node) {
+static std::string knowledgeDiff(const Layout &layout, const State &model,
+                                 const State &node) {
   for (int rec = 0; rec < layout.numRecords(); ++rec)
     for (int p = 0; p < layout.numPrincipals(); ++p) {
       const auto &a = model.known[size_t(layout.knownIndex(rec, p))];
       const auto &b = node.known[size_t(layout.knownIndex(rec, p))];
       for (const auto &x : a.elems())
         if (!b.setContains(x))
-          return fmt::format("afterwards {} knows {} in the model but not at the node (the "
-                             "statement is no longer retired: a retire condition must stay true "
-                             "once it holds)",
-                             layout.principalName(p), statementText(layout, x));
+          return fmt::format(
+              "afterwards {} knows {} in the model but not at the node (the "
+              "statement is no longer retired: a retire condition must stay "
+              "true "
+              "once it holds)",
+              layout.principalName(p), statementText(layout, x));
       for (const auto &x : b.elems())
         if (!a.setContains(x))
-          return fmt::format("afterwards {} knows {} at the node but not in the model",
-                             layout.principalName(p), statementText(layout, x));
+          return fmt::format(
+              "afterwards {} knows {} at the node but not in the model",
+              layout.principalName(p), statementText(layout, x));
     }
   return "afterwards the states differ";
 }
 
-std::string RetireCheck::explain(const State &s, const State &h, const RetiredStatement *only,
-                                 const std::vector<std::string> &model,
-                                 const std::vector<std::string> &collected) const {
+std::string
+RetireCheck::explain(const State &s, const State &h,
+                     const RetiredStatement *only,
+                     const std::vector<std::string> &model,
+                     const std::vector<std::string> &collected) const {
   auto steps = [&](const State &from) {
     std::vector<Step> out;
     gen_.successors(from, true, [&](State &&next, const Action *a) {
@@ -180,17 +196,19 @@ std::string RetireCheck::explain(const State &s, const State &h, const RetiredSt
       continue;
     for (const auto &n : atNode)
       if (n.what == m.what)
-        return fmt::format("the step `{}` leads to different states: {}", m.what,
-                           knowledgeDiff(layout_, m.state, n.state));
-    return fmt::format("the model can take the step `{}`, which the node cannot take once it "
-                       "has collected the statement",
-                       m.what);
+        return fmt::format("the step `{}` leads to different states: {}",
+                           m.what, knowledgeDiff(layout_, m.state, n.state));
+    return fmt::format(
+        "the model can take the step `{}`, which the node cannot take once it "
+        "has collected the statement",
+        m.what);
   }
   for (const auto &n : atNode)
     if (has(collected, n.image) && !has(model, n.image))
-      return fmt::format("once the statement is collected, the node can take the step `{}`, "
-                         "which the model cannot take",
-                         n.what);
+      return fmt::format(
+          "once the statement is collected, the node can take the step `{}`, "
+          "which the model cannot take",
+          n.what);
   return "the steps differ";
 }
 
@@ -212,15 +230,18 @@ std::optional<RetireFailure> RetireCheck::check(const State &s) const {
       break;
     }
   }
-  const auto &rt = layout_.program().roles[size_t(blame->role)].retires[size_t(blame->clause)];
+  const auto &rt = layout_.program()
+                       .roles[size_t(blame->role)]
+                       .retires[size_t(blame->clause)];
   RetireFailure f;
   f.name = clauseName(blame->role, blame->clause);
   f.loc = rt.loc;
-  f.message = fmt::format("Collecting {} at {} (retired by the clause at {}) changes behaviour{}: "
-                          "{}.\n",
-                          statementText(layout_, blame->statement),
-                          layout_.principalName(blame->principal), locString(rt.loc),
-                          together ? " together with the other retired statements" : "", why);
+  f.message = fmt::format(
+      "Collecting {} at {} (retired by the clause at {}) changes behaviour{}: "
+      "{}.\n",
+      statementText(layout_, blame->statement),
+      layout_.principalName(blame->principal), locString(rt.loc),
+      together ? " together with the other retired statements" : "", why);
   return f;
 }
 

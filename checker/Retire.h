@@ -9,7 +9,8 @@
 // is retired, and it refuses a retired statement delivered again (a
 // stutter). The check, at a state s that retires something:
 //
-//   { hide(s') : s -> s' } \ {hide(s)}  ==  { hide(t') : hide(s) -> t' } \ {hide(s)}
+//   { hide(s') : s -> s' } \ {hide(s)}  ==  { hide(t') : hide(s) -> t' }
+//   \ {hide(s)}
 //
 // Holding at every reachable state, it makes the collected system's
 // behaviours exactly the hide-images of the model's (a stuttering
@@ -67,7 +68,8 @@ public:
   std::string clauseName(int role, int clause) const;
 
 private:
-  bool retiredBy(const ir::Retire &rt, int p, const Value &statement, const State &s) const;
+  bool retiredBy(const ir::Retire &rt, int p, const Value &statement,
+                 const State &s) const;
   // Removes from `s` the statements it retires (only `only`, if not null).
   void hideIn(State &s, const RetiredStatement *only) const;
   // The hide-images of the successors of `s`, except `self`, by encoding.
@@ -78,7 +80,8 @@ private:
   std::string differs(const State &s, const RetiredStatement *only) const;
   // Why the images `model` (of `s`) and `collected` (of `h`, s hidden)
   // differ: a step only one side takes, or one step with different results.
-  std::string explain(const State &s, const State &h, const RetiredStatement *only,
+  std::string explain(const State &s, const State &h,
+                      const RetiredStatement *only,
                       const std::vector<std::string> &model,
                       const std::vector<std::string> &collected) const;
 

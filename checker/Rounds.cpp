@@ -23,7 +23,8 @@ namespace mommie::checker {
 
 using K = Kind;
 
-void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) const {
+void Generator::roundSuccessors(const State &s, bool labels,
+                                const Emit &emit) const {
   const auto &prog = layout_.program();
   const auto &role = prog.roles[0];
   const auto &phase = *role.phase;
@@ -138,7 +139,8 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
         if (ok && waitMessages) {
           Env env{layout_, s, q, slots};
           for (const auto &pc : round.progress)
-            if (pc.kind == ir::ProgressKind::GoAhead && pc.expr && !evalBool(*pc.expr, env)) {
+            if (pc.kind == ir::ProgressKind::GoAhead && pc.expr &&
+                !evalBool(*pc.expr, env)) {
               ok = false;
               break;
             }
@@ -151,7 +153,8 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
             throw EvalError(round.loc, "PUBLISH in a round update");
           std::vector<Value> vars(nvars);
           for (size_t v = 0; v < nvars; ++v)
-            vars[v] = std::move(scratch.vars[size_t(layout_.varIndex(0, q, int(v)))]);
+            vars[v] =
+                std::move(scratch.vars[size_t(layout_.varIndex(0, q, int(v)))]);
           seen.emplace(std::move(vars), std::move(mbox));
         }
         size_t k = senders.size();
@@ -187,7 +190,8 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
       for (size_t k = 0; k < receivers.size(); ++k) {
         const auto &o = outcomes[k][idx[k]];
         for (size_t v = 0; v < nvars; ++v)
-          next.vars[size_t(layout_.varIndex(0, receivers[k], int(v)))] = o.vars[v];
+          next.vars[size_t(layout_.varIndex(0, receivers[k], int(v)))] =
+              o.vars[v];
       }
       if (labels) {
         Action a;
@@ -218,7 +222,8 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
   // Every admissible crash set, smallest first: the live processes of the
   // role that may still crash within every `crash` bound over them.
   std::vector<int> candidates;
-  std::vector<std::pair<const ir::FaultDecl *, int64_t>> room; // bound, crashed so far
+  std::vector<std::pair<const ir::FaultDecl *, int64_t>>
+      room; // bound, crashed so far
   for (const auto &f : prog.faults) {
     if (!f.crashes())
       continue;
@@ -233,7 +238,8 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
     bool mayCrash = false;
     for (const auto &[f, n] : room) {
       const auto &fs = prog.principalSets[f->principalSet];
-      mayCrash = mayCrash || (p >= fs.first && p < fs.first + fs.size && n < f->max);
+      mayCrash =
+          mayCrash || (p >= fs.first && p < fs.first + fs.size && n < f->max);
     }
     if (s.live(p) && mayCrash)
       candidates.push_back(p);
@@ -261,6 +267,5 @@ void Generator::roundSuccessors(const State &s, bool labels, const Emit &emit) c
   };
   choose(0);
 }
-
 
 } // namespace mommie::checker

@@ -62,7 +62,8 @@ struct Pending {
 class Sim {
 public:
   Sim(const ir::Program &prog, const SimConfig &c, std::ostream *trace)
-      : prog_(prog), c_(c), layout_(prog), gen_(layout_), rng_(c.seed), trace_(trace) {
+      : prog_(prog), c_(c), layout_(prog), gen_(layout_), rng_(c.seed),
+        trace_(trace) {
     nodes_.resize(size_t(layout_.numPrincipals()));
   }
 
@@ -93,7 +94,8 @@ private:
   std::map<std::pair<Value, int>, Pending> pending_; // (statement, receiver)
   std::map<std::pair<int, int>, uint64_t> channelSent_;
   std::map<std::pair<int, int>, int64_t> channelReady_;
-  std::map<std::pair<int, int>, int64_t> timerStart_; // (timer slot index) -> ms
+  std::map<std::pair<int, int>, int64_t>
+      timerStart_; // (timer slot index) -> ms
   std::vector<NodeTrace> nodes_;
   SimResult res_;
 };
@@ -109,7 +111,8 @@ void Sim::noticePublished(const Value &st) {
       continue; // the same statement again: deduplicated
     Pending pd;
     pd.lost = c_.loss > 0 && unit() < c_.loss;
-    int64_t delay = c_.delayMinMs + int64_t(rand(uint64_t(c_.delayMaxMs - c_.delayMinMs + 1)));
+    int64_t delay = c_.delayMinMs +
+                    int64_t(rand(uint64_t(c_.delayMaxMs - c_.delayMinMs + 1)));
     pd.readyAt = now_ + delay;
     auto ch = std::make_pair(iss, qi);
     if (!c_.reorder) // FIFO channels: never overtake an earlier statement
@@ -143,13 +146,15 @@ bool Sim::eligible(const Action &a, int64_t &readyAt) const {
     return true;
   }
   case Action::Kind::Transition: {
-    const auto &t = prog_.roles[size_t(a.role)].transitions[size_t(a.transition)];
+    const auto &t =
+        prog_.roles[size_t(a.role)].transitions[size_t(a.transition)];
     if (t.timer < 0)
       return true;
     int idx = layout_.timerIndex(a.role, a.principal, t.timer);
     auto it = timerStart_.find({idx, 0});
     int64_t start = it == timerStart_.end() ? 0 : it->second;
-    int64_t due = start + prog_.roles[size_t(a.role)].timers[size_t(t.timer)].durationMs;
+    int64_t due =
+        start + prog_.roles[size_t(a.role)].timers[size_t(t.timer)].durationMs;
     if (due > now_) {
       readyAt = due;
       return false;
@@ -180,7 +185,8 @@ json Sim::varsJson(int p, const State &s, const State *before) {
   return ch;
 }
 
-void Sim::record(int p, const Action *a, const State &before, const State &after) {
+void Sim::record(int p, const Action *a, const State &before,
+                 const State &after) {
   if (!trace_)
     return;
   NodeTrace &n = nodes_[size_t(p)];
@@ -195,15 +201,16 @@ void Sim::record(int p, const Action *a, const State &before, const State &after
     j["params"] = params;
   }
   j["t_us"] = now_ * 1000;
-  json binding = json::object(), published = json::array(), delivered = json::array(),
-       timers = json::array();
+  json binding = json::object(), published = json::array(),
+       delivered = json::array(), timers = json::array();
   bool byz = a && a->kind == Action::Kind::ByzPublish;
   if (!a) {
     j["transition"] = nullptr;
   } else if (byz) {
     j["transition"] = "$byzantine";
   } else {
-    j["transition"] = prog_.roles[size_t(a->role)].transitions[size_t(a->transition)].name;
+    j["transition"] =
+        prog_.roles[size_t(a->role)].transitions[size_t(a->transition)].name;
     for (const auto &[k, v] : a->bindings)
       binding[k] = valueToJson(layout_, v);
   }
@@ -219,15 +226,18 @@ void Sim::record(int p, const Action *a, const State &before, const State &after
     for (size_t t = 0; t < ro.timers.size(); ++t) {
       size_t i = size_t(layout_.timerIndex(role, p, int(t)));
       if (before.timers[i] != after.timers[i])
-        timers.push_back(json::array({ro.timers[t].name, after.timers[i] ? "start" : "stop"}));
+        timers.push_back(json::array(
+            {ro.timers[t].name, after.timers[i] ? "start" : "stop"}));
     }
   }
   j["binding"] = binding;
   j["delivered"] = delivered;
   j["published"] = published;
   j["timers"] = timers;
-  j["changed"] = byz ? json::object() : varsJson(p, after, n.seq == 0 ? nullptr : &before);
-  if (n.seq == 0 && !byz) // the node's initial state, as node binaries record it
+  j["changed"] =
+      byz ? json::object() : varsJson(p, after, n.seq == 0 ? nullptr : &before);
+  if (n.seq == 0 &&
+      !byz) // the node's initial state, as node binaries record it
     j["init"] = varsJson(p, before, nullptr);
   ++n.seq;
   *trace_ << j.dump() << "\n";
@@ -242,7 +252,8 @@ SimResult Sim::run() {
   res_.seed = c_.seed;
   if (prog_.isRoundProgram() && trace_) {
     res_.badInput = true;
-    res_.error = "--trace: round programs have no per-node traces (lock-step rounds)";
+    res_.error =
+        "--trace: round programs have no per-node traces (lock-step rounds)";
     return res_;
   }
   // The deployment must name exactly the program's principals.
@@ -251,7 +262,8 @@ SimResult Sim::run() {
     int p = principalByName(layout_, n);
     if (p < 0) {
       res_.badInput = true;
-      res_.error = "deploy file names " + n + ", which is not a principal of the program";
+      res_.error = "deploy file names " + n +
+                   ", which is not a principal of the program";
       return res_;
     }
     deployed[size_t(p)] = true;
@@ -270,7 +282,8 @@ SimResult Sim::run() {
       declared |= f.crashes() && p >= 0 && layout_.inSet(f.principalSet, p);
     if (!declared) {
       res_.badInput = true;
-      res_.error = "crash of " + cr.node + ": the program declares no crash fault for it";
+      res_.error = "crash of " + cr.node +
+                   ": the program declares no crash fault for it";
       return res_;
     }
     crashP.push_back(p);
@@ -315,7 +328,8 @@ SimResult Sim::run() {
     }
     if (keep.empty()) {
       res_.badInput = true;
-      res_.error = "no initial state has exactly the Byzantine principals given by byz=";
+      res_.error =
+          "no initial state has exactly the Byzantine principals given by byz=";
       return res_;
     }
     inits = std::move(keep);
@@ -342,10 +356,12 @@ SimResult Sim::run() {
         continue;
       const auto &ro = prog_.roles[size_t(role)];
       for (size_t v = 0; v < ro.vars.size(); ++v) {
-        std::string val = layout_.show(s.vars[size_t(layout_.varIndex(role, p, int(v)))], role, int(v));
+        std::string val = layout_.show(
+            s.vars[size_t(layout_.varIndex(role, p, int(v)))], role, int(v));
         if (val.size() > 200)
           val = val.substr(0, 197) + "...";
-        res_.finalVars.push_back(layout_.principalName(p) + "." + ro.vars[v].name + " = " + val);
+        res_.finalVars.push_back(layout_.principalName(p) + "." +
+                                 ro.vars[v].name + " = " + val);
       }
     }
     return res_;
@@ -353,14 +369,16 @@ SimResult Sim::run() {
   try {
     std::string inv = gen_.violatedInvariant(s);
     if (!inv.empty())
-      return finish(false, "invariant " + inv + " violated in the initial state");
+      return finish(false,
+                    "invariant " + inv + " violated in the initial state");
     if (!gen_.withinConstraints(s))
       return finish(true, "initial state outside the model's constraints");
     for (res_.steps = 0; res_.steps < c_.maxSteps;) {
       // Scheduled crashes.
       for (size_t k = 0; k < crashP.size(); ++k) {
         const auto &cr = c_.crashes[k];
-        bool due = cr.atStep >= 0 ? int64_t(res_.steps) >= cr.atStep : now_ >= cr.atMs;
+        bool due =
+            cr.atStep >= 0 ? int64_t(res_.steps) >= cr.atStep : now_ >= cr.atMs;
         if (crashDone[k] || !due)
           continue;
         crashDone[k] = true;
@@ -368,7 +386,8 @@ SimResult Sim::run() {
         if (!s.live(p) || s.crashed.empty())
           continue;
         flush(p, s);
-        s.crashed[size_t(p)] = 1; // the checker's Crash action (bound checked below)
+        s.crashed[size_t(p)] =
+            1; // the checker's Crash action (bound checked below)
         int64_t n = 0;
         for (const auto &f : prog_.faults)
           if (f.crashes() && layout_.inSet(f.principalSet, p)) {
@@ -377,7 +396,8 @@ SimResult Sim::run() {
             for (int i = 0; i < set.size; ++i)
               n += s.crashed[size_t(set.first + i)];
             if (n > f.max) {
-              s.crashed[size_t(p)] = 0; // beyond the declared bound: not allowed
+              s.crashed[size_t(p)] =
+                  0; // beyond the declared bound: not allowed
               res_.error += "crash of " + cr.node + " skipped: bound reached; ";
             }
           }
@@ -400,12 +420,16 @@ SimResult Sim::run() {
           inv = gen_.violatedInvariant(succ[i].next);
           if (!inv.empty()) {
             s = std::move(succ[i].next);
-            return finish(false, "invariant " + inv + " violated (outside the model's constraints)");
+            return finish(false,
+                          "invariant " + inv +
+                              " violated (outside the model's constraints)");
           }
           succ.erase(succ.begin() + long(i));
         }
         if (succ.empty() && before > 0) // the model ends here
-          return finish(true, gen_.terminated(s) ? "terminated" : "outside the model's constraints");
+          return finish(true, gen_.terminated(s)
+                                  ? "terminated"
+                                  : "outside the model's constraints");
       }
       // Network and clock filter; groups by (kind, principal).
       std::map<std::pair<int, int>, std::vector<size_t>> groups;
@@ -425,10 +449,12 @@ SimResult Sim::run() {
           if (pd.lost)
             continue;
           int rec = int(k.first.elems()[StmtMsg].scalar());
-          if (s.known[size_t(layout_.knownIndex(rec, k.second))].setContains(k.first) ||
+          if (s.known[size_t(layout_.knownIndex(rec, k.second))].setContains(
+                  k.first) ||
               !s.live(k.second))
             continue;
-          auto ch = std::make_pair(int(k.first.elems()[StmtIss].scalar()), k.second);
+          auto ch =
+              std::make_pair(int(k.first.elems()[StmtIss].scalar()), k.second);
           auto it = oldest.find(ch);
           if (it == oldest.end() || pd.order < it->second)
             oldest[ch] = pd.order;
@@ -440,7 +466,8 @@ SimResult Sim::run() {
           for (size_t i : idx) {
             const Action &a = succ[i].a;
             auto it = pending_.find({a.statement, a.principal});
-            auto ch = std::make_pair(int(a.statement.elems()[StmtIss].scalar()), a.principal);
+            auto ch = std::make_pair(int(a.statement.elems()[StmtIss].scalar()),
+                                     a.principal);
             if (it == pending_.end() || oldest[ch] == it->second.order)
               keep.push_back(i);
           }
@@ -457,7 +484,8 @@ SimResult Sim::run() {
         if (gen_.terminated(s))
           return finish(true, "terminated");
         bool faults = res_.lost > 0 || !res_.crashed.empty() || !crashP.empty();
-        return finish(faults, faults ? "stuck (after injected faults)" : "deadlock");
+        return finish(faults,
+                      faults ? "stuck (after injected faults)" : "deadlock");
       }
       auto g = groups.begin();
       std::advance(g, long(rand(groups.size())));
@@ -479,7 +507,8 @@ SimResult Sim::run() {
         for (size_t t = 0; t < ro.timers.size(); ++t) {
           int idx = layout_.timerIndex(a.role, a.principal, int(t));
           bool restarted = ro.transitions[size_t(a.transition)].timer == int(t);
-          if (pick.next.timers[size_t(idx)] && (!s.timers[size_t(idx)] || restarted))
+          if (pick.next.timers[size_t(idx)] &&
+              (!s.timers[size_t(idx)] || restarted))
             timerStart_[{idx, 0}] = now_;
         }
         record(a.principal, &a, s, pick.next);
@@ -526,19 +555,30 @@ SimResult simulateNetwork(const ir::Program &program, const SimConfig &config,
 }
 
 json simResultJson(const SimResult &r) {
-  return json{{"ok", r.ok},           {"verdict", r.verdict},   {"error", r.error},
-              {"seed", r.seed},       {"steps", r.steps},       {"transitions", r.transitions},
-              {"deliveries", r.deliveries}, {"lost", r.lost},   {"duplicates", r.duplicates},
-              {"byzantine_publishes", r.byzantine}, {"sim_time_ms", r.timeMs},
-              {"crashed", r.crashed}, {"byzantine", r.byzantineSet}, {"final", r.finalVars}};
+  return json{{"ok", r.ok},
+              {"verdict", r.verdict},
+              {"error", r.error},
+              {"seed", r.seed},
+              {"steps", r.steps},
+              {"transitions", r.transitions},
+              {"deliveries", r.deliveries},
+              {"lost", r.lost},
+              {"duplicates", r.duplicates},
+              {"byzantine_publishes", r.byzantine},
+              {"sim_time_ms", r.timeMs},
+              {"crashed", r.crashed},
+              {"byzantine", r.byzantineSet},
+              {"final", r.finalVars}};
 }
 
 std::string simResultText(const SimResult &r) {
-  std::string out = fmt::format(
-      "mommie sim: seed {}: {} after {} steps ({} transitions, {} deliveries), {} ms simulated\n"
-      "  network: {} deliveries lost, {} duplicates dropped by the pool, {} Byzantine publishes\n",
-      r.seed, r.verdict, r.steps, r.transitions, r.deliveries, r.timeMs, r.lost, r.duplicates,
-      r.byzantine);
+  std::string out =
+      fmt::format("mommie sim: seed {}: {} after {} steps ({} transitions, {} "
+                  "deliveries), {} ms simulated\n"
+                  "  network: {} deliveries lost, {} duplicates dropped by the "
+                  "pool, {} Byzantine publishes\n",
+                  r.seed, r.verdict, r.steps, r.transitions, r.deliveries,
+                  r.timeMs, r.lost, r.duplicates, r.byzantine);
   if (!r.crashed.empty()) {
     out += "  crashed:";
     for (const auto &c : r.crashed)

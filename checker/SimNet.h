@@ -43,12 +43,14 @@ struct SimConfig {
 
 // `loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R0@2s,byz=R3` into `config`
 // (runtime/wire/FaultSpec.h; config.nodes names the principals first).
-bool parseFaults(const std::string &text, SimConfig &config, std::string &error);
+bool parseFaults(const std::string &text, SimConfig &config,
+                 std::string &error);
 
 struct SimResult {
   bool ok = false;
   bool badInput = false; // `error` is a usage error (exit 2)
-  std::string verdict;   // terminated, step limit, stuck, deadlock, invariant ..., ...
+  std::string
+      verdict; // terminated, step limit, stuck, deadlock, invariant ..., ...
   std::string error;
   uint64_t seed = 0, steps = 0, transitions = 0, deliveries = 0, lost = 0,
            duplicates = 0, byzantine = 0;

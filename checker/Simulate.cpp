@@ -9,7 +9,8 @@
 
 namespace mommie::checker {
 
-CheckResult simulate(const ir::Program &program, const SimulateOptions &options) {
+CheckResult simulate(const ir::Program &program,
+                     const SimulateOptions &options) {
   Layout layout(program);
   Generator gen(layout);
   RetireCheck retire(gen);
@@ -19,8 +20,9 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
   std::mt19937_64 rng(options.seed);
   std::vector<TraceStep> inits;
   try {
-    gen.initialStates(
-        [&](State &&s, const Action *a) { inits.push_back({*a, std::move(s)}); });
+    gen.initialStates([&](State &&s, const Action *a) {
+      inits.push_back({*a, std::move(s)});
+    });
   } catch (const EvalError &e) {
     setEvalError(res, e);
     return res;
@@ -30,11 +32,12 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
   std::vector<TraceStep> walk, succ;
   for (uint64_t run = 0; run < options.runs; ++run) {
     if (options.timeLimit > 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
-            options.timeLimit)
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                .count() > options.timeLimit)
       break;
     walk.clear();
-    walk.push_back(inits[std::uniform_int_distribution<size_t>(0, inits.size() - 1)(rng)]);
+    walk.push_back(
+        inits[std::uniform_int_distribution<size_t>(0, inits.size() - 1)(rng)]);
     ++res.generated;
     try {
       for (uint64_t d = 0;; ++d) {
@@ -59,9 +62,10 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
             break;
           }
         succ.clear();
-        gen.successors(walk.back().state, true, [&](State &&s, const Action *a) {
-          succ.push_back({*a, std::move(s)});
-        });
+        gen.successors(walk.back().state, true,
+                       [&](State &&s, const Action *a) {
+                         succ.push_back({*a, std::move(s)});
+                       });
         res.generated += succ.size();
         if (succ.empty()) {
           if (options.deadlock && !gen.terminated(walk.back().state)) {
@@ -70,8 +74,8 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
           }
           break;
         }
-        walk.push_back(
-            std::move(succ[std::uniform_int_distribution<size_t>(0, succ.size() - 1)(rng)]));
+        walk.push_back(std::move(succ[std::uniform_int_distribution<size_t>(
+            0, succ.size() - 1)(rng)]));
       }
     } catch (const EvalError &e) {
       setEvalError(res, e);
@@ -82,7 +86,8 @@ CheckResult simulate(const ir::Program &program, const SimulateOptions &options)
       break;
   }
   res.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   res.peakRssBytes = residentBytes();
   return res;
 }

@@ -13,9 +13,11 @@ struct SimulateOptions {
   uint64_t seed = 1;
   bool deadlock = true;
   double timeLimit = 0;
-  bool retireCheck = true; // CheckOptions::retireCheck, at every state of a walk
+  bool retireCheck =
+      true; // CheckOptions::retireCheck, at every state of a walk
 };
 
-CheckResult simulate(const ir::Program &program, const SimulateOptions &options);
+CheckResult simulate(const ir::Program &program,
+                     const SimulateOptions &options);
 
 } // namespace mommie::checker

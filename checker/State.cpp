@@ -11,7 +11,8 @@
 
 namespace mommie::checker {
 
-Layout::Layout(const ir::Program &program) : program_(&program), constantNames_(program) {
+Layout::Layout(const ir::Program &program)
+    : program_(&program), constantNames_(program) {
   int var = 0, timer = 0, fired = 0;
   for (size_t r = 0; r < program.roles.size(); ++r) {
     const auto &role = program.roles[r];
@@ -48,7 +49,8 @@ Layout::Layout(const ir::Program &program) : program_(&program), constantNames_(
   numFired_ = size_t(fired);
   for (size_t i = 0; i < varSlots_.size(); ++i) {
     const VarSlot &v = varSlots_[i];
-    if (program.hasModelRange(*program.roles[size_t(v.role)].vars[size_t(v.var)].type))
+    if (program.hasModelRange(
+            *program.roles[size_t(v.role)].vars[size_t(v.var)].type))
       modelVars_.push_back(varIndex(v.role, v.principal, v.var));
   }
   for (size_t r = 0; r < program.records.size(); ++r) {
@@ -80,7 +82,8 @@ State Layout::emptyState() const {
   s.timers.assign(numTimers_, 0);
   s.fired.assign(numFired_, Value::emptySet());
   s.pool.assign(size_t(numRecords()), Value::emptySet());
-  s.known.assign(size_t(numRecords()) * size_t(numPrincipals()), Value::emptySet());
+  s.known.assign(size_t(numRecords()) * size_t(numPrincipals()),
+                 Value::emptySet());
   if (hasCrash_)
     s.crashed.assign(size_t(numPrincipals()), 0);
   if (hasByz_)
@@ -172,8 +175,9 @@ size_t Layout::knownBit(const State &s, size_t encodedSize, int record, int p,
       before += size_t(p) * rowBytes;
     knownBytes += np * rowBytes;
   }
-  size_t tail = knownBytes + (s.crashed.size() + 7) / 8 + (s.byz.size() + 7) / 8 +
-                varintSize(uint64_t(s.phaseNo)) + varintSize(uint64_t(s.roundNo));
+  size_t tail = knownBytes + (s.crashed.size() + 7) / 8 +
+                (s.byz.size() + 7) / 8 + varintSize(uint64_t(s.phaseNo)) +
+                varintSize(uint64_t(s.roundNo));
   return (encodedSize - tail + before) * 8 + index;
 }
 
@@ -216,7 +220,8 @@ bool Layout::decode(const std::string &bytes, State &s) const {
 }
 
 Value makeStatement(int issuer, Value ver, Value aud, Value msg) {
-  return Value::tuple({Value::principal(issuer), std::move(ver), std::move(aud), std::move(msg)});
+  return Value::tuple({Value::principal(issuer), std::move(ver), std::move(aud),
+                       std::move(msg)});
 }
 
 } // namespace mommie::checker

@@ -18,11 +18,11 @@
 namespace mommie::checker {
 
 struct State {
-  std::vector<Value> vars;     // [role var slot], see Layout::varIndex
-  std::vector<uint8_t> timers; // see Layout::timerIndex
-  std::vector<Value> fired;    // sets of binding tuples, Layout::firedIndex
-  std::vector<Value> pool;     // per record type: set of statements
-  std::vector<Value> known;    // per record type and principal
+  std::vector<Value> vars;      // [role var slot], see Layout::varIndex
+  std::vector<uint8_t> timers;  // see Layout::timerIndex
+  std::vector<Value> fired;     // sets of binding tuples, Layout::firedIndex
+  std::vector<Value> pool;      // per record type: set of statements
+  std::vector<Value> known;     // per record type and principal
   std::vector<uint8_t> crashed; // per principal (empty if no crash fault)
   std::vector<uint8_t> byz;     // per principal (empty if no Byzantine fault)
   int64_t phaseNo = 0, roundNo = 0;
@@ -58,7 +58,8 @@ public:
     int base = firedBase_[role][transition];
     if (base < 0)
       return -1;
-    int first = program_->principalSets[program_->roles[role].principalSet].first;
+    int first =
+        program_->principalSets[program_->roles[role].principalSet].first;
     return base + (p - first);
   }
   int knownIndex(int record, int p) const {
@@ -88,7 +89,9 @@ public:
   // lo..hi` (withinModelRanges, checker/Eval.h).
   const std::vector<int> &modelVars() const { return modelVars_; }
   const std::vector<int> &modelRecords() const { return modelRecords_; }
-  bool hasModelRanges() const { return !modelVars_.empty() || !modelRecords_.empty(); }
+  bool hasModelRanges() const {
+    return !modelVars_.empty() || !modelRecords_.empty();
+  }
   std::string principalName(int p) const;
   // A value as traces and diagnostics show it: in the language's syntax,
   // with the integers that hold named constants shown by name
@@ -101,8 +104,11 @@ public:
   // (rt::Value::toJson, the runtime's rendering).
   const rt::Names &names() const { return names_; }
   // The set of the members of principal set `set`.
-  const Value &principalSetValue(int set) const { return setValues_[size_t(set)]; }
-  // The empty state with every vector sized (vars hold `false`, the default value).
+  const Value &principalSetValue(int set) const {
+    return setValues_[size_t(set)];
+  }
+  // The empty state with every vector sized (vars hold `false`, the default
+  // value).
   State emptyState() const;
 
   // Canonical bytes of a state (sets already canonical).

@@ -43,8 +43,9 @@ void recordsInPattern(const ir::Pattern &p, std::vector<bool> &out) {
 
 void recordsInBlock(const ir::Block &b, std::vector<bool> &out) {
   ir::forEachStmt(b, [&](const ir::Stmt &s) {
-    ir::forEachStmtExpr(s, [&](const ir::Expr &x) { recordsInExpr(x, out); },
-                        ir::StmtExprs::Evaluated);
+    ir::forEachStmtExpr(
+        s, [&](const ir::Expr &x) { recordsInExpr(x, out); },
+        ir::StmtExprs::Evaluated);
   });
 }
 
@@ -143,7 +144,8 @@ void forEachChoice(const std::vector<std::vector<Value>> &choices, F f) {
 
 } // namespace
 
-std::vector<Value> Generator::initialValues(const State &s, int role, int p, int var) const {
+std::vector<Value> Generator::initialValues(const State &s, int role, int p,
+                                            int var) const {
   const auto &prog = layout_.program();
   const auto &decl = prog.roles[size_t(role)].vars[size_t(var)];
   std::vector<Value> frame(decl.slots.size() + 8);
@@ -154,16 +156,18 @@ std::vector<Value> Generator::initialValues(const State &s, int role, int p, int
   } else if (decl.initSet) {
     Value set = eval(*decl.initSet, env);
     if (!set.is(K::Set) || set.elems().empty())
-      throw EvalError(decl.loc, "empty or non-set initial choice for " + decl.name);
+      throw EvalError(decl.loc,
+                      "empty or non-set initial choice for " + decl.name);
     choices = set.elems();
   } else {
     choices = typeDomain(layout_, *decl.type, decl.loc);
   }
   for (const auto &v : choices)
     if (!conformsTo(layout_, v, *decl.type, /*modelRanges=*/false))
-      throw EvalError(decl.loc, fmt::format("initial value {} of `{}` is outside "
-                                            "its declared range",
-                                            showValue(prog, v), decl.name));
+      throw EvalError(decl.loc,
+                      fmt::format("initial value {} of `{}` is outside "
+                                  "its declared range",
+                                  showValue(prog, v), decl.name));
   return choices;
 }
 
@@ -327,11 +331,13 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
           return false;
         break;
       case CheckKind::Verifier:
-        if (!partyMatches(pat.verifier, chosen[c.pattern]->elems()[StmtVer], env))
+        if (!partyMatches(pat.verifier, chosen[c.pattern]->elems()[StmtVer],
+                          env))
           return false;
         break;
       case CheckKind::Auditor:
-        if (!partyMatches(pat.auditor, chosen[c.pattern]->elems()[StmtAud], env))
+        if (!partyMatches(pat.auditor, chosen[c.pattern]->elems()[StmtAud],
+                          env))
           return false;
         break;
       case CheckKind::Constraint: {
@@ -347,7 +353,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
 
   // Fast path: run the body on the parent itself, report, undo.
   const auto &roleDecl = layout_.program().roles[size_t(role)];
-  size_t varBase = roleDecl.vars.empty() ? 0 : size_t(layout_.varIndex(role, p, 0));
+  size_t varBase =
+      roleDecl.vars.empty() ? 0 : size_t(layout_.varIndex(role, p, 0));
   size_t numVars = roleDecl.vars.size();
   size_t timerBase =
       roleDecl.timers.empty() ? 0 : size_t(layout_.timerIndex(role, p, 0));
@@ -435,7 +442,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       a.bindings.emplace_back(t.slots[slot].name, slots[slot]);
     for (const auto &pat : t.triggers) {
       if (pat.issuer.slot >= 0)
-        a.bindings.emplace_back(t.slots[pat.issuer.slot].name, slots[pat.issuer.slot]);
+        a.bindings.emplace_back(t.slots[pat.issuer.slot].name,
+                                slots[pat.issuer.slot]);
       if (pat.slot >= 0)
         a.bindings.emplace_back(t.slots[pat.slot].name, slots[pat.slot]);
     }
@@ -468,7 +476,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
       chosen[i] = &st;
       if (pat.slot >= 0)
         slots[pat.slot] = st.elems()[StmtMsg];
-      if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind && pat.issuer.slot >= 0)
+      if (pat.issuer.kind == ir::IssuerPattern::Kind::Bind &&
+          pat.issuer.slot >= 0)
         slots[pat.issuer.slot] = st.elems()[StmtIss];
       if (runChecks(int(i + 1)))
         self(self, i + 1);
@@ -521,7 +530,8 @@ void Generator::transitionSuccessors(const State &s, int role, int p,
   }
 }
 
-void Generator::crashSuccessors(const State &s, bool labels, const Emit &emit) const {
+void Generator::crashSuccessors(const State &s, bool labels,
+                                const Emit &emit) const {
   const auto &prog = layout_.program();
   for (const auto &f : prog.faults) {
     if (!f.crashes())
@@ -550,7 +560,8 @@ void Generator::crashSuccessors(const State &s, bool labels, const Emit &emit) c
 // ghost variables and the pools, takes initial values for its other
 // variables (one successor per combination of `in S` choices), and loses its
 // timers, refraction sets and knowledge.
-void Generator::recoverSuccessors(const State &s, bool labels, const Emit &emit) const {
+void Generator::recoverSuccessors(const State &s, bool labels,
+                                  const Emit &emit) const {
   const auto &prog = layout_.program();
   for (const auto &f : prog.faults) {
     if (f.kind != ir::FaultDecl::Kind::Recover)
@@ -660,7 +671,8 @@ void Generator::deliverSuccessors(const State &s, bool labels, const Emit &emit,
   }
 }
 
-void Generator::byzSuccessors(const State &s, bool labels, const Emit &emit) const {
+void Generator::byzSuccessors(const State &s, bool labels,
+                              const Emit &emit) const {
   for (int b = 0; b < layout_.numPrincipals(); ++b) {
     if (!s.isByz(b))
       continue;
@@ -723,7 +735,8 @@ static std::string showStatement(const Layout &layout, const Value &st) {
   auto party = [&](const Value &set) {
     if (set.elems().empty())
       return std::string("NOONE");
-    if (int(set.elems().size()) == layout.numPrincipals() && set.elems().size() > 1)
+    if (int(set.elems().size()) == layout.numPrincipals() &&
+        set.elems().size() > 1)
       return std::string("ANY");
     if (set.elems().size() == 1)
       return layout.show(set.elems()[0]);
@@ -740,13 +753,14 @@ std::string Action::describe(const Layout &layout) const {
   case Kind::Init:
     return "initial state";
   case Kind::Transition: {
-    std::string s = fmt::format("{} fires {}.{}", layout.principalName(principal),
-                                prog.roles[role].name,
-                                prog.roles[role].transitions[transition].name);
+    std::string s = fmt::format(
+        "{} fires {}.{}", layout.principalName(principal),
+        prog.roles[role].name, prog.roles[role].transitions[transition].name);
     if (!bindings.empty()) {
       s += " with ";
       for (size_t i = 0; i < bindings.size(); ++i)
-        s += (i ? ", " : "") + bindings[i].first + " = " + layout.show(bindings[i].second);
+        s += (i ? ", " : "") + bindings[i].first + " = " +
+             layout.show(bindings[i].second);
     }
     for (const auto &p : published)
       s += "\n      publishes " + showStatement(layout, p.statement);
@@ -761,17 +775,20 @@ std::string Action::describe(const Layout &layout) const {
     return fmt::format("{} restarts (durable variables kept, the rest reset)",
                        layout.principalName(principal));
   case Kind::ByzPublish:
-    return fmt::format("Byzantine {} publishes {}", layout.principalName(principal),
+    return fmt::format("Byzantine {} publishes {}",
+                       layout.principalName(principal),
                        showStatement(layout, published.at(0).statement));
   case Kind::RoundStep: {
     const auto &r = prog.roles[0].phase->rounds[size_t(round)];
     std::string s = fmt::format("round {}", r.name);
     for (size_t k = 0; k < crashing.size(); ++k)
-      s += fmt::format("{}{}", k ? ", " : " (", layout.principalName(crashing[k]));
+      s += fmt::format("{}{}", k ? ", " : " (",
+                       layout.principalName(crashing[k]));
     if (!crashing.empty())
       s += crashing.size() == 1 ? " crashes during it)" : " crash during it)";
     for (const auto &[q, mbox] : mailboxes)
-      s += fmt::format("\n      {} receives {}", layout.principalName(q), layout.show(mbox));
+      s += fmt::format("\n      {} receives {}", layout.principalName(q),
+                       layout.show(mbox));
     return s;
   }
   }

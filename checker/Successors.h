@@ -24,9 +24,18 @@ namespace mommie::checker {
 
 // What happened in one step, for traces.
 struct Action {
-  enum class Kind { Init, Transition, Deliver, Crash, Recover, ByzPublish, RoundStep };
+  enum class Kind {
+    Init,
+    Transition,
+    Deliver,
+    Crash,
+    Recover,
+    ByzPublish,
+    RoundStep
+  };
   Kind kind = Kind::Init;
-  int principal = -1; // actor (transition, crash, recover, Byzantine), receiver (deliver)
+  int principal =
+      -1; // actor (transition, crash, recover, Byzantine), receiver (deliver)
   int role = -1, transition = -1, round = -1;
   std::vector<std::pair<std::string, Value>> bindings;
   std::vector<Published> published; // transition publishes, Byzantine publish
@@ -51,8 +60,8 @@ using DeliverEmit = std::function<void(int record, int receiver, size_t index)>;
 // along; refraction and publishes are not.
 struct FireEffect {
   int role = -1, principal = -1;
-  int firedIndex = -1;                           // -1: not refracted
-  const Value *binding = nullptr;                // refraction tuple
+  int firedIndex = -1;                              // -1: not refracted
+  const Value *binding = nullptr;                   // refraction tuple
   const std::vector<size_t> *changedVars = nullptr; // var indices that changed
   const std::vector<Published> *published = nullptr;
 };
@@ -80,9 +89,10 @@ public:
   // `role` at live principal `p` runs on `s` itself and reports each
   // successor's effect to `fire` (its updates are undone afterwards); and
   // the Crash / Byzantine steps, which come after the Deliver steps.
-  void transitionInPlace(State &s, int role, int p, int ti, const FireEmit &fire) const {
-    transitionSuccessors(s, role, p, *plans_[size_t(role)][size_t(ti)], false, nullEmit_,
-                         &s, &fire);
+  void transitionInPlace(State &s, int role, int p, int ti,
+                         const FireEmit &fire) const {
+    transitionSuccessors(s, role, p, *plans_[size_t(role)][size_t(ti)], false,
+                         nullEmit_, &s, &fire);
   }
   void faultSuccessors(const State &s, const Emit &emit) const {
     if (layout_.hasCrash())
@@ -106,7 +116,8 @@ public:
   // against the invariants but neither counted nor expanded. Throws
   // EvalError.
   bool withinConstraints(const State &s) const {
-    return withinModelRanges(layout_, s) && firstFalse(layout_.program().constraints, s).empty();
+    return withinModelRanges(layout_, s) &&
+           firstFalse(layout_.program().constraints, s).empty();
   }
   bool hasConstraints() const {
     return !layout_.program().constraints.empty() || layout_.hasModelRanges();
@@ -114,10 +125,12 @@ public:
 
 private:
   // Name of the first predicate of `preds` that is false in `s`, or empty.
-  std::string firstFalse(const std::vector<ir::Predicate> &preds, const State &s) const;
+  std::string firstFalse(const std::vector<ir::Predicate> &preds,
+                         const State &s) const;
   struct TransPlan;
-  void transitionSuccessors(const State &s, int role, int p, const TransPlan &plan,
-                            bool labels, const Emit &emit, State *inPlace = nullptr,
+  void transitionSuccessors(const State &s, int role, int p,
+                            const TransPlan &plan, bool labels,
+                            const Emit &emit, State *inPlace = nullptr,
                             const FireEmit *fire = nullptr) const;
   void deliverSuccessors(const State &s, bool labels, const Emit &emit,
                          const DeliverEmit *deliver) const;
@@ -126,11 +139,14 @@ private:
   void crashSuccessors(const State &s, bool labels, const Emit &emit) const;
   void recoverSuccessors(const State &s, bool labels, const Emit &emit) const;
   // The initial values of var `var` of `role` at `p` (evaluated on `s`).
-  std::vector<Value> initialValues(const State &s, int role, int p, int var) const;
+  std::vector<Value> initialValues(const State &s, int role, int p,
+                                   int var) const;
 
   const Layout &layout_;
-  std::vector<std::vector<std::unique_ptr<TransPlan>>> plans_; // [role][transition]
-  std::vector<std::vector<Value>> byzDomains_; // per record; empty: not publishable
+  std::vector<std::vector<std::unique_ptr<TransPlan>>>
+      plans_; // [role][transition]
+  std::vector<std::vector<Value>>
+      byzDomains_; // per record; empty: not publishable
   std::vector<bool> byzPublishable_;
   Emit nullEmit_ = [](State &&, const Action *) {};
 };

@@ -157,7 +157,8 @@ const State &Symmetry::canonical(const State &s, Scratch &w) const {
 Value renameValue(const Value &v, const std::vector<int> &perm) {
   if (v.is(Kind::Principal)) {
     int64_t p = v.scalar();
-    return p >= 0 && size_t(p) < perm.size() ? Value::principal(perm[size_t(p)]) : v;
+    return p >= 0 && size_t(p) < perm.size() ? Value::principal(perm[size_t(p)])
+                                             : v;
   }
   const auto &from = v.elems();
   if (from.empty())
@@ -183,7 +184,8 @@ Value renameValue(const Value &v, const std::vector<int> &perm) {
     std::vector<size_t> idx(n);
     for (size_t i = 0; i < n; ++i)
       idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return es[2 * a] < es[2 * b]; });
+    std::sort(idx.begin(), idx.end(),
+              [&](size_t a, size_t b) { return es[2 * a] < es[2 * b]; });
     Value::Elems out;
     out.reserve(es.size());
     for (size_t i : idx) {

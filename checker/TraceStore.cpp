@@ -7,11 +7,13 @@
 
 namespace mommie::checker {
 
-TraceStore::TraceStore(int writers) : files_(size_t(writers < 1 ? 1 : writers)) {
+TraceStore::TraceStore(int writers)
+    : files_(size_t(writers < 1 ? 1 : writers)) {
   for (auto &f : files_) {
     f.f = std::tmpfile();
     if (!f.f)
-      throw std::runtime_error("cannot create a temporary file for trace records");
+      throw std::runtime_error(
+          "cannot create a temporary file for trace records");
     f.buffer.resize(size_t(1) << 18);
     std::setvbuf(f.f, f.buffer.data(), _IOFBF, f.buffer.size());
   }
@@ -38,7 +40,8 @@ bool TraceStore::read(uint64_t id, uint64_t &parent, uint64_t &fp) {
     return false;
   std::fflush(f.f);
   uint64_t rec[2];
-  if (::pread(fileno(f.f), rec, sizeof rec, off_t(index * sizeof rec)) != ssize_t(sizeof rec))
+  if (::pread(fileno(f.f), rec, sizeof rec, off_t(index * sizeof rec)) !=
+      ssize_t(sizeof rec))
     return false;
   parent = rec[0];
   fp = rec[1];

@@ -16,7 +16,8 @@ static std::string principalName(const ir::Program &p, int64_t id) {
 namespace {
 
 // `names` null: integers as numbers. `constant`: the name of `v`, if any.
-std::string show(const ir::Program &program, const Value &v, const ir::ConstantNames *names,
+std::string show(const ir::Program &program, const Value &v,
+                 const ir::ConstantNames *names,
                  const std::string *constant = nullptr) {
   auto list = [&](const Value::Elems &es, size_t from = 0) {
     std::string s;
@@ -40,8 +41,9 @@ std::string show(const ir::Program &program, const Value &v, const ir::ConstantN
   case Kind::Record: {
     std::string s;
     int64_t r = v.scalar();
-    const ir::RecordDecl *rec =
-        r >= 0 && size_t(r) < program.records.size() ? &program.records[size_t(r)] : nullptr;
+    const ir::RecordDecl *rec = r >= 0 && size_t(r) < program.records.size()
+                                    ? &program.records[size_t(r)]
+                                    : nullptr;
     s = rec ? rec->name : "record";
     s += "{";
     for (size_t i = 0; i < es.size(); ++i) {
@@ -49,9 +51,10 @@ std::string show(const ir::Program &program, const Value &v, const ir::ConstantN
         s += ", ";
       if (rec && i < rec->fields.size())
         s += rec->fields[i].name + ": ";
-      const std::string *c = names && rec && es[i].is(Kind::Int)
-                                 ? names->ofField(int(r), int(i), es[i].scalar())
-                                 : nullptr;
+      const std::string *c =
+          names && rec && es[i].is(Kind::Int)
+              ? names->ofField(int(r), int(i), es[i].scalar())
+              : nullptr;
       s += show(program, es[i], names, c);
     }
     return s + "}";
@@ -67,7 +70,8 @@ std::string show(const ir::Program &program, const Value &v, const ir::ConstantN
     for (size_t i = 0; i + 1 < es.size(); i += 2) {
       if (i)
         s += ", ";
-      s += show(program, es[i], names) + " |-> " + show(program, es[i + 1], names);
+      s += show(program, es[i], names) + " |-> " +
+           show(program, es[i + 1], names);
     }
     return s + "]";
   }
@@ -77,12 +81,15 @@ std::string show(const ir::Program &program, const Value &v, const ir::ConstantN
 
 } // namespace
 
-std::string showValue(const ir::Program &program, const Value &v) { return show(program, v, nullptr); }
+std::string showValue(const ir::Program &program, const Value &v) {
+  return show(program, v, nullptr);
+}
 
-std::string showValue(const ir::Program &program, const Value &v, const ir::ConstantNames &names,
-                      int role, int var) {
-  const std::string *c =
-      role >= 0 && v.is(Kind::Int) ? names.ofVar(role, var, v.scalar()) : nullptr;
+std::string showValue(const ir::Program &program, const Value &v,
+                      const ir::ConstantNames &names, int role, int var) {
+  const std::string *c = role >= 0 && v.is(Kind::Int)
+                             ? names.ofVar(role, var, v.scalar())
+                             : nullptr;
   return show(program, v, &names, c);
 }
 

@@ -29,7 +29,8 @@ std::string showValue(const ir::Program &program, const Value &v);
 // The same, with the integers of record fields and (when `role` and `var`
 // are given) of that role variable shown as the named constants they hold
 // (ir/ConstantNames.h): `Decision{tx: 0, outcome: COMMITTED}`.
-std::string showValue(const ir::Program &program, const Value &v, const ir::ConstantNames &names,
-                      int role = -1, int var = -1);
+std::string showValue(const ir::Program &program, const Value &v,
+                      const ir::ConstantNames &names, int role = -1,
+                      int var = -1);
 
 } // namespace mommie::checker

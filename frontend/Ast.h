@@ -74,26 +74,26 @@ struct Type {
 enum class UnOp { Not, Neg }; // ! -
 
 enum class BinOp {
-  Implies, // =>
-  Or,      // ||
-  And,     // &&
-  Eq,      // ==
-  Ne,      // !=
-  Lt,      // <
-  Le,      // <=
-  Gt,      // >
-  Ge,      // >=
-  In,      // in
-  NotIn,   // notin
+  Implies,  // =>
+  Or,       // ||
+  And,      // &&
+  Eq,       // ==
+  Ne,       // !=
+  Lt,       // <
+  Le,       // <=
+  Gt,       // >
+  Ge,       // >=
+  In,       // in
+  NotIn,    // notin
   SubsetEq, // subseteq
-  Union,   // union
-  Diff,    // \   (set difference)
-  Inter,   // inter
-  Add,     // +
-  Sub,     // -
-  Mul,     // *
-  Div,     // /
-  Mod,     // %
+  Union,    // union
+  Diff,     // \   (set difference)
+  Inter,    // inter
+  Add,      // +
+  Sub,      // -
+  Mul,      // *
+  Div,      // /
+  Mod,      // %
 };
 
 // `x in S`: a binder of a quantifier, set filter, set map or map construction.
@@ -154,13 +154,14 @@ struct Expr {
   std::string name;     // Name, Call, RecordNamed, Field
   UnOp unOp = UnOp::Not;
   BinOp binOp = BinOp::Add;
-  std::vector<ExprPtr> args;      // see ExprKind
-  std::vector<Binder> binders;    // SetFilter, SetMap, MapCons (one); Forall, Exists (1+)
-  ExprPtr body;                   // SetFilter predicate, SetMap element,
-                                  // MapCons value, quantifier body
-  ExprPtr cond;                   // SetMap optional filter (may be null)
-  std::vector<FieldInit> fields;  // RecordNamed
-  PatternPtr pattern;             // Known
+  std::vector<ExprPtr> args; // see ExprKind
+  std::vector<Binder>
+      binders;  // SetFilter, SetMap, MapCons (one); Forall, Exists (1+)
+  ExprPtr body; // SetFilter predicate, SetMap element,
+                // MapCons value, quantifier body
+  ExprPtr cond; // SetMap optional filter (may be null)
+  std::vector<FieldInit> fields; // RecordNamed
+  PatternPtr pattern;            // Known
 };
 
 //===----------------------------------------------------------------------===//
@@ -214,8 +215,8 @@ struct Pattern {
   IssuerPattern issuer;
   PartyPattern verifier;
   PartyPattern auditor;
-  std::string record; // record name
-  std::string binder; // variable bound to the matched record value
+  std::string record;             // record name
+  std::string binder;             // variable bound to the matched record value
   SourceLoc recordLoc, binderLoc; // of the two names (diagnostics)
   bool statementSet = false; // `Record* x`: x binds every matching statement
   std::vector<FieldConstraint> constraints; // empty if no `{{ }}`
@@ -229,9 +230,9 @@ struct Pattern {
 struct LValueStep {
   enum class Kind { Index, Field, TupleGet } kind = Kind::Index;
   SourceLoc loc;
-  ExprPtr key;        // Index: `[key]`
-  std::string field;  // Field: `.field`
-  int64_t index = 0;  // TupleGet: `.0`
+  ExprPtr key;       // Index: `[key]`
+  std::string field; // Field: `.field`
+  int64_t index = 0; // TupleGet: `.0`
 };
 
 enum class StmtKind {
@@ -249,20 +250,20 @@ enum class StmtKind {
 struct Stmt {
   StmtKind kind = StmtKind::Skip;
   SourceLoc loc;
-  std::string name;              // Assign: root variable; TypedLocal, Let:
-                                 // the local; Start, Cancel: the timer
-  std::vector<LValueStep> path;  // Assign
-  TypePtr type;                  // TypedLocal
-  ExprPtr value;                 // Assign, TypedLocal, Let; Publish: the
-                                 // record construction (Call or RecordNamed)
-  ExprPtr cond;                  // If
-  Block thenBody, elseBody;      // If
-  bool hasElse = false;          // If: an `else` was written
-  ExprPtr issuer;                // Publish: as written (the grammar wants ME)
-  ExprPtr verifier;              // Publish: principal or set of principals
-  PartyPattern auditor;          // Publish: NOONE, ANY or expr (`_` is
-                                 // accepted by the grammar, Sema rejects it)
-  PatternPtr progress;           // Publish: PROGRESS pattern, or null
+  std::string name;             // Assign: root variable; TypedLocal, Let:
+                                // the local; Start, Cancel: the timer
+  std::vector<LValueStep> path; // Assign
+  TypePtr type;                 // TypedLocal
+  ExprPtr value;                // Assign, TypedLocal, Let; Publish: the
+                                // record construction (Call or RecordNamed)
+  ExprPtr cond;                 // If
+  Block thenBody, elseBody;     // If
+  bool hasElse = false;         // If: an `else` was written
+  ExprPtr issuer;               // Publish: as written (the grammar wants ME)
+  ExprPtr verifier;             // Publish: principal or set of principals
+  PartyPattern auditor;         // Publish: NOONE, ANY or expr (`_` is
+                                // accepted by the grammar, Sema rejects it)
+  PatternPtr progress;          // Publish: PROGRESS pattern, or null
 };
 
 //===----------------------------------------------------------------------===//
@@ -375,11 +376,11 @@ struct Trigger {
 
 struct TransitionDecl {
   std::string name;
-  std::vector<TypedName> params;  // transition Name(i: 0..3, p: R)
-  std::vector<Trigger> triggers;  // [0] after WHEN, then each ANDWHEN
-  ExprPtr guard;                  // IF expr, or null
-  std::string bodyProgram;        // program NAME, or empty
-  Block body;                     // @@{ ... @@}
+  std::vector<TypedName> params; // transition Name(i: 0..3, p: R)
+  std::vector<Trigger> triggers; // [0] after WHEN, then each ANDWHEN
+  ExprPtr guard;                 // IF expr, or null
+  std::string bodyProgram;       // program NAME, or empty
+  Block body;                    // @@{ ... @@}
   SourceLoc loc;
 };
 
@@ -452,7 +453,7 @@ struct InvariantDecl { // invariant Name: expr;   lemma Name: expr;
 };
 
 struct ConstraintDecl { // constraint expr;   constraint Name: expr;
-  std::string name;      // empty when unnamed
+  std::string name;     // empty when unnamed
   ExprPtr expr;
   SourceLoc loc;
 };
@@ -483,7 +484,8 @@ struct TerminateDecl { // terminate when expr;
 using Decl =
     std::variant<ParamDecl, AssumeDecl, PrincipalsDecl, ConstDecl, RecordDecl,
                  TypeAliasDecl, FunDecl, RoleDecl, FaultsDecl, InvariantDecl,
-                 ConstraintDecl, PropertyDecl, FairnessDecl, CommunicationDecl, TerminateDecl>;
+                 ConstraintDecl, PropertyDecl, FairnessDecl, CommunicationDecl,
+                 TerminateDecl>;
 
 struct Program {
   std::string name; // protocol Name;

@@ -15,30 +15,58 @@ namespace {
 
 int binPrec(BinOp op) {
   switch (op) {
-  case BinOp::Implies: return 2;
-  case BinOp::Or: return 3;
-  case BinOp::And: return 4;
-  case BinOp::Eq: case BinOp::Ne: case BinOp::Lt: case BinOp::Le:
-  case BinOp::Gt: case BinOp::Ge: case BinOp::In: case BinOp::NotIn:
-  case BinOp::SubsetEq: return 6;
-  case BinOp::Union: case BinOp::Diff: return 7;
-  case BinOp::Inter: return 8;
-  case BinOp::Add: case BinOp::Sub: return 10;
-  case BinOp::Mul: case BinOp::Div: case BinOp::Mod: return 11;
+  case BinOp::Implies:
+    return 2;
+  case BinOp::Or:
+    return 3;
+  case BinOp::And:
+    return 4;
+  case BinOp::Eq:
+  case BinOp::Ne:
+  case BinOp::Lt:
+  case BinOp::Le:
+  case BinOp::Gt:
+  case BinOp::Ge:
+  case BinOp::In:
+  case BinOp::NotIn:
+  case BinOp::SubsetEq:
+    return 6;
+  case BinOp::Union:
+  case BinOp::Diff:
+    return 7;
+  case BinOp::Inter:
+    return 8;
+  case BinOp::Add:
+  case BinOp::Sub:
+    return 10;
+  case BinOp::Mul:
+  case BinOp::Div:
+  case BinOp::Mod:
+    return 11;
   }
   return 13;
 }
 
 int prec(const Expr &e) {
   switch (e.kind) {
-  case ExprKind::Ite: case ExprKind::Forall: case ExprKind::Exists:
-  case ExprKind::Known: return 0;
-  case ExprKind::LeadsTo: return 1;
-  case ExprKind::Always: case ExprKind::Eventually: return 5;
-  case ExprKind::Range: return 9;
-  case ExprKind::Unary: return 12;
-  case ExprKind::Binary: return binPrec(e.binOp);
-  default: return 13;
+  case ExprKind::Ite:
+  case ExprKind::Forall:
+  case ExprKind::Exists:
+  case ExprKind::Known:
+    return 0;
+  case ExprKind::LeadsTo:
+    return 1;
+  case ExprKind::Always:
+  case ExprKind::Eventually:
+    return 5;
+  case ExprKind::Range:
+    return 9;
+  case ExprKind::Unary:
+    return 12;
+  case ExprKind::Binary:
+    return binPrec(e.binOp);
+  default:
+    return 13;
   }
 }
 
@@ -65,12 +93,18 @@ std::string binder(const Binder &b, int setPrec) {
 
 std::string expr(const Expr &e, int) {
   switch (e.kind) {
-  case ExprKind::IntLit: return std::to_string(e.intVal);
-  case ExprKind::BoolLit: return e.boolVal ? "true" : "false";
-  case ExprKind::Name: return e.name;
-  case ExprKind::Me: return "ME";
-  case ExprKind::NoneLit: return "none";
-  case ExprKind::Some: return "some(" + sub(e.args[0], 1) + ")";
+  case ExprKind::IntLit:
+    return std::to_string(e.intVal);
+  case ExprKind::BoolLit:
+    return e.boolVal ? "true" : "false";
+  case ExprKind::Name:
+    return e.name;
+  case ExprKind::Me:
+    return "ME";
+  case ExprKind::NoneLit:
+    return "none";
+  case ExprKind::Some:
+    return "some(" + sub(e.args[0], 1) + ")";
   case ExprKind::Unary:
     return std::string(e.unOp == UnOp::Not ? "!" : "-") + sub(e.args[0], 12);
   case ExprKind::Binary: {
@@ -84,11 +118,12 @@ std::string expr(const Expr &e, int) {
            sub(e.args[1], r);
   }
   case ExprKind::Ite:
-    return "if " + sub(e.args[0], 0) + " then " + sub(e.args[1], 0) +
-           " else " + sub(e.args[2], 0);
+    return "if " + sub(e.args[0], 0) + " then " + sub(e.args[1], 0) + " else " +
+           sub(e.args[2], 0);
   case ExprKind::Range:
     return sub(e.args[0], 10) + ".." + sub(e.args[1], 10);
-  case ExprKind::SetLit: return "{" + list(e.args) + "}";
+  case ExprKind::SetLit:
+    return "{" + list(e.args) + "}";
   case ExprKind::SetFilter:
     return "{" + binder(e.binders[0], 7) + " | " + sub(e.body, 1) + "}";
   case ExprKind::SetMap:
@@ -103,24 +138,31 @@ std::string expr(const Expr &e, int) {
       out += (i ? ", " : "") + binder(e.binders[i], 1);
     return out + ": " + sub(e.body, 0);
   }
-  case ExprKind::Call: return e.name + "(" + list(e.args) + ")";
+  case ExprKind::Call:
+    return e.name + "(" + list(e.args) + ")";
   case ExprKind::RecordNamed: {
     std::string out = e.name + "{";
     for (size_t i = 0; i < e.fields.size(); ++i)
-      out += (i ? ", " : "") + e.fields[i].name + ": " +
-             sub(e.fields[i].value, 1);
+      out +=
+          (i ? ", " : "") + e.fields[i].name + ": " + sub(e.fields[i].value, 1);
     return out + "}";
   }
-  case ExprKind::Field: return sub(e.args[0], 13) + "." + e.name;
+  case ExprKind::Field:
+    return sub(e.args[0], 13) + "." + e.name;
   case ExprKind::TupleGet:
     return sub(e.args[0], 13) + "." + std::to_string(e.intVal);
   case ExprKind::Index:
     return sub(e.args[0], 13) + "[" + sub(e.args[1], 1) + "]";
-  case ExprKind::Tuple: return "(" + list(e.args) + ")";
-  case ExprKind::SeqLit: return "<<" + list(e.args) + ">>";
-  case ExprKind::Known: return "KNOWN " + (e.pattern ? pattern(*e.pattern) : "");
-  case ExprKind::Always: return "[] " + sub(e.args[0], 5);
-  case ExprKind::Eventually: return "<> " + sub(e.args[0], 5);
+  case ExprKind::Tuple:
+    return "(" + list(e.args) + ")";
+  case ExprKind::SeqLit:
+    return "<<" + list(e.args) + ">>";
+  case ExprKind::Known:
+    return "KNOWN " + (e.pattern ? pattern(*e.pattern) : "");
+  case ExprKind::Always:
+    return "[] " + sub(e.args[0], 5);
+  case ExprKind::Eventually:
+    return "<> " + sub(e.args[0], 5);
   case ExprKind::LeadsTo:
     return sub(e.args[0], 2) + " ~> " + sub(e.args[1], 2);
   }
@@ -129,10 +171,14 @@ std::string expr(const Expr &e, int) {
 
 std::string party(const PartyPattern &p) {
   switch (p.kind) {
-  case PartyPattern::Kind::Underscore: return "_";
-  case PartyPattern::Kind::Any: return "ANY";
-  case PartyPattern::Kind::Noone: return "NOONE";
-  case PartyPattern::Kind::Expr: return sub(p.expr, 13);
+  case PartyPattern::Kind::Underscore:
+    return "_";
+  case PartyPattern::Kind::Any:
+    return "ANY";
+  case PartyPattern::Kind::Noone:
+    return "NOONE";
+  case PartyPattern::Kind::Expr:
+    return sub(p.expr, 13);
   }
   return "?";
 }
@@ -140,10 +186,14 @@ std::string party(const PartyPattern &p) {
 std::string issuer(const IssuerPattern &i) {
   using K = IssuerPattern::Kind;
   switch (i.kind) {
-  case K::Underscore: return "_";
-  case K::Any: return "ANY";
-  case K::BindIn: return i.binder + " in " + i.set;
-  case K::BindOne: return i.binder + " " + i.set + " == 1";
+  case K::Underscore:
+    return "_";
+  case K::Any:
+    return "ANY";
+  case K::BindIn:
+    return i.binder + " in " + i.set;
+  case K::BindOne:
+    return i.binder + " " + i.set + " == 1";
   case K::Quorum: {
     std::string t = sub(i.threshold, 1);
     // `x S == 1` would read back as BindOne.
@@ -152,7 +202,8 @@ std::string issuer(const IssuerPattern &i) {
     return (i.binder.empty() ? "" : i.binder + " ") + i.set +
            (i.exact ? " == " : " >= ") + t;
   }
-  case K::Expr: return sub(i.expr, 13);
+  case K::Expr:
+    return sub(i.expr, 13);
   }
   return "?";
 }
@@ -164,8 +215,7 @@ std::string pattern(const Pattern &p) {
   if (!p.constraints.empty()) {
     out += " {{";
     for (const FieldConstraint &c : p.constraints)
-      out += " " + c.field + " " + binOpText(c.op) + " " + sub(c.expr, 0) +
-             ";";
+      out += " " + c.field + " " + binOpText(c.op) + " " + sub(c.expr, 0) + ";";
     out += " }}";
   }
   return out;
@@ -173,17 +223,24 @@ std::string pattern(const Pattern &p) {
 
 std::string type(const Type &t) {
   switch (t.kind) {
-  case TypeKind::Bool: return "bool";
-  case TypeKind::Int: return "int";
-  case TypeKind::Principal: return "principal";
-  case TypeKind::Named: return t.name;
+  case TypeKind::Bool:
+    return "bool";
+  case TypeKind::Int:
+    return "int";
+  case TypeKind::Principal:
+    return "principal";
+  case TypeKind::Named:
+    return t.name;
   case TypeKind::Range:
     return (t.model ? "int model " : "") + sub(t.lo, 10) + ".." + sub(t.hi, 10);
-  case TypeKind::Set: return "set<" + type(*t.args[0]) + ">";
+  case TypeKind::Set:
+    return "set<" + type(*t.args[0]) + ">";
   case TypeKind::Map:
     return "map<" + type(*t.args[0]) + ", " + type(*t.args[1]) + ">";
-  case TypeKind::Option: return "option<" + type(*t.args[0]) + ">";
-  case TypeKind::Seq: return "seq<" + type(*t.args[0]) + ">";
+  case TypeKind::Option:
+    return "option<" + type(*t.args[0]) + ">";
+  case TypeKind::Seq:
+    return "seq<" + type(*t.args[0]) + ">";
   case TypeKind::Tuple: {
     std::string out = "(";
     for (size_t i = 0; i < t.args.size(); ++i)
@@ -201,8 +258,14 @@ std::string temporal(const Temporal &t, int minPrec) {
   switch (t.kind) {
   case K::State:
     return sub(t.state, minPrec);
-  case K::Always: s = "[] " + temporal(*t.args[0], 5); p = 5; break;
-  case K::Eventually: s = "<> " + temporal(*t.args[0], 5); p = 5; break;
+  case K::Always:
+    s = "[] " + temporal(*t.args[0], 5);
+    p = 5;
+    break;
+  case K::Eventually:
+    s = "<> " + temporal(*t.args[0], 5);
+    p = 5;
+    break;
   case K::LeadsTo:
     s = temporal(*t.args[0], 2) + " ~> " + temporal(*t.args[1], 2);
     p = 1;
@@ -219,7 +282,10 @@ std::string temporal(const Temporal &t, int minPrec) {
     s = temporal(*t.args[0], 4) + " && " + temporal(*t.args[1], 5);
     p = 4;
     break;
-  case K::Not: s = "!" + temporal(*t.args[0], 12); p = 12; break;
+  case K::Not:
+    s = "!" + temporal(*t.args[0], 12);
+    p = 12;
+    break;
   }
   return p < minPrec ? "(" + s + ")" : s;
 }
@@ -274,9 +340,15 @@ struct Printer {
            party(s.auditor) + "] " + sub(s.value, 1) +
            (s.progress ? " PROGRESS " + pattern(*s.progress) : "") + ";");
       break;
-    case StmtKind::Start: line("start " + s.name + ";"); break;
-    case StmtKind::Cancel: line("cancel " + s.name + ";"); break;
-    case StmtKind::Skip: line("skip;"); break;
+    case StmtKind::Start:
+      line("start " + s.name + ";");
+      break;
+    case StmtKind::Cancel:
+      line("cancel " + s.name + ";");
+      break;
+    case StmtKind::Skip:
+      line("skip;");
+      break;
     }
   }
 
@@ -327,11 +399,15 @@ struct Printer {
         case ProgressCond::Kind::Timeout:
           s += "timeout(" + duration(p.timeout) + ")";
           break;
-        case ProgressCond::Kind::WaitMessages: s += "waitMessages"; break;
+        case ProgressCond::Kind::WaitMessages:
+          s += "waitMessages";
+          break;
         case ProgressCond::Kind::GoAhead:
           s += "goAhead when " + sub(p.expr, 1);
           break;
-        case ProgressCond::Kind::CatchUp: s += "catchUp"; break;
+        case ProgressCond::Kind::CatchUp:
+          s += "catchUp";
+          break;
         case ProgressCond::Kind::Sync:
           s += "sync(" + sub(p.expr, 1) + ")";
           break;
@@ -355,16 +431,21 @@ struct Printer {
     line("role " + r.name + " at " + r.set + " {");
     ++indent;
     for (const VarDecl &v : r.vars)
-      line((v.ghost ? "ghost var " : v.durable ? "durable var " : "var ") + v.name + ": " + type(*v.type) +
-           (v.init ? " = " + sub(v.init, 0)
-                   : v.initSet ? " in " + sub(v.initSet, 0) : "") +
+      line((v.ghost     ? "ghost var "
+            : v.durable ? "durable var "
+                        : "var ") +
+           v.name + ": " + type(*v.type) +
+           (v.init      ? " = " + sub(v.init, 0)
+            : v.initSet ? " in " + sub(v.initSet, 0)
+                        : "") +
            ";");
     for (const TimerDecl &t : r.timers)
       line("timer " + t.name + " = " + duration(t.duration) + ";");
     for (const TransitionDecl &t : r.transitions)
       transition(t);
     for (const RetireDecl &rt : r.retires)
-      line("retire " + pattern(*rt.pattern) + (rt.cond ? " IF " + sub(rt.cond, 0) : "") + ";");
+      line("retire " + pattern(*rt.pattern) +
+           (rt.cond ? " IF " + sub(rt.cond, 0) : "") + ";");
     for (const PhaseDecl &ph : r.phases) {
       line("phase bound " + sub(ph.bound, 1) + " {");
       ++indent;
@@ -437,26 +518,46 @@ std::string printProgram(const Program &p) {
 
 const char *binOpText(BinOp op) {
   switch (op) {
-  case BinOp::Implies: return "=>";
-  case BinOp::Or: return "||";
-  case BinOp::And: return "&&";
-  case BinOp::Eq: return "==";
-  case BinOp::Ne: return "!=";
-  case BinOp::Lt: return "<";
-  case BinOp::Le: return "<=";
-  case BinOp::Gt: return ">";
-  case BinOp::Ge: return ">=";
-  case BinOp::In: return "in";
-  case BinOp::NotIn: return "notin";
-  case BinOp::SubsetEq: return "subseteq";
-  case BinOp::Union: return "union";
-  case BinOp::Diff: return "\\";
-  case BinOp::Inter: return "inter";
-  case BinOp::Add: return "+";
-  case BinOp::Sub: return "-";
-  case BinOp::Mul: return "*";
-  case BinOp::Div: return "/";
-  case BinOp::Mod: return "%";
+  case BinOp::Implies:
+    return "=>";
+  case BinOp::Or:
+    return "||";
+  case BinOp::And:
+    return "&&";
+  case BinOp::Eq:
+    return "==";
+  case BinOp::Ne:
+    return "!=";
+  case BinOp::Lt:
+    return "<";
+  case BinOp::Le:
+    return "<=";
+  case BinOp::Gt:
+    return ">";
+  case BinOp::Ge:
+    return ">=";
+  case BinOp::In:
+    return "in";
+  case BinOp::NotIn:
+    return "notin";
+  case BinOp::SubsetEq:
+    return "subseteq";
+  case BinOp::Union:
+    return "union";
+  case BinOp::Diff:
+    return "\\";
+  case BinOp::Inter:
+    return "inter";
+  case BinOp::Add:
+    return "+";
+  case BinOp::Sub:
+    return "-";
+  case BinOp::Mul:
+    return "*";
+  case BinOp::Div:
+    return "/";
+  case BinOp::Mod:
+    return "%";
   }
   return "?";
 }

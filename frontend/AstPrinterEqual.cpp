@@ -36,8 +36,8 @@ bool eqPP(const PatternPtr &a, const PatternPtr &b) {
 }
 
 bool eqT(const Type &a, const Type &b) {
-  return a.kind == b.kind && a.name == b.name && a.model == b.model && eqEP(a.lo, b.lo) &&
-         eqEP(a.hi, b.hi) && eqVec(a.args, b.args, eqTP);
+  return a.kind == b.kind && a.name == b.name && a.model == b.model &&
+         eqEP(a.lo, b.lo) && eqEP(a.hi, b.hi) && eqVec(a.args, b.args, eqTP);
 }
 
 bool eqE(const Expr &a, const Expr &b) {
@@ -141,8 +141,8 @@ bool eqRound(const RoundDecl &a, const RoundDecl &b) {
 bool eqRole(const RoleDecl &a, const RoleDecl &b) {
   auto eqVar = [](const VarDecl &x, const VarDecl &y) {
     return x.name == y.name && x.ghost == y.ghost && x.durable == y.durable &&
-           eqTP(x.type, y.type) &&
-           eqEP(x.init, y.init) && eqEP(x.initSet, y.initSet);
+           eqTP(x.type, y.type) && eqEP(x.init, y.init) &&
+           eqEP(x.initSet, y.initSet);
   };
   auto eqTimer = [](const TimerDecl &x, const TimerDecl &y) {
     return x.name == y.name && eqDur(x.duration, y.duration);
@@ -156,7 +156,8 @@ bool eqRole(const RoleDecl &a, const RoleDecl &b) {
   return a.name == b.name && a.set == b.set && eqVec(a.vars, b.vars, eqVar) &&
          eqVec(a.timers, b.timers, eqTimer) &&
          eqVec(a.transitions, b.transitions, eqTransition) &&
-         eqVec(a.retires, b.retires, eqRetire) && eqVec(a.phases, b.phases, eqPhase);
+         eqVec(a.retires, b.retires, eqRetire) &&
+         eqVec(a.phases, b.phases, eqPhase);
 }
 
 struct DeclEq {

@@ -2,9 +2,9 @@
 #include "frontend/ConstEval.h"
 
 #include "frontend/Lower.h"
+#include "frontend/Types.h"
 #include "ir/Arith.h"
 #include "ir/Walk.h"
-#include "frontend/Types.h"
 
 #include <fmt/format.h>
 
@@ -29,12 +29,14 @@ static const char *kindName(K k) {
   return "?";
 }
 
-std::optional<int64_t> ConstEval::evalInt(const ast::Expr &e, const std::string &what) {
+std::optional<int64_t> ConstEval::evalInt(const ast::Expr &e,
+                                          const std::string &what) {
   auto v = eval(e);
   if (!v)
     return std::nullopt;
   if (v->kind != K::Int) {
-    error(e.loc, fmt::format("{} must be an integer, not {}", what, kindName(v->kind)));
+    error(e.loc, fmt::format("{} must be an integer, not {}", what,
+                             kindName(v->kind)));
     return std::nullopt;
   }
   return v->value;
@@ -115,7 +117,8 @@ std::optional<ConstValue> ConstEval::binary(const ast::Expr &e) {
   if (e.args.size() != 2 || !e.args[0] || !e.args[1])
     return std::nullopt;
   // Short-circuit operators first.
-  if (e.binOp == BinOp::And || e.binOp == BinOp::Or || e.binOp == BinOp::Implies) {
+  if (e.binOp == BinOp::And || e.binOp == BinOp::Or ||
+      e.binOp == BinOp::Implies) {
     auto a = eval(*e.args[0]);
     if (!a)
       return std::nullopt;
@@ -202,7 +205,8 @@ std::optional<int64_t> foldInt(const ir::Expr &e) {
 
 ir::ExprPtr ConstEval::symbolic(const ast::Expr &e, const SymNameFn &names) {
   auto arg = [&](size_t i) -> ir::ExprPtr {
-    return i < e.args.size() && e.args[i] ? symbolic(*e.args[i], names) : nullptr;
+    return i < e.args.size() && e.args[i] ? symbolic(*e.args[i], names)
+                                          : nullptr;
   };
   switch (e.kind) {
   case ExprKind::IntLit:
@@ -216,17 +220,18 @@ ir::ExprPtr ConstEval::symbolic(const ast::Expr &e, const SymNameFn &names) {
     if (!a)
       return nullptr;
     bool isNot = e.unOp == ast::UnOp::Not;
-    return lower::unary(isNot ? ir::Op::Not : ir::Op::Neg, a, isNot ? boolType() : intType(),
-                        e.loc);
+    return lower::unary(isNot ? ir::Op::Not : ir::Op::Neg, a,
+                        isNot ? boolType() : intType(), e.loc);
   }
   case ExprKind::Binary: {
     auto a = arg(0), b = arg(1);
     if (!a || !b)
       return nullptr;
-    bool arith = e.binOp == BinOp::Add || e.binOp == BinOp::Sub || e.binOp == BinOp::Mul ||
-                 e.binOp == BinOp::Div || e.binOp == BinOp::Mod;
-    return lower::binary(lower::binOp(int(e.binOp)), a, b, arith ? intType() : boolType(),
-                         e.loc);
+    bool arith = e.binOp == BinOp::Add || e.binOp == BinOp::Sub ||
+                 e.binOp == BinOp::Mul || e.binOp == BinOp::Div ||
+                 e.binOp == BinOp::Mod;
+    return lower::binary(lower::binOp(int(e.binOp)), a, b,
+                         arith ? intType() : boolType(), e.loc);
   }
   case ExprKind::Ite: {
     auto c = arg(0), t = arg(1), f = arg(2);
@@ -238,7 +243,8 @@ ir::ExprPtr ConstEval::symbolic(const ast::Expr &e, const SymNameFn &names) {
     auto set = arg(0), i = arg(1);
     if (!set || !i || set->kind != ir::ExprKind::PrincipalSet)
       return nullptr;
-    return lower::node(ir::ExprKind::Index, principalType(set->index), {set, i}, e.loc);
+    return lower::node(ir::ExprKind::Index, principalType(set->index), {set, i},
+                       e.loc);
   }
   default:
     return nullptr;
@@ -247,7 +253,8 @@ ir::ExprPtr ConstEval::symbolic(const ast::Expr &e, const SymNameFn &names) {
 
 bool usesParams(const ir::ExprPtr &e) {
   return e && ir::anyExpr(*e, [](const ir::Expr &x) {
-           return x.kind == ir::ExprKind::Param || x.kind == ir::ExprKind::ConstRef;
+           return x.kind == ir::ExprKind::Param ||
+                  x.kind == ir::ExprKind::ConstRef;
          });
 }
 

@@ -28,8 +28,8 @@ class ConstEval {
 public:
   // Resolves an identifier to a constant; reports its own errors and
   // returns nullopt when the name is not a constant.
-  using NameFn =
-      std::function<std::optional<ConstValue>(const std::string &, const ir::SourceLoc &)>;
+  using NameFn = std::function<std::optional<ConstValue>(
+      const std::string &, const ir::SourceLoc &)>;
   // Resolves `SET[i]`: the global id of member i, or nullopt (reported).
   using MemberFn = std::function<std::optional<ConstValue>(
       const std::string &set, int64_t i, const ir::SourceLoc &)>;
@@ -46,12 +46,15 @@ public:
   // `S[i]` as Index(PrincipalSet, i). Reports nothing; null where a part
   // is not a constant (eval() reports those). Call it on an expression
   // eval() accepted.
-  using SymNameFn = std::function<ir::ExprPtr(const std::string &, const ir::SourceLoc &)>;
+  using SymNameFn =
+      std::function<ir::ExprPtr(const std::string &, const ir::SourceLoc &)>;
   static ir::ExprPtr symbolic(const ast::Expr &e, const SymNameFn &names);
 
 private:
   std::optional<ConstValue> binary(const ast::Expr &e);
-  void error(const ir::SourceLoc &loc, std::string msg) { diags_.error(loc, std::move(msg)); }
+  void error(const ir::SourceLoc &loc, std::string msg) {
+    diags_.error(loc, std::move(msg));
+  }
 
   DiagnosticEngine &diags_;
   NameFn names_;

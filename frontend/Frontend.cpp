@@ -17,8 +17,10 @@
 
 namespace mommie::frontend {
 
-std::optional<ir::Program> compile(const std::string &file, const std::string &source,
-                                   const Options &options, DiagnosticEngine &diags) {
+std::optional<ir::Program> compile(const std::string &file,
+                                   const std::string &source,
+                                   const Options &options,
+                                   DiagnosticEngine &diags) {
   ir::SourceLoc top;
   top.file = file;
   try {
@@ -35,14 +37,16 @@ std::optional<ir::Program> compile(const std::string &file, const std::string &s
       return std::nullopt;
     return program;
   } catch (const std::exception &e) {
-    diags.error(top, fmt::format("internal error in the front end: {}", e.what()));
+    diags.error(top,
+                fmt::format("internal error in the front end: {}", e.what()));
   } catch (...) {
     diags.error(top, "internal error in the front end");
   }
   return std::nullopt;
 }
 
-std::optional<ir::Program> compileFile(const std::string &path, const Options &options,
+std::optional<ir::Program> compileFile(const std::string &path,
+                                       const Options &options,
                                        DiagnosticEngine &diags) {
   ir::SourceLoc loc;
   loc.file = path;

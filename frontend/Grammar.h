@@ -65,8 +65,8 @@ struct SyntaxError {
 // Records the height of a left-folded expression node (binary operator
 // chains, postfix chains) and throws when a chain nests too deeply: such
 // trees are built iteratively by the parser but walked recursively later.
-void noteHeight(const ast::Expr *node, const ast::Expr *a,
-                const ast::Expr *b, const char *where);
+void noteHeight(const ast::Expr *node, const ast::Expr *a, const ast::Expr *b,
+                const char *where);
 
 inline ast::SourceLoc locAt(const char *p) { return state().locAt(p); }
 
@@ -491,9 +491,7 @@ struct get_info<mommie::frontend::grammar::NamedDirective<S>> {
 // named after its first element, an alternative after its branches.
 template <class L, class R> struct get_info<sequence<L, R>> {
   using result_type = std::string;
-  std::string operator()(sequence<L, R> const &p) const {
-    return what(p.left);
-  }
+  std::string operator()(sequence<L, R> const &p) const { return what(p.left); }
 };
 template <class L, class R> struct get_info<alternative<L, R>> {
   using result_type = std::string;
@@ -503,9 +501,7 @@ template <class L, class R> struct get_info<alternative<L, R>> {
 };
 template <class S> struct get_info<optional<S>> {
   using result_type = std::string;
-  std::string operator()(optional<S> const &p) const {
-    return what(p.subject);
-  }
+  std::string operator()(optional<S> const &p) const { return what(p.subject); }
 };
 template <class S> struct get_info<kleene<S>> {
   using result_type = std::string;

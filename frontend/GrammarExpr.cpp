@@ -21,12 +21,15 @@ namespace {
 
 constexpr OpEntry orOps[] = {{"||", "", false, BinOp::Or}};
 constexpr OpEntry andOps[] = {{"&&", "", false, BinOp::And}};
-constexpr OpEntry cmpOps[] = {
-    {"==", "", false, BinOp::Eq},        {"!=", "", false, BinOp::Ne},
-    {"<=", "", false, BinOp::Le},        {">=", "", false, BinOp::Ge},
-    {"<", "-<>=", false, BinOp::Lt},     {">", ">=", false, BinOp::Gt},
-    {"in", "", true, BinOp::In},         {"notin", "", true, BinOp::NotIn},
-    {"subseteq", "", true, BinOp::SubsetEq}};
+constexpr OpEntry cmpOps[] = {{"==", "", false, BinOp::Eq},
+                              {"!=", "", false, BinOp::Ne},
+                              {"<=", "", false, BinOp::Le},
+                              {">=", "", false, BinOp::Ge},
+                              {"<", "-<>=", false, BinOp::Lt},
+                              {">", ">=", false, BinOp::Gt},
+                              {"in", "", true, BinOp::In},
+                              {"notin", "", true, BinOp::NotIn},
+                              {"subseteq", "", true, BinOp::SubsetEq}};
 constexpr OpEntry unionOps[] = {{"union", "", true, BinOp::Union},
                                 {"\\", "", false, BinOp::Diff}};
 constexpr OpEntry interOps[] = {{"inter", "", true, BinOp::Inter}};
@@ -66,8 +69,7 @@ auto binKind(ExprKind k, BinOp op = BinOp::Add) {
     e->binOp = op;
     e->args = {_val(c), _attr(c)};
     e->loc = e->args[0]->loc;
-    noteHeight(e.get(), e->args[0].get(), e->args[1].get(),
-               _where(c).begin());
+    noteHeight(e.get(), e->args[0].get(), e->args[1].get(), _where(c).begin());
     _val(c) = e;
   };
 }
@@ -205,122 +207,125 @@ x3::rule<BracesId, ExprPtr> const braces = "expression";
 struct IdentExprId : Annotate {};
 x3::rule<IdentExprId, ExprPtr> const identExpr = "expression";
 struct ExprListId : Annotate {};
-x3::rule<ExprListId, std::vector<ExprPtr>> const exprList =
-    "expression";
+x3::rule<ExprListId, std::vector<ExprPtr>> const exprList = "expression";
 struct BinderId : Annotate {};
 x3::rule<BinderId, Binder> const binder = "binder 'x in S'";
 struct BindersId : Annotate {};
-x3::rule<BindersId, std::vector<Binder>> const binders =
-    "binder 'x in S'";
+x3::rule<BindersId, std::vector<Binder>> const binders = "binder 'x in S'";
 struct FieldInitId : Annotate {};
 x3::rule<FieldInitId, FieldInit> const fieldInit =
     "field initializer 'name: expr'";
 
-auto const expr_def = located[ leadsTo[setVal]];
+auto const expr_def = located[leadsTo[setVal]];
 
-auto const leadsTo_def = located[
-    implies[setVal] >> -(Punct("~>") > implies)[binKind(ExprKind::LeadsTo)]];
+auto const leadsTo_def =
+    located[implies[setVal] >>
+            -(Punct("~>") > implies)[binKind(ExprKind::LeadsTo)]];
 
-auto const implies_def = located[ guard[orExpr[setVal] >>
-                               -(Punct("=>") > implies)[binKind(
-                                   ExprKind::Binary, BinOp::Implies)]]];
+auto const implies_def =
+    located[guard[orExpr[setVal] >> -(Punct("=>") > implies)[binKind(
+                                        ExprKind::Binary, BinOp::Implies)]]];
 
-auto const orExpr_def = located[
-    andExpr[setVal] >> *(ops(orOps, "'||'") > andExpr)[foldBin]];
+auto const orExpr_def =
+    located[andExpr[setVal] >> *(ops(orOps, "'||'") > andExpr)[foldBin]];
 
-auto const andExpr_def = located[
-    tprefix[setVal] >> *(ops(andOps, "'&&'") > tprefix)[foldBin]];
+auto const andExpr_def =
+    located[tprefix[setVal] >> *(ops(andOps, "'&&'") > tprefix)[foldBin]];
 
-auto const tprefix_def = located[
-    guard[(Punct("[]") > tprefix)[prefix(ExprKind::Always)] |
-          (Punct("<>") > tprefix)[prefix(ExprKind::Eventually)] |
-          cmpExpr[setVal]]];
+auto const tprefix_def =
+    located[guard[(Punct("[]") > tprefix)[prefix(ExprKind::Always)] |
+                  (Punct("<>") > tprefix)[prefix(ExprKind::Eventually)] |
+                  cmpExpr[setVal]]];
 
-auto const cmpExpr_def = located[
-    unionExpr[setVal] >> -(ops(cmpOps, "comparison") > unionExpr)[foldBin]];
+auto const cmpExpr_def =
+    located[unionExpr[setVal] >>
+            -(ops(cmpOps, "comparison") > unionExpr)[foldBin]];
 
-auto const unionExpr_def = located[
-    interExpr[setVal] >> *(ops(unionOps, "'union'") > interExpr)[foldBin]];
+auto const unionExpr_def =
+    located[interExpr[setVal] >>
+            *(ops(unionOps, "'union'") > interExpr)[foldBin]];
 
-auto const interExpr_def = located[
-    rangeExpr[setVal] >> *(ops(interOps, "'inter'") > rangeExpr)[foldBin]];
+auto const interExpr_def =
+    located[rangeExpr[setVal] >>
+            *(ops(interOps, "'inter'") > rangeExpr)[foldBin]];
 
-auto const rangeExpr_def = located[
-    additive[setVal] >> -(Punct("..") > additive)[binKind(ExprKind::Range)]];
+auto const rangeExpr_def =
+    located[additive[setVal] >>
+            -(Punct("..") > additive)[binKind(ExprKind::Range)]];
 
-auto const additive_def = located[
-    mulExpr[setVal] >> *(ops(addOps, "'+'") > mulExpr)[foldBin]];
+auto const additive_def =
+    located[mulExpr[setVal] >> *(ops(addOps, "'+'") > mulExpr)[foldBin]];
 
-auto const mulExpr_def = located[
-    unary[setVal] >> *(ops(mulOps, "'*'") > unary)[foldBin]];
+auto const mulExpr_def =
+    located[unary[setVal] >> *(ops(mulOps, "'*'") > unary)[foldBin]];
 
-auto const unary_def = located[
-    guard[(Punct("!", "=") > unary)[prefix(ExprKind::Unary, UnOp::Not)] |
-          (Punct("-", ">") > unary)[prefix(ExprKind::Unary, UnOp::Neg)] |
-          postfix[setVal]]];
+auto const unary_def = located
+    [guard[(Punct("!", "=") > unary)[prefix(ExprKind::Unary, UnOp::Not)] |
+           (Punct("-", ">") > unary)[prefix(ExprKind::Unary, UnOp::Neg)] |
+           postfix[setVal]]];
 
-auto const postfix_def = located[
-    primary[setVal] >> *((Punct(".", ".") >> intLit)[mkTupleGet] |
-                         (Punct(".", ".") > ident)[mkField] |
-                         (Punct("[") > expr > Punct("]"))[binKind(
-                             ExprKind::Index)])];
+auto const postfix_def =
+    located[primary[setVal] >>
+            *((Punct(".", ".") >> intLit)[mkTupleGet] |
+              (Punct(".", ".") > ident)[mkField] |
+              (Punct("[") > expr > Punct("]"))[binKind(ExprKind::Index)])];
 
-auto const exprList_def = located[ expr % Punct(",")];
+auto const exprList_def = located[expr % Punct(",")];
 
-auto const binder_def = located[
-    ident[([](auto &c) {
-      _val(c).name = _attr(c);
-      _val(c).loc = locAt(_where(c).begin());
-    })] >
-    Kw("in") > expr[([](auto &c) { _val(c).set = _attr(c); })]];
+auto const binder_def =
+    located[ident[([](auto &c) {
+              _val(c).name = _attr(c);
+              _val(c).loc = locAt(_where(c).begin());
+            })] > Kw("in") > expr[([](auto &c) { _val(c).set = _attr(c); })]];
 
-auto const binders_def = located[ binder % Punct(",")];
+auto const binders_def = located[binder % Punct(",")];
 
-auto const fieldInit_def = located[
-    ident[([](auto &c) {
-      _val(c).name = _attr(c);
-      _val(c).loc = locAt(_where(c).begin());
-    })] >
-    Punct(":") > expr[([](auto &c) { _val(c).value = _attr(c); })]];
+auto const fieldInit_def =
+    located[ident[([](auto &c) {
+              _val(c).name = _attr(c);
+              _val(c).loc = locAt(_where(c).begin());
+            })] > Punct(":") >
+            expr[([](auto &c) { _val(c).value = _attr(c); })]];
 
-auto const setTail = named(
-    "',', '}', ':' or '|'",
-    (Punct(":") > binder[toSetMap] >
-     -(Punct("|", "|-") > expr[setCond]) > Punct("}")) |
-        (Punct("|", "|-") > expr[toFilter] > Punct("}")) |
-        (*(Punct(",") > expr[pushArg]) > Punct("}")));
+auto const setTail =
+    named("',', '}', ':' or '|'",
+          (Punct(":") > binder[toSetMap] > -(Punct("|", "|-") > expr[setCond]) >
+           Punct("}")) |
+              (Punct("|", "|-") > expr[toFilter] > Punct("}")) |
+              (*(Punct(",") > expr[pushArg]) > Punct("}")));
 
-auto const braces_def = located[
-    Punct("{")[start(ExprKind::SetLit)] >
-    named("expression or '}'", Punct("}") | (expr[pushArg] > setTail))];
+auto const braces_def =
+    located[Punct("{")[start(ExprKind::SetLit)] >
+            named("expression or '}'", Punct("}") | (expr[pushArg] > setTail))];
 
-auto const identExpr_def = located[
-    ident[mkName] >>
-    -(((&(Punct("{") >> ident >> Punct(":")) >> Punct("{"))[toRecord] >
-       (fieldInit[pushField] % Punct(",")) > Punct("}")) |
-      (Punct("(")[toCall] >
-       named("expression or ')'", Punct(")") | (exprList[setArgs] >
-                                                 Punct(")")))))];
+auto const identExpr_def =
+    located[ident[mkName] >>
+            -(((&(Punct("{") >> ident >> Punct(":")) >> Punct("{"))[toRecord] >
+               (fieldInit[pushField] % Punct(",")) > Punct("}")) |
+              (Punct("(")[toCall] >
+               named("expression or ')'",
+                     Punct(")") | (exprList[setArgs] > Punct(")")))))];
 
-auto const primary_def = located[
-    intLit[mkInt] | Kw("true")[mkBool(true)] | Kw("false")[mkBool(false)] |
-    Kw("ME")[start(ExprKind::Me)] | Kw("none")[start(ExprKind::NoneLit)] |
-    (Kw("some")[start(ExprKind::Some)] > Punct("(") > expr[pushArg] >
-     Punct(")")) |
-    (Kw("if")[start(ExprKind::Ite)] > expr[pushArg] > Kw("then") >
-     expr[pushArg] > Kw("else") > expr[pushArg]) |
-    (Kw("forall")[start(ExprKind::Forall)] > binders[setBinders] >
-     Punct(":") > expr[setBody]) |
-    (Kw("exists")[start(ExprKind::Exists)] > binders[setBinders] >
-     Punct(":") > expr[setBody]) |
-    (Kw("KNOWN") > pattern)[mkKnown] |
-    (Punct("(") > exprList > Punct(")"))[mkParen] | braces[setVal] |
-    (Punct("[", "]")[start(ExprKind::MapCons)] > binder[pushBinder] >
-     Punct("|->") > expr[setBody] > Punct("]")) |
-    (Punct("<<")[start(ExprKind::SeqLit)] >
-     named("expression or '>>'",
-           Punct(">>") | (exprList[setArgs] > Punct(">>")))) |
-    identExpr[setVal]];
+auto const primary_def =
+    located[intLit[mkInt] | Kw("true")[mkBool(true)] |
+            Kw("false")[mkBool(false)] | Kw("ME")[start(ExprKind::Me)] |
+            Kw("none")[start(ExprKind::NoneLit)] |
+            (Kw("some")[start(ExprKind::Some)] > Punct("(") > expr[pushArg] >
+             Punct(")")) |
+            (Kw("if")[start(ExprKind::Ite)] > expr[pushArg] > Kw("then") >
+             expr[pushArg] > Kw("else") > expr[pushArg]) |
+            (Kw("forall")[start(ExprKind::Forall)] > binders[setBinders] >
+             Punct(":") > expr[setBody]) |
+            (Kw("exists")[start(ExprKind::Exists)] > binders[setBinders] >
+             Punct(":") > expr[setBody]) |
+            (Kw("KNOWN") > pattern)[mkKnown] |
+            (Punct("(") > exprList > Punct(")"))[mkParen] | braces[setVal] |
+            (Punct("[", "]")[start(ExprKind::MapCons)] > binder[pushBinder] >
+             Punct("|->") > expr[setBody] > Punct("]")) |
+            (Punct("<<")[start(ExprKind::SeqLit)] >
+             named("expression or '>>'",
+                   Punct(">>") | (exprList[setArgs] > Punct(">>")))) |
+            identExpr[setVal]];
 
 } // namespace
 

@@ -107,43 +107,43 @@ x3::rule<ConstraintId, FieldConstraint> const constraint =
 
 auto const comma = &Punct(",");
 
-auto const issuer_def = located[
-    (Kw("_") >> comma)[issuerKind(IK::Underscore)] |
-    (Kw("ANY") >> comma)[issuerKind(IK::Any)] |
-    (ident >> Kw("in") >> ident >> comma)[mkBindIn] |
-    (ident >> ident >> Punct("==") >> Kw("1") >> comma)[mkBindOne] |
-    ((ident >> ident >> quorumOp) > expr)[mkQuorumBinder] |
-    ((ident >> quorumOp) > expr)[mkQuorum] | expr[mkIssuerExpr]];
+auto const issuer_def =
+    located[(Kw("_") >> comma)[issuerKind(IK::Underscore)] |
+            (Kw("ANY") >> comma)[issuerKind(IK::Any)] |
+            (ident >> Kw("in") >> ident >> comma)[mkBindIn] |
+            (ident >> ident >> Punct("==") >> Kw("1") >> comma)[mkBindOne] |
+            ((ident >> ident >> quorumOp) > expr)[mkQuorumBinder] |
+            ((ident >> quorumOp) > expr)[mkQuorum] | expr[mkIssuerExpr]];
 
-auto const constraint_def = located[
-    ident[([](auto &c) {
-      _val(c).field = _attr(c);
-      _val(c).loc = locAt(_where(c).begin());
-    })] >
-    constraintOp[setF(&FieldConstraint::op)] >
-    expr[setF(&FieldConstraint::expr)] > Punct(";")];
+auto const constraint_def =
+    located[ident[([](auto &c) {
+              _val(c).field = _attr(c);
+              _val(c).loc = locAt(_where(c).begin());
+            })] > constraintOp[setF(&FieldConstraint::op)] >
+            expr[setF(&FieldConstraint::expr)] > Punct(";")];
 
 } // namespace
 
-auto const party_def = located[ Kw("_")[partyKind(PK::Underscore)] |
-                       Kw("ANY")[partyKind(PK::Any)] |
-                       Kw("NOONE")[partyKind(PK::Noone)] | expr[mkPartyExpr]];
+auto const party_def =
+    located[Kw("_")[partyKind(PK::Underscore)] | Kw("ANY")[partyKind(PK::Any)] |
+            Kw("NOONE")[partyKind(PK::Noone)] | expr[mkPartyExpr]];
 
-auto const pattern_def = located[
-    Punct("[")[startPattern] > issuer[setP(&Pattern::issuer)] > Punct(",") >
-    party[setP(&Pattern::verifier)] > Punct(",") >
-    party[setP(&Pattern::auditor)] > Punct("]") >
-    named("record name", x3::raw[ident][([](auto &c) {
-      _val(c)->record.assign(_attr(c).begin(), _attr(c).end());
-      _val(c)->recordLoc = locAt(&*_attr(c).begin());
-    })]) >
-    -Punct("*")[([](auto &c) { _val(c)->statementSet = true; })] >
-    named("pattern variable", x3::raw[ident][([](auto &c) {
-      _val(c)->binder.assign(_attr(c).begin(), _attr(c).end());
-      _val(c)->binderLoc = locAt(&*_attr(c).begin());
-    })]) >>
-    -(Punct("{{") > *((!Punct("}}")) > constraint[pushP(&Pattern::constraints)]) >
-      Punct("}}"))];
+auto const pattern_def =
+    located[Punct("[")[startPattern] > issuer[setP(&Pattern::issuer)] >
+            Punct(",") > party[setP(&Pattern::verifier)] > Punct(",") >
+            party[setP(&Pattern::auditor)] > Punct("]") >
+            named("record name", x3::raw[ident][([](auto &c) {
+                    _val(c)->record.assign(_attr(c).begin(), _attr(c).end());
+                    _val(c)->recordLoc = locAt(&*_attr(c).begin());
+                  })]) >
+            -Punct("*")[([](auto &c) { _val(c)->statementSet = true; })] >
+            named("pattern variable", x3::raw[ident][([](auto &c) {
+                    _val(c)->binder.assign(_attr(c).begin(), _attr(c).end());
+                    _val(c)->binderLoc = locAt(&*_attr(c).begin());
+                  })]) >>
+            -(Punct("{{") >
+              *((!Punct("}}")) > constraint[pushP(&Pattern::constraints)]) >
+              Punct("}}"))];
 
 BOOST_SPIRIT_DEFINE(issuer, constraint, party, pattern)
 BOOST_SPIRIT_INSTANTIATE(PatternRule, Iterator, Context)

@@ -51,13 +51,12 @@ auto const pushStep = [](auto &c) { _val(c)->path.push_back(_attr(c)); };
 
 struct LStepId : Annotate {};
 x3::rule<LStepId, LValueStep> const lstep = "'[', '.' or '<-'";
-auto const lstep_def = located[
-    (Punct(".", ".") >> intLit)[stepTuple] |
-    (Punct(".", ".") > ident)[stepField] |
-    (Punct("[") > expr[([](auto &c) {
-       _val(c).kind = LK::Index;
-       _val(c).key = _attr(c);
-     })] > Punct("]"))];
+auto const lstep_def = located[(Punct(".", ".") >> intLit)[stepTuple] |
+                               (Punct(".", ".") > ident)[stepField] |
+                               (Punct("[") > expr[([](auto &c) {
+                                  _val(c).kind = LK::Index;
+                                  _val(c).key = _attr(c);
+                                })] > Punct("]"))];
 
 struct IfStmtId : Annotate {};
 x3::rule<IfStmtId, StmtPtr> const ifStmt = "'if'";
@@ -71,35 +70,39 @@ auto const typeStart = Kw("bool") | Kw("int") | Kw("principal") | Kw("set") |
                        (-Punct("-") >> intLit >> rangeOp) | (ident >> ident) |
                        (ident >> rangeOp);
 
-auto const ifStmt_def = located[
-    Kw("if")[start(StmtKind::If)] > expr[setP(&Stmt::cond)] >
-    block[setP(&Stmt::thenBody)] >>
-    -(Kw("else")[setHasElse] >
-      named("'{' or 'if'", ifStmt[setElseIf] | block[setP(&Stmt::elseBody)]))];
+auto const ifStmt_def =
+    located[Kw("if")[start(StmtKind::If)] > expr[setP(&Stmt::cond)] >
+            block[setP(&Stmt::thenBody)] >>
+            -(Kw("else")[setHasElse] >
+              named("'{' or 'if'",
+                    ifStmt[setElseIf] | block[setP(&Stmt::elseBody)]))];
 
 } // namespace
 
-auto const block_def = located[ Punct("{") > *((!Punct("}")) > stmt[([](auto &c) {
-                                        _val(c).push_back(_attr(c));
-                                      })]) > Punct("}")];
+auto const block_def =
+    located[Punct("{") > *((!Punct("}")) > stmt[([](auto &c) {
+                             _val(c).push_back(_attr(c));
+                           })]) > Punct("}")];
 
-auto const stmt_def = located[ guard[
-    (Kw("let")[start(StmtKind::Let)] > ident[setP(&Stmt::name)] >
-     Punct("=", "=>") > expr[setP(&Stmt::value)] > semi) |
-    ifStmt[([](auto &c) { _val(c) = _attr(c); })] |
-    (Kw("PUBLISH")[start(StmtKind::Publish)] > Punct("[") >
-     expr[setP(&Stmt::issuer)] > Punct(",") > expr[setP(&Stmt::verifier)] >
-     Punct(",") > party[setP(&Stmt::auditor)] > Punct("]") >
-     named("record value", expr)[setP(&Stmt::value)] >>
-     -(Kw("PROGRESS") > pattern[setP(&Stmt::progress)]) > semi) |
-    (Kw("start")[start(StmtKind::Start)] > ident[setP(&Stmt::name)] > semi) |
-    (Kw("cancel")[start(StmtKind::Cancel)] > ident[setP(&Stmt::name)] >
-     semi) |
-    (Kw("skip")[start(StmtKind::Skip)] > semi) |
-    ((&typeStart >> type[startTyped]) > ident[setP(&Stmt::name)] >
-     Punct("<-") > expr[setP(&Stmt::value)] > semi) |
-    ((ident[startAssign] >> *lstep[pushStep]) >
-     Punct("<-") > expr[setP(&Stmt::value)] > semi)]];
+auto const stmt_def =
+    located[guard[(Kw("let")[start(StmtKind::Let)] > ident[setP(&Stmt::name)] >
+                   Punct("=", "=>") > expr[setP(&Stmt::value)] > semi) |
+                  ifStmt[([](auto &c) { _val(c) = _attr(c); })] |
+                  (Kw("PUBLISH")[start(StmtKind::Publish)] > Punct("[") >
+                   expr[setP(&Stmt::issuer)] > Punct(",") >
+                   expr[setP(&Stmt::verifier)] > Punct(",") >
+                   party[setP(&Stmt::auditor)] > Punct("]") >
+                   named("record value", expr)[setP(&Stmt::value)] >>
+                   -(Kw("PROGRESS") > pattern[setP(&Stmt::progress)]) > semi) |
+                  (Kw("start")[start(StmtKind::Start)] >
+                   ident[setP(&Stmt::name)] > semi) |
+                  (Kw("cancel")[start(StmtKind::Cancel)] >
+                   ident[setP(&Stmt::name)] > semi) |
+                  (Kw("skip")[start(StmtKind::Skip)] > semi) |
+                  ((&typeStart >> type[startTyped]) > ident[setP(&Stmt::name)] >
+                   Punct("<-") > expr[setP(&Stmt::value)] > semi) |
+                  ((ident[startAssign] >> *lstep[pushStep]) > Punct("<-") >
+                   expr[setP(&Stmt::value)] > semi)]];
 
 BOOST_SPIRIT_DEFINE(lstep, ifStmt, block, stmt)
 BOOST_SPIRIT_INSTANTIATE(StmtRule, Iterator, Context)

@@ -1,6 +1,6 @@
-// The type grammar (X3): bool, int, `int model lo..hi`, principal, set<T>, map<K, V>,
-// option<T>, seq<T>, (T1, T2, ...), a name, or a range lo..hi whose bounds
-// are additive expressions. A name followed by a token that continues an
+// The type grammar (X3): bool, int, `int model lo..hi`, principal, set<T>,
+// map<K, V>, option<T>, seq<T>, (T1, T2, ...), a name, or a range lo..hi whose
+// bounds are additive expressions. A name followed by a token that continues an
 // expression (`..`, `+`, `[`, ...) starts a range, so `N-1..N` parses.
 #include "frontend/Grammar.h"
 
@@ -49,28 +49,30 @@ auto const fixTuple = [](auto &c) {
     _val(c) = _val(c)->args[0];
 };
 
-auto const rangeCont = Punct("..") | Punct("+") | Punct("-", ">") |
-                       Punct("*") | Punct("/") | Punct("%") | Punct(".") |
-                       Punct("[") | Punct("(");
+auto const rangeCont = Punct("..") | Punct("+") | Punct("-", ">") | Punct("*") |
+                       Punct("/") | Punct("%") | Punct(".") | Punct("[") |
+                       Punct("(");
 
 } // namespace
 
-auto const type_def = located[ guard[
-    Kw("bool")[start(TypeKind::Bool)] | (Kw("int")[start(TypeKind::Int)] >>
-     -(Kw("model") > additive[setModelLo] > Punct("..") > additive[setHi])) |
-    Kw("principal")[start(TypeKind::Principal)] |
-    (Kw("set")[start(TypeKind::Set)] > Punct("<") > type[pushArg] >
-     Punct(">")) |
-    (Kw("map")[start(TypeKind::Map)] > Punct("<") > type[pushArg] >
-     Punct(",") > type[pushArg] > Punct(">")) |
-    (Kw("option")[start(TypeKind::Option)] > Punct("<") > type[pushArg] >
-     Punct(">")) |
-    (Kw("seq")[start(TypeKind::Seq)] > Punct("<") > type[pushArg] >
-     Punct(">")) |
-    ((Punct("(")[start(TypeKind::Tuple)] > type[pushArg] >
-      *(Punct(",") > type[pushArg]) > Punct(")"))[fixTuple]) |
-    (ident >> !rangeCont)[mkNamed] |
-    (additive[startRange] > Punct("..") > additive[setHi])]];
+auto const type_def =
+    located[guard[Kw("bool")[start(TypeKind::Bool)] |
+                  (Kw("int")[start(TypeKind::Int)] >>
+                   -(Kw("model") > additive[setModelLo] > Punct("..") >
+                     additive[setHi])) |
+                  Kw("principal")[start(TypeKind::Principal)] |
+                  (Kw("set")[start(TypeKind::Set)] > Punct("<") >
+                   type[pushArg] > Punct(">")) |
+                  (Kw("map")[start(TypeKind::Map)] > Punct("<") >
+                   type[pushArg] > Punct(",") > type[pushArg] > Punct(">")) |
+                  (Kw("option")[start(TypeKind::Option)] > Punct("<") >
+                   type[pushArg] > Punct(">")) |
+                  (Kw("seq")[start(TypeKind::Seq)] > Punct("<") >
+                   type[pushArg] > Punct(">")) |
+                  ((Punct("(")[start(TypeKind::Tuple)] > type[pushArg] >
+                    *(Punct(",") > type[pushArg]) > Punct(")"))[fixTuple]) |
+                  (ident >> !rangeCont)[mkNamed] |
+                  (additive[startRange] > Punct("..") > additive[setHi])]];
 
 BOOST_SPIRIT_DEFINE(type)
 BOOST_SPIRIT_INSTANTIATE(TypeRule, Iterator, Context)

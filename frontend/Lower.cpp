@@ -10,7 +10,8 @@ using ir::Expr;
 using ir::ExprKind;
 using ir::ExprPtr;
 
-static std::shared_ptr<Expr> make(ExprKind k, ir::TypeRef type, const ir::SourceLoc &loc) {
+static std::shared_ptr<Expr> make(ExprKind k, ir::TypeRef type,
+                                  const ir::SourceLoc &loc) {
   auto e = std::make_shared<Expr>();
   e->kind = k;
   e->type = std::move(type);
@@ -41,7 +42,8 @@ ExprPtr slot(int s, ir::TypeRef type, const ir::SourceLoc &loc) {
   e->slot = s;
   return e;
 }
-ExprPtr stateVar(int role, int var, ir::TypeRef type, const ir::SourceLoc &loc) {
+ExprPtr stateVar(int role, int var, ir::TypeRef type,
+                 const ir::SourceLoc &loc) {
   auto e = make(ExprKind::StateVar, std::move(type), loc);
   e->role = role;
   e->var = var;
@@ -60,7 +62,8 @@ ExprPtr principalSet(int set, const ir::SourceLoc &loc) {
   e->index = set;
   return e;
 }
-ExprPtr unary(ir::Op op, ExprPtr a, ir::TypeRef type, const ir::SourceLoc &loc) {
+ExprPtr unary(ir::Op op, ExprPtr a, ir::TypeRef type,
+              const ir::SourceLoc &loc) {
   auto e = make(ExprKind::Unary, std::move(type), loc);
   e->op = op;
   e->args.push_back(std::move(a));
@@ -92,26 +95,46 @@ ExprPtr node(ExprKind kind, ir::TypeRef type, std::vector<ExprPtr> args,
 ir::Op binOp(int op) {
   using B = ast::BinOp;
   switch (static_cast<B>(op)) {
-  case B::Implies: return ir::Op::Implies;
-  case B::Or: return ir::Op::Or;
-  case B::And: return ir::Op::And;
-  case B::Eq: return ir::Op::Eq;
-  case B::Ne: return ir::Op::Ne;
-  case B::Lt: return ir::Op::Lt;
-  case B::Le: return ir::Op::Le;
-  case B::Gt: return ir::Op::Gt;
-  case B::Ge: return ir::Op::Ge;
-  case B::In: return ir::Op::In;
-  case B::NotIn: return ir::Op::NotIn;
-  case B::SubsetEq: return ir::Op::SubsetEq;
-  case B::Union: return ir::Op::Union;
-  case B::Diff: return ir::Op::Diff;
-  case B::Inter: return ir::Op::Inter;
-  case B::Add: return ir::Op::Add;
-  case B::Sub: return ir::Op::Sub;
-  case B::Mul: return ir::Op::Mul;
-  case B::Div: return ir::Op::Div;
-  case B::Mod: return ir::Op::Mod;
+  case B::Implies:
+    return ir::Op::Implies;
+  case B::Or:
+    return ir::Op::Or;
+  case B::And:
+    return ir::Op::And;
+  case B::Eq:
+    return ir::Op::Eq;
+  case B::Ne:
+    return ir::Op::Ne;
+  case B::Lt:
+    return ir::Op::Lt;
+  case B::Le:
+    return ir::Op::Le;
+  case B::Gt:
+    return ir::Op::Gt;
+  case B::Ge:
+    return ir::Op::Ge;
+  case B::In:
+    return ir::Op::In;
+  case B::NotIn:
+    return ir::Op::NotIn;
+  case B::SubsetEq:
+    return ir::Op::SubsetEq;
+  case B::Union:
+    return ir::Op::Union;
+  case B::Diff:
+    return ir::Op::Diff;
+  case B::Inter:
+    return ir::Op::Inter;
+  case B::Add:
+    return ir::Op::Add;
+  case B::Sub:
+    return ir::Op::Sub;
+  case B::Mul:
+    return ir::Op::Mul;
+  case B::Div:
+    return ir::Op::Div;
+  case B::Mod:
+    return ir::Op::Mod;
   }
   return ir::Op::Add;
 }

@@ -54,22 +54,21 @@ bool isIdentStart(char c) {
 bool isIdentChar(char c) { return isIdentStart(c) || (c >= '0' && c <= '9'); }
 
 static const char *const Keywords[] = {
-    "protocol", "param",     "assume",   "principals",  "const",
-    "record",   "type",      "fun",      "role",        "at",
-    "var",      "timer",     "transition", "WHEN",      "ANDWHEN",
-    "IF",       "AFTER",     "timeout",  "program",     "PUBLISH",
-    "PROGRESS", "KNOWN",     "ME",       "NOONE",       "ANY",
-    "let",      "if",        "then",     "else",        "in",
-    "notin",    "subseteq",  "union",    "inter",       "forall",
-    "exists",   "start",     "cancel",   "skip",        "true",
-    "false",    "none",      "some",     "faults",      "crash",
-    "byzantine", "invariant", "lemma",   "property",    "fairness",
-    "constraint",
-    "weak",     "strong",    "terminate", "communication", "phase",
-    "bound",    "round",     "progress", "waitMessages", "goAhead",
-    "when",     "catchUp",   "sync",     "send",        "to",
-    "update",   "bool",      "int",      "principal",   "set",
-    "map",      "option",    "seq",      "_"};
+    "protocol",   "param",     "assume",     "principals", "const",
+    "record",     "type",      "fun",        "role",       "at",
+    "var",        "timer",     "transition", "WHEN",       "ANDWHEN",
+    "IF",         "AFTER",     "timeout",    "program",    "PUBLISH",
+    "PROGRESS",   "KNOWN",     "ME",         "NOONE",      "ANY",
+    "let",        "if",        "then",       "else",       "in",
+    "notin",      "subseteq",  "union",      "inter",      "forall",
+    "exists",     "start",     "cancel",     "skip",       "true",
+    "false",      "none",      "some",       "faults",     "crash",
+    "byzantine",  "invariant", "lemma",      "property",   "fairness",
+    "constraint", "weak",      "strong",     "terminate",  "communication",
+    "phase",      "bound",     "round",      "progress",   "waitMessages",
+    "goAhead",    "when",      "catchUp",    "sync",       "send",
+    "to",         "update",    "bool",       "int",        "principal",
+    "set",        "map",       "option",     "seq",        "_"};
 
 bool isKeyword(std::string_view w) {
   for (const char *k : Keywords)
@@ -126,9 +125,9 @@ using grammar::ParseState;
 using grammar::skipSpace;
 
 const char *const TopKeywords[] = {
-    "protocol",  "param",    "assume",   "principals", "const",
-    "record",    "type",     "fun",      "role",       "faults",
-    "invariant", "lemma",    "property", "fairness",   "communication",
+    "protocol",  "param",     "assume",   "principals", "const",
+    "record",    "type",      "fun",      "role",       "faults",
+    "invariant", "lemma",     "property", "fairness",   "communication",
     "terminate", "constraint"};
 
 bool startsWithKeyword(const char *p, const char *end, const char *kw) {
@@ -211,7 +210,8 @@ std::string hintAt(const char *at, const char *end, const std::string &which) {
   if (*at == '=' && (end - at < 2 || (at[1] != '=' && at[1] != '>'))) {
     if (which.find("'<-'") != std::string::npos)
       return "; an assignment is written 'x <- e'";
-    bool afterExpr = which == "'@@{'" || which.find("';'") != std::string::npos ||
+    bool afterExpr = which == "'@@{'" ||
+                     which.find("';'") != std::string::npos ||
                      which.find("')'") != std::string::npos;
     return afterExpr ? "; did you mean '=='?" : "";
   }
@@ -229,11 +229,13 @@ std::string hintAt(const char *at, const char *end, const std::string &which) {
                ? "; keywords are case-sensitive: did you mean '" + upper + "'?"
                : "";
   }
-  std::vector<std::string> keywords(std::begin(grammar::Keywords), std::end(grammar::Keywords));
+  std::vector<std::string> keywords(std::begin(grammar::Keywords),
+                                    std::end(grammar::Keywords));
   for (const auto &k : keywords)
     if (k.size() == word.size() &&
         std::equal(k.begin(), k.end(), word.begin(), [](char a, char b) {
-          return std::tolower((unsigned char)a) == std::tolower((unsigned char)b);
+          return std::tolower((unsigned char)a) ==
+                 std::tolower((unsigned char)b);
         }))
       return "; keywords are case-sensitive: did you mean '" + k + "'?";
   if (word.size() >= 4) {
@@ -263,7 +265,8 @@ struct Driver {
     try {
       return fn(p);
     } catch (const x3::expectation_failure<Iterator> &e) {
-      error(e.where(), "expected " + e.which() + hintAt(e.where(), st.end, e.which()));
+      error(e.where(),
+            "expected " + e.which() + hintAt(e.where(), st.end, e.which()));
       return recover(std::max(e.where(), p + 1), st.begin, st.end);
     } catch (const grammar::SyntaxError &e) {
       ok = false;

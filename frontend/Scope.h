@@ -17,7 +17,14 @@
 
 namespace mommie::frontend {
 
-enum class LocalKind { Param, PatternRecord, IssuerBinder, Let, Binder, Mailbox };
+enum class LocalKind {
+  Param,
+  PatternRecord,
+  IssuerBinder,
+  Let,
+  Binder,
+  Mailbox
+};
 
 struct Local {
   int slot = -1;
@@ -33,7 +40,8 @@ class Frame {
 public:
   // Adds a slot; its SlotInfo name is made unique within the frame by a
   // numeric suffix when the user reused a name in a nested scope.
-  int addSlot(const std::string &name, ir::TypeRef type, const ir::SourceLoc &loc);
+  int addSlot(const std::string &name, ir::TypeRef type,
+              const ir::SourceLoc &loc);
   void setType(int slot, ir::TypeRef type);
   const std::vector<ir::SlotInfo> &slots() const { return slots_; }
   std::vector<ir::SlotInfo> take() { return std::move(slots_); }

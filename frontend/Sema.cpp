@@ -11,7 +11,8 @@
 
 namespace mommie::frontend {
 
-Sema::Sema(const ast::Program &ast, const Options &options, DiagnosticEngine &diags)
+Sema::Sema(const ast::Program &ast, const Options &options,
+           DiagnosticEngine &diags)
     : ast_(ast), options_(options), diags_(diags) {}
 
 void Sema::redefinition(const std::string &name, const ir::SourceLoc &loc,
@@ -51,7 +52,8 @@ void Sema::collectGlobals() {
       declareGlobal(p->name, GlobalKind::Const, (int)consts_.size(), p->loc);
       consts_.push_back(p);
     } else if (auto *p = std::get_if<ast::PrincipalsDecl>(&d)) {
-      declareGlobal(p->name, GlobalKind::PrincipalSet, (int)sets_.size(), p->loc);
+      declareGlobal(p->name, GlobalKind::PrincipalSet, (int)sets_.size(),
+                    p->loc);
       sets_.push_back(p);
       ir::PrincipalSet s;
       s.name = p->name;
@@ -65,7 +67,8 @@ void Sema::collectGlobals() {
       r.loc = p->loc;
       out_.records.push_back(r);
     } else if (auto *p = std::get_if<ast::TypeAliasDecl>(&d)) {
-      declareGlobal(p->name, GlobalKind::TypeAlias, (int)aliases_.size(), p->loc);
+      declareGlobal(p->name, GlobalKind::TypeAlias, (int)aliases_.size(),
+                    p->loc);
       aliases_.push_back(p);
     } else if (auto *p = std::get_if<ast::FunDecl>(&d)) {
       declareGlobal(p->name, GlobalKind::Fun, (int)funs_.size(), p->loc);
@@ -140,14 +143,16 @@ void Sema::checkAssumptions() {
     if (!v->value) {
       std::string values;
       for (size_t i = 0; i < params_.size(); ++i)
-        values += fmt::format("{}{} = {}", i ? ", " : "", params_[i]->name, paramValues_[i]);
+        values += fmt::format("{}{} = {}", i ? ", " : "", params_[i]->name,
+                              paramValues_[i]);
       error(a->loc, fmt::format("assumption 'assume {}' does not hold ({})",
                                 printExpr(*a->expr), values));
       for (size_t i = 0; i < params_.size(); ++i)
         if (options_.defines.count(params_[i]->name))
-          note(params_[i]->loc, fmt::format("-D {}={} overrides the declared value {}",
-                                            params_[i]->name, paramValues_[i],
-                                            printExpr(*params_[i]->value)));
+          note(params_[i]->loc,
+               fmt::format("-D {}={} overrides the declared value {}",
+                           params_[i]->name, paramValues_[i],
+                           printExpr(*params_[i]->value)));
       continue;
     }
     if (diags_.errorCount() != before)

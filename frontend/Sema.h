@@ -16,8 +16,8 @@
 // reported an error, so that one run reports as many independent errors as
 // possible. The files: Sema.cpp (driver, globals), SemaTypes.cpp (types,
 // constants), SemaExpr*.cpp (expressions), SemaPattern.cpp, SemaStmt.cpp,
-// SemaRole.cpp, SemaRetire.cpp, SemaGhost.cpp, SemaProps.cpp, SemaChecks.cpp; IR node construction helpers
-// are in Lower.h.
+// SemaRole.cpp, SemaRetire.cpp, SemaGhost.cpp, SemaProps.cpp, SemaChecks.cpp;
+// IR node construction helpers are in Lower.h.
 #pragma once
 
 #include "frontend/Ast.h"
@@ -35,7 +35,15 @@
 
 namespace mommie::frontend {
 
-enum class GlobalKind { Param, Const, PrincipalSet, Record, TypeAlias, Fun, Role };
+enum class GlobalKind {
+  Param,
+  Const,
+  PrincipalSet,
+  Record,
+  TypeAlias,
+  Fun,
+  Role
+};
 
 struct Global {
   GlobalKind kind = GlobalKind::Param;
@@ -78,7 +86,8 @@ struct ExprCtx {
 
 class Sema {
 public:
-  Sema(const ast::Program &ast, const Options &options, DiagnosticEngine &diags);
+  Sema(const ast::Program &ast, const Options &options,
+       DiagnosticEngine &diags);
   // Checks and elaborates the program; nullopt if an error was reported.
   std::optional<ir::Program> run();
 
@@ -95,21 +104,24 @@ private:
   void finishPrincipals();
 
   // ---- SemaTypes.cpp: constants, types, records
-  std::optional<ConstValue> constOf(const std::string &name, const ir::SourceLoc &loc);
+  std::optional<ConstValue> constOf(const std::string &name,
+                                    const ir::SourceLoc &loc);
   std::optional<ConstValue> memberOf(const std::string &set, int64_t i,
                                      const ir::SourceLoc &loc);
   std::optional<int64_t> paramValue(int index);
   std::optional<ConstValue> constValue(int index);
   bool principalSetReady(int index);
   ConstEval constEval();
-  std::optional<int64_t> evalIntConst(const ast::Expr &e, const std::string &what);
+  std::optional<int64_t> evalIntConst(const ast::Expr &e,
+                                      const std::string &what);
   ir::TypeRef resolveType(const ast::Type &t);
   ir::TypeRef aliasType(int index, const ir::SourceLoc &use);
   void resolveRecords();
   std::string typeStr(const ir::TypeRef &t) const;
   // A folded constant as a literal; `sym` is its symbolic form (ir/IR.h),
   // kept when it reads parameters.
-  ir::ExprPtr constExpr(const ConstValue &v, const ir::SourceLoc &loc, ir::ExprPtr sym = nullptr);
+  ir::ExprPtr constExpr(const ConstValue &v, const ir::SourceLoc &loc,
+                        ir::ExprPtr sym = nullptr);
   // The symbolic form of a constant expression (ConstEval::symbolic), and
   // the same only when it reads a parameter or named constant (else null).
   ir::ExprPtr symbolicConst(const ast::Expr &e);
@@ -121,37 +133,46 @@ private:
   std::string didYouMean(const std::string &name, ExprCtx &ctx);
 
   // ---- SemaExpr.cpp / SemaExprOps.cpp: expressions
-  ir::ExprPtr expr(const ast::Expr &e, ExprCtx &ctx, ir::TypeRef expected = nullptr);
-  ir::ExprPtr exprOfType(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &want,
-                         const std::string &what);
-  ir::ExprPtr boolExpr(const ast::Expr &e, ExprCtx &ctx, const std::string &what);
-  ir::ExprPtr intExpr(const ast::Expr &e, ExprCtx &ctx, const std::string &what);
+  ir::ExprPtr expr(const ast::Expr &e, ExprCtx &ctx,
+                   ir::TypeRef expected = nullptr);
+  ir::ExprPtr exprOfType(const ast::Expr &e, ExprCtx &ctx,
+                         const ir::TypeRef &want, const std::string &what);
+  ir::ExprPtr boolExpr(const ast::Expr &e, ExprCtx &ctx,
+                       const std::string &what);
+  ir::ExprPtr intExpr(const ast::Expr &e, ExprCtx &ctx,
+                      const std::string &what);
   ir::ExprPtr nameExpr(const ast::Expr &e, ExprCtx &ctx);
   ir::ExprPtr unaryExpr(const ast::Expr &e, ExprCtx &ctx);
   ir::ExprPtr binaryExpr(const ast::Expr &e, ExprCtx &ctx);
   ir::ExprPtr indexExpr(const ast::Expr &e, ExprCtx &ctx);
   ir::ExprPtr fieldExpr(const ast::Expr &e, ExprCtx &ctx);
-  ir::ExprPtr callExpr(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
-  ir::ExprPtr builtinCall(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
+  ir::ExprPtr callExpr(const ast::Expr &e, ExprCtx &ctx,
+                       const ir::TypeRef &expected);
+  ir::ExprPtr builtinCall(const ast::Expr &e, ExprCtx &ctx,
+                          const ir::TypeRef &expected);
   ir::ExprPtr recordCons(const ast::Expr &e, ExprCtx &ctx, int record);
-  ir::ExprPtr setExpr(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
+  ir::ExprPtr setExpr(const ast::Expr &e, ExprCtx &ctx,
+                      const ir::TypeRef &expected);
   // The elements of a set or sequence literal, each checked against `want`
   // (or, with `contextFromEarlier` and no `want`, against the join of the
   // earlier ones), and their joined type. False after an error.
-  bool literalElements(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &want,
-                       bool contextFromEarlier, const char *what, std::vector<ir::ExprPtr> &args,
+  bool literalElements(const ast::Expr &e, ExprCtx &ctx,
+                       const ir::TypeRef &want, bool contextFromEarlier,
+                       const char *what, std::vector<ir::ExprPtr> &args,
                        ir::TypeRef &joined);
-  ir::ExprPtr binderExpr(const ast::Expr &e, ExprCtx &ctx, const ir::TypeRef &expected);
-  ir::ExprPtr stateVarOf(const ast::Expr &e, int role, int var, const ast::Expr &who,
-                         ExprCtx &ctx);
+  ir::ExprPtr binderExpr(const ast::Expr &e, ExprCtx &ctx,
+                         const ir::TypeRef &expected);
+  ir::ExprPtr stateVarOf(const ast::Expr &e, int role, int var,
+                         const ast::Expr &who, ExprCtx &ctx);
   // Declares a binder `x in S` in a new scope; returns the lowered set.
   ir::ExprPtr openBinder(const ast::Binder &b, ExprCtx &ctx, int &slot);
   void closeScope(ExprCtx &ctx, bool warn);
   // Declares `mbox: map<principal, payload>` in the current scope of
   // `ctx` (rounds and communication predicates); returns its slot.
-  int declareMailbox(ExprCtx &ctx, const ir::TypeRef &payload, const ir::SourceLoc &loc);
-  std::optional<std::pair<int, int>> findRoleVar(const std::string &name,
-                                                  const ir::SourceLoc &loc, bool report);
+  int declareMailbox(ExprCtx &ctx, const ir::TypeRef &payload,
+                     const ir::SourceLoc &loc);
+  std::optional<std::pair<int, int>>
+  findRoleVar(const std::string &name, const ir::SourceLoc &loc, bool report);
 
   // ---- SemaPattern.cpp
   struct PendingPattern {
@@ -160,10 +181,12 @@ private:
     bool ok = true;
   };
   // Declares the binders of a pattern in the current scope (first pass).
-  void declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind, bool warn);
+  void declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
+                      bool warn);
   // Checks issuer / verifier / auditor / constraints (second pass).
   void checkPattern(PendingPattern &p, ExprCtx &ctx);
-  std::shared_ptr<const ir::Pattern> knownPattern(const ast::Pattern &p, ExprCtx &ctx);
+  std::shared_ptr<const ir::Pattern> knownPattern(const ast::Pattern &p,
+                                                  ExprCtx &ctx);
   bool statementSetOk(const ast::Pattern &a);
   void rejectStatementSet(const ast::Pattern &a, const char *where);
   void statementSetsUnread(const std::vector<PendingPattern> &patterns);
@@ -192,8 +215,9 @@ private:
   // ---- SemaProps.cpp
   void checkFuns();
   void checkFaults();
-  ir::Predicate statePredicate(const std::string &name, const ir::SourceLoc &loc,
-                               const ast::ExprPtr &e, const std::string &what);
+  ir::Predicate statePredicate(const std::string &name,
+                               const ir::SourceLoc &loc, const ast::ExprPtr &e,
+                               const std::string &what);
   void checkInvariants();
   void checkConstraints();
   void checkProperties();
@@ -208,9 +232,15 @@ private:
   void checkUnusedVars();
 
   // ---- diagnostics helpers
-  void error(const ir::SourceLoc &loc, const std::string &msg) { diags_.error(loc, msg); }
-  void warning(const ir::SourceLoc &loc, const std::string &msg) { diags_.warning(loc, msg); }
-  void note(const ir::SourceLoc &loc, const std::string &msg) { diags_.note(loc, msg); }
+  void error(const ir::SourceLoc &loc, const std::string &msg) {
+    diags_.error(loc, msg);
+  }
+  void warning(const ir::SourceLoc &loc, const std::string &msg) {
+    diags_.warning(loc, msg);
+  }
+  void note(const ir::SourceLoc &loc, const std::string &msg) {
+    diags_.note(loc, msg);
+  }
   void redefinition(const std::string &name, const ir::SourceLoc &loc,
                     const ir::SourceLoc &prev);
   void warnUnused(const std::vector<Local> &unused);

@@ -29,9 +29,10 @@ void Sema::checkRecursion() {
       todo.insert(todo.end(), calls_[g].begin(), calls_[g].end());
     }
     if (cyclic)
-      error(funs_[f]->loc, fmt::format("function '{}' is recursive (functions may not call "
-                                       "themselves, directly or indirectly)",
-                                       funs_[f]->name));
+      error(funs_[f]->loc,
+            fmt::format("function '{}' is recursive (functions may not call "
+                        "themselves, directly or indirectly)",
+                        funs_[f]->name));
   }
 }
 
@@ -46,8 +47,9 @@ static std::vector<int> byzantineSets(const ir::Program &p) {
 
 // Whether a statement issued by a Byzantine principal could match the
 // issuer part of a pattern; the set concerned is stored in `set`.
-static bool byzantineMayMatch(const std::vector<int> &byz, ir::IssuerPattern::Kind kind,
-                              int patternSet, const ir::TypeRef &exactType, int &set) {
+static bool byzantineMayMatch(const std::vector<int> &byz,
+                              ir::IssuerPattern::Kind kind, int patternSet,
+                              const ir::TypeRef &exactType, int &set) {
   if (byz.empty())
     return false;
   auto isByz = [&](int s) {
@@ -97,13 +99,18 @@ void Sema::checkByzantineRecords() {
         floc = f.loc;
         ftype = f.type;
       }
-    std::string setName =
-        set >= 0 && set < (int)out_.principalSets.size() ? out_.principalSets[set].name : "?";
-    error(floc, fmt::format("field '{}' of record '{}' has unbounded type {}, but Byzantine "
-                            "principals of '{}' may issue '{}'",
-                            field, rec.name, typeStr(ftype), setName, rec.name));
-    note(u.loc, fmt::format("a '{}' issued by a Byzantine principal can match this pattern",
-                            rec.name));
+    std::string setName = set >= 0 && set < (int)out_.principalSets.size()
+                              ? out_.principalSets[set].name
+                              : "?";
+    error(floc,
+          fmt::format(
+              "field '{}' of record '{}' has unbounded type {}, but Byzantine "
+              "principals of '{}' may issue '{}'",
+              field, rec.name, typeStr(ftype), setName, rec.name));
+    note(u.loc,
+         fmt::format(
+             "a '{}' issued by a Byzantine principal can match this pattern",
+             rec.name));
   }
 }
 
@@ -119,16 +126,20 @@ void Sema::checkFireable() {
       continue;
     warned.insert({u.role, u.transition});
     const auto &t = roles_[u.role]->transitions[u.transition];
-    warning(t.loc, fmt::format("transition '{}' can never fire: no role publishes '{}' and no "
-                               "Byzantine principal can issue it",
-                               t.name, out_.records[u.record].name));
+    warning(t.loc,
+            fmt::format(
+                "transition '{}' can never fire: no role publishes '{}' and no "
+                "Byzantine principal can issue it",
+                t.name, out_.records[u.record].name));
   }
   for (const auto &t : timeoutUses_) {
     if (warned.count({t.role, -2 - t.timer}))
       continue;
     if (!roleInfo_[t.role].timerStarted[t.timer])
-      warning(t.loc, fmt::format("transition '{}' can never fire: timer '{}' is never started",
-                                 t.transition, out_.roles[t.role].timers[t.timer].name));
+      warning(t.loc,
+              fmt::format(
+                  "transition '{}' can never fire: timer '{}' is never started",
+                  t.transition, out_.roles[t.role].timers[t.timer].name));
   }
 }
 
@@ -138,7 +149,8 @@ void Sema::checkUnusedVars() {
     for (const auto &[name, index] : roleInfo_[r].vars)
       if (!roleInfo_[r].varRead[index])
         warning(role.vars[index].loc,
-                fmt::format("variable '{}' of role '{}' is never read", name, role.name));
+                fmt::format("variable '{}' of role '{}' is never read", name,
+                            role.name));
   }
 }
 

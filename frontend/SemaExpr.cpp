@@ -13,10 +13,13 @@ using ast::ExprKind;
 using ir::TypeKind;
 using ir::TypeRef;
 
-static bool invariantCtx(const ExprCtx &ctx) { return ctx.kind == ExprCtx::Kind::Invariant; }
+static bool invariantCtx(const ExprCtx &ctx) {
+  return ctx.kind == ExprCtx::Kind::Invariant;
+}
 
 std::optional<std::pair<int, int>> Sema::findRoleVar(const std::string &name,
-                                                     const ir::SourceLoc &loc, bool report) {
+                                                     const ir::SourceLoc &loc,
+                                                     bool report) {
   std::optional<std::pair<int, int>> found;
   for (size_t r = 0; r < roleInfo_.size(); ++r) {
     auto it = roleInfo_[r].vars.find(name);
@@ -24,9 +27,11 @@ std::optional<std::pair<int, int>> Sema::findRoleVar(const std::string &name,
       continue;
     if (found) {
       if (report)
-        error(loc, fmt::format("'{}' is a variable of roles '{}' and '{}'; write {}.{}[p]",
-                               name, out_.roles[found->first].name, out_.roles[r].name,
-                               out_.roles[r].name, name));
+        error(loc,
+              fmt::format(
+                  "'{}' is a variable of roles '{}' and '{}'; write {}.{}[p]",
+                  name, out_.roles[found->first].name, out_.roles[r].name,
+                  out_.roles[r].name, name));
       return std::nullopt;
     }
     found = std::make_pair((int)r, it->second);
@@ -45,12 +50,14 @@ ir::ExprPtr Sema::nameExpr(const ast::Expr &e, ExprCtx &ctx) {
     auto it = info.vars.find(n);
     if (it != info.vars.end()) {
       if (ctx.kind == ExprCtx::Kind::VarInit) {
-        error(e.loc, fmt::format("the initial value of a variable cannot read role "
-                                 "variable '{}'",
-                                 n));
+        error(e.loc,
+              fmt::format("the initial value of a variable cannot read role "
+                          "variable '{}'",
+                          n));
         return nullptr;
       }
-      if (ctx.kind == ExprCtx::Kind::Transition || ctx.kind == ExprCtx::Kind::Round) {
+      if (ctx.kind == ExprCtx::Kind::Transition ||
+          ctx.kind == ExprCtx::Kind::Round) {
         info.varRead[it->second] = true;
         const auto &v = out_.roles[ctx.role].vars[it->second];
         return lower::stateVar(ctx.role, it->second, v.type, e.loc);
@@ -58,27 +65,33 @@ ir::ExprPtr Sema::nameExpr(const ast::Expr &e, ExprCtx &ctx) {
     }
   }
   if ((n == "phaseNo" || n == "roundNo") && !global(n)) {
-    if (phaseRole_ < 0 ||
-        (ctx.kind != ExprCtx::Kind::Round && ctx.kind != ExprCtx::Kind::Invariant)) {
+    if (phaseRole_ < 0 || (ctx.kind != ExprCtx::Kind::Round &&
+                           ctx.kind != ExprCtx::Kind::Invariant)) {
       error(e.loc, fmt::format("'{}' is only available in round programs", n));
       return nullptr;
     }
-    return lower::node(n == "phaseNo" ? ir::ExprKind::PhaseNo : ir::ExprKind::RoundNo,
+    return lower::node(n == "phaseNo" ? ir::ExprKind::PhaseNo
+                                      : ir::ExprKind::RoundNo,
                        intType(), {}, e.loc);
   }
   const Global *g = global(n);
   if (!g) {
     if (auto rv = findRoleVar(n, e.loc, false)) {
       if (invariantCtx(ctx))
-        error(e.loc, fmt::format("role variable '{}' must be indexed by a principal here "
-                                 "(write {}[p])",
-                                 n, n));
+        error(e.loc,
+              fmt::format(
+                  "role variable '{}' must be indexed by a principal here "
+                  "(write {}[p])",
+                  n, n));
       else
-        error(e.loc, fmt::format("'{}' is a variable of role '{}' and cannot be read here", n,
-                                 out_.roles[rv->first].name));
+        error(e.loc,
+              fmt::format(
+                  "'{}' is a variable of role '{}' and cannot be read here", n,
+                  out_.roles[rv->first].name));
       return nullptr;
     }
-    error(e.loc, fmt::format("use of undeclared identifier '{}'", n) + didYouMean(n, ctx));
+    error(e.loc, fmt::format("use of undeclared identifier '{}'", n) +
+                     didYouMean(n, ctx));
     return nullptr;
   }
   switch (g->kind) {
@@ -121,23 +134,26 @@ std::string Sema::didYouMean(const std::string &name, ExprCtx &ctx) {
   return close.empty() ? "" : fmt::format("; did you mean '{}'?", close);
 }
 
-ir::ExprPtr Sema::stateVarOf(const ast::Expr &e, int role, int var, const ast::Expr &who,
-                             ExprCtx &ctx) {
+ir::ExprPtr Sema::stateVarOf(const ast::Expr &e, int role, int var,
+                             const ast::Expr &who, ExprCtx &ctx) {
   const auto &r = out_.roles[role];
   auto p = expr(who, ctx, principalType(r.principalSet));
   if (!p)
     return nullptr;
   if (!isPrincipal(*p->type)) {
-    error(who.loc, fmt::format("role variable '{}' must be indexed by a principal, not {}",
-                               r.vars[var].name, typeStr(p->type)));
+    error(
+        who.loc,
+        fmt::format("role variable '{}' must be indexed by a principal, not {}",
+                    r.vars[var].name, typeStr(p->type)));
     return nullptr;
   }
   if (r.principalSet >= 0 && p->type->principalSet >= 0 &&
       p->type->principalSet != r.principalSet) {
-    error(who.loc, fmt::format("principals of {} do not play role '{}' (it is played by "
-                               "'{}')",
-                               typeStr(p->type), r.name,
-                               out_.principalSets[r.principalSet].name));
+    error(who.loc,
+          fmt::format("principals of {} do not play role '{}' (it is played by "
+                      "'{}')",
+                      typeStr(p->type), r.name,
+                      out_.principalSets[r.principalSet].name));
     return nullptr;
   }
   roleInfo_[role].varRead[var] = true;
@@ -148,7 +164,8 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
   if (e.args.size() != 2 || !e.args[0] || !e.args[1])
     return nullptr;
   const ast::Expr &base = *e.args[0], &key = *e.args[1];
-  bool local = base.kind == ExprKind::Name && ctx.scopes && ctx.scopes->lookup(base.name);
+  bool local = base.kind == ExprKind::Name && ctx.scopes &&
+               ctx.scopes->lookup(base.name);
   if (base.kind == ExprKind::Name && !local) {
     const Global *g = global(base.name);
     if (g && g->kind == GlobalKind::PrincipalSet) {
@@ -166,11 +183,13 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
       ir::ExprPtr sym;
       if (k->sym)
         sym = lower::node(ir::ExprKind::Index, principalType(g->index),
-                          {lower::principalSet(g->index, base.loc), k->sym}, e.loc);
+                          {lower::principalSet(g->index, base.loc), k->sym},
+                          e.loc);
       return m ? constExpr(*m, e.loc, sym) : nullptr;
     }
     bool ownVar = ctx.role >= 0 && roleInfo_[ctx.role].vars.count(base.name) &&
-                  (ctx.kind == ExprCtx::Kind::Transition || ctx.kind == ExprCtx::Kind::Round);
+                  (ctx.kind == ExprCtx::Kind::Transition ||
+                   ctx.kind == ExprCtx::Kind::Round);
     if (!g && !ownVar && invariantCtx(ctx)) {
       if (auto rv = findRoleVar(base.name, base.loc, true))
         return stateVarOf(e, rv->first, rv->second, key, ctx);
@@ -183,14 +202,15 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
     if (g && g->kind == GlobalKind::Role) {
       auto it = roleInfo_[g->index].vars.find(base.name);
       if (it == roleInfo_[g->index].vars.end()) {
-        error(base.loc, fmt::format("role '{}' has no variable '{}'", base.args[0]->name,
-                                    base.name));
+        error(base.loc, fmt::format("role '{}' has no variable '{}'",
+                                    base.args[0]->name, base.name));
         return nullptr;
       }
       if (!invariantCtx(ctx)) {
-        error(base.loc, fmt::format("'{}.{}[p]' may only be used in invariants and "
-                                    "properties",
-                                    base.args[0]->name, base.name));
+        error(base.loc,
+              fmt::format("'{}.{}[p]' may only be used in invariants and "
+                          "properties",
+                          base.args[0]->name, base.name));
         return nullptr;
       }
       return stateVarOf(e, g->index, it->second, key, ctx);
@@ -204,8 +224,8 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
     if (!k)
       return nullptr;
     if (!comparable(*k->type, *b->type->args[0])) {
-      error(key.loc, fmt::format("map key of type {} does not match {}", typeStr(k->type),
-                                 typeStr(b->type->args[0])));
+      error(key.loc, fmt::format("map key of type {} does not match {}",
+                                 typeStr(k->type), typeStr(b->type->args[0])));
       return nullptr;
     }
     return lower::node(ir::ExprKind::Index, b->type->args[1], {b, k}, e.loc);
@@ -216,7 +236,8 @@ ir::ExprPtr Sema::indexExpr(const ast::Expr &e, ExprCtx &ctx) {
       return nullptr;
     return lower::node(ir::ExprKind::Index, b->type->args[0], {b, k}, e.loc);
   }
-  error(e.loc, fmt::format("cannot index a value of type {}", typeStr(b->type)));
+  error(e.loc,
+        fmt::format("cannot index a value of type {}", typeStr(b->type)));
   return nullptr;
 }
 
@@ -224,46 +245,55 @@ ir::ExprPtr Sema::fieldExpr(const ast::Expr &e, ExprCtx &ctx) {
   if (e.args.empty() || !e.args[0])
     return nullptr;
   const ast::Expr &base = *e.args[0];
-  if (base.kind == ExprKind::Name && !(ctx.scopes && ctx.scopes->lookup(base.name))) {
+  if (base.kind == ExprKind::Name &&
+      !(ctx.scopes && ctx.scopes->lookup(base.name))) {
     const Global *g = global(base.name);
     if (g && g->kind == GlobalKind::Role) {
-      error(e.loc, fmt::format("'{}.{}' must be indexed by a principal ({}.{}[p])",
-                               base.name, e.name, base.name, e.name));
+      error(e.loc,
+            fmt::format("'{}.{}' must be indexed by a principal ({}.{}[p])",
+                        base.name, e.name, base.name, e.name));
       return nullptr;
     }
   }
   auto b = expr(base, ctx);
   if (!b)
     return nullptr;
-  if (b->kind == ir::ExprKind::Slot && unknownRecordSlots_.count({ctx.frame, b->slot}))
+  if (b->kind == ir::ExprKind::Slot &&
+      unknownRecordSlots_.count({ctx.frame, b->slot}))
     return nullptr; // its unknown record was reported
   if (b->type->kind != TypeKind::Record) {
-    error(e.loc, fmt::format("'.{}' needs a record, not {}", e.name, typeStr(b->type)));
+    error(e.loc, fmt::format("'.{}' needs a record, not {}", e.name,
+                             typeStr(b->type)));
     return nullptr;
   }
   const auto &rec = out_.records[b->type->record];
   for (size_t i = 0; i < rec.fields.size(); ++i)
     if (rec.fields[i].name == e.name)
-      return lower::node(ir::ExprKind::Field, rec.fields[i].type, {b}, e.loc, -1, (int)i);
+      return lower::node(ir::ExprKind::Field, rec.fields[i].type, {b}, e.loc,
+                         -1, (int)i);
   error(e.loc, fmt::format("record '{}' has no field '{}'", rec.name, e.name));
   return nullptr;
 }
 
-ir::ExprPtr Sema::callExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expected) {
+ir::ExprPtr Sema::callExpr(const ast::Expr &e, ExprCtx &ctx,
+                           const TypeRef &expected) {
   const Global *g = global(e.name);
   if (g && g->kind == GlobalKind::Fun) {
     const auto &params = funParams_[g->index];
     if (e.args.size() != params.size()) {
-      error(e.loc, fmt::format("function '{}' takes {} argument{}, {} given", e.name,
-                               params.size(), params.size() == 1 ? "" : "s", e.args.size()));
+      error(e.loc, fmt::format("function '{}' takes {} argument{}, {} given",
+                               e.name, params.size(),
+                               params.size() == 1 ? "" : "s", e.args.size()));
       return nullptr;
     }
     std::vector<ir::ExprPtr> args;
     bool ok = true;
     for (size_t i = 0; i < params.size(); ++i) {
-      auto a = e.args[i] ? exprOfType(*e.args[i], ctx, params[i],
-                                      fmt::format("argument {} of '{}'", i + 1, e.name))
-                         : nullptr;
+      auto a =
+          e.args[i]
+              ? exprOfType(*e.args[i], ctx, params[i],
+                           fmt::format("argument {} of '{}'", i + 1, e.name))
+              : nullptr;
       ok = ok && a;
       args.push_back(a);
     }
@@ -271,7 +301,8 @@ ir::ExprPtr Sema::callExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expe
       calls_[ctx.fun].insert(g->index);
     if (!ok || !funResult_[g->index])
       return nullptr;
-    return lower::node(ir::ExprKind::Call, funResult_[g->index], args, e.loc, -1, g->index);
+    return lower::node(ir::ExprKind::Call, funResult_[g->index], args, e.loc,
+                       -1, g->index);
   }
   if (g && g->kind == GlobalKind::Record)
     return recordCons(e, ctx, g->index);
@@ -287,16 +318,18 @@ ir::ExprPtr Sema::recordCons(const ast::Expr &e, ExprCtx &ctx, int record) {
   bool ok = true;
   if (e.kind == ExprKind::Call) {
     if (e.args.size() != rec.fields.size()) {
-      error(e.loc, fmt::format("record '{}' has {} field{}, {} value{} given", rec.name,
-                               rec.fields.size(), rec.fields.size() == 1 ? "" : "s",
-                               e.args.size(), e.args.size() == 1 ? "" : "s"));
+      error(e.loc, fmt::format("record '{}' has {} field{}, {} value{} given",
+                               rec.name, rec.fields.size(),
+                               rec.fields.size() == 1 ? "" : "s", e.args.size(),
+                               e.args.size() == 1 ? "" : "s"));
       return nullptr;
     }
     for (size_t i = 0; i < rec.fields.size(); ++i) {
-      args[i] = e.args[i] ? exprOfType(*e.args[i], ctx, rec.fields[i].type,
-                                       fmt::format("field '{}' of '{}'", rec.fields[i].name,
-                                                   rec.name))
-                          : nullptr;
+      args[i] = e.args[i]
+                    ? exprOfType(*e.args[i], ctx, rec.fields[i].type,
+                                 fmt::format("field '{}' of '{}'",
+                                             rec.fields[i].name, rec.name))
+                    : nullptr;
       ok = ok && args[i];
     }
   } else {
@@ -306,7 +339,8 @@ ir::ExprPtr Sema::recordCons(const ast::Expr &e, ExprCtx &ctx, int record) {
       while (i < rec.fields.size() && rec.fields[i].name != f.name)
         ++i;
       if (i == rec.fields.size()) {
-        error(f.loc, fmt::format("record '{}' has no field '{}'", rec.name, f.name));
+        error(f.loc,
+              fmt::format("record '{}' has no field '{}'", rec.name, f.name));
         ok = false;
         continue;
       }
@@ -316,9 +350,11 @@ ir::ExprPtr Sema::recordCons(const ast::Expr &e, ExprCtx &ctx, int record) {
         continue;
       }
       given[i] = true;
-      args[i] = f.value ? exprOfType(*f.value, ctx, rec.fields[i].type,
-                                     fmt::format("field '{}' of '{}'", f.name, rec.name))
-                        : nullptr;
+      args[i] =
+          f.value
+              ? exprOfType(*f.value, ctx, rec.fields[i].type,
+                           fmt::format("field '{}' of '{}'", f.name, rec.name))
+              : nullptr;
       ok = ok && args[i];
     }
     for (size_t i = 0; i < rec.fields.size(); ++i)
@@ -330,10 +366,12 @@ ir::ExprPtr Sema::recordCons(const ast::Expr &e, ExprCtx &ctx, int record) {
   }
   if (!ok)
     return nullptr;
-  return lower::node(ir::ExprKind::RecordCons, recordType(record), args, e.loc, -1, record);
+  return lower::node(ir::ExprKind::RecordCons, recordType(record), args, e.loc,
+                     -1, record);
 }
 
-ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expected) {
+ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx,
+                              const TypeRef &expected) {
   auto named = ir::builtinNamed(e.name); // the builtins: ir/ExprKinds.def
   if (!named) {
     error(e.loc, fmt::format("unknown function '{}'", e.name));
@@ -342,8 +380,8 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
   auto b = *named;
   size_t arity = ir::builtinInfo(b).arity;
   if (e.args.size() != arity) {
-    error(e.loc, fmt::format("'{}' takes {} argument{}, {} given", e.name, arity,
-                             arity == 1 ? "" : "s", e.args.size()));
+    error(e.loc, fmt::format("'{}' takes {} argument{}, {} given", e.name,
+                             arity, arity == 1 ? "" : "s", e.args.size()));
     return nullptr;
   }
   for (const auto &a : e.args)
@@ -354,9 +392,10 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
     // In a communication predicate, crashed(p) says whether p has crashed
     // by the end of the round (docs/semantics.md, round programs).
     if (!invariantCtx(ctx) && ctx.kind != ExprCtx::Kind::Comm) {
-      error(e.loc, fmt::format("'{}' may only be used in invariants, properties and "
-                               "communication predicates",
-                               e.name));
+      error(e.loc,
+            fmt::format("'{}' may only be used in invariants, properties and "
+                        "communication predicates",
+                        e.name));
       return nullptr;
     }
     if (b == ir::Builtin::Correct) {
@@ -372,7 +411,8 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
     if (!p)
       return nullptr;
     if (!isPrincipal(*p->type)) {
-      error(a0.loc, fmt::format("'crashed' needs a principal, not {}", typeStr(p->type)));
+      error(a0.loc, fmt::format("'crashed' needs a principal, not {}",
+                                typeStr(p->type)));
       return nullptr;
     }
     return lower::builtin(b, {p}, boolType(), e.loc);
@@ -387,24 +427,30 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
   auto need = [&](TypeKind k, const char *what) {
     if (t->kind == k)
       return true;
-    error(a0.loc, fmt::format("'{}' needs {}, not {}", e.name, what, typeStr(t)));
+    error(a0.loc,
+          fmt::format("'{}' needs {}, not {}", e.name, what, typeStr(t)));
     return false;
   };
   switch (b) {
   case ir::Builtin::Card:
-    return need(TypeKind::Set, "a set") ? lower::builtin(b, {x}, intType(), e.loc) : nullptr;
+    return need(TypeKind::Set, "a set")
+               ? lower::builtin(b, {x}, intType(), e.loc)
+               : nullptr;
   case ir::Builtin::Dom:
     return need(TypeKind::Map, "a map")
                ? lower::builtin(b, {x}, setType(t->args[0]), e.loc)
                : nullptr;
   case ir::Builtin::Len:
-    return need(TypeKind::Seq, "a sequence") ? lower::builtin(b, {x}, intType(), e.loc)
-                                             : nullptr;
+    return need(TypeKind::Seq, "a sequence")
+               ? lower::builtin(b, {x}, intType(), e.loc)
+               : nullptr;
   case ir::Builtin::Head:
-    return need(TypeKind::Seq, "a sequence") ? lower::builtin(b, {x}, t->args[0], e.loc)
-                                             : nullptr;
+    return need(TypeKind::Seq, "a sequence")
+               ? lower::builtin(b, {x}, t->args[0], e.loc)
+               : nullptr;
   case ir::Builtin::Tail:
-    return need(TypeKind::Seq, "a sequence") ? lower::builtin(b, {x}, t, e.loc) : nullptr;
+    return need(TypeKind::Seq, "a sequence") ? lower::builtin(b, {x}, t, e.loc)
+                                             : nullptr;
   case ir::Builtin::Append: {
     if (!need(TypeKind::Seq, "a sequence"))
       return nullptr;
@@ -414,7 +460,8 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
   case ir::Builtin::Max:
   case ir::Builtin::Min:
     if (!isSetOf(*t, isIntLike)) {
-      error(a0.loc, fmt::format("'{}' needs a set of integers, not {}", e.name, typeStr(t)));
+      error(a0.loc, fmt::format("'{}' needs a set of integers, not {}", e.name,
+                                typeStr(t)));
       return nullptr;
     }
     return lower::builtin(b, {x}, t->args[0], e.loc);
@@ -423,8 +470,9 @@ ir::ExprPtr Sema::builtinCall(const ast::Expr &e, ExprCtx &ctx, const TypeRef &e
                ? lower::builtin(b, {x}, t->args[0], e.loc)
                : nullptr;
   case ir::Builtin::IsSome:
-    return need(TypeKind::Option, "an option") ? lower::builtin(b, {x}, boolType(), e.loc)
-                                               : nullptr;
+    return need(TypeKind::Option, "an option")
+               ? lower::builtin(b, {x}, boolType(), e.loc)
+               : nullptr;
   default:
     return nullptr;
   }

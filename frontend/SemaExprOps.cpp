@@ -27,8 +27,8 @@ static TypeRef elemOf(const TypeRef &t, TypeKind k) {
   return nullptr;
 }
 
-ir::ExprPtr Sema::exprOfType(const ast::Expr &e, ExprCtx &ctx, const TypeRef &want,
-                             const std::string &what) {
+ir::ExprPtr Sema::exprOfType(const ast::Expr &e, ExprCtx &ctx,
+                             const TypeRef &want, const std::string &what) {
   auto x = expr(e, ctx, want);
   if (!x || !want)
     return x;
@@ -40,19 +40,23 @@ ir::ExprPtr Sema::exprOfType(const ast::Expr &e, ExprCtx &ctx, const TypeRef &wa
   return x;
 }
 
-ir::ExprPtr Sema::boolExpr(const ast::Expr &e, ExprCtx &ctx, const std::string &what) {
+ir::ExprPtr Sema::boolExpr(const ast::Expr &e, ExprCtx &ctx,
+                           const std::string &what) {
   auto x = expr(e, ctx, boolType());
   if (x && !isBool(*x->type)) {
-    error(e.loc, fmt::format("{} must be a boolean, not {}", what, typeStr(x->type)));
+    error(e.loc,
+          fmt::format("{} must be a boolean, not {}", what, typeStr(x->type)));
     return nullptr;
   }
   return x;
 }
 
-ir::ExprPtr Sema::intExpr(const ast::Expr &e, ExprCtx &ctx, const std::string &what) {
+ir::ExprPtr Sema::intExpr(const ast::Expr &e, ExprCtx &ctx,
+                          const std::string &what) {
   auto x = expr(e, ctx, intType());
   if (x && !isIntLike(*x->type)) {
-    error(e.loc, fmt::format("{} must be an integer, not {}", what, typeStr(x->type)));
+    error(e.loc,
+          fmt::format("{} must be an integer, not {}", what, typeStr(x->type)));
     return nullptr;
   }
   return x;
@@ -71,15 +75,17 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
   case ExprKind::Name:
     return nameExpr(e, ctx);
   case ExprKind::Me:
-    if (ctx.kind == ExprCtx::Kind::Fun || ctx.kind == ExprCtx::Kind::Invariant ||
+    if (ctx.kind == ExprCtx::Kind::Fun ||
+        ctx.kind == ExprCtx::Kind::Invariant ||
         ctx.kind == ExprCtx::Kind::Assume || ctx.role < 0) {
       error(loc, "'ME' is only meaningful inside a role");
       return nullptr;
     }
     return lower::me(out_.roles[ctx.role].principalSet, loc);
   case ExprKind::NoneLit: {
-    TypeRef t = expected && expected->kind == TypeKind::Option ? expected
-                                                               : optionType(intType());
+    TypeRef t = expected && expected->kind == TypeKind::Option
+                    ? expected
+                    : optionType(intType());
     return lower::node(ir::ExprKind::NoneLit, t, {}, loc);
   }
   case ExprKind::Some: {
@@ -104,8 +110,10 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
       return nullptr;
     auto t = joinTypes(a->type, b->type);
     if (!t) {
-      error(loc, fmt::format("branches of the conditional have incompatible types {} and {}",
-                             typeStr(a->type), typeStr(b->type)));
+      error(loc,
+            fmt::format(
+                "branches of the conditional have incompatible types {} and {}",
+                typeStr(a->type), typeStr(b->type)));
       return nullptr;
     }
     return lower::node(ir::ExprKind::Ite, t, {c, a, b}, loc);
@@ -142,7 +150,8 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
     if (!b)
       return nullptr;
     if (b->type->kind != TypeKind::Tuple) {
-      error(loc, fmt::format("'.{}' needs a tuple, not {}", e.intVal, typeStr(b->type)));
+      error(loc, fmt::format("'.{}' needs a tuple, not {}", e.intVal,
+                             typeStr(b->type)));
       return nullptr;
     }
     if (e.intVal < 0 || e.intVal >= (int64_t)b->type->args.size()) {
@@ -150,8 +159,8 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
                              typeStr(b->type)));
       return nullptr;
     }
-    return lower::node(ir::ExprKind::TupleGet, b->type->args[e.intVal], {b}, loc, -1,
-                       (int)e.intVal);
+    return lower::node(ir::ExprKind::TupleGet, b->type->args[e.intVal], {b},
+                       loc, -1, (int)e.intVal);
   }
   case ExprKind::Index:
     return indexExpr(e, ctx);
@@ -177,26 +186,32 @@ ir::ExprPtr Sema::expr(const ast::Expr &e, ExprCtx &ctx, TypeRef expected) {
     TypeRef elem = elemOf(expected, TypeKind::Seq);
     std::vector<ir::ExprPtr> args;
     TypeRef joined;
-    if (!literalElements(e, ctx, elem, /*contextFromEarlier=*/false, "sequence", args, joined))
+    if (!literalElements(e, ctx, elem, /*contextFromEarlier=*/false, "sequence",
+                         args, joined))
       return nullptr;
-    TypeRef t = joined ? seqType(joined) : (expected && expected->kind == TypeKind::Seq
-                                                ? expected
-                                                : seqType(intType()));
+    TypeRef t = joined ? seqType(joined)
+                       : (expected && expected->kind == TypeKind::Seq
+                              ? expected
+                              : seqType(intType()));
     return lower::node(ir::ExprKind::SeqCons, t, args, loc);
   }
   case ExprKind::Known: {
     if (ctx.retire) {
-      error(loc, "KNOWN is not allowed in a retire condition: whether a statement is retired "
+      error(loc, "KNOWN is not allowed in a retire condition: whether a "
+                 "statement is retired "
                  "depends only on the statement and the role's variables");
       return nullptr;
     }
     if (ctx.kind != ExprCtx::Kind::Transition && !ctx.poolKnown) {
-      error(loc, "KNOWN is only allowed in transitions (the local pool of ME) and in "
-                 "invariants and lemmas (the whole pool)");
+      error(
+          loc,
+          "KNOWN is only allowed in transitions (the local pool of ME) and in "
+          "invariants and lemmas (the whole pool)");
       return nullptr;
     }
     if (ctx.poolKnown && phaseRole_ >= 0) {
-      error(loc, "KNOWN in an invariant needs an event-driven program (a round program "
+      error(loc, "KNOWN in an invariant needs an event-driven program (a round "
+                 "program "
                  "has no pool)");
       return nullptr;
     }
@@ -264,8 +279,8 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
         if (!a->sym && !b->sym)
           return lower::intLit(*v, e.loc);
         auto lit = std::make_shared<ir::Expr>(*lower::intLit(*v, e.loc));
-        lit->sym = lower::binary(op, a->sym ? a->sym : a, b->sym ? b->sym : b, intType(),
-                                 e.loc);
+        lit->sym = lower::binary(op, a->sym ? a->sym : a, b->sym ? b->sym : b,
+                                 intType(), e.loc);
         return lit;
       }
     return x;
@@ -309,8 +324,8 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
     if (!a || !s)
       return nullptr;
     if (!comparable(*a->type, *s->type->args[0])) {
-      error(e.loc, fmt::format("cannot test membership of {} in {}", typeStr(a->type),
-                               typeStr(s->type)));
+      error(e.loc, fmt::format("cannot test membership of {} in {}",
+                               typeStr(a->type), typeStr(s->type)));
       return nullptr;
     }
     return lower::binary(op, a, s, boolType(), e.loc);
@@ -331,33 +346,38 @@ ir::ExprPtr Sema::binaryExpr(const ast::Expr &e, ExprCtx &ctx) {
       return nullptr;
     if (a->type->kind != TypeKind::Set || b->type->kind != TypeKind::Set) {
       error(e.loc, fmt::format("operands of '{}' must be sets, not {} and {}",
-                               binOpText(e.binOp), typeStr(a->type), typeStr(b->type)));
+                               binOpText(e.binOp), typeStr(a->type),
+                               typeStr(b->type)));
       return nullptr;
     }
     auto j = joinTypes(a->type, b->type);
     if (!j) {
-      error(e.loc, fmt::format("operands of '{}' have incompatible types {} and {}",
-                               binOpText(e.binOp), typeStr(a->type), typeStr(b->type)));
+      error(e.loc, fmt::format(
+                       "operands of '{}' have incompatible types {} and {}",
+                       binOpText(e.binOp), typeStr(a->type), typeStr(b->type)));
       return nullptr;
     }
-    return lower::binary(op, a, b, e.binOp == BinOp::SubsetEq ? boolType() : j, e.loc);
+    return lower::binary(op, a, b, e.binOp == BinOp::SubsetEq ? boolType() : j,
+                         e.loc);
   }
   }
   return nullptr;
 }
 
-bool Sema::literalElements(const ast::Expr &e, ExprCtx &ctx, const TypeRef &want,
-                           bool contextFromEarlier, const char *what, std::vector<ir::ExprPtr> &args,
+bool Sema::literalElements(const ast::Expr &e, ExprCtx &ctx,
+                           const TypeRef &want, bool contextFromEarlier,
+                           const char *what, std::vector<ir::ExprPtr> &args,
                            TypeRef &joined) {
   bool ok = true;
   for (const auto &a : e.args) {
-    auto x = a ? expr(*a, ctx, want || !contextFromEarlier ? want : joined) : nullptr;
+    auto x = a ? expr(*a, ctx, want || !contextFromEarlier ? want : joined)
+               : nullptr;
     ok = ok && x;
     if (x) {
       auto j = joined ? joinTypes(joined, x->type) : x->type;
       if (!j) {
-        error(a->loc, fmt::format("{} element of type {} does not match {}", what,
-                                  typeStr(x->type), typeStr(joined)));
+        error(a->loc, fmt::format("{} element of type {} does not match {}",
+                                  what, typeStr(x->type), typeStr(joined)));
         ok = false;
       } else {
         joined = j;
@@ -368,7 +388,8 @@ bool Sema::literalElements(const ast::Expr &e, ExprCtx &ctx, const TypeRef &want
   return ok;
 }
 
-ir::ExprPtr Sema::setExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expected) {
+ir::ExprPtr Sema::setExpr(const ast::Expr &e, ExprCtx &ctx,
+                          const TypeRef &expected) {
   if (e.kind == ExprKind::Range) {
     if (e.args.size() != 2 || !e.args[0] || !e.args[1])
       return nullptr;
@@ -377,13 +398,15 @@ ir::ExprPtr Sema::setExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expec
     if (!a || !b)
       return nullptr;
     auto lo = foldInt(*a), hi = foldInt(*b);
-    TypeRef elem = lo && hi && *lo <= *hi ? rangeType(*lo, *hi, a->sym, b->sym) : intType();
+    TypeRef elem = lo && hi && *lo <= *hi ? rangeType(*lo, *hi, a->sym, b->sym)
+                                          : intType();
     return lower::node(ir::ExprKind::RangeSet, setType(elem), {a, b}, e.loc);
   }
   TypeRef want = elemOf(expected, TypeKind::Set);
   std::vector<ir::ExprPtr> args;
   TypeRef joined;
-  if (!literalElements(e, ctx, want, /*contextFromEarlier=*/true, "set", args, joined))
+  if (!literalElements(e, ctx, want, /*contextFromEarlier=*/true, "set", args,
+                       joined))
     return nullptr;
   TypeRef t = joined ? setType(joined) : (want ? expected : setType(intType()));
   return lower::node(ir::ExprKind::SetLit, t, args, e.loc);
@@ -415,7 +438,8 @@ ir::ExprPtr Sema::openBinder(const ast::Binder &b, ExprCtx &ctx, int &slot) {
   return set;
 }
 
-int Sema::declareMailbox(ExprCtx &ctx, const TypeRef &payload, const ir::SourceLoc &loc) {
+int Sema::declareMailbox(ExprCtx &ctx, const TypeRef &payload,
+                         const ir::SourceLoc &loc) {
   Local mbox;
   mbox.name = "mbox";
   mbox.type = mapType(principalType(-1), payload);
@@ -433,7 +457,8 @@ void Sema::closeScope(ExprCtx &ctx, bool warn) {
   warnUnused(unused);
 }
 
-ir::ExprPtr Sema::binderExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &expected) {
+ir::ExprPtr Sema::binderExpr(const ast::Expr &e, ExprCtx &ctx,
+                             const TypeRef &expected) {
   if (e.binders.empty() || !e.body)
     return nullptr;
   if (e.kind == ExprKind::Forall || e.kind == ExprKind::Exists) {
@@ -451,11 +476,12 @@ ir::ExprPtr Sema::binderExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &ex
       closeScope(ctx, false);
     if (!ok || !body)
       return nullptr;
-    auto kind = e.kind == ExprKind::Forall ? ir::ExprKind::Forall : ir::ExprKind::Exists;
+    auto kind = e.kind == ExprKind::Forall ? ir::ExprKind::Forall
+                                           : ir::ExprKind::Exists;
     ir::ExprPtr acc = body;
     for (size_t i = opened.size(); i-- > 0;)
-      acc = lower::node(kind, boolType(), {opened[i].second, acc}, e.binders[i].loc,
-                        opened[i].first);
+      acc = lower::node(kind, boolType(), {opened[i].second, acc},
+                        e.binders[i].loc, opened[i].first);
     return acc;
   }
   int slot;
@@ -464,20 +490,26 @@ ir::ExprPtr Sema::binderExpr(const ast::Expr &e, ExprCtx &ctx, const TypeRef &ex
   if (e.kind == ExprKind::SetFilter) {
     auto p = boolExpr(*e.body, ctx, "set filter condition");
     if (set && p)
-      result = lower::node(ir::ExprKind::SetFilter, set->type, {set, p}, e.loc, slot);
+      result = lower::node(ir::ExprKind::SetFilter, set->type, {set, p}, e.loc,
+                           slot);
   } else if (e.kind == ExprKind::SetMap) {
     auto v = expr(*e.body, ctx);
-    ir::ExprPtr c = e.cond ? boolExpr(*e.cond, ctx, "set comprehension condition") : nullptr;
+    ir::ExprPtr c = e.cond
+                        ? boolExpr(*e.cond, ctx, "set comprehension condition")
+                        : nullptr;
     if (set && v && (!e.cond || c))
-      result = lower::node(ir::ExprKind::SetMap, setType(v->type), {set, v, c}, e.loc, slot);
+      result = lower::node(ir::ExprKind::SetMap, setType(v->type), {set, v, c},
+                           e.loc, slot);
   } else { // MapCons
-    TypeRef want = expected && expected->kind == TypeKind::Map && expected->args.size() == 2
+    TypeRef want = expected && expected->kind == TypeKind::Map &&
+                           expected->args.size() == 2
                        ? expected->args[1]
                        : nullptr;
     auto v = expr(*e.body, ctx, want);
     if (set && v)
-      result = lower::node(ir::ExprKind::MapCons, mapType(set->type->args[0], v->type),
-                           {set, v}, e.loc, slot);
+      result = lower::node(ir::ExprKind::MapCons,
+                           mapType(set->type->args[0], v->type), {set, v},
+                           e.loc, slot);
   }
   closeScope(ctx, false);
   return result;

@@ -1,11 +1,12 @@
 // Ghost variables (`ghost var`): history state for invariants and proofs.
 // The rule: nothing but ghost state depends on a ghost variable. Triggers,
 // guards, retire clauses, PUBLISH, timers, round sends and progress
-// conditions never read one; a non-ghost variable is never assigned a value that reads one, nor
-// under a condition that reads one. A `let` whose value reads ghost state
-// is ghost itself (its uses are checked the same way). So the checker, TLC
-// and the prover keep ghost variables like any other, while compiled nodes
-// drop them and every statement marked Stmt::ghost, with the same behaviour.
+// conditions never read one; a non-ghost variable is never assigned a value
+// that reads one, nor under a condition that reads one. A `let` whose value
+// reads ghost state is ghost itself (its uses are checked the same way). So the
+// checker, TLC and the prover keep ghost variables like any other, while
+// compiled nodes drop them and every statement marked Stmt::ghost, with the
+// same behaviour.
 #include "frontend/Sema.h"
 #include "ir/Walk.h"
 
@@ -23,9 +24,11 @@ public:
   bool readsGhost(const ir::Expr &e) const {
     return ir::anyExpr(e, [&](const ir::Expr &x) {
       if (x.kind == ir::ExprKind::StateVar)
-        return x.var >= 0 && size_t(x.var) < role_.vars.size() && role_.vars[size_t(x.var)].ghost;
+        return x.var >= 0 && size_t(x.var) < role_.vars.size() &&
+               role_.vars[size_t(x.var)].ghost;
       if (x.kind == ir::ExprKind::Slot)
-        return x.slot >= 0 && size_t(x.slot) < ghostSlot_.size() && ghostSlot_[size_t(x.slot)];
+        return x.slot >= 0 && size_t(x.slot) < ghostSlot_.size() &&
+               ghostSlot_[size_t(x.slot)];
       return false;
     });
   }
@@ -34,16 +37,21 @@ public:
   // An error at `e` if it reads ghost state; `what` names the place.
   void forbid(const ir::ExprPtr &e, const std::string &what) {
     if (readsGhost(e))
-      diags_.error(e->loc, fmt::format("{} reads ghost state; only ghost variables may depend on "
-                                       "ghost variables",
-                                       what));
+      diags_.error(
+          e->loc,
+          fmt::format(
+              "{} reads ghost state; only ghost variables may depend on "
+              "ghost variables",
+              what));
   }
   void forbid(const ir::Pattern &p, const std::string &what) {
     ir::forEachPatternExpr(p, [&](const ir::Expr &x) {
       if (readsGhost(x))
-        diags_.error(x.loc, fmt::format("{} reads ghost state; only ghost variables may depend "
-                                        "on ghost variables",
-                                        what));
+        diags_.error(
+            x.loc,
+            fmt::format("{} reads ghost state; only ghost variables may depend "
+                        "on ghost variables",
+                        what));
     });
   }
 
@@ -69,17 +77,21 @@ private:
       }
       break;
     case ir::StmtKind::Assign: {
-      bool ghostVar = s.var >= 0 && size_t(s.var) < role_.vars.size() && role_.vars[size_t(s.var)].ghost;
+      bool ghostVar = s.var >= 0 && size_t(s.var) < role_.vars.size() &&
+                      role_.vars[size_t(s.var)].ghost;
       if (ghostVar) {
         s.ghost = true;
         break;
       }
       const std::string &name = role_.vars[size_t(s.var)].name;
       if (underGhost)
-        diags_.error(s.loc, fmt::format("'{}' is not a ghost variable but is assigned under a "
-                                        "condition on ghost state",
-                                        name));
-      std::string what = fmt::format("the value assigned to '{}' (not a ghost variable)", name);
+        diags_.error(
+            s.loc,
+            fmt::format("'{}' is not a ghost variable but is assigned under a "
+                        "condition on ghost state",
+                        name));
+      std::string what = fmt::format(
+          "the value assigned to '{}' (not a ghost variable)", name);
       forbid(s.value, what);
       for (const auto &step : s.path)
         forbid(step.key, what);
@@ -97,14 +109,18 @@ private:
         diags_.error(s.loc, "PUBLISH under a condition on ghost state");
       ir::forEachStmtExpr(s, [&](const ir::Expr &x) {
         if (readsGhost(x))
-          diags_.error(x.loc, "PUBLISH reads ghost state; only ghost variables may depend on "
-                              "ghost variables");
+          diags_.error(
+              x.loc,
+              "PUBLISH reads ghost state; only ghost variables may depend on "
+              "ghost variables");
       });
       break;
     case ir::StmtKind::StartTimer:
     case ir::StmtKind::CancelTimer:
       if (underGhost)
-        diags_.error(s.loc, "a timer is started or cancelled under a condition on ghost state");
+        diags_.error(
+            s.loc,
+            "a timer is started or cancelled under a condition on ghost state");
       break;
     case ir::StmtKind::Skip:
       s.ghost = underGhost;

@@ -15,7 +15,8 @@ namespace mommie::frontend {
 using IK = ast::IssuerPattern::Kind;
 using PK = ast::PartyPattern::Kind;
 
-static bool declareLocal(Sema &, ScopeStack &scopes, const Local &l, DiagnosticEngine &diags) {
+static bool declareLocal(Sema &, ScopeStack &scopes, const Local &l,
+                         DiagnosticEngine &diags) {
   if (const Local *prev = scopes.declare(l)) {
     diags.error(l.loc, fmt::format("redefinition of '{}'", l.name));
     diags.note(prev->loc, "previous definition is here");
@@ -24,7 +25,8 @@ static bool declareLocal(Sema &, ScopeStack &scopes, const Local &l, DiagnosticE
   return true;
 }
 
-void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind, bool warn) {
+void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
+                          bool warn) {
   const ast::Pattern &a = *p.ast;
   p.ir.loc = a.loc;
   const Global *g = global(a.record);
@@ -39,7 +41,8 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
     p.ir.record = g->index;
   }
   const auto &is = a.issuer;
-  if (is.kind == IK::BindIn || is.kind == IK::BindOne || is.kind == IK::Quorum) {
+  if (is.kind == IK::BindIn || is.kind == IK::BindOne ||
+      is.kind == IK::Quorum) {
     const Global *s = global(is.set);
     if (!s || s->kind != GlobalKind::PrincipalSet) {
       error(is.loc, fmt::format("'{}' is not a principal set", is.set));
@@ -47,8 +50,8 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
     } else {
       p.ir.issuer.set = s->index;
     }
-    p.ir.issuer.kind =
-        is.kind == IK::Quorum ? ir::IssuerPattern::Kind::Quorum : ir::IssuerPattern::Kind::Bind;
+    p.ir.issuer.kind = is.kind == IK::Quorum ? ir::IssuerPattern::Kind::Quorum
+                                             : ir::IssuerPattern::Kind::Bind;
     p.ir.issuer.exact = is.exact;
     if (!is.binder.empty() && !a.statementSet) {
       ir::TypeRef t = is.kind == IK::Quorum ? setType(principalType(-1))
@@ -76,8 +79,9 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
   }
   l.loc = a.binderLoc;
   l.kind = recordKind;
-  // Field constraints read the variable's fields (`Order order {{ m == req; }}`,
-  // the MOMMIE paper's Execute): it is used even if the body never names it.
+  // Field constraints read the variable's fields (`Order order {{ m == req;
+  // }}`, the MOMMIE paper's Execute): it is used even if the body never names
+  // it.
   l.warnUnused = warn && a.constraints.empty();
   l.slot = ctx.frame->addSlot(a.binder, l.type, a.loc);
   p.ir.slot = l.slot;
@@ -90,15 +94,18 @@ void Sema::declarePattern(PendingPattern &p, ExprCtx &ctx, LocalKind recordKind,
 // binder (the issuers are `{e.0 : e in x}`).
 bool Sema::statementSetOk(const ast::Pattern &a) {
   if (a.issuer.kind != IK::Quorum) {
-    error(a.loc, fmt::format("a statement set '{}* {}' needs a quorum issuer ('S >= k')",
-                             a.record, a.binder));
+    error(
+        a.loc,
+        fmt::format("a statement set '{}* {}' needs a quorum issuer ('S >= k')",
+                    a.record, a.binder));
     return false;
   }
   if (!a.issuer.binder.empty()) {
     error(a.issuer.loc,
-          fmt::format("a statement set binds no issuer set: write '{{e.0 : e in {}}}' "
-                      "for the issuers",
-                      a.binder));
+          fmt::format(
+              "a statement set binds no issuer set: write '{{e.0 : e in {}}}' "
+              "for the issuers",
+              a.binder));
     return false;
   }
   return true;
@@ -106,9 +113,11 @@ bool Sema::statementSetOk(const ast::Pattern &a) {
 
 void Sema::rejectStatementSet(const ast::Pattern &a, const char *where) {
   if (a.statementSet)
-    error(a.loc, fmt::format("{} cannot bind a statement set ('{}* {}'): only a transition's "
-                             "trigger can",
-                             where, a.record, a.binder));
+    error(a.loc,
+          fmt::format(
+              "{} cannot bind a statement set ('{}* {}'): only a transition's "
+              "trigger can",
+              where, a.record, a.binder));
 }
 
 // Only the guard and the body of a transition read a statement set: the
@@ -120,9 +129,11 @@ void Sema::statementSetsUnread(const std::vector<PendingPattern> &patterns) {
   for (const auto &set : patterns)
     if (set.ok && set.ir.statementSet)
       if (const ir::Expr *x = ir::slotReadInPatterns(pats, set.ir.slot))
-        error(x->loc, fmt::format("the statement set '{}' cannot be read in a pattern; use it "
-                                  "in the guard or the body",
-                                  set.ast->binder));
+        error(x->loc,
+              fmt::format(
+                  "the statement set '{}' cannot be read in a pattern; use it "
+                  "in the guard or the body",
+                  set.ast->binder));
 }
 
 // A principal-valued part of a pattern.
@@ -135,8 +146,9 @@ void Sema::checkPattern(PendingPattern &p, ExprCtx &ctx) {
       return nullptr;
     auto x = expr(*e, ctx, principalType(-1));
     if (x && !isPrincipal(*x->type)) {
-      error(e->loc, fmt::format("the {} of a pattern must be a principal, not {}", what,
-                                typeStr(x->type)));
+      error(e->loc,
+            fmt::format("the {} of a pattern must be a principal, not {}", what,
+                        typeStr(x->type)));
       return nullptr;
     }
     return principalPart(*this, x);
@@ -154,7 +166,8 @@ void Sema::checkPattern(PendingPattern &p, ExprCtx &ctx) {
     break;
   case IK::Quorum:
     if (is.threshold) {
-      p.ir.issuer.threshold = intExpr(*is.threshold, ctx, "the quorum threshold");
+      p.ir.issuer.threshold =
+          intExpr(*is.threshold, ctx, "the quorum threshold");
       p.ok = p.ok && p.ir.issuer.threshold;
     }
     break;
@@ -199,7 +212,8 @@ void Sema::checkPattern(PendingPattern &p, ExprCtx &ctx) {
       if (rec.fields[i].name == c.field)
         field = (int)i;
     if (field < 0) {
-      error(c.loc, fmt::format("record '{}' has no field '{}'", rec.name, c.field));
+      error(c.loc,
+            fmt::format("record '{}' has no field '{}'", rec.name, c.field));
       p.ok = false;
       continue;
     }
@@ -210,9 +224,10 @@ void Sema::checkPattern(PendingPattern &p, ExprCtx &ctx) {
       continue;
     }
     bool ordering = c.op != ast::BinOp::Eq && c.op != ast::BinOp::Ne;
-    if (ordering ? !(isIntLike(*ft) && isIntLike(*x->type)) : !comparable(*ft, *x->type)) {
-      error(c.loc, fmt::format("cannot compare field '{}' of type {} with {}", c.field,
-                               typeStr(ft), typeStr(x->type)));
+    if (ordering ? !(isIntLike(*ft) && isIntLike(*x->type))
+                 : !comparable(*ft, *x->type)) {
+      error(c.loc, fmt::format("cannot compare field '{}' of type {} with {}",
+                               c.field, typeStr(ft), typeStr(x->type)));
       p.ok = false;
       continue;
     }
@@ -235,13 +250,15 @@ void Sema::recordPatternUse(const ir::Pattern &p, bool countsForByzantine) {
   u.set = p.issuer.set;
   u.exactType = p.issuer.expr ? p.issuer.expr->type : nullptr;
   if (p.issuer.expr && p.issuer.expr->kind == ir::ExprKind::Me)
-    u.exactType = nullptr; // ME never is a Byzantine principal running a transition
+    u.exactType =
+        nullptr; // ME never is a Byzantine principal running a transition
   u.role = -1;
   u.transition = curTransition_;
   patternUses_.push_back(u);
 }
 
-std::shared_ptr<const ir::Pattern> Sema::knownPattern(const ast::Pattern &a, ExprCtx &ctx) {
+std::shared_ptr<const ir::Pattern> Sema::knownPattern(const ast::Pattern &a,
+                                                      ExprCtx &ctx) {
   rejectStatementSet(a, "KNOWN");
   if (a.statementSet)
     return nullptr;
@@ -275,9 +292,11 @@ void Sema::warnNeverInPool(const ir::Pattern &p) {
   for (const auto &u : patternUses_)
     matched = matched || u.record == p.record;
   if (!published_.count(p.record) && !(byzIssuable && matched))
-    warning(p.loc, fmt::format("no role publishes '{}' and no Byzantine principal can issue "
-                               "it: this KNOWN is always false",
-                               out_.records[p.record].name));
+    warning(p.loc,
+            fmt::format(
+                "no role publishes '{}' and no Byzantine principal can issue "
+                "it: this KNOWN is always false",
+                out_.records[p.record].name));
 }
 
 } // namespace mommie::frontend

@@ -62,12 +62,15 @@ void Sema::checkFaults() {
   for (const auto *f : ast_.all<ast::FaultsDecl>()) {
     const Global *g = global(f->set);
     if (!g || g->kind != GlobalKind::PrincipalSet) {
-      error(f->loc, fmt::format("faults of unknown principal set '{}'", f->set));
+      error(f->loc,
+            fmt::format("faults of unknown principal set '{}'", f->set));
       continue;
     }
     auto [it, ins] = seen.emplace(g->index, f->loc);
     if (!ins) {
-      error(f->loc, fmt::format("faults of principal set '{}' are declared twice", f->set));
+      error(f->loc,
+            fmt::format("faults of principal set '{}' are declared twice",
+                        f->set));
       note(it->second, "previous declaration is here");
       continue;
     }
@@ -89,12 +92,14 @@ void Sema::checkFaults() {
     if (!m)
       continue;
     if (*m < 0) {
-      error(f->max->loc, fmt::format("the fault bound must not be negative, not {}", *m));
+      error(f->max->loc,
+            fmt::format("the fault bound must not be negative, not {}", *m));
       continue;
     }
     if (*m > out_.principalSets[g->index].size)
-      warning(f->max->loc, fmt::format("fault bound {} exceeds the size {} of '{}'", *m,
-                                       out_.principalSets[g->index].size, f->set));
+      warning(f->max->loc,
+              fmt::format("fault bound {} exceeds the size {} of '{}'", *m,
+                          out_.principalSets[g->index].size, f->set));
     fd.max = *m;
     fd.symMax = symIfParams(*f->max);
     out_.faults.push_back(fd);
@@ -103,8 +108,10 @@ void Sema::checkFaults() {
 
 // A closed state predicate with an invariant's scope: every principal's
 // variables and, in event-driven programs, KNOWN over the pool.
-ir::Predicate Sema::statePredicate(const std::string &name, const ir::SourceLoc &loc,
-                                   const ast::ExprPtr &e, const std::string &what) {
+ir::Predicate Sema::statePredicate(const std::string &name,
+                                   const ir::SourceLoc &loc,
+                                   const ast::ExprPtr &e,
+                                   const std::string &what) {
   Frame frame;
   ScopeStack scopes;
   ExprCtx ctx;
@@ -135,8 +142,10 @@ void Sema::checkInvariants() {
 void Sema::checkConstraints() {
   int unnamed = 0;
   for (const auto *c : ast_.all<ast::ConstraintDecl>()) {
-    std::string name = c->name.empty() ? fmt::format("Constraint{}", ++unnamed) : c->name;
-    out_.constraints.push_back(statePredicate(name, c->loc, c->expr, "a constraint"));
+    std::string name =
+        c->name.empty() ? fmt::format("Constraint{}", ++unnamed) : c->name;
+    out_.constraints.push_back(
+        statePredicate(name, c->loc, c->expr, "a constraint"));
   }
 }
 
@@ -156,7 +165,8 @@ ir::TemporalPtr Sema::temporal(const ast::Temporal &t, ExprCtx &ctx) {
   switch (t.kind) {
   case TK::State:
     out->kind = ir::Temporal::Kind::State;
-    out->state = t.state ? boolExpr(*t.state, ctx, "a state predicate") : nullptr;
+    out->state =
+        t.state ? boolExpr(*t.state, ctx, "a state predicate") : nullptr;
     return out->state ? out : nullptr;
   case TK::Always:
     out->kind = ir::Temporal::Kind::Always;
@@ -216,8 +226,9 @@ void Sema::checkCommunication() {
   for (const auto *c : ast_.all<ast::CommunicationDecl>()) {
     auto it = rounds_.find(c->round);
     if (it == rounds_.end() || phaseRole_ < 0) {
-      error(c->loc, fmt::format("communication predicate '{}' names unknown round '{}'",
-                                c->name, c->round));
+      error(c->loc,
+            fmt::format("communication predicate '{}' names unknown round '{}'",
+                        c->name, c->round));
       continue;
     }
     const auto &round = out_.roles[phaseRole_].phase->rounds[it->second];
@@ -251,8 +262,9 @@ void Sema::checkMisc() {
     }
   }
   if (!fair.empty())
-    out_.fairness = fair[0]->kind == ast::FairnessDecl::Kind::Weak ? ir::Fairness::Weak
-                                                                   : ir::Fairness::Strong;
+    out_.fairness = fair[0]->kind == ast::FairnessDecl::Kind::Weak
+                        ? ir::Fairness::Weak
+                        : ir::Fairness::Strong;
   auto term = ast_.all<ast::TerminateDecl>();
   for (size_t i = 1; i < term.size(); ++i) {
     error(term[i]->loc, "termination is declared twice");
@@ -267,7 +279,8 @@ void Sema::checkMisc() {
     ctx.scopes = &scopes;
     out_.termination.name = "terminate";
     out_.termination.loc = term[0]->loc;
-    out_.termination.expr = boolExpr(*term[0]->expr, ctx, "the termination condition");
+    out_.termination.expr =
+        boolExpr(*term[0]->expr, ctx, "the termination condition");
     out_.termination.slots = frame.take();
   }
 }

@@ -23,7 +23,8 @@ void Sema::checkRetire(const ast::RetireDecl &r, int role) {
   }
   if (r.pattern->issuer.kind == ast::IssuerPattern::Kind::Quorum) {
     error(r.pattern->issuer.loc,
-          "a retire clause cannot use a quorum issuer: a node retires single statements "
+          "a retire clause cannot use a quorum issuer: a node retires single "
+          "statements "
           "(write the issuer as '_', 'x in S' or a principal)");
     return;
   }

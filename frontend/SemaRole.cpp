@@ -11,8 +11,8 @@ namespace mommie::frontend {
 
 template <class T>
 static void addMember(Sema &, std::map<std::string, int> &names,
-                      std::map<std::string, ir::SourceLoc> &locs, const T &decl, int index,
-                      DiagnosticEngine &diags) {
+                      std::map<std::string, ir::SourceLoc> &locs, const T &decl,
+                      int index, DiagnosticEngine &diags) {
   auto [it, ins] = locs.emplace(decl.name, decl.loc);
   if (!ins) {
     diags.error(decl.loc, fmt::format("redefinition of '{}'", decl.name));
@@ -34,8 +34,9 @@ void Sema::checkRoles() {
     role.loc = r->loc;
     const Global *g = global(r->set);
     if (!g || g->kind != GlobalKind::PrincipalSet)
-      error(r->loc, fmt::format("role '{}' is played by unknown principal set '{}'", r->name,
-                                r->set));
+      error(r->loc,
+            fmt::format("role '{}' is played by unknown principal set '{}'",
+                        r->name, r->set));
     else
       role.principalSet = g->index;
     auto &info = roleInfo_[i];
@@ -58,24 +59,30 @@ void Sema::checkRoles() {
       td.loc = t.loc;
       td.durationMs = t.duration.millis();
       if (td.durationMs <= 0)
-        error(t.duration.loc, fmt::format("timer '{}' needs a positive duration", t.name));
-      addMember(*this, info.timers, memberLocs, t, (int)role.timers.size(), diags_);
+        error(t.duration.loc,
+              fmt::format("timer '{}' needs a positive duration", t.name));
+      addMember(*this, info.timers, memberLocs, t, (int)role.timers.size(),
+                diags_);
       role.timers.push_back(td);
       info.timerLoc.push_back(t.loc);
     }
     for (size_t k = 0; k < r->transitions.size(); ++k)
-      addMember(*this, info.transitions, transitionLocs, r->transitions[k], (int)k, diags_);
+      addMember(*this, info.transitions, transitionLocs, r->transitions[k],
+                (int)k, diags_);
     info.varRead.assign(role.vars.size(), false);
     info.timerStarted.assign(role.timers.size(), false);
     if (r->phases.size() > 1)
-      error(r->phases[1].loc, fmt::format("role '{}' has more than one phase", r->name));
+      error(r->phases[1].loc,
+            fmt::format("role '{}' has more than one phase", r->name));
     if (!r->phases.empty()) {
       if (!r->transitions.empty())
-        error(r->phases[0].loc, fmt::format("role '{}' has both transitions and a phase; a "
-                                            "role contains either transitions or one phase",
-                                            r->name));
+        error(r->phases[0].loc,
+              fmt::format("role '{}' has both transitions and a phase; a "
+                          "role contains either transitions or one phase",
+                          r->name));
       else if (roles_.size() > 1)
-        error(r->phases[0].loc, "a program with a phase must have exactly one role");
+        error(r->phases[0].loc,
+              "a program with a phase must have exactly one role");
       else
         phaseRole_ = (int)i;
       for (const auto &rd : r->phases[0].rounds) {
@@ -103,9 +110,10 @@ void Sema::checkRole(const ast::RoleDecl &r, int index) {
   }
   curTransition_ = -1;
   if (!r.retires.empty() && !r.phases.empty())
-    error(r.retires[0].loc, fmt::format("role '{}' has a phase: rounds have no pool, there is "
-                                        "nothing to retire",
-                                        r.name));
+    error(r.retires[0].loc,
+          fmt::format("role '{}' has a phase: rounds have no pool, there is "
+                      "nothing to retire",
+                      r.name));
   else
     for (const auto &rt : r.retires)
       checkRetire(rt, index);
@@ -129,8 +137,10 @@ void Sema::checkVar(const ast::VarDecl &v, int role) {
     vd.initSet = exprOfType(*v.initSet, ctx, setType(vd.type),
                             fmt::format("the initial values of '{}'", v.name));
   } else {
-    error(v.loc, fmt::format("variable '{}' has no initial value (write '= e' or 'in S')",
-                             v.name));
+    error(v.loc,
+          fmt::format(
+              "variable '{}' has no initial value (write '= e' or 'in S')",
+              v.name));
   }
   vd.slots = frame.take();
 }
@@ -147,8 +157,10 @@ void Sema::checkTransition(const ast::TransitionDecl &t, int role) {
   for (const auto &p : t.params) {
     ir::TypeRef type = p.type ? resolveType(*p.type) : nullptr;
     if (type && !isBounded(*type, out_.records)) {
-      error(p.loc, fmt::format("transition parameter '{}' must have a finite type, not {}",
-                               p.name, typeStr(type)));
+      error(p.loc,
+            fmt::format(
+                "transition parameter '{}' must have a finite type, not {}",
+                p.name, typeStr(type)));
       type = nullptr;
     }
     Local l;
@@ -169,8 +181,8 @@ void Sema::checkTransition(const ast::TransitionDecl &t, int role) {
       auto &info = roleInfo_[role];
       auto it = info.timers.find(trig.timer);
       if (it == info.timers.end()) {
-        error(trig.loc, fmt::format("unknown timer '{}' in role '{}'", trig.timer,
-                                    out_.roles[role].name));
+        error(trig.loc, fmt::format("unknown timer '{}' in role '{}'",
+                                    trig.timer, out_.roles[role].name));
       } else if (tr.timer >= 0) {
         error(trig.loc, "a transition may wait for at most one timeout");
       } else {
@@ -213,7 +225,8 @@ void Sema::checkPhase(const ast::PhaseDecl &p, int role) {
   if (p.bound) {
     auto b = evalIntConst(*p.bound, "the phase bound");
     if (b && *b < 1)
-      error(p.bound->loc, fmt::format("the phase bound must be at least 1, not {}", *b));
+      error(p.bound->loc,
+            fmt::format("the phase bound must be at least 1, not {}", *b));
     ph.bound = b.value_or(1);
     if (b)
       ph.symBound = symIfParams(*p.bound);
@@ -235,8 +248,9 @@ void Sema::checkRound(const ast::RoundDecl &r, int role, ir::Round &out) {
   if (!out.payload)
     out.payload = intType();
   else if (!isBounded(*out.payload, out_.records))
-    error(r.payload->loc, fmt::format("the payload type of round '{}' must be bounded, not {}",
-                                      r.name, typeStr(out.payload)));
+    error(r.payload->loc,
+          fmt::format("the payload type of round '{}' must be bounded, not {}",
+                      r.name, typeStr(out.payload)));
   Frame frame;
   ScopeStack scopes;
   ExprCtx ctx = ExprCtx::inRole(ExprCtx::Kind::Round, role, frame, scopes);
@@ -263,14 +277,17 @@ void Sema::checkRound(const ast::RoundDecl &r, int role, ir::Round &out) {
     ir::SendClause sc;
     sc.loc = s.loc;
     if (s.payload)
-      sc.payload = exprOfType(*s.payload, ctx, out.payload,
-                              fmt::format("the payload sent in round '{}'", r.name));
+      sc.payload =
+          exprOfType(*s.payload, ctx, out.payload,
+                     fmt::format("the payload sent in round '{}'", r.name));
     if (s.dest) {
       sc.dest = expr(*s.dest, ctx);
       if (sc.dest && !isPrincipalOrSet(*sc.dest->type)) {
-        error(s.dest->loc, fmt::format("the destination of send must be a principal or a set "
-                                       "of principals, not {}",
-                                       typeStr(sc.dest->type)));
+        error(
+            s.dest->loc,
+            fmt::format("the destination of send must be a principal or a set "
+                        "of principals, not {}",
+                        typeStr(sc.dest->type)));
         sc.dest = nullptr;
       }
     }

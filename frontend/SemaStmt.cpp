@@ -21,7 +21,8 @@ ir::Block Sema::block(const ast::Block &b, ExprCtx &ctx) {
   return out;
 }
 
-static std::shared_ptr<ir::Stmt> mkStmt(ir::StmtKind k, const ir::SourceLoc &loc) {
+static std::shared_ptr<ir::Stmt> mkStmt(ir::StmtKind k,
+                                        const ir::SourceLoc &loc) {
   auto s = std::make_shared<ir::Stmt>();
   s->kind = k;
   s->loc = loc;
@@ -39,7 +40,8 @@ ir::StmtPtr Sema::stmt(const ast::Stmt &s, ExprCtx &ctx) {
       return nullptr;
     ir::ExprPtr v =
         !s.value ? nullptr
-        : t      ? exprOfType(*s.value, ctx, t, fmt::format("initialization of '{}'", s.name))
+        : t      ? exprOfType(*s.value, ctx, t,
+                              fmt::format("initialization of '{}'", s.name))
                  : expr(*s.value, ctx);
     Local l;
     l.name = s.name;
@@ -87,9 +89,11 @@ ir::StmtPtr Sema::stmt(const ast::Stmt &s, ExprCtx &ctx) {
 ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
   const std::string roleName = ctx.role >= 0 ? out_.roles[ctx.role].name : "?";
   if (ctx.scopes->lookup(s.name)) {
-    error(s.loc, fmt::format("cannot assign to '{}': only variables of role '{}' can be "
-                             "assigned",
-                             s.name, roleName));
+    error(
+        s.loc,
+        fmt::format("cannot assign to '{}': only variables of role '{}' can be "
+                    "assigned",
+                    s.name, roleName));
     return nullptr;
   }
   int var = -1;
@@ -100,8 +104,9 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
   }
   if (var < 0) {
     if (global(s.name) || findRoleVar(s.name, s.loc, false))
-      error(s.loc, fmt::format("cannot assign to '{}': not a variable of role '{}'", s.name,
-                               roleName));
+      error(s.loc,
+            fmt::format("cannot assign to '{}': not a variable of role '{}'",
+                        s.name, roleName));
     else
       error(s.loc, fmt::format("use of undeclared identifier '{}'", s.name));
     if (s.value)
@@ -120,13 +125,15 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
     case ast::LValueStep::Kind::Index:
       st.kind = ir::LValueStep::Kind::Index;
       if (cur->kind == TypeKind::Map) {
-        st.key = step.key ? exprOfType(*step.key, ctx, cur->args[0], "map key") : nullptr;
+        st.key = step.key ? exprOfType(*step.key, ctx, cur->args[0], "map key")
+                          : nullptr;
         cur = cur->args[1];
       } else if (cur->kind == TypeKind::Seq) {
         st.key = step.key ? intExpr(*step.key, ctx, "sequence index") : nullptr;
         cur = cur->args[0];
       } else {
-        error(step.loc, fmt::format("cannot index a value of type {}", typeStr(cur)));
+        error(step.loc,
+              fmt::format("cannot index a value of type {}", typeStr(cur)));
         ok = false;
       }
       ok = ok && st.key;
@@ -134,7 +141,8 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
     case ast::LValueStep::Kind::Field: {
       st.kind = ir::LValueStep::Kind::Field;
       if (cur->kind != TypeKind::Record) {
-        error(step.loc, fmt::format("'.{}' needs a record, not {}", step.field, typeStr(cur)));
+        error(step.loc, fmt::format("'.{}' needs a record, not {}", step.field,
+                                    typeStr(cur)));
         ok = false;
         break;
       }
@@ -143,7 +151,8 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
         if (rec.fields[i].name == step.field)
           st.index = (int)i;
       if (st.index < 0) {
-        error(step.loc, fmt::format("record '{}' has no field '{}'", rec.name, step.field));
+        error(step.loc, fmt::format("record '{}' has no field '{}'", rec.name,
+                                    step.field));
         ok = false;
         break;
       }
@@ -154,7 +163,8 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
       st.kind = ir::LValueStep::Kind::TupleGet;
       if (cur->kind != TypeKind::Tuple || step.index < 0 ||
           step.index >= (int64_t)cur->args.size()) {
-        error(step.loc, fmt::format("'.{}' is not a component of {}", step.index, typeStr(cur)));
+        error(step.loc, fmt::format("'.{}' is not a component of {}",
+                                    step.index, typeStr(cur)));
         ok = false;
         break;
       }
@@ -166,7 +176,8 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
   }
   if (!s.value)
     return nullptr;
-  out->value = ok ? exprOfType(*s.value, ctx, cur, fmt::format("assignment to '{}'", s.name))
+  out->value = ok ? exprOfType(*s.value, ctx, cur,
+                               fmt::format("assignment to '{}'", s.name))
                   : expr(*s.value, ctx);
   if (!ok || !out->value)
     return nullptr;
@@ -175,13 +186,16 @@ ir::StmtPtr Sema::assignStmt(const ast::Stmt &s, ExprCtx &ctx) {
 
 ir::StmtPtr Sema::publishStmt(const ast::Stmt &s, ExprCtx &ctx) {
   if (ctx.kind != ExprCtx::Kind::Transition) {
-    error(s.loc, "PUBLISH is only allowed in transitions (round programs have no pool)");
+    error(
+        s.loc,
+        "PUBLISH is only allowed in transitions (round programs have no pool)");
     return nullptr;
   }
   bool ok = true;
   if (!s.issuer || s.issuer->kind != ast::ExprKind::Me) {
     error(s.issuer ? s.issuer->loc : s.loc,
-          "the issuer of PUBLISH must be ME: a principal never issues a statement in "
+          "the issuer of PUBLISH must be ME: a principal never issues a "
+          "statement in "
           "another's name");
     ok = false;
   }
@@ -189,9 +203,11 @@ ir::StmtPtr Sema::publishStmt(const ast::Stmt &s, ExprCtx &ctx) {
   auto party = [&](const ast::Expr &e, const char *what) -> ir::ExprPtr {
     auto x = expr(e, ctx);
     if (x && !isPrincipalOrSet(*x->type)) {
-      error(e.loc, fmt::format("the {} of PUBLISH must be a principal or a set of principals, "
-                               "not {}",
-                               what, typeStr(x->type)));
+      error(e.loc,
+            fmt::format(
+                "the {} of PUBLISH must be a principal or a set of principals, "
+                "not {}",
+                what, typeStr(x->type)));
       return nullptr;
     }
     return x;
@@ -206,7 +222,8 @@ ir::StmtPtr Sema::publishStmt(const ast::Stmt &s, ExprCtx &ctx) {
     out->auditorKind = ir::Stmt::Auditor::Any;
     break;
   case ast::PartyPattern::Kind::Underscore:
-    error(s.auditor.loc, "the auditor of PUBLISH must be NOONE, ANY, a principal or a set");
+    error(s.auditor.loc,
+          "the auditor of PUBLISH must be NOONE, ANY, a principal or a set");
     ok = false;
     break;
   case ast::PartyPattern::Kind::Expr:
@@ -246,7 +263,8 @@ ir::StmtPtr Sema::publishStmt(const ast::Stmt &s, ExprCtx &ctx) {
 ir::StmtPtr Sema::timerStmt(const ast::Stmt &s, ExprCtx &ctx) {
   bool start = s.kind == StmtKind::Start;
   if (ctx.kind != ExprCtx::Kind::Transition || ctx.role < 0) {
-    error(s.loc, fmt::format("'{}' is only allowed in transitions", start ? "start" : "cancel"));
+    error(s.loc, fmt::format("'{}' is only allowed in transitions",
+                             start ? "start" : "cancel"));
     return nullptr;
   }
   auto &info = roleInfo_[ctx.role];
@@ -258,7 +276,8 @@ ir::StmtPtr Sema::timerStmt(const ast::Stmt &s, ExprCtx &ctx) {
   }
   if (start)
     info.timerStarted[it->second] = true;
-  auto out = mkStmt(start ? ir::StmtKind::StartTimer : ir::StmtKind::CancelTimer, s.loc);
+  auto out = mkStmt(
+      start ? ir::StmtKind::StartTimer : ir::StmtKind::CancelTimer, s.loc);
   out->timer = it->second;
   return out;
 }

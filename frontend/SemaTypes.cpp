@@ -12,17 +12,22 @@ using K = ConstValue::Kind;
 
 ConstEval Sema::constEval() {
   return ConstEval(
-      diags_, [this](const std::string &n, const ir::SourceLoc &l) { return constOf(n, l); },
+      diags_,
+      [this](const std::string &n, const ir::SourceLoc &l) {
+        return constOf(n, l);
+      },
       [this](const std::string &s, int64_t i, const ir::SourceLoc &l) {
         return memberOf(s, i, l);
       });
 }
 
-std::optional<int64_t> Sema::evalIntConst(const ast::Expr &e, const std::string &what) {
+std::optional<int64_t> Sema::evalIntConst(const ast::Expr &e,
+                                          const std::string &what) {
   return constEval().evalInt(e, what);
 }
 
-std::optional<ConstValue> Sema::constOf(const std::string &name, const ir::SourceLoc &loc) {
+std::optional<ConstValue> Sema::constOf(const std::string &name,
+                                        const ir::SourceLoc &loc) {
   const Global *g = global(name);
   if (!g) {
     error(loc, fmt::format("use of undeclared identifier '{}'", name));
@@ -54,8 +59,9 @@ std::optional<ConstValue> Sema::memberOf(const std::string &set, int64_t i,
     return std::nullopt;
   const auto &ps = out_.principalSets[g->index];
   if (i < 0 || i >= ps.size) {
-    error(loc, fmt::format("index {} is out of range for principal set '{}' of size {}", i,
-                           set, ps.size));
+    error(loc, fmt::format(
+                   "index {} is out of range for principal set '{}' of size {}",
+                   i, set, ps.size));
     return std::nullopt;
   }
   return ConstValue{K::Principal, ps.first + i, g->index};
@@ -79,7 +85,8 @@ std::optional<int64_t> Sema::paramValue(int index) {
   if (it != options_.defines.end())
     v = it->second;
   else if (p->value)
-    v = evalIntConst(*p->value, fmt::format("the value of parameter '{}'", p->name));
+    v = evalIntConst(*p->value,
+                     fmt::format("the value of parameter '{}'", p->name));
   if (st == 3)
     return std::nullopt;
   st = v ? 2 : 3;
@@ -117,7 +124,8 @@ bool Sema::principalSetReady(int index) {
     return true;
   if (setState_[index] == 1) {
     error(sets_[index]->loc,
-          fmt::format("size of principal set '{}' depends on itself", sets_[index]->name));
+          fmt::format("size of principal set '{}' depends on itself",
+                      sets_[index]->name));
     setState_[index] = 3;
     return false;
   }
@@ -131,19 +139,22 @@ bool Sema::principalSetReady(int index) {
   const auto *s = sets_[index];
   std::optional<int64_t> size;
   if (s->size)
-    size = evalIntConst(*s->size, fmt::format("the size of principal set '{}'", s->name));
+    size = evalIntConst(*s->size,
+                        fmt::format("the size of principal set '{}'", s->name));
   if (setState_[index] == 3)
     return false;
   bool ok = size.has_value();
   if (size && *size < 1) {
     error(s->size ? s->size->loc : s->loc,
-          fmt::format("principal set '{}' must have at least one member (size is {})",
-                      s->name, *size));
+          fmt::format(
+              "principal set '{}' must have at least one member (size is {})",
+              s->name, *size));
     ok = false;
   }
   if (size && *size > 100000) {
     error(s->size ? s->size->loc : s->loc,
-          fmt::format("principal set '{}' is too large ({} members)", s->name, *size));
+          fmt::format("principal set '{}' is too large ({} members)", s->name,
+                      *size));
     ok = false;
   }
   auto &ps = out_.principalSets[index];
@@ -164,12 +175,14 @@ ir::TypeRef Sema::aliasType(int index, const ir::SourceLoc &use) {
     return nullptr;
   if (st == 1) {
     error(aliases_[index]->loc,
-          fmt::format("type '{}' is defined in terms of itself", aliases_[index]->name));
+          fmt::format("type '{}' is defined in terms of itself",
+                      aliases_[index]->name));
     st = 3;
     return nullptr;
   }
   st = 1;
-  ir::TypeRef t = aliases_[index]->type ? resolveType(*aliases_[index]->type) : nullptr;
+  ir::TypeRef t =
+      aliases_[index]->type ? resolveType(*aliases_[index]->type) : nullptr;
   if (st == 3)
     return nullptr;
   st = t ? 2 : 3;
@@ -253,8 +266,9 @@ ir::TypeRef Sema::resolveType(const ast::Type &t) {
 }
 
 // Whether record `r` contains itself through its fields (an infinite value).
-static bool selfContaining(int r, const std::vector<ir::RecordDecl> &records, int target,
-                           std::vector<int> &seen, const ir::Type *t = nullptr) {
+static bool selfContaining(int r, const std::vector<ir::RecordDecl> &records,
+                           int target, std::vector<int> &seen,
+                           const ir::Type *t = nullptr) {
   if (!t) {
     if (r < 0 || r >= (int)records.size())
       return false;
@@ -268,7 +282,8 @@ static bool selfContaining(int r, const std::vector<ir::RecordDecl> &records, in
     return false;
   }
   if (t->kind == ir::TypeKind::Record)
-    return t->record == target || selfContaining(t->record, records, target, seen);
+    return t->record == target ||
+           selfContaining(t->record, records, target, seen);
   if (t->kind == ir::TypeKind::Set || t->kind == ir::TypeKind::Seq ||
       t->kind == ir::TypeKind::Map)
     return false; // finite collections may be empty
@@ -285,7 +300,8 @@ void Sema::resolveRecords() {
     for (const auto &f : r->fields) {
       auto [it, ins] = seen.emplace(f.name, f.loc);
       if (!ins) {
-        error(f.loc, fmt::format("duplicate field '{}' in record '{}'", f.name, r->name));
+        error(f.loc, fmt::format("duplicate field '{}' in record '{}'", f.name,
+                                 r->name));
         note(it->second, "previous definition is here");
         continue;
       }
@@ -302,7 +318,8 @@ void Sema::resolveRecords() {
     std::vector<int> seen;
     if (selfContaining((int)i, out_.records, (int)i, seen))
       error(records_[i]->loc,
-            fmt::format("record '{}' contains itself through its fields", records_[i]->name));
+            fmt::format("record '{}' contains itself through its fields",
+                        records_[i]->name));
   }
 }
 
@@ -310,7 +327,8 @@ std::string Sema::typeStr(const ir::TypeRef &t) const {
   return t ? "'" + typeName(*t, out_.records, out_.principalSets) + "'" : "'?'";
 }
 
-ir::ExprPtr Sema::constExpr(const ConstValue &v, const ir::SourceLoc &loc, ir::ExprPtr sym) {
+ir::ExprPtr Sema::constExpr(const ConstValue &v, const ir::SourceLoc &loc,
+                            ir::ExprPtr sym) {
   ir::ExprPtr lit;
   switch (v.kind) {
   case K::Int:
@@ -362,7 +380,9 @@ std::vector<std::string> Sema::recordNames() const {
 
 ir::ExprPtr Sema::symbolicConst(const ast::Expr &e) {
   return ConstEval::symbolic(
-      e, [this](const std::string &n, const ir::SourceLoc &l) { return symName(n, l); });
+      e, [this](const std::string &n, const ir::SourceLoc &l) {
+        return symName(n, l);
+      });
 }
 
 ir::ExprPtr Sema::symIfParams(const ast::Expr &e) {

@@ -67,9 +67,13 @@ TypeRef setType(TypeRef e) { return withArgs(TypeKind::Set, {std::move(e)}); }
 TypeRef mapType(TypeRef k, TypeRef v) {
   return withArgs(TypeKind::Map, {std::move(k), std::move(v)});
 }
-TypeRef optionType(TypeRef e) { return withArgs(TypeKind::Option, {std::move(e)}); }
+TypeRef optionType(TypeRef e) {
+  return withArgs(TypeKind::Option, {std::move(e)});
+}
 TypeRef seqType(TypeRef e) { return withArgs(TypeKind::Seq, {std::move(e)}); }
-TypeRef tupleType(std::vector<TypeRef> e) { return withArgs(TypeKind::Tuple, std::move(e)); }
+TypeRef tupleType(std::vector<TypeRef> e) {
+  return withArgs(TypeKind::Tuple, std::move(e));
+}
 
 bool isIntLike(const Type &t) {
   return t.kind == TypeKind::Int || t.kind == TypeKind::Range;
@@ -77,7 +81,8 @@ bool isIntLike(const Type &t) {
 bool isPrincipal(const Type &t) { return t.kind == TypeKind::Principal; }
 bool isBool(const Type &t) { return t.kind == TypeKind::Bool; }
 bool isSetOf(const Type &t, bool (*pred)(const Type &)) {
-  return t.kind == TypeKind::Set && t.args.size() == 1 && t.args[0] && pred(*t.args[0]);
+  return t.kind == TypeKind::Set && t.args.size() == 1 && t.args[0] &&
+         pred(*t.args[0]);
 }
 bool isPrincipalOrSet(const Type &t) {
   return isPrincipal(t) || isSetOf(t, isPrincipal);
@@ -138,8 +143,8 @@ TypeRef joinTypes(const TypeRef &a, const TypeRef &b) {
   if (!a || !b)
     return nullptr;
   if (a->kind == TypeKind::Range && b->kind == TypeKind::Range)
-    return rangeType(std::min(a->lo, b->lo), std::max(a->hi, b->hi), nullptr, nullptr,
-                     a->model || b->model);
+    return rangeType(std::min(a->lo, b->lo), std::max(a->hi, b->hi), nullptr,
+                     nullptr, a->model || b->model);
   if (isIntLike(*a) && isIntLike(*b))
     return intType();
   if (a->kind != b->kind)
@@ -166,8 +171,8 @@ TypeRef joinTypes(const TypeRef &a, const TypeRef &b) {
   return withArgs(a->kind, std::move(args));
 }
 
-static bool boundedRec(const Type &t, const std::vector<ir::RecordDecl> &records,
-                       int depth) {
+static bool boundedRec(const Type &t,
+                       const std::vector<ir::RecordDecl> &records, int depth) {
   if (depth > 32)
     return false;
   switch (t.kind) {

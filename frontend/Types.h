@@ -57,7 +57,8 @@ bool recordBounded(int record, const std::vector<ir::RecordDecl> &records,
                    std::string &field);
 
 // User-facing spelling: `0..3`, `set<principal>`, `R`, `Request`.
-std::string typeName(const ir::Type &t, const std::vector<ir::RecordDecl> &records,
+std::string typeName(const ir::Type &t,
+                     const std::vector<ir::RecordDecl> &records,
                      const std::vector<ir::PrincipalSet> &sets);
 
 } // namespace mommie::frontend

@@ -19,7 +19,9 @@ namespace mommie::ir {
 
 namespace {
 
-bool isInteger(const TypeRef &t) { return t && (t->kind == TypeKind::Int || t->kind == TypeKind::Range); }
+bool isInteger(const TypeRef &t) {
+  return t && (t->kind == TypeKind::Int || t->kind == TypeKind::Range);
+}
 
 // A named constant's name and value: an integer literal the front end
 // computed from `const C = ...;`.
@@ -58,20 +60,23 @@ public:
   }
 
   void run();
-  void result(std::map<std::pair<int, int>, std::map<int64_t, std::string>> &vars,
-              std::map<std::pair<int, int>, std::map<int64_t, std::string>> &fields);
+  void
+  result(std::map<std::pair<int, int>, std::map<int64_t, std::string>> &vars,
+         std::map<std::pair<int, int>, std::map<int64_t, std::string>> &fields);
 
 private:
   int varPlace(int role, int var) const { return varBase_[size_t(role)] + var; }
-  int fieldPlace(int record, int field) const { return fieldBase_[size_t(record)] + field; }
+  int fieldPlace(int record, int field) const {
+    return fieldBase_[size_t(record)] + field;
+  }
   // The place `e` reads, or -1.
   int placeRead(const Expr &e) const {
     if (!isInteger(e.type))
       return -1;
     if (e.kind == ExprKind::StateVar || e.kind == ExprKind::StateVarOf)
       return varPlace(e.role, e.var);
-    if (e.kind == ExprKind::Field && !e.args.empty() && e.args[0] && e.args[0]->type &&
-        e.args[0]->type->kind == TypeKind::Record)
+    if (e.kind == ExprKind::Field && !e.args.empty() && e.args[0] &&
+        e.args[0]->type && e.args[0]->type->kind == TypeKind::Record)
       return fieldPlace(e.args[0]->type->record, e.index);
     return -1;
   }
@@ -113,7 +118,8 @@ void Analysis::sources(const Expr &e, Sources &s) const {
   } else if (int place = placeRead(e); place >= 0) {
     s.places.push_back(place);
     s.reads.push_back(&e);
-  } else if (e.kind == ExprKind::Ite && e.args.size() == 3 && e.args[1] && e.args[2]) {
+  } else if (e.kind == ExprKind::Ite && e.args.size() == 3 && e.args[1] &&
+             e.args[2]) {
     sources(*e.args[1], s);
     sources(*e.args[2], s);
   } else {
@@ -162,7 +168,8 @@ void Analysis::visitRest(const Expr &e) {
     return;
   if (placeRead(e) >= 0) {
     forEachChild(e, [&](const Expr &c) { visit(c); });
-  } else if (e.kind == ExprKind::Ite && e.args.size() == 3 && e.args[1] && e.args[2]) {
+  } else if (e.kind == ExprKind::Ite && e.args.size() == 3 && e.args[1] &&
+             e.args[2]) {
     visit(e.args[0]);
     visitRest(*e.args[1]);
     visitRest(*e.args[2]);
@@ -172,13 +179,14 @@ void Analysis::visitRest(const Expr &e) {
 }
 
 void Analysis::visit(const Expr &e) {
-  if (e.kind == ExprKind::Binary && (e.op == Op::Eq || e.op == Op::Ne) && e.args.size() == 2 &&
-      e.args[0] && e.args[1]) {
+  if (e.kind == ExprKind::Binary && (e.op == Op::Eq || e.op == Op::Ne) &&
+      e.args.size() == 2 && e.args[0] && e.args[1]) {
     compare(*e.args[0], {e.args[1].get()});
     return;
   }
-  if (e.kind == ExprKind::Binary && (e.op == Op::In || e.op == Op::NotIn) && e.args.size() == 2 &&
-      e.args[0] && e.args[1] && e.args[1]->kind == ExprKind::SetLit) {
+  if (e.kind == ExprKind::Binary && (e.op == Op::In || e.op == Op::NotIn) &&
+      e.args.size() == 2 && e.args[0] && e.args[1] &&
+      e.args[1]->kind == ExprKind::SetLit) {
     std::vector<const Expr *> elems;
     for (const auto &x : e.args[1]->args)
       if (x)
@@ -206,8 +214,8 @@ void Analysis::visit(const Expr &e) {
 }
 
 void Analysis::pattern(const Pattern &pat) {
-  for (const ExprPtr *x : {&pat.issuer.expr, &pat.issuer.threshold, &pat.verifier.expr,
-                           &pat.auditor.expr})
+  for (const ExprPtr *x : {&pat.issuer.expr, &pat.issuer.threshold,
+                           &pat.verifier.expr, &pat.auditor.expr})
     visit(*x);
   for (const auto &c : pat.constraints) {
     if (!c.expr)
@@ -216,7 +224,8 @@ void Analysis::pattern(const Pattern &pat) {
     bool integer = c.field >= 0 && size_t(c.field) < fields.size() &&
                    isInteger(fields[size_t(c.field)].type);
     if (integer && (c.op == Op::Eq || c.op == Op::Ne)) {
-      write(fieldPlace(pat.record, c.field), *c.expr); // a comparison: one class
+      write(fieldPlace(pat.record, c.field),
+            *c.expr); // a comparison: one class
       continue;
     }
     if (integer)
@@ -239,7 +248,8 @@ std::pair<int, int> pathField(const Program &p, const VarDecl &var,
       t = p.records[size_t(t->record)].fields[size_t(step.index)].type;
     } else if (step.kind == LValueStep::Kind::Index && !t->args.empty()) {
       t = t->args.back(); // a map's values, a sequence's elements
-    } else if (step.kind == LValueStep::Kind::TupleGet && size_t(step.index) < t->args.size()) {
+    } else if (step.kind == LValueStep::Kind::TupleGet &&
+               size_t(step.index) < t->args.size()) {
       t = t->args[size_t(step.index)];
     } else {
       return out;
@@ -263,7 +273,8 @@ void Analysis::block(int role, const Block &b) {
         visit(*s.value);
       return;
     }
-    forEachStmtExpr(s, [&](const Expr &e) { visit(e); }, StmtExprs::Evaluated);
+    forEachStmtExpr(
+        s, [&](const Expr &e) { visit(e); }, StmtExprs::Evaluated);
     if (s.progress)
       pattern(*s.progress);
   });
@@ -284,7 +295,8 @@ void Analysis::run() {
       int place = varPlace(int(r), int(v));
       if (var.init && isInteger(var.type)) {
         write(place, *var.init);
-      } else if (var.initSet && var.initSet->kind == ExprKind::SetLit && isInteger(var.type)) {
+      } else if (var.initSet && var.initSet->kind == ExprKind::SetLit &&
+                 isInteger(var.type)) {
         for (const auto &x : var.initSet->args)
           if (x)
             write(place, *x);
@@ -334,8 +346,9 @@ void Analysis::run() {
   });
 }
 
-void Analysis::result(std::map<std::pair<int, int>, std::map<int64_t, std::string>> &vars,
-                      std::map<std::pair<int, int>, std::map<int64_t, std::string>> &fields) {
+void Analysis::result(
+    std::map<std::pair<int, int>, std::map<int64_t, std::string>> &vars,
+    std::map<std::pair<int, int>, std::map<int64_t, std::string>> &fields) {
   size_t n = parent_.size();
   std::vector<bool> classBad(n, false);
   std::vector<std::map<int64_t, std::string>> names(n);
@@ -373,8 +386,9 @@ ConstantNames::ConstantNames(const Program &program) {
   a.result(vars_, fields_);
 }
 
-const std::string *ConstantNames::lookup(const std::map<std::pair<int, int>, Names> &places, int a,
-                                         int b, int64_t value) {
+const std::string *
+ConstantNames::lookup(const std::map<std::pair<int, int>, Names> &places, int a,
+                      int b, int64_t value) {
   auto it = places.find({a, b});
   if (it == places.end())
     return nullptr;
@@ -382,11 +396,13 @@ const std::string *ConstantNames::lookup(const std::map<std::pair<int, int>, Nam
   return v == it->second.end() ? nullptr : &v->second;
 }
 
-const std::string *ConstantNames::ofVar(int role, int var, int64_t value) const {
+const std::string *ConstantNames::ofVar(int role, int var,
+                                        int64_t value) const {
   return lookup(vars_, role, var, value);
 }
 
-const std::string *ConstantNames::ofField(int record, int field, int64_t value) const {
+const std::string *ConstantNames::ofField(int record, int field,
+                                          int64_t value) const {
   return lookup(fields_, record, field, value);
 }
 

@@ -42,8 +42,9 @@ public:
 
 private:
   using Names = std::map<int64_t, std::string>;
-  static const std::string *lookup(const std::map<std::pair<int, int>, Names> &places, int a,
-                                   int b, int64_t value);
+  static const std::string *
+  lookup(const std::map<std::pair<int, int>, Names> &places, int a, int b,
+         int64_t value);
   std::map<std::pair<int, int>, Names> vars_, fields_;
 };
 

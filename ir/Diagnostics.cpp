@@ -1,4 +1,5 @@
-// Diagnostic formatting: `file:line:col: severity: message`, source line, caret.
+// Diagnostic formatting: `file:line:col: severity: message`, source line,
+// caret.
 #include "ir/Diagnostics.h"
 
 #include <fmt/format.h>
@@ -56,15 +57,16 @@ static std::string lineOf(const std::string &text, uint32_t n) {
     ++pos;
   }
   size_t end = text.find('\n', pos);
-  return text.substr(pos, end == std::string::npos ? std::string::npos
-                                                   : end - pos);
+  return text.substr(pos,
+                     end == std::string::npos ? std::string::npos : end - pos);
 }
 
 std::string DiagnosticEngine::format(const Diagnostic &d) const {
   std::string out;
   if (d.loc.line == 0)
-    out = fmt::format("{}: {}: {}\n", d.loc.file.empty() ? "mommie" : d.loc.file,
-                      severityName(d.severity), d.message);
+    out =
+        fmt::format("{}: {}: {}\n", d.loc.file.empty() ? "mommie" : d.loc.file,
+                    severityName(d.severity), d.message);
   else
     out = fmt::format("{}:{}:{}: {}: {}\n", d.loc.file, d.loc.line, d.loc.col,
                       severityName(d.severity), d.message);

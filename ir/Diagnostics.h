@@ -51,5 +51,4 @@ private:
   unsigned errors_ = 0, warnings_ = 0, errorLimit_ = 50;
 };
 
-
 } // namespace mommie

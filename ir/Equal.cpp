@@ -9,14 +9,19 @@ namespace mommie::ir {
 
 namespace {
 
-void mix(size_t &h, size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); }
+void mix(size_t &h, size_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+}
 
 template <class T> size_t hashOf(const T &v) { return std::hash<T>()(v); }
 
-bool uses(const Expr &e, unsigned field) { return (exprKindInfo(e.kind).fields & field) != 0; }
+bool uses(const Expr &e, unsigned field) {
+  return (exprKindInfo(e.kind).fields & field) != 0;
+}
 
 bool equalParty(const PartyPattern &a, const PartyPattern &b) {
-  return a.kind == b.kind && (a.kind != PartyPattern::Kind::Contains || equal(a.expr, b.expr));
+  return a.kind == b.kind &&
+         (a.kind != PartyPattern::Kind::Contains || equal(a.expr, b.expr));
 }
 
 bool equalIssuer(const IssuerPattern &a, const IssuerPattern &b) {
@@ -37,7 +42,8 @@ bool equalIssuer(const IssuerPattern &a, const IssuerPattern &b) {
 }
 
 // Equal sizes and equal elements, in order (ExprPtrs or TypeRefs).
-template <class T> bool equalEach(const std::vector<T> &a, const std::vector<T> &b) {
+template <class T>
+bool equalEach(const std::vector<T> &a, const std::vector<T> &b) {
   if (a.size() != b.size())
     return false;
   for (size_t i = 0; i < a.size(); ++i)
@@ -69,7 +75,8 @@ bool equal(const Type &a, const Type &b) {
   if (a.kind != b.kind)
     return false;
   if (a.kind == TypeKind::Range &&
-      (a.model != b.model || a.lo != b.lo || a.hi != b.hi || !equal(a.symLo, b.symLo) || !equal(a.symHi, b.symHi)))
+      (a.model != b.model || a.lo != b.lo || a.hi != b.hi ||
+       !equal(a.symLo, b.symLo) || !equal(a.symHi, b.symHi)))
     return false;
   if (a.kind == TypeKind::Principal && a.principalSet != b.principalSet)
     return false;
@@ -99,9 +106,10 @@ size_t hash(const Type &t) {
 }
 
 bool equal(const Pattern &a, const Pattern &b) {
-  if (a.record != b.record || a.slot != b.slot || a.statementSet != b.statementSet ||
-      !equalIssuer(a.issuer, b.issuer) ||
-      !equalParty(a.verifier, b.verifier) || !equalParty(a.auditor, b.auditor) ||
+  if (a.record != b.record || a.slot != b.slot ||
+      a.statementSet != b.statementSet || !equalIssuer(a.issuer, b.issuer) ||
+      !equalParty(a.verifier, b.verifier) ||
+      !equalParty(a.auditor, b.auditor) ||
       a.constraints.size() != b.constraints.size())
     return false;
   for (size_t i = 0; i < a.constraints.size(); ++i) {

@@ -30,7 +30,9 @@ struct ExprHash {
   size_t operator()(const ExprPtr &e) const { return e ? hash(*e) : 0; }
 };
 struct ExprEqual {
-  bool operator()(const ExprPtr &a, const ExprPtr &b) const { return equal(a, b); }
+  bool operator()(const ExprPtr &a, const ExprPtr &b) const {
+    return equal(a, b);
+  }
 };
 
 } // namespace mommie::ir

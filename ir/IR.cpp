@@ -13,13 +13,14 @@ using mommie::ir::kByDeclaration;
 using mommie::ir::kVariadic;
 
 const mommie::ir::ExprKindInfo kExprKinds[] = {
-#define MOMMIE_EXPR_KIND(Name, MinArgs, MaxArgs, Fields, Description)                    \
+#define MOMMIE_EXPR_KIND(Name, MinArgs, MaxArgs, Fields, Description)          \
   {#Name, MinArgs, MaxArgs, Fields, Description},
 #include "ir/ExprKinds.def"
 };
 
 const mommie::ir::BuiltinInfo kBuiltins[] = {
-#define MOMMIE_BUILTIN(Name, Spelling, Arity, Description) {#Name, Spelling, Arity, Description},
+#define MOMMIE_BUILTIN(Name, Spelling, Arity, Description)                     \
+  {#Name, Spelling, Arity, Description},
 #include "ir/ExprKinds.def"
 };
 
@@ -28,7 +29,8 @@ const mommie::ir::BuiltinInfo kBuiltins[] = {
 namespace mommie::ir {
 
 const ExprKindInfo &exprKindInfo(ExprKind k) {
-  static const ExprKindInfo bad{"<bad kind>", 0, kVariadic, ExprField::None, ""};
+  static const ExprKindInfo bad{"<bad kind>", 0, kVariadic, ExprField::None,
+                                ""};
   size_t i = static_cast<size_t>(k);
   return i < std::size(kExprKinds) ? kExprKinds[i] : bad;
 }
@@ -85,7 +87,9 @@ static bool hasModelRange(const Program &p, const Type &t, int depth) {
   return false;
 }
 
-bool Program::hasModelRange(const Type &t) const { return mommie::ir::hasModelRange(*this, t, 0); }
+bool Program::hasModelRange(const Type &t) const {
+  return mommie::ir::hasModelRange(*this, t, 0);
+}
 
 bool Program::hasModelRanges() const {
   for (const auto &role : roles)

@@ -9,9 +9,9 @@
 //   boolean or principal came from parameters, the node keeps its symbolic
 //   form too (Expr::sym, Type::symLo/symHi, PrincipalSet::symSize,
 //   Phase::symBound, FaultDecl::symMax, Param::def, Program::consts): an
-//   expression over Param and ConstRef leaves. ir::instantiate (ir/Instantiate.h)
-//   turns a program into the instance for other parameter values; the TLA+
-//   backend and the prover read the symbolic forms.
+//   expression over Param and ConstRef leaves. ir::instantiate
+//   (ir/Instantiate.h) turns a program into the instance for other parameter
+//   values; the TLA+ backend and the prover read the symbolic forms.
 // - Principals are global ids 0..numPrincipals-1; each principal set owns a
 //   contiguous range [first, first+size). Principal names are "R0", "R1"...
 // - Local variables (transition parameters, pattern binders, issuer binders,
@@ -62,14 +62,14 @@ using ExprPtr = std::shared_ptr<const Expr>;
 struct Type {
   TypeKind kind = TypeKind::Bool;
   int64_t lo = 0, hi = 0; // Range
-  ExprPtr symLo, symHi;   // Range: the bounds over parameters, when they use any
+  ExprPtr symLo, symHi; // Range: the bounds over parameters, when they use any
   // Range: `int model lo..hi`, an unbounded integer of the protocol that the
   // checker, the TLA+ spec and the prover explore only over lo..hi (a value
   // outside puts the state outside the model, as a failed `constraint`
   // does); compiled code holds any 64-bit integer.
   bool model = false;
-  int principalSet = -1;  // Principal
-  int record = -1;        // Record
+  int principalSet = -1; // Principal
+  int record = -1;       // Record
   std::vector<TypeRef> args;
 };
 
@@ -132,13 +132,14 @@ enum : unsigned {
 };
 } // namespace ExprField
 
-inline constexpr int kVariadic = -1;      // ExprKindInfo::maxArgs: no upper bound
-inline constexpr int kByDeclaration = -1; // ExprKindInfo::minArgs: the callee's, record's or builtin's
+inline constexpr int kVariadic = -1; // ExprKindInfo::maxArgs: no upper bound
+inline constexpr int kByDeclaration =
+    -1; // ExprKindInfo::minArgs: the callee's, record's or builtin's
 
 struct ExprKindInfo {
-  const char *name;        // "IntLit"
-  int minArgs, maxArgs;    // bounds on Expr::args.size()
-  unsigned fields;         // ExprField bits
+  const char *name;     // "IntLit"
+  int minArgs, maxArgs; // bounds on Expr::args.size()
+  unsigned fields;      // ExprField bits
   const char *description;
 };
 const ExprKindInfo &exprKindInfo(ExprKind k);
@@ -189,11 +190,11 @@ struct IssuerPattern {
             // (type set<principal>) receives the issuer set
   };
   Kind kind = Kind::Any;
-  ExprPtr expr;      // Exact
-  int set = -1;      // Bind, Quorum
-  int slot = -1;     // Bind (principal), Quorum (set of issuers, or -1)
+  ExprPtr expr;       // Exact
+  int set = -1;       // Bind, Quorum
+  int slot = -1;      // Bind (principal), Quorum (set of issuers, or -1)
   bool exact = false; // Quorum: `==` instead of `>=`
-  ExprPtr threshold; // Quorum
+  ExprPtr threshold;  // Quorum
 };
 
 // The verifier or auditor part of a pattern.
@@ -271,9 +272,9 @@ struct Stmt {
   ExprPtr cond;
   Block thenBody, elseBody;
   // Publish
-  ExprPtr verifier;      // principal or set<principal>
+  ExprPtr verifier; // principal or set<principal>
   enum class Auditor { None, Any, Expr } auditorKind = Auditor::None;
-  ExprPtr auditor;       // Auditor::Expr: principal or set<principal>
+  ExprPtr auditor; // Auditor::Expr: principal or set<principal>
   std::shared_ptr<const Pattern> progress; // may be null
   // Start/CancelTimer
   int timer = -1;
@@ -290,7 +291,8 @@ struct Stmt {
 struct Param {
   std::string name;
   int64_t value = 0;
-  ExprPtr def; // the declared default, over earlier parameters (may be a literal)
+  ExprPtr
+      def; // the declared default, over earlier parameters (may be a literal)
   SourceLoc loc;
 };
 
@@ -323,7 +325,8 @@ struct RecordDecl {
 };
 
 struct SlotInfo {
-  std::string name; // as written by the user (unique within a frame after renaming)
+  std::string
+      name; // as written by the user (unique within a frame after renaming)
   TypeRef type;
   SourceLoc loc;
 };
@@ -462,8 +465,15 @@ struct Temporal;
 using TemporalPtr = std::shared_ptr<const Temporal>;
 
 struct Temporal {
-  enum class Kind { State, Always, Eventually, LeadsTo, And, Or, Not } kind =
-      Kind::State;
+  enum class Kind {
+    State,
+    Always,
+    Eventually,
+    LeadsTo,
+    And,
+    Or,
+    Not
+  } kind = Kind::State;
   ExprPtr state; // State
   std::vector<TemporalPtr> args;
   SourceLoc loc;

@@ -39,7 +39,8 @@ public:
   // A principal's set and index in the *original* program's numbering.
   SymVal principalOf(int64_t id) const {
     int set = p_.setOf(int(id));
-    return {SymVal::Kind::Principal, set < 0 ? 0 : id - p_.principalSets[set].first, set};
+    return {SymVal::Kind::Principal,
+            set < 0 ? 0 : id - p_.principalSets[set].first, set};
   }
 
 private:
@@ -70,12 +71,14 @@ private:
       return arg(e, c->v ? 1 : 2);
     }
     case ExprKind::Index: {
-      if (e.args.size() != 2 || !e.args[0] || e.args[0]->kind != ExprKind::PrincipalSet)
+      if (e.args.size() != 2 || !e.args[0] ||
+          e.args[0]->kind != ExprKind::PrincipalSet)
         return std::nullopt;
       auto i = arg(e, 1);
       int set = e.args[0]->index;
-      if (!i || i->kind != SymVal::Kind::Int || set < 0 || size_t(set) >= sizes_.size() ||
-          i->v < 0 || i->v >= sizes_[size_t(set)])
+      if (!i || i->kind != SymVal::Kind::Int || set < 0 ||
+          size_t(set) >= sizes_.size() || i->v < 0 ||
+          i->v >= sizes_[size_t(set)])
         return std::nullopt;
       return SymVal{SymVal::Kind::Principal, i->v, set};
     }
@@ -174,14 +177,16 @@ public:
 // Rewrites evaluated positions to the new instance.
 class Instantiator : public Rewriter {
 public:
-  Instantiator(SymEval &eval, const std::vector<int> &first, const std::vector<int> &size,
-               const Program &old, DiagnosticEngine &diags)
+  Instantiator(SymEval &eval, const std::vector<int> &first,
+               const std::vector<int> &size, const Program &old,
+               DiagnosticEngine &diags)
       : eval_(eval), first_(first), size_(size), old_(old), diags_(diags) {}
 
   ExprPtr leave(ExprPtr e) override {
     if (e->kind == ExprKind::PrincipalLit)
       return principal(e);
-    if (!e->sym || (e->kind != ExprKind::IntLit && e->kind != ExprKind::BoolLit))
+    if (!e->sym ||
+        (e->kind != ExprKind::IntLit && e->kind != ExprKind::BoolLit))
       return e;
     auto v = eval_.eval(e->sym);
     if (!v) {
@@ -200,12 +205,16 @@ public:
     auto lo = eval_.eval(t->symLo), hi = eval_.eval(t->symHi);
     SourceLoc loc = t->symLo->loc;
     if (!lo || !hi) {
-      fail(loc, fmt::format("cannot evaluate the range type {}..{} at these parameter values",
-                            printExpr(old_, t->symLo), printExpr(old_, t->symHi)));
+      fail(
+          loc,
+          fmt::format(
+              "cannot evaluate the range type {}..{} at these parameter values",
+              printExpr(old_, t->symLo), printExpr(old_, t->symHi)));
       return t;
     }
     if (lo->v > hi->v) {
-      fail(loc, fmt::format("empty range type {}..{} ({}..{})", printExpr(old_, t->symLo),
+      fail(loc, fmt::format("empty range type {}..{} ({}..{})",
+                            printExpr(old_, t->symLo),
                             printExpr(old_, t->symHi), lo->v, hi->v));
       return t;
     }
@@ -219,17 +228,19 @@ public:
 
 private:
   ExprPtr principal(const ExprPtr &e) {
-    auto v = e->sym ? eval_.eval(e->sym) : std::optional(eval_.principalOf(e->intVal));
+    auto v = e->sym ? eval_.eval(e->sym)
+                    : std::optional(eval_.principalOf(e->intVal));
     if (!v || v->kind != SymVal::Kind::Principal || v->set < 0) {
       fail(e->loc, "cannot evaluate this principal at these parameter values");
       return e;
     }
     if (v->v >= size_[size_t(v->set)]) {
-      fail(e->loc, fmt::format("{}[{}] does not exist: '{}' has {} members at these "
-                               "parameter values",
-                               old_.principalSets[size_t(v->set)].name, v->v,
-                               old_.principalSets[size_t(v->set)].name,
-                               size_[size_t(v->set)]));
+      fail(e->loc,
+           fmt::format("{}[{}] does not exist: '{}' has {} members at these "
+                       "parameter values",
+                       old_.principalSets[size_t(v->set)].name, v->v,
+                       old_.principalSets[size_t(v->set)].name,
+                       size_[size_t(v->set)]));
       return e;
     }
     auto copy = std::make_shared<Expr>(*e);
@@ -257,14 +268,17 @@ std::string paramList(const Program &p, const std::vector<int64_t> &values) {
 
 } // namespace
 
-std::string unknownParameterMessage(const std::string &name, const std::string &protocol,
+std::string unknownParameterMessage(const std::string &name,
+                                    const std::string &protocol,
                                     const std::vector<std::string> &known) {
-  std::string msg = fmt::format("'{}' is not a parameter of protocol '{}'", name, protocol);
+  std::string msg =
+      fmt::format("'{}' is not a parameter of protocol '{}'", name, protocol);
   std::string close = closestName(name, known);
   if (!close.empty())
     msg += fmt::format("; did you mean '{}'?", close);
   return msg + (known.empty() ? std::string(" (it has no parameters)")
-                              : fmt::format(" (its parameters: {})", fmt::join(known, ", ")));
+                              : fmt::format(" (its parameters: {})",
+                                            fmt::join(known, ", ")));
 }
 
 std::optional<int64_t> evalSymbolic(const Program &program, const ExprPtr &e) {
@@ -320,7 +334,9 @@ std::optional<Program> instantiate(const Program &program,
     SymEval early(program, sofar, sizes);
     auto v = p.def ? early.eval(p.def) : std::nullopt;
     if (p.def && (!v || v->kind != SymVal::Kind::Int)) {
-      diags.error(p.loc, fmt::format("cannot evaluate the default of parameter '{}'", p.name));
+      diags.error(
+          p.loc,
+          fmt::format("cannot evaluate the default of parameter '{}'", p.name));
       return std::nullopt;
     }
     params.push_back(v ? v->v : p.value);
@@ -329,23 +345,28 @@ std::optional<Program> instantiate(const Program &program,
   // Principal sets: sizes, then global ids in declaration order.
   std::vector<int> first, size;
   {
-    SymEval sizing(program, params, std::vector<int>(program.principalSets.size(), 0));
+    SymEval sizing(program, params,
+                   std::vector<int>(program.principalSets.size(), 0));
     int next = 0;
     for (const auto &s : program.principalSets) {
       int64_t n = s.size;
       if (s.symSize) {
         auto v = sizing.eval(s.symSize);
         if (!v || v->kind != SymVal::Kind::Int) {
-          diags.error(s.loc, fmt::format("cannot evaluate the size of principal set '{}' ({})",
-                                         s.name, paramList(program, params)));
+          diags.error(
+              s.loc,
+              fmt::format("cannot evaluate the size of principal set '{}' ({})",
+                          s.name, paramList(program, params)));
           return std::nullopt;
         }
         n = v->v;
       }
       if (n < 1 || n > 100000) {
-        diags.error(s.loc, fmt::format("principal set '{}' would have {} members ({}); it "
-                                       "needs 1 to 100000",
-                                       s.name, n, paramList(program, params)));
+        diags.error(
+            s.loc,
+            fmt::format("principal set '{}' would have {} members ({}); it "
+                        "needs 1 to 100000",
+                        s.name, n, paramList(program, params)));
         return std::nullopt;
       }
       first.push_back(next);
@@ -366,8 +387,9 @@ std::optional<Program> instantiate(const Program &program,
       return std::nullopt;
     }
     if (!v->v) {
-      diags.error(a.loc, fmt::format("assumption 'assume {}' does not hold ({})", text,
-                                     paramList(program, params)));
+      diags.error(a.loc,
+                  fmt::format("assumption 'assume {}' does not hold ({})", text,
+                              paramList(program, params)));
       return std::nullopt;
     }
   }
@@ -386,7 +408,8 @@ std::optional<Program> instantiate(const Program &program,
       return true;
     auto v = eval.eval(sym);
     if (!v || v->kind != SymVal::Kind::Int) {
-      diags.error(loc, fmt::format("cannot evaluate {} ({})", what, paramList(program, params)));
+      diags.error(loc, fmt::format("cannot evaluate {} ({})", what,
+                                   paramList(program, params)));
       return false;
     }
     value = v->v;
@@ -404,11 +427,13 @@ std::optional<Program> instantiate(const Program &program,
   for (auto &r : out.roles) {
     if (!r.phase)
       continue;
-    if (!bound(r.phase->symBound, r.phase->bound, r.phase->loc, "the phase bound"))
+    if (!bound(r.phase->symBound, r.phase->bound, r.phase->loc,
+               "the phase bound"))
       return std::nullopt;
     if (r.phase->bound < 1) {
-      diags.error(r.phase->loc, fmt::format("the phase bound would be {} ({})",
-                                            r.phase->bound, paramList(program, params)));
+      diags.error(r.phase->loc,
+                  fmt::format("the phase bound would be {} ({})",
+                              r.phase->bound, paramList(program, params)));
       return std::nullopt;
     }
   }

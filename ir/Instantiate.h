@@ -34,7 +34,8 @@ std::optional<Program> instantiate(const Program &program,
 // "'X' is not a parameter of protocol 'P'; did you mean 'Y'? (its
 // parameters: A, B)": the error for a value given to an unknown parameter
 // (-D, instantiate), `known` being the program's parameters.
-std::string unknownParameterMessage(const std::string &name, const std::string &protocol,
+std::string unknownParameterMessage(const std::string &name,
+                                    const std::string &protocol,
                                     const std::vector<std::string> &known);
 
 // The value of a symbolic expression (Param, ConstRef, literals, arithmetic,

@@ -49,8 +49,8 @@ bool cannotFail(const Expr &e) {
     }
     break;
   case K::Builtin:
-    if (e.builtin != Builtin::Card && e.builtin != Builtin::Dom && e.builtin != Builtin::Len &&
-        e.builtin != Builtin::IsSome)
+    if (e.builtin != Builtin::Card && e.builtin != Builtin::Dom &&
+        e.builtin != Builtin::Len && e.builtin != Builtin::IsSome)
       return false;
     break;
   default:
@@ -63,8 +63,8 @@ bool cannotFail(const Expr &e) {
 }
 
 static void addConjuncts(const Expr &e, std::vector<const Expr *> &out) {
-  if (e.kind == ExprKind::Binary && e.op == Op::And && e.args.size() == 2 && e.args[0] &&
-      e.args[1]) {
+  if (e.kind == ExprKind::Binary && e.op == Op::And && e.args.size() == 2 &&
+      e.args[0] && e.args[1]) {
     addConjuncts(*e.args[0], out);
     addConjuncts(*e.args[1], out);
   } else {
@@ -83,7 +83,8 @@ int MatchPlan::levelOf(const Expr *e) const {
   if (!e)
     return l;
   walkExpr(*e, [&](const Expr &x) {
-    if (x.kind == ExprKind::Slot && x.slot >= 0 && size_t(x.slot) < slotLevel.size())
+    if (x.kind == ExprKind::Slot && x.slot >= 0 &&
+        size_t(x.slot) < slotLevel.size())
       l = std::max(l, slotLevel[size_t(x.slot)]);
   });
   return l;
@@ -98,7 +99,8 @@ using PK = PartyPattern::Kind;
 // Whether `e` reads a slot the match binds.
 bool readsBound(const MatchPlan &plan, const Expr &e) {
   return anyExpr(e, [&](const Expr &x) {
-    return x.kind == ExprKind::Slot && x.slot >= 0 && size_t(x.slot) < plan.slotLevel.size() &&
+    return x.kind == ExprKind::Slot && x.slot >= 0 &&
+           size_t(x.slot) < plan.slotLevel.size() &&
            plan.slotLevel[size_t(x.slot)] >= 0;
   });
 }
@@ -113,14 +115,16 @@ void bindSlot(MatchPlan &plan, int slot, int level) {
 
 // Quorum counts and statement sets: where they run, and the slots they
 // bind there. Returns the statement sets' (level, pattern).
-std::vector<std::pair<int, int>> placeQuorums(MatchPlan &plan, const std::vector<Pattern> &pats) {
+std::vector<std::pair<int, int>>
+placeQuorums(MatchPlan &plan, const std::vector<Pattern> &pats) {
   std::vector<std::pair<int, int>> sets;
   for (size_t i = 0; i < pats.size(); ++i) {
     const auto &p = pats[i];
     if (p.issuer.kind != IK::Quorum)
       continue;
     int l = std::max({int(i + 1), plan.levelOf(p.verifier.expr.get()),
-                      plan.levelOf(p.auditor.expr.get()), plan.levelOf(p.issuer.threshold.get())});
+                      plan.levelOf(p.auditor.expr.get()),
+                      plan.levelOf(p.issuer.threshold.get())});
     if (p.statementSet) {
       for (const auto &c : p.constraints)
         l = std::max(l, plan.levelOf(c.expr.get()));
@@ -140,13 +144,16 @@ void placePatternChecks(MatchPlan &plan, const std::vector<Pattern> &pats) {
   for (size_t i = 0; i < pats.size(); ++i) {
     const auto &p = pats[i];
     int l = int(i + 1);
-    auto at = [&](const Expr *e) { return size_t(std::max(l, plan.levelOf(e))); };
+    auto at = [&](const Expr *e) {
+      return size_t(std::max(l, plan.levelOf(e)));
+    };
     bool quorum = p.issuer.kind == IK::Quorum;
     if (!quorum) {
       if (p.issuer.kind != IK::Any)
         plan.checks[at(p.issuer.expr.get())].push_back({CK::Issuer, int(i)});
       if (p.verifier.kind != PK::Any)
-        plan.checks[at(p.verifier.expr.get())].push_back({CK::Verifier, int(i)});
+        plan.checks[at(p.verifier.expr.get())].push_back(
+            {CK::Verifier, int(i)});
       if (p.auditor.kind != PK::Any)
         plan.checks[at(p.auditor.expr.get())].push_back({CK::Auditor, int(i)});
     }
@@ -156,8 +163,8 @@ void placePatternChecks(MatchPlan &plan, const std::vector<Pattern> &pats) {
     for (size_t k = 0; k < p.constraints.size(); ++k) {
       const auto &c = p.constraints[k];
       plan.checks[at(c.expr.get())].push_back({CK::Constraint, int(i), int(k)});
-      if (!quorum && access.joinPattern < 0 && access.index < 0 && c.op == Op::Eq &&
-          plan.levelOf(c.expr.get()) <= int(i))
+      if (!quorum && access.joinPattern < 0 && access.index < 0 &&
+          c.op == Op::Eq && plan.levelOf(c.expr.get()) <= int(i))
         access.index = int(k);
     }
   }
@@ -175,8 +182,8 @@ void findJoins(MatchPlan &plan, const std::vector<Pattern> &pats) {
         continue;
       const auto &cs = pats[e].constraints;
       for (size_t k = 0; k < cs.size(); ++k)
-        if (cs[k].op == Op::Eq && cs[k].expr && cs[k].expr->kind == ExprKind::Slot &&
-            cs[k].expr->slot == p.slot) {
+        if (cs[k].op == Op::Eq && cs[k].expr &&
+            cs[k].expr->kind == ExprKind::Slot && cs[k].expr->slot == p.slot) {
           plan.access[i].joinPattern = int(e);
           plan.access[i].joinConstraint = int(k);
           break;
@@ -185,7 +192,8 @@ void findJoins(MatchPlan &plan, const std::vector<Pattern> &pats) {
   }
 }
 
-void placeGuard(MatchPlan &plan, const Expr *guard, bool loops, const MatchPlanOptions &options) {
+void placeGuard(MatchPlan &plan, const Expr *guard, bool loops,
+                const MatchPlanOptions &options) {
   if (!guard)
     return;
   plan.guard = conjuncts(*guard);
@@ -212,8 +220,9 @@ void placeGuard(MatchPlan &plan, const Expr *guard, bool loops, const MatchPlanO
 
 } // namespace
 
-MatchPlan planMatch(const std::vector<Pattern> &pats, const std::vector<int> &params,
-                    const Expr *guard, const MatchPlanOptions &options) {
+MatchPlan planMatch(const std::vector<Pattern> &pats,
+                    const std::vector<int> &params, const Expr *guard,
+                    const MatchPlanOptions &options) {
   MatchPlan plan;
   size_t n = pats.size();
   plan.patterns = n;

@@ -91,7 +91,8 @@ struct MatchPlan {
     return guardLevel[conjunct] == int(patterns);
   }
   bool constraintIsIndex(const MatchCheck &c) const {
-    return c.kind == MatchCheck::Kind::Constraint && access[size_t(c.pattern)].index == c.index;
+    return c.kind == MatchCheck::Kind::Constraint &&
+           access[size_t(c.pattern)].index == c.index;
   }
 };
 
@@ -104,8 +105,9 @@ struct MatchPlanOptions {
 
 // The plan for binding `params`, then `patterns`, then testing `guard`
 // (may be null).
-MatchPlan planMatch(const std::vector<Pattern> &patterns, const std::vector<int> &params,
-                    const Expr *guard, const MatchPlanOptions &options = {});
+MatchPlan planMatch(const std::vector<Pattern> &patterns,
+                    const std::vector<int> &params, const Expr *guard,
+                    const MatchPlanOptions &options = {});
 // A transition's trigger: its parameters, patterns and guard.
 MatchPlan planMatch(const Transition &t, const MatchPlanOptions &options = {});
 

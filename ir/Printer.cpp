@@ -36,45 +36,87 @@ enum Prec : int {
 
 const char *opText(Op op) {
   switch (op) {
-  case Op::Not: return "!";
-  case Op::Neg: return "-";
-  case Op::Add: return "+";
-  case Op::Sub: return "-";
-  case Op::Mul: return "*";
-  case Op::Div: return "/";
-  case Op::Mod: return "%";
-  case Op::Eq: return "==";
-  case Op::Ne: return "!=";
-  case Op::Lt: return "<";
-  case Op::Le: return "<=";
-  case Op::Gt: return ">";
-  case Op::Ge: return ">=";
-  case Op::And: return "&&";
-  case Op::Or: return "||";
-  case Op::Implies: return "=>";
-  case Op::In: return "in";
-  case Op::NotIn: return "notin";
-  case Op::SubsetEq: return "subseteq";
-  case Op::Union: return "union";
-  case Op::Inter: return "inter";
-  case Op::Diff: return "\\";
+  case Op::Not:
+    return "!";
+  case Op::Neg:
+    return "-";
+  case Op::Add:
+    return "+";
+  case Op::Sub:
+    return "-";
+  case Op::Mul:
+    return "*";
+  case Op::Div:
+    return "/";
+  case Op::Mod:
+    return "%";
+  case Op::Eq:
+    return "==";
+  case Op::Ne:
+    return "!=";
+  case Op::Lt:
+    return "<";
+  case Op::Le:
+    return "<=";
+  case Op::Gt:
+    return ">";
+  case Op::Ge:
+    return ">=";
+  case Op::And:
+    return "&&";
+  case Op::Or:
+    return "||";
+  case Op::Implies:
+    return "=>";
+  case Op::In:
+    return "in";
+  case Op::NotIn:
+    return "notin";
+  case Op::SubsetEq:
+    return "subseteq";
+  case Op::Union:
+    return "union";
+  case Op::Inter:
+    return "inter";
+  case Op::Diff:
+    return "\\";
   }
   return "<op>";
 }
 
 int opPrec(Op op) {
   switch (op) {
-  case Op::Implies: return PrecImplies;
-  case Op::Or: return PrecOr;
-  case Op::And: return PrecAnd;
-  case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt:
-  case Op::Ge: case Op::In: case Op::NotIn: case Op::SubsetEq:
+  case Op::Implies:
+    return PrecImplies;
+  case Op::Or:
+    return PrecOr;
+  case Op::And:
+    return PrecAnd;
+  case Op::Eq:
+  case Op::Ne:
+  case Op::Lt:
+  case Op::Le:
+  case Op::Gt:
+  case Op::Ge:
+  case Op::In:
+  case Op::NotIn:
+  case Op::SubsetEq:
     return PrecCompare;
-  case Op::Union: case Op::Diff: return PrecUnion;
-  case Op::Inter: return PrecInter;
-  case Op::Add: case Op::Sub: return PrecAdd;
-  case Op::Mul: case Op::Div: case Op::Mod: return PrecMul;
-  case Op::Not: case Op::Neg: return PrecUnary;
+  case Op::Union:
+  case Op::Diff:
+    return PrecUnion;
+  case Op::Inter:
+    return PrecInter;
+  case Op::Add:
+  case Op::Sub:
+    return PrecAdd;
+  case Op::Mul:
+  case Op::Div:
+  case Op::Mod:
+    return PrecMul;
+  case Op::Not:
+  case Op::Neg:
+    return PrecUnary;
   }
   return PrecAtom;
 }
@@ -136,22 +178,29 @@ std::string Printer::type(const TypeRef &t) const {
     return i < t->args.size() ? type(t->args[i]) : std::string("<missing>");
   };
   switch (t->kind) {
-  case TypeKind::Bool: return "bool";
-  case TypeKind::Int: return "int";
+  case TypeKind::Bool:
+    return "bool";
+  case TypeKind::Int:
+    return "int";
   case TypeKind::Range: {
     const char *model = t->model ? "int model " : "";
     if (t->symLo && t->symHi)
-      return fmt::format("{}({}..{} as {}..{})", model, t->lo, t->hi, expr(t->symLo, PrecAdd),
-                         expr(t->symHi, PrecAdd));
+      return fmt::format("{}({}..{} as {}..{})", model, t->lo, t->hi,
+                         expr(t->symLo, PrecAdd), expr(t->symHi, PrecAdd));
     return fmt::format("{}{}..{}", model, t->lo, t->hi);
   }
   case TypeKind::Principal:
     return t->principalSet < 0 ? "principal" : setName(t->principalSet);
-  case TypeKind::Record: return recordName(t->record);
-  case TypeKind::Set: return "set<" + arg(0) + ">";
-  case TypeKind::Map: return "map<" + arg(0) + ", " + arg(1) + ">";
-  case TypeKind::Option: return "option<" + arg(0) + ">";
-  case TypeKind::Seq: return "seq<" + arg(0) + ">";
+  case TypeKind::Record:
+    return recordName(t->record);
+  case TypeKind::Set:
+    return "set<" + arg(0) + ">";
+  case TypeKind::Map:
+    return "map<" + arg(0) + ", " + arg(1) + ">";
+  case TypeKind::Option:
+    return "option<" + arg(0) + ">";
+  case TypeKind::Seq:
+    return "seq<" + arg(0) + ">";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < t->args.size(); ++i)
@@ -213,8 +262,8 @@ std::string Printer::expr(const ExprPtr &e, int ctx) const {
   if (e->sym) { // a value computed from parameters: `(3 as 2 * F + 1)`
     Expr lit = *e;
     lit.sym = nullptr;
-    return "(" + expr(std::make_shared<const Expr>(lit), PrecAtom) + " as " + expr(e->sym) +
-           ")";
+    return "(" + expr(std::make_shared<const Expr>(lit), PrecAtom) + " as " +
+           expr(e->sym) + ")";
   }
   int prec = PrecAtom;
   std::string s = exprBody(*e, prec);
@@ -230,12 +279,16 @@ std::string Printer::exprBody(const Expr &e, int &prec) const {
     if (e.intVal < 0)
       prec = PrecUnary;
     return std::to_string(e.intVal);
-  case ExprKind::BoolLit: return e.intVal ? "true" : "false";
+  case ExprKind::BoolLit:
+    return e.intVal ? "true" : "false";
   case ExprKind::PrincipalLit:
     return p_.principalName(static_cast<int>(e.intVal));
-  case ExprKind::Me: return "ME";
-  case ExprKind::NoneLit: return "none";
-  case ExprKind::Slot: return slotName(e.slot);
+  case ExprKind::Me:
+    return "ME";
+  case ExprKind::NoneLit:
+    return "none";
+  case ExprKind::Slot:
+    return slotName(e.slot);
   case ExprKind::StateVar:
     if (e.role == role_)
       return varName(e.role, e.var);
@@ -262,14 +315,16 @@ std::string Printer::exprBody(const Expr &e, int &prec) const {
     return arg(0, PrecPostfix) + "." + std::to_string(e.index);
   case ExprKind::Call: {
     prec = PrecPostfix;
-    std::string name = e.index >= 0 && e.index < static_cast<int>(p_.funs.size())
-                           ? p_.funs[e.index].name
-                           : fmt::format("<bad fun {}>", e.index);
+    std::string name =
+        e.index >= 0 && e.index < static_cast<int>(p_.funs.size())
+            ? p_.funs[e.index].name
+            : fmt::format("<bad fun {}>", e.index);
     return name + "(" + list(e.args) + ")";
   }
   case ExprKind::Builtin:
     prec = PrecPostfix;
-    return std::string(builtinInfo(e.builtin).spelling) + "(" + list(e.args) + ")";
+    return std::string(builtinInfo(e.builtin).spelling) + "(" + list(e.args) +
+           ")";
   case ExprKind::Unary:
     prec = PrecUnary;
     return opText(e.op) + arg(0, PrecUnary);
@@ -287,7 +342,8 @@ std::string Printer::exprBody(const Expr &e, int &prec) const {
   case ExprKind::Ite:
     prec = PrecBinder;
     return "if " + arg(0) + " then " + arg(1) + " else " + arg(2);
-  case ExprKind::SetLit: return "{" + list(e.args) + "}";
+  case ExprKind::SetLit:
+    return "{" + list(e.args) + "}";
   case ExprKind::RangeSet:
     prec = PrecUnion; // binds like a set operator
     return arg(0, PrecAdd) + ".." + arg(1, PrecAdd);
@@ -318,23 +374,30 @@ std::string Printer::exprBody(const Expr &e, int &prec) const {
     }
     return s + "}";
   }
-  case ExprKind::TupleCons: return "(" + list(e.args) + ")";
-  case ExprKind::SeqCons: return "<<" + list(e.args) + ">>";
+  case ExprKind::TupleCons:
+    return "(" + list(e.args) + ")";
+  case ExprKind::SeqCons:
+    return "<<" + list(e.args) + ">>";
   case ExprKind::SomeCons:
     prec = PrecPostfix;
     return "some(" + arg(0) + ")";
   case ExprKind::Known:
     prec = PrecUnary;
     return "KNOWN " + (e.pattern ? pattern(*e.pattern) : std::string("<null>"));
-  case ExprKind::PrincipalSet: return setName(e.index);
-  case ExprKind::PhaseNo: return "phaseNo";
-  case ExprKind::RoundNo: return "roundNo";
+  case ExprKind::PrincipalSet:
+    return setName(e.index);
+  case ExprKind::PhaseNo:
+    return "phaseNo";
+  case ExprKind::RoundNo:
+    return "roundNo";
   case ExprKind::Param:
-    return e.index >= 0 && size_t(e.index) < p_.params.size() ? p_.params[e.index].name
-                                                               : "<bad param>";
+    return e.index >= 0 && size_t(e.index) < p_.params.size()
+               ? p_.params[e.index].name
+               : "<bad param>";
   case ExprKind::ConstRef:
-    return e.index >= 0 && size_t(e.index) < p_.consts.size() ? p_.consts[e.index].name
-                                                              : "<bad const>";
+    return e.index >= 0 && size_t(e.index) < p_.consts.size()
+               ? p_.consts[e.index].name
+               : "<bad const>";
   }
   return "<bad expr>";
 }
@@ -343,8 +406,12 @@ std::string Printer::pattern(const Pattern &pat) const {
   std::string issuer;
   const auto &is = pat.issuer;
   switch (is.kind) {
-  case IssuerPattern::Kind::Any: issuer = "_"; break;
-  case IssuerPattern::Kind::Exact: issuer = expr(is.expr); break;
+  case IssuerPattern::Kind::Any:
+    issuer = "_";
+    break;
+  case IssuerPattern::Kind::Exact:
+    issuer = expr(is.expr);
+    break;
   case IssuerPattern::Kind::Bind:
     issuer = slotName(is.slot) + " in " + setName(is.set);
     break;
@@ -356,9 +423,12 @@ std::string Printer::pattern(const Pattern &pat) const {
   }
   auto party = [&](const PartyPattern &pp) -> std::string {
     switch (pp.kind) {
-    case PartyPattern::Kind::Any: return "_";
-    case PartyPattern::Kind::Contains: return expr(pp.expr);
-    case PartyPattern::Kind::Universal: return "ANY";
+    case PartyPattern::Kind::Any:
+      return "_";
+    case PartyPattern::Kind::Contains:
+      return expr(pp.expr);
+    case PartyPattern::Kind::Universal:
+      return "ANY";
     }
     return "<bad party>";
   };
@@ -402,9 +472,15 @@ std::string Printer::temporal(const TemporalPtr &t, int ctx) const {
     s = expr(t->state, ctx > 0 ? PrecPostfix : PrecBinder);
     prec = 5;
     break;
-  case Temporal::Kind::Always: s = "[]" + arg(0, 4); break;
-  case Temporal::Kind::Eventually: s = "<>" + arg(0, 4); break;
-  case Temporal::Kind::Not: s = "~" + arg(0, 4); break;
+  case Temporal::Kind::Always:
+    s = "[]" + arg(0, 4);
+    break;
+  case Temporal::Kind::Eventually:
+    s = "<>" + arg(0, 4);
+    break;
+  case Temporal::Kind::Not:
+    s = "~" + arg(0, 4);
+    break;
   case Temporal::Kind::LeadsTo:
     prec = 1;
     s = arg(0, 2) + " ~> " + arg(1, 2);
@@ -478,7 +554,8 @@ void Printer::stmt(int indent, const Stmt &s) {
     line(indent, ghost + lvalue(s) + " <- " + expr(s.value) + ";");
     return;
   case StmtKind::Let:
-    line(indent, ghost + "let " + slotName(s.slot) + " = " + expr(s.value) + ";");
+    line(indent,
+         ghost + "let " + slotName(s.slot) + " = " + expr(s.value) + ";");
     return;
   case StmtKind::If:
     line(indent, ghost + "if " + expr(s.cond) + " {");
@@ -507,8 +584,8 @@ void Printer::stmt(int indent, const Stmt &s) {
         s.timer >= 0 &&
         s.timer < static_cast<int>(p_.roles[role_].timers.size()))
       name = p_.roles[role_].timers[s.timer].name;
-    line(indent, (s.kind == StmtKind::StartTimer ? "start " : "cancel ") +
-                     name + ";");
+    line(indent,
+         (s.kind == StmtKind::StartTimer ? "start " : "cancel ") + name + ";");
     return;
   }
   case StmtKind::Skip:
@@ -556,8 +633,8 @@ void Printer::transition(const Role &r, const Transition &t) {
 
 void Printer::round(const Round &rd) {
   frame_ = &rd.slots;
-  line(2, "round " + rd.name + " : " + type(rd.payload) + " {" +
-              locText(rd.loc));
+  line(2,
+       "round " + rd.name + " : " + type(rd.payload) + " {" + locText(rd.loc));
   frameLine(3, rd.slots);
   line(3, "mbox: " + slotName(rd.mboxSlot));
   if (!rd.progress.empty()) {
@@ -569,12 +646,18 @@ void Printer::round(const Round &rd) {
       case ProgressKind::Timeout:
         s += fmt::format("timeout({}ms)", pc.timeoutMs);
         break;
-      case ProgressKind::WaitMessages: s += "waitMessages"; break;
+      case ProgressKind::WaitMessages:
+        s += "waitMessages";
+        break;
       case ProgressKind::GoAhead:
         s += pc.expr ? "goAhead when " + expr(pc.expr) : "goAhead";
         break;
-      case ProgressKind::CatchUp: s += "catchUp"; break;
-      case ProgressKind::Sync: s += "sync(" + expr(pc.expr) + ")"; break;
+      case ProgressKind::CatchUp:
+        s += "catchUp";
+        break;
+      case ProgressKind::Sync:
+        s += "sync(" + expr(pc.expr) + ")";
+        break;
       }
     }
     line(3, "progress " + s + ";");
@@ -593,8 +676,9 @@ void Printer::round(const Round &rd) {
 }
 
 void Printer::phase(const Phase &ph) {
-  std::string bound = ph.symBound ? fmt::format("{} as {}", ph.bound, expr(ph.symBound))
-                                  : std::to_string(ph.bound);
+  std::string bound = ph.symBound
+                          ? fmt::format("{} as {}", ph.bound, expr(ph.symBound))
+                          : std::to_string(ph.bound);
   line(1, fmt::format("phase bound {} {{", bound) + locText(ph.loc));
   for (const auto &rd : ph.rounds)
     round(rd);
@@ -608,8 +692,10 @@ void Printer::role(int index) {
               locText(r.loc));
   for (const auto &v : r.vars) {
     frame_ = &v.slots;
-    std::string s =
-        (v.ghost ? "ghost var " : v.durable ? "durable var " : "var ") + v.name + ": " + type(v.type);
+    std::string s = (v.ghost     ? "ghost var "
+                     : v.durable ? "durable var "
+                                 : "var ") +
+                    v.name + ": " + type(v.type);
     if (v.init)
       s += " = " + expr(v.init);
     if (v.initSet)
@@ -619,14 +705,14 @@ void Printer::role(int index) {
     frame_ = nullptr;
   }
   for (const auto &t : r.timers)
-    line(1, fmt::format("timer {} = {}ms", t.name, t.durationMs) +
-                locText(t.loc));
+    line(1,
+         fmt::format("timer {} = {}ms", t.name, t.durationMs) + locText(t.loc));
   for (const auto &t : r.transitions)
     transition(r, t);
   for (const auto &rt : r.retires) {
     frame_ = &rt.slots;
-    line(1, "retire " + pattern(rt.pattern) + (rt.cond ? " IF " + expr(rt.cond) : "") +
-                locText(rt.loc));
+    line(1, "retire " + pattern(rt.pattern) +
+                (rt.cond ? " IF " + expr(rt.cond) : "") + locText(rt.loc));
     frameLine(2, rt.slots);
     frame_ = nullptr;
   }
@@ -654,12 +740,15 @@ std::string Printer::program() {
     line(0, "");
   for (const auto &prm : p_.params) {
     // The default, when it is not just this value (a -D, or an expression).
-    bool plain = !prm.def || (prm.def->kind == ExprKind::IntLit && prm.def->intVal == prm.value);
+    bool plain = !prm.def || (prm.def->kind == ExprKind::IntLit &&
+                              prm.def->intVal == prm.value);
     std::string def = plain ? "" : " (default " + expr(prm.def) + ")";
-    line(0, fmt::format("param {} = {}{}", prm.name, prm.value, def) + locText(prm.loc));
+    line(0, fmt::format("param {} = {}{}", prm.name, prm.value, def) +
+                locText(prm.loc));
   }
   for (const auto &c : p_.consts)
-    line(0, fmt::format("const {} = {}", c.name, expr(c.expr)) + locText(c.loc));
+    line(0,
+         fmt::format("const {} = {}", c.name, expr(c.expr)) + locText(c.loc));
   for (const auto &a : p_.assumptions)
     predicate("assume", a);
 
@@ -667,16 +756,17 @@ std::string Printer::program() {
     line(0, "");
   for (const auto &s : p_.principalSets) {
     std::string members =
-        s.size <= 0  ? std::string("empty")
-        : s.size == 1 ? fmt::format("id {}: {}", s.first,
-                                    p_.principalName(s.first))
-                      : fmt::format("ids {}..{}: {}..{}", s.first,
-                                    s.first + s.size - 1,
-                                    p_.principalName(s.first),
-                                    p_.principalName(s.first + s.size - 1));
-    std::string size = s.symSize ? fmt::format("{} as {}", s.size, expr(s.symSize))
-                                 : std::to_string(s.size);
-    line(0, fmt::format("principals {}[{}] {}", s.name, size, members) + locText(s.loc));
+        s.size <= 0 ? std::string("empty")
+        : s.size == 1
+            ? fmt::format("id {}: {}", s.first, p_.principalName(s.first))
+            : fmt::format("ids {}..{}: {}..{}", s.first, s.first + s.size - 1,
+                          p_.principalName(s.first),
+                          p_.principalName(s.first + s.size - 1));
+    std::string size = s.symSize
+                           ? fmt::format("{} as {}", s.size, expr(s.symSize))
+                           : std::to_string(s.size);
+    line(0, fmt::format("principals {}[{}] {}", s.name, size, members) +
+                locText(s.loc));
   }
 
   for (const auto &rec : p_.records) {
@@ -713,13 +803,14 @@ std::string Printer::program() {
   if (!p_.faults.empty())
     line(0, "");
   for (const auto &f : p_.faults)
-    line(0, fmt::format("faults {}: {} <= {}", setName(f.principalSet),
-                        f.kind == FaultDecl::Kind::Crash     ? "crash"
-                        : f.kind == FaultDecl::Kind::Recover ? "recover"
-                                                             : "byzantine",
-                        f.symMax ? fmt::format("{} as {}", f.max, expr(f.symMax))
-                                 : std::to_string(f.max)) +
-                locText(f.loc));
+    line(0,
+         fmt::format("faults {}: {} <= {}", setName(f.principalSet),
+                     f.kind == FaultDecl::Kind::Crash     ? "crash"
+                     : f.kind == FaultDecl::Kind::Recover ? "recover"
+                                                          : "byzantine",
+                     f.symMax ? fmt::format("{} as {}", f.max, expr(f.symMax))
+                              : std::to_string(f.max)) +
+             locText(f.loc));
 
   if (!p_.invariants.empty())
     line(0, "");
@@ -759,10 +850,10 @@ std::string Printer::program() {
   }
 
   line(0, "");
-  line(0, std::string("fairness ") +
-              (p_.fairness == Fairness::Weak     ? "weak"
-               : p_.fairness == Fairness::Strong ? "strong"
-                                                 : "none"));
+  line(0,
+       std::string("fairness ") + (p_.fairness == Fairness::Weak     ? "weak"
+                                   : p_.fairness == Fairness::Strong ? "strong"
+                                                                     : "none"));
   if (p_.termination.expr) {
     frame_ = &p_.termination.slots;
     line(0, "terminate when " + expr(p_.termination.expr) +

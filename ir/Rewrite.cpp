@@ -67,7 +67,8 @@ Pattern Rewriter::pattern(const Pattern &p) {
   return out;
 }
 
-std::shared_ptr<const Pattern> Rewriter::pattern(const std::shared_ptr<const Pattern> &p) {
+std::shared_ptr<const Pattern>
+Rewriter::pattern(const std::shared_ptr<const Pattern> &p) {
   if (!p)
     return p;
   return std::make_shared<const Pattern>(pattern(*p));
@@ -191,7 +192,8 @@ private:
 
 } // namespace
 
-void forEachExpr(const Program &p, const std::function<void(const Expr &)> &fn) {
+void forEachExpr(const Program &p,
+                 const std::function<void(const Expr &)> &fn) {
   Program copy = p; // shares every node; only the containers are copied
   Visitor v(fn);
   v.program(copy);

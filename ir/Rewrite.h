@@ -26,7 +26,8 @@ public:
 
   ExprPtr expr(const ExprPtr &e);
   TypeRef type(const TypeRef &t);
-  std::shared_ptr<const Pattern> pattern(const std::shared_ptr<const Pattern> &p);
+  std::shared_ptr<const Pattern>
+  pattern(const std::shared_ptr<const Pattern> &p);
   Pattern pattern(const Pattern &p);
   Block block(const Block &b);
   // Rewrites every expression and type of `p` in place.

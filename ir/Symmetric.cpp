@@ -107,7 +107,8 @@ struct Analyzer {
 
   void block(const Block &b) {
     forEachStmt(b, [&](const Stmt &s) {
-      forEachStmtExpr(s, [&](const Expr &x) { expr(&x); }, StmtExprs::Evaluated);
+      forEachStmtExpr(
+          s, [&](const Expr &x) { expr(&x); }, StmtExprs::Evaluated);
       if (s.progress)
         pattern(*s.progress);
     });

@@ -24,6 +24,7 @@ struct SymmetricSets {
 // The reduced sets: every interchangeable set with at least two members, in
 // declaration order, while the group's order (the product of the sets'
 // factorials) stays at most `maxGroupOrder`.
-SymmetricSets symmetricSets(const Program &program, size_t maxGroupOrder = 5040);
+SymmetricSets symmetricSets(const Program &program,
+                            size_t maxGroupOrder = 5040);
 
 } // namespace mommie::ir

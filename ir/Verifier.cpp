@@ -9,9 +9,10 @@
 // boolean; a published value is a record; round constructs appear only in
 // round programs; KNOWN appears only in transitions and in the invariants
 // and lemmas of event-driven programs (where it tests the pool), never in a
-// retire clause, whose issuer is never a quorum. It does not re-run type inference: it checks the shape
-// the later stages rely on. Each problem is one message, prefixed by the
-// source location and the path of the enclosing declaration.
+// retire clause, whose issuer is never a quorum. It does not re-run type
+// inference: it checks the shape the later stages rely on. Each problem is one
+// message, prefixed by the source location and the path of the enclosing
+// declaration.
 #include "ir/Verifier.h"
 
 #include "ir/Diagnostics.h"
@@ -75,7 +76,7 @@ private:
   std::string context_;
   const std::vector<SlotInfo> *frame_ = nullptr;
   int role_ = -1;
-  bool inRound_ = false; // inside a round (sends, progress, update)
+  bool inRound_ = false;   // inside a round (sends, progress, update)
   bool poolKnown_ = false; // an invariant or lemma: KNOWN tests the pool
   bool inRetire_ = false;  // a retire clause: no KNOWN
 };
@@ -102,7 +103,8 @@ void Verifier::type(const TypeRef &t, const SourceLoc &loc,
     break;
   case TypeKind::Range:
     if (t->lo > t->hi)
-      error(loc, fmt::format("{}: empty range type {}..{}", what, t->lo, t->hi));
+      error(loc,
+            fmt::format("{}: empty range type {}..{}", what, t->lo, t->hi));
     if (bool(t->symLo) != bool(t->symHi))
       error(loc, what + ": a range type with one symbolic bound");
     if (t->symLo && t->symHi) {
@@ -174,8 +176,9 @@ void Verifier::symbolic(const ExprPtr &sym, int64_t value, const SourceLoc &loc,
   }
   auto v = evalSymbolic(p_, sym);
   if (!v || *v != value)
-    error(loc, fmt::format("{}: symbolic form evaluates to {}, not {}", what,
-                           v ? std::to_string(*v) : std::string("nothing"), value));
+    error(loc,
+          fmt::format("{}: symbolic form evaluates to {}, not {}", what,
+                      v ? std::to_string(*v) : std::string("nothing"), value));
 }
 
 void Verifier::slot(int s, const SourceLoc &loc, const char *what) {
@@ -223,13 +226,16 @@ void Verifier::exprNode(const Expr &e) {
     size_t n = e.args.size(), lo = size_t(info.minArgs);
     if (info.minArgs == info.maxArgs) {
       arityOk = arity(lo);
-    } else if (n < lo || (info.maxArgs != kVariadic && n > size_t(info.maxArgs))) {
+    } else if (n < lo ||
+               (info.maxArgs != kVariadic && n > size_t(info.maxArgs))) {
       arityOk = false;
-      std::string want = info.maxArgs == kVariadic ? fmt::format("at least {}", lo)
+      std::string want = info.maxArgs == kVariadic
+                             ? fmt::format("at least {}", lo)
                          : size_t(info.maxArgs) == lo + 1
                              ? fmt::format("{} or {}", lo, info.maxArgs)
                              : fmt::format("{} to {}", lo, info.maxArgs);
-      error(loc, fmt::format("{} expression expects {} operands, has {}", kind, want, n));
+      error(loc, fmt::format("{} expression expects {} operands, has {}", kind,
+                             want, n));
     }
   }
   auto argType = [&](size_t i) -> const Type * {
@@ -265,10 +271,9 @@ void Verifier::exprNode(const Expr &e) {
       error(loc, fmt::format("{}: role {} out of range", kind, e.role));
       break;
     }
-    if (e.var < 0 ||
-        e.var >= static_cast<int>(p_.roles[e.role].vars.size()))
-      error(loc, fmt::format("{}: var {} out of range for role {}", kind,
-                             e.var, p_.roles[e.role].name));
+    if (e.var < 0 || e.var >= static_cast<int>(p_.roles[e.role].vars.size()))
+      error(loc, fmt::format("{}: var {} out of range for role {}", kind, e.var,
+                             p_.roles[e.role].name));
     if (e.kind == ExprKind::StateVar && e.role != role_)
       error(loc, fmt::format("StateVar of role {} used outside that role",
                              p_.roles[e.role].name));
@@ -345,9 +350,10 @@ void Verifier::exprNode(const Expr &e) {
       break;
     }
     if (e.args.size() != p_.records[e.index].fields.size())
-      error(loc, fmt::format("RecordCons of {} with {} field value(s), expects {}",
-                             p_.records[e.index].name, e.args.size(),
-                             p_.records[e.index].fields.size()));
+      error(loc,
+            fmt::format("RecordCons of {} with {} field value(s), expects {}",
+                        p_.records[e.index].name, e.args.size(),
+                        p_.records[e.index].fields.size()));
     break;
   case ExprKind::Known:
     if (inRound_ || (role_ < 0 && !poolKnown_))
@@ -445,19 +451,23 @@ void Verifier::pattern(const Pattern &pat) {
 void Verifier::statementSet(const Pattern &pat) {
   const SourceLoc &loc = pat.loc;
   if (pat.issuer.kind != IssuerPattern::Kind::Quorum || pat.issuer.slot != -1)
-    error(loc, "a statement set without a quorum issuer, or with an issuer-set binder");
+    error(loc, "a statement set without a quorum issuer, or with an issuer-set "
+               "binder");
   if (!validSlot(pat.slot))
     return;
   const TypeRef &t = (*frame_)[size_t(pat.slot)].type;
-  bool ok = t && t->kind == TypeKind::Set && t->args.size() == 1 && t->args[0] &&
-            t->args[0]->kind == TypeKind::Tuple && t->args[0]->args.size() == 2;
+  bool ok = t && t->kind == TypeKind::Set && t->args.size() == 1 &&
+            t->args[0] && t->args[0]->kind == TypeKind::Tuple &&
+            t->args[0]->args.size() == 2;
   if (ok) {
     const Type &iss = *t->args[0]->args[0], &rec = *t->args[0]->args[1];
-    ok = iss.kind == TypeKind::Principal && iss.principalSet == pat.issuer.set &&
-         rec.kind == TypeKind::Record && rec.record == pat.record;
+    ok = iss.kind == TypeKind::Principal &&
+         iss.principalSet == pat.issuer.set && rec.kind == TypeKind::Record &&
+         rec.record == pat.record;
   }
   if (!ok)
-    error(loc, "statement set binder is not a set of (issuer, record) pairs of the pattern");
+    error(loc, "statement set binder is not a set of (issuer, record) pairs of "
+               "the pattern");
 }
 
 // Only the guard and the body read a statement set: no pattern part or
@@ -470,8 +480,8 @@ void Verifier::statementSetsUnread(const Transition &t) {
 }
 
 void Verifier::timer(int t, const SourceLoc &loc) {
-  if (role_ < 0 ||
-      t < 0 || t >= static_cast<int>(p_.roles[role_].timers.size()))
+  if (role_ < 0 || t < 0 ||
+      t >= static_cast<int>(p_.roles[role_].timers.size()))
     error(loc, fmt::format("timer {} out of range", t));
 }
 
@@ -498,7 +508,8 @@ void Verifier::lvalue(const Stmt &s) {
     case LValueStep::Kind::Field:
       if (!cur || cur->kind != TypeKind::Record || !validRecord(cur->record) ||
           step.index < 0 ||
-          step.index >= static_cast<int>(p_.records[cur->record].fields.size())) {
+          step.index >=
+              static_cast<int>(p_.records[cur->record].fields.size())) {
         error(s.loc, fmt::format("lvalue field {} invalid", step.index));
         return;
       }
@@ -507,7 +518,8 @@ void Verifier::lvalue(const Stmt &s) {
     case LValueStep::Kind::TupleGet:
       if (!cur || cur->kind != TypeKind::Tuple || step.index < 0 ||
           step.index >= static_cast<int>(cur->args.size())) {
-        error(s.loc, fmt::format("lvalue tuple component {} invalid", step.index));
+        error(s.loc,
+              fmt::format("lvalue tuple component {} invalid", step.index));
         return;
       }
       cur = cur->args[step.index].get();
@@ -755,15 +767,16 @@ std::vector<std::string> Verifier::run() {
     while (!work.empty()) {
       const Temporal *t = work.back();
       work.pop_back();
-      size_t want = t->kind == Temporal::Kind::State      ? 0
+      size_t want = t->kind == Temporal::Kind::State ? 0
                     : t->kind == Temporal::Kind::LeadsTo ||
                             t->kind == Temporal::Kind::And ||
                             t->kind == Temporal::Kind::Or
                         ? 2
                         : 1;
       if (t->args.size() != want)
-        error(t->loc, fmt::format("temporal operator expects {} operand(s), has {}",
-                                  want, t->args.size()));
+        error(t->loc,
+              fmt::format("temporal operator expects {} operand(s), has {}",
+                          want, t->args.size()));
       if (t->kind == Temporal::Kind::State)
         boolExpr(t->state, t->loc, "state formula");
       for (const auto &a : t->args) {
@@ -812,14 +825,17 @@ bool verifyAfterPasses() {
 #endif
 }
 
-bool verifyAfterPass(const Program &program, const char *pass, DiagnosticEngine &diags) {
+bool verifyAfterPass(const Program &program, const char *pass,
+                     DiagnosticEngine &diags) {
   if (!verifyAfterPasses())
     return true;
   auto problems = verifyProgram(program);
   SourceLoc loc;
   loc.file = program.file;
   for (const auto &p : problems)
-    diags.error(loc, fmt::format("internal error: the IR after {} is malformed: {}", pass, p));
+    diags.error(loc,
+                fmt::format("internal error: the IR after {} is malformed: {}",
+                            pass, p));
   return problems.empty();
 }
 

@@ -23,6 +23,7 @@ bool verifyAfterPasses();
 
 // Runs the verifier if verifyAfterPasses(); reports each problem as an
 // internal error of `pass` at the program's file. True when none.
-bool verifyAfterPass(const Program &program, const char *pass, DiagnosticEngine &diags);
+bool verifyAfterPass(const Program &program, const char *pass,
+                     DiagnosticEngine &diags);
 
 } // namespace mommie::ir

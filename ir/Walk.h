@@ -29,7 +29,8 @@ namespace mommie::ir {
 // quorum threshold, the verifier's and auditor's expressions, then each
 // field constraint's.
 template <class F> void forEachPatternExpr(const Pattern &p, F &&fn) {
-  for (const ExprPtr *x : {&p.issuer.expr, &p.issuer.threshold, &p.verifier.expr, &p.auditor.expr})
+  for (const ExprPtr *x :
+       {&p.issuer.expr, &p.issuer.threshold, &p.verifier.expr, &p.auditor.expr})
     if (*x)
       fn(static_cast<const Expr &>(**x));
   for (const auto &c : p.constraints)
@@ -73,7 +74,8 @@ template <class P> bool anyExpr(const Expr &e, P &&pred) {
 // (parts and field constraints), or null: whether a pattern reads a
 // statement set (Pattern::statementSet), which only the guard and the body
 // may.
-inline const Expr *slotReadInPatterns(const std::vector<Pattern> &pats, int slot) {
+inline const Expr *slotReadInPatterns(const std::vector<Pattern> &pats,
+                                      int slot) {
   const Expr *found = nullptr;
   for (const auto &p : pats)
     forEachPatternExpr(p, [&](const Expr &e) {
@@ -108,7 +110,8 @@ enum class StmtExprs {
 // The expressions of one statement (not of its nested bodies), in order:
 // value, condition, verifier, auditor, the lvalue's keys, then the PROGRESS
 // pattern's expressions.
-template <class F> void forEachStmtExpr(const Stmt &s, F &&fn, StmtExprs which = StmtExprs::All) {
+template <class F>
+void forEachStmtExpr(const Stmt &s, F &&fn, StmtExprs which = StmtExprs::All) {
   for (const ExprPtr *x : {&s.value, &s.cond, &s.verifier, &s.auditor})
     if (*x)
       fn(static_cast<const Expr &>(**x));

@@ -77,10 +77,9 @@ SymState StateBuilder::freshState(const std::string &tag,
     for (const auto &var : role.vars) {
       std::vector<SVal> perP;
       for (int i = 0; i < ps.size; ++i)
-        perP.push_back(ops.fresh(*var.type,
-                                 var.name + "[" +
-                                     principalName(ps.first + i) + "]" + tag,
-                                 hyps));
+        perP.push_back(ops.fresh(
+            *var.type, var.name + "[" + principalName(ps.first + i) + "]" + tag,
+            hyps));
       perVar.push_back(std::move(perP));
     }
     st.vars.push_back(std::move(perVar));
@@ -97,9 +96,9 @@ SymState StateBuilder::freshState(const std::string &tag,
   auto crashable = faultMembers(prog, crashFault);
   auto byzable = faultMembers(prog, byzantineFault);
   for (int p = 0; p < prog.numPrincipals; ++p) {
-    st.crashed.push_back(crashable[p] ? s.freshBool("crashed[" +
-                                                    principalName(p) + "]" + tag)
-                                      : s.boolConst(false));
+    st.crashed.push_back(
+        crashable[p] ? s.freshBool("crashed[" + principalName(p) + "]" + tag)
+                     : s.boolConst(false));
     st.byz.push_back(byzable[p] ? s.freshBool("byz[" + principalName(p) + "]")
                                 : s.boolConst(false));
   }
@@ -113,8 +112,8 @@ SymState StateBuilder::freshState(const std::string &tag,
     hyps.push_back(s.mkLe(s.intConst(0), st.phaseNo));
     hyps.push_back(s.mkLe(st.phaseNo, s.intConst(phase.bound)));
     hyps.push_back(s.mkLe(s.intConst(0), st.roundNo));
-    hyps.push_back(s.mkLt(st.roundNo,
-                          s.intConst(static_cast<int64_t>(phase.rounds.size()))));
+    hyps.push_back(s.mkLt(
+        st.roundNo, s.intConst(static_cast<int64_t>(phase.rounds.size()))));
   }
   return st;
 }
@@ -130,15 +129,14 @@ SVal StateBuilder::initialValue(const ir::VarDecl &var, int p,
     ranges.addArith(ops, ev, cond);
     return ops.canon(*var.type, v);
   }
-  SVal v = ops.fresh(*var.type, var.name + "[" + principalName(p) + "]" + tag,
-                     hyps);
+  SVal v =
+      ops.fresh(*var.type, var.name + "[" + principalName(p) + "]" + tag, hyps);
   if (var.initSet)
     hyps.push_back(ops.member(ev.eval(*var.initSet), v));
   return v;
 }
 
-SymState StateBuilder::initState(std::vector<Term> &hyps,
-                                 StepRanges &ranges) {
+SymState StateBuilder::initState(std::vector<Term> &hyps, StepRanges &ranges) {
   SymState st;
   for (const auto &role : prog.roles) {
     const auto &ps = prog.principalSets.at(role.principalSet);
@@ -279,8 +277,8 @@ std::string StateBuilder::showState(const SymState &st, const ModelEval &ev,
                                     const char *indent) const {
   std::string out;
   if (st.phaseNo)
-    out += fmt::format("{}phaseNo = {}, roundNo = {}\n", indent,
-                       ev(st.phaseNo), ev(st.roundNo));
+    out += fmt::format("{}phaseNo = {}, roundNo = {}\n", indent, ev(st.phaseNo),
+                       ev(st.roundNo));
   for (size_t r = 0; r < prog.roles.size(); ++r) {
     const auto &role = prog.roles[r];
     const auto &ps = prog.principalSets.at(role.principalSet);
@@ -292,9 +290,10 @@ std::string StateBuilder::showState(const SymState &st, const ModelEval &ev,
       if (ev(st.crashed[p]))
         line += " (crashed)";
       for (size_t v = 0; v < role.vars.size(); ++v)
-        line += fmt::format(" {} = {};", role.vars[v].name,
-                            showValue(prog, *role.vars[v].type, st.vars[r][v][i], ev,
-                                      &names, int(r), int(v)));
+        line +=
+            fmt::format(" {} = {};", role.vars[v].name,
+                        showValue(prog, *role.vars[v].type, st.vars[r][v][i],
+                                  ev, &names, int(r), int(v)));
       for (size_t t = 0; t < role.timers.size() && r < st.timers.size() &&
                          t < st.timers[r].size();
            ++t)
@@ -350,7 +349,7 @@ StepEncoding encodeInit(StateBuilder &b) {
 // Hypotheses shared by every consecution step: the pre-state satisfies
 // TypeOK and every invariant and lemma that could be encoded.
 void assumeInvariantsOn(StateBuilder &b, const SymState &pre,
-                             std::vector<Term> &hyps) {
+                        std::vector<Term> &hyps) {
   for (const auto &g : b.invariantGoals(pre))
     if (g.term)
       hyps.push_back(g.term);
@@ -443,8 +442,8 @@ StepEncoding encodeRecover(StateBuilder &b) {
             continue;
           SVal init = b.initialValue(var, ps.first + i, "@restart", restart,
                                      step.hyps, *ranges);
-          post->vars[r][v][i] = ops.canon(
-              *var.type, ops.ite(restart, init, pre->vars[r][v][i]));
+          post->vars[r][v][i] =
+              ops.canon(*var.type, ops.ite(restart, init, pre->vars[r][v][i]));
         }
         if (r < post->timers.size())
           for (auto &timer : post->timers[r])
@@ -453,7 +452,8 @@ StepEncoding encodeRecover(StateBuilder &b) {
           for (auto &fired : post->fired[r]) {
             size_t dom = fired.size() / size_t(ps.size);
             for (size_t d = 0; d < dom; ++d)
-              fired[i * dom + d] = s.mkAnd(fired[i * dom + d], s.mkNot(restart));
+              fired[i * dom + d] =
+                  s.mkAnd(fired[i * dom + d], s.mkNot(restart));
           }
         for (auto &known : post->known)
           for (Term &k : known[ps.first + i])

@@ -29,7 +29,8 @@ struct Goal {
 };
 
 struct StepEncoding {
-  std::string name; // "init", "round Exchange", "crash", "recover", "transition T"
+  std::string
+      name; // "init", "round Exchange", "crash", "recover", "transition T"
   ir::SourceLoc loc;
   std::vector<Term> hyps;
   std::vector<Goal> goals;
@@ -78,8 +79,8 @@ struct StepRanges {
   // (e.g. liveness).
   void addEvaluator(ValueOps &ops, const Evaluator &ev, Term cond);
   // The declared ranges of one stored value.
-  void addDeclared(ValueOps &ops, const std::string &what,
-                   const ir::Type &type, const SVal &v, Term cond);
+  void addDeclared(ValueOps &ops, const std::string &what, const ir::Type &type,
+                   const SVal &v, Term cond);
   // The stored values outside their declared type under a model, one line
   // each ("  stored: seen = {0, 1, 2}, outside its declared type"), and the
   // evaluation errors ("  evaluation error: f.mom:3:7: integer overflow in +").
@@ -93,7 +94,8 @@ Encoding encodeBounded(const ir::Program &program, size_t seqBound = 4);
 // Shared by the round and event-driven encoders.
 class StateBuilder {
 public:
-  StateBuilder(ValueOps &ops) : ops(ops), s(ops.s), prog(ops.prog), names(ops.prog) {}
+  StateBuilder(ValueOps &ops)
+      : ops(ops), s(ops.s), prog(ops.prog), names(ops.prog) {}
   ValueOps &ops;
   TermStore &s;
   const ir::Program &prog;

@@ -14,14 +14,15 @@
 // false otherwise. Refraction keeps one Bool per principal and per binding
 // of the binding domain (the product of the parameter and pattern variable
 // types). Steps: one per (transition, principal), one Deliver per record
-// type, one ByzPublish per record type, Crash and Recover (Encoding.cpp). A step
-// that publishes checks that every published statement is in the universe
+// type, one ByzPublish per record type, Crash and Recover (Encoding.cpp). A
+// step that publishes checks that every published statement is in the universe
 // (goal PoolUniverse), so that a too small universe cannot hide behaviours
 // (a published record outside its `int model` ranges is not missing from
 // the universe: it takes the step outside the model, a hypothesis);
 // PoolOK (known statements are in the pool and known to no Byzantine
 // principal, a statement in the pool is known to its issuer unless the
-// issuer is Byzantine or may restart) is assumed in every pre-state and proved like TypeOK.
+// issuer is Byzantine or may restart) is assumed in every pre-state and proved
+// like TypeOK.
 #include "proofs/Encoding.h"
 
 #include <fmt/format.h>
@@ -51,16 +52,17 @@ struct Binding {
 };
 
 struct EventModel {
-  std::vector<std::vector<Statement>> stmts;        // [record]
-  std::vector<std::vector<Binding>> bindings;       // [role][transition]
-  std::vector<bool> byzPublishable;                 // [record]
+  std::vector<std::vector<Statement>> stmts;  // [record]
+  std::vector<std::vector<Binding>> bindings; // [role][transition]
+  std::vector<bool> byzPublishable;           // [record]
 };
 
 bool isConstSet(const SVal &v) {
   if (v.kind != SVal::Kind::Set)
     return false;
   for (size_t i = 0; i < v.items.size(); ++i)
-    if (!TermStore::isConst(v.guards[i]) || v.items[i].kind != SVal::Kind::Scalar ||
+    if (!TermStore::isConst(v.guards[i]) ||
+        v.items[i].kind != SVal::Kind::Scalar ||
         !TermStore::isConst(v.items[i].t))
       return false;
   return true;
@@ -163,9 +165,10 @@ std::string stmtText(const StateBuilder &b, const Statement &st, int record) {
   ir::Type rt;
   rt.kind = ir::TypeKind::Record;
   rt.record = record;
-  return fmt::format("[{}, {}, {}] {}", b.principalName(st.iss), names(st.ver),
-                     names(st.aud),
-                     showValue(b.prog, rt, st.msg, [](Term t) { return t->val; }, &b.names));
+  return fmt::format(
+      "[{}, {}, {}] {}", b.principalName(st.iss), names(st.ver), names(st.aud),
+      showValue(
+          b.prog, rt, st.msg, [](Term t) { return t->val; }, &b.names));
 }
 
 EventModel buildModel(StateBuilder &b) {
@@ -382,7 +385,8 @@ visible(const EventModel &m, const SymState &st, int record, int me) {
   std::vector<std::pair<const Statement *, Term>> out;
   const auto &stmts = m.stmts.at(record);
   for (size_t i = 0; i < stmts.size(); ++i) {
-    Term t = me < 0 ? st.pool.at(record).at(i) : st.known.at(record).at(me).at(i);
+    Term t =
+        me < 0 ? st.pool.at(record).at(i) : st.known.at(record).at(me).at(i);
     if (t->kind == TermKind::BoolConst && t->val == 0)
       continue;
     out.push_back({&stmts[i], t});
@@ -399,8 +403,9 @@ quorumStatements(StateBuilder &b, const EventModel &m, Evaluator &ev,
   std::vector<std::pair<const Statement *, Term>> out;
   for (auto [st, present] : visible(m, ev.state, pat.record, me))
     if (st->iss >= ps.first && st->iss < ps.first + ps.size)
-      out.push_back({st, b.s.mkAnd({present, partyMatch(b, ev, pat.verifier, st->ver),
-                                    partyMatch(b, ev, pat.auditor, st->aud)})});
+      out.push_back(
+          {st, b.s.mkAnd({present, partyMatch(b, ev, pat.verifier, st->ver),
+                          partyMatch(b, ev, pat.auditor, st->aud)})});
   return out;
 }
 
@@ -437,7 +442,9 @@ SVal quorumIssuers(StateBuilder &b, const EventModel &m, Evaluator &ev,
 // field constraints; `issuers` receives their guarded issuer set.
 SVal statementSet(StateBuilder &b, const EventModel &m, Evaluator &ev,
                   const Pattern &pat, int me, SVal &issuers) {
-  auto meets = [&](const Statement &st) { return constraintsHold(b, ev, pat, st.msg); };
+  auto meets = [&](const Statement &st) {
+    return constraintsHold(b, ev, pat, st.msg);
+  };
   SVal r;
   r.kind = SVal::Kind::Set;
   for (auto [st, counted] : quorumStatements(b, m, ev, pat, me)) {
@@ -553,8 +560,7 @@ StepEncoding encodeTransition(StateBuilder &b,
     for (size_t v = 0; v < role.vars.size(); ++v)
       ev.local.push_back(pre->vars[r][v][i]);
     ev.known = [&b, mp, p](const Pattern &pat,
-                           std::vector<std::optional<SVal>> &,
-                           Evaluator &e) {
+                           std::vector<std::optional<SVal>> &, Evaluator &e) {
       return knownTerm(b, *mp, pat, e, p);
     };
     // Bind the parameters and pattern variables to fresh values.
@@ -583,8 +589,10 @@ StepEncoding encodeTransition(StateBuilder &b,
     for (size_t k = 0; k < t.triggers.size(); ++k)
       if (t.triggers[k].statementSet) {
         int slot = t.triggers[k].slot;
-        ev.slots.at(slot) = statementSet(b, m, ev, t.triggers[k], p, setIssuers[k]);
-        bindingParts->push_back({t.slots.at(slot).name, t.slots.at(slot).type, *ev.slots.at(slot)});
+        ev.slots.at(slot) =
+            statementSet(b, m, ev, t.triggers[k], p, setIssuers[k]);
+        bindingParts->push_back(
+            {t.slots.at(slot).name, t.slots.at(slot).type, *ev.slots.at(slot)});
       }
     // Every trigger matches a statement `p` knows.
     for (size_t k = 0; k < t.triggers.size(); ++k) {
@@ -606,8 +614,8 @@ StepEncoding encodeTransition(StateBuilder &b,
         for (auto [st, present] : visible(m, *pre, pat.record, p)) {
           Term bindIss = s.boolConst(true);
           if (pat.issuer.kind == IK::Bind && pat.issuer.slot >= 0)
-            bindIss = s.mkEq(ev.slots.at(pat.issuer.slot)->t,
-                             s.intConst(st->iss));
+            bindIss =
+                s.mkEq(ev.slots.at(pat.issuer.slot)->t, s.intConst(st->iss));
           alts.push_back(s.mkAnd({present, ops.eq(st->msg, x), bindIss,
                                   issuerMatch(b, ev, pat.issuer, *st),
                                   partyMatch(b, ev, pat.verifier, st->ver),
@@ -692,8 +700,8 @@ StepEncoding encodeTransition(StateBuilder &b,
     if (!ev.published.empty())
       step.goals.push_back({"PoolUniverse", t.loc, s.mkAnd(inUniverse), ""});
     StateBuilder *bp = &b;
-    auto published = std::make_shared<std::vector<Evaluator::Published>>(
-        ev.published);
+    auto published =
+        std::make_shared<std::vector<Evaluator::Published>>(ev.published);
     std::string who = b.principalName(p), tname = role.name + "." + t.name;
     step.describe = [bp, mp, pre, post, bindingParts, published, who, tname,
                      ranges](const ModelEval &e) {
@@ -728,18 +736,20 @@ StepEncoding encodeDeliver(StateBuilder &b,
     assumeInvariantsOn(b, *pre, step.hyps);
     auto post = std::make_shared<SymState>(*pre);
     std::vector<Term> sel;
-    auto chosen = std::make_shared<std::vector<std::tuple<Term, size_t, int>>>();
+    auto chosen =
+        std::make_shared<std::vector<std::tuple<Term, size_t, int>>>();
     const auto &stmts = m.stmts[record];
     for (size_t k = 0; k < stmts.size(); ++k)
       for (int q = 0; q < b.prog.numPrincipals; ++q) {
         if (!stmts[k].ver[q])
           continue;
-        Term d = s.freshBool(fmt::format("deliver[{}#{}]", b.principalName(q), k));
+        Term d =
+            s.freshBool(fmt::format("deliver[{}#{}]", b.principalName(q), k));
         sel.push_back(d);
         chosen->push_back({d, k, q});
-        step.hyps.push_back(s.mkImplies(
-            d, s.mkAnd({pre->pool[record][k], b.live(*pre, q),
-                        s.mkNot(pre->known[record][q][k])})));
+        step.hyps.push_back(
+            s.mkImplies(d, s.mkAnd({pre->pool[record][k], b.live(*pre, q),
+                                    s.mkNot(pre->known[record][q][k])})));
         post->known[record][q][k] = s.mkOr(post->known[record][q][k], d);
       }
     if (sel.empty())
@@ -825,17 +835,18 @@ void prepareEvents(StateBuilder &b) {
     st.known.assign(mp->stmts.size(), {});
     for (size_t r = 0; r < mp->stmts.size(); ++r) {
       const auto &stmts = mp->stmts[r];
-      st.known[r].assign(n, std::vector<Term>(stmts.size(), s.boolConst(false)));
+      st.known[r].assign(n,
+                         std::vector<Term>(stmts.size(), s.boolConst(false)));
       for (size_t k = 0; k < stmts.size(); ++k) {
-        st.pool[r].push_back(init ? s.boolConst(false)
-                                  : s.freshBool(fmt::format(
-                                        "pool_{}#{}{}", prog.records[r].name,
-                                        k, tag)));
+        st.pool[r].push_back(
+            init ? s.boolConst(false)
+                 : s.freshBool(fmt::format("pool_{}#{}{}", prog.records[r].name,
+                                           k, tag)));
         for (int q = 0; q < n; ++q)
           if (!init && canKnow(stmts[k], q))
-            st.known[r][q][k] = s.freshBool(fmt::format(
-                "known_{}[{}]#{}{}", prog.records[r].name,
-                bp->principalName(q), k, tag));
+            st.known[r][q][k] = s.freshBool(
+                fmt::format("known_{}[{}]#{}{}", prog.records[r].name,
+                            bp->principalName(q), k, tag));
       }
     }
     st.fired.assign(prog.roles.size(), {});
@@ -876,16 +887,14 @@ void prepareEvents(StateBuilder &b) {
           cs.push_back(s.mkImplies(kn, s.mkNot(st.byz[q])));
         }
         if (!(*recoverable)[size_t(stm.iss)])
-          cs.push_back(s.mkImplies(st.pool[r][k], s.mkOr(st.byz[stm.iss],
-                                                         st.known[r][stm.iss][k])));
+          cs.push_back(s.mkImplies(
+              st.pool[r][k], s.mkOr(st.byz[stm.iss], st.known[r][stm.iss][k])));
       }
     return s.mkAnd(cs);
   };
-  b.invariantKnown = [bp, mp](const Pattern &pat,
-                              std::vector<std::optional<SVal>> &,
-                              Evaluator &e) {
-    return knownTerm(*bp, *mp, pat, e, -1);
-  };
+  b.invariantKnown =
+      [bp, mp](const Pattern &pat, std::vector<std::optional<SVal>> &,
+               Evaluator &e) { return knownTerm(*bp, *mp, pat, e, -1); };
 }
 
 void encodeEvents(StateBuilder &b, Encoding &enc) {

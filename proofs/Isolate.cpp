@@ -37,7 +37,8 @@ void writeAll(int fd, const std::string &s) {
   }
 }
 
-[[noreturn]] void sendAndExit(Verdict v, bool limit, const std::string &detail) {
+[[noreturn]] void sendAndExit(Verdict v, bool limit,
+                              const std::string &detail) {
   writeAll(childOut, fmt::format("{}\n{}\n{}\n{}", int(v), limit ? 1 : 0,
                                  detail.size(), detail));
   ::_exit(0); // no destructors: freeing what the obligation built is slow
@@ -141,8 +142,8 @@ void runIsolated(const Limits &limits,
   // Read the child's answer, stopping it past the deadline (plus grace) or
   // above the memory limit.
   std::string text, stopped;
-  auto deadline = t0 + std::chrono::milliseconds(limits.timeoutMs +
-                                                 IsolationGraceMs);
+  auto deadline =
+      t0 + std::chrono::milliseconds(limits.timeoutMs + IsolationGraceMs);
   for (;;) {
     pollfd p{fds[0], POLLIN, 0};
     int n = ::poll(&p, 1, 20);
@@ -160,8 +161,8 @@ void runIsolated(const Limits &limits,
     if (limits.timeoutMs && std::chrono::steady_clock::now() >= deadline)
       stopped = fmt::format("timeout after {:g} s in {}",
                             limits.timeoutMs / 1000.0, where);
-    else if (limits.maxMemoryMb &&
-             residentBytesOf(pid) > limits.maxMemoryMb << 20)
+    else if (limits.maxMemoryMb && residentBytesOf(pid) > limits.maxMemoryMb
+                                                              << 20)
       stopped = fmt::format("memory limit {} MB reached in {}",
                             limits.maxMemoryMb, where);
     if (!stopped.empty()) {
@@ -185,11 +186,11 @@ void runIsolated(const Limits &limits,
   if (!parseResult(text, r)) {
     r.verdict = Verdict::Unknown;
     r.limit = false;
-    r.detail = WIFSIGNALED(status)
-                   ? fmt::format("the prover died (signal {}) in {}",
-                                 WTERMSIG(status), where)
-                   : fmt::format("the prover stopped without a result in {}",
-                                 where);
+    r.detail =
+        WIFSIGNALED(status)
+            ? fmt::format("the prover died (signal {}) in {}", WTERMSIG(status),
+                          where)
+            : fmt::format("the prover stopped without a result in {}", where);
   }
 }
 

@@ -97,8 +97,8 @@ Budget::Stage::~Stage() {
 void Budget::check() {
   auto now = Clock::now();
   if (hasDeadline_ && now >= deadline_)
-    raise(fmt::format("timeout after {:g} s in {}", timeoutMs_ / 1000.0,
-                      stage_));
+    raise(
+        fmt::format("timeout after {:g} s in {}", timeoutMs_ / 1000.0, stage_));
   lastMemoryCheck_ = now;
   if (maxMemoryMb_ && residentBytes() > maxMemoryMb_ << 20)
     memoryReached();
@@ -130,7 +130,6 @@ void pollLimits() {
   if (currentBudget)
     currentBudget->poll();
 }
-
 
 void checkLimits() {
   if (currentBudget)

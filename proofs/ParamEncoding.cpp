@@ -149,8 +149,8 @@ public:
     c.hyps.push_back(c.mk(Kind::GEQ, {pre.phaseNo, c.mkInt(0)}));
     pre.roundNo = c.slv.mkConst(c.slv.getIntegerSort(), "roundNo");
     c.hyps.push_back(c.mk(Kind::GEQ, {pre.roundNo, c.mkInt(0)}));
-    c.hyps.push_back(c.mk(
-        Kind::LT, {pre.roundNo, c.mkInt(static_cast<int64_t>(phase.rounds.size()))}));
+    c.hyps.push_back(c.mk(Kind::LT, {pre.roundNo, c.mkInt(static_cast<int64_t>(
+                                                      phase.rounds.size()))}));
     // Every invariant and lemma holds in the pre-state.
     for (const auto &inv : prog.invariants) {
       try {
@@ -193,12 +193,13 @@ public:
           Ev ev(c, none, b, std::max<size_t>(var.slots.size(), 1));
           PV s = ev.eval(*var.initSet);
           for (size_t d = 0; d < dom.size(); ++d)
-            c.hyps.push_back(c.subset(cells[d], c.lift(inInitialSet(s, dom[d].v), b)));
+            c.hyps.push_back(
+                c.subset(cells[d], c.lift(inInitialSet(s, dom[d].v), b)));
         } else {
           PV def = c.defaultValue(*var.type);
           for (size_t d = 0; d < dom.size(); ++d)
-            c.hyps.push_back(c.mkImplies(
-                c.mkNot(c.eq(def, dom[d].v)), c.isEmpty(cells[d])));
+            c.hyps.push_back(
+                c.mkImplies(c.mkNot(c.eq(def, dom[d].v)), c.isEmpty(cells[d])));
         }
       }
       pre.cells.push_back(cells);
@@ -254,10 +255,10 @@ public:
     const auto &dom = c.varDomains[var];
     Term t = grounds[g].elem;
     for (size_t d = 0; d < dom.size(); ++d)
-      c.hyps.push_back(c.mkImplies(
-          c.member(t, c.all),
-          c.mkEq(c.member(t, cells[d]),
-                 c.eq(grounds[g].postVals[var], dom[d].v))));
+      c.hyps.push_back(
+          c.mkImplies(c.member(t, c.all),
+                      c.mkEq(c.member(t, cells[d]),
+                             c.eq(grounds[g].postVals[var], dom[d].v))));
   }
 
   PV groundValue(const Term &t, int var) {
@@ -328,8 +329,8 @@ public:
     ev.exec(round.update, c.tt);
     std::vector<PV> postVals;
     for (size_t v = 0; v < role.vars.size(); ++v)
-      postVals.push_back(c.ite(
-          lt, ev.local[v], c.decode(t, static_cast<int>(v), pre.cells[v])));
+      postVals.push_back(c.ite(lt, ev.local[v],
+                               c.decode(t, static_cast<int>(v), pre.cells[v])));
     grounds[g].postVals = std::move(postVals);
     for (const auto &[var, cells] : postCells)
       defineAt(g, var, cells);
@@ -346,8 +347,8 @@ public:
     auto cells = c.freshCells(var, "'", false);
     Term lv = liveSet(pre);
     for (size_t d = 0; d < cells.size(); ++d)
-      c.hyps.push_back(c.mkEq(c.minus(cells[d], lv),
-                              c.minus(pre.cells[var][d], lv)));
+      c.hyps.push_back(
+          c.mkEq(c.minus(cells[d], lv), c.minus(pre.cells[var][d], lv)));
     postCells[var] = cells;
     for (size_t g = 0; g < grounds.size(); ++g)
       defineAt(g, var, cells);
@@ -374,8 +375,7 @@ public:
       for (const auto &r : regions) {
         Term w = c.freshElem("w");
         c.named.push_back({w, "w"});
-        c.hyps.push_back(
-            c.mkImplies(c.mkNot(c.isEmpty(r)), c.member(w, r)));
+        c.hyps.push_back(c.mkImplies(c.mkNot(c.isEmpty(r)), c.member(w, r)));
         groundValue(w, var);
       }
     }
@@ -415,7 +415,8 @@ public:
     crashedNew = c.freshElem("crashing");
     c.named.push_back({crashedNew, "crashing"});
     c.hyps.push_back(c.member(crashedNew, liveSet(pre)));
-    post.crashed = c.unite(pre.crashed, c.mk(Kind::SET_SINGLETON, {crashedNew}));
+    post.crashed =
+        c.unite(pre.crashed, c.mk(Kind::SET_SINGLETON, {crashedNew}));
     Term bound;
     hasFault(ir::FaultDecl::Kind::Crash, bound);
     c.hyps.push_back(c.mk(Kind::LEQ, {c.card(post.crashed), bound}));
@@ -459,15 +460,15 @@ public:
         PV def = c.defaultValue(*var.type);
         for (size_t d = 0; d < dom.size(); ++d) {
           Term chosen = c.mkEq(k, c.mkInt(static_cast<int64_t>(d)));
-          Term ok = var.initSet ? inInitialSet(set, dom[d].v) : c.eq(def, dom[d].v);
+          Term ok =
+              var.initSet ? inInitialSet(set, dom[d].v) : c.eq(def, dom[d].v);
           c.hyps.push_back(c.mkImplies(chosen, ok));
           isInit.push_back(chosen);
         }
       }
       for (size_t d = 0; d < dom.size(); ++d)
-        post.cells[v][d] =
-            c.mkIte(isInit[d], c.unite(pre.cells[v][d], single),
-                    c.minus(pre.cells[v][d], single));
+        post.cells[v][d] = c.mkIte(isInit[d], c.unite(pre.cells[v][d], single),
+                                   c.minus(pre.cells[v][d], single));
     }
   }
 
@@ -603,8 +604,8 @@ public:
     if (std::getenv("MOMMIE_PARAM_DUMP"))
       for (size_t g = 0; g < grounds.size(); ++g)
         std::cerr << "; box " << grounds[g].elem << " = "
-                  << val(c.mailboxes[grounds[g].mbox].box) << "\n; All = "
-                  << val(c.all) << "\n";
+                  << val(c.mailboxes[grounds[g].mbox].box)
+                  << "\n; All = " << val(c.all) << "\n";
     if (std::getenv("MOMMIE_PARAM_DUMP"))
       for (const auto &h : c.hyps) {
         std::vector<Term> todo{h};
@@ -639,8 +640,7 @@ public:
     for (size_t g = 0; g < grounds.size(); ++g) {
       Term t = grounds[g].elem;
       std::string name = nm(t);
-      if (!shown.insert(name).second ||
-          !val(live(pre, t)).getBooleanValue())
+      if (!shown.insert(name).second || !val(live(pre, t)).getBooleanValue())
         continue;
       std::vector<std::string> items;
       std::vector<std::pair<std::string, Term>> senders;
@@ -687,11 +687,9 @@ namespace {
 
 // The bounded encoding at one size (the instance of `base` at `values`), for
 // a real counterexample to induction.
-std::optional<ObligationResult>
-boundedCti(const ir::Program &base,
-           const std::map<std::string, int64_t> &values,
-           const std::string &invariant, const std::string &step,
-           unsigned timeoutMs) {
+std::optional<ObligationResult> boundedCti(
+    const ir::Program &base, const std::map<std::string, int64_t> &values,
+    const std::string &invariant, const std::string &step, unsigned timeoutMs) {
   Budget::Stage stage("the bounded counterexample search");
   DiagnosticEngine diags; // an instance that violates an `assume` is skipped
   auto prog = ir::instantiate(base, values, diags);
@@ -731,210 +729,215 @@ ObligationResult checkParam(const ir::Program &base, const SymbolicParams &sp,
   bool vennDone = false;
   std::string vennReason;
   for (int pass = 1; pass <= 2; ++pass)
-  for (const char *logic : {"QF_UFLIAFS", "QF_UFNIAFS"}) {
-    cvc5::Solver slv;
-    slv.setOption("produce-models", "true");
-    slv.setLogic(logic);
-    // Extra cvc5 options for experiments: MOMMIE_CVC5_OPTIONS="k=v,k=v".
-    if (const char *extra = std::getenv("MOMMIE_CVC5_OPTIONS")) {
-      std::string all = extra;
-      size_t start = 0;
-      while (start < all.size()) {
-        size_t comma = all.find(',', start);
-        std::string kv = all.substr(start, comma == std::string::npos
-                                               ? std::string::npos
-                                               : comma - start);
-        auto eq = kv.find('=');
-        if (eq != std::string::npos)
-          slv.setOption(kv.substr(0, eq), kv.substr(eq + 1));
-        if (comma == std::string::npos)
-          break;
-        start = comma + 1;
+    for (const char *logic : {"QF_UFLIAFS", "QF_UFNIAFS"}) {
+      cvc5::Solver slv;
+      slv.setOption("produce-models", "true");
+      slv.setLogic(logic);
+      // Extra cvc5 options for experiments: MOMMIE_CVC5_OPTIONS="k=v,k=v".
+      if (const char *extra = std::getenv("MOMMIE_CVC5_OPTIONS")) {
+        std::string all = extra;
+        size_t start = 0;
+        while (start < all.size()) {
+          size_t comma = all.find(',', start);
+          std::string kv =
+              all.substr(start, comma == std::string::npos ? std::string::npos
+                                                           : comma - start);
+          auto eq = kv.find('=');
+          if (eq != std::string::npos)
+            slv.setOption(kv.substr(0, eq), kv.substr(eq + 1));
+          if (comma == std::string::npos)
+            break;
+          start = comma + 1;
+        }
       }
-    }
-    Query q(slv, base, sp);
-    q.narrowWitnesses = pass == 1;
-    Budget::Stage encoding("the parameterized encoding");
-    try {
-      if (step.kind == 0)
-        q.initState();
-      else if (step.kind == 1)
-        q.roundStep(step.index);
-      else if (step.kind == 2)
-        q.crashStep();
-      else
-        q.recoverStep();
-      q.buildGoal(inv);
-    } catch (const NotSupported &e) {
-      r.verdict = Verdict::Unknown;
-      r.detail = std::string("construct not supported by the parameterized "
-                             "encoding: ") + e.what();
-      r.seconds = since(t0);
-      return r;
-    } catch (const cvc5::CVC5ApiException &e) {
-      r.verdict = Verdict::Unknown;
-      r.detail = "cvc5: " + e.getMessage();
-      r.seconds = since(t0);
-      return r;
-    }
-    if (q.c.nonLinear && std::string(logic) == "QF_UFLIAFS")
-      continue;
-    // First the Venn reduction to integer arithmetic, with the requested
-    // solver; only cvc5 then has the set solver to fall back on.
-    if (!vennDone) {
-      std::vector<Term> formulas = q.c.hyps;
-      formulas.push_back(q.c.mkNot(q.goal));
-      VennResult v = decideByVenn(q.c, {q.pre.byz, q.pre.crashed}, formulas,
-                                  r.solver, options.timeoutMs);
-      if (v.result == SatResult::Unsat) {
-        r.verdict = Verdict::Proved;
-        r.detail = fmt::format("(Venn reduction: {} region counts)", v.regions);
-        if (!q.dropped.empty())
-          r.detail += " (without the hypotheses " +
-                      fmt::format("{}", fmt::join(q.dropped, "; ")) + ")";
+      Query q(slv, base, sp);
+      q.narrowWitnesses = pass == 1;
+      Budget::Stage encoding("the parameterized encoding");
+      try {
+        if (step.kind == 0)
+          q.initState();
+        else if (step.kind == 1)
+          q.roundStep(step.index);
+        else if (step.kind == 2)
+          q.crashStep();
+        else
+          q.recoverStep();
+        q.buildGoal(inv);
+      } catch (const NotSupported &e) {
+        r.verdict = Verdict::Unknown;
+        r.detail = std::string("construct not supported by the parameterized "
+                               "encoding: ") +
+                   e.what();
+        r.seconds = since(t0);
+        return r;
+      } catch (const cvc5::CVC5ApiException &e) {
+        r.verdict = Verdict::Unknown;
+        r.detail = "cvc5: " + e.getMessage();
         r.seconds = since(t0);
         return r;
       }
-      vennReason = v.result == SatResult::Unknown
-                       ? "on the Venn reduction: " + v.reason
-                       : v.reason;
-      // Without post cells the wide query is this one: go on to the set
-      // solver now rather than build it again.
-      vennDone = q.postCells.empty();
-      if (pass == 1 && !vennDone)
-        break;
-    }
-    if (r.solver == SolverKind::Z3) {
-      r.verdict = Verdict::Unknown;
-      r.detail = "z3 " + vennReason + " (z3 has no set solver to fall back on)";
+      if (q.c.nonLinear && std::string(logic) == "QF_UFLIAFS")
+        continue;
+      // First the Venn reduction to integer arithmetic, with the requested
+      // solver; only cvc5 then has the set solver to fall back on.
+      if (!vennDone) {
+        std::vector<Term> formulas = q.c.hyps;
+        formulas.push_back(q.c.mkNot(q.goal));
+        VennResult v = decideByVenn(q.c, {q.pre.byz, q.pre.crashed}, formulas,
+                                    r.solver, options.timeoutMs);
+        if (v.result == SatResult::Unsat) {
+          r.verdict = Verdict::Proved;
+          r.detail =
+              fmt::format("(Venn reduction: {} region counts)", v.regions);
+          if (!q.dropped.empty())
+            r.detail += " (without the hypotheses " +
+                        fmt::format("{}", fmt::join(q.dropped, "; ")) + ")";
+          r.seconds = since(t0);
+          return r;
+        }
+        vennReason = v.result == SatResult::Unknown
+                         ? "on the Venn reduction: " + v.reason
+                         : v.reason;
+        // Without post cells the wide query is this one: go on to the set
+        // solver now rather than build it again.
+        vennDone = q.postCells.empty();
+        if (pass == 1 && !vennDone)
+          break;
+      }
+      if (r.solver == SolverKind::Z3) {
+        r.verdict = Verdict::Unknown;
+        r.detail =
+            "z3 " + vennReason + " (z3 has no set solver to fall back on)";
+        r.seconds = since(t0);
+        return r;
+      }
+      try {
+        bool dump = std::getenv("MOMMIE_PARAM_DUMP") != nullptr;
+        for (const auto &h : q.c.hyps)
+          if (!q.c.isBinderFree(h))
+            throw NotSupported("internal: a hypothesis mentions a binder");
+        if (!q.c.isBinderFree(q.goal))
+          throw NotSupported("internal: the goal mentions a binder");
+        for (const auto &h : q.c.hyps) {
+          if (dump)
+            std::cerr << "(assert " << h << ")\n";
+          slv.assertFormula(h);
+        }
+        if (dump)
+          std::cerr << "; goal " << q.goal << "\n";
+        // One non-incremental check of the whole goal (cvc5 1.0.3's set
+        // solver misbehaves under push/pop).
+        std::vector<Term> parts{q.goal};
+        r.verdict = Verdict::Proved;
+        r.detail.clear();
+        for (const auto &part : parts) {
+          slv.assertFormula(q.c.mkNot(part));
+          cvc5::Result res = [&] {
+            // Three quarters of the time left, so that on a timeout the
+            // bounded encoding can still look for a counterexample.
+            Budget::Stage stage("cvc5's set solver");
+            unsigned left = solverTimeoutMs(0);
+            return checkSatWithin(slv, left ? std::max(1u, left / 4 * 3)
+                                            : options.timeoutMs);
+          }();
+          if (res.isUnsat())
+            continue;
+          bool consistent = true;
+          if (res.isSat()) {
+            // The model must satisfy the hypotheses and violate the goal.
+            for (const auto &h : q.c.hyps)
+              consistent &= slv.getValue(h).getBooleanValue();
+            consistent &= !slv.getValue(part).getBooleanValue();
+          }
+          if (res.isSat() && !consistent) {
+            r.verdict = Verdict::Unknown;
+            r.detail = "cvc5 answered sat with a model that does not satisfy "
+                       "the query";
+          } else if (res.isSat()) {
+            // Incomplete query: look for a real counterexample to induction
+            // with the bounded encoding, at the model's size, then the base.
+            std::vector<std::map<std::string, int64_t>> points;
+            std::vector<int64_t> at;
+            for (const auto &p : q.c.params)
+              at.push_back(slv.getValue(p).getInt64Value());
+            int64_t n = slv.getValue(q.c.size).getInt64Value();
+            std::string size = fmt::format("{}", n);
+            if (n <= 8)
+              points.push_back(sp.valuesAt(at));
+            points.push_back(sp.valuesAt(sp.base));
+            r.verdict = Verdict::Unknown;
+            // cvc5 1.0.3 answers sat with inconsistent models on some set
+            // queries, and a query with post cells is incomplete: a
+            // counterexample is only reported once the bounded encoding has
+            // found it at a concrete size.
+            r.detail = fmt::format(
+                "cvc5 finds the parameterized query satisfiable (|{}| = "
+                "{}){}; ",
+                q.c.set.name, size,
+                q.exact ? ""
+                        : ", but it defines the post-state of unnamed "
+                          "principals only at witness elements");
+            std::string tried;
+            for (const auto &pt : points) {
+              std::string label = instanceLabel(sp, pt);
+              if (auto cti = boundedCti(base, pt, r.invariant, r.step,
+                                        options.timeoutMs)) {
+                r.verdict = Verdict::Counterexample;
+                r.detail = "  (found by the bounded encoding at " + label +
+                           ")\n" + cti->detail;
+                break;
+              }
+              tried += (tried.empty() ? "" : ", ") + label;
+            }
+            if (r.verdict != Verdict::Counterexample)
+              r.detail += "the bounded encoding finds no counterexample to "
+                          "induction at " +
+                          tried + " (add a lemma)";
+            r.seconds = since(t0);
+            return r;
+          } else {
+            r.verdict = Verdict::Unknown;
+            r.detail = "cvc5: " + res.toString();
+            // A timeout may hide a real counterexample: ask the bounded
+            // encoding at the base instance.
+            std::map<std::string, int64_t> b = sp.valuesAt(sp.base);
+            std::string label = instanceLabel(sp, b);
+            if (auto cti = boundedCti(base, b, r.invariant, r.step,
+                                      options.timeoutMs)) {
+              r.verdict = Verdict::Counterexample;
+              r.detail = "  (parameterized query: " + res.toString() +
+                         "; found by the bounded encoding at " + label + ")\n" +
+                         cti->detail;
+            } else {
+              r.detail += "; no counterexample to induction at " + label;
+            }
+          }
+          break;
+        }
+        if (r.verdict == Verdict::Proved && !q.dropped.empty())
+          r.detail = "(without the hypotheses " +
+                     fmt::format("{}", fmt::join(q.dropped, "; ")) + ")";
+      } catch (const cvc5::CVC5ApiException &e) {
+        r.verdict = Verdict::Unknown;
+        r.detail = "cvc5: " + e.getMessage();
+      } catch (const NotSupported &e) {
+        r.verdict = Verdict::Unknown;
+        r.detail = e.what();
+      }
       r.seconds = since(t0);
       return r;
     }
-    try {
-      bool dump = std::getenv("MOMMIE_PARAM_DUMP") != nullptr;
-      for (const auto &h : q.c.hyps)
-        if (!q.c.isBinderFree(h))
-          throw NotSupported("internal: a hypothesis mentions a binder");
-      if (!q.c.isBinderFree(q.goal))
-        throw NotSupported("internal: the goal mentions a binder");
-      for (const auto &h : q.c.hyps) {
-        if (dump)
-          std::cerr << "(assert " << h << ")\n";
-        slv.assertFormula(h);
-      }
-      if (dump)
-        std::cerr << "; goal " << q.goal << "\n";
-      // One non-incremental check of the whole goal (cvc5 1.0.3's set
-      // solver misbehaves under push/pop).
-      std::vector<Term> parts{q.goal};
-      r.verdict = Verdict::Proved;
-      r.detail.clear();
-      for (const auto &part : parts) {
-        slv.assertFormula(q.c.mkNot(part));
-        cvc5::Result res = [&] {
-          // Three quarters of the time left, so that on a timeout the
-          // bounded encoding can still look for a counterexample.
-          Budget::Stage stage("cvc5's set solver");
-          unsigned left = solverTimeoutMs(0);
-          return checkSatWithin(slv, left ? std::max(1u, left / 4 * 3)
-                                          : options.timeoutMs);
-        }();
-        if (res.isUnsat())
-          continue;
-        bool consistent = true;
-        if (res.isSat()) {
-          // The model must satisfy the hypotheses and violate the goal.
-          for (const auto &h : q.c.hyps)
-            consistent &= slv.getValue(h).getBooleanValue();
-          consistent &= !slv.getValue(part).getBooleanValue();
-        }
-        if (res.isSat() && !consistent) {
-          r.verdict = Verdict::Unknown;
-          r.detail = "cvc5 answered sat with a model that does not satisfy "
-                     "the query";
-        } else if (res.isSat()) {
-          // Incomplete query: look for a real counterexample to induction
-          // with the bounded encoding, at the model's size, then the base.
-          std::vector<std::map<std::string, int64_t>> points;
-          std::vector<int64_t> at;
-          for (const auto &p : q.c.params)
-            at.push_back(slv.getValue(p).getInt64Value());
-          int64_t n = slv.getValue(q.c.size).getInt64Value();
-          std::string size = fmt::format("{}", n);
-          if (n <= 8)
-            points.push_back(sp.valuesAt(at));
-          points.push_back(sp.valuesAt(sp.base));
-          r.verdict = Verdict::Unknown;
-          // cvc5 1.0.3 answers sat with inconsistent models on some set
-          // queries, and a query with post cells is incomplete: a
-          // counterexample is only reported once the bounded encoding has
-          // found it at a concrete size.
-          r.detail = fmt::format(
-              "cvc5 finds the parameterized query satisfiable (|{}| = {}){}; ",
-              q.c.set.name, size,
-              q.exact ? "" : ", but it defines the post-state of unnamed "
-                             "principals only at witness elements");
-          std::string tried;
-          for (const auto &pt : points) {
-            std::string label = instanceLabel(sp, pt);
-            if (auto cti = boundedCti(base, pt, r.invariant, r.step,
-                                      options.timeoutMs)) {
-              r.verdict = Verdict::Counterexample;
-              r.detail = "  (found by the bounded encoding at " + label +
-                         ")\n" + cti->detail;
-              break;
-            }
-            tried += (tried.empty() ? "" : ", ") + label;
-          }
-          if (r.verdict != Verdict::Counterexample)
-            r.detail += "the bounded encoding finds no counterexample to "
-                        "induction at " + tried + " (add a lemma)";
-          r.seconds = since(t0);
-          return r;
-        } else {
-          r.verdict = Verdict::Unknown;
-          r.detail = "cvc5: " + res.toString();
-          // A timeout may hide a real counterexample: ask the bounded
-          // encoding at the base instance.
-          std::map<std::string, int64_t> b = sp.valuesAt(sp.base);
-          std::string label = instanceLabel(sp, b);
-          if (auto cti = boundedCti(base, b, r.invariant, r.step,
-                                    options.timeoutMs)) {
-            r.verdict = Verdict::Counterexample;
-            r.detail = "  (parameterized query: " + res.toString() +
-                       "; found by the bounded encoding at " + label + ")\n" +
-                       cti->detail;
-          } else {
-            r.detail += "; no counterexample to induction at " + label;
-          }
-        }
-        break;
-      }
-      if (r.verdict == Verdict::Proved && !q.dropped.empty())
-        r.detail = "(without the hypotheses " +
-                   fmt::format("{}", fmt::join(q.dropped, "; ")) + ")";
-    } catch (const cvc5::CVC5ApiException &e) {
-      r.verdict = Verdict::Unknown;
-      r.detail = "cvc5: " + e.getMessage();
-    } catch (const NotSupported &e) {
-      r.verdict = Verdict::Unknown;
-      r.detail = e.what();
-    }
-    r.seconds = since(t0);
-    return r;
-  }
   r.seconds = since(t0);
   return r;
 }
-
 
 } // namespace mommie::proofs::param
 
 namespace mommie::proofs {
 
 using param::checkParam;
-using param::StepSpec;
 using param::since;
+using param::StepSpec;
 
 ProveReport proveParameterized(const ir::Program &base,
                                const ProveOptions &options) {
@@ -956,16 +959,21 @@ ProveReport proveParameterized(const ir::Program &base,
     for (const auto &[n, v] : sp.concrete)
       conc.push_back(n + " = " + std::to_string(v));
     const auto &ps = base.principalSets.at(base.roles[0].principalSet);
-    report.addNote(fmt::format(
-        "symbolic: {} (|{}| = {}); concrete: {}", fmt::join(sp.symbolic, ", "),
-        ps.name, sp.setSizes.at(base.roles[0].principalSet).text(sp.symbolic),
-        conc.empty() ? std::string("none") : fmt::format("{}", fmt::join(conc, ", "))),
+    report.addNote(
+        fmt::format(
+            "symbolic: {} (|{}| = {}); concrete: {}",
+            fmt::join(sp.symbolic, ", "), ps.name,
+            sp.setSizes.at(base.roles[0].principalSet).text(sp.symbolic),
+            conc.empty() ? std::string("none")
+                         : fmt::format("{}", fmt::join(conc, ", "))),
         options);
   }
   if (std::string note = modelRangesNote(base); !note.empty())
     report.addNote(note, options);
   std::vector<StepSpec> steps;
-  steps.push_back({"init", base.roles.empty() ? ir::SourceLoc{} : base.roles[0].loc, 0, -1});
+  steps.push_back({"init",
+                   base.roles.empty() ? ir::SourceLoc{} : base.roles[0].loc, 0,
+                   -1});
   if (base.isRoundProgram()) {
     const auto &ph = *base.roles[0].phase;
     for (size_t i = 0; i < ph.rounds.size(); ++i)
@@ -985,7 +993,8 @@ ProveReport proveParameterized(const ir::Program &base,
   std::vector<std::pair<std::string, ir::SourceLoc>> goals;
   for (const auto &inv : base.invariants)
     goals.push_back({inv.name, inv.loc});
-  goals.push_back({"TypeOK", base.roles.empty() ? ir::SourceLoc{} : base.roles[0].loc});
+  goals.push_back(
+      {"TypeOK", base.roles.empty() ? ir::SourceLoc{} : base.roles[0].loc});
   for (const auto &step : steps)
     for (size_t gi = 0; gi < goals.size(); ++gi)
       for (SolverKind kind : options.solvers) {
@@ -993,16 +1002,21 @@ ProveReport proveParameterized(const ir::Program &base,
             std::find(options.only.begin(), options.only.end(),
                       goals[gi].first) == options.only.end())
           continue;
-        ObligationResult r{goals[gi].first, step.name, goals[gi].second, kind,
-                           Verdict::Unknown, 0, ""};
+        ObligationResult r{goals[gi].first,
+                           step.name,
+                           goals[gi].second,
+                           kind,
+                           Verdict::Unknown,
+                           0,
+                           ""};
         if (!unsupported.empty()) {
           r.detail = "construct not supported by the parameterized encoding: " +
                      unsupported;
         } else {
           int inv = gi + 1 == goals.size() ? -1 : static_cast<int>(gi);
-          runIsolated(options.limits(),
-                      [&] { return checkParam(base, sp, step, inv, r, options); },
-                      r);
+          runIsolated(
+              options.limits(),
+              [&] { return checkParam(base, sp, step, inv, r, options); }, r);
         }
         report.add(std::move(r), options);
       }

@@ -285,10 +285,13 @@ PV Ev::binary(const ir::Expr &e) {
     // the role's principal set (>= 1); this encoding does not state that
     // a divisor is positive (docs/prove.md, ArithOK).
     if (b.t != c.size &&
-        (!b.t.isIntegerValue() || b.t.getIntegerValue().rfind('-', 0) == 0 || b.t.getIntegerValue() == "0"))
-      throw NotSupported(where(e) + ": '/' or '%' by a divisor that is neither a positive constant nor the "
+        (!b.t.isIntegerValue() || b.t.getIntegerValue().rfind('-', 0) == 0 ||
+         b.t.getIntegerValue() == "0"))
+      throw NotSupported(where(e) + ": '/' or '%' by a divisor that is neither "
+                                    "a positive constant nor the "
                                     "principal set's size");
-    return PV::scalar(c.mk(e.op == O::Div ? Kind::INTS_DIVISION : Kind::INTS_MODULUS, {a.t, b.t}));
+    return PV::scalar(c.mk(
+        e.op == O::Div ? Kind::INTS_DIVISION : Kind::INTS_MODULUS, {a.t, b.t}));
   case O::Eq:
     return PV::scalar(c.eq(a, b));
   case O::Ne:

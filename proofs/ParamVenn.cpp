@@ -708,8 +708,9 @@ VennResult decideByVenn(const Ctx &c, const std::vector<Term> &core,
     return res;
   }
   res.regions = v.regionVars;
-  Budget::Stage solving(solver == SolverKind::Z3 ? "z3 on the Venn reduction"
-                                                 : "cvc5 on the Venn reduction");
+  Budget::Stage solving(solver == SolverKind::Z3
+                            ? "z3 on the Venn reduction"
+                            : "cvc5 on the Venn reduction");
   auto slv = makeSolver(solver, v.ts, timeoutMs);
   for (LTerm f : v.out)
     slv->add(f);

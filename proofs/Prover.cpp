@@ -82,7 +82,8 @@ static void checkGoal(const StepEncoding &step, const Goal &g, TermStore &store,
       TermValues cache;
       SmtSolver *sp = &solver;
       ModelEval ev = [&](Term t) {
-        return evalTerm(t, [sp](Term v) { return sp->value(v); }, cache);
+        return evalTerm(
+            t, [sp](Term v) { return sp->value(v); }, cache);
       };
       r.detail = step.describe ? step.describe(ev) : "";
       // Sanity: the model must violate the goal under our own evaluator.
@@ -102,13 +103,12 @@ static void checkGoal(const StepEncoding &step, const Goal &g, TermStore &store,
   }
 }
 
-static void runStep(const StepEncoding &step, TermStore &store,
-                    SolverKind kind, const ProveOptions &options,
-                    ProveReport &report) {
+static void runStep(const StepEncoding &step, TermStore &store, SolverKind kind,
+                    const ProveOptions &options, ProveReport &report) {
   auto unknownAll = [&](const std::string &why, bool limit = false) {
     for (const auto &g : step.goals) {
-      ObligationResult r{g.invariant, step.name, g.loc, kind,
-                         Verdict::Unknown, 0, why};
+      ObligationResult r{g.invariant,      step.name, g.loc, kind,
+                         Verdict::Unknown, 0,         why};
       r.limit = limit;
       report.add(std::move(r), options);
     }
@@ -126,8 +126,8 @@ static void runStep(const StepEncoding &step, TermStore &store,
   // built again for the next goal.
   std::unique_ptr<SmtSolver> solver;
   for (const auto &g : step.goals) {
-    ObligationResult r{g.invariant, step.name, g.loc, kind, Verdict::Unknown,
-                       0, ""};
+    ObligationResult r{g.invariant,      step.name, g.loc, kind,
+                       Verdict::Unknown, 0,         ""};
     if (!g.term) {
       r.detail = "unsupported: " + g.unsupported;
       report.add(std::move(r), options);
@@ -221,10 +221,11 @@ ProveReport proveBounded(const ir::Program &program,
   if (std::string note = modelRangesNote(program); !note.empty())
     report.addNote(note, options);
   if (usesSequences(program))
-    report.addNote(fmt::format("sequences: at most {} elements (--seq-bound); a "
-                               "step that makes one longer is outside the proof",
-                               options.seqBound),
-                   options);
+    report.addNote(
+        fmt::format("sequences: at most {} elements (--seq-bound); a "
+                    "step that makes one longer is outside the proof",
+                    options.seqBound),
+        options);
   auto t0 = std::chrono::steady_clock::now();
   // The encoding of every step at once: one budget, as one obligation's.
   std::optional<Encoding> enc;
@@ -234,8 +235,9 @@ ProveReport proveBounded(const ir::Program &program,
     enc.emplace(encodeBounded(program, options.seqBound));
   } catch (const LimitReached &e) {
     for (SolverKind kind : options.solvers) {
-      ObligationResult r{"*", "encoding", ir::SourceLoc{}, kind,
-                         Verdict::Unknown, since(t0), e.reason};
+      ObligationResult r{"*",     "encoding",       ir::SourceLoc{},
+                         kind,    Verdict::Unknown, since(t0),
+                         e.reason};
       r.limit = true;
       report.add(std::move(r), options);
     }

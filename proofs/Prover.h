@@ -16,7 +16,8 @@ namespace mommie::proofs {
 
 enum class Verdict { Proved, Counterexample, Unknown };
 
-const char *verdictName(Verdict v); // "proved", "counterexample to induction", "unknown"
+const char *
+verdictName(Verdict v); // "proved", "counterexample to induction", "unknown"
 
 struct ObligationResult {
   std::string invariant; // invariant / lemma name, or TypeOK
@@ -32,9 +33,9 @@ struct ObligationResult {
 
 struct ProveOptions {
   std::vector<SolverKind> solvers{SolverKind::Z3};
-  unsigned timeoutMs = 0; // per obligation, every stage of it; 0 = none
+  unsigned timeoutMs = 0;   // per obligation, every stage of it; 0 = none
   uint64_t maxMemoryMb = 0; // resident memory; 0 = none
-  size_t seqBound = 4;    // the longest sequence of the bounded encoding
+  size_t seqBound = 4;      // the longest sequence of the bounded encoding
   // Parameterized encoding: only these invariants (and TypeOK if named);
   // empty = all.
   std::vector<std::string> only;

@@ -50,9 +50,10 @@ std::vector<Lemma> lemmas(bool control) {
        "N = 3F+1, A,B <= U, |U| = N, |A| >= 2F+1, |B| >= 2F+1 => |A inter B| "
        ">= F+1",
        [](Vocab &v) {
-         Term hyp = v.andAll({v.eq(v.n, v.add(v.mul(3, v.f), v.k(1))),
-                              v.geq(v.card(v.a), v.add(v.mul(2, v.f), v.k(1))),
-                              v.geq(v.card(v.b), v.add(v.mul(2, v.f), v.k(1)))});
+         Term hyp =
+             v.andAll({v.eq(v.n, v.add(v.mul(3, v.f), v.k(1))),
+                       v.geq(v.card(v.a), v.add(v.mul(2, v.f), v.k(1))),
+                       v.geq(v.card(v.b), v.add(v.mul(2, v.f), v.k(1)))});
          return std::make_pair(
              hyp, v.geq(v.card(v.inter(v.a, v.b)), v.add(v.f, v.k(1))));
        }},
@@ -60,24 +61,22 @@ std::vector<Lemma> lemmas(bool control) {
        "N > 3F, |A| >= N-F, |B| >= N-F, |Byz| <= F => (A inter B) \\ Byz != {}",
        [](Vocab &v) {
          Term nf = v.slv.mkTerm(Kind::SUB, {v.n, v.f});
-         Term hyp = v.andAll({v.gt(v.n, v.mul(3, v.f)), v.geq(v.card(v.a), nf),
-                              v.geq(v.card(v.b), nf),
-                              v.le(v.card(v.byz), v.f)});
+         Term hyp =
+             v.andAll({v.gt(v.n, v.mul(3, v.f)), v.geq(v.card(v.a), nf),
+                       v.geq(v.card(v.b), nf), v.le(v.card(v.byz), v.f)});
          Term concl = v.slv.mkTerm(
-             Kind::NOT,
-             {v.eq(v.minus(v.inter(v.a, v.b), v.byz), v.empty())});
+             Kind::NOT, {v.eq(v.minus(v.inter(v.a, v.b), v.byz), v.empty())});
          return std::make_pair(hyp, concl);
        }},
-      {"MajoritiesIntersect",
-       "2|A| > N, 2|B| > N => A inter B != {}",
+      {"MajoritiesIntersect", "2|A| > N, 2|B| > N => A inter B != {}",
        [](Vocab &v) {
          Term hyp = v.andAll({v.gt(v.mul(2, v.card(v.a)), v.n),
                               v.gt(v.mul(2, v.card(v.b)), v.n)});
          return std::make_pair(
-             hyp, v.slv.mkTerm(Kind::NOT, {v.eq(v.inter(v.a, v.b), v.empty())}));
+             hyp,
+             v.slv.mkTerm(Kind::NOT, {v.eq(v.inter(v.a, v.b), v.empty())}));
        }},
-      {"TwoThirdsIntersectInAThird",
-       "3|A| > 2N, 3|B| > 2N => 3|A inter B| > N",
+      {"TwoThirdsIntersectInAThird", "3|A| > 2N, 3|B| > 2N => 3|A inter B| > N",
        [](Vocab &v) {
          Term hyp = v.andAll({v.gt(v.mul(3, v.card(v.a)), v.mul(2, v.n)),
                               v.gt(v.mul(3, v.card(v.b)), v.mul(2, v.n))});
@@ -149,9 +148,9 @@ std::vector<LemmaResult> proveQuorumLemmas(unsigned timeoutMs,
     } catch (const cvc5::CVC5ApiException &e) {
       r.detail = e.getMessage();
     }
-    r.seconds = std::chrono::duration<double>(
-                    std::chrono::steady_clock::now() - t0)
-                    .count();
+    r.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     out.push_back(std::move(r));
   }
   return out;

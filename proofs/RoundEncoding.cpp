@@ -87,7 +87,8 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
 
     // Crashes during the step.
     auto after = std::make_shared<SymState>(*pre);
-    auto crashing = std::make_shared<std::vector<Term>>(size_t(n), s.boolConst(false));
+    auto crashing =
+        std::make_shared<std::vector<Term>>(size_t(n), s.boolConst(false));
     for (int i = 0; i < n; ++i) {
       int p = ps.first + i;
       if (s.isFalse(pre->crashed[p]))
@@ -107,8 +108,8 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       box.kind = SVal::Kind::Map;
       for (int i = 0; i < n; ++i) {
         int p = ps.first + i;
-        std::string tag = "[" + b.principalName(q) + "<-" +
-                          b.principalName(p) + "]";
+        std::string tag =
+            "[" + b.principalName(q) + "<-" + b.principalName(p) + "]";
         Term recv = s.freshBool("recv" + tag);
         SVal pay = msg[i][j];
         if (!s.isFalse(pre->byz[p])) {
@@ -187,7 +188,8 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
       std::string out = "  pre-state:\n" + bp->showState(*pre, ev, "    ");
       for (int j = 0; j < ps.size; ++j)
         if (ev((*crashing)[size_t(j)]))
-          out += "  " + bp->principalName(ps.first + j) + " crashes during the round\n";
+          out += "  " + bp->principalName(ps.first + j) +
+                 " crashes during the round\n";
       out += "  mailboxes:\n";
       auto mapType = std::make_shared<ir::Type>();
       mapType->kind = ir::TypeKind::Map;
@@ -198,8 +200,9 @@ StepEncoding encodeRound(StateBuilder &b, int index) {
         int q = ps.first + j;
         if (ev(post->crashed[q]) || ev(pre->byz[q]))
           continue;
-        out += fmt::format("    {} receives {}\n", bp->principalName(q),
-                           showValue(bp->prog, *mapType, info->mbox[j], ev, &bp->names));
+        out += fmt::format(
+            "    {} receives {}\n", bp->principalName(q),
+            showValue(bp->prog, *mapType, info->mbox[j], ev, &bp->names));
       }
       return out + "  post-state:\n" + bp->showState(*post, ev, "    ") +
              ranges->show(bp->prog, ev);

@@ -75,23 +75,49 @@ struct Evaluator::Under {
 SVal Evaluator::arithmetic(const Expr &e, Term a, Term b) {
   using rt::arith::Op;
   auto within = [&](Term r) {
-    return s.mkAnd(s.mkLe(s.intConst(rt::arith::kMin), r), s.mkLe(r, s.intConst(rt::arith::kMax)));
+    return s.mkAnd(s.mkLe(s.intConst(rt::arith::kMin), r),
+                   s.mkLe(r, s.intConst(rt::arith::kMax)));
   };
   Term r, ok;
   Op op;
   switch (e.op) {
-  case ir::Op::Add: op = Op::Add; r = s.mkAdd(a, b); ok = within(r); break;
-  case ir::Op::Sub: op = Op::Sub; r = s.mkSub(a, b); ok = within(r); break;
-  case ir::Op::Mul: op = Op::Mul; r = s.mkMul(a, b); ok = within(r); break;
-  case ir::Op::Neg: op = Op::Neg; r = s.mkNeg(a); ok = within(r); break;
-  case ir::Op::Div: op = Op::Div; r = s.mkDiv(a, b); ok = s.mkLt(s.intConst(0), b); break;
-  case ir::Op::Mod: op = Op::Mod; r = s.mkMod(a, b); ok = s.mkLt(s.intConst(0), b); break;
-  default: throw Unsupported("an arithmetic operator the encoding does not know");
+  case ir::Op::Add:
+    op = Op::Add;
+    r = s.mkAdd(a, b);
+    ok = within(r);
+    break;
+  case ir::Op::Sub:
+    op = Op::Sub;
+    r = s.mkSub(a, b);
+    ok = within(r);
+    break;
+  case ir::Op::Mul:
+    op = Op::Mul;
+    r = s.mkMul(a, b);
+    ok = within(r);
+    break;
+  case ir::Op::Neg:
+    op = Op::Neg;
+    r = s.mkNeg(a);
+    ok = within(r);
+    break;
+  case ir::Op::Div:
+    op = Op::Div;
+    r = s.mkDiv(a, b);
+    ok = s.mkLt(s.intConst(0), b);
+    break;
+  case ir::Op::Mod:
+    op = Op::Mod;
+    r = s.mkMod(a, b);
+    ok = s.mkLt(s.intConst(0), b);
+    break;
+  default:
+    throw Unsupported("an arithmetic operator the encoding does not know");
   }
   if (!s.isTrue(ok))
     arith.push_back({cond_, ok,
-                     fmt::format("{}:{}:{}: {}", e.loc.file, e.loc.line, e.loc.col,
-                                 rt::arith::errorMessage(op))});
+                     fmt::format("{}:{}:{}: {}", e.loc.file, e.loc.line,
+                                 e.loc.col, rt::arith::errorMessage(op))});
   return SVal::scalar(r);
 }
 
@@ -104,9 +130,10 @@ SVal Evaluator::arithmetic(const Expr &e, Term a, Term b) {
 // `bodyArith` gives the range of `arith` its body added. The order is the
 // values' (integers, principals, booleans), else the order of the items,
 // which is the values' when they are constants in order (ranges).
-void Evaluator::shortCircuit(const SVal &set, const ir::Type &elem,
-                             const std::vector<std::pair<size_t, Term>> &decides,
-                             const std::vector<std::pair<size_t, size_t>> &bodyArith) {
+void Evaluator::shortCircuit(
+    const SVal &set, const ir::Type &elem,
+    const std::vector<std::pair<size_t, Term>> &decides,
+    const std::vector<std::pair<size_t, size_t>> &bodyArith) {
   bool ordered = elem.kind == TypeKind::Int || elem.kind == TypeKind::Range ||
                  elem.kind == TypeKind::Principal;
   auto before = [&](const SVal &x, const SVal &y, bool indexBefore) {
@@ -170,8 +197,7 @@ SVal Evaluator::eval(const Expr &e) {
       // P[i]: the i-th member (outside 0..size-1 an evaluation error, which
       // proofs do not cover; the term is then simply first + i).
       const auto &ps = prog.principalSets.at(e.args[0]->index);
-      return SVal::scalar(
-          s.mkAdd(s.intConst(ps.first), eval(*e.args.at(1)).t));
+      return SVal::scalar(s.mkAdd(s.intConst(ps.first), eval(*e.args.at(1)).t));
     }
     const Type &ct = typeOf(*e.args.at(0));
     if (ct.kind == TypeKind::Seq)
@@ -352,7 +378,8 @@ SVal Evaluator::eval(const Expr &e) {
   case ExprKind::Param:
   case ExprKind::ConstRef:
     // Symbolic forms are read by SymbolicParams, never evaluated here.
-    throw Unsupported("internal error: a symbolic form in an evaluated position");
+    throw Unsupported(
+        "internal error: a symbolic form in an evaluated position");
   }
   throw Unsupported("unknown expression kind");
 }
@@ -373,8 +400,8 @@ SVal Evaluator::evalBuiltin(const Expr &e) {
     for (size_t i = 0; i < set.items.size(); ++i) {
       Term x = set.items[i].t;
       Term better = isMax ? s.mkLt(acc, x) : s.mkLt(x, acc);
-      acc = s.mkIte(s.mkAnd(set.guards[i], s.mkOr(s.mkNot(any), better)), x,
-                    acc);
+      acc =
+          s.mkIte(s.mkAnd(set.guards[i], s.mkOr(s.mkNot(any), better)), x, acc);
       any = s.mkOr(any, set.guards[i]);
     }
     return SVal::scalar(acc);
@@ -520,9 +547,9 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
     return r;
   }
   case ir::LValueStep::Kind::TupleGet:
-    r.elems.at(step.index) = assignPath(cur.elems.at(step.index),
-                                        *type.args.at(step.index), path,
-                                        i + 1, value, pc);
+    r.elems.at(step.index) =
+        assignPath(cur.elems.at(step.index), *type.args.at(step.index), path,
+                   i + 1, value, pc);
     return r;
   case ir::LValueStep::Kind::Index: {
     if (type.kind != TypeKind::Map)
@@ -541,10 +568,9 @@ SVal Evaluator::assignPath(const SVal &cur, const Type &type,
     }
     if (!found) {
       // The key may be outside the listed entries: add it in front.
-      stored.push_back({type.args.at(0).get(), key, pc,
-                        "a key of " + prog.roles.at(localRole)
-                                          .vars.at(assigning)
-                                          .name});
+      stored.push_back(
+          {type.args.at(0).get(), key, pc,
+           "a key of " + prog.roles.at(localRole).vars.at(assigning).name});
       outside.at(assigning) =
           s.mkOr(outside[assigning],
                  s.mkNot(ops.typeOk(*type.args.at(0), key, Ranges::Model)));
@@ -585,10 +611,10 @@ void Evaluator::exec(const ir::Stmt &st, Term pc) {
     // (a set stored into a map entry and then overwritten).
     sizeOutside();
     Term drops = ops.dropsModel(part, value);
-    outside[st.var] =
-        st.path.empty() ? drops : s.mkOr(outside[st.var], drops);
+    outside[st.var] = st.path.empty() ? drops : s.mkOr(outside[st.var], drops);
     assigning = st.var;
-    local.at(st.var) = assignPath(local[st.var], *var.type, st.path, 0, value, pc);
+    local.at(st.var) =
+        assignPath(local[st.var], *var.type, st.path, 0, value, pc);
     return;
   }
   case ir::StmtKind::Let:

@@ -33,7 +33,8 @@ Term ValueOps::eq(const SVal &a, const SVal &b) {
   case SVal::Kind::Seq: {
     std::vector<Term> cs{s.mkEq(a.t, b.t)};
     for (size_t i = 0; i < a.items.size() && i < b.items.size(); ++i)
-      cs.push_back(s.mkImplies(s.mkLt(s.intConst(int64_t(i)), a.t), eq(a.items[i], b.items[i])));
+      cs.push_back(s.mkImplies(s.mkLt(s.intConst(int64_t(i)), a.t),
+                               eq(a.items[i], b.items[i])));
     return s.mkAnd(cs);
   }
   case SVal::Kind::Map: {
@@ -412,7 +413,8 @@ SVal ValueOps::fresh(const Type &t, const std::string &name,
     constraints.push_back(s.mkAnd(s.mkLe(s.intConst(0), v.t),
                                   s.mkLe(v.t, s.intConst(int64_t(seqBound)))));
     for (size_t i = 0; i < seqBound; ++i)
-      v.items.push_back(fresh(*t.args[0], name + "<" + std::to_string(i) + ">", constraints));
+      v.items.push_back(
+          fresh(*t.args[0], name + "<" + std::to_string(i) + ">", constraints));
     return v;
   }
   }
@@ -462,8 +464,8 @@ SVal ValueOps::canon(const Type &t, const SVal &v) {
     r.t = v.t;
     SVal unused = defaultValue(*t.args[0]);
     for (size_t i = 0; i < v.items.size(); ++i)
-      r.items.push_back(ite(s.mkLt(s.intConst(int64_t(i)), v.t), canon(*t.args[0], v.items[i]),
-                            unused));
+      r.items.push_back(ite(s.mkLt(s.intConst(int64_t(i)), v.t),
+                            canon(*t.args[0], v.items[i]), unused));
     return r;
   }
   default:
@@ -474,7 +476,8 @@ SVal ValueOps::canon(const Type &t, const SVal &v) {
 SVal ValueOps::seqOf(const Type &elem, const std::vector<SVal> &elems) {
   if (elems.size() > seqBound)
     throw Unsupported("a sequence literal of " + std::to_string(elems.size()) +
-                      " elements, longer than --seq-bound " + std::to_string(seqBound));
+                      " elements, longer than --seq-bound " +
+                      std::to_string(seqBound));
   SVal v;
   v.kind = SVal::Kind::Seq;
   v.t = s.intConst(int64_t(elems.size()));
@@ -484,14 +487,16 @@ SVal ValueOps::seqOf(const Type &elem, const std::vector<SVal> &elems) {
   return v;
 }
 
-SVal ValueOps::append(const Type &elem, const SVal &seq, const SVal &x, Term &beyond) {
+SVal ValueOps::append(const Type &elem, const SVal &seq, const SVal &x,
+                      Term &beyond) {
   (void)elem;
   SVal r;
   r.kind = SVal::Kind::Seq;
   beyond = s.mkLe(s.intConst(int64_t(seqBound)), seq.t);
   r.t = s.mkIte(beyond, seq.t, s.mkAdd(seq.t, s.intConst(1)));
   for (size_t i = 0; i < seq.items.size(); ++i)
-    r.items.push_back(ite(s.mkEq(seq.t, s.intConst(int64_t(i))), x, seq.items[i]));
+    r.items.push_back(
+        ite(s.mkEq(seq.t, s.intConst(int64_t(i))), x, seq.items[i]));
   return r;
 }
 
@@ -500,7 +505,8 @@ SVal ValueOps::head(const SVal &seq) { return seq.items.at(0); }
 SVal ValueOps::tail(const Type &elem, const SVal &seq) {
   SVal r;
   r.kind = SVal::Kind::Seq;
-  r.t = s.mkIte(s.mkLt(s.intConst(0), seq.t), s.mkSub(seq.t, s.intConst(1)), s.intConst(0));
+  r.t = s.mkIte(s.mkLt(s.intConst(0), seq.t), s.mkSub(seq.t, s.intConst(1)),
+                s.intConst(0));
   for (size_t i = 1; i < seq.items.size(); ++i)
     r.items.push_back(seq.items[i]);
   r.items.push_back(defaultValue(elem));
@@ -535,17 +541,17 @@ Term ValueOps::dropsModel(const Type &t, const SVal &v) {
     if (!finite(*t.args[0]))
       return s.boolConst(false); // canon keeps such a set as it is
     for (size_t i = 0; i < v.items.size(); ++i)
-      cs.push_back(s.mkAnd(v.guards[i], s.mkNot(typeOk(*t.args[0], v.items[i],
-                                                       Ranges::Model))));
+      cs.push_back(s.mkAnd(
+          v.guards[i], s.mkNot(typeOk(*t.args[0], v.items[i], Ranges::Model))));
     return s.mkOr(cs);
   case TypeKind::Map:
     if (!finite(*t.args[0]))
       return s.boolConst(false);
     for (size_t i = 0; i < v.items.size(); ++i)
-      cs.push_back(s.mkAnd(
-          v.guards[i],
-          s.mkOr(s.mkNot(typeOk(*t.args[0], v.items[i], Ranges::Model)),
-                 dropsModel(*t.args[1], v.vals[i]))));
+      cs.push_back(
+          s.mkAnd(v.guards[i],
+                  s.mkOr(s.mkNot(typeOk(*t.args[0], v.items[i], Ranges::Model)),
+                         dropsModel(*t.args[1], v.vals[i]))));
     return s.mkOr(cs);
   default:
     return s.boolConst(false); // a scalar is kept as it is
@@ -562,7 +568,8 @@ Term ValueOps::typeOk(const Type &t, const SVal &v, Ranges which) {
   case TypeKind::Range:
     if (which != Ranges::All && t.model != (which == Ranges::Model))
       return s.boolConst(true);
-    return s.mkAnd(s.mkLe(s.intConst(t.lo), v.t), s.mkLe(v.t, s.intConst(t.hi)));
+    return s.mkAnd(s.mkLe(s.intConst(t.lo), v.t),
+                   s.mkLe(v.t, s.intConst(t.hi)));
   case TypeKind::Principal: {
     auto [lo, hi] = principalRange(prog, t);
     return s.mkAnd(s.mkLe(s.intConst(lo), v.t), s.mkLt(v.t, s.intConst(hi)));
@@ -600,7 +607,8 @@ Term ValueOps::typeOk(const Type &t, const SVal &v, Ranges which) {
   case TypeKind::Seq: {
     std::vector<Term> cs;
     if (which != Ranges::Model)
-      cs.push_back(s.mkAnd(s.mkLe(s.intConst(0), v.t), s.mkLe(v.t, s.intConst(int64_t(seqBound)))));
+      cs.push_back(s.mkAnd(s.mkLe(s.intConst(0), v.t),
+                           s.mkLe(v.t, s.intConst(int64_t(seqBound)))));
     for (size_t i = 0; i < v.items.size(); ++i)
       cs.push_back(s.mkImplies(s.mkLt(s.intConst(int64_t(i)), v.t),
                                typeOk(*t.args[0], v.items[i], which)));
@@ -623,7 +631,8 @@ namespace {
 using NameOf = std::function<const std::string *(int64_t)>;
 
 std::string show(const ir::Program &prog, const Type &t, const SVal &v,
-                 const std::function<int64_t(Term)> &ev, const ir::ConstantNames *names,
+                 const std::function<int64_t(Term)> &ev,
+                 const ir::ConstantNames *names,
                  const NameOf &nameOf = nullptr) {
   switch (t.kind) {
   case TypeKind::Bool:
@@ -642,7 +651,9 @@ std::string show(const ir::Program &prog, const Type &t, const SVal &v,
     for (size_t i = 0; i < rec.fields.size(); ++i) {
       NameOf field;
       if (names)
-        field = [&, i](int64_t x) { return names->ofField(t.record, int(i), x); };
+        field = [&, i](int64_t x) {
+          return names->ofField(t.record, int(i), x);
+        };
       out += (i ? ", " : "") + rec.fields[i].name + ": " +
              show(prog, *rec.fields[i].type, v.elems.at(i), ev, names, field);
     }
@@ -689,7 +700,8 @@ std::string show(const ir::Program &prog, const Type &t, const SVal &v,
     std::string out = "<<";
     int64_t len = ev(v.t);
     for (int64_t i = 0; i < len && size_t(i) < v.items.size(); ++i)
-      out += (i ? ", " : "") + show(prog, *t.args[0], v.items[size_t(i)], ev, names);
+      out += (i ? ", " : "") +
+             show(prog, *t.args[0], v.items[size_t(i)], ev, names);
     return out + ">>";
   }
   }
@@ -699,8 +711,8 @@ std::string show(const ir::Program &prog, const Type &t, const SVal &v,
 } // namespace
 
 std::string showValue(const ir::Program &prog, const Type &t, const SVal &v,
-                      const std::function<int64_t(Term)> &ev, const ir::ConstantNames *names,
-                      int role, int var) {
+                      const std::function<int64_t(Term)> &ev,
+                      const ir::ConstantNames *names, int role, int var) {
   NameOf nameOf;
   if (names && role >= 0)
     nameOf = [&](int64_t x) { return names->ofVar(role, var, x); };

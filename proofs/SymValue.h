@@ -34,11 +34,11 @@ struct Unsupported : std::runtime_error {
 
 struct SVal {
   enum class Kind { Scalar, Tuple, Option, Set, Map, Seq } kind = Kind::Scalar;
-  Term t = nullptr;               // Scalar; Option: isSome; Seq: length
-  std::vector<SVal> elems;        // Tuple components; Option: {payload}
-  std::vector<Term> guards;       // Set: membership; Map: key present
-  std::vector<SVal> items;        // Set: elements; Map: keys; Seq: positions
-  std::vector<SVal> vals;         // Map: values
+  Term t = nullptr;         // Scalar; Option: isSome; Seq: length
+  std::vector<SVal> elems;  // Tuple components; Option: {payload}
+  std::vector<Term> guards; // Set: membership; Map: key present
+  std::vector<SVal> items;  // Set: elements; Map: keys; Seq: positions
+  std::vector<SVal> vals;   // Map: values
 
   static SVal scalar(Term t) {
     SVal v;
@@ -102,7 +102,8 @@ public:
   // proof); head, s[i] outside the sequence are unspecified, as every
   // evaluation error.
   SVal seqOf(const ir::Type &elem, const std::vector<SVal> &elems);
-  SVal append(const ir::Type &elem, const SVal &seq, const SVal &x, Term &beyond);
+  SVal append(const ir::Type &elem, const SVal &seq, const SVal &x,
+              Term &beyond);
   SVal head(const SVal &seq);
   SVal tail(const ir::Type &elem, const SVal &seq);
   SVal at(const ir::Type &elem, const SVal &seq, Term index);
@@ -119,6 +120,7 @@ private:
 std::string showValue(const ir::Program &prog, const ir::Type &type,
                       const SVal &v,
                       const std::function<int64_t(Term)> &evalTerm,
-                      const ir::ConstantNames *names = nullptr, int role = -1, int var = -1);
+                      const ir::ConstantNames *names = nullptr, int role = -1,
+                      int var = -1);
 
 } // namespace mommie::proofs

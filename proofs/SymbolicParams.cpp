@@ -301,7 +301,8 @@ void Reader::readLiterals() {
     else if (!a.affine)
       a.why = literalWhy(e, e.kind == EK::IntLit ? "a number" : "a principal",
                          "is not an affine function of the symbolic "
-                         "parameters (" + a.why + ")");
+                         "parameters (" +
+                             a.why + ")");
     sp_.literals[&e] = std::move(a);
   });
 }

@@ -36,9 +36,9 @@ struct AffineOrWhy {
 };
 
 struct SymbolicParams {
-  std::vector<std::string> symbolic;        // in declaration order
-  std::vector<int64_t> base;                // their values in the program
-  std::map<std::string, int64_t> concrete;  // every other parameter
+  std::vector<std::string> symbolic;       // in declaration order
+  std::vector<int64_t> base;               // their values in the program
+  std::map<std::string, int64_t> concrete; // every other parameter
   // Literals whose symbolic form mentions a symbolic parameter: an IntLit's
   // value, a PrincipalLit's index within its principal set; a BoolLit only
   // with the reason it is not supported.

@@ -294,7 +294,8 @@ int64_t smtMod(int64_t a, int64_t b) {
 }
 
 Term TermStore::mkDiv(Term a, Term b) {
-  if (isConst(a) && isConst(b) && b->val != 0 && !(a->val == INT64_MIN && b->val == -1))
+  if (isConst(a) && isConst(b) && b->val != 0 &&
+      !(a->val == INT64_MIN && b->val == -1))
     return intConst(smtDiv(a->val, b->val));
   if (isConst(b) && b->val == 1)
     return a;
@@ -332,7 +333,8 @@ Wide wideMod(Wide a, Wide b) {
 }
 Wide wideDiv(Wide a, Wide b) { return b == 0 ? 0 : (a - wideMod(a, b)) / b; }
 
-Wide evalWide(Term t, const std::function<int64_t(Term)> &varValue, TermValues &cache) {
+Wide evalWide(Term t, const std::function<int64_t(Term)> &varValue,
+              TermValues &cache) {
   auto it = cache.find(t);
   if (it != cache.end())
     return it->second;
@@ -398,7 +400,8 @@ Wide evalWide(Term t, const std::function<int64_t(Term)> &varValue, TermValues &
 
 } // namespace
 
-int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue, TermValues &cache) {
+int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue,
+                 TermValues &cache) {
   return static_cast<int64_t>(evalWide(t, varValue, cache));
 }
 

@@ -121,7 +121,8 @@ private:
 // beyond 64 bits (an overflow that ArithOK refutes) gets its true value; an
 // integer result beyond 64 bits is returned wrapped.
 using TermValues = std::unordered_map<Term, __int128>;
-int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue, TermValues &cache);
+int64_t evalTerm(Term t, const std::function<int64_t(Term)> &varValue,
+                 TermValues &cache);
 
 // Floor division / modulo with SMT-LIB conventions (0 for a zero divisor).
 int64_t smtDiv(int64_t a, int64_t b);

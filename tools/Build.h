@@ -14,7 +14,8 @@ namespace mommie::tool {
 std::string runtimeLocation();
 
 // Checks a deploy file against the program (located diagnostics in `diags`).
-bool checkDeployFile(const ir::Program &program, const std::string &path, DiagnosticEngine &diags);
+bool checkDeployFile(const ir::Program &program, const std::string &path,
+                     DiagnosticEngine &diags);
 
 // Compiles generated files (and body program files) with the runtime layer
 // archives (and those of the applications `apps`, `mommie build --app`)
@@ -23,8 +24,9 @@ bool checkDeployFile(const ir::Program &program, const std::string &path, Diagno
 // the archives (path, size, mtime), for caches; with an empty `output`
 // nothing is compiled.
 std::string compileGenerated(const std::vector<cppgen::File> &files,
-                             const std::vector<std::string> &bodies, const std::string &cxx,
-                             const std::string &output, std::string *runtimeId = nullptr,
+                             const std::vector<std::string> &bodies,
+                             const std::string &cxx, const std::string &output,
+                             std::string *runtimeId = nullptr,
                              const std::vector<std::string> &apps = {});
 
 } // namespace mommie::tool

@@ -2,8 +2,8 @@
 // [--body FILE.cpp] [-D NAME=VALUE]`: checks the deploy file against the
 // program, generates C++ (backends/cpp), writes it, and compiles it with
 // clang++-14 -O2 -std=c++17 against the runtime headers and the static
-// runtime library (and libsodium, libcrypto). `mommie keygen deploy.conf -o KEYDIR`
-// writes the keys of the deploy file's modules (runtime/auth/Keys.h).
+// runtime library (and libsodium, libcrypto). `mommie keygen deploy.conf -o
+// KEYDIR` writes the keys of the deploy file's modules (runtime/auth/Keys.h).
 #include "backends/cpp/CppGen.h"
 #include "ir/Diagnostics.h"
 #include "runtime/auth/AuthModules.h"
@@ -87,9 +87,11 @@ std::vector<RuntimeCandidate> runtimeCandidates() {
   const char *envLib = std::getenv("MOMMIE_RUNTIME_LIB");
   const char *envApps = std::getenv("MOMMIE_APP_LIBS");
   if (envInc && envLib)
-    out.push_back({envInc, splitColons(envLib), parseApps(envApps ? envApps : builtApps)});
+    out.push_back({envInc, splitColons(envLib),
+                   parseApps(envApps ? envApps : builtApps)});
 #if defined(MOMMIE_RUNTIME_INCLUDE_DIR) && defined(MOMMIE_RUNTIME_LIBS)
-  RuntimeCandidate built{MOMMIE_RUNTIME_INCLUDE_DIR, splitColons(MOMMIE_RUNTIME_LIBS),
+  RuntimeCandidate built{MOMMIE_RUNTIME_INCLUDE_DIR,
+                         splitColons(MOMMIE_RUNTIME_LIBS),
                          parseApps(builtApps)};
   // An install prefix next to the executable (`cmake --install`):
   // include/mommie, and the archives under the build tree's file names in
@@ -99,8 +101,10 @@ std::vector<RuntimeCandidate> runtimeCandidates() {
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     fs::path lib = exe.parent_path().parent_path() / "lib";
-    RuntimeCandidate installed{(exe.parent_path().parent_path() / "include" / "mommie").string(),
-                               {}, {}};
+    RuntimeCandidate installed{
+        (exe.parent_path().parent_path() / "include" / "mommie").string(),
+        {},
+        {}};
     for (const auto &l : built.layers)
       installed.layers.push_back((lib / fs::path(l).filename()).string());
     for (const auto &[name, a] : built.apps)
@@ -116,10 +120,13 @@ std::vector<RuntimeCandidate> runtimeCandidates() {
 // top layer first) with $MOMMIE_APP_LIBS (`kv=PATH:...`), then an install
 // prefix next to the executable, then the build tree the tool was built
 // in: the first whose files exist.
-bool locateRuntime(const std::vector<std::string> &apps, RuntimeLocation &rt, std::string &error) {
+bool locateRuntime(const std::vector<std::string> &apps, RuntimeLocation &rt,
+                   std::string &error) {
   for (const auto &c : runtimeCandidates()) {
     std::error_code ec;
-    bool present = !c.layers.empty() && fs::exists(fs::path(c.include) / "runtime" / "node" / "Node.h", ec);
+    bool present =
+        !c.layers.empty() &&
+        fs::exists(fs::path(c.include) / "runtime" / "node" / "Node.h", ec);
     std::vector<std::string> archives;
     for (const auto &app : apps) {
       auto it = c.apps.find(app);
@@ -127,7 +134,8 @@ bool locateRuntime(const std::vector<std::string> &apps, RuntimeLocation &rt, st
         std::string known;
         for (const auto &[name, a] : c.apps)
           known += (known.empty() ? "" : ", ") + name;
-        error = "unknown application '" + app + "' (known: " + (known.empty() ? "none" : known) + ")";
+        error = "unknown application '" + app +
+                "' (known: " + (known.empty() ? "none" : known) + ")";
         return false;
       }
       archives.push_back(it->second);
@@ -140,7 +148,8 @@ bool locateRuntime(const std::vector<std::string> &apps, RuntimeLocation &rt, st
       return true;
     }
   }
-  error = "cannot find the runtime headers and archives (set MOMMIE_RUNTIME_INCLUDE and "
+  error = "cannot find the runtime headers and archives (set "
+          "MOMMIE_RUNTIME_INCLUDE and "
           "MOMMIE_RUNTIME_LIB)";
   return false;
 }
@@ -152,9 +161,13 @@ std::vector<cppgen::File> withApps(const std::vector<cppgen::File> &files,
   std::vector<cppgen::File> out = files;
   for (const auto &app : apps)
     out.push_back({"app_" + app + ".cpp",
-                   "// `mommie build --app " + app + "`: registers the application's mains.\n"
-                   "#include \"apps/" + app + "/App.h\"\n\n"
-                   "static const bool registered = mommie::apps::" + app + "::registerApp();\n"});
+                   "// `mommie build --app " + app +
+                       "`: registers the application's mains.\n"
+                       "#include \"apps/" +
+                       app +
+                       "/App.h\"\n\n"
+                       "static const bool registered = mommie::apps::" +
+                       app + "::registerApp();\n"});
   return out;
 }
 
@@ -168,7 +181,8 @@ int runCommand(const std::vector<std::string> &argv) {
       args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
     execvp(args[0], args.data());
-    std::cerr << "mommie: error: cannot run " << argv[0] << ": " << std::strerror(errno) << "\n";
+    std::cerr << "mommie: error: cannot run " << argv[0] << ": "
+              << std::strerror(errno) << "\n";
     _exit(127);
   }
   int status = 0;
@@ -179,7 +193,8 @@ int runCommand(const std::vector<std::string> &argv) {
 }
 
 // Checks the deploy file against the program; reports located diagnostics.
-bool checkDeploy(const ir::Program &program, const std::string &path, DiagnosticEngine &diags) {
+bool checkDeploy(const ir::Program &program, const std::string &path,
+                 DiagnosticEngine &diags) {
   bool ok = false;
   std::string text = readFile(path, ok);
   if (!ok) {
@@ -191,7 +206,8 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
   std::vector<rt::DeployError> errors;
   rt::parseDeploy(text, conf, errors);
   for (const auto &e : errors)
-    diags.error(ir::SourceLoc{path, uint32_t(e.line), uint32_t(e.col)}, e.message);
+    diags.error(ir::SourceLoc{path, uint32_t(e.line), uint32_t(e.col)},
+                e.message);
   std::vector<std::string> names;
   for (int p = 0; p < program.numPrincipals; ++p)
     names.push_back(program.principalName(p));
@@ -207,25 +223,34 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
         if (m.name == "TTP" && m.args.size() == 1) {
           ir::SourceLoc at{path, uint32_t(m.line), uint32_t(m.col)};
           if (program.isRoundProgram())
-            diags.error(at, "module TTP carries statements only; the round messages of " +
-                                program.name + " cannot go through a trusted third party");
+            diags.error(
+                at,
+                "module TTP carries statements only; the round messages of " +
+                    program.name + " cannot go through a trusted third party");
           else if (known(m.args[0]))
-            diags.error(at, "TTP(" + m.args[0] +
-                                "): the trusted third party must not be a principal of " +
-                                program.name + " (it runs as a node role of its own)");
+            diags.error(
+                at,
+                "TTP(" + m.args[0] +
+                    "): the trusted third party must not be a principal of " +
+                    program.name + " (it runs as a node role of its own)");
           else if (!conf.host(m.args[0]))
-            diags.warning(at, "no host for the trusted third party " + m.args[0] +
-                                  " (statements it carries cannot be sent with this file)");
+            diags.warning(
+                at,
+                "no host for the trusted third party " + m.args[0] +
+                    " (statements it carries cannot be sent with this file)");
         }
   for (const auto &h : conf.hosts)
-    if (!known(h.principal) && std::find(ttps.begin(), ttps.end(), h.principal) == ttps.end())
+    if (!known(h.principal) &&
+        std::find(ttps.begin(), ttps.end(), h.principal) == ttps.end())
       diags.error(ir::SourceLoc{path, uint32_t(h.line), 1},
                   "unknown principal '" + h.principal + "' in [Hosts]");
   for (const auto &n : names)
     if (!conf.host(n))
-      diags.warning(ir::SourceLoc{path, 1, 1}, "no host for principal " + n +
-                                                   " (its node cannot run with this file)");
-  for (const auto *rules : {&conf.authentication, &conf.nonRepudiation, &conf.dissemination})
+      diags.warning(ir::SourceLoc{path, 1, 1},
+                    "no host for principal " + n +
+                        " (its node cannot run with this file)");
+  for (const auto *rules :
+       {&conf.authentication, &conf.nonRepudiation, &conf.dissemination})
     for (const auto &r : *rules)
       for (const auto *pats : {&r.from, &r.to})
         for (const auto &pat : *pats) {
@@ -234,7 +259,8 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
             any = any || rt::principalMatches(pat, n);
           if (!any)
             diags.error(ir::SourceLoc{path, uint32_t(r.line), 1},
-                        "principal pattern '" + pat + "' matches no principal of " + program.name);
+                        "principal pattern '" + pat +
+                            "' matches no principal of " + program.name);
         }
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)
@@ -253,9 +279,10 @@ bool checkDeploy(const ir::Program &program, const std::string &path, Diagnostic
     for (const auto &m : r.modules)
       if (m.name != "BATCH" && m.name != "OPTIMISTIC" && m.name != "DIGEST" &&
           m.name != "NEST") // implemented by the runtime
-        diags.warning(ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
-                    "dissemination module " + m.name +
-                        " is not implemented yet; nodes use unicast to every verifier");
+        diags.warning(
+            ir::SourceLoc{path, uint32_t(m.line), uint32_t(m.col)},
+            "dissemination module " + m.name +
+                " is not implemented yet; nodes use unicast to every verifier");
   return !diags.hasErrors();
 }
 
@@ -281,7 +308,8 @@ int build(const BuildArgs &a) {
     fs::path dir = a.emitDir;
     fs::create_directories(dir, ec);
     if (ec) {
-      std::cerr << "mommie: error: cannot create '" << a.emitDir << "': " << ec.message() << "\n";
+      std::cerr << "mommie: error: cannot create '" << a.emitDir
+                << "': " << ec.message() << "\n";
       return BadInput;
     }
     for (const auto &f : withApps(gen.files, a.apps)) {
@@ -294,12 +322,13 @@ int build(const BuildArgs &a) {
       }
     }
     if (a.output.empty()) {
-      std::cout << "mommie: wrote " << gen.files.size() + a.apps.size() << " files to " << dir.string()
-                << "\n";
+      std::cout << "mommie: wrote " << gen.files.size() + a.apps.size()
+                << " files to " << dir.string() << "\n";
       return Ok;
     }
   }
-  std::string err = compileGenerated(gen.files, a.bodies, a.cxx, a.output, nullptr, a.apps);
+  std::string err =
+      compileGenerated(gen.files, a.bodies, a.cxx, a.output, nullptr, a.apps);
   if (!err.empty()) {
     std::cerr << "mommie: error: " << err << "\n";
     return BadInput;
@@ -313,7 +342,8 @@ int keygen(const std::string &deploy, const std::string &dir) {
   std::vector<rt::DeployError> errors;
   if (!rt::loadDeployFile(deploy, conf, errors)) {
     for (const auto &e : errors)
-      std::cerr << deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+      std::cerr << deploy << ":" << e.line << ":" << e.col
+                << ": error: " << e.message << "\n";
     return BadInput;
   }
   std::vector<std::string> names;
@@ -328,14 +358,19 @@ int keygen(const std::string &deploy, const std::string &dir) {
       for (const auto &m : r.modules) {
         const rt::AuthModuleInfo *mi = rt::findAuthModule(m.name);
         if (!mi || !mi->implemented) {
-          std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
-                    << (mi ? " is not implemented yet" : " is not an authentication module")
+          std::cerr << deploy << ":" << m.line << ":" << m.col
+                    << ": error: module " << m.name
+                    << (mi ? " is not implemented yet"
+                           : " is not an authentication module")
                     << "\n";
           return BadInput;
         }
-        if (mi->kind == rt::AuthKind::Ttp && !m.args.empty() && !conf.host(m.args[0])) {
-          std::cerr << deploy << ":" << m.line << ":" << m.col << ": error: TTP(" << m.args[0]
-                    << "): the trusted third party needs a host in [Hosts] (its keys are made "
+        if (mi->kind == rt::AuthKind::Ttp && !m.args.empty() &&
+            !conf.host(m.args[0])) {
+          std::cerr << deploy << ":" << m.line << ":" << m.col
+                    << ": error: TTP(" << m.args[0]
+                    << "): the trusted third party needs a host in [Hosts] "
+                       "(its keys are made "
                        "for the [Hosts] names)\n";
           return BadInput;
         }
@@ -351,8 +386,9 @@ int keygen(const std::string &deploy, const std::string &dir) {
     hmacs += ks.hmac.size();
     pairs += ks.edSecret ? 1 : 0;
   }
-  std::cout << "mommie keygen: wrote " << stores.size() << " key files to " << dir << " ("
-            << hmacs / 2 << " HMAC keys, " << pairs << " Ed25519 key pairs)\n";
+  std::cout << "mommie keygen: wrote " << stores.size() << " key files to "
+            << dir << " (" << hmacs / 2 << " HMAC keys, " << pairs
+            << " Ed25519 key pairs)\n";
   return Ok;
 }
 
@@ -367,12 +403,14 @@ std::string runtimeLocation() {
          " archives, the top layer " + rt.archives.front();
 }
 
-bool checkDeployFile(const ir::Program &program, const std::string &path, DiagnosticEngine &diags) {
+bool checkDeployFile(const ir::Program &program, const std::string &path,
+                     DiagnosticEngine &diags) {
   return checkDeploy(program, path, diags);
 }
 
 std::string compileGenerated(const std::vector<cppgen::File> &generated,
-                             const std::vector<std::string> &bodies, const std::string &cxxIn,
+                             const std::vector<std::string> &bodies,
+                             const std::string &cxxIn,
                              const std::string &output, std::string *runtimeId,
                              const std::vector<std::string> &apps) {
   RuntimeLocation rt;
@@ -393,16 +431,19 @@ std::string compileGenerated(const std::vector<cppgen::File> &generated,
     for (const auto &lib : rt.archives) {
       auto size = fs::file_size(lib, ec);
       auto mtime = fs::last_write_time(lib, ec).time_since_epoch().count();
-      *runtimeId += "|" + lib + "|" + std::to_string(size) + "|" + std::to_string(mtime);
+      *runtimeId +=
+          "|" + lib + "|" + std::to_string(size) + "|" + std::to_string(mtime);
     }
     if (output.empty())
       return {};
   }
-  std::string tmpl = (fs::temp_directory_path() / "mommie-build-XXXXXX").string();
+  std::string tmpl =
+      (fs::temp_directory_path() / "mommie-build-XXXXXX").string();
   if (!mkdtemp(tmpl.data()))
     return "cannot create a temporary directory";
   fs::path dir = tmpl;
-  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + rt.include, "-I" + dir.string()};
+  std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + rt.include,
+                                  "-I" + dir.string()};
   for (const auto &f : withApps(generated, apps)) {
     fs::path p = dir / f.name;
     std::ofstream out(p, std::ios::binary);
@@ -422,7 +463,8 @@ std::string compileGenerated(const std::vector<cppgen::File> &generated,
     cmd.push_back(b);
   }
   cmd.insert(cmd.end(), rt.archives.begin(), rt.archives.end());
-  cmd.insert(cmd.end(), {"-lsodium", "-lcrypto", "-lz", "-lpthread", "-o", output});
+  cmd.insert(cmd.end(),
+             {"-lsodium", "-lcrypto", "-lz", "-lpthread", "-o", output});
   int rc = runCommand(cmd);
   fs::remove_all(dir, ec);
   if (rc != 0)
@@ -432,15 +474,20 @@ std::string compileGenerated(const std::vector<cppgen::File> &generated,
 
 void registerBuildCommands(CLI::App &app, int &exitCode) {
   auto args = std::make_shared<BuildArgs>();
-  auto *cmd = app.add_subcommand("build", "generate C++ for a program and compile node binaries");
+  auto *cmd = app.add_subcommand(
+      "build", "generate C++ for a program and compile node binaries");
   cmd->add_option("file", args->file, "the .mom program")->required();
-  cmd->add_option("--deploy", args->deploy, "the deployment file (deploy.conf)")->required();
+  cmd->add_option("--deploy", args->deploy, "the deployment file (deploy.conf)")
+      ->required();
   cmd->add_option("-o,--output", args->output, "the node binary to write");
-  cmd->add_option("--emit-cpp", args->emitDir, "also write the generated C++ to this directory");
-  cmd->add_option("--body", args->bodies, "a C++ file defining body programs (repeatable)");
+  cmd->add_option("--emit-cpp", args->emitDir,
+                  "also write the generated C++ to this directory");
+  cmd->add_option("--body", args->bodies,
+                  "a C++ file defining body programs (repeatable)");
   cmd->add_option("--cxx", args->cxx, "the C++ compiler (default clang++-14)");
-  cmd->add_option("--app", args->apps,
-                  "link an application built on the program (apps/NAME: kv) (repeatable)");
+  cmd->add_option(
+      "--app", args->apps,
+      "link an application built on the program (apps/NAME: kv) (repeatable)");
   addDefineOption(cmd, args->defines);
   cmd->callback([args, &exitCode] {
     if (args->output.empty() && args->emitDir.empty()) {
@@ -453,10 +500,14 @@ void registerBuildCommands(CLI::App &app, int &exitCode) {
 
   // keygen: the keys a deploy file's modules need, one file per principal.
   auto kargs = std::make_shared<std::pair<std::string, std::string>>();
-  auto *kc = app.add_subcommand("keygen", "generate the keys a deploy file's modules need");
-  kc->add_option("deploy", kargs->first, "the deployment file (deploy.conf)")->required();
-  kc->add_option("-o,--output", kargs->second, "the key directory to write")->required();
-  kc->callback([kargs, &exitCode] { exitCode = keygen(kargs->first, kargs->second); });
+  auto *kc = app.add_subcommand(
+      "keygen", "generate the keys a deploy file's modules need");
+  kc->add_option("deploy", kargs->first, "the deployment file (deploy.conf)")
+      ->required();
+  kc->add_option("-o,--output", kargs->second, "the key directory to write")
+      ->required();
+  kc->callback(
+      [kargs, &exitCode] { exitCode = keygen(kargs->first, kargs->second); });
 }
 
 } // namespace mommie::tool

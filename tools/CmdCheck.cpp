@@ -60,7 +60,8 @@ int runCheck(const CheckArgs &a) {
   if (a.json) {
     std::cout << checker::formatJson(*program, result).dump(2) << "\n";
   } else {
-    std::cout << "mommie check: " << a.file << " (protocol " << program->name << ")\n";
+    std::cout << "mommie check: " << a.file << " (protocol " << program->name
+              << ")\n";
     if (a.simulate)
       std::cout << "simulation: " << a.simulate << " runs of depth " << a.depth
                 << ", seed " << a.seed << "\n";
@@ -75,9 +76,11 @@ int runCheck(const CheckArgs &a) {
       std::cerr << "mommie: error: cannot write '" << path << "'\n";
     return bool(out);
   };
-  if (!a.traceSvg.empty() && !write(a.traceSvg, checker::formatSvg(*program, result)))
+  if (!a.traceSvg.empty() &&
+      !write(a.traceSvg, checker::formatSvg(*program, result)))
     return BadInput;
-  if (!a.itf.empty() && !write(a.itf, itfTrace(*program, result, a.file).dump(2) + "\n"))
+  if (!a.itf.empty() &&
+      !write(a.itf, itfTrace(*program, result, a.file).dump(2) + "\n"))
     return BadInput;
   using V = checker::CheckResult::Verdict;
   switch (result.verdict) {
@@ -94,31 +97,41 @@ int runCheck(const CheckArgs &a) {
 
 void registerCheckCommand(CLI::App &app, int &exitCode) {
   auto args = std::make_shared<CheckArgs>();
-  auto *cmd = app.add_subcommand("check", "explicit-state model checking of a program");
+  auto *cmd =
+      app.add_subcommand("check", "explicit-state model checking of a program");
   cmd->add_option("file", args->file, "the .mom program")->required();
   addDefineOption(cmd, args->defines);
-  cmd->add_option("--workers", args->workers, "worker threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--workers", args->workers, "worker threads")
+      ->check(CLI::Range(1, 256));
   cmd->add_flag("--json", args->json, "machine-readable result on stdout");
   cmd->add_flag("--no-deadlock", args->noDeadlock, "do not report deadlocks");
-  cmd->add_flag("--no-symmetry", args->noSymmetry, "disable symmetry reduction");
-  cmd->add_flag("--no-liveness", args->noLiveness, "do not check `property` items");
+  cmd->add_flag("--no-symmetry", args->noSymmetry,
+                "disable symmetry reduction");
+  cmd->add_flag("--no-liveness", args->noLiveness,
+                "do not check `property` items");
   cmd->add_flag("--no-retire-check", args->noRetireCheck,
-                "do not check that collecting retired statements never changes behaviour");
+                "do not check that collecting retired statements never changes "
+                "behaviour");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress line on stderr");
   // A limit of 0 would read as "no limit"; omitting the flag says that.
   cmd->add_option("--max-states", args->maxStates,
-                  "stop at exactly this many distinct states (at least 1; default: none)")
+                  "stop at exactly this many distinct states (at least 1; "
+                  "default: none)")
       ->check(positiveLimit());
-  cmd->add_option("--max-memory", args->maxMemory,
-                  "stop above this resident size (MB, at least 1; default: none)")
+  cmd->add_option(
+         "--max-memory", args->maxMemory,
+         "stop above this resident size (MB, at least 1; default: none)")
       ->check(positiveLimit());
   cmd->add_option("--time-limit", args->timeLimit,
                   "stop after this many seconds (above 0; default: none)")
       ->check(positiveLimit());
-  cmd->add_option("--trace-svg", args->traceSvg, "write the trace as an SVG sequence chart");
+  cmd->add_option("--trace-svg", args->traceSvg,
+                  "write the trace as an SVG sequence chart");
   cmd->add_option("--itf", args->itf,
-                  "write the trace as ITF (Apalache/Quint JSON) in the TLA+ spec's variables");
-  cmd->add_option("--simulate", args->simulate, "random simulation: number of runs");
+                  "write the trace as ITF (Apalache/Quint JSON) in the TLA+ "
+                  "spec's variables");
+  cmd->add_option("--simulate", args->simulate,
+                  "random simulation: number of runs");
   cmd->add_option("--depth", args->depth, "simulation: steps per run");
   cmd->add_option("--seed", args->seed, "simulation: random seed");
   cmd->callback([args, &exitCode] { exitCode = runCheck(*args); });

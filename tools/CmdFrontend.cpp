@@ -17,7 +17,8 @@ struct FrontendArgs {
 void registerFrontendCommands(CLI::App &app, int &exitCode) {
   auto args = std::make_shared<FrontendArgs>();
 
-  auto *parse = app.add_subcommand("parse", "parse and check a program; print diagnostics only");
+  auto *parse = app.add_subcommand(
+      "parse", "parse and check a program; print diagnostics only");
   parse->add_option("file", args->file, "the .mom program")->required();
   addDefineOption(parse, args->defines);
   parse->callback([args, &exitCode] {

@@ -274,7 +274,8 @@ void registerProveCommand(CLI::App &app, int &exitCode) {
                   "physical memory)")
       ->check(positiveLimit("the default, half of physical memory"));
   cmd->add_option("--seq-bound", args->seqBound,
-                  "the longest sequence the bounded encoding holds (default 4): a step that "
+                  "the longest sequence the bounded encoding holds (default "
+                  "4): a step that "
                   "makes one longer is outside the proof")
       ->check(CLI::Range(size_t(1), size_t(64)));
   cmd->add_flag("--json", args->json, "machine-readable output");

@@ -1,7 +1,8 @@
 // `mommie tla FILE.mom -o DIR [-D NAME=VALUE ...]`: writes DIR/<Protocol>.tla
 // and DIR/<Protocol>.cfg (parameters as CONSTANTS, editable), DIR/MC.tla and
 // DIR/MC.cfg (the instance with model values and SYMMETRY), and
-// DIR/MommiePool.tla (the standard module the spec extends). Exit 0 on success, 2 on bad input or an unwritable directory.
+// DIR/MommiePool.tla (the standard module the spec extends). Exit 0 on success,
+// 2 on bad input or an unwritable directory.
 #include "backends/tla/TlaBackend.h"
 #include "tools/Commands.h"
 
@@ -50,7 +51,8 @@ int runTla(const TlaOptions &opts) {
   std::filesystem::path dir(opts.outDir);
   if (!writeFile(dir / (files->moduleName + ".tla"), files->tla) ||
       !writeFile(dir / (files->moduleName + ".cfg"), files->cfg) ||
-      !writeFile(dir / "MC.tla", files->mcTla) || !writeFile(dir / "MC.cfg", files->mcCfg) ||
+      !writeFile(dir / "MC.tla", files->mcTla) ||
+      !writeFile(dir / "MC.cfg", files->mcCfg) ||
       !writeFile(dir / "MommiePool.tla", files->poolTla))
     return BadInput;
   return Ok;

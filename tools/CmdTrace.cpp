@@ -38,7 +38,8 @@ using json = nlohmann::json;
 
 struct BadRecord : std::runtime_error {
   BadRecord(const TraceRecord &r, const std::string &what)
-      : std::runtime_error(r.file + ":" + std::to_string(r.line) + ": " + what) {}
+      : std::runtime_error(r.file + ":" + std::to_string(r.line) + ": " +
+                           what) {}
 };
 
 // One record with its statements decoded (event-driven programs), or its
@@ -60,7 +61,8 @@ struct NodeQueue {
 
 class TracePrinter {
 public:
-  explicit TracePrinter(const Layout &layout) : layout_(layout), prog_(layout.program()) {}
+  explicit TracePrinter(const Layout &layout)
+      : layout_(layout), prog_(layout.program()) {}
 
   void add(const TraceRecord &r);
   // The steps, from the initial state on.
@@ -77,10 +79,10 @@ private:
   void step(const Action &a, const std::vector<VarChange> &changes);
   // Applies `changed` (or an "init", over an empty view when `reset`) to
   // the node's view; the changes.
-  std::vector<VarChange> apply(NodeQueue &n, const TraceRecord &r, const char *key,
-                               bool reset = false);
-  std::vector<std::pair<std::string, Value>> bindings(const TraceRecord &r, int role,
-                                                      int transition) const;
+  std::vector<VarChange> apply(NodeQueue &n, const TraceRecord &r,
+                               const char *key, bool reset = false);
+  std::vector<std::pair<std::string, Value>>
+  bindings(const TraceRecord &r, int role, int transition) const;
 
   const Layout &layout_;
   const ir::Program &prog_;
@@ -90,7 +92,8 @@ private:
   size_t step_ = 0;
 };
 
-std::vector<Value> TracePrinter::statements(const TraceRecord &r, const char *key) const {
+std::vector<Value> TracePrinter::statements(const TraceRecord &r,
+                                            const char *key) const {
   std::vector<Value> out;
   const json &a = r.j.contains(key) ? r.j[key] : json();
   if (a.is_null())
@@ -109,7 +112,8 @@ void TracePrinter::add(const TraceRecord &r) {
   int p = checker::principalByName(layout_, name);
   if (p < 0 || layout_.roleOf(p) < 0)
     throw BadRecord(r, "unknown node " + name);
-  auto n = std::find_if(nodes_.begin(), nodes_.end(), [&](const NodeQueue &q) { return q.p == p; });
+  auto n = std::find_if(nodes_.begin(), nodes_.end(),
+                        [&](const NodeQueue &q) { return q.p == p; });
   if (n == nodes_.end()) {
     nodes_.emplace_back();
     n = nodes_.end() - 1;
@@ -121,7 +125,9 @@ void TracePrinter::add(const TraceRecord &r) {
   if (!r.j.contains("seq") || !r.j["seq"].is_number_integer())
     throw BadRecord(r, "record without a \"seq\"");
   rec.seq = r.j["seq"].get<int64_t>();
-  rec.time = r.j.contains("t_us") && r.j["t_us"].is_number_integer() ? r.j["t_us"].get<int64_t>() : 0;
+  rec.time = r.j.contains("t_us") && r.j["t_us"].is_number_integer()
+                 ? r.j["t_us"].get<int64_t>()
+                 : 0;
   try {
     if (prog_.isRoundProgram()) {
       readRound(rec);
@@ -142,13 +148,17 @@ void TracePrinter::add(const TraceRecord &r) {
 void TracePrinter::readRound(Record &rec) const {
   const json &j = rec.r->j;
   const json &b = j.contains("binding") ? j["binding"] : json();
-  if (!b.is_object() || !b.contains("phaseNo") || !b["phaseNo"].is_number_integer() ||
-      !b.contains("roundNo") || !b["roundNo"].is_number_integer())
-    throw BadRecord(*rec.r, "a round record needs \"binding\": {\"phaseNo\": .., \"roundNo\": ..}");
+  if (!b.is_object() || !b.contains("phaseNo") ||
+      !b["phaseNo"].is_number_integer() || !b.contains("roundNo") ||
+      !b["roundNo"].is_number_integer())
+    throw BadRecord(
+        *rec.r,
+        "a round record needs \"binding\": {\"phaseNo\": .., \"roundNo\": ..}");
   rec.phase = b["phaseNo"].get<int64_t>();
   rec.round = b["roundNo"].get<int64_t>();
   if (rec.round < 0 || size_t(rec.round) >= prog_.roles[0].phase->rounds.size())
-    throw BadRecord(*rec.r, fmt::format("the program has no round {}", rec.round));
+    throw BadRecord(*rec.r,
+                    fmt::format("the program has no round {}", rec.round));
   std::vector<std::pair<Value, Value>> entries;
   const json &d = j.contains("delivered") ? j["delivered"] : json::array();
   if (!d.is_array())
@@ -159,7 +169,8 @@ void TracePrinter::readRound(Record &rec) const {
     entries.emplace_back(checker::valueFromJson(layout_, e["from"]),
                          checker::valueFromJson(layout_, e["payload"]));
   }
-  std::sort(entries.begin(), entries.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+  std::sort(entries.begin(), entries.end(),
+            [](const auto &x, const auto &y) { return x.first < y.first; });
   Value::Elems kv;
   for (auto &[k, v] : entries) {
     kv.push_back(std::move(k));
@@ -194,16 +205,19 @@ void TracePrinter::printRounds() {
     int64_t nextPhase = round + 1 < rounds ? phase : phase + 1;
     int64_t nextRound = round + 1 < rounds ? round + 1 : 0;
     if (nextPhase != phaseNo)
-      changes.push_back({-1, "phaseNo", std::to_string(phaseNo), std::to_string(nextPhase)});
+      changes.push_back(
+          {-1, "phaseNo", std::to_string(phaseNo), std::to_string(nextPhase)});
     if (nextRound != roundNo)
-      changes.push_back({-1, "roundNo", std::to_string(roundNo), std::to_string(nextRound)});
+      changes.push_back(
+          {-1, "roundNo", std::to_string(roundNo), std::to_string(nextRound)});
     phaseNo = nextPhase;
     roundNo = nextRound;
     step(a, changes);
   }
   for (const auto &n : nodes_)
     if (n.next < n.records.size())
-      throw BadRecord(*n.records[n.next].r, "a round record out of order (phase and round go back)");
+      throw BadRecord(*n.records[n.next].r,
+                      "a round record out of order (phase and round go back)");
 }
 
 NodeQueue *TracePrinter::pickNext() {
@@ -213,8 +227,9 @@ NodeQueue *TracePrinter::pickNext() {
     if (n.next >= n.records.size())
       continue;
     const Record &rec = n.records[n.next];
-    bool ready = std::all_of(rec.delivered.begin(), rec.delivered.end(),
-                             [&](const Value &st) { return pool_.count(st) > 0; });
+    bool ready =
+        std::all_of(rec.delivered.begin(), rec.delivered.end(),
+                    [&](const Value &st) { return pool_.count(st) > 0; });
     if (!pick || (ready && !pickReady) ||
         (ready == pickReady && rec.time < pick->records[pick->next].time)) {
       pick = &n;
@@ -224,13 +239,14 @@ NodeQueue *TracePrinter::pickNext() {
   return pick;
 }
 
-void TracePrinter::step(const Action &a, const std::vector<VarChange> &changes) {
+void TracePrinter::step(const Action &a,
+                        const std::vector<VarChange> &changes) {
   out_ += checker::formatStepHeader(layout_, ++step_, a);
   out_ += checker::formatChanges(layout_, changes);
 }
 
-std::vector<VarChange> TracePrinter::apply(NodeQueue &n, const TraceRecord &r, const char *key,
-                                           bool reset) {
+std::vector<VarChange> TracePrinter::apply(NodeQueue &n, const TraceRecord &r,
+                                           const char *key, bool reset) {
   std::map<std::string, Value> before = n.vars;
   if (reset)
     n.vars.clear();
@@ -245,10 +261,14 @@ std::vector<VarChange> TracePrinter::apply(NodeQueue &n, const TraceRecord &r, c
     auto was = before.find(role.vars[v].name);
     if (was == before.end() || was->second != now->second)
       out.push_back({n.p, role.vars[v].name,
-                     was == before.end() ? "?" : layout_.show(was->second, n.role, int(v)),
+                     was == before.end()
+                         ? "?"
+                         : layout_.show(was->second, n.role, int(v)),
                      layout_.show(now->second, n.role, int(v))});
   }
-  auto timer = [](const Value &on) { return on.is(checker::Kind::Bool) && on.scalar() ? "running" : "stopped"; };
+  auto timer = [](const Value &on) {
+    return on.is(checker::Kind::Bool) && on.scalar() ? "running" : "stopped";
+  };
   for (const auto &t : role.timers) {
     std::string key = "timer " + t.name;
     auto now = n.vars.find(key);
@@ -256,7 +276,8 @@ std::vector<VarChange> TracePrinter::apply(NodeQueue &n, const TraceRecord &r, c
       continue;
     auto was = before.find(key);
     if (was == before.end() || was->second != now->second)
-      out.push_back({n.p, key, was == before.end() ? "?" : timer(was->second), timer(now->second)});
+      out.push_back({n.p, key, was == before.end() ? "?" : timer(was->second),
+                     timer(now->second)});
   }
   return out;
 }
@@ -264,8 +285,8 @@ std::vector<VarChange> TracePrinter::apply(NodeQueue &n, const TraceRecord &r, c
 // The binding in the checker's order: the parameters, then per pattern its
 // issuer variable and its record (Transition::refractionSlots); then the
 // rest (a quorum's issuer set, a statement set) as recorded.
-std::vector<std::pair<std::string, Value>> TracePrinter::bindings(const TraceRecord &r, int role,
-                                                                  int transition) const {
+std::vector<std::pair<std::string, Value>>
+TracePrinter::bindings(const TraceRecord &r, int role, int transition) const {
   std::vector<std::pair<std::string, Value>> out;
   const json &b = r.j.contains("binding") ? r.j["binding"] : json::object();
   if (!b.is_object())
@@ -322,10 +343,12 @@ void TracePrinter::emit(NodeQueue &n) {
   if (!tr.is_string())
     throw BadRecord(r, "\"transition\" is not a name");
   const auto &role = prog_.roles[size_t(n.role)];
-  auto t = std::find_if(role.transitions.begin(), role.transitions.end(),
-                        [&](const ir::Transition &x) { return x.name == tr.get<std::string>(); });
+  auto t = std::find_if(
+      role.transitions.begin(), role.transitions.end(),
+      [&](const ir::Transition &x) { return x.name == tr.get<std::string>(); });
   if (t == role.transitions.end())
-    throw BadRecord(r, "role " + role.name + " has no transition " + tr.get<std::string>());
+    throw BadRecord(r, "role " + role.name + " has no transition " +
+                           tr.get<std::string>());
   Action a;
   a.kind = Action::Kind::Transition;
   a.principal = n.p;
@@ -338,7 +361,8 @@ void TracePrinter::emit(NodeQueue &n) {
 }
 
 std::string TracePrinter::print() {
-  std::sort(nodes_.begin(), nodes_.end(), [](const auto &a, const auto &b) { return a.p < b.p; });
+  std::sort(nodes_.begin(), nodes_.end(),
+            [](const auto &a, const auto &b) { return a.p < b.p; });
   std::string init = checker::formatStepHeader(layout_, 0, Action{});
   for (auto &n : nodes_) {
     const TraceRecord &first = *n.records.front().r;
@@ -393,10 +417,13 @@ int runTrace(const TraceArgs &a) {
     std::cerr << "mommie trace: error: " << e.what() << "\n";
     return BadInput;
   }
-  std::cout << fmt::format("mommie trace: {} (protocol {}), {} record{} of {} node{}\n", a.file,
-                           program->name, records.size(), records.size() == 1 ? "" : "s",
-                           printer.nodes(), printer.nodes() == 1 ? "" : "s")
-            << fmt::format("Trace ({} step{}):\n", printer.steps(), printer.steps() == 1 ? "" : "s")
+  std::cout << fmt::format(
+                   "mommie trace: {} (protocol {}), {} record{} of {} node{}\n",
+                   a.file, program->name, records.size(),
+                   records.size() == 1 ? "" : "s", printer.nodes(),
+                   printer.nodes() == 1 ? "" : "s")
+            << fmt::format("Trace ({} step{}):\n", printer.steps(),
+                           printer.steps() == 1 ? "" : "s")
             << text;
   return Ok;
 }
@@ -406,14 +433,19 @@ int runTrace(const TraceArgs &a) {
 void registerTraceCommand(CLI::App &app, int &exitCode) {
   auto args = std::make_shared<TraceArgs>();
   auto *cmd = app.add_subcommand(
-      "trace", "print node traces (JSON lines) as the checker prints a counterexample");
-  cmd->add_option("file", args->file, "the .mom program the traces were recorded from")->required();
+      "trace",
+      "print node traces (JSON lines) as the checker prints a counterexample");
+  cmd->add_option("file", args->file,
+                  "the .mom program the traces were recorded from")
+      ->required();
   cmd->add_option("traces", args->traces,
-                  "trace files (JSON lines): nodes' --trace, mommie sim's --trace or the "
+                  "trace files (JSON lines): nodes' --trace, mommie sim's "
+                  "--trace or the "
                   "<node>.jsonl files of its --trace-dir")
       ->required();
   addDefineOption(cmd, args->defines);
-  cmd->footer("Example:\n  mommie trace examples/primary_backup.mom R0.jsonl R1.jsonl C0.jsonl");
+  cmd->footer("Example:\n  mommie trace examples/primary_backup.mom R0.jsonl "
+              "R1.jsonl C0.jsonl");
   cmd->callback([args, &exitCode] { exitCode = runTrace(*args); });
 }
 

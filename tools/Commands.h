@@ -39,7 +39,7 @@ void registerProveCommand(CLI::App &app, int &exitCode);     // prove
 void registerBuildCommands(CLI::App &app, int &exitCode);    // build, keygen
 void registerConformCommands(CLI::App &app, int &exitCode);  // conform, sim
 void registerTraceCommand(CLI::App &app, int &exitCode);     // trace
-void registerMetaCommands(CLI::App &app, int &exitCode);     // completion, manpage
+void registerMetaCommands(CLI::App &app, int &exitCode); // completion, manpage
 
 // "mommie 0.1 (commit 0123abcd4567, Release build)": `--version`.
 std::string versionLine();

@@ -22,11 +22,13 @@ std::optional<ir::Program> loadProgram(const std::string &path,
     int64_t value = 0;
     const char *first = eq == std::string::npos ? nullptr : d.data() + eq + 1;
     const char *last = d.data() + d.size();
-    auto [ptr, ec] = first ? std::from_chars(first, last, value)
-                           : std::from_chars_result{nullptr, std::errc::invalid_argument};
-    if (eq == 0 || eq == std::string::npos || ec != std::errc() || ptr != last) {
+    auto [ptr, ec] =
+        first ? std::from_chars(first, last, value)
+              : std::from_chars_result{nullptr, std::errc::invalid_argument};
+    if (eq == 0 || eq == std::string::npos || ec != std::errc() ||
+        ptr != last) {
       diagnostics << "mommie: error: bad -D '" << d
-                << "': expected NAME=INTEGER\n";
+                  << "': expected NAME=INTEGER\n";
       return std::nullopt;
     }
     options.defines[d.substr(0, eq)] = value;

@@ -86,20 +86,25 @@ struct Checker {
       return "no rule (PLAINTEXT by default)";
     return deployPath + ":" + std::to_string(r.rule->line);
   }
-  void refuse(const ir::SourceLoc &loc, const std::string &what, const rt::Resolved &r,
-              const std::string &msg) {
-    std::string key = where(loc) + "|" + (r.rule ? std::to_string(r.rule->line) : "-") + "|" + what;
+  void refuse(const ir::SourceLoc &loc, const std::string &what,
+              const rt::Resolved &r, const std::string &msg) {
+    std::string key = where(loc) + "|" +
+                      (r.rule ? std::to_string(r.rule->line) : "-") + "|" +
+                      what;
     if (!reported.insert(key).second)
       return;
     ok = false;
     diags.error(loc, msg);
     if (r.spec)
-      diags.note(ir::SourceLoc{deployPath, uint32_t(r.spec->line), uint32_t(r.spec->col)},
+      diags.note(ir::SourceLoc{deployPath, uint32_t(r.spec->line),
+                               uint32_t(r.spec->col)},
                  std::string("module ") + r.spec->name + " chosen here");
   }
   const std::string &recName(int rec) const {
     static const std::string unknown = "?";
-    return rec >= 0 && size_t(rec) < prog.records.size() ? prog.records[size_t(rec)].name : unknown;
+    return rec >= 0 && size_t(rec) < prog.records.size()
+               ? prog.records[size_t(rec)].name
+               : unknown;
   }
   std::string auditorText(const PSet &aud, bool any) const {
     if (any)
@@ -115,8 +120,9 @@ struct Checker {
 
   // One statement kind: `rec` from each of `issuers` to each of `verifiers`,
   // audited by `aud` (empty = NOONE; `anyAud` for ANY).
-  void needs(const ir::SourceLoc &loc, int rec, const PSet &issuers, const PSet &verifiers,
-             const PSet &aud, bool anyAud, const char *what) {
+  void needs(const ir::SourceLoc &loc, int rec, const PSet &issuers,
+             const PSet &verifiers, const PSet &aud, bool anyAud,
+             const char *what) {
     std::vector<std::string> audNames;
     for (int a : aud)
       audNames.push_back(names[size_t(a)]);
@@ -129,7 +135,8 @@ struct Checker {
         const rt::AuthModuleInfo *m = r.module;
         std::string stmt = std::string(what) + " " + recName(rec);
         if (!m) {
-          refuse(loc, "unknown", r, stmt + ": unknown module between " + in + " and " + vn);
+          refuse(loc, "unknown", r,
+                 stmt + ": unknown module between " + in + " and " + vn);
           continue;
         }
         if (!m->implemented) {
@@ -140,25 +147,31 @@ struct Checker {
         }
         if (!m->authenticated)
           refuse(loc, "auth", r,
-                 stmt + " from " + in + " to " + vn + " needs authentication, but " + ruleText(r) +
-                     " gives " + m->name);
+                 stmt + " from " + in + " to " + vn +
+                     " needs authentication, but " + ruleText(r) + " gives " +
+                     m->name);
         if (!aud.empty() && !m->anyAuditor)
           refuse(loc, "aud", r,
-                 stmt + " from " + in + " to " + vn + " with " + auditorText(aud, anyAud) +
-                     " needs non-repudiation, but " + ruleText(r) + " gives " + m->name +
+                 stmt + " from " + in + " to " + vn + " with " +
+                     auditorText(aud, anyAud) + " needs non-repudiation, but " +
+                     ruleText(r) + " gives " + m->name +
                      " (repudiable: auditor NOONE only)");
         if (forwarded(in, vn) && !m->forwardable)
           refuse(loc, "fwd", r,
                  stmt + " from " + in + " to " + vn +
-                     " may be forwarded by a dissemination module (OPTIMISTIC), but " +
-                     ruleText(r) + " gives " + m->name + ", which a third party cannot forward");
+                     " may be forwarded by a dissemination module "
+                     "(OPTIMISTIC), but " +
+                     ruleText(r) + " gives " + m->name +
+                     ", which a third party cannot forward");
       }
   }
   bool forwarded(const std::string &a, const std::string &b) const {
     for (const auto &r : conf.dissemination) {
-      auto has = [](const std::vector<std::string> &pats, const std::string &n) {
-        return std::any_of(pats.begin(), pats.end(),
-                           [&](const std::string &p) { return rt::principalMatches(p, n); });
+      auto has = [](const std::vector<std::string> &pats,
+                    const std::string &n) {
+        return std::any_of(pats.begin(), pats.end(), [&](const std::string &p) {
+          return rt::principalMatches(p, n);
+        });
       };
       bool covers = (has(r.from, a) && has(r.to, b)) ||
                     (r.bidirectional && has(r.from, b) && has(r.to, a));
@@ -182,7 +195,8 @@ struct Checker {
       }
       if (s->kind != ir::StmtKind::Publish)
         continue;
-      int rec = s->value && s->value->kind == ir::ExprKind::RecordCons ? s->value->index
+      int rec = s->value && s->value->kind == ir::ExprKind::RecordCons
+                    ? s->value->index
                 : s->value && s->value->type ? s->value->type->record
                                              : -1;
       // Verifiers per issuer (the verifier expression may mention ME).
@@ -224,8 +238,10 @@ struct Checker {
 
 } // namespace
 
-bool checkDeployModules(const ir::Program &program, const rt::DeployConfig &conf,
-                        const std::string &deployPath, DiagnosticEngine &diags) {
+bool checkDeployModules(const ir::Program &program,
+                        const rt::DeployConfig &conf,
+                        const std::string &deployPath,
+                        DiagnosticEngine &diags) {
   Checker c{program, conf, deployPath, diags, {}, {}, true};
   for (int p = 0; p < program.numPrincipals; ++p)
     c.names.push_back(program.principalName(p));

@@ -2,8 +2,8 @@
 // modules against what the program needs (docs/deploy.md):
 //   - every PUBLISH [ME, verifier, auditor]: for each issuer of the role's
 //     principal set and each possible verifier, the module carrying it
-//     (runtime/auth/AuthModules.h) must be implemented and authenticated, and if
-//     the auditor is not NOONE it must let those auditors verify it
+//     (runtime/auth/AuthModules.h) must be implemented and authenticated, and
+//     if the auditor is not NOONE it must let those auditors verify it
 //     (HMAC_SHA256 and PLAINTEXT: NOONE only);
 //   - every pattern requiring an auditor (`[_, _, ANY]`, `[_, _, p]`): the
 //     statements it matches must come over a non-repudiable module;
@@ -25,7 +25,8 @@
 namespace mommie::tool {
 
 // Reports errors into `diags`; returns true if the configuration is accepted.
-bool checkDeployModules(const ir::Program &program, const rt::DeployConfig &conf,
+bool checkDeployModules(const ir::Program &program,
+                        const rt::DeployConfig &conf,
                         const std::string &deployPath, DiagnosticEngine &diags);
 
 } // namespace mommie::tool

@@ -22,7 +22,9 @@ using json = nlohmann::json;
 
 class ItfWriter {
 public:
-  ItfWriter(const Layout &layout) : layout_(layout), prog_(layout.program()), names_(tla::stateNames(prog_)) {}
+  ItfWriter(const Layout &layout)
+      : layout_(layout), prog_(layout.program()),
+        names_(tla::stateNames(prog_)) {}
 
   const tla::StateNames &names() const { return names_; }
   json state(const State &s) const;
@@ -47,8 +49,9 @@ json ItfWriter::principal(int p) const {
   int set = prog_.setOf(p);
   if (set < 0)
     return bigint(p);
-  return {{"#tup", json::array({names_.principalSets[size_t(set)],
-                                bigint(p - prog_.principalSets[size_t(set)].first)})}};
+  return {{"#tup",
+           json::array({names_.principalSets[size_t(set)],
+                        bigint(p - prog_.principalSets[size_t(set)].first)})}};
 }
 
 json ItfWriter::value(const Value &v) const {
@@ -108,7 +111,8 @@ json ItfWriter::setOf(const std::vector<Value> &elems, bool statements) const {
 
 template <class At> json ItfWriter::perPrincipal(int set, At at) const {
   int first = set < 0 ? 0 : prog_.principalSets[size_t(set)].first;
-  int size = set < 0 ? prog_.numPrincipals : prog_.principalSets[size_t(set)].size;
+  int size =
+      set < 0 ? prog_.numPrincipals : prog_.principalSets[size_t(set)].size;
   json pairs = json::array();
   for (int p = first; p < first + size; ++p)
     pairs.push_back(json::array({principal(p), at(p)}));
@@ -125,7 +129,8 @@ json ItfWriter::state(const State &s) const {
       });
     for (size_t t = 0; t < role.timers.size(); ++t)
       o[names_.timers[r][t]] = perPrincipal(role.principalSet, [&](int p) {
-        return json(s.timers[size_t(layout_.timerIndex(int(r), p, int(t)))] != 0);
+        return json(s.timers[size_t(layout_.timerIndex(int(r), p, int(t)))] !=
+                    0);
       });
     for (size_t t = 0; t < role.transitions.size(); ++t)
       if (!names_.fired[r][t].empty())
@@ -138,7 +143,8 @@ json ItfWriter::state(const State &s) const {
   for (const auto &[rec, name] : names_.known) {
     int record = rec;
     o[name] = perPrincipal(-1, [&](int p) {
-      return setOf(s.known[size_t(layout_.knownIndex(record, p))].elems(), true);
+      return setOf(s.known[size_t(layout_.knownIndex(record, p))].elems(),
+                   true);
     });
   }
   if (prog_.isRoundProgram()) {
@@ -161,15 +167,19 @@ json ItfWriter::state(const State &s) const {
 
 } // namespace
 
-json itfTrace(const ir::Program &program, const checker::CheckResult &r, const std::string &source) {
+json itfTrace(const ir::Program &program, const checker::CheckResult &r,
+              const std::string &source) {
   Layout layout(program);
   ItfWriter w(layout);
-  json meta = {{"format", "ITF"},
-               {"format-description", "https://apalache-mc.org/docs/adr/015adr-trace.html"},
-               {"source", source},
-               {"description", "mommie check: " + std::string(checker::verdictName(r.verdict))},
-               {"protocol", program.name},
-               {"verdict", checker::verdictCode(r.verdict)}};
+  json meta = {
+      {"format", "ITF"},
+      {"format-description",
+       "https://apalache-mc.org/docs/adr/015adr-trace.html"},
+      {"source", source},
+      {"description",
+       "mommie check: " + std::string(checker::verdictName(r.verdict))},
+      {"protocol", program.name},
+      {"verdict", checker::verdictCode(r.verdict)}};
   json params = json::object();
   for (const auto &p : program.params)
     params[p.name] = p.value;
@@ -186,7 +196,8 @@ json itfTrace(const ir::Program &program, const checker::CheckResult &r, const s
   for (size_t i = 0; i < r.trace.size(); ++i) {
     json st = w.state(r.trace[i].state);
     std::string action = r.trace[i].action.describe(layout);
-    st["#meta"] = {{"index", i}, {"action", action.substr(0, action.find('\n'))}};
+    st["#meta"] = {{"index", i},
+                   {"action", action.substr(0, action.find('\n'))}};
     states.push_back(std::move(st));
   }
   json out = {{"#meta", meta}, {"vars", w.names().all}, {"states", states}};

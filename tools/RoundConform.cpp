@@ -31,7 +31,8 @@ struct Mismatch : std::runtime_error {
 
 // What `p` sends in `round` in state `s`: destination -> payload (the first
 // applicable send clause wins, as in the checker and the generated code).
-std::map<int, Value> sendsOf(const Layout &layout, const State &s, const ir::Round &round, int p) {
+std::map<int, Value> sendsOf(const Layout &layout, const State &s,
+                             const ir::Round &round, int p) {
   std::map<int, Value> out;
   std::vector<Value> slots(round.slots.size());
   Env env{layout, s, p, slots};
@@ -68,24 +69,28 @@ std::string showMap(const Layout &layout, const std::map<int, Value> &m,
 }
 
 // Entries [{key: principal, payload}] of a record.
-std::map<int, Value> entries(const Layout &layout, const json &j, const char *what, const char *key) {
+std::map<int, Value> entries(const Layout &layout, const json &j,
+                             const char *what, const char *key) {
   std::map<int, Value> out;
   if (!j.contains(what) || !j[what].is_array())
     throw Mismatch(std::string("\"") + what + "\" is not an array");
   for (const auto &e : j[what]) {
-    if (!e.is_object() || !e.contains(key) || !e[key].is_string() || !e.contains("payload"))
+    if (!e.is_object() || !e.contains(key) || !e[key].is_string() ||
+        !e.contains("payload"))
       throw Mismatch(std::string("bad entry in \"") + what + "\"");
     int q = checker::principalByName(layout, e[key].get<std::string>());
     if (q < 0)
       throw Mismatch("unknown principal " + e[key].get<std::string>());
     if (!out.emplace(q, checker::valueFromJson(layout, e["payload"])).second)
-      throw Mismatch(std::string("two entries for ") + layout.principalName(q) + " in \"" + what + "\"");
+      throw Mismatch(std::string("two entries for ") + layout.principalName(q) +
+                     " in \"" + what + "\"");
   }
   return out;
 }
 
-ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, State s,
-                           std::vector<RoundNodeView> nodes, const RoundConformOptions &o) {
+ConformResult replayRounds(const Layout &layout, const checker::Generator &gen,
+                           State s, std::vector<RoundNodeView> nodes,
+                           const RoundConformOptions &o) {
   const auto &prog = layout.program();
   const auto &role = prog.roles[0];
   const auto &phase = *role.phase;
@@ -138,24 +143,31 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
         const json &j = rec->j;
         const json &b = j.contains("binding") ? j["binding"] : json();
         if (!b.is_object() || b.value("round", int64_t(-1)) != k ||
-            b.value("phaseNo", int64_t(-1)) != s.phaseNo || b.value("roundNo", int64_t(-1)) != s.roundNo)
-          return fail(fmt::format("record is not round {} (phase {}, round {})", k, s.phaseNo, s.roundNo));
+            b.value("phaseNo", int64_t(-1)) != s.phaseNo ||
+            b.value("roundNo", int64_t(-1)) != s.roundNo)
+          return fail(fmt::format("record is not round {} (phase {}, round {})",
+                                  k, s.phaseNo, s.roundNo));
         if (!j.contains("transition") || j["transition"] != round.name)
-          return fail("round " + round.name + " recorded as " + j.value("transition", json()).dump());
+          return fail("round " + round.name + " recorded as " +
+                      j.value("transition", json()).dump());
         auto published = entries(layout, j, "published", "to");
         if (published != sent[n.p])
-          return fail("sent " + showMap(layout, published, " <- ") + ", the model sends " +
+          return fail("sent " + showMap(layout, published, " <- ") +
+                      ", the model sends " +
                       showMap(layout, sent[n.p], " <- "));
         auto mbox = entries(layout, j, "delivered", "from");
-        Value::Elems mvEntries; // by sender, in increasing order (`mbox` is ordered)
+        Value::Elems
+            mvEntries; // by sender, in increasing order (`mbox` is ordered)
         for (const auto &[q, v] : mbox) {
           if (q < set.first || q >= set.first + set.size)
-            return fail("mailbox holds a message from " + layout.principalName(q) +
+            return fail("mailbox holds a message from " +
+                        layout.principalName(q) +
                         ", which runs no round program");
           if (s.isByz(q)) {
             if (!checker::conformsTo(layout, v, *round.payload))
-              return fail("mailbox holds " + layout.show(v) + " from Byzantine " +
-                          layout.principalName(q) + ", not of the payload type");
+              return fail("mailbox holds " + layout.show(v) +
+                          " from Byzantine " + layout.principalName(q) +
+                          ", not of the payload type");
           } else {
             auto it = sent.find(q);
             const Value *want = nullptr;
@@ -163,11 +175,13 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
               want = &it->second.at(n.p);
             if (!want)
               return fail("mailbox holds " + layout.show(v) + " from " +
-                          layout.principalName(q) + ", which sends nothing to " +
+                          layout.principalName(q) +
+                          ", which sends nothing to " +
                           layout.principalName(n.p) + " in this round");
             if (*want != v)
               return fail("mailbox holds " + layout.show(v) + " from " +
-                          layout.principalName(q) + ", which sends " + layout.show(*want));
+                          layout.principalName(q) + ", which sends " +
+                          layout.show(*want));
           }
           mvEntries.push_back(Value::principal(q));
           mvEntries.push_back(v);
@@ -182,7 +196,8 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
             slots[size_t(cp.mboxSlot)] = mv;
           Env env{layout, atEnd, n.p, slots};
           if (!checker::evalBool(*cp.expr, env))
-            return fail("communication predicate " + cp.name + " is false on the mailbox");
+            return fail("communication predicate " + cp.name +
+                        " is false on the mailbox");
         }
         std::vector<Value> slots(round.slots.size());
         if (round.mboxSlot >= 0)
@@ -198,15 +213,18 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
         State scratch = s;
         std::vector<checker::Published> pubs;
         checker::execBlock(round.update, layout, scratch, 0, n.p, slots, pubs);
-        checker::applyChangedVars(layout, n.vars, j.contains("changed") ? j["changed"] : json());
+        checker::applyChangedVars(
+            layout, n.vars, j.contains("changed") ? j["changed"] : json());
         for (size_t v = 0; v < role.vars.size(); ++v) {
           size_t at = size_t(layout.varIndex(0, n.p, int(v)));
           auto it = n.vars.find(role.vars[v].name);
           if (it == n.vars.end())
-            return fail("variable " + role.vars[v].name + " was never recorded");
+            return fail("variable " + role.vars[v].name +
+                        " was never recorded");
           if (it->second != scratch.vars[at])
             return fail("variable " + role.vars[v].name + ": trace has " +
-                        layout.show(it->second, 0, int(v)) + ", the model has " +
+                        layout.show(it->second, 0, int(v)) +
+                        ", the model has " +
                         layout.show(scratch.vars[at], 0, int(v)));
           next.vars[at] = std::move(scratch.vars[at]);
         }
@@ -222,7 +240,8 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
         std::string bad = gen.violatedInvariant(s);
         if (!bad.empty()) {
           res.invariant = bad;
-          return fail(fmt::format("invariant {} violated after round {}", bad, k));
+          return fail(
+              fmt::format("invariant {} violated after round {}", bad, k));
         }
       }
     }
@@ -237,10 +256,12 @@ ConformResult replayRounds(const Layout &layout, const checker::Generator &gen, 
 
 } // namespace
 
-ConformResult conformRoundTraces(const ir::Program &program, const std::vector<TraceRecord> &records,
+ConformResult conformRoundTraces(const ir::Program &program,
+                                 const std::vector<TraceRecord> &records,
                                  const RoundConformOptions &options) {
   ConformResult res;
-  if (!program.isRoundProgram() || program.roles.empty() || !program.roles[0].phase) {
+  if (!program.isRoundProgram() || program.roles.empty() ||
+      !program.roles[0].phase) {
     res.message = "not a round program";
     return res;
   }
@@ -255,7 +276,8 @@ ConformResult conformRoundTraces(const ir::Program &program, const std::vector<T
     byz[size_t(p)] = true;
   }
   std::vector<RoundNodeView> nodes;
-  const auto &set = program.principalSets[size_t(program.roles[0].principalSet)];
+  const auto &set =
+      program.principalSets[size_t(program.roles[0].principalSet)];
   for (const auto &r : records) {
     auto failAt = [&](const std::string &m) {
       res.file = r.file;
@@ -268,29 +290,35 @@ ConformResult conformRoundTraces(const ir::Program &program, const std::vector<T
     std::string name = r.j["node"].get<std::string>();
     int p = checker::principalByName(layout, name);
     if (p < set.first || p >= set.first + set.size)
-      return failAt("unknown node " + name + " (or one that runs no round program)");
+      return failAt("unknown node " + name +
+                    " (or one that runs no round program)");
     if (byz[size_t(p)])
       continue; // conformance applies to the correct nodes
-    auto it = std::find_if(nodes.begin(), nodes.end(), [&](const auto &n) { return n.p == p; });
+    auto it = std::find_if(nodes.begin(), nodes.end(),
+                           [&](const auto &n) { return n.p == p; });
     if (it == nodes.end()) {
       nodes.emplace_back();
       nodes.back().p = p;
       it = nodes.end() - 1;
     }
     int64_t expect = int64_t(it->records.size());
-    if (!r.j.contains("seq") || !r.j["seq"].is_number_integer() || r.j["seq"].get<int64_t>() != expect)
-      return failAt(fmt::format("record out of sequence (expected seq {})", expect));
+    if (!r.j.contains("seq") || !r.j["seq"].is_number_integer() ||
+        r.j["seq"].get<int64_t>() != expect)
+      return failAt(
+          fmt::format("record out of sequence (expected seq {})", expect));
     it->records.push_back(&r);
   }
   // A correct principal without records (crashed before its first round
   // ended, or not deployed) may still have sent in round 0.
   for (int p = set.first; p < set.first + set.size; ++p)
     if (!byz[size_t(p)] &&
-        std::none_of(nodes.begin(), nodes.end(), [&](const auto &n) { return n.p == p; })) {
+        std::none_of(nodes.begin(), nodes.end(),
+                     [&](const auto &n) { return n.p == p; })) {
       nodes.emplace_back();
       nodes.back().p = p;
     }
-  std::sort(nodes.begin(), nodes.end(), [](const auto &a, const auto &b) { return a.p < b.p; });
+  std::sort(nodes.begin(), nodes.end(),
+            [](const auto &a, const auto &b) { return a.p < b.p; });
   try {
     checker::Generator gen(layout);
     std::vector<State> inits;
@@ -303,9 +331,13 @@ ConformResult conformRoundTraces(const ir::Program &program, const std::vector<T
       inits.push_back(std::move(s));
     });
     return checker::bestReplay(
-        inits, [&](const State &init) { return replayRounds(layout, gen, init, nodes, options); },
+        inits,
+        [&](const State &init) {
+          return replayRounds(layout, gen, init, nodes, options);
+        },
         options.byzantine.empty() ? "the program has no initial state"
-                                  : "the program has no initial state with exactly these Byzantine principals");
+                                  : "the program has no initial state with "
+                                    "exactly these Byzantine principals");
   } catch (const checker::EvalError &e) {
     res.ok = false;
     res.message = std::string("cannot replay this program: ") + e.what();

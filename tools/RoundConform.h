@@ -1,6 +1,6 @@
 // Trace conformance of round programs (docs/conform.md): the per-round
-// records of the round nodes (runtime/rounds/RoundNode.h, traceRound) replayed in
-// the lock-step semantics of docs/semantics.md, round after round:
+// records of the round nodes (runtime/rounds/RoundNode.h, traceRound) replayed
+// in the lock-step semantics of docs/semantics.md, round after round:
 //   - every correct node's record of global round k names round k (its
 //     phase and round in the phase) and the round's name;
 //   - what it sent ("published": [{to, payload}]) is exactly what the
@@ -26,8 +26,9 @@ struct RoundConformOptions {
   size_t maxInits = 4096;
 };
 
-checker::ConformResult conformRoundTraces(const ir::Program &program,
-                                          const std::vector<checker::TraceRecord> &records,
-                                          const RoundConformOptions &options);
+checker::ConformResult
+conformRoundTraces(const ir::Program &program,
+                   const std::vector<checker::TraceRecord> &records,
+                   const RoundConformOptions &options);
 
 } // namespace mommie::tool

@@ -56,13 +56,14 @@ fs::path cacheRoot(const std::string &given) {
     return fs::path(x) / "mommie" / "sim";
   if (const char *h = std::getenv("HOME"); h && *h)
     return fs::path(h) / ".cache" / "mommie" / "sim";
-  return fs::temp_directory_path() / ("mommie-sim-cache-" + std::to_string(getuid()));
+  return fs::temp_directory_path() /
+         ("mommie-sim-cache-" + std::to_string(getuid()));
 }
 
 // Runs argv with stdout / stderr to files, killed after `wallMs`; the exit
 // code, or -1 (could not run), -2 (timed out), 128 + signal.
-int runBounded(const std::vector<std::string> &argv, const std::string &out, const std::string &err,
-               int64_t wallMs) {
+int runBounded(const std::vector<std::string> &argv, const std::string &out,
+               const std::string &err, int64_t wallMs) {
   pid_t pid = fork();
   if (pid < 0)
     return -1;
@@ -80,7 +81,8 @@ int runBounded(const std::vector<std::string> &argv, const std::string &out, con
     execv(args[0], args.data());
     _exit(127);
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wallMs);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(wallMs);
   int status = 0;
   while (true) {
     pid_t r = waitpid(pid, &status, WNOHANG);
@@ -101,8 +103,8 @@ int runBounded(const std::vector<std::string> &argv, const std::string &out, con
 }
 
 // The cached sim binary of the program; "" and `error` on failure.
-std::string simBinary(const ir::Program &program, const SimDriverArgs &a, std::string &error,
-                      bool &compiled) {
+std::string simBinary(const ir::Program &program, const SimDriverArgs &a,
+                      std::string &error, bool &compiled) {
   cppgen::Options opts;
   opts.sourceName = fs::path(a.file).filename().string();
   auto gen = cppgen::generate(program, opts);
@@ -131,11 +133,13 @@ std::string simBinary(const ir::Program &program, const SimDriverArgs &a, std::s
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    error = "cannot create the cache directory " + dir.string() + ": " + ec.message();
+    error = "cannot create the cache directory " + dir.string() + ": " +
+            ec.message();
     return {};
   }
   char name[40];
-  std::snprintf(name, sizeof name, "sim-%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(name, sizeof name, "sim-%016llx",
+                static_cast<unsigned long long>(h));
   fs::path bin = dir / name;
   if (fs::exists(bin, ec))
     return bin.string();
@@ -156,15 +160,18 @@ std::string simBinary(const ir::Program &program, const SimDriverArgs &a, std::s
 
 struct SeedResult {
   bool ok = false, badInput = false;
-  std::string why;    // on failure
-  json outcome;       // the sim binary's line
+  std::string why; // on failure
+  json outcome;    // the sim binary's line
   checker::ConformResult conform;
 };
 
 // `s` as one shell word: as is when it needs no quoting.
 std::string shellQuote(const std::string &s) {
-  bool plain = !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                                                 "_./:=,@%+-") == std::string::npos;
+  bool plain =
+      !s.empty() &&
+      s.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+          "_./:=,@%+-") == std::string::npos;
   if (plain)
     return s;
   std::string q = "'";
@@ -174,24 +181,30 @@ std::string shellQuote(const std::string &s) {
 }
 
 // The sim binary's command line for one seed, its traces in `dir`.
-std::vector<std::string> seedArgv(const ir::Program &program, const std::string &bin, const SimDriverArgs &a,
-                                  uint64_t seed, const fs::path &dir) {
-  std::vector<std::string> argv = {bin, "--sim", "--deploy", a.deploy, "--seed", std::to_string(seed),
-                                   "--trace-dir", dir.string(), "--run-for", std::to_string(a.runForMs),
+std::vector<std::string> seedArgv(const ir::Program &program,
+                                  const std::string &bin,
+                                  const SimDriverArgs &a, uint64_t seed,
+                                  const fs::path &dir) {
+  std::vector<std::string> argv = {bin,           "--sim",
+                                   "--deploy",    a.deploy,
+                                   "--seed",      std::to_string(seed),
+                                   "--trace-dir", dir.string(),
+                                   "--run-for",   std::to_string(a.runForMs),
                                    "--max-steps", std::to_string(a.maxSteps)};
   if (!a.faults.empty())
     argv.insert(argv.end(), {"--faults", a.faults});
   // The traces are replayed in the model, which runs `phase bound` phases; a
   // node's binary has no bound of its own.
   if (program.isRoundProgram())
-    argv.insert(argv.end(), {"--phases", std::to_string(program.roles[0].phase->bound)});
+    argv.insert(argv.end(),
+                {"--phases", std::to_string(program.roles[0].phase->bound)});
   else // a client's request transition issues as many requests as it is let
     argv.insert(argv.end(), {"--requests", std::to_string(a.requests)});
   return argv;
 }
 
-SeedResult runSeed(const ir::Program &program, const std::string &bin, const SimDriverArgs &a,
-                   uint64_t seed, const fs::path &dir) {
+SeedResult runSeed(const ir::Program &program, const std::string &bin,
+                   const SimDriverArgs &a, uint64_t seed, const fs::path &dir) {
   SeedResult r;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -199,7 +212,8 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
     if (e.path().extension() == ".jsonl")
       fs::remove(e.path(), ec);
   std::vector<std::string> argv = seedArgv(program, bin, a, seed, dir);
-  std::string out = (dir / "outcome.json").string(), err = (dir / "log.jsonl").string();
+  std::string out = (dir / "outcome.json").string(),
+              err = (dir / "log.jsonl").string();
   int rc = runBounded(argv, out, err, a.wallMs);
   std::string text = slurp(out), errText = slurp(err);
   if (rc == 2 || rc == -1 || rc == 127) {
@@ -208,7 +222,8 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
     return r;
   }
   if (rc == -2) {
-    r.why = "the run took longer than " + std::to_string(a.wallMs) + " ms of wall-clock time";
+    r.why = "the run took longer than " + std::to_string(a.wallMs) +
+            " ms of wall-clock time";
     return r;
   }
   if (rc != 0 && rc != 1) {
@@ -225,7 +240,9 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
     for (const auto &n : r.outcome["nodes"])
       if (n.value("failed", false))
         failed += (failed.empty() ? "" : ", ") + n.value("node", std::string());
-    r.why = "node " + failed + " fail-stopped (evaluation error or body program check)\n" + errText;
+    r.why = "node " + failed +
+            " fail-stopped (evaluation error or body program check)\n" +
+            errText;
     return r;
   }
   std::vector<fs::path> files;
@@ -251,11 +268,14 @@ SeedResult runSeed(const ir::Program &program, const std::string &bin, const Sim
   if (!r.conform.ok) {
     std::string where;
     if (!r.conform.node.empty())
-      where = ": node " + r.conform.node + " step " + std::to_string(r.conform.seq);
+      where =
+          ": node " + r.conform.node + " step " + std::to_string(r.conform.seq);
     if (!r.conform.file.empty())
-      where += " (" + r.conform.file + ":" + std::to_string(r.conform.line) + ")";
-    r.why = (r.conform.invariant.empty() ? "step does not conform"
-                                         : "invariant " + r.conform.invariant + " violated") +
+      where +=
+          " (" + r.conform.file + ":" + std::to_string(r.conform.line) + ")";
+    r.why = (r.conform.invariant.empty()
+                 ? "step does not conform"
+                 : "invariant " + r.conform.invariant + " violated") +
             where + "\n  " + r.conform.message + "\n  after " +
             std::to_string(r.conform.records) + " conforming steps";
     return r;
@@ -270,15 +290,16 @@ std::string seedLine(uint64_t seed, const SeedResult &r, bool rounds) {
   s << "seed " << seed << ": " << o.value("verdict", std::string("?")) << " at "
     << o.value("time_us", int64_t(0)) / 1000 << " ms (virtual)";
   const json &net = o.contains("net") ? o["net"] : json::object();
-  s << "; frames sent " << net.value("sent", 0) << ", lost " << net.value("lost", 0) << ", duplicated "
-    << net.value("duplicated", 0);
+  s << "; frames sent " << net.value("sent", 0) << ", lost "
+    << net.value("lost", 0) << ", duplicated " << net.value("duplicated", 0);
   if (!o.value("crashed", json::array()).empty())
     s << "; crashed " << o["crashed"].dump();
   if (rounds && !o.value("byzantine", json::array()).empty())
-    s << "; Byzantine " << o["byzantine"].dump() << " (" << o.value("equivocations", 0)
-      << " equivocations)";
+    s << "; Byzantine " << o["byzantine"].dump() << " ("
+      << o.value("equivocations", 0) << " equivocations)";
   if (r.ok)
-    s << "; " << r.conform.records << (rounds ? " rounds" : " steps") << " conform";
+    s << "; " << r.conform.records << (rounds ? " rounds" : " steps")
+      << " conform";
   return s.str();
 }
 
@@ -287,7 +308,8 @@ std::string seedLine(uint64_t seed, const SeedResult &r, bool rounds) {
 // (or recover) fault covers it: `crash=NODE` outside them would replay
 // as a process frozen in its state, which invariants may read. The error,
 // or "" when every crash of `faults` (the --faults text) is covered.
-std::string crashOutsideFaultModel(const ir::Program &program, const std::string &faults) {
+std::string crashOutsideFaultModel(const ir::Program &program,
+                                   const std::string &faults) {
   if (!program.isRoundProgram())
     return "";
   std::stringstream in(faults);
@@ -295,8 +317,9 @@ std::string crashOutsideFaultModel(const ir::Program &program, const std::string
   while (std::getline(in, item, ',')) {
     if (item.rfind("crash=", 0) != 0)
       continue;
-    std::string node = item.substr(6, item.find('@') == std::string::npos ? std::string::npos
-                                                                          : item.find('@') - 6);
+    std::string node = item.substr(6, item.find('@') == std::string::npos
+                                          ? std::string::npos
+                                          : item.find('@') - 6);
     bool covered = false;
     for (const auto &f : program.faults) {
       if (!f.crashes() || f.max < 1)
@@ -306,8 +329,10 @@ std::string crashOutsideFaultModel(const ir::Program &program, const std::string
         covered = covered || program.principalName(set.first + i) == node;
     }
     if (!covered)
-      return "--faults " + item + ": " + program.name + " declares no crash fault over " + node +
-             ", and in a round program a process that stops leaves the lock-step model (declare "
+      return "--faults " + item + ": " + program.name +
+             " declares no crash fault over " + node +
+             ", and in a round program a process that stops leaves the "
+             "lock-step model (declare "
              "`faults SET: crash <= k;` or `recover <= k`, docs/semantics.md)";
   }
   return "";
@@ -326,7 +351,8 @@ int runSimDriver(const SimDriverArgs &a) {
     if (!ok)
       return BadInput;
   }
-  if (std::string why = crashOutsideFaultModel(*program, a.faults); !why.empty()) {
+  if (std::string why = crashOutsideFaultModel(*program, a.faults);
+      !why.empty()) {
     std::cerr << "mommie sim: error: " << why << "\n";
     return BadInput;
   }
@@ -338,12 +364,15 @@ int runSimDriver(const SimDriverArgs &a) {
     std::cerr << "mommie sim: error: " << error << "\n";
     return BadInput;
   }
-  double compileSecs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double compileSecs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
   fs::path work;
   bool temp = a.traceDir.empty();
   std::error_code ec;
   if (temp) {
-    std::string tmpl = (fs::temp_directory_path() / "mommie-sim-XXXXXX").string();
+    std::string tmpl =
+        (fs::temp_directory_path() / "mommie-sim-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) {
       std::cerr << "mommie sim: error: cannot create a temporary directory\n";
       return BadInput;
@@ -353,13 +382,14 @@ int runSimDriver(const SimDriverArgs &a) {
     work = a.traceDir;
     fs::create_directories(work, ec);
     if (ec) {
-      std::cerr << "mommie sim: error: cannot create " << work.string() << ": " << ec.message() << "\n";
+      std::cerr << "mommie sim: error: cannot create " << work.string() << ": "
+                << ec.message() << "\n";
       return BadInput;
     }
   }
   bool rounds = program->isRoundProgram();
-  uint64_t seeds = 0, steps = 0, deliveries = 0, sent = 0, lost = 0, dups = 0, crashRuns = 0,
-           equivocations = 0;
+  uint64_t seeds = 0, steps = 0, deliveries = 0, sent = 0, lost = 0, dups = 0,
+           crashRuns = 0, equivocations = 0;
   std::map<std::string, uint64_t> verdicts;
   json runs = json::array();
   int rc = Ok;
@@ -378,7 +408,8 @@ int runSimDriver(const SimDriverArgs &a) {
       if (!r.ok)
         j["error"] = r.why;
       else
-        j["conform"] = {{"records", r.conform.records}, {"deliveries", r.conform.deliveries}};
+        j["conform"] = {{"records", r.conform.records},
+                        {"deliveries", r.conform.deliveries}};
       runs.push_back(std::move(j));
     }
     if (!r.ok) {
@@ -397,8 +428,10 @@ int runSimDriver(const SimDriverArgs &a) {
         for (const auto &b : r.outcome.value("byzantine", json::array()))
           if (b.is_string())
             defines += " --byzantine " + shellQuote(b.get<std::string>());
-      failure = "mommie sim: seed " + std::to_string(seed) + ": " + r.why + "\n  traces: " + dir.string() +
-                " (kept)\n  reproduce: " + repro + "\n  check again: mommie conform " + shellQuote(a.file) +
+      failure = "mommie sim: seed " + std::to_string(seed) + ": " + r.why +
+                "\n  traces: " + dir.string() +
+                " (kept)\n  reproduce: " + repro +
+                "\n  check again: mommie conform " + shellQuote(a.file) +
                 defines + " --invariants " + (dir / "*.jsonl").string() + "\n";
       keep = dir;
       rc = Violation;
@@ -409,7 +442,8 @@ int runSimDriver(const SimDriverArgs &a) {
     ++seeds;
     steps += r.conform.records;
     deliveries += r.conform.deliveries;
-    const json &net = r.outcome.contains("net") ? r.outcome["net"] : json::object();
+    const json &net =
+        r.outcome.contains("net") ? r.outcome["net"] : json::object();
     sent += net.value("sent", uint64_t(0));
     lost += net.value("lost", uint64_t(0));
     dups += net.value("duplicated", uint64_t(0));
@@ -430,11 +464,19 @@ int runSimDriver(const SimDriverArgs &a) {
     return rc;
   std::string binNote = std::string(compiled ? "compiled " : "cached ") + bin;
   if (a.json) {
-    json summary = {{"ok", rc == Ok},   {"seeds", seeds},       {"records", steps},
-                    {"deliveries", deliveries}, {"frames_sent", sent}, {"lost", lost},
-                    {"duplicated", dups}, {"runs_with_crash", crashRuns},
-                    {"equivocations", equivocations}, {"verdicts", verdicts},
-                    {"binary", bin},     {"compiled", compiled}, {"compile_s", compileSecs},
+    json summary = {{"ok", rc == Ok},
+                    {"seeds", seeds},
+                    {"records", steps},
+                    {"deliveries", deliveries},
+                    {"frames_sent", sent},
+                    {"lost", lost},
+                    {"duplicated", dups},
+                    {"runs_with_crash", crashRuns},
+                    {"equivocations", equivocations},
+                    {"verdicts", verdicts},
+                    {"binary", bin},
+                    {"compiled", compiled},
+                    {"compile_s", compileSecs},
                     {"runs", runs}};
     std::cout << summary.dump(2) << "\n";
   }
@@ -443,11 +485,13 @@ int runSimDriver(const SimDriverArgs &a) {
     return rc;
   }
   if (!a.json) {
-    std::cout << "ok: " << seeds << (seeds == 1 ? " seed" : " seeds") << " of the generated code ("
-              << binNote << "): every trace conforms"
-              << (a.invariants ? " and every invariant holds" : "") << "; " << steps
-              << (rounds ? " node rounds, " : " steps, ") << deliveries << " deliveries; frames sent "
-              << sent << ", lost " << lost << ", duplicated " << dups << "; " << crashRuns
+    std::cout << "ok: " << seeds << (seeds == 1 ? " seed" : " seeds")
+              << " of the generated code (" << binNote
+              << "): every trace conforms"
+              << (a.invariants ? " and every invariant holds" : "") << "; "
+              << steps << (rounds ? " node rounds, " : " steps, ") << deliveries
+              << " deliveries; frames sent " << sent << ", lost " << lost
+              << ", duplicated " << dups << "; " << crashRuns
               << " runs with a crash";
     if (rounds && equivocations)
       std::cout << "; " << equivocations << " Byzantine equivocations";

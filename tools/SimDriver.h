@@ -20,7 +20,8 @@ struct SimDriverArgs {
   int64_t runForMs = 600000; // virtual time per run
   int64_t wallMs = 120000;   // wall-clock bound per run
   int64_t requests = 10;     // statement programs: requests each client issues
-  uint64_t maxSteps = 1000000; // steps of all nodes per run (round programs: node rounds)
+  uint64_t maxSteps =
+      1000000; // steps of all nodes per run (round programs: node rounds)
   bool json = false, verbose = false, invariants = true;
 };
 

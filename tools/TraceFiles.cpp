@@ -39,13 +39,15 @@ std::string collectParams(const checker::TraceRecord &r, RecordedParams &out) {
     int64_t value = v.get<int64_t>();
     auto [it, fresh] = out.try_emplace(name, Recorded{value, r.file});
     if (!fresh && it->second.value != value)
-      return "trace " + r.file + " was recorded with " + assignment(name, value) + ", but trace " +
-             it->second.file + " with " + assignment(name, it->second.value);
+      return "trace " + r.file + " was recorded with " +
+             assignment(name, value) + ", but trace " + it->second.file +
+             " with " + assignment(name, it->second.value);
   }
   return "";
 }
 
-std::string recordedParams(const std::vector<checker::TraceRecord> &records, RecordedParams &out) {
+std::string recordedParams(const std::vector<checker::TraceRecord> &records,
+                           RecordedParams &out) {
   for (const auto &r : records)
     if (r.j.is_object() && r.j.contains("params"))
       if (std::string why = collectParams(r, out); !why.empty())
@@ -53,14 +55,17 @@ std::string recordedParams(const std::vector<checker::TraceRecord> &records, Rec
   return "";
 }
 
-bool definedOnCommandLine(const std::vector<std::string> &defines, const std::string &name) {
-  return std::any_of(defines.begin(), defines.end(),
-                     [&](const std::string &d) { return d.substr(0, d.find('=')) == name; });
+bool definedOnCommandLine(const std::vector<std::string> &defines,
+                          const std::string &name) {
+  return std::any_of(defines.begin(), defines.end(), [&](const std::string &d) {
+    return d.substr(0, d.find('=')) == name;
+  });
 }
 
 // The node code generated for `file` at `defines`, without the parameter
 // values it reports (`--version`); empty if it does not compile.
-std::string nodeCodeAt(const std::string &file, const std::vector<std::string> &defines) {
+std::string nodeCodeAt(const std::string &file,
+                       const std::vector<std::string> &defines) {
   std::ostringstream quiet;
   auto program = loadProgram(file, defines, quiet);
   if (!program)
@@ -84,12 +89,14 @@ bool modelOnly(const std::string &file, const std::vector<std::string> &defines,
 // program's yet; or the conflict. A value given with -D wins over a
 // recorded one the nodes' code does not depend on (modelOnly).
 std::string reconcile(const ir::Program &program, const std::string &file,
-                      const std::vector<std::string> &defines, const RecordedParams &recorded,
+                      const std::vector<std::string> &defines,
+                      const RecordedParams &recorded,
                       std::vector<std::string> &overrides) {
   for (const auto &[name, r] : recorded) {
     auto p = std::find_if(program.params.begin(), program.params.end(),
                           [&](const ir::Param &q) { return q.name == name; });
-    std::string was = "trace " + r.file + " was recorded with " + assignment(name, r.value);
+    std::string was =
+        "trace " + r.file + " was recorded with " + assignment(name, r.value);
     if (p == program.params.end())
       return was + ", but " + file + " declares no parameter " + name;
     if (p->value == r.value)
@@ -106,7 +113,8 @@ std::string reconcile(const ir::Program &program, const std::string &file,
 
 } // namespace
 
-bool readTraceFile(const std::string &path, std::vector<checker::TraceRecord> &records,
+bool readTraceFile(const std::string &path,
+                   std::vector<checker::TraceRecord> &records,
                    std::ostream &notes, std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -122,7 +130,8 @@ bool readTraceFile(const std::string &path, std::vector<checker::TraceRecord> &r
     auto j = json::parse(line, nullptr, false);
     if (j.is_discarded() && in.eof()) {
       // The last line has no newline: the writer was killed mid-write.
-      notes << path << ":" << lineNo << ": note: ignoring a truncated last line\n";
+      notes << path << ":" << lineNo
+            << ": note: ignoring a truncated last line\n";
       break;
     }
     if (j.is_discarded()) {
@@ -135,7 +144,8 @@ bool readTraceFile(const std::string &path, std::vector<checker::TraceRecord> &r
 }
 
 bool readTraceFiles(const std::vector<std::string> &paths,
-                    std::vector<checker::TraceRecord> &records, const std::string &command) {
+                    std::vector<checker::TraceRecord> &records,
+                    const std::string &command) {
   for (const auto &path : paths) {
     std::string error;
     if (!readTraceFile(path, records, std::cerr, error)) {
@@ -146,10 +156,11 @@ bool readTraceFiles(const std::vector<std::string> &paths,
   return true;
 }
 
-std::optional<ir::Program> loadProgramForTraces(const std::string &file,
-                                                const std::vector<std::string> &defines,
-                                                const std::vector<checker::TraceRecord> &records,
-                                                const std::string &command) {
+std::optional<ir::Program>
+loadProgramForTraces(const std::string &file,
+                     const std::vector<std::string> &defines,
+                     const std::vector<checker::TraceRecord> &records,
+                     const std::string &command) {
   RecordedParams recorded;
   if (std::string why = recordedParams(records, recorded); !why.empty()) {
     std::cerr << "mommie " << command << ": error: " << why << "\n";
@@ -159,7 +170,8 @@ std::optional<ir::Program> loadProgramForTraces(const std::string &file,
   if (!program || recorded.empty())
     return program;
   std::vector<std::string> overrides;
-  if (std::string why = reconcile(*program, file, defines, recorded, overrides); !why.empty()) {
+  if (std::string why = reconcile(*program, file, defines, recorded, overrides);
+      !why.empty()) {
     std::cerr << "mommie " << command << ": error: " << why << "\n";
     return std::nullopt;
   }

@@ -17,24 +17,27 @@ namespace mommie::tool {
 // Appends the records of one trace file. A last line cut short (a node
 // killed mid-write) is ignored with a note on `notes`. False with `error`
 // ("cannot read F", "F:12: not a JSON object") on unreadable input.
-bool readTraceFile(const std::string &path, std::vector<checker::TraceRecord> &records,
+bool readTraceFile(const std::string &path,
+                   std::vector<checker::TraceRecord> &records,
                    std::ostream &notes, std::string &error);
 
 // readTraceFile on each of `paths`, in order; false after printing
 // "mommie `command`: error: ..." on stderr for the first that fails.
 bool readTraceFiles(const std::vector<std::string> &paths,
-                    std::vector<checker::TraceRecord> &records, const std::string &command);
+                    std::vector<checker::TraceRecord> &records,
+                    const std::string &command);
 
 // Loads `file` for replaying `records`, with the -D `defines` and the
 // parameter values the traces were recorded with. On a conflict it prints
-// one line on stderr ("mommie `command`: error: ...") and returns nullopt: two traces disagree on a
-// parameter, a recorded parameter is not declared by the program, or a -D
-// gives another value than the traces (a -D equal to the recorded value
-// only confirms it). Traces without parameters (older ones) leave the
-// program as the -D give it.
-std::optional<ir::Program> loadProgramForTraces(const std::string &file,
-                                                const std::vector<std::string> &defines,
-                                                const std::vector<checker::TraceRecord> &records,
-                                                const std::string &command = "conform");
+// one line on stderr ("mommie `command`: error: ...") and returns nullopt: two
+// traces disagree on a parameter, a recorded parameter is not declared by the
+// program, or a -D gives another value than the traces (a -D equal to the
+// recorded value only confirms it). Traces without parameters (older ones)
+// leave the program as the -D give it.
+std::optional<ir::Program>
+loadProgramForTraces(const std::string &file,
+                     const std::vector<std::string> &defines,
+                     const std::vector<checker::TraceRecord> &records,
+                     const std::string &command = "conform");
 
 } // namespace mommie::tool

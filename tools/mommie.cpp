@@ -24,7 +24,8 @@ int unknownCommand(CLI::App &app, const std::string &word) {
   std::string close = mommie::closestName(word, names);
   if (!close.empty())
     msg += "; did you mean '" + close + "'?";
-  std::cerr << fmt::format("{} (commands: {}, help, version)\n", msg, fmt::join(names, ", "));
+  std::cerr << fmt::format("{} (commands: {}, help, version)\n", msg,
+                           fmt::join(names, ", "));
   return mommie::tool::BadInput;
 }
 
@@ -41,13 +42,15 @@ int unexpectedArguments(CLI::App &app, const std::vector<std::string> &extras) {
   for (const auto &e : extras) {
     std::string msg = "mommie: error: unexpected argument '" + e + "'";
     if (e.rfind("--", 0) == 0) {
-      std::string close = mommie::closestName(e.substr(0, e.find('=')), options);
+      std::string close =
+          mommie::closestName(e.substr(0, e.find('=')), options);
       if (!close.empty())
         msg += "; did you mean '" + close + "'?";
     }
     std::cerr << msg << "\n";
   }
-  std::cerr << "Run 'mommie help " << (cmd == &app ? std::string() : cmd->get_name())
+  std::cerr << "Run 'mommie help "
+            << (cmd == &app ? std::string() : cmd->get_name())
             << "' for its options.\n";
   return mommie::tool::BadInput;
 }
@@ -55,11 +58,13 @@ int unexpectedArguments(CLI::App &app, const std::vector<std::string> &extras) {
 } // namespace
 
 int main(int argc, char **argv) {
-  CLI::App app{"mommie: a verification-first toolchain for distributed protocols"};
+  CLI::App app{
+      "mommie: a verification-first toolchain for distributed protocols"};
   app.require_subcommand(1);
   app.set_version_flag("--version", mommie::tool::versionLine());
   app.footer("Also: mommie help [COMMAND], mommie version.\n"
-             "Exit codes: 0 ok, 1 property violated / not proved, 2 bad input or usage, "
+             "Exit codes: 0 ok, 1 property violated / not proved, 2 bad input "
+             "or usage, "
              "3 resource limit.");
   int exitCode = mommie::tool::Ok;
   mommie::tool::registerFrontendCommands(app, exitCode);

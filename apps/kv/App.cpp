@@ -7,8 +7,12 @@
 namespace mommie::apps::kv {
 
 namespace {
-int loadMain(int argc, char **argv, const rt::RoundProgramInfo &) { return rt::kvLoadMain(argc, argv); }
-int clientMain(int argc, char **argv, const rt::RoundProgramInfo &) { return rt::kvClientMain(argc, argv); }
+int loadMain(int argc, char **argv, const rt::RoundProgramInfo &) {
+  return rt::kvLoadMain(argc, argv);
+}
+int clientMain(int argc, char **argv, const rt::RoundProgramInfo &) {
+  return rt::kvClientMain(argc, argv);
+}
 } // namespace
 
 bool registerApp() {

@@ -37,19 +37,24 @@ int KvClient::dial(const Endpoint &ep, int timeoutMs) {
   return fd;
 }
 
-bool KvClient::parseServers(const std::string &list, std::vector<Endpoint> &out, std::string &error) {
+bool KvClient::parseServers(const std::string &list, std::vector<Endpoint> &out,
+                            std::string &error) {
   size_t at = 0;
   while (at <= list.size()) {
     size_t comma = list.find(',', at);
-    std::string ep = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    std::string ep = list.substr(
+        at, comma == std::string::npos ? std::string::npos : comma - at);
     size_t colon = ep.rfind(':');
     int64_t port = 0;
-    bool digits = colon != std::string::npos && colon + 1 < ep.size() && ep.size() - colon <= 6 &&
-                  ep.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+    bool digits =
+        colon != std::string::npos && colon + 1 < ep.size() &&
+        ep.size() - colon <= 6 &&
+        ep.find_first_not_of("0123456789", colon + 1) == std::string::npos;
     if (digits)
       port = std::stoll(ep.substr(colon + 1));
     in_addr addr{};
-    if (!digits || port <= 0 || port > 65535 || inet_pton(AF_INET, ep.substr(0, colon).c_str(), &addr) != 1) {
+    if (!digits || port <= 0 || port > 65535 ||
+        inet_pton(AF_INET, ep.substr(0, colon).c_str(), &addr) != 1) {
       error = "bad server '" + ep + "' (HOST:PORT, HOST an IPv4 address)";
       return false;
     }
@@ -69,7 +74,8 @@ bool sendFrame(int fd, const std::vector<uint8_t> &body) {
   f.bytes(body.data(), body.size());
   size_t at = 0;
   while (at < f.buffer().size()) {
-    ssize_t n = ::send(fd, f.buffer().data() + at, f.buffer().size() - at, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd, f.buffer().data() + at, f.buffer().size() - at,
+                       MSG_NOSIGNAL);
     if (n <= 0)
       return false;
     at += size_t(n);
@@ -106,7 +112,9 @@ KvClient::KvClient(std::vector<Endpoint> servers, int timeoutMs, uint64_t nonce)
     : servers_(std::move(servers)), timeoutMs_(timeoutMs), nonce_(nonce) {
   if (nonce_ == 0) {
     std::random_device rd;
-    nonce_ = (uint64_t(rd()) << 32) ^ rd() ^ uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+    nonce_ =
+        (uint64_t(rd()) << 32) ^ rd() ^
+        uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
   }
   if (!servers_.empty())
     server_ = size_t(nonce_ % servers_.size());
@@ -154,7 +162,8 @@ bool KvClient::open(std::string &error, std::chrono::milliseconds patience) {
         break;
       }
     }
-    error = "no replica registered a session (last tried " + servers_[server_].first + ":" +
+    error = "no replica registered a session (last tried " +
+            servers_[server_].first + ":" +
             std::to_string(servers_[server_].second) + ")";
     rotate();
     if (server_ == 0) // every replica tried once: wait before the next round
@@ -163,18 +172,26 @@ bool KvClient::open(std::string &error, std::chrono::milliseconds patience) {
   return false;
 }
 
-KvClient::Result KvClient::put(const std::string &key, const std::string &value) {
+KvClient::Result KvClient::put(const std::string &key,
+                               const std::string &value) {
   return request(KvOp::Put, key, value, "", false);
 }
-KvClient::Result KvClient::get(const std::string &key) { return request(KvOp::Get, key, "", "", false); }
-KvClient::Result KvClient::del(const std::string &key) { return request(KvOp::Del, key, "", "", false); }
-KvClient::Result KvClient::cas(const std::string &key, const std::string &expected, const std::string &value,
-                               bool expectAbsent) {
+KvClient::Result KvClient::get(const std::string &key) {
+  return request(KvOp::Get, key, "", "", false);
+}
+KvClient::Result KvClient::del(const std::string &key) {
+  return request(KvOp::Del, key, "", "", false);
+}
+KvClient::Result KvClient::cas(const std::string &key,
+                               const std::string &expected,
+                               const std::string &value, bool expectAbsent) {
   return request(KvOp::Cas, key, value, expected, expectAbsent);
 }
 
-KvClient::Result KvClient::request(KvOp op, const std::string &key, const std::string &value,
-                                   const std::string &expected, bool expectAbsent) {
+KvClient::Result KvClient::request(KvOp op, const std::string &key,
+                                   const std::string &value,
+                                   const std::string &expected,
+                                   bool expectAbsent) {
   KvRequest q;
   q.op = op;
   q.session = session_;
@@ -198,12 +215,15 @@ KvClient::Result KvClient::retry() {
   return send(last_, seq_ - 1);
 }
 
-KvClient::Result KvClient::send(const std::vector<uint8_t> &body, uint64_t seq) {
+KvClient::Result KvClient::send(const std::vector<uint8_t> &body,
+                                uint64_t seq) {
   Result res;
   if (!connect()) {
-    res.error = "cannot connect to " + servers_[server_].first + ":" + std::to_string(servers_[server_].second);
+    res.error = "cannot connect to " + servers_[server_].first + ":" +
+                std::to_string(servers_[server_].second);
     rotate();
-    return res; // Indeterminate: nothing was sent, but the caller cannot tell a retry apart
+    return res; // Indeterminate: nothing was sent, but the caller cannot tell a
+                // retry apart
   }
   std::string r;
   if (sendFrame(fd_, body)) {
@@ -239,7 +259,8 @@ KvClient::Result KvClient::send(const std::vector<uint8_t> &body, uint64_t seq) 
         break;
       case KvResult::UnknownSession:
         res.status = Status::Refused;
-        res.error = "unknown session (forgotten by the cluster: open a new one)";
+        res.error =
+            "unknown session (forgotten by the cluster: open a new one)";
         break;
       case KvResult::Stale:
         res.status = Status::Refused;
@@ -253,12 +274,14 @@ KvClient::Result KvClient::send(const std::vector<uint8_t> &body, uint64_t seq) 
     }
   }
   res.status = Status::Indeterminate;
-  res.error = "no answer from " + servers_[server_].first + ":" + std::to_string(servers_[server_].second);
+  res.error = "no answer from " + servers_[server_].first + ":" +
+              std::to_string(servers_[server_].second);
   rotate();
   return res;
 }
 
-bool KvClient::status(const Endpoint &server, uint64_t &applied, std::string &digest, int timeoutMs) {
+bool KvClient::status(const Endpoint &server, uint64_t &applied,
+                      std::string &digest, int timeoutMs) {
   int fd = dial(server, timeoutMs);
   if (fd < 0)
     return false;

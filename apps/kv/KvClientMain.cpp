@@ -30,17 +30,23 @@ int clientUsage(const char *argv0, const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0
             << " --kv-client --servers HOST:PORT[,...] [--json] [--timeout MS] "
-               "get KEY | put KEY VALUE | del KEY | cas KEY EXPECTED VALUE | cas-absent KEY VALUE | status\n";
+               "get KEY | put KEY VALUE | del KEY | cas KEY EXPECTED VALUE | "
+               "cas-absent KEY VALUE | status\n";
   return 2;
 }
 
 const char *statusName(KvClient::Status s) {
   switch (s) {
-  case KvClient::Status::Ok: return "ok";
-  case KvClient::Status::NotFound: return "not_found";
-  case KvClient::Status::CasMismatch: return "cas_mismatch";
-  case KvClient::Status::Indeterminate: return "indeterminate";
-  case KvClient::Status::Refused: return "refused";
+  case KvClient::Status::Ok:
+    return "ok";
+  case KvClient::Status::NotFound:
+    return "not_found";
+  case KvClient::Status::CasMismatch:
+    return "cas_mismatch";
+  case KvClient::Status::Indeterminate:
+    return "indeterminate";
+  case KvClient::Status::Refused:
+    return "refused";
   }
   return "?";
 }
@@ -51,9 +57,14 @@ int kvClientMain(int argc, char **argv) {
   // The flags come first; the command and its operands after them.
   int cmdAt = 2;
   while (cmdAt < argc && std::string(argv[cmdAt]).rfind("--", 0) == 0)
-    cmdAt += std::string(argv[cmdAt]) == "--json" || std::string(argv[cmdAt]) == "--help" ? 1 : 2;
+    cmdAt += std::string(argv[cmdAt]) == "--json" ||
+                     std::string(argv[cmdAt]) == "--help"
+                 ? 1
+                 : 2;
   FlagValues v;
-  if (int rc = readFlags("kv-client", std::min(cmdAt, argc), argv, 2, {"kv-client"}, v); rc >= 0)
+  if (int rc = readFlags("kv-client", std::min(cmdAt, argc), argv, 2,
+                         {"kv-client"}, v);
+      rc >= 0)
     return rc;
   std::string err;
   std::vector<KvClient::Endpoint> servers;
@@ -69,13 +80,15 @@ int kvClientMain(int argc, char **argv) {
     return clientUsage(argv[0], "no command");
   const std::string &op = cmd[0];
   static const std::vector<std::pair<std::string, size_t>> arity = {
-      {"get", 2}, {"put", 3}, {"del", 2}, {"cas", 4}, {"cas-absent", 3}, {"status", 1}};
+      {"get", 2}, {"put", 3},        {"del", 2},
+      {"cas", 4}, {"cas-absent", 3}, {"status", 1}};
   bool known = false;
   for (const auto &[name, n] : arity)
     if (name == op) {
       known = true;
       if (cmd.size() != n)
-        return clientUsage(argv[0], "'" + op + "' takes " + std::to_string(n - 1) + " operand(s)");
+        return clientUsage(argv[0], "'" + op + "' takes " +
+                                        std::to_string(n - 1) + " operand(s)");
     }
   if (!known)
     return clientUsage(argv[0], "unknown command '" + op + "'");
@@ -87,16 +100,22 @@ int kvClientMain(int argc, char **argv) {
       uint64_t applied = 0;
       std::string digest;
       bool ok = KvClient::status(servers[i], applied, digest, int(timeoutMs));
-      std::string ep = servers[i].first + ":" + std::to_string(servers[i].second);
+      std::string ep =
+          servers[i].first + ":" + std::to_string(servers[i].second);
       rc = ok ? rc : 3;
       if (json) {
         out += i ? "," : "";
         out += "{\"server\":";
         appendJsonString(out, ep);
-        out += ok ? ",\"applied\":" + std::to_string(applied) + ",\"log_digest\":\"" + digest + "\"}"
+        out += ok ? ",\"applied\":" + std::to_string(applied) +
+                        ",\"log_digest\":\"" + digest + "\"}"
                   : std::string(",\"error\":\"no answer\"}");
       } else {
-        out += ep + (ok ? ": " + std::to_string(applied) + " applied slots, log " + digest : ": no answer") + "\n";
+        out += ep +
+               (ok ? ": " + std::to_string(applied) + " applied slots, log " +
+                         digest
+                   : ": no answer") +
+               "\n";
       }
     }
     std::cout << out << (json ? "]\n" : "");
@@ -104,7 +123,8 @@ int kvClientMain(int argc, char **argv) {
   }
 
   KvClient client(servers, int(timeoutMs));
-  if (!client.open(err, std::chrono::milliseconds(timeoutMs * int64_t(servers.size())))) {
+  if (!client.open(err, std::chrono::milliseconds(timeoutMs *
+                                                  int64_t(servers.size())))) {
     std::cerr << argv[0] << ": error: " << err << "\n";
     return 3;
   }
@@ -136,7 +156,8 @@ int kvClientMain(int argc, char **argv) {
       else
         appendJsonString(out, r.value);
     }
-    if (r.status == KvClient::Status::Ok || r.status == KvClient::Status::NotFound ||
+    if (r.status == KvClient::Status::Ok ||
+        r.status == KvClient::Status::NotFound ||
         r.status == KvClient::Status::CasMismatch)
       out += ",\"slot\":" + std::to_string(r.slot);
     if (!r.error.empty()) {
@@ -154,18 +175,26 @@ int kvClientMain(int argc, char **argv) {
       std::cout << "not found\n";
       break;
     case KvClient::Status::CasMismatch:
-      std::cout << "cas mismatch: " << (r.absent ? std::string("the key is absent") : "held " + r.value) << "\n";
+      std::cout << "cas mismatch: "
+                << (r.absent ? std::string("the key is absent")
+                             : "held " + r.value)
+                << "\n";
       break;
     default:
-      std::cerr << argv[0] << ": " << statusName(r.status) << ": " << r.error << "\n";
+      std::cerr << argv[0] << ": " << statusName(r.status) << ": " << r.error
+                << "\n";
     }
   }
   switch (r.status) {
-  case KvClient::Status::Ok: return 0;
+  case KvClient::Status::Ok:
+    return 0;
   case KvClient::Status::NotFound:
-  case KvClient::Status::CasMismatch: return 1;
-  case KvClient::Status::Refused: return 2;
-  case KvClient::Status::Indeterminate: return 3;
+  case KvClient::Status::CasMismatch:
+    return 1;
+  case KvClient::Status::Refused:
+    return 2;
+  case KvClient::Status::Indeterminate:
+    return 3;
   }
   return 3;
 }

@@ -9,12 +9,18 @@ namespace mommie::apps::kv {
 
 void addKvFlags() {
   using rt::FlagSpec;
-  rt::addFlagMain("kv", "--kv --id PRINCIPAL --deploy deploy.conf --client-port PORT [flags]   "
-                        "(a KV store replica, apps/kv)");
-  rt::addFlagMain("kv-load", "--kv-load --servers HOST:PORT[,HOST:PORT...] [flags]   (the KV load "
-                             "generator)");
-  rt::addFlagMain("kv-client", "--kv-client --servers HOST:PORT[,...] [--json] [--timeout MS] get KEY | put KEY "
-                               "VALUE | del KEY | cas KEY EXPECTED VALUE | cas-absent KEY VALUE | status   (the KV "
+  rt::addFlagMain(
+      "kv",
+      "--kv --id PRINCIPAL --deploy deploy.conf --client-port PORT [flags]   "
+      "(a KV store replica, apps/kv)");
+  rt::addFlagMain(
+      "kv-load",
+      "--kv-load --servers HOST:PORT[,HOST:PORT...] [flags]   (the KV load "
+      "generator)");
+  rt::addFlagMain("kv-client", "--kv-client --servers HOST:PORT[,...] [--json] "
+                               "[--timeout MS] get KEY | put KEY "
+                               "VALUE | del KEY | cas KEY EXPECTED VALUE | "
+                               "cas-absent KEY VALUE | status   (the KV "
                                "command-line client)");
   // clang-format off
   rt::addFlags({
@@ -49,8 +55,9 @@ void addKvFlags() {
     {"--sync", "", "kv-load", "wait until every replica reports the same applied log"},
   });
   // clang-format on
-  rt::acceptFlags("kv", {"--help", "--version", "--info", "--id", "--deploy", "--keys", "--run-for", "--data-dir",
-                         "--fresh", "--fsync"});
+  rt::acceptFlags("kv",
+                  {"--help", "--version", "--info", "--id", "--deploy",
+                   "--keys", "--run-for", "--data-dir", "--fresh", "--fsync"});
   rt::acceptFlags("kv-load", {"--help"});
   rt::acceptFlags("kv-client", {"--help"});
 }

@@ -22,7 +22,8 @@
 // linearizable. Sessions are assigned by the log (KvReplica.h, KvOp): a
 // retried update, to any replica, is applied once and answered with its
 // original reply. A reply is sent once the request is applied (in slot
-// order) or read by this replica, to the connection that sent it. On SIGTERM/SIGINT or at
+// order) or read by this replica, to the connection that sent it. On
+// SIGTERM/SIGINT or at
 // --run-for the replica prints one JSON line: applied slots and requests,
 // the digests of its log and state, and the engine counters.
 //
@@ -73,30 +74,39 @@ namespace mommie::rt {
 
 namespace {
 
-int usage(const char *argv0, const std::string &why) { return flagError(argv0, "kv", why); }
+int usage(const char *argv0, const std::string &why) {
+  return flagError(argv0, "kv", why);
+}
 
-enum ClientError : uint8_t { TooLarge = 1, Busy = 2, BadRequest = 3, TooManyConnections = 4 };
-
+enum ClientError : uint8_t {
+  TooLarge = 1,
+  Busy = 2,
+  BadRequest = 3,
+  TooManyConnections = 4
+};
 
 struct ClientLimits {
   size_t maxRequestBytes = 32 * 1024; // key + value + 16: --batch-bytes
-  size_t maxPendingBytes = 64u << 20; // accepted, not yet applied, all connections
-  size_t maxOutstanding = 1024;       // per connection
-  size_t maxOutBytes = 4u << 20;      // unread replies before reading stops
+  size_t maxPendingBytes = 64u
+                           << 20; // accepted, not yet applied, all connections
+  size_t maxOutstanding = 1024;   // per connection
+  size_t maxOutBytes = 4u << 20;  // unread replies before reading stops
   size_t maxClients = 1000;
   int64_t frameTimeoutMs = 10000;
 };
 
 struct ClientCounts {
-  uint64_t requests = 0, replies = 0, badRequests = 0, tooLarge = 0, busy = 0, refusedConnections = 0,
-           acceptPauses = 0, timeouts = 0, throttled = 0;
+  uint64_t requests = 0, replies = 0, badRequests = 0, tooLarge = 0, busy = 0,
+           refusedConnections = 0, acceptPauses = 0, timeouts = 0,
+           throttled = 0;
   size_t maxPendingBytes = 0; // high-water mark of the requests held
 };
 
 // The clients' side: a listening socket and one buffer pair per connection.
 class ClientServer {
 public:
-  ClientServer(EventLoop &loop, KvReplica *&kv, ClientLimits limits) : loop_(loop), kv_(kv), lim_(limits) {}
+  ClientServer(EventLoop &loop, KvReplica *&kv, ClientLimits limits)
+      : loop_(loop), kv_(kv), lim_(limits) {}
   ~ClientServer() {
     for (auto &[fd, c] : conns_)
       ::close(fd);
@@ -111,8 +121,11 @@ public:
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (lfd_ < 0 || ::bind(lfd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 || ::listen(lfd_, 128) != 0) {
-      err = "cannot listen on client port " + std::to_string(port) + ": " + std::strerror(errno);
+    if (lfd_ < 0 ||
+        ::bind(lfd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+        ::listen(lfd_, 128) != 0) {
+      err = "cannot listen on client port " + std::to_string(port) + ": " +
+            std::strerror(errno);
       return false;
     }
     loop_.add(lfd_, EPOLLIN, [this](uint32_t) { accept(); });
@@ -156,13 +169,16 @@ public:
     TimePoint now = EventLoop::now();
     std::vector<int> slow;
     for (const auto &[fd, c] : conns_)
-      if ((!c.in.empty() || c.skip > 0) && c.outstanding < lim_.maxOutstanding &&
+      if ((!c.in.empty() || c.skip > 0) &&
+          c.outstanding < lim_.maxOutstanding &&
           now - c.frameStart > Millis(lim_.frameTimeoutMs))
         slow.push_back(fd); // (a connection at its limit waits for us)
     for (int fd : slow) {
       ++counts.timeouts;
       refuse(fd, 0, 0, BadRequest,
-             "a frame was not completed within " + std::to_string(lim_.frameTimeoutMs) + " ms", true);
+             "a frame was not completed within " +
+                 std::to_string(lim_.frameTimeoutMs) + " ms",
+             true);
       flushAndClose(fd);
     }
   }
@@ -175,7 +191,8 @@ private:
     size_t skip = 0;        // bytes of a refused frame still to discard
     TimePoint frameStart;   // when the frame being received began
     bool reading = true;
-    bool parsing = false; // in parse(): a reply applied meanwhile must not re-enter it
+    bool parsing =
+        false; // in parse(): a reply applied meanwhile must not re-enter it
   };
   struct Waiter {
     int fd;
@@ -187,7 +204,8 @@ private:
     f.bytes(w.buffer().data(), w.buffer().size());
     return f.buffer();
   }
-  static Writer errorFrame(uint64_t client, uint64_t seq, ClientError code, const std::string &why) {
+  static Writer errorFrame(uint64_t client, uint64_t seq, ClientError code,
+                           const std::string &why) {
     Writer w;
     w.u8(5);
     w.varint(client);
@@ -207,14 +225,16 @@ private:
     if (!later)
       write(fd);
   }
-  void refuse(int fd, uint64_t client, uint64_t seq, ClientError code, const std::string &why, bool later = true) {
+  void refuse(int fd, uint64_t client, uint64_t seq, ClientError code,
+              const std::string &why, bool later = true) {
     queue(fd, errorFrame(client, seq, code, why), later);
   }
   void accept() {
     for (;;) {
       int fd = ::accept4(lfd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+            errno == ENOMEM) {
           // Out of descriptors: the connection stays queued and the socket
           // readable; stop polling it for a while instead of spinning.
           ++counts.acceptPauses;
@@ -228,7 +248,8 @@ private:
       if (conns_.size() >= lim_.maxClients) {
         ++counts.refusedConnections;
         auto f = framed(errorFrame(0, 0, TooManyConnections,
-                                   "too many client connections (at most " + std::to_string(lim_.maxClients) + ")"));
+                                   "too many client connections (at most " +
+                                       std::to_string(lim_.maxClients) + ")"));
         (void)!::send(fd, f.data(), f.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         ::close(fd);
         continue;
@@ -254,7 +275,8 @@ private:
   void flushAndClose(int fd) {
     auto c = conns_.find(fd);
     if (c != conns_.end() && !c->second.out.empty())
-      (void)!::send(fd, c->second.out.data(), c->second.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      (void)!::send(fd, c->second.out.data(), c->second.out.size(),
+                    MSG_NOSIGNAL | MSG_DONTWAIT);
     close(fd);
   }
   // Reads from a connection only while it is within its limits.
@@ -263,11 +285,13 @@ private:
     if (c == conns_.end())
       return;
     Conn &cn = c->second;
-    bool read = cn.outstanding < lim_.maxOutstanding && cn.out.size() < lim_.maxOutBytes;
+    bool read = cn.outstanding < lim_.maxOutstanding &&
+                cn.out.size() < lim_.maxOutBytes;
     if (cn.reading && !read)
       ++counts.throttled;
     cn.reading = read;
-    loop_.modify(fd, (read ? uint32_t(EPOLLIN) : 0u) | (cn.out.empty() ? 0u : uint32_t(EPOLLOUT)));
+    loop_.modify(fd, (read ? uint32_t(EPOLLIN) : 0u) |
+                         (cn.out.empty() ? 0u : uint32_t(EPOLLOUT)));
   }
   void event(int fd, uint32_t ev) {
     auto c = conns_.find(fd);
@@ -275,11 +299,13 @@ private:
       return;
     if (ev & EPOLLOUT)
       write(fd);
-    if (!(ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) || conns_.find(fd) == conns_.end())
+    if (!(ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) ||
+        conns_.find(fd) == conns_.end())
       return;
     Conn &cn = c->second;
     char buf[65536];
-    for (int reads = 0; reads < 16 && cn.outstanding < lim_.maxOutstanding; ++reads) {
+    for (int reads = 0; reads < 16 && cn.outstanding < lim_.maxOutstanding;
+         ++reads) {
       ssize_t n = ::read(fd, buf, sizeof buf);
       if (n < 0 && (errno == EAGAIN || errno == EINTR))
         break;
@@ -321,14 +347,16 @@ private:
     // A frame may carry the ids, the 16 bytes of framing counted per
     // request in a batch and the key and value.
     const size_t maxFrame = lim_.maxRequestBytes + 64;
-    while (cn.skip == 0 && in.size() - at >= 4 && cn.outstanding < lim_.maxOutstanding) {
+    while (cn.skip == 0 && in.size() - at >= 4 &&
+           cn.outstanding < lim_.maxOutstanding) {
       Reader hdr(reinterpret_cast<const uint8_t *>(in.data() + at), 4);
       uint32_t len = hdr.u32be();
       if (len > maxFrame) {
         // Too large: answered once its ids are in, its body never buffered.
         if (in.size() - at - 4 < std::min<size_t>(len, 21))
           break;
-        Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4), std::min<size_t>(len, in.size() - at - 4));
+        Reader r(reinterpret_cast<const uint8_t *>(in.data() + at + 4),
+                 std::min<size_t>(len, in.size() - at - 4));
         uint64_t client = 0, seq = 0;
         if (r.u8() == 10)
           seq = r.varint(); // a register: its nonce
@@ -336,7 +364,8 @@ private:
           client = r.varint(), seq = r.varint();
         ++counts.tooLarge;
         refuse(fd, client, seq, TooLarge,
-               "request of " + std::to_string(len) + " bytes; at most " + std::to_string(lim_.maxRequestBytes) +
+               "request of " + std::to_string(len) + " bytes; at most " +
+                   std::to_string(lim_.maxRequestBytes) +
                    " of key and value (--batch-bytes)");
         size_t have = std::min<size_t>(len, in.size() - at - 4);
         cn.skip = len - have;
@@ -356,7 +385,8 @@ private:
       if (!decodeClientRequest(op, r, lim_.maxRequestBytes, q)) {
         ++counts.badRequests;
         refuse(fd, q.session, q.seq, BadRequest,
-               "not a request: register (u8 10, nonce) or operation (u8 12, session, seq, ack, op, key, value, "
+               "not a request: register (u8 10, nonce) or operation (u8 12, "
+               "session, seq, ack, op, key, value, "
                "expected)");
         continue;
       }
@@ -364,20 +394,26 @@ private:
       if (bytes > lim_.maxRequestBytes) {
         ++counts.tooLarge;
         refuse(fd, q.session, q.seq, TooLarge,
-               "key and values of " + std::to_string(bytes - 16) + " bytes; at most " +
-                   std::to_string(lim_.maxRequestBytes - 16) + " (--batch-bytes)");
+               "key and values of " + std::to_string(bytes - 16) +
+                   " bytes; at most " +
+                   std::to_string(lim_.maxRequestBytes - 16) +
+                   " (--batch-bytes)");
         continue;
       }
       if (pendingBytes_ + bytes > lim_.maxPendingBytes) {
         ++counts.busy;
-        refuse(fd, q.session, q.seq, Busy, "the replica holds too many requests not yet applied; retry later");
+        refuse(
+            fd, q.session, q.seq, Busy,
+            "the replica holds too many requests not yet applied; retry later");
         continue;
       }
       ++counts.requests;
-      auto [it, fresh] = waiting_.try_emplace({q.session, q.seq}, Waiter{fd, bytes});
+      auto [it, fresh] =
+          waiting_.try_emplace({q.session, q.seq}, Waiter{fd, bytes});
       if (fresh) {
         pendingBytes_ += bytes;
-        counts.maxPendingBytes = std::max(counts.maxPendingBytes, pendingBytes_);
+        counts.maxPendingBytes =
+            std::max(counts.maxPendingBytes, pendingBytes_);
         ++cn.outstanding;
       }
       if (kv_)
@@ -431,9 +467,11 @@ private:
 
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::string id, deploy, logLevel = "warn", keysDir, traceDir;
-  int64_t clientPort = -1, slotPhases = 40, window = 20, batchBytes = 32 * 1024, maxPending = 64, maxFuture = 4096,
-          traceSlots = 0, traceEvery = 0, runForMs = -1, maxClientMb = 64, maxOutstanding = 1024, maxClients = 1000,
-          clientTimeoutMs = 10000, dropPercent = 0, seed = 1, snapshotMb = 64;
+  int64_t clientPort = -1, slotPhases = 40, window = 20, batchBytes = 32 * 1024,
+          maxPending = 64, maxFuture = 4096, traceSlots = 0, traceEvery = 0,
+          runForMs = -1, maxClientMb = 64, maxOutstanding = 1024,
+          maxClients = 1000, clientTimeoutMs = 10000, dropPercent = 0, seed = 1,
+          snapshotMb = 64;
   FlagValues v;
   BuildFacts build{info.name, info.params, info.principals};
   if (int rc = readFlags("kv", argc, argv, 2, {"kv"}, v, &build); rc >= 0)
@@ -444,14 +482,22 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   keysDir = v.str("--keys");
   logLevel = v.str("--log-level", logLevel);
   traceDir = v.str("--trace-dir");
-  if (!v.count("--client-port", clientPort, err, 1, 65535) || !v.count("--window", window, err, 1, 100000) ||
-      !v.count("--batch-bytes", batchBytes, err, 1, 512 << 10) || !v.count("--max-pending", maxPending, err) ||
-      !v.count("--max-future", maxFuture, err) || !v.count("--trace-slots", traceSlots, err) ||
-      !v.count("--trace-every", traceEvery, err) || !v.count("--run-for", runForMs, err) ||
-      !v.count("--slot-phases", slotPhases, err, 1) || !v.count("--max-client-mb", maxClientMb, err, 1, 1 << 20) ||
-      !v.count("--max-outstanding", maxOutstanding, err, 1) || !v.count("--max-clients", maxClients, err, 1) ||
-      !v.count("--client-timeout", clientTimeoutMs, err, 1) || !v.count("--drop-percent", dropPercent, err, 0, 100) ||
-      !v.count("--seed", seed, err) || !v.count("--snapshot-mb", snapshotMb, err, 1, 1 << 20))
+  if (!v.count("--client-port", clientPort, err, 1, 65535) ||
+      !v.count("--window", window, err, 1, 100000) ||
+      !v.count("--batch-bytes", batchBytes, err, 1, 512 << 10) ||
+      !v.count("--max-pending", maxPending, err) ||
+      !v.count("--max-future", maxFuture, err) ||
+      !v.count("--trace-slots", traceSlots, err) ||
+      !v.count("--trace-every", traceEvery, err) ||
+      !v.count("--run-for", runForMs, err) ||
+      !v.count("--slot-phases", slotPhases, err, 1) ||
+      !v.count("--max-client-mb", maxClientMb, err, 1, 1 << 20) ||
+      !v.count("--max-outstanding", maxOutstanding, err, 1) ||
+      !v.count("--max-clients", maxClients, err, 1) ||
+      !v.count("--client-timeout", clientTimeoutMs, err, 1) ||
+      !v.count("--drop-percent", dropPercent, err, 0, 100) ||
+      !v.count("--seed", seed, err) ||
+      !v.count("--snapshot-mb", snapshotMb, err, 1, 1 << 20))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty() || clientPort < 0)
     return usage(argv[0], "--id, --deploy and --client-port are required");
@@ -463,7 +509,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   int me = -1;
   std::vector<Endpoint> hosts;
   std::unique_ptr<Authenticator> auth;
-  if (int rc = openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
+  if (int rc =
+          openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
     return rc;
   // Durability (--data-dir): refused before the replica listens.
   DurableOptions durableOpts;
@@ -567,7 +614,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   if (durable.isOpen()) {
     kv.setDurable(&durable);
     if (!kv.recover(err)) {
-      std::cerr << argv[0] << ": error: the data directory " << durableOpts.dir << ": " << err << "\n";
+      std::cerr << argv[0] << ": error: the data directory " << durableOpts.dir
+                << ": " << err << "\n";
       return 2;
     }
     // Group commit off the loop: a frame leaves once the records written
@@ -575,7 +623,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     // on while the log's helper thread syncs; client replies wait the
     // same way (docs/rounds.md, "Durability").
     if (syncWake.fd < 0) {
-      std::cerr << argv[0] << ": error: eventfd: " << std::strerror(errno) << "\n";
+      std::cerr << argv[0] << ": error: eventfd: " << std::strerror(errno)
+                << "\n";
       return 2;
     }
     int wakeFd = syncWake.fd;
@@ -593,7 +642,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
         return;
       }
       transport.durableAdvanced();
-      while (!heldReplies.empty() && heldReplies.front().stamp <= durable.synced()) {
+      while (!heldReplies.empty() &&
+             heldReplies.front().stamp <= durable.synced()) {
         HeldReply h = std::move(heldReplies.front());
         heldReplies.pop_front();
         clients.applied(h.q, h.rep);
@@ -601,16 +651,21 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       if (!heldReplies.empty())
         durable.requestSync();
     });
-    transport.setDurableBarrier([&] { return durable.written(); }, [&] { return durable.synced(); },
+    transport.setDurableBarrier([&] { return durable.written(); },
+                                [&] { return durable.synced(); },
                                 [&] { durable.requestSync(); });
-    log.info("recovered", {{"dir", durableOpts.dir},
-                           {"applied", std::to_string(kv.applied())},
-                           {"snapshots", std::to_string(kv.stats().snapshotsReplayed)},
-                           {"records", std::to_string(durable.stats().recoveredRecords)},
-                           {"fsync", durableOpts.fsync ? "on" : "off"}});
+    log.info("recovered",
+             {{"dir", durableOpts.dir},
+              {"applied", std::to_string(kv.applied())},
+              {"snapshots", std::to_string(kv.stats().snapshotsReplayed)},
+              {"records", std::to_string(durable.stats().recoveredRecords)},
+              {"fsync", durableOpts.fsync ? "on" : "off"}});
   } else {
-    log.warn("not_durable", {{"why", "no --data-dir: a restarted replica starts empty, which is safe only "
-                                     "while a majority keeps running"}});
+    log.warn(
+        "not_durable",
+        {{"why",
+          "no --data-dir: a restarted replica starts empty, which is safe only "
+          "while a majority keeps running"}});
   }
   RejectCounts rejects;
   transport.onFrame([&](int peer, const uint8_t *d, size_t n) {
@@ -631,7 +686,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::function<void()> tick = [&] {
     kv.tick();
     clients.tick();
-    if (stopRequested() || kv.failed() || (runForMs >= 0 && EventLoop::now() - start >= Millis(runForMs))) {
+    if (stopRequested() || kv.failed() ||
+        (runForMs >= 0 && EventLoop::now() - start >= Millis(runForMs))) {
       loop.stop();
       return;
     }
@@ -640,14 +696,18 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   loop.after(Millis(10), tick);
   loop.run();
 
-  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start);
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      EventLoop::now() - start);
   const KvStats &st = kv.stats();
   const auto &ts = transport.stats();
   std::string out = "{\"node\":";
   appendJsonString(out, id);
-  out += ",\"mode\":\"kv\",\"failed\":" + std::string(kv.failed() ? "true" : "false");
+  out += ",\"mode\":\"kv\",\"failed\":" +
+         std::string(kv.failed() ? "true" : "false");
   out += ",\"elapsed_us\":" + std::to_string(elapsed.count());
-  auto field = [&](const char *name, uint64_t v) { out += std::string(",\"") + name + "\":" + std::to_string(v); };
+  auto field = [&](const char *name, uint64_t v) {
+    out += std::string(",\"") + name + "\":" + std::to_string(v);
+  };
   field("applied_slots", kv.applied());
   field("started_slots", kv.started());
   field("requests_applied", st.requestsApplied);
@@ -694,7 +754,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   field("dropped", dropped);
   field("frames_out", ts.framesOut);
   field("bytes_out", ts.bytesOut);
-  out += ",\"log_digest\":\"" + kv.logDigest() + "\",\"state_digest\":\"" + kv.stateDigest() + "\"";
+  out += ",\"log_digest\":\"" + kv.logDigest() + "\",\"state_digest\":\"" +
+         kv.stateDigest() + "\"";
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   field("cpu_us", uint64_t(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +

@@ -49,7 +49,12 @@ constexpr auto ReadRetry = std::chrono::milliseconds(50);
 // recover() replays them in order: the snapshot, the applied slots after
 // it; acceptor states and batches of slots not applied wait for their
 // slot to start again.
-enum : uint8_t { RecAcceptor = 1, RecApplied = 2, RecBatch = 3, RecSnapshot = 4 };
+enum : uint8_t {
+  RecAcceptor = 1,
+  RecApplied = 2,
+  RecBatch = 3,
+  RecSnapshot = 4
+};
 constexpr size_t MaxSnapshotString = 64u << 20;
 
 std::string acceptorRecord(uint64_t s, int64_t round, const Value &st) {
@@ -80,8 +85,10 @@ std::string batchRecord(uint64_t s, const std::string &batch) {
 
 // A batch frame (KvReplica.h): built, and its bytes hashed, once for all
 // the peers it goes to.
-std::vector<uint8_t> batchFrame(uint64_t s, int proposer, const std::string &bytes) {
-  Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+std::vector<uint8_t> batchFrame(uint64_t s, int proposer,
+                                const std::string &bytes) {
+  Sha256 d =
+      sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
   Writer w;
   w.u8(FrameKvBatch);
   w.varint(s);
@@ -105,7 +112,9 @@ struct KvReplica::SlotEnv final : RoundEnv {
       kv.loop_.cancel(timer);
   }
   int64_t nowUs() override {
-    return std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - kv.start_).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               EventLoop::now() - kv.start_)
+        .count();
   }
   void setTimer(int64_t deadlineUs) override {
     if (timer)
@@ -115,14 +124,15 @@ struct KvReplica::SlotEnv final : RoundEnv {
       return;
     uint64_t slotNo = s;
     KvReplica *k = &kv;
-    timer = kv.loop_.at(kv.start_ + std::chrono::microseconds(deadlineUs), [k, slotNo] {
-      auto it = k->slots_.find(slotNo);
-      if (it == k->slots_.end() || !it->second.engine)
-        return;
-      it->second.env->timer = 0;
-      k->guarded([&] { it->second.engine->onTimer(); });
-      k->progress();
-    });
+    timer = kv.loop_.at(kv.start_ + std::chrono::microseconds(deadlineUs),
+                        [k, slotNo] {
+                          auto it = k->slots_.find(slotNo);
+                          if (it == k->slots_.end() || !it->second.engine)
+                            return;
+                          it->second.env->timer = 0;
+                          k->guarded([&] { it->second.engine->onTimer(); });
+                          k->progress();
+                        });
   }
   void send(int peer, uint32_t wr, const Value &payload) override {
     if (slot->decided >= 0) // stopped: the program decided
@@ -170,10 +180,10 @@ struct KvReplica::SlotEnv final : RoundEnv {
   }
 };
 
-KvReplica::KvReplica(const RoundProgramInfo &info, EventLoop &loop, KvConfig cfg, SendFn send,
-                     AppliedFn applied, Logger &log)
-    : info_(info), loop_(loop), cfg_(std::move(cfg)), send_(std::move(send)), appliedFn_(std::move(applied)),
-      log_(log), start_(EventLoop::now()) {}
+KvReplica::KvReplica(const RoundProgramInfo &info, EventLoop &loop,
+                     KvConfig cfg, SendFn send, AppliedFn applied, Logger &log)
+    : info_(info), loop_(loop), cfg_(std::move(cfg)), send_(std::move(send)),
+      appliedFn_(std::move(applied)), log_(log), start_(EventLoop::now()) {}
 
 KvReplica::~KvReplica() = default;
 
@@ -197,14 +207,16 @@ int64_t KvReplica::decisionOf(const std::string &json) {
   size_t i = at + sizeof(key) - 1;
   int64_t v = 0;
   bool digits = false;
-  while (i < json.size() && json[i] >= '0' && json[i] <= '9' && v < (int64_t(1) << 40)) {
+  while (i < json.size() && json[i] >= '0' && json[i] <= '9' &&
+         v < (int64_t(1) << 40)) {
     v = v * 10 + (json[i++] - '0');
     digits = true;
   }
   return digits ? v : -1;
 }
 
-std::vector<uint8_t> KvReplica::encodeBatch(const std::vector<KvRequest> &reqs) {
+std::vector<uint8_t>
+KvReplica::encodeBatch(const std::vector<KvRequest> &reqs) {
   Writer w;
   w.varint(reqs.size());
   for (const auto &r : reqs) {
@@ -219,7 +231,8 @@ std::vector<uint8_t> KvReplica::encodeBatch(const std::vector<KvRequest> &reqs) 
   return std::move(w.buffer());
 }
 
-bool KvReplica::decodeBatch(const std::string &bytes, std::vector<KvRequest> &out) {
+bool KvReplica::decodeBatch(const std::string &bytes,
+                            std::vector<KvRequest> &out) {
   Reader r(bytes);
   size_t n = r.length(1u << 20, 4);
   out.clear();
@@ -259,7 +272,8 @@ std::vector<uint8_t> encodeClientRequest(const KvRequest &q) {
   return std::move(w.buffer());
 }
 
-bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q) {
+bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes,
+                         KvRequest &q) {
   if (type == 10) {
     q.op = KvOp::Register;
     q.seq = r.varint(); // the nonce
@@ -294,12 +308,14 @@ const KvReply *KvReplica::answered(const KvRequest &r, KvReply &scratch) const {
     auto it = registered_.find(r.seq);
     if (it == registered_.end())
       return nullptr;
-    scratch = KvReply{KvResult::Ok, sessions_.at(it->second).lastSlot, it->second, {}};
+    scratch = KvReply{
+        KvResult::Ok, sessions_.at(it->second).lastSlot, it->second, {}};
     return &scratch;
   }
   auto s = sessions_.find(r.session);
   if (s == sessions_.end())
-    return nullptr; // unknown here: the log decides (it may be registered meanwhile)
+    return nullptr; // unknown here: the log decides (it may be registered
+                    // meanwhile)
   if (r.seq < s->second.ackBelow) {
     scratch = KvReply{KvResult::Stale, 0, 0, {}};
     return &scratch;
@@ -343,7 +359,8 @@ KvReply KvReplica::applyRequest(const KvRequest &q, uint64_t slot) {
   ses.lastSlot = slot;
   if (q.ackBelow > ses.ackBelow) {
     ses.ackBelow = q.ackBelow;
-    ses.replies.erase(ses.replies.begin(), ses.replies.lower_bound(ses.ackBelow));
+    ses.replies.erase(ses.replies.begin(),
+                      ses.replies.lower_bound(ses.ackBelow));
   }
   if (q.seq < ses.ackBelow) {
     rep.result = KvResult::Stale;
@@ -373,7 +390,8 @@ KvReply KvReplica::applyRequest(const KvRequest &q, uint64_t slot) {
     break;
   case KvOp::Cas: {
     auto it = kv_.find(q.key);
-    bool match = q.expectAbsent ? it == kv_.end() : (it != kv_.end() && it->second == q.expected);
+    bool match = q.expectAbsent ? it == kv_.end()
+                                : (it != kv_.end() && it->second == q.expected);
     if (match) {
       stats_.bytesApplied += q.value.size();
       kv_[q.key] = q.value;
@@ -459,7 +477,8 @@ void KvReplica::startReadRound() {
 
 void KvReplica::onReadIndex(int peer, uint64_t id, uint64_t started) {
   if (!reading_ || reading_->id != id)
-    return; // an answer to an earlier round (already complete) or a retry's duplicate
+    return; // an answer to an earlier round (already complete) or a retry's
+            // duplicate
   ReadRound &rr = *reading_;
   if (std::find(rr.heard.begin(), rr.heard.end(), peer) == rr.heard.end())
     rr.heard.push_back(peer);
@@ -474,7 +493,8 @@ void KvReplica::onReadIndex(int peer, uint64_t id, uint64_t started) {
 
 // Answers the gets of the read rounds whose index the applied log reached.
 void KvReplica::serveReads() {
-  while (!readable_.empty() && readable_.front().index <= applied_ && !failed_) {
+  while (!readable_.empty() && readable_.front().index <= applied_ &&
+         !failed_) {
     ReadRound rr = std::move(readable_.front());
     readable_.pop_front();
     for (const KvRequest &q : rr.gets) {
@@ -542,10 +562,14 @@ void KvReplica::startSlot(uint64_t s) {
   sl.s = s;
   sl.env = std::make_unique<SlotEnv>(*this, s);
   sl.env->slot = &sl;
-  if ((s < cfg_.traceSlots || (cfg_.traceEvery > 0 && s % cfg_.traceEvery == 0)) && !cfg_.traceDir.empty()) {
+  if ((s < cfg_.traceSlots ||
+       (cfg_.traceEvery > 0 && s % cfg_.traceEvery == 0)) &&
+      !cfg_.traceDir.empty()) {
     sl.trace = std::make_unique<TraceWriter>();
     std::string err;
-    if (!sl.trace->open(cfg_.traceDir + "/" + cfg_.node + ".slot" + std::to_string(s) + ".jsonl", err)) {
+    if (!sl.trace->open(cfg_.traceDir + "/" + cfg_.node + ".slot" +
+                            std::to_string(s) + ".jsonl",
+                        err)) {
       log_.warn("trace", {{"why", err}});
       sl.trace.reset();
     } else {
@@ -563,7 +587,8 @@ void KvReplica::startSlot(uint64_t s) {
     if (auto saved = savedAcceptor_.find(s); saved != savedAcceptor_.end()) {
       std::string why;
       if (!sl.prog->restoreDurable(saved->second.second, &why))
-        throw EvalError("slot " + std::to_string(s) + ": its durable state does not restore: " + why);
+        throw EvalError("slot " + std::to_string(s) +
+                        ": its durable state does not restore: " + why);
       rc.firstRound = saved->second.first;
       sl.persisted = std::move(saved->second.second);
       sl.persistedRound = saved->second.first;
@@ -611,14 +636,16 @@ void KvReplica::sendDecided(int peer, uint64_t s, int64_t v) {
   send_(peer, w.buffer());
 }
 
-
-void KvReplica::storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes) {
-  Sha256 d = sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+void KvReplica::storeBatch(uint64_t s, int proposer, const uint8_t *digest,
+                           std::string bytes) {
+  Sha256 d =
+      sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
   if (std::memcmp(d.data(), digest, d.size()) != 0) {
     ++stats_.badFrames;
     return;
   }
-  batches_.emplace(std::make_pair(s, proposer), std::move(bytes)); // the first one stays
+  batches_.emplace(std::make_pair(s, proposer),
+                   std::move(bytes)); // the first one stays
 }
 
 void KvReplica::bufferFuture(int peer, const uint8_t *data, size_t size) {
@@ -628,7 +655,8 @@ void KvReplica::bufferFuture(int peer, const uint8_t *data, size_t size) {
   ask.u8(FrameKvAsk);
   ask.varint(applied_);
   askPeers(applied_, ask.buffer());
-  if (future_.size() >= cfg_.maxFuture || futureBytes_ + size > MaxFutureBytes) {
+  if (future_.size() >= cfg_.maxFuture ||
+      futureBytes_ + size > MaxFutureBytes) {
     ++stats_.futureDropped;
     return;
   }
@@ -659,7 +687,8 @@ bool KvReplica::onFrame(int peer, const uint8_t *data, size_t size) {
   return stats_.badFrames == before;
 }
 
-void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) {
+void KvReplica::handle(int peer, const uint8_t *data, size_t size,
+                       bool replay) {
   Reader r(data, size);
   uint8_t type = r.u8();
   uint64_t s = r.varint();
@@ -674,7 +703,8 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
     uint64_t wr = r.varint();
     Value payload;
     bool isRound = type == FrameKvRound;
-    if (!r.ok() || wr > UINT32_MAX || (isRound && !(Value::decode(r, payload) && r.ok())) || !r.atEnd()) {
+    if (!r.ok() || wr > UINT32_MAX ||
+        (isRound && !(Value::decode(r, payload) && r.ok())) || !r.atEnd()) {
       ++stats_.badFrames;
       return;
     }
@@ -714,7 +744,8 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
   case FrameKvBatch: {
     uint64_t proposer = r.varint();
     uint8_t digest[32];
-    if (!r.ok() || slotIndex(int(proposer)) < 0 || proposer > INT32_MAX || !r.raw(digest, 32)) {
+    if (!r.ok() || slotIndex(int(proposer)) < 0 || proposer > INT32_MAX ||
+        !r.raw(digest, 32)) {
       ++stats_.badFrames;
       return;
     }
@@ -722,7 +753,9 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
       return;
     if (beyond)
       return bufferFuture(peer, data, size);
-    std::string bytes(reinterpret_cast<const char *>(data) + (size - r.remaining()), r.remaining());
+    std::string bytes(reinterpret_cast<const char *>(data) +
+                          (size - r.remaining()),
+                      r.remaining());
     storeBatch(s, int(proposer), digest, std::move(bytes));
     if (int(proposer) == peer) // the proposer itself started the slot
       startUpTo(s);
@@ -796,7 +829,8 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
       ++stats_.badFrames;
       return;
     }
-    if (s <= applied_ || (transfer_ && EventLoop::now() - transfer_->started < TransferTimeout))
+    if (s <= applied_ ||
+        (transfer_ && EventLoop::now() - transfer_->started < TransferTimeout))
       return;
     transfer_ = Transfer{peer, s, {}, EventLoop::now()};
     Writer w;
@@ -816,7 +850,8 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
   }
   case FrameKvSnapshot: {
     uint64_t offset = r.varint(), total = r.varint();
-    if (!r.ok() || total > MaxTransferBytes || offset > total || r.remaining() > total - offset) {
+    if (!r.ok() || total > MaxTransferBytes || offset > total ||
+        r.remaining() > total - offset) {
       ++stats_.badFrames;
       return;
     }
@@ -826,7 +861,9 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
       transfer_->applied = s;
     if (transfer_->applied != s || offset != transfer_->bytes.size())
       return; // a chunk of another snapshot, or one lost before it
-    transfer_->bytes.append(reinterpret_cast<const char *>(data) + (size - r.remaining()), r.remaining());
+    transfer_->bytes.append(reinterpret_cast<const char *>(data) +
+                                (size - r.remaining()),
+                            r.remaining());
     if (transfer_->bytes.size() == total) {
       std::string snap = std::move(transfer_->bytes);
       transfer_.reset();
@@ -861,16 +898,19 @@ void KvReplica::handle(int peer, const uint8_t *data, size_t size, bool replay) 
   }
 }
 
-void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch, bool live) {
+void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch,
+                          bool live) {
   std::vector<KvRequest> reqs;
   if (!decodeBatch(batch, reqs)) {
     // Only its proposer's digest-checked bytes get here: a proposer bug.
     failed_ = true;
-    failure_ = "slot " + std::to_string(s) + ": the decided batch does not decode";
+    failure_ =
+        "slot " + std::to_string(s) + ": the decided batch does not decode";
     log_.error("fail_stop", {{"why", failure_}});
     return;
   }
-  Sha256 bd = sha256(reinterpret_cast<const uint8_t *>(batch.data()), batch.size());
+  Sha256 bd =
+      sha256(reinterpret_cast<const uint8_t *>(batch.data()), batch.size());
   Writer w;
   w.bytes(logHash_.data(), logHash_.size());
   w.varint(s);
@@ -902,7 +942,8 @@ void KvReplica::applySlot(uint64_t s, int64_t v, const std::string &batch, bool 
   old_[s] = {v, batch};
   while (old_.size() > KeepApplied)
     old_.erase(old_.begin());
-  batches_.erase(batches_.lower_bound({s, INT32_MIN}), batches_.lower_bound({s + 1, INT32_MIN}));
+  batches_.erase(batches_.lower_bound({s, INT32_MIN}),
+                 batches_.lower_bound({s + 1, INT32_MIN}));
   fetchedAt_.erase(s);
   ++stats_.slotsApplied;
 }
@@ -921,7 +962,8 @@ bool KvReplica::askPeers(uint64_t s, const std::vector<uint8_t> &frame) {
 }
 
 void KvReplica::progress() {
-  if (inProgress_) // re-entered (an apply callback submitting): the outer call continues
+  if (inProgress_) // re-entered (an apply callback submitting): the outer call
+                   // continues
     return;
   inProgress_ = true;
   for (bool again = true; again && !failed_;) {
@@ -933,7 +975,8 @@ void KvReplica::progress() {
     std::vector<std::pair<int64_t, std::string>> ready;
     for (uint64_t s = applied_; !failed_; ++s) {
       auto it = slots_.find(s);
-      if (it != slots_.end() && it->second.decided < 0 && it->second.engine && it->second.engine->done()) {
+      if (it != slots_.end() && it->second.decided < 0 && it->second.engine &&
+          it->second.engine->done()) {
         // Out of phases without a decision: ask the peers.
         Writer w;
         w.u8(FrameKvAsk);
@@ -995,7 +1038,8 @@ void KvReplica::tick() {
   auto limit = std::chrono::milliseconds(cfg_.forwardTimeoutMs);
   KvReply scratch;
   while (!forwarded_.empty() &&
-         (now - forwarded_.front().first >= limit || answered(forwarded_.front().second, scratch))) {
+         (now - forwarded_.front().first >= limit ||
+          answered(forwarded_.front().second, scratch))) {
     KvRequest r = std::move(forwarded_.front().second);
     forwarded_.pop_front();
     if (answered(r, scratch))
@@ -1012,7 +1056,8 @@ void KvReplica::tick() {
     w.u8(FrameKvReadAsk);
     w.varint(reading_->id);
     for (int p : cfg_.peers)
-      if (std::find(reading_->heard.begin(), reading_->heard.end(), p) == reading_->heard.end())
+      if (std::find(reading_->heard.begin(), reading_->heard.end(), p) ==
+          reading_->heard.end())
         send_(p, w.buffer());
   }
   progress();
@@ -1102,7 +1147,8 @@ bool KvReplica::loadSnapshot(Reader &r, uint64_t atLeast) {
       ses.replies[seq] = std::move(rep);
     }
   }
-  if (!r.ok() || !r.atEnd() || leader < -1 || leader > INT32_MAX || applied < atLeast)
+  if (!r.ok() || !r.atEnd() || leader < -1 || leader > INT32_MAX ||
+      applied < atLeast)
     return false;
   applied_ = applied;
   logHash_ = hash;
@@ -1184,8 +1230,12 @@ bool KvReplica::recover(std::string &error) {
       ok = false;
     }
     if (!ok || !r.ok() || !r.atEnd()) {
-      error = "record " + std::to_string(n) + " of the durable log does not decode (" +
-              (failed_ ? failure_ : std::string(r.ok() ? "unexpected content" : r.error())) + ")";
+      error =
+          "record " + std::to_string(n) +
+          " of the durable log does not decode (" +
+          (failed_ ? failure_
+                   : std::string(r.ok() ? "unexpected content" : r.error())) +
+          ")";
       return false;
     }
   }
@@ -1193,10 +1243,12 @@ bool KvReplica::recover(std::string &error) {
   // or its acceptor state, written before its first message of the slot):
   // its read index answers stay above them.
   if (!savedAcceptor_.empty())
-    startedBefore_ = std::max(startedBefore_, savedAcceptor_.rbegin()->first + 1);
+    startedBefore_ =
+        std::max(startedBefore_, savedAcceptor_.rbegin()->first + 1);
   if (!savedBatch_.empty())
     startedBefore_ = std::max(startedBefore_, savedBatch_.rbegin()->first + 1);
-  savedAcceptor_.erase(savedAcceptor_.begin(), savedAcceptor_.lower_bound(applied_));
+  savedAcceptor_.erase(savedAcceptor_.begin(),
+                       savedAcceptor_.lower_bound(applied_));
   savedBatch_.erase(savedBatch_.begin(), savedBatch_.lower_bound(applied_));
   started_ = applied_;
   stats_.recoveredSlots = applied_;
@@ -1228,7 +1280,8 @@ void KvReplica::sendSnapshot(int peer) {
   snapshotSentAt_[peer] = now;
   std::string snap = snapshot();
   if (snap.size() > MaxTransferBytes) {
-    log_.warn("snapshot_too_large", {{"peer", std::to_string(peer)}, {"bytes", std::to_string(snap.size())}});
+    log_.warn("snapshot_too_large", {{"peer", std::to_string(peer)},
+                                     {"bytes", std::to_string(snap.size())}});
     return;
   }
   ++stats_.snapshotsSent;
@@ -1260,7 +1313,8 @@ void KvReplica::installSnapshot(const std::string &snap) {
     it = slots_.erase(it);
   }
   batches_.erase(batches_.begin(), batches_.lower_bound({applied_, INT32_MIN}));
-  savedAcceptor_.erase(savedAcceptor_.begin(), savedAcceptor_.lower_bound(applied_));
+  savedAcceptor_.erase(savedAcceptor_.begin(),
+                       savedAcceptor_.lower_bound(applied_));
   savedBatch_.erase(savedBatch_.begin(), savedBatch_.lower_bound(applied_));
   fetchedAt_.erase(fetchedAt_.begin(), fetchedAt_.lower_bound(applied_));
   old_.clear();
@@ -1283,7 +1337,9 @@ void KvReplica::installSnapshot(const std::string &snap) {
   progress();
 }
 
-std::string KvReplica::logDigest() const { return toHex(logHash_.data(), logHash_.size()); }
+std::string KvReplica::logDigest() const {
+  return toHex(logHash_.data(), logHash_.size());
+}
 
 std::string KvReplica::stateDigest() const {
   Writer w;

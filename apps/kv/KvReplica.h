@@ -17,8 +17,9 @@
 //   decided:= u8 23, varint slot, varint value    (a learner's answer)
 //   fetch  := u8 24, varint slot, varint proposer (asks for a batch)
 //   ask    := u8 25, varint slot                  (asks for a decision)
-//   forward:= u8 26, batch                        (client requests for the leader)
-//   offer  := u8 27, varint applied   (state transfer: "the slot you asked
+//   forward:= u8 26, batch                        (client requests for the
+//   leader) offer  := u8 27, varint applied   (state transfer: "the slot you
+//   asked
 //             about is older than the applied slots I keep; I have applied
 //             every slot below `applied`")
 //   snapask:= u8 28, varint applied   (asks for a snapshot at least that far)
@@ -44,10 +45,10 @@
 // stopped (it sends nothing more); a peer still running that slot gets a
 // `decided` answer to its round messages (agreement makes that safe:
 // every decision of a slot is the same value); a process whose engine ran
-// all its phases without deciding asks its peers (`ask`). Decided slots are applied
-// in slot order; a decided batch that has not arrived is fetched from the
-// peers. Requests of this process's batch that lost its slot go back to
-// the front of its queue; a request (session, seq) is applied at most once.
+// all its phases without deciding asks its peers (`ask`). Decided slots are
+// applied in slot order; a decided batch that has not arrived is fetched from
+// the peers. Requests of this process's batch that lost its slot go back to the
+// front of its queue; a request (session, seq) is applied at most once.
 //
 // The leader. Whoever coordinates a slot's deciding phase decides the
 // smallest proposer id it heard from (LastVoting's min over the estimates),
@@ -129,12 +130,18 @@ struct KvRequest {
   // may forget their replies.
   uint64_t ackBelow = 0;
   std::string key, value;
-  std::string expected; // Cas: the value the key must hold...
+  std::string expected;      // Cas: the value the key must hold...
   bool expectAbsent = false; // ... or that it must be absent
   size_t bytes() const { return key.size() + value.size() + expected.size(); }
 };
 
-enum class KvResult : uint8_t { Ok = 0, NotFound = 1, CasMismatch = 2, UnknownSession = 3, Stale = 4 };
+enum class KvResult : uint8_t {
+  Ok = 0,
+  NotFound = 1,
+  CasMismatch = 2,
+  UnknownSession = 3,
+  Stale = 4
+};
 
 struct KvReply {
   KvResult result = KvResult::Ok;
@@ -144,40 +151,45 @@ struct KvReply {
 };
 
 struct KvConfig {
-  std::string node;        // this principal's name (traces)
+  std::string node; // this principal's name (traces)
   int me = 0;
-  std::vector<int> peers;  // the principals running the program (me included)
+  std::vector<int> peers; // the principals running the program (me included)
   int byzantine = 0;
   size_t window = 20;
   size_t batchBytes = 32 * 1024;
-  size_t maxPendingPerPeer = 64;     // each engine's future-round buffer
-  int64_t slotPhases = 40;           // phases a slot runs before it asks its peers
-  size_t maxFuture = 4096;           // frames of slots beyond the window
+  size_t maxPendingPerPeer = 64; // each engine's future-round buffer
+  int64_t slotPhases = 40;       // phases a slot runs before it asks its peers
+  size_t maxFuture = 4096;       // frames of slots beyond the window
   int64_t forwardTimeoutMs = 500;
-  std::string traceDir;              // per-slot traces DIR/<node>.slot<s>.jsonl
-  uint64_t traceSlots = 0;           // ... for slots < traceSlots
-  uint64_t traceEvery = 0;           // ... and slots s with s % traceEvery == 0
-  uint64_t snapshotBytes = uint64_t(64) << 20; // compact the durable log past this size
+  std::string traceDir;    // per-slot traces DIR/<node>.slot<s>.jsonl
+  uint64_t traceSlots = 0; // ... for slots < traceSlots
+  uint64_t traceEvery = 0; // ... and slots s with s % traceEvery == 0
+  uint64_t snapshotBytes = uint64_t(64)
+                           << 20; // compact the durable log past this size
 };
 
 struct KvStats {
-  uint64_t slotsStarted = 0, slotsApplied = 0, decidedHere = 0, learned = 0, requestsApplied = 0,
-           duplicatesSkipped = 0, bytesApplied = 0, batchesApplied = 0, emptyBatches = 0, fetches = 0,
-           badFrames = 0, futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0, timeouts = 0,
-           jumps = 0, requeued = 0, forwarded = 0, forwardedIn = 0, forwardTimeouts = 0,
-           recoveredSlots = 0, snapshots = 0, snapshotsReplayed = 0, snapshotsSent = 0, snapshotsInstalled = 0,
-           offers = 0, readRounds = 0, readsServed = 0, readRetries = 0;
+  uint64_t slotsStarted = 0, slotsApplied = 0, decidedHere = 0, learned = 0,
+           requestsApplied = 0, duplicatesSkipped = 0, bytesApplied = 0,
+           batchesApplied = 0, emptyBatches = 0, fetches = 0, badFrames = 0,
+           futureBuffered = 0, futureDropped = 0, maxFuture = 0, rounds = 0,
+           timeouts = 0, jumps = 0, requeued = 0, forwarded = 0,
+           forwardedIn = 0, forwardTimeouts = 0, recoveredSlots = 0,
+           snapshots = 0, snapshotsReplayed = 0, snapshotsSent = 0,
+           snapshotsInstalled = 0, offers = 0, readRounds = 0, readsServed = 0,
+           readRetries = 0;
 };
 
 class KvReplica {
 public:
-  using SendFn = std::function<void(int peer, const std::vector<uint8_t> &frame)>;
+  using SendFn =
+      std::function<void(int peer, const std::vector<uint8_t> &frame)>;
   // Called for every request applied (in log order), and for a retried
   // request with the reply it got when applied.
   using AppliedFn = std::function<void(const KvRequest &, const KvReply &)>;
 
-  KvReplica(const RoundProgramInfo &info, EventLoop &loop, KvConfig cfg, SendFn send, AppliedFn applied,
-            Logger &log);
+  KvReplica(const RoundProgramInfo &info, EventLoop &loop, KvConfig cfg,
+            SendFn send, AppliedFn applied, Logger &log);
   ~KvReplica();
 
   // A client request received by this replica (queued for its next batch;
@@ -187,8 +199,8 @@ public:
   bool onFrame(int peer, const uint8_t *data, size_t size);
   // Periodic work (fetch retries); call every few ms.
   void tick();
-  // Durability (--data-dir; docs/rounds.md, "Replicated KV store"): the replica writes
-  // to `log` (opened with wholeState = false) what it must not forget
+  // Durability (--data-dir; docs/rounds.md, "Replicated KV store"): the replica
+  // writes to `log` (opened with wholeState = false) what it must not forget
   // across a restart, and recover() rebuilds its state from the records
   // open() found. The owner holds every frame and every client reply
   // until the records written before it are synced (KvNode.cpp,
@@ -219,7 +231,8 @@ public:
   // The `decision` of a program's stateJson(): v for some(v), -1 for none.
   static int64_t decisionOf(const std::string &stateJson);
   static std::vector<uint8_t> encodeBatch(const std::vector<KvRequest> &reqs);
-  static bool decodeBatch(const std::string &bytes, std::vector<KvRequest> &out);
+  static bool decodeBatch(const std::string &bytes,
+                          std::vector<KvRequest> &out);
 
 private:
   struct SlotEnv;
@@ -230,9 +243,9 @@ private:
     std::unique_ptr<RoundEngine> engine;
     std::unique_ptr<TraceWriter> trace;
     int64_t decided = -1;
-    uint64_t told = 0; // peers already answered with `decided`
+    uint64_t told = 0;              // peers already answered with `decided`
     std::optional<Value> persisted; // the program's durable state last written
-    int64_t persistedRound = 0;      // ... and the round to resume at
+    int64_t persistedRound = 0;     // ... and the round to resume at
   };
   // The durable log's records (KvReplica.cpp, "Durability").
   void writeRecord(const std::string &rec);
@@ -253,8 +266,10 @@ private:
   bool askPeers(uint64_t s, const std::vector<uint8_t> &frame);
   // `live`: decided now (answered, my lost proposals requeued; progress()
   // logged it); otherwise replayed from the durable log by recover().
-  void applySlot(uint64_t s, int64_t v, const std::string &batch, bool live = true);
-  void storeBatch(uint64_t s, int proposer, const uint8_t *digest, std::string bytes);
+  void applySlot(uint64_t s, int64_t v, const std::string &batch,
+                 bool live = true);
+  void storeBatch(uint64_t s, int proposer, const uint8_t *digest,
+                  std::string bytes);
   void handle(int peer, const uint8_t *data, size_t size, bool replay);
   void sendDecided(int peer, uint64_t s, int64_t v);
   void route(KvRequest r, bool front);
@@ -264,7 +279,9 @@ private:
   KvReply applyRequest(const KvRequest &q, uint64_t slot);
   void bufferFuture(int peer, const uint8_t *data, size_t size);
   // Reads (the read index, above).
-  uint64_t startedHere() const { return std::max({started_, applied_, startedBefore_}); }
+  uint64_t startedHere() const {
+    return std::max({started_, applied_, startedBefore_});
+  }
   void startReadRound();
   void onReadIndex(int peer, uint64_t id, uint64_t started);
   void serveReads();
@@ -283,8 +300,10 @@ private:
   uint64_t applied_ = 0, started_ = 0;
   std::map<uint64_t, Slot> slots_;
   std::map<std::pair<uint64_t, int>, std::string> batches_;
-  std::map<uint64_t, std::pair<int64_t, std::string>> old_; // applied: value, batch (bounded)
-  std::map<uint64_t, std::vector<KvRequest>> mine_;         // my proposals not yet applied
+  std::map<uint64_t, std::pair<int64_t, std::string>>
+      old_; // applied: value, batch (bounded)
+  std::map<uint64_t, std::vector<KvRequest>>
+      mine_; // my proposals not yet applied
   std::deque<KvRequest> pending_;
   std::deque<std::pair<TimePoint, KvRequest>> forwarded_;
   int leader_ = -1; // the proposer of the last slot applied
@@ -293,7 +312,7 @@ private:
   size_t futureBytes_ = 0;
   std::map<uint64_t, TimePoint> fetchedAt_;
   struct Session {
-    uint64_t nonce = 0;    // of its registration
+    uint64_t nonce = 0; // of its registration
     uint64_t ackBelow = 0;
     uint64_t lastSlot = 0; // of its last request (least recently used)
     std::map<uint64_t, KvReply> replies;
@@ -342,7 +361,8 @@ private:
 // decoder reads what follows the type byte, keys and values of at most
 // `maxBytes`; false if it does not decode.
 std::vector<uint8_t> encodeClientRequest(const KvRequest &q);
-bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes, KvRequest &q);
+bool decodeClientRequest(uint8_t type, Reader &r, size_t maxBytes,
+                         KvRequest &q);
 
 int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info);
 int kvLoadMain(int argc, char **argv);

@@ -3,8 +3,8 @@
 #include "backends/cpp/CppGenImpl.h"
 #include "backends/cpp/CppRounds.h"
 
-#include <sstream>
 #include <algorithm>
+#include <sstream>
 
 namespace mommie::cppgen {
 
@@ -32,7 +32,9 @@ struct RoleGen {
   };
   std::vector<ConsumedMember> consumedMembers;
 
-  std::string frameType(const ir::Transition &t) const { return cls + "_" + cppIdent(t.name) + "_Frame"; }
+  std::string frameType(const ir::Transition &t) const {
+    return cls + "_" + cppIdent(t.name) + "_Frame";
+  }
 
   Ctx ctxFor(const ir::Transition &t) const {
     Ctx c;
@@ -44,30 +46,37 @@ struct RoleGen {
   }
 
   void header(Out &h) {
-    h.line("// Role " + role.name + ": the variables and timers of one principal.");
+    h.line("// Role " + role.name +
+           ": the variables and timers of one principal.");
     h.open("struct " + state + " {");
     for (const auto &v : nodeVars(role))
       h.line("Value " + cppIdent(v.name) + ";");
     for (const auto &t : role.timers)
-      h.line("bool timer_" + cppIdent(t.name) + " = false; // " + std::to_string(t.durationMs) + "ms");
+      h.line("bool timer_" + cppIdent(t.name) + " = false; // " +
+             std::to_string(t.durationMs) + "ms");
     h.line("bool operator==(const " + state + " &o) const;");
-    h.line("bool operator!=(const " + state + " &o) const { return !(*this == o); }");
+    h.line("bool operator!=(const " + state +
+           " &o) const { return !(*this == o); }");
     h.line("std::string toJson() const;");
-    h.line("// The variables that differ from `spec`, rendered for a log line.");
+    h.line(
+        "// The variables that differ from `spec`, rendered for a log line.");
     h.line("std::string diff(const " + state + " &spec) const;");
     h.close("};");
     h.line("");
     for (const auto &t : role.transitions) {
       auto names = frameNames(t.slots);
-      h.line("// The local slots of " + role.name + "." + t.name + " (bindings, lets, binders).");
+      h.line("// The local slots of " + role.name + "." + t.name +
+             " (bindings, lets, binders).");
       h.open("struct " + frameType(t) + " {");
       for (size_t i = 0; i < t.slots.size(); ++i)
         h.line("Value " + names[i] + ";");
       h.close("};");
       if (!t.bodyProgram.empty()) {
-        h.line("// Body program of " + role.name + "." + t.name + ", defined by the user; checked");
+        h.line("// Body program of " + role.name + "." + t.name +
+               ", defined by the user; checked");
         h.line("// against the body spec after every call.");
-        h.line("void " + cppIdent(t.bodyProgram) + "(int me, " + state + " &state, const " + frameType(t) +
+        h.line("void " + cppIdent(t.bodyProgram) + "(int me, " + state +
+               " &state, const " + frameType(t) +
                " &frame, mommie::rt::Outbox &out);");
       }
       h.line("");
@@ -80,7 +89,8 @@ struct RoleGen {
     for (const auto &v : nodeVars(role))
       eq += " && this->" + cppIdent(v.name) + " == o." + cppIdent(v.name);
     for (const auto &t : role.timers)
-      eq += " && this->timer_" + cppIdent(t.name) + " == o.timer_" + cppIdent(t.name);
+      eq += " && this->timer_" + cppIdent(t.name) + " == o.timer_" +
+            cppIdent(t.name);
     o.line("return " + eq + ";");
     o.close();
     o.line("");
@@ -89,29 +99,37 @@ struct RoleGen {
     o.line("std::string s = \"{\";");
     bool first = true;
     for (const auto &v : nodeVars(role)) {
-      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; this->" +
-             cppIdent(v.name) + ".appendJson(s, names);");
+      o.line("s += " +
+             quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") +
+             "; this->" + cppIdent(v.name) + ".appendJson(s, names);");
       first = false;
     }
     for (const auto &t : role.timers) {
-      o.line("s += " + quote(std::string(first ? "" : ",") + "\"timer " + t.name + "\":") + "; s += this->timer_" +
-             cppIdent(t.name) + " ? \"true\" : \"false\";");
+      o.line(
+          "s += " +
+          quote(std::string(first ? "" : ",") + "\"timer " + t.name + "\":") +
+          "; s += this->timer_" + cppIdent(t.name) +
+          " ? \"true\" : \"false\";");
       first = false;
     }
     o.line("return s + \"}\";");
     o.close();
     o.line("");
-    o.open("std::string " + state + "::diff(const " + state + " &spec) const {");
+    o.open("std::string " + state + "::diff(const " + state +
+           " &spec) const {");
     o.line("const rt::Names *names = &programInfo().schema.names;");
     o.line("std::string d;");
     for (const auto &v : nodeVars(role)) {
       std::string n = cppIdent(v.name);
-      o.line("if (this->" + n + " != spec." + n + ") d += " + quote(v.name + ": program ") +
-             " + this->" + n + ".toJson(names) + \", spec \" + spec." + n + ".toJson(names) + \"; \";");
+      o.line("if (this->" + n + " != spec." + n +
+             ") d += " + quote(v.name + ": program ") + " + this->" + n +
+             ".toJson(names) + \", spec \" + spec." + n +
+             ".toJson(names) + \"; \";");
     }
     for (const auto &t : role.timers) {
       std::string n = "timer_" + cppIdent(t.name);
-      o.line("if (this->" + n + " != spec." + n + ") d += " + quote("timer " + t.name + " differs; ") + ";");
+      o.line("if (this->" + n + " != spec." + n +
+             ") d += " + quote("timer " + t.name + " differs; ") + ";");
     }
     o.line("return d;");
     o.close();
@@ -143,20 +161,25 @@ struct RoleGen {
     transitions.indent = o.indent + 1;
     for (const auto &t : role.transitions)
       transition(transitions, t);
-    o.line("// Role " + role.name + ", played by " + g.P.principalSets[size_t(role.principalSet)].name + ".");
+    o.line("// Role " + role.name + ", played by " +
+           g.P.principalSets[size_t(role.principalSet)].name + ".");
     o.open("class " + cls + " final : public rt::RoleBase {");
     --o.indent;
     o.line("public:");
     ++o.indent;
-    o.open("explicit " + cls + "(rt::Node &node) : rt::RoleBase(node), me_(node.me()) {");
+    o.open("explicit " + cls +
+           "(rt::Node &node) : rt::RoleBase(node), me_(node.me()) {");
     o.text += inits.text;
     for (const auto &cm : consumedMembers)
       if (g.retired.count(cm.record))
-        o.line("node.pool().attach(" + cm.name + ", " + std::to_string(cm.record) + ", rt::Pool::Index::" +
-               (cm.values ? "Values" : "OfType") + ");");
+        o.line(
+            "node.pool().attach(" + cm.name + ", " + std::to_string(cm.record) +
+            ", rt::Pool::Index::" + (cm.values ? "Values" : "OfType") + ");");
     o.close();
-    o.line("const char *roleName() const override { return " + quote(role.name) + "; }");
-    o.line("size_t numTransitions() const override { return " + std::to_string(role.transitions.size()) + "; }");
+    o.line("const char *roleName() const override { return " +
+           quote(role.name) + "; }");
+    o.line("size_t numTransitions() const override { return " +
+           std::to_string(role.transitions.size()) + "; }");
     o.open("const char *transitionName(size_t t) const override {");
     o.line("static const char *const names[] = {");
     for (const auto &t : role.transitions)
@@ -168,13 +191,15 @@ struct RoleGen {
     std::string refr;
     for (size_t i = 0; i < role.transitions.size(); ++i)
       if (role.transitions[i].refracted())
-        refr += (refr.empty() ? "" : " || ") + std::string("t == ") + std::to_string(i);
+        refr += (refr.empty() ? "" : " || ") + std::string("t == ") +
+                std::to_string(i);
     o.line("return " + (refr.empty() ? std::string("false") : refr) + ";");
     o.close();
     o.open("bool fire(size_t t, rt::Step &step) override {");
     o.open("switch (t) {");
     for (size_t i = 0; i < role.transitions.size(); ++i)
-      o.line("case " + std::to_string(i) + ": return fire" + cppIdent(role.transitions[i].name) + "(step);");
+      o.line("case " + std::to_string(i) + ": return fire" +
+             cppIdent(role.transitions[i].name) + "(step);");
     o.line("default: return false;");
     o.close();
     o.close();
@@ -188,7 +213,8 @@ struct RoleGen {
       o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
       o.line("s += s.size() > 1 ? \",\" : \"\";");
       o.line("s += " + quote("\"" + v.name + "\":") + ";");
-      o.line("if (traced_) rt::appendJsonDelta(s, traced_->" + n + ", st_." + n + ", names);");
+      o.line("if (traced_) rt::appendJsonDelta(s, traced_->" + n + ", st_." +
+             n + ", names);");
       o.line("else st_." + n + ".appendJson(s, names);");
       o.close();
     }
@@ -196,13 +222,15 @@ struct RoleGen {
       std::string n = "timer_" + cppIdent(t.name);
       o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
       o.line("s += s.size() > 1 ? \",\" : \"\";");
-      o.line("s += " + quote("\"timer " + t.name + "\":") + "; s += st_." + n + " ? \"true\" : \"false\";");
+      o.line("s += " + quote("\"timer " + t.name + "\":") + "; s += st_." + n +
+             " ? \"true\" : \"false\";");
       o.close();
     }
     o.line("traced_ = st_;");
     o.line("return s + \"}\";");
     o.close();
-    o.line("size_t numTimers() const override { return " + std::to_string(role.timers.size()) + "; }");
+    o.line("size_t numTimers() const override { return " +
+           std::to_string(role.timers.size()) + "; }");
     o.open("const char *timerName(size_t t) const override {");
     o.line("static const char *const names[] = {");
     for (const auto &t : role.timers)
@@ -225,8 +253,10 @@ struct RoleGen {
     o.line("const rt::Pool &pool() const { return node_.pool(); }");
     o.open("static void checkVar(const Value &v, int var) {");
     o.line("std::string why;");
-    o.line("if (!rt::conforms(v, *" + cls + "VarType(var), programInfo().schema, &why))");
-    o.line("  throw rt::EvalError(\"value \" + v.toJson(&programInfo().schema.names) + \" is outside the "
+    o.line("if (!rt::conforms(v, *" + cls +
+           "VarType(var), programInfo().schema, &why))");
+    o.line("  throw rt::EvalError(\"value \" + "
+           "v.toJson(&programInfo().schema.names) + \" is outside the "
            "declared type: \" + why);");
     o.close();
     o.line("");
@@ -235,16 +265,19 @@ struct RoleGen {
     std::string sizes;
     for (const auto &t : role.transitions)
       if (t.refracted())
-        sizes += (sizes.empty() ? "" : " + ") + std::string("fired") + cppIdent(t.name) + "_.size()";
+        sizes += (sizes.empty() ? "" : " + ") + std::string("fired") +
+                 cppIdent(t.name) + "_.size()";
     if (!sizes.empty())
       o.line("size_t firedBindings() const override { return " + sizes + "; }");
     g.retired.clear();
     o.line("int me_;");
     o.line(state + " st_;");
-    o.line("std::optional<" + state + "> traced_; // the state at the last trace record");
+    o.line("std::optional<" + state +
+           "> traced_; // the state at the last trace record");
     for (const auto &t : role.transitions)
       if (t.refracted())
-        o.line("std::unordered_set<Value, rt::ValueHash> fired" + cppIdent(t.name) + "_;");
+        o.line("std::unordered_set<Value, rt::ValueHash> fired" +
+               cppIdent(t.name) + "_;");
     for (const auto &cm : consumedMembers)
       o.line("rt::Consumed " + cm.name + ";");
     o.close("};");
@@ -266,15 +299,17 @@ struct RoleGen {
         bindSlots.push_back(p.slot);
     }
     std::string file = t.loc.file.substr(t.loc.file.find_last_of('/') + 1);
-    o.line("// transition " + t.name + " (" + file + ":" + std::to_string(t.loc.line) + ")");
+    o.line("// transition " + t.name + " (" + file + ":" +
+           std::to_string(t.loc.line) + ")");
     o.open("bool fire" + name + "(rt::Step &step) {");
     o.line("const " + state + " &S = st_;");
     o.line("(void)S;");
     o.line(frame + " F;");
     if (t.timer >= 0) {
       std::string tn = cppIdent(role.timers[size_t(t.timer)].name);
-      o.line("if (!S.timer_" + tn + " || !node_.timerExpired(" + std::to_string(t.timer) +
-             ")) return false; // AFTER timeout(" + role.timers[size_t(t.timer)].name + ")");
+      o.line("if (!S.timer_" + tn + " || !node_.timerExpired(" +
+             std::to_string(t.timer) + ")) return false; // AFTER timeout(" +
+             role.timers[size_t(t.timer)].name + ")");
     }
     std::string consumed = "consumed" + name + "_";
     bool transitionUsedConsumed = false;
@@ -282,43 +317,48 @@ struct RoleGen {
     bool guardMoved = false; // some conjunct tested before the innermost loop
     for (size_t k = 0; k < plan.guard.size(); ++k)
       guardMoved = guardMoved || !plan.testedWhenFiring(k);
-    g.match(o, c, t.triggers, t.params, plan,
-            [&](Out &in, const char *fail) {
-              bool usedConsumed = g.usedConsumed; // KNOWN in the guard runs match() again
-              if (t.refracted()) {
-                std::string b = "Value::tuple({";
-                for (size_t i = 0; i < refrSlots.size(); ++i)
-                  b += (i ? ", " : "") + g.slotRef(c, refrSlots[i]);
-                in.line("Value binding = " + b + "});");
-                if (usedConsumed) {
-                  in.open("if (fired" + name + "_.count(binding)) { // refraction");
-                  in.line(consumed + ".set(k0);");
-                  in.line(fail);
-                  in.close();
-                } else {
-                  in.line("if (fired" + name + "_.count(binding)) " + fail + " // refraction");
-                }
-              }
-              if (t.guard && !guardMoved) {
-                in.line("if (!" + g.cond(*t.guard, c) + ") " + fail + " // guard");
-              } else if (t.guard) {
-                // The rest of the guard, left to right (match() tested the others).
-                for (size_t k = 0; k < plan.guard.size(); ++k)
-                  if (plan.testedWhenFiring(k))
-                    in.line("if (!" + g.cond(*plan.guard[k], c) + ") " + fail + " // guard");
-              }
-              if (t.refracted())
-                in.line("fired" + name + "_.insert(std::move(binding));");
-              if (usedConsumed)
-                in.line(consumed + ".set(k0);");
-              transitionUsedConsumed = usedConsumed;
-              in.line("commit" + name + "(F, step);");
-              in.line("return true;");
-            },
-            "return false;", t.refracted() ? consumed : "");
+    g.match(
+        o, c, t.triggers, t.params, plan,
+        [&](Out &in, const char *fail) {
+          bool usedConsumed =
+              g.usedConsumed; // KNOWN in the guard runs match() again
+          if (t.refracted()) {
+            std::string b = "Value::tuple({";
+            for (size_t i = 0; i < refrSlots.size(); ++i)
+              b += (i ? ", " : "") + g.slotRef(c, refrSlots[i]);
+            in.line("Value binding = " + b + "});");
+            if (usedConsumed) {
+              in.open("if (fired" + name + "_.count(binding)) { // refraction");
+              in.line(consumed + ".set(k0);");
+              in.line(fail);
+              in.close();
+            } else {
+              in.line("if (fired" + name + "_.count(binding)) " + fail +
+                      " // refraction");
+            }
+          }
+          if (t.guard && !guardMoved) {
+            in.line("if (!" + g.cond(*t.guard, c) + ") " + fail + " // guard");
+          } else if (t.guard) {
+            // The rest of the guard, left to right (match() tested the others).
+            for (size_t k = 0; k < plan.guard.size(); ++k)
+              if (plan.testedWhenFiring(k))
+                in.line("if (!" + g.cond(*plan.guard[k], c) + ") " + fail +
+                        " // guard");
+          }
+          if (t.refracted())
+            in.line("fired" + name + "_.insert(std::move(binding));");
+          if (usedConsumed)
+            in.line(consumed + ".set(k0);");
+          transitionUsedConsumed = usedConsumed;
+          in.line("commit" + name + "(F, step);");
+          in.line("return true;");
+        },
+        "return false;", t.refracted() ? consumed : "");
     if (transitionUsedConsumed)
       consumedMembers.push_back(
-          {consumed, t.triggers[0].record, t.triggers[0].issuer.kind == ir::IssuerPattern::Kind::Quorum});
+          {consumed, t.triggers[0].record,
+           t.triggers[0].issuer.kind == ir::IssuerPattern::Kind::Quorum});
     if (!t.triggers.empty() || !t.params.empty())
       o.line("return false;");
     o.close();
@@ -329,7 +369,8 @@ struct RoleGen {
     o.line("step.binding = \"{\";");
     for (size_t i = 0; i < bindSlots.size(); ++i) {
       const auto &si = t.slots[size_t(bindSlots[i])];
-      o.line("step.binding += " + quote(std::string(i ? "," : "") + "\"" + si.name + "\":") + "; " +
+      o.line("step.binding += " +
+             quote(std::string(i ? "," : "") + "\"" + si.name + "\":") + "; " +
              g.slotRef(c, bindSlots[i]) + ".appendJson(step.binding, names);");
     }
     o.line("step.binding += \"}\";");
@@ -344,7 +385,8 @@ struct RoleGen {
       o.line("body" + name + "(st_, F, step.out);");
     } else {
       std::string fn = cppIdent(t.bodyProgram);
-      o.line("// Body program " + t.bodyProgram + ", then the body spec on the same pre-state.");
+      o.line("// Body program " + t.bodyProgram +
+             ", then the body spec on the same pre-state.");
       o.line(state + " spec = st_;");
       o.line(frame + " specFrame = F;");
       o.line("rt::Outbox specOut = step.out;");
@@ -354,17 +396,19 @@ struct RoleGen {
       o.line(fn + "(me_, prog, F, progOut);");
       o.line("std::string d = prog.diff(spec);");
       o.line("if (!rt::sameEffects(progOut, specOut))");
-      o.line("  d += \"published: program \" + rt::describeEffects(progOut, names) + \", spec \" + "
+      o.line("  d += \"published: program \" + rt::describeEffects(progOut, "
+             "names) + \", spec \" + "
              "rt::describeEffects(specOut, names);");
       o.line("if (!d.empty()) // fail-stop before the step takes effect");
-      o.line("  throw rt::EvalError(\"body program " + t.bodyProgram + " disagrees with the body spec of " +
-             t.name + ": \" + d);");
+      o.line("  throw rt::EvalError(\"body program " + t.bodyProgram +
+             " disagrees with the body spec of " + t.name + ": \" + d);");
       o.line("st_ = std::move(prog);");
       o.line("step.out = std::move(progOut);");
     }
     o.line("step.changed = st_ != pre;");
     o.close();
-    o.open("void body" + name + "(" + state + " &S, " + frame + " &F, rt::Outbox &out) {");
+    o.open("void body" + name + "(" + state + " &S, " + frame +
+           " &F, rt::Outbox &out) {");
     o.line("(void)S; (void)F; (void)out;");
     g.block(o, t.body, c);
     o.close();
@@ -399,7 +443,8 @@ Result generate(const ir::Program &program, const Options &options) {
 
   Out h;
   h.line("// Generated by mommie from " + src + ". Do not edit.");
-  h.line("// Protocol " + P.name + ": records, role states, frames and body-program declarations.");
+  h.line("// Protocol " + P.name +
+         ": records, role states, frames and body-program declarations.");
   h.line("#pragma once");
   h.line("");
   h.line("#include \"runtime/node/Node.h\"");
@@ -430,7 +475,9 @@ Result generate(const ir::Program &program, const Options &options) {
   std::vector<std::string> classes;
   for (size_t r = 0; r < P.roles.size(); ++r) {
     const auto &role = P.roles[r];
-    RoleGen rg{g, role, int(r), cppIdent(role.name), cppIdent(role.name) + "State", {}};
+    RoleGen rg{
+        g, role, int(r), cppIdent(role.name), cppIdent(role.name) + "State",
+        {}};
     rg.header(h);
     rg.stateMethods(c);
     rg.varTypes(c);
@@ -458,18 +505,21 @@ Result generate(const ir::Program &program, const Options &options) {
       fn += (f ? ", " : "") + quote(rd.fields[f].name);
       ft += (f ? ", " : "") + g.typeDesc(*rd.fields[f].type);
     }
-    c.line("p.schema.records.push_back({" + quote(rd.name) + ", {" + fn + "}, {" + ft + "}});");
+    c.line("p.schema.records.push_back({" + quote(rd.name) + ", {" + fn +
+           "}, {" + ft + "}});");
   }
   c.line("p.schema.finish(p.principals);");
   for (size_t r = 0; r < P.roles.size(); ++r) {
     const auto &set = P.principalSets[size_t(P.roles[r].principalSet)];
-    c.line("p.roles.push_back({" + quote(P.roles[r].name) + ", " + std::to_string(set.first) + ", " +
-           std::to_string(set.size) + ", [](rt::Node &n) { return std::unique_ptr<rt::RoleBase>(new " +
+    c.line("p.roles.push_back({" + quote(P.roles[r].name) + ", " +
+           std::to_string(set.first) + ", " + std::to_string(set.size) +
+           ", [](rt::Node &n) { return std::unique_ptr<rt::RoleBase>(new " +
            classes[r] + "(n)); }});");
   }
   for (const auto &[rec, field] : g.fieldIndexes)
-    c.line("p.fieldIndexes.push_back({" + std::to_string(rec) + ", " + std::to_string(field) + "}); // " +
-           P.records[size_t(rec)].name + "." + P.records[size_t(rec)].fields[size_t(field)].name);
+    c.line("p.fieldIndexes.push_back({" + std::to_string(rec) + ", " +
+           std::to_string(field) + "}); // " + P.records[size_t(rec)].name +
+           "." + P.records[size_t(rec)].fields[size_t(field)].name);
   c.line("return p;");
   c.close("}();");
   c.line("return info;");
@@ -479,7 +529,8 @@ Result generate(const ir::Program &program, const Options &options) {
   if (options.withMain) {
     c.line("");
     c.open("int main(int argc, char **argv) {");
-    c.line("return mommie::rt::nodeMain(argc, argv, " + g.ns + "::programInfo());");
+    c.line("return mommie::rt::nodeMain(argc, argv, " + g.ns +
+           "::programInfo());");
     c.close();
   }
   if (!res.errors.empty())
@@ -502,17 +553,21 @@ void emitDurableMembers(Out &o, const ir::Role &role, const std::string &cls) {
     indices += (k ? ", " : "") + std::to_string(durable[k]);
   }
   o.line("bool hasDurable() const override { return true; }");
-  o.line("Value durableState() const override { return Value::tuple({" + elems + "}); }");
+  o.line("Value durableState() const override { return Value::tuple({" + elems +
+         "}); }");
   o.open("bool restoreDurable(const Value &v, std::string *why) override {");
   o.open("if (!v.is(rt::Kind::Tuple) || v.elems().size() != " + n + ") {");
-  o.line("if (why) *why = " + quote("not the " + n + " durable variables of " + role.name) + ";");
+  o.line("if (why) *why = " +
+         quote("not the " + n + " durable variables of " + role.name) + ";");
   o.line("return false;");
   o.close();
   o.line("static const int vars[] = {" + indices + "};");
   o.line("for (size_t i = 0; i < " + n + "; ++i)");
-  o.line("  if (!rt::conforms(v.elems()[i], *" + cls + "VarType(vars[i]), programInfo().schema, why)) return false;");
+  o.line("  if (!rt::conforms(v.elems()[i], *" + cls +
+         "VarType(vars[i]), programInfo().schema, why)) return false;");
   for (size_t k = 0; k < durable.size(); ++k)
-    o.line("st_." + cppIdent(role.vars[durable[k]].name) + " = v.elems()[" + std::to_string(k) + "];");
+    o.line("st_." + cppIdent(role.vars[durable[k]].name) + " = v.elems()[" +
+           std::to_string(k) + "];");
   o.line("return true;");
   o.close();
 }
@@ -550,17 +605,24 @@ void emitVarInits(Out &o, Gen &g, const ir::Role &role, int roleIndex) {
       // The element rt::initialChoice picks (seeded under --sim), through
       // the node of an event-driven role, the choice seed of a round process.
       std::string pick = g.P.isRoundProgram()
-                             ? "rt::initialChoice(choices.size(), int(me_), " + std::to_string(i) +
-                                   ", choiceSeed_)"
-                             : "node_.initialChoice(choices.size(), " + std::to_string(i) + ")";
-      o.line("// `in S`: the checker explores every element; a node takes one of them.");
+                             ? "rt::initialChoice(choices.size(), int(me_), " +
+                                   std::to_string(i) + ", choiceSeed_)"
+                             : "node_.initialChoice(choices.size(), " +
+                                   std::to_string(i) + ")";
+      o.line("// `in S`: the checker explores every element; a node takes one "
+             "of them.");
       o.line("const Value choices = " + g.expr(*v.initSet, c) + ";");
-      o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial choice for " + v.name + "\");");
-      o.line("st_." + cppIdent(v.name) + " = o::members(choices)[" + pick + "];");
+      o.line("if (choices.size() == 0) throw rt::EvalError(\"empty initial "
+             "choice for " +
+             v.name + "\");");
+      o.line("st_." + cppIdent(v.name) + " = o::members(choices)[" + pick +
+             "];");
     } else {
-      g.error(v.loc, "a role variable without an initial value cannot run in a node");
+      g.error(v.loc,
+              "a role variable without an initial value cannot run in a node");
     }
-    o.line("checkVar(st_." + cppIdent(v.name) + ", " + std::to_string(i) + ");");
+    o.line("checkVar(st_." + cppIdent(v.name) + ", " + std::to_string(i) +
+           ");");
     o.close();
   }
 }
@@ -576,11 +638,13 @@ void emitFunctions(Out &c, Gen &g, const ir::Program &program) {
     fc.where = "fun " + f.name;
     std::string params, fields;
     for (size_t i = 0; i < f.params.size(); ++i)
-      params += (i ? ", " : "") + std::string("const Value &a") + std::to_string(i);
+      params +=
+          (i ? ", " : "") + std::string("const Value &a") + std::to_string(i);
     for (const auto &n : fc.slotNames)
       fields += " Value " + n + ";";
     c.line("// fun " + f.name);
-    c.open("[[maybe_unused]] static Value fn_" + cppIdent(f.name) + "(" + params + ") {");
+    c.open("[[maybe_unused]] static Value fn_" + cppIdent(f.name) + "(" +
+           params + ") {");
     c.line("struct {" + fields + " } F;");
     for (size_t i = 0; i < f.params.size(); ++i)
       c.line(g.slotRef(fc, f.params[i]) + " = a" + std::to_string(i) + ";");
@@ -593,15 +657,18 @@ void emitFunctions(Out &c, Gen &g, const ir::Program &program) {
 void emitParams(Out &c, const ir::Program &program) {
   std::string values;
   for (const auto &p : program.params)
-    values += (values.empty() ? "{" : ", {") + quote(p.name) + ", " + std::to_string(p.value) + "}";
+    values += (values.empty() ? "{" : ", {") + quote(p.name) + ", " +
+              std::to_string(p.value) + "}";
   c.line("p.params = {" + values + "};");
 }
 
-void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors) {
+void emitPrincipalsAndRecords(Out &h, const ir::Program &program,
+                              bool accessors) {
   h.line("// Principals.");
   h.open("enum Principal : int {");
   for (int p = 0; p < program.numPrincipals; ++p)
-    h.line(cppIdent(program.principalName(p)) + " = " + std::to_string(p) + ",");
+    h.line(cppIdent(program.principalName(p)) + " = " + std::to_string(p) +
+           ",");
   h.close("};");
   h.line("");
   if (accessors)
@@ -613,13 +680,16 @@ void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors
     h.line("static constexpr int kRecordIndex = " + std::to_string(r) + ";");
     std::string params, args;
     for (size_t f = 0; f < rd.fields.size(); ++f) {
-      params += (f ? ", " : "") + std::string("Value ") + cppIdent(rd.fields[f].name);
-      args += (f ? ", " : "") + std::string("std::move(") + cppIdent(rd.fields[f].name) + ")";
+      params +=
+          (f ? ", " : "") + std::string("Value ") + cppIdent(rd.fields[f].name);
+      args += (f ? ", " : "") + std::string("std::move(") +
+              cppIdent(rd.fields[f].name) + ")";
     }
-    h.line("static Value make(" + params + ") { return Value::record(kRecordIndex, {" + args + "}); }");
+    h.line("static Value make(" + params +
+           ") { return Value::record(kRecordIndex, {" + args + "}); }");
     for (size_t f = 0; accessors && f < rd.fields.size(); ++f)
-      h.line("static const Value &" + cppIdent(rd.fields[f].name) + "(const Value &r) { return r.field(" +
-             std::to_string(f) + "); }");
+      h.line("static const Value &" + cppIdent(rd.fields[f].name) +
+             "(const Value &r) { return r.field(" + std::to_string(f) + "); }");
     h.close("};");
   }
   h.line("} // namespace rec");

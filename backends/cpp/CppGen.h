@@ -36,9 +36,9 @@ struct Options {
 };
 
 struct Result {
-  std::vector<File> files;          // <Name>.h, <Name>.cpp
-  std::vector<std::string> errors;  // unsupported constructs; files empty if any
-  std::string nameSpace;            // the C++ namespace of the generated code
+  std::vector<File> files;         // <Name>.h, <Name>.cpp
+  std::vector<std::string> errors; // unsupported constructs; files empty if any
+  std::string nameSpace;           // the C++ namespace of the generated code
 };
 
 Result generate(const ir::Program &program, const Options &options = {});

@@ -35,17 +35,18 @@ struct Out {
 
 // Where an expression is evaluated.
 struct Ctx {
-  int role = -1;                               // StateVar resolves against it
+  int role = -1; // StateVar resolves against it
   const std::vector<ir::SlotInfo> *slots = nullptr;
-  std::vector<std::string> slotNames;          // C++ member names in F
-  bool hasState = true;                        // S is in scope
-  bool hasPool = true;                         // pool() / me_ in scope
-  std::string where;                           // for error messages
+  std::vector<std::string> slotNames; // C++ member names in F
+  bool hasState = true;               // S is in scope
+  bool hasPool = true;                // pool() / me_ in scope
+  std::string where;                  // for error messages
 };
 
 class Gen {
 public:
-  Gen(const ir::Program &p, std::vector<std::string> &errors) : P(p), errors_(errors) {}
+  Gen(const ir::Program &p, std::vector<std::string> &errors)
+      : P(p), errors_(errors) {}
 
   const ir::Program &P;
   std::string ns;
@@ -53,7 +54,8 @@ public:
   // Expressions (CppExpr.cpp).
   std::string expr(const ir::Expr &e, const Ctx &c);
   std::string cond(const ir::Expr &e, const Ctx &c) {
-    std::string s = "("; // appended, not "(" + expr(...): GCC 12 -Wrestrict false positive (GCC bug 105329)
+    std::string s = "("; // appended, not "(" + expr(...): GCC 12 -Wrestrict
+                         // false positive (GCC bug 105329)
     s += expr(e, c);
     s += ").asBool()";
     return s;
@@ -71,12 +73,15 @@ public:
   // where no loop encloses it.
   void match(Out &o, const Ctx &c, const std::vector<ir::Pattern> &pats,
              const std::vector<int> &params, const ir::MatchPlan &plan,
-             const std::function<void(Out &, const char *fail)> &innermost, const char *failOutside,
-             const std::string &consumed = "");
+             const std::function<void(Out &, const char *fail)> &innermost,
+             const char *failOutside, const std::string &consumed = "");
 
   // Field constraint k of `p` on the record `msg`, as a C++ bool.
-  std::string constraintTest(const ir::Pattern &p, size_t k, const std::string &msg, const Ctx &c);
-  std::string fresh(const char *prefix) { return prefix + std::to_string(counter_++); }
+  std::string constraintTest(const ir::Pattern &p, size_t k,
+                             const std::string &msg, const Ctx &c);
+  std::string fresh(const char *prefix) {
+    return prefix + std::to_string(counter_++);
+  }
   void error(const ir::SourceLoc &loc, const std::string &msg);
   std::string slotRef(const Ctx &c, int slot);
   std::string principalSetValue(int set);
@@ -92,9 +97,10 @@ public:
   std::string recordName(int r) const { return P.records[size_t(r)].name; }
 
 private:
-  std::string binder(const ir::Expr &e, const Ctx &c, const std::string &setExpr,
-                     const std::function<void(Out &, const std::string &)> &body,
-                     const std::string &init, const std::string &result);
+  std::string
+  binder(const ir::Expr &e, const Ctx &c, const std::string &setExpr,
+         const std::function<void(Out &, const std::string &)> &body,
+         const std::string &init, const std::string &result);
   std::string knownExpr(const ir::Pattern &pat, const Ctx &c);
   std::vector<std::string> &errors_;
   int counter_ = 0;
@@ -109,7 +115,8 @@ std::vector<std::string> frameNames(const std::vector<ir::SlotInfo> &slots);
 // The header part both generators share: `enum Principal` and, in namespace
 // `rec`, one struct per record with `make` (and typed field accessors when
 // `accessors` is set).
-void emitPrincipalsAndRecords(Out &h, const ir::Program &program, bool accessors);
+void emitPrincipalsAndRecords(Out &h, const ir::Program &program,
+                              bool accessors);
 
 // The line of programInfo() both generators share: the parameter values
 // the program was compiled with (`p.params = {{"F", 1}, ...};`), printed by
@@ -137,7 +144,8 @@ std::set<int> retiredRecords(const ir::Role &role);
 // The role class members for its retire clauses: retireValue<k>,
 // retireStmt<k>, retiredRec<r>, the RoleBase overrides retiresRecord,
 // retired and collectRefraction. Nothing when the role retires nothing.
-void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex, const std::string &state);
+void emitRetireMembers(Out &o, Gen &g, const ir::Role &role, int roleIndex,
+                       const std::string &state);
 
 // The members that give the runtime a role's durable variables
 // (docs/runtime.md, "Durable state"): hasDurable, durableState (their

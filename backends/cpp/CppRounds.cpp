@@ -39,7 +39,9 @@ struct RoundsGen {
     c.where = role.name + "." + r.name;
     return c;
   }
-  std::string frameType(const ir::Round &r) const { return "Frame_" + cppIdent(r.name); }
+  std::string frameType(const ir::Round &r) const {
+    return "Frame_" + cppIdent(r.name);
+  }
 
   void header(Out &h) {
     h.line("// Role " + role.name + ": the variables of one process.");
@@ -47,7 +49,8 @@ struct RoundsGen {
     for (const auto &v : nodeVars(role))
       h.line("Value " + cppIdent(v.name) + ";");
     h.line("bool operator==(const " + state + " &o) const;");
-    h.line("bool operator!=(const " + state + " &o) const { return !(*this == o); }");
+    h.line("bool operator!=(const " + state +
+           " &o) const { return !(*this == o); }");
     h.line("std::string toJson() const;");
     h.close("};");
     h.line("");
@@ -66,8 +69,9 @@ struct RoundsGen {
     o.line("std::string s = \"{\";");
     bool first = true;
     for (const auto &v : nodeVars(role)) {
-      o.line("s += " + quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") + "; this->" +
-             cppIdent(v.name) + ".appendJson(s, names);");
+      o.line("s += " +
+             quote(std::string(first ? "" : ",") + "\"" + v.name + "\":") +
+             "; this->" + cppIdent(v.name) + ".appendJson(s, names);");
       first = false;
     }
     o.line("return s + \"}\";");
@@ -96,18 +100,20 @@ struct RoundsGen {
   }
 
   void ctor(Out &o) {
-    o.open(cls + "(int me, std::optional<uint64_t> choiceSeed) : me_(me), choiceSeed_(choiceSeed) {");
+    o.open(cls + "(int me, std::optional<uint64_t> choiceSeed) : me_(me), "
+                 "choiceSeed_(choiceSeed) {");
     emitVarInits(o, g, role, 0);
     o.close();
   }
 
   // Dispatch of a virtual method on the round index.
-  void dispatch(Out &o, const std::string &sig, const std::string &call, const std::string &fallback) {
+  void dispatch(Out &o, const std::string &sig, const std::string &call,
+                const std::string &fallback) {
     o.open(sig + " override {");
     o.open("switch (r) {");
     for (size_t i = 0; i < phase.rounds.size(); ++i)
-      o.line("case " + std::to_string(i) + ": return " + call + "_" + cppIdent(phase.rounds[i].name) +
-             "(ph);");
+      o.line("case " + std::to_string(i) + ": return " + call + "_" +
+             cppIdent(phase.rounds[i].name) + "(ph);");
     o.line("default: return " + fallback + ";");
     o.close();
     o.close();
@@ -117,27 +123,34 @@ struct RoundsGen {
     Ctx c = ctxFor(r);
     std::string n = cppIdent(r.name), fr = frameType(r);
     std::string file = r.loc.file.substr(r.loc.file.find_last_of('/') + 1);
-    o.line("// round " + r.name + " (" + file + ":" + std::to_string(r.loc.line) + ")");
+    o.line("// round " + r.name + " (" + file + ":" +
+           std::to_string(r.loc.line) + ")");
     o.open("struct " + fr + " {");
     for (const auto &s : c.slotNames)
       o.line("Value " + s + ";");
     o.close("};");
-    std::string prelude = "const int64_t phaseNo_ = ph, roundNo_ = " + std::to_string(index) +
-                          "; (void)phaseNo_; (void)roundNo_; " + fr + " F; (void)F;";
+    std::string prelude =
+        "const int64_t phaseNo_ = ph, roundNo_ = " + std::to_string(index) +
+        "; (void)phaseNo_; (void)roundNo_; " + fr + " F; (void)F;";
     // Send: the first clause whose condition holds and whose destination
     // contains q gives q's message.
-    o.open("void send_" + n + "(int64_t ph, std::vector<std::pair<int, Value>> &out) {");
+    o.open("void send_" + n +
+           "(int64_t ph, std::vector<std::pair<int, Value>> &out) {");
     o.line(prelude);
     o.line("const " + state + " &S = st_; (void)S;");
-    o.line("std::vector<bool> sent(" + std::to_string(P.numPrincipals) + ", false);");
+    o.line("std::vector<bool> sent(" + std::to_string(P.numPrincipals) +
+           ", false);");
     o.open("auto to = [&](const Value &d, const Value &payload) {");
-    o.line("if (d.is(rt::Kind::Principal)) { int q = d.asPrincipal(); if (!sent[size_t(q)]) { sent[size_t(q)] = "
+    o.line("if (d.is(rt::Kind::Principal)) { int q = d.asPrincipal(); if "
+           "(!sent[size_t(q)]) { sent[size_t(q)] = "
            "true; out.emplace_back(q, payload); } return; }");
-    o.line("for (const Value &m : o::members(d)) { int q = m.asPrincipal(); if (!sent[size_t(q)]) { "
+    o.line("for (const Value &m : o::members(d)) { int q = m.asPrincipal(); if "
+           "(!sent[size_t(q)]) { "
            "sent[size_t(q)] = true; out.emplace_back(q, payload); } }");
     o.close("};");
     for (const auto &s : r.sends) {
-      std::string call = "to(" + g.expr(*s.dest, c) + ", " + g.expr(*s.payload, c) + ");";
+      std::string call =
+          "to(" + g.expr(*s.dest, c) + ", " + g.expr(*s.payload, c) + ");";
       if (s.cond)
         o.line("if (" + g.cond(*s.cond, c) + ") " + call);
       else
@@ -151,10 +164,18 @@ struct RoundsGen {
     o.line("rt::RoundProgress p;");
     for (const auto &pc : r.progress) {
       switch (pc.kind) {
-      case ir::ProgressKind::Timeout: o.line("p.timeoutMs = " + std::to_string(pc.timeoutMs) + ";"); break;
-      case ir::ProgressKind::WaitMessages: o.line("p.waitMessages = true;"); break;
-      case ir::ProgressKind::CatchUp: o.line("p.catchUp = true;"); break;
-      case ir::ProgressKind::GoAhead: o.line("p.hasGoAhead = true;"); break;
+      case ir::ProgressKind::Timeout:
+        o.line("p.timeoutMs = " + std::to_string(pc.timeoutMs) + ";");
+        break;
+      case ir::ProgressKind::WaitMessages:
+        o.line("p.waitMessages = true;");
+        break;
+      case ir::ProgressKind::CatchUp:
+        o.line("p.catchUp = true;");
+        break;
+      case ir::ProgressKind::GoAhead:
+        o.line("p.hasGoAhead = true;");
+        break;
       case ir::ProgressKind::Sync:
         if (pc.expr)
           o.line("p.sync = (" + g.expr(*pc.expr, c) + ").asInt();");
@@ -192,14 +213,17 @@ struct RoundsGen {
   }
 
   void cls_(Out &o) {
-    o.line("// Role " + role.name + ", played by " + P.principalSets[size_t(role.principalSet)].name + ".");
+    o.line("// Role " + role.name + ", played by " +
+           P.principalSets[size_t(role.principalSet)].name + ".");
     o.open("class " + cls + " final : public rt::RoundProgram {");
     --o.indent;
     o.line("public:");
     ++o.indent;
     ctor(o);
-    o.line("const char *roleName() const override { return " + quote(role.name) + "; }");
-    o.line("size_t numRounds() const override { return " + std::to_string(phase.rounds.size()) + "; }");
+    o.line("const char *roleName() const override { return " +
+           quote(role.name) + "; }");
+    o.line("size_t numRounds() const override { return " +
+           std::to_string(phase.rounds.size()) + "; }");
     o.open("const char *roundName(size_t r) const override {");
     o.line("static const char *const names[] = {");
     for (const auto &r : phase.rounds)
@@ -207,33 +231,37 @@ struct RoundsGen {
     o.line("    nullptr};");
     o.line("return r < numRounds() ? names[r] : \"?\";");
     o.close();
-    dispatch(o, "rt::RoundProgress progress(size_t r, int64_t ph)", "progress", "rt::RoundProgress{}");
-    o.open("void send(size_t r, int64_t ph, std::vector<std::pair<int, Value>> &out) override {");
+    dispatch(o, "rt::RoundProgress progress(size_t r, int64_t ph)", "progress",
+             "rt::RoundProgress{}");
+    o.open("void send(size_t r, int64_t ph, std::vector<std::pair<int, Value>> "
+           "&out) override {");
     o.open("switch (r) {");
     for (const auto &r : phase.rounds)
-      o.line("case " + std::to_string(&r - &phase.rounds[0]) + ": send_" + cppIdent(r.name) +
-             "(ph, out); break;");
+      o.line("case " + std::to_string(&r - &phase.rounds[0]) + ": send_" +
+             cppIdent(r.name) + "(ph, out); break;");
     o.line("default: break;");
     o.close();
     o.close();
     o.open("bool goAhead(size_t r, int64_t ph, const Value &mbox) override {");
     o.open("switch (r) {");
     for (const auto &r : phase.rounds)
-      o.line("case " + std::to_string(&r - &phase.rounds[0]) + ": return goAhead_" + cppIdent(r.name) +
-             "(ph, mbox);");
+      o.line("case " + std::to_string(&r - &phase.rounds[0]) +
+             ": return goAhead_" + cppIdent(r.name) + "(ph, mbox);");
     o.line("default: return false;");
     o.close();
     o.close();
     o.open("void update(size_t r, int64_t ph, const Value &mbox) override {");
     o.open("switch (r) {");
     for (const auto &r : phase.rounds)
-      o.line("case " + std::to_string(&r - &phase.rounds[0]) + ": update_" + cppIdent(r.name) +
-             "(ph, mbox); break;");
+      o.line("case " + std::to_string(&r - &phase.rounds[0]) + ": update_" +
+             cppIdent(r.name) + "(ph, mbox); break;");
     o.line("default: break;");
     o.close();
     o.close();
-    o.open("bool payloadOk(size_t r, const Value &v, std::string *why) const override {");
-    o.line("return r < numRounds() && rt::conforms(v, *" + cls + "PayloadType(r), programInfo().schema, why);");
+    o.open("bool payloadOk(size_t r, const Value &v, std::string *why) const "
+           "override {");
+    o.line("return r < numRounds() && rt::conforms(v, *" + cls +
+           "PayloadType(r), programInfo().schema, why);");
     o.close();
     o.line("std::string stateJson() const override { return st_.toJson(); }");
     emitDurableMembers(o, role, cls);
@@ -245,7 +273,8 @@ struct RoundsGen {
       o.open("if (!traced_ || st_." + n + " != traced_->" + n + ") {");
       o.line("s += s.size() > 1 ? \",\" : \"\";");
       o.line("s += " + quote("\"" + v.name + "\":") + ";");
-      o.line("if (traced_) rt::appendJsonDelta(s, traced_->" + n + ", st_." + n + ", names);");
+      o.line("if (traced_) rt::appendJsonDelta(s, traced_->" + n + ", st_." +
+             n + ", names);");
       o.line("else st_." + n + ".appendJson(s, names);");
       o.close();
     }
@@ -259,17 +288,21 @@ struct RoundsGen {
     ++o.indent;
     o.open("static void checkVar(const Value &v, int var) {");
     o.line("std::string why;");
-    o.line("if (!rt::conforms(v, *" + cls + "VarType(var), programInfo().schema, &why))");
-    o.line("  throw rt::EvalError(\"value \" + v.toJson(&programInfo().schema.names) + \" is outside the "
+    o.line("if (!rt::conforms(v, *" + cls +
+           "VarType(var), programInfo().schema, &why))");
+    o.line("  throw rt::EvalError(\"value \" + "
+           "v.toJson(&programInfo().schema.names) + \" is outside the "
            "declared type: \" + why);");
     o.close();
     o.line("");
     for (size_t i = 0; i < phase.rounds.size(); ++i)
       round(o, i, phase.rounds[i]);
     o.line("int me_;");
-    o.line("std::optional<uint64_t> choiceSeed_; // of `var x in S` (rt::initialChoice)");
+    o.line("std::optional<uint64_t> choiceSeed_; // of `var x in S` "
+           "(rt::initialChoice)");
     o.line(state + " st_;");
-    o.line("std::optional<" + state + "> traced_; // the state at the last trace record");
+    o.line("std::optional<" + state +
+           "> traced_; // the state at the last trace record");
     o.close("};");
     o.line("");
   }
@@ -321,7 +354,8 @@ Result generateRounds(const ir::Program &program, const Options &options) {
   c.line("const rt::RoundProgramInfo &programInfo();");
   c.line("");
   emitFunctions(c, g, P);
-  RoundsGen rg{g, P, role, phase, cppIdent(role.name), cppIdent(role.name) + "State"};
+  RoundsGen rg{
+      g, P, role, phase, cppIdent(role.name), cppIdent(role.name) + "State"};
   rg.header(h);
   rg.stateMethods(c);
   rg.cls_(c);
@@ -330,7 +364,8 @@ Result generateRounds(const ir::Program &program, const Options &options) {
 
   int byz = 0;
   for (const auto &f : P.faults)
-    if (f.kind == ir::FaultDecl::Kind::Byzantine && f.principalSet == role.principalSet)
+    if (f.kind == ir::FaultDecl::Kind::Byzantine &&
+        f.principalSet == role.principalSet)
       byz += int(f.max);
   const auto &set = P.principalSets[size_t(role.principalSet)];
   c.open("const rt::RoundProgramInfo &programInfo() {");
@@ -350,14 +385,16 @@ Result generateRounds(const ir::Program &program, const Options &options) {
       ft += f ? ", " : "";
       ft += g.typeDesc(*rd.fields[f].type);
     }
-    c.line("p.schema.records.push_back({" + quote(rd.name) + ", {" + fn + "}, {" + ft + "}});");
+    c.line("p.schema.records.push_back({" + quote(rd.name) + ", {" + fn +
+           "}, {" + ft + "}});");
   }
   c.line("p.schema.finish(p.principals);");
   c.line("p.first = " + std::to_string(set.first) + ";");
   c.line("p.size = " + std::to_string(set.size) + ";");
   c.line("p.byzantine = " + std::to_string(byz) + ";");
   c.line("p.make = [](int me, std::optional<uint64_t> choiceSeed) {");
-  c.line("  return std::unique_ptr<rt::RoundProgram>(new " + rg.cls + "(me, choiceSeed));");
+  c.line("  return std::unique_ptr<rt::RoundProgram>(new " + rg.cls +
+         "(me, choiceSeed));");
   c.line("};");
   c.line("return p;");
   c.close("}();");
@@ -368,7 +405,8 @@ Result generateRounds(const ir::Program &program, const Options &options) {
   if (options.withMain) {
     c.line("");
     c.open("int main(int argc, char **argv) {");
-    c.line("return mommie::rt::roundNodeMain(argc, argv, " + g.ns + "::programInfo());");
+    c.line("return mommie::rt::roundNodeMain(argc, argv, " + g.ns +
+           "::programInfo());");
     c.close();
   }
   if (!res.errors.empty())

@@ -1,7 +1,8 @@
 // The C++ backend for round programs (`phase { round ... }`): a class
 // implementing mommie::rt::RoundProgram (sends, progress conditions, goAhead
 // over the mailbox, updates, phaseNo / roundNo) driven by the runtime's
-// round engine (runtime/rounds/RoundEngine.h), and a `main` calling roundNodeMain.
+// round engine (runtime/rounds/RoundEngine.h), and a `main` calling
+// roundNodeMain.
 #pragma once
 
 #include "backends/cpp/CppGen.h"

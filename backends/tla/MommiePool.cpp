@@ -5,7 +5,8 @@
 namespace mommie::tla {
 
 const std::string &mommiePoolModule() {
-  static const std::string text = R"(------------------------------ MODULE MommiePool ------------------------------
+  static const std::string text =
+      R"(------------------------------ MODULE MommiePool ------------------------------
 (***************************************************************************)
 (* Standard operators of the specs emitted by `mommie tla` (docs/tla.md).  *)
 (* Written next to every spec; do not edit: mommie regenerates it.         *)

@@ -54,7 +54,8 @@ std::string joinWith(const std::vector<std::string> &parts, const char *sep) {
 std::string stateLevel(Emitter &em, const Expr &guard, Frame &f) {
   bool branches = ir::anyExpr(guard, [](const Expr &e) {
     return e.kind == ExprKind::Exists ||
-           (e.kind == ExprKind::Binary && (e.op == Op::Or || e.op == Op::Implies));
+           (e.kind == ExprKind::Binary &&
+            (e.op == Op::Or || e.op == Op::Implies));
   });
   std::string text = em.expr(&guard, f);
   return branches ? "IF " + text + " THEN TRUE ELSE FALSE" : text;
@@ -97,9 +98,8 @@ std::string transitionOp(Emitter &em, int r, int t,
 
   // Order the patterns so that their part expressions only use bound slots.
   std::vector<int> order;
-  std::vector<bool> deferred(tr.triggers.size(), false), placed(
-                                                             tr.triggers.size(),
-                                                             false);
+  std::vector<bool> deferred(tr.triggers.size(), false),
+      placed(tr.triggers.size(), false);
   auto deps = [&](const Pattern &p) {
     std::set<int> s;
     collectSlots(p.issuer.expr.get(), s);
@@ -141,9 +141,11 @@ std::string transitionOp(Emitter &em, int r, int t,
     std::string x = f.slot(p.slot);
     if (p.statementSet) {
       // Every matching statement, as (issuer, record) pairs; no quantifier.
-      binderDefs.emplace_back(x, "IssuedMsgs(" + em.stmtFilter(p, f, false, true) + ")");
-      deferredConds.push_back(std::string(p.issuer.exact ? "ExactSetQuorum(" : "SetQuorum(") +
-                              x + ", " + em.operand(p.issuer.threshold.get(), f) + ")");
+      binderDefs.emplace_back(x, "IssuedMsgs(" +
+                                     em.stmtFilter(p, f, false, true) + ")");
+      deferredConds.push_back(
+          std::string(p.issuer.exact ? "ExactSetQuorum(" : "SetQuorum(") + x +
+          ", " + em.operand(p.issuer.threshold.get(), f) + ")");
       quantified.insert(p.slot);
       continue;
     }
@@ -158,10 +160,9 @@ std::string transitionOp(Emitter &em, int r, int t,
     // The membership condition and the unfiltered domain of the binders.
     std::string member, domain;
     if (p.issuer.kind == IssuerPattern::Kind::Quorum) {
-      std::string q = std::string(p.issuer.exact ? "ExactQuorumMsgs("
-                                                 : "QuorumMsgs(") +
-                      stmts + ", " + em.operand(p.issuer.threshold.get(), f) +
-                      ")";
+      std::string q =
+          std::string(p.issuer.exact ? "ExactQuorumMsgs(" : "QuorumMsgs(") +
+          stmts + ", " + em.operand(p.issuer.threshold.get(), f) + ")";
       member = x + " \\in " + q;
       domain = deferred[i] ? "Msgs(" + known + ")" : q;
     } else if (bindsIssuer) {
@@ -177,8 +178,8 @@ std::string transitionOp(Emitter &em, int r, int t,
       if (deferred[i])
         deferredConds.push_back(member);
     } else if (bindsIssuer) {
-      quants.push_back("\\E " + c + " \\in " +
-                       em.setNames[p.issuer.set] + " :");
+      quants.push_back("\\E " + c + " \\in " + em.setNames[p.issuer.set] +
+                       " :");
       deferredConds.push_back(member);
     } else if (!recordJoin) {
       quants.push_back("\\E " + x + " \\in " + domain + " :");
@@ -196,8 +197,9 @@ std::string transitionOp(Emitter &em, int r, int t,
   }
   conds.insert(conds.end(), deferredConds.begin(), deferredConds.end());
   for (int i : order)
-    for (auto &c : tr.triggers[i].statementSet ? std::vector<std::string>()
-                                               : em.constraints(tr.triggers[i], f))
+    for (auto &c : tr.triggers[i].statementSet
+                       ? std::vector<std::string>()
+                       : em.constraints(tr.triggers[i], f))
       conds.push_back(c);
   if (tr.guard)
     conds.push_back(stateLevel(em, *tr.guard, f));
@@ -264,9 +266,10 @@ std::string emitCrash(Emitter &em, std::vector<std::string> &next) {
     // Bound names are fresh: a role variable may be called `p`.
     NameScope scope(&em.globals);
     std::string p = scope.claim("p");
-    out += em.hasRecover
-               ? "\\* A live principal crashes (at most the declared number per set down at once).\n"
-               : "\\* A live principal crashes (at most the declared number per set).\n";
+    out += em.hasRecover ? "\\* A live principal crashes (at most the declared "
+                           "number per set down at once).\n"
+                         : "\\* A live principal crashes (at most the declared "
+                           "number per set).\n";
     out += "Crash(" + p + ") ==\n";
     std::vector<std::string> alts;
     std::vector<std::string> sets;
@@ -334,7 +337,8 @@ Lines recoverBranch(Emitter &em, const FaultDecl &fd) {
       std::string choices = vd.initSet ? em.expr(vd.initSet.get(), f)
                                        : em.domainOf(*vd.type, vd.loc);
       std::string x = f.fresh("v");
-      items.push_back(single("\\E " + x + " \\in " + choices + " : " + reset(name, x)));
+      items.push_back(
+          single("\\E " + x + " \\in " + choices + " : " + reset(name, x)));
     }
     for (const auto &timer : em.timerNames[r])
       items.push_back(single(reset(timer, "FALSE")));
@@ -360,14 +364,18 @@ std::string emitRecover(Emitter &em, std::vector<std::string> &next) {
     if (fd.kind == FaultDecl::Kind::Recover)
       branches.push_back(recoverBranch(em, fd));
   std::string out =
-      "\\* A crashed principal restarts (a recover fault). It keeps its durable and\n"
-      "\\* ghost variables, takes an initial value for every other variable of its\n"
-      "\\* role (each choice a successor, as in Init), stops its timers, and forgets\n"
+      "\\* A crashed principal restarts (a recover fault). It keeps its "
+      "durable and\n"
+      "\\* ghost variables, takes an initial value for every other variable of "
+      "its\n"
+      "\\* role (each choice a successor, as in Init), stops its timers, and "
+      "forgets\n"
       "\\* its refraction sets and what it knew; the pools stay.\n";
   out += "Recover(self) ==\n";
   // One recover set: its branch's conjuncts are the operator's.
   Lines body = bulletList({single("self \\in crashed")}, "/\\ ");
-  Lines rest = branches.size() == 1 ? branches[0] : bulletList(branches, "\\/ ");
+  Lines rest =
+      branches.size() == 1 ? branches[0] : bulletList(branches, "\\/ ");
   if (branches.size() > 1)
     rest = bulletList({rest}, "/\\ ");
   body.insert(body.end(), rest.begin(), rest.end());
@@ -397,13 +405,14 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
            " statement to one of its verifiers (" +
            em.loc(prog.records[rec].loc) + ").\n";
     out += name + " ==\n";
-    out += "  \\E " + st + " \\in " + pool + " : \\E " + q + " \\in " + st + ".ver :\n";
+    out += "  \\E " + st + " \\in " + pool + " : \\E " + q + " \\in " + st +
+           ".ver :\n";
     std::vector<Lines> items;
     if (em.hasCrash || em.hasByz)
       items.push_back(single(em.liveExpr(q)));
     items.push_back(single(st + " \\notin " + known + "[" + q + "]"));
-    items.push_back(single(known + "' = [" + known + " EXCEPT ![" + q + "] = @ \\cup {" + st +
-                           "}]"));
+    items.push_back(single(known + "' = [" + known + " EXCEPT ![" + q +
+                           "] = @ \\cup {" + st + "}]"));
     if (Lines unch = em.unchangedExcept({known}); !unch.empty())
       items.push_back(unch);
     for (auto &l : indent(bulletList(items, "/\\ "), 4))
@@ -425,17 +434,19 @@ std::string emitEventActions(Emitter &em, std::vector<std::string> &next,
       recordType.kind = TypeKind::Record;
       recordType.record = rec;
       std::string dom = em.domainOf(recordType, prog.records[rec].loc);
-      out += "\\* A Byzantine principal publishes any " + prog.records[rec].name +
+      out += "\\* A Byzantine principal publishes any " +
+             prog.records[rec].name +
              " statement it issues, to one verifier (" +
              em.loc(prog.records[rec].loc) + ").\n";
       NameScope scope(&em.globals);
-      std::string b = scope.claim("b"), q = scope.claim("q"), x = scope.claim("x");
+      std::string b = scope.claim("b"), q = scope.claim("q"),
+                  x = scope.claim("x");
       out += name + " ==\n";
-      out += "  \\E " + b + " \\in byz, " + q + " \\in Principals, " + x + " \\in " + dom +
-             " :\n";
+      out += "  \\E " + b + " \\in byz, " + q + " \\in Principals, " + x +
+             " \\in " + dom + " :\n";
       std::vector<Lines> items;
-      items.push_back(single(pool + "' = " + pool + " \\cup {Stmt(" + b + ", {" + q + "}, {}, " +
-                             x + ")}"));
+      items.push_back(single(pool + "' = " + pool + " \\cup {Stmt(" + b +
+                             ", {" + q + "}, {}, " + x + ")}"));
       if (Lines unch = em.unchangedExcept({pool}); !unch.empty())
         items.push_back(unch);
       for (auto &l : indent(bulletList(items, "/\\ "), 4))

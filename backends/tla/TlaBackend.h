@@ -36,12 +36,12 @@ std::optional<TlaFiles> emitTla(const ir::Program &program,
 // fired[role][transition] ("" when not refracted); pools and knowledge
 // sets only of the records the spec keeps (published or Byzantine).
 struct StateNames {
-  std::vector<std::string> principalSets; // principal set i's name
+  std::vector<std::string> principalSets;       // principal set i's name
   std::vector<std::vector<std::string>> fields; // fields[record][field]
   std::vector<std::vector<std::string>> vars, timers, fired;
   std::map<int, std::string> pools, known; // by record
-  bool crashed = false, byz = false;        // the `crashed` / `byz` sets
-  std::vector<std::string> all;             // every variable, in `vars` order
+  bool crashed = false, byz = false;       // the `crashed` / `byz` sets
+  std::vector<std::string> all;            // every variable, in `vars` order
 };
 StateNames stateNames(const ir::Program &program);
 

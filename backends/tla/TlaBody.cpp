@@ -99,7 +99,8 @@ std::string lvaluePath(Emitter &em, Frame &f, const Type *type,
 std::string asSet(Emitter &em, Frame &f, const Expr *e) {
   if (e && e->type && e->type->kind == TypeKind::Set)
     return em.expr(e, f);
-  std::string set = "{"; // appended: GCC 12 -Wrestrict false positive on "{" + ... (GCC bug 105329)
+  std::string set = "{"; // appended: GCC 12 -Wrestrict false positive on "{" +
+                         // ... (GCC bug 105329)
   set += em.expr(e, f);
   set += '}';
   return set;
@@ -132,10 +133,9 @@ void BodyTranslator::stmt(const Stmt &s) {
       letSeen_.insert(s.slot);
       defs.emplace_back(f_.slotNames[s.slot], value);
     } else {
-      f_.slotNames[s.slot] =
-          define((*f_.slots)[s.slot].name.empty() ? "v"
-                                                  : (*f_.slots)[s.slot].name,
-                 value);
+      f_.slotNames[s.slot] = define(
+          (*f_.slots)[s.slot].name.empty() ? "v" : (*f_.slots)[s.slot].name,
+          value);
     }
     cur.slots = f_.slotNames;
     return;
@@ -164,11 +164,11 @@ void BodyTranslator::stmt(const Stmt &s) {
       aud = "Principals";
     else if (s.auditorKind == Stmt::Auditor::Expr)
       aud = asSet(em_, f_, s.auditor.get());
-    std::string stmt = define("stmt", "Stmt(" + f_.me + ", " + ver + ", " +
-                                          aud + ", " +
-                                          em_.expr(s.value.get(), f_) + ")");
-    cur.pools[record] =
-        define(em_.poolNames[record], cur.pools[record] + " \\cup {" + stmt + "}");
+    std::string stmt =
+        define("stmt", "Stmt(" + f_.me + ", " + ver + ", " + aud + ", " +
+                           em_.expr(s.value.get(), f_) + ")");
+    cur.pools[record] = define(em_.poolNames[record],
+                               cur.pools[record] + " \\cup {" + stmt + "}");
     cur.known[record] = define(em_.knownNames[record],
                                cur.known[record] + " \\cup {" + stmt + "}");
     return;
@@ -202,10 +202,9 @@ void BodyTranslator::merge(const std::string &cond, const BodyState &a,
   for (auto &[rec, text] : cur.known)
     text = pick(em_.knownNames[rec], a.known.at(rec), b.known.at(rec));
   for (size_t i = 0; i < cur.slots.size(); ++i)
-    cur.slots[i] = pick(f_.slots && !(*f_.slots)[i].name.empty()
-                            ? (*f_.slots)[i].name
-                            : "v",
-                        a.slots[i], b.slots[i]);
+    cur.slots[i] = pick(
+        f_.slots && !(*f_.slots)[i].name.empty() ? (*f_.slots)[i].name : "v",
+        a.slots[i], b.slots[i]);
   f_.slotNames = cur.slots;
   (void)r;
 }

@@ -27,7 +27,8 @@ Lines indent(const Lines &lines, size_t n);
 Lines single(std::string line);
 // `open` + items joined by ", " + `close`, wrapped at about 80 columns; the
 // continuation lines are indented to the first item.
-Lines wrappedList(const std::string &open, const std::vector<std::string> &items,
+Lines wrappedList(const std::string &open,
+                  const std::vector<std::string> &items,
                   const std::string &close);
 
 class Emitter;
@@ -81,7 +82,8 @@ public:
   // A number the front end computed from parameters, as written: its
   // symbolic form (ir/IR.h) when it has one, else the number.
   // As an operand (parenthesized unless atomic), or not.
-  std::string symbolic(const ir::ExprPtr &sym, int64_t value, bool asOperand = true);
+  std::string symbolic(const ir::ExprPtr &sym, int64_t value,
+                       bool asOperand = true);
   // Member `offset` of principal set `set`.
   std::string member(int set, int64_t offset) const;
   // hasCrash: a crash or recover fault (the `crashed` variable); hasRecover:
@@ -121,8 +123,8 @@ public:
   // The set of known statements matching the statement-level parts of `p`
   // (issuer, verifier, auditor), and with `withConstraints` its field
   // constraints on each statement's record (a statement set).
-  std::string stmtFilter(const ir::Pattern &p, Frame &f,
-                         bool bindIssuerAsExact, bool withConstraints = false);
+  std::string stmtFilter(const ir::Pattern &p, Frame &f, bool bindIssuerAsExact,
+                         bool withConstraints = false);
   // KNOWN p, as a boolean expression.
   std::string knownExpr(const ir::Pattern &p, Frame &f);
   // The conjuncts of p's field constraints on `subject` (by default the

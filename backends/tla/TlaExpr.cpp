@@ -71,28 +71,50 @@ bool isAssociative(Op op) {
 
 const char *opText(Op op) {
   switch (op) {
-  case Op::Not: return "~";
-  case Op::Neg: return "-";
-  case Op::Add: return "+";
-  case Op::Sub: return "-";
-  case Op::Mul: return "*";
-  case Op::Div: return "\\div";
-  case Op::Mod: return "%";
-  case Op::Eq: return "=";
-  case Op::Ne: return "#";
-  case Op::Lt: return "<";
-  case Op::Le: return "<=";
-  case Op::Gt: return ">";
-  case Op::Ge: return ">=";
-  case Op::And: return "/\\";
-  case Op::Or: return "\\/";
-  case Op::Implies: return "=>";
-  case Op::In: return "\\in";
-  case Op::NotIn: return "\\notin";
-  case Op::SubsetEq: return "\\subseteq";
-  case Op::Union: return "\\cup";
-  case Op::Inter: return "\\cap";
-  case Op::Diff: return "\\";
+  case Op::Not:
+    return "~";
+  case Op::Neg:
+    return "-";
+  case Op::Add:
+    return "+";
+  case Op::Sub:
+    return "-";
+  case Op::Mul:
+    return "*";
+  case Op::Div:
+    return "\\div";
+  case Op::Mod:
+    return "%";
+  case Op::Eq:
+    return "=";
+  case Op::Ne:
+    return "#";
+  case Op::Lt:
+    return "<";
+  case Op::Le:
+    return "<=";
+  case Op::Gt:
+    return ">";
+  case Op::Ge:
+    return ">=";
+  case Op::And:
+    return "/\\";
+  case Op::Or:
+    return "\\/";
+  case Op::Implies:
+    return "=>";
+  case Op::In:
+    return "\\in";
+  case Op::NotIn:
+    return "\\notin";
+  case Op::SubsetEq:
+    return "\\subseteq";
+  case Op::Union:
+    return "\\cup";
+  case Op::Inter:
+    return "\\cap";
+  case Op::Diff:
+    return "\\";
   }
   return "?";
 }
@@ -120,7 +142,8 @@ std::string Emitter::fieldName(int record, int field) const {
   return sanitizeName(fields[field].name);
 }
 
-std::string Emitter::symbolic(const ExprPtr &sym, int64_t value, bool asOperand) {
+std::string Emitter::symbolic(const ExprPtr &sym, int64_t value,
+                              bool asOperand) {
   if (!sym)
     return std::to_string(value);
   Frame f(*this, nullptr, "");
@@ -149,7 +172,8 @@ std::string Emitter::apalacheType(const Type &t) const {
   case TypeKind::Seq:
     return "Seq(" + apalacheType(*t.args.at(0)) + ")";
   case TypeKind::Map:
-    return fn(apalacheType(*t.args.at(0))) + " -> " + fn(apalacheType(*t.args.at(1)));
+    return fn(apalacheType(*t.args.at(0))) + " -> " +
+           fn(apalacheType(*t.args.at(1)));
   case TypeKind::Tuple: {
     std::vector<std::string> parts;
     for (const auto &a : t.args)
@@ -169,8 +193,7 @@ std::string Emitter::member(int set, int64_t offset) const {
 }
 
 std::string Emitter::principalSetOfType(const Type &t) const {
-  if (t.principalSet >= 0 &&
-      t.principalSet < static_cast<int>(setNames.size()))
+  if (t.principalSet >= 0 && t.principalSet < static_cast<int>(setNames.size()))
     return setNames[t.principalSet];
   return "Principals";
 }
@@ -215,11 +238,13 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
     return member(set, e->intVal - prog.principalSets[size_t(set)].first);
   }
   case ExprKind::Param:
-    return e->index >= 0 && size_t(e->index) < paramNames.size() ? paramNames[e->index]
-                                                                  : "<param>";
+    return e->index >= 0 && size_t(e->index) < paramNames.size()
+               ? paramNames[e->index]
+               : "<param>";
   case ExprKind::ConstRef:
-    return e->index >= 0 && size_t(e->index) < constNames.size() ? constNames[e->index]
-                                                                 : "<const>";
+    return e->index >= 0 && size_t(e->index) < constNames.size()
+               ? constNames[e->index]
+               : "<const>";
   case ExprKind::Me:
     if (f.me.empty()) {
       error(e->loc, "ME is not defined here");
@@ -248,8 +273,9 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
       // A member by index: a constant one (R[0], R[F]) always exists; a
       // computed one (P[ph % N]) is checked, as the checker does.
       const Expr *k = arg(1);
-      bool constant = k && (k->kind == ExprKind::IntLit || k->kind == ExprKind::Param ||
-                            k->kind == ExprKind::ConstRef || k->sym);
+      bool constant =
+          k && (k->kind == ExprKind::IntLit || k->kind == ExprKind::Param ||
+                k->kind == ExprKind::ConstRef || k->sym);
       if (constant)
         return memberNames[base->index] + "(" + expr(k, f) + ")";
       orderedSets.insert(base->index);
@@ -272,17 +298,26 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
   }
   case ExprKind::Builtin:
     switch (e->builtin) {
-    case Builtin::Card: return "Cardinality(" + expr(arg(0), f) + ")";
-    case Builtin::Dom: return "DOMAIN " + operand(arg(0), f);
-    case Builtin::Len: return "Len(" + expr(arg(0), f) + ")";
+    case Builtin::Card:
+      return "Cardinality(" + expr(arg(0), f) + ")";
+    case Builtin::Dom:
+      return "DOMAIN " + operand(arg(0), f);
+    case Builtin::Len:
+      return "Len(" + expr(arg(0), f) + ")";
     case Builtin::Append:
       return "Append(" + expr(arg(0), f) + ", " + expr(arg(1), f) + ")";
-    case Builtin::Head: return "Head(" + expr(arg(0), f) + ")";
-    case Builtin::Tail: return "Tail(" + expr(arg(0), f) + ")";
-    case Builtin::Max: return "SetMax(" + expr(arg(0), f) + ")";
-    case Builtin::Min: return "SetMin(" + expr(arg(0), f) + ")";
-    case Builtin::Get: return "Get(" + expr(arg(0), f) + ")";
-    case Builtin::IsSome: return "IsSome(" + expr(arg(0), f) + ")";
+    case Builtin::Head:
+      return "Head(" + expr(arg(0), f) + ")";
+    case Builtin::Tail:
+      return "Tail(" + expr(arg(0), f) + ")";
+    case Builtin::Max:
+      return "SetMax(" + expr(arg(0), f) + ")";
+    case Builtin::Min:
+      return "SetMin(" + expr(arg(0), f) + ")";
+    case Builtin::Get:
+      return "Get(" + expr(arg(0), f) + ")";
+    case Builtin::IsSome:
+      return "IsSome(" + expr(arg(0), f) + ")";
     case Builtin::Correct:
       return hasByz ? operand(arg(0), f) + " \\ byz" : expr(arg(0), f);
     case Builtin::Crashed:
@@ -296,8 +331,8 @@ std::string Emitter::expr(const Expr *e, Frame &f) {
   case ExprKind::Binary: {
     if ((e->op == Op::Div || e->op == Op::Mod) &&
         !(arg(1) && arg(1)->kind == ExprKind::IntLit && arg(1)->intVal > 0))
-      return std::string(e->op == Op::Div ? "Div(" : "Mod(") + expr(arg(0), f) + ", " +
-             expr(arg(1), f) + ")";
+      return std::string(e->op == Op::Div ? "Div(" : "Mod(") + expr(arg(0), f) +
+             ", " + expr(arg(1), f) + ")";
     auto side = [&](const Expr *a) {
       if (a && a->kind == ExprKind::Binary && a->op == e->op &&
           isAssociative(e->op))
@@ -516,8 +551,8 @@ std::string Emitter::typePred(const std::string &value, const Type &t,
   }
   case TypeKind::Seq: {
     std::string i = scope.claim("i");
-    return "(\\A " + i + " \\in 1..Len(" + value + ") : " +
-           typePred(value + "[" + i + "]", *t.args[0], scope) + ")";
+    return "(\\A " + i + " \\in 1..Len(" + value +
+           ") : " + typePred(value + "[" + i + "]", *t.args[0], scope) + ")";
   }
   case TypeKind::Tuple: {
     std::vector<std::string> parts;
@@ -585,8 +620,8 @@ std::vector<std::string> Emitter::constraints(const Pattern &p, Frame &f,
                                               const std::string &subject) {
   std::vector<std::string> out;
   for (const auto &c : p.constraints) {
-    std::string lhs =
-        (subject.empty() ? f.slot(p.slot) : subject) + "." + fieldName(p.record, c.field);
+    std::string lhs = (subject.empty() ? f.slot(p.slot) : subject) + "." +
+                      fieldName(p.record, c.field);
     out.push_back(lhs + " " + opText(c.op) + " " + operand(c.expr.get(), f));
   }
   return out;
@@ -598,9 +633,9 @@ std::string Emitter::knownExpr(const Pattern &p, Frame &f) {
   std::string x = f.slot(p.slot);
   if (p.issuer.kind == IssuerPattern::Kind::Quorum) {
     std::string k = operand(p.issuer.threshold.get(), f);
-    std::string msgs = std::string(p.issuer.exact ? "ExactQuorumMsgs("
-                                                  : "QuorumMsgs(") +
-                       stmts + ", " + k + ")";
+    std::string msgs =
+        std::string(p.issuer.exact ? "ExactQuorumMsgs(" : "QuorumMsgs(") +
+        stmts + ", " + k + ")";
     if (cons.empty() && p.issuer.slot < 0)
       return msgs + " # {}";
     std::string body = cons.empty() ? "TRUE" : join(cons, " /\\ ");

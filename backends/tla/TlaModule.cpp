@@ -38,7 +38,8 @@ Lines indent(const Lines &lines, size_t n) {
 
 Lines single(std::string line) { return Lines{std::move(line)}; }
 
-Lines wrappedList(const std::string &open, const std::vector<std::string> &items,
+Lines wrappedList(const std::string &open,
+                  const std::vector<std::string> &items,
                   const std::string &close) {
   const size_t width = 80;
   Lines out{open};
@@ -93,8 +94,9 @@ void collectPublishes(const Block &b, std::set<int> &out) {
 
 void collectKnownInBlock(const Block &b, std::set<int> &out) {
   forEachStmt(b, [&](const Stmt &s) {
-    forEachStmtExpr(s, [&](const Expr &x) { collectKnownRecords(&x, out); },
-                    StmtExprs::Evaluated);
+    forEachStmtExpr(
+        s, [&](const Expr &x) { collectKnownRecords(&x, out); },
+        StmtExprs::Evaluated);
   });
 }
 
@@ -118,18 +120,21 @@ std::string opLines(const std::string &header, const std::vector<Lines> &items,
 // Apalache type aliases for the `\\* @type:` annotations of the variables.
 std::string typedefs(Emitter &em) {
   const Program &prog = em.prog;
-  std::string out = "\\* Apalache type aliases, for the @type annotations of the variables.\n";
+  std::string out = "\\* Apalache type aliases, for the @type annotations of "
+                    "the variables.\n";
   out += "\\* @typeAlias: principal = <<Str, Int>>;\n";
   for (size_t r = 0; r < prog.records.size(); ++r) {
     std::vector<std::string> fields;
     for (size_t i = 0; i < prog.records[r].fields.size(); ++i)
       fields.push_back(em.fieldName(int(r), int(i)) + ": " +
                        em.apalacheType(*prog.records[r].fields[i].type));
-    out += "\\* @typeAlias: " + em.recordAliases[r] + " = { " + joinWith(fields, ", ") + " };\n";
+    out += "\\* @typeAlias: " + em.recordAliases[r] + " = { " +
+           joinWith(fields, ", ") + " };\n";
   }
   for (size_t r = 0; r < prog.records.size(); ++r)
     out += "\\* @typeAlias: " + em.statementAliases[r] +
-           " = { iss: $principal, ver: Set($principal), aud: Set($principal), msg: $" +
+           " = { iss: $principal, ver: Set($principal), aud: Set($principal), "
+           "msg: $" +
            em.recordAliases[r] + " };\n";
   return out + em.typedefsName + " == TRUE\n\n";
 }
@@ -140,52 +145,57 @@ std::string emitParameters(Emitter &em) {
   const Program &prog = em.prog;
   std::string out;
   if (!prog.params.empty()) {
-    out += "\\* Parameters: assigned in the .cfg; any values the assumptions allow.\n";
+    out += "\\* Parameters: assigned in the .cfg; any values the assumptions "
+           "allow.\n";
     out += "CONSTANTS\n";
     for (size_t i = 0; i < prog.params.size(); ++i)
       out += "  \\* @type: Int;\n  " + em.paramNames[i] +
-             (i + 1 < prog.params.size() ? "," : "") + "  \\* " + em.loc(prog.params[i].loc) +
-             "\n";
+             (i + 1 < prog.params.size() ? "," : "") + "  \\* " +
+             em.loc(prog.params[i].loc) + "\n";
     std::vector<std::string> ints;
     for (const auto &n : em.paramNames)
       ints.push_back(n + " \\in Int");
     out += "ASSUME " + joinWith(ints, " /\\ ") + "\n";
     for (const auto &a : prog.assumptions) {
       Frame f(em, &a.slots, "");
-      out += "ASSUME " + em.expr(a.expr.get(), f) + "  \\* " + em.loc(a.loc) + "\n";
+      out += "ASSUME " + em.expr(a.expr.get(), f) + "  \\* " + em.loc(a.loc) +
+             "\n";
     }
     out += "\n";
   }
   // Members first: a named constant may be one (PRIMARY == R_Member(0)).
-  out += "\\* Principals: member i of set S is S_Member(i), a pair <<\"S\", i>> here and a\n"
+  out += "\\* Principals: member i of set S is S_Member(i), a pair <<\"S\", "
+         "i>> here and a\n"
          "\\* model value in MC.tla (which overrides S_Member).\n";
   for (size_t i = 0; i < prog.principalSets.size(); ++i)
-    out += em.memberNames[i] + "(i) == <<\"" + prog.principalSets[i].name + "\", i>>\n";
+    out += em.memberNames[i] + "(i) == <<\"" + prog.principalSets[i].name +
+           "\", i>>\n";
   out += "\n";
   if (!prog.consts.empty()) {
     for (size_t i = 0; i < prog.consts.size(); ++i) {
       Frame f(em, nullptr, "");
-      out += em.constNames[i] + " == " + em.expr(prog.consts[i].expr.get(), f) + "  \\* " +
-             em.loc(prog.consts[i].loc) + "\n";
+      out += em.constNames[i] + " == " + em.expr(prog.consts[i].expr.get(), f) +
+             "  \\* " + em.loc(prog.consts[i].loc) + "\n";
     }
     out += "\n";
   }
   std::vector<std::string> setList;
   for (size_t i = 0; i < prog.principalSets.size(); ++i) {
     const PrincipalSet &s = prog.principalSets[i];
-    out += em.sizeNames[i] + " == " + em.symbolic(s.symSize, s.size, false) + "  \\* " +
-           em.loc(s.loc) + "\n";
-    out += em.setNames[i] + " == {" + em.memberNames[i] + "(i) : i \\in 0.." + em.sizeNames[i] +
-           " - 1}\n";
+    out += em.sizeNames[i] + " == " + em.symbolic(s.symSize, s.size, false) +
+           "  \\* " + em.loc(s.loc) + "\n";
+    out += em.setNames[i] + " == {" + em.memberNames[i] + "(i) : i \\in 0.." +
+           em.sizeNames[i] + " - 1}\n";
     if (em.orderedSets.count(static_cast<int>(i)))
       out += em.atNames[i] + "(i) ==  \\* " + s.name +
-             "[i] for a computed i: an error unless 0 <= i < " + em.sizeNames[i] + "\n  IF i \\in 0.." +
-             em.sizeNames[i] + " - 1 THEN " + em.memberNames[i] + "(i) ELSE Assert(FALSE, \"" +
+             "[i] for a computed i: an error unless 0 <= i < " +
+             em.sizeNames[i] + "\n  IF i \\in 0.." + em.sizeNames[i] +
+             " - 1 THEN " + em.memberNames[i] + "(i) ELSE Assert(FALSE, \"" +
              s.name + "[i]: index out of range\")\n";
     setList.push_back(em.setNames[i]);
   }
-  out += "Principals == " + (setList.empty() ? std::string("{}")
-                                             : joinWith(setList, " \\cup ")) +
+  out += "Principals == " +
+         (setList.empty() ? std::string("{}") : joinWith(setList, " \\cup ")) +
          "\n\n";
   return out;
 }
@@ -197,7 +207,8 @@ static std::string retireComments(const Program &prog, const Emitter &em) {
   std::string out;
   for (const auto &r : prog.roles)
     for (const auto &rt : r.retires)
-      out += "\\* retire clause of role " + r.name + " (" + em.loc(rt.loc) + "): a node may collect " +
+      out += "\\* retire clause of role " + r.name + " (" + em.loc(rt.loc) +
+             "): a node may collect " +
              prog.records[size_t(rt.pattern.record)].name +
              " statements; no effect on this spec.\n";
   return out.empty() ? out : out + "\n";
@@ -219,18 +230,19 @@ std::string symmetryDefinition(Emitter &em) {
   if (perms.empty())
     return {};
   em.symmetryName = em.globals.claim("Symmetry");
-  std::string out =
-      "\\* The members of " + joinWith(sets, ", ") +
-      " are interchangeable: mommie check reduces by this\n"
-      "\\* group, TLC by SYMMETRY in the .cfg. TLC's liveness checking is unsound\n"
-      "\\* under symmetry: the .cfg leaves SYMMETRY out when there are properties.\n";
+  std::string out = "\\* The members of " + joinWith(sets, ", ") +
+                    " are interchangeable: mommie check reduces by this\n"
+                    "\\* group, TLC by SYMMETRY in the .cfg. TLC's liveness "
+                    "checking is unsound\n"
+                    "\\* under symmetry: the .cfg leaves SYMMETRY out when "
+                    "there are properties.\n";
   if (perms.size() == 1)
     return out + em.symmetryName + " == " + perms[0] + "\n\n";
   std::vector<std::string> ranges;
   for (size_t i = 0; i < perms.size(); ++i)
     ranges.push_back(binders[i] + " \\in " + perms[i]);
-  return out + em.symmetryName + " ==\n  {" + joinWith(binders, " @@ ") + " :\n     " +
-         joinWith(ranges, ",\n     ") + "}\n\n";
+  return out + em.symmetryName + " ==\n  {" + joinWith(binders, " @@ ") +
+         " :\n     " + joinWith(ranges, ",\n     ") + "}\n\n";
 }
 
 } // namespace
@@ -342,20 +354,23 @@ std::vector<StateVar> stateVariables(Emitter &em) {
   std::vector<StateVar> vars;
   const std::string principal = "$principal";
   auto perPrincipal = [&](const std::string &t) {
-    return principal + " -> " + (t.find("->") != std::string::npos ? "(" + t + ")" : t);
+    return principal + " -> " +
+           (t.find("->") != std::string::npos ? "(" + t + ")" : t);
   };
   for (size_t r = 0; r < prog.roles.size(); ++r) {
     const Role &role = prog.roles[r];
     for (size_t v = 0; v < role.vars.size(); ++v)
       vars.push_back({em.varNames[r][v],
                       role.name + "." + role.vars[v].name + " of each " +
-                          em.setNames[role.principalSet] + " (" + em.loc(role.vars[v].loc) + ")",
+                          em.setNames[role.principalSet] + " (" +
+                          em.loc(role.vars[v].loc) + ")",
                       perPrincipal(em.apalacheType(*role.vars[v].type))});
   }
   for (size_t r = 0; r < prog.roles.size(); ++r)
     for (size_t t = 0; t < prog.roles[r].timers.size(); ++t)
       vars.push_back({em.timerNames[r][t],
-                      "whether timer " + prog.roles[r].timers[t].name + " is running (" +
+                      "whether timer " + prog.roles[r].timers[t].name +
+                          " is running (" +
                           em.loc(prog.roles[r].timers[t].loc) + ")",
                       perPrincipal("Bool")});
   for (size_t r = 0; r < prog.roles.size(); ++r)
@@ -373,11 +388,15 @@ std::vector<StateVar> stateVariables(Emitter &em) {
                       perPrincipal("Set(<<" + joinWith(parts, ", ") + ">>)")});
     }
   for (const auto &[rec, name] : em.poolNames)
-    vars.push_back({name, "every " + prog.records[rec].name + " statement published so far",
-                    "Set(" + em.statementType(rec) + ")"});
+    vars.push_back(
+        {name,
+         "every " + prog.records[rec].name + " statement published so far",
+         "Set(" + em.statementType(rec) + ")"});
   for (const auto &[rec, name] : em.knownNames)
-    vars.push_back({name, "the " + prog.records[rec].name + " statements each principal knows",
-                    perPrincipal("Set(" + em.statementType(rec) + ")")});
+    vars.push_back(
+        {name,
+         "the " + prog.records[rec].name + " statements each principal knows",
+         perPrincipal("Set(" + em.statementType(rec) + ")")});
   if (rounds) {
     vars.push_back({"phaseNo", "current phase", "Int"});
     vars.push_back({"roundNo", "current round within the phase", "Int"});
@@ -385,7 +404,8 @@ std::vector<StateVar> stateVariables(Emitter &em) {
   if (em.hasCrash)
     vars.push_back({"crashed", "crashed principals", "Set(" + principal + ")"});
   if (em.hasByz)
-    vars.push_back({"byz", "Byzantine principals, fixed in Init", "Set(" + principal + ")"});
+    vars.push_back({"byz", "Byzantine principals, fixed in Init",
+                    "Set(" + principal + ")"});
   return vars;
 }
 
@@ -419,15 +439,16 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   // A state predicate as an operator definition; its name is claimed and
   // appended to `names`. KNOWN in an invariant, lemma or constraint tests
   // the whole pool (a record type nobody can publish has no pool: {}).
-  auto statePredicate = [&em](const Predicate &pred, std::vector<std::string> &names) {
+  auto statePredicate = [&em](const Predicate &pred,
+                              std::vector<std::string> &names) {
     Frame f(em, &pred.slots, "");
     f.known = [&em](int record) {
       auto it = em.poolNames.find(record);
       return it == em.poolNames.end() ? std::string("{}") : it->second;
     };
     names.push_back(em.globals.claim(pred.name));
-    return em.locComment(pred.loc) + names.back() + " == " +
-           em.expr(pred.expr.get(), f) + "\n\n";
+    return em.locComment(pred.loc) + names.back() +
+           " == " + em.expr(pred.expr.get(), f) + "\n\n";
   };
   std::string preds;
   for (const auto &inv : prog.invariants)
@@ -476,7 +497,8 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   std::string base = file.substr(file.find_last_of('/') + 1);
   out += "\\* Generated by mommie tla from " + base +
          "; the state space is mommie's docs/semantics.md.\n";
-  out += "EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool\n\n";
+  out +=
+      "EXTENDS Naturals, Integers, FiniteSets, Sequences, TLC, MommiePool\n\n";
 
   out += emitParameters(em);
   out += symmetry;
@@ -528,16 +550,17 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
           items.push_back(
               single(name + " \\in [" + set + " -> " + pred.substr(7) + "]"));
         else
-          items.push_back(single("\\A " + p + " \\in " + set + " : " +
-                                 em.typePred(name + "[" + p + "]",
-                                             *role.vars[v].type, scope)));
+          items.push_back(single(
+              "\\A " + p + " \\in " + set + " : " +
+              em.typePred(name + "[" + p + "]", *role.vars[v].type, scope)));
       }
       for (size_t t = 0; t < role.timers.size() && !model; ++t)
         items.push_back(
             single(em.timerNames[r][t] + " \\in [" + set + " -> BOOLEAN]"));
       for (size_t t = 0; t < role.transitions.size() && !model; ++t)
         if (!em.firedNames[r][t].empty())
-          items.push_back(single("DOMAIN " + em.firedNames[r][t] + " = " + set));
+          items.push_back(
+              single("DOMAIN " + em.firedNames[r][t] + " = " + set));
     }
     for (const auto &[rec, pool] : em.poolNames) {
       std::string st = scope.claim("st");
@@ -546,29 +569,33 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       recType.record = rec;
       if (model) {
         if (prog.hasModelRange(recType))
-          items.push_back(Lines{"\\A " + st + " \\in " + pool + " :",
-                                "     " + em.typePred(st + ".msg", recType, scope)});
+          items.push_back(
+              Lines{"\\A " + st + " \\in " + pool + " :",
+                    "     " + em.typePred(st + ".msg", recType, scope)});
         continue;
       }
-      items.push_back(Lines{"\\A " + st + " \\in " + pool + " :",
-                            "     /\\ " + st + ".iss \\in Principals",
-                            "     /\\ " + st + ".ver \\subseteq Principals",
-                            "     /\\ " + st + ".aud \\subseteq Principals",
-                            "     /\\ " + em.typePred(st + ".msg", recType, scope)});
+      items.push_back(
+          Lines{"\\A " + st + " \\in " + pool + " :",
+                "     /\\ " + st + ".iss \\in Principals",
+                "     /\\ " + st + ".ver \\subseteq Principals",
+                "     /\\ " + st + ".aud \\subseteq Principals",
+                "     /\\ " + em.typePred(st + ".msg", recType, scope)});
       const std::string &known = em.knownNames.at(rec);
       items.push_back(single("\\A " + p + " \\in Principals : " + known + "[" +
                              p + "] \\subseteq " + pool));
     }
     if (model) {
       em.modelRangesAsInt = false;
-      constraints += "\\* The model's ranges of the `int model lo..hi` values.\n";
+      constraints +=
+          "\\* The model's ranges of the `int model lo..hi` values.\n";
       em.constraintNames.push_back(em.globals.claim("ModelRanges"));
       constraints += opLines(em.constraintNames.back(), items);
       break;
     }
     if (rounds) {
       const Phase &ph = *prog.roles[0].phase;
-      items.push_back(single("phaseNo \\in 0.." + em.symbolic(ph.symBound, ph.bound)));
+      items.push_back(
+          single("phaseNo \\in 0.." + em.symbolic(ph.symBound, ph.bound)));
       items.push_back(
           single(fmt::format("roundNo \\in 0..{}", ph.rounds.size() - 1)));
     }
@@ -598,7 +625,9 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
           items.push_back(single(name + " = [self \\in " + set + " |-> " +
                                  em.expr(vd.init.get(), f) + "]"));
         } else if (vd.initSet) {
-          usesMe = anyExpr(*vd.initSet, [](const Expr &x) { return x.kind == ExprKind::Me; });
+          usesMe = anyExpr(*vd.initSet, [](const Expr &x) {
+            return x.kind == ExprKind::Me;
+          });
           if (usesMe)
             items.push_back(single(name + " \\in Product(" + set +
                                    ", [self \\in " + set + " |-> " +
@@ -612,12 +641,12 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
         }
       }
       for (size_t t = 0; t < role.timers.size(); ++t)
-        items.push_back(
-            single(em.timerNames[r][t] + " = [" + p + " \\in " + set + " |-> FALSE]"));
+        items.push_back(single(em.timerNames[r][t] + " = [" + p + " \\in " +
+                               set + " |-> FALSE]"));
       for (size_t t = 0; t < role.transitions.size(); ++t)
         if (!em.firedNames[r][t].empty())
-          items.push_back(single(em.firedNames[r][t] + " = [" + p + " \\in " + set +
-                                 " |-> {}]"));
+          items.push_back(single(em.firedNames[r][t] + " = [" + p + " \\in " +
+                                 set + " |-> {}]"));
     }
     for (const auto &[rec, pool] : em.poolNames)
       items.push_back(single(pool + " = {}"));
@@ -638,8 +667,8 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
           bounds.push_back("Cardinality(" + bset + " \\cap " + s +
                            ") <= " + em.symbolic(fd.symMax, fd.max));
         }
-      std::string u = sets.size() == 1 ? sets[0]
-                                       : "(" + joinWith(sets, " \\cup ") + ")";
+      std::string u =
+          sets.size() == 1 ? sets[0] : "(" + joinWith(sets, " \\cup ") + ")";
       items.push_back(single("byz \\in {" + bset + " \\in SUBSET " + u + " : " +
                              joinWith(bounds, " /\\ ") + "}"));
     }
@@ -656,7 +685,8 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
     out += opLines("Next", items, "\\/ ");
   }
 
-  std::string fairKind = prog.fairness == Fairness::Strong ? "SF_vars" : "WF_vars";
+  std::string fairKind =
+      prog.fairness == Fairness::Strong ? "SF_vars" : "WF_vars";
   if (prog.fairness != Fairness::None && !fair.empty()) {
     std::vector<Lines> items;
     for (auto &a : fair) {
@@ -680,8 +710,10 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
   if (!preds.empty())
     out += "\\* Invariants and lemmas (INVARIANT in the .cfg).\n\n" + preds;
   if (!constraints.empty())
-    out += "\\* Model constraints (CONSTRAINT in the .cfg): a state that violates one\n"
-           "\\* is checked against the invariants but neither counted nor expanded.\n\n" +
+    out += "\\* Model constraints (CONSTRAINT in the .cfg): a state that "
+           "violates one\n"
+           "\\* is checked against the invariants but neither counted nor "
+           "expanded.\n\n" +
            constraints;
   if (!props.empty())
     out += "\\* Properties (PROPERTY in the .cfg).\n\n" + props;
@@ -696,18 +728,25 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
 std::string emitCfg(Emitter &em, const std::string &moduleName, bool mc) {
   const Program &prog = em.prog;
   std::string module = mc ? std::string("MC") : moduleName;
-  std::string out = "\\* TLC configuration of " + module + ".tla, generated by mommie tla.\n";
+  std::string out =
+      "\\* TLC configuration of " + module + ".tla, generated by mommie tla.\n";
   if (mc)
-    out += "\\* The instance mommie check explores by default, its principals as model\n"
-           "\\* values. To check other sizes, edit " + moduleName + ".cfg or regenerate with -D.\n";
+    out += "\\* The instance mommie check explores by default, its principals "
+           "as model\n"
+           "\\* values. To check other sizes, edit " +
+           moduleName + ".cfg or regenerate with -D.\n";
   else
-    out += "\\* Edit the parameters freely (the ASSUMEs say what is legal). Principals are\n"
-           "\\* pairs <<\"S\", i>> here, which TLC cannot permute: MC.cfg has SYMMETRY.\n";
-  out += "\\* Run: java -XX:+UseParallelGC -cp tla2tools.jar tlc2.TLC -workers 1 -config " +
+    out += "\\* Edit the parameters freely (the ASSUMEs say what is legal). "
+           "Principals are\n"
+           "\\* pairs <<\"S\", i>> here, which TLC cannot permute: MC.cfg has "
+           "SYMMETRY.\n";
+  out += "\\* Run: java -XX:+UseParallelGC -cp tla2tools.jar tlc2.TLC -workers "
+         "1 -config " +
          module + ".cfg " + module + ".tla\n";
   out += "CONSTANTS\n";
   for (size_t i = 0; i < prog.params.size(); ++i)
-    out += "  " + em.paramNames[i] + " = " + std::to_string(prog.params[i].value) + "\n";
+    out += "  " + em.paramNames[i] + " = " +
+           std::to_string(prog.params[i].value) + "\n";
   if (mc) {
     for (const auto &p : em.principalNames)
       out += "  " + p + " = " + p + "\n";
@@ -723,8 +762,9 @@ std::string emitCfg(Emitter &em, const std::string &moduleName, bool mc) {
     if (em.propNames.empty())
       out += "SYMMETRY " + em.symmetryName + "\n";
     else
-      out += "\\* SYMMETRY " + em.symmetryName +
-             "  (left out: TLC's liveness checking is unsound under symmetry)\n";
+      out +=
+          "\\* SYMMETRY " + em.symmetryName +
+          "  (left out: TLC's liveness checking is unsound under symmetry)\n";
   }
   if (!em.constraintNames.empty()) {
     out += "CONSTRAINT\n";
@@ -746,7 +786,8 @@ std::string emitMc(Emitter &em, const std::string &moduleName) {
   std::string out = "---- MODULE MC ----\n";
   out += "\\* The model of " + moduleName +
          ".tla that mommie check explores by default, its principals\n"
-         "\\* as TLC model values (needed for SYMMETRY). Generated by mommie tla.\n";
+         "\\* as TLC model values (needed for SYMMETRY). Generated by mommie "
+         "tla.\n";
   out += "EXTENDS " + moduleName + ", TLC\n\n";
   out += "CONSTANTS " + joinWith(em.principalNames, ", ") + "\n\n";
   std::vector<std::string> sizes;
@@ -755,11 +796,14 @@ std::string emitMc(Emitter &em, const std::string &moduleName) {
     std::vector<std::string> members;
     for (int k = 0; k < s.size; ++k)
       members.push_back(em.principalNames[size_t(s.first + k)]);
-    out += "MC_" + em.memberNames[i] + "(i) == <<" + joinWith(members, ", ") + ">>[i + 1]\n";
+    out += "MC_" + em.memberNames[i] + "(i) == <<" + joinWith(members, ", ") +
+           ">>[i + 1]\n";
     sizes.push_back(em.sizeNames[i] + " = " + std::to_string(s.size));
   }
-  out += "\n\\* The model values above fix the sizes: regenerate with mommie tla -D to\n"
-         "\\* change them, or check other sizes with " + moduleName + ".cfg.\n";
+  out += "\n\\* The model values above fix the sizes: regenerate with mommie "
+         "tla -D to\n"
+         "\\* change them, or check other sizes with " +
+         moduleName + ".cfg.\n";
   if (!sizes.empty())
     out += "ASSUME " + joinWith(sizes, " /\\ ") + "\n";
   out += "====\n";
@@ -776,10 +820,12 @@ void warnBeyondTlcIntegers(const Program &program, DiagnosticEngine &diags) {
       first = &e;
   });
   if (first)
-    diags.warning(first->loc,
-                  fmt::format("the literal {} is outside TLC's integers (-2^31 .. 2^31-1): "
-                              "TLC stops on it; the checker and the prover use 64 bits",
-                              first->intVal));
+    diags.warning(
+        first->loc,
+        fmt::format(
+            "the literal {} is outside TLC's integers (-2^31 .. 2^31-1): "
+            "TLC stops on it; the checker and the prover use 64 bits",
+            first->intVal));
 }
 
 } // namespace
@@ -817,7 +863,8 @@ StateNames stateNames(const Program &program) {
   n.known = em.knownNames;
   n.crashed = em.hasCrash;
   n.byz = em.hasByz;
-  for (const StateVar &v : stateVariables(em)) // the order of emitModule's VARIABLES
+  for (const StateVar &v :
+       stateVariables(em)) // the order of emitModule's VARIABLES
     n.all.push_back(v.name);
   return n;
 }

@@ -63,14 +63,17 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
         continue;
       const std::string &s = em.setNames[fd.principalSet];
       mayCrash.push_back(s);
-      bounds.push_back("Cardinality((crashed \\cup C) \\cap " + s + ") <= " +
-                       em.symbolic(fd.symMax, fd.max));
+      bounds.push_back("Cardinality((crashed \\cup C) \\cap " + s +
+                       ") <= " + em.symbolic(fd.symMax, fd.max));
     }
-    out += "\\* The sets of processes that may crash during a round: live, within every\n"
+    out += "\\* The sets of processes that may crash during a round: live, "
+           "within every\n"
            "\\* crash bound.\n";
-    std::string crashable = mayCrash.size() == 1 ? mayCrash[0] : "(" + joinWith(mayCrash, " \\cup ") + ")";
-    out += crashSets + " ==\n  {C \\in SUBSET (" + live + " \\cap " + crashable + ") :\n     " +
-           joinWith(bounds, " /\\ ") + "}\n\n";
+    std::string crashable = mayCrash.size() == 1
+                                ? mayCrash[0]
+                                : "(" + joinWith(mayCrash, " \\cup ") + ")";
+    out += crashSets + " ==\n  {C \\in SUBSET (" + live + " \\cap " +
+           crashable + ") :\n     " + joinWith(bounds, " /\\ ") + "}\n\n";
   }
   std::string byzSenders = "{}";
   if (em.hasByz) {
@@ -138,7 +141,8 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
         params += ", " + f.crashedSet;
       }
       out += em.locComment(cp.loc);
-      out += cpName + "(" + params + ") == " + em.expr(cp.expr.get(), f) + "\n\n";
+      out +=
+          cpName + "(" + params + ") == " + em.expr(cp.expr.get(), f) + "\n\n";
       filters.push_back(cpName);
     }
     std::string goAheadFilter;
@@ -154,8 +158,8 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
       std::string gaName = em.globals.claim(name + "_GoAhead");
       out += "\\* waitMessages: the mailbox satisfies goAhead (" +
              em.loc(goAhead->loc) + ").\n";
-      out += gaName + "(self, " + f.slot(rd.mboxSlot) + ") == " +
-             em.expr(goAhead->expr.get(), f) + "\n\n";
+      out += gaName + "(self, " + f.slot(rd.mboxSlot) +
+             ") == " + em.expr(goAhead->expr.get(), f) + "\n\n";
       goAheadFilter = gaName;
     }
 
@@ -167,20 +171,23 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
       std::string dom = "{}";
       if (em.hasByz && rd.payload)
         dom = em.domainOf(*rd.payload, rd.loc);
-      std::string boxes =
-          "Mailboxes(" + sentOp + "(" + q + "), " + byzSenders + ", " + dom + ")";
+      std::string boxes = "Mailboxes(" + sentOp + "(" + q + "), " + byzSenders +
+                          ", " + dom + ")";
       out += "\\* The mailboxes " + q + " may receive in round " + rd.name +
-             (em.hasCrash ? ", " + after + " being crashed at its end" : "") + ".\n";
+             (em.hasCrash ? ", " + after + " being crashed at its end" : "") +
+             ".\n";
       out += boxOp + "(" + q + (em.hasCrash ? ", " + after : "") + ") ==\n  ";
       std::vector<std::string> conds;
       for (auto &fl : filters)
-        conds.push_back(fl + "(" + q + ", " + m + (em.hasCrash ? ", " + after : "") + ")");
+        conds.push_back(fl + "(" + q + ", " + m +
+                        (em.hasCrash ? ", " + after : "") + ")");
       if (!goAheadFilter.empty())
         conds.push_back(goAheadFilter + "(" + q + ", " + m + ")");
       if (conds.empty())
         out += boxes + "\n\n";
       else
-        out += "{" + m + " \\in " + boxes + " :\n     " + joinWith(conds, " /\\ ") + "}\n\n";
+        out += "{" + m + " \\in " + boxes + " :\n     " +
+               joinWith(conds, " /\\ ") + "}\n\n";
     }
 
     // R_Update(self, mbox).
@@ -207,7 +214,8 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
       std::string q = sc.claim("q"), m = sc.claim("m"), p = sc.claim("p"),
                   nx = sc.claim("next"), c = sc.claim("C");
       std::vector<Lines> items;
-      items.push_back(single("phaseNo < " + em.symbolic(phase.symBound, phase.bound)));
+      items.push_back(
+          single("phaseNo < " + em.symbolic(phase.symBound, phase.bound)));
       items.push_back(single(fmt::format("roundNo = {}", i)));
       std::vector<Lines> assigns;
       for (size_t v = 0; v < role.vars.size(); ++v) {
@@ -221,14 +229,17 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
         assigns.push_back(single("TRUE"));
       if (em.hasCrash)
         assigns.push_back(single("crashed' = crashed \\cup " + c));
-      std::string receivers = em.hasCrash ? "(" + live + " \\ " + c + ")" : live;
-      std::string boxes = boxOp + "(" + q + (em.hasCrash ? ", crashed \\cup " + c : "") + ")";
+      std::string receivers =
+          em.hasCrash ? "(" + live + " \\ " + c + ")" : live;
+      std::string boxes =
+          boxOp + "(" + q + (em.hasCrash ? ", crashed \\cup " + c : "") + ")";
       Lines choose;
       if (em.hasCrash)
         choose.push_back("\\E " + c + " \\in " + crashSets + " :");
-      choose.push_back((em.hasCrash ? "  " : "") + std::string("\\E ") + nx + " \\in Product(" +
-                       receivers + ", [" + q + " \\in " + receivers + " |-> {" + updOp + "(" + q +
-                       ", " + m + ") : " + m + " \\in " + boxes + "}]) :");
+      choose.push_back((em.hasCrash ? "  " : "") + std::string("\\E ") + nx +
+                       " \\in Product(" + receivers + ", [" + q + " \\in " +
+                       receivers + " |-> {" + updOp + "(" + q + ", " + m +
+                       ") : " + m + " \\in " + boxes + "}]) :");
       for (auto &l : indent(bulletList(assigns, "/\\ "), em.hasCrash ? 4 : 2))
         choose.push_back(l);
       items.push_back(choose);
@@ -236,8 +247,9 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
         items.push_back(single("roundNo' = 0"));
         items.push_back(single("phaseNo' = phaseNo + 1"));
       } else {
-        items.push_back(single(fmt::format(
-            "roundNo' = IF roundNo = {} THEN 0 ELSE roundNo + 1", nRounds - 1)));
+        items.push_back(single(
+            fmt::format("roundNo' = IF roundNo = {} THEN 0 ELSE roundNo + 1",
+                        nRounds - 1)));
         items.push_back(single(fmt::format(
             "phaseNo' = IF roundNo = {} THEN phaseNo + 1 ELSE phaseNo",
             nRounds - 1)));
@@ -251,7 +263,8 @@ std::string emitRoundActions(Emitter &em, std::vector<std::string> &next,
         items.push_back(unch);
       out += "\\* Round " + rd.name + " (" + em.loc(rd.loc) +
              "), lock step: every live process sends, receives a mailbox "
-             "and updates" + (em.hasCrash ? ", but those of C crash during it" : "") + ".\n";
+             "and updates" +
+             (em.hasCrash ? ", but those of C crash during it" : "") + ".\n";
       out += name + " ==\n";
       for (auto &l : indent(bulletList(items, "/\\ "), 2))
         out += l + "\n";

@@ -19,11 +19,11 @@
 // mod 100 is below P) are instead a KV.Range of that one key, with etcd's
 // default linearizable consistency (serializable = false: the member
 // confirms its commit index with the leader, ReadIndex, before it
-// answers); a get completes when it returns OK, found or not. The calls are asynchronous, on T
-// completion queues with one thread each (default: the number of cores, at
-// most 4). A put counts as completed when the RPC returns OK (etcd committed
-// it through raft), failed otherwise (any status, including the 5 s
-// deadline of each call). Prints one line: completed, failed, seconds,
+// answers); a get completes when it returns OK, found or not. The calls are
+// asynchronous, on T completion queues with one thread each (default: the
+// number of cores, at most 4). A put counts as completed when the RPC returns
+// OK (etcd committed it through raft), failed otherwise (any status, including
+// the 5 s deadline of each call). Prints one line: completed, failed, seconds,
 // requests/s, p50/p99 latency (and the gets done, those that found no key,
 // and the value bytes they read); `--json` prints the same as a JSON
 // object, with the keys of etcd_put's. Exit 0 if nothing failed.
@@ -69,8 +69,10 @@ struct Client {
   etcdserverpb::KV::Stub *stub = nullptr;
   grpc::CompletionQueue *cq = nullptr;
   std::unique_ptr<grpc::ClientContext> context;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<etcdserverpb::PutResponse>> call;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<etcdserverpb::RangeResponse>> rangeCall;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<etcdserverpb::PutResponse>>
+      call;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<etcdserverpb::RangeResponse>>
+      rangeCall;
   etcdserverpb::PutRequest request;
   etcdserverpb::PutResponse response;
   etcdserverpb::RangeRequest rangeRequest;
@@ -113,11 +115,13 @@ bool issue(Client &c, Budget &b) {
   int len = std::snprintf(key, sizeof key, "k%ld", n % b.keySpace);
   c.isGet = isGetRequest(n, b.getPercent);
   c.context = std::make_unique<grpc::ClientContext>();
-  c.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  c.context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(5));
   c.issuedAt = Clock::now();
   if (c.isGet) {
     c.rangeRequest.set_key(key, size_t(len));
-    c.rangeCall = c.stub->PrepareAsyncRange(c.context.get(), c.rangeRequest, c.cq);
+    c.rangeCall =
+        c.stub->PrepareAsyncRange(c.context.get(), c.rangeRequest, c.cq);
     c.rangeCall->StartCall();
     c.rangeCall->Finish(&c.rangeResponse, &c.status, &c);
     return true;
@@ -137,7 +141,9 @@ void poll(grpc::CompletionQueue &cq, int inFlight, Budget &b, Tally &t) {
   while (inFlight > 0 && cq.Next(&tag, &ok)) {
     Client &c = *static_cast<Client *>(tag);
     if (ok && c.status.ok()) {
-      t.latUs.push_back(std::chrono::duration<double, std::micro>(Clock::now() - c.issuedAt).count());
+      t.latUs.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - c.issuedAt)
+              .count());
       if (c.isGet) {
         ++t.reads;
         if (c.rangeResponse.kvs_size() == 0)
@@ -159,7 +165,8 @@ std::shared_ptr<grpc::Channel> dial(const std::string &endpoint) {
   // channels to one endpoint would share a single TCP connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(-1);
-  return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(),
+                                   args);
 }
 
 // The endpoint of the raft leader (asked of each endpoint in turn); empty
@@ -168,10 +175,11 @@ std::string findLeader(const std::vector<std::string> &endpoints) {
   for (const auto &ep : endpoints) {
     auto stub = etcdserverpb::Maintenance::NewStub(dial(ep));
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
     etcdserverpb::StatusResponse status;
-    if (stub->Status(&context, etcdserverpb::StatusRequest(), &status).ok() && status.leader() != 0 &&
-        status.leader() == status.header().member_id())
+    if (stub->Status(&context, etcdserverpb::StatusRequest(), &status).ok() &&
+        status.leader() != 0 && status.leader() == status.header().member_id())
       return ep;
   }
   return "";
@@ -179,8 +187,10 @@ std::string findLeader(const std::vector<std::string> &endpoints) {
 
 void usage(const char *argv0) {
   std::fprintf(stderr,
-               "usage: %s --endpoints HOST:PORT[,HOST:PORT...] [--connections C] [--clients K] "
-               "[--threads T] [--target-leader] [--requests N] [--value-size B] [--key-space K] [--get-percent P] "
+               "usage: %s --endpoints HOST:PORT[,HOST:PORT...] [--connections "
+               "C] [--clients K] "
+               "[--threads T] [--target-leader] [--requests N] [--value-size "
+               "B] [--key-space K] [--get-percent P] "
                "[--max-seconds S] [--json]\n",
                argv0);
 }
@@ -189,7 +199,8 @@ bool parseEndpoints(const std::string &s, std::vector<std::string> &out) {
   size_t p = 0;
   while (p <= s.size()) {
     size_t q = s.find(',', p);
-    std::string ep = s.substr(p, q == std::string::npos ? std::string::npos : q - p);
+    std::string ep =
+        s.substr(p, q == std::string::npos ? std::string::npos : q - p);
     if (ep.rfind("http://", 0) == 0)
       ep = ep.substr(7);
     if (ep.find(':') == std::string::npos)
@@ -239,9 +250,11 @@ bool parse(int argc, char **argv, Options &o) {
     o.clients = o.connections;
   if (o.threads == 0)
     o.threads = int(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-  return !o.endpoints.empty() && o.connections >= 1 && o.connections <= 4096 && o.clients >= 1 &&
-         o.clients <= 100000 && o.threads >= 1 && o.threads <= 64 && o.requests >= 1 && o.valueSize >= 0 &&
-         o.valueSize <= (1 << 20) && o.keySpace >= 1 && o.getPercent >= 0 && o.getPercent <= 100 && o.maxSeconds > 0;
+  return !o.endpoints.empty() && o.connections >= 1 && o.connections <= 4096 &&
+         o.clients >= 1 && o.clients <= 100000 && o.threads >= 1 &&
+         o.threads <= 64 && o.requests >= 1 && o.valueSize >= 0 &&
+         o.valueSize <= (1 << 20) && o.keySpace >= 1 && o.getPercent >= 0 &&
+         o.getPercent <= 100 && o.maxSeconds > 0;
 }
 
 double percentile(std::vector<double> &v, double p) {
@@ -263,7 +276,8 @@ int main(int argc, char **argv) {
   if (o.targetLeader) {
     std::string leader = findLeader(o.endpoints);
     if (leader.empty()) {
-      std::fprintf(stderr, "etcd_grpc_put: no endpoint reports itself leader\n");
+      std::fprintf(stderr,
+                   "etcd_grpc_put: no endpoint reports itself leader\n");
       return 2;
     }
     o.endpoints = {leader};
@@ -277,7 +291,8 @@ int main(int argc, char **argv) {
   // Connect before the clock starts (as etcd's benchmark dials first); a
   // channel that does not connect in 5 s fails its puts.
   for (auto &ch : channels)
-    ch->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    ch->WaitForConnected(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
 
   std::vector<std::unique_ptr<grpc::CompletionQueue>> queues;
   for (int t = 0; t < o.threads; ++t)
@@ -295,7 +310,8 @@ int main(int argc, char **argv) {
   budget.keySpace = o.keySpace;
   budget.getPercent = o.getPercent;
   const auto start = Clock::now();
-  budget.deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.maxSeconds));
+  budget.deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(o.maxSeconds));
   std::vector<int> inFlight(queues.size(), 0);
   for (size_t k = 0; k < clients.size(); ++k)
     if (issue(clients[k], budget))
@@ -303,10 +319,12 @@ int main(int argc, char **argv) {
   std::vector<Tally> tallies(queues.size());
   std::vector<std::thread> threads;
   for (size_t t = 0; t < queues.size(); ++t)
-    threads.emplace_back([&, t] { poll(*queues[t], inFlight[t], budget, tallies[t]); });
+    threads.emplace_back(
+        [&, t] { poll(*queues[t], inFlight[t], budget, tallies[t]); });
   for (auto &th : threads)
     th.join();
-  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(Clock::now() - start).count();
   for (auto &q : queues) {
     q->Shutdown();
     void *tag;
@@ -328,13 +346,19 @@ int main(int argc, char **argv) {
   const double p50 = percentile(lat, 0.50), p99 = percentile(lat, 0.99);
   const double rate = secs > 0 ? double(completed) / secs : 0;
   if (o.json)
-    std::printf("{\"completed\":%ld,\"failed\":%ld,\"seconds\":%.3f,\"req_per_s\":%.1f,\"p50_us\":%.1f,"
-                "\"p99_us\":%.1f,\"connections\":%d,\"clients\":%d,\"reads\":%ld,\"not_found\":%ld,"
+    std::printf("{\"completed\":%ld,\"failed\":%ld,\"seconds\":%.3f,\"req_per_"
+                "s\":%.1f,\"p50_us\":%.1f,"
+                "\"p99_us\":%.1f,\"connections\":%d,\"clients\":%d,\"reads\":%"
+                "ld,\"not_found\":%ld,"
                 "\"read_bytes\":%ld}\n",
-                completed, failed, secs, rate, p50, p99, o.connections, o.clients, reads, notFound, readBytes);
+                completed, failed, secs, rate, p50, p99, o.connections,
+                o.clients, reads, notFound, readBytes);
   else
-    std::printf("etcd grpc put: %ld completed, %ld failed in %.3f s: %.0f req/s, latency p50 %.3f ms, "
-                "p99 %.3f ms (%d connections, %d clients; %ld gets, %ld not found)\n",
-                completed, failed, secs, rate, p50 / 1000, p99 / 1000, o.connections, o.clients, reads, notFound);
+    std::printf(
+        "etcd grpc put: %ld completed, %ld failed in %.3f s: %.0f req/s, "
+        "latency p50 %.3f ms, "
+        "p99 %.3f ms (%d connections, %d clients; %ld gets, %ld not found)\n",
+        completed, failed, secs, rate, p50 / 1000, p99 / 1000, o.connections,
+        o.clients, reads, notFound);
   return failed == 0 ? 0 : 1;
 }

@@ -22,10 +22,11 @@ bool parseMs(const std::string &w, int64_t &ms) {
 }
 } // namespace
 
-Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> principals, int me,
+Authenticator::Authenticator(const DeployConfig &conf,
+                             std::vector<std::string> principals, int me,
                              KeyStore keys)
-    : conf_(conf), names_(std::move(principals)), numProgram_(int(names_.size())), me_(me),
-      keys_(std::move(keys)) {
+    : conf_(conf), names_(std::move(principals)),
+      numProgram_(int(names_.size())), me_(me), keys_(std::move(keys)) {
   crypto::init();
   for (auto &z : ttpPrincipals(conf_, names_))
     names_.push_back(std::move(z));
@@ -41,22 +42,26 @@ Authenticator::Authenticator(const DeployConfig &conf, std::vector<std::string> 
   }
   lastSeq_.assign(names_.size(), 0);
   for (size_t q = 0; q < names_.size(); ++q) {
-    const AuthModuleInfo *o = authFor(conf_, names_[size_t(me_)], names_[q]).module;
-    const AuthModuleInfo *i = authFor(conf_, names_[q], names_[size_t(me_)]).module;
+    const AuthModuleInfo *o =
+        authFor(conf_, names_[size_t(me_)], names_[q]).module;
+    const AuthModuleInfo *i =
+        authFor(conf_, names_[q], names_[size_t(me_)]).module;
     pairOut_.push_back(o ? o->kind : AuthKind::Plaintext);
     pairIn_.push_back(i ? i->kind : AuthKind::Plaintext);
   }
   batch_.assign(names_.size(), BatchPolicy{});
   for (size_t q = 0; q < names_.size(); ++q)
     for (const auto &r : conf_.dissemination) {
-      auto has = [](const std::vector<std::string> &pats, const std::string &n) {
+      auto has = [](const std::vector<std::string> &pats,
+                    const std::string &n) {
         for (const auto &p : pats)
           if (principalMatches(p, n))
             return true;
         return false;
       };
       const std::string &a = names_[size_t(me_)], &b = names_[q];
-      if (!((has(r.from, a) && has(r.to, b)) || (r.bidirectional && has(r.from, b) && has(r.to, a))))
+      if (!((has(r.from, a) && has(r.to, b)) ||
+            (r.bidirectional && has(r.from, b) && has(r.to, a))))
         continue;
       for (const auto &m : r.modules)
         if (m.name == "BATCH" && !m.args.empty()) {
@@ -90,12 +95,14 @@ bool Authenticator::ready(std::string &error) const {
       error = "no ED25519 secret key for " + names_[size_t(me_)];
       return false;
     }
-    if (m->kind == AuthKind::Ed25519 && issuer != me_ && !edPub_[size_t(issuer)]) {
+    if (m->kind == AuthKind::Ed25519 && issuer != me_ &&
+        !edPub_[size_t(issuer)]) {
       error = "no ED25519 public key of " + names_[size_t(issuer)];
       return false;
     }
     if (m->kind == AuthKind::Ttp) {
-      std::string z = res.spec && !res.spec->args.empty() ? res.spec->args[0] : "";
+      std::string z =
+          res.spec && !res.spec->args.empty() ? res.spec->args[0] : "";
       auto at = std::find(names_.begin() + numProgram_, names_.end(), z);
       if (at == names_.end()) {
         error = "TTP(" + z + ") names no trusted third party of the deployment";
@@ -120,7 +127,8 @@ bool Authenticator::ready(std::string &error) const {
     }
     return true;
   }
-  std::vector<std::string> program(names_.begin(), names_.begin() + numProgram_);
+  std::vector<std::string> program(names_.begin(),
+                                   names_.begin() + numProgram_);
   for (int q = 0; q < numProgram_; ++q) {
     if (q == me_)
       continue;
@@ -135,7 +143,8 @@ bool Authenticator::ready(std::string &error) const {
   return true;
 }
 
-std::pair<AuthKind, int> Authenticator::resolve(int issuer, int receiver, const Value &auditors) {
+std::pair<AuthKind, int> Authenticator::resolve(int issuer, int receiver,
+                                                const Value &auditors) {
   std::string akey;
   std::vector<std::string> aud;
   for (const auto &a : auditors.elems()) {
@@ -148,10 +157,13 @@ std::pair<AuthKind, int> Authenticator::resolve(int issuer, int receiver, const 
   auto it = cache_.find(key);
   if (it != cache_.end())
     return it->second;
-  Resolved r = carrierFor(conf_, names_[size_t(issuer)], names_[size_t(receiver)], aud);
-  std::pair<AuthKind, int> k{r.module ? r.module->kind : AuthKind::Plaintext, -1};
+  Resolved r =
+      carrierFor(conf_, names_[size_t(issuer)], names_[size_t(receiver)], aud);
+  std::pair<AuthKind, int> k{r.module ? r.module->kind : AuthKind::Plaintext,
+                             -1};
   if (k.first == AuthKind::Ttp && r.spec && !r.spec->args.empty()) {
-    auto at = std::find(names_.begin() + numProgram_, names_.end(), r.spec->args[0]);
+    auto at =
+        std::find(names_.begin() + numProgram_, names_.end(), r.spec->args[0]);
     if (at != names_.end())
       k.second = int(at - names_.begin());
   }
@@ -160,7 +172,8 @@ std::pair<AuthKind, int> Authenticator::resolve(int issuer, int receiver, const 
   return k;
 }
 
-AuthKind Authenticator::carrier(int issuer, int receiver, const Value &auditors) {
+AuthKind Authenticator::carrier(int issuer, int receiver,
+                                const Value &auditors) {
   return resolve(issuer, receiver, auditors).first;
 }
 
@@ -169,7 +182,8 @@ int Authenticator::ttpFor(int issuer, int receiver, const Value &auditors) {
   return k.first == AuthKind::Ttp ? k.second : -1;
 }
 
-std::vector<uint8_t> Authenticator::signedBytes(AuthKind k, int issuer, int receiver, uint64_t seq,
+std::vector<uint8_t> Authenticator::signedBytes(AuthKind k, int issuer,
+                                                int receiver, uint64_t seq,
                                                 const std::string &stmt) const {
   Writer w;
   w.bytes(Domain, sizeof Domain - 1);
@@ -211,7 +225,8 @@ std::vector<uint8_t> Authenticator::seal(const Statement &s, int receiver) {
   return std::move(w.buffer());
 }
 
-std::vector<uint8_t> Authenticator::sealBatch(const std::vector<Statement> &ss, int receiver) {
+std::vector<uint8_t> Authenticator::sealBatch(const std::vector<Statement> &ss,
+                                              int receiver) {
   if (ss.empty())
     return {};
   AuthKind k = carrier(ss[0].issuer, receiver, ss[0].auditors);
@@ -247,8 +262,8 @@ std::vector<uint8_t> Authenticator::sealBatch(const std::vector<Statement> &ss, 
   return std::move(w.buffer());
 }
 
-bool Authenticator::openAny(int peer, const uint8_t *data, size_t size, std::vector<Statement> &out,
-                            Reject &why) {
+bool Authenticator::openAny(int peer, const uint8_t *data, size_t size,
+                            std::vector<Statement> &out, Reject &why) {
   out.clear();
   if (openAnyImpl(peer, data, size, out, why))
     return true;
@@ -259,7 +274,8 @@ bool Authenticator::openAny(int peer, const uint8_t *data, size_t size, std::vec
 // Whether statement `s`, received from `peer` in a frame of module `kind`,
 // may be accepted: `peer` issued it, its auditors are principals, and the
 // configuration carries it here by exactly that module (no downgrade).
-bool Authenticator::admits(int peer, const Statement &s, AuthKind kind, Reject &why) {
+bool Authenticator::admits(int peer, const Statement &s, AuthKind kind,
+                           Reject &why) {
   if (s.issuer != peer) {
     why = Reject::WrongIssuer;
     return false;
@@ -350,7 +366,8 @@ bool Authenticator::openAnyImpl(int peer, const uint8_t *data, size_t size,
   return true;
 }
 
-bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &out, Reject &why) {
+bool Authenticator::open(int peer, const uint8_t *data, size_t size,
+                         Statement &out, Reject &why) {
   if (peer < 0 || size_t(peer) >= names_.size() || peer == me_) {
     why = Reject::UnknownPrincipal;
     return false;
@@ -405,7 +422,8 @@ bool Authenticator::open(int peer, const uint8_t *data, size_t size, Statement &
   if (!admits(peer, out, AuthKind(kind), why))
     return false;
   if (AuthKind(kind) != AuthKind::Plaintext) {
-    std::string stmt(reinterpret_cast<const char *>(stmtBegin), size_t(stmtEnd - stmtBegin));
+    std::string stmt(reinterpret_cast<const char *>(stmtBegin),
+                     size_t(stmtEnd - stmtBegin));
     auto bytes = signedBytes(AuthKind(kind), out.issuer, me_, seq, stmt);
     if (AuthKind(kind) == AuthKind::HmacSha256) {
       const crypto::HmacKey *key = hmac_[size_t(peer)];

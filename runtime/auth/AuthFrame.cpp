@@ -9,8 +9,9 @@ namespace {
 constexpr char Domain[] = "MOMMIE-AUTH1";
 constexpr uint8_t OpaqueTag = 0x0F;
 
-std::vector<uint8_t> opaqueSigned(AuthKind k, int issuer, int receiver, uint64_t seq,
-                                  const uint8_t *inner, size_t n) {
+std::vector<uint8_t> opaqueSigned(AuthKind k, int issuer, int receiver,
+                                  uint64_t seq, const uint8_t *inner,
+                                  size_t n) {
   Writer w;
   w.bytes(Domain, sizeof Domain - 1);
   w.u8(uint8_t(k));
@@ -55,7 +56,8 @@ bool Authenticator::appendTag(Writer &w, AuthKind k, int receiver,
   return false;
 }
 
-bool Authenticator::verifyTag(AuthKind k, int issuer, const std::vector<uint8_t> &data,
+bool Authenticator::verifyTag(AuthKind k, int issuer,
+                              const std::vector<uint8_t> &data,
                               const uint8_t *tag, Reject &why) const {
   if (k == AuthKind::Plaintext)
     return true;
@@ -73,7 +75,8 @@ bool Authenticator::verifyTag(AuthKind k, int issuer, const std::vector<uint8_t>
   return false;
 }
 
-std::vector<uint8_t> Authenticator::sealFrame(const std::vector<uint8_t> &inner, int receiver) {
+std::vector<uint8_t> Authenticator::sealFrame(const std::vector<uint8_t> &inner,
+                                              int receiver) {
   if (receiver < 0 || size_t(receiver) >= names_.size())
     return {};
   AuthKind k = pairModule(me_, receiver);
@@ -85,13 +88,16 @@ std::vector<uint8_t> Authenticator::sealFrame(const std::vector<uint8_t> &inner,
   w.u8(uint8_t(k));
   w.varint(seq);
   w.bytes(inner.data(), inner.size());
-  if (!appendTag(w, k, receiver, opaqueSigned(k, me_, receiver, seq, inner.data(), inner.size())))
+  if (!appendTag(
+          w, k, receiver,
+          opaqueSigned(k, me_, receiver, seq, inner.data(), inner.size())))
     return {};
   return std::move(w.buffer());
 }
 
-bool Authenticator::openFrame(int peer, const uint8_t *data, size_t size, const uint8_t *&inner,
-                              size_t &innerSize, Reject &why) {
+bool Authenticator::openFrame(int peer, const uint8_t *data, size_t size,
+                              const uint8_t *&inner, size_t &innerSize,
+                              Reject &why) {
   if (peer < 0 || size_t(peer) >= names_.size() || peer == me_) {
     why = Reject::UnknownPrincipal;
     return false;
@@ -126,7 +132,8 @@ bool Authenticator::openFrame(int peer, const uint8_t *data, size_t size, const 
   }
   const uint8_t *body = data + head;
   size_t n = r.remaining() - tagBytes;
-  if (!verifyTag(want, peer, opaqueSigned(want, peer, me_, seq, body, n), body + n, why))
+  if (!verifyTag(want, peer, opaqueSigned(want, peer, me_, seq, body, n),
+                 body + n, why))
     return false;
   // Only after authentication: an attacker must not advance the counter.
   if (seq <= lastSeq_[size_t(peer)]) {
@@ -145,7 +152,8 @@ namespace mommie::rt {
 namespace {
 constexpr uint8_t ForwardTag = 0xF5;
 
-std::vector<uint8_t> forwardSigned(AuthKind k, int issuer, const std::string &stmt) {
+std::vector<uint8_t> forwardSigned(AuthKind k, int issuer,
+                                   const std::string &stmt) {
   Writer w;
   w.bytes(Domain, sizeof Domain - 1);
   w.u8(uint8_t(k));
@@ -163,16 +171,19 @@ bool Authenticator::forwardableCarrier(const Statement &s, AuthKind &k) {
     if (p == s.issuer || p < 0 || size_t(p) >= names_.size())
       continue;
     AuthKind kv = carrier(s.issuer, p, s.auditors);
-    if (!authModule(kv).forwardable || !authModule(kv).implemented || (!first && kv != k))
+    if (!authModule(kv).forwardable || !authModule(kv).implemented ||
+        (!first && kv != k))
       return false;
     k = kv, first = false;
   }
   return !first;
 }
 
-std::vector<uint8_t> Authenticator::sealForwardable(const Statement &s, bool relay) {
+std::vector<uint8_t> Authenticator::sealForwardable(const Statement &s,
+                                                    bool relay) {
   AuthKind k;
-  if (s.issuer != me_ || !forwardableCarrier(s, k) || k != AuthKind::Ed25519 || !keys_.edSecret)
+  if (s.issuer != me_ || !forwardableCarrier(s, k) || k != AuthKind::Ed25519 ||
+      !keys_.edSecret)
     return {};
   std::string stmt = s.key();
   Writer w;
@@ -185,8 +196,8 @@ std::vector<uint8_t> Authenticator::sealForwardable(const Statement &s, bool rel
   return std::move(w.buffer());
 }
 
-bool Authenticator::openForwardable(int peer, const uint8_t *data, size_t size, Statement &out,
-                                    bool &relay, Reject &why) {
+bool Authenticator::openForwardable(int peer, const uint8_t *data, size_t size,
+                                    Statement &out, bool &relay, Reject &why) {
   if (peer < 0 || size_t(peer) >= names_.size() || peer == me_) {
     why = Reject::UnknownPrincipal;
     return false;
@@ -203,7 +214,8 @@ bool Authenticator::openForwardable(int peer, const uint8_t *data, size_t size, 
     return false;
   }
   relay = (flags & RelayFlag) != 0;
-  if (out.issuer < 0 || size_t(out.issuer) >= names_.size() || out.issuer == me_) {
+  if (out.issuer < 0 || size_t(out.issuer) >= names_.size() ||
+      out.issuer == me_) {
     why = Reject::UnknownPrincipal;
     return false;
   }
@@ -225,7 +237,8 @@ bool Authenticator::openForwardable(int peer, const uint8_t *data, size_t size, 
     return false;
   }
   const uint8_t *tag = data + (size - r.remaining());
-  return verifyTag(want, out.issuer, forwardSigned(want, out.issuer, out.key()), tag, why);
+  return verifyTag(want, out.issuer, forwardSigned(want, out.issuer, out.key()),
+                   tag, why);
 }
 
 } // namespace mommie::rt

@@ -57,7 +57,8 @@ const AuthModuleInfo &authModule(AuthKind k) {
   return kModules[0];
 }
 
-Resolved authFor(const DeployConfig &c, const std::string &issuer, const std::string &verifier) {
+Resolved authFor(const DeployConfig &c, const std::string &issuer,
+                 const std::string &verifier) {
   for (auto it = c.authentication.rbegin(); it != c.authentication.rend(); ++it)
     if (covers(*it, issuer, verifier))
       return fromRule(*it, false);
@@ -68,7 +69,8 @@ Resolved authFor(const DeployConfig &c, const std::string &issuer, const std::st
 
 Resolved nonRepudiationFor(const DeployConfig &c, const std::string &issuer,
                            const std::vector<std::string> &auditors) {
-  for (auto it = c.nonRepudiation.rbegin(); it != c.nonRepudiation.rend(); ++it) {
+  for (auto it = c.nonRepudiation.rbegin(); it != c.nonRepudiation.rend();
+       ++it) {
     bool all = !auditors.empty();
     for (const auto &a : auditors)
       all = all && covers(*it, issuer, a);
@@ -78,21 +80,23 @@ Resolved nonRepudiationFor(const DeployConfig &c, const std::string &issuer,
   return Resolved{};
 }
 
-std::vector<std::string> ttpPrincipals(const DeployConfig &c,
-                                       const std::vector<std::string> &programPrincipals) {
+std::vector<std::string>
+ttpPrincipals(const DeployConfig &c,
+              const std::vector<std::string> &programPrincipals) {
   std::vector<std::string> out;
   for (const auto *rules : {&c.authentication, &c.nonRepudiation})
     for (const auto &r : *rules)
       for (const auto &m : r.modules)
         if (m.name == "TTP" && m.args.size() == 1 &&
             std::find(out.begin(), out.end(), m.args[0]) == out.end() &&
-            std::find(programPrincipals.begin(), programPrincipals.end(), m.args[0]) ==
-                programPrincipals.end())
+            std::find(programPrincipals.begin(), programPrincipals.end(),
+                      m.args[0]) == programPrincipals.end())
           out.push_back(m.args[0]);
   return out;
 }
 
-Resolved carrierFor(const DeployConfig &c, const std::string &issuer, const std::string &verifier,
+Resolved carrierFor(const DeployConfig &c, const std::string &issuer,
+                    const std::string &verifier,
                     const std::vector<std::string> &auditors) {
   if (!auditors.empty()) {
     Resolved nr = nonRepudiationFor(c, issuer, auditors);

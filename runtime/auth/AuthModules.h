@@ -7,7 +7,8 @@
 //   HMAC_SHA256  yes            NOONE     no           32 B MAC yes
 //   ED25519      yes            ANY       yes          64 B sig yes
 //   RSA          yes            ANY       yes          -        no
-//   TTP(z)       yes            ANY       yes          64 B sig yes (z countersigns; Ttp.h)
+//   TTP(z)       yes            ANY       yes          64 B sig yes (z
+//   countersigns; Ttp.h)
 //
 // Rule resolution: within a section the LAST rule whose patterns match the
 // pair wins (so `* <-> * : HMAC_SHA256` followed by `C* -> R* : ED25519`
@@ -27,7 +28,13 @@
 
 namespace mommie::rt {
 
-enum class AuthKind : uint8_t { Plaintext = 0, HmacSha256 = 1, Ed25519 = 2, Rsa = 3, Ttp = 4 };
+enum class AuthKind : uint8_t {
+  Plaintext = 0,
+  HmacSha256 = 1,
+  Ed25519 = 2,
+  Rsa = 3,
+  Ttp = 4
+};
 
 struct AuthModuleInfo {
   const char *name;
@@ -48,11 +55,12 @@ struct Resolved {
   const AuthModuleInfo *module = nullptr;
   const DeployRule *rule = nullptr; // null: the PLAINTEXT default
   const ModuleSpec *spec = nullptr;
-  bool nonRepudiation = false;      // chosen by a [Non-repudiation] rule
+  bool nonRepudiation = false; // chosen by a [Non-repudiation] rule
 };
 
 // The module authenticating statements from `issuer` to `verifier`.
-Resolved authFor(const DeployConfig &c, const std::string &issuer, const std::string &verifier);
+Resolved authFor(const DeployConfig &c, const std::string &issuer,
+                 const std::string &verifier);
 // The [Non-repudiation] module for statements of `issuer` audited by all
 // of `auditors` (module null if no rule covers them all).
 Resolved nonRepudiationFor(const DeployConfig &c, const std::string &issuer,
@@ -60,11 +68,13 @@ Resolved nonRepudiationFor(const DeployConfig &c, const std::string &issuer,
 // The trusted third parties z named by TTP(z) modules that are not program
 // principals, in order of first mention. A deployment numbers them after
 // the program's principals (N, N+1, ...) for hosts, keys and transport.
-std::vector<std::string> ttpPrincipals(const DeployConfig &c,
-                                       const std::vector<std::string> &programPrincipals);
+std::vector<std::string>
+ttpPrincipals(const DeployConfig &c,
+              const std::vector<std::string> &programPrincipals);
 // The module that carries a statement of `issuer` to `verifier` with the
 // given auditors (empty = NOONE): the rules above combined.
-Resolved carrierFor(const DeployConfig &c, const std::string &issuer, const std::string &verifier,
+Resolved carrierFor(const DeployConfig &c, const std::string &issuer,
+                    const std::string &verifier,
                     const std::vector<std::string> &auditors);
 
 } // namespace mommie::rt

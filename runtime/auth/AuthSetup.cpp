@@ -3,25 +3,28 @@
 
 namespace mommie::rt {
 
-std::unique_ptr<Authenticator> makeAuthenticator(const DeployConfig &conf,
-                                                 const std::string &deployPath,
-                                                 const std::vector<std::string> &principals,
-                                                 int me, const std::string &keysDir,
-                                                 std::string &error) {
+std::unique_ptr<Authenticator>
+makeAuthenticator(const DeployConfig &conf, const std::string &deployPath,
+                  const std::vector<std::string> &principals, int me,
+                  const std::string &keysDir, std::string &error) {
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)
       for (const auto &m : r.modules)
         if (m.name == "TTP") {
-          error = deployPath + ":" + std::to_string(m.line) + ":" + std::to_string(m.col) +
-                  ": module TTP carries statements only; this node's messages cannot go "
+          error = deployPath + ":" + std::to_string(m.line) + ":" +
+                  std::to_string(m.col) +
+                  ": module TTP carries statements only; this node's messages "
+                  "cannot go "
                   "through a trusted third party";
           return nullptr;
         }
-  return makeStatementAuthenticator(conf, deployPath, principals, me, keysDir, error);
+  return makeStatementAuthenticator(conf, deployPath, principals, me, keysDir,
+                                    error);
 }
 
 std::unique_ptr<Authenticator>
-makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPath,
+makeStatementAuthenticator(const DeployConfig &conf,
+                           const std::string &deployPath,
                            const std::vector<std::string> &principals, int me,
                            const std::string &keysDir, std::string &error) {
   bool needKeys = false;
@@ -30,8 +33,9 @@ makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPa
       for (const auto &m : r.modules) {
         const AuthModuleInfo *mi = findAuthModule(m.name);
         if (!mi || !mi->implemented) {
-          error = deployPath + ":" + std::to_string(m.line) + ":" + std::to_string(m.col) +
-                  ": module " + m.name + " is not implemented by this runtime yet";
+          error = deployPath + ":" + std::to_string(m.line) + ":" +
+                  std::to_string(m.col) + ": module " + m.name +
+                  " is not implemented by this runtime yet";
           return nullptr;
         }
         needKeys = needKeys || mi->kind != AuthKind::Plaintext;
@@ -49,10 +53,12 @@ makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPa
     if (!KeyStore::load(keysDir, keys.principal, keys, error))
       return nullptr;
   } else if (needKeys) {
-    error = "the deploy file uses keyed modules: give --keys KEYDIR (mommie keygen)";
+    error = "the deploy file uses keyed modules: give --keys KEYDIR (mommie "
+            "keygen)";
     return nullptr;
   }
-  auto auth = std::make_unique<Authenticator>(conf, principals, me, std::move(keys));
+  auto auth =
+      std::make_unique<Authenticator>(conf, principals, me, std::move(keys));
   if (!auth->ready(error))
     return nullptr;
   return auth;
@@ -60,8 +66,9 @@ makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPa
 
 std::string cryptoCountersJson() {
   const auto &c = crypto::counters();
-  return "{\"macs\":" + std::to_string(c.macs) + ",\"mac_verifies\":" +
-         std::to_string(c.macVerifies) + ",\"signs\":" + std::to_string(c.signs) +
+  return "{\"macs\":" + std::to_string(c.macs) +
+         ",\"mac_verifies\":" + std::to_string(c.macVerifies) +
+         ",\"signs\":" + std::to_string(c.signs) +
          ",\"sig_verifies\":" + std::to_string(c.sigVerifies) + "}";
 }
 

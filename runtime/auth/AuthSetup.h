@@ -14,17 +14,17 @@ namespace mommie::rt {
 
 // Null with `error` ("deploy.conf:3:11: module TTP ...", "no HMAC_SHA256
 // key shared with R0", ...) when the node must not start.
-std::unique_ptr<Authenticator> makeAuthenticator(const DeployConfig &conf,
-                                                 const std::string &deployPath,
-                                                 const std::vector<std::string> &principals,
-                                                 int me, const std::string &keysDir,
-                                                 std::string &error);
+std::unique_ptr<Authenticator>
+makeAuthenticator(const DeployConfig &conf, const std::string &deployPath,
+                  const std::vector<std::string> &principals, int me,
+                  const std::string &keysDir, std::string &error);
 
 // The same for statement nodes (NodeMain.cpp) and the TTP node (Ttp.h),
 // which also accept TTP(z); makeAuthenticator (round and KV nodes, whose
 // frames are not statements) refuses it.
 std::unique_ptr<Authenticator>
-makeStatementAuthenticator(const DeployConfig &conf, const std::string &deployPath,
+makeStatementAuthenticator(const DeployConfig &conf,
+                           const std::string &deployPath,
                            const std::vector<std::string> &principals, int me,
                            const std::string &keysDir, std::string &error);
 

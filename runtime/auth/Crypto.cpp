@@ -71,14 +71,17 @@ void absorbPad(EVP_MD_CTX *ctx, const HmacKey &key, uint8_t pad) {
   uint8_t block[64];
   for (size_t i = 0; i < sizeof block; ++i)
     block[i] = uint8_t((i < key.size() ? key[i] : 0) ^ pad);
-  if (EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx, block, sizeof block) != 1)
+  if (EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, block, sizeof block) != 1)
     std::abort(); // SHA-256 is built into every libcrypto
   sodium_memzero(block, sizeof block);
 }
 
-void hmacInto(const HmacKey &key, const uint8_t *data, size_t n, uint8_t out[HmacBytes]) {
+void hmacInto(const HmacKey &key, const uint8_t *data, size_t n,
+              uint8_t out[HmacBytes]) {
   thread_local PadCache cache;
-  PadState &s = cache.slots[(size_t(key[0]) | size_t(key[1]) << 8) % cache.slots.size()];
+  PadState &s =
+      cache.slots[(size_t(key[0]) | size_t(key[1]) << 8) % cache.slots.size()];
   if (!s.used || s.key != key) {
     if (!s.inner) {
       s.inner = newCtx();
@@ -92,32 +95,39 @@ void hmacInto(const HmacKey &key, const uint8_t *data, size_t n, uint8_t out[Hma
   uint8_t innerHash[HmacBytes];
   unsigned len = 0;
   EVP_MD_CTX *w = cache.work;
-  if (EVP_MD_CTX_copy_ex(w, s.inner) != 1 || EVP_DigestUpdate(w, data, n) != 1 ||
-      EVP_DigestFinal_ex(w, innerHash, &len) != 1 || EVP_MD_CTX_copy_ex(w, s.outer) != 1 ||
-      EVP_DigestUpdate(w, innerHash, sizeof innerHash) != 1 || EVP_DigestFinal_ex(w, out, &len) != 1)
+  if (EVP_MD_CTX_copy_ex(w, s.inner) != 1 ||
+      EVP_DigestUpdate(w, data, n) != 1 ||
+      EVP_DigestFinal_ex(w, innerHash, &len) != 1 ||
+      EVP_MD_CTX_copy_ex(w, s.outer) != 1 ||
+      EVP_DigestUpdate(w, innerHash, sizeof innerHash) != 1 ||
+      EVP_DigestFinal_ex(w, out, &len) != 1)
     std::abort();
 }
 
 } // namespace
 
-void hmac(const HmacKey &key, const uint8_t *data, size_t n, uint8_t out[HmacBytes]) {
+void hmac(const HmacKey &key, const uint8_t *data, size_t n,
+          uint8_t out[HmacBytes]) {
   ++counters().macs;
   hmacInto(key, data, n, out);
 }
 
-bool hmacVerify(const HmacKey &key, const uint8_t *data, size_t n, const uint8_t tag[HmacBytes]) {
+bool hmacVerify(const HmacKey &key, const uint8_t *data, size_t n,
+                const uint8_t tag[HmacBytes]) {
   ++counters().macVerifies;
   uint8_t expect[HmacBytes];
   hmacInto(key, data, n, expect);
   return sodium_memcmp(expect, tag, HmacBytes) == 0;
 }
 
-void sign(const EdSecret &sk, const uint8_t *data, size_t n, uint8_t out[EdSigBytes]) {
+void sign(const EdSecret &sk, const uint8_t *data, size_t n,
+          uint8_t out[EdSigBytes]) {
   ++counters().signs;
   crypto_sign_detached(out, nullptr, data, n, sk.data());
 }
 
-bool verify(const EdPublic &pk, const uint8_t *data, size_t n, const uint8_t sig[EdSigBytes]) {
+bool verify(const EdPublic &pk, const uint8_t *data, size_t n,
+            const uint8_t sig[EdSigBytes]) {
   ++counters().sigVerifies;
   return crypto_sign_verify_detached(sig, data, n, pk.data()) == 0;
 }
@@ -127,7 +137,8 @@ bool verify(const EdPublic &pk, const uint8_t *data, size_t n, const uint8_t sig
 Sha256 sha256(const uint8_t *data, size_t n) {
   Sha256 out;
   unsigned len = 0;
-  if (EVP_Digest(data, n, out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
+  if (EVP_Digest(data, n, out.data(), &len, EVP_sha256(), nullptr) != 1 ||
+      len != out.size())
     std::abort(); // SHA-256 is built into every libcrypto
   return out;
 }

@@ -31,10 +31,14 @@ void randomBytes(uint8_t *out, size_t n);
 HmacKey newHmacKey();
 void newEdKeyPair(EdPublic &pk, EdSecret &sk);
 
-void hmac(const HmacKey &key, const uint8_t *data, size_t n, uint8_t out[HmacBytes]);
-bool hmacVerify(const HmacKey &key, const uint8_t *data, size_t n, const uint8_t tag[HmacBytes]);
-void sign(const EdSecret &sk, const uint8_t *data, size_t n, uint8_t out[EdSigBytes]);
-bool verify(const EdPublic &pk, const uint8_t *data, size_t n, const uint8_t sig[EdSigBytes]);
+void hmac(const HmacKey &key, const uint8_t *data, size_t n,
+          uint8_t out[HmacBytes]);
+bool hmacVerify(const HmacKey &key, const uint8_t *data, size_t n,
+                const uint8_t tag[HmacBytes]);
+void sign(const EdSecret &sk, const uint8_t *data, size_t n,
+          uint8_t out[EdSigBytes]);
+bool verify(const EdPublic &pk, const uint8_t *data, size_t n,
+            const uint8_t sig[EdSigBytes]);
 
 constexpr size_t Sha256Bytes = 32;
 using Sha256 = std::array<uint8_t, Sha256Bytes>;

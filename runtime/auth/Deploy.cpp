@@ -10,7 +10,13 @@ namespace mommie::rt {
 
 namespace {
 
-enum class Section { None, Hosts, Authentication, NonRepudiation, Dissemination };
+enum class Section {
+  None,
+  Hosts,
+  Authentication,
+  NonRepudiation,
+  Dissemination
+};
 
 struct LineScanner {
   const std::string &s;
@@ -48,7 +54,8 @@ struct LineScanner {
   std::string word() { // [A-Za-z0-9_.*]+
     skipWs();
     size_t b = i;
-    while (i < s.size() && (std::isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '*' || s[i] == '.'))
+    while (i < s.size() && (std::isalnum((unsigned char)s[i]) || s[i] == '_' ||
+                            s[i] == '*' || s[i] == '.'))
       ++i;
     return s.substr(b, i - b);
   }
@@ -72,7 +79,8 @@ bool parsePatterns(LineScanner &sc, std::vector<std::string> &out) {
   do {
     std::string w = sc.word();
     if (!validPattern(w)) {
-      sc.error(w.empty() ? "expected a principal pattern" : "bad principal pattern '" + w + "'");
+      sc.error(w.empty() ? "expected a principal pattern"
+                         : "bad principal pattern '" + w + "'");
       return false;
     }
     out.push_back(w);
@@ -102,14 +110,17 @@ bool checkModule(Section sec, LineScanner &sc, const ModuleSpec &m) {
   auto want = [&](size_t lo, size_t hi) {
     if (m.args.size() < lo || m.args.size() > hi) {
       sc.errorAt(m.col, "module " + m.name + " takes " +
-               (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
-               " argument(s)");
+                            (lo == hi ? std::to_string(lo)
+                                      : std::to_string(lo) + " to " +
+                                            std::to_string(hi)) +
+                            " argument(s)");
       return false;
     }
     return true;
   };
   if (sec == Section::Authentication || sec == Section::NonRepudiation) {
-    if (m.name == "PLAINTEXT" || m.name == "HMAC_SHA256" || m.name == "ED25519" || m.name == "RSA")
+    if (m.name == "PLAINTEXT" || m.name == "HMAC_SHA256" ||
+        m.name == "ED25519" || m.name == "RSA")
       return want(0, 0);
     if (m.name == "TTP")
       return want(1, 1);
@@ -129,17 +140,20 @@ bool checkModule(Section sec, LineScanner &sc, const ModuleSpec &m) {
     if (!want(1, 2))
       return false;
     int64_t ms;
-    if (m.args[0].empty() || m.args[0].find_first_not_of("0123456789") != std::string::npos ||
+    if (m.args[0].empty() ||
+        m.args[0].find_first_not_of("0123456789") != std::string::npos ||
         m.args[0].size() > 6 || std::stoll(m.args[0]) < 1 ||
         (m.args.size() == 2 && !parseDuration(m.args[1], ms))) {
-      sc.errorAt(m.col, "BATCH takes a positive count and an optional duration");
+      sc.errorAt(m.col,
+                 "BATCH takes a positive count and an optional duration");
       return false;
     }
     return true;
   }
   if (m.name == "HIERARCHY")
     return want(1, 1);
-  if (m.name == "DIGEST" || m.name == "NEST" || m.name == "CONTEXT" || m.name == "UNICAST")
+  if (m.name == "DIGEST" || m.name == "NEST" || m.name == "CONTEXT" ||
+      m.name == "UNICAST")
     return want(0, 0);
   sc.errorAt(m.col, "unknown dissemination module '" + m.name + "'");
   return false;
@@ -221,7 +235,8 @@ bool parseHost(LineScanner &sc, DeployConfig &out) {
   sc.skipWs();
   int addrCol = sc.col();
   size_t b = sc.i;
-  while (sc.i < sc.s.size() && sc.s[sc.i] != ':' && !std::isspace((unsigned char)sc.s[sc.i]))
+  while (sc.i < sc.s.size() && sc.s[sc.i] != ':' &&
+         !std::isspace((unsigned char)sc.s[sc.i]))
     ++sc.i;
   h.endpoint.host = sc.s.substr(b, sc.i - b);
   if (h.endpoint.host.empty()) {
@@ -235,7 +250,8 @@ bool parseHost(LineScanner &sc, DeployConfig &out) {
   sc.skipWs();
   int portCol = sc.col();
   std::string port = sc.word();
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos ||
       std::stol(port) < 1 || std::stol(port) > 65535) {
     sc.errorAt(portCol, "bad port '" + port + "'");
     return false;
@@ -247,14 +263,17 @@ bool parseHost(LineScanner &sc, DeployConfig &out) {
   }
   for (const auto &o : out.hosts) {
     if (o.principal == h.principal) {
-      sc.errorAt(nameCol, "duplicate host for " + h.principal + " (first on line " + std::to_string(o.line) + ")");
+      sc.errorAt(nameCol, "duplicate host for " + h.principal +
+                              " (first on line " + std::to_string(o.line) +
+                              ")");
       return false;
     }
     // Each node listens on its address: two principals cannot share one.
     // (The entry is kept, so that no "no host for R1" follows the error.)
     if (sameAddress(o.endpoint, h.endpoint)) {
-      sc.errorAt(addrCol, "address " + h.endpoint.host + ":" + std::to_string(h.endpoint.port) +
-                              " of " + h.principal + " is already " + o.principal +
+      sc.errorAt(addrCol, "address " + h.endpoint.host + ":" +
+                              std::to_string(h.endpoint.port) + " of " +
+                              h.principal + " is already " + o.principal +
                               "'s (line " + std::to_string(o.line) + ")");
       out.hosts.push_back(std::move(h));
       return false;
@@ -269,7 +288,8 @@ std::string stripComment(const std::string &line) {
   size_t slashes = line.find("//");
   size_t cut = std::min(hash, slashes);
   std::string s = cut == std::string::npos ? line : line.substr(0, cut);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.pop_back();
   return s;
 }
@@ -291,7 +311,8 @@ const HostEntry *DeployConfig::host(const std::string &principal) const {
   return nullptr;
 }
 
-bool parseDeploy(const std::string &text, DeployConfig &out, std::vector<DeployError> &errors) {
+bool parseDeploy(const std::string &text, DeployConfig &out,
+                 std::vector<DeployError> &errors) {
   size_t before = errors.size();
   Section sec = Section::None;
   std::vector<DeployRule> *rules = nullptr;
@@ -306,7 +327,9 @@ bool parseDeploy(const std::string &text, DeployConfig &out, std::vector<DeployE
       continue;
     if (line[sc.i] == '[') {
       size_t close = line.find(']', sc.i);
-      std::string name = close == std::string::npos ? "" : line.substr(sc.i + 1, close - sc.i - 1);
+      std::string name = close == std::string::npos
+                             ? ""
+                             : line.substr(sc.i + 1, close - sc.i - 1);
       if (close == std::string::npos) {
         sc.error("expected ']'");
         continue;
@@ -368,17 +391,20 @@ bool parseDeploy(const std::string &text, DeployConfig &out, std::vector<DeployE
     }
     rules->push_back(std::move(r));
   }
-  for (auto *rs : {&out.authentication, &out.nonRepudiation, &out.dissemination})
+  for (auto *rs :
+       {&out.authentication, &out.nonRepudiation, &out.dissemination})
     for (const auto &r : *rs)
       if (r.modules.empty())
         errors.push_back(DeployError{r.line, 1, "rule has no module"});
   return errors.size() == before;
 }
 
-bool loadDeployFile(const std::string &path, DeployConfig &out, std::vector<DeployError> &errors) {
+bool loadDeployFile(const std::string &path, DeployConfig &out,
+                    std::vector<DeployError> &errors) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
-    errors.push_back(DeployError{0, 0, "cannot read deploy file '" + path + "'"});
+    errors.push_back(
+        DeployError{0, 0, "cannot read deploy file '" + path + "'"});
     return false;
   }
   std::stringstream ss;

@@ -34,15 +34,15 @@ struct DeployError {
 };
 
 struct ModuleSpec {
-  std::string name;               // PLAINTEXT, HMAC_SHA256, OPTIMISTIC, BATCH, ...
-  std::vector<std::string> args;  // PRIMARY / QUORUM / 64 / 1ms / z
-  int64_t escalationMs = -1;      // dissemination: escalation timeout
+  std::string name; // PLAINTEXT, HMAC_SHA256, OPTIMISTIC, BATCH, ...
+  std::vector<std::string> args; // PRIMARY / QUORUM / 64 / 1ms / z
+  int64_t escalationMs = -1;     // dissemination: escalation timeout
   int line = 0, col = 0;
 };
 
 struct DeployRule {
   std::vector<std::string> from, to; // principal patterns
-  bool bidirectional = false;       // <->
+  bool bidirectional = false;        // <->
   std::vector<ModuleSpec> modules;
   int line = 0;
 };
@@ -61,9 +61,11 @@ struct DeployConfig {
 };
 
 // Parses `text`; returns false (and fills `errors`) on any error.
-bool parseDeploy(const std::string &text, DeployConfig &out, std::vector<DeployError> &errors);
+bool parseDeploy(const std::string &text, DeployConfig &out,
+                 std::vector<DeployError> &errors);
 // Reads and parses a file; a read failure is reported as an error at 0:0.
-bool loadDeployFile(const std::string &path, DeployConfig &out, std::vector<DeployError> &errors);
+bool loadDeployFile(const std::string &path, DeployConfig &out,
+                    std::vector<DeployError> &errors);
 
 // Whether principal `name` matches pattern `pat` (R0, R*, *).
 bool principalMatches(const std::string &pat, const std::string &name);

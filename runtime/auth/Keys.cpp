@@ -13,17 +13,20 @@
 namespace mommie::rt {
 
 std::string KeyStore::serialize() const {
-  std::string s = "# mommie keys of " + principal + " (keep private)\nprincipal " + principal + "\n";
+  std::string s = "# mommie keys of " + principal +
+                  " (keep private)\nprincipal " + principal + "\n";
   for (const auto &[peer, k] : hmac)
     s += "hmac " + peer + " " + crypto::toHex(k.data(), k.size()) + "\n";
   if (edSecret)
-    s += "ed25519-secret " + crypto::toHex(edSecret->data(), edSecret->size()) + "\n";
+    s += "ed25519-secret " + crypto::toHex(edSecret->data(), edSecret->size()) +
+         "\n";
   for (const auto &[p, k] : edPublic)
     s += "ed25519-public " + p + " " + crypto::toHex(k.data(), k.size()) + "\n";
   return s;
 }
 
-bool KeyStore::parse(const std::string &text, KeyStore &out, std::string &error) {
+bool KeyStore::parse(const std::string &text, KeyStore &out,
+                     std::string &error) {
   std::istringstream in(text);
   std::string line;
   int n = 0;
@@ -68,8 +71,8 @@ bool KeyStore::parse(const std::string &text, KeyStore &out, std::string &error)
   return true;
 }
 
-bool KeyStore::load(const std::string &dir, const std::string &principalName, KeyStore &out,
-                    std::string &error) {
+bool KeyStore::load(const std::string &dir, const std::string &principalName,
+                    KeyStore &out, std::string &error) {
   // A copy: callers may pass out.principal itself, which parse() overwrites.
   const std::string principal = principalName;
   std::string path = dir + "/" + principal + ".key";
@@ -106,26 +109,29 @@ bool KeyStore::load(const std::string &dir, const std::string &principalName, Ke
   return true;
 }
 
-std::map<std::string, KeyStore> generateKeys(const DeployConfig &conf,
-                                             const std::vector<std::string> &principals) {
+std::map<std::string, KeyStore>
+generateKeys(const DeployConfig &conf,
+             const std::vector<std::string> &principals) {
   crypto::init();
   std::map<std::string, KeyStore> out;
   for (const auto &p : principals)
     out[p].principal = p;
-  auto uses = [&](const std::vector<DeployRule> &rules, AuthKind k, const std::string &a,
-                  const std::string &b) {
+  auto uses = [&](const std::vector<DeployRule> &rules, AuthKind k,
+                  const std::string &a, const std::string &b) {
     for (const auto &r : rules)
       for (const auto &m : r.modules) {
         const AuthModuleInfo *info = findAuthModule(m.name);
         if (!info || info->kind != k)
           continue;
-        auto has = [](const std::vector<std::string> &pats, const std::string &n) {
+        auto has = [](const std::vector<std::string> &pats,
+                      const std::string &n) {
           for (const auto &pat : pats)
             if (principalMatches(pat, n))
               return true;
           return false;
         };
-        if ((has(r.from, a) && has(r.to, b)) || (r.bidirectional && has(r.from, b) && has(r.to, a)))
+        if ((has(r.from, a) && has(r.to, b)) ||
+            (r.bidirectional && has(r.from, b) && has(r.to, a)))
           return true;
       }
     return false;
@@ -188,7 +194,8 @@ std::map<std::string, KeyStore> generateKeys(const DeployConfig &conf,
   return out;
 }
 
-bool writeKeyDir(const std::string &dir, const std::map<std::string, KeyStore> &stores,
+bool writeKeyDir(const std::string &dir,
+                 const std::map<std::string, KeyStore> &stores,
                  std::string &error) {
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     error = "cannot create " + dir + ": " + std::strerror(errno);

@@ -30,8 +30,8 @@ struct KeyStore {
   // Parses a key file; false with `error` ("line N: ...") on bad input.
   static bool parse(const std::string &text, KeyStore &out, std::string &error);
   // Loads KEYDIR/<principal>.key; refuses files readable by others.
-  static bool load(const std::string &dir, const std::string &principal, KeyStore &out,
-                   std::string &error);
+  static bool load(const std::string &dir, const std::string &principal,
+                   KeyStore &out, std::string &error);
 };
 
 // Generates the keys `conf` needs for `principals`: a pairwise HMAC key for
@@ -39,11 +39,13 @@ struct KeyStore {
 // principal that issues over some ED25519 rule (of either section); for a
 // TTP(z) rule (z in `principals`, from [Hosts]), an HMAC key between z and
 // every principal issuing over it and an Ed25519 key pair for z.
-std::map<std::string, KeyStore> generateKeys(const DeployConfig &conf,
-                                             const std::vector<std::string> &principals);
+std::map<std::string, KeyStore>
+generateKeys(const DeployConfig &conf,
+             const std::vector<std::string> &principals);
 // Writes KEYDIR/<p>.key for each store (creating KEYDIR, mode 0700; files
 // 0600). False with `error` on the first failure.
-bool writeKeyDir(const std::string &dir, const std::map<std::string, KeyStore> &stores,
+bool writeKeyDir(const std::string &dir,
+                 const std::map<std::string, KeyStore> &stores,
                  std::string &error);
 
 } // namespace mommie::rt

@@ -117,11 +117,10 @@ int ttpNodeMain(const char *argv0, const TtpNodeOptions &o,
   loop.run();
 
   const auto &ts = transport.stats();
-  std::string stats =
-      "{\"ttp\":" + relay.statsJson() +
-      ",\"rejects\":" + relay.stats().rejects.toJson() +
-      ",\"transport\":" + transportStatsJson(ts) +
-      ",\"crypto\":" + cryptoCountersJson() + "}";
+  std::string stats = "{\"ttp\":" + relay.statsJson() +
+                      ",\"rejects\":" + relay.stats().rejects.toJson() +
+                      ",\"transport\":" + transportStatsJson(ts) +
+                      ",\"crypto\":" + cryptoCountersJson() + "}";
   if (!o.statsPath.empty())
     if (FILE *sf = std::fopen(o.statsPath.c_str(), "w")) {
       std::fputs((stats + "\n").c_str(), sf);

@@ -5,15 +5,18 @@
 
 namespace mommie::rt {
 
-Batcher::Batcher(DisseminationHost &host, Authenticator &auth, size_t numPrincipals)
-    : host_(host), auth_(auth), batch_(numPrincipals), batchBytes_(numPrincipals, 0) {}
+Batcher::Batcher(DisseminationHost &host, Authenticator &auth,
+                 size_t numPrincipals)
+    : host_(host), auth_(auth), batch_(numPrincipals),
+      batchBytes_(numPrincipals, 0) {}
 
 bool Batcher::sendTo(int peer, const Statement &s) {
   if (auth_.batchFor(peer).n <= 1)
     return false;
   int me = host_.me();
   auto &q = batch_[size_t(peer)];
-  if (!q.empty() && auth_.carrier(me, peer, q.front().auditors) != auth_.carrier(me, peer, s.auditors))
+  if (!q.empty() && auth_.carrier(me, peer, q.front().auditors) !=
+                        auth_.carrier(me, peer, s.auditors))
     flushBatch(peer); // one module per batch frame
   q.push_back(s);
   batchBytes_[size_t(peer)] += s.key().size();
@@ -34,7 +37,8 @@ void Batcher::flushBatch(int peer) {
   auto &q = batch_[size_t(peer)];
   if (q.empty())
     return;
-  auto frame = q.size() == 1 ? auth_.seal(q.front(), peer) : auth_.sealBatch(q, peer);
+  auto frame =
+      q.size() == 1 ? auth_.seal(q.front(), peer) : auth_.sealBatch(q, peer);
   if (frame.empty()) {
     host_.countUnsent();
   } else {
@@ -51,10 +55,13 @@ void Batcher::flushBatch(int peer) {
 
 void Batcher::flushBatches(bool delayedToo) {
   for (size_t p = 0; p < batch_.size(); ++p)
-    if (!batch_[p].empty() && (delayedToo || auth_.batchFor(int(p)).delayMs == 0))
+    if (!batch_[p].empty() &&
+        (delayedToo || auth_.batchFor(int(p)).delayMs == 0))
       flushBatch(int(p));
 }
 
-std::string Batcher::statsJson() const { return "{\"frames\":" + std::to_string(frames_) + "}"; }
+std::string Batcher::statsJson() const {
+  return "{\"frames\":" + std::to_string(frames_) + "}";
+}
 
 } // namespace mommie::rt

@@ -11,7 +11,8 @@ namespace mommie::rt {
 namespace {
 
 // The reference module of issuer `a` -> receiver `b`: true for DIGEST.
-bool digestRule(const DeployConfig &conf, const std::string &a, const std::string &b) {
+bool digestRule(const DeployConfig &conf, const std::string &a,
+                const std::string &b) {
   bool on = false;
   auto has = [](const std::vector<std::string> &pats, const std::string &n) {
     for (const auto &p : pats)
@@ -20,7 +21,8 @@ bool digestRule(const DeployConfig &conf, const std::string &a, const std::strin
     return false;
   };
   for (const auto &r : conf.dissemination) {
-    if (!((has(r.from, a) && has(r.to, b)) || (r.bidirectional && has(r.from, b) && has(r.to, a))))
+    if (!((has(r.from, a) && has(r.to, b)) ||
+          (r.bidirectional && has(r.from, b) && has(r.to, a))))
       continue;
     for (const auto &m : r.modules)
       if (m.name == "DIGEST")
@@ -32,13 +34,14 @@ bool digestRule(const DeployConfig &conf, const std::string &a, const std::strin
 }
 
 crypto::Sha256 hashOf(const std::string &bytes) {
-  return crypto::sha256(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  return crypto::sha256(reinterpret_cast<const uint8_t *>(bytes.data()),
+                        bytes.size());
 }
 
 } // namespace
 
-bool DigestLink::anyDigest(const DeployConfig &conf, const std::vector<std::string> &names,
-                           int me) {
+bool DigestLink::anyDigest(const DeployConfig &conf,
+                           const std::vector<std::string> &names, int me) {
   for (size_t q = 0; q < names.size(); ++q)
     if (int(q) != me && (digestRule(conf, names[size_t(me)], names[q]) ||
                          digestRule(conf, names[q], names[size_t(me)])))
@@ -46,11 +49,14 @@ bool DigestLink::anyDigest(const DeployConfig &conf, const std::vector<std::stri
   return false;
 }
 
-DigestLink::DigestLink(const DeployConfig &conf, const std::vector<std::string> &names, int me,
+DigestLink::DigestLink(const DeployConfig &conf,
+                       const std::vector<std::string> &names, int me,
                        SendFn send, OpenFn open, RejectFn reject)
-    : send_(std::move(send)), open_(std::move(open)), reject_(std::move(reject)) {
+    : send_(std::move(send)), open_(std::move(open)),
+      reject_(std::move(reject)) {
   for (size_t q = 0; q < names.size(); ++q)
-    out_.push_back(int(q) != me && digestRule(conf, names[size_t(me)], names[q]));
+    out_.push_back(int(q) != me &&
+                   digestRule(conf, names[size_t(me)], names[q]));
   held_.resize(names.size());
   asked_.resize(names.size());
 }
@@ -86,8 +92,9 @@ void DigestLink::remember(const Value &msg) {
     }
 }
 
-std::vector<uint8_t> DigestLink::compress(int peer, std::vector<uint8_t> frame,
-                                          const std::vector<const Statement *> &ss) {
+std::vector<uint8_t>
+DigestLink::compress(int peer, std::vector<uint8_t> frame,
+                     const std::vector<const Statement *> &ss) {
   if (peer < 0 || size_t(peer) >= out_.size() || !out_[size_t(peer)])
     return frame;
   struct Cut {
@@ -107,7 +114,8 @@ std::vector<uint8_t> DigestLink::compress(int peer, std::vector<uint8_t> frame,
       if (enc.size() < MinCut)
         continue;
       const auto *eb = reinterpret_cast<const uint8_t *>(enc.data());
-      auto at = std::search(frame.begin() + long(cursor), frame.end(), eb, eb + enc.size());
+      auto at = std::search(frame.begin() + long(cursor), frame.end(), eb,
+                            eb + enc.size());
       if (at == frame.end())
         continue;
       Key k = hashOf(enc);
@@ -142,8 +150,9 @@ std::vector<uint8_t> DigestLink::compress(int peer, std::vector<uint8_t> frame,
   return std::move(w.buffer());
 }
 
-bool DigestLink::splice(const uint8_t *data, size_t size, std::vector<uint8_t> &out,
-                        std::vector<Key> &missing, bool &malformed) const {
+bool DigestLink::splice(const uint8_t *data, size_t size,
+                        std::vector<uint8_t> &out, std::vector<Key> &missing,
+                        bool &malformed) const {
   malformed = false;
   Reader r(data, size);
   r.u8();
@@ -300,7 +309,8 @@ void DigestLink::release(int peer) {
     std::vector<uint8_t> full;
     std::vector<Key> missing;
     bool malformed = false;
-    if (!splice(h.frame.data(), h.frame.size(), full, missing, malformed) && !malformed) {
+    if (!splice(h.frame.data(), h.frame.size(), full, missing, malformed) &&
+        !malformed) {
       q.front() = std::move(h);
       // Still missing: ask again only for what is not outstanding (a peer
       // that cannot answer leaves the frame held; the bound applies).
@@ -329,11 +339,13 @@ void DigestLink::release(int peer) {
 
 std::string DigestLink::statsJson() const {
   return "{\"digest_frames\":" + std::to_string(c_.digestFrames) +
-         ",\"cut\":" + std::to_string(c_.cut) + ",\"cut_bytes\":" + std::to_string(c_.cutBytes) +
+         ",\"cut\":" + std::to_string(c_.cut) +
+         ",\"cut_bytes\":" + std::to_string(c_.cutBytes) +
          ",\"resolved_locally\":" + std::to_string(c_.resolvedLocally) +
-         ",\"fetches\":" + std::to_string(c_.fetches) + ",\"fetched\":" + std::to_string(c_.fetched) +
-         ",\"answered\":" + std::to_string(c_.answered) + ",\"held\":" + std::to_string(c_.held) +
-         "}";
+         ",\"fetches\":" + std::to_string(c_.fetches) +
+         ",\"fetched\":" + std::to_string(c_.fetched) +
+         ",\"answered\":" + std::to_string(c_.answered) +
+         ",\"held\":" + std::to_string(c_.held) + "}";
 }
 
 } // namespace mommie::rt

@@ -6,8 +6,9 @@
 //
 //   digest := u8 6, varint n, n x (varint offset, 32-byte sha256), the sealed
 //             frame without the n cut byte ranges
-//   fetch  := u8 7, varint n, n x 32-byte sha256            (receiver -> sender)
-//   answer := u8 8, varint n, n x (varint length, bytes)   (sender -> receiver)
+//   fetch  := u8 7, varint n, n x 32-byte sha256            (receiver ->
+//   sender) answer := u8 8, varint n, n x (varint length, bytes)   (sender ->
+//   receiver)
 //
 // The receiver resolves each digest from the records it knows (its pool's
 // statements and their references, what it published, earlier answers);
@@ -42,24 +43,26 @@ struct DeployConfig;
 class DigestLink final : public DisseminationModule {
 public:
   static constexpr uint8_t FrameDigest = 6, FrameFetch = 7, FrameAnswer = 8;
-  static constexpr size_t MaxHeld = 1024;        // frames held per peer
-  static constexpr size_t MaxRefs = 4096;        // digests per frame / fetch / answer
+  static constexpr size_t MaxHeld = 1024; // frames held per peer
+  static constexpr size_t MaxRefs = 4096; // digests per frame / fetch / answer
   static constexpr size_t MaxKnown = size_t(1) << 20; // records remembered
-  static constexpr size_t MinCut = 40;           // only references encoded larger
+  static constexpr size_t MinCut = 40; // only references encoded larger
 
   struct Counters {
-    uint64_t digestFrames = 0, cut = 0, cutBytes = 0, resolvedLocally = 0, fetches = 0,
-             fetched = 0, answered = 0, held = 0;
+    uint64_t digestFrames = 0, cut = 0, cutBytes = 0, resolvedLocally = 0,
+             fetches = 0, fetched = 0, answered = 0, held = 0;
   };
   using SendFn = std::function<void(int peer, const std::vector<uint8_t> &)>;
-  using OpenFn = std::function<void(int peer, const uint8_t *data, size_t size)>;
+  using OpenFn =
+      std::function<void(int peer, const uint8_t *data, size_t size)>;
   using RejectFn = std::function<void(Reject, const char *)>;
 
   // Whether some [Dissemination] rule makes DIGEST the reference module of
   // a pair that involves `me` (last covering rule with DIGEST or NEST wins).
-  static bool anyDigest(const DeployConfig &conf, const std::vector<std::string> &names, int me);
-  DigestLink(const DeployConfig &conf, const std::vector<std::string> &names, int me,
-             SendFn send, OpenFn open, RejectFn reject);
+  static bool anyDigest(const DeployConfig &conf,
+                        const std::vector<std::string> &names, int me);
+  DigestLink(const DeployConfig &conf, const std::vector<std::string> &names,
+             int me, SendFn send, OpenFn open, RejectFn reject);
 
   bool digestTo(int peer) const { return out_[size_t(peer)]; }
   // Remembers a record (and the records it references) so a digest of it
@@ -76,20 +79,25 @@ public:
 
   // The module's stages: the above.
   const char *name() const override { return "DIGEST"; }
-  void outgoing(int peer, std::vector<uint8_t> &frame, const std::vector<const Statement *> &ss) override {
+  void outgoing(int peer, std::vector<uint8_t> &frame,
+                const std::vector<const Statement *> &ss) override {
     frame = compress(peer, std::move(frame), ss);
   }
-  bool receive(int peer, const uint8_t *data, size_t size) override { return intercept(peer, data, size); }
+  bool receive(int peer, const uint8_t *data, size_t size) override {
+    return intercept(peer, data, size);
+  }
   void remember(const Statement &s) override { remember(s.msg); }
 
 private:
   struct Held {
-    std::vector<uint8_t> frame; // as received (type 6 or another type queued behind)
+    std::vector<uint8_t>
+        frame; // as received (type 6 or another type queued behind)
   };
   using Key = crypto::Sha256;
   bool known(const Key &k) const { return known_.count(k) != 0; }
   void store(const Key &k, std::string bytes);
-  // Splices a type-6 frame; false with `missing` filled if some digest is unknown.
+  // Splices a type-6 frame; false with `missing` filled if some digest is
+  // unknown.
   bool splice(const uint8_t *data, size_t size, std::vector<uint8_t> &out,
               std::vector<Key> &missing, bool &malformed) const;
   void onFetch(int peer, const uint8_t *data, size_t size);

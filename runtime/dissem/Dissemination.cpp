@@ -18,8 +18,12 @@ makeDisseminationModules(DisseminationHost &host, Authenticator &auth,
   if (DigestLink::anyDigest(auth.config(), principals, host.me()))
     out.push_back(std::make_unique<DigestLink>(
         auth.config(), principals, host.me(),
-        [&host](int peer, const std::vector<uint8_t> &f) { host.sendFrame(peer, f); },
-        [&host](int peer, const uint8_t *d, size_t n) { host.openFrame(peer, d, n); },
+        [&host](int peer, const std::vector<uint8_t> &f) {
+          host.sendFrame(peer, f);
+        },
+        [&host](int peer, const uint8_t *d, size_t n) {
+          host.openFrame(peer, d, n);
+        },
         [&host](Reject r, const char *why) { host.reject(r, why); }));
   return out;
 }

@@ -2,9 +2,10 @@
 // one interface. A statement a node publishes goes through the modules'
 // stages in order, each of which may take it over:
 //
-//   publish   the statement, to all its verifiers      OPTIMISTIC (Optimistic.h)
-//   sendTo    the statement, to one verifier            BATCH      (Batch.h)
-//   outgoing  a sealed frame, to one peer               DIGEST     (Digest.h)
+//   publish   the statement, to all its verifiers      OPTIMISTIC
+//   (Optimistic.h) sendTo    the statement, to one verifier            BATCH
+//   (Batch.h) outgoing  a sealed frame, to one peer               DIGEST
+//   (Digest.h)
 //
 // and a frame received goes through `receive` (DIGEST splices digests back)
 // and, once reassembled, `open` (OPTIMISTIC relays forwardable frames)
@@ -63,7 +64,8 @@ public:
   // `s`, just published by this node; true if the module sends it (to
   // every verifier, eventually). `progress`: the PUBLISH's PROGRESS test or
   // empty; `mark`: the host's progressMark() at publication.
-  virtual bool publish(const Statement &s, const std::function<bool()> &progress, uint64_t mark) {
+  virtual bool publish(const Statement &s,
+                       const std::function<bool()> &progress, uint64_t mark) {
     return false;
   }
   // `s` to verifier `peer`; true if the module sends it.
@@ -74,9 +76,13 @@ public:
   virtual void outgoing(int peer, std::vector<uint8_t> &frame,
                         const std::vector<const Statement *> &ss) {}
   // A frame from `peer` as the transport gives it; true if handled here.
-  virtual bool receive(int peer, const uint8_t *data, size_t size) { return false; }
+  virtual bool receive(int peer, const uint8_t *data, size_t size) {
+    return false;
+  }
   // A frame as its issuer sealed it; true if handled here.
-  virtual bool open(int peer, const uint8_t *data, size_t size) { return false; }
+  virtual bool open(int peer, const uint8_t *data, size_t size) {
+    return false;
+  }
   // A statement that entered the pool (delivered or published).
   virtual void remember(const Statement &s) {}
   // The module's counters as a JSON object.

@@ -12,17 +12,21 @@ constexpr int64_t DefaultEscalationMs = 50;
 
 bool covers(const DeployRule &r, const std::string &a, const std::string &b) {
   auto has = [](const std::vector<std::string> &pats, const std::string &n) {
-    return std::any_of(pats.begin(), pats.end(),
-                       [&](const std::string &p) { return principalMatches(p, n); });
+    return std::any_of(pats.begin(), pats.end(), [&](const std::string &p) {
+      return principalMatches(p, n);
+    });
   };
-  return (has(r.from, a) && has(r.to, b)) || (r.bidirectional && has(r.from, b) && has(r.to, a));
+  return (has(r.from, a) && has(r.to, b)) ||
+         (r.bidirectional && has(r.from, b) && has(r.to, a));
 }
 } // namespace
 
 std::string OptimisticStats::toJson() const {
-  return "{\"optimistic\":" + std::to_string(optimistic) + ",\"relayed\":" + std::to_string(relayed) +
-         ",\"escalations\":" + std::to_string(escalations) + ",\"fallbacks\":" +
-         std::to_string(fallbacks) + ",\"stopped\":" + std::to_string(stopped) + "}";
+  return "{\"optimistic\":" + std::to_string(optimistic) +
+         ",\"relayed\":" + std::to_string(relayed) +
+         ",\"escalations\":" + std::to_string(escalations) +
+         ",\"fallbacks\":" + std::to_string(fallbacks) +
+         ",\"stopped\":" + std::to_string(stopped) + "}";
 }
 
 struct Optimistic::Pending {
@@ -36,7 +40,8 @@ struct Optimistic::Pending {
   std::vector<uint8_t> frame; // forwardable, no relay flag (signed once)
 };
 
-Optimistic::Optimistic(DisseminationHost &host, Authenticator &auth) : host_(host), auth_(auth) {}
+Optimistic::Optimistic(DisseminationHost &host, Authenticator &auth)
+    : host_(host), auth_(auth) {}
 Optimistic::~Optimistic() = default;
 
 bool Optimistic::anyRule(const DeployConfig &conf) {
@@ -48,7 +53,8 @@ bool Optimistic::anyRule(const DeployConfig &conf) {
   return false;
 }
 
-std::vector<Optimistic::Step> Optimistic::stagesFor(const std::vector<int> &verifiers) const {
+std::vector<Optimistic::Step>
+Optimistic::stagesFor(const std::vector<int> &verifiers) const {
   const auto &names = auth_.names();
   const std::string &me = names[size_t(host_.me())];
   const auto &rules = auth_.config().dissemination;
@@ -61,15 +67,18 @@ std::vector<Optimistic::Step> Optimistic::stagesFor(const std::vector<int> &veri
     std::vector<Step> out;
     for (const auto &m : it->modules)
       if (m.name == "OPTIMISTIC" && !m.args.empty())
-        out.push_back(Step{m.args[0] == "PRIMARY" ? Stage::Primary : Stage::Quorum,
-                           m.escalationMs >= 0 ? m.escalationMs : DefaultEscalationMs});
+        out.push_back(
+            Step{m.args[0] == "PRIMARY" ? Stage::Primary : Stage::Quorum,
+                 m.escalationMs >= 0 ? m.escalationMs : DefaultEscalationMs});
     if (!out.empty())
-      return out; // the last rule covering every verifier with OPTIMISTIC stages
+      return out; // the last rule covering every verifier with OPTIMISTIC
+                  // stages
   }
   return {};
 }
 
-bool Optimistic::publish(const Statement &s, const std::function<bool()> &progress, uint64_t mark) {
+bool Optimistic::publish(const Statement &s,
+                         const std::function<bool()> &progress, uint64_t mark) {
   auto p = std::make_shared<Pending>();
   for (const auto &v : s.verifiers.elems())
     if (v.asPrincipal() != host_.me())

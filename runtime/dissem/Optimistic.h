@@ -16,8 +16,8 @@
 // pattern holds at the publisher, or, without one, a later step of the
 // publisher's role changed its state after a statement was delivered to it
 // ("the publisher's state machine makes progress"; its own further
-// publishes do not count). Whatever the stage, a statement is delivered only with its
-// issuer's signature (Auth.h, forwardable frames), so dissemination
+// publishes do not count). Whatever the stage, a statement is delivered only
+// with its issuer's signature (Auth.h, forwardable frames), so dissemination
 // changes neither safety nor what a trace may contain.
 //
 // The rule used is the last [Dissemination] rule covering this node and
@@ -39,11 +39,12 @@ namespace mommie::rt {
 struct DeployConfig;
 
 struct OptimisticStats {
-  uint64_t optimistic = 0;  // statements sent through OPTIMISTIC stages
-  uint64_t relayed = 0;     // frames this node relayed for another issuer
-  uint64_t escalations = 0; // stages entered after a timeout (fallback included)
-  uint64_t fallbacks = 0;   // statements that reached unicast-to-all
-  uint64_t stopped = 0;     // escalations avoided by progress
+  uint64_t optimistic = 0; // statements sent through OPTIMISTIC stages
+  uint64_t relayed = 0;    // frames this node relayed for another issuer
+  uint64_t escalations =
+      0;                  // stages entered after a timeout (fallback included)
+  uint64_t fallbacks = 0; // statements that reached unicast-to-all
+  uint64_t stopped = 0;   // escalations avoided by progress
   std::string toJson() const;
 };
 
@@ -65,7 +66,8 @@ public:
   // Sends `s` (just published by this node) through the OPTIMISTIC stages
   // if a rule covers it; false if the caller must send it as usual.
   // `progress`: the PROGRESS pattern's test, or empty.
-  bool publish(const Statement &s, const std::function<bool()> &progress, uint64_t mark) override;
+  bool publish(const Statement &s, const std::function<bool()> &progress,
+               uint64_t mark) override;
   // A forwardable frame (type 5) from `peer`: delivered and relayed.
   bool open(int peer, const uint8_t *data, size_t size) override;
   const OptimisticStats &stats() const { return stats_; }

@@ -10,7 +10,8 @@ namespace mommie::rt {
 
 EventLoop::EventLoop() { epfd_ = epoll_create1(EPOLL_CLOEXEC); }
 
-EventLoop::EventLoop(Virtual) : virtual_(true), vnow_(TimePoint() + std::chrono::hours(1)) {}
+EventLoop::EventLoop(Virtual)
+    : virtual_(true), vnow_(TimePoint() + std::chrono::hours(1)) {}
 
 EventLoop::~EventLoop() {
   if (epfd_ >= 0)
@@ -54,7 +55,9 @@ EventLoop::TimerId EventLoop::at(TimePoint when, std::function<void()> cb) {
 
 void EventLoop::cancel(TimerId id) { timers_.erase(id); }
 
-void EventLoop::post(std::function<void()> cb) { posted_.push_back(std::move(cb)); }
+void EventLoop::post(std::function<void()> cb) {
+  posted_.push_back(std::move(cb));
+}
 
 void EventLoop::run() {
   if (virtual_)

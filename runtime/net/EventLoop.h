@@ -65,7 +65,9 @@ private:
   struct Timer {
     TimePoint when;
     TimerId id;
-    bool operator>(const Timer &o) const { return when > o.when || (when == o.when && id > o.id); }
+    bool operator>(const Timer &o) const {
+      return when > o.when || (when == o.when && id > o.id);
+    }
   };
   int epfd_ = -1;
   bool virtual_ = false;

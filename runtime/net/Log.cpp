@@ -12,18 +12,24 @@ namespace {
 const TimePoint Start = Clock::now();
 const char *levelName(LogLevel l) {
   switch (l) {
-  case LogLevel::Debug: return "debug";
-  case LogLevel::Info: return "info";
-  case LogLevel::Warn: return "warn";
-  case LogLevel::Error: return "error";
-  case LogLevel::Off: return "off";
+  case LogLevel::Debug:
+    return "debug";
+  case LogLevel::Info:
+    return "info";
+  case LogLevel::Warn:
+    return "warn";
+  case LogLevel::Error:
+    return "error";
+  case LogLevel::Off:
+    return "off";
   }
   return "?";
 }
 } // namespace
 
 bool parseLogLevel(const std::string &s, LogLevel &out) {
-  for (LogLevel l : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error, LogLevel::Off})
+  for (LogLevel l : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn,
+                     LogLevel::Error, LogLevel::Off})
     if (s == levelName(l)) {
       out = l;
       return true;
@@ -44,8 +50,9 @@ void Logger::logJson(LogLevel l, const char *event, Fields fields) {
     write(l, event, fields.begin(), fields.end(), true);
 }
 
-void Logger::logCounts(LogLevel l, const char *event,
-                       std::initializer_list<std::pair<const char *, uint64_t>> counts) {
+void Logger::logCounts(
+    LogLevel l, const char *event,
+    std::initializer_list<std::pair<const char *, uint64_t>> counts) {
   if (!enabled(l))
     return;
   std::vector<std::pair<const char *, std::string>> fields;
@@ -54,11 +61,13 @@ void Logger::logCounts(LogLevel l, const char *event,
   write(l, event, fields.data(), fields.data() + fields.size(), true);
 }
 
-void Logger::write(LogLevel l, const char *event, const std::pair<const char *, std::string> *begin,
+void Logger::write(LogLevel l, const char *event,
+                   const std::pair<const char *, std::string> *begin,
                    const std::pair<const char *, std::string> *end, bool raw) {
   std::string line = "{\"t\":";
-  line += std::to_string(
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - Start).count());
+  line += std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                             Clock::now() - Start)
+                             .count());
   line += ",\"level\":\"";
   line += levelName(l);
   line += "\",\"node\":";

@@ -21,7 +21,8 @@ class Logger {
 public:
   using Fields = std::initializer_list<std::pair<const char *, std::string>>;
 
-  explicit Logger(std::string node = "", LogLevel level = LogLevel::Info, FILE *out = stderr);
+  explicit Logger(std::string node = "", LogLevel level = LogLevel::Info,
+                  FILE *out = stderr);
   void setNode(std::string node) { node_ = std::move(node); }
   void setLevel(LogLevel l) { level_ = l; }
   LogLevel level() const { return level_; }
@@ -29,18 +30,24 @@ public:
 
   // String fields (quoted).
   void log(LogLevel l, const char *event, Fields fields);
-  void debug(const char *event, Fields f = {}) { log(LogLevel::Debug, event, f); }
+  void debug(const char *event, Fields f = {}) {
+    log(LogLevel::Debug, event, f);
+  }
   void info(const char *event, Fields f = {}) { log(LogLevel::Info, event, f); }
   void warn(const char *event, Fields f = {}) { log(LogLevel::Warn, event, f); }
-  void error(const char *event, Fields f = {}) { log(LogLevel::Error, event, f); }
+  void error(const char *event, Fields f = {}) {
+    log(LogLevel::Error, event, f);
+  }
   // Fields whose values are already JSON (numbers, objects).
   void logJson(LogLevel l, const char *event, Fields jsonFields);
   // Counters as numbers (the `stats` line of `--stats-every`).
-  void logCounts(LogLevel l, const char *event,
-                 std::initializer_list<std::pair<const char *, uint64_t>> counts);
+  void
+  logCounts(LogLevel l, const char *event,
+            std::initializer_list<std::pair<const char *, uint64_t>> counts);
 
 private:
-  void write(LogLevel l, const char *event, const std::pair<const char *, std::string> *begin,
+  void write(LogLevel l, const char *event,
+             const std::pair<const char *, std::string> *begin,
              const std::pair<const char *, std::string> *end, bool raw);
   std::string node_;
   LogLevel level_;

@@ -5,13 +5,17 @@
 
 namespace mommie::rt {
 
-SimNetwork::SimNetwork(EventLoop &loop, size_t numPrincipals, SimFaults faults, uint64_t seed)
-    : loop_(loop), faults_(std::move(faults)), rng_(seed * 0x9E3779B97F4A7C15ull + 1),
-      start_(loop.clock()), receivers_(numPrincipals), crashed_(numPrincipals, false),
+SimNetwork::SimNetwork(EventLoop &loop, size_t numPrincipals, SimFaults faults,
+                       uint64_t seed)
+    : loop_(loop), faults_(std::move(faults)),
+      rng_(seed * 0x9E3779B97F4A7C15ull + 1), start_(loop.clock()),
+      receivers_(numPrincipals), crashed_(numPrincipals, false),
       lastAt_(numPrincipals * numPrincipals, start_), n_(numPrincipals) {}
 
 int64_t SimNetwork::nowUs() const {
-  return std::chrono::duration_cast<std::chrono::microseconds>(loop_.clock() - start_).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(loop_.clock() -
+                                                               start_)
+      .count();
 }
 
 void SimNetwork::send(int from, int to, const std::vector<uint8_t> &frame) {
@@ -30,9 +34,11 @@ void SimNetwork::send(int from, int to, const std::vector<uint8_t> &frame) {
   }
 }
 
-void SimNetwork::schedule(int from, int to, std::shared_ptr<const std::vector<uint8_t>> frame) {
+void SimNetwork::schedule(int from, int to,
+                          std::shared_ptr<const std::vector<uint8_t>> frame) {
   int64_t span = faults_.delayMaxUs - faults_.delayMinUs;
-  int64_t d = faults_.delayMinUs + (span > 0 ? int64_t(next() % uint64_t(span + 1)) : 0);
+  int64_t d = faults_.delayMinUs +
+              (span > 0 ? int64_t(next() % uint64_t(span + 1)) : 0);
   TimePoint when = loop_.clock() + std::chrono::microseconds(d);
   TimePoint &last = lastAt_[size_t(from) * n_ + size_t(to)];
   if (!faults_.reorder && when < last)
@@ -76,15 +82,17 @@ std::vector<Value> payloadVariants(const Value &v, int numPrincipals) {
       for (auto &x : payloadVariants(v.elems()[i], numPrincipals)) {
         Value::Elems e = v.elems();
         e[i] = std::move(x);
-        out.push_back(v.is(Kind::Record) ? Value::record(v.recordIndex(), std::move(e))
-                                         : Value::tuple(std::move(e)));
+        out.push_back(v.is(Kind::Record)
+                          ? Value::record(v.recordIndex(), std::move(e))
+                          : Value::tuple(std::move(e)));
       }
     break;
   case Kind::Seq:
   case Kind::Set:
     if (v.size() > 0) {
       Value::Elems e(v.elems().begin(), v.elems().end() - 1);
-      out.push_back(v.is(Kind::Seq) ? Value::seq(std::move(e)) : Value::set(std::move(e)));
+      out.push_back(v.is(Kind::Seq) ? Value::seq(std::move(e))
+                                    : Value::set(std::move(e)));
     }
     break;
   case Kind::Map:

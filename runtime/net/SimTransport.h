@@ -1,5 +1,5 @@
-// The simulated network of `mommie sim` (runtime/node/SimMain.cpp): every node of
-// a deployment lives in one process on one virtual-time EventLoop, and a
+// The simulated network of `mommie sim` (runtime/node/SimMain.cpp): every node
+// of a deployment lives in one process on one virtual-time EventLoop, and a
 // frame a node sends to a peer is handed to the peer's receive function at
 // a virtual time chosen by a seeded PRNG (mt19937_64):
 //   - loss=P: a frame is dropped with probability P;
@@ -34,9 +34,11 @@ struct SimNetStats {
 
 class SimNetwork {
 public:
-  using Receiver = std::function<void(int from, const uint8_t *data, size_t size)>;
+  using Receiver =
+      std::function<void(int from, const uint8_t *data, size_t size)>;
 
-  SimNetwork(EventLoop &loop, size_t numPrincipals, SimFaults faults, uint64_t seed);
+  SimNetwork(EventLoop &loop, size_t numPrincipals, SimFaults faults,
+             uint64_t seed);
   void attach(int p, Receiver r) { receivers_[size_t(p)] = std::move(r); }
   void send(int from, int to, const std::vector<uint8_t> &frame);
   void crash(int p) { crashed_[size_t(p)] = true; }
@@ -51,7 +53,8 @@ public:
   double uniform() { return double(rng_() >> 11) * (1.0 / 9007199254740992.0); }
 
 private:
-  void schedule(int from, int to, std::shared_ptr<const std::vector<uint8_t>> frame);
+  void schedule(int from, int to,
+                std::shared_ptr<const std::vector<uint8_t>> frame);
   EventLoop &loop_;
   SimFaults faults_;
   std::mt19937_64 rng_;

@@ -24,8 +24,10 @@ bool TraceWriter::open(const std::string &path, std::string &error) {
 }
 
 void TraceWriter::step(const std::string &node, const std::string *transition,
-                       const std::string &bindingJson, const std::vector<std::string> &delivered,
-                       const std::vector<std::string> &published, const std::string &timersJson,
+                       const std::string &bindingJson,
+                       const std::vector<std::string> &delivered,
+                       const std::vector<std::string> &published,
+                       const std::string &timersJson,
                        const std::string &stateJson) {
   if (!f_)
     return;
@@ -35,16 +37,19 @@ void TraceWriter::step(const std::string &node, const std::string *transition,
   line += ",\"seq\":" + std::to_string(seq_);
   if (seq_++ == 0 && !header_.empty())
     line += "," + header_;
-  line += ",\"t_us\":" + std::to_string(clock_ ? clock_()
-                                                : std::chrono::duration_cast<std::chrono::microseconds>(
-                                                      Clock::now() - start)
-                                                      .count());
+  line += ",\"t_us\":" +
+          std::to_string(
+              clock_ ? clock_()
+                     : std::chrono::duration_cast<std::chrono::microseconds>(
+                           Clock::now() - start)
+                           .count());
   line += ",\"transition\":";
   if (transition)
     appendJsonString(line, *transition);
   else
     line += "null";
-  line += ",\"binding\":" + (bindingJson.empty() ? std::string("{}") : bindingJson);
+  line +=
+      ",\"binding\":" + (bindingJson.empty() ? std::string("{}") : bindingJson);
   auto list = [&](const char *key, const std::vector<std::string> &xs) {
     line += ",\"";
     line += key;
@@ -58,7 +63,8 @@ void TraceWriter::step(const std::string &node, const std::string *transition,
   };
   list("delivered", delivered);
   list("published", published);
-  line += ",\"timers\":" + (timersJson.empty() ? std::string("{}") : timersJson);
+  line +=
+      ",\"timers\":" + (timersJson.empty() ? std::string("{}") : timersJson);
   line += ",\"changed\":" + stateJson + "}\n";
   fwrite(line.data(), 1, line.size(), f_);
 }

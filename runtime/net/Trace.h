@@ -37,14 +37,18 @@ public:
   bool open(const std::string &path, std::string &error);
   bool isOpen() const { return f_ != nullptr; }
   // All JSON arguments are already rendered.
-  void step(const std::string &node, const std::string *transition, const std::string &bindingJson,
-            const std::vector<std::string> &delivered, const std::vector<std::string> &published,
+  void step(const std::string &node, const std::string *transition,
+            const std::string &bindingJson,
+            const std::vector<std::string> &delivered,
+            const std::vector<std::string> &published,
             const std::string &timersJson, const std::string &stateJson);
   void flush();
   // Members (rendered JSON, no braces) added to the first record only:
   // traceHeaderJson() of BuildInfo.h.
   void setHeader(std::string members) { header_ = std::move(members); }
-  void addHeader(const std::string &members) { header_ += (header_.empty() ? "" : ",") + members; }
+  void addHeader(const std::string &members) {
+    header_ += (header_.empty() ? "" : ",") + members;
+  }
   uint64_t steps() const { return seq_; }
   // The clock of "t_us" (µs); default: the monotonic clock since the first
   // record of the process (`mommie sim`: virtual time).

@@ -20,7 +20,9 @@ namespace mommie::rt {
 
 namespace {
 constexpr uint32_t HelloMagic = 0x4d4f4d31; // "MOM1"
-void setNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void setNonBlocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 void setNoDelay(int fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -50,12 +52,15 @@ struct Transport::Outbound {
   bool connected = false;
   bool retryScheduled = false;
   int backoffMs = 20;
-  std::deque<std::vector<uint8_t>> queue; // whole frames (length prefix included)
-  std::deque<uint64_t> stamps;            // each frame's durable barrier (setDurableBarrier)
+  std::deque<std::vector<uint8_t>>
+      queue; // whole frames (length prefix included)
+  std::deque<uint64_t>
+      stamps; // each frame's durable barrier (setDurableBarrier)
   size_t queuedBytes = 0;
-  size_t offset = 0;     // bytes of queue.front() already written
-  bool armedOut = false; // EPOLLOUT registered (connecting, or the socket was full)
-  bool dirty = false;    // frames queued since the last flush
+  size_t offset = 0; // bytes of queue.front() already written
+  bool armedOut =
+      false; // EPOLLOUT registered (connecting, or the socket was full)
+  bool dirty = false; // frames queued since the last flush
 };
 
 std::vector<uint8_t> Transport::helloPayload(int me) {
@@ -65,7 +70,8 @@ std::vector<uint8_t> Transport::helloPayload(int me) {
   return std::move(w.buffer());
 }
 
-Transport::Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log)
+Transport::Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts,
+                     Logger &log)
     : loop_(loop), me_(me), hosts_(std::move(hosts)), log_(log) {
   out_.resize(hosts_.size());
 }
@@ -75,7 +81,8 @@ Transport::~Transport() { closeAll(); }
 void Transport::closeAll() {
   // Best effort: what is queued on a connected socket goes out first.
   for (size_t p = 0; p < out_.size(); ++p)
-    if (out_[p] && out_[p]->connected && out_[p]->fd >= 0 && !out_[p]->queue.empty())
+    if (out_[p] && out_[p]->connected && out_[p]->fd >= 0 &&
+        !out_[p]->queue.empty())
       flush(int(p));
   for (auto &in : inbound_)
     if (in->fd >= 0) {
@@ -113,14 +120,16 @@ bool Transport::listen(std::string &error) {
   if (bind(listenFd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
       ::listen(listenFd_, 128) != 0) {
     error = std::string("cannot listen on ") + hosts_[size_t(me_)].host + ":" +
-            std::to_string(hosts_[size_t(me_)].port) + ": " + std::strerror(errno);
+            std::to_string(hosts_[size_t(me_)].port) + ": " +
+            std::strerror(errno);
     close(listenFd_);
     listenFd_ = -1;
     return false;
   }
   setNonBlocking(listenFd_);
   loop_.add(listenFd_, EPOLLIN, [this](uint32_t) { accept(); });
-  log_.info("listening", {{"address", hosts_[size_t(me_)].str()}, {"transport", "tcp"}});
+  log_.info("listening",
+            {{"address", hosts_[size_t(me_)].str()}, {"transport", "tcp"}});
   return true;
 }
 
@@ -131,18 +140,21 @@ std::string Transport::peerName(int peer) const {
 }
 
 size_t Transport::inboundConnections() const {
-  return size_t(std::count_if(inbound_.begin(), inbound_.end(),
-                              [](const std::shared_ptr<Inbound> &in) { return in->peer >= 0; }));
+  return size_t(std::count_if(
+      inbound_.begin(), inbound_.end(),
+      [](const std::shared_ptr<Inbound> &in) { return in->peer >= 0; }));
 }
 
 size_t Transport::outboundConnections() const {
-  return size_t(std::count_if(out_.begin(), out_.end(),
-                              [](const std::unique_ptr<Outbound> &o) { return o && o->connected; }));
+  return size_t(std::count_if(
+      out_.begin(), out_.end(),
+      [](const std::unique_ptr<Outbound> &o) { return o && o->connected; }));
 }
 
 void Transport::accept() {
   for (;;) {
-    int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd =
+        ::accept4(listenFd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
       return;
     setNoDelay(fd);
@@ -191,7 +203,8 @@ void Transport::closeInbound(const std::shared_ptr<Inbound> &in) {
     close(in->fd);
     in->fd = -1;
   }
-  inbound_.erase(std::remove(inbound_.begin(), inbound_.end(), in), inbound_.end());
+  inbound_.erase(std::remove(inbound_.begin(), inbound_.end(), in),
+                 inbound_.end());
 }
 
 void Transport::readInbound(const std::shared_ptr<Inbound> &in) {
@@ -216,7 +229,8 @@ void Transport::readInbound(const std::shared_ptr<Inbound> &in) {
       uint32_t len = hdr.u32be();
       if (len > MaxFrame) {
         ++stats_.oversized;
-        log_.warn("frame_oversized", {{"peer", peerName(in->peer)}, {"len", std::to_string(len)}});
+        log_.warn("frame_oversized",
+                  {{"peer", peerName(in->peer)}, {"len", std::to_string(len)}});
         closeInbound(in);
         return;
       }
@@ -228,8 +242,8 @@ void Transport::readInbound(const std::shared_ptr<Inbound> &in) {
         Reader r(payload, len);
         uint32_t magic = r.u32be();
         uint64_t peer = r.varint();
-        if (!r.ok() || !r.atEnd() || magic != HelloMagic || peer >= hosts_.size() ||
-            int(peer) == me_) {
+        if (!r.ok() || !r.atEnd() || magic != HelloMagic ||
+            peer >= hosts_.size() || int(peer) == me_) {
           ++stats_.badFrames;
           closeInbound(in);
           return;
@@ -256,7 +270,8 @@ void Transport::readInbound(const std::shared_ptr<Inbound> &in) {
 }
 
 void Transport::send(int peer, const std::vector<uint8_t> &payload) {
-  if (peer < 0 || size_t(peer) >= hosts_.size() || peer == me_ || !hosts_[size_t(peer)].valid())
+  if (peer < 0 || size_t(peer) >= hosts_.size() || peer == me_ ||
+      !hosts_[size_t(peer)].valid())
     return;
   if (payload.size() > MaxFrame) {
     ++stats_.oversized;
@@ -319,7 +334,8 @@ void Transport::connect(int peer) {
     return;
   }
   o.armedOut = true;
-  loop_.add(fd, EPOLLOUT | EPOLLRDHUP, [this, peer](uint32_t ev) { onOutboundEvent(peer, ev); });
+  loop_.add(fd, EPOLLOUT | EPOLLRDHUP,
+            [this, peer](uint32_t ev) { onOutboundEvent(peer, ev); });
 }
 
 void Transport::onOutboundEvent(int peer, uint32_t events) {
@@ -344,7 +360,8 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
     o.queuedBytes += b.size();
     o.queue.push_front(std::move(b));
     o.stamps.push_front(0); // depends on nothing
-    log_.debug("connected", {{"peer", peerName(peer)}, {"address", hosts_[size_t(peer)].str()}});
+    log_.debug("connected", {{"peer", peerName(peer)},
+                             {"address", hosts_[size_t(peer)].str()}});
   }
   if (events & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
     dropOutbound(peer);
@@ -355,7 +372,8 @@ void Transport::onOutboundEvent(int peer, uint32_t events) {
 
 void Transport::durableAdvanced() {
   for (size_t p = 0; p < out_.size(); ++p)
-    if (out_[p] && out_[p]->connected && !out_[p]->armedOut && !out_[p]->queue.empty())
+    if (out_[p] && out_[p]->connected && !out_[p]->armedOut &&
+        !out_[p]->queue.empty())
       flush(int(p));
 }
 
@@ -368,7 +386,8 @@ void Transport::flush(int peer) {
   size_t ready = o.queue.size();
   if (durable_ && !o.stamps.empty() && o.stamps.back() > durable_()) {
     uint64_t d = durable_();
-    ready = size_t(std::upper_bound(o.stamps.begin(), o.stamps.end(), d) - o.stamps.begin());
+    ready = size_t(std::upper_bound(o.stamps.begin(), o.stamps.end(), d) -
+                   o.stamps.begin());
     needDurable_();
   }
   constexpr size_t MaxIov = 64;

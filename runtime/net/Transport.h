@@ -30,9 +30,12 @@ class Logger;
 
 struct TransportStats {
   uint64_t framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0;
-  uint64_t badFrames = 0, oversized = 0, dropped = 0, connects = 0, reconnects = 0;
-  uint64_t evicted = 0; // inbound connections closed to respect the bounds below
-  uint64_t refused = 0; // hellos refused: their principal's connections are all proven
+  uint64_t badFrames = 0, oversized = 0, dropped = 0, connects = 0,
+           reconnects = 0;
+  uint64_t evicted =
+      0; // inbound connections closed to respect the bounds below
+  uint64_t refused =
+      0; // hellos refused: their principal's connections are all proven
 };
 
 // {"bad_frames":N,"oversized":N,"dropped":N,"evicted":N,"refused":N,
@@ -55,7 +58,8 @@ public:
   static std::vector<uint8_t> helloPayload(int me);
   // Handles one frame from `peer`; returns whether it authenticated as
   // that peer's (which proves the connection it came on).
-  using FrameHandler = std::function<bool(int peer, const uint8_t *data, size_t size)>;
+  using FrameHandler =
+      std::function<bool(int peer, const uint8_t *data, size_t size)>;
 
   Transport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log);
   ~Transport();
@@ -76,7 +80,8 @@ public:
   // written only once durable() has reached its stamp; when a frame is
   // held, need() is called (start a sync), and the owner calls
   // durableAdvanced() when durable() has grown. Frames leave in order.
-  void setDurableBarrier(std::function<uint64_t()> stamp, std::function<uint64_t()> durable,
+  void setDurableBarrier(std::function<uint64_t()> stamp,
+                         std::function<uint64_t()> durable,
                          std::function<void()> need) {
     stamp_ = std::move(stamp);
     durable_ = std::move(durable);
@@ -85,7 +90,9 @@ public:
   void durableAdvanced();
   const TransportStats &stats() const { return stats_; }
   // The principals' names, indexed like the hosts, for logs ("R1", not 1).
-  void setPeerNames(std::vector<std::string> names) { names_ = std::move(names); }
+  void setPeerNames(std::vector<std::string> names) {
+    names_ = std::move(names);
+  }
   std::string peerName(int peer) const;
   // Open connections: inbound ones whose hello named a peer, outbound ones
   // established.
@@ -98,7 +105,8 @@ private:
   void accept();
   void readInbound(const std::shared_ptr<Inbound> &in);
   void closeInbound(const std::shared_ptr<Inbound> &in);
-  void evictOldest(int peer, size_t keep); // peer -1: connections without a hello
+  void evictOldest(int peer,
+                   size_t keep); // peer -1: connections without a hello
   // Makes room for a new connection of `peer`: false if every one it has
   // is proven and there are MaxInboundPerPeer of them.
   bool admitHello(int peer);

@@ -23,7 +23,8 @@ public:
   static constexpr size_t MaxDatagram = 65507;
   using FrameHandler = Transport::FrameHandler;
 
-  UdpTransport(EventLoop &loop, int me, std::vector<Endpoint> hosts, Logger &log);
+  UdpTransport(EventLoop &loop, int me, std::vector<Endpoint> hosts,
+               Logger &log);
   ~UdpTransport();
   UdpTransport(const UdpTransport &) = delete;
   UdpTransport &operator=(const UdpTransport &) = delete;

@@ -16,9 +16,12 @@ namespace {
 struct Registry {
   std::vector<std::string> mains{"node", "round", "sim"};
   std::map<std::string, std::string> usage{
-      {"node", "--id PRINCIPAL --deploy deploy.conf [flags]   (a statement program's node)"},
-      {"round", "--id PRINCIPAL --deploy deploy.conf [flags]   (a round program's node)"},
-      {"sim", "--sim --deploy deploy.conf [flags]   (every node in this process, simulated)"}};
+      {"node", "--id PRINCIPAL --deploy deploy.conf [flags]   (a statement "
+               "program's node)"},
+      {"round", "--id PRINCIPAL --deploy deploy.conf [flags]   (a round "
+                "program's node)"},
+      {"sim", "--sim --deploy deploy.conf [flags]   (every node in this "
+              "process, simulated)"}};
   // clang-format off
   std::vector<FlagSpec> rows{
     {"--help", "", "node round sim", "print the flags and exit (also -h)"},
@@ -91,7 +94,8 @@ void addFlags(const std::vector<FlagSpec> &rows) {
   }
 }
 
-void acceptFlags(const std::string &main, const std::vector<std::string> &names) {
+void acceptFlags(const std::string &main,
+                 const std::vector<std::string> &names) {
   for (const auto &n : names)
     for (auto &row : registry().rows)
       if (row.name == n) { // the first row of that name
@@ -114,14 +118,16 @@ bool acceptedBy(const FlagSpec &f, const std::string &main) {
   return false;
 }
 
-std::string FlagValues::str(const std::string &name, const std::string &dflt) const {
+std::string FlagValues::str(const std::string &name,
+                            const std::string &dflt) const {
   auto it = values_.find(name);
   return it == values_.end() ? dflt : it->second;
 }
 
 namespace {
 // A whole decimal number (an optional '-' when `sign`); false on anything else.
-bool wholeNumber(const std::string &v, bool sign, long long &n, unsigned long long &u) {
+bool wholeNumber(const std::string &v, bool sign, long long &n,
+                 unsigned long long &u) {
   if (v.empty() || (!sign && v[0] == '-'))
     return false;
   char *end = nullptr;
@@ -134,8 +140,8 @@ bool wholeNumber(const std::string &v, bool sign, long long &n, unsigned long lo
 }
 } // namespace
 
-bool FlagValues::count(const std::string &name, int64_t &out, std::string &error, int64_t lo,
-                       int64_t hi) const {
+bool FlagValues::count(const std::string &name, int64_t &out,
+                       std::string &error, int64_t lo, int64_t hi) const {
   auto it = values_.find(name);
   if (it == values_.end())
     return true;
@@ -149,7 +155,8 @@ bool FlagValues::count(const std::string &name, int64_t &out, std::string &error
   return true;
 }
 
-bool FlagValues::u64(const std::string &name, uint64_t &out, std::string &error) const {
+bool FlagValues::u64(const std::string &name, uint64_t &out,
+                     std::string &error) const {
   auto it = values_.find(name);
   if (it == values_.end())
     return true;
@@ -163,8 +170,8 @@ bool FlagValues::u64(const std::string &name, uint64_t &out, std::string &error)
   return true;
 }
 
-bool parseFlags(const std::string &main, int argc, char **argv, int first, FlagValues &out,
-                std::string &error) {
+bool parseFlags(const std::string &main, int argc, char **argv, int first,
+                FlagValues &out, std::string &error) {
   const auto &rows = flagTable();
   for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
@@ -195,7 +202,8 @@ bool parseFlags(const std::string &main, int argc, char **argv, int first, FlagV
         if (acceptedBy(f, main) && !f.mode)
           names.push_back(f.name);
       std::string close = closestName(a, names);
-      error = "unknown flag '" + a + "'" + (close.empty() ? "" : " (did you mean '" + close + "'?)");
+      error = "unknown flag '" + a + "'" +
+              (close.empty() ? "" : " (did you mean '" + close + "'?)");
       return false;
     }
     if (spec->arg.empty()) {
@@ -211,10 +219,12 @@ bool parseFlags(const std::string &main, int argc, char **argv, int first, FlagV
   return true;
 }
 
-std::string flagsHelp(const std::string &argv0, const std::vector<std::string> &mains) {
+std::string flagsHelp(const std::string &argv0,
+                      const std::vector<std::string> &mains) {
   std::string out;
   for (const auto &main : mains) {
-    out += (out.empty() ? "usage: " : "\n       ") + argv0 + " " + flagUsage(main) + "\n";
+    out += (out.empty() ? "usage: " : "\n       ") + argv0 + " " +
+           flagUsage(main) + "\n";
     for (const auto &f : flagTable()) {
       if (!acceptedBy(f, main))
         continue;
@@ -232,18 +242,20 @@ std::string flagsHelp(const std::string &argv0, const std::vector<std::string> &
 std::string flagsMarkdown() {
   std::string out = "| flag | mains | what |\n|---|---|---|\n";
   auto cell = [](std::string text) { // a '|' would end the cell
-    for (size_t at = text.find('|'); at != std::string::npos; at = text.find('|', at + 2))
+    for (size_t at = text.find('|'); at != std::string::npos;
+         at = text.find('|', at + 2))
       text.replace(at, 1, "\\|");
     return text;
   };
   for (const auto &f : flagTable())
-    out += "| `" + cell(f.name + (f.arg.empty() ? "" : " " + f.arg)) + "` | " + f.mains + " | " +
-           cell(f.help) + " |\n";
+    out += "| `" + cell(f.name + (f.arg.empty() ? "" : " " + f.arg)) + "` | " +
+           f.mains + " | " + cell(f.help) + " |\n";
   return out;
 }
 
 int readFlags(const std::string &main, int argc, char **argv, int first,
-              const std::vector<std::string> &helpMains, FlagValues &out, const BuildFacts *build) {
+              const std::vector<std::string> &helpMains, FlagValues &out,
+              const BuildFacts *build) {
   std::string err;
   if (!parseFlags(main, argc, argv, first, out, err))
     return flagError(argv[0], main, err);
@@ -251,12 +263,14 @@ int readFlags(const std::string &main, int argc, char **argv, int first,
     return printFlagsHelp(argv[0], helpMains);
   if (build)
     for (const char *b : {"--version", "--info"})
-      if (out.has(b) && printBuildInfo(b, build->protocol, build->params, build->principals))
+      if (out.has(b) &&
+          printBuildInfo(b, build->protocol, build->params, build->principals))
         return 0;
   return -1;
 }
 
-int flagError(const char *argv0, const std::string &main, const std::string &why) {
+int flagError(const char *argv0, const std::string &main,
+              const std::string &why) {
   std::cerr << argv0 << ": error: " << why << "\n"
             << "usage: " << argv0 << " " << flagUsage(main) << "\n"
             << "       " << argv0 << " --help   (every flag)\n";

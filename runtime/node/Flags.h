@@ -24,7 +24,8 @@ struct FlagSpec {
   std::string arg;   // "FILE.jsonl"; empty for a switch
   std::string mains; // the mains that accept it, space-separated: "node round"
   std::string help;
-  bool mode = false; // only as the first argument, choosing the main (--sim, --kv)
+  bool mode =
+      false; // only as the first argument, choosing the main (--sim, --kv)
 };
 
 // Every main's name, in the order help and docs list them.
@@ -39,7 +40,8 @@ const std::vector<FlagSpec> &flagTable();
 void addFlagMain(const std::string &main, const std::string &usage);
 void addFlags(const std::vector<FlagSpec> &rows);
 // Makes `main` accept the (first) rows named `names` as they are.
-void acceptFlags(const std::string &main, const std::vector<std::string> &names);
+void acceptFlags(const std::string &main,
+                 const std::vector<std::string> &names);
 // The usage line of a main: "--id PRINCIPAL --deploy deploy.conf [flags]".
 std::string flagUsage(const std::string &main);
 
@@ -53,11 +55,13 @@ public:
   std::string str(const std::string &name, const std::string &dflt = "") const;
   // A whole decimal number in [lo, hi] (`dflt` if absent); false with
   // `error` ("bad --window '0'") otherwise.
-  bool count(const std::string &name, int64_t &out, std::string &error, int64_t lo = 0,
-             int64_t hi = INT64_MAX) const;
+  bool count(const std::string &name, int64_t &out, std::string &error,
+             int64_t lo = 0, int64_t hi = INT64_MAX) const;
   // A whole decimal number of 64 bits (seeds).
   bool u64(const std::string &name, uint64_t &out, std::string &error) const;
-  void set(const std::string &name, std::string value) { values_[name] = std::move(value); }
+  void set(const std::string &name, std::string value) {
+    values_[name] = std::move(value);
+  }
 
 private:
   std::map<std::string, std::string> values_;
@@ -67,12 +71,13 @@ private:
 // with `error` on a flag `main` does not accept ("unknown flag '--trce'
 // (did you mean '--trace'?)", or "--linger is not a flag of BIN --sim")
 // or a missing argument.
-bool parseFlags(const std::string &main, int argc, char **argv, int first, FlagValues &out,
-                std::string &error);
+bool parseFlags(const std::string &main, int argc, char **argv, int first,
+                FlagValues &out, std::string &error);
 
 // `BIN --help` for the mains `mains` (the binary's, in order): per main its
 // usage line and one line per flag it accepts with the flag's help.
-std::string flagsHelp(const std::string &argv0, const std::vector<std::string> &mains);
+std::string flagsHelp(const std::string &argv0,
+                      const std::vector<std::string> &mains);
 // The flag table as Markdown (docs/runtime.md, "Node flags").
 std::string flagsMarkdown();
 
@@ -92,7 +97,8 @@ int readFlags(const std::string &main, int argc, char **argv, int first,
               const BuildFacts *build = nullptr);
 
 // The error line and the usage of `main` on stderr; returns 2 (bad input).
-int flagError(const char *argv0, const std::string &main, const std::string &why);
+int flagError(const char *argv0, const std::string &main,
+              const std::string &why);
 // `--help`: flagsHelp on stdout; returns 0.
 int printFlagsHelp(const char *argv0, const std::vector<std::string> &mains);
 

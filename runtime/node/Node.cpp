@@ -12,12 +12,13 @@ namespace mommie::rt {
 
 namespace {
 constexpr size_t StepBudget = 2048; // steps before yielding to I/O
-constexpr size_t MinSweep = 64;     // statements of a type before its first collection pass
-}
+constexpr size_t MinSweep =
+    64; // statements of a type before its first collection pass
+} // namespace
 
 Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
-    : loop_(loop), log_(log), info_(info), me_(me), pool_(info.schema.records.size()),
-      lastActivity_(loop.clock()) {
+    : loop_(loop), log_(log), info_(info), me_(me),
+      pool_(info.schema.records.size()), lastActivity_(loop.clock()) {
   for (const auto &[rec, field] : info.fieldIndexes)
     pool_.addFieldIndex(rec, field);
   perIssuer_.assign(info.principals.size(), 0);
@@ -28,7 +29,8 @@ Node::Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me)
 void Node::reject(Reject r, const char *why) {
   ++stats_.rejected;
   stats_.rejects.add(r);
-  if (log_.enabled(LogLevel::Warn) && (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
+  if (log_.enabled(LogLevel::Warn) &&
+      (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
     log_.warn("rejected", {{"why", why}, {"reason", rejectName(r)}});
 }
 
@@ -92,7 +94,8 @@ bool Node::init(std::string &error) {
 }
 
 bool Node::timerExpired(size_t t) const {
-  return t < deadlines_.size() && deadlines_[t] && loop_.clock() >= *deadlines_[t];
+  return t < deadlines_.size() && deadlines_[t] &&
+         loop_.clock() >= *deadlines_[t];
 }
 
 bool Node::anyTimerPending() const {
@@ -110,7 +113,8 @@ std::vector<uint8_t> Node::encodeStatementFrame(const Statement &s) {
 }
 
 size_t Node::initialChoice(size_t n, size_t var) const {
-  return rt::initialChoice(n, me_, var, seeded_ ? std::optional(choiceSeed_) : std::nullopt);
+  return rt::initialChoice(n, me_, var,
+                           seeded_ ? std::optional(choiceSeed_) : std::nullopt);
 }
 
 size_t Node::parameterStart(size_t n) {
@@ -125,7 +129,8 @@ void Node::receiveFrame(int peer, const uint8_t *data, size_t size) {
     return;
   for (const auto &m : modules_)
     if (m->receive(peer, data, size))
-      return; // DIGEST: spliced and opened, held for a fetch, or a fetch / answer
+      return; // DIGEST: spliced and opened, held for a fetch, or a fetch /
+              // answer
   openFrame(peer, data, size);
 }
 
@@ -143,7 +148,9 @@ void Node::openFrame(int peer, const uint8_t *data, size_t size) {
       return;
     }
     int issuer = s.issuer;
-    deliver(issuer, std::move(s)); // countersigned by z: evidence of the issuer's statement
+    deliver(
+        issuer,
+        std::move(s)); // countersigned by z: evidence of the issuer's statement
     return;
   }
   if (auth_) {
@@ -163,10 +170,11 @@ void Node::openFrame(int peer, const uint8_t *data, size_t size) {
   if (type != FrameStatement || !Statement::decode(r, s) || !r.atEnd()) {
     ++stats_.rejected;
     stats_.rejects.add(Reject::BadFrame);
-    log_.warn("bad_frame", {{"peer", peer >= 0 && size_t(peer) < info_.principals.size()
-                                         ? info_.principals[size_t(peer)]
-                                         : std::to_string(peer)},
-                            {"why", r.ok() ? "unexpected frame" : r.error()}});
+    log_.warn("bad_frame",
+              {{"peer", peer >= 0 && size_t(peer) < info_.principals.size()
+                            ? info_.principals[size_t(peer)]
+                            : std::to_string(peer)},
+               {"why", r.ok() ? "unexpected frame" : r.error()}});
     return;
   }
   ++stats_.authenticated; // PLAINTEXT: the channel is trusted
@@ -179,7 +187,8 @@ bool Node::deliver(int peer, Statement s) {
   Reject reason = Reject::BadRecord;
   bool ok = s.issuer == peer && s.verifiers.setContains(Value::principal(me_));
   if (!ok) {
-    why = s.issuer != peer ? "issuer is not the sending peer" : "not a verifier";
+    why =
+        s.issuer != peer ? "issuer is not the sending peer" : "not a verifier";
     reason = s.issuer != peer ? Reject::WrongIssuer : Reject::NotVerifier;
   }
   for (const auto *set : {&s.verifiers, &s.auditors})
@@ -198,7 +207,8 @@ bool Node::deliver(int peer, Statement s) {
       ok = conforms(s.msg, *TypeDesc::recordOf(rec), sc, &why);
     }
   }
-  if (ok && size_t(s.issuer) < perIssuer_.size() && perIssuer_[size_t(s.issuer)] >= maxPerIssuer_) {
+  if (ok && size_t(s.issuer) < perIssuer_.size() &&
+      perIssuer_[size_t(s.issuer)] >= maxPerIssuer_) {
     ok = false;
     why = "issuer over its statement quota";
     reason = Reject::PeerQuota;
@@ -206,7 +216,8 @@ bool Node::deliver(int peer, Statement s) {
   if (!ok) {
     ++stats_.rejected;
     stats_.rejects.add(reason);
-    if (log_.enabled(LogLevel::Warn) && (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
+    if (log_.enabled(LogLevel::Warn) &&
+        (stats_.rejected <= 100 || stats_.rejected % 10000 == 0))
       log_.warn("rejected", {{"why", why}, {"reason", rejectName(reason)}});
     return false;
   }
@@ -274,7 +285,8 @@ void Node::runSteps() {
       try {
         fired = role_->fire(t, step);
       } catch (const EvalError &e) {
-        failStop(std::string("evaluation error in ") + role_->transitionName(t) + ": " + e.what());
+        failStop(std::string("evaluation error in ") +
+                 role_->transitionName(t) + ": " + e.what());
         return;
       }
       if (!fired) {
@@ -299,7 +311,8 @@ void Node::runSteps() {
 }
 
 void Node::setDurable(DurableLog *log) {
-  durable_ = log && role_ ? std::make_unique<DurableWriter>(*log, *role_) : nullptr;
+  durable_ =
+      log && role_ ? std::make_unique<DurableWriter>(*log, *role_) : nullptr;
 }
 
 void Node::commit(size_t t, Step &step) {
@@ -410,11 +423,13 @@ void Node::commit(size_t t, Step &step) {
   }
   collect();
   if (log_.enabled(LogLevel::Debug))
-    log_.debug("fired", {{"transition", role_->transitionName(t)}, {"binding", step.binding}});
+    log_.debug("fired", {{"transition", role_->transitionName(t)},
+                         {"binding", step.binding}});
   if (trace_) {
     std::string tname = role_->transitionName(t);
     trace_->step(name(), &tname, step.binding, pendingDelivered_, published,
-                 timersJson.empty() ? "[]" : timersJson, role_->stateDeltaJson());
+                 timersJson.empty() ? "[]" : timersJson,
+                 role_->stateDeltaJson());
     pendingDelivered_.clear();
   }
 }
@@ -431,7 +446,8 @@ void Node::collect() {
       // step may retire what is there: a replica catching up on a backlog).
       ++stepsSinceSweep_[rec];
       size_t n = pool_.sizeOf(int(rec));
-      if (n < sweepAt_[rec] && stepsSinceSweep_[rec] < std::max(n / 2, MinSweep))
+      if (n < sweepAt_[rec] &&
+          stepsSinceSweep_[rec] < std::max(n / 2, MinSweep))
         continue;
       stepsSinceSweep_[rec] = 0;
       gone.clear();
@@ -440,7 +456,8 @@ void Node::collect() {
           gone.push_back(id);
       for (StmtId id : gone) {
         int issuer = pool_.at(id).issuer;
-        if (issuer != me_ && size_t(issuer) < perIssuer_.size() && perIssuer_[size_t(issuer)] > 0)
+        if (issuer != me_ && size_t(issuer) < perIssuer_.size() &&
+            perIssuer_[size_t(issuer)] > 0)
           --perIssuer_[size_t(issuer)];
         pool_.remove(id);
       }

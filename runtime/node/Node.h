@@ -109,7 +109,8 @@ struct ProgramInfo {
 };
 
 struct NodeStats {
-  uint64_t steps = 0, delivered = 0, duplicates = 0, rejected = 0, published = 0;
+  uint64_t steps = 0, delivered = 0, duplicates = 0, rejected = 0,
+           published = 0;
   RejectCounts rejects; // `rejected` by reason
   uint64_t unsent = 0;  // frames not sent for want of a key
   uint64_t batches = 0; // batch frames sent (BATCH)
@@ -123,7 +124,8 @@ struct NodeStats {
 
 class Node final : public DisseminationHost {
 public:
-  using SendFn = std::function<void(int peer, const std::vector<uint8_t> &payload)>;
+  using SendFn =
+      std::function<void(int peer, const std::vector<uint8_t> &payload)>;
   enum FrameType : uint8_t { FrameStatement = 1 };
 
   Node(EventLoop &loop, Logger &log, const ProgramInfo &info, int me);
@@ -140,7 +142,10 @@ public:
   // frames of type 1 only. Its deploy file's [Dissemination] rules give
   // the node its modules (dissem/Dissemination.h).
   void setAuth(Authenticator *a);
-  const std::vector<std::unique_ptr<DisseminationModule>> &dissemination() const { return modules_; }
+  const std::vector<std::unique_ptr<DisseminationModule>> &
+  dissemination() const {
+    return modules_;
+  }
   // OPTIMISTIC (Optimistic.h); null when the deploy file has no such rule.
   const Optimistic *optimistic() const { return optimistic_; }
   // DIGEST references (Digest.h); null when no rule involves this node.
@@ -250,8 +255,9 @@ private:
   size_t maxPerIssuer_ = size_t(1) << 22;
   std::unique_ptr<DurableWriter> durable_;
   std::vector<size_t> perIssuer_;
-  std::vector<size_t> sweepAt_;         // per record type: pool count of its next pass
-  std::vector<size_t> stepsSinceSweep_; // per record type: steps since its last pass
+  std::vector<size_t> sweepAt_; // per record type: pool count of its next pass
+  std::vector<size_t>
+      stepsSinceSweep_; // per record type: steps since its last pass
   std::vector<std::optional<TimePoint>> deadlines_;
   std::vector<EventLoop::TimerId> timerIds_;
   std::vector<bool> idle_;

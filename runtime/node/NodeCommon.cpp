@@ -21,12 +21,14 @@ bool parseCount(const char *s, int64_t &out) {
   return true;
 }
 
-bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &principals,
+bool loadNodeDeploy(const std::string &path,
+                    const std::vector<std::string> &principals,
                     DeployConfig &conf, std::vector<Endpoint> &hosts) {
   std::vector<DeployError> errors;
   if (!loadDeployFile(path, conf, errors)) {
     for (const auto &e : errors)
-      std::cerr << path << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+      std::cerr << path << ":" << e.line << ":" << e.col
+                << ": error: " << e.message << "\n";
     return false;
   }
   // TTP(z) principals are numbered after the program's (AuthModules.h).
@@ -40,7 +42,8 @@ bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &pri
       if (names[q] == h.principal)
         p = int(q);
     if (p < 0) {
-      std::cerr << path << ":" << h.line << ":1: error: unknown principal '" << h.principal << "'\n";
+      std::cerr << path << ":" << h.line << ":1: error: unknown principal '"
+                << h.principal << "'\n";
       return false;
     }
     hosts[size_t(p)] = h.endpoint;
@@ -48,7 +51,8 @@ bool loadNodeDeploy(const std::string &path, const std::vector<std::string> &pri
   return true;
 }
 
-bool readDurableFlags(const FlagValues &flags, DurableOptions &o, std::string &error) {
+bool readDurableFlags(const FlagValues &flags, DurableOptions &o,
+                      std::string &error) {
   o.dir = flags.str("--data-dir");
   o.fresh = flags.has("--fresh");
   std::string sync = flags.str("--fsync", "on");
@@ -64,8 +68,9 @@ bool readDurableFlags(const FlagValues &flags, DurableOptions &o, std::string &e
   return true;
 }
 
-int openDurable(const char *argv0, const FlagValues &flags, const std::string &protocol,
-                const std::string &id, DurableVars &vars, DurableLog &log, int64_t &round,
+int openDurable(const char *argv0, const FlagValues &flags,
+                const std::string &protocol, const std::string &id,
+                DurableVars &vars, DurableLog &log, int64_t &round,
                 Logger &logger) {
   auto fail = [&](const std::string &why) {
     std::cerr << argv0 << ": error: " << why << "\n";
@@ -77,9 +82,12 @@ int openDurable(const char *argv0, const FlagValues &flags, const std::string &p
     return fail(err);
   if (o.dir.empty()) {
     if (vars.hasDurable())
-      logger.warn("not_durable",
-                  {{"why", "no --data-dir: the durable variables are not kept, and a restart of "
-                           "this node starts from the initial state (outside the model)"}});
+      logger.warn(
+          "not_durable",
+          {{"why",
+            "no --data-dir: the durable variables are not kept, and a restart "
+            "of "
+            "this node starts from the initial state (outside the model)"}});
     return -1;
   }
   o.protocol = protocol;
@@ -88,21 +96,28 @@ int openDurable(const char *argv0, const FlagValues &flags, const std::string &p
   if (!log.open(o, err))
     return fail(err);
   if (!vars.hasDurable())
-    logger.warn("nothing_durable", {{"why", "the program has no durable variables: --data-dir keeps nothing"}});
+    logger.warn(
+        "nothing_durable",
+        {{"why",
+          "the program has no durable variables: --data-dir keeps nothing"}});
   if (const auto &rec = log.recovered()) {
     Value st;
     std::string why = "not a durable-state record";
     if (!decodeDurableRecord(*rec, round, st) || !vars.restoreDurable(st, &why))
-      return fail("the data directory " + o.dir + " holds a state this build cannot restore (" + why +
+      return fail("the data directory " + o.dir +
+                  " holds a state this build cannot restore (" + why +
                   "); was it written by another version of the protocol?");
-    logger.info("recovered", {{"dir", o.dir},
-                              {"round", std::to_string(round)},
-                              {"records", std::to_string(log.stats().recoveredRecords)},
-                              {"truncated_bytes", std::to_string(log.stats().truncatedBytes)},
-                              {"fsync", sync}});
+    logger.info(
+        "recovered",
+        {{"dir", o.dir},
+         {"round", std::to_string(round)},
+         {"records", std::to_string(log.stats().recoveredRecords)},
+         {"truncated_bytes", std::to_string(log.stats().truncatedBytes)},
+         {"fsync", sync}});
     return -1;
   }
-  if (vars.hasDurable() && !log.append(encodeDurableRecord(round, vars.durableState()), err))
+  if (vars.hasDurable() &&
+      !log.append(encodeDurableRecord(round, vars.durableState()), err))
     return fail(err);
   logger.info("durable", {{"dir", o.dir}, {"fresh", "true"}, {"fsync", sync}});
   return -1;

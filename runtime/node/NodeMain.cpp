@@ -4,12 +4,12 @@
 //   BIN --version | --info   (the protocol, mommie version and parameter
 //                             values it was built with: BuildInfo.h)
 // `--id z` for a TTP(z) principal of the deploy file runs the trusted
-// third party instead (Ttp.h). On exit it prints one JSON line to stdout: the node's outcome (its final
-// state and counters). A client given a workload (--requests/--concurrency,
-// Workload.h) prints its workload line instead (completed, failed, req/s,
-// p50/p99 latency), or with --json the outcome with a "workload" member.
-// Exit 0 normally (a workload: every request completed), 1 after a
-// fail-stop or with failed requests, 2 on bad input.
+// third party instead (Ttp.h). On exit it prints one JSON line to stdout: the
+// node's outcome (its final state and counters). A client given a workload
+// (--requests/--concurrency, Workload.h) prints its workload line instead
+// (completed, failed, req/s, p50/p99 latency), or with --json the outcome with
+// a "workload" member. Exit 0 normally (a workload: every request completed), 1
+// after a fail-stop or with failed requests, 2 on bad input.
 #include "runtime/auth/Auth.h"
 #include "runtime/auth/AuthSetup.h"
 #include "runtime/auth/Deploy.h"
@@ -17,8 +17,8 @@
 #include "runtime/dissem/Digest.h"
 #include "runtime/dissem/Optimistic.h"
 #include "runtime/net/Transport.h"
-#include "runtime/node/Node.h"
 #include "runtime/node/Flags.h"
+#include "runtime/node/Node.h"
 #include "runtime/node/NodeCommon.h"
 #include "runtime/node/Workload.h"
 
@@ -43,13 +43,16 @@ struct Flags {
   FlagValues values; // all of them (--data-dir: openDurable)
 };
 
-int usage(const char *argv0, const std::string &why) { return flagError(argv0, "node", why); }
+int usage(const char *argv0, const std::string &why) {
+  return flagError(argv0, "node", why);
+}
 
 // The flags of table Flags.h for main "node"; -1 to go on, else the exit code.
 int readFlags(int argc, char **argv, const ProgramInfo &info, Flags &f) {
   FlagValues &v = f.values;
   BuildFacts build{info.name, info.params, info.principals};
-  if (int rc = readFlags("node", argc, argv, 1, {"node", "sim"}, v, &build); rc >= 0)
+  if (int rc = readFlags("node", argc, argv, 1, {"node", "sim"}, v, &build);
+      rc >= 0)
     return rc;
   std::string err;
   f.id = v.str("--id");
@@ -99,15 +102,16 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     if (std::find(ttps.begin(), ttps.end(), f.id) == ttps.end())
       return usage(argv[0], "unknown principal '" + f.id + "'");
     TtpNodeOptions o;
-    o.id = f.id, o.deployPath = f.deploy, o.keysDir = f.keys, o.statsPath = f.stats;
+    o.id = f.id, o.deployPath = f.deploy, o.keysDir = f.keys,
+    o.statsPath = f.stats;
     o.level = level, o.runForMs = f.runForMs, o.quiescentMs = f.quiescentMs;
     return ttpNodeMain(argv[0], o, conf, info.principals, hosts);
   }
   if (!loadNodeDeploy(f.deploy, info.principals, conf, hosts))
     return 2;
   std::string authErr;
-  std::unique_ptr<Authenticator> auth =
-      makeStatementAuthenticator(conf, f.deploy, info.principals, me, f.keys, authErr);
+  std::unique_ptr<Authenticator> auth = makeStatementAuthenticator(
+      conf, f.deploy, info.principals, me, f.keys, authErr);
   if (!auth) {
     std::cerr << argv[0] << ": error: " << authErr << "\n";
     return 2;
@@ -116,9 +120,10 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   Logger log(f.id, level);
   for (const auto &r : conf.dissemination)
     for (const auto &m : r.modules)
-      if (m.name != "BATCH" && m.name != "OPTIMISTIC") // implemented; the others fall back
+      if (m.name != "BATCH" &&
+          m.name != "OPTIMISTIC") // implemented; the others fall back
         log.warn("dissemination_fallback",
-               {{"module", m.name}, {"using", "unicast to every verifier"}});
+                 {{"module", m.name}, {"using", "unicast to every verifier"}});
   EventLoop loop;
   if (!loop.ok()) {
     std::cerr << argv[0] << ": error: cannot create the event loop\n";
@@ -145,7 +150,8 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   // Durable state (--data-dir): restored before the node takes a step.
   DurableLog durable;
   int64_t resumeRound = 0; // round programs only
-  if (int rc = openDurable(argv[0], f.values, info.name, f.id, *node.role(), durable, resumeRound, log);
+  if (int rc = openDurable(argv[0], f.values, info.name, f.id, *node.role(),
+                           durable, resumeRound, log);
       rc >= 0)
     return rc;
   if (durable.isOpen() && node.role()->hasDurable())
@@ -164,14 +170,17 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
     node.receiveFrame(peer, d, n);
     return node.stats().authenticated > before;
   });
-  node.setSend([&](int peer, const std::vector<uint8_t> &frame) { transport.send(peer, frame); });
+  node.setSend([&](int peer, const std::vector<uint8_t> &frame) {
+    transport.send(peer, frame);
+  });
   if (trace.isOpen())
     node.setTrace(&trace);
 
   installStopSignals();
   std::signal(SIGPIPE, SIG_IGN);
   TimePoint start = EventLoop::now();
-  log.info("started", {{"role", node.role()->roleName()}, {"program", info.name}});
+  log.info("started",
+           {{"role", node.role()->roleName()}, {"program", info.name}});
   // Housekeeping: signals, run time, quiescence, the stats line.
   TimePoint nextStats = start + std::chrono::seconds(f.statsEvery);
   std::function<void()> tick = [&] {
@@ -181,7 +190,8 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
       nextStats = now + std::chrono::seconds(f.statsEvery);
       const auto &st = node.stats();
       const auto &ts = transport.stats();
-      log.logCounts(LogLevel::Info, "stats", {{"pool", node.pool().size()},
+      log.logCounts(LogLevel::Info, "stats",
+                    {{"pool", node.pool().size()},
                      {"collected", node.pool().removed()},
                      {"steps", st.steps},
                      {"delivered", st.delivered},
@@ -196,11 +206,13 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
                  now - node.lastActivity() >= Millis(f.quiescentMs);
     // A finished workload ends the run, unless --exit-when-quiescent says
     // when to stop (the dissemination layer may still be at work).
-    bool workloadOver = workload && (workload->stalled(now, 1000) || (workload->done() && f.quiescentMs < 0));
+    bool workloadOver = workload && (workload->stalled(now, 1000) ||
+                                     (workload->done() && f.quiescentMs < 0));
     if (workloadOver && f.workload.requests >= 0 && !workload->done())
-      log.warn("workload_stalled", {{"why", "the program issues no more requests (a guard or bound "
-                                            "of the request transition below --requests?)"},
-                                    {"completed", std::to_string(workload->completed())}});
+      log.warn("workload_stalled",
+               {{"why", "the program issues no more requests (a guard or bound "
+                        "of the request transition below --requests?)"},
+                {"completed", std::to_string(workload->completed())}});
     if (stopRequested() || node.failed() || quiet || workloadOver ||
         (f.runForMs >= 0 && now - start >= Millis(f.runForMs))) {
       loop.stop();
@@ -213,7 +225,8 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   loop.run();
 
   node.flushTrace();
-  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start);
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      EventLoop::now() - start);
   const auto &st = node.stats();
   const auto &ts = transport.stats();
   std::string out = "{\"node\":";
@@ -224,8 +237,11 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   out += ",\"elapsed_us\":" + std::to_string(elapsed.count());
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  auto us = [](const timeval &tv) { return std::to_string(int64_t(tv.tv_sec) * 1000000 + tv.tv_usec); };
-  out += ",\"cpu_user_us\":" + us(ru.ru_utime) + ",\"cpu_sys_us\":" + us(ru.ru_stime);
+  auto us = [](const timeval &tv) {
+    return std::to_string(int64_t(tv.tv_sec) * 1000000 + tv.tv_usec);
+  };
+  out += ",\"cpu_user_us\":" + us(ru.ru_utime) +
+         ",\"cpu_sys_us\":" + us(ru.ru_stime);
   out += ",\"steps\":" + std::to_string(st.steps);
   out += ",\"delivered\":" + std::to_string(st.delivered);
   out += ",\"duplicates\":" + std::to_string(st.duplicates);
@@ -233,24 +249,24 @@ int nodeMain(int argc, char **argv, const ProgramInfo &info) {
   out += ",\"published\":" + std::to_string(st.published);
   out += ",\"frames_out\":" + std::to_string(ts.framesOut);
   out += ",\"frames_in\":" + std::to_string(ts.framesIn);
-  std::string statsJson = "{\"rejects\":" + st.rejects.toJson() +
-                          ",\"duplicates\":" + std::to_string(st.duplicates) +
-                          ",\"delivered\":" + std::to_string(st.delivered) +
-                          ",\"pool_statements\":" + std::to_string(node.pool().size()) +
-                          ",\"pool_collected\":" + std::to_string(node.pool().removed()) +
-                          ",\"retired_refused\":" + std::to_string(st.retiredRefused) +
-                          ",\"fired_bindings\":" + std::to_string(node.role()->firedBindings()) +
-                          ",\"unsent\":" + std::to_string(st.unsent) +
-                          ",\"batches\":" + std::to_string(st.batches) +
-                          ",\"dissemination\":" +
-                          (node.optimistic() ? node.optimistic()->statsJson() : "{}") +
-                          ",\"digest\":" + (node.digests() ? node.digests()->statsJson() : "{}") +
-                          ",\"transport\":" + transportStatsJson(ts) +
-                          ",\"crypto\":{\"macs\":" + std::to_string(crypto::counters().macs) +
-                          ",\"mac_verifies\":" + std::to_string(crypto::counters().macVerifies) +
-                          ",\"signs\":" + std::to_string(crypto::counters().signs) +
-                          ",\"sig_verifies\":" + std::to_string(crypto::counters().sigVerifies) +
-                          "}}";
+  std::string statsJson =
+      "{\"rejects\":" + st.rejects.toJson() +
+      ",\"duplicates\":" + std::to_string(st.duplicates) +
+      ",\"delivered\":" + std::to_string(st.delivered) +
+      ",\"pool_statements\":" + std::to_string(node.pool().size()) +
+      ",\"pool_collected\":" + std::to_string(node.pool().removed()) +
+      ",\"retired_refused\":" + std::to_string(st.retiredRefused) +
+      ",\"fired_bindings\":" + std::to_string(node.role()->firedBindings()) +
+      ",\"unsent\":" + std::to_string(st.unsent) +
+      ",\"batches\":" + std::to_string(st.batches) + ",\"dissemination\":" +
+      (node.optimistic() ? node.optimistic()->statsJson() : "{}") +
+      ",\"digest\":" + (node.digests() ? node.digests()->statsJson() : "{}") +
+      ",\"transport\":" + transportStatsJson(ts) +
+      ",\"crypto\":{\"macs\":" + std::to_string(crypto::counters().macs) +
+      ",\"mac_verifies\":" + std::to_string(crypto::counters().macVerifies) +
+      ",\"signs\":" + std::to_string(crypto::counters().signs) +
+      ",\"sig_verifies\":" + std::to_string(crypto::counters().sigVerifies) +
+      "}}";
   out += ",\"stats\":" + statsJson;
   if (!f.stats.empty()) {
     if (FILE *sf = std::fopen(f.stats.c_str(), "w")) {

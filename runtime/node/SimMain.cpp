@@ -20,10 +20,13 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
   std::vector<int> nodes;
   SimFaults faults;
   LogLevel level;
-  if (int rc = simSetUp(argc, argv, info.principals, f, conf, nodes, faults, level); rc >= 0)
+  if (int rc =
+          simSetUp(argc, argv, info.principals, f, conf, nodes, faults, level);
+      rc >= 0)
     return rc;
   if (!faults.byzantine.empty())
-    return simUsage(argv[0], "--faults: byz= is implemented for round programs only");
+    return simUsage(argv[0],
+                    "--faults: byz= is implemented for round programs only");
   std::vector<std::string> names;
   for (int p : nodes)
     names.push_back(info.principals[size_t(p)]);
@@ -41,15 +44,20 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
   std::vector<std::unique_ptr<TtpRelay>> relays;
   for (size_t i = 0; i < ttps.size(); ++i) {
     int z = int(np + i);
-    ttpAuths.push_back(std::make_unique<Authenticator>(conf, info.principals, z, keys[ttps[i]]));
+    ttpAuths.push_back(std::make_unique<Authenticator>(conf, info.principals, z,
+                                                       keys[ttps[i]]));
     std::string err;
     if (!ttpAuths.back()->ready(err))
       return simUsage(argv[0], err);
     relays.push_back(std::make_unique<TtpRelay>(
         *ttpAuths.back(), ttpLog,
-        [&net, z](int peer, const std::vector<uint8_t> &frame) { net.send(z, peer, frame); }));
+        [&net, z](int peer, const std::vector<uint8_t> &frame) {
+          net.send(z, peer, frame);
+        }));
     TtpRelay *relay = relays.back().get();
-    net.attach(z, [relay](int from, const uint8_t *d, size_t n) { relay->receive(from, d, n); });
+    net.attach(z, [relay](int from, const uint8_t *d, size_t n) {
+      relay->receive(from, d, n);
+    });
   }
   std::vector<std::unique_ptr<Logger>> logs(np);
   std::vector<std::unique_ptr<TraceWriter>> traces(np);
@@ -72,18 +80,21 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
       Node probe(loop, *logs[size_t(p)], info, p);
       std::string why;
       if (probe.init(why) && w->bind(*probe.role(), why)) {
-        infos[size_t(p)] = std::make_unique<ProgramInfo>(withWorkload(info, p, *w));
+        infos[size_t(p)] =
+            std::make_unique<ProgramInfo>(withWorkload(info, p, *w));
         workloads[size_t(p)] = std::move(w);
       }
     }
-    node = std::make_unique<Node>(loop, *logs[size_t(p)], infos[size_t(p)] ? *infos[size_t(p)] : info, p);
+    node = std::make_unique<Node>(
+        loop, *logs[size_t(p)], infos[size_t(p)] ? *infos[size_t(p)] : info, p);
     node->setChoiceSeed(f.seed); // seeds sample the initial choices
     std::string err;
     if (!node->init(err))
       return simUsage(argv[0], err);
     if (workloads[size_t(p)] && !workloads[size_t(p)]->bind(*node->role(), err))
       return simUsage(argv[0], err);
-    auths[size_t(p)] = std::make_unique<Authenticator>(conf, info.principals, p, keys[name]);
+    auths[size_t(p)] =
+        std::make_unique<Authenticator>(conf, info.principals, p, keys[name]);
     if (!auths[size_t(p)]->ready(err))
       return simUsage(argv[0], err);
     node->setAuth(auths[size_t(p)].get());
@@ -96,8 +107,12 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
       node->setTrace(traces[size_t(p)].get());
     }
     Node *raw = node.get();
-    node->setSend([&net, p](int peer, const std::vector<uint8_t> &frame) { net.send(p, peer, frame); });
-    net.attach(p, [raw](int from, const uint8_t *d, size_t n) { raw->receiveFrame(from, d, n); });
+    node->setSend([&net, p](int peer, const std::vector<uint8_t> &frame) {
+      net.send(p, peer, frame);
+    });
+    net.attach(p, [raw](int from, const uint8_t *d, size_t n) {
+      raw->receiveFrame(from, d, n);
+    });
   }
   SimStepLimit limit(loop, f.maxSteps);
   for (int p : nodes)
@@ -115,14 +130,17 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
   std::string verdict = simRunLoop(loop, f, limit);
 
   bool failed = false;
-  std::string out = "{\"seed\":" + std::to_string(f.seed) + ",\"verdict\":\"" + verdict +
-                    "\",\"time_us\":" + std::to_string(net.nowUs()) + ",\"net\":" + simNetJson(net) +
-                    ",\"crashed\":" + simNamesJson(info.principals, crashed) + ",\"nodes\":[";
+  std::string out = "{\"seed\":" + std::to_string(f.seed) + ",\"verdict\":\"" +
+                    verdict + "\",\"time_us\":" + std::to_string(net.nowUs()) +
+                    ",\"net\":" + simNetJson(net) +
+                    ",\"crashed\":" + simNamesJson(info.principals, crashed) +
+                    ",\"nodes\":[";
   for (size_t i = 0; i < nodes.size(); ++i) {
     int p = nodes[i];
     Node &node = *ns[size_t(p)];
     node.flushTrace();
-    bool simCrash = std::find(crashed.begin(), crashed.end(), p) != crashed.end();
+    bool simCrash =
+        std::find(crashed.begin(), crashed.end(), p) != crashed.end();
     failed = failed || (node.failed() && !simCrash);
     const auto &st = node.stats();
     out += i ? ",{\"node\":" : "{\"node\":";
@@ -130,8 +148,10 @@ int simMain(int argc, char **argv, const ProgramInfo &info) {
     out += ",\"role\":";
     appendJsonString(out, node.role()->roleName());
     out += ",\"crashed\":" + std::string(simCrash ? "true" : "false");
-    out += ",\"failed\":" + std::string(node.failed() && !simCrash ? "true" : "false");
-    out += ",\"steps\":" + std::to_string(st.steps) + ",\"delivered\":" + std::to_string(st.delivered) +
+    out += ",\"failed\":" +
+           std::string(node.failed() && !simCrash ? "true" : "false");
+    out += ",\"steps\":" + std::to_string(st.steps) +
+           ",\"delivered\":" + std::to_string(st.delivered) +
            ",\"duplicates\":" + std::to_string(st.duplicates) +
            ",\"rejected\":" + std::to_string(st.rejected) +
            ",\"published\":" + std::to_string(st.published) +

@@ -11,10 +11,13 @@
 
 namespace mommie::rt {
 
-int simUsage(const char *argv0, const std::string &why) { return flagError(argv0, "sim", why); }
+int simUsage(const char *argv0, const std::string &why) {
+  return flagError(argv0, "sim", why);
+}
 
-int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, SimFlags &f,
-             DeployConfig &conf, std::vector<int> &nodes, SimFaults &faults, LogLevel &level) {
+int simSetUp(int argc, char **argv, const std::vector<std::string> &principals,
+             SimFlags &f, DeployConfig &conf, std::vector<int> &nodes,
+             SimFaults &faults, LogLevel &level) {
   FlagValues v;
   if (int rc = readFlags("sim", argc, argv, 2, {"sim"}, v); rc >= 0)
     return rc;
@@ -23,8 +26,10 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
   f.traceDir = v.str("--trace-dir");
   f.faults = v.str("--faults");
   f.logLevel = v.str("--log-level", f.logLevel);
-  if (!v.u64("--seed", f.seed, err) || !v.count("--run-for", f.runForMs, err, 0, (int64_t(1) << 40) - 1) ||
-      !v.count("--phases", f.phases, err) || !v.count("--requests", f.requests, err, -1) ||
+  if (!v.u64("--seed", f.seed, err) ||
+      !v.count("--run-for", f.runForMs, err, 0, (int64_t(1) << 40) - 1) ||
+      !v.count("--phases", f.phases, err) ||
+      !v.count("--requests", f.requests, err, -1) ||
       !v.count("--max-steps", f.maxSteps, err, 1))
     return simUsage(argv[0], err);
   if (f.deploy.empty())
@@ -34,7 +39,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
   std::vector<DeployError> errors;
   if (!loadDeployFile(f.deploy, conf, errors)) {
     for (const auto &e : errors)
-      std::cerr << f.deploy << ":" << e.line << ":" << e.col << ": error: " << e.message << "\n";
+      std::cerr << f.deploy << ":" << e.line << ":" << e.col
+                << ": error: " << e.message << "\n";
     if (errors.empty())
       std::cerr << argv[0] << ": error: cannot read " << f.deploy << "\n";
     return 2;
@@ -48,8 +54,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
     while (p < principals.size() && principals[p] != h.principal)
       ++p;
     if (p == principals.size()) {
-      std::cerr << f.deploy << ":" << h.line << ":1: error: unknown principal '" << h.principal
-                << "'\n";
+      std::cerr << f.deploy << ":" << h.line << ":1: error: unknown principal '"
+                << h.principal << "'\n";
       return 2;
     }
     hosted[p] = true;
@@ -61,7 +67,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
     return simUsage(argv[0], "--faults: " + err);
   for (const auto &c : faults.crashes)
     if (!hosted[size_t(c.node)])
-      return simUsage(argv[0], "--faults: crash of " + principals[size_t(c.node)] +
+      return simUsage(argv[0], "--faults: crash of " +
+                                   principals[size_t(c.node)] +
                                    ", which has no host in the deploy file");
   for (int b : faults.byzantine)
     if (!hosted[size_t(b)])
@@ -72,7 +79,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
       for (const auto &m : r.modules) {
         const AuthModuleInfo *mi = findAuthModule(m.name);
         if (!mi || !mi->implemented) {
-          std::cerr << f.deploy << ":" << m.line << ":" << m.col << ": error: module " << m.name
+          std::cerr << f.deploy << ":" << m.line << ":" << m.col
+                    << ": error: module " << m.name
                     << " is not implemented by this runtime yet\n";
           return 2;
         }
@@ -80,7 +88,8 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
   if (!f.traceDir.empty()) {
     FILE *probe = std::fopen((f.traceDir + "/.probe").c_str(), "w");
     if (!probe)
-      return simUsage(argv[0], "cannot write to --trace-dir '" + f.traceDir + "'");
+      return simUsage(argv[0],
+                      "cannot write to --trace-dir '" + f.traceDir + "'");
     std::fclose(probe);
     std::remove((f.traceDir + "/.probe").c_str());
   }
@@ -89,12 +98,15 @@ int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, 
 
 std::string simNetJson(const SimNetwork &net) {
   const auto &s = net.stats();
-  return "{\"sent\":" + std::to_string(s.sent) + ",\"delivered\":" + std::to_string(s.delivered) +
-         ",\"lost\":" + std::to_string(s.lost) + ",\"duplicated\":" + std::to_string(s.duplicated) +
+  return "{\"sent\":" + std::to_string(s.sent) +
+         ",\"delivered\":" + std::to_string(s.delivered) +
+         ",\"lost\":" + std::to_string(s.lost) +
+         ",\"duplicated\":" + std::to_string(s.duplicated) +
          ",\"to_crashed\":" + std::to_string(s.toCrashed) + "}";
 }
 
-std::string simNamesJson(const std::vector<std::string> &principals, const std::vector<int> &ps) {
+std::string simNamesJson(const std::vector<std::string> &principals,
+                         const std::vector<int> &ps) {
   std::string out = "[";
   for (size_t i = 0; i < ps.size(); ++i) {
     if (i)
@@ -104,7 +116,8 @@ std::string simNamesJson(const std::vector<std::string> &principals, const std::
   return out + "]";
 }
 
-std::string simRunLoop(EventLoop &loop, const SimFlags &f, const SimStepLimit &limit) {
+std::string simRunLoop(EventLoop &loop, const SimFlags &f,
+                       const SimStepLimit &limit) {
   loop.runUntil(loop.clock() + Millis(f.runForMs));
   if (limit.hit())
     return "step limit";

@@ -34,8 +34,10 @@ struct SimFlags {
   uint64_t seed = 1;
   int64_t runForMs = 600000;
   int64_t phases = 0; // round programs: stop after this many phases; 0: never
-  int64_t requests = -1; // statement programs: each client's requests (-1: unbounded)
-  int64_t maxSteps = 1000000; // steps of all nodes (round programs: node rounds)
+  int64_t requests =
+      -1; // statement programs: each client's requests (-1: unbounded)
+  int64_t maxSteps =
+      1000000; // steps of all nodes (round programs: node rounds)
 };
 
 // Counts the steps of a simulated run and stops its loop at SimFlags::maxSteps:
@@ -43,7 +45,8 @@ struct SimFlags {
 // the virtual clock reach --run-for.
 class SimStepLimit {
 public:
-  SimStepLimit(EventLoop &loop, int64_t max) : loop_(loop), max_(uint64_t(max)) {}
+  SimStepLimit(EventLoop &loop, int64_t max)
+      : loop_(loop), max_(uint64_t(max)) {}
   void step() {
     if (++steps_ >= max_ && !hit_) {
       hit_ = true;
@@ -62,14 +65,17 @@ private:
 int simUsage(const char *argv0, const std::string &why);
 // Flags, deploy file and faults; `nodes` = principals with a host, in
 // principal order. Returns -1 to go on, else the exit code.
-int simSetUp(int argc, char **argv, const std::vector<std::string> &principals, SimFlags &f,
-             DeployConfig &conf, std::vector<int> &nodes, SimFaults &faults, LogLevel &level);
+int simSetUp(int argc, char **argv, const std::vector<std::string> &principals,
+             SimFlags &f, DeployConfig &conf, std::vector<int> &nodes,
+             SimFaults &faults, LogLevel &level);
 // The network counters as a JSON object.
 std::string simNetJson(const SimNetwork &net);
 // The names of principals `ps` as a JSON array.
-std::string simNamesJson(const std::vector<std::string> &principals, const std::vector<int> &ps);
+std::string simNamesJson(const std::vector<std::string> &principals,
+                         const std::vector<int> &ps);
 // Runs the loop to quiescence, the virtual time limit or the step limit;
 // the verdict.
-std::string simRunLoop(EventLoop &loop, const SimFlags &f, const SimStepLimit &limit);
+std::string simRunLoop(EventLoop &loop, const SimFlags &f,
+                       const SimStepLimit &limit);
 
 } // namespace mommie::rt

@@ -8,11 +8,13 @@ namespace mommie::rt {
 
 namespace {
 
-bool findTransition(const RoleBase &role, const std::string &name, bool wantPattern, size_t &out,
-                    std::string &error, const char *what) {
+bool findTransition(const RoleBase &role, const std::string &name,
+                    bool wantPattern, size_t &out, std::string &error,
+                    const char *what) {
   size_t found = 0, count = 0;
   for (size_t t = 0; t < role.numTransitions(); ++t) {
-    bool match = name.empty() ? role.refracted(t) == wantPattern : name == role.transitionName(t);
+    bool match = name.empty() ? role.refracted(t) == wantPattern
+                              : name == role.transitionName(t);
     if (match) {
       found = t;
       ++count;
@@ -23,10 +25,13 @@ bool findTransition(const RoleBase &role, const std::string &name, bool wantPatt
     return true;
   }
   if (!name.empty())
-    error = std::string("role ") + role.roleName() + " has no transition '" + name + "'";
+    error = std::string("role ") + role.roleName() + " has no transition '" +
+            name + "'";
   else
-    error = std::string("role ") + role.roleName() + " has " + std::to_string(count) + " transitions " +
-            (wantPattern ? "with" : "without") + " a trigger pattern: name its " + what + " transition with --" +
+    error = std::string("role ") + role.roleName() + " has " +
+            std::to_string(count) + " transitions " +
+            (wantPattern ? "with" : "without") +
+            " a trigger pattern: name its " + what + " transition with --" +
             what + "-transition";
   return false;
 }
@@ -40,8 +45,10 @@ std::string fixed(double v, int digits) {
 } // namespace
 
 bool Workload::bind(const RoleBase &role, std::string &error) {
-  if (!findTransition(role, cfg_.requestTransition, false, request_, error, "request") ||
-      !findTransition(role, cfg_.completeTransition, true, complete_, error, "complete"))
+  if (!findTransition(role, cfg_.requestTransition, false, request_, error,
+                      "request") ||
+      !findTransition(role, cfg_.completeTransition, true, complete_, error,
+                      "complete"))
     return false;
   if (request_ == complete_) {
     error = "the request and completion transitions must differ";
@@ -52,7 +59,8 @@ bool Workload::bind(const RoleBase &role, std::string &error) {
 
 bool Workload::stalled(TimePoint now, int64_t quietMs) const {
   bool left = cfg_.requests < 0 || issued_ < uint64_t(cfg_.requests);
-  return left && pending_.empty() && refusedByProgram_ && now - lastFired_ >= Millis(quietMs);
+  return left && pending_.empty() && refusedByProgram_ &&
+         now - lastFired_ >= Millis(quietMs);
 }
 
 void Workload::fired(size_t t, const Step &step, const Names *names) {
@@ -73,18 +81,22 @@ void Workload::fired(size_t t, const Step &step, const Names *names) {
     // (records print self-delimited, so a substring match is exact).
     size_t k = 0;
     for (; k < pending_.size(); ++k)
-      if (!pending_[k].record.empty() && step.binding.find(pending_[k].record) != std::string::npos)
+      if (!pending_[k].record.empty() &&
+          step.binding.find(pending_[k].record) != std::string::npos)
         break;
     if (k == pending_.size()) {
       k = 0; // none named: the oldest
       ++unmatched_;
     }
-    latencyUs_.push_back(std::chrono::duration<double, std::micro>(now - pending_[k].issued).count());
+    latencyUs_.push_back(
+        std::chrono::duration<double, std::micro>(now - pending_[k].issued)
+            .count());
     pending_.erase(pending_.begin() + long(k));
     ++completed_;
     last_ = now;
     lastFired_ = now;
-    if (cfg_.progressEvery > 0 && completed_ % uint64_t(cfg_.progressEvery) == 0)
+    if (cfg_.progressEvery > 0 &&
+        completed_ % uint64_t(cfg_.progressEvery) == 0)
       progress(now);
   }
 }
@@ -106,47 +118,59 @@ double percentile(std::vector<double> v, double p) {
 // soak.sh): the totals so far, and the rate and latencies of this window.
 void Workload::progress(TimePoint now) {
   TimePoint t0 = windowStart_ == 0 ? first_ : windowT0_;
-  std::vector<double> window(latencyUs_.begin() + long(windowStart_), latencyUs_.end());
+  std::vector<double> window(latencyUs_.begin() + long(windowStart_),
+                             latencyUs_.end());
   double ws = std::chrono::duration<double>(now - t0).count();
-  std::printf("{\"progress\":{\"completed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,"
-              "\"p50_us\":%.1f,\"p99_us\":%.1f}}\n",
-              static_cast<unsigned long long>(completed_),
-              std::chrono::duration<double>(now - first_).count(),
-              ws > 0 ? double(window.size()) / ws : 0.0, percentile(window, 0.5),
-              percentile(window, 0.99));
+  std::printf(
+      "{\"progress\":{\"completed\":%llu,\"seconds\":%.3f,\"req_per_s\":%.1f,"
+      "\"p50_us\":%.1f,\"p99_us\":%.1f}}\n",
+      static_cast<unsigned long long>(completed_),
+      std::chrono::duration<double>(now - first_).count(),
+      ws > 0 ? double(window.size()) / ws : 0.0, percentile(window, 0.5),
+      percentile(window, 0.99));
   std::fflush(stdout);
   windowStart_ = latencyUs_.size();
   windowT0_ = now;
 }
 
 double Workload::seconds() const {
-  return completed_ ? std::chrono::duration<double>(last_ - first_).count() : 0.0;
+  return completed_ ? std::chrono::duration<double>(last_ - first_).count()
+                    : 0.0;
 }
 
-double Workload::percentileUs(double p) const { return percentile(latencyUs_, p); }
+double Workload::percentileUs(double p) const {
+  return percentile(latencyUs_, p);
+}
 
 std::string Workload::summary(const std::string &node) const {
   uint64_t wanted = cfg_.requests >= 0 ? uint64_t(cfg_.requests) : issued_;
   double s = seconds();
-  std::string out = node + ": " + std::to_string(completed_) + " completed, " +
-                    std::to_string(wanted - std::min(wanted, completed_)) + " failed in " + fixed(s, 3) +
-                    " s: " + fixed(s > 0 ? double(completed_) / s : 0, 0) + " req/s, latency p50 " +
-                    fixed(percentileUs(0.5) / 1000, 3) + " ms, p99 " + fixed(percentileUs(0.99) / 1000, 3) +
-                    " ms (concurrency " + std::to_string(cfg_.concurrency) + ")";
+  std::string out =
+      node + ": " + std::to_string(completed_) + " completed, " +
+      std::to_string(wanted - std::min(wanted, completed_)) + " failed in " +
+      fixed(s, 3) + " s: " + fixed(s > 0 ? double(completed_) / s : 0, 0) +
+      " req/s, latency p50 " + fixed(percentileUs(0.5) / 1000, 3) +
+      " ms, p99 " + fixed(percentileUs(0.99) / 1000, 3) + " ms (concurrency " +
+      std::to_string(cfg_.concurrency) + ")";
   if (unmatched_)
-    out += ", " + std::to_string(unmatched_) + " completions matched no request record";
+    out += ", " + std::to_string(unmatched_) +
+           " completions matched no request record";
   return out + "\n";
 }
 
 std::string Workload::json() const {
   uint64_t wanted = cfg_.requests >= 0 ? uint64_t(cfg_.requests) : issued_;
   double s = seconds();
-  return "{\"requests\":" + std::to_string(cfg_.requests) + ",\"concurrency\":" + std::to_string(cfg_.concurrency) +
-         ",\"issued\":" + std::to_string(issued_) + ",\"completed\":" + std::to_string(completed_) +
-         ",\"failed\":" + std::to_string(wanted - std::min(wanted, completed_)) +
-         ",\"unmatched\":" + std::to_string(unmatched_) + ",\"seconds\":" + fixed(s, 6) +
+  return "{\"requests\":" + std::to_string(cfg_.requests) +
+         ",\"concurrency\":" + std::to_string(cfg_.concurrency) +
+         ",\"issued\":" + std::to_string(issued_) +
+         ",\"completed\":" + std::to_string(completed_) + ",\"failed\":" +
+         std::to_string(wanted - std::min(wanted, completed_)) +
+         ",\"unmatched\":" + std::to_string(unmatched_) +
+         ",\"seconds\":" + fixed(s, 6) +
          ",\"req_per_s\":" + fixed(s > 0 ? double(completed_) / s : 0, 1) +
-         ",\"p50_us\":" + fixed(percentileUs(0.5), 1) + ",\"p99_us\":" + fixed(percentileUs(0.99), 1) + "}";
+         ",\"p50_us\":" + fixed(percentileUs(0.5), 1) +
+         ",\"p99_us\":" + fixed(percentileUs(0.99), 1) + "}";
 }
 
 ProgramInfo withWorkload(const ProgramInfo &info, int me, Workload &w) {

@@ -30,9 +30,13 @@ namespace mommie::rt {
 struct WorkloadConfig {
   int64_t requests = -1;   // -1: as many as the program issues
   int64_t concurrency = 1; // requests outstanding at once
-  int64_t progressEvery = 0; // > 0: a progress line on stdout per that many completions
-  std::string requestTransition, completeTransition; // empty: the defaults above
-  bool enabled() const { return requests >= 0 || concurrency != 1 || !requestTransition.empty(); }
+  int64_t progressEvery =
+      0; // > 0: a progress line on stdout per that many completions
+  std::string requestTransition,
+      completeTransition; // empty: the defaults above
+  bool enabled() const {
+    return requests >= 0 || concurrency != 1 || !requestTransition.empty();
+  }
 };
 
 class Workload {
@@ -43,10 +47,13 @@ public:
   bool bind(const RoleBase &role, std::string &error);
 
   bool mayIssue() const {
-    return (cfg_.requests < 0 || issued_ < uint64_t(cfg_.requests)) && pending_.size() < size_t(cfg_.concurrency);
+    return (cfg_.requests < 0 || issued_ < uint64_t(cfg_.requests)) &&
+           pending_.size() < size_t(cfg_.concurrency);
   }
   // All N requests completed.
-  bool done() const { return cfg_.requests >= 0 && completed_ >= uint64_t(cfg_.requests); }
+  bool done() const {
+    return cfg_.requests >= 0 && completed_ >= uint64_t(cfg_.requests);
+  }
   // The program issues no more requests: some are left to issue, none is
   // outstanding, and neither transition fired for `quietMs`.
   bool stalled(TimePoint now, int64_t quietMs) const;
@@ -91,15 +98,21 @@ public:
       : RoleBase(node), inner_(std::move(inner)), w_(w) {}
   const char *roleName() const override { return inner_->roleName(); }
   size_t numTransitions() const override { return inner_->numTransitions(); }
-  const char *transitionName(size_t t) const override { return inner_->transitionName(t); }
+  const char *transitionName(size_t t) const override {
+    return inner_->transitionName(t);
+  }
   bool refracted(size_t t) const override { return inner_->refracted(t); }
   bool fire(size_t t, Step &step) override;
   std::string stateJson() const override { return inner_->stateJson(); }
   std::string stateDeltaJson() override { return inner_->stateDeltaJson(); }
   size_t numTimers() const override { return inner_->numTimers(); }
-  const char *timerName(size_t t) const override { return inner_->timerName(t); }
+  const char *timerName(size_t t) const override {
+    return inner_->timerName(t);
+  }
   int64_t timerMs(size_t t) const override { return inner_->timerMs(t); }
-  bool retiresRecord(int record) const override { return inner_->retiresRecord(record); }
+  bool retiresRecord(int record) const override {
+    return inner_->retiresRecord(record);
+  }
   bool retired(const Statement &s) const override { return inner_->retired(s); }
   void collectRefraction() override { inner_->collectRefraction(); }
   size_t firedBindings() const override { return inner_->firedBindings(); }

@@ -175,7 +175,8 @@ const std::vector<StmtId> &Pool::ofType(int record) const {
   return t ? t->all : noIds();
 }
 
-const std::vector<StmtId> &Pool::byField(int record, int field, const Value &v) const {
+const std::vector<StmtId> &Pool::byField(int record, int field,
+                                         const Value &v) const {
   const TypeIndex *t = type(record);
   if (!t)
     return noIds();

@@ -89,7 +89,8 @@ public:
 
   // May hold kDeadStmt entries once statements of `record` were removed.
   const std::vector<StmtId> &ofType(int record) const;
-  const std::vector<StmtId> &byField(int record, int field, const Value &v) const;
+  const std::vector<StmtId> &byField(int record, int field,
+                                     const Value &v) const;
   // May hold dead entries (valueLive false) once statements were removed.
   const std::vector<Value> &valuesOf(int record) const;
   bool valueLive(int record, size_t k) const;
@@ -97,7 +98,8 @@ public:
 
   // The set of distinct issuers of statements carrying `msg` accepted by
   // `accept(const Statement&)` (quorum patterns).
-  template <class F> Value issuersOf(int record, const Value &msg, F accept) const {
+  template <class F>
+  Value issuersOf(int record, const Value &msg, F accept) const {
     Value::Elems iss;
     for (StmtId id : withValue(record, msg)) {
       const Statement &s = stmts_[id];
@@ -110,7 +112,8 @@ public:
   // The (issuer, record) pairs of the statements of `record` accepted by
   // `accept`, and in `issuers` their distinct issuers (statement-set
   // patterns `[S >= k, ...] Record* x`).
-  template <class F> Value statementsOf(int record, F accept, Value &issuers) const {
+  template <class F>
+  Value statementsOf(int record, F accept, Value &issuers) const {
     Value::Elems pairs, iss;
     for (StmtId id : ofType(record)) {
       if (id == kDeadStmt || !accept(stmts_[id]))
@@ -135,7 +138,8 @@ private:
     std::vector<bool> valueDead;
     size_t deadValues = 0;
     std::unordered_map<Value, SameValue, ValueHash> byValue;
-    std::map<int, std::unordered_map<Value, std::vector<StmtId>, ValueHash>> fields;
+    std::map<int, std::unordered_map<Value, std::vector<StmtId>, ValueHash>>
+        fields;
     std::vector<Consumed *> consumedAll, consumedValues;
     size_t live = 0;
   };

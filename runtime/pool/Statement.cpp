@@ -100,13 +100,16 @@ Value allPrincipals(int numPrincipals) {
 }
 
 void Outbox::publish(const Value &verifier, const Value &auditor, Value msg) {
-  published.push_back(Statement{me, asPrincipalSet(verifier), asPrincipalSet(auditor), std::move(msg)});
+  published.push_back(Statement{me, asPrincipalSet(verifier),
+                                asPrincipalSet(auditor), std::move(msg)});
 }
 void Outbox::publishNoAuditor(const Value &verifier, Value msg) {
-  published.push_back(Statement{me, asPrincipalSet(verifier), Value::set({}), std::move(msg)});
+  published.push_back(
+      Statement{me, asPrincipalSet(verifier), Value::set({}), std::move(msg)});
 }
 void Outbox::publishAnyAuditor(const Value &verifier, Value msg) {
-  published.push_back(Statement{me, asPrincipalSet(verifier), allPrincipals(numPrincipals), std::move(msg)});
+  published.push_back(Statement{me, asPrincipalSet(verifier),
+                                allPrincipals(numPrincipals), std::move(msg)});
 }
 
 } // namespace mommie::rt

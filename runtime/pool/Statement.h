@@ -22,7 +22,8 @@ struct Statement {
   std::string key() const; // canonical encoding
   static bool decode(Reader &r, Statement &out);
   bool operator==(const Statement &o) const {
-    return issuer == o.issuer && verifiers == o.verifiers && auditors == o.auditors && msg == o.msg;
+    return issuer == o.issuer && verifiers == o.verifiers &&
+           auditors == o.auditors && msg == o.msg;
   }
   bool operator<(const Statement &o) const { return key() < o.key(); }
   std::string toJson(const Names *names) const;

@@ -6,8 +6,10 @@
 
 namespace mommie::rt {
 
-RoundEngine::RoundEngine(RoundProgram &program, RoundEnv &env, RoundConfig config)
-    : prog_(program), env_(env), cfg_(std::move(config)), len_(std::max<size_t>(1, program.numRounds())) {
+RoundEngine::RoundEngine(RoundProgram &program, RoundEnv &env,
+                         RoundConfig config)
+    : prog_(program), env_(env), cfg_(std::move(config)),
+      len_(std::max<size_t>(1, program.numRounds())) {
   int maxId = cfg_.me;
   for (int p : cfg_.peers)
     maxId = std::max(maxId, p);
@@ -29,7 +31,9 @@ RoundEngine::RoundEngine(RoundProgram &program, RoundEnv &env, RoundConfig confi
 }
 
 int RoundEngine::slotOf(int peer) const {
-  return peer >= 0 && size_t(peer) < slotOfPrincipal_.size() ? slotOfPrincipal_[size_t(peer)] : -1;
+  return peer >= 0 && size_t(peer) < slotOfPrincipal_.size()
+             ? slotOfPrincipal_[size_t(peer)]
+             : -1;
 }
 
 size_t RoundEngine::pendingOf(int peer) const {
@@ -55,7 +59,9 @@ void RoundEngine::start() {
     return;
   started_ = true;
   int64_t phases = cfg_.phases > 0 ? cfg_.phases : prog_.numPhases();
-  limit_ = phases <= 0 || phases >= Never / int64_t(len_) ? Never : phases * int64_t(len_);
+  limit_ = phases <= 0 || phases >= Never / int64_t(len_)
+               ? Never
+               : phases * int64_t(len_);
   startRound();
   advance();
 }
@@ -289,7 +295,8 @@ void RoundEngine::onMessage(int peer, uint32_t wr, Value payload) {
     if (!started_ && slot >= 0 && slot != meSlot_) {
       // Before start: buffer as a future message of the first round(s).
       int64_t round = unwrap(wr);
-      if (round >= cur_ && prog_.payloadOk(size_t(round % int64_t(len_)), payload, nullptr)) {
+      if (round >= cur_ &&
+          prog_.payloadOk(size_t(round % int64_t(len_)), payload, nullptr)) {
         maxRound_[size_t(slot)] = std::max(maxRound_[size_t(slot)], round);
         buffer(slot, round, std::move(payload));
         next_ = std::max(next_, catchUpTo());

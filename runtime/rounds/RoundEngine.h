@@ -78,12 +78,14 @@ public:
   virtual RoundProgress progress(size_t r, int64_t phaseNo) = 0;
   // The messages of round r: (destination principal, payload), one per
   // destination.
-  virtual void send(size_t r, int64_t phaseNo, std::vector<std::pair<int, Value>> &out) = 0;
+  virtual void send(size_t r, int64_t phaseNo,
+                    std::vector<std::pair<int, Value>> &out) = 0;
   // The goAhead condition over the mailbox (a map principal -> payload).
   virtual bool goAhead(size_t r, int64_t phaseNo, const Value &mbox) = 0;
   virtual void update(size_t r, int64_t phaseNo, const Value &mbox) = 0;
   // Whether a received payload has round r's payload type.
-  virtual bool payloadOk(size_t r, const Value &payload, std::string *why) const = 0;
+  virtual bool payloadOk(size_t r, const Value &payload,
+                         std::string *why) const = 0;
   virtual std::string stateJson() const = 0;
   virtual std::string stateDeltaJson() = 0;
 };
@@ -117,12 +119,13 @@ struct RoundConfig {
   size_t maxPendingPerPeer = 64;
   int64_t firstRound = 0;
   int64_t resendUs = 0; // sync rounds: resend interval while waiting; 0: never
-  int64_t phases = 0;   // stop after this many phases; 0: RoundProgram::numPhases()
+  int64_t phases =
+      0; // stop after this many phases; 0: RoundProgram::numPhases()
 };
 
 struct RoundStats {
-  uint64_t rounds = 0, delivered = 0, late = 0, buffered = 0, evicted = 0, duplicates = 0,
-           rejected = 0, jumps = 0, timeouts = 0, resends = 0;
+  uint64_t rounds = 0, delivered = 0, late = 0, buffered = 0, evicted = 0,
+           duplicates = 0, rejected = 0, jumps = 0, timeouts = 0, resends = 0;
   size_t maxPending = 0; // the most messages ever buffered at once
 };
 
@@ -155,7 +158,9 @@ public:
   const RoundStats &stats() const { return stats_; }
   const RoundConfig &config() const { return cfg_; }
   // The full round number of wire round `wr` relative to the current one.
-  int64_t unwrap(uint32_t wr) const { return cur_ + int64_t(int32_t(wr - uint32_t(cur_))); }
+  int64_t unwrap(uint32_t wr) const {
+    return cur_ + int64_t(int32_t(wr - uint32_t(cur_)));
+  }
 
 private:
   struct Pending {
@@ -188,8 +193,10 @@ private:
   int meSlot_ = -1;
   std::vector<int> slotOfPrincipal_;
   int64_t cur_ = 0, next_ = 0;
-  bool strict_ = false, started_ = false, done_ = false, advancing_ = false, timedOut_ = false;
-  int64_t roundStartUs_ = 0, deadlineUs_ = Never, resendAtUs_ = Never, armedUs_ = Never;
+  bool strict_ = false, started_ = false, done_ = false, advancing_ = false,
+       timedOut_ = false;
+  int64_t roundStartUs_ = 0, deadlineUs_ = Never, resendAtUs_ = Never,
+          armedUs_ = Never;
   RoundProgress progress_;
   std::vector<bool> has_;
   std::vector<Value> mbox_;

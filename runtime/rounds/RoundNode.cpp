@@ -38,7 +38,8 @@ std::vector<uint8_t> encodeRoundMarker(uint32_t round) {
   return std::move(w.buffer());
 }
 
-bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload, bool *marker) {
+bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round,
+                      Value &payload, bool *marker) {
   Reader r(data, size);
   uint8_t type = r.u8();
   if (type != FrameRound && !(type == FrameRoundMarker && marker))
@@ -54,14 +55,16 @@ bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &
   return Value::decode(r, payload) && r.ok() && r.atEnd();
 }
 
-void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &program,
-                const std::string &node, const RoundRecord &rec) {
+void traceRound(TraceWriter &trace, const RoundProgramInfo &info,
+                RoundProgram &program, const std::string &node,
+                const RoundRecord &rec) {
   const Names *names = &info.schema.names;
   std::string name = program.roundName(rec.roundNo);
   std::string binding = "{\"phaseNo\":" + std::to_string(rec.phaseNo) +
                         ",\"roundNo\":" + std::to_string(rec.roundNo) +
                         ",\"round\":" + std::to_string(rec.round) +
-                        ",\"timedOut\":" + (rec.timedOut ? "true" : "false") + "}";
+                        ",\"timedOut\":" + (rec.timedOut ? "true" : "false") +
+                        "}";
   std::vector<std::string> delivered, published;
   for (const auto &[p, v] : rec.mbox) {
     std::string s = "{\"from\":";
@@ -77,33 +80,43 @@ void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &
     v.appendJson(s, names);
     published.push_back(s + "}");
   }
-  trace.step(node, &name, binding, delivered, published, "[]", program.stateDeltaJson());
+  trace.step(node, &name, binding, delivered, published, "[]",
+             program.stateDeltaJson());
 }
 
 namespace {
 
-int usage(const char *argv0, const std::string &why) { return flagError(argv0, "round", why); }
+int usage(const char *argv0, const std::string &why) {
+  return flagError(argv0, "round", why);
+}
 
 // `--delay MIN-MAX` in milliseconds (MIN <= MAX <= 60000), or `--delay D`.
 bool parseDelay(const std::string &s, int64_t &lo, int64_t &hi) {
   auto dash = s.find('-');
-  std::string a = s.substr(0, dash), b = dash == std::string::npos ? a : s.substr(dash + 1);
-  return parseCount(a.c_str(), lo) && parseCount(b.c_str(), hi) && lo <= hi && hi <= 60000;
+  std::string a = s.substr(0, dash),
+              b = dash == std::string::npos ? a : s.substr(dash + 1);
+  return parseCount(a.c_str(), lo) && parseCount(b.c_str(), hi) && lo <= hi &&
+         hi <= 60000;
 }
 
 // The engine's surroundings on a real node.
 class NodeEnv final : public RoundEnv {
 public:
-  using SendFn = std::function<void(int peer, const std::vector<uint8_t> &frame)>;
-  NodeEnv(EventLoop &loop, SendFn send, const RoundProgramInfo &info, const std::string &id)
-      : loop_(loop), send_(std::move(send)), info_(info), id_(id), start_(EventLoop::now()) {}
+  using SendFn =
+      std::function<void(int peer, const std::vector<uint8_t> &frame)>;
+  NodeEnv(EventLoop &loop, SendFn send, const RoundProgramInfo &info,
+          const std::string &id)
+      : loop_(loop), send_(std::move(send)), info_(info), id_(id),
+        start_(EventLoop::now()) {}
   RoundEngine *engine = nullptr;
   RoundProgram *program = nullptr;
   TraceWriter *trace = nullptr;
   Logger *log = nullptr;
 
   int64_t nowUs() override {
-    return std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start_).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               EventLoop::now() - start_)
+        .count();
   }
   void setTimer(int64_t deadlineUs) override {
     if (timer_)
@@ -134,8 +147,10 @@ public:
   void outDelayed(int peer, std::vector<uint8_t> frame) {
     if (delayMaxMs <= 0)
       return out(peer, frame);
-    int64_t d = delayMinMs + int64_t(rng() % uint64_t(delayMaxMs - delayMinMs + 1));
-    loop_.after(Millis(d), [this, peer, f = std::move(frame)] { out(peer, f); });
+    int64_t d =
+        delayMinMs + int64_t(rng() % uint64_t(delayMaxMs - delayMinMs + 1));
+    loop_.after(Millis(d),
+                [this, peer, f = std::move(frame)] { out(peer, f); });
   }
   // Frames leave through the deploy file's authentication module.
   Authenticator *auth = nullptr;
@@ -171,7 +186,8 @@ public:
     // it was in (whose messages `mommie conform` still computes).
     trace->flush();
   }
-  std::unique_ptr<DurableWriter> durable; // --data-dir, a program with durable variables
+  std::unique_ptr<DurableWriter>
+      durable; // --data-dir, a program with durable variables
   // Runs an engine entry point; an evaluation error is a fail-stop.
   template <class F> void guarded(F f) {
     if (failed)
@@ -198,15 +214,20 @@ private:
 
 } // namespace
 
-int openRoundNode(const char *argv0, const RoundProgramInfo &info, const std::string &id,
-                  const std::string &deploy, const std::string &keysDir, int &me, std::vector<Endpoint> &hosts,
+int openRoundNode(const char *argv0, const RoundProgramInfo &info,
+                  const std::string &id, const std::string &deploy,
+                  const std::string &keysDir, int &me,
+                  std::vector<Endpoint> &hosts,
                   std::unique_ptr<Authenticator> &auth) {
   me = -1;
   for (size_t p = 0; p < info.principals.size(); ++p)
     if (info.principals[p] == id)
       me = int(p);
   if (me < info.first || me >= info.first + info.size) {
-    std::cerr << argv0 << ": error: unknown principal or one that runs no round program '" << id << "'\n";
+    std::cerr
+        << argv0
+        << ": error: unknown principal or one that runs no round program '"
+        << id << "'\n";
     return 2;
   }
   DeployConfig conf;
@@ -241,8 +262,10 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     for (const auto &[flag, main] : roundApps())
       if (flag == argv[1])
         return main(argc, argv, info);
-  std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath, transportName = "tcp";
-  int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0, dropPercent = 0, seed = 1;
+  std::string id, deploy, tracePath, logLevel = "info", keysDir, statsPath,
+                                     transportName = "tcp";
+  int64_t runForMs = -1, lingerMs = 300, maxPending = 64, startDelayMs = 0,
+          dropPercent = 0, seed = 1;
   int64_t resendMs = -1; // default: 10 over UDP, none over TCP
   int64_t delayMinMs = 0, delayMaxMs = 0, statsEvery = 0, phases = 0;
   FlagValues v;
@@ -264,10 +287,13 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
     return usage(argv[0], "bad --transport '" + transportName + "'");
   if (v.has("--delay") && !parseDelay(v.str("--delay"), delayMinMs, delayMaxMs))
     return usage(argv[0], "bad --delay '" + v.str("--delay") + "'");
-  if (!v.count("--run-for", runForMs, err) || !v.count("--linger", lingerMs, err) ||
-      !v.count("--max-pending", maxPending, err) || !v.count("--start-delay", startDelayMs, err) ||
-      !v.count("--drop-percent", dropPercent, err, 0, 100) || !v.count("--seed", seed, err) ||
-      !v.count("--resend-ms", resendMs, err) || !v.count("--stats-every", statsEvery, err, 0, 86400) ||
+  if (!v.count("--run-for", runForMs, err) ||
+      !v.count("--linger", lingerMs, err) ||
+      !v.count("--max-pending", maxPending, err) ||
+      !v.count("--start-delay", startDelayMs, err) ||
+      !v.count("--drop-percent", dropPercent, err, 0, 100) ||
+      !v.count("--seed", seed, err) || !v.count("--resend-ms", resendMs, err) ||
+      !v.count("--stats-every", statsEvery, err, 0, 86400) ||
       !v.count("--phases", phases, err))
     return usage(argv[0], err);
   if (id.empty() || deploy.empty())
@@ -278,7 +304,8 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   int me = -1;
   std::vector<Endpoint> hosts;
   std::unique_ptr<Authenticator> auth;
-  if (int rc = openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
+  if (int rc =
+          openRoundNode(argv[0], info, id, deploy, keysDir, me, hosts, auth))
     return rc;
 
   Logger log(id, level);
@@ -308,7 +335,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::unique_ptr<RoundProgram> program;
   NodeEnv env(
       loop,
-      [&](int peer, const std::vector<uint8_t> &frame) { udp ? udp->send(peer, frame) : tcp->send(peer, frame); },
+      [&](int peer, const std::vector<uint8_t> &frame) {
+        udp ? udp->send(peer, frame) : tcp->send(peer, frame);
+      },
       info, id);
   env.log = &log;
   env.auth = auth.get();
@@ -327,7 +356,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   // Durable state (--data-dir): restored before the first round, so the
   // node resumes at the round after its last record.
   DurableLog durable;
-  if (int rc = openDurable(argv[0], v, info.name, id, *program, durable, cfg.firstRound, log); rc >= 0)
+  if (int rc = openDurable(argv[0], v, info.name, id, *program, durable,
+                           cfg.firstRound, log);
+      rc >= 0)
     return rc;
   if (durable.isOpen() && program->hasDurable())
     env.durable = std::make_unique<DurableWriter>(durable, *program);
@@ -338,7 +369,9 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   cfg.phases = phases;
   // sync rounds resend while they wait: by default over UDP, which may
   // lose datagrams; TCP loses nothing while a peer is up.
-  cfg.resendUs = 1000 * (resendMs >= 0 ? resendMs : transportName == "udp" ? 10 : 0);
+  cfg.resendUs = 1000 * (resendMs >= 0            ? resendMs
+                         : transportName == "udp" ? 10
+                                                  : 0);
   RoundEngine engine(*program, env, cfg);
   env.engine = &engine;
   env.program = program.get();
@@ -347,15 +380,17 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   uint64_t badFrames = 0;
   RejectCounts rejects;
   auto peerName = [&](int peer) {
-    return peer >= 0 && size_t(peer) < info.principals.size() ? info.principals[size_t(peer)]
-                                                              : std::to_string(peer);
+    return peer >= 0 && size_t(peer) < info.principals.size()
+               ? info.principals[size_t(peer)]
+               : std::to_string(peer);
   };
   auto onFrame = [&](int peer, const uint8_t *d, size_t n) {
     Reject why;
     if (!auth->openFrame(peer, d, n, d, n, why)) {
       rejects.add(why);
       if (rejects.total() <= 100)
-        log.warn("rejected", {{"peer", peerName(peer)}, {"reason", rejectName(why)}});
+        log.warn("rejected",
+                 {{"peer", peerName(peer)}, {"reason", rejectName(why)}});
       return false;
     }
     uint32_t round = 0;
@@ -406,19 +441,23 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       doneAtUs = env.nowUs();
     // Lingering restarts while late peers are answered (RoundEngine.h).
     int64_t quietSinceUs = std::max(doneAtUs, engine.lastLateReplyUs());
-    bool lingered = doneAtUs >= 0 && env.nowUs() - quietSinceUs >= lingerMs * 1000;
-    if (stopRequested() || env.failed || lingered || (runForMs >= 0 && now - start >= Millis(runForMs))) {
+    bool lingered =
+        doneAtUs >= 0 && env.nowUs() - quietSinceUs >= lingerMs * 1000;
+    if (stopRequested() || env.failed || lingered ||
+        (runForMs >= 0 && now - start >= Millis(runForMs))) {
       loop.stop();
       return;
     }
     loop.after(Millis(10), tick);
   };
   loop.after(Millis(10), tick);
-  loop.after(Millis(startDelayMs), [&] { env.guarded([&] { engine.start(); }); });
+  loop.after(Millis(startDelayMs),
+             [&] { env.guarded([&] { engine.start(); }); });
   loop.run();
   trace.flush();
 
-  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::now() - start);
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      EventLoop::now() - start);
   const auto &st = engine.stats();
   const auto &ts = udp ? udp->stats() : tcp->stats();
   std::string out = "{\"node\":";
@@ -448,10 +487,11 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
   // Frames the transport dropped before authentication: oversized, or (UDP)
   // datagrams from an address that is no principal's endpoint.
   out += ",\"bad_frames_in\":" + std::to_string(ts.badFrames);
-  std::string statsJson = "{\"rejects\":" + rejects.toJson() + ",\"unsent\":" +
-                          std::to_string(env.unsent) + ",\"frames_out\":" +
-                          std::to_string(ts.framesOut) + ",\"bytes_out\":" +
-                          std::to_string(ts.bytesOut) + ",\"crypto\":" + cryptoCountersJson() + "}";
+  std::string statsJson = "{\"rejects\":" + rejects.toJson() +
+                          ",\"unsent\":" + std::to_string(env.unsent) +
+                          ",\"frames_out\":" + std::to_string(ts.framesOut) +
+                          ",\"bytes_out\":" + std::to_string(ts.bytesOut) +
+                          ",\"crypto\":" + cryptoCountersJson() + "}";
   out += ",\"stats\":" + statsJson;
   if (!statsPath.empty())
     if (FILE *sf = std::fopen(statsPath.c_str(), "w")) {

@@ -2,16 +2,18 @@
 // transport and the epoll loop, with traces and the outcome line.
 //
 //   BIN --id P1 --deploy deploy.conf [flags]   (main "round" of the flag
-//                                               table, node/Flags.h: BIN --help)
+//                                               table, node/Flags.h: BIN
+//                                               --help)
 //   BIN --version | --info     (how it was built: BuildInfo.h)
 //
 // Round frames: u8 2, varint round (low 32 bits), value payload; round
 // markers (sync rounds): u8 3, varint round. The sender is the peer the
 // connection's hello names, or (UDP) whose endpoint the datagram comes from
-// (trusted with PLAINTEXT; the other modules authenticate every frame). A payload that does
-// not decode strictly or does not have the round's type is rejected.
-// The node stops `--linger` ms (default 300) after its last phase and its
-// last answer to a late peer (RoundEngine.h), or at --run-for. Exit 0, 1 after a fail-stop (evaluation error), 2 bad input.
+// (trusted with PLAINTEXT; the other modules authenticate every frame). A
+// payload that does not decode strictly or does not have the round's type is
+// rejected. The node stops `--linger` ms (default 300) after its last phase and
+// its last answer to a late peer (RoundEngine.h), or at --run-for. Exit 0, 1
+// after a fail-stop (evaluation error), 2 bad input.
 #pragma once
 
 #include "runtime/rounds/RoundEngine.h"
@@ -34,7 +36,9 @@ struct RoundProgramInfo {
   int byzantine = 0;       // F (the `faults ... byzantine <= F` bound)
   // A process of principal `me`; with a choice seed (`mommie sim`), its
   // `var x in S` initialisations are drawn from it (rt::initialChoice).
-  std::function<std::unique_ptr<RoundProgram>(int me, std::optional<uint64_t> choiceSeed)> make;
+  std::function<std::unique_ptr<RoundProgram>(
+      int me, std::optional<uint64_t> choiceSeed)>
+      make;
   ParamValues params; // the parameters it was built with (BuildInfo.h)
 };
 
@@ -43,16 +47,17 @@ enum : uint8_t { FrameRound = 2, FrameRoundMarker = 3 };
 std::vector<uint8_t> encodeRoundFrame(uint32_t round, const Value &payload);
 // Strict decoding; false on anything but exactly one round frame.
 // A marker frame (u8 3, varint round) sets `marker` and leaves `payload`.
-bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round, Value &payload,
-                      bool *marker = nullptr);
+bool decodeRoundFrame(const uint8_t *data, size_t size, uint32_t &round,
+                      Value &payload, bool *marker = nullptr);
 std::vector<uint8_t> encodeRoundMarker(uint32_t round);
 
 class TraceWriter;
 // Writes the trace record of a finished round: binding {phaseNo, roundNo,
 // round, timedOut}, delivered = the mailbox [{from, payload}], published =
 // what was sent [{to, payload}], changed = the variables' delta.
-void traceRound(TraceWriter &trace, const RoundProgramInfo &info, RoundProgram &program,
-                const std::string &node, const RoundRecord &rec);
+void traceRound(TraceWriter &trace, const RoundProgramInfo &info,
+                RoundProgram &program, const std::string &node,
+                const RoundRecord &rec);
 
 int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info);
 
@@ -61,17 +66,20 @@ int roundNodeMain(int argc, char **argv, const RoundProgramInfo &info);
 // application's flag. The application's archive registers its mains from a
 // static initialiser of the source `mommie build --app NAME` adds to the
 // build (apps/NAME/App.h); true, so that the initialiser can be a constant.
-using RoundAppMain = int (*)(int argc, char **argv, const RoundProgramInfo &info);
+using RoundAppMain = int (*)(int argc, char **argv,
+                             const RoundProgramInfo &info);
 bool registerRoundApp(const char *flag, RoundAppMain main);
 
 class Authenticator;
 struct Endpoint;
-// What a round node and an application's node (apps/kv/KvNode.cpp) set up alike: `me`, the
-// principal named `id`, which must run the round program; the deploy
-// file's hosts; the authenticator of its modules (keys from `keysDir`).
+// What a round node and an application's node (apps/kv/KvNode.cpp) set up
+// alike: `me`, the principal named `id`, which must run the round program; the
+// deploy file's hosts; the authenticator of its modules (keys from `keysDir`).
 // Returns 0, or 2 after printing the error.
-int openRoundNode(const char *argv0, const RoundProgramInfo &info, const std::string &id,
-                  const std::string &deploy, const std::string &keysDir, int &me, std::vector<Endpoint> &hosts,
+int openRoundNode(const char *argv0, const RoundProgramInfo &info,
+                  const std::string &id, const std::string &deploy,
+                  const std::string &keysDir, int &me,
+                  std::vector<Endpoint> &hosts,
                   std::unique_ptr<Authenticator> &auth);
 // `mommie sim`: every principal of the program in this process over a
 // simulated network and virtual time (runtime/node/SimMain.cpp); roundNodeMain

@@ -20,13 +20,20 @@ namespace {
 // in every round; SimRoundEnv::send then equivocates per receiver.
 class ByzantineProgram final : public RoundProgram {
 public:
-  ByzantineProgram(std::unique_ptr<RoundProgram> inner, SimNetwork &net, int me, std::vector<int> peers)
-      : inner_(std::move(inner)), net_(net), me_(me), peers_(std::move(peers)) {}
+  ByzantineProgram(std::unique_ptr<RoundProgram> inner, SimNetwork &net, int me,
+                   std::vector<int> peers)
+      : inner_(std::move(inner)), net_(net), me_(me), peers_(std::move(peers)) {
+  }
   const char *roleName() const override { return inner_->roleName(); }
   size_t numRounds() const override { return inner_->numRounds(); }
-  const char *roundName(size_t r) const override { return inner_->roundName(r); }
-  RoundProgress progress(size_t r, int64_t ph) override { return inner_->progress(r, ph); }
-  void send(size_t r, int64_t ph, std::vector<std::pair<int, Value>> &out) override {
+  const char *roundName(size_t r) const override {
+    return inner_->roundName(r);
+  }
+  RoundProgress progress(size_t r, int64_t ph) override {
+    return inner_->progress(r, ph);
+  }
+  void send(size_t r, int64_t ph,
+            std::vector<std::pair<int, Value>> &out) override {
     inner_->send(r, ph, out);
     for (const auto &[q, v] : out)
       remember(v);
@@ -44,13 +51,16 @@ public:
         out.emplace_back(q, fit[size_t(net_.next() % fit.size())]);
     }
   }
-  bool goAhead(size_t r, int64_t ph, const Value &mbox) override { return inner_->goAhead(r, ph, mbox); }
+  bool goAhead(size_t r, int64_t ph, const Value &mbox) override {
+    return inner_->goAhead(r, ph, mbox);
+  }
   void update(size_t r, int64_t ph, const Value &mbox) override {
     for (size_t i = 0; i < mbox.size(); ++i)
       remember(mbox.mapValue(i));
     inner_->update(r, ph, mbox);
   }
-  bool payloadOk(size_t r, const Value &payload, std::string *why) const override {
+  bool payloadOk(size_t r, const Value &payload,
+                 std::string *why) const override {
     return inner_->payloadOk(r, payload, why);
   }
   std::string stateJson() const override { return inner_->stateJson(); }
@@ -58,7 +68,8 @@ public:
 
 private:
   void remember(const Value &v) {
-    if (seen_.size() < 64 && std::find(seen_.begin(), seen_.end(), v) == seen_.end())
+    if (seen_.size() < 64 &&
+        std::find(seen_.begin(), seen_.end(), v) == seen_.end())
       seen_.push_back(v);
   }
   std::unique_ptr<RoundProgram> inner_;
@@ -71,7 +82,8 @@ private:
 // The engine's surroundings in the simulator (cf. NodeEnv in RoundNode.cpp).
 class SimRoundEnv final : public RoundEnv {
 public:
-  SimRoundEnv(EventLoop &loop, SimNetwork &net, int me) : loop_(loop), net_(net), me_(me) {}
+  SimRoundEnv(EventLoop &loop, SimNetwork &net, int me)
+      : loop_(loop), net_(net), me_(me) {}
   RoundEngine *engine = nullptr;
   RoundProgram *program = nullptr;
   TraceWriter *trace = nullptr;
@@ -104,7 +116,8 @@ public:
       return;
     Value out = payload;
     if (u >= 0.45) {
-      size_t r = size_t(engine->currentRound() % int64_t(std::max<size_t>(1, program->numRounds())));
+      size_t r = size_t(engine->currentRound() %
+                        int64_t(std::max<size_t>(1, program->numRounds())));
       std::vector<Value> ok;
       for (auto &v : payloadVariants(payload, int(info->principals.size())))
         if (program->payloadOk(r, v, nullptr))
@@ -116,7 +129,9 @@ public:
     }
     net_.send(me_, peer, encodeRoundFrame(wr, out));
   }
-  void sendMarker(int peer, uint32_t wr) override { net_.send(me_, peer, encodeRoundMarker(wr)); }
+  void sendMarker(int peer, uint32_t wr) override {
+    net_.send(me_, peer, encodeRoundMarker(wr));
+  }
   void roundDone(const RoundRecord &rec) override {
     if (stepLimit)
       stepLimit->step();
@@ -155,14 +170,18 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
   std::vector<int> hosted;
   SimFaults faults;
   LogLevel level;
-  if (int rc = simSetUp(argc, argv, info.principals, f, conf, hosted, faults, level); rc >= 0)
+  if (int rc =
+          simSetUp(argc, argv, info.principals, f, conf, hosted, faults, level);
+      rc >= 0)
     return rc;
   for (const auto *rules : {&conf.authentication, &conf.nonRepudiation})
     for (const auto &r : *rules)
       for (const auto &m : r.modules)
         if (m.name != "PLAINTEXT")
-          return simUsage(argv[0], "module " + m.name +
-                                       " is not implemented for round programs (only PLAINTEXT)");
+          return simUsage(
+              argv[0],
+              "module " + m.name +
+                  " is not implemented for round programs (only PLAINTEXT)");
   std::vector<int> nodes;
   for (int p : hosted)
     if (p >= info.first && p < info.first + info.size)
@@ -173,7 +192,8 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
                                    " runs no round program");
   if (int(faults.byzantine.size()) > info.byzantine)
     std::cerr << argv[0] << ": warning: " << faults.byzantine.size()
-              << " Byzantine nodes, more than the program's bound " << info.byzantine << "\n";
+              << " Byzantine nodes, more than the program's bound "
+              << info.byzantine << "\n";
 
   EventLoop loop{EventLoop::Virtual{}};
   SimNetwork net(loop, info.principals.size(), faults, f.seed);
@@ -187,15 +207,16 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
   for (int p : nodes) {
     const std::string &name = info.principals[size_t(p)];
     logs[size_t(p)] = std::make_unique<Logger>(name, level);
-    bool byz = std::find(faults.byzantine.begin(), faults.byzantine.end(), p) != faults.byzantine.end();
+    bool byz = std::find(faults.byzantine.begin(), faults.byzantine.end(), p) !=
+               faults.byzantine.end();
     try {
       programs[size_t(p)] = info.make(p, f.seed);
       if (byz) {
         std::vector<int> peers;
         for (int q = info.first; q < info.first + info.size; ++q)
           peers.push_back(q);
-        programs[size_t(p)] =
-            std::make_unique<ByzantineProgram>(std::move(programs[size_t(p)]), net, p, std::move(peers));
+        programs[size_t(p)] = std::make_unique<ByzantineProgram>(
+            std::move(programs[size_t(p)]), net, p, std::move(peers));
       }
     } catch (const EvalError &e) {
       std::cerr << argv[0] << ": error: " << name << ": " << e.what() << "\n";
@@ -213,7 +234,8 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
       cfg.peers.push_back(q);
     cfg.byzantine = info.byzantine;
     cfg.phases = f.phases;
-    engines[size_t(p)] = std::make_unique<RoundEngine>(*programs[size_t(p)], *env, cfg);
+    engines[size_t(p)] =
+        std::make_unique<RoundEngine>(*programs[size_t(p)], *env, cfg);
     env->engine = engines[size_t(p)].get();
     if (!f.traceDir.empty() && !env->byzantine) {
       std::string err;
@@ -261,11 +283,13 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
   uint64_t equivocations = 0;
   for (int p : nodes)
     equivocations += envs[size_t(p)]->equivocations;
-  std::string out = "{\"seed\":" + std::to_string(f.seed) + ",\"verdict\":\"" + verdict +
-                    "\",\"time_us\":" + std::to_string(net.nowUs()) + ",\"net\":" + simNetJson(net) +
-                    ",\"crashed\":" + simNamesJson(info.principals, crashed) +
-                    ",\"byzantine\":" + simNamesJson(info.principals, faults.byzantine) +
-                    ",\"equivocations\":" + std::to_string(equivocations) + ",\"nodes\":[";
+  std::string out =
+      "{\"seed\":" + std::to_string(f.seed) + ",\"verdict\":\"" + verdict +
+      "\",\"time_us\":" + std::to_string(net.nowUs()) +
+      ",\"net\":" + simNetJson(net) +
+      ",\"crashed\":" + simNamesJson(info.principals, crashed) +
+      ",\"byzantine\":" + simNamesJson(info.principals, faults.byzantine) +
+      ",\"equivocations\":" + std::to_string(equivocations) + ",\"nodes\":[";
   for (size_t i = 0; i < nodes.size(); ++i) {
     int p = nodes[i];
     auto &env = *envs[size_t(p)];
@@ -282,9 +306,12 @@ int roundSimMain(int argc, char **argv, const RoundProgramInfo &info) {
     out += ",\"byzantine\":" + std::string(env.byzantine ? "true" : "false");
     out += ",\"failed\":" + std::string(env.failed ? "true" : "false");
     out += ",\"done\":" + std::string(eng.done() ? "true" : "false");
-    out += ",\"rounds\":" + std::to_string(st.rounds) + ",\"delivered\":" + std::to_string(st.delivered) +
-           ",\"late\":" + std::to_string(st.late) + ",\"duplicates\":" + std::to_string(st.duplicates) +
-           ",\"timeouts\":" + std::to_string(st.timeouts) + ",\"jumps\":" + std::to_string(st.jumps);
+    out += ",\"rounds\":" + std::to_string(st.rounds) +
+           ",\"delivered\":" + std::to_string(st.delivered) +
+           ",\"late\":" + std::to_string(st.late) +
+           ",\"duplicates\":" + std::to_string(st.duplicates) +
+           ",\"timeouts\":" + std::to_string(st.timeouts) +
+           ",\"jumps\":" + std::to_string(st.jumps);
     out += ",\"state\":" + env.program->stateJson() + "}";
   }
   out += "]}\n";

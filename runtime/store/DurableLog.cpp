@@ -18,7 +18,8 @@ namespace mommie::rt {
 namespace {
 
 constexpr const char *IdentityMagic = "mommie durable state v1";
-constexpr uint32_t MaxRecord = uint32_t(64) << 20; // a state beyond 64 MiB is refused
+constexpr uint32_t MaxRecord = uint32_t(64)
+                               << 20; // a state beyond 64 MiB is refused
 
 // CRC-32 (ISO-HDLC, as gzip and zip), zlib's: several GB/s, where a
 // byte-at-a-time table cost a fifth of a loaded KV leader's CPU.
@@ -72,8 +73,8 @@ bool syncDir(const std::string &dir) {
 }
 
 std::string identityText(const DurableOptions &o) {
-  return std::string(IdentityMagic) + "\nprotocol " + o.protocol + "\nprincipal " + o.principal +
-         "\n";
+  return std::string(IdentityMagic) + "\nprotocol " + o.protocol +
+         "\nprincipal " + o.principal + "\n";
 }
 
 std::string record(const std::string &payload) {
@@ -91,7 +92,8 @@ WalScan scanWal(const std::string &data, bool keepAll) {
   WalScan s;
   size_t off = 0;
   while (data.size() - off >= 8) {
-    uint32_t len = getU32(data.data() + off), crc = getU32(data.data() + off + 4);
+    uint32_t len = getU32(data.data() + off),
+             crc = getU32(data.data() + off + 4);
     // A record cut short: the tail of a write the crash interrupted. No
     // record is empty, so a run of zeros (what a machine crash may leave
     // after the synced prefix) is a torn tail too, not empty records.
@@ -216,8 +218,10 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
     }
     if (!opts_.fresh) {
       error = "the data directory " + dir +
-              " does not exist; a node that has run before must restart with its data directory "
-              "(its durable variables); give --fresh for a first start, or to join with no state";
+              " does not exist; a node that has run before must restart with "
+              "its data directory "
+              "(its durable variables); give --fresh for a first start, or to "
+              "join with no state";
       return false;
     }
     if (::mkdir(dir.c_str(), 0700) != 0) {
@@ -237,12 +241,14 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
     if (have != want) {
       std::string first = have.substr(0, have.find('\n'));
       error = first != IdentityMagic
-                  ? "the data directory " + dir + " holds no mommie durable state (" + idPath +
+                  ? "the data directory " + dir +
+                        " holds no mommie durable state (" + idPath +
                         " is not ours)"
-                  : "the data directory " + dir + " holds the durable state of another node: " +
-                        idPath + " says '" + have.substr(have.find('\n') + 1) +
-                        "', this node is protocol " + opts_.protocol + ", principal " +
-                        opts_.principal;
+                  : "the data directory " + dir +
+                        " holds the durable state of another node: " + idPath +
+                        " says '" + have.substr(have.find('\n') + 1) +
+                        "', this node is protocol " + opts_.protocol +
+                        ", principal " + opts_.principal;
       if (error.back() == '\n')
         error.pop_back();
       return false;
@@ -250,15 +256,18 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
   } else {
     if (!opts_.fresh) {
       error = "the data directory " + dir +
-              " holds no durable state; a node that has run before must restart with its data "
-              "directory (its durable variables); give --fresh for a first start, or to join with "
+              " holds no durable state; a node that has run before must "
+              "restart with its data "
+              "directory (its durable variables); give --fresh for a first "
+              "start, or to join with "
               "no state";
       return false;
     }
     // A fresh directory: any old log is not this node's state.
     ::unlink(walPath.c_str());
     std::string tmp = idPath + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd =
+        ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || !writeAll(fd, identityText(opts_)) || ::fsync(fd) != 0) {
       error = sysError("cannot write", tmp);
       if (fd >= 0)
@@ -295,7 +304,8 @@ bool DurableLog::open(const DurableOptions &options, std::string &error) {
   if (scan.corruptAt) {
     error = "the write-ahead log " + walPath + " is corrupt at byte " +
             std::to_string(*scan.corruptAt) +
-            " (a record fails its checksum and whole records follow it); restore the directory "
+            " (a record fails its checksum and whole records follow it); "
+            "restore the directory "
             "from a copy, or start afresh (--fresh on an emptied directory)";
     return false;
   }
@@ -332,8 +342,8 @@ bool DurableLog::write(const std::string &payload, std::string &error) {
     return false;
   }
   if (payload.empty() || payload.size() > MaxRecord) {
-    error = "a durable record of " + std::to_string(payload.size()) + " bytes (1 to " +
-            std::to_string(MaxRecord) + " allowed)";
+    error = "a durable record of " + std::to_string(payload.size()) +
+            " bytes (1 to " + std::to_string(MaxRecord) + " allowed)";
     return false;
   }
   std::string r = record(payload);
@@ -368,7 +378,8 @@ bool DurableLog::sync(std::string &error) {
   return true;
 }
 
-bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &error) {
+bool DurableLog::rewrite(const std::vector<std::string> &payloads,
+                         std::string &error) {
   if (fd_ < 0) {
     error = "the durable log is not open";
     return false;
@@ -378,8 +389,8 @@ bool DurableLog::rewrite(const std::vector<std::string> &payloads, std::string &
   std::string data;
   for (const auto &p : payloads) {
     if (p.empty() || p.size() > MaxRecord) {
-      error = "a durable record of " + std::to_string(p.size()) + " bytes (1 to " +
-              std::to_string(MaxRecord) + " allowed)";
+      error = "a durable record of " + std::to_string(p.size()) +
+              " bytes (1 to " + std::to_string(MaxRecord) + " allowed)";
       return false;
     }
     data += record(p);
@@ -432,7 +443,8 @@ std::string encodeDurableRecord(int64_t round, const Value &state) {
   return w.toString();
 }
 
-bool decodeDurableRecord(const std::string &payload, int64_t &round, Value &state) {
+bool decodeDurableRecord(const std::string &payload, int64_t &round,
+                         Value &state) {
   Reader r(payload);
   round = r.svarint();
   return r.ok() && Value::decode(r, state) && r.ok() && r.atEnd() && round >= 0;

@@ -186,6 +186,7 @@ private:
 // statement programs) and its durable variables (RoundProgram /
 // RoleBase::durableState), wire-encoded. Decoding is strict.
 std::string encodeDurableRecord(int64_t round, const Value &state);
-bool decodeDurableRecord(const std::string &payload, int64_t &round, Value &state);
+bool decodeDurableRecord(const std::string &payload, int64_t &round,
+                         Value &state);
 
 } // namespace mommie::rt

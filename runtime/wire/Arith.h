@@ -29,12 +29,18 @@ inline constexpr int64_t kMax = INT64_MAX;
 // not positive).
 inline const char *errorMessage(Op op) {
   switch (op) {
-  case Op::Add: return "integer overflow in +";
-  case Op::Sub: return "integer overflow in -";
-  case Op::Mul: return "integer overflow in *";
-  case Op::Neg: return "integer overflow in unary -";
-  case Op::Div: return "division by a divisor that is not positive";
-  case Op::Mod: return "modulus by a divisor that is not positive";
+  case Op::Add:
+    return "integer overflow in +";
+  case Op::Sub:
+    return "integer overflow in -";
+  case Op::Mul:
+    return "integer overflow in *";
+  case Op::Neg:
+    return "integer overflow in unary -";
+  case Op::Div:
+    return "division by a divisor that is not positive";
+  case Op::Mod:
+    return "modulus by a divisor that is not positive";
   }
   return "unknown arithmetic operator";
 }
@@ -44,10 +50,18 @@ inline const char *errorMessage(Op op) {
 inline const char *apply(Op op, int64_t x, int64_t y, int64_t &out) {
   bool fails = false;
   switch (op) {
-  case Op::Add: fails = __builtin_add_overflow(x, y, &out); break;
-  case Op::Sub: fails = __builtin_sub_overflow(x, y, &out); break;
-  case Op::Mul: fails = __builtin_mul_overflow(x, y, &out); break;
-  case Op::Neg: fails = __builtin_sub_overflow(int64_t(0), x, &out); break;
+  case Op::Add:
+    fails = __builtin_add_overflow(x, y, &out);
+    break;
+  case Op::Sub:
+    fails = __builtin_sub_overflow(x, y, &out);
+    break;
+  case Op::Mul:
+    fails = __builtin_mul_overflow(x, y, &out);
+    break;
+  case Op::Neg:
+    fails = __builtin_sub_overflow(int64_t(0), x, &out);
+    break;
   case Op::Div:
   case Op::Mod: {
     fails = y <= 0;

@@ -16,7 +16,8 @@ std::string paramText(const std::pair<std::string, int64_t> &p) {
 
 } // namespace
 
-std::string versionText(const std::string &protocol, const ParamValues &params) {
+std::string versionText(const std::string &protocol,
+                        const ParamValues &params) {
   std::string out = protocol + " built by mommie " + kVersion;
   for (size_t i = 0; i < params.size(); ++i)
     out += (i ? ", " : " with ") + paramText(params[i]);
@@ -34,7 +35,8 @@ std::string infoText(const std::string &protocol, const ParamValues &params,
   return out + "\n";
 }
 
-std::string traceHeaderJson(const std::string &protocol, const ParamValues &params) {
+std::string traceHeaderJson(const std::string &protocol,
+                            const ParamValues &params) {
   std::string out = "\"protocol\":";
   appendJsonString(out, protocol);
   out += ",\"mommie\":";
@@ -49,7 +51,8 @@ std::string traceHeaderJson(const std::string &protocol, const ParamValues &para
   return out + "}";
 }
 
-bool printBuildInfo(const std::string &flag, const std::string &protocol, const ParamValues &params,
+bool printBuildInfo(const std::string &flag, const std::string &protocol,
+                    const ParamValues &params,
                     const std::vector<std::string> &principals) {
   std::string text;
   if (flag == "--version")

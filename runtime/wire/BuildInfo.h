@@ -26,11 +26,13 @@ std::string infoText(const std::string &protocol, const ParamValues &params,
 
 // The members the first record of a node trace carries (Trace.h), without
 // braces: "protocol":"PrimaryBackup","mommie":"0.1","params":{"F":1,...}.
-std::string traceHeaderJson(const std::string &protocol, const ParamValues &params);
+std::string traceHeaderJson(const std::string &protocol,
+                            const ParamValues &params);
 
 // Handles `--version` and `--info` for the node mains: prints the text on
 // stdout and returns true if `flag` is one of them.
-bool printBuildInfo(const std::string &flag, const std::string &protocol, const ParamValues &params,
+bool printBuildInfo(const std::string &flag, const std::string &protocol,
+                    const ParamValues &params,
                     const std::vector<std::string> &principals);
 
 } // namespace mommie::rt

@@ -20,7 +20,8 @@ inline uint64_t splitmix(uint64_t z) {
 // Of `n` choices, the one role variable `var` of principal `me` takes:
 // me % n without a seed (a deployment is deterministic), else drawn from
 // (seed, me, var). Any element is a behaviour of the model.
-inline size_t initialChoice(size_t n, int me, size_t var, std::optional<uint64_t> seed) {
+inline size_t initialChoice(size_t n, int me, size_t var,
+                            std::optional<uint64_t> seed) {
   if (n == 0)
     return 0;
   if (!seed)

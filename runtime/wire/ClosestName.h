@@ -16,7 +16,8 @@ namespace mommie {
 // edits of a substring), case-insensitive so that `numreq` finds `NumReq`.
 inline size_t editDistance(const std::string &a, const std::string &b) {
   auto lower = [](char c) { return char(std::tolower((unsigned char)c)); };
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i)
     d[i][0] = i;
   for (size_t j = 0; j <= b.size(); ++j)
@@ -24,7 +25,8 @@ inline size_t editDistance(const std::string &a, const std::string &b) {
   for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
       if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
           lower(a[i - 2]) == lower(b[j - 1]))
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
@@ -35,7 +37,8 @@ inline size_t editDistance(const std::string &a, const std::string &b) {
 // The candidate closest to `name` by edit distance (insertions, deletions,
 // substitutions, adjacent swaps), if it is close enough to be a likely typo
 // (at most a third of the name's length, at least one edit); else empty.
-inline std::string closestName(const std::string &name, const std::vector<std::string> &candidates) {
+inline std::string closestName(const std::string &name,
+                               const std::vector<std::string> &candidates) {
   size_t limit = std::max<size_t>(1, name.size() / 3);
   std::string best;
   size_t bestDist = limit + 1;

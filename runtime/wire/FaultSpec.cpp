@@ -34,13 +34,15 @@ bool parseDuration(std::string s, int64_t &us) {
     scale = 1000000;
     s.resize(s.size() - 1);
   }
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 12)
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos ||
+      s.size() > 12)
     return false;
   us = std::strtoll(s.c_str(), nullptr, 10) * scale;
   return true;
 }
 
-int principalOf(const std::vector<std::string> &principals, const std::string &n) {
+int principalOf(const std::vector<std::string> &principals,
+                const std::string &n) {
   for (size_t p = 0; p < principals.size(); ++p)
     if (principals[p] == n)
       return int(p);
@@ -49,17 +51,20 @@ int principalOf(const std::vector<std::string> &principals, const std::string &n
 
 } // namespace
 
-bool parseSimFaults(const std::string &text, const std::vector<std::string> &principals,
-                    SimFaults &out, std::string &error) {
+bool parseSimFaults(const std::string &text,
+                    const std::vector<std::string> &principals, SimFaults &out,
+                    std::string &error) {
   size_t pos = 0;
   while (pos <= text.size() && !text.empty()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item = text.substr(
+        pos, comma == std::string::npos ? std::string::npos : comma - pos);
     pos = comma == std::string::npos ? text.size() + 1 : comma + 1;
     if (item.empty())
       continue;
     size_t eq = item.find('=');
-    std::string key = item.substr(0, eq), val = eq == std::string::npos ? "" : item.substr(eq + 1);
+    std::string key = item.substr(0, eq),
+                val = eq == std::string::npos ? "" : item.substr(eq + 1);
     if (key == "loss" || key == "dup") {
       if (!parseProbability(val, key == "loss" ? out.loss : out.dup)) {
         error = "bad probability in '" + item + "' (0..1)";
@@ -69,13 +74,16 @@ bool parseSimFaults(const std::string &text, const std::vector<std::string> &pri
       out.reorder = true;
     } else if (key == "delay") {
       size_t dash = val.find('-');
-      std::string a = val.substr(0, dash), b = dash == std::string::npos ? val : val.substr(dash + 1);
-      if (dash != std::string::npos && a.find_first_not_of("0123456789") == std::string::npos) {
+      std::string a = val.substr(0, dash),
+                  b = dash == std::string::npos ? val : val.substr(dash + 1);
+      if (dash != std::string::npos &&
+          a.find_first_not_of("0123456789") == std::string::npos) {
         // "1-20ms": the unit of B applies to A.
         size_t digits = b.find_first_not_of("0123456789");
         a += digits == std::string::npos ? "" : b.substr(digits);
       }
-      if (!parseDuration(a, out.delayMinUs) || !parseDuration(b, out.delayMaxUs) ||
+      if (!parseDuration(a, out.delayMinUs) ||
+          !parseDuration(b, out.delayMaxUs) ||
           out.delayMinUs > out.delayMaxUs) {
         error = "bad delay in '" + item + "' (A-Bms, A <= B)";
         return false;
@@ -86,9 +94,12 @@ bool parseSimFaults(const std::string &text, const std::vector<std::string> &pri
       SimFaults::Crash c;
       c.node = principalOf(principals, val.substr(0, at));
       std::string when = at == std::string::npos ? "" : val.substr(at + 1);
-      c.unitless = !when.empty() && when.find_first_not_of("0123456789") == std::string::npos;
-      if (c.node < 0 || at == std::string::npos || !parseDuration(when, c.atUs)) {
-        error = "bad crash in '" + item + "' (NODE@TIME, e.g. R0@2s, of a known principal)";
+      c.unitless = !when.empty() &&
+                   when.find_first_not_of("0123456789") == std::string::npos;
+      if (c.node < 0 || at == std::string::npos ||
+          !parseDuration(when, c.atUs)) {
+        error = "bad crash in '" + item +
+                "' (NODE@TIME, e.g. R0@2s, of a known principal)";
         return false;
       }
       out.crashes.push_back(c);

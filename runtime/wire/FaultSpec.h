@@ -33,7 +33,8 @@ struct SimFaults {
 };
 
 // `text` into `out`, NODE names among `principals`; false with `error`.
-bool parseSimFaults(const std::string &text, const std::vector<std::string> &principals, SimFaults &out,
+bool parseSimFaults(const std::string &text,
+                    const std::vector<std::string> &principals, SimFaults &out,
                     std::string &error);
 
 } // namespace mommie::rt

@@ -23,11 +23,21 @@ Value arithmetic(arith::Op op, int64_t x, int64_t y) {
 }
 } // namespace
 
-Value add(const Value &a, const Value &b) { return arithmetic(arith::Op::Add, a.asInt(), b.asInt()); }
-Value sub(const Value &a, const Value &b) { return arithmetic(arith::Op::Sub, a.asInt(), b.asInt()); }
-Value mul(const Value &a, const Value &b) { return arithmetic(arith::Op::Mul, a.asInt(), b.asInt()); }
-Value div(const Value &a, const Value &b) { return arithmetic(arith::Op::Div, a.asInt(), b.asInt()); }
-Value mod(const Value &a, const Value &b) { return arithmetic(arith::Op::Mod, a.asInt(), b.asInt()); }
+Value add(const Value &a, const Value &b) {
+  return arithmetic(arith::Op::Add, a.asInt(), b.asInt());
+}
+Value sub(const Value &a, const Value &b) {
+  return arithmetic(arith::Op::Sub, a.asInt(), b.asInt());
+}
+Value mul(const Value &a, const Value &b) {
+  return arithmetic(arith::Op::Mul, a.asInt(), b.asInt());
+}
+Value div(const Value &a, const Value &b) {
+  return arithmetic(arith::Op::Div, a.asInt(), b.asInt());
+}
+Value mod(const Value &a, const Value &b) {
+  return arithmetic(arith::Op::Mod, a.asInt(), b.asInt());
+}
 Value neg(const Value &a) { return arithmetic(arith::Op::Neg, a.asInt(), 0); }
 Value lt(const Value &a, const Value &b) { return B(a.asInt() < b.asInt()); }
 Value le(const Value &a, const Value &b) { return B(a.asInt() <= b.asInt()); }
@@ -47,8 +57,8 @@ Value setUnion(const Value &a, const Value &b) {
   expect(a, Kind::Set, "union");
   expect(b, Kind::Set, "union");
   Value::Elems out;
-  std::set_union(a.elems().begin(), a.elems().end(), b.elems().begin(), b.elems().end(),
-                 std::back_inserter(out));
+  std::set_union(a.elems().begin(), a.elems().end(), b.elems().begin(),
+                 b.elems().end(), std::back_inserter(out));
   return Value::sortedSet(std::move(out));
 }
 Value setInter(const Value &a, const Value &b) {
@@ -78,7 +88,9 @@ Value rangeSet(int64_t lo, int64_t hi) {
     out.push_back(I(i));
   return Value::sortedSet(std::move(out));
 }
-Value rangeSet(const Value &lo, const Value &hi) { return rangeSet(lo.asInt(), hi.asInt()); }
+Value rangeSet(const Value &lo, const Value &hi) {
+  return rangeSet(lo.asInt(), hi.asInt());
+}
 
 Value card(const Value &s) {
   expect(s, Kind::Set, "card");
@@ -163,7 +175,8 @@ void assignInPlace(Value &root, const PathStep *path, size_t n, Value v) {
     const PathStep &step = path[i];
     if (step.kind == PathStep::Field) {
       if (!target->is(Kind::Record) && !target->is(Kind::Tuple))
-        throw EvalError("field assignment on a value that is not a record or tuple");
+        throw EvalError(
+            "field assignment on a value that is not a record or tuple");
       if (step.index >= target->elems().size())
         throw EvalError("field index out of range");
       target = &target->mutableElems()[step.index];
@@ -178,13 +191,15 @@ void assignInPlace(Value &root, const PathStep *path, size_t n, Value v) {
         throw EvalError("sequence index out of range in assignment");
       target = &target->mutableElems()[size_t(j)];
     } else {
-      throw EvalError("indexed assignment on a value that is not a map or a sequence");
+      throw EvalError(
+          "indexed assignment on a value that is not a map or a sequence");
     }
   }
   *target = std::move(v);
 }
 
-Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, size_t from) {
+Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v,
+               size_t from) {
   Value r = root;
   if (from < path.size())
     assignInPlace(r, path.data() + from, path.size() - from, std::move(v));

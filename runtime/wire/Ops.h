@@ -1,10 +1,11 @@
 // The operations generated code applies to values: arithmetic with the
-// model's semantics (runtime/wire/Arith.h: overflow and a divisor <= 0 are errors),
-// comparisons, set / map / sequence / option builtins, and copy-on-write
-// updates of a role variable along an lvalue path. Every partial operation
-// throws EvalError outside its domain, exactly where the checker reports an
-// evaluation error: they are the checker's operators too (checker/Eval.cpp
-// calls them), so each operator and its domain errors are written once.
+// model's semantics (runtime/wire/Arith.h: overflow and a divisor <= 0 are
+// errors), comparisons, set / map / sequence / option builtins, and
+// copy-on-write updates of a role variable along an lvalue path. Every partial
+// operation throws EvalError outside its domain, exactly where the checker
+// reports an evaluation error: they are the checker's operators too
+// (checker/Eval.cpp calls them), so each operator and its domain errors are
+// written once.
 #pragma once
 
 #include "runtime/wire/Value.h"
@@ -33,7 +34,9 @@ Value gt(const Value &a, const Value &b);
 Value ge(const Value &a, const Value &b);
 
 Value in(const Value &x, const Value &s);
-inline Value notIn(const Value &x, const Value &s) { return B(!in(x, s).asBool()); }
+inline Value notIn(const Value &x, const Value &s) {
+  return B(!in(x, s).asBool());
+}
 Value subsetEq(const Value &a, const Value &b);
 Value setUnion(const Value &a, const Value &b);
 Value setInter(const Value &a, const Value &b);
@@ -72,7 +75,8 @@ struct PathStep {
 // range.
 void assignInPlace(Value &root, const PathStep *path, size_t n, Value v);
 // `root` with the element at path[from..] replaced by `v`.
-Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v, size_t from = 0);
+Value assignAt(const Value &root, const std::vector<PathStep> &path, Value v,
+               size_t from = 0);
 
 // The principals first..first+size-1 as a set (a principal set).
 Value principalRange(int first, int size);

@@ -9,18 +9,20 @@
 namespace mommie::rt {
 
 enum class Reject : uint8_t {
-  BadFrame,         // undecodable / truncated / trailing bytes / unknown type
-  WrongModule,      // frame authenticated by another module than deploy.conf's (downgrade)
-  BadMac,           // HMAC-SHA256 tag does not verify
-  BadSignature,     // Ed25519 signature does not verify
-  Replay,           // sequence number not above the peer's last one
-  WrongIssuer,      // statement claims an issuer other than the authenticated sender
-  NotVerifier,      // this node is not among the verifiers
+  BadFrame,     // undecodable / truncated / trailing bytes / unknown type
+  WrongModule,  // frame authenticated by another module than deploy.conf's
+                // (downgrade)
+  BadMac,       // HMAC-SHA256 tag does not verify
+  BadSignature, // Ed25519 signature does not verify
+  Replay,       // sequence number not above the peer's last one
+  WrongIssuer, // statement claims an issuer other than the authenticated sender
+  NotVerifier, // this node is not among the verifiers
   UnknownPrincipal, // a principal id outside the program
   BadRecord,        // unknown record type or fields not of the declared types
   NoKey,            // no key for this peer in --keys
-  PeerQuota,        // the issuer already has the maximum of statements in the pool
-  BadDigest,        // DIGEST: fetched bytes do not hash to a requested digest, or unrequested
+  PeerQuota, // the issuer already has the maximum of statements in the pool
+  BadDigest, // DIGEST: fetched bytes do not hash to a requested digest, or
+             // unrequested
   Count
 };
 

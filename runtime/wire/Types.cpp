@@ -4,7 +4,9 @@
 namespace mommie::rt {
 
 namespace {
-TypeP make(TypeDesc d) { return std::make_shared<const TypeDesc>(std::move(d)); }
+TypeP make(TypeDesc d) {
+  return std::make_shared<const TypeDesc>(std::move(d));
+}
 bool fail(std::string *why, const std::string &msg) {
   if (why && why->empty())
     *why = msg;
@@ -26,8 +28,9 @@ thread_local std::vector<Memo> memos;
 bool sameType(const TypeDesc &a, const TypeDesc &b) {
   if (&a == &b)
     return true;
-  if (a.k != b.k || a.lo != b.lo || a.hi != b.hi || a.first != b.first || a.count != b.count ||
-      a.record != b.record || a.args.size() != b.args.size())
+  if (a.k != b.k || a.lo != b.lo || a.hi != b.hi || a.first != b.first ||
+      a.count != b.count || a.record != b.record ||
+      a.args.size() != b.args.size())
     return false;
   for (size_t i = 0; i < a.args.size(); ++i)
     if (!sameType(*a.args[i], *b.args[i]))
@@ -46,12 +49,15 @@ Memo *findMemo(const TypeDesc &t) {
 
 // Whether the elements of `v` (a set, sequence or map) conform: `elem(i,
 // e)` checks element i. Uses and updates the memo for large containers.
-template <class F> static bool conformsElems(const Value &v, const TypeDesc &t, F elem) {
+template <class F>
+static bool conformsElems(const Value &v, const TypeDesc &t, F elem) {
   const auto &e = v.elems();
   Memo *m = e.size() >= MemoMinElems ? findMemo(t) : nullptr;
-  const Value::Elems *prev = m && m->last.kind() == v.kind() ? &m->last.elems() : nullptr;
+  const Value::Elems *prev =
+      m && m->last.kind() == v.kind() ? &m->last.elems() : nullptr;
   for (size_t i = 0; i < e.size(); ++i)
-    if (!(prev && i < prev->size() && e[i].sameRep((*prev)[i])) && !elem(i, e[i]))
+    if (!(prev && i < prev->size() && e[i].sameRep((*prev)[i])) &&
+        !elem(i, e[i]))
       return false;
   if (e.size() >= MemoMinElems) {
     if (!m && memos.size() < 64) {
@@ -130,7 +136,8 @@ void Schema::finish(const std::vector<std::string> &principalNames) {
   }
 }
 
-bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::string *why) {
+bool conforms(const Value &v, const TypeDesc &t, const Schema &schema,
+              std::string *why) {
   using K = TypeDesc::K;
   switch (t.k) {
   case K::Bool:
@@ -149,8 +156,10 @@ bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::stri
       return fail(why, "expected a principal");
     int p = v.asPrincipal();
     if (t.count < 0)
-      return (p >= 0 && p < schema.numPrincipals) || fail(why, "unknown principal");
-    return (p >= t.first && p < t.first + t.count) || fail(why, "principal not in its set");
+      return (p >= 0 && p < schema.numPrincipals) ||
+             fail(why, "unknown principal");
+    return (p >= t.first && p < t.first + t.count) ||
+           fail(why, "principal not in its set");
   }
   case K::Record: {
     if (!v.is(Kind::Record) || v.recordIndex() != t.record)
@@ -169,12 +178,15 @@ bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::stri
   case K::Set:
     if (!v.is(Kind::Set))
       return fail(why, "expected a set");
-    return conformsElems(v, t, [&](size_t, const Value &e) { return conforms(e, *t.args[0], schema, why); });
+    return conformsElems(v, t, [&](size_t, const Value &e) {
+      return conforms(e, *t.args[0], schema, why);
+    });
   case K::Map:
     if (!v.is(Kind::Map))
       return fail(why, "expected a map");
     return conformsElems(v, t, [&](size_t i, const Value &e) {
-      return conforms(e, *t.args[i % 2], schema, why); // keys, values interleaved
+      return conforms(e, *t.args[i % 2], schema,
+                      why); // keys, values interleaved
     });
   case K::Option:
     if (!v.is(Kind::Option))
@@ -183,7 +195,9 @@ bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::stri
   case K::Seq:
     if (!v.is(Kind::Seq))
       return fail(why, "expected a sequence");
-    return conformsElems(v, t, [&](size_t, const Value &e) { return conforms(e, *t.args[0], schema, why); });
+    return conformsElems(v, t, [&](size_t, const Value &e) {
+      return conforms(e, *t.args[0], schema, why);
+    });
   case K::Tuple:
     if (!v.is(Kind::Tuple) || v.size() != t.args.size())
       return fail(why, "expected a tuple of " + std::to_string(t.args.size()));

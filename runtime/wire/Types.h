@@ -17,10 +17,21 @@ struct TypeDesc;
 using TypeP = std::shared_ptr<const TypeDesc>;
 
 struct TypeDesc {
-  enum class K { Bool, Int, Range, Principal, Record, Set, Map, Option, Seq, Tuple } k = K::Bool;
-  int64_t lo = 0, hi = 0;        // Range
-  int first = 0, count = -1;     // Principal: members [first, first+count); -1 any
-  int record = -1;               // Record
+  enum class K {
+    Bool,
+    Int,
+    Range,
+    Principal,
+    Record,
+    Set,
+    Map,
+    Option,
+    Seq,
+    Tuple
+  } k = K::Bool;
+  int64_t lo = 0, hi = 0;    // Range
+  int first = 0, count = -1; // Principal: members [first, first+count); -1 any
+  int record = -1;           // Record
   std::vector<TypeP> args;
 
   static TypeP boolean();
@@ -49,6 +60,7 @@ struct Schema {
 };
 
 // Whether `v` is a value of type `t`; on failure `why` says where.
-bool conforms(const Value &v, const TypeDesc &t, const Schema &schema, std::string *why = nullptr);
+bool conforms(const Value &v, const TypeDesc &t, const Schema &schema,
+              std::string *why = nullptr);
 
 } // namespace mommie::rt

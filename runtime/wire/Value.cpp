@@ -12,20 +12,30 @@ const Value::Elems Value::emptyElems_;
 namespace {
 const char *kindName(Kind k) {
   switch (k) {
-  case Kind::Bool: return "bool";
-  case Kind::Int: return "int";
-  case Kind::Principal: return "principal";
-  case Kind::Option: return "option";
-  case Kind::Record: return "record";
-  case Kind::Tuple: return "tuple";
-  case Kind::Seq: return "seq";
-  case Kind::Set: return "set";
-  case Kind::Map: return "map";
+  case Kind::Bool:
+    return "bool";
+  case Kind::Int:
+    return "int";
+  case Kind::Principal:
+    return "principal";
+  case Kind::Option:
+    return "option";
+  case Kind::Record:
+    return "record";
+  case Kind::Tuple:
+    return "tuple";
+  case Kind::Seq:
+    return "seq";
+  case Kind::Set:
+    return "set";
+  case Kind::Map:
+    return "map";
   }
   return "?";
 }
 [[noreturn]] void kindError(Kind want, Kind got) {
-  throw EvalError(std::string("expected a ") + kindName(want) + ", got a " + kindName(got));
+  throw EvalError(std::string("expected a ") + kindName(want) + ", got a " +
+                  kindName(got));
 }
 constexpr int MaxDepth = 32;
 constexpr size_t MaxElems = 1u << 20;
@@ -36,9 +46,15 @@ Value::Value(Kind k, int64_t i, Elems elems) : kind_(k), i_(i) {
     elems_ = std::make_shared<Elems>(std::move(elems));
 }
 
-Value Value::some(Value v) { return Value(Kind::Option, 1, Elems{std::move(v)}); }
-Value Value::record(int index, Elems fields) { return Value(Kind::Record, index, std::move(fields)); }
-Value Value::tuple(Elems elems) { return Value(Kind::Tuple, 0, std::move(elems)); }
+Value Value::some(Value v) {
+  return Value(Kind::Option, 1, Elems{std::move(v)});
+}
+Value Value::record(int index, Elems fields) {
+  return Value(Kind::Record, index, std::move(fields));
+}
+Value Value::tuple(Elems elems) {
+  return Value(Kind::Tuple, 0, std::move(elems));
+}
 Value Value::seq(Elems elems) { return Value(Kind::Seq, 0, std::move(elems)); }
 
 Value Value::set(Elems elems) {
@@ -48,8 +64,9 @@ Value Value::set(Elems elems) {
 }
 
 Value Value::map(std::vector<std::pair<Value, Value>> entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto &a, const auto &b) { return a.first < b.first; });
+  std::stable_sort(
+      entries.begin(), entries.end(),
+      [](const auto &a, const auto &b) { return a.first < b.first; });
   Elems flat;
   flat.reserve(entries.size() * 2);
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -325,11 +342,21 @@ void appendJsonString(std::string &out, const std::string &s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\t': out += "\\t"; break;
-    case '\r': out += "\\r"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
     default:
       if (c < 0x20) {
         static const char *hex = "0123456789abcdef";
@@ -381,21 +408,29 @@ void Value::appendJson(std::string &out, const Names *names) const {
   case Kind::Record: {
     bool named = names && size_t(i_) < names->records.size();
     out += "{\"$record\":";
-    appendJsonString(out, named ? names->records[size_t(i_)] : "#" + std::to_string(i_));
+    appendJsonString(out, named ? names->records[size_t(i_)]
+                                : "#" + std::to_string(i_));
     const auto &es = elems();
     for (size_t j = 0; j < es.size(); ++j) {
       out += ',';
       bool fieldNamed = named && j < names->fields[size_t(i_)].size();
-      appendJsonString(out, fieldNamed ? names->fields[size_t(i_)][j] : "#" + std::to_string(j));
+      appendJsonString(out, fieldNamed ? names->fields[size_t(i_)][j]
+                                       : "#" + std::to_string(j));
       out += ':';
       es[j].appendJson(out, names);
     }
     out += '}';
     return;
   }
-  case Kind::Tuple: list("$tuple", elems()); return;
-  case Kind::Seq: list("$seq", elems()); return;
-  case Kind::Set: list("$set", elems()); return;
+  case Kind::Tuple:
+    list("$tuple", elems());
+    return;
+  case Kind::Seq:
+    list("$seq", elems());
+    return;
+  case Kind::Set:
+    list("$set", elems());
+    return;
   case Kind::Map: {
     out += "{\"$map\":[";
     const auto &es = elems();
@@ -414,7 +449,8 @@ void Value::appendJson(std::string &out, const Names *names) const {
   }
 }
 
-void appendJsonDelta(std::string &out, const Value &before, const Value &after, const Names *names) {
+void appendJsonDelta(std::string &out, const Value &before, const Value &after,
+                     const Names *names) {
   if (!before.is(Kind::Map) || !after.is(Kind::Map)) {
     after.appendJson(out, names);
     return;
@@ -422,7 +458,9 @@ void appendJsonDelta(std::string &out, const Value &before, const Value &after, 
   std::string changed, removed;
   size_t i = 0, j = 0;
   while (i < before.size() || j < after.size()) {
-    int c = i == before.size() ? 1 : j == after.size() ? -1 : before.mapKey(i).compare(after.mapKey(j));
+    int c = i == before.size()  ? 1
+            : j == after.size() ? -1
+                                : before.mapKey(i).compare(after.mapKey(j));
     if (c < 0) {
       removed += removed.empty() ? "" : ",";
       before.mapKey(i++).appendJson(removed, names);

@@ -63,8 +63,12 @@ public:
 
   // Already canonical: `elems` strictly increasing (a set), or interleaved
   // keys and values with strictly increasing keys (a map). Not checked.
-  static Value sortedSet(Elems elems) { return Value(Kind::Set, 0, std::move(elems)); }
-  static Value sortedMap(Elems interleaved) { return Value(Kind::Map, 0, std::move(interleaved)); }
+  static Value sortedSet(Elems elems) {
+    return Value(Kind::Set, 0, std::move(elems));
+  }
+  static Value sortedMap(Elems interleaved) {
+    return Value(Kind::Map, 0, std::move(interleaved));
+  }
   static Value emptySet() { return Value(Kind::Set, 0); }
 
   Kind kind() const { return kind_; }
@@ -81,7 +85,9 @@ public:
   bool isSome() const { return kind_ == Kind::Option && i_ != 0; }
   // Elements of an option/record/tuple/seq/set (maps: interleaved).
   const Elems &elems() const { return elems_ ? *elems_ : emptyElems_; }
-  size_t size() const { return kind_ == Kind::Map ? elems().size() / 2 : elems().size(); }
+  size_t size() const {
+    return kind_ == Kind::Map ? elems().size() / 2 : elems().size();
+  }
   const Value &field(size_t i) const;
   // Maps.
   const Value &mapKey(size_t i) const { return elems()[2 * i]; }
@@ -91,7 +97,9 @@ public:
   size_t mapIndex(const Value &key) const;
   // The same representation (kind, scalar, shared element vector): then
   // the same value, found without looking at the elements.
-  bool sameRep(const Value &o) const { return kind_ == o.kind_ && i_ == o.i_ && elems_ == o.elems_; }
+  bool sameRep(const Value &o) const {
+    return kind_ == o.kind_ && i_ == o.i_ && elems_ == o.elems_;
+  }
   bool setContains(const Value &v) const;
 
   // Copy-on-write updates. mutableElems() is elems() for writing; it
@@ -150,7 +158,8 @@ public:
 
 // `after` as JSON relative to `before`: for two maps, only the entries
 // that changed: {"$mapDelta":[[k,v],...],"$removed":[k,...]}; else the value.
-void appendJsonDelta(std::string &out, const Value &before, const Value &after, const Names *names);
+void appendJsonDelta(std::string &out, const Value &before, const Value &after,
+                     const Names *names);
 
 struct ValueHash {
   size_t operator()(const Value &v) const { return v.hash(); }

@@ -2,7 +2,8 @@
 // that decodes with strict bounds checks. Reader never reads past its end;
 // every failure (truncation, oversized length, bad varint) sets a sticky
 // error flag and makes further reads return zero values, so decoders can be
-// written straight-line and check ok() once. C++17 (generated code includes it).
+// written straight-line and check ok() once. C++17 (generated code includes
+// it).
 #pragma once
 
 #include <cstddef>

@@ -18,13 +18,14 @@ namespace mommie::agree {
 std::string exprProgram(const std::string &expr, bool isInt) {
   return "protocol Expr;\nprincipals R[1];\nfun f(a: int, b: int, c: bool): " +
          std::string(isInt ? "int" : "bool") + " =\n  " + expr +
-         ";\nrole Ro at R {\n  var z: bool = false;\n  transition T IF !z @@{ z <- true; @@}\n}\n";
+         ";\nrole Ro at R {\n  var z: bool = false;\n  transition T IF !z @@{ "
+         "z <- true; @@}\n}\n";
 }
 
 namespace {
 
-void checkerSide(const ir::Program &p, const ir::Function &f, int64_t a, int64_t b, bool c,
-                 ExprOutcome &out) {
+void checkerSide(const ir::Program &p, const ir::Function &f, int64_t a,
+                 int64_t b, bool c, ExprOutcome &out) {
   checker::Layout layout(p);
   checker::Generator gen(layout);
   std::optional<checker::State> init;
@@ -44,13 +45,14 @@ void checkerSide(const ir::Program &p, const ir::Function &f, int64_t a, int64_t
   }
 }
 
-void smtSide(const ir::Program &p, const ir::Function &f, int64_t a, int64_t b, bool c,
-             ExprOutcome &out) {
+void smtSide(const ir::Program &p, const ir::Function &f, int64_t a, int64_t b,
+             bool c, ExprOutcome &out) {
   proofs::TermStore store;
   proofs::ValueOps ops(store, p);
   proofs::SymState state;
   proofs::Evaluator ev(ops, state, -1, f.slots.size());
-  proofs::Term va = store.intVar("a"), vb = store.intVar("b"), vc = store.boolVar("c");
+  proofs::Term va = store.intVar("a"), vb = store.intVar("b"),
+               vc = store.boolVar("c");
   ev.slots[size_t(f.params[0])] = proofs::SVal::scalar(va);
   ev.slots[size_t(f.params[1])] = proofs::SVal::scalar(vb);
   ev.slots[size_t(f.params[2])] = proofs::SVal::scalar(vc);
@@ -94,7 +96,8 @@ void smtSide(const ir::Program &p, const ir::Function &f, int64_t a, int64_t b, 
 
 } // namespace
 
-ExprOutcome evaluateBoth(const std::string &expr, bool isInt, int64_t a, int64_t b, bool c) {
+ExprOutcome evaluateBoth(const std::string &expr, bool isInt, int64_t a,
+                         int64_t b, bool c) {
   ExprOutcome out;
   DiagnosticEngine diags;
   auto p = frontend::compile("expr.mom", exprProgram(expr, isInt), {}, diags);

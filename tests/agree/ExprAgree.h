@@ -14,14 +14,16 @@ namespace mommie::agree {
 struct ExprOutcome {
   bool compiled = false;  // the front end accepted the program
   std::string frontError; // ... else its diagnostics
-  std::optional<int64_t> checker, smt; // the value; nullopt: an evaluation error
+  std::optional<int64_t> checker,
+      smt; // the value; nullopt: an evaluation error
   std::string checkerError, smtError;
   bool smtUnsupported = false; // the encoding refused it (reason in smtError)
   bool agree() const { return checker == smt; }
 };
 
 // `expr` is an integer expression when `isInt`, else boolean (values 0/1).
-ExprOutcome evaluateBoth(const std::string &expr, bool isInt, int64_t a, int64_t b, bool c);
+ExprOutcome evaluateBoth(const std::string &expr, bool isInt, int64_t a,
+                         int64_t b, bool c);
 
 // The program evaluateBoth compiles.
 std::string exprProgram(const std::string &expr, bool isInt);

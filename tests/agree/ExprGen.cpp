@@ -6,9 +6,15 @@ namespace mommie::agree {
 namespace {
 
 const char *const kEdgeLiterals[] = {
-    "9223372036854775807",         "9223372036854775806",  "(-9223372036854775807 - 1)",
-    "(-9223372036854775807)",      "4611686018427387904",  "3037000500",
-    "2147483647",                  "2147483648",           "(-2147483648)",
+    "9223372036854775807",
+    "9223372036854775806",
+    "(-9223372036854775807 - 1)",
+    "(-9223372036854775807)",
+    "4611686018427387904",
+    "3037000500",
+    "2147483647",
+    "2147483648",
+    "(-2147483648)",
 };
 
 std::string paren(const std::string &s) { return "(" + s + ")"; }
@@ -35,7 +41,9 @@ std::string ExprGen::literal(bool edges) {
 std::string ExprGen::smallRange() {
   int lo = between(-2, 2);
   int hi = lo + between(-1, 3); // sometimes empty
-  auto lit = [](int v) { return v < 0 ? paren(std::to_string(v)) : std::to_string(v); };
+  auto lit = [](int v) {
+    return v < 0 ? paren(std::to_string(v)) : std::to_string(v);
+  };
   return lit(lo) + ".." + lit(hi);
 }
 
@@ -93,7 +101,8 @@ std::string ExprGen::intExpr(Scope &s, int depth) {
 }
 
 std::string ExprGen::boolExpr(Scope &s, int depth) {
-  static const char *const kCompare[] = {" == ", " != ", " < ", " <= ", " > ", " >= "};
+  static const char *const kCompare[] = {" == ", " != ", " < ",
+                                         " <= ", " > ",  " >= "};
   auto i = [&] { return intExpr(s, depth - 1); };
   auto b = [&] { return boolExpr(s, depth - 1); };
   if (depth <= 0 || chance(20)) {

@@ -33,7 +33,9 @@ public:
   std::string literal(bool edges);
 
   // 0 .. n-1.
-  int pick(int n) { return int(std::uniform_int_distribution<int>(0, n - 1)(rng_)); }
+  int pick(int n) {
+    return int(std::uniform_int_distribution<int>(0, n - 1)(rng_));
+  }
   bool chance(int percent) { return pick(100) < percent; }
   int between(int lo, int hi) { return lo + pick(hi - lo + 1); }
 

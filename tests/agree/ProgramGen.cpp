@@ -17,18 +17,22 @@ namespace {
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-void replaceAll(std::string &s, const std::string &from, const std::string &to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+void replaceAll(std::string &s, const std::string &from,
+                const std::string &to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos;
+       pos += to.size())
     s.replace(pos, from.size(), to);
 }
 
 // Crash-recovery on principal set `set` of program text `s`: a recover
 // fault, and each of the role's variables durable or not, by a coin each.
-template <class Gen> void addRecover(Gen &g, std::string &s, const std::string &set) {
+template <class Gen>
+void addRecover(Gen &g, std::string &s, const std::string &set) {
   s += "faults " + set + ": recover <= 1;\n";
   for (const char *v : {"x", "s", "y", "l", "d", "c"})
     if (g.chance(50))
-      replaceAll(s, std::string("  var ") + v + ":", std::string("  durable var ") + v + ":");
+      replaceAll(s, std::string("  var ") + v + ":",
+                 std::string("  durable var ") + v + ":");
 }
 
 class EventProgram {
@@ -45,8 +49,10 @@ public:
     s += "principals R[" + str(n_) + "];\n";
     s += "record M { v: 0..K }\n";
     s += "role Ro at R {\n";
-    s += g_.chance(30) ? "  var x: 0..MAX in " + choice(m_) + ";\n" : "  var x: 0..MAX = 0;\n";
-    s += g_.chance(50) ? "  var s: bool in {true, false};\n" : "  var s: bool = false;\n";
+    s += g_.chance(30) ? "  var x: 0..MAX in " + choice(m_) + ";\n"
+                       : "  var x: 0..MAX = 0;\n";
+    s += g_.chance(50) ? "  var s: bool in {true, false};\n"
+                       : "  var s: bool = false;\n";
     if (arith)
       s += "  var y: int = " + (out_.edges ? g_.literal(true) : "0") + ";\n";
     // A sequence (a log of x's values), read by guards and invariants.
@@ -63,10 +69,10 @@ public:
       if (g_.chance((i == 11 && !arith) || (i == 13 && !seq_) ||
                             (calm_ && (i == 4 || i == 5 || i == 9 || i == 11))
                         ? 0
-                    : i == 0 ? 80
-                    : i == 4 ? 55
+                    : i == 0  ? 80
+                    : i == 4  ? 55
                     : i == 13 ? 70
-                             : 35)) {
+                              : 35)) {
         body += transition(i, arith);
         ++picked;
       }
@@ -74,8 +80,10 @@ public:
       body += transition(0, arith);
     // Arm restarts its timer while !s, Set and Ar may fire forever, and
     // Reset undoes Inc, Or and Gather.
-    out_.quiescent = !picks_.count(5) && !picks_.count(9) && !picks_.count(11) &&
-                     !(picks_.count(4) && (picks_.count(0) || picks_.count(7) || picks_.count(12)));
+    out_.quiescent =
+        !picks_.count(5) && !picks_.count(9) && !picks_.count(11) &&
+        !(picks_.count(4) &&
+          (picks_.count(0) || picks_.count(7) || picks_.count(12)));
     s += body + "}\n";
     if (n_ >= 2 && patterns_ && g_.chance(20)) {
       s += "faults R: byzantine <= 1;\n";
@@ -87,9 +95,9 @@ public:
     }
     s += invariants(arith);
     if (calm_ || g_.chance(50)) {
-      static const char *const kTerminate[] = {"terminate when forall p in R: x[p] == MAX;\n",
-                                               "terminate when exists p in R: s[p];\n",
-                                               "terminate when true;\n"};
+      static const char *const kTerminate[] = {
+          "terminate when forall p in R: x[p] == MAX;\n",
+          "terminate when exists p in R: s[p];\n", "terminate when true;\n"};
       s += kTerminate[g_.pick(calm_ ? 3 : 2)];
     }
     replaceAll(s, "MAX", str(m_));
@@ -142,64 +150,74 @@ private:
     Scope sc = localScope(arith);
     switch (which) {
     case 0:
-      return "  transition Inc IF x < MAX" + guard(sc) + " @@{ x <- x + 1; @@}\n";
+      return "  transition Inc IF x < MAX" + guard(sc) +
+             " @@{ x <- x + 1; @@}\n";
     case 1: {
       publishes_ = true;
       std::string ver = verifier();
       std::string aud = g_.chance(70) ? "NOONE" : "ANY";
-      return "  transition Pub(v: 0..K) IF !s @@{ PUBLISH [ME, " + ver + ", " + aud +
-             "] M(v); s <- true; @@}\n";
+      return "  transition Pub(v: 0..K) IF !s @@{ PUBLISH [ME, " + ver + ", " +
+             aud + "] M(v); s <- true; @@}\n";
     }
     case 2: {
       patterns_ = true;
       sc.ints.push_back("mm.v");
-      return "  transition Rcv WHEN [q in R, ME, NOONE] M mm IF x < MAX" + guard(sc) +
-             " @@{ x <- x + 1; @@}\n";
+      return "  transition Rcv WHEN [q in R, ME, NOONE] M mm IF x < MAX" +
+             guard(sc) + " @@{ x <- x + 1; @@}\n";
     }
     case 3:
       patterns_ = true;
       return "  transition Quo WHEN [R >= " + str(g_.between(1, n_)) +
-             ", ME, NOONE] M mm @@{ x <- if mm.v <= MAX then mm.v else MAX; start t; @@}\n";
+             ", ME, NOONE] M mm @@{ x <- if mm.v <= MAX then mm.v else MAX; "
+             "start t; @@}\n";
     case 4:
       return "  transition Reset IF x == MAX @@{ x <- 0; s <- false; @@}\n";
     case 5:
-      return "  transition Arm IF !s" + guard(sc) + " @@{ start t; @@}\n"
+      return "  transition Arm IF !s" + guard(sc) +
+             " @@{ start t; @@}\n"
              "  transition Tick WHEN AFTER timeout(t) @@{ s <- !s; @@}\n";
     case 6:
       patterns_ = true;
-      return "  transition Join WHEN [q in R, ME, NOONE] M a ANDWHEN [r in R, ME, NOONE] M b "
+      return "  transition Join WHEN [q in R, ME, NOONE] M a ANDWHEN [r in R, "
+             "ME, NOONE] M b "
              "{{ v == a.v; }} IF q != r @@{ x <- MAX; @@}\n";
     case 7: {
       // A guard with `||` and `exists` that short-circuits a lookup.
-      return "  transition Or IF x < MAX && (x == 0 || (exists i in 0..MAX: i == x && " +
+      return "  transition Or IF x < MAX && (x == 0 || (exists i in 0..MAX: i "
+             "== x && " +
              g_.boolExpr(sc, 1) + ")) @@{ x <- x + 1; s <- !s; @@}\n";
     }
     case 8: {
       patterns_ = true;
       std::string op = g_.chance(50) ? "==" : ">=";
       std::string v = str(g_.between(0, k_));
-      return "  transition See IF !s && (KNOWN [_, ME, NOONE] M mm {{ v " + op + " " + v +
-             "; }}) @@{ s <- true; @@}\n";
+      return "  transition See IF !s && (KNOWN [_, ME, NOONE] M mm {{ v " + op +
+             " " + v + "; }}) @@{ s <- true; @@}\n";
     }
     case 9:
-      return "  transition Set(w: 0..MAX) IF w != x" + guard(sc) + " => s @@{ x <- w; @@}\n";
+      return "  transition Set(w: 0..MAX) IF w != x" + guard(sc) +
+             " => s @@{ x <- w; @@}\n";
     case 10:
       patterns_ = true;
-      return "  transition Echo WHEN [q in R, ME, _] M mm IF q != ME @@{ PUBLISH [ME, q, NOONE] "
+      return "  transition Echo WHEN [q in R, ME, _] M mm IF q != ME @@{ "
+             "PUBLISH [ME, q, NOONE] "
              "M(mm.v); @@}\n";
     case 12: {
       // A statement set: every M from a quorum of issuers, values that may
       // differ, bound as a set of (issuer, statement) pairs.
       patterns_ = true;
-      std::string c = g_.chance(50) ? " {{ v >= " + str(g_.between(0, k_)) + "; }}" : "";
+      std::string c =
+          g_.chance(50) ? " {{ v >= " + str(g_.between(0, k_)) + "; }}" : "";
       std::string use = g_.chance(50) ? "max({ e.1.v : e in ms })" : "card(ms)";
-      return "  transition Gather WHEN [R >= " + str(g_.between(1, n_)) + ", ME, NOONE] M* ms" + c +
-             " IF !s @@{ let top = " + use + "; x <- if top <= MAX then top else MAX; s <- true; @@}\n";
+      return "  transition Gather WHEN [R >= " + str(g_.between(1, n_)) +
+             ", ME, NOONE] M* ms" + c + " IF !s @@{ let top = " + use +
+             "; x <- if top <= MAX then top else MAX; s <- true; @@}\n";
     }
     case 13: {
       // Appends to the log, at most two entries.
       std::string g = g_.chance(50) ? " && (len(l) == 0 || head(l) <= x)" : "";
-      return "  transition Log IF len(l) < 2" + g + " @@{ l <- append(l, x); @@}\n";
+      return "  transition Log IF len(l) < 2" + g +
+             " @@{ l <- append(l, x); @@}\n";
     }
     default: {
       // Integer arithmetic: y from the role's variables.
@@ -224,15 +242,19 @@ private:
       sc.bools = {"s[p]"};
       sc.edges = out_.edges;
       std::string q = g_.chance(70) ? "forall" : "exists";
-      s += "invariant Rand: " + q + " p in R: " + g_.boolExpr(sc, g_.between(1, 3)) + ";\n";
+      s += "invariant Rand: " + q +
+           " p in R: " + g_.boolExpr(sc, g_.between(1, 3)) + ";\n";
     }
     if (publishes_ && g_.chance(40))
-      s += "invariant Pool: forall p in R: (KNOWN [p, _, _] M mm {{ v == 0; }}) => s[p];\n";
+      s += "invariant Pool: forall p in R: (KNOWN [p, _, _] M mm {{ v == 0; "
+           "}}) => s[p];\n";
     if (g_.chance(25))
       s += "invariant Sum: forall p in R, q in R: x[p] + x[q] <= 2 * MAX;\n";
     if (seq_ && g_.chance(50))
-      s += g_.chance(50) ? "invariant LogShort: forall p in R: len(l[p]) <= 1;\n"
-                         : "invariant LogBelow: forall p in R: len(l[p]) > 0 => l[p][0] <= x[p];\n";
+      s += g_.chance(50)
+               ? "invariant LogShort: forall p in R: len(l[p]) <= 1;\n"
+               : "invariant LogBelow: forall p in R: len(l[p]) > 0 => l[p][0] "
+                 "<= x[p];\n";
     return s;
   }
 
@@ -253,7 +275,8 @@ public:
     std::string s = "protocol FuzzR" + str(int64_t(seed % 1000000)) + ";\n";
     s += "principals P[" + str(n) + "];\n";
     s += "role Process at P {\n";
-    s += "  var x: 0..V in 0..V;\n  var d: option<0..V> = none;\n  var c: int = 0;\n";
+    s += "  var x: 0..V in 0..V;\n  var d: option<0..V> = none;\n  var c: int "
+         "= 0;\n";
     s += "  phase bound " + str(bound) + " {\n";
     int rounds = g_.chance(30) ? 2 : 1;
     for (int r = 0; r < rounds; ++r)
@@ -266,17 +289,20 @@ public:
       s += "faults P: crash <= 1;\n";
       // Messages from every process that has not crashed by the round's end.
       if (g_.chance(50))
-        s += "communication Live: round A: forall q in P: !crashed(q) => q in dom(mbox);\n";
+        s += "communication Live: round A: forall q in P: !crashed(q) => q in "
+             "dom(mbox);\n";
     } else if (g_.chance(20)) {
       addRecover(g_, s, "P");
     }
     if (g_.chance(30))
       s += "communication Some: round A: card(dom(mbox)) >= 1;\n";
-    s += "invariant Agree: forall p in P, q in P: d[p] != none && d[q] != none => d[p] == d[q];\n";
+    s += "invariant Agree: forall p in P, q in P: d[p] != none && d[q] != none "
+         "=> d[p] == d[q];\n";
     if (g_.chance(40)) {
       Scope sc;
       sc.ints = {"x[p]", "c[p]"};
-      s += "invariant Rand: forall p in P: " + g_.boolExpr(sc, g_.between(1, 2)) + ";\n";
+      s += "invariant Rand: forall p in P: " +
+           g_.boolExpr(sc, g_.between(1, 2)) + ";\n";
     }
     replaceAll(s, "0..V", "0.." + str(v));
     for (int i = 0; i < n; ++i)
@@ -290,13 +316,16 @@ private:
     int threshold = g_.between(0, n);
     std::string s = "    round " + name + " : 0..V {\n";
     if (g_.chance(30))
-      s += "      progress timeout(50ms), catchUp, goAhead when card(dom(mbox)) > " +
+      s += "      progress timeout(50ms), catchUp, goAhead when "
+           "card(dom(mbox)) > " +
            str(threshold) + ";\n";
-    s += g_.chance(70) ? "      send x to P;\n" : "      send x to P if x > 0;\n";
+    s += g_.chance(70) ? "      send x to P;\n"
+                       : "      send x to P if x > 0;\n";
     s += "      update {\n";
     // threshold 0 lets an empty mailbox through: min of an empty set.
-    s += "        if card(dom(mbox)) " + std::string(g_.chance(80) ? ">" : ">=") + " " +
-         str(threshold) + " {\n";
+    s += "        if card(dom(mbox)) " +
+         std::string(g_.chance(80) ? ">" : ">=") + " " + str(threshold) +
+         " {\n";
     s += std::string("          x <- ") + (g_.chance(50) ? "min" : "max") +
          "({ mbox[q] : q in dom(mbox) });\n";
     s += "          if forall q in dom(mbox): mbox[q] == x { d <- some(x); }\n";
@@ -318,7 +347,9 @@ private:
 // Replaces every identifier `from` of `src` (a whole word) by `to`.
 std::string renameIdentifier(const std::string &src, const std::string &from,
                              const std::string &to) {
-  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  auto ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
   std::string out;
   for (size_t i = 0; i < src.size();) {
     if (ident(src[i]) && (i == 0 || !ident(src[i - 1]))) {
@@ -338,9 +369,10 @@ std::string renameIdentifier(const std::string &src, const std::string &from,
 // Names the back ends use themselves (TLA+ operators and variables, locals
 // and types of the generated C++): a role variable may be called so.
 const char *const kRiskyNames[] = {
-    "o",     "st",     "names", "spec",  "step",   "self",  "Init",   "Next",  "vars",
-    "acc",   "out",    "state", "msg",   "node",   "Value", "src",    "sent",  "Live",
-    "TypeOK", "known_M", "pool_M", "byz", "phase_", "ok",   "result", "me_",   "Spec",
+    "o",     "st",     "names", "spec",   "step",   "self",    "Init",
+    "Next",  "vars",   "acc",   "out",    "state",  "msg",     "node",
+    "Value", "src",    "sent",  "Live",   "TypeOK", "known_M", "pool_M",
+    "byz",   "phase_", "ok",    "result", "me_",    "Spec",
 };
 
 } // namespace
@@ -356,8 +388,9 @@ Generated generateProgram(uint64_t seed) {
     out.source = EventProgram(g, out).make(seed);
   // Sometimes the role variables take names the back ends use.
   if (g.chance(40)) {
-    std::vector<std::string> vars = rounds ? std::vector<std::string>{"x", "d", "c"}
-                                           : std::vector<std::string>{"x", "s", "y"};
+    std::vector<std::string> vars =
+        rounds ? std::vector<std::string>{"x", "d", "c"}
+               : std::vector<std::string>{"x", "s", "y"};
     std::vector<std::string> taken;
     for (const auto &v : vars) {
       if (!g.chance(60))

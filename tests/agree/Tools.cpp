@@ -27,7 +27,8 @@ std::string readFile(const std::string &path) {
 
 } // namespace
 
-Run runBounded(const std::vector<std::string> &argv, const std::string &dir, int ms) {
+Run runBounded(const std::vector<std::string> &argv, const std::string &dir,
+               int ms) {
   std::string out = dir + "/run.out", err = dir + "/run.err";
   pid_t pid = fork();
   if (pid == 0) {
@@ -50,7 +51,8 @@ Run runBounded(const std::vector<std::string> &argv, const std::string &dir, int
     _exit(127);
   }
   Run r;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   for (;;) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {
@@ -74,11 +76,13 @@ std::string Verdict::text() const {
   case Kind::Ok:
     return "ok, " + std::to_string(distinct) + " distinct states";
   case Kind::Invariant:
-    return "invariant " + name + " violated after " + std::to_string(steps) + " steps";
+    return "invariant " + name + " violated after " + std::to_string(steps) +
+           " steps";
   case Kind::Deadlock:
     return "deadlock after " + std::to_string(steps) + " steps";
   case Kind::Error:
-    return "evaluation error '" + name + "' after " + std::to_string(steps) + " steps";
+    return "evaluation error '" + name + "' after " + std::to_string(steps) +
+           " steps";
   case Kind::Limit:
     return "resource limit";
   default:
@@ -86,10 +90,10 @@ std::string Verdict::text() const {
   }
 }
 
-Verdict checkVerdict(const std::string &mommie, const std::string &file, const std::string &dir,
-                     uint64_t maxStates) {
-  Run r = runBounded({mommie, "check", file, "--no-symmetry", "--json", "-q", "--max-states",
-                      std::to_string(maxStates)},
+Verdict checkVerdict(const std::string &mommie, const std::string &file,
+                     const std::string &dir, uint64_t maxStates) {
+  Run r = runBounded({mommie, "check", file, "--no-symmetry", "--json", "-q",
+                      "--max-states", std::to_string(maxStates)},
                      dir, 120000);
   Verdict v;
   if (r.code == 3 || r.code == -1) {
@@ -124,11 +128,12 @@ Verdict checkVerdict(const std::string &mommie, const std::string &file, const s
   return v;
 }
 
-Verdict tlcVerdict(const std::string &jar, const std::string &dir, const std::string &module,
-                   int ms) {
-  Run r = runBounded({"java", "-XX:+UseParallelGC", "-cp", jar, "tlc2.TLC", "-workers", "1",
-                      "-config", module + ".cfg", module + ".tla"},
-                     dir, ms);
+Verdict tlcVerdict(const std::string &jar, const std::string &dir,
+                   const std::string &module, int ms) {
+  Run r =
+      runBounded({"java", "-XX:+UseParallelGC", "-cp", jar, "tlc2.TLC",
+                  "-workers", "1", "-config", module + ".cfg", module + ".tla"},
+                 dir, ms);
   r.out += r.err;
   std::ofstream(dir + "/tlc.log") << r.out;
   Verdict v;
@@ -145,21 +150,31 @@ Verdict tlcVerdict(const std::string &jar, const std::string &dir, const std::st
   } else if (r.out.find("No error has been found") != std::string::npos) {
     v.kind = Verdict::Kind::Ok;
     // The summary line (the progress lines write counts with commas).
-    if (std::regex_search(r.out, m, std::regex("\n[0-9]+ states generated, ([0-9]+) distinct states found")))
+    if (std::regex_search(
+            r.out, m,
+            std::regex(
+                "\n[0-9]+ states generated, ([0-9]+) distinct states found")))
       v.distinct = std::stoull(m[1]);
-  } else if (std::regex_search(r.out, m, std::regex("Invariant ([A-Za-z_0-9]+) is violated")) ||
+  } else if (std::regex_search(
+                 r.out, m,
+                 std::regex("Invariant ([A-Za-z_0-9]+) is violated")) ||
              // An invariant that reads no variable is evaluated once.
-             std::regex_search(r.out, m, std::regex("The invariant of ([A-Za-z_0-9]+) is equal to FALSE"))) {
+             std::regex_search(
+                 r.out, m,
+                 std::regex(
+                     "The invariant of ([A-Za-z_0-9]+) is equal to FALSE"))) {
     v.kind = Verdict::Kind::Invariant;
     v.name = m[1];
-    v.steps = std::max<int64_t>(states - 1, 0); // by the initial state: no "State 1:"
+    v.steps =
+        std::max<int64_t>(states - 1, 0); // by the initial state: no "State 1:"
   } else if (r.out.find("Deadlock reached") != std::string::npos) {
     v.kind = Verdict::Kind::Deadlock;
   } else if (r.out.find("Error:") != std::string::npos) {
     // An evaluation error; none of the trace printed: in an initial state.
     v.kind = Verdict::Kind::Error;
     v.steps = std::max<int64_t>(states - 1, 0);
-    if (std::regex_search(r.out, m, std::regex("the second argument was:\n\"([^\"]*)\"")) ||
+    if (std::regex_search(
+            r.out, m, std::regex("the second argument was:\n\"([^\"]*)\"")) ||
         std::regex_search(r.out, m, std::regex("Error: ([^\n]*)")))
       v.name = m[1];
   } else {
@@ -171,9 +186,10 @@ Verdict tlcVerdict(const std::string &jar, const std::string &dir, const std::st
 ProveSummary parseProve(const std::string &out) {
   ProveSummary p;
   std::smatch m;
-  std::regex line("([0-9]+) proved, ([0-9]+) counterexample\\(s\\) to induction, ([0-9]+) unknown");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), line); it != std::sregex_iterator();
-       ++it) {
+  std::regex line("([0-9]+) proved, ([0-9]+) counterexample\\(s\\) to "
+                  "induction, ([0-9]+) unknown");
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), line);
+       it != std::sregex_iterator(); ++it) {
     p.parsed = true;
     p.proved = std::stoi((*it)[1]);
     p.counterexamples = std::stoi((*it)[2]);

@@ -91,13 +91,15 @@ public:
     std::string work = o_.dir + "/s" + std::to_string(seed);
     fs::create_directories(work);
     file_ = work + "/fuzz.mom";
-    std::ofstream(file_) << "// mommie_agree --seed " << seed << " --count 1\n" << g.source;
+    std::ofstream(file_) << "// mommie_agree --seed " << seed << " --count 1\n"
+                         << g.source;
     seed_ = seed;
     failed_ = false;
     Verdict check = checkVerdict(o_.mommie, file_, work, o_.maxStates);
     ++st_.verdicts[kindName(check.kind)];
     if (o_.verbose)
-      std::cout << "seed " << seed << ": check " << check.text() << (g.quiescent ? "" : " (may not come to rest)") << "\n";
+      std::cout << "seed " << seed << ": check " << check.text()
+                << (g.quiescent ? "" : " (may not come to rest)") << "\n";
     if (check.kind == Verdict::Kind::Failed)
       disagree("check", "mommie check failed: " + check.name);
     else if (check.kind == Verdict::Kind::Limit)
@@ -115,7 +117,8 @@ public:
       fs::remove_all(work);
     if (o_.legs.count("expr"))
       expressions(seed);
-    if (o_.legs.count("expr") && o_.legs.count("sim") && seed % uint64_t(3 * o_.simEvery) == 0)
+    if (o_.legs.count("expr") && o_.legs.count("sim") &&
+        seed % uint64_t(3 * o_.simEvery) == 0)
       simExpressions(seed);
   }
 
@@ -125,8 +128,8 @@ private:
   void disagree(const std::string &leg, const std::string &what) {
     ++st_.disagreements;
     failed_ = true;
-    std::cout << "DISAGREE seed=" << seed_ << " leg=" << leg << " file=" << file_ << ": " << what
-              << std::endl;
+    std::cout << "DISAGREE seed=" << seed_ << " leg=" << leg
+              << " file=" << file_ << ": " << what << std::endl;
   }
 
   void tlc(const Generated &g, const Verdict &check, const std::string &work) {
@@ -137,7 +140,8 @@ private:
     std::string out = work + "/tla";
     Run tla = runBounded({o_.mommie, "tla", file_, "-o", out}, work, 60000);
     if (tla.code != 0) {
-      disagree("tlc", "mommie tla exited " + std::to_string(tla.code) + ": " + tla.all());
+      disagree("tlc", "mommie tla exited " + std::to_string(tla.code) + ": " +
+                          tla.all());
       return;
     }
     if (tla.all().find("TLC") != std::string::npos) {
@@ -161,18 +165,22 @@ private:
       same = t.steps == check.steps;
     // With several invariants violated at the same depth, the two searches
     // may meet either first; with one, the names must be equal.
-    if (same && t.kind == Verdict::Kind::Invariant && countInvariants(g.source) == 1)
+    if (same && t.kind == Verdict::Kind::Invariant &&
+        countInvariants(g.source) == 1)
       same = t.name == check.name;
     // MommiePool's Div and Mod Assert with the checker's own message.
-    if (same && t.kind == Verdict::Kind::Error && t.name.find("divisor") != std::string::npos)
+    if (same && t.kind == Verdict::Kind::Error &&
+        t.name.find("divisor") != std::string::npos)
       same = t.name == check.name;
     if (!same)
-      disagree("tlc", "mommie check --no-symmetry: " + check.text() + "; TLC: " + t.text());
+      disagree("tlc", "mommie check --no-symmetry: " + check.text() +
+                          "; TLC: " + t.text());
   }
 
   static int countInvariants(const std::string &src) {
     int n = 0;
-    for (size_t pos = 0; (pos = src.find("\ninvariant ", pos)) != std::string::npos; ++pos)
+    for (size_t pos = 0;
+         (pos = src.find("\ninvariant ", pos)) != std::string::npos; ++pos)
       ++n;
     return n;
   }
@@ -188,19 +196,22 @@ private:
       ++st_.skipped["prove"];
       return;
     }
-    Run r = runBounded({o_.mommie, "prove", file_, "--solver", "z3", "--timeout", "20"}, work,
-                       180000);
+    Run r = runBounded(
+        {o_.mommie, "prove", file_, "--solver", "z3", "--timeout", "20"}, work,
+        180000);
     ProveSummary p = parseProve(r.all());
     if (!p.parsed) {
       ++st_.skipped["prove"];
       if (r.code != 2 && r.code != -1) // 2: a program prove refuses
-        disagree("prove", "mommie prove exited " + std::to_string(r.code) + " without a summary");
+        disagree("prove", "mommie prove exited " + std::to_string(r.code) +
+                              " without a summary");
       return;
     }
     ++st_.compared["prove"];
     if (p.allProved())
-      disagree("prove", "mommie check --no-symmetry: " + check.text() + "; mommie prove: all " +
-                            std::to_string(p.proved) + " obligations proved");
+      disagree("prove", "mommie check --no-symmetry: " + check.text() +
+                            "; mommie prove: all " + std::to_string(p.proved) +
+                            " obligations proved");
   }
 
   void sim(const Generated &g, const std::string &work) {
@@ -213,15 +224,18 @@ private:
     }
     // A run the wall clock cut off (a machine too loaded to finish it) says
     // nothing about agreement.
-    if (r.code == 2 || r.code == -1 || r.all().find("of wall-clock time") != std::string::npos) {
+    if (r.code == 2 || r.code == -1 ||
+        r.all().find("of wall-clock time") != std::string::npos) {
       ++st_.skipped["sim"];
       if (o_.verbose)
-        std::cout << "seed " << seed_ << ": sim refused: " << r.all().substr(0, 300) << "\n";
+        std::cout << "seed " << seed_
+                  << ": sim refused: " << r.all().substr(0, 300) << "\n";
       return;
     }
     ++st_.compared["sim"];
     if (r.code != 0)
-      disagree("sim", "mommie check: ok; mommie sim (exit " + std::to_string(r.code) +
+      disagree("sim", "mommie check: ok; mommie sim (exit " +
+                          std::to_string(r.code) +
                           "): " + r.all().substr(0, 1500));
   }
 
@@ -237,16 +251,18 @@ private:
       for (size_t i = 0; i < g.principals.size(); ++i)
         f << g.principals[i] << " = 127.0.0.1:" << 7000 + i << "\n";
     }
-    Run r = runBounded({o_.mommie, "sim", file_, "--deploy", conf, "--seeds", "1..3", "--cache",
-                        o_.dir + "/sim-cache", "--run-for", "2000", "--requests", "2", "--steps", "20000",
+    Run r = runBounded({o_.mommie, "sim", file_, "--deploy", conf, "--seeds",
+                        "1..3", "--cache", o_.dir + "/sim-cache", "--run-for",
+                        "2000", "--requests", "2", "--steps", "20000",
                         "--trace-dir", work + "/traces"},
                        work, 150000);
     return r;
   }
 
   void expressions(uint64_t seed) {
-    static const int64_t kArgs[] = {INT64_MIN, INT64_MIN + 1, -7, -2, -1, 0, 1, 2, 3, 7,
-                                    2147483647, 3037000500, INT64_MAX - 1, INT64_MAX};
+    static const int64_t kArgs[] = {
+        INT64_MIN,  INT64_MIN + 1, -7,       -2, -1, 0, 1, 2, 3, 7, 2147483647,
+        3037000500, INT64_MAX - 1, INT64_MAX};
     std::mt19937_64 rng(seed * 7919 + 1);
     ExprGen g(rng);
     for (int i = 0; i < o_.exprsPerProgram; ++i) {
@@ -255,14 +271,17 @@ private:
       sc.bools = {"c"};
       sc.edges = g.chance(50);
       bool isInt = g.chance(60);
-      std::string e = isInt ? g.intExpr(sc, g.between(1, 4)) : g.boolExpr(sc, g.between(1, 4));
-      int64_t a = kArgs[g.pick(int(std::size(kArgs)))], b = kArgs[g.pick(int(std::size(kArgs)))];
+      std::string e = isInt ? g.intExpr(sc, g.between(1, 4))
+                            : g.boolExpr(sc, g.between(1, 4));
+      int64_t a = kArgs[g.pick(int(std::size(kArgs)))],
+              b = kArgs[g.pick(int(std::size(kArgs)))];
       bool c = g.chance(50);
       ExprOutcome r = evaluateBoth(e, isInt, a, b, c);
       if (!r.compiled) {
         ++st_.skipped["expr"];
         if (o_.verbose)
-          std::cout << "seed " << seed << ": front end refused " << e << ": " << r.frontError;
+          std::cout << "seed " << seed << ": front end refused " << e << ": "
+                    << r.frontError;
         continue;
       }
       if (r.smtUnsupported) {
@@ -275,17 +294,20 @@ private:
         batch_.push_back({e, isInt, a, b, c, r.checker});
       }
       if (!r.agree()) {
-        std::string path = o_.dir + "/expr-" + std::to_string(seed) + "-" + std::to_string(i) + ".mom";
-        std::ofstream(path) << "// f(" << a << ", " << b << ", " << (c ? "true" : "false")
-                            << ")\n" << exprProgram(e, isInt);
-        auto show = [](const std::optional<int64_t> &v, const std::string &err) {
+        std::string path = o_.dir + "/expr-" + std::to_string(seed) + "-" +
+                           std::to_string(i) + ".mom";
+        std::ofstream(path) << "// f(" << a << ", " << b << ", "
+                            << (c ? "true" : "false") << ")\n"
+                            << exprProgram(e, isInt);
+        auto show = [](const std::optional<int64_t> &v,
+                       const std::string &err) {
           return v ? std::to_string(*v) : "error '" + err + "'";
         };
         ++st_.disagreements;
-        std::cout << "DISAGREE seed=" << seed << " leg=expr file=" << path << ": f(" << a << ", "
-                  << b << ", " << (c ? "true" : "false") << "): checker "
-                  << show(r.checker, r.checkerError) << ", SMT " << show(r.smt, r.smtError)
-                  << std::endl;
+        std::cout << "DISAGREE seed=" << seed << " leg=expr file=" << path
+                  << ": f(" << a << ", " << b << ", " << (c ? "true" : "false")
+                  << "): checker " << show(r.checker, r.checkerError)
+                  << ", SMT " << show(r.smt, r.smtError) << std::endl;
       }
     }
   }
@@ -318,7 +340,8 @@ private:
     fs::create_directories(work);
     file_ = work + "/expr.mom";
     std::ostringstream src;
-    src << "// mommie_agree --seed " << seed << " --count 1: expressions in generated code\n"
+    src << "// mommie_agree --seed " << seed
+        << " --count 1: expressions in generated code\n"
         << "protocol ExprSim;\nprincipals R[1];\nrole Ro at R {\n";
     bool fails = false;
     std::string done;
@@ -329,7 +352,8 @@ private:
       // The arguments become this transition's own variables.
       for (const char *v : {"a", "b", "c"}) {
         std::string from = v, to = std::string(v) + n;
-        for (size_t pos = 0; (pos = expr.find(from, pos)) != std::string::npos;) {
+        for (size_t pos = 0;
+             (pos = expr.find(from, pos)) != std::string::npos;) {
           bool word = (pos == 0 || !isalnum(expr[pos - 1])) &&
                       (pos + 1 >= expr.size() || !isalnum(expr[pos + 1]));
           if (word) {
@@ -340,12 +364,13 @@ private:
           }
         }
       }
-      src << "  var a" << n << ": int = " << intLiteral(e.a) << ";\n  var b" << n
-          << ": int = " << intLiteral(e.b) << ";\n  var c" << n
-          << ": bool = " << (e.c ? "true" : "false") << ";\n  var r" << n << ": "
-          << (e.isInt ? "int = 0" : "bool = false") << ";\n  var d" << n << ": bool = false;\n"
-          << "  transition E" << n << " IF !d" << n << " @@{ r" << n << " <- " << expr << "; d"
-          << n << " <- true; @@}\n";
+      src << "  var a" << n << ": int = " << intLiteral(e.a) << ";\n  var b"
+          << n << ": int = " << intLiteral(e.b) << ";\n  var c" << n
+          << ": bool = " << (e.c ? "true" : "false") << ";\n  var r" << n
+          << ": " << (e.isInt ? "int = 0" : "bool = false") << ";\n  var d" << n
+          << ": bool = false;\n"
+          << "  transition E" << n << " IF !d" << n << " @@{ r" << n << " <- "
+          << expr << "; d" << n << " <- true; @@}\n";
       done += (i ? " && d" : "d") + n + "[p]";
     }
     src << "}\nterminate when forall p in R: " << done << ";\n";
@@ -355,9 +380,10 @@ private:
     failed_ = false;
     Verdict check = checkVerdict(o_.mommie, file_, work, o_.maxStates);
     if (check.kind != (fails ? Verdict::Kind::Error : Verdict::Kind::Ok))
-      disagree("expr-check", std::string("in-process checker: ") +
-                                 (fails ? "an evaluation error" : "every value") +
-                                 "; mommie check: " + check.text());
+      disagree("expr-check",
+               std::string("in-process checker: ") +
+                   (fails ? "an evaluation error" : "every value") +
+                   "; mommie check: " + check.text());
     Generated g;
     g.principals = {"R0"};
     Run r = simRun(g, work);
@@ -366,8 +392,10 @@ private:
     } else {
       ++st_.compared["expr-sim"];
       if ((r.code == 0) == fails)
-        disagree("expr-sim", std::string("mommie check: ") + check.text() + "; mommie sim (exit " +
-                                 std::to_string(r.code) + "): " + r.all().substr(0, 1500));
+        disagree("expr-sim", std::string("mommie check: ") + check.text() +
+                                 "; mommie sim (exit " +
+                                 std::to_string(r.code) +
+                                 "): " + r.all().substr(0, 1500));
     }
     if (!failed_ && !o_.keep)
       fs::remove_all(work);
@@ -385,8 +413,10 @@ private:
 };
 
 int usage() {
-  std::cerr << "usage: mommie_agree --mommie PATH [--seed S] [--count N] [--time-limit SECONDS]\n"
-               "       [--dir DIR] [--legs tlc,prove,sim,expr] [--sim-every K] [--exprs N]\n"
+  std::cerr << "usage: mommie_agree --mommie PATH [--seed S] [--count N] "
+               "[--time-limit SECONDS]\n"
+               "       [--dir DIR] [--legs tlc,prove,sim,expr] [--sim-every K] "
+               "[--exprs N]\n"
                "       [--max-states N] [--require-tlc] [--keep] [-v]\n";
   return 2;
 }
@@ -440,7 +470,9 @@ int main(int argc, char **argv) {
   Fuzzer fuzzer(o);
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
   };
   uint64_t seed = o.seed;
   for (; o.count == 0 || seed < o.seed + o.count; ++seed) {
@@ -450,17 +482,19 @@ int main(int argc, char **argv) {
   }
   const Stats &st = fuzzer.stats();
   std::ostringstream os;
-  os << "agree: " << st.programs << " programs (seeds " << o.seed << ".." << seed - 1
-     << "); check:";
+  os << "agree: " << st.programs << " programs (seeds " << o.seed << ".."
+     << seed - 1 << "); check:";
   for (const auto &[k, v] : st.verdicts)
     os << " " << k << " " << v;
   os << "; compared:";
   for (const char *leg : {"tlc", "prove", "sim", "expr", "expr-sim"})
-    os << " " << leg << " " << (st.compared.count(leg) ? st.compared.at(leg) : 0);
+    os << " " << leg << " "
+       << (st.compared.count(leg) ? st.compared.at(leg) : 0);
   os << " (skipped:";
   for (const char *leg : {"tlc", "prove", "sim", "expr", "expr-sim"})
     os << " " << leg << " " << (st.skipped.count(leg) ? st.skipped.at(leg) : 0);
-  os << "); " << st.disagreements << " disagreement(s); " << int(elapsed()) << " s";
+  os << "); " << st.disagreements << " disagreement(s); " << int(elapsed())
+     << " s";
   if (!fuzzer.tlcEnabled() && o.legs.count("tlc"))
     os << "; TLC not run (TLA2TOOLS_JAR unset)";
   std::cout << os.str() << std::endl;

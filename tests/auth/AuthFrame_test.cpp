@@ -11,7 +11,8 @@ using namespace mommie::rt;
 namespace {
 
 const std::vector<std::string> Names = {"R0", "R1", "R2"};
-const std::string Hosts = "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\n";
+const std::string Hosts =
+    "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\n";
 
 struct Trio {
   DeployConfig conf;
@@ -22,10 +23,12 @@ struct Trio {
     EXPECT_TRUE(parseDeploy(Hosts + rules, conf, errors));
     keys = generateKeys(conf, Names);
     for (int i = 0; i < 3; ++i)
-      a.push_back(std::make_unique<Authenticator>(conf, Names, i, keys[Names[size_t(i)]]));
+      a.push_back(std::make_unique<Authenticator>(conf, Names, i,
+                                                  keys[Names[size_t(i)]]));
   }
   // Opens `f` at `to` as coming from `from`; the inner frame or nothing.
-  bool open(int to, int from, const std::vector<uint8_t> &f, std::vector<uint8_t> &inner, Reject &why) {
+  bool open(int to, int from, const std::vector<uint8_t> &f,
+            std::vector<uint8_t> &inner, Reject &why) {
     const uint8_t *p = nullptr;
     size_t n = 0;
     if (!a[size_t(to)]->openFrame(from, f.data(), f.size(), p, n, why))
@@ -58,10 +61,12 @@ TEST(AuthFrame, HmacFramesVerifyAndRejectForgeriesReplaysAndDowngrades) {
   uint64_t macs = crypto::counters().macs;
   auto f = t.a[0]->sealFrame(m, 1);
   EXPECT_EQ(crypto::counters().macs, macs + 1);
-  ASSERT_EQ(f.size(), m.size() + 32 + 2 + 8) << "type, module, seq varint, inner, MAC";
+  ASSERT_EQ(f.size(), m.size() + 32 + 2 + 8)
+      << "type, module, seq varint, inner, MAC";
   std::vector<uint8_t> inner;
   Reject why;
-  // Another receiver cannot open it (the MAC is pairwise, the receiver is signed).
+  // Another receiver cannot open it (the MAC is pairwise, the receiver is
+  // signed).
   EXPECT_FALSE(t.open(2, 0, f, inner, why));
   EXPECT_EQ(why, Reject::BadMac);
   ASSERT_TRUE(t.open(1, 0, f, inner, why));
@@ -89,7 +94,8 @@ TEST(AuthFrame, HmacFramesVerifyAndRejectForgeriesReplaysAndDowngrades) {
   auto k = t.a[0]->sealFrame(m, 1);
   k.resize(k.size() - 1);
   EXPECT_FALSE(t.open(1, 0, k, inner, why));
-  EXPECT_FALSE(t.open(1, 0, std::vector<uint8_t>{Authenticator::FrameAuthOpaque}, inner, why));
+  EXPECT_FALSE(t.open(
+      1, 0, std::vector<uint8_t>{Authenticator::FrameAuthOpaque}, inner, why));
   EXPECT_EQ(why, Reject::BadFrame);
 }
 
@@ -97,7 +103,8 @@ TEST(AuthFrame, Ed25519FramesAreSignedByTheSenderAndTheModuleIsPerPair) {
   // R0's frames are signed, the others' MACed (last rule wins).
   Trio t("[Authentication]\n* <-> * : HMAC_SHA256\nR0 -> * : ED25519\n");
   auto m = roundMsg(0, 1);
-  uint64_t signs = crypto::counters().signs, verifies = crypto::counters().sigVerifies;
+  uint64_t signs = crypto::counters().signs,
+           verifies = crypto::counters().sigVerifies;
   auto f = t.a[0]->sealFrame(m, 2);
   EXPECT_EQ(crypto::counters().signs, signs + 1);
   EXPECT_EQ(f[1], uint8_t(AuthKind::Ed25519));

@@ -24,12 +24,14 @@ namespace {
 DeployConfig parse(const std::string &text) {
   DeployConfig c;
   std::vector<DeployError> errors;
-  EXPECT_TRUE(parseDeploy(text, c, errors)) << (errors.empty() ? "" : errors[0].message);
+  EXPECT_TRUE(parseDeploy(text, c, errors))
+      << (errors.empty() ? "" : errors[0].message);
   return c;
 }
 
 const std::vector<std::string> PNames = {"R0", "R1", "C0"};
-const std::string Hosts = "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nC0 = 127.0.0.1:3\n";
+const std::string Hosts =
+    "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nC0 = 127.0.0.1:3\n";
 
 Statement stmt(int issuer, int verifier, int64_t n, bool anyAuditor = false) {
   Value aud = anyAuditor ? allPrincipals(3) : Value::set({});
@@ -48,7 +50,8 @@ struct Pair {
   }
 };
 
-bool open(Authenticator &au, int peer, const std::vector<uint8_t> &f, Reject &why) {
+bool open(Authenticator &au, int peer, const std::vector<uint8_t> &f,
+          Reject &why) {
   Statement s;
   return au.open(peer, f.data(), f.size(), s, why);
 }
@@ -56,7 +59,8 @@ bool open(Authenticator &au, int peer, const std::vector<uint8_t> &f, Reject &wh
 } // namespace
 
 TEST(AuthModules, TableDeclaresWhatEachModuleProvides) {
-  const auto *plain = findAuthModule("PLAINTEXT"), *hmac = findAuthModule("HMAC_SHA256"),
+  const auto *plain = findAuthModule("PLAINTEXT"),
+             *hmac = findAuthModule("HMAC_SHA256"),
              *ed = findAuthModule("ED25519"), *ttp = findAuthModule("TTP");
   ASSERT_TRUE(plain && hmac && ed && ttp);
   EXPECT_FALSE(hmac->anyAuditor);
@@ -71,9 +75,11 @@ TEST(AuthModules, TableDeclaresWhatEachModuleProvides) {
   EXPECT_EQ(findAuthModule("ROT13"), nullptr);
 }
 
-TEST(AuthModules, LastMatchingRuleWinsAndNonRepudiationCarriesAuditedStatements) {
-  DeployConfig c = parse(Hosts + "[Authentication]\n* <-> * : HMAC_SHA256\nC* -> R* : ED25519\n"
-                                 "[Non-repudiation]\nR* -> * : ED25519\n");
+TEST(AuthModules,
+     LastMatchingRuleWinsAndNonRepudiationCarriesAuditedStatements) {
+  DeployConfig c = parse(
+      Hosts + "[Authentication]\n* <-> * : HMAC_SHA256\nC* -> R* : ED25519\n"
+              "[Non-repudiation]\nR* -> * : ED25519\n");
   EXPECT_STREQ(authFor(c, "R0", "R1").module->name, "HMAC_SHA256");
   EXPECT_STREQ(authFor(c, "C0", "R1").module->name, "ED25519");
   EXPECT_STREQ(authFor(c, "R1", "C0").module->name, "HMAC_SHA256");
@@ -87,7 +93,9 @@ TEST(AuthModules, LastMatchingRuleWinsAndNonRepudiationCarriesAuditedStatements)
 }
 
 TEST(Keys, GenerateSerializeParseAndLoad) {
-  DeployConfig c = parse(Hosts + "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* -> R* : ED25519\n");
+  DeployConfig c =
+      parse(Hosts +
+            "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* -> R* : ED25519\n");
   auto keys = generateKeys(c, PNames);
   EXPECT_EQ(keys["R0"].hmac.size(), 1u);
   EXPECT_EQ(keys["R0"].hmac.at("R1"), keys["R1"].hmac.at("R0"));
@@ -103,7 +111,8 @@ TEST(Keys, GenerateSerializeParseAndLoad) {
   EXPECT_FALSE(KeyStore::parse("principal R0\nhmac R1 zz\n", back, err));
   EXPECT_NE(err.find("line 2"), std::string::npos);
 
-  std::string dir = (std::filesystem::temp_directory_path() / "mommie-keys-XXXXXX").string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "mommie-keys-XXXXXX").string();
   ASSERT_TRUE(mkdtemp(dir.data()));
   ASSERT_TRUE(writeKeyDir(dir + "/k", keys, err)) << err;
   struct stat st {};
@@ -123,23 +132,29 @@ TEST(Keys, GenerateSerializeParseAndLoad) {
 // own set-up path (makeStatementAuthenticator) passes its principal, and
 // the loader compares it with the file's.
 TEST(Keys, AnotherPrincipalsKeyFileIsRefused) {
-  DeployConfig c = parse(Hosts + "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* -> R* : ED25519\n");
+  DeployConfig c =
+      parse(Hosts +
+            "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* -> R* : ED25519\n");
   auto keys = generateKeys(c, PNames);
   std::string err;
-  std::string dir = (std::filesystem::temp_directory_path() / "mommie-keys-XXXXXX").string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "mommie-keys-XXXXXX").string();
   ASSERT_TRUE(mkdtemp(dir.data()));
   ASSERT_TRUE(writeKeyDir(dir + "/k", keys, err)) << err;
-  auto r0 = makeStatementAuthenticator(c, "deploy.conf", PNames, 0, dir + "/k", err);
+  auto r0 =
+      makeStatementAuthenticator(c, "deploy.conf", PNames, 0, dir + "/k", err);
   EXPECT_TRUE(r0) << err;
   std::filesystem::copy_file(dir + "/k/R1.key", dir + "/k/R0.key",
                              std::filesystem::copy_options::overwrite_existing);
   chmod((dir + "/k/R0.key").c_str(), 0600);
   err.clear();
-  EXPECT_FALSE(makeStatementAuthenticator(c, "deploy.conf", PNames, 0, dir + "/k", err));
+  EXPECT_FALSE(
+      makeStatementAuthenticator(c, "deploy.conf", PNames, 0, dir + "/k", err));
   EXPECT_NE(err.find("keys of R1, not R0"), std::string::npos) << err;
   // A file that does not say whose keys it holds is refused too.
   {
-    std::ofstream(dir + "/k/R0.key") << "hmac R1 " << std::string(64, '0') << "\n";
+    std::ofstream(dir + "/k/R0.key")
+        << "hmac R1 " << std::string(64, '0') << "\n";
   }
   chmod((dir + "/k/R0.key").c_str(), 0600);
   KeyStore loaded;
@@ -170,8 +185,10 @@ TEST(Auth, HmacAcceptsGenuineRejectsForgedReplayedAndForeign) {
   auto tampered = g;
   tampered[tampered.size() - 33] ^= 1; // last byte of the statement
   EXPECT_FALSE(open(*p.b, 0, tampered, why));
-  EXPECT_TRUE(why == Reject::BadMac || why == Reject::BadFrame) << rejectName(why);
-  EXPECT_TRUE(open(*p.b, 0, g, why)) << rejectName(why); // the genuine one still passes
+  EXPECT_TRUE(why == Reject::BadMac || why == Reject::BadFrame)
+      << rejectName(why);
+  EXPECT_TRUE(open(*p.b, 0, g, why))
+      << rejectName(why); // the genuine one still passes
   // R0 claims C0's statement on its authenticated link.
   auto other = p.a->seal(stmt(2, 1, 5), 1);
   EXPECT_FALSE(open(*p.b, 0, other, why));
@@ -270,14 +287,16 @@ TEST(Auth, NodeBoundsAFloodingPeerAndKeepsServing) {
 }
 
 TEST(Auth, BatchCarriesManyStatementsUnderOneSignature) {
-  Pair p("[Authentication]\n* <-> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(64, 1ms)\n");
+  Pair p("[Authentication]\n* <-> * : ED25519\n[Dissemination]\nR0 -> R1 : "
+         "BATCH(64, 1ms)\n");
   EXPECT_EQ(p.a->batchFor(1).n, 64u);
   EXPECT_EQ(p.a->batchFor(1).delayMs, 1);
   EXPECT_EQ(p.a->batchFor(2).n, 0u);
   std::vector<Statement> ss;
   for (int i = 0; i < 64; ++i)
     ss.push_back(stmt(0, 1, i));
-  uint64_t signs = crypto::counters().signs, verifies = crypto::counters().sigVerifies;
+  uint64_t signs = crypto::counters().signs,
+           verifies = crypto::counters().sigVerifies;
   auto f = p.a->sealBatch(ss, 1);
   ASSERT_FALSE(f.empty());
   EXPECT_EQ(f[0], Authenticator::FrameAuthBatch);

@@ -15,7 +15,9 @@ namespace crypto = mommie::rt::crypto;
 
 namespace {
 
-std::string hex(const uint8_t *p) { return crypto::toHex(p, crypto::HmacBytes); }
+std::string hex(const uint8_t *p) {
+  return crypto::toHex(p, crypto::HmacBytes);
+}
 
 } // namespace
 
@@ -28,11 +30,15 @@ TEST(Crypto, HmacMatchesRfc4231ShortKeyPaddedToThirtyTwoBytes) {
   std::string jefe = "Jefe", msg = "what do ya want for nothing?";
   std::copy(jefe.begin(), jefe.end(), key.begin());
   uint8_t tag[crypto::HmacBytes];
-  crypto::hmac(key, reinterpret_cast<const uint8_t *>(msg.data()), msg.size(), tag);
-  EXPECT_EQ(hex(tag), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  EXPECT_TRUE(crypto::hmacVerify(key, reinterpret_cast<const uint8_t *>(msg.data()), msg.size(), tag));
+  crypto::hmac(key, reinterpret_cast<const uint8_t *>(msg.data()), msg.size(),
+               tag);
+  EXPECT_EQ(hex(tag),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_TRUE(crypto::hmacVerify(
+      key, reinterpret_cast<const uint8_t *>(msg.data()), msg.size(), tag));
   tag[7] ^= 1;
-  EXPECT_FALSE(crypto::hmacVerify(key, reinterpret_cast<const uint8_t *>(msg.data()), msg.size(), tag));
+  EXPECT_FALSE(crypto::hmacVerify(
+      key, reinterpret_cast<const uint8_t *>(msg.data()), msg.size(), tag));
 }
 
 TEST(Crypto, KeysSharingACacheSlotEachGetTheirOwnMac) {

@@ -1,8 +1,8 @@
-// DIGEST references (runtime/dissem/Digest.h), unit level: a referenced record is
-// cut out of the frame and replaced by its SHA-256; a receiver that knows
-// it splices it back, one that does not fetches it from the sender and
-// gets exactly the sealed frame; forged answers are rejected (bad_digest);
-// frames of a peer stay in order behind a held one; NEST sends nothing cut.
+// DIGEST references (runtime/dissem/Digest.h), unit level: a referenced record
+// is cut out of the frame and replaced by its SHA-256; a receiver that knows it
+// splices it back, one that does not fetches it from the sender and gets
+// exactly the sealed frame; forged answers are rejected (bad_digest); frames of
+// a peer stay in order behind a held one; NEST sends nothing cut.
 #include "../e2e/E2eUtil.h"
 #include "runtime/auth/Deploy.h"
 #include "runtime/dissem/Digest.h"
@@ -18,7 +18,8 @@ namespace {
 DeployConfig parse(const std::string &text) {
   DeployConfig c;
   std::vector<DeployError> errors;
-  EXPECT_TRUE(parseDeploy(text, c, errors)) << (errors.empty() ? "" : errors[0].message);
+  EXPECT_TRUE(parseDeploy(text, c, errors))
+      << (errors.empty() ? "" : errors[0].message);
   return c;
 }
 
@@ -49,12 +50,22 @@ struct Pair {
   std::unique_ptr<DigestLink> a, b;
   explicit Pair(const std::string &rules) : conf(parse(Hosts + rules)) {
     a = std::make_unique<DigestLink>(
-        conf, PNames, 0, [this](int p, const std::vector<uint8_t> &f) { sentA.emplace_back(p, f); },
-        [](int, const uint8_t *, size_t) { ADD_FAILURE() << "A opened a frame"; },
+        conf, PNames, 0,
+        [this](int p, const std::vector<uint8_t> &f) {
+          sentA.emplace_back(p, f);
+        },
+        [](int, const uint8_t *, size_t) {
+          ADD_FAILURE() << "A opened a frame";
+        },
         [](Reject, const char *) { ADD_FAILURE() << "A rejected"; });
     b = std::make_unique<DigestLink>(
-        conf, PNames, 1, [this](int p, const std::vector<uint8_t> &f) { sentB.emplace_back(p, f); },
-        [this](int, const uint8_t *d, size_t n) { openedB.emplace_back(d, d + n); },
+        conf, PNames, 1,
+        [this](int p, const std::vector<uint8_t> &f) {
+          sentB.emplace_back(p, f);
+        },
+        [this](int, const uint8_t *d, size_t n) {
+          openedB.emplace_back(d, d + n);
+        },
         [this](Reject r, const char *) { rejectsB.add(r); });
   }
 };
@@ -84,10 +95,12 @@ TEST(Digest, ReceiverThatKnowsTheReferenceSplicesLocally) {
 TEST(Digest, MissingReferenceIsFetchedForgedAnswerRejectedOrderKept) {
   Pair p("[Dissemination]\n* -> * : DIGEST\n");
   Statement s1 = order(1, 0), s2 = order(2, 1);
-  auto sealed1 = Node::encodeStatementFrame(s1), sealed2 = Node::encodeStatementFrame(s2);
+  auto sealed1 = Node::encodeStatementFrame(s1),
+       sealed2 = Node::encodeStatementFrame(s2);
   auto sent1 = p.a->compress(1, sealed1, {&s1});
   auto sent2 = p.a->compress(1, sealed2, {&s2});
-  p.b->remember(request(2)); // the second one is known, but must wait behind the first
+  p.b->remember(
+      request(2)); // the second one is known, but must wait behind the first
   EXPECT_TRUE(p.b->intercept(0, sent1.data(), sent1.size()));
   EXPECT_TRUE(p.b->intercept(0, sent2.data(), sent2.size()));
   EXPECT_TRUE(p.openedB.empty());
@@ -121,7 +134,8 @@ TEST(Digest, MissingReferenceIsFetchedForgedAnswerRejectedOrderKept) {
   Writer f;
   f.u8(DigestLink::FrameFetch);
   f.varint(1);
-  auto k = crypto::sha256(reinterpret_cast<const uint8_t *>(forged.data()), forged.size());
+  auto k = crypto::sha256(reinterpret_cast<const uint8_t *>(forged.data()),
+                          forged.size());
   f.bytes(k.data(), k.size());
   size_t before = p.sentA.size();
   p.b->remember(request(99));
@@ -155,7 +169,8 @@ TEST(Digest, NestAndSmallReferencesTravelNested) {
   EXPECT_EQ(p.a->compress(1, sealed, {&s}), sealed);
   Pair q("[Dissemination]\n* -> * : DIGEST\n");
   Statement small = s;
-  small.msg = Value::record(1, {Value::record(0, {Value::integer(1)}), Value::integer(0)});
+  small.msg = Value::record(
+      1, {Value::record(0, {Value::integer(1)}), Value::integer(0)});
   auto sealedSmall = Node::encodeStatementFrame(small);
   EXPECT_EQ(q.a->compress(1, sealedSmall, {&small}), sealedSmall);
 }
@@ -173,13 +188,16 @@ TEST(Digest, RefsProgramNestVersusDigestEndToEnd) {
   const int NumReq = 30;
   const std::vector<std::string> ids = {"R0", "R1", "R2", "R3", "C0"};
   std::string dir = e2e::tempDir("digest");
-  std::ofstream(dir + "/build.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
-                                        "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
-  std::string src = std::string(MOMMIE_SOURCE_DIR) + "/tests/auth/inputs/refs.mom";
-  ASSERT_EQ(e2e::run({mommie, "build", src, "-D", "NumReq=" + std::to_string(NumReq), "--deploy",
-                      dir + "/build.conf", "-o", dir + "/refs"},
-                     dir, 240000),
-            0)
+  std::ofstream(dir + "/build.conf")
+      << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
+         "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
+  std::string src =
+      std::string(MOMMIE_SOURCE_DIR) + "/tests/auth/inputs/refs.mom";
+  ASSERT_EQ(
+      e2e::run({mommie, "build", src, "-D", "NumReq=" + std::to_string(NumReq),
+                "--deploy", dir + "/build.conf", "-o", dir + "/refs"},
+               dir, 240000),
+      0)
       << e2e::readFile(dir + "/run.err");
   auto runWith = [&](const std::string &tag, const std::string &module) {
     std::map<std::string, json> out;
@@ -191,19 +209,26 @@ TEST(Digest, RefsProgramNestVersusDigestEndToEnd) {
       conf << "[Hosts]\n";
       for (size_t i = 0; i < ids.size(); ++i)
         conf << ids[i] << " = 127.0.0.1:" << ports[i] << "\n";
-      conf << "[Authentication]\n* <-> * : HMAC_SHA256\n[Dissemination]\n* -> * : " << module
-           << "\n";
+      conf << "[Authentication]\n* <-> * : HMAC_SHA256\n[Dissemination]\n* -> "
+              "* : "
+           << module << "\n";
     }
-    EXPECT_EQ(e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"}, run, 30000), 0);
+    EXPECT_EQ(
+        e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"},
+                 run, 30000),
+        0);
     std::map<std::string, pid_t> pids;
     for (const auto &id : ids)
-      pids[id] = e2e::spawn({dir + "/refs", "--id", id, "--deploy", run + "/deploy.conf", "--keys",
-                             run + "/keys", "--trace", run + "/" + id + ".jsonl", "--run-for",
-                             "60000", "--exit-when-quiescent", id == "C0" ? "1500" : "2500"},
-                            run + "/" + id + ".out", run + "/" + id + ".log");
+      pids[id] =
+          e2e::spawn({dir + "/refs", "--id", id, "--deploy",
+                      run + "/deploy.conf", "--keys", run + "/keys", "--trace",
+                      run + "/" + id + ".jsonl", "--run-for", "60000",
+                      "--exit-when-quiescent", id == "C0" ? "1500" : "2500"},
+                     run + "/" + id + ".out", run + "/" + id + ".log");
     for (const auto &[id, pid] : pids) {
       EXPECT_EQ(e2e::waitFor(pid, 70000), 0) << tag << " " << id;
-      out[id] = json::parse(e2e::readFile(run + "/" + id + ".out"), nullptr, false);
+      out[id] =
+          json::parse(e2e::readFile(run + "/" + id + ".out"), nullptr, false);
       EXPECT_FALSE(out[id].is_discarded()) << tag << " " << id;
     }
     return out;
@@ -222,22 +247,26 @@ TEST(Digest, RefsProgramNestVersusDigestEndToEnd) {
   uint64_t bytesNest = 0, bytesDigest = 0;
   for (const auto &id : ids) {
     bytesNest += nest[id]["stats"]["transport"]["bytes_out"].get<uint64_t>();
-    bytesDigest += digest[id]["stats"]["transport"]["bytes_out"].get<uint64_t>();
+    bytesDigest +=
+        digest[id]["stats"]["transport"]["bytes_out"].get<uint64_t>();
     EXPECT_EQ(nest[id]["stats"]["digest"], json::object()) << id;
   }
   EXPECT_LT(bytesDigest, bytesNest);
-  std::cout << "bytes/request NEST " << bytesNest / NumReq << " DIGEST " << bytesDigest / NumReq
-            << "\n";
-  const json &r3 = digest["R3"]["stats"]["digest"], &r0 = digest["R0"]["stats"]["digest"];
+  std::cout << "bytes/request NEST " << bytesNest / NumReq << " DIGEST "
+            << bytesDigest / NumReq << "\n";
+  const json &r3 = digest["R3"]["stats"]["digest"],
+             &r0 = digest["R0"]["stats"]["digest"];
   EXPECT_EQ(r3["fetched"], NumReq) << r3; // R3 never had the Requests
   EXPECT_GE(r3["fetches"].get<int>(), 1);
   EXPECT_GE(r0["answered"].get<int>(), NumReq) << r0;
   EXPECT_EQ(r0["cut"], 4 * NumReq) << r0; // 3 Orders + 1 Reply per request
   EXPECT_EQ(digest["C0"]["stats"]["digest"]["resolved_locally"], 4 * NumReq);
   EXPECT_EQ(digest["C0"]["stats"]["digest"]["fetches"], 0);
-  std::vector<std::string> argv = {mommie, "conform", src, "-D", "NumReq=" + std::to_string(NumReq)};
+  std::vector<std::string> argv = {mommie, "conform", src, "-D",
+                                   "NumReq=" + std::to_string(NumReq)};
   for (const auto &id : ids)
     argv.push_back(dir + "/digest/" + id + ".jsonl");
-  EXPECT_EQ(e2e::run(argv, dir, 300000), 0) << e2e::readFile(dir + "/run.out") << e2e::readFile(dir + "/run.err");
+  EXPECT_EQ(e2e::run(argv, dir, 300000), 0)
+      << e2e::readFile(dir + "/run.out") << e2e::readFile(dir + "/run.err");
   std::filesystem::remove_all(dir);
 }

@@ -36,11 +36,13 @@ void sendFrame(int fd, const std::vector<uint8_t> &payload) {
 std::vector<uint8_t> hello(int me) { return Transport::helloPayload(me); }
 
 Statement stmt(int issuer, int verifier, int64_t n) {
-  return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
-                   Value::record(0, {Value::integer(n)})};
+  return Statement{issuer, Value::set({Value::principal(verifier)}),
+                   Value::set({}), Value::record(0, {Value::integer(n)})};
 }
 
-void pump(EventLoop &loop, int ms) { loop.runUntil(EventLoop::now() + Millis(ms)); }
+void pump(EventLoop &loop, int ms) {
+  loop.runUntil(EventLoop::now() + Millis(ms));
+}
 
 } // namespace
 
@@ -51,13 +53,14 @@ TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
   uint16_t port = freePort();
   DeployConfig conf;
   std::vector<DeployError> errors;
-  ASSERT_TRUE(parseDeploy("[Hosts]\nA = 127.0.0.1:" + std::to_string(port) +
-                              "\nB = 127.0.0.1:1\nC = 127.0.0.1:2\n[Authentication]\n"
-                              "* <-> * : HMAC_SHA256\n",
-                          conf, errors));
+  ASSERT_TRUE(
+      parseDeploy("[Hosts]\nA = 127.0.0.1:" + std::to_string(port) +
+                      "\nB = 127.0.0.1:1\nC = 127.0.0.1:2\n[Authentication]\n"
+                      "* <-> * : HMAC_SHA256\n",
+                  conf, errors));
   auto keys = generateKeys(conf, names);
-  Authenticator authA(conf, names, 0, keys["A"]), authB(conf, names, 1, keys["B"]),
-      authC(conf, names, 2, keys["C"]);
+  Authenticator authA(conf, names, 0, keys["A"]),
+      authB(conf, names, 1, keys["B"]), authC(conf, names, 2, keys["C"]);
   EventLoop loop;
   Logger log("A", LogLevel::Off);
   Node node(loop, log, pi, 0);
@@ -65,7 +68,8 @@ TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
   ASSERT_TRUE(node.init(err)) << err;
   node.setAuth(&authA);
   node.setMaxPerIssuer(50);
-  Transport t(loop, 0, {{"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 2}}, log);
+  Transport t(loop, 0,
+              {{"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 2}}, log);
   ASSERT_TRUE(t.listen(err)) << err;
   t.onFrame([&](int peer, const uint8_t *d, size_t n) {
     node.receiveFrame(peer, d, n);
@@ -83,7 +87,8 @@ TEST(Flood, HostilePeersAreBoundedAndCountedWhileTheNodeServes) {
     fds.push_back(fd);
   }
   pump(loop, 100);
-  EXPECT_GE(t.stats().evicted, 100u - Transport::MaxPendingInbound + 10 - Transport::MaxInboundPerPeer);
+  EXPECT_GE(t.stats().evicted, 100u - Transport::MaxPendingInbound + 10 -
+                                   Transport::MaxInboundPerPeer);
 
   // B floods: 2000 genuine statements (quota 50), forged and replayed
   // frames, and garbage.
@@ -140,9 +145,11 @@ TEST(Flood, SpoofedHellosNeverEvictAProvenConnection) {
                       "\nB = 127.0.0.1:" + std::to_string(ports[1]) + "\n";
   DeployConfig conf;
   std::vector<DeployError> errors;
-  ASSERT_TRUE(parseDeploy(hosts + "[Authentication]\n* <-> * : HMAC_SHA256\n", conf, errors));
+  ASSERT_TRUE(parseDeploy(hosts + "[Authentication]\n* <-> * : HMAC_SHA256\n",
+                          conf, errors));
   auto keys = generateKeys(conf, names);
-  Authenticator authA(conf, names, 0, keys["A"]), authB(conf, names, 1, keys["B"]);
+  Authenticator authA(conf, names, 0, keys["A"]),
+      authB(conf, names, 1, keys["B"]);
   std::vector<Endpoint> endpoints = {{"127.0.0.1", uint16_t(ports[0])},
                                      {"127.0.0.1", uint16_t(ports[1])}};
   EventLoop loop;
@@ -172,7 +179,8 @@ TEST(Flood, SpoofedHellosNeverEvictAProvenConnection) {
     }
     pump(loop, 5);
   }
-  for (int i = 0; i < 40 && node.stats().delivered < uint64_t(rounds * perRound); ++i)
+  for (int i = 0;
+       i < 40 && node.stats().delivered < uint64_t(rounds * perRound); ++i)
     pump(loop, 50);
   EXPECT_EQ(node.stats().delivered, uint64_t(rounds * perRound));
   EXPECT_EQ(tb.stats().reconnects, 0u); // B's connection was never cut

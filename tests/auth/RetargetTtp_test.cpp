@@ -92,8 +92,9 @@ TtpRun runWith(const std::string &tag, const std::string &rules, bool withTtp,
                                             "--exit-when-quiescent", "2500"}));
   if (beforeClient)
     beforeClient(out.dir, ports);
-  pid_t client = start("C0", {"--requests", std::to_string(NumReq), "--concurrency", std::to_string(NumReq),
-                              "--json", "--run-for", "60000"});
+  pid_t client =
+      start("C0", {"--requests", std::to_string(NumReq), "--concurrency",
+                   std::to_string(NumReq), "--json", "--run-for", "60000"});
   EXPECT_EQ(e2e::waitFor(client, 70000), 0)
       << e2e::readFile(out.dir + "/C0.log");
   for (pid_t p : pids)
@@ -317,8 +318,8 @@ TEST_F(RetargetTtp, SimulatorRunsTheTrustedThirdParty) {
          "T0 = 127.0.0.1:6\n"
       << TtpRules;
   int rc =
-      e2e::run({Bin, "--sim", "--deploy", run + "/deploy.conf", "--seed", "7", "--requests",
-                std::to_string(NumReq), "--trace-dir", run},
+      e2e::run({Bin, "--sim", "--deploy", run + "/deploy.conf", "--seed", "7",
+                "--requests", std::to_string(NumReq), "--trace-dir", run},
                run, 120000);
   ASSERT_EQ(rc, 0) << e2e::readFile(run + "/run.err");
   json out = json::parse(e2e::readFile(run + "/run.out"), nullptr, false);

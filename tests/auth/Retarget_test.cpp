@@ -36,12 +36,15 @@ struct Env {
     ASSERT_NE(mommie, nullptr);
     dir = e2e::tempDir("retarget");
     ASSERT_FALSE(dir.empty());
-    std::ofstream(dir + "/build.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
-                                          "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
-    int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
-                       "-D", "NumReq=" + std::to_string(NumReq), "--deploy", dir + "/build.conf",
-                       "-o", dir + "/pb"},
-                      dir, 240000);
+    std::ofstream(dir + "/build.conf")
+        << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n"
+           "R2 = 127.0.0.1:3\nR3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
+    int rc = e2e::run(
+        {mommie, "build",
+         std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom", "-D",
+         "NumReq=" + std::to_string(NumReq), "--deploy", dir + "/build.conf",
+         "-o", dir + "/pb"},
+        dir, 240000);
     ASSERT_EQ(rc, 0) << e2e::readFile(dir + "/run.err");
     bin = dir + "/pb";
   }
@@ -66,7 +69,8 @@ void spoofHellos(const std::vector<uint16_t> &targets, int victim, int ms) {
         int fd = rt_test::dial(port);
         if (fd < 0)
           continue;
-        uint8_t frame[9] = {0, 0, 0, 5, 0x4d, 0x4f, 0x4d, 0x31, uint8_t(victim)};
+        uint8_t frame[9] = {
+            0, 0, 0, 5, 0x4d, 0x4f, 0x4d, 0x31, uint8_t(victim)};
         (void)!::send(fd, frame, sizeof frame, MSG_NOSIGNAL);
         fds.push_back(fd);
       }
@@ -78,7 +82,8 @@ void spoofHellos(const std::vector<uint16_t> &targets, int victim, int ms) {
 
 // Runs the cluster under `rules`; the hosts get fresh ports. With `attack`,
 // spoofed hellos naming R0 hit R1 and R2 for the first 3 s of the run.
-ClusterRun runWith(const std::string &tag, const std::string &rules, bool attack = false) {
+ClusterRun runWith(const std::string &tag, const std::string &rules,
+                   bool attack = false) {
   ClusterRun out;
   const char *mommie = std::getenv("MOMMIE");
   std::string run = e2e::tempDir("retarget-" + tag);
@@ -90,11 +95,20 @@ ClusterRun runWith(const std::string &tag, const std::string &rules, bool attack
       conf << Names[i] << " = 127.0.0.1:" << ports[i] << "\n";
     conf << rules;
   }
-  int krc = e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"}, run, 30000);
+  int krc =
+      e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"},
+               run, 30000);
   EXPECT_EQ(krc, 0) << e2e::readFile(run + "/run.err");
   auto start = [&](const std::string &id, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {Env::bin, "--id", id, "--deploy", run + "/deploy.conf",
-                                     "--keys", run + "/keys", "--stats", run + "/" + id + ".stats"};
+    std::vector<std::string> argv = {Env::bin,
+                                     "--id",
+                                     id,
+                                     "--deploy",
+                                     run + "/deploy.conf",
+                                     "--keys",
+                                     run + "/keys",
+                                     "--stats",
+                                     run + "/" + id + ".stats"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return e2e::spawn(argv, run + "/" + id + ".out", run + "/" + id + ".log");
   };
@@ -102,16 +116,20 @@ ClusterRun runWith(const std::string &tag, const std::string &rules, bool attack
   // Under attack the replicas wait out the attack before calling it quiet.
   std::string quiet = attack ? "5000" : "2500";
   for (int r = 0; r < 4; ++r)
-    pids.push_back(start(Names[size_t(r)], {"--run-for", "60000", "--exit-when-quiescent", quiet}));
+    pids.push_back(start(Names[size_t(r)], {"--run-for", "60000",
+                                            "--exit-when-quiescent", quiet}));
   std::thread attacker;
   if (attack) { // under way before the client starts, and all through its run
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    attacker = std::thread(spoofHellos, std::vector<uint16_t>{uint16_t(ports[1]), uint16_t(ports[2])},
-                           0, 3000);
+    attacker = std::thread(
+        spoofHellos,
+        std::vector<uint16_t>{uint16_t(ports[1]), uint16_t(ports[2])}, 0, 3000);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  pid_t client = start("C0", {"--requests", std::to_string(NumReq), "--concurrency", std::to_string(NumReq),
-                              "--trace", run + "/C0.jsonl", "--json", "--run-for", "60000"});
+  pid_t client =
+      start("C0", {"--requests", std::to_string(NumReq), "--concurrency",
+                   std::to_string(NumReq), "--trace", run + "/C0.jsonl",
+                   "--json", "--run-for", "60000"});
   EXPECT_EQ(e2e::waitFor(client, 70000), 0) << e2e::readFile(run + "/C0.log");
   if (attacker.joinable())
     attacker.join();
@@ -120,7 +138,8 @@ ClusterRun runWith(const std::string &tag, const std::string &rules, bool attack
   out.client = json::parse(e2e::readFile(run + "/C0.out"), nullptr, false);
   out.results = e2e::pbResults(run + "/C0.jsonl", NumReq);
   for (int r = 0; r < 4; ++r)
-    out.replicas.push_back(json::parse(e2e::readFile(run + "/" + Names[size_t(r)] + ".out"), nullptr, false));
+    out.replicas.push_back(json::parse(
+        e2e::readFile(run + "/" + Names[size_t(r)] + ".out"), nullptr, false));
   // --stats writes the same counters as the outcome line.
   json st = json::parse(e2e::readFile(run + "/R1.stats"), nullptr, false);
   EXPECT_FALSE(st.is_discarded());
@@ -155,12 +174,16 @@ protected:
 } // namespace
 
 TEST_F(Retarget, SameClientResultsUnderFourConfigurations) {
-  ClusterRun plain = runWith("plain", "[Authentication]\n* <-> * : PLAINTEXT\n");
-  ClusterRun hmac = runWith("hmac", "[Authentication]\n* <-> * : HMAC_SHA256\n");
+  ClusterRun plain =
+      runWith("plain", "[Authentication]\n* <-> * : PLAINTEXT\n");
+  ClusterRun hmac =
+      runWith("hmac", "[Authentication]\n* <-> * : HMAC_SHA256\n");
   ClusterRun ed = runWith("ed", "[Authentication]\n* <-> * : ED25519\n");
-  ClusterRun mixed = runWith("mixed", "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n"
-                               "[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 20ms\n"
-                               "R* -> * : BATCH(64, 1ms)\n");
+  ClusterRun mixed =
+      runWith("mixed",
+              "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n"
+              "[Dissemination]\nC* -> R* : OPTIMISTIC(PRIMARY) 20ms\n"
+              "R* -> * : BATCH(64, 1ms)\n");
   checkRun(plain, "plain");
   checkRun(hmac, "hmac");
   checkRun(ed, "ed");
@@ -170,10 +193,12 @@ TEST_F(Retarget, SameClientResultsUnderFourConfigurations) {
   EXPECT_EQ(plain.client["state"], mixed.client["state"]);
   // The modules really ran: per replica R1 (a backup), per request it
   // verifies one Order from R0 and one Request from C0 and sends one Reply.
-  auto crypto = [](const ClusterRun &r, int i) { return r.replicas[size_t(i)]["stats"]["crypto"]; };
+  auto crypto = [](const ClusterRun &r, int i) {
+    return r.replicas[size_t(i)]["stats"]["crypto"];
+  };
   EXPECT_EQ(crypto(plain, 1)["macs"], 0);
   EXPECT_EQ(crypto(plain, 1)["signs"], 0);
-  EXPECT_EQ(crypto(hmac, 1)["macs"], NumReq);         // replies
+  EXPECT_EQ(crypto(hmac, 1)["macs"], NumReq);             // replies
   EXPECT_EQ(crypto(hmac, 1)["mac_verifies"], 2 * NumReq); // orders + requests
   EXPECT_EQ(crypto(hmac, 1)["signs"], 0);
   EXPECT_EQ(crypto(ed, 1)["signs"], NumReq);
@@ -183,18 +208,26 @@ TEST_F(Retarget, SameClientResultsUnderFourConfigurations) {
   auto between = [](const json &v, int lo, int hi) {
     return v.get<int>() >= lo && v.get<int>() <= hi;
   };
-  EXPECT_TRUE(between(crypto(mixed, 1)["mac_verifies"], 1, NumReq)) << crypto(mixed, 1);
+  EXPECT_TRUE(between(crypto(mixed, 1)["mac_verifies"], 1, NumReq))
+      << crypto(mixed, 1);
   // Requests: OPTIMISTIC(PRIMARY) — the client signs each once and R0
   // relays the signed frame; a request without progress within 20 ms is
-  // sent again to everyone (the fallback), so a backup verifies it once or twice.
-  EXPECT_EQ(mixed.client["stats"]["crypto"]["signs"], NumReq) << mixed.client["stats"];
+  // sent again to everyone (the fallback), so a backup verifies it once or
+  // twice.
+  EXPECT_EQ(mixed.client["stats"]["crypto"]["signs"], NumReq)
+      << mixed.client["stats"];
   EXPECT_EQ(mixed.replicas[0]["stats"]["dissemination"]["relayed"], 3 * NumReq);
-  EXPECT_TRUE(between(crypto(mixed, 1)["sig_verifies"], NumReq, 2 * NumReq)) << crypto(mixed, 1);
-  EXPECT_TRUE(between(crypto(mixed, 1)["signs"], 1, NumReq)) << crypto(mixed, 1);
-  EXPECT_TRUE(between(crypto(mixed, 0)["macs"], 1, 3 * NumReq)) << crypto(mixed, 0);
+  EXPECT_TRUE(between(crypto(mixed, 1)["sig_verifies"], NumReq, 2 * NumReq))
+      << crypto(mixed, 1);
+  EXPECT_TRUE(between(crypto(mixed, 1)["signs"], 1, NumReq))
+      << crypto(mixed, 1);
+  EXPECT_TRUE(between(crypto(mixed, 0)["macs"], 1, 3 * NumReq))
+      << crypto(mixed, 0);
   EXPECT_EQ(mixed.replicas[0]["stats"]["batches"].get<int>(),
-            crypto(mixed, 0)["macs"].get<int>() + crypto(mixed, 0)["signs"].get<int>());
-  EXPECT_EQ(crypto(hmac, 0)["macs"], 4 * NumReq); // orders to 3 backups, replies
+            crypto(mixed, 0)["macs"].get<int>() +
+                crypto(mixed, 0)["signs"].get<int>());
+  EXPECT_EQ(crypto(hmac, 0)["macs"],
+            4 * NumReq); // orders to 3 backups, replies
 }
 
 // The spoofed-hello attack (issue 15) against HMAC and ED25519 clusters: a
@@ -207,12 +240,14 @@ TEST_F(Retarget, SameClientResultsUnderFourConfigurations) {
 // the one that tells the two apart.)
 TEST_F(Retarget, SpoofedHellosDoNotStallTheCluster) {
   for (const char *module : {"HMAC_SHA256", "ED25519"}) {
-    ClusterRun r = runWith(std::string("attack-") + module,
-                           std::string("[Authentication]\n* <-> * : ") + module + "\n", true);
+    ClusterRun r = runWith(
+        std::string("attack-") + module,
+        std::string("[Authentication]\n* <-> * : ") + module + "\n", true);
     checkRun(r, module);
     for (int i : {1, 2}) {
       const json &t = r.replicas[size_t(i)]["stats"]["transport"];
-      EXPECT_GT(t["evicted"].get<int>() + t["refused"].get<int>(), 0) << module << " R" << i << t;
+      EXPECT_GT(t["evicted"].get<int>() + t["refused"].get<int>(), 0)
+          << module << " R" << i << t;
     }
   }
 }
@@ -229,25 +264,36 @@ TEST_F(Retarget, NodeRefusesToStartWithoutTheKeysItNeeds) {
     conf << "[Authentication]\n* <-> * : HMAC_SHA256\n";
   }
   auto node = [&](std::vector<std::string> extra) {
-    std::vector<std::string> argv = {Env::bin, "--id", "R1", "--deploy", run + "/deploy.conf",
-                                     "--run-for", "100"};
+    std::vector<std::string> argv = {
+        Env::bin,    "--id", "R1", "--deploy", run + "/deploy.conf",
+        "--run-for", "100"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return e2e::run(argv, run, 10000);
   };
   EXPECT_EQ(node({}), 2);
-  EXPECT_NE(e2e::readFile(run + "/run.err").find("give --keys KEYDIR"), std::string::npos);
-  ASSERT_EQ(e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"}, run, 30000), 0);
-  EXPECT_EQ(node({"--keys", run + "/keys"}), 0) << e2e::readFile(run + "/run.err");
+  EXPECT_NE(e2e::readFile(run + "/run.err").find("give --keys KEYDIR"),
+            std::string::npos);
+  ASSERT_EQ(
+      e2e::run({mommie, "keygen", run + "/deploy.conf", "-o", run + "/keys"},
+               run, 30000),
+      0);
+  EXPECT_EQ(node({"--keys", run + "/keys"}), 0)
+      << e2e::readFile(run + "/run.err");
   chmod((run + "/keys/R1.key").c_str(), 0644);
   EXPECT_EQ(node({"--keys", run + "/keys"}), 2);
-  EXPECT_NE(e2e::readFile(run + "/run.err").find("readable by others"), std::string::npos);
+  EXPECT_NE(e2e::readFile(run + "/run.err").find("readable by others"),
+            std::string::npos);
   // Keys made for another configuration (no HMAC key with R0).
   chmod((run + "/keys/R1.key").c_str(), 0600);
-  std::ofstream(run + "/other.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n";
-  ASSERT_EQ(e2e::run({mommie, "keygen", run + "/other.conf", "-o", run + "/k2"}, run, 30000), 0);
+  std::ofstream(run + "/other.conf")
+      << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\n";
+  ASSERT_EQ(e2e::run({mommie, "keygen", run + "/other.conf", "-o", run + "/k2"},
+                     run, 30000),
+            0);
   EXPECT_EQ(node({"--keys", run + "/k2"}), 2);
-  EXPECT_NE(e2e::readFile(run + "/run.err").find("no HMAC_SHA256 key shared with R0"),
-            std::string::npos)
+  EXPECT_NE(
+      e2e::readFile(run + "/run.err").find("no HMAC_SHA256 key shared with R0"),
+      std::string::npos)
       << e2e::readFile(run + "/run.err");
   std::filesystem::remove_all(run);
 }

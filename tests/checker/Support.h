@@ -14,7 +14,8 @@
 namespace mommie::checker::testing {
 
 inline std::optional<ir::Program>
-compileSource(const std::string &source, std::map<std::string, int64_t> defines = {}) {
+compileSource(const std::string &source,
+              std::map<std::string, int64_t> defines = {}) {
   DiagnosticEngine diags;
   frontend::Options opts;
   opts.defines = std::move(defines);
@@ -29,7 +30,8 @@ compileSource(const std::string &source, std::map<std::string, int64_t> defines 
 }
 
 inline std::optional<ir::Program>
-compilePath(const std::string &path, std::map<std::string, int64_t> defines = {}) {
+compilePath(const std::string &path,
+            std::map<std::string, int64_t> defines = {}) {
   DiagnosticEngine diags;
   frontend::Options opts;
   opts.defines = std::move(defines);
@@ -43,8 +45,8 @@ compilePath(const std::string &path, std::map<std::string, int64_t> defines = {}
   return p;
 }
 
-inline CheckResult run(const ir::Program &p, bool symmetry = false, int workers = 1,
-                       bool deadlock = true) {
+inline CheckResult run(const ir::Program &p, bool symmetry = false,
+                       int workers = 1, bool deadlock = true) {
   CheckOptions o;
   o.symmetry = symmetry;
   o.workers = workers;

@@ -23,8 +23,8 @@ struct Run {
 // when `withStderr`.
 Run runMommie(const std::string &args, bool withStderr = false) {
   const char *bin = getenv("MOMMIE");
-  std::string cmd =
-      std::string(bin ? bin : "mommie") + " " + args + (withStderr ? " 2>&1" : " 2>/dev/null");
+  std::string cmd = std::string(bin ? bin : "mommie") + " " + args +
+                    (withStderr ? " 2>&1" : " 2>/dev/null");
   Run r{-1, ""};
   FILE *f = popen(cmd.c_str(), "r");
   if (!f)
@@ -47,9 +47,11 @@ TEST(Cli, ExitCodesAndSummary) {
   auto ok = runMommie("check -q --no-symmetry " + ex);
   EXPECT_EQ(ok.code, 0);
   EXPECT_NE(ok.out.find("distinct states: 10820"), std::string::npos) << ok.out;
-  auto bug = runMommie("check -q " + sourceDir() + "/tests/bugs/two_phase_commit_bug.mom");
+  auto bug = runMommie("check -q " + sourceDir() +
+                       "/tests/bugs/two_phase_commit_bug.mom");
   EXPECT_EQ(bug.code, 1);
-  EXPECT_NE(bug.out.find("invariant CommitValidity is violated"), std::string::npos);
+  EXPECT_NE(bug.out.find("invariant CommitValidity is violated"),
+            std::string::npos);
   EXPECT_EQ(runMommie("check -q /nonexistent/x.mom").code, 2);
   EXPECT_EQ(runMommie("check -q --max-states 100 --no-symmetry " + ex).code, 3);
 }
@@ -59,7 +61,7 @@ TEST(Cli, JsonAndSvg) {
     GTEST_SKIP() << "MOMMIE not set";
   std::string svg = ::testing::TempDir() + "/trace.svg";
   auto r = runMommie("check -q --json --trace-svg " + svg + " " + sourceDir() +
-                  "/tests/bugs/two_phase_commit_bug.mom");
+                     "/tests/bugs/two_phase_commit_bug.mom");
   EXPECT_EQ(r.code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["verdict"], "invariant");
@@ -68,7 +70,8 @@ TEST(Cli, JsonAndSvg) {
   EXPECT_EQ(j["trace"][1]["kind"], "transition");
   EXPECT_EQ(j["trace"][1]["transition"], "Start");
   std::ifstream in(svg);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("<svg"), std::string::npos);
   EXPECT_NE(text.find("marker-end"), std::string::npos); // delivery arrows
 }
@@ -86,15 +89,18 @@ TEST(Cli, HelpVersionAndDidYouMean) {
   EXPECT_NE(help.out.find("Exit codes"), std::string::npos) << help.out;
   auto helpCheck = runMommie("help check");
   EXPECT_EQ(helpCheck.code, 0);
-  EXPECT_NE(helpCheck.out.find("--workers"), std::string::npos) << helpCheck.out;
+  EXPECT_NE(helpCheck.out.find("--workers"), std::string::npos)
+      << helpCheck.out;
   auto typo = runMommie("chek x.mom", true);
   EXPECT_EQ(typo.code, 2);
-  EXPECT_NE(typo.out.find("unknown command 'chek'; did you mean 'check'?"), std::string::npos)
+  EXPECT_NE(typo.out.find("unknown command 'chek'; did you mean 'check'?"),
+            std::string::npos)
       << typo.out;
   std::string ex = sourceDir() + "/examples/two_phase_commit.mom";
   auto flag = runMommie("check " + ex + " --worker 2", true);
   EXPECT_EQ(flag.code, 2);
-  EXPECT_NE(flag.out.find("unexpected argument '--worker'; did you mean '--workers'?"),
+  EXPECT_NE(flag.out.find(
+                "unexpected argument '--worker'; did you mean '--workers'?"),
             std::string::npos)
       << flag.out;
 }
@@ -105,11 +111,14 @@ TEST(Cli, DirectoriesAndMissingFilesAreReportedAsSuch) {
     GTEST_SKIP() << "MOMMIE not set";
   auto dir = runMommie("check " + sourceDir() + "/examples", true);
   EXPECT_EQ(dir.code, 2);
-  EXPECT_NE(dir.out.find("is a directory, not a .mom program"), std::string::npos) << dir.out;
+  EXPECT_NE(dir.out.find("is a directory, not a .mom program"),
+            std::string::npos)
+      << dir.out;
   EXPECT_EQ(dir.out.find("expected 'protocol'"), std::string::npos) << dir.out;
   auto missing = runMommie("parse /nonexistent/x.mom", true);
   EXPECT_EQ(missing.code, 2);
-  EXPECT_NE(missing.out.find("cannot open file: No such file or directory"), std::string::npos)
+  EXPECT_NE(missing.out.find("cannot open file: No such file or directory"),
+            std::string::npos)
       << missing.out;
 }
 
@@ -121,23 +130,30 @@ TEST(Cli, MaxStatesStopsAtExactlyTheLimit) {
   if (!getenv("MOMMIE"))
     GTEST_SKIP() << "MOMMIE not set";
   for (const char *ex : {"two_phase_commit", "pbft_normal_case"})
-    for (const char *flags : {"--workers 1 --no-symmetry", "--workers 2 --no-symmetry", "--workers 2"})
+    for (const char *flags : {"--workers 1 --no-symmetry",
+                              "--workers 2 --no-symmetry", "--workers 2"})
       for (int limit : {1, 100, 777}) {
-        auto r = runMommie(fmt::format("check -q {} --max-states {} {}/examples/{}.mom", flags,
-                                       limit, sourceDir(), ex));
+        auto r = runMommie(
+            fmt::format("check -q {} --max-states {} {}/examples/{}.mom", flags,
+                        limit, sourceDir(), ex));
         SCOPED_TRACE(fmt::format("{} {} --max-states {}", ex, flags, limit));
         EXPECT_EQ(r.code, 3) << r.out;
-        EXPECT_NE(r.out.find(fmt::format("distinct states: {}\n", limit)), std::string::npos)
+        EXPECT_NE(r.out.find(fmt::format("distinct states: {}\n", limit)),
+                  std::string::npos)
             << r.out;
-        EXPECT_NE(r.out.find(fmt::format("resource limit --max-states {} reached", limit)),
+        EXPECT_NE(r.out.find(fmt::format(
+                      "resource limit --max-states {} reached", limit)),
                   std::string::npos)
             << r.out;
       }
   std::string ex = sourceDir() + "/examples/two_phase_commit.mom";
-  for (const char *flag : {"--max-states 0", "--max-memory 0", "--time-limit 0"}) {
-    auto r = runMommie(fmt::format("check -q {} {}", flag, ex), /*withStderr=*/true);
+  for (const char *flag :
+       {"--max-states 0", "--max-memory 0", "--time-limit 0"}) {
+    auto r =
+        runMommie(fmt::format("check -q {} {}", flag, ex), /*withStderr=*/true);
     EXPECT_EQ(r.code, 2) << flag;
-    EXPECT_NE(r.out.find("must be above 0 (omit the flag for no limit)"), std::string::npos)
+    EXPECT_NE(r.out.find("must be above 0 (omit the flag for no limit)"),
+              std::string::npos)
         << r.out;
   }
 }
@@ -150,11 +166,14 @@ TEST(Cli, ImplementationLimitsAreResourceLimits) {
   std::string file = sourceDir() + "/tests/checker/range_limit.mom";
   auto r = runMommie("check -q " + file);
   EXPECT_EQ(r.code, 3) << r.out;
-  EXPECT_NE(r.out.find("resource limit a range set of more than 10000000 values "
-                       "(0..1000000000) at " + file + ":14:22 reached"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("resource limit a range set of more than 10000000 values "
+                 "(0..1000000000) at " +
+                 file + ":14:22 reached"),
+      std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("Trace to the limit (0 steps)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Trace to the limit (0 steps)"), std::string::npos)
+      << r.out;
   auto sim = runMommie("check -q --simulate 2 --depth 5 " + file);
   EXPECT_EQ(sim.code, 3) << sim.out;
 }

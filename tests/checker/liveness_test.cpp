@@ -37,7 +37,9 @@ TEST(Liveness, WithoutFairnessTheLassoStutters) {
   EXPECT_TRUE(r.stutters);
   EXPECT_EQ(size_t(r.loopStart), r.trace.size() - 1);
   std::string text = formatText(*p, r);
-  EXPECT_NE(text.find("-- stuttering: state " + std::to_string(r.loopStart) + " repeats for ever"), std::string::npos)
+  EXPECT_NE(text.find("-- stuttering: state " + std::to_string(r.loopStart) +
+                      " repeats for ever"),
+            std::string::npos)
       << text;
   EXPECT_EQ(text.find("back to state"), std::string::npos) << text;
   // The statistics cover the searches that ran.
@@ -60,7 +62,8 @@ TEST(Liveness, WeakFairnessMakesItHold) {
 TEST(Liveness, FairnessDoesNotHideARealViolation) {
   std::string src = kCounters;
   src.replace(src.find("IF x < 3"), 8, "IF x < 3 && (ME != P[0] || x < 2)");
-  src.replace(src.find("terminate when"), std::string::npos, "fairness weak;\n");
+  src.replace(src.find("terminate when"), std::string::npos,
+              "fairness weak;\n");
   auto p = compileSource(src);
   ASSERT_TRUE(p);
   auto r = run(*p, false, 1, /*deadlock=*/false);
@@ -90,6 +93,9 @@ fairness weak;
   ASSERT_GE(r.loopStart, 0);
   std::string text = formatText(*p, r);
   EXPECT_NE(text.find("-- the loop starts here --"), std::string::npos) << text;
-  EXPECT_NE(text.find("-- back to state " + std::to_string(r.loopStart) + " --"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find("-- back to state " + std::to_string(r.loopStart) + " --"),
+      std::string::npos)
+      << text;
   EXPECT_EQ(text.find("stuttering"), std::string::npos) << text;
 }

@@ -43,12 +43,18 @@ std::vector<Entry> loadManifest() {
 
 std::string verdictKey(CheckResult::Verdict v) {
   switch (v) {
-  case CheckResult::Verdict::Ok: return "ok";
-  case CheckResult::Verdict::InvariantViolated: return "invariant";
-  case CheckResult::Verdict::Deadlock: return "deadlock";
-  case CheckResult::Verdict::EvalError: return "error";
-  case CheckResult::Verdict::PropertyViolated: return "property";
-  case CheckResult::Verdict::ResourceLimit: return "limit";
+  case CheckResult::Verdict::Ok:
+    return "ok";
+  case CheckResult::Verdict::InvariantViolated:
+    return "invariant";
+  case CheckResult::Verdict::Deadlock:
+    return "deadlock";
+  case CheckResult::Verdict::EvalError:
+    return "error";
+  case CheckResult::Verdict::PropertyViolated:
+    return "property";
+  case CheckResult::Verdict::ResourceLimit:
+    return "limit";
   }
   return "?";
 }
@@ -119,7 +125,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, Manifest, ::testing::ValuesIn(loadManifest()),
                            std::string n = info.param.file;
                            n = n.substr(n.rfind('/') + 1);
                            n = n.substr(0, n.find('.'));
-                           for (const auto &[param, value] : info.param.params) // -D, in the name
+                           for (const auto &[param, value] :
+                                info.param.params) // -D, in the name
                              n += "_" + param + std::to_string(value);
                            return n;
                          });

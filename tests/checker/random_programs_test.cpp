@@ -57,28 +57,37 @@ Naive naiveExplore(const mommie::ir::Program &p) {
     }
     auto [s, d] = std::move(queue.front());
     queue.pop_front();
-    gen.successors(s, false, [&](State &&t, const Action *) { visit(std::move(t), d + 1); });
+    gen.successors(s, false, [&](State &&t, const Action *) {
+      visit(std::move(t), d + 1);
+    });
   }
   n.distinct = seen.size();
   return n;
 }
 
 std::string randomProgram() {
-  int n = *rc::gen::inRange(1, 4) == 3 && *rc::gen::arbitrary<bool>() ? 3 : *rc::gen::inRange(1, 3);
+  int n = *rc::gen::inRange(1, 4) == 3 && *rc::gen::arbitrary<bool>()
+              ? 3
+              : *rc::gen::inRange(1, 3);
   int k = *rc::gen::inRange(0, 2);
   int m = *rc::gen::inRange(1, 3);
-  std::string s = "protocol Random;\nprincipals R[" + std::to_string(n) + "];\n";
+  std::string s =
+      "protocol Random;\nprincipals R[" + std::to_string(n) + "];\n";
   s += "record M { v: 0.." + std::to_string(k) + " }\n";
   s += "role Ro at R {\n  var x: 0.." + std::to_string(m) + " = 0;\n";
   s += "  var s: bool in {true, false};\n  timer t = 10ms;\n";
   const char *menu[] = {
       "  transition Inc IF x < MAX @@{ x <- x + 1; @@}\n",
-      "  transition Pub(v: 0..K) IF !s @@{ PUBLISH [ME, R, NOONE] M(v); s <- true; @@}\n",
-      "  transition Rcv WHEN [q in R, ME, NOONE] M mm IF x < MAX @@{ x <- x + 1; @@}\n",
-      "  transition Quo WHEN [R >= 2, ME, NOONE] M mm @@{ x <- 0; start t; @@}\n",
+      "  transition Pub(v: 0..K) IF !s @@{ PUBLISH [ME, R, NOONE] M(v); s <- "
+      "true; @@}\n",
+      "  transition Rcv WHEN [q in R, ME, NOONE] M mm IF x < MAX @@{ x <- x + "
+      "1; @@}\n",
+      "  transition Quo WHEN [R >= 2, ME, NOONE] M mm @@{ x <- 0; start t; "
+      "@@}\n",
       "  transition Reset IF x == MAX @@{ x <- 0; s <- false; @@}\n",
       "  transition Tick WHEN AFTER timeout(t) @@{ s <- !s; @@}\n",
-      "  transition Join WHEN [q in R, ME, NOONE] M a ANDWHEN [r in R, ME, NOONE] M b "
+      "  transition Join WHEN [q in R, ME, NOONE] M a ANDWHEN [r in R, ME, "
+      "NOONE] M b "
       "{{ v == a.v; }} IF q != r @@{ x <- MAX; @@}\n",
   };
   bool any = false;

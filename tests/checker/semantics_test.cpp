@@ -51,7 +51,8 @@ terminate when forall p in R: x[p] == 2;
 // (`check -D N=100000 --max-states 10000` never stopped).
 TEST(Semantics, HugeSymmetricSetIsNotReduced) {
   for (int n : {8, 64, 100000}) {
-    auto p = compileSource("protocol Big;\nprincipals R[" + std::to_string(n) + R"(];
+    auto p =
+        compileSource("protocol Big;\nprincipals R[" + std::to_string(n) + R"(];
 role Ro at R {
   var x: 0..1 = 0;
 }
@@ -61,7 +62,8 @@ terminate when true;
     auto r = run(*p, true);
     EXPECT_EQ(r.verdict, CheckResult::Verdict::Ok) << n;
     EXPECT_EQ(r.distinct, 1u) << n;
-    EXPECT_NE(r.symmetry.find("group too large"), std::string::npos) << n << ": " << r.symmetry;
+    EXPECT_NE(r.symmetry.find("group too large"), std::string::npos)
+        << n << ": " << r.symmetry;
   }
 }
 
@@ -235,7 +237,8 @@ TEST(Semantics, ConstraintBoundsTheSearch) {
 // A state outside the constraints is still checked: x = 3 violates the
 // invariant after 3 steps.
 TEST(Semantics, ConstraintStatesAreChecked) {
-  std::string src = std::string(ConstrainedCounters) + "invariant Small: forall p in R: x[p] <= 2;\n";
+  std::string src = std::string(ConstrainedCounters) +
+                    "invariant Small: forall p in R: x[p] <= 2;\n";
   auto p = compileSource(src);
   ASSERT_TRUE(p);
   auto r = run(*p);

@@ -20,10 +20,13 @@ inline const char *mommie() {
   return m ? m : "";
 }
 
-inline std::string src(const std::string &rel) { return std::string(MOMMIE_SOURCE_DIR) + "/" + rel; }
+inline std::string src(const std::string &rel) {
+  return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
+}
 
 // Runs argv (bounded), returns the exit code; stdout then stderr in `out`.
-inline int runCapture(const std::vector<std::string> &argv, const std::string &dir, std::string &out,
+inline int runCapture(const std::vector<std::string> &argv,
+                      const std::string &dir, std::string &out,
                       int ms = 120000) {
   static int n = 0;
   std::string o = dir + "/cap" + std::to_string(++n) + ".out";
@@ -42,14 +45,16 @@ inline std::vector<nlohmann::json> readJsonl(const std::string &path) {
   return v;
 }
 
-inline void writeJsonl(const std::string &path, const std::vector<nlohmann::json> &v) {
+inline void writeJsonl(const std::string &path,
+                       const std::vector<nlohmann::json> &v) {
   std::ofstream f(path);
   for (const auto &j : v)
     f << j.dump() << "\n";
 }
 
 // DIR/sim.conf with a [Hosts] line per name (for `mommie sim` and `BIN --sim`).
-inline std::string simDeploy(const std::string &dir, const std::vector<std::string> &names) {
+inline std::string simDeploy(const std::string &dir,
+                             const std::vector<std::string> &names) {
   std::ofstream conf(dir + "/sim.conf");
   conf << "[Hosts]\n";
   for (size_t i = 0; i < names.size(); ++i)

@@ -13,8 +13,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sys/stat.h>
 
@@ -43,22 +43,25 @@ struct Recorded {
       conf << "[Authentication]\n* -> * : PLAINTEXT\n";
     }
     std::string out;
-    int rc = runCapture({mommie(), "build", src("examples/primary_backup.mom"), "-D",
-                         "NumReq=" + std::to_string(kNumReq), "--deploy", dir + "/deploy.conf",
-                         "-o", dir + "/pb"},
+    int rc = runCapture({mommie(), "build", src("examples/primary_backup.mom"),
+                         "-D", "NumReq=" + std::to_string(kNumReq), "--deploy",
+                         dir + "/deploy.conf", "-o", dir + "/pb"},
                         dir, out, 240000);
     ASSERT_EQ(rc, 0) << out;
     std::vector<pid_t> replicas;
     for (int r = 0; r < 4; ++r)
-      replicas.push_back(e2e::spawn({dir + "/pb", "--id", kNodes[size_t(r)], "--deploy",
-                                     dir + "/deploy.conf", "--trace", dir + "/" + kNodes[size_t(r)] + ".jsonl",
-                                     "--run-for", "60000", "--exit-when-quiescent", "6000"},
-                                    dir + "/" + kNodes[size_t(r)] + ".out",
-                                    dir + "/" + kNodes[size_t(r)] + ".log"));
-    pid_t client = e2e::spawn({dir + "/pb", "--id", "C0", "--deploy", dir + "/deploy.conf",
-                               "--trace", dir + "/C0.jsonl", "--requests", std::to_string(kNumReq),
-                               "--concurrency", std::to_string(kNumReq), "--run-for", "60000"},
-                              dir + "/C0.out", dir + "/C0.log");
+      replicas.push_back(
+          e2e::spawn({dir + "/pb", "--id", kNodes[size_t(r)], "--deploy",
+                      dir + "/deploy.conf", "--trace",
+                      dir + "/" + kNodes[size_t(r)] + ".jsonl", "--run-for",
+                      "60000", "--exit-when-quiescent", "6000"},
+                     dir + "/" + kNodes[size_t(r)] + ".out",
+                     dir + "/" + kNodes[size_t(r)] + ".log"));
+    pid_t client = e2e::spawn(
+        {dir + "/pb", "--id", "C0", "--deploy", dir + "/deploy.conf", "--trace",
+         dir + "/C0.jsonl", "--requests", std::to_string(kNumReq),
+         "--concurrency", std::to_string(kNumReq), "--run-for", "60000"},
+        dir + "/C0.out", dir + "/C0.log");
     int crc = e2e::waitFor(client, 70000);
     // The client is done once 3 of the 4 replicas replied; a backup that
     // lagged (started late on a loaded machine) still executes everything
@@ -79,9 +82,11 @@ struct Recorded {
       v.push_back(d + "/" + n + ".jsonl");
     return v;
   }
-  // Copies the traces to a fresh directory, applying `edit` to one node's records.
-  static std::string tampered(const std::string &node,
-                              const std::function<void(std::vector<json> &)> &edit) {
+  // Copies the traces to a fresh directory, applying `edit` to one node's
+  // records.
+  static std::string
+  tampered(const std::string &node,
+           const std::function<void(std::vector<json> &)> &edit) {
     std::string d = e2e::tempDir("tamper");
     for (const auto &n : kNodes) {
       auto recs = readJsonl(dir + "/" + n + ".jsonl");
@@ -92,8 +97,9 @@ struct Recorded {
     return d;
   }
   static int conform(const std::string &d, std::string &out) {
-    std::vector<std::string> argv = {mommie(), "conform", src("examples/primary_backup.mom"),
-                                     "-D", "NumReq=" + std::to_string(kNumReq)};
+    std::vector<std::string> argv = {mommie(), "conform",
+                                     src("examples/primary_backup.mom"), "-D",
+                                     "NumReq=" + std::to_string(kNumReq)};
     for (const auto &t : traceArgs(d))
       argv.push_back(t);
     return runCapture(argv, d, out);
@@ -111,7 +117,8 @@ protected:
 };
 
 // The index of the first record of `recs` whose transition is `t`, from `from`.
-size_t findTransition(const std::vector<json> &recs, const std::string &t, size_t from = 0) {
+size_t findTransition(const std::vector<json> &recs, const std::string &t,
+                      size_t from = 0) {
   for (size_t i = from; i < recs.size(); ++i)
     if (recs[i]["transition"] == t)
       return i;
@@ -130,7 +137,9 @@ TEST_F(ConformPB, RecordedTracesConform) {
   for (const auto &n : kNodes)
     total += readJsonl(Recorded::dir + "/" + n + ".jsonl").size();
   EXPECT_GE(total, size_t(kNumReq) * (2 + 4 + 1));
-  EXPECT_NE(out.find("ok: " + std::to_string(total) + " steps conform"), std::string::npos) << out;
+  EXPECT_NE(out.find("ok: " + std::to_string(total) + " steps conform"),
+            std::string::npos)
+      << out;
   std::cout << out;
 }
 
@@ -144,7 +153,9 @@ TEST_F(ConformPB, TamperedVariableIsRejectedAtThatStep) {
   });
   std::string out;
   EXPECT_EQ(Recorded::conform(d, out), 1) << out;
-  EXPECT_NE(out.find("node R2 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("node R2 step " + std::to_string(at) + " "),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("variable executeSeqNo"), std::string::npos) << out;
 }
 
@@ -154,11 +165,14 @@ TEST_F(ConformPB, TamperedPublishedFieldIsRejectedAtThatStep) {
     at = findTransition(recs, "Execute", 30);
     ASSERT_LT(at, recs.size());
     auto &msg = recs[at]["published"][0]["msg"];
-    msg["res"] = (msg["res"].get<int>() + 1) % 4; // a wrong result, still in range
+    msg["res"] =
+        (msg["res"].get<int>() + 1) % 4; // a wrong result, still in range
   });
   std::string out;
   EXPECT_EQ(Recorded::conform(d, out), 1) << out;
-  EXPECT_NE(out.find("node R1 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("node R1 step " + std::to_string(at) + " "),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("the model publishes"), std::string::npos) << out;
 }
 
@@ -171,7 +185,9 @@ TEST_F(ConformPB, DroppedPublishIsRejectedAtThatStep) {
   });
   std::string out;
   EXPECT_EQ(Recorded::conform(d, out), 1) << out;
-  EXPECT_NE(out.find("node R0 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("node R0 step " + std::to_string(at) + " "),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("the model publishes [R0"), std::string::npos) << out;
 }
 
@@ -181,14 +197,17 @@ TEST_F(ConformPB, ForgedDeliveryIsRejected) {
     at = findTransition(recs, "Execute", 5);
     ASSERT_LT(at, recs.size());
     json forged = recs[at]["published"][0]; // a Reply from R3 ...
-    forged["iss"] = "R0";                    // ... claimed to come from R0
+    forged["iss"] = "R0";                   // ... claimed to come from R0
     forged["ver"] = json{{"$set", {"R3"}}};
     recs[at]["delivered"].push_back(forged);
   });
   std::string out;
   EXPECT_EQ(Recorded::conform(d, out), 1) << out;
-  EXPECT_NE(out.find("node R3 step " + std::to_string(at) + " "), std::string::npos) << out;
-  EXPECT_NE(out.find("no step of any trace published"), std::string::npos) << out;
+  EXPECT_NE(out.find("node R3 step " + std::to_string(at) + " "),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("no step of any trace published"), std::string::npos)
+      << out;
 }
 
 TEST_F(ConformPB, TransitionWithWrongBindingIsRejected) {
@@ -201,7 +220,9 @@ TEST_F(ConformPB, TransitionWithWrongBindingIsRejected) {
   });
   std::string out;
   EXPECT_EQ(Recorded::conform(d, out), 1) << out;
-  EXPECT_NE(out.find("node C0 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("node C0 step " + std::to_string(at) + " "),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("Accept is not enabled"), std::string::npos) << out;
 }
 
@@ -219,8 +240,9 @@ TEST(ConformKill, PrimaryKilledTracesConformWithCrashed) {
       conf << kNodes[i] << " = 127.0.0.1:" << ports[i] << "\n";
   }
   std::string out;
-  ASSERT_EQ(runCapture({mommie(), "build", src("examples/primary_backup.mom"), "-D", "NumReq=1000",
-                        "--deploy", dir + "/deploy.conf", "-o", dir + "/pb"},
+  ASSERT_EQ(runCapture({mommie(), "build", src("examples/primary_backup.mom"),
+                        "-D", "NumReq=1000", "--deploy", dir + "/deploy.conf",
+                        "-o", dir + "/pb"},
                        dir, out, 240000),
             0)
       << out;
@@ -229,41 +251,57 @@ TEST(ConformKill, PrimaryKilledTracesConformWithCrashed) {
   // execute that could cancel their suspicion timer.
   std::vector<pid_t> pids;
   for (const auto &n : kNodes) {
-    std::vector<std::string> args = {dir + "/pb", "--id", n, "--deploy", dir + "/deploy.conf", "--trace",
-                                     dir + "/" + n + ".jsonl", "--run-for", "60000"};
+    std::vector<std::string> args = {dir + "/pb",
+                                     "--id",
+                                     n,
+                                     "--deploy",
+                                     dir + "/deploy.conf",
+                                     "--trace",
+                                     dir + "/" + n + ".jsonl",
+                                     "--run-for",
+                                     "60000"};
     if (n == "C0")
       args.insert(args.end(), {"--requests", "1000", "--concurrency", "1"});
-    pids.push_back(e2e::spawn(args, dir + "/" + n + ".out", dir + "/" + n + ".log"));
+    pids.push_back(
+        e2e::spawn(args, dir + "/" + n + ".out", dir + "/" + n + ".log"));
   }
   auto count = [&](const std::string &n, const std::string &t) {
     std::string s = e2e::readFile(dir + "/" + n + ".jsonl");
     size_t k = 0;
-    for (size_t pos = 0; (pos = s.find("\"transition\":\"" + t + "\"", pos)) != std::string::npos; ++pos)
+    for (size_t pos = 0; (pos = s.find("\"transition\":\"" + t + "\"", pos)) !=
+                         std::string::npos;
+         ++pos)
       ++k;
     return k;
   };
-  ASSERT_TRUE(e2e::eventually(30000, [&] { return count("C0", "Accept") >= 50; }));
+  ASSERT_TRUE(
+      e2e::eventually(30000, [&] { return count("C0", "Accept") >= 50; }));
   kill(pids[0], SIGKILL);
   e2e::waitFor(pids[0], 5000);
   // A backup that knows a request the dead primary never ordered to it
   // suspects; one that got the order (the primary died mid-broadcast) need
   // not. The client is stuck either way, so at least one backup suspects.
   bool suspected = e2e::eventually(20000, [&] {
-    return count("R1", "Suspect") || count("R2", "Suspect") || count("R3", "Suspect");
+    return count("R1", "Suspect") || count("R2", "Suspect") ||
+           count("R3", "Suspect");
   });
   for (size_t i = 1; i < pids.size(); ++i)
     kill(pids[i], SIGTERM);
   // The replicas stop cleanly; the client exits 1, its requests left failed.
   for (size_t i = 1; i < pids.size(); ++i)
-    EXPECT_EQ(e2e::waitFor(pids[i], 10000), kNodes[i] == "C0" ? 1 : 0) << kNodes[i];
+    EXPECT_EQ(e2e::waitFor(pids[i], 10000), kNodes[i] == "C0" ? 1 : 0)
+        << kNodes[i];
   EXPECT_TRUE(suspected);
-  std::vector<std::string> argv = {mommie(), "conform", src("examples/primary_backup.mom"), "-D",
-                                   "NumReq=1000", "--crashed", "R0"};
+  std::vector<std::string> argv = {
+      mommie(), "conform",     src("examples/primary_backup.mom"),
+      "-D",     "NumReq=1000", "--crashed",
+      "R0"};
   for (const auto &n : kNodes)
     argv.push_back(dir + "/" + n + ".jsonl");
   EXPECT_EQ(runCapture(argv, dir, out, 300000), 0) << out;
   EXPECT_NE(out.find("ok: "), std::string::npos) << out;
-  std::cout << out.substr(out.find("ok: ") == std::string::npos ? 0 : out.find("ok: "));
+  std::cout << out.substr(
+      out.find("ok: ") == std::string::npos ? 0 : out.find("ok: "));
 }
 
 // ---- mommie sim --model (the checker's semantics) ----
@@ -275,10 +313,13 @@ TEST(SimModel, PrimaryBackupSeedsWithFaultsHoldAndConform) {
   size_t terminated = 0, lostSome = 0, crashedRuns = 0;
   for (int seed = 1; seed <= 100; ++seed) {
     std::string trace = dir + "/t" + std::to_string(seed) + ".jsonl", out;
-    int rc = runCapture({mommie(), "sim", "--model", src("examples/primary_backup.mom"), "-D", "NumReq=3",
-                         "--deploy", conf, "--seed", std::to_string(seed), "--faults",
+    int rc = runCapture({mommie(), "sim", "--model",
+                         src("examples/primary_backup.mom"), "-D", "NumReq=3",
+                         "--deploy", conf, "--seed", std::to_string(seed),
+                         "--faults",
                          "loss=0.05,dup=0.1,reorder,delay=1-20ms,crash=R" +
-                             std::to_string(seed % 4) + "@" + std::to_string(1 + seed % 20) + "ms",
+                             std::to_string(seed % 4) + "@" +
+                             std::to_string(1 + seed % 20) + "ms",
                          "--steps", "3000", "--trace", trace, "--json"},
                         dir, out);
     ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
@@ -289,8 +330,8 @@ TEST(SimModel, PrimaryBackupSeedsWithFaultsHoldAndConform) {
     crashedRuns += r["crashed"].size();
     terminated += r["verdict"] == "terminated";
     lostSome += r["lost"].get<int>() > 0;
-    rc = runCapture({mommie(), "conform", src("examples/primary_backup.mom"), "-D", "NumReq=3",
-                     "--invariants", trace},
+    rc = runCapture({mommie(), "conform", src("examples/primary_backup.mom"),
+                     "-D", "NumReq=3", "--invariants", trace},
                     dir, out);
     EXPECT_EQ(rc, 0) << "seed " << seed << ": " << out;
   }
@@ -305,8 +346,10 @@ TEST(SimModel, SameSeedSameRunDifferentSeedDifferentRun) {
   std::string a, b, c;
   auto run = [&](const char *seed, std::string &out) {
     std::string t = dir + "/s" + seed + ".jsonl";
-    EXPECT_EQ(runCapture({mommie(), "sim", "--model", src("examples/primary_backup.mom"), "-D", "NumReq=2",
-                          "--deploy", conf, "--seed", seed, "--faults", "delay=1-5ms", "--trace", t},
+    EXPECT_EQ(runCapture({mommie(), "sim", "--model",
+                          src("examples/primary_backup.mom"), "-D", "NumReq=2",
+                          "--deploy", conf, "--seed", seed, "--faults",
+                          "delay=1-5ms", "--trace", t},
                          dir, out),
               0)
         << out;
@@ -328,8 +371,10 @@ TEST(SimModel, TwoPhaseCommitSeedsConform) {
   int terminated = 0, stuck = 0;
   for (int seed = 1; seed <= 100; ++seed) {
     std::string trace = dir + "/tpc" + std::to_string(seed) + ".jsonl", out;
-    int rc = runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--seed", std::to_string(seed),
-                         "--faults", seed % 2 ? "dup=0.1,reorder,delay=1-10ms" : "loss=0.1,dup=0.1,delay=1-10ms",
+    int rc = runCapture({mommie(), "sim", "--model", ex, "--deploy", conf,
+                         "--seed", std::to_string(seed), "--faults",
+                         seed % 2 ? "dup=0.1,reorder,delay=1-10ms"
+                                  : "loss=0.1,dup=0.1,delay=1-10ms",
                          "--steps", "2000", "--trace", trace},
                         dir, out);
     ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
@@ -357,7 +402,9 @@ TEST(SimModel, TerminateWhenMeansMayStop) {
                          "terminate when true;\n"
                          "invariant Small: forall p in P: Counter.x[p] < 3;\n";
   std::string out;
-  int rc = runCapture({mommie(), "sim", "--model", prog, "--deploy", conf, "--seed", "1"}, dir, out);
+  int rc = runCapture(
+      {mommie(), "sim", "--model", prog, "--deploy", conf, "--seed", "1"}, dir,
+      out);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("invariant Small violated"), std::string::npos) << out;
 }
@@ -373,26 +420,31 @@ TEST(SimModel, PbftRoundsWithAByzantinePrimaryKeepAgreement) {
   std::string bug = src("tests/bugs/pbft_normal_case_bug.mom");
   int caught = 0;
   for (int seed = 1; seed <= 60; ++seed) {
-    int rc = runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--seed", std::to_string(seed),
-                         "--faults", "byz=R0", "--json"},
-                        dir, out);
+    int rc =
+        runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--seed",
+                    std::to_string(seed), "--faults", "byz=R0", "--json"},
+                   dir, out);
     ASSERT_EQ(rc, 0) << "seed " << seed << ": " << out;
     json r = json::parse(out.substr(0, out.find("\n}\n") + 2), nullptr, false);
     ASSERT_FALSE(r.is_discarded()) << out;
     EXPECT_EQ(r["byzantine"], json::array({"R0"}));
     EXPECT_EQ(r["verdict"], "terminated");
     // The seeded bug (F+1 quorums) splits the correct replicas for some seeds.
-    rc = runCapture({mommie(), "sim", "--model", bug, "--deploy", conf, "--seed", std::to_string(seed),
-                     "--faults", "byz=R0"},
+    rc = runCapture({mommie(), "sim", "--model", bug, "--deploy", conf,
+                     "--seed", std::to_string(seed), "--faults", "byz=R0"},
                     dir, out);
     ASSERT_TRUE(rc == 0 || rc == 1) << out;
     if (rc == 1) {
       ++caught;
-      EXPECT_NE(out.find("invariant Agreement violated"), std::string::npos) << out;
+      EXPECT_NE(out.find("invariant Agreement violated"), std::string::npos)
+          << out;
     }
   }
   EXPECT_GT(caught, 0);
-  EXPECT_EQ(runCapture({mommie(), "sim", "--model", ex, "--deploy", conf, "--trace", dir + "/x.jsonl"}, dir, out), 2)
+  EXPECT_EQ(runCapture({mommie(), "sim", "--model", ex, "--deploy", conf,
+                        "--trace", dir + "/x.jsonl"},
+                       dir, out),
+            2)
       << out;
 }
 
@@ -402,9 +454,10 @@ TEST(SimModel, SeededBugIsCaught) {
   bool caught = false;
   std::string out;
   for (int seed = 1; seed <= 40 && !caught; ++seed) {
-    int rc = runCapture({mommie(), "sim", "--model", src("tests/bugs/primary_backup_bug.mom"), "--deploy",
-                         conf, "--seed", std::to_string(seed), "--steps", "2000"},
-                        dir, out);
+    int rc = runCapture(
+        {mommie(), "sim", "--model", src("tests/bugs/primary_backup_bug.mom"),
+         "--deploy", conf, "--seed", std::to_string(seed), "--steps", "2000"},
+        dir, out);
     ASSERT_TRUE(rc == 0 || rc == 1) << out;
     caught = rc == 1 && out.find("invariant") != std::string::npos;
   }
@@ -417,16 +470,24 @@ TEST(SimModel, BuggyProgramsTraceDoesNotConformToTheCorrectProgram) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   std::string out, trace = dir + "/bug.jsonl";
-  ASSERT_EQ(runCapture({mommie(), "sim", "--model", src("tests/bugs/primary_backup_bug.mom"), "--deploy", conf,
-                        "--seed", "1", "--trace", trace},
+  ASSERT_EQ(runCapture({mommie(), "sim", "--model",
+                        src("tests/bugs/primary_backup_bug.mom"), "--deploy",
+                        conf, "--seed", "1", "--trace", trace},
                        dir, out),
             0)
       << out;
-  EXPECT_EQ(runCapture({mommie(), "conform", src("tests/bugs/primary_backup_bug.mom"), trace}, dir, out), 0)
+  EXPECT_EQ(runCapture({mommie(), "conform",
+                        src("tests/bugs/primary_backup_bug.mom"), trace},
+                       dir, out),
+            0)
       << out;
-  EXPECT_EQ(runCapture({mommie(), "conform", src("examples/primary_backup.mom"), trace}, dir, out), 1)
+  EXPECT_EQ(runCapture({mommie(), "conform", src("examples/primary_backup.mom"),
+                        trace},
+                       dir, out),
+            1)
       << out;
-  EXPECT_NE(out.find("Accept is not enabled with this binding: pattern 1 (Reply): quorum not reached"),
+  EXPECT_NE(out.find("Accept is not enabled with this binding: pattern 1 "
+                     "(Reply): quorum not reached"),
             std::string::npos)
       << out;
 }
@@ -435,8 +496,10 @@ TEST(SimModel, BadFaultsAreBadInput) {
   std::string dir = e2e::tempDir("sim");
   std::string conf = simDeploy(dir, kNodes);
   std::string out;
-  for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=C0@1s", "bogus", "byz=R0"}) {
-    EXPECT_EQ(runCapture({mommie(), "sim", "--model", src("examples/primary_backup.mom"), "--deploy", conf,
+  for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=C0@1s",
+                        "bogus", "byz=R0"}) {
+    EXPECT_EQ(runCapture({mommie(), "sim", "--model",
+                          src("examples/primary_backup.mom"), "--deploy", conf,
                           "--faults", f},
                          dir, out),
               2)
@@ -460,15 +523,18 @@ struct SimCode : ::testing::Test {
     cache = dir + "/cache";
   }
   // `mommie sim --json` over `seeds`; the summary object (null if none).
-  static json sim(const std::string &program, const std::string &conf, const std::string &seeds,
-                  const std::string &faults, int &rc, std::string &out,
+  static json sim(const std::string &program, const std::string &conf,
+                  const std::string &seeds, const std::string &faults, int &rc,
+                  std::string &out,
                   const std::vector<std::string> &extra = {}) {
-    std::vector<std::string> argv = {mommie(), "sim", src(program), "--deploy", conf, "--seeds", seeds,
-                                     "--faults", faults, "--cache", cache, "--json"};
+    std::vector<std::string> argv = {
+        mommie(), "sim",      src(program), "--deploy", conf,  "--seeds",
+        seeds,    "--faults", faults,       "--cache",  cache, "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     rc = runCapture(argv, dir, out, 600000);
     size_t end = out.rfind("\n}");
-    json j = json::parse(out.substr(0, end == std::string::npos ? 0 : end + 2), nullptr, false);
+    json j = json::parse(out.substr(0, end == std::string::npos ? 0 : end + 2),
+                         nullptr, false);
     return j.is_discarded() ? json() : j;
   }
   static std::string conf(const std::vector<std::string> &names) {
@@ -477,7 +543,8 @@ struct SimCode : ::testing::Test {
     return simDeploy(d, names);
   }
   // The common checks of a passing 100-seed run.
-  static void expectAllConform(const json &j, const std::string &out, bool crash = true) {
+  static void expectAllConform(const json &j, const std::string &out,
+                               bool crash = true) {
     ASSERT_TRUE(j.is_object()) << out;
     EXPECT_EQ(j["ok"], true) << out;
     EXPECT_EQ(j["seeds"], 100) << out;
@@ -497,8 +564,9 @@ std::string SimCode::dir, SimCode::cache;
 TEST_F(SimCode, PrimaryBackup100SeedsConformWithCrashedPrimary) {
   int rc = 0;
   std::string out;
-  json j = sim("examples/primary_backup.mom", conf(kNodes), "1..100",
-               std::string(kFaults) + ",crash=R0@15ms", rc, out, {"-D", "NumReq=5"});
+  json j =
+      sim("examples/primary_backup.mom", conf(kNodes), "1..100",
+          std::string(kFaults) + ",crash=R0@15ms", rc, out, {"-D", "NumReq=5"});
   EXPECT_EQ(rc, 0) << out;
   expectAllConform(j, out);
   EXPECT_EQ(j["compiled"], true);
@@ -510,7 +578,8 @@ TEST_F(SimCode, PrimaryBackup100SeedsConformWithCrashedPrimary) {
       suspected = suspected || n["state"]["suspected"] == true;
   EXPECT_TRUE(suspected);
   // The second invocation reuses the binary.
-  j = sim("examples/primary_backup.mom", conf(kNodes), "7", kFaults, rc, out, {"-D", "NumReq=5"});
+  j = sim("examples/primary_backup.mom", conf(kNodes), "7", kFaults, rc, out,
+          {"-D", "NumReq=5"});
   EXPECT_EQ(rc, 0) << out;
   ASSERT_TRUE(j.is_object()) << out;
   EXPECT_EQ(j["compiled"], false) << out;
@@ -521,10 +590,12 @@ TEST_F(SimCode, PrimaryBackup100SeedsConformWithCrashedPrimary) {
 TEST_F(SimCode, RoleVariablesNamedLikeTheGeneratedLocals) {
   int rc = 0;
   std::string out;
-  json j = sim("tests/conform/local_names.mom", conf({"R0", "R1"}), "1..5", kFaults, rc, out);
+  json j = sim("tests/conform/local_names.mom", conf({"R0", "R1"}), "1..5",
+               kFaults, rc, out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(j["ok"], true) << out;
-  j = sim("tests/conform/local_names_rounds.mom", conf({"P0", "P1"}), "1..5", kFaults, rc, out);
+  j = sim("tests/conform/local_names_rounds.mom", conf({"P0", "P1"}), "1..5",
+          kFaults, rc, out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(j["ok"], true) << out;
 }
@@ -535,8 +606,8 @@ TEST_F(SimCode, RoleVariablesNamedLikeTheGeneratedLocals) {
 TEST_F(SimCode, ANodeFiringForeverStopsAtTheStepLimit) {
   int rc = 0;
   std::string out;
-  json j = sim("tests/conform/fire_forever.mom", conf({"P0"}), "1..3", "loss=0", rc, out,
-               {"--steps", "5000"});
+  json j = sim("tests/conform/fire_forever.mom", conf({"P0"}), "1..3", "loss=0",
+               rc, out, {"--steps", "5000"});
   EXPECT_EQ(rc, 0) << out;
   ASSERT_TRUE(j.is_object()) << out;
   EXPECT_EQ(j["ok"], true) << out;
@@ -553,7 +624,8 @@ TEST_F(SimCode, ANodeFiringForeverStopsAtTheStepLimit) {
 TEST_F(SimCode, ManyInitialChoicesConform) {
   int rc = 0;
   std::string out;
-  json j = sim("tests/conform/many_choices.mom", conf({"R0", "R1", "R2"}), "1..30", "loss=0", rc, out);
+  json j = sim("tests/conform/many_choices.mom", conf({"R0", "R1", "R2"}),
+               "1..30", "loss=0", rc, out);
   EXPECT_EQ(rc, 0) << out;
   ASSERT_TRUE(j.is_object()) << out;
   EXPECT_EQ(j["ok"], true) << out;
@@ -566,8 +638,8 @@ TEST_F(SimCode, ManyInitialChoicesConform) {
 TEST_F(SimCode, TwoPhaseCommit100SeedsConformWithCrashedParticipant) {
   int rc = 0;
   std::string out;
-  json j = sim("examples/two_phase_commit.mom", conf({"Co0", "P0", "P1", "P2"}), "1..100",
-               std::string(kFaults) + ",crash=P1@10ms", rc, out);
+  json j = sim("examples/two_phase_commit.mom", conf({"Co0", "P0", "P1", "P2"}),
+               "1..100", std::string(kFaults) + ",crash=P1@10ms", rc, out);
   EXPECT_EQ(rc, 0) << out;
   expectAllConform(j, out);
 }
@@ -580,7 +652,8 @@ TEST_F(SimCode, TwoPhaseCommit100SeedsConformWithCrashedParticipant) {
 TEST_F(SimCode, SeedsSampleInitialChoices) {
   int rc = 0;
   std::string out;
-  json j = sim("examples/two_phase_commit.mom", conf({"Co0", "P0", "P1", "P2"}), "1..60", "", rc, out);
+  json j = sim("examples/two_phase_commit.mom", conf({"Co0", "P0", "P1", "P2"}),
+               "1..60", "", rc, out);
   EXPECT_EQ(rc, 0) << out;
   ASSERT_TRUE(j.is_object()) << out;
   std::set<int> decisions;
@@ -602,8 +675,8 @@ TEST_F(SimCode, SeedsSampleInitialChoices) {
 TEST_F(SimCode, SeedsSampleRoundChoicesAndTransitionParameters) {
   int rc = 0;
   std::string out;
-  json j = sim("examples/last_voting.mom", conf({"P0", "P1", "P2"}), "1..40", "", rc, out,
-               {"-D", "N=3"});
+  json j = sim("examples/last_voting.mom", conf({"P0", "P1", "P2"}), "1..40",
+               "", rc, out, {"-D", "N=3"});
   EXPECT_EQ(rc, 0) << out;
   ASSERT_TRUE(j.is_object()) << out;
   std::set<std::string> decisions;
@@ -614,8 +687,8 @@ TEST_F(SimCode, SeedsSampleRoundChoicesAndTransitionParameters) {
   EXPECT_TRUE(decisions.count(R"({"$some":1})")) << "no run decided 1: " << out;
 
   std::string trace = dir + "/pb-ops";
-  j = sim("examples/primary_backup.mom", conf({"R0", "R1", "R2", "R3", "C0"}), "1..3", "", rc, out,
-          {"--trace-dir", trace, "--requests", "6"});
+  j = sim("examples/primary_backup.mom", conf({"R0", "R1", "R2", "R3", "C0"}),
+          "1..3", "", rc, out, {"--trace-dir", trace, "--requests", "6"});
   EXPECT_EQ(rc, 0) << out;
   std::set<std::string> ops;
   for (int seed = 1; seed <= 3; ++seed) {
@@ -637,8 +710,8 @@ TEST_F(SimCode, Pbft100SeedsWithAnEquivocatingByzantineReplicaKeepAgreement) {
   std::string c = conf({"R0", "R1", "R2", "R3"});
   // F = 1: the Byzantine R0 is the one fault the model allows (a crash of
   // another replica, which pbft_normal_case does not declare, is refused).
-  json j = sim("examples/pbft_normal_case.mom", c, "1..100", std::string(kFaults) + ",byz=R0", rc,
-               out);
+  json j = sim("examples/pbft_normal_case.mom", c, "1..100",
+               std::string(kFaults) + ",byz=R0", rc, out);
   EXPECT_EQ(rc, 0) << out;
   expectAllConform(j, out, /*crash=*/false);
   EXPECT_GT(j["equivocations"].get<int>(), 50) << out;
@@ -662,15 +735,16 @@ TEST_F(SimCode, RoundPrograms100SeedsConform) {
   std::string c = conf({"P0", "P1", "P2"});
   int rc = 0;
   std::string out;
-  for (const char *ex : {"examples/one_third_rule.mom", "examples/last_voting.mom"}) {
+  for (const char *ex :
+       {"examples/one_third_rule.mom", "examples/last_voting.mom"}) {
     json j = sim(ex, c, "1..100", kFaults, rc, out, {"-D", "N=3"});
     EXPECT_EQ(rc, 0) << ex << ": " << out;
     expectAllConform(j, out, /*crash=*/false);
   }
   // flood_min declares its crashes, and its rounds are synchronous (every
   // message of a process that has not crashed arrives): no loss.
-  json j = sim("examples/flood_min.mom", c, "1..100", "dup=0.05,reorder,delay=1-20ms,crash=P1@30ms",
-               rc, out);
+  json j = sim("examples/flood_min.mom", c, "1..100",
+               "dup=0.05,reorder,delay=1-20ms,crash=P1@30ms", rc, out);
   EXPECT_EQ(rc, 0) << out;
   ASSERT_TRUE(j.is_object()) << out;
   EXPECT_EQ(j["ok"], true) << out;
@@ -678,22 +752,28 @@ TEST_F(SimCode, RoundPrograms100SeedsConform) {
   EXPECT_GT(j["duplicated"].get<int>(), 0) << out;
   sim("examples/one_third_rule.mom", c, "1..2", "crash=P1@30ms", rc, out);
   EXPECT_EQ(rc, 2) << out;
-  EXPECT_NE(out.find("declares no crash fault over P1"), std::string::npos) << out;
+  EXPECT_NE(out.find("declares no crash fault over P1"), std::string::npos)
+      << out;
 }
 
 TEST_F(SimCode, SeededBugsAreReported) {
   int rc = 0;
   std::string out;
   // F+1 quorums: the equivocating primary splits the correct replicas.
-  sim("tests/bugs/pbft_normal_case_bug.mom", conf({"R0", "R1", "R2", "R3"}), "1..100", "byz=R0", rc, out);
+  sim("tests/bugs/pbft_normal_case_bug.mom", conf({"R0", "R1", "R2", "R3"}),
+      "1..100", "byz=R0", rc, out);
   EXPECT_EQ(rc, 1) << out;
-  EXPECT_NE(out.find("invariant Agreement violated after round"), std::string::npos) << out;
+  EXPECT_NE(out.find("invariant Agreement violated after round"),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("reproduce: "), std::string::npos) << out;
   // The coordinator commits on the first yes vote.
-  sim("tests/bugs/two_phase_commit_bug.mom", conf({"Co0", "P0", "P1", "P2"}), "1..100",
-      "loss=0.2,reorder,delay=1-60ms", rc, out);
+  sim("tests/bugs/two_phase_commit_bug.mom", conf({"Co0", "P0", "P1", "P2"}),
+      "1..100", "loss=0.2,reorder,delay=1-60ms", rc, out);
   EXPECT_EQ(rc, 1) << out;
-  EXPECT_NE(out.find("invariant CommitValidity violated: node Co0"), std::string::npos) << out;
+  EXPECT_NE(out.find("invariant CommitValidity violated: node Co0"),
+            std::string::npos)
+      << out;
   // The failing run's traces are kept (they were in a temporary directory),
   // and the two printed commands work: re-checking the traces finds the
   // same violation; the reproduce line writes the same traces again.
@@ -704,20 +784,27 @@ TEST_F(SimCode, SeededBugsAreReported) {
     at += label.size();
     return out.substr(at, out.find('\n', at) - at);
   };
-  std::string kept = lineAfter("  traces: "), check = lineAfter("  check again: "),
+  std::string kept = lineAfter("  traces: "),
+              check = lineAfter("  check again: "),
               repro = lineAfter("  reproduce: ");
   ASSERT_NE(kept.find(" (kept)"), std::string::npos) << out;
   kept = kept.substr(0, kept.find(" (kept)"));
   EXPECT_TRUE(std::filesystem::exists(kept + "/Co0.jsonl")) << kept;
   std::string before = e2e::readFile(kept + "/Co0.jsonl");
   std::string again;
-  EXPECT_EQ(runCapture({"/bin/bash", "-c", "exec " + std::string(mommie()) + check.substr(check.find(' '))}, dir,
-                       again),
+  EXPECT_EQ(runCapture({"/bin/bash", "-c",
+                        "exec " + std::string(mommie()) +
+                            check.substr(check.find(' '))},
+                       dir, again),
             1)
-      << check << "\n" << again;
+      << check << "\n"
+      << again;
   EXPECT_NE(again.find("CommitValidity"), std::string::npos) << again;
-  EXPECT_EQ(runCapture({"/bin/bash", "-c", repro}, dir, again), 0) << repro << "\n" << again;
-  EXPECT_EQ(e2e::readFile(kept + "/Co0.jsonl"), before) << "the reproduce line wrote other traces";
+  EXPECT_EQ(runCapture({"/bin/bash", "-c", repro}, dir, again), 0)
+      << repro << "\n"
+      << again;
+  EXPECT_EQ(e2e::readFile(kept + "/Co0.jsonl"), before)
+      << "the reproduce line wrote other traces";
   std::filesystem::remove_all(std::filesystem::path(kept).parent_path());
 }
 
@@ -725,8 +812,9 @@ TEST_F(SimCode, SameSeedSameTracesAndTamperedTracesDoNotConform) {
   std::string c = conf({"R0", "R1", "R2", "R3"});
   auto run = [&](const std::string &seed, const std::string &tdir) {
     std::string out;
-    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/pbft_normal_case.mom"), "--deploy", c, "--seed",
-                          seed, "--faults", std::string(kFaults) + ",byz=R3", "--cache", cache,
+    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/pbft_normal_case.mom"),
+                          "--deploy", c, "--seed", seed, "--faults",
+                          std::string(kFaults) + ",byz=R3", "--cache", cache,
                           "--trace-dir", tdir},
                          dir, out, 300000),
               0)
@@ -734,19 +822,22 @@ TEST_F(SimCode, SameSeedSameTracesAndTamperedTracesDoNotConform) {
     std::string all;
     for (const char *n : {"R0", "R1", "R2"})
       all += e2e::readFile(tdir + "/seed-" + seed + "/" + n + ".jsonl");
-    EXPECT_EQ(e2e::readFile(tdir + "/seed-" + seed + "/R3.jsonl"), ""); // Byzantine: no trace
+    EXPECT_EQ(e2e::readFile(tdir + "/seed-" + seed + "/R3.jsonl"),
+              ""); // Byzantine: no trace
     return all;
   };
-  std::string a = run("5", dir + "/ta"), b = run("5", dir + "/tb"), d = run("6", dir + "/tc");
+  std::string a = run("5", dir + "/ta"), b = run("5", dir + "/tb"),
+              d = run("6", dir + "/tc");
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(a, b);
   EXPECT_NE(a, d);
   // mommie conform replays the round traces; a forged mailbox entry is caught.
   std::string t = dir + "/ta/seed-5/";
   std::string out;
-  std::vector<std::string> argv = {mommie(), "conform", src("examples/pbft_normal_case.mom"),
-                                   "--invariants", "--byzantine", "R3", t + "R0.jsonl", t + "R1.jsonl",
-                                   t + "R2.jsonl"};
+  std::vector<std::string> argv = {
+      mommie(),       "conform",      src("examples/pbft_normal_case.mom"),
+      "--invariants", "--byzantine",  "R3",
+      t + "R0.jsonl", t + "R1.jsonl", t + "R2.jsonl"};
   EXPECT_EQ(runCapture(argv, dir, out), 0) << out;
   auto recs = readJsonl(t + "R1.jsonl");
   ASSERT_GE(recs.size(), 2u);
@@ -765,21 +856,24 @@ TEST_F(SimCode, SameSeedSameTracesAndTamperedTracesDoNotConform) {
   entry["payload"] = 1 - entry["payload"].get<int>();
   writeJsonl(t + "R1.jsonl", recs);
   EXPECT_EQ(runCapture(argv, dir, out), 1) << out;
-  EXPECT_NE(out.find("node R1 step " + std::to_string(at) + " "), std::string::npos) << out;
+  EXPECT_NE(out.find("node R1 step " + std::to_string(at) + " "),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("mailbox holds"), std::string::npos) << out;
 }
 
 TEST_F(SimCode, BadInputIsExit2) {
   std::string c = conf(kNodes), out;
-  for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=X9@1s", "bogus", "byz=R0"}) {
-    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "--deploy", c, "--faults", f,
-                          "--cache", cache},
+  for (const char *f : {"loss=2", "delay=5-1ms", "crash=R0", "crash=X9@1s",
+                        "bogus", "byz=R0"}) {
+    EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"),
+                          "--deploy", c, "--faults", f, "--cache", cache},
                          dir, out, 300000),
               2)
         << f << ": " << out;
   }
-  EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"), "--deploy", c, "--seeds", "5..1",
-                        "--cache", cache},
+  EXPECT_EQ(runCapture({mommie(), "sim", src("examples/primary_backup.mom"),
+                        "--deploy", c, "--seeds", "5..1", "--cache", cache},
                        dir, out),
             2)
       << out;

@@ -30,25 +30,33 @@ struct Params : ::testing::Test {
     dir = e2e::tempDir("params");
     ASSERT_FALSE(dir.empty());
     std::string conf = simDeploy(dir, kNodes), out;
-    ASSERT_EQ(runCapture({mommie(), "build", src("examples/primary_backup.mom"), "-D", "NumReq=3",
-                          "--deploy", conf, "-o", dir + "/pb"},
-                         dir, out, 240000),
-              0)
+    ASSERT_EQ(
+        runCapture({mommie(), "build", src("examples/primary_backup.mom"), "-D",
+                    "NumReq=3", "--deploy", conf, "-o", dir + "/pb"},
+                   dir, out, 240000),
+        0)
         << out;
     mkdir((dir + "/t").c_str(), 0700);
-    ASSERT_EQ(runCapture({dir + "/pb", "--sim", "--deploy", conf, "--seed", "1", "--requests", "3", "--trace-dir",
-                          dir + "/t"},
+    ASSERT_EQ(runCapture({dir + "/pb", "--sim", "--deploy", conf, "--seed", "1",
+                          "--requests", "3", "--trace-dir", dir + "/t"},
                          dir, out),
               0)
         << out;
     ready = true;
   }
   // A failed setup fails every test (a skip would hide it).
-  void SetUp() override { ASSERT_TRUE(ready) << "the build or the simulated run failed"; }
-  static std::string trace(const std::string &d, const std::string &node) { return d + "/" + node + ".jsonl"; }
+  void SetUp() override {
+    ASSERT_TRUE(ready) << "the build or the simulated run failed";
+  }
+  static std::string trace(const std::string &d, const std::string &node) {
+    return d + "/" + node + ".jsonl";
+  }
   // `mommie conform` on the node traces in `d`, with `extra` flags.
-  static int conformIn(const std::string &d, const std::vector<std::string> &extra, std::string &out) {
-    std::vector<std::string> argv = {mommie(), "conform", src("examples/primary_backup.mom")};
+  static int conformIn(const std::string &d,
+                       const std::vector<std::string> &extra,
+                       std::string &out) {
+    std::vector<std::string> argv = {mommie(), "conform",
+                                     src("examples/primary_backup.mom")};
     argv.insert(argv.end(), extra.begin(), extra.end());
     for (const auto &n : kNodes)
       argv.push_back(trace(d, n));
@@ -65,7 +73,8 @@ struct Params : ::testing::Test {
   }
   // The error lines of `mommie conform` on the traces in `d`, which it must
   // refuse before any replay (exit 2, no value dump).
-  static std::string refusal(const std::string &d, const std::vector<std::string> &extra) {
+  static std::string refusal(const std::string &d,
+                             const std::vector<std::string> &extra) {
     std::string out;
     EXPECT_EQ(conformIn(d, extra, out), 2) << out;
     EXPECT_EQ(out.find("does not conform"), std::string::npos) << out;
@@ -98,7 +107,8 @@ TEST_F(Params, VersionAndInfoPrintTheParameterValues) {
   EXPECT_NE(out.find("param NumReq = 3\n"), std::string::npos) << out;
   EXPECT_NE(out.find("principals R0 R1 R2 R3 C0\n"), std::string::npos) << out;
   EXPECT_EQ(runCapture({dir + "/pb", "--version"}, dir, out), 0) << out;
-  EXPECT_NE(out.find("PrimaryBackup built by mommie "), std::string::npos) << out;
+  EXPECT_NE(out.find("PrimaryBackup built by mommie "), std::string::npos)
+      << out;
   EXPECT_NE(out.find(" with F = 1, NumReq = 3\n"), std::string::npos) << out;
 }
 
@@ -128,10 +138,12 @@ TEST_F(Params, EveryTraceCarriesTheParametersInItsFirstRecord) {
 // A recorded initial state the model cannot start in is refused before any
 // step is replayed, naming the node and the variable.
 TEST_F(Params, ConformRefusesAnInitialStateTheModelHasNot) {
-  std::string d = copyTraces("badinit", "R2", [](json &r) { r["init"]["executeSeqNo"] = 2; });
+  std::string d = copyTraces("badinit", "R2",
+                             [](json &r) { r["init"]["executeSeqNo"] = 2; });
   std::string out;
   EXPECT_EQ(conformIn(d, {}, out), 1) << out;
-  EXPECT_NE(out.find("node R2's recorded initial state is not one of the model's: variable "
+  EXPECT_NE(out.find("node R2's recorded initial state is not one of the "
+                     "model's: variable "
                      "executeSeqNo: trace has 2, the model has 0"),
             std::string::npos)
       << out;
@@ -139,9 +151,11 @@ TEST_F(Params, ConformRefusesAnInitialStateTheModelHasNot) {
 
 TEST_F(Params, ConformTakesTheParametersFromTheTraces) {
   std::string out;
-  EXPECT_EQ(conformIn(dir + "/t", {}, out), 0) << out; // the program says NumReq = 1
+  EXPECT_EQ(conformIn(dir + "/t", {}, out), 0)
+      << out; // the program says NumReq = 1
   EXPECT_NE(out.find("ok: "), std::string::npos) << out;
-  EXPECT_EQ(conformIn(dir + "/t", {"-D", "NumReq=3"}, out), 0) << out; // confirms
+  EXPECT_EQ(conformIn(dir + "/t", {"-D", "NumReq=3"}, out), 0)
+      << out; // confirms
 }
 
 TEST_F(Params, ConformRefusesAnotherDefineInOneLine) {
@@ -160,16 +174,20 @@ TEST_F(Params, ConformTakesAnotherValueOfAModelBound) {
 }
 
 TEST_F(Params, ConformRefusesTracesThatDisagree) {
-  std::string d = copyTraces("disagree", "C0", [](json &first) { first["params"]["NumReq"] = 4; });
+  std::string d = copyTraces(
+      "disagree", "C0", [](json &first) { first["params"]["NumReq"] = 4; });
   EXPECT_EQ(refusal(d, {}), "mommie conform: error: trace " + trace(d, "C0") +
-                                " was recorded with NumReq = 4, but trace " + trace(d, "R0") +
-                                " with NumReq = 3\n");
+                                " was recorded with NumReq = 4, but trace " +
+                                trace(d, "R0") + " with NumReq = 3\n");
 }
 
 TEST_F(Params, ConformRefusesAParameterTheProgramDoesNotDeclare) {
-  std::string d = copyTraces("undeclared", "R1", [](json &first) { first["params"]["Bogus"] = 2; });
-  EXPECT_EQ(refusal(d, {}), "mommie conform: error: trace " + trace(d, "R1") + " was recorded with Bogus = 2, but " +
-                                src("examples/primary_backup.mom") + " declares no parameter Bogus\n");
+  std::string d = copyTraces("undeclared", "R1",
+                             [](json &first) { first["params"]["Bogus"] = 2; });
+  EXPECT_EQ(refusal(d, {}), "mommie conform: error: trace " + trace(d, "R1") +
+                                " was recorded with Bogus = 2, but " +
+                                src("examples/primary_backup.mom") +
+                                " declares no parameter Bogus\n");
 }
 
 TEST_F(Params, TracesWithoutParametersBehaveAsBefore) {

@@ -38,11 +38,16 @@ role Viewer at V {
 std::string body(int delta, int tick) {
   return "#include \"Counter.h\"\n"
          "namespace Counter {\n"
-         "void bump(int me, WorkerState &s, const Worker_Bump_Frame &f, mommie::rt::Outbox &out) {\n"
+         "void bump(int me, WorkerState &s, const Worker_Bump_Frame &f, "
+         "mommie::rt::Outbox &out) {\n"
          "  namespace o = mommie::rt::ops;\n"
-         "  s.x = o::add(s.x, o::I(" + std::to_string(delta) + "));\n"
+         "  s.x = o::add(s.x, o::I(" +
+         std::to_string(delta) +
+         "));\n"
          "  s.done = o::B(true);\n"
-         "  out.publishNoAuditor(o::P(V0), rec::Tick::make(o::I(" + std::to_string(tick) + ")));\n"
+         "  out.publishNoAuditor(o::P(V0), rec::Tick::make(o::I(" +
+         std::to_string(tick) +
+         ")));\n"
          "}\n"
          "} // namespace Counter\n";
 }
@@ -63,17 +68,20 @@ Built buildAndRun(const std::string &tag, const std::string &bodySource) {
   std::ofstream(b.dir + "/counter.mom") << Program;
   std::ofstream(b.dir + "/body.cpp") << bodySource;
   auto ports = e2e::freePorts(2);
-  std::ofstream(b.dir + "/deploy.conf") << "[Hosts]\nW0 = 127.0.0.1:" << ports[0]
-                                        << "\nV0 = 127.0.0.1:" << ports[1] << "\n";
-  b.buildRc = e2e::run({mommie, "build", b.dir + "/counter.mom", "--deploy", b.dir + "/deploy.conf", "--body",
-                        b.dir + "/body.cpp", "-o", b.dir + "/counter"},
+  std::ofstream(b.dir + "/deploy.conf")
+      << "[Hosts]\nW0 = 127.0.0.1:" << ports[0]
+      << "\nV0 = 127.0.0.1:" << ports[1] << "\n";
+  b.buildRc = e2e::run({mommie, "build", b.dir + "/counter.mom", "--deploy",
+                        b.dir + "/deploy.conf", "--body", b.dir + "/body.cpp",
+                        "-o", b.dir + "/counter"},
                        b.dir, 240000);
   if (b.buildRc != 0) {
     b.log = e2e::readFile(b.dir + "/run.err");
     return b;
   }
-  pid_t pid = e2e::spawn({b.dir + "/counter", "--id", "W0", "--deploy", b.dir + "/deploy.conf",
-                          "--exit-when-quiescent", "300", "--run-for", "20000"},
+  pid_t pid = e2e::spawn({b.dir + "/counter", "--id", "W0", "--deploy",
+                          b.dir + "/deploy.conf", "--exit-when-quiescent",
+                          "300", "--run-for", "20000"},
                          b.dir + "/W0.out", b.dir + "/W0.log");
   b.nodeRc = e2e::waitFor(pid, 30000);
   b.log = e2e::readFile(b.dir + "/W0.log");
@@ -97,7 +105,10 @@ TEST(BodyProgram, WrongStateIsCaught) {
   ASSERT_EQ(b.buildRc, 0) << b.log;
   EXPECT_EQ(b.nodeRc, 1) << b.log;
   EXPECT_NE(b.log.find("fail_stop"), std::string::npos) << b.log;
-  EXPECT_NE(b.log.find("body program bump disagrees with the body spec of Bump"), std::string::npos) << b.log;
+  EXPECT_NE(
+      b.log.find("body program bump disagrees with the body spec of Bump"),
+      std::string::npos)
+      << b.log;
   EXPECT_NE(b.log.find("x: program 1, spec 2"), std::string::npos) << b.log;
   EXPECT_NE(b.out.find("\"failed\":true"), std::string::npos) << b.out;
   // The buggy step was not committed: x is still 0.

@@ -17,7 +17,8 @@ namespace {
 
 std::optional<ir::Program> compileExample(const std::string &name) {
   DiagnosticEngine diags;
-  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/examples/" + name + ".mom", {}, diags);
+  auto p = frontend::compileFile(
+      std::string(MOMMIE_SOURCE_DIR) + "/examples/" + name + ".mom", {}, diags);
   if (!p) {
     std::ostringstream os;
     diags.print(os);
@@ -44,13 +45,15 @@ void checkGolden(const std::string &example) {
   auto again = cppgen::generate(*p, opts);
   for (size_t i = 0; i < r.files.size(); ++i) {
     EXPECT_EQ(r.files[i].text, again.files[i].text) << "not deterministic";
-    std::string golden = std::string(MOMMIE_SOURCE_DIR) + "/tests/golden/cpp/" + example + "/" + r.files[i].name;
+    std::string golden = std::string(MOMMIE_SOURCE_DIR) + "/tests/golden/cpp/" +
+                         example + "/" + r.files[i].name;
     if (std::getenv("UPDATE_GOLDEN")) {
       std::ofstream(golden, std::ios::binary) << r.files[i].text;
       continue;
     }
     std::string want = readFile(golden);
-    EXPECT_FALSE(want.empty()) << "missing golden file " << golden << " (run with UPDATE_GOLDEN=1)";
+    EXPECT_FALSE(want.empty())
+        << "missing golden file " << golden << " (run with UPDATE_GOLDEN=1)";
     if (r.files[i].text != want) {
       // Report the first differing line, not the whole file.
       std::istringstream a(r.files[i].text), b(want);
@@ -62,8 +65,10 @@ void checkGolden(const std::string &example) {
         if (!ga && !gb)
           break;
         if (!ga || !gb || la != lb) {
-          ADD_FAILURE() << "generated " << r.files[i].name << " differs from " << golden << " at line " << line
-                        << "\n  generated: " << (ga ? la : "<end>") << "\n  golden:    " << (gb ? lb : "<end>")
+          ADD_FAILURE() << "generated " << r.files[i].name << " differs from "
+                        << golden << " at line " << line
+                        << "\n  generated: " << (ga ? la : "<end>")
+                        << "\n  golden:    " << (gb ? lb : "<end>")
                         << "\n(rerun with UPDATE_GOLDEN=1 and review the diff)";
           break;
         }
@@ -74,7 +79,8 @@ void checkGolden(const std::string &example) {
 
 const std::string &findFile(const cppgen::Result &r, const std::string &ext) {
   for (const auto &f : r.files)
-    if (f.name.size() > ext.size() && f.name.compare(f.name.size() - ext.size(), ext.size(), ext) == 0)
+    if (f.name.size() > ext.size() &&
+        f.name.compare(f.name.size() - ext.size(), ext.size(), ext) == 0)
       return f.text;
   static const std::string none;
   return none;
@@ -92,14 +98,19 @@ TEST(CppGen, TriggersUseIndexes) {
   auto r = cppgen::generate(*p);
   ASSERT_TRUE(r.errors.empty());
   const std::string &cpp = findFile(r, ".cpp");
-  // Execute: `seqNo == executeSeqNo` only uses state: an equality index on Order.seqNo.
+  // Execute: `seqNo == executeSeqNo` only uses state: an equality index on
+  // Order.seqNo.
   int order = -1;
   for (size_t i = 0; i < p->records.size(); ++i)
     if (p->records[i].name == "Order")
       order = int(i);
   ASSERT_GE(order, 0);
-  EXPECT_NE(cpp.find("pool().byField(" + std::to_string(order) + ", 1, S.executeSeqNo)"), std::string::npos);
-  EXPECT_NE(cpp.find("p.fieldIndexes.push_back({" + std::to_string(order) + ", 1})"), std::string::npos);
+  EXPECT_NE(cpp.find("pool().byField(" + std::to_string(order) +
+                     ", 1, S.executeSeqNo)"),
+            std::string::npos);
+  EXPECT_NE(
+      cpp.find("p.fieldIndexes.push_back({" + std::to_string(order) + ", 1})"),
+      std::string::npos);
   // The client's quorum walks distinct Reply values and counts issuers.
   EXPECT_NE(cpp.find("pool().issuersOf("), std::string::npos);
   EXPECT_NE(cpp.find("pool().valuesOf("), std::string::npos);
@@ -131,11 +142,16 @@ role Node at R {
   auto r = cppgen::generate(*p);
   ASSERT_TRUE(r.errors.empty());
   const std::string &cpp = findFile(r, ".cpp");
-  EXPECT_NE(cpp.find("pool().byField(1, 1, S.next)"), std::string::npos); // Order.seqNo
-  EXPECT_NE(cpp.find("pool().withValue(0, st0.msg.field(0))"), std::string::npos);
-  EXPECT_NE(cpp.find("if (!o::eq(st1.msg.field(1), S.next).asBool()) continue; // sn"),
+  EXPECT_NE(cpp.find("pool().byField(1, 1, S.next)"),
+            std::string::npos); // Order.seqNo
+  EXPECT_NE(cpp.find("pool().withValue(0, st0.msg.field(0))"),
             std::string::npos);
-  EXPECT_EQ(cpp.find("p.fieldIndexes.push_back({0, 1})"), std::string::npos); // no Req.sn index
+  EXPECT_NE(
+      cpp.find(
+          "if (!o::eq(st1.msg.field(1), S.next).asBool()) continue; // sn"),
+      std::string::npos);
+  EXPECT_EQ(cpp.find("p.fieldIndexes.push_back({0, 1})"),
+            std::string::npos); // no Req.sn index
 }
 
 // Retire clauses (backends/cpp/CppRetire.cpp): matchers skip retired and
@@ -145,26 +161,39 @@ role Node at R {
 // clauses has none of it.
 TEST(CppGen, RetireClausesHideAndCollect) {
   DiagnosticEngine diags;
-  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/tests/retire/retire_ok.mom", {}, diags);
+  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) +
+                                     "/tests/retire/retire_ok.mom",
+                                 {}, diags);
   ASSERT_TRUE(p);
   auto r = cppgen::generate(*p);
   ASSERT_TRUE(r.errors.empty()) << r.errors[0];
   const std::string &cpp = findFile(r, ".cpp");
   // Records: 0 Request, 1 Order, 2 Reply.
-  EXPECT_NE(cpp.find("if (retiredRec1(st0)) continue; // retired"), std::string::npos); // Execute's Order
-  EXPECT_NE(cpp.find("if (retiredRec0(st1)) continue; // retired"), std::string::npos); // its Request
-  EXPECT_NE(cpp.find("if (pool().ofType(0)[k0] == rt::kDeadStmt) continue;"), std::string::npos);
-  EXPECT_NE(cpp.find("node.pool().attach(consumedAssign_, 0, rt::Pool::Index::OfType);"), std::string::npos);
-  EXPECT_NE(cpp.find("if (!pool().valueLive(2, k0)) continue;"), std::string::npos); // Accept's quorum
-  EXPECT_NE(cpp.find("&& !retiredRec2(s); });"), std::string::npos);               // its issuers
+  EXPECT_NE(cpp.find("if (retiredRec1(st0)) continue; // retired"),
+            std::string::npos); // Execute's Order
+  EXPECT_NE(cpp.find("if (retiredRec0(st1)) continue; // retired"),
+            std::string::npos); // its Request
+  EXPECT_NE(cpp.find("if (pool().ofType(0)[k0] == rt::kDeadStmt) continue;"),
+            std::string::npos);
+  EXPECT_NE(
+      cpp.find(
+          "node.pool().attach(consumedAssign_, 0, rt::Pool::Index::OfType);"),
+      std::string::npos);
+  EXPECT_NE(cpp.find("if (!pool().valueLive(2, k0)) continue;"),
+            std::string::npos); // Accept's quorum
+  EXPECT_NE(cpp.find("&& !retiredRec2(s); });"),
+            std::string::npos); // its issuers
   // Execute's binding <<o, c, req>>: either trigger's clause may drop it, the
   // Request one with the binding's issuer.
-  EXPECT_NE(cpp.find("bool firedGoneExecute(const Value &b) const { return retireValue0(b.field(0), -1) || "
+  EXPECT_NE(cpp.find("bool firedGoneExecute(const Value &b) const { return "
+                     "retireValue0(b.field(0), -1) || "
                      "retireValue1(b.field(2), b.field(1).asPrincipal()); }"),
             std::string::npos);
-  EXPECT_NE(cpp.find("bool firedGoneAccept(const Value &b) const { return retireValue0(b.field(0), -1); }"),
+  EXPECT_NE(cpp.find("bool firedGoneAccept(const Value &b) const { return "
+                     "retireValue0(b.field(0), -1); }"),
             std::string::npos);
-  EXPECT_NE(cpp.find("bool retiresRecord(int record) const override"), std::string::npos);
+  EXPECT_NE(cpp.find("bool retiresRecord(int record) const override"),
+            std::string::npos);
 
   // primary_backup retires its executed Orders and Requests and the Replies
   // of accepted requests; two_phase_commit retires nothing and pays nothing.
@@ -177,7 +206,8 @@ TEST(CppGen, RetireClausesHideAndCollect) {
   ASSERT_TRUE(tpc);
   auto tpcr = cppgen::generate(*tpc);
   const std::string &plain = findFile(tpcr, ".cpp");
-  for (const char *absent : {"retired", "kDeadStmt", "valueLive", "attach(", "collectRefraction"})
+  for (const char *absent :
+       {"retired", "kDeadStmt", "valueLive", "attach(", "collectRefraction"})
     EXPECT_EQ(plain.find(absent), std::string::npos) << absent;
 }
 
@@ -201,7 +231,8 @@ TEST(CppGen, ModelRangesLeaveNoBoundInNodes) {
   DiagnosticEngine diags;
   frontend::Options seven;
   seven.defines["NumReq"] = 7;
-  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/tests/tla/programs/pb_model_ranges.mom",
+  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) +
+                                     "/tests/tla/programs/pb_model_ranges.mom",
                                  seven, diags);
   ASSERT_TRUE(p);
   auto r = cppgen::generate(*p);
@@ -220,17 +251,20 @@ role A at R {
   var x: int = 0;
   transition Set(k: int model 0..3) @@{ x <- k; @@}
 }
-)", frontend::Options{}, diags);
+)",
+                             frontend::Options{}, diags);
   ASSERT_TRUE(q);
   auto rq = cppgen::generate(*q);
   ASSERT_EQ(rq.errors.size(), 1u);
-  EXPECT_NE(rq.errors[0].find("has no bound in a node"), std::string::npos) << rq.errors[0];
+  EXPECT_NE(rq.errors[0].find("has no bound in a node"), std::string::npos)
+      << rq.errors[0];
 }
 
 // A node holds no ghost variable and runs no ghost statement (SemaGhost.cpp).
 TEST(CppGen, GhostStateIsLeftOutOfNodes) {
   DiagnosticEngine diags;
-  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/tests/sema/warnings/ghost_history.mom",
+  auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) +
+                                     "/tests/sema/warnings/ghost_history.mom",
                                  frontend::Options{}, diags);
   ASSERT_TRUE(p);
   auto r = cppgen::generate(*p);
@@ -250,11 +284,14 @@ TEST(CppGen, GhostStateIsLeftOutOfNodes) {
 // primary_backup serve past NumReq and those of last_voting run past
 // MaxPhase (tests/e2e/PrimaryBackup_test.cpp, tests/rounds/RoundsE2E_test.cpp).
 TEST(CppGen, NoExampleDependsOnAModelBound) {
-  auto code = [](const std::string &example, const std::map<std::string, int64_t> &defines) {
+  auto code = [](const std::string &example,
+                 const std::map<std::string, int64_t> &defines) {
     DiagnosticEngine diags;
     frontend::Options o;
     o.defines = defines;
-    auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example + ".mom", o, diags);
+    auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/" + example + ".mom",
+                                   o, diags);
     EXPECT_TRUE(p) << example;
     if (!p)
       return std::string();
@@ -263,18 +300,23 @@ TEST(CppGen, NoExampleDependsOnAModelBound) {
     return cppgen::nodeCode(r);
   };
   int compared = 0;
-  for (const char *example : {"primary_backup", "two_phase_commit", "pbft_normal_case", "last_voting",
-                              "one_third_rule", "failure_detector", "paxos"}) {
+  for (const char *example :
+       {"primary_backup", "two_phase_commit", "pbft_normal_case", "last_voting",
+        "one_third_rule", "failure_detector", "paxos"}) {
     DiagnosticEngine diags;
-    auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example + ".mom",
+    auto p = frontend::compileFile(std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/" + example + ".mom",
                                    frontend::Options{}, diags);
     ASSERT_TRUE(p) << example;
     for (const auto &param : p->params) {
       if (param.name != "NumReq" && param.name != "MaxPhase")
         continue;
-      EXPECT_EQ(code(example, {}), code(example, {{param.name, param.value + 4}})) << example << " " << param.name;
+      EXPECT_EQ(code(example, {}),
+                code(example, {{param.name, param.value + 4}}))
+          << example << " " << param.name;
       ++compared;
     }
   }
-  EXPECT_EQ(compared, 4); // primary_backup's NumReq, the three round programs' MaxPhase
+  EXPECT_EQ(compared,
+            4); // primary_backup's NumReq, the three round programs' MaxPhase
 }

@@ -21,7 +21,9 @@
 namespace e2e {
 
 inline std::string tempDir(const std::string &tag) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / ("mommie-" + tag + "-XXXXXX")).string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / ("mommie-" + tag + "-XXXXXX"))
+          .string();
   return mkdtemp(tmpl.data()) ? tmpl : std::string();
 }
 
@@ -39,7 +41,8 @@ inline std::string readFile(const std::string &path) {
 // under test (and of tests running in parallel) also takes its source
 // port, so a listener started a moment later found it in use now and then.
 inline std::vector<int> freePorts(size_t n) {
-  static uint32_t next = 10000 + uint32_t(getpid() * 7919u + uint32_t(time(nullptr))) % 22000;
+  static uint32_t next =
+      10000 + uint32_t(getpid() * 7919u + uint32_t(time(nullptr))) % 22000;
   std::vector<int> ports;
   for (int tries = 0; ports.size() < n && tries < 22000; ++tries) {
     int port = int(next);
@@ -49,12 +52,14 @@ inline std::vector<int> freePorts(size_t n) {
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(uint16_t(port));
-    bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+    bool ok =
+        fd >= 0 && bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
     if (fd >= 0)
       close(fd);
     // The UDP port too: some nodes use it (round transport over UDP).
     int ufd = socket(AF_INET, SOCK_DGRAM, 0);
-    ok = ok && ufd >= 0 && bind(ufd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+    ok = ok && ufd >= 0 &&
+         bind(ufd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
     if (ufd >= 0)
       close(ufd);
     if (ok)
@@ -64,7 +69,8 @@ inline std::vector<int> freePorts(size_t n) {
 }
 
 // Runs argv with stdout/stderr redirected to files; returns the pid.
-inline pid_t spawn(const std::vector<std::string> &argv, const std::string &out, const std::string &err) {
+inline pid_t spawn(const std::vector<std::string> &argv, const std::string &out,
+                   const std::string &err) {
   pid_t pid = fork();
   if (pid == 0) {
     int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -84,7 +90,8 @@ inline pid_t spawn(const std::vector<std::string> &argv, const std::string &out,
 // Waits for `pid` at most `ms`; kills it (SIGKILL) on timeout. Returns the
 // exit code, or -1 if it timed out or died of a signal.
 inline int waitFor(pid_t pid, int ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     pid_t r = waitpid(pid, &status, WNOHANG);
@@ -99,7 +106,8 @@ inline int waitFor(pid_t pid, int ms) {
 
 // Polls `pred` every 20ms for at most `ms`.
 template <class F> bool eventually(int ms, F pred) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < deadline) {
     if (pred())
       return true;
@@ -108,13 +116,15 @@ template <class F> bool eventually(int ms, F pred) {
   return pred();
 }
 
-inline int run(const std::vector<std::string> &argv, const std::string &dir, int ms) {
+inline int run(const std::vector<std::string> &argv, const std::string &dir,
+               int ms) {
   return waitFor(spawn(argv, dir + "/run.out", dir + "/run.err"), ms);
 }
 
 // Writes `path`: a [Hosts] section giving `names` fresh loopback ports,
 // then `rest` (e.g. an [Authentication] section).
-inline void writeDeploy(const std::string &path, const std::vector<std::string> &names,
+inline void writeDeploy(const std::string &path,
+                        const std::vector<std::string> &names,
                         const std::string &rest = "") {
   auto ports = freePorts(names.size());
   std::ofstream conf(path);
@@ -128,7 +138,8 @@ inline void writeDeploy(const std::string &path, const std::vector<std::string> 
 // source tree) for principals `names`, into a fresh directory; the node
 // binary's path, or empty with `error` set.
 inline std::string buildNode(const std::string &tag, const std::string &program,
-                             const std::vector<std::string> &names, std::string &error) {
+                             const std::vector<std::string> &names,
+                             std::string &error) {
   const char *mommie = std::getenv("MOMMIE");
   std::string dir = tempDir(tag);
   if (!mommie || dir.empty()) {
@@ -137,8 +148,8 @@ inline std::string buildNode(const std::string &tag, const std::string &program,
   }
   writeDeploy(dir + "/build.conf", names);
   std::string bin = dir + "/node";
-  if (run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/" + program, "--deploy", dir + "/build.conf",
-           "-o", bin},
+  if (run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/" + program,
+           "--deploy", dir + "/build.conf", "-o", bin},
           dir, 240000) != 0) {
     error = readFile(dir + "/run.err");
     return "";

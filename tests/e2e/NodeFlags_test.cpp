@@ -34,9 +34,11 @@ const Built &twoPhaseCommit() {
     for (size_t i = 0; i < 4; ++i)
       conf << names[i] << " = 127.0.0.1:" << b.ports[i] << "\n";
     conf.close();
-    int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/two_phase_commit.mom",
-                       "--deploy", b.dir + "/deploy.conf", "-o", b.dir + "/tpc"},
-                      b.dir, 240000);
+    int rc = e2e::run(
+        {mommie, "build",
+         std::string(MOMMIE_SOURCE_DIR) + "/examples/two_phase_commit.mom",
+         "--deploy", b.dir + "/deploy.conf", "-o", b.dir + "/tpc"},
+        b.dir, 240000);
     if (rc == 0)
       b.bin = b.dir + "/tpc";
     return b;
@@ -65,7 +67,9 @@ TEST(NodeFlags, HelpListsEveryFlagOfTheTable) {
   size_t listed = 0;
   for (const auto &f : flagTable())
     if (acceptedBy(f, "node") || acceptedBy(f, "sim")) {
-      EXPECT_NE(help.find("  " + f.name + (f.arg.empty() ? "" : " " + f.arg) + " "), std::string::npos)
+      EXPECT_NE(
+          help.find("  " + f.name + (f.arg.empty() ? "" : " " + f.arg) + " "),
+          std::string::npos)
           << f.name << "\n"
           << help;
       ++listed;
@@ -73,30 +77,41 @@ TEST(NodeFlags, HelpListsEveryFlagOfTheTable) {
   EXPECT_GT(listed, 20u);
   // The simulator's own help.
   ASSERT_EQ(e2e::run({b.bin, "--sim", "--help"}, b.dir, 20000), 0);
-  EXPECT_NE(e2e::readFile(b.dir + "/run.out").find("  --faults F"), std::string::npos);
+  EXPECT_NE(e2e::readFile(b.dir + "/run.out").find("  --faults F"),
+            std::string::npos);
 }
 
 TEST(NodeFlags, UnknownFlagIsExit2WithDidYouMean) {
   const Built &b = twoPhaseCommit();
   ASSERT_FALSE(b.bin.empty());
-  EXPECT_EQ(e2e::run({b.bin, "--id", "Co0", "--deploy", b.dir + "/deploy.conf", "--trce", "x.jsonl"}, b.dir, 20000),
+  EXPECT_EQ(e2e::run({b.bin, "--id", "Co0", "--deploy", b.dir + "/deploy.conf",
+                      "--trce", "x.jsonl"},
+                     b.dir, 20000),
             2);
   std::string err = e2e::readFile(b.dir + "/run.err");
-  EXPECT_NE(err.find("error: unknown flag '--trce' (did you mean '--trace'?)"), std::string::npos) << err;
-  EXPECT_EQ(e2e::run({b.bin, "--sim", "--deploy", b.dir + "/deploy.conf", "--seeed", "3"}, b.dir, 20000), 2);
+  EXPECT_NE(err.find("error: unknown flag '--trce' (did you mean '--trace'?)"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(e2e::run({b.bin, "--sim", "--deploy", b.dir + "/deploy.conf",
+                      "--seeed", "3"},
+                     b.dir, 20000),
+            2);
   err = e2e::readFile(b.dir + "/run.err");
   EXPECT_NE(err.find("did you mean '--seed'?"), std::string::npos) << err;
-  EXPECT_EQ(e2e::run({b.bin, "--id", "Co0", "--deploy", b.dir + "/deploy.conf", "--run-for", "soon"}, b.dir, 20000),
+  EXPECT_EQ(e2e::run({b.bin, "--id", "Co0", "--deploy", b.dir + "/deploy.conf",
+                      "--run-for", "soon"},
+                     b.dir, 20000),
             2);
-  EXPECT_NE(e2e::readFile(b.dir + "/run.err").find("bad --run-for 'soon'"), std::string::npos);
+  EXPECT_NE(e2e::readFile(b.dir + "/run.err").find("bad --run-for 'soon'"),
+            std::string::npos);
 }
 
 TEST(NodeFlags, NodeLogsItsAddressAndStatsLines) {
   const Built &b = twoPhaseCommit();
   ASSERT_FALSE(b.bin.empty());
   // A participant alone: it listens, waits, and logs its counters.
-  EXPECT_EQ(e2e::run({b.bin, "--id", "P0", "--deploy", b.dir + "/deploy.conf", "--stats-every", "1", "--run-for",
-                      "2600"},
+  EXPECT_EQ(e2e::run({b.bin, "--id", "P0", "--deploy", b.dir + "/deploy.conf",
+                      "--stats-every", "1", "--run-for", "2600"},
                      b.dir, 30000),
             0);
   auto lines = logLines(b.dir + "/run.err");
@@ -107,20 +122,26 @@ TEST(NodeFlags, NodeLogsItsAddressAndStatsLines) {
       listening = true;
       EXPECT_EQ(l.value("node", ""), "P0");
       EXPECT_EQ(l.value("level", ""), "info");
-      EXPECT_EQ(l.value("address", ""), "127.0.0.1:" + std::to_string(b.ports[1]));
+      EXPECT_EQ(l.value("address", ""),
+                "127.0.0.1:" + std::to_string(b.ports[1]));
       EXPECT_EQ(l.value("transport", ""), "tcp");
     }
     if (l.value("event", "") == "stats") {
       ++stats;
-      for (const char *k : {"pool", "steps", "delivered", "published", "rejected", "frames_in", "frames_out",
-                            "conns_in", "conns_out"})
-        EXPECT_TRUE(l.contains(k) && l[k].is_number()) << k << " in " << l.dump();
+      for (const char *k :
+           {"pool", "steps", "delivered", "published", "rejected", "frames_in",
+            "frames_out", "conns_in", "conns_out"})
+        EXPECT_TRUE(l.contains(k) && l[k].is_number())
+            << k << " in " << l.dump();
     }
   }
   EXPECT_TRUE(listening) << e2e::readFile(b.dir + "/run.err");
   EXPECT_GE(stats, 2u) << e2e::readFile(b.dir + "/run.err");
   // Without the flag: no stats line.
-  EXPECT_EQ(e2e::run({b.bin, "--id", "P0", "--deploy", b.dir + "/deploy.conf", "--run-for", "1200"}, b.dir, 30000), 0);
+  EXPECT_EQ(e2e::run({b.bin, "--id", "P0", "--deploy", b.dir + "/deploy.conf",
+                      "--run-for", "1200"},
+                     b.dir, 30000),
+            0);
   for (const auto &l : logLines(b.dir + "/run.err"))
     EXPECT_NE(l.value("event", ""), "stats");
 }

@@ -20,19 +20,23 @@ inline std::string pbResults(const std::string &path, int n) {
     return "cannot read " + path;
   for (std::string line; std::getline(in, line);) {
     json r = json::parse(line, nullptr, false);
-    if (r.is_discarded() || !r.contains("transition") || r["transition"] != "Accept")
+    if (r.is_discarded() || !r.contains("transition") ||
+        r["transition"] != "Accept")
       continue;
     const json &reply = r["binding"]["r"];
     int id = reply["req"]["id"], op = reply["req"]["op"];
     if (id < 0 || id >= n)
-      return "request " + std::to_string(id) + " accepted, beyond the " + std::to_string(n) + " issued";
+      return "request " + std::to_string(id) + " accepted, beyond the " +
+             std::to_string(n) + " issued";
     if (reply["res"] != (2 * op + id) % 4)
-      return "request " + std::to_string(id) + " accepted with a wrong result: " + reply.dump();
+      return "request " + std::to_string(id) +
+             " accepted with a wrong result: " + reply.dump();
     ++seen[size_t(id)];
   }
   for (int k = 0; k < n; ++k)
     if (seen[size_t(k)] != 1)
-      return "request " + std::to_string(k) + " accepted " + std::to_string(seen[size_t(k)]) + " times";
+      return "request " + std::to_string(k) + " accepted " +
+             std::to_string(seen[size_t(k)]) + " times";
   return "";
 }
 

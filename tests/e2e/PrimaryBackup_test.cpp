@@ -13,8 +13,8 @@
 //     fire (seen in their traces and final states).
 #include "E2eUtil.h"
 
-#include <gtest/gtest.h>
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 using nlohmann::json;
@@ -30,12 +30,15 @@ struct Cluster {
     ASSERT_FALSE(dir.empty());
     // The deploy file only matters for the build's checks here; each test
     // writes its own with fresh ports.
-    std::ofstream(dir + "/build.conf") << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\n"
-                                          "R3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
+    std::ofstream(dir + "/build.conf")
+        << "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nR2 = 127.0.0.1:3\n"
+           "R3 = 127.0.0.1:4\nC0 = 127.0.0.1:5\n";
     bin = dir + "/pb";
-    int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
-                       "--deploy", dir + "/build.conf", "-o", bin},
-                      dir, 240000);
+    int rc = e2e::run(
+        {mommie, "build",
+         std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
+         "--deploy", dir + "/build.conf", "-o", bin},
+        dir, 240000);
     ASSERT_EQ(rc, 0) << e2e::readFile(dir + "/run.err");
   }
 };
@@ -58,8 +61,13 @@ protected:
     conf << "[Authentication]\n* -> * : PLAINTEXT\n";
   }
   pid_t start(const std::string &id, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {Cluster::bin, "--id", id, "--deploy", run_ + "/deploy.conf",
-                                     "--trace", run_ + "/" + id + ".jsonl"};
+    std::vector<std::string> argv = {Cluster::bin,
+                                     "--id",
+                                     id,
+                                     "--deploy",
+                                     run_ + "/deploy.conf",
+                                     "--trace",
+                                     run_ + "/" + id + ".jsonl"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return e2e::spawn(argv, run_ + "/" + id + ".out", run_ + "/" + id + ".log");
   }
@@ -122,7 +130,8 @@ TEST_F(PrimaryBackupE2E, ThousandRequestsCompleteWithQuorumReplies) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
   std::vector<pid_t> replicas = startReplicas();
-  pid_t client = start("C0", {"--requests", "1000", "--concurrency", "16", "--json", "--run-for", "120000"});
+  pid_t client = start("C0", {"--requests", "1000", "--concurrency", "16",
+                              "--json", "--run-for", "120000"});
   int rc = e2e::waitFor(client, 130000);
   // The client stops at its last quorum; a fourth replica may still be
   // executing: wait (bounded) until every replica's trace has 1000 Executes.
@@ -149,7 +158,8 @@ TEST_F(PrimaryBackupE2E, ThousandRequestsCompleteWithQuorumReplies) {
   EXPECT_GT(w["p50_us"].get<double>(), 0);
   EXPECT_LE(w["p50_us"].get<double>(), w["p99_us"].get<double>());
   EXPECT_EQ(c["state"]["next"], 1000);
-  EXPECT_EQ(c["state"].count("accepted"), 0u) << "a ghost variable in a node"; // the invariants' history
+  EXPECT_EQ(c["state"].count("accepted"), 0u)
+      << "a ghost variable in a node"; // the invariants' history
   // Each request accepted once, with the service's result for it.
   std::vector<int> accepted(1000, 0);
   for (const json &b : bindings("C0", "Accept")) {
@@ -175,7 +185,8 @@ TEST_F(PrimaryBackupE2E, ThousandRequestsCompleteWithQuorumReplies) {
     EXPECT_EQ(o["rejected"], 0);
     EXPECT_EQ(o["failed"], false);
   }
-  std::cout << "client: " << w["req_per_s"] << " req/s, p50 " << w["p50_us"] << " us, p99 " << w["p99_us"]
+  std::cout << "client: " << w["req_per_s"] << " req/s, p50 " << w["p50_us"]
+            << " us, p99 " << w["p99_us"]
             << " us for 1000 requests at concurrency 16\n";
 }
 
@@ -194,9 +205,11 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
   // killed between sending its Order to two backups and to the third leaves
   // those two with nothing pending (and the client one reply short of its
   // quorum), which CI saw.
-  pid_t client = start("C0", {"--requests", "1000", "--concurrency", "1", "--json", "--run-for", "120000"});
+  pid_t client = start("C0", {"--requests", "1000", "--concurrency", "1",
+                              "--json", "--run-for", "120000"});
   // Let some requests complete, then kill the primary.
-  bool progressed = e2e::eventually(60000, [&] { return countTransitions("C0", "Accept") >= 50; });
+  bool progressed = e2e::eventually(
+      60000, [&] { return countTransitions("C0", "Accept") >= 50; });
   ASSERT_TRUE(progressed) << e2e::readFile(run_ + "/C0.log");
   kill(replicas[0], SIGKILL);
   e2e::waitFor(replicas[0], 5000);
@@ -216,7 +229,8 @@ TEST_F(PrimaryBackupE2E, KillingThePrimaryMakesBackupsSuspect) {
     json o = outcome(names_[size_t(r)]);
     ASSERT_FALSE(o.is_discarded()) << names_[size_t(r)];
     bool s = o["state"]["suspected"] == true;
-    EXPECT_EQ(s, countTransitions(names_[size_t(r)], "Suspect") > 0) << names_[size_t(r)];
+    EXPECT_EQ(s, countTransitions(names_[size_t(r)], "Suspect") > 0)
+        << names_[size_t(r)];
     suspectedInState += s;
   }
   EXPECT_GE(suspectedInState, 1);
@@ -235,14 +249,16 @@ TEST_F(PrimaryBackupE2E, OutcomeLineAtConcurrencyOne) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
   std::vector<pid_t> replicas = startReplicas();
-  pid_t client = start("C0", {"--requests", "1000", "--request-transition", "Send", "--complete-transition",
-                              "Accept", "--run-for", "120000"});
+  pid_t client =
+      start("C0", {"--requests", "1000", "--request-transition", "Send",
+                   "--complete-transition", "Accept", "--run-for", "120000"});
   int rc = e2e::waitFor(client, 130000);
   stop(replicas);
   ASSERT_EQ(rc, 0) << e2e::readFile(run_ + "/C0.log");
   std::string line = e2e::readFile(run_ + "/C0.out");
   EXPECT_EQ(line.rfind("C0: 1000 completed, 0 failed in ", 0), 0u) << line;
-  for (const char *part : {" req/s, latency p50 ", " ms, p99 ", " ms (concurrency 1)\n"})
+  for (const char *part :
+       {" req/s, latency p50 ", " ms, p99 ", " ms (concurrency 1)\n"})
     EXPECT_NE(line.find(part), std::string::npos) << part << " in " << line;
   EXPECT_EQ(maxOutstanding("C0"), 1);
   EXPECT_EQ(countTransitions("C0", "Accept"), 1000u);
@@ -255,8 +271,9 @@ TEST_F(PrimaryBackupE2E, NodesServePastTheModelsBound) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
   std::vector<pid_t> replicas = startReplicas();
-  pid_t client = start("C0", {"--requests", "5000", "--concurrency", "64", "--progress-every", "1000", "--json",
-                              "--run-for", "120000"});
+  pid_t client = start("C0", {"--requests", "5000", "--concurrency", "64",
+                              "--progress-every", "1000", "--json", "--run-for",
+                              "120000"});
   int rc = e2e::waitFor(client, 130000);
   stop(replicas);
   EXPECT_EQ(rc, 0) << e2e::readFile(run_ + "/C0.log");
@@ -275,7 +292,8 @@ TEST_F(PrimaryBackupE2E, NodesServePastTheModelsBound) {
   for (size_t i = 0; i < progress.size(); ++i) {
     EXPECT_EQ(progress[i]["completed"], 1000 * int(i + 1));
     EXPECT_GT(progress[i]["req_per_s"].get<double>(), 0);
-    EXPECT_LE(progress[i]["p50_us"].get<double>(), progress[i]["p99_us"].get<double>());
+    EXPECT_LE(progress[i]["p50_us"].get<double>(),
+              progress[i]["p99_us"].get<double>());
   }
   ASSERT_TRUE(c.is_object());
   EXPECT_EQ(c["workload"]["completed"], 5000);
@@ -287,15 +305,17 @@ TEST_F(PrimaryBackupE2E, BadWorkloadFlagsExitTwo) {
   if (Cluster::bin.empty() || HasFatalFailure())
     GTEST_SKIP();
   writeDeploy();
-  const std::vector<std::vector<std::string>> bad = {{"--concurrency", "0"},
-                                                     {"--requests", "-3"},
-                                                     {"--requests", "ten"},
-                                                     {"--requests", "10", "--request-transition", "Nope"},
-                                                     {"--requests", "10", "--complete-transition", "Send"}};
+  const std::vector<std::vector<std::string>> bad = {
+      {"--concurrency", "0"},
+      {"--requests", "-3"},
+      {"--requests", "ten"},
+      {"--requests", "10", "--request-transition", "Nope"},
+      {"--requests", "10", "--complete-transition", "Send"}};
   for (const auto &flags : bad) {
     pid_t p = start("C0", flags);
     EXPECT_EQ(e2e::waitFor(p, 10000), 2) << flags[0] << " " << flags[1];
-    EXPECT_NE(e2e::readFile(run_ + "/C0.log").find("error:"), std::string::npos);
+    EXPECT_NE(e2e::readFile(run_ + "/C0.log").find("error:"),
+              std::string::npos);
   }
 }
 

@@ -19,7 +19,8 @@ protected:
   static std::string bin_;
   static void SetUpTestSuite() {
     std::string error;
-    bin_ = e2e::buildNode("e2e-retire", "tests/retire/retire_ok.mom", Names, error);
+    bin_ = e2e::buildNode("e2e-retire", "tests/retire/retire_ok.mom", Names,
+                          error);
     ASSERT_FALSE(bin_.empty()) << error;
   }
   static inline const std::vector<std::string> Names = {"R0", "R1", "R2", "C0"};
@@ -33,17 +34,25 @@ protected:
   // A `late` replica is stopped (SIGSTOP) from its start until the client
   // is done: the others form the quorums, the kernel holds what is sent to
   // it, and it executes the whole backlog once it continues.
-  std::map<std::string, NodeStats> serve(int requests, const std::string &late = "") {
+  std::map<std::string, NodeStats> serve(int requests,
+                                         const std::string &late = "") {
     std::string run = e2e::tempDir("run");
-    e2e::writeDeploy(run + "/deploy.conf", Names, "[Authentication]\n* -> * : PLAINTEXT\n");
+    e2e::writeDeploy(run + "/deploy.conf", Names,
+                     "[Authentication]\n* -> * : PLAINTEXT\n");
     auto start = [&](const std::string &id, std::vector<std::string> extra) {
-      std::vector<std::string> argv = {bin_, "--id", id, "--deploy", run + "/deploy.conf", "--stats",
+      std::vector<std::string> argv = {bin_,
+                                       "--id",
+                                       id,
+                                       "--deploy",
+                                       run + "/deploy.conf",
+                                       "--stats",
                                        run + "/" + id + ".stats.json"};
       argv.insert(argv.end(), extra.begin(), extra.end());
       return e2e::spawn(argv, run + "/" + id + ".out", run + "/" + id + ".log");
     };
     std::vector<pid_t> pids;
-    std::vector<std::string> replica = {"--exit-when-quiescent", "5000", "--run-for", "200000"};
+    std::vector<std::string> replica = {"--exit-when-quiescent", "5000",
+                                        "--run-for", "200000"};
     pid_t stopped = 0;
     // Each replica listens before anything is sent to it (a late one is then
     // stopped: the kernel accepts and buffers for it).
@@ -51,13 +60,15 @@ protected:
       const std::string &id = Names[size_t(r)];
       pids.push_back(start(id, replica));
       EXPECT_TRUE(e2e::eventually(20000, [&] {
-        return e2e::readFile(run + "/" + id + ".log").find("\"started\"") != std::string::npos;
+        return e2e::readFile(run + "/" + id + ".log").find("\"started\"") !=
+               std::string::npos;
       }));
       if (id == late)
         kill(stopped = pids.back(), SIGSTOP);
     }
-    pid_t client = start("C0", {"--requests", std::to_string(requests), "--concurrency", "16", "--json",
-                                "--run-for", "200000"});
+    pid_t client =
+        start("C0", {"--requests", std::to_string(requests), "--concurrency",
+                     "16", "--json", "--run-for", "200000"});
     int rc = e2e::waitFor(client, 210000);
     EXPECT_EQ(rc, 0) << e2e::readFile(run + "/C0.log");
     if (stopped)
@@ -66,14 +77,18 @@ protected:
       EXPECT_EQ(e2e::waitFor(p, 30000), 0);
     std::map<std::string, NodeStats> out;
     for (const auto &id : Names) {
-      json st = json::parse(e2e::readFile(run + "/" + id + ".stats.json"), nullptr, false);
-      json o = json::parse(e2e::readFile(run + "/" + id + ".out"), nullptr, false);
+      json st = json::parse(e2e::readFile(run + "/" + id + ".stats.json"),
+                            nullptr, false);
+      json o =
+          json::parse(e2e::readFile(run + "/" + id + ".out"), nullptr, false);
       EXPECT_FALSE(st.is_discarded()) << id;
-      EXPECT_FALSE(o.is_discarded()) << id << ": " << e2e::readFile(run + "/" + id + ".out");
+      EXPECT_FALSE(o.is_discarded())
+          << id << ": " << e2e::readFile(run + "/" + id + ".out");
       if (st.is_discarded() || o.is_discarded())
         continue;
       EXPECT_EQ(o["failed"], false) << id;
-      out[id] = {st["pool_statements"].get<uint64_t>(), st["pool_collected"].get<uint64_t>(),
+      out[id] = {st["pool_statements"].get<uint64_t>(),
+                 st["pool_collected"].get<uint64_t>(),
                  st["fired_bindings"].get<uint64_t>(), o["state"]};
     }
     return out;
@@ -96,8 +111,9 @@ TEST_F(RetireE2E, PoolStaysBoundedAsRequestsGrow) {
   }
   for (const auto &[id, s] : small) {
     const NodeStats &l = large[id];
-    std::cout << id << ": pool " << s.pool << " -> " << l.pool << " statements, fired bindings " << s.fired
-              << " -> " << l.fired << ", collected " << s.collected << " -> " << l.collected
+    std::cout << id << ": pool " << s.pool << " -> " << l.pool
+              << " statements, fired bindings " << s.fired << " -> " << l.fired
+              << ", collected " << s.collected << " -> " << l.collected
               << " (500 -> 5000 requests)\n";
     // Without collection a replica would hold 3 statements per request and
     // the client 4 (15000 and 20000 here), and as many fired bindings as
@@ -121,8 +137,9 @@ TEST_F(RetireE2E, LateReplicaShrinksAsItCatchesUp) {
   ASSERT_EQ(run.size(), 4u);
   const NodeStats &r1 = run["R1"];
   EXPECT_EQ(r1.state["executeSeqNo"], 2000);
-  std::cout << "R1 (late): pool " << r1.pool << " statements, fired bindings " << r1.fired << ", collected "
-            << r1.collected << " after 2000 requests\n";
+  std::cout << "R1 (late): pool " << r1.pool << " statements, fired bindings "
+            << r1.fired << ", collected " << r1.collected
+            << " after 2000 requests\n";
   EXPECT_LE(r1.pool, 1000u);
   EXPECT_LE(r1.fired, 1000u);
   EXPECT_GE(r1.collected, 3000u);

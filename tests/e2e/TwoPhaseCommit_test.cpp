@@ -21,22 +21,27 @@ TEST(TwoPhaseCommitE2E, ParticipantsAgreeWithTheCoordinator) {
     for (size_t i = 0; i < names.size(); ++i)
       conf << names[i] << " = 127.0.0.1:" << ports[i] << "\n";
   }
-  int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/two_phase_commit.mom",
-                     "--deploy", dir + "/deploy.conf", "-o", dir + "/tpc"},
-                    dir, 240000);
+  int rc = e2e::run(
+      {mommie, "build",
+       std::string(MOMMIE_SOURCE_DIR) + "/examples/two_phase_commit.mom",
+       "--deploy", dir + "/deploy.conf", "-o", dir + "/tpc"},
+      dir, 240000);
   ASSERT_EQ(rc, 0) << e2e::readFile(dir + "/run.err");
   std::vector<pid_t> pids;
   for (const auto &n : names)
-    pids.push_back(e2e::spawn({dir + "/tpc", "--id", n, "--deploy", dir + "/deploy.conf", "--trace",
-                               dir + "/" + n + ".jsonl", "--exit-when-quiescent", "1000", "--run-for", "30000"},
-                              dir + "/" + n + ".out", dir + "/" + n + ".log"));
+    pids.push_back(
+        e2e::spawn({dir + "/tpc", "--id", n, "--deploy", dir + "/deploy.conf",
+                    "--trace", dir + "/" + n + ".jsonl",
+                    "--exit-when-quiescent", "1000", "--run-for", "30000"},
+                   dir + "/" + n + ".out", dir + "/" + n + ".log"));
   for (pid_t p : pids)
     EXPECT_EQ(e2e::waitFor(p, 40000), 0);
   json co = json::parse(e2e::readFile(dir + "/Co0.out"), nullptr, false);
   ASSERT_FALSE(co.is_discarded());
   EXPECT_EQ(co["state"]["decision"], 2);
   for (size_t i = 1; i < names.size(); ++i) {
-    json p = json::parse(e2e::readFile(dir + "/" + names[i] + ".out"), nullptr, false);
+    json p = json::parse(e2e::readFile(dir + "/" + names[i] + ".out"), nullptr,
+                         false);
     ASSERT_FALSE(p.is_discarded()) << names[i];
     EXPECT_EQ(p["failed"], false);
     EXPECT_EQ(p["state"]["voted"], true) << names[i];

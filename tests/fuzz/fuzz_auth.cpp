@@ -31,8 +31,10 @@ struct Deployment {
   std::map<std::string, KeyStore> keys;
   explicit Deployment(const std::string &rules) {
     std::vector<DeployError> errors;
-    if (!parseDeploy("[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nC0 = 127.0.0.1:3\n" + rules,
-                     conf, errors))
+    if (!parseDeploy(
+            "[Hosts]\nR0 = 127.0.0.1:1\nR1 = 127.0.0.1:2\nC0 = 127.0.0.1:3\n" +
+                rules,
+            conf, errors))
       std::abort();
     std::vector<std::string> names = PNames; // then the TTP principals
     for (const auto &z : ttpPrincipals(conf, PNames))
@@ -45,10 +47,13 @@ std::vector<std::unique_ptr<Deployment>> &deployments() {
   static std::vector<std::unique_ptr<Deployment>> d = [] {
     std::vector<std::unique_ptr<Deployment>> v;
     for (const char *rules :
-         {"", "[Authentication]\n* <-> * : HMAC_SHA256\n", "[Authentication]\n* <-> * : ED25519\n",
+         {"", "[Authentication]\n* <-> * : HMAC_SHA256\n",
+          "[Authentication]\n* <-> * : ED25519\n",
           "[Authentication]\nR* <-> R* : HMAC_SHA256\nC* <-> R* : ED25519\n"
-          "[Non-repudiation]\nR* -> * : ED25519\n[Dissemination]\nR0 -> R1 : BATCH(8)\n",
-          "[Authentication]\n* <-> * : ED25519\n[Dissemination]\n* -> * : DIGEST\n",
+          "[Non-repudiation]\nR* -> * : ED25519\n[Dissemination]\nR0 -> R1 : "
+          "BATCH(8)\n",
+          "[Authentication]\n* <-> * : ED25519\n[Dissemination]\n* -> * : "
+          "DIGEST\n",
           "[Authentication]\n* <-> * : HMAC_SHA256\nR* -> * : TTP(T0)\n"
           "[Non-repudiation]\nC* -> * : TTP(T0)\n"})
       v.push_back(std::make_unique<Deployment>(rules));
@@ -114,7 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     {
       size_t opened = 0;
       DigestLink link(
-          d->conf, PNames, 1, [](int, const std::vector<uint8_t> &f) {
+          d->conf, PNames, 1,
+          [](int, const std::vector<uint8_t> &f) {
             if (f.empty())
               std::abort();
           },
@@ -143,8 +149,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       // Round frames are never empty and never start with the opaque type
       // (under PLAINTEXT they travel unwrapped).
       bool roundLike = size > 0 && data[0] != Authenticator::FrameAuthOpaque;
-      if (roundLike && !f.empty() && (!fresh.openFrame(0, f.data(), f.size(), inner, innerSize, why) ||
-                         std::vector<uint8_t>(inner, inner + innerSize) != innerFrame))
+      if (roundLike && !f.empty() &&
+          (!fresh.openFrame(0, f.data(), f.size(), inner, innerSize, why) ||
+           std::vector<uint8_t>(inner, inner + innerSize) != innerFrame))
         std::abort();
     }
     Reader rd(data, size);
@@ -174,17 +181,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         Statement at;
         std::vector<int> to;
         Reject why;
-        if (req.empty() || !t0.openTtpRequest(0, req.data(), req.size(), at, to, why) ||
+        if (req.empty() ||
+            !t0.openTtpRequest(0, req.data(), req.size(), at, to, why) ||
             !(at == s) || to.empty())
           std::abort();
         auto cs = t0.sealCountersigned(at);
         for (int v : to) {
           Authenticator rv(d->conf, PNames, v, d->keys[PNames[size_t(v)]]);
           Statement back;
-          if (!rv.openCountersigned(z, cs.data(), cs.size(), back, why) || !(back == s))
+          if (!rv.openCountersigned(z, cs.data(), cs.size(), back, why) ||
+              !(back == s))
             std::abort();
         }
-        if (t0.openTtpRequest(0, req.data(), req.size(), at, to, why) || why != Reject::Replay)
+        if (t0.openTtpRequest(0, req.data(), req.size(), at, to, why) ||
+            why != Reject::Replay)
           std::abort();
       }
       auto f = r0.seal(s, 1);
@@ -199,23 +209,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       // DIGEST: compressed and spliced back to exactly the sealed frame.
       {
         std::vector<std::vector<uint8_t>> got;
-        DigestLink a(d->conf, PNames, 0, [](int, const std::vector<uint8_t> &) {},
-                     [](int, const uint8_t *, size_t) {}, [](Reject, const char *) {});
-        DigestLink b(d->conf, PNames, 1, [](int, const std::vector<uint8_t> &) {},
-                     [&](int, const uint8_t *p, size_t n) { got.emplace_back(p, p + n); },
-                     [](Reject, const char *) { std::abort(); });
+        DigestLink a(
+            d->conf, PNames, 0, [](int, const std::vector<uint8_t> &) {},
+            [](int, const uint8_t *, size_t) {}, [](Reject, const char *) {});
+        DigestLink b(
+            d->conf, PNames, 1, [](int, const std::vector<uint8_t> &) {},
+            [&](int, const uint8_t *p, size_t n) {
+              got.emplace_back(p, p + n);
+            },
+            [](Reject, const char *) { std::abort(); });
         b.remember(s.msg);
         auto c = a.compress(1, f, {&s});
         if (c != f) {
-          if (!b.intercept(0, c.data(), c.size()) || got.size() != 1 || got[0] != f)
+          if (!b.intercept(0, c.data(), c.size()) || got.size() != 1 ||
+              got[0] != f)
             std::abort();
         }
       }
       // As a batch of three copies.
       auto bf = r0.sealBatch({s, s, s}, 1);
       std::vector<Statement> bs;
-      if (bf.empty() || !fresh.openAny(0, bf.data(), bf.size(), bs, why) || bs.size() != 3 ||
-          !(bs[2] == s))
+      if (bf.empty() || !fresh.openAny(0, bf.data(), bf.size(), bs, why) ||
+          bs.size() != 3 || !(bs[2] == s))
         std::abort();
     }
   }

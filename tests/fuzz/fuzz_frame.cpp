@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (Value::decode(r, v)) {
       size_t used = size - r.remaining();
       std::string re = v.encoded();
-      if (re.size() != used || re.compare(0, used, reinterpret_cast<const char *>(data), used) != 0)
+      if (re.size() != used ||
+          re.compare(0, used, reinterpret_cast<const char *>(data), used) != 0)
         std::abort();
     }
   }

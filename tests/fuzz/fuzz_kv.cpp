@@ -14,18 +14,21 @@ using namespace mommie::rt;
 namespace {
 
 bool same(const KvRequest &a, const KvRequest &b) {
-  return a.op == b.op && a.session == b.session && a.seq == b.seq && a.ackBelow == b.ackBelow && a.key == b.key &&
-         a.value == b.value && a.expected == b.expected && a.expectAbsent == b.expectAbsent;
+  return a.op == b.op && a.session == b.session && a.seq == b.seq &&
+         a.ackBelow == b.ackBelow && a.key == b.key && a.value == b.value &&
+         a.expected == b.expected && a.expectAbsent == b.expectAbsent;
 }
 
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::vector<KvRequest> reqs;
-  if (KvReplica::decodeBatch(std::string(reinterpret_cast<const char *>(data), size), reqs)) {
+  if (KvReplica::decodeBatch(
+          std::string(reinterpret_cast<const char *>(data), size), reqs)) {
     auto enc = KvReplica::encodeBatch(reqs);
     std::vector<KvRequest> back;
-    if (!KvReplica::decodeBatch(std::string(enc.begin(), enc.end()), back) || back.size() != reqs.size())
+    if (!KvReplica::decodeBatch(std::string(enc.begin(), enc.end()), back) ||
+        back.size() != reqs.size())
       std::abort();
     for (size_t i = 0; i < reqs.size(); ++i)
       if (!same(reqs[i], back[i]))

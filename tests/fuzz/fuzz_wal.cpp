@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::abort();
   int64_t round = 0;
   Value st;
-  if (decodeDurableRecord(bytes, round, st) && encodeDurableRecord(round, st) != bytes)
+  if (decodeDurableRecord(bytes, round, st) &&
+      encodeDurableRecord(round, st) != bytes)
     std::abort();
   return 0;
 }

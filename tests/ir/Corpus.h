@@ -13,7 +13,8 @@ inline std::vector<std::string> corpusPaths() {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const char *dir : {"examples", "tests/bugs"})
-    for (const auto &e : fs::directory_iterator(fs::path(MOMMIE_SOURCE_DIR) / dir))
+    for (const auto &e :
+         fs::directory_iterator(fs::path(MOMMIE_SOURCE_DIR) / dir))
       if (e.path().extension() == ".mom")
         out.push_back(e.path().string());
   std::sort(out.begin(), out.end());

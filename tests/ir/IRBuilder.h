@@ -103,8 +103,8 @@ inline ExprPtr field(ExprPtr rec, int index, TypeRef type) {
   return e;
 }
 inline ExprPtr setOfPrincipals(int set) {
-  auto e = mk(ExprKind::PrincipalSet,
-              compoundT(TypeKind::Set, {principalT(set)}));
+  auto e =
+      mk(ExprKind::PrincipalSet, compoundT(TypeKind::Set, {principalT(set)}));
   e->index = set;
   return e;
 }
@@ -138,11 +138,11 @@ inline Program samplePrimaryBackup() {
   exec.slots.push_back({"r", recordT(0), at(8, 13)});
   exec.params = {0};
   exec.result = rangeT(0, 7);
-  exec.body = binary(
-      Op::Mod,
-      binary(Op::Mul, field(slotRef(0, recordT(0)), 1, rangeT(0, 3)),
-             intLit(2), intT()),
-      intLit(8), intT());
+  exec.body =
+      binary(Op::Mod,
+             binary(Op::Mul, field(slotRef(0, recordT(0)), 1, rangeT(0, 3)),
+                    intLit(2), intT()),
+             intLit(8), intT());
   exec.loc = at(8);
   p.funs.push_back(exec);
 
@@ -155,8 +155,8 @@ inline Program samplePrimaryBackup() {
   replica.timers.push_back({"suspect", 50, at(11)});
 
   // transition Execute
-  //   WHEN [PRIMARY, ME, NOONE] Order order {{ m == req; seqNo == executeSeqNo; }}
-  //   ANDWHEN [c C == 1, ME, NOONE] Request req
+  //   WHEN [PRIMARY, ME, NOONE] Order order {{ m == req; seqNo == executeSeqNo;
+  //   }} ANDWHEN [c C == 1, ME, NOONE] Request req
   //   @@{ Result res <- execute(req); PUBLISH [ME, c, NOONE] Reply(req, res);
   //       executeSeqNo <- executeSeqNo + 1; @@}
   Transition t;
@@ -219,11 +219,11 @@ inline Program samplePrimaryBackup() {
   inv.name = "SeqBounded";
   inv.loc = at(21);
   inv.slots = {{"r", principalT(0), at(21, 30)}};
-  auto all = mk(ExprKind::Forall, boolT(),
-                {setOfPrincipals(0),
-                 cmp(Op::Le,
-                     stateVarOf(0, 0, rangeT(0, 2), slotRef(0, principalT(0))),
-                     intLit(2))});
+  auto all =
+      mk(ExprKind::Forall, boolT(),
+         {setOfPrincipals(0),
+          cmp(Op::Le, stateVarOf(0, 0, rangeT(0, 2), slotRef(0, principalT(0))),
+              intLit(2))});
   all->slot = 0;
   inv.expr = all;
   p.invariants.push_back(inv);

@@ -77,7 +77,8 @@ ExprPtr deep(const ExprPtr &e, uint32_t shift) {
   if (e->pattern) {
     auto p = std::make_shared<ir::Pattern>(*e->pattern);
     p->loc.line += shift;
-    for (ExprPtr *x : {&p->issuer.expr, &p->issuer.threshold, &p->verifier.expr, &p->auditor.expr})
+    for (ExprPtr *x : {&p->issuer.expr, &p->issuer.threshold, &p->verifier.expr,
+                       &p->auditor.expr})
       *x = deep(*x, shift);
     for (auto &fc : p->constraints) {
       fc.expr = deep(fc.expr, shift);
@@ -149,10 +150,12 @@ ExprPtr mutate(const ExprPtr &e, const std::function<size_t(size_t)> &pick) {
   if (f & ir::ExprField::IntVal)
     ways.push_back([&] { c->intVal ^= 1; });
   if (f & ir::ExprField::Op)
-    ways.push_back([&] { c->op = c->op == ir::Op::Add ? ir::Op::Sub : ir::Op::Add; });
+    ways.push_back(
+        [&] { c->op = c->op == ir::Op::Add ? ir::Op::Sub : ir::Op::Add; });
   if (f & ir::ExprField::Builtin)
     ways.push_back([&] {
-      c->builtin = c->builtin == ir::Builtin::Card ? ir::Builtin::Len : ir::Builtin::Card;
+      c->builtin = c->builtin == ir::Builtin::Card ? ir::Builtin::Len
+                                                   : ir::Builtin::Card;
     });
   if (f & ir::ExprField::Slot)
     bump(c->slot);
@@ -179,7 +182,8 @@ ExprPtr mutate(const ExprPtr &e, const std::function<size_t(size_t)> &pick) {
     });
   ways.push_back([&] {
     auto t = std::make_shared<ir::Type>(e->type ? *e->type : ir::Type{});
-    t->kind = t->kind == ir::TypeKind::Bool ? ir::TypeKind::Int : ir::TypeKind::Bool;
+    t->kind =
+        t->kind == ir::TypeKind::Bool ? ir::TypeKind::Int : ir::TypeKind::Bool;
     t->args.clear();
     c->type = t;
   });
@@ -195,7 +199,8 @@ ExprPtr mutate(const ExprPtr &e, const std::function<size_t(size_t)> &pick) {
   return c;
 }
 
-// A copy of `e` changed only in fields its kind does not use, and its locations.
+// A copy of `e` changed only in fields its kind does not use, and its
+// locations.
 ExprPtr irrelevant(const ExprPtr &e) {
   auto c = std::make_shared<Expr>(*deep(e, 3));
   unsigned f = ir::exprKindInfo(e->kind).fields;
@@ -242,7 +247,8 @@ TEST(Walk, ForEachChildReachesEveryPatternPart) {
   p->auditor.kind = ir::PartyPattern::Kind::Contains;
   p->auditor.expr = leaf(4);
   auto constrain = [&p](int field, ir::Op op, ir::ExprPtr e) {
-    ir::FieldConstraint c; // member by member: GCC 12 warns on a braced temporary's SourceLoc
+    ir::FieldConstraint
+        c; // member by member: GCC 12 warns on a braced temporary's SourceLoc
     c.field = field;
     c.op = op;
     c.expr = std::move(e);

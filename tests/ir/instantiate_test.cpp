@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 using mommie::DiagnosticEngine;
 namespace ir = mommie::ir;
 
-std::optional<ir::Program> compile(const std::string &path,
-                                   const std::map<std::string, int64_t> &defines,
-                                   DiagnosticEngine &diags) {
+std::optional<ir::Program>
+compile(const std::string &path, const std::map<std::string, int64_t> &defines,
+        DiagnosticEngine &diags) {
   mommie::frontend::Options o;
   o.defines = defines;
   return mommie::frontend::compileFile(path, o, diags);
@@ -43,7 +43,8 @@ TEST_P(Instantiate, EqualsTheFrontEndAtOtherValues) {
       DiagnosticEngine d1, d2;
       auto direct = compile(GetParam(), values, d1);
       auto inst = ir::instantiate(*base, values, d2);
-      std::string what = GetParam() + " with " + p.name + " = " + std::to_string(p.value + delta);
+      std::string what = GetParam() + " with " + p.name + " = " +
+                         std::to_string(p.value + delta);
       ASSERT_EQ(bool(direct), bool(inst)) << what;
       if (!direct)
         continue;
@@ -69,8 +70,9 @@ INSTANTIATE_TEST_SUITE_P(Corpus, Instantiate, ::testing::ValuesIn(programs()),
 // Identity: instantiating at the program's own values changes nothing.
 TEST(InstantiateBasics, OwnValuesAreTheIdentity) {
   DiagnosticEngine diags;
-  auto base = compile(std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
-                      {{"F", 2}}, diags);
+  auto base =
+      compile(std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
+              {{"F", 2}}, diags);
   ASSERT_TRUE(base);
   auto same = ir::instantiate(*base, {}, diags);
   ASSERT_TRUE(same);
@@ -85,21 +87,25 @@ TEST(InstantiateBasics, OwnValuesAreTheIdentity) {
 // itself and its location; a set that would be empty is refused.
 TEST(InstantiateBasics, BadValuesAreLocatedErrors) {
   DiagnosticEngine diags;
-  auto base = compile(std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom", {},
-                      diags);
+  auto base =
+      compile(std::string(MOMMIE_SOURCE_DIR) + "/examples/primary_backup.mom",
+              {}, diags);
   ASSERT_TRUE(base);
   {
     DiagnosticEngine d;
     EXPECT_FALSE(ir::instantiate(*base, {{"Numreq", 3}}, d));
     ASSERT_EQ(d.diagnostics().size(), 1u);
-    EXPECT_NE(d.diagnostics()[0].message.find("did you mean 'NumReq'"), std::string::npos);
-    EXPECT_NE(d.diagnostics()[0].message.find("its parameters: F, NumReq"), std::string::npos);
+    EXPECT_NE(d.diagnostics()[0].message.find("did you mean 'NumReq'"),
+              std::string::npos);
+    EXPECT_NE(d.diagnostics()[0].message.find("its parameters: F, NumReq"),
+              std::string::npos);
   }
   {
     DiagnosticEngine d;
     EXPECT_FALSE(ir::instantiate(*base, {{"F", -1}}, d));
     ASSERT_FALSE(d.diagnostics().empty());
-    EXPECT_NE(d.diagnostics()[0].message.find("principal set 'R' would have -2 members"),
+    EXPECT_NE(d.diagnostics()[0].message.find(
+                  "principal set 'R' would have -2 members"),
               std::string::npos)
         << d.diagnostics()[0].message;
   }

@@ -80,12 +80,15 @@ protected:
     throw std::runtime_error("no slot " + name);
   }
   static int level(const ir::MatchPlan &plan, int slot) {
-    return size_t(slot) < plan.slotLevel.size() ? plan.slotLevel[size_t(slot)] : -1;
+    return size_t(slot) < plan.slotLevel.size() ? plan.slotLevel[size_t(slot)]
+                                                : -1;
   }
   std::optional<ir::Program> program_;
 };
 
-ir::MatchCheck check(CK kind, int pattern, int index = -1) { return {kind, pattern, index}; }
+ir::MatchCheck check(CK kind, int pattern, int index = -1) {
+  return {kind, pattern, index};
+}
 ir::MatchCheck guard(int conjunct) { return {CK::Guard, -1, conjunct}; }
 
 TEST_F(MatchPlanTest, QuorumRunsWhereItsThresholdIsBound) {
@@ -99,11 +102,13 @@ TEST_F(MatchPlanTest, QuorumRunsWhereItsThresholdIsBound) {
   ASSERT_EQ(plan.checks.size(), 4u);
   EXPECT_EQ(plan.checks[0], Checks{});
   EXPECT_EQ(plan.checks[1], Checks{});
-  EXPECT_EQ(plan.checks[2], (Checks{check(CK::Quorum, 0), check(CK::Constraint, 0, 0),
-                                    check(CK::Issuer, 1), check(CK::Verifier, 1), guard(0)}));
+  EXPECT_EQ(plan.checks[2],
+            (Checks{check(CK::Quorum, 0), check(CK::Constraint, 0, 0),
+                    check(CK::Issuer, 1), check(CK::Verifier, 1), guard(0)}));
   EXPECT_EQ(plan.checks[3], Checks{check(CK::Issuer, 2)});
   // card(iss) >= 2 after the quorum binds iss; !done before every loop.
-  EXPECT_EQ(plan.guardLevel, (std::vector<int>{2, ir::MatchPlan::kBeforeLoops}));
+  EXPECT_EQ(plan.guardLevel,
+            (std::vector<int>{2, ir::MatchPlan::kBeforeLoops}));
   EXPECT_FALSE(plan.guardEarly);
   for (const auto &a : plan.access)
     EXPECT_EQ(a.index, -1); // a quorum pattern reads no index
@@ -116,7 +121,8 @@ TEST_F(MatchPlanTest, StatementSetIsCollectedLastAtItsLevel) {
   EXPECT_EQ(level(plan, slot(t, "vs")), 2); // its constraint reads q
   EXPECT_EQ(plan.checks[0], Checks{guard(0)});
   EXPECT_EQ(plan.checks[1], Checks{});
-  EXPECT_EQ(plan.checks[2], (Checks{check(CK::Issuer, 1), check(CK::Quorum, 0)}));
+  EXPECT_EQ(plan.checks[2],
+            (Checks{check(CK::Issuer, 1), check(CK::Quorum, 0)}));
   // card(vs) >= k needs the innermost level: tested when firing.
   EXPECT_EQ(plan.guardLevel, (std::vector<int>{0, 2}));
   EXPECT_TRUE(plan.testedWhenFiring(1));
@@ -133,10 +139,12 @@ TEST_F(MatchPlanTest, EqualityConstraintBoundEarlierIsAnIndex) {
   EXPECT_EQ(plan.access[1].joinPattern, 0);
   EXPECT_EQ(plan.access[1].joinConstraint, 0);
   EXPECT_EQ(plan.access[1].index, -1);
-  EXPECT_EQ(plan.checks[1], (Checks{check(CK::Issuer, 0), check(CK::Constraint, 0, 1)}));
+  EXPECT_EQ(plan.checks[1],
+            (Checks{check(CK::Issuer, 0), check(CK::Constraint, 0, 1)}));
   EXPECT_TRUE(plan.constraintIsIndex(plan.checks[1][1]));
-  EXPECT_EQ(plan.checks[2], (Checks{check(CK::Constraint, 0, 0), check(CK::Issuer, 1),
-                                    check(CK::Verifier, 1), check(CK::Constraint, 1, 0)}));
+  EXPECT_EQ(plan.checks[2],
+            (Checks{check(CK::Constraint, 0, 0), check(CK::Issuer, 1),
+                    check(CK::Verifier, 1), check(CK::Constraint, 1, 0)}));
   EXPECT_FALSE(plan.constraintIsIndex(plan.checks[2][3]));
 }
 
@@ -160,7 +168,8 @@ TEST_F(MatchPlanTest, GuardWithoutPatternVariablesIsEarly) {
   const auto &t = transition("Early");
   ir::MatchPlan plan = ir::planMatch(t);
   EXPECT_TRUE(plan.guardEarly);
-  EXPECT_EQ(plan.guardLevel, (std::vector<int>{1, ir::MatchPlan::kBeforeLoops}));
+  EXPECT_EQ(plan.guardLevel,
+            (std::vector<int>{1, ir::MatchPlan::kBeforeLoops}));
   ir::MatchPlanOptions keep;
   keep.keepGuardErrors = true;
   EXPECT_EQ(ir::planMatch(t, keep).guardLevel, (std::vector<int>{1, 1}));

@@ -92,8 +92,8 @@ TEST(Printer, Types) {
   EXPECT_EQ(printType(p, *principalT(1)), "C");
   EXPECT_EQ(printType(p, *recordT(2)), "Reply");
   EXPECT_EQ(printType(p, *compoundT(TypeKind::Map,
-                                    {rangeT(0, 2),
-                                     compoundT(TypeKind::Option, {recordT(0)})})),
+                                    {rangeT(0, 2), compoundT(TypeKind::Option,
+                                                             {recordT(0)})})),
             "map<0..2, option<Request>>");
   EXPECT_EQ(printType(p, *compoundT(TypeKind::Tuple,
                                     {boolT(), compoundT(TypeKind::Set,
@@ -105,9 +105,11 @@ TEST(Printer, Types) {
 
 TEST(Printer, Precedence) {
   auto a = intLit(1), b = intLit(2), c = intLit(3);
-  EXPECT_EQ(printExpr(binary(Op::Mul, binary(Op::Add, a, b), c)), "(1 + 2) * 3");
+  EXPECT_EQ(printExpr(binary(Op::Mul, binary(Op::Add, a, b), c)),
+            "(1 + 2) * 3");
   EXPECT_EQ(printExpr(binary(Op::Add, a, binary(Op::Mul, b, c))), "1 + 2 * 3");
-  EXPECT_EQ(printExpr(binary(Op::Sub, a, binary(Op::Sub, b, c))), "1 - (2 - 3)");
+  EXPECT_EQ(printExpr(binary(Op::Sub, a, binary(Op::Sub, b, c))),
+            "1 - (2 - 3)");
   EXPECT_EQ(printExpr(binary(Op::Sub, binary(Op::Sub, a, b), c)), "1 - 2 - 3");
   auto t = boolLit(true), f = boolLit(false);
   EXPECT_EQ(printExpr(binary(Op::Implies, t, binary(Op::Implies, f, t))),
@@ -136,27 +138,29 @@ TEST(Printer, CollectionsAndBinders) {
                   {range, binary(Op::Mul, slotRef(0, intT()), intLit(2))});
   image->slot = 0;
   EXPECT_EQ(printExpr(image, slots), "{x#0 * 2 : x#0 in 0..3}");
-  auto mapc = mk(ExprKind::MapCons,
-                 compoundT(TypeKind::Map, {intT(), compoundT(TypeKind::Option,
-                                                             {intT()})}),
-                 {range, mk(ExprKind::NoneLit, compoundT(TypeKind::Option,
-                                                         {intT()}))});
+  auto mapc = mk(
+      ExprKind::MapCons,
+      compoundT(TypeKind::Map, {intT(), compoundT(TypeKind::Option, {intT()})}),
+      {range, mk(ExprKind::NoneLit, compoundT(TypeKind::Option, {intT()}))});
   mapc->slot = 0;
   EXPECT_EQ(printExpr(mapc, slots), "[x#0 in 0..3 |-> none]");
   auto card = mk(ExprKind::Builtin, intT(), {setOfPrincipals(0)});
   card->builtin = Builtin::Card;
-  auto correct = mk(ExprKind::Builtin, compoundT(TypeKind::Set, {principalT(0)}),
-                    {setOfPrincipals(0)});
+  auto correct =
+      mk(ExprKind::Builtin, compoundT(TypeKind::Set, {principalT(0)}),
+         {setOfPrincipals(0)});
   correct->builtin = Builtin::Correct;
-  auto ex = mk(ExprKind::Exists, boolT(),
-               {correct, cmp(Op::Eq, slotRef(1, principalT(0)), principal(3, 0))});
+  auto ex =
+      mk(ExprKind::Exists, boolT(),
+         {correct, cmp(Op::Eq, slotRef(1, principalT(0)), principal(3, 0))});
   ex->slot = 1;
   EXPECT_EQ(printExpr(cmp(Op::Eq, card, intLit(4)), slots), "card(R) == 4");
   EXPECT_EQ(printExpr(ex, slots), "exists p#1 in correct(R): p#1 == R3");
   auto seq = mk(ExprKind::SeqCons, compoundT(TypeKind::Seq, {intT()}),
                 {intLit(1), intLit(2)});
-  auto tup = mk(ExprKind::TupleCons, compoundT(TypeKind::Tuple, {intT(), intT()}),
-                {intLit(1), intLit(2)});
+  auto tup =
+      mk(ExprKind::TupleCons, compoundT(TypeKind::Tuple, {intT(), intT()}),
+         {intLit(1), intLit(2)});
   auto get = mk(ExprKind::TupleGet, intT(), {tup});
   get->index = 1;
   EXPECT_EQ(printExpr(cmp(Op::Eq, get, intLit(2))), "(1, 2).1 == 2");
@@ -199,9 +203,9 @@ TEST(Printer, KnownQuorumPatternAndTimeout) {
   known->pattern = std::make_shared<Pattern>(k);
   auto notKnown = mk(ExprKind::Unary, boolT(), {known});
   notKnown->op = Op::Not;
-  acc.guard = binary(Op::And, notKnown,
-                     mk(ExprKind::Unary, boolT(), {stateVar(1, 0, boolT())}),
-                     boolT());
+  acc.guard =
+      binary(Op::And, notKnown,
+             mk(ExprKind::Unary, boolT(), {stateVar(1, 0, boolT())}), boolT());
   const_cast<Expr &>(*acc.guard->args[1]).op = Op::Not;
   auto set = std::make_shared<Stmt>();
   set->kind = StmtKind::Assign;
@@ -292,11 +296,12 @@ TEST(Printer, RoundProgram) {
     return card;
   };
   ProgressCond to{ProgressKind::Timeout, 100, nullptr, at(7)};
-  ProgressCond ga{ProgressKind::GoAhead, 0,
-                  cmp(Op::Gt, domCard(), intLit(1)), at(7)};
-  rd.progress = {to, ProgressCond{ProgressKind::CatchUp, 0, nullptr, at(7)}, ga};
-  rd.sends.push_back({stateVar(0, 0, rangeT(0, 2)), setOfPrincipals(0),
-                      nullptr, at(8)});
+  ProgressCond ga{ProgressKind::GoAhead, 0, cmp(Op::Gt, domCard(), intLit(1)),
+                  at(7)};
+  rd.progress = {to, ProgressCond{ProgressKind::CatchUp, 0, nullptr, at(7)},
+                 ga};
+  rd.sends.push_back(
+      {stateVar(0, 0, rangeT(0, 2)), setOfPrincipals(0), nullptr, at(8)});
   auto upd = std::make_shared<Stmt>();
   upd->kind = StmtKind::Assign;
   upd->var = 0;
@@ -361,10 +366,10 @@ TEST(Printer, TemporalProperties) {
     t->args = std::move(args);
     return t;
   };
-  auto seq0 = cmp(Op::Eq, stateVarOf(0, 0, rangeT(0, 2), principal(0, 0)),
-                  intLit(0));
-  auto seq2 = cmp(Op::Eq, stateVarOf(0, 0, rangeT(0, 2), principal(0, 0)),
-                  intLit(2));
+  auto seq0 =
+      cmp(Op::Eq, stateVarOf(0, 0, rangeT(0, 2), principal(0, 0)), intLit(0));
+  auto seq2 =
+      cmp(Op::Eq, stateVarOf(0, 0, rangeT(0, 2), principal(0, 0)), intLit(2));
   Property prop;
   prop.name = "Progress";
   prop.loc = at(50);
@@ -398,7 +403,8 @@ TEST(Printer, MalformedIrDoesNotCrash) {
   t.triggers[0].record = 11;
   p.invariants[0].expr = nullptr;
   std::string text = printProgram(p);
-  EXPECT_NE(text.find("<bad var Replica.7> <- <bad slot 42>;"), std::string::npos)
+  EXPECT_NE(text.find("<bad var Replica.7> <- <bad slot 42>;"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("<null stmt>"), std::string::npos);
   EXPECT_NE(text.find("<bad record 11>"), std::string::npos);

@@ -43,8 +43,9 @@ TEST(Verifier, SlotOutOfRange) {
   execute(p).body[1] = pub;
   auto msgs = verifyProgram(p);
   ASSERT_EQ(msgs.size(), 1u) << joined(msgs);
-  EXPECT_EQ(msgs[0], "t.mom:1:1: role Replica: transition Execute: Slot: slot 9 "
-                     "out of range (frame has 4 slots)");
+  EXPECT_EQ(msgs[0],
+            "t.mom:1:1: role Replica: transition Execute: Slot: slot 9 "
+            "out of range (frame has 4 slots)");
 }
 
 TEST(Verifier, PrincipalIdOutOfRange) {
@@ -81,7 +82,8 @@ TEST(Verifier, MissingExpressionType) {
 TEST(Verifier, FieldIndexOutOfRange) {
   Program p = samplePrimaryBackup();
   p.funs[0].body = field(slotRef(0, recordT(0)), 2, intT());
-  EXPECT_TRUE(reports(p, "fun execute: field index 2 out of range for record Request"))
+  EXPECT_TRUE(
+      reports(p, "fun execute: field index 2 out of range for record Request"))
       << joined(verifyProgram(p));
 }
 
@@ -122,7 +124,8 @@ TEST(Verifier, RecordConsArity) {
   cons->index = 2;
   pub->value = cons;
   execute(p).body[1] = pub;
-  EXPECT_TRUE(reports(p, "RecordCons of Reply with 1 field value(s), expects 2"));
+  EXPECT_TRUE(
+      reports(p, "RecordCons of Reply with 1 field value(s), expects 2"));
 }
 
 TEST(Verifier, PublishOfNonRecord) {
@@ -196,7 +199,8 @@ TEST(Verifier, StatementSets) {
   auto &trig = execute(p).triggers[1];
   trig.statementSet = true; // a Bind issuer, a record-typed binder
   EXPECT_TRUE(reports(p, "a statement set without a quorum issuer"));
-  EXPECT_TRUE(reports(p, "statement set binder is not a set of (issuer, record) pairs"))
+  EXPECT_TRUE(
+      reports(p, "statement set binder is not a set of (issuer, record) pairs"))
       << joined(verifyProgram(p));
 }
 
@@ -207,8 +211,10 @@ TEST(Verifier, BadTypes) {
   execute(p).slots[3].type = compoundT(TypeKind::Map, {intT()});
   auto msgs = verifyProgram(p);
   EXPECT_TRUE(reports(p, "var: empty range type 3..1")) << joined(msgs);
-  EXPECT_TRUE(reports(p, "slot 2 'c': principal type names set 4 out of range"));
-  EXPECT_TRUE(reports(p, "slot 3 'res': type expects 2 type argument(s), has 1"));
+  EXPECT_TRUE(
+      reports(p, "slot 2 'c': principal type names set 4 out of range"));
+  EXPECT_TRUE(
+      reports(p, "slot 3 'res': type expects 2 type argument(s), has 1"));
 }
 
 TEST(Verifier, RoundStructure) {
@@ -227,7 +233,8 @@ TEST(Verifier, RoundStructure) {
   cp.name = "C";
   cp.expr = boolLit(true);
   p.commPredicates.push_back(cp);
-  EXPECT_TRUE(reports(p, "communication predicate in a program without rounds"));
+  EXPECT_TRUE(
+      reports(p, "communication predicate in a program without rounds"));
 }
 
 TEST(Verifier, NullNodes) {
@@ -247,28 +254,34 @@ TEST(Verifier, RetireClauses) {
   rt.pattern = execute(p).triggers[0];
   rt.pattern.constraints.clear();
   rt.slots = execute(p).slots;
-  rt.cond = cmp(Op::Lt, field(slotRef(rt.pattern.slot, recordT(rt.pattern.record)), 1, intT()),
-                stateVar(0, 0, intT()));
+  rt.cond = cmp(
+      Op::Lt,
+      field(slotRef(rt.pattern.slot, recordT(rt.pattern.record)), 1, intT()),
+      stateVar(0, 0, intT()));
   p.roles[0].retires.push_back(rt);
   auto msgs = verifyProgram(p);
   EXPECT_TRUE(msgs.empty()) << joined(msgs);
 
   Program q = p;
   q.roles[0].retires[0].cond = intLit(1);
-  EXPECT_TRUE(reports(q, "retire condition is not boolean")) << joined(verifyProgram(q));
+  EXPECT_TRUE(reports(q, "retire condition is not boolean"))
+      << joined(verifyProgram(q));
   q = p;
   q.roles[0].retires[0].slots.clear();
-  EXPECT_TRUE(reports(q, "out of range (frame has 0 slots)")) << joined(verifyProgram(q));
+  EXPECT_TRUE(reports(q, "out of range (frame has 0 slots)"))
+      << joined(verifyProgram(q));
   q = p;
   auto known = mk(ExprKind::Known, boolT(), {});
   known->pattern = std::make_shared<Pattern>(q.roles[0].retires[0].pattern);
   q.roles[0].retires[0].cond = known;
-  EXPECT_TRUE(reports(q, "KNOWN in a retire clause")) << joined(verifyProgram(q));
+  EXPECT_TRUE(reports(q, "KNOWN in a retire clause"))
+      << joined(verifyProgram(q));
   q = p;
   auto &is = q.roles[0].retires[0].pattern.issuer;
   is.kind = IssuerPattern::Kind::Quorum;
   is.set = 0;
   is.slot = -1;
   is.threshold = intLit(2);
-  EXPECT_TRUE(reports(q, "a retire clause with a quorum issuer")) << joined(verifyProgram(q));
+  EXPECT_TRUE(reports(q, "a retire clause with a quorum issuer"))
+      << joined(verifyProgram(q));
 }

@@ -23,20 +23,28 @@ using Result = Op::Result;
 
 const char *kindName(Kind k) {
   switch (k) {
-  case Kind::Get: return "get";
-  case Kind::Put: return "put";
-  case Kind::Del: return "del";
-  case Kind::Cas: return "cas";
+  case Kind::Get:
+    return "get";
+  case Kind::Put:
+    return "put";
+  case Kind::Del:
+    return "del";
+  case Kind::Cas:
+    return "cas";
   }
   return "?";
 }
 
 const char *resultName(Result r) {
   switch (r) {
-  case Result::Ok: return "ok";
-  case Result::NotFound: return "not_found";
-  case Result::CasFail: return "cas_fail";
-  case Result::Info: return "info";
+  case Result::Ok:
+    return "ok";
+  case Result::NotFound:
+    return "not_found";
+  case Result::CasFail:
+    return "cas_fail";
+  case Result::Info:
+    return "info";
   }
   return "?";
 }
@@ -49,7 +57,8 @@ bool step(const Op &op, State &s) {
   bool info = op.result == Result::Info;
   switch (op.kind) {
   case Kind::Get:
-    return info || (op.result == Result::Ok ? s.has_value() && op.read == s : !s.has_value());
+    return info || (op.result == Result::Ok ? s.has_value() && op.read == s
+                                            : !s.has_value());
   case Kind::Put:
     s = op.value;
     return true;
@@ -82,13 +91,15 @@ bool step(const Op &op, State &s) {
 }
 
 std::string describe(const Op &op) {
-  std::string s = "p" + std::to_string(op.process) + " " + kindName(op.kind) + " " + op.key;
+  std::string s =
+      "p" + std::to_string(op.process) + " " + kindName(op.kind) + " " + op.key;
   if (op.kind == Kind::Put || op.kind == Kind::Cas)
     s += (op.kind == Kind::Cas ? " " + op.expected + " -> " : " ") + op.value;
   s += std::string(": ") + resultName(op.result);
   if (op.kind == Kind::Get || op.result == Result::CasFail)
     s += op.read ? " '" + *op.read + "'" : " (absent)";
-  s += " [" + std::to_string(op.invokeNs) + ", " + (op.returnNs < 0 ? std::string("...") : std::to_string(op.returnNs)) +
+  s += " [" + std::to_string(op.invokeNs) + ", " +
+       (op.returnNs < 0 ? std::string("...") : std::to_string(op.returnNs)) +
        "]";
   return s;
 }
@@ -104,7 +115,8 @@ struct Entry {
 constexpr size_t npos = size_t(-1);
 
 // Wing & Gong / Lowe on one key's operations.
-bool linearizableKey(const std::vector<const Op *> &ops, size_t maxStates, bool &exhausted) {
+bool linearizableKey(const std::vector<const Op *> &ops, size_t maxStates,
+                     bool &exhausted) {
   // Entries 1..m; 0 is the list's head sentinel.
   std::vector<Entry> es(1);
   for (size_t i = 0; i < ops.size(); ++i) {
@@ -203,15 +215,19 @@ bool linearizableKey(const std::vector<const Op *> &ops, size_t maxStates, bool 
 } // namespace
 
 std::string toJson(const Op &op) {
-  nlohmann::json j = {{"process", op.process}, {"op", kindName(op.kind)}, {"key", op.key},
-                      {"invoke_ns", op.invokeNs}, {"result", resultName(op.result)}};
+  nlohmann::json j = {{"process", op.process},
+                      {"op", kindName(op.kind)},
+                      {"key", op.key},
+                      {"invoke_ns", op.invokeNs},
+                      {"result", resultName(op.result)}};
   if (op.kind == Kind::Put || op.kind == Kind::Cas)
     j["value"] = op.value;
   if (op.kind == Kind::Cas)
     j["expected"] = op.expected;
   if (op.kind == Kind::Get || op.result == Result::CasFail)
     j["read"] = op.read ? nlohmann::json(*op.read) : nlohmann::json(nullptr);
-  j["return_ns"] = op.returnNs < 0 ? nlohmann::json(nullptr) : nlohmann::json(op.returnNs);
+  j["return_ns"] =
+      op.returnNs < 0 ? nlohmann::json(nullptr) : nlohmann::json(op.returnNs);
   return j.dump();
 }
 
@@ -224,7 +240,8 @@ bool fromJson(const std::string &line, Op &op, std::string &error) {
   try {
     op = Op{};
     op.process = j.at("process").get<int>();
-    std::string kind = j.at("op").get<std::string>(), result = j.at("result").get<std::string>();
+    std::string kind = j.at("op").get<std::string>(),
+                result = j.at("result").get<std::string>();
     if (kind == "get")
       op.kind = Kind::Get;
     else if (kind == "put")
@@ -251,7 +268,8 @@ bool fromJson(const std::string &line, Op &op, std::string &error) {
     if (j.contains("read") && !j["read"].is_null())
       op.read = j["read"].get<std::string>();
     op.invokeNs = j.at("invoke_ns").get<int64_t>();
-    op.returnNs = j.at("return_ns").is_null() ? -1 : j["return_ns"].get<int64_t>();
+    op.returnNs =
+        j.at("return_ns").is_null() ? -1 : j["return_ns"].get<int64_t>();
     if ((op.returnNs < 0) != (op.result == Result::Info))
       throw std::runtime_error("return_ns is null exactly for result 'info'");
     if (op.returnNs >= 0 && op.returnNs < op.invokeNs)
@@ -277,18 +295,23 @@ Verdict checkLinearizable(const std::vector<Op> &history, size_t maxStates) {
   for (const auto &k : keys) {
     std::vector<const Op *> ops;
     for (const auto &op : history)
-      if (op.key == k && !(op.kind == Kind::Get && op.result == Result::Info)) // an unanswered get constrains nothing
+      if (op.key == k &&
+          !(op.kind == Kind::Get &&
+            op.result == Result::Info)) // an unanswered get constrains nothing
         ops.push_back(&op);
     bool exhausted = false;
     if (linearizableKey(ops, maxStates, exhausted) && !exhausted)
       continue;
     v.key = k;
-    std::sort(ops.begin(), ops.end(), [](const Op *a, const Op *b) { return a->invokeNs < b->invokeNs; });
+    std::sort(ops.begin(), ops.end(), [](const Op *a, const Op *b) {
+      return a->invokeNs < b->invokeNs;
+    });
     for (const Op *op : ops)
       v.explanation += "  " + describe(*op) + "\n";
     if (exhausted) {
       v.exhausted = true;
-      continue; // unknown, not a violation; a real violation elsewhere still counts
+      continue; // unknown, not a violation; a real violation elsewhere still
+                // counts
     }
     v.linearizable = false;
     return v;

@@ -27,11 +27,12 @@ struct Op {
   enum class Result { Ok, NotFound, CasFail, Info } result = Result::Ok;
   int process = 0;
   std::string key;
-  std::string value;                // put, cas: the value written
-  std::string expected;             // cas
-  std::optional<std::string> read;  // get: what it read (nullopt: not found); cas_fail: the value held
+  std::string value;    // put, cas: the value written
+  std::string expected; // cas
+  std::optional<std::string>
+      read; // get: what it read (nullopt: not found); cas_fail: the value held
   int64_t invokeNs = 0;
-  int64_t returnNs = -1;            // -1: info (never returned)
+  int64_t returnNs = -1; // -1: info (never returned)
 };
 
 // One JSON line (without the newline) and back; false on a malformed line.
@@ -48,6 +49,7 @@ struct Verdict {
 
 // Checks every key's operations; `maxStates` bounds the search per key
 // (memoised configurations), after which the verdict is `exhausted`.
-Verdict checkLinearizable(const std::vector<Op> &history, size_t maxStates = 5000000);
+Verdict checkLinearizable(const std::vector<Op> &history,
+                          size_t maxStates = 5000000);
 
 } // namespace mommie::jepsen

@@ -71,7 +71,8 @@ const int kReplicas = 3;
 // "pause+kill+restart", "none", ...
 std::string nemesisName(const Options &o) {
   std::string s;
-  for (auto [on, name] : {std::pair{o.pause, "pause"}, {o.kill, "kill"}, {o.restart, "restart"}})
+  for (auto [on, name] :
+       {std::pair{o.pause, "pause"}, {o.kill, "kill"}, {o.restart, "restart"}})
     if (on)
       s += (s.empty() ? "" : "+") + std::string(name);
   return s.empty() ? "none" : s;
@@ -84,7 +85,11 @@ struct Shared {
   std::vector<Op> history;
   std::vector<int> clientPorts;
   Clock::time_point start;
-  int64_t now() const { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count(); }
+  int64_t now() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() -
+                                                                start)
+        .count();
+  }
   void record(const Op &op) {
     std::lock_guard<std::mutex> g(mu);
     history.push_back(op);
@@ -96,14 +101,16 @@ struct Shared {
 class Client {
 public:
   Client(Shared &sh, int process, uint64_t seed)
-      : sh_(sh), p_(process), kv_(endpoints(sh.clientPorts), 1000, seed * 1000003 + uint64_t(process) + 1) {}
+      : sh_(sh), p_(process), kv_(endpoints(sh.clientPorts), 1000,
+                                  seed * 1000003 + uint64_t(process) + 1) {}
 
   bool start(std::chrono::milliseconds patience) {
     std::string err;
     return kv_.open(err, patience);
   }
 
-  void run(Op::Kind kind, const std::string &key, const std::string &value, const std::string &expected) {
+  void run(Op::Kind kind, const std::string &key, const std::string &value,
+           const std::string &expected) {
     Op op;
     op.process = p_;
     op.key = key;
@@ -111,13 +118,16 @@ public:
     op.value = value;
     op.expected = expected;
     op.invokeNs = sh_.now();
-    KvClient::Result r = kind == Op::Kind::Get   ? kv_.get(key)
-                         : kind == Op::Kind::Put ? kv_.put(key, value)
-                                                 : kv_.cas(key, expected, value);
+    KvClient::Result r = kind == Op::Kind::Get ? kv_.get(key)
+                         : kind == Op::Kind::Put
+                             ? kv_.put(key, value)
+                             : kv_.cas(key, expected, value);
     switch (r.status) {
     case KvClient::Status::Refused: // busy, too large: it did not happen
-      if (r.error.find("session") != std::string::npos || r.error.find("stale") != std::string::npos)
-        std::cerr << "jepsen: p" << p_ << ": " << r.error << "\n"; // the harness's mistake
+      if (r.error.find("session") != std::string::npos ||
+          r.error.find("stale") != std::string::npos)
+        std::cerr << "jepsen: p" << p_ << ": " << r.error
+                  << "\n"; // the harness's mistake
       return;
     case KvClient::Status::Indeterminate: // it may or may not take effect
       op.result = Op::Result::Info;
@@ -145,7 +155,8 @@ public:
   int process() const { return p_; }
 
 private:
-  static std::vector<KvClient::Endpoint> endpoints(const std::vector<int> &ports) {
+  static std::vector<KvClient::Endpoint>
+  endpoints(const std::vector<int> &ports) {
     std::vector<KvClient::Endpoint> out;
     for (int p : ports)
       out.emplace_back("127.0.0.1", p);
@@ -163,7 +174,8 @@ struct RunResult {
   std::string why;
 };
 
-RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const fs::path &dir) {
+RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed,
+                  const fs::path &dir) {
   RunResult res;
   fs::create_directories(dir);
   auto ports = freePorts(2 * kReplicas);
@@ -181,19 +193,33 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
   // left. Each life has its own outcome and log files.
   auto startReplica = [&](int i) {
     std::string id = "P" + std::to_string(i);
-    std::vector<std::string> argv = {bin, "--kv", "--id", id, "--deploy", (dir / "deploy.conf").string(),
-                                     "--client-port", std::to_string(ports[size_t(kReplicas + i)]), "--run-for",
-                                     std::to_string((o.seconds + 90) * 1000), "--drop-percent",
-                                     std::to_string(o.loss), "--seed", std::to_string(seed + uint64_t(lives[size_t(i)])),
-                                     "--log-level", "info"};
+    std::vector<std::string> argv = {
+        bin,
+        "--kv",
+        "--id",
+        id,
+        "--deploy",
+        (dir / "deploy.conf").string(),
+        "--client-port",
+        std::to_string(ports[size_t(kReplicas + i)]),
+        "--run-for",
+        std::to_string((o.seconds + 90) * 1000),
+        "--drop-percent",
+        std::to_string(o.loss),
+        "--seed",
+        std::to_string(seed + uint64_t(lives[size_t(i)])),
+        "--log-level",
+        "info"};
     if (o.restart) {
       argv.insert(argv.end(), {"--data-dir", (dir / (id + ".data")).string()});
       if (lives[size_t(i)] == 0)
         argv.push_back("--fresh");
     }
-    std::string life = lives[size_t(i)] == 0 ? "" : "." + std::to_string(lives[size_t(i)]);
+    std::string life =
+        lives[size_t(i)] == 0 ? "" : "." + std::to_string(lives[size_t(i)]);
     ++lives[size_t(i)];
-    pids[size_t(i)] = spawn(argv, (dir / (id + life + ".out")).string(), (dir / (id + life + ".log")).string());
+    pids[size_t(i)] = spawn(argv, (dir / (id + life + ".out")).string(),
+                            (dir / (id + life + ".log")).string());
   };
   for (int i = 0; i < kReplicas; ++i) {
     sh.clientPorts.push_back(ports[size_t(kReplicas + i)]);
@@ -236,11 +262,13 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
         if (pick < 50) {
           c->run(Op::Kind::Get, key, "", "");
         } else if (pick < 85 || seen.empty()) {
-          std::string v = "p" + std::to_string(c->process()) + "-" + std::to_string(n++);
+          std::string v =
+              "p" + std::to_string(c->process()) + "-" + std::to_string(n++);
           seen.push_back(v);
           c->run(Op::Kind::Put, key, v, "");
         } else {
-          std::string v = "p" + std::to_string(c->process()) + "-" + std::to_string(n++);
+          std::string v =
+              "p" + std::to_string(c->process()) + "-" + std::to_string(n++);
           c->run(Op::Kind::Cas, key, v, seen[rng() % seen.size()]);
           seen.push_back(v);
         }
@@ -252,7 +280,8 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
   std::ofstream nemesisLog(dir / "nemesis.jsonl");
   std::vector<bool> dead(kReplicas, false);
   auto event = [&](const std::string &what, int r) {
-    nemesisLog << "{\"t_ns\":" << sh.now() << ",\"event\":\"" << what << "\",\"replica\":\"P" << r << "\"}\n";
+    nemesisLog << "{\"t_ns\":" << sh.now() << ",\"event\":\"" << what
+               << "\",\"replica\":\"P" << r << "\"}\n";
     ++res.nemesisEvents;
   };
   while (Clock::now() < deadline) {
@@ -260,7 +289,8 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
     if (Clock::now() >= deadline)
       break;
     int r = int(nrng() % kReplicas);
-    bool killNow = o.kill && !std::count(dead.begin(), dead.end(), true) && nrng() % 4 == 0;
+    bool killNow = o.kill && !std::count(dead.begin(), dead.end(), true) &&
+                   nrng() % 4 == 0;
     bool restartNow = o.restart && !killNow && nrng() % 3 == 0;
     if (dead[size_t(r)])
       continue;
@@ -286,7 +316,8 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
           pids[size_t(v)] = -1;
           event("kill", v);
         }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200 + nrng() % 800));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(200 + nrng() % 800));
       for (int v : victims)
         if (!dead[size_t(v)] && pids[size_t(v)] < 0) {
           startReplica(v);
@@ -301,7 +332,8 @@ RunResult runOnce(const Options &o, const std::string &bin, uint64_t seed, const
     } else if (o.pause) {
       kill(pids[size_t(r)], SIGSTOP);
       event("pause", r);
-      std::this_thread::sleep_for(std::chrono::milliseconds(300 + nrng() % 1200));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(300 + nrng() % 1200));
       kill(pids[size_t(r)], SIGCONT);
       event("resume", r);
     }
@@ -347,19 +379,23 @@ int checkFile(const std::string &path) {
     history.push_back(std::move(op));
   }
   Verdict v = checkLinearizable(history);
-  std::cout << path << ": " << v.ops << " operations (" << v.infos << " indeterminate) on " << v.keys << " keys: ";
+  std::cout << path << ": " << v.ops << " operations (" << v.infos
+            << " indeterminate) on " << v.keys << " keys: ";
   if (!v.linearizable) {
     std::cout << "NOT linearizable at key " << v.key << "\n" << v.explanation;
     return 1;
   }
-  std::cout << (v.exhausted ? "unknown (search budget exhausted)\n" : "linearizable\n");
+  std::cout << (v.exhausted ? "unknown (search budget exhausted)\n"
+                            : "linearizable\n");
   return 0;
 }
 
 int usage(const std::string &why) {
   std::cerr << "mommie_jepsen: error: " << why
-            << "\nusage: mommie_jepsen --mommie PATH [--seed S] [--runs N] [--seconds T] [--clients C] [--keys K]\n"
-               "       [--nemesis pause,kill,restart|none] [--loss P] [--dir DIR] [--keep]\n"
+            << "\nusage: mommie_jepsen --mommie PATH [--seed S] [--runs N] "
+               "[--seconds T] [--clients C] [--keys K]\n"
+               "       [--nemesis pause,kill,restart|none] [--loss P] [--dir "
+               "DIR] [--keep]\n"
                "       mommie_jepsen --check HISTORY.jsonl\n";
   return 2;
 }
@@ -403,7 +439,9 @@ int main(int argc, char **argv) {
         o.kill = n.find("kill") != std::string::npos;
         o.restart = n.find("restart") != std::string::npos;
         if (n != "none" && !o.pause && !o.kill && !o.restart)
-          throw std::runtime_error("bad --nemesis '" + n + "' (pause, kill, restart, any of them, or none)");
+          throw std::runtime_error(
+              "bad --nemesis '" + n +
+              "' (pause, kill, restart, any of them, or none)");
       } else
         throw std::runtime_error("unknown argument '" + a + "'");
     }
@@ -412,9 +450,11 @@ int main(int argc, char **argv) {
   }
   if (o.mommie.empty())
     return usage("--mommie is required");
-  if (o.seconds < 1 || o.seconds > 3600 || o.clients < 1 || o.clients > 256 || o.keys < 1 || o.keys > 1000 ||
-      o.runs < 1 || o.runs > 10000 || o.loss < 0 || o.loss > 50)
-    return usage("--seconds 1..3600, --clients 1..256, --keys 1..1000, --runs 1..10000, --loss 0..50");
+  if (o.seconds < 1 || o.seconds > 3600 || o.clients < 1 || o.clients > 256 ||
+      o.keys < 1 || o.keys > 1000 || o.runs < 1 || o.runs > 10000 ||
+      o.loss < 0 || o.loss > 50)
+    return usage("--seconds 1..3600, --clients 1..256, --keys 1..1000, --runs "
+                 "1..10000, --loss 0..50");
   signal(SIGPIPE, SIG_IGN);
   fs::create_directories(o.dir);
   // The store: last_voting.mom with the KV application, built once.
@@ -427,10 +467,13 @@ int main(int argc, char **argv) {
       conf << "P" << i << " = 127.0.0.1:" << ports[size_t(i)] << "\n";
   }
   std::string src = MOMMIE_SOURCE_DIR "/examples/last_voting.mom";
-  int rc = waitFor(spawn({o.mommie, "build", src, "--deploy", (fs::path(o.dir) / "build.conf").string(), "-o", bin,
-                          "--app", "kv", "-D", "N=3", "-D", "V=3", "-D", "MaxPhase=40"},
-                         (fs::path(o.dir) / "build.out").string(), (fs::path(o.dir) / "build.err").string()),
-                   600000);
+  int rc = waitFor(
+      spawn({o.mommie, "build", src, "--deploy",
+             (fs::path(o.dir) / "build.conf").string(), "-o", bin, "--app",
+             "kv", "-D", "N=3", "-D", "V=3", "-D", "MaxPhase=40"},
+            (fs::path(o.dir) / "build.out").string(),
+            (fs::path(o.dir) / "build.err").string()),
+      600000);
   if (rc != 0) {
     std::ifstream e(fs::path(o.dir) / "build.err");
     std::cerr << "mommie_jepsen: cannot build the store:\n" << e.rdbuf();
@@ -449,17 +492,20 @@ int main(int argc, char **argv) {
     }
     ops += r.verdict.ops;
     infos += r.verdict.infos;
-    std::cout << "seed " << s << ": " << r.verdict.ops << " operations (" << r.ok << " answered, " << r.verdict.infos
-              << " indeterminate) on " << r.verdict.keys << " keys, " << r.nemesisEvents << " nemesis events: ";
+    std::cout << "seed " << s << ": " << r.verdict.ops << " operations ("
+              << r.ok << " answered, " << r.verdict.infos
+              << " indeterminate) on " << r.verdict.keys << " keys, "
+              << r.nemesisEvents << " nemesis events: ";
     if (!r.verdict.linearizable) {
       ++violations;
       bad.push_back(s);
-      std::cout << "NOT linearizable at key " << r.verdict.key << " (history " << (dir / "history.jsonl").string()
-                << ")\n"
+      std::cout << "NOT linearizable at key " << r.verdict.key << " (history "
+                << (dir / "history.jsonl").string() << ")\n"
                 << r.verdict.explanation;
     } else if (r.verdict.exhausted) {
       ++unknown;
-      std::cout << "unknown (the search exhausted its budget at key " << r.verdict.key << ")\n";
+      std::cout << "unknown (the search exhausted its budget at key "
+                << r.verdict.key << ")\n";
     } else {
       ++linearizable;
       std::cout << "linearizable\n";
@@ -469,12 +515,13 @@ int main(int argc, char **argv) {
     std::cout.flush();
   }
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::cout << "jepsen: " << o.runs << " runs (seeds " << o.seed << ".." << o.seed + o.runs - 1 << "), "
-            << o.clients << " clients, " << o.keys << " keys, " << o.seconds << " s each, nemesis "
-            << nemesisName(o) << ", " << o.loss << "% link loss: " << linearizable
-            << " linearizable, " << violations
-            << " not, " << unknown << " unknown; " << ops << " operations, " << infos << " indeterminate; " << secs
-            << " s\n";
+  std::cout << "jepsen: " << o.runs << " runs (seeds " << o.seed << ".."
+            << o.seed + o.runs - 1 << "), " << o.clients << " clients, "
+            << o.keys << " keys, " << o.seconds << " s each, nemesis "
+            << nemesisName(o) << ", " << o.loss
+            << "% link loss: " << linearizable << " linearizable, "
+            << violations << " not, " << unknown << " unknown; " << ops
+            << " operations, " << infos << " indeterminate; " << secs << " s\n";
   if (!bad.empty()) {
     std::cout << "not linearizable: seeds";
     for (auto s : bad)

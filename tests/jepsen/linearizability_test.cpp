@@ -63,7 +63,8 @@ bool lin(const std::vector<Op> &h) { return checkLinearizable(h).linearizable; }
 } // namespace
 
 TEST(Linearizability, SequentialHistories) {
-  EXPECT_TRUE(lin({get(1, std::nullopt, 0, 1), put(1, "a", 2, 3), get(2, "a", 4, 5)}));
+  EXPECT_TRUE(
+      lin({get(1, std::nullopt, 0, 1), put(1, "a", 2, 3), get(2, "a", 4, 5)}));
   // A read of the overwritten value after the overwrite completed.
   EXPECT_FALSE(lin({put(1, "a", 0, 1), put(2, "b", 2, 3), get(3, "a", 4, 5)}));
   // An acknowledged write lost: absent after it completed.
@@ -76,9 +77,12 @@ TEST(Linearizability, ConcurrentOperationsMayTakeEffectInEitherOrder) {
   EXPECT_TRUE(lin({put(1, "a", 0, 10), get(2, "a", 2, 3)}));
   EXPECT_TRUE(lin({put(1, "a", 0, 10), get(2, std::nullopt, 2, 3)}));
   // Once a read saw the write, a later read cannot miss it.
-  EXPECT_FALSE(lin({put(1, "a", 0, 10), get(2, "a", 2, 3), get(3, std::nullopt, 4, 5)}));
-  EXPECT_TRUE(lin({put(1, "a", 0, 10), put(2, "b", 1, 9), get(3, "a", 11, 12)}));
-  EXPECT_TRUE(lin({put(1, "a", 0, 10), put(2, "b", 1, 9), get(3, "b", 11, 12)}));
+  EXPECT_FALSE(
+      lin({put(1, "a", 0, 10), get(2, "a", 2, 3), get(3, std::nullopt, 4, 5)}));
+  EXPECT_TRUE(
+      lin({put(1, "a", 0, 10), put(2, "b", 1, 9), get(3, "a", 11, 12)}));
+  EXPECT_TRUE(
+      lin({put(1, "a", 0, 10), put(2, "b", 1, 9), get(3, "b", 11, 12)}));
 }
 
 TEST(Linearizability, IndeterminateOperationsMayOrMayNotTakeEffect) {
@@ -94,13 +98,17 @@ TEST(Linearizability, IndeterminateOperationsMayOrMayNotTakeEffect) {
 }
 
 TEST(Linearizability, CompareAndSet) {
-  EXPECT_TRUE(lin({put(1, "a", 0, 1), cas(2, "a", "b", 2, 3, R::Ok), get(3, "b", 4, 5)}));
+  EXPECT_TRUE(lin(
+      {put(1, "a", 0, 1), cas(2, "a", "b", 2, 3, R::Ok), get(3, "b", 4, 5)}));
   EXPECT_FALSE(lin({put(1, "a", 0, 1), cas(2, "x", "b", 2, 3, R::Ok)}));
-  EXPECT_TRUE(lin({put(1, "a", 0, 1), cas(2, "x", "b", 2, 3, R::CasFail, "a")}));
+  EXPECT_TRUE(
+      lin({put(1, "a", 0, 1), cas(2, "x", "b", 2, 3, R::CasFail, "a")}));
   // A failed cas must report the value held.
-  EXPECT_FALSE(lin({put(1, "a", 0, 1), cas(2, "x", "b", 2, 3, R::CasFail, "q")}));
+  EXPECT_FALSE(
+      lin({put(1, "a", 0, 1), cas(2, "x", "b", 2, 3, R::CasFail, "q")}));
   // Two successful cas from the same value cannot both have happened.
-  EXPECT_FALSE(lin({put(1, "a", 0, 1), cas(2, "a", "b", 2, 5, R::Ok), cas(3, "a", "c", 2, 5, R::Ok)}));
+  EXPECT_FALSE(lin({put(1, "a", 0, 1), cas(2, "a", "b", 2, 5, R::Ok),
+                    cas(3, "a", "c", 2, 5, R::Ok)}));
 }
 
 TEST(Linearizability, KeysAreIndependentAndTheFailureIsExplained) {
@@ -108,16 +116,20 @@ TEST(Linearizability, KeysAreIndependentAndTheFailureIsExplained) {
   other.key = "j";
   Op stale = get(2, std::nullopt, 2, 3);
   stale.key = "j";
-  Verdict v = checkLinearizable({put(1, "a", 0, 1), get(2, "a", 2, 3), other, stale});
+  Verdict v =
+      checkLinearizable({put(1, "a", 0, 1), get(2, "a", 2, 3), other, stale});
   EXPECT_FALSE(v.linearizable);
   EXPECT_EQ(v.key, "j");
   EXPECT_EQ(v.keys, 2u);
-  EXPECT_NE(v.explanation.find("p2 get j: not_found (absent) [2, 3]"), std::string::npos) << v.explanation;
+  EXPECT_NE(v.explanation.find("p2 get j: not_found (absent) [2, 3]"),
+            std::string::npos)
+      << v.explanation;
 }
 
 TEST(Linearizability, JsonRoundTripAndErrors) {
-  for (const Op &o : {put(1, "a", 5, 9), get(2, std::nullopt, 1, 2), cas(3, "a", "b", 1, 4, R::CasFail, "c"),
-                      put(4, "x", 7, 0, R::Info)}) {
+  for (const Op &o :
+       {put(1, "a", 5, 9), get(2, std::nullopt, 1, 2),
+        cas(3, "a", "b", 1, 4, R::CasFail, "c"), put(4, "x", 7, 0, R::Info)}) {
     Op back;
     std::string err;
     ASSERT_TRUE(fromJson(toJson(o), back, err)) << err << " " << toJson(o);
@@ -126,10 +138,16 @@ TEST(Linearizability, JsonRoundTripAndErrors) {
   Op o;
   std::string err;
   EXPECT_FALSE(fromJson("[1]", o, err));
-  EXPECT_FALSE(fromJson(R"({"process":1,"op":"put","key":"k","invoke_ns":5,"return_ns":3,"result":"ok"})", o, err));
+  EXPECT_FALSE(fromJson(
+      R"({"process":1,"op":"put","key":"k","invoke_ns":5,"return_ns":3,"result":"ok"})",
+      o, err));
   EXPECT_NE(err.find("returns before"), std::string::npos);
-  EXPECT_FALSE(fromJson(R"({"process":1,"op":"put","key":"k","invoke_ns":5,"return_ns":null,"result":"ok"})", o, err));
-  EXPECT_FALSE(fromJson(R"({"process":1,"op":"inc","key":"k","invoke_ns":5,"return_ns":6,"result":"ok"})", o, err));
+  EXPECT_FALSE(fromJson(
+      R"({"process":1,"op":"put","key":"k","invoke_ns":5,"return_ns":null,"result":"ok"})",
+      o, err));
+  EXPECT_FALSE(fromJson(
+      R"({"process":1,"op":"inc","key":"k","invoke_ns":5,"return_ns":6,"result":"ok"})",
+      o, err));
 }
 
 namespace {
@@ -137,7 +155,8 @@ namespace {
 // A history of `procs` processes on one register: each operation's
 // interval is random, it takes effect at a random point inside it (a
 // linearizable execution), and some puts never return (info).
-std::vector<Op> registerHistory(uint64_t seed, int procs, int perProc, bool infos = true) {
+std::vector<Op> registerHistory(uint64_t seed, int procs, int perProc,
+                                bool infos = true) {
   std::mt19937_64 rng(seed);
   struct Pending {
     Op op;
@@ -155,9 +174,13 @@ std::vector<Op> registerHistory(uint64_t seed, int procs, int perProc, bool info
       x.at = t + int64_t(rng() % uint64_t(len));
       x.op.returnNs = t + len;
       int kind = int(rng() % 4);
-      x.op.kind = kind == 0 ? K::Get : kind == 1 ? K::Put : kind == 2 ? K::Cas : K::Del;
+      x.op.kind = kind == 0   ? K::Get
+                  : kind == 1 ? K::Put
+                  : kind == 2 ? K::Cas
+                              : K::Del;
       x.op.value = "p" + std::to_string(p) + "-" + std::to_string(i);
-      x.op.expected = "p" + std::to_string(rng() % uint64_t(procs)) + "-" + std::to_string(rng() % uint64_t(perProc));
+      x.op.expected = "p" + std::to_string(rng() % uint64_t(procs)) + "-" +
+                      std::to_string(rng() % uint64_t(perProc));
       if (infos && x.op.kind == K::Put && rng() % 10 == 0)
         x.op.returnNs = -1; // an info put: it took effect, nobody heard
       all.push_back(x);
@@ -166,7 +189,8 @@ std::vector<Op> registerHistory(uint64_t seed, int procs, int perProc, bool info
         break; // that process is gone
     }
   }
-  std::sort(all.begin(), all.end(), [](const Pending &a, const Pending &b) { return a.at < b.at; });
+  std::sort(all.begin(), all.end(),
+            [](const Pending &a, const Pending &b) { return a.at < b.at; });
   std::optional<std::string> reg;
   std::vector<Op> h;
   for (auto &x : all) {
@@ -212,7 +236,8 @@ RC_GTEST_PROP(Linearizability, HistoriesOfARegisterAreLinearizable, ()) {
 
 RC_GTEST_PROP(Linearizability, AReadOfAValueNeverWrittenIsCaught, ()) {
   uint64_t seed = *rc::gen::arbitrary<uint64_t>();
-  auto h = registerHistory(seed, *rc::gen::inRange(1, 6), *rc::gen::inRange(2, 25));
+  auto h =
+      registerHistory(seed, *rc::gen::inRange(1, 6), *rc::gen::inRange(2, 25));
   std::vector<size_t> reads;
   for (size_t i = 0; i < h.size(); ++i)
     if (h[i].kind == K::Get && h[i].returnNs >= 0)

@@ -23,11 +23,15 @@ std::string slurp(const std::string &path) {
   return ss.str();
 }
 
-std::string src(const std::string &rel) { return std::string(MOMMIE_SOURCE_DIR) + "/" + rel; }
+std::string src(const std::string &rel) {
+  return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
+}
 
-std::set<std::string> allMatches(const std::string &text, const std::regex &re) {
+std::set<std::string> allMatches(const std::string &text,
+                                 const std::regex &re) {
   std::set<std::string> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end;
+       ++it)
     out.insert((*it)[1].str());
   return out;
 }
@@ -38,16 +42,20 @@ std::set<std::string> languageWords() {
   for (const auto &e : std::filesystem::directory_iterator(src("frontend"))) {
     std::string name = e.path().filename().string();
     if (name.rfind("Grammar", 0) == 0 && e.path().extension() == ".cpp")
-      for (const auto &w : allMatches(slurp(e.path().string()), std::regex(R"re(Kw\("([A-Za-z_]+)"\))re")))
+      for (const auto &w :
+           allMatches(slurp(e.path().string()),
+                      std::regex(R"re(Kw\("([A-Za-z_]+)"\))re")))
         words.insert(w);
   }
   std::string parser = slurp(src("frontend/Parser.cpp"));
   size_t b = parser.find("Keywords[] = {"), e = parser.find("};", b);
   EXPECT_NE(b, std::string::npos) << "no keyword table in frontend/Parser.cpp";
-  for (const auto &w : allMatches(parser.substr(b, e - b), std::regex(R"re("([A-Za-z_]+)")re")))
+  for (const auto &w :
+       allMatches(parser.substr(b, e - b), std::regex(R"re("([A-Za-z_]+)")re")))
     words.insert(w);
-  for (const auto &w : allMatches(slurp(src("ir/ExprKinds.def")),
-                                  std::regex(R"re(MOMMIE_BUILTIN\(\w+, "([A-Za-z]+)")re")))
+  for (const auto &w :
+       allMatches(slurp(src("ir/ExprKinds.def")),
+                  std::regex(R"re(MOMMIE_BUILTIN\(\w+, "([A-Za-z]+)")re")))
     words.insert(w);
   return words;
 }
@@ -68,32 +76,40 @@ void collectPatterns(const nlohmann::json &j, std::string &out) {
 
 // The words a pattern's alternatives name: "\\b(a|b|c)\\b" -> a, b, c.
 std::set<std::string> patternWords(const std::string &patterns) {
-  return allMatches(patterns, std::regex(R"re((?:^|[(|\\b])([A-Za-z_][A-Za-z0-9_]*)(?=[|)\\]))re"));
+  return allMatches(
+      patterns,
+      std::regex(R"re((?:^|[(|\\b])([A-Za-z_][A-Za-z0-9_]*)(?=[|)\\]))re"));
 }
 
 TEST(Editors, LanguageWordsAreRead) {
   auto words = languageWords();
   // A sample of each source: the keyword table, Kw(...) only, builtins.
-  for (const char *w : {"protocol", "ANDWHEN", "ghost", "retire", "model", "card", "crashed"})
+  for (const char *w :
+       {"protocol", "ANDWHEN", "ghost", "retire", "model", "card", "crashed"})
     EXPECT_TRUE(words.count(w)) << w;
   EXPECT_GT(words.size(), 80u);
 }
 
 TEST(Editors, TextMateGrammarNamesEveryWord) {
-  auto j = nlohmann::json::parse(slurp(src("editors/vscode/syntaxes/mom.tmLanguage.json")), nullptr, false);
-  ASSERT_FALSE(j.is_discarded()) << "editors/vscode/syntaxes/mom.tmLanguage.json is not JSON";
+  auto j = nlohmann::json::parse(
+      slurp(src("editors/vscode/syntaxes/mom.tmLanguage.json")), nullptr,
+      false);
+  ASSERT_FALSE(j.is_discarded())
+      << "editors/vscode/syntaxes/mom.tmLanguage.json is not JSON";
   EXPECT_EQ(j["scopeName"], "source.mom");
   std::string patterns;
   collectPatterns(j, patterns);
   auto known = patternWords(patterns);
   for (const auto &w : languageWords())
-    EXPECT_TRUE(known.count(w)) << "the TextMate grammar does not highlight '" << w << "'";
+    EXPECT_TRUE(known.count(w))
+        << "the TextMate grammar does not highlight '" << w << "'";
   // Every pattern is a valid regular expression (ECMAScript is close
   // enough to Oniguruma for these).
   std::istringstream lines(patterns);
   for (std::string p; std::getline(lines, p);)
     EXPECT_NO_THROW(std::regex{p}) << p;
-  auto pkg = nlohmann::json::parse(slurp(src("editors/vscode/package.json")), nullptr, false);
+  auto pkg = nlohmann::json::parse(slurp(src("editors/vscode/package.json")),
+                                   nullptr, false);
   ASSERT_FALSE(pkg.is_discarded());
   EXPECT_EQ(pkg["contributes"]["languages"][0]["extensions"][0], ".mom");
 }
@@ -111,7 +127,8 @@ TEST(Editors, VimSyntaxNamesEveryWord) {
       known.insert(w);
   }
   for (const auto &w : languageWords())
-    EXPECT_TRUE(known.count(w)) << "editors/vim/syntax/mom.vim does not highlight '" << w << "'";
+    EXPECT_TRUE(known.count(w))
+        << "editors/vim/syntax/mom.vim does not highlight '" << w << "'";
 }
 
 } // namespace

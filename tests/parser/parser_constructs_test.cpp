@@ -28,10 +28,11 @@ TEST(ParserDecls, HeaderParamAssumePrincipalsConst) {
 }
 
 TEST(ParserDecls, RecordTypeFun) {
-  Program p = parseOk("record Request { client: C, op: 0..3 }\n"
-                      "type Result = 0..7;\n"
-                      "fun execute(r: Request, k: int): Result = r.op * 2 % 8;\n"
-                      "record Empty { }\n");
+  Program p =
+      parseOk("record Request { client: C, op: 0..3 }\n"
+              "type Result = 0..7;\n"
+              "fun execute(r: Request, k: int): Result = r.op * 2 % 8;\n"
+              "record Empty { }\n");
   const auto &r = std::get<RecordDecl>(p.decls[0]);
   ASSERT_EQ(r.fields.size(), 2u);
   EXPECT_EQ(r.fields[0].name, "client");

@@ -19,7 +19,8 @@ TEST(ParserErrors, MissingSemicolonPointsAtNextToken) {
 }
 
 TEST(ParserErrors, MissingExpression) {
-  auto e = errorsOf("protocol P;\nrole X at R {\n  transition T @@{ x <- ; @@}\n}\n");
+  auto e = errorsOf(
+      "protocol P;\nrole X at R {\n  transition T @@{ x <- ; @@}\n}\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0], "t.mom:3:25: error: expected expression");
 }
@@ -43,12 +44,14 @@ TEST(ParserErrors, KeywordIsNotAnIdentifier) {
 }
 
 TEST(ParserErrors, PatternParts) {
-  auto e = errorsOf("protocol P;\nrole X at R {\n  transition T WHEN [R >= 3, ME] "
-                    "Reply r @@{ skip; @@}\n}\n");
+  auto e =
+      errorsOf("protocol P;\nrole X at R {\n  transition T WHEN [R >= 3, ME] "
+               "Reply r @@{ skip; @@}\n}\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0], "t.mom:3:32: error: expected ','");
-  auto e2 = errorsOf("protocol P;\nrole X at R {\n  transition T WHEN [R >= 3, ME, "
-                     "NOONE] r @@{ skip; @@}\n}\n");
+  auto e2 =
+      errorsOf("protocol P;\nrole X at R {\n  transition T WHEN [R >= 3, ME, "
+               "NOONE] r @@{ skip; @@}\n}\n");
   ASSERT_EQ(e2.size(), 1u);
   EXPECT_EQ(e2[0], "t.mom:3:43: error: expected pattern variable");
 }
@@ -58,18 +61,23 @@ TEST(ParserErrors, BadRoleMemberAndStatement) {
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0], "t.mom:3:3: error: expected role member ('var', 'timer', "
                   "'transition', 'retire' or 'phase'); did you mean 'var'?");
-  auto e2 = errorsOf("protocol P;\nrole X at R {\n  transition T @@{ 3 <- x; @@}\n}\n");
+  auto e2 = errorsOf(
+      "protocol P;\nrole X at R {\n  transition T @@{ 3 <- x; @@}\n}\n");
   ASSERT_EQ(e2.size(), 1u);
   EXPECT_EQ(e2[0], "t.mom:3:20: error: expected statement");
-  auto e3 = errorsOf("protocol P;\nrole X at R {\n  transition T @@{ x = 3; @@}\n}\n");
+  auto e3 = errorsOf(
+      "protocol P;\nrole X at R {\n  transition T @@{ x = 3; @@}\n}\n");
   ASSERT_EQ(e3.size(), 1u);
-  EXPECT_EQ(e3[0], "t.mom:3:22: error: expected '<-'; an assignment is written 'x <- e'");
+  EXPECT_EQ(
+      e3[0],
+      "t.mom:3:22: error: expected '<-'; an assignment is written 'x <- e'");
 }
 
 TEST(ParserErrors, FaultsKind) {
   auto e = errorsOf("protocol P;\nfaults R: omission <= 1;\n");
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0], "t.mom:2:11: error: expected 'crash', 'recover' or 'byzantine'");
+  EXPECT_EQ(e[0],
+            "t.mom:2:11: error: expected 'crash', 'recover' or 'byzantine'");
 }
 
 TEST(ParserErrors, TemporalOutsideProperty) {
@@ -159,10 +167,16 @@ TEST(ParserErrors, LongOperatorChainRejected) {
 }
 
 TEST(ParserErrors, GarbageNeverThrows) {
-  const char *inputs[] = {"", "protocol", "protocol P", "protocol P;;",
-                          "protocol P; role", "protocol P; role X at R {",
-                          "\x01\x02\xff", "protocol P; const A = {{{{",
-                          "protocol P; const A = <<<<", "protocol P; /*",
+  const char *inputs[] = {"",
+                          "protocol",
+                          "protocol P",
+                          "protocol P;;",
+                          "protocol P; role",
+                          "protocol P; role X at R {",
+                          "\x01\x02\xff",
+                          "protocol P; const A = {{{{",
+                          "protocol P; const A = <<<<",
+                          "protocol P; /*",
                           "protocol P; const A = 1..;",
                           "protocol P;\nprotocol Q;\n"};
   for (const char *in : inputs) {

@@ -129,8 +129,7 @@ TEST(ParserPaper, ExamplesParseAndRoundTrip) {
     std::string printed = frontend::printProgram(*r.program);
     auto again = parse(printed, "printed.mom");
     ASSERT_TRUE(again.program) << again.errors[0] << "\n" << printed;
-    EXPECT_TRUE(frontend::astEqual(*r.program, *again.program))
-        << entry.path();
+    EXPECT_TRUE(frontend::astEqual(*r.program, *again.program)) << entry.path();
     ++n;
   }
   EXPECT_GT(n, 0);

@@ -14,10 +14,11 @@ namespace {
 namespace gen = rc::gen;
 
 std::string genName() {
-  static const char *names[] = {"a", "b", "x", "y", "R", "C", "Req", "mbox",
-                                "f", "card", "p_1", "inx", "notin_", "Vote"};
-  return *gen::elementOf(std::vector<std::string>(std::begin(names),
-                                                  std::end(names)));
+  static const char *names[] = {"a",   "b",   "x",      "y",   "R",
+                                "C",   "Req", "mbox",   "f",   "card",
+                                "p_1", "inx", "notin_", "Vote"};
+  return *gen::elementOf(
+      std::vector<std::string>(std::begin(names), std::end(names)));
 }
 
 ExprPtr node(ExprKind k) {
@@ -41,8 +42,10 @@ ExprPtr genLeaf() {
     e->boolVal = *gen::arbitrary<bool>();
     return e;
   }
-  case 2: return node(ExprKind::Me);
-  case 3: return node(ExprKind::NoneLit);
+  case 2:
+    return node(ExprKind::Me);
+  case 3:
+    return node(ExprKind::NoneLit);
   default: {
     auto e = node(ExprKind::Name);
     e->name = genName();
@@ -59,26 +62,31 @@ std::vector<ExprPtr> genList(int depth, int lo, int hi) {
   return v;
 }
 
-Binder genBinder(int depth) { return Binder{genName(), genExpr(depth - 1), {}}; }
+Binder genBinder(int depth) {
+  return Binder{genName(), genExpr(depth - 1), {}};
+}
 
 ExprPtr genExpr(int depth) {
   if (depth <= 0)
     return genLeaf();
   static const BinOp ops[] = {
-      BinOp::Implies, BinOp::Or,    BinOp::And,   BinOp::Eq,  BinOp::Ne,
-      BinOp::Lt,      BinOp::Le,    BinOp::Gt,    BinOp::Ge,  BinOp::In,
-      BinOp::NotIn,   BinOp::SubsetEq, BinOp::Union, BinOp::Diff,
-      BinOp::Inter,   BinOp::Add,   BinOp::Sub,   BinOp::Mul, BinOp::Div,
-      BinOp::Mod};
+      BinOp::Implies, BinOp::Or,       BinOp::And,   BinOp::Eq,   BinOp::Ne,
+      BinOp::Lt,      BinOp::Le,       BinOp::Gt,    BinOp::Ge,   BinOp::In,
+      BinOp::NotIn,   BinOp::SubsetEq, BinOp::Union, BinOp::Diff, BinOp::Inter,
+      BinOp::Add,     BinOp::Sub,      BinOp::Mul,   BinOp::Div,  BinOp::Mod};
   switch (*gen::inRange(0, 20)) {
-  case 0: case 1: return genLeaf();
+  case 0:
+  case 1:
+    return genLeaf();
   case 2: {
     auto e = node(ExprKind::Unary);
     e->unOp = *gen::element(UnOp::Not, UnOp::Neg);
     e->args = {genExpr(depth - 1)};
     return e;
   }
-  case 3: case 4: case 5: {
+  case 3:
+  case 4:
+  case 5: {
     auto e = node(ExprKind::Binary);
     e->binOp = ops[*gen::inRange<size_t>(0, std::size(ops))];
     e->args = {genExpr(depth - 1), genExpr(depth - 1)};
@@ -172,9 +180,9 @@ ExprPtr genExpr(int depth) {
 
 PartyPattern genParty(int depth) {
   PartyPattern p;
-  p.kind = *gen::element(PartyPattern::Kind::Underscore,
-                         PartyPattern::Kind::Any, PartyPattern::Kind::Noone,
-                         PartyPattern::Kind::Expr);
+  p.kind =
+      *gen::element(PartyPattern::Kind::Underscore, PartyPattern::Kind::Any,
+                    PartyPattern::Kind::Noone, PartyPattern::Kind::Expr);
   if (p.kind == PartyPattern::Kind::Expr)
     p.expr = genExpr(depth);
   return p;
@@ -203,11 +211,12 @@ PatternPtr genPattern(int depth) {
   p->binder = genName();
   int n = *gen::inRange(0, 3);
   for (int k = 0; k < n; ++k)
-    p->constraints.push_back(FieldConstraint{
-        genName(),
-        *gen::element(BinOp::Eq, BinOp::Ne, BinOp::Lt, BinOp::Le, BinOp::Gt,
-                      BinOp::Ge),
-        genExpr(depth), {}});
+    p->constraints.push_back(
+        FieldConstraint{genName(),
+                        *gen::element(BinOp::Eq, BinOp::Ne, BinOp::Lt,
+                                      BinOp::Le, BinOp::Gt, BinOp::Ge),
+                        genExpr(depth),
+                        {}});
   return p;
 }
 
@@ -233,16 +242,34 @@ TypePtr genType(int depth) {
   auto t = std::make_shared<Type>();
   int k = depth <= 0 ? *gen::inRange(0, 5) : *gen::inRange(0, 10);
   switch (k) {
-  case 0: t->kind = TypeKind::Bool; break;
-  case 1: t->kind = TypeKind::Int; break;
-  case 2: t->kind = TypeKind::Principal; break;
-  case 3: t->kind = TypeKind::Named; t->name = genName(); break;
-  case 4: t->kind = TypeKind::Range; t->lo = genBound(); t->hi = genBound(); break;
-  case 5: case 6: case 8:
+  case 0:
+    t->kind = TypeKind::Bool;
+    break;
+  case 1:
+    t->kind = TypeKind::Int;
+    break;
+  case 2:
+    t->kind = TypeKind::Principal;
+    break;
+  case 3:
+    t->kind = TypeKind::Named;
+    t->name = genName();
+    break;
+  case 4:
+    t->kind = TypeKind::Range;
+    t->lo = genBound();
+    t->hi = genBound();
+    break;
+  case 5:
+  case 6:
+  case 8:
     t->kind = *gen::element(TypeKind::Set, TypeKind::Option, TypeKind::Seq);
     t->args = {genType(depth - 1)};
     break;
-  case 7: t->kind = TypeKind::Map; t->args = {genType(depth - 1), genType(depth - 1)}; break;
+  case 7:
+    t->kind = TypeKind::Map;
+    t->args = {genType(depth - 1), genType(depth - 1)};
+    break;
   default:
     t->kind = TypeKind::Tuple;
     t->args = {genType(depth - 1), genType(depth - 1)};
@@ -282,7 +309,11 @@ StmtPtr genStmt(int depth) {
     s->name = genName();
     s->value = genExpr(d);
     break;
-  case 2: s->kind = StmtKind::Let; s->name = genName(); s->value = genExpr(d); break;
+  case 2:
+    s->kind = StmtKind::Let;
+    s->name = genName();
+    s->value = genExpr(d);
+    break;
   case 3: {
     s->kind = StmtKind::Publish;
     s->issuer = node(ExprKind::Me);
@@ -293,9 +324,18 @@ StmtPtr genStmt(int depth) {
       s->progress = genPattern(d);
     break;
   }
-  case 4: s->kind = StmtKind::Start; s->name = genName(); break;
-  case 5: s->kind = StmtKind::Cancel; s->name = genName(); break;
-  case 6: case 7: s->kind = StmtKind::Skip; break;
+  case 4:
+    s->kind = StmtKind::Start;
+    s->name = genName();
+    break;
+  case 5:
+    s->kind = StmtKind::Cancel;
+    s->name = genName();
+    break;
+  case 6:
+  case 7:
+    s->kind = StmtKind::Skip;
+    break;
   default:
     s->kind = StmtKind::If;
     s->cond = genExpr(d);
@@ -332,13 +372,16 @@ TemporalPtr genTemporal(int depth, bool mustBeTemporal) {
   t->kind = *gen::element(K::Always, K::Eventually, K::LeadsTo, K::And, K::Or,
                           K::Not, K::Implies);
   switch (t->kind) {
-  case K::Always: case K::Eventually:
+  case K::Always:
+  case K::Eventually:
     t->args = {genTemporal(depth - 1, false)};
     break;
   case K::LeadsTo:
     t->args = {genTemporal(depth - 1, false), genTemporal(depth - 1, false)};
     break;
-  case K::Not: t->args = {genTemporal(depth - 1, true)}; break;
+  case K::Not:
+    t->args = {genTemporal(depth - 1, true)};
+    break;
   default: {
     bool first = *gen::arbitrary<bool>();
     t->args = {genTemporal(depth - 1, first), genTemporal(depth - 1, !first)};
@@ -349,10 +392,14 @@ TemporalPtr genTemporal(int depth, bool mustBeTemporal) {
 
 Decl genDecl() {
   switch (*gen::inRange(0, 15)) {
-  case 0: return ParamDecl{genName(), genExpr(2), {}};
-  case 1: return AssumeDecl{genExpr(3), {}};
-  case 2: return PrincipalsDecl{genName(), genExpr(2), {}};
-  case 3: return ConstDecl{genName(), genExpr(3), {}};
+  case 0:
+    return ParamDecl{genName(), genExpr(2), {}};
+  case 1:
+    return AssumeDecl{genExpr(3), {}};
+  case 2:
+    return PrincipalsDecl{genName(), genExpr(2), {}};
+  case 3:
+    return ConstDecl{genName(), genExpr(3), {}};
   case 4: {
     RecordDecl r{genName(), {}, {}};
     int n = *gen::inRange(0, 3);
@@ -360,7 +407,8 @@ Decl genDecl() {
       r.fields.push_back(TypedName{genName(), genType(2), {}});
     return r;
   }
-  case 5: return TypeAliasDecl{genName(), genType(3), {}};
+  case 5:
+    return TypeAliasDecl{genName(), genType(3), {}};
   case 6: {
     FunDecl f{genName(), {}, genType(2), genExpr(3), {}};
     int n = *gen::inRange(0, 3);
@@ -368,7 +416,8 @@ Decl genDecl() {
       f.params.push_back(TypedName{genName(), genType(1), {}});
     return f;
   }
-  case 7: case 8: {
+  case 7:
+  case 8: {
     RoleDecl r;
     r.name = genName();
     r.set = genName();
@@ -386,7 +435,8 @@ Decl genDecl() {
       r.timers.push_back(TimerDecl{
           genName(),
           Duration{*gen::element(Duration::Unit::Ms, Duration::Unit::S),
-                   *gen::inRange<int64_t>(0, 5000), {}},
+                   *gen::inRange<int64_t>(0, 5000),
+                   {}},
           {}});
     n = *gen::inRange(0, 3);
     for (int i = 0; i < n; ++i) {
@@ -429,8 +479,8 @@ Decl genDecl() {
               ProgressCond::Kind::GoAhead, ProgressCond::Kind::CatchUp,
               ProgressCond::Kind::Sync);
           if (pc.kind == ProgressCond::Kind::Timeout)
-            pc.timeout = Duration{Duration::Unit::Ms,
-                                  *gen::inRange<int64_t>(1, 500), {}};
+            pc.timeout = Duration{
+                Duration::Unit::Ms, *gen::inRange<int64_t>(1, 500), {}};
           if (pc.kind == ProgressCond::Kind::GoAhead ||
               pc.kind == ProgressCond::Kind::Sync)
             pc.expr = genExpr(2);
@@ -438,9 +488,11 @@ Decl genDecl() {
         }
         int ns = *gen::inRange(0, 3);
         for (int k = 0; k < ns; ++k)
-          rd.sends.push_back(SendClause{
-              genExpr(2), genExpr(2),
-              *gen::arbitrary<bool>() ? genExpr(2) : nullptr, {}});
+          rd.sends.push_back(
+              SendClause{genExpr(2),
+                         genExpr(2),
+                         *gen::arbitrary<bool>() ? genExpr(2) : nullptr,
+                         {}});
         rd.hasUpdate = *gen::arbitrary<bool>();
         if (rd.hasUpdate)
           rd.update = genBlock(2);
@@ -451,17 +503,24 @@ Decl genDecl() {
     return r;
   }
   case 9:
-    return FaultsDecl{*gen::element(FaultsDecl::Kind::Crash,
-                                    FaultsDecl::Kind::Byzantine),
-                      genName(), genExpr(2), {}};
-  case 10: return InvariantDecl{genName(), genExpr(3), *gen::arbitrary<bool>(), {}};
-  case 11: case 12: return PropertyDecl{genName(), genTemporal(3, false), {}};
+    return FaultsDecl{
+        *gen::element(FaultsDecl::Kind::Crash, FaultsDecl::Kind::Byzantine),
+        genName(),
+        genExpr(2),
+        {}};
+  case 10:
+    return InvariantDecl{genName(), genExpr(3), *gen::arbitrary<bool>(), {}};
+  case 11:
+  case 12:
+    return PropertyDecl{genName(), genTemporal(3, false), {}};
   case 13:
-    return FairnessDecl{*gen::element(FairnessDecl::Kind::Weak,
-                                      FairnessDecl::Kind::Strong),
-                        {}};
-  case 14: return CommunicationDecl{genName(), genName(), genExpr(3), {}};
-  default: return TerminateDecl{genExpr(3), {}};
+    return FairnessDecl{
+        *gen::element(FairnessDecl::Kind::Weak, FairnessDecl::Kind::Strong),
+        {}};
+  case 14:
+    return CommunicationDecl{genName(), genName(), genExpr(3), {}};
+  default:
+    return TerminateDecl{genExpr(3), {}};
   }
 }
 
@@ -489,13 +548,14 @@ TEST(ParserRoundTrip, RandomProgramsPrintParseEqual) {
 TEST(ParserRoundTrip, RandomExpressionsPrintParseEqual) {
   bool ok = rc::check("expression round trip", [] {
     ExprPtr e = genExpr(*gen::inRange(0, 6));
-    std::string text = "protocol P;\nconst X = " + frontend::printExpr(*e) + ";\n";
+    std::string text =
+        "protocol P;\nconst X = " + frontend::printExpr(*e) + ";\n";
     auto r = test::parse(text);
     RC_ASSERT(r.program.has_value());
     const auto &c = std::get<ConstDecl>(r.program->decls.at(0));
     if (!frontend::astEqual(*e, *c.value))
-      RC_FAIL("not equal: " + text + " reprinted: " +
-              frontend::printExpr(*c.value));
+      RC_FAIL("not equal: " + text +
+              " reprinted: " + frontend::printExpr(*c.value));
   });
   EXPECT_TRUE(ok);
 }

@@ -21,7 +21,8 @@ inline CliRun mommie(const std::string &args, int timeoutSeconds = 300) {
   CliRun r;
   if (!bin)
     return r;
-  std::string cmd = "timeout " + std::to_string(timeoutSeconds) + " " + std::string(bin) + " " + args + " 2>&1";
+  std::string cmd = "timeout " + std::to_string(timeoutSeconds) + " " +
+                    std::string(bin) + " " + args + " 2>&1";
   FILE *f = popen(cmd.c_str(), "r");
   if (!f)
     return r;
@@ -34,6 +35,8 @@ inline CliRun mommie(const std::string &args, int timeoutSeconds = 300) {
   return r;
 }
 
-inline std::string src(const std::string &rel) { return std::string(MOMMIE_SOURCE_DIR) + "/" + rel; }
+inline std::string src(const std::string &rel) {
+  return std::string(MOMMIE_SOURCE_DIR) + "/" + rel;
+}
 
 } // namespace proofs_test

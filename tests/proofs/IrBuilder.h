@@ -80,7 +80,8 @@ inline ExprPtr myVar(int var, TypeRef type) {
   e->var = var;
   return e;
 }
-inline ExprPtr bin(Op op, ExprPtr a, ExprPtr b, TypeRef type = ty(TypeKind::Bool)) {
+inline ExprPtr bin(Op op, ExprPtr a, ExprPtr b,
+                   TypeRef type = ty(TypeKind::Bool)) {
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::Binary;
   e->type = std::move(type);
@@ -129,7 +130,8 @@ inline StmtPtr ifStmt(ExprPtr cond, Block then, Block els = {}) {
   return s;
 }
 
-inline Predicate pred(std::string name, ExprPtr e, int slots, bool lemma = false) {
+inline Predicate pred(std::string name, ExprPtr e, int slots,
+                      bool lemma = false) {
   Predicate p;
   p.name = std::move(name);
   p.expr = std::move(e);

@@ -24,7 +24,8 @@ inline mommie::ir::Program compileText(const std::string &name,
 
 inline mommie::proofs::ProveOptions bothSolvers() {
   mommie::proofs::ProveOptions o;
-  o.solvers = {mommie::proofs::SolverKind::Z3, mommie::proofs::SolverKind::Cvc5};
+  o.solvers = {mommie::proofs::SolverKind::Z3,
+               mommie::proofs::SolverKind::Cvc5};
   o.timeoutMs = 60000;
   return o;
 }
@@ -42,7 +43,8 @@ inline void expectAllProved(const mommie::proofs::ProveReport &r,
                             const std::string &label = "") {
   for (const auto &o : r.results)
     EXPECT_EQ(o.verdict, mommie::proofs::Verdict::Proved)
-        << label << " " << o.invariant << " / " << o.step << "\n" << o.detail;
+        << label << " " << o.invariant << " / " << o.step << "\n"
+        << o.detail;
   EXPECT_TRUE(r.allProved()) << label;
 }
 

@@ -40,14 +40,17 @@ Program counter(int n) {
   r.payload = tRange(0, 3);
   r.sends.push_back({myVar(0, tRange(0, 3)), allOf(0), nullptr, {}});
   r.mboxSlot = 0;
-  r.slots.push_back({"mbox", tOf(TypeKind::Map, {tPrincipal(0), tRange(0, 3)}), {}});
+  r.slots.push_back(
+      {"mbox", tOf(TypeKind::Map, {tPrincipal(0), tRange(0, 3)}), {}});
   r.update.push_back(ifStmt(bin(Op::Lt, myVar(0, tRange(0, 3)), intLit(3)),
                             {assign(0, bin(Op::Add, myVar(0, tRange(0, 3)),
                                            intLit(1), ty(TypeKind::Int)))}));
   phase.rounds.push_back(r);
   role.phase = phase;
   p.roles.push_back(role);
-  auto vp = [](int s) { return varOf(0, slotRef(s, tPrincipal(0)), tRange(0, 3)); };
+  auto vp = [](int s) {
+    return varOf(0, slotRef(s, tPrincipal(0)), tRange(0, 3));
+  };
   p.invariants.push_back(pred(
       "Equal",
       binder(ExprKind::Forall, 0, allOf(0),
@@ -72,7 +75,8 @@ Program minFlood(int n, bool withLemma) {
   VarDecl x;
   x.name = "x";
   x.type = tx;
-  x.initSet = mk(ExprKind::RangeSet, tOf(TypeKind::Set, {tx}), {intLit(0), intLit(2)});
+  x.initSet =
+      mk(ExprKind::RangeSet, tOf(TypeKind::Set, {tx}), {intLit(0), intLit(2)});
   VarDecl done;
   done.name = "done";
   done.type = tb;
@@ -90,11 +94,13 @@ Program minFlood(int n, bool withLemma) {
   r.slots = {{"mbox", tmbox, {}}, {"s", tPrincipal(0), {}}};
   auto mbox = slotRef(0, tmbox);
   auto dom = builtin(Builtin::Dom, {mbox}, tset);
-  auto full = bin(Op::Eq, builtin(Builtin::Card, {dom}, ty(TypeKind::Int)), intLit(n));
+  auto full =
+      bin(Op::Eq, builtin(Builtin::Card, {dom}, ty(TypeKind::Int)), intLit(n));
   auto notDone = mk(ExprKind::Unary, tb, {myVar(1, tb)});
   const_cast<Expr &>(*notDone).op = Op::Not;
-  auto values = mk(ExprKind::SetMap, tOf(TypeKind::Set, {tx}),
-                   {dom, mk(ExprKind::Index, tx, {mbox, slotRef(1, tPrincipal(0))})});
+  auto values =
+      mk(ExprKind::SetMap, tOf(TypeKind::Set, {tx}),
+         {dom, mk(ExprKind::Index, tx, {mbox, slotRef(1, tPrincipal(0))})});
   const_cast<Expr &>(*values).slot = 1;
   r.update.push_back(ifStmt(bin(Op::And, full, notDone),
                             {assign(0, builtin(Builtin::Min, {values}, tx)),
@@ -105,19 +111,19 @@ Program minFlood(int n, bool withLemma) {
   auto xp = [&](int s) { return varOf(0, slotRef(s, tPrincipal(0)), tx); };
   auto dp = [&](int s) { return varOf(1, slotRef(s, tPrincipal(0)), tb); };
   if (withLemma)
-    p.invariants.push_back(pred(
-        "DecidedIsMin",
-        binder(ExprKind::Forall, 0, allOf(0),
-               binder(ExprKind::Forall, 1, allOf(0),
-                      bin(Op::Implies, dp(0), bin(Op::Le, xp(0), xp(1))))),
-        2, true));
-  p.invariants.push_back(pred(
-      "Agreement",
-      binder(ExprKind::Forall, 0, allOf(0),
-             binder(ExprKind::Forall, 1, allOf(0),
-                    bin(Op::Implies, bin(Op::And, dp(0), dp(1)),
-                        bin(Op::Eq, xp(0), xp(1))))),
-      2));
+    p.invariants.push_back(
+        pred("DecidedIsMin",
+             binder(ExprKind::Forall, 0, allOf(0),
+                    binder(ExprKind::Forall, 1, allOf(0),
+                           bin(Op::Implies, dp(0), bin(Op::Le, xp(0), xp(1))))),
+             2, true));
+  p.invariants.push_back(
+      pred("Agreement",
+           binder(ExprKind::Forall, 0, allOf(0),
+                  binder(ExprKind::Forall, 1, allOf(0),
+                         bin(Op::Implies, bin(Op::And, dp(0), dp(1)),
+                             bin(Op::Eq, xp(0), xp(1))))),
+           2));
   return p;
 }
 

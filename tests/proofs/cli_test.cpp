@@ -19,7 +19,7 @@ using proofs_test::src;
 
 TEST(ProveCli, OneThirdRuleProvedByBothSolvers) {
   CliRun r = mommie("prove " + src("tests/proofs/one_third.mom") +
-                 " --solver both --bound N=3,4");
+                    " --solver both --bound N=3,4");
   EXPECT_EQ(r.exit, 0) << r.out;
   EXPECT_NE(r.out.find("Agreement"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("is not inductive"), std::string::npos) << r.out;
@@ -31,7 +31,7 @@ TEST(ProveCli, OneThirdRuleProvedByBothSolvers) {
 
 TEST(ProveCli, MissingLemmaGivesCounterexampleNamingTheRound) {
   CliRun r = mommie("prove " + src("tests/proofs/one_third_unlocked.mom") +
-                 " --solver both");
+                    " --solver both");
   EXPECT_EQ(r.exit, 1) << r.out;
   EXPECT_NE(r.out.find("counterexample to induction in step 'round Exchange'"),
             std::string::npos)
@@ -42,14 +42,14 @@ TEST(ProveCli, MissingLemmaGivesCounterexampleNamingTheRound) {
 
 TEST(ProveCli, BadInputExitsTwo) {
   EXPECT_EQ(mommie("prove " + src("tests/proofs/no_such_file.mom")).exit, 2);
-  EXPECT_EQ(mommie("prove " + src("tests/proofs/one_third.mom") +
-                   " --solver yices")
-                .exit,
-            2);
-  EXPECT_EQ(mommie("prove " + src("tests/proofs/one_third.mom") +
-                   " --bound N=x")
-                .exit,
-            2);
+  EXPECT_EQ(
+      mommie("prove " + src("tests/proofs/one_third.mom") + " --solver yices")
+          .exit,
+      2);
+  EXPECT_EQ(
+      mommie("prove " + src("tests/proofs/one_third.mom") + " --bound N=x")
+          .exit,
+      2);
 }
 
 TEST(ProveCli, JsonReportsEveryObligation) {
@@ -66,17 +66,22 @@ TEST(ProveCli, JsonReportsEveryObligation) {
 TEST(ProveCli, OverflowIsRefutedAsTheCheckerReportsIt) {
   CliRun check = mommie("check " + src("tests/proofs/overflow.mom"));
   EXPECT_EQ(check.exit, 1) << check.out;
-  EXPECT_NE(check.out.find("overflow.mom:16:14: integer overflow in +"), std::string::npos)
+  EXPECT_NE(check.out.find("overflow.mom:16:14: integer overflow in +"),
+            std::string::npos)
       << check.out;
-  CliRun prove = mommie("prove " + src("tests/proofs/overflow.mom") + " --solver both");
+  CliRun prove =
+      mommie("prove " + src("tests/proofs/overflow.mom") + " --solver both");
   EXPECT_EQ(prove.exit, 1) << prove.out;
-  EXPECT_NE(prove.out.find("step 'transition Counter.Inc at P0' may overflow"), std::string::npos)
-      << prove.out;
-  EXPECT_NE(prove.out.find("evaluation error: " + src("tests/proofs/overflow.mom") +
-                           ":16:14: integer overflow in +"),
+  EXPECT_NE(prove.out.find("step 'transition Counter.Inc at P0' may overflow"),
             std::string::npos)
       << prove.out;
-  EXPECT_EQ(prove.out.find("does not violate the goal"), std::string::npos) << prove.out;
+  EXPECT_NE(
+      prove.out.find("evaluation error: " + src("tests/proofs/overflow.mom") +
+                     ":16:14: integer overflow in +"),
+      std::string::npos)
+      << prove.out;
+  EXPECT_EQ(prove.out.find("does not violate the goal"), std::string::npos)
+      << prove.out;
   EXPECT_EQ(prove.out.find("solvers disagree"), std::string::npos) << prove.out;
 }
 
@@ -86,11 +91,13 @@ TEST(ProveCli, ConstantOverflowIsRefutedAsTheCheckerReportsIt) {
   std::string file = src("tests/proofs/add_fold.mom");
   CliRun check = mommie("check " + file);
   EXPECT_EQ(check.exit, 1) << check.out;
-  EXPECT_NE(check.out.find("add_fold.mom:10:34: integer overflow in +"), std::string::npos)
+  EXPECT_NE(check.out.find("add_fold.mom:10:34: integer overflow in +"),
+            std::string::npos)
       << check.out;
   CliRun prove = mommie("prove " + file + " --solver both");
   EXPECT_EQ(prove.exit, 1) << prove.out;
-  EXPECT_NE(prove.out.find("evaluation error: " + file + ":10:34: integer overflow in +"),
+  EXPECT_NE(prove.out.find("evaluation error: " + file +
+                           ":10:34: integer overflow in +"),
             std::string::npos)
       << prove.out;
 }
@@ -110,12 +117,14 @@ TEST(ProveCli, NegativeDivisorIsRefutedAsTheCheckerReportsIt) {
   std::string file = src("tests/tla/programs/divide_by_negative.mom");
   CliRun check = mommie("check " + file);
   EXPECT_EQ(check.exit, 1) << check.out;
-  EXPECT_NE(check.out.find("division by a divisor that is not positive"), std::string::npos)
+  EXPECT_NE(check.out.find("division by a divisor that is not positive"),
+            std::string::npos)
       << check.out;
   CliRun prove = mommie("prove " + file + " --solver both");
   EXPECT_EQ(prove.exit, 1) << prove.out;
   EXPECT_NE(prove.out.find("ArithOK"), std::string::npos) << prove.out;
-  EXPECT_NE(prove.out.find("division by a divisor that is not positive"), std::string::npos)
+  EXPECT_NE(prove.out.find("division by a divisor that is not positive"),
+            std::string::npos)
       << prove.out;
 }
 
@@ -126,10 +135,15 @@ TEST(ProveCli, InvariantWithUndefinedArithmeticIsNotProved) {
   std::string file = src("tests/proofs/invariant_divides_by_zero.mom");
   CliRun check = mommie("check " + file);
   EXPECT_EQ(check.exit, 1) << check.out;
-  EXPECT_NE(check.out.find("division by a divisor that is not positive"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("division by a divisor that is not positive"),
+            std::string::npos)
+      << check.out;
   CliRun prove = mommie("prove " + file + " --solver both");
   EXPECT_EQ(prove.exit, 1) << prove.out;
-  EXPECT_NE(prove.out.find("Quotient                 init                   counterexample"), std::string::npos)
+  EXPECT_NE(
+      prove.out.find(
+          "Quotient                 init                   counterexample"),
+      std::string::npos)
       << prove.out;
 }
 
@@ -139,9 +153,11 @@ TEST(ProveCli, InvariantWithUndefinedArithmeticIsNotProved) {
 // a step the synchronous predicate would deliver every message and the
 // step would look safe.
 TEST(ProveCli, CrashDuringARoundRefutesEarlyFloodMinDecision) {
-  CliRun r = mommie("prove " + src("tests/bugs/flood_min_bug.mom") + " --solver both");
+  CliRun r =
+      mommie("prove " + src("tests/bugs/flood_min_bug.mom") + " --solver both");
   EXPECT_EQ(r.exit, 1) << r.out;
-  EXPECT_NE(r.out.find("invariant Agreement is not inductive: counterexample to induction in "
+  EXPECT_NE(r.out.find("invariant Agreement is not inductive: counterexample "
+                       "to induction in "
                        "step 'round Flood'"),
             std::string::npos)
       << r.out;
@@ -153,16 +169,24 @@ TEST(ProveCli, CrashDuringARoundRefutesEarlyFloodMinDecision) {
 // not supported"): a log built with append is proved in order within
 // --seq-bound, and the backwards log is refuted with the sequences shown.
 TEST(ProveCli, SequencesAreProvedWithinTheBound) {
-  CliRun r = mommie("prove " + src("tests/proofs/seq_log.mom") + " --solver both");
+  CliRun r =
+      mommie("prove " + src("tests/proofs/seq_log.mom") + " --solver both");
   EXPECT_EQ(r.exit, 0) << r.out;
-  EXPECT_NE(r.out.find("sequences: at most 4 elements (--seq-bound)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(" 0 counterexample(s) to induction, 0 unknown"), std::string::npos) << r.out;
-  r = mommie("prove " + src("tests/proofs/seq_log.mom") + " -D K=6 --seq-bound 6");
+  EXPECT_NE(r.out.find("sequences: at most 4 elements (--seq-bound)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(" 0 counterexample(s) to induction, 0 unknown"),
+            std::string::npos)
+      << r.out;
+  r = mommie("prove " + src("tests/proofs/seq_log.mom") +
+             " -D K=6 --seq-bound 6");
   EXPECT_EQ(r.exit, 0) << r.out;
-  EXPECT_NE(r.out.find("sequences: at most 6 elements"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sequences: at most 6 elements"), std::string::npos)
+      << r.out;
   r = mommie("prove " + src("tests/proofs/seq_log_bug.mom") + " --solver both");
   EXPECT_EQ(r.exit, 1) << r.out;
-  EXPECT_NE(r.out.find("invariant InOrder is not inductive"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("invariant InOrder is not inductive"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("log = <<3>>"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("solvers disagree"), std::string::npos) << r.out;
 }

@@ -137,7 +137,8 @@ TEST(ProveCorpus, PbftNormalCaseProved) {
 TEST(ProveCorpus, PaxosProved) {
   CliRun r = mommie("prove " + src("examples/paxos.mom") + " --solver both");
   expectAllProved(r);
-  EXPECT_NE(r.out.find("ProposalsSafe            transition Leader.Propose"), std::string::npos)
+  EXPECT_NE(r.out.find("ProposalsSafe            transition Leader.Propose"),
+            std::string::npos)
       << r.out;
 }
 
@@ -150,7 +151,8 @@ TEST(ProveCorpus, PaxosBugRefutedInPropose) {
   std::set<std::string> got = refuted(r.out);
   EXPECT_FALSE(got.empty()) << r.out;
   for (const auto &g : got)
-    EXPECT_EQ(g.rfind("ProposalsSafe @ transition Leader.Propose at ", 0), 0u) << g;
+    EXPECT_EQ(g.rfind("ProposalsSafe @ transition Leader.Propose at ", 0), 0u)
+        << g;
   EXPECT_NE(r.out.find("ps = {("), std::string::npos) << r.out;
   std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
@@ -162,12 +164,11 @@ TEST(ProveCorpus, BugVariantsWithoutLemmasAreRefuted) {
     const char *name;
     std::string expected;
   };
-  for (const Case &c :
-       {Case{"one_third_rule", "Agreement @ round Exchange"},
-        Case{"last_voting", "Agreement @ round Decide"},
-        Case{"pbft_normal_case", "Agreement @ round Commit"}}) {
-    CliRun r = mommie("prove " + src(std::string("tests/bugs/") + c.name +
-                                     "_bug.mom") +
+  for (const Case &c : {Case{"one_third_rule", "Agreement @ round Exchange"},
+                        Case{"last_voting", "Agreement @ round Decide"},
+                        Case{"pbft_normal_case", "Agreement @ round Commit"}}) {
+    CliRun r = mommie("prove " +
+                      src(std::string("tests/bugs/") + c.name + "_bug.mom") +
                       " --solver both");
     EXPECT_EQ(r.exit, 1) << c.name << "\n" << r.out;
     EXPECT_TRUE(refuted(r.out).count(c.expected)) << c.name << "\n" << r.out;
@@ -182,8 +183,8 @@ TEST(ProveCorpus, BugVariantsWithoutLemmasAreRefuted) {
 TEST(ProveCorpus, BugVariantsWithLemmasNameTheOffendingStep) {
   // LastVoting: the coordinator becomes ready on one acknowledgement.
   {
-    CliRun r = mommie("prove " + withExampleLemmas("last_voting") +
-                      " --solver both");
+    CliRun r =
+        mommie("prove " + withExampleLemmas("last_voting") + " --solver both");
     EXPECT_EQ(r.exit, 1) << r.out;
     EXPECT_EQ(refuted(r.out),
               std::set<std::string>{"ReadyMajority @ round Ack"})

@@ -101,9 +101,10 @@ ExprPtr roleVar(int role, int var, ExprPtr who, TypeRef type) {
 }
 
 // The pool lemmas of two-phase commit:
-//   VotesAreHonest: forall p in P: (KNOWN [p,_,_] Vote v {{yes == true;}}) => vote[p]
-//   CommitDecision: (KNOWN [COORD,_,_] Decision d {{commit == true;}}) => decision[COORD] == COMMITTED
-//   AbortDecision:  (KNOWN [COORD,_,_] Decision d {{commit == false;}}) => decision[COORD] == ABORTED
+//   VotesAreHonest: forall p in P: (KNOWN [p,_,_] Vote v {{yes == true;}}) =>
+//   vote[p] CommitDecision: (KNOWN [COORD,_,_] Decision d {{commit == true;}})
+//   => decision[COORD] == COMMITTED AbortDecision:  (KNOWN [COORD,_,_] Decision
+//   d {{commit == false;}}) => decision[COORD] == ABORTED
 void addPoolLemmas(ir::Program &p) {
   int co = roleIndex(p, "Coordinator"), pa = roleIndex(p, "Participant");
   int setP = setIndex(p, "P"), setCo = setIndex(p, "Co");
@@ -117,10 +118,10 @@ void addPoolLemmas(ir::Program &p) {
   honest.name = "VotesAreHonest";
   honest.lemma = true;
   honest.slots = {sp, sv};
-  honest.expr = binder(
-      ExprKind::Forall, 0, allOf(setP),
-      bin(Op::Implies, knownWith(p, slotRef(0, pt), "Vote", 1, 1, true),
-          roleVar(pa, vote, slotRef(0, pt), ty(TypeKind::Bool))));
+  honest.expr =
+      binder(ExprKind::Forall, 0, allOf(setP),
+             bin(Op::Implies, knownWith(p, slotRef(0, pt), "Vote", 1, 1, true),
+                 roleVar(pa, vote, slotRef(0, pt), ty(TypeKind::Bool))));
   p.invariants.push_back(honest);
 
   for (bool commit : {true, false}) {
@@ -128,11 +129,10 @@ void addPoolLemmas(ir::Program &p) {
     d.name = commit ? "CommitDecision" : "AbortDecision";
     d.lemma = true;
     d.slots = {sv};
-    d.expr = bin(Op::Implies,
-                 knownWith(p, principal(coord), "Decision", 0, 1, commit),
-                 bin(Op::Eq,
-                     roleVar(co, decision, principal(coord), tRange(0, 2)),
-                     intLit(commit ? 1 : 2)));
+    d.expr = bin(
+        Op::Implies, knownWith(p, principal(coord), "Decision", 0, 1, commit),
+        bin(Op::Eq, roleVar(co, decision, principal(coord), tRange(0, 2)),
+            intLit(commit ? 1 : 2)));
     p.invariants.push_back(d);
   }
 }
@@ -144,8 +144,8 @@ std::string src(const std::string &rel) {
 } // namespace
 
 TEST(ProveEvents, TwoPhaseCommitNeedsPoolLemmas) {
-  ir::Program p = compileText(
-      "two_phase_commit.mom", readFile(src("examples/two_phase_commit.mom")));
+  ir::Program p = compileText("two_phase_commit.mom",
+                              readFile(src("examples/two_phase_commit.mom")));
   // The example now states its pool lemmas (KNOWN in lemmas): drop them.
   const std::set<std::string> poolLemmas = {"VotesAreHonest", "VoteMeansVoted",
                                             "CommitDecision", "AbortDecision"};
@@ -159,27 +159,28 @@ TEST(ProveEvents, TwoPhaseCommitNeedsPoolLemmas) {
   std::set<std::string> steps;
   for (const auto &o : r.results) {
     steps.insert(o.step);
-    EXPECT_NE(o.verdict, Verdict::Unknown) << o.invariant << " / " << o.step
-                                           << ": " << o.detail;
+    EXPECT_NE(o.verdict, Verdict::Unknown)
+        << o.invariant << " / " << o.step << ": " << o.detail;
     // The structural obligations hold without any lemma.
     if (o.invariant == "PoolOK" || o.invariant == "TypeOK" ||
         o.invariant == "PoolUniverse") {
       EXPECT_EQ(o.verdict, Verdict::Proved) << o.invariant << " / " << o.step;
     }
   }
-  for (const char *s :
-       {"init", "transition Coordinator.Start at Co0",
-        "transition Coordinator.Commit at Co0",
-        "transition Participant.OnPrepare at P2",
-        "transition Participant.AbortAlone at P1",
-        "transition Participant.Learn at P0", "deliver Prepare",
-        "deliver Vote", "deliver Decision"})
+  for (const char *s : {"init", "transition Coordinator.Start at Co0",
+                        "transition Coordinator.Commit at Co0",
+                        "transition Participant.OnPrepare at P2",
+                        "transition Participant.AbortAlone at P1",
+                        "transition Participant.Learn at P0", "deliver Prepare",
+                        "deliver Vote", "deliver Decision"})
     EXPECT_TRUE(steps.count(s)) << s;
   auto bad = refuted(r);
   // A pre-state with an arbitrary pool: a Decision(commit) while the
   // coordinator has not decided.
-  EXPECT_TRUE(bad.count("FollowsCoordinator @ transition Participant.Learn at P0"));
-  EXPECT_TRUE(bad.count("CommitValidity @ transition Coordinator.Commit at Co0"));
+  EXPECT_TRUE(
+      bad.count("FollowsCoordinator @ transition Participant.Learn at P0"));
+  EXPECT_TRUE(
+      bad.count("CommitValidity @ transition Coordinator.Commit at Co0"));
   EXPECT_TRUE(r.disagreements.empty());
   // Printed in program terms, pool included.
   for (const auto &o : r.results)
@@ -192,8 +193,8 @@ TEST(ProveEvents, TwoPhaseCommitNeedsPoolLemmas) {
 }
 
 TEST(ProveEvents, TwoPhaseCommitProvedWithPoolLemmas) {
-  ir::Program p = compileText(
-      "two_phase_commit.mom", readFile(src("examples/two_phase_commit.mom")));
+  ir::Program p = compileText("two_phase_commit.mom",
+                              readFile(src("examples/two_phase_commit.mom")));
   addPoolLemmas(p);
   ProveReport r = proveBounded(p, bothSolvers());
   for (const auto &o : r.results)
@@ -217,8 +218,9 @@ TEST(ProveEvents, TwoPhaseCommitBugNamesTheCommitTransition) {
   ir::Program p = compileText("two_phase_commit_bug.mom", bug);
   addPoolLemmas(p);
   ProveReport r = proveBounded(p, bothSolvers());
-  EXPECT_EQ(refuted(r), std::set<std::string>{
-                            "CommitValidity @ transition Coordinator.Commit at Co0"});
+  EXPECT_EQ(refuted(r),
+            std::set<std::string>{
+                "CommitValidity @ transition Coordinator.Commit at Co0"});
   EXPECT_FALSE(r.allProved());
 }
 
@@ -238,7 +240,8 @@ TEST(ProveEvents, ByzantinePublishIsAStep) {
                        "  @@{ got <- some(m.v); @@}\n"
                        "}\n") +
            (byz ? "faults R: byzantine <= 1;\n" : "") +
-           "invariant OnlyZero: forall p in correct(R): Node.got[p] != some(1);\n";
+           "invariant OnlyZero: forall p in correct(R): Node.got[p] != "
+           "some(1);\n";
   };
   for (bool byz : {false, true}) {
     ir::Program p = compileText("byz_ping.mom", source(byz));
@@ -279,7 +282,8 @@ TEST(ProveEvents, ByzantinePublishIsAStep) {
       EXPECT_TRUE(r.allProved());
       for (const auto &o : r.results)
         EXPECT_EQ(o.verdict, Verdict::Proved)
-            << o.invariant << " / " << o.step << "\n" << o.detail;
+            << o.invariant << " / " << o.step << "\n"
+            << o.detail;
     }
   }
 }

@@ -86,7 +86,8 @@ TEST(ProveLimits, ResultsArePrintedAsTheyCome) {
       "prove " + src("tests/proofs/bracha_rounds.mom") +
           " --parameterized --solver z3 --invariant DeliveredReady",
       6);
-  EXPECT_NE(r.out.find("DeliveredReady           init                   proved"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("DeliveredReady           init                   proved"),
+      std::string::npos)
       << r.out;
 }

@@ -77,7 +77,8 @@ invariant NonNegative: forall p in P: ticks[p] >= 0;
 // example's lemmas over its sets: proved by both solvers; the seeded
 // F+1-quorum client is refuted exactly in Accept.
 TEST(ModelRanges, PrimaryBackupProvedAndQuorumBugRefutedInAccept) {
-  std::string text = e2e::readFile(src("tests/tla/programs/pb_model_ranges.mom"));
+  std::string text =
+      e2e::readFile(src("tests/tla/programs/pb_model_ranges.mom"));
   for (int numReq : {1, 2}) {
     DiagnosticEngine diags;
     frontend::Options opts;
@@ -89,9 +90,9 @@ TEST(ModelRanges, PrimaryBackupProvedAndQuorumBugRefutedInAccept) {
     EXPECT_TRUE(hasModelNote(ok));
   }
 
-  ir::Program bug = compileText(
-      "pb_model_ranges_bug.mom",
-      e2e::readFile(src("tests/proofs/pb_model_ranges_bug.mom")));
+  ir::Program bug =
+      compileText("pb_model_ranges_bug.mom",
+                  e2e::readFile(src("tests/proofs/pb_model_ranges_bug.mom")));
   expectOnlyRefuted(proofs::proveBounded(bug, bothSolvers()),
                     "Durable @ transition Client.Accept at C0",
                     "step: C0 fires Client.Accept");
@@ -105,12 +106,14 @@ TEST(ModelRanges, DeclaredOverflowIsTypeOkCounterexampleModelOverflowIsNot) {
   ir::Program declared = compileText("declared.mom", counters("0..1"));
   proofs::ProveReport d = proofs::proveBounded(declared, bothSolvers());
   auto bad = refuted(d);
-  EXPECT_TRUE(bad.count("TypeOK @ transition Counter.Add at P0")) << d.results.size();
+  EXPECT_TRUE(bad.count("TypeOK @ transition Counter.Add at P0"))
+      << d.results.size();
   EXPECT_TRUE(bad.count("TypeOK @ transition Counter.Bump at P0"));
   for (const auto &o : d.results)
     if (o.invariant == "TypeOK" && o.step == "transition Counter.Add at P0") {
-      EXPECT_NE(o.detail.find("stored: seen = {0, 1, 2}, outside its declared type"),
-                std::string::npos)
+      EXPECT_NE(
+          o.detail.find("stored: seen = {0, 1, 2}, outside its declared type"),
+          std::string::npos)
           << o.detail;
     }
   EXPECT_FALSE(hasModelNote(d));
@@ -148,8 +151,9 @@ invariant NoWrap: forall p in P: Counter.started[p] => Counter.c[p] == 1;
 invariant HasZero: forall p in P: 0 in Counter.seen[p];
 )");
   proofs::ProveReport r = proofs::proveBounded(p, bothSolvers());
-  EXPECT_EQ(refuted(r), (std::set<std::string>{"NoWrap @ transition Counter.Tick at P0",
-                                               "HasZero @ transition Counter.Fill at P0"}));
+  EXPECT_EQ(refuted(r),
+            (std::set<std::string>{"NoWrap @ transition Counter.Tick at P0",
+                                   "HasZero @ transition Counter.Fill at P0"}));
   EXPECT_TRUE(r.disagreements.empty());
 }
 
@@ -162,10 +166,12 @@ TEST(ModelRanges, RoundCounterInBothEncodings) {
   for (bool param : {false, true}) {
     auto prove = param ? proofs::proveParameterized : proofs::proveBounded;
     proofs::ProveReport d = prove(declared, bothSolvers());
-    EXPECT_TRUE(refuted(d).count("TypeOK @ round Tick")) << "parameterized=" << param;
+    EXPECT_TRUE(refuted(d).count("TypeOK @ round Tick"))
+        << "parameterized=" << param;
     for (const auto &o : d.results)
       if (o.invariant == "TypeOK" && o.step == "round Tick") {
-        EXPECT_NE(o.verdict, proofs::Verdict::Proved) << "parameterized=" << param;
+        EXPECT_NE(o.verdict, proofs::Verdict::Proved)
+            << "parameterized=" << param;
       }
     proofs::ProveReport m = prove(model, bothSolvers());
     expectAllProved(m, param ? "parameterized" : "bounded");

@@ -12,9 +12,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 namespace {
 
@@ -55,10 +55,9 @@ nlohmann::json paramJson(const std::string &args, const std::string &note,
 // Venn reduction to integer arithmetic; docs/prove.md).
 TEST(ProveParameterized, OneThirdRuleEverythingForAllNByBothSolvers) {
   int exit = -1;
-  auto j = paramJson(src("examples/one_third_rule.mom") +
-                         " --solver both --timeout 300",
-                     "symbolic: N (|P| = N); concrete: MaxPhase = 3, V = 2",
-                     &exit);
+  auto j = paramJson(
+      src("examples/one_third_rule.mom") + " --solver both --timeout 300",
+      "symbolic: N (|P| = N); concrete: MaxPhase = 3, V = 2", &exit);
   ASSERT_FALSE(j.is_null());
   EXPECT_EQ(j["runs"][0]["encoding"], "parameterized");
   size_t n = 0;
@@ -175,11 +174,12 @@ TEST(ProveParameterized, VennProofsAgreeWithTheChecker) {
     std::string file = std::string(dir) + "/v" + std::to_string(a) +
                        std::to_string(b) + ".mom";
     std::ofstream(file) << variant;
-    CliRun p = run("prove " + file + " --parameterized --solver z3 --timeout 10");
+    CliRun p =
+        run("prove " + file + " --parameterized --solver z3 --timeout 10");
     bool clean = true;
     for (int n : {3, 4, 5}) {
-      CliRun c = proofs_test::mommie("check " + file + " -D N=" +
-                                     std::to_string(n), 120);
+      CliRun c = proofs_test::mommie(
+          "check " + file + " -D N=" + std::to_string(n), 120);
       ASSERT_NE(c.exit, 2) << c.out;
       clean &= c.exit == 0;
     }
@@ -220,7 +220,7 @@ TEST(ProveParameterized, LastVotingAgreementForAllN) {
           << res.dump();
   }
   EXPECT_GE(proved, 42u);
-  for (const char *step : {"init", "round Collect", "round Propose",
-                           "round Ack", "round Decide"})
+  for (const char *step :
+       {"init", "round Collect", "round Propose", "round Ack", "round Decide"})
     EXPECT_EQ(verdictOf(j, "Agreement", step), "proved") << step;
 }

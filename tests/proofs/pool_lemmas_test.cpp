@@ -77,37 +77,40 @@ std::string writeTemp(const std::string &dir, const std::string &name,
 // Three nodes each publish one Ping; invariants about the pool, quorum
 // patterns included. `falseOne` adds an invariant the pool violates.
 std::string pingProgram(bool falseOne) {
-  std::string text =
-      "protocol PoolPing;\n"
-      "principals R[3];\n"
-      "record Ping { v: 0..1 }\n"
-      "role Node at R {\n"
-      "  var sent: bool = false;\n"
-      "  transition Send(x: 0..1) IF !sent\n"
-      "  @@{ PUBLISH [ME, R, NOONE] Ping(x); sent <- true; @@}\n"
-      "}\n"
-      "invariant Sent: forall p in R: (KNOWN [p, _, _] Ping m) => Node.sent[p];\n"
-      "lemma QuorumSent: (KNOWN [qs R >= 2, _, NOONE] Ping m)\n"
-      "  => card({ p in R | Node.sent[p] }) >= 2;\n"
-      "lemma Delivered: forall p in R, q in R:\n"
-      "  (KNOWN [p, q, _] Ping m) || !Node.sent[p];\n"
-      "terminate when forall p in R: Node.sent[p];\n";
+  std::string text = "protocol PoolPing;\n"
+                     "principals R[3];\n"
+                     "record Ping { v: 0..1 }\n"
+                     "role Node at R {\n"
+                     "  var sent: bool = false;\n"
+                     "  transition Send(x: 0..1) IF !sent\n"
+                     "  @@{ PUBLISH [ME, R, NOONE] Ping(x); sent <- true; @@}\n"
+                     "}\n"
+                     "invariant Sent: forall p in R: (KNOWN [p, _, _] Ping m) "
+                     "=> Node.sent[p];\n"
+                     "lemma QuorumSent: (KNOWN [qs R >= 2, _, NOONE] Ping m)\n"
+                     "  => card({ p in R | Node.sent[p] }) >= 2;\n"
+                     "lemma Delivered: forall p in R, q in R:\n"
+                     "  (KNOWN [p, q, _] Ping m) || !Node.sent[p];\n"
+                     "terminate when forall p in R: Node.sent[p];\n";
   if (falseOne)
-    text += "invariant NoQuorumForOne: !(KNOWN [R >= 2, _, _] Ping m {{ v == 1; }});\n";
+    text += "invariant NoQuorumForOne: !(KNOWN [R >= 2, _, _] Ping m {{ v == "
+            "1; }});\n";
   return text;
 }
 
 } // namespace
 
 TEST(PoolLemmas, TwoPhaseCommitExampleStatesThemInTheLanguage) {
-  ir::Program p = compileText("two_phase_commit.mom",
-                              e2e::readFile(src("examples/two_phase_commit.mom")));
+  ir::Program p =
+      compileText("two_phase_commit.mom",
+                  e2e::readFile(src("examples/two_phase_commit.mom")));
   std::set<std::string> withKnown;
   for (const auto &inv : p.invariants)
     if (mentionsKnown(inv.expr.get()))
       withKnown.insert(inv.name);
-  EXPECT_EQ(withKnown, (std::set<std::string>{"VotesAreHonest", "VoteMeansVoted",
-                                              "CommitDecision", "AbortDecision"}));
+  EXPECT_EQ(withKnown,
+            (std::set<std::string>{"VotesAreHonest", "VoteMeansVoted",
+                                   "CommitDecision", "AbortDecision"}));
 }
 
 TEST(PoolLemmas, TwoPhaseCommitProvedByBothSolvers) {
@@ -115,9 +118,9 @@ TEST(PoolLemmas, TwoPhaseCommitProvedByBothSolvers) {
     frontend::Options opts;
     opts.defines["N"] = n;
     DiagnosticEngine diags;
-    auto p = frontend::compile("two_phase_commit.mom",
-                               e2e::readFile(src("examples/two_phase_commit.mom")),
-                               opts, diags);
+    auto p = frontend::compile(
+        "two_phase_commit.mom",
+        e2e::readFile(src("examples/two_phase_commit.mom")), opts, diags);
     ASSERT_TRUE(p.has_value());
     proofs::ProveReport r = proofs::proveBounded(*p, bothSolvers());
     EXPECT_TRUE(r.allProved()) << "N=" << n;
@@ -126,7 +129,8 @@ TEST(PoolLemmas, TwoPhaseCommitProvedByBothSolvers) {
     for (const auto &o : r.results) {
       ++obligations;
       EXPECT_EQ(o.verdict, proofs::Verdict::Proved)
-          << "N=" << n << ": " << o.invariant << " / " << o.step << "\n" << o.detail;
+          << "N=" << n << ": " << o.invariant << " / " << o.step << "\n"
+          << o.detail;
     }
     EXPECT_GT(obligations, 100u);
   }
@@ -135,8 +139,9 @@ TEST(PoolLemmas, TwoPhaseCommitProvedByBothSolvers) {
 // Without the pool lemmas the invariants are not inductive (the pool of
 // the pre-state is arbitrary): the lemmas are what closes the proof.
 TEST(PoolLemmas, WithoutThemTwoPhaseCommitHasCounterexamples) {
-  ir::Program p = compileText("two_phase_commit.mom",
-                              e2e::readFile(src("examples/two_phase_commit.mom")));
+  ir::Program p =
+      compileText("two_phase_commit.mom",
+                  e2e::readFile(src("examples/two_phase_commit.mom")));
   std::vector<ir::Predicate> kept;
   for (const auto &inv : p.invariants)
     if (!mentionsKnown(inv.expr.get()))
@@ -145,42 +150,52 @@ TEST(PoolLemmas, WithoutThemTwoPhaseCommitHasCounterexamples) {
   p.invariants = kept;
   proofs::ProveReport r = proofs::proveBounded(p, bothSolvers());
   auto bad = refuted(r);
-  EXPECT_TRUE(bad.count("FollowsCoordinator @ transition Participant.Learn at P0"));
-  EXPECT_TRUE(bad.count("CommitValidity @ transition Coordinator.Commit at Co0"));
+  EXPECT_TRUE(
+      bad.count("FollowsCoordinator @ transition Participant.Learn at P0"));
+  EXPECT_TRUE(
+      bad.count("CommitValidity @ transition Coordinator.Commit at Co0"));
 }
 
 // The seeded bug (commit on the first yes vote), every lemma kept: exactly
 // CommitValidity fails, in the coordinator's Commit, by both solvers.
 TEST(PoolLemmas, CommitBugRefutedInTheCommitTransition) {
-  ir::Program p = compileText("two_phase_commit_bug.mom",
-                              e2e::readFile(src("tests/proofs/two_phase_commit_bug.mom")));
+  ir::Program p =
+      compileText("two_phase_commit_bug.mom",
+                  e2e::readFile(src("tests/proofs/two_phase_commit_bug.mom")));
   proofs::ProveReport r = proofs::proveBounded(p, bothSolvers());
-  EXPECT_EQ(refuted(r), std::set<std::string>{
-                            "CommitValidity @ transition Coordinator.Commit at Co0"});
+  EXPECT_EQ(refuted(r),
+            std::set<std::string>{
+                "CommitValidity @ transition Coordinator.Commit at Co0"});
   std::set<proofs::SolverKind> by;
   for (const auto &o : r.results)
     if (o.verdict == proofs::Verdict::Counterexample) {
       by.insert(o.solver);
-      EXPECT_NE(o.detail.find("step: Co0 fires Coordinator.Commit"), std::string::npos)
+      EXPECT_NE(o.detail.find("step: Co0 fires Coordinator.Commit"),
+                std::string::npos)
           << o.detail;
-      EXPECT_NE(o.detail.find("Vote{tx: 0, yes: true}"), std::string::npos) << o.detail;
+      EXPECT_NE(o.detail.find("Vote{tx: 0, yes: true}"), std::string::npos)
+          << o.detail;
     }
   EXPECT_EQ(by.size(), 2u);
   EXPECT_TRUE(r.disagreements.empty());
 }
 
 TEST(PoolLemmas, ProveCliNamesTheStep) {
-  CmdRun r = runMommie({"prove", src("tests/proofs/two_phase_commit_bug.mom"), "--solver", "both"});
+  CmdRun r = runMommie({"prove", src("tests/proofs/two_phase_commit_bug.mom"),
+                        "--solver", "both"});
   if (r.exit == -1 && r.out.empty())
     GTEST_SKIP() << "MOMMIE not set";
   EXPECT_EQ(r.exit, 1) << r.out;
-  EXPECT_NE(r.out.find("invariant CommitValidity is not inductive: counterexample to "
-                       "induction in step 'transition Coordinator.Commit at Co0'"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("invariant CommitValidity is not inductive: counterexample to "
+                 "induction in step 'transition Coordinator.Commit at Co0'"),
+      std::string::npos)
       << r.out;
-  CmdRun ok = runMommie({"prove", src("examples/two_phase_commit.mom"), "--solver", "both"});
+  CmdRun ok = runMommie(
+      {"prove", src("examples/two_phase_commit.mom"), "--solver", "both"});
   EXPECT_EQ(ok.exit, 0) << ok.out;
-  EXPECT_NE(ok.out.find(" 0 counterexample(s) to induction, 0 unknown"), std::string::npos)
+  EXPECT_NE(ok.out.find(" 0 counterexample(s) to induction, 0 unknown"),
+            std::string::npos)
       << ok.out;
 }
 
@@ -194,7 +209,8 @@ TEST(PoolLemmas, CheckerChecksThemWithTheSameStateSpace) {
   auto at = ex.find("// Facts about the pool");
   ASSERT_NE(at, std::string::npos);
   std::string without = writeTemp(dir, "without.mom", ex.substr(0, at));
-  CmdRun a = runMommie({"check", src("examples/two_phase_commit.mom"), "--no-symmetry"});
+  CmdRun a = runMommie(
+      {"check", src("examples/two_phase_commit.mom"), "--no-symmetry"});
   CmdRun b = runMommie({"check", without, "--no-symmetry"});
   EXPECT_EQ(a.exit, 0) << a.out;
   EXPECT_EQ(b.exit, 0) << b.out;
@@ -202,12 +218,15 @@ TEST(PoolLemmas, CheckerChecksThemWithTheSameStateSpace) {
   EXPECT_GT(na, 1000);
   EXPECT_EQ(na, distinctStates(b.out, "distinct states: "));
   // A false pool lemma is a violation with a trace.
-  std::string wrong = writeTemp(
-      dir, "wrong.mom",
-      ex + "lemma NoCommitDecision: !(KNOWN [COORD, _, _] Decision d {{ commit == true; }});\n");
+  std::string wrong =
+      writeTemp(dir, "wrong.mom",
+                ex + "lemma NoCommitDecision: !(KNOWN [COORD, _, _] Decision d "
+                     "{{ commit == true; }});\n");
   CmdRun c = runMommie({"check", wrong});
   EXPECT_EQ(c.exit, 1) << c.out;
-  EXPECT_NE(c.out.find("invariant NoCommitDecision is violated"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("invariant NoCommitDecision is violated"),
+            std::string::npos)
+      << c.out;
   std::filesystem::remove_all(dir);
 }
 
@@ -219,7 +238,8 @@ TEST(PoolLemmas, QuorumPatternsAgreeAcrossCheckerProverAndTlc) {
   auto refutedBad = refuted(proofs::proveBounded(bad, bothSolvers()));
   EXPECT_FALSE(refutedBad.empty());
   for (const auto &r : refutedBad)
-    EXPECT_EQ(r.rfind("NoQuorumForOne @ transition Node.Send at R", 0), 0u) << r;
+    EXPECT_EQ(r.rfind("NoQuorumForOne @ transition Node.Send at R", 0), 0u)
+        << r;
 
   const char *bin = std::getenv("MOMMIE");
   if (!bin)
@@ -231,7 +251,8 @@ TEST(PoolLemmas, QuorumPatternsAgreeAcrossCheckerProverAndTlc) {
   EXPECT_EQ(checkGood.exit, 0) << checkGood.out;
   CmdRun checkBad = runMommie({"check", badPath});
   EXPECT_EQ(checkBad.exit, 1) << checkBad.out;
-  EXPECT_NE(checkBad.out.find("invariant NoQuorumForOne is violated"), std::string::npos)
+  EXPECT_NE(checkBad.out.find("invariant NoQuorumForOne is violated"),
+            std::string::npos)
       << checkBad.out;
 
   const char *jar = std::getenv("TLA2TOOLS_JAR");
@@ -242,21 +263,23 @@ TEST(PoolLemmas, QuorumPatternsAgreeAcrossCheckerProverAndTlc) {
   auto tlc = [&](const std::string &mom, const std::string &out) {
     CmdRun t = runMommie({"tla", mom, "-o", out});
     EXPECT_EQ(t.exit, 0) << t.out;
-    return run({"/usr/bin/java", "-XX:+UseParallelGC", "-cp", jar, "tlc2.TLC", "-workers", "1",
-                "-metadir", out + "/states", "-config", out + "/PoolPing.cfg",
-                out + "/PoolPing.tla"},
+    return run({"/usr/bin/java", "-XX:+UseParallelGC", "-cp", jar, "tlc2.TLC",
+                "-workers", "1", "-metadir", out + "/states", "-config",
+                out + "/PoolPing.cfg", out + "/PoolPing.tla"},
                300000);
   };
   CmdRun tGood = tlc(goodPath, dir + "/good");
-  EXPECT_NE(tGood.out.find("Model checking completed. No error has been found."),
-            std::string::npos)
+  EXPECT_NE(
+      tGood.out.find("Model checking completed. No error has been found."),
+      std::string::npos)
       << tGood.out;
   EXPECT_GT(distinctStates(checkGood.out, "distinct states: "), 10);
   EXPECT_EQ(distinctStates(tGood.out, "states generated, "),
             distinctStates(checkGood.out, "distinct states: "))
       << tGood.out << checkGood.out;
   CmdRun tBad = tlc(badPath, dir + "/bad");
-  EXPECT_NE(tBad.out.find("Invariant NoQuorumForOne is violated"), std::string::npos)
+  EXPECT_NE(tBad.out.find("Invariant NoQuorumForOne is violated"),
+            std::string::npos)
       << tBad.out;
   std::filesystem::remove_all(dir);
 }
@@ -265,16 +288,17 @@ TEST(PoolLemmas, QuorumPatternsAgreeAcrossCheckerProverAndTlc) {
 // the primary, logs built from orders, replies carry executions): proved by
 // both solvers; the seeded F+1-quorum client is refuted exactly in Accept.
 TEST(PoolLemmas, PrimaryBackupProvedAndQuorumBugRefutedInAccept) {
-  ir::Program p = compileText("primary_backup.mom",
-                              e2e::readFile(src("examples/primary_backup.mom")));
+  ir::Program p = compileText(
+      "primary_backup.mom", e2e::readFile(src("examples/primary_backup.mom")));
   size_t withKnown = 0;
   for (const auto &inv : p.invariants)
     withKnown += mentionsKnown(inv.expr.get()) ? 1 : 0;
   EXPECT_GE(withKnown, 4u);
   proofs_test::expectAllProved(proofs::proveBounded(p, bothSolvers()));
 
-  ir::Program bug = compileText("primary_backup_bug.mom",
-                                e2e::readFile(src("tests/proofs/primary_backup_bug.mom")));
+  ir::Program bug =
+      compileText("primary_backup_bug.mom",
+                  e2e::readFile(src("tests/proofs/primary_backup_bug.mom")));
   proofs_test::expectOnlyRefuted(proofs::proveBounded(bug, bothSolvers()),
                                  "Durable @ transition Client.Accept at C0",
                                  "step: C0 fires Client.Accept");

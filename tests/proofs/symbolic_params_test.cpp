@@ -35,7 +35,9 @@ std::string roundProgram(const std::string &size, const std::string &extra,
          "];\n" + extra +
          "role Process at P {\n"
          "  var x: 0..V-1 = 0;\n"
-         "  var y: " + yType + " = 0;\n"
+         "  var y: " +
+         yType +
+         " = 0;\n"
          "  phase bound 2 {\n"
          "    round Exchange : 0..V-1 {\n"
          "      send x to P;\n"
@@ -43,7 +45,8 @@ std::string roundProgram(const std::string &size, const std::string &extra,
          "    }\n"
          "  }\n"
          "}\n"
-         "invariant Inv: " + inv + ";\n";
+         "invariant Inv: " +
+         inv + ";\n";
 }
 
 // The affine texts of the literals over the symbolic parameters, and the
@@ -87,11 +90,11 @@ TEST(SymbolicParams, LiteralsAndNamedPrincipals) {
   EXPECT_EQ(sp.concrete, (std::map<std::string, int64_t>{{"V", 2}}));
   // N - 1 (the update's literal and LAST's index), and the literal
   // N + HALF, refused for its division only.
-  EXPECT_EQ(literalTexts(sp),
-            (std::set<std::string>{
-                "N - 1",
-                "why: 17:69: a number (N + HALF) is not an affine function "
-                "of the symbolic parameters (N / 2: a division)"}));
+  EXPECT_EQ(
+      literalTexts(sp),
+      (std::set<std::string>{
+          "N - 1", "why: 17:69: a number (N + HALF) is not an affine function "
+                   "of the symbolic parameters (N / 2: a division)"}));
   // LAST is P3 at N = 4: its index is N - 1 at every size.
   int named = 0;
   for (const auto &[e, a] : sp.literals)

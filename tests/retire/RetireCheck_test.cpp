@@ -22,7 +22,8 @@ std::string programPath(const std::string &name) {
   return sourceDir() + "/tests/retire/" + name;
 }
 
-CheckResult check(const ir::Program &p, bool retireCheck, bool symmetry = false) {
+CheckResult check(const ir::Program &p, bool retireCheck,
+                  bool symmetry = false) {
   CheckOptions o;
   o.symmetry = symmetry;
   o.progress = false;
@@ -30,7 +31,8 @@ CheckResult check(const ir::Program &p, bool retireCheck, bool symmetry = false)
   return explore(p, o);
 }
 
-// The last state of `r`'s trace fails the retire check, no state before it does.
+// The last state of `r`'s trace fails the retire check, no state before it
+// does.
 void expectFailsAtEnd(const ir::Program &p, const CheckResult &r) {
   ASSERT_FALSE(r.trace.empty());
   Layout layout(p);
@@ -47,21 +49,25 @@ TEST(RetireCheck, SoundClausesPassWithTheSameStateSpace) {
   auto p = compilePath(programPath("retire_ok.mom"));
   ASSERT_TRUE(p);
   auto on = check(*p, true), off = check(*p, false);
-  EXPECT_EQ(on.verdict, CheckResult::Verdict::Ok) << on.name << "\n" << on.message;
+  EXPECT_EQ(on.verdict, CheckResult::Verdict::Ok) << on.name << "\n"
+                                                  << on.message;
   EXPECT_EQ(off.verdict, CheckResult::Verdict::Ok);
   EXPECT_EQ(on.distinct, 7779u);
   EXPECT_EQ(on.distinct, off.distinct);
   EXPECT_EQ(on.generated, off.generated);
   auto sym = check(*p, true, true);
-  EXPECT_EQ(sym.verdict, CheckResult::Verdict::Ok) << sym.name << "\n" << sym.message;
+  EXPECT_EQ(sym.verdict, CheckResult::Verdict::Ok) << sym.name << "\n"
+                                                   << sym.message;
 }
 
 TEST(RetireCheck, SomethingIsRetiredInTheSoundProgram) {
   // The shortest trace to a state where the client accepted its request,
   // through an invariant that says it never does.
   std::ifstream in(programPath("retire_ok.mom"));
-  std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  source += "invariant NeverAccepted: forall c in C: Client.accepted[c] == 0;\n";
+  std::string source((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+  source +=
+      "invariant NeverAccepted: forall c in C: Client.accepted[c] == 0;\n";
   auto p = compileSource(source, {{"NumReq", 1}});
   ASSERT_TRUE(p);
   auto r = check(*p, true);
@@ -92,7 +98,8 @@ TEST(RetireCheck, ReportsARetiredStatementAGuardStillReads) {
   EXPECT_EQ(r.name, "Retire(Replica:28)");
   EXPECT_EQ(r.trace.size(), 8u); // 7 steps: order, deliver, execute at a backup
   EXPECT_NE(r.message.find("Replica.Suspect"), std::string::npos) << r.message;
-  EXPECT_NE(r.message.find("which the model cannot take"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("which the model cannot take"), std::string::npos)
+      << r.message;
   expectFailsAtEnd(*p, r);
   // Under symmetry the trace is as short.
   auto sym = check(*p, true, true);
@@ -108,7 +115,8 @@ TEST(RetireCheck, ReportsAConditionThatIsNotMonotone) {
   auto r = check(*p, true);
   ASSERT_EQ(r.verdict, CheckResult::Verdict::InvariantViolated) << r.name;
   EXPECT_EQ(r.name, "Retire(Replica:25)");
-  EXPECT_NE(r.message.find("no longer retired"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("no longer retired"), std::string::npos)
+      << r.message;
   expectFailsAtEnd(*p, r);
 }
 

@@ -13,11 +13,22 @@ using namespace rounds_e2e;
 
 namespace {
 
-std::vector<std::string> nodeArgv(const Cluster &c, const std::string &name, const std::string &trace,
+std::vector<std::string> nodeArgv(const Cluster &c, const std::string &name,
+                                  const std::string &trace,
                                   std::vector<std::string> extra) {
-  std::vector<std::string> argv = {c.bin, "--id", name, "--deploy", c.dir + "/deploy.conf",
-                                   "--trace", c.dir + "/" + trace, "--linger", "300",
-                                   "--run-for", "20000", "--data-dir", c.dir + "/" + name + ".data"};
+  std::vector<std::string> argv = {c.bin,
+                                   "--id",
+                                   name,
+                                   "--deploy",
+                                   c.dir + "/deploy.conf",
+                                   "--trace",
+                                   c.dir + "/" + trace,
+                                   "--linger",
+                                   "300",
+                                   "--run-for",
+                                   "20000",
+                                   "--data-dir",
+                                   c.dir + "/" + name + ".data"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   for (const auto &f : phaseFlags(c))
     argv.push_back(f);
@@ -45,20 +56,25 @@ TEST(RoundsDurable, RestartedAcceptorKeepsItsVoteAndDecision) {
   ASSERT_FALSE(c.bin.empty());
   std::map<std::string, pid_t> pids;
   for (const auto &name : c.names)
-    pids[name] = e2e::spawn(nodeArgv(c, name, name + ".jsonl", {"--fresh"}),
-                            c.dir + "/" + name + ".out", c.dir + "/" + name + ".log");
+    pids[name] =
+        e2e::spawn(nodeArgv(c, name, name + ".jsonl", {"--fresh"}),
+                   c.dir + "/" + name + ".out", c.dir + "/" + name + ".log");
   // P1 decides, then is killed.
-  ASSERT_TRUE(e2e::eventually(15000, [&] { return tracedDecision(c.dir + "/P1.jsonl").contains("$some"); }))
-      << e2e::readFile(c.dir + "/P1.log");
+  ASSERT_TRUE(e2e::eventually(15000, [&] {
+    return tracedDecision(c.dir + "/P1.jsonl").contains("$some");
+  })) << e2e::readFile(c.dir + "/P1.log");
   kill(pids["P1"], SIGKILL);
   waitpid(pids["P1"], nullptr, 0);
   json before = tracedDecision(c.dir + "/P1.jsonl");
   // Restarted without --fresh on its directory.
-  pid_t again = e2e::spawn(nodeArgv(c, "P1", "P1-restarted.jsonl", {}), c.dir + "/P1-restarted.out",
-                           c.dir + "/P1-restarted.log");
-  EXPECT_EQ(e2e::waitFor(again, 30000), 0) << e2e::readFile(c.dir + "/P1-restarted.log");
+  pid_t again =
+      e2e::spawn(nodeArgv(c, "P1", "P1-restarted.jsonl", {}),
+                 c.dir + "/P1-restarted.out", c.dir + "/P1-restarted.log");
+  EXPECT_EQ(e2e::waitFor(again, 30000), 0)
+      << e2e::readFile(c.dir + "/P1-restarted.log");
   for (const char *name : {"P0", "P2"})
-    EXPECT_EQ(e2e::waitFor(pids[name], 30000), 0) << e2e::readFile(c.dir + "/" + name + ".log");
+    EXPECT_EQ(e2e::waitFor(pids[name], 30000), 0)
+        << e2e::readFile(c.dir + "/" + name + ".log");
   std::string log = e2e::readFile(c.dir + "/P1-restarted.log");
   EXPECT_NE(log.find("\"event\":\"recovered\""), std::string::npos) << log;
   EXPECT_EQ(log.find("\"event\":\"not_durable\""), std::string::npos) << log;
@@ -97,16 +113,26 @@ TEST(RoundsDurable, ANodeNeedsItsOwnDataDirectory) {
     std::ofstream id(c.dir + "/P0.data/identity");
     id << "mommie durable state v1\nprotocol LastVoting\nprincipal P0\n";
   }
-  for (std::vector<std::string> extra : {std::vector<std::string>{}, {"--fresh"}}) {
+  for (std::vector<std::string> extra :
+       {std::vector<std::string>{}, {"--fresh"}}) {
     auto argv = nodeArgv(c, "P1", "P1.jsonl", extra);
-    argv[argv.size() - 1 - phaseFlags(c).size() - extra.size()] = c.dir + "/P0.data";
+    argv[argv.size() - 1 - phaseFlags(c).size() - extra.size()] =
+        c.dir + "/P0.data";
     EXPECT_EQ(e2e::run(argv, c.dir, 10000), 2);
     err = e2e::readFile(c.dir + "/run.err");
     EXPECT_NE(err.find("another node"), std::string::npos) << err;
   }
   // --fsync takes on or off only; --fresh needs --data-dir.
-  EXPECT_EQ(e2e::run(nodeArgv(c, "P1", "P1.jsonl", {"--fresh", "--fsync", "sometimes"}), c.dir, 10000), 2);
-  EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("bad --fsync"), std::string::npos);
-  EXPECT_EQ(e2e::run({c.bin, "--id", "P1", "--deploy", c.dir + "/deploy.conf", "--fresh"}, c.dir, 10000), 2);
-  EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("need --data-dir"), std::string::npos);
+  EXPECT_EQ(e2e::run(nodeArgv(c, "P1", "P1.jsonl",
+                              {"--fresh", "--fsync", "sometimes"}),
+                     c.dir, 10000),
+            2);
+  EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("bad --fsync"),
+            std::string::npos);
+  EXPECT_EQ(e2e::run({c.bin, "--id", "P1", "--deploy", c.dir + "/deploy.conf",
+                      "--fresh"},
+                     c.dir, 10000),
+            2);
+  EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("need --data-dir"),
+            std::string::npos);
 }

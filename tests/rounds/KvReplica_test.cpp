@@ -34,8 +34,12 @@ struct ToyProgram : RoundProgram {
   }
   bool goAhead(size_t, int64_t, const Value &) override { return false; }
   void update(size_t, int64_t, const Value &) override {}
-  bool payloadOk(size_t, const Value &v, std::string *) const override { return v.is(Kind::Int); }
-  std::string stateJson() const override { return "{\"decision\":{\"$none\":true}}"; }
+  bool payloadOk(size_t, const Value &v, std::string *) const override {
+    return v.is(Kind::Int);
+  }
+  std::string stateJson() const override {
+    return "{\"decision\":{\"$none\":true}}";
+  }
   std::string stateDeltaJson() override { return "{}"; }
 };
 
@@ -45,7 +49,9 @@ RoundProgramInfo toyInfo() {
   info.principals = {"P0", "P1", "P2"};
   info.first = 0;
   info.size = 3;
-  info.make = [](int, std::optional<uint64_t>) { return std::unique_ptr<RoundProgram>(new ToyProgram()); };
+  info.make = [](int, std::optional<uint64_t>) {
+    return std::unique_ptr<RoundProgram>(new ToyProgram());
+  };
   return info;
 }
 
@@ -64,7 +70,10 @@ struct Harness {
     cfg.peers = {0, 1, 2};
     cfg.maxFuture = maxFuture;
     kv = std::make_unique<KvReplica>(
-        info, loop, cfg, [this](int peer, const std::vector<uint8_t> &f) { sent.emplace_back(peer, f); },
+        info, loop, cfg,
+        [this](int peer, const std::vector<uint8_t> &f) {
+          sent.emplace_back(peer, f);
+        },
         [this](const KvRequest &q, const KvReply &r) {
           applied.emplace_back(q.session, q.seq);
           replies.push_back(r);
@@ -73,7 +82,9 @@ struct Harness {
   }
 };
 
-std::vector<uint8_t> batchFrame(uint64_t slot, int proposer, const std::vector<uint8_t> &bytes, bool forge = false) {
+std::vector<uint8_t> batchFrame(uint64_t slot, int proposer,
+                                const std::vector<uint8_t> &bytes,
+                                bool forge = false) {
   auto d = crypto::sha256(bytes.data(), bytes.size());
   if (forge)
     d[0] ^= 1;
@@ -94,8 +105,8 @@ std::vector<uint8_t> decidedFrame(uint64_t slot, int64_t v) {
   return w.buffer();
 }
 
-KvRequest op(KvOp o, uint64_t session, uint64_t seq, std::string key, std::string value = "",
-             std::string expected = "") {
+KvRequest op(KvOp o, uint64_t session, uint64_t seq, std::string key,
+             std::string value = "", std::string expected = "") {
   KvRequest q;
   q.op = o;
   q.session = session;
@@ -117,12 +128,14 @@ KvRequest registration(uint64_t nonce) {
 std::vector<KvRequest> requests(uint64_t session, uint64_t from, uint64_t n) {
   std::vector<KvRequest> r;
   for (uint64_t i = from; i < from + n; ++i)
-    r.push_back(op(KvOp::Put, session, i, "k" + std::to_string(i % 3), "value" + std::to_string(i)));
+    r.push_back(op(KvOp::Put, session, i, "k" + std::to_string(i % 3),
+                   "value" + std::to_string(i)));
   return r;
 }
 
 // Applies `batch` as slot `slot`, proposed by P1 and decided.
-void applyAsSlot(Harness &h, uint64_t slot, const std::vector<KvRequest> &batch) {
+void applyAsSlot(Harness &h, uint64_t slot,
+                 const std::vector<KvRequest> &batch) {
   auto enc = KvReplica::encodeBatch(batch);
   auto b = batchFrame(slot, 1, enc);
   auto d = decidedFrame(slot, 1);
@@ -140,7 +153,8 @@ TEST(KvReplica, BatchCodecRoundTripsAndRejectsTruncation) {
   reqs.back().expectAbsent = true;
   auto enc = KvReplica::encodeBatch(reqs);
   std::vector<KvRequest> back;
-  ASSERT_TRUE(KvReplica::decodeBatch(std::string(enc.begin(), enc.end()), back));
+  ASSERT_TRUE(
+      KvReplica::decodeBatch(std::string(enc.begin(), enc.end()), back));
   ASSERT_EQ(back.size(), 7u);
   EXPECT_EQ(back[3].seq, 3u);
   EXPECT_EQ(back[3].value, "value3");
@@ -149,13 +163,16 @@ TEST(KvReplica, BatchCodecRoundTripsAndRejectsTruncation) {
   EXPECT_EQ(back[6].op, KvOp::Cas);
   EXPECT_EQ(back[6].expected, "old");
   EXPECT_TRUE(back[6].expectAbsent);
-  EXPECT_FALSE(KvReplica::decodeBatch(std::string(enc.begin(), enc.end() - 1), back));
-  EXPECT_FALSE(KvReplica::decodeBatch(std::string(enc.begin(), enc.end()) + "x", back));
+  EXPECT_FALSE(
+      KvReplica::decodeBatch(std::string(enc.begin(), enc.end() - 1), back));
+  EXPECT_FALSE(
+      KvReplica::decodeBatch(std::string(enc.begin(), enc.end()) + "x", back));
 }
 
 TEST(KvReplica, DecisionOfState) {
   EXPECT_EQ(KvReplica::decisionOf("{\"x\":1,\"decision\":{\"$some\":2}}"), 2);
-  EXPECT_EQ(KvReplica::decisionOf("{\"x\":1,\"decision\":{\"$none\":true}}"), -1);
+  EXPECT_EQ(KvReplica::decisionOf("{\"x\":1,\"decision\":{\"$none\":true}}"),
+            -1);
   EXPECT_EQ(KvReplica::decisionOf("{\"x\":1}"), -1);
 }
 
@@ -166,10 +183,13 @@ TEST(KvReplica, AppliesALearnedDecisionWithItsBatch) {
   auto enc = KvReplica::encodeBatch(batch);
   // P1 proposes its batch for slot 0 (this starts the slot here: P0's own,
   // empty, batch goes to the peers), then P2 says slot 0 decided P1.
-  EXPECT_TRUE(h.kv->onFrame(1, batchFrame(0, 1, enc).data(), batchFrame(0, 1, enc).size()));
+  EXPECT_TRUE(h.kv->onFrame(1, batchFrame(0, 1, enc).data(),
+                            batchFrame(0, 1, enc).size()));
   EXPECT_EQ(h.kv->started(), 1u);
-  EXPECT_TRUE(h.kv->onFrame(2, decidedFrame(0, 1).data(), decidedFrame(0, 1).size()));
-  h.loop.runUntil(EventLoop::now() + std::chrono::milliseconds(5)); // frees the stopped engine
+  EXPECT_TRUE(
+      h.kv->onFrame(2, decidedFrame(0, 1).data(), decidedFrame(0, 1).size()));
+  h.loop.runUntil(EventLoop::now() +
+                  std::chrono::milliseconds(5)); // frees the stopped engine
   EXPECT_EQ(h.kv->applied(), 1u);
   EXPECT_EQ(h.kv->stats().requestsApplied, 5u);
   EXPECT_EQ(h.kv->keys(), 3u);
@@ -180,7 +200,8 @@ TEST(KvReplica, AppliesALearnedDecisionWithItsBatch) {
   // The same requests again in a later slot are not applied twice: the
   // retries of seqs 2 and 3 get their original replies (slot 0).
   auto enc2 = KvReplica::encodeBatch(requests(1, 2, 4)); // seqs 2..5: 2, 3 seen
-  h.kv->onFrame(1, batchFrame(1, 1, enc2).data(), batchFrame(1, 1, enc2).size());
+  h.kv->onFrame(1, batchFrame(1, 1, enc2).data(),
+                batchFrame(1, 1, enc2).size());
   h.kv->onFrame(2, decidedFrame(1, 1).data(), decidedFrame(1, 1).size());
   EXPECT_EQ(h.kv->applied(), 2u);
   EXPECT_EQ(h.kv->stats().requestsApplied, 7u);
@@ -199,14 +220,17 @@ TEST(KvReplica, SessionsAndOperations) {
   ASSERT_EQ(h.replies.size(), 3u);
   uint64_t s = h.replies[0].session, t = h.replies[1].session;
   EXPECT_NE(s, t);
-  EXPECT_EQ(h.replies[2].session, s); // a retried registration: the same session
+  EXPECT_EQ(h.replies[2].session,
+            s); // a retried registration: the same session
   EXPECT_EQ(h.kv->sessions(), 2u);
   h.replies.pop_back();
   h.applied.pop_back();
   applyAsSlot(h, 1,
-              {op(KvOp::Put, s, 0, "a", "1"), op(KvOp::Get, s, 1, "a"), op(KvOp::Cas, s, 2, "a", "2", "9"),
-               op(KvOp::Cas, s, 3, "a", "2", "1"), op(KvOp::Get, t, 0, "a"), op(KvOp::Del, s, 4, "a"),
-               op(KvOp::Get, s, 5, "a"), op(KvOp::Del, s, 6, "a"), op(KvOp::Put, 77, 0, "b", "x")});
+              {op(KvOp::Put, s, 0, "a", "1"), op(KvOp::Get, s, 1, "a"),
+               op(KvOp::Cas, s, 2, "a", "2", "9"),
+               op(KvOp::Cas, s, 3, "a", "2", "1"), op(KvOp::Get, t, 0, "a"),
+               op(KvOp::Del, s, 4, "a"), op(KvOp::Get, s, 5, "a"),
+               op(KvOp::Del, s, 6, "a"), op(KvOp::Put, 77, 0, "b", "x")});
   ASSERT_EQ(h.replies.size(), 11u);
   auto res = [&](size_t i) { return h.replies[i].result; };
   EXPECT_EQ(res(2), KvResult::Ok);
@@ -252,7 +276,8 @@ std::vector<uint8_t> readIndexFrame(uint64_t id, uint64_t started) {
 }
 
 // The read asks P0 sent since `from`: (peer, round id).
-std::vector<std::pair<int, uint64_t>> readAsks(const Harness &h, size_t from = 0) {
+std::vector<std::pair<int, uint64_t>> readAsks(const Harness &h,
+                                               size_t from = 0) {
   std::vector<std::pair<int, uint64_t>> asks;
   for (size_t i = from; i < h.sent.size(); ++i)
     if (h.sent[i].second[0] == FrameKvReadAsk) {
@@ -283,7 +308,8 @@ TEST(KvReplica, GetsWaitForAMajoritysReadIndex) {
   h.kv->submit(op(KvOp::Get, s, 2, "a")); // waits for the next round
   EXPECT_EQ(readAsks(h, mark).size(), 2u);
   // P1 has started slots 0..3: the first get waits for slots 2 and 3.
-  EXPECT_TRUE(h.kv->onFrame(1, readIndexFrame(id1, 4).data(), readIndexFrame(id1, 4).size()));
+  EXPECT_TRUE(h.kv->onFrame(1, readIndexFrame(id1, 4).data(),
+                            readIndexFrame(id1, 4).size()));
   EXPECT_EQ(h.replies.size(), 2u);
   EXPECT_EQ(h.kv->stats().readRounds, 2u); // the second get's round is out
   auto asks2 = readAsks(h, mark + 2);
@@ -291,7 +317,8 @@ TEST(KvReplica, GetsWaitForAMajoritysReadIndex) {
   uint64_t id2 = asks2[0].second;
   EXPECT_NE(id1, id2);
   applyAsSlot(h, 2, {op(KvOp::Put, s, 3, "a", "2")});
-  EXPECT_EQ(h.replies.size(), 3u); // the put's reply; the get still waits for slot 3
+  EXPECT_EQ(h.replies.size(),
+            3u); // the put's reply; the get still waits for slot 3
   applyAsSlot(h, 3, {});
   ASSERT_EQ(h.replies.size(), 4u);
   EXPECT_EQ(h.applied.back(), std::make_pair(s, uint64_t(1)));
@@ -299,9 +326,11 @@ TEST(KvReplica, GetsWaitForAMajoritysReadIndex) {
   EXPECT_EQ(h.replies.back().value, "2");
   // A late or repeated answer to round 1 changes nothing; P2 answers round 2
   // (it started nothing beyond what is applied here): the second get.
-  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id1, 9).data(), readIndexFrame(id1, 9).size()));
+  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id1, 9).data(),
+                            readIndexFrame(id1, 9).size()));
   EXPECT_EQ(h.replies.size(), 4u);
-  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id2, 1).data(), readIndexFrame(id2, 1).size()));
+  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id2, 1).data(),
+                            readIndexFrame(id2, 1).size()));
   ASSERT_EQ(h.replies.size(), 5u);
   EXPECT_EQ(h.applied.back(), std::make_pair(s, uint64_t(2)));
   EXPECT_EQ(h.replies.back().value, "2");
@@ -311,14 +340,16 @@ TEST(KvReplica, GetsWaitForAMajoritysReadIndex) {
   h.kv->submit(op(KvOp::Get, s, 4, "zz"));
   ASSERT_EQ(readAsks(h, mark).size(), 2u);
   uint64_t id3 = readAsks(h, mark)[0].second;
-  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id3, 0).data(), readIndexFrame(id3, 0).size()));
+  EXPECT_TRUE(h.kv->onFrame(2, readIndexFrame(id3, 0).data(),
+                            readIndexFrame(id3, 0).size()));
   ASSERT_EQ(h.replies.size(), 6u);
   EXPECT_EQ(h.replies.back().result, KvResult::NotFound);
   h.kv->submit(op(KvOp::Get, s, 5, "a"));
   mark = h.sent.size();
   h.loop.runUntil(EventLoop::now() + std::chrono::milliseconds(60));
   h.kv->tick();
-  EXPECT_EQ(readAsks(h, mark).size(), 2u); // neither P1 nor P2 answered: both asked again
+  EXPECT_EQ(readAsks(h, mark).size(),
+            2u); // neither P1 nor P2 answered: both asked again
   EXPECT_GE(h.kv->stats().readRetries, 1u);
   // P0 answers a peer's ask with the slots it started; a malformed answer
   // is a bad frame.

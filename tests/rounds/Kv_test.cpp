@@ -20,11 +20,11 @@
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
-#include <poll.h>
-#include <thread>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <map>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <thread>
 
 using nlohmann::json;
 
@@ -61,13 +61,18 @@ Store build(int n, const std::string &tag, const std::string &auth = "") {
       conf << "[Authentication]\n* <-> * : " << auth << "\n";
   }
   s.bin = s.dir + "/node";
-  int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/last_voting.mom", "--deploy",
-                     s.dir + "/deploy.conf", "-o", s.bin, "--app", "kv", "-D", "N=" + std::to_string(n), "-D",
-                     "V=" + std::to_string(n), "-D", "MaxPhase=" + std::to_string(MaxPhase)},
-                    s.dir, 240000);
+  int rc =
+      e2e::run({mommie, "build",
+                std::string(MOMMIE_SOURCE_DIR) + "/examples/last_voting.mom",
+                "--deploy", s.dir + "/deploy.conf", "-o", s.bin, "--app", "kv",
+                "-D", "N=" + std::to_string(n), "-D", "V=" + std::to_string(n),
+                "-D", "MaxPhase=" + std::to_string(MaxPhase)},
+               s.dir, 240000);
   EXPECT_EQ(rc, 0) << e2e::readFile(s.dir + "/run.err");
   if (rc == 0 && !auth.empty()) {
-    rc = e2e::run({mommie, "keygen", s.dir + "/deploy.conf", "-o", s.dir + "/keys"}, s.dir, 60000);
+    rc = e2e::run(
+        {mommie, "keygen", s.dir + "/deploy.conf", "-o", s.dir + "/keys"},
+        s.dir, 60000);
     EXPECT_EQ(rc, 0) << e2e::readFile(s.dir + "/run.err");
   }
   if (rc != 0)
@@ -75,16 +80,23 @@ Store build(int n, const std::string &tag, const std::string &auth = "") {
   return s;
 }
 
-std::map<std::string, pid_t> startReplicas(const Store &s, int traceSlots, int traceEvery = 0,
-                                           const std::vector<std::string> &extra = {}) {
+std::map<std::string, pid_t>
+startReplicas(const Store &s, int traceSlots, int traceEvery = 0,
+              const std::vector<std::string> &extra = {}) {
   std::map<std::string, pid_t> pids;
   for (size_t i = 0; i < s.names.size(); ++i) {
-    std::vector<std::string> argv = {s.bin, "--kv", "--id", s.names[i], "--deploy", s.dir + "/deploy.conf",
-                                     "--client-port", std::to_string(s.clientPorts[i]), "--trace-dir", s.dir,
-                                     "--trace-slots", std::to_string(traceSlots), "--trace-every",
-                                     std::to_string(traceEvery), "--run-for", "240000"};
+    std::vector<std::string> argv = {
+        s.bin,           "--kv",
+        "--id",          s.names[i],
+        "--deploy",      s.dir + "/deploy.conf",
+        "--client-port", std::to_string(s.clientPorts[i]),
+        "--trace-dir",   s.dir,
+        "--trace-slots", std::to_string(traceSlots),
+        "--trace-every", std::to_string(traceEvery),
+        "--run-for",     "240000"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    pids[s.names[i]] = e2e::spawn(argv, s.dir + "/" + s.names[i] + ".out", s.dir + "/" + s.names[i] + ".log");
+    pids[s.names[i]] = e2e::spawn(argv, s.dir + "/" + s.names[i] + ".out",
+                                  s.dir + "/" + s.names[i] + ".log");
   }
   return pids;
 }
@@ -98,7 +110,8 @@ bool listening(const Store &s) {
       a.sin_family = AF_INET;
       a.sin_port = htons(uint16_t(port));
       a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      bool ok = fd >= 0 && connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
+      bool ok = fd >= 0 &&
+                connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
       if (fd >= 0)
         close(fd);
       if (!ok)
@@ -111,10 +124,16 @@ bool listening(const Store &s) {
 // `mommie conform` on the traces of one slot (the nodes that have one: a
 // node killed before the slot started has none). Returns the exit code.
 int conformSlot(const Store &s, int slot) {
-  std::vector<std::string> argv = {std::getenv("MOMMIE"), "conform",
-                                   std::string(MOMMIE_SOURCE_DIR) + "/examples/last_voting.mom", "-D",
-                                   "N=" + std::to_string(s.names.size()), "-D",
-                                   "V=" + std::to_string(s.names.size()), "-D", "MaxPhase=" + std::to_string(MaxPhase)};
+  std::vector<std::string> argv = {std::getenv("MOMMIE"),
+                                   "conform",
+                                   std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/last_voting.mom",
+                                   "-D",
+                                   "N=" + std::to_string(s.names.size()),
+                                   "-D",
+                                   "V=" + std::to_string(s.names.size()),
+                                   "-D",
+                                   "MaxPhase=" + std::to_string(MaxPhase)};
   for (const auto &n : s.names) {
     std::string f = s.dir + "/" + n + ".slot" + std::to_string(slot) + ".jsonl";
     if (std::filesystem::exists(f))
@@ -135,12 +154,16 @@ std::string servers(const Store &s) {
 
 // Stops the replicas (SIGTERM: they print their outcome) and checks that
 // the live ones applied the same log: returns their outcomes.
-std::vector<json> stopAndCompare(const Store &s, std::map<std::string, pid_t> &pids, const std::string &victim,
-                                 uint64_t requests) {
+std::vector<json> stopAndCompare(const Store &s,
+                                 std::map<std::string, pid_t> &pids,
+                                 const std::string &victim, uint64_t requests) {
   std::vector<json> outs;
   // The replicas the client did not talk to may apply the last slots a
   // little later: wait (bounded) until the live ones report the same log.
-  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0)
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s),
+                      "--max-seconds", "60"},
+                     s.dir, 90000),
+            0)
       << e2e::readFile(s.dir + "/run.out");
   for (const auto &[n, p] : pids)
     if (n != victim)
@@ -148,20 +171,27 @@ std::vector<json> stopAndCompare(const Store &s, std::map<std::string, pid_t> &p
   for (const auto &[n, p] : pids) {
     if (n == victim)
       continue;
-    EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
-    json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
-    EXPECT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
+    EXPECT_EQ(e2e::waitFor(p, 30000), 0)
+        << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
+    json o =
+        json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
+    EXPECT_FALSE(o.is_discarded())
+        << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
     if (o.is_discarded())
       continue;
     EXPECT_EQ(o["failed"], false) << n << " " << o.dump();
     // Each load generator's session registration is a request too.
-    EXPECT_EQ(o["requests_applied"].get<uint64_t>(), requests + o["sessions"].get<uint64_t>()) << n << " " << o.dump();
+    EXPECT_EQ(o["requests_applied"].get<uint64_t>(),
+              requests + o["sessions"].get<uint64_t>())
+        << n << " " << o.dump();
     EXPECT_EQ(o["bad_frames"], 0) << n;
     outs.push_back(o);
   }
   for (const auto &o : outs) {
-    EXPECT_EQ(o["log_digest"], outs[0]["log_digest"]) << o["node"] << " applied another log";
-    EXPECT_EQ(o["state_digest"], outs[0]["state_digest"]) << o["node"] << " has another state";
+    EXPECT_EQ(o["log_digest"], outs[0]["log_digest"])
+        << o["node"] << " applied another log";
+    EXPECT_EQ(o["state_digest"], outs[0]["state_digest"])
+        << o["node"] << " has another state";
     EXPECT_EQ(o["applied_slots"], outs[0]["applied_slots"]) << o["node"];
   }
   return outs;
@@ -169,21 +199,33 @@ std::vector<json> stopAndCompare(const Store &s, std::map<std::string, pid_t> &p
 
 // One `BIN --kv-client` invocation on every replica: its exit code, and
 // its output (stdout, then stderr) in `out`.
-int kvClient(const Store &s, const std::vector<std::string> &args, std::string &out) {
-  std::vector<std::string> argv = {s.bin, "--kv-client", "--servers", servers(s)};
+int kvClient(const Store &s, const std::vector<std::string> &args,
+             std::string &out) {
+  std::vector<std::string> argv = {s.bin, "--kv-client", "--servers",
+                                   servers(s)};
   argv.insert(argv.end(), args.begin(), args.end());
   int rc = e2e::run(argv, s.dir, 30000);
   out = e2e::readFile(s.dir + "/run.out") + e2e::readFile(s.dir + "/run.err");
   return rc;
 }
 
-json runLoad(const Store &s, uint64_t requests, const std::vector<std::string> &extra, int boundMs) {
-  std::vector<std::string> argv = {s.bin, "--kv-load", "--servers", servers(s), "--requests", std::to_string(requests),
-                                   "--concurrency", "32", "--value-size", "512", "--key-space", "50",
-                                   "--max-seconds", std::to_string(boundMs / 1000), "--json"};
+json runLoad(const Store &s, uint64_t requests,
+             const std::vector<std::string> &extra, int boundMs) {
+  std::vector<std::string> argv = {
+      s.bin,           "--kv-load",
+      "--servers",     servers(s),
+      "--requests",    std::to_string(requests),
+      "--concurrency", "32",
+      "--value-size",  "512",
+      "--key-space",   "50",
+      "--max-seconds", std::to_string(boundMs / 1000),
+      "--json"};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  int rc = e2e::waitFor(e2e::spawn(argv, s.dir + "/load.out", s.dir + "/load.err"), boundMs + 10000);
-  EXPECT_EQ(rc, 0) << e2e::readFile(s.dir + "/load.out") << e2e::readFile(s.dir + "/load.err");
+  int rc =
+      e2e::waitFor(e2e::spawn(argv, s.dir + "/load.out", s.dir + "/load.err"),
+                   boundMs + 10000);
+  EXPECT_EQ(rc, 0) << e2e::readFile(s.dir + "/load.out")
+                   << e2e::readFile(s.dir + "/load.err");
   json o = json::parse(e2e::readFile(s.dir + "/load.out"), nullptr, false);
   EXPECT_FALSE(o.is_discarded()) << e2e::readFile(s.dir + "/load.err");
   return o;
@@ -195,17 +237,21 @@ TEST(Kv, BadFlagsExit2) {
   Store s = build(3, "flags");
   ASSERT_FALSE(s.bin.empty());
   EXPECT_EQ(e2e::run({s.bin, "--kv", "--id", "P0"}, s.dir, 20000), 2);
-  EXPECT_EQ(e2e::run({s.bin, "--kv", "--id", "P9", "--deploy", s.dir + "/deploy.conf", "--client-port", "1"}, s.dir,
-                     20000),
+  EXPECT_EQ(e2e::run({s.bin, "--kv", "--id", "P9", "--deploy",
+                      s.dir + "/deploy.conf", "--client-port", "1"},
+                     s.dir, 20000),
             2);
-  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--servers", "nohost"}, s.dir, 20000), 2);
-  EXPECT_EQ(e2e::run({s.bin, "--kv", "--id", "P0", "--windw", "3"}, s.dir, 20000), 2);
-  EXPECT_NE(e2e::readFile(s.dir + "/run.err").find("did you mean '--window'?"), std::string::npos);
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--servers", "nohost"}, s.dir, 20000),
+            2);
+  EXPECT_EQ(
+      e2e::run({s.bin, "--kv", "--id", "P0", "--windw", "3"}, s.dir, 20000), 2);
+  EXPECT_NE(e2e::readFile(s.dir + "/run.err").find("did you mean '--window'?"),
+            std::string::npos);
   // `--app kv` adds the KV store's modes and flags to the binary's help.
   ASSERT_EQ(e2e::run({s.bin, "--help"}, s.dir, 20000), 0);
   std::string help = e2e::readFile(s.dir + "/run.out");
-  for (const char *f : {"  --kv ", "  --kv-load ", "  --client-port PORT ", "  --servers LIST ", "  --linger MS ",
-                        "  --faults F "})
+  for (const char *f : {"  --kv ", "  --kv-load ", "  --client-port PORT ",
+                        "  --servers LIST ", "  --linger MS ", "  --faults F "})
     EXPECT_NE(help.find(f), std::string::npos) << f << "\n" << help;
 }
 
@@ -226,10 +272,14 @@ TEST(Kv, ThreeReplicasSameLogAndConformingSlots) {
   // per-process traces conform to the lock-step semantics.
   for (int slot = 0; slot < 3; ++slot) {
     for (const auto &n : s.names)
-      EXPECT_TRUE(std::filesystem::exists(s.dir + "/" + n + ".slot" + std::to_string(slot) + ".jsonl")) << n;
+      EXPECT_TRUE(std::filesystem::exists(s.dir + "/" + n + ".slot" +
+                                          std::to_string(slot) + ".jsonl"))
+          << n;
     EXPECT_EQ(conformSlot(s, slot), 0)
-        << "slot " << slot << ": " << e2e::readFile(s.dir + "/run.out") << e2e::readFile(s.dir + "/run.err");
-    EXPECT_NE(e2e::readFile(s.dir + "/run.out").find("ok: "), std::string::npos);
+        << "slot " << slot << ": " << e2e::readFile(s.dir + "/run.out")
+        << e2e::readFile(s.dir + "/run.err");
+    EXPECT_NE(e2e::readFile(s.dir + "/run.out").find("ok: "),
+              std::string::npos);
   }
 }
 
@@ -243,22 +293,27 @@ TEST(Kv, CoordinatorKilledMidRun) {
   ASSERT_TRUE(listening(s));
   const uint64_t requests = 1200;
   // Paced (--rate) so the load lasts well past the kill.
-  pid_t load = e2e::spawn({s.bin, "--kv-load", "--servers", servers(s), "--requests", std::to_string(requests),
-                           "--concurrency", "32", "--value-size", "512", "--key-space", "50", "--rate", "400",
-                           "--max-seconds", "120", "--json"},
-                          s.dir + "/load.out", s.dir + "/load.err");
+  pid_t load = e2e::spawn(
+      {s.bin, "--kv-load", "--servers", servers(s), "--requests",
+       std::to_string(requests), "--concurrency", "32", "--value-size", "512",
+       "--key-space", "50", "--rate", "400", "--max-seconds", "120", "--json"},
+      s.dir + "/load.out", s.dir + "/load.err");
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   kill(pids["P0"], SIGKILL);
   waitpid(pids["P0"], nullptr, 0);
-  EXPECT_EQ(e2e::waitFor(load, 130000), 0) << e2e::readFile(s.dir + "/load.out");
+  EXPECT_EQ(e2e::waitFor(load, 130000), 0)
+      << e2e::readFile(s.dir + "/load.out");
   json o = json::parse(e2e::readFile(s.dir + "/load.out"), nullptr, false);
   ASSERT_FALSE(o.is_discarded()) << e2e::readFile(s.dir + "/load.err");
   EXPECT_EQ(o["completed"], requests) << o.dump();
-  EXPECT_GE(o["failovers"].get<int>(), 1) << "the kill was not mid-run: " << o.dump();
+  EXPECT_GE(o["failovers"].get<int>(), 1)
+      << "the kill was not mid-run: " << o.dump();
   auto outs = stopAndCompare(s, pids, "P0", requests);
   ASSERT_EQ(outs.size(), 2u);
   // The survivors decided slots without P0 (timeouts of phase 0).
-  EXPECT_GT(outs[0]["timeouts"].get<uint64_t>() + outs[1]["timeouts"].get<uint64_t>(), 0u);
+  EXPECT_GT(outs[0]["timeouts"].get<uint64_t>() +
+                outs[1]["timeouts"].get<uint64_t>(),
+            0u);
   // Traced slots conform: slot 0, the last one P0 traced (cut by the
   // kill) and the first slots that needed a later phase (P0 dead: more
   // than one phase traced by P1).
@@ -267,7 +322,8 @@ TEST(Kv, CoordinatorKilledMidRun) {
   uint64_t lastOfP0 = 0;
   int laterPhase = 0;
   for (uint64_t slot = 0; slot < applied; slot += 10) {
-    if (std::filesystem::exists(s.dir + "/P0.slot" + std::to_string(slot) + ".jsonl"))
+    if (std::filesystem::exists(s.dir + "/P0.slot" + std::to_string(slot) +
+                                ".jsonl"))
       lastOfP0 = slot;
     std::ifstream f(s.dir + "/P1.slot" + std::to_string(slot) + ".jsonl");
     int records = 0;
@@ -279,8 +335,9 @@ TEST(Kv, CoordinatorKilledMidRun) {
   check.push_back(lastOfP0);
   EXPECT_GT(laterPhase, 0) << "no traced slot ran past phase 0";
   for (uint64_t slot : check)
-    EXPECT_EQ(conformSlot(s, int(slot)), 0) << "slot " << slot << ": " << e2e::readFile(s.dir + "/run.out")
-                                             << e2e::readFile(s.dir + "/run.err");
+    EXPECT_EQ(conformSlot(s, int(slot)), 0)
+        << "slot " << slot << ": " << e2e::readFile(s.dir + "/run.out")
+        << e2e::readFile(s.dir + "/run.err");
 }
 
 // ---- The client port's limits (issue 17's attacks) ----
@@ -316,8 +373,9 @@ int dialClient(int port) {
 }
 
 // An operation's body (the client library's encoder, apps/kv), ack 0.
-std::vector<uint8_t> opBody(uint8_t op, uint64_t session, uint64_t seq, const std::string &key,
-                            const std::string &value, const std::string &expected = "") {
+std::vector<uint8_t> opBody(uint8_t op, uint64_t session, uint64_t seq,
+                            const std::string &key, const std::string &value,
+                            const std::string &expected = "") {
   KvRequest q;
   q.op = KvOp(op);
   q.session = session;
@@ -328,7 +386,8 @@ std::vector<uint8_t> opBody(uint8_t op, uint64_t session, uint64_t seq, const st
   return mommie::rt::encodeClientRequest(q);
 }
 
-std::vector<uint8_t> putBody(uint64_t session, uint64_t seq, const std::string &key, size_t valueSize) {
+std::vector<uint8_t> putBody(uint64_t session, uint64_t seq,
+                             const std::string &key, size_t valueSize) {
   return opBody(1, session, seq, key, std::string(valueSize, 'x'));
 }
 
@@ -371,7 +430,8 @@ Frame readFrame(int fd) {
   std::string hdr, body;
   if (!readN(hdr, 4))
     return f;
-  uint32_t len = Reader(reinterpret_cast<const uint8_t *>(hdr.data()), 4).u32be();
+  uint32_t len =
+      Reader(reinterpret_cast<const uint8_t *>(hdr.data()), 4).u32be();
   if (len == 0 || len > (1u << 20) || !readN(body, len))
     return f;
   Reader r(body);
@@ -410,7 +470,8 @@ TEST(Kv, ClientPortLimitsAnswerWithErrors) {
   Store s = build(3, "limits");
   ASSERT_FALSE(s.bin.empty());
   auto pids = startReplicas(s, 0, 0,
-                            {"--max-clients", "20", "--client-timeout", "500", "--max-outstanding", "64"});
+                            {"--max-clients", "20", "--client-timeout", "500",
+                             "--max-outstanding", "64"});
   ASSERT_TRUE(listening(s));
   int port = s.clientPorts[1];
 
@@ -431,10 +492,12 @@ TEST(Kv, ClientPortLimitsAnswerWithErrors) {
   // does not.
   ASSERT_TRUE(sendAll(fd, frameOf(putBody(ses, 2, "k", 32768 - 16 - 1))));
   f = readFrame(fd);
-  EXPECT_TRUE(f.ok && f.type == 13 && f.seq == 2 && f.code == 0) << int(f.type) << " " << int(f.code);
+  EXPECT_TRUE(f.ok && f.type == 13 && f.seq == 2 && f.code == 0)
+      << int(f.type) << " " << int(f.code);
   ASSERT_TRUE(sendAll(fd, frameOf(putBody(ses, 3, "k", 32768 - 16))));
   f = readFrame(fd);
-  EXPECT_TRUE(f.ok && f.type == 5 && f.code == 1 && f.seq == 3) << int(f.type) << " " << int(f.code);
+  EXPECT_TRUE(f.ok && f.type == 5 && f.code == 1 && f.seq == 3)
+      << int(f.type) << " " << int(f.code);
   close(fd);
 
   // Ten frames half sent: each connection is told and closed after the
@@ -449,7 +512,8 @@ TEST(Kv, ClientPortLimitsAnswerWithErrors) {
   }
   for (int h : half) {
     Frame e = readFrame(h);
-    EXPECT_TRUE(e.ok && e.type == 5 && e.code == 3) << int(e.type) << " " << int(e.code);
+    EXPECT_TRUE(e.ok && e.type == 5 && e.code == 3)
+        << int(e.type) << " " << int(e.code);
     char c;
     EXPECT_EQ(recv(h, &c, 1, 0), 0); // then closed
     close(h);
@@ -489,25 +553,32 @@ TEST(Kv, ClientPortLimitsAnswerWithErrors) {
   size_t sent = 0;
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   while (sent < burst.size() && std::chrono::steady_clock::now() < until) {
-    ssize_t n = send(greedy, burst.data() + sent, burst.size() - sent, MSG_NOSIGNAL);
+    ssize_t n =
+        send(greedy, burst.data() + sent, burst.size() - sent, MSG_NOSIGNAL);
     if (n > 0)
       sent += size_t(n);
     else
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_GT(sent, 64u * 8192) << "the client could not even send its first 64 requests";
+  EXPECT_GT(sent, 64u * 8192)
+      << "the client could not even send its first 64 requests";
   close(greedy);
 
   // The store still serves, and every replica applied the same log.
   json load = runLoad(s, 300, {}, 120000);
   EXPECT_EQ(load["completed"], 300) << load.dump();
-  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0);
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s),
+                      "--max-seconds", "60"},
+                     s.dir, 90000),
+            0);
   for (const auto &[n, p] : pids)
     kill(p, SIGTERM);
   for (const auto &[n, p] : pids) {
     EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n;
-    json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
-    ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
+    json o =
+        json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
+    ASSERT_FALSE(o.is_discarded())
+        << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
     if (n != "P1")
       continue;
     EXPECT_EQ(o["client_too_large"], 2) << o.dump();
@@ -515,7 +586,9 @@ TEST(Kv, ClientPortLimitsAnswerWithErrors) {
     EXPECT_EQ(o["client_refused_connections"], 5) << o.dump();
     EXPECT_GE(o["client_throttled"].get<int>(), 1) << o.dump();
     // One connection at a time held requests: at most 64 puts of ~8 KiB.
-    EXPECT_LE(o["client_max_pending_bytes"].get<int64_t>(), 64 * (8192 + 16 + 4)) << o.dump();
+    EXPECT_LE(o["client_max_pending_bytes"].get<int64_t>(),
+              64 * (8192 + 16 + 4))
+        << o.dump();
   }
 }
 
@@ -526,8 +599,10 @@ TEST(Kv, OutOfDescriptorsDoesNotSpin) {
   Store s = build(3, "nofile");
   ASSERT_FALSE(s.bin.empty());
   pid_t p0 = e2e::spawn({"/bin/bash", "-c",
-                         "ulimit -n 40 && exec \"$0\" --kv --id P0 --deploy \"$1\" --client-port \"$2\" --run-for 4000",
-                         s.bin, s.dir + "/deploy.conf", std::to_string(s.clientPorts[0])},
+                         "ulimit -n 40 && exec \"$0\" --kv --id P0 --deploy "
+                         "\"$1\" --client-port \"$2\" --run-for 4000",
+                         s.bin, s.dir + "/deploy.conf",
+                         std::to_string(s.clientPorts[0])},
                         s.dir + "/P0.out", s.dir + "/P0.log");
   ASSERT_TRUE(e2e::eventually(30000, [&] {
     int fd = dialClient(s.clientPorts[0]);
@@ -537,7 +612,8 @@ TEST(Kv, OutOfDescriptorsDoesNotSpin) {
   }));
   std::vector<int> idle;
   for (int i = 0; i < 60; ++i) {
-    int fd = dialClient(s.clientPorts[0]); // queued by the kernel even when not accepted
+    int fd = dialClient(
+        s.clientPorts[0]); // queued by the kernel even when not accepted
     if (fd >= 0)
       idle.push_back(fd);
   }
@@ -565,9 +641,13 @@ TEST(Kv, SessionsAreExactlyOnceAndReadsAreLinearizable) {
   ASSERT_TRUE(listening(s));
   const uint64_t each = 400;
   auto loadArgs = [&] {
-    return std::vector<std::string>{s.bin, "--kv-load", "--servers", servers(s), "--requests", std::to_string(each),
-                                    "--concurrency", "32", "--value-size", "256", "--key-space", "20",
-                                    "--get-percent", "25", "--max-seconds", "120", "--json"};
+    return std::vector<std::string>{
+        s.bin,           "--kv-load",   "--servers",
+        servers(s),      "--requests",  std::to_string(each),
+        "--concurrency", "32",          "--value-size",
+        "256",           "--key-space", "20",
+        "--get-percent", "25",          "--max-seconds",
+        "120",           "--json"};
   };
   pid_t a = e2e::spawn(loadArgs(), s.dir + "/a.out", s.dir + "/a.err");
   pid_t b = e2e::spawn(loadArgs(), s.dir + "/b.out", s.dir + "/b.err");
@@ -594,7 +674,8 @@ TEST(Kv, SessionsAreExactlyOnceAndReadsAreLinearizable) {
     ASSERT_GE(q, 0);
     ASSERT_TRUE(sendAll(q, frameOf(opBody(1, ses, 0, "x", "first"))));
     Frame again = readFrame(q);
-    EXPECT_TRUE(again.ok && again.type == 13 && again.code == 0) << int(again.type);
+    EXPECT_TRUE(again.ok && again.type == 13 && again.code == 0)
+        << int(again.type);
     EXPECT_EQ(again.slot, put.slot) << "a retry was applied again";
     close(q);
   }
@@ -603,12 +684,14 @@ TEST(Kv, SessionsAreExactlyOnceAndReadsAreLinearizable) {
   ASSERT_GE(p2, 0);
   ASSERT_TRUE(sendAll(p2, frameOf(opBody(2, ses, 1, "x", ""))));
   Frame get = readFrame(p2);
-  EXPECT_TRUE(get.ok && get.type == 13 && get.code == 0 && get.value == "first") << get.value;
+  EXPECT_TRUE(get.ok && get.type == 13 && get.code == 0 && get.value == "first")
+      << get.value;
   // cas with a wrong expectation returns the current value; with the right
   // one it swaps; del then get says not found.
   ASSERT_TRUE(sendAll(p2, frameOf(opBody(4, ses, 2, "x", "second", "nope"))));
   Frame cas = readFrame(p2);
-  EXPECT_TRUE(cas.ok && cas.code == 2 && cas.value == "first") << int(cas.code) << " " << cas.value;
+  EXPECT_TRUE(cas.ok && cas.code == 2 && cas.value == "first")
+      << int(cas.code) << " " << cas.value;
   ASSERT_TRUE(sendAll(p2, frameOf(opBody(4, ses, 3, "x", "second", "first"))));
   EXPECT_EQ(readFrame(p2).code, 0);
   ASSERT_TRUE(sendAll(p2, frameOf(opBody(3, ses, 4, "x", ""))));
@@ -624,7 +707,8 @@ TEST(Kv, SessionsAreExactlyOnceAndReadsAreLinearizable) {
   // Every replica applied the same: the generators' puts (their gets are
   // read, not applied), 4 here (the retries not again, the gets not at
   // all, nor the unknown session's put), 3 sessions.
-  uint64_t puts = 2 * each - ja["reads"].get<uint64_t>() - jb["reads"].get<uint64_t>();
+  uint64_t puts =
+      2 * each - ja["reads"].get<uint64_t>() - jb["reads"].get<uint64_t>();
   auto outs = stopAndCompare(s, pids, "", puts + 4);
   ASSERT_EQ(outs.size(), 3u);
   EXPECT_EQ(outs[0]["sessions"], 3);
@@ -659,24 +743,32 @@ TEST(Kv, ForgedDecidedFramesAreRejectedUnderHmac) {
     decided.varint(2);
     attack += frameOf(decided.buffer());
   }
-  ASSERT_EQ(send(fd, attack.data(), attack.size(), MSG_NOSIGNAL), ssize_t(attack.size()));
+  ASSERT_EQ(send(fd, attack.data(), attack.size(), MSG_NOSIGNAL),
+            ssize_t(attack.size()));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   close(fd);
   // More load after the attack: the store still serves, and the replicas
   // applied the same log (stopAndCompare), P0 counting the forgeries.
   load = runLoad(s, 200, {}, 120000);
   EXPECT_EQ(load["completed"], 200) << load.dump();
-  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0);
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s),
+                      "--max-seconds", "60"},
+                     s.dir, 90000),
+            0);
   for (const auto &[n, p] : pids)
     kill(p, SIGTERM);
   std::vector<json> outs;
   for (const auto &[n, p] : pids) {
     EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n;
-    json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
-    ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
-    EXPECT_EQ(o["requests_applied"], 400 + o["sessions"].get<int>()) << n << " " << o.dump();
+    json o =
+        json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
+    ASSERT_FALSE(o.is_discarded())
+        << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
+    EXPECT_EQ(o["requests_applied"], 400 + o["sessions"].get<int>())
+        << n << " " << o.dump();
     if (n == "P0") {
-      EXPECT_GE(o["bad_frames"].get<int>(), 1) << "the forged frames were not counted: " << o.dump();
+      EXPECT_GE(o["bad_frames"].get<int>(), 1)
+          << "the forged frames were not counted: " << o.dump();
     }
     outs.push_back(o);
   }
@@ -694,7 +786,9 @@ TEST(Kv, CommandLineClient) {
   ASSERT_FALSE(s.bin.empty());
   auto pids = startReplicas(s, 0);
   ASSERT_TRUE(listening(s));
-  auto cli = [&](std::vector<std::string> args, std::string &out) { return kvClient(s, args, out); };
+  auto cli = [&](std::vector<std::string> args, std::string &out) {
+    return kvClient(s, args, out);
+  };
   std::string out;
   EXPECT_EQ(cli({"put", "color", "blue"}, out), 0) << out;
   EXPECT_EQ(out, "ok\n");
@@ -725,7 +819,10 @@ TEST(Kv, CommandLineClient) {
   EXPECT_EQ(cli({"put", "k"}, out), 2);
   EXPECT_NE(out.find("'put' takes 2 operand(s)"), std::string::npos) << out;
   EXPECT_EQ(cli({"frobnicate"}, out), 2);
-  EXPECT_EQ(e2e::run({s.bin, "--kv-client", "--servers", "localhost:1", "get", "k"}, s.dir, 30000), 2);
+  EXPECT_EQ(
+      e2e::run({s.bin, "--kv-client", "--servers", "localhost:1", "get", "k"},
+               s.dir, 30000),
+      2);
   // Every replica applied the same: the 6 updates above (a refused cas
   // too goes through the log; the 4 gets are read, not applied), plus one
   // session per invocation.
@@ -749,20 +846,32 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
       std::vector<std::string> extra = {"--data-dir", data(s.names[i])};
       if (fresh)
         extra.push_back("--fresh");
-      std::vector<std::string> argv = {s.bin, "--kv", "--id", s.names[i], "--deploy", s.dir + "/deploy.conf",
-                                       "--client-port", std::to_string(s.clientPorts[i]), "--run-for", "240000",
-                                       "--log-level", "info", "--snapshot-mb", "1"};
+      std::vector<std::string> argv = {
+          s.bin,           "--kv",
+          "--id",          s.names[i],
+          "--deploy",      s.dir + "/deploy.conf",
+          "--client-port", std::to_string(s.clientPorts[i]),
+          "--run-for",     "240000",
+          "--log-level",   "info",
+          "--snapshot-mb", "1"};
       argv.insert(argv.end(), extra.begin(), extra.end());
-      pids[s.names[i]] = e2e::spawn(argv, s.dir + "/" + s.names[i] + ".out", s.dir + "/" + s.names[i] + ".log");
+      pids[s.names[i]] = e2e::spawn(argv, s.dir + "/" + s.names[i] + ".out",
+                                    s.dir + "/" + s.names[i] + ".log");
     }
     return pids;
   };
-  auto cli = [&](std::vector<std::string> args, std::string &out) { return kvClient(s, args, out); };
+  auto cli = [&](std::vector<std::string> args, std::string &out) {
+    return kvClient(s, args, out);
+  };
   auto pids = start(true);
   ASSERT_TRUE(listening(s));
   std::string out;
   for (int k = 0; k < 20; ++k)
-    ASSERT_EQ(cli({"put", "key" + std::to_string(k), "value" + std::to_string(k)}, out), 0) << out;
+    ASSERT_EQ(
+        cli({"put", "key" + std::to_string(k), "value" + std::to_string(k)},
+            out),
+        0)
+        << out;
   json load = runLoad(s, 2000, {}, 60000);
   EXPECT_EQ(load["completed"], 2000) << load.dump();
   // Every replica dies at once, with no warning.
@@ -771,11 +880,14 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
   for (auto &[n, p] : pids)
     waitpid(p, nullptr, 0);
   // Without its directory a replica is refused (exit 2, nothing started).
-  EXPECT_EQ(e2e::run({s.bin, "--kv", "--id", "P1", "--deploy", s.dir + "/deploy.conf", "--client-port",
-                      std::to_string(s.clientPorts[1]), "--data-dir", s.dir + "/elsewhere"},
-                     s.dir, 10000),
-            2);
-  EXPECT_NE(e2e::readFile(s.dir + "/run.err").find("--fresh"), std::string::npos);
+  EXPECT_EQ(
+      e2e::run({s.bin, "--kv", "--id", "P1", "--deploy", s.dir + "/deploy.conf",
+                "--client-port", std::to_string(s.clientPorts[1]), "--data-dir",
+                s.dir + "/elsewhere"},
+               s.dir, 10000),
+      2);
+  EXPECT_NE(e2e::readFile(s.dir + "/run.err").find("--fresh"),
+            std::string::npos);
   pids = start(false);
   ASSERT_TRUE(listening(s));
   // (The client port listens before the log is replayed: wait, bounded,
@@ -788,7 +900,8 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
         break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    EXPECT_NE(log.find("\"event\":\"recovered\""), std::string::npos) << n << ": " << log;
+    EXPECT_NE(log.find("\"event\":\"recovered\""), std::string::npos)
+        << n << ": " << log;
   }
   for (int k = 0; k < 20; ++k) {
     ASSERT_EQ(cli({"get", "key" + std::to_string(k)}, out), 0) << out;
@@ -798,13 +911,18 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
   EXPECT_EQ(cli({"put", "after", "restart"}, out), 0) << out;
   EXPECT_EQ(cli({"get", "after"}, out), 0) << out;
   EXPECT_EQ(out, "restart\n");
-  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0)
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s),
+                      "--max-seconds", "60"},
+                     s.dir, 90000),
+            0)
       << e2e::readFile(s.dir + "/run.out");
   std::vector<json> outs;
   for (auto &[n, p] : pids) {
     kill(p, SIGTERM);
-    EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
-    json o = json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
+    EXPECT_EQ(e2e::waitFor(p, 30000), 0)
+        << n << ": " << e2e::readFile(s.dir + "/" + n + ".log");
+    json o =
+        json::parse(e2e::readFile(s.dir + "/" + n + ".out"), nullptr, false);
     ASSERT_FALSE(o.is_discarded()) << n;
     EXPECT_EQ(o["failed"], false) << o.dump();
     outs.push_back(o);
@@ -817,8 +935,12 @@ TEST(Kv, AllReplicasKilledAndRestartedKeepAcknowledgedWrites) {
   // The logs were compacted (--snapshot-mb 1: a snapshot every MiB), so
   // the restart replayed a snapshot and the slots after it.
   for (const auto &n : s.names) {
-    EXPECT_NE(e2e::readFile(s.dir + "/" + n + ".log").find("\"snapshots\":\"1\""), std::string::npos) << n;
-    EXPECT_LT(std::filesystem::file_size(data(n) + "/wal"), uint64_t(3) << 20) << n;
+    EXPECT_NE(
+        e2e::readFile(s.dir + "/" + n + ".log").find("\"snapshots\":\"1\""),
+        std::string::npos)
+        << n;
+    EXPECT_LT(std::filesystem::file_size(data(n) + "/wal"), uint64_t(3) << 20)
+        << n;
   }
 }
 
@@ -832,13 +954,20 @@ TEST(Kv, LaggingReplicaCatchesUpBySnapshot) {
   Store s = build(3, "transfer");
   ASSERT_FALSE(s.bin.empty());
   auto replica = [&](size_t i, bool fresh, const std::string &life) {
-    std::vector<std::string> argv = {s.bin, "--kv", "--id", s.names[i], "--deploy", s.dir + "/deploy.conf",
-                                     "--client-port", std::to_string(s.clientPorts[i]), "--run-for", "240000",
-                                     "--log-level", "info", "--data-dir", s.dir + "/" + s.names[i] + ".data",
-                                     "--batch-bytes", "262144", "--fsync", "off"};
+    std::vector<std::string> argv = {
+        s.bin,           "--kv",
+        "--id",          s.names[i],
+        "--deploy",      s.dir + "/deploy.conf",
+        "--client-port", std::to_string(s.clientPorts[i]),
+        "--run-for",     "240000",
+        "--log-level",   "info",
+        "--data-dir",    s.dir + "/" + s.names[i] + ".data",
+        "--batch-bytes", "262144",
+        "--fsync",       "off"};
     if (fresh)
       argv.push_back("--fresh");
-    return e2e::spawn(argv, s.dir + "/" + s.names[i] + life + ".out", s.dir + "/" + s.names[i] + life + ".log");
+    return e2e::spawn(argv, s.dir + "/" + s.names[i] + life + ".out",
+                      s.dir + "/" + s.names[i] + life + ".log");
   };
   std::map<std::string, pid_t> pids;
   for (size_t i = 0; i < s.names.size(); ++i)
@@ -852,15 +981,21 @@ TEST(Kv, LaggingReplicaCatchesUpBySnapshot) {
   json load = runLoad(s, 1600, {"--value-size", "65536"}, 90000);
   EXPECT_EQ(load["completed"], 1600) << load.dump();
   pids["P2"] = replica(2, false, ".2");
-  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s), "--max-seconds", "60"}, s.dir, 90000), 0)
-      << e2e::readFile(s.dir + "/run.out") << e2e::readFile(s.dir + "/P2.2.log");
+  EXPECT_EQ(e2e::run({s.bin, "--kv-load", "--sync", "--servers", servers(s),
+                      "--max-seconds", "60"},
+                     s.dir, 90000),
+            0)
+      << e2e::readFile(s.dir + "/run.out")
+      << e2e::readFile(s.dir + "/P2.2.log");
   std::vector<json> outs;
   for (auto &[n, p] : pids) {
     kill(p, SIGTERM);
     EXPECT_EQ(e2e::waitFor(p, 30000), 0) << n;
     std::string life = n == "P2" ? ".2" : "";
-    json o = json::parse(e2e::readFile(s.dir + "/" + n + life + ".out"), nullptr, false);
-    ASSERT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(s.dir + "/" + n + life + ".log");
+    json o = json::parse(e2e::readFile(s.dir + "/" + n + life + ".out"),
+                         nullptr, false);
+    ASSERT_FALSE(o.is_discarded())
+        << n << ": " << e2e::readFile(s.dir + "/" + n + life + ".log");
     EXPECT_EQ(o["failed"], false) << o.dump();
     outs.push_back(o);
   }
@@ -872,6 +1007,10 @@ TEST(Kv, LaggingReplicaCatchesUpBySnapshot) {
   json p2 = outs[2];
   EXPECT_EQ(p2["node"], "P2");
   EXPECT_GE(p2["snapshots_installed"].get<int>(), 1) << p2.dump();
-  EXPECT_GT(outs[0]["applied_slots"].get<uint64_t>(), p2["recovered_slots"].get<uint64_t>() + 256) << p2.dump();
-  EXPECT_GE(outs[0]["snapshots_sent"].get<int>() + outs[1]["snapshots_sent"].get<int>(), 1);
+  EXPECT_GT(outs[0]["applied_slots"].get<uint64_t>(),
+            p2["recovered_slots"].get<uint64_t>() + 256)
+      << p2.dump();
+  EXPECT_GE(outs[0]["snapshots_sent"].get<int>() +
+                outs[1]["snapshots_sent"].get<int>(),
+            1);
 }

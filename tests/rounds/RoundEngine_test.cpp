@@ -38,19 +38,24 @@ struct FakeProgram : RoundProgram {
     p.hasGoAhead = goAheadAt >= 0;
     return p;
   }
-  void send(size_t r, int64_t ph, std::vector<std::pair<int, Value>> &out) override {
+  void send(size_t r, int64_t ph,
+            std::vector<std::pair<int, Value>> &out) override {
     lastRound = ph * int64_t(len) + int64_t(r);
     for (int p : peers)
       out.emplace_back(p, Value::integer(lastRound));
   }
-  bool goAhead(size_t, int64_t, const Value &mbox) override { return int64_t(mbox.size()) >= goAheadAt; }
+  bool goAhead(size_t, int64_t, const Value &mbox) override {
+    return int64_t(mbox.size()) >= goAheadAt;
+  }
   void update(size_t r, int64_t ph, const Value &mbox) override {
     Update u{ph * int64_t(len) + int64_t(r), {}};
     for (size_t i = 0; i < mbox.size(); ++i)
       u.mbox[mbox.mapKey(i).asPrincipal()] = mbox.mapValue(i).asInt();
     updates.push_back(u);
   }
-  bool payloadOk(size_t, const Value &v, std::string *) const override { return v.is(Kind::Int); }
+  bool payloadOk(size_t, const Value &v, std::string *) const override {
+    return v.is(Kind::Int);
+  }
   std::string stateJson() const override { return "{}"; }
   std::string stateDeltaJson() override { return "{}"; }
 };
@@ -70,7 +75,9 @@ struct FakeEnv : RoundEnv {
   int64_t nowUs() override { return now; }
   void setTimer(int64_t d) override { deadline = d; }
   std::vector<std::pair<int, uint32_t>> markers;
-  void sendMarker(int peer, uint32_t wr) override { markers.emplace_back(peer, wr); }
+  void sendMarker(int peer, uint32_t wr) override {
+    markers.emplace_back(peer, wr);
+  }
   void send(int peer, uint32_t wr, const Value &payload) override {
     sent.push_back({me, peer, wr, payload});
     if (net)
@@ -78,7 +85,8 @@ struct FakeEnv : RoundEnv {
   }
 };
 
-RoundConfig config(int me, int n, int f = 0, size_t cap = 64, int64_t first = 0) {
+RoundConfig config(int me, int n, int f = 0, size_t cap = 64,
+                   int64_t first = 0) {
   RoundConfig c;
   c.me = me;
   for (int p = 0; p < n; ++p)
@@ -241,7 +249,7 @@ TEST(RoundEngine, SyncWaitsForFPlusKSendersAtTheRoundOrLater) {
   o.eng->onMessage(1, 0, Value::integer(0));
   EXPECT_EQ(o.env.deadline, -1);
   o.eng->onMessage(2, 3, Value::integer(3)); // a later round counts too
-  EXPECT_EQ(o.env.deadline, 10'000);          // synchronized: the timeout is back
+  EXPECT_EQ(o.env.deadline, 10'000); // synchronized: the timeout is back
   o.eng->onTimer();
   EXPECT_GE(o.eng->currentRound(), 1);
   EXPECT_EQ(o.prog.updates[0].mbox.size(), 2u);
@@ -288,7 +296,8 @@ TEST(RoundEngine, StopsAfterTheBound) {
   One o(3, 0, timeoutOnly(1, false));
   o.prog.len = 2;
   o.prog.phases = 3;
-  o.eng = std::make_unique<RoundEngine>(o.prog, o.env, config(0, 3)); // reads numRounds()
+  o.eng = std::make_unique<RoundEngine>(o.prog, o.env,
+                                        config(0, 3)); // reads numRounds()
   o.eng->start();
   for (int i = 0; i < 6; ++i)
     o.timeout();
@@ -325,7 +334,8 @@ TEST(RoundEngine, LockStepOverAReliableNetwork) {
     envs.push_back(std::make_unique<FakeEnv>());
     envs[p]->me = p;
     envs[p]->net = &net;
-    engs.push_back(std::make_unique<RoundEngine>(*progs[p], *envs[p], config(p, n)));
+    engs.push_back(
+        std::make_unique<RoundEngine>(*progs[p], *envs[p], config(p, n)));
   }
   for (auto &e : engs)
     e->start();
@@ -391,13 +401,14 @@ TEST(RoundEngine, SyncResendsWhileWaitingAndNotAfter) {
   EXPECT_EQ(sentFor(0), 9u);
   EXPECT_EQ(o.eng->currentRound(), 0);
   o.eng->onMessage(1, 0, Value::integer(0));
-  o.eng->onMessage(2, 0, Value::integer(0)); // synchronized: the timeout is back
+  o.eng->onMessage(2, 0,
+                   Value::integer(0)); // synchronized: the timeout is back
   EXPECT_EQ(o.env.deadline, 10'000);
   o.timeout();
   ASSERT_EQ(o.eng->currentRound(), 1);
   for (int i = 0; i < 3; ++i) {
     o.eng->onMessage(3, 0, Value::integer(0)); // late copies change nothing
-    o.timeout();                                // round 1 waits and resends
+    o.timeout();                               // round 1 waits and resends
   }
   EXPECT_EQ(sentFor(0), 9u);
   EXPECT_EQ(sentFor(1), 12u);
@@ -423,7 +434,7 @@ TEST(RoundEngine, FinishedEnginesAnswerALatePeerWhichCatchesUp) {
   EXPECT_EQ(o.eng->lastLateReplyUs(), -1);
   o.env.markers.clear();
   o.eng->onMessage(3, 0, Value::integer(0)); // P3 still waits in round 0
-  o.eng->onMarker(3, 0);                     // within the interval: no second answer
+  o.eng->onMarker(3, 0); // within the interval: no second answer
   ASSERT_EQ(o.env.markers.size(), 1u);
   EXPECT_EQ(o.env.markers[0], std::make_pair(3, uint32_t(1)));
   EXPECT_EQ(o.eng->lastLateReplyUs(), o.env.now);

@@ -69,9 +69,12 @@ uint64_t flood(int port, int me, std::atomic<bool> &stop) {
     mommie::rt::Writer batch;
     // Conflicting values for the real rounds (0..2), then far-future ones.
     for (uint32_t r = 0; r < 3; ++r)
-      frame(batch, mommie::rt::encodeRoundFrame(r, mommie::rt::Value::integer((r + uint32_t(port)) % 2)));
+      frame(batch,
+            mommie::rt::encodeRoundFrame(
+                r, mommie::rt::Value::integer((r + uint32_t(port)) % 2)));
     for (int i = 0; i < 500; ++i)
-      frame(batch, mommie::rt::encodeRoundFrame(far++, mommie::rt::Value::integer(1)));
+      frame(batch,
+            mommie::rt::encodeRoundFrame(far++, mommie::rt::Value::integer(1)));
     if (!writeAll(fd, batch.buffer()))
       break;
     sent += 503;
@@ -97,35 +100,46 @@ void floodRun(int f) {
     for (size_t i = 0; i < names.size(); ++i)
       conf << names[i] << " = 127.0.0.1:" << ports[i] << "\n";
   }
-  int rc = e2e::run({mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/pbft_normal_case.mom",
-                     "--deploy", dir + "/deploy.conf", "-o", dir + "/node", "-D", "F=" + std::to_string(f)},
-                    dir, 240000);
+  int rc = e2e::run(
+      {mommie, "build",
+       std::string(MOMMIE_SOURCE_DIR) + "/examples/pbft_normal_case.mom",
+       "--deploy", dir + "/deploy.conf", "-o", dir + "/node", "-D",
+       "F=" + std::to_string(f)},
+      dir, 240000);
   ASSERT_EQ(rc, 0) << e2e::readFile(dir + "/run.err");
   const int cap = 32;
   std::vector<pid_t> pids;
   for (int i = 0; i < honest; ++i)
-    pids.push_back(e2e::spawn({dir + "/node", "--id", names[size_t(i)], "--deploy", dir + "/deploy.conf", "--trace",
-                               dir + "/" + names[size_t(i)] + ".jsonl", "--start-delay", "700", "--linger", "1500",
-                               "--max-pending", std::to_string(cap), "--phases", "1", "--run-for", "20000"},
-                              dir + "/" + names[size_t(i)] + ".out", dir + "/" + names[size_t(i)] + ".log"));
+    pids.push_back(
+        e2e::spawn({dir + "/node", "--id", names[size_t(i)], "--deploy",
+                    dir + "/deploy.conf", "--trace",
+                    dir + "/" + names[size_t(i)] + ".jsonl", "--start-delay",
+                    "700", "--linger", "1500", "--max-pending",
+                    std::to_string(cap), "--phases", "1", "--run-for", "20000"},
+                   dir + "/" + names[size_t(i)] + ".out",
+                   dir + "/" + names[size_t(i)] + ".log"));
   std::atomic<bool> stop{false};
   std::vector<std::atomic<uint64_t>> sent(static_cast<size_t>(honest));
   std::vector<std::thread> floods;
   for (int i = 0; i < honest; ++i)
     for (int b = honest; b < n; ++b)
-      floods.emplace_back([&, i, b] { sent[size_t(i)] += flood(ports[size_t(i)], b, stop); });
+      floods.emplace_back(
+          [&, i, b] { sent[size_t(i)] += flood(ports[size_t(i)], b, stop); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   stop = true;
   for (auto &t : floods)
     t.join();
   for (int i = 0; i < honest; ++i)
     EXPECT_EQ(e2e::waitFor(pids[size_t(i)], 25000), 0)
-        << names[size_t(i)] << ": " << e2e::readFile(dir + "/" + names[size_t(i)] + ".log");
+        << names[size_t(i)] << ": "
+        << e2e::readFile(dir + "/" + names[size_t(i)] + ".log");
   for (int i = 0; i < honest; ++i) {
     const std::string &name = names[size_t(i)];
-    json o = json::parse(e2e::readFile(dir + "/" + name + ".out"), nullptr, false);
+    json o =
+        json::parse(e2e::readFile(dir + "/" + name + ".out"), nullptr, false);
     ASSERT_FALSE(o.is_discarded()) << name;
-    EXPECT_GT(sent[size_t(i)].load(), 10000u) << "the flood did not get through to " << name;
+    EXPECT_GT(sent[size_t(i)].load(), 10000u)
+        << "the flood did not get through to " << name;
     EXPECT_EQ(o["failed"], false);
     EXPECT_EQ(o["done"], true) << o.dump();
     // No catch-up to the flooders' rounds (the F + 1-th highest): a phase
@@ -140,19 +154,23 @@ void floodRun(int f) {
     // so their 50 ms timeouts may expire before the honest messages arrive
     // (lock step allows those losses; see docs/rounds.md).
     json d = o["state"]["decided"];
-    EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}})) << name << " " << o.dump();
+    EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}}))
+        << name << " " << o.dump();
   }
   // The honest replicas' traces conform to the lock-step model with the
   // flooders Byzantine (whatever they got into mailboxes is a Byzantine
   // value).
-  std::vector<std::string> argv = {mommie, "conform", std::string(MOMMIE_SOURCE_DIR) + "/examples/pbft_normal_case.mom",
+  std::vector<std::string> argv = {mommie, "conform",
+                                   std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/pbft_normal_case.mom",
                                    "-D", "F=" + std::to_string(f)};
   for (int i = 0; i < honest; ++i)
     argv.push_back(dir + "/" + names[size_t(i)] + ".jsonl");
   for (int b = honest; b < n; ++b)
     argv.insert(argv.end(), {"--byzantine", names[size_t(b)]});
   rc = e2e::run(argv, dir, 120000);
-  EXPECT_EQ(rc, 0) << e2e::readFile(dir + "/run.out") << e2e::readFile(dir + "/run.err");
+  EXPECT_EQ(rc, 0) << e2e::readFile(dir + "/run.out")
+                   << e2e::readFile(dir + "/run.err");
 }
 
 } // namespace

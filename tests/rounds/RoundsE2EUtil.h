@@ -23,8 +23,10 @@ struct Cluster {
 
 // Builds `example` for the principals `names` (one node each, on free
 // loopback ports) with the parameter `defines`.
-inline Cluster buildNamed(const std::string &example, const std::vector<std::string> &names,
-                          const std::vector<std::string> &defines, const std::string &tag) {
+inline Cluster buildNamed(const std::string &example,
+                          const std::vector<std::string> &names,
+                          const std::vector<std::string> &defines,
+                          const std::string &tag) {
   Cluster c;
   const char *mommie = std::getenv("MOMMIE");
   EXPECT_NE(mommie, nullptr);
@@ -42,8 +44,16 @@ inline Cluster buildNamed(const std::string &example, const std::vector<std::str
       conf << names[i] << " = 127.0.0.1:" << ports[i] << "\n";
   }
   c.bin = c.dir + "/node";
-  std::vector<std::string> argv = {mommie, "build", std::string(MOMMIE_SOURCE_DIR) + "/examples/" + example,
-                                   "--deploy", c.dir + "/deploy.conf", "-o", c.bin, "--emit-cpp", c.dir + "/gen"};
+  std::vector<std::string> argv = {mommie,
+                                   "build",
+                                   std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/" + example,
+                                   "--deploy",
+                                   c.dir + "/deploy.conf",
+                                   "-o",
+                                   c.bin,
+                                   "--emit-cpp",
+                                   c.dir + "/gen"};
   for (const auto &d : defines)
     argv.insert(argv.end(), {"-D", d});
   int rc = e2e::run(argv, c.dir, 240000);
@@ -54,14 +64,18 @@ inline Cluster buildNamed(const std::string &example, const std::vector<std::str
 }
 
 // Builds `example` with N processes P0..P{N-1} and MaxPhase phases.
-inline Cluster build(const std::string &example, int n, int maxPhase, const std::string &tag) {
+inline Cluster build(const std::string &example, int n, int maxPhase,
+                     const std::string &tag) {
   std::vector<std::string> names;
   for (int i = 0; i < n; ++i) {
-    std::string name = "P"; // appended, not "P" + ...: GCC 12 -Wrestrict false positive (GCC bug 105329)
+    std::string name = "P"; // appended, not "P" + ...: GCC 12 -Wrestrict false
+                            // positive (GCC bug 105329)
     name += std::to_string(i);
     names.push_back(name);
   }
-  return buildNamed(example, names, {"N=" + std::to_string(n), "MaxPhase=" + std::to_string(maxPhase)}, tag);
+  return buildNamed(
+      example, names,
+      {"N=" + std::to_string(n), "MaxPhase=" + std::to_string(maxPhase)}, tag);
 }
 
 // `--phases K` for the cluster's nodes: the MaxPhase it was built (and is
@@ -77,9 +91,11 @@ inline std::vector<std::string> phaseFlags(const Cluster &c) {
 // `mommie conform` on the cluster's traces (every node's, a killed node's
 // too: its trace stops where it was killed). Returns the exit code; the
 // output is in dir/run.out.
-inline int conform(const Cluster &c, const std::vector<std::string> &traces = {}) {
+inline int conform(const Cluster &c,
+                   const std::vector<std::string> &traces = {}) {
   std::vector<std::string> argv = {std::getenv("MOMMIE"), "conform",
-                                   std::string(MOMMIE_SOURCE_DIR) + "/examples/" + c.example};
+                                   std::string(MOMMIE_SOURCE_DIR) +
+                                       "/examples/" + c.example};
   for (const auto &d : c.defines)
     argv.insert(argv.end(), {"-D", d});
   if (traces.empty())
@@ -96,7 +112,8 @@ inline json tracedDecision(const std::string &path) {
   std::string line;
   while (std::getline(f, line)) {
     json r = json::parse(line, nullptr, false);
-    if (!r.is_discarded() && r.contains("changed") && r["changed"].contains("decision"))
+    if (!r.is_discarded() && r.contains("changed") &&
+        r["changed"].contains("decision"))
       d = r["changed"]["decision"];
   }
   return d;
@@ -105,19 +122,35 @@ inline json tracedDecision(const std::string &path) {
 // Runs the cluster; kills `victim` (or nobody if empty) `killAtMs` after
 // spawning. Checks termination within `boundMs` and agreement. Returns
 // the number of nodes that decided.
-inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs, int boundMs, int dropPercent = 0,
-                       int seed = 1, bool needDecision = true, const std::vector<std::string> &nodeFlags = {}) {
+inline int runAndCheck(const Cluster &c, const std::string &victim,
+                       int killAtMs, int boundMs, int dropPercent = 0,
+                       int seed = 1, bool needDecision = true,
+                       const std::vector<std::string> &nodeFlags = {}) {
   std::map<std::string, pid_t> pids;
   auto t0 = std::chrono::steady_clock::now();
   for (const auto &n : c.names) {
-    std::vector<std::string> argv = {c.bin, "--id", n, "--deploy", c.dir + "/deploy.conf", "--trace",
-                                     c.dir + "/" + n + ".jsonl", "--start-delay", "300", "--linger", "300",
-                                     "--run-for", std::to_string(boundMs), "--drop-percent",
-                                     std::to_string(dropPercent), "--seed", std::to_string(seed)};
+    std::vector<std::string> argv = {c.bin,
+                                     "--id",
+                                     n,
+                                     "--deploy",
+                                     c.dir + "/deploy.conf",
+                                     "--trace",
+                                     c.dir + "/" + n + ".jsonl",
+                                     "--start-delay",
+                                     "300",
+                                     "--linger",
+                                     "300",
+                                     "--run-for",
+                                     std::to_string(boundMs),
+                                     "--drop-percent",
+                                     std::to_string(dropPercent),
+                                     "--seed",
+                                     std::to_string(seed)};
     argv.insert(argv.end(), nodeFlags.begin(), nodeFlags.end());
     for (const auto &f : phaseFlags(c))
       argv.push_back(f);
-    pids[n] = e2e::spawn(argv, c.dir + "/" + n + ".out", c.dir + "/" + n + ".log");
+    pids[n] =
+        e2e::spawn(argv, c.dir + "/" + n + ".out", c.dir + "/" + n + ".log");
   }
   if (!victim.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(killAtMs));
@@ -126,18 +159,22 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
   }
   for (const auto &[n, p] : pids)
     if (n != victim) {
-      EXPECT_EQ(e2e::waitFor(p, boundMs + 5000), 0) << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
+      EXPECT_EQ(e2e::waitFor(p, boundMs + 5000), 0)
+          << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
     }
-  auto wallMs =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  auto wallMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - t0)
+                    .count();
   EXPECT_LT(wallMs, boundMs + 5000);
   json agreed;
   int decided = 0;
   for (const auto &n : c.names) {
     if (n == victim)
       continue;
-    json o = json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
-    EXPECT_FALSE(o.is_discarded()) << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
+    json o =
+        json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
+    EXPECT_FALSE(o.is_discarded())
+        << n << ": " << e2e::readFile(c.dir + "/" + n + ".log");
     if (o.is_discarded())
       continue;
     EXPECT_EQ(o["failed"], false) << n;
@@ -145,12 +182,14 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
     EXPECT_EQ(o["done"], true) << n << " " << o.dump();
     json d = o["state"]["decision"];
     if (needDecision) {
-      EXPECT_TRUE(d.is_object() && d.contains("$some")) << n << " did not decide: " << o.dump();
+      EXPECT_TRUE(d.is_object() && d.contains("$some"))
+          << n << " did not decide: " << o.dump();
     }
     if (!d.is_object() || !d.contains("$some"))
       continue;
     ++decided;
-    EXPECT_EQ(tracedDecision(c.dir + "/" + n + ".jsonl"), d) << n << ": the trace disagrees";
+    EXPECT_EQ(tracedDecision(c.dir + "/" + n + ".jsonl"), d)
+        << n << ": the trace disagrees";
     if (agreed.is_null())
       agreed = d;
     EXPECT_EQ(d, agreed) << n << " disagrees"; // agreement
@@ -176,7 +215,8 @@ inline int runAndCheck(const Cluster &c, const std::string &victim, int killAtMs
     EXPECT_GT(without, 0) << "no survivor ran a round without " << victim;
   }
   // Every run's traces are a behaviour of the lock-step model.
-  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out") << e2e::readFile(c.dir + "/run.err");
+  EXPECT_EQ(conform(c), 0) << e2e::readFile(c.dir + "/run.out")
+                           << e2e::readFile(c.dir + "/run.err");
   EXPECT_NE(e2e::readFile(c.dir + "/run.out").find("ok: "), std::string::npos);
   return decided;
 }

@@ -205,7 +205,8 @@ TEST(RoundsE2E, ConformRejectsTamperedTrace) {
 // built at the default MaxPhase = 3 runs the 12 phases it is told to, and
 // its traces conform to the model at MaxPhase = 12 (`ts` is an `int model`).
 TEST(RoundsE2E, NodesRunPastTheModelsPhaseBound) {
-  Cluster c = buildNamed("last_voting.mom", {"P0", "P1", "P2"}, {"N=3"}, "lv-past");
+  Cluster c =
+      buildNamed("last_voting.mom", {"P0", "P1", "P2"}, {"N=3"}, "lv-past");
   ASSERT_FALSE(c.bin.empty());
   c.defines.push_back("MaxPhase=12"); // the nodes' --phases and conform's model
   EXPECT_EQ(runAndCheck(c, "", 0, 15000), 3);
@@ -213,7 +214,8 @@ TEST(RoundsE2E, NodesRunPastTheModelsPhaseBound) {
   std::ifstream trace(c.dir + "/P0.jsonl");
   for (std::string line; std::getline(trace, line);) {
     json r = json::parse(line, nullptr, false);
-    if (!r.is_discarded() && r.contains("binding") && r["binding"].contains("phaseNo"))
+    if (!r.is_discarded() && r.contains("binding") &&
+        r["binding"].contains("phaseNo"))
       lastPhase = std::max(lastPhase, r["binding"]["phaseNo"].get<int64_t>());
   }
   EXPECT_EQ(lastPhase, 11);

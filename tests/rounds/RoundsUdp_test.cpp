@@ -79,7 +79,8 @@ TEST(RoundsUdp, DatagramsFromStrangersAreDroppedAndCounted) {
     for (int i = 0; i < 2000; ++i) {
       const uint8_t *d = i % 2 ? frame : junk;
       size_t n = i % 2 ? sizeof frame : sizeof junk;
-      sent += sendto(fd, d, n, 0, reinterpret_cast<sockaddr *>(&to), sizeof to) == ssize_t(n);
+      sent += sendto(fd, d, n, 0, reinterpret_cast<sockaddr *>(&to),
+                     sizeof to) == ssize_t(n);
       if (i % 100 == 99)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -90,9 +91,11 @@ TEST(RoundsUdp, DatagramsFromStrangersAreDroppedAndCounted) {
   close(fd);
   json o = json::parse(e2e::readFile(c.dir + "/P1.out"), nullptr, false);
   ASSERT_FALSE(o.is_discarded());
-  EXPECT_GT(o["bad_frames_in"].get<int>(), 1000) << o.dump(); // most arrive after P1 binds
+  EXPECT_GT(o["bad_frames_in"].get<int>(), 1000)
+      << o.dump(); // most arrive after P1 binds
   EXPECT_LE(o["bad_frames_in"].get<int>(), 2000) << o.dump();
-  EXPECT_EQ(o["rejected"], 0) << "a stranger's datagram reached the authenticator: " << o.dump();
+  EXPECT_EQ(o["rejected"], 0)
+      << "a stranger's datagram reached the authenticator: " << o.dump();
 }
 
 // pbft_normal_case.mom (4 replicas, F = 1): its Prepare and Commit rounds
@@ -102,19 +105,24 @@ TEST(RoundsUdp, DatagramsFromStrangersAreDroppedAndCounted) {
 // runs to the end, the waiting ones resent, whoever decides decides the
 // primary's value, and the traces conform.
 TEST(RoundsUdp, PbftSyncRoundsResendOverLossyLinks) {
-  Cluster c = buildNamed("pbft_normal_case.mom", {"R0", "R1", "R2", "R3"}, {"F=1"}, "udp-pbft");
+  Cluster c = buildNamed("pbft_normal_case.mom", {"R0", "R1", "R2", "R3"},
+                         {"F=1"}, "udp-pbft");
   ASSERT_FALSE(c.bin.empty());
   uint64_t resends = 0;
   std::vector<std::string> flags = Udp;
-  flags.insert(flags.end(), {"--phases", "1"}); // the protocol is one phase (`phase bound 1`)
+  flags.insert(
+      flags.end(),
+      {"--phases", "1"}); // the protocol is one phase (`phase bound 1`)
   for (int seed = 1; seed <= 2; ++seed) {
     runAndCheck(c, "", 0, 15000, 30, seed, /*needDecision=*/false, flags);
     for (const auto &n : c.names) {
-      json o = json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
+      json o =
+          json::parse(e2e::readFile(c.dir + "/" + n + ".out"), nullptr, false);
       ASSERT_FALSE(o.is_discarded()) << n;
       resends += o["resends"].get<uint64_t>();
       const json &d = o["state"]["decided"];
-      EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}})) << n << " " << o.dump();
+      EXPECT_TRUE(d == json({{"$some", 0}}) || d == json({{"$none", true}}))
+          << n << " " << o.dump();
     }
   }
   EXPECT_GT(resends, 0u) << "no sync round ever waited under 30% loss";
@@ -128,18 +136,24 @@ TEST(RoundsUdp, AgreementUnderSeededDelayAndLoss) {
   Cluster c = build("last_voting.mom", 5, LivePhases, "udp-delay");
   ASSERT_FALSE(c.bin.empty());
   for (const char *transport : {"udp", "tcp"})
-    runAndCheck(c, "", 0, 15000, 10, 3, /*needDecision=*/false, {"--transport", transport, "--delay", "0-30"});
+    runAndCheck(c, "", 0, 15000, 10, 3, /*needDecision=*/false,
+                {"--transport", transport, "--delay", "0-30"});
 }
 
 TEST(RoundsUdp, BadTransportFlagsExitTwo) {
   Cluster c = build("last_voting.mom", 3, 2, "udp-flags");
   ASSERT_FALSE(c.bin.empty());
   for (const std::vector<std::string> &bad :
-       {std::vector<std::string>{"--transport", "sctp"}, {"--delay", "30-10"}, {"--delay", "x"},
-        {"--delay", "0-99999"}, {"--resend-ms", "-1"}}) {
-    std::vector<std::string> argv = {c.bin, "--id", "P0", "--deploy", c.dir + "/deploy.conf"};
+       {std::vector<std::string>{"--transport", "sctp"},
+        {"--delay", "30-10"},
+        {"--delay", "x"},
+        {"--delay", "0-99999"},
+        {"--resend-ms", "-1"}}) {
+    std::vector<std::string> argv = {c.bin, "--id", "P0", "--deploy",
+                                     c.dir + "/deploy.conf"};
     argv.insert(argv.end(), bad.begin(), bad.end());
     EXPECT_EQ(e2e::run(argv, c.dir, 10000), 2) << bad[0] << " " << bad[1];
-    EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("error:"), std::string::npos);
+    EXPECT_NE(e2e::readFile(c.dir + "/run.err").find("error:"),
+              std::string::npos);
   }
 }

@@ -24,7 +24,8 @@ x,y -> *        : OPTIMISTIC(PRIMARY);
 )";
   DeployConfig c;
   std::vector<DeployError> errors;
-  ASSERT_TRUE(parseDeploy(text, c, errors)) << (errors.empty() ? "" : errors[0].message);
+  ASSERT_TRUE(parseDeploy(text, c, errors))
+      << (errors.empty() ? "" : errors[0].message);
   ASSERT_EQ(c.hosts.size(), 3u);
   EXPECT_EQ(c.hosts[1].principal, "R1");
   EXPECT_EQ(c.hosts[1].endpoint.port, 7101);
@@ -38,7 +39,8 @@ x,y -> *        : OPTIMISTIC(PRIMARY);
   ASSERT_EQ(c.dissemination.size(), 3u);
   EXPECT_EQ(c.dissemination[0].modules.size(), 2u);
   EXPECT_EQ(c.dissemination[0].modules[1].escalationMs, 40);
-  EXPECT_EQ(c.dissemination[1].modules[0].args, (std::vector<std::string>{"64", "1ms"}));
+  EXPECT_EQ(c.dissemination[1].modules[0].args,
+            (std::vector<std::string>{"64", "1ms"}));
   EXPECT_EQ(c.dissemination[2].modules.size(), 2u); // continuation line
   EXPECT_TRUE(principalMatches("R*", "R12"));
   EXPECT_FALSE(principalMatches("R*", "C0"));
@@ -56,14 +58,18 @@ TEST(Deploy, LocatedErrors) {
       {"[Hosts]\nR0 = 1.2.3.4:1\nR0 = 1.2.3.4:2\n", 3, 1, "duplicate host"},
       // Two principals cannot listen on one address (build and keygen parse
       // the deploy file with this function).
-      {"[Hosts]\nR0 = 127.0.0.1:7100\nR1 = 127.0.0.1:7100\n", 3, 6, "is already R0's"},
-      {"[Hosts]\nR0 = localhost:7100\nR1 = 127.0.0.1:7100\n", 3, 6, "is already R0's"},
+      {"[Hosts]\nR0 = 127.0.0.1:7100\nR1 = 127.0.0.1:7100\n", 3, 6,
+       "is already R0's"},
+      {"[Hosts]\nR0 = localhost:7100\nR1 = 127.0.0.1:7100\n", 3, 6,
+       "is already R0's"},
       {"R0 = 1.2.3.4:1\n", 1, 1, "section header"},
       {"[Bogus]\n", 1, 2, "unknown section"},
       {"[Authentication]\nR* => R* : HMAC_SHA256\n", 2, 4, "expected '->'"},
-      {"[Authentication]\nR* -> R* : MD5\n", 2, 12, "unknown authentication module"},
+      {"[Authentication]\nR* -> R* : MD5\n", 2, 12,
+       "unknown authentication module"},
       {"[Dissemination]\nR* -> * : BATCH(x)\n", 2, 11, "BATCH"},
-      {"[Dissemination]\nR* -> * : OPTIMISTIC(ALL)\n", 2, 11, "PRIMARY or QUORUM"},
+      {"[Dissemination]\nR* -> * : OPTIMISTIC(ALL)\n", 2, 11,
+       "PRIMARY or QUORUM"},
       {"[Dissemination]\n: BATCH(4)\n", 2, 3, "continuation"},
   };
   for (const auto &c : cases) {
@@ -73,6 +79,7 @@ TEST(Deploy, LocatedErrors) {
     ASSERT_FALSE(errors.empty()) << c.text;
     EXPECT_EQ(errors[0].line, c.line) << c.text;
     EXPECT_EQ(errors[0].col, c.col) << c.text << ": " << errors[0].message;
-    EXPECT_NE(errors[0].message.find(c.needle), std::string::npos) << errors[0].message;
+    EXPECT_NE(errors[0].message.find(c.needle), std::string::npos)
+        << errors[0].message;
   }
 }

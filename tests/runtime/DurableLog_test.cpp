@@ -8,9 +8,9 @@
 
 #include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 using namespace mommie::rt;
@@ -28,7 +28,8 @@ protected:
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  DurableOptions options(bool fresh, const std::string &principal = "P1") const {
+  DurableOptions options(bool fresh,
+                         const std::string &principal = "P1") const {
     DurableOptions o;
     o.dir = dir_;
     o.protocol = "LastVoting";
@@ -210,14 +211,16 @@ TEST_F(DurableLogTest, BackgroundSyncAdvancesWhatIsDurable) {
     });
     auto waitWake = [&](int n) {
       std::unique_lock<std::mutex> lk(mu);
-      return cv.wait_for(lk, std::chrono::seconds(10), [&] { return wakes >= n; });
+      return cv.wait_for(lk, std::chrono::seconds(10),
+                         [&] { return wakes >= n; });
     };
     for (int i = 0; i < 3; ++i)
       ASSERT_TRUE(log.write("r" + std::to_string(i), err)) << err;
     EXPECT_EQ(log.written(), 3u);
     EXPECT_EQ(log.synced(), 0u);
     log.requestSync();
-    ASSERT_TRUE(log.write("r3", err)) << err; // after the request: not covered by it
+    ASSERT_TRUE(log.write("r3", err))
+        << err; // after the request: not covered by it
     ASSERT_TRUE(waitWake(1));
     ASSERT_TRUE(log.finishSync(err)) << err;
     EXPECT_EQ(log.synced(), 3u);
@@ -230,7 +233,8 @@ TEST_F(DurableLogTest, BackgroundSyncAdvancesWhatIsDurable) {
     EXPECT_EQ(log.stats().syncs, 2u);
     ASSERT_TRUE(log.write("r4", err)) << err;
     log.requestSync();
-    ASSERT_TRUE(log.rewrite({"snap", "r5"}, err)) << err; // waits for the helper
+    ASSERT_TRUE(log.rewrite({"snap", "r5"}, err))
+        << err; // waits for the helper
     EXPECT_EQ(log.written(), 7u);
     EXPECT_EQ(log.synced(), 7u);
     ASSERT_TRUE(waitWake(3));
@@ -258,7 +262,8 @@ TEST_F(DurableLogTest, WithoutFsyncWrittenIsSynced) {
 }
 
 TEST(DurableRecord, RoundTripsAndRejectsGarbage) {
-  Value st = Value::tuple({Value::integer(1), Value::integer(4), Value::some(Value::integer(0))});
+  Value st = Value::tuple(
+      {Value::integer(1), Value::integer(4), Value::some(Value::integer(0))});
   std::string enc = encodeDurableRecord(14, st);
   int64_t round = -1;
   Value back;

@@ -14,8 +14,9 @@ const std::vector<std::string> kNodes = {"R0", "R1", "C0"};
 TEST(FaultSpec, EveryFault) {
   SimFaults f;
   std::string err;
-  ASSERT_TRUE(parseSimFaults("loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R1@2s,crash=C0@150,byz=R0,", kNodes, f,
-                             err))
+  ASSERT_TRUE(parseSimFaults(
+      "loss=0.1,dup=0.05,reorder,delay=1-20ms,crash=R1@2s,crash=C0@150,byz=R0,",
+      kNodes, f, err))
       << err;
   EXPECT_DOUBLE_EQ(f.loss, 0.1);
   EXPECT_DOUBLE_EQ(f.dup, 0.05);
@@ -28,7 +29,8 @@ TEST(FaultSpec, EveryFault) {
   EXPECT_EQ(f.crashes[0].atUs, 2000000);
   EXPECT_FALSE(f.crashes[0].unitless);
   EXPECT_EQ(f.crashes[1].node, 2);
-  EXPECT_EQ(f.crashes[1].atUs, 150000); // a bare number: milliseconds, or the model's step 150
+  EXPECT_EQ(f.crashes[1].atUs,
+            150000); // a bare number: milliseconds, or the model's step 150
   EXPECT_TRUE(f.crashes[1].unitless);
   ASSERT_EQ(f.byzantine.size(), 1u);
   EXPECT_EQ(f.byzantine[0], 0);
@@ -46,8 +48,10 @@ TEST(FaultSpec, DefaultsWithoutDelay) {
 }
 
 TEST(FaultSpec, BadInputIsAnError) {
-  for (const char *bad : {"loss=2", "loss=-0.1", "dup=x", "delay=5-1ms", "delay=abc", "crash=R0", "crash=X9@1s",
-                          "crash=R0@1h", "byz=X9", "reorder=1", "bogus", "crash=R0@99999999999999s"}) {
+  for (const char *bad :
+       {"loss=2", "loss=-0.1", "dup=x", "delay=5-1ms", "delay=abc", "crash=R0",
+        "crash=X9@1s", "crash=R0@1h", "byz=X9", "reorder=1", "bogus",
+        "crash=R0@99999999999999s"}) {
     SimFaults f;
     std::string err;
     EXPECT_FALSE(parseSimFaults(bad, kNodes, f, err)) << bad;

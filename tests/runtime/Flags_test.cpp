@@ -22,7 +22,8 @@ const std::vector<FlagSpec> &fullTable() {
   return flagTable();
 }
 
-bool parse(const std::string &main, std::vector<std::string> args, FlagValues &v, std::string &err) {
+bool parse(const std::string &main, std::vector<std::string> args,
+           FlagValues &v, std::string &err) {
   std::vector<char *> argv = {const_cast<char *>("BIN")};
   for (auto &a : args)
     argv.push_back(a.data());
@@ -35,7 +36,9 @@ TEST(Flags, ParsesValuesAndSwitches) {
   fullTable();
   FlagValues v;
   std::string err;
-  ASSERT_TRUE(parse("node", {"--id", "R1", "--json", "--run-for", "250"}, v, err)) << err;
+  ASSERT_TRUE(
+      parse("node", {"--id", "R1", "--json", "--run-for", "250"}, v, err))
+      << err;
   EXPECT_EQ(v.str("--id"), "R1");
   EXPECT_TRUE(v.has("--json"));
   int64_t ms = -1;
@@ -71,7 +74,8 @@ TEST(Flags, HelpListsEveryFlagOfItsMains) {
     std::string help = flagsHelp("BIN", {main});
     for (const auto &f : rows)
       if (acceptedBy(f, main)) {
-        EXPECT_NE(help.find("  " + f.name + (f.arg.empty() ? "" : " " + f.arg)), std::string::npos)
+        EXPECT_NE(help.find("  " + f.name + (f.arg.empty() ? "" : " " + f.arg)),
+                  std::string::npos)
             << main << " " << f.name << "\n"
             << help;
       }
@@ -84,7 +88,8 @@ TEST(Flags, RowsOfOneNameServeDisjointMains) {
     EXPECT_FALSE(f.help.empty()) << f.name;
     std::istringstream in(f.mains);
     for (std::string m; in >> m;)
-      EXPECT_TRUE(seen.insert({f.name, m}).second) << f.name << " twice for " << m;
+      EXPECT_TRUE(seen.insert({f.name, m}).second)
+          << f.name << " twice for " << m;
   }
 }
 
@@ -97,18 +102,21 @@ TEST(Flags, DocsListEveryFlag) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string doc = ss.str();
-  const std::string begin = "<!-- flags:begin (generated from runtime/node/Flags.cpp) -->\n";
+  const std::string begin =
+      "<!-- flags:begin (generated from runtime/node/Flags.cpp) -->\n";
   const std::string end = "<!-- flags:end -->";
   size_t b = doc.find(begin), e = doc.find(end);
   ASSERT_NE(b, std::string::npos) << "no flag table markers in " << path;
   ASSERT_NE(e, std::string::npos);
   b += begin.size();
   std::string want = flagsMarkdown();
-  if (const char *u = std::getenv("UPDATE_GOLDEN"); u && std::string(u) == "1") {
+  if (const char *u = std::getenv("UPDATE_GOLDEN");
+      u && std::string(u) == "1") {
     doc.replace(b, e - b, want);
     std::ofstream(path) << doc;
     return;
   }
-  EXPECT_EQ(doc.substr(b, e - b), want) << "run UPDATE_GOLDEN=1 build/tests/test_runtime "
-                                           "--gtest_filter=Flags.DocsListEveryFlag";
+  EXPECT_EQ(doc.substr(b, e - b), want)
+      << "run UPDATE_GOLDEN=1 build/tests/test_runtime "
+         "--gtest_filter=Flags.DocsListEveryFlag";
 }

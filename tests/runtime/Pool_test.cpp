@@ -8,7 +8,8 @@ using namespace mommie::rt;
 
 namespace {
 Statement reply(int issuer, int verifier, int64_t res) {
-  return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
+  return Statement{issuer, Value::set({Value::principal(verifier)}),
+                   Value::set({}),
                    Value::record(1, {Value::integer(7), Value::integer(res)})};
 }
 } // namespace
@@ -30,13 +31,17 @@ TEST(Pool, DedupAndIndexes) {
   EXPECT_THROW(pool.byField(1, 0, Value::integer(7)), EvalError);
   // Quorum: distinct issuers among R0..R3 of the same record value.
   Value v10 = pool.valuesOf(1)[0];
-  Value iss = pool.issuersOf(1, v10, [](const Statement &s) { return s.issuer < 4; });
+  Value iss =
+      pool.issuersOf(1, v10, [](const Statement &s) { return s.issuer < 4; });
   EXPECT_EQ(iss.size(), 3u);
-  Value onlyTwo = pool.issuersOf(1, v10, [](const Statement &s) { return s.issuer < 2; });
+  Value onlyTwo =
+      pool.issuersOf(1, v10, [](const Statement &s) { return s.issuer < 2; });
   EXPECT_EQ(onlyTwo.size(), 2u);
   // The same issuer with another verifier counts once.
   EXPECT_TRUE(pool.insert(reply(0, 5, 10)).second);
-  EXPECT_EQ(pool.issuersOf(1, v10, [](const Statement &) { return true; }).size(), 3u);
+  EXPECT_EQ(
+      pool.issuersOf(1, v10, [](const Statement &) { return true; }).size(),
+      3u);
   // Unknown record types are refused.
   Statement bad = reply(0, 4, 1);
   bad.msg = Value::record(9, {});
@@ -92,7 +97,10 @@ TEST(Pool, RemoveLeavesTombstonesThenCompacts) {
   pool.remove(ids[2]);
   EXPECT_TRUE(pool.valueLive(1, 1));
   EXPECT_EQ(pool.byField(1, 1, Value::integer(1)).size(), 1u);
-  EXPECT_EQ(pool.issuersOf(1, pool.valuesOf(1)[1], [](const Statement &) { return true; }).size(), 1u);
+  EXPECT_EQ(pool.issuersOf(1, pool.valuesOf(1)[1],
+                           [](const Statement &) { return true; })
+                .size(),
+            1u);
   // Removing twice is harmless.
   pool.remove(ids[2]);
   EXPECT_EQ(pool.size(), 5u);

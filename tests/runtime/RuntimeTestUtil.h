@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <netinet/in.h>
 #include <string>
-#include <vector>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 namespace rt_test {
 
@@ -32,7 +32,8 @@ public:
 
 // A program whose principals `names` all play Idle, with one record type
 // Msg { n: 0..2^20 }: for tests of what a node receives.
-inline mommie::rt::ProgramInfo idleProgram(const std::vector<std::string> &names) {
+inline mommie::rt::ProgramInfo
+idleProgram(const std::vector<std::string> &names) {
   using namespace mommie::rt;
   ProgramInfo p;
   p.name = "T";
@@ -40,8 +41,9 @@ inline mommie::rt::ProgramInfo idleProgram(const std::vector<std::string> &names
   p.schema.numPrincipals = int(names.size());
   p.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 1 << 20)}});
   p.schema.finish(p.principals);
-  p.roles.push_back({"Idle", 0, int(names.size()),
-                     [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+  p.roles.push_back({"Idle", 0, int(names.size()), [](Node &n) {
+                       return std::unique_ptr<RoleBase>(new Idle(n));
+                     }});
   return p;
 }
 

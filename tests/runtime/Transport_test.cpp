@@ -27,7 +27,8 @@ void sendFrame(int fd, const std::vector<uint8_t> &payload) {
   Writer w;
   w.u32be(uint32_t(payload.size()));
   w.bytes(payload.data(), payload.size());
-  ASSERT_EQ(::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL), ssize_t(w.buffer().size()));
+  ASSERT_EQ(::send(fd, w.buffer().data(), w.buffer().size(), MSG_NOSIGNAL),
+            ssize_t(w.buffer().size()));
 }
 
 std::vector<uint8_t> hello(int me) { return Transport::helloPayload(me); }
@@ -42,13 +43,15 @@ ProgramInfo info() {
   p.schema.numPrincipals = 3;
   p.schema.records.push_back({"Msg", {"n"}, {TypeDesc::range(0, 9)}});
   p.schema.finish(p.principals);
-  p.roles.push_back({"Idle", 0, 3, [](Node &n) { return std::unique_ptr<RoleBase>(new Idle(n)); }});
+  p.roles.push_back({"Idle", 0, 3, [](Node &n) {
+                       return std::unique_ptr<RoleBase>(new Idle(n));
+                     }});
   return p;
 }
 
 Statement msg(int issuer, int verifier, int64_t n) {
-  return Statement{issuer, Value::set({Value::principal(verifier)}), Value::set({}),
-                   Value::record(0, {Value::integer(n)})};
+  return Statement{issuer, Value::set({Value::principal(verifier)}),
+                   Value::set({}), Value::record(0, {Value::integer(n)})};
 }
 
 } // namespace
@@ -56,7 +59,8 @@ Statement msg(int issuer, int verifier, int64_t n) {
 TEST(Transport, DeliversAndRejectsHostileInput) {
   ProgramInfo pi = info();
   uint16_t port = freePort();
-  std::vector<Endpoint> hosts = {{"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 1}};
+  std::vector<Endpoint> hosts = {
+      {"127.0.0.1", port}, {"127.0.0.1", 1}, {"127.0.0.1", 1}};
   EventLoop loop;
   Logger log("A", LogLevel::Off);
   Node node(loop, log, pi, 0);
@@ -72,13 +76,14 @@ TEST(Transport, DeliversAndRejectsHostileInput) {
   int b = dial(port);
   ASSERT_GE(b, 0);
   sendFrame(b, hello(1));
-  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 3)));   // good
-  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 3)));   // duplicate
-  sendFrame(b, Node::encodeStatementFrame(msg(2, 0, 4)));   // claims another issuer
-  sendFrame(b, Node::encodeStatementFrame(msg(1, 2, 5)));   // not for us
-  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 42)));  // outside 0..9
-  sendFrame(b, {1, 2, 3, 4, 5});                            // garbage
-  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 6)));   // good again
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 3))); // good
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 3))); // duplicate
+  sendFrame(b,
+            Node::encodeStatementFrame(msg(2, 0, 4))); // claims another issuer
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 2, 5)));  // not for us
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 42))); // outside 0..9
+  sendFrame(b, {1, 2, 3, 4, 5});                           // garbage
+  sendFrame(b, Node::encodeStatementFrame(msg(1, 0, 6)));  // good again
   loop.runUntil(EventLoop::now() + Millis(300));
   EXPECT_EQ(node.stats().delivered, 2u);
   EXPECT_EQ(node.stats().duplicates, 1u);
@@ -111,7 +116,8 @@ TEST(Transport, DeliversAndRejectsHostileInput) {
 TEST(Transport, ReconnectsAndFlushesQueuedFrames) {
   ProgramInfo pi = info();
   uint16_t pa = freePort(), pb = freePort();
-  std::vector<Endpoint> hosts = {{"127.0.0.1", pa}, {"127.0.0.1", pb}, {"127.0.0.1", 1}};
+  std::vector<Endpoint> hosts = {
+      {"127.0.0.1", pa}, {"127.0.0.1", pb}, {"127.0.0.1", 1}};
   EventLoop loop;
   Logger log("A", LogLevel::Off);
   Transport a(loop, 0, hosts, log);
@@ -141,7 +147,8 @@ TEST(Transport, ReconnectsAndFlushesQueuedFrames) {
 // keep their order; durableAdvanced() releases what became durable.
 TEST(Transport, FramesWaitForTheirDurableBarrier) {
   uint16_t pa = freePort(), pb = freePort();
-  std::vector<Endpoint> hosts = {{"127.0.0.1", pa}, {"127.0.0.1", pb}, {"127.0.0.1", 1}};
+  std::vector<Endpoint> hosts = {
+      {"127.0.0.1", pa}, {"127.0.0.1", pb}, {"127.0.0.1", 1}};
   EventLoop loop;
   Logger log("A", LogLevel::Off);
   Transport a(loop, 0, hosts, log), b(loop, 1, hosts, log);
@@ -155,7 +162,8 @@ TEST(Transport, FramesWaitForTheirDurableBarrier) {
   });
   uint64_t written = 0, durable = 0;
   int needs = 0;
-  a.setDurableBarrier([&] { return written; }, [&] { return durable; }, [&] { ++needs; });
+  a.setDurableBarrier([&] { return written; }, [&] { return durable; },
+                      [&] { ++needs; });
   a.send(1, {1}); // depends on nothing written
   written = 2;
   a.send(1, {2}); // needs records 1 and 2

@@ -14,11 +14,13 @@ namespace {
 
 Value sample() {
   Value req = Value::record(0, {Value::principal(4), Value::integer(-3)});
-  return Value::record(1, {req, Value::set({Value::integer(3), Value::integer(1), Value::integer(3)}),
-                           Value::map({{Value::integer(2), Value::none()},
-                                       {Value::integer(1), Value::some(Value::boolean(true))}}),
-                           Value::seq({Value::integer(7)}),
-                           Value::tuple({Value::principal(0), Value::boolean(false)})});
+  return Value::record(
+      1, {req,
+          Value::set({Value::integer(3), Value::integer(1), Value::integer(3)}),
+          Value::map({{Value::integer(2), Value::none()},
+                      {Value::integer(1), Value::some(Value::boolean(true))}}),
+          Value::seq({Value::integer(7)}),
+          Value::tuple({Value::principal(0), Value::boolean(false)})});
 }
 
 Value randomValue(std::mt19937 &rng, int depth) {
@@ -30,14 +32,22 @@ Value randomValue(std::mt19937 &rng, int depth) {
     return es;
   };
   switch (k) {
-  case 0: return Value::boolean(rng() & 1);
-  case 1: return Value::integer(int64_t(rng()) - (1ll << 31));
-  case 2: return Value::principal(rng() % 10);
-  case 3: return rng() & 1 ? Value::none() : Value::some(randomValue(rng, depth + 1));
-  case 4: return Value::record(int(rng() % 4), elems(rng() % 4));
-  case 5: return Value::tuple(elems(rng() % 4));
-  case 6: return Value::seq(elems(rng() % 4));
-  case 7: return Value::set(elems(rng() % 5));
+  case 0:
+    return Value::boolean(rng() & 1);
+  case 1:
+    return Value::integer(int64_t(rng()) - (1ll << 31));
+  case 2:
+    return Value::principal(rng() % 10);
+  case 3:
+    return rng() & 1 ? Value::none() : Value::some(randomValue(rng, depth + 1));
+  case 4:
+    return Value::record(int(rng() % 4), elems(rng() % 4));
+  case 5:
+    return Value::tuple(elems(rng() % 4));
+  case 6:
+    return Value::seq(elems(rng() % 4));
+  case 7:
+    return Value::set(elems(rng() % 5));
   default: {
     std::vector<std::pair<Value, Value>> es;
     for (size_t i = rng() % 4; i > 0; --i)
@@ -50,12 +60,14 @@ Value randomValue(std::mt19937 &rng, int depth) {
 } // namespace
 
 TEST(Value, SetsAreSortedAndDeduplicated) {
-  Value s = Value::set({Value::integer(3), Value::integer(1), Value::integer(3)});
+  Value s =
+      Value::set({Value::integer(3), Value::integer(1), Value::integer(3)});
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s.elems()[0].asInt(), 1);
   EXPECT_EQ(s.elems()[1].asInt(), 3);
   EXPECT_EQ(s, Value::set({Value::integer(1), Value::integer(3)}));
-  EXPECT_EQ(s.hash(), Value::set({Value::integer(1), Value::integer(3)}).hash());
+  EXPECT_EQ(s.hash(),
+            Value::set({Value::integer(1), Value::integer(3)}).hash());
 }
 
 TEST(Value, RoundTripAndJson) {
@@ -71,7 +83,8 @@ TEST(Value, RoundTripAndJson) {
   names.principals = {"R0", "R1", "R2", "R3", "C0"};
   names.records = {"Request", "Big"};
   names.fields = {{"client", "op"}, {"a", "b", "c", "d", "e"}};
-  EXPECT_EQ(Value::record(0, {Value::principal(4), Value::integer(-3)}).toJson(&names),
+  EXPECT_EQ(Value::record(0, {Value::principal(4), Value::integer(-3)})
+                .toJson(&names),
             "{\"$record\":\"Request\",\"client\":\"C0\",\"op\":-3}");
 }
 
@@ -98,7 +111,8 @@ TEST(Value, CopyOnWrite) {
   EXPECT_TRUE(b.setInsert(Value::integer(2)));
   EXPECT_FALSE(b.setInsert(Value::integer(2)));
   EXPECT_EQ(a.size(), 2u);
-  EXPECT_EQ(b, Value::set({Value::integer(1), Value::integer(2), Value::integer(3)}));
+  EXPECT_EQ(
+      b, Value::set({Value::integer(1), Value::integer(2), Value::integer(3)}));
   const Value::Elems *before = &b.elems();
   EXPECT_TRUE(b.setErase(Value::integer(1))); // unshared now: in place
   EXPECT_EQ(&b.elems(), before);
@@ -109,20 +123,26 @@ TEST(Value, CopyOnWrite) {
   Value m2 = m;
   m2.mapPut(Value::integer(0), Value::boolean(true));
   *m2.mapFindMut(Value::integer(1)) = Value::boolean(true);
-  EXPECT_EQ(m2.encoded(), Value::map({{Value::integer(0), Value::boolean(true)},
-                                      {Value::integer(1), Value::boolean(true)}})
-                              .encoded());
+  EXPECT_EQ(m2.encoded(),
+            Value::map({{Value::integer(0), Value::boolean(true)},
+                        {Value::integer(1), Value::boolean(true)}})
+                .encoded());
   EXPECT_EQ(m, Value::map({{Value::integer(1), Value::boolean(false)}}));
   EXPECT_EQ(m2.mapFindMut(Value::integer(5)), nullptr);
 
   // A nested update along a path clones only the shared levels.
   Value r = sample(), orig = r;
-  ops::PathStep path[] = {ops::PathStep::field_(2), ops::PathStep::key_(Value::integer(2))};
+  ops::PathStep path[] = {ops::PathStep::field_(2),
+                          ops::PathStep::key_(Value::integer(2))};
   ops::assignInPlace(r, path, 2, Value::some(Value::integer(9)));
   EXPECT_EQ(orig, sample());
-  EXPECT_EQ(ops::index(r.field(2), Value::integer(2)), Value::some(Value::integer(9)));
-  EXPECT_TRUE(r.field(0).sameRep(orig.field(0))); // untouched fields stay shared
-  EXPECT_EQ(ops::assignAt(orig, {path[0], path[1]}, Value::some(Value::integer(9))), r);
+  EXPECT_EQ(ops::index(r.field(2), Value::integer(2)),
+            Value::some(Value::integer(9)));
+  EXPECT_TRUE(
+      r.field(0).sameRep(orig.field(0))); // untouched fields stay shared
+  EXPECT_EQ(
+      ops::assignAt(orig, {path[0], path[1]}, Value::some(Value::integer(9))),
+      r);
   try {
     ops::assignInPlace(r, path + 1, 1, Value::none()); // a record is no map
     ADD_FAILURE();
@@ -196,7 +216,9 @@ TEST(Value, RandomGarbageNeverCrashes) {
       ++decoded;
       // Whatever decodes re-encodes to the same bytes (canonical).
       std::string re = v.encoded();
-      ASSERT_EQ(re, std::string(buf.begin(), buf.begin() + long(buf.size() - r.remaining())));
+      ASSERT_EQ(re,
+                std::string(buf.begin(),
+                            buf.begin() + long(buf.size() - r.remaining())));
     }
     Reader r2(buf);
     Statement s;

@@ -10,9 +10,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <set>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -64,8 +64,8 @@ std::string key(const mommie::Diagnostic &d) {
   const char *sev = d.severity == Severity::Error     ? "error"
                     : d.severity == Severity::Warning ? "warning"
                                                       : "note";
-  return std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ": " + sev + ": " +
-         d.message;
+  return std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + ": " +
+         sev + ": " + d.message;
 }
 
 std::string join(const std::set<std::string> &s) {
@@ -127,12 +127,18 @@ std::string testName(const testing::TestParamInfo<std::string> &info) {
 
 class Negative : public testing::TestWithParam<std::string> {};
 TEST_P(Negative, ReportsExactlyTheExpectedErrors) { runFile(GetParam(), true); }
-INSTANTIATE_TEST_SUITE_P(Sema, Negative, testing::ValuesIn(filesIn("negative")), testName);
+INSTANTIATE_TEST_SUITE_P(Sema, Negative, testing::ValuesIn(filesIn("negative")),
+                         testName);
 
 class Warnings : public testing::TestWithParam<std::string> {};
-TEST_P(Warnings, CompilesWithExactlyTheExpectedWarnings) { runFile(GetParam(), false); }
-INSTANTIATE_TEST_SUITE_P(Sema, Warnings, testing::ValuesIn(filesIn("warnings")), testName);
+TEST_P(Warnings, CompilesWithExactlyTheExpectedWarnings) {
+  runFile(GetParam(), false);
+}
+INSTANTIATE_TEST_SUITE_P(Sema, Warnings, testing::ValuesIn(filesIn("warnings")),
+                         testName);
 
-TEST(SemaCorpus, HasAtLeastFortyNegativeTests) { EXPECT_GE(filesIn("negative").size(), 40u); }
+TEST(SemaCorpus, HasAtLeastFortyNegativeTests) {
+  EXPECT_GE(filesIn("negative").size(), 40u);
+}
 
 } // namespace

@@ -17,9 +17,9 @@ using namespace mommie;
 using ir::ExprKind;
 using ir::TypeKind;
 
-std::optional<ir::Program> compileText(const std::string &src,
-                                       std::map<std::string, int64_t> defines = {},
-                                       DiagnosticEngine *out = nullptr) {
+std::optional<ir::Program>
+compileText(const std::string &src, std::map<std::string, int64_t> defines = {},
+            DiagnosticEngine *out = nullptr) {
   DiagnosticEngine local;
   DiagnosticEngine &diags = out ? *out : local;
   frontend::Options options;
@@ -347,8 +347,8 @@ TEST(Lowering, MissingFileIsADiagnostic) {
 
 std::vector<std::filesystem::path> examples() {
   std::vector<std::filesystem::path> out;
-  for (const auto &f :
-       std::filesystem::directory_iterator(std::filesystem::path(MOMMIE_SOURCE_DIR) / "examples"))
+  for (const auto &f : std::filesystem::directory_iterator(
+           std::filesystem::path(MOMMIE_SOURCE_DIR) / "examples"))
     if (f.path().extension() == ".mom")
       out.push_back(f.path());
   std::sort(out.begin(), out.end());
@@ -385,7 +385,8 @@ TEST(Examples, TruncatedInputsNeverCrash) {
         EXPECT_TRUE(diags.hasErrors()) << f << " cut at " << cut;
       }
       for (const auto &d : diags.diagnostics())
-        EXPECT_EQ(d.message.find("internal error"), std::string::npos) << d.message;
+        EXPECT_EQ(d.message.find("internal error"), std::string::npos)
+            << d.message;
     }
   }
 }

@@ -18,8 +18,8 @@ namespace {
 
 using namespace mommie;
 
-constexpr int64_t kEdges[] = {INT64_MIN, INT64_MIN + 1, -7, -2, -1, 0, 1, 2, 7,
-                              INT64_MAX - 1, INT64_MAX};
+constexpr int64_t kEdges[] = {
+    INT64_MIN, INT64_MIN + 1, -7, -2, -1, 0, 1, 2, 7, INT64_MAX - 1, INT64_MAX};
 
 struct OpCase {
   rt::arith::Op op;
@@ -30,9 +30,12 @@ struct OpCase {
 rt::Value neg(const rt::Value &a, const rt::Value &) { return rt::ops::neg(a); }
 
 const OpCase kOps[] = {
-    {rt::arith::Op::Add, ir::Op::Add, rt::ops::add}, {rt::arith::Op::Sub, ir::Op::Sub, rt::ops::sub},
-    {rt::arith::Op::Mul, ir::Op::Mul, rt::ops::mul}, {rt::arith::Op::Div, ir::Op::Div, rt::ops::div},
-    {rt::arith::Op::Mod, ir::Op::Mod, rt::ops::mod}, {rt::arith::Op::Neg, ir::Op::Neg, neg},
+    {rt::arith::Op::Add, ir::Op::Add, rt::ops::add},
+    {rt::arith::Op::Sub, ir::Op::Sub, rt::ops::sub},
+    {rt::arith::Op::Mul, ir::Op::Mul, rt::ops::mul},
+    {rt::arith::Op::Div, ir::Op::Div, rt::ops::div},
+    {rt::arith::Op::Mod, ir::Op::Mod, rt::ops::mod},
+    {rt::arith::Op::Neg, ir::Op::Neg, neg},
 };
 
 // The expected answer: the value, or nullopt for an evaluation error.
@@ -55,8 +58,8 @@ ir::ExprPtr slot(int i) {
 // when ArithOK fails for these operands, else the value the solver gives.
 // The operands are solver variables fixed by equations, or with
 // `constants` the constants themselves (which the term store folds).
-std::optional<int64_t> smt(proofs::SolverKind kind, ir::Op op, int64_t x, int64_t y,
-                           bool constants = false) {
+std::optional<int64_t> smt(proofs::SolverKind kind, ir::Op op, int64_t x,
+                           int64_t y, bool constants = false) {
   proofs::TermStore store;
   ir::Program program;
   proofs::ValueOps ops(store, program);
@@ -73,7 +76,8 @@ std::optional<int64_t> smt(proofs::SolverKind kind, ir::Op op, int64_t x, int64_
   e->type = slot(0)->type;
   proofs::Term r = ev.eval(*e).t;
   if (!constants) {
-    EXPECT_EQ(ev.arith.size(), 1u); // every operation over variables has a domain
+    EXPECT_EQ(ev.arith.size(),
+              1u); // every operation over variables has a domain
   }
   proofs::Term result = store.intVar("r");
   auto solver = proofs::makeSolver(kind, store, 0);
@@ -99,7 +103,8 @@ TEST(OneArithmetic, EveryEvaluatorAgreesAtTheEdges) {
       for (int64_t y : kEdges) {
         if (c.op == rt::arith::Op::Neg && y != 0)
           continue;
-        SCOPED_TRACE(testing::Message() << rt::arith::errorMessage(c.op) << " x=" << x << " y=" << y);
+        SCOPED_TRACE(testing::Message() << rt::arith::errorMessage(c.op)
+                                        << " x=" << x << " y=" << y);
         std::optional<int64_t> want = expected(c.op, x, y);
         EXPECT_EQ(ir::arith(c.irOp, x, y), want);
         std::optional<int64_t> node;
@@ -112,7 +117,8 @@ TEST(OneArithmetic, EveryEvaluatorAgreesAtTheEdges) {
           EXPECT_EQ(smt(kind, c.irOp, x, y), want) << proofs::solverName(kind);
           // Folded constants (mkAdd kept a wrapped partial sum: -2 +
           // INT64_MIN was -2; found by tests/agree).
-          EXPECT_EQ(smt(kind, c.irOp, x, y, true), want) << proofs::solverName(kind) << " folded";
+          EXPECT_EQ(smt(kind, c.irOp, x, y, true), want)
+              << proofs::solverName(kind) << " folded";
         }
       }
 }

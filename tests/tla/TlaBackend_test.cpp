@@ -164,7 +164,8 @@ TEST(TlaBackend, SequentialBodyBecomesLetChain) {
   // The user's var `Init` cannot be called Init in TLA+.
   EXPECT_TRUE(contains(t, "Init_1_1 == TRUE")) << t;
   EXPECT_TRUE(contains(t, "x_3 == IF x_1 = 2 THEN x_2 ELSE x_1")) << t;
-  EXPECT_TRUE(contains(t, "Init_1_2 == IF x_1 = 2 THEN Init_1[self] ELSE Init_1_1"))
+  EXPECT_TRUE(
+      contains(t, "Init_1_2 == IF x_1 = 2 THEN Init_1[self] ELSE Init_1_1"))
       << t;
   EXPECT_TRUE(contains(t, "x' = [x EXCEPT ![self] = x_3]")) << t;
   EXPECT_TRUE(contains(t, "\\E self \\in R : Node_Step(self)")) << t;
@@ -176,8 +177,10 @@ TEST(TlaBackend, SequentialBodyBecomesLetChain) {
   EXPECT_TRUE(contains(t, "R_Member(i) == <<\"R\", i>>")) << t;
   EXPECT_FALSE(contains(files->cfg, "R0 = R0")) << files->cfg;
   EXPECT_TRUE(contains(files->mcCfg, "R0 = R0")) << files->mcCfg;
-  EXPECT_TRUE(contains(files->mcCfg, "R_Member <- MC_R_Member")) << files->mcCfg;
-  EXPECT_TRUE(contains(files->mcTla, "MC_R_Member(i) == <<R0, R1>>[i + 1]")) << files->mcTla;
+  EXPECT_TRUE(contains(files->mcCfg, "R_Member <- MC_R_Member"))
+      << files->mcCfg;
+  EXPECT_TRUE(contains(files->mcTla, "MC_R_Member(i) == <<R0, R1>>[i + 1]"))
+      << files->mcTla;
 }
 
 TEST(TlaBackend, OutputIsDeterministic) {
@@ -203,7 +206,8 @@ TEST(TlaBackend, UnboundedByzantineRecordIsAnError) {
   recType->kind = TypeKind::Record;
   recType->record = 0;
   p.roles[0].transitions[0].slots.push_back({"b", recType, {}});
-  p.faults.push_back({FaultDecl::Kind::Byzantine, 0, 1, nullptr, {"toy.mom", 8, 1}});
+  p.faults.push_back(
+      {FaultDecl::Kind::Byzantine, 0, 1, nullptr, {"toy.mom", 8, 1}});
   DiagnosticEngine diags;
   auto files = tla::emitTla(p, diags);
   EXPECT_FALSE(files);
@@ -259,8 +263,9 @@ terminate when forall c in C: Client.got[c] != none;
   auto files = tla::emitTla(*prog, diags);
   ASSERT_TRUE(files);
   const std::string &t = files->tla;
-  EXPECT_TRUE(contains(t, "\\E <<c, r>> \\in IssuedMsgs({st \\in known_Req[self] : "
-                          "st.iss \\in C /\\ self \\in st.ver}) :"))
+  EXPECT_TRUE(
+      contains(t, "\\E <<c, r>> \\in IssuedMsgs({st \\in known_Req[self] : "
+                  "st.iss \\in C /\\ self \\in st.ver}) :"))
       << t;
   EXPECT_TRUE(contains(t, "<<c, r>> \\notin Server_Handle_fired[self]")) << t;
   EXPECT_TRUE(contains(t, "QuorumMsgs({st \\in known_Ack[self] : st.iss \\in R "
@@ -330,12 +335,14 @@ fairness weak;
   ASSERT_TRUE(files);
   const std::string &t = files->tla;
   EXPECT_FALSE(contains(t, "byz")) << t;
-  EXPECT_TRUE(contains(t, "Recover(self) ==\n  /\\ self \\in crashed\n"
-                          "  /\\ self \\in R  \\* rec.mom:26\n"
-                          "  /\\ crashed' = crashed \\ {self}\n"
-                          "  /\\ n' = [n EXCEPT ![self] = 0]\n"
-                          "  /\\ Server_Handle_fired' = [Server_Handle_fired EXCEPT ![self] = {}]\n"
-                          "  /\\ known_Req' = [known_Req EXCEPT ![self] = {}]\n"))
+  EXPECT_TRUE(contains(
+      t,
+      "Recover(self) ==\n  /\\ self \\in crashed\n"
+      "  /\\ self \\in R  \\* rec.mom:26\n"
+      "  /\\ crashed' = crashed \\ {self}\n"
+      "  /\\ n' = [n EXCEPT ![self] = 0]\n"
+      "  /\\ Server_Handle_fired' = [Server_Handle_fired EXCEPT ![self] = {}]\n"
+      "  /\\ known_Req' = [known_Req EXCEPT ![self] = {}]\n"))
       << t;
   EXPECT_TRUE(contains(t, "\\E self \\in Principals : Recover(self)")) << t;
   EXPECT_FALSE(contains(t, "WF_vars(Recover")) << t;
@@ -360,7 +367,8 @@ TEST(TlaBackend, SanyAcceptsTheHandBuiltSpec) {
 // variables in the order of its `vars == <<...>>`, for every example.
 TEST(TlaBackend, StateNamesAreTheEmittedVariables) {
   int checked = 0;
-  for (const auto &entry : std::filesystem::directory_iterator(std::string(MOMMIE_SOURCE_DIR) + "/examples")) {
+  for (const auto &entry : std::filesystem::directory_iterator(
+           std::string(MOMMIE_SOURCE_DIR) + "/examples")) {
     if (entry.path().extension() != ".mom")
       continue;
     DiagnosticEngine diags;
@@ -370,7 +378,8 @@ TEST(TlaBackend, StateNamesAreTheEmittedVariables) {
     ASSERT_TRUE(files) << entry.path();
     size_t at = files->tla.find("\nvars == <<");
     ASSERT_NE(at, std::string::npos) << entry.path();
-    std::string list = files->tla.substr(at + 11, files->tla.find(">>", at) - at - 11);
+    std::string list =
+        files->tla.substr(at + 11, files->tla.find(">>", at) - at - 11);
     std::vector<std::string> emitted;
     std::string name;
     for (char c : list + ",") {
