@@ -24,6 +24,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+// Compiler flags every node binary needs to link with the runtime archives
+// (the sanitizers of a MOMMIE_SANITIZE build; tools/CMakeLists.txt).
+#ifndef MOMMIE_NODE_CXXFLAGS
+#define MOMMIE_NODE_CXXFLAGS ""
+#endif
+
 namespace mommie::tool {
 
 namespace fs = std::filesystem;
@@ -427,7 +433,7 @@ std::string compileGenerated(const std::vector<cppgen::File> &generated,
 #endif
   }
   if (runtimeId) { // what the binary depends on besides the sources
-    *runtimeId = cxx + "|" + rt.include;
+    *runtimeId = cxx + "|" + MOMMIE_NODE_CXXFLAGS + "|" + rt.include;
     for (const auto &lib : rt.archives) {
       auto size = fs::file_size(lib, ec);
       auto mtime = fs::last_write_time(lib, ec).time_since_epoch().count();
@@ -444,6 +450,11 @@ std::string compileGenerated(const std::vector<cppgen::File> &generated,
   fs::path dir = tmpl;
   std::vector<std::string> cmd = {cxx, "-O2", "-std=c++17", "-I" + rt.include,
                                   "-I" + dir.string()};
+  // The sanitizers of a MOMMIE_SANITIZE build (CMakeLists.txt), which the
+  // runtime archives were compiled with.
+  std::istringstream nodeFlags(MOMMIE_NODE_CXXFLAGS);
+  for (std::string flag; nodeFlags >> flag;)
+    cmd.push_back(flag);
   for (const auto &f : withApps(generated, apps)) {
     fs::path p = dir / f.name;
     std::ofstream out(p, std::ios::binary);
