@@ -951,9 +951,13 @@ CheckResult explore(const ir::Program &program, const CheckOptions &options) {
     auto t0 = std::chrono::steady_clock::now();
     CheckResult live = checkProperties(program, opts);
     // The summary counts both searches: their time and the peak memory.
-    res.seconds +=
+    double liveSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
             .count();
+    res.seconds += liveSeconds;
+    res.propertiesHeld = live.propertiesHeld;
+    res.livenessStates = live.livenessStates;
+    res.livenessSeconds = liveSeconds;
     res.peakRssBytes = std::max(res.peakRssBytes, peakRssBytes());
     if (live.verdict != CheckResult::Verdict::Ok) {
       live.generated = res.generated;
@@ -962,6 +966,7 @@ CheckResult explore(const ir::Program &program, const CheckOptions &options) {
       live.symmetry = res.symmetry;
       live.seconds = res.seconds;
       live.peakRssBytes = res.peakRssBytes;
+      live.livenessSeconds = liveSeconds;
       return live;
     }
   }

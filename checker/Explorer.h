@@ -68,6 +68,11 @@ struct CheckResult {
   // The lasso's loop is its last state repeating (stuttering): no step that
   // fairness requires is enabled there.
   bool stutters = false;
+  // The temporal properties checked and found to hold (in declaration
+  // order), the states of the liveness graph and the time it took.
+  std::vector<std::string> propertiesHeld;
+  uint64_t livenessStates = 0;
+  double livenessSeconds = 0;
 };
 
 const char *verdictName(CheckResult::Verdict v);

@@ -520,9 +520,12 @@ CheckResult Checker::run() {
   CheckResult res;
   if (!build(res))
     return res;
-  for (const auto &prop : program_.properties)
+  res.livenessStates = graph_.out.size();
+  for (const auto &prop : program_.properties) {
     if (prop.formula && !checkFormula(prop, *prop.formula, res))
       return res;
+    res.propertiesHeld.push_back(prop.name);
+  }
   return res;
 }
 

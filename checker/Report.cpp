@@ -106,6 +106,22 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
   std::string s;
   s += fmt::format("symmetry: {}\n", r.symmetry);
   s += headline(r) + "\n";
+  if (!r.propertiesHeld.empty()) {
+    std::string names;
+    for (const auto &n : r.propertiesHeld) {
+      if (!names.empty())
+        names += ", ";
+      names += n;
+    }
+    const char *fair = program.fairness == ir::Fairness::Strong ? "strong"
+                       : program.fairness == ir::Fairness::Weak ? "weak"
+                                                                : "no";
+    s += fmt::format("Temporal propert{} {} hold{} under {} fairness "
+                     "(liveness graph: {} states, {:.2f} s).\n",
+                     r.propertiesHeld.size() == 1 ? "y" : "ies", names,
+                     r.propertiesHeld.size() == 1 ? "s" : "", fair,
+                     r.livenessStates, r.livenessSeconds);
+  }
   if (!r.trace.empty()) {
     s += fmt::format("{} ({} step{}):\n",
                      r.verdict == CheckResult::Verdict::ResourceLimit
@@ -145,10 +161,13 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
                          diffStates(layout, r.trace[i - 1].state, step.state));
     }
     if (r.stutters)
-      s += fmt::format("  -- stuttering: state {} repeats for ever (no step "
-                       "that fairness requires is "
-                       "enabled; add fairness to rule this out) --\n",
-                       r.loopStart);
+      s += fmt::format(
+          "  -- stuttering: state {} repeats for ever ({}) --\n", r.loopStart,
+          program.fairness == ir::Fairness::None
+              ? "no fairness is declared, so a run may stop anywhere; "
+                "`fairness weak;` rules this out"
+              : "no step that fairness requires to be taken is enabled "
+                "here: the run has ended");
     else if (r.loopStart >= 0)
       s += fmt::format("  -- back to state {} --\n", r.loopStart);
   }
@@ -285,6 +304,9 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
   j["steps"] = r.trace.empty() ? 0 : r.trace.size() - 1;
   j["loopStart"] = r.loopStart;
   j["stutters"] = r.stutters;
+  j["propertiesHeld"] = r.propertiesHeld;
+  j["livenessStates"] = r.livenessStates;
+  j["livenessSeconds"] = r.livenessSeconds;
   return j;
 }
 
@@ -311,18 +333,89 @@ static std::string xmlEscape(const std::string &s) {
   return o;
 }
 
-// Message sequence chart: one vertical lifeline per principal, one row per
-// step; a delivery is an arrow from the issuer's publishing step to the
-// receiver's delivery step; round steps draw one arrow per mailbox entry.
+// Message sequence chart: one vertical lifeline per principal, headed by
+// its initial state; one row per step, a delivery an arrow from the
+// issuer's publishing step to the receiver's delivery step (round steps: one
+// arrow per mailbox entry); to the right of the lifelines each step's
+// description and the variables it changed. The canvas is sized to its
+// text (monospace, kCharW pixels per character).
 std::string formatSvg(const ir::Program &program, const CheckResult &r) {
   Layout layout(program);
-  int np = layout.numPrincipals();
-  const int colW = 170, rowH = 46, top = 70, left = 40;
-  int rows = int(r.trace.size());
-  int width = left * 2 + colW * std::max(np, 1) + 260;
-  int height = top + rowH * (rows + 1);
-  auto x = [&](int p) { return left + colW * p + colW / 2; };
-  auto y = [&](int step) { return top + rowH * step + rowH / 2; };
+  const int np = std::max(layout.numPrincipals(), 1);
+  const int rows = int(r.trace.size());
+  constexpr int kCharW = 7, kLineH = 14, kLeft = 20, kMaxCell = 44;
+  auto textWidth = [&](const std::string &t) {
+    size_t chars = 0; // UTF-8 code points
+    for (unsigned char c : t)
+      chars += (c & 0xC0) != 0x80;
+    return int(chars) * kCharW;
+  };
+  auto clip = [&](std::string t, size_t maxChars) {
+    return t.size() > maxChars ? t.substr(0, maxChars - 3) + "..." : t;
+  };
+
+  // The initial state, per principal: "var = value" lines.
+  auto initial = std::vector<std::vector<std::string>>(size_t(np));
+  size_t initLines = 0;
+  int colW = 150;
+  if (!r.trace.empty()) {
+    const State &st = r.trace[0].state;
+    for (const auto &vs : layout.varSlots()) {
+      std::string line =
+          clip(program.roles[vs.role].vars[vs.var].name + " = " +
+                   layout.show(st.vars[size_t(layout.varIndex(
+                                   vs.role, vs.principal, vs.var))],
+                               vs.role, vs.var),
+               kMaxCell);
+      colW = std::max(colW, textWidth(line) + 2 * kCharW);
+      initial[size_t(vs.principal)].push_back(std::move(line));
+      initLines = std::max(initLines, initial[size_t(vs.principal)].size());
+    }
+  }
+  for (int p = 0; p < layout.numPrincipals(); ++p)
+    colW = std::max(colW, textWidth(layout.principalName(p)) + 2 * kCharW);
+
+  // Each step's text: its description, then the changed variables.
+  auto stepText = std::vector<std::vector<std::string>>(size_t(rows));
+  int textCol = 0;
+  for (int i = 0; i < rows; ++i) {
+    std::string d = r.trace[size_t(i)].action.describe(layout);
+    auto nl = d.find('\n');
+    auto &lines = stepText[size_t(i)];
+    lines.push_back(fmt::format("{}. {}", i,
+                                nl == std::string::npos ? d : d.substr(0, nl)));
+    if (i > 0)
+      for (const auto &c : diffStates(layout, r.trace[size_t(i) - 1].state,
+                                      r.trace[size_t(i)].state))
+        lines.push_back(clip(fmt::format("   {}.{}: {} -> {}",
+                                         ownerName(layout, c.principal), c.name,
+                                         c.before, c.after),
+                             120));
+    for (const auto &l : lines)
+      textCol = std::max(textCol, textWidth(l));
+  }
+  std::string title =
+      fmt::format("{} — {}{}", program.name, verdictName(r.verdict),
+                  r.name.empty() ? "" : " " + r.name);
+  if (r.stutters)
+    title += fmt::format(" (stuttering at state {})", r.loopStart);
+  else if (r.loopStart >= 0)
+    title += fmt::format(" (loops back to state {})", r.loopStart);
+
+  const int headerY = 48; // principal names
+  const int top = headerY + 14 + kLineH * int(initLines) + 16; // first row
+  std::vector<int> rowTop(size_t(rows) + 1, top);
+  for (int i = 0; i < rows; ++i)
+    rowTop[size_t(i) + 1] =
+        rowTop[size_t(i)] +
+        std::max(46, 12 + kLineH * int(stepText[size_t(i)].size()));
+  auto x = [&](int p) { return kLeft + colW * p + colW / 2; };
+  auto y = [&](int step) { return rowTop[size_t(step)] + 20; };
+  const int textX = kLeft + colW * np + 10;
+  const int width =
+      std::max(textX + textCol, kLeft + textWidth(title) + 10) + kLeft;
+  const int height = rowTop[size_t(rows)] + 10;
+
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
       "font-family=\"monospace\" font-size=\"11\">\n"
@@ -333,37 +426,39 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
       "</marker></defs>\n<rect width=\"100%\" height=\"100%\" "
       "fill=\"white\"/>\n",
       width, height);
-  s += fmt::format(
-      "<text x=\"{}\" y=\"20\" font-size=\"14\">{} — {}{}</text>\n", left,
-      xmlEscape(program.name), xmlEscape(verdictName(r.verdict)),
-      r.name.empty() ? "" : " " + xmlEscape(r.name));
-  for (int p = 0; p < np; ++p) {
+  s += fmt::format("<text x=\"{}\" y=\"20\" font-weight=\"bold\">{}</text>\n",
+                   kLeft, xmlEscape(title));
+  for (int p = 0; p < layout.numPrincipals(); ++p) {
     s += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" "
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" "
         "font-weight=\"bold\">{}</text>\n",
-        x(p), top - 20, xmlEscape(layout.principalName(p)));
+        x(p), headerY, xmlEscape(layout.principalName(p)));
+    for (size_t k = 0; k < initial[size_t(p)].size(); ++k)
+      s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" "
+                       "fill=\"#555\">{}</text>\n",
+                       x(p), headerY + 14 + kLineH * int(k),
+                       xmlEscape(initial[size_t(p)][k]));
     s += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#999\" "
         "stroke-dasharray=\"4,3\"/>\n",
-        x(p), top - 10, height - 10);
+        x(p), top - 6, height - 10);
   }
   std::map<Value, std::pair<int, int>>
       publishedAt; // statement -> (issuer, step)
   for (int i = 0; i < rows; ++i) {
     const Action &a = r.trace[size_t(i)].action;
     int yy = y(i);
-    std::string label;
     switch (a.kind) {
     case Action::Kind::Init:
-      label = "init";
       break;
     case Action::Kind::Transition:
-      label = program.roles[a.role].transitions[a.transition].name;
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
                        "fill=\"#2b7a3d\"/>\n",
                        x(a.principal) - 6, yy - 6);
-      s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n",
-                       x(a.principal) + 10, yy - 8, xmlEscape(label));
+      s += fmt::format(
+          "<text x=\"{}\" y=\"{}\">{}</text>\n", x(a.principal) + 10, yy - 8,
+          xmlEscape(clip(program.roles[a.role].transitions[a.transition].name,
+                         size_t(colW / kCharW) - 3)));
       break;
     case Action::Kind::Crash:
       s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#b00\" font-size=\"18\" "
@@ -393,7 +488,8 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
           msg.scalar() >= 0 && size_t(msg.scalar()) < program.records.size()
               ? program.records[size_t(msg.scalar())].name
               : "msg";
-      s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#1f4e9c\">{}</text>\n",
+      s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#1f4e9c\" "
+                       "text-anchor=\"middle\">{}</text>\n",
                        (x(from) + x(a.principal)) / 2,
                        (y(fromStep) + yy) / 2 - 4, xmlEscape(name));
       break;
@@ -404,18 +500,19 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
           int from = int(mbox.elems()[k].scalar());
           s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" "
                            "stroke=\"#1f4e9c\" marker-end=\"url(#arrow)\"/>\n",
-                           x(from), yy - rowH / 3, x(q), yy + rowH / 3);
+                           x(from), yy - 14, x(q), yy + 14);
         }
       break;
     }
     for (const auto &p : a.published)
       publishedAt.emplace(p.statement, std::make_pair(a.principal, i));
-    std::string text = a.describe(layout);
-    auto nl = text.find('\n');
-    if (nl != std::string::npos)
-      text = text.substr(0, nl);
-    s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#444\">{}. {}</text>\n",
-                     left + colW * np + 10, yy + 4, i, xmlEscape(text));
+    const auto &lines = stepText[size_t(i)];
+    for (size_t k = 0; k < lines.size(); ++k)
+      s += fmt::format(
+          "<text x=\"{}\" y=\"{}\" fill=\"{}\" xml:space=\"preserve\">{}"
+          "</text>\n",
+          textX, yy + 4 + kLineH * int(k), k ? "#2b7a3d" : "#444",
+          xmlEscape(lines[k]));
   }
   s += "</svg>\n";
   return s;

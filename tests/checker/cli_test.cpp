@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <sys/wait.h>
 
 using namespace mommie::checker::testing;
@@ -74,6 +75,35 @@ TEST(Cli, JsonAndSvg) {
                    std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("<svg"), std::string::npos);
   EXPECT_NE(text.find("marker-end"), std::string::npos); // delivery arrows
+  // The chart shows the initial state and what each step changed.
+  EXPECT_NE(text.find(">decision = WORKING<"), std::string::npos) << text;
+  EXPECT_NE(text.find(">vote = false<"), std::string::npos) << text;
+  EXPECT_NE(text.find("Co0.decision: WORKING -&gt; COMMITTED"),
+            std::string::npos)
+      << text;
+  // Every text fits the canvas (monospace at 7 px per character).
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("width=\"([0-9]+)\"")));
+  int width = std::stoi(m[1]);
+  std::regex textRe("<text x=\"([0-9]+)\"([^>]*)>([^<]*)</text>");
+  int texts = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), textRe), end;
+       it != end; ++it) {
+    ++texts;
+    int x = std::stoi((*it)[1]);
+    std::string content = std::regex_replace(
+        (*it)[3].str(), std::regex("&[a-z]+;"), std::string("x"));
+    int chars = 0; // UTF-8 code points
+    for (unsigned char c : content)
+      chars += (c & 0xC0) != 0x80;
+    int w = 7 * chars;
+    bool middle = (*it)[2].str().find("middle") != std::string::npos;
+    int left = middle ? x - w / 2 : x, right = middle ? x + w / 2 : x + w;
+    EXPECT_GE(left, 0) << (*it)[0];
+    EXPECT_LE(right, width)
+        << (*it)[0] << " on a canvas " << width << " px wide";
+  }
+  EXPECT_GT(texts, 20);
 }
 
 // `help` and `version` are commands; a misspelt command or option gets the

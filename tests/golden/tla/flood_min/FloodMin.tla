@@ -124,14 +124,23 @@ Next ==
   \/ \E p \in Principals : Crash(p)
   \/ Terminated
 
-Spec == Init /\ [][Next]_vars
+\* fairness weak: every action except the faults.
+Fairness ==
+  /\ WF_vars(Flood)
+
+Spec == Init /\ [][Next]_vars /\ Fairness
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
 \* flood_min.mom:43
 Agreement == \A p \in P : \A q \in P : ((decision[p] # None) /\ (decision[q] # None)) => (decision[p] = decision[q])
 
-\* flood_min.mom:49
+\* flood_min.mom:56
 Decided == (phaseNo = (F + 1)) => (\A p \in P : (~(p \in crashed)) => (decision[p] # None))
+
+\* Properties (PROPERTY in the .cfg).
+
+\* flood_min.mom:51
+Termination == <>(\A p \in P : (~(p \in crashed)) => (decision[p] # None))
 
 ====

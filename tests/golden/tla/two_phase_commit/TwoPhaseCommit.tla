@@ -260,7 +260,19 @@ Next ==
   \/ Deliver_Decision
   \/ Terminated
 
-Spec == Init /\ [][Next]_vars
+\* fairness weak: every action except the faults.
+Fairness ==
+  /\ \A self \in Co : WF_vars(Coordinator_Start(self))
+  /\ \A self \in Co : WF_vars(Coordinator_Commit(self))
+  /\ \A self \in Co : WF_vars(Coordinator_Abort(self))
+  /\ \A self \in P : WF_vars(Participant_OnPrepare(self))
+  /\ \A self \in P : WF_vars(Participant_AbortAlone(self))
+  /\ \A self \in P : WF_vars(Participant_Learn(self))
+  /\ WF_vars(Deliver_Prepare)
+  /\ WF_vars(Deliver_Vote)
+  /\ WF_vars(Deliver_Decision)
+
+Spec == Init /\ [][Next]_vars /\ Fairness
 
 \* Invariants and lemmas (INVARIANT in the .cfg).
 
@@ -273,19 +285,27 @@ CommitValidity == ((decision[COORD] = COMMITTED) \/ (\E p \in P : state[p] = COM
 \* two_phase_commit.mom:91
 FollowsCoordinator == \A p \in P : (state[p] = COMMITTED) => (decision[COORD] = COMMITTED)
 
-\* two_phase_commit.mom:99
+\* two_phase_commit.mom:109
 AbortedReason == \A p \in P : (state[p] = ABORTED) => ((decision[COORD] = ABORTED) \/ (~vote[p]))
 
-\* two_phase_commit.mom:107
+\* two_phase_commit.mom:117
 VotesAreHonest == \A p \in P : (\E v \in Msgs({st \in pool_Vote : st.iss = p}) : v.yes = TRUE) => vote[p]
 
-\* two_phase_commit.mom:110
+\* two_phase_commit.mom:120
 VoteMeansVoted == \A p \in P : ({st \in pool_Vote : st.iss = p} # {}) => voted[p]
 
-\* two_phase_commit.mom:112
+\* two_phase_commit.mom:122
 CommitDecision == (\E d \in Msgs({st \in pool_Decision : st.iss = COORD}) : d.commit = TRUE) => (decision[COORD] = COMMITTED)
 
-\* two_phase_commit.mom:115
+\* two_phase_commit.mom:125
 AbortDecision == (\E d \in Msgs({st \in pool_Decision : st.iss = COORD}) : d.commit = FALSE) => (decision[COORD] = ABORTED)
+
+\* Properties (PROPERTY in the .cfg).
+
+\* two_phase_commit.mom:102
+EveryoneDecides == <>(\A p \in P : state[p] # WORKING)
+
+\* two_phase_commit.mom:103
+CommitIfAllYes == ((\A p \in P : vote[p]) ~> (decision[COORD] = COMMITTED))
 
 ====
