@@ -11,6 +11,7 @@
 #include "ir/ConstantNames.h"
 #include "ir/IR.h"
 
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,12 +45,18 @@ public:
   int numRecords() const { return int(program_->records.size()); }
 
   int varIndex(int role, int p, int var) const {
+    assert(role >= 0 && size_t(role) < program_->roles.size());
     const auto &r = program_->roles[role];
+    assert(inSet(r.principalSet, p) && "a variable of another role's member");
+    assert(var >= 0 && size_t(var) < r.vars.size());
     int first = program_->principalSets[r.principalSet].first;
     return varBase_[role] + (p - first) * int(r.vars.size()) + var;
   }
   int timerIndex(int role, int p, int timer) const {
+    assert(role >= 0 && size_t(role) < program_->roles.size());
     const auto &r = program_->roles[role];
+    assert(inSet(r.principalSet, p) && "a timer of another role's member");
+    assert(timer >= 0 && size_t(timer) < r.timers.size());
     int first = program_->principalSets[r.principalSet].first;
     return timerBase_[role] + (p - first) * int(r.timers.size()) + timer;
   }
@@ -63,6 +70,8 @@ public:
     return base + (p - first);
   }
   int knownIndex(int record, int p) const {
+    assert(record >= 0 && record < numRecords());
+    assert(p >= 0 && p < numPrincipals());
     return record * numPrincipals() + p;
   }
   bool inSet(int set, int p) const {

@@ -2,6 +2,7 @@
 // ExprKinds.def, principal names and principal-set lookup.
 #include "ir/IR.h"
 
+#include <cassert>
 #include <iterator>
 
 // At global scope, where the ExprField names (Builtin, Pattern, ...) do not
@@ -32,12 +33,14 @@ const ExprKindInfo &exprKindInfo(ExprKind k) {
   static const ExprKindInfo bad{"<bad kind>", 0, kVariadic, ExprField::None,
                                 ""};
   size_t i = static_cast<size_t>(k);
+  assert(i < std::size(kExprKinds) && "an ExprKind outside ExprKinds.def");
   return i < std::size(kExprKinds) ? kExprKinds[i] : bad;
 }
 
 const BuiltinInfo &builtinInfo(Builtin b) {
   static const BuiltinInfo bad{"<bad builtin>", "<builtin>", 1, ""};
   size_t i = static_cast<size_t>(b);
+  assert(i < std::size(kBuiltins) && "a Builtin outside ExprKinds.def");
   return i < std::size(kBuiltins) ? kBuiltins[i] : bad;
 }
 

@@ -15,6 +15,7 @@
 
 #include "runtime/wire/Wire.h"
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -62,11 +63,15 @@ public:
   static Value map(std::vector<std::pair<Value, Value>> entries);
 
   // Already canonical: `elems` strictly increasing (a set), or interleaved
-  // keys and values with strictly increasing keys (a map). Not checked.
+  // keys and values with strictly increasing keys (a map). Checked by
+  // assert only (debug builds).
   static Value sortedSet(Elems elems) {
+    assert(increasing(elems, 1) && "sortedSet: elements out of order");
     return Value(Kind::Set, 0, std::move(elems));
   }
   static Value sortedMap(Elems interleaved) {
+    assert(interleaved.size() % 2 == 0 && increasing(interleaved, 2) &&
+           "sortedMap: keys out of order");
     return Value(Kind::Map, 0, std::move(interleaved));
   }
   static Value emptySet() { return Value(Kind::Set, 0); }
@@ -90,8 +95,14 @@ public:
   }
   const Value &field(size_t i) const;
   // Maps.
-  const Value &mapKey(size_t i) const { return elems()[2 * i]; }
-  const Value &mapValue(size_t i) const { return elems()[2 * i + 1]; }
+  const Value &mapKey(size_t i) const {
+    assert(kind_ == Kind::Map && i < size());
+    return elems()[2 * i];
+  }
+  const Value &mapValue(size_t i) const {
+    assert(kind_ == Kind::Map && i < size());
+    return elems()[2 * i + 1];
+  }
   const Value *mapFind(const Value &key) const;
   // Index of `key` among the map's keys, or size() (binary search).
   size_t mapIndex(const Value &key) const;
@@ -133,6 +144,15 @@ public:
   void appendJson(std::string &out, const Names *names) const;
 
 private:
+  // Whether every `stride`-th element (from the first) is strictly larger
+  // than the one before it.
+  static bool increasing(const Elems &elems, size_t stride) {
+    for (size_t i = stride; i < elems.size(); i += stride)
+      if (!(elems[i - stride] < elems[i]))
+        return false;
+    return true;
+  }
+
   Value(Kind k, int64_t i) : kind_(k), i_(i) {}
   Value(Kind k, int64_t i, Elems elems);
   static const Elems emptyElems_;
