@@ -35,25 +35,37 @@ struct NotSupported : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct GuardedPV;
+
 // A symbolic value.
 struct PV {
   enum class K { Scalar, Opt, Tuple, Elem, PSet, VSet, Mbox } k = K::Scalar;
-  Term t;                                 // Scalar, Opt (isSome), Elem, PSet
-  std::vector<PV> sub;                    // Opt {payload}, Tuple components
-  std::vector<std::pair<Term, PV>> items; // VSet: (guard, element)
-  int mbox = -1;                          // Mbox: Ctx::mailboxes index
-  static PV scalar(Term t) {
-    PV v;
-    v.t = t;
-    return v;
-  }
-  static PV of(K k, Term t) {
-    PV v;
-    v.k = k;
-    v.t = t;
-    return v;
-  }
+  Term t;                       // Scalar, Opt (isSome), Elem, PSet
+  std::vector<PV> sub;          // Opt {payload}, Tuple components
+  std::vector<GuardedPV> items; // VSet: guarded elements
+  int mbox = -1;                // Mbox: Ctx::mailboxes index
+  static PV scalar(Term t);
+  static PV of(K k, Term t);
 };
+
+// An element of a VSet, present when `guard` holds. (A struct, not a
+// std::pair: a pair cannot hold PV while PV is incomplete.)
+struct GuardedPV {
+  Term guard;
+  PV value;
+};
+
+inline PV PV::scalar(Term t) {
+  PV v;
+  v.t = t;
+  return v;
+}
+inline PV PV::of(K k, Term t) {
+  PV v;
+  v.k = k;
+  v.t = t;
+  return v;
+}
 
 // A value of a finite type and how to print it.
 struct DomVal {

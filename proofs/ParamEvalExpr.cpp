@@ -210,10 +210,10 @@ PV Ev::builtin(const ir::Expr &e) {
       throw NotSupported(where(e) + ": card of a non-set");
     std::vector<Term> parts;
     for (size_t i = 0; i < s.items.size(); ++i) {
-      std::vector<Term> fresh{s.items[i].first};
+      std::vector<Term> fresh{s.items[i].guard};
       for (size_t j = 0; j < i; ++j)
         fresh.push_back(c.mkNot(c.mkAnd(
-            {s.items[j].first, c.eq(s.items[j].second, s.items[i].second)})));
+            {s.items[j].guard, c.eq(s.items[j].value, s.items[i].value)})));
       parts.push_back(c.mkIte(c.mkAnd(fresh), c.mkInt(1), c.mkInt(0)));
     }
     if (parts.empty())
@@ -234,13 +234,13 @@ PV Ev::builtin(const ir::Expr &e) {
     Kind cmp = e.builtin == B::Min ? Kind::LEQ : Kind::GEQ;
     PV acc = PV::scalar(c.mkInt(0));
     for (size_t i = s.items.size(); i-- > 0;) {
-      std::vector<Term> best{s.items[i].first};
+      std::vector<Term> best{s.items[i].guard};
       for (size_t j = 0; j < s.items.size(); ++j)
         if (j != i)
-          best.push_back(c.mkImplies(
-              s.items[j].first,
-              c.mk(cmp, {s.items[i].second.t, s.items[j].second.t})));
-      acc = c.ite(c.mkAnd(best), s.items[i].second, acc);
+          best.push_back(
+              c.mkImplies(s.items[j].guard,
+                          c.mk(cmp, {s.items[i].value.t, s.items[j].value.t})));
+      acc = c.ite(c.mkAnd(best), s.items[i].value, acc);
     }
     return acc;
   }
