@@ -21,30 +21,45 @@ struct Edge {
 };
 
 struct Graph {
-  std::vector<std::string> bytes; // concrete state encodings
+  // Concrete state encodings; a deque, so that the index's string_views
+  // into them stay valid as states are added.
+  std::deque<std::string> bytes;
   std::vector<std::vector<Edge>> out;
   std::vector<uint32_t> inits;
   std::vector<bool> fairInst; // per instance: has a fairness condition
 };
 
-std::string instanceKey(const Action &a) {
+// One id per action instance that fairness speaks of: a transition at a
+// principal, a record's delivery, a round; crashes, recoveries and
+// Byzantine publishes share one id per kind.
+uint64_t instanceKey(const Action &a) {
+  auto pack = [](uint64_t kind, uint64_t x, uint64_t y, uint64_t z) {
+    return kind << 60 | (x & 0xFFFFF) << 40 | (y & 0xFFFFF) << 20 |
+           (z & 0xFFFFF);
+  };
   switch (a.kind) {
   case Action::Kind::Transition:
-    return fmt::format("T{}.{}.{}", a.role, a.transition, a.principal);
+    return pack(1, uint64_t(a.role), uint64_t(a.transition),
+                uint64_t(a.principal));
   case Action::Kind::Deliver:
-    return fmt::format("D{}", a.record);
+    return pack(2, uint64_t(a.record), 0, 0);
   case Action::Kind::RoundStep:
-    return fmt::format("R{}", a.round);
+    return pack(3, uint64_t(a.round), 0, 0);
   case Action::Kind::Crash:
-    return "C";
+    return pack(4, 0, 0, 0);
   case Action::Kind::Recover:
-    return "V";
+    return pack(5, 0, 0, 0);
   case Action::Kind::ByzPublish:
-    return "B";
+    return pack(6, 0, 0, 0);
   case Action::Kind::Init:
-    return "I";
+    return pack(7, 0, 0, 0);
   }
-  return "?";
+  return pack(15, 0, 0, 0);
+}
+
+// Whether fairness may require an instance to be taken: not for faults.
+bool fairKind(const Action &a) {
+  return a.kind != Action::Kind::Crash && a.kind != Action::Kind::ByzPublish;
 }
 
 class Checker {
@@ -65,7 +80,9 @@ private:
                  int &loopStart);
   bool fairScc(std::vector<uint32_t> comp, const std::vector<bool> &allowed,
                const std::vector<bool> *accept, std::vector<uint32_t> &cycle);
-  std::vector<uint32_t> pathWithin(uint32_t from,
+  // A shortest path from one of `from` to a `goal` state through `inside`
+  // states (the start need not be inside); empty if there is none.
+  std::vector<uint32_t> pathWithin(const std::vector<uint32_t> &from,
                                    const std::function<bool(uint32_t)> &goal,
                                    const std::function<bool(uint32_t)> &inside);
   void toTrace(const std::vector<uint32_t> &path, int loopStart,
@@ -82,11 +99,13 @@ private:
   Generator gen_;
   CheckOptions options_;
   Graph graph_;
-  std::map<std::string, uint32_t> instIds_;
+  std::unordered_map<uint64_t, uint32_t> instIds_;
+  std::vector<bool>
+      inComp_; // fairScc's membership scratch, all false between calls
 };
 
 bool Checker::build(CheckResult &res) {
-  std::unordered_map<std::string, uint32_t> index;
+  std::unordered_map<std::string_view, uint32_t> index;
   std::deque<uint32_t> queue;
   // States outside the model's constraints are not part of the graph (as in
   // the safety search, they are never expanded); edges into them are dropped.
@@ -94,9 +113,11 @@ bool Checker::build(CheckResult &res) {
   auto intern = [&](State &&s) {
     std::string b;
     layout_.encode(s, b);
-    auto [it, isNew] = index.emplace(b, uint32_t(graph_.bytes.size()));
-    if (isNew) {
+    auto it = index.find(b);
+    if (it == index.end()) {
       graph_.bytes.push_back(std::move(b));
+      it = index.emplace(graph_.bytes.back(), uint32_t(graph_.bytes.size() - 1))
+               .first;
       graph_.out.emplace_back();
       queue.push_back(it->second);
     }
@@ -115,11 +136,11 @@ bool Checker::build(CheckResult &res) {
     gen_.successors(s, true, [&](State &&next, const Action *a) {
       if (!within(next))
         return;
-      std::string key = instanceKey(*a);
-      auto [it, isNew] = instIds_.emplace(key, uint32_t(instIds_.size()));
+      auto [it, isNew] =
+          instIds_.emplace(instanceKey(*a), uint32_t(instIds_.size()));
       if (isNew)
         graph_.fairInst.push_back(program_.fairness != ir::Fairness::None &&
-                                  key != "C" && key != "B");
+                                  fairKind(*a));
       edges.push_back({intern(std::move(next)), it->second});
     });
     graph_.out[i] = std::move(edges);
@@ -140,15 +161,20 @@ bool Checker::pred(const ir::Property &prop, const ir::Expr &e, uint32_t s) {
 }
 
 std::vector<uint32_t>
-Checker::pathWithin(uint32_t from, const std::function<bool(uint32_t)> &goal,
+Checker::pathWithin(const std::vector<uint32_t> &from,
+                    const std::function<bool(uint32_t)> &goal,
                     const std::function<bool(uint32_t)> &inside) {
   std::vector<int64_t> parent(graph_.bytes.size(), -2);
-  std::deque<uint32_t> q{from};
-  parent[from] = -1;
+  std::deque<uint32_t> q;
+  for (uint32_t f : from)
+    if (parent[f] == -2) {
+      parent[f] = -1;
+      q.push_back(f);
+    }
   while (!q.empty()) {
     uint32_t u = q.front();
     q.pop_front();
-    if (goal(u) && (u != from || parent[u] != -1 || goal(from))) {
+    if (goal(u)) {
       std::vector<uint32_t> path;
       for (int64_t v = u; v != -1; v = parent[size_t(v)])
         path.push_back(uint32_t(v));
@@ -223,9 +249,30 @@ bool Checker::fairScc(std::vector<uint32_t> comp,
                       const std::vector<bool> *accept,
                       std::vector<uint32_t> &cycle) {
   size_t n = graph_.bytes.size();
-  std::vector<bool> inC(n, false);
+  // A single state is a cycle only with an edge to itself. (Most components
+  // of an acyclic graph are such states: no per-component O(n) work.)
+  if (comp.size() == 1) {
+    bool selfLoop = false;
+    for (const auto &e : graph_.out[comp[0]])
+      selfLoop = selfLoop || e.to == comp[0];
+    if (!selfLoop)
+      return false;
+  }
+  // Membership of `comp`, in a scratch vector that is all false on entry
+  // and again on return (strong fairness clears it before it recurses).
+  if (inComp_.size() < n)
+    inComp_.resize(n, false);
+  std::vector<bool> &inC = inComp_;
   for (uint32_t s : comp)
     inC[s] = true;
+  struct Clear {
+    std::vector<bool> &in;
+    const std::vector<uint32_t> &comp;
+    ~Clear() {
+      for (uint32_t s : comp)
+        in[s] = false;
+    }
+  } clear{inC, comp};
   bool hasEdge = false;
   size_t ni = graph_.fairInst.size();
   std::vector<bool> taken(ni, false), enabledSomewhere(ni, false);
@@ -262,6 +309,8 @@ bool Checker::fairScc(std::vector<uint32_t> comp,
           en = en || e.inst == a;
         sub[s] = !en;
       }
+      for (uint32_t s : comp)
+        inC[s] = false;
       for (auto &c : sccs(graph_, sub))
         if (fairScc(c, allowed, accept, cycle))
           return true;
@@ -286,7 +335,7 @@ bool Checker::fairScc(std::vector<uint32_t> comp,
       continue;
     // Go to a state with an internal `a` edge, take it.
     auto path = pathWithin(
-        cur,
+        {cur},
         [&](uint32_t s) {
           for (const auto &e : graph_.out[s])
             if (e.inst == a && inC[e.to])
@@ -315,7 +364,7 @@ bool Checker::fairScc(std::vector<uint32_t> comp,
   }
   if (cur != entry) {
     auto back = pathWithin(
-        cur, [&](uint32_t s) { return s == entry; }, inside);
+        {cur}, [&](uint32_t s) { return s == entry; }, inside);
     for (size_t k = 1; k < back.size(); ++k)
       cycle.push_back(back[k]);
   }
@@ -368,38 +417,24 @@ bool Checker::fairLasso(const std::vector<bool> &allowed,
       }
   if (target < 0)
     return false;
-  // Prefix: init -> some start state -> (allowed) -> target.
-  std::vector<uint32_t> best;
-  for (uint32_t s = 0; s < n; ++s) {
-    if (!start[s] || !reach[s])
-      continue;
-    auto tail = pathWithin(
-        s, [&](uint32_t x) { return x == uint32_t(target); },
-        [&](uint32_t x) { return bool(allowed[x]); });
-    if (tail.empty() && s != uint32_t(target))
-      continue;
-    if (tail.empty())
-      tail = {s};
-    std::vector<uint32_t> head;
-    for (uint32_t i : graph_.inits) {
-      auto h = pathWithin(
-          i, [&](uint32_t x) { return x == s; }, [](uint32_t) { return true; });
-      if (h.empty() && i == s)
-        h = {s};
-      if (!h.empty() && (head.empty() || h.size() < head.size()))
-        head = h;
-    }
-    if (head.empty())
-      continue;
-    std::vector<uint32_t> full = head;
-    full.insert(full.end(), tail.begin() + 1, tail.end());
-    if (best.empty() || full.size() < best.size())
-      best = full;
-    if (best.size() <= 2)
-      break;
-  }
-  if (best.empty())
+  // Prefix: init -> some start state -> (allowed) -> target, each part a
+  // shortest path from all its possible sources at once.
+  std::vector<uint32_t> starts;
+  for (uint32_t s = 0; s < n; ++s)
+    if (start[s] && reach[s])
+      starts.push_back(s);
+  auto tail = pathWithin(
+      starts, [&](uint32_t x) { return x == uint32_t(target); },
+      [&](uint32_t x) { return bool(allowed[x]); });
+  if (tail.empty())
     return false;
+  auto head = pathWithin(
+      graph_.inits, [&](uint32_t x) { return x == tail[0]; },
+      [](uint32_t) { return true; });
+  if (head.empty())
+    return false;
+  std::vector<uint32_t> best = head;
+  best.insert(best.end(), tail.begin() + 1, tail.end());
   path = best;
   loopStart = int(path.size()) - 1;
   for (size_t k = 1; k + 1 < cycle.size(); ++k)
@@ -469,15 +504,9 @@ bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,
     auto p = eval(*f.args[0]);
     for (uint32_t s = 0; s < n; ++s)
       if (!p[s]) {
-        for (uint32_t i : graph_.inits) {
-          auto h = pathWithin(
-              i, [&](uint32_t x) { return x == s; },
-              [](uint32_t) { return true; });
-          if (h.empty() && i == s)
-            h = {s};
-          if (!h.empty() && (path.empty() || h.size() < path.size()))
-            path = h;
-        }
+        path = pathWithin(
+            graph_.inits, [&](uint32_t x) { return x == s; },
+            [](uint32_t) { return true; });
         violated = true;
         break;
       }
@@ -504,9 +533,17 @@ bool Checker::checkFormula(const ir::Property &prop, const ir::Temporal &f,
     auto notP = negate(eval(*f.args[0]->args[0]));
     violated = fairLasso(all, all, &notP, path, loop);
   } else {
-    res.message += fmt::format(
-        "property {}: unsupported temporal form, not checked\n", prop.name);
-    return true;
+    // Not silently passed over: a property the checker cannot check is an
+    // error at its declaration.
+    res.verdict = CheckResult::Verdict::EvalError;
+    res.name = prop.name;
+    res.loc = prop.loc;
+    res.message = fmt::format(
+        "temporal property {} has a form the checker does not support "
+        "(conjunctions of []P, <>P, P ~> Q, []<>P and <>[]P over state "
+        "predicates)",
+        prop.name);
+    return false;
   }
   if (!violated)
     return true;

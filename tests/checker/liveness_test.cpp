@@ -99,3 +99,27 @@ fairness weak;
       << text;
   EXPECT_EQ(text.find("stuttering"), std::string::npos) << text;
 }
+
+// A temporal form the fair-lasso search does not handle is an error at the
+// property's declaration, never a property reported to hold.
+TEST(Liveness, AnUnsupportedFormIsAnErrorNotAPass) {
+  std::string src = kCounters;
+  src.replace(src.find("<>(forall"), 2, "<>[]<>");
+  auto p = compileSource(src + "fairness weak;\n");
+  ASSERT_TRUE(p);
+  auto r = run(*p);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::EvalError);
+  EXPECT_NE(r.message.find("does not support"), std::string::npos) << r.message;
+  EXPECT_TRUE(r.propertiesHeld.empty());
+}
+
+// The properties that hold are named, with the liveness graph's size: all
+// 16 states, as the graph has no symmetry reduction.
+TEST(Liveness, HoldingPropertiesAreNamed) {
+  auto p = compileSource(std::string(kCounters) + "fairness weak;\n");
+  ASSERT_TRUE(p);
+  auto r = run(*p);
+  EXPECT_EQ(r.verdict, CheckResult::Verdict::Ok);
+  EXPECT_EQ(r.propertiesHeld, std::vector<std::string>{"AllReachThree"});
+  EXPECT_EQ(r.livenessStates, 16u);
+}
