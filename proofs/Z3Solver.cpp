@@ -13,8 +13,7 @@ namespace {
 class Z3Solver : public SmtSolver {
 public:
   Z3Solver(const TermStore &store, unsigned timeoutMs)
-      : store_(store), timeoutMs_(timeoutMs),
-        solver_(makeZ3Solver(ctx_, store)) {}
+      : timeoutMs_(timeoutMs), solver_(makeZ3Solver(ctx_, store)) {}
 
   void push() override { solver_.push(); }
   void pop() override { solver_.pop(); }
@@ -151,7 +150,6 @@ private:
     return e;
   }
 
-  const TermStore &store_;
   unsigned timeoutMs_;
   z3::context ctx_;
   z3::solver solver_;

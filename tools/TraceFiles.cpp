@@ -92,7 +92,9 @@ std::string reconcile(const ir::Program &program, const std::string &file,
                       const std::vector<std::string> &defines,
                       const RecordedParams &recorded,
                       std::vector<std::string> &overrides) {
-  for (const auto &[name, r] : recorded) {
+  for (const auto &entry : recorded) {
+    const std::string &name = entry.first;
+    const auto &r = entry.second;
     auto p = std::find_if(program.params.begin(), program.params.end(),
                           [&](const ir::Param &q) { return q.name == name; });
     std::string was =
