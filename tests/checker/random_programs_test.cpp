@@ -57,8 +57,9 @@ Naive naiveExplore(const mommie::ir::Program &p) {
     }
     auto [s, d] = std::move(queue.front());
     queue.pop_front();
-    gen.successors(s, false, [&](State &&t, const Action *) {
-      visit(std::move(t), d + 1);
+    int64_t next = d + 1; // (clang 14 cannot capture a structured binding)
+    gen.successors(s, false, [&, next](State &&t, const Action *) {
+      visit(std::move(t), next);
     });
   }
   n.distinct = seen.size();
