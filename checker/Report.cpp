@@ -509,13 +509,108 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
     const auto &lines = stepText[size_t(i)];
     for (size_t k = 0; k < lines.size(); ++k)
       s += fmt::format(
-          "<text x=\"{}\" y=\"{}\" fill=\"{}\" xml:space=\"preserve\">{}"
+          "<text x=\"{}\" y=\"{}\" fill=\"{}\" xml:space=\"preserve\"{}>{}"
           "</text>\n",
           textX, yy + 4 + kLineH * int(k), k ? "#2b7a3d" : "#444",
+          k ? std::string() : fmt::format(" data-step=\"{}\"", i),
           xmlEscape(lines[k]));
   }
   s += "</svg>\n";
   return s;
+}
+
+std::string formatHtml(const ir::Program &program, const CheckResult &r) {
+  Layout layout(program);
+  // Per step: its description and every variable as "P0.x = v", with the
+  // names of those the step changed.
+  nlohmann::json steps = nlohmann::json::array();
+  for (size_t i = 0; i < r.trace.size(); ++i) {
+    const State &st = r.trace[i].state;
+    nlohmann::json vars = nlohmann::json::array(), changed;
+    changed = nlohmann::json::array();
+    for (const auto &vs : layout.varSlots()) {
+      std::string name = layout.principalName(vs.principal) + "." +
+                         program.roles[vs.role].vars[vs.var].name;
+      vars.push_back(
+          {name,
+           layout.show(
+               st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
+               vs.role, vs.var)});
+    }
+    if (i > 0)
+      for (const auto &c : diffStates(layout, r.trace[i - 1].state, st))
+        changed.push_back(ownerName(layout, c.principal) + "." + c.name);
+    std::string d = r.trace[i].action.describe(layout);
+    steps.push_back({{"text", d}, {"vars", vars}, {"changed", changed}});
+  }
+  // "</" cannot end the script element early once escaped.
+  std::string data = steps.dump();
+  for (size_t at = 0; (at = data.find("</", at)) != std::string::npos;)
+    data.replace(at, 2, "<\\/");
+  std::string title = xmlEscape(program.name + " — " + verdictName(r.verdict) +
+                                (r.name.empty() ? "" : " " + r.name));
+  int last = r.trace.empty() ? 0 : int(r.trace.size()) - 1;
+  std::string page = R"(<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>)" +
+                     title + R"(</title>
+<style>
+body { font-family: monospace; margin: 1em; }
+#chart { overflow: auto; border: 1px solid #ccc; max-height: 60vh; }
+#state { white-space: pre; background: #f6f6f6; padding: .5em; }
+.changed { color: #2b7a3d; font-weight: bold; }
+</style></head><body>
+<h3>)" + title +
+                     R"(</h3>
+<div><input id="step" type="range" min="0" max=")" +
+                     std::to_string(last) + R"(" value="0" style="width: 60%">
+<span id="label"></span></div>
+<p id="text"></p>
+<div id="state"></div>
+<div id="chart">
+)" + formatSvg(program, r) +
+                     R"(</div>
+<script>
+const steps = )" + data +
+                     R"(;
+const slider = document.getElementById('step');
+const svg = document.querySelector('#chart svg');
+const mark = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+mark.setAttribute('x', 0);
+mark.setAttribute('width', svg.getAttribute('width'));
+mark.setAttribute('fill', '#ffe08a');
+mark.setAttribute('opacity', '0.5');
+svg.insertBefore(mark, svg.children[2]);
+function esc(t) {
+  return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+function show(i) {
+  const s = steps[i];
+  if (!s) return;
+  document.getElementById('label').textContent = 'step ' + i + ' of ' + (steps.length - 1);
+  document.getElementById('text').textContent = s.text;
+  document.getElementById('state').innerHTML = s.vars.map(([n, v]) =>
+    s.changed.includes(n) ? '<span class="changed">' + esc(n + ' = ' + v) + '</span>'
+                          : esc(n + ' = ' + v)).join('\n');
+  const row = svg.querySelector('[data-step="' + i + '"]');
+  if (row) {
+    const y = parseFloat(row.getAttribute('y'));
+    mark.setAttribute('y', y - 24);
+    mark.setAttribute('height', 36);
+    row.scrollIntoView({block: 'nearest'});
+  }
+}
+slider.addEventListener('input', () => show(+slider.value));
+document.addEventListener('keydown', e => {
+  if (e.key === 'ArrowRight') slider.value = Math.min(+slider.value + 1, steps.length - 1);
+  else if (e.key === 'ArrowLeft') slider.value = Math.max(+slider.value - 1, 0);
+  else return;
+  show(+slider.value);
+});
+show(0);
+</script>
+</body></html>
+)";
+  return page;
 }
 
 } // namespace mommie::checker

@@ -49,5 +49,8 @@ std::string formatChanges(const Layout &layout,
 nlohmann::json formatJson(const ir::Program &program,
                           const CheckResult &result);
 std::string formatSvg(const ir::Program &program, const CheckResult &result);
+// A self-contained HTML page: the sequence chart, a slider over the steps,
+// and the full state after the chosen step with what it changed marked.
+std::string formatHtml(const ir::Program &program, const CheckResult &result);
 
 } // namespace mommie::checker

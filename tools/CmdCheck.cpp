@@ -21,7 +21,7 @@ struct CheckArgs {
   bool noLiveness = false, noRetireCheck = false;
   uint64_t maxStates = 0, maxMemory = 0;
   double timeLimit = 0;
-  std::string traceSvg, itf;
+  std::string traceSvg, traceHtml, itf;
   uint64_t simulate = 0, depth = 100, seed = 1;
 };
 
@@ -79,6 +79,9 @@ int runCheck(const CheckArgs &a) {
   if (!a.traceSvg.empty() &&
       !write(a.traceSvg, checker::formatSvg(*program, result)))
     return BadInput;
+  if (!a.traceHtml.empty() &&
+      !write(a.traceHtml, checker::formatHtml(*program, result)))
+    return BadInput;
   if (!a.itf.empty() &&
       !write(a.itf, itfTrace(*program, result, a.file).dump(2) + "\n"))
     return BadInput;
@@ -127,6 +130,9 @@ void registerCheckCommand(CLI::App &app, int &exitCode) {
       ->check(positiveLimit());
   cmd->add_option("--trace-svg", args->traceSvg,
                   "write the trace as an SVG sequence chart");
+  cmd->add_option("--trace-html", args->traceHtml,
+                  "write the trace as an HTML page: the chart, a step slider "
+                  "and each step's full state");
   cmd->add_option("--itf", args->itf,
                   "write the trace as ITF (Apalache/Quint JSON) in the TLA+ "
                   "spec's variables");

@@ -39,8 +39,8 @@ std::vector<std::string> optionNames(const CLI::App &cmd) {
 // Options taking a file or directory: completed with file names.
 bool takesPath(const CLI::Option &opt) {
   static const char *const kPathy[] = {
-      "deploy",   "trace-dir", "trace",    "cache",     "body", "o",
-      "emit-cpp", "out",       "json-out", "trace-svg", "itf"};
+      "deploy",   "trace-dir", "trace",    "cache",     "body",       "o",
+      "emit-cpp", "out",       "json-out", "trace-svg", "trace-html", "itf"};
   for (const auto &n : opt.get_lnames())
     for (const char *p : kPathy)
       if (n == p)

@@ -32,3 +32,8 @@ config.substitutions.append(('%mommie', required('mommie')))
 config.substitutions.append(('%FileCheck', required('filecheck')))
 config.substitutions.append(('%expect-exit', 'bash ' + os.path.join(config.test_source_root, 'expect-exit')))
 config.substitutions.append(('%examples', os.path.join(repo, 'examples')))
+
+# `REQUIRES: node`: the tests that run a page's script (nodejs, scripts/deps).
+import shutil
+if shutil.which('node'):
+    config.available_features.add('node')
