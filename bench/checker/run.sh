@@ -18,7 +18,10 @@
 # usage: bench/checker/run.sh [MOMMIE_BINARY]
 #   TLA2TOOLS_JAR=path/to/tla2tools.jar   enables part 1 (the jar is never committed)
 #   TIME_LIMIT=S                          per run (default 900)
-#   SKIP_BIG=1                            skips part 2
+#   SKIP_BIG=1                            skips parts 2 and 3
+#
+# Part 3: the large run again with 2 workers (speed-up over 1) and with
+# symmetry (states per second against the run without).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 MOMMIE="${1:-$ROOT/build/tools/mommie}"
@@ -26,10 +29,19 @@ LIMIT="${TIME_LIMIT:-900}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
-# program | -D parameters (TLC runs 10-60 s on each on an idle core)
+# program | -D parameters: every example, at a size where TLC runs 10 s or
+# more on an idle core where one is practical (failure_detector and
+# pbft_normal_case jump from seconds to hours with the next size up).
+# Round programs: flood_min, one_third_rule, last_voting, failure_detector.
 CASES=(
   "examples/two_phase_commit.mom|-D N=4"
   "examples/primary_backup.mom|"
+  "examples/paxos.mom|"
+  "examples/pbft_normal_case.mom|"
+  "examples/last_voting.mom|"
+  "examples/one_third_rule.mom|-D N=5 -D V=3"
+  "examples/flood_min.mom|-D N=6 -D F=2 -D V=3"
+  "examples/failure_detector.mom|-D MaxPhase=6"
 )
 # The mommie-only memory run (>= 10M distinct states).
 BIG="examples/two_phase_commit.mom|-D N=5"
@@ -37,12 +49,13 @@ BIG="examples/two_phase_commit.mom|-D N=5"
 now() { date +%s.%N; }
 
 # Runs mommie; prints "distinct wall_seconds peak_rss_bytes verdict".
+# Extra check flags in MOMMIE_FLAGS (default: --no-symmetry --workers 1).
 run_mommie() {
   local file="$1" params="$2" json="$OUT/mommie.json" timing="$OUT/time.txt"
   local start end
   start=$(now)
   /usr/bin/time -v -o "$timing" timeout "$LIMIT" "$MOMMIE" check "$ROOT/$file" $params \
-    --no-symmetry --no-liveness --workers 1 --json -q > "$json" 2>/dev/null
+    ${MOMMIE_FLAGS:---no-symmetry --workers 1} --no-liveness --json -q > "$json" 2>/dev/null
   end=$(now)
   python3 - "$json" "$timing" "$start" "$end" <<'PY'
 import json, re, sys
@@ -111,5 +124,25 @@ name, params, d, s, rss, verdict = sys.argv[1:]
 d, s, rss = int(d), float(s), int(rss)
 print(f"{name} {params}: {d:,} distinct states in {s:.1f} s ({d / max(s, 1e-9):,.0f}/s), "
       f"verdict {verdict}, peak RSS {rss / 2**20:.1f} MiB = {rss / max(d, 1):.1f} bytes/state")
+PY
+fi
+
+if [ -z "${SKIP_BIG:-}" ]; then
+  echo
+  echo "== workers and symmetry on the large run"
+  file="${BIG%%|*}"; params="${BIG#*|}"
+  read -r d1 s1 _ v1 _ < <(run_mommie "$file" "$params")
+  read -r d2 s2 _ v2 _ < <(MOMMIE_FLAGS="--no-symmetry --workers 2" run_mommie "$file" "$params")
+  read -r ds ss _ vs _ < <(MOMMIE_FLAGS="--workers 1" run_mommie "$file" "$params")
+  python3 - "$(basename "$file" .mom) $params" "$d1" "$s1" "$d2" "$s2" "$ds" "$ss" "$v1/$v2/$vs" <<'PY'
+import sys
+name = sys.argv[1]
+d1, s1, d2, s2, ds, ss = (float(x) for x in sys.argv[2:8])
+r1, r2, rs = d1 / max(s1, 1e-9), d2 / max(s2, 1e-9), ds / max(ss, 1e-9)
+print(f"{name}, no symmetry: 1 worker {r1:,.0f} states/s ({s1:.1f} s), "
+      f"2 workers {r2:,.0f} states/s ({s2:.1f} s): speed-up {r2 / max(r1, 1e-9):.2f}x")
+print(f"{name}, symmetry, 1 worker: {int(ds):,} orbits in {ss:.1f} s = {rs:,.0f} states/s, "
+      f"{r1 / max(rs, 1e-9):.2f}x slower per state than without")
+print(f"verdicts (1 worker / 2 workers / symmetry): {sys.argv[8]}")
 PY
 fi
