@@ -199,7 +199,8 @@ TEST(CppGen, RetireClausesHideAndCollect) {
   // of accepted requests; two_phase_commit retires nothing and pays nothing.
   auto pb = compileExample("primary_backup");
   ASSERT_TRUE(pb);
-  const std::string &pbCpp = findFile(cppgen::generate(*pb), ".cpp");
+  auto pbr = cppgen::generate(*pb); // pbCpp points into it
+  const std::string &pbCpp = findFile(pbr, ".cpp");
   for (const char *present : {"retiredRec0", "retiredRec1", "retiredRec2"})
     EXPECT_NE(pbCpp.find(present), std::string::npos) << present;
   auto tpc = compileExample("two_phase_commit");

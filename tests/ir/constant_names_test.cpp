@@ -37,8 +37,8 @@ std::string varName(const std::string &source, const std::string &name,
   ir::Program p = compile(source);
   if (p.roles.empty())
     return "<no program>";
-  const std::string *s =
-      ir::ConstantNames(p).ofVar(0, varIndex(p, 0, name), value);
+  ir::ConstantNames names(p); // ofVar points into it
+  const std::string *s = names.ofVar(0, varIndex(p, 0, name), value);
   return s ? *s : "";
 }
 
