@@ -288,6 +288,8 @@ int64_t smtDiv(int64_t a, int64_t b) {
 int64_t smtMod(int64_t a, int64_t b) {
   if (b == 0)
     return a;
+  if (b == INT64_MIN) // |b| = 2^63 is not an int64_t: a mod 2^63
+    return a < 0 ? (a + INT64_MAX) + 1 : a;
   int64_t m = b < 0 ? -b : b;
   int64_t r = a % m;
   return r < 0 ? r + m : r;

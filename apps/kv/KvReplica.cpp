@@ -608,13 +608,16 @@ void KvReplica::stopEngine(Slot &sl) {
     loop_.cancel(sl.env->timer);
   sl.env->timer = 0;
   // The engine may be on the call stack (decide() from roundDone): free it
-  // from the loop.
-  auto *engine = sl.engine.release();
-  auto *prog = sl.prog.release();
-  loop_.post([engine, prog] {
-    delete engine;
-    delete prog;
-  });
+  // from the loop. The callback owns both, so a loop that stops before
+  // running it still frees them (the engine first: it refers to the
+  // program).
+  struct Retired {
+    std::unique_ptr<RoundProgram> prog;
+    std::unique_ptr<RoundEngine> engine; // destroyed before prog
+  };
+  auto retired = std::make_shared<Retired>(
+      Retired{std::move(sl.prog), std::move(sl.engine)});
+  loop_.post([retired]() mutable { retired.reset(); });
 }
 
 void KvReplica::decide(Slot &sl, int64_t v, bool here) {

@@ -20,6 +20,21 @@
 
 namespace e2e {
 
+// Whether the tests and the binaries they build run under AddressSanitizer
+// (scripts/test --sanitize): resident sizes and timings are not the
+// production build's there.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 inline std::string tempDir(const std::string &tag) {
   std::string tmpl =
       (std::filesystem::temp_directory_path() / ("mommie-" + tag + "-XXXXXX"))
