@@ -632,7 +632,8 @@ int kvNodeMain(int argc, char **argv, const RoundProgramInfo &info) {
       uint64_t one = 1;
       [[maybe_unused]] ssize_t n = ::write(wakeFd, &one, sizeof one);
     });
-    loop.add(wakeFd, EPOLLIN, [&](uint32_t) {
+    // wakeFd by value: it is local to this block, the callback outlives it.
+    loop.add(wakeFd, EPOLLIN, [&, wakeFd](uint32_t) {
       uint64_t count = 0;
       [[maybe_unused]] ssize_t n = ::read(wakeFd, &count, sizeof count);
       std::string why;

@@ -203,8 +203,10 @@ int kvClient(const Store &s, const std::vector<std::string> &args,
              std::string &out) {
   std::vector<std::string> argv = {s.bin, "--kv-client", "--servers",
                                    servers(s)};
+  if (e2e::kSanitized) // a sanitized cluster's first commit takes seconds
+    argv.insert(argv.end(), {"--timeout", "10000"});
   argv.insert(argv.end(), args.begin(), args.end());
-  int rc = e2e::run(argv, s.dir, 30000);
+  int rc = e2e::run(argv, s.dir, 60000);
   out = e2e::readFile(s.dir + "/run.out") + e2e::readFile(s.dir + "/run.err");
   return rc;
 }
