@@ -9,6 +9,18 @@
 
 namespace mommie::checker {
 
+std::vector<ShownVar> showVars(const Layout &layout, const State &state) {
+  const auto &prog = layout.program();
+  std::vector<ShownVar> out;
+  for (const auto &vs : layout.varSlots())
+    out.push_back(
+        {vs.principal, prog.roles[vs.role].vars[vs.var].name,
+         layout.show(
+             state.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
+             vs.role, vs.var)});
+  return out;
+}
+
 std::vector<VarChange> diffStates(const Layout &layout, const State &before,
                                   const State &after) {
   const auto &prog = layout.program();
@@ -113,13 +125,12 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
         names += ", ";
       names += n;
     }
-    const char *fair = program.fairness == ir::Fairness::Strong ? "strong"
-                       : program.fairness == ir::Fairness::Weak ? "weak"
-                                                                : "no";
+    bool fair = program.fairness != ir::Fairness::None;
     s += fmt::format("Temporal propert{} {} hold{} under {} fairness "
                      "(liveness graph: {} states, {:.2f} s).\n",
                      r.propertiesHeld.size() == 1 ? "y" : "ies", names,
-                     r.propertiesHeld.size() == 1 ? "s" : "", fair,
+                     r.propertiesHeld.size() == 1 ? "s" : "",
+                     fair ? ir::fairnessName(program.fairness) : "no",
                      r.livenessStates, r.livenessSeconds);
   }
   if (!r.trace.empty()) {
@@ -135,16 +146,14 @@ std::string formatText(const ir::Program &program, const CheckResult &r) {
       s += formatStepHeader(layout, i, step.action);
       if (i == 0) {
         const State &st = step.state;
+        auto shown = showVars(layout, st);
         std::vector<std::pair<std::string, std::string>> vars;
-        for (size_t k = 0; k < layout.varSlots().size(); ++k) {
-          const auto &vs = layout.varSlots()[k];
-          vars.emplace_back(program.roles[vs.role].vars[vs.var].name,
-                            layout.show(st.vars[size_t(layout.varIndex(
-                                            vs.role, vs.principal, vs.var))],
-                                        vs.role, vs.var));
-          if (k + 1 == layout.varSlots().size() ||
-              layout.varSlots()[k + 1].principal != vs.principal) {
-            s += formatInitialVars(layout.principalName(vs.principal), vars);
+        for (size_t k = 0; k < shown.size(); ++k) {
+          vars.emplace_back(shown[k].name, shown[k].value);
+          if (k + 1 == shown.size() ||
+              shown[k + 1].principal != shown[k].principal) {
+            s += formatInitialVars(layout.principalName(shown[k].principal),
+                                   vars);
             vars.clear();
           }
         }
@@ -290,13 +299,10 @@ nlohmann::json formatJson(const ir::Program &program, const CheckResult &r) {
                            {"from", c.before},
                            {"to", c.after}});
     else
-      for (const auto &vs : layout.varSlots())
-        changes.push_back(
-            {{"principal", layout.principalName(vs.principal)},
-             {"var", program.roles[vs.role].vars[vs.var].name},
-             {"to", layout.show(r.trace[0].state.vars[size_t(layout.varIndex(
-                                    vs.role, vs.principal, vs.var))],
-                                vs.role, vs.var)}});
+      for (const auto &v : showVars(layout, r.trace[0].state))
+        changes.push_back({{"principal", layout.principalName(v.principal)},
+                           {"var", v.name},
+                           {"to", v.value}});
     step["changes"] = changes;
     trace.push_back(step);
   }
@@ -358,20 +364,14 @@ std::string formatSvg(const ir::Program &program, const CheckResult &r) {
   auto initial = std::vector<std::vector<std::string>>(size_t(np));
   size_t initLines = 0;
   int colW = 150;
-  if (!r.trace.empty()) {
-    const State &st = r.trace[0].state;
-    for (const auto &vs : layout.varSlots()) {
-      std::string line =
-          clip(program.roles[vs.role].vars[vs.var].name + " = " +
-                   layout.show(st.vars[size_t(layout.varIndex(
-                                   vs.role, vs.principal, vs.var))],
-                               vs.role, vs.var),
-               kMaxCell);
+  if (!r.trace.empty())
+    for (const auto &v : showVars(layout, r.trace[0].state)) {
+      std::string line = clip(v.name + " = " + v.value, kMaxCell);
       colW = std::max(colW, textWidth(line) + 2 * kCharW);
-      initial[size_t(vs.principal)].push_back(std::move(line));
-      initLines = std::max(initLines, initial[size_t(vs.principal)].size());
+      auto &column = initial[size_t(v.principal)];
+      column.push_back(std::move(line));
+      initLines = std::max(initLines, column.size());
     }
-  }
   for (int p = 0; p < layout.numPrincipals(); ++p)
     colW = std::max(colW, textWidth(layout.principalName(p)) + 2 * kCharW);
 
@@ -526,17 +526,11 @@ std::string formatHtml(const ir::Program &program, const CheckResult &r) {
   nlohmann::json steps = nlohmann::json::array();
   for (size_t i = 0; i < r.trace.size(); ++i) {
     const State &st = r.trace[i].state;
-    nlohmann::json vars = nlohmann::json::array(), changed;
-    changed = nlohmann::json::array();
-    for (const auto &vs : layout.varSlots()) {
-      std::string name = layout.principalName(vs.principal) + "." +
-                         program.roles[vs.role].vars[vs.var].name;
+    nlohmann::json vars = nlohmann::json::array();
+    nlohmann::json changed = nlohmann::json::array();
+    for (const auto &v : showVars(layout, st))
       vars.push_back(
-          {name,
-           layout.show(
-               st.vars[size_t(layout.varIndex(vs.role, vs.principal, vs.var))],
-               vs.role, vs.var)});
-    }
+          {layout.principalName(v.principal) + "." + v.name, v.value});
     if (i > 0)
       for (const auto &c : diffStates(layout, r.trace[i - 1].state, st))
         changed.push_back(ownerName(layout, c.principal) + "." + c.name);

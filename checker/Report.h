@@ -22,6 +22,14 @@ struct VarChange {
 std::vector<VarChange> diffStates(const Layout &layout, const State &before,
                                   const State &after);
 
+// Every role variable of `state` with its value as the traces show it, in
+// the layout's order (grouped by principal).
+struct ShownVar {
+  int principal;
+  std::string name, value;
+};
+std::vector<ShownVar> showVars(const Layout &layout, const State &state);
+
 std::string formatText(const ir::Program &program, const CheckResult &result);
 
 // The verdict as --json and ITF traces give it: "ok", "invariant",

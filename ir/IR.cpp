@@ -51,6 +51,18 @@ std::optional<Builtin> builtinNamed(std::string_view spelling) {
   return std::nullopt;
 }
 
+const char *fairnessName(Fairness f) {
+  switch (f) {
+  case Fairness::None:
+    return "none";
+  case Fairness::Weak:
+    return "weak";
+  case Fairness::Strong:
+    return "strong";
+  }
+  return "none";
+}
+
 std::vector<int> Transition::refractionSlots() const {
   std::vector<int> out(params.begin(), params.end());
   for (const auto &p : triggers) {

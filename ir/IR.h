@@ -498,6 +498,8 @@ struct CommPredicate {
 };
 
 enum class Fairness { None, Weak, Strong };
+// "none", "weak", "strong": the declaration's keyword.
+const char *fairnessName(Fairness f);
 
 struct Program {
   std::string name;

@@ -850,10 +850,7 @@ std::string Printer::program() {
   }
 
   line(0, "");
-  line(0,
-       std::string("fairness ") + (p_.fairness == Fairness::Weak     ? "weak"
-                                   : p_.fairness == Fairness::Strong ? "strong"
-                                                                     : "none"));
+  line(0, std::string("fairness ") + fairnessName(p_.fairness));
   if (p_.termination.expr) {
     frame_ = &p_.termination.slots;
     line(0, "terminate when " + expr(p_.termination.expr) +

@@ -698,8 +698,7 @@ std::string emitModule(Emitter &em, const std::string &moduleName) {
       else
         items.push_back(single(fairKind + "(" + a + ")"));
     }
-    out += "\\* fairness " +
-           std::string(prog.fairness == Fairness::Strong ? "strong" : "weak") +
+    out += "\\* fairness " + std::string(fairnessName(prog.fairness)) +
            ": every action except the faults.\n";
     out += opLines("Fairness", items);
     out += "Spec == Init /\\ [][Next]_vars /\\ Fairness\n\n";
